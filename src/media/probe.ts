@@ -1,0 +1,306 @@
+import { stat } from 'node:fs/promises';
+import { FramefleetError, show } from '../errors.js';
+import { parseRational, rationalValue, type Rational } from './rational.js';
+import { LOCAL_PROTOCOLS, runFfprobe } from './run.js';
+
+export interface VideoStreamInfo {
+  index: number;
+  codec: string;
+  profile: string | undefined;
+  width: number;
+  height: number;
+  pixFmt: string;
+  /** The stream's base rate (r_frame_rate): the CFR grid framefleet encodes on. */
+  frameRate: Rational;
+  avgFrameRate: Rational | undefined;
+  /** Exact number of frames, counted from the packets, not taken from the header. */
+  frameCount: number;
+  /** True when frame durations vary by more than a quarter frame. */
+  variableFrameRate: boolean;
+  /** Presentation-order indices of keyframes. */
+  keyframes: number[];
+  /** Presentation time of the first frame, seconds. */
+  startTimeSec: number;
+  durationSec: number;
+  /** Display rotation in degrees from the display matrix (0, 90, 180, 270). */
+  rotation: number;
+  bitRate: number | undefined;
+}
+
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  channelLayout: string | undefined;
+  startTimeSec: number;
+  durationSec: number;
+  /** Samples per coded frame (1024 for AAC); used as the A/V tolerance. */
+  frameSize: number;
+  bitRate: number | undefined;
+}
+
+export interface MediaInfo {
+  path: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  formatName: string;
+  durationSec: number;
+  startTimeSec: number;
+  bitRate: number | undefined;
+  video: VideoStreamInfo | undefined;
+  audio: AudioStreamInfo | undefined;
+  streamCount: number;
+}
+
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Skip the packet scan (frame count, keyframes, VFR): header facts only. */
+  headerOnly?: boolean;
+}
+
+// Hostile input limits: ffprobe may not read more than this to find streams.
+const PROBE_LIMITS = ['-probesize', '50M', '-analyzeduration', '30M'];
+
+interface RawStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  profile?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  sample_rate?: string;
+  channels?: number;
+  channel_layout?: string;
+  bit_rate?: string;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  tags?: { rotate?: string };
+}
+
+interface RawProbe {
+  streams?: RawStream[];
+  format?: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string };
+}
+
+/** Reads a media file's streams, exact frame count, keyframes and timing. */
+export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
+  const info = await statInput(path);
+  const raw = await probeHeader(path, options);
+  const streams = raw.streams ?? [];
+  const rawVideo = streams.find((s) => s.codec_type === 'video' && !isAttachedPicture(s));
+  const rawAudio = streams.find((s) => s.codec_type === 'audio');
+  const video = rawVideo ? await videoInfo(path, rawVideo, options) : undefined;
+  return {
+    path,
+    sizeBytes: info.size,
+    mtimeMs: info.mtimeMs,
+    formatName: raw.format?.format_name ?? 'unknown',
+    durationSec: num(raw.format?.duration) ?? video?.durationSec ?? 0,
+    startTimeSec: num(raw.format?.start_time) ?? 0,
+    bitRate: num(raw.format?.bit_rate),
+    video,
+    audio: rawAudio ? audioInfo(rawAudio) : undefined,
+    streamCount: streams.length,
+  };
+}
+
+async function statInput(path: string) {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is a directory, not a media file`);
+    }
+    if (info.size === 0)
+      throw new FramefleetError('INPUT_NOT_MEDIA', `input ${show(path)} is empty (0 bytes)`);
+    return info;
+  } catch (error) {
+    if (error instanceof FramefleetError) throw error;
+    throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(path)} does not exist`, { cause: error });
+  }
+}
+
+async function probeHeader(path: string, options: ProbeOptions): Promise<RawProbe> {
+  try {
+    const { stdout } = await runFfprobe(
+      [
+        ...PROBE_LIMITS,
+        '-protocol_whitelist',
+        LOCAL_PROTOCOLS,
+        '-show_streams',
+        '-show_format',
+        '-of',
+        'json',
+        '-i',
+        path,
+      ],
+      { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000, label: `probe ${show(path)}` },
+    );
+    return JSON.parse(stdout.toString('utf8')) as RawProbe;
+  } catch (error) {
+    throw classifyProbeError(path, error);
+  }
+}
+
+function classifyProbeError(path: string, error: unknown): FramefleetError {
+  if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') {
+    return error instanceof FramefleetError
+      ? error
+      : new FramefleetError('INTERNAL', String(error), { cause: error });
+  }
+  const tail = error.ffmpegTail ?? '';
+  const code = /moov atom not found|partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail)
+    ? 'INPUT_CORRUPT'
+    : 'INPUT_NOT_MEDIA';
+  const what = code === 'INPUT_CORRUPT' ? 'is truncated or corrupt' : 'is not a media file ffmpeg can read';
+  return new FramefleetError(code, `input ${show(path)} ${what}: ${tail.split('\n').pop() ?? ''}`.trim(), {
+    cause: error,
+    ffmpegTail: tail,
+  });
+}
+
+async function videoInfo(path: string, s: RawStream, options: ProbeOptions): Promise<VideoStreamInfo> {
+  const frameRate = parseRational(s.r_frame_rate) ?? parseRational(s.avg_frame_rate) ?? { num: 25, den: 1 };
+  const startTimeSec = num(s.start_time) ?? 0;
+  const base: VideoStreamInfo = {
+    index: s.index,
+    codec: s.codec_name ?? 'unknown',
+    profile: s.profile,
+    width: s.width ?? 0,
+    height: s.height ?? 0,
+    pixFmt: s.pix_fmt ?? 'unknown',
+    frameRate,
+    avgFrameRate: parseRational(s.avg_frame_rate),
+    frameCount: Number(s.nb_frames ?? 0) || 0,
+    variableFrameRate: false,
+    keyframes: [0],
+    startTimeSec,
+    durationSec: num(s.duration) ?? 0,
+    rotation: rotationOf(s),
+    bitRate: num(s.bit_rate),
+  };
+  if (options.headerOnly) return base;
+  const packets = await scanPackets(path, s.index, options);
+  const timeline = analysePackets(packets, frameRate);
+  const headerFrames = Number(s.nb_frames ?? 0);
+  if (headerFrames > 0 && timeline.frameCount < headerFrames * 0.98) {
+    throw new FramefleetError(
+      'INPUT_CORRUPT',
+      `input ${show(path)} is truncated or corrupt: its header lists ${headerFrames} video frames but only ${timeline.frameCount} can be read`,
+    );
+  }
+  return {
+    ...base,
+    frameCount: timeline.frameCount,
+    variableFrameRate: timeline.variableFrameRate,
+    keyframes: timeline.keyframes,
+    durationSec: base.durationSec || timeline.frameCount / rationalValue(frameRate),
+  };
+}
+
+interface Packet {
+  pts: number;
+  duration: number;
+  key: boolean;
+}
+
+async function scanPackets(path: string, streamIndex: number, options: ProbeOptions): Promise<Packet[]> {
+  let stdout: Buffer;
+  try {
+    ({ stdout } = await runFfprobe(
+      [
+        ...PROBE_LIMITS,
+        '-protocol_whitelist',
+        LOCAL_PROTOCOLS,
+        '-select_streams',
+        String(streamIndex),
+        '-show_entries',
+        'packet=pts_time,duration_time,flags',
+        '-of',
+        'csv=p=0',
+        '-i',
+        path,
+      ],
+      {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs ?? 300_000,
+        label: `scan packets of ${show(path)}`,
+      },
+    ));
+  } catch (error) {
+    throw classifyProbeError(path, error);
+  }
+  const packets: Packet[] = [];
+  for (const line of stdout.toString('utf8').split('\n')) {
+    if (!line) continue;
+    const [pts, duration, flags = ''] = line.split(',');
+    const ptsValue = Number(pts);
+    if (!Number.isFinite(ptsValue)) continue;
+    // Packets ffmpeg would discard (flag D) are not frames of the presentation.
+    if (flags.includes('D')) continue;
+    packets.push({ pts: ptsValue, duration: Number(duration) || 0, key: flags.includes('K') });
+  }
+  return packets;
+}
+
+/** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */
+export function analysePackets(
+  packets: readonly Packet[],
+  frameRate: Rational,
+): { frameCount: number; keyframes: number[]; variableFrameRate: boolean } {
+  const sorted = [...packets].sort((a, b) => a.pts - b.pts);
+  const keyframes: number[] = [];
+  sorted.forEach((p, i) => {
+    if (p.key) keyframes.push(i);
+  });
+  if (keyframes[0] !== 0) keyframes.unshift(0);
+  const nominal = frameRate.den / frameRate.num;
+  let irregular = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
+    if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
+  }
+  return {
+    frameCount: sorted.length,
+    keyframes,
+    // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR.
+    variableFrameRate: irregular > Math.max(1, sorted.length * 0.01),
+  };
+}
+
+function rotationOf(s: RawStream): number {
+  const fromMatrix = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
+  const raw = fromMatrix ?? Number(s.tags?.rotate ?? 0);
+  return (((Math.round(raw) % 360) + 360) % 360) as number;
+}
+
+function audioInfo(s: RawStream): AudioStreamInfo {
+  const frameSizes: Record<string, number> = { aac: 1024, mp3: 1152, opus: 960, ac3: 1536, eac3: 1536 };
+  return {
+    index: s.index,
+    codec: s.codec_name ?? 'unknown',
+    sampleRate: Number(s.sample_rate ?? 48_000),
+    channels: s.channels ?? 2,
+    channelLayout: s.channel_layout,
+    startTimeSec: num(s.start_time) ?? 0,
+    durationSec: num(s.duration) ?? 0,
+    frameSize: frameSizes[s.codec_name ?? ''] ?? 1024,
+    bitRate: num(s.bit_rate),
+  };
+}
+
+function isAttachedPicture(s: RawStream & { disposition?: { attached_pic?: number } }): boolean {
+  return s.disposition?.attached_pic === 1;
+}
+
+function num(text: string | undefined): number | undefined {
+  if (text === undefined || text === 'N/A') return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}

@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { FramefleetError } from '../errors.js';
+import { binaries, ensureFfmpeg } from './binaries.js';
+import { parseProgressBlock, type FfmpegProgress } from './progress.js';
+
+/** Protocols a local ffmpeg run may open; a crafted playlist cannot reach other files or URLs. */
+export const LOCAL_PROTOCOLS = 'file,pipe';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Wall-clock limit for the run; default 30 minutes. */
+  timeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL on cancel or timeout. */
+  killGraceMs?: number;
+  onProgress?: (progress: FfmpegProgress) => void;
+  /** Data written to the process' stdin, then closed. */
+  stdin?: Readable | Buffer;
+  /** Receives stdout as a stream (raw frames, PCM); otherwise stdout is collected and returned. */
+  consumeStdout?: (stdout: Readable) => Promise<void>;
+  /** What to call the run in errors, for example "encode segment 3 of job abc". */
+  label?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderrTail: string;
+  wallMs: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const TAIL_BYTES = 4096;
+
+/** Runs ffmpeg with the given arguments (after a fixed prefix: no banner, no stdin interaction). */
+export async function runFfmpeg(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  await ensureFfmpeg();
+  const prefix = ['-hide_banner', '-loglevel', 'error'];
+  if (!options.stdin) prefix.push('-nostdin');
+  if (options.onProgress) prefix.push('-progress', 'pipe:3', '-stats_period', '0.5');
+  return spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], options);
+}
+
+/** Runs ffprobe; callers pass `-of json` and friends. */
+export async function runFfprobe(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  await ensureFfmpeg();
+  return spawnMedia(binaries(options.env).ffprobe, ['-hide_banner', '-loglevel', 'error', ...args], options);
+}
+
+function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<RunResult> {
+  const label = options.label ?? `${bin} run`;
+  const started = Date.now();
+  if (options.signal?.aborted) {
+    return Promise.reject(new FramefleetError('CANCELLED', `${label} cancelled before it started`));
+  }
+  return new Promise<RunResult>((resolve, reject) => {
+    const child = spawn(bin, args, {
+      stdio: ['pipe', 'pipe', 'pipe', options.onProgress ? 'pipe' : 'ignore'],
+      env: options.env ?? process.env,
+    });
+    const [stdin, stdout, stderrStream] = [child.stdin!, child.stdout!, child.stderr!];
+    const stdoutChunks: Buffer[] = [];
+    let stderr = '';
+    let reason: 'timeout' | 'cancel' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let consumer: Promise<void> = Promise.resolve();
+
+    const stop = (why: 'timeout' | 'cancel') => {
+      if (reason || child.exitCode !== null) return;
+      reason = why;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 3000);
+      killTimer.unref();
+    };
+    const timer = setTimeout(() => stop('timeout'), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    timer.unref();
+    const onAbort = () => stop('cancel');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    stderrStream.setEncoding('utf8');
+    stderrStream.on('data', (text: string) => {
+      stderr = (stderr + text).slice(-TAIL_BYTES);
+    });
+    if (options.consumeStdout) {
+      consumer = options.consumeStdout(stdout).catch((error: unknown) => {
+        stop('cancel');
+        throw error;
+      });
+    } else {
+      stdout.on('data', (chunk: Buffer) => stdoutChunks.push(chunk));
+    }
+    if (options.onProgress) {
+      const progressStream = child.stdio[3] as Readable;
+      let pending = '';
+      progressStream.setEncoding('utf8');
+      progressStream.on('data', (text: string) => {
+        pending += text;
+        let end: number;
+        while ((end = pending.search(/progress=(continue|end)\n/)) !== -1) {
+          const stop = pending.indexOf('\n', end) + 1;
+          const progress = parseProgressBlock(pending.slice(0, stop));
+          pending = pending.slice(stop);
+          options.onProgress?.(progress);
+        }
+      });
+    }
+    feedStdin(stdin, options.stdin);
+
+    child.on('error', (cause) => {
+      cleanup();
+      reject(new FramefleetError('FFMPEG_MISSING', `cannot start \`${bin}\`: ${cause.message}`, { cause }));
+    });
+    child.on('close', (code, signal) => {
+      cleanup();
+      const stderrTail = tailLines(stderr);
+      const wallMs = Date.now() - started;
+      if (reason === 'cancel') {
+        reject(new FramefleetError('CANCELLED', `${label} cancelled`, { ffmpegTail: stderrTail }));
+        return;
+      }
+      if (reason === 'timeout') {
+        reject(
+          new FramefleetError(
+            'FFMPEG_TIMEOUT',
+            `${label} timed out after ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`,
+            { ffmpegTail: stderrTail },
+          ),
+        );
+        return;
+      }
+      if (code !== 0) {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        reject(
+          new FramefleetError('FFMPEG_FAILED', `${label} failed (${why}): ${lastLine(stderrTail)}`, {
+            ffmpegTail: stderrTail,
+          }),
+        );
+        return;
+      }
+      consumer.then(
+        () => resolve({ stdout: Buffer.concat(stdoutChunks), stderrTail, wallMs }),
+        (error: unknown) => reject(error),
+      );
+    });
+
+    function cleanup() {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  });
+}
+
+function feedStdin(stdin: Writable, source: Readable | Buffer | undefined): void {
+  // ffmpeg may exit before reading all input (for example on a bad file); that is not our error.
+  stdin.on('error', () => undefined);
+  if (!source) {
+    stdin.end();
+  } else if (Buffer.isBuffer(source)) {
+    stdin.end(source);
+  } else {
+    source.on('error', () => stdin.destroy());
+    source.pipe(stdin);
+  }
+}
+
+function tailLines(text: string, lines = 12): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function lastLine(text: string): string {
+  const line = text.trimEnd().split('\n').pop()?.trim();
+  return line && line.length > 0 ? line : 'no message from ffmpeg';
+}
