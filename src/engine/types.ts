@@ -139,6 +139,8 @@ export interface FleetCapabilities {
   encoders: string[];
   hwaccels: string[];
   devices: Requirements['device'][];
+  /** Encode slots that can run at once (fleet-wide); the default fan-out scales with it. */
+  slots: number;
 }
 
 /** A job type: its spec schema, its planner and its executors. One folder per pipeline. */
@@ -148,6 +150,8 @@ export interface Pipeline<Spec = unknown> {
   plan(spec: Spec, ctx: PlanContext): Promise<TaskGraph>;
   executors: Record<string, Executor>;
   verifiers?: Record<string, CheckpointVerifier>;
+  /** Identity of the job's input (path, size, mtime) so the same spec on the same input maps to one job. */
+  identity?(spec: Spec): Promise<string>;
 }
 
 export type JobEvent =

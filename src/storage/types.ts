@@ -25,4 +25,6 @@ export interface Storage {
     stream: NodeJS.ReadableStream,
     options?: { maxBytes?: number },
   ): Promise<StoredObject>;
+  /** Releases connections (S3 sockets); the storage is unusable afterwards. */
+  close?(): void;
 }

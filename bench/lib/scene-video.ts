@@ -1,0 +1,118 @@
+/**
+ * Test footage with known ground truth for scene detection: lavfi sources with camera motion,
+ * hard cuts, camera flashes, a dissolve and a long continuous high-motion shot, under film grain.
+ */
+export interface SceneSegment {
+  /** A lavfi source chain; {w}, {h} and {r} are replaced by the size and rate. */
+  source: string;
+  seconds: number;
+  /** Seconds into the segment where a three-frame camera flash starts. */
+  flashAt?: number;
+  /** How this segment begins: a hard cut (default) or a dissolve of `dissolveSec`. */
+  enter?: 'cut' | 'dissolve';
+  dissolveSec?: number;
+  /** Marks a shot that moves fast all the way through and must contain no cut. */
+  continuous?: boolean;
+}
+
+export interface SceneTruth {
+  frames: number;
+  fps: number;
+  hardCuts: number[];
+  /** Dissolves as frame ranges [start, end). */
+  gradual: { start: number; end: number }[];
+  /** First frames of flashes. */
+  flashes: number[];
+  /** Continuous shots as frame ranges [start, end). */
+  continuous: { start: number; end: number }[];
+}
+
+export interface SceneVideoOptions {
+  path: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Film grain strength for ffmpeg's noise filter (0 = none). */
+  grain: number;
+  segments: SceneSegment[];
+}
+
+const FLASH_FRAMES = 3;
+
+/** Builds the ffmpeg arguments and the ground truth. Pure. */
+export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; truth: SceneTruth } {
+  const { width: w, height: h, fps: r } = options;
+  const truth: SceneTruth = { frames: 0, fps: r, hardCuts: [], gradual: [], flashes: [], continuous: [] };
+  const chains: string[] = [];
+  options.segments.forEach((segment, i) => {
+    const n = Math.round(segment.seconds * r);
+    const source = segment.source
+      .replaceAll('{w}', String(w))
+      .replaceAll('{h}', String(h))
+      .replaceAll('{r}', String(r));
+    let chain = `${source},scale=${w}:${h},fps=${r},trim=end_frame=${n},setpts=PTS-STARTPTS,settb=1/${r},format=yuv420p,setsar=1`;
+    if (segment.flashAt !== undefined) {
+      const f = Math.round(segment.flashAt * r);
+      chain += `,eq=brightness=0.55:contrast=0.6:enable='between(n,${f},${f + FLASH_FRAMES - 1})'`;
+    }
+    chains.push(`${chain}[s${i}]`);
+  });
+  // Join the segments one by one so a dissolve can overlap the previous segment's tail.
+  let label = 's0';
+  let length = Math.round(options.segments[0]!.seconds * r);
+  const flashAt = (segment: SceneSegment, start: number) => {
+    if (segment.flashAt !== undefined) truth.flashes.push(start + Math.round(segment.flashAt * r));
+  };
+  flashAt(options.segments[0]!, 0);
+  if (options.segments[0]!.continuous) truth.continuous.push({ start: 0, end: length });
+  options.segments.slice(1).forEach((segment, k) => {
+    const i = k + 1;
+    const n = Math.round(segment.seconds * r);
+    const out = `j${i}`;
+    let start: number;
+    if (segment.enter === 'dissolve') {
+      const d = Math.round((segment.dissolveSec ?? 1) * r);
+      start = length - d;
+      chains.push(
+        `[${label}]settb=1/${r}[t${i}];[t${i}][s${i}]xfade=transition=fade:duration=${d / r}:offset=${start / r}[${out}]`,
+      );
+      truth.gradual.push({ start, end: length });
+      length = start + n;
+    } else {
+      start = length;
+      chains.push(`[${label}][s${i}]concat=n=2:v=1:a=0[${out}]`);
+      truth.hardCuts.push(start);
+      length += n;
+    }
+    flashAt(segment, start);
+    if (segment.continuous) truth.continuous.push({ start, end: start + n });
+    label = out;
+  });
+  truth.frames = length;
+  const grain = options.grain > 0 ? `,noise=alls=${options.grain}:allf=t` : '';
+  chains.push(`[${label}]null${grain}[v]`);
+  const args = ['-y', '-filter_complex', chains.join(';'), '-map', '[v]', '-an'];
+  args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-g', String(r * 2));
+  args.push('-pix_fmt', 'yuv420p', options.path);
+  return { args, truth };
+}
+
+/** A benchmark reel: many hard cuts over moving sources, two flashes, a dissolve, a long fast shot. */
+export const BENCH_SEGMENTS: SceneSegment[] = [
+  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.003', seconds: 3 },
+  { source: 'mandelbrot=s=320x180:r={r}', seconds: 2.5 },
+  { source: 'smptehdbars=s={w}x{h}:r={r},scroll=h=0.01', seconds: 2 },
+  { source: 'gradients=s={w}x{h}:r={r}:speed=0.02:seed=3', seconds: 3, flashAt: 1.5 },
+  { source: 'life=s=320x180:r={r}:mold=10:ratio=0.5:seed=3', seconds: 2 },
+  { source: 'cellauto=s=320x180:r={r}:rule=110:seed=5', seconds: 2.5 },
+  { source: 'testsrc=s={w}x{h}:r={r},zoompan=z=1+0.004*on:d=1:s={w}x{h}:fps={r}', seconds: 3 },
+  { source: 'sierpinski=s={w}x{h}:r={r}:type=carpet', seconds: 3, enter: 'dissolve', dissolveSec: 1 },
+  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.025:v=0.015', seconds: 6, continuous: true, flashAt: 3 },
+  { source: 'cellauto=s=320x180:r={r}:rule=30:seed=9', seconds: 2 },
+  { source: 'pal100bars=s={w}x{h}:r={r},scroll=h=0.006,hue=H=t', seconds: 2 },
+  { source: 'mandelbrot=s=320x180:r={r}:start_x=-0.74:start_y=0.15', seconds: 2 },
+  { source: 'testsrc2=s={w}x{h}:r={r},hflip,hue=h=120,scroll=v=0.004', seconds: 2.5 },
+  { source: 'gradients=s={w}x{h}:r={r}:speed=0.05:seed=11:type=radial', seconds: 2 },
+  { source: 'life=s=320x180:r={r}:mold=20:ratio=0.3:seed=17,negate', seconds: 2 },
+  { source: 'smptebars=s={w}x{h}:r={r},zoompan=z=1.5-0.003*on:d=1:s={w}x{h}:fps={r}', seconds: 2.5 },
+];

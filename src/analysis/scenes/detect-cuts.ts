@@ -1,0 +1,68 @@
+import { isFlash } from './flash.js';
+import type { FrameSeries } from './frame-series.js';
+import { gradualCuts } from './gradual-cuts.js';
+import type { SceneOptions } from './scene-options.js';
+
+export interface Cut {
+  /** First frame of the new shot (for a gradual transition: its middle). */
+  frame: number;
+  time: number;
+  score: number;
+  kind: 'hard' | 'gradual';
+  /** Frames the gradual transition spans, [start, end). */
+  start?: number;
+  end?: number;
+}
+
+/** The change score of every frame: weighted luma, chroma and edge change, 0..255 scale. */
+export function changeScores(series: FrameSeries, options: SceneOptions): number[] {
+  const { luma, chroma, edges } = options.weights;
+  const total = luma + chroma + edges || 1;
+  // Chroma planes vary less than luma; doubling puts them on the same footing.
+  return series.luma.map(
+    (l, i) => (luma * l + chroma * 2 * series.chroma[i]! + edges * 255 * series.edges[i]!) / total,
+  );
+}
+
+/** Finds hard cuts and gradual transitions in a whole video's series. Pure and deterministic. */
+export function detectCuts(series: FrameSeries, fps: number, options: SceneOptions): Cut[] {
+  const scores = changeScores(series, options);
+  const hard = hardCuts(series, scores, options);
+  const cuts = [...hard, ...gradualCuts(series, hard, options)].sort((a, b) => a.frame - b.frame);
+  const offset = series.start;
+  return cuts.map((c) => ({
+    ...c,
+    frame: c.frame + offset,
+    time: Math.round(((c.frame + offset) / fps) * 1e6) / 1e6,
+    ...(c.start !== undefined ? { start: c.start + offset, end: c.end! + offset } : {}),
+  }));
+}
+
+/** Spikes of the change score that stand out from their neighbourhood and are not flashes. */
+function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions): Cut[] {
+  const n = scores.length;
+  const cuts: Cut[] = [];
+  const w = options.adaptiveWindow;
+  for (let i = 1; i < n; i++) {
+    const score = scores[i]!;
+    if (score < options.threshold) continue;
+    let sum = 0;
+    let count = 0;
+    for (let j = Math.max(1, i - w); j <= Math.min(n - 1, i + w); j++) {
+      if (j === i) continue;
+      sum += scores[j]!;
+      count++;
+    }
+    if (count > 0 && score < options.adaptiveRatio * (sum / count)) continue;
+    if (isFlash(series, i, score, options.maxFlashFrames, options.flashRatio)) continue;
+    const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
+    const previous = cuts[cuts.length - 1];
+    if (previous && i - previous.frame < options.minShotFrames) {
+      // Two cuts closer than a shot can be: keep the stronger.
+      if (score > previous.score) cuts[cuts.length - 1] = cut;
+      continue;
+    }
+    cuts.push(cut);
+  }
+  return cuts;
+}

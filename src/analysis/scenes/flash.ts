@@ -1,0 +1,36 @@
+import type { FrameSeries } from './frame-series.js';
+
+/**
+ * True when the change at frame i is a flash: a short spike (at most `maxFrames` long) after
+ * which the same shot resumes. Two tests, either suffices: the picture after the spike looks like
+ * the picture before it (the signature return measured per frame), or the change is a global
+ * brightness jump that comes back to the same level — which still holds under fast camera
+ * motion, where pictures a few frames apart no longer look alike.
+ */
+export function isFlash(
+  series: FrameSeries,
+  i: number,
+  score: number,
+  maxFrames: number,
+  ratio: number,
+): boolean {
+  const back = series.flashReturn[i]!;
+  if (back >= 0 && back < ratio * score) return true;
+  const b = series.brightness;
+  const jump = b[i]! - b[i - 1]!;
+  // Mostly a change of overall brightness, not of content.
+  if (Math.abs(jump) < 8 || Math.abs(jump) < 0.5 * series.luma[i]!) return false;
+  const sign = Math.sign(jump);
+  const size = Math.abs(jump);
+  // i starts the spike: within maxFrames, brightness returns to where it was before i.
+  for (let e = i + 1; e <= i + maxFrames && e < b.length; e++) {
+    if (Math.abs(b[e]! - b[i - 1]!) <= 0.3 * size) return true;
+    if (sign * (b[e]! - b[i - 1]!) < 0.5 * size) break;
+  }
+  // i ends the spike: brightness before it started is where it is now.
+  for (let s = i - 1; s >= i - maxFrames && s >= 1; s--) {
+    if (-sign * (b[s]! - b[i]!) < 0.5 * size) break;
+    if (Math.abs(b[s - 1]! - b[i]!) <= 0.3 * size) return true;
+  }
+  return false;
+}

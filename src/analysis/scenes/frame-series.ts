@@ -1,0 +1,69 @@
+/**
+ * Per-frame measurements of a video, column by column (compact as JSON). Everything the cut
+ * detector and the shot statistics need is here, so a shard only has to ship these columns and
+ * the aggregate can run the detector once over the whole video: sharded == unsharded by design.
+ */
+export interface FrameSeries {
+  /** Global index of the first frame in these columns. */
+  start: number;
+  /** The k of the dissolve window the span/blend columns were measured with. */
+  blendSpan: number;
+  /** Mean absolute luma change from the previous frame (0 for frame 0). */
+  luma: number[];
+  /** Mean absolute chroma (Cb, Cr) change from the previous frame. */
+  chroma: number[];
+  /** Fraction of pixels whose edge state changed (0 when edges are off). */
+  edges: number[];
+  /** Mean luma, 0..255. */
+  brightness: number[];
+  /** Mean absolute Laplacian of luma: higher is sharper. */
+  sharpness: number[];
+  /**
+   * How closely the frames just after this one return to the frame before it, or this frame
+   * matches the frames before the previous one (-1 when unknown). Small means a flash, not a cut.
+   */
+  flashReturn: number[];
+  /** Signature distance between frame i-k and i+k (-1 when the window leaves the video). */
+  span: number[];
+  /** Where frame i lies between frames i-k and i+k as a linear blend (0..1). */
+  blendAlpha: number[];
+  /** Distance of frame i from that best blend: small in a dissolve, large for motion. */
+  blendResidual: number[];
+}
+
+export const SERIES_COLUMNS = [
+  'luma',
+  'chroma',
+  'edges',
+  'brightness',
+  'sharpness',
+  'flashReturn',
+  'span',
+  'blendAlpha',
+  'blendResidual',
+] as const satisfies readonly (keyof FrameSeries)[];
+
+export function emptySeries(start: number, blendSpan: number): FrameSeries {
+  return {
+    start,
+    blendSpan,
+    luma: [],
+    chroma: [],
+    edges: [],
+    brightness: [],
+    sharpness: [],
+    flashReturn: [],
+    span: [],
+    blendAlpha: [],
+    blendResidual: [],
+  };
+}
+
+export function seriesLength(series: FrameSeries): number {
+  return series.luma.length;
+}
+
+/** Rounds a measurement so that the JSON round trip of a partial is exact. */
+export function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

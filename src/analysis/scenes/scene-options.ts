@@ -1,0 +1,44 @@
+/** Tuning of the cut detector; every field has a default that suits most footage. */
+export interface SceneOptions {
+  /** Minimum change score (0..255 scale) for a hard cut. */
+  threshold: number;
+  /** A cut's score must be this many times the mean of its neighbours' scores. */
+  adaptiveRatio: number;
+  /** Neighbours on each side for the adaptive comparison. */
+  adaptiveWindow: number;
+  /** Fewest frames a shot may have; a closer cut is merged into the stronger one. */
+  minShotFrames: number;
+  /** A spike is a flash when the shot resumes this close (fraction of the spike's score). */
+  flashRatio: number;
+  /** Longest flash in frames. */
+  maxFlashFrames: number;
+  /** Weights of luma, chroma and edge change in the score. */
+  weights: { luma: number; chroma: number; edges: number };
+  /** Minimum distance between frames i-k and i+k for a dissolve. */
+  gradualMinSpan: number;
+  /** Largest blend residual, as a fraction of the span, for a dissolve. */
+  gradualMaxResidual: number;
+  /** A dissolve's span must be this many times the span just outside it. */
+  gradualPeakRatio: number;
+}
+
+export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
+  threshold: 12,
+  adaptiveRatio: 3,
+  adaptiveWindow: 2,
+  minShotFrames: 15,
+  flashRatio: 0.35,
+  maxFlashFrames: 5,
+  weights: { luma: 1, chroma: 1, edges: 0 },
+  gradualMinSpan: 10,
+  gradualMaxResidual: 0.25,
+  gradualPeakRatio: 2.5,
+};
+
+export function sceneOptions(overrides: Partial<SceneOptions> = {}): SceneOptions {
+  return {
+    ...DEFAULT_SCENE_OPTIONS,
+    ...overrides,
+    weights: { ...DEFAULT_SCENE_OPTIONS.weights, ...overrides.weights },
+  };
+}

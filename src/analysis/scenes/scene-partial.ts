@@ -1,0 +1,65 @@
+import { FramefleetError, show } from '../../errors.js';
+import { emptySeries, SERIES_COLUMNS, seriesLength, type FrameSeries } from './frame-series.js';
+import type { SceneSource } from './scene-result.js';
+
+/** What one shard reports: its frames' measurements, to be merged before detection. */
+export interface ScenePartial {
+  kind: 'scenes-partial';
+  source: SceneSource;
+  shard: { index: number; count: number; start: number; end: number };
+  series: FrameSeries;
+}
+
+/** Joins the partials of one video back into one series; refuses gaps, overlaps and mixes. */
+export function mergePartials(partials: readonly ScenePartial[]): {
+  source: SceneSource;
+  series: FrameSeries;
+} {
+  if (partials.length === 0) throw new FramefleetError('INVALID_ARGUMENT', 'no partial results to aggregate');
+  for (const p of partials) {
+    if (p?.kind !== 'scenes-partial' || !p.series || !p.shard) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `not a scenes partial result: ${show(p?.kind ?? typeof p)}`,
+      );
+    }
+  }
+  const sorted = [...partials].sort((a, b) => a.shard.start - b.shard.start || a.shard.index - b.shard.index);
+  const source = sorted[0]!.source;
+  const count = sorted[0]!.shard.count;
+  const merged = emptySeries(0, sorted[0]!.series.blendSpan);
+  let next = 0;
+  for (const p of sorted) {
+    if (
+      p.source.path !== source.path ||
+      p.source.frameCount !== source.frameCount ||
+      p.shard.count !== count ||
+      p.series.blendSpan !== merged.blendSpan
+    ) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `partials mix different inputs or shard counts: ${show(p.source.path)} shard ${p.shard.index}/${p.shard.count} vs ${show(source.path)} /${count}`,
+      );
+    }
+    if (p.shard.start === p.shard.end) continue;
+    if (p.series.start !== next || p.shard.start !== next) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `partials of ${show(source.path)} do not join: expected a shard starting at frame ${next}, got ${p.series.start}`,
+      );
+    }
+    for (const column of SERIES_COLUMNS) merged[column].push(...p.series[column]);
+    next += seriesLength(p.series);
+  }
+  const indices = new Set(sorted.map((p) => p.shard.index));
+  if (indices.size !== count) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `expected ${count} partials of ${show(source.path)}, got ${indices.size} distinct shard indices`,
+    );
+  }
+  if (next === 0)
+    throw new FramefleetError('EMPTY_VIDEO', `input ${show(source.path)} has no decodable frames`);
+  // Frames past what the probe counted may exist (or be missing); the series is the truth.
+  return { source: { ...source, frameCount: next }, series: merged };
+}

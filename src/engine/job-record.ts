@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { JobRecord, TaskFailure, TaskGraph, TaskRecord, TaskSpec } from './types.js';
+
+export function newJobRecord(
+  id: string,
+  type: string,
+  spec: unknown,
+  priority: number,
+  now: Date,
+): JobRecord {
+  const at = now.toISOString();
+  return {
+    id,
+    type,
+    spec,
+    state: 'queued',
+    createdAt: at,
+    updatedAt: at,
+    priority,
+    progress: 0,
+    tasks: [],
+    failures: [],
+    waitingFor: undefined,
+    result: undefined,
+    error: undefined,
+  };
+}
+
+export function taskRecordFor(task: TaskSpec): TaskRecord {
+  return {
+    id: task.id,
+    kind: task.kind,
+    state: 'pending',
+    weight: task.weight,
+    requires: task.requires,
+    attempts: 0,
+    worker: undefined,
+    startedAt: undefined,
+    finishedAt: undefined,
+    progress: 0,
+    fps: undefined,
+    reused: false,
+    output: undefined,
+  };
+}
+
+/** Weighted completion of a job's tasks, 0..1. */
+export function jobProgress(tasks: readonly TaskRecord[]): number {
+  const total = tasks.reduce((sum, t) => sum + t.weight, 0);
+  if (total === 0) return 0;
+  const done = tasks.reduce((sum, t) => sum + t.weight * (t.state === 'done' ? 1 : t.progress), 0);
+  return Math.min(1, done / total);
+}
+
+/** Sum of the encode rates of a job's running tasks. */
+export function jobFps(tasks: readonly TaskRecord[]): number | undefined {
+  const running = tasks.filter((t) => t.state === 'running' && t.fps !== undefined);
+  return running.length ? running.reduce((sum, t) => sum + (t.fps ?? 0), 0) : undefined;
+}
+
+/** Tasks whose dependencies are all done and which have not started. */
+export function readyTasks(graph: TaskGraph, records: ReadonlyMap<string, TaskRecord>): TaskSpec[] {
+  return graph.tasks.filter(
+    (t) =>
+      records.get(t.id)?.state === 'pending' && t.dependsOn.every((d) => records.get(d)?.state === 'done'),
+  );
+}
+
+/** The same spec on the same input yields the same id (idempotent submission). */
+export function deterministicJobId(type: string, spec: unknown, identity: string): string {
+  const hash = createHash('sha256')
+    .update(type)
+    .update('\0')
+    .update(canonicalJson(spec))
+    .update('\0')
+    .update(identity);
+  return `${type.replace(/[^a-z0-9]+/gi, '-')}-${hash.digest('hex').slice(0, 16)}`;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function failureFrom(
+  task: TaskRecord,
+  error: { code: string; message: string; fatal: boolean; ffmpegTail?: string | undefined },
+  willRetry: boolean,
+  worker: string | undefined,
+  now: Date,
+): TaskFailure {
+  return {
+    task: task.id,
+    kind: task.kind,
+    attempt: task.attempts,
+    willRetry,
+    fatal: error.fatal,
+    worker,
+    code: error.code,
+    message: error.message,
+    ffmpegTail: error.ffmpegTail,
+    at: now.toISOString(),
+  };
+}

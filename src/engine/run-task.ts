@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Storage } from '../storage/types.js';
+import type { Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
+
+export interface AttemptInput {
+  pipeline: Pipeline;
+  task: TaskSpec;
+  /** Output recorded by an earlier attempt or run; reused only if it re-verifies. */
+  previousOutput: unknown;
+  jobId: string;
+  spec: unknown;
+  inputs: Record<string, unknown>;
+  attempt: number;
+  workerId: string;
+  storage: Storage;
+  signal: AbortSignal;
+  scratchRoot: string;
+  log: Logger;
+  progress(progress: TaskProgress): void;
+}
+
+export interface AttemptResult {
+  output: unknown;
+  reused: boolean;
+}
+
+/** Runs one attempt of a task: reuse a verified checkpoint, else execute in a private scratch dir. */
+export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
+  const { pipeline, task } = input;
+  const verify = pipeline.verifiers?.[task.kind];
+  if (input.previousOutput !== undefined && verify) {
+    const ok = await verify(task.payload, input.previousOutput, {
+      storage: input.storage,
+      signal: input.signal,
+    }).catch(() => false);
+    if (ok) return { output: input.previousOutput, reused: true };
+  }
+  const executor = pipeline.executors[task.kind]!;
+  await mkdir(input.scratchRoot, { recursive: true });
+  const scratchDir = await mkdtemp(join(input.scratchRoot, `${task.id}-`));
+  try {
+    const output = await executor(task.payload, {
+      jobId: input.jobId,
+      taskId: task.id,
+      attempt: input.attempt,
+      workerId: input.workerId,
+      signal: input.signal,
+      storage: input.storage,
+      scratchDir,
+      inputs: input.inputs,
+      spec: input.spec,
+      progress: input.progress,
+      log: input.log,
+    });
+    return { output, reused: false };
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+/** Exponential backoff with a cap: 1 s, 2 s, 4 s ... */
+export function backoffMs(attempt: number, baseMs: number, capMs = 60_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,104 @@
+import type { Readable } from 'node:stream';
+import { FramefleetError, show } from '../errors.js';
+import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+
+export type DecodeHwaccel = 'none' | 'cuda' | 'vaapi' | 'qsv';
+
+export interface FrameDecodeOptions {
+  path: string;
+  /** Output size; both even (yuv420p). */
+  width: number;
+  height: number;
+  /** First frame to decode and how many; the source's constant frame rate places the seek. */
+  startFrame?: number;
+  frameCount?: number;
+  fps: number;
+  hwaccel?: DecodeHwaccel;
+  /** VAAPI render node, e.g. /dev/dri/renderD128. */
+  vaapiDevice?: string;
+}
+
+/** Even output size about `targetWidth` wide with the source's display aspect. Pure. */
+export function analysisSize(
+  source: { width: number; height: number; rotation?: number },
+  targetWidth = 256,
+): { width: number; height: number } {
+  const sideways = source.rotation === 90 || source.rotation === 270;
+  const w = sideways ? source.height : source.width;
+  const h = sideways ? source.width : source.height;
+  const width = Math.max(2, Math.min(targetWidth, w) & ~1);
+  const height = Math.max(2, Math.round((width * h) / Math.max(1, w) / 2) * 2);
+  return { width, height };
+}
+
+/** ffmpeg arguments that decode frames as raw yuv420p at the analysis size to stdout. Pure. */
+export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
+  const hw = options.hwaccel ?? 'none';
+  const { width: w, height: h } = options;
+  const args: string[] = [];
+  if (hw === 'cuda') args.push('-hwaccel', 'cuda', '-hwaccel_output_format', 'cuda');
+  if (hw === 'vaapi') {
+    args.push('-hwaccel', 'vaapi', '-hwaccel_output_format', 'vaapi');
+    args.push('-vaapi_device', options.vaapiDevice ?? '/dev/dri/renderD128');
+  }
+  if (hw === 'qsv') args.push('-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv');
+  const start = options.startFrame ?? 0;
+  // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
+  // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.
+  if (start > 0) args.push('-ss', ((start - 0.5) / options.fps).toFixed(6));
+  args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', options.path);
+  const scale: Record<DecodeHwaccel, string> = {
+    none: `scale=${w}:${h}:flags=area,format=yuv420p`,
+    // Scale on the GPU, then bring only the small frames back to system memory.
+    cuda: `scale_cuda=${w}:${h}:format=yuv420p,hwdownload,format=yuv420p`,
+    vaapi: `scale_vaapi=w=${w}:h=${h}:format=nv12,hwdownload,format=nv12,format=yuv420p`,
+    qsv: `scale_qsv=w=${w}:h=${h}:format=nv12,hwdownload,format=nv12,format=yuv420p`,
+  };
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-vf', scale[hw]);
+  if (options.frameCount !== undefined) args.push('-frames:v', String(options.frameCount));
+  // Keep every decoded frame exactly once: no duplication or dropping to a nominal rate.
+  args.push('-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1');
+  return args;
+}
+
+export interface DecodeFramesRun extends FrameDecodeOptions {
+  /** Called for every frame with its global index; the buffer is reused afterwards. */
+  onFrame: (index: number, frame: Uint8Array) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Decodes frames and hands them one by one to `onFrame`; returns how many there were. */
+export async function decodeFrames(options: DecodeFramesRun): Promise<number> {
+  const size = options.width * options.height + 2 * ((options.width >> 1) * (options.height >> 1));
+  const start = options.startFrame ?? 0;
+  let count = 0;
+  const consume = async (stdout: Readable) => {
+    const frame = Buffer.alloc(size);
+    let filled = 0;
+    for await (const chunk of stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(size - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + take);
+        filled += take;
+        offset += take;
+        if (filled === size) {
+          options.onFrame(start + count, frame);
+          count++;
+          filled = 0;
+        }
+      }
+    }
+  };
+  await runFfmpeg(frameDecodeArgs(options), {
+    consumeStdout: consume,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    label: `decode frames of ${show(options.path)}`,
+  });
+  if (count === 0 && (options.frameCount ?? 1) > 0) {
+    throw new FramefleetError('EMPTY_VIDEO', `input ${show(options.path)} decoded to no video frames`);
+  }
+  return count;
+}

@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+import { show } from '../errors.js';
+import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+
+export interface PcmDecodeOptions {
+  path: string;
+  /** Output rate; the analysis works at 22050 Hz. */
+  sampleRate?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** ffmpeg arguments that decode the first audio stream to mono float PCM on stdout. Pure. */
+export function pcmDecodeArgs(options: Pick<PcmDecodeOptions, 'path' | 'sampleRate'>): string[] {
+  return [
+    '-protocol_whitelist',
+    LOCAL_PROTOCOLS,
+    '-i',
+    options.path,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    // Downmix to mono: beats are in the sum of the channels.
+    '-ac',
+    '1',
+    '-ar',
+    String(options.sampleRate ?? 22050),
+    '-f',
+    'f32le',
+    '-c:a',
+    'pcm_f32le',
+    'pipe:1',
+  ];
+}
+
+/** Decodes an audio (or video) file's first audio stream to mono Float32 samples. */
+export async function decodePcm(options: PcmDecodeOptions): Promise<Float32Array> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const consume = async (stdout: Readable) => {
+    for await (const chunk of stdout as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+    }
+  };
+  await runFfmpeg(pcmDecodeArgs(options), {
+    consumeStdout: consume,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    label: `decode audio of ${show(options.path)}`,
+  });
+  const all = Buffer.concat(chunks, bytes);
+  const samples = new Float32Array(Math.floor(all.length / 4));
+  for (let i = 0; i < samples.length; i++) samples[i] = all.readFloatLE(i * 4);
+  return samples;
+}

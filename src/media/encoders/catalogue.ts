@@ -1,0 +1,224 @@
+import type { Requirements } from '../../engine/types.js';
+import { qualityToScale, type Preset } from './quality.js';
+
+export type Codec = 'h264' | 'hevc' | 'av1';
+export type Family = 'x264' | 'x265' | 'svtav1' | 'nvenc' | 'vaapi' | 'qsv' | 'amf' | 'videotoolbox';
+
+export interface EncodeSettings {
+  quality: number;
+  preset: Preset;
+  /** Maximum frames between keyframes inside a segment. */
+  gopFrames: number;
+}
+
+export interface EncoderDef {
+  name: string;
+  codec: Codec;
+  family: Family;
+  device: NonNullable<Requirements['device']>;
+  /** Higher wins when 'auto' chooses among proven encoders. */
+  rank: number;
+  /** Arguments placed before the first -i (device setup for VAAPI/QSV). */
+  globalArgs(): string[];
+  /** Filter appended to the video chain to reach the encoder's input format. */
+  uploadFilter: string | undefined;
+  /** Encoder arguments after -c:v. Every segment of a job gets exactly these. */
+  args(settings: EncodeSettings): string[];
+}
+
+/** Raw elementary-stream muxer per codec: segments concatenate byte for byte. */
+export const BITSTREAM_FORMAT: Record<Codec, string> = { h264: 'h264', hevc: 'hevc', av1: 'obu' };
+
+const pick = <T>(preset: Preset, fast: T, balanced: T, quality: T): T =>
+  preset === 'fast' ? fast : preset === 'balanced' ? balanced : quality;
+
+const VAAPI_DEVICE = process.env.FRAMEFLEET_VAAPI_DEVICE || '/dev/dri/renderD128';
+
+function x26x(name: 'libx264' | 'libx265', codec: Codec, family: Family): EncoderDef {
+  return {
+    name,
+    codec,
+    family,
+    device: 'cpu',
+    rank: codec === 'h264' ? 10 : 9,
+    globalArgs: () => [],
+    uploadFilter: undefined,
+    args: ({ quality, preset, gopFrames }) => {
+      const crf = codec === 'h264' ? qualityToScale(quality, 23, 0, 51) : qualityToScale(quality, 28, 0, 51);
+      const speed = pick(preset, 'veryfast', 'medium', 'slow');
+      return name === 'libx264'
+        ? // open_gop=0: every GOP closed so a segment never references its neighbour.
+          ['-preset', speed, '-crf', String(crf), '-x264-params', `keyint=${gopFrames}:open_gop=0`]
+        : [
+            '-preset',
+            speed,
+            '-crf',
+            String(crf),
+            // x265 defaults to open GOPs; closed ones are required at segment seams.
+            '-x265-params',
+            `keyint=${gopFrames}:open-gop=0:log-level=error`,
+          ];
+    },
+  };
+}
+
+function nvenc(codec: Codec): EncoderDef {
+  return {
+    name: `${codec}_nvenc`,
+    codec,
+    family: 'nvenc',
+    device: 'nvidia',
+    rank: codec === 'h264' ? 50 : 49,
+    globalArgs: () => [],
+    uploadFilter: undefined,
+    args: ({ quality, preset, gopFrames }) => [
+      '-preset',
+      pick(preset, 'p2', 'p4', 'p7'),
+      '-tune',
+      'hq',
+      '-rc',
+      'vbr',
+      '-cq',
+      String(qualityToScale(quality, 25, 1, 51)),
+      '-b:v',
+      '0',
+      '-g',
+      String(gopFrames),
+      // IDR (not just I) frames, so each segment starts decodable on its own.
+      '-forced-idr',
+      '1',
+    ],
+  };
+}
+
+function vaapi(codec: Codec): EncoderDef {
+  return {
+    name: `${codec}_vaapi`,
+    codec,
+    family: 'vaapi',
+    device: 'amd',
+    rank: codec === 'h264' ? 30 : 29,
+    globalArgs: () => ['-vaapi_device', VAAPI_DEVICE],
+    uploadFilter: 'format=nv12,hwupload',
+    args: ({ quality, preset, gopFrames }) => [
+      '-rc_mode',
+      'CQP',
+      '-qp',
+      String(qualityToScale(quality, 24, 1, 51)),
+      '-compression_level',
+      pick(preset, '7', '4', '1'),
+      '-g',
+      String(gopFrames),
+      '-idr_interval',
+      '0',
+    ],
+  };
+}
+
+function qsv(codec: Codec): EncoderDef {
+  return {
+    name: `${codec}_qsv`,
+    codec,
+    family: 'qsv',
+    device: 'intel',
+    rank: codec === 'h264' ? 40 : 39,
+    globalArgs: () => [],
+    uploadFilter: 'format=nv12',
+    args: ({ quality, preset, gopFrames }) => [
+      '-preset',
+      pick(preset, 'veryfast', 'medium', 'veryslow'),
+      '-global_quality',
+      String(qualityToScale(quality, 24, 1, 51)),
+      '-look_ahead',
+      '0',
+      '-g',
+      String(gopFrames),
+      '-idr_interval',
+      '0',
+    ],
+  };
+}
+
+function amf(codec: Codec): EncoderDef {
+  const q = (quality: number) => String(qualityToScale(quality, 23, 0, 51));
+  return {
+    name: `${codec}_amf`,
+    codec,
+    family: 'amf',
+    device: 'amd',
+    rank: codec === 'h264' ? 35 : 34,
+    globalArgs: () => [],
+    uploadFilter: undefined,
+    args: ({ quality, preset, gopFrames }) => [
+      '-quality',
+      pick(preset, 'speed', 'balanced', 'quality'),
+      '-rc',
+      'cqp',
+      '-qp_i',
+      q(quality),
+      '-qp_p',
+      q(quality),
+      '-g',
+      String(gopFrames),
+    ],
+  };
+}
+
+function videotoolbox(codec: Codec): EncoderDef {
+  return {
+    name: `${codec}_videotoolbox`,
+    codec,
+    family: 'videotoolbox',
+    device: 'apple',
+    rank: codec === 'h264' ? 20 : 19,
+    globalArgs: () => [],
+    uploadFilter: undefined,
+    args: ({ quality, gopFrames }) => ['-q:v', String(Math.round(quality)), '-g', String(gopFrames)],
+  };
+}
+
+const svtav1: EncoderDef = {
+  name: 'libsvtav1',
+  codec: 'av1',
+  family: 'svtav1',
+  device: 'cpu',
+  rank: 8,
+  globalArgs: () => [],
+  uploadFilter: undefined,
+  args: ({ quality, preset, gopFrames }) => [
+    '-preset',
+    pick(preset, '10', '8', '5'),
+    '-crf',
+    String(qualityToScale(quality, 32, 1, 63)),
+    '-g',
+    String(gopFrames),
+    // irefresh-type=2: closed GOP with key frames, so segments stand alone.
+    '-svtav1-params',
+    'irefresh-type=2',
+  ],
+};
+
+export const ENCODERS: readonly EncoderDef[] = [
+  x26x('libx264', 'h264', 'x264'),
+  x26x('libx265', 'hevc', 'x265'),
+  svtav1,
+  ...(['h264', 'hevc', 'av1'] as const).flatMap((c) => [nvenc(c), vaapi(c), qsv(c), amf(c)]),
+  videotoolbox('h264'),
+  videotoolbox('hevc'),
+];
+
+export const FAMILIES: readonly string[] = [
+  'cpu',
+  'x264',
+  'x265',
+  'svtav1',
+  'nvenc',
+  'vaapi',
+  'qsv',
+  'amf',
+  'videotoolbox',
+];
+
+export function encoderByName(name: string): EncoderDef | undefined {
+  return ENCODERS.find((e) => e.name === name);
+}

@@ -1,0 +1,111 @@
+import { FramefleetError } from '../errors.js';
+import { ENCODERS, type EncoderDef } from './encoders/catalogue.js';
+import { runFfmpeg } from './run.js';
+
+/** Names from `ffmpeg -encoders` output (video encoders only). Pure. */
+export function parseEncoderList(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*V[.A-Z]{5}\s+(\S+)/.exec(line);
+    if (match) names.push(match[1]!);
+  }
+  return names;
+}
+
+/** Names from `ffmpeg -hwaccels` output. Pure. */
+export function parseHwaccelList(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/hardware acceleration methods/i.test(l));
+}
+
+export interface SmokeResult {
+  encoder: string;
+  ok: boolean;
+  ms: number;
+  message: string | undefined;
+}
+
+export interface EncoderInventory {
+  /** Catalogue encoders this ffmpeg build lists. */
+  listed: string[];
+  hwaccels: string[];
+  /** Listed encoders that passed a smoke encode on this machine: the only ones that count. */
+  proven: string[];
+  smoke: SmokeResult[];
+}
+
+/** The smoke encode: a few frames of a test pattern through the encoder into nothing. Pure. */
+export function smokeArgs(encoder: EncoderDef): string[] {
+  const chain = ['format=yuv420p', encoder.uploadFilter].filter(Boolean).join(',');
+  return [
+    ...encoder.globalArgs(),
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=256x144:r=30:d=0.5',
+    '-vf',
+    chain,
+    '-frames:v',
+    '8',
+    '-c:v',
+    encoder.name,
+    ...encoder.args({ quality: 70, preset: 'fast', gopFrames: 30 }),
+    '-f',
+    'null',
+    '-',
+  ];
+}
+
+export async function smokeTest(encoder: EncoderDef, timeoutMs = 20_000): Promise<SmokeResult> {
+  const started = Date.now();
+  try {
+    await runFfmpeg(smokeArgs(encoder), { timeoutMs, label: `smoke encode with ${encoder.name}` });
+    return { encoder: encoder.name, ok: true, ms: Date.now() - started, message: undefined };
+  } catch (error) {
+    const tail = error instanceof FramefleetError ? (error.ffmpegTail ?? error.message) : String(error);
+    // ffmpeg ends with generic lines; the cause (no device, no driver) is the line before them.
+    const lines = tail
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim());
+    const message = lines.find((l) => !GENERIC_ERROR.test(l)) ?? lines.pop() ?? 'failed';
+    return { encoder: encoder.name, ok: false, ms: Date.now() - started, message };
+  }
+}
+
+const GENERIC_ERROR =
+  /Error (initializing output stream|while opening encoder)|Conversion failed|Error parsing global options|Error while filtering|Could not open encoder|Nothing was written|Failed to set value/i;
+
+const cache = new Map<string, Promise<SmokeResult>>();
+
+/**
+ * Lists the build's encoders and proves the ones asked for (all catalogue encoders by default).
+ * Results are cached per process: a machine's hardware does not change under a running worker.
+ */
+export async function detectEncoders(only?: readonly string[]): Promise<EncoderInventory> {
+  const [encodersOut, hwaccelsOut] = await Promise.all([
+    runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
+    runFfmpeg(['-hwaccels'], { timeoutMs: 20_000, label: 'list hwaccels' }),
+  ]);
+  const available = new Set(parseEncoderList(encodersOut.stdout.toString('utf8')));
+  const listed = ENCODERS.filter((e) => available.has(e.name)).map((e) => e.name);
+  const toTest = ENCODERS.filter((e) => listed.includes(e.name) && (!only || only.includes(e.name)));
+  const smoke = await Promise.all(
+    toTest.map((e) => {
+      let result = cache.get(e.name);
+      if (!result) {
+        result = smokeTest(e);
+        cache.set(e.name, result);
+      }
+      return result;
+    }),
+  );
+  return {
+    listed,
+    hwaccels: parseHwaccelList(hwaccelsOut.stdout.toString('utf8')),
+    proven: smoke.filter((s) => s.ok).map((s) => s.encoder),
+    smoke,
+  };
+}

@@ -1,0 +1,88 @@
+import { rename, rm } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import { probe, type MediaInfo } from './probe.js';
+import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+
+export interface ProxyOptions {
+  input: string;
+  output: string;
+  /** Largest output height; the width follows the aspect ratio. Default 360. */
+  height?: number;
+  /** x264 CRF; default 28 (small files, good enough to cut and analyse). */
+  crf?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ProxyResult {
+  input: string;
+  output: string;
+  width: number;
+  height: number;
+  frames: number;
+  durationSec: number;
+  sizeBytes: number;
+}
+
+/** ffmpeg arguments for a low-resolution, all-intra-friendly editing proxy. Pure. */
+export function proxyArgs(options: ProxyOptions, tempOutput: string, hasAudio: boolean): string[] {
+  const height = options.height ?? 360;
+  const args = ['-y', '-protocol_whitelist', LOCAL_PROTOCOLS, '-i', options.input, '-map', '0:v:0'];
+  if (hasAudio) args.push('-map', '0:a:0');
+  args.push(
+    // Never upscale; keep even dimensions for yuv420p.
+    '-vf',
+    `scale=-2:'min(${height},ih)':flags=bicubic,format=yuv420p`,
+    // Same frames as the source: edits made on the proxy map frame-for-frame to the original.
+    '-fps_mode',
+    'passthrough',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    String(options.crf ?? 28),
+    // Short GOPs make scrubbing and frame-accurate seeking in editors cheap.
+    '-g',
+    '15',
+  );
+  if (hasAudio) args.push('-c:a', 'aac', '-b:a', '96k', '-ac', '2');
+  args.push('-movflags', '+faststart', '-f', 'mp4', tempOutput);
+  return args;
+}
+
+/** Writes a low-res proxy of `input` to `output` (atomically) and verifies its frame count. */
+export async function makeProxy(options: ProxyOptions): Promise<ProxyResult> {
+  const source: MediaInfo = await probe(options.input, { signal: options.signal });
+  if (!source.video) {
+    throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(options.input)} has no video stream to proxy`);
+  }
+  const temp = join(dirname(options.output), `.${basename(options.output)}.${process.pid}.tmp.mp4`);
+  try {
+    await runFfmpeg(proxyArgs(options, temp, source.audio !== undefined), {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      label: `proxy of ${show(options.input)}`,
+    });
+    const made = await probe(temp, { signal: options.signal });
+    if (made.video?.frameCount !== source.video.frameCount) {
+      throw new FramefleetError(
+        'VERIFY_FAILED',
+        `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${source.video.frameCount}`,
+      );
+    }
+    await rename(temp, options.output);
+    return {
+      input: options.input,
+      output: options.output,
+      width: made.video.width,
+      height: made.video.height,
+      frames: made.video.frameCount,
+      durationSec: made.durationSec,
+      sizeBytes: made.sizeBytes,
+    };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

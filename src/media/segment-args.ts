@@ -1,0 +1,142 @@
+import type { EncodeSettings, EncoderDef } from './encoders/catalogue.js';
+import { LOCAL_PROTOCOLS } from './run.js';
+import { frameTime, formatRational, type Rational } from './rational.js';
+
+export interface SegmentEncode {
+  input: string;
+  /** First frame (inclusive) and last frame (exclusive) on the job's CFR timeline. */
+  start: number;
+  end: number;
+  rate: Rational;
+  /** Video stream start minus container start, seconds: -ss counts from the container start. */
+  videoOffsetSec: number;
+  /** Normalise a variable-frame-rate source onto the `rate` grid. */
+  normaliseVfr: boolean;
+  encoder: EncoderDef;
+  settings: EncodeSettings;
+  output: string;
+}
+
+/** Media time scale for segments: a multiple of the rate so every frame lands on a whole tick. */
+export function segmentTimescale(rate: Rational): number {
+  let scale = rate.num;
+  while (scale < 10_000) scale *= 2;
+  return scale;
+}
+
+/**
+ * ffmpeg arguments that encode exactly frames [start, end) into a video-only MP4 whose first frame
+ * is an IDR and whose GOPs are closed, so the segments concatenate without re-encoding. Pure.
+ */
+export function segmentArgs(job: SegmentEncode): string[] {
+  const frames = job.end - job.start;
+  const args = [...job.encoder.globalArgs()];
+  const filters: string[] = [];
+  if (job.normaliseVfr) {
+    // Keep source timestamps so the fps grid is the same absolute grid in every segment.
+    const preRoll = Math.max(0, frameTime(job.start, job.rate) - 2);
+    if (job.start > 0) args.push('-ss', seconds(preRoll + job.videoOffsetSec));
+    args.push('-copyts', '-start_at_zero');
+    filters.push(
+      `fps=fps=${formatRational(job.rate)}:start_time=0`,
+      `trim=start_frame=${job.start}`,
+      'setpts=PTS-STARTPTS',
+    );
+  } else {
+    // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
+    if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
+    filters.push('setpts=PTS-STARTPTS');
+  }
+  if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
+  args.push(
+    '-protocol_whitelist',
+    LOCAL_PROTOCOLS,
+    '-i',
+    job.input,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+    // Never duplicate or drop frames to fit a rate: the segment holds the frames it is given.
+    '-fps_mode',
+    'passthrough',
+    '-vf',
+    filters.join(','),
+    '-frames:v',
+    String(frames),
+    '-c:v',
+    job.encoder.name,
+    ...job.encoder.args(job.settings),
+    '-video_track_timescale',
+    String(segmentTimescale(job.rate)),
+    '-f',
+    'mp4',
+    '-y',
+    job.output,
+  );
+  return args;
+}
+
+export interface AudioEncode {
+  input: string;
+  /** 'copy' keeps the source audio bit for bit; 'aac' re-encodes once over the whole timeline. */
+  mode: 'copy' | 'aac';
+  bitrateKbps: number;
+  output: string;
+}
+
+/** The job's single audio pass over the whole timeline (never per segment). Pure. */
+export function audioArgs(job: AudioEncode): string[] {
+  const codec = job.mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', `${job.bitrateKbps}k`];
+  return [
+    '-protocol_whitelist',
+    LOCAL_PROTOCOLS,
+    '-i',
+    job.input,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    ...codec,
+    '-f',
+    'mp4',
+    '-y',
+    job.output,
+  ];
+}
+
+export interface StitchJob {
+  /** ffconcat list naming the segments in order. */
+  concatList: string;
+  audio: string | undefined;
+  /** Audio start relative to video start in the source, seconds. */
+  audioOffsetSec: number;
+  format: string;
+  output: string;
+}
+
+/** Concatenates segments without re-encoding and muxes the audio. Pure. */
+export function stitchArgs(job: StitchJob): string[] {
+  const args = ['-protocol_whitelist', LOCAL_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', job.concatList];
+  if (job.audio) {
+    if (job.audioOffsetSec !== 0) args.push('-itsoffset', seconds(job.audioOffsetSec));
+    args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
+  }
+  args.push('-map', '0:v:0');
+  if (job.audio) args.push('-map', '1:a:0');
+  args.push('-c', 'copy');
+  if (job.format === 'mp4' || job.format === 'mov') args.push('-movflags', '+faststart');
+  args.push('-f', job.format, '-y', job.output);
+  return args;
+}
+
+/** The ffconcat list for the concat demuxer; paths are quoted per its escaping rules. Pure. */
+export function concatList(paths: readonly string[]): string {
+  return `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n')}\n`;
+}
+
+function seconds(value: number): string {
+  return Math.max(0, value).toFixed(6);
+}

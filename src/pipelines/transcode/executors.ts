@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FramefleetError, show } from '../../errors.js';
+import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { encoderByName } from '../../media/encoders/catalogue.js';
+import { probe } from '../../media/probe.js';
+import { runFfmpeg } from '../../media/run.js';
+import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
+import { verifyOutput } from '../../media/verify.js';
+import type { Storage } from '../../storage/types.js';
+import type {
+  AudioOutput,
+  AudioPayload,
+  SegmentOutput,
+  SegmentPayload,
+  StitchOutput,
+  StitchPayload,
+} from './payloads.js';
+
+// A segment of N frames may take long on a slow CPU; the limit guards against hangs, not work.
+const SEGMENT_TIMEOUT_MS = 2 * 60 * 60_000;
+
+/** Encodes frames [start, end) into scratch, checks the frame count, then publishes atomically. */
+export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, ctx) => {
+  const encoder = encoderByName(p.encoder);
+  if (!encoder)
+    throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  const frames = p.end - p.start;
+  const tmp = join(ctx.scratchDir, `segment-${p.index}.mp4`);
+  await runFfmpeg(segmentArgs({ ...p, input: await readable(p.input, ctx), encoder, output: tmp }), {
+    signal: ctx.signal,
+    timeoutMs: SEGMENT_TIMEOUT_MS,
+    label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
+    onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+  });
+  const info = await probe(tmp, { signal: ctx.signal });
+  const got = info.video?.frameCount ?? 0;
+  if (got !== frames) {
+    throw new FramefleetError(
+      'VERIFY_FAILED',
+      `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
+    );
+  }
+  const stored = await ctx.storage.put(p.key, tmp, { move: true });
+  return { key: p.key, frames, size: stored.size };
+};
+
+/** A segment checkpoint counts only if the object is there, the same size, and (locally) the same frames. */
+export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = async (
+  p,
+  out,
+  { storage, signal },
+) => {
+  const object = await storage.stat(out.key);
+  if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
+  const local = storage.localPath(out.key);
+  if (!local) return true;
+  const info = await probe(local, { signal }).catch(() => undefined);
+  return info?.video?.frameCount === out.frames;
+};
+
+export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) => {
+  const tmp = join(ctx.scratchDir, basename(p.key));
+  await runFfmpeg(audioArgs({ ...p, input: await readable(p.input, ctx), output: tmp }), {
+    signal: ctx.signal,
+    timeoutMs: SEGMENT_TIMEOUT_MS,
+    label: `${p.mode === 'copy' ? 'copy' : 'encode'} audio`,
+    onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
+  });
+  const info = await probe(tmp, { signal: ctx.signal, headerOnly: true });
+  const stored = await ctx.storage.put(p.key, tmp, { move: true });
+  return { key: p.key, size: stored.size, durationSec: info.audio?.durationSec ?? info.durationSec };
+};
+
+export const verifyAudio: CheckpointVerifier<AudioPayload, AudioOutput> = async (_p, out, { storage }) => {
+  const object = await storage.stat(out.key);
+  return object !== undefined && object.size === out.size;
+};
+
+/**
+ * Concatenates the segments without re-encoding, muxes the audio into a temporary name next to the
+ * output, verifies frames and A/V durations, and only then renames it into place.
+ */
+export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
+  const segments = p.segmentTasks.map((id) => ctx.inputs[id] as SegmentOutput | undefined);
+  const paths: string[] = [];
+  for (const [i, segment] of segments.entries()) {
+    if (!segment)
+      throw new FramefleetError('INTERNAL', `stitch is missing the output of ${p.segmentTasks[i]}`);
+    paths.push(await localCopy(ctx.storage, segment.key, ctx));
+  }
+  const audio = p.audioTask ? (ctx.inputs[p.audioTask] as AudioOutput | undefined) : undefined;
+  const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
+  const list = join(ctx.scratchDir, 'segments.ffconcat');
+  await writeFile(list, concatList(paths));
+  const tmp = join(dirname(p.output), `.${basename(p.output)}.${randomBytes(4).toString('hex')}.part`);
+  try {
+    await runFfmpeg(
+      stitchArgs({
+        concatList: list,
+        audio: audioPath,
+        audioOffsetSec: p.audioOffsetSec,
+        format: p.format,
+        output: tmp,
+      }),
+      {
+        signal: ctx.signal,
+        timeoutMs: SEGMENT_TIMEOUT_MS,
+        label: `stitch ${paths.length} segments into ${show(p.output)}`,
+        onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
+      },
+    );
+    const checked = await verifyOutput(tmp, {
+      frames: p.frames,
+      sourceAvGapSec: audio ? p.sourceAvGapSec : undefined,
+      audioFrameSec: p.audioFrameSec,
+    });
+    await rename(tmp, p.output);
+    const size = (await stat(p.output)).size;
+    ctx.progress({ fraction: 1 });
+    return {
+      output: p.output,
+      frames: checked.frames,
+      size,
+      videoDurationSec: checked.videoDurationSec,
+      audioDurationSec: checked.audioDurationSec,
+      encoder: p.encoder,
+    };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+};
+
+/** A finished output re-verifies only if it is still there with the planned frame count. */
+export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = async (p, out, { signal }) => {
+  const info = await probe(out.output, { signal }).catch(() => undefined);
+  return info?.video?.frameCount === p.frames && info.sizeBytes === out.size;
+};
+
+async function localCopy(storage: Storage, key: string, ctx: ExecutorContext): Promise<string> {
+  return storage.localPath(key) ?? storage.fetch(key, join(ctx.scratchDir, basename(key)));
+}
+
+/** Inputs are local paths, or storage URLs a worker reads through a (presigned) URL. */
+async function readable(input: string, ctx: ExecutorContext): Promise<string> {
+  if (!input.startsWith('s3://')) return input;
+  const prefix = ctx.storage.url.replace(/\/$/, '') + '/';
+  if (!input.startsWith(prefix)) {
+    throw new FramefleetError(
+      'PATH_FORBIDDEN',
+      `input ${show(input)} is outside storage ${show(ctx.storage.url)}`,
+    );
+  }
+  return localCopy(ctx.storage, input.slice(prefix.length), ctx);
+}

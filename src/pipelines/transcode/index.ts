@@ -1,0 +1,29 @@
+import { stat } from 'node:fs/promises';
+import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.js';
+import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
+import { planTranscode } from './plan.js';
+import { parseTranscodeSpec, type TranscodeSpec } from './spec.js';
+
+export { parseTranscodeSpec, transcodeSpecSchema, type TranscodeSpec } from './spec.js';
+export { planSegments, MAX_SEGMENTS, type SegmentRange } from './plan-segments.js';
+export type { StitchOutput } from './payloads.js';
+
+export const transcodePipeline: Pipeline<TranscodeSpec> = {
+  type: 'transcode',
+  parseSpec: parseTranscodeSpec,
+  plan: planTranscode,
+  executors: {
+    'transcode.segment': encodeSegment as Executor,
+    'transcode.audio': encodeAudio as Executor,
+    'transcode.stitch': stitch as Executor,
+  },
+  identity: async (spec) => {
+    const info = await stat(spec.input).catch(() => undefined);
+    return info ? `${spec.input}:${info.size}:${Math.round(info.mtimeMs)}` : spec.input;
+  },
+  verifiers: {
+    'transcode.segment': verifySegment as CheckpointVerifier,
+    'transcode.audio': verifyAudio as CheckpointVerifier,
+    'transcode.stitch': verifyStitch as CheckpointVerifier,
+  },
+};

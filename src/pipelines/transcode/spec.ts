@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
+import { MAX_SEGMENTS } from './plan-segments.js';
+import { intRange, nonEmpty, numberRange, oneOf, parseSpec } from '../schema.js';
+
+export const transcodeSpecSchema = z
+  .object({
+    input: nonEmpty('input'),
+    output: nonEmpty('output'),
+    segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
+    segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
+    encoder: nonEmpty('encoder').default('auto'),
+    codec: oneOf('codec', ['h264', 'hevc', 'av1']).default('h264'),
+    quality: intRange('quality', 1, 100).default(DEFAULT_QUALITY),
+    preset: oneOf('preset', PRESETS).default('balanced'),
+    audio: oneOf('audio', ['auto', 'copy', 'aac', 'none']).default('auto'),
+    audioBitrateKbps: intRange('audioBitrateKbps', 32, 512).default(160),
+    /** Keyframe interval inside segments, seconds. */
+    gopSeconds: numberRange('gopSeconds', 0.5, 20).default(2),
+    /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
+    hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
+      'auto',
+    ),
+  })
+  .strict()
+  .refine((s) => !(s.segments !== undefined && s.segmentSeconds !== undefined), {
+    message: 'give either `segments` or `segmentSeconds`, not both',
+  });
+
+export type TranscodeSpec = z.output<typeof transcodeSpecSchema>;
+
+export function parseTranscodeSpec(input: unknown): TranscodeSpec {
+  return parseSpec(transcodeSpecSchema, input, 'transcode spec');
+}
+
+/** Container format ffmpeg writes for an output file name. */
+export function outputFormat(path: string): 'mp4' | 'mov' | 'matroska' | undefined {
+  const ext = path.toLowerCase().split('.').pop();
+  if (ext === 'mp4' || ext === 'm4v') return 'mp4';
+  if (ext === 'mov') return 'mov';
+  if (ext === 'mkv') return 'matroska';
+  return undefined;
+}
