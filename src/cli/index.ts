@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
+import { registerServer } from './server.js';
 import { registerTranscode } from './transcode.js';
 
 const program = new Command();
@@ -9,10 +11,23 @@ program
   .name('framefleet')
   .description('Distributed, GPU-aware video processing')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  // Usage errors are one line on stderr and exit 2, like every other bad input.
+  .exitOverride()
+  .configureOutput({
+    outputError: (text, write) => write(`framefleet: ${text.replace(/^error: /, 'error: ').trim()}\n`),
+  });
 
 registerTranscode(program);
 registerDoctor(program);
 registerDemo(program);
+registerServer(program);
+registerAnalyze(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  throw error;
+}

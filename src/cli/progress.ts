@@ -44,8 +44,7 @@ export class ProgressPrinter {
 
   finish(job: JobRecord): void {
     if (this.mode === 'tty') this.clear();
-    else if (this.mode === 'lines') this.render(true);
-    void job;
+    else if (this.mode === 'lines' && job.state === 'done') this.render(true);
   }
 
   private line(): string {

@@ -16,6 +16,12 @@ export interface FrameDecodeOptions {
   hwaccel?: DecodeHwaccel;
   /** VAAPI render node, e.g. /dev/dri/renderD128. */
   vaapiDevice?: string;
+  /**
+   * Skip the in-loop deblocking filter and allow non-conformant speed-ups while decoding: about
+   * 1.5x faster, with block edges slightly off, which detecting cuts does not care about.
+   * Deterministic, so shards still see exactly the frames one pass sees. Default true.
+   */
+  fastDecode?: boolean;
 }
 
 /** Even output size about `targetWidth` wide with the source's display aspect. Pure. */
@@ -42,6 +48,7 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
     args.push('-vaapi_device', options.vaapiDevice ?? '/dev/dri/renderD128');
   }
   if (hw === 'qsv') args.push('-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv');
+  if (options.fastDecode ?? true) args.push('-skip_loop_filter', 'all', '-flags2', '+fast');
   const start = options.startFrame ?? 0;
   // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
   // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.

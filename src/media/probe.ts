@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
-import { LOCAL_PROTOCOLS, runFfprobe } from './run.js';
+import { guardedInput, runFfprobe } from './run.js';
 
 export interface VideoStreamInfo {
   index: number;
@@ -129,17 +129,7 @@ async function statInput(path: string) {
 async function probeHeader(path: string, options: ProbeOptions): Promise<RawProbe> {
   try {
     const { stdout } = await runFfprobe(
-      [
-        ...PROBE_LIMITS,
-        '-protocol_whitelist',
-        LOCAL_PROTOCOLS,
-        '-show_streams',
-        '-show_format',
-        '-of',
-        'json',
-        '-i',
-        path,
-      ],
+      [...PROBE_LIMITS, '-show_streams', '-show_format', '-of', 'json', ...guardedInput(path)],
       { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000, label: `probe ${show(path)}` },
     );
     return JSON.parse(stdout.toString('utf8')) as RawProbe;
@@ -216,16 +206,13 @@ async function scanPackets(path: string, streamIndex: number, options: ProbeOpti
     ({ stdout } = await runFfprobe(
       [
         ...PROBE_LIMITS,
-        '-protocol_whitelist',
-        LOCAL_PROTOCOLS,
         '-select_streams',
         String(streamIndex),
         '-show_entries',
         'packet=pts_time,duration_time,flags',
         '-of',
         'csv=p=0',
-        '-i',
-        path,
+        ...guardedInput(path),
       ],
       {
         signal: options.signal,

@@ -1,5 +1,5 @@
 import type { EncodeSettings, EncoderDef } from './encoders/catalogue.js';
-import { LOCAL_PROTOCOLS } from './run.js';
+import { guardedInput, LOCAL_PROTOCOLS } from './run.js';
 import { frameTime, formatRational, type Rational } from './rational.js';
 
 export interface SegmentEncode {
@@ -49,10 +49,7 @@ export function segmentArgs(job: SegmentEncode): string[] {
   }
   if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
   args.push(
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-i',
-    job.input,
+    ...guardedInput(job.input),
     '-map',
     '0:v:0',
     '-an',
@@ -90,10 +87,7 @@ export interface AudioEncode {
 export function audioArgs(job: AudioEncode): string[] {
   const codec = job.mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', `${job.bitrateKbps}k`];
   return [
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-i',
-    job.input,
+    ...guardedInput(job.input),
     '-map',
     '0:a:0',
     '-vn',

@@ -1,16 +1,13 @@
 import { FramefleetError, show } from '../errors.js';
 import { formatRational, type Rational } from './rational.js';
-import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+import { guardedInput, runFfmpeg } from './run.js';
 
 /** ffmpeg arguments that put a VFR stream on the `rate` grid, the same way every segment does. Pure. */
 export function cfrCountArgs(input: string, rate: Rational): string[] {
   return [
     '-copyts',
     '-start_at_zero',
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-i',
-    input,
+    ...guardedInput(input),
     '-map',
     '0:v:0',
     '-vf',

@@ -14,13 +14,18 @@ export interface Cut {
   end?: number;
 }
 
-/** The change score of every frame: weighted luma, chroma and edge change, 0..255 scale. */
+/** The change score of every frame: weighted block, luma, chroma and edge change, 0..255 scale. */
 export function changeScores(series: FrameSeries, options: SceneOptions): number[] {
-  const { luma, chroma, edges } = options.weights;
-  const total = luma + chroma + edges || 1;
+  const { blocks, luma, chroma, edges } = options.weights;
+  const total = blocks + luma + chroma + edges || 1;
   // Chroma planes vary less than luma; doubling puts them on the same footing.
   return series.luma.map(
-    (l, i) => (luma * l + chroma * 2 * series.chroma[i]! + edges * 255 * series.edges[i]!) / total,
+    (l, i) =>
+      (blocks * series.blocks[i]! +
+        luma * l +
+        chroma * 2 * series.chroma[i]! +
+        edges * 255 * series.edges[i]!) /
+      total,
   );
 }
 

@@ -109,6 +109,8 @@ export class FrameMeasurer {
     const s = this.series;
     s.luma.push(round3(stats.luma));
     s.chroma.push(round3(stats.chroma));
+    const prev = this.signatures.get(f - 1);
+    s.blocks.push(prev ? round3(signatureDistance(prev, this.signatures.get(f)!)) : 0);
     s.edges.push(round3(stats.edges));
     s.brightness.push(round3(stats.b));
     s.sharpness.push(round3(stats.s));

@@ -12,6 +12,8 @@ export interface FrameSeries {
   luma: number[];
   /** Mean absolute chroma (Cb, Cr) change from the previous frame. */
   chroma: number[];
+  /** Change of the coarse 16x9 block signature from the previous frame: blind to fine texture. */
+  blocks: number[];
   /** Fraction of pixels whose edge state changed (0 when edges are off). */
   edges: number[];
   /** Mean luma, 0..255. */
@@ -34,6 +36,7 @@ export interface FrameSeries {
 export const SERIES_COLUMNS = [
   'luma',
   'chroma',
+  'blocks',
   'edges',
   'brightness',
   'sharpness',
@@ -49,6 +52,7 @@ export function emptySeries(start: number, blendSpan: number): FrameSeries {
     blendSpan,
     luma: [],
     chroma: [],
+    blocks: [],
     edges: [],
     brightness: [],
     sharpness: [],

@@ -43,11 +43,14 @@ export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: 
       peak = Math.max(peak, series.span[i]!);
     }
     if (nearHard(mid)) continue;
-    const baseline = median([
-      ...window(series.span, run.start - 2 * k - BASELINE_FRAMES, run.start - 2 * k),
-      ...window(series.span, run.end + 2 * k, run.end + 2 * k + BASELINE_FRAMES),
-    ]);
-    if (baseline === undefined || peak < options.gradualPeakRatio * baseline) continue;
+    // The span on either side, each side by its median (robust to a cut nearby), then averaged:
+    // a pan that speeds up has no peak over the mean of its slow and fast sides.
+    const before = median(window(series.span, run.start - 2 * k - BASELINE_FRAMES, run.start - 2 * k));
+    const after = median(window(series.span, run.end + 2 * k, run.end + 2 * k + BASELINE_FRAMES));
+    const sides = [before, after].filter((x): x is number => x !== undefined);
+    if (sides.length === 0) continue;
+    const baseline = sides.reduce((a, b) => a + b, 0) / sides.length;
+    if (peak < options.gradualPeakRatio * baseline) continue;
     const previous = cuts[cuts.length - 1];
     if (previous && mid - previous.frame < options.minShotFrames) continue;
     cuts.push({

@@ -12,8 +12,11 @@ export interface SceneOptions {
   flashRatio: number;
   /** Longest flash in frames. */
   maxFlashFrames: number;
-  /** Weights of luma, chroma and edge change in the score. */
-  weights: { luma: number; chroma: number; edges: number };
+  /**
+   * Weights in the change score: the coarse block signature (luma and colour on a 16x9 grid,
+   * blind to texture and grain), per-pixel luma and chroma change, and edge change.
+   */
+  weights: { blocks: number; luma: number; chroma: number; edges: number };
   /** Minimum distance between frames i-k and i+k for a dissolve. */
   gradualMinSpan: number;
   /** Largest blend residual, as a fraction of the span, for a dissolve. */
@@ -23,16 +26,16 @@ export interface SceneOptions {
 }
 
 export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
-  threshold: 12,
+  threshold: 8,
   adaptiveRatio: 3,
   adaptiveWindow: 2,
   minShotFrames: 15,
   flashRatio: 0.35,
   maxFlashFrames: 5,
-  weights: { luma: 1, chroma: 1, edges: 0 },
+  weights: { blocks: 1, luma: 0, chroma: 0, edges: 0 },
   gradualMinSpan: 10,
   gradualMaxResidual: 0.25,
-  gradualPeakRatio: 2.5,
+  gradualPeakRatio: 2,
 };
 
 export function sceneOptions(overrides: Partial<SceneOptions> = {}): SceneOptions {

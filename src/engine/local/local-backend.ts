@@ -55,6 +55,8 @@ interface ActiveJob {
   writing: Promise<void>;
   lastWrite: number;
   runStart: { at: number; progress: number } | undefined;
+  /** True while this process drives the job (a manifest saying 'running' may be a dead process'). */
+  active: boolean;
 }
 
 /** The embedded default: an in-process scheduler with slots per device, state in a job directory. */
@@ -105,11 +107,7 @@ export class LocalBackend implements Backend {
       };
       job = this.adopt(manifest);
     }
-    if (
-      job.running.size === 0 &&
-      job.manifest.job.state !== 'running' &&
-      job.manifest.job.state !== 'planning'
-    ) {
+    if (!job.active) {
       // Resubmitting a finished, failed or interrupted job runs it again; verified outputs are reused.
       void this.start(job);
     }
@@ -147,7 +145,9 @@ export class LocalBackend implements Backend {
   async retry(jobId: string): Promise<JobRecord | undefined> {
     const job = this.jobs.get(jobId);
     if (!job) return undefined;
-    if (job.manifest.job.state === 'failed' || job.manifest.job.state === 'cancelled') void this.start(job);
+    if (!job.active && (job.manifest.job.state === 'failed' || job.manifest.job.state === 'cancelled')) {
+      void this.start(job);
+    }
     return this.snapshot(job);
   }
 
@@ -187,6 +187,7 @@ export class LocalBackend implements Backend {
       writing: Promise.resolve(),
       lastWrite: 0,
       runStart: undefined,
+      active: false,
     };
     this.jobs.set(manifest.job.id, job);
     return job;
@@ -194,6 +195,7 @@ export class LocalBackend implements Backend {
 
   private async start(job: ActiveJob): Promise<void> {
     const record = job.manifest.job;
+    job.active = true;
     job.controller = new AbortController();
     record.error = undefined;
     try {
@@ -407,6 +409,7 @@ export class LocalBackend implements Backend {
 
   private finish(job: ActiveJob, state: JobState, result: unknown): void {
     const record = job.manifest.job;
+    job.active = false;
     record.result = result;
     record.waitingFor = undefined;
     if (state === 'done') record.progress = 1;

@@ -21,6 +21,8 @@ export interface MeasureScenesOptions extends MeasureOptions {
   /** Analysis width; frames are downscaled to about this many pixels across. */
   width?: number;
   signal?: AbortSignal;
+  /** Fraction of this shard's frames measured so far, about twice a second. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Decodes one shard of a video (or all of it) and measures its frames. */
@@ -45,7 +47,12 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
       frameCount: shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       signal: options.signal,
-      onFrame: (index, frame) => measurer.push(index, frame),
+      onFrame: (index, frame) => {
+        measurer.push(index, frame);
+        const done = index - shard.decodeStart + 1;
+        if (options.onProgress && done % 16 === 0)
+          options.onProgress(done / (shard.decodeEnd - shard.decodeStart));
+      },
     });
   }
   return {

@@ -10,7 +10,7 @@ export interface SegmentPlanInput {
   sceneCuts?: readonly number[];
   segments?: number;
   segmentSeconds?: number;
-  /** No segment shorter than this, seconds (default 1). */
+  /** No segment shorter than this, seconds (default 0.5). */
   minSeconds?: number;
   maxSegments?: number;
 }
@@ -31,7 +31,7 @@ export interface SegmentRange {
 export function planSegments(input: SegmentPlanInput): SegmentRange[] {
   const { frameCount, fps } = input;
   if (frameCount <= 0) return [];
-  const minFrames = Math.max(1, Math.round((input.minSeconds ?? 1) * fps));
+  const minFrames = Math.max(1, Math.round((input.minSeconds ?? 0.5) * fps));
   const wanted =
     input.segments ?? (input.segmentSeconds ? Math.ceil(frameCount / (input.segmentSeconds * fps)) : 1);
   const cap = Math.min(input.maxSegments ?? MAX_SEGMENTS, Math.max(1, Math.floor(frameCount / minFrames)));

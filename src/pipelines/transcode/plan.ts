@@ -1,4 +1,4 @@
-import { access, constants, realpath } from 'node:fs/promises';
+import { access, constants, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
@@ -161,6 +161,7 @@ async function checkOutput(input: string, output: string): Promise<void> {
   }
   const dir = dirname(resolve(output));
   try {
+    if (!(await stat(dir)).isDirectory()) throw new Error(`${dir} is not a directory`);
     await access(dir, constants.W_OK);
   } catch (cause) {
     throw new FramefleetError(

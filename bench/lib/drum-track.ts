@@ -1,0 +1,126 @@
+/**
+ * Synthetic drum tracks with known beat times: kick, snare, hi-hat and a quiet pad, with
+ * syncopation, swing, slow tempo drift and crescendo. Deterministic for a given seed.
+ */
+export interface DrumTrackSpec {
+  name: string;
+  bpm: number;
+  /** Tempo at the end; the tempo moves linearly in time from `bpm` (slow drift). */
+  endBpm?: number;
+  seconds: number;
+  /** 0 = straight eighths, 1 = triplet swing. */
+  swing?: number;
+  /** Kicks on off-beats and ghost snares on sixteenths. */
+  syncopation?: boolean;
+  /** Gain ramps from quiet to full over the track. */
+  crescendo?: boolean;
+  seed?: number;
+}
+
+export interface DrumTrack {
+  spec: DrumTrackSpec;
+  sampleRate: number;
+  samples: Float32Array;
+  /** Quarter-note times in seconds: the ground truth. */
+  beats: number[];
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Renders a drum track. Pure. */
+export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
+  const random = mulberry32(spec.seed ?? 1);
+  const n = Math.round(spec.seconds * sampleRate);
+  const out = new Float32Array(n);
+  const beats: number[] = [];
+  const endBpm = spec.endBpm ?? spec.bpm;
+  const bpmAt = (t: number) => spec.bpm + ((endBpm - spec.bpm) * t) / spec.seconds;
+  const gainAt = (t: number) => (spec.crescendo ? 0.12 + 0.88 * (t / spec.seconds) : 0.8);
+  const offbeat = 0.5 + (spec.swing ?? 0) / 6;
+  const hit = (time: number, kind: 'kick' | 'snare' | 'hat', velocity: number) => {
+    const start = Math.round(time * sampleRate);
+    const gain = velocity * gainAt(time) * (0.85 + 0.3 * random());
+    voice(out, start, sampleRate, kind, gain, random);
+  };
+  for (let t = 0.3, k = 0; t < spec.seconds - 0.3; k++) {
+    const ibi = 60 / bpmAt(t);
+    beats.push(t);
+    const m = k % 4;
+    if (m === 0 || m === 2) hit(t, 'kick', 1);
+    if (m === 1 || m === 3) hit(t, 'snare', 0.8);
+    hit(t, 'hat', 0.35);
+    hit(t + offbeat * ibi, 'hat', 0.25);
+    if (spec.syncopation) {
+      if (m === 1) hit(t + offbeat * ibi, 'kick', 0.8);
+      if (m === 3) hit(t + 0.75 * ibi, 'kick', 0.7);
+      if (random() < 0.5) hit(t + 0.25 * ibi, 'snare', 0.2);
+    }
+    t += ibi;
+  }
+  pad(out, sampleRate, spec.bpm);
+  return { spec, sampleRate, samples: out, beats };
+}
+
+function voice(
+  out: Float32Array,
+  start: number,
+  rate: number,
+  kind: string,
+  gain: number,
+  random: () => number,
+) {
+  const length = Math.round((kind === 'kick' ? 0.3 : kind === 'snare' ? 0.2 : 0.06) * rate);
+  let phase = 0;
+  let lastNoise = 0;
+  for (let i = 0; i < length && start + i < out.length; i++) {
+    const t = i / rate;
+    let v: number;
+    if (kind === 'kick') {
+      phase += (2 * Math.PI * (50 + 110 * Math.exp(-t / 0.04))) / rate;
+      v = Math.sin(phase) * Math.exp(-t / 0.12);
+    } else if (kind === 'snare') {
+      v =
+        (random() * 2 - 1) * 0.6 * Math.exp(-t / 0.07) +
+        Math.sin(2 * Math.PI * 190 * t) * 0.4 * Math.exp(-t / 0.05);
+    } else {
+      const noise = random() * 2 - 1;
+      v = (noise - lastNoise) * 0.5 * Math.exp(-t / 0.015);
+      lastNoise = noise;
+    }
+    if (start + i >= 0) out[start + i]! += gain * v;
+  }
+}
+
+/** A soft sustained chord: energy that is not percussive, as in real music. */
+function pad(out: Float32Array, rate: number, bpm: number) {
+  const freqs = [110, 138.6, 164.8];
+  for (let i = 0; i < out.length; i++) {
+    const t = i / rate;
+    // Chord swells slowly, not on the beat, so it adds no false periodicity at the tempo.
+    const swell = 0.5 + 0.5 * Math.sin((2 * Math.PI * t) / (7.3 + 60 / bpm));
+    let v = 0;
+    for (const f of freqs) v += Math.sin(2 * Math.PI * f * t);
+    out[i]! += 0.03 * swell * v;
+  }
+}
+
+/** The benchmark set: 70-180 BPM with syncopation, swing, drift and crescendo. */
+export const BENCH_TRACKS: DrumTrackSpec[] = [
+  { name: 'straight-70', bpm: 70, seconds: 30, seed: 1 },
+  { name: 'swing-88', bpm: 88, seconds: 30, swing: 1, seed: 2 },
+  { name: 'funk-100-sync', bpm: 100, seconds: 30, syncopation: true, seed: 3 },
+  { name: 'house-122-crescendo', bpm: 122, seconds: 30, crescendo: true, seed: 4 },
+  { name: 'drift-128-136', bpm: 128, endBpm: 136, seconds: 30, seed: 5 },
+  { name: 'sync-swing-140', bpm: 140, seconds: 30, syncopation: true, swing: 0.6, seed: 6 },
+  { name: 'drift-165-155-sync', bpm: 165, endBpm: 155, seconds: 30, syncopation: true, seed: 7 },
+  { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8 },
+];

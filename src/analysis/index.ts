@@ -1,0 +1,2 @@
+export * from './beats/index.js';
+export * from './scenes/index.js';

@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { createLogger } from '../logger.js';
+import { DEFAULT_PREFIX, DEFAULT_REDIS_URL, startFleetWorker } from '../runtime/redis.js';
+import { startHealthServer } from '../worker/health-server.js';
+import { action, intOption, numberOption } from './common.js';
+import { availableParallelism } from 'node:os';
+
+interface WorkerFlags {
+  redis: string;
+  storage: string;
+  concurrency?: number;
+  gpuSlots?: number;
+  queues?: string[];
+  capabilities?: string;
+  port?: number;
+  graceSeconds: number;
+  prefix: string;
+  id?: string;
+  lockSeconds: number;
+  stalledSeconds: number;
+  heartbeatSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run tasks from Redis: register capabilities, consume the queues this machine can serve')
+    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
+    .requiredOption('--storage <url>', 'shared storage: file:///shared/path or s3://bucket/prefix')
+    .option(
+      '--concurrency <n>',
+      'concurrent CPU tasks (default: core count)',
+      intOption('--concurrency', 1, 256),
+    )
+    .option('--gpu-slots <n>', 'concurrent GPU tasks (NVENC session limit)', intOption('--gpu-slots', 1, 64))
+    .option('--queues <names...>', 'consume exactly these task queues (e.g. ff.cpu ff.enc=libx264)')
+    .option('--capabilities <file>', 'YAML/JSON file of declared capabilities (override detection)')
+    .option(
+      '--port <port>',
+      'serve /healthz, /readyz and /metrics on this port',
+      intOption('--port', 0, 65535),
+    )
+    .option(
+      '--grace-seconds <s>',
+      'on SIGTERM, let running tasks finish this long',
+      numberOption('--grace-seconds', 0, 86400),
+      30,
+    )
+    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
+    .option('--id <id>', 'worker id (default: host-pid-random)')
+    .option(
+      '--lock-seconds <s>',
+      "task lock; a dead worker's task is retaken after it",
+      numberOption('--lock-seconds', 1, 3600),
+      30,
+    )
+    .option(
+      '--stalled-seconds <s>',
+      'how often to look for stalled tasks',
+      numberOption('--stalled-seconds', 1, 3600),
+      15,
+    )
+    .option(
+      '--heartbeat-seconds <s>',
+      'registration refresh (TTL is three of these)',
+      numberOption('--heartbeat-seconds', 0.2, 600),
+      2,
+    )
+    .option('--log-level <level>', 'debug|info|warn|error', 'info')
+    .action(action(async (flags: WorkerFlags) => workerCommand(flags)));
+}
+
+async function workerCommand(flags: WorkerFlags): Promise<void> {
+  const log = createLogger(flags.logLevel);
+  const fleet = await startFleetWorker({
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    storageUrl: flags.storage,
+    log,
+    concurrency: flags.concurrency ?? availableParallelism(),
+    gpuSlots: flags.gpuSlots,
+    queues: flags.queues,
+    capabilitiesFile: flags.capabilities,
+    workerId: flags.id,
+    lockDurationMs: flags.lockSeconds * 1000,
+    stalledIntervalMs: flags.stalledSeconds * 1000,
+    heartbeatMs: flags.heartbeatSeconds * 1000,
+  });
+  const { worker } = fleet;
+  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+  if (flags.port !== undefined) {
+    health = await startHealthServer(
+      { healthy: () => true, ready: () => worker.ready(), metrics: worker.metrics.registry },
+      flags.port,
+    );
+  }
+  log.info(
+    {
+      worker: worker.id,
+      encoders: fleet.capabilities.encoders,
+      queues: worker.queueNames(),
+      port: health?.port,
+    },
+    'worker started',
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(
+      { worker: worker.id, signal, graceSeconds: flags.graceSeconds },
+      'stopping: finishing running tasks',
+    );
+    void fleet
+      .stop(flags.graceSeconds * 1000)
+      .then(() => health?.server.close())
+      .then(() => {
+        log.info({ worker: worker.id }, 'stopped');
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,77 @@
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Storage } from '../../storage/types.js';
+import type { PipelineRegistry } from '../registry.js';
+import type { Logger } from '../types.js';
+import type { JobStore } from './job-store.js';
+import type { RedisKeys } from './keys.js';
+import type { NodeRegistry } from './node-registry.js';
+
+/** Retry policy shared by the backend (when it adds flows) and the workers (when they decide). */
+export interface RetryPolicy {
+  attempts: number;
+  backoffBaseMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, backoffBaseMs: 1000 };
+
+/** BullMQ queues by name on one connection, created on first use and closed together. */
+export class QueueSet {
+  private readonly queues = new Map<string, Queue>();
+  private flowProducer: FlowProducer | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  get(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: this.keys.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  get flow(): FlowProducer {
+    this.flowProducer ??= new FlowProducer({ connection: this.redis, prefix: this.keys.prefix });
+    this.flowProducer.on('error', () => undefined);
+    return this.flowProducer;
+  }
+
+  /** Records queue names as in use and tells workers, so one that can serve them starts consuming. */
+  async announce(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    const added = await this.redis.sadd(this.keys.queues, ...names);
+    if (added > 0) await this.redis.publish(this.keys.queueAdded, names.join(','));
+  }
+
+  async inUse(): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.queues)).sort();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.flowProducer?.close();
+    this.queues.clear();
+  }
+}
+
+/** Everything the plan and task steps need from the world, wired once per process. */
+export interface FleetContext {
+  redis: Redis;
+  keys: RedisKeys;
+  store: JobStore;
+  nodes: NodeRegistry;
+  queues: QueueSet;
+  registry: PipelineRegistry;
+  storage: Storage;
+  workerId: string;
+  scratchRoot: string;
+  retry: RetryPolicy;
+  keepIntermediates: boolean;
+  log: Logger;
+  clock: () => Date;
+}

@@ -1,0 +1,237 @@
+import type { Redis } from 'ioredis';
+import { jobProgress } from '../job-record.js';
+import {
+  TERMINAL_STATES,
+  type JobEvent,
+  type JobRecord,
+  type JobState,
+  type TaskFailure,
+  type TaskGraph,
+  type TaskRecord,
+} from '../types.js';
+import type { RedisKeys } from './keys.js';
+
+// Starts a run unless one is active: the same id submitted twice while running is one run.
+const BEGIN = `
+local cur = redis.call('HGET', KEYS[1], 'state')
+if cur and ARGV[7] ~= '1' and cur ~= 'done' and cur ~= 'failed' and cur ~= 'cancelled' then
+  return {0, tonumber(redis.call('HGET', KEYS[1], 'run') or '0')}
+end
+if not cur then
+  redis.call('HSET', KEYS[1], 'id', ARGV[6], 'type', ARGV[1], 'spec', ARGV[2], 'createdAt', ARGV[4])
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'priority', ARGV[3], 'updatedAt', ARGV[4])
+redis.call('HDEL', KEYS[1], 'error', 'result', 'waitingFor')
+return {1, redis.call('HINCRBY', KEYS[1], 'run', 1)}`;
+
+// A state change from a worker applies only to the current run and never leaves a terminal state.
+const SET_STATE = `
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return 0 end
+if ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'run') ~= ARGV[3] then return 0 end
+if ARGV[4] == '1' and (cur == 'done' or cur == 'failed' or cur == 'cancelled') then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[2])
+for i = 5, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+return 1`;
+
+/** The header of a job: everything but its tasks and failures. */
+export interface JobHeader {
+  id: string;
+  type: string;
+  spec: unknown;
+  state: JobState;
+  run: number;
+  priority: number;
+  createdAt: string;
+  updatedAt: string;
+  waitingFor: string | undefined;
+  result: unknown;
+  error: JobRecord['error'];
+}
+
+type Extra = Partial<Pick<JobHeader, 'waitingFor' | 'result' | 'error'>>;
+
+/** Job records in Redis: a header hash, a hash of task records, a failure list; events over pub/sub. */
+export class JobStore {
+  constructor(
+    readonly redis: Redis,
+    readonly keys: RedisKeys,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Starts a new run (returns its number) or, with one active, returns {started: false}. */
+  async begin(
+    id: string,
+    type: string,
+    spec: unknown,
+    priority: number,
+    force = false,
+  ): Promise<{ started: boolean; run: number }> {
+    const now = this.clock();
+    const [started, run] = (await this.redis.eval(
+      BEGIN,
+      2,
+      this.keys.job(id),
+      this.keys.jobs,
+      type,
+      JSON.stringify(spec),
+      String(priority),
+      now.toISOString(),
+      String(now.getTime()),
+      id,
+      force ? '1' : '0',
+    )) as [number, number];
+    if (started) await this.publish({ type: 'job', jobId: id, state: 'queued' });
+    return { started: started === 1, run };
+  }
+
+  /** Moves a job to a state; `run` and `guard` make a late writer from an old run harmless. */
+  async setState(
+    id: string,
+    state: JobState,
+    extra: Extra = {},
+    options: { run?: number; guard?: boolean } = {},
+  ): Promise<boolean> {
+    const fields: string[] = [];
+    for (const name of ['waitingFor', 'result', 'error'] as const) {
+      if (name in extra) fields.push(name, extra[name] === undefined ? '' : JSON.stringify(extra[name]));
+    }
+    const changed = await this.redis.eval(
+      SET_STATE,
+      1,
+      this.keys.job(id),
+      state,
+      this.clock().toISOString(),
+      options.run === undefined ? '' : String(options.run),
+      options.guard === false ? '0' : '1',
+      ...fields,
+    );
+    if (changed !== 1) return false;
+    await this.publish({
+      type: 'job',
+      jobId: id,
+      state,
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(extra.waitingFor ? { waitingFor: extra.waitingFor } : {}),
+    });
+    return true;
+  }
+
+  /** Says (or clears) why a job is waiting, without changing its state; published only on change. */
+  async setWaitingFor(id: string, reason: string | undefined): Promise<void> {
+    const key = this.keys.job(id);
+    const previous = await this.redis.hget(key, 'waitingFor');
+    const next = reason === undefined ? null : JSON.stringify(reason);
+    if (previous === next) return;
+    if (next === null) await this.redis.hdel(key, 'waitingFor');
+    else await this.redis.hset(key, 'waitingFor', next);
+    const state = (await this.redis.hget(key, 'state')) as JobState | null;
+    if (state)
+      await this.publish({ type: 'job', jobId: id, state, ...(reason ? { waitingFor: reason } : {}) });
+  }
+
+  async header(id: string): Promise<JobHeader | undefined> {
+    const raw = await this.redis.hgetall(this.keys.job(id));
+    return raw.state ? parseHeader(raw) : undefined;
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const [header, tasks, failures, graph] = await Promise.all([
+      this.header(id),
+      this.tasks(id),
+      this.redis.lrange(this.keys.failures(id), 0, -1),
+      this.graph(id),
+    ]);
+    if (!header) return undefined;
+    const order = new Map(graph?.tasks.map((t, i) => [t.id, i]));
+    tasks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return {
+      id: header.id,
+      type: header.type,
+      spec: header.spec,
+      state: header.state,
+      createdAt: header.createdAt,
+      updatedAt: header.updatedAt,
+      priority: header.priority,
+      progress: header.state === 'done' ? 1 : jobProgress(tasks),
+      tasks,
+      failures: failures.map((f) => JSON.parse(f) as TaskFailure),
+      waitingFor: header.waitingFor,
+      result: header.result,
+      error: header.error,
+    };
+  }
+
+  /** Job ids, newest first. */
+  async ids(): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.jobs, 0, -1);
+  }
+
+  async tasks(id: string): Promise<TaskRecord[]> {
+    const raw = await this.redis.hgetall(this.keys.tasks(id));
+    return Object.values(raw).map((t) => JSON.parse(t) as TaskRecord);
+  }
+
+  async task(id: string, taskId: string): Promise<TaskRecord | undefined> {
+    const raw = await this.redis.hget(this.keys.tasks(id), taskId);
+    return raw ? (JSON.parse(raw) as TaskRecord) : undefined;
+  }
+
+  async putTasks(id: string, records: readonly TaskRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.redis.hset(
+      this.keys.tasks(id),
+      Object.fromEntries(records.map((r) => [r.id, JSON.stringify(r)])),
+    );
+  }
+
+  async graph(id: string): Promise<TaskGraph | undefined> {
+    const raw = await this.redis.get(this.keys.graph(id));
+    return raw ? (JSON.parse(raw) as TaskGraph) : undefined;
+  }
+
+  async setGraph(id: string, graph: TaskGraph): Promise<void> {
+    await this.redis.set(this.keys.graph(id), JSON.stringify(graph));
+  }
+
+  async addFailure(failure: TaskFailure & { jobId: string }): Promise<void> {
+    const { jobId, ...rest } = failure;
+    await this.redis.rpush(this.keys.failures(jobId), JSON.stringify(rest));
+    await this.publish({ type: 'failure', jobId, failure: rest });
+  }
+
+  async publish(event: JobEvent): Promise<void> {
+    await this.redis.publish(this.keys.events, JSON.stringify(event));
+  }
+
+  /** Deletes every key of a job (tests and `queues --clean`). */
+  async remove(id: string): Promise<void> {
+    const k = this.keys;
+    await this.redis.del(k.job(id), k.tasks(id), k.failures(id), k.graph(id));
+    await this.redis.zrem(k.jobs, id);
+  }
+}
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+function parseHeader(raw: Record<string, string>): JobHeader {
+  const json = (field: string): unknown => (raw[field] === undefined ? undefined : JSON.parse(raw[field]));
+  return {
+    id: raw.id ?? '',
+    type: raw.type ?? '',
+    spec: json('spec'),
+    state: raw.state as JobState,
+    run: Number(raw.run ?? 0),
+    priority: Number(raw.priority ?? 0),
+    createdAt: raw.createdAt ?? '',
+    updatedAt: raw.updatedAt ?? '',
+    waitingFor: json('waitingFor') as string | undefined,
+    result: json('result'),
+    error: json('error') as JobRecord['error'],
+  };
+}

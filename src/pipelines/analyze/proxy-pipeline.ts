@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import type { Pipeline } from '../../engine/types.js';
+import { makeProxy, type ProxyResult } from '../../media/proxy.js';
+import { probe } from '../../media/probe.js';
+import { parseWith, proxySpecSchema, type ProxySpec } from './spec-schemas.js';
+
+/** proxy: one task writing a low-resolution copy for analysis and editing. */
+export const proxyPipeline: Pipeline<ProxySpec> = {
+  type: 'proxy',
+  parseSpec: (input) => parseWith(proxySpecSchema, 'proxy', input),
+
+  async plan(spec) {
+    return {
+      tasks: [
+        { id: 'proxy', kind: 'proxy', payload: spec, requires: { device: 'cpu' }, dependsOn: [], weight: 1 },
+      ],
+      rootTaskId: 'proxy',
+    };
+  },
+
+  executors: {
+    proxy: async (payload, ctx) => {
+      const spec = payload as ProxySpec;
+      return makeProxy({ ...spec, signal: ctx.signal });
+    },
+  },
+
+  verifiers: {
+    // A proxy checkpoint counts only if the file is still there with its size and frame count.
+    proxy: async (_payload, output, ctx) => {
+      const result = output as ProxyResult;
+      try {
+        const info = await stat(result.output);
+        if (info.size !== result.sizeBytes) return false;
+        const media = await probe(result.output, { signal: ctx.signal });
+        return media.video?.frameCount === result.frames;
+      } catch {
+        return false;
+      }
+    },
+  },
+};

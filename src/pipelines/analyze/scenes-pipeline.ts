@@ -1,0 +1,138 @@
+import type { Pipeline, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
+import {
+  measureReach,
+  planShards,
+  type ScenePartial,
+  type SceneResult,
+} from '../../analysis/scenes/index.js';
+import { FramefleetError, show } from '../../errors.js';
+import { probe } from '../../media/probe.js';
+import { aggregateScenes, measureScenes } from './measure-scenes.js';
+import { parseWith, scenesSpecSchema, type ScenesSpec } from './spec-schemas.js';
+
+export interface SceneShardPayload {
+  path: string;
+  shardIndex: number;
+  shardCount: number;
+  edges: boolean;
+  hwaccel: ScenesSpec['hwaccel'];
+}
+
+export interface SceneAggregatePayload {
+  path: string;
+  shardTaskIds: string[];
+  threshold?: number;
+  minShotFrames?: number;
+}
+
+export interface SceneCollectPayload {
+  aggregateTaskIds: string[];
+}
+
+function requirements(hwaccel: ScenesSpec['hwaccel']): Requirements {
+  if (hwaccel === 'cuda') return { device: 'nvidia', hwaccel: 'cuda' };
+  if (hwaccel === 'qsv') return { device: 'intel', hwaccel: 'qsv' };
+  if (hwaccel === 'vaapi') return { hwaccel: 'vaapi' };
+  return { device: 'cpu' };
+}
+
+/**
+ * analyze.scenes: per file, one measuring task per time shard (any worker) and one aggregate
+ * that merges them and runs the detector; with several files, a collect task lists the results.
+ */
+export const scenesPipeline: Pipeline<ScenesSpec> = {
+  type: 'analyze.scenes',
+  parseSpec: (input) => parseWith(scenesSpecSchema, 'analyze.scenes', input),
+
+  async plan(spec, ctx): Promise<TaskGraph> {
+    const tasks: TaskSpec[] = [];
+    const aggregates: string[] = [];
+    for (const [f, path] of spec.inputs.entries()) {
+      const info = await probe(path, { signal: ctx.signal });
+      if (!info.video)
+        throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
+      const shards = planShards(info.video.frameCount, spec.shards, measureReach({}));
+      const shardIds: string[] = [];
+      for (const shard of shards) {
+        const id = `scenes-${f}-shard-${shard.index}`;
+        shardIds.push(id);
+        const payload: SceneShardPayload = {
+          path,
+          shardIndex: shard.index,
+          shardCount: shards.length,
+          edges: spec.edges,
+          hwaccel: spec.hwaccel,
+        };
+        tasks.push({
+          id,
+          kind: 'analyze.scenes.shard',
+          payload,
+          requires: requirements(spec.hwaccel),
+          dependsOn: [],
+          weight: shard.decodeEnd - shard.decodeStart,
+        });
+      }
+      const aggregateId = `scenes-${f}-aggregate`;
+      const payload: SceneAggregatePayload = {
+        path,
+        shardTaskIds: shardIds,
+        threshold: spec.threshold,
+        minShotFrames: spec.minShotFrames,
+      };
+      tasks.push({
+        id: aggregateId,
+        kind: 'analyze.scenes.aggregate',
+        payload,
+        requires: { device: 'cpu' },
+        dependsOn: shardIds,
+        weight: 1,
+      });
+      aggregates.push(aggregateId);
+    }
+    if (aggregates.length === 1) return { tasks, rootTaskId: aggregates[0]! };
+    const collect: SceneCollectPayload = { aggregateTaskIds: aggregates };
+    tasks.push({
+      id: 'scenes-collect',
+      kind: 'analyze.scenes.collect',
+      payload: collect,
+      requires: { device: 'cpu' },
+      dependsOn: aggregates,
+      weight: 1,
+    });
+    return { tasks, rootTaskId: 'scenes-collect' };
+  },
+
+  executors: {
+    'analyze.scenes.shard': async (payload, ctx) => {
+      const p = payload as SceneShardPayload;
+      return measureScenes(p.path, {
+        shardIndex: p.shardIndex,
+        shardCount: p.shardCount,
+        edges: p.edges,
+        hwaccel: p.hwaccel,
+        signal: ctx.signal,
+        onProgress: (fraction) => ctx.progress({ fraction }),
+      });
+    },
+    'analyze.scenes.aggregate': async (payload, ctx) => {
+      const p = payload as SceneAggregatePayload;
+      const partials = p.shardTaskIds.map((id) => {
+        const output = ctx.inputs[id] as ScenePartial | undefined;
+        if (!output)
+          throw new FramefleetError(
+            'INTERNAL',
+            `aggregate of ${show(p.path)} is missing the output of task ${show(id)}`,
+          );
+        return output;
+      });
+      return aggregateScenes(partials, {
+        ...(p.threshold !== undefined ? { threshold: p.threshold } : {}),
+        ...(p.minShotFrames !== undefined ? { minShotFrames: p.minShotFrames } : {}),
+      });
+    },
+    'analyze.scenes.collect': async (payload, ctx) => {
+      const p = payload as SceneCollectPayload;
+      return { kind: 'scenes-list', results: p.aggregateTaskIds.map((id) => ctx.inputs[id] as SceneResult) };
+    },
+  },
+};

@@ -1,0 +1,35 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import { FramefleetError, show } from '../errors.js';
+
+/** Paths served without a token: liveness, and the dashboard's static shell (it holds no data). */
+export function isPublicPath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  if (path === '/healthz') return true;
+  return !path.startsWith('/v1/') && path !== '/metrics' && path !== '/readyz';
+}
+
+/** Constant-time check of an `Authorization: Bearer <token>` header (hashes equalise lengths). */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? '');
+  const given = createHash('sha256').update(match?.[1] ?? '').digest();
+  const expected = createHash('sha256').update(token).digest();
+  return timingSafeEqual(given, expected) && match !== null;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1';
+}
+
+/** Refuses to expose the API beyond this machine without a token. */
+export function assertSafeBind(host: string, token: string | undefined): void {
+  if (!isLoopback(host) && !token) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `refusing to listen on ${show(host)} without FRAMEFLEET_API_TOKEN; set a token or bind 127.0.0.1`,
+    );
+  }
+}

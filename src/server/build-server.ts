@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { FramefleetError } from '../errors.js';
+import { bearerMatches, isPublicPath } from './auth.js';
+import { canonicalRoots } from './confine.js';
+import type { ServerContext, ServerOptions } from './context.js';
+import { errorHandler, sendError } from './error-handler.js';
+import { DEFAULT_JOB_TYPES } from './job-types.js';
+import { ServerMetrics } from './metrics.js';
+import { eventRoutes } from './routes-events.js';
+import { jobRoutes } from './routes-jobs.js';
+import { opsRoutes } from './routes-ops.js';
+import { uploadRoutes } from './routes-uploads.js';
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** The API, SSE, metrics and dashboard over any Backend; the caller listens and closes. */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const uploadsDir = options.storage.localPath?.('uploads');
+  if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
+  const metrics = new ServerMetrics({ backend: options.backend, fleet: options.fleet, gpus: options.gpus });
+  const ctx: ServerContext = {
+    backend: options.backend,
+    storage: options.storage,
+    fleet: options.fleet,
+    jobTypes: options.jobTypes ?? DEFAULT_JOB_TYPES,
+    confinement: {
+      inputRoots: await canonicalRoots([...options.inputRoots, ...(uploadsDir ? [uploadsDir] : [])]),
+      outputRoots: await canonicalRoots(options.outputRoots),
+      allowHosts: [...(options.allowHosts ?? [])],
+    },
+    maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    metrics,
+  };
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimitBytes ?? 1048576,
+    ajv: { customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true } },
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new FramefleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  const token = options.token;
+  if (token) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (isPublicPath(request.url)) return;
+      if (!bearerMatches(request.headers.authorization, token)) {
+        reply.header('www-authenticate', 'Bearer');
+        return sendError(reply, new FramefleetError('UNAUTHORIZED', 'missing or wrong bearer token'));
+      }
+    });
+  }
+  // Request logs carry the job id wherever a route names one.
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string') request.log = request.log.child({ jobId: id });
+  });
+  const unsubscribe = options.backend.subscribe((event) => {
+    if (event.type === 'task') {
+      app.log.info({ jobId: event.jobId, taskId: event.taskId, kind: event.kind, worker: event.worker, reused: event.reused }, `task ${event.state}`);
+    } else if (event.type === 'job') {
+      app.log.info({ jobId: event.jobId, state: event.state, waitingFor: event.waitingFor }, `job ${event.state}`);
+    }
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    metrics.close();
+  });
+
+  await app.register(opsRoutes(ctx));
+  await app.register(jobRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(uploadRoutes(ctx));
+  if (options.webRoot !== false) {
+    await app.register(fastifyStatic, { root: path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT), prefix: '/' });
+  }
+  return app;
+}

@@ -1,0 +1,113 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+
+/**
+ * Where clients may point the server: input/output roots and allowed URL hosts. Roots are stored
+ * canonical (realpath), so a symlinked root works and a symlink inside a root cannot lead out.
+ */
+export interface Confinement {
+  inputRoots: string[];
+  outputRoots: string[];
+  allowHosts: string[];
+}
+
+/** Canonicalises the configured roots once (they must exist); duplicates are dropped. */
+export async function canonicalRoots(roots: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const root of roots) {
+    try {
+      out.add(await realpath(path.resolve(root)));
+    } catch (cause) {
+      throw new FramefleetError('INVALID_ARGUMENT', `root ${show(root)} does not exist`, { cause });
+    }
+  }
+  return [...out];
+}
+
+/** True for values ffmpeg would treat as a URL or protocol ('http://', 'concat:', 'file:'). */
+export function looksLikeUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(value);
+}
+
+/** Rejects relative paths, `..` segments and NUL bytes before touching the filesystem. */
+function checkShape(value: string, what: string): string {
+  if (value.includes('\0')) throw forbidden(what, value, 'contains a NUL byte');
+  if (!path.isAbsolute(value)) {
+    throw new FramefleetError('INVALID_ARGUMENT', `${what} ${show(value)} must be an absolute path`);
+  }
+  if (value.split(/[\\/]+/).includes('..')) throw forbidden(what, value, 'contains `..`');
+  return path.normalize(value);
+}
+
+function inside(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+}
+
+function forbidden(what: string, value: string, why: string): FramefleetError {
+  return new FramefleetError('PATH_FORBIDDEN', `${what} ${show(value)} ${why}`);
+}
+
+/** Resolves an input file to its real path and proves it lies under one of the roots. */
+export async function confineInput(value: string, roots: readonly string[]): Promise<string> {
+  const normal = checkShape(value, 'input');
+  let real: string;
+  try {
+    real = await realpath(normal);
+  } catch (cause) {
+    // Say "forbidden" before "missing" for paths outside the roots, so probing reveals nothing.
+    if (!inside(normal, roots)) throw forbidden('input', value, 'is outside the allowed input roots');
+    throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(value)} does not exist`, { cause });
+  }
+  if (!inside(real, roots)) {
+    const why = real === normal ? 'is outside the allowed input roots' : `resolves to ${show(real)}, outside the allowed input roots`;
+    throw forbidden('input', value, why);
+  }
+  return real;
+}
+
+/**
+ * Resolves an output path: its parent directory must exist and be under a root once real-pathed,
+ * and an existing output that is a symlink must not lead out either (it would be overwritten).
+ */
+export async function confineOutput(value: string, roots: readonly string[]): Promise<string> {
+  const normal = checkShape(value, 'output');
+  const parent = path.dirname(normal);
+  let realParent: string;
+  try {
+    realParent = await realpath(parent);
+  } catch (cause) {
+    if (!inside(parent, roots)) throw forbidden('output', value, 'is outside the allowed output roots');
+    throw new FramefleetError('OUTPUT_UNWRITABLE', `output directory ${show(parent)} does not exist`, {
+      cause,
+    });
+  }
+  const target = path.join(realParent, path.basename(normal));
+  if (!inside(realParent, roots)) throw forbidden('output', value, 'is outside the allowed output roots');
+  const realTarget = await realpath(target).catch(() => target);
+  if (!inside(realTarget, roots)) {
+    throw forbidden('output', value, `resolves to ${show(realTarget)}, outside the allowed output roots`);
+  }
+  return realTarget;
+}
+
+/** An http(s) URL whose host is on the allowlist; every other scheme is refused. */
+export function confineUrl(value: string, allowHosts: readonly string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new FramefleetError('INVALID_ARGUMENT', `input ${show(value)} is not a valid URL`, { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FramefleetError('URL_FORBIDDEN', `input ${show(value)}: only http and https URLs are accepted`);
+  }
+  const host = url.hostname.toLowerCase();
+  if (!allowHosts.some((allowed) => allowed.toLowerCase() === host)) {
+    throw new FramefleetError(
+      'URL_FORBIDDEN',
+      `input host ${show(host)} is not on the allowlist${allowHosts.length ? ` (${allowHosts.join(', ')})` : ' (none configured)'}`,
+    );
+  }
+  return url;
+}

@@ -1,0 +1,43 @@
+import type { GpuInfo } from '../cluster/capabilities.js';
+import type { Backend } from '../engine/types.js';
+import type { Storage } from '../storage/types.js';
+import type { Confinement } from './confine.js';
+import type { FleetView } from './fleet-view.js';
+import type { JobTypeDef } from './job-types.js';
+import type { ServerMetrics } from './metrics.js';
+
+export interface ServerOptions {
+  backend: Backend;
+  /** Where uploads go; a filesystem storage's uploads folder becomes an input root. */
+  storage: Storage;
+  fleet: FleetView;
+  jobTypes?: readonly JobTypeDef[];
+  inputRoots: readonly string[];
+  outputRoots: readonly string[];
+  /** Hosts http(s) inputs may come from. */
+  allowHosts?: readonly string[];
+  /** With a token every endpoint but /healthz and the dashboard shell needs `Authorization: Bearer`. */
+  token?: string;
+  maxUploadBytes?: number;
+  /** Limit for JSON bodies. */
+  bodyLimitBytes?: number;
+  /** SSE heartbeat comment interval. */
+  heartbeatMs?: number;
+  /** A pino logger, or false for none. */
+  logger?: import('fastify').FastifyBaseLogger | false;
+  /** Folder with the dashboard; false serves none. */
+  webRoot?: string | false;
+  gpus?: () => Promise<GpuInfo[]>;
+}
+
+/** What the route plugins share, resolved once when the server is built. */
+export interface ServerContext {
+  backend: Backend;
+  storage: Storage;
+  fleet: FleetView;
+  jobTypes: readonly JobTypeDef[];
+  confinement: Confinement;
+  maxUploadBytes: number;
+  heartbeatMs: number;
+  metrics: ServerMetrics;
+}

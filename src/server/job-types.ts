@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import { FramefleetError, show } from '../errors.js';
+import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
+import { confineInput, confineOutput, confineUrl, looksLikeUrl, type Confinement } from './confine.js';
+
+/** A job type as the API sees it: its spec schema and which spec fields name files. */
+export interface JobTypeDef {
+  type: string;
+  description: string;
+  schema: z.ZodType;
+  /** Spec fields holding an input path or URL; each is confined before the job is created. */
+  inputFields: readonly string[];
+  /** Spec fields holding an output path. */
+  outputFields: readonly string[];
+}
+
+export const transcodeJobType: JobTypeDef = {
+  type: 'transcode',
+  description: 'split into segments, encode them in parallel, stitch and verify',
+  schema: transcodeSpecSchema,
+  inputFields: ['input'],
+  outputFields: ['output'],
+};
+
+/** Every job type the API accepts today; later pipelines add their definition here. */
+export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = [transcodeJobType];
+
+/**
+ * Confines a spec's path fields and returns a copy with them canonicalised (real paths), so what
+ * the job reads and writes is exactly what was checked. http(s) inputs are checked against the host
+ * allowlist and then refused: the media layer runs ffmpeg with the local protocol whitelist only.
+ */
+export async function confineSpec(
+  def: JobTypeDef,
+  spec: Record<string, unknown>,
+  confinement: Confinement,
+): Promise<Record<string, unknown>> {
+  const out = { ...spec };
+  for (const field of def.inputFields) {
+    const value = spec[field];
+    if (typeof value !== 'string') continue;
+    if (looksLikeUrl(value)) {
+      confineUrl(value, confinement.allowHosts);
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `input ${show(value)}: URL inputs are not supported yet (ffmpeg runs with protocols file,pipe only); upload the file with POST /v1/uploads`,
+      );
+    }
+    out[field] = await confineInput(value, confinement.inputRoots);
+  }
+  for (const field of def.outputFields) {
+    const value = spec[field];
+    if (typeof value !== 'string') continue;
+    if (looksLikeUrl(value)) {
+      throw new FramefleetError('PATH_FORBIDDEN', `output ${show(value)} must be a path, not a URL`);
+    }
+    out[field] = await confineOutput(value, confinement.outputRoots);
+  }
+  return out;
+}

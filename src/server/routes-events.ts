@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { TERMINAL_STATES, type JobEvent } from '../engine/types.js';
+import { FramefleetError, show } from '../errors.js';
+import type { ServerContext } from './context.js';
+import { idParamsSchema } from './schemas.js';
+
+/**
+ * GET /v1/jobs/:id/events: Server-Sent Events. First a `snapshot` (the full job), then the job's
+ * events as they happen (`job`, `progress`, `task`, `task-progress`, `failure`), heartbeat comments
+ * in between, and a final `done` with the finished job, after which the stream closes.
+ */
+export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    app.get<{ Params: { id: string } }>(
+      '/v1/jobs/:id/events',
+      { schema: { params: idParamsSchema } },
+      async (request, reply) => {
+        const id = request.params.id;
+        // Subscribe before the snapshot so nothing falls between them; queue until it is written.
+        let pending: JobEvent[] | undefined = [];
+        let closed = false;
+        let finishing = false;
+        const raw = reply.raw;
+        const write = (type: string, data: unknown) => {
+          if (!closed) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+        };
+        const finish = async () => {
+          if (finishing) return;
+          finishing = true;
+          const job = await ctx.backend.get(id);
+          write('done', job);
+          cleanup();
+          raw.end();
+        };
+        const onEvent = (event: JobEvent) => {
+          if (event.jobId !== id || closed) return;
+          if (pending) {
+            pending.push(event);
+            return;
+          }
+          write(event.type, event);
+          if (event.type === 'job' && TERMINAL_STATES.includes(event.state)) void finish();
+        };
+        const unsubscribe = ctx.backend.subscribe(onEvent);
+        const job = await ctx.backend.get(id);
+        if (!job) {
+          unsubscribe();
+          throw new FramefleetError('NOT_FOUND', `no job ${show(id)}`);
+        }
+        const heartbeat = setInterval(() => !closed && raw.write(': heartbeat\n\n'), ctx.heartbeatMs);
+        function cleanup() {
+          closed = true;
+          clearInterval(heartbeat);
+          unsubscribe();
+        }
+        request.raw.on('close', cleanup);
+        reply.hijack();
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        raw.write('retry: 2000\n\n');
+        write('snapshot', job);
+        const queued = pending;
+        pending = undefined;
+        for (const event of queued) onEvent(event);
+        if (TERMINAL_STATES.includes(job.state)) void finish();
+        request.log.debug({ jobId: id }, 'event stream opened');
+      },
+    );
+  };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { JobTypeDef } from './job-types.js';
+
+/** JSON Schema (draft-07, the dialect Fastify's Ajv speaks) of a spec, as clients write it. */
+export function specJsonSchema(def: JobTypeDef): Record<string, unknown> {
+  const schema = z.toJSONSchema(def.schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+  return rest;
+}
+
+/** POST /v1/jobs body: {type, spec, priority?}; the spec is checked against its type's schema. */
+export function submitBodySchema(types: readonly JobTypeDef[]): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['type', 'spec'],
+    additionalProperties: false,
+    properties: {
+      type: { type: 'string', enum: types.map((t) => t.type) },
+      spec: { type: 'object' },
+      priority: { type: 'integer', minimum: -100, maximum: 100 },
+    },
+    allOf: types.map((def) => ({
+      if: { properties: { type: { const: def.type } } },
+      then: { properties: { spec: specJsonSchema(def) } },
+    })),
+  };
+}
+
+export const JOB_STATES = ['queued', 'planning', 'running', 'waiting', 'done', 'failed', 'cancelled'] as const;
+
+export const listQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    state: { type: 'string', enum: [...JOB_STATES] },
+    offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+  },
+} as const;
+
+export const idParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } },
+} as const;
+
+export const uploadQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const taskRecordSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    state: { type: 'string', enum: ['pending', 'queued', 'running', 'done', 'failed', 'cancelled'] },
+    weight: { type: 'number' },
+    requires: { type: 'object' },
+    attempts: { type: 'integer' },
+    worker: { type: 'string' },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: 'string', format: 'date-time' },
+    progress: { type: 'number' },
+    fps: { type: 'number' },
+    reused: { type: 'boolean' },
+    output: {},
+  },
+} as const;
+
+export const jobRecordSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    spec: { type: 'object' },
+    state: { type: 'string', enum: [...JOB_STATES] },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    priority: { type: 'integer' },
+    progress: { type: 'number' },
+    tasks: { type: 'array', items: { $ref: '#/components/schemas/TaskRecord' } },
+    failures: { type: 'array', items: { type: 'object' } },
+    waitingFor: { type: 'string' },
+    result: {},
+    error: { type: 'object' },
+  },
+} as const;

@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Capabilities } from '../cluster/capabilities.js';
+import { queuesFor } from '../cluster/routing.js';
+import { FramefleetError } from '../errors.js';
+import type { PipelineRegistry } from '../engine/registry.js';
+import type { Logger } from '../engine/types.js';
+import { DEFAULT_RETRY, QueueSet, type FleetContext, type RetryPolicy } from '../engine/redis/fleet-context.js';
+import { isTerminal, JobStore } from '../engine/redis/job-store.js';
+import { CONTROL_QUEUE, RedisKeys, type TaskJobData } from '../engine/redis/keys.js';
+import { NodeRegistry, type NodeInfo, type NodeTask } from '../engine/redis/node-registry.js';
+import { processFleetJob } from '../engine/redis/processor.js';
+import type { Storage } from '../storage/types.js';
+import { SlotPool, slotClassOf } from './slot-pool.js';
+import { WorkerMetrics } from './worker-metrics.js';
+
+export interface FleetWorkerOptions {
+  redis: Redis;
+  prefix: string;
+  registry: PipelineRegistry;
+  storage: Storage;
+  capabilities: Capabilities;
+  log: Logger;
+  workerId?: string;
+  /** Concurrent CPU tasks. */
+  concurrency: number;
+  /** Concurrent GPU tasks (NVENC session limits). */
+  gpuSlots?: number;
+  /** Consume exactly these task queues instead of the ones the capabilities can serve. */
+  queues?: string[];
+  /** A task's lock lasts this long and is renewed at half of it; a dead worker's task is retaken after. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  heartbeatMs?: number;
+  scratchRoot?: string;
+  retry?: RetryPolicy;
+  keepIntermediates?: boolean;
+}
+
+// Another worker gets the task when this one's slots of that class are full.
+const SLOT_BUSY_DELAY_MS = 200;
+const QUEUE_REFRESH_MS = 5000;
+
+interface ActiveTask extends NodeTask {
+  controller: AbortController;
+}
+
+/** A worker process's engine: registers itself, consumes the queues it can serve, runs tasks. */
+export class FleetWorker {
+  readonly id: string;
+  readonly metrics = new WorkerMetrics();
+  private readonly ctx: FleetContext;
+  private readonly workers = new Map<string, Worker>();
+  private readonly active = new Map<string, ActiveTask>();
+  private readonly pool: SlotPool;
+  private subscriber: Redis | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private draining = false;
+  private started = false;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(private readonly options: FleetWorkerOptions) {
+    this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+    const keys = new RedisKeys(options.prefix);
+    const clock = () => new Date();
+    this.ctx = {
+      redis: options.redis,
+      keys,
+      store: new JobStore(options.redis, keys, clock),
+      nodes: new NodeRegistry(options.redis, keys),
+      queues: new QueueSet(options.redis, keys),
+      registry: options.registry,
+      storage: options.storage,
+      workerId: this.id,
+      scratchRoot: options.scratchRoot ?? join(tmpdir(), 'framefleet-worker', this.id),
+      retry: options.retry ?? DEFAULT_RETRY,
+      keepIntermediates: options.keepIntermediates ?? false,
+      log: options.log,
+      clock,
+    };
+    this.pool = new SlotPool({ cpu: options.concurrency, gpu: options.gpuSlots ?? 2 });
+    this.metrics.slots.set({ slot: 'cpu' }, this.pool.sizes.cpu);
+    this.metrics.slots.set({ slot: 'gpu' }, this.pool.sizes.gpu);
+  }
+
+  async start(): Promise<void> {
+    await this.heartbeat();
+    this.subscriber = this.options.redis.duplicate();
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.ctx.keys.cancels) this.abortJob(message, 'cancelled');
+      else void this.refreshQueues();
+    });
+    await this.subscriber.subscribe(this.ctx.keys.cancels, this.ctx.keys.queueAdded);
+    await this.refreshQueues();
+    const beat = this.options.heartbeatMs ?? 2000;
+    this.timers.push(setInterval(() => void this.heartbeat().catch(() => undefined), beat));
+    this.timers.push(setInterval(() => void this.refreshQueues().catch(() => undefined), QUEUE_REFRESH_MS));
+    this.started = true;
+  }
+
+  /** Taking tasks and reachable: what /readyz reports. */
+  ready(): boolean {
+    return this.started && !this.draining && this.options.redis.status === 'ready';
+  }
+
+  queueNames(): string[] {
+    return [...this.workers.keys()].sort();
+  }
+
+  /**
+   * Stops taking tasks, lets running ones finish for up to `graceMs`, then aborts the rest and hands
+   * them back to their queues for another worker; unregisters. Never cancels anyone's job.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.draining = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.heartbeat().catch(() => undefined);
+    const closing = Promise.all([...this.workers.values()].map((w) => w.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (expired) {
+      for (const task of this.active.values()) {
+        task.controller.abort(new FramefleetError('CANCELLED', 'worker shutting down'));
+      }
+      await closing;
+    }
+    await this.subscriber?.quit().catch(() => undefined);
+    await this.ctx.nodes.unregister(this.id).catch(() => undefined);
+    await this.ctx.queues.close();
+  }
+
+  /** Starts a BullMQ worker for every queue this worker can serve that has none yet. */
+  private async refreshQueues(): Promise<void> {
+    if (this.draining) return;
+    const wanted = this.options.queues ?? queuesFor(this.options.capabilities, await this.ctx.queues.inUse());
+    for (const name of [CONTROL_QUEUE, ...wanted]) {
+      if (this.workers.has(name) || this.draining) continue;
+      const slot = slotClassOf(name);
+      const worker = new Worker<TaskJobData, string>(name, (job, token, signal) => this.process(job, token, signal), {
+        connection: this.options.redis,
+        prefix: this.options.prefix,
+        concurrency: name === CONTROL_QUEUE ? 2 : this.pool.sizes[slot],
+        lockDuration: this.options.lockDurationMs ?? 30_000,
+        stalledInterval: this.options.stalledIntervalMs ?? 15_000,
+        // A fleet with preemptible nodes stalls often; the task's own attempts decide failure.
+        maxStalledCount: 1000,
+        removeOnComplete: { count: 2000 },
+        removeOnFail: { count: 5000 },
+      });
+      worker.on('error', (error) => this.options.log.debug({ queue: name, err: String(error) }, 'worker error'));
+      this.workers.set(name, worker);
+    }
+    this.metrics.queues.set(this.workers.size);
+  }
+
+  private async process(job: Job<TaskJobData>, token: string | undefined, bullSignal?: AbortSignal): Promise<string> {
+    const control = job.queueName === CONTROL_QUEUE;
+    const slot = slotClassOf(job.queueName);
+    if (!control && !this.pool.tryAcquire(slot)) {
+      await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    const controller = new AbortController();
+    const signal = bullSignal ? AbortSignal.any([bullSignal, controller.signal]) : controller.signal;
+    const entry: ActiveTask = {
+      jobId: job.data.jobId,
+      taskId: job.data.taskId,
+      kind: job.name,
+      startedAt: new Date().toISOString(),
+      controller,
+    };
+    this.active.set(job.id!, entry);
+    if (!control) this.metrics.busySlots.set({ slot }, this.pool.used(slot));
+    const end = this.metrics.taskSeconds.startTimer({ kind: job.name });
+    try {
+      const outcome = await processFleetJob(this.ctx, job, token, signal);
+      this.metrics.tasks.inc({ kind: job.name, outcome });
+      return outcome;
+    } catch (error) {
+      if (this.draining && controller.signal.aborted) {
+        // Shutting down past the grace period: the task goes back to its queue as it was.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (!(error instanceof DelayedError)) this.metrics.tasks.inc({ kind: job.name, outcome: 'failed' });
+      throw error;
+    } finally {
+      end();
+      this.active.delete(job.id!);
+      if (!control) {
+        this.pool.release(slot);
+        this.metrics.busySlots.set({ slot }, this.pool.used(slot));
+      }
+    }
+  }
+
+  private abortJob(jobId: string, why: string): void {
+    for (const task of this.active.values()) {
+      if (task.jobId === jobId) task.controller.abort(new FramefleetError('CANCELLED', `job ${jobId} ${why}`));
+    }
+  }
+
+  /** Registers (or refreshes) this worker with its load; aborts tasks whose job ended meanwhile. */
+  private async heartbeat(): Promise<void> {
+    const beat = this.options.heartbeatMs ?? 2000;
+    const info: NodeInfo = {
+      id: this.id,
+      hostname: this.options.capabilities.hostname,
+      pid: process.pid,
+      capabilities: this.options.capabilities,
+      queues: this.queueNames(),
+      slots: this.pool.sizes,
+      tasks: [...this.active.values()].map(({ controller: _c, ...task }) => task),
+      draining: this.draining,
+      startedAt: this.startedAt,
+      heartbeatAt: new Date().toISOString(),
+    };
+    await this.ctx.nodes.register(info, beat * 3);
+    // Pub/sub messages are lost while Redis restarts; the job's state is not.
+    for (const jobId of new Set([...this.active.values()].map((t) => t.jobId))) {
+      const header = await this.ctx.store.header(jobId);
+      if (header && isTerminal(header.state)) this.abortJob(jobId, header.state);
+    }
+  }
+}

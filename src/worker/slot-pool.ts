@@ -1,0 +1,34 @@
+import { parseQueueName } from '../cluster/routing.js';
+
+export type SlotClass = 'cpu' | 'gpu';
+
+/** Which slots a queue's tasks take: a GPU vendor's queues share the GPU slots. Pure. */
+export function slotClassOf(queueName: string): SlotClass {
+  const device = parseQueueName(queueName)?.device;
+  return device && device !== 'cpu' ? 'gpu' : 'cpu';
+}
+
+/**
+ * Counts busy slots per class across all of a worker's queues (one BullMQ Worker per queue, each
+ * could otherwise take its own full concurrency): GPU slots respect NVENC session limits.
+ */
+export class SlotPool {
+  private readonly busy = new Map<SlotClass, number>();
+
+  constructor(readonly sizes: Record<SlotClass, number>) {}
+
+  tryAcquire(slot: SlotClass): boolean {
+    const used = this.busy.get(slot) ?? 0;
+    if (used >= this.sizes[slot]) return false;
+    this.busy.set(slot, used + 1);
+    return true;
+  }
+
+  release(slot: SlotClass): void {
+    this.busy.set(slot, Math.max(0, (this.busy.get(slot) ?? 0) - 1));
+  }
+
+  used(slot: SlotClass): number {
+    return this.busy.get(slot) ?? 0;
+  }
+}

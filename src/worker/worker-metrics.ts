@@ -1,0 +1,36 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The worker's Prometheus metrics, in a registry of its own (several workers may share a process). */
+export class WorkerMetrics {
+  readonly registry = new Registry();
+  readonly busySlots = new Gauge({
+    name: 'framefleet_worker_busy_slots',
+    help: 'Slots running a task, by slot class',
+    labelNames: ['slot'],
+    registers: [this.registry],
+  });
+  readonly slots = new Gauge({
+    name: 'framefleet_worker_slots',
+    help: 'Slots this worker offers, by slot class',
+    labelNames: ['slot'],
+    registers: [this.registry],
+  });
+  readonly tasks = new Counter({
+    name: 'framefleet_worker_tasks_total',
+    help: 'Tasks finished by this worker, by kind and outcome',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly taskSeconds = new Histogram({
+    name: 'framefleet_worker_task_seconds',
+    help: 'Task run time on this worker',
+    labelNames: ['kind'],
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    registers: [this.registry],
+  });
+  readonly queues = new Gauge({
+    name: 'framefleet_worker_queues',
+    help: 'Queues this worker consumes',
+    registers: [this.registry],
+  });
+}

@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildServer, openLocalServerRuntime, type ServerRuntime } from '../../src/server/index.js';
+
+export interface Harness {
+  app: FastifyInstance;
+  url: string;
+  dir: string;
+  inputDir: string;
+  outputDir: string;
+  dataDir: string;
+  runtime: ServerRuntime;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  token?: string;
+  workers?: number;
+  allowHosts?: string[];
+  maxUploadBytes?: number;
+  bodyLimitBytes?: number;
+  sampleMs?: number;
+}
+
+/** A real server on a free loopback port over the real local engine, in a fresh temp folder. */
+export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ff-e2e-'));
+  const inputDir = path.join(dir, 'in');
+  const outputDir = path.join(dir, 'out');
+  const dataDir = path.join(dir, 'data');
+  await Promise.all([mkdir(inputDir), mkdir(outputDir), mkdir(dataDir)]);
+  const log = pino({ level: process.env.FF_TEST_LOG ?? 'silent' });
+  const runtime = await openLocalServerRuntime({
+    dataDir,
+    cpuSlots: options.workers ?? 2,
+    log,
+    sampleMs: options.sampleMs ?? 1000,
+  });
+  const app = await buildServer({
+    backend: runtime.backend,
+    storage: runtime.storage,
+    fleet: runtime.fleet,
+    gpus: runtime.gpus,
+    inputRoots: [inputDir],
+    outputRoots: [outputDir],
+    allowHosts: options.allowHosts,
+    token: options.token,
+    maxUploadBytes: options.maxUploadBytes,
+    bodyLimitBytes: options.bodyLimitBytes,
+    heartbeatMs: 500,
+    logger: log,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    dir,
+    inputDir,
+    outputDir,
+    dataDir,
+    runtime,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SseMessage {
+  event: string;
+  data: unknown;
+  comment?: string;
+}
+
+/** Reads a Server-Sent Events stream until the server closes it; comments are kept as messages. */
+export async function readSse(url: string, headers: Record<string, string> = {}): Promise<SseMessage[]> {
+  const response = await fetch(url, { headers });
+  if (!response.ok || !response.body) throw new Error(`SSE ${url}: ${response.status}`);
+  const messages: SseMessage[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split('\n');
+      const comment = lines.find((l) => l.startsWith(':'));
+      if (comment) messages.push({ event: 'comment', data: undefined, comment: comment.slice(1).trim() });
+      const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+      const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+      if (event && data !== undefined) messages.push({ event, data: JSON.parse(data) });
+    }
+  }
+  return messages;
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { analyzeBeatsFile } from '../../src/pipelines/analyze/index.js';
+import { makeCorrupt, makeDrumWav, makeSilentAudio, makeVideoOnly, makeWorkDir } from './analysis-media.js';
+
+let work: Awaited<ReturnType<typeof makeWorkDir>>;
+
+beforeAll(async () => {
+  work = await makeWorkDir();
+});
+afterAll(() => work.cleanup());
+
+describe('beat tracking through ffmpeg', () => {
+  it.each([96, 150])('tracks a %i BPM drum track: tempo within 2%, beats within 70 ms', async (bpm) => {
+    const track = await makeDrumWav(work.dir, bpm);
+    const result = await analyzeBeatsFile(track.path);
+    expect(result.silent).toBe(false);
+    expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, track.beats, 0.07, 2)).toBeGreaterThan(0.9);
+    expect(result.energy.length).toBeGreaterThan(10);
+    expect(result.onset.length).toBe(result.energy.length);
+  });
+
+  it('returns no beats and no tempo for a silent track, and says so', async () => {
+    const result = await analyzeBeatsFile(await makeSilentAudio(work.dir));
+    expect(result).toMatchObject({ silent: true, tempo: null, beats: [] });
+    expect(result.message).toMatch(/silent/);
+  });
+
+  it('fails clearly on a file without audio and on a corrupt file', async () => {
+    const video = await makeVideoOnly(work.dir);
+    await expect(analyzeBeatsFile(video)).rejects.toMatchObject({ code: 'NO_AUDIO_STREAM' });
+    const corrupt = await makeCorrupt(work.dir, video);
+    await expect(analyzeBeatsFile(corrupt)).rejects.toMatchObject({
+      code: expect.stringMatching(/INPUT_CORRUPT|INPUT_NOT_MEDIA/),
+    });
+    await expect(analyzeBeatsFile(`${work.dir}/missing.wav`)).rejects.toMatchObject({
+      code: 'INPUT_NOT_FOUND',
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import { readdir, truncate, copyFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleClip } from '../../src/media/generate.js';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+// Every bad input: one line naming the problem and the value, a non-zero exit, nothing at OUT.
+describe('transcode refuses bad input', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let good: string;
+  const out = () => join(dir, 'out', 'result.mp4');
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    await mkdir(join(dir, 'out'));
+    good = join(dir, 'good.mp4');
+    await generateSampleClip({ path: good, width: 160, height: 90, scenes: [1, 1] });
+    await writeFile(join(dir, 'notes.txt'), 'this is not a video\n'.repeat(50));
+    await copyFile(good, join(dir, 'truncated.mp4'));
+    await truncate(join(dir, 'truncated.mp4'), 6000);
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', join(dir, 'audio-only.m4a')]);
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x90:d=1', '-frames:v', '0', join(dir, 'zero.mp4')]);
+    await writeFile(join(dir, 'empty.mp4'), '');
+    // A playlist posing as a video must not make ffmpeg open the files it names.
+    await writeFile(join(dir, 'playlist.mp4'), `ffconcat version 1.0\nfile '${good}'\n`);
+  });
+  afterAll(() => cleanup());
+
+  const cases: { name: string; args: () => string[]; code: RegExp; mentions: () => string; exit: number }[] =
+    [
+      {
+        name: 'missing file',
+        args: () => [join(dir, 'nope.mp4')],
+        code: /INPUT_NOT_FOUND/,
+        mentions: () => 'nope.mp4',
+        exit: 2,
+      },
+      { name: 'directory', args: () => [dir], code: /INPUT_NOT_A_FILE/, mentions: () => dir, exit: 2 },
+      {
+        name: 'non-media file',
+        args: () => [join(dir, 'notes.txt')],
+        code: /INPUT_NOT_MEDIA/,
+        mentions: () => 'notes.txt',
+        exit: 2,
+      },
+      {
+        name: 'playlist posing as media',
+        args: () => [join(dir, 'playlist.mp4')],
+        code: /INPUT_NOT_MEDIA/,
+        mentions: () => 'playlist.mp4',
+        exit: 2,
+      },
+      {
+        name: 'empty file',
+        args: () => [join(dir, 'empty.mp4')],
+        code: /INPUT_NOT_MEDIA/,
+        mentions: () => 'empty.mp4',
+        exit: 2,
+      },
+      {
+        name: 'truncated file',
+        args: () => [join(dir, 'truncated.mp4')],
+        code: /INPUT_CORRUPT/,
+        mentions: () => 'truncated.mp4',
+        exit: 2,
+      },
+      {
+        name: 'no video stream',
+        args: () => [join(dir, 'audio-only.m4a')],
+        code: /NO_VIDEO_STREAM/,
+        mentions: () => 'audio-only.m4a',
+        exit: 2,
+      },
+      {
+        name: 'zero-length video',
+        args: () => [join(dir, 'zero.mp4')],
+        code: /EMPTY_VIDEO|NO_VIDEO_STREAM/,
+        mentions: () => 'zero.mp4',
+        exit: 2,
+      },
+      {
+        name: 'unknown encoder',
+        args: () => [good, '--encoder', 'x999'],
+        code: /UNKNOWN_ENCODER/,
+        mentions: () => '`x999`',
+        exit: 2,
+      },
+      {
+        name: 'encoder not usable here',
+        args: () => [good, '--encoder', 'h264_nvenc'],
+        code: /ENCODER_UNAVAILABLE/,
+        mentions: () => '`h264_nvenc`',
+        exit: 2,
+      },
+      {
+        name: 'unsupported output extension',
+        args: () => [good, '-o', join(dir, 'out', 'x.avi')],
+        code: /INVALID_ARGUMENT/,
+        mentions: () => 'x.avi',
+        exit: 2,
+      },
+      {
+        name: 'unwritable output',
+        args: () => [good, '-o', join(dir, 'notes.txt', 'x.mp4')],
+        code: /OUTPUT_UNWRITABLE/,
+        mentions: () => 'notes.txt',
+        exit: 2,
+      },
+      {
+        name: 'output equal to input',
+        args: () => [good, '-o', good],
+        code: /OUTPUT_IS_INPUT/,
+        mentions: () => 'good.mp4',
+        exit: 2,
+      },
+      {
+        name: '--segments 0',
+        args: () => [good, '--segments', '0'],
+        code: /--segments/,
+        mentions: () => '`0`',
+        exit: 2,
+      },
+      {
+        name: '--quality 101',
+        args: () => [good, '--quality', '101'],
+        code: /--quality/,
+        mentions: () => '`101`',
+        exit: 2,
+      },
+      {
+        name: '--preset turbo',
+        args: () => [good, '--preset', 'turbo'],
+        code: /--preset/,
+        mentions: () => '`turbo`',
+        exit: 2,
+      },
+      {
+        name: 'both --segments and --segment-seconds',
+        args: () => [good, '--segments', '2', '--segment-seconds', '1'],
+        code: /not both/,
+        mentions: () => '--segments',
+        exit: 2,
+      },
+    ];
+
+  it.each(cases)('$name', async ({ args, code, mentions, exit }) => {
+    const argv = args();
+    const withOutput = argv.includes('-o') ? argv : [...argv, '-o', out()];
+    const result = await runCli(['transcode', ...withOutput, '--data-dir', join(dir, 'data')], {}, 60_000);
+    expect(result.code).toBe(exit);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(code);
+    expect(lines[0]).toContain(mentions());
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+  });
+});

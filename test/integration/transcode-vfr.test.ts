@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
+import { psnrByIndex } from '../../src/media/quality.js';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+// Documented behaviour: VFR input is normalised onto a constant grid at its average rate, the same
+// grid `ffmpeg -vf fps=R` would produce, with a warning that says how many frames become how many.
+describe('variable frame rate input', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let source: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    source = join(dir, 'vfr.mkv');
+    // Frame times jitter: every third frame is held longer.
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=320x180:r=30:d=4',
+      '-vf',
+      "setpts='N/30/TB + floor(N/3)*0.02/TB'",
+      '-fps_mode',
+      'vfr',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '30',
+      join(dir, 'vfr.mkv'),
+    ]);
+  });
+  afterAll(() => cleanup());
+
+  it('is detected and normalised to CFR with a warning, frame-exact against fps=R', async () => {
+    const info = await probe(source);
+    expect(info.video!.variableFrameRate).toBe(true);
+    const output = join(dir, 'out.mp4');
+    const result = await runCli([
+      'transcode',
+      source,
+      '-o',
+      output,
+      '--segments',
+      '4',
+      '--preset',
+      'fast',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/variable frame rate input: normalising to constant/);
+    const rate = info.video!.avgFrameRate!;
+    const reference = join(dir, 'reference.mkv');
+    await ffmpeg([
+      '-copyts',
+      '-start_at_zero',
+      '-i',
+      source,
+      '-vf',
+      `fps=fps=${rate.num}/${rate.den}:start_time=0`,
+      '-fps_mode',
+      'passthrough',
+      '-c:v',
+      'ffv1',
+      reference,
+    ]);
+    const [out, ref] = await Promise.all([probe(output), probe(reference)]);
+    expect(out.video!.variableFrameRate).toBe(false);
+    expect(out.video!.frameCount).toBe(ref.video!.frameCount);
+    const psnr = await psnrByIndex(output, reference);
+    expect(psnr.min).toBeGreaterThanOrEqual(30);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { parseFfmpegVersion } from '../../src/media/binaries.js';
+import { encoderByName } from '../../src/media/encoders/catalogue.js';
+import { parseProgressBlock } from '../../src/media/progress.js';
+import { analysePackets } from '../../src/media/probe.js';
+import { parsePsnrStats } from '../../src/media/quality.js';
+import {
+  audioArgs,
+  concatList,
+  segmentArgs,
+  segmentTimescale,
+  stitchArgs,
+} from '../../src/media/segment-args.js';
+
+const base = {
+  input: '/in.mp4',
+  rate: { num: 30, den: 1 },
+  videoOffsetSec: 0,
+  normaliseVfr: false,
+  encoder: encoderByName('libx264')!,
+  settings: { quality: 70, preset: 'fast' as const, gopFrames: 60 },
+  output: '/scratch/seg.mp4',
+};
+
+describe('segmentArgs', () => {
+  it('starts the first segment without seeking', () => {
+    const args = segmentArgs({ ...base, start: 0, end: 90 });
+    expect(args).not.toContain('-ss');
+    expect(args).toEqual(expect.arrayContaining(['-frames:v', '90', '-fps_mode', 'passthrough', '-an']));
+  });
+  it('seeks half a frame before the first frame of later segments', () => {
+    const args = segmentArgs({ ...base, start: 90, end: 200 });
+    expect(args[args.indexOf('-ss') + 1]).toBe((89.5 / 30).toFixed(6));
+    expect(args[args.indexOf('-frames:v') + 1]).toBe('110');
+    expect(args.indexOf('-ss')).toBeLessThan(args.indexOf('-i'));
+  });
+  it('accounts for a video stream that starts after the container', () => {
+    const args = segmentArgs({ ...base, start: 30, end: 60, videoOffsetSec: 0.5 });
+    expect(args[args.indexOf('-ss') + 1]).toBe((29.5 / 30 + 0.5).toFixed(6));
+  });
+  it('whitelists local protocols for the input', () => {
+    const args = segmentArgs({ ...base, start: 0, end: 10 });
+    expect(args[args.indexOf('-protocol_whitelist') + 1]).toBe('file,pipe');
+  });
+  it('normalises VFR on an absolute grid', () => {
+    const args = segmentArgs({ ...base, normaliseVfr: true, start: 300, end: 400 });
+    expect(args).toContain('-copyts');
+    expect(args[args.indexOf('-vf') + 1]).toBe(
+      'fps=fps=30/1:start_time=0,trim=start_frame=300,setpts=PTS-STARTPTS',
+    );
+  });
+  it('uses a timescale that is a multiple of the rate', () => {
+    expect(segmentTimescale({ num: 30, den: 1 }) % 30).toBe(0);
+    expect(segmentTimescale({ num: 30000, den: 1001 })).toBe(30000);
+  });
+});
+
+describe('stitch and audio', () => {
+  it('copies streams and moves the index to the front', () => {
+    const args = stitchArgs({
+      concatList: '/l.txt',
+      audio: '/a.m4a',
+      audioOffsetSec: 0,
+      format: 'mp4',
+      output: '/o.part',
+    });
+    expect(args).toEqual(
+      expect.arrayContaining(['-f', 'concat', '-safe', '0', '-c', 'copy', '-movflags', '+faststart']),
+    );
+    expect(args).not.toContain('-itsoffset');
+  });
+  it('keeps an audio offset', () => {
+    const args = stitchArgs({
+      concatList: '/l',
+      audio: '/a',
+      audioOffsetSec: 0.25,
+      format: 'matroska',
+      output: '/o',
+    });
+    expect(args[args.indexOf('-itsoffset') + 1]).toBe('0.250000');
+  });
+  it('quotes paths in the concat list', () => {
+    expect(concatList(["/tmp/it's.mp4"])).toBe("ffconcat version 1.0\nfile '/tmp/it'\\''s.mp4'\n");
+  });
+  it('encodes audio once or copies it', () => {
+    expect(audioArgs({ input: '/i', mode: 'copy', bitrateKbps: 160, output: '/a' })).toEqual(
+      expect.arrayContaining(['-c:a', 'copy']),
+    );
+    expect(audioArgs({ input: '/i', mode: 'aac', bitrateKbps: 96, output: '/a' })).toEqual(
+      expect.arrayContaining(['-c:a', 'aac', '-b:a', '96k']),
+    );
+  });
+});
+
+describe('parsers', () => {
+  it.each([
+    ['ffmpeg version 5.1.9-0+deb12u1 Copyright', 5, 1],
+    ['ffmpeg version n6.1.1 Copyright', 6, 1],
+    ['ffmpeg version 4.4.2-0ubuntu0.22.04.1', 4, 4],
+    ['ffmpeg version N-112233-gabcdef', 99, 0],
+  ])('version of %s', (line, major, minor) => {
+    expect(parseFfmpegVersion(line)).toMatchObject({ major, minor });
+  });
+  it('parses a progress block', () => {
+    const p = parseProgressBlock('frame=120\nfps=59.5\nout_time_us=4000000\nspeed=2.1x\nprogress=continue\n');
+    expect(p).toEqual({ frame: 120, fps: 59.5, outTimeSec: 4, speed: 2.1, done: false });
+  });
+  it('parses psnr stats', () => {
+    expect(parsePsnrStats('n:1 mse_avg:1 psnr_avg:41.50 psnr_y:40\nn:2 mse_avg:0 psnr_avg:inf\n')).toEqual([
+      41.5, 100,
+    ]);
+  });
+  it('finds keyframes in presentation order and detects VFR', () => {
+    const cfr = [0, 2, 1, 3].map((i) => ({ pts: i / 30, duration: 1 / 30, key: i === 0 || i === 2 }));
+    expect(analysePackets(cfr, { num: 30, den: 1 })).toEqual({
+      frameCount: 4,
+      keyframes: [0, 2],
+      variableFrameRate: false,
+    });
+    const times = [0, 0.033, 0.1, 0.12, 0.2, 0.3, 0.31, 0.4];
+    const vfr = times.map((t) => ({ pts: t, duration: 0, key: false }));
+    expect(analysePackets(vfr, { num: 30, den: 1 }).variableFrameRate).toBe(true);
+  });
+});
