@@ -24,4 +24,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# Tests and benchmarks talk to a real Redis: start one on the default port when none answers.
+if [ "${FRAMEFLEET_SETUP_REDIS:-0}" = 1 ] && [ -z "${REDIS_URL:-}" ]; then
+  if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    echo "framefleet setup: starting redis-server on 127.0.0.1:6379 (appendonly, noeviction)" >&2
+    mkdir -p .framefleet/redis
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir "$PWD/.framefleet/redis" \
+      --appendonly yes --maxmemory-policy noeviction --logfile "$PWD/.framefleet/redis/redis.log"
+    for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 0.1; done
+  fi
+fi
+
 npm run --silent build

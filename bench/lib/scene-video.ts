@@ -35,6 +35,8 @@ export interface SceneVideoOptions {
   /** Film grain strength for ffmpeg's noise filter (0 = none). */
   grain: number;
   segments: SceneSegment[];
+  /** x264 CRF of the file; default 20. */
+  crf?: number;
 }
 
 const FLASH_FRAMES = 3;
@@ -92,7 +94,7 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   const grain = options.grain > 0 ? `,noise=alls=${options.grain}:allf=t` : '';
   chains.push(`[${label}]null${grain}[v]`);
   const args = ['-y', '-filter_complex', chains.join(';'), '-map', '[v]', '-an'];
-  args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-g', String(r * 2));
+  args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(options.crf ?? 20), '-g', String(r * 2));
   args.push('-pix_fmt', 'yuv420p', options.path);
   return { args, truth };
 }

@@ -5,6 +5,10 @@ import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerServer } from './server.js';
 import { registerTranscode } from './transcode.js';
+import { registerWorker } from './worker.js';
+import { registerSubmit } from './submit.js';
+import { registerNodes } from './nodes.js';
+import { registerQueues } from './queues.js';
 
 const program = new Command();
 program
@@ -20,6 +24,10 @@ program
 registerTranscode(program);
 registerDoctor(program);
 registerDemo(program);
+registerWorker(program);
+registerSubmit(program);
+registerNodes(program);
+registerQueues(program);
 registerServer(program);
 registerAnalyze(program);
 

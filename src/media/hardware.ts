@@ -1,6 +1,13 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { FramefleetError } from '../errors.js';
 import { ENCODERS, type EncoderDef } from './encoders/catalogue.js';
 import { runFfmpeg } from './run.js';
+
+/** A smoke cache in `dir` keyed by this ffmpeg build and host, valid for a day. */
+export function smokeCacheIn(dir: string, ffmpegVersion: string): SmokeCache {
+  return { file: `${dir}/encoders-smoke.json`, key: `${hostname()}|${ffmpegVersion}`, maxAgeMs: 24 * 3600_000 };
+}
 
 /** Names from `ffmpeg -encoders` output (video encoders only). Pure. */
 export function parseEncoderList(text: string): string[] {
@@ -80,11 +87,39 @@ const GENERIC_ERROR =
 
 const cache = new Map<string, Promise<SmokeResult>>();
 
+export interface SmokeCache {
+  /** Path of a JSON file holding earlier smoke results for this ffmpeg build on this host. */
+  file: string;
+  /** ffmpeg version line and host: results are reused only while both are the same. */
+  key: string;
+  maxAgeMs: number;
+}
+
+async function readSmokeCache(options: SmokeCache | undefined): Promise<Map<string, SmokeResult>> {
+  if (!options) return new Map();
+  try {
+    const saved = JSON.parse(await readFile(options.file, 'utf8')) as { key: string; at: number; results: SmokeResult[] };
+    if (saved.key !== options.key || Date.now() - saved.at > options.maxAgeMs) return new Map();
+    return new Map(saved.results.map((r) => [r.encoder, r]));
+  } catch {
+    return new Map();
+  }
+}
+
+async function writeSmokeCache(options: SmokeCache | undefined, results: SmokeResult[]): Promise<void> {
+  if (!options) return;
+  const previous = await readSmokeCache(options);
+  for (const r of results) previous.set(r.encoder, r);
+  const tmp = `${options.file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify({ key: options.key, at: Date.now(), results: [...previous.values()] }));
+  await rename(tmp, options.file);
+}
+
 /**
  * Lists the build's encoders and proves the ones asked for (all catalogue encoders by default).
  * Results are cached per process: a machine's hardware does not change under a running worker.
  */
-export async function detectEncoders(only?: readonly string[]): Promise<EncoderInventory> {
+export async function detectEncoders(only?: readonly string[], smokeCache?: SmokeCache): Promise<EncoderInventory> {
   const [encodersOut, hwaccelsOut] = await Promise.all([
     runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
     runFfmpeg(['-hwaccels'], { timeoutMs: 20_000, label: 'list hwaccels' }),
@@ -92,16 +127,19 @@ export async function detectEncoders(only?: readonly string[]): Promise<EncoderI
   const available = new Set(parseEncoderList(encodersOut.stdout.toString('utf8')));
   const listed = ENCODERS.filter((e) => available.has(e.name)).map((e) => e.name);
   const toTest = ENCODERS.filter((e) => listed.includes(e.name) && (!only || only.includes(e.name)));
+  const saved = await readSmokeCache(smokeCache);
   const smoke = await Promise.all(
     toTest.map((e) => {
       let result = cache.get(e.name);
       if (!result) {
-        result = smokeTest(e);
+        const known = saved.get(e.name);
+        result = known ? Promise.resolve(known) : smokeTest(e);
         cache.set(e.name, result);
       }
       return result;
     }),
   );
+  await writeSmokeCache(smokeCache, smoke).catch(() => undefined);
   return {
     listed,
     hwaccels: parseHwaccelList(hwaccelsOut.stdout.toString('utf8')),

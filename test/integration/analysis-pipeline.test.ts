@@ -49,7 +49,7 @@ const planCtx: PlanContext = {
   storage: noStorage,
   signal: new AbortController().signal,
   log: silentLog,
-  capabilities: { encoders: [], hwaccels: [], devices: ['cpu'] },
+  capabilities: { encoders: [], hwaccels: [], devices: ['cpu'], slots: 2 },
 };
 
 describe('analysis pipelines', () => {

@@ -154,7 +154,7 @@ export class LocalBackend implements Backend {
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
     const job = this.jobs.get(jobId);
     if (!job) return Promise.reject(new FramefleetError('NOT_FOUND', `no job ${show(jobId)}`));
-    if (TERMINAL_STATES.includes(job.manifest.job.state) && job.running.size === 0) {
+    if (!job.active && TERMINAL_STATES.includes(job.manifest.job.state) && job.running.size === 0) {
       return Promise.resolve(this.snapshot(job));
     }
     return new Promise((resolve, reject) => {
@@ -198,6 +198,8 @@ export class LocalBackend implements Backend {
     job.active = true;
     job.controller = new AbortController();
     record.error = undefined;
+    // Synchronously out of any terminal state, so a wait() right after submit waits for this run.
+    this.setState(job, 'queued');
     try {
       if (!job.manifest.graph) {
         this.setState(job, 'planning');

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { connectRedis } from '../engine/redis/connection.js';
+import { RedisKeys } from '../engine/redis/keys.js';
+import { NodeRegistry, type NodeInfo } from '../engine/redis/node-registry.js';
+import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis.js';
+import { action } from './common.js';
+
+export function registerNodes(program: Command): void {
+  program
+    .command('nodes')
+    .description('list live workers: capabilities, load and current tasks')
+    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
+    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
+    .option('--json', 'machine-readable output')
+    .action(
+      action(async (flags: { redis: string; prefix: string; json?: boolean }) => {
+        const redis = connectRedis(flags.redis);
+        try {
+          const nodes = await new NodeRegistry(redis, new RedisKeys(flags.prefix)).live();
+          process.stdout.write(flags.json ? `${JSON.stringify(nodes, null, 2)}\n` : nodesTable(nodes));
+        } finally {
+          await redis.quit();
+        }
+      }),
+    );
+}
+
+/** A plain-text table of live workers. Pure. */
+export function nodesTable(nodes: readonly NodeInfo[]): string {
+  if (nodes.length === 0) return 'no live workers\n';
+  const rows = nodes.map((n) => {
+    const gpus = n.capabilities.gpus.map((g) => `${g.vendor} ${g.model}`.trim()).join(', ') || '-';
+    const busy = n.tasks.filter((t) => t.kind !== 'plan').length;
+    return [
+      n.id + (n.draining ? ' (draining)' : ''),
+      `${n.capabilities.cores}c ${Math.round(n.capabilities.memoryMb / 1024)}G`,
+      gpus,
+      n.capabilities.encoders.join(',') || '-',
+      `${busy}/${n.slots.cpu + n.slots.gpu}`,
+      n.tasks.map((t) => `${t.jobId}/${t.taskId}`).join(' ') || '-',
+    ];
+  });
+  const header = ['WORKER', 'CPU/MEM', 'GPUS', 'ENCODERS', 'LOAD', 'TASKS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}

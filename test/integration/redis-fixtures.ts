@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../src/engine/types.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(name: string): string {
+  return `fftest-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every key under a prefix (framefleet's and BullMQ's). */
+export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export const quietLog: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A private redis-server with AOF on, so a test may restart it without touching the shared one. */
+export async function startRedisServer(dir: string, port?: number): Promise<{ url: string; port: number; process: ChildProcess }> {
+  const p = port ?? (await freePort());
+  const child = spawn(
+    'redis-server',
+    ['--port', String(p), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--save', ''],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (await canConnect(p)) return { url: `redis://127.0.0.1:${p}`, port: p, process: child };
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not start on port ${p}`);
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** `framefleet worker` as its own process, started through tsx from the sources. */
+export function spawnWorker(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/index.ts'), 'worker', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-4000);
+  });
+  (child as ChildProcess & { tail: () => string }).tail = () => tail;
+  return child;
+}
+
+/** Resolves when the process has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((done) => child.once('exit', (code) => done(code)));
+}
+
+/** Polls until the check passes or the time is up. */
+export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}

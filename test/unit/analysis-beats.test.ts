@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeBeats,
+  estimateTempo,
+  meanTempo,
+  onsetStrength,
+  RealFft,
+} from '../../src/analysis/beats/index.js';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { drumTrack, mulberry32 } from '../../bench/lib/drum-track.js';
+
+const RATE = 22050;
+
+function clicks(bpm: number, seconds: number, rate = RATE): { samples: Float32Array; beats: number[] } {
+  const samples = new Float32Array(Math.round(seconds * rate));
+  const beats: number[] = [];
+  for (let t = 0.5; t < seconds - 0.2; t += 60 / bpm) {
+    beats.push(t);
+    const at = Math.round(t * rate);
+    for (let i = 0; i < 400 && at + i < samples.length; i++)
+      samples[at + i] = Math.sin(i * 0.3) * Math.exp(-i / 80);
+  }
+  return { samples, beats };
+}
+
+describe('RealFft', () => {
+  it('matches a direct DFT', () => {
+    const random = mulberry32(3);
+    for (const n of [8, 64, 1024]) {
+      const x = Float64Array.from({ length: n }, () => random() - 0.5);
+      const power = new Float64Array(n / 2 + 1);
+      new RealFft(n).power(x, power);
+      for (const k of [0, 1, n / 4, n / 2 - 1, n / 2]) {
+        let re = 0;
+        let im = 0;
+        for (let t = 0; t < n; t++) {
+          re += x[t]! * Math.cos((-2 * Math.PI * k * t) / n);
+          im += x[t]! * Math.sin((-2 * Math.PI * k * t) / n);
+        }
+        expect(power[k]).toBeCloseTo(re * re + im * im, 9);
+      }
+    }
+  });
+
+  it('refuses sizes that are not powers of two', () => {
+    expect(() => new RealFft(1000)).toThrow(/power of two/);
+  });
+});
+
+describe('tempo and beats', () => {
+  it.each([75, 100, 120, 150, 175])('click track at %i BPM: tempo within 2%%, beats within 70 ms', (bpm) => {
+    const track = clicks(bpm, 15);
+    const result = analyzeBeats(track.samples, RATE);
+    expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, track.beats, 0.07, 2)).toBeGreaterThan(0.95);
+  });
+
+  it('follows a drum track with swing and syncopation', () => {
+    const track = drumTrack({ name: 't', bpm: 132, seconds: 15, swing: 1, syncopation: true, seed: 9 }, RATE);
+    const result = analyzeBeats(track.samples, RATE);
+    expect(beatFMeasure(result.beats, track.beats, 0.07, 3)).toBeGreaterThan(0.92);
+  });
+
+  it('estimates the autocorrelation tempo directly', () => {
+    const env = onsetStrength(clicks(120, 15).samples, RATE);
+    expect(estimateTempo(env.onset, env.frameRate)!.bpm).toBeCloseTo(120, 0);
+  });
+
+  it('says a silent track is silent and invents no tempo', () => {
+    const result = analyzeBeats(new Float32Array(RATE * 5), RATE);
+    expect(result).toMatchObject({ silent: true, tempo: null, beats: [] });
+    expect(result.message).toMatch(/silent/);
+    expect(result.energy.every((db) => db <= -100)).toBe(true);
+  });
+
+  it('finds no beats in a steady tone', () => {
+    const tone = Float32Array.from(
+      { length: RATE * 8 },
+      (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / RATE),
+    );
+    const result = analyzeBeats(tone, RATE);
+    expect(result.beats).toEqual([]);
+    expect(result.tempo).toBeNull();
+  });
+
+  it('computes a tempo from beat times by least squares', () => {
+    expect(meanTempo([0, 0.5, 1, 1.5, 2])).toBeCloseTo(120, 6);
+    expect(meanTempo([0, 0.5])).toBeUndefined();
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FrameMeasurer,
+  measureReach,
+  mergePartials,
+  planShards,
+  sceneResult,
+  type ScenePartial,
+} from '../../src/analysis/scenes/index.js';
+import { LAYOUT, shotFrame, syntheticReel } from './analysis-synthetic.js';
+
+const source = { path: 'synthetic', fps: 30, frameCount: 0, width: 64, height: 36 };
+
+function measure(frames: Uint8Array[], from = 0, to = frames.length, start = 0, end = frames.length) {
+  const m = new FrameMeasurer(LAYOUT, start, end);
+  for (let i = from; i < to; i++) m.push(i, frames[i]!);
+  return m.end();
+}
+
+describe('scene detector on synthetic frames', () => {
+  const reel = syntheticReel();
+  const series = measure(reel.frames);
+  const result = sceneResult({ ...source, frameCount: reel.frames.length }, series);
+
+  it('finds the hard cuts exactly', () => {
+    expect(result.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame)).toEqual(reel.cuts);
+  });
+
+  it('does not cut at the flash', () => {
+    expect(result.cuts.some((c) => Math.abs(c.frame - reel.flash) <= 3)).toBe(false);
+  });
+
+  it('reports the dissolve once as gradual, with its span', () => {
+    const gradual = result.cuts.filter((c) => c.kind === 'gradual');
+    expect(gradual).toHaveLength(1);
+    expect(gradual[0]!.frame).toBeGreaterThanOrEqual(reel.dissolve[0]);
+    expect(gradual[0]!.frame).toBeLessThan(reel.dissolve[1]);
+    expect(gradual[0]!.start).toBeLessThan(gradual[0]!.frame);
+    expect(gradual[0]!.end).toBeGreaterThan(gradual[0]!.frame);
+  });
+
+  it('gives shot statistics: the fast shot moves most', () => {
+    expect(result.shots).toHaveLength(4);
+    const last = result.shots[3]!;
+    expect(last.meanMotion).toBeGreaterThan(Math.max(...result.shots.slice(0, 3).map((s) => s.meanMotion)));
+    expect(result.shots.every((s) => s.sharpness > 0 && s.brightness > 0)).toBe(true);
+    expect(result.shots[0]).toMatchObject({ startFrame: 0, endFrame: 40, startTime: 0, duration: 1.333 });
+  });
+
+  it('respects the minimum shot length', () => {
+    const close = sceneResult({ ...source, frameCount: reel.frames.length }, series, { minShotFrames: 200 });
+    expect(close.cuts.filter((c) => c.kind === 'hard')).toHaveLength(1);
+  });
+
+  it('finds nothing in one steady shot, however fast', () => {
+    const frames = Array.from({ length: 80 }, (_, t) => shotFrame({ seed: 7, speed: 8 }, t));
+    expect(sceneResult({ ...source, frameCount: 80 }, measure(frames)).cuts).toEqual([]);
+  });
+
+  it.each([2, 3, 5])('sharded into %i with context gives exactly the one-pass series and cuts', (k) => {
+    const reach = measureReach();
+    const partials: ScenePartial[] = planShards(reel.frames.length, k, reach).map((s) => ({
+      kind: 'scenes-partial',
+      source: { ...source, frameCount: reel.frames.length },
+      shard: { index: s.index, count: s.count, start: s.start, end: s.end },
+      series: measure(reel.frames, s.decodeStart, s.decodeEnd, s.start, s.end),
+    }));
+    const merged = mergePartials(partials.reverse());
+    expect(merged.series).toEqual(series);
+    expect(sceneResult(merged.source, merged.series)).toEqual(result);
+  });
+
+  it('refuses frames out of order', () => {
+    const m = new FrameMeasurer(LAYOUT, 0, 10);
+    m.push(0, reel.frames[0]!);
+    expect(() => m.push(2, reel.frames[2]!)).toThrow(/follows frame 0/);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptySeries,
+  mergePartials,
+  planShards,
+  shardAt,
+  type ScenePartial,
+} from '../../src/analysis/scenes/index.js';
+
+describe('planShards', () => {
+  it.each([
+    // frames, requested, reach, expected [start, end, decodeStart, decodeEnd] per shard
+    [1000, 1, 6, [[0, 1000, 0, 1000]]],
+    [
+      1000,
+      2,
+      6,
+      [
+        [0, 500, 0, 506],
+        [500, 1000, 494, 1000],
+      ],
+    ],
+    [
+      1000,
+      3,
+      6,
+      [
+        [0, 333, 0, 339],
+        [333, 666, 327, 672],
+        [666, 1000, 660, 1000],
+      ],
+    ],
+    // Too short for 4 shards of at least 64 frames: 2 shards.
+    [
+      150,
+      4,
+      6,
+      [
+        [0, 75, 0, 81],
+        [75, 150, 69, 150],
+      ],
+    ],
+    [10, 8, 6, [[0, 10, 0, 10]]],
+  ])('%i frames into %i shards (reach %i)', (frames, requested, reach, expected) => {
+    const shards = planShards(frames, requested, reach);
+    expect(shards.map((s) => [s.start, s.end, s.decodeStart, s.decodeEnd])).toEqual(expected);
+    expect(shards.every((s) => s.count === expected.length)).toBe(true);
+  });
+
+  it('covers every frame exactly once for many sizes', () => {
+    for (const frames of [64, 65, 127, 1000, 4321, 108_000]) {
+      for (const k of [1, 2, 7, 64]) {
+        const shards = planShards(frames, k, 6);
+        expect(shards[0]!.start).toBe(0);
+        expect(shards.at(-1)!.end).toBe(frames);
+        shards.slice(1).forEach((s, i) => expect(s.start).toBe(shards[i]!.end));
+      }
+    }
+  });
+
+  it.each([
+    [0, 1, /cannot shard a video of `0` frames/],
+    [100, 0, 'expected `shards` to be an integer from 1 to 64, got `0`'],
+    [100, 65, 'expected `shards` to be an integer from 1 to 64, got `65`'],
+    [100, 1.5, 'expected `shards` to be an integer from 1 to 64, got `1.5`'],
+  ])('rejects %i frames / %s shards', (frames, k, message) => {
+    expect(() => planShards(frames, k, 6)).toThrow(message);
+  });
+
+  it('gives surplus Indexed Job pods an empty range', () => {
+    expect(shardAt(100, 3, 4, 6)).toMatchObject({ start: 100, end: 100 });
+    expect(() => shardAt(1000, 4, 4, 6)).toThrow(
+      'expected `shard-index` to be an integer from 0 to 3, got `4`',
+    );
+  });
+});
+
+describe('mergePartials', () => {
+  const partial = (
+    index: number,
+    count: number,
+    start: number,
+    length: number,
+    path = 'a.mp4',
+  ): ScenePartial => {
+    const series = emptySeries(start, 6);
+    for (let i = 0; i < length; i++)
+      for (const key of [
+        'luma',
+        'chroma',
+        'blocks',
+        'edges',
+        'brightness',
+        'sharpness',
+        'flashReturn',
+        'span',
+        'blendAlpha',
+        'blendResidual',
+      ] as const)
+        series[key].push(start + i);
+    return {
+      kind: 'scenes-partial',
+      source: { path, fps: 25, frameCount: 100, width: 64, height: 36 },
+      shard: { index, count, start, end: start + length },
+      series,
+    };
+  };
+
+  it('joins shards in any order', () => {
+    const merged = mergePartials([partial(1, 2, 50, 50), partial(0, 2, 0, 50)]);
+    expect(merged.series.luma).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it.each([
+    ['a gap', [partial(0, 2, 0, 40), partial(1, 2, 50, 50)], /expected a shard starting at frame 40/],
+    ['a missing shard', [partial(0, 3, 0, 50), partial(1, 3, 50, 50)], /expected 3 partials/],
+    ['two inputs', [partial(0, 2, 0, 50), partial(1, 2, 50, 50, 'b.mp4')], /mix different inputs/],
+    ['nothing', [], /no partial results/],
+  ])('refuses %s', (_name, partials, message) => {
+    expect(() => mergePartials(partials as ScenePartial[])).toThrow(message);
+  });
+});

@@ -1,0 +1,71 @@
+// The dashboard's one door to the API: bearer token, JSON errors, and SSE over fetch (EventSource
+// cannot send an Authorization header).
+const TOKEN_KEY = 'framefleet.token';
+
+export function token() {
+  return window.localStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+export function setToken(value) {
+  window.localStorage.setItem(TOKEN_KEY, value);
+}
+
+function headers(extra = {}) {
+  const t = token();
+  return t ? { ...extra, authorization: `Bearer ${t}` } : extra;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function check(response) {
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('framefleet:unauthorized'));
+  if (response.ok) return response;
+  const body = await response.json().catch(() => ({}));
+  throw new ApiError(response.status, body.error?.code ?? 'HTTP', body.error?.message ?? response.statusText);
+}
+
+export async function getJson(path) {
+  return (await check(await fetch(path, { headers: headers() }))).json();
+}
+
+export async function sendJson(method, path, body) {
+  const init = { method, headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return (await check(await fetch(path, init))).json();
+}
+
+export async function upload(file) {
+  const path = `/v1/uploads?name=${encodeURIComponent(file.name.replace(/[^A-Za-z0-9._-]/g, '_'))}`;
+  const init = { method: 'POST', headers: headers({ 'content-type': 'application/octet-stream' }), body: file };
+  return (await check(await fetch(path, init))).json();
+}
+
+/** Reads an SSE stream, calling onEvent(name, data) per event, until it ends or signal aborts. */
+export async function streamEvents(path, onEvent, signal) {
+  const response = await check(await fetch(path, { headers: headers(), signal }));
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (data) onEvent(name, JSON.parse(data));
+    }
+  }
+}

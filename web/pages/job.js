@@ -1,0 +1,143 @@
+import { ApiError, getJson, sendJson, streamEvents } from '../api.js';
+import { legend, segmentGrid, taskTile } from '../segment-grid.js';
+import { timeline } from '../timeline.js';
+import { badge, basename, duration, errorBox, h, percent, progressBar } from '../ui.js';
+
+const TERMINAL = ['done', 'failed', 'cancelled'];
+
+/** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
+export function jobPage(main, id) {
+  const controller = new AbortController();
+  let job;
+  let live = { fps: undefined, etaSec: undefined };
+  let frame = 0;
+  const root = h('div.job');
+  main.append(root);
+
+  const schedule = () => {
+    if (!frame) frame = window.requestAnimationFrame(() => ((frame = 0), render()));
+  };
+
+  function apply(name, data) {
+    if (name === 'snapshot' || name === 'done') job = data;
+    else if (!job) return;
+    else if (name === 'job') {
+      job.state = data.state;
+      job.waitingFor = data.waitingFor;
+      if (data.error) job.error = data.error;
+      if (data.state === 'running' && !job.tasks.length) void reload();
+    } else if (name === 'progress') {
+      job.progress = data.progress;
+      live = { fps: data.fps, etaSec: data.etaSec };
+    } else if (name === 'task') {
+      const task = job.tasks.find((t) => t.id === data.taskId);
+      if (!task) return void reload();
+      task.state = data.state;
+      if (data.worker) task.worker = data.worker;
+      if (data.state === 'running') {
+        task.startedAt = new Date().toISOString();
+        task.finishedAt = undefined;
+        task.attempts += 1;
+        task.progress = 0;
+      } else if (data.state === 'done') {
+        task.finishedAt = new Date().toISOString();
+        task.progress = 1;
+        task.reused = Boolean(data.reused);
+      }
+    } else if (name === 'task-progress') {
+      const task = job.tasks.find((t) => t.id === data.taskId);
+      if (task) Object.assign(task, { progress: data.progress, fps: data.fps });
+    } else if (name === 'failure') {
+      job.failures.push(data.failure);
+    }
+    schedule();
+  }
+
+  async function reload() {
+    job = await getJson(`/v1/jobs/${encodeURIComponent(id)}`);
+    schedule();
+  }
+
+  async function follow() {
+    while (!controller.signal.aborted) {
+      try {
+        await streamEvents(`/v1/jobs/${encodeURIComponent(id)}/events`, apply, controller.signal);
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        if (error instanceof ApiError && error.status === 404) {
+          root.replaceChildren(errorBox(error));
+          return;
+        }
+      }
+      if (job && TERMINAL.includes(job.state)) return;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
+  async function act(method, path) {
+    try {
+      job = await sendJson(method, path);
+      schedule();
+      if (method === 'POST') void follow();
+    } catch (error) {
+      root.prepend(errorBox(error));
+    }
+  }
+
+  function stat(label, value, testid) {
+    return h('div.stat', {}, h('div.stat-label', {}, label), h('div.stat-value', { dataset: testid ? { testid } : {} }, value));
+  }
+
+  function render() {
+    if (!job) return;
+    const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
+    const others = job.tasks.filter((t) => t.kind !== 'transcode.segment');
+    const running = segments.filter((t) => t.state === 'running').length;
+    const done = segments.filter((t) => t.state === 'done').length;
+    const fps = live.fps ?? segments.reduce((s, t) => s + (t.state === 'running' ? t.fps ?? 0 : 0), 0);
+    const finished = TERMINAL.includes(job.state);
+    const encoder = job.tasks.find((t) => t.requires?.encoder)?.requires.encoder ?? job.spec?.encoder ?? '';
+    root.replaceChildren(
+      h(
+        'div.page-head',
+        {},
+        h('div', {}, h('a.muted.small', { href: '#/jobs' }, '← Jobs'), h('h1', {}, 'Job ', h('span.mono', {}, job.id.slice(0, 16)), ' ', badge(job.state))),
+        h(
+          'div.toolbar',
+          {},
+          finished ? null : h('button.button.danger', { onclick: () => act('DELETE', `/v1/jobs/${job.id}`) }, 'Cancel'),
+          ['failed', 'cancelled'].includes(job.state) ? h('button.button', { onclick: () => act('POST', `/v1/jobs/${job.id}/retry`) }, 'Retry') : null,
+        ),
+      ),
+      h('div.muted.path', {}, `${job.spec?.input ?? ''}  →  ${job.spec?.output ?? ''}`),
+      job.error ? errorBox(job.error) : null,
+      job.waitingFor && !finished ? h('div.notice', {}, job.waitingFor) : null,
+      h(
+        'div.stats',
+        {},
+        h('div.stat.wide', {}, h('div.stat-label', {}, 'Progress'), h('div.stat-value', { dataset: { testid: 'job-progress' } }, percent(job.progress)), progressBar(job.progress, job.state)),
+        stat('Segments', `${done} / ${segments.length}`, 'segments-done'),
+        stat('Running now', String(running), 'parallelism'),
+        stat('Encode rate', finished ? '—' : `${Math.round(fps)} fps`),
+        stat(finished ? 'Took' : 'ETA', finished ? duration(job.createdAt, job.updatedAt) : live.etaSec ? `${Math.ceil(live.etaSec)} s` : '—'),
+        stat('Encoder', encoder || '—'),
+      ),
+      h('div.card', {}, h('div.card-head', {}, h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)), legend()), segmentGrid(segments), h('h3', {}, 'Timeline'), timeline(segments)),
+      others.length ? h('div.card', {}, h('h2', {}, 'Audio and stitch'), h('div.grid.small-grid', {}, others.map(taskTile))) : null,
+      job.failures.length
+        ? h(
+            'div.card',
+            {},
+            h('h2', {}, 'Failures'),
+            h('table.table', {}, h('tbody', {}, job.failures.map((f) => h('tr', {}, h('td.mono', {}, f.task), h('td', {}, `attempt ${f.attempt}`), h('td', {}, f.code), h('td', {}, f.message), h('td', {}, f.willRetry ? 'will retry' : 'final'))))),
+          )
+        : null,
+    );
+  }
+
+  void follow();
+  return () => {
+    controller.abort();
+    if (frame) window.cancelAnimationFrame(frame);
+  };
+}

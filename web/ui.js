@@ -1,0 +1,79 @@
+// Small DOM helpers and formatters shared by the pages.
+
+/** h('div.card', {onclick}, child, ...) creates an element; strings become text nodes. */
+export function h(tag, props = {}, ...children) {
+  const [name, ...classes] = tag.split('.');
+  const el = document.createElement(name || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'style' && typeof value === 'object') Object.assign(el.style, value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key in el && key !== 'list') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function badge(state) {
+  return h(`span.badge.state-${state}`, {}, state);
+}
+
+export function progressBar(fraction, state = 'running') {
+  const pct = Math.round((fraction ?? 0) * 100);
+  return h(
+    'div.progress',
+    { title: `${pct}%` },
+    h(`div.progress-fill.state-${state}`, { style: { width: `${pct}%` } }),
+  );
+}
+
+export function percent(fraction) {
+  return `${Math.floor((fraction ?? 0) * 100)}%`;
+}
+
+export function basename(path) {
+  return typeof path === 'string' ? path.split('/').pop() : '';
+}
+
+export function ago(iso) {
+  if (!iso) return '';
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return `${Math.round(seconds)}s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
+  if (seconds < 86400) return `${Math.round(seconds / 3600)}h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+export function duration(fromIso, toIso) {
+  if (!fromIso) return '';
+  const seconds = ((toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso)) / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export function errorBox(error) {
+  return h('div.alert', {}, h('strong', {}, error.code ?? 'Error'), ' ', error.message ?? String(error));
+}
+
+export function empty(text) {
+  return h('div.empty', {}, text);
+}
+
+/** Repeats fn every ms while the page stays mounted; returns the stop function. */
+export function every(ms, fn) {
+  let stopped = false;
+  const tick = async () => {
+    if (stopped) return;
+    await fn().catch(() => undefined);
+    if (!stopped) setTimeout(tick, ms);
+  };
+  void tick();
+  return () => (stopped = true);
+}
