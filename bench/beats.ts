@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { analyzeBeats, meanTempo } from '../src/analysis/beats/index.js';
+import { analyzeBeats } from '../src/analysis/beats/index.js';
 import { decodePcm } from '../src/media/decode-pcm.js';
 import { BEAT_SAMPLE_RATE } from '../src/pipelines/analyze/index.js';
 import { beatFMeasure, referenceTempo } from './lib/beat-score.js';
@@ -39,6 +39,15 @@ async function aubio(path: string): Promise<{ beats: number[]; seconds: number }
 }
 
 const l = (t: number) => Number.isFinite(t) && t >= 0;
+
+/** aubio's tempo as 60 / median inter-beat interval (robust to its skipped or extra beats). */
+function medianTempo(beats: number[]): number {
+  const gaps = beats
+    .slice(1)
+    .map((t, i) => t - beats[i]!)
+    .sort((a, b) => a - b);
+  return gaps.length ? 60 / gaps[Math.floor(gaps.length / 2)]! : 0;
+}
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}%`;
 
 export async function run(): Promise<void> {
@@ -75,7 +84,7 @@ export async function run(): Promise<void> {
     else {
       peer = beatFMeasure(other.beats, track.beats);
       peerSeconds += other.seconds;
-      peerTempo = (meanTempo(other.beats) ?? 0).toFixed(1);
+      peerTempo = medianTempo(other.beats).toFixed(1);
     }
     rows.push({ ours, peer, tempoError });
     process.stdout.write(

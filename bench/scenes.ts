@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import type { SceneResult } from '../src/analysis/scenes/index.js';
 import { analyzeScenes } from '../src/pipelines/analyze/index.js';
 import { runFfmpeg } from '../src/media/run.js';
+import { cpuSeconds } from './lib/cpu-time.js';
 import { scoreCuts, type CutScore } from './lib/cut-score.js';
 import { BENCH_SEGMENTS, sceneVideoArgs, type SceneTruth } from './lib/scene-video.js';
 
@@ -61,6 +62,7 @@ interface PeerRun {
   cuts: number[];
   frames: number;
   seconds: number;
+  cpuSeconds: number;
 }
 
 const ROUNDS = 2;
@@ -89,14 +91,25 @@ export async function run(): Promise<void> {
   // Two alternating rounds, best time of each: the shared machine's load comes and goes.
   let oursSeconds = Infinity;
   let peerSeconds = Infinity;
+  let oursCpu: number | undefined = Infinity;
+  let peerCpu = Infinity;
   let ours: SceneResult | undefined;
   let other: PeerRun | string = 'not run';
   for (let round = 0; round < ROUNDS; round++) {
     const started = performance.now();
+    const cpuStarted = cpuSeconds();
     ours = await analyzeScenes(path);
     oursSeconds = Math.min(oursSeconds, (performance.now() - started) / 1000);
+    const cpuDone = cpuSeconds();
+    oursCpu =
+      cpuStarted === undefined || cpuDone === undefined
+        ? undefined
+        : Math.min(oursCpu ?? Infinity, cpuDone - cpuStarted);
     other = await peer(path);
-    if (typeof other !== 'string') peerSeconds = Math.min(peerSeconds, other.seconds);
+    if (typeof other !== 'string') {
+      peerSeconds = Math.min(peerSeconds, other.seconds);
+      peerCpu = Math.min(peerCpu, other.cpuSeconds);
+    }
   }
   if (!ours) return;
   const hard = ours.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
@@ -111,10 +124,14 @@ export async function run(): Promise<void> {
   }
   const peerScore = scoreCuts(other.cuts, truth);
   process.stdout.write(
-    line('PySceneDetect content', peerScore, other.frames, other.seconds, ` (${other.seconds.toFixed(1)} s)`),
+    line('PySceneDetect content', peerScore, other.frames, peerSeconds, ` (${peerSeconds.toFixed(1)} s)`),
   );
   process.stdout.write(
-    `speed ratio framefleet / PySceneDetect: ${(other.seconds / oursSeconds).toFixed(2)}x\n`,
+    `speed ratio framefleet / PySceneDetect: wall ${(peerSeconds / oursSeconds).toFixed(2)}x` +
+      (oursCpu !== undefined
+        ? `, CPU time ${(peerCpu / oursCpu).toFixed(2)}x (ours ${oursCpu.toFixed(1)} CPU s incl. ffmpeg, peer ${peerCpu.toFixed(1)} CPU s)`
+        : '') +
+      ` (best of ${ROUNDS} alternating runs each)\n`,
   );
 }
 

@@ -24,7 +24,7 @@ export class ApiError extends Error {
 }
 
 async function check(response) {
-  if (response.status === 401) window.dispatchEvent(new CustomEvent('framefleet:unauthorized'));
+  if (response.status === 401) window.dispatchEvent(new window.CustomEvent('framefleet:unauthorized'));
   if (response.ok) return response;
   const body = await response.json().catch(() => ({}));
   throw new ApiError(response.status, body.error?.code ?? 'HTTP', body.error?.message ?? response.statusText);
@@ -42,14 +42,18 @@ export async function sendJson(method, path, body) {
 
 export async function upload(file) {
   const path = `/v1/uploads?name=${encodeURIComponent(file.name.replace(/[^A-Za-z0-9._-]/g, '_'))}`;
-  const init = { method: 'POST', headers: headers({ 'content-type': 'application/octet-stream' }), body: file };
+  const init = {
+    method: 'POST',
+    headers: headers({ 'content-type': 'application/octet-stream' }),
+    body: file,
+  };
   return (await check(await fetch(path, init))).json();
 }
 
 /** Reads an SSE stream, calling onEvent(name, data) per event, until it ends or signal aborts. */
 export async function streamEvents(path, onEvent, signal) {
   const response = await check(await fetch(path, { headers: headers(), signal }));
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = response.body.pipeThrough(new window.TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();

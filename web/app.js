@@ -19,7 +19,8 @@ function route() {
     link.classList.toggle('active', link.dataset.nav === section && !id);
   }
   const pages = { nodes: nodesPage, queues: queuesPage, submit: submitPage, jobs: jobsPage };
-  const stop = section === 'jobs' && id ? jobPage(main, decodeURIComponent(id)) : (pages[section] ?? jobsPage)(main);
+  const stop =
+    section === 'jobs' && id ? jobPage(main, decodeURIComponent(id)) : (pages[section] ?? jobsPage)(main);
   cleanup = stop ?? (() => undefined);
 }
 

@@ -4,7 +4,7 @@ const SHORT = { 'transcode.segment': 'seg', 'transcode.audio': 'audio', 'transco
 
 function label(task) {
   const m = /(\d+)$/.exec(task.id);
-  return task.kind === 'transcode.segment' && m ? `#${Number(m[1])}` : SHORT[task.kind] ?? task.id;
+  return task.kind === 'transcode.segment' && m ? `#${Number(m[1])}` : (SHORT[task.kind] ?? task.id);
 }
 
 function shortWorker(worker) {
@@ -16,7 +16,11 @@ export function taskTile(task) {
   const pct = task.state === 'done' ? 100 : Math.round((task.progress ?? 0) * 100);
   const detail =
     task.state === 'running'
-      ? `${task.fps ? `${Math.round(task.fps)} fps` : 'starting'}`
+      ? task.fps
+        ? `${Math.round(task.fps)} fps`
+        : task.progress > 0
+          ? 'encoding'
+          : 'starting'
       : task.state === 'done'
         ? task.reused
           ? 'reused'
@@ -34,7 +38,12 @@ export function taskTile(task) {
       {},
       h('div.tile-top', {}, h('span.tile-label', {}, label(task)), h('span.tile-pct', {}, `${pct}%`)),
       h('div.tile-detail', {}, detail),
-      h('div.tile-worker', {}, shortWorker(task.worker), task.attempts > 1 ? h('span.retry', {}, ` ×${task.attempts}`) : null),
+      h(
+        'div.tile-worker',
+        {},
+        shortWorker(task.worker),
+        task.attempts > 1 ? h('span.retry', {}, ` ×${task.attempts}`) : null,
+      ),
     ),
   );
 }
@@ -47,6 +56,8 @@ export function legend() {
   return h(
     'div.legend',
     {},
-    ['pending', 'running', 'done', 'failed', 'cancelled'].map((s) => h('span', {}, h(`i.swatch.state-${s}`), s)),
+    ['pending', 'running', 'done', 'failed', 'cancelled'].map((s) =>
+      h('span', {}, h(`i.swatch.state-${s}`), s),
+    ),
   );
 }

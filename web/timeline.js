@@ -8,14 +8,25 @@ function el(name, attrs) {
   return node;
 }
 
-const COLORS = { running: '#3b82f6', done: '#16a34a', failed: '#dc2626', cancelled: '#d97706', pending: '#cbd5e1' };
+const COLORS = {
+  running: '#3b82f6',
+  done: '#16a34a',
+  failed: '#dc2626',
+  cancelled: '#d97706',
+  pending: '#cbd5e1',
+};
 
 export function timeline(tasks) {
   const started = tasks.filter((t) => t.startedAt);
   const width = 1000;
   const row = 10;
   const height = Math.max(1, tasks.length) * row + 18;
-  const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, class: 'timeline', preserveAspectRatio: 'none', role: 'img' });
+  const svg = el('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'timeline',
+    preserveAspectRatio: 'none',
+    role: 'img',
+  });
   if (!started.length) return svg;
   const t0 = Math.min(...started.map((t) => Date.parse(t.startedAt)));
   const end = (t) => (t.finishedAt && t.state !== 'running' ? Date.parse(t.finishedAt) : Date.now());
@@ -31,7 +42,7 @@ export function timeline(tasks) {
       width: Math.max(2, x(end(task)) - a),
       height: row - 4,
       rx: 2,
-      fill: task.reused ? '#0d9488' : COLORS[task.state] ?? '#94a3b8',
+      fill: task.reused ? '#0d9488' : (COLORS[task.state] ?? '#94a3b8'),
     });
     const title = el('title', {});
     title.textContent = `${task.id}: ${task.state}`;

@@ -15,7 +15,7 @@ export function h(tag, props = {}, ...children) {
   }
   for (const child of children.flat()) {
     if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
+    el.append(child instanceof window.Node ? child : String(child));
   }
   return el;
 }

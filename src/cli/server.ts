@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
+import { DEFAULT_PREFIX } from '../runtime/redis.js';
+import { openRedisServerRuntime } from '../server/redis-runtime.js';
 import { assertSafeBind, buildServer, openLocalServerRuntime } from '../server/index.js';
 import { action, intOption } from './common.js';
 
@@ -12,6 +15,7 @@ interface ServerFlags {
   host: string;
   data?: string;
   redis?: string;
+  prefix: string;
   storage?: string;
   withWorker?: boolean;
   inputRoot: string[];
@@ -36,11 +40,17 @@ export function registerServer(program: Command): void {
       'job state and intermediates (default: $FRAMEFLEET_DATA_DIR or ~/.cache/framefleet)',
     )
     .option('--redis <url>', 'coordinate a fleet through Redis instead of the local engine')
+    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
     .option('--storage <url>', 'storage for uploads and intermediates: file:///path or s3://bucket/prefix')
     .option('--with-worker', 'with --redis: also run encodes in this process')
     .option('--input-root <dir>', 'folder job inputs may come from (repeatable; default: cwd)', collect, [])
     .option('--output-root <dir>', 'folder job outputs may go to (repeatable; default: cwd)', collect, [])
-    .option('--allow-host <host>', 'host http(s) inputs may come from (repeatable)', collect, [])
+    .option(
+      '--allow-host <host>',
+      'host http(s) inputs may be downloaded from into storage (repeatable)',
+      collect,
+      [],
+    )
     .option(
       '--max-upload-mb <n>',
       'largest upload accepted',
@@ -60,21 +70,30 @@ export function registerServer(program: Command): void {
 async function serverCommand(flags: ServerFlags): Promise<void> {
   const token = process.env.FRAMEFLEET_API_TOKEN || undefined;
   assertSafeBind(flags.host, token);
-  if (flags.redis) {
+  if (flags.withWorker && !flags.redis) {
     throw new FramefleetError(
-      'BACKEND_UNAVAILABLE',
-      'the Redis backend is not available in this build yet; run without --redis for the local engine',
+      'INVALID_ARGUMENT',
+      '--with-worker needs --redis; the local engine always runs its own tasks',
     );
   }
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
   const dataDir = resolve(flags.data ?? defaultDataDir());
-  const runtime = await openLocalServerRuntime({
-    dataDir,
-    storageUrl: flags.storage,
-    cpuSlots: flags.workers ?? availableParallelism(),
-    gpuSlots: flags.gpuSlots,
-    log,
-  });
+  const cpuSlots = flags.workers ?? availableParallelism();
+  const runtime = flags.redis
+    ? await openRedisServerRuntime({
+        redisUrl: flags.redis,
+        prefix: flags.prefix,
+        storageUrl: flags.storage ?? pathToFileURL(dataDir).href,
+        log,
+        withWorker: flags.withWorker ? { concurrency: cpuSlots, gpuSlots: flags.gpuSlots } : undefined,
+      })
+    : await openLocalServerRuntime({
+        dataDir,
+        storageUrl: flags.storage,
+        cpuSlots,
+        gpuSlots: flags.gpuSlots,
+        log,
+      });
   const app = await buildServer({
     backend: runtime.backend,
     storage: runtime.storage,

@@ -51,8 +51,14 @@ export async function decodePcm(options: PcmDecodeOptions): Promise<Float32Array
     timeoutMs: options.timeoutMs,
     label: `decode audio of ${show(options.path)}`,
   });
-  const all = Buffer.concat(chunks, bytes);
-  const samples = new Float32Array(Math.floor(all.length / 4));
-  for (let i = 0; i < samples.length; i++) samples[i] = all.readFloatLE(i * 4);
+  // One copy into a fresh, aligned buffer; f32le is the host order on every platform we run on.
+  const samples = new Float32Array(Math.floor(bytes / 4));
+  const view = new Uint8Array(samples.buffer);
+  let offset = 0;
+  for (const chunk of chunks) {
+    view.set(chunk.subarray(0, Math.min(chunk.length, view.length - offset)), offset);
+    offset += chunk.length;
+    if (offset >= view.length) break;
+  }
   return samples;
 }

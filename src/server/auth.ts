@@ -12,7 +12,9 @@ export function isPublicPath(url: string): boolean {
 /** Constant-time check of an `Authorization: Bearer <token>` header (hashes equalise lengths). */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (.+)$/.exec(header ?? '');
-  const given = createHash('sha256').update(match?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(match?.[1] ?? '')
+    .digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected) && match !== null;
 }

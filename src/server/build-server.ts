@@ -39,11 +39,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
-    ajv: { customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
+    },
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new FramefleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    sendError(
+      reply,
+      new FramefleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 
   const token = options.token;
@@ -63,9 +68,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   const unsubscribe = options.backend.subscribe((event) => {
     if (event.type === 'task') {
-      app.log.info({ jobId: event.jobId, taskId: event.taskId, kind: event.kind, worker: event.worker, reused: event.reused }, `task ${event.state}`);
+      app.log.info(
+        {
+          jobId: event.jobId,
+          taskId: event.taskId,
+          kind: event.kind,
+          worker: event.worker,
+          reused: event.reused,
+        },
+        `task ${event.state}`,
+      );
     } else if (event.type === 'job') {
-      app.log.info({ jobId: event.jobId, state: event.state, waitingFor: event.waitingFor }, `job ${event.state}`);
+      app.log.info(
+        { jobId: event.jobId, state: event.state, waitingFor: event.waitingFor },
+        `job ${event.state}`,
+      );
     }
   });
   app.addHook('onClose', async () => {
@@ -78,7 +95,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   if (options.webRoot !== false) {
-    await app.register(fastifyStatic, { root: path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT), prefix: '/' });
+    await app.register(fastifyStatic, {
+      root: path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT),
+      prefix: '/',
+    });
   }
   return app;
 }

@@ -41,7 +41,9 @@ function checkShape(value: string, what: string): string {
 }
 
 function inside(real: string, roots: readonly string[]): boolean {
-  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+  return roots.some(
+    (root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep),
+  );
 }
 
 function forbidden(what: string, value: string, why: string): FramefleetError {
@@ -60,7 +62,10 @@ export async function confineInput(value: string, roots: readonly string[]): Pro
     throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(value)} does not exist`, { cause });
   }
   if (!inside(real, roots)) {
-    const why = real === normal ? 'is outside the allowed input roots' : `resolves to ${show(real)}, outside the allowed input roots`;
+    const why =
+      real === normal
+        ? 'is outside the allowed input roots'
+        : `resolves to ${show(real)}, outside the allowed input roots`;
     throw forbidden('input', value, why);
   }
   return real;

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { GpuInfo } from '../cluster/capabilities.js';
 import type { Backend } from '../engine/types.js';
 import type { Storage } from '../storage/types.js';
@@ -24,7 +25,7 @@ export interface ServerOptions {
   /** SSE heartbeat comment interval. */
   heartbeatMs?: number;
   /** A pino logger, or false for none. */
-  logger?: import('fastify').FastifyBaseLogger | false;
+  logger?: FastifyBaseLogger | false;
   /** Folder with the dashboard; false serves none. */
   webRoot?: string | false;
   gpus?: () => Promise<GpuInfo[]>;

@@ -28,7 +28,9 @@ export function toApiError(error: unknown): FramefleetError {
     return new FramefleetError(code, validationMessage(e), { cause: error });
   }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new FramefleetError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit', { cause: error });
+    return new FramefleetError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit', {
+      cause: error,
+    });
   }
   if (e.statusCode === 413) return new FramefleetError('PAYLOAD_TOO_LARGE', e.message, { cause: error });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { FramefleetError, show } from '../errors.js';
 import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
-import { confineInput, confineOutput, confineUrl, looksLikeUrl, type Confinement } from './confine.js';
+import { confineInput, confineOutput, looksLikeUrl, type Confinement } from './confine.js';
 
 /** A job type as the API sees it: its spec schema and which spec fields name files. */
 export interface JobTypeDef {
@@ -27,27 +27,17 @@ export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = [transcodeJobType];
 
 /**
  * Confines a spec's path fields and returns a copy with them canonicalised (real paths), so what
- * the job reads and writes is exactly what was checked. http(s) inputs are checked against the host
- * allowlist and then refused: the media layer runs ffmpeg with the local protocol whitelist only.
+ * the job reads and writes is exactly what was checked. An http(s) input goes to `download`, which
+ * checks the host allowlist and returns a local copy: ffmpeg only ever opens local files.
  */
 export async function confineSpec(
   def: JobTypeDef,
   spec: Record<string, unknown>,
   confinement: Confinement,
+  download: (url: string) => Promise<string>,
 ): Promise<Record<string, unknown>> {
   const out = { ...spec };
-  for (const field of def.inputFields) {
-    const value = spec[field];
-    if (typeof value !== 'string') continue;
-    if (looksLikeUrl(value)) {
-      confineUrl(value, confinement.allowHosts);
-      throw new FramefleetError(
-        'INVALID_ARGUMENT',
-        `input ${show(value)}: URL inputs are not supported yet (ffmpeg runs with protocols file,pipe only); upload the file with POST /v1/uploads`,
-      );
-    }
-    out[field] = await confineInput(value, confinement.inputRoots);
-  }
+  // Outputs first: a forbidden output must not cost a download.
   for (const field of def.outputFields) {
     const value = spec[field];
     if (typeof value !== 'string') continue;
@@ -55,6 +45,12 @@ export async function confineSpec(
       throw new FramefleetError('PATH_FORBIDDEN', `output ${show(value)} must be a path, not a URL`);
     }
     out[field] = await confineOutput(value, confinement.outputRoots);
+  }
+  for (const field of def.inputFields) {
+    const value = spec[field];
+    if (typeof value !== 'string') continue;
+    const local = looksLikeUrl(value) ? await download(value) : value;
+    out[field] = await confineInput(local, confinement.inputRoots);
   }
   return out;
 }

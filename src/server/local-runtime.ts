@@ -46,7 +46,9 @@ export function cached<T>(fn: () => Promise<T>, ttlMs: number): () => Promise<T>
 /** The embedded default: local backend with in-process slots, state in the data dir, resuming on open. */
 export async function openLocalServerRuntime(options: LocalServerRuntimeOptions): Promise<ServerRuntime> {
   await mkdir(options.dataDir, { recursive: true });
-  const storage: Storage = options.storageUrl ? openStorage(options.storageUrl) : new FileStorage(options.dataDir);
+  const storage: Storage = options.storageUrl
+    ? openStorage(options.storageUrl)
+    : new FileStorage(options.dataDir);
   const gpu = options.gpuSlots ?? 2;
   const slots = { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu };
   let proven: Promise<FleetCapabilities> | undefined;

@@ -83,7 +83,8 @@ export class ServerMetrics {
         const { jobs } = await backend.list({ limit: 100_000 });
         for (const job of jobs) {
           if (TERMINAL.includes(job.state)) continue;
-          for (const t of job.tasks) this.inc({ queue: queueNameFor(t.requires), kind: t.kind, state: t.state });
+          for (const t of job.tasks)
+            this.inc({ queue: queueNameFor(t.requires), kind: t.kind, state: t.state });
         }
       },
     });
@@ -120,7 +121,10 @@ export class ServerMetrics {
         this.reset();
         for (const gpu of gpus ? await gpus().catch(() => []) : []) {
           if (gpu.utilizationPct === undefined) continue;
-          this.set({ gpu: String(gpu.index), vendor: gpu.vendor, model: gpu.model }, gpu.utilizationPct / 100);
+          this.set(
+            { gpu: String(gpu.index), vendor: gpu.vendor, model: gpu.model },
+            gpu.utilizationPct / 100,
+          );
         }
       },
     });
@@ -147,7 +151,8 @@ export class ServerMetrics {
     if (event.type === 'job' && TERMINAL.includes(event.state)) {
       for (const k of this.fps.keys()) if (k.startsWith(`${event.jobId}/`)) this.fps.delete(k);
       const job = await this.options.backend.get(event.jobId);
-      if (job) this.jobLatency.observe({ state: event.state }, (Date.now() - Date.parse(job.createdAt)) / 1000);
+      if (job)
+        this.jobLatency.observe({ state: event.state }, (Date.now() - Date.parse(job.createdAt)) / 1000);
     }
   }
 

@@ -55,32 +55,72 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
         },
       },
       '/v1/jobs/{id}': {
-        get: { summary: 'A job with its tasks', parameters: idParam, responses: { '200': json(ref('JobRecord')), ...errors } },
-        delete: { summary: 'Cancel a job', parameters: idParam, responses: { '200': json(ref('JobRecord')), ...errors } },
+        get: {
+          summary: 'A job with its tasks',
+          parameters: idParam,
+          responses: { '200': json(ref('JobRecord')), ...errors },
+        },
+        delete: {
+          summary: 'Cancel a job',
+          parameters: idParam,
+          responses: { '200': json(ref('JobRecord')), ...errors },
+        },
       },
       '/v1/jobs/{id}/retry': {
-        post: { summary: 'Run a failed or cancelled job again', parameters: idParam, responses: { '202': json(ref('JobRecord')), ...errors } },
+        post: {
+          summary: 'Run a failed or cancelled job again',
+          parameters: idParam,
+          responses: { '202': json(ref('JobRecord')), ...errors },
+        },
       },
       '/v1/jobs/{id}/events': {
         get: {
           summary: 'Server-Sent Events: snapshot, job, progress, task, task-progress, failure, done',
           parameters: idParam,
-          responses: { '200': { description: 'event stream', content: { 'text/event-stream': {} } }, ...errors },
+          responses: {
+            '200': { description: 'event stream', content: { 'text/event-stream': {} } },
+            ...errors,
+          },
         },
       },
       '/v1/uploads': {
         post: {
           summary: 'Stream a file into storage; the answer names a path usable as a job input',
           parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
           responses: { '201': { description: 'stored: {key, size, path, url}' }, ...errors },
         },
       },
-      '/v1/nodes': { get: { summary: 'Workers with capabilities, load and current tasks', responses: { '200': { description: 'nodes' } } } },
-      '/v1/queues': { get: { summary: 'Queue depths now and over the last hour', responses: { '200': { description: 'queues' } } } },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } } },
-      '/readyz': { get: { summary: 'Backend reachable', responses: { '200': { description: 'ready' }, '503': json(ref('Error')) } } },
-      '/metrics': { get: { summary: 'Prometheus exposition', responses: { '200': { description: 'metrics', content: { 'text/plain': {} } } } } },
+      '/v1/nodes': {
+        get: {
+          summary: 'Workers with capabilities, load and current tasks',
+          responses: { '200': { description: 'nodes' } },
+        },
+      },
+      '/v1/queues': {
+        get: {
+          summary: 'Queue depths now and over the last hour',
+          responses: { '200': { description: 'queues' } },
+        },
+      },
+      '/healthz': {
+        get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Backend reachable',
+          responses: { '200': { description: 'ready' }, '503': json(ref('Error')) },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus exposition',
+          responses: { '200': { description: 'metrics', content: { 'text/plain': {} } } },
+        },
+      },
     },
   };
 }

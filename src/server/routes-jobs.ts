@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { JobRecord, JobState } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ServerContext } from './context.js';
+import { fetchInput } from './fetch-input.js';
 import { confineSpec } from './job-types.js';
 import { idParamsSchema, listQuerySchema, submitBodySchema } from './schemas.js';
 
@@ -49,7 +50,13 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
         const { type, spec, priority } = request.body;
         const def = ctx.jobTypes.find((t) => t.type === type);
         if (!def) throw new FramefleetError('INVALID_ARGUMENT', `unknown job type ${show(type)}`);
-        const confined = await confineSpec(def, spec, ctx.confinement);
+        const confined = await confineSpec(def, spec, ctx.confinement, (url) =>
+          fetchInput(url, {
+            storage: ctx.storage,
+            allowHosts: ctx.confinement.allowHosts,
+            maxBytes: ctx.maxUploadBytes,
+          }),
+        );
         const job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
         request.log.info({ jobId: job.id, type }, 'job submitted');
         return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(job);
@@ -67,18 +74,26 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
       },
     );
 
-    app.get<{ Params: { id: string } }>('/v1/jobs/:id', { schema: { params: idParamsSchema } }, async (request) => {
-      const job = await backend.get(request.params.id);
-      if (!job) throw notFound(request.params.id);
-      return job;
-    });
+    app.get<{ Params: { id: string } }>(
+      '/v1/jobs/:id',
+      { schema: { params: idParamsSchema } },
+      async (request) => {
+        const job = await backend.get(request.params.id);
+        if (!job) throw notFound(request.params.id);
+        return job;
+      },
+    );
 
-    app.delete<{ Params: { id: string } }>('/v1/jobs/:id', { schema: { params: idParamsSchema } }, async (request) => {
-      const job = await backend.cancel(request.params.id);
-      if (!job) throw notFound(request.params.id);
-      request.log.info({ jobId: job.id }, 'job cancel requested');
-      return job;
-    });
+    app.delete<{ Params: { id: string } }>(
+      '/v1/jobs/:id',
+      { schema: { params: idParamsSchema } },
+      async (request) => {
+        const job = await backend.cancel(request.params.id);
+        if (!job) throw notFound(request.params.id);
+        request.log.info({ jobId: job.id }, 'job cancel requested');
+        return job;
+      },
+    );
 
     app.post<{ Params: { id: string } }>(
       '/v1/jobs/:id/retry',
@@ -87,7 +102,10 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
         const before = await backend.get(request.params.id);
         if (!before) throw notFound(request.params.id);
         if (before.state !== 'failed' && before.state !== 'cancelled') {
-          throw new FramefleetError('CONFLICT', `job ${show(before.id)} is ${before.state}; only failed or cancelled jobs can be retried`);
+          throw new FramefleetError(
+            'CONFLICT',
+            `job ${show(before.id)} is ${before.state}; only failed or cancelled jobs can be retried`,
+          );
         }
         const job = await backend.retry(request.params.id);
         return reply.code(202).send(job);

@@ -12,7 +12,9 @@ export function opsRoutes(ctx: ServerContext): FastifyPluginAsync {
       try {
         await ctx.backend.list({ limit: 1 });
       } catch (cause) {
-        throw new FramefleetError('BACKEND_UNAVAILABLE', `backend ${ctx.backend.name} is not reachable`, { cause });
+        throw new FramefleetError('BACKEND_UNAVAILABLE', `backend ${ctx.backend.name} is not reachable`, {
+          cause,
+        });
       }
       return { ok: true, backend: ctx.backend.name };
     });

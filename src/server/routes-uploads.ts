@@ -24,16 +24,24 @@ export function uploadRoutes(ctx: ServerContext): FastifyPluginAsync {
         if (Number.isFinite(declared) && declared > limit) {
           // Refuse before reading a byte; the connection closes so the unread body goes nowhere.
           reply.header('connection', 'close');
-          throw new FramefleetError('PAYLOAD_TOO_LARGE', `upload of ${declared} bytes is larger than the limit of ${limit} bytes`);
+          throw new FramefleetError(
+            'PAYLOAD_TOO_LARGE',
+            `upload of ${declared} bytes is larger than the limit of ${limit} bytes`,
+          );
         }
         if (!ctx.storage.putStream) {
-          throw new FramefleetError('STORAGE_FAILED', `storage ${ctx.storage.url} does not accept streamed uploads`);
+          throw new FramefleetError(
+            'STORAGE_FAILED',
+            `storage ${ctx.storage.url} does not accept streamed uploads`,
+          );
         }
         const key = `uploads/${randomUUID()}/${request.query.name}`;
-        const stored = await ctx.storage.putStream(key, request.raw, { maxBytes: limit }).catch((error: unknown) => {
-          reply.header('connection', 'close');
-          throw error;
-        });
+        const stored = await ctx.storage
+          .putStream(key, request.raw, { maxBytes: limit })
+          .catch((error: unknown) => {
+            reply.header('connection', 'close');
+            throw error;
+          });
         request.log.info({ key, size: stored.size }, 'upload stored');
         const path = ctx.storage.localPath(key);
         return reply.code(201).send({

@@ -26,7 +26,15 @@ export function submitBodySchema(types: readonly JobTypeDef[]): Record<string, u
   };
 }
 
-export const JOB_STATES = ['queued', 'planning', 'running', 'waiting', 'done', 'failed', 'cancelled'] as const;
+export const JOB_STATES = [
+  'queued',
+  'planning',
+  'running',
+  'waiting',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
 
 export const listQuerySchema = {
   type: 'object',

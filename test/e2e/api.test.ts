@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
@@ -11,9 +14,15 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
 
   beforeAll(async () => {
     const t = Date.now();
-    h = await startServer({ workers: 2 });
+    h = await startServer({ workers: 2, allowHosts: ['127.0.0.1'] });
     console.log('start ms', Date.now() - t);
-    clip = await generateSampleClip({ path: path.join(h.inputDir, 'clip.mp4'), width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    clip = await generateSampleClip({
+      path: path.join(h.inputDir, 'clip.mp4'),
+      width: 160,
+      height: 90,
+      fps: 25,
+      scenes: [1, 1],
+    });
   });
   afterAll(async () => {
     const t = Date.now();
@@ -26,7 +35,10 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     const submit = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'transcode', spec: { input: clip.path, output, segments: 4, preset: 'fast' } }),
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip.path, output, segments: 4, preset: 'fast' },
+      }),
     });
     expect(submit.status).toBe(202);
     const job = (await submit.json()) as JobRecord;
@@ -37,8 +49,13 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     expect(names[0]).toBe('snapshot');
     expect(names.at(-1)).toBe('done');
     expect(names).toContain('progress');
-    const started = events.filter((e) => e.event === 'task' && (e.data as { state: string }).state === 'running');
-    const finished = events.filter((e) => e.event === 'task' && (e.data as { state: string }).state === 'done');
+    expect(events.some((e) => e.event === 'comment' && e.comment === 'heartbeat')).toBe(true);
+    const started = events.filter(
+      (e) => e.event === 'task' && (e.data as { state: string }).state === 'running',
+    );
+    const finished = events.filter(
+      (e) => e.event === 'task' && (e.data as { state: string }).state === 'done',
+    );
     expect(finished.length).toBe(started.length);
     const done = events.at(-1)!.data as JobRecord;
     expect(done.state).toBe('done');
@@ -61,7 +78,10 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
       total: number;
     };
     expect(list.total).toBe(1);
-    expect(list.jobs[0]).toMatchObject({ id: job.id, tasks: { total: detail.tasks.length, done: detail.tasks.length } });
+    expect(list.jobs[0]).toMatchObject({
+      id: job.id,
+      tasks: { total: detail.tasks.length, done: detail.tasks.length },
+    });
     const queues = (await (await fetch(`${h.url}/v1/queues`)).json()) as { history: unknown[] };
     expect(Array.isArray(queues.history)).toBe(true);
     const nodes = (await (await fetch(`${h.url}/v1/nodes`)).json()) as { nodes: { live: boolean }[] };
@@ -76,14 +96,19 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     const submit = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'transcode', spec: { input: clip.path, output, segments: 2, preset: 'quality' } }),
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip.path, output, segments: 2, preset: 'quality' },
+      }),
     });
     const job = (await submit.json()) as JobRecord;
     // Cancel once tasks run (cancelling mid-planning races the engine's retry; see the report).
     for (let i = 0; i < 300 && (await h.runtime.backend.get(job.id))?.state !== 'running'; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const cancelled = (await (await fetch(`${h.url}/v1/jobs/${job.id}`, { method: 'DELETE' })).json()) as JobRecord;
+    const cancelled = (await (
+      await fetch(`${h.url}/v1/jobs/${job.id}`, { method: 'DELETE' })
+    ).json()) as JobRecord;
     expect(cancelled.state).toBe('cancelled');
     await h.runtime.backend.wait(job.id);
     const retried = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST' });
@@ -100,6 +125,53 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     expect(again.status).toBe(409);
   });
 
+  it('streams an upload into storage and accepts it as a job input', async () => {
+    const body = await readFile(clip.path);
+    const response = await fetch(`${h.url}/v1/uploads?name=up.mp4`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body,
+    });
+    expect(response.status).toBe(201);
+    const stored = (await response.json()) as { key: string; size: number; path: string };
+    expect(stored.size).toBe(body.length);
+    expect(stored.path.startsWith(h.dataDir)).toBe(true);
+    expect((await readFile(stored.path)).equals(body)).toBe(true);
+    const submit = await fetch(`${h.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: stored.path, output: path.join(h.outputDir, 'up.mp4'), segments: 2 },
+      }),
+    });
+    expect(submit.status).toBe(202);
+    const job = await h.runtime.backend.wait(((await submit.json()) as JobRecord).id);
+    expect(job.state).toBe('done');
+  });
+
+  it('downloads an http input from an allowed host into storage before the job runs', async () => {
+    const body = await readFile(clip.path);
+    const origin = createServer((_request, response) => response.end(body));
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(origin.address() as AddressInfo).port}/media/remote.mp4`;
+      const output = path.join(h.outputDir, 'remote.mp4');
+      const submit = await fetch(`${h.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'transcode', spec: { input: url, output, segments: 2 } }),
+      });
+      expect(submit.status).toBe(202);
+      const job = (await submit.json()) as JobRecord & { spec: { input: string } };
+      expect(job.spec.input.startsWith(path.join(h.dataDir, 'uploads'))).toBe(true);
+      expect((await h.runtime.backend.wait(job.id)).state).toBe('done');
+      expect((await probe(output)).video?.frameCount).toBe(clip.frames);
+    } finally {
+      origin.close();
+    }
+  });
+
   it('serves an OpenAPI document built from the spec schema', async () => {
     const doc = (await (await fetch(`${h.url}/v1/openapi.json`)).json()) as {
       openapi: string;
@@ -108,7 +180,10 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     };
     expect(doc.openapi).toBe('3.0.3');
     expect(doc.components.schemas.TranscodeSpec.required).toEqual(['input', 'output']);
-    expect(doc.components.schemas.TranscodeSpec.properties.segments).toMatchObject({ type: 'integer', maximum: 512 });
+    expect(doc.components.schemas.TranscodeSpec.properties.segments).toMatchObject({
+      type: 'integer',
+      maximum: 512,
+    });
     expect(Object.keys(doc.paths)).toContain('/v1/jobs/{id}/events');
   });
 });

@@ -13,11 +13,20 @@ describe('/metrics', () => {
   afterAll(() => h?.close());
 
   it('is valid Prometheus exposition with the fleet, job and task metrics', async () => {
-    const clip = await generateSampleClip({ path: path.join(h.inputDir, 'm.mp4'), width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    const clip = await generateSampleClip({
+      path: path.join(h.inputDir, 'm.mp4'),
+      width: 160,
+      height: 90,
+      fps: 25,
+      scenes: [1, 1],
+    });
     const submit = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'transcode', spec: { input: clip.path, output: path.join(h.outputDir, 'm.mp4'), segments: 2 } }),
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip.path, output: path.join(h.outputDir, 'm.mp4'), segments: 2 },
+      }),
     });
     const job = (await submit.json()) as JobRecord;
     expect((await h.runtime.backend.wait(job.id)).state).toBe('done');
@@ -34,15 +43,20 @@ describe('/metrics', () => {
     expect(new Set(text.match(/^# TYPE \S+/gm)).size).toBe(families.length);
     const histograms = families.filter((f) => f.type === 'HISTOGRAM').map((f) => f.name);
     const sampleLines = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    const isHistogramLine = (l: string) => histograms.some((n) => /^(\S+?)_(bucket|sum|count)[{ ]/.exec(l)?.[1] === n);
+    const isHistogramLine = (l: string) =>
+      histograms.some((n) => /^(\S+?)_(bucket|sum|count)[{ ]/.exec(l)?.[1] === n);
     const plain = families.filter((f) => f.type !== 'HISTOGRAM').reduce((n, f) => n + f.metrics.length, 0);
     expect(plain).toBe(sampleLines.filter((l) => !isHistogramLine(l)).length);
-    const histogramLine = /^[a-z_]+_(bucket|sum|count)(\{([a-z_]+="[^"\\]*",?)*\})? (\d+(\.\d+)?(e[+-]?\d+)?|NaN|\+Inf)$/;
+    const histogramLine =
+      /^[a-z_]+_(bucket|sum|count)(\{([a-z_]+="[^"\\]*",?)*\})? (\d+(\.\d+)?(e[+-]?\d+)?|NaN|\+Inf)$/;
     for (const line of sampleLines.filter(isHistogramLine)) expect(line).toMatch(histogramLine);
     const sample = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
 
     const value = (name: string, labels: Record<string, string>) =>
-      Number(byName.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
+      Number(
+        byName.get(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+          ?.value,
+      );
     expect(byName.get('framefleet_jobs')?.type).toBe('GAUGE');
     expect(value('framefleet_jobs', { state: 'done' })).toBe(1);
     expect(value('framefleet_jobs', { state: 'failed' })).toBe(0);
@@ -55,7 +69,9 @@ describe('/metrics', () => {
 
     expect(byName.get('framefleet_task_duration_seconds')?.type).toBe('HISTOGRAM');
     expect(byName.get('framefleet_job_latency_seconds')?.type).toBe('HISTOGRAM');
-    expect(sample(/^framefleet_task_duration_seconds_count\{kind="transcode.segment",encoder="libx264"\} (\d+)$/m)).toBe(2);
+    expect(
+      sample(/^framefleet_task_duration_seconds_count\{kind="transcode.segment",encoder="libx264"\} (\d+)$/m),
+    ).toBe(2);
     expect(sample(/^framefleet_job_latency_seconds_count\{state="done"\} (\d+)$/m)).toBe(1);
     expect(sample(/^framefleet_job_latency_seconds_bucket\{le="\+Inf",state="done"\} (\d+)$/m)).toBe(1);
   });

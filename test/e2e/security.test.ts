@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe('API security', () => {
   let h: Harness;
   let outside: string;
+  let origin: string;
+  let originServer: Server;
+  let originHits = 0;
   const auth = { authorization: `Bearer ${TOKEN}` };
   const post = (spec: Record<string, unknown>) =>
     fetch(`${h.url}/v1/jobs`, {
@@ -24,7 +29,17 @@ describe('API security', () => {
     });
 
   beforeAll(async () => {
-    h = await startServer({ token: TOKEN, allowHosts: ['media.example.com'], maxUploadBytes: 64 * 1024 });
+    h = await startServer({ token: TOKEN, allowHosts: ['127.0.0.1'], maxUploadBytes: 64 * 1024 });
+    // An allowed origin that misbehaves: redirects elsewhere, or serves more than the limit.
+    originServer = createServer((request, response) => {
+      originHits++;
+      if (request.url === '/redirect.mp4')
+        response.writeHead(302, { location: 'http://evil.example.org/x.mp4' }).end();
+      else if (request.url === '/big.mp4') response.end(Buffer.alloc(200 * 1024));
+      else response.end('tiny');
+    });
+    await new Promise<void>((r) => originServer.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(originServer.address() as AddressInfo).port}`;
     outside = path.join(h.dir, 'outside');
     await mkdir(outside);
     await writeFile(path.join(outside, 'secret.mp4'), 'not for you');
@@ -40,9 +55,14 @@ describe('API security', () => {
     expect(total).toBe(0);
     expect(await filesUnder(path.join(h.dataDir, 'uploads'))).toEqual([]);
     expect(await filesUnder(path.join(h.dataDir, 'jobs'))).toEqual([]);
-    expect((await filesUnder(h.outputDir)).map((f) => path.basename(f)).sort()).toEqual(['clobber.mp4', 'escape']);
+    expect((await filesUnder(h.outputDir)).map((f) => path.basename(f)).sort()).toEqual([
+      'clobber.mp4',
+      'escape',
+    ]);
     expect(await readdir(outside)).toEqual(['secret.mp4']);
     expect(await readFile(path.join(outside, 'secret.mp4'), 'utf8')).toBe('not for you');
+    expect(originHits).toBe(2); // redirect and big; the forbidden output was refused before any download
+    originServer.close();
     await h.close();
   });
 
@@ -51,34 +71,92 @@ describe('API security', () => {
     for (const route of ['/v1/jobs', '/v1/nodes', '/v1/queues', '/metrics', '/readyz', '/v1/openapi.json']) {
       const response = await fetch(`${h.url}${route}`);
       expect(response.status, route).toBe(401);
-      expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+      expect(await response.json()).toEqual({
+        error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token' },
+      });
     }
     const wrong = await fetch(`${h.url}/v1/jobs`, { headers: { authorization: `Bearer ${TOKEN}x` } });
     expect(wrong.status).toBe(401);
     const submit = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'transcode', spec: { input: path.join(h.inputDir, 'ok.mp4'), output: path.join(h.outputDir, 'a.mp4') } }),
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: path.join(h.inputDir, 'ok.mp4'), output: path.join(h.outputDir, 'a.mp4') },
+      }),
     });
     expect(submit.status).toBe(401);
     expect((await fetch(`${h.url}/v1/jobs`, { headers: auth })).status).toBe(200);
   });
 
   it.each([
-    ['traversal in the input', { input: '/IN/../outside/secret.mp4', output: '/OUT/a.mp4' }, 403, 'PATH_FORBIDDEN'],
+    [
+      'traversal in the input',
+      { input: '/IN/../outside/secret.mp4', output: '/OUT/a.mp4' },
+      403,
+      'PATH_FORBIDDEN',
+    ],
     ['an input outside the roots', { input: '/etc/passwd', output: '/OUT/a.mp4' }, 403, 'PATH_FORBIDDEN'],
     ['a relative input', { input: 'in/ok.mp4', output: '/OUT/a.mp4' }, 400, 'INVALID_ARGUMENT'],
     ['an input symlink leading out', { input: '/IN/link.mp4', output: '/OUT/a.mp4' }, 403, 'PATH_FORBIDDEN'],
-    ['traversal in the output', { input: '/IN/ok.mp4', output: '/OUT/../outside/x.mp4' }, 403, 'PATH_FORBIDDEN'],
-    ['an output dir symlink leading out', { input: '/IN/ok.mp4', output: '/OUT/escape/x.mp4' }, 403, 'PATH_FORBIDDEN'],
-    ['an output file symlink leading out', { input: '/IN/ok.mp4', output: '/OUT/clobber.mp4' }, 403, 'PATH_FORBIDDEN'],
-    ['a URL from a host not allowed', { input: 'http://evil.example.org/a.mp4', output: '/OUT/a.mp4' }, 403, 'URL_FORBIDDEN'],
+    [
+      'traversal in the output',
+      { input: '/IN/ok.mp4', output: '/OUT/../outside/x.mp4' },
+      403,
+      'PATH_FORBIDDEN',
+    ],
+    [
+      'an output dir symlink leading out',
+      { input: '/IN/ok.mp4', output: '/OUT/escape/x.mp4' },
+      403,
+      'PATH_FORBIDDEN',
+    ],
+    [
+      'an output file symlink leading out',
+      { input: '/IN/ok.mp4', output: '/OUT/clobber.mp4' },
+      403,
+      'PATH_FORBIDDEN',
+    ],
+    [
+      'a URL from a host not allowed',
+      { input: 'http://evil.example.org/a.mp4', output: '/OUT/a.mp4' },
+      403,
+      'URL_FORBIDDEN',
+    ],
     ['a file: URL', { input: 'file:///etc/passwd', output: '/OUT/a.mp4' }, 403, 'URL_FORBIDDEN'],
-    ['an ffmpeg protocol', { input: 'concat:/IN/ok.mp4|/etc/passwd', output: '/OUT/a.mp4' }, 403, 'URL_FORBIDDEN'],
-    ['an allowed host (URL inputs unsupported)', { input: 'https://media.example.com/a.mp4', output: '/OUT/a.mp4' }, 400, 'INVALID_ARGUMENT'],
-    ['an unknown spec field', { input: '/IN/ok.mp4', output: '/OUT/a.mp4', shell: 'rm -rf /' }, 400, 'INVALID_SPEC'],
+    [
+      'an ffmpeg protocol',
+      { input: 'concat:/IN/ok.mp4|/etc/passwd', output: '/OUT/a.mp4' },
+      403,
+      'URL_FORBIDDEN',
+    ],
+    [
+      'an allowed host that redirects to another',
+      { input: 'ORIGIN/redirect.mp4', output: '/OUT/a.mp4' },
+      403,
+      'URL_FORBIDDEN',
+    ],
+    [
+      'a download over the size limit',
+      { input: 'ORIGIN/big.mp4', output: '/OUT/a.mp4' },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'an allowed URL with a forbidden output',
+      { input: 'ORIGIN/ok.mp4', output: '/etc/a.mp4' },
+      403,
+      'PATH_FORBIDDEN',
+    ],
+    [
+      'an unknown spec field',
+      { input: '/IN/ok.mp4', output: '/OUT/a.mp4', shell: 'rm -rf /' },
+      400,
+      'INVALID_SPEC',
+    ],
   ])('refuses %s', async (_name, raw, status, code) => {
-    const fix = (v: string) => v.replace('/IN', h.inputDir).replace('/OUT', h.outputDir);
+    const fix = (v: string) =>
+      v.replace('/IN', h.inputDir).replace('/OUT', h.outputDir).replace('ORIGIN', origin);
     const spec = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fix(v)]));
     const response = await post(spec);
     const body = (await response.json()) as { error: { code: string; message: string } };
@@ -130,7 +208,18 @@ describe('API security', () => {
     const env = { ...process.env, FRAMEFLEET_API_TOKEN: '' };
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'server', '--host', '0.0.0.0', '--port', '0', '--data', h.dataDir],
+      [
+        '--import',
+        'tsx',
+        'src/cli/index.ts',
+        'server',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--data',
+        h.dataDir,
+      ],
       { env, encoding: 'utf8', timeout: 30_000 },
     );
     expect(result.status).toBe(2);

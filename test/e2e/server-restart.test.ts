@@ -63,7 +63,13 @@ describe('server restart (kill -9 mid-job)', () => {
   it('resumes the job after a restart without redoing finished segments', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ff-restart-'));
     await Promise.all([mkdir(path.join(dir, 'in')), mkdir(path.join(dir, 'out'))]);
-    const clip = await generateSampleClip({ path: path.join(dir, 'in', 'clip.mp4'), width: 320, height: 180, fps: 25, scenes: [2, 2] });
+    const clip = await generateSampleClip({
+      path: path.join(dir, 'in', 'clip.mp4'),
+      width: 320,
+      height: 180,
+      fps: 25,
+      scenes: [2, 2],
+    });
     const output = path.join(dir, 'out', 'restart.mp4');
 
     const first = await startChild(dir);
@@ -71,13 +77,17 @@ describe('server restart (kill -9 mid-job)', () => {
     const submit = await fetch(`${first.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'transcode', spec: { input: clip.path, output, segments: 8, preset: 'quality' } }),
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip.path, output, segments: 8, preset: 'quality' },
+      }),
     });
     const { id } = (await submit.json()) as JobRecord;
 
     // Kill as soon as some segments are done and others are not.
     let job = await getJob(first.url, id);
-    const segmentsDone = (j: JobRecord) => j.tasks.filter((t) => t.kind === 'transcode.segment' && t.state === 'done');
+    const segmentsDone = (j: JobRecord) =>
+      j.tasks.filter((t) => t.kind === 'transcode.segment' && t.state === 'done');
     for (let i = 0; i < 600 && segmentsDone(job).length < 2; i++) {
       await new Promise((r) => setTimeout(r, 25));
       job = await getJob(first.url, id);

@@ -70,6 +70,22 @@ describe('scene detector on synthetic frames', () => {
     expect(sceneResult(merged.source, merged.series)).toEqual(result);
   });
 
+  it('finds a cut between shots of the same layout and colour by per-pixel change', () => {
+    // A fine checkerboard whose phase flips at the cut: every pixel changes, no block mean does.
+    const checker = (phase: number, t: number) => {
+      const frame = new Uint8Array(LAYOUT.width * LAYOUT.height * 1.5).fill(128);
+      for (let i = 0; i < LAYOUT.width * LAYOUT.height; i++) {
+        const [x, y] = [i % LAYOUT.width, Math.floor(i / LAYOUT.width)];
+        frame[i] = (x + y + phase) % 2 ? 170 + (t % 3) : 70 + (t % 3);
+      }
+      return frame;
+    };
+    const frames = Array.from({ length: 60 }, (_, t) => checker(t < 30 ? 0 : 1, t));
+    const series = measure(frames);
+    expect(sceneResult({ ...source, frameCount: 60 }, series).cuts.map((c) => c.frame)).toEqual([30]);
+    expect(sceneResult({ ...source, frameCount: 60 }, series, { pixelThreshold: 0 }).cuts).toEqual([]);
+  });
+
   it('refuses frames out of order', () => {
     const m = new FrameMeasurer(LAYOUT, 0, 10);
     m.push(0, reel.frames[0]!);

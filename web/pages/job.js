@@ -85,7 +85,12 @@ export function jobPage(main, id) {
   }
 
   function stat(label, value, testid) {
-    return h('div.stat', {}, h('div.stat-label', {}, label), h('div.stat-value', { dataset: testid ? { testid } : {} }, value));
+    return h(
+      'div.stat',
+      {},
+      h('div.stat-label', {}, label),
+      h('div.stat-value', { dataset: testid ? { testid } : {} }, value),
+    );
   }
 
   function render() {
@@ -94,19 +99,28 @@ export function jobPage(main, id) {
     const others = job.tasks.filter((t) => t.kind !== 'transcode.segment');
     const running = segments.filter((t) => t.state === 'running').length;
     const done = segments.filter((t) => t.state === 'done').length;
-    const fps = live.fps ?? segments.reduce((s, t) => s + (t.state === 'running' ? t.fps ?? 0 : 0), 0);
+    const fps = live.fps ?? segments.reduce((s, t) => s + (t.state === 'running' ? (t.fps ?? 0) : 0), 0);
     const finished = TERMINAL.includes(job.state);
     const encoder = job.tasks.find((t) => t.requires?.encoder)?.requires.encoder ?? job.spec?.encoder ?? '';
-    root.replaceChildren(
+    const parts = [
       h(
         'div.page-head',
         {},
-        h('div', {}, h('a.muted.small', { href: '#/jobs' }, '← Jobs'), h('h1', {}, 'Job ', h('span.mono', {}, job.id.slice(0, 16)), ' ', badge(job.state))),
+        h(
+          'div',
+          {},
+          h('a.muted.small', { href: '#/jobs' }, '← Jobs'),
+          h('h1', {}, 'Job ', h('span.mono', {}, job.id.slice(0, 16)), ' ', badge(job.state)),
+        ),
         h(
           'div.toolbar',
           {},
-          finished ? null : h('button.button.danger', { onclick: () => act('DELETE', `/v1/jobs/${job.id}`) }, 'Cancel'),
-          ['failed', 'cancelled'].includes(job.state) ? h('button.button', { onclick: () => act('POST', `/v1/jobs/${job.id}/retry`) }, 'Retry') : null,
+          finished
+            ? null
+            : h('button.button.danger', { onclick: () => act('DELETE', `/v1/jobs/${job.id}`) }, 'Cancel'),
+          ['failed', 'cancelled'].includes(job.state)
+            ? h('button.button', { onclick: () => act('POST', `/v1/jobs/${job.id}/retry`) }, 'Retry')
+            : null,
         ),
       ),
       h('div.muted.path', {}, `${job.spec?.input ?? ''}  →  ${job.spec?.output ?? ''}`),
@@ -115,24 +129,75 @@ export function jobPage(main, id) {
       h(
         'div.stats',
         {},
-        h('div.stat.wide', {}, h('div.stat-label', {}, 'Progress'), h('div.stat-value', { dataset: { testid: 'job-progress' } }, percent(job.progress)), progressBar(job.progress, job.state)),
+        h(
+          'div.stat.wide',
+          {},
+          h('div.stat-label', {}, 'Progress'),
+          h('div.stat-value', { dataset: { testid: 'job-progress' } }, percent(job.progress)),
+          progressBar(job.progress, job.state),
+        ),
         stat('Segments', `${done} / ${segments.length}`, 'segments-done'),
         stat('Running now', String(running), 'parallelism'),
         stat('Encode rate', finished ? '—' : `${Math.round(fps)} fps`),
-        stat(finished ? 'Took' : 'ETA', finished ? duration(job.createdAt, job.updatedAt) : live.etaSec ? `${Math.ceil(live.etaSec)} s` : '—'),
+        stat(
+          finished ? 'Took' : 'ETA',
+          finished
+            ? duration(job.createdAt, job.updatedAt)
+            : live.etaSec
+              ? `${Math.ceil(live.etaSec)} s`
+              : '—',
+        ),
         stat('Encoder', encoder || '—'),
       ),
-      h('div.card', {}, h('div.card-head', {}, h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)), legend()), segmentGrid(segments), h('h3', {}, 'Timeline'), timeline(segments)),
-      others.length ? h('div.card', {}, h('h2', {}, 'Audio and stitch'), h('div.grid.small-grid', {}, others.map(taskTile))) : null,
+      h(
+        'div.card',
+        {},
+        h(
+          'div.card-head',
+          {},
+          h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)),
+          legend(),
+        ),
+        segmentGrid(segments),
+        h('h3', {}, 'Timeline'),
+        timeline(segments),
+      ),
+      others.length
+        ? h(
+            'div.card',
+            {},
+            h('h2', {}, 'Audio and stitch'),
+            h('div.grid.small-grid', {}, others.map(taskTile)),
+          )
+        : null,
       job.failures.length
         ? h(
             'div.card',
             {},
             h('h2', {}, 'Failures'),
-            h('table.table', {}, h('tbody', {}, job.failures.map((f) => h('tr', {}, h('td.mono', {}, f.task), h('td', {}, `attempt ${f.attempt}`), h('td', {}, f.code), h('td', {}, f.message), h('td', {}, f.willRetry ? 'will retry' : 'final'))))),
+            h(
+              'table.table',
+              {},
+              h(
+                'tbody',
+                {},
+                job.failures.map((f) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td.mono', {}, f.task),
+                    h('td', {}, `attempt ${f.attempt}`),
+                    h('td', {}, f.code),
+                    h('td', {}, f.message),
+                    h('td', {}, f.willRetry ? 'will retry' : 'final'),
+                  ),
+                ),
+              ),
+            ),
           )
         : null,
-    );
+    ];
+    root.replaceChildren(...parts.filter(Boolean));
   }
 
   void follow();

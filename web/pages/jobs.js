@@ -25,13 +25,22 @@ export function jobsPage(main) {
     h(
       'thead',
       {},
-      h('tr', {}, ['Job', 'Input', 'State', 'Progress', 'Tasks', 'Created', 'Took'].map((c) => h('th', {}, c))),
+      h(
+        'tr',
+        {},
+        ['Job', 'Input', 'State', 'Progress', 'Tasks', 'Created', 'Took'].map((c) => h('th', {}, c)),
+      ),
     ),
     body,
   );
   const holder = h('div.card', {}, table);
   main.append(
-    h('div.page-head', {}, h('h1', {}, 'Jobs'), h('div.toolbar', {}, summary, filter, h('a.button', { href: '#/submit' }, 'New transcode'))),
+    h(
+      'div.page-head',
+      {},
+      h('h1', {}, 'Jobs'),
+      h('div.toolbar', {}, summary, filter, h('a.button', { href: '#/submit' }, 'New transcode')),
+    ),
     holder,
   );
 
@@ -40,7 +49,10 @@ export function jobsPage(main) {
       const { jobs, total } = await getJson(`/v1/jobs?limit=100${state ? `&state=${state}` : ''}`);
       summary.textContent = `${total} job${total === 1 ? '' : 's'}`;
       body.replaceChildren(...jobs.map(row));
-      if (!jobs.length) body.append(h('tr', {}, h('td', { colSpan: 7 }, empty('No jobs yet — submit a transcode to get started.'))));
+      if (!jobs.length)
+        body.append(
+          h('tr', {}, h('td', { colSpan: 7 }, empty('No jobs yet — submit a transcode to get started.'))),
+        );
     } catch (error) {
       holder.replaceChildren(errorBox(error), table);
     }
@@ -52,11 +64,35 @@ export function jobsPage(main) {
     return h(
       'tr.clickable',
       { onclick: open, dataset: { jobId: job.id } },
-      h('td', {}, h('a.mono', { href: `#/jobs/${job.id}` }, job.id.slice(0, 12)), h('div.muted.small', {}, job.type)),
-      h('td', {}, h('div', {}, basename(job.spec?.input)), h('div.muted.small', {}, `→ ${basename(job.spec?.output)}`)),
+      h(
+        'td',
+        {},
+        h('a.mono', { href: `#/jobs/${job.id}` }, job.id.slice(0, 24)),
+        h('div.muted.small', {}, job.type),
+      ),
+      h(
+        'td',
+        {},
+        h('div', {}, basename(job.spec?.input)),
+        h('div.muted.small', {}, `→ ${basename(job.spec?.output)}`),
+      ),
       h('td', {}, badge(job.state), job.waitingFor ? h('div.muted.small', {}, job.waitingFor) : null),
-      h('td.progress-cell', {}, progressBar(job.progress, job.state), h('span.small', {}, percent(job.progress))),
-      h('td', {}, `${job.tasks.done}/${job.tasks.total}`, job.tasks.reused ? h('div.muted.small', {}, `${job.tasks.reused} reused`) : null),
+      h(
+        'td',
+        {},
+        h(
+          'div.progress-cell',
+          {},
+          progressBar(job.progress, job.state),
+          h('span.small', {}, percent(job.progress)),
+        ),
+      ),
+      h(
+        'td',
+        {},
+        `${job.tasks.done}/${job.tasks.total}`,
+        job.tasks.reused ? h('div.muted.small', {}, `${job.tasks.reused} reused`) : null,
+      ),
       h('td', { title: job.createdAt }, ago(job.createdAt)),
       h('td', {}, finished ? duration(job.createdAt, job.updatedAt) : ''),
     );

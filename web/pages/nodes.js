@@ -2,7 +2,11 @@ import { getJson } from '../api.js';
 import { empty, errorBox, every, h, percent, progressBar } from '../ui.js';
 
 function chips(items, cls = '') {
-  return h('div.chips', {}, items.length ? items.map((i) => h(`span.chip${cls}`, {}, i)) : h('span.muted.small', {}, 'none'));
+  return h(
+    'div.chips',
+    {},
+    items.length ? items.map((i) => h(`span.chip${cls}`, {}, i)) : h('span.muted.small', {}, 'none'),
+  );
 }
 
 function nodeCard(node) {
@@ -22,16 +26,37 @@ function nodeCard(node) {
       'div.node-facts',
       {},
       h('div', {}, h('div.stat-label', {}, 'Cores'), h('div.stat-value', {}, caps?.cores ?? '—')),
-      h('div', {}, h('div.stat-label', {}, 'Memory'), h('div.stat-value', {}, caps ? `${(caps.memoryMb / 1024).toFixed(1)} GiB` : '—')),
-      h('div', {}, h('div.stat-label', {}, 'GPUs'), h('div.stat-value', {}, caps ? String(caps.gpus.length) : '—')),
+      h(
+        'div',
+        {},
+        h('div.stat-label', {}, 'Memory'),
+        h('div.stat-value', {}, caps ? `${(caps.memoryMb / 1024).toFixed(1)} GiB` : '—'),
+      ),
+      h(
+        'div',
+        {},
+        h('div.stat-label', {}, 'GPUs'),
+        h('div.stat-value', {}, caps ? String(caps.gpus.length) : '—'),
+      ),
       h('div', {}, h('div.stat-label', {}, 'Running'), h('div.stat-value', {}, String(node.tasks.length))),
     ),
-    h('div.stat-label', {}, `Load ${node.load ? node.load.load1.toFixed(2) : '—'} on ${node.load?.cpus ?? '?'} CPUs`),
+    h(
+      'div.stat-label',
+      {},
+      `Load ${node.load ? node.load.load1.toFixed(2) : '—'} on ${node.load?.cpus ?? '?'} CPUs`,
+    ),
     progressBar(load, load > 0.9 ? 'failed' : 'running'),
     h('div.stat-label', {}, 'Proven encoders'),
     chips(caps?.encoders ?? [], '.enc'),
     caps?.gpus.length ? h('div.stat-label', {}, 'GPUs') : null,
-    caps?.gpus.length ? chips(caps.gpus.map((g) => `${g.vendor} · ${g.model}${g.utilizationPct !== undefined ? ` · ${g.utilizationPct}%` : ''}`)) : null,
+    caps?.gpus.length
+      ? chips(
+          caps.gpus.map(
+            (g) =>
+              `${g.vendor} · ${g.model}${g.utilizationPct !== undefined ? ` · ${g.utilizationPct}%` : ''}`,
+          ),
+        )
+      : null,
     h('div.stat-label', {}, 'Slots'),
     chips(slots.map(([device, n]) => `${device} × ${n}`)),
     h('div.stat-label', {}, 'Current tasks'),
@@ -48,7 +73,16 @@ function nodeCard(node) {
                 {},
                 h('td', {}, h('a.mono', { href: `#/jobs/${t.jobId}` }, t.jobId.slice(0, 10))),
                 h('td.mono', {}, t.taskId),
-                h('td.progress-cell', {}, progressBar(t.progress), h('span.small', {}, percent(t.progress))),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'div.progress-cell',
+                    {},
+                    progressBar(t.progress),
+                    h('span.small', {}, percent(t.progress)),
+                  ),
+                ),
                 h('td', {}, t.fps ? `${Math.round(t.fps)} fps` : ''),
               ),
             ),

@@ -2,11 +2,21 @@ import { sendJson, upload } from '../api.js';
 import { errorBox, h } from '../ui.js';
 
 function field(label, control, hint) {
-  return h('label.field', {}, h('span.field-label', {}, label), control, hint ? h('span.hint', {}, hint) : null);
+  return h(
+    'label.field',
+    {},
+    h('span.field-label', {}, label),
+    control,
+    hint ? h('span.hint', {}, hint) : null,
+  );
 }
 
 function select(name, values, initial) {
-  return h('select', { name }, values.map((v) => h('option', { value: v, selected: v === initial }, v)));
+  return h(
+    'select',
+    { name },
+    values.map((v) => h('option', { value: v, selected: v === initial }, v)),
+  );
 }
 
 /** The transcode form: a server path or an uploaded file in, a path out, and the encode settings. */
@@ -17,14 +27,25 @@ export function submitPage(main) {
     'form.card.form',
     { onsubmit: (e) => void submit(e) },
     h('h2', {}, 'Input and output'),
-    field('Input path on the server', h('input', { name: 'input', placeholder: '/media/in/clip.mp4', autocomplete: 'off' }), 'Must lie under one of the server’s input roots.'),
+    field(
+      'Input path on the server',
+      h('input', { name: 'input', placeholder: '/media/in/clip.mp4', autocomplete: 'off' }),
+      'Must lie under one of the server’s input roots.',
+    ),
     field('…or upload a file', file, 'Streamed into the server’s storage, then used as the input.'),
-    field('Output path on the server', h('input', { name: 'output', placeholder: '/media/out/clip.mp4', required: true, autocomplete: 'off' }), '.mp4, .m4v, .mov or .mkv under an output root.'),
+    field(
+      'Output path on the server',
+      h('input', { name: 'output', placeholder: '/media/out/clip.mp4', required: true, autocomplete: 'off' }),
+      '.mp4, .m4v, .mov or .mkv under an output root.',
+    ),
     h('h2', {}, 'Encoding'),
     h(
       'div.form-row',
       {},
-      field('Segments', h('input', { name: 'segments', type: 'number', min: 1, max: 512, placeholder: 'auto' })),
+      field(
+        'Segments',
+        h('input', { name: 'segments', type: 'number', min: 1, max: 512, placeholder: 'auto' }),
+      ),
       field('Encoder', h('input', { name: 'encoder', value: 'auto' }), 'auto, x264, nvenc, vaapi, …'),
       field('Codec', select('codec', ['h264', 'hevc', 'av1'], 'h264')),
     ),
@@ -35,13 +56,18 @@ export function submitPage(main) {
       field('Preset', select('preset', ['fast', 'balanced', 'quality'], 'balanced')),
       field('Audio', select('audio', ['auto', 'copy', 'aac', 'none'], 'auto')),
     ),
-    h('div.form-actions', {}, h('button.button.primary', { type: 'submit', dataset: { testid: 'submit' } }, 'Start transcode'), status),
+    h(
+      'div.form-actions',
+      {},
+      h('button.button.primary', { type: 'submit', dataset: { testid: 'submit' } }, 'Start transcode'),
+      status,
+    ),
   );
   main.append(h('div.page-head', {}, h('h1', {}, 'New transcode')), form);
 
   async function submit(event) {
     event.preventDefault();
-    const data = new FormData(form);
+    const data = new window.FormData(form);
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     status.replaceChildren(h('span.muted', {}, 'Submitting…'));

@@ -46,20 +46,15 @@ export function detectCuts(series: FrameSeries, fps: number, options: SceneOptio
 /** Spikes of the change score that stand out from their neighbourhood and are not flashes. */
 function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions): Cut[] {
   const n = scores.length;
+  const pixels = series.luma.map((l, i) => (l + 2 * series.chroma[i]!) / 2);
   const cuts: Cut[] = [];
-  const w = options.adaptiveWindow;
   for (let i = 1; i < n; i++) {
     const score = scores[i]!;
-    if (score < options.threshold) continue;
-    let sum = 0;
-    let count = 0;
-    for (let j = Math.max(1, i - w); j <= Math.min(n - 1, i + w); j++) {
-      if (j === i) continue;
-      sum += scores[j]!;
-      count++;
-    }
-    if (count > 0 && score < options.adaptiveRatio * (sum / count)) continue;
-    if (isFlash(series, i, score, options.maxFlashFrames, options.flashRatio)) continue;
+    const coarse = score >= options.threshold && standsOut(scores, i, options);
+    const fine =
+      options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
+    if (!coarse && !fine) continue;
+    if (isFlash(series, i, score, options.maxFlashFrames, options.flashRatio, coarse)) continue;
     const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
     const previous = cuts[cuts.length - 1];
     if (previous && i - previous.frame < options.minShotFrames) {
@@ -70,4 +65,17 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     cuts.push(cut);
   }
   return cuts;
+}
+
+/** The adaptive test: value i is adaptiveRatio times the mean of its neighbours or more. */
+function standsOut(values: readonly number[], i: number, options: SceneOptions): boolean {
+  const w = options.adaptiveWindow;
+  let sum = 0;
+  let count = 0;
+  for (let j = Math.max(1, i - w); j <= Math.min(values.length - 1, i + w); j++) {
+    if (j === i) continue;
+    sum += values[j]!;
+    count++;
+  }
+  return count === 0 || values[i]! >= options.adaptiveRatio * (sum / count);
 }

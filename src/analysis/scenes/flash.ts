@@ -13,9 +13,11 @@ export function isFlash(
   score: number,
   maxFrames: number,
   ratio: number,
+  /** False when the change is invisible to the signature, which then cannot judge a return. */
+  bySignature = true,
 ): boolean {
   const back = series.flashReturn[i]!;
-  if (back >= 0 && back < ratio * score) return true;
+  if (bySignature && back >= 0 && back < ratio * score) return true;
   const b = series.brightness;
   const jump = b[i]! - b[i - 1]!;
   // Mostly a change of overall brightness, not of content.

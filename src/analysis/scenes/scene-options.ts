@@ -4,6 +4,12 @@ export interface SceneOptions {
   threshold: number;
   /** A cut's score must be this many times the mean of its neighbours' scores. */
   adaptiveRatio: number;
+  /**
+   * A cut may also be found by per-pixel change ((luma + 2 chroma) / 2) at least this large and
+   * adaptiveRatio above its neighbours: it catches cuts between shots of similar layout and
+   * colour, which the coarse score cannot see. 0 turns it off.
+   */
+  pixelThreshold: number;
   /** Neighbours on each side for the adaptive comparison. */
   adaptiveWindow: number;
   /** Fewest frames a shot may have; a closer cut is merged into the stronger one. */
@@ -28,6 +34,7 @@ export interface SceneOptions {
 export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   threshold: 8,
   adaptiveRatio: 3,
+  pixelThreshold: 30,
   adaptiveWindow: 2,
   minShotFrames: 15,
   flashRatio: 0.35,

@@ -56,6 +56,8 @@ type Extra = Partial<Pick<JobHeader, 'waitingFor' | 'result' | 'error'>>;
 
 /** Job records in Redis: a header hash, a hash of task records, a failure list; events over pub/sub. */
 export class JobStore {
+  private readonly graphs = new Map<string, TaskGraph>();
+
   constructor(
     readonly redis: Redis,
     readonly keys: RedisKeys,
@@ -186,6 +188,46 @@ export class JobStore {
       this.keys.tasks(id),
       Object.fromEntries(records.map((r) => [r.id, JSON.stringify(r)])),
     );
+  }
+
+  /** The header and one task record in one round trip. */
+  async headerAndTask(id: string, taskId: string): Promise<[JobHeader | undefined, TaskRecord | undefined]> {
+    const replies = await this.redis.multi().hgetall(this.keys.job(id)).hget(this.keys.tasks(id), taskId).exec();
+    const raw = (replies?.[0]?.[1] ?? {}) as Record<string, string>;
+    const task = replies?.[1]?.[1] as string | null | undefined;
+    return [raw.state ? parseHeader(raw) : undefined, task ? (JSON.parse(task) as TaskRecord) : undefined];
+  }
+
+  /** Outputs of some tasks, by id. */
+  async outputs(id: string, taskIds: readonly string[]): Promise<Record<string, unknown>> {
+    if (taskIds.length === 0) return {};
+    const raw = await this.redis.hmget(this.keys.tasks(id), ...taskIds);
+    return Object.fromEntries(taskIds.map((t, i) => [t, raw[i] ? (JSON.parse(raw[i]!) as TaskRecord).output : undefined]));
+  }
+
+  /** Writes a task record and publishes its event in one round trip; `clearWaiting` also drops waitingFor. */
+  async putTask(id: string, record: TaskRecord, event: JobEvent, clearWaiting = false): Promise<void> {
+    const multi = this.redis.multi().hset(this.keys.tasks(id), record.id, JSON.stringify(record));
+    if (clearWaiting) multi.hdel(this.keys.job(id), 'waitingFor');
+    multi.publish(this.keys.events, JSON.stringify(event));
+    const replies = await multi.exec();
+    if (clearWaiting && replies?.[1]?.[1] === 1) {
+      const state = (await this.redis.hget(this.keys.job(id), 'state')) as JobState | null;
+      if (state) await this.publish({ type: 'job', jobId: id, state });
+    }
+  }
+
+  /** The graph of a job's run; a run's graph never changes, so it is cached per process. */
+  async graphOf(id: string, run: number): Promise<TaskGraph | undefined> {
+    const key = `${id}.${run}`;
+    const cached = this.graphs.get(key);
+    if (cached) return cached;
+    const graph = await this.graph(id);
+    if (graph) {
+      if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
+      this.graphs.set(key, graph);
+    }
+    return graph;
   }
 
   async graph(id: string): Promise<TaskGraph | undefined> {

@@ -2,13 +2,14 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { FramefleetError, toFramefleetError } from '../../errors.js';
 import { failureFrom, jobFps, jobProgress, taskRecordFor } from '../job-record.js';
 import { runAttempt } from '../run-task.js';
-import type { TaskRecord, TaskSpec } from '../types.js';
+import type { JobEvent, TaskRecord, TaskSpec } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import type { TaskJobData } from './keys.js';
 import { stopJob } from './stop-job.js';
 
 const PROGRESS_EVERY_MS = 1000;
+const lastJobProgress = new Map<string, number>();
 
 /**
  * Runs one task of a job on this worker through runAttempt (a verified checkpoint is reused),
@@ -21,10 +22,13 @@ export async function taskStep(
   signal: AbortSignal,
 ): Promise<'done' | 'stale'> {
   const { jobId, run, taskId } = job.data;
-  const [header, graph] = await Promise.all([ctx.store.header(jobId), ctx.store.graph(jobId)]);
+  const [[header, previous], graph] = await Promise.all([
+    ctx.store.headerAndTask(jobId, taskId),
+    ctx.store.graphOf(jobId, run),
+  ]);
   const task = graph?.tasks.find((t) => t.id === taskId);
   if (!header || !graph || !task || header.run !== run || isTerminal(header.state)) return 'stale';
-  const record = (await ctx.store.task(jobId, taskId)) ?? taskRecordFor(task);
+  const record = previous ?? taskRecordFor(task);
   Object.assign(record, {
     state: 'running',
     attempts: record.attempts + 1,
@@ -34,12 +38,8 @@ export async function taskStep(
     progress: 0,
     fps: undefined,
   } satisfies Partial<TaskRecord>);
-  await ctx.store.putTasks(jobId, [record]);
-  await ctx.store.setWaitingFor(jobId, undefined);
-  await publishTask(ctx, jobId, record);
-
-  const records = new Map((await ctx.store.tasks(jobId)).map((t) => [t.id, t]));
-  const inputs = Object.fromEntries(task.dependsOn.map((d) => [d, records.get(d)?.output]));
+  await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record), true);
+  const inputs = await ctx.store.outputs(jobId, task.dependsOn);
   let lastWrite = 0;
   try {
     const { output, reused } = await runAttempt({
@@ -71,12 +71,14 @@ export async function taskStep(
       fps: undefined,
       finishedAt: ctx.clock().toISOString(),
     } satisfies Partial<TaskRecord>);
-    await ctx.store.putTasks(jobId, [record]);
-    await publishTask(ctx, jobId, record);
+    await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record));
     if (task.id === graph.rootTaskId) {
       await cleanIntermediates(ctx, jobId, task);
       await ctx.store.setState(jobId, 'done', { result: output, waitingFor: undefined }, { run });
-    } else {
+    } else if (Date.now() - (lastJobProgress.get(jobId) ?? 0) >= PROGRESS_EVERY_MS / 2) {
+      // Job progress reads every task record: at most twice a second per job and process.
+      lastJobProgress.set(jobId, Date.now());
+      if (lastJobProgress.size > 256) lastJobProgress.delete(lastJobProgress.keys().next().value!);
       await reportProgress(ctx, jobId, record);
     }
     return 'done';
@@ -131,7 +133,11 @@ async function onTaskError(
 }
 
 async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
-  await ctx.store.publish({
+  await ctx.store.publish(taskEvent(ctx, jobId, record));
+}
+
+function taskEvent(ctx: FleetContext, jobId: string, record: TaskRecord): JobEvent {
+  return {
     type: 'task',
     jobId,
     taskId: record.id,
@@ -139,7 +145,7 @@ async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord)
     state: record.state,
     worker: ctx.workerId,
     ...(record.state === 'done' ? { reused: record.reused } : {}),
-  });
+  };
 }
 
 async function reportProgress(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {

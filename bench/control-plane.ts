@@ -1,0 +1,212 @@
+/**
+ * Control-plane benchmark. (a) Throughput of tiny no-op tasks through framefleet's Redis backend
+ * against raw BullMQ in the same run and on the same Redis (ratio; target >= 0.8), and task pickup
+ * latency p50/p99 for both. (b) Scaling efficiency: 16 worker processes on sleep tasks, ideal time
+ * (total sleep / 16) over measured time (target >= 0.9).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../src/engine/redis/connection.js';
+import { bullJobId } from '../src/engine/redis/keys.js';
+import { RedisBackend } from '../src/engine/redis/redis-backend.js';
+import { PipelineRegistry } from '../src/engine/registry.js';
+import type { Logger, Pipeline, TaskSpec } from '../src/engine/types.js';
+import { startFleetWorker } from '../src/runtime/redis.js';
+import { FileStorage } from '../src/storage/file-storage.js';
+import { FleetWorker } from '../src/worker/fleet-worker.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const CONCURRENCY = 8;
+const LATENCY_SAMPLES = 100;
+const SCALE_WORKERS = 16;
+const SCALE_TASKS = 128;
+const SLEEP_MS = 1000;
+
+interface BenchSpec {
+  tasks: number;
+  sleepMs: number;
+  nonce: string;
+}
+
+/** A job of `tasks` tasks that do nothing (or sleep), gathered by one root task. */
+export const benchPipeline: Pipeline<BenchSpec> = {
+  type: 'bench',
+  parseSpec: (input) => input as BenchSpec,
+  plan: async (spec) => {
+    const tasks: TaskSpec[] = Array.from({ length: spec.tasks }, (_, i) => ({
+      id: `t${i}`,
+      kind: 'bench.task',
+      payload: { sleepMs: spec.sleepMs },
+      requires: {},
+      dependsOn: [],
+      weight: 1,
+    }));
+    const root: TaskSpec = { id: 'root', kind: 'bench.root', payload: {}, requires: {}, dependsOn: tasks.map((t) => t.id), weight: 1 };
+    return { tasks: [...tasks, root], rootTaskId: 'root' };
+  },
+  executors: {
+    'bench.task': async (payload) => {
+      const { sleepMs } = payload as { sleepMs: number };
+      if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+      return null;
+    },
+    'bench.root': async () => null,
+  },
+};
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const CAPS = { hostname: 'bench', cores: 1, memoryMb: 1024, gpus: [], encoders: [], hwaccels: [], labels: {} };
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function clean(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Raw BullMQ: the same number of no-op jobs through one queue, same concurrency, same retention. */
+async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number; latencies: number[] }> {
+  const queue = new Queue('raw', { connection: redis, prefix });
+  let done = 0;
+  let onDone: (job: Job) => void = () => undefined;
+  const worker = new Worker('raw', async () => null, { connection: redis, prefix, concurrency: CONCURRENCY, removeOnComplete: { count: 2000 } });
+  worker.on('completed', (job) => {
+    done += 1;
+    onDone(job);
+  });
+  await worker.waitUntilReady();
+  const started = performance.now();
+  const all = new Promise<void>((r) => (onDone = () => done === TASKS && r()));
+  for (let i = 0; i < TASKS; i += 500) {
+    await queue.addBulk(Array.from({ length: Math.min(500, TASKS - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: { attempts: 3 } })));
+  }
+  await all;
+  const perSec = TASKS / ((performance.now() - started) / 1000);
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const finished = new Promise<Job>((r) => (onDone = r));
+    await queue.add('noop', { i });
+    const job = await finished;
+    latencies.push(job.processedOn! - job.timestamp);
+  }
+  await worker.close();
+  await queue.close();
+  return { perSec, latencies };
+}
+
+/** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
+async function framefleet(redis: Redis, prefix: string, dir: string): Promise<{ perSec: number; latencies: number[] }> {
+  const registry = new PipelineRegistry([benchPipeline as Pipeline]);
+  const storage = new FileStorage(dir);
+  const worker = new FleetWorker({ redis, prefix, registry, storage, capabilities: CAPS, log: silent, concurrency: CONCURRENCY });
+  await worker.start();
+  const backend = new RedisBackend({ redis, prefix, registry, storage, log: silent, pollMs: 50 });
+  const jobs = 4;
+  const started = performance.now();
+  const ids = await Promise.all(
+    Array.from({ length: jobs }, async (_, i) => (await backend.submit('bench', { tasks: TASKS / jobs, sleepMs: 0, nonce: `t${i}` })).id),
+  );
+  const results = await Promise.all(ids.map((id) => backend.wait(id)));
+  const perSec = TASKS / ((performance.now() - started) / 1000);
+  if (results.some((r) => r.state !== 'done')) throw new Error('a framefleet bench job did not finish');
+  const latencies: number[] = [];
+  const queue = new Queue('ff.cpu', { connection: redis, prefix });
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const id = (await backend.submit('bench', { tasks: 0, sleepMs: 0, nonce: `l${i}` })).id;
+    const job = await backend.wait(id);
+    const bull = await queue.getJob(bullJobId(job.id, 1, 'root'));
+    if (bull?.processedOn) latencies.push(bull.processedOn - bull.timestamp);
+  }
+  await queue.close();
+  await backend.close();
+  await worker.stop(1000);
+  return { perSec, latencies };
+}
+
+/** 16 worker processes, one slot each, on sleep tasks: how close to total sleep / 16. */
+async function scaling(prefix: string, dir: string): Promise<{ ideal: number; measured: number }> {
+  const self = fileURLToPath(import.meta.url);
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < SCALE_WORKERS; i++) {
+    children.push(
+      spawn(process.execPath, ['--import', 'tsx', self, 'worker', REDIS_URL, prefix, pathToFileURL(dir).href, `scale-${i}`], {
+        stdio: 'ignore',
+      }),
+    );
+  }
+  const redis = connectRedis(REDIS_URL);
+  try {
+    const deadline = Date.now() + 180_000;
+    while ((await redis.scard(`${prefix}:nodes`)) < SCALE_WORKERS) {
+      if (Date.now() > deadline) throw new Error(`only ${await redis.scard(`${prefix}:nodes`)} of ${SCALE_WORKERS} workers registered`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const registry = new PipelineRegistry([benchPipeline as Pipeline]);
+    const backend = new RedisBackend({ redis, prefix, registry, storage: new FileStorage(dir), log: silent, pollMs: 50 });
+    const started = performance.now();
+    const job = await backend.wait((await backend.submit('bench', { tasks: SCALE_TASKS, sleepMs: SLEEP_MS, nonce: 'scale' })).id);
+    const measured = (performance.now() - started) / 1000;
+    if (job.state !== 'done') throw new Error(`scaling job ended ${job.state}`);
+    await backend.close();
+    return { ideal: (SCALE_TASKS * SLEEP_MS) / 1000 / SCALE_WORKERS, measured };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await redis.quit();
+  }
+}
+
+export async function run(): Promise<void> {
+  const prefix = `ffbench-${randomBytes(4).toString('hex')}`;
+  const dir = await mkdtemp(join(tmpdir(), 'ff-bench-cp-'));
+  const redis = connectRedis(REDIS_URL);
+  try {
+    const raw = await rawBullmq(redis, `${prefix}-raw`);
+    const ff = await framefleet(redis, `${prefix}-ff`, dir);
+    const ratio = ff.perSec / raw.perSec;
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    console.log(`(a) no-op tasks, ${TASKS} each, concurrency ${CONCURRENCY}, one Redis`);
+    console.log(`    raw BullMQ:  ${raw.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(raw.latencies, 50))}, p99 ${ms(percentile(raw.latencies, 99))}`);
+    console.log(`    framefleet:  ${ff.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(ff.latencies, 50))}, p99 ${ms(percentile(ff.latencies, 99))}`);
+    console.log(`    throughput ratio framefleet/raw = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`);
+    const scale = await scaling(`${prefix}-scale`, dir);
+    const efficiency = scale.ideal / scale.measured;
+    console.log(`(b) ${SCALE_WORKERS} worker processes, ${SCALE_TASKS} tasks of ${SLEEP_MS} ms sleep`);
+    console.log(`    ideal ${scale.ideal.toFixed(2)} s, measured ${scale.measured.toFixed(2)} s, efficiency ${efficiency.toFixed(2)} (target >= 0.9) ${efficiency >= 0.9 ? 'PASS' : 'FAIL'}`);
+  } finally {
+    for (const p of [`${prefix}-raw`, `${prefix}-ff`, `${prefix}-scale`]) await clean(redis, p);
+    await redis.quit();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// `node --import tsx bench/control-plane.ts worker REDIS PREFIX STORAGE ID`: one benchmark worker process.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'worker') {
+  const [, , , redisUrl, prefix, storageUrl, workerId] = process.argv;
+  const fleet = await startFleetWorker({
+    redisUrl: redisUrl!,
+    prefix: prefix!,
+    storageUrl: storageUrl!,
+    log: silent,
+    pipelines: [benchPipeline as Pipeline],
+    declared: { detect: false, encoders: [] },
+    concurrency: 1,
+    workerId,
+  });
+  process.on('SIGTERM', () => void fleet.stop(500).then(() => process.exit(0)));
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { FramefleetError, show } from '../errors.js';
+import type { Storage } from '../storage/types.js';
+import { confineUrl } from './confine.js';
+
+const MAX_REDIRECTS = 3;
+
+export interface FetchInputOptions {
+  storage: Storage;
+  allowHosts: readonly string[];
+  maxBytes: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Downloads an http(s) input from an allowed host into storage (uploads/<uuid>/<name>) and returns
+ * the local path, so ffmpeg itself never opens a network protocol. Every redirect hop is checked
+ * against the allowlist again; the size limit is enforced while streaming.
+ */
+export async function fetchInput(value: string, options: FetchInputOptions): Promise<string> {
+  let url = confineUrl(value, options.allowHosts);
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 10 * 60_000);
+  for (let hop = 0; ; hop++) {
+    let response: Response;
+    try {
+      response = await fetch(url, { redirect: 'manual', signal });
+    } catch (cause) {
+      throw new FramefleetError(
+        'INPUT_NOT_FOUND',
+        `cannot download input ${show(url.href)}: ${String(cause)}`,
+        { cause },
+      );
+    }
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      if (hop >= MAX_REDIRECTS)
+        throw new FramefleetError('URL_FORBIDDEN', `input ${show(value)} redirects too often`);
+      url = confineUrl(new URL(location, url).href, options.allowHosts);
+      continue;
+    }
+    if (!response.ok || !response.body) {
+      throw new FramefleetError(
+        'INPUT_NOT_FOUND',
+        `cannot download input ${show(url.href)}: HTTP ${response.status}`,
+      );
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > options.maxBytes) {
+      await response.body.cancel();
+      throw new FramefleetError(
+        'PAYLOAD_TOO_LARGE',
+        `input ${show(url.href)} is ${declared} bytes, over the limit of ${options.maxBytes}`,
+      );
+    }
+    if (!options.storage.putStream)
+      throw new FramefleetError('STORAGE_FAILED', `storage ${options.storage.url} cannot take downloads`);
+    const name =
+      (url.pathname.split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') ||
+      'input';
+    const key = `uploads/${randomUUID()}/${name}`;
+    const body = Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
+    await options.storage.putStream(key, body, { maxBytes: options.maxBytes });
+    const path = options.storage.localPath(key);
+    if (!path)
+      throw new FramefleetError(
+        'STORAGE_FAILED',
+        `storage ${options.storage.url} has no local path for ${show(key)}`,
+      );
+    return path;
+  }
+}

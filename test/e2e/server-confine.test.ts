@@ -1,0 +1,94 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerMatches, isLoopback } from '../../src/server/auth.js';
+import { canonicalRoots, confineInput, confineOutput, confineUrl } from '../../src/server/confine.js';
+
+describe('path and URL confinement', () => {
+  let dir = '';
+  let roots: string[] = [];
+  beforeAll(async () => {
+    dir = await realpath(await mkdtemp(path.join(tmpdir(), 'ff-confine-')));
+    await mkdir(path.join(dir, 'root', 'sub'), { recursive: true });
+    await mkdir(path.join(dir, 'rootish'));
+    await writeFile(path.join(dir, 'root', 'sub', 'a.mp4'), 'a');
+    await writeFile(path.join(dir, 'rootish', 'b.mp4'), 'b');
+    await symlink(path.join(dir, 'rootish', 'b.mp4'), path.join(dir, 'root', 'out-link.mp4'));
+    await symlink(path.join(dir, 'root', 'sub', 'a.mp4'), path.join(dir, 'root', 'in-link.mp4'));
+    await symlink(path.join(dir, 'root'), path.join(dir, 'root-alias'));
+    roots = await canonicalRoots([path.join(dir, 'root-alias')]);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: { code: string }) => e.code,
+    );
+
+  it('canonicalises roots through symlinks', () => {
+    expect(roots).toEqual([path.join(dir, 'root')]);
+  });
+
+  it.each([
+    ['a file inside', 'root/sub/a.mp4', 'ok'],
+    ['a symlink that stays inside', 'root/in-link.mp4', 'ok'],
+    ['a symlink that leads out', 'root/out-link.mp4', 'PATH_FORBIDDEN'],
+    ['a sibling sharing the prefix', 'rootish/b.mp4', 'PATH_FORBIDDEN'],
+    ['a `..` segment', 'root/sub/../sub/a.mp4', 'PATH_FORBIDDEN'],
+    ['a missing file inside', 'root/missing.mp4', 'INPUT_NOT_FOUND'],
+    ['a missing file outside', 'elsewhere/missing.mp4', 'PATH_FORBIDDEN'],
+  ])('input: %s', async (_name, rel, expected) => {
+    // Joined by hand: path.join would normalise the `..` away.
+    expect(await code(confineInput(`${dir}/${rel}`, roots))).toBe(expected);
+  });
+
+  it('input: rejects relative paths and NUL bytes', async () => {
+    expect(await code(confineInput('root/sub/a.mp4', roots))).toBe('INVALID_ARGUMENT');
+    expect(await code(confineInput(`${dir}/root/a\0.mp4`, roots))).toBe('PATH_FORBIDDEN');
+  });
+
+  it('input: returns the real path', async () => {
+    expect(await confineInput(path.join(dir, 'root-alias', 'in-link.mp4'), roots)).toBe(
+      path.join(dir, 'root', 'sub', 'a.mp4'),
+    );
+  });
+
+  it.each([
+    ['a new file inside', 'root/new.mp4', 'ok'],
+    ['a new file in a sub folder', 'root/sub/new.mp4', 'ok'],
+    ['an existing symlink leading out', 'root/out-link.mp4', 'PATH_FORBIDDEN'],
+    ['a missing folder inside', 'root/nope/new.mp4', 'OUTPUT_UNWRITABLE'],
+    ['a folder outside', 'rootish/new.mp4', 'PATH_FORBIDDEN'],
+  ])('output: %s', async (_name, rel, expected) => {
+    expect(await code(confineOutput(path.join(dir, rel), roots))).toBe(expected);
+  });
+
+  it('output: resolves the parent through symlinks', async () => {
+    expect(await confineOutput(path.join(dir, 'root-alias', 'x.mp4'), roots)).toBe(
+      path.join(dir, 'root', 'x.mp4'),
+    );
+  });
+
+  it.each([
+    ['https://media.example.com/a.mp4', 'ok'],
+    ['http://MEDIA.example.com:8080/a.mp4', 'ok'],
+    ['https://evil.example.com/a.mp4', 'URL_FORBIDDEN'],
+    ['https://media.example.com.evil.net/a.mp4', 'URL_FORBIDDEN'],
+    ['ftp://media.example.com/a.mp4', 'URL_FORBIDDEN'],
+    ['file:///etc/passwd', 'URL_FORBIDDEN'],
+    ['http://', 'INVALID_ARGUMENT'],
+  ])('url %s', async (url, expected) => {
+    expect(await code(Promise.resolve().then(() => confineUrl(url, ['media.example.com'])))).toBe(expected);
+  });
+
+  it('compares bearer tokens and recognises loopback hosts', () => {
+    expect(bearerMatches('Bearer abc', 'abc')).toBe(true);
+    expect(bearerMatches('Bearer abcd', 'abc')).toBe(false);
+    expect(bearerMatches('abc', 'abc')).toBe(false);
+    expect(bearerMatches(undefined, 'abc')).toBe(false);
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
