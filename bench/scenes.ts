@@ -33,7 +33,7 @@ async function exists(path: string): Promise<boolean> {
 async function benchVideo(): Promise<{ path: string; truth: SceneTruth }> {
   const dir = join(process.cwd(), 'tmp', 'bench');
   await mkdir(dir, { recursive: true });
-  const path = join(dir, 'scenes-720p-g8-crf26.mp4');
+  const path = join(dir, 'scenes-720p-grain8-6M.mp4');
   const { args, truth } = sceneVideoArgs({
     path,
     width: 1280,

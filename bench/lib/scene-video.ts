@@ -37,6 +37,8 @@ export interface SceneVideoOptions {
   segments: SceneSegment[];
   /** x264 CRF of the file; default 20. */
   crf?: number;
+  /** Caps the bitrate like a distribution encode (e.g. '6M'); grain otherwise costs 25 Mb/s. */
+  maxrate?: string;
 }
 
 const FLASH_FRAMES = 3;
@@ -95,6 +97,7 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   chains.push(`[${label}]null${grain}[v]`);
   const args = ['-y', '-filter_complex', chains.join(';'), '-map', '[v]', '-an'];
   args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(options.crf ?? 20), '-g', String(r * 2));
+  if (options.maxrate) args.push('-maxrate', options.maxrate, '-bufsize', `${parseFloat(options.maxrate) * 2}M`);
   args.push('-pix_fmt', 'yuv420p', options.path);
   return { args, truth };
 }

@@ -13,9 +13,7 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
   let clip: SampleClip;
 
   beforeAll(async () => {
-    const t = Date.now();
     h = await startServer({ workers: 2, allowHosts: ['127.0.0.1'] });
-    console.log('start ms', Date.now() - t);
     clip = await generateSampleClip({
       path: path.join(h.inputDir, 'clip.mp4'),
       width: 160,
@@ -24,11 +22,7 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
       scenes: [1, 1],
     });
   });
-  afterAll(async () => {
-    const t = Date.now();
-    await h?.close();
-    console.log('close ms', Date.now() - t, new Date().toISOString());
-  });
+  afterAll(() => h?.close());
 
   it('submits a transcode, streams events to completion, and the output verifies', async () => {
     const output = path.join(h.outputDir, 'out.mp4');

@@ -68,7 +68,7 @@ describe('server restart (kill -9 mid-job)', () => {
       width: 320,
       height: 180,
       fps: 25,
-      scenes: [2, 2],
+      scenes: [2, 1],
     });
     const output = path.join(dir, 'out', 'restart.mp4');
 
@@ -79,7 +79,7 @@ describe('server restart (kill -9 mid-job)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         type: 'transcode',
-        spec: { input: clip.path, output, segments: 8, preset: 'quality' },
+        spec: { input: clip.path, output, segments: 6, preset: 'balanced' },
       }),
     });
     const { id } = (await submit.json()) as JobRecord;

@@ -89,7 +89,7 @@ export class FrameMeasurer {
     };
     this.pending.set(index, stats);
     this.signatures.set(index, frameSignature(frame, this.layout));
-    this.previous = { index, frame: Uint8Array.from(frame.subarray(0, this.bytes)), edges };
+    this.previous = { index, frame: frame.slice(0, this.bytes), edges };
     this.finalize(index - this.reach);
     this.signatures.delete(index - 2 * this.reach - 1);
   }
@@ -151,7 +151,10 @@ export class FrameMeasurer {
 
 function meanAbsDiff(a: Uint8Array, b: Uint8Array, from: number, to: number): number {
   let sum = 0;
-  for (let i = from; i < to; i++) sum += Math.abs(a[i]! - b[i]!);
+  for (let i = from; i < to; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d < 0 ? -d : d;
+  }
   return sum / Math.max(1, to - from);
 }
 
@@ -161,16 +164,19 @@ function mean(a: Uint8Array, from: number, to: number): number {
   return sum / Math.max(1, to - from);
 }
 
+/** Mean absolute Laplacian of luma on every other row: half the cost, the same ranking of shots. */
 function laplacian(frame: Uint8Array, width: number, height: number): number {
   let sum = 0;
-  for (let y = 1; y < height - 1; y++) {
+  let count = 0;
+  for (let y = 1; y < height - 1; y += 2) {
     const row = y * width;
-    for (let x = 1; x < width - 1; x++) {
-      const i = row + x;
-      sum += Math.abs(4 * frame[i]! - frame[i - 1]! - frame[i + 1]! - frame[i - width]! - frame[i + width]!);
+    for (let i = row + 1; i < row + width - 1; i++) {
+      const v = 4 * frame[i]! - frame[i - 1]! - frame[i + 1]! - frame[i - width]! - frame[i + width]!;
+      sum += v < 0 ? -v : v;
     }
+    count += width - 2;
   }
-  return sum / Math.max(1, (width - 2) * (height - 2));
+  return sum / Math.max(1, count);
 }
 
 function edgeMap(frame: Uint8Array, width: number, height: number): Uint8Array {

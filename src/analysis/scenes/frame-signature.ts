@@ -35,21 +35,27 @@ function blockMeans(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const counts = new Uint32Array(GRID_X * GRID_Y);
-  const colBlock = new Uint8Array(width);
-  for (let x = 0; x < width; x++) colBlock[x] = Math.min(GRID_X - 1, Math.floor((x * GRID_X) / width));
-  for (let y = 0; y < height; y++) {
-    const rowBase = Math.min(GRID_Y - 1, Math.floor((y * GRID_Y) / height)) * GRID_X;
-    const line = offset + y * width;
-    for (let x = 0; x < width; x++) {
-      const cell = rowBase + colBlock[x]!;
-      out[outOffset + cell]! += frame[line + x]!;
-      counts[cell]!++;
+  // Integer sums over each block's column span, row by row: the tight loop is a plain add.
+  const sums = new Int32Array(GRID_X * GRID_Y);
+  const edges = Array.from({ length: GRID_X + 1 }, (_, b) => Math.round((b * width) / GRID_X));
+  const rowEdges = Array.from({ length: GRID_Y + 1 }, (_, b) => Math.round((b * height) / GRID_Y));
+  for (let by = 0; by < GRID_Y; by++) {
+    for (let y = rowEdges[by]!; y < rowEdges[by + 1]!; y++) {
+      const line = offset + y * width;
+      for (let bx = 0; bx < GRID_X; bx++) {
+        let sum = 0;
+        const end = line + edges[bx + 1]!;
+        for (let i = line + edges[bx]!; i < end; i++) sum += frame[i]!;
+        sums[by * GRID_X + bx]! += sum;
+      }
     }
   }
-  for (let c = 0; c < counts.length; c++) {
-    const n = counts[c]!;
-    if (n > 0) out[outOffset + c]! /= n;
+  for (let by = 0; by < GRID_Y; by++) {
+    const rows = rowEdges[by + 1]! - rowEdges[by]!;
+    for (let bx = 0; bx < GRID_X; bx++) {
+      const n = rows * (edges[bx + 1]! - edges[bx]!);
+      out[outOffset + by * GRID_X + bx] = n > 0 ? sums[by * GRID_X + bx]! / n : 0;
+    }
   }
 }
 

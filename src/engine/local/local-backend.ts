@@ -195,11 +195,14 @@ export class LocalBackend implements Backend {
 
   private async start(job: ActiveJob): Promise<void> {
     const record = job.manifest.job;
+    const controller = new AbortController();
     job.active = true;
-    job.controller = new AbortController();
+    job.controller = controller;
     record.error = undefined;
     // Synchronously out of any terminal state, so a wait() right after submit waits for this run.
     this.setState(job, 'queued');
+    // A run that was cancelled (or replaced by a retry) while it awaited must not touch the job.
+    const superseded = () => job.controller !== controller || controller.signal.aborted;
     try {
       if (!job.manifest.graph) {
         this.setState(job, 'planning');
@@ -208,15 +211,18 @@ export class LocalBackend implements Backend {
         const graph = await pipeline.plan(record.spec, {
           jobId: record.id,
           storage: this.options.storage,
-          signal: job.controller.signal,
+          signal: controller.signal,
           log: this.options.log,
           capabilities: await this.capabilities,
         });
+        if (superseded()) return;
         job.manifest.graph = graph;
         record.tasks = graph.tasks.map(taskRecordFor);
         job.records = new Map(record.tasks.map((t) => [t.id, t]));
       }
-      if (await this.rootStillValid(job)) {
+      const stillValid = await this.rootStillValid(job);
+      if (superseded()) return;
+      if (stillValid) {
         this.finish(job, 'done', record.result);
         return;
       }
@@ -231,7 +237,7 @@ export class LocalBackend implements Backend {
       this.setState(job, 'running');
       this.pump();
     } catch (error) {
-      this.fail(job, toFramefleetError(error));
+      if (!superseded()) this.fail(job, toFramefleetError(error));
     }
   }
 
@@ -359,7 +365,9 @@ export class LocalBackend implements Backend {
     } finally {
       job.running.delete(task.id);
       this.free.set(device, (this.free.get(device) ?? 0) + 1);
-      if (job.running.size === 0 && TERMINAL_STATES.includes(job.manifest.job.state)) this.release(job);
+      if (job.running.size === 0 && (this.closed || TERMINAL_STATES.includes(job.manifest.job.state))) {
+        this.release(job);
+      }
       this.pump();
     }
   }
@@ -420,9 +428,11 @@ export class LocalBackend implements Backend {
   }
 
   private release(job: ActiveJob): void {
+    // Only those waiting now get this outcome; a wait() after a retry waits for the next one.
     const snapshot = this.snapshot(job);
+    const waiters = job.waiters.splice(0);
     void job.writing.then(() => {
-      for (const waiter of job.waiters.splice(0)) waiter(snapshot);
+      for (const waiter of waiters) waiter(snapshot);
     });
   }
 

@@ -36,8 +36,10 @@ export class QueueSet {
   }
 
   get flow(): FlowProducer {
-    this.flowProducer ??= new FlowProducer({ connection: this.redis, prefix: this.keys.prefix });
-    this.flowProducer.on('error', () => undefined);
+    if (!this.flowProducer) {
+      this.flowProducer = new FlowProducer({ connection: this.redis, prefix: this.keys.prefix });
+      this.flowProducer.on('error', () => undefined);
+    }
     return this.flowProducer;
   }
 

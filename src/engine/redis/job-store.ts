@@ -37,6 +37,24 @@ for i = 5, #ARGV, 2 do
 end
 return 1`;
 
+// A task's start reads the job header and its record in one command.
+const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1])}`;
+
+// A task record write and its event; on the first task start also clears the job's waitingFor.
+const PUT_TASK = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+if ARGV[5] == '1' and redis.call('HDEL', KEYS[2], 'waitingFor') == 1 then
+  local state = redis.call('HGET', KEYS[2], 'state')
+  redis.call('PUBLISH', ARGV[3], cjson.encode({type = 'job', jobId = ARGV[6], state = state}))
+end
+return 1`;
+
+interface TaskScripts {
+  ffClaim(jobKey: string, tasksKey: string, taskId: string): Promise<unknown>;
+  ffPutTask(...args: string[]): Promise<unknown>;
+}
+
 /** The header of a job: everything but its tasks and failures. */
 export interface JobHeader {
   id: string;
@@ -190,11 +208,14 @@ export class JobStore {
     );
   }
 
-  /** The header and one task record in one round trip. */
+  /** The header and one task record in one command. */
   async headerAndTask(id: string, taskId: string): Promise<[JobHeader | undefined, TaskRecord | undefined]> {
-    const replies = await this.redis.multi().hgetall(this.keys.job(id)).hget(this.keys.tasks(id), taskId).exec();
-    const raw = (replies?.[0]?.[1] ?? {}) as Record<string, string>;
-    const task = replies?.[1]?.[1] as string | null | undefined;
+    const [flat, task] = (await this.scripts().ffClaim(this.keys.job(id), this.keys.tasks(id), taskId)) as [
+      string[],
+      string | null,
+    ];
+    const raw: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i]!] = flat[i + 1]!;
     return [raw.state ? parseHeader(raw) : undefined, task ? (JSON.parse(task) as TaskRecord) : undefined];
   }
 
@@ -205,16 +226,28 @@ export class JobStore {
     return Object.fromEntries(taskIds.map((t, i) => [t, raw[i] ? (JSON.parse(raw[i]!) as TaskRecord).output : undefined]));
   }
 
-  /** Writes a task record and publishes its event in one round trip; `clearWaiting` also drops waitingFor. */
+  /** Writes a task record and publishes its event in one command; `clearWaiting` also drops waitingFor. */
   async putTask(id: string, record: TaskRecord, event: JobEvent, clearWaiting = false): Promise<void> {
-    const multi = this.redis.multi().hset(this.keys.tasks(id), record.id, JSON.stringify(record));
-    if (clearWaiting) multi.hdel(this.keys.job(id), 'waitingFor');
-    multi.publish(this.keys.events, JSON.stringify(event));
-    const replies = await multi.exec();
-    if (clearWaiting && replies?.[1]?.[1] === 1) {
-      const state = (await this.redis.hget(this.keys.job(id), 'state')) as JobState | null;
-      if (state) await this.publish({ type: 'job', jobId: id, state });
+    await this.scripts().ffPutTask(
+      this.keys.tasks(id),
+      this.keys.job(id),
+      record.id,
+      JSON.stringify(record),
+      this.keys.events,
+      JSON.stringify(event),
+      clearWaiting ? '1' : '0',
+      id,
+    );
+  }
+
+  /** The per-task scripts, defined once per connection (then sent by SHA). */
+  private scripts(): TaskScripts {
+    const redis = this.redis as unknown as Partial<TaskScripts> & Redis;
+    if (!redis.ffClaim) {
+      redis.defineCommand('ffClaim', { numberOfKeys: 2, lua: CLAIM });
+      redis.defineCommand('ffPutTask', { numberOfKeys: 2, lua: PUT_TASK });
     }
+    return redis as unknown as TaskScripts;
   }
 
   /** The graph of a job's run; a run's graph never changes, so it is cached per process. */

@@ -128,11 +128,13 @@ export class RedisBackend implements Backend {
     return new Promise((resolve, reject) => {
       let settled = false;
       const check = async () => {
+        // The header is cheap; the whole record (every task) is read once, at the end.
+        const header = await this.ctx.store.header(jobId).catch(() => null);
+        if (settled || header === null) return;
+        if (!header) return finish(undefined, new FramefleetError('NOT_FOUND', `no job ${show(jobId)}`));
+        if (!isTerminal(header.state)) return;
         const job = await this.ctx.store.get(jobId).catch(() => undefined);
-        if (settled) return;
-        if (!job && !this.closed)
-          return finish(undefined, new FramefleetError('NOT_FOUND', `no job ${show(jobId)}`));
-        if (job && isTerminal(job.state)) finish(job);
+        if (job && !settled) finish(job);
       };
       const unsubscribe = this.subscribe((event) => {
         if (event.jobId === jobId && event.type === 'job' && isTerminal(event.state)) void check();

@@ -38,7 +38,10 @@ export async function taskStep(
     progress: 0,
     fps: undefined,
   } satisfies Partial<TaskRecord>);
-  await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record), true);
+  // Not awaited: commands on one connection run in order, so this lands before the task's result.
+  const marked = ctx.store
+    .putTask(jobId, { ...record }, taskEvent(ctx, jobId, record), true)
+    .catch((error: unknown) => ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'));
   const inputs = await ctx.store.outputs(jobId, task.dependsOn);
   let lastWrite = 0;
   try {
@@ -71,6 +74,7 @@ export async function taskStep(
       fps: undefined,
       finishedAt: ctx.clock().toISOString(),
     } satisfies Partial<TaskRecord>);
+    await marked;
     await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record));
     if (task.id === graph.rootTaskId) {
       await cleanIntermediates(ctx, jobId, task);

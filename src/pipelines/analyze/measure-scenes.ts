@@ -27,39 +27,51 @@ export interface MeasureScenesOptions extends MeasureOptions {
 
 /** Decodes one shard of a video (or all of it) and measures its frames. */
 export async function measureScenes(path: string, options: MeasureScenesOptions = {}): Promise<ScenePartial> {
-  const info = await probe(path, { signal: options.signal });
+  const count = options.shardCount ?? 1;
+  // One pass decodes to the end and needs no frame count; shards need the exact count (a packet
+  // scan) so that every pod computes the same ranges.
+  const info = await probe(path, { signal: options.signal, headerOnly: count === 1 });
   const video = info.video;
   if (!video)
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
-  if (video.frameCount < 1)
+  if (count > 1 && video.frameCount < 1)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(path)} has no video frames`);
   const fps = rationalValue(video.frameRate);
   const size = analysisSize(video, options.width ?? 256);
-  const count = options.shardCount ?? 1;
-  const shard = shardAt(video.frameCount, options.shardIndex ?? 0, count, measureReach(options));
-  const measurer = new FrameMeasurer(size, shard.start, shard.end, options);
+  const total = count === 1 ? Number.MAX_SAFE_INTEGER : video.frameCount;
+  const shard = shardAt(total, options.shardIndex ?? 0, count, measureReach(options));
+  // The last shard runs to the end of the stream, exactly like one pass does.
+  const last = shard.index === shard.count - 1 && shard.end > shard.start;
+  const measurer = new FrameMeasurer(size, shard.start, last ? Infinity : shard.end, options);
+  const expected = (last ? video.frameCount : shard.decodeEnd) - shard.decodeStart;
   if (shard.end > shard.start) {
     await decodeFrames({
       path,
       ...size,
       fps,
       startFrame: shard.decodeStart,
-      frameCount: shard.decodeEnd - shard.decodeStart,
+      frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       signal: options.signal,
       onFrame: (index, frame) => {
         measurer.push(index, frame);
         const done = index - shard.decodeStart + 1;
-        if (options.onProgress && done % 16 === 0)
-          options.onProgress(done / (shard.decodeEnd - shard.decodeStart));
+        if (options.onProgress && expected > 0 && done % 16 === 0)
+          options.onProgress(Math.min(1, done / expected));
       },
     });
   }
+  const series = measurer.end();
   return {
     kind: 'scenes-partial',
     source: { path, fps, frameCount: video.frameCount, width: video.width, height: video.height },
-    shard: { index: shard.index, count, start: shard.start, end: shard.end },
-    series: measurer.end(),
+    shard: {
+      index: shard.index,
+      count,
+      start: shard.start,
+      end: last ? shard.start + series.luma.length : shard.end,
+    },
+    series,
   };
 }
 
