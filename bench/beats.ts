@@ -51,7 +51,7 @@ function medianTempo(beats: number[]): number {
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}%`;
 
 export async function run(): Promise<void> {
-  const dir = join(process.cwd(), 'tmp', 'bench', 'beats');
+  const dir = join(process.cwd(), 'bench', '.work', 'beats');
   await mkdir(dir, { recursive: true });
   const rows: { ours: number; peer: number | undefined; tempoError: number }[] = [];
   let audioSeconds = 0;

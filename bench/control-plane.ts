@@ -49,7 +49,14 @@ export const benchPipeline: Pipeline<BenchSpec> = {
       dependsOn: [],
       weight: 1,
     }));
-    const root: TaskSpec = { id: 'root', kind: 'bench.root', payload: {}, requires: {}, dependsOn: tasks.map((t) => t.id), weight: 1 };
+    const root: TaskSpec = {
+      id: 'root',
+      kind: 'bench.root',
+      payload: {},
+      requires: {},
+      dependsOn: tasks.map((t) => t.id),
+      weight: 1,
+    };
     return { tasks: [...tasks, root], rootTaskId: 'root' };
   },
   executors: {
@@ -62,8 +69,21 @@ export const benchPipeline: Pipeline<BenchSpec> = {
   },
 };
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const CAPS = { hostname: 'bench', cores: 1, memoryMb: 1024, gpus: [], encoders: [], hwaccels: [], labels: {} };
+const silent: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+const CAPS = {
+  hostname: 'bench',
+  cores: 1,
+  memoryMb: 1024,
+  gpus: [],
+  encoders: [],
+  hwaccels: [],
+  labels: {},
+};
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -84,7 +104,12 @@ async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number
   const queue = new Queue('raw', { connection: redis, prefix });
   let done = 0;
   let onDone: (job: Job) => void = () => undefined;
-  const worker = new Worker('raw', async () => null, { connection: redis, prefix, concurrency: CONCURRENCY, removeOnComplete: { count: 2000 } });
+  const worker = new Worker('raw', async () => null, {
+    connection: redis,
+    prefix,
+    concurrency: CONCURRENCY,
+    removeOnComplete: { count: 2000 },
+  });
   worker.on('completed', (job) => {
     done += 1;
     onDone(job);
@@ -93,7 +118,13 @@ async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number
   const started = performance.now();
   const all = new Promise<void>((r) => (onDone = () => done === TASKS && r()));
   for (let i = 0; i < TASKS; i += 500) {
-    await queue.addBulk(Array.from({ length: Math.min(500, TASKS - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: { attempts: 3 } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(500, TASKS - i) }, (_, j) => ({
+        name: 'noop',
+        data: { i: i + j },
+        opts: { attempts: 3 },
+      })),
+    );
   }
   await all;
   const perSec = TASKS / ((performance.now() - started) / 1000);
@@ -110,16 +141,31 @@ async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number
 }
 
 /** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
-async function framefleet(redis: Redis, prefix: string, dir: string): Promise<{ perSec: number; latencies: number[] }> {
+async function framefleet(
+  redis: Redis,
+  prefix: string,
+  dir: string,
+): Promise<{ perSec: number; latencies: number[] }> {
   const registry = new PipelineRegistry([benchPipeline as Pipeline]);
   const storage = new FileStorage(dir);
-  const worker = new FleetWorker({ redis, prefix, registry, storage, capabilities: CAPS, log: silent, concurrency: CONCURRENCY });
+  const worker = new FleetWorker({
+    redis,
+    prefix,
+    registry,
+    storage,
+    capabilities: CAPS,
+    log: silent,
+    concurrency: CONCURRENCY,
+  });
   await worker.start();
   const backend = new RedisBackend({ redis, prefix, registry, storage, log: silent, pollMs: 50 });
   const jobs = 4;
   const started = performance.now();
   const ids = await Promise.all(
-    Array.from({ length: jobs }, async (_, i) => (await backend.submit('bench', { tasks: TASKS / jobs, sleepMs: 0, nonce: `t${i}` })).id),
+    Array.from(
+      { length: jobs },
+      async (_, i) => (await backend.submit('bench', { tasks: TASKS / jobs, sleepMs: 0, nonce: `t${i}` })).id,
+    ),
   );
   const results = await Promise.all(ids.map((id) => backend.wait(id)));
   const perSec = TASKS / ((performance.now() - started) / 1000);
@@ -144,22 +190,38 @@ async function scaling(prefix: string, dir: string): Promise<{ ideal: number; me
   const children: ChildProcess[] = [];
   for (let i = 0; i < SCALE_WORKERS; i++) {
     children.push(
-      spawn(process.execPath, ['--import', 'tsx', self, 'worker', REDIS_URL, prefix, pathToFileURL(dir).href, `scale-${i}`], {
-        stdio: 'ignore',
-      }),
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', self, 'worker', REDIS_URL, prefix, pathToFileURL(dir).href, `scale-${i}`],
+        {
+          stdio: 'ignore',
+        },
+      ),
     );
   }
   const redis = connectRedis(REDIS_URL);
   try {
     const deadline = Date.now() + 180_000;
     while ((await redis.scard(`${prefix}:nodes`)) < SCALE_WORKERS) {
-      if (Date.now() > deadline) throw new Error(`only ${await redis.scard(`${prefix}:nodes`)} of ${SCALE_WORKERS} workers registered`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `only ${await redis.scard(`${prefix}:nodes`)} of ${SCALE_WORKERS} workers registered`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
     const registry = new PipelineRegistry([benchPipeline as Pipeline]);
-    const backend = new RedisBackend({ redis, prefix, registry, storage: new FileStorage(dir), log: silent, pollMs: 50 });
+    const backend = new RedisBackend({
+      redis,
+      prefix,
+      registry,
+      storage: new FileStorage(dir),
+      log: silent,
+      pollMs: 50,
+    });
     const started = performance.now();
-    const job = await backend.wait((await backend.submit('bench', { tasks: SCALE_TASKS, sleepMs: SLEEP_MS, nonce: 'scale' })).id);
+    const job = await backend.wait(
+      (await backend.submit('bench', { tasks: SCALE_TASKS, sleepMs: SLEEP_MS, nonce: 'scale' })).id,
+    );
     const measured = (performance.now() - started) / 1000;
     if (job.state !== 'done') throw new Error(`scaling job ended ${job.state}`);
     await backend.close();
@@ -184,20 +246,31 @@ export async function run(): Promise<void> {
       raws.push(await rawBullmq(redis, `${prefix}-raw${round}`));
       ffs.push(await framefleet(redis, `${prefix}-ff${round}`, dir));
     }
-    const median = <T extends { perSec: number }>(xs: T[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[xs.length >> 1]!;
+    const median = <T extends { perSec: number }>(xs: T[]) =>
+      [...xs].sort((a, b) => a.perSec - b.perSec)[xs.length >> 1]!;
     const raw = median(raws);
     const ff = median(ffs);
     const ratio = ff.perSec / raw.perSec;
     const ms = (v: number) => `${v.toFixed(0)} ms`;
-    console.log(`(a) no-op tasks, ${TASKS} each (median of ${ROUNDS} alternating rounds), concurrency ${CONCURRENCY}, one Redis`);
-    console.log(`    raw BullMQ:  ${raw.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(raw.latencies, 50))}, p99 ${ms(percentile(raw.latencies, 99))}`);
-    console.log(`    framefleet:  ${ff.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(ff.latencies, 50))}, p99 ${ms(percentile(ff.latencies, 99))}`);
-    console.log(`    throughput ratio framefleet/raw = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `(a) no-op tasks, ${TASKS} each (median of ${ROUNDS} alternating rounds), concurrency ${CONCURRENCY}, one Redis`,
+    );
+    console.log(
+      `    raw BullMQ:  ${raw.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(raw.latencies, 50))}, p99 ${ms(percentile(raw.latencies, 99))}`,
+    );
+    console.log(
+      `    framefleet:  ${ff.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(ff.latencies, 50))}, p99 ${ms(percentile(ff.latencies, 99))}`,
+    );
+    console.log(
+      `    throughput ratio framefleet/raw = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`,
+    );
     if (process.env.BENCH_SKIP_SCALE) return;
     const scale = await scaling(`${prefix}-scale`, dir);
     const efficiency = scale.ideal / scale.measured;
     console.log(`(b) ${SCALE_WORKERS} worker processes, ${SCALE_TASKS} tasks of ${SLEEP_MS} ms sleep`);
-    console.log(`    ideal ${scale.ideal.toFixed(2)} s, measured ${scale.measured.toFixed(2)} s, efficiency ${efficiency.toFixed(2)} (target >= 0.9) ${efficiency >= 0.9 ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `    ideal ${scale.ideal.toFixed(2)} s, measured ${scale.measured.toFixed(2)} s, efficiency ${efficiency.toFixed(2)} (target >= 0.9) ${efficiency >= 0.9 ? 'PASS' : 'FAIL'}`,
+    );
   } finally {
     for (let round = 0; round < ROUNDS; round++) {
       await clean(redis, `${prefix}-raw${round}`);
@@ -210,7 +283,11 @@ export async function run(): Promise<void> {
 }
 
 // `node --import tsx bench/control-plane.ts worker REDIS PREFIX STORAGE ID`: one benchmark worker process.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'worker') {
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  process.argv[2] === 'worker'
+) {
   const [, , , redisUrl, prefix, storageUrl, workerId] = process.argv;
   const fleet = await startFleetWorker({
     redisUrl: redisUrl!,

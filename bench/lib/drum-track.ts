@@ -14,6 +14,10 @@ export interface DrumTrackSpec {
   syncopation?: boolean;
   /** Gain ramps from quiet to full over the track. */
   crescendo?: boolean;
+  /** Human timing: each hit lands up to this many ms off the grid (the truth stays on the grid). */
+  jitterMs?: number;
+  /** Background noise level in dBFS (e.g. -45), as room tone or tape hiss. */
+  noiseDb?: number;
   seed?: number;
 }
 
@@ -46,8 +50,9 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
   const bpmAt = (t: number) => spec.bpm + ((endBpm - spec.bpm) * t) / spec.seconds;
   const gainAt = (t: number) => (spec.crescendo ? 0.12 + 0.88 * (t / spec.seconds) : 0.8);
   const offbeat = 0.5 + (spec.swing ?? 0) / 6;
+  const jitter = (spec.jitterMs ?? 0) / 1000;
   const hit = (time: number, kind: 'kick' | 'snare' | 'hat', velocity: number) => {
-    const start = Math.round(time * sampleRate);
+    const start = Math.round((time + jitter * (2 * random() - 1)) * sampleRate);
     const gain = velocity * gainAt(time) * (0.85 + 0.3 * random());
     voice(out, start, sampleRate, kind, gain, random);
   };
@@ -67,6 +72,10 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
     t += ibi;
   }
   pad(out, sampleRate, spec.bpm);
+  if (spec.noiseDb !== undefined) {
+    const level = 10 ** (spec.noiseDb / 20) * Math.sqrt(3);
+    for (let i = 0; i < n; i++) out[i]! += level * (2 * random() - 1);
+  }
   return { spec, sampleRate, samples: out, beats };
 }
 
@@ -113,14 +122,16 @@ function pad(out: Float32Array, rate: number, bpm: number) {
   }
 }
 
-/** The benchmark set: 70-180 BPM with syncopation, swing, drift and crescendo. */
+const HUMAN = { jitterMs: 8, noiseDb: -45 };
+
+/** The benchmark set: 70-180 BPM with syncopation, swing, drift and crescendo, played by a human. */
 export const BENCH_TRACKS: DrumTrackSpec[] = [
-  { name: 'straight-70', bpm: 70, seconds: 30, seed: 1 },
-  { name: 'swing-88', bpm: 88, seconds: 30, swing: 1, seed: 2 },
-  { name: 'funk-100-sync', bpm: 100, seconds: 30, syncopation: true, seed: 3 },
-  { name: 'house-122-crescendo', bpm: 122, seconds: 30, crescendo: true, seed: 4 },
-  { name: 'drift-128-136', bpm: 128, endBpm: 136, seconds: 30, seed: 5 },
-  { name: 'sync-swing-140', bpm: 140, seconds: 30, syncopation: true, swing: 0.6, seed: 6 },
-  { name: 'drift-165-155-sync', bpm: 165, endBpm: 155, seconds: 30, syncopation: true, seed: 7 },
-  { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8 },
+  { name: 'straight-70', bpm: 70, seconds: 30, seed: 1, ...HUMAN },
+  { name: 'swing-88', bpm: 88, seconds: 30, swing: 1, seed: 2, ...HUMAN },
+  { name: 'funk-100-sync', bpm: 100, seconds: 30, syncopation: true, seed: 3, ...HUMAN },
+  { name: 'house-122-crescendo', bpm: 122, seconds: 30, crescendo: true, seed: 4, ...HUMAN },
+  { name: 'drift-128-136', bpm: 128, endBpm: 136, seconds: 30, seed: 5, ...HUMAN },
+  { name: 'sync-swing-140', bpm: 140, seconds: 30, syncopation: true, swing: 0.6, seed: 6, ...HUMAN },
+  { name: 'drift-165-155-sync', bpm: 165, endBpm: 155, seconds: 30, syncopation: true, seed: 7, ...HUMAN },
+  { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8, ...HUMAN },
 ];

@@ -97,7 +97,8 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   chains.push(`[${label}]null${grain}[v]`);
   const args = ['-y', '-filter_complex', chains.join(';'), '-map', '[v]', '-an'];
   args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(options.crf ?? 20), '-g', String(r * 2));
-  if (options.maxrate) args.push('-maxrate', options.maxrate, '-bufsize', `${parseFloat(options.maxrate) * 2}M`);
+  if (options.maxrate)
+    args.push('-maxrate', options.maxrate, '-bufsize', `${parseFloat(options.maxrate) * 2}M`);
   args.push('-pix_fmt', 'yuv420p', options.path);
   return { args, truth };
 }

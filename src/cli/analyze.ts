@@ -1,7 +1,13 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { MAX_SHARDS, type ScenePartial, type SceneOptions } from '../analysis/scenes/index.js';
+import {
+  DEFAULT_SCENE_OPTIONS,
+  EDGE_WEIGHT,
+  MAX_SHARDS,
+  type ScenePartial,
+  type SceneOptions,
+} from '../analysis/scenes/index.js';
 import { FramefleetError, show } from '../errors.js';
 import { makeProxy } from '../media/proxy.js';
 import { aggregateScenes, analyzeBeatsFile, measureScenes } from '../pipelines/analyze/index.js';
@@ -93,6 +99,7 @@ async function scenes(inputs: string[], flags: ScenesFlags): Promise<unknown> {
   const overrides: Partial<SceneOptions> = {
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
+    ...(flags.edges ? { weights: { ...DEFAULT_SCENE_OPTIONS.weights, edges: EDGE_WEIGHT } } : {}),
   };
   if (flags.aggregate) {
     const partials = await Promise.all(inputs.map(readPartial));

@@ -42,6 +42,7 @@ export function nodesTable(nodes: readonly NodeInfo[]): string {
   });
   const header = ['WORKER', 'CPU/MEM', 'GPUS', 'ENCODERS', 'LOAD', 'TASKS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return `${[header, ...rows].map(line).join('\n')}\n`;
 }

@@ -5,7 +5,15 @@ import { CONTROL_QUEUE, RedisKeys } from '../engine/redis/keys.js';
 import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis.js';
 import { action } from './common.js';
 
-const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'] as const;
+const STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 interface QueuesFlags {
   redis: string;
@@ -54,5 +62,7 @@ async function queuesCommand(flags: QueuesFlags): Promise<void> {
   const header = ['QUEUE', ...STATES.map((s) => s.toUpperCase())];
   const table = [header, ...rows.map((r) => [String(r.queue), ...STATES.map((s) => String(r[s] ?? 0))])];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  process.stdout.write(`${table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')}\n`);
+  process.stdout.write(
+    `${table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')}\n`,
+  );
 }

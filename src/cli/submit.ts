@@ -42,8 +42,17 @@ async function submitCommand(input: string, flags: SubmitFlags): Promise<void> {
   if (URL_PATH.test(input)) spec.input = input;
   if (URL_PATH.test(flags.output)) spec.output = flags.output;
   const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines';
-  const log = cliLogger({ quiet: flags.quiet || flags.json, verbose: flags.verbose, clearLine: mode === 'tty' });
-  const fleet = await openRedisBackend({ redisUrl: flags.redis, prefix: flags.prefix, storageUrl: flags.storage, log });
+  const log = cliLogger({
+    quiet: flags.quiet || flags.json,
+    verbose: flags.verbose,
+    clearLine: mode === 'tty',
+  });
+  const fleet = await openRedisBackend({
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    storageUrl: flags.storage,
+    log,
+  });
   const { backend } = fleet;
   let jobId = '';
   let segments = 0;
@@ -52,7 +61,9 @@ async function submitCommand(input: string, flags: SubmitFlags): Promise<void> {
     backend.subscribe((event) => {
       if (event.jobId !== jobId) return;
       if (event.type === 'job' && event.state === 'running')
-        void backend.get(jobId).then((j) => (segments = j?.tasks.filter((t) => t.kind.endsWith('.segment')).length ?? 0));
+        void backend
+          .get(jobId)
+          .then((j) => (segments = j?.tasks.filter((t) => t.kind.endsWith('.segment')).length ?? 0));
       printer.handle(event);
     });
   }
@@ -60,7 +71,9 @@ async function submitCommand(input: string, flags: SubmitFlags): Promise<void> {
   const submitted = await backend.submit('transcode', spec, { priority: flags.priority });
   jobId = submitted.id;
   if (flags.detach) {
-    process.stdout.write(flags.json ? `${JSON.stringify({ type: 'submitted', jobId, state: submitted.state })}\n` : `${jobId}\n`);
+    process.stdout.write(
+      flags.json ? `${JSON.stringify({ type: 'submitted', jobId, state: submitted.state })}\n` : `${jobId}\n`,
+    );
     await fleet.close();
     return;
   }
@@ -75,7 +88,10 @@ async function submitCommand(input: string, flags: SubmitFlags): Promise<void> {
   await fleet.close();
   if (job.state !== 'done') {
     const error = job.error ?? { code: 'INTERNAL', message: `job ${jobId} ended ${job.state}` };
-    die(new FramefleetError(error.code as never, error.message, { ffmpegTail: error.ffmpegTail }), flags.verbose);
+    die(
+      new FramefleetError(error.code as never, error.message, { ffmpegTail: error.ffmpegTail }),
+      flags.verbose,
+    );
   }
   report(job, (Date.now() - started) / 1000, flags.json === true);
 }

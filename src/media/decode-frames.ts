@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { FramefleetError, show } from '../errors.js';
-import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+import { guardedInput, runFfmpeg } from './run.js';
 
 export type DecodeHwaccel = 'none' | 'cuda' | 'vaapi' | 'qsv';
 
@@ -53,7 +53,7 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
   // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
   // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.
   if (start > 0) args.push('-ss', ((start - 0.5) / options.fps).toFixed(6));
-  args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', options.path);
+  args.push(...guardedInput(options.path));
   const scale: Record<DecodeHwaccel, string> = {
     none: `scale=${w}:${h}:flags=area,format=yuv420p`,
     // Scale on the GPU, then bring only the small frames back to system memory.
@@ -80,24 +80,42 @@ export async function decodeFrames(options: DecodeFramesRun): Promise<number> {
   const size = options.width * options.height + 2 * ((options.width >> 1) * (options.height >> 1));
   const start = options.startFrame ?? 0;
   let count = 0;
-  const consume = async (stdout: Readable) => {
-    const frame = Buffer.alloc(size);
-    let filled = 0;
-    for await (const chunk of stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(size - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + take);
-        filled += take;
-        offset += take;
-        if (filled === size) {
-          options.onFrame(start + count, frame);
-          count++;
-          filled = 0;
-        }
+  const frame = Buffer.alloc(size);
+  let filled = 0;
+  const onChunk = (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      // A whole frame inside the chunk is handed over in place; only frames split across
+      // chunks are assembled in `frame`.
+      if (filled === 0 && chunk.length - offset >= size) {
+        options.onFrame(start + count++, chunk.subarray(offset, offset + size));
+        offset += size;
+        continue;
+      }
+      const take = Math.min(size - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === size) {
+        options.onFrame(start + count++, frame);
+        filled = 0;
       }
     }
   };
+  // 'data' events rather than async iteration: one call per chunk, no promise per read.
+  const consume = (stdout: Readable) =>
+    new Promise<void>((resolve, reject) => {
+      stdout.on('data', (chunk: Buffer) => {
+        try {
+          onChunk(chunk);
+        } catch (error) {
+          stdout.destroy();
+          reject(error);
+        }
+      });
+      stdout.once('end', resolve);
+      stdout.once('error', reject);
+    });
   await runFfmpeg(frameDecodeArgs(options), {
     consumeStdout: consume,
     signal: options.signal,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { show } from '../errors.js';
-import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+import { guardedInput, runFfmpeg } from './run.js';
 
 export interface PcmDecodeOptions {
   path: string;
@@ -13,10 +13,7 @@ export interface PcmDecodeOptions {
 /** ffmpeg arguments that decode the first audio stream to mono float PCM on stdout. Pure. */
 export function pcmDecodeArgs(options: Pick<PcmDecodeOptions, 'path' | 'sampleRate'>): string[] {
   return [
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-i',
-    options.path,
+    ...guardedInput(options.path),
     '-map',
     '0:a:0',
     '-vn',

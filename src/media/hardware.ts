@@ -6,7 +6,11 @@ import { runFfmpeg } from './run.js';
 
 /** A smoke cache in `dir` keyed by this ffmpeg build and host, valid for a day. */
 export function smokeCacheIn(dir: string, ffmpegVersion: string): SmokeCache {
-  return { file: `${dir}/encoders-smoke.json`, key: `${hostname()}|${ffmpegVersion}`, maxAgeMs: 24 * 3600_000 };
+  return {
+    file: `${dir}/encoders-smoke.json`,
+    key: `${hostname()}|${ffmpegVersion}`,
+    maxAgeMs: 24 * 3600_000,
+  };
 }
 
 /** Names from `ffmpeg -encoders` output (video encoders only). Pure. */
@@ -98,7 +102,11 @@ export interface SmokeCache {
 async function readSmokeCache(options: SmokeCache | undefined): Promise<Map<string, SmokeResult>> {
   if (!options) return new Map();
   try {
-    const saved = JSON.parse(await readFile(options.file, 'utf8')) as { key: string; at: number; results: SmokeResult[] };
+    const saved = JSON.parse(await readFile(options.file, 'utf8')) as {
+      key: string;
+      at: number;
+      results: SmokeResult[];
+    };
     if (saved.key !== options.key || Date.now() - saved.at > options.maxAgeMs) return new Map();
     return new Map(saved.results.map((r) => [r.encoder, r]));
   } catch {
@@ -119,7 +127,10 @@ async function writeSmokeCache(options: SmokeCache | undefined, results: SmokeRe
  * Lists the build's encoders and proves the ones asked for (all catalogue encoders by default).
  * Results are cached per process: a machine's hardware does not change under a running worker.
  */
-export async function detectEncoders(only?: readonly string[], smokeCache?: SmokeCache): Promise<EncoderInventory> {
+export async function detectEncoders(
+  only?: readonly string[],
+  smokeCache?: SmokeCache,
+): Promise<EncoderInventory> {
   const [encodersOut, hwaccelsOut] = await Promise.all([
     runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
     runFfmpeg(['-hwaccels'], { timeoutMs: 20_000, label: 'list hwaccels' }),

@@ -2,7 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { probe, type MediaInfo } from './probe.js';
-import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+import { guardedInput, runFfmpeg } from './run.js';
 
 export interface ProxyOptions {
   input: string;
@@ -28,7 +28,7 @@ export interface ProxyResult {
 /** ffmpeg arguments for a low-resolution, all-intra-friendly editing proxy. Pure. */
 export function proxyArgs(options: ProxyOptions, tempOutput: string, hasAudio: boolean): string[] {
   const height = options.height ?? 360;
-  const args = ['-y', '-protocol_whitelist', LOCAL_PROTOCOLS, '-i', options.input, '-map', '0:v:0'];
+  const args = ['-y', ...guardedInput(options.input), '-map', '0:v:0'];
   if (hasAudio) args.push('-map', '0:a:0');
   args.push(
     // Never upscale; keep even dimensions for yuv420p.

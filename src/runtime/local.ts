@@ -7,12 +7,13 @@ import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
 import { ENCODERS } from '../media/encoders/catalogue.js';
 import { ensureFfmpeg } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
+import { analyzePipelines } from '../pipelines/analyze/index.js';
 import { transcodePipeline } from '../pipelines/transcode/index.js';
 import { FileStorage } from '../storage/file-storage.js';
 
 /** Every job type framefleet knows; both backends and the server register exactly these. */
 export async function allPipelines(): Promise<Pipeline[]> {
-  return [transcodePipeline as Pipeline];
+  return [transcodePipeline as Pipeline, ...(analyzePipelines as Pipeline[])];
 }
 
 /** Where job directories live unless --data-dir or FRAMEFLEET_DATA_DIR says otherwise. */
@@ -28,7 +29,10 @@ export async function localCapabilities(
   cacheDir?: string,
 ): Promise<FleetCapabilities> {
   const version = await ensureFfmpeg();
-  const inventory = await detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined);
+  const inventory = await detectEncoders(
+    candidates,
+    cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined,
+  );
   const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
   for (const name of inventory.proven) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
   return { encoders: inventory.proven, hwaccels: inventory.hwaccels, devices: [...devices], slots };

@@ -8,7 +8,12 @@ import { queuesFor } from '../cluster/routing.js';
 import { FramefleetError } from '../errors.js';
 import type { PipelineRegistry } from '../engine/registry.js';
 import type { Logger } from '../engine/types.js';
-import { DEFAULT_RETRY, QueueSet, type FleetContext, type RetryPolicy } from '../engine/redis/fleet-context.js';
+import {
+  DEFAULT_RETRY,
+  QueueSet,
+  type FleetContext,
+  type RetryPolicy,
+} from '../engine/redis/fleet-context.js';
 import { isTerminal, JobStore } from '../engine/redis/job-store.js';
 import { CONTROL_QUEUE, RedisKeys, type TaskJobData } from '../engine/redis/keys.js';
 import { NodeRegistry, type NodeInfo, type NodeTask } from '../engine/redis/node-registry.js';
@@ -45,7 +50,8 @@ const SLOT_BUSY_DELAY_MS = 200;
 const QUEUE_REFRESH_MS = 5000;
 
 interface ActiveTask extends NodeTask {
-  controller: AbortController;
+  /** Aborts the task's signal (its ffmpeg is killed). */
+  abort(reason: string): void;
 }
 
 /** A worker process's engine: registers itself, consumes the queues it can serve, runs tasks. */
@@ -57,19 +63,23 @@ export class FleetWorker {
   private readonly active = new Map<string, ActiveTask>();
   private readonly pool: SlotPool;
   private subscriber: Redis | undefined;
+  private readonly storeRedis: Redis;
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
   private started = false;
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: FleetWorkerOptions) {
+    this.storeRedis = options.redis.duplicate({ enableAutoPipelining: true });
+    this.storeRedis.on('error', () => undefined);
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
     const keys = new RedisKeys(options.prefix);
     const clock = () => new Date();
     this.ctx = {
       redis: options.redis,
       keys,
-      store: new JobStore(options.redis, keys, clock),
+      // Records and events on a connection of their own that batches commands sent in one tick.
+      store: new JobStore(this.storeRedis, keys, clock),
       nodes: new NodeRegistry(options.redis, keys),
       queues: new QueueSet(options.redis, keys),
       registry: options.registry,
@@ -128,13 +138,14 @@ export class FleetWorker {
     clearTimeout(timer);
     if (expired) {
       for (const task of this.active.values()) {
-        task.controller.abort(new FramefleetError('CANCELLED', 'worker shutting down'));
+        task.abort('worker shutting down');
       }
       await closing;
     }
     await this.subscriber?.quit().catch(() => undefined);
     await this.ctx.nodes.unregister(this.id).catch(() => undefined);
     await this.ctx.queues.close();
+    await this.storeRedis.quit().catch(() => undefined);
   }
 
   /** Starts a BullMQ worker for every queue this worker can serve that has none yet. */
@@ -144,38 +155,52 @@ export class FleetWorker {
     for (const name of [CONTROL_QUEUE, ...wanted]) {
       if (this.workers.has(name) || this.draining) continue;
       const slot = slotClassOf(name);
-      const worker = new Worker<TaskJobData, string>(name, (job, token, signal) => this.process(job, token, signal), {
-        connection: this.options.redis,
-        prefix: this.options.prefix,
-        concurrency: name === CONTROL_QUEUE ? 2 : this.pool.sizes[slot],
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.stalledIntervalMs ?? 15_000,
-        // A fleet with preemptible nodes stalls often; the task's own attempts decide failure.
-        maxStalledCount: 1000,
-        removeOnComplete: { count: 2000 },
-        removeOnFail: { count: 5000 },
-      });
-      worker.on('error', (error) => this.options.log.debug({ queue: name, err: String(error) }, 'worker error'));
+      const worker = new Worker<TaskJobData, string>(
+        name,
+        (job, token, signal) => this.process(job, token, signal),
+        {
+          connection: this.options.redis,
+          prefix: this.options.prefix,
+          concurrency: name === CONTROL_QUEUE ? 2 : this.pool.sizes[slot],
+          lockDuration: this.options.lockDurationMs ?? 30_000,
+          stalledInterval: this.options.stalledIntervalMs ?? 15_000,
+          // A fleet with preemptible nodes stalls often; the task's own attempts decide failure.
+          maxStalledCount: 1000,
+          removeOnComplete: { count: 2000 },
+          removeOnFail: { count: 5000 },
+        },
+      );
+      worker.on('error', (error) =>
+        this.options.log.debug({ queue: name, err: String(error) }, 'worker error'),
+      );
       this.workers.set(name, worker);
     }
     this.metrics.queues.set(this.workers.size);
   }
 
-  private async process(job: Job<TaskJobData>, token: string | undefined, bullSignal?: AbortSignal): Promise<string> {
+  private async process(
+    job: Job<TaskJobData>,
+    token: string | undefined,
+    bullSignal?: AbortSignal,
+  ): Promise<string> {
     const control = job.queueName === CONTROL_QUEUE;
     const slot = slotClassOf(job.queueName);
     if (!control && !this.pool.tryAcquire(slot)) {
       await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);
       throw new DelayedError();
     }
-    const controller = new AbortController();
-    const signal = bullSignal ? AbortSignal.any([bullSignal, controller.signal]) : controller.signal;
+    // BullMQ's own per-job signal when it gives one (worker.cancelJob aborts it), else ours.
+    const own = bullSignal ? undefined : new AbortController();
+    const signal = bullSignal ?? own!.signal;
     const entry: ActiveTask = {
       jobId: job.data.jobId,
       taskId: job.data.taskId,
       kind: job.name,
       startedAt: new Date().toISOString(),
-      controller,
+      abort: (reason) =>
+        own
+          ? own.abort(new FramefleetError('CANCELLED', reason))
+          : this.workers.get(job.queueName)?.cancelJob(job.id!, reason),
     };
     this.active.set(job.id!, entry);
     if (!control) this.metrics.busySlots.set({ slot }, this.pool.used(slot));
@@ -185,7 +210,7 @@ export class FleetWorker {
       this.metrics.tasks.inc({ kind: job.name, outcome });
       return outcome;
     } catch (error) {
-      if (this.draining && controller.signal.aborted) {
+      if (this.draining && signal.aborted) {
         // Shutting down past the grace period: the task goes back to its queue as it was.
         await job.moveToWait(token);
         throw new WaitingError();
@@ -204,7 +229,7 @@ export class FleetWorker {
 
   private abortJob(jobId: string, why: string): void {
     for (const task of this.active.values()) {
-      if (task.jobId === jobId) task.controller.abort(new FramefleetError('CANCELLED', `job ${jobId} ${why}`));
+      if (task.jobId === jobId) task.abort(`job ${jobId} ${why}`);
     }
   }
 
@@ -218,7 +243,7 @@ export class FleetWorker {
       capabilities: this.options.capabilities,
       queues: this.queueNames(),
       slots: this.pool.sizes,
-      tasks: [...this.active.values()].map(({ controller: _c, ...task }) => task),
+      tasks: [...this.active.values()].map(({ abort: _a, ...task }) => task),
       draining: this.draining,
       startedAt: this.startedAt,
       heartbeatAt: new Date().toISOString(),

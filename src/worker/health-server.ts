@@ -22,8 +22,10 @@ export async function startHealthServer(
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
-    if (path === '/healthz') return reply(source.healthy() ? 200 : 503, source.healthy() ? 'ok\n' : 'unhealthy\n');
-    if (path === '/readyz') return reply(source.ready() ? 200 : 503, source.ready() ? 'ready\n' : 'not ready\n');
+    if (path === '/healthz')
+      return reply(source.healthy() ? 200 : 503, source.healthy() ? 'ok\n' : 'unhealthy\n');
+    if (path === '/readyz')
+      return reply(source.ready() ? 200 : 503, source.ready() ? 'ready\n' : 'not ready\n');
     if (path === '/metrics') {
       source.metrics.metrics().then(
         (text) => reply(200, text, source.metrics.contentType),

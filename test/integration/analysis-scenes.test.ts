@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SceneTruth } from '../../bench/lib/scene-video.js';
 import { FramefleetError } from '../../src/errors.js';
 import { aggregateScenes, analyzeScenes, measureScenes } from '../../src/pipelines/analyze/index.js';
-import type { SceneResult } from '../../src/analysis/scenes/index.js';
+import { DEFAULT_SCENE_OPTIONS, EDGE_WEIGHT, type SceneResult } from '../../src/analysis/scenes/index.js';
 import { makeCorrupt, makeSceneClip, makeSilentAudio, makeWorkDir } from './analysis-media.js';
 
 let work: Awaited<ReturnType<typeof makeWorkDir>>;
@@ -61,6 +61,14 @@ describe('scene detection on generated footage', () => {
     // Through JSON, as partials travel between workers.
     const travelled = JSON.parse(JSON.stringify([partials[2], partials[0], partials[1]]));
     expect(aggregateScenes(travelled)).toEqual(whole);
+  });
+
+  it('finds the same cuts with edge change in the score', async () => {
+    const withEdges = await analyzeScenes(clip.path, {
+      edges: true,
+      scene: { weights: { ...DEFAULT_SCENE_OPTIONS.weights, edges: EDGE_WEIGHT } },
+    });
+    expect(withEdges.cuts.map((c) => [c.frame, c.kind])).toEqual(whole.cuts.map((c) => [c.frame, c.kind]));
   });
 
   it('refuses a partial set with a shard missing', async () => {

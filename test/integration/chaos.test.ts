@@ -47,7 +47,14 @@ beforeAll(async () => {
   capabilities = join(dir, 'worker.yaml');
   await writeFile(capabilities, 'detect: false\ncores: 1\nencoders: [libx264]\n');
   // 8 one-second scenes at 12 fps: 8 segments of 12 frames, cheap enough for a 2-core box.
-  await generateSampleClip({ path: source, width: 160, height: 90, fps: 12, scenes: Array(8).fill(1), audio: true });
+  await generateSampleClip({
+    path: source,
+    width: 160,
+    height: 90,
+    fps: 12,
+    scenes: Array(8).fill(1),
+    audio: true,
+  });
 });
 afterAll(() => cleanup());
 
@@ -55,24 +62,43 @@ let generation = 0;
 function startWorker(fleet: Fleet): ChildProcess {
   generation += 1;
   return spawnWorker([
-    '--redis', fleet.redisUrl,
-    '--storage', fleet.storageUrl,
-    '--prefix', fleet.prefix,
-    '--capabilities', fleet.capabilities,
-    '--concurrency', '1',
-    '--id', `chaos-${generation}`,
-    '--lock-seconds', '3',
-    '--stalled-seconds', '1',
-    '--heartbeat-seconds', '1',
-    '--grace-seconds', '1',
-    '--log-level', 'error',
+    '--redis',
+    fleet.redisUrl,
+    '--storage',
+    fleet.storageUrl,
+    '--prefix',
+    fleet.prefix,
+    '--capabilities',
+    fleet.capabilities,
+    '--concurrency',
+    '1',
+    '--id',
+    `chaos-${generation}`,
+    '--lock-seconds',
+    '3',
+    '--stalled-seconds',
+    '1',
+    '--heartbeat-seconds',
+    '1',
+    '--grace-seconds',
+    '1',
+    '--log-level',
+    'error',
   ]);
 }
 
-async function openFleet(redisUrl: string, name: string): Promise<{ fleet: Fleet; redis: Redis; backend: RedisBackend }> {
+async function openFleet(
+  redisUrl: string,
+  name: string,
+): Promise<{ fleet: Fleet; redis: Redis; backend: RedisBackend }> {
   const shared = join(dir, `shared-${name}`);
   await mkdir(shared, { recursive: true });
-  const fleet = { redisUrl, prefix: uniquePrefix(name), storageUrl: pathToFileURL(shared).href, capabilities };
+  const fleet = {
+    redisUrl,
+    prefix: uniquePrefix(name),
+    storageUrl: pathToFileURL(shared).href,
+    capabilities,
+  };
   const redis = connectRedis(redisUrl);
   const backend = await RedisBackend.open({
     redis,
@@ -103,7 +129,8 @@ async function checkOutputs(jobs: JobRecord[]): Promise<{ lost: number; corrupt:
     const frames = (await probe(output).catch(() => undefined))?.video?.frameCount;
     const psnr = await psnrByIndex(output, source).catch(() => undefined);
     minPsnr = Math.min(minPsnr, psnr?.min ?? 0);
-    if (frames !== FRAMES || !psnr || psnr.perFrame.length !== FRAMES || psnr.min < MIN_FRAME_PSNR) corrupt += 1;
+    if (frames !== FRAMES || !psnr || psnr.perFrame.length !== FRAMES || psnr.min < MIN_FRAME_PSNR)
+      corrupt += 1;
   }
   return { lost: jobs.filter((j) => j.state !== 'done').length, corrupt, minPsnr };
 }
@@ -181,7 +208,9 @@ describe('chaos: Redis restarted mid-run (AOF on)', () => {
       server = await startRedisServer(redisDir, server.port);
       const jobs = await all;
       const { lost, corrupt } = await checkOutputs(jobs);
-      console.log(`redis restart: ${jobs.length} jobs, ${lost} lost, ${corrupt} corrupt, extra attempts ${extraEncodes(jobs)}`);
+      console.log(
+        `redis restart: ${jobs.length} jobs, ${lost} lost, ${corrupt} corrupt, extra attempts ${extraEncodes(jobs)}`,
+      );
       expect({ lost, corrupt }).toEqual({ lost: 0, corrupt: 0 });
     } finally {
       await stopAll(workers);

@@ -72,7 +72,15 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
         keepIntermediates: true,
       });
       await worker.start();
-      const backend = await RedisBackend.open({ redis, prefix, registry, storage, log: quietLog, retry: RETRY, pollMs: 200 });
+      const backend = await RedisBackend.open({
+        redis,
+        prefix,
+        registry,
+        storage,
+        log: quietLog,
+        retry: RETRY,
+        pollMs: 200,
+      });
       return {
         backend,
         close: async () => {
@@ -151,8 +159,13 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
   });
 
   it('cancel stops the running encode within seconds', async () => {
-    const submitted = await transcode(longClip, join(dir, 'cancel.mp4'), { segments: 2, preset: 'quality', quality: 95 });
-    const running = async () => (await harness.backend.get(submitted.id))!.tasks.some((t) => t.state === 'running');
+    const submitted = await transcode(longClip, join(dir, 'cancel.mp4'), {
+      segments: 2,
+      preset: 'quality',
+      quality: 95,
+    });
+    const running = async () =>
+      (await harness.backend.get(submitted.id))!.tasks.some((t) => t.state === 'running');
     await until(running, 20_000, 'a running task');
     const cancelledAt = Date.now();
     const record = await harness.backend.cancel(submitted.id);
@@ -161,6 +174,8 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     expect(job.state).toBe('cancelled');
     await until(async () => !(await running()), 5000, 'running tasks to stop');
     expect(Date.now() - cancelledAt).toBeLessThan(5000);
-    expect((await harness.backend.get(submitted.id))!.tasks.some((t) => t.state === 'done' && t.id === 'stitch')).toBe(false);
+    expect(
+      (await harness.backend.get(submitted.id))!.tasks.some((t) => t.state === 'done' && t.id === 'stitch'),
+    ).toBe(false);
   });
 });

@@ -41,11 +41,27 @@ export async function freePort(): Promise<number> {
 }
 
 /** A private redis-server with AOF on, so a test may restart it without touching the shared one. */
-export async function startRedisServer(dir: string, port?: number): Promise<{ url: string; port: number; process: ChildProcess }> {
+export async function startRedisServer(
+  dir: string,
+  port?: number,
+): Promise<{ url: string; port: number; process: ChildProcess }> {
   const p = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(p), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--save', ''],
+    [
+      '--port',
+      String(p),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--dir',
+      dir,
+      '--save',
+      '',
+    ],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 5000;
@@ -94,7 +110,11 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Polls until the check passes or the time is up. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -27,8 +27,10 @@ const routePipeline: Pipeline<RouteSpec> = {
   plan: async (spec, ctx) => {
     const encoder = spec.force
       ? spec.encoder
-      : selectEncoder({ encoder: spec.encoder, codec: spec.codec, hwaccel: 'auto' }, ctx.capabilities.encoders).encoder
-          .name;
+      : selectEncoder(
+          { encoder: spec.encoder, codec: spec.codec, hwaccel: 'auto' },
+          ctx.capabilities.encoders,
+        ).encoder.name;
     const device = encoder.includes('nvenc') ? 'nvidia' : 'cpu';
     const segments: TaskSpec[] = Array.from({ length: spec.segments }, (_, i) => ({
       id: `segment-${i}`,
@@ -38,7 +40,14 @@ const routePipeline: Pipeline<RouteSpec> = {
       dependsOn: [],
       weight: 1,
     }));
-    const root: TaskSpec = { id: 'stitch', kind: 'route.stitch', payload: {}, requires: { device: 'cpu' }, dependsOn: segments.map((s) => s.id), weight: 1 };
+    const root: TaskSpec = {
+      id: 'stitch',
+      kind: 'route.stitch',
+      payload: {},
+      requires: { device: 'cpu' },
+      dependsOn: segments.map((s) => s.id),
+      weight: 1,
+    };
     return { tasks: [...segments, root], rootTaskId: 'stitch' };
   },
   executors: {
@@ -57,9 +66,15 @@ const caps = (name: string, extra: Partial<Capabilities>): Capabilities => ({
   labels: {},
   ...extra,
 });
-const NVENC_ONLY = caps('gpu-box', { gpus: [{ index: 0, vendor: 'nvidia', model: 'T4', vramMb: 15000 }], encoders: ['h264_nvenc'] });
+const NVENC_ONLY = caps('gpu-box', {
+  gpus: [{ index: 0, vendor: 'nvidia', model: 'T4', vramMb: 15000 }],
+  encoders: ['h264_nvenc'],
+});
 const CPU_ONLY = caps('laptop', { encoders: ['libx264'] });
-const AV1_NVENC = caps('new-gpu', { gpus: [{ index: 0, vendor: 'nvidia', model: 'L4', vramMb: 22000 }], encoders: ['av1_nvenc'] });
+const AV1_NVENC = caps('new-gpu', {
+  gpus: [{ index: 0, vendor: 'nvidia', model: 'L4', vramMb: 22000 }],
+  encoders: ['av1_nvenc'],
+});
 
 describe('routing by capability (redis)', () => {
   let redis: Redis;
@@ -71,7 +86,17 @@ describe('routing by capability (redis)', () => {
   let storage: FileStorage;
 
   const startWorker = async (id: string, capabilities: Capabilities) => {
-    const worker = new FleetWorker({ redis, prefix, registry, storage, capabilities, log: quietLog, workerId: id, concurrency: 2, heartbeatMs: 300 });
+    const worker = new FleetWorker({
+      redis,
+      prefix,
+      registry,
+      storage,
+      capabilities,
+      log: quietLog,
+      workerId: id,
+      concurrency: 2,
+      heartbeatMs: 300,
+    });
     await worker.start();
     workers.push(worker);
     return worker;
@@ -97,7 +122,9 @@ describe('routing by capability (redis)', () => {
   });
 
   it('sends NVENC tasks only to the worker that offers NVENC', async () => {
-    const job = await backend.wait((await backend.submit('route-test', { encoder: 'h264_nvenc', codec: 'h264', segments: 6 })).id);
+    const job = await backend.wait(
+      (await backend.submit('route-test', { encoder: 'h264_nvenc', codec: 'h264', segments: 6 })).id,
+    );
     expect(job.state).toBe('done');
     const segments = job.tasks.filter((t) => t.kind === 'route.segment');
     expect(segments.map((t) => t.worker)).toEqual(Array(6).fill('gpu-box'));
@@ -105,17 +132,36 @@ describe('routing by capability (redis)', () => {
   });
 
   it("'auto' picks the best encoder some live worker proved", async () => {
-    const job = await backend.wait((await backend.submit('route-test', { encoder: 'auto', codec: 'h264', segments: 2 })).id);
+    const job = await backend.wait(
+      (await backend.submit('route-test', { encoder: 'auto', codec: 'h264', segments: 2 })).id,
+    );
     expect(job.tasks[0]!.requires.encoder).toBe('h264_nvenc');
-    const cpuJob = await backend.wait((await backend.submit('route-test', { encoder: 'libx264', codec: 'h264', segments: 4 })).id);
-    expect(cpuJob.tasks.filter((t) => t.kind === 'route.segment').map((t) => t.worker)).toEqual(Array(4).fill('laptop'));
+    const cpuJob = await backend.wait(
+      (await backend.submit('route-test', { encoder: 'libx264', codec: 'h264', segments: 4 })).id,
+    );
+    expect(cpuJob.tasks.filter((t) => t.kind === 'route.segment').map((t) => t.worker)).toEqual(
+      Array(4).fill('laptop'),
+    );
   });
 
   it('a job for an encoder no live worker has waits, says so, and runs once such a worker comes', async () => {
     const planned = await backend.submit('route-test', { encoder: 'av1_nvenc', codec: 'av1', segments: 2 });
-    const queued = await backend.submit('route-test', { encoder: 'av1_nvenc', codec: 'av1', segments: 3, force: true });
-    await until(async () => (await backend.get(planned.id))?.waitingFor !== undefined, 5000, 'plan-time wait');
-    await until(async () => (await backend.get(queued.id))?.waitingFor !== undefined, 5000, 'queue-time wait');
+    const queued = await backend.submit('route-test', {
+      encoder: 'av1_nvenc',
+      codec: 'av1',
+      segments: 3,
+      force: true,
+    });
+    await until(
+      async () => (await backend.get(planned.id))?.waitingFor !== undefined,
+      5000,
+      'plan-time wait',
+    );
+    await until(
+      async () => (await backend.get(queued.id))?.waitingFor !== undefined,
+      5000,
+      'queue-time wait',
+    );
     const [a, b] = [(await backend.get(planned.id))!, (await backend.get(queued.id))!];
     expect([a.state, a.waitingFor]).toEqual(['waiting', 'waiting for a worker with encoder av1_nvenc']);
     expect([b.state, b.waitingFor]).toEqual(['running', 'waiting for a worker with encoder av1_nvenc']);
@@ -127,6 +173,8 @@ describe('routing by capability (redis)', () => {
     const [doneA, doneB] = await Promise.all([backend.wait(planned.id), backend.wait(queued.id)]);
     expect([doneA.state, doneB.state]).toEqual(['done', 'done']);
     expect(doneB.waitingFor).toBeUndefined();
-    expect(doneB.tasks.filter((t) => t.kind === 'route.segment').every((t) => t.worker === 'new-gpu')).toBe(true);
+    expect(doneB.tasks.filter((t) => t.kind === 'route.segment').every((t) => t.worker === 'new-gpu')).toBe(
+      true,
+    );
   });
 });

@@ -86,6 +86,28 @@ describe('scene detector on synthetic frames', () => {
     expect(sceneResult({ ...source, frameCount: 60 }, series, { pixelThreshold: 0 }).cuts).toEqual([]);
   });
 
+  it('measures the same when the caller reuses one frame buffer, as decoders do', () => {
+    const reused = Buffer.alloc(reel.frames[0]!.length);
+    const m = new FrameMeasurer(LAYOUT, 0, reel.frames.length);
+    reel.frames.forEach((frame, i) => {
+      reused.set(frame);
+      m.push(i, reused);
+    });
+    expect(m.end()).toEqual(series);
+  });
+
+  it('still cuts when the first frame of the new shot is bright (no flash: the colour changed)', () => {
+    const A = { seed: 1, speed: 0.5 };
+    const B = { seed: 2, speed: 0.5 };
+    const frames = [
+      ...Array.from({ length: 30 }, (_, t) => shotFrame(A, t)),
+      ...Array.from({ length: 30 }, (_, t) => shotFrame(B, t, LAYOUT, t === 0 ? 90 : 0)),
+    ];
+    expect(sceneResult({ ...source, frameCount: 60 }, measure(frames)).cuts.map((c) => c.frame)).toEqual([
+      30,
+    ]);
+  });
+
   it('refuses frames out of order', () => {
     const m = new FrameMeasurer(LAYOUT, 0, 10);
     m.push(0, reel.frames[0]!);

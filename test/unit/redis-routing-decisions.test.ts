@@ -6,7 +6,15 @@ import { missingEncoder, unmetParts, waitingFor } from '../../src/engine/redis/w
 import type { TaskGraph } from '../../src/engine/types.js';
 import { slotClassOf, SlotPool } from '../../src/worker/slot-pool.js';
 
-const cpu: Capabilities = { hostname: 'a', cores: 4, memoryMb: 8000, gpus: [], encoders: ['libx264'], hwaccels: [], labels: {} };
+const cpu: Capabilities = {
+  hostname: 'a',
+  cores: 4,
+  memoryMb: 8000,
+  gpus: [],
+  encoders: ['libx264'],
+  hwaccels: [],
+  labels: {},
+};
 const nvenc: Capabilities = {
   hostname: 'b',
   cores: 8,
@@ -21,9 +29,19 @@ describe('waitingFor', () => {
   it.each([
     ['servable by the cpu worker', [{ device: 'cpu', encoder: 'libx264' }], [cpu], undefined],
     ['no workers at all', [{}], [], 'waiting for a worker to come online'],
-    ['missing encoder named alone', [{ device: 'cpu', encoder: 'hevc_nvenc', maxPixels: 14400 }], [cpu, nvenc], 'waiting for a worker with encoder hevc_nvenc'],
+    [
+      'missing encoder named alone',
+      [{ device: 'cpu', encoder: 'hevc_nvenc', maxPixels: 14400 }],
+      [cpu, nvenc],
+      'waiting for a worker with encoder hevc_nvenc',
+    ],
     ['missing GPU vendor', [{ device: 'amd' }], [cpu, nvenc], 'waiting for a worker with an amd GPU'],
-    ['parts exist but never together', [{ device: 'nvidia', encoder: 'libx264' }], [cpu, nvenc], 'waiting for a worker with an nvidia GPU and encoder libx264'],
+    [
+      'parts exist but never together',
+      [{ device: 'nvidia', encoder: 'libx264' }],
+      [cpu, nvenc],
+      'waiting for a worker with an nvidia GPU and encoder libx264',
+    ],
     ['nothing needed', [], [], undefined],
   ] as const)('%s', (_name, requirements, workers, expected) => {
     expect(waitingFor(requirements as never, workers)).toBe(expected);
@@ -34,7 +52,8 @@ describe('waitingFor', () => {
   });
 
   it('reads the encoder from a planning error', () => {
-    const message = 'encoder `h264_nvenc` is not usable here (it did not pass a smoke encode); usable: libx264';
+    const message =
+      'encoder `h264_nvenc` is not usable here (it did not pass a smoke encode); usable: libx264';
     expect(missingEncoder({ code: 'ENCODER_UNAVAILABLE', message })).toBe('h264_nvenc');
     expect(missingEncoder({ code: 'INPUT_CORRUPT', message })).toBeUndefined();
   });
@@ -43,9 +62,23 @@ describe('waitingFor', () => {
 const graph: TaskGraph = {
   rootTaskId: 'stitch',
   tasks: [
-    { id: 'segment-000', kind: 'k.segment', payload: {}, requires: { device: 'nvidia', encoder: 'h264_nvenc' }, dependsOn: [], weight: 1 },
+    {
+      id: 'segment-000',
+      kind: 'k.segment',
+      payload: {},
+      requires: { device: 'nvidia', encoder: 'h264_nvenc' },
+      dependsOn: [],
+      weight: 1,
+    },
     { id: 'audio', kind: 'k.audio', payload: {}, requires: { device: 'cpu' }, dependsOn: [], weight: 1 },
-    { id: 'stitch', kind: 'k.stitch', payload: {}, requires: { device: 'cpu' }, dependsOn: ['segment-000', 'audio'], weight: 1 },
+    {
+      id: 'stitch',
+      kind: 'k.stitch',
+      payload: {},
+      requires: { device: 'cpu' },
+      dependsOn: ['segment-000', 'audio'],
+      weight: 1,
+    },
   ],
 };
 
@@ -71,9 +104,9 @@ describe('flowTree', () => {
         { id: 'c', kind: 'k', payload: {}, requires: {}, dependsOn: ['a', 'b'], weight: 1 },
       ],
     };
-    expect(() => flowTree(diamond, { jobId: 'j', run: 1, priority: 0, attempts: 1, backoffBaseMs: 1 })).toThrow(
-      /task `a` is needed by 2 tasks/,
-    );
+    expect(() =>
+      flowTree(diamond, { jobId: 'j', run: 1, priority: 0, attempts: 1, backoffBaseMs: 1 }),
+    ).toThrow(/task `a` is needed by 2 tasks/);
   });
 
   it('lists the queues a graph uses', () => {
@@ -96,7 +129,11 @@ describe('slots and fleet capabilities', () => {
     expect(slotClassOf('ff.enc=libx264.px=14400')).toBe('cpu');
     expect(slotClassOf('ff.control')).toBe('cpu');
     const pool = new SlotPool({ cpu: 1, gpu: 2 });
-    expect([pool.tryAcquire('gpu'), pool.tryAcquire('gpu'), pool.tryAcquire('gpu')]).toEqual([true, true, false]);
+    expect([pool.tryAcquire('gpu'), pool.tryAcquire('gpu'), pool.tryAcquire('gpu')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     pool.release('gpu');
     expect(pool.tryAcquire('gpu')).toBe(true);
   });

@@ -20,8 +20,12 @@ export function isFlash(
   if (bySignature && back >= 0 && back < ratio * score) return true;
   const b = series.brightness;
   const jump = b[i]! - b[i - 1]!;
-  // Mostly a change of overall brightness, not of content.
+  // Mostly a change of overall brightness, not of content: the luma change is the jump, and the
+  // colour changes no more than the shot's own motion makes it (or a quarter of the luma change,
+  // as a flash washes colour out). The first frame of a shot that happens to be bright fails here.
   if (Math.abs(jump) < 8 || Math.abs(jump) < 0.5 * series.luma[i]!) return false;
+  if (series.chroma[i]! > Math.max(2 * neighbourMean(series.chroma, i, 2), 0.25 * series.luma[i]!))
+    return false;
   const sign = Math.sign(jump);
   const size = Math.abs(jump);
   // i starts the spike: within maxFrames, brightness returns to where it was before i.
@@ -35,4 +39,15 @@ export function isFlash(
     if (Math.abs(b[s - 1]! - b[i]!) <= 0.3 * size) return true;
   }
   return false;
+}
+
+function neighbourMean(values: readonly number[], i: number, w: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let j = Math.max(1, i - w); j <= Math.min(values.length - 1, i + w); j++) {
+    if (j === i) continue;
+    sum += values[j]!;
+    count++;
+  }
+  return count > 0 ? sum / count : 0;
 }

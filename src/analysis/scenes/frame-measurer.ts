@@ -45,6 +45,7 @@ export class FrameMeasurer {
     { luma: number; chroma: number; edges: number; b: number; s: number }
   >();
   private previous: { index: number; frame: Uint8Array; edges: Uint8Array | undefined } | undefined;
+  private spare: Uint8Array | undefined;
   private last = -1;
   readonly series: FrameSeries;
 
@@ -89,7 +90,12 @@ export class FrameMeasurer {
     };
     this.pending.set(index, stats);
     this.signatures.set(index, frameSignature(frame, this.layout));
-    this.previous = { index, frame: frame.slice(0, this.bytes), edges };
+    // A copy: decoders reuse their frame buffer (and Buffer#slice would only be a view). Two
+    // buffers take turns, so a long video allocates nothing per frame.
+    const keep = this.spare ?? new Uint8Array(this.bytes);
+    keep.set(frame.subarray(0, this.bytes));
+    this.spare = prev?.frame;
+    this.previous = { index, frame: keep, edges };
     this.finalize(index - this.reach);
     this.signatures.delete(index - 2 * this.reach - 1);
   }

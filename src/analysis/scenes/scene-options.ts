@@ -45,6 +45,9 @@ export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   gradualPeakRatio: 2,
 };
 
+/** The weight of edge change in the score when edges are measured (`--edges`). */
+export const EDGE_WEIGHT = 0.5;
+
 export function sceneOptions(overrides: Partial<SceneOptions> = {}): SceneOptions {
   return {
     ...DEFAULT_SCENE_OPTIONS,

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { FramefleetError, toFramefleetError } from '../../errors.js';
+import type { FramefleetError } from '../../errors.js';
+import { toFramefleetError } from '../../errors.js';
 import { failureFrom, jobFps, jobProgress, taskRecordFor } from '../job-record.js';
 import { runAttempt } from '../run-task.js';
 import type { JobEvent, TaskRecord, TaskSpec } from '../types.js';
@@ -41,7 +42,9 @@ export async function taskStep(
   // Not awaited: commands on one connection run in order, so this lands before the task's result.
   const marked = ctx.store
     .putTask(jobId, { ...record }, taskEvent(ctx, jobId, record), true)
-    .catch((error: unknown) => ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'));
+    .catch((error: unknown) =>
+      ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
+    );
   const inputs = await ctx.store.outputs(jobId, task.dependsOn);
   let lastWrite = 0;
   try {

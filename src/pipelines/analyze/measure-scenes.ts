@@ -36,6 +36,14 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
   if (count > 1 && video.frameCount < 1)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(path)} has no video frames`);
+  if (count > 1 && video.variableFrameRate) {
+    // Shards seek by time on the nominal frame grid; with variable frame durations that grid
+    // does not name frames exactly, and shards would disagree with one pass.
+    throw new FramefleetError(
+      'UNSUPPORTED_MEDIA',
+      `input ${show(path)} has a variable frame rate and cannot be split into exact shards; analyse it in one pass (1 shard)`,
+    );
+  }
   const fps = rationalValue(video.frameRate);
   const size = analysisSize(video, options.width ?? 256);
   const total = count === 1 ? Number.MAX_SAFE_INTEGER : video.frameCount;

@@ -1,5 +1,7 @@
 import type { Pipeline, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import {
+  DEFAULT_SCENE_OPTIONS,
+  EDGE_WEIGHT,
   measureReach,
   planShards,
   type ScenePartial,
@@ -23,6 +25,7 @@ export interface SceneAggregatePayload {
   shardTaskIds: string[];
   threshold?: number;
   minShotFrames?: number;
+  edges?: boolean;
 }
 
 export interface SceneCollectPayload {
@@ -51,7 +54,10 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
       const info = await probe(path, { signal: ctx.signal });
       if (!info.video)
         throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
-      const shards = planShards(info.video.frameCount, spec.shards, measureReach({}));
+      // Variable-frame-rate video cannot be cut into exact time shards; it runs as one.
+      const requested = info.video.variableFrameRate ? 1 : spec.shards;
+      if (requested < spec.shards) ctx.log.warn({ path }, 'variable frame rate: analysing in one shard');
+      const shards = planShards(info.video.frameCount, requested, measureReach({}));
       const shardIds: string[] = [];
       for (const shard of shards) {
         const id = `scenes-${f}-shard-${shard.index}`;
@@ -78,6 +84,7 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
         shardTaskIds: shardIds,
         threshold: spec.threshold,
         minShotFrames: spec.minShotFrames,
+        edges: spec.edges,
       };
       tasks.push({
         id: aggregateId,
@@ -128,6 +135,7 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
       return aggregateScenes(partials, {
         ...(p.threshold !== undefined ? { threshold: p.threshold } : {}),
         ...(p.minShotFrames !== undefined ? { minShotFrames: p.minShotFrames } : {}),
+        ...(p.edges ? { weights: { ...DEFAULT_SCENE_OPTIONS.weights, edges: EDGE_WEIGHT } } : {}),
       });
     },
     'analyze.scenes.collect': async (payload, ctx) => {
