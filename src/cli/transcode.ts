@@ -20,6 +20,7 @@ export interface TranscodeFlags {
   quality?: number;
   preset?: (typeof PRESETS)[number];
   audio: 'auto' | 'copy' | 'aac' | 'none';
+  sceneCuts?: boolean;
   workers?: number;
   gpuSlots?: number;
   dataDir?: string;
@@ -83,6 +84,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags) {
     quality: flags.quality,
     preset: flags.preset,
     audio: flags.audio,
+    sceneCuts: flags.sceneCuts ?? false,
     hwaccel: parseHwaccelPolicy(process.env.FFMPEG_HWACCEL),
   });
 }

@@ -11,6 +11,8 @@ export interface SampleClipOptions {
   audio?: boolean;
   /** Keyframe interval of the generated file in frames; default two seconds. */
   gop?: number;
+  /** Let the encoder add keyframes at scene changes (default true, as cameras and editors do). */
+  sceneKeyframes?: boolean;
   /** Deterministic film grain strength (0 = none). */
   grain?: number;
   timeoutMs?: number;
@@ -72,6 +74,7 @@ export function sampleClipArgs(options: SampleClipOptions): { args: string[]; cl
     '18',
     '-g',
     String(gop),
+    ...(options.sceneKeyframes === false ? ['-sc_threshold', '0'] : []),
     '-pix_fmt',
     'yuv420p',
     '-movflags',

@@ -75,7 +75,8 @@ export async function workerCapabilities(
   return {
     ...detected,
     encoders: inventory.proven,
-    hwaccels: declared.hwaccels ?? [...new Set([...detected.hwaccels, ...inventory.hwaccels])],
+    // ffmpeg lists hwaccels it was built with, not ones this machine has: keep the detected ones.
+    hwaccels: detected.hwaccels,
   };
 }
 

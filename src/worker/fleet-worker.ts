@@ -63,23 +63,19 @@ export class FleetWorker {
   private readonly active = new Map<string, ActiveTask>();
   private readonly pool: SlotPool;
   private subscriber: Redis | undefined;
-  private readonly storeRedis: Redis;
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
   private started = false;
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: FleetWorkerOptions) {
-    this.storeRedis = options.redis.duplicate({ enableAutoPipelining: true });
-    this.storeRedis.on('error', () => undefined);
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
     const keys = new RedisKeys(options.prefix);
     const clock = () => new Date();
     this.ctx = {
       redis: options.redis,
       keys,
-      // Records and events on a connection of their own that batches commands sent in one tick.
-      store: new JobStore(this.storeRedis, keys, clock),
+      store: new JobStore(options.redis, keys, clock),
       nodes: new NodeRegistry(options.redis, keys),
       queues: new QueueSet(options.redis, keys),
       registry: options.registry,
@@ -145,7 +141,6 @@ export class FleetWorker {
     await this.subscriber?.quit().catch(() => undefined);
     await this.ctx.nodes.unregister(this.id).catch(() => undefined);
     await this.ctx.queues.close();
-    await this.storeRedis.quit().catch(() => undefined);
   }
 
   /** Starts a BullMQ worker for every queue this worker can serve that has none yet. */

@@ -139,9 +139,12 @@ function extraEncodes(jobs: JobRecord[]): number {
   return jobs.flatMap((j) => j.tasks).reduce((sum, t) => sum + Math.max(0, t.attempts - 1), 0);
 }
 
-async function stopAll(workers: ChildProcess[]): Promise<void> {
+/** SIGTERM: a worker finishes or hands back its tasks and exits 0 (SIGKILL only if it hangs). */
+async function stopAll(workers: ChildProcess[]): Promise<(number | null)[]> {
   for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(workers.map((w) => Promise.race([exited(w), sleep(5000).then(() => w.kill('SIGKILL'))])));
+  return Promise.all(
+    workers.map((w) => Promise.race([exited(w), sleep(8000).then(() => (w.kill('SIGKILL'), -1))])),
+  );
 }
 
 describe('chaos: workers SIGKILLed and restarted mid-run', () => {
@@ -212,6 +215,7 @@ describe('chaos: Redis restarted mid-run (AOF on)', () => {
         `redis restart: ${jobs.length} jobs, ${lost} lost, ${corrupt} corrupt, extra attempts ${extraEncodes(jobs)}`,
       );
       expect({ lost, corrupt }).toEqual({ lost: 0, corrupt: 0 });
+      expect(await stopAll(workers)).toEqual([0, 0]);
     } finally {
       await stopAll(workers);
       await backend.close();

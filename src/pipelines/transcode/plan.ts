@@ -8,6 +8,7 @@ import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
+import { analyzeScenes } from '../analyze/measure-scenes.js';
 import { planSegments } from './plan-segments.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
@@ -46,10 +47,12 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
     );
   }
   const fps = rationalValue(rate);
+  const sceneCuts = spec.sceneCuts && !video.variableFrameRate ? await hardCuts(spec.input, ctx) : [];
   const ranges = planSegments({
     frameCount: frames,
     fps,
     keyframes: video.variableFrameRate ? [] : video.keyframes,
+    sceneCuts,
     segments: spec.segments,
     segmentSeconds: spec.segmentSeconds ?? defaultSegmentSeconds(frames / fps, ctx.capabilities.slots),
   });
@@ -133,6 +136,14 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
   };
   tasks.push(stitch);
   return { tasks, rootTaskId: stitch.id };
+}
+
+/** Frames where a new shot starts hard: free places for a segment's opening IDR. */
+async function hardCuts(input: string, ctx: PlanContext): Promise<number[]> {
+  const scenes = await analyzeScenes(input, { signal: ctx.signal });
+  const cuts = scenes.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
+  ctx.log.info({ jobId: ctx.jobId, cuts: cuts.length }, `scene analysis found ${cuts.length} hard cuts`);
+  return cuts;
 }
 
 /** The CFR grid: the stream's base rate, or for VFR sources its average rate. */

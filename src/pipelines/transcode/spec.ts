@@ -17,6 +17,10 @@ export const transcodeSpecSchema = z
     audioBitrateKbps: intRange('audioBitrateKbps', 32, 512).default(160),
     /** Keyframe interval inside segments, seconds. */
     gopSeconds: numberRange('gopSeconds', 0.5, 20).default(2),
+    /** Move split points to nearby hard scene cuts (one fast analysis pass at 256 px first). */
+    sceneCuts: z
+      .boolean({ error: (i) => `expected \`sceneCuts\` to be true or false, got ${JSON.stringify(i.input)}` })
+      .default(false),
     /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',
