@@ -3,7 +3,7 @@ import { detectCapabilities, type Capabilities } from '../cluster/capabilities.j
 import { loadCapabilityConfig, type DeclaredCapabilities } from '../cluster/capability-config.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Logger, Pipeline } from '../engine/types.js';
-import { connectRedis } from '../engine/redis/connection.js';
+import { checkEvictionPolicy, connectRedis } from '../engine/redis/connection.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
@@ -89,6 +89,7 @@ export async function startFleetWorker(
     (options.capabilitiesFile ? await loadCapabilityConfig(options.capabilitiesFile) : {});
   const capabilities = await workerCapabilities(declared, options.workerId ?? declared.workerId);
   const redis = connectRedis(options.redisUrl);
+  await checkEvictionPolicy(redis, options.log);
   const storage = openStorage(options.storageUrl);
   const worker = new FleetWorker({
     redis,

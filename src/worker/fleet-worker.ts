@@ -93,7 +93,6 @@ export class FleetWorker {
   }
 
   async start(): Promise<void> {
-    await this.heartbeat();
     this.subscriber = this.options.redis.duplicate();
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {
@@ -102,6 +101,7 @@ export class FleetWorker {
     });
     await this.subscriber.subscribe(this.ctx.keys.cancels, this.ctx.keys.queueAdded);
     await this.refreshQueues();
+    await this.heartbeat();
     const beat = this.options.heartbeatMs ?? 2000;
     this.timers.push(setInterval(() => void this.heartbeat().catch(() => undefined), beat));
     this.timers.push(setInterval(() => void this.refreshQueues().catch(() => undefined), QUEUE_REFRESH_MS));

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/engine/redis/connection.js';
+import { tempDir } from '../helpers/media.js';
+import { cleanPrefix, exited, REDIS_URL, spawnWorker, uniquePrefix, until } from './redis-fixtures.js';
+
+/** `framefleet <args>` from the sources; resolves with its exit code and stdout. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('close', (code) => done({ code, stdout }));
+  });
+}
+
+describe('framefleet worker / nodes / queues (processes)', () => {
+  const prefix = uniquePrefix('cli');
+  const redis = connectRedis(REDIS_URL);
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let worker: ReturnType<typeof spawnWorker> | undefined;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-worker-cli-'));
+  });
+  afterAll(async () => {
+    // A failed assertion must not leave the worker process running.
+    if (worker && worker.exitCode === null && worker.signalCode === null) {
+      worker.kill('SIGKILL');
+      await exited(worker);
+    }
+    await cleanPrefix(redis, prefix);
+    await redis.quit();
+    await cleanup();
+  });
+
+  it('registers with its capabilities, serves health and metrics, and leaves cleanly on SIGTERM', async () => {
+    const caps = join(dir, 'caps.yaml');
+    await writeFile(caps, 'detect: false\nencoders: [libx264]\nlabels: {pool: test}\n');
+    worker = spawnWorker(
+      [
+        '--storage',
+        pathToFileURL(dir).href,
+        '--prefix',
+        prefix,
+        '--capabilities',
+        caps,
+        '--id',
+        'cli-w1',
+        '--port',
+        '0',
+        '--concurrency',
+        '3',
+      ],
+      {},
+    );
+    const log = () => (worker as unknown as { tail: () => string }).tail();
+    await until(() => /"port":\d+/.test(log()), 30_000, 'the worker to start');
+    const port = Number(/"port":(\d+)/.exec(log())![1]);
+    const get = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: res.status, body: await res.text() };
+    };
+    expect(await get('/healthz')).toEqual({ status: 200, body: 'ok\n' });
+    expect((await get('/readyz')).status).toBe(200);
+    expect((await get('/metrics')).body).toMatch(/framefleet_worker_slots\{slot="cpu"\} 3/);
+
+    const nodes = JSON.parse((await cli(['nodes', '--prefix', prefix, '--json'])).stdout) as {
+      id: string;
+      capabilities: { encoders: string[]; labels: Record<string, string> };
+      queues: string[];
+    }[];
+    expect(nodes.map((n) => n.id)).toEqual(['cli-w1']);
+    expect(nodes[0]!.capabilities.encoders).toEqual(['libx264']);
+    expect(nodes[0]!.capabilities.labels.pool).toBe('test');
+    expect(nodes[0]!.queues).toEqual(expect.arrayContaining(['ff.control', 'ff.cpu', 'ff.enc=libx264']));
+    const queues = JSON.parse((await cli(['queues', '--prefix', prefix, '--json'])).stdout) as {
+      queue: string;
+    }[];
+    expect(queues[0]).toMatchObject({ queue: 'ff.control', waiting: 0, active: 0, failed: 0 });
+
+    worker.kill('SIGTERM');
+    expect(await exited(worker)).toBe(0);
+    expect(await redis.exists(`${prefix}:node:cli-w1`)).toBe(0);
+  }, 60_000);
+});
