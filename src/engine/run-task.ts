@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Storage } from '../storage/types.js';
-import type { Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
+import type { ExecutorContext, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
 export interface AttemptInput {
   pipeline: Pipeline;
@@ -37,25 +39,31 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     if (ok) return { output: input.previousOutput, reused: true };
   }
   const executor = pipeline.executors[task.kind]!;
-  await mkdir(input.scratchRoot, { recursive: true });
-  const scratchDir = await mkdtemp(join(input.scratchRoot, `${task.id}-`));
+  // Created on first use: most control-plane tasks never touch disk, and mkdtemp+rm per task costs
+  // more than a whole BullMQ round trip.
+  const scratchDir = join(input.scratchRoot, `${task.id}-${randomBytes(6).toString('hex')}`);
+  let created = false;
+  const ctx: ExecutorContext = {
+    jobId: input.jobId,
+    taskId: task.id,
+    attempt: input.attempt,
+    workerId: input.workerId,
+    signal: input.signal,
+    storage: input.storage,
+    get scratchDir() {
+      if (!created) mkdirSync(scratchDir, { recursive: true });
+      created = true;
+      return scratchDir;
+    },
+    inputs: input.inputs,
+    spec: input.spec,
+    progress: input.progress,
+    log: input.log,
+  };
   try {
-    const output = await executor(task.payload, {
-      jobId: input.jobId,
-      taskId: task.id,
-      attempt: input.attempt,
-      workerId: input.workerId,
-      signal: input.signal,
-      storage: input.storage,
-      scratchDir,
-      inputs: input.inputs,
-      spec: input.spec,
-      progress: input.progress,
-      log: input.log,
-    });
-    return { output, reused: false };
+    return { output: await executor(task.payload, ctx), reused: false };
   } finally {
-    await rm(scratchDir, { recursive: true, force: true });
+    if (created) await rm(scratchDir, { recursive: true, force: true });
   }
 }
 
