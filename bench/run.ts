@@ -13,7 +13,9 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((name) => !(name in BENCHES));
 if (unknown.length) {
-  process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')}; expected ${Object.keys(BENCHES).join(', ')}\n`);
+  process.stderr.write(
+    `bench: unknown benchmark ${unknown.join(', ')}; expected ${Object.keys(BENCHES).join(', ')}\n`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -29,16 +29,61 @@ export async function run(): Promise<void> {
   const source = join(WORK, 'source-1080p30-24s.mp4');
   if (!(await stat(source).catch(() => undefined))) {
     process.stdout.write('generating 1080p30 24 s source (6 scenes, motion, stereo audio)...\n');
-    await generateSampleClip({ path: source, width: 1920, height: 1080, fps: 30, scenes: [4, 4, 4, 4, 4, 4] });
+    await generateSampleClip({
+      path: source,
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      scenes: [4, 4, 4, 4, 4, 4],
+    });
   }
   const info = await probe(source);
   const preset = process.env.BENCH_PRESET ?? 'balanced';
   const x264Preset = { fast: 'veryfast', balanced: 'medium', quality: 'slow' }[preset]!;
   const ours = join(WORK, 'framefleet.mp4');
   const theirs = join(WORK, 'ffmpeg.mp4');
-  const ffArgs = [resolve('dist/cli/index.js'), 'transcode', source, '-o', ours, '--encoder', 'libx264', '--preset', preset, '--quality', '70', '--quiet'];
-  const plainArgs = ['-hide_banner', '-loglevel', 'error', '-y', '-i', source, '-map', '0:v:0', '-map', '0:a:0', '-c:v', 'libx264', '-preset', x264Preset, '-crf', '23', '-x264-params', 'keyint=60:open_gop=0', '-c:a', 'copy', '-movflags', '+faststart', theirs];
-  process.stdout.write(`source: ${info.video!.width}x${info.video!.height} ${info.video!.frameCount} frames, ${info.durationSec.toFixed(1)} s; libx264 ${x264Preset} crf 23; ${RUNS} alternating runs each\n`);
+  const ffArgs = [
+    resolve('dist/cli/index.js'),
+    'transcode',
+    source,
+    '-o',
+    ours,
+    '--encoder',
+    'libx264',
+    '--preset',
+    preset,
+    '--quality',
+    '70',
+    '--quiet',
+  ];
+  const plainArgs = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    source,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    x264Preset,
+    '-crf',
+    '23',
+    '-x264-params',
+    'keyint=60:open_gop=0',
+    '-c:a',
+    'copy',
+    '-movflags',
+    '+faststart',
+    theirs,
+  ];
+  process.stdout.write(
+    `source: ${info.video!.width}x${info.video!.height} ${info.video!.frameCount} frames, ${info.durationSec.toFixed(1)} s; libx264 ${x264Preset} crf 23; ${RUNS} alternating runs each\n`,
+  );
 
   const times = { framefleet: [] as number[], ffmpeg: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
@@ -47,7 +92,9 @@ export async function run(): Promise<void> {
     times.ffmpeg.push(await timed('ffmpeg', plainArgs));
     times.framefleet.push(await timed(process.execPath, [...ffArgs, '--data-dir', dataDir]));
     await rm(dataDir, { recursive: true, force: true });
-    process.stdout.write(`run ${i + 1}: ffmpeg ${times.ffmpeg[i]!.toFixed(2)} s, framefleet ${times.framefleet[i]!.toFixed(2)} s\n`);
+    process.stdout.write(
+      `run ${i + 1}: ffmpeg ${times.ffmpeg[i]!.toFixed(2)} s, framefleet ${times.framefleet[i]!.toFixed(2)} s\n`,
+    );
   }
   const [a, b] = await Promise.all([psnrByIndex(ours, source), psnrByIndex(theirs, source)]);
   const ratio = median(times.framefleet) / median(times.ffmpeg);

@@ -9,7 +9,7 @@ export default function setup(): void {
       const path = join(dir, entry.name);
       return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
     }, 0);
-  let built = 0;
+  let built: number;
   try {
     built = statSync('dist/cli/index.js').mtimeMs;
   } catch {

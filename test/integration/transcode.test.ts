@@ -75,7 +75,9 @@ describe('transcode split-and-stitch (1080p30, 8 segments)', () => {
     );
     const [ours, theirs] = await Promise.all([psnrByIndex(output, source), psnrByIndex(single, source)]);
     expect(ours.perFrame).toHaveLength(src.video!.frameCount);
-    process.stdout.write(`PSNR: split-and-stitch ${ours.average.toFixed(2)} dB, single pass ${theirs.average.toFixed(2)} dB\n`);
+    process.stdout.write(
+      `PSNR: split-and-stitch ${ours.average.toFixed(2)} dB, single pass ${theirs.average.toFixed(2)} dB\n`,
+    );
     // No shifted frame: every output frame resembles the same-index source frame.
     expect(ours.min).toBeGreaterThanOrEqual(30);
     expect(Math.abs(ours.average - theirs.average)).toBeLessThanOrEqual(0.5);
