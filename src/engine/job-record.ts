@@ -108,3 +108,16 @@ export function failureFrom(
     at: now.toISOString(),
   };
 }
+
+/** The job-level error a failure leaves on the record (ffmpeg's tail only when there is one). */
+export function jobErrorOf(error: { code: string; message: string; ffmpegTail?: string | undefined }): {
+  code: string;
+  message: string;
+  ffmpegTail?: string;
+} {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
+  };
+}

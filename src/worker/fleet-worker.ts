@@ -8,15 +8,10 @@ import { queuesFor } from '../cluster/routing.js';
 import { FramefleetError } from '../errors.js';
 import type { PipelineRegistry } from '../engine/registry.js';
 import type { Logger } from '../engine/types.js';
-import {
-  DEFAULT_RETRY,
-  QueueSet,
-  type FleetContext,
-  type RetryPolicy,
-} from '../engine/redis/fleet-context.js';
-import { isTerminal, JobStore } from '../engine/redis/job-store.js';
-import { CONTROL_QUEUE, RedisKeys, type TaskJobData } from '../engine/redis/keys.js';
-import { NodeRegistry, type NodeInfo, type NodeTask } from '../engine/redis/node-registry.js';
+import { createFleetContext, type FleetContext, type RetryPolicy } from '../engine/redis/fleet-context.js';
+import { isTerminal } from '../engine/redis/job-store.js';
+import { CONTROL_QUEUE, type TaskJobData } from '../engine/redis/keys.js';
+import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
 import type { Storage } from '../storage/types.js';
 import { SlotPool, slotClassOf } from './slot-pool.js';
@@ -70,23 +65,11 @@ export class FleetWorker {
 
   constructor(private readonly options: FleetWorkerOptions) {
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
-    const keys = new RedisKeys(options.prefix);
-    const clock = () => new Date();
-    this.ctx = {
-      redis: options.redis,
-      keys,
-      store: new JobStore(options.redis, keys, clock),
-      nodes: new NodeRegistry(options.redis, keys),
-      queues: new QueueSet(options.redis, keys),
-      registry: options.registry,
-      storage: options.storage,
+    this.ctx = createFleetContext({
+      ...options,
       workerId: this.id,
       scratchRoot: options.scratchRoot ?? join(tmpdir(), 'framefleet-worker', this.id),
-      retry: options.retry ?? DEFAULT_RETRY,
-      keepIntermediates: options.keepIntermediates ?? false,
-      log: options.log,
-      clock,
-    };
+    });
     this.pool = new SlotPool({ cpu: options.concurrency, gpu: options.gpuSlots ?? 2 });
     this.metrics.slots.set({ slot: 'cpu' }, this.pool.sizes.cpu);
     this.metrics.slots.set({ slot: 'gpu' }, this.pool.sizes.gpu);

@@ -6,6 +6,7 @@ import { Emitter } from '../emitter.js';
 import {
   deterministicJobId,
   failureFrom,
+  jobErrorOf,
   jobFps,
   jobProgress,
   newJobRecord,
@@ -409,11 +410,7 @@ export class LocalBackend implements Backend {
     for (const record of job.records.values()) {
       if (record.state === 'pending' || record.state === 'queued') record.state = 'cancelled';
     }
-    job.manifest.job.error = {
-      code: error.code,
-      message: error.message,
-      ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
-    };
+    job.manifest.job.error = jobErrorOf(error);
     this.finish(job, 'failed', undefined);
   }
 

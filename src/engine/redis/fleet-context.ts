@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Storage } from '../../storage/types.js';
 import type { PipelineRegistry } from '../registry.js';
 import type { Logger } from '../types.js';
-import type { JobStore } from './job-store.js';
-import type { RedisKeys } from './keys.js';
-import type { NodeRegistry } from './node-registry.js';
+import { JobStore } from './job-store.js';
+import { RedisKeys } from './keys.js';
+import { NodeRegistry } from './node-registry.js';
 
 /** Retry policy shared by the backend (when it adds flows) and the workers (when they decide). */
 export interface RetryPolicy {
@@ -76,4 +76,38 @@ export interface FleetContext {
   keepIntermediates: boolean;
   log: Logger;
   clock: () => Date;
+}
+
+export interface FleetContextOptions {
+  redis: Redis;
+  prefix: string;
+  registry: PipelineRegistry;
+  storage: Storage;
+  workerId: string;
+  scratchRoot: string;
+  retry?: RetryPolicy;
+  keepIntermediates?: boolean;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/** Wires a FleetContext; the backend (submitter) and every worker build theirs here. */
+export function createFleetContext(options: FleetContextOptions): FleetContext {
+  const keys = new RedisKeys(options.prefix);
+  const clock = options.clock ?? (() => new Date());
+  return {
+    redis: options.redis,
+    keys,
+    store: new JobStore(options.redis, keys, clock),
+    nodes: new NodeRegistry(options.redis, keys),
+    queues: new QueueSet(options.redis, keys),
+    registry: options.registry,
+    storage: options.storage,
+    workerId: options.workerId,
+    scratchRoot: options.scratchRoot,
+    retry: options.retry ?? DEFAULT_RETRY,
+    keepIntermediates: options.keepIntermediates ?? false,
+    log: options.log,
+    clock,
+  };
 }

@@ -4,7 +4,7 @@ import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from './keys.js';
 import { planStep } from './plan-step.js';
-import { stopJob } from './stop-job.js';
+import { failRun } from './stop-job.js';
 import { taskStep } from './task-step.js';
 
 /** How long a plan step that waits for a worker with the right encoder sleeps before it looks again. */
@@ -56,13 +56,5 @@ async function onPlanError(ctx: FleetContext, job: Job<TaskJobData>, raw: unknow
   await ctx.store.addFailure(failure);
   ctx.log.warn({ jobId, task: 'plan', code: error.code, willRetry }, error.message);
   if (willRetry) return error;
-  const jobError = {
-    code: error.code,
-    message: error.message,
-    ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
-  };
-  if (await ctx.store.setState(jobId, 'failed', { error: jobError, waitingFor: undefined }, { run })) {
-    await stopJob(ctx, jobId, run, await ctx.store.graph(jobId));
-  }
-  return new UnrecoverableError(`${error.code}: ${error.message}`);
+  return failRun(ctx, jobId, run, error);
 }

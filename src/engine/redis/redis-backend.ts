@@ -6,11 +6,10 @@ import { deterministicJobId } from '../job-record.js';
 import type { PipelineRegistry } from '../registry.js';
 import type { Backend, JobEvent, JobRecord, ListFilter, Logger, SubmitOptions } from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
-import { DEFAULT_RETRY, QueueSet, type FleetContext, type RetryPolicy } from './fleet-context.js';
+import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet-context.js';
 import { bullPriority } from './flow-tree.js';
-import { isTerminal, JobStore } from './job-store.js';
-import { bullJobId, CONTROL_QUEUE, RedisKeys, type TaskJobData } from './keys.js';
-import { NodeRegistry } from './node-registry.js';
+import { isTerminal } from './job-store.js';
+import { bullJobId, CONTROL_QUEUE, type TaskJobData } from './keys.js';
 import { stopJob } from './stop-job.js';
 
 export interface RedisBackendOptions {
@@ -37,23 +36,7 @@ export class RedisBackend implements Backend {
   private closed = false;
 
   constructor(private readonly options: RedisBackendOptions) {
-    const keys = new RedisKeys(options.prefix);
-    const clock = options.clock ?? (() => new Date());
-    this.ctx = {
-      redis: options.redis,
-      keys,
-      store: new JobStore(options.redis, keys, clock),
-      nodes: new NodeRegistry(options.redis, keys),
-      queues: new QueueSet(options.redis, keys),
-      registry: options.registry,
-      storage: options.storage,
-      workerId: 'submitter',
-      scratchRoot: '',
-      retry: options.retry ?? DEFAULT_RETRY,
-      keepIntermediates: options.keepIntermediates ?? false,
-      log: options.log,
-      clock,
-    };
+    this.ctx = createFleetContext({ ...options, workerId: 'submitter', scratchRoot: '' });
   }
 
   /** Creates the backend and warns when Redis may evict keys. */

@@ -1,4 +1,7 @@
 import { queueNameFor } from '../../cluster/routing.js';
+import { UnrecoverableError } from 'bullmq';
+import type { FramefleetError } from '../../errors.js';
+import { jobErrorOf } from '../job-record.js';
 import type { TaskGraph } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { bullJobId, CONTROL_QUEUE } from './keys.js';
@@ -39,4 +42,19 @@ export async function stopJob(
     record.finishedAt = now;
   }
   await ctx.store.putTasks(jobId, stopped);
+}
+
+/** Fails one run of a job for good and stops the rest of it; BullMQ gets an error it won't retry. */
+export async function failRun(
+  ctx: FleetContext,
+  jobId: string,
+  run: number,
+  error: FramefleetError,
+): Promise<UnrecoverableError> {
+  if (
+    await ctx.store.setState(jobId, 'failed', { error: jobErrorOf(error), waitingFor: undefined }, { run })
+  ) {
+    await stopJob(ctx, jobId, run, await ctx.store.graph(jobId));
+  }
+  return new UnrecoverableError(`${error.code}: ${error.message}`);
 }

@@ -7,7 +7,7 @@ import type { JobEvent, TaskRecord, TaskSpec } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import type { TaskJobData } from './keys.js';
-import { stopJob } from './stop-job.js';
+import { failRun } from './stop-job.js';
 
 const PROGRESS_EVERY_MS = 1000;
 const lastJobProgress = new Map<string, number>();
@@ -128,15 +128,7 @@ async function onTaskError(
   await ctx.store.addFailure({ ...failure, jobId });
   await publishTask(ctx, jobId, record);
   if (willRetry) return error;
-  const jobError = {
-    code: error.code,
-    message: error.message,
-    ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
-  };
-  if (await ctx.store.setState(jobId, 'failed', { error: jobError, waitingFor: undefined }, { run })) {
-    await stopJob(ctx, jobId, run, await ctx.store.graph(jobId));
-  }
-  return new UnrecoverableError(`${error.code}: ${error.message}`);
+  return failRun(ctx, jobId, run, error);
 }
 
 async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
