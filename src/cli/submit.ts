@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { FramefleetError } from '../errors.js';
-import type { JobRecord } from '../engine/types.js';
-import type { StitchOutput } from '../pipelines/transcode/index.js';
 import { DEFAULT_PREFIX, DEFAULT_REDIS_URL, openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
-import { action, die, formatDuration, intOption } from './common.js';
+import { action, intOption } from './common.js';
 import { ProgressPrinter } from './progress.js';
-import { addTranscodeSpecOptions, transcodeSpecFrom, type TranscodeFlags } from './transcode.js';
+import {
+  addTranscodeSpecOptions,
+  finishTranscode,
+  transcodeSpecFrom,
+  type TranscodeFlags,
+} from './transcode.js';
 
 interface SubmitFlags extends TranscodeFlags {
   redis: string;
@@ -86,30 +88,5 @@ async function submitCommand(input: string, flags: SubmitFlags): Promise<void> {
   const job = await backend.wait(jobId);
   printer.finish(job);
   await fleet.close();
-  if (job.state !== 'done') {
-    const error = job.error ?? { code: 'INTERNAL', message: `job ${jobId} ended ${job.state}` };
-    die(
-      new FramefleetError(error.code as never, error.message, { ffmpegTail: error.ffmpegTail }),
-      flags.verbose,
-    );
-  }
-  report(job, (Date.now() - started) / 1000, flags.json === true);
-}
-
-function report(job: JobRecord, wallSec: number, json: boolean): void {
-  const result = job.result as StitchOutput;
-  const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
-  const reused = segments.filter((t) => t.reused).length;
-  const workers = new Set(job.tasks.map((t) => t.worker).filter(Boolean)).size;
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ type: 'result', jobId: job.id, state: job.state, wallSec, segments: segments.length, reusedSegments: reused, workers, ...result })}\n`,
-    );
-    return;
-  }
-  process.stdout.write(
-    `${result.output}\n` +
-      `verified: ${result.frames} frames = source, video ${result.videoDurationSec.toFixed(3)} s\n` +
-      `${segments.length} segments (${reused} reused) on ${workers} worker(s), encoder ${result.encoder}, ${formatDuration(wallSec)} wall\n`,
-  );
+  finishTranscode(job, started, flags);
 }

@@ -156,28 +156,43 @@ async function transcodeCommand(input: string, flags: TranscodeFlags): Promise<v
   const job = await backend.wait(jobId);
   printer.finish(job);
   await backend.close();
-  if (job.state !== 'done') {
-    const error = job.error ?? { code: 'INTERNAL', message: `job ${jobId} ended ${job.state}` };
-    die(
-      new FramefleetError(error.code as never, error.message, { ffmpegTail: error.ffmpegTail }),
-      flags.verbose,
-    );
-  }
-  report(job, (Date.now() - started) / 1000, flags.json === true);
+  finishTranscode(job, started, flags);
 }
 
 function countSegments(job: JobRecord | undefined): number {
   return job?.tasks.filter((t) => t.kind === 'transcode.segment').length ?? 0;
 }
 
-function report(job: JobRecord, wallSec: number, json: boolean): void {
+/** Fails the command with the job's error, or prints the verified result (shared with `submit`). */
+export function finishTranscode(
+  job: JobRecord,
+  startedMs: number,
+  flags: { json?: boolean; verbose?: boolean },
+): void {
+  if (job.state !== 'done') {
+    const error = job.error ?? { code: 'INTERNAL', message: `job ${job.id} ended ${job.state}` };
+    die(
+      new FramefleetError(error.code as never, error.message, { ffmpegTail: error.ffmpegTail }),
+      flags.verbose,
+    );
+  }
+  const wallSec = (Date.now() - startedMs) / 1000;
   const result = job.result as StitchOutput;
   const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
   const reused = segments.filter((t) => t.reused).length;
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ type: 'result', jobId: job.id, state: job.state, wallSec, segments: segments.length, reusedSegments: reused, ...result })}\n`,
-    );
+  const workers = new Set(job.tasks.map((t) => t.worker).filter(Boolean)).size;
+  if (flags.json) {
+    const line = {
+      type: 'result',
+      jobId: job.id,
+      state: job.state,
+      wallSec,
+      segments: segments.length,
+      reusedSegments: reused,
+      workers,
+      ...result,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
     return;
   }
   const av =
@@ -187,6 +202,6 @@ function report(job: JobRecord, wallSec: number, json: boolean): void {
   process.stdout.write(
     `${result.output}\n` +
       `verified: ${result.frames} frames = source, video ${result.videoDurationSec.toFixed(3)} s${av}\n` +
-      `${segments.length} segments (${reused} reused), encoder ${result.encoder}, ${formatDuration(wallSec)} wall\n`,
+      `${segments.length} segments (${reused} reused) on ${workers} worker(s), encoder ${result.encoder}, ${formatDuration(wallSec)} wall\n`,
   );
 }
