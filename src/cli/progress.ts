@@ -23,7 +23,8 @@ export class ProgressPrinter {
       return;
     }
     if (event.type === 'progress') {
-      this.last = { progress: event.progress, fps: event.fps, eta: event.etaSec };
+      // A segment that just started reports 0 fps; keep the last real rate instead of flickering to 0.
+      this.last = { progress: event.progress, fps: event.fps || this.last.fps, eta: event.etaSec };
     } else if (event.type === 'task' && event.state === 'done' && event.kind.endsWith('.segment')) {
       this.done += 1;
       if (event.reused) this.reused += 1;
