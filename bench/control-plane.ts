@@ -16,10 +16,11 @@ import { connectRedis } from '../src/engine/redis/connection.js';
 import { bullJobId } from '../src/engine/redis/keys.js';
 import { RedisBackend } from '../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../src/engine/registry.js';
-import type { Logger, Pipeline, TaskSpec } from '../src/engine/types.js';
+import type { Pipeline, TaskSpec } from '../src/engine/types.js';
 import { startFleetWorker } from '../src/runtime/redis.js';
 import { FileStorage } from '../src/storage/file-storage.js';
 import { FleetWorker } from '../src/worker/fleet-worker.js';
+import { silentLogger } from '../src/logger.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
@@ -69,12 +70,6 @@ export const benchPipeline: Pipeline<BenchSpec> = {
   },
 };
 
-const silent: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
 const CAPS = {
   hostname: 'bench',
   cores: 1,
@@ -154,11 +149,11 @@ async function framefleet(
     registry,
     storage,
     capabilities: CAPS,
-    log: silent,
+    log: silentLogger,
     concurrency: CONCURRENCY,
   });
   await worker.start();
-  const backend = new RedisBackend({ redis, prefix, registry, storage, log: silent, pollMs: 50 });
+  const backend = new RedisBackend({ redis, prefix, registry, storage, log: silentLogger, pollMs: 50 });
   const jobs = 4;
   const started = performance.now();
   const ids = await Promise.all(
@@ -215,7 +210,7 @@ async function scaling(prefix: string, dir: string): Promise<{ ideal: number; me
       prefix,
       registry,
       storage: new FileStorage(dir),
-      log: silent,
+      log: silentLogger,
       pollMs: 50,
     });
     const started = performance.now();
@@ -293,7 +288,7 @@ if (
     redisUrl: redisUrl!,
     prefix: prefix!,
     storageUrl: storageUrl!,
-    log: silent,
+    log: silentLogger,
     pipelines: [benchPipeline as Pipeline],
     declared: { detect: false, encoders: [] },
     concurrency: 1,

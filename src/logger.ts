@@ -1,5 +1,15 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
+import type { Logger } from './engine/types.js';
+
+/** A logger that drops everything: tests, benchmarks, embedding. */
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** JSON logs to stderr (stdout stays free for --json results). */

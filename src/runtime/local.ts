@@ -12,7 +12,7 @@ import { transcodePipeline } from '../pipelines/transcode/index.js';
 import { FileStorage } from '../storage/file-storage.js';
 
 /** Every job type framefleet knows; both backends and the server register exactly these. */
-export async function allPipelines(): Promise<Pipeline[]> {
+export function allPipelines(): Pipeline[] {
   return [transcodePipeline as Pipeline, ...(analyzePipelines as Pipeline[])];
 }
 
@@ -55,7 +55,7 @@ export async function openLocalBackend(options: LocalRuntimeOptions): Promise<Lo
   const gpu = options.gpuSlots ?? 2;
   return LocalBackend.open({
     dataDir: options.dataDir,
-    registry: new PipelineRegistry(await allPipelines()),
+    registry: new PipelineRegistry(allPipelines()),
     storage: new FileStorage(options.dataDir),
     capabilities: () => localCapabilities(options.candidates, options.cpuSlots, options.dataDir),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },

@@ -31,7 +31,7 @@ export async function openRedisBackend(
   const backend = await RedisBackend.open({
     redis,
     prefix: options.prefix,
-    registry: new PipelineRegistry([...(await allPipelines()), ...(options.pipelines ?? [])]),
+    registry: new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]),
     storage,
     log: options.log,
     keepIntermediates: options.keepIntermediates,
@@ -94,7 +94,7 @@ export async function startFleetWorker(
   const worker = new FleetWorker({
     redis,
     prefix: options.prefix,
-    registry: new PipelineRegistry([...(await allPipelines()), ...(options.pipelines ?? [])]),
+    registry: new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]),
     storage,
     capabilities,
     log: options.log,

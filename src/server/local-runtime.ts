@@ -55,7 +55,7 @@ export async function openLocalServerRuntime(options: LocalServerRuntimeOptions)
   const fleetCaps = () => (proven ??= localCapabilities(undefined, options.cpuSlots));
   const backend = await LocalBackend.open({
     dataDir: options.dataDir,
-    registry: new PipelineRegistry([...(await allPipelines()), ...(options.extraPipelines ?? [])]),
+    registry: new PipelineRegistry([...allPipelines(), ...(options.extraPipelines ?? [])]),
     storage,
     capabilities: fleetCaps,
     slots,

@@ -104,7 +104,7 @@ async function openFleet(
   const backend = await RedisBackend.open({
     redis,
     prefix: fleet.prefix,
-    registry: new PipelineRegistry(await allPipelines()),
+    registry: new PipelineRegistry(allPipelines()),
     storage: new FileStorage(shared),
     log: quietLog,
     pollMs: 500,

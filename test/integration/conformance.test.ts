@@ -39,7 +39,7 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
     async (dir) => {
       const backend = await LocalBackend.open({
         dataDir: join(dir, 'local'),
-        registry: new PipelineRegistry(await allPipelines()),
+        registry: new PipelineRegistry(allPipelines()),
         storage: new FileStorage(join(dir, 'local')),
         capabilities: async () => ({ encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 2 }),
         slots: { cpu: 2 },
@@ -56,7 +56,7 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
     async (dir) => {
       const redis = connectRedis(REDIS_URL);
       const prefix = uniquePrefix('conf');
-      const registry = new PipelineRegistry(await allPipelines());
+      const registry = new PipelineRegistry(allPipelines());
       const storage = new FileStorage(join(dir, 'shared'));
       const worker = new FleetWorker({
         redis,

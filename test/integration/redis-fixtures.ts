@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../src/engine/types.js';
+import { silentLogger } from '../../src/logger.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,12 +22,7 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-export const quietLog: Logger = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
+export const quietLog = silentLogger;
 
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {

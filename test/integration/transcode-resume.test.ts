@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
@@ -10,7 +10,6 @@ import { CLI, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/media.js';
 
 async function readJob(dataDir: string): Promise<JobRecord | undefined> {
-  const { readdir } = await import('node:fs/promises');
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => []);
   if (ids.length !== 1) return undefined;
   try {

@@ -6,13 +6,7 @@ import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { openLocalBackend } from '../../src/runtime/local.js';
 import { tempDir } from '../helpers/media.js';
-
-const quiet = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
+import { silentLogger } from '../../src/logger.js';
 
 describe('scene-cut-aware split points', () => {
   let dir: string;
@@ -35,7 +29,7 @@ describe('scene-cut-aware split points', () => {
     backend = await openLocalBackend({
       dataDir: join(dir, 'data'),
       cpuSlots: 2,
-      log: quiet,
+      log: silentLogger,
       candidates: ['libx264'],
     });
   });

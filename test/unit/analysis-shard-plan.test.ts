@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptySeries,
+  SERIES_COLUMNS,
   mergePartials,
   planShards,
   shardAt,
@@ -84,20 +85,7 @@ describe('mergePartials', () => {
     path = 'a.mp4',
   ): ScenePartial => {
     const series = emptySeries(start, 6);
-    for (let i = 0; i < length; i++)
-      for (const key of [
-        'luma',
-        'chroma',
-        'blocks',
-        'edges',
-        'brightness',
-        'sharpness',
-        'flashReturn',
-        'span',
-        'blendAlpha',
-        'blendResidual',
-      ] as const)
-        series[key].push(start + i);
+    for (let i = 0; i < length; i++) for (const key of SERIES_COLUMNS) series[key].push(start + i);
     return {
       kind: 'scenes-partial',
       source: { path, fps: 25, frameCount: 100, width: 64, height: 36 },

@@ -5,13 +5,8 @@ import type { Pipeline } from '../../src/engine/types.js';
 import { FramefleetError } from '../../src/errors.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { tempDir } from '../helpers/media.js';
+import { silentLogger } from '../../src/logger.js';
 
-const quiet = {
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  debug: () => undefined,
-};
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
@@ -86,7 +81,7 @@ describe('LocalBackend', () => {
       storage: new FileStorage(dir),
       capabilities: async () => ({ encoders: [], hwaccels: [], devices: ['cpu'], slots }),
       slots: { cpu: slots },
-      log: quiet,
+      log: silentLogger,
       backoffBaseMs: 5,
     });
     cleanups.unshift(() => backend.close());

@@ -358,7 +358,7 @@ export class LocalBackend implements Backend {
         await this.cleanIntermediates(job);
         this.finish(job, 'done', output);
       } else {
-        this.publishProgress(job, true);
+        this.publishProgress(job);
         this.persist(job, true);
       }
     } catch (raw) {
@@ -484,11 +484,11 @@ export class LocalBackend implements Backend {
       progress: record.progress,
       fps,
     });
-    this.publishProgress(job, false);
+    this.publishProgress(job);
     this.persist(job, false);
   }
 
-  private publishProgress(job: ActiveJob, _force: boolean): void {
+  private publishProgress(job: ActiveJob): void {
     const record = job.manifest.job;
     record.progress = jobProgress(record.tasks);
     const now = Date.now();
