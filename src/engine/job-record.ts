@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JobRecord, TaskFailure, TaskGraph, TaskRecord, TaskSpec } from './types.js';
+import type { JobEvent, JobRecord, TaskFailure, TaskGraph, TaskRecord, TaskSpec } from './types.js';
 
 export function newJobRecord(
   id: string,
@@ -119,5 +119,25 @@ export function jobErrorOf(error: { code: string; message: string; ffmpegTail?: 
     code: error.code,
     message: error.message,
     ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
+  };
+}
+
+/** The event for a task's state change; a task done by running says how long it ran. Pure. */
+export function taskEventOf(jobId: string, record: TaskRecord, worker: string): JobEvent {
+  const ran = record.state === 'done' && !record.reused && record.startedAt && record.finishedAt;
+  return {
+    type: 'task',
+    jobId,
+    taskId: record.id,
+    kind: record.kind,
+    state: record.state,
+    worker,
+    ...(record.state === 'done' ? { reused: record.reused } : {}),
+    ...(ran
+      ? {
+          seconds: (Date.parse(record.finishedAt!) - Date.parse(record.startedAt!)) / 1000,
+          ...(record.requires.encoder ? { encoder: record.requires.encoder } : {}),
+        }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,8 +42,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const executor = pipeline.executors[task.kind]!;
   // Created on first use: most control-plane tasks never touch disk, and mkdtemp+rm per task costs
   // more than a whole BullMQ round trip.
-  const scratchDir = join(input.scratchRoot, `${task.id}-${randomBytes(6).toString('hex')}`);
-  let created = false;
+  let scratchDir: string | undefined;
   const ctx: ExecutorContext = {
     jobId: input.jobId,
     taskId: task.id,
@@ -51,8 +51,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     signal: input.signal,
     storage: input.storage,
     get scratchDir() {
-      if (!created) mkdirSync(scratchDir, { recursive: true });
-      created = true;
+      if (scratchDir === undefined) {
+        scratchDir = join(input.scratchRoot, `${task.id}-${randomBytes(6).toString('hex')}`);
+        mkdirSync(scratchDir, { recursive: true });
+      }
       return scratchDir;
     },
     inputs: input.inputs,
@@ -63,11 +65,21 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   try {
     return { output: await executor(task.payload, ctx), reused: false };
   } finally {
-    if (created) await rm(scratchDir, { recursive: true, force: true });
+    if (scratchDir !== undefined) await rm(scratchDir, { recursive: true, force: true });
   }
 }
 
 /** Exponential backoff with a cap: 1 s, 2 s, 4 s ... */
 export function backoffMs(attempt: number, baseMs: number, capMs = 60_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * An AbortController whose signal all of a job's running tasks share (cancels come per job): each
+ * running ffmpeg adds a listener, so the usual 10-listener leak warning does not apply.
+ */
+export function jobAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

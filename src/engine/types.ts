@@ -165,6 +165,9 @@ export type JobEvent =
       state: TaskState;
       worker?: string;
       reused?: boolean;
+      /** A task done by running (not reused): how long it ran, and the encoder it needed if any. */
+      seconds?: number;
+      encoder?: string;
     }
   | { type: 'task-progress'; jobId: string; taskId: string; progress: number; fps: number | undefined }
   | { type: 'failure'; jobId: string; failure: TaskFailure };

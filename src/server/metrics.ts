@@ -140,12 +140,8 @@ export class ServerMetrics {
     }
     if (event.type === 'task' && event.state !== 'running') {
       this.fps.delete(key);
-      if (event.state === 'done' && !event.reused) {
-        const task = (await this.options.backend.get(event.jobId))?.tasks.find((t) => t.id === event.taskId);
-        if (task?.startedAt && task.finishedAt) {
-          const seconds = (Date.parse(task.finishedAt) - Date.parse(task.startedAt)) / 1000;
-          this.taskDuration.observe({ kind: task.kind, encoder: task.requires.encoder ?? 'none' }, seconds);
-        }
+      if (event.state === 'done' && event.seconds !== undefined) {
+        this.taskDuration.observe({ kind: event.kind, encoder: event.encoder ?? 'none' }, event.seconds);
       }
     }
     if (event.type === 'job' && TERMINAL.includes(event.state)) {

@@ -14,7 +14,8 @@ import { CONTROL_QUEUE, type TaskJobData } from '../engine/redis/keys.js';
 import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
 import type { Storage } from '../storage/types.js';
-import { SlotPool, slotClassOf } from './slot-pool.js';
+import { SlotPool, slotClassOf, type SlotClass } from './slot-pool.js';
+import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
 export interface FleetWorkerOptions {
@@ -52,10 +53,11 @@ interface ActiveTask extends NodeTask {
 /** A worker process's engine: registers itself, consumes the queues it can serve, runs tasks. */
 export class FleetWorker {
   readonly id: string;
-  readonly metrics = new WorkerMetrics();
+  readonly metrics = new WorkerMetrics(() => ({ cpu: this.pool.used('cpu'), gpu: this.pool.used('gpu') }));
   private readonly ctx: FleetContext;
   private readonly workers = new Map<string, Worker>();
   private readonly active = new Map<string, ActiveTask>();
+  private readonly runSignals = new Map<string, { controller: AbortController; tasks: number }>();
   private readonly pool: SlotPool;
   private subscriber: Redis | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -79,8 +81,10 @@ export class FleetWorker {
     this.subscriber = this.options.redis.duplicate();
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.ctx.keys.cancels) this.abortJob(message, 'cancelled');
-      else void this.refreshQueues();
+      if (channel === this.ctx.keys.cancels) {
+        this.ctx.store.forget(message);
+        this.abortJob(message, 'cancelled');
+      } else void this.refreshQueues();
     });
     await this.subscriber.subscribe(this.ctx.keys.cancels, this.ctx.keys.queueAdded);
     await this.refreshQueues();
@@ -135,11 +139,12 @@ export class FleetWorker {
       const slot = slotClassOf(name);
       const worker = new Worker<TaskJobData, string>(
         name,
-        (job, token, signal) => this.process(job, token, signal),
+        // Two parameters: BullMQ then makes no AbortController per job (see runSignal).
+        (job, token) => this.process(job, slot, token),
         {
           connection: this.options.redis,
           prefix: this.options.prefix,
-          concurrency: name === CONTROL_QUEUE ? 2 : this.pool.sizes[slot],
+          concurrency: name === CONTROL_QUEUE ? 4 : this.pool.sizes[slot],
           lockDuration: this.options.lockDurationMs ?? 30_000,
           stalledInterval: this.options.stalledIntervalMs ?? 15_000,
           // A fleet with preemptible nodes stalls often; the task's own attempts decide failure.
@@ -156,32 +161,22 @@ export class FleetWorker {
     this.metrics.queues.set(this.workers.size);
   }
 
-  private async process(
-    job: Job<TaskJobData>,
-    token: string | undefined,
-    bullSignal?: AbortSignal,
-  ): Promise<string> {
+  private async process(job: Job<TaskJobData>, slot: SlotClass, token: string | undefined): Promise<string> {
     const control = job.queueName === CONTROL_QUEUE;
-    const slot = slotClassOf(job.queueName);
     if (!control && !this.pool.tryAcquire(slot)) {
       await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);
       throw new DelayedError();
     }
-    // BullMQ's own per-job signal when it gives one (worker.cancelJob aborts it), else ours.
-    const own = bullSignal ? undefined : new AbortController();
-    const signal = bullSignal ?? own!.signal;
+    const run = this.runSignal(job.data);
+    const signal = run.controller.signal;
     const entry: ActiveTask = {
       jobId: job.data.jobId,
       taskId: job.data.taskId,
       kind: job.name,
       startedAt: new Date().toISOString(),
-      abort: (reason) =>
-        own
-          ? own.abort(new FramefleetError('CANCELLED', reason))
-          : this.workers.get(job.queueName)?.cancelJob(job.id!, reason),
+      abort: (reason) => run.controller.abort(new FramefleetError('CANCELLED', reason)),
     };
     this.active.set(job.id!, entry);
-    if (!control) this.metrics.busySlots.set({ slot }, this.pool.used(slot));
     const end = this.metrics.taskSeconds.startTimer({ kind: job.name });
     try {
       const outcome = await processFleetJob(this.ctx, job, token, signal);
@@ -198,11 +193,21 @@ export class FleetWorker {
     } finally {
       end();
       this.active.delete(job.id!);
-      if (!control) {
-        this.pool.release(slot);
-        this.metrics.busySlots.set({ slot }, this.pool.used(slot));
-      }
+      if (--run.tasks === 0) this.runSignals.delete(`${job.data.jobId}.r${job.data.run}`);
+      if (!control) this.pool.release(slot);
     }
+  }
+
+  /**
+   * The abort signal of a job's run, shared by its tasks here: cancels come per job (and shutdown
+   * aborts everything), and an AbortController per task costs more than a no-op task.
+   */
+  private runSignal(data: TaskJobData): { controller: AbortController; tasks: number } {
+    const key = `${data.jobId}.r${data.run}`;
+    let run = this.runSignals.get(key);
+    if (!run) this.runSignals.set(key, (run = { controller: jobAbortController(), tasks: 0 }));
+    run.tasks += 1;
+    return run;
   }
 
   private abortJob(jobId: string, why: string): void {

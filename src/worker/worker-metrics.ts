@@ -1,14 +1,11 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SlotClass } from './slot-pool.js';
 
 /** The worker's Prometheus metrics, in a registry of its own (several workers may share a process). */
 export class WorkerMetrics {
   readonly registry = new Registry();
-  readonly busySlots = new Gauge({
-    name: 'framefleet_worker_busy_slots',
-    help: 'Slots running a task, by slot class',
-    labelNames: ['slot'],
-    registers: [this.registry],
-  });
+  /** Read at scrape time: tasks start and end far more often than anyone scrapes. */
+  readonly busySlots: Gauge;
   readonly slots = new Gauge({
     name: 'framefleet_worker_slots',
     help: 'Slots this worker offers, by slot class',
@@ -33,4 +30,16 @@ export class WorkerMetrics {
     help: 'Queues this worker consumes',
     registers: [this.registry],
   });
+
+  constructor(busy: () => Record<SlotClass, number>) {
+    this.busySlots = new Gauge({
+      name: 'framefleet_worker_busy_slots',
+      help: 'Slots running a task, by slot class',
+      labelNames: ['slot'],
+      registers: [this.registry],
+      collect() {
+        for (const [slot, used] of Object.entries(busy())) this.set({ slot }, used);
+      },
+    });
+  }
 }

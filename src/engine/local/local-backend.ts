@@ -11,10 +11,11 @@ import {
   jobProgress,
   newJobRecord,
   readyTasks,
+  taskEventOf,
   taskRecordFor,
 } from '../job-record.js';
 import type { PipelineRegistry } from '../registry.js';
-import { backoffMs, runAttempt } from '../run-task.js';
+import { backoffMs, jobAbortController, runAttempt } from '../run-task.js';
 import {
   TERMINAL_STATES,
   type Backend,
@@ -181,7 +182,7 @@ export class LocalBackend implements Backend {
     const job: ActiveJob = {
       manifest,
       records,
-      controller: new AbortController(),
+      controller: jobAbortController(),
       running: new Set(),
       notBefore: new Map(),
       waiters: [],
@@ -196,7 +197,7 @@ export class LocalBackend implements Backend {
 
   private async start(job: ActiveJob): Promise<void> {
     const record = job.manifest.job;
-    const controller = new AbortController();
+    const controller = jobAbortController();
     job.active = true;
     job.controller = controller;
     record.error = undefined;
@@ -312,14 +313,7 @@ export class LocalBackend implements Backend {
     record.startedAt = this.clock().toISOString();
     record.finishedAt = undefined;
     job.running.add(task.id);
-    this.events.emit({
-      type: 'task',
-      jobId,
-      taskId: task.id,
-      kind: task.kind,
-      state: 'running',
-      worker: this.workerId,
-    });
+    this.events.emit(taskEventOf(jobId, record, this.workerId));
     this.persist(job, true);
     const pipeline = this.options.registry.get(job.manifest.job.type);
     const inputs = Object.fromEntries(task.dependsOn.map((d) => [d, job.records.get(d)?.output]));
@@ -345,15 +339,7 @@ export class LocalBackend implements Backend {
       record.progress = 1;
       record.fps = undefined;
       record.finishedAt = this.clock().toISOString();
-      this.events.emit({
-        type: 'task',
-        jobId,
-        taskId: task.id,
-        kind: task.kind,
-        state: 'done',
-        worker: this.workerId,
-        reused,
-      });
+      this.events.emit(taskEventOf(jobId, record, this.workerId));
       if (task.id === job.manifest.graph!.rootTaskId) {
         await this.cleanIntermediates(job);
         this.finish(job, 'done', output);

@@ -29,17 +29,33 @@ return 1`;
 // A task's start reads the job header and its record in one command.
 export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1])}`;
 
-// A task record write and its event; on the first task start also clears the job's waitingFor.
-export const PUT_TASK = `
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-if ARGV[5] == '1' and redis.call('HDEL', KEYS[2], 'waitingFor') == 1 then
-  local state = redis.call('HGET', KEYS[2], 'state')
-  redis.call('PUBLISH', ARGV[3], cjson.encode({type = 'job', jobId = ARGV[6], state = state}))
+// Task record writes in one command (writes from concurrent tasks are grouped), with their events
+// published as one JSON array. KEYS: per write the job's tasks hash, then its header hash.
+// ARGV[1]: the events channel, ARGV[2]: the job events channel, then per write: task id, record,
+// event, job id, run ('' for any run). A write applies only to the job's current run, and drops
+// the job's waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a
+// stale run, 2 when the job has already ended, else 1.
+export const PUT_TASKS = `
+local out, events = {}, {}
+for i = 1, #KEYS / 2 do
+  local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 5
+  local run = redis.call('HGET', job, 'run')
+  if not run or (ARGV[a + 5] ~= '' and run ~= ARGV[a + 5]) then
+    out[i] = 0
+  else
+    redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
+    events[#events + 1] = ARGV[a + 3]
+    local state = redis.call('HGET', job, 'state')
+    if redis.call('HDEL', job, 'waitingFor') == 1 then
+      redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 4], state = state}))
+    end
+    if state == 'done' or state == 'failed' or state == 'cancelled' then out[i] = 2 else out[i] = 1 end
+  end
 end
-return 1`;
+if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
+return out`;
 
 export interface TaskScripts {
   ffClaim(jobKey: string, tasksKey: string, taskId: string): Promise<unknown>;
-  ffPutTask(...args: string[]): Promise<unknown>;
+  ffPutTasks(numKeys: number, ...args: string[]): Promise<number[]>;
 }

@@ -9,7 +9,7 @@ import {
   type TaskGraph,
   type TaskRecord,
 } from '../types.js';
-import { BEGIN, CLAIM, PUT_TASK, SET_STATE, type TaskScripts } from './job-scripts.js';
+import { BEGIN, CLAIM, PUT_TASKS, SET_STATE, type TaskScripts } from './job-scripts.js';
 import type { RedisKeys } from './keys.js';
 
 /** The header of a job: everything but its tasks and failures. */
@@ -27,11 +27,24 @@ export interface JobHeader {
   error: JobRecord['error'];
 }
 
+/** Task record writes grouped into one command at most. */
+const MAX_WRITES_PER_COMMAND = 200;
+
+interface QueuedWrite {
+  keys: [string, string];
+  args: string[];
+  resolve(outcome: { written: boolean; ended: boolean }): void;
+  reject(error: unknown): void;
+}
+
 type Extra = Partial<Pick<JobHeader, 'waitingFor' | 'result' | 'error'>>;
 
 /** Job records in Redis: a header hash, a hash of task records, a failure list; events over pub/sub. */
 export class JobStore {
-  private readonly graphs = new Map<string, TaskGraph>();
+  private readonly graphs = new Map<string, Promise<TaskGraph | undefined>>();
+  private readonly headers = new Map<string, { at: number; header: Promise<JobHeader | undefined> }>();
+  private readonly writes: QueuedWrite[] = [];
+  private flushing = false;
 
   constructor(
     readonly redis: Redis,
@@ -185,18 +198,76 @@ export class JobStore {
     );
   }
 
-  /** Writes a task record and publishes its event in one command; `clearWaiting` also drops waitingFor. */
-  async putTask(id: string, record: TaskRecord, event: JobEvent, clearWaiting = false): Promise<void> {
-    await this.scripts().ffPutTask(
-      this.keys.tasks(id),
-      this.keys.job(id),
-      record.id,
-      JSON.stringify(record),
-      this.keys.events,
-      JSON.stringify(event),
-      clearWaiting ? '1' : '0',
-      id,
-    );
+  /**
+   * Writes a task record and publishes its event, only while `run` is the job's current run; also
+   * drops the job's waitingFor. Says whether it was written and whether the job has already ended.
+   * Writes from concurrent tasks are grouped: one command carries every write queued while the
+   * previous one was in flight, in order.
+   */
+  putTask(
+    id: string,
+    record: TaskRecord,
+    event: JobEvent,
+    run?: number,
+  ): Promise<{ written: boolean; ended: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.writes.push({
+        keys: [this.keys.tasks(id), this.keys.job(id)],
+        args: [
+          record.id,
+          JSON.stringify(record),
+          JSON.stringify(event),
+          id,
+          run === undefined ? '' : String(run),
+        ],
+        resolve,
+        reject,
+      });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flushWrites());
+      }
+    });
+  }
+
+  private async flushWrites(): Promise<void> {
+    while (this.writes.length > 0) {
+      const batch = this.writes.splice(0, MAX_WRITES_PER_COMMAND);
+      try {
+        const outcomes = await this.scripts().ffPutTasks(
+          batch.length * 2,
+          ...batch.flatMap((w) => w.keys),
+          this.keys.events,
+          this.keys.jobEvents,
+          ...batch.flatMap((w) => w.args),
+        );
+        batch.forEach((w, i) => w.resolve({ written: outcomes[i] !== 0, ended: outcomes[i] === 2 }));
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /**
+   * The header as this process read it at most `maxAgeMs` ago: a task start checks its run without
+   * a round trip of its own. Concurrent callers share one read; `forget` drops a job's entry (its
+   * cancel message arrived).
+   */
+  recentHeader(id: string, maxAgeMs: number): Promise<JobHeader | undefined> {
+    const now = Date.now();
+    const cached = this.headers.get(id);
+    if (cached && now - cached.at <= maxAgeMs) return cached.header;
+    const header = this.header(id);
+    this.headers.delete(id);
+    if (this.headers.size >= 256) this.headers.delete(this.headers.keys().next().value!);
+    this.headers.set(id, { at: now, header });
+    header.catch(() => this.headers.delete(id));
+    return header;
+  }
+
+  forget(id: string): void {
+    this.headers.delete(id);
   }
 
   /** The per-task scripts, defined once per connection (then sent by SHA). */
@@ -204,21 +275,24 @@ export class JobStore {
     const redis = this.redis as unknown as Partial<TaskScripts> & Redis;
     if (!redis.ffClaim) {
       redis.defineCommand('ffClaim', { numberOfKeys: 2, lua: CLAIM });
-      redis.defineCommand('ffPutTask', { numberOfKeys: 2, lua: PUT_TASK });
+      redis.defineCommand('ffPutTasks', { lua: PUT_TASKS });
     }
     return redis as unknown as TaskScripts;
   }
 
-  /** The graph of a job's run; a run's graph never changes, so it is cached per process. */
-  async graphOf(id: string, run: number): Promise<TaskGraph | undefined> {
+  /** The graph of a job's run; a run's graph never changes, so it is read once per process. */
+  graphOf(id: string, run: number): Promise<TaskGraph | undefined> {
     const key = `${id}.${run}`;
     const cached = this.graphs.get(key);
     if (cached) return cached;
-    const graph = await this.graph(id);
-    if (graph) {
-      if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
-      this.graphs.set(key, graph);
-    }
+    const graph = this.graph(id);
+    if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
+    this.graphs.set(key, graph);
+    // A missing graph (or a failed read) is not remembered: the next task reads again.
+    graph.then(
+      (g) => g || this.graphs.delete(key),
+      () => this.graphs.delete(key),
+    );
     return graph;
   }
 
@@ -237,8 +311,10 @@ export class JobStore {
     await this.publish({ type: 'failure', jobId, failure: rest });
   }
 
+  /** Job state changes go to their own channel: waiters need nothing else. */
   async publish(event: JobEvent): Promise<void> {
-    await this.redis.publish(this.keys.events, JSON.stringify(event));
+    const channel = event.type === 'job' ? this.keys.jobEvents : this.keys.events;
+    await this.redis.publish(channel, JSON.stringify(event));
   }
 
   /** Deletes every key of a job (tests and `queues --clean`). */

@@ -37,9 +37,13 @@ export class RedisKeys {
   get queues(): string {
     return `${this.prefix}:queues`;
   }
-  /** Pub/sub: JobEvent JSON. */
+  /** Pub/sub: task, progress and failure events (JobEvent JSON, or an array of them). */
   get events(): string {
     return `${this.prefix}:events`;
+  }
+  /** Pub/sub: job state changes only (JobEvent JSON), for those who wait for jobs to end. */
+  get jobEvents(): string {
+    return `${this.prefix}:job-events`;
   }
   /** Pub/sub: job ids whose running tasks must stop (cancelled or failed). */
   get cancels(): string {

@@ -31,6 +31,8 @@ export class RedisBackend implements Backend {
   readonly name = 'redis';
   readonly ctx: FleetContext;
   private readonly events = new Emitter<JobEvent>();
+  private readonly jobEvents = new Emitter<JobEvent>();
+  private readonly channels = new Set<string>();
   private subscriber: Redis | undefined;
   private readonly runStart = new Map<string, { at: number; progress: number }>();
   private closed = false;
@@ -45,14 +47,28 @@ export class RedisBackend implements Backend {
     return new RedisBackend(options);
   }
 
+  /** Every event: job state, tasks, progress, failures. */
   subscribe(listener: (event: JobEvent) => void): () => void {
+    this.listen(this.ctx.keys.events);
+    this.listen(this.ctx.keys.jobEvents);
+    return this.events.on(listener);
+  }
+
+  /** Job state changes only: what `wait` needs, without parsing every task's events. */
+  private subscribeJobs(listener: (event: JobEvent) => void): () => void {
+    this.listen(this.ctx.keys.jobEvents);
+    return this.jobEvents.on(listener);
+  }
+
+  private listen(channel: string): void {
     if (!this.subscriber) {
       this.subscriber = this.ctx.redis.duplicate();
       this.subscriber.on('error', () => undefined);
       this.subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
-      void this.subscriber.subscribe(this.ctx.keys.events).catch(() => undefined);
     }
-    return this.events.on(listener);
+    if (this.channels.has(channel)) return;
+    this.channels.add(channel);
+    void this.subscriber.subscribe(channel).catch(() => undefined);
   }
 
   async submit(type: string, rawSpec: unknown, options: SubmitOptions = {}): Promise<JobRecord> {
@@ -119,7 +135,7 @@ export class RedisBackend implements Backend {
         const job = await this.ctx.store.get(jobId).catch(() => undefined);
         if (job && !settled) finish(job);
       };
-      const unsubscribe = this.subscribe((event) => {
+      const unsubscribe = this.subscribeJobs((event) => {
         if (event.jobId === jobId && event.type === 'job' && isTerminal(event.state)) void check();
       });
       // Events can be lost while Redis restarts; the record cannot.
@@ -162,16 +178,20 @@ export class RedisBackend implements Backend {
     }
   }
 
+  /** One event, or an array of them (task record writes grouped into one command). */
   private onMessage(message: string): void {
-    let event: JobEvent;
+    let parsed: JobEvent | JobEvent[];
     try {
-      event = JSON.parse(message) as JobEvent;
+      parsed = JSON.parse(message) as JobEvent | JobEvent[];
     } catch {
       return;
     }
-    if (event.type === 'progress') event.etaSec = this.eta(event.jobId, event.progress);
-    if (event.type === 'job' && isTerminal(event.state)) this.runStart.delete(event.jobId);
-    this.events.emit(event);
+    for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (event.type === 'progress') event.etaSec = this.eta(event.jobId, event.progress);
+      if (event.type === 'job' && isTerminal(event.state)) this.runStart.delete(event.jobId);
+      this.events.emit(event);
+      if (event.type === 'job') this.jobEvents.emit(event);
+    }
   }
 
   private eta(jobId: string, progress: number): number | undefined {

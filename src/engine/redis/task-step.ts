@@ -1,15 +1,22 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { FramefleetError } from '../../errors.js';
 import { toFramefleetError } from '../../errors.js';
-import { failureFrom, jobFps, jobProgress, taskRecordFor } from '../job-record.js';
+import { failureFrom, jobFps, jobProgress, taskEventOf, taskRecordFor } from '../job-record.js';
 import { runAttempt } from '../run-task.js';
-import type { JobEvent, TaskRecord, TaskSpec } from '../types.js';
+import type { JobEvent, TaskGraph, TaskRecord, TaskSpec } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
-import { isTerminal } from './job-store.js';
+import { isTerminal, type JobHeader } from './job-store.js';
 import type { TaskJobData } from './keys.js';
 import { failRun } from './stop-job.js';
 
 const PROGRESS_EVERY_MS = 1000;
+/**
+ * A task's start is recorded only when it is still running this long after: shorter tasks show up
+ * once, done, and cost one Redis write instead of two.
+ */
+const RUNNING_RECORD_DELAY_MS = 100;
+/** How old the job header a first start checks may be; cancels also reach workers by pub/sub. */
+const HEADER_MAX_AGE_MS = 1000;
 const lastJobProgress = new Map<string, number>();
 
 /**
@@ -23,11 +30,17 @@ export async function taskStep(
   signal: AbortSignal,
 ): Promise<'done' | 'stale'> {
   const { jobId, run, taskId } = job.data;
+  // The first start of a task in a job's first run reads nothing of its own: its record is the
+  // pending one the plan wrote, and the header is shared by the process's recent task starts.
+  // Retries, stalls, hand-backs and later runs read the record (attempts, a checkpoint to reuse).
+  const first = run === 1 && job.attemptsStarted <= 1;
   const [[header, previous], graph] = await Promise.all([
-    ctx.store.headerAndTask(jobId, taskId),
+    first
+      ? Promise.all([ctx.store.recentHeader(jobId, HEADER_MAX_AGE_MS), undefined])
+      : ctx.store.headerAndTask(jobId, taskId),
     ctx.store.graphOf(jobId, run),
   ]);
-  const task = graph?.tasks.find((t) => t.id === taskId);
+  const task = graph && taskIn(graph, taskId);
   if (!header || !graph || !task || header.run !== run || isTerminal(header.state)) return 'stale';
   const record = previous ?? taskRecordFor(task);
   Object.assign(record, {
@@ -39,14 +52,51 @@ export async function taskStep(
     progress: 0,
     fps: undefined,
   } satisfies Partial<TaskRecord>);
-  // Not awaited: commands on one connection run in order, so this lands before the task's result.
-  const marked = ctx.store
-    .putTask(jobId, { ...record }, taskEvent(ctx, jobId, record), true)
-    .catch((error: unknown) =>
-      ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
-    );
+  let marked: Promise<unknown> | undefined;
+  const markRunning = setTimeout(() => {
+    marked = ctx.store
+      .putTask(jobId, { ...record }, taskEvent(ctx, jobId, record), run)
+      .catch((error: unknown) =>
+        ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
+      );
+  }, RUNNING_RECORD_DELAY_MS);
+  try {
+    return await runTask(ctx, job, signal, { header, graph, task, record }, () => {
+      clearTimeout(markRunning);
+      return marked;
+    });
+  } finally {
+    clearTimeout(markRunning);
+  }
+}
+
+const taskIndex = new WeakMap<TaskGraph, Map<string, TaskSpec>>();
+
+/** A task of a graph by id, through an index built once per graph: jobs have hundreds of tasks. */
+function taskIn(graph: TaskGraph, taskId: string): TaskSpec | undefined {
+  let index = taskIndex.get(graph);
+  if (!index) taskIndex.set(graph, (index = new Map(graph.tasks.map((t) => [t.id, t]))));
+  return index.get(taskId);
+}
+
+interface Started {
+  header: JobHeader;
+  graph: TaskGraph;
+  task: TaskSpec;
+  record: TaskRecord;
+}
+
+async function runTask(
+  ctx: FleetContext,
+  job: Job<TaskJobData>,
+  signal: AbortSignal,
+  { header, graph, task, record }: Started,
+  /** Stops the pending start record and returns the write in flight, if any. */
+  settleStart: () => Promise<unknown> | undefined,
+): Promise<'done' | 'stale'> {
+  const { jobId, run } = job.data;
   const inputs = await ctx.store.outputs(jobId, task.dependsOn);
-  let lastWrite = 0;
+  let lastWrite = Date.now();
   try {
     const { output, reused } = await runAttempt({
       pipeline: ctx.registry.get(header.type),
@@ -77,19 +127,21 @@ export async function taskStep(
       fps: undefined,
       finishedAt: ctx.clock().toISOString(),
     } satisfies Partial<TaskRecord>);
-    await marked;
-    await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record));
+    await settleStart();
+    const { written } = await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record), run);
+    if (!written) return 'stale';
     if (task.id === graph.rootTaskId) {
-      await cleanIntermediates(ctx, jobId, task);
+      await cleanIntermediates(ctx, jobId, graph, inputs);
       await ctx.store.setState(jobId, 'done', { result: output, waitingFor: undefined }, { run });
-    } else if (Date.now() - (lastJobProgress.get(jobId) ?? 0) >= PROGRESS_EVERY_MS / 2) {
-      // Job progress reads every task record: at most twice a second per job and process.
+    } else if (Date.now() - (lastJobProgress.get(jobId) ?? 0) >= PROGRESS_EVERY_MS) {
+      // Job progress reads every task record: at most once a second per job and process.
       lastJobProgress.set(jobId, Date.now());
       if (lastJobProgress.size > 256) lastJobProgress.delete(lastJobProgress.keys().next().value!);
       await reportProgress(ctx, jobId, record);
     }
     return 'done';
   } catch (raw) {
+    await settleStart();
     throw await onTaskError(ctx, job, record, toFramefleetError(raw), signal);
   }
 }
@@ -136,15 +188,7 @@ async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord)
 }
 
 function taskEvent(ctx: FleetContext, jobId: string, record: TaskRecord): JobEvent {
-  return {
-    type: 'task',
-    jobId,
-    taskId: record.id,
-    kind: record.kind,
-    state: record.state,
-    worker: ctx.workerId,
-    ...(record.state === 'done' ? { reused: record.reused } : {}),
-  };
+  return taskEventOf(jobId, record, ctx.workerId);
 }
 
 async function reportProgress(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
@@ -169,11 +213,18 @@ async function reportProgress(ctx: FleetContext, jobId: string, record: TaskReco
   });
 }
 
-async function cleanIntermediates(ctx: FleetContext, jobId: string, root: TaskSpec): Promise<void> {
+/** Deletes the stored outputs of every task but the root: `inputs` already holds the root's own. */
+async function cleanIntermediates(
+  ctx: FleetContext,
+  jobId: string,
+  graph: TaskGraph,
+  inputs: Record<string, unknown>,
+): Promise<void> {
   if (ctx.keepIntermediates) return;
-  for (const record of await ctx.store.tasks(jobId)) {
-    const key = (record.output as { key?: unknown } | undefined)?.key;
-    if (record.id === root.id || typeof key !== 'string') continue;
-    await ctx.storage.delete(key).catch(() => undefined);
+  const deeper = graph.tasks.filter((t) => t.id !== graph.rootTaskId && !(t.id in inputs)).map((t) => t.id);
+  const outputs = { ...inputs, ...(await ctx.store.outputs(jobId, deeper)) };
+  for (const output of Object.values(outputs)) {
+    const key = (output as { key?: unknown } | undefined)?.key;
+    if (typeof key === 'string') await ctx.storage.delete(key).catch(() => undefined);
   }
 }

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/engine/redis/connection.js';
+import { JobStore } from '../../src/engine/redis/job-store.js';
+import { RedisKeys } from '../../src/engine/redis/keys.js';
+import { taskEventOf, taskRecordFor } from '../../src/engine/job-record.js';
+import type { JobEvent, TaskRecord, TaskSpec } from '../../src/engine/types.js';
+import { cleanPrefix, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+
+const spec = (id: string): TaskSpec => ({
+  id,
+  kind: 'bench.task',
+  payload: {},
+  requires: { encoder: 'libx264' },
+  dependsOn: [],
+  weight: 1,
+});
+
+describe('JobStore task record writes (real Redis)', () => {
+  const redis = connectRedis(REDIS_URL);
+  const prefix = uniquePrefix('store');
+  const keys = new RedisKeys(prefix);
+  const store = new JobStore(redis, keys);
+  const subscriber = redis.duplicate();
+  const taskEvents: JobEvent[] = [];
+  const jobEvents: JobEvent[] = [];
+
+  beforeAll(async () => {
+    subscriber.on('message', (channel: string, message: string) => {
+      const parsed = JSON.parse(message) as JobEvent | JobEvent[];
+      (channel === keys.jobEvents ? jobEvents : taskEvents).push(...[parsed].flat());
+    });
+    await subscriber.subscribe(keys.events, keys.jobEvents);
+  });
+
+  afterAll(async () => {
+    await cleanPrefix(redis, prefix);
+    await subscriber.quit();
+    await redis.quit();
+  });
+
+  const done = (id: string, output: unknown): TaskRecord => ({
+    ...taskRecordFor(spec(id)),
+    state: 'done',
+    attempts: 1,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:02.500Z',
+    output,
+  });
+
+  it('keeps every one of 50 concurrent (grouped) writes and publishes their events in order', async () => {
+    const { run } = await store.begin('j1', 'bench', {}, 0);
+    await store.setWaitingFor('j1', 'waiting for a worker with encoder libx264');
+    await new Promise((r) => setTimeout(r, 100));
+    const before = jobEvents.length;
+    const records = Array.from({ length: 50 }, (_, i) => done(`t${i}`, { n: i }));
+    const outcomes = await Promise.all(
+      records.map((r) => store.putTask('j1', r, taskEventOf('j1', r, 'w1'), run)),
+    );
+    expect(outcomes.every((o) => o.written && !o.ended)).toBe(true);
+    const stored = await store.tasks('j1');
+    expect(stored.map((t) => (t.output as { n: number }).n).sort((a, b) => a - b)).toEqual(
+      records.map((_, i) => i),
+    );
+    // A task ran: the job no longer waits for a worker, and says so once on the job channel.
+    expect((await store.header('j1'))?.waitingFor).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 100));
+    const ours = taskEvents.filter((e) => e.jobId === 'j1' && e.type === 'task');
+    expect(ours.map((e) => (e.type === 'task' ? e.taskId : ''))).toEqual(records.map((r) => r.id));
+    expect(ours[0]).toMatchObject({ state: 'done', seconds: 2.5, encoder: 'libx264', worker: 'w1' });
+    expect(jobEvents.slice(before)).toEqual([{ type: 'job', jobId: 'j1', state: 'queued' }]);
+    expect(taskEvents.some((e) => e.type === 'job')).toBe(false);
+  });
+
+  it('drops a write from an old run and flags a job that has already ended', async () => {
+    const first = await store.begin('j2', 'bench', {}, 0);
+    await store.setState('j2', 'cancelled', {}, { run: first.run });
+    const second = await store.begin('j2', 'bench', {}, 0);
+    expect(second.run).toBe(first.run + 1);
+    const late = done('t0', { from: 'old run' });
+    expect(await store.putTask('j2', late, taskEventOf('j2', late, 'w1'), first.run)).toEqual({
+      written: false,
+      ended: false,
+    });
+    expect(await store.task('j2', 't0')).toBeUndefined();
+    await store.setState('j2', 'failed', {}, { run: second.run });
+    const current = done('t0', { from: 'current run' });
+    expect(await store.putTask('j2', current, taskEventOf('j2', current, 'w1'), second.run)).toEqual({
+      written: true,
+      ended: true,
+    });
+    expect((await store.task('j2', 't0'))?.output).toEqual({ from: 'current run' });
+  });
+
+  it('shares one header read between task starts and forgets it on cancel', async () => {
+    await store.begin('j3', 'bench', {}, 0);
+    const [a, b] = await Promise.all([store.recentHeader('j3', 60_000), store.recentHeader('j3', 60_000)]);
+    expect(a?.state).toBe('queued');
+    expect(b).toBe(a);
+    await store.setState('j3', 'cancelled');
+    expect((await store.recentHeader('j3', 60_000))?.state).toBe('queued');
+    store.forget('j3');
+    expect((await store.recentHeader('j3', 60_000))?.state).toBe('cancelled');
+  });
+});
