@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { analysisSize, frameDecodeArgs } from '../../src/media/decode-frames.js';
 import { pcmDecodeArgs } from '../../src/media/decode-pcm.js';
@@ -13,6 +14,14 @@ describe('frame decode arguments', () => {
     expect(args.join(' ')).toContain('-vf scale=256:144:flags=area,format=yuv420p');
     expect(args.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
     expect(args).toContain('-protocol_whitelist');
+  });
+
+  it('sets decoder threads before the input: twice the cores by default, or as asked', () => {
+    const threads = (args: string[]) => args[args.indexOf('-threads') + 1];
+    expect(Number(threads(frameDecodeArgs(base)))).toBe(Math.min(16, 2 * availableParallelism()));
+    const args = frameDecodeArgs({ ...base, threads: 3 });
+    expect(threads(args)).toBe('3');
+    expect(args.indexOf('-threads')).toBeLessThan(args.indexOf('-i'));
   });
 
   it('seeks half a frame before the first wanted frame and limits the count', () => {
