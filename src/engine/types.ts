@@ -151,7 +151,7 @@ export interface Pipeline<Spec = unknown> {
   executors: Record<string, Executor>;
   verifiers?: Record<string, CheckpointVerifier>;
   /** Identity of the job's input (path, size, mtime) so the same spec on the same input maps to one job. */
-  identity?(spec: Spec): Promise<string>;
+  identity?(spec: Spec, ctx: { storage: Storage }): Promise<string>;
 }
 
 export type JobEvent =

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { FramefleetError, show } from '../errors.js';
 import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
+import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
+import type { Storage } from '../storage/types.js';
 import { confineInput, confineOutput, looksLikeUrl, type Confinement } from './confine.js';
 
 /** A job type as the API sees it: its spec schema and which spec fields name files. */
@@ -28,27 +30,41 @@ export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = [transcodeJobType];
 /**
  * Confines a spec's path fields and returns a copy with them canonicalised (real paths), so what
  * the job reads and writes is exactly what was checked. An http(s) input goes to `download`, which
- * checks the host allowlist and returns a local copy: ffmpeg only ever opens local files.
+ * checks the host allowlist and returns a local copy: ffmpeg only ever opens local files. An s3://
+ * URL under the server's own storage names an object the workers read from there.
  */
 export async function confineSpec(
   def: JobTypeDef,
   spec: Record<string, unknown>,
   confinement: Confinement,
   download: (url: string) => Promise<string>,
+  storage?: Storage,
 ): Promise<Record<string, unknown>> {
   const out = { ...spec };
   // Outputs first: a forbidden output must not cost a download.
   for (const field of def.outputFields) {
     const value = spec[field];
     if (typeof value !== 'string') continue;
+    if (storage && isStorageUrl(value)) {
+      storageKeyOf(value, storage);
+      continue;
+    }
     if (looksLikeUrl(value)) {
-      throw new FramefleetError('PATH_FORBIDDEN', `output ${show(value)} must be a path, not a URL`);
+      throw new FramefleetError(
+        'PATH_FORBIDDEN',
+        `output ${show(value)} must be a path or an s3:// URL under the server's storage`,
+      );
     }
     out[field] = await confineOutput(value, confinement.outputRoots);
   }
   for (const field of def.inputFields) {
     const value = spec[field];
     if (typeof value !== 'string') continue;
+    if (storage && isStorageUrl(value)) {
+      // An object in the fleet's own storage: workers read it from there.
+      storageKeyOf(value, storage);
+      continue;
+    }
     const local = looksLikeUrl(value) ? await download(value) : value;
     out[field] = await confineInput(local, confinement.inputRoots);
   }

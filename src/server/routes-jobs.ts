@@ -50,12 +50,17 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
         const { type, spec, priority } = request.body;
         const def = ctx.jobTypes.find((t) => t.type === type);
         if (!def) throw new FramefleetError('INVALID_ARGUMENT', `unknown job type ${show(type)}`);
-        const confined = await confineSpec(def, spec, ctx.confinement, (url) =>
-          fetchInput(url, {
-            storage: ctx.storage,
-            allowHosts: ctx.confinement.allowHosts,
-            maxBytes: ctx.maxUploadBytes,
-          }),
+        const confined = await confineSpec(
+          def,
+          spec,
+          ctx.confinement,
+          (url) =>
+            fetchInput(url, {
+              storage: ctx.storage,
+              allowHosts: ctx.confinement.allowHosts,
+              maxBytes: ctx.maxUploadBytes,
+            }),
+          ctx.storage,
         );
         const job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
         request.log.info({ jobId: job.id, type }, 'job submitted');

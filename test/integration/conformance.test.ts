@@ -1,7 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Capabilities } from '../../src/cluster/capabilities.js';
 import { LocalBackend } from '../../src/engine/local/local-backend.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
@@ -14,22 +13,21 @@ import { allPipelines } from '../../src/runtime/local.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { tempDir } from '../helpers/media.js';
-import { cleanPrefix, quietLog, REDIS_URL, uniquePrefix, until } from './redis-fixtures.js';
+import {
+  cleanPrefix,
+  cpuWorkerCapabilities,
+  quietLog,
+  REDIS_URL,
+  uniquePrefix,
+  until,
+} from './redis-fixtures.js';
 
 interface Harness {
   backend: Backend;
   close(): Promise<void>;
 }
 
-const CPU_WORKER: Capabilities = {
-  hostname: 'conformance',
-  cores: 2,
-  memoryMb: 4096,
-  gpus: [],
-  encoders: ['libx264'],
-  hwaccels: [],
-  labels: {},
-};
+const CPU_WORKER = cpuWorkerCapabilities('conformance');
 const RETRY = { attempts: 3, backoffBaseMs: 100 };
 
 // The same scenarios run against each backend: the embedded one and Redis with an in-process worker.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { Capabilities } from '../../src/cluster/capabilities.js';
 import { silentLogger } from '../../src/logger.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +24,11 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
 }
 
 export const quietLog = silentLogger;
+
+/** A 2-core CPU worker that offers libx264, for in-process fleet workers in tests. */
+export function cpuWorkerCapabilities(hostname: string): Capabilities {
+  return { hostname, cores: 2, memoryMb: 4096, gpus: [], encoders: ['libx264'], hwaccels: [], labels: {} };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {

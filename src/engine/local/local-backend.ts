@@ -98,7 +98,9 @@ export class LocalBackend implements Backend {
     if (this.closed) throw new FramefleetError('BACKEND_UNAVAILABLE', 'the local backend is shut down');
     const pipeline = this.options.registry.get(type);
     const spec = pipeline.parseSpec(rawSpec);
-    const identity = pipeline.identity ? await pipeline.identity(spec) : '';
+    const identity = pipeline.identity
+      ? await pipeline.identity(spec, { storage: this.options.storage })
+      : '';
     const id = options.jobId ?? deterministicJobId(type, spec, identity);
     let job = this.jobs.get(id);
     if (!job) {

@@ -75,7 +75,7 @@ export class RedisBackend implements Backend {
     if (this.closed) throw new FramefleetError('BACKEND_UNAVAILABLE', 'the redis backend is closed');
     const pipeline = this.ctx.registry.get(type);
     const spec = pipeline.parseSpec(rawSpec);
-    const identity = pipeline.identity ? await pipeline.identity(spec) : '';
+    const identity = pipeline.identity ? await pipeline.identity(spec, { storage: this.ctx.storage }) : '';
     const id = options.jobId ?? deterministicJobId(type, spec, identity);
     await this.startRun(id, type, spec, options.priority ?? 0, false);
     return (await this.ctx.store.get(id))!;

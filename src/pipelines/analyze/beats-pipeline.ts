@@ -1,4 +1,5 @@
 import type { Pipeline, TaskSpec } from '../../engine/types.js';
+import { localMedia } from '../../storage/media-io.js';
 import { analyzeBeatsFile } from './measure-beats.js';
 import { beatsSpecSchema, parseWith, type BeatsSpec } from './spec-schemas.js';
 
@@ -30,8 +31,12 @@ export const beatsPipeline: Pipeline<BeatsSpec> = {
   },
 
   executors: {
-    'analyze.beats': async (payload, ctx) =>
-      analyzeBeatsFile((payload as { path: string }).path, { signal: ctx.signal }),
+    'analyze.beats': async (payload, ctx) => {
+      const { path } = payload as { path: string };
+      const result = await analyzeBeatsFile(await localMedia(path, ctx.storage), { signal: ctx.signal });
+      // A stored input was read from a cached download; results name what the user gave.
+      return { ...result, source: { path } };
+    },
     'analyze.beats.collect': async (payload, ctx) => ({
       kind: 'beats-list',
       results: (payload as { taskIds: string[] }).taskIds.map((id) => ctx.inputs[id]),

@@ -1,3 +1,4 @@
+import { localMedia } from '../../storage/media-io.js';
 import type { Pipeline, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import {
   DEFAULT_SCENE_OPTIONS,
@@ -51,7 +52,7 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
     const tasks: TaskSpec[] = [];
     const aggregates: string[] = [];
     for (const [f, path] of spec.inputs.entries()) {
-      const info = await probe(path, { signal: ctx.signal });
+      const info = await probe(await localMedia(path, ctx.storage), { signal: ctx.signal });
       if (!info.video)
         throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
       // Variable-frame-rate video cannot be cut into exact time shards; it runs as one.
@@ -112,7 +113,7 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
   executors: {
     'analyze.scenes.shard': async (payload, ctx) => {
       const p = payload as SceneShardPayload;
-      return measureScenes(p.path, {
+      const partial = await measureScenes(await localMedia(p.path, ctx.storage), {
         shardIndex: p.shardIndex,
         shardCount: p.shardCount,
         edges: p.edges,
@@ -120,6 +121,8 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
         signal: ctx.signal,
         onProgress: (fraction) => ctx.progress({ fraction }),
       });
+      // A stored input was read from a cached download; results name what the user gave.
+      return { ...partial, source: { ...partial.source, path: p.path } };
     },
     'analyze.scenes.aggregate': async (payload, ctx) => {
       const p = payload as SceneAggregatePayload;

@@ -8,6 +8,7 @@ import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput } from '../../media/verify.js';
+import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
 import type { Storage } from '../../storage/types.js';
 import type {
   AudioOutput,
@@ -80,7 +81,8 @@ export const verifyAudio: CheckpointVerifier<AudioPayload, AudioOutput> = async 
 
 /**
  * Concatenates the segments without re-encoding, muxes the audio into a temporary name next to the
- * output, verifies frames and A/V durations, and only then renames it into place.
+ * output (or in scratch space for a stored output), verifies frames and A/V durations, and only
+ * then renames it into place (or uploads it: an S3 object appears only once complete).
  */
 export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const segments = p.segmentTasks.map((id) => ctx.inputs[id] as SegmentOutput | undefined);
@@ -94,7 +96,9 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeFile(list, concatList(paths));
-  const tmp = join(dirname(p.output), `.${basename(p.output)}.${randomBytes(4).toString('hex')}.part`);
+  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
+  const name = `.${basename(p.output)}.${randomBytes(4).toString('hex')}.part`;
+  const tmp = join(stored === undefined ? dirname(p.output) : ctx.scratchDir, name);
   try {
     await runFfmpeg(
       stitchArgs({
@@ -116,8 +120,13 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
       sourceAvGapSec: audio ? p.sourceAvGapSec : undefined,
       audioFrameSec: p.audioFrameSec,
     });
-    await rename(tmp, p.output);
-    const size = (await stat(p.output)).size;
+    let size: number;
+    if (stored === undefined) {
+      await rename(tmp, p.output);
+      size = (await stat(p.output)).size;
+    } else {
+      size = (await ctx.storage.put(stored, tmp, { move: true })).size;
+    }
     ctx.progress({ fraction: 1 });
     return {
       output: p.output,
@@ -132,8 +141,19 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   }
 };
 
-/** A finished output re-verifies only if it is still there with the planned frame count. */
-export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = async (p, out, { signal }) => {
+/**
+ * A finished output re-verifies only if it is still there with the planned size and frame count
+ * (a stored object is checked by size: it was verified before its upload completed).
+ */
+export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = async (
+  p,
+  out,
+  { storage, signal },
+) => {
+  if (isStorageUrl(out.output)) {
+    const object = await storage.stat(storageKeyOf(out.output, storage)).catch(() => undefined);
+    return object?.size === out.size && out.frames === p.frames;
+  }
   const info = await probe(out.output, { signal }).catch(() => undefined);
   return info?.video?.frameCount === p.frames && info.sizeBytes === out.size;
 };
@@ -142,15 +162,7 @@ async function localCopy(storage: Storage, key: string, ctx: ExecutorContext): P
   return storage.localPath(key) ?? storage.fetch(key, join(ctx.scratchDir, basename(key)));
 }
 
-/** Inputs are local paths, or storage URLs a worker reads through a (presigned) URL. */
-async function readable(input: string, ctx: ExecutorContext): Promise<string> {
-  if (!input.startsWith('s3://')) return input;
-  const prefix = ctx.storage.url.replace(/\/$/, '') + '/';
-  if (!input.startsWith(prefix)) {
-    throw new FramefleetError(
-      'PATH_FORBIDDEN',
-      `input ${show(input)} is outside storage ${show(ctx.storage.url)}`,
-    );
-  }
-  return localCopy(ctx.storage, input.slice(prefix.length), ctx);
+/** Inputs are local paths, or s3:// URLs under the storage, read from this worker's cached download. */
+function readable(input: string, ctx: ExecutorContext): Promise<string> {
+  return localMedia(input, ctx.storage);
 }

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { mediaIdentity } from '../../storage/media-io.js';
 import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.js';
 import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
 import { planTranscode } from './plan.js';
@@ -17,10 +17,7 @@ export const transcodePipeline: Pipeline<TranscodeSpec> = {
     'transcode.audio': encodeAudio as Executor,
     'transcode.stitch': stitch as Executor,
   },
-  identity: async (spec) => {
-    const info = await stat(spec.input).catch(() => undefined);
-    return info ? `${spec.input}:${info.size}:${Math.round(info.mtimeMs)}` : spec.input;
-  },
+  identity: (spec, { storage }) => mediaIdentity(spec.input, storage),
   verifiers: {
     'transcode.segment': verifySegment as CheckpointVerifier,
     'transcode.audio': verifyAudio as CheckpointVerifier,

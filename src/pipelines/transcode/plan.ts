@@ -10,6 +10,8 @@ import { expectationFor } from '../../media/verify.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
 import { planSegments } from './plan-segments.js';
+import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
+import type { Storage } from '../../storage/types.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 // Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
@@ -24,8 +26,10 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
       `output ${show(spec.output)} has an unsupported extension; use .mp4, .m4v, .mov or .mkv`,
     );
   }
-  await checkOutput(spec.input, spec.output);
-  const source = await probe(spec.input, { signal: ctx.signal });
+  await checkOutput(spec.input, spec.output, ctx.storage);
+  // A stored input (s3://) is probed and analysed from this worker's cached download.
+  const local = await localMedia(spec.input, ctx.storage);
+  const source = await named(probe(local, { signal: ctx.signal }), local, spec.input);
   const video = source.video;
   if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
   if (video.frameCount === 0)
@@ -40,14 +44,14 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
   const rate = timelineRate(source);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
-    frames = await countCfrFrames(spec.input, rate, ctx.signal);
+    frames = await countCfrFrames(local, rate, ctx.signal);
     ctx.log.warn(
       { jobId: ctx.jobId, sourceFrames: video.frameCount, outputFrames: frames },
       `variable frame rate input: normalising to constant ${rationalValue(rate).toFixed(3)} fps (${video.frameCount} source frames become ${frames})`,
     );
   }
   const fps = rationalValue(rate);
-  const sceneCuts = spec.sceneCuts && !video.variableFrameRate ? await hardCuts(spec.input, ctx) : [];
+  const sceneCuts = spec.sceneCuts && !video.variableFrameRate ? await hardCuts(local, ctx) : [];
   const ranges = planSegments({
     frameCount: frames,
     fps,
@@ -161,7 +165,26 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
   return Math.min(120, Math.max(2, perSlot));
 }
 
-async function checkOutput(input: string, output: string): Promise<void> {
+/** Errors about a cached download name the input the user gave. */
+async function named<T>(work: Promise<T>, local: string, input: string): Promise<T> {
+  if (local === input) return work;
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof FramefleetError) error.message = error.message.replaceAll(show(local), show(input));
+    throw error;
+  }
+}
+
+async function checkOutput(input: string, output: string, storage: Storage): Promise<void> {
+  if (isStorageUrl(output)) {
+    // Stitched in the worker's scratch space, then uploaded: only the key needs checking.
+    storageKeyOf(output, storage);
+    if (output === input) {
+      throw new FramefleetError('OUTPUT_IS_INPUT', `output ${show(output)} is the input; choose another key`);
+    }
+    return;
+  }
   const inputReal = await realpath(input).catch(() => resolve(input));
   const outputReal = await realpath(output).catch(() => resolve(output));
   if (inputReal === outputReal) {

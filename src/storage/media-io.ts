@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import type { Storage } from './types.js';
+
+/**
+ * Job inputs and outputs are local paths (a shared filesystem on a fleet) or `s3://` URLs that
+ * name objects under the deployment's storage. ffmpeg only ever opens local files: a stored input
+ * is downloaded once per worker process and kept in a size-capped cache, so the N segment tasks
+ * of a job on one worker cost one download, and no network protocol is opened on user media.
+ */
+export function isStorageUrl(value: string): boolean {
+  return /^s3:\/\//i.test(value);
+}
+
+/** The storage key an `s3://` URL names; the URL must lie under the storage's own URL. */
+export function storageKeyOf(url: string, storage: Storage): string {
+  const root = storage.url.replace(/\/+$/, '') + '/';
+  if (!url.startsWith(root) || url.length === root.length) {
+    throw new FramefleetError(
+      'PATH_FORBIDDEN',
+      `${show(url)} is not an object under storage ${show(storage.url)}; give an s3:// URL inside it`,
+    );
+  }
+  return url.slice(root.length);
+}
+
+/** What makes an input the same input: path, size and mtime (or the stored object's). */
+export async function mediaIdentity(input: string, storage: Storage | undefined): Promise<string> {
+  if (isStorageUrl(input)) {
+    const object = storage
+      ? await storage.stat(storageKeyOf(input, storage)).catch(() => undefined)
+      : undefined;
+    return object ? `${input}:${object.size}:${Math.round(object.mtimeMs)}` : input;
+  }
+  const info = await stat(input).catch(() => undefined);
+  return info ? `${input}:${info.size}:${Math.round(info.mtimeMs)}` : input;
+}
+
+const downloads = new Map<string, Promise<string>>();
+
+/** Where downloaded inputs are kept, and how many bytes of them at most (least recently used go first). */
+function cacheDir(): string {
+  return process.env.FRAMEFLEET_INPUT_CACHE ?? join(tmpdir(), 'framefleet-inputs');
+}
+function cacheLimitBytes(): number {
+  const mb = Number(process.env.FRAMEFLEET_INPUT_CACHE_MB ?? 20_480);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 20_480) * 1024 * 1024;
+}
+
+/**
+ * A local file ffmpeg can read for a media input: the path itself, the object's own path on a
+ * filesystem storage, or a cached download of the object (same key, size and mtime reuse it).
+ */
+export async function localMedia(input: string, storage: Storage | undefined): Promise<string> {
+  if (!isStorageUrl(input)) return input;
+  if (!storage) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `input ${show(input)} needs a storage; run it on a fleet with --storage`,
+    );
+  }
+  const key = storageKeyOf(input, storage);
+  const direct = storage.localPath(key);
+  if (direct) return direct;
+  const object = await storage.stat(key);
+  if (!object) throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(input)} does not exist`);
+  if (object.size === 0)
+    throw new FramefleetError('INPUT_NOT_MEDIA', `input ${show(input)} is empty (0 bytes)`);
+  const name = createHash('sha1')
+    .update(`${storage.url}\n${key}\n${object.size}\n${Math.round(object.mtimeMs)}`)
+    .digest('hex');
+  const path = join(cacheDir(), `${name}${extname(key).slice(0, 16)}`);
+  let pending = downloads.get(path);
+  if (!pending) {
+    pending = (async () => {
+      const cached = await stat(path).catch(() => undefined);
+      if (cached?.size === object.size) {
+        const now = new Date();
+        await utimes(path, now, now).catch(() => undefined);
+        return path;
+      }
+      await mkdir(cacheDir(), { recursive: true });
+      await evict(object.size);
+      // Storage.fetch downloads to a temporary name and renames: a half download is never seen.
+      await storage.fetch(key, path);
+      return path;
+    })();
+    downloads.set(path, pending);
+    pending.catch(() => downloads.delete(path));
+  }
+  return pending;
+}
+
+/** Frees room for `incoming` bytes by removing the least recently used cached inputs. */
+async function evict(incoming: number): Promise<void> {
+  const dir = cacheDir();
+  const files = await Promise.all(
+    (await readdir(dir).catch(() => [])).map(async (name) => {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      return info?.isFile() ? { path, size: info.size, used: info.mtimeMs } : undefined;
+    }),
+  );
+  const present = files.filter((f) => f !== undefined).sort((a, b) => a.used - b.used);
+  let total = present.reduce((sum, f) => sum + f.size, 0) + incoming;
+  for (const file of present) {
+    if (total <= cacheLimitBytes()) break;
+    await rm(file.path, { force: true });
+    downloads.delete(file.path);
+    total -= file.size;
+  }
+}
