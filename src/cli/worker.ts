@@ -33,7 +33,11 @@ export function registerWorker(program: Command): void {
       'concurrent CPU tasks (default: core count)',
       intOption('--concurrency', 1, 256),
     )
-    .option('--gpu-slots <n>', 'concurrent GPU tasks (NVENC session limit)', intOption('--gpu-slots', 1, 64))
+    .option(
+      '--gpu-slots <n>',
+      'concurrent tasks per GPU (NVENC session limit); each task is pinned to one GPU',
+      intOption('--gpu-slots', 1, 64),
+    )
     .option('--queues <names...>', 'consume exactly these task queues (e.g. ff.cpu ff.enc=libx264)')
     .option('--capabilities <file>', 'YAML/JSON file of declared capabilities (override detection)')
     .option(

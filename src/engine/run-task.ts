@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { GpuPin } from '../cluster/gpu-pin.js';
 import type { Storage } from '../storage/types.js';
 import type { ExecutorContext, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
@@ -21,6 +22,7 @@ export interface AttemptInput {
   scratchRoot: string;
   log: Logger;
   progress(progress: TaskProgress): void;
+  gpu?: GpuPin;
 }
 
 export interface AttemptResult {
@@ -61,6 +63,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     spec: input.spec,
     progress: input.progress,
     log: input.log,
+    ...(input.gpu ? { gpu: input.gpu } : {}),
   };
   try {
     return { output: await executor(task.payload, ctx), reused: false };

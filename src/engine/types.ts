@@ -1,3 +1,4 @@
+import type { GpuPin } from '../cluster/gpu-pin.js';
 import type { Storage } from '../storage/types.js';
 
 /** What a task needs from the worker that runs it; the queue name is derived from this. */
@@ -114,6 +115,8 @@ export interface ExecutorContext {
   spec: unknown;
   progress(progress: TaskProgress): void;
   log: Logger;
+  /** The GPU this attempt holds a slot on, for tasks routed to a GPU queue on a worker that has one. */
+  gpu?: GpuPin;
 }
 
 export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorContext) => Promise<R>;

@@ -15,6 +15,8 @@ export interface SegmentEncode {
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
+  /** DRM render node this encode is pinned to (VAAPI/QSV); NVIDIA is pinned by environment. */
+  renderNode?: string;
 }
 
 /** Media time scale for segments: a multiple of the rate so every frame lands on a whole tick. */
@@ -30,7 +32,7 @@ export function segmentTimescale(rate: Rational): number {
  */
 export function segmentArgs(job: SegmentEncode): string[] {
   const frames = job.end - job.start;
-  const args = [...job.encoder.globalArgs()];
+  const args = [...job.encoder.globalArgs(job.renderNode)];
   const filters: string[] = [];
   if (job.normaliseVfr) {
     // Keep source timestamps so the fps grid is the same absolute grid in every segment.

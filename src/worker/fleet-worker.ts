@@ -15,6 +15,7 @@ import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
 import type { Storage } from '../storage/types.js';
 import { SlotPool, slotClassOf, type SlotClass } from './slot-pool.js';
+import { GpuAssigner } from '../cluster/gpu-pin.js';
 import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
@@ -59,6 +60,7 @@ export class FleetWorker {
   private readonly active = new Map<string, ActiveTask>();
   private readonly runSignals = new Map<string, { controller: AbortController; tasks: number }>();
   private readonly pool: SlotPool;
+  private readonly gpus: GpuAssigner;
   private subscriber: Redis | undefined;
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
@@ -72,7 +74,13 @@ export class FleetWorker {
       workerId: this.id,
       scratchRoot: options.scratchRoot ?? join(tmpdir(), 'framefleet-worker', this.id),
     });
-    this.pool = new SlotPool({ cpu: options.concurrency, gpu: options.gpuSlots ?? 2 });
+    // GPU slots are per device: each GPU task is pinned to the least busy of the worker's GPUs.
+    const gpus = options.capabilities.gpus;
+    this.gpus = new GpuAssigner(gpus);
+    this.pool = new SlotPool({
+      cpu: options.concurrency,
+      gpu: (options.gpuSlots ?? 2) * Math.max(1, gpus.length),
+    });
     this.metrics.slots.set({ slot: 'cpu' }, this.pool.sizes.cpu);
     this.metrics.slots.set({ slot: 'gpu' }, this.pool.sizes.gpu);
   }
@@ -167,6 +175,7 @@ export class FleetWorker {
       await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);
       throw new DelayedError();
     }
+    const gpu = slot === 'gpu' && !control ? this.gpus.take() : undefined;
     const run = this.runSignal(job.data);
     const signal = run.controller.signal;
     const entry: ActiveTask = {
@@ -179,7 +188,7 @@ export class FleetWorker {
     this.active.set(job.id!, entry);
     const end = this.metrics.taskSeconds.startTimer({ kind: job.name });
     try {
-      const outcome = await processFleetJob(this.ctx, job, token, signal);
+      const outcome = await processFleetJob(this.ctx, job, token, signal, gpu);
       this.metrics.tasks.inc({ kind: job.name, outcome });
       return outcome;
     } catch (error) {
@@ -195,6 +204,7 @@ export class FleetWorker {
       this.active.delete(job.id!);
       if (--run.tasks === 0) this.runSignals.delete(`${job.data.jobId}.r${job.data.run}`);
       if (!control) this.pool.release(slot);
+      this.gpus.give(gpu);
     }
   }
 

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { GpuPin } from '../../cluster/gpu-pin.js';
 import { toFramefleetError } from '../../errors.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
@@ -19,8 +20,9 @@ export async function processFleetJob(
   job: Job<TaskJobData>,
   token: string | undefined,
   signal: AbortSignal,
+  gpu?: GpuPin,
 ): Promise<string> {
-  if (job.queueName !== CONTROL_QUEUE) return taskStep(ctx, job, signal);
+  if (job.queueName !== CONTROL_QUEUE) return taskStep(ctx, job, signal, gpu);
   let outcome: string;
   try {
     outcome = await planStep(ctx, job.data, signal);

@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { GpuPin } from '../../cluster/gpu-pin.js';
 import type { FramefleetError } from '../../errors.js';
 import { toFramefleetError } from '../../errors.js';
 import { failureFrom, jobFps, jobProgress, taskEventOf, taskRecordFor } from '../job-record.js';
@@ -28,6 +29,7 @@ export async function taskStep(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   signal: AbortSignal,
+  gpu?: GpuPin,
 ): Promise<'done' | 'stale'> {
   const { jobId, run, taskId } = job.data;
   // The first start of a task in a job's first run reads nothing of its own: its record is the
@@ -61,7 +63,7 @@ export async function taskStep(
       );
   }, RUNNING_RECORD_DELAY_MS);
   try {
-    return await runTask(ctx, job, signal, { header, graph, task, record }, () => {
+    return await runTask(ctx, job, signal, { header, graph, task, record, gpu }, () => {
       clearTimeout(markRunning);
       return marked;
     });
@@ -84,13 +86,14 @@ interface Started {
   graph: TaskGraph;
   task: TaskSpec;
   record: TaskRecord;
+  gpu: GpuPin | undefined;
 }
 
 async function runTask(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   signal: AbortSignal,
-  { header, graph, task, record }: Started,
+  { header, graph, task, record, gpu }: Started,
   /** Stops the pending start record and returns the write in flight, if any. */
   settleStart: () => Promise<unknown> | undefined,
 ): Promise<'done' | 'stale'> {
@@ -111,6 +114,7 @@ async function runTask(
       signal,
       scratchRoot: ctx.scratchRoot,
       log: ctx.log,
+      gpu,
       progress: (p) => {
         record.progress = Math.max(0, Math.min(1, p.fraction));
         record.fps = p.fps;

@@ -19,7 +19,8 @@ export interface EncoderDef {
   /** Higher wins when 'auto' chooses among proven encoders. */
   rank: number;
   /** Arguments placed before the first -i (device setup for VAAPI/QSV). */
-  globalArgs(): string[];
+  /** Options before the input; `renderNode` pins VAAPI/QSV to one card (see cluster/gpu-pin). */
+  globalArgs(renderNode?: string): string[];
   /** Filter appended to the video chain to reach the encoder's input format. */
   uploadFilter: string | undefined;
   /** Encoder arguments after -c:v. Every segment of a job gets exactly these. */
@@ -98,7 +99,7 @@ function vaapi(codec: Codec): EncoderDef {
     family: 'vaapi',
     device: 'amd',
     rank: codec === 'h264' ? 30 : 29,
-    globalArgs: () => ['-vaapi_device', VAAPI_DEVICE],
+    globalArgs: (renderNode) => ['-vaapi_device', renderNode ?? VAAPI_DEVICE],
     uploadFilter: 'format=nv12,hwupload',
     args: ({ quality, preset, gopFrames }) => [
       '-rc_mode',
@@ -122,7 +123,7 @@ function qsv(codec: Codec): EncoderDef {
     family: 'qsv',
     device: 'intel',
     rank: codec === 'h264' ? 40 : 39,
-    globalArgs: () => [],
+    globalArgs: (renderNode) => (renderNode ? ['-qsv_device', renderNode] : []),
     uploadFilter: 'format=nv12',
     args: ({ quality, preset, gopFrames }) => [
       '-preset',

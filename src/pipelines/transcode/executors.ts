@@ -29,8 +29,11 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const frames = p.end - p.start;
   const tmp = join(ctx.scratchDir, `segment-${p.index}.mp4`);
-  await runFfmpeg(segmentArgs({ ...p, input: await readable(p.input, ctx), encoder, output: tmp }), {
+  const input = await readable(p.input, ctx);
+  await runFfmpeg(segmentArgs({ ...p, input, encoder, output: tmp, renderNode: ctx.gpu?.renderNode }), {
     signal: ctx.signal,
+    // A GPU task runs on the one device its slot is on.
+    ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
     timeoutMs: SEGMENT_TIMEOUT_MS,
     label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
     onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
