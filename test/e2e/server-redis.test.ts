@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/engine/redis/connection.js';
+import type { JobRecord } from '../../src/engine/types.js';
+import { generateSampleClip } from '../../src/media/generate.js';
+import { probe } from '../../src/media/probe.js';
+import { buildServer, type ServerRuntime } from '../../src/server/index.js';
+import { openRedisServerRuntime } from '../../src/server/redis-runtime.js';
+import { silentLogger } from '../../src/logger.js';
+import { cleanPrefix, REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
+import { readSse } from './harness.js';
+
+// `framefleet server --redis URL --with-worker`: the API over the fleet engine, with a real Redis,
+// a worker in the same process, and the shared storage on disk.
+describe('server on the Redis fleet engine', () => {
+  const prefix = uniquePrefix('server-redis');
+  let dir: string;
+  let runtime: ServerRuntime;
+  let app: FastifyInstance;
+  let url: string;
+  let clip: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'ff-server-redis-'));
+    await Promise.all(['in', 'out', 'shared'].map((d) => mkdir(path.join(dir, d))));
+    clip = path.join(dir, 'in', 'clip.mp4');
+    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    runtime = await openRedisServerRuntime({
+      redisUrl: REDIS_URL,
+      prefix,
+      storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
+      log: silentLogger,
+      withWorker: { concurrency: 2 },
+    });
+    app = await buildServer({
+      backend: runtime.backend,
+      storage: runtime.storage,
+      fleet: runtime.fleet,
+      gpus: runtime.gpus,
+      inputRoots: [path.join(dir, 'in')],
+      outputRoots: [path.join(dir, 'out')],
+      heartbeatMs: 500,
+      logger: pino({ level: 'silent' }),
+    });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await runtime?.close();
+    const redis = connectRedis(REDIS_URL);
+    await cleanPrefix(redis, prefix);
+    await redis.quit();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a job through the fleet, streams it to completion, and shows the worker and metrics', async () => {
+    const output = path.join(dir, 'out', 'clip.mp4');
+    const submit = await fetch(`${url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'transcode', spec: { input: clip, output, segments: 3, preset: 'fast' } }),
+    });
+    expect(submit.status).toBe(202);
+    const job = (await submit.json()) as JobRecord;
+
+    const events = await readSse(`${url}/v1/jobs/${job.id}/events`);
+    expect(events[0]?.event).toBe('snapshot');
+    expect(events.at(-1)?.event).toBe('done');
+    const done = events.at(-1)!.data as JobRecord;
+    expect(done.state).toBe('done');
+    const finished = events.filter(
+      (e) => e.event === 'task' && (e.data as { state: string }).state === 'done',
+    );
+    expect(finished.length).toBe(done.tasks.length);
+    expect(done.tasks.every((t) => t.state === 'done' && t.worker)).toBe(true);
+    expect((await probe(output)).video?.frameCount).toBe(50);
+
+    const nodes = (await (await fetch(`${url}/v1/nodes`)).json()) as {
+      nodes: { live: boolean; slots: { cpu: number } }[];
+    };
+    expect(nodes.nodes).toHaveLength(1);
+    expect(nodes.nodes[0]).toMatchObject({ live: true, slots: { cpu: 2 } });
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /framefleet_task_duration_seconds_count\{kind="transcode.segment",encoder="libx264"\} 3/,
+    );
+    expect(metrics).toMatch(/framefleet_workers\S* 1/);
+
+    // A missing input is refused at the door with a stable code, before anything is queued.
+    const bad = await fetch(`${url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'transcode', spec: { input: path.join(dir, 'in', 'nope.mp4'), output } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INPUT_NOT_FOUND');
+  }, 120_000);
+});
