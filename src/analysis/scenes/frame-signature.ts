@@ -11,51 +11,43 @@ export function frameBytes(layout: FrameLayout): number {
 
 // A coarse grid: fine enough to tell shots apart, coarse enough that grain and small motion
 // average out, so "this frame looks like that one" survives a few frames of camera movement.
-const GRID_X = 16;
-const GRID_Y = 9;
+export const GRID_X = 16;
+export const GRID_Y = 9;
 export const SIGNATURE_LENGTH = GRID_X * GRID_Y * 3;
 
-/** Block means of Y, Cb and Cr on a 16x9 grid. */
-export function frameSignature(frame: Uint8Array, layout: FrameLayout): Float32Array {
-  const out = new Float32Array(SIGNATURE_LENGTH);
-  const { width, height } = layout;
-  const cw = width >> 1;
-  const ch = height >> 1;
-  blockMeans(frame, 0, width, height, out, 0);
-  blockMeans(frame, width * height, cw, ch, out, GRID_X * GRID_Y);
-  blockMeans(frame, width * height + cw * ch, cw, ch, out, 2 * GRID_X * GRID_Y);
-  return out;
+/**
+ * A frame signature holds the block means of Y, Cb and Cr, in that order, on this grid: block
+ * (bx, by) of a plane covers columns [columns[bx], columns[bx + 1]) of rows [rows[by], rows[by + 1]).
+ */
+export interface BlockGrid {
+  readonly columns: Int32Array;
+  readonly rows: Int32Array;
 }
 
-function blockMeans(
-  frame: Uint8Array,
-  offset: number,
-  width: number,
-  height: number,
+export function blockGrid(width: number, height: number): BlockGrid {
+  const edges = (length: number, cells: number) =>
+    Int32Array.from({ length: cells + 1 }, (_, b) => Math.round((b * length) / cells));
+  return { columns: edges(width, GRID_X), rows: edges(height, GRID_Y) };
+}
+
+/**
+ * Writes the means of block row `by` of a plane into `out` (its blocks start at `outOffset`),
+ * given per-column pixel sums over exactly that block row.
+ */
+export function blockRowMeans(
+  columnSums: Float64Array,
+  grid: BlockGrid,
+  by: number,
   out: Float32Array,
   outOffset: number,
 ): void {
-  // Integer sums over each block's column span, row by row: the tight loop is a plain add.
-  const sums = new Int32Array(GRID_X * GRID_Y);
-  const edges = Array.from({ length: GRID_X + 1 }, (_, b) => Math.round((b * width) / GRID_X));
-  const rowEdges = Array.from({ length: GRID_Y + 1 }, (_, b) => Math.round((b * height) / GRID_Y));
-  for (let by = 0; by < GRID_Y; by++) {
-    for (let y = rowEdges[by]!; y < rowEdges[by + 1]!; y++) {
-      const line = offset + y * width;
-      for (let bx = 0; bx < GRID_X; bx++) {
-        let sum = 0;
-        const end = line + edges[bx + 1]!;
-        for (let i = line + edges[bx]!; i < end; i++) sum += frame[i]!;
-        sums[by * GRID_X + bx]! += sum;
-      }
-    }
-  }
-  for (let by = 0; by < GRID_Y; by++) {
-    const rows = rowEdges[by + 1]! - rowEdges[by]!;
-    for (let bx = 0; bx < GRID_X; bx++) {
-      const n = rows * (edges[bx + 1]! - edges[bx]!);
-      out[outOffset + by * GRID_X + bx] = n > 0 ? sums[by * GRID_X + bx]! / n : 0;
-    }
+  const { columns, rows } = grid;
+  const rowCount = rows[by + 1]! - rows[by]!;
+  for (let bx = 0; bx < GRID_X; bx++) {
+    let sum = 0;
+    for (let x = columns[bx]!; x < columns[bx + 1]!; x++) sum += columnSums[x]!;
+    const n = rowCount * (columns[bx + 1]! - columns[bx]!);
+    out[outOffset + by * GRID_X + bx] = n > 0 ? sum / n : 0;
   }
 }
 
