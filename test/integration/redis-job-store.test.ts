@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
+import type { TaskRecordMessage } from '../../src/engine/redis/job-scripts.js';
 import { JobStore } from '../../src/engine/redis/job-store.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
 import { taskEventOf, taskRecordFor } from '../../src/engine/job-record.js';
@@ -26,8 +27,12 @@ describe('JobStore task record writes (real Redis)', () => {
 
   beforeAll(async () => {
     subscriber.on('message', (channel: string, message: string) => {
-      const parsed = JSON.parse(message) as JobEvent | JobEvent[];
-      (channel === keys.jobEvents ? jobEvents : taskEvents).push(...[parsed].flat());
+      // Task records arrive as {type: 'task-record', jobId, record}; the backend turns them into events.
+      const parsed = [JSON.parse(message) as JobEvent | TaskRecordMessage].flat();
+      const events = parsed.map((e) =>
+        e.type === 'task-record' ? taskEventOf(e.jobId, e.record, e.record.worker ?? '') : e,
+      );
+      (channel === keys.jobEvents ? jobEvents : taskEvents).push(...events);
     });
     await subscriber.subscribe(keys.events, keys.jobEvents);
   });
@@ -53,9 +58,7 @@ describe('JobStore task record writes (real Redis)', () => {
     await new Promise((r) => setTimeout(r, 100));
     const before = jobEvents.length;
     const records = Array.from({ length: 50 }, (_, i) => done(`t${i}`, { n: i }));
-    const outcomes = await Promise.all(
-      records.map((r) => store.putTask('j1', r, taskEventOf('j1', r, 'w1'), run)),
-    );
+    const outcomes = await Promise.all(records.map((r) => store.putTask('j1', { ...r, worker: 'w1' }, run)));
     expect(outcomes.every((o) => o.written && !o.ended)).toBe(true);
     const stored = await store.tasks('j1');
     expect(stored.map((t) => (t.output as { n: number }).n).sort((a, b) => a - b)).toEqual(
@@ -77,14 +80,14 @@ describe('JobStore task record writes (real Redis)', () => {
     const second = await store.begin('j2', 'bench', {}, 0);
     expect(second.run).toBe(first.run + 1);
     const late = done('t0', { from: 'old run' });
-    expect(await store.putTask('j2', late, taskEventOf('j2', late, 'w1'), first.run)).toEqual({
+    expect(await store.putTask('j2', late, first.run)).toEqual({
       written: false,
       ended: false,
     });
     expect(await store.task('j2', 't0')).toBeUndefined();
     await store.setState('j2', 'failed', {}, { run: second.run });
     const current = done('t0', { from: 'current run' });
-    expect(await store.putTask('j2', current, taskEventOf('j2', current, 'w1'), second.run)).toEqual({
+    expect(await store.putTask('j2', current, second.run)).toEqual({
       written: true,
       ended: true,
     });

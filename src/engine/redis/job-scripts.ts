@@ -1,3 +1,5 @@
+import type { TaskRecord } from '../types.js';
+
 /** Lua scripts for job records: each runs atomically in Redis and costs one round trip. */
 
 // Starts a run unless one is active: the same id submitted twice while running is one run.
@@ -30,30 +32,38 @@ return 1`;
 export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1])}`;
 
 // Task record writes in one command (writes from concurrent tasks are grouped), with their events
-// published as one JSON array. KEYS: per write the job's tasks hash, then its header hash.
-// ARGV[1]: the events channel, ARGV[2]: the job events channel, then per write: task id, record,
-// event, job id, run ('' for any run). A write applies only to the job's current run, and drops
-// the job's waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a
-// stale run, 2 when the job has already ended, else 1.
+// published as one JSON array of {type: 'task-record', jobId, record}: the record is the event, so
+// workers serialise it once. KEYS: per write the job's tasks hash, then its header hash. ARGV[1]:
+// the events channel, ARGV[2]: the job events channel, then per write: task id, record, job id,
+// run ('' for any run). A write applies only to the job's current run, and drops the job's
+// waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a stale run, 2
+// when the job has already ended, else 1.
 export const PUT_TASKS = `
 local out, events = {}, {}
 for i = 1, #KEYS / 2 do
-  local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 5
+  local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 4
   local run = redis.call('HGET', job, 'run')
-  if not run or (ARGV[a + 5] ~= '' and run ~= ARGV[a + 5]) then
+  if not run or (ARGV[a + 4] ~= '' and run ~= ARGV[a + 4]) then
     out[i] = 0
   else
     redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
-    events[#events + 1] = ARGV[a + 3]
+    events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[a + 3]) .. ',"record":' .. ARGV[a + 2] .. '}'
     local state = redis.call('HGET', job, 'state')
     if redis.call('HDEL', job, 'waitingFor') == 1 then
-      redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 4], state = state}))
+      redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 3], state = state}))
     end
     if state == 'done' or state == 'failed' or state == 'cancelled' then out[i] = 2 else out[i] = 1 end
   end
 end
 if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
 return out`;
+
+/** What PUT_TASKS publishes per record; subscribers turn it into a 'task' JobEvent. */
+export interface TaskRecordMessage {
+  type: 'task-record';
+  jobId: string;
+  record: TaskRecord;
+}
 
 export interface TaskScripts {
   ffClaim(jobKey: string, tasksKey: string, taskId: string): Promise<unknown>;

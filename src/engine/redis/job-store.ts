@@ -199,27 +199,16 @@ export class JobStore {
   }
 
   /**
-   * Writes a task record and publishes its event, only while `run` is the job's current run; also
-   * drops the job's waitingFor. Says whether it was written and whether the job has already ended.
-   * Writes from concurrent tasks are grouped: one command carries every write queued while the
-   * previous one was in flight, in order.
+   * Writes a task record and publishes it as its task event, only while `run` is the job's current
+   * run; also drops the job's waitingFor. Says whether it was written and whether the job has
+   * already ended. Writes from concurrent tasks are grouped: one command carries every write queued
+   * while the previous one was in flight, in order.
    */
-  putTask(
-    id: string,
-    record: TaskRecord,
-    event: JobEvent,
-    run?: number,
-  ): Promise<{ written: boolean; ended: boolean }> {
+  putTask(id: string, record: TaskRecord, run?: number): Promise<{ written: boolean; ended: boolean }> {
     return new Promise((resolve, reject) => {
       this.writes.push({
         keys: [this.keys.tasks(id), this.keys.job(id)],
-        args: [
-          record.id,
-          JSON.stringify(record),
-          JSON.stringify(event),
-          id,
-          run === undefined ? '' : String(run),
-        ],
+        args: [record.id, JSON.stringify(record), id, run === undefined ? '' : String(run)],
         resolve,
         reject,
       });

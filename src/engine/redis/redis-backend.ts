@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { FramefleetError, show } from '../../errors.js';
 import type { Storage } from '../../storage/types.js';
 import { Emitter } from '../emitter.js';
-import { deterministicJobId } from '../job-record.js';
+import { deterministicJobId, taskEventOf } from '../job-record.js';
 import type { PipelineRegistry } from '../registry.js';
 import type { Backend, JobEvent, JobRecord, ListFilter, Logger, SubmitOptions } from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
@@ -10,6 +10,7 @@ import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet
 import { bullPriority } from './flow-tree.js';
 import { isTerminal } from './job-store.js';
 import { bullJobId, CONTROL_QUEUE, type TaskJobData } from './keys.js';
+import type { TaskRecordMessage } from './job-scripts.js';
 import { stopJob } from './stop-job.js';
 
 export interface RedisBackendOptions {
@@ -180,13 +181,16 @@ export class RedisBackend implements Backend {
 
   /** One event, or an array of them (task record writes grouped into one command). */
   private onMessage(message: string): void {
-    let parsed: JobEvent | JobEvent[];
+    type Message = JobEvent | TaskRecordMessage;
+    let parsed: Message | Message[];
     try {
-      parsed = JSON.parse(message) as JobEvent | JobEvent[];
+      parsed = JSON.parse(message) as Message | Message[];
     } catch {
       return;
     }
-    for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const event =
+        item.type === 'task-record' ? taskEventOf(item.jobId, item.record, item.record.worker ?? '') : item;
       if (event.type === 'progress') event.etaSec = this.eta(event.jobId, event.progress);
       if (event.type === 'job' && isTerminal(event.state)) this.runStart.delete(event.jobId);
       this.events.emit(event);

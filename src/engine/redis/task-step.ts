@@ -55,20 +55,44 @@ export async function taskStep(
     fps: undefined,
   } satisfies Partial<TaskRecord>);
   let marked: Promise<unknown> | undefined;
-  const markRunning = setTimeout(() => {
-    marked = ctx.store
-      .putTask(jobId, { ...record }, taskEvent(ctx, jobId, record), run)
-      .catch((error: unknown) =>
-        ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
-      );
-  }, RUNNING_RECORD_DELAY_MS);
+  startsToRecord.set(record, {
+    at: Date.now(),
+    write: () => {
+      marked = ctx.store
+        .putTask(jobId, { ...record }, run)
+        .catch((error: unknown) =>
+          ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
+        );
+    },
+  });
+  startsTicker ??= setInterval(recordStarts, RUNNING_RECORD_DELAY_MS / 2).unref();
   try {
     return await runTask(ctx, job, signal, { header, graph, task, record, gpu }, () => {
-      clearTimeout(markRunning);
+      startsToRecord.delete(record);
       return marked;
     });
   } finally {
-    clearTimeout(markRunning);
+    startsToRecord.delete(record);
+  }
+}
+
+/**
+ * Task starts not recorded yet, oldest first. One timer per process records those still running
+ * after RUNNING_RECORD_DELAY_MS; a task that ends sooner leaves without a start record.
+ */
+const startsToRecord = new Map<TaskRecord, { at: number; write: () => void }>();
+let startsTicker: NodeJS.Timeout | undefined;
+
+function recordStarts(): void {
+  const due = Date.now() - RUNNING_RECORD_DELAY_MS;
+  for (const [record, start] of startsToRecord) {
+    if (start.at > due) break;
+    startsToRecord.delete(record);
+    start.write();
+  }
+  if (startsToRecord.size === 0 && startsTicker) {
+    clearInterval(startsTicker);
+    startsTicker = undefined;
   }
 }
 
@@ -132,7 +156,7 @@ async function runTask(
       finishedAt: ctx.clock().toISOString(),
     } satisfies Partial<TaskRecord>);
     await settleStart();
-    const { written } = await ctx.store.putTask(jobId, record, taskEvent(ctx, jobId, record), run);
+    const { written } = await ctx.store.putTask(jobId, record, run);
     if (!written) return 'stale';
     if (task.id === graph.rootTaskId) {
       await cleanIntermediates(ctx, jobId, graph, inputs);
