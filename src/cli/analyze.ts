@@ -10,11 +10,16 @@ import {
 } from '../analysis/scenes/index.js';
 import { FramefleetError, show } from '../errors.js';
 import { makeProxy } from '../media/proxy.js';
-import { aggregateScenes, analyzeBeatsFile, measureScenes } from '../pipelines/analyze/index.js';
+import {
+  aggregateScenes,
+  analyzeBeatsFile,
+  analyzeScenes,
+  measureScenes,
+} from '../pipelines/analyze/index.js';
 import { action, choiceOption, intOption, numberOption } from './common.js';
 
 interface ScenesFlags {
-  shards: number;
+  shards?: number;
   shardIndex?: number;
   shardCount?: number;
   aggregate?: boolean;
@@ -35,9 +40,8 @@ export function registerAnalyze(program: Command): void {
     .argument('<inputs...>', 'video files (or, with --aggregate, partial results)')
     .option(
       '--shards <k>',
-      `split each video into k time shards run in parallel (1-${MAX_SHARDS})`,
+      `split each video into k equal time shards run in parallel (1-${MAX_SHARDS}; default: one decoder per core, split at keyframes)`,
       intOption('--shards', 1, MAX_SHARDS),
-      1,
     )
     .option(
       '--shard-index <i>',
@@ -118,6 +122,10 @@ async function scenes(inputs: string[], flags: ScenesFlags): Promise<unknown> {
   const results = [];
   for (const input of inputs) {
     const count = flags.shards;
+    if (count === undefined) {
+      results.push(await analyzeScenes(input, { ...measure, scene: overrides }));
+      continue;
+    }
     const partials = await Promise.all(
       Array.from({ length: count }, (_, i) =>
         measureScenes(input, { ...measure, shardIndex: i, shardCount: count }),

@@ -12,7 +12,7 @@ let whole: SceneResult;
 beforeAll(async () => {
   work = await makeWorkDir();
   clip = await makeSceneClip(work.dir);
-  whole = await analyzeScenes(clip.path);
+  whole = await analyzeScenes(clip.path, { parallel: 1 });
 });
 afterAll(() => work.cleanup());
 
@@ -61,6 +61,17 @@ describe('scene detection on generated footage', () => {
     // Through JSON, as partials travel between workers.
     const travelled = JSON.parse(JSON.stringify([partials[2], partials[0], partials[1]]));
     expect(aggregateScenes(travelled)).toEqual(whole);
+  });
+
+  it('gives exactly the one-pass result from 3 decoders split at keyframes', async () => {
+    let progress = 0;
+    const parallel = await analyzeScenes(clip.path, {
+      parallel: 3,
+      minShardFrames: 64,
+      onProgress: (f) => (progress = Math.max(progress, f)),
+    });
+    expect(parallel).toEqual(whole);
+    expect(progress).toBeGreaterThan(0.9);
   });
 
   it('finds the same cuts with edge change in the score', async () => {

@@ -3,6 +3,8 @@ import {
   emptySeries,
   SERIES_COLUMNS,
   mergePartials,
+  MIN_SHARD_FRAMES,
+  planKeyframeShards,
   planShards,
   shardAt,
   type ScenePartial,
@@ -106,5 +108,34 @@ describe('mergePartials', () => {
     ['nothing', [], /no partial results/],
   ])('refuses %s', (_name, partials, message) => {
     expect(() => mergePartials(partials as ScenePartial[])).toThrow(message);
+  });
+});
+
+describe('planKeyframeShards', () => {
+  it('moves each boundary so its decoder starts just after a keyframe', () => {
+    // Keyframes every 250 frames; 3 shards of 1000 frames would start at 333 and 666.
+    const keyframes = [0, 250, 500, 750];
+    const shards = planKeyframeShards(1000, keyframes, 3, 7);
+    expect(shards.map((s) => [s.start, s.end])).toEqual([
+      [0, 258],
+      [258, 758],
+      [758, 1000],
+    ]);
+    // Input seeking goes half a frame before decodeStart, which is then exactly on the keyframe.
+    expect(shards.slice(1).map((s) => s.decodeStart - 1)).toEqual([250, 750]);
+    expect(shards.map((s) => s.decodeEnd)).toEqual([265, 765, 1000]);
+  });
+
+  it('keeps the even split where no keyframe is within half a shard, and covers every frame once', () => {
+    const shards = planKeyframeShards(1200, [0], 4, 7);
+    expect(shards.map((s) => s.start)).toEqual([0, 300, 600, 900]);
+    for (const [i, s] of shards.entries()) expect(s.end).toBe(shards[i + 1]?.start ?? 1200);
+  });
+
+  it('never makes a shard shorter than the minimum, even with keyframes crowding a boundary', () => {
+    const shards = planKeyframeShards(400, [0, 60, 61, 62, 63, 330, 399], 3, 7);
+    const lengths = shards.map((s) => s.end - s.start);
+    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(MIN_SHARD_FRAMES);
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(400);
   });
 });

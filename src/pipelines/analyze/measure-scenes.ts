@@ -1,17 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { FramefleetError, show } from '../../errors.js';
 import {
   FrameMeasurer,
   measureReach,
   mergePartials,
   sceneResult,
+  MIN_SHARD_FRAMES,
+  planKeyframeShards,
   shardAt,
+  type ShardRange,
   type MeasureOptions,
   type ScenePartial,
   type SceneOptions,
   type SceneResult,
 } from '../../analysis/scenes/index.js';
 import { analysisSize, decodeFrames, type DecodeHwaccel } from '../../media/decode-frames.js';
-import { probe } from '../../media/probe.js';
+import { probe, type VideoStreamInfo } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
 
 export interface MeasureScenesOptions extends MeasureOptions {
@@ -21,6 +25,8 @@ export interface MeasureScenesOptions extends MeasureOptions {
   /** Analysis width; frames are downscaled to about this many pixels across. */
   width?: number;
   signal?: AbortSignal;
+  /** Decoder threads per ffmpeg (default: twice the cores). */
+  threads?: number;
   /** Fraction of this shard's frames measured so far, about twice a second. */
   onProgress?: (fraction: number) => void;
 }
@@ -44,10 +50,29 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
       `input ${show(path)} has a variable frame rate and cannot be split into exact shards; analyse it in one pass (1 shard)`,
     );
   }
+  const reach = measureReach(options);
+  const shard = shardAt(
+    count === 1 ? Number.MAX_SAFE_INTEGER : video.frameCount,
+    options.shardIndex ?? 0,
+    count,
+    reach,
+  );
+  return measureShard(path, video, shard, count, options);
+}
+
+/**
+ * Decodes one shard's frames and measures them. `count` is the shard count to report: what every
+ * pod of an Indexed Job agrees on, even where a short video planned fewer shards.
+ */
+async function measureShard(
+  path: string,
+  video: VideoStreamInfo,
+  shard: ShardRange,
+  count: number,
+  options: MeasureScenesOptions,
+): Promise<ScenePartial> {
   const fps = rationalValue(video.frameRate);
   const size = analysisSize(video, options.width ?? 256);
-  const total = count === 1 ? Number.MAX_SAFE_INTEGER : video.frameCount;
-  const shard = shardAt(total, options.shardIndex ?? 0, count, measureReach(options));
   // The last shard runs to the end of the stream, exactly like one pass does.
   const last = shard.index === shard.count - 1 && shard.end > shard.start;
   const measurer = new FrameMeasurer(size, shard.start, last ? Infinity : shard.end, options);
@@ -60,6 +85,7 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
       startFrame: shard.decodeStart,
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
+      threads: options.threads,
       signal: options.signal,
       onFrame: (index, frame) => {
         measurer.push(index, frame);
@@ -92,11 +118,73 @@ export function aggregateScenes(
   return sceneResult(source, series, overrides);
 }
 
-/** Whole-video scene detection in one process. */
-export async function analyzeScenes(
-  path: string,
-  options: MeasureScenesOptions & { scene?: Partial<SceneOptions> } = {},
-): Promise<SceneResult> {
+/** Below this many frames per shard, a second decoder costs more than it saves. */
+const PARALLEL_MIN_FRAMES = 300;
+
+export interface AnalyzeScenesOptions extends MeasureScenesOptions {
+  scene?: Partial<SceneOptions>;
+  /** Decoders at once (default: the cores, at most 8); 1 decodes in one pass. */
+  parallel?: number;
+  /** Fewest frames per parallel shard (default 300). */
+  minShardFrames?: number;
+}
+
+/**
+ * Whole-video scene detection in one process. A long enough constant-rate video is measured by
+ * `parallel` decoders at once (default: one per core), split just after keyframes; the merged
+ * result is exactly the one-pass result.
+ */
+export async function analyzeScenes(path: string, options: AnalyzeScenesOptions = {}): Promise<SceneResult> {
+  const parallel = Math.max(1, Math.floor(options.parallel ?? Math.min(8, availableParallelism())));
+  if (parallel > 1) {
+    // The packet scan gives the exact frame count and the keyframes to split at.
+    const video = (await probe(path, { signal: options.signal })).video;
+    const minFrames = Math.max(MIN_SHARD_FRAMES, options.minShardFrames ?? PARALLEL_MIN_FRAMES);
+    if (video && !video.variableFrameRate && video.frameCount >= 2 * minFrames) {
+      const wanted = Math.min(parallel, Math.floor(video.frameCount / minFrames));
+      const shards = planKeyframeShards(video.frameCount, video.keyframes, wanted, measureReach(options));
+      const partials = await measureInParallel(path, video, shards, options);
+      return aggregateScenes(partials, options.scene);
+    }
+  }
   const partial = await measureScenes(path, { ...options, shardIndex: 0, shardCount: 1 });
   return aggregateScenes([partial], options.scene);
+}
+
+/** Runs one decoder per shard, the cores shared out between them; the first failure stops all. */
+async function measureInParallel(
+  path: string,
+  video: VideoStreamInfo,
+  shards: readonly ShardRange[],
+  options: MeasureScenesOptions,
+): Promise<ScenePartial[]> {
+  const controller = new AbortController();
+  const stop = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  const threads = Math.max(1, Math.round(availableParallelism() / shards.length));
+  const done = shards.map(() => 0);
+  const weights = shards.map((s) => s.decodeEnd - s.decodeStart);
+  const total = weights.reduce((a, b) => a + b, 0);
+  try {
+    return await Promise.all(
+      shards.map((shard, i) =>
+        measureShard(path, video, shard, shards.length, {
+          ...options,
+          threads,
+          signal: controller.signal,
+          onProgress: options.onProgress
+            ? (fraction) => {
+                done[i] = fraction * weights[i]!;
+                options.onProgress!(done.reduce((a, b) => a + b, 0) / total);
+              }
+            : undefined,
+        }).catch((error: unknown) => {
+          controller.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
 }
