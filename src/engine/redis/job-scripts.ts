@@ -39,19 +39,27 @@ export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET',
 // waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a stale run, 2
 // when the job has already ended, else 1.
 export const PUT_TASKS = `
-local out, events = {}, {}
+local out, events, jobs = {}, {}, {}
 for i = 1, #KEYS / 2 do
   local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 4
-  local run = redis.call('HGET', job, 'run')
-  if not run or (ARGV[a + 4] ~= '' and run ~= ARGV[a + 4]) then
+  -- The job's run and state are read, and its waitingFor dropped, once per job in the batch.
+  local seen = jobs[job]
+  if not seen then
+    seen = {run = redis.call('HGET', job, 'run') or false, state = redis.call('HGET', job, 'state')}
+    jobs[job] = seen
+  end
+  if not seen.run or (ARGV[a + 4] ~= '' and seen.run ~= ARGV[a + 4]) then
     out[i] = 0
   else
+    if not seen.cleared then
+      seen.cleared = true
+      if redis.call('HDEL', job, 'waitingFor') == 1 then
+        redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 3], state = seen.state}))
+      end
+    end
     redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
     events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[a + 3]) .. ',"record":' .. ARGV[a + 2] .. '}'
-    local state = redis.call('HGET', job, 'state')
-    if redis.call('HDEL', job, 'waitingFor') == 1 then
-      redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 3], state = state}))
-    end
+    local state = seen.state
     if state == 'done' or state == 'failed' or state == 'cancelled' then out[i] = 2 else out[i] = 1 end
   end
 end
