@@ -40,6 +40,7 @@ export async function mediaIdentity(input: string, storage: Storage | undefined)
 }
 
 const downloads = new Map<string, Promise<string>>();
+const RECENT_USE_MS = 60_000;
 
 /** Where downloaded inputs are kept, and how many bytes of them at most (least recently used go first). */
 function cacheDir(): string {
@@ -77,11 +78,7 @@ export async function localMedia(input: string, storage: Storage | undefined): P
   if (!pending) {
     pending = (async () => {
       const cached = await stat(path).catch(() => undefined);
-      if (cached?.size === object.size) {
-        const now = new Date();
-        await utimes(path, now, now).catch(() => undefined);
-        return path;
-      }
+      if (cached?.size === object.size) return path;
       await mkdir(cacheDir(), { recursive: true });
       await evict(object.size);
       // Storage.fetch downloads to a temporary name and renames: a half download is never seen.
@@ -91,7 +88,11 @@ export async function localMedia(input: string, storage: Storage | undefined): P
     downloads.set(path, pending);
     pending.catch(() => downloads.delete(path));
   }
-  return pending;
+  const local = await pending;
+  // Every use refreshes the file's time: eviction goes by last use, and spares recent ones.
+  const now = new Date();
+  await utimes(local, now, now).catch(() => undefined);
+  return local;
 }
 
 /** Frees room for `incoming` bytes by removing the least recently used cached inputs. */
@@ -104,8 +105,11 @@ async function evict(incoming: number): Promise<void> {
       return info?.isFile() ? { path, size: info.size, used: info.mtimeMs } : undefined;
     }),
   );
-  const present = files.filter((f) => f !== undefined).sort((a, b) => a.used - b.used);
-  let total = present.reduce((sum, f) => sum + f.size, 0) + incoming;
+  const cached = files.filter((f) => f !== undefined);
+  let total = cached.reduce((sum, f) => sum + f.size, 0) + incoming;
+  // A file used in the last minute may be about to be opened by a task of another process.
+  const idle = Date.now() - RECENT_USE_MS;
+  const present = cached.filter((f) => f.used < idle).sort((a, b) => a.used - b.used);
   for (const file of present) {
     if (total <= cacheLimitBytes()) break;
     await rm(file.path, { force: true });
