@@ -16,7 +16,7 @@ function folderStorage(root: string, fetched: string[]): Storage {
     url: 's3://bucket/media',
     localPath: () => undefined,
     stat: object,
-    fetch: async (key, localPath) => {
+    fetch: async (key: string, localPath: string) => {
       fetched.push(key);
       await copyFile(join(root, key), localPath);
       return localPath;
