@@ -1,5 +1,5 @@
 import { isFlash } from './flash.js';
-import type { FrameSeries } from './frame-series.js';
+import { neighbourMean, type FrameSeries } from './frame-series.js';
 import { gradualCuts } from './gradual-cuts.js';
 import type { SceneOptions } from './scene-options.js';
 
@@ -69,13 +69,6 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
 
 /** The adaptive test: value i is adaptiveRatio times the mean of its neighbours or more. */
 function standsOut(values: readonly number[], i: number, options: SceneOptions): boolean {
-  const w = options.adaptiveWindow;
-  let sum = 0;
-  let count = 0;
-  for (let j = Math.max(1, i - w); j <= Math.min(values.length - 1, i + w); j++) {
-    if (j === i) continue;
-    sum += values[j]!;
-    count++;
-  }
-  return count === 0 || values[i]! >= options.adaptiveRatio * (sum / count);
+  const mean = neighbourMean(values, i, options.adaptiveWindow);
+  return mean === undefined || values[i]! >= options.adaptiveRatio * mean;
 }

@@ -1,4 +1,4 @@
-import type { FrameSeries } from './frame-series.js';
+import { neighbourMean, type FrameSeries } from './frame-series.js';
 
 /**
  * True when the change at frame i is a flash: a short spike (at most `maxFrames` long) after
@@ -24,7 +24,7 @@ export function isFlash(
   // colour changes no more than the shot's own motion makes it (or a quarter of the luma change,
   // as a flash washes colour out). The first frame of a shot that happens to be bright fails here.
   if (Math.abs(jump) < 8 || Math.abs(jump) < 0.5 * series.luma[i]!) return false;
-  if (series.chroma[i]! > Math.max(2 * neighbourMean(series.chroma, i, 2), 0.25 * series.luma[i]!))
+  if (series.chroma[i]! > Math.max(2 * (neighbourMean(series.chroma, i, 2) ?? 0), 0.25 * series.luma[i]!))
     return false;
   const sign = Math.sign(jump);
   const size = Math.abs(jump);
@@ -39,15 +39,4 @@ export function isFlash(
     if (Math.abs(b[s - 1]! - b[i]!) <= 0.3 * size) return true;
   }
   return false;
-}
-
-function neighbourMean(values: readonly number[], i: number, w: number): number {
-  let sum = 0;
-  let count = 0;
-  for (let j = Math.max(1, i - w); j <= Math.min(values.length - 1, i + w); j++) {
-    if (j === i) continue;
-    sum += values[j]!;
-    count++;
-  }
-  return count > 0 ? sum / count : 0;
 }

@@ -71,3 +71,18 @@ export function seriesLength(series: FrameSeries): number {
 export function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
+
+/**
+ * Mean of the values within `w` of index i, i itself excluded, and index 0 too (the first frame
+ * has no change to measure); undefined when there are none. Pure.
+ */
+export function neighbourMean(values: readonly number[], i: number, w: number): number | undefined {
+  let sum = 0;
+  let count = 0;
+  for (let j = Math.max(1, i - w); j <= Math.min(values.length - 1, i + w); j++) {
+    if (j === i) continue;
+    sum += values[j]!;
+    count++;
+  }
+  return count > 0 ? sum / count : undefined;
+}
