@@ -114,7 +114,7 @@ async function noopWorker(redis: Redis, prefix: string, completed: (job: Job) =>
 }
 
 /** Raw BullMQ: the same number of no-op jobs through one queue, same concurrency, same retention. */
-export async function rawBullmq(redis: Redis, prefix: string): Promise<Side> {
+async function rawBullmq(redis: Redis, prefix: string): Promise<Side> {
   const queue = new Queue('raw', { connection: redis, prefix });
   let done = 0;
   let onDone: (job: Job) => void = () => undefined;
@@ -152,7 +152,7 @@ export async function rawBullmq(redis: Redis, prefix: string): Promise<Side> {
  * options framefleet gives every task (priority, attempts with backoff, failParentOnFailure,
  * retention). What framefleet adds on top of BullMQ is the difference to this.
  */
-export async function rawFlow(redis: Redis, prefix: string): Promise<Side> {
+async function rawFlow(redis: Redis, prefix: string): Promise<Side> {
   const producer = new FlowProducer({ connection: redis, prefix });
   let roots = 0;
   let onRoot: (job: Job) => void = () => undefined;
@@ -199,7 +199,7 @@ export async function rawFlow(redis: Redis, prefix: string): Promise<Side> {
 }
 
 /** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
-export async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Side> {
+async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Side> {
   const registry = new PipelineRegistry([benchPipeline as Pipeline]);
   const storage = new FileStorage(dir);
   const worker = new FleetWorker({

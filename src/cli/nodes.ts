@@ -2,15 +2,13 @@ import type { Command } from 'commander';
 import { connectRedis } from '../engine/redis/connection.js';
 import { RedisKeys } from '../engine/redis/keys.js';
 import { NodeRegistry, type NodeInfo } from '../engine/redis/node-registry.js';
-import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis.js';
+import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
 
 export function registerNodes(program: Command): void {
-  program
-    .command('nodes')
-    .description('list live workers: capabilities, load and current tasks')
-    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
-    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
+  withRedisOptions(
+    program.command('nodes').description('list live workers: capabilities, load and current tasks'),
+  )
     .option('--json', 'machine-readable output')
     .action(
       action(async (flags: { redis: string; prefix: string; json?: boolean }) => {

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { connectRedis } from '../engine/redis/connection.js';
 import { CONTROL_QUEUE, RedisKeys } from '../engine/redis/keys.js';
-import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis.js';
+import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
 
 const STATES = [
@@ -24,11 +24,7 @@ interface QueuesFlags {
 }
 
 export function registerQueues(program: Command): void {
-  program
-    .command('queues')
-    .description('task queues and their depths by state')
-    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
-    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
+  withRedisOptions(program.command('queues').description('task queues and their depths by state'))
     .option('--retry-failed', 'move failed tasks back to waiting')
     .option('--clean', 'remove completed and failed tasks')
     .option('--json', 'machine-readable output')

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
-import { DEFAULT_PREFIX } from '../runtime/redis.js';
+import { prefixDefault } from './redis-options.js';
 import { openRedisServerRuntime } from '../server/redis-runtime.js';
 import { assertSafeBind, buildServer, openLocalServerRuntime } from '../server/index.js';
 import { action, intOption } from './common.js';
@@ -40,7 +40,7 @@ export function registerServer(program: Command): void {
       'job state and intermediates (default: $FRAMEFLEET_DATA_DIR or ~/.cache/framefleet)',
     )
     .option('--redis <url>', 'coordinate a fleet through Redis instead of the local engine')
-    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
+    .option('--prefix <prefix>', 'Redis key prefix', prefixDefault())
     .option('--storage <url>', 'storage for uploads and intermediates: file:///path or s3://bucket/prefix')
     .option('--with-worker', 'with --redis: also run encodes in this process')
     .option('--input-root <dir>', 'folder job inputs may come from (repeatable; default: cwd)', collect, [])

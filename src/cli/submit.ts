@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { DEFAULT_PREFIX, DEFAULT_REDIS_URL, openRedisBackend } from '../runtime/redis.js';
+import { openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
+import { withRedisOptions } from './redis-options.js';
 import { action, intOption } from './common.js';
 import { ProgressPrinter } from './progress.js';
 import {
@@ -21,15 +22,15 @@ interface SubmitFlags extends TranscodeFlags {
 const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 export function registerSubmit(program: Command): void {
-  addTranscodeSpecOptions(
-    program
-      .command('submit')
-      .description('enqueue a transcode on the fleet (Redis), follow its progress, exit with its result')
-      .argument('<input>', 'input video: a path on shared storage, or an s3:// URL under --storage'),
+  withRedisOptions(
+    addTranscodeSpecOptions(
+      program
+        .command('submit')
+        .description('enqueue a transcode on the fleet (Redis), follow its progress, exit with its result')
+        .argument('<input>', 'input video: a path on shared storage, or an s3:// URL under --storage'),
+    ),
   )
-    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
     .requiredOption('--storage <url>', 'shared storage the workers use: file:///path or s3://bucket/prefix')
-    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
     .option('--detach', 'only enqueue; print the job id')
     .option('--priority <n>', 'higher runs first', intOption('--priority', -1000, 1000), 0)
     .option('--json', 'machine-readable events and result on stdout')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../logger.js';
-import { DEFAULT_PREFIX, DEFAULT_REDIS_URL, startFleetWorker } from '../runtime/redis.js';
+import { startFleetWorker } from '../runtime/redis.js';
+import { withRedisOptions } from './redis-options.js';
 import { startHealthServer } from '../worker/health-server.js';
 import { action, intOption, numberOption } from './common.js';
 import { availableParallelism } from 'node:os';
@@ -23,10 +24,11 @@ interface WorkerFlags {
 }
 
 export function registerWorker(program: Command): void {
-  program
-    .command('worker')
-    .description('run tasks from Redis: register capabilities, consume the queues this machine can serve')
-    .option('--redis <url>', 'Redis URL', process.env.REDIS_URL ?? DEFAULT_REDIS_URL)
+  withRedisOptions(
+    program
+      .command('worker')
+      .description('run tasks from Redis: register capabilities, consume the queues this machine can serve'),
+  )
     .requiredOption('--storage <url>', 'shared storage: file:///shared/path or s3://bucket/prefix')
     .option(
       '--concurrency <n>',
@@ -51,7 +53,6 @@ export function registerWorker(program: Command): void {
       numberOption('--grace-seconds', 0, 86400),
       30,
     )
-    .option('--prefix <prefix>', 'Redis key prefix', process.env.FRAMEFLEET_PREFIX ?? DEFAULT_PREFIX)
     .option('--id <id>', 'worker id (default: host-pid-random)')
     .option(
       '--lock-seconds <s>',

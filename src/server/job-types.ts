@@ -44,11 +44,7 @@ export async function confineSpec(
   // Outputs first: a forbidden output must not cost a download.
   for (const field of def.outputFields) {
     const value = spec[field];
-    if (typeof value !== 'string') continue;
-    if (storage && isStorageUrl(value)) {
-      storageKeyOf(value, storage);
-      continue;
-    }
+    if (typeof value !== 'string' || inStorage(value, storage)) continue;
     if (looksLikeUrl(value)) {
       throw new FramefleetError(
         'PATH_FORBIDDEN',
@@ -59,14 +55,19 @@ export async function confineSpec(
   }
   for (const field of def.inputFields) {
     const value = spec[field];
-    if (typeof value !== 'string') continue;
-    if (storage && isStorageUrl(value)) {
-      // An object in the fleet's own storage: workers read it from there.
-      storageKeyOf(value, storage);
-      continue;
-    }
+    if (typeof value !== 'string' || inStorage(value, storage)) continue;
     const local = looksLikeUrl(value) ? await download(value) : value;
     out[field] = await confineInput(local, confinement.inputRoots);
   }
   return out;
+}
+
+/**
+ * True for an s3:// URL naming an object in the server's own storage (workers read and write it
+ * there, so it stays as it is); an s3:// URL outside that storage is refused here.
+ */
+function inStorage(value: string, storage: Storage | undefined): boolean {
+  if (!storage || !isStorageUrl(value)) return false;
+  storageKeyOf(value, storage);
+  return true;
 }

@@ -4,7 +4,7 @@ import type { FramefleetError } from '../../errors.js';
 import { toFramefleetError } from '../../errors.js';
 import { failureFrom, jobFps, jobProgress, taskEventOf, taskRecordFor } from '../job-record.js';
 import { runAttempt } from '../run-task.js';
-import type { JobEvent, TaskGraph, TaskRecord, TaskSpec } from '../types.js';
+import type { TaskGraph, TaskRecord, TaskSpec } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal, type JobHeader } from './job-store.js';
 import type { TaskJobData } from './keys.js';
@@ -212,11 +212,7 @@ async function onTaskError(
 }
 
 async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
-  await ctx.store.publish(taskEvent(ctx, jobId, record));
-}
-
-function taskEvent(ctx: FleetContext, jobId: string, record: TaskRecord): JobEvent {
-  return taskEventOf(jobId, record, ctx.workerId);
+  await ctx.store.publish(taskEventOf(jobId, record, ctx.workerId));
 }
 
 async function reportProgress(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
