@@ -1,6 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { JobEvent, JobRecord, TaskFailure, TaskGraph, TaskRecord, TaskSpec } from './types.js';
 
+let isoMs = Number.NaN;
+let isoText = '';
+
+/**
+ * `date.toISOString()`, remembered for the last millisecond asked: a busy worker stamps thousands of
+ * task records a second, and formatting costs more than the rest of a record's bookkeeping.
+ */
+export function isoTime(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== isoMs) {
+    isoText = date.toISOString();
+    isoMs = ms;
+  }
+  return isoText;
+}
+
 export function newJobRecord(
   id: string,
   type: string,

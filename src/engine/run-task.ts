@@ -42,33 +42,53 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     if (ok) return { output: input.previousOutput, reused: true };
   }
   const executor = pipeline.executors[task.kind]!;
-  // Created on first use: most control-plane tasks never touch disk, and mkdtemp+rm per task costs
-  // more than a whole BullMQ round trip.
-  let scratchDir: string | undefined;
-  const ctx: ExecutorContext = {
-    jobId: input.jobId,
-    taskId: task.id,
-    attempt: input.attempt,
-    workerId: input.workerId,
-    signal: input.signal,
-    storage: input.storage,
-    get scratchDir() {
-      if (scratchDir === undefined) {
-        scratchDir = join(input.scratchRoot, `${task.id}-${randomBytes(6).toString('hex')}`);
-        mkdirSync(scratchDir, { recursive: true });
-      }
-      return scratchDir;
-    },
-    inputs: input.inputs,
-    spec: input.spec,
-    progress: input.progress,
-    log: input.log,
-    ...(input.gpu ? { gpu: input.gpu } : {}),
-  };
+  const ctx = new AttemptContext(input);
   try {
     return { output: await executor(task.payload, ctx), reused: false };
   } finally {
-    if (scratchDir !== undefined) await rm(scratchDir, { recursive: true, force: true });
+    if (ctx.madeScratch !== undefined) await rm(ctx.madeScratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What an executor sees of its attempt. The scratch directory is created on first use: most
+ * control-plane tasks never touch disk, and mkdtemp+rm per task costs more than a whole BullMQ
+ * round trip. A class, not an object literal with a getter: one is made per task.
+ */
+class AttemptContext implements ExecutorContext {
+  readonly jobId: string;
+  readonly taskId: string;
+  readonly attempt: number;
+  readonly workerId: string;
+  readonly signal: AbortSignal;
+  readonly storage: Storage;
+  readonly inputs: Record<string, unknown>;
+  readonly spec: unknown;
+  readonly progress: (progress: TaskProgress) => void;
+  readonly log: Logger;
+  readonly gpu?: GpuPin;
+  madeScratch: string | undefined;
+
+  constructor(private readonly input: AttemptInput) {
+    this.jobId = input.jobId;
+    this.taskId = input.task.id;
+    this.attempt = input.attempt;
+    this.workerId = input.workerId;
+    this.signal = input.signal;
+    this.storage = input.storage;
+    this.inputs = input.inputs;
+    this.spec = input.spec;
+    this.progress = input.progress;
+    this.log = input.log;
+    if (input.gpu) this.gpu = input.gpu;
+  }
+
+  get scratchDir(): string {
+    if (this.madeScratch === undefined) {
+      this.madeScratch = join(this.input.scratchRoot, `${this.taskId}-${randomBytes(6).toString('hex')}`);
+      mkdirSync(this.madeScratch, { recursive: true });
+    }
+    return this.madeScratch;
   }
 }
 

@@ -45,10 +45,19 @@ export interface FleetWorkerOptions {
 // Another worker gets the task when this one's slots of that class are full.
 const SLOT_BUSY_DELAY_MS = 200;
 const QUEUE_REFRESH_MS = 5000;
+/** Job runs whose abort signal a worker keeps while none of their tasks runs here. */
+const MAX_IDLE_RUNS = 64;
 
-interface ActiveTask extends NodeTask {
-  /** Aborts the task's signal (its ffmpeg is killed). */
-  abort(reason: string): void;
+/** A running task: what the heartbeat reports, and the run whose signal aborts it. */
+interface ActiveTask {
+  job: Job<TaskJobData>;
+  startedAt: number;
+  run: RunSignal;
+}
+
+interface RunSignal {
+  controller: AbortController;
+  tasks: number;
 }
 
 /** A worker process's engine: registers itself, consumes the queues it can serve, runs tasks. */
@@ -58,7 +67,7 @@ export class FleetWorker {
   private readonly ctx: FleetContext;
   private readonly workers = new Map<string, Worker>();
   private readonly active = new Map<string, ActiveTask>();
-  private readonly runSignals = new Map<string, { controller: AbortController; tasks: number }>();
+  private readonly runSignals = new Map<string, RunSignal>();
   private readonly pool: SlotPool;
   private readonly gpus: GpuAssigner;
   private subscriber: Redis | undefined;
@@ -128,11 +137,10 @@ export class FleetWorker {
     ]);
     clearTimeout(timer);
     if (expired) {
-      for (const task of this.active.values()) {
-        task.abort('worker shutting down');
-      }
+      for (const { run } of this.active.values()) abortRun(run, 'worker shutting down');
       await closing;
     }
+    await this.ctx.store.drain();
     await this.subscriber?.quit().catch(() => undefined);
     await this.ctx.nodes.unregister(this.id).catch(() => undefined);
     await this.ctx.queues.close();
@@ -145,7 +153,7 @@ export class FleetWorker {
     for (const name of [CONTROL_QUEUE, ...wanted]) {
       if (this.workers.has(name) || this.draining) continue;
       const slot = slotClassOf(name);
-      const worker = new Worker<TaskJobData, string>(
+      const worker = new Worker<TaskJobData, unknown>(
         name,
         // Two parameters: BullMQ then makes no AbortController per job (see runSignal).
         (job, token) => this.process(job, slot, token),
@@ -169,7 +177,7 @@ export class FleetWorker {
     this.metrics.queues.set(this.workers.size);
   }
 
-  private async process(job: Job<TaskJobData>, slot: SlotClass, token: string | undefined): Promise<string> {
+  private async process(job: Job<TaskJobData>, slot: SlotClass, token: string | undefined): Promise<unknown> {
     const control = job.queueName === CONTROL_QUEUE;
     if (!control && !this.pool.tryAcquire(slot)) {
       await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);
@@ -178,31 +186,28 @@ export class FleetWorker {
     const gpu = slot === 'gpu' && !control ? this.gpus.take() : undefined;
     const run = this.runSignal(job.data);
     const signal = run.controller.signal;
-    const entry: ActiveTask = {
-      jobId: job.data.jobId,
-      taskId: job.data.taskId,
-      kind: job.name,
-      startedAt: new Date().toISOString(),
-      abort: (reason) => run.controller.abort(new FramefleetError('CANCELLED', reason)),
-    };
-    this.active.set(job.id!, entry);
-    const end = this.metrics.taskSeconds.startTimer({ kind: job.name });
+    const startedAt = Date.now();
+    this.active.set(job.id!, { job, startedAt, run });
+    let outcome = 'failed';
     try {
-      const outcome = await processFleetJob(this.ctx, job, token, signal, gpu);
-      this.metrics.tasks.inc({ kind: job.name, outcome });
-      return outcome;
+      const value = await processFleetJob(this.ctx, job, token, signal, gpu);
+      outcome = typeof value === 'string' ? value : 'done';
+      return value;
     } catch (error) {
       if (this.draining && signal.aborted) {
         // Shutting down past the grace period: the task goes back to its queue as it was.
+        outcome = 'handed-back';
         await job.moveToWait(token);
         throw new WaitingError();
       }
-      if (!(error instanceof DelayedError)) this.metrics.tasks.inc({ kind: job.name, outcome: 'failed' });
+      if (error instanceof DelayedError) outcome = 'delayed';
       throw error;
     } finally {
-      end();
+      if (outcome !== 'delayed' && outcome !== 'handed-back') {
+        this.metrics.finished(job.name, outcome, (Date.now() - startedAt) / 1000);
+      }
       this.active.delete(job.id!);
-      if (--run.tasks === 0) this.runSignals.delete(`${job.data.jobId}.r${job.data.run}`);
+      run.tasks -= 1;
       if (!control) this.pool.release(slot);
       this.gpus.give(gpu);
     }
@@ -212,17 +217,26 @@ export class FleetWorker {
    * The abort signal of a job's run, shared by its tasks here: cancels come per job (and shutdown
    * aborts everything), and an AbortController per task costs more than a no-op task.
    */
-  private runSignal(data: TaskJobData): { controller: AbortController; tasks: number } {
+  private runSignal(data: TaskJobData): RunSignal {
     const key = `${data.jobId}.r${data.run}`;
     let run = this.runSignals.get(key);
-    if (!run) this.runSignals.set(key, (run = { controller: jobAbortController(), tasks: 0 }));
+    if (!run) {
+      // Kept between tasks (a run's tasks come and go by the thousand); idle runs are dropped oldest first.
+      if (this.runSignals.size >= MAX_IDLE_RUNS) {
+        for (const [other, { tasks }] of this.runSignals) {
+          if (tasks === 0) this.runSignals.delete(other);
+          if (this.runSignals.size < MAX_IDLE_RUNS / 2) break;
+        }
+      }
+      this.runSignals.set(key, (run = { controller: jobAbortController(), tasks: 0 }));
+    }
     run.tasks += 1;
     return run;
   }
 
   private abortJob(jobId: string, why: string): void {
-    for (const task of this.active.values()) {
-      if (task.jobId === jobId) task.abort(`job ${jobId} ${why}`);
+    for (const { job, run } of this.active.values()) {
+      if (job.data.jobId === jobId) abortRun(run, `job ${jobId} ${why}`);
     }
   }
 
@@ -236,16 +250,25 @@ export class FleetWorker {
       capabilities: this.options.capabilities,
       queues: this.queueNames(),
       slots: this.pool.sizes,
-      tasks: [...this.active.values()].map(({ abort: _a, ...task }) => task),
+      tasks: [...this.active.values()].map(({ job, startedAt }): NodeTask => ({
+        jobId: job.data.jobId,
+        taskId: job.data.taskId,
+        kind: job.name,
+        startedAt: new Date(startedAt).toISOString(),
+      })),
       draining: this.draining,
       startedAt: this.startedAt,
       heartbeatAt: new Date().toISOString(),
     };
     await this.ctx.nodes.register(info, beat * 3);
     // Pub/sub messages are lost while Redis restarts; the job's state is not.
-    for (const jobId of new Set([...this.active.values()].map((t) => t.jobId))) {
+    for (const jobId of new Set([...this.active.values()].map((t) => t.job.data.jobId))) {
       const header = await this.ctx.store.header(jobId);
       if (header && isTerminal(header.state)) this.abortJob(jobId, header.state);
     }
   }
+}
+
+function abortRun(run: RunSignal, reason: string): void {
+  if (!run.controller.signal.aborted) run.controller.abort(new FramefleetError('CANCELLED', reason));
 }

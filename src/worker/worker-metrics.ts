@@ -31,6 +31,23 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly finishedBy = new Map<
+    string,
+    { count: Counter.Internal; seconds: Histogram.Internal<string> }
+  >();
+
+  /** Counts a finished task and its run time; label children are looked up once per kind and outcome. */
+  finished(kind: string, outcome: string, seconds: number): void {
+    const key = `${kind}\0${outcome}`;
+    let children = this.finishedBy.get(key);
+    if (!children) {
+      children = { count: this.tasks.labels({ kind, outcome }), seconds: this.taskSeconds.labels({ kind }) };
+      this.finishedBy.set(key, children);
+    }
+    children.count.inc();
+    children.seconds.observe(seconds);
+  }
+
   constructor(busy: () => Record<SlotClass, number>) {
     this.busySlots = new Gauge({
       name: 'framefleet_worker_busy_slots',

@@ -31,6 +31,10 @@ return 1`;
 // A task's start reads the job header and its record in one command.
 export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1])}`;
 
+// A stored record (JSON.stringify output, so the field is spelt exactly so) says the task is done.
+const IS_DONE = `
+local function isDone(record) return record and string.find(record, '"state":"done"', 1, true) ~= nil end`;
+
 // Task record writes in one command (writes from concurrent tasks are grouped), with their events
 // published as one JSON array of {type: 'task-record', jobId, record}: the record is the event, so
 // workers serialise it once. KEYS: per write the job's tasks hash, then its header hash. ARGV[1]:
@@ -38,7 +42,7 @@ export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET',
 // run ('' for any run). A write applies only to the job's current run, and drops the job's
 // waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a stale run, 2
 // when the job has already ended, else 1.
-export const PUT_TASKS = `
+export const PUT_TASKS = `${IS_DONE}
 local out, events, jobs = {}, {}, {}
 for i = 1, #KEYS / 2 do
   local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 4
@@ -57,14 +61,42 @@ for i = 1, #KEYS / 2 do
         redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'job', jobId = ARGV[a + 3], state = seen.state}))
       end
     end
-    redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
-    events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[a + 3]) .. ',"record":' .. ARGV[a + 2] .. '}'
+    -- A done record is written once: a late write-behind of one its parent already adopted is a no-op.
+    if not (isDone(ARGV[a + 2]) and isDone(redis.call('HGET', tasks, ARGV[a + 1]))) then
+      redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
+      events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[a + 3]) .. ',"record":' .. ARGV[a + 2] .. '}'
+    end
     local state = seen.state
     if state == 'done' or state == 'failed' or state == 'cancelled' then out[i] = 2 else out[i] = 1 end
   end
 end
 if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
 return out`;
+
+// A parent adopts its children's done records from BullMQ, which keeps each child's return value
+// (its record) in the parent's processed hash, under the child's key (…<job id>.r<run>.<task id>):
+// records a worker wrote behind and lost, or has not flushed yet, are complete before the parent
+// runs, and nothing crosses the network. Only for the job's current run; a child already recorded
+// done is left as it is, so each task's done event is published once. KEYS: the tasks hash, the
+// job header, the parent's processed hash. ARGV: the events channel, the job id, the run. Returns
+// how many records it wrote.
+export const ADOPT = `${IS_DONE}
+if redis.call('HGET', KEYS[2], 'run') ~= ARGV[3] then return 0 end
+local marker, events = ARGV[2] .. '.r' .. ARGV[3] .. '.', {}
+local processed = redis.call('HGETALL', KEYS[3])
+for i = 1, #processed, 2 do
+  local at = string.find(processed[i], marker, 1, true)
+  local record = processed[i + 1]
+  if at and isDone(record) then
+    local task = string.sub(processed[i], at + #marker)
+    if not isDone(redis.call('HGET', KEYS[1], task)) then
+      redis.call('HSET', KEYS[1], task, record)
+      events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[2]) .. ',"record":' .. record .. '}'
+    end
+  end
+end
+if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
+return #events`;
 
 /** What PUT_TASKS publishes per record; subscribers turn it into a 'task' JobEvent. */
 export interface TaskRecordMessage {
@@ -76,4 +108,12 @@ export interface TaskRecordMessage {
 export interface TaskScripts {
   ffClaim(jobKey: string, tasksKey: string, taskId: string): Promise<unknown>;
   ffPutTasks(numKeys: number, ...args: string[]): Promise<number[]>;
+  ffAdopt(
+    tasksKey: string,
+    jobKey: string,
+    processedKey: string,
+    eventsChannel: string,
+    jobId: string,
+    run: string,
+  ): Promise<number>;
 }

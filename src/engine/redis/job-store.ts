@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { jobProgress } from '../job-record.js';
+import { jobProgress, taskRecordFor } from '../job-record.js';
 import {
   TERMINAL_STATES,
   type JobEvent,
@@ -9,7 +9,7 @@ import {
   type TaskGraph,
   type TaskRecord,
 } from '../types.js';
-import { BEGIN, CLAIM, PUT_TASKS, SET_STATE, type TaskScripts } from './job-scripts.js';
+import { ADOPT, BEGIN, CLAIM, PUT_TASKS, SET_STATE, type TaskScripts } from './job-scripts.js';
 import type { RedisKeys } from './keys.js';
 
 /** The header of a job: everything but its tasks and failures. */
@@ -29,6 +29,8 @@ export interface JobHeader {
 
 /** Task record writes grouped into one command at most. */
 const MAX_WRITES_PER_COMMAND = 200;
+/** How long a short task's done record may wait to be written (see putTaskLater). */
+const WRITE_BEHIND_MS = 250;
 
 interface QueuedWrite {
   keys: [string, string];
@@ -42,9 +44,13 @@ type Extra = Partial<Pick<JobHeader, 'waitingFor' | 'result' | 'error'>>;
 /** Job records in Redis: a header hash, a hash of task records, a failure list; events over pub/sub. */
 export class JobStore {
   private readonly graphs = new Map<string, Promise<TaskGraph | undefined>>();
+  private readonly parsedGraphs = new Map<string, { raw: string; graph: TaskGraph }>();
   private readonly headers = new Map<string, { at: number; header: Promise<JobHeader | undefined> }>();
   private readonly writes: QueuedWrite[] = [];
   private flushing = false;
+  private later: { id: string; record: TaskRecord; run: number }[] = [];
+  private laterTimer: NodeJS.Timeout | undefined;
+  private readonly behind = new Set<Promise<void>>();
 
   constructor(
     readonly redis: Redis,
@@ -129,15 +135,14 @@ export class JobStore {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const [header, tasks, failures, graph] = await Promise.all([
+    const [header, stored, failures, graph] = await Promise.all([
       this.header(id),
       this.tasks(id),
       this.redis.lrange(this.keys.failures(id), 0, -1),
       this.graph(id),
     ]);
     if (!header) return undefined;
-    const order = new Map(graph?.tasks.map((t, i) => [t.id, i]));
-    tasks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    const tasks = withPending(graph, stored);
     return {
       id: header.id,
       type: header.type,
@@ -160,6 +165,10 @@ export class JobStore {
     return this.redis.zrevrange(this.keys.jobs, 0, -1);
   }
 
+  /**
+   * The task records stored for a job: those of tasks that have started, in any run (a task with no
+   * record is pending; `withPending` fills them in from the graph).
+   */
   async tasks(id: string): Promise<TaskRecord[]> {
     const raw = await this.redis.hgetall(this.keys.tasks(id));
     return Object.values(raw).map((t) => JSON.parse(t) as TaskRecord);
@@ -196,6 +205,53 @@ export class JobStore {
     return Object.fromEntries(
       taskIds.map((t, i) => [t, raw[i] ? (JSON.parse(raw[i]!) as TaskRecord).output : undefined]),
     );
+  }
+
+  /**
+   * Writes the done records a parent's children left in BullMQ (`processedKey`, the parent's
+   * processed hash) for those not recorded done yet, with their events, only while `run` is
+   * current. Returns how many it wrote.
+   */
+  async adopt(id: string, run: number, processedKey: string): Promise<number> {
+    return this.scripts().ffAdopt(
+      this.keys.tasks(id),
+      this.keys.job(id),
+      processedKey,
+      this.keys.events,
+      id,
+      String(run),
+    );
+  }
+
+  /**
+   * A short task's done record, written within WRITE_BEHIND_MS together with others instead of
+   * before the task returns: the record is also the task's BullMQ return value, which its parent
+   * adopts (see adopt), so a worker that dies before the write loses nothing. Errors are dropped
+   * for the same reason.
+   */
+  putTaskLater(id: string, record: TaskRecord, run: number): void {
+    this.later.push({ id, record, run });
+    this.laterTimer ??= setTimeout(() => void this.flushLater(), WRITE_BEHIND_MS);
+  }
+
+  private flushLater(): Promise<void> {
+    clearTimeout(this.laterTimer);
+    this.laterTimer = undefined;
+    const batch = this.later;
+    this.later = [];
+    const written = Promise.all(batch.map((w) => this.putTask(w.id, w.record, w.run))).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.behind.add(written);
+    void written.then(() => this.behind.delete(written));
+    return written;
+  }
+
+  /** Writes what putTaskLater holds now and waits for it (a worker stopping). */
+  async drain(): Promise<void> {
+    await this.flushLater();
+    await Promise.all(this.behind);
   }
 
   /**
@@ -265,6 +321,7 @@ export class JobStore {
     if (!redis.ffClaim) {
       redis.defineCommand('ffClaim', { numberOfKeys: 2, lua: CLAIM });
       redis.defineCommand('ffPutTasks', { lua: PUT_TASKS });
+      redis.defineCommand('ffAdopt', { numberOfKeys: 3, lua: ADOPT });
     }
     return redis as unknown as TaskScripts;
   }
@@ -285,9 +342,20 @@ export class JobStore {
     return graph;
   }
 
+  /**
+   * A job's graph. The last graph parsed per job is kept with its text: the text is read every time
+   * (a new run may plan anew), but parsing hundreds of tasks again when it has not changed is not.
+   */
   async graph(id: string): Promise<TaskGraph | undefined> {
     const raw = await this.redis.get(this.keys.graph(id));
-    return raw ? (JSON.parse(raw) as TaskGraph) : undefined;
+    if (!raw) return undefined;
+    const parsed = this.parsedGraphs.get(id);
+    if (parsed?.raw === raw) return parsed.graph;
+    const graph = JSON.parse(raw) as TaskGraph;
+    this.parsedGraphs.delete(id);
+    if (this.parsedGraphs.size >= 64) this.parsedGraphs.delete(this.parsedGraphs.keys().next().value!);
+    this.parsedGraphs.set(id, { raw, graph });
+    return graph;
   }
 
   async setGraph(id: string, graph: TaskGraph): Promise<void> {
@@ -312,6 +380,16 @@ export class JobStore {
     await this.redis.del(k.job(id), k.tasks(id), k.failures(id), k.graph(id));
     await this.redis.zrem(k.jobs, id);
   }
+}
+
+/**
+ * Every task of a graph in graph order: its stored record, or a pending one for a task that has not
+ * started (the plan writes no records for a new graph). Without a graph, the stored records.
+ */
+export function withPending(graph: TaskGraph | undefined, stored: readonly TaskRecord[]): TaskRecord[] {
+  if (!graph) return [...stored];
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return graph.tasks.map((task) => byId.get(task.id) ?? taskRecordFor(task));
 }
 
 export function isTerminal(state: JobState): boolean {

@@ -43,7 +43,8 @@ export async function planStep(
       return 'wait';
     }
     await ctx.store.setGraph(jobId, graph);
-    records = graph.tasks.map(taskRecordFor);
+    // A new graph's tasks are all pending: they get records when they start (see withPending).
+    records = [];
   } else {
     if (await rootStillValid(ctx, jobId, graph, signal)) return 'done';
     const previous = new Map((await ctx.store.tasks(jobId)).map((t) => [t.id, t]));

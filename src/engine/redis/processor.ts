@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { GpuPin } from '../../cluster/gpu-pin.js';
 import { toFramefleetError } from '../../errors.js';
+import type { TaskRecord } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from './keys.js';
@@ -13,7 +14,8 @@ export const PLAN_RECHECK_MS = 2000;
 
 /**
  * The function BullMQ workers run for every framefleet job: the plan step on the control queue,
- * a task step anywhere else. `signal` aborts the task (cancel, shutdown).
+ * a task step anywhere else. `signal` aborts the task (cancel, shutdown). Returns BullMQ's return
+ * value: a task's done record, else the step's outcome.
  */
 export async function processFleetJob(
   ctx: FleetContext,
@@ -21,7 +23,7 @@ export async function processFleetJob(
   token: string | undefined,
   signal: AbortSignal,
   gpu?: GpuPin,
-): Promise<string> {
+): Promise<TaskRecord | string> {
   if (job.queueName !== CONTROL_QUEUE) return taskStep(ctx, job, signal, gpu);
   let outcome: string;
   try {

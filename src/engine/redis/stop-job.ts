@@ -4,6 +4,7 @@ import type { FramefleetError } from '../../errors.js';
 import { jobErrorOf } from '../job-record.js';
 import type { TaskGraph } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
+import { withPending } from './job-store.js';
 import { bullJobId, CONTROL_QUEUE } from './keys.js';
 
 const REMOVABLE = new Set(['waiting', 'wait', 'delayed', 'prioritized', 'waiting-children', 'paused']);
@@ -34,7 +35,7 @@ export async function stopJob(
     const state = await job.getState();
     if (REMOVABLE.has(state)) await job.remove().catch(() => undefined);
   }
-  const records = await ctx.store.tasks(jobId);
+  const records = withPending(graph, await ctx.store.tasks(jobId));
   const now = ctx.clock().toISOString();
   const stopped = records.filter((r) => r.state === 'pending' || r.state === 'queued');
   for (const record of stopped) {

@@ -2,11 +2,11 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { GpuPin } from '../../cluster/gpu-pin.js';
 import type { FramefleetError } from '../../errors.js';
 import { toFramefleetError } from '../../errors.js';
-import { failureFrom, jobFps, jobProgress, taskEventOf, taskRecordFor } from '../job-record.js';
+import { failureFrom, isoTime, jobFps, jobProgress, taskEventOf, taskRecordFor } from '../job-record.js';
 import { runAttempt } from '../run-task.js';
 import type { TaskGraph, TaskRecord, TaskSpec } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
-import { isTerminal, type JobHeader } from './job-store.js';
+import { isTerminal, withPending, type JobHeader } from './job-store.js';
 import type { TaskJobData } from './keys.js';
 import { failRun } from './stop-job.js';
 
@@ -22,78 +22,89 @@ const lastJobProgress = new Map<string, number>();
 
 /**
  * Runs one task of a job on this worker through runAttempt (a verified checkpoint is reused),
- * recording state, progress and failures. Returns 'stale' for a task of an old, cancelled or
- * failed run. Throws what BullMQ should see: the error to retry, or an UnrecoverableError.
+ * recording state, progress and failures. Returns the done record, which becomes the task's BullMQ
+ * return value (its parent reads its children's records from there), or 'stale' for a task of an
+ * old, cancelled or failed run. Throws what BullMQ should see: the error to retry, or an
+ * UnrecoverableError.
  */
 export async function taskStep(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   signal: AbortSignal,
   gpu?: GpuPin,
-): Promise<'done' | 'stale'> {
+): Promise<TaskRecord | 'stale'> {
   const { jobId, run, taskId } = job.data;
   // The first start of a task in a job's first run reads nothing of its own: its record is the
   // pending one the plan wrote, and the header is shared by the process's recent task starts.
   // Retries, stalls, hand-backs and later runs read the record (attempts, a checkpoint to reuse).
   const first = run === 1 && job.attemptsStarted <= 1;
-  const [[header, previous], graph] = await Promise.all([
-    first
-      ? Promise.all([ctx.store.recentHeader(jobId, HEADER_MAX_AGE_MS), undefined])
-      : ctx.store.headerAndTask(jobId, taskId),
-    ctx.store.graphOf(jobId, run),
-  ]);
+  const graphRead = ctx.store.graphOf(jobId, run);
+  let header: JobHeader | undefined;
+  let previous: TaskRecord | undefined;
+  if (first) header = await ctx.store.recentHeader(jobId, HEADER_MAX_AGE_MS);
+  else [header, previous] = await ctx.store.headerAndTask(jobId, taskId);
+  const graph = await graphRead;
   const task = graph && taskIn(graph, taskId);
   if (!header || !graph || !task || header.run !== run || isTerminal(header.state)) return 'stale';
-  const record = previous ?? taskRecordFor(task);
-  Object.assign(record, {
+  const record: TaskRecord = {
+    ...(previous ?? taskRecordFor(task)),
     state: 'running',
-    attempts: record.attempts + 1,
+    attempts: (previous?.attempts ?? 0) + 1,
     worker: ctx.workerId,
-    startedAt: ctx.clock().toISOString(),
+    startedAt: isoTime(ctx.clock()),
     finishedAt: undefined,
     progress: 0,
     fps: undefined,
-  } satisfies Partial<TaskRecord>);
-  let marked: Promise<unknown> | undefined;
-  startsToRecord.set(record, {
-    at: Date.now(),
-    write: () => {
-      marked = ctx.store
-        .putTask(jobId, { ...record }, run)
-        .catch((error: unknown) =>
-          ctx.log.warn({ jobId, task: taskId, err: String(error) }, 'cannot mark task running'),
-        );
-    },
-  });
+  };
+  const start: PendingStart = { at: Date.now(), ctx, jobId, run, record, written: undefined };
+  startsToRecord.add(start);
   startsTicker ??= setInterval(recordStarts, RUNNING_RECORD_DELAY_MS / 2).unref();
   try {
-    return await runTask(ctx, job, signal, { header, graph, task, record, gpu }, () => {
-      startsToRecord.delete(record);
-      return marked;
-    });
+    return await runTask(ctx, job, signal, { header, graph, task, record, gpu }, start);
   } finally {
-    startsToRecord.delete(record);
+    startsToRecord.delete(start);
   }
+}
+
+/** A task start not recorded yet; `written` is its record write once the ticker made it. */
+interface PendingStart {
+  at: number;
+  ctx: FleetContext;
+  jobId: string;
+  run: number;
+  record: TaskRecord;
+  written: Promise<unknown> | undefined;
 }
 
 /**
  * Task starts not recorded yet, oldest first. One timer per process records those still running
  * after RUNNING_RECORD_DELAY_MS; a task that ends sooner leaves without a start record.
  */
-const startsToRecord = new Map<TaskRecord, { at: number; write: () => void }>();
+const startsToRecord = new Set<PendingStart>();
 let startsTicker: NodeJS.Timeout | undefined;
 
 function recordStarts(): void {
   const due = Date.now() - RUNNING_RECORD_DELAY_MS;
-  for (const [record, start] of startsToRecord) {
+  for (const start of startsToRecord) {
     if (start.at > due) break;
-    startsToRecord.delete(record);
-    start.write();
+    startsToRecord.delete(start);
+    const { ctx, jobId, run, record } = start;
+    start.written = ctx.store
+      .putTask(jobId, { ...record }, run)
+      .catch((error: unknown) =>
+        ctx.log.warn({ jobId, task: record.id, err: String(error) }, 'cannot mark task running'),
+      );
   }
   if (startsToRecord.size === 0 && startsTicker) {
     clearInterval(startsTicker);
     startsTicker = undefined;
   }
+}
+
+/** Stops a pending start record; a write already made is awaited, so the end record lands after it. */
+async function settle(start: PendingStart): Promise<void> {
+  startsToRecord.delete(start);
+  if (start.written) await start.written;
 }
 
 const taskIndex = new WeakMap<TaskGraph, Map<string, TaskSpec>>();
@@ -118,11 +129,10 @@ async function runTask(
   job: Job<TaskJobData>,
   signal: AbortSignal,
   { header, graph, task, record, gpu }: Started,
-  /** Stops the pending start record and returns the write in flight, if any. */
-  settleStart: () => Promise<unknown> | undefined,
-): Promise<'done' | 'stale'> {
+  start: PendingStart,
+): Promise<TaskRecord | 'stale'> {
   const { jobId, run } = job.data;
-  const inputs = await ctx.store.outputs(jobId, task.dependsOn);
+  const inputs = task.dependsOn.length > 0 ? await childOutputs(ctx, job, task) : {};
   let lastWrite = Date.now();
   try {
     const { output, reused } = await runAttempt({
@@ -144,20 +154,25 @@ async function runTask(
         record.fps = p.fps;
         if (Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
         lastWrite = Date.now();
-        void reportProgress(ctx, jobId, record).catch(() => undefined);
+        void reportProgress(ctx, jobId, graph, record).catch(() => undefined);
       },
     });
-    Object.assign(record, {
-      state: 'done',
-      output,
-      reused,
-      progress: 1,
-      fps: undefined,
-      finishedAt: ctx.clock().toISOString(),
-    } satisfies Partial<TaskRecord>);
-    await settleStart();
-    const { written } = await ctx.store.putTask(jobId, record, run);
-    if (!written) return 'stale';
+    record.state = 'done';
+    record.output = output;
+    record.reused = reused;
+    record.progress = 1;
+    record.fps = undefined;
+    record.finishedAt = isoTime(ctx.clock());
+    const short = !start.written && task.dependsOn.length === 0 && task.id !== graph.rootTaskId;
+    if (short) {
+      // A short leaf task shows up once, done, written behind: its parent adopts the record anyway.
+      startsToRecord.delete(start);
+      ctx.store.putTaskLater(jobId, record, run);
+    } else {
+      await settle(start);
+      const { written } = await ctx.store.putTask(jobId, record, run);
+      if (!written) return 'stale';
+    }
     if (task.id === graph.rootTaskId) {
       await cleanIntermediates(ctx, jobId, graph, inputs);
       await ctx.store.setState(jobId, 'done', { result: output, waitingFor: undefined }, { run });
@@ -165,13 +180,47 @@ async function runTask(
       // Job progress reads every task record: at most once a second per job and process.
       lastJobProgress.set(jobId, Date.now());
       if (lastJobProgress.size > 256) lastJobProgress.delete(lastJobProgress.keys().next().value!);
-      await reportProgress(ctx, jobId, record);
+      const reported = reportProgress(ctx, jobId, graph, record);
+      if (short) void reported.catch(() => undefined);
+      else await reported;
     }
-    return 'done';
+    return record;
   } catch (raw) {
-    await settleStart();
+    await settle(start);
     throw await onTaskError(ctx, job, record, toFramefleetError(raw), signal);
   }
+}
+
+/**
+ * The outputs of a task's dependencies, from their done records: BullMQ keeps each child's return
+ * value for its parent. The records are adopted into the job's records first (in Redis), so they
+ * are complete whatever the children's workers wrote. A dependency without a return value is read
+ * from the records.
+ */
+async function childOutputs(
+  ctx: FleetContext,
+  job: Job<TaskJobData>,
+  task: TaskSpec,
+): Promise<Record<string, unknown>> {
+  const { jobId, run } = job.data;
+  const [values] = await Promise.all([
+    job.getChildrenValues<unknown>(),
+    ctx.store.adopt(jobId, run, `${job.queueQualifiedName}:${job.id!}:processed`),
+  ]);
+  const wanted = new Set(task.dependsOn);
+  const records = new Map<string, TaskRecord>();
+  for (const value of Object.values(values ?? {})) {
+    if (isTaskRecord(value) && wanted.has(value.id)) records.set(value.id, value);
+  }
+  const missing = task.dependsOn.filter((id) => !records.has(id));
+  const stored = await ctx.store.outputs(jobId, missing);
+  return Object.fromEntries(
+    task.dependsOn.map((id) => [id, records.has(id) ? records.get(id)!.output : stored[id]]),
+  );
+}
+
+function isTaskRecord(value: unknown): value is TaskRecord {
+  return typeof value === 'object' && value !== null && (value as TaskRecord).state === 'done';
 }
 
 /** Records a failed attempt and returns what to throw: the error (BullMQ retries) or an unrecoverable one. */
@@ -184,7 +233,7 @@ async function onTaskError(
 ): Promise<Error> {
   const { jobId, run } = job.data;
   record.fps = undefined;
-  record.finishedAt = ctx.clock().toISOString();
+  record.finishedAt = isoTime(ctx.clock());
   const header = await ctx.store.header(jobId);
   if (!header || header.run !== run || isTerminal(header.state)) {
     // Cancelled, or failed by a sibling: nothing to retry.
@@ -215,7 +264,12 @@ async function publishTask(ctx: FleetContext, jobId: string, record: TaskRecord)
   await ctx.store.publish(taskEventOf(jobId, record, ctx.workerId));
 }
 
-async function reportProgress(ctx: FleetContext, jobId: string, record: TaskRecord): Promise<void> {
+async function reportProgress(
+  ctx: FleetContext,
+  jobId: string,
+  graph: TaskGraph,
+  record: TaskRecord,
+): Promise<void> {
   if (record.state === 'running') {
     await ctx.store.putTasks(jobId, [record]);
     await ctx.store.publish({
@@ -226,7 +280,7 @@ async function reportProgress(ctx: FleetContext, jobId: string, record: TaskReco
       fps: record.fps,
     });
   }
-  const tasks = await ctx.store.tasks(jobId);
+  const tasks = withPending(graph, await ctx.store.tasks(jobId));
   // The backend that follows the job adds the ETA; workers see only their own tasks' rates.
   await ctx.store.publish({
     type: 'progress',

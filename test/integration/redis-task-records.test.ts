@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '../../src/engine/redis/connection.js';
+import type { JobStore } from '../../src/engine/redis/job-store.js';
+import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import { PipelineRegistry } from '../../src/engine/registry.js';
+import type { JobEvent, Pipeline, TaskSpec } from '../../src/engine/types.js';
+import { FileStorage } from '../../src/storage/file-storage.js';
+import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import { tempDir } from '../helpers/media.js';
+import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+
+// Tasks that finish at once (their done records are written behind), gathered by a root that
+// checks it got every child's output.
+interface FanSpec {
+  tasks: number;
+  nonce: string;
+}
+const fanPipeline: Pipeline<FanSpec> = {
+  type: 'fan-test',
+  parseSpec: (input) => input as FanSpec,
+  plan: async (spec) => {
+    const tasks: TaskSpec[] = Array.from({ length: spec.tasks }, (_, i) => ({
+      id: `t${i}`,
+      kind: 'fan.task',
+      payload: { i },
+      requires: {},
+      dependsOn: [],
+      weight: 1,
+    }));
+    const root: TaskSpec = {
+      id: 'root',
+      kind: 'fan.root',
+      payload: {},
+      requires: {},
+      dependsOn: tasks.map((t) => t.id),
+      weight: 1,
+    };
+    return { tasks: [...tasks, root], rootTaskId: 'root' };
+  },
+  executors: {
+    'fan.task': async (payload) => ({ n: (payload as { i: number }).i }),
+    'fan.root': async (_payload, ctx) => {
+      const sum = Object.values(ctx.inputs).reduce((s: number, o) => s + (o as { n: number }).n, 0);
+      return { inputs: Object.keys(ctx.inputs).length, sum };
+    },
+  },
+};
+
+describe('task records of short tasks (real Redis, real BullMQ)', () => {
+  const redis = connectRedis(REDIS_URL);
+  const prefix = uniquePrefix('records');
+  const registry = new PipelineRegistry([fanPipeline as Pipeline]);
+  let temp: { dir: string; cleanup: () => Promise<void> };
+  let worker: FleetWorker;
+  let backend: RedisBackend;
+  const events: JobEvent[] = [];
+
+  beforeAll(async () => {
+    temp = await tempDir('ff-records-');
+    const storage = new FileStorage(temp.dir);
+    worker = new FleetWorker({
+      redis,
+      prefix,
+      registry,
+      storage,
+      capabilities: cpuWorkerCapabilities('records'),
+      log: quietLog,
+      concurrency: 8,
+    });
+    await worker.start();
+    backend = new RedisBackend({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+    backend.subscribe((event) => events.push(event));
+  });
+
+  afterAll(async () => {
+    await backend.close();
+    await worker.stop(1000);
+    await cleanPrefix(redis, prefix);
+    await redis.quit();
+    await temp.cleanup();
+  });
+
+  const doneEvents = (jobId: string) =>
+    events.filter((e) => e.jobId === jobId && e.type === 'task' && e.state === 'done');
+
+  it('records every task done, gives the root every output, and publishes one done event per task', async () => {
+    const job = await backend.wait((await backend.submit('fan-test', { tasks: 60, nonce: 'a' })).id);
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ inputs: 60, sum: (59 * 60) / 2 });
+    expect(job.tasks).toHaveLength(61);
+    expect(job.tasks.every((t) => t.state === 'done' && t.attempts === 1)).toBe(true);
+    expect(job.tasks.find((t) => t.id === 't7')?.output).toEqual({ n: 7 });
+    await new Promise((r) => setTimeout(r, 500));
+    const ids = doneEvents(job.id).map((e) => (e.type === 'task' ? e.taskId : ''));
+    expect(ids.sort()).toEqual(job.tasks.map((t) => t.id).sort());
+  });
+
+  it('a root with no children is recorded done with its job', async () => {
+    const job = await backend.wait((await backend.submit('fan-test', { tasks: 0, nonce: 'b' })).id);
+    expect(job.state).toBe('done');
+    expect(job.tasks.map((t) => [t.id, t.state])).toEqual([['root', 'done']]);
+  });
+
+  it('adopts the records a worker never wrote from BullMQ before the root runs', async () => {
+    // As if the worker died after BullMQ took each task's result but before its write-behind.
+    const store = (worker as unknown as { ctx: { store: JobStore } }).ctx.store;
+    const putTaskLater = store.putTaskLater.bind(store);
+    store.putTaskLater = () => undefined;
+    try {
+      const job = await backend.wait((await backend.submit('fan-test', { tasks: 20, nonce: 'c' })).id);
+      expect(job.result).toEqual({ inputs: 20, sum: (19 * 20) / 2 });
+      expect(job.tasks.every((t) => t.state === 'done')).toBe(true);
+      expect(job.tasks.find((t) => t.id === 't3')?.output).toEqual({ n: 3 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(doneEvents(job.id)).toHaveLength(21);
+    } finally {
+      store.putTaskLater = putTaskLater;
+    }
+  });
+});
