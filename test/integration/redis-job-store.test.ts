@@ -137,26 +137,40 @@ describe('JobStore task record writes (real Redis)', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     const before = taskEvents.filter((e) => e.jobId === 'j5').length;
-    expect(await store.adopt('j5', run, processed)).toBe(1);
+    const values = await store.adopt('j5', run, processed);
+    expect(Object.keys(values).sort()).toEqual([child('t0'), child('t1'), child('t2')]);
     expect((await store.task('j5', 't1'))?.output).toEqual({ n: 1 });
     expect(await store.task('j5', 't2')).toBeUndefined();
-    // Adopted once: again, or a late write-behind of the same done record, writes and says nothing.
-    expect(await store.adopt('j5', run, processed)).toBe(0);
+    // Adopted once: again, or a late write of the same done record, writes and says nothing.
+    await store.adopt('j5', run, processed);
     await store.putTask('j5', done('t1', { n: 1 }), run);
-    expect(await store.adopt('j5', run + 1, processed)).toBe(0);
+    // An old run's parent adopts nothing.
+    await redis.hset(processed, child('t3'), JSON.stringify(done('t3', { n: 3 })));
+    await store.begin('j5', 'bench', {}, 0, true);
+    await store.adopt('j5', run, processed);
+    expect(await store.task('j5', 't3')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 100));
     const events = taskEvents.filter((e) => e.jobId === 'j5').slice(before);
     expect(events.map((e) => (e.type === 'task' ? e.taskId : e.type))).toEqual(['t1']);
   });
 
-  it('writes a short task behind within a moment and drains it on demand', async () => {
+  it('adopts the children a worker names behind, within a moment, and drains on demand', async () => {
     const { run } = await store.begin('j6', 'bench', {}, 0);
-    store.putTaskLater('j6', done('a', { n: 1 }), run);
+    const processed = `${prefix}:ff.cpu:j6.r${run}.root:processed`;
+    const child = (id: string) => `${prefix}:ff.cpu:j6.r${run}.${id}`;
+    await redis.hset(processed, {
+      [child('a')]: JSON.stringify(done('a', { n: 1 })),
+      [child('b')]: JSON.stringify(done('b', { n: 2 })),
+      [child('c')]: JSON.stringify(done('c', { n: 3 })),
+    });
+    store.adoptLater('j6', run, processed, child('a'));
     expect(await store.task('j6', 'a')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 600));
     expect((await store.task('j6', 'a'))?.state).toBe('done');
-    store.putTaskLater('j6', done('b', { n: 2 }), run);
+    expect(await store.task('j6', 'b')).toBeUndefined();
+    store.adoptLater('j6', run, processed, child('b'));
     await store.drain();
     expect((await store.task('j6', 'b'))?.output).toEqual({ n: 2 });
+    expect(await store.task('j6', 'c')).toBeUndefined();
   });
 });

@@ -104,8 +104,8 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
   it('adopts the records a worker never wrote from BullMQ before the root runs', async () => {
     // As if the worker died after BullMQ took each task's result but before its write-behind.
     const store = (worker as unknown as { ctx: { store: JobStore } }).ctx.store;
-    const putTaskLater = store.putTaskLater.bind(store);
-    store.putTaskLater = () => undefined;
+    const adoptLater = store.adoptLater.bind(store);
+    store.adoptLater = () => undefined;
     try {
       const job = await backend.wait((await backend.submit('fan-test', { tasks: 20, nonce: 'c' })).id);
       expect(job.result).toEqual({ inputs: 20, sum: (19 * 20) / 2 });
@@ -114,7 +114,7 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(doneEvents(job.id)).toHaveLength(21);
     } finally {
-      store.putTaskLater = putTaskLater;
+      store.adoptLater = adoptLater;
     }
   });
 });

@@ -73,30 +73,37 @@ end
 if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
 return out`;
 
-// A parent adopts its children's done records from BullMQ, which keeps each child's return value
-// (its record) in the parent's processed hash, under the child's key (…<job id>.r<run>.<task id>):
-// records a worker wrote behind and lost, or has not flushed yet, are complete before the parent
-// runs, and nothing crosses the network. Only for the job's current run; a child already recorded
-// done is left as it is, so each task's done event is published once. KEYS: the tasks hash, the
-// job header, the parent's processed hash. ARGV: the events channel, the job id, the run. Returns
-// how many records it wrote.
+// Adopts children's done records from BullMQ, which keeps each child's return value (its record)
+// in the parent's processed hash under the child's key (…<job id>.r<run>.<task id>). Nothing but
+// keys crosses the network: a worker names the children it finished (short tasks, written behind),
+// and a parent, before it runs, adopts all of its children, so records a worker lost or has not
+// flushed yet are complete. Only for the job's current run; a child already recorded done is left
+// as it is, so each task's done event is published once. KEYS: the tasks hash, the job header, the
+// parent's processed hash. ARGV: the events channel, the job id, the run, then the children's keys
+// (none: all of them). Returns the processed hash as HGETALL does when adopting all (the parent
+// reads its inputs from it), else the number of records written.
 export const ADOPT = `${IS_DONE}
-if redis.call('HGET', KEYS[2], 'run') ~= ARGV[3] then return 0 end
 local marker, events = ARGV[2] .. '.r' .. ARGV[3] .. '.', {}
-local processed = redis.call('HGETALL', KEYS[3])
-for i = 1, #processed, 2 do
-  local at = string.find(processed[i], marker, 1, true)
-  local record = processed[i + 1]
-  if at and isDone(record) then
-    local task = string.sub(processed[i], at + #marker)
-    if not isDone(redis.call('HGET', KEYS[1], task)) then
-      redis.call('HSET', KEYS[1], task, record)
-      events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[2]) .. ',"record":' .. record .. '}'
-    end
+local current = redis.call('HGET', KEYS[2], 'run') == ARGV[3]
+local function adopt(child, record)
+  local at = string.find(child, marker, 1, true)
+  if not (current and at and isDone(record)) then return end
+  local task = string.sub(child, at + #marker)
+  if not isDone(redis.call('HGET', KEYS[1], task)) then
+    redis.call('HSET', KEYS[1], task, record)
+    events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[2]) .. ',"record":' .. record .. '}'
   end
 end
+local out
+if #ARGV > 3 then
+  for i = 4, #ARGV do adopt(ARGV[i], redis.call('HGET', KEYS[3], ARGV[i])) end
+  out = #events
+else
+  out = redis.call('HGETALL', KEYS[3])
+  for i = 1, #out, 2 do adopt(out[i], out[i + 1]) end
+end
 if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
-return #events`;
+return out`;
 
 /** What PUT_TASKS publishes per record; subscribers turn it into a 'task' JobEvent. */
 export interface TaskRecordMessage {
@@ -115,5 +122,6 @@ export interface TaskScripts {
     eventsChannel: string,
     jobId: string,
     run: string,
-  ): Promise<number>;
+    ...childKeys: string[]
+  ): Promise<string[] | number>;
 }

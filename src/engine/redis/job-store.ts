@@ -29,7 +29,7 @@ export interface JobHeader {
 
 /** Task record writes grouped into one command at most. */
 const MAX_WRITES_PER_COMMAND = 200;
-/** How long a short task's done record may wait to be written (see putTaskLater). */
+/** How long a short task's done record may wait to be adopted (see adoptLater). */
 const WRITE_BEHIND_MS = 250;
 
 interface QueuedWrite {
@@ -48,7 +48,8 @@ export class JobStore {
   private readonly headers = new Map<string, { at: number; header: Promise<JobHeader | undefined> }>();
   private readonly writes: QueuedWrite[] = [];
   private flushing = false;
-  private later: { id: string; record: TaskRecord; run: number }[] = [];
+  /** Children finished here whose records are adopted behind, by their parent's processed hash. */
+  private readonly later = new Map<string, { id: string; run: number; keys: string[] }>();
   private laterTimer: NodeJS.Timeout | undefined;
   private readonly behind = new Set<Promise<void>>();
 
@@ -208,11 +209,31 @@ export class JobStore {
   }
 
   /**
-   * Writes the done records a parent's children left in BullMQ (`processedKey`, the parent's
-   * processed hash) for those not recorded done yet, with their events, only while `run` is
-   * current. Returns how many it wrote.
+   * Adopts the done records a parent's children left in BullMQ (`processedKey`: the parent's
+   * processed hash) for those not recorded done yet, with their events, only while `run` is current.
+   * Returns the children's return values by child key, as BullMQ stored them (JSON).
    */
-  async adopt(id: string, run: number, processedKey: string): Promise<number> {
+  async adopt(id: string, run: number, processedKey: string): Promise<Record<string, string>> {
+    const flat = (await this.adoptCommand(id, run, processedKey, [])) as string[];
+    const values: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) values[flat[i]!] = flat[i + 1]!;
+    return values;
+  }
+
+  /**
+   * A short task's done record, adopted within WRITE_BEHIND_MS together with its siblings' instead
+   * of written before the task returns: the record is the task's BullMQ return value, kept in its
+   * parent's processed hash (`processedKey`) under `childKey`. Nothing is lost if this worker dies
+   * first: the parent adopts all of its children before it runs. Errors are dropped for that reason.
+   */
+  adoptLater(id: string, run: number, processedKey: string, childKey: string): void {
+    let children = this.later.get(processedKey);
+    if (!children) this.later.set(processedKey, (children = { id, run, keys: [] }));
+    children.keys.push(childKey);
+    this.laterTimer ??= setTimeout(() => void this.flushLater(), WRITE_BEHIND_MS);
+  }
+
+  private adoptCommand(id: string, run: number, processedKey: string, childKeys: string[]) {
     return this.scripts().ffAdopt(
       this.keys.tasks(id),
       this.keys.job(id),
@@ -220,26 +241,18 @@ export class JobStore {
       this.keys.events,
       id,
       String(run),
+      ...childKeys,
     );
-  }
-
-  /**
-   * A short task's done record, written within WRITE_BEHIND_MS together with others instead of
-   * before the task returns: the record is also the task's BullMQ return value, which its parent
-   * adopts (see adopt), so a worker that dies before the write loses nothing. Errors are dropped
-   * for the same reason.
-   */
-  putTaskLater(id: string, record: TaskRecord, run: number): void {
-    this.later.push({ id, record, run });
-    this.laterTimer ??= setTimeout(() => void this.flushLater(), WRITE_BEHIND_MS);
   }
 
   private flushLater(): Promise<void> {
     clearTimeout(this.laterTimer);
     this.laterTimer = undefined;
-    const batch = this.later;
-    this.later = [];
-    const written = Promise.all(batch.map((w) => this.putTask(w.id, w.record, w.run))).then(
+    const parents = [...this.later];
+    this.later.clear();
+    const written = Promise.all(
+      parents.map(([processedKey, { id, run, keys }]) => this.adoptCommand(id, run, processedKey, keys)),
+    ).then(
       () => undefined,
       () => undefined,
     );
@@ -248,7 +261,7 @@ export class JobStore {
     return written;
   }
 
-  /** Writes what putTaskLater holds now and waits for it (a worker stopping). */
+  /** Adopts what adoptLater holds now and waits for it (a worker stopping). */
   async drain(): Promise<void> {
     await this.flushLater();
     await Promise.all(this.behind);

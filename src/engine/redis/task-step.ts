@@ -163,11 +163,11 @@ async function runTask(
     record.progress = 1;
     record.fps = undefined;
     record.finishedAt = isoTime(ctx.clock());
-    const short = !start.written && task.dependsOn.length === 0 && task.id !== graph.rootTaskId;
+    const short = !start.written && task.dependsOn.length === 0 && job.parentKey !== undefined;
     if (short) {
-      // A short leaf task shows up once, done, written behind: its parent adopts the record anyway.
+      // A short leaf task shows up once, done, adopted behind from its BullMQ return value.
       startsToRecord.delete(start);
-      ctx.store.putTaskLater(jobId, record, run);
+      ctx.store.adoptLater(jobId, run, `${job.parentKey}:processed`, `${job.queueQualifiedName}:${job.id!}`);
     } else {
       await settle(start);
       const { written } = await ctx.store.putTask(jobId, record, run);
@@ -203,20 +203,28 @@ async function childOutputs(
   task: TaskSpec,
 ): Promise<Record<string, unknown>> {
   const { jobId, run } = job.data;
-  const [values] = await Promise.all([
-    job.getChildrenValues<unknown>(),
-    ctx.store.adopt(jobId, run, `${job.queueQualifiedName}:${job.id!}:processed`),
-  ]);
+  const values = await ctx.store.adopt(jobId, run, `${job.queueQualifiedName}:${job.id!}:processed`);
   const wanted = new Set(task.dependsOn);
   const records = new Map<string, TaskRecord>();
-  for (const value of Object.values(values ?? {})) {
-    if (isTaskRecord(value) && wanted.has(value.id)) records.set(value.id, value);
+  for (const value of Object.values(values)) {
+    const record = parseRecord(value);
+    if (record && wanted.has(record.id)) records.set(record.id, record);
   }
   const missing = task.dependsOn.filter((id) => !records.has(id));
   const stored = await ctx.store.outputs(jobId, missing);
   return Object.fromEntries(
     task.dependsOn.map((id) => [id, records.has(id) ? records.get(id)!.output : stored[id]]),
   );
+}
+
+/** A child's BullMQ return value as a done record, or undefined ('stale', or not JSON). */
+function parseRecord(value: string): TaskRecord | undefined {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return isTaskRecord(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isTaskRecord(value: unknown): value is TaskRecord {
