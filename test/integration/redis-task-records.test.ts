@@ -93,6 +93,16 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
     await new Promise((r) => setTimeout(r, 500));
     const ids = doneEvents(job.id).map((e) => (e.type === 'task' ? e.taskId : ''));
     expect(ids.sort()).toEqual(job.tasks.map((t) => t.id).sort());
+    // The worker's own metrics count them: a counter by kind and outcome, a histogram by kind.
+    const text = await worker.metrics.registry.metrics();
+    expect(text).toContain('# TYPE framefleet_worker_tasks_total counter');
+    expect(text).toContain('framefleet_worker_tasks_total{kind="fan.task",outcome="done"} 60');
+    expect(text).toContain('framefleet_worker_tasks_total{kind="fan.root",outcome="done"} 1');
+    expect(text).toContain('# TYPE framefleet_worker_task_seconds histogram');
+    expect(text).toContain('framefleet_worker_task_seconds_bucket{le="0.1",kind="fan.task"} 60');
+    expect(text).toContain('framefleet_worker_task_seconds_bucket{le="+Inf",kind="fan.task"} 60');
+    expect(text).toContain('framefleet_worker_task_seconds_count{kind="fan.task"} 60');
+    expect(text).toMatch(/framefleet_worker_task_seconds_sum\{kind="fan.task"\} [0-9.e-]+\n/);
   });
 
   it('a root with no children is recorded done with its job', async () => {
