@@ -18,11 +18,12 @@ import { bullPriority } from '../src/engine/redis/flow-tree.js';
 import { bullJobId } from '../src/engine/redis/keys.js';
 import { RedisBackend } from '../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../src/engine/registry.js';
-import type { Pipeline, TaskSpec } from '../src/engine/types.js';
+import type { Pipeline } from '../src/engine/types.js';
 import { startFleetWorker } from '../src/runtime/redis.js';
 import { FileStorage } from '../src/storage/file-storage.js';
 import { FleetWorker } from '../src/worker/fleet-worker.js';
 import { silentLogger } from '../src/logger.js';
+import { fanOutGraph } from './lib/fan-out.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
@@ -48,25 +49,8 @@ interface BenchSpec {
 export const benchPipeline: Pipeline<BenchSpec> = {
   type: 'bench',
   parseSpec: (input) => input as BenchSpec,
-  plan: async (spec) => {
-    const tasks: TaskSpec[] = Array.from({ length: spec.tasks }, (_, i) => ({
-      id: `t${i}`,
-      kind: 'bench.task',
-      payload: { sleepMs: spec.sleepMs },
-      requires: {},
-      dependsOn: [],
-      weight: 1,
-    }));
-    const root: TaskSpec = {
-      id: 'root',
-      kind: 'bench.root',
-      payload: {},
-      requires: {},
-      dependsOn: tasks.map((t) => t.id),
-      weight: 1,
-    };
-    return { tasks: [...tasks, root], rootTaskId: 'root' };
-  },
+  plan: async (spec) =>
+    fanOutGraph(spec.tasks, 'bench.task', () => ({ sleepMs: spec.sleepMs }), 'bench.root'),
   executors: {
     'bench.task': async (payload) => {
       const { sleepMs } = payload as { sleepMs: number };

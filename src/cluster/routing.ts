@@ -12,6 +12,7 @@ export const QUEUE_PREFIX = 'ff';
 const DEVICES = ['nvidia', 'amd', 'intel', 'apple'] as const satisfies readonly GpuVendor[];
 const NAME = /^[A-Za-z0-9_-]+$/;
 const NUMBERS = { vram: 'minVramMb', mem: 'minMemoryMb', px: 'maxPixels' } as const;
+const NUMBER_TAGS = Object.entries(NUMBERS);
 
 /** True when the worker has everything the task needs (one GPU must satisfy vendor and VRAM together). */
 export function canServe(capabilities: Capabilities, requirements: Requirements): boolean {
@@ -39,7 +40,7 @@ export function queueNameFor(requirements: Requirements): string {
   }
   if (encoder) parts.push(`enc=${checkName('encoder', encoder)}`);
   if (hwaccel) parts.push(`hwaccel=${checkName('hwaccel', hwaccel)}`);
-  for (const [tag, field] of Object.entries(NUMBERS)) {
+  for (const [tag, field] of NUMBER_TAGS) {
     const value = requirements[field];
     if (value === undefined || value === 0) continue;
     if (!Number.isSafeInteger(value) || value < 0) invalid(field, value);

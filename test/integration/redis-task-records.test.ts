@@ -3,9 +3,10 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { JobStore } from '../../src/engine/redis/job-store.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import type { JobEvent, Pipeline, TaskSpec } from '../../src/engine/types.js';
+import type { JobEvent, Pipeline } from '../../src/engine/types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import { fanOutGraph } from '../../bench/lib/fan-out.js';
 import { tempDir } from '../helpers/media.js';
 import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
 
@@ -18,25 +19,7 @@ interface FanSpec {
 const fanPipeline: Pipeline<FanSpec> = {
   type: 'fan-test',
   parseSpec: (input) => input as FanSpec,
-  plan: async (spec) => {
-    const tasks: TaskSpec[] = Array.from({ length: spec.tasks }, (_, i) => ({
-      id: `t${i}`,
-      kind: 'fan.task',
-      payload: { i },
-      requires: {},
-      dependsOn: [],
-      weight: 1,
-    }));
-    const root: TaskSpec = {
-      id: 'root',
-      kind: 'fan.root',
-      payload: {},
-      requires: {},
-      dependsOn: tasks.map((t) => t.id),
-      weight: 1,
-    };
-    return { tasks: [...tasks, root], rootTaskId: 'root' };
-  },
+  plan: async (spec) => fanOutGraph(spec.tasks, 'fan.task', (i) => ({ i }), 'fan.root'),
   executors: {
     'fan.task': async (payload) => ({ n: (payload as { i: number }).i }),
     'fan.root': async (_payload, ctx) => {

@@ -365,14 +365,24 @@ export class JobStore {
     const parsed = this.parsedGraphs.get(id);
     if (parsed?.raw === raw) return parsed.graph;
     const graph = JSON.parse(raw) as TaskGraph;
-    this.parsedGraphs.delete(id);
-    if (this.parsedGraphs.size >= 64) this.parsedGraphs.delete(this.parsedGraphs.keys().next().value!);
-    this.parsedGraphs.set(id, { raw, graph });
+    this.rememberParsed(id, raw, graph);
     return graph;
   }
 
-  async setGraph(id: string, graph: TaskGraph): Promise<void> {
-    await this.redis.set(this.keys.graph(id), JSON.stringify(graph));
+  private rememberParsed(id: string, raw: string, graph: TaskGraph): void {
+    this.parsedGraphs.delete(id);
+    if (this.parsedGraphs.size >= 64) this.parsedGraphs.delete(this.parsedGraphs.keys().next().value!);
+    this.parsedGraphs.set(id, { raw, graph });
+  }
+
+  /** Stores a run's graph; this process (which planned it) then never parses it back. */
+  async setGraph(id: string, graph: TaskGraph, run?: number): Promise<void> {
+    const raw = JSON.stringify(graph);
+    await this.redis.set(this.keys.graph(id), raw);
+    this.rememberParsed(id, raw, graph);
+    if (run === undefined) return;
+    if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
+    this.graphs.set(`${id}.${run}`, Promise.resolve(graph));
   }
 
   async addFailure(failure: TaskFailure & { jobId: string }): Promise<void> {

@@ -42,7 +42,7 @@ export async function planStep(
       await ctx.store.setState(jobId, 'waiting', { waitingFor: reason }, { run });
       return 'wait';
     }
-    await ctx.store.setGraph(jobId, graph);
+    await ctx.store.setGraph(jobId, graph, run);
     // A new graph's tasks are all pending: they get records when they start (see withPending).
     records = [];
   } else {
