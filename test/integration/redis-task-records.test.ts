@@ -15,13 +15,25 @@ import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix }
 interface FanSpec {
   tasks: number;
   nonce: string;
+  /** Task t0 takes this long (the others finish at once). */
+  firstTaskMs?: number;
 }
 const fanPipeline: Pipeline<FanSpec> = {
   type: 'fan-test',
   parseSpec: (input) => input as FanSpec,
-  plan: async (spec) => fanOutGraph(spec.tasks, 'fan.task', (i) => ({ i }), 'fan.root'),
+  plan: async (spec) =>
+    fanOutGraph(
+      spec.tasks,
+      'fan.task',
+      (i) => ({ i, ms: i === 0 ? (spec.firstTaskMs ?? 0) : 0 }),
+      'fan.root',
+    ),
   executors: {
-    'fan.task': async (payload) => ({ n: (payload as { i: number }).i }),
+    'fan.task': async (payload) => {
+      const { i, ms } = payload as { i: number; ms: number };
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+      return { n: i };
+    },
     'fan.root': async (_payload, ctx) => {
       const sum = Object.values(ctx.inputs).reduce((s: number, o) => s + (o as { n: number }).n, 0);
       return { inputs: Object.keys(ctx.inputs).length, sum };
@@ -86,6 +98,20 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
     expect(text).toContain('framefleet_worker_task_seconds_bucket{le="+Inf",kind="fan.task"} 60');
     expect(text).toContain('framefleet_worker_task_seconds_count{kind="fan.task"} 60');
     expect(text).toMatch(/framefleet_worker_task_seconds_sum\{kind="fan.task"\} [0-9.e-]+\n/);
+  });
+
+  it('shows short tasks done within a moment while a long sibling still runs', async () => {
+    const id = (await backend.submit('fan-test', { tasks: 12, nonce: 'd', firstTaskMs: 2500 })).id;
+    const started = Date.now();
+    let states: string[] = [];
+    while (Date.now() - started < 2000) {
+      states = ((await backend.get(id))?.tasks ?? []).map((t) => t.state);
+      if (states.filter((s) => s === 'done').length === 11) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // t0 is recorded running (it outlived the start delay); the eleven others are adopted behind.
+    expect(states).toEqual(['running', ...Array<string>(11).fill('done'), 'pending']);
+    expect((await backend.wait(id)).state).toBe('done');
   });
 
   it('a root with no children is recorded done with its job', async () => {
