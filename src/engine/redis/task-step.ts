@@ -34,8 +34,8 @@ export async function taskStep(
   gpu?: GpuPin,
 ): Promise<TaskRecord | 'stale'> {
   const { jobId, run, taskId } = job.data;
-  // The first start of a task in a job's first run reads nothing of its own: its record is the
-  // pending one the plan wrote, and the header is shared by the process's recent task starts.
+  // The first start of a task in a job's first run reads nothing of its own: it has no record yet
+  // (pending comes from the graph), and the header is shared by the process's recent task starts.
   // Retries, stalls, hand-backs and later runs read the record (attempts, a checkpoint to reuse).
   const first = run === 1 && job.attemptsStarted <= 1;
   const graphRead = ctx.store.graphOf(jobId, run);
