@@ -45,6 +45,8 @@ export interface FleetWorkerOptions {
 // Another worker gets the task when this one's slots of that class are full.
 const SLOT_BUSY_DELAY_MS = 200;
 const QUEUE_REFRESH_MS = 5000;
+/** How long a stopping worker waits for its adopt-behind writes. */
+const DRAIN_MS = 2000;
 /** Job runs whose abort signal a worker keeps while none of their tasks runs here. */
 const MAX_IDLE_RUNS = 64;
 
@@ -130,17 +132,13 @@ export class FleetWorker {
     for (const timer of this.timers) clearInterval(timer);
     await this.heartbeat().catch(() => undefined);
     const closing = Promise.all([...this.workers.values()].map((w) => w.close()));
-    let timer: NodeJS.Timeout | undefined;
-    const expired = await Promise.race([
-      closing.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
-    ]);
-    clearTimeout(timer);
-    if (expired) {
+    if (await timesOut(closing, graceMs)) {
       for (const { run } of this.active.values()) abortRun(run, 'worker shutting down');
       await closing;
     }
-    await this.ctx.store.drain();
+    // Short tasks' records adopted behind: worth a moment, not a hang while Redis is away (their
+    // parents adopt them anyway).
+    await timesOut(this.ctx.store.drain(), DRAIN_MS);
     await this.subscriber?.quit().catch(() => undefined);
     await this.ctx.nodes.unregister(this.id).catch(() => undefined);
     await this.ctx.queues.close();
@@ -271,4 +269,17 @@ export class FleetWorker {
 
 function abortRun(run: RunSignal, reason: string): void {
   if (!run.controller.signal.aborted) run.controller.abort(new FramefleetError('CANCELLED', reason));
+}
+
+/** Waits for `work` for at most `ms`; says whether the time ran out first. */
+async function timesOut(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
