@@ -31,9 +31,17 @@ return 1`;
 // A task's start reads the job header and its record in one command.
 export const CLAIM = `return {redis.call('HGETALL', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1])}`;
 
-// A stored record (JSON.stringify output, so the field is spelt exactly so) says the task is done.
-const IS_DONE = `
-local function isDone(record) return record and string.find(record, '"state":"done"', 1, true) ~= nil end`;
+// Helpers of the record scripts. isDone: a stored record (JSON.stringify output, so the field is
+// spelt exactly so) says the task is done. recordEvent: a record as its {type: 'task-record', jobId,
+// record} event. publish: a script's events as one JSON array message.
+const RECORD_HELPERS = `
+local function isDone(record) return record and string.find(record, '"state":"done"', 1, true) ~= nil end
+local function recordEvent(jobId, record)
+  return '{"type":"task-record","jobId":' .. cjson.encode(jobId) .. ',"record":' .. record .. '}'
+end
+local function publish(channel, events)
+  if #events > 0 then redis.call('PUBLISH', channel, '[' .. table.concat(events, ',') .. ']') end
+end`;
 
 // Task record writes in one command (writes from concurrent tasks are grouped), with their events
 // published as one JSON array of {type: 'task-record', jobId, record}: the record is the event, so
@@ -42,7 +50,7 @@ local function isDone(record) return record and string.find(record, '"state":"do
 // run ('' for any run). A write applies only to the job's current run, and drops the job's
 // waitingFor (a task ran, so some worker serves the job). Returns per write 0 for a stale run, 2
 // when the job has already ended, else 1.
-export const PUT_TASKS = `${IS_DONE}
+export const PUT_TASKS = `${RECORD_HELPERS}
 local out, events, jobs = {}, {}, {}
 for i = 1, #KEYS / 2 do
   local tasks, job, a = KEYS[2 * i - 1], KEYS[2 * i], 2 + (i - 1) * 4
@@ -64,13 +72,13 @@ for i = 1, #KEYS / 2 do
     -- A done record is written once: a late write-behind of one its parent already adopted is a no-op.
     if not (isDone(ARGV[a + 2]) and isDone(redis.call('HGET', tasks, ARGV[a + 1]))) then
       redis.call('HSET', tasks, ARGV[a + 1], ARGV[a + 2])
-      events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[a + 3]) .. ',"record":' .. ARGV[a + 2] .. '}'
+      events[#events + 1] = recordEvent(ARGV[a + 3], ARGV[a + 2])
     end
     local state = seen.state
     if state == 'done' or state == 'failed' or state == 'cancelled' then out[i] = 2 else out[i] = 1 end
   end
 end
-if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
+publish(ARGV[1], events)
 return out`;
 
 // Adopts children's done records from BullMQ, which keeps each child's return value (its record)
@@ -82,7 +90,7 @@ return out`;
 // parent's processed hash. ARGV: the events channel, the job id, the run, then the children's keys
 // (none: all of them). Returns the processed hash as HGETALL does when adopting all (the parent
 // reads its inputs from it), else the number of records written.
-export const ADOPT = `${IS_DONE}
+export const ADOPT = `${RECORD_HELPERS}
 local marker, events = ARGV[2] .. '.r' .. ARGV[3] .. '.', {}
 local current = redis.call('HGET', KEYS[2], 'run') == ARGV[3]
 local function adopt(child, record)
@@ -91,7 +99,7 @@ local function adopt(child, record)
   local task = string.sub(child, at + #marker)
   if not isDone(redis.call('HGET', KEYS[1], task)) then
     redis.call('HSET', KEYS[1], task, record)
-    events[#events + 1] = '{"type":"task-record","jobId":' .. cjson.encode(ARGV[2]) .. ',"record":' .. record .. '}'
+    events[#events + 1] = recordEvent(ARGV[2], record)
   end
 end
 local out
@@ -102,7 +110,7 @@ else
   out = redis.call('HGETALL', KEYS[3])
   for i = 1, #out, 2 do adopt(out[i], out[i + 1]) end
 end
-if #events > 0 then redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']') end
+publish(ARGV[1], events)
 return out`;
 
 /** What PUT_TASKS publishes per record; subscribers turn it into a 'task' JobEvent. */

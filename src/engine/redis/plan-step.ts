@@ -1,5 +1,4 @@
 import { toFramefleetError } from '../../errors.js';
-import { taskRecordFor } from '../job-record.js';
 import type { TaskGraph, TaskRecord } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { flowTree, queuesOf } from './flow-tree.js';
@@ -47,10 +46,10 @@ export async function planStep(
     records = [];
   } else {
     if (await rootStillValid(ctx, jobId, graph, signal)) return 'done';
-    const previous = new Map((await ctx.store.tasks(jobId)).map((t) => [t.id, t]));
-    // Everything runs again, but a recorded output is reused once it re-verifies.
-    records = graph.tasks.map((task) => ({
-      ...(previous.get(task.id) ?? taskRecordFor(task)),
+    // Everything runs again, but a recorded output is reused once it re-verifies. Tasks without a
+    // record are pending already.
+    records = (await ctx.store.tasks(jobId)).map((record) => ({
+      ...record,
       state: 'pending',
       progress: 0,
       fps: undefined,
