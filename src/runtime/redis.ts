@@ -72,12 +72,9 @@ export async function workerCapabilities(
   const detected = await detectCapabilities({ declared, ...(workerId ? { workerId } : {}) });
   if (declared.encoders) return detected;
   const inventory = await detectEncoders();
-  return {
-    ...detected,
-    encoders: inventory.proven,
-    // ffmpeg lists hwaccels it was built with, not ones this machine has: keep the detected ones.
-    hwaccels: detected.hwaccels,
-  };
+  // Only the encoders come from ffmpeg: it lists hwaccels it was built with, not ones this machine
+  // has, so the detected hwaccels stay.
+  return { ...detected, encoders: inventory.proven };
 }
 
 /** A worker wired with real parts: Redis, the storage URL, detected or declared capabilities. */

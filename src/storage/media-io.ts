@@ -29,13 +29,9 @@ export function storageKeyOf(url: string, storage: Storage): string {
 
 /** What makes an input the same input: path, size and mtime (or the stored object's). */
 export async function mediaIdentity(input: string, storage: Storage | undefined): Promise<string> {
-  if (isStorageUrl(input)) {
-    const object = storage
-      ? await storage.stat(storageKeyOf(input, storage)).catch(() => undefined)
-      : undefined;
-    return object ? `${input}:${object.size}:${Math.round(object.mtimeMs)}` : input;
-  }
-  const info = await stat(input).catch(() => undefined);
+  const info = !isStorageUrl(input)
+    ? await stat(input).catch(() => undefined)
+    : storage && (await storage.stat(storageKeyOf(input, storage)).catch(() => undefined));
   return info ? `${input}:${info.size}:${Math.round(info.mtimeMs)}` : input;
 }
 
