@@ -21,9 +21,8 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "framefleet setup: installing npm dependencies" >&2
-  # npm 11 can refuse `npm ci` over platform-only optional packages it left out of the lock file
-  # (msgpackr-extract's darwin/win32 builds); `npm install` resolves the same locked versions.
-  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
+  # Exactly the locked versions: the lock file lists every platform's optional packages.
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # Tests and benchmarks talk to a real Redis: start one on the default port when none answers.
