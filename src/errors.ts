@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   CANCELLED: { status: 409, fatal: true },
   VERIFY_FAILED: { status: 500, fatal: false },
   CHECKPOINT_INVALID: { status: 500, fatal: false },
+  INVALID_GRAPH: { status: 500, fatal: true },
   BACKEND_UNAVAILABLE: { status: 503, fatal: false },
   STORAGE_FAILED: { status: 500, fatal: false },
   INTERNAL: { status: 500, fatal: false },

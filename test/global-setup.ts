@@ -15,5 +15,5 @@ export default function setup(): void {
   } catch {
     built = 0;
   }
-  if (newest('src') > built) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  if (newest('src') > built) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }

@@ -4,32 +4,9 @@ import type { DeclaredCapabilities } from './capability-config.js';
 import { detectGpus, type GpuDetectOptions } from './gpu-detect.js';
 import { coresFromCpuMax, coresFromQuota, memoryMbFromLimit } from './parse-sysfs.js';
 
-export type GpuVendor = 'nvidia' | 'amd' | 'intel' | 'apple';
+import type { Capabilities } from '../engine/capabilities.js';
 
-export interface GpuInfo {
-  /** The vendor's own index: the CUDA/NVML index for NVIDIA, the DRM card number otherwise. */
-  index: number;
-  vendor: GpuVendor;
-  model: string;
-  /** 0 when unknown or shared with the system (integrated GPUs). */
-  vramMb: number;
-  utilizationPct?: number;
-}
-
-/** What one worker can do; workers register this and consume the queues it can serve. */
-export interface Capabilities {
-  workerId?: string;
-  hostname: string;
-  cores: number;
-  memoryMb: number;
-  gpus: GpuInfo[];
-  /** Encoders that passed a smoke encode on this machine (filled by the caller), or declared. */
-  encoders: string[];
-  hwaccels: string[];
-  labels: Record<string, string>;
-  /** Largest frame (width x height) this worker takes; unlimited when absent. */
-  maxPixels?: number;
-}
+export type { Capabilities, GpuInfo, GpuVendor } from '../engine/capabilities.js';
 
 export interface DetectOptions extends GpuDetectOptions {
   workerId?: string;
@@ -73,6 +50,7 @@ export function applyDeclared(detected: Capabilities, declared: DeclaredCapabili
     gpus: (declared.gpus ?? detected.gpus).map((gpu) => ({ ...gpu })),
     encoders: [...(declared.encoders ?? detected.encoders)],
     hwaccels: [...(declared.hwaccels ?? detected.hwaccels)],
+    features: [...new Set([...(detected.features ?? []), ...(declared.features ?? [])])],
     labels: { ...detected.labels, ...declared.labels },
   };
   if (declared.workerId !== undefined) result.workerId = declared.workerId;

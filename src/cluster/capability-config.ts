@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { FEATURE } from '../engine/routing.js';
 import { FramefleetError, show } from '../errors.js';
 
 /** ffmpeg encoder and hwaccel names: h264_nvenc, libaom-av1, vaapi. */
@@ -23,6 +24,8 @@ export const declaredCapabilitiesSchema = z.strictObject({
     .optional(),
   encoders: z.array(ffmpegName).optional(),
   hwaccels: z.array(ffmpegName).optional(),
+  /** Named features this worker offers besides its encoders and hwaccels: `proc:upscale`, `font:DejaVu Sans`. */
+  features: z.array(z.string().regex(FEATURE, 'expected a feature `kind:name`')).optional(),
   labels: z.record(z.string(), z.string()).optional(),
   maxPixels: z.int().positive().optional(),
   /** false: skip GPU probing and trust only what is declared. */

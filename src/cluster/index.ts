@@ -14,14 +14,6 @@ export {
 } from './capability-config.js';
 export { detectGpus, type GpuDetection, type GpuDetectOptions } from './gpu-detect.js';
 export {
-  canServe,
-  describeRequirements,
-  parseQueueName,
-  QUEUE_PREFIX,
-  queueNameFor,
-  queuesFor,
-} from './routing.js';
-export {
   deviceClassOf,
   jobCost,
   parsePriceTable,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JobEvent, JobRecord, TaskFailure, TaskGraph, TaskRecord, TaskSpec } from './types.js';
+import type { ErrorCode } from '../errors.js';
+import type { JobError, JobEvent, JobRecord, TaskFailure, TaskRecord, TaskSpec } from './types.js';
 
 let isoMs = Number.NaN;
 let isoText = '';
@@ -39,6 +40,7 @@ export function newJobRecord(
     waitingFor: undefined,
     result: undefined,
     error: undefined,
+    usage: {},
   };
 }
 
@@ -57,6 +59,7 @@ export function taskRecordFor(task: TaskSpec): TaskRecord {
     fps: undefined,
     reused: false,
     output: undefined,
+    runs: [],
   };
 }
 
@@ -72,14 +75,6 @@ export function jobProgress(tasks: readonly TaskRecord[]): number {
 export function jobFps(tasks: readonly TaskRecord[]): number | undefined {
   const running = tasks.filter((t) => t.state === 'running' && t.fps !== undefined);
   return running.length ? running.reduce((sum, t) => sum + (t.fps ?? 0), 0) : undefined;
-}
-
-/** Tasks whose dependencies are all done and which have not started. */
-export function readyTasks(graph: TaskGraph, records: ReadonlyMap<string, TaskRecord>): TaskSpec[] {
-  return graph.tasks.filter(
-    (t) =>
-      records.get(t.id)?.state === 'pending' && t.dependsOn.every((d) => records.get(d)?.state === 'done'),
-  );
 }
 
 /** The same spec on the same input yields the same id (idempotent submission). */
@@ -106,7 +101,7 @@ export function canonicalJson(value: unknown): string {
 
 export function failureFrom(
   task: TaskRecord,
-  error: { code: string; message: string; fatal: boolean; ffmpegTail?: string | undefined },
+  error: { code: ErrorCode; message: string; fatal: boolean; ffmpegTail?: string | undefined },
   willRetry: boolean,
   worker: string | undefined,
   now: Date,
@@ -125,22 +120,25 @@ export function failureFrom(
   };
 }
 
-/** The job-level error a failure leaves on the record (ffmpeg's tail only when there is one). */
-export function jobErrorOf(error: { code: string; message: string; ffmpegTail?: string | undefined }): {
-  code: string;
+/** The job-level error a failure leaves on the record (ffmpeg's tail and details only when there are some). */
+export function jobErrorOf(error: {
+  code: ErrorCode;
   message: string;
-  ffmpegTail?: string;
-} {
+  ffmpegTail?: string | undefined;
+  details?: Record<string, unknown> | undefined;
+}): JobError {
   return {
     code: error.code,
     message: error.message,
     ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
+    ...(error.details ? { details: error.details } : {}),
   };
 }
 
-/** The event for a task's state change; a task done by running says how long it ran. Pure. */
+/** The event for a task's state change; a task done by running says how long it ran and where. Pure. */
 export function taskEventOf(jobId: string, record: TaskRecord, worker: string): JobEvent {
   const ran = record.state === 'done' && !record.reused && record.startedAt && record.finishedAt;
+  const pool = record.runs?.[record.runs.length - 1]?.pool;
   return {
     type: 'task',
     jobId,
@@ -152,7 +150,7 @@ export function taskEventOf(jobId: string, record: TaskRecord, worker: string): 
     ...(ran
       ? {
           seconds: (Date.parse(record.finishedAt!) - Date.parse(record.startedAt!)) / 1000,
-          ...(record.requires.encoder ? { encoder: record.requires.encoder } : {}),
+          ...(pool ? { pool } : {}),
         }
       : {}),
   };

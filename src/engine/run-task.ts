@@ -3,9 +3,11 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GpuPin } from '../cluster/gpu-pin.js';
 import type { Storage } from '../storage/types.js';
-import type { ExecutorContext, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
+import { FramefleetError, show } from '../errors.js';
+import type { GpuPin } from './gpu-pin.js';
+import { scratchPrefix } from './lifecycle.js';
+import type { ExecutorContext, Expansion, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
 export interface AttemptInput {
   pipeline: Pipeline;
@@ -28,6 +30,8 @@ export interface AttemptInput {
 export interface AttemptResult {
   output: unknown;
   reused: boolean;
+  /** Tasks the executor added to its job, applied with its done record. */
+  expansion: Expansion | undefined;
 }
 
 /** Runs one attempt of a task: reuse a verified checkpoint, else execute in a private scratch dir. */
@@ -39,12 +43,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       storage: input.storage,
       signal: input.signal,
     }).catch(() => false);
-    if (ok) return { output: input.previousOutput, reused: true };
+    if (ok) return { output: input.previousOutput, reused: true, expansion: undefined };
   }
-  const executor = pipeline.executors[task.kind]!;
+  const executor = pipeline.executors[task.kind];
+  if (!executor) {
+    throw new FramefleetError('INVALID_GRAPH', `no executor for task kind ${show(task.kind)}`);
+  }
   const ctx = new AttemptContext(input);
   try {
-    return { output: await executor(task.payload, ctx), reused: false };
+    const output = await executor(task.payload, ctx);
+    return { output, reused: false, expansion: ctx.expansion };
   } finally {
     if (ctx.madeScratch !== undefined) await rm(ctx.madeScratch, { recursive: true, force: true });
   }
@@ -64,10 +72,12 @@ class AttemptContext implements ExecutorContext {
   readonly storage: Storage;
   readonly inputs: Record<string, unknown>;
   readonly spec: unknown;
+  readonly scratchPrefix: string;
   readonly progress: (progress: TaskProgress) => void;
   readonly log: Logger;
   readonly gpu?: GpuPin;
   madeScratch: string | undefined;
+  expansion: Expansion | undefined;
 
   constructor(private readonly input: AttemptInput) {
     this.jobId = input.jobId;
@@ -78,9 +88,16 @@ class AttemptContext implements ExecutorContext {
     this.storage = input.storage;
     this.inputs = input.inputs;
     this.spec = input.spec;
+    this.scratchPrefix = scratchPrefix(input.jobId);
     this.progress = input.progress;
     this.log = input.log;
     if (input.gpu) this.gpu = input.gpu;
+  }
+
+  expand(expansion: Expansion): void {
+    if (this.expansion)
+      throw new FramefleetError('INVALID_GRAPH', `task ${show(this.taskId)} expanded twice`);
+    this.expansion = structuredClone(expansion);
   }
 
   get scratchDir(): string {

@@ -1,14 +1,20 @@
-import type { GpuPin } from '../cluster/gpu-pin.js';
+import type { ErrorCode } from '../errors.js';
 import type { Storage } from '../storage/types.js';
+import type { DeviceClass } from './capabilities.js';
+import type { GpuPin } from './gpu-pin.js';
 
-/** What a task needs from the worker that runs it; the queue name is derived from this. */
+/**
+ * What a task needs from the worker that runs it. The device class and routed features (processors)
+ * choose its pool queue (see routing.ts); everything else is checked by the worker that takes it.
+ */
 export interface Requirements {
   /** 'cpu' runs anywhere; a vendor needs that vendor's GPU. */
-  device?: 'cpu' | 'nvidia' | 'amd' | 'intel' | 'apple';
-  /** An exact ffmpeg encoder the worker must have proven, e.g. 'h264_nvenc'. */
-  encoder?: string;
-  /** An ffmpeg hwaccel the worker must support for decoding, e.g. 'cuda'. */
-  hwaccel?: string;
+  device?: DeviceClass;
+  /**
+   * Named features the worker must offer: `enc:h264_nvenc` (a proven encoder), `hwaccel:cuda`,
+   * `proc:upscale` (a configured processor), `font:DejaVu Sans`.
+   */
+  features?: string[];
   minMemoryMb?: number;
   minVramMb?: number;
   /** Largest frame width x height the worker must handle. */
@@ -25,12 +31,36 @@ export interface TaskSpec<P = unknown> {
   dependsOn: string[];
   /** Relative cost (frames, seconds) for progress and ETA. */
   weight: number;
+  /** Order among a job's ready tasks: higher starts first (a whole-file audio task before segments). */
+  priority?: number;
 }
 
 export interface TaskGraph {
   tasks: TaskSpec[];
-  /** The task whose output is the job's result (a stitch, an aggregate). */
+  /** The task whose output is the job's result (a stitch, an aggregate); it needs every other task. */
   rootTaskId: string;
+}
+
+/**
+ * Tasks a running task adds to its own job (a montage's edit list adds one render task per entry
+ * and the stitch). New tasks may depend on tasks that exist and on each other; `root` names the
+ * job's new root when the expansion brings it. Applied once per expanding task, however often that
+ * task runs.
+ */
+export interface Expansion {
+  tasks: TaskSpec[];
+  root?: string;
+}
+
+/** One run of a task on a worker: what cost per job and the runs view are made of. */
+export interface TaskRun {
+  attempt: number;
+  worker: string;
+  /** The pool queue the task was taken from (`ff.cpu`, `ff.nvidia`). */
+  pool: string;
+  startedAt: string;
+  finishedAt: string | undefined;
+  outcome: 'running' | 'done' | 'reused' | 'retry' | 'failed' | 'cancelled' | 'handed-back' | 'lost';
 }
 
 export type JobState = 'queued' | 'planning' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
@@ -44,7 +74,7 @@ export interface TaskFailure {
   willRetry: boolean;
   fatal: boolean;
   worker: string | undefined;
-  code: string;
+  code: ErrorCode;
   message: string;
   ffmpegTail: string | undefined;
   at: string;
@@ -66,6 +96,16 @@ export interface TaskRecord {
   /** Set when the output was reused from a verified checkpoint instead of recomputed. */
   reused: boolean;
   output: unknown;
+  /** Every run of this task, oldest first (the last few hundred at most). */
+  runs: TaskRun[];
+}
+
+/** The error a failed or cancelled job carries. */
+export interface JobError {
+  code: ErrorCode;
+  message: string;
+  ffmpegTail?: string;
+  details?: Record<string, unknown>;
 }
 
 export interface JobRecord {
@@ -83,7 +123,9 @@ export interface JobRecord {
   /** Why a job is waiting, for example "waiting for a worker with encoder h264_nvenc". */
   waitingFor: string | undefined;
   result: unknown;
-  error: { code: string; message: string; ffmpegTail?: string } | undefined;
+  error: JobError | undefined;
+  /** Worker-seconds the job's task runs took, by pool. */
+  usage: Record<string, number>;
 }
 
 export interface TaskProgress {
@@ -109,6 +151,8 @@ export interface ExecutorContext {
   storage: Storage;
   /** Local scratch directory for this attempt; removed afterwards. */
   scratchDir: string;
+  /** Storage prefix for the job's intermediates (`scratch/<job>/`); removed as a whole when it is done. */
+  scratchPrefix: string;
   /** Outputs of the tasks this one depends on, by task id. */
   inputs: Record<string, unknown>;
   /** The job's spec, as validated. */
@@ -117,6 +161,12 @@ export interface ExecutorContext {
   log: Logger;
   /** The GPU this attempt holds a slot on, for tasks routed to a GPU queue on a worker that has one. */
   gpu?: GpuPin;
+  /**
+   * Adds tasks to this job, applied when this task succeeds (with its done record, atomically).
+   * Applied once: a re-run of this task after an expansion was stored adds nothing. Task ids must
+   * be deterministic for the same inputs.
+   */
+  expand(expansion: Expansion): void;
 }
 
 export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorContext) => Promise<R>;
@@ -130,6 +180,8 @@ export type CheckpointVerifier<P = unknown, R = unknown> = (
 
 export interface PlanContext {
   jobId: string;
+  /** Storage prefix for the job's intermediates (`scratch/<job>/`); removed as a whole when it is done. */
+  scratchPrefix: string;
   storage: Storage;
   signal: AbortSignal;
   log: Logger;
@@ -141,7 +193,9 @@ export interface FleetCapabilities {
   /** Encoders proven by a smoke test on at least one live worker. */
   encoders: string[];
   hwaccels: string[];
-  devices: Requirements['device'][];
+  /** Every other feature some live worker offers (`proc:upscale`). */
+  features?: string[];
+  devices: DeviceClass[];
   /** Encode slots that can run at once (fleet-wide); the default fan-out scales with it. */
   slots: number;
 }
@@ -158,7 +212,7 @@ export interface Pipeline<Spec = unknown> {
 }
 
 export type JobEvent =
-  | { type: 'job'; jobId: string; state: JobState; error?: JobRecord['error']; waitingFor?: string }
+  | { type: 'job'; jobId: string; state: JobState; error?: JobError; waitingFor?: string }
   | { type: 'progress'; jobId: string; progress: number; fps: number | undefined; etaSec: number | undefined }
   | {
       type: 'task';
@@ -168,9 +222,9 @@ export type JobEvent =
       state: TaskState;
       worker?: string;
       reused?: boolean;
-      /** A task done by running (not reused): how long it ran, and the encoder it needed if any. */
+      /** A task done by running (not reused): how long it ran, and the pool it ran in. */
       seconds?: number;
-      encoder?: string;
+      pool?: string;
     }
   | { type: 'task-progress'; jobId: string; taskId: string; progress: number; fps: number | undefined }
   | { type: 'failure'; jobId: string; failure: TaskFailure };
@@ -187,14 +241,36 @@ export interface ListFilter {
   limit?: number;
 }
 
+/** One pool's counts, read in time that does not grow with the number of jobs. */
+export interface PoolStats {
+  pool: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  finishedLastHour: number;
+  failedLastHour: number;
+  /** Age of the oldest waiting task, seconds; 0 when none waits. */
+  oldestWaitingSec: number;
+}
+
+export interface BackendStats {
+  pools: PoolStats[];
+  jobs: Partial<Record<JobState, number>>;
+}
+
 /** A queue backend: the in-process default or Redis/BullMQ. Same contract, same test suite. */
 export interface Backend {
   readonly name: string;
   submit(type: string, spec: unknown, options?: SubmitOptions): Promise<JobRecord>;
   get(jobId: string): Promise<JobRecord | undefined>;
+  /** A page of jobs, newest first, from an index (never a scan of every job). */
   list(filter?: ListFilter): Promise<{ jobs: JobRecord[]; total: number }>;
+  /** Per-pool task counts and per-state job counts, cheap enough for every scrape. */
+  stats(): Promise<BackendStats>;
   cancel(jobId: string): Promise<JobRecord | undefined>;
   retry(jobId: string): Promise<JobRecord | undefined>;
+  /** Deletes an ended job's records and intermediates (never its output); false for an unknown job. */
+  remove(jobId: string): Promise<boolean>;
   /** Resolves when the job reaches done, failed or cancelled. */
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord>;
   subscribe(listener: (event: JobEvent) => void): () => void;

@@ -1,6 +1,5 @@
 import os from 'node:os';
-import type { Capabilities } from '../cluster/capabilities.js';
-import { queueNameFor } from '../cluster/routing.js';
+import type { Capabilities } from '../engine/capabilities.js';
 import type { Backend, JobEvent } from '../engine/types.js';
 import { QueueHistory, type QueueInfo, type QueueSample } from './queue-history.js';
 
@@ -48,21 +47,18 @@ export interface LocalFleetOptions {
   workerId?: string;
 }
 
-/** Counts waiting and running tasks per queue over the backend's unfinished jobs. */
+/** Waiting and running tasks per pool queue, from the backend's stats (no scan of jobs). */
 export async function queueDepths(backend: Backend): Promise<QueueInfo[]> {
-  const byName = new Map<string, QueueInfo>();
-  const { jobs } = await backend.list({ limit: 100_000 });
-  for (const job of jobs) {
-    if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') continue;
-    for (const task of job.tasks) {
-      const name = queueNameFor(task.requires);
-      const entry = byName.get(name) ?? { name, waiting: 0, active: 0 };
-      if (task.state === 'running') entry.active += 1;
-      else if (task.state === 'pending' || task.state === 'queued') entry.waiting += 1;
-      byName.set(name, entry);
-    }
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const { pools } = await backend.stats();
+  return pools.map((p) => ({
+    name: p.pool,
+    waiting: p.waiting,
+    active: p.active,
+    delayed: p.delayed,
+    oldestWaitingSec: p.oldestWaitingSec,
+    finishedLastHour: p.finishedLastHour,
+    failedLastHour: p.failedLastHour,
+  }));
 }
 
 /** The embedded default: this process is the only node; running tasks are followed from events. */

@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GpuInfo } from '../cluster/capabilities.js';
-import { queueNameFor } from '../cluster/routing.js';
-import type { Backend, JobEvent } from '../engine/types.js';
+import type { Backend, BackendStats, JobEvent, JobState, PoolStats } from '../engine/types.js';
 import type { FleetView } from './fleet-view.js';
 
 export interface MetricsOptions {
@@ -12,13 +11,14 @@ export interface MetricsOptions {
 }
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
+const JOB_STATES: JobState[] = ['queued', 'planning', 'running', 'waiting', 'done', 'failed', 'cancelled'];
 
 /** Prometheus metrics: gauges computed at scrape time, histograms and counters fed by job events. */
 export class ServerMetrics {
   readonly registry = new Registry();
   private readonly fps = new Map<string, number>();
   private readonly unsubscribe: () => void;
-  private readonly taskDuration: Histogram<'kind' | 'encoder'>;
+  private readonly taskDuration: Histogram<'kind' | 'pool'>;
   private readonly jobLatency: Histogram<'state'>;
   private readonly retries: Counter<'kind'>;
   private readonly failures: Counter<'kind' | 'fatal'>;
@@ -28,8 +28,8 @@ export class ServerMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'framefleet_server_' });
     this.taskDuration = new Histogram({
       name: 'framefleet_task_duration_seconds',
-      help: 'Wall time of finished (not reused) tasks by kind and encoder',
-      labelNames: ['kind', 'encoder'],
+      help: 'Wall time of finished (not reused) tasks by kind and pool',
+      labelNames: ['kind', 'pool'],
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900],
       registers,
     });
@@ -57,7 +57,19 @@ export class ServerMetrics {
   }
 
   private gauges(registers: Registry[]): void {
-    const { backend, fleet, gpus } = this.options;
+    const { fleet, gpus } = this.options;
+    // One read of the backend's stats serves every gauge of a scrape.
+    let statsAt = 0;
+    let statsRead: Promise<BackendStats> | undefined;
+    const backend = {
+      stats: () => {
+        if (!statsRead || Date.now() - statsAt > 1000) {
+          statsAt = Date.now();
+          statsRead = this.options.backend.stats();
+        }
+        return statsRead;
+      },
+    };
     const fps = this.fps;
     new Gauge({
       name: 'framefleet_jobs',
@@ -66,28 +78,43 @@ export class ServerMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const state of ['queued', 'planning', 'running', 'waiting', 'done', 'failed', 'cancelled']) {
-          this.set({ state }, 0);
-        }
-        const { jobs } = await backend.list({ limit: 100_000 });
-        for (const job of jobs) this.inc({ state: job.state });
+        const { jobs } = await backend.stats();
+        for (const state of JOB_STATES) this.set({ state }, jobs[state] ?? 0);
       },
     });
-    new Gauge({
-      name: 'framefleet_tasks',
-      help: 'Tasks of unfinished jobs by queue, kind and state',
-      labelNames: ['queue', 'kind', 'state'],
-      registers,
-      async collect() {
-        this.reset();
-        const { jobs } = await backend.list({ limit: 100_000 });
-        for (const job of jobs) {
-          if (TERMINAL.includes(job.state)) continue;
-          for (const t of job.tasks)
-            this.inc({ queue: queueNameFor(t.requires), kind: t.kind, state: t.state });
-        }
-      },
-    });
+    const pools = (name: string, help: string, value: (p: PoolStats) => number, labelNames: string[] = []) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['pool', ...labelNames],
+        registers,
+        async collect() {
+          this.reset();
+          for (const pool of (await backend.stats()).pools) this.set({ pool: pool.pool }, value(pool));
+        },
+      });
+    pools('framefleet_pool_waiting_tasks', 'Tasks queued in each pool, not started', (p) => p.waiting);
+    pools('framefleet_pool_active_tasks', 'Tasks running in each pool', (p) => p.active);
+    pools(
+      'framefleet_pool_delayed_tasks',
+      'Tasks of each pool waiting out a retry backoff',
+      (p) => p.delayed,
+    );
+    pools(
+      'framefleet_pool_oldest_wait_seconds',
+      'Age of the oldest waiting task per pool',
+      (p) => p.oldestWaitingSec,
+    );
+    pools(
+      'framefleet_pool_finished_last_hour',
+      'Tasks finished in each pool over the last hour',
+      (p) => p.finishedLastHour,
+    );
+    pools(
+      'framefleet_pool_failed_last_hour',
+      'Task attempts failed in each pool over the last hour',
+      (p) => p.failedLastHour,
+    );
     new Gauge({
       name: 'framefleet_encode_fps',
       help: 'Sum of the encode rates of running tasks, frames per second',
@@ -141,7 +168,7 @@ export class ServerMetrics {
     if (event.type === 'task' && event.state !== 'running') {
       this.fps.delete(key);
       if (event.state === 'done' && event.seconds !== undefined) {
-        this.taskDuration.observe({ kind: event.kind, encoder: event.encoder ?? 'none' }, event.seconds);
+        this.taskDuration.observe({ kind: event.kind, pool: event.pool ?? 'none' }, event.seconds);
       }
     }
     if (event.type === 'job' && TERMINAL.includes(event.state)) {

@@ -2,6 +2,10 @@ export interface QueueInfo {
   name: string;
   waiting: number;
   active: number;
+  delayed: number;
+  oldestWaitingSec: number;
+  finishedLastHour: number;
+  failedLastHour: number;
 }
 
 export interface QueueSample {

@@ -10,7 +10,7 @@ export function opsRoutes(ctx: ServerContext): FastifyPluginAsync {
 
     app.get('/readyz', async () => {
       try {
-        await ctx.backend.list({ limit: 1 });
+        await ctx.backend.stats();
       } catch (cause) {
         throw new FramefleetError('BACKEND_UNAVAILABLE', `backend ${ctx.backend.name} is not reachable`, {
           cause,

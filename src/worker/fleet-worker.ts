@@ -3,19 +3,21 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Capabilities } from '../cluster/capabilities.js';
-import { queuesFor } from '../cluster/routing.js';
+import type { Capabilities } from '../engine/capabilities.js';
+import { canServe, queuesFor, slotClassOf } from '../engine/routing.js';
 import { FramefleetError } from '../errors.js';
 import type { PipelineRegistry } from '../engine/registry.js';
-import type { Logger } from '../engine/types.js';
+import type { Logger, Requirements } from '../engine/types.js';
 import { createFleetContext, type FleetContext, type RetryPolicy } from '../engine/redis/fleet-context.js';
 import { isTerminal } from '../engine/redis/job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from '../engine/redis/keys.js';
 import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
+import { StartRecorder } from '../engine/redis/start-recorder.js';
+import { METRICS_POINTS } from '../engine/redis/stats.js';
 import type { Storage } from '../storage/types.js';
-import { SlotPool, slotClassOf, type SlotClass } from './slot-pool.js';
-import { GpuAssigner } from '../cluster/gpu-pin.js';
+import { SlotPool, type SlotClass } from './slot-pool.js';
+import { GpuAssigner } from '../engine/gpu-pin.js';
 import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
@@ -45,8 +47,6 @@ export interface FleetWorkerOptions {
 // Another worker gets the task when this one's slots of that class are full.
 const SLOT_BUSY_DELAY_MS = 200;
 const QUEUE_REFRESH_MS = 5000;
-/** How long a stopping worker waits for its adopt-behind writes. */
-const DRAIN_MS = 2000;
 /** Job runs whose abort signal a worker keeps while none of their tasks runs here. */
 const MAX_IDLE_RUNS = 64;
 
@@ -72,6 +72,8 @@ export class FleetWorker {
   private readonly runSignals = new Map<string, RunSignal>();
   private readonly pool: SlotPool;
   private readonly gpus: GpuAssigner;
+  private readonly starts = new StartRecorder();
+  private readonly serves: (requires: Requirements) => boolean;
   private subscriber: Redis | undefined;
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
@@ -92,6 +94,7 @@ export class FleetWorker {
       cpu: options.concurrency,
       gpu: (options.gpuSlots ?? 2) * Math.max(1, gpus.length),
     });
+    this.serves = (requires) => canServe(options.capabilities, requires);
     this.metrics.slots.set({ slot: 'cpu' }, this.pool.sizes.cpu);
     this.metrics.slots.set({ slot: 'gpu' }, this.pool.sizes.gpu);
   }
@@ -136,9 +139,6 @@ export class FleetWorker {
       for (const { run } of this.active.values()) abortRun(run, 'worker shutting down');
       await closing;
     }
-    // Short tasks' records adopted behind: worth a moment, not a hang while Redis is away (their
-    // parents adopt them anyway).
-    await timesOut(this.ctx.store.drain(), DRAIN_MS);
     await this.subscriber?.quit().catch(() => undefined);
     await this.ctx.nodes.unregister(this.id).catch(() => undefined);
     await this.ctx.queues.close();
@@ -165,6 +165,8 @@ export class FleetWorker {
           maxStalledCount: 1000,
           removeOnComplete: { count: 2000 },
           removeOnFail: { count: 5000 },
+          // Per-minute finished and failed counts: the pool stats' last hour.
+          metrics: { maxDataPoints: METRICS_POINTS },
         },
       );
       worker.on('error', (error) =>
@@ -188,9 +190,12 @@ export class FleetWorker {
     this.active.set(job.id!, { job, startedAt, run });
     let outcome = 'failed';
     try {
-      const value = await processFleetJob(this.ctx, job, token, signal, gpu);
-      outcome = typeof value === 'string' ? value : 'done';
-      return value;
+      outcome = await processFleetJob(this.ctx, job, token, signal, {
+        gpu,
+        serves: this.serves,
+        starts: this.starts,
+      });
+      return outcome;
     } catch (error) {
       if (this.draining && signal.aborted) {
         // Shutting down past the grace period: the task goes back to its queue as it was.

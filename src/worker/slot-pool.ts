@@ -1,12 +1,4 @@
-import { parseQueueName } from '../cluster/routing.js';
-
 export type SlotClass = 'cpu' | 'gpu';
-
-/** Which slots a queue's tasks take: a GPU vendor's queues share the GPU slots. Pure. */
-export function slotClassOf(queueName: string): SlotClass {
-  const device = parseQueueName(queueName)?.device;
-  return device && device !== 'cpu' ? 'gpu' : 'cpu';
-}
 
 /**
  * Counts busy slots per class across all of a worker's queues (one BullMQ Worker per queue, each

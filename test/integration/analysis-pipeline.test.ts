@@ -36,8 +36,12 @@ async function runGraph(p: Pipeline, spec: unknown, graph: TaskGraph): Promise<u
       scratchDir: work.dir,
       inputs: Object.fromEntries(task!.dependsOn.map((d) => [d, outputs[d]])),
       spec,
+      scratchPrefix: 'scratch/job/',
       progress: () => {},
       log: silentLog,
+      expand: () => {
+        throw new Error('analysis tasks do not expand');
+      },
     };
     outputs[task!.id] = await p.executors[task!.kind]!(task!.payload, ctx);
   }
@@ -46,6 +50,7 @@ async function runGraph(p: Pipeline, spec: unknown, graph: TaskGraph): Promise<u
 
 const planCtx: PlanContext = {
   jobId: 'job',
+  scratchPrefix: 'scratch/job/',
   storage: noStorage,
   signal: new AbortController().signal,
   log: silentLog,

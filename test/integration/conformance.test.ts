@@ -1,29 +1,38 @@
+import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../src/engine/local/local-backend.js';
+import { readManifest } from '../../src/engine/local/manifest.js';
+import { RedisKeys } from '../../src/engine/redis/keys.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import type { Backend, JobRecord } from '../../src/engine/types.js';
+import type { Backend, JobRecord, Pipeline } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
 import { allPipelines } from '../../src/runtime/local.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import { expandResult, graphPipeline, graphRuns, type GraphSpec } from '../helpers/graph-pipeline.js';
 import { tempDir } from '../helpers/media.js';
 import {
   cleanPrefix,
   cpuWorkerCapabilities,
   quietLog,
   REDIS_URL,
+  sleep,
   uniquePrefix,
   until,
 } from './redis-fixtures.js';
 
 interface Harness {
   backend: Backend;
+  /** Stops the engine mid-work as a killed process would (tasks interrupted), then starts it again. */
+  restart(): Promise<void>;
+  /** How many expansions the backend stored for a job. */
+  expansions(jobId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -35,18 +44,29 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
   [
     'local',
     async (dir) => {
-      const backend = await LocalBackend.open({
-        dataDir: join(dir, 'local'),
-        registry: new PipelineRegistry(allPipelines()),
-        storage: new FileStorage(join(dir, 'local')),
-        capabilities: async () => ({ encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 2 }),
-        slots: { cpu: 2 },
-        log: quietLog,
-        maxAttempts: RETRY.attempts,
-        backoffBaseMs: RETRY.backoffBaseMs,
-        keepIntermediates: true,
-      });
-      return { backend, close: () => backend.close() };
+      const open = (resume: boolean) =>
+        LocalBackend.open({
+          dataDir: join(dir, 'local'),
+          registry: new PipelineRegistry([...allPipelines(), graphPipeline as Pipeline]),
+          storage: new FileStorage(join(dir, 'local')),
+          capabilities: async () => ({ encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 2 }),
+          slots: { cpu: 2 },
+          log: quietLog,
+          maxAttempts: RETRY.attempts,
+          backoffBaseMs: RETRY.backoffBaseMs,
+          keepIntermediates: true,
+          resume,
+        });
+      const harness: Harness = {
+        backend: await open(false),
+        restart: async () => {
+          await harness.backend.close();
+          harness.backend = await open(true);
+        },
+        expansions: async (jobId) => (await readManifest(join(dir, 'local'), jobId))?.expansions.length ?? 0,
+        close: () => harness.backend.close(),
+      };
+      return harness;
     },
   ],
   [
@@ -54,22 +74,27 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
     async (dir) => {
       const redis = connectRedis(REDIS_URL);
       const prefix = uniquePrefix('conf');
-      const registry = new PipelineRegistry(allPipelines());
+      const registry = new PipelineRegistry([...allPipelines(), graphPipeline as Pipeline]);
       const storage = new FileStorage(join(dir, 'shared'));
-      const worker = new FleetWorker({
-        redis,
-        prefix,
-        registry,
-        storage,
-        capabilities: CPU_WORKER,
-        log: quietLog,
-        concurrency: 2,
-        lockDurationMs: 5000,
-        heartbeatMs: 500,
-        retry: RETRY,
-        keepIntermediates: true,
-      });
-      await worker.start();
+      const startWorker = async (n: number) => {
+        const w = new FleetWorker({
+          redis,
+          prefix,
+          registry,
+          storage,
+          capabilities: CPU_WORKER,
+          workerId: `conformance-${n}`,
+          log: quietLog,
+          concurrency: 2,
+          lockDurationMs: 5000,
+          heartbeatMs: 500,
+          retry: RETRY,
+          keepIntermediates: true,
+        });
+        await w.start();
+        return w;
+      };
+      let worker = await startWorker(1);
       const backend = await RedisBackend.open({
         redis,
         prefix,
@@ -79,8 +104,15 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
         retry: RETRY,
         pollMs: 200,
       });
+      let generation = 1;
       return {
         backend,
+        restart: async () => {
+          // No grace: running tasks are aborted and handed back, as when a worker is killed.
+          await worker.stop(0);
+          worker = await startWorker(++generation);
+        },
+        expansions: async (jobId) => redis.llen(new RedisKeys(prefix).expansions(jobId)),
         close: async () => {
           await backend.close();
           await worker.stop(1000);
@@ -175,5 +207,95 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     expect(
       (await harness.backend.get(submitted.id))!.tasks.some((t) => t.state === 'done' && t.id === 'stitch'),
     ).toBe(false);
+  });
+
+  const graphJob = (spec: Partial<GraphSpec> & Pick<GraphSpec, 'shape'>) =>
+    harness.backend.submit('graph-test', { nonce: `${_name}-${randomUUID()}`, ...spec });
+  const runsOf = (job: JobRecord, taskId: string) =>
+    graphRuns.get(`${(job.spec as GraphSpec).nonce}/${taskId}`) ?? 0;
+
+  it('runs a diamond: the join gets both branches, the shared source runs once', async () => {
+    const job = await harness.backend.wait((await graphJob({ shape: 'diamond' })).id);
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ v: 4 + (2 + 1) + (3 + 1) });
+    expect(['a', 'b', 'c', 'd'].map((id) => runsOf(job, id))).toEqual([1, 1, 1, 1]);
+    expect(Object.keys(job.usage)).toEqual(['ff.cpu']);
+    expect(job.tasks.every((t) => t.runs.length === 1 && t.runs[0]!.outcome === 'done')).toBe(true);
+  });
+
+  it('grows a job at run time: added tasks run after their expander and the new root ends it', async () => {
+    const job = await harness.backend.wait((await graphJob({ shape: 'expand', fanOut: 5 })).id);
+    expect(job.error).toBeUndefined();
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ v: expandResult(5) });
+    expect(job.tasks.map((t) => t.id).sort()).toEqual(
+      ['child-0', 'child-1', 'child-2', 'child-3', 'child-4', 'gen', 'join', 'src'].sort(),
+    );
+    expect(job.tasks.every((t) => t.state === 'done')).toBe(true);
+    expect(await harness.expansions(job.id)).toBe(1);
+  });
+
+  it('fails the job from a middle task, and nothing that needed it ever runs', async () => {
+    const marker = join(dir, `fail-${randomUUID()}`);
+    await writeFile(marker, '');
+    const job = await harness.backend.wait((await graphJob({ shape: 'fail-middle', failWhile: marker })).id);
+    expect(job.state).toBe('failed');
+    expect(job.error?.code).toBe('INPUT_CORRUPT');
+    expect(job.error?.message).toContain('task middle refuses');
+    const state = (id: string) => job.tasks.find((t) => t.id === id)?.state;
+    expect(state('middle')).toBe('failed');
+    expect(state('end')).toBe('cancelled');
+    expect(runsOf(job, 'end')).toBe(0);
+    expect(job.failures.filter((f) => f.task === 'middle')).toHaveLength(1);
+  });
+
+  it('retries a failed job: what finished is reused, the failed task runs again', async () => {
+    const marker = join(dir, `retry-${randomUUID()}`);
+    await writeFile(marker, '');
+    const first = await harness.backend.wait(
+      (await graphJob({ shape: 'fail-middle', failWhile: marker })).id,
+    );
+    expect(first.state).toBe('failed');
+    await rm(marker);
+    await harness.backend.retry(first.id);
+    const job = await harness.backend.wait(first.id);
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ v: 4 + (2 + 1) + (3 + 1) });
+    expect(job.tasks.find((t) => t.id === 'start')!.reused).toBe(true);
+    expect(runsOf(job, 'start')).toBe(1);
+    expect(runsOf(job, 'middle')).toBe(2);
+  });
+
+  it('cancels during an expansion: the expansion never lands and nothing it would add runs', async () => {
+    const submitted = await graphJob({ shape: 'expand', fanOut: 3, expandMs: 5000 });
+    const genRunning = async () =>
+      (await harness.backend.get(submitted.id))!.tasks.some((t) => t.id === 'gen' && t.state === 'running');
+    await until(genRunning, 10_000, 'the expanding task to run');
+    await harness.backend.cancel(submitted.id);
+    const job = await harness.backend.wait(submitted.id);
+    expect(job.state).toBe('cancelled');
+    await sleep(500);
+    const after = (await harness.backend.get(submitted.id))!;
+    expect(after.tasks.map((t) => t.id).sort()).toEqual(['gen', 'src']);
+    expect(await harness.expansions(submitted.id)).toBe(0);
+    expect(runsOf(after, 'child-0')).toBe(0);
+  });
+
+  it('survives a kill after its graph grew: it resumes the grown graph, expanding once', async () => {
+    const submitted = await graphJob({ shape: 'expand', fanOut: 6, childMs: 400 });
+    const childrenDone = async () =>
+      (await harness.backend.get(submitted.id))?.tasks.filter(
+        (t) => t.id.startsWith('child-') && t.state === 'done',
+      ).length ?? 0;
+    await until(async () => (await childrenDone()) >= 2, 20_000, 'two added tasks to finish');
+    await harness.restart();
+    const job = await harness.backend.wait(submitted.id);
+    expect(job.error).toBeUndefined();
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ v: expandResult(6) });
+    expect(job.tasks).toHaveLength(2 + 6 + 1);
+    expect(new Set(job.tasks.map((t) => t.id)).size).toBe(job.tasks.length);
+    expect(await harness.expansions(job.id)).toBe(1);
+    expect(runsOf(job, 'gen')).toBe(1);
   });
 });

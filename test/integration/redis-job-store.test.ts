@@ -1,40 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskEventOf, taskRecordFor } from '../../src/engine/job-record.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
-import type { TaskRecordMessage } from '../../src/engine/redis/job-scripts.js';
+import { GraphStore } from '../../src/engine/redis/graph-store.js';
 import { JobStore } from '../../src/engine/redis/job-store.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
-import { taskEventOf, taskRecordFor } from '../../src/engine/job-record.js';
-import type { JobEvent, TaskRecord, TaskSpec } from '../../src/engine/types.js';
+import type { JobEvent, TaskGraph, TaskRecord, TaskSpec } from '../../src/engine/types.js';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
 
-const spec = (id: string): TaskSpec => ({
+const spec = (id: string, dependsOn: string[] = []): TaskSpec => ({
   id,
-  kind: 'bench.task',
+  kind: 'k',
   payload: {},
-  requires: { encoder: 'libx264' },
-  dependsOn: [],
+  requires: {},
+  dependsOn,
   weight: 1,
 });
+const diamond: TaskGraph = {
+  rootTaskId: 'd',
+  tasks: [spec('a'), spec('b', ['a']), spec('c', ['a']), spec('d', ['b', 'c'])],
+};
 
-describe('JobStore task record writes (real Redis)', () => {
+describe('job records, readiness and expansions in Redis (real Redis)', () => {
   const redis = connectRedis(REDIS_URL);
   const prefix = uniquePrefix('store');
   const keys = new RedisKeys(prefix);
-  const store = new JobStore(redis, keys);
+  const graphs = new GraphStore(redis, keys);
+  const store = new JobStore(redis, keys, graphs);
   const subscriber = redis.duplicate();
   const taskEvents: JobEvent[] = [];
-  const jobEvents: JobEvent[] = [];
 
   beforeAll(async () => {
     subscriber.on('message', (channel: string, message: string) => {
-      // Task records arrive as {type: 'task-record', jobId, record}; the backend turns them into events.
-      const parsed = [JSON.parse(message) as JobEvent | TaskRecordMessage].flat();
-      const events = parsed.map((e) =>
-        e.type === 'task-record' ? taskEventOf(e.jobId, e.record, e.record.worker ?? '') : e,
-      );
-      (channel === keys.jobEvents ? jobEvents : taskEvents).push(...events);
+      if (channel !== keys.events) return;
+      for (const e of [JSON.parse(message) as { type: string; jobId: string; record: TaskRecord }].flat()) {
+        if (e.type === 'task-record') taskEvents.push(taskEventOf(e.jobId, e.record, ''));
+      }
     });
-    await subscriber.subscribe(keys.events, keys.jobEvents);
+    await subscriber.subscribe(keys.events);
   });
 
   afterAll(async () => {
@@ -43,134 +45,149 @@ describe('JobStore task record writes (real Redis)', () => {
     await redis.quit();
   });
 
-  const done = (id: string, output: unknown): TaskRecord => ({
+  const record = (id: string, state: TaskRecord['state'], output?: unknown): TaskRecord => ({
     ...taskRecordFor(spec(id)),
-    state: 'done',
+    state,
     attempts: 1,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:00:02.500Z',
     output,
   });
 
-  it('keeps every one of 50 concurrent (grouped) writes and publishes their events in order', async () => {
-    const { run } = await store.begin('j1', 'bench', {}, 0);
-    await store.setWaitingFor('j1', 'waiting for a worker with encoder libx264');
-    await new Promise((r) => setTimeout(r, 100));
-    const before = jobEvents.length;
-    const records = Array.from({ length: 50 }, (_, i) => done(`t${i}`, { n: i }));
-    const outcomes = await Promise.all(records.map((r) => store.putTask('j1', { ...r, worker: 'w1' }, run)));
-    expect(outcomes.every((o) => o.written && !o.ended)).toBe(true);
-    const stored = await store.tasks('j1');
-    expect(stored.map((t) => (t.output as { n: number }).n).sort((a, b) => a - b)).toEqual(
-      records.map((_, i) => i),
-    );
-    // A task ran: the job no longer waits for a worker, and says so once on the job channel.
-    expect((await store.header('j1'))?.waitingFor).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 100));
-    const ours = taskEvents.filter((e) => e.jobId === 'j1' && e.type === 'task');
-    expect(ours.map((e) => (e.type === 'task' ? e.taskId : ''))).toEqual(records.map((r) => r.id));
-    expect(ours[0]).toMatchObject({ state: 'done', seconds: 2.5, encoder: 'libx264', worker: 'w1' });
-    expect(jobEvents.slice(before)).toEqual([{ type: 'job', jobId: 'j1', state: 'queued' }]);
-    expect(taskEvents.some((e) => e.type === 'job')).toBe(false);
+  /** A job whose run is armed for `graph`; returns the run and the tasks ready at once. */
+  async function armed(id: string, graph: TaskGraph) {
+    const { run } = await store.begin(id, 'k', {}, 0);
+    await graphs.plan(id, graph);
+    return { run, ready: await store.arm(id, run, graph, []) };
+  }
+
+  it('makes a task ready once all its dependencies are done, in a diamond', async () => {
+    const { run, ready } = await armed('dia', diamond);
+    expect(ready).toEqual(['a']);
+    expect((await store.putTask('dia', run, record('a', 'done', 1))).ready.sort()).toEqual(['b', 'c']);
+    expect((await store.putTask('dia', run, record('b', 'done', 2))).ready).toEqual([]);
+    expect((await store.putTask('dia', run, record('c', 'done', 3))).ready).toEqual(['d']);
   });
 
-  it('drops a write from an old run and flags a job that has already ended', async () => {
-    const first = await store.begin('j2', 'bench', {}, 0);
-    await store.setState('j2', 'cancelled', {}, { run: first.run });
-    const second = await store.begin('j2', 'bench', {}, 0);
-    expect(second.run).toBe(first.run + 1);
-    const late = done('t0', { from: 'old run' });
-    expect(await store.putTask('j2', late, first.run)).toEqual({
+  it('counts a task done once: a repeated done queues only what is still unqueued and not done', async () => {
+    const { run } = await armed('again', diamond);
+    await store.putTask('again', run, record('a', 'done', 1));
+    // The worker that wrote a's done record died before queueing b and c: a's next attempt re-queues them.
+    expect((await store.putTask('again', run, record('a', 'done', 1))).ready.sort()).toEqual(['b', 'c']);
+    await store.putTask('again', run, record('b', 'done', 2));
+    expect((await store.putTask('again', run, record('a', 'done', 1))).ready).toEqual(['c']);
+    // The join still needs c: b's repeated done does not count it down twice.
+    expect((await store.putTask('again', run, record('b', 'done', 2))).ready).toEqual([]);
+    expect((await store.putTask('again', run, record('c', 'done', 3))).ready).toEqual(['d']);
+  });
+
+  it('keeps a done record done and ignores writes from an old run', async () => {
+    const { run } = await armed('guard', diamond);
+    await store.putTask('guard', run, record('a', 'done', 'first'));
+    expect((await store.putTask('guard', run, record('a', 'running'))).written).toBe(true);
+    expect((await store.get('guard'))!.tasks.find((t) => t.id === 'a')).toMatchObject({
+      state: 'done',
+      output: 'first',
+    });
+    const second = await store.begin('guard', 'k', {}, 0, true);
+    expect(second.run).toBe(run + 1);
+    expect(await store.putTask('guard', run, record('b', 'done'))).toEqual({
       written: false,
       ended: false,
+      ready: [],
     });
-    expect(await store.task('j2', 't0')).toBeUndefined();
-    await store.setState('j2', 'failed', {}, { run: second.run });
-    const current = done('t0', { from: 'current run' });
-    expect(await store.putTask('j2', current, second.run)).toEqual({
-      written: true,
-      ended: true,
-    });
-    expect((await store.task('j2', 't0'))?.output).toEqual({ from: 'current run' });
   });
 
-  it('shares one header read between task starts and forgets it on cancel', async () => {
-    await store.begin('j3', 'bench', {}, 0);
-    const [a, b] = await Promise.all([store.recentHeader('j3', 60_000), store.recentHeader('j3', 60_000)]);
-    expect(a?.state).toBe('queued');
-    expect(b).toBe(a);
-    await store.setState('j3', 'cancelled');
-    expect((await store.recentHeader('j3', 60_000))?.state).toBe('queued');
-    store.forget('j3');
-    expect((await store.recentHeader('j3', 60_000))?.state).toBe('cancelled');
+  it('groups 50 concurrent writes into few commands and publishes one event per new record', async () => {
+    const graph: TaskGraph = {
+      rootTaskId: 'root',
+      tasks: [
+        ...Array.from({ length: 50 }, (_, i) => spec(`t${i}`)),
+        spec(
+          'root',
+          Array.from({ length: 50 }, (_, i) => `t${i}`),
+        ),
+      ],
+    };
+    const { run, ready } = await armed('fan', graph);
+    expect(ready).toHaveLength(50);
+    const before = taskEvents.length;
+    const outcomes = await Promise.all(
+      ready.map((id, i) => store.putTask('fan', run, record(id, 'done', i))),
+    );
+    expect(outcomes.filter((o) => o.ready.includes('root'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(taskEvents.length - before).toBe(50);
+    const job = (await store.get('fan'))!;
+    expect(job.tasks.filter((t) => t.state === 'done')).toHaveLength(50);
+    expect(job.tasks.find((t) => t.id === 'root')!.state).toBe('pending');
   });
 
-  it('shows a task with no record as pending, in graph order, and reparses a graph only when it changed', async () => {
-    const { run } = await store.begin('j4', 'bench', {}, 0);
-    const tasks = ['a', 'b', 'c'].map(spec);
-    await store.setGraph('j4', { tasks, rootTaskId: 'c' });
-    await store.putTask('j4', done('b', { n: 1 }), run);
-    const job = await store.get('j4');
-    expect(job?.tasks.map((t) => [t.id, t.state])).toEqual([
-      ['a', 'pending'],
-      ['b', 'done'],
-      ['c', 'pending'],
-    ]);
-    expect(job?.progress).toBeCloseTo(1 / 3);
-    const graph = await store.graph('j4');
-    expect(await store.graph('j4')).toBe(graph);
-    // A new run may plan anew: a changed graph is read as it is now.
-    await store.setGraph('j4', { tasks: [spec('x')], rootTaskId: 'x' });
-    expect((await store.graph('j4'))?.tasks.map((t) => t.id)).toEqual(['x']);
+  it('stores an expansion once, with its tasks waiting for what is not done yet', async () => {
+    const graph: TaskGraph = {
+      rootTaskId: 'gen',
+      tasks: [spec('src'), spec('slow'), spec('gen', ['src', 'slow'])],
+    };
+    const { run } = await armed('exp', graph);
+    await store.putTask('exp', run, record('src', 'done', 1));
+    const expansion = {
+      tasks: [
+        spec('x', ['gen']),
+        spec('y', ['src']),
+        spec('z', ['slow']),
+        spec('join', ['x', 'y', 'z', 'gen']),
+      ],
+      root: 'join',
+    };
+    // y needs only src, which is done: ready at once. x waits for gen (finishing), z for slow.
+    expect(await graphs.expand('exp', run, 'gen', expansion)).toEqual({ added: true, ready: ['y'] });
+    expect(await graphs.expand('exp', run, 'gen', expansion)).toEqual({ added: false, stale: false });
+    expect((await graphs.graph('exp'))!.rootTaskId).toBe('join');
+    expect((await store.putTask('exp', run, record('slow', 'done', 2))).ready.sort()).toEqual(['gen', 'z']);
+    expect((await store.putTask('exp', run, record('gen', 'done', 3))).ready).toEqual(['x']);
+    for (const id of ['x', 'y']) await store.putTask('exp', run, record(id, 'done', 0));
+    expect((await store.putTask('exp', run, record('z', 'done', 0))).ready).toEqual(['join']);
+    expect(await redis.llen(keys.expansions('exp'))).toBe(1);
   });
 
-  it("adopts children's done records from a parent's processed hash once, for the current run only", async () => {
-    const { run } = await store.begin('j5', 'bench', {}, 0);
-    const processed = `${prefix}:ff.cpu:j5.r${run}.root:processed`;
-    const child = (id: string) => `${prefix}:ff.cpu:j5.r${run}.${id}`;
-    // t0 was written behind already; t1's worker died before its write; t2 returned 'stale'.
-    await store.putTask('j5', done('t0', { n: 0 }), run);
-    await redis.hset(processed, {
-      [child('t0')]: JSON.stringify(done('t0', { n: 0 })),
-      [child('t1')]: JSON.stringify(done('t1', { n: 1 })),
-      [child('t2')]: JSON.stringify('stale'),
+  it('validates an expansion against the stored graph and refuses one for an ended job', async () => {
+    const { run } = await armed('bad', diamond);
+    await expect(graphs.expand('bad', run, 'a', { tasks: [spec('b', ['a'])] })).rejects.toThrow(
+      /adds task `b`, which exists already/,
+    );
+    await store.setState('bad', 'cancelled', {}, { run });
+    expect(
+      await graphs.expand('bad', run, 'a', { tasks: [spec('e', ['a']), spec('f', ['e', 'd'])], root: 'f' }),
+    ).toEqual({
+      added: false,
+      stale: true,
     });
-    await new Promise((r) => setTimeout(r, 50));
-    const before = taskEvents.filter((e) => e.jobId === 'j5').length;
-    const values = await store.adopt('j5', run, processed);
-    expect(Object.keys(values).sort()).toEqual([child('t0'), child('t1'), child('t2')]);
-    expect((await store.task('j5', 't1'))?.output).toEqual({ n: 1 });
-    expect(await store.task('j5', 't2')).toBeUndefined();
-    // Adopted once: again, or a late write of the same done record, writes and says nothing.
-    await store.adopt('j5', run, processed);
-    await store.putTask('j5', done('t1', { n: 1 }), run);
-    // An old run's parent adopts nothing.
-    await redis.hset(processed, child('t3'), JSON.stringify(done('t3', { n: 3 })));
-    await store.begin('j5', 'bench', {}, 0, true);
-    await store.adopt('j5', run, processed);
-    expect(await store.task('j5', 't3')).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 100));
-    const events = taskEvents.filter((e) => e.jobId === 'j5').slice(before);
-    expect(events.map((e) => (e.type === 'task' ? e.taskId : e.type))).toEqual(['t1']);
   });
 
-  it('adopts the children a worker names behind, within a moment, and drains on demand', async () => {
-    const { run } = await store.begin('j6', 'bench', {}, 0);
-    const processed = `${prefix}:ff.cpu:j6.r${run}.root:processed`;
-    const child = (id: string) => `${prefix}:ff.cpu:j6.r${run}.${id}`;
-    await redis.hset(processed, {
-      [child('a')]: JSON.stringify(done('a', { n: 1 })),
-      [child('b')]: JSON.stringify(done('b', { n: 2 })),
-      [child('c')]: JSON.stringify(done('c', { n: 3 })),
-    });
-    store.adoptLater('j6', run, processed, child('a'));
-    expect(await store.task('j6', 'a')).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 600));
-    expect((await store.task('j6', 'a'))?.state).toBe('done');
-    expect(await store.task('j6', 'b')).toBeUndefined();
-    store.adoptLater('j6', run, processed, child('b'));
-    await store.drain();
-    expect((await store.task('j6', 'b'))?.output).toEqual({ n: 2 });
-    expect(await store.task('j6', 'c')).toBeUndefined();
+  it('pages jobs newest first from the index, by state, and counts them without reading them', async () => {
+    const other = new JobStore(
+      redis,
+      new RedisKeys(`${prefix}-page`),
+      new GraphStore(redis, new RedisKeys(`${prefix}-page`)),
+    );
+    for (let i = 0; i < 7; i++) await other.begin(`job-${i}`, 'k', {}, 0);
+    await other.setState('job-2', 'failed', { error: { code: 'INPUT_CORRUPT', message: 'bad' } });
+    await other.setState('job-5', 'running');
+    const page = await other.page({ offset: 1, limit: 3 });
+    expect(page).toEqual({ ids: ['job-5', 'job-4', 'job-3'], total: 7 });
+    expect(await other.page({ state: 'failed' })).toEqual({ ids: ['job-2'], total: 1 });
+    expect(await other.counts()).toMatchObject({ queued: 5, failed: 1, running: 1, done: 0 });
+    await other.remove('job-2');
+    expect(await other.counts()).toMatchObject({ failed: 0 });
+    expect((await other.page({})).total).toBe(6);
+    await cleanPrefix(redis, `${prefix}-page`);
+  });
+
+  it('reads the header, a record and its dependencies in one command', async () => {
+    const { run } = await armed('claim', diamond);
+    await store.putTask('claim', run, record('b', 'done', 'B'));
+    await store.putTask('claim', run, record('c', 'done', 'C'));
+    const [header, own, deps] = await store.claim('claim', 'd', ['b', 'c']);
+    expect(header?.run).toBe(run);
+    expect(own).toBeUndefined();
+    expect(deps.map((d) => d?.output)).toEqual(['B', 'C']);
   });
 });

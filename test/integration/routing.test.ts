@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Capabilities } from '../../src/cluster/capabilities.js';
+import type { Capabilities } from '../../src/engine/capabilities.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
@@ -36,7 +36,7 @@ const routePipeline: Pipeline<RouteSpec> = {
       id: `segment-${i}`,
       kind: 'route.segment',
       payload: {},
-      requires: { device, encoder },
+      requires: { device, features: [`enc:${encoder}`] },
       dependsOn: [],
       weight: 1,
     }));
@@ -135,7 +135,7 @@ describe('routing by capability (redis)', () => {
     const job = await backend.wait(
       (await backend.submit('route-test', { encoder: 'auto', codec: 'h264', segments: 2 })).id,
     );
-    expect(job.tasks[0]!.requires.encoder).toBe('h264_nvenc');
+    expect(job.tasks[0]!.requires.features).toEqual(['enc:h264_nvenc']);
     const cpuJob = await backend.wait(
       (await backend.submit('route-test', { encoder: 'libx264', codec: 'h264', segments: 4 })).id,
     );

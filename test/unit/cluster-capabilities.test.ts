@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDeclared, detectCapabilities, type Capabilities } from '../../src/cluster/capabilities.js';
 import { loadCapabilityConfig, parseDeclaredCapabilities } from '../../src/cluster/capability-config.js';
 import { detectGpus } from '../../src/cluster/gpu-detect.js';
-import { queuesFor } from '../../src/cluster/routing.js';
+import { queuesFor } from '../../src/engine/routing.js';
 import type { ToolRunner } from '../../src/cluster/run-tool.js';
 
 let dir: string;
@@ -122,7 +122,12 @@ describe('detectCapabilities', () => {
     const caps = await detectCapabilities({
       sysRoot: root,
       run,
-      declared: { detect: false, encoders: ['h264_nvenc'], labels: { pool: 'test' } },
+      declared: {
+        detect: false,
+        encoders: ['h264_nvenc'],
+        features: ['proc:denoise'],
+        labels: { pool: 'test' },
+      },
     });
     expect(caps).toMatchObject({
       cores: 1,
@@ -132,7 +137,8 @@ describe('detectCapabilities', () => {
       labels: { pool: 'test' },
     });
     expect(run.calls).toEqual([]);
-    expect(queuesFor(caps)).toContain('ff.enc=h264_nvenc');
+    expect(caps.features).toEqual(['proc:denoise']);
+    expect(queuesFor(caps)).toEqual(['ff.cpu', 'ff.cpu.proc-denoise']);
   });
 });
 

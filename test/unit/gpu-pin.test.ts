@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GpuInfo } from '../../src/cluster/capabilities.js';
-import { GpuAssigner, pinFor } from '../../src/cluster/gpu-pin.js';
+import { GpuAssigner, pinFor } from '../../src/engine/gpu-pin.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { segmentArgs } from '../../src/media/segment-args.js';
 

@@ -1,12 +1,18 @@
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StoredExpansion } from '../graph.js';
 import type { JobRecord, TaskGraph } from '../types.js';
 
-/** What the local backend keeps per job: the record and the plan, so a restart resumes the same plan. */
+/**
+ * What the local backend keeps per job: the record, the planned graph and the expansions its tasks
+ * made since, so a restart resumes the same (grown) graph.
+ */
 export interface Manifest {
-  version: 1;
+  version: 2;
   job: JobRecord;
+  /** The graph as planned; undefined until the job is planned. */
   graph: TaskGraph | undefined;
+  expansions: StoredExpansion[];
 }
 
 export function jobDir(dataDir: string, jobId: string): string {
@@ -19,15 +25,14 @@ export async function writeManifest(dataDir: string, manifest: Manifest): Promis
   await mkdir(dir, { recursive: true });
   const target = join(dir, 'manifest.json');
   const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, JSON.stringify(manifest, null, 1));
+  await writeFile(tmp, JSON.stringify(manifest));
   await rename(tmp, target);
 }
 
 export async function readManifest(dataDir: string, jobId: string): Promise<Manifest | undefined> {
   try {
     const text = await readFile(join(jobDir(dataDir, jobId), 'manifest.json'), 'utf8');
-    const manifest = JSON.parse(text) as Manifest;
-    return manifest.version === 1 ? manifest : undefined;
+    return upgrade(JSON.parse(text) as Manifest | ManifestV1);
   } catch {
     return undefined;
   }
@@ -37,4 +42,26 @@ export async function listManifests(dataDir: string): Promise<Manifest[]> {
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => [] as string[]);
   const manifests = await Promise.all(ids.map((id) => readManifest(dataDir, id)));
   return manifests.filter((m): m is Manifest => m !== undefined);
+}
+
+export async function removeManifest(dataDir: string, jobId: string): Promise<void> {
+  await rm(jobDir(dataDir, jobId), { recursive: true, force: true });
+}
+
+/** The first layout (before runs, usage and expansions): read as the current one. */
+interface ManifestV1 {
+  version: 1;
+  job: JobRecord;
+  graph: TaskGraph | undefined;
+}
+
+function upgrade(manifest: Manifest | ManifestV1): Manifest | undefined {
+  if (manifest.version === 2) return manifest;
+  if (manifest.version !== 1) return undefined;
+  const job: JobRecord = {
+    ...manifest.job,
+    usage: manifest.job.usage ?? {},
+    tasks: manifest.job.tasks.map((t) => ({ ...t, runs: t.runs ?? [] })),
+  };
+  return { version: 2, job, graph: manifest.graph, expansions: [] };
 }

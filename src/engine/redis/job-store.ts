@@ -1,16 +1,23 @@
 import type { Redis } from 'ioredis';
+import { BoundedMap } from '../bounded-map.js';
+import { dependantsOf } from '../graph.js';
 import { jobProgress, taskRecordFor } from '../job-record.js';
+import { usageOf } from '../lifecycle.js';
 import {
   TERMINAL_STATES,
+  type JobError,
   type JobEvent,
   type JobRecord,
   type JobState,
+  type ListFilter,
   type TaskFailure,
   type TaskGraph,
   type TaskRecord,
 } from '../types.js';
-import { ADOPT, BEGIN, CLAIM, PUT_TASKS, SET_STATE, type TaskScripts } from './job-scripts.js';
+import type { GraphStore } from './graph-store.js';
 import type { RedisKeys } from './keys.js';
+import { BEGIN, CLAIM, runScript, SET_STATE } from './scripts.js';
+import { TaskWriter, type WriteOutcome } from './task-writer.js';
 
 /** The header of a job: everything but its tasks and failures. */
 export interface JobHeader {
@@ -24,40 +31,26 @@ export interface JobHeader {
   updatedAt: string;
   waitingFor: string | undefined;
   result: unknown;
-  error: JobRecord['error'];
-}
-
-/** Task record writes grouped into one command at most. */
-const MAX_WRITES_PER_COMMAND = 200;
-/** How long a short task's done record may wait to be adopted (see adoptLater). */
-const WRITE_BEHIND_MS = 250;
-
-interface QueuedWrite {
-  keys: [string, string];
-  args: string[];
-  resolve(outcome: { written: boolean; ended: boolean }): void;
-  reject(error: unknown): void;
+  error: JobError | undefined;
 }
 
 type Extra = Partial<Pick<JobHeader, 'waitingFor' | 'result' | 'error'>>;
 
-/** Job records in Redis: a header hash, a hash of task records, a failure list; events over pub/sub. */
+/** Job records in Redis: a header hash, task records and states, a failure list; events over pub/sub. */
 export class JobStore {
-  private readonly graphs = new Map<string, Promise<TaskGraph | undefined>>();
-  private readonly parsedGraphs = new Map<string, { raw: string; graph: TaskGraph }>();
-  private readonly headers = new Map<string, { at: number; header: Promise<JobHeader | undefined> }>();
-  private readonly writes: QueuedWrite[] = [];
-  private flushing = false;
-  /** Children finished here whose records are adopted behind, by their parent's processed hash. */
-  private readonly later = new Map<string, { id: string; run: number; keys: string[] }>();
-  private laterTimer: NodeJS.Timeout | undefined;
-  private readonly behind = new Set<Promise<void>>();
+  private readonly headers = new BoundedMap<string, { at: number; header: Promise<JobHeader | undefined> }>(
+    256,
+  );
+  private readonly writer: TaskWriter;
 
   constructor(
     readonly redis: Redis,
     readonly keys: RedisKeys,
+    private readonly graphs: GraphStore,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.writer = new TaskWriter(redis, keys);
+  }
 
   /** Starts a new run (returns its number) or, with one active, returns {started: false}. */
   async begin(
@@ -68,19 +61,19 @@ export class JobStore {
     force = false,
   ): Promise<{ started: boolean; run: number }> {
     const now = this.clock();
-    const [started, run] = (await this.redis.eval(
-      BEGIN,
-      2,
-      this.keys.job(id),
-      this.keys.jobs,
-      type,
-      JSON.stringify(spec),
-      String(priority),
-      now.toISOString(),
-      String(now.getTime()),
-      id,
-      force ? '1' : '0',
-    )) as [number, number];
+    const [started, run] = (await runScript(this.redis, BEGIN, {
+      keys: { job: this.keys.job(id), jobs: this.keys.jobs },
+      args: {
+        type,
+        spec: JSON.stringify(spec),
+        priority,
+        now: now.toISOString(),
+        nowMs: now.getTime(),
+        id,
+        force: force ? '1' : '0',
+        byState: this.keys.jobsByState,
+      },
+    })) as [number, number];
     if (started) await this.publish({ type: 'job', jobId: id, state: 'queued' });
     return { started: started === 1, run };
   }
@@ -92,21 +85,27 @@ export class JobStore {
     extra: Extra = {},
     options: { run?: number; guard?: boolean } = {},
   ): Promise<boolean> {
-    const fields: string[] = [];
-    for (const name of ['waitingFor', 'result', 'error'] as const) {
-      if (name in extra) fields.push(name, extra[name] === undefined ? '' : JSON.stringify(extra[name]));
+    const rows: { field: string; value: string }[] = [];
+    for (const field of ['waitingFor', 'result', 'error'] as const) {
+      if (field in extra)
+        rows.push({ field, value: extra[field] === undefined ? '' : JSON.stringify(extra[field]) });
     }
-    const changed = await this.redis.eval(
-      SET_STATE,
-      1,
-      this.keys.job(id),
-      state,
-      this.clock().toISOString(),
-      options.run === undefined ? '' : String(options.run),
-      options.guard === false ? '0' : '1',
-      ...fields,
-    );
+    if (TERMINAL_STATES.includes(state)) {
+      rows.push({ field: 'usage', value: JSON.stringify(usageOf(await this.tasks(id))) });
+    }
+    const changed = await runScript(this.redis, SET_STATE, {
+      keys: { job: this.keys.job(id), jobs: this.keys.jobs },
+      args: {
+        state,
+        now: this.clock().toISOString(),
+        run: options.run === undefined ? '' : options.run,
+        guard: options.guard === false ? '0' : '1',
+        byState: this.keys.jobsByState,
+      },
+      rows,
+    });
     if (changed !== 1) return false;
+    this.headers.delete(id);
     await this.publish({
       type: 'job',
       jobId: id,
@@ -136,14 +135,19 @@ export class JobStore {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const [header, stored, failures, graph] = await Promise.all([
-      this.header(id),
+    const [raw, stored, failures, graph] = await Promise.all([
+      this.redis.hgetall(this.keys.job(id)),
       this.tasks(id),
       this.redis.lrange(this.keys.failures(id), 0, -1),
-      this.graph(id),
+      this.graphs.graph(id),
     ]);
-    if (!header) return undefined;
-    const tasks = withPending(graph, stored);
+    if (!raw.state) return undefined;
+    const header = parseHeader(raw);
+    // A task that never started in a run that was stopped is cancelled, whoever wrote what first.
+    const stopped = header.state === 'failed' || header.state === 'cancelled';
+    const tasks = withPending(graph, stored).map((t) =>
+      stopped && (t.state === 'pending' || t.state === 'queued') ? { ...t, state: 'cancelled' as const } : t,
+    );
     return {
       id: header.id,
       type: header.type,
@@ -158,153 +162,79 @@ export class JobStore {
       waitingFor: header.waitingFor,
       result: header.result,
       error: header.error,
+      usage: raw.usage ? (JSON.parse(raw.usage) as Record<string, number>) : usageOf(tasks),
     };
   }
 
-  /** Job ids, newest first. */
-  async ids(): Promise<string[]> {
-    return this.redis.zrevrange(this.keys.jobs, 0, -1);
+  /** A page of job ids, newest first, from the creation index (or a state's index), and the total. */
+  async page(filter: ListFilter = {}): Promise<{ ids: string[]; total: number }> {
+    const key = filter.state ? `${this.keys.jobsByState}${filter.state}` : this.keys.jobs;
+    const offset = Math.max(0, filter.offset ?? 0);
+    const limit = Math.max(1, filter.limit ?? 50);
+    const [[, ids], [, total]] = (await this.redis
+      .multi()
+      .zrevrange(key, offset, offset + limit - 1)
+      .zcard(key)
+      .exec()) as [[unknown, string[]], [unknown, number]];
+    return { ids, total };
   }
 
-  /**
-   * The task records stored for a job: those of tasks that have started, in any run (a task with no
-   * record is pending; `withPending` fills them in from the graph).
-   */
+  /** Jobs per state, from the state indexes (one ZCARD each). */
+  async counts(): Promise<Partial<Record<JobState, number>>> {
+    const states: JobState[] = ['queued', 'planning', 'running', 'waiting', 'done', 'failed', 'cancelled'];
+    const pipeline = this.redis.pipeline();
+    for (const state of states) pipeline.zcard(`${this.keys.jobsByState}${state}`);
+    const results = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(states.map((s, i) => [s, Number(results[i]?.[1] ?? 0)]));
+  }
+
+  /** The task records stored for a job (a task with no record is pending; see withPending). */
   async tasks(id: string): Promise<TaskRecord[]> {
     const raw = await this.redis.hgetall(this.keys.tasks(id));
     return Object.values(raw).map((t) => JSON.parse(t) as TaskRecord);
   }
 
-  async task(id: string, taskId: string): Promise<TaskRecord | undefined> {
-    const raw = await this.redis.hget(this.keys.tasks(id), taskId);
-    return raw ? (JSON.parse(raw) as TaskRecord) : undefined;
-  }
-
-  async putTasks(id: string, records: readonly TaskRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.redis.hset(
-      this.keys.tasks(id),
-      Object.fromEntries(records.map((r) => [r.id, JSON.stringify(r)])),
-    );
-  }
-
-  /** The header and one task record in one command. */
-  async headerAndTask(id: string, taskId: string): Promise<[JobHeader | undefined, TaskRecord | undefined]> {
-    const [flat, task] = (await this.scripts().ffClaim(this.keys.job(id), this.keys.tasks(id), taskId)) as [
-      string[],
-      string | null,
-    ];
+  /** The header, one task's record and its dependencies' records, in one command. */
+  async claim(
+    id: string,
+    taskId: string,
+    deps: readonly string[],
+  ): Promise<[JobHeader | undefined, TaskRecord | undefined, (TaskRecord | undefined)[]]> {
+    const [flat, own, ...depRecords] = (await runScript(this.redis, CLAIM, {
+      keys: { job: this.keys.job(id), tasks: this.keys.tasks(id) },
+      args: { taskId },
+      rows: deps.map((dep) => ({ dep })),
+    })) as [string[], string | null, ...(string | null)[]];
     const raw: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i]!] = flat[i + 1]!;
-    return [raw.state ? parseHeader(raw) : undefined, task ? (JSON.parse(task) as TaskRecord) : undefined];
+    const parse = (r: string | null) => (r ? (JSON.parse(r) as TaskRecord) : undefined);
+    return [raw.state ? parseHeader(raw) : undefined, parse(own), depRecords.map(parse)];
   }
 
-  /** Outputs of some tasks, by id. */
-  async outputs(id: string, taskIds: readonly string[]): Promise<Record<string, unknown>> {
-    if (taskIds.length === 0) return {};
-    const raw = await this.redis.hmget(this.keys.tasks(id), ...taskIds);
-    return Object.fromEntries(
-      taskIds.map((t, i) => [t, raw[i] ? (JSON.parse(raw[i]!) as TaskRecord).output : undefined]),
-    );
+  /** Writes a task record for `run` (grouped with concurrent writes); see TaskWriter. */
+  putTask(id: string, run: number, record: TaskRecord): Promise<WriteOutcome> {
+    return this.writer.put(id, run, record);
   }
 
   /**
-   * Adopts the done records a parent's children left in BullMQ (`processedKey`: the parent's
-   * processed hash) for those not recorded done yet, with their events, only while `run` is current.
-   * Returns the children's return values by child key, as BullMQ stored them (JSON).
+   * Prepares a run: every task pending (records kept, outputs reused once they re-verify), and for
+   * each task how many dependencies it waits for and who depends on it. Returns the tasks ready at once.
    */
-  async adopt(id: string, run: number, processedKey: string): Promise<Record<string, string>> {
-    const flat = (await this.adoptCommand(id, run, processedKey, [])) as string[];
-    const values: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) values[flat[i]!] = flat[i + 1]!;
-    return values;
-  }
-
-  /**
-   * A short task's done record, adopted within WRITE_BEHIND_MS together with its siblings' instead
-   * of written before the task returns: the record is the task's BullMQ return value, kept in its
-   * parent's processed hash (`processedKey`) under `childKey`. Nothing is lost if this worker dies
-   * first: the parent adopts all of its children before it runs. Errors are dropped for that reason.
-   */
-  adoptLater(id: string, run: number, processedKey: string, childKey: string): void {
-    let children = this.later.get(processedKey);
-    if (!children) this.later.set(processedKey, (children = { id, run, keys: [] }));
-    children.keys.push(childKey);
-    this.laterTimer ??= setTimeout(() => void this.flushLater(), WRITE_BEHIND_MS);
-  }
-
-  private adoptCommand(id: string, run: number, processedKey: string, childKeys: string[]) {
-    return this.scripts().ffAdopt(
-      this.keys.tasks(id),
-      this.keys.job(id),
-      processedKey,
-      this.keys.events,
-      id,
-      String(run),
-      ...childKeys,
-    );
-  }
-
-  private flushLater(): Promise<void> {
-    clearTimeout(this.laterTimer);
-    this.laterTimer = undefined;
-    const parents = [...this.later];
-    this.later.clear();
-    const written = Promise.all(
-      parents.map(([processedKey, { id, run, keys }]) => this.adoptCommand(id, run, processedKey, keys)),
-    ).then(
-      () => undefined,
-      () => undefined,
-    );
-    this.behind.add(written);
-    void written.then(() => this.behind.delete(written));
-    return written;
-  }
-
-  /** Adopts what adoptLater holds now and waits for it (a worker stopping). */
-  async drain(): Promise<void> {
-    await this.flushLater();
-    await Promise.all(this.behind);
-  }
-
-  /**
-   * Writes a task record and publishes it as its task event, only while `run` is the job's current
-   * run; also drops the job's waitingFor. Says whether it was written and whether the job has
-   * already ended. Writes from concurrent tasks are grouped: one command carries every write queued
-   * while the previous one was in flight, in order.
-   */
-  putTask(id: string, record: TaskRecord, run?: number): Promise<{ written: boolean; ended: boolean }> {
-    return new Promise((resolve, reject) => {
-      this.writes.push({
-        keys: [this.keys.tasks(id), this.keys.job(id)],
-        args: [record.id, JSON.stringify(record), id, run === undefined ? '' : String(run)],
-        resolve,
-        reject,
-      });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flushWrites());
-      }
-    });
-  }
-
-  private async flushWrites(): Promise<void> {
-    while (this.writes.length > 0) {
-      const batch = this.writes.splice(0, MAX_WRITES_PER_COMMAND);
-      try {
-        const outcomes = await this.scripts().ffPutTasks(
-          batch.length * 2,
-          ...batch.flatMap((w) => w.keys),
-          this.keys.events,
-          this.keys.jobEvents,
-          ...batch.flatMap((w) => w.args),
-        );
-        batch.forEach((w, i) => w.resolve({ written: outcomes[i] !== 0, ended: outcomes[i] === 2 }));
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
+  async arm(id: string, run: number, graph: TaskGraph, records: readonly TaskRecord[]): Promise<string[]> {
+    const wait: Record<string, number> = {};
+    for (const task of graph.tasks) if (task.dependsOn.length > 0) wait[task.id] = task.dependsOn.length;
+    const next = Object.fromEntries([...dependantsOf(graph.tasks)].map(([k, v]) => [k, v.join(',')]));
+    const multi = this.redis
+      .multi()
+      .del(this.keys.states(id), this.keys.wait(id, run), this.keys.next(id, run));
+    if (run > 1) multi.del(this.keys.wait(id, run - 1), this.keys.next(id, run - 1));
+    if (records.length > 0) {
+      multi.hset(this.keys.tasks(id), Object.fromEntries(records.map((r) => [r.id, JSON.stringify(r)])));
     }
-    this.flushing = false;
+    if (Object.keys(wait).length > 0) multi.hset(this.keys.wait(id, run), wait);
+    if (Object.keys(next).length > 0) multi.hset(this.keys.next(id, run), next);
+    await multi.exec();
+    return graph.tasks.filter((t) => t.dependsOn.length === 0).map((t) => t.id);
   }
 
   /**
@@ -317,8 +247,6 @@ export class JobStore {
     const cached = this.headers.get(id);
     if (cached && now - cached.at <= maxAgeMs) return cached.header;
     const header = this.header(id);
-    this.headers.delete(id);
-    if (this.headers.size >= 256) this.headers.delete(this.headers.keys().next().value!);
     this.headers.set(id, { at: now, header });
     header.catch(() => this.headers.delete(id));
     return header;
@@ -326,63 +254,6 @@ export class JobStore {
 
   forget(id: string): void {
     this.headers.delete(id);
-  }
-
-  /** The per-task scripts, defined once per connection (then sent by SHA). */
-  private scripts(): TaskScripts {
-    const redis = this.redis as unknown as Partial<TaskScripts> & Redis;
-    if (!redis.ffClaim) {
-      redis.defineCommand('ffClaim', { numberOfKeys: 2, lua: CLAIM });
-      redis.defineCommand('ffPutTasks', { lua: PUT_TASKS });
-      redis.defineCommand('ffAdopt', { numberOfKeys: 3, lua: ADOPT });
-    }
-    return redis as unknown as TaskScripts;
-  }
-
-  /** The graph of a job's run; a run's graph never changes, so it is read once per process. */
-  graphOf(id: string, run: number): Promise<TaskGraph | undefined> {
-    const key = `${id}.${run}`;
-    const cached = this.graphs.get(key);
-    if (cached) return cached;
-    const graph = this.graph(id);
-    if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
-    this.graphs.set(key, graph);
-    // A missing graph (or a failed read) is not remembered: the next task reads again.
-    graph.then(
-      (g) => g || this.graphs.delete(key),
-      () => this.graphs.delete(key),
-    );
-    return graph;
-  }
-
-  /**
-   * A job's graph. The last graph parsed per job is kept with its text: the text is read every time
-   * (a new run may plan anew), but parsing hundreds of tasks again when it has not changed is not.
-   */
-  async graph(id: string): Promise<TaskGraph | undefined> {
-    const raw = await this.redis.get(this.keys.graph(id));
-    if (!raw) return undefined;
-    const parsed = this.parsedGraphs.get(id);
-    if (parsed?.raw === raw) return parsed.graph;
-    const graph = JSON.parse(raw) as TaskGraph;
-    this.rememberParsed(id, raw, graph);
-    return graph;
-  }
-
-  private rememberParsed(id: string, raw: string, graph: TaskGraph): void {
-    this.parsedGraphs.delete(id);
-    if (this.parsedGraphs.size >= 64) this.parsedGraphs.delete(this.parsedGraphs.keys().next().value!);
-    this.parsedGraphs.set(id, { raw, graph });
-  }
-
-  /** Stores a run's graph; this process (which planned it) then never parses it back. */
-  async setGraph(id: string, graph: TaskGraph, run?: number): Promise<void> {
-    const raw = JSON.stringify(graph);
-    await this.redis.set(this.keys.graph(id), raw);
-    this.rememberParsed(id, raw, graph);
-    if (run === undefined) return;
-    if (this.graphs.size >= 64) this.graphs.delete(this.graphs.keys().next().value!);
-    this.graphs.set(`${id}.${run}`, Promise.resolve(graph));
   }
 
   async addFailure(failure: TaskFailure & { jobId: string }): Promise<void> {
@@ -397,11 +268,28 @@ export class JobStore {
     await this.redis.publish(channel, JSON.stringify(event));
   }
 
-  /** Deletes every key of a job (tests and `queues --clean`). */
+  /** Deletes every key of a job. */
   async remove(id: string): Promise<void> {
     const k = this.keys;
-    await this.redis.del(k.job(id), k.tasks(id), k.failures(id), k.graph(id));
-    await this.redis.zrem(k.jobs, id);
+    const run = Number((await this.redis.hget(k.job(id), 'run')) ?? 0);
+    const state = await this.redis.hget(k.job(id), 'state');
+    await this.redis
+      .multi()
+      .del(
+        k.job(id),
+        k.tasks(id),
+        k.states(id),
+        k.failures(id),
+        k.graph(id),
+        k.expansions(id),
+        k.expanded(id),
+      )
+      .del(k.wait(id, run), k.next(id, run))
+      .zrem(k.jobs, id)
+      .zrem(`${k.jobsByState}${state ?? ''}`, id)
+      .exec();
+    this.graphs.forget(id);
+    this.headers.delete(id);
   }
 }
 
@@ -432,6 +320,6 @@ function parseHeader(raw: Record<string, string>): JobHeader {
     updatedAt: raw.updatedAt ?? '',
     waitingFor: json('waitingFor') as string | undefined,
     result: json('result'),
-    error: json('error') as JobRecord['error'],
+    error: json('error') as JobError | undefined,
   };
 }

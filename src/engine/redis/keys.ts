@@ -1,5 +1,4 @@
-/** The control queue: plan steps (they probe the input) run here, on any worker. */
-export const CONTROL_QUEUE = 'ff.control';
+export { CONTROL_QUEUE } from '../routing.js';
 
 /** Redis key names under one configurable prefix; BullMQ's own keys use the same prefix. */
 export class RedisKeys {
@@ -13,6 +12,18 @@ export class RedisKeys {
   tasks(id: string): string {
     return `${this.prefix}:tasks:${id}`;
   }
+  /** Hash: task id -> its state in the current run ('done', 'running'...); a missing task is pending. */
+  states(id: string): string {
+    return `${this.prefix}:states:${id}`;
+  }
+  /** Hash of one run: task id -> how many of its dependencies are not done yet (tasks not ready). */
+  wait(id: string, run: number | string): string {
+    return `${this.prefix}:wait:${id}:${run}`;
+  }
+  /** Hash of one run: task id -> the ids of the tasks that depend on it, comma-joined. */
+  next(id: string, run: number | string): string {
+    return `${this.prefix}:next:${id}:${run}`;
+  }
   /** List of TaskFailure JSON, oldest first. */
   failures(id: string): string {
     return `${this.prefix}:failures:${id}`;
@@ -21,9 +32,21 @@ export class RedisKeys {
   graph(id: string): string {
     return `${this.prefix}:graph:${id}`;
   }
+  /** List: the expansions the job's tasks made, in the order they landed (StoredExpansion JSON). */
+  expansions(id: string): string {
+    return `${this.prefix}:expansions:${id}`;
+  }
+  /** Hash: task id -> 1 for each task whose expansion is stored (an expansion lands once). */
+  expanded(id: string): string {
+    return `${this.prefix}:expanded:${id}`;
+  }
   /** Sorted set of job ids by creation time. */
   get jobs(): string {
     return `${this.prefix}:jobs`;
+  }
+  /** Prefix of the sorted sets of job ids by state (`<prefix>:jobs:state:running`), by creation time. */
+  get jobsByState(): string {
+    return `${this.prefix}:jobs:state:`;
   }
   /** String with a TTL: one live worker's registration. */
   node(workerId: string): string {
@@ -33,7 +56,7 @@ export class RedisKeys {
   get nodes(): string {
     return `${this.prefix}:nodes`;
   }
-  /** Set of task queue names in use, so workers find queues such as 'ff.enc=libx264.px=14400'. */
+  /** Set of pool queue names in use, so workers find processor pools such as 'ff.nvidia.proc-upscale'. */
   get queues(): string {
     return `${this.prefix}:queues`;
   }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Capabilities } from '../../cluster/capabilities.js';
+import type { Capabilities } from '../capabilities.js';
 import type { FleetCapabilities } from '../types.js';
 import type { RedisKeys } from './keys.js';
 
@@ -73,6 +73,7 @@ export function fleetCapabilities(nodes: readonly NodeInfo[]): FleetCapabilities
   return {
     encoders: [...new Set(active.flatMap((n) => n.capabilities.encoders))].sort(),
     hwaccels: [...new Set(active.flatMap((n) => n.capabilities.hwaccels))].sort(),
+    features: [...new Set(active.flatMap((n) => n.capabilities.features ?? []))].sort(),
     devices: [...devices],
     slots: Math.max(
       1,

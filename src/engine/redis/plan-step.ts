@@ -1,17 +1,18 @@
 import { toFramefleetError } from '../../errors.js';
+import { planJob, resetForRun, rootStillValid, scratchPrefix } from '../lifecycle.js';
+import { feature, waitingFor } from '../routing.js';
 import type { TaskGraph, TaskRecord } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
-import { flowTree, queuesOf } from './flow-tree.js';
 import { isTerminal } from './job-store.js';
 import type { TaskJobData } from './keys.js';
-import { missingEncoder, waitingFor } from './waiting-for.js';
 
 export type PlanOutcome = 'planned' | 'done' | 'wait' | 'stale';
 
 /**
  * The first step of a run, on the control queue: plan (probe the input) unless an earlier run left
- * a graph, finish at once when the recorded result still verifies, else add the fan-out as a flow.
- * 'wait' means no live worker can run the encoder the job needs yet: try again later.
+ * a graph, finish at once when the recorded result still verifies, else arm the run's readiness and
+ * queue the tasks that need nothing. 'wait' means no live worker can run the encoder the job needs
+ * yet: try again later.
  */
 export async function planStep(
   ctx: FleetContext,
@@ -22,85 +23,73 @@ export async function planStep(
   const header = await ctx.store.header(jobId);
   if (!header || header.run !== run || isTerminal(header.state)) return 'stale';
   const pipeline = ctx.registry.get(header.type);
-  let graph = await ctx.store.graph(jobId);
-  let records: TaskRecord[];
+  let graph = await ctx.graphs.graph(jobId);
+  let records: TaskRecord[] = [];
   if (!graph) {
     await ctx.store.setState(jobId, 'planning', {}, { run });
     try {
-      graph = await pipeline.plan(header.spec, {
+      graph = await planJob(pipeline, header.spec, {
         jobId,
+        scratchPrefix: scratchPrefix(jobId),
         storage: ctx.storage,
         signal,
         log: ctx.log,
         capabilities: await ctx.nodes.fleetCapabilities(),
       });
     } catch (raw) {
-      const encoder = missingEncoder(toFramefleetError(raw));
-      if (!encoder) throw raw;
-      const reason = `waiting for a worker with encoder ${encoder}`;
+      const error = toFramefleetError(raw);
+      const encoder = error.code === 'ENCODER_UNAVAILABLE' ? error.details?.encoder : undefined;
+      if (typeof encoder !== 'string') throw raw;
+      const live = await liveCapabilities(ctx);
+      const reason = waitingFor([{ features: [feature('enc', encoder)] }], live);
       await ctx.store.setState(jobId, 'waiting', { waitingFor: reason }, { run });
       return 'wait';
     }
-    await ctx.store.setGraph(jobId, graph, run);
-    // A new graph's tasks are all pending: they get records when they start (see withPending).
-    records = [];
+    await ctx.graphs.plan(jobId, graph);
   } else {
-    if (await rootStillValid(ctx, jobId, graph, signal)) return 'done';
-    // Everything runs again, but a recorded output is reused once it re-verifies. Tasks without a
-    // record are pending already.
-    records = (await ctx.store.tasks(jobId)).map((record) => ({
-      ...record,
-      state: 'pending',
-      progress: 0,
-      fps: undefined,
-      reused: false,
-    }));
+    const stored = await ctx.store.tasks(jobId);
+    const root = stored.find((r) => r.id === graph!.rootTaskId);
+    if (await rootStillValid(pipeline, graph, root, ctx.storage, signal)) {
+      return finishReused(ctx, jobId, run, stored, root!.output);
+    }
+    // Everything runs again, but a recorded output is reused once it re-verifies.
+    records = stored.map(resetForRun);
   }
-  await ctx.store.putTasks(jobId, records);
-  const queues = queuesOf(graph);
-  await ctx.queues.announce(queues);
   const current = await ctx.store.header(jobId);
   if (!current || current.run !== run || isTerminal(current.state)) return 'stale';
-  await ctx.queues.flow.add(
-    flowTree(graph, {
-      jobId,
-      run,
-      priority: header.priority,
-      attempts: ctx.retry.attempts,
-      backoffBaseMs: ctx.retry.backoffBaseMs,
-    }),
-  );
-  const live = (await ctx.nodes.live()).filter((n) => !n.draining).map((n) => n.capabilities);
+  const ready = await ctx.store.arm(jobId, run, graph, records);
   const reason = waitingFor(
     graph.tasks.map((t) => t.requires),
-    live,
+    await liveCapabilities(ctx),
   );
   await ctx.store.setState(jobId, 'running', { waitingFor: reason }, { run });
+  await ctx.enqueuer.add(jobId, run, header.priority, tasksById(graph, ready));
   return 'planned';
 }
 
-/** A finished job whose result still verifies needs nothing redone, even if intermediates are gone. */
-async function rootStillValid(
+async function liveCapabilities(ctx: FleetContext) {
+  return (await ctx.nodes.live()).filter((n) => !n.draining).map((n) => n.capabilities);
+}
+
+export function tasksById(graph: TaskGraph, ids: readonly string[]) {
+  const wanted = new Set(ids);
+  return graph.tasks.filter((t) => wanted.has(t.id));
+}
+
+/** A finished job whose result still verifies: every done task counts as reused, the job is done. */
+async function finishReused(
   ctx: FleetContext,
   jobId: string,
-  graph: TaskGraph,
-  signal: AbortSignal,
-): Promise<boolean> {
-  const header = await ctx.store.header(jobId);
-  const root = await ctx.store.task(jobId, graph.rootTaskId);
-  const task = graph.tasks.find((t) => t.id === graph.rootTaskId);
-  const verify = task && header && ctx.registry.get(header.type).verifiers?.[task.kind];
-  if (!root || root.state !== 'done' || root.output === undefined || !verify) return false;
-  const ok = await verify(task.payload, root.output, { storage: ctx.storage, signal }).catch(() => false);
-  if (!ok) return false;
-  const records = await ctx.store.tasks(jobId);
-  for (const record of records) record.reused = record.state === 'done';
-  await ctx.store.putTasks(jobId, records);
-  await ctx.store.setState(
-    jobId,
-    'done',
-    { result: root.output, waitingFor: undefined },
-    { run: header.run },
-  );
-  return true;
+  run: number,
+  stored: TaskRecord[],
+  result: unknown,
+): Promise<'done'> {
+  const pipeline = ctx.redis.multi();
+  for (const record of stored) {
+    record.reused = record.state === 'done';
+    pipeline.hset(ctx.keys.tasks(jobId), record.id, JSON.stringify(record));
+  }
+  await pipeline.exec();
+  await ctx.store.setState(jobId, 'done', { result, waitingFor: undefined }, { run });
+  return 'done';
 }

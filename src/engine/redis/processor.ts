@@ -1,30 +1,50 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import type { GpuPin } from '../../cluster/gpu-pin.js';
 import { toFramefleetError } from '../../errors.js';
-import type { TaskRecord } from '../types.js';
+import type { GpuPin } from '../gpu-pin.js';
+import type { Requirements } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from './keys.js';
 import { planStep } from './plan-step.js';
+import type { StartRecorder } from './start-recorder.js';
 import { failRun } from './stop-job.js';
 import { taskStep } from './task-step.js';
 
 /** How long a plan step that waits for a worker with the right encoder sleeps before it looks again. */
 export const PLAN_RECHECK_MS = 2000;
+/**
+ * How long a task this worker cannot serve waits before a worker of its pool takes it again: short
+ * at first (another worker may be free now), longer each time it comes back (none may exist).
+ */
+export function elsewhereDelayMs(timesTaken: number): number {
+  return Math.min(2000, 50 * 2 ** Math.max(0, timesTaken - 1));
+}
+
+export interface ProcessOptions {
+  gpu?: GpuPin;
+  /** Worker-side checks (features, memory, frame size) beyond the pool the task came from. */
+  serves?: (requires: Requirements) => boolean;
+  starts: StartRecorder;
+}
 
 /**
  * The function BullMQ workers run for every framefleet job: the plan step on the control queue,
- * a task step anywhere else. `signal` aborts the task (cancel, shutdown). Returns BullMQ's return
- * value: a task's done record, else the step's outcome.
+ * a task step anywhere else. `signal` aborts the task (cancel, shutdown). Returns the step's outcome.
  */
 export async function processFleetJob(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   token: string | undefined,
   signal: AbortSignal,
-  gpu?: GpuPin,
-): Promise<TaskRecord | string> {
-  if (job.queueName !== CONTROL_QUEUE) return taskStep(ctx, job, signal, gpu);
+  options: ProcessOptions,
+): Promise<string> {
+  if (job.queueName !== CONTROL_QUEUE) {
+    const outcome = await taskStep(ctx, job, signal, options);
+    if (outcome !== 'elsewhere') return outcome;
+    // Another worker of this pool has what the task needs (or the job says it waits for one).
+    await job.moveToDelayed(Date.now() + elsewhereDelayMs(job.attemptsStarted), token);
+    throw new DelayedError();
+  }
   let outcome: string;
   try {
     outcome = await planStep(ctx, job.data, signal);
@@ -44,7 +64,7 @@ async function onPlanError(ctx: FleetContext, job: Job<TaskJobData>, raw: unknow
   const header = await ctx.store.header(jobId);
   if (!header || header.run !== run || isTerminal(header.state)) return new UnrecoverableError('stale run');
   const willRetry = !error.fatal && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-  const failure = {
+  await ctx.store.addFailure({
     jobId,
     task: 'plan',
     kind: 'plan',
@@ -56,8 +76,7 @@ async function onPlanError(ctx: FleetContext, job: Job<TaskJobData>, raw: unknow
     message: error.message,
     ffmpegTail: error.ffmpegTail,
     at: ctx.clock().toISOString(),
-  };
-  await ctx.store.addFailure(failure);
+  });
   ctx.log.warn({ jobId, task: 'plan', code: error.code, willRetry }, error.message);
   if (willRetry) return error;
   return failRun(ctx, jobId, run, error);

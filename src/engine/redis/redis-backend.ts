@@ -1,16 +1,27 @@
 import type { Redis } from 'ioredis';
 import { FramefleetError, show } from '../../errors.js';
 import type { Storage } from '../../storage/types.js';
+import { BoundedMap } from '../bounded-map.js';
 import { Emitter } from '../emitter.js';
-import { deterministicJobId, taskEventOf } from '../job-record.js';
+import { taskEventOf } from '../job-record.js';
+import { cleanScratch, EtaClock, prepareSubmit } from '../lifecycle.js';
 import type { PipelineRegistry } from '../registry.js';
-import type { Backend, JobEvent, JobRecord, ListFilter, Logger, SubmitOptions } from '../types.js';
+import type {
+  Backend,
+  BackendStats,
+  JobEvent,
+  JobRecord,
+  ListFilter,
+  Logger,
+  SubmitOptions,
+  TaskRecord,
+} from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
+import { bullPriority } from './enqueue.js';
 import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet-context.js';
-import { bullPriority } from './flow-tree.js';
 import { isTerminal } from './job-store.js';
 import { bullJobId, CONTROL_QUEUE, type TaskJobData } from './keys.js';
-import type { TaskRecordMessage } from './job-scripts.js';
+import { poolStats } from './stats.js';
 import { stopJob } from './stop-job.js';
 
 export interface RedisBackendOptions {
@@ -27,7 +38,14 @@ export interface RedisBackendOptions {
   pollMs?: number;
 }
 
-/** The fleet backend: jobs become BullMQ flows that worker processes run; records live in Redis. */
+/** What the put-tasks script publishes per record; subscribers turn it into a 'task' JobEvent. */
+interface TaskRecordMessage {
+  type: 'task-record';
+  jobId: string;
+  record: TaskRecord;
+}
+
+/** The fleet backend: a job's ready tasks go to pool queues that worker processes consume; records live in Redis. */
 export class RedisBackend implements Backend {
   readonly name = 'redis';
   readonly ctx: FleetContext;
@@ -35,7 +53,7 @@ export class RedisBackend implements Backend {
   private readonly jobEvents = new Emitter<JobEvent>();
   private readonly channels = new Set<string>();
   private subscriber: Redis | undefined;
-  private readonly runStart = new Map<string, { at: number; progress: number }>();
+  private readonly etas = new BoundedMap<string, EtaClock>(1024);
   private closed = false;
 
   constructor(private readonly options: RedisBackendOptions) {
@@ -74,11 +92,14 @@ export class RedisBackend implements Backend {
 
   async submit(type: string, rawSpec: unknown, options: SubmitOptions = {}): Promise<JobRecord> {
     if (this.closed) throw new FramefleetError('BACKEND_UNAVAILABLE', 'the redis backend is closed');
-    const pipeline = this.ctx.registry.get(type);
-    const spec = pipeline.parseSpec(rawSpec);
-    const identity = pipeline.identity ? await pipeline.identity(spec, { storage: this.ctx.storage }) : '';
-    const id = options.jobId ?? deterministicJobId(type, spec, identity);
-    await this.startRun(id, type, spec, options.priority ?? 0, false);
+    const { spec, id, priority } = await prepareSubmit(
+      this.ctx.registry,
+      this.ctx.storage,
+      type,
+      rawSpec,
+      options,
+    );
+    await this.startRun(id, type, spec, priority);
     return (await this.ctx.store.get(id))!;
   }
 
@@ -87,20 +108,21 @@ export class RedisBackend implements Backend {
   }
 
   async list(filter: ListFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
-    const all: JobRecord[] = [];
-    for (const id of await this.ctx.store.ids()) {
-      const job = await this.ctx.store.get(id);
-      if (job && (!filter.state || job.state === filter.state)) all.push(job);
-    }
-    const offset = filter.offset ?? 0;
-    return { jobs: all.slice(offset, offset + (filter.limit ?? 50)), total: all.length };
+    const { ids, total } = await this.ctx.store.page(filter);
+    const jobs = await Promise.all(ids.map((id) => this.ctx.store.get(id)));
+    return { jobs: jobs.filter((j): j is JobRecord => j !== undefined), total };
+  }
+
+  async stats(): Promise<BackendStats> {
+    const [pools, jobs] = await Promise.all([poolStats(this.ctx), this.ctx.store.counts()]);
+    return { pools, jobs };
   }
 
   async cancel(jobId: string): Promise<JobRecord | undefined> {
     const header = await this.ctx.store.header(jobId);
     if (!header) return undefined;
     if (!isTerminal(header.state)) {
-      const error = { code: 'CANCELLED', message: `job ${show(jobId)} cancelled` };
+      const error = { code: 'CANCELLED' as const, message: `job ${show(jobId)} cancelled` };
       if (
         await this.ctx.store.setState(
           jobId,
@@ -109,7 +131,7 @@ export class RedisBackend implements Backend {
           { run: header.run },
         )
       ) {
-        await stopJob(this.ctx, jobId, header.run, await this.ctx.store.graph(jobId));
+        await stopJob(this.ctx, jobId, header.run);
       }
     }
     return this.ctx.store.get(jobId);
@@ -119,9 +141,21 @@ export class RedisBackend implements Backend {
     const header = await this.ctx.store.header(jobId);
     if (!header) return undefined;
     if (header.state === 'failed' || header.state === 'cancelled') {
-      await this.startRun(jobId, header.type, header.spec, header.priority, false);
+      await this.startRun(jobId, header.type, header.spec, header.priority);
     }
     return this.ctx.store.get(jobId);
+  }
+
+  /** Deletes a job that has ended: its records and intermediates (never its output). */
+  async remove(jobId: string): Promise<boolean> {
+    const header = await this.ctx.store.header(jobId);
+    if (!header) return false;
+    if (!isTerminal(header.state)) {
+      throw new FramefleetError('CONFLICT', `job ${show(jobId)} is ${header.state}; cancel it first`);
+    }
+    await this.ctx.store.remove(jobId);
+    await cleanScratch(this.ctx.storage, jobId);
+    return true;
   }
 
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
@@ -162,8 +196,8 @@ export class RedisBackend implements Backend {
   }
 
   /** A new run: reset to queued and put the plan step on the control queue. */
-  private async startRun(id: string, type: string, spec: unknown, priority: number, force: boolean) {
-    const { started, run } = await this.ctx.store.begin(id, type, spec, priority, force);
+  private async startRun(id: string, type: string, spec: unknown, priority: number): Promise<void> {
+    const { started, run } = await this.ctx.store.begin(id, type, spec, priority);
     if (!started) return;
     const data: TaskJobData = { jobId: id, run, taskId: 'plan' };
     await this.ctx.queues.get(CONTROL_QUEUE).add('plan', data, {
@@ -192,18 +226,15 @@ export class RedisBackend implements Backend {
       const event =
         item.type === 'task-record' ? taskEventOf(item.jobId, item.record, item.record.worker ?? '') : item;
       if (event.type === 'progress') event.etaSec = this.eta(event.jobId, event.progress);
-      if (event.type === 'job' && isTerminal(event.state)) this.runStart.delete(event.jobId);
+      if (event.type === 'job' && isTerminal(event.state)) this.etas.delete(event.jobId);
       this.events.emit(event);
       if (event.type === 'job') this.jobEvents.emit(event);
     }
   }
 
   private eta(jobId: string, progress: number): number | undefined {
-    const now = Date.now();
-    const start = this.runStart.get(jobId) ?? { at: now, progress };
-    this.runStart.set(jobId, start);
-    const gained = progress - start.progress;
-    const elapsed = (now - start.at) / 1000;
-    return gained > 0.01 && elapsed > 1 ? ((1 - progress) * elapsed) / gained : undefined;
+    let clock = this.etas.get(jobId);
+    if (!clock) this.etas.set(jobId, (clock = new EtaClock()));
+    return clock.eta(progress);
   }
 }

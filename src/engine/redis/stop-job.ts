@@ -1,48 +1,40 @@
-import { queueNameFor } from '../../cluster/routing.js';
 import { UnrecoverableError } from 'bullmq';
 import type { FramefleetError } from '../../errors.js';
-import { jobErrorOf } from '../job-record.js';
-import type { TaskGraph } from '../types.js';
+import { isoTime, jobErrorOf } from '../job-record.js';
+import { queueFor } from '../routing.js';
 import type { FleetContext } from './fleet-context.js';
 import { withPending } from './job-store.js';
 import { bullJobId, CONTROL_QUEUE } from './keys.js';
 
-const REMOVABLE = new Set(['waiting', 'wait', 'delayed', 'prioritized', 'waiting-children', 'paused']);
-
 /**
  * Stops what is left of one run of a job (it was cancelled or failed for good): running tasks are
- * told to abort over pub/sub, pending BullMQ jobs are removed, and unfinished task records say
- * cancelled. A task that is mid-flight fails when aborted, which fails its parent in turn.
+ * told to abort over pub/sub, queued BullMQ jobs of the run are removed (a locked, running one is
+ * left to its abort), and unfinished task records say cancelled. Tasks whose dependencies never
+ * finished were never queued, so nothing waits forever.
  */
-export async function stopJob(
-  ctx: FleetContext,
-  jobId: string,
-  run: number,
-  graph: TaskGraph | undefined,
-): Promise<void> {
+export async function stopJob(ctx: FleetContext, jobId: string, run: number): Promise<void> {
   await ctx.redis.publish(ctx.keys.cancels, jobId);
-  const targets: { queue: string; id: string }[] = [
-    { queue: CONTROL_QUEUE, id: bullJobId(jobId, run, 'plan') },
-  ];
-  // Leaves first: a parent cannot be removed while a child of it is still there.
-  const tasks = [...(graph?.tasks ?? [])].sort((a, b) => a.dependsOn.length - b.dependsOn.length);
-  for (const task of tasks) {
-    targets.push({ queue: queueNameFor(task.requires), id: bullJobId(jobId, run, task.id) });
-  }
-  for (const target of targets) {
-    const job = await ctx.queues.get(target.queue).getJob(target.id);
-    if (!job) continue;
-    const state = await job.getState();
-    if (REMOVABLE.has(state)) await job.remove().catch(() => undefined);
-  }
+  const graph = await ctx.graphs.graph(jobId);
   const records = withPending(graph, await ctx.store.tasks(jobId));
-  const now = ctx.clock().toISOString();
-  const stopped = records.filter((r) => r.state === 'pending' || r.state === 'queued');
-  for (const record of stopped) {
-    record.state = 'cancelled';
-    record.finishedAt = now;
+  const unfinished = new Set(records.filter((r) => r.state !== 'done').map((r) => r.id));
+  const targets: [string, string][] = [[CONTROL_QUEUE, bullJobId(jobId, run, 'plan')]];
+  for (const task of graph?.tasks ?? []) {
+    if (unfinished.has(task.id)) targets.push([queueFor(task.requires), bullJobId(jobId, run, task.id)]);
   }
-  await ctx.store.putTasks(jobId, stopped);
+  await Promise.all(
+    targets.map(([queue, id]) =>
+      ctx.queues
+        .get(queue)
+        .remove(id)
+        .catch(() => 0),
+    ),
+  );
+  const now = isoTime(ctx.clock());
+  await Promise.all(
+    records
+      .filter((r) => r.state === 'pending' || r.state === 'queued')
+      .map((r) => ctx.store.putTask(jobId, run, { ...r, state: 'cancelled', finishedAt: now })),
+  );
 }
 
 /** Fails one run of a job for good and stops the rest of it; BullMQ gets an error it won't retry. */
@@ -55,7 +47,7 @@ export async function failRun(
   if (
     await ctx.store.setState(jobId, 'failed', { error: jobErrorOf(error), waitingFor: undefined }, { run })
   ) {
-    await stopJob(ctx, jobId, run, await ctx.store.graph(jobId));
+    await stopJob(ctx, jobId, run);
   }
   return new UnrecoverableError(`${error.code}: ${error.message}`);
 }

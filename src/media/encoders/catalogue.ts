@@ -1,4 +1,5 @@
-import type { Requirements } from '../../engine/types.js';
+/** The hardware an encoder runs on: the CPU or one vendor's GPU. */
+export type EncoderDevice = 'cpu' | 'nvidia' | 'amd' | 'intel' | 'apple';
 import { qualityToScale, type Preset } from './quality.js';
 
 export type Codec = 'h264' | 'hevc' | 'av1';
@@ -15,11 +16,11 @@ export interface EncoderDef {
   name: string;
   codec: Codec;
   family: Family;
-  device: NonNullable<Requirements['device']>;
+  device: EncoderDevice;
   /** Higher wins when 'auto' chooses among proven encoders. */
   rank: number;
   /** Arguments placed before the first -i (device setup for VAAPI/QSV). */
-  /** Options before the input; `renderNode` pins VAAPI/QSV to one card (see cluster/gpu-pin). */
+  /** Options before the input; `renderNode` pins VAAPI/QSV to one card (see engine/gpu-pin). */
   globalArgs(renderNode?: string): string[];
   /** Filter appended to the video chain to reach the encoder's input format. */
   uploadFilter: string | undefined;

@@ -83,6 +83,7 @@ function unavailable(name: string, proven: readonly string[]): FramefleetError {
   return new FramefleetError(
     'ENCODER_UNAVAILABLE',
     `encoder ${show(name)} is not usable here (it did not pass a smoke encode); usable: ${proven.join(', ') || 'none'}`,
+    { details: { encoder: name, usable: [...proven] } },
   );
 }
 

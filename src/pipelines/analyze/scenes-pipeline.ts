@@ -34,9 +34,9 @@ export interface SceneCollectPayload {
 }
 
 function requirements(hwaccel: ScenesSpec['hwaccel']): Requirements {
-  if (hwaccel === 'cuda') return { device: 'nvidia', hwaccel: 'cuda' };
-  if (hwaccel === 'qsv') return { device: 'intel', hwaccel: 'qsv' };
-  if (hwaccel === 'vaapi') return { hwaccel: 'vaapi' };
+  if (hwaccel === 'cuda') return { device: 'nvidia', features: ['hwaccel:cuda'] };
+  if (hwaccel === 'qsv') return { device: 'intel', features: ['hwaccel:qsv'] };
+  if (hwaccel === 'vaapi') return { features: ['hwaccel:vaapi'] };
   return { device: 'cpu' };
 }
 

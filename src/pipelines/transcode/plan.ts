@@ -1,7 +1,7 @@
 import { access, constants, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
-import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
+import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -61,15 +61,15 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
     segmentSeconds: spec.segmentSeconds ?? defaultSegmentSeconds(frames / fps, ctx.capabilities.slots),
   });
 
-  const prefix = `jobs/${ctx.jobId}`;
+  const prefix = ctx.scratchPrefix.replace(/\/$/, '');
   const settings = {
     quality: spec.quality,
     preset: spec.preset,
     gopFrames: Math.max(1, Math.round(spec.gopSeconds * fps)),
   };
-  const requires = {
+  const requires: Requirements = {
     device: choice.encoder.device,
-    encoder: choice.encoder.name,
+    features: [`enc:${choice.encoder.name}`],
     maxPixels: video.width * video.height,
   };
   const segmentTasks: TaskSpec<SegmentPayload>[] = ranges.map((r) => ({
@@ -109,6 +109,8 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
       kind: 'transcode.audio',
       requires: { device: 'cpu' },
       dependsOn: [],
+      // Whole-file audio starts first: the stitch waits for it, and it is one task, not N.
+      priority: 1,
       weight: Math.max(1, Math.round(frames * (mode === 'copy' ? 0.005 : 0.03))),
       payload: {
         input: spec.input,

@@ -1,0 +1,124 @@
+import { effectiveGraph, applyExpansion, dependantsOf } from '../graph.js';
+import { taskRecordFor } from '../job-record.js';
+import { EtaClock } from '../lifecycle.js';
+import { jobAbortController } from '../run-task.js';
+import type { Expansion, JobRecord, TaskGraph, TaskRecord, TaskSpec } from '../types.js';
+import type { Manifest } from './manifest.js';
+
+/**
+ * One job as the local backend holds it: its manifest, its records by task, and the readiness of its
+ * tasks in this run (how many dependencies each still waits for, and which are ready to start).
+ */
+export class LocalJob {
+  graph: TaskGraph | undefined;
+  records = new Map<string, TaskRecord>();
+  controller = jobAbortController();
+  readonly running = new Set<string>();
+  /** Tasks that failed an attempt wait until then before they start again. */
+  readonly notBefore = new Map<string, number>();
+  waiters: ((job: JobRecord) => void)[] = [];
+  writing: Promise<void> = Promise.resolve();
+  lastWrite = 0;
+  readonly eta = new EtaClock();
+  /** True while this process drives the job (a manifest saying 'running' may be a dead process'). */
+  active = false;
+  /** When each ready task became ready (for the age of the oldest waiting task). */
+  readonly readySince = new Map<string, number>();
+  private unmet = new Map<string, number>();
+  private dependants = new Map<string, string[]>();
+  private byId = new Map<string, TaskSpec>();
+
+  constructor(readonly manifest: Manifest) {
+    this.setGraph(manifest.graph && effectiveGraph(manifest.graph, manifest.expansions));
+    this.records = new Map(manifest.job.tasks.map((t) => [t.id, t]));
+  }
+
+  get record(): JobRecord {
+    return this.manifest.job;
+  }
+
+  get id(): string {
+    return this.manifest.job.id;
+  }
+
+  task(id: string): TaskSpec | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A newly planned graph: every task gets a pending record. */
+  planned(graph: TaskGraph): void {
+    this.manifest.graph = graph;
+    this.manifest.expansions = [];
+    this.setGraph(graph);
+    this.record.tasks = graph.tasks.map(taskRecordFor);
+    this.records = new Map(this.record.tasks.map((t) => [t.id, t]));
+  }
+
+  /** The start of a run: nothing has run yet, so each task waits for all its dependencies. */
+  startRun(now: number): void {
+    this.unmet = new Map();
+    this.readySince.clear();
+    for (const task of this.graph?.tasks ?? []) {
+      if (task.dependsOn.length > 0) this.unmet.set(task.id, task.dependsOn.length);
+      else this.readySince.set(task.id, now);
+    }
+  }
+
+  /** Tasks ready to start now, highest priority first. */
+  ready(now: number): TaskSpec[] {
+    const out: TaskSpec[] = [];
+    for (const id of this.readySince.keys()) {
+      if (this.running.has(id) || (this.notBefore.get(id) ?? 0) > now) continue;
+      if (this.records.get(id)?.state === 'pending') out.push(this.byId.get(id)!);
+    }
+    return out.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
+  }
+
+  /** The earliest time a task held back by its retry backoff may start. */
+  nextWake(): number {
+    let wake = Infinity;
+    for (const id of this.readySince.keys()) wake = Math.min(wake, this.notBefore.get(id) ?? Infinity);
+    return wake;
+  }
+
+  /** A task finished: its dependants each wait for one fewer, and those waiting for none are ready. */
+  done(taskId: string, now: number): void {
+    this.readySince.delete(taskId);
+    for (const next of this.dependants.get(taskId) ?? []) {
+      const left = (this.unmet.get(next) ?? 1) - 1;
+      if (left > 0) {
+        this.unmet.set(next, left);
+      } else {
+        this.unmet.delete(next);
+        this.readySince.set(next, now);
+      }
+    }
+  }
+
+  /**
+   * Applies an expansion made by `by` unless `by` made one already (a re-run adds nothing twice);
+   * new tasks get pending records and wait for their unfinished dependencies. Throws for an invalid one.
+   */
+  expand(by: string, expansion: Expansion): void {
+    if (!this.graph || this.manifest.expansions.some((e) => e.by === by)) return;
+    const graph = applyExpansion(this.graph, by, expansion);
+    this.manifest.expansions.push({ by, ...expansion });
+    this.setGraph(graph);
+    for (const task of expansion.tasks) {
+      const record = taskRecordFor(task);
+      this.record.tasks.push(record);
+      this.records.set(task.id, record);
+      // `by` counts as done: it is finishing now, and its own done() follows.
+      const left = task.dependsOn.filter((d) => d !== by && this.records.get(d)?.state !== 'done').length;
+      const waitsForBy = task.dependsOn.includes(by) ? 1 : 0;
+      if (left + waitsForBy > 0) this.unmet.set(task.id, left + waitsForBy);
+      else this.readySince.set(task.id, Date.now());
+    }
+  }
+
+  private setGraph(graph: TaskGraph | undefined): void {
+    this.graph = graph;
+    this.byId = new Map((graph?.tasks ?? []).map((t) => [t.id, t]));
+    this.dependants = dependantsOf(graph?.tasks ?? []);
+  }
+}

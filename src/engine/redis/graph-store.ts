@@ -1,0 +1,138 @@
+import type { Redis } from 'ioredis';
+import { BoundedMap } from '../bounded-map.js';
+import { applyExpansion, effectiveGraph, type StoredExpansion } from '../graph.js';
+import type { Expansion, TaskGraph, TaskSpec } from '../types.js';
+import type { RedisKeys } from './keys.js';
+import { EXPAND, runScript } from './scripts.js';
+
+/** A job's graph as this process last read it: the planned text, the expansions applied, an index. */
+interface CachedGraph {
+  raw: string;
+  expansions: number;
+  graph: TaskGraph;
+  byId: Map<string, TaskSpec>;
+  /** Tasks whose expansion is part of `graph`. */
+  expandedBy: Set<string>;
+}
+
+/** What storing an expansion did: added (with tasks ready at once), already there, or refused. */
+export type ExpandOutcome = { added: true; ready: string[] } | { added: false; stale: boolean };
+
+/**
+ * Job graphs in Redis: the planned graph as one string, and the expansions tasks made since as a
+ * list in the order they landed. Each process keeps the graphs it read (a graph only ever grows: a
+ * task it does not know yet means an expansion it has not read).
+ */
+export class GraphStore {
+  private readonly cache = new BoundedMap<string, CachedGraph>(64);
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** The job's graph with its expansions; undefined before it is planned. */
+  async graph(id: string): Promise<TaskGraph | undefined> {
+    return (await this.read(id))?.graph;
+  }
+
+  /** One task of a job's graph, reading expansions again when the task is not known here yet. */
+  async task(id: string, taskId: string): Promise<{ graph: TaskGraph; task: TaskSpec } | undefined> {
+    let cached = this.cache.get(id);
+    if (!cached?.byId.has(taskId)) cached = await this.read(id);
+    const task = cached?.byId.get(taskId);
+    return cached && task ? { graph: cached.graph, task } : undefined;
+  }
+
+  /** Stores a newly planned graph (the job's expansions start again empty). */
+  async plan(id: string, graph: TaskGraph): Promise<void> {
+    const raw = JSON.stringify(graph);
+    await this.redis
+      .multi()
+      .set(this.keys.graph(id), raw)
+      .del(this.keys.expansions(id), this.keys.expanded(id))
+      .exec();
+    this.remember(id, raw, 0, graph, []);
+  }
+
+  /**
+   * Stores the expansion `by` made in `run`, once, with the readiness of its new tasks. Validates it
+   * against the graph as stored; when another expansion lands in between, reads and validates again.
+   */
+  async expand(id: string, run: number, by: string, expansion: Expansion): Promise<ExpandOutcome> {
+    for (;;) {
+      const cached = await this.read(id);
+      if (!cached) return { added: false, stale: true };
+      // A re-run of a task whose expansion landed adds nothing (and the graph already has its tasks).
+      if (cached.expandedBy.has(by)) return { added: false, stale: false };
+      applyExpansion(cached.graph, by, expansion);
+      const stored: StoredExpansion = { by, ...expansion };
+      const result = (await runScript(this.redis, EXPAND, {
+        keys: {
+          job: this.keys.job(id),
+          states: this.keys.states(id),
+          wait: this.keys.wait(id, run),
+          next: this.keys.next(id, run),
+          expansions: this.keys.expansions(id),
+          expanded: this.keys.expanded(id),
+        },
+        args: { run, by, expansion: JSON.stringify(stored), expected: cached.expansions },
+        rows: expansion.tasks.map((t) => ({ taskId: t.id, deps: t.dependsOn.join(',') })),
+      })) as [number, ...string[]];
+      const [status, ...ready] = result;
+      if (status === 1) return { added: true, ready };
+      if (status !== -2) return { added: false, stale: status === -1 };
+    }
+  }
+
+  /** Reads the graph text and whatever expansions landed since this process last read them. */
+  private async read(id: string): Promise<CachedGraph | undefined> {
+    const cached = this.cache.get(id);
+    const from = cached?.expansions ?? 0;
+    const [[, raw], [, added]] = (await this.redis
+      .multi()
+      .get(this.keys.graph(id))
+      .lrange(this.keys.expansions(id), from, -1)
+      .exec()) as [[unknown, string | null], [unknown, string[]]];
+    if (!raw) return undefined;
+    if (cached && cached.raw === raw) {
+      if (added.length === 0) return cached;
+      const expansions = added.map((e) => JSON.parse(e) as StoredExpansion);
+      const by = [...cached.expandedBy, ...expansions.map((e) => e.by)];
+      return this.remember(id, raw, from + added.length, effectiveGraph(cached.graph, expansions), by);
+    }
+    // A new plan (or a first read): everything from the start.
+    const all = cached ? await this.redis.lrange(this.keys.expansions(id), 0, -1) : added;
+    const base = JSON.parse(raw) as TaskGraph;
+    const stored = all.map((e) => JSON.parse(e) as StoredExpansion);
+    return this.remember(
+      id,
+      raw,
+      all.length,
+      effectiveGraph(base, stored),
+      stored.map((e) => e.by),
+    );
+  }
+
+  private remember(
+    id: string,
+    raw: string,
+    expansions: number,
+    graph: TaskGraph,
+    expandedBy: readonly string[],
+  ): CachedGraph {
+    const entry = {
+      raw,
+      expansions,
+      graph,
+      byId: new Map(graph.tasks.map((t) => [t.id, t])),
+      expandedBy: new Set(expandedBy),
+    };
+    this.cache.set(id, entry);
+    return entry;
+  }
+
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+}
