@@ -3,7 +3,9 @@
  * against raw BullMQ in the same run and on the same Redis (ratio; target >= 0.8: the median over
  * rounds of framefleet against the same-shape side run just before it), and task pickup latency
  * p50/p99 for both. (b) Scaling efficiency: 16 worker processes on sleep tasks, ideal time
- * (total sleep / 16) over measured time (target >= 0.9).
+ * (total sleep / 16) over measured time (target >= 0.9). (c) Run-time expansion: one task adds 500
+ * tasks and their join to its own job, against raw BullMQ doing the same shape (a job whose processor
+ * adds a flow of 500 children under a join); target >= 0.8 as well.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../src/engine/redis/connection.js';
-import { bullPriority } from '../src/engine/redis/flow-tree.js';
+import { bullPriority } from '../src/engine/redis/enqueue.js';
 import { bullJobId } from '../src/engine/redis/keys.js';
 import { RedisBackend } from '../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../src/engine/registry.js';
@@ -57,6 +59,31 @@ export const benchPipeline: Pipeline<BenchSpec> = {
       if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
       return null;
     },
+    'bench.root': async () => null,
+  },
+};
+
+const EXPAND_TASKS = Number(process.env.BENCH_EXPAND_TASKS ?? 500);
+const EXPAND_JOBS = 2;
+
+/** A job of one task that, when it runs, adds `tasks` no-op tasks and a join (the new root). */
+export const expandPipeline: Pipeline<{ tasks: number; nonce: string }> = {
+  type: 'bench-expand',
+  parseSpec: (input) => input as { tasks: number; nonce: string },
+  plan: async () => ({
+    rootTaskId: 'gen',
+    tasks: [{ id: 'gen', kind: 'bench.gen', payload: {}, requires: {}, dependsOn: [], weight: 1 }],
+  }),
+  executors: {
+    'bench.gen': async (_payload, ctx) => {
+      const { tasks } = ctx.spec as { tasks: number };
+      const added = fanOutGraph(tasks, 'bench.task', () => ({ sleepMs: 0 }), 'bench.root').tasks.map((t) =>
+        t.id === 'root' ? t : { ...t, dependsOn: ['gen'] },
+      );
+      ctx.expand({ tasks: added, root: 'root' });
+      return null;
+    },
+    'bench.task': async () => null,
     'bench.root': async () => null,
   },
 };
@@ -223,6 +250,89 @@ async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Si
   return { perSec, latencies };
 }
 
+/** Raw BullMQ, expansion shape: a 'gen' job whose processor adds a flow of EXPAND_TASKS children under a join. */
+async function rawExpand(redis: Redis, prefix: string): Promise<number> {
+  const producer = new FlowProducer({ connection: redis, prefix });
+  const queue = new Queue('raw', { connection: redis, prefix });
+  const opts = {
+    priority: bullPriority(0),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { count: 2000 },
+    removeOnFail: { count: 5000 },
+  };
+  let joins = 0;
+  let onJoin: () => void = () => undefined;
+  const worker = new Worker(
+    'raw',
+    async (job) => {
+      if (job.name !== 'gen') return null;
+      await producer.add({
+        name: 'join',
+        queueName: 'raw',
+        data: {},
+        opts,
+        children: Array.from({ length: EXPAND_TASKS }, (_, i) => ({
+          name: 'noop',
+          queueName: 'raw',
+          data: { i },
+          opts: { ...opts, failParentOnFailure: true },
+        })),
+      });
+      return null;
+    },
+    { connection: redis, prefix, concurrency: CONCURRENCY, removeOnComplete: { count: 2000 } },
+  );
+  worker.on('completed', (job) => {
+    if (job.name === 'join') {
+      joins += 1;
+      onJoin();
+    }
+  });
+  await worker.waitUntilReady();
+  const started = performance.now();
+  const all = new Promise<void>((r) => (onJoin = () => joins === EXPAND_JOBS && r()));
+  await queue.addBulk(Array.from({ length: EXPAND_JOBS }, () => ({ name: 'gen', data: {}, opts })));
+  await all;
+  const perSec = (EXPAND_JOBS * (EXPAND_TASKS + 2)) / ((performance.now() - started) / 1000);
+  await worker.close();
+  await producer.close();
+  await queue.close();
+  return perSec;
+}
+
+/** framefleet, expansion shape: jobs of one task that adds EXPAND_TASKS tasks and their join at run time. */
+async function framefleetExpand(redis: Redis, prefix: string, dir: string): Promise<number> {
+  const registry = new PipelineRegistry([expandPipeline as Pipeline]);
+  const storage = new FileStorage(dir);
+  const worker = new FleetWorker({
+    redis,
+    prefix,
+    registry,
+    storage,
+    capabilities: CAPS,
+    log: silentLogger,
+    concurrency: CONCURRENCY,
+  });
+  await worker.start();
+  const backend = new RedisBackend({ redis, prefix, registry, storage, log: silentLogger, pollMs: 50 });
+  const started = performance.now();
+  const ids = await Promise.all(
+    Array.from(
+      { length: EXPAND_JOBS },
+      async (_, i) => (await backend.submit('bench-expand', { tasks: EXPAND_TASKS, nonce: `e${i}` })).id,
+    ),
+  );
+  const results = await Promise.all(ids.map((id) => backend.wait(id)));
+  const perSec = (EXPAND_JOBS * (EXPAND_TASKS + 2)) / ((performance.now() - started) / 1000);
+  if (results.some((r) => r.state !== 'done' || r.tasks.length !== EXPAND_TASKS + 2)) {
+    throw new Error('a framefleet expansion bench job did not finish with every task');
+  }
+  await backend.close();
+  await worker.stop(1000);
+  return perSec;
+}
+
 /** 16 worker processes, one slot each, on sleep tasks: how close to total sleep / 16. */
 async function scaling(prefix: string, dir: string): Promise<{ ideal: number; measured: number }> {
   const self = fileURLToPath(import.meta.url);
@@ -283,12 +393,24 @@ export async function run(): Promise<void> {
       flat: [] as Side[],
       flow: [] as Side[],
       framefleet: [] as Side[],
+      rawExpand: [] as number[],
+      ffExpand: [] as number[],
     };
+    // BENCH_ONLY=fan-out or =expansion runs one part (while working on it); by default both.
+    const only = process.env.BENCH_ONLY;
     for (let round = 0; round < ROUNDS; round++) {
-      sides.flat.push(await rawBullmq(redis, `${prefix}-raw${round}`));
-      sides.flow.push(await rawFlow(redis, `${prefix}-flow${round}`));
-      sides.framefleet.push(await framefleet(redis, `${prefix}-ff${round}`, dir));
+      if (only !== 'expansion') {
+        sides.flat.push(await rawBullmq(redis, `${prefix}-raw${round}`));
+        sides.flow.push(await rawFlow(redis, `${prefix}-flow${round}`));
+        sides.framefleet.push(await framefleet(redis, `${prefix}-ff${round}`, dir));
+      }
+      if (only !== 'fan-out') {
+        sides.rawExpand.push(await rawExpand(redis, `${prefix}-rawx${round}`));
+        sides.ffExpand.push(await framefleetExpand(redis, `${prefix}-ffx${round}`, dir));
+      }
     }
+    if (only === 'expansion') sides.flat = sides.flow = sides.framefleet = [{ perSec: 1, latencies: [] }];
+    if (only === 'fan-out') sides.rawExpand = sides.ffExpand = [1];
     const median = (xs: Side[]) => [...xs].sort((a, b) => a.perSec - b.perSec)[xs.length >> 1]!;
     const flat = median(sides.flat);
     const flow = median(sides.flow);
@@ -321,6 +443,19 @@ export async function run(): Promise<void> {
     console.log(
       `    throughput ratio framefleet/raw BullMQ (flat queue, no parents) = ${(ff.perSec / flat.perSec).toFixed(2)}`,
     );
+    const expandPairs = sides.ffExpand.map((v, i) => v / sides.rawExpand[i]!).sort((a, b) => a - b);
+    const expandRatio = expandPairs[expandPairs.length >> 1]!;
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    console.log(
+      `(c) run-time expansion: ${EXPAND_JOBS} jobs, each one task adding ${EXPAND_TASKS} tasks and a join (median of ${ROUNDS} alternating rounds)`,
+    );
+    console.log(
+      `    raw BullMQ (processor adds a flow): ${med(sides.rawExpand).toFixed(0)} tasks/s; framefleet (ctx.expand): ${med(sides.ffExpand).toFixed(0)} tasks/s`,
+    );
+    console.log(`    per round framefleet/raw: ${expandPairs.map((p) => p.toFixed(2)).join(' ')} (sorted)`);
+    console.log(
+      `    throughput ratio framefleet/raw BullMQ (expansion), median of paired rounds = ${expandRatio.toFixed(2)} (target >= 0.8) ${expandRatio >= 0.8 ? 'PASS' : 'FAIL'}`,
+    );
     if (process.env.BENCH_SKIP_SCALE) return;
     const scale = await scaling(`${prefix}-scale`, dir);
     const efficiency = scale.ideal / scale.measured;
@@ -330,7 +465,7 @@ export async function run(): Promise<void> {
     );
   } finally {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const side of ['raw', 'flow', 'ff']) await clean(redis, `${prefix}-${side}${round}`);
+      for (const side of ['raw', 'flow', 'ff', 'rawx', 'ffx']) await clean(redis, `${prefix}-${side}${round}`);
     }
     await clean(redis, `${prefix}-scale`);
     await redis.quit();

@@ -42,6 +42,7 @@ export class JobStore {
     256,
   );
   private readonly writer: TaskWriter;
+  private readonly outputs = new BoundedMap<string, unknown>(2048);
 
   constructor(
     readonly redis: Redis,
@@ -209,6 +210,22 @@ export class JobStore {
     for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i]!] = flat[i + 1]!;
     const parse = (r: string | null) => (r ? (JSON.parse(r) as TaskRecord) : undefined);
     return [raw.state ? parseHeader(raw) : undefined, parse(own), depRecords.map(parse)];
+  }
+
+  /**
+   * The outputs of done tasks of one run, by id. A done record never changes within its run, so each
+   * is read once per process: the hundreds of tasks a fan-out adds all read their one source once.
+   */
+  async outputsOf(id: string, run: number, taskIds: readonly string[]): Promise<unknown[]> {
+    const missing = taskIds.filter((t) => !this.outputs.has(`${id}.${run}.${t}`));
+    if (missing.length > 0) {
+      const raw = await this.redis.hmget(this.keys.tasks(id), ...missing);
+      missing.forEach((taskId, i) => {
+        const record = raw[i] ? (JSON.parse(raw[i]!) as TaskRecord) : undefined;
+        if (record?.state === 'done') this.outputs.set(`${id}.${run}.${taskId}`, record.output);
+      });
+    }
+    return taskIds.map((t) => this.outputs.get(`${id}.${run}.${t}`));
   }
 
   /** Writes a task record for `run` (grouped with concurrent writes); see TaskWriter. */

@@ -36,15 +36,24 @@ export async function taskStep(
   if (!found) return 'stale';
   const { task } = found;
   if (options.serves && !options.serves(task.requires)) return 'elsewhere';
-  // The first start of a task without dependencies in a job's first run reads nothing of its own:
-  // it has no record yet, and the header is shared by the process's recent task starts. Everything
-  // else reads the header, its own record (attempts, a checkpoint to reuse) and its inputs at once.
+  // The first start of a task in a job's first run has no record yet: the header is shared by the
+  // process's recent task starts, and its inputs come from the process's cache of done outputs.
+  // Everything else reads the header, its own record (attempts, a checkpoint to reuse) and its
+  // inputs in one command.
   const first = run === 1 && job.attemptsStarted <= 1;
   let header: JobHeader | undefined;
   let previous: TaskRecord | undefined;
-  let deps: (TaskRecord | undefined)[] = [];
-  if (first && task.dependsOn.length === 0) header = await ctx.store.recentHeader(jobId, HEADER_MAX_AGE_MS);
-  else [header, previous, deps] = await ctx.store.claim(jobId, taskId, task.dependsOn);
+  let inputs: unknown[] = [];
+  if (first) {
+    [header, inputs] = await Promise.all([
+      ctx.store.recentHeader(jobId, HEADER_MAX_AGE_MS),
+      task.dependsOn.length > 0 ? ctx.store.outputsOf(jobId, run, task.dependsOn) : [],
+    ]);
+  } else {
+    let deps: (TaskRecord | undefined)[];
+    [header, previous, deps] = await ctx.store.claim(jobId, taskId, task.dependsOn);
+    inputs = deps.map((d) => d?.output);
+  }
   if (!header || header.run !== run || isTerminal(header.state)) return 'stale';
   if (previous?.state === 'done' && previous.output !== undefined && !first) {
     // Done in this run already (its worker died before BullMQ heard): re-queue what it made ready.
@@ -73,7 +82,6 @@ export async function taskStep(
   );
   const start = options.starts.add(ctx, jobId, run, record);
   try {
-    const inputs = Object.fromEntries(task.dependsOn.map((id, i) => [id, deps[i]?.output]));
     let lastProgress = Date.now();
     const { output, reused, expansion } = await runAttempt({
       pipeline: ctx.registry.get(header.type),
@@ -81,7 +89,7 @@ export async function taskStep(
       previousOutput: record.output,
       jobId,
       spec: header.spec,
-      inputs,
+      inputs: Object.fromEntries(task.dependsOn.map((id, i) => [id, inputs[i]])),
       attempt: record.attempts,
       workerId: ctx.workerId,
       storage: ctx.storage,

@@ -11,14 +11,31 @@ if redis.call('HEXISTS', K.expanded, A.by) == 1 then return {0} end
 if redis.call('LLEN', K.expansions) ~= tonumber(A.expected) then return {-2} end
 redis.call('RPUSH', K.expansions, A.expansion)
 redis.call('HSET', K.expanded, A.by, 1)
-local ready = {1}
+local ready, done, added, waits = {1}, {}, {}, {}
+local function isDone(dep)
+  if done[dep] == nil then done[dep] = dep ~= A.by and redis.call('HGET', K.states, dep) == 'done' end
+  return done[dep]
+end
 for _, row in ipairs(ROWS) do
   local unmet = 0
   for dep in string.gmatch(row.deps, '[^,]+') do
-    if dep == A.by or redis.call('HGET', K.states, dep) ~= 'done' then unmet = unmet + 1 end
-    local before = redis.call('HGET', K.next, dep)
-    redis.call('HSET', K.next, dep, before and (before .. ',' .. row.taskId) or row.taskId)
+    if not isDone(dep) then unmet = unmet + 1 end
+    local list = added[dep]
+    if not list then list = {}; added[dep] = list end
+    list[#list + 1] = row.taskId
   end
-  if unmet > 0 then redis.call('HSET', K.wait, row.taskId, unmet) else ready[#ready + 1] = row.taskId end
+  if unmet > 0 then
+    waits[#waits + 1] = row.taskId
+    waits[#waits + 1] = unmet
+  else
+    ready[#ready + 1] = row.taskId
+  end
+end
+-- One write per hash: a join of hundreds of new tasks is one HSET, not hundreds of string copies.
+if #waits > 0 then redis.call('HSET', K.wait, unpack(waits)) end
+for dep, list in pairs(added) do
+  local before = redis.call('HGET', K.next, dep)
+  local joined = table.concat(list, ',')
+  redis.call('HSET', K.next, dep, before and (before .. ',' .. joined) or joined)
 end
 return ready
