@@ -465,7 +465,8 @@ export async function run(): Promise<void> {
     );
   } finally {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const side of ['raw', 'flow', 'ff', 'rawx', 'ffx']) await clean(redis, `${prefix}-${side}${round}`);
+      for (const side of ['raw', 'flow', 'ff', 'rawx', 'ffx'])
+        await clean(redis, `${prefix}-${side}${round}`);
     }
     await clean(redis, `${prefix}-scale`);
     await redis.quit();

@@ -1,6 +1,12 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
-import type { Logger } from './engine/types.js';
+/** What framefleet logs through: pino's shape, so a pino logger is one. */
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  debug(obj: object | string, msg?: string): void;
+}
 
 /** A logger that drops everything: tests, benchmarks, embedding. */
 export const silentLogger: Logger = {

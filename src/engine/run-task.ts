@@ -25,6 +25,8 @@ export interface AttemptInput {
   log: Logger;
   progress(progress: TaskProgress): void;
   gpu?: GpuPin;
+  /** Names the attempt's scratch directory; random by default. */
+  newId?: () => string;
 }
 
 export interface AttemptResult {
@@ -102,7 +104,8 @@ class AttemptContext implements ExecutorContext {
 
   get scratchDir(): string {
     if (this.madeScratch === undefined) {
-      this.madeScratch = join(this.input.scratchRoot, `${this.taskId}-${randomBytes(6).toString('hex')}`);
+      const id = this.input.newId?.() ?? randomBytes(6).toString('hex');
+      this.madeScratch = join(this.input.scratchRoot, `${this.taskId}-${id}`);
       mkdirSync(this.madeScratch, { recursive: true });
     }
     return this.madeScratch;

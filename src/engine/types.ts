@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/types.js';
 import type { DeviceClass } from './capabilities.js';
 import type { GpuPin } from './gpu-pin.js';
@@ -134,12 +135,7 @@ export interface TaskProgress {
   fps?: number;
 }
 
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-  debug(obj: object | string, msg?: string): void;
-}
+export type { Logger } from '../logger.js';
 
 /** What an executor gets besides its payload. Everything from the world comes through here. */
 export interface ExecutorContext {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
+import { RedisKeys } from '../../src/engine/redis/keys.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import type { JobRecord } from '../../src/engine/types.js';
@@ -112,13 +113,27 @@ async function openFleet(
   return { fleet, redis, backend };
 }
 
+/** Jobs of 8 segments; every third one splits on scene cuts, so its graph grows while it runs. */
 async function submitJobs(backend: RedisBackend, count: number, name: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const output = join(dir, `${name}-${i}.mp4`);
-    ids.push((await backend.submit('transcode', { input: source, output, segments: 8, preset: 'fast' })).id);
+    const sceneCuts = i % 3 === 1;
+    ids.push(
+      (await backend.submit('transcode', { input: source, output, segments: 8, preset: 'fast', sceneCuts }))
+        .id,
+    );
   }
   return ids;
+}
+
+/** Expansions stored per expanding job (each must be exactly one) and jobs with a task listed twice. */
+async function expansionCounts(redis: Redis, prefix: string, jobs: JobRecord[]) {
+  const keys = new RedisKeys(prefix);
+  const expanding = jobs.filter((j) => (j.spec as { sceneCuts?: boolean }).sceneCuts);
+  const stored = await Promise.all(expanding.map((j) => redis.llen(keys.expansions(j.id))));
+  const duplicated = jobs.filter((j) => new Set(j.tasks.map((t) => t.id)).size !== j.tasks.length).length;
+  return { expanding: expanding.length, stored, duplicated };
 }
 
 /** Every output has every frame, each one close to its source frame by index. */
@@ -171,15 +186,21 @@ describe('chaos: workers SIGKILLed and restarted mid-run', () => {
       }
       const jobs = await all;
       const { lost, corrupt, minPsnr } = await checkOutputs(jobs);
+      const expansions = await expansionCounts(redis, fleet.prefix, jobs);
       const segments = jobs.flatMap((j) => j.tasks).filter((t) => t.kind === 'transcode.segment');
       console.log(
         `chaos: ${kills} workers killed in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
           `${jobs.length} jobs, ${lost} lost, ${corrupt} corrupt, min frame PSNR ${minPsnr.toFixed(1)} dB; ` +
           `extra encode work: ${extraEncodes(jobs)} task attempts beyond one ` +
-          `(${segments.reduce((s, t) => s + t.attempts - 1, 0)} of ${segments.length} segments)`,
+          `(${segments.reduce((s, t) => s + t.attempts - 1, 0)} of ${segments.length} segments); ` +
+          `${expansions.expanding} expanding jobs, expansions stored ${expansions.stored.join(' ')}`,
       );
       expect(kills).toBeGreaterThan(0);
       expect({ lost, corrupt }).toEqual({ lost: 0, corrupt: 0 });
+      expect(expansions.expanding).toBe(3);
+      expect(expansions.stored).toEqual([1, 1, 1]);
+      expect(expansions.duplicated).toBe(0);
+      expect(segments).toHaveLength(8 * 10);
     } finally {
       await stopAll(workers);
       await backend.close();

@@ -171,13 +171,13 @@ describe('job records, readiness and expansions in Redis (real Redis)', () => {
     for (let i = 0; i < 7; i++) await other.begin(`job-${i}`, 'k', {}, 0);
     await other.setState('job-2', 'failed', { error: { code: 'INPUT_CORRUPT', message: 'bad' } });
     await other.setState('job-5', 'running');
-    const page = await other.page({ offset: 1, limit: 3 });
+    const page = await other.index.page({ offset: 1, limit: 3 });
     expect(page).toEqual({ ids: ['job-5', 'job-4', 'job-3'], total: 7 });
-    expect(await other.page({ state: 'failed' })).toEqual({ ids: ['job-2'], total: 1 });
-    expect(await other.counts()).toMatchObject({ queued: 5, failed: 1, running: 1, done: 0 });
+    expect(await other.index.page({ state: 'failed' })).toEqual({ ids: ['job-2'], total: 1 });
+    expect(await other.index.counts()).toMatchObject({ queued: 5, failed: 1, running: 1, done: 0 });
     await other.remove('job-2');
-    expect(await other.counts()).toMatchObject({ failed: 0 });
-    expect((await other.page({})).total).toBe(6);
+    expect(await other.index.counts()).toMatchObject({ failed: 0 });
+    expect((await other.index.page({})).total).toBe(6);
     await cleanPrefix(redis, `${prefix}-page`);
   });
 

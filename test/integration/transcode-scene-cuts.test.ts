@@ -8,6 +8,11 @@ import { openLocalBackend } from '../../src/runtime/local.js';
 import { tempDir } from '../helpers/media.js';
 import { silentLogger } from '../../src/logger.js';
 
+interface Task {
+  kind: string;
+  payload: { start: number };
+}
+
 describe('scene-cut-aware split points', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -47,9 +52,14 @@ describe('scene-cut-aware split points', () => {
     const manifest = JSON.parse(
       await readFile(join(dir, 'data', 'jobs', job.id, 'manifest.json'), 'utf8'),
     ) as {
-      graph: { tasks: { kind: string; payload: { start: number } }[] };
+      graph: { tasks: Task[] };
+      expansions: { by: string; tasks: Task[] }[];
     };
-    return manifest.graph.tasks.filter((t) => t.kind === 'transcode.segment').map((t) => t.payload.start);
+    // With scene cuts the plan is [scenes, split]: the split adds the segments once the cuts are known.
+    expect(manifest.expansions.map((e) => e.by)).toEqual(sceneCuts ? ['split'] : []);
+    const tasks = [...manifest.graph.tasks, ...manifest.expansions.flatMap((e) => e.tasks)];
+    if (sceneCuts) expect(job.tasks.map((t) => t.id).slice(0, 2)).toEqual(['scenes', 'split']);
+    return tasks.filter((t) => t.kind === 'transcode.segment').map((t) => t.payload.start);
   }
 
   it('splits evenly without it and on the hard cuts with it', async () => {

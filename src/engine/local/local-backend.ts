@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FramefleetError, show, toFramefleetError } from '../../errors.js';
 import type { DeviceClass } from '../capabilities.js';
 import { Emitter } from '../emitter.js';
-import { jobErrorOf, jobProgress, newJobRecord } from '../job-record.js';
+import { newJobRecord } from '../job-record.js';
 import {
   cleanScratch,
   planJob,
@@ -11,7 +11,6 @@ import {
   resetForRun,
   rootStillValid,
   scratchPrefix,
-  usageOf,
 } from '../lifecycle.js';
 import type { PipelineRegistry } from '../registry.js';
 import { jobAbortController } from '../run-task.js';
@@ -22,7 +21,6 @@ import {
   type FleetCapabilities,
   type JobEvent,
   type JobRecord,
-  type JobState,
   type ListFilter,
   type Logger,
   type SubmitOptions,
@@ -30,7 +28,8 @@ import {
 import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
-import { listManifests, readManifest, removeManifest, writeManifest } from './manifest.js';
+import { LocalStates } from './local-states.js';
+import { listManifests, readManifest, removeManifest } from './manifest.js';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -58,12 +57,14 @@ export class LocalBackend implements Backend {
   private readonly jobs = new Map<string, LocalJob>();
   private readonly events = new Emitter<JobEvent>();
   private readonly scheduler: LocalScheduler;
+  private readonly states: LocalStates;
   private capabilities: Promise<FleetCapabilities> | undefined;
   private readonly clock: () => Date;
   private closed = false;
 
   private constructor(private readonly options: LocalBackendOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.states = new LocalStates(options.dataDir, this.events, this.clock, options.log);
     this.scheduler = new LocalScheduler({
       registry: options.registry,
       storage: options.storage,
@@ -76,10 +77,7 @@ export class LocalBackend implements Backend {
       backoffBaseMs: options.backoffBaseMs ?? 1000,
       clock: this.clock,
       events: this.events,
-      persist: (job, force) => this.persist(job, force),
-      finish: (job, state, result) => this.finish(job, state, result),
-      fail: (job, error) => this.fail(job, error),
-      release: (job) => this.release(job),
+      states: this.states,
       rootDone: async (job) => {
         if (!this.options.keepIntermediates) await cleanScratch(this.options.storage, job.id);
       },
@@ -125,12 +123,12 @@ export class LocalBackend implements Backend {
     }
     // Resubmitting a finished, failed or interrupted job runs it again; verified outputs are reused.
     if (!job.active) void this.start(job);
-    return this.snapshot(job);
+    return this.states.snapshot(job);
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {
     const job = this.jobs.get(jobId);
-    return job ? this.snapshot(job) : undefined;
+    return job ? this.states.snapshot(job) : undefined;
   }
 
   async list(filter: ListFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
@@ -141,7 +139,7 @@ export class LocalBackend implements Backend {
       );
     const offset = filter.offset ?? 0;
     const page = all.slice(offset, offset + (filter.limit ?? 50));
-    return { jobs: page.map((j) => this.snapshot(j)), total: all.length };
+    return { jobs: page.map((j) => this.states.snapshot(j)), total: all.length };
   }
 
   async stats(): Promise<BackendStats> {
@@ -156,10 +154,10 @@ export class LocalBackend implements Backend {
     if (!TERMINAL_STATES.includes(job.record.state)) {
       job.controller.abort(new FramefleetError('CANCELLED', `job ${show(jobId)} cancelled`));
       job.record.error = { code: 'CANCELLED', message: `job ${show(jobId)} cancelled` };
-      this.stopPending(job);
-      this.finish(job, 'cancelled', undefined);
+      this.states.stopPending(job);
+      this.states.finish(job, 'cancelled', undefined);
     }
-    return this.snapshot(job);
+    return this.states.snapshot(job);
   }
 
   async retry(jobId: string): Promise<JobRecord | undefined> {
@@ -168,7 +166,7 @@ export class LocalBackend implements Backend {
     if (!job.active && (job.record.state === 'failed' || job.record.state === 'cancelled')) {
       void this.start(job);
     }
-    return this.snapshot(job);
+    return this.states.snapshot(job);
   }
 
   /** Deletes a job that is not running: its record, manifest and intermediates (never its output). */
@@ -189,7 +187,7 @@ export class LocalBackend implements Backend {
     const job = this.jobs.get(jobId);
     if (!job) return Promise.reject(new FramefleetError('NOT_FOUND', `no job ${show(jobId)}`));
     if (!job.active && TERMINAL_STATES.includes(job.record.state) && job.running.size === 0) {
-      return Promise.resolve(this.snapshot(job));
+      return Promise.resolve(this.states.snapshot(job));
     }
     return new Promise((resolve, reject) => {
       job.waiters.push(resolve);
@@ -221,13 +219,13 @@ export class LocalBackend implements Backend {
     job.controller = controller;
     record.error = undefined;
     // Synchronously out of any terminal state, so a wait() right after submit waits for this run.
-    this.setState(job, 'queued');
+    this.states.setState(job, 'queued');
     // A run that was cancelled (or replaced by a retry) while it awaited must not touch the job.
     const superseded = () => job.controller !== controller || controller.signal.aborted;
     try {
       const pipeline = this.options.registry.get(record.type);
       if (!job.graph) {
-        this.setState(job, 'planning');
+        this.states.setState(job, 'planning');
         const graph = await planJob(pipeline, record.spec, {
           jobId: record.id,
           scratchPrefix: scratchPrefix(record.id),
@@ -244,88 +242,18 @@ export class LocalBackend implements Backend {
       if (superseded()) return;
       if (keep) {
         for (const t of job.records.values()) t.reused = t.state === 'done';
-        this.finish(job, 'done', root!.output);
+        this.states.finish(job, 'done', root!.output);
         return;
       }
       // Everything runs again, but a recorded output is reused once it re-verifies.
       record.tasks = record.tasks.map(resetForRun);
       job.records = new Map(record.tasks.map((t) => [t.id, t]));
       job.eta.reset();
-      job.startRun(Date.now());
-      this.setState(job, 'running');
+      job.startRun(this.clock().getTime());
+      this.states.setState(job, 'running');
       this.scheduler.pump();
     } catch (error) {
-      if (!superseded()) this.fail(job, toFramefleetError(error));
+      if (!superseded()) this.states.fail(job, toFramefleetError(error));
     }
-  }
-
-  private stopPending(job: LocalJob): void {
-    const now = this.clock().toISOString();
-    for (const record of job.records.values()) {
-      if (record.state === 'pending' || record.state === 'queued') {
-        record.state = 'cancelled';
-        record.finishedAt = now;
-      }
-    }
-  }
-
-  private fail(job: LocalJob, error: FramefleetError): void {
-    job.controller.abort(error);
-    this.stopPending(job);
-    job.record.error = jobErrorOf(error);
-    this.finish(job, 'failed', undefined);
-  }
-
-  private finish(job: LocalJob, state: JobState, result: unknown): void {
-    const record = job.record;
-    job.active = false;
-    record.result = result;
-    record.waitingFor = undefined;
-    record.usage = usageOf(record.tasks);
-    if (state === 'done') record.progress = 1;
-    this.setState(job, state);
-    if (job.running.size === 0) this.release(job);
-  }
-
-  private release(job: LocalJob): void {
-    // Only those waiting now get this outcome; a wait() after a retry waits for the next one.
-    const snapshot = this.snapshot(job);
-    const waiters = job.waiters.splice(0);
-    void job.writing.then(() => {
-      for (const waiter of waiters) waiter(snapshot);
-    });
-  }
-
-  private setState(job: LocalJob, state: JobState): void {
-    const record = job.record;
-    record.state = state;
-    record.updatedAt = this.clock().toISOString();
-    this.events.emit({
-      type: 'job',
-      jobId: record.id,
-      state,
-      ...(record.error ? { error: record.error } : {}),
-      ...(record.waitingFor ? { waitingFor: record.waitingFor } : {}),
-    });
-    this.persist(job, true);
-  }
-
-  /** State changes are written at once; progress at most once a second. */
-  private persist(job: LocalJob, force: boolean): void {
-    const now = Date.now();
-    if (!force && now - job.lastWrite < 1000) return;
-    job.lastWrite = now;
-    job.writing = job.writing
-      .then(() => writeManifest(this.options.dataDir, job.manifest))
-      .catch((error: unknown) =>
-        this.options.log.error({ jobId: job.id, err: String(error) }, 'cannot write manifest'),
-      );
-  }
-
-  private snapshot(job: LocalJob): JobRecord {
-    const copy = structuredClone(job.record);
-    if (copy.state !== 'done') copy.progress = jobProgress(copy.tasks);
-    copy.usage = usageOf(copy.tasks);
-    return copy;
   }
 }

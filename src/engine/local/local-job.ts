@@ -99,7 +99,7 @@ export class LocalJob {
    * Applies an expansion made by `by` unless `by` made one already (a re-run adds nothing twice);
    * new tasks get pending records and wait for their unfinished dependencies. Throws for an invalid one.
    */
-  expand(by: string, expansion: Expansion): void {
+  expand(by: string, expansion: Expansion, now: number): void {
     if (!this.graph || this.manifest.expansions.some((e) => e.by === by)) return;
     const graph = applyExpansion(this.graph, by, expansion);
     this.manifest.expansions.push({ by, ...expansion });
@@ -112,7 +112,7 @@ export class LocalJob {
       const left = task.dependsOn.filter((d) => d !== by && this.records.get(d)?.state !== 'done').length;
       const waitsForBy = task.dependsOn.includes(by) ? 1 : 0;
       if (left + waitsForBy > 0) this.unmet.set(task.id, left + waitsForBy);
-      else this.readySince.set(task.id, Date.now());
+      else this.readySince.set(task.id, now);
     }
   }
 

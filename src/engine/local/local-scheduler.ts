@@ -11,7 +11,6 @@ import {
   TERMINAL_STATES,
   type FleetCapabilities,
   type JobEvent,
-  type JobState,
   type Logger,
   type PoolStats,
   type Requirements,
@@ -19,6 +18,7 @@ import {
   type TaskSpec,
 } from '../types.js';
 import type { LocalJob } from './local-job.js';
+import type { LocalStates } from './local-states.js';
 
 export interface SchedulerDeps {
   registry: PipelineRegistry;
@@ -32,10 +32,7 @@ export interface SchedulerDeps {
   backoffBaseMs: number;
   clock: () => Date;
   events: Emitter<JobEvent>;
-  persist(job: LocalJob, force: boolean): void;
-  finish(job: LocalJob, state: JobState, result: unknown): void;
-  fail(job: LocalJob, error: FramefleetError): void;
-  release(job: LocalJob): void;
+  states: LocalStates;
   /** The root task of a job is done: its result stands, its intermediates may go. */
   rootDone(job: LocalJob): Promise<void>;
   jobs(): Iterable<LocalJob>;
@@ -72,7 +69,7 @@ export class LocalScheduler {
       });
       return;
     }
-    const now = Date.now();
+    const now = this.deps.clock().getTime();
     let nextWake = Infinity;
     const running = [...this.deps.jobs()]
       .filter((j) => j.active && j.record.state === 'running' && j.graph)
@@ -136,7 +133,7 @@ export class LocalScheduler {
     job.running.add(task.id);
     if (job.record.waitingFor) job.record.waitingFor = undefined;
     events.emit(taskEventOf(job.id, record, workerId));
-    this.deps.persist(job, true);
+    this.deps.states.persist(job, true);
     const pipeline = this.deps.registry.get(job.record.type);
     const inputs = Object.fromEntries(task.dependsOn.map((d) => [d, job.records.get(d)?.output]));
     try {
@@ -155,19 +152,19 @@ export class LocalScheduler {
         log: this.deps.log,
         progress: (p) => this.onTaskProgress(job, record, p.fraction, p.fps),
       });
-      if (expansion) job.expand(task.id, expansion);
+      if (expansion) job.expand(task.id, expansion, clock().getTime());
       const at = isoTime(clock());
       Object.assign(record, { state: 'done', output, reused, progress: 1, fps: undefined, finishedAt: at });
       endRun(record, reused ? 'reused' : 'done', at);
       this.count(task, 'done');
-      job.done(task.id, Date.now());
+      job.done(task.id, clock().getTime());
       events.emit(taskEventOf(job.id, record, workerId));
       if (task.id === job.graph!.rootTaskId) {
         await this.deps.rootDone(job);
-        this.deps.finish(job, 'done', output);
+        this.deps.states.finish(job, 'done', output);
       } else {
         this.publishProgress(job);
-        this.deps.persist(job, true);
+        this.deps.states.persist(job, true);
       }
     } catch (raw) {
       this.onTaskError(job, task, record, toFramefleetError(raw));
@@ -175,7 +172,7 @@ export class LocalScheduler {
       job.running.delete(task.id);
       this.free.set(device, (this.free.get(device) ?? 0) + 1);
       if (job.running.size === 0 && (this.closed || TERMINAL_STATES.includes(job.record.state))) {
-        this.deps.release(job);
+        this.deps.states.release(job);
       }
       this.pump();
     }
@@ -190,7 +187,7 @@ export class LocalScheduler {
       // Cancelled or shutting down: the job's state already says which.
       record.state = this.closed ? 'pending' : 'cancelled';
       endRun(record, this.closed ? 'handed-back' : 'cancelled', at);
-      this.deps.persist(job, true);
+      this.deps.states.persist(job, true);
       return;
     }
     const willRetry = !error.fatal && record.attempts < this.deps.maxAttempts;
@@ -203,21 +200,21 @@ export class LocalScheduler {
     if (willRetry) {
       record.state = 'pending';
       record.progress = 0;
-      job.notBefore.set(record.id, Date.now() + backoffMs(record.attempts, this.deps.backoffBaseMs));
+      job.notBefore.set(record.id, clock().getTime() + backoffMs(record.attempts, this.deps.backoffBaseMs));
       events.emit({ type: 'task', jobId: job.id, taskId: record.id, kind: record.kind, state: 'pending' });
-      this.deps.persist(job, true);
+      this.deps.states.persist(job, true);
       return;
     }
     record.state = 'failed';
     events.emit({ type: 'task', jobId: job.id, taskId: record.id, kind: record.kind, state: 'failed' });
-    this.deps.fail(job, error);
+    this.deps.states.fail(job, error);
   }
 
   private waitFor(job: LocalJob, reason: string): void {
     if (job.record.waitingFor === reason) return;
     job.record.waitingFor = reason;
     this.deps.events.emit({ type: 'job', jobId: job.id, state: job.record.state, waitingFor: reason });
-    this.deps.persist(job, true);
+    this.deps.states.persist(job, true);
   }
 
   private onTaskProgress(job: LocalJob, record: TaskRecord, fraction: number, fps: number | undefined): void {
@@ -231,7 +228,7 @@ export class LocalScheduler {
       fps,
     });
     this.publishProgress(job);
-    this.deps.persist(job, false);
+    this.deps.states.persist(job, false);
   }
 
   private publishProgress(job: LocalJob): void {
@@ -251,13 +248,14 @@ export class LocalScheduler {
     const entry = this.finished.get(pool) ?? { done: [], failed: [] };
     this.finished.set(pool, entry);
     const times = entry[outcome];
-    times.push(Date.now());
-    while (times.length > 0 && times[0]! < Date.now() - HOUR_MS) times.shift();
+    const now = this.deps.clock().getTime();
+    times.push(now);
+    while (times.length > 0 && times[0]! < now - HOUR_MS) times.shift();
   }
 
   /** Per-pool counts over the jobs this process drives. */
   poolStats(): PoolStats[] {
-    const now = Date.now();
+    const now = this.deps.clock().getTime();
     const pools = new Map<string, PoolStats>();
     const entry = (pool: string): PoolStats => {
       let stats = pools.get(pool);

@@ -108,13 +108,13 @@ export class RedisBackend implements Backend {
   }
 
   async list(filter: ListFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
-    const { ids, total } = await this.ctx.store.page(filter);
+    const { ids, total } = await this.ctx.store.index.page(filter);
     const jobs = await Promise.all(ids.map((id) => this.ctx.store.get(id)));
     return { jobs: jobs.filter((j): j is JobRecord => j !== undefined), total };
   }
 
   async stats(): Promise<BackendStats> {
-    const [pools, jobs] = await Promise.all([poolStats(this.ctx), this.ctx.store.counts()]);
+    const [pools, jobs] = await Promise.all([poolStats(this.ctx), this.ctx.store.index.counts()]);
     return { pools, jobs };
   }
 

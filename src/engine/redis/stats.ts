@@ -40,7 +40,7 @@ async function onePool(ctx: FleetContext, name: string): Promise<PoolStats> {
     delayed: counts.delayed ?? 0,
     finishedLastHour: lastHour(done),
     failedLastHour: lastHour(failed),
-    oldestWaitingSec: Number.isFinite(oldest) ? Math.max(0, (Date.now() - oldest) / 1000) : 0,
+    oldestWaitingSec: Number.isFinite(oldest) ? Math.max(0, (ctx.clock().getTime() - oldest) / 1000) : 0,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
+import type { TranscodeLayout } from './layout.js';
 
 export interface SegmentPayload {
   input: string;
@@ -53,4 +54,24 @@ export interface StitchOutput {
   videoDurationSec: number;
   audioDurationSec: number | undefined;
   encoder: string;
+}
+
+/** A scene-cut transcode's analysis: hard cuts of the input, where a segment's IDR costs nothing. */
+export interface ScenesPayload {
+  input: string;
+}
+
+export interface ScenesOutput {
+  /** Frames where a new shot starts hard. */
+  cuts: number[];
+}
+
+/** A scene-cut transcode's split: the layout planned up front, split once the cuts are known. */
+export interface SplitPayload {
+  layout: TranscodeLayout;
+}
+
+export interface SplitOutput {
+  segments: number;
+  onCuts: number;
 }

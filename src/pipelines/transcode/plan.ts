@@ -1,24 +1,59 @@
 import { access, constants, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
-import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
+import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
-import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
-import { analyzeScenes } from '../analyze/measure-scenes.js';
-import { planSegments } from './plan-segments.js';
 import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
 import type { Storage } from '../../storage/types.js';
+import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
+import type { ScenesPayload, SplitPayload } from './payloads.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 // Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
 const MP4_AUDIO = ['aac', 'mp3', 'ac3', 'eac3', 'alac'];
 
-/** Probe, choose one encoder for the whole job, split at frame boundaries, build the task graph. */
+/**
+ * Probe, choose one encoder for the whole job, split at frame boundaries, build the task graph. With
+ * scene cuts, the split waits for a scene analysis task: the graph is [scenes, split] and the split
+ * task adds the segments, the audio and the stitch to the job when it runs.
+ */
 export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Promise<TaskGraph> {
+  const layout = await transcodeLayout(spec, ctx);
+  if (spec.sceneCuts && !layout.normaliseVfr) {
+    const scenes: ScenesPayload = { input: spec.input };
+    const split: SplitPayload = { layout };
+    return {
+      rootTaskId: 'split',
+      tasks: [
+        {
+          id: 'scenes',
+          kind: 'transcode.scenes',
+          payload: scenes,
+          requires: { device: 'cpu' },
+          dependsOn: [],
+          weight: Math.max(1, Math.round(layout.frames * 0.05)),
+        },
+        {
+          id: 'split',
+          kind: 'transcode.split',
+          payload: split,
+          requires: { device: 'cpu' },
+          dependsOn: ['scenes'],
+          weight: 1,
+        },
+      ],
+    };
+  }
+  const tasks = transcodeTasks(layout, rangesFor(layout));
+  return { tasks, rootTaskId: 'stitch' };
+}
+
+/** Everything the job decides before its split points. */
+async function transcodeLayout(spec: TranscodeSpec, ctx: PlanContext): Promise<TranscodeLayout> {
   const format = outputFormat(spec.output);
   if (!format) {
     throw new FramefleetError(
@@ -27,7 +62,7 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
     );
   }
   await checkOutput(spec.input, spec.output, ctx.storage);
-  // A stored input (s3://) is probed and analysed from this worker's cached download.
+  // A stored input (s3://) is probed from this worker's cached download.
   const local = await localMedia(spec.input, ctx.storage);
   const source = await named(probe(local, { signal: ctx.signal }), local, spec.input);
   const video = source.video;
@@ -51,48 +86,6 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
     );
   }
   const fps = rationalValue(rate);
-  const sceneCuts = spec.sceneCuts && !video.variableFrameRate ? await hardCuts(local, ctx) : [];
-  const ranges = planSegments({
-    frameCount: frames,
-    fps,
-    keyframes: video.variableFrameRate ? [] : video.keyframes,
-    sceneCuts,
-    segments: spec.segments,
-    segmentSeconds: spec.segmentSeconds ?? defaultSegmentSeconds(frames / fps, ctx.capabilities.slots),
-  });
-
-  const prefix = ctx.scratchPrefix.replace(/\/$/, '');
-  const settings = {
-    quality: spec.quality,
-    preset: spec.preset,
-    gopFrames: Math.max(1, Math.round(spec.gopSeconds * fps)),
-  };
-  const requires: Requirements = {
-    device: choice.encoder.device,
-    features: [`enc:${choice.encoder.name}`],
-    maxPixels: video.width * video.height,
-  };
-  const segmentTasks: TaskSpec<SegmentPayload>[] = ranges.map((r) => ({
-    id: `segment-${String(r.index).padStart(3, '0')}`,
-    kind: 'transcode.segment',
-    requires,
-    dependsOn: [],
-    weight: r.end - r.start,
-    payload: {
-      input: spec.input,
-      index: r.index,
-      start: r.start,
-      end: r.end,
-      rate,
-      videoOffsetSec: video.startTimeSec - source.startTimeSec,
-      normaliseVfr: video.variableFrameRate,
-      encoder: choice.encoder.name,
-      settings,
-      key: `${prefix}/segment-${String(r.index).padStart(3, '0')}.mp4`,
-    },
-  }));
-
-  const tasks: TaskSpec[] = [...segmentTasks];
   const keepAudio = spec.audio !== 'none' && source.audio !== undefined;
   if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
     throw new FramefleetError(
@@ -100,56 +93,40 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
       `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
     );
   }
-  let audioTask: TaskSpec<AudioPayload> | undefined;
-  if (keepAudio) {
-    const copyable = format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec);
-    const mode = spec.audio === 'copy' || (spec.audio === 'auto' && copyable) ? 'copy' : 'aac';
-    audioTask = {
-      id: 'audio',
-      kind: 'transcode.audio',
-      requires: { device: 'cpu' },
-      dependsOn: [],
-      // Whole-file audio starts first: the stitch waits for it, and it is one task, not N.
-      priority: 1,
-      weight: Math.max(1, Math.round(frames * (mode === 'copy' ? 0.005 : 0.03))),
-      payload: {
-        input: spec.input,
-        mode,
-        bitrateKbps: spec.audioBitrateKbps,
-        key: `${prefix}/audio.${format === 'matroska' ? 'mka' : 'm4a'}`,
-      },
-    };
-    tasks.push(audioTask);
-  }
+  const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
   const expectation = expectationFor(source, frames, keepAudio);
-  const stitch: TaskSpec<StitchPayload> = {
-    id: 'stitch',
-    kind: 'transcode.stitch',
-    requires: { device: 'cpu' },
-    dependsOn: tasks.map((t) => t.id),
-    weight: Math.max(1, Math.round(frames * 0.01)),
-    payload: {
-      output: spec.output,
-      encoder: choice.encoder.name,
-      format,
-      segmentTasks: segmentTasks.map((t) => t.id),
-      audioTask: audioTask?.id,
-      audioOffsetSec: keepAudio ? source.audio!.startTimeSec - video.startTimeSec : 0,
-      frames,
-      sourceAvGapSec: expectation.sourceAvGapSec,
-      audioFrameSec: expectation.audioFrameSec,
+  return {
+    input: spec.input,
+    output: spec.output,
+    format,
+    encoder: choice.encoder.name,
+    device: choice.encoder.device,
+    settings: {
+      quality: spec.quality,
+      preset: spec.preset,
+      gopFrames: Math.max(1, Math.round(spec.gopSeconds * fps)),
     },
+    frames,
+    rate,
+    fps,
+    width: video.width,
+    height: video.height,
+    keyframes: video.variableFrameRate ? [] : video.keyframes,
+    videoOffsetSec: video.startTimeSec - source.startTimeSec,
+    normaliseVfr: video.variableFrameRate,
+    segments: spec.segments,
+    segmentSeconds: spec.segmentSeconds ?? defaultSegmentSeconds(frames / fps, ctx.capabilities.slots),
+    audio: keepAudio
+      ? {
+          mode: spec.audio === 'copy' || (spec.audio === 'auto' && copyable) ? 'copy' : 'aac',
+          bitrateKbps: spec.audioBitrateKbps,
+          offsetSec: source.audio!.startTimeSec - video.startTimeSec,
+        }
+      : undefined,
+    sourceAvGapSec: expectation.sourceAvGapSec,
+    audioFrameSec: expectation.audioFrameSec,
+    prefix: ctx.scratchPrefix,
   };
-  tasks.push(stitch);
-  return { tasks, rootTaskId: stitch.id };
-}
-
-/** Frames where a new shot starts hard: free places for a segment's opening IDR. */
-async function hardCuts(input: string, ctx: PlanContext): Promise<number[]> {
-  const scenes = await analyzeScenes(input, { signal: ctx.signal });
-  const cuts = scenes.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
-  ctx.log.info({ jobId: ctx.jobId, cuts: cuts.length }, `scene analysis found ${cuts.length} hard cuts`);
-  return cuts;
 }
 
 /** The CFR grid: the stream's base rate, or for VFR sources its average rate. */

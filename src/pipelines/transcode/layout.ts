@@ -1,0 +1,122 @@
+import type { Requirements, TaskSpec } from '../../engine/types.js';
+import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { Rational } from '../../media/rational.js';
+import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
+import { planSegments, type SegmentRange } from './plan-segments.js';
+
+/**
+ * Everything a transcode's planning decided before its split points: one encoder, the timeline, the
+ * audio treatment and what the stitch must verify. Serializable: a scene-cut transcode carries it to
+ * the task that splits once the cuts are known.
+ */
+export interface TranscodeLayout {
+  input: string;
+  output: string;
+  format: 'mp4' | 'mov' | 'matroska';
+  encoder: string;
+  device: NonNullable<Requirements['device']>;
+  settings: EncodeSettings;
+  /** Frames of the (CFR) output timeline. */
+  frames: number;
+  rate: Rational;
+  fps: number;
+  width: number;
+  height: number;
+  keyframes: number[];
+  videoOffsetSec: number;
+  normaliseVfr: boolean;
+  segments: number | undefined;
+  segmentSeconds: number;
+  audio: { mode: 'copy' | 'aac'; bitrateKbps: number; offsetSec: number } | undefined;
+  sourceAvGapSec: number | undefined;
+  audioFrameSec: number;
+  /** Storage prefix for segments and audio (the job's scratch prefix). */
+  prefix: string;
+}
+
+/** The split points for a layout, moved onto hard scene cuts where there are some. Pure. */
+export function rangesFor(layout: TranscodeLayout, sceneCuts: readonly number[] = []): SegmentRange[] {
+  return planSegments({
+    frameCount: layout.frames,
+    fps: layout.fps,
+    keyframes: layout.keyframes,
+    sceneCuts,
+    segments: layout.segments,
+    segmentSeconds: layout.segmentSeconds,
+  });
+}
+
+/** Segment tasks, the audio task (first: the stitch waits for it, and it is one task) and the stitch. Pure. */
+export function transcodeTasks(
+  layout: TranscodeLayout,
+  ranges: readonly SegmentRange[],
+  after: string[] = [],
+): TaskSpec[] {
+  const p = layout;
+  const requires: Requirements = {
+    device: p.device,
+    features: [`enc:${p.encoder}`],
+    maxPixels: p.width * p.height,
+  };
+  const segments: TaskSpec<SegmentPayload>[] = ranges.map((r) => {
+    const id = `segment-${String(r.index).padStart(3, '0')}`;
+    return {
+      id,
+      kind: 'transcode.segment',
+      requires,
+      dependsOn: [...after],
+      weight: r.end - r.start,
+      payload: {
+        input: p.input,
+        index: r.index,
+        start: r.start,
+        end: r.end,
+        rate: p.rate,
+        videoOffsetSec: p.videoOffsetSec,
+        normaliseVfr: p.normaliseVfr,
+        encoder: p.encoder,
+        settings: p.settings,
+        key: `${p.prefix}${id}.mp4`,
+      },
+    };
+  });
+  const tasks: TaskSpec[] = [...segments];
+  let audioTask: TaskSpec<AudioPayload> | undefined;
+  if (p.audio) {
+    audioTask = {
+      id: 'audio',
+      kind: 'transcode.audio',
+      requires: { device: 'cpu' },
+      dependsOn: [...after],
+      weight: Math.max(1, Math.round(p.frames * (p.audio.mode === 'copy' ? 0.005 : 0.03))),
+      priority: 1,
+      payload: {
+        input: p.input,
+        mode: p.audio.mode,
+        bitrateKbps: p.audio.bitrateKbps,
+        key: `${p.prefix}audio.${p.format === 'matroska' ? 'mka' : 'm4a'}`,
+      },
+    };
+    tasks.push(audioTask);
+  }
+  const stitch: TaskSpec<StitchPayload> = {
+    id: 'stitch',
+    kind: 'transcode.stitch',
+    requires: { device: 'cpu' },
+    dependsOn: tasks.map((t) => t.id),
+    weight: Math.max(1, Math.round(p.frames * 0.01)),
+    payload: {
+      output: p.output,
+      encoder: p.encoder,
+      format: p.format,
+      segmentTasks: segments.map((t) => t.id),
+      audioTask: audioTask?.id,
+      audioOffsetSec: p.audio?.offsetSec ?? 0,
+      frames: p.frames,
+      sourceAvGapSec: p.sourceAvGapSec,
+      audioFrameSec: p.audioFrameSec,
+    },
+  };
+  tasks.push(stitch);
+  return tasks;
+}
