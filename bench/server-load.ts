@@ -15,7 +15,8 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import type { Pipeline } from '../src/engine/types.js';
 import { intRange, parseSpec } from '../src/pipelines/schema.js';
-import { buildServer, DEFAULT_JOB_TYPES, openLocalServerRuntime } from '../src/server/index.js';
+import { openRuntime } from '../src/runtime/runtime.js';
+import { buildServer, DEFAULT_JOB_TYPES } from '../src/server/index.js';
 
 const JOBS = 1000;
 const SSE_CLIENTS = 50;
@@ -44,12 +45,14 @@ const holdPipeline: Pipeline<{ n: number }> = {
 
 async function serveChild(dataDir: string): Promise<void> {
   const log = pino({ level: 'warn' });
-  const runtime = await openLocalServerRuntime({
+  const runtime = await openRuntime({
+    mode: 'local',
     dataDir,
     cpuSlots: 0,
     gpuSlots: 0,
     log,
-    extraPipelines: [holdPipeline as Pipeline],
+    resume: true,
+    pipelines: [holdPipeline as Pipeline],
   });
   const app = await buildServer({
     backend: runtime.backend,
@@ -59,6 +62,7 @@ async function serveChild(dataDir: string): Promise<void> {
       ...DEFAULT_JOB_TYPES,
       {
         type: 'bench.hold',
+        pipeline: holdPipeline as Pipeline,
         description: 'queued forever',
         schema: holdSchema,
         inputFields: [],

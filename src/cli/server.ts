@@ -6,8 +6,8 @@ import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { prefixDefault } from './redis-options.js';
-import { openRedisServerRuntime } from '../server/redis-runtime.js';
-import { assertSafeBind, buildServer, openLocalServerRuntime } from '../server/index.js';
+import { openRuntime } from '../runtime/runtime.js';
+import { assertSafeBind, buildServer } from '../server/index.js';
 import { action, intOption } from './common.js';
 
 interface ServerFlags {
@@ -79,21 +79,19 @@ async function serverCommand(flags: ServerFlags): Promise<void> {
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
   const dataDir = resolve(flags.data ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
-  const runtime = flags.redis
-    ? await openRedisServerRuntime({
-        redisUrl: flags.redis,
-        prefix: flags.prefix,
-        storageUrl: flags.storage ?? pathToFileURL(dataDir).href,
-        log,
-        withWorker: flags.withWorker ? { concurrency: cpuSlots, gpuSlots: flags.gpuSlots } : undefined,
-      })
-    : await openLocalServerRuntime({
-        dataDir,
-        storageUrl: flags.storage,
-        cpuSlots,
-        gpuSlots: flags.gpuSlots,
-        log,
-      });
+  const runtime = await openRuntime({
+    mode: flags.redis ? 'redis' : 'local',
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    dataDir,
+    storageUrl: flags.storage ?? (flags.redis ? pathToFileURL(dataDir).href : undefined),
+    cpuSlots,
+    gpuSlots: flags.gpuSlots,
+    worker: flags.withWorker,
+    log,
+    // The server owns its data dir: jobs a killed server left unfinished run again.
+    resume: true,
+  });
   const app = await buildServer({
     backend: runtime.backend,
     storage: runtime.storage,

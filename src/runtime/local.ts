@@ -1,20 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { detectCapabilities } from '../cluster/capabilities.js';
+import { detectGpus } from '../cluster/gpu-detect.js';
+import type { Capabilities } from '../engine/capabilities.js';
 import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
-import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
+import type { FleetCapabilities, Logger } from '../engine/types.js';
 import { ENCODERS } from '../media/encoders/catalogue.js';
 import { ensureFfmpeg } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
-import { analyzePipelines } from '../pipelines/analyze/index.js';
-import { transcodePipeline } from '../pipelines/transcode/index.js';
+import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
-
-/** Every job type framefleet knows; both backends and the server register exactly these. */
-export function allPipelines(): Pipeline[] {
-  return [transcodePipeline as Pipeline, ...(analyzePipelines as Pipeline[])];
-}
+import { openStorage } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import { LocalFleetView } from './fleet-view.js';
+import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
 /** Where job directories live unless --data-dir or FRAMEFLEET_DATA_DIR says otherwise. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -22,23 +23,75 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
 }
 
-/** This machine's proven encoders as fleet capabilities; only `candidates` are smoke-tested. */
-export async function localCapabilities(
+/**
+ * This machine as the embedded engine sees it: its GPUs and hwaccels, and the encoders that pass a
+ * smoke encode here (only `candidates` are tried when given; results are cached by ffmpeg version).
+ */
+export async function machineCapabilities(
   candidates: readonly string[] | undefined,
-  slots: number,
   cacheDir?: string,
-): Promise<FleetCapabilities> {
+): Promise<Capabilities> {
   const version = await ensureFfmpeg();
-  const inventory = await detectEncoders(
-    candidates,
-    cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined,
-  );
-  const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
-  for (const name of inventory.proven) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
-  return { encoders: inventory.proven, hwaccels: inventory.hwaccels, devices: [...devices], slots };
+  const [detected, inventory] = await Promise.all([
+    detectCapabilities(),
+    detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined),
+  ]);
+  return { ...detected, encoders: inventory.proven };
 }
 
-export interface LocalRuntimeOptions {
+/** What one machine can run, as a planner sees a fleet. Pure. */
+export function asFleet(machine: Capabilities, slots: number): FleetCapabilities {
+  const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
+  for (const gpu of machine.gpus) devices.add(gpu.vendor);
+  for (const name of machine.encoders) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
+  return {
+    encoders: machine.encoders,
+    hwaccels: machine.hwaccels,
+    features: machine.features ?? [],
+    devices: [...devices],
+    slots,
+  };
+}
+
+/** The embedded default: local backend with in-process slots, state in the data dir. */
+export async function openLocalRuntime(
+  options: RuntimeOptions,
+  registry: PipelineRegistry,
+): Promise<Runtime> {
+  const storage: Storage = options.storageUrl
+    ? openStorage(options.storageUrl)
+    : new FileStorage(options.dataDir);
+  const gpu = options.gpuSlots ?? 2;
+  const slots = { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu };
+  let machine: Promise<Capabilities> | undefined;
+  const capabilities = () => (machine ??= machineCapabilities(options.candidates, options.dataDir));
+  const backend = await LocalBackend.open({
+    dataDir: options.dataDir,
+    registry,
+    storage,
+    capabilities: async () => asFleet(await capabilities(), options.cpuSlots),
+    slots,
+    log: options.log,
+    keepIntermediates: options.keepIntermediates,
+    resume: options.resume,
+  });
+  const fleet = new LocalFleetView({ backend, slots, sampleMs: options.sampleMs, capabilities });
+  return {
+    mode: 'local',
+    backend,
+    storage,
+    registry,
+    fleet,
+    gpus: cached(async () => (await detectGpus()).gpus, 10_000),
+    async close() {
+      fleet.close();
+      await backend.close();
+      storage.close?.();
+    },
+  };
+}
+
+export interface LocalBackendOptions {
   dataDir: string;
   cpuSlots: number;
   /** Concurrent GPU encodes per vendor (NVENC session limits). */
@@ -49,15 +102,17 @@ export interface LocalRuntimeOptions {
   resume?: boolean;
 }
 
-/** The embedded default wired with real parts: file storage in the data dir, proven encoders. */
-export async function openLocalBackend(options: LocalRuntimeOptions): Promise<LocalBackend> {
+/** The embedded default's backend alone, wired with real parts (file storage in the data dir, proven encoders). */
+export async function openLocalBackend(options: LocalBackendOptions): Promise<LocalBackend> {
   await mkdir(options.dataDir, { recursive: true });
   const gpu = options.gpuSlots ?? 2;
+  let machine: Promise<Capabilities> | undefined;
   return LocalBackend.open({
     dataDir: options.dataDir,
     registry: new PipelineRegistry(allPipelines()),
     storage: new FileStorage(options.dataDir),
-    capabilities: () => localCapabilities(options.candidates, options.cpuSlots, options.dataDir),
+    capabilities: async () =>
+      asFleet(await (machine ??= machineCapabilities(options.candidates, options.dataDir)), options.cpuSlots),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },
     log: options.log,
     keepIntermediates: options.keepIntermediates,

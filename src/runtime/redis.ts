@@ -3,12 +3,16 @@ import { detectCapabilities, type Capabilities } from '../cluster/capabilities.j
 import { loadCapabilityConfig, type DeclaredCapabilities } from '../cluster/capability-config.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Logger, Pipeline } from '../engine/types.js';
+
 import { checkEvictionPolicy, connectRedis } from '../engine/redis/connection.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
-import { allPipelines } from './local.js';
+import { detectGpus } from '../cluster/gpu-detect.js';
+import { allPipelines } from '../pipelines/job-types.js';
+import { RedisFleetView } from './redis-fleet-view.js';
+import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_PREFIX = 'ff';
@@ -112,6 +116,47 @@ export async function startFleetWorker(
       await worker.stop(graceMs);
       storage.close?.();
       await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+/** The fleet as a runtime: the Redis backend, the node registry's view, and optionally a worker here. */
+export async function openFleetRuntime(
+  options: RuntimeOptions,
+  registry: PipelineRegistry,
+): Promise<Runtime> {
+  const connection = {
+    redisUrl: options.redisUrl ?? DEFAULT_REDIS_URL,
+    prefix: options.prefix ?? DEFAULT_PREFIX,
+    storageUrl: options.storageUrl!,
+    log: options.log,
+    pipelines: options.pipelines,
+  };
+  const fleetBackend = await openRedisBackend({
+    ...connection,
+    keepIntermediates: options.keepIntermediates,
+  });
+  const worker = options.worker
+    ? await startFleetWorker({
+        ...connection,
+        concurrency: options.cpuSlots,
+        gpuSlots: options.gpuSlots,
+        keepIntermediates: options.keepIntermediates,
+      })
+    : undefined;
+  const { backend } = fleetBackend;
+  const fleet = new RedisFleetView(backend, backend.ctx.nodes, options.sampleMs);
+  return {
+    mode: 'redis',
+    backend,
+    storage: backend.ctx.storage,
+    registry,
+    fleet,
+    gpus: cached(async () => (await detectGpus()).gpus, 10_000),
+    async close() {
+      fleet.close();
+      await worker?.stop(10_000);
+      await fleetBackend.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { GpuInfo } from '../cluster/capabilities.js';
 import type { Backend } from '../engine/types.js';
 import type { Storage } from '../storage/types.js';
 import type { Confinement } from './confine.js';
-import type { FleetView } from './fleet-view.js';
+import type { FleetView } from '../runtime/fleet-view.js';
 import type { JobTypeDef } from './job-types.js';
 import type { ServerMetrics } from './metrics.js';
 

@@ -1,31 +1,14 @@
-import type { z } from 'zod';
 import { FramefleetError, show } from '../errors.js';
-import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
+import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
 import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
 import type { Storage } from '../storage/types.js';
 import { confineInput, confineOutput, looksLikeUrl, type Confinement } from './confine.js';
 
-/** A job type as the API sees it: its spec schema and which spec fields name files. */
-export interface JobTypeDef {
-  type: string;
-  description: string;
-  schema: z.ZodType;
-  /** Spec fields holding an input path or URL; each is confined before the job is created. */
-  inputFields: readonly string[];
-  /** Spec fields holding an output path. */
-  outputFields: readonly string[];
-}
+/** A job type as the API sees it: the one registration (see pipelines/job-types.ts). */
+export type JobTypeDef = JobType;
 
-export const transcodeJobType: JobTypeDef = {
-  type: 'transcode',
-  description: 'split into segments, encode them in parallel, stitch and verify',
-  schema: transcodeSpecSchema,
-  inputFields: ['input'],
-  outputFields: ['output'],
-};
-
-/** Every job type the API accepts today; later pipelines add their definition here. */
-export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = [transcodeJobType];
+/** Every job type the API accepts: all that framefleet registers. */
+export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = JOB_TYPES;
 
 /**
  * Confines a spec's path fields and returns a copy with them canonicalised (real paths), so what
@@ -53,11 +36,19 @@ export async function confineSpec(
     }
     out[field] = await confineOutput(value, confinement.outputRoots);
   }
+  const confineOne = async (value: string) => {
+    if (inStorage(value, storage)) return value;
+    const local = looksLikeUrl(value) ? await download(value) : value;
+    return confineInput(local, confinement.inputRoots);
+  };
   for (const field of def.inputFields) {
     const value = spec[field];
-    if (typeof value !== 'string' || inStorage(value, storage)) continue;
-    const local = looksLikeUrl(value) ? await download(value) : value;
-    out[field] = await confineInput(local, confinement.inputRoots);
+    if (typeof value === 'string') out[field] = await confineOne(value);
+    else if (Array.isArray(value)) {
+      const confined: unknown[] = [];
+      for (const item of value) confined.push(typeof item === 'string' ? await confineOne(item) : item);
+      out[field] = confined;
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GpuInfo } from '../cluster/capabilities.js';
 import type { Backend, BackendStats, JobEvent, JobState, PoolStats } from '../engine/types.js';
-import type { FleetView } from './fleet-view.js';
+import type { FleetView } from '../runtime/fleet-view.js';
 
 export interface MetricsOptions {
   backend: Backend;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildServer, openLocalServerRuntime, type ServerRuntime } from '../../src/server/index.js';
+import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { buildServer } from '../../src/server/index.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -12,7 +13,7 @@ export interface Harness {
   inputDir: string;
   outputDir: string;
   dataDir: string;
-  runtime: ServerRuntime;
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -33,10 +34,12 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
   const dataDir = path.join(dir, 'data');
   await Promise.all([mkdir(inputDir), mkdir(outputDir), mkdir(dataDir)]);
   const log = pino({ level: process.env.FF_TEST_LOG ?? 'silent' });
-  const runtime = await openLocalServerRuntime({
+  const runtime = await openRuntime({
+    mode: 'local',
     dataDir,
     cpuSlots: options.workers ?? 2,
     log,
+    resume: true,
     sampleMs: options.sampleMs ?? 1000,
   });
   const app = await buildServer({

@@ -63,14 +63,19 @@ describe('/metrics', () => {
     expect(value('framefleet_workers', { capability: 'cpu' })).toBe(1);
     expect(value('framefleet_workers', { capability: 'encoder:libx264' })).toBe(1);
     expect(byName.get('framefleet_encode_fps')?.type).toBe('GAUGE');
-    expect(byName.get('framefleet_tasks')?.type).toBe('GAUGE');
+    for (const name of ['waiting_tasks', 'active_tasks', 'delayed_tasks', 'oldest_wait_seconds']) {
+      expect(byName.get(`framefleet_pool_${name}`)?.type).toBe('GAUGE');
+    }
+    // The job's three tasks of the cpu pool finished in the last hour (two segments, the stitch; audio: none).
+    expect(value('framefleet_pool_finished_last_hour', { pool: 'ff.cpu' })).toBeGreaterThanOrEqual(3);
+    expect(value('framefleet_pool_waiting_tasks', { pool: 'ff.cpu' })).toBe(0);
     expect(byName.get('framefleet_task_retries_total')?.type).toBe('COUNTER');
     expect(byName.get('framefleet_gpu_utilization_ratio')?.type).toBe('GAUGE');
 
     expect(byName.get('framefleet_task_duration_seconds')?.type).toBe('HISTOGRAM');
     expect(byName.get('framefleet_job_latency_seconds')?.type).toBe('HISTOGRAM');
     expect(
-      sample(/^framefleet_task_duration_seconds_count\{kind="transcode.segment",encoder="libx264"\} (\d+)$/m),
+      sample(/^framefleet_task_duration_seconds_count\{kind="transcode.segment",pool="ff.cpu"\} (\d+)$/m),
     ).toBe(2);
     expect(sample(/^framefleet_job_latency_seconds_count\{state="done"\} (\d+)$/m)).toBe(1);
     expect(sample(/^framefleet_job_latency_seconds_bucket\{le="\+Inf",state="done"\} (\d+)$/m)).toBe(1);

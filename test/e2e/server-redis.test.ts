@@ -9,8 +9,8 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
-import { buildServer, type ServerRuntime } from '../../src/server/index.js';
-import { openRedisServerRuntime } from '../../src/server/redis-runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { buildServer } from '../../src/server/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
 import { readSse } from './harness.js';
@@ -20,7 +20,7 @@ import { readSse } from './harness.js';
 describe('server on the Redis fleet engine', () => {
   const prefix = uniquePrefix('server-redis');
   let dir: string;
-  let runtime: ServerRuntime;
+  let runtime: Runtime;
   let app: FastifyInstance;
   let url: string;
   let clip: string;
@@ -30,12 +30,15 @@ describe('server on the Redis fleet engine', () => {
     await Promise.all(['in', 'out', 'shared'].map((d) => mkdir(path.join(dir, d))));
     clip = path.join(dir, 'in', 'clip.mp4');
     await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
-    runtime = await openRedisServerRuntime({
+    runtime = await openRuntime({
+      mode: 'redis',
       redisUrl: REDIS_URL,
       prefix,
+      dataDir: path.join(dir, 'data'),
       storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
       log: silentLogger,
-      withWorker: { concurrency: 2 },
+      worker: true,
+      cpuSlots: 2,
     });
     app = await buildServer({
       backend: runtime.backend,
@@ -89,7 +92,7 @@ describe('server on the Redis fleet engine', () => {
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(
-      /framefleet_task_duration_seconds_count\{kind="transcode.segment",encoder="libx264"\} 3/,
+      /framefleet_task_duration_seconds_count\{kind="transcode.segment",pool="ff.cpu"\} 3/,
     );
     expect(metrics).toMatch(/framefleet_workers\S* 1/);
 

@@ -12,7 +12,7 @@ import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
-import { allPipelines } from '../../src/runtime/local.js';
+import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { tempDir } from '../helpers/media.js';
 import {

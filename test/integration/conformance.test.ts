@@ -12,7 +12,7 @@ import type { Backend, JobRecord, Pipeline } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
-import { allPipelines } from '../../src/runtime/local.js';
+import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { expandResult, graphPipeline, graphRuns, type GraphSpec } from '../helpers/graph-pipeline.js';

@@ -11,7 +11,7 @@ import { PipelineRegistry } from '../../src/engine/registry.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
-import { allPipelines } from '../../src/runtime/local.js';
+import { allPipelines } from '../../src/pipelines/job-types.js';
 import { openStorage, type S3Storage } from '../../src/storage/index.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';

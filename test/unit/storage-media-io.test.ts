@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FramefleetError } from '../../src/errors.js';
-import { confineSpec, transcodeJobType } from '../../src/server/job-types.js';
+import { JOB_TYPES } from '../../src/pipelines/job-types.js';
+import { confineSpec } from '../../src/server/job-types.js';
+
+const transcodeJobType = JOB_TYPES.find((t) => t.type === 'transcode')!;
 import { isStorageUrl, storageKeyOf } from '../../src/storage/media-io.js';
 import type { Storage } from '../../src/storage/types.js';
 

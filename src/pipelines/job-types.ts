@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { Pipeline } from '../engine/types.js';
+import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js';
+import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
+import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
+
+/**
+ * A job type, registered once: its pipeline (plan and executors, run by both backends), its spec
+ * schema (what the CLI and the API validate with, and what the OpenAPI document and the dashboard's
+ * forms are made from), and which spec fields name files, so the server can confine them.
+ */
+export interface JobType {
+  type: string;
+  description: string;
+  pipeline: Pipeline;
+  schema: z.ZodType;
+  /** Spec fields holding an input path or URL, or a list of them; each is confined before the job exists. */
+  inputFields: readonly string[];
+  /** Spec fields holding an output path. */
+  outputFields: readonly string[];
+}
+
+function jobType<Spec>(
+  pipeline: Pipeline<Spec>,
+  description: string,
+  schema: z.ZodType,
+  files: { inputs: string[]; outputs: string[] },
+): JobType {
+  return {
+    type: pipeline.type,
+    description,
+    pipeline: pipeline as unknown as Pipeline,
+    schema,
+    inputFields: files.inputs,
+    outputFields: files.outputs,
+  };
+}
+
+/** Every job type framefleet runs. A new one is added here and nowhere else. */
+export const JOB_TYPES: readonly JobType[] = [
+  jobType(
+    transcodePipeline,
+    'split into segments, encode them in parallel, stitch and verify',
+    transcodeSpecSchema,
+    {
+      inputs: ['input'],
+      outputs: ['output'],
+    },
+  ),
+  jobType(scenesPipeline, 'scene cuts and per-shot statistics of one or more videos', scenesSpecSchema, {
+    inputs: ['inputs'],
+    outputs: [],
+  }),
+  jobType(beatsPipeline, 'tempo, beats and energy of one or more audio tracks', beatsSpecSchema, {
+    inputs: ['inputs'],
+    outputs: [],
+  }),
+  jobType(proxyPipeline, 'a low-resolution copy for analysis and editing', proxySpecSchema, {
+    inputs: ['input'],
+    outputs: ['output'],
+  }),
+];
+
+/** The pipelines of every registered job type: what both backends and every worker run. */
+export function allPipelines(): Pipeline[] {
+  return JOB_TYPES.map((t) => t.pipeline);
+}

@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { GpuInfo } from '../engine/capabilities.js';
+import { PipelineRegistry } from '../engine/registry.js';
+import type { Backend, Logger, Pipeline } from '../engine/types.js';
+import type { Storage } from '../storage/types.js';
+import type { FleetView } from './fleet-view.js';
+import { allPipelines } from '../pipelines/job-types.js';
+
+/**
+ * The one composition root: everything that runs jobs (the CLI's job commands, the server, the
+ * worker) builds its backend, storage, registry and view of the fleet here, from options the
+ * caller resolved from flags, environment and config.
+ */
+export interface RuntimeOptions {
+  /** 'local': the embedded default, nothing but Node and ffmpeg. 'redis': a fleet through Redis. */
+  mode: 'local' | 'redis';
+  log: Logger;
+  /** Local job state, caches and (by default) storage. */
+  dataDir: string;
+  /** Redis mode: where the fleet's queues and records live. */
+  redisUrl?: string;
+  prefix?: string;
+  /** Where inputs, intermediates and uploads live: file:///path or s3://bucket/prefix. Default: the data dir. */
+  storageUrl?: string;
+  /** Local mode: concurrent CPU tasks. Redis mode: the in-process worker's, when there is one. */
+  cpuSlots: number;
+  /** Concurrent tasks per GPU. */
+  gpuSlots?: number;
+  /** Redis mode: also run a worker in this process. */
+  worker?: boolean;
+  /** Local mode: only these encoders are smoke-tested (a command knows which it may use). */
+  candidates?: readonly string[];
+  keepIntermediates?: boolean;
+  /** Local mode: start the jobs a killed process left unfinished (the server does; a command runs its own job only). */
+  resume?: boolean;
+  /** Job types beyond framefleet's own (tests, benchmarks). */
+  pipelines?: Pipeline[];
+  /** How often the fleet view samples queue depths for its chart. */
+  sampleMs?: number;
+}
+
+export interface Runtime {
+  mode: 'local' | 'redis';
+  backend: Backend;
+  storage: Storage;
+  registry: PipelineRegistry;
+  fleet: FleetView;
+  gpus: () => Promise<GpuInfo[]>;
+  close(): Promise<void>;
+}
+
+/** Builds the runtime for a mode; heavy modules (BullMQ, the S3 SDK) load only when that mode needs them. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  await mkdir(options.dataDir, { recursive: true });
+  const registry = new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]);
+  const storageUrl = options.storageUrl ?? pathToFileURL(options.dataDir).href;
+  if (options.mode === 'redis') {
+    const { openFleetRuntime } = await import('./redis.js');
+    return openFleetRuntime({ ...options, storageUrl }, registry);
+  }
+  const { openLocalRuntime } = await import('./local.js');
+  return openLocalRuntime({ ...options, storageUrl }, registry);
+}
+
+/** Runs `fn` at most once per `ttlMs`, sharing the answer; nvidia-smi is not free. */
+export function cached<T>(fn: () => Promise<T>, ttlMs: number): () => Promise<T> {
+  let at = 0;
+  let value: Promise<T> | undefined;
+  return () => {
+    if (!value || Date.now() - at > ttlMs) {
+      at = Date.now();
+      value = fn();
+    }
+    return value;
+  };
+}
