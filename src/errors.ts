@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   INVALID_ARGUMENT: { status: 400, fatal: true },
   INVALID_SPEC: { status: 400, fatal: true },
+  INVALID_CONFIG: { status: 400, fatal: true },
   INPUT_NOT_FOUND: { status: 400, fatal: true },
   INPUT_NOT_A_FILE: { status: 400, fatal: true },
   INPUT_NOT_MEDIA: { status: 422, fatal: true },

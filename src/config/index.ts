@@ -1,0 +1,8 @@
+export { CONFIG_FILE_NAME, ENV_OVERRIDES, loadConfig, type LoadedConfig, type LoadOptions } from './load.js';
+export {
+  configSchema,
+  serverConfigSchema,
+  workerConfigSchema,
+  type Config,
+  type ConfigInput,
+} from './schema.js';

@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { FramefleetError, show } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export const CONFIG_FILE_NAME = 'framefleet.yaml';
+
+/** Environment variables that override a config field (flags override both). */
+export const ENV_OVERRIDES: readonly [string, string[]][] = [
+  ['FRAMEFLEET_MODE', ['mode']],
+  ['FRAMEFLEET_DATA_DIR', ['dataDir']],
+  ['FRAMEFLEET_REDIS_URL', ['redis', 'url']],
+  ['FRAMEFLEET_PREFIX', ['redis', 'prefix']],
+  ['FRAMEFLEET_STORAGE', ['storage']],
+  ['FRAMEFLEET_API_TOKEN', ['server', 'token']],
+];
+
+/** Fields holding paths: relative ones are taken from the config file's folder. */
+const PATH_FIELDS: readonly string[][] = [['dataDir'], ['server', 'tokenFile'], ['worker', 'capabilities']];
+const PATH_LISTS: readonly string[][] = [
+  ['server', 'inputRoots'],
+  ['server', 'outputRoots'],
+];
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from; undefined when none was found (defaults and environment only). */
+  file: string | undefined;
+}
+
+export interface LoadOptions {
+  /** --config: a file that must exist. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/**
+ * Finds the config (--config, else FRAMEFLEET_CONFIG, else ./framefleet.yaml when there is one),
+ * applies FRAMEFLEET_* overrides, validates it with one schema, and resolves relative paths and the
+ * token file. Every problem is one INVALID_CONFIG line naming the file, the field and the value.
+ */
+export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const named = options.file ?? (env.FRAMEFLEET_CONFIG || undefined);
+  const file = named
+    ? resolve(cwd, named)
+    : existsSync(join(cwd, CONFIG_FILE_NAME))
+      ? join(cwd, CONFIG_FILE_NAME)
+      : undefined;
+  const raw = file ? await readConfigFile(file, named !== undefined) : {};
+  const base = file ? dirname(file) : cwd;
+  for (const fields of PATH_FIELDS) {
+    const value = get(raw, fields);
+    if (typeof value === 'string' && !isAbsolute(value)) set(raw, fields, resolve(base, value));
+  }
+  for (const fields of PATH_LISTS) {
+    const value = get(raw, fields);
+    if (Array.isArray(value))
+      set(
+        raw,
+        fields,
+        value.map((v) => (typeof v === 'string' ? resolve(base, v) : v)),
+      );
+  }
+  const from = new Map<string, string>();
+  for (const [name, fields] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    set(raw, fields, value);
+    from.set(fields.join('.'), `environment variable ${name}`);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const at = issue.path.join('.');
+    const where = from.get(at) ?? (file ? `config ${show(file)}` : 'config');
+    const value = get(raw, issue.path.map(String));
+    const got = value === undefined ? '' : `, got ${show(value)}`;
+    throw new FramefleetError(
+      'INVALID_CONFIG',
+      `invalid ${where}: \`${at || '(root)'}\` ${lower(issue.message)}${got}`,
+      {
+        details: {
+          file,
+          path: at,
+          issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })),
+        },
+      },
+    );
+  }
+  const config = result.data;
+  if (config.server.tokenFile && !config.server.token) {
+    config.server.token = await readTokenFile(config.server.tokenFile);
+  }
+  return { config, file };
+}
+
+async function readConfigFile(file: string, named: boolean): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const why = named ? 'does not exist or cannot be read' : 'cannot be read';
+    throw new FramefleetError('INVALID_CONFIG', `config file ${show(file)} ${why}`, { cause });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new FramefleetError('INVALID_CONFIG', `config file ${show(file)} is not YAML: ${reason}`, {
+      cause,
+    });
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new FramefleetError(
+      'INVALID_CONFIG',
+      `config file ${show(file)} must be a mapping of sections, got ${show(data)}`,
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+async function readTokenFile(path: string): Promise<string> {
+  const token = (
+    await readFile(path, 'utf8').catch((cause: unknown) => {
+      throw new FramefleetError(
+        'INVALID_CONFIG',
+        `invalid config: \`server.tokenFile\` ${show(path)} cannot be read`,
+        { cause },
+      );
+    })
+  ).trim();
+  if (token.length < 8) {
+    throw new FramefleetError(
+      'INVALID_CONFIG',
+      `invalid config: the token in \`server.tokenFile\` ${show(path)} is shorter than 8 characters`,
+    );
+  }
+  return token;
+}
+
+function lower(message: string): string {
+  return message.replace(/^[A-Z]/, (c) => c.toLowerCase());
+}
+
+function get(object: unknown, path: readonly string[]): unknown {
+  let value = object;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function set(object: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let target = object;
+  for (const key of path.slice(0, -1)) {
+    const next = target[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) target[key] = {};
+    target = target[key] as Record<string, unknown>;
+  }
+  target[path[path.length - 1]!] = value;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
+ * from flags win over the file, the file over FRAMEFLEET_* environment variables' defaults... see
+ * load.ts for the order. Other issues add their sections here (processors, pools, retention).
+ */
+const plainName = /^[A-Za-z0-9_-]+$/;
+
+export const serverConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.int().min(0).max(65535).default(8080),
+  /** Folders job inputs may come from; default: the working directory. */
+  inputRoots: z.array(z.string().min(1)).default([]),
+  /** Folders job outputs may go to; default: the working directory. */
+  outputRoots: z.array(z.string().min(1)).default([]),
+  /** Hosts http(s) inputs may be downloaded from. */
+  allowHosts: z.array(z.string().min(1)).default([]),
+  /** The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks). */
+  token: z.string().min(8).optional(),
+  /** A file holding the API token (a Kubernetes secret mounted as a file). */
+  tokenFile: z.string().min(1).optional(),
+  maxUploadMb: z.int().min(1).max(1_048_576).default(1024),
+});
+
+export const workerConfigSchema = z.strictObject({
+  /** Concurrent CPU tasks; default: the core count. */
+  concurrency: z.int().min(1).max(256).optional(),
+  /** Concurrent tasks per GPU (NVENC session limits). */
+  gpuSlots: z.int().min(0).max(64).optional(),
+  /** A YAML/JSON file of declared capabilities. */
+  capabilities: z.string().min(1).optional(),
+  /** Seconds a stopping worker gives running tasks before it hands them back. */
+  graceSeconds: z.int().min(0).max(86_400).default(30),
+});
+
+export const configSchema = z.strictObject({
+  /** local: the embedded engine; redis: a fleet through Redis; k8s: Redis plus Kubernetes; auto: Redis when reachable. */
+  mode: z.enum(['local', 'redis', 'k8s', 'auto']).default('local'),
+  /** Local job state and caches; default: $XDG_CACHE_HOME/framefleet. */
+  dataDir: z.string().min(1).optional(),
+  redis: z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+        .default('redis://127.0.0.1:6379'),
+      prefix: z.string().regex(plainName, 'expected letters, digits, _ and -').default('ff'),
+    })
+    .default({ url: 'redis://127.0.0.1:6379', prefix: 'ff' }),
+  /** Storage every worker reaches: file:///path (NFS, PVC) or s3://bucket/prefix; default: the data dir. */
+  storage: z
+    .string()
+    .regex(/^(file|s3):\/\//, 'expected a file:// or s3:// URL')
+    .optional(),
+  server: serverConfigSchema.default(serverConfigSchema.parse({})),
+  worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

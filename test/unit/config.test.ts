@@ -1,0 +1,98 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+
+describe('framefleet.yaml', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ff-config-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const write = async (name: string, text: string) => {
+    const file = join(dir, name);
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('gives defaults without a file', async () => {
+    const { config, file } = await loadConfig({ cwd: dir, env: {} });
+    expect(file).toBeUndefined();
+    expect(config).toMatchObject({
+      mode: 'local',
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'ff' },
+      server: { host: '127.0.0.1', port: 8080, inputRoots: [], maxUploadMb: 1024 },
+      worker: { graceSeconds: 30 },
+    });
+  });
+
+  it('finds framefleet.yaml in the working directory, resolves relative paths from its folder, reads the token file', async () => {
+    await write('token', 'a-long-enough-token\n');
+    await write(
+      'framefleet.yaml',
+      'mode: redis\ndataDir: state\nserver:\n  port: 9000\n  inputRoots: [media, /abs/in]\n  tokenFile: token\n',
+    );
+    const { config, file } = await loadConfig({ cwd: dir, env: {} });
+    expect(file).toBe(join(dir, 'framefleet.yaml'));
+    expect(config.mode).toBe('redis');
+    expect(config.dataDir).toBe(join(dir, 'state'));
+    expect(config.server.inputRoots).toEqual([join(dir, 'media'), '/abs/in']);
+    expect(config.server.token).toBe('a-long-enough-token');
+  });
+
+  it('lets FRAMEFLEET_* override the file', async () => {
+    const file = await write('env.yaml', 'mode: local\nredis: {url: "redis://a:1"}\n');
+    const { config } = await loadConfig({
+      file,
+      env: {
+        FRAMEFLEET_MODE: 'auto',
+        FRAMEFLEET_REDIS_URL: 'redis://b:2',
+        FRAMEFLEET_STORAGE: 's3://bucket/x',
+      },
+    });
+    expect([config.mode, config.redis.url, config.storage]).toEqual(['auto', 'redis://b:2', 's3://bucket/x']);
+  });
+
+  it.each([
+    ['unknown mode', 'mode: cloud\n', {}, /`mode`.*got `cloud`/],
+    ['bad port', 'server:\n  port: 70000\n', {}, /`server.port`.*got `70000`/],
+    ['unknown field', 'servre: {}\n', {}, /unrecognized key.*servre/i],
+    [
+      'bad redis URL',
+      'redis:\n  url: http://x\n',
+      {},
+      /`redis.url` expected a redis:\/\/ or rediss:\/\/ URL, got `http:\/\/x`/,
+    ],
+    [
+      'bad storage URL',
+      'storage: /data\n',
+      {},
+      /`storage` expected a file:\/\/ or s3:\/\/ URL, got `\/data`/,
+    ],
+    ['not a mapping', '- a\n- b\n', {}, /must be a mapping of sections/],
+    ['not YAML', 'a: [1,\n', {}, /is not YAML/],
+    [
+      'a bad override names the variable',
+      '',
+      { FRAMEFLEET_MODE: 'sideways' },
+      /invalid environment variable FRAMEFLEET_MODE: `mode`/,
+    ],
+  ])('refuses %s with the path and the value', async (_name, text, env, message) => {
+    const file = await write(`bad-${Math.random()}.yaml`, text);
+    await expect(loadConfig({ file, env })).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('refuses a named file that is missing, and FRAMEFLEET_CONFIG names one too', async () => {
+    await expect(loadConfig({ file: join(dir, 'nope.yaml'), env: {} })).rejects.toThrow(
+      /nope.yaml` does not exist/,
+    );
+    await expect(loadConfig({ cwd: dir, env: { FRAMEFLEET_CONFIG: 'gone.yaml' } })).rejects.toThrow(
+      /gone.yaml` does not exist/,
+    );
+  });
+});
