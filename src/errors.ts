@@ -23,6 +23,13 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, fatal: true },
   CONFLICT: { status: 409, fatal: true },
   PAYLOAD_TOO_LARGE: { status: 413, fatal: true },
+  BAD_REQUEST: { status: 400, fatal: true },
+  INVALID_JSON: { status: 400, fatal: true },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, fatal: true },
+  HEADERS_TOO_LARGE: { status: 431, fatal: true },
+  REQUEST_TIMEOUT: { status: 408, fatal: true },
+  HOST_FORBIDDEN: { status: 403, fatal: true },
+  CROSS_SITE_FORBIDDEN: { status: 403, fatal: true },
   FFMPEG_MISSING: { status: 500, fatal: true },
   FFMPEG_TOO_OLD: { status: 500, fatal: true },
   FFMPEG_FAILED: { status: 500, fatal: false },
@@ -85,8 +92,38 @@ export function toFramefleetError(error: unknown): FramefleetError {
   return new FramefleetError('INTERNAL', message, { cause: error });
 }
 
-/** Quotes a user value for an error message: `value`. */
+/** How much of a value an error message echoes: enough to recognise it, never a whole upload. */
+export const SHOWN_CHARS = 200;
+
+/** Quotes a user value for an error message: `value`, cut to a short prefix with its full length. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `\`${text}\``;
+  const text = typeof value === 'string' ? value : stringifyShallow(value);
+  if (text.length <= SHOWN_CHARS) return `\`${text}\``;
+  return `\`${text.slice(0, SHOWN_CHARS)}\`... (${text.length} chars)`;
+}
+
+/**
+ * JSON of a value for a message, safe on anything: a cycle, a deep nesting or a BigInt cannot
+ * throw, and only about SHOWN_CHARS characters of it are ever built, however large the value.
+ */
+function stringifyShallow(value: unknown, depth = 0): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return String(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  const array = Array.isArray(value);
+  if (depth >= 4) return array ? '[...]' : '{...}';
+  const parts: string[] = [];
+  let length = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (length > SHOWN_CHARS) {
+      parts.push('...');
+      break;
+    }
+    const item = stringifyShallow((value as Record<string, unknown>)[key], depth + 1);
+    const text = array ? item : `${JSON.stringify(key)}:${item}`;
+    parts.push(text);
+    length += text.length + 1;
+  }
+  return array ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FramefleetError } from '../errors.js';
-import { bearerMatches, isPublicPath } from './auth.js';
+import { FramefleetError, show } from '../errors.js';
 import { canonicalRoots } from './confine.js';
 import type { ServerContext, ServerOptions } from './context.js';
-import { errorHandler, sendError } from './error-handler.js';
+import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
+import { clientErrorHandler, useDepthLimitedJson } from './http-errors.js';
+import { requestGuard } from './request-guard.js';
+import { publicScope, trackRoutes } from './route-access.js';
 import { DEFAULT_JOB_TYPES } from './job-types.js';
 import { ServerMetrics } from './metrics.js';
 import { eventRoutes } from './routes-events.js';
@@ -42,25 +44,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: {
       customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
     },
+    frameworkErrors,
+    clientErrorHandler,
   });
+  trackRoutes(app);
+  useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new FramefleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      new FramefleetError('NOT_FOUND', `no route ${request.method} ${show(request.url.split('?')[0])}`),
     ),
   );
-
-  const token = options.token;
-  if (token) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (isPublicPath(request.url)) return;
-      if (!bearerMatches(request.headers.authorization, token)) {
-        reply.header('www-authenticate', 'Bearer');
-        return sendError(reply, new FramefleetError('UNAUTHORIZED', 'missing or wrong bearer token'));
-      }
-    });
-  }
+  // Host, token and cross-site checks on the route the router matched, before any body is read.
+  app.addHook('onRequest', requestGuard(options.token));
   // Request logs carry the job id wherever a route names one.
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: unknown } | undefined)?.id;
@@ -90,14 +87,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     metrics.close();
   });
 
+  // Every route is private (needs the token) unless its config says `public: true`.
   await app.register(opsRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   if (options.webRoot !== false) {
-    await app.register(fastifyStatic, {
-      root: path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT),
-      prefix: '/',
+    const root = path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
+    // The dashboard's static shell is public: it holds no data, and asks for the token itself.
+    await app.register(async (web) => {
+      publicScope(web);
+      await web.register(fastifyStatic, { root, prefix: '/' });
     });
   }
   return app;
