@@ -97,7 +97,12 @@ export const SHOWN_CHARS = 200;
 
 /** Quotes a user value for an error message: `value`, cut to a short prefix with its full length. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : stringifyShallow(value);
+  // Control characters are escaped: a value must not break a log line or hide in a terminal.
+  const text = (typeof value === 'string' ? value : stringifyShallow(value)).replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   if (text.length <= SHOWN_CHARS) return `\`${text}\``;
   return `\`${text.slice(0, SHOWN_CHARS)}\`... (${text.length} chars)`;
 }
