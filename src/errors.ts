@@ -132,3 +132,22 @@ function stringifyShallow(value: unknown, depth = 0): string {
   }
   return array ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }
+
+/**
+ * A URL as messages and logs may show it: no user name or password, no query or fragment (signed
+ * URLs carry their credentials there), only scheme, host and path. Unparseable text is cut the same way.
+ */
+export function redactUrl(value: string | URL): string {
+  try {
+    const url = new URL(value);
+    const hidden = url.search || url.hash ? '?[redacted]' : '';
+    const user = url.username || url.password ? '[redacted]@' : '';
+    return url.protocol.startsWith('http') || url.host
+      ? `${url.protocol}//${user}${url.host}${url.pathname}${hidden}`
+      : `${url.protocol}${url.pathname.replace(/[?#].*$/, '')}${hidden}`;
+  } catch {
+    return String(value)
+      .replace(/\/\/[^/@]*@/, '//[redacted]@')
+      .replace(/[?#].*$/, '?[redacted]');
+  }
+}

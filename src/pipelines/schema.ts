@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES, FramefleetError, show, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, FramefleetError, redactUrl, show, type ErrorCode } from '../errors.js';
 
 /** An integer field whose error names the field, the range and the value it got. */
 export function intRange(name: string, min: number, max: number) {
@@ -48,8 +48,10 @@ export function pathProblem(value: string): string | undefined {
 export function filePath(name: string) {
   return nonEmpty(name).superRefine((value, ctx) => {
     const problem = pathProblem(value);
-    if (problem)
-      ctx.addIssue({ code: 'custom', input: value, message: `${show(name)} ${show(value)} ${problem}` });
+    if (!problem) return;
+    // A URL is shown without its credentials or query.
+    const shown = /^[a-z][a-z0-9+.-]*:/i.test(value) ? redactUrl(value) : value;
+    ctx.addIssue({ code: 'custom', input: shown, message: `${show(name)} ${show(shown)} ${problem}` });
   });
 }
 

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, redactUrl, show } from '../errors.js';
 
 /**
  * Where clients may point the server: input/output roots and allowed URL hosts. Roots are stored
@@ -102,10 +102,15 @@ export function confineUrl(value: string, allowHosts: readonly string[]): URL {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new FramefleetError('INVALID_ARGUMENT', `input ${show(value)} is not a valid URL`, { cause });
+    throw new FramefleetError('INVALID_ARGUMENT', `input ${show(redactUrl(value))} is not a valid URL`, {
+      cause,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FramefleetError('URL_FORBIDDEN', `input ${show(value)}: only http and https URLs are accepted`);
+    throw new FramefleetError(
+      'URL_FORBIDDEN',
+      `input ${show(redactUrl(url))}: only http and https URLs are accepted`,
+    );
   }
   const host = url.hostname.toLowerCase();
   if (!allowHosts.some((allowed) => allowed.toLowerCase() === host)) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, redactUrl, show } from '../errors.js';
 import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
 import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
 import type { Storage } from '../storage/types.js';
@@ -48,7 +48,7 @@ export async function confineSpec(
     if (looksLikeUrl(value)) {
       throw new FramefleetError(
         'PATH_FORBIDDEN',
-        `output ${show(value)} must be a path or an s3:// URL under the server's storage`,
+        `output ${show(redactUrl(value))} must be a path or an s3:// URL under the server's storage`,
       );
     }
     out[field] = await confineOutput(value, confinement.outputRoots);

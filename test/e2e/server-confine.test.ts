@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/errors.js';
 import { bearerMatches, isLoopback } from '../../src/server/auth.js';
 import { canonicalRoots, confineInput, confineOutput, confineUrl } from '../../src/server/confine.js';
 
@@ -81,6 +82,18 @@ describe('path and URL confinement', () => {
     ['http://', 'INVALID_ARGUMENT'],
   ])('url %s', async (url, expected) => {
     expect(await code(Promise.resolve().then(() => confineUrl(url, ['media.example.com'])))).toBe(expected);
+  });
+
+  it.each([
+    [
+      'https://user:pw@media.example.com/a.mp4?sig=SECRET#t',
+      'https://[redacted]@media.example.com/a.mp4?[redacted]',
+    ],
+    ['http://media.example.com:8080/a%20b.mp4', 'http://media.example.com:8080/a%20b.mp4'],
+    ['s3://bucket/key.mp4?versionId=x', 's3://bucket/key.mp4?[redacted]'],
+    ['http://user:pw@[not a url/x?token=SECRET', 'http://[redacted]@[not a url/x?[redacted]'],
+  ])('redacts %s in messages', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
   });
 
   it('compares bearer tokens and recognises loopback hosts', () => {
