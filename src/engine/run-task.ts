@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GpuPin } from '../cluster/gpu-pin.js';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { ExecutorContext, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
@@ -23,6 +24,8 @@ export interface AttemptInput {
   log: Logger;
   progress(progress: TaskProgress): void;
   gpu?: GpuPin;
+  /** The runtime's path policy, passed to the executor and the checkpoint verifier. */
+  paths?: PathPolicy;
 }
 
 export interface AttemptResult {
@@ -38,6 +41,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     const ok = await verify(task.payload, input.previousOutput, {
       storage: input.storage,
       signal: input.signal,
+      jobId: input.jobId,
+      paths: input.paths,
     }).catch(() => false);
     if (ok) return { output: input.previousOutput, reused: true };
   }
@@ -67,6 +72,7 @@ class AttemptContext implements ExecutorContext {
   readonly progress: (progress: TaskProgress) => void;
   readonly log: Logger;
   readonly gpu?: GpuPin;
+  readonly paths?: PathPolicy;
   madeScratch: string | undefined;
 
   constructor(private readonly input: AttemptInput) {
@@ -81,6 +87,7 @@ class AttemptContext implements ExecutorContext {
     this.progress = input.progress;
     this.log = input.log;
     if (input.gpu) this.gpu = input.gpu;
+    if (input.paths) this.paths = input.paths;
   }
 
   get scratchDir(): string {

@@ -1,4 +1,5 @@
 import type { GpuPin } from '../cluster/gpu-pin.js';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 
 /** What a task needs from the worker that runs it; the queue name is derived from this. */
@@ -117,6 +118,8 @@ export interface ExecutorContext {
   log: Logger;
   /** The GPU this attempt holds a slot on, for tasks routed to a GPU queue on a worker that has one. */
   gpu?: GpuPin;
+  /** Where the job's own files may be, asked when each is opened; absent: unconfined (the CLI). */
+  paths?: PathPolicy;
 }
 
 export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorContext) => Promise<R>;
@@ -125,7 +128,7 @@ export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorConte
 export type CheckpointVerifier<P = unknown, R = unknown> = (
   payload: P,
   output: R,
-  ctx: { storage: Storage; signal: AbortSignal },
+  ctx: { storage: Storage; signal: AbortSignal; jobId?: string; paths?: PathPolicy },
 ) => Promise<boolean>;
 
 export interface PlanContext {
@@ -135,6 +138,8 @@ export interface PlanContext {
   log: Logger;
   /** What the fleet (or this machine) can run, for choosing one encoder per job. */
   capabilities: FleetCapabilities;
+  /** As in ExecutorContext: planning probes the input, so it opens it confined too. */
+  paths?: PathPolicy;
 }
 
 export interface FleetCapabilities {

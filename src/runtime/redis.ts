@@ -4,9 +4,11 @@ import { loadCapabilityConfig, type DeclaredCapabilities } from '../cluster/capa
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Logger, Pipeline } from '../engine/types.js';
 import { checkEvictionPolicy, connectRedis } from '../engine/redis/connection.js';
+import { fleetPathPolicy } from '../engine/redis/job-roots.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
+import type { PathRoots } from '../storage/path-policy.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
 import { allPipelines } from './local.js';
 
@@ -24,7 +26,7 @@ export interface FleetConnectionOptions {
 
 /** A submitter's view of the fleet: the Redis backend with framefleet's pipelines and the shared storage. */
 export async function openRedisBackend(
-  options: FleetConnectionOptions & { keepIntermediates?: boolean },
+  options: FleetConnectionOptions & { keepIntermediates?: boolean; submitRoots?: PathRoots },
 ): Promise<{ backend: RedisBackend; redis: Redis; close(): Promise<void> }> {
   const redis = connectRedis(options.redisUrl);
   const storage = openStorage(options.storageUrl);
@@ -35,6 +37,7 @@ export async function openRedisBackend(
     storage,
     log: options.log,
     keepIntermediates: options.keepIntermediates,
+    submitRoots: options.submitRoots,
   });
   return {
     backend,
@@ -59,6 +62,8 @@ export interface WorkerRuntimeOptions extends FleetConnectionOptions {
   stalledIntervalMs?: number;
   heartbeatMs?: number;
   keepIntermediates?: boolean;
+  /** This worker's own roots; without them, each job's recorded roots (or none) apply. */
+  roots?: PathRoots;
 }
 
 /**
@@ -103,6 +108,7 @@ export async function startFleetWorker(
     stalledIntervalMs: options.stalledIntervalMs,
     heartbeatMs: options.heartbeatMs,
     keepIntermediates: options.keepIntermediates,
+    paths: fleetPathPolicy(redis, options.prefix, options.roots),
   });
   await worker.start();
   return {

@@ -13,6 +13,7 @@ import { isTerminal } from '../engine/redis/job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from '../engine/redis/keys.js';
 import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { SlotPool, slotClassOf, type SlotClass } from './slot-pool.js';
 import { GpuAssigner } from '../cluster/gpu-pin.js';
@@ -40,6 +41,8 @@ export interface FleetWorkerOptions {
   scratchRoot?: string;
   retry?: RetryPolicy;
   keepIntermediates?: boolean;
+  /** Confines each job's files where they are opened (see fleetPathPolicy). */
+  paths?: PathPolicy;
 }
 
 // Another worker gets the task when this one's slots of that class are full.

@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { FramefleetError, show, toFramefleetError } from '../../errors.js';
+import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { Emitter } from '../emitter.js';
 import {
@@ -45,6 +46,8 @@ export interface LocalBackendOptions {
   keepIntermediates?: boolean;
   clock?: () => Date;
   workerId?: string;
+  /** Confines each job's files where they are opened (a server's roots); absent: unconfined. */
+  paths?: PathPolicy;
 }
 
 interface ActiveJob {
@@ -218,6 +221,7 @@ export class LocalBackend implements Backend {
           signal: controller.signal,
           log: this.options.log,
           capabilities: await this.capabilities,
+          paths: this.options.paths,
         });
         if (superseded()) return;
         job.manifest.graph = graph;
@@ -255,6 +259,8 @@ export class LocalBackend implements Backend {
     const ok = await verify(task.payload, root.output, {
       storage: this.options.storage,
       signal: job.controller.signal,
+      jobId: job.manifest.job.id,
+      paths: this.options.paths,
     }).catch(() => false);
     if (ok) {
       for (const t of job.records.values()) t.reused = t.state === 'done';
@@ -334,6 +340,7 @@ export class LocalBackend implements Backend {
         scratchRoot: join(this.options.dataDir, 'scratch'),
         log: this.options.log,
         progress: (p) => this.onTaskProgress(job, record, p.fraction, p.fps),
+        paths: this.options.paths,
       });
       record.state = 'done';
       record.output = output;

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import type { PipelineRegistry } from '../registry.js';
 import type { Logger } from '../types.js';
@@ -76,6 +77,8 @@ export interface FleetContext {
   keepIntermediates: boolean;
   log: Logger;
   clock: () => Date;
+  /** Confines each job's files where they are opened; see fleetPathPolicy. */
+  paths: PathPolicy | undefined;
 }
 
 export interface FleetContextOptions {
@@ -89,6 +92,7 @@ export interface FleetContextOptions {
   keepIntermediates?: boolean;
   log: Logger;
   clock?: () => Date;
+  paths?: PathPolicy;
 }
 
 /** Wires a FleetContext; the backend (submitter) and every worker build theirs here. */
@@ -109,5 +113,6 @@ export function createFleetContext(options: FleetContextOptions): FleetContext {
     keepIntermediates: options.keepIntermediates ?? false,
     log: options.log,
     clock,
+    paths: options.paths,
   };
 }

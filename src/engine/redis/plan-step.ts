@@ -33,6 +33,7 @@ export async function planStep(
         signal,
         log: ctx.log,
         capabilities: await ctx.nodes.fleetCapabilities(),
+        paths: ctx.paths,
       });
     } catch (raw) {
       const encoder = missingEncoder(toFramefleetError(raw));
@@ -91,7 +92,12 @@ async function rootStillValid(
   const task = graph.tasks.find((t) => t.id === graph.rootTaskId);
   const verify = task && header && ctx.registry.get(header.type).verifiers?.[task.kind];
   if (!root || root.state !== 'done' || root.output === undefined || !verify) return false;
-  const ok = await verify(task.payload, root.output, { storage: ctx.storage, signal }).catch(() => false);
+  const ok = await verify(task.payload, root.output, {
+    storage: ctx.storage,
+    signal,
+    jobId,
+    paths: ctx.paths,
+  }).catch(() => false);
   if (!ok) return false;
   const records = await ctx.store.tasks(jobId);
   for (const record of records) record.reused = record.state === 'done';

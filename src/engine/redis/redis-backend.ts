@@ -1,11 +1,13 @@
 import type { Redis } from 'ioredis';
 import { FramefleetError, show } from '../../errors.js';
+import type { PathRoots } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { Emitter } from '../emitter.js';
 import { deterministicJobId, taskEventOf } from '../job-record.js';
 import type { PipelineRegistry } from '../registry.js';
 import type { Backend, JobEvent, JobRecord, ListFilter, Logger, SubmitOptions } from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
+import { recordJobRoots } from './job-roots.js';
 import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet-context.js';
 import { bullPriority } from './flow-tree.js';
 import { isTerminal } from './job-store.js';
@@ -25,6 +27,8 @@ export interface RedisBackendOptions {
   clock?: () => Date;
   /** How often `wait` re-reads the record, in case an event was lost (Redis restarted). */
   pollMs?: number;
+  /** Recorded with each job this backend submits, for workers without roots of their own. */
+  submitRoots?: PathRoots;
 }
 
 /** The fleet backend: jobs become BullMQ flows that worker processes run; records live in Redis. */
@@ -78,6 +82,10 @@ export class RedisBackend implements Backend {
     const spec = pipeline.parseSpec(rawSpec);
     const identity = pipeline.identity ? await pipeline.identity(spec, { storage: this.ctx.storage }) : '';
     const id = options.jobId ?? deterministicJobId(type, spec, identity);
+    // Before any step is queued: a worker must never see the job without its roots.
+    if (this.options.submitRoots) {
+      await recordJobRoots(this.ctx.redis, this.options.prefix, id, this.options.submitRoots);
+    }
     await this.startRun(id, type, spec, options.priority ?? 0, false);
     return (await this.ctx.store.get(id))!;
   }

@@ -149,6 +149,7 @@ async function runTask(
       scratchRoot: ctx.scratchRoot,
       log: ctx.log,
       gpu,
+      paths: ctx.paths,
       progress: (p) => {
         record.progress = Math.max(0, Math.min(1, p.fraction));
         record.fps = p.fps;
