@@ -48,6 +48,8 @@ async function serveChild(dataDir: string): Promise<void> {
     dataDir,
     cpuSlots: 0,
     gpuSlots: 0,
+    inputRoots: [dataDir],
+    outputRoots: [dataDir],
     log,
     extraPipelines: [holdPipeline as Pipeline],
   });
@@ -65,8 +67,7 @@ async function serveChild(dataDir: string): Promise<void> {
         outputFields: [],
       },
     ],
-    inputRoots: [dataDir],
-    outputRoots: [dataDir],
+    roots: runtime.roots,
     logger: false,
   });
   process.stdout.write(`listening on ${await app.listen({ port: 0, host: '127.0.0.1' })}\n`);

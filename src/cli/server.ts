@@ -79,11 +79,15 @@ async function serverCommand(flags: ServerFlags): Promise<void> {
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
   const dataDir = resolve(flags.data ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
+  const inputRoots = flags.inputRoot.length ? flags.inputRoot : [process.cwd()];
+  const outputRoots = flags.outputRoot.length ? flags.outputRoot : [process.cwd()];
   const runtime = flags.redis
     ? await openRedisServerRuntime({
         redisUrl: flags.redis,
         prefix: flags.prefix,
         storageUrl: flags.storage ?? pathToFileURL(dataDir).href,
+        inputRoots,
+        outputRoots,
         log,
         withWorker: flags.withWorker ? { concurrency: cpuSlots, gpuSlots: flags.gpuSlots } : undefined,
       })
@@ -92,6 +96,8 @@ async function serverCommand(flags: ServerFlags): Promise<void> {
         storageUrl: flags.storage,
         cpuSlots,
         gpuSlots: flags.gpuSlots,
+        inputRoots,
+        outputRoots,
         log,
       });
   const app = await buildServer({
@@ -99,8 +105,7 @@ async function serverCommand(flags: ServerFlags): Promise<void> {
     storage: runtime.storage,
     fleet: runtime.fleet,
     gpus: runtime.gpus,
-    inputRoots: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
-    outputRoots: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
+    roots: runtime.roots,
     allowHosts: flags.allowHost,
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,

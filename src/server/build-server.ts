@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
-import { canonicalRoots } from './confine.js';
 import type { ServerContext, ServerOptions } from './context.js';
 import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
 import { clientErrorHandler, useDepthLimitedJson } from './http-errors.js';
@@ -30,8 +29,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     fleet: options.fleet,
     jobTypes: options.jobTypes ?? DEFAULT_JOB_TYPES,
     confinement: {
-      inputRoots: await canonicalRoots([...options.inputRoots, ...(uploadsDir ? [uploadsDir] : [])]),
-      outputRoots: await canonicalRoots(options.outputRoots),
+      inputRoots: [...options.roots.input],
+      outputRoots: [...options.roots.output],
       allowHosts: [...(options.allowHosts ?? [])],
     },
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,

@@ -1,6 +1,8 @@
-import { realpath } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, redactUrl, show } from '../errors.js';
+import { insideRoots as inside, type PathRoots } from '../storage/path-policy.js';
+import type { Storage } from '../storage/types.js';
 
 /**
  * Where clients may point the server: input/output roots and allowed URL hosts. Roots are stored
@@ -25,6 +27,23 @@ export async function canonicalRoots(roots: readonly string[]): Promise<string[]
   return [...out];
 }
 
+/**
+ * The roots a server confines its jobs to, at submit and again wherever a job opens a file: its
+ * --input-root/--output-root (canonical), plus its uploads folder as an input root.
+ */
+export async function serverRoots(
+  storage: Storage,
+  inputRoots: readonly string[],
+  outputRoots: readonly string[],
+): Promise<PathRoots> {
+  const uploadsDir = storage.localPath('uploads');
+  if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
+  return {
+    input: await canonicalRoots([...inputRoots, ...(uploadsDir ? [uploadsDir] : [])]),
+    output: await canonicalRoots(outputRoots),
+  };
+}
+
 /** True for values ffmpeg would treat as a URL or protocol ('http://', 'concat:', 'file:'). */
 export function looksLikeUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(value);
@@ -38,12 +57,6 @@ function checkShape(value: string, what: string): string {
   }
   if (value.split(/[\\/]+/).includes('..')) throw forbidden(what, value, 'contains `..`');
   return path.normalize(value);
-}
-
-function inside(real: string, roots: readonly string[]): boolean {
-  return roots.some(
-    (root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep),
-  );
 }
 
 function forbidden(what: string, value: string, why: string): FramefleetError {

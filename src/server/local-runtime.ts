@@ -7,7 +7,9 @@ import type { Backend, FleetCapabilities, Logger, Pipeline } from '../engine/typ
 import { allPipelines, localCapabilities } from '../runtime/local.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { openStorage } from '../storage/index.js';
+import { fixedPolicy, type PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
+import { serverRoots } from './confine.js';
 import { LocalFleetView, type FleetView } from './fleet-view.js';
 
 export interface LocalServerRuntimeOptions {
@@ -16,6 +18,9 @@ export interface LocalServerRuntimeOptions {
   storageUrl?: string;
   cpuSlots: number;
   gpuSlots?: number;
+  /** The server's --input-root/--output-root: every job file is checked against them when opened. */
+  inputRoots: readonly string[];
+  outputRoots: readonly string[];
   log: Logger;
   /** Extra job types (benchmarks register a no-op type); the real pipelines are always there. */
   extraPipelines?: Pipeline[];
@@ -27,6 +32,8 @@ export interface ServerRuntime {
   storage: Storage;
   fleet: FleetView;
   gpus: () => Promise<GpuInfo[]>;
+  /** Canonical roots (uploads included) the runtime confines jobs to; the API checks them at submit. */
+  roots: PathRoots;
   close(): Promise<void>;
 }
 
@@ -49,6 +56,8 @@ export async function openLocalServerRuntime(options: LocalServerRuntimeOptions)
   const storage: Storage = options.storageUrl
     ? openStorage(options.storageUrl)
     : new FileStorage(options.dataDir);
+  // Resumed jobs too are held to the roots of this run of the server, not those they were submitted under.
+  const roots = await serverRoots(storage, options.inputRoots, options.outputRoots);
   const gpu = options.gpuSlots ?? 2;
   const slots = { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu };
   let proven: Promise<FleetCapabilities> | undefined;
@@ -61,6 +70,7 @@ export async function openLocalServerRuntime(options: LocalServerRuntimeOptions)
     slots,
     log: options.log,
     resume: true,
+    paths: fixedPolicy(roots),
   });
   const gpus = cached(async () => (await detectGpus()).gpus, 10_000);
   const fleet = new LocalFleetView({
@@ -77,6 +87,7 @@ export async function openLocalServerRuntime(options: LocalServerRuntimeOptions)
     storage,
     fleet,
     gpus,
+    roots,
     async close() {
       fleet.close();
       await backend.close();

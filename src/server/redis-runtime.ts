@@ -2,6 +2,7 @@ import { detectGpus } from '../cluster/gpu-detect.js';
 import type { Logger } from '../engine/types.js';
 import { openRedisBackend, startFleetWorker } from '../runtime/redis.js';
 import { openStorage } from '../storage/index.js';
+import { serverRoots } from './confine.js';
 import { cached, type ServerRuntime } from './local-runtime.js';
 import { RedisFleetView } from './redis-fleet-view.js';
 
@@ -10,6 +11,9 @@ export interface RedisServerRuntimeOptions {
   prefix: string;
   /** Storage every worker can reach (NFS/PVC path or s3://). */
   storageUrl: string;
+  /** Recorded with every job, for workers without roots of their own; this process's worker uses them. */
+  inputRoots: readonly string[];
+  outputRoots: readonly string[];
   log: Logger;
   /** Also run a worker in this process with this many CPU slots. */
   withWorker?: { concurrency: number; gpuSlots?: number };
@@ -23,11 +27,13 @@ export async function openRedisServerRuntime(options: RedisServerRuntimeOptions)
     storageUrl: options.storageUrl,
     log: options.log,
   };
-  const fleetBackend = await openRedisBackend(connection);
   const storage = openStorage(options.storageUrl);
+  const roots = await serverRoots(storage, options.inputRoots, options.outputRoots);
+  const fleetBackend = await openRedisBackend({ ...connection, submitRoots: roots });
   const worker = options.withWorker
     ? await startFleetWorker({
         ...connection,
+        roots,
         concurrency: options.withWorker.concurrency,
         gpuSlots: options.withWorker.gpuSlots,
       })
@@ -38,6 +44,7 @@ export async function openRedisServerRuntime(options: RedisServerRuntimeOptions)
     storage,
     fleet,
     gpus: cached(async () => (await detectGpus()).gpus, 10_000),
+    roots,
     async close() {
       fleet.close();
       await worker?.stop(10_000);

@@ -34,6 +34,8 @@ describe('server on the Redis fleet engine', () => {
       redisUrl: REDIS_URL,
       prefix,
       storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
+      inputRoots: [path.join(dir, 'in')],
+      outputRoots: [path.join(dir, 'out')],
       log: silentLogger,
       withWorker: { concurrency: 2 },
     });
@@ -42,8 +44,7 @@ describe('server on the Redis fleet engine', () => {
       storage: runtime.storage,
       fleet: runtime.fleet,
       gpus: runtime.gpus,
-      inputRoots: [path.join(dir, 'in')],
-      outputRoots: [path.join(dir, 'out')],
+      roots: runtime.roots,
       heartbeatMs: 500,
       logger: pino({ level: 'silent' }),
     });

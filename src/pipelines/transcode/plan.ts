@@ -10,8 +10,8 @@ import { expectationFor } from '../../media/verify.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
 import { planSegments } from './plan-segments.js';
-import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
-import type { Storage } from '../../storage/types.js';
+import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
+import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 // Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
@@ -26,10 +26,19 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
       `output ${show(spec.output)} has an unsupported extension; use .mp4, .m4v, .mov or .mkv`,
     );
   }
-  await checkOutput(spec.input, spec.output, ctx.storage);
-  // A stored input (s3://) is probed and analysed from this worker's cached download.
-  const local = await localMedia(spec.input, ctx.storage);
-  const source = await named(probe(local, { signal: ctx.signal }), local, spec.input);
+  await checkOutput(spec.input, spec.output, ctx);
+  // Opened once (inside the roots that hold now, for a server's job; a stored input from this
+  // worker's cached download) and probed, measured and analysed through that one open file.
+  return withInput(spec.input, ctx, (local) => planOpened(spec, local, format, ctx));
+}
+
+async function planOpened(
+  spec: TranscodeSpec,
+  local: string,
+  format: NonNullable<ReturnType<typeof outputFormat>>,
+  ctx: PlanContext,
+): Promise<TaskGraph> {
+  const source = await probe(local, { signal: ctx.signal });
   const video = source.video;
   if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
   if (video.frameCount === 0)
@@ -165,21 +174,10 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
   return Math.min(120, Math.max(2, perSlot));
 }
 
-/** Errors about a cached download name the input the user gave. */
-async function named<T>(work: Promise<T>, local: string, input: string): Promise<T> {
-  if (local === input) return work;
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof FramefleetError) error.message = error.message.replaceAll(show(local), show(input));
-    throw error;
-  }
-}
-
-async function checkOutput(input: string, output: string, storage: Storage): Promise<void> {
+async function checkOutput(input: string, output: string, ctx: PlanContext): Promise<void> {
   if (isStorageUrl(output)) {
     // Stitched in the worker's scratch space, then uploaded: only the key needs checking.
-    storageKeyOf(output, storage);
+    storageKeyOf(output, ctx.storage);
     if (output === input) {
       throw new FramefleetError('OUTPUT_IS_INPUT', `output ${show(output)} is the input; choose another key`);
     }
@@ -193,6 +191,7 @@ async function checkOutput(input: string, output: string, storage: Storage): Pro
       `output ${show(output)} is the input file; choose another path`,
     );
   }
+  await checkOutputDir(output, ctx);
   const dir = dirname(resolve(output));
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error(`${dir} is not a directory`);
