@@ -8,8 +8,10 @@ import { codedIssue, filePath, intRange, nonEmpty, numberRange, oneOf, parseSpec
 export const transcodeSpecSchema = z
   .object({
     input: filePath('input'),
+    // The same code the planner would give it (INVALID_ARGUMENT), at submit.
     output: filePath('output').refine((value) => outputFormat(value) !== undefined, {
       error: (issue) => `expected \`output\` to end in .mp4, .m4v, .mov or .mkv, got ${show(issue.input)}`,
+      params: { code: 'INVALID_ARGUMENT' },
     }),
     segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
     segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
