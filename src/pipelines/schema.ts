@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES, FramefleetError, redactUrl, show, type ErrorCode } from '../errors.js';
+import { looksLikeUrl } from '../storage/media-io.js';
 
 /** An integer field whose error names the field, the range and the value it got. */
 export function intRange(name: string, min: number, max: number) {
@@ -36,7 +37,7 @@ export function pathProblem(value: string): string | undefined {
   const bytes = Buffer.byteLength(value);
   if (bytes > MAX_PATH_BYTES) return `is ${bytes} bytes long, over the limit of ${MAX_PATH_BYTES}`;
   // A URL's query may be long (signed URLs); a path's parts are file names.
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return undefined;
+  if (looksLikeUrl(value)) return undefined;
   const long = value.split('/').find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
   if (long !== undefined) {
     return `has a name of ${Buffer.byteLength(long)} bytes, over the limit of ${MAX_NAME_BYTES}`;
@@ -50,7 +51,7 @@ export function filePath(name: string) {
     const problem = pathProblem(value);
     if (!problem) return;
     // A URL is shown without its credentials or query.
-    const shown = /^[a-z][a-z0-9+.-]*:/i.test(value) ? redactUrl(value) : value;
+    const shown = looksLikeUrl(value) ? redactUrl(value) : value;
     ctx.addIssue({ code: 'custom', input: shown, message: `${show(name)} ${show(shown)} ${problem}` });
   });
 }

@@ -44,11 +44,6 @@ export async function serverRoots(
   };
 }
 
-/** True for values ffmpeg would treat as a URL or protocol ('http://', 'concat:', 'file:'). */
-export function looksLikeUrl(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(value);
-}
-
 /** Rejects relative paths, `..` segments and NUL bytes before touching the filesystem. */
 function checkShape(value: string, what: string): string {
   if (value.includes('\0')) throw forbidden(what, value, 'contains a NUL byte');

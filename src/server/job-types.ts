@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { FramefleetError, redactUrl, show } from '../errors.js';
 import { transcodeSpecSchema } from '../pipelines/transcode/spec.js';
-import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
+import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
 import type { Storage } from '../storage/types.js';
-import { confineInput, confineOutput, looksLikeUrl, type Confinement } from './confine.js';
+import { confineInput, confineOutput, type Confinement } from './confine.js';
 
 /** A job type as the API sees it: its spec schema and which spec fields name files. */
 export interface JobTypeDef {
