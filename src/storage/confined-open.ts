@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, show } from '../errors.js';
@@ -12,7 +12,7 @@ import { insideRoots } from './path-policy.js';
  * re-pointed by swapping a folder for a symlink. Elsewhere the real path is re-checked at use,
  * which narrows the window but does not close it.
  */
-const PROC_FDS = process.platform === 'linux';
+const PROC_FDS = process.platform === 'linux' && existsSync('/proc/self/fd');
 // O_PATH is 010000000 on every Linux architecture Node runs on; Node does not export it.
 const O_PATH = 0o10000000;
 
@@ -86,17 +86,11 @@ function missing(
   if (!insideRoots(normal, roots)) throw outside(value, normal, what);
   const code = (cause as NodeJS.ErrnoException).code;
   if (kind === 'directory') {
-    throw new FramefleetError(
-      'OUTPUT_UNWRITABLE',
-      `${what} directory ${show(value)} cannot be opened (${code})`,
-      {
-        cause,
-      },
-    );
+    const message = `${what} directory ${show(value)} cannot be opened (${code})`;
+    throw new FramefleetError('OUTPUT_UNWRITABLE', message, { cause });
   }
-  if (code === 'ENOENT')
-    throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(value)} does not exist`, { cause });
-  throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(value)} cannot be opened (${code})`, { cause });
+  const why = code === 'ENOENT' ? 'does not exist' : `cannot be opened (${code})`;
+  throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} ${why}`, { cause });
 }
 
 /** Opens an input file and proves it is a regular file under one of the roots, now. */
