@@ -50,6 +50,7 @@ async function serveChild(dataDir: string): Promise<void> {
     dataDir,
     cpuSlots: 0,
     gpuSlots: 0,
+    roots: { input: [dataDir], output: [dataDir] },
     log,
     resume: true,
     pipelines: [holdPipeline as Pipeline],
@@ -69,8 +70,7 @@ async function serveChild(dataDir: string): Promise<void> {
         outputFields: [],
       },
     ],
-    inputRoots: [dataDir],
-    outputRoots: [dataDir],
+    roots: runtime.roots,
     logger: false,
   });
   process.stdout.write(`listening on ${await app.listen({ port: 0, host: '127.0.0.1' })}\n`);

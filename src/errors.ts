@@ -24,6 +24,13 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, fatal: true },
   CONFLICT: { status: 409, fatal: true },
   PAYLOAD_TOO_LARGE: { status: 413, fatal: true },
+  BAD_REQUEST: { status: 400, fatal: true },
+  INVALID_JSON: { status: 400, fatal: true },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, fatal: true },
+  HEADERS_TOO_LARGE: { status: 431, fatal: true },
+  REQUEST_TIMEOUT: { status: 408, fatal: true },
+  HOST_FORBIDDEN: { status: 403, fatal: true },
+  CROSS_SITE_FORBIDDEN: { status: 403, fatal: true },
   FFMPEG_MISSING: { status: 500, fatal: true },
   FFMPEG_TOO_OLD: { status: 500, fatal: true },
   FFMPEG_FAILED: { status: 500, fatal: false },
@@ -87,8 +94,62 @@ export function toFramefleetError(error: unknown): FramefleetError {
   return new FramefleetError('INTERNAL', message, { cause: error });
 }
 
-/** Quotes a user value for an error message: `value`. */
+/** How much of a value an error message echoes: enough to recognise it, never a whole upload. */
+export const SHOWN_CHARS = 200;
+
+/** Quotes a user value for an error message: `value`, cut to a short prefix with its full length. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `\`${text}\``;
+  // Control characters are escaped: a value must not break a log line or hide in a terminal.
+  const text = (typeof value === 'string' ? value : stringifyShallow(value)).replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  if (text.length <= SHOWN_CHARS) return `\`${text}\``;
+  return `\`${text.slice(0, SHOWN_CHARS)}\`... (${text.length} chars)`;
+}
+
+/**
+ * JSON of a value for a message, safe on anything: a cycle, a deep nesting or a BigInt cannot
+ * throw, and only about SHOWN_CHARS characters of it are ever built, however large the value.
+ */
+function stringifyShallow(value: unknown, depth = 0): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return String(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  const array = Array.isArray(value);
+  if (depth >= 4) return array ? '[...]' : '{...}';
+  const parts: string[] = [];
+  let length = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (length > SHOWN_CHARS) {
+      parts.push('...');
+      break;
+    }
+    const item = stringifyShallow((value as Record<string, unknown>)[key], depth + 1);
+    const text = array ? item : `${JSON.stringify(key)}:${item}`;
+    parts.push(text);
+    length += text.length + 1;
+  }
+  return array ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+}
+
+/**
+ * A URL as messages and logs may show it: no user name or password, no query or fragment (signed
+ * URLs carry their credentials there), only scheme, host and path. Unparseable text is cut the same way.
+ */
+export function redactUrl(value: string | URL): string {
+  try {
+    const url = new URL(value);
+    const hidden = url.search || url.hash ? '?[redacted]' : '';
+    const user = url.username || url.password ? '[redacted]@' : '';
+    return url.protocol.startsWith('http') || url.host
+      ? `${url.protocol}//${user}${url.host}${url.pathname}${hidden}`
+      : `${url.protocol}${url.pathname.replace(/[?#].*$/, '')}${hidden}`;
+  } catch {
+    return String(value)
+      .replace(/\/\/[^/@]*@/, '//[redacted]@')
+      .replace(/[?#].*$/, '?[redacted]');
+  }
 }

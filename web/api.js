@@ -1,5 +1,6 @@
 // The dashboard's one door to the API: bearer token, JSON errors, and SSE over fetch (EventSource
-// cannot send an Authorization header).
+// cannot send an Authorization header). Every request says X-Requested-With: the server refuses
+// state-changing requests without it (or a JSON body), which a page on another site cannot send.
 const TOKEN_KEY = 'framefleet.token';
 
 export function token() {
@@ -12,7 +13,8 @@ export function setToken(value) {
 
 function headers(extra = {}) {
   const t = token();
-  return t ? { ...extra, authorization: `Bearer ${t}` } : extra;
+  const base = { ...extra, 'x-requested-with': 'framefleet-dashboard' };
+  return t ? { ...base, authorization: `Bearer ${t}` } : base;
 }
 
 export class ApiError extends Error {

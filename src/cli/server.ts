@@ -91,14 +91,17 @@ async function serverCommand(flags: ServerFlags): Promise<void> {
     log,
     // The server owns its data dir: jobs a killed server left unfinished run again.
     resume: true,
+    roots: {
+      input: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
+      output: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
+    },
   });
   const app = await buildServer({
     backend: runtime.backend,
     storage: runtime.storage,
     fleet: runtime.fleet,
     gpus: runtime.gpus,
-    inputRoots: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
-    outputRoots: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
+    roots: runtime.roots,
     allowHosts: flags.allowHost,
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,

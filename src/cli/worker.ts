@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../logger.js';
 import { startFleetWorker } from '../runtime/redis.js';
 import { withRedisOptions } from './redis-options.js';
+import { canonicalRoots } from '../server/confine.js';
 import { startHealthServer } from '../worker/health-server.js';
 import { action, intOption, numberOption } from './common.js';
 import { availableParallelism } from 'node:os';
@@ -20,8 +21,12 @@ interface WorkerFlags {
   lockSeconds: number;
   stalledSeconds: number;
   heartbeatSeconds: number;
+  inputRoot: string[];
+  outputRoot: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerWorker(program: Command): void {
   withRedisOptions(
@@ -72,12 +77,29 @@ export function registerWorker(program: Command): void {
       numberOption('--heartbeat-seconds', 0.2, 600),
       2,
     )
+    .option(
+      '--input-root <dir>',
+      "folder job inputs may come from here (repeatable); default: each job's server-recorded roots",
+      collect,
+      [],
+    )
+    .option(
+      '--output-root <dir>',
+      "folder job outputs may go to here (repeatable); default: each job's server-recorded roots",
+      collect,
+      [],
+    )
     .option('--log-level <level>', 'debug|info|warn|error', 'info')
     .action(action(async (flags: WorkerFlags) => workerCommand(flags)));
 }
 
 async function workerCommand(flags: WorkerFlags): Promise<void> {
   const log = createLogger(flags.logLevel);
+  // Either flag makes the roots this worker's own; a side left out allows nothing on that side.
+  const ownRoots = flags.inputRoot.length + flags.outputRoot.length > 0;
+  const roots = ownRoots
+    ? { input: await canonicalRoots(flags.inputRoot), output: await canonicalRoots(flags.outputRoot) }
+    : undefined;
   const fleet = await startFleetWorker({
     redisUrl: flags.redis,
     prefix: flags.prefix,
@@ -91,6 +113,7 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
     lockDurationMs: flags.lockSeconds * 1000,
     stalledIntervalMs: flags.stalledSeconds * 1000,
     heartbeatMs: flags.heartbeatSeconds * 1000,
+    roots,
   });
   const { worker } = fleet;
   let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;

@@ -2,7 +2,15 @@ import type { Storage } from '../storage/types.js';
 import { validateGraph } from './graph.js';
 import { deterministicJobId } from './job-record.js';
 import type { PipelineRegistry } from './registry.js';
-import type { Pipeline, PlanContext, SubmitOptions, TaskGraph, TaskRecord, TaskRun } from './types.js';
+import type {
+  CheckpointVerifier,
+  Pipeline,
+  PlanContext,
+  SubmitOptions,
+  TaskGraph,
+  TaskRecord,
+  TaskRun,
+} from './types.js';
 
 /**
  * The job lifecycle, written once: both backends call these for submit, plan, reuse, cleanup,
@@ -53,13 +61,12 @@ export async function rootStillValid(
   pipeline: Pipeline,
   graph: TaskGraph,
   root: TaskRecord | undefined,
-  storage: Storage,
-  signal: AbortSignal,
+  ctx: Parameters<CheckpointVerifier>[2],
 ): Promise<boolean> {
   const task = graph.tasks.find((t) => t.id === graph.rootTaskId);
   const verify = task && pipeline.verifiers?.[task.kind];
   if (!task || !verify || root?.state !== 'done' || root.output === undefined) return false;
-  return verify(task.payload, root.output, { storage, signal }).catch(() => false);
+  return verify(task.payload, root.output, ctx).catch(() => false);
 }
 
 /** A task's record at the start of a new run: pending again, its output kept for reuse once it re-verifies. */

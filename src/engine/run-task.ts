@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { GpuPin } from './gpu-pin.js';
@@ -27,6 +28,8 @@ export interface AttemptInput {
   gpu?: GpuPin;
   /** Names the attempt's scratch directory; random by default. */
   newId?: () => string;
+  /** The runtime's path policy, passed to the executor and the checkpoint verifier. */
+  paths?: PathPolicy;
 }
 
 export interface AttemptResult {
@@ -44,6 +47,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     const ok = await verify(task.payload, input.previousOutput, {
       storage: input.storage,
       signal: input.signal,
+      jobId: input.jobId,
+      paths: input.paths,
     }).catch(() => false);
     if (ok) return { output: input.previousOutput, reused: true, expansion: undefined };
   }
@@ -78,6 +83,7 @@ class AttemptContext implements ExecutorContext {
   readonly progress: (progress: TaskProgress) => void;
   readonly log: Logger;
   readonly gpu?: GpuPin;
+  readonly paths?: PathPolicy;
   madeScratch: string | undefined;
   expansion: Expansion | undefined;
 
@@ -94,6 +100,7 @@ class AttemptContext implements ExecutorContext {
     this.progress = input.progress;
     this.log = input.log;
     if (input.gpu) this.gpu = input.gpu;
+    if (input.paths) this.paths = input.paths;
   }
 
   expand(expansion: Expansion): void {

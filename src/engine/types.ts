@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { DeviceClass } from './capabilities.js';
 import type { GpuPin } from './gpu-pin.js';
@@ -163,6 +164,8 @@ export interface ExecutorContext {
    * be deterministic for the same inputs.
    */
   expand(expansion: Expansion): void;
+  /** Where the job's own files may be, asked when each is opened; absent: unconfined (the CLI). */
+  paths?: PathPolicy;
 }
 
 export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorContext) => Promise<R>;
@@ -171,7 +174,7 @@ export type Executor<P = unknown, R = unknown> = (payload: P, ctx: ExecutorConte
 export type CheckpointVerifier<P = unknown, R = unknown> = (
   payload: P,
   output: R,
-  ctx: { storage: Storage; signal: AbortSignal },
+  ctx: { storage: Storage; signal: AbortSignal; jobId?: string; paths?: PathPolicy },
 ) => Promise<boolean>;
 
 export interface PlanContext {
@@ -183,6 +186,8 @@ export interface PlanContext {
   log: Logger;
   /** What the fleet (or this machine) can run, for choosing one encoder per job. */
   capabilities: FleetCapabilities;
+  /** As in ExecutorContext: planning probes the input, so it opens it confined too. */
+  paths?: PathPolicy;
 }
 
 export interface FleetCapabilities {

@@ -1,6 +1,5 @@
-import { rename, rm } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
+import { writeAtomically, type Publisher } from '../storage/atomic-output.js';
 import { probe, type MediaInfo } from './probe.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
@@ -13,6 +12,8 @@ export interface ProxyOptions {
   crf?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How the output is written atomically; default: a temporary file beside it, renamed once verified. */
+  publish?: Publisher;
 }
 
 export interface ProxyResult {
@@ -58,31 +59,31 @@ export async function makeProxy(options: ProxyOptions): Promise<ProxyResult> {
   if (!source.video) {
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(options.input)} has no video stream to proxy`);
   }
-  const temp = join(dirname(options.output), `.${basename(options.output)}.${process.pid}.tmp.mp4`);
-  try {
+  const frames = source.video.frameCount;
+  const publish: Publisher =
+    options.publish ?? ((output, write) => writeAtomically(output, undefined, write));
+  const { value: made, size } = await publish(options.output, async (temp) => {
     await runFfmpeg(proxyArgs(options, temp, source.audio !== undefined), {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       label: `proxy of ${show(options.input)}`,
     });
     const made = await probe(temp, { signal: options.signal });
-    if (made.video?.frameCount !== source.video.frameCount) {
+    if (made.video?.frameCount !== frames) {
       throw new FramefleetError(
         'VERIFY_FAILED',
-        `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${source.video.frameCount}`,
+        `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${frames}`,
       );
     }
-    await rename(temp, options.output);
-    return {
-      input: options.input,
-      output: options.output,
-      width: made.video.width,
-      height: made.video.height,
-      frames: made.video.frameCount,
-      durationSec: made.durationSec,
-      sizeBytes: made.sizeBytes,
-    };
-  } finally {
-    await rm(temp, { force: true });
-  }
+    return { ...made, video: made.video };
+  });
+  return {
+    input: options.input,
+    output: options.output,
+    width: made.video.width,
+    height: made.video.height,
+    frames: made.video.frameCount,
+    durationSec: made.durationSec,
+    sizeBytes: size,
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FramefleetError, show } from '../errors.js';
+import { ERROR_CODES, FramefleetError, redactUrl, show, type ErrorCode } from '../errors.js';
+import { looksLikeUrl } from '../storage/media-io.js';
 
 /** An integer field whose error names the field, the range and the value it got. */
 export function intRange(name: string, min: number, max: number) {
@@ -26,14 +27,53 @@ export function nonEmpty(name: string) {
   return z.string({ error }).min(1, { error });
 }
 
-/** Validates at the edge, once: the first issue becomes a one-line INVALID_SPEC error. */
+/** Longest path and longest path component, in bytes: what Linux accepts (PATH_MAX, NAME_MAX). */
+export const MAX_PATH_BYTES = 4096;
+export const MAX_NAME_BYTES = 255;
+
+/** Why a file path or URL cannot name a file on any machine, or undefined. Pure. */
+export function pathProblem(value: string): string | undefined {
+  if (value.includes('\0')) return 'contains a NUL byte';
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_PATH_BYTES) return `is ${bytes} bytes long, over the limit of ${MAX_PATH_BYTES}`;
+  // A URL's query may be long (signed URLs); a path's parts are file names.
+  if (looksLikeUrl(value)) return undefined;
+  const long = value.split('/').find((part) => Buffer.byteLength(part) > MAX_NAME_BYTES);
+  if (long !== undefined) {
+    return `has a name of ${Buffer.byteLength(long)} bytes, over the limit of ${MAX_NAME_BYTES}`;
+  }
+  return undefined;
+}
+
+/** A file path (or URL) field: non-empty, and short enough to name a real file. */
+export function filePath(name: string) {
+  return nonEmpty(name).superRefine((value, ctx) => {
+    const problem = pathProblem(value);
+    if (!problem) return;
+    // A URL is shown without its credentials or query.
+    const shown = looksLikeUrl(value) ? redactUrl(value) : value;
+    ctx.addIssue({ code: 'custom', input: shown, message: `${show(name)} ${show(shown)} ${problem}` });
+  });
+}
+
+/**
+ * An issue raised with a catalogue code (UNKNOWN_ENCODER) instead of INVALID_SPEC, so the CLI
+ * and the API answer a bad value at submit exactly as a later stage would have.
+ */
+export function codedIssue(error: FramefleetError, path: string[], input: unknown) {
+  return { code: 'custom' as const, path, input, message: error.message, params: { code: error.code } };
+}
+
+/** Validates at the edge, once: the first issue becomes a one-line error (INVALID_SPEC by default). */
 export function parseSpec<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
   const message = issue.message.startsWith('expected ') ? issue.message : `${issue.message}${where}`;
-  throw new FramefleetError('INVALID_SPEC', `invalid ${what}: ${message}`, {
+  const coded = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
+  const code: ErrorCode = coded && coded in ERROR_CODES ? (coded as ErrorCode) : 'INVALID_SPEC';
+  throw new FramefleetError(code, `invalid ${what}: ${message}`, {
     details: { issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) },
   });
 }

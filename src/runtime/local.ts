@@ -13,6 +13,7 @@ import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { openStorage } from '../storage/index.js';
+import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { LocalFleetView } from './fleet-view.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -61,10 +62,16 @@ export async function openLocalRuntime(
   const storage: Storage = options.storageUrl
     ? openStorage(options.storageUrl)
     : new FileStorage(options.dataDir);
+  // Resumed jobs too are held to the roots of this run, not those they were submitted under.
+  const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
   const gpu = options.gpuSlots ?? 2;
   const slots = { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu };
   let machine: Promise<Capabilities> | undefined;
-  const capabilities = () => (machine ??= machineCapabilities(options.candidates, options.dataDir));
+  const capabilities = () =>
+    (machine ??= machineCapabilities(
+      options.candidates,
+      options.cacheSmokeTests ? options.dataDir : undefined,
+    ));
   const backend = await LocalBackend.open({
     dataDir: options.dataDir,
     registry,
@@ -74,6 +81,7 @@ export async function openLocalRuntime(
     log: options.log,
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
+    paths: roots && fixedPolicy(roots),
   });
   const fleet = new LocalFleetView({ backend, slots, sampleMs: options.sampleMs, capabilities });
   return {
@@ -83,6 +91,7 @@ export async function openLocalRuntime(
     registry,
     fleet,
     gpus: cached(async () => (await detectGpus()).gpus, 10_000),
+    roots,
     async close() {
       fleet.close();
       await backend.close();

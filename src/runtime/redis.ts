@@ -5,9 +5,11 @@ import { PipelineRegistry } from '../engine/registry.js';
 import type { Logger, Pipeline } from '../engine/types.js';
 
 import { checkEvictionPolicy, connectRedis } from '../engine/redis/connection.js';
+import { fleetPathPolicy } from '../engine/redis/job-roots.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
+import { serverRoots, type PathRoots } from '../storage/path-policy.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import { allPipelines } from '../pipelines/job-types.js';
@@ -28,7 +30,7 @@ export interface FleetConnectionOptions {
 
 /** A submitter's view of the fleet: the Redis backend with framefleet's pipelines and the shared storage. */
 export async function openRedisBackend(
-  options: FleetConnectionOptions & { keepIntermediates?: boolean },
+  options: FleetConnectionOptions & { keepIntermediates?: boolean; submitRoots?: PathRoots },
 ): Promise<{ backend: RedisBackend; redis: Redis; close(): Promise<void> }> {
   const redis = connectRedis(options.redisUrl);
   const storage = openStorage(options.storageUrl);
@@ -39,6 +41,7 @@ export async function openRedisBackend(
     storage,
     log: options.log,
     keepIntermediates: options.keepIntermediates,
+    submitRoots: options.submitRoots,
   });
   return {
     backend,
@@ -63,6 +66,8 @@ export interface WorkerRuntimeOptions extends FleetConnectionOptions {
   stalledIntervalMs?: number;
   heartbeatMs?: number;
   keepIntermediates?: boolean;
+  /** This worker's own roots; without them, each job's recorded roots (or none) apply. */
+  roots?: PathRoots;
 }
 
 /**
@@ -107,6 +112,7 @@ export async function startFleetWorker(
     stalledIntervalMs: options.stalledIntervalMs,
     heartbeatMs: options.heartbeatMs,
     keepIntermediates: options.keepIntermediates,
+    paths: fleetPathPolicy(redis, options.prefix, options.roots),
   });
   await worker.start();
   return {
@@ -132,13 +138,18 @@ export async function openFleetRuntime(
     log: options.log,
     pipelines: options.pipelines,
   };
+  const storage = openStorage(connection.storageUrl);
+  const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
+  storage.close?.();
   const fleetBackend = await openRedisBackend({
     ...connection,
     keepIntermediates: options.keepIntermediates,
+    submitRoots: roots,
   });
   const worker = options.worker
     ? await startFleetWorker({
         ...connection,
+        roots,
         concurrency: options.cpuSlots,
         gpuSlots: options.gpuSlots,
         keepIntermediates: options.keepIntermediates,
@@ -153,6 +164,7 @@ export async function openFleetRuntime(
     registry,
     fleet,
     gpus: cached(async () => (await detectGpus()).gpus, 10_000),
+    roots,
     async close() {
       fleet.close();
       await worker?.stop(10_000);

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { GpuInfo } from '../engine/capabilities.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Backend, Logger, Pipeline } from '../engine/types.js';
+import type { PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { FleetView } from './fleet-view.js';
 import { allPipelines } from '../pipelines/job-types.js';
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   worker?: boolean;
   /** Local mode: only these encoders are smoke-tested (a command knows which it may use). */
   candidates?: readonly string[];
+  /** Local mode: remember smoke-test results in the data dir (per ffmpeg build), for quick commands. */
+  cacheSmokeTests?: boolean;
   keepIntermediates?: boolean;
   /** Local mode: start the jobs a killed process left unfinished (the server does; a command runs its own job only). */
   resume?: boolean;
@@ -38,6 +41,12 @@ export interface RuntimeOptions {
   pipelines?: Pipeline[];
   /** How often the fleet view samples queue depths for its chart. */
   sampleMs?: number;
+  /**
+   * A server's --input-root/--output-root: every job file is checked against them where it is opened
+   * (local engine and in-process worker), and recorded with each job for fleet workers without roots
+   * of their own. Absent: unconfined (a command on one's own machine).
+   */
+  roots?: { input: readonly string[]; output: readonly string[] };
 }
 
 export interface Runtime {
@@ -47,6 +56,8 @@ export interface Runtime {
   registry: PipelineRegistry;
   fleet: FleetView;
   gpus: () => Promise<GpuInfo[]>;
+  /** The canonical roots (uploads included) jobs are held to, when the runtime confines them. */
+  roots: PathRoots | undefined;
   close(): Promise<void>;
 }
 

@@ -2,13 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { FramefleetError, show } from '../errors.js';
 
-/** Paths served without a token: liveness, and the dashboard's static shell (it holds no data). */
-export function isPublicPath(url: string): boolean {
-  const path = url.split('?')[0] ?? '';
-  if (path === '/healthz') return true;
-  return !path.startsWith('/v1/') && path !== '/metrics' && path !== '/readyz';
-}
-
 /** Constant-time check of an `Authorization: Bearer <token>` header (hashes equalise lengths). */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer (.+)$/.exec(header ?? '');

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FramefleetError } from '../errors.js';
-import { bearerMatches, isPublicPath } from './auth.js';
-import { canonicalRoots } from './confine.js';
+import { FramefleetError, show } from '../errors.js';
 import type { ServerContext, ServerOptions } from './context.js';
-import { errorHandler, sendError } from './error-handler.js';
+import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
+import { clientErrorHandler, useDepthLimitedJson } from './http-errors.js';
+import { requestGuard } from './request-guard.js';
+import { publicScope, trackRoutes } from './route-access.js';
 import { DEFAULT_JOB_TYPES } from './job-types.js';
 import { ServerMetrics } from './metrics.js';
 import { eventRoutes } from './routes-events.js';
@@ -19,6 +20,13 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.
 
 /** The API, SSE, metrics and dashboard over any Backend; the caller listens and closes. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  if (!options.roots) {
+    throw new FramefleetError(
+      'INTERNAL',
+      'a server needs input and output roots: open its runtime with roots',
+    );
+  }
+  const roots = options.roots;
   const uploadsDir = options.storage.localPath?.('uploads');
   if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
   const metrics = new ServerMetrics({ backend: options.backend, fleet: options.fleet, gpus: options.gpus });
@@ -28,8 +36,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     fleet: options.fleet,
     jobTypes: options.jobTypes ?? DEFAULT_JOB_TYPES,
     confinement: {
-      inputRoots: await canonicalRoots([...options.inputRoots, ...(uploadsDir ? [uploadsDir] : [])]),
-      outputRoots: await canonicalRoots(options.outputRoots),
+      inputRoots: [...roots.input],
+      outputRoots: [...roots.output],
       allowHosts: [...(options.allowHosts ?? [])],
     },
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
@@ -42,25 +50,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: {
       customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
     },
+    frameworkErrors,
+    clientErrorHandler,
   });
+  trackRoutes(app);
+  useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendError(
       reply,
-      new FramefleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+      new FramefleetError('NOT_FOUND', `no route ${request.method} ${show(request.url.split('?')[0])}`),
     ),
   );
-
-  const token = options.token;
-  if (token) {
-    app.addHook('onRequest', async (request, reply) => {
-      if (isPublicPath(request.url)) return;
-      if (!bearerMatches(request.headers.authorization, token)) {
-        reply.header('www-authenticate', 'Bearer');
-        return sendError(reply, new FramefleetError('UNAUTHORIZED', 'missing or wrong bearer token'));
-      }
-    });
-  }
+  // Host, token and cross-site checks on the route the router matched, before any body is read.
+  app.addHook('onRequest', requestGuard(options.token));
   // Request logs carry the job id wherever a route names one.
   app.addHook('preHandler', async (request) => {
     const id = (request.params as { id?: unknown } | undefined)?.id;
@@ -90,14 +93,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     metrics.close();
   });
 
+  // Every route is private (needs the token) unless its config says `public: true`.
   await app.register(opsRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   if (options.webRoot !== false) {
-    await app.register(fastifyStatic, {
-      root: path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT),
-      prefix: '/',
+    const root = path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
+    // The dashboard's static shell is public: it holds no data, and asks for the token itself.
+    await app.register(async (web) => {
+      publicScope(web);
+      await web.register(fastifyStatic, { root, prefix: '/' });
     });
   }
   return app;

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, redactUrl, show } from '../errors.js';
+import { insideRoots as inside } from '../storage/path-policy.js';
 
 /**
  * Where clients may point the server: input/output roots and allowed URL hosts. Roots are stored
@@ -12,23 +13,7 @@ export interface Confinement {
   allowHosts: string[];
 }
 
-/** Canonicalises the configured roots once (they must exist); duplicates are dropped. */
-export async function canonicalRoots(roots: readonly string[]): Promise<string[]> {
-  const out = new Set<string>();
-  for (const root of roots) {
-    try {
-      out.add(await realpath(path.resolve(root)));
-    } catch (cause) {
-      throw new FramefleetError('INVALID_ARGUMENT', `root ${show(root)} does not exist`, { cause });
-    }
-  }
-  return [...out];
-}
-
-/** True for values ffmpeg would treat as a URL or protocol ('http://', 'concat:', 'file:'). */
-export function looksLikeUrl(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(value);
-}
+export { canonicalRoots, serverRoots } from '../storage/path-policy.js';
 
 /** Rejects relative paths, `..` segments and NUL bytes before touching the filesystem. */
 function checkShape(value: string, what: string): string {
@@ -38,12 +23,6 @@ function checkShape(value: string, what: string): string {
   }
   if (value.split(/[\\/]+/).includes('..')) throw forbidden(what, value, 'contains `..`');
   return path.normalize(value);
-}
-
-function inside(real: string, roots: readonly string[]): boolean {
-  return roots.some(
-    (root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep),
-  );
 }
 
 function forbidden(what: string, value: string, why: string): FramefleetError {
@@ -102,10 +81,15 @@ export function confineUrl(value: string, allowHosts: readonly string[]): URL {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new FramefleetError('INVALID_ARGUMENT', `input ${show(value)} is not a valid URL`, { cause });
+    throw new FramefleetError('INVALID_ARGUMENT', `input ${show(redactUrl(value))} is not a valid URL`, {
+      cause,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FramefleetError('URL_FORBIDDEN', `input ${show(value)}: only http and https URLs are accepted`);
+    throw new FramefleetError(
+      'URL_FORBIDDEN',
+      `input ${show(redactUrl(url))}: only http and https URLs are accepted`,
+    );
   }
   const host = url.hostname.toLowerCase();
   if (!allowHosts.some((allowed) => allowed.toLowerCase() === host)) {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { GpuInfo } from '../cluster/capabilities.js';
 import type { Backend } from '../engine/types.js';
+import type { PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { Confinement } from './confine.js';
 import type { FleetView } from '../runtime/fleet-view.js';
@@ -13,8 +14,11 @@ export interface ServerOptions {
   storage: Storage;
   fleet: FleetView;
   jobTypes?: readonly JobTypeDef[];
-  inputRoots: readonly string[];
-  outputRoots: readonly string[];
+  /**
+   * Where job files may be: the runtime's roots (serverRoots), checked at submit and at use. A server
+   * always confines: a runtime opened without roots is refused.
+   */
+  roots: PathRoots | undefined;
   /** Hosts http(s) inputs may come from. */
   allowHosts?: readonly string[];
   /** With a token every endpoint but /healthz and the dashboard shell needs `Authorization: Bearer`. */

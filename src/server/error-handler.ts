@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, FramefleetError, isFramefleetError, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, FramefleetError, isFramefleetError, show, type ErrorCode } from '../errors.js';
+import { fromFastifyError } from './http-errors.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -8,35 +9,33 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
-/** One line naming the field, the rule and the value, like the zod messages do. */
+/** One line naming the field, the rule and the value (cut short), like the zod messages do. */
 function validationMessage(error: FastifyError): string {
   const issue = (error.validation?.[0] ?? {}) as ValidationIssue;
   const part = error.validationContext ?? 'request';
   const extra = issue.params?.additionalProperty;
   const path = [part, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.');
-  if (extra !== undefined) return `invalid ${part}: unexpected field \`${path}.${String(extra)}\``;
-  const got = issue.data === undefined ? '' : `, got ${JSON.stringify(issue.data)}`;
-  return `invalid ${part}: \`${path}\` ${issue.message ?? 'is not valid'}${got}`;
+  if (extra !== undefined) return `invalid ${part}: unexpected field ${show(`${path}.${String(extra)}`)}`;
+  const got = issue.data === undefined ? '' : `, got ${show(issue.data)}`;
+  return `invalid ${part}: ${show(path)} ${issue.message ?? 'is not valid'}${got}`;
 }
 
 /** Maps anything thrown into the catalogue: FramefleetErrors keep their code, Fastify's get one. */
-export function toApiError(error: unknown): FramefleetError {
+export function toApiError(error: unknown, request?: FastifyRequest): FramefleetError {
   if (isFramefleetError(error)) return error;
   const e = error as FastifyError;
   if (e.validation) {
     const code: ErrorCode = e.validationContext === 'body' ? 'INVALID_SPEC' : 'INVALID_ARGUMENT';
     return new FramefleetError(code, validationMessage(e), { cause: error });
   }
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new FramefleetError('PAYLOAD_TOO_LARGE', 'request body is larger than the limit', {
-      cause: error,
-    });
-  }
-  if (e.statusCode === 413) return new FramefleetError('PAYLOAD_TOO_LARGE', e.message, { cause: error });
+  const known = fromFastifyError(e, request);
+  if (known) return known;
+  const message = show(e.message ?? String(error));
+  if (e.statusCode === 413) return new FramefleetError('PAYLOAD_TOO_LARGE', message, { cause: error });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return new FramefleetError('INVALID_ARGUMENT', e.message, { cause: error });
+    return new FramefleetError('BAD_REQUEST', `bad request: ${message}`, { cause: error });
   }
-  return new FramefleetError('INTERNAL', e.message ?? String(error), { cause: error });
+  return new FramefleetError('INTERNAL', `internal error: ${message}`, { cause: error });
 }
 
 export function sendError(reply: FastifyReply, error: FramefleetError): FastifyReply {
@@ -46,9 +45,22 @@ export function sendError(reply: FastifyReply, error: FramefleetError): FastifyR
     .send({ error: { code: error.code, message: error.message } });
 }
 
+/** Logs one short line per refused request (the stack only for a server fault). */
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const apiError = toApiError(error);
-  if (apiError.status >= 500) request.log.error({ err: error, code: apiError.code }, apiError.message);
-  else request.log.info({ code: apiError.code }, apiError.message);
+  const apiError = toApiError(error, request);
+  if (apiError.status >= 500) {
+    // The stack, cut short: an error's own message may quote a client's value whole.
+    const stack = error instanceof Error ? error.stack?.slice(0, 2000) : undefined;
+    request.log.error({ code: apiError.code, stack }, apiError.message);
+  } else request.log.info({ code: apiError.code }, apiError.message);
   return sendError(reply, apiError);
+}
+
+/** Fastify's `frameworkErrors` option: errors raised before routing (a bad `%ff` in the path). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError =
+    fromFastifyError(error, request) ??
+    new FramefleetError('BAD_REQUEST', `malformed request: ${show(error.message)}`, { cause: error });
+  request.log.info({ code: apiError.code }, apiError.message);
+  void sendError(reply, apiError);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, redactUrl, show } from '../errors.js';
 import type { Storage } from '../storage/types.js';
 import { confineUrl } from './confine.js';
 
@@ -27,23 +27,23 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
     try {
       response = await fetch(url, { redirect: 'manual', signal });
     } catch (cause) {
-      throw new FramefleetError(
-        'INPUT_NOT_FOUND',
-        `cannot download input ${show(url.href)}: ${String(cause)}`,
-        { cause },
-      );
+      // The cause's text is left out: it may quote the URL whole, credentials and all.
+      const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).name;
+      throw new FramefleetError('INPUT_NOT_FOUND', `cannot download input ${show(redactUrl(url))}: ${why}`, {
+        cause,
+      });
     }
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       if (hop >= MAX_REDIRECTS)
-        throw new FramefleetError('URL_FORBIDDEN', `input ${show(value)} redirects too often`);
+        throw new FramefleetError('URL_FORBIDDEN', `input ${show(redactUrl(value))} redirects too often`);
       url = confineUrl(new URL(location, url).href, options.allowHosts);
       continue;
     }
     if (!response.ok || !response.body) {
       throw new FramefleetError(
         'INPUT_NOT_FOUND',
-        `cannot download input ${show(url.href)}: HTTP ${response.status}`,
+        `cannot download input ${show(redactUrl(url))}: HTTP ${response.status}`,
       );
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -51,7 +51,7 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
       await response.body.cancel();
       throw new FramefleetError(
         'PAYLOAD_TOO_LARGE',
-        `input ${show(url.href)} is ${declared} bytes, over the limit of ${options.maxBytes}`,
+        `input ${show(redactUrl(url))} is ${declared} bytes, over the limit of ${options.maxBytes}`,
       );
     }
     if (!options.storage.putStream)

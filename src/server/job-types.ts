@@ -1,8 +1,8 @@
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, redactUrl, show } from '../errors.js';
 import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
-import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
+import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
 import type { Storage } from '../storage/types.js';
-import { confineInput, confineOutput, looksLikeUrl, type Confinement } from './confine.js';
+import { confineInput, confineOutput, type Confinement } from './confine.js';
 
 /** A job type as the API sees it: the one registration (see pipelines/job-types.ts). */
 export type JobTypeDef = JobType;
@@ -31,7 +31,7 @@ export async function confineSpec(
     if (looksLikeUrl(value)) {
       throw new FramefleetError(
         'PATH_FORBIDDEN',
-        `output ${show(value)} must be a path or an s3:// URL under the server's storage`,
+        `output ${show(redactUrl(value))} must be a path or an s3:// URL under the server's storage`,
       );
     }
     out[field] = await confineOutput(value, confinement.outputRoots);

@@ -14,9 +14,14 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errors = {
   '400': { description: 'invalid request', ...json(ref('Error')) },
   '401': { description: 'missing or wrong bearer token', ...json(ref('Error')) },
-  '403': { description: 'path or URL outside what the server allows', ...json(ref('Error')) },
+  '403': {
+    description:
+      'path or URL outside what the server allows, a Host that is not loopback without a token, or a cross-site request',
+    ...json(ref('Error')),
+  },
   '404': { description: 'not found', ...json(ref('Error')) },
   '413': { description: 'body too large', ...json(ref('Error')) },
+  '415': { description: 'unsupported content type', ...json(ref('Error')) },
 };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: idParamsSchema.properties.id }];
 

@@ -3,6 +3,7 @@ import type { JobRecord, JobState } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ServerContext } from './context.js';
 import { fetchInput } from './fetch-input.js';
+import { parseSpec } from '../pipelines/schema.js';
 import { confineSpec } from './job-types.js';
 import { idParamsSchema, listQuerySchema, submitBodySchema } from './schemas.js';
 
@@ -50,9 +51,11 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
         const { type, spec, priority } = request.body;
         const def = ctx.jobTypes.find((t) => t.type === type);
         if (!def) throw new FramefleetError('INVALID_ARGUMENT', `unknown job type ${show(type)}`);
+        // The zod schema the CLI validates with, before anything is downloaded or queued.
+        const parsed = parseSpec(def.schema, spec, `${type} spec`) as Record<string, unknown>;
         const confined = await confineSpec(
           def,
-          spec,
+          parsed,
           ctx.confinement,
           (url) =>
             fetchInput(url, {

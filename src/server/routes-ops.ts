@@ -6,7 +6,7 @@ import { openApiDocument } from './openapi.js';
 /** Health, readiness, Prometheus metrics, the fleet's nodes and queues, and the OpenAPI document. */
 export function opsRoutes(ctx: ServerContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    app.get('/healthz', async () => ({ ok: true }));
+    app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
 
     app.get('/readyz', async () => {
       try {

@@ -15,6 +15,11 @@ export function isStorageUrl(value: string): boolean {
   return /^s3:\/\//i.test(value);
 }
 
+/** True for values ffmpeg would treat as a URL or protocol ('http://', 'concat:', 'file:'). */
+export function looksLikeUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(value);
+}
+
 /** The storage key an `s3://` URL names; the URL must lie under the storage's own URL. */
 export function storageKeyOf(url: string, storage: Storage): string {
   const root = storage.url.replace(/\/+$/, '') + '/';

@@ -15,6 +15,7 @@ import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
 import { processFleetJob } from '../engine/redis/processor.js';
 import { StartRecorder } from '../engine/redis/start-recorder.js';
 import { METRICS_POINTS } from '../engine/redis/stats.js';
+import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { SlotPool, type SlotClass } from './slot-pool.js';
 import { GpuAssigner } from '../engine/gpu-pin.js';
@@ -42,6 +43,8 @@ export interface FleetWorkerOptions {
   scratchRoot?: string;
   retry?: RetryPolicy;
   keepIntermediates?: boolean;
+  /** Confines each job's files where they are opened (see fleetPathPolicy). */
+  paths?: PathPolicy;
 }
 
 // Another worker gets the task when this one's slots of that class are full.

@@ -8,6 +8,9 @@ import { generateSampleClip, type SampleClip } from '../../src/media/generate.js
 import { probe } from '../../src/media/probe.js';
 import { readSse, startServer, type Harness } from './harness.js';
 
+// A body-less state-changing request says it is not a cross-site form post.
+const CLIENT = { 'x-requested-with': 'test' };
+
 describe('REST API end to end (real ffmpeg, real server)', () => {
   let h: Harness;
   let clip: SampleClip;
@@ -101,11 +104,11 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const cancelled = (await (
-      await fetch(`${h.url}/v1/jobs/${job.id}`, { method: 'DELETE' })
+      await fetch(`${h.url}/v1/jobs/${job.id}`, { method: 'DELETE', headers: CLIENT })
     ).json()) as JobRecord;
     expect(cancelled.state).toBe('cancelled');
     await h.runtime.backend.wait(job.id);
-    const retried = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST' });
+    const retried = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST', headers: CLIENT });
     expect(retried.status).toBe(202);
     // retry() answers before the restarted job leaves `cancelled`; poll the API like a client would.
     let final = cancelled;
@@ -115,7 +118,7 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     }
     expect(final.error).toBeUndefined();
     expect(final.state).toBe('done');
-    const again = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST' });
+    const again = await fetch(`${h.url}/v1/jobs/${job.id}/retry`, { method: 'POST', headers: CLIENT });
     expect(again.status).toBe(409);
   });
 

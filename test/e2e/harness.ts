@@ -24,20 +24,31 @@ export interface HarnessOptions {
   maxUploadBytes?: number;
   bodyLimitBytes?: number;
   sampleMs?: number;
+  /** Reuse this folder (a restart): its in/, out/ and data/ are kept, and close() leaves it. */
+  dir?: string;
+  /** Roots instead of dir/in and dir/out. */
+  inputRoots?: string[];
+  outputRoots?: string[];
+  /** The server's log lines, one JSON string each, for tests that read what was logged. */
+  logLines?: string[];
 }
 
 /** A real server on a free loopback port over the real local engine, in a fresh temp folder. */
 export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ff-e2e-'));
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'ff-e2e-')));
   const inputDir = path.join(dir, 'in');
   const outputDir = path.join(dir, 'out');
   const dataDir = path.join(dir, 'data');
-  await Promise.all([mkdir(inputDir), mkdir(outputDir), mkdir(dataDir)]);
-  const log = pino({ level: process.env.FF_TEST_LOG ?? 'silent' });
+  await Promise.all([inputDir, outputDir, dataDir].map((d) => mkdir(d, { recursive: true })));
+  const lines = options.logLines;
+  const log = lines
+    ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: process.env.FF_TEST_LOG ?? 'silent' });
   const runtime = await openRuntime({
     mode: 'local',
     dataDir,
     cpuSlots: options.workers ?? 2,
+    roots: { input: options.inputRoots ?? [inputDir], output: options.outputRoots ?? [outputDir] },
     log,
     resume: true,
     sampleMs: options.sampleMs ?? 1000,
@@ -47,8 +58,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     storage: runtime.storage,
     fleet: runtime.fleet,
     gpus: runtime.gpus,
-    inputRoots: [inputDir],
-    outputRoots: [outputDir],
+    roots: runtime.roots,
     allowHosts: options.allowHosts,
     token: options.token,
     maxUploadBytes: options.maxUploadBytes,
@@ -68,7 +78,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     async close() {
       await app.close();
       await runtime.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

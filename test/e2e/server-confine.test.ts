@@ -1,9 +1,23 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/errors.js';
 import { bearerMatches, isLoopback } from '../../src/server/auth.js';
 import { canonicalRoots, confineInput, confineOutput, confineUrl } from '../../src/server/confine.js';
+import { writeAtomically } from '../../src/storage/atomic-output.js';
+import { holdInputFile, holdOutputDir } from '../../src/storage/confined-open.js';
 
 describe('path and URL confinement', () => {
   let dir = '';
@@ -17,6 +31,9 @@ describe('path and URL confinement', () => {
     await symlink(path.join(dir, 'rootish', 'b.mp4'), path.join(dir, 'root', 'out-link.mp4'));
     await symlink(path.join(dir, 'root', 'sub', 'a.mp4'), path.join(dir, 'root', 'in-link.mp4'));
     await symlink(path.join(dir, 'root'), path.join(dir, 'root-alias'));
+    await symlink(path.join(dir, 'rootish'), path.join(dir, 'root', 'dir-link'));
+    await symlink('/dev/zero', path.join(dir, 'root', 'device'));
+    execFileSync('mkfifo', [path.join(dir, 'root', 'fifo')]);
     roots = await canonicalRoots([path.join(dir, 'root-alias')]);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -81,6 +98,68 @@ describe('path and URL confinement', () => {
     ['http://', 'INVALID_ARGUMENT'],
   ])('url %s', async (url, expected) => {
     expect(await code(Promise.resolve().then(() => confineUrl(url, ['media.example.com'])))).toBe(expected);
+  });
+
+  it.each([
+    ['a file inside', 'root/sub/a.mp4', 'ok'],
+    ['a symlink that stays inside', 'root/in-link.mp4', 'ok'],
+    ['a symlink that leads out', 'root/out-link.mp4', 'PATH_FORBIDDEN'],
+    ['a folder symlink that leads out', 'root/dir-link/b.mp4', 'PATH_FORBIDDEN'],
+    ['a device, through a symlink', 'root/device', 'PATH_FORBIDDEN'],
+    ['a FIFO (opened without blocking)', 'root/fifo', 'INPUT_NOT_A_FILE'],
+    ['a directory', 'root/sub', 'INPUT_NOT_A_FILE'],
+    ['a missing file inside', 'root/missing.mp4', 'INPUT_NOT_FOUND'],
+    ['a missing file outside', 'elsewhere/missing.mp4', 'PATH_FORBIDDEN'],
+  ])('at use, input: %s', async (_name, rel, expected) => {
+    const held = holdInputFile(`${dir}/${rel}`, roots);
+    expect(await code(held)).toBe(expected);
+    await held.then((h) => h.close()).catch(() => undefined);
+  });
+
+  it('at use, a held input stays the file that was checked when its folder is swapped', async () => {
+    await mkdir(path.join(dir, 'root', 'swap'));
+    await writeFile(path.join(dir, 'root', 'swap', 'v.mp4'), 'checked');
+    const held = await holdInputFile(path.join(dir, 'root', 'swap', 'v.mp4'), roots);
+    try {
+      await rename(path.join(dir, 'root', 'swap'), path.join(dir, 'root', 'swap.moved'));
+      await writeFile(path.join(dir, 'rootish', 'v.mp4'), 'outside');
+      await symlink(path.join(dir, 'rootish'), path.join(dir, 'root', 'swap'));
+      // A child process opens the same inode through the held name, not the re-pointed path.
+      expect(execFileSync('cat', [held.path], { encoding: 'utf8' })).toBe('checked');
+      expect(held.real).toBe(path.join(dir, 'root', 'swap', 'v.mp4'));
+    } finally {
+      await held.close();
+    }
+  });
+
+  it('at use, an output is written into the folder that was checked even if it is swapped meanwhile', async () => {
+    await mkdir(path.join(dir, 'root', 'out'));
+    const output = path.join(dir, 'root', 'out', 'o.mp4');
+    const outsideBefore = await readdir(path.join(dir, 'rootish'));
+    const { size } = await writeAtomically(output, roots, async (temp) => {
+      await rename(path.join(dir, 'root', 'out'), path.join(dir, 'root', 'out.moved'));
+      await symlink(path.join(dir, 'rootish'), path.join(dir, 'root', 'out'));
+      execFileSync('sh', ['-c', `printf written > "${temp}"`]);
+    });
+    expect(size).toBe(7);
+    expect(await readFile(path.join(dir, 'root', 'out.moved', 'o.mp4'), 'utf8')).toBe('written');
+    expect(await readdir(path.join(dir, 'rootish'))).toEqual(outsideBefore);
+    // Once the folder is a symlink out, the next output is refused before anything is written.
+    expect(await code(holdOutputDir(path.join(dir, 'root', 'out'), roots))).toBe('PATH_FORBIDDEN');
+    expect(await code(writeAtomically(output, roots, async () => undefined))).toBe('PATH_FORBIDDEN');
+    expect(await readdir(path.join(dir, 'rootish'))).toEqual(outsideBefore);
+  });
+
+  it.each([
+    [
+      'https://user:pw@media.example.com/a.mp4?sig=SECRET#t',
+      'https://[redacted]@media.example.com/a.mp4?[redacted]',
+    ],
+    ['http://media.example.com:8080/a%20b.mp4', 'http://media.example.com:8080/a%20b.mp4'],
+    ['s3://bucket/key.mp4?versionId=x', 's3://bucket/key.mp4?[redacted]'],
+    ['http://user:pw@[not a url/x?token=SECRET', 'http://[redacted]@[not a url/x?[redacted]'],
+  ])('redacts %s in messages', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
   });
 
   it('compares bearer tokens and recognises loopback hosts', () => {

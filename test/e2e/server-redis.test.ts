@@ -36,6 +36,7 @@ describe('server on the Redis fleet engine', () => {
       prefix,
       dataDir: path.join(dir, 'data'),
       storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
+      roots: { input: [path.join(dir, 'in')], output: [path.join(dir, 'out')] },
       log: silentLogger,
       worker: true,
       cpuSlots: 2,
@@ -45,8 +46,7 @@ describe('server on the Redis fleet engine', () => {
       storage: runtime.storage,
       fleet: runtime.fleet,
       gpus: runtime.gpus,
-      inputRoots: [path.join(dir, 'in')],
-      outputRoots: [path.join(dir, 'out')],
+      roots: runtime.roots,
       heartbeatMs: 500,
       logger: pino({ level: 'silent' }),
     });

@@ -24,8 +24,8 @@ const folder = (path: string) => (path.includes('/') ? path.split('/')[0]! : '.'
 const ALLOWED: Record<string, string[]> = {
   '.': [],
   analysis: ['.'],
-  media: ['.'],
-  storage: ['.', 'media'],
+  storage: ['.'],
+  media: ['.', 'storage'],
   engine: ['.', 'storage'],
   cluster: ['.', 'engine', 'media'],
   pipelines: ['.', 'engine', 'media', 'analysis', 'storage'],

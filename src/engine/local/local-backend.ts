@@ -25,6 +25,7 @@ import {
   type Logger,
   type SubmitOptions,
 } from '../types.js';
+import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
@@ -45,6 +46,8 @@ export interface LocalBackendOptions {
   keepIntermediates?: boolean;
   clock?: () => Date;
   workerId?: string;
+  /** Confines each job's files where they are opened (a server's roots); absent: unconfined. */
+  paths?: PathPolicy;
 }
 
 /**
@@ -73,6 +76,7 @@ export class LocalBackend implements Backend {
       slots: { cpu: availableParallelism(), ...options.slots },
       capabilities: () => this.fleetCapabilities(),
       scratchRoot: join(options.dataDir, 'tmp'),
+      paths: options.paths,
       maxAttempts: options.maxAttempts ?? 3,
       backoffBaseMs: options.backoffBaseMs ?? 1000,
       clock: this.clock,
@@ -233,12 +237,18 @@ export class LocalBackend implements Backend {
           signal: controller.signal,
           log: this.options.log,
           capabilities: await this.fleetCapabilities(),
+          paths: this.options.paths,
         });
         if (superseded()) return;
         job.planned(graph);
       }
       const root = job.records.get(job.graph!.rootTaskId);
-      const keep = await rootStillValid(pipeline, job.graph!, root, this.options.storage, controller.signal);
+      const keep = await rootStillValid(pipeline, job.graph!, root, {
+        storage: this.options.storage,
+        signal: controller.signal,
+        jobId: record.id,
+        paths: this.options.paths,
+      });
       if (superseded()) return;
       if (keep) {
         for (const t of job.records.values()) t.reused = t.state === 'done';

@@ -1,4 +1,5 @@
 import { toFramefleetError, type FramefleetError } from '../../errors.js';
+import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import type { DeviceClass } from '../capabilities.js';
 import type { Emitter } from '../emitter.js';
@@ -28,6 +29,7 @@ export interface SchedulerDeps {
   slots: Partial<Record<DeviceClass, number>>;
   capabilities: () => Promise<FleetCapabilities>;
   scratchRoot: string;
+  paths: PathPolicy | undefined;
   maxAttempts: number;
   backoffBaseMs: number;
   clock: () => Date;
@@ -151,6 +153,7 @@ export class LocalScheduler {
         scratchRoot: this.deps.scratchRoot,
         log: this.deps.log,
         progress: (p) => this.onTaskProgress(job, record, p.fraction, p.fps),
+        paths: this.deps.paths,
       });
       if (expansion) job.expand(task.id, expansion, clock().getTime());
       const at = isoTime(clock());

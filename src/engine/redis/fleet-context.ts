@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { BoundedMap } from '../bounded-map.js';
 import type { PipelineRegistry } from '../registry.js';
@@ -31,6 +32,8 @@ export interface FleetContext {
   clock: () => Date;
   /** When this process last published each job's progress. */
   progressAt: BoundedMap<string, number>;
+  /** Confines each job's files where they are opened; see fleetPathPolicy. */
+  paths: PathPolicy | undefined;
 }
 
 export interface FleetContextOptions {
@@ -44,6 +47,7 @@ export interface FleetContextOptions {
   keepIntermediates?: boolean;
   log: Logger;
   clock?: () => Date;
+  paths?: PathPolicy;
 }
 
 /** Wires a FleetContext; the backend (submitter) and every worker build theirs here. */
@@ -70,5 +74,6 @@ export function createFleetContext(options: FleetContextOptions): FleetContext {
     log: options.log,
     clock,
     progressAt: new BoundedMap(256),
+    paths: options.paths,
   };
 }

@@ -4,6 +4,7 @@ export { DEFAULT_RETRY, QueueSet, type FleetContext, type RetryPolicy } from './
 export { bullPriority, Enqueuer } from './enqueue.js';
 export { GraphStore } from './graph-store.js';
 export { JobStore, isTerminal, withPending, type JobHeader } from './job-store.js';
+export { fleetPathPolicy, recordJobRoots } from './job-roots.js';
 export { bullJobId, CONTROL_QUEUE, RedisKeys, type TaskJobData } from './keys.js';
 export { fleetCapabilities, NodeRegistry, type NodeInfo, type NodeTask } from './node-registry.js';
 export { processFleetJob, PLAN_RECHECK_MS } from './processor.js';

@@ -35,6 +35,7 @@ export async function planStep(
         signal,
         log: ctx.log,
         capabilities: await ctx.nodes.fleetCapabilities(),
+        paths: ctx.paths,
       });
     } catch (raw) {
       const error = toFramefleetError(raw);
@@ -49,7 +50,9 @@ export async function planStep(
   } else {
     const stored = await ctx.store.tasks(jobId);
     const root = stored.find((r) => r.id === graph!.rootTaskId);
-    if (await rootStillValid(pipeline, graph, root, ctx.storage, signal)) {
+    if (
+      await rootStillValid(pipeline, graph, root, { storage: ctx.storage, signal, jobId, paths: ctx.paths })
+    ) {
       return finishReused(ctx, jobId, run, stored, root!.output);
     }
     // Everything runs again, but a recorded output is reused once it re-verifies.

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { FramefleetError, show } from '../../errors.js';
+import type { PathRoots } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { BoundedMap } from '../bounded-map.js';
 import { Emitter } from '../emitter.js';
@@ -18,6 +19,7 @@ import type {
 } from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
 import { bullPriority } from './enqueue.js';
+import { recordJobRoots } from './job-roots.js';
 import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
 import { bullJobId, CONTROL_QUEUE, type TaskJobData } from './keys.js';
@@ -36,6 +38,8 @@ export interface RedisBackendOptions {
   clock?: () => Date;
   /** How often `wait` re-reads the record, in case an event was lost (Redis restarted). */
   pollMs?: number;
+  /** Recorded with each job this backend submits, for workers without roots of their own. */
+  submitRoots?: PathRoots;
 }
 
 /** What the put-tasks script publishes per record; subscribers turn it into a 'task' JobEvent. */
@@ -99,6 +103,10 @@ export class RedisBackend implements Backend {
       rawSpec,
       options,
     );
+    // Before any step is queued: a worker must never see the job without its roots.
+    if (this.options.submitRoots) {
+      await recordJobRoots(this.ctx.redis, this.options.prefix, id, this.options.submitRoots);
+    }
     await this.startRun(id, type, spec, priority);
     return (await this.ctx.store.get(id))!;
   }

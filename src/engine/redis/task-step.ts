@@ -97,6 +97,7 @@ export async function taskStep(
       scratchRoot: ctx.scratchRoot,
       log: ctx.log,
       gpu: options.gpu,
+      paths: ctx.paths,
       progress: (p) => {
         record.progress = Math.max(0, Math.min(1, p.fraction));
         record.fps = p.fps;

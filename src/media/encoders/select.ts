@@ -65,15 +65,26 @@ export function selectEncoder(request: EncoderRequest, proven: readonly string[]
     );
     const found = candidates.find(usable);
     if (found) return { encoder: found, reason: `requested family ${wanted}` };
-    if (candidates.length === 0) {
-      throw new FramefleetError(
-        'UNKNOWN_ENCODER',
-        `encoder family ${show(wanted)} has no ${request.codec} encoder; try another --codec`,
-      );
-    }
-    throw unavailable(candidates[0]!.name, proven);
+    if (candidates.length > 0) throw unavailable(candidates[0]!.name, proven);
   }
-  throw new FramefleetError(
+  throw unknownEncoder(wanted, request.codec)!;
+}
+
+/**
+ * Why `encoder` can never be chosen for `codec`, whatever the fleet: not auto, a family or a
+ * catalogue encoder, or a family without an encoder for that codec. Pure; specs check it at submit.
+ */
+export function unknownEncoder(encoder: string, codec: Codec): FramefleetError | undefined {
+  const wanted = encoder.trim();
+  if (wanted === 'auto' || wanted === 'cpu' || encoderByName(wanted)) return undefined;
+  if (FAMILIES.includes(wanted)) {
+    if (ENCODERS.some((e) => e.family === wanted && e.codec === codec)) return undefined;
+    return new FramefleetError(
+      'UNKNOWN_ENCODER',
+      `encoder family ${show(wanted)} has no ${codec} encoder; try another codec`,
+    );
+  }
+  return new FramefleetError(
     'UNKNOWN_ENCODER',
     `unknown encoder ${show(wanted)}; expected auto, a family (${FAMILIES.join(', ')}) or one of ${ENCODERS.map((e) => e.name).join(', ')}`,
   );

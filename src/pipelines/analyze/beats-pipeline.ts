@@ -1,5 +1,5 @@
 import type { Pipeline, TaskSpec } from '../../engine/types.js';
-import { localMedia } from '../../storage/media-io.js';
+import { withInput } from '../job-files.js';
 import { analyzeBeatsFile } from './measure-beats.js';
 import { beatsSpecSchema, parseWith, type BeatsSpec } from './spec-schemas.js';
 
@@ -33,7 +33,7 @@ export const beatsPipeline: Pipeline<BeatsSpec> = {
   executors: {
     'analyze.beats': async (payload, ctx) => {
       const { path } = payload as { path: string };
-      const result = await analyzeBeatsFile(await localMedia(path, ctx.storage), { signal: ctx.signal });
+      const result = await withInput(path, ctx, (local) => analyzeBeatsFile(local, { signal: ctx.signal }));
       // A stored input was read from a cached download; results name what the user gave.
       return { ...result, source: { path } };
     },

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Pipeline } from '../../engine/types.js';
 import { makeProxy, type ProxyResult } from '../../media/proxy.js';
 import { probe } from '../../media/probe.js';
+import { withInput, withOutput, writeOutput } from '../job-files.js';
 import { parseWith, proxySpecSchema, type ProxySpec } from './spec-schemas.js';
 
 /** proxy: one task writing a low-resolution copy for analysis and editing. */
@@ -21,7 +22,15 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
   executors: {
     proxy: async (payload, ctx) => {
       const spec = payload as ProxySpec;
-      return makeProxy({ ...spec, signal: ctx.signal });
+      const result = await withInput(spec.input, ctx, (input) =>
+        makeProxy({
+          ...spec,
+          input,
+          signal: ctx.signal,
+          publish: (output, write) => writeOutput(output, ctx, write),
+        }),
+      );
+      return { ...result, input: spec.input };
     },
   },
 
@@ -30,10 +39,13 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
     proxy: async (_payload, output, ctx) => {
       const result = output as ProxyResult;
       try {
-        const info = await stat(result.output);
-        if (info.size !== result.sizeBytes) return false;
-        const media = await probe(result.output, { signal: ctx.signal });
-        return media.video?.frameCount === result.frames;
+        // Re-read only inside the output roots that hold now.
+        return await withOutput(result.output, ctx, async (path) => {
+          const info = await stat(path);
+          if (info.size !== result.sizeBytes) return false;
+          const media = await probe(path, { signal: ctx.signal });
+          return media.video?.frameCount === result.frames;
+        });
       } catch {
         return false;
       }

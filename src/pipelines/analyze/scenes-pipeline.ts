@@ -1,4 +1,4 @@
-import { localMedia } from '../../storage/media-io.js';
+import { withInput } from '../job-files.js';
 import type { Pipeline, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import {
   DEFAULT_SCENE_OPTIONS,
@@ -52,7 +52,7 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
     const tasks: TaskSpec[] = [];
     const aggregates: string[] = [];
     for (const [f, path] of spec.inputs.entries()) {
-      const info = await probe(await localMedia(path, ctx.storage), { signal: ctx.signal });
+      const info = await withInput(path, ctx, (local) => probe(local, { signal: ctx.signal }));
       if (!info.video)
         throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
       // Variable-frame-rate video cannot be cut into exact time shards; it runs as one.
@@ -113,14 +113,16 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
   executors: {
     'analyze.scenes.shard': async (payload, ctx) => {
       const p = payload as SceneShardPayload;
-      const partial = await measureScenes(await localMedia(p.path, ctx.storage), {
-        shardIndex: p.shardIndex,
-        shardCount: p.shardCount,
-        edges: p.edges,
-        hwaccel: p.hwaccel,
-        signal: ctx.signal,
-        onProgress: (fraction) => ctx.progress({ fraction }),
-      });
+      const partial = await withInput(p.path, ctx, (local) =>
+        measureScenes(local, {
+          shardIndex: p.shardIndex,
+          shardCount: p.shardCount,
+          edges: p.edges,
+          hwaccel: p.hwaccel,
+          signal: ctx.signal,
+          onProgress: (fraction) => ctx.progress({ fraction }),
+        }),
+      );
       // A stored input was read from a cached download; results name what the user gave.
       return { ...partial, source: { ...partial.source, path: p.path } };
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FramefleetError, show } from '../../errors.js';
 import { MAX_SHARDS } from '../../analysis/scenes/shard-plan.js';
+import { filePath } from '../schema.js';
 
 /** Most files one analysis job may list; more belong in several jobs. */
 export const MAX_INPUTS = 256;
@@ -22,7 +23,8 @@ function numberIn(name: string, min: number, max: number) {
 function path(name: string) {
   const error = (iss: Issue) =>
     `expected \`${name}\` to be a non-empty file path, got ${show(iss.input ?? null)}`;
-  return z.string({ error }).min(1, { error }).max(4096, { error });
+  // Short enough to name a real file (4096 bytes, 255 per name): checked at submit, not at run.
+  return z.string({ error }).min(1, { error }).pipe(filePath(name));
 }
 
 function inputs() {

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
@@ -8,8 +7,9 @@ import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput } from '../../media/verify.js';
-import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
+import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import type { Storage } from '../../storage/types.js';
+import { withInput, withOutput, writeOutput } from '../job-files.js';
 import type {
   AudioOutput,
   AudioPayload,
@@ -29,15 +29,16 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const frames = p.end - p.start;
   const tmp = join(ctx.scratchDir, `segment-${p.index}.mp4`);
-  const input = await readable(p.input, ctx);
-  await runFfmpeg(segmentArgs({ ...p, input, encoder, output: tmp, renderNode: ctx.gpu?.renderNode }), {
-    signal: ctx.signal,
-    // A GPU task runs on the one device its slot is on.
-    ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
-    timeoutMs: SEGMENT_TIMEOUT_MS,
-    label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
-    onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
-  });
+  await withInput(p.input, ctx, (input) =>
+    runFfmpeg(segmentArgs({ ...p, input, encoder, output: tmp, renderNode: ctx.gpu?.renderNode }), {
+      signal: ctx.signal,
+      // A GPU task runs on the one device its slot is on.
+      ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
+      timeoutMs: SEGMENT_TIMEOUT_MS,
+      label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
+      onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+    }),
+  );
   const info = await probe(tmp, { signal: ctx.signal });
   const got = info.video?.frameCount ?? 0;
   if (got !== frames) {
@@ -66,12 +67,14 @@ export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = 
 
 export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) => {
   const tmp = join(ctx.scratchDir, basename(p.key));
-  await runFfmpeg(audioArgs({ ...p, input: await readable(p.input, ctx), output: tmp }), {
-    signal: ctx.signal,
-    timeoutMs: SEGMENT_TIMEOUT_MS,
-    label: `${p.mode === 'copy' ? 'copy' : 'encode'} audio`,
-    onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
-  });
+  await withInput(p.input, ctx, (input) =>
+    runFfmpeg(audioArgs({ ...p, input, output: tmp }), {
+      signal: ctx.signal,
+      timeoutMs: SEGMENT_TIMEOUT_MS,
+      label: `${p.mode === 'copy' ? 'copy' : 'encode'} audio`,
+      onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
+    }),
+  );
   const info = await probe(tmp, { signal: ctx.signal, headerOnly: true });
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, size: stored.size, durationSec: info.audio?.durationSec ?? info.durationSec };
@@ -99,10 +102,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeFile(list, concatList(paths));
-  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
-  const name = `.${basename(p.output)}.${randomBytes(4).toString('hex')}.part`;
-  const tmp = join(stored === undefined ? dirname(p.output) : ctx.scratchDir, name);
-  try {
+  const stitchTo = async (tmp: string) => {
     await runFfmpeg(
       stitchArgs({
         concatList: list,
@@ -118,54 +118,49 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
       },
     );
-    const checked = await verifyOutput(tmp, {
+    return verifyOutput(tmp, {
       frames: p.frames,
       sourceAvGapSec: audio ? p.sourceAvGapSec : undefined,
       audioFrameSec: p.audioFrameSec,
     });
-    let size: number;
-    if (stored === undefined) {
-      await rename(tmp, p.output);
-      size = (await stat(p.output)).size;
-    } else {
-      size = (await ctx.storage.put(stored, tmp, { move: true })).size;
-    }
-    ctx.progress({ fraction: 1 });
-    return {
-      output: p.output,
-      frames: checked.frames,
-      size,
-      videoDurationSec: checked.videoDurationSec,
-      audioDurationSec: checked.audioDurationSec,
-      encoder: p.encoder,
-    };
-  } finally {
-    await rm(tmp, { force: true });
+  };
+  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
+  let checked: Awaited<ReturnType<typeof stitchTo>>;
+  let size: number;
+  if (stored === undefined) {
+    // Next to the output, renamed into place once verified; inside the output roots that hold now.
+    ({ value: checked, size } = await writeOutput(p.output, ctx, stitchTo));
+  } else {
+    const tmp = join(ctx.scratchDir, `stitched.${p.format === 'matroska' ? 'mkv' : 'mp4'}`);
+    checked = await stitchTo(tmp);
+    size = (await ctx.storage.put(stored, tmp, { move: true })).size;
   }
+  ctx.progress({ fraction: 1 });
+  return {
+    output: p.output,
+    frames: checked.frames,
+    size,
+    videoDurationSec: checked.videoDurationSec,
+    audioDurationSec: checked.audioDurationSec,
+    encoder: p.encoder,
+  };
 };
 
 /**
  * A finished output re-verifies only if it is still there with the planned size and frame count
  * (a stored object is checked by size: it was verified before its upload completed).
  */
-export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = async (
-  p,
-  out,
-  { storage, signal },
-) => {
+export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = async (p, out, ctx) => {
+  const { storage, signal } = ctx;
   if (isStorageUrl(out.output)) {
     const object = await storage.stat(storageKeyOf(out.output, storage)).catch(() => undefined);
     return object?.size === out.size && out.frames === p.frames;
   }
-  const info = await probe(out.output, { signal }).catch(() => undefined);
+  // Re-read only inside the output roots that hold now: a swapped folder makes the checkpoint invalid.
+  const info = await withOutput(out.output, ctx, (path) => probe(path, { signal })).catch(() => undefined);
   return info?.video?.frameCount === p.frames && info.sizeBytes === out.size;
 };
 
 async function localCopy(storage: Storage, key: string, ctx: ExecutorContext): Promise<string> {
   return storage.localPath(key) ?? storage.fetch(key, join(ctx.scratchDir, basename(key)));
-}
-
-/** Inputs are local paths, or s3:// URLs under the storage, read from this worker's cached download. */
-function readable(input: string, ctx: ExecutorContext): Promise<string> {
-  return localMedia(input, ctx.storage);
 }

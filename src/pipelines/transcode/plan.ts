@@ -7,8 +7,8 @@ import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
-import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
-import type { Storage } from '../../storage/types.js';
+import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
+import { checkOutputDir, withInput } from '../job-files.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
@@ -61,10 +61,19 @@ async function transcodeLayout(spec: TranscodeSpec, ctx: PlanContext): Promise<T
       `output ${show(spec.output)} has an unsupported extension; use .mp4, .m4v, .mov or .mkv`,
     );
   }
-  await checkOutput(spec.input, spec.output, ctx.storage);
-  // A stored input (s3://) is probed from this worker's cached download.
-  const local = await localMedia(spec.input, ctx.storage);
-  const source = await named(probe(local, { signal: ctx.signal }), local, spec.input);
+  await checkOutput(spec.input, spec.output, ctx);
+  // Opened once (inside the roots that hold now, for a server's job; a stored input from this
+  // worker's cached download) and probed and measured through that one open file.
+  return withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
+}
+
+async function layoutOpened(
+  spec: TranscodeSpec,
+  local: string,
+  format: NonNullable<ReturnType<typeof outputFormat>>,
+  ctx: PlanContext,
+): Promise<TranscodeLayout> {
+  const source = await probe(local, { signal: ctx.signal });
   const video = source.video;
   if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
   if (video.frameCount === 0)
@@ -144,21 +153,10 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
   return Math.min(120, Math.max(2, perSlot));
 }
 
-/** Errors about a cached download name the input the user gave. */
-async function named<T>(work: Promise<T>, local: string, input: string): Promise<T> {
-  if (local === input) return work;
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof FramefleetError) error.message = error.message.replaceAll(show(local), show(input));
-    throw error;
-  }
-}
-
-async function checkOutput(input: string, output: string, storage: Storage): Promise<void> {
+async function checkOutput(input: string, output: string, ctx: PlanContext): Promise<void> {
   if (isStorageUrl(output)) {
     // Stitched in the worker's scratch space, then uploaded: only the key needs checking.
-    storageKeyOf(output, storage);
+    storageKeyOf(output, ctx.storage);
     if (output === input) {
       throw new FramefleetError('OUTPUT_IS_INPUT', `output ${show(output)} is the input; choose another key`);
     }
@@ -172,6 +170,7 @@ async function checkOutput(input: string, output: string, storage: Storage): Pro
       `output ${show(output)} is the input file; choose another path`,
     );
   }
+  await checkOutputDir(output, ctx);
   const dir = dirname(resolve(output));
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error(`${dir} is not a directory`);

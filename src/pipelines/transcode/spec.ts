@@ -1,12 +1,18 @@
 import { z } from 'zod';
+import { show } from '../../errors.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
+import { unknownEncoder } from '../../media/encoders/select.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
-import { intRange, nonEmpty, numberRange, oneOf, parseSpec } from '../schema.js';
+import { codedIssue, filePath, intRange, nonEmpty, numberRange, oneOf, parseSpec } from '../schema.js';
 
 export const transcodeSpecSchema = z
   .object({
-    input: nonEmpty('input'),
-    output: nonEmpty('output'),
+    input: filePath('input'),
+    // The same code the planner would give it (INVALID_ARGUMENT), at submit.
+    output: filePath('output').refine((value) => outputFormat(value) !== undefined, {
+      error: (issue) => `expected \`output\` to end in .mp4, .m4v, .mov or .mkv, got ${show(issue.input)}`,
+      params: { code: 'INVALID_ARGUMENT' },
+    }),
     segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
     segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
     encoder: nonEmpty('encoder').default('auto'),
@@ -29,6 +35,11 @@ export const transcodeSpecSchema = z
   .strict()
   .refine((s) => !(s.segments !== undefined && s.segmentSeconds !== undefined), {
     message: 'give either `segments` or `segmentSeconds`, not both',
+  })
+  // Known at submit: an encoder that no fleet could ever run (a later stage would fail the job).
+  .superRefine((s, ctx) => {
+    const problem = unknownEncoder(s.encoder, s.codec);
+    if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
   });
 
 export type TranscodeSpec = z.output<typeof transcodeSpecSchema>;

@@ -1,15 +1,14 @@
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
-import { localMedia } from '../../storage/media-io.js';
+import { withInput } from '../job-files.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
 import { rangesFor, transcodeTasks } from './layout.js';
 import type { ScenesOutput, ScenesPayload, SplitOutput, SplitPayload } from './payloads.js';
 
 /** A scene-cut transcode's first task: one fast scene pass over the input (~256 px), hard cuts only. */
 export const findCuts: Executor<ScenesPayload, ScenesOutput> = async (p, ctx) => {
-  const scenes = await analyzeScenes(await localMedia(p.input, ctx.storage), {
-    signal: ctx.signal,
-    onProgress: (fraction) => ctx.progress({ fraction }),
-  });
+  const scenes = await withInput(p.input, ctx, (local) =>
+    analyzeScenes(local, { signal: ctx.signal, onProgress: (fraction) => ctx.progress({ fraction }) }),
+  );
   const cuts = scenes.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
   ctx.log.info({ jobId: ctx.jobId, cuts: cuts.length }, `scene analysis found ${cuts.length} hard cuts`);
   return { cuts };

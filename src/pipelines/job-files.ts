@@ -1,0 +1,83 @@
+import { dirname } from 'node:path';
+import { FramefleetError } from '../errors.js';
+import { writeAtomically, type Written } from '../storage/atomic-output.js';
+import { holdInputFile, holdOutputDir, holdOutputFile, type Held } from '../storage/confined-open.js';
+import { isStorageUrl, localMedia } from '../storage/media-io.js';
+import { currentRoots, type PathScope } from '../storage/path-policy.js';
+import type { Storage } from '../storage/types.js';
+
+/**
+ * How a pipeline opens a job's own files. Executors, planners and verifiers all go through here,
+ * so confinement holds at the moment of use: with a path policy (a server's jobs), each file is
+ * opened and checked against the roots that hold now, and ffmpeg gets the open file itself.
+ * Without one (the CLI on one's own machine) the paths are used as they are.
+ */
+export interface FileScope extends PathScope {
+  storage: Storage;
+}
+
+/** Runs `use` with a path ffmpeg may open for a job input; messages from it name the input as given. */
+export async function withInput<T>(
+  input: string,
+  scope: FileScope,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
+  // A stored input is read from this worker's cached download: framefleet's own file.
+  if (isStorageUrl(input)) {
+    const local = await localMedia(input, scope.storage);
+    return renamed(use(local), input, local);
+  }
+  const roots = await currentRoots(scope);
+  if (!roots) return use(input);
+  return holding(holdInputFile(input, roots.input), input, use);
+}
+
+/** Writes a job output atomically (see writeAtomically), inside the output roots that hold now. */
+export async function writeOutput<T>(
+  output: string,
+  scope: FileScope,
+  write: (temp: string) => Promise<T>,
+): Promise<Written<T>> {
+  const roots = await currentRoots(scope);
+  return writeAtomically(output, roots?.output, (temp) => renamed(write(temp), output, temp));
+}
+
+/** Fails now, before any work, if the output's directory is not (or no longer) inside the roots. */
+export async function checkOutputDir(output: string, scope: FileScope): Promise<void> {
+  const roots = await currentRoots(scope);
+  if (roots) await (await holdOutputDir(dirname(output), roots.output)).close();
+}
+
+/** Runs `use` on a finished output (a checkpoint re-verifies), only if it lies inside the roots. */
+export async function withOutput<T>(
+  output: string,
+  scope: FileScope,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
+  const roots = await currentRoots(scope);
+  if (!roots) return use(output);
+  return holding(holdOutputFile(output, roots.output), output, use);
+}
+
+async function holding<T>(held: Promise<Held>, given: string, use: (path: string) => Promise<T>): Promise<T> {
+  const file = await held;
+  try {
+    return await renamed(use(file.path), given, file.path);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Errors say what the user gave, not /proc/<pid>/fd/N or a cache file name. */
+async function renamed<T>(work: Promise<T>, given: string, local?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof FramefleetError && local !== undefined && local !== given) {
+      error.message = error.message.replaceAll(local, given);
+      const tail = error.ffmpegTail?.replaceAll(local, given);
+      Object.assign(error, { ffmpegTail: tail });
+    }
+    throw error;
+  }
+}

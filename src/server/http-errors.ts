@@ -1,0 +1,118 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ERROR_CODES, FramefleetError, show, type ErrorCode } from '../errors.js';
+
+/** Deepest JSON nesting a body may have; specs are a few levels deep. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * True when `text` nests arrays/objects deeper than `max`, found by one pass over the characters
+ * (strings skipped) before anything parses, validates or prints the value.
+ */
+export function jsonTooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Fastify's JSON parser (prototype-poisoning checks kept) behind the nesting limit. */
+export function useDepthLimitedJson(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonTooDeep(body as string, MAX_JSON_DEPTH)) {
+      done(
+        new FramefleetError('INVALID_JSON', `request body nests deeper than ${MAX_JSON_DEPTH} levels`),
+        undefined,
+      );
+      return;
+    }
+    parse(request, body as string, done);
+  });
+}
+
+/** Fastify's own errors by code: what the catalogue calls them and a message that echoes nothing long. */
+const FASTIFY_ERRORS: Record<string, [ErrorCode, (e: FastifyError, r?: FastifyRequest) => string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', () => 'request body is larger than the limit'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    'UNSUPPORTED_MEDIA_TYPE',
+    (_e, r) =>
+      `content type ${show(r?.headers['content-type'] ?? '')} is not accepted here; send application/json`,
+  ],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    'BAD_REQUEST',
+    () => 'request body length does not match its Content-Length header',
+  ],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['INVALID_JSON', () => 'request body is empty; expected JSON'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['INVALID_JSON', () => 'request body is not valid JSON'],
+  FST_ERR_BAD_URL: [
+    'BAD_REQUEST',
+    (_e, r) => `request path ${show(rawPath(r))} is not valid percent-encoding`,
+  ],
+  FST_ERR_MAX_PARAM_LENGTH: [
+    'BAD_REQUEST',
+    (_e, r) => `request path ${show(rawPath(r))} has a part too long`,
+  ],
+  FST_ERR_ASYNC_CONSTRAINT: ['BAD_REQUEST', () => 'request matched no route constraint'],
+};
+
+function rawPath(request: FastifyRequest | undefined): string {
+  return (request?.raw.url ?? '').split('?')[0]!;
+}
+
+/** A Fastify error as a catalogue error, or undefined when it is not one Fastify raises itself. */
+export function fromFastifyError(error: FastifyError, request?: FastifyRequest): FramefleetError | undefined {
+  const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+  if (known) return new FramefleetError(known[0], known[1](error, request), { cause: error });
+  // Prototype poisoning ('__proto__' in a body) and the like: the client's fault, said briefly.
+  if (error.statusCode === 400 && error instanceof SyntaxError) {
+    return new FramefleetError(
+      'INVALID_JSON',
+      `request body is not acceptable JSON: ${show(error.message)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Fastify's `clientErrorHandler`: the HTTP parser refused the request (headers over the limit,
+ * bytes that are not HTTP, a body longer than its Content-Length), so no request object exists.
+ * Answers in the catalogue's shape and closes the connection.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'request headers are larger than the limit']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', 'request took too long to arrive']
+        : ['BAD_REQUEST', `malformed HTTP request (${error.code ?? 'parse error'})`];
+  const status = ERROR_CODES[code].status;
+  const body = JSON.stringify({ error: { code, message } });
+  this.log.info({ code, reason: error.code }, message);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}

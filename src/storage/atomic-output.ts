@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import { handlePath, holdOutputDir } from './confined-open.js';
+
+export interface Written<T> {
+  value: T;
+  size: number;
+}
+
+/** Something that writes an output atomically, as writeAtomically does; injected where roots apply. */
+export type Publisher = <T>(output: string, write: (temp: string) => Promise<T>) => Promise<Written<T>>;
+
+/**
+ * Writes `output` atomically: `write` fills a temporary file in the same directory, which replaces
+ * `output` only once `write` resolved (after it verified the file); on failure it is removed.
+ *
+ * With roots, the directory is opened and checked against them first, the temporary file is
+ * created through that open directory (O_EXCL, no symlink followed), `write` gets the open file's
+ * own name, and the rename happens inside the same open directory: a folder swapped for a symlink
+ * at any moment cannot make anything be written, or replaced, outside the roots.
+ */
+export async function writeAtomically<T>(
+  output: string,
+  roots: readonly string[] | undefined,
+  write: (temp: string) => Promise<T>,
+): Promise<Written<T>> {
+  // Short and fixed: a temporary name built from a 255-byte file name would be too long.
+  const tempName = `.framefleet-${randomBytes(6).toString('hex')}.part`;
+  if (!roots) {
+    const temp = join(dirname(output), tempName);
+    try {
+      const value = await write(temp);
+      await rename(temp, output).catch((cause: unknown) => unwritable(output, cause));
+      return { value, size: (await stat(output)).size };
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+  const dir = await holdOutputDir(dirname(output), roots);
+  const temp = `${dir.path}/${tempName}`;
+  const final = `${dir.path}/${basename(output)}`;
+  let file: FileHandle | undefined;
+  try {
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    file = await open(temp, flags, 0o644).catch((cause: unknown) => unwritable(output, cause));
+    const value = await write(handlePath(file, temp));
+    const written = await file.stat();
+    await rename(temp, final).catch((cause: unknown) => unwritable(output, cause));
+    // Whatever took the temporary name meanwhile, what now has the output's name must be ours.
+    const placed = await lstat(final);
+    if (placed.ino !== written.ino || placed.dev !== written.dev) {
+      throw new FramefleetError(
+        'VERIFY_FAILED',
+        `output ${show(output)} was replaced while it was published`,
+      );
+    }
+    return { value, size: written.size };
+  } finally {
+    await file?.close().catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
+    await dir.close();
+  }
+}
+
+function unwritable(output: string, cause: unknown): never {
+  const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+  throw new FramefleetError('OUTPUT_UNWRITABLE', `cannot write output ${show(output)} (${code})`, { cause });
+}

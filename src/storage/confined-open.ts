@@ -1,0 +1,109 @@
+import { constants, existsSync } from 'node:fs';
+import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import { insideRoots } from './path-policy.js';
+
+/**
+ * Opening a user's file inside the roots without a race (Linux). The file or directory is opened
+ * first, with O_PATH (no read, no device side effects); the kernel's own name for what was opened
+ * (/proc/self/fd/N) is then checked against the roots; and from then on everything, ffmpeg
+ * included, reaches it through /proc/<pid>/fd/N, which names that open inode and cannot be
+ * re-pointed by swapping a folder for a symlink. Elsewhere the real path is re-checked at use,
+ * which narrows the window but does not close it.
+ */
+const PROC_FDS = process.platform === 'linux' && existsSync('/proc/self/fd');
+// O_PATH is 010000000 on every Linux architecture Node runs on; Node does not export it.
+const O_PATH = 0o10000000;
+
+/** A held file or directory: `path` names exactly what was opened and checked. */
+export interface Held {
+  /** For this process and the processes it starts, for as long as the handle is open. */
+  readonly path: string;
+  /** Its real path when it was opened. */
+  readonly real: string;
+  close(): Promise<void>;
+}
+
+/** The name an open handle has for this process and its children; `fallback` where there is none. */
+export function handlePath(handle: FileHandle, fallback: string): string {
+  return PROC_FDS ? `/proc/${process.pid}/fd/${handle.fd}` : fallback;
+}
+
+async function hold(
+  value: string,
+  flags: number,
+  roots: readonly string[],
+  what: string,
+  kind: 'file' | 'directory',
+): Promise<Held> {
+  const normal = path.normalize(value);
+  if (!PROC_FDS) {
+    const real = await realpath(normal).catch((cause: unknown) =>
+      missing(value, normal, roots, what, kind, cause),
+    );
+    if (!insideRoots(real, roots)) throw outside(value, real, what);
+    return { path: real, real, close: async () => undefined };
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(normal, flags | O_PATH);
+  } catch (cause) {
+    return missing(value, normal, roots, what, kind, cause);
+  }
+  try {
+    const real = await readlink(`/proc/self/fd/${handle.fd}`);
+    if (!insideRoots(real, roots)) throw outside(value, real, what);
+    const info = await handle.stat();
+    if (kind === 'file' && !info.isFile()) {
+      throw new FramefleetError('INPUT_NOT_A_FILE', `${what} ${show(value)} is not a regular file`);
+    }
+    if (info.nlink === 0) throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} was deleted`);
+    return { path: handlePath(handle, real), real, close: () => handle.close().catch(() => undefined) };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function outside(value: string, real: string, what: string): FramefleetError {
+  const why = real === value ? '' : ` resolves to ${show(real)}, which`;
+  return new FramefleetError(
+    'PATH_FORBIDDEN',
+    `${what} ${show(value)}${why} is outside the allowed ${what} roots (checked when the job ran)`,
+  );
+}
+
+function missing(
+  value: string,
+  normal: string,
+  roots: readonly string[],
+  what: string,
+  kind: 'file' | 'directory',
+  cause: unknown,
+): never {
+  // "Forbidden" before "missing" outside the roots, so probing for files reveals nothing.
+  if (!insideRoots(normal, roots)) throw outside(value, normal, what);
+  const code = (cause as NodeJS.ErrnoException).code;
+  if (kind === 'directory') {
+    const message = `${what} directory ${show(value)} cannot be opened (${code})`;
+    throw new FramefleetError('OUTPUT_UNWRITABLE', message, { cause });
+  }
+  const why = code === 'ENOENT' ? 'does not exist' : `cannot be opened (${code})`;
+  throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} ${why}`, { cause });
+}
+
+/** Opens an input file and proves it is a regular file under one of the roots, now. */
+export function holdInputFile(value: string, roots: readonly string[]): Promise<Held> {
+  return hold(value, constants.O_RDONLY, roots, 'input', 'file');
+}
+
+/** Opens an output file to re-read it (a checkpoint), proving it lies under the output roots. */
+export function holdOutputFile(value: string, roots: readonly string[]): Promise<Held> {
+  return hold(value, constants.O_RDONLY, roots, 'output', 'file');
+}
+
+/** Opens the directory an output goes into and proves it lies under one of the output roots, now. */
+export function holdOutputDir(dir: string, roots: readonly string[]): Promise<Held> {
+  return hold(dir, constants.O_DIRECTORY, roots, 'output', 'directory');
+}

@@ -1,0 +1,162 @@
+import { connect } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Harness } from './harness.js';
+import { rawRequest } from './raw-http.js';
+
+const SECRET = 'hunter2-s3cr3t';
+
+/** Sends bytes as they are and reads until the server closes; `halfClose` ends our side first. */
+function rawBytes(url: string, text: string, halfClose: boolean): Promise<string> {
+  const { port, hostname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let out = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
+    socket.on('data', (d: Buffer) => (out += d.toString()));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+    socket.write(text);
+    if (halfClose) socket.end();
+  });
+}
+
+const errorOf = (http: string) => JSON.parse(http.slice(http.indexOf('\r\n\r\n') + 4)) as unknown;
+
+describe('adversarial tier: every bad request gets a short catalogue error, and nothing runs', () => {
+  let h: Harness;
+  let origin: Server;
+  let originUrl = '';
+  let originHits = 0;
+  const logLines: string[] = [];
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    rawRequest(h.url, {
+      method: 'POST',
+      target: '/v1/jobs',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+
+  beforeAll(async () => {
+    origin = createServer((_request, response) => {
+      originHits++;
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+    h = await startServer({ workers: 0, allowHosts: ['127.0.0.1'], logLines });
+  });
+  afterAll(async () => {
+    expect((await h.runtime.backend.list()).total).toBe(0);
+    // One short line per request, whatever was sent; no secret from a URL reached the log.
+    expect(logLines.length).toBeGreaterThan(20);
+    const longest = Math.max(...logLines.map((l) => l.length));
+    expect(longest).toBeLessThan(1500);
+    expect(logLines.join('\n')).not.toContain(SECRET);
+    expect(logLines.join('\n')).not.toContain('x'.repeat(300));
+    origin.close();
+    await h.close();
+  });
+
+  it.each([
+    [
+      '5,000 nested arrays as the spec',
+      `{"type":"transcode","spec":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      'INVALID_JSON',
+    ],
+    ['5,000 nested objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, 'INVALID_JSON'],
+    [
+      'a 900 KB wrong-typed value',
+      JSON.stringify({
+        type: 'transcode',
+        spec: { input: '/a.mp4', output: '/b.mp4', segments: 'x'.repeat(900_000) },
+      }),
+      'INVALID_SPEC',
+    ],
+    ['a 900 KB job type', JSON.stringify({ type: 'x'.repeat(900_000), spec: {} }), 'INVALID_SPEC'],
+    [
+      'a 900 KB path',
+      JSON.stringify({ type: 'transcode', spec: { input: `/${'x'.repeat(900_000)}.mp4`, output: '/b.mp4' } }),
+      'INVALID_SPEC',
+    ],
+    [
+      'a 900 KB unknown field',
+      JSON.stringify({ type: 'transcode', spec: { ['x'.repeat(900_000)]: 1 } }),
+      'INVALID_SPEC',
+    ],
+    ['invalid JSON', '{"type":', 'INVALID_JSON'],
+    ['an empty JSON body', '', 'INVALID_JSON'],
+    ['prototype poisoning', '{"__proto__":{"admin":true}}', 'INVALID_JSON'],
+  ])('refuses %s with a short 400', async (_name, body, code) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.error?.code).toBe(code);
+    expect(response.error!.message.length).toBeLessThan(400);
+    expect(Object.keys(JSON.parse(response.body) as object)).toEqual(['error']);
+  });
+
+  it.each([
+    ['an unknown encoder', { encoder: 'libx264 -vf drawtext=textfile=/etc/passwd' }, 'UNKNOWN_ENCODER'],
+    ['a family without the codec', { encoder: 'svtav1' }, 'UNKNOWN_ENCODER'],
+    ['an unsupported output extension', { output: 'OUT/a.avi' }, 'INVALID_ARGUMENT'],
+    ['a 5,000-character output name', { output: `OUT/${'n'.repeat(5000)}.mp4` }, 'INVALID_SPEC'],
+    ['a 300-byte output name', { output: `OUT/${'n'.repeat(296)}.mp4` }, 'INVALID_SPEC'],
+  ])('refuses %s at submit, before anything is queued', async (_name, change, code) => {
+    const spec = {
+      input: path.join(h.inputDir, 'in.mp4'),
+      output: path.join(h.outputDir, 'o.mp4'),
+      ...change,
+    };
+    if (typeof spec.output === 'string') spec.output = spec.output.replace('OUT', h.outputDir);
+    const response = await post(JSON.stringify({ type: 'transcode', spec }));
+    expect(response.status, response.body).toBe(400);
+    expect(response.error?.code).toBe(code);
+  });
+
+  it('maps framework errors into the catalogue: bad %ff path, 431, false Content-Length, media type, garbage', async () => {
+    const badPath = await rawRequest(h.url, { target: '/v1/jobs/%ff' });
+    expect([badPath.status, badPath.error?.code]).toEqual([400, 'BAD_REQUEST']);
+    const bigHeader = await rawRequest(h.url, {
+      target: '/v1/jobs',
+      headers: { 'x-big': 'a'.repeat(20_000) },
+    });
+    expect([bigHeader.status, bigHeader.error?.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
+    const xml = await post('<job/>', { 'content-type': 'application/xml' });
+    expect([xml.status, xml.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const { host } = new URL(h.url);
+    const head = (length: number) =>
+      `POST /v1/jobs HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n`;
+    // A body shorter than its Content-Length, then the client hangs up its side.
+    const short = await rawBytes(h.url, `${head(100)}{"type":1}`, true);
+    expect(short).toMatch(/^HTTP\/1\.1 400 /);
+    expect(errorOf(short)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    // A body longer than its Content-Length: the rest is not a request.
+    const long = await rawBytes(h.url, `${head(2)}{}${'x'.repeat(50)}`, false);
+    expect(long).toMatch(/^HTTP\/1\.1 400 /);
+    expect(errorOf(long.slice(long.lastIndexOf('HTTP/1.1')))).toMatchObject({
+      error: { code: expect.any(String) },
+    });
+    const garbage = await rawBytes(h.url, 'NOT HTTP\r\n\r\n', false);
+    expect(errorOf(garbage)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('never echoes credentials or query strings of a URL input, in answers or logs', async () => {
+    const origin = new URL(originUrl);
+    for (const [input, echoed] of [
+      [`http://admin:${SECRET}@${origin.host}/a.mp4`, true],
+      [`${originUrl}/a.mp4?X-Amz-Signature=${SECRET}`, true],
+      [`ftp://admin:${SECRET}@${origin.host}/a.mp4?${SECRET}`, true],
+      [`http://evil.example/a.mp4?token=${SECRET}`, false], // refused by host, the URL is not quoted
+    ] as const) {
+      const response = await post(
+        JSON.stringify({ type: 'transcode', spec: { input, output: path.join(h.outputDir, 'o.mp4') } }),
+      );
+      expect(response.status, input).toBeGreaterThanOrEqual(400);
+      expect(response.body, input).not.toContain(SECRET);
+      if (echoed) expect(response.error?.message, input).toContain('[redacted]');
+    }
+    expect(originHits).toBe(1); // only the URL without credentials was fetched, and it 404'd
+  });
+});
