@@ -1,6 +1,7 @@
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
+import { checkOutputTarget, publishOutput } from '../storage/output-target.js';
 import { probe, type MediaInfo } from './probe.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
@@ -11,6 +12,10 @@ export interface ProxyOptions {
   height?: number;
   /** x264 CRF; default 28 (small files, good enough to cut and analyse). */
   crf?: number;
+  /** Replace an existing output (never the input). */
+  overwrite?: boolean;
+  /** How the caller asks for a replacement, named when an existing output is refused. */
+  overwriteHint?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -54,6 +59,7 @@ export function proxyArgs(options: ProxyOptions, tempOutput: string, hasAudio: b
 
 /** Writes a low-res proxy of `input` to `output` (atomically) and verifies its frame count. */
 export async function makeProxy(options: ProxyOptions): Promise<ProxyResult> {
+  await checkOutputTarget(options.output, [options.input], options);
   const source: MediaInfo = await probe(options.input, { signal: options.signal });
   if (!source.video) {
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(options.input)} has no video stream to proxy`);
@@ -72,7 +78,7 @@ export async function makeProxy(options: ProxyOptions): Promise<ProxyResult> {
         `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${source.video.frameCount}`,
       );
     }
-    await rename(temp, options.output);
+    await publishOutput(temp, options.output, [options.input], options);
     return {
       input: options.input,
       output: options.output,

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Pipeline } from '../../engine/types.js';
 import { makeProxy, type ProxyResult } from '../../media/proxy.js';
 import { probe } from '../../media/probe.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
 import { parseWith, proxySpecSchema, type ProxySpec } from './spec-schemas.js';
 
 /** proxy: one task writing a low-resolution copy for analysis and editing. */
@@ -9,7 +10,8 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
   type: 'proxy',
   parseSpec: (input) => parseWith(proxySpecSchema, 'proxy', input),
 
-  async plan(spec) {
+  async plan(spec, ctx) {
+    await checkOutputTarget(spec.output, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
     return {
       tasks: [
         { id: 'proxy', kind: 'proxy', payload: spec, requires: { device: 'cpu' }, dependsOn: [], weight: 1 },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
@@ -9,6 +9,7 @@ import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput } from '../../media/verify.js';
 import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
+import { checkOutputTarget, publishOutput } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
 import type {
   AudioOutput,
@@ -109,6 +110,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         audio: audioPath,
         audioOffsetSec: p.audioOffsetSec,
         format: p.format,
+        codec: encoderByName(p.encoder)?.codec,
+        faststart: p.faststart !== false,
         output: tmp,
       }),
       {
@@ -123,11 +126,14 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
       sourceAvGapSec: audio ? p.sourceAvGapSec : undefined,
       audioFrameSec: p.audioFrameSec,
     });
+    const inputs = p.input === undefined ? [] : [p.input];
     let size: number;
     if (stored === undefined) {
-      await rename(tmp, p.output);
-      size = (await stat(p.output)).size;
+      size = (await stat(tmp)).size;
+      await publishOutput(tmp, p.output, inputs, { overwrite: p.overwrite });
     } else {
+      // Checked again at the moment of use: the object may have appeared while the job ran.
+      await checkOutputTarget(p.output, inputs, { overwrite: p.overwrite, storage: ctx.storage });
       size = (await ctx.storage.put(stored, tmp, { move: true })).size;
     }
     ctx.progress({ fraction: 1 });

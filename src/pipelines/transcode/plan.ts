@@ -1,5 +1,3 @@
-import { access, constants, realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
@@ -10,8 +8,8 @@ import { expectationFor } from '../../media/verify.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
 import { planSegments } from './plan-segments.js';
-import { isStorageUrl, localMedia, storageKeyOf } from '../../storage/media-io.js';
-import type { Storage } from '../../storage/types.js';
+import { localMedia } from '../../storage/media-io.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 // Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
@@ -26,7 +24,7 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
       `output ${show(spec.output)} has an unsupported extension; use .mp4, .m4v, .mov or .mkv`,
     );
   }
-  await checkOutput(spec.input, spec.output, ctx.storage);
+  await checkOutputTarget(spec.output, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
   // A stored input (s3://) is probed and analysed from this worker's cached download.
   const local = await localMedia(spec.input, ctx.storage);
   const source = await named(probe(local, { signal: ctx.signal }), local, spec.input);
@@ -128,6 +126,9 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
     weight: Math.max(1, Math.round(frames * 0.01)),
     payload: {
       output: spec.output,
+      overwrite: spec.overwrite,
+      faststart: spec.faststart,
+      input: spec.input,
       encoder: choice.encoder.name,
       format,
       segmentTasks: segmentTasks.map((t) => t.id),
@@ -173,35 +174,5 @@ async function named<T>(work: Promise<T>, local: string, input: string): Promise
   } catch (error) {
     if (error instanceof FramefleetError) error.message = error.message.replaceAll(show(local), show(input));
     throw error;
-  }
-}
-
-async function checkOutput(input: string, output: string, storage: Storage): Promise<void> {
-  if (isStorageUrl(output)) {
-    // Stitched in the worker's scratch space, then uploaded: only the key needs checking.
-    storageKeyOf(output, storage);
-    if (output === input) {
-      throw new FramefleetError('OUTPUT_IS_INPUT', `output ${show(output)} is the input; choose another key`);
-    }
-    return;
-  }
-  const inputReal = await realpath(input).catch(() => resolve(input));
-  const outputReal = await realpath(output).catch(() => resolve(output));
-  if (inputReal === outputReal) {
-    throw new FramefleetError(
-      'OUTPUT_IS_INPUT',
-      `output ${show(output)} is the input file; choose another path`,
-    );
-  }
-  const dir = dirname(resolve(output));
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error(`${dir} is not a directory`);
-    await access(dir, constants.W_OK);
-  } catch (cause) {
-    throw new FramefleetError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write output ${show(output)}: directory ${show(dir)} is missing or not writable`,
-      { cause },
-    );
   }
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
-import { intRange, nonEmpty, numberRange, oneOf, parseSpec } from '../schema.js';
+import { flag, intRange, nonEmpty, numberRange, oneOf, outputPath, parseSpec } from '../schema.js';
 
 export const transcodeSpecSchema = z
   .object({
     input: nonEmpty('input'),
-    output: nonEmpty('output'),
+    // Refused at submit, as the CLI does, rather than failing the job when it is planned.
+    output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']),
     segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
     segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
     encoder: nonEmpty('encoder').default('auto'),
@@ -18,9 +19,11 @@ export const transcodeSpecSchema = z
     /** Keyframe interval inside segments, seconds. */
     gopSeconds: numberRange('gopSeconds', 0.5, 20).default(2),
     /** Move split points to nearby hard scene cuts (one fast analysis pass at 256 px first). */
-    sceneCuts: z
-      .boolean({ error: (i) => `expected \`sceneCuts\` to be true or false, got ${JSON.stringify(i.input)}` })
-      .default(false),
+    sceneCuts: flag('sceneCuts').default(false),
+    /** Replace an existing output file (never an input). */
+    overwrite: flag('overwrite').default(false),
+    /** MP4/MOV: index first (`+faststart`) so players start before the whole file has arrived. */
+    faststart: flag('faststart').default(true),
     /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',
