@@ -171,8 +171,10 @@ export class LocalBackend implements Backend {
   async close(): Promise<void> {
     this.closed = true;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
-    const busy = [...this.jobs.values()].filter((j) => j.running.size > 0);
-    for (const job of busy) job.controller.abort(new FramefleetError('CANCELLED', 'shutting down'));
+    // Planning jobs too: their probes and scene passes stop with the rest.
+    const stopping = [...this.jobs.values()].filter((j) => j.active || j.running.size > 0);
+    for (const job of stopping) job.controller.abort(new FramefleetError('CANCELLED', 'shutting down'));
+    const busy = stopping.filter((j) => j.running.size > 0);
     await Promise.all(
       busy.map((j) => new Promise<void>((r) => (j.running.size === 0 ? r() : j.waiters.push(() => r())))),
     );
@@ -268,8 +270,10 @@ export class LocalBackend implements Backend {
     if (this.closed) return;
     const now = Date.now();
     let nextWake = Infinity;
+    // Only jobs this process started: an adopted manifest left 'running' by a dead process waits
+    // for its own command (or `jobs resume`, or a server's resume) to start it.
     const active = [...this.jobs.values()]
-      .filter((j) => j.manifest.job.state === 'running' && j.manifest.graph)
+      .filter((j) => j.active && j.manifest.job.state === 'running' && j.manifest.graph)
       .sort(
         (a, b) =>
           b.manifest.job.priority - a.manifest.job.priority ||
