@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { createLogger } from '../logger.js';
-import { startFleetWorker } from '../runtime/redis.js';
 import { withRedisOptions } from './redis-options.js';
-import { startHealthServer } from '../worker/health-server.js';
 import { action, intOption, numberOption } from './common.js';
-import { availableParallelism } from 'node:os';
 
-interface WorkerFlags {
+export interface WorkerFlags {
   redis: string;
   storage: string;
   concurrency?: number;
@@ -73,58 +69,10 @@ export function registerWorker(program: Command): void {
       2,
     )
     .option('--log-level <level>', 'debug|info|warn|error', 'info')
-    .action(action(async (flags: WorkerFlags) => workerCommand(flags)));
-}
-
-async function workerCommand(flags: WorkerFlags): Promise<void> {
-  const log = createLogger(flags.logLevel);
-  const fleet = await startFleetWorker({
-    redisUrl: flags.redis,
-    prefix: flags.prefix,
-    storageUrl: flags.storage,
-    log,
-    concurrency: flags.concurrency ?? availableParallelism(),
-    gpuSlots: flags.gpuSlots,
-    queues: flags.queues,
-    capabilitiesFile: flags.capabilities,
-    workerId: flags.id,
-    lockDurationMs: flags.lockSeconds * 1000,
-    stalledIntervalMs: flags.stalledSeconds * 1000,
-    heartbeatMs: flags.heartbeatSeconds * 1000,
-  });
-  const { worker } = fleet;
-  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
-  if (flags.port !== undefined) {
-    health = await startHealthServer(
-      { healthy: () => true, ready: () => worker.ready(), metrics: worker.metrics.registry },
-      flags.port,
+    .action(
+      action(async (flags: WorkerFlags) => {
+        const { workerCommand } = await import('./worker-run.js');
+        await workerCommand(flags);
+      }),
     );
-  }
-  log.info(
-    {
-      worker: worker.id,
-      encoders: fleet.capabilities.encoders,
-      queues: worker.queueNames(),
-      port: health?.port,
-    },
-    'worker started',
-  );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(
-      { worker: worker.id, signal, graceSeconds: flags.graceSeconds },
-      'stopping: finishing running tasks',
-    );
-    void fleet
-      .stop(flags.graceSeconds * 1000)
-      .then(() => health?.server.close())
-      .then(() => {
-        log.info({ worker: worker.id }, 'stopped');
-        process.exit(0);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -1,6 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
@@ -16,11 +14,7 @@ export function allPipelines(): Pipeline[] {
   return [transcodePipeline as Pipeline, ...(analyzePipelines as Pipeline[])];
 }
 
-/** Where job directories live unless --data-dir or FRAMEFLEET_DATA_DIR says otherwise. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FRAMEFLEET_DATA_DIR) return resolve(env.FRAMEFLEET_DATA_DIR);
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
-}
+export { defaultDataDir } from './local-defaults.js';
 
 /** This machine's proven encoders as fleet capabilities; only `candidates` are smoke-tested. */
 export async function localCapabilities(

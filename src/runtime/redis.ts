@@ -10,8 +10,7 @@ import { openStorage } from '../storage/index.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
 import { allPipelines } from './local.js';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_PREFIX = 'ff';
+export { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from './redis-defaults.js';
 
 export interface FleetConnectionOptions {
   redisUrl: string;

@@ -1,0 +1,62 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FramefleetError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { defaultDataDir } from '../runtime/local.js';
+import { openRedisServerRuntime } from '../server/redis-runtime.js';
+import { assertSafeBind, buildServer, openLocalServerRuntime } from '../server/index.js';
+import type { ServerFlags } from './server.js';
+
+export async function serverCommand(flags: ServerFlags): Promise<void> {
+  const token = process.env.FRAMEFLEET_API_TOKEN || undefined;
+  assertSafeBind(flags.host, token);
+  if (flags.withWorker && !flags.redis) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      '--with-worker needs --redis; the local engine always runs its own tasks',
+    );
+  }
+  const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
+  const dataDir = resolve(flags.data ?? defaultDataDir());
+  const cpuSlots = flags.workers ?? availableParallelism();
+  const runtime = flags.redis
+    ? await openRedisServerRuntime({
+        redisUrl: flags.redis,
+        prefix: flags.prefix,
+        storageUrl: flags.storage ?? pathToFileURL(dataDir).href,
+        log,
+        withWorker: flags.withWorker ? { concurrency: cpuSlots, gpuSlots: flags.gpuSlots } : undefined,
+      })
+    : await openLocalServerRuntime({
+        dataDir,
+        storageUrl: flags.storage,
+        cpuSlots,
+        gpuSlots: flags.gpuSlots,
+        log,
+      });
+  const app = await buildServer({
+    backend: runtime.backend,
+    storage: runtime.storage,
+    fleet: runtime.fleet,
+    gpus: runtime.gpus,
+    inputRoots: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
+    outputRoots: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
+    allowHosts: flags.allowHost,
+    token,
+    maxUploadBytes: flags.maxUploadMb * 1048576,
+    logger: log,
+  });
+  const address = await app.listen({ port: flags.port, host: flags.host });
+  process.stdout.write(
+    `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
+  );
+  const stop = () => {
+    void app
+      .close()
+      .then(() => runtime.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
