@@ -126,14 +126,21 @@ export function failureFrom(
 }
 
 /** The job-level error a failure leaves on the record (ffmpeg's tail only when there is one). */
-export function jobErrorOf(error: { code: string; message: string; ffmpegTail?: string | undefined }): {
+export function jobErrorOf(error: {
   code: string;
   message: string;
+  fatal?: boolean;
+  ffmpegTail?: string | undefined;
+}): {
+  code: string;
+  message: string;
+  fatal?: boolean;
   ffmpegTail?: string;
 } {
   return {
     code: error.code,
     message: error.message,
+    ...(error.fatal !== undefined ? { fatal: error.fatal } : {}),
     ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
   };
 }

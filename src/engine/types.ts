@@ -83,7 +83,8 @@ export interface JobRecord {
   /** Why a job is waiting, for example "waiting for a worker with encoder h264_nvenc". */
   waitingFor: string | undefined;
   result: unknown;
-  error: { code: string; message: string; ffmpegTail?: string } | undefined;
+  /** `fatal`: retrying cannot help (bad media, bad input), so no Retry is offered. */
+  error: { code: string; message: string; fatal?: boolean; ffmpegTail?: string } | undefined;
 }
 
 export interface TaskProgress {
@@ -195,6 +196,11 @@ export interface Backend {
   list(filter?: ListFilter): Promise<{ jobs: JobRecord[]; total: number }>;
   cancel(jobId: string): Promise<JobRecord | undefined>;
   retry(jobId: string): Promise<JobRecord | undefined>;
+  /**
+   * Forgets a job that is not running: its record and intermediates, never its output. False for an
+   * unknown id; CONFLICT while the job runs (cancel it first).
+   */
+  remove(jobId: string): Promise<boolean>;
   /** Resolves when the job reaches done, failed or cancelled. */
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord>;
   subscribe(listener: (event: JobEvent) => void): () => void;

@@ -1,4 +1,5 @@
 import { availableParallelism, hostname } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramefleetError, show, toFramefleetError } from '../../errors.js';
 import type { Storage } from '../../storage/types.js';
@@ -29,7 +30,7 @@ import {
   type TaskRecord,
   type TaskSpec,
 } from '../types.js';
-import { listManifests, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { jobDir, listManifests, readManifest, writeManifest, type Manifest } from './manifest.js';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -153,6 +154,22 @@ export class LocalBackend implements Backend {
       void this.start(job);
     }
     return this.snapshot(job);
+  }
+
+  async remove(jobId: string): Promise<boolean> {
+    const job = this.jobs.get(jobId);
+    if (!job) return false;
+    if (job.active || job.running.size > 0) {
+      throw new FramefleetError(
+        'CONFLICT',
+        `job ${show(jobId)} is ${job.manifest.job.state}; cancel it before removing it`,
+      );
+    }
+    this.jobs.delete(jobId);
+    await job.writing;
+    await this.options.storage.deletePrefix(`jobs/${jobId}/`).catch(() => undefined);
+    await rm(jobDir(this.options.dataDir, jobId), { recursive: true, force: true });
+    return true;
   }
 
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord> {

@@ -124,6 +124,20 @@ export class RedisBackend implements Backend {
     return this.ctx.store.get(jobId);
   }
 
+  async remove(jobId: string): Promise<boolean> {
+    const header = await this.ctx.store.header(jobId);
+    if (!header) return false;
+    if (!isTerminal(header.state)) {
+      throw new FramefleetError(
+        'CONFLICT',
+        `job ${show(jobId)} is ${header.state}; cancel it before removing it`,
+      );
+    }
+    await this.ctx.store.remove(jobId);
+    await this.options.storage.deletePrefix(`jobs/${jobId}/`).catch(() => undefined);
+    return true;
+  }
+
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord> {
     return new Promise((resolve, reject) => {
       let settled = false;
