@@ -1,4 +1,5 @@
 import { FramefleetError } from '../errors.js';
+import { mediaProcessesExited } from '../media/run.js';
 
 /** Exit status of a command stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT = 130;
@@ -32,8 +33,13 @@ export async function interruptible<T>(
     if (stopped) process.exit(INTERRUPTED_EXIT);
     controller.abort(new FramefleetError('CANCELLED', `interrupted by ${name}`));
     stopped = (async () => {
+      // Then every ffmpeg child has exited: none outlives the command (SIGKILL follows SIGTERM).
+      const stop = async () => {
+        await (options.stop ?? (() => settled(outcome)))();
+        await mediaProcessesExited();
+      };
       await Promise.race([
-        (options.stop ?? (() => settled(outcome)))(),
+        stop(),
         new Promise((r) => setTimeout(r, options.graceMs ?? 15_000).unref()),
       ]).catch(() => undefined);
     })();
