@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'server-load': () => import('./server-load.js'),
   scenes: () => import('./scenes.js'),
   beats: () => import('./beats.js'),
+  startup: () => import('./startup.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

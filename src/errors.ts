@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   ENCODER_UNAVAILABLE: { status: 422, fatal: true },
   OUTPUT_UNWRITABLE: { status: 400, fatal: true },
   OUTPUT_IS_INPUT: { status: 400, fatal: true },
+  OUTPUT_EXISTS: { status: 409, fatal: true },
   PATH_FORBIDDEN: { status: 403, fatal: true },
   URL_FORBIDDEN: { status: 403, fatal: true },
   UNAUTHORIZED: { status: 401, fatal: true },

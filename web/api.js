@@ -42,6 +42,19 @@ export async function sendJson(method, path, body) {
   return (await check(await fetch(path, init))).json();
 }
 
+/** Fetches a file with the token and hands it to the browser as a download. */
+export async function download(path, filename) {
+  const response = await check(await fetch(path, { headers: headers() }));
+  const url = window.URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => window.URL.revokeObjectURL(url), 60_000);
+}
+
 export async function upload(file) {
   const path = `/v1/uploads?name=${encodeURIComponent(file.name.replace(/[^A-Za-z0-9._-]/g, '_'))}`;
   const init = {

@@ -9,6 +9,26 @@ function el(name, attrs, text) {
   return node;
 }
 
+/** The time the chart covers: the last hour, or less while the server has been up for less (2 min at least). */
+export function chartSpan(samples, now = Date.now()) {
+  const first = samples.length ? Date.parse(samples[0].at) : now;
+  return Math.min(3600_000, Math.max(120_000, now - first));
+}
+
+/** Seconds between samples, for the legend of the completed bars. */
+export function sampleStep(samples) {
+  return samples.length > 1
+    ? (Date.parse(samples.at(-1).at) - Date.parse(samples[0].at)) / (samples.length - 1)
+    : 10_000;
+}
+
+/** "the last hour" or "the last 4 minutes": what the chart really covers. */
+export function spanText(spanMs) {
+  if (spanMs >= 3600_000) return 'the last hour';
+  const minutes = Math.max(1, Math.round(spanMs / 60_000));
+  return `the last ${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 export function queueChart(samples) {
   const W = 900;
   const H = 240;
@@ -17,12 +37,11 @@ export function queueChart(samples) {
     viewBox: `0 0 ${W} ${H}`,
     class: 'chart',
     role: 'img',
-    'aria-label': 'Queue depth over the last hour',
   });
   const now = Date.now();
   // The last hour, zoomed in while the server has been up for less (at least two minutes shown).
-  const first = samples.length ? Date.parse(samples[0].at) : now;
-  const span = Math.min(3600_000, Math.max(120_000, now - first));
+  const span = chartSpan(samples, now);
+  svg.setAttribute('aria-label', `Queue depth over ${spanText(span)}`);
   const t0 = now - span;
   const peak = Math.max(4, ...samples.map((s) => Math.max(s.waiting, s.active, s.completed)));
   const max = Math.ceil(peak / 4) * 4;
@@ -48,10 +67,7 @@ export function queueChart(samples) {
       ),
     );
   }
-  const step =
-    samples.length > 1
-      ? (Date.parse(samples.at(-1).at) - Date.parse(samples[0].at)) / (samples.length - 1)
-      : 10_000;
+  const step = sampleStep(samples);
   const barWidth = Math.max(2, (step / span) * (W - pad.l - pad.r) * 0.7);
   for (const s of samples) {
     if (s.completed > 0) {

@@ -58,6 +58,41 @@ export function duration(fromIso, toIso) {
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
+/**
+ * A job id that never misleads: shown whole, or cut with an ellipsis (the whole id in its title);
+ * the copy button always copies the whole id.
+ */
+export function jobId(id, { max = Infinity, href } = {}) {
+  const text = id.length > max ? `${id.slice(0, max - 1)}…` : id;
+  const copy = h(
+    'button.copy',
+    {
+      type: 'button',
+      title: 'Copy the job id',
+      'aria-label': `Copy job id ${id}`,
+      dataset: { copy: id },
+      onclick: (event) => {
+        event.preventDefault();
+        event.stopPropagation();
+        void window.navigator.clipboard?.writeText(id).then(
+          () => (copy.textContent = 'copied'),
+          () => undefined,
+        );
+      },
+    },
+    'copy',
+  );
+  const label = h(href ? 'a.mono' : 'span.mono', { href, title: id, dataset: { fullId: id } }, text);
+  return h('span.job-id', {}, label, copy);
+}
+
+export function bytes(n) {
+  if (typeof n !== 'number') return '—';
+  if (n >= 1073741824) return `${(n / 1073741824).toFixed(2)} GiB`;
+  if (n >= 1048576) return `${(n / 1048576).toFixed(1)} MiB`;
+  return `${Math.ceil(n / 1024)} KiB`;
+}
+
 export function errorBox(error) {
   return h('div.alert', {}, h('strong', {}, error.code ?? 'Error'), ' ', error.message ?? String(error));
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
 
 /** A commander option parser for an integer range whose error echoes the value. */
@@ -37,7 +37,60 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
   };
 }
 
-/** Exit codes: 2 for bad input or usage (4xx), 1 for a failed job or internal error, 130 on interrupt. */
+/** A repeatable option collecting its values; help shows `shownDefault` for none given. */
+export function repeatable(flags: string, description: string, shownDefault: string): Option {
+  return new Option(flags, description)
+    .argParser((value: string, previous: string[]) => [...previous, value])
+    .default([], shownDefault);
+}
+
+/** How a command asks to replace an existing output, named when one is refused. */
+export const OVERWRITE_HINT = 'give -y/--overwrite to replace it';
+
+/** `-o/--output` (required or not) and `-y/--overwrite`: every command that writes a file has both. */
+export function outputOptions(command: Command, description: string, required = true): Command {
+  const flags = '-o, --output <file>';
+  const withOutput = required
+    ? command.requiredOption(flags, description)
+    : command.option(flags, description);
+  return withOutput.option('-y, --overwrite', 'replace an existing output file (never an input)');
+}
+
+/** The reporting flags every job command shares. */
+export function reportOptions(command: Command): Command {
+  return command
+    .option('--json', 'machine-readable output on stdout (NDJSON events, then a result line)')
+    .option('-q, --quiet', 'no progress output')
+    .option('-v, --verbose', 'more detail, including ffmpeg output on errors');
+}
+
+/** Where the embedded engine keeps job state: every local command takes the same flag. */
+export function dataDirOption(command: Command): Command {
+  return command.option(
+    '--data-dir <dir>',
+    'where job state and segments live (default: $FRAMEFLEET_DATA_DIR or ~/.cache/framefleet)',
+  );
+}
+
+/** How many encodes the embedded engine runs at once. */
+export function slotOptions(command: Command): Command {
+  return command
+    .option('--workers <n>', 'concurrent CPU encodes (default: core count)', intOption('--workers', 1, 256))
+    .option(
+      '--gpu-slots <n>',
+      'concurrent encodes per GPU vendor (NVENC session limit; default: 2)',
+      intOption('--gpu-slots', 1, 64),
+    );
+}
+
+export type OutputMode = 'tty' | 'lines' | 'json' | 'quiet';
+
+/** A live line on a terminal, plain lines in logs, NDJSON with --json. */
+export function outputMode(flags: { json?: boolean; quiet?: boolean }): OutputMode {
+  return flags.json ? 'json' : flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines';
+}
+
+/** Exit codes, the same for every command: 0 done, 2 bad input or usage (4xx), 1 a failed job or internal error, 130 interrupted. */
 export function exitCodeFor(error: FramefleetError): number {
   if (error.code === 'CANCELLED') return 130;
   return error.status >= 400 && error.status < 500 ? 2 : 1;

@@ -1,9 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { generateSampleClip } from '../media/generate.js';
-import { action } from './common.js';
+import { action, intOption } from './common.js';
 
 /** The Quick start's main job: make a sample clip, transcode it split-and-stitch, verify. */
 export function registerDemo(program: Command): void {
@@ -11,9 +10,11 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('generate a sample clip (several scenes, audio) and transcode it split-and-stitch')
     .option('--dir <dir>', 'where to put the sample and the output', 'out/demo')
-    .option('--segments <n>', 'segments to split into', '8')
+    .option('--segments <n>', 'segments to split into', intOption('--segments', 1, 512), 8)
+    .option('--json', 'machine-readable events and result on stdout')
     .action(
-      action(async (flags: { dir: string; segments: string }) => {
+      action(async (flags: { dir: string; segments: number; json?: boolean }) => {
+        const { generateSampleClip } = await import('../media/generate.js');
         const dir = resolve(flags.dir);
         await mkdir(dir, { recursive: true });
         const input = resolve(dir, 'sample.mp4');
@@ -28,25 +29,24 @@ export function registerDemo(program: Command): void {
           scenes: [2, 2, 2, 2, 2, 2],
         });
         const output = resolve(dir, 'sample-framefleet.mp4');
+        // The demo's own files: its output is replaced on every run (-y).
         const args = [
-          process.argv[1]!,
-          'transcode',
-          input,
-          '-o',
-          output,
-          '--segments',
-          flags.segments,
-          '--preset',
-          'fast',
+          ...['transcode', input, '-o', output, '-y', '--segments', String(flags.segments)],
+          ...['--preset', 'fast', ...(flags.json ? ['--json'] : [])],
         ];
-        process.stderr.write(`framefleet demo: framefleet ${args.slice(1).join(' ')}\n`);
-        const code = await new Promise<number>((done) => {
-          const child = spawn(process.execPath, args, {
-            stdio: 'inherit',
-            env: { ...process.env, FRAMEFLEET_DATA_DIR: resolve(dir, '.framefleet') },
-          });
-          child.on('close', (c) => done(c ?? 1));
+        process.stderr.write(`framefleet demo: framefleet ${args.join(' ')}\n`);
+        // Its own process group, so Ctrl-C reaches it once: through the demo, which passes it on.
+        const child = spawn(process.execPath, [process.argv[1]!, ...args], {
+          stdio: 'inherit',
+          detached: true,
+          env: { ...process.env, FRAMEFLEET_DATA_DIR: resolve(dir, '.framefleet') },
         });
+        const forward = (signal: NodeJS.Signals) => child.kill(signal);
+        process.on('SIGINT', forward);
+        process.on('SIGTERM', forward);
+        const code = await new Promise<number>((done) =>
+          child.on('close', (c, s) => done(c ?? (s ? 130 : 1))),
+        );
         if (code !== 0) process.exit(code);
       }),
     );

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { ensureFfmpeg } from '../media/binaries.js';
-import { ENCODERS } from '../media/encoders/catalogue.js';
-import { detectEncoders } from '../media/hardware.js';
-import { detectGpus } from '../cluster/gpu-detect.js';
 import { action } from './common.js';
 
 export function registerDoctor(program: Command): void {
@@ -12,6 +8,12 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action(async (flags: { json?: boolean }) => {
+        const [{ ensureFfmpeg }, { ENCODERS }, { detectEncoders }, { detectGpus }] = await Promise.all([
+          import('../media/binaries.js'),
+          import('../media/encoders/catalogue.js'),
+          import('../media/hardware.js'),
+          import('../cluster/gpu-detect.js'),
+        ]);
         const version = await ensureFfmpeg();
         const [inventory, gpus] = await Promise.all([
           detectEncoders(),

@@ -9,6 +9,7 @@ import { registerWorker } from './worker.js';
 import { registerSubmit } from './submit.js';
 import { registerNodes } from './nodes.js';
 import { registerQueues } from './queues.js';
+import { registerJobs } from './jobs.js';
 
 const program = new Command();
 program
@@ -30,6 +31,7 @@ registerNodes(program);
 registerQueues(program);
 registerServer(program);
 registerAnalyze(program);
+registerJobs(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { connectRedis } from '../engine/redis/connection.js';
-import { RedisKeys } from '../engine/redis/keys.js';
-import { NodeRegistry, type NodeInfo } from '../engine/redis/node-registry.js';
+import type { NodeInfo } from '../engine/redis/node-registry.js';
 import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
 
@@ -12,6 +10,12 @@ export function registerNodes(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action(async (flags: { redis: string; prefix: string; json?: boolean }) => {
+        // Loaded here, not at start-up: `framefleet --help` should not pay for a Redis client.
+        const [{ connectRedis }, { RedisKeys }, { NodeRegistry }] = await Promise.all([
+          import('../engine/redis/connection.js'),
+          import('../engine/redis/keys.js'),
+          import('../engine/redis/node-registry.js'),
+        ]);
         const redis = connectRedis(flags.redis);
         try {
           const nodes = await new NodeRegistry(redis, new RedisKeys(flags.prefix)).live();

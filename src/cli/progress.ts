@@ -1,20 +1,35 @@
-import type { JobEvent, JobRecord } from '../engine/types.js';
-import { formatDuration } from './common.js';
+import type { JobEvent, JobRecord, TaskRecord } from '../engine/types.js';
+import { formatDuration, type OutputMode } from './common.js';
+import { EncodeTally } from './run-stats.js';
 
-export type ProgressMode = 'tty' | 'lines' | 'json' | 'quiet';
+export type ProgressMode = OutputMode;
 
 /** Renders job events: a live line on a terminal, plain lines in logs, NDJSON for machines. */
 export class ProgressPrinter {
-  private last = { progress: 0, fps: undefined as number | undefined, eta: undefined as number | undefined };
+  private progress = 0;
+  private eta: number | undefined;
+  private total = 0;
   private done = 0;
   private reused = 0;
+  private readonly running = new Set<string>();
+  private tally = new EncodeTally(new Map());
+  private runStartedAt: number | undefined;
+  private encodesEndedAt: number | undefined;
   private lastLineAt = 0;
+  private shown = false;
 
   constructor(
     private readonly mode: ProgressMode,
-    private readonly total: () => number,
     private readonly out: NodeJS.WritableStream = process.stderr,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The job's planned tasks: how many segments, and how many frames each. */
+  setTasks(tasks: readonly TaskRecord[]): void {
+    const segments = tasks.filter((t) => t.kind.endsWith('.segment'));
+    this.total = segments.length;
+    this.tally = new EncodeTally(new Map(segments.map((t) => [t.id, t.weight])));
+  }
 
   handle(event: JobEvent): void {
     if (this.mode === 'quiet') return;
@@ -23,11 +38,24 @@ export class ProgressPrinter {
       return;
     }
     if (event.type === 'progress') {
-      // A segment that just started reports 0 fps; keep the last real rate instead of flickering to 0.
-      this.last = { progress: event.progress, fps: event.fps || this.last.fps, eta: event.etaSec };
-    } else if (event.type === 'task' && event.state === 'done' && event.kind.endsWith('.segment')) {
-      this.done += 1;
-      if (event.reused) this.reused += 1;
+      this.progress = event.progress;
+      this.eta = event.etaSec;
+    } else if (event.type === 'task-progress') {
+      this.tally.progress(event.taskId, event.progress);
+      return this.render(false);
+    } else if (event.type === 'task' && event.kind.endsWith('.segment')) {
+      if (event.state === 'running') {
+        this.runStartedAt ??= this.now();
+        this.running.add(event.taskId);
+      } else {
+        this.running.delete(event.taskId);
+      }
+      if (event.state === 'done') {
+        this.done += 1;
+        if (event.reused) this.reused += 1;
+        this.tally.finished(event.taskId, event.reused ?? false);
+        if (this.done === this.total) this.encodesEndedAt = this.now();
+      }
     } else if (event.type === 'failure') {
       this.clear();
       const f = event.failure;
@@ -45,22 +73,37 @@ export class ProgressPrinter {
 
   finish(job: JobRecord): void {
     if (this.mode === 'tty') this.clear();
-    else if (this.mode === 'lines' && job.state === 'done') this.render(true);
+    // A job whose output still verified ran nothing: the summary says so, no 0/0 line.
+    else if (this.mode === 'lines' && job.state === 'done' && this.shown) this.render(true);
+  }
+
+  /** Encode rate over the run so far: frames encoded since the first segment started / elapsed. */
+  private fps(): number | undefined {
+    if (this.runStartedAt === undefined) return undefined;
+    // The clock stops with the last encode: the stitch after it encodes nothing.
+    const elapsed = ((this.encodesEndedAt ?? this.now()) - this.runStartedAt) / 1000;
+    return elapsed >= 1 ? this.tally.encoded / elapsed : undefined;
   }
 
   private line(): string {
-    const pct = (this.last.progress * 100).toFixed(1).padStart(5);
-    const fps = this.last.fps !== undefined ? `${Math.round(this.last.fps)} fps` : '-- fps';
+    const pct = (this.progress * 100).toFixed(1).padStart(5);
+    const fps = this.fps();
     const reused = this.reused ? ` (${this.reused} reused)` : '';
-    return `${pct}%  segments ${this.done}/${this.total()}${reused}  ${fps}  ETA ${formatDuration(this.last.eta)}`;
+    const rate = fps !== undefined ? `${Math.round(fps)} fps` : '-- fps';
+    return `${pct}%  segments ${this.done}/${this.total}${reused}  ${this.running.size} encoding  ${rate}  ETA ${formatDuration(this.eta)}`;
   }
 
   private render(force: boolean): void {
-    const now = Date.now();
+    if (this.total === 0) return;
+    const now = this.now();
     if (this.mode === 'tty') {
+      if (!force && now - this.lastLineAt < 100) return;
+      this.lastLineAt = now;
+      this.shown = true;
       this.out.write(`\r\x1b[2K${this.line()}`);
     } else if (force || now - this.lastLineAt > 2000) {
       this.lastLineAt = now;
+      this.shown = true;
       this.out.write(`${this.line()}\n`);
     }
   }

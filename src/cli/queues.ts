@@ -1,7 +1,4 @@
-import { Queue } from 'bullmq';
 import type { Command } from 'commander';
-import { connectRedis } from '../engine/redis/connection.js';
-import { CONTROL_QUEUE, RedisKeys } from '../engine/redis/keys.js';
 import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
 
@@ -32,6 +29,12 @@ export function registerQueues(program: Command): void {
 }
 
 async function queuesCommand(flags: QueuesFlags): Promise<void> {
+  // Loaded here, not at start-up: `framefleet --help` should not pay for a Redis client.
+  const [{ Queue }, { connectRedis }, { CONTROL_QUEUE, RedisKeys }] = await Promise.all([
+    import('bullmq'),
+    import('../engine/redis/connection.js'),
+    import('../engine/redis/keys.js'),
+  ]);
   const redis = connectRedis(flags.redis);
   const keys = new RedisKeys(flags.prefix);
   const names = [CONTROL_QUEUE, ...(await redis.smembers(keys.queues)).sort()];

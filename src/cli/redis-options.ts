@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis.js';
+import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from '../runtime/redis-defaults.js';
 
 /** The options every fleet command shares: which Redis, and which key prefix on it. */
 export function withRedisOptions(command: Command): Command {

@@ -1,16 +1,8 @@
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { FramefleetError } from '../errors.js';
-import { createLogger } from '../logger.js';
-import { defaultDataDir } from '../runtime/local.js';
 import { prefixDefault } from './redis-options.js';
-import { openRuntime } from '../runtime/runtime.js';
-import { assertSafeBind, buildServer } from '../server/index.js';
-import { action, intOption } from './common.js';
+import { action, intOption, repeatable } from './common.js';
 
-interface ServerFlags {
+export interface ServerFlags {
   port: number;
   host: string;
   data?: string;
@@ -27,8 +19,6 @@ interface ServerFlags {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
 export function registerServer(program: Command): void {
   program
     .command('server')
@@ -43,13 +33,22 @@ export function registerServer(program: Command): void {
     .option('--prefix <prefix>', 'Redis key prefix', prefixDefault())
     .option('--storage <url>', 'storage for uploads and intermediates: file:///path or s3://bucket/prefix')
     .option('--with-worker', 'with --redis: also run encodes in this process')
-    .option('--input-root <dir>', 'folder job inputs may come from (repeatable; default: cwd)', collect, [])
-    .option('--output-root <dir>', 'folder job outputs may go to (repeatable; default: cwd)', collect, [])
-    .option(
-      '--allow-host <host>',
-      'host http(s) inputs may be downloaded from into storage (repeatable)',
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--input-root <dir>',
+        'folder job inputs may come from (repeatable)',
+        'the current directory',
+      ),
+    )
+    .addOption(
+      repeatable('--output-root <dir>', 'folder job outputs may go to (repeatable)', 'the current directory'),
+    )
+    .addOption(
+      repeatable(
+        '--allow-host <host>',
+        'host http(s) inputs may be downloaded from into storage (repeatable)',
+        'none',
+      ),
     )
     .option(
       '--max-upload-mb <n>',
@@ -62,61 +61,16 @@ export function registerServer(program: Command): void {
       'concurrent CPU tasks (default: core count; 0 queues without running)',
       intOption('--workers', 0, 256),
     )
-    .option('--gpu-slots <n>', 'concurrent encodes per GPU vendor', intOption('--gpu-slots', 0, 64))
+    .option(
+      '--gpu-slots <n>',
+      'concurrent encodes per GPU vendor (default: 2)',
+      intOption('--gpu-slots', 0, 64),
+    )
     .option('--log-level <level>', 'debug|info|warn|error|silent', 'info')
-    .action(action(async (flags: ServerFlags) => serverCommand(flags)));
-}
-
-async function serverCommand(flags: ServerFlags): Promise<void> {
-  const token = process.env.FRAMEFLEET_API_TOKEN || undefined;
-  assertSafeBind(flags.host, token);
-  if (flags.withWorker && !flags.redis) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      '--with-worker needs --redis; the local engine always runs its own tasks',
+    .action(
+      action(async (flags: ServerFlags) => {
+        const { serverCommand } = await import('./server-run.js');
+        await serverCommand(flags);
+      }),
     );
-  }
-  const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
-  const dataDir = resolve(flags.data ?? defaultDataDir());
-  const cpuSlots = flags.workers ?? availableParallelism();
-  const runtime = await openRuntime({
-    mode: flags.redis ? 'redis' : 'local',
-    redisUrl: flags.redis,
-    prefix: flags.prefix,
-    dataDir,
-    storageUrl: flags.storage ?? (flags.redis ? pathToFileURL(dataDir).href : undefined),
-    cpuSlots,
-    gpuSlots: flags.gpuSlots,
-    worker: flags.withWorker,
-    log,
-    // The server owns its data dir: jobs a killed server left unfinished run again.
-    resume: true,
-    roots: {
-      input: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
-      output: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
-    },
-  });
-  const app = await buildServer({
-    backend: runtime.backend,
-    storage: runtime.storage,
-    fleet: runtime.fleet,
-    gpus: runtime.gpus,
-    roots: runtime.roots,
-    allowHosts: flags.allowHost,
-    token,
-    maxUploadBytes: flags.maxUploadMb * 1048576,
-    logger: log,
-  });
-  const address = await app.listen({ port: flags.port, host: flags.host });
-  process.stdout.write(
-    `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
-  );
-  const stop = () => {
-    void app
-      .close()
-      .then(() => runtime.close())
-      .finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }

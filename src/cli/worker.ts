@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { createLogger } from '../logger.js';
-import { startFleetWorker } from '../runtime/redis.js';
 import { withRedisOptions } from './redis-options.js';
-import { canonicalRoots } from '../server/confine.js';
-import { startHealthServer } from '../worker/health-server.js';
-import { action, intOption, numberOption } from './common.js';
-import { availableParallelism } from 'node:os';
+import { action, intOption, numberOption, repeatable } from './common.js';
 
-interface WorkerFlags {
+export interface WorkerFlags {
   redis: string;
   storage: string;
   concurrency?: number;
@@ -21,12 +16,10 @@ interface WorkerFlags {
   lockSeconds: number;
   stalledSeconds: number;
   heartbeatSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   inputRoot: string[];
   outputRoot: string[];
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerWorker(program: Command): void {
   withRedisOptions(
@@ -77,77 +70,25 @@ export function registerWorker(program: Command): void {
       numberOption('--heartbeat-seconds', 0.2, 600),
       2,
     )
-    .option(
-      '--input-root <dir>',
-      "folder job inputs may come from here (repeatable); default: each job's server-recorded roots",
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--input-root <dir>',
+        'folder job inputs may come from here (repeatable)',
+        "each job's server-recorded roots",
+      ),
     )
-    .option(
-      '--output-root <dir>',
-      "folder job outputs may go to here (repeatable); default: each job's server-recorded roots",
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--output-root <dir>',
+        'folder job outputs may go to here (repeatable)',
+        "each job's server-recorded roots",
+      ),
     )
     .option('--log-level <level>', 'debug|info|warn|error', 'info')
-    .action(action(async (flags: WorkerFlags) => workerCommand(flags)));
-}
-
-async function workerCommand(flags: WorkerFlags): Promise<void> {
-  const log = createLogger(flags.logLevel);
-  // Either flag makes the roots this worker's own; a side left out allows nothing on that side.
-  const ownRoots = flags.inputRoot.length + flags.outputRoot.length > 0;
-  const roots = ownRoots
-    ? { input: await canonicalRoots(flags.inputRoot), output: await canonicalRoots(flags.outputRoot) }
-    : undefined;
-  const fleet = await startFleetWorker({
-    redisUrl: flags.redis,
-    prefix: flags.prefix,
-    storageUrl: flags.storage,
-    log,
-    concurrency: flags.concurrency ?? availableParallelism(),
-    gpuSlots: flags.gpuSlots,
-    queues: flags.queues,
-    capabilitiesFile: flags.capabilities,
-    workerId: flags.id,
-    lockDurationMs: flags.lockSeconds * 1000,
-    stalledIntervalMs: flags.stalledSeconds * 1000,
-    heartbeatMs: flags.heartbeatSeconds * 1000,
-    roots,
-  });
-  const { worker } = fleet;
-  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
-  if (flags.port !== undefined) {
-    health = await startHealthServer(
-      { healthy: () => true, ready: () => worker.ready(), metrics: worker.metrics.registry },
-      flags.port,
+    .action(
+      action(async (flags: WorkerFlags) => {
+        const { workerCommand } = await import('./worker-run.js');
+        await workerCommand(flags);
+      }),
     );
-  }
-  log.info(
-    {
-      worker: worker.id,
-      encoders: fleet.capabilities.encoders,
-      queues: worker.queueNames(),
-      port: health?.port,
-    },
-    'worker started',
-  );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(
-      { worker: worker.id, signal, graceSeconds: flags.graceSeconds },
-      'stopping: finishing running tasks',
-    );
-    void fleet
-      .stop(flags.graceSeconds * 1000)
-      .then(() => health?.server.close())
-      .then(() => {
-        log.info({ worker: worker.id }, 'stopped');
-        process.exit(0);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }

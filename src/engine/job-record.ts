@@ -124,12 +124,14 @@ export function failureFrom(
 export function jobErrorOf(error: {
   code: ErrorCode;
   message: string;
+  fatal?: boolean;
   ffmpegTail?: string | undefined;
   details?: Record<string, unknown> | undefined;
 }): JobError {
   return {
     code: error.code,
     message: error.message,
+    ...(error.fatal !== undefined ? { fatal: error.fatal } : {}),
     ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
     ...(error.details ? { details: error.details } : {}),
   };

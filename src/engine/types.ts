@@ -106,6 +106,8 @@ export interface TaskRecord {
 export interface JobError {
   code: ErrorCode;
   message: string;
+  /** Retrying cannot help (bad media, bad input), so no Retry is offered. */
+  fatal?: boolean;
   ffmpegTail?: string;
   details?: Record<string, unknown>;
 }
@@ -270,7 +272,10 @@ export interface Backend {
   stats(): Promise<BackendStats>;
   cancel(jobId: string): Promise<JobRecord | undefined>;
   retry(jobId: string): Promise<JobRecord | undefined>;
-  /** Deletes an ended job's records and intermediates (never its output); false for an unknown job. */
+  /**
+   * Forgets a job that is not running: its record and intermediates, never its output. False for an
+   * unknown id; CONFLICT while the job runs (cancel it first).
+   */
   remove(jobId: string): Promise<boolean>;
   /** Resolves when the job reaches done, failed or cancelled. */
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord>;

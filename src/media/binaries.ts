@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { FramefleetError } from '../errors.js';
 
@@ -34,18 +37,76 @@ let checked: Promise<FfmpegVersion> | undefined;
 /** Finds ffmpeg and ffprobe and refuses versions older than 5, once per process. */
 export function ensureFfmpeg(bins: Binaries = binaries()): Promise<FfmpegVersion> {
   checked ??= (async () => {
-    const version = await readVersion(bins.ffmpeg, 'FFMPEG_PATH');
-    await readVersion(bins.ffprobe, 'FFPROBE_PATH');
+    // Two `-version` runs cost two process starts (ffmpeg links dozens of libraries): a CLI
+    // command pays them only when either binary changed since the last check on this machine.
+    const key = await binariesKey(bins);
+    const cached = key ? await readCachedVersion(key) : undefined;
+    const [version] = cached
+      ? [cached]
+      : await Promise.all([
+          readVersion(bins.ffmpeg, 'FFMPEG_PATH'),
+          readVersion(bins.ffprobe, 'FFPROBE_PATH'),
+        ]);
     if (version.major < MIN_FFMPEG_MAJOR) {
       throw new FramefleetError(
         'FFMPEG_TOO_OLD',
         `ffmpeg ${version.major}.${version.minor} at \`${bins.ffmpeg}\` is too old; framefleet needs ffmpeg >= ${MIN_FFMPEG_MAJOR} (apt-get install ffmpeg, or set FFMPEG_PATH)`,
       );
     }
+    if (key && !cached) await writeCachedVersion(key, version);
     return version;
   })();
   checked.catch(() => (checked = undefined));
   return checked;
+}
+
+/** Where the last version check is remembered: the user's cache folder, keyed by the binaries. */
+function versionCacheFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet', 'ffmpeg-version.json');
+}
+
+/** Both binaries as found on PATH, by real path, size, mtime and inode; undefined if either is missing. */
+async function binariesKey(bins: Binaries): Promise<string | undefined> {
+  const ids = await Promise.all([bins.ffmpeg, bins.ffprobe].map(identify));
+  return ids.every(Boolean) ? ids.join('|') : undefined;
+}
+
+async function identify(bin: string): Promise<string | undefined> {
+  const dirs = bin.includes('/') ? [''] : (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const dir of dirs) {
+    const path = dir ? join(dir, bin) : bin;
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile() && info.mode & 0o111) {
+      const real = await realpath(path).catch(() => path);
+      return `${real}:${info.size}:${Math.round(info.mtimeMs)}:${info.ino}`;
+    }
+  }
+  return undefined;
+}
+
+async function readCachedVersion(key: string): Promise<FfmpegVersion | undefined> {
+  try {
+    const saved = JSON.parse(await readFile(versionCacheFile(), 'utf8')) as {
+      key: string;
+      version: FfmpegVersion;
+    };
+    return saved.key === key ? saved.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCachedVersion(key: string, version: FfmpegVersion): Promise<void> {
+  const file = versionCacheFile();
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(temp, JSON.stringify({ key, version }));
+    await rename(temp, file);
+  } catch {
+    // A read-only home only costs the check again next time.
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
 }
 
 async function readVersion(bin: string, envName: string): Promise<FfmpegVersion> {

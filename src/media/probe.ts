@@ -111,7 +111,8 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   };
 }
 
-async function statInput(path: string) {
+/** The input as a file: missing, a directory or empty is refused with the path named. */
+export async function statInput(path: string) {
   try {
     const info = await stat(path);
     if (info.isDirectory()) {

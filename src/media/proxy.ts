@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../errors.js';
 import { writeAtomically, type Publisher } from '../storage/atomic-output.js';
+import { checkOutputTarget } from '../storage/output-target.js';
 import { probe, type MediaInfo } from './probe.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
@@ -10,6 +11,10 @@ export interface ProxyOptions {
   height?: number;
   /** x264 CRF; default 28 (small files, good enough to cut and analyse). */
   crf?: number;
+  /** Replace an existing output (never the input). */
+  overwrite?: boolean;
+  /** How the caller asks for a replacement, named when an existing output is refused. */
+  overwriteHint?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** How the output is written atomically; default: a temporary file beside it, renamed once verified. */
@@ -55,28 +60,38 @@ export function proxyArgs(options: ProxyOptions, tempOutput: string, hasAudio: b
 
 /** Writes a low-res proxy of `input` to `output` (atomically) and verifies its frame count. */
 export async function makeProxy(options: ProxyOptions): Promise<ProxyResult> {
+  await checkOutputTarget(options.output, [options.input], options);
   const source: MediaInfo = await probe(options.input, { signal: options.signal });
   if (!source.video) {
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(options.input)} has no video stream to proxy`);
   }
   const frames = source.video.frameCount;
   const publish: Publisher =
-    options.publish ?? ((output, write) => writeAtomically(output, undefined, write));
-  const { value: made, size } = await publish(options.output, async (temp) => {
-    await runFfmpeg(proxyArgs(options, temp, source.audio !== undefined), {
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      label: `proxy of ${show(options.input)}`,
-    });
-    const made = await probe(temp, { signal: options.signal });
-    if (made.video?.frameCount !== frames) {
-      throw new FramefleetError(
-        'VERIFY_FAILED',
-        `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${frames}`,
-      );
-    }
-    return { ...made, video: made.video };
-  });
+    options.publish ?? ((output, write, guard) => writeAtomically(output, undefined, write, guard));
+  const guard = {
+    overwrite: options.overwrite,
+    overwriteHint: options.overwriteHint,
+    inputs: [options.input],
+  };
+  const { value: made, size } = await publish(
+    options.output,
+    async (temp) => {
+      await runFfmpeg(proxyArgs(options, temp, source.audio !== undefined), {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        label: `proxy of ${show(options.input)}`,
+      });
+      const made = await probe(temp, { signal: options.signal });
+      if (made.video?.frameCount !== frames) {
+        throw new FramefleetError(
+          'VERIFY_FAILED',
+          `proxy of ${show(options.input)} has ${made.video?.frameCount ?? 0} frames, source has ${frames}`,
+        );
+      }
+      return { ...made, video: made.video };
+    },
+    guard,
+  );
   return {
     input: options.input,
     output: options.output,

@@ -86,6 +86,18 @@ export async function runFfprobe(args: readonly string[], options: RunOptions = 
   return spawnMedia(binaries(options.env).ffprobe, ['-hide_banner', '-loglevel', 'error', ...args], options);
 }
 
+/** Every ffmpeg/ffprobe this process started that has not exited yet: a clean stop waits for them. */
+const running = new Set<Promise<void>>();
+
+/**
+ * Resolves when every ffmpeg and ffprobe this process started has exited. A command stopped by
+ * Ctrl-C waits for this before it exits, so no child outlives it (cancelled runs get SIGTERM, then
+ * SIGKILL after their grace period).
+ */
+export async function mediaProcessesExited(): Promise<void> {
+  while (running.size > 0) await Promise.all(running);
+}
+
 function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<RunResult> {
   const label = options.label ?? `${bin} run`;
   const started = Date.now();
@@ -97,6 +109,12 @@ function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<R
       stdio: ['pipe', 'pipe', 'pipe', options.onProgress ? 'pipe' : 'ignore'],
       env: options.env ?? process.env,
     });
+    const exited = new Promise<void>((done) => {
+      child.once('close', () => done());
+      child.once('error', () => done());
+    });
+    running.add(exited);
+    void exited.then(() => running.delete(exited));
     const [stdin, stdout, stderrStream] = [child.stdin!, child.stdout!, child.stderr!];
     const stdoutChunks: Buffer[] = [];
     let stderr = '';

@@ -110,6 +110,10 @@ export interface StitchJob {
   /** Audio start relative to video start in the source, seconds. */
   audioOffsetSec: number;
   format: string;
+  /** The video codec; HEVC in MP4/MOV is tagged `hvc1`, the tag Apple's players require. */
+  codec?: string | undefined;
+  /** MP4/MOV: move the index to the front so playback starts before the download ends. */
+  faststart?: boolean;
   output: string;
 }
 
@@ -123,7 +127,10 @@ export function stitchArgs(job: StitchJob): string[] {
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
   args.push('-c', 'copy');
-  if (job.format === 'mp4' || job.format === 'mov') args.push('-movflags', '+faststart');
+  const isoMedia = job.format === 'mp4' || job.format === 'mov';
+  // ffmpeg's default HEVC tag is hev1, which QuickTime, Safari and iOS refuse to play.
+  if (isoMedia && job.codec === 'hevc') args.push('-tag:v', 'hvc1');
+  if (isoMedia && job.faststart !== false) args.push('-movflags', '+faststart');
   args.push('-f', job.format, '-y', job.output);
   return args;
 }

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
-import { writeAtomically, type Written } from '../storage/atomic-output.js';
+import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
 import { holdInputFile, holdOutputDir, holdOutputFile, type Held } from '../storage/confined-open.js';
 import { isStorageUrl, localMedia } from '../storage/media-io.js';
 import { currentRoots, type PathScope } from '../storage/path-policy.js';
@@ -37,9 +37,10 @@ export async function writeOutput<T>(
   output: string,
   scope: FileScope,
   write: (temp: string) => Promise<T>,
+  guard: OutputGuard = {},
 ): Promise<Written<T>> {
   const roots = await currentRoots(scope);
-  return writeAtomically(output, roots?.output, (temp) => renamed(write(temp), output, temp));
+  return writeAtomically(output, roots?.output, (temp) => renamed(write(temp), output, temp), guard);
 }
 
 /** Fails now, before any work, if the output's directory is not (or no longer) inside the roots. */

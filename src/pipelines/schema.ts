@@ -64,6 +64,23 @@ export function codedIssue(error: FramefleetError, path: string[], input: unknow
   return { code: 'custom' as const, path, input, message: error.message, params: { code: error.code } };
 }
 
+export function flag(name: string) {
+  return z.boolean({ error: (i) => `expected ${show(name)} to be true or false, got ${show(i.input)}` });
+}
+
+/**
+ * An output file name with one of `extensions`; the pattern reaches the JSON Schema, so the API
+ * refuses another extension at submit, as the CLI does, instead of failing the job later.
+ */
+export function outputPath(name: string, extensions: readonly string[]) {
+  const error = (issue: { input?: unknown }) =>
+    `expected ${show(name)} to end in ${extensions.map((e) => `.${e}`).join(', ')}, got ${show(issue.input ?? null)}`;
+  // Case-insensitive without the `i` flag, which a JSON Schema pattern cannot carry.
+  const either = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c));
+  const pattern = `\\.(${extensions.map((e) => either(e).join('')).join('|')})$`;
+  return nonEmpty(name).regex(new RegExp(pattern), { error });
+}
+
 /** Validates at the edge, once: the first issue becomes a one-line error (INVALID_SPEC by default). */
 export function parseSpec<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });

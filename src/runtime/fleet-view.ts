@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Capabilities } from '../engine/capabilities.js';
 import type { Backend, JobEvent } from '../engine/types.js';
+import { ENCODERS } from '../media/encoders/catalogue.js';
 import { QueueHistory, type QueueInfo, type QueueSample } from './queue-history.js';
 
 export type { QueueInfo, QueueSample } from './queue-history.js';
@@ -45,6 +46,23 @@ export interface LocalFleetOptions {
   /** How often queue depths are sampled for the chart. */
   sampleMs?: number;
   workerId?: string;
+}
+
+/**
+ * The slots a node really has: CPU, and a GPU vendor's only where this machine has that vendor's
+ * GPU or an encoder of it passed its smoke test (configured GPU slots alone prove nothing). Pure.
+ */
+export function presentSlots(
+  slots: Record<string, number>,
+  caps: Pick<Capabilities, 'gpus' | 'encoders'> | undefined,
+): Record<string, number> {
+  const devices = new Set<string>(['cpu']);
+  for (const gpu of caps?.gpus ?? []) devices.add(gpu.vendor);
+  for (const name of caps?.encoders ?? []) {
+    const device = ENCODERS.find((e) => e.name === name)?.device;
+    if (device) devices.add(device);
+  }
+  return Object.fromEntries(Object.entries(slots).filter(([device]) => devices.has(device)));
 }
 
 /** Waiting and running tasks per pool queue, from the backend's stats (no scan of jobs). */
@@ -110,7 +128,7 @@ export class LocalFleetView implements FleetView {
         live: true,
         lastSeen: new Date().toISOString(),
         capabilities: this.caps,
-        slots: this.options.slots,
+        slots: presentSlots(this.options.slots, this.caps),
         load: {
           load1,
           load5,

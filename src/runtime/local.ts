@@ -1,6 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { detectCapabilities } from '../cluster/capabilities.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import type { Capabilities } from '../engine/capabilities.js';
@@ -18,11 +16,7 @@ import type { Storage } from '../storage/types.js';
 import { LocalFleetView } from './fleet-view.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
-/** Where job directories live unless --data-dir or FRAMEFLEET_DATA_DIR says otherwise. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FRAMEFLEET_DATA_DIR) return resolve(env.FRAMEFLEET_DATA_DIR);
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
-}
+export { defaultDataDir } from './local-defaults.js';
 
 /**
  * This machine as the embedded engine sees it: its GPUs and hwaccels, and the encoders that pass a

@@ -16,8 +16,9 @@ import { allPipelines } from '../pipelines/job-types.js';
 import { RedisFleetView } from './redis-fleet-view.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_PREFIX = 'ff';
+import { DEFAULT_PREFIX, DEFAULT_REDIS_URL } from './redis-defaults.js';
+
+export { DEFAULT_PREFIX, DEFAULT_REDIS_URL };
 
 export interface FleetConnectionOptions {
   redisUrl: string;

@@ -14,6 +14,7 @@ import { ServerMetrics } from './metrics.js';
 import { eventRoutes } from './routes-events.js';
 import { jobRoutes } from './routes-jobs.js';
 import { opsRoutes } from './routes-ops.js';
+import { outputRoutes } from './routes-outputs.js';
 import { uploadRoutes } from './routes-uploads.js';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -96,6 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Every route is private (needs the token) unless its config says `public: true`.
   await app.register(opsRoutes(ctx));
   await app.register(jobRoutes(ctx));
+  await app.register(outputRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   if (options.webRoot !== false) {

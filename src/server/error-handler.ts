@@ -17,7 +17,12 @@ function validationMessage(error: FastifyError): string {
   const path = [part, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.');
   if (extra !== undefined) return `invalid ${part}: unexpected field ${show(`${path}.${String(extra)}`)}`;
   const got = issue.data === undefined ? '' : `, got ${show(issue.data)}`;
-  return `invalid ${part}: ${show(path)} ${issue.message ?? 'is not valid'}${got}`;
+  // An enum names its values: "`body.type` must be one of transcode, proxy, got `x`".
+  const allowed = issue.params?.allowedValues;
+  const rule = Array.isArray(allowed)
+    ? `must be one of ${allowed.map(String).join(', ')}`
+    : (issue.message ?? 'is not valid');
+  return `invalid ${part}: ${show(path)} ${rule}${got}`;
 }
 
 /** Maps anything thrown into the catalogue: FramefleetErrors keep their code, Fastify's get one. */

@@ -9,33 +9,42 @@ import {
   taskRecordSchema,
 } from './schemas.js';
 
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const DIALECT = 'draft-2020-12';
+const json = (description: string, schema: unknown) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => json(description, ref('Error'));
 const errors = {
-  '400': { description: 'invalid request', ...json(ref('Error')) },
-  '401': { description: 'missing or wrong bearer token', ...json(ref('Error')) },
-  '403': {
-    description:
-      'path or URL outside what the server allows, a Host that is not loopback without a token, or a cross-site request',
-    ...json(ref('Error')),
-  },
-  '404': { description: 'not found', ...json(ref('Error')) },
-  '413': { description: 'body too large', ...json(ref('Error')) },
-  '415': { description: 'unsupported content type', ...json(ref('Error')) },
+  '400': error('invalid request'),
+  '401': error('missing or wrong bearer token'),
+  '403': error(
+    'path or URL outside what the server allows, a Host that is not loopback without a token, or a cross-site request',
+  ),
+  '404': error('not found'),
+  '409': error('the job is not in a state that allows this'),
+  '413': error('body too large'),
+  '415': error('unsupported content type'),
 };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: idParamsSchema.properties.id }];
 
-/** The OpenAPI 3.0 document, built from the same zod-derived schemas Fastify validates with. */
+/**
+ * The OpenAPI 3.1 document, built from the same zod schemas Fastify validates with (3.1: its schema
+ * objects are JSON Schema, so a spec's schema is published as it is). A test validates it.
+ */
 export function openApiDocument(types: readonly JobTypeDef[]): Record<string, unknown> {
-  const specSchemas = Object.fromEntries(types.map((t) => [`${pascal(t.type)}Spec`, specJsonSchema(t)]));
+  const specSchemas = Object.fromEntries(
+    types.map((t) => [`${pascal(t.type)}Spec`, specJsonSchema(t, DIALECT)]),
+  );
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: { title: 'framefleet API', version: '1' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         ...specSchemas,
-        SubmitJob: submitBodySchema(types),
+        SubmitJob: submitBodySchema(types, DIALECT),
         JobRecord: jobRecordSchema,
         TaskRecord: taskRecordSchema,
         Error: errorSchema,
@@ -46,8 +55,8 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
       '/v1/jobs': {
         post: {
           summary: `Submit a job (${types.map((t) => t.type).join(', ')})`,
-          requestBody: { required: true, ...json(ref('SubmitJob')) },
-          responses: { '202': { description: 'accepted', ...json(ref('JobRecord')) }, ...errors },
+          requestBody: { required: true, content: { 'application/json': { schema: ref('SubmitJob') } } },
+          responses: { '202': json('accepted', ref('JobRecord')), ...errors },
         },
         get: {
           summary: 'List jobs, newest first',
@@ -63,19 +72,47 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
         get: {
           summary: 'A job with its tasks',
           parameters: idParam,
-          responses: { '200': json(ref('JobRecord')), ...errors },
+          responses: { '200': json('the job', ref('JobRecord')), ...errors },
         },
         delete: {
-          summary: 'Cancel a job',
+          summary: 'Cancel a job (running ffmpeg stops within seconds)',
           parameters: idParam,
-          responses: { '200': json(ref('JobRecord')), ...errors },
+          responses: { '200': json('the cancelled job', ref('JobRecord')), ...errors },
         },
       },
       '/v1/jobs/{id}/retry': {
         post: {
           summary: 'Run a failed or cancelled job again',
           parameters: idParam,
-          responses: { '202': json(ref('JobRecord')), ...errors },
+          responses: { '202': json('the job, started again', ref('JobRecord')), ...errors },
+        },
+      },
+      '/v1/jobs/{id}/remove': {
+        post: {
+          summary: 'Forget a job that is not running: its record and intermediates, never its output',
+          parameters: idParam,
+          responses: {
+            '200': json('removed', {
+              type: 'object',
+              required: ['removed'],
+              properties: { removed: { type: 'string' } },
+            }),
+            ...errors,
+          },
+        },
+      },
+      '/v1/jobs/{id}/output': {
+        get: {
+          summary: "A finished job's output file (only from inside the output roots)",
+          parameters: idParam,
+          responses: {
+            '200': {
+              description: 'the file',
+              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+            '302': { description: 'a short-lived link to an output stored in S3' },
+            ...errors,
+          },
         },
       },
       '/v1/jobs/{id}/events': {
@@ -111,13 +148,16 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
           responses: { '200': { description: 'queues' } },
         },
       },
+      '/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
       '/healthz': {
         get: { summary: 'Liveness', security: [], responses: { '200': { description: 'alive' } } },
       },
       '/readyz': {
         get: {
           summary: 'Backend reachable',
-          responses: { '200': { description: 'ready' }, '503': json(ref('Error')) },
+          responses: { '200': { description: 'ready' }, '503': error('backend unreachable') },
         },
       },
       '/metrics': {

@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import type { JobTypeDef } from './job-types.js';
 
-/** JSON Schema (draft-07, the dialect Fastify's Ajv speaks) of a spec, as clients write it. */
-export function specJsonSchema(def: JobTypeDef): Record<string, unknown> {
-  const schema = z.toJSONSchema(def.schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+type Dialect = 'draft-7' | 'draft-2020-12';
+
+/**
+ * JSON Schema of a spec, as clients write it: draft-07 for Fastify's Ajv, 2020-12 (the dialect of
+ * OpenAPI 3.1 schema objects) for the published document.
+ */
+export function specJsonSchema(def: JobTypeDef, target: Dialect = 'draft-7'): Record<string, unknown> {
+  const schema = z.toJSONSchema(def.schema, { target, io: 'input', unrepresentable: 'any' });
   const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
   return rest;
 }
 
 /** POST /v1/jobs body: {type, spec, priority?}; the spec is checked against its type's schema. */
-export function submitBodySchema(types: readonly JobTypeDef[]): Record<string, unknown> {
+export function submitBodySchema(
+  types: readonly JobTypeDef[],
+  target: Dialect = 'draft-7',
+): Record<string, unknown> {
   return {
     type: 'object',
     required: ['type', 'spec'],
@@ -21,7 +29,7 @@ export function submitBodySchema(types: readonly JobTypeDef[]): Record<string, u
     },
     allOf: types.map((def) => ({
       if: { properties: { type: { const: def.type } } },
-      then: { properties: { spec: specJsonSchema(def) } },
+      then: { properties: { spec: specJsonSchema(def, target) } },
     })),
   };
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { handlePath, holdOutputDir } from './confined-open.js';
+import { publishOutput, type OutputTargetOptions } from './output-target.js';
 
 export interface Written<T> {
   value: T;
@@ -11,7 +12,11 @@ export interface Written<T> {
 }
 
 /** Something that writes an output atomically, as writeAtomically does; injected where roots apply. */
-export type Publisher = <T>(output: string, write: (temp: string) => Promise<T>) => Promise<Written<T>>;
+export type Publisher = <T>(
+  output: string,
+  write: (temp: string) => Promise<T>,
+  guard?: OutputGuard,
+) => Promise<Written<T>>;
 
 /**
  * Writes `output` atomically: `write` fills a temporary file in the same directory, which replaces
@@ -26,6 +31,7 @@ export async function writeAtomically<T>(
   output: string,
   roots: readonly string[] | undefined,
   write: (temp: string) => Promise<T>,
+  guard: OutputGuard = {},
 ): Promise<Written<T>> {
   // Short and fixed: a temporary name built from a 255-byte file name would be too long.
   const tempName = `.framefleet-${randomBytes(6).toString('hex')}.part`;
@@ -33,8 +39,9 @@ export async function writeAtomically<T>(
     const temp = join(dirname(output), tempName);
     try {
       const value = await write(temp);
-      await rename(temp, output).catch((cause: unknown) => unwritable(output, cause));
-      return { value, size: (await stat(output)).size };
+      const size = (await stat(temp)).size;
+      await place(temp, output, undefined, guard);
+      return { value, size };
     } finally {
       await rm(temp, { force: true });
     }
@@ -48,7 +55,7 @@ export async function writeAtomically<T>(
     file = await open(temp, flags, 0o644).catch((cause: unknown) => unwritable(output, cause));
     const value = await write(handlePath(file, temp));
     const written = await file.stat();
-    await rename(temp, final).catch((cause: unknown) => unwritable(output, cause));
+    await place(temp, output, final, guard);
     // Whatever took the temporary name meanwhile, what now has the output's name must be ours.
     const placed = await lstat(final);
     if (placed.ino !== written.ino || placed.dev !== written.dev) {
@@ -62,6 +69,26 @@ export async function writeAtomically<T>(
     await file?.close().catch(() => undefined);
     await rm(temp, { force: true }).catch(() => undefined);
     await dir.close();
+  }
+}
+
+/** What publishing may not clobber: an existing file unless `overwrite`, and never an input. */
+export interface OutputGuard extends OutputTargetOptions {
+  inputs?: readonly string[];
+}
+
+/** The output guard's publish (see publishOutput), with errno failures said as unwritable. */
+async function place(
+  temp: string,
+  output: string,
+  target: string | undefined,
+  guard: OutputGuard,
+): Promise<void> {
+  try {
+    await publishOutput(temp, output, guard.inputs ?? [], guard, target);
+  } catch (cause) {
+    if (cause instanceof FramefleetError) throw cause;
+    unwritable(output, cause);
   }
 }
 

@@ -175,7 +175,7 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
       components: { schemas: { TranscodeSpec: { properties: Record<string, unknown>; required: string[] } } };
       paths: Record<string, unknown>;
     };
-    expect(doc.openapi).toBe('3.0.3');
+    expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.schemas.TranscodeSpec.required).toEqual(['input', 'output']);
     expect(doc.components.schemas.TranscodeSpec.properties.segments).toMatchObject({
       type: 'integer',

@@ -1,4 +1,5 @@
-import { readdir, truncate, copyFile, writeFile, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, truncate, copyFile, writeFile, mkdir, link, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleClip } from '../../src/media/generate.js';
@@ -10,6 +11,8 @@ describe('transcode refuses bad input', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let good: string;
+  let goodHash: string;
+  const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
   const out = () => join(dir, 'out', 'result.mp4');
 
   beforeAll(async () => {
@@ -17,12 +20,16 @@ describe('transcode refuses bad input', () => {
     await mkdir(join(dir, 'out'));
     good = join(dir, 'good.mp4');
     await generateSampleClip({ path: good, width: 160, height: 90, scenes: [1, 1] });
+    goodHash = sha(await readFile(good));
     await writeFile(join(dir, 'notes.txt'), 'this is not a video\n'.repeat(50));
     await copyFile(good, join(dir, 'truncated.mp4'));
     await truncate(join(dir, 'truncated.mp4'), 6000);
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', join(dir, 'audio-only.m4a')]);
     await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x90:d=1', '-frames:v', '0', join(dir, 'zero.mp4')]);
     await writeFile(join(dir, 'empty.mp4'), '');
+    await writeFile(join(dir, 'kept.mp4'), 'not to be replaced');
+    await link(good, join(dir, 'hard-link.mp4'));
+    await symlink(good, join(dir, 'sym-link.mp4'));
     // A playlist posing as a video must not make ffmpeg open the files it names.
     await writeFile(join(dir, 'playlist.mp4'), `ffconcat version 1.0\nfile '${good}'\n`);
   });
@@ -95,9 +102,16 @@ describe('transcode refuses bad input', () => {
         exit: 2,
       },
       {
+        name: 'encoder family not usable here names the CPU encoders that are',
+        args: () => [good, '--encoder', 'nvenc'],
+        code: /usable here: libx264 \(h264, cpu\), libx265 \(hevc, cpu\).*\[ENCODER_UNAVAILABLE\]/,
+        mentions: () => '--encoder auto',
+        exit: 2,
+      },
+      {
         name: 'unsupported output extension',
         args: () => [good, '-o', join(dir, 'out', 'x.avi')],
-        code: /INVALID_ARGUMENT/,
+        code: /INVALID_SPEC/,
         mentions: () => 'x.avi',
         exit: 2,
       },
@@ -106,6 +120,34 @@ describe('transcode refuses bad input', () => {
         args: () => [good, '-o', join(dir, 'notes.txt', 'x.mp4')],
         code: /OUTPUT_UNWRITABLE/,
         mentions: () => 'notes.txt',
+        exit: 2,
+      },
+      {
+        name: 'missing output directory',
+        args: () => [good, '-o', join(dir, 'out', 'nope', 'x.mp4')],
+        code: /directory .*nope.* does not exist \[OUTPUT_UNWRITABLE\]/,
+        mentions: () => 'x.mp4',
+        exit: 2,
+      },
+      {
+        name: 'output that exists (no -y)',
+        args: () => [good, '-o', join(dir, 'kept.mp4')],
+        code: /give -y\/--overwrite to replace it \[OUTPUT_EXISTS\]/,
+        mentions: () => 'kept.mp4',
+        exit: 2,
+      },
+      {
+        name: 'output hard-linked to the input, even with -y',
+        args: () => [good, '-o', join(dir, 'hard-link.mp4'), '-y'],
+        code: /the same file by another name.*\[OUTPUT_IS_INPUT\]/,
+        mentions: () => 'hard-link.mp4',
+        exit: 2,
+      },
+      {
+        name: 'output symlinked to the input, even with -y',
+        args: () => [good, '-o', join(dir, 'sym-link.mp4'), '-y'],
+        code: /OUTPUT_IS_INPUT/,
+        mentions: () => 'sym-link.mp4',
         exit: 2,
       },
       {
@@ -155,5 +197,10 @@ describe('transcode refuses bad input', () => {
     expect(lines[0]).toMatch(code);
     expect(lines[0]).toContain(mentions());
     expect(await readdir(join(dir, 'out'))).toEqual([]);
+    // Refused before it started: no job directory is left behind to resume or clean up.
+    expect(await readdir(join(dir, 'data', 'jobs')).catch(() => [])).toEqual([]);
+    // Nothing the user owns changed.
+    expect(await readFile(join(dir, 'kept.mp4'), 'utf8')).toBe('not to be replaced');
+    expect(sha(await readFile(good))).toBe(goodHash);
   });
 });

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleClip } from '../../src/media/generate.js';
@@ -98,9 +99,15 @@ describe('transcode split-and-stitch (1080p30, 8 segments)', () => {
       '--data-dir',
       join(dir, 'data2'),
     ];
-    const first = await runCli(args, {}, 300_000);
+    const first = await runCli([...args, '-y'], {}, 300_000);
     expect(first.code).toBe(0);
-    const second = await runCli(args, {}, 300_000);
+    // The same command again would replace the output: refused without -y, the file untouched.
+    const before = await stat(output);
+    const refused = await runCli(args, {}, 60_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already exists; give -y\/--overwrite.*\[OUTPUT_EXISTS\]/);
+    expect((await stat(output)).mtimeMs).toBe(before.mtimeMs);
+    const second = await runCli([...args, '-y'], {}, 300_000);
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout.trim().split('\n').pop()!) as {
       reusedSegments: number;

@@ -99,12 +99,35 @@ describe('selectEncoder', () => {
       /`h264_nvenc` is not usable here/,
     );
   });
+  it.each([
+    {
+      encoder: 'nvenc',
+      codec: 'h264' as const,
+      proven: ['libsvtav1', 'libx265', 'libx264'],
+      first: 'libx264',
+    },
+    { encoder: 'hevc_vaapi', codec: 'hevc' as const, proven: ['libx264', 'libx265'], first: 'libx265' },
+  ])('a refusal of $encoder names the usable encoders, $first first', ({ encoder, codec, proven, first }) => {
+    const refusal = () => selectEncoder({ ...auto, encoder, codec }, proven);
+    expect(refusal).toThrow(new RegExp(`usable here: ${first} \\(${codec}, cpu\\)`));
+    for (const name of proven) expect(refusal).toThrow(new RegExp(name));
+  });
+  it('a refusal with nothing usable points at doctor', () => {
+    expect(() => selectEncoder({ ...auto, encoder: 'nvenc' }, [])).toThrow(/framefleet doctor/);
+  });
   it('an unknown name is refused with the value', () => {
     expect(() => selectEncoder({ ...auto, encoder: 'x999' }, cpuOnly)).toThrow(/unknown encoder `x999`/);
   });
   it('smoke-tests only what a request can resolve to', () => {
     expect(candidatesFor({ ...auto, hwaccel: 'none' })).toEqual(['libx264']);
-    expect(candidatesFor({ ...auto, encoder: 'libx265' })).toEqual(['libx265']);
+    expect(candidatesFor({ ...auto, encoder: 'libx265' })).toEqual(['libx265', 'libx264', 'libsvtav1']);
+    // An explicit GPU request also proves the CPU encoders, so its refusal can name them.
+    expect(candidatesFor({ ...auto, encoder: 'nvenc' })).toEqual([
+      'h264_nvenc',
+      'libx264',
+      'libx265',
+      'libsvtav1',
+    ]);
     expect(candidatesFor(auto)).toEqual(
       expect.arrayContaining(['libx264', 'h264_nvenc', 'h264_vaapi', 'h264_qsv']),
     );

@@ -69,6 +69,16 @@ describe('stitch and audio', () => {
     );
     expect(args).not.toContain('-itsoffset');
   });
+  it.each([
+    { format: 'mp4', codec: 'hevc', faststart: undefined, tag: 'hvc1', indexFirst: true },
+    { format: 'mov', codec: 'hevc', faststart: true, tag: 'hvc1', indexFirst: true },
+    { format: 'mp4', codec: 'h264', faststart: false, tag: undefined, indexFirst: false },
+    { format: 'matroska', codec: 'hevc', faststart: true, tag: undefined, indexFirst: false },
+  ])('$format $codec faststart=$faststart: tag $tag, index first $indexFirst', (c) => {
+    const args = stitchArgs({ concatList: '/l', audio: undefined, audioOffsetSec: 0, output: '/o', ...c });
+    expect(args.includes('-tag:v') ? args[args.indexOf('-tag:v') + 1] : undefined).toBe(c.tag);
+    expect(args.includes('+faststart')).toBe(c.indexFirst);
+  });
   it('keeps an audio offset', () => {
     const args = stitchArgs({
       concatList: '/l',

@@ -1,7 +1,7 @@
-import { ApiError, getJson, sendJson, streamEvents } from '../api.js';
+import { ApiError, download, getJson, sendJson, streamEvents } from '../api.js';
 import { legend, segmentGrid, taskTile } from '../segment-grid.js';
 import { timeline } from '../timeline.js';
-import { badge, basename, duration, errorBox, h, percent, progressBar } from '../ui.js';
+import { badge, basename, bytes, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
 
@@ -84,6 +84,65 @@ export function jobPage(main, id) {
     }
   }
 
+  async function remove() {
+    if (!window.confirm(`Remove job ${job.id}? Its record and intermediates go; its output stays.`)) return;
+    try {
+      await sendJson('POST', `/v1/jobs/${encodeURIComponent(job.id)}/remove`);
+      controller.abort();
+      window.location.hash = '#/jobs';
+    } catch (error) {
+      root.prepend(errorBox(error));
+    }
+  }
+
+  async function fetchOutput() {
+    try {
+      await download(`/v1/jobs/${encodeURIComponent(job.id)}/output`, basename(job.result?.output));
+    } catch (error) {
+      root.prepend(errorBox(error));
+    }
+  }
+
+  /** What a finished job made: the file, its frames, length and size, and what the stitch verified. */
+  function resultCard() {
+    const r = job.result;
+    if (job.state !== 'done' || !r || typeof r !== 'object') return null;
+    const audio =
+      typeof r.audioDurationSec === 'number'
+        ? `, audio ${r.audioDurationSec.toFixed(3)} s (A/V within one audio frame of the source)`
+        : ', no audio';
+    const verified =
+      typeof r.frames === 'number' && typeof r.videoDurationSec === 'number'
+        ? `verified: ${r.frames} frames = source, video ${r.videoDurationSec.toFixed(3)} s${audio}`
+        : null;
+    return h(
+      'div.card.result',
+      { dataset: { testid: 'job-result' } },
+      h(
+        'div.card-head',
+        {},
+        h('h2', {}, 'Result'),
+        r.output
+          ? h('button.button', { dataset: { testid: 'download' }, onclick: fetchOutput }, 'Download output')
+          : null,
+      ),
+      h('div.mono.path', { dataset: { testid: 'result-output' } }, r.output ?? ''),
+      h(
+        'div.stats',
+        {},
+        stat('Frames', typeof r.frames === 'number' ? String(r.frames) : '—', 'result-frames'),
+        stat(
+          'Duration',
+          typeof r.videoDurationSec === 'number' ? `${r.videoDurationSec.toFixed(3)} s` : '—',
+          'result-duration',
+        ),
+        stat('Size', bytes(r.size ?? r.sizeBytes), 'result-size'),
+        stat('Encoder', r.encoder ?? '—'),
+      ),
+      verified ? h('div.verified', { dataset: { testid: 'result-verified' } }, verified) : null,
+    );
+  }
+
   function stat(label, value, testid) {
     return h(
       'div.stat',
@@ -110,7 +169,7 @@ export function jobPage(main, id) {
           'div',
           {},
           h('a.muted.small', { href: '#/jobs' }, '← Jobs'),
-          h('h1', {}, 'Job ', h('span.mono', {}, job.id.slice(0, 16)), ' ', badge(job.state)),
+          h('h1', {}, 'Job ', jobId(job.id), ' ', badge(job.state)),
         ),
         h(
           'div.toolbar',
@@ -118,13 +177,21 @@ export function jobPage(main, id) {
           finished
             ? null
             : h('button.button.danger', { onclick: () => act('DELETE', `/v1/jobs/${job.id}`) }, 'Cancel'),
-          ['failed', 'cancelled'].includes(job.state)
+          // Retrying a corrupt or unsupported input would fail the same way: not offered.
+          ['failed', 'cancelled'].includes(job.state) && !job.error?.fatal
             ? h('button.button', { onclick: () => act('POST', `/v1/jobs/${job.id}/retry`) }, 'Retry')
+            : null,
+          finished
+            ? h('button.button.danger', { dataset: { testid: 'remove' }, onclick: remove }, 'Remove')
             : null,
         ),
       ),
       h('div.muted.path', {}, `${job.spec?.input ?? ''}  →  ${job.spec?.output ?? ''}`),
       job.error ? errorBox(job.error) : null,
+      job.error?.fatal && job.state === 'failed'
+        ? h('div.notice', {}, 'Retrying cannot help: the input or the request has to change first.')
+        : null,
+      resultCard(),
       job.waitingFor && !finished ? h('div.notice', {}, job.waitingFor) : null,
       h(
         'div.stats',

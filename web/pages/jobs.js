@@ -1,5 +1,17 @@
 import { getJson } from '../api.js';
-import { ago, badge, basename, duration, empty, errorBox, every, h, percent, progressBar } from '../ui.js';
+import {
+  ago,
+  badge,
+  basename,
+  duration,
+  empty,
+  errorBox,
+  every,
+  h,
+  jobId,
+  percent,
+  progressBar,
+} from '../ui.js';
 
 const STATES = ['', 'running', 'queued', 'waiting', 'done', 'failed', 'cancelled'];
 
@@ -64,12 +76,7 @@ export function jobsPage(main) {
     return h(
       'tr.clickable',
       { onclick: open, dataset: { jobId: job.id } },
-      h(
-        'td',
-        {},
-        h('a.mono', { href: `#/jobs/${job.id}` }, job.id.slice(0, 24)),
-        h('div.muted.small', {}, job.type),
-      ),
+      h('td', {}, jobId(job.id, { href: `#/jobs/${job.id}` }), h('div.muted.small', {}, job.type)),
       h(
         'td',
         {},

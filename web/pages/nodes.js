@@ -1,5 +1,5 @@
 import { getJson } from '../api.js';
-import { empty, errorBox, every, h, percent, progressBar } from '../ui.js';
+import { empty, errorBox, every, h, jobId, percent, progressBar } from '../ui.js';
 
 function chips(items, cls = '') {
   return h(
@@ -71,7 +71,7 @@ function nodeCard(node) {
               h(
                 'tr',
                 {},
-                h('td', {}, h('a.mono', { href: `#/jobs/${t.jobId}` }, t.jobId.slice(0, 10))),
+                h('td', {}, jobId(t.jobId, { max: 14, href: `#/jobs/${t.jobId}` })),
                 h('td.mono', {}, t.taskId),
                 h(
                   'td',

@@ -1,5 +1,5 @@
 import { getJson } from '../api.js';
-import { queueChart } from '../chart.js';
+import { chartSpan, queueChart, sampleStep, spanText } from '../chart.js';
 import { empty, errorBox, every, h } from '../ui.js';
 
 /** Queue depths now, and waiting/running/completed over the last hour. */
@@ -7,6 +7,8 @@ export function queuesPage(main) {
   const chartHolder = h('div.chart-holder');
   const body = h('tbody');
   const totals = h('div.stats');
+  const title = h('h2', { dataset: { testid: 'chart-title' } }, 'Queue depth');
+  const completedLegend = h('span', {}, 'completed');
   main.append(
     h('div.page-head', {}, h('h1', {}, 'Queues')),
     totals,
@@ -16,13 +18,18 @@ export function queuesPage(main) {
       h(
         'div.card-head',
         {},
-        h('h2', {}, 'Last hour'),
+        title,
         h(
           'div.legend',
           {},
           h('span', {}, h('i.swatch.line-waiting'), 'waiting'),
           h('span', {}, h('i.swatch.line-active'), 'running'),
-          h('span', {}, h('i.swatch.bar-completed'), 'completed per sample'),
+          h(
+            'span',
+            { dataset: { testid: 'chart-legend-completed' } },
+            h('i.swatch.bar-completed'),
+            completedLegend,
+          ),
         ),
       ),
       chartHolder,
@@ -52,6 +59,9 @@ export function queuesPage(main) {
       const { queues, history } = await getJson('/v1/queues');
       const completed = history.reduce((s, x) => s + x.completed, 0);
       const spanMin = history.length ? Math.max(1, (Date.now() - Date.parse(history[0].at)) / 60_000) : 1;
+      const span = spanText(chartSpan(history));
+      title.textContent = `Queue depth over ${span}`;
+      completedLegend.textContent = `tasks completed per ${+(sampleStep(history) / 1000).toFixed(1)} s`;
       const stat = (label, value) =>
         h('div.stat', {}, h('div.stat-label', {}, label), h('div.stat-value', {}, String(value)));
       totals.replaceChildren(
@@ -63,7 +73,7 @@ export function queuesPage(main) {
           'Running',
           queues.reduce((s, q) => s + q.active, 0),
         ),
-        stat('Completed (1 h)', completed),
+        stat(`Completed (${span.replace('the ', '')})`, completed),
         stat('Tasks / min', (completed / spanMin).toFixed(1)),
       );
       chartHolder.replaceChildren(queueChart(history));

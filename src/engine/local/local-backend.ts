@@ -178,7 +178,10 @@ export class LocalBackend implements Backend {
     const job = this.jobs.get(jobId);
     if (!job) return false;
     if (job.active || job.running.size > 0) {
-      throw new FramefleetError('CONFLICT', `job ${show(jobId)} is ${job.record.state}; cancel it first`);
+      throw new FramefleetError(
+        'CONFLICT',
+        `job ${show(jobId)} is ${job.record.state}; cancel it before removing it`,
+      );
     }
     this.jobs.delete(jobId);
     await job.writing;
@@ -203,8 +206,10 @@ export class LocalBackend implements Backend {
   async close(): Promise<void> {
     this.closed = true;
     this.scheduler.close();
-    const busy = [...this.jobs.values()].filter((j) => j.running.size > 0);
-    for (const job of busy) job.controller.abort(new FramefleetError('CANCELLED', 'shutting down'));
+    // Planning jobs too: their probes and scene passes stop with the rest.
+    const stopping = [...this.jobs.values()].filter((j) => j.active || j.running.size > 0);
+    for (const job of stopping) job.controller.abort(new FramefleetError('CANCELLED', 'shutting down'));
+    const busy = stopping.filter((j) => j.running.size > 0);
     await Promise.all(
       busy.map((j) => new Promise<void>((r) => (j.running.size === 0 ? r() : j.waiters.push(() => r())))),
     );

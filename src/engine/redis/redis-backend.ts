@@ -154,12 +154,14 @@ export class RedisBackend implements Backend {
     return this.ctx.store.get(jobId);
   }
 
-  /** Deletes a job that has ended: its records and intermediates (never its output). */
   async remove(jobId: string): Promise<boolean> {
     const header = await this.ctx.store.header(jobId);
     if (!header) return false;
     if (!isTerminal(header.state)) {
-      throw new FramefleetError('CONFLICT', `job ${show(jobId)} is ${header.state}; cancel it first`);
+      throw new FramefleetError(
+        'CONFLICT',
+        `job ${show(jobId)} is ${header.state}; cancel it before removing it`,
+      );
     }
     await this.ctx.store.remove(jobId);
     await cleanScratch(this.ctx.storage, jobId);

@@ -90,10 +90,19 @@ export function unknownEncoder(encoder: string, codec: Codec): FramefleetError |
   );
 }
 
+/** The refusal names what can run instead: every proven encoder, the requested codec's first. */
 function unavailable(name: string, proven: readonly string[]): FramefleetError {
+  const codec = encoderByName(name)?.codec;
+  const usable = ENCODERS.filter((e) => proven.includes(e.name)).sort(
+    (a, b) => Number(b.codec === codec) - Number(a.codec === codec),
+  );
+  const alternatives = usable.length
+    ? `usable here: ${usable.map((e) => `${e.name} (${e.codec}, ${e.device})`).join(', ')}; ` +
+      `give one of them, or --encoder auto`
+    : 'no encoder passed a smoke encode here; `framefleet doctor` shows why';
   return new FramefleetError(
     'ENCODER_UNAVAILABLE',
-    `encoder ${show(name)} is not usable here (it did not pass a smoke encode); usable: ${proven.join(', ') || 'none'}`,
+    `encoder ${show(name)} is not usable here (it did not pass a smoke encode); ${alternatives}`,
     { details: { encoder: name, usable: [...proven] } },
   );
 }
@@ -120,7 +129,10 @@ export function candidatesFor(request: EncoderRequest): string[] {
             (request.hwaccel === 'auto' || e.family === request.hwaccel))),
     ).map((e) => e.name);
   }
-  if (encoderByName(wanted)) return [wanted];
+  // An explicit request is tested with every CPU encoder beside it, so a refusal can name them.
+  const cpu = Object.values(CPU_DEFAULT);
+  if (encoderByName(wanted)) return [...new Set([wanted, ...cpu])];
   if (wanted === 'cpu') return [CPU_DEFAULT[request.codec]];
-  return ENCODERS.filter((e) => e.family === wanted && e.codec === request.codec).map((e) => e.name);
+  const family = ENCODERS.filter((e) => e.family === wanted && e.codec === request.codec).map((e) => e.name);
+  return [...new Set([...family, ...cpu])];
 }

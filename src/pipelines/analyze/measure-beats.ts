@@ -11,10 +11,24 @@ export async function analyzeBeatsFile(
   path: string,
   options: BeatOptions & { signal?: AbortSignal } = {},
 ): Promise<BeatResult & { source: { path: string } }> {
-  const info = await probe(path, { signal: options.signal, headerOnly: true });
-  if (!info.audio)
-    throw new FramefleetError('NO_AUDIO_STREAM', `input ${show(path)} has no audio stream to find beats in`);
-  const samples = await decodePcm({ path, sampleRate: BEAT_SAMPLE_RATE, signal: options.signal });
+  // The probe names what is wrong with a bad input; the decode need not wait for it (two process
+  // start-ups overlap), but stops when the probe refuses the file.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const decoding = decodePcm({ path, sampleRate: BEAT_SAMPLE_RATE, signal });
+  decoding.catch(() => undefined);
+  try {
+    const info = await probe(path, { signal: options.signal, headerOnly: true });
+    if (!info.audio)
+      throw new FramefleetError(
+        'NO_AUDIO_STREAM',
+        `input ${show(path)} has no audio stream to find beats in`,
+      );
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
+  const samples = await decoding;
   if (samples.length === 0)
     throw new FramefleetError('INPUT_CORRUPT', `input ${show(path)} decoded to no audio samples`);
   return { ...analyzeBeats(samples, BEAT_SAMPLE_RATE, options), source: { path } };

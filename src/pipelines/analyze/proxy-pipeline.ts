@@ -3,6 +3,7 @@ import type { Pipeline } from '../../engine/types.js';
 import { makeProxy, type ProxyResult } from '../../media/proxy.js';
 import { probe } from '../../media/probe.js';
 import { withInput, withOutput, writeOutput } from '../job-files.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
 import { parseWith, proxySpecSchema, type ProxySpec } from './spec-schemas.js';
 
 /** proxy: one task writing a low-resolution copy for analysis and editing. */
@@ -10,7 +11,8 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
   type: 'proxy',
   parseSpec: (input) => parseWith(proxySpecSchema, 'proxy', input),
 
-  async plan(spec) {
+  async plan(spec, ctx) {
+    await checkOutputTarget(spec.output, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
     return {
       tasks: [
         { id: 'proxy', kind: 'proxy', payload: spec, requires: { device: 'cpu' }, dependsOn: [], weight: 1 },
@@ -27,7 +29,7 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
           ...spec,
           input,
           signal: ctx.signal,
-          publish: (output, write) => writeOutput(output, ctx, write),
+          publish: (output, write, guard) => writeOutput(output, ctx, write, guard),
         }),
       );
       return { ...result, input: spec.input };

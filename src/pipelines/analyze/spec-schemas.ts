@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { FramefleetError, show } from '../../errors.js';
 import { MAX_SHARDS } from '../../analysis/scenes/shard-plan.js';
-import { filePath } from '../schema.js';
+import { filePath, flag, outputPath } from '../schema.js';
+
+/** A proxy is always an MP4 (H.264 + AAC). */
+export const PROXY_EXTENSIONS = ['mp4', 'm4v'] as const;
 
 /** Most files one analysis job may list; more belong in several jobs. */
 export const MAX_INPUTS = 256;
@@ -54,7 +57,9 @@ export type BeatsSpec = z.infer<typeof beatsSpecSchema>;
 
 export const proxySpecSchema = z.strictObject({
   input: path('input'),
-  output: path('output'),
+  output: outputPath('output', PROXY_EXTENSIONS).pipe(filePath('output')),
+  /** Replace an existing output file (never the input). */
+  overwrite: flag('overwrite').default(false),
   height: intIn('height', 90, 2160).default(360),
   crf: intIn('crf', 0, 51).default(28),
 });

@@ -8,6 +8,7 @@ import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput } from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
 import { withInput, withOutput, writeOutput } from '../job-files.js';
 import type {
@@ -109,6 +110,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         audio: audioPath,
         audioOffsetSec: p.audioOffsetSec,
         format: p.format,
+        codec: encoderByName(p.encoder)?.codec,
+        faststart: p.faststart !== false,
         output: tmp,
       }),
       {
@@ -125,14 +128,19 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     });
   };
   const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
+  const inputs = p.input === undefined ? [] : [p.input];
+  const guard = { overwrite: p.overwrite, inputs };
   let checked: Awaited<ReturnType<typeof stitchTo>>;
   let size: number;
   if (stored === undefined) {
-    // Next to the output, renamed into place once verified; inside the output roots that hold now.
-    ({ value: checked, size } = await writeOutput(p.output, ctx, stitchTo));
+    // Next to the output, placed once verified (never over an input, nor over a file that appeared
+    // meanwhile unless asked to overwrite), inside the output roots that hold now.
+    ({ value: checked, size } = await writeOutput(p.output, ctx, stitchTo, guard));
   } else {
     const tmp = join(ctx.scratchDir, `stitched.${p.format === 'matroska' ? 'mkv' : 'mp4'}`);
     checked = await stitchTo(tmp);
+    // Checked again at the moment of use: the object may have appeared while the job ran.
+    await checkOutputTarget(p.output, inputs, { overwrite: p.overwrite, storage: ctx.storage });
     size = (await ctx.storage.put(stored, tmp, { move: true })).size;
   }
   ctx.progress({ fraction: 1 });

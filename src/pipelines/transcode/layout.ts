@@ -12,6 +12,10 @@ import { planSegments, type SegmentRange } from './plan-segments.js';
 export interface TranscodeLayout {
   input: string;
   output: string;
+  /** Replace an existing output file (never the input). */
+  overwrite: boolean;
+  /** MP4/MOV index first. */
+  faststart: boolean;
   format: 'mp4' | 'mov' | 'matroska';
   encoder: string;
   device: NonNullable<Requirements['device']>;
@@ -107,6 +111,9 @@ export function transcodeTasks(
     weight: Math.max(1, Math.round(p.frames * 0.01)),
     payload: {
       output: p.output,
+      overwrite: p.overwrite,
+      faststart: p.faststart,
+      input: p.input,
       encoder: p.encoder,
       format: p.format,
       segmentTasks: segments.map((t) => t.id),

@@ -36,6 +36,12 @@ export interface AudioOutput {
 
 export interface StitchPayload {
   output: string;
+  /** Replace an existing output; absent in plans made before the option existed (then: never). */
+  overwrite?: boolean;
+  /** MP4/MOV index first; absent means yes. */
+  faststart?: boolean;
+  /** The job's input, never to be written over. */
+  input?: string;
   /** The job's one encoder, reported with the result. */
   encoder: string;
   format: string;

@@ -1,5 +1,3 @@
-import { access, constants, realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
@@ -7,7 +5,8 @@ import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
-import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
+import { isStorageUrl } from '../../storage/media-io.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
@@ -61,7 +60,9 @@ async function transcodeLayout(spec: TranscodeSpec, ctx: PlanContext): Promise<T
       `output ${show(spec.output)} has an unsupported extension; use .mp4, .m4v, .mov or .mkv`,
     );
   }
-  await checkOutput(spec.input, spec.output, ctx);
+  // Nothing the user owns is overwritten unasked, and a server's output folder is inside its roots.
+  await checkOutputTarget(spec.output, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
+  if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   // Opened once (inside the roots that hold now, for a server's job; a stored input from this
   // worker's cached download) and probed and measured through that one open file.
   return withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
@@ -107,6 +108,8 @@ async function layoutOpened(
   return {
     input: spec.input,
     output: spec.output,
+    overwrite: spec.overwrite,
+    faststart: spec.faststart,
     format,
     encoder: choice.encoder.name,
     device: choice.encoder.device,
@@ -151,35 +154,4 @@ export function timelineRate(source: MediaInfo): Rational {
 export function defaultSegmentSeconds(durationSec: number, slots: number): number {
   const perSlot = durationSec / Math.max(1, 2 * slots);
   return Math.min(120, Math.max(2, perSlot));
-}
-
-async function checkOutput(input: string, output: string, ctx: PlanContext): Promise<void> {
-  if (isStorageUrl(output)) {
-    // Stitched in the worker's scratch space, then uploaded: only the key needs checking.
-    storageKeyOf(output, ctx.storage);
-    if (output === input) {
-      throw new FramefleetError('OUTPUT_IS_INPUT', `output ${show(output)} is the input; choose another key`);
-    }
-    return;
-  }
-  const inputReal = await realpath(input).catch(() => resolve(input));
-  const outputReal = await realpath(output).catch(() => resolve(output));
-  if (inputReal === outputReal) {
-    throw new FramefleetError(
-      'OUTPUT_IS_INPUT',
-      `output ${show(output)} is the input file; choose another path`,
-    );
-  }
-  await checkOutputDir(output, ctx);
-  const dir = dirname(resolve(output));
-  try {
-    if (!(await stat(dir)).isDirectory()) throw new Error(`${dir} is not a directory`);
-    await access(dir, constants.W_OK);
-  } catch (cause) {
-    throw new FramefleetError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write output ${show(output)}: directory ${show(dir)} is missing or not writable`,
-      { cause },
-    );
-  }
 }

@@ -1,18 +1,24 @@
 import { z } from 'zod';
-import { show } from '../../errors.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
-import { codedIssue, filePath, intRange, nonEmpty, numberRange, oneOf, parseSpec } from '../schema.js';
+import {
+  codedIssue,
+  filePath,
+  flag,
+  intRange,
+  nonEmpty,
+  numberRange,
+  oneOf,
+  outputPath,
+  parseSpec,
+} from '../schema.js';
 
 export const transcodeSpecSchema = z
   .object({
     input: filePath('input'),
-    // The same code the planner would give it (INVALID_ARGUMENT), at submit.
-    output: filePath('output').refine((value) => outputFormat(value) !== undefined, {
-      error: (issue) => `expected \`output\` to end in .mp4, .m4v, .mov or .mkv, got ${show(issue.input)}`,
-      params: { code: 'INVALID_ARGUMENT' },
-    }),
+    // Refused at submit (the pattern reaches the JSON Schema), rather than failing the job when planned.
+    output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']).pipe(filePath('output')),
     segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
     segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
     encoder: nonEmpty('encoder').default('auto'),
@@ -24,9 +30,11 @@ export const transcodeSpecSchema = z
     /** Keyframe interval inside segments, seconds. */
     gopSeconds: numberRange('gopSeconds', 0.5, 20).default(2),
     /** Move split points to nearby hard scene cuts (one fast analysis pass at 256 px first). */
-    sceneCuts: z
-      .boolean({ error: (i) => `expected \`sceneCuts\` to be true or false, got ${JSON.stringify(i.input)}` })
-      .default(false),
+    sceneCuts: flag('sceneCuts').default(false),
+    /** Replace an existing output file (never an input). */
+    overwrite: flag('overwrite').default(false),
+    /** MP4/MOV: index first (`+faststart`) so players start before the whole file has arrived. */
+    faststart: flag('faststart').default(true),
     /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',

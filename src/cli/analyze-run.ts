@@ -1,0 +1,145 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  DEFAULT_SCENE_OPTIONS,
+  EDGE_WEIGHT,
+  type ScenePartial,
+  type SceneOptions,
+  type SceneResult,
+} from '../analysis/scenes/index.js';
+import type { BeatResult } from '../analysis/beats/index.js';
+import { FramefleetError, show } from '../errors.js';
+import { makeProxy, type ProxyResult } from '../media/proxy.js';
+import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
+import { aggregateScenes, analyzeScenes, measureScenes } from '../pipelines/analyze/measure-scenes.js';
+import { checkOutputTarget, publishOutput } from '../storage/output-target.js';
+import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
+import { OVERWRITE_HINT } from './common.js';
+import { interruptible } from './interrupt.js';
+import { analysisSummary } from './analysis-summary.js';
+
+type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
+
+/** Runs one analysis in this process; Ctrl-C stops its ffmpeg runs and writes nothing. */
+export async function analyzeCommand<K extends keyof Flags>(
+  name: K,
+  inputs: string[],
+  flags: Flags[K],
+): Promise<void> {
+  const target = { overwrite: flags.overwrite, overwriteHint: OVERWRITE_HINT };
+  // Before any work: an output that is an input, that exists without -y, or has no folder.
+  if (flags.output) await checkOutputTarget(flags.output, inputs, target);
+  const result = await interruptible(
+    async (signal) => {
+      if (name === 'proxy') {
+        const { output, height } = flags as ProxyFlags;
+        return makeProxy({ input: inputs[0]!, output, height, signal, ...target });
+      }
+      const value =
+        name === 'scenes'
+          ? await scenes(inputs, flags as ScenesFlags, signal)
+          : await analyzeBeatsFile(inputs[0]!, { signal });
+      if (flags.output) await writeJson(flags.output, value, inputs, target);
+      return value;
+    },
+    { hint: () => `nothing was written; run the same command again` },
+  );
+  if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`${analysisSummary(result as AnalysisResult, flags.output)}\n`);
+}
+
+export type AnalysisResult =
+  | SceneResult
+  | ScenePartial
+  | { kind: 'scenes-list'; results: SceneResult[] }
+  | (BeatResult & { source: { path: string } })
+  | ProxyResult;
+
+async function scenes(inputs: string[], flags: ScenesFlags, signal: AbortSignal): Promise<AnalysisResult> {
+  const overrides: Partial<SceneOptions> = {
+    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+    ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
+    ...(flags.edges ? { weights: { ...DEFAULT_SCENE_OPTIONS.weights, edges: EDGE_WEIGHT } } : {}),
+  };
+  if (flags.aggregate) {
+    const partials = await Promise.all(inputs.map(readPartial));
+    return aggregateScenes(partials, overrides);
+  }
+  const measure = { edges: flags.edges ?? false, hwaccel: flags.hwaccel, signal };
+  if (flags.shardCount !== undefined || flags.shardIndex !== undefined) {
+    if (inputs.length !== 1)
+      throw new FramefleetError('INVALID_ARGUMENT', `a shard run takes one input, got ${inputs.length}`);
+    if (flags.shardCount === undefined)
+      throw new FramefleetError('INVALID_ARGUMENT', '--shard-index needs --shard-count');
+    const index = flags.shardIndex ?? indexFromEnv(process.env.JOB_COMPLETION_INDEX, flags.shardCount);
+    return measureScenes(inputs[0]!, { ...measure, shardIndex: index, shardCount: flags.shardCount });
+  }
+  const results: SceneResult[] = [];
+  for (const input of inputs) {
+    const count = flags.shards;
+    if (count === undefined) {
+      results.push(await analyzeScenes(input, { ...measure, scene: overrides }));
+      continue;
+    }
+    const partials = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        measureScenes(input, { ...measure, shardIndex: i, shardCount: count }),
+      ),
+    );
+    results.push(aggregateScenes(partials, overrides));
+  }
+  return results.length === 1 ? results[0]! : { kind: 'scenes-list', results };
+}
+
+function indexFromEnv(value: string | undefined, count: number): number {
+  if (value === undefined)
+    throw new FramefleetError('INVALID_ARGUMENT', 'give --shard-index or set JOB_COMPLETION_INDEX');
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n >= count) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `expected JOB_COMPLETION_INDEX to be an integer from 0 to ${count - 1}, got ${show(value)}`,
+    );
+  }
+  return n;
+}
+
+async function readPartial(path: string): Promise<ScenePartial> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new FramefleetError('INPUT_NOT_FOUND', `partial result ${show(path)} cannot be read`, { cause });
+  }
+  try {
+    return JSON.parse(text) as ScenePartial;
+  } catch (cause) {
+    throw new FramefleetError('INVALID_ARGUMENT', `partial result ${show(path)} is not JSON`, { cause });
+  }
+}
+
+/** Writes JSON next to the output under a temporary name, then publishes it (never over an input). */
+async function writeJson(
+  output: string,
+  value: unknown,
+  inputs: readonly string[],
+  target: { overwrite?: boolean; overwriteHint: string },
+): Promise<void> {
+  const path = resolve(output);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temp, `${JSON.stringify(value)}\n`);
+    await publishOutput(temp, path, inputs, target);
+  } catch (cause) {
+    if (cause instanceof FramefleetError) throw cause;
+    throw new FramefleetError(
+      'OUTPUT_UNWRITABLE',
+      `cannot write ${show(output)}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

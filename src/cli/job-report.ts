@@ -1,0 +1,60 @@
+import type { JobRecord } from '../engine/types.js';
+import { FramefleetError, type ErrorCode } from '../errors.js';
+import type { StitchOutput } from '../pipelines/transcode/payloads.js';
+import { formatDuration } from './common.js';
+import { runStats } from './run-stats.js';
+
+/** The error a job that did not finish ends the command with (its exit code follows its code). */
+export function jobFailure(job: JobRecord): FramefleetError {
+  const error = job.error ?? { code: 'INTERNAL', message: `job ${job.id} ended ${job.state}` };
+  return new FramefleetError(error.code as ErrorCode, error.message, { ffmpegTail: error.ffmpegTail });
+}
+
+/** Prints a finished transcode: the output, its verification and what the run did; throws if it failed. */
+export function reportTranscode(job: JobRecord, startedMs: number, flags: { json?: boolean }): void {
+  if (job.state !== 'done') throw jobFailure(job);
+  const wallSec = (Date.now() - startedMs) / 1000;
+  const result = job.result as StitchOutput;
+  const stats = runStats(job.tasks);
+  if (flags.json) {
+    const line = {
+      type: 'result',
+      jobId: job.id,
+      state: job.state,
+      wallSec,
+      segments: stats.segments,
+      reusedSegments: stats.reused,
+      encodedFrames: stats.encodedFrames,
+      encodeFps: stats.fps,
+      peakParallel: stats.peakParallel,
+      workers: stats.workers,
+      ...result,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  process.stdout.write(`${result.output}\n${verificationLine(result)}\n${runLine(stats, result, wallSec)}\n`);
+}
+
+/** "verified: 360 frames = source, video 12.001 s, audio 12.000 s (...)": what the stitch proved. */
+export function verificationLine(result: StitchOutput): string {
+  const av =
+    result.audioDurationSec !== undefined
+      ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of the source)`
+      : ', no audio';
+  return `verified: ${result.frames} frames = source, video ${result.videoDurationSec.toFixed(3)} s${av}`;
+}
+
+function runLine(stats: ReturnType<typeof runStats>, result: StitchOutput, wallSec: number): string {
+  const wall = `${formatDuration(wallSec)} wall`;
+  if (stats.encodedFrames === 0) {
+    return `nothing re-encoded: ${stats.segments} segments reused, encoder ${result.encoder}, ${wall}`;
+  }
+  const reused = stats.reused ? ` (${stats.reused} reused)` : '';
+  const where = stats.workers > 1 ? ` on ${stats.workers} workers` : '';
+  const fps = stats.fps !== undefined ? `, ${Math.round(stats.fps)} fps over the run` : '';
+  return (
+    `${stats.segments} segments${reused} encoded with ${result.encoder}${where}, ` +
+    `up to ${stats.peakParallel} at once${fps}, ${wall}`
+  );
+}

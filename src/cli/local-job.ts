@@ -1,0 +1,72 @@
+import { rm } from 'node:fs/promises';
+import { jobDir } from '../engine/local/manifest.js';
+import type { LocalBackend } from '../engine/local/local-backend.js';
+import type { JobRecord } from '../engine/types.js';
+import { openLocalBackend } from '../runtime/local.js';
+import { cliLogger } from './cli-logger.js';
+import type { OutputMode } from './common.js';
+import { followJob } from './follow-job.js';
+import { interruptible } from './interrupt.js';
+import { ProgressPrinter } from './progress.js';
+
+export interface LocalJobOptions {
+  dataDir: string;
+  cpuSlots: number;
+  gpuSlots?: number;
+  /** Encoders worth a smoke test for this job. */
+  candidates?: readonly string[];
+  keepIntermediates?: boolean;
+  mode: OutputMode;
+  verbose?: boolean;
+}
+
+/**
+ * Runs one job on the embedded engine in this process and returns it finished: only the job that
+ * `start` names runs (other unfinished jobs in the data dir wait for their own command), Ctrl-C or
+ * SIGTERM stops it resumably and exits 130 with the resume command, and an attempt refused before
+ * it was planned leaves no job directory behind.
+ */
+export async function runLocalJob(
+  start: (backend: LocalBackend) => Promise<JobRecord>,
+  options: LocalJobOptions,
+): Promise<JobRecord> {
+  const log = cliLogger({
+    quiet: options.mode === 'quiet' || options.mode === 'json',
+    verbose: options.verbose,
+    clearLine: options.mode === 'tty',
+  });
+  const backend = await openLocalBackend({
+    dataDir: options.dataDir,
+    cpuSlots: options.cpuSlots,
+    gpuSlots: options.gpuSlots,
+    log,
+    candidates: options.candidates,
+    keepIntermediates: options.keepIntermediates,
+  });
+  const printer = new ProgressPrinter(options.mode);
+  let jobId = '';
+  const job = await interruptible(
+    () =>
+      followJob(
+        backend,
+        () => start(backend),
+        printer,
+        (id) => (jobId = id),
+      ),
+    {
+      // Running encodes are stopped (ffmpeg gets SIGTERM, then SIGKILL), finished segments stay.
+      stop: () => backend.close(),
+      hint: () =>
+        jobId
+          ? `verified segments are kept; resume with \`framefleet jobs resume ${jobId}\` or run the same command again`
+          : 'no job was started',
+    },
+  );
+  printer.finish(job);
+  await backend.close();
+  if (job.state === 'failed' && job.tasks.length === 0) {
+    // Refused while planning (bad media, an output that appeared): nothing to resume.
+    await rm(jobDir(options.dataDir, job.id), { recursive: true, force: true });
+  }
+  return job;
+}

@@ -1,0 +1,63 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FramefleetError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { defaultDataDir } from '../runtime/local.js';
+import { openRuntime } from '../runtime/runtime.js';
+import { assertSafeBind, buildServer } from '../server/index.js';
+import type { ServerFlags } from './server.js';
+
+export async function serverCommand(flags: ServerFlags): Promise<void> {
+  const token = process.env.FRAMEFLEET_API_TOKEN || undefined;
+  assertSafeBind(flags.host, token);
+  if (flags.withWorker && !flags.redis) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      '--with-worker needs --redis; the local engine always runs its own tasks',
+    );
+  }
+  const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
+  const dataDir = resolve(flags.data ?? defaultDataDir());
+  const cpuSlots = flags.workers ?? availableParallelism();
+  const runtime = await openRuntime({
+    mode: flags.redis ? 'redis' : 'local',
+    redisUrl: flags.redis,
+    prefix: flags.prefix,
+    dataDir,
+    storageUrl: flags.storage ?? (flags.redis ? pathToFileURL(dataDir).href : undefined),
+    cpuSlots,
+    gpuSlots: flags.gpuSlots,
+    worker: flags.withWorker,
+    log,
+    // The server owns its data dir: jobs a killed server left unfinished run again.
+    resume: true,
+    roots: {
+      input: flags.inputRoot.length ? flags.inputRoot : [process.cwd()],
+      output: flags.outputRoot.length ? flags.outputRoot : [process.cwd()],
+    },
+  });
+  const app = await buildServer({
+    backend: runtime.backend,
+    storage: runtime.storage,
+    fleet: runtime.fleet,
+    gpus: runtime.gpus,
+    roots: runtime.roots,
+    allowHosts: flags.allowHost,
+    token,
+    maxUploadBytes: flags.maxUploadMb * 1048576,
+    logger: log,
+  });
+  const address = await app.listen({ port: flags.port, host: flags.host });
+  process.stdout.write(
+    `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
+  );
+  const stop = () => {
+    void app
+      .close()
+      .then(() => runtime.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

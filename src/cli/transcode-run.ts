@@ -1,0 +1,59 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { FramefleetError } from '../errors.js';
+import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
+import { statInput } from '../media/probe.js';
+import { parseTranscodeSpec, type TranscodeSpec } from '../pipelines/transcode/index.js';
+import { defaultDataDir } from '../runtime/local.js';
+import { checkOutputTarget } from '../storage/output-target.js';
+import { OVERWRITE_HINT, outputMode } from './common.js';
+import { reportTranscode } from './job-report.js';
+import { runLocalJob } from './local-job.js';
+import type { TranscodeFlags } from './transcode.js';
+
+/** Builds the validated spec from CLI input; paths become absolute here, once. */
+export function transcodeSpecFrom(input: string, flags: TranscodeFlags): TranscodeSpec {
+  if (flags.segments !== undefined && flags.segmentSeconds !== undefined) {
+    throw new FramefleetError('INVALID_ARGUMENT', 'give either --segments or --segment-seconds, not both');
+  }
+  return parseTranscodeSpec({
+    input: resolve(input),
+    output: resolve(flags.output),
+    segments: flags.segments,
+    segmentSeconds: flags.segmentSeconds,
+    encoder: flags.encoder,
+    codec: flags.codec,
+    quality: flags.quality,
+    preset: flags.preset,
+    audio: flags.audio,
+    sceneCuts: flags.sceneCuts ?? false,
+    overwrite: flags.overwrite ?? false,
+    faststart: flags.faststart,
+    hwaccel: parseHwaccelPolicy(process.env.FFMPEG_HWACCEL),
+  });
+}
+
+/** Refusals that need no job: a missing input, an output that is the input, exists, or has no folder. */
+export async function preflight(spec: { input: string; output: string; overwrite: boolean }): Promise<void> {
+  await statInput(spec.input);
+  await checkOutputTarget(spec.output, [spec.input], {
+    overwrite: spec.overwrite,
+    overwriteHint: OVERWRITE_HINT,
+  });
+}
+
+export async function transcodeCommand(input: string, flags: TranscodeFlags): Promise<void> {
+  const spec = transcodeSpecFrom(input, flags);
+  await preflight(spec);
+  const started = Date.now();
+  const job = await runLocalJob((backend) => backend.submit('transcode', spec), {
+    dataDir: resolve(flags.dataDir ?? defaultDataDir()),
+    cpuSlots: flags.workers ?? availableParallelism(),
+    gpuSlots: flags.gpuSlots,
+    candidates: candidatesFor({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }),
+    keepIntermediates: flags.keepIntermediates,
+    mode: outputMode(flags),
+    verbose: flags.verbose,
+  });
+  reportTranscode(job, started, flags);
+}

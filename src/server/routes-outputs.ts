@@ -1,0 +1,80 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { FramefleetError, show } from '../errors.js';
+import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
+import { confineOutput } from './confine.js';
+import type { ServerContext } from './context.js';
+import { idParamsSchema } from './schemas.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.mkv': 'video/x-matroska',
+  '.json': 'application/json',
+};
+
+/**
+ * A finished job's output file, and removing a finished job. Like every /v1 route these need the
+ * bearer token; the file is served only from inside the output roots, checked when it is opened.
+ */
+export function outputRoutes(ctx: ServerContext): FastifyPluginAsync {
+  const { backend } = ctx;
+  return async (app: FastifyInstance) => {
+    app.get<{ Params: { id: string } }>(
+      '/v1/jobs/:id/output',
+      { schema: { params: idParamsSchema } },
+      async (request, reply) => {
+        const job = await backend.get(request.params.id);
+        if (!job) throw new FramefleetError('NOT_FOUND', `no job ${show(request.params.id)}`);
+        if (job.state !== 'done') {
+          throw new FramefleetError(
+            'CONFLICT',
+            `job ${show(job.id)} is ${job.state}; its output comes when it is done`,
+          );
+        }
+        const output = outputOf(job.result) ?? outputOf(job.spec);
+        if (output === undefined) throw new FramefleetError('NOT_FOUND', `job ${show(job.id)} wrote no file`);
+        if (isStorageUrl(output)) {
+          // An object in the server's storage: a short-lived link to it.
+          return reply.redirect(await ctx.storage.readUrl(storageKeyOf(output, ctx.storage), 300));
+        }
+        const real = await confineOutput(output, ctx.confinement.outputRoots);
+        // No symlink in its last part now either: the file opened is the file checked.
+        const file = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((cause: unknown) => {
+          throw new FramefleetError('NOT_FOUND', `the output of job ${show(job.id)} is gone`, { cause });
+        });
+        const info = await file.stat();
+        if (!info.isFile()) {
+          await file.close();
+          throw new FramefleetError('NOT_FOUND', `the output of job ${show(job.id)} is not a file`);
+        }
+        const name = path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_');
+        return reply
+          .type(CONTENT_TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream')
+          .header('content-length', info.size)
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(file.createReadStream());
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/v1/jobs/:id/remove',
+      { schema: { params: idParamsSchema } },
+      async (request) => {
+        if (!(await backend.remove(request.params.id))) {
+          throw new FramefleetError('NOT_FOUND', `no job ${show(request.params.id)}`);
+        }
+        request.log.info({ jobId: request.params.id }, 'job removed');
+        return { removed: request.params.id };
+      },
+    );
+  };
+}
+
+function outputOf(value: unknown): string | undefined {
+  const output = (value as { output?: unknown } | undefined)?.output;
+  return typeof output === 'string' ? output : undefined;
+}

@@ -1,0 +1,125 @@
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRecord } from '../../src/engine/types.js';
+import { generateSampleClip } from '../../src/media/generate.js';
+import { startServer, type Harness } from './harness.js';
+
+const TOKEN = 'outputs-test-token';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+// Outputs through the API: never replaced unasked, fetched with the token from inside the roots,
+// and finished jobs removable; the OpenAPI document that describes it all is valid.
+describe('API outputs', () => {
+  let h: Harness;
+  let clip: string;
+
+  const submit = (spec: Record<string, unknown>, type = 'transcode') =>
+    fetch(`${h.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ type, spec: { input: clip, segments: 2, ...spec } }),
+    });
+  const finished = async (response: Response) =>
+    h.runtime.backend.wait(((await response.json()) as JobRecord).id);
+
+  beforeAll(async () => {
+    h = await startServer({ token: TOKEN });
+    clip = (
+      await generateSampleClip({
+        path: path.join(h.inputDir, 'clip.mp4'),
+        width: 160,
+        height: 90,
+        fps: 25,
+        scenes: [1, 1],
+      })
+    ).path;
+  });
+  afterAll(() => h?.close());
+
+  it('publishes a valid OpenAPI 3.1 document', async () => {
+    const doc = (await (await fetch(`${h.url}/v1/openapi.json`, { headers: auth })).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/jobs/{id}/output', '/v1/jobs/{id}/remove']),
+    );
+  });
+
+  it('an unknown job type is refused with the types there are', async () => {
+    const response = await submit({}, 'transcod');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('INVALID_SPEC');
+    expect(error.message).toMatch(/`body\.type` must be one of transcode.*, got "transcod"/);
+  });
+
+  it('an unsupported output extension is refused at submit', async () => {
+    const response = await submit({ output: path.join(h.outputDir, 'x.avi') });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toMatch(/output/);
+    expect((await h.runtime.backend.list()).jobs.map((j) => j.spec)).not.toContainEqual(
+      expect.objectContaining({ output: path.join(h.outputDir, 'x.avi') }),
+    );
+  });
+
+  it('an existing output is kept unless the spec says overwrite', async () => {
+    const output = path.join(h.outputDir, 'taken.mp4');
+    await writeFile(output, 'mine');
+    const refused = await finished(await submit({ output }));
+    expect(refused.state).toBe('failed');
+    expect(refused.error).toMatchObject({ code: 'OUTPUT_EXISTS', fatal: true });
+    expect(await readFile(output, 'utf8')).toBe('mine');
+
+    const replaced = await finished(await submit({ output, overwrite: true }));
+    expect(replaced.state).toBe('done');
+    expect((await readFile(output)).subarray(4, 8).toString()).toBe('ftyp');
+  });
+
+  it('serves a finished job’s output with the token, only from inside the output roots', async () => {
+    const output = path.join(h.outputDir, 'fetch-me.mp4');
+    const job = await finished(await submit({ output }));
+    expect(job.state).toBe('done');
+    expect((await fetch(`${h.url}/v1/jobs/${job.id}/output`)).status).toBe(401);
+    const response = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="fetch-me.mp4"');
+    expect(Buffer.from(await response.arrayBuffer()).equals(await readFile(output))).toBe(true);
+
+    // Checked when served, not when submitted: an output swapped for a link out is refused.
+    const outside = path.join(h.dir, 'outside');
+    await mkdir(outside);
+    await writeFile(path.join(outside, 'secret.txt'), 'not for you');
+    await rm(output);
+    await symlink(path.join(outside, 'secret.txt'), output);
+    const escaped = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
+    expect(escaped.status).toBe(403);
+    expect(await escaped.text()).not.toContain('not for you');
+  });
+
+  it('removes a finished job but never its output, and refuses a running one', async () => {
+    const output = path.join(h.outputDir, 'keep.mp4');
+    const response = await submit({ output, preset: 'quality', segments: 4 });
+    const { id } = (await response.json()) as JobRecord;
+    const early = await fetch(`${h.url}/v1/jobs/${id}/remove`, { method: 'POST', headers: auth });
+    expect(early.status).toBe(409);
+    expect((await h.runtime.backend.wait(id)).state).toBe('done');
+
+    expect((await fetch(`${h.url}/v1/jobs/${id}/remove`, { method: 'POST' })).status).toBe(401);
+    const removed = await fetch(`${h.url}/v1/jobs/${id}/remove`, { method: 'POST', headers: auth });
+    expect(removed.status).toBe(200);
+    expect(await removed.json()).toEqual({ removed: id });
+    expect((await fetch(`${h.url}/v1/jobs/${id}`, { headers: auth })).status).toBe(404);
+    expect(await readdir(path.join(h.dataDir, 'jobs'))).not.toContain(id);
+    expect((await readFile(output)).length).toBeGreaterThan(0);
+    const again = await fetch(`${h.url}/v1/jobs/${id}/remove`, { method: 'POST', headers: auth });
+    expect(again.status).toBe(404);
+  });
+});

@@ -1,0 +1,46 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+// Start-up: the ffmpeg/ffprobe version check is remembered per binary, not paid by every command.
+describe('ffmpeg version check cache', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const env = () => ({ XDG_CACHE_HOME: dir });
+  const file = () => join(dir, 'framefleet', 'ffmpeg-version.json');
+
+  let wav: string;
+  const beats = () => runCli(['analyze', 'beats', wav, '--json'], env());
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    wav = join(dir, 'tone.wav');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', wav]);
+  });
+  afterAll(() => cleanup());
+
+  it('is written once, used while the binaries are the same, and ignored when they change', async () => {
+    const first = await beats();
+    expect(first.code).toBe(0);
+    const saved = JSON.parse(await readFile(file(), 'utf8')) as { key: string; version: { major: number } };
+    expect(saved.key).toMatch(/ffmpeg:\d+:\d+:\d+\|.*ffprobe:\d+:\d+:\d+$/);
+    expect(saved.version.major).toBeGreaterThanOrEqual(5);
+
+    // A remembered answer is believed for the same binaries: proven by a planted "too old" one.
+    await writeFile(
+      file(),
+      JSON.stringify({ ...saved, version: { text: 'ffmpeg 4.4', major: 4, minor: 4 } }),
+    );
+    const believed = await beats();
+    expect(believed.code).toBe(1);
+    expect(believed.stderr).toMatch(/ffmpeg 4\.4 .* is too old.*\[FFMPEG_TOO_OLD\]/);
+
+    // Another binary (different identity) is checked for real again.
+    await writeFile(file(), JSON.stringify({ ...saved, key: 'other', version: { major: 4, minor: 4 } }));
+    const checked = await beats();
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual(saved);
+  });
+});
