@@ -43,9 +43,22 @@ export async function prepareSubmit(
   return {
     pipeline,
     spec,
-    id: options.jobId ?? deterministicJobId(type, spec, identity),
+    id: options.jobId ?? deterministicJobId(type, withoutRunOptions(spec), identity),
     priority: options.priority ?? 0,
   };
+}
+
+/**
+ * Spec fields that say how to run a job, not what it makes: they stay out of its id, so the same
+ * command with `-y` finds (and reuses) the job the same command without it made.
+ */
+export const RUN_OPTIONS = ['overwrite'] as const;
+
+function withoutRunOptions(spec: unknown): unknown {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return spec;
+  const copy: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+  for (const option of RUN_OPTIONS) delete copy[option];
+  return copy;
 }
 
 /** Plans a job and proves its graph runnable on either backend. */

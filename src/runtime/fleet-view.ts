@@ -91,6 +91,11 @@ export class LocalFleetView implements FleetView {
     this.id = options.workerId ?? `${os.hostname()}:${process.pid}`;
     this.history = new QueueHistory(() => queueDepths(options.backend), options.sampleMs ?? 10_000);
     this.unsubscribe = options.backend.subscribe((event) => this.onEvent(event));
+    // Found out in the background from the start (smoke encodes take a while), shown once known.
+    void options.capabilities().then(
+      (caps) => (this.caps = caps),
+      () => undefined,
+    );
   }
 
   private onEvent(event: JobEvent): void {
@@ -118,8 +123,6 @@ export class LocalFleetView implements FleetView {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    // Asked when first shown, not at start-up: the answer includes smoke encodes.
-    this.caps ??= await this.options.capabilities().catch(() => undefined);
     const [load1 = 0, load5 = 0] = os.loadavg();
     return [
       {

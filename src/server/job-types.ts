@@ -1,6 +1,7 @@
 import { FramefleetError, redactUrl, show } from '../errors.js';
 import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
 import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
+import { checkOutputTarget } from '../storage/output-target.js';
 import type { Storage } from '../storage/types.js';
 import { confineInput, confineOutput, type Confinement } from './confine.js';
 
@@ -61,4 +62,28 @@ function inStorage(value: string, storage: Storage | undefined): boolean {
   if (!storage || !isStorageUrl(value)) return false;
   storageKeyOf(value, storage);
   return true;
+}
+
+/**
+ * Refuses at submit what the job would refuse when it writes: an output that is one of its inputs,
+ * or one that exists without `overwrite: true` (409). The job checks again when it publishes.
+ */
+export async function checkOutputs(
+  def: JobTypeDef,
+  spec: Record<string, unknown>,
+  storage: Storage,
+): Promise<void> {
+  const inputs = def.inputFields.flatMap((f) => {
+    const value = spec[f];
+    return typeof value === 'string'
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((v) => typeof v === 'string')
+        : [];
+  });
+  for (const field of def.outputFields) {
+    const value = spec[field];
+    if (typeof value !== 'string') continue;
+    await checkOutputTarget(value, inputs, { overwrite: spec.overwrite === true, storage });
+  }
 }

@@ -4,7 +4,7 @@ import { FramefleetError, show } from '../errors.js';
 import type { ServerContext } from './context.js';
 import { fetchInput } from './fetch-input.js';
 import { parseSpec } from '../pipelines/schema.js';
-import { confineSpec } from './job-types.js';
+import { checkOutputs, confineSpec } from './job-types.js';
 import { idParamsSchema, listQuerySchema, submitBodySchema } from './schemas.js';
 
 interface SubmitBody {
@@ -65,6 +65,7 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
             }),
           ctx.storage,
         );
+        await checkOutputs(def, confined, ctx.storage);
         const job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
         request.log.info({ jobId: job.id, type }, 'job submitted');
         return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(job);

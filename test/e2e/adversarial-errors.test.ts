@@ -100,7 +100,7 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
   it.each([
     ['an unknown encoder', { encoder: 'libx264 -vf drawtext=textfile=/etc/passwd' }, 'UNKNOWN_ENCODER'],
     ['a family without the codec', { encoder: 'svtav1' }, 'UNKNOWN_ENCODER'],
-    ['an unsupported output extension', { output: 'OUT/a.avi' }, 'INVALID_ARGUMENT'],
+    ['an unsupported output extension', { output: 'OUT/a.avi' }, 'INVALID_SPEC'],
     ['a 5,000-character output name', { output: `OUT/${'n'.repeat(5000)}.mp4` }, 'INVALID_SPEC'],
     ['a 300-byte output name', { output: `OUT/${'n'.repeat(296)}.mp4` }, 'INVALID_SPEC'],
   ])('refuses %s at submit, before anything is queued', async (_name, change, code) => {

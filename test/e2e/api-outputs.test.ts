@@ -7,7 +7,8 @@ import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
 
 const TOKEN = 'outputs-test-token';
-const auth = { authorization: `Bearer ${TOKEN}` };
+// A body-less POST names itself as a script's (what a cross-site form cannot send).
+const auth = { authorization: `Bearer ${TOKEN}`, 'x-requested-with': 'test' };
 
 // Outputs through the API: never replaced unasked, fetched with the token from inside the roots,
 // and finished jobs removable; the OpenAPI document that describes it all is valid.
@@ -57,7 +58,9 @@ describe('API outputs', () => {
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('INVALID_SPEC');
-    expect(error.message).toMatch(/`body\.type` must be one of transcode.*, got "transcod"/);
+    expect(error.message).toMatch(
+      /`body\.type` must be one of transcode, analyze\.scenes, analyze\.beats, proxy, got `transcod`/,
+    );
   });
 
   it('an unsupported output extension is refused at submit', async () => {
@@ -69,13 +72,18 @@ describe('API outputs', () => {
     );
   });
 
-  it('an existing output is kept unless the spec says overwrite', async () => {
+  it('an existing output is kept unless the spec says overwrite: refused at submit with 409', async () => {
     const output = path.join(h.outputDir, 'taken.mp4');
     await writeFile(output, 'mine');
-    const refused = await finished(await submit({ output }));
-    expect(refused.state).toBe('failed');
-    expect(refused.error).toMatchObject({ code: 'OUTPUT_EXISTS', fatal: true });
+    const refused = await submit({ output });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('OUTPUT_EXISTS');
+    expect(
+      (await h.runtime.backend.list()).jobs.filter((j) => (j.spec as { output?: string }).output === output),
+    ).toEqual([]);
     expect(await readFile(output, 'utf8')).toBe('mine');
+    const asInput = await submit({ output: path.join(h.inputDir, 'clip.mp4'), overwrite: true });
+    expect(asInput.status).toBe(403);
 
     const replaced = await finished(await submit({ output, overwrite: true }));
     expect(replaced.state).toBe('done');

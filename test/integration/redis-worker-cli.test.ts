@@ -79,7 +79,7 @@ describe('framefleet worker / nodes / queues (processes)', () => {
     expect(nodes.map((n) => n.id)).toEqual(['cli-w1']);
     expect(nodes[0]!.capabilities.encoders).toEqual(['libx264']);
     expect(nodes[0]!.capabilities.labels.pool).toBe('test');
-    expect(nodes[0]!.queues).toEqual(expect.arrayContaining(['ff.control', 'ff.cpu', 'ff.enc=libx264']));
+    expect(nodes[0]!.queues).toEqual(['ff.control', 'ff.cpu']);
     const queues = JSON.parse((await cli(['queues', '--prefix', prefix, '--json'])).stdout) as {
       queue: string;
     }[];

@@ -44,8 +44,8 @@ describe('validation at submit (one zod schema for the CLI and the API)', () => 
   it.each([
     ['an unknown encoder', { encoder: 'foo' }, 'UNKNOWN_ENCODER'],
     ['a family without the codec', { encoder: 'svtav1', codec: 'hevc' }, 'UNKNOWN_ENCODER'],
-    ['an unsupported output extension', { output: '/out/a.avi' }, 'INVALID_ARGUMENT'],
-    ['an output without extension', { output: '/out/a' }, 'INVALID_ARGUMENT'],
+    ['an unsupported output extension', { output: '/out/a.avi' }, 'INVALID_SPEC'],
+    ['an output without extension', { output: '/out/a' }, 'INVALID_SPEC'],
     ['a 5,000-character output name', { output: `/out/${'x'.repeat(5000)}.mp4` }, 'INVALID_SPEC'],
     ['a valid spec', {}, 'ok'],
   ])('transcode spec: %s', (_name, change, expected) => {

@@ -126,7 +126,11 @@ export class LocalBackend implements Backend {
       this.jobs.set(id, job);
     }
     // Resubmitting a finished, failed or interrupted job runs it again; verified outputs are reused.
-    if (!job.active) void this.start(job);
+    if (!job.active) {
+      // The same job with other run options (overwrite): the new run runs with the new spec.
+      job.record.spec = spec;
+      void this.start(job);
+    }
     return this.states.snapshot(job);
   }
 

@@ -27,6 +27,8 @@ export const proxyPipeline: Pipeline<ProxySpec> = {
       const result = await withInput(spec.input, ctx, (input) =>
         makeProxy({
           ...spec,
+          // The run's own spec decides (a rerun with overwrite of a job planned without it).
+          overwrite: (ctx.spec as ProxySpec | undefined)?.overwrite ?? spec.overwrite,
           input,
           signal: ctx.signal,
           publish: (output, write, guard) => writeOutput(output, ctx, write, guard),

@@ -129,7 +129,9 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   };
   const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
   const inputs = p.input === undefined ? [] : [p.input];
-  const guard = { overwrite: p.overwrite, inputs };
+  // The run's own spec decides (a rerun with -y of a job planned without it may replace).
+  const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
+  const guard = { overwrite, inputs };
   let checked: Awaited<ReturnType<typeof stitchTo>>;
   let size: number;
   if (stored === undefined) {
@@ -140,7 +142,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     const tmp = join(ctx.scratchDir, `stitched.${p.format === 'matroska' ? 'mkv' : 'mp4'}`);
     checked = await stitchTo(tmp);
     // Checked again at the moment of use: the object may have appeared while the job ran.
-    await checkOutputTarget(p.output, inputs, { overwrite: p.overwrite, storage: ctx.storage });
+    await checkOutputTarget(p.output, inputs, { overwrite, storage: ctx.storage });
     size = (await ctx.storage.put(stored, tmp, { move: true })).size;
   }
   ctx.progress({ fraction: 1 });

@@ -9,6 +9,8 @@ if not cur then
   redis.call('ZADD', K.jobs, A.nowMs, A.id)
 else
   redis.call('ZREM', A.byState .. cur, A.id)
+  -- The same job with other run options (overwrite): the new run runs with the new spec.
+  redis.call('HSET', K.job, 'spec', A.spec)
 end
 redis.call('HSET', K.job, 'state', 'queued', 'priority', A.priority, 'updatedAt', A.now)
 redis.call('HDEL', K.job, 'error', 'result', 'waitingFor', 'usage')
