@@ -17,7 +17,9 @@ export function registerSubmit(program: Command): void {
       addTranscodeSpecOptions(
         program
           .command('submit')
-          .description('enqueue a transcode on the fleet (Redis), follow its progress, exit with its result')
+          .description(
+            'transcode on the fleet: the same as `transcode --redis` (Redis URL from --redis, REDIS_URL or the default)',
+          )
           .argument('<input>', 'input video: a path on shared storage, or an s3:// URL under --storage'),
       ),
     )

@@ -8,7 +8,9 @@ import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import { OVERWRITE_HINT, outputMode } from './common.js';
 import { reportTranscode } from './job-report.js';
+import { runFleetJob } from './fleet-job.js';
 import { runLocalJob } from './local-job.js';
+import { fleetRun } from './redis-options.js';
 import type { TranscodeFlags } from './transcode.js';
 
 /** Builds the validated spec from CLI input; paths become absolute here, once. */
@@ -42,7 +44,11 @@ export async function preflight(spec: { input: string; output: string; overwrite
   });
 }
 
+const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 export async function transcodeCommand(input: string, flags: TranscodeFlags): Promise<void> {
+  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  if (fleet) return fleetTranscode(input, flags, fleet);
   const spec = transcodeSpecFrom(input, flags);
   await preflight(spec);
   const started = Date.now();
@@ -56,4 +62,25 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
     verbose: flags.verbose,
   });
   reportTranscode(job, started, flags);
+}
+
+/** The same transcode on the fleet: s3:// inputs and outputs stay URLs; the planning worker checks them. */
+async function fleetTranscode(
+  input: string,
+  flags: TranscodeFlags,
+  fleet: NonNullable<ReturnType<typeof fleetRun>>,
+): Promise<void> {
+  const spec = transcodeSpecFrom(URL_PATH.test(input) ? 'placeholder' : input, {
+    ...flags,
+    output: URL_PATH.test(flags.output) ? 'placeholder.mp4' : flags.output,
+  });
+  if (URL_PATH.test(input)) spec.input = input;
+  if (URL_PATH.test(flags.output)) spec.output = flags.output;
+  const started = Date.now();
+  const job = await runFleetJob((backend, priority) => backend.submit('transcode', spec, { priority }), {
+    ...fleet,
+    mode: outputMode(flags),
+    verbose: flags.verbose,
+  });
+  if (job) reportTranscode(job, started, flags);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fleetOptions, type FleetFlags } from './redis-options.js';
 import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
 import { MAX_SEGMENTS } from '../pipelines/transcode/plan-segments.js';
 import {
@@ -12,7 +13,7 @@ import {
   slotOptions,
 } from './common.js';
 
-export interface TranscodeFlags {
+export interface TranscodeFlags extends Partial<FleetFlags> {
   output: string;
   overwrite?: boolean;
   segments?: number;
@@ -81,16 +82,23 @@ export function addTranscodeSpecOptions(command: Command): Command {
 
 export function registerTranscode(program: Command): void {
   reportOptions(
-    dataDirOption(
-      slotOptions(
-        addTranscodeSpecOptions(
-          program
-            .command('transcode')
-            .description('split a video into segments, encode them in parallel, stitch and verify')
-            .argument('<input>', 'input video file'),
+    fleetOptions(
+      dataDirOption(
+        slotOptions(
+          addTranscodeSpecOptions(
+            program
+              .command('transcode')
+              .description(
+                'split a video into segments, encode them in parallel, stitch and verify (here, or on a fleet with --redis)',
+              )
+              .argument(
+                '<input>',
+                'input video file (with --redis: a path on shared storage or an s3:// URL)',
+              ),
+          ),
         ),
-      ),
-    ).option('--keep-intermediates', 'keep segment files after a verified stitch'),
+      ).option('--keep-intermediates', 'keep segment files after a verified stitch'),
+    ),
   ).action(
     action(async (input: string, flags: TranscodeFlags) => {
       const { transcodeCommand } = await import('./transcode-run.js');

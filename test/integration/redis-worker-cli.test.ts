@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
+import { generateSampleClip } from '../../src/media/generate.js';
+import { probe } from '../../src/media/probe.js';
 import { tempDir } from '../helpers/media.js';
 import { cleanPrefix, exited, REDIS_URL, spawnWorker, uniquePrefix, until } from './redis-fixtures.js';
 
@@ -84,6 +86,25 @@ describe('framefleet worker / nodes / queues (processes)', () => {
       queue: string;
     }[];
     expect(queues[0]).toMatchObject({ queue: 'ff.control', waiting: 0, active: 0, failed: 0 });
+
+    // The same job command runs on the fleet with --redis: planned, encoded and stitched by the worker.
+    const clip = join(dir, 'clip.mp4');
+    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1] });
+    const output = join(dir, 'fleet-out.mp4');
+    const fleetArgs = ['--redis', REDIS_URL, '--prefix', prefix, '--storage', pathToFileURL(dir).href];
+    const run = await cli(['transcode', clip, '-o', output, '--segments', '2', '--json', ...fleetArgs]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+      jobId: string;
+      state: string;
+      frames: number;
+    };
+    expect(result).toMatchObject({ state: 'done', frames: 20 });
+    expect((await probe(output)).video?.frameCount).toBe(20);
+    // Recorded in Redis: the fleet ran it, not this process.
+    expect(await redis.hget(`${prefix}:job:${result.jobId}`, 'state')).toBe('done');
+    // --redis without --storage is a usage error.
+    expect((await cli(['transcode', clip, '-o', output, '--redis', REDIS_URL])).code).toBe(2);
 
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
