@@ -2,16 +2,6 @@ import type { Command } from 'commander';
 import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
 
-const STATES = [
-  'waiting',
-  'prioritized',
-  'active',
-  'delayed',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-
 interface QueuesFlags {
   redis: string;
   prefix: string;
@@ -30,36 +20,51 @@ export function registerQueues(program: Command): void {
 
 async function queuesCommand(flags: QueuesFlags): Promise<void> {
   // Loaded here, not at start-up: `framefleet --help` should not pay for a Redis client.
-  const [{ Queue }, { connectRedis }, { CONTROL_QUEUE, RedisKeys }] = await Promise.all([
-    import('bullmq'),
+  const [{ connectRedis }, { QueueSet }, { RedisKeys }, { poolStats }] = await Promise.all([
     import('../engine/redis/connection.js'),
+    import('../engine/redis/queue-set.js'),
     import('../engine/redis/keys.js'),
+    import('../engine/redis/stats.js'),
   ]);
   const redis = connectRedis(flags.redis);
   const keys = new RedisKeys(flags.prefix);
-  const names = [CONTROL_QUEUE, ...(await redis.smembers(keys.queues)).sort()];
-  const rows: Record<string, number | string>[] = [];
+  const ctx = { redis, keys, queues: new QueueSet(redis, keys), clock: () => new Date() };
+  let pools: Awaited<ReturnType<typeof poolStats>>;
   try {
-    for (const name of names) {
-      const queue = new Queue(name, { connection: redis, prefix: flags.prefix });
-      if (flags.retryFailed) await queue.retryJobs({ state: 'failed' });
-      if (flags.clean) {
-        await queue.clean(0, 0, 'completed');
-        await queue.clean(0, 0, 'failed');
+    if (flags.retryFailed || flags.clean) {
+      for (const name of ['ff.control', ...(await ctx.queues.inUse())]) {
+        const queue = ctx.queues.get(name);
+        if (flags.retryFailed) await queue.retryJobs({ state: 'failed' });
+        if (flags.clean) {
+          await queue.clean(0, 0, 'completed');
+          await queue.clean(0, 0, 'failed');
+        }
       }
-      const counts = await queue.getJobCounts(...STATES);
-      rows.push({ queue: name, ...counts });
-      await queue.close();
     }
+    // The same counts /metrics, /readyz and the dashboard show: one definition of queue depth.
+    pools = await poolStats(ctx);
   } finally {
+    await ctx.queues.close();
     await redis.quit();
   }
+  const rows = pools.map(({ pool, ...counts }) => ({ queue: pool, ...counts }));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  const header = ['QUEUE', ...STATES.map((s) => s.toUpperCase())];
-  const table = [header, ...rows.map((r) => [String(r.queue), ...STATES.map((s) => String(r[s] ?? 0))])];
+  const header = ['POOL', 'WAITING', 'ACTIVE', 'DELAYED', 'OLDEST WAIT', 'DONE/1H', 'FAILED/1H'];
+  const table = [
+    header,
+    ...rows.map((r) => [
+      r.queue,
+      String(r.waiting),
+      String(r.active),
+      String(r.delayed),
+      `${r.oldestWaitingSec.toFixed(0)}s`,
+      String(r.finishedLastHour),
+      String(r.failedLastHour),
+    ]),
+  ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   process.stdout.write(
     `${table.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n')}\n`,

@@ -47,7 +47,14 @@ export function sendError(reply: FastifyReply, error: FramefleetError): FastifyR
   return reply
     .code(ERROR_CODES[error.code].status)
     .type('application/json')
-    .send({ error: { code: error.code, message: error.message } });
+    .send({ error: { code: error.code, message: error.message, ...publicDetails(error) } });
+}
+
+/** Structured details a client can act on (which field, which encoder); bounded, never a stack. */
+function publicDetails(error: FramefleetError): { details?: Record<string, unknown> } {
+  if (!error.details) return {};
+  const text = JSON.stringify(error.details);
+  return text.length <= 4096 ? { details: JSON.parse(text) as Record<string, unknown> } : {};
 }
 
 /** Logs one short line per refused request (the stack only for a server fault). */

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../errors.js';
 import { z } from 'zod';
 import type { JobTypeDef } from './job-types.js';
 
@@ -74,7 +75,11 @@ export const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      properties: {
+        code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+        message: { type: 'string' },
+        details: { type: 'object', description: 'structured facts about the error (field, value, encoder)' },
+      },
     },
   },
 } as const;

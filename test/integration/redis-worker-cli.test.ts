@@ -85,7 +85,7 @@ describe('framefleet worker / nodes / queues (processes)', () => {
     const queues = JSON.parse((await cli(['queues', '--prefix', prefix, '--json'])).stdout) as {
       queue: string;
     }[];
-    expect(queues[0]).toMatchObject({ queue: 'ff.control', waiting: 0, active: 0, failed: 0 });
+    expect(queues[0]).toMatchObject({ queue: 'ff.control', waiting: 0, active: 0, failedLastHour: 0 });
 
     // The same job command runs on the fleet with --redis: planned, encoded and stitched by the worker.
     const clip = join(dir, 'clip.mp4');

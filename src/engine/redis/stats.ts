@@ -2,6 +2,9 @@ import type { PoolStats } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { CONTROL_QUEUE } from './keys.js';
 
+/** What the pool counts are read through. */
+export type StatsContext = Pick<FleetContext, 'redis' | 'keys' | 'queues' | 'clock'>;
+
 /** Per-minute data points BullMQ keeps for finished and failed counts (workers set `metrics`). */
 export const METRICS_POINTS = 60;
 
@@ -11,12 +14,12 @@ export const METRICS_POINTS = 60;
  * the number of pools, never with the number of jobs. The oldest wait is exact for one priority and
  * approximate when jobs of several priorities wait together.
  */
-export async function poolStats(ctx: FleetContext): Promise<PoolStats[]> {
+export async function poolStats(ctx: StatsContext): Promise<PoolStats[]> {
   const names = [CONTROL_QUEUE, ...(await ctx.queues.inUse())];
   return Promise.all(names.map((name) => onePool(ctx, name)));
 }
 
-async function onePool(ctx: FleetContext, name: string): Promise<PoolStats> {
+async function onePool(ctx: StatsContext, name: string): Promise<PoolStats> {
   const queue = ctx.queues.get(name);
   const base = `${ctx.keys.prefix}:${name}`;
   const [counts, done, failed, ends] = await Promise.all([
