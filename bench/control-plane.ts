@@ -210,9 +210,9 @@ async function rawFlow(redis: Redis, prefix: string): Promise<Side> {
   return { perSec, latencies };
 }
 
-/** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
-async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Side> {
-  const registry = new PipelineRegistry([benchPipeline as Pipeline]);
+/** One in-process framefleet worker and a backend on the same Redis, for a pipeline of no-op tasks. */
+async function framefleetSide(redis: Redis, prefix: string, dir: string, pipeline: Pipeline) {
+  const registry = new PipelineRegistry([pipeline]);
   const storage = new FileStorage(dir);
   const worker = new FleetWorker({
     redis,
@@ -225,6 +225,12 @@ async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Si
   });
   await worker.start();
   const backend = new RedisBackend({ redis, prefix, registry, storage, log: silentLogger, pollMs: 50 });
+  return { worker, backend };
+}
+
+/** framefleet: the same no-op tasks as jobs' fan-outs, through plan, flow, records and events. */
+async function framefleet(redis: Redis, prefix: string, dir: string): Promise<Side> {
+  const { worker, backend } = await framefleetSide(redis, prefix, dir, benchPipeline as Pipeline);
   const jobs = 4;
   const started = performance.now();
   const ids = await Promise.all(
@@ -303,19 +309,7 @@ async function rawExpand(redis: Redis, prefix: string): Promise<number> {
 
 /** framefleet, expansion shape: jobs of one task that adds EXPAND_TASKS tasks and their join at run time. */
 async function framefleetExpand(redis: Redis, prefix: string, dir: string): Promise<number> {
-  const registry = new PipelineRegistry([expandPipeline as Pipeline]);
-  const storage = new FileStorage(dir);
-  const worker = new FleetWorker({
-    redis,
-    prefix,
-    registry,
-    storage,
-    capabilities: CAPS,
-    log: silentLogger,
-    concurrency: CONCURRENCY,
-  });
-  await worker.start();
-  const backend = new RedisBackend({ redis, prefix, registry, storage, log: silentLogger, pollMs: 50 });
+  const { worker, backend } = await framefleetSide(redis, prefix, dir, expandPipeline as Pipeline);
   const started = performance.now();
   const ids = await Promise.all(
     Array.from(
