@@ -10,6 +10,8 @@ import { registerSubmit } from './submit.js';
 import { registerNodes } from './nodes.js';
 import { registerQueues } from './queues.js';
 import { registerJobs } from './jobs.js';
+import { installConfig } from './config-apply.js';
+import { registerConfig } from './config.js';
 
 const program = new Command();
 program
@@ -22,6 +24,7 @@ program
     outputError: (text, write) => write(`framefleet: ${text.replace(/^error: /, 'error: ').trim()}\n`),
   });
 
+installConfig(program);
 registerTranscode(program);
 registerDoctor(program);
 registerDemo(program);
@@ -32,6 +35,7 @@ registerQueues(program);
 registerServer(program);
 registerAnalyze(program);
 registerJobs(program);
+registerConfig(program);
 
 try {
   await program.parseAsync(process.argv);

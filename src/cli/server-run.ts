@@ -6,10 +6,12 @@ import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
+import { currentConfig } from './config-apply.js';
 import type { ServerFlags } from './server.js';
 
 export async function serverCommand(flags: ServerFlags): Promise<void> {
-  const token = process.env.FRAMEFLEET_API_TOKEN || undefined;
+  // framefleet.yaml's server.token, server.tokenFile or FRAMEFLEET_API_TOKEN (loadConfig merged them).
+  const token = currentConfig().config.server.token;
   assertSafeBind(flags.host, token);
   if (flags.withWorker && !flags.redis) {
     throw new FramefleetError(

@@ -5,7 +5,7 @@ import { addTranscodeSpecOptions, type TranscodeFlags } from './transcode.js';
 
 export interface SubmitFlags extends TranscodeFlags {
   redis: string;
-  storage: string;
+  storage?: string;
   prefix: string;
   detach?: boolean;
   priority: number;
@@ -23,7 +23,7 @@ export function registerSubmit(program: Command): void {
           .argument('<input>', 'input video: a path on shared storage, or an s3:// URL under --storage'),
       ),
     )
-      .requiredOption('--storage <url>', 'shared storage the workers use: file:///path or s3://bucket/prefix')
+      .option('--storage <url>', 'shared storage the workers use: file:///path or s3://bucket/prefix')
       .option('--detach', 'only enqueue; print the job id')
       .option('--priority <n>', 'higher runs first', intOption('--priority', -1000, 1000), 0),
   ).action(

@@ -3,6 +3,7 @@ import { createLogger } from '../logger.js';
 import { startFleetWorker } from '../runtime/redis.js';
 import { canonicalRoots } from '../storage/path-policy.js';
 import { startHealthServer } from '../worker/health-server.js';
+import { requireStorage } from './config-apply.js';
 import type { WorkerFlags } from './worker.js';
 
 export async function workerCommand(flags: WorkerFlags): Promise<void> {
@@ -15,7 +16,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   const fleet = await startFleetWorker({
     redisUrl: flags.redis,
     prefix: flags.prefix,
-    storageUrl: flags.storage,
+    storageUrl: requireStorage(flags.storage, 'worker'),
     log,
     concurrency: flags.concurrency ?? availableParallelism(),
     gpuSlots: flags.gpuSlots,

@@ -4,7 +4,7 @@ import { action, intOption, numberOption, repeatable } from './common.js';
 
 export interface WorkerFlags {
   redis: string;
-  storage: string;
+  storage?: string;
   concurrency?: number;
   gpuSlots?: number;
   queues?: string[];
@@ -27,7 +27,7 @@ export function registerWorker(program: Command): void {
       .command('worker')
       .description('run tasks from Redis: register capabilities, consume the queues this machine can serve'),
   )
-    .requiredOption('--storage <url>', 'shared storage: file:///shared/path or s3://bucket/prefix')
+    .option('--storage <url>', 'shared storage: file:///shared/path or s3://bucket/prefix')
     .option(
       '--concurrency <n>',
       'concurrent CPU tasks (default: core count)',

@@ -28,6 +28,8 @@ export interface LoadedConfig {
   config: Config;
   /** The file it came from; undefined when none was found (defaults and environment only). */
   file: string | undefined;
+  /** Dotted paths set by the file or a FRAMEFLEET_* variable (not schema defaults): `server.port`. */
+  given: ReadonlySet<string>;
 }
 
 export interface LoadOptions {
@@ -73,6 +75,7 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     set(raw, fields, value);
     from.set(fields.join('.'), `environment variable ${name}`);
   }
+  const given = new Set(dottedPaths(raw));
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -96,7 +99,19 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
   if (config.server.tokenFile && !config.server.token) {
     config.server.token = await readTokenFile(config.server.tokenFile);
   }
-  return { config, file };
+  return { config, file, given };
+}
+
+/** Every mapping key path in a parsed document, parents before children (lists are leaves). */
+function dottedPaths(object: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    const path = prefix + key;
+    const nested =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? dottedPaths(value as Record<string, unknown>, `${path}.`)
+        : [];
+    return [path, ...nested];
+  });
 }
 
 async function readConfigFile(file: string, named: boolean): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionConfigSchema } from './retention.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -55,6 +56,7 @@ export const configSchema = z.strictObject({
     .optional(),
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+  retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
 });
 
 export type Config = z.output<typeof configSchema>;

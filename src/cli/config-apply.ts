@@ -1,0 +1,146 @@
+import type { Command } from 'commander';
+import { loadConfig, type Config, type LoadedConfig } from '../config/index.js';
+import { FramefleetError, show } from '../errors.js';
+import { die } from './common.js';
+
+/**
+ * framefleet.yaml under every command: a global `--config <file>`, then, before a command runs, each
+ * of its options that the command line left at its default takes the value the file (or a
+ * FRAMEFLEET_* variable) gives. Order: flags > FRAMEFLEET_* > file > built-in defaults.
+ */
+
+/** Option attribute name -> config field. Applied to whichever command has that option. */
+const FIELDS: readonly [attribute: string, field: string, commands?: readonly string[]][] = [
+  ['prefix', 'redis.prefix'],
+  ['dataDir', 'dataDir'],
+  ['data', 'dataDir', ['server']],
+  ['port', 'server.port', ['server']],
+  ['host', 'server.host', ['server']],
+  ['inputRoot', 'server.inputRoots', ['server']],
+  ['outputRoot', 'server.outputRoots', ['server']],
+  ['allowHost', 'server.allowHosts', ['server']],
+  ['maxUploadMb', 'server.maxUploadMb', ['server']],
+  ['concurrency', 'worker.concurrency', ['worker']],
+  ['workers', 'worker.concurrency', ['server', 'transcode', 'resume']],
+  ['gpuSlots', 'worker.gpuSlots'],
+  ['capabilities', 'worker.capabilities', ['worker']],
+  ['graceSeconds', 'worker.graceSeconds', ['worker']],
+];
+
+/**
+ * The config this process runs with, once the hook has read it. One command per process, so one
+ * value; commands that need more than their options (the server's token, `config print`) read it.
+ */
+let current: LoadedConfig | undefined;
+
+export function currentConfig(): LoadedConfig {
+  if (!current) throw new FramefleetError('INTERNAL', 'the config was read before the command started');
+  return current;
+}
+
+/** Adds `--config` and the hook that reads the file before any command's action. */
+export function installConfig(program: Command): void {
+  program
+    .option('--config <file>', 'framefleet.yaml to read (default: $FRAMEFLEET_CONFIG or ./framefleet.yaml)')
+    .hook('preAction', async (root, command) => {
+      try {
+        current = await loadConfig({ file: root.opts<{ config?: string }>().config });
+        await applyConfig(command, current);
+      } catch (error) {
+        die(error);
+      }
+    });
+}
+
+async function applyConfig(command: Command, loaded: LoadedConfig): Promise<void> {
+  const { config, given } = loaded;
+  const has = (attribute: string) => command.options.some((o) => o.attributeName() === attribute);
+  const unset = (attribute: string) => {
+    const source = command.getOptionValueSource(attribute);
+    return source === undefined || source === 'default';
+  };
+  const set = (attribute: string, value: unknown) => {
+    if (has(attribute) && unset(attribute) && value !== undefined)
+      command.setOptionValueWithSource(attribute, value, 'config');
+  };
+  for (const [attribute, field, commands] of FIELDS) {
+    if (commands && !commands.includes(command.name())) continue;
+    if (given.has(field)) set(attribute, read(config, field));
+  }
+  if (!has('redis') || !unset('redis')) return;
+  // Commands that always need Redis (worker, queues, nodes, submit) carry a default URL.
+  if (command.getOptionValue('redis') !== undefined) {
+    if (given.has('redis.url')) set('redis', config.redis.url);
+    if (given.has('storage')) set('storage', config.storage);
+    return;
+  }
+  // Commands that run here unless --redis (transcode, server...): the mode decides.
+  if (!(await useFleet(config))) return;
+  set('redis', config.redis.url);
+  if (given.has('storage')) set('storage', config.storage);
+}
+
+/** Whether `mode` sends jobs to Redis: redis and k8s do; auto does when Redis answers, else says so. */
+async function useFleet(config: Config): Promise<boolean> {
+  if (config.mode === 'local') return false;
+  if (config.mode !== 'auto') return true;
+  const why = await redisUnreachable(config.redis.url);
+  if (why === undefined) return true;
+  process.stderr.write(
+    `framefleet: mode auto: Redis at ${show(maskUrl(config.redis.url))} is unreachable (${why}); running locally\n`,
+  );
+  return false;
+}
+
+/** One PING with a short timeout and no retries; the reason when it fails. */
+export async function redisUnreachable(url: string, timeoutMs = 1500): Promise<string | undefined> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  let cause: unknown;
+  redis.on('error', (error) => (cause ??= error));
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (thrown) {
+    // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
+    const error = cause ?? thrown;
+    const code = (error as { code?: string }).code;
+    return code ?? (error instanceof Error ? error.message : String(error));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A URL with its password replaced by `***` (Redis, S3 endpoints). */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/** `--storage` a command cannot run without, from the flag or `storage:` in framefleet.yaml. */
+export function requireStorage(storage: string | undefined, command: string): string {
+  if (storage) return storage;
+  throw new FramefleetError(
+    'INVALID_ARGUMENT',
+    `${command} needs --storage (or \`storage:\` in framefleet.yaml): file:///shared/path or s3://bucket/prefix`,
+  );
+}
+
+function read(config: Config, field: string): unknown {
+  let value: unknown = config;
+  for (const key of field.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
