@@ -25,6 +25,9 @@ const FIELDS: readonly [attribute: string, field: string, commands?: readonly st
   ['gpuSlots', 'worker.gpuSlots'],
   ['capabilities', 'worker.capabilities', ['worker']],
   ['graceSeconds', 'worker.graceSeconds', ['worker']],
+  ['tempDays', 'retention.tempDays', ['sweep']],
+  ['intermediateDays', 'retention.intermediateDays', ['sweep']],
+  ['jobDays', 'retention.jobDays', ['sweep']],
 ];
 
 /**

@@ -12,6 +12,7 @@ import { registerQueues } from './queues.js';
 import { registerJobs } from './jobs.js';
 import { installConfig } from './config-apply.js';
 import { registerConfig } from './config.js';
+import { registerSweep } from './sweep.js';
 
 const program = new Command();
 program
@@ -36,6 +37,7 @@ registerServer(program);
 registerAnalyze(program);
 registerJobs(program);
 registerConfig(program);
+registerSweep(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
+import { startSweeper } from '../runtime/retention-sweep.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
 import { currentConfig } from './config-apply.js';
@@ -54,7 +55,14 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   process.stdout.write(
     `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
   );
+  const { retention } = currentConfig().config;
+  const stopSweeper = startSweeper(
+    { backend: runtime.backend, storage: runtime.storage, policy: retention },
+    retention.sweepMinutes,
+    log,
+  );
   const stop = () => {
+    stopSweeper();
     void app
       .close()
       .then(() => runtime.close())
