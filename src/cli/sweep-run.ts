@@ -2,9 +2,22 @@ import { resolve } from 'node:path';
 import { silentLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local-defaults.js';
 import { sweepRetention } from '../runtime/retention-sweep.js';
+import { openLocalBackend } from '../runtime/local.js';
 import { openRuntime } from '../runtime/runtime.js';
+import type { Backend } from '../engine/types.js';
+import { FramefleetError } from '../errors.js';
+import { FileStorage } from '../storage/file-storage.js';
+import type { Storage } from '../storage/types.js';
 import { currentConfig, requireStorage } from './config-apply.js';
 import type { SweepFlags } from './sweep.js';
+
+/** A sweep reads jobs; it never starts one a killed process left behind (resume: false). */
+async function openLocal(
+  dataDir: string,
+): Promise<{ backend: Backend; storage: Storage; close(): Promise<void> }> {
+  const backend = await openLocalBackend({ dataDir, cpuSlots: 1, log: silentLogger, resume: false });
+  return { backend, storage: new FileStorage(dataDir), close: () => backend.close() };
+}
 
 export async function sweepCommand(flags: SweepFlags): Promise<void> {
   const retention = currentConfig().config.retention;
@@ -14,17 +27,24 @@ export async function sweepCommand(flags: SweepFlags): Promise<void> {
     jobDays: flags.jobDays ?? retention.jobDays,
   };
   const dataDir = resolve(flags.dataDir ?? defaultDataDir());
-  const runtime = await openRuntime({
-    mode: flags.redis ? 'redis' : 'local',
-    redisUrl: flags.redis,
-    prefix: flags.prefix,
-    dataDir,
-    storageUrl: flags.redis ? requireStorage(flags.storage, 'sweep --redis') : flags.storage,
-    cpuSlots: 1,
-    log: silentLogger,
-    // A sweep reads jobs; it never starts one a killed process left behind.
-    resume: false,
-  });
+  if (!flags.redis && flags.storage) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      '--storage needs --redis (the local engine keeps its files in --data-dir)',
+    );
+  }
+  // Local: the backend alone (no fleet view sampling the machine); a fleet: the submitter's runtime.
+  const runtime = flags.redis
+    ? await openRuntime({
+        mode: 'redis',
+        redisUrl: flags.redis,
+        prefix: flags.prefix,
+        dataDir,
+        storageUrl: requireStorage(flags.storage, 'sweep --redis'),
+        cpuSlots: 1,
+        log: silentLogger,
+      })
+    : await openLocal(dataDir);
   try {
     const report = await sweepRetention({
       backend: runtime.backend,
