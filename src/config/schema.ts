@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { processorsConfigSchema } from './processors.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -55,6 +56,7 @@ export const configSchema = z.strictObject({
     .optional(),
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+  processors: processorsConfigSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
