@@ -5,6 +5,7 @@ import { outputMode } from './common.js';
 import { jobFailure, reportTranscode } from './job-report.js';
 import type { ResumeFlags } from './jobs.js';
 import { runLocalJob } from './local-job.js';
+import { loadProcessors } from '../runtime/processors.js';
 
 /** Runs an unfinished (or failed, or cancelled) job of the data dir to the end, and only that job. */
 export async function resumeCommand(record: JobRecord, dataDir: string, flags: ResumeFlags): Promise<void> {
@@ -24,6 +25,8 @@ export async function resumeCommand(record: JobRecord, dataDir: string, flags: R
     gpuSlots: flags.gpuSlots,
     mode: outputMode(flags),
     verbose: flags.verbose,
+    // A processed job needs the processors it names (from FRAMEFLEET_CONFIG or ./framefleet.yaml).
+    processors: record.type === 'transcode' ? await loadProcessors() : undefined,
   });
   if (job.type === 'transcode') return reportTranscode(job, started, flags);
   if (job.state !== 'done') throw jobFailure(job);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
+import { loadProcessors } from '../runtime/processors.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
 import type { ServerFlags } from './server.js';
@@ -21,6 +22,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   const dataDir = resolve(flags.data ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
   const runtime = await openRuntime({
+    processors: await loadProcessors(flags.config),
     mode: flags.redis ? 'redis' : 'local',
     redisUrl: flags.redis,
     prefix: flags.prefix,

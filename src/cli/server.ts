@@ -3,6 +3,7 @@ import { prefixDefault } from './redis-options.js';
 import { action, intOption, repeatable } from './common.js';
 
 export interface ServerFlags {
+  config?: string;
   port: number;
   host: string;
   data?: string;
@@ -67,6 +68,10 @@ export function registerServer(program: Command): void {
       intOption('--gpu-slots', 0, 64),
     )
     .option('--log-level <level>', 'debug|info|warn|error|silent', 'info')
+    .option(
+      '--config <file>',
+      'framefleet.yaml (its processors: what jobs may name; default: $FRAMEFLEET_CONFIG, else ./framefleet.yaml)',
+    )
     .action(
       action(async (flags: ServerFlags) => {
         const { serverCommand } = await import('./server-run.js');

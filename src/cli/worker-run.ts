@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { createLogger } from '../logger.js';
+import { loadProcessors } from '../runtime/processors.js';
 import { startFleetWorker } from '../runtime/redis.js';
 import { canonicalRoots } from '../storage/path-policy.js';
 import { startHealthServer } from '../worker/health-server.js';
@@ -12,7 +13,9 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   const roots = ownRoots
     ? { input: await canonicalRoots(flags.inputRoot), output: await canonicalRoots(flags.outputRoot) }
     : undefined;
+  const processors = await loadProcessors(flags.config);
   const fleet = await startFleetWorker({
+    processors,
     redisUrl: flags.redis,
     prefix: flags.prefix,
     storageUrl: flags.storage,
@@ -39,6 +42,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     {
       worker: worker.id,
       encoders: fleet.capabilities.encoders,
+      processors: fleet.capabilities.features?.filter((f) => f.startsWith('proc:')),
       queues: worker.queueNames(),
       port: health?.port,
     },

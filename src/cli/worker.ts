@@ -19,6 +19,7 @@ export interface WorkerFlags {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   inputRoot: string[];
   outputRoot: string[];
+  config?: string;
 }
 
 export function registerWorker(program: Command): void {
@@ -85,6 +86,10 @@ export function registerWorker(program: Command): void {
       ),
     )
     .option('--log-level <level>', 'debug|info|warn|error', 'info')
+    .option(
+      '--config <file>',
+      'framefleet.yaml (its processors: this worker offers those it can run; default: $FRAMEFLEET_CONFIG, else ./framefleet.yaml)',
+    )
     .action(
       action(async (flags: WorkerFlags) => {
         const { workerCommand } = await import('./worker-run.js');

@@ -3,7 +3,8 @@ import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.
 import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
 import { planTranscode } from './plan.js';
 import { chainIdentity, resolveChain, type Processors } from './process-chain.js';
-import { processSegment } from './process-executor.js';
+import type { SegmentPayload } from './payloads.js';
+import { processSegment, type ProcessSegmentPayload } from './process-executor.js';
 import { findCuts, keepData, splitOnCuts } from './split-executors.js';
 import { parseTranscodeSpec, type TranscodeSpec } from './spec.js';
 
@@ -28,8 +29,8 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
     },
     plan: (spec, ctx) => planTranscode(spec, ctx, processors),
     executors: {
-      'transcode.segment': encodeSegment as Executor,
-      'transcode.process': processSegment(processors) as Executor,
+      // A processed segment is a segment (progress, reports and the dashboard count it as one).
+      'transcode.segment': segmentOrProcessed(processors),
       'transcode.audio': encodeAudio as Executor,
       'transcode.stitch': stitch as Executor,
       'transcode.scenes': findCuts as Executor,
@@ -41,13 +42,20 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
     },
     verifiers: {
       'transcode.segment': verifySegment as CheckpointVerifier,
-      'transcode.process': verifySegment as CheckpointVerifier,
       'transcode.audio': verifyAudio as CheckpointVerifier,
       'transcode.stitch': verifyStitch as CheckpointVerifier,
       'transcode.scenes': keepData,
       'transcode.split': keepData,
     },
   };
+}
+
+function segmentOrProcessed(processors: Processors): Executor {
+  const processed = processSegment(processors);
+  return (payload, ctx) =>
+    (payload as Partial<ProcessSegmentPayload>).process
+      ? processed(payload as ProcessSegmentPayload, ctx)
+      : encodeSegment(payload as SegmentPayload, ctx);
 }
 
 /** The transcode job type where no processors are configured. */

@@ -19,7 +19,6 @@ export function processedSegment(
   const after = Math.min(step.after, layout.frames - range.end);
   return {
     ...task,
-    kind: 'transcode.process',
     requires: { ...requires, maxPixels: Math.max(layout.width * layout.height, step.width * step.height) },
     // The processors' work dominates: weight by the frames they see.
     weight: range.end - range.start + before + after,
