@@ -1,4 +1,5 @@
 import type { Backend, JobRecord } from '../engine/types.js';
+import type { Processors } from '../pipelines/transcode/index.js';
 import { openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
 import type { OutputMode } from './common.js';
@@ -16,6 +17,8 @@ export interface FleetJobOptions {
   detach?: boolean;
   mode: OutputMode;
   verbose?: boolean;
+  /** Configured processors: names checked at submit. */
+  processors?: Processors;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function runFleetJob(
     prefix: options.prefix,
     storageUrl: options.storageUrl,
     log,
+    processors: options.processors,
   });
   const { backend } = fleet;
   if (options.detach) {

@@ -5,6 +5,8 @@ import { outputMode } from './common.js';
 import { jobFailure, reportTranscode } from './job-report.js';
 import type { ResumeFlags } from './jobs.js';
 import { runLocalJob } from './local-job.js';
+import { processorsOf } from '../runtime/processors.js';
+import { currentConfig } from './config-apply.js';
 
 /** Runs an unfinished (or failed, or cancelled) job of the data dir to the end, and only that job. */
 export async function resumeCommand(record: JobRecord, dataDir: string, flags: ResumeFlags): Promise<void> {
@@ -24,6 +26,8 @@ export async function resumeCommand(record: JobRecord, dataDir: string, flags: R
     gpuSlots: flags.gpuSlots,
     mode: outputMode(flags),
     verbose: flags.verbose,
+    // A processed job needs the processors it names (from FRAMEFLEET_CONFIG or ./framefleet.yaml).
+    processors: record.type === 'transcode' ? processorsOf(currentConfig()) : undefined,
   });
   if (job.type === 'transcode') return reportTranscode(job, started, flags);
   if (job.state !== 'done') throw jobFailure(job);

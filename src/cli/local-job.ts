@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { jobDir } from '../engine/local/manifest.js';
 import type { LocalBackend } from '../engine/local/local-backend.js';
 import type { JobRecord } from '../engine/types.js';
+import type { Processors } from '../pipelines/transcode/index.js';
 import { openLocalBackend } from '../runtime/local.js';
 import { cliLogger } from './cli-logger.js';
 import type { OutputMode } from './common.js';
@@ -18,6 +19,8 @@ export interface LocalJobOptions {
   keepIntermediates?: boolean;
   mode: OutputMode;
   verbose?: boolean;
+  /** Configured processors `--process` may name. */
+  processors?: Processors;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function runLocalJob(
     log,
     candidates: options.candidates,
     keepIntermediates: options.keepIntermediates,
+    processors: options.processors,
   });
   const printer = new ProgressPrinter(options.mode);
   let jobId = '';

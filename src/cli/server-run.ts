@@ -5,6 +5,7 @@ import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { startSweeper } from '../runtime/retention-sweep.js';
+import { processorsOf } from '../runtime/processors.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
 import { currentConfig } from './config-apply.js';
@@ -24,6 +25,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   const dataDir = resolve(flags.data ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
   const runtime = await openRuntime({
+    processors: processorsOf(currentConfig()),
     mode: flags.redis ? 'redis' : 'local',
     redisUrl: flags.redis,
     prefix: flags.prefix,

@@ -10,6 +10,10 @@ import { OVERWRITE_HINT, outputMode } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runFleetJob } from './fleet-job.js';
 import { runLocalJob } from './local-job.js';
+import { checkProcessorsHere } from './process-check.js';
+import { currentConfig } from './config-apply.js';
+import { processorsOf } from '../runtime/processors.js';
+import { resolveChain } from '../pipelines/transcode/index.js';
 import { fleetRun } from './redis-options.js';
 import type { TranscodeFlags } from './transcode.js';
 
@@ -32,6 +36,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     overwrite: flags.overwrite ?? false,
     faststart: flags.faststart,
     hwaccel: parseHwaccelPolicy(process.env.FFMPEG_HWACCEL),
+    process: flags.process,
   });
 }
 
@@ -50,7 +55,9 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
   const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
   if (fleet) return fleetTranscode(input, flags, fleet);
   const spec = transcodeSpecFrom(input, flags);
+  const processors = processorsOf(currentConfig());
   await preflight(spec);
+  if (spec.process) await checkProcessorsHere(spec.process, processors);
   const started = Date.now();
   const job = await runLocalJob((backend) => backend.submit('transcode', spec), {
     dataDir: resolve(flags.dataDir ?? defaultDataDir()),
@@ -60,6 +67,7 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
     keepIntermediates: flags.keepIntermediates,
     mode: outputMode(flags),
     verbose: flags.verbose,
+    processors,
   });
   reportTranscode(job, started, flags);
 }
@@ -76,11 +84,15 @@ async function fleetTranscode(
   });
   if (URL_PATH.test(input)) spec.input = input;
   if (URL_PATH.test(flags.output)) spec.output = flags.output;
+  // Unknown names are refused here, before anything is queued (the planning worker checks again).
+  const processors = processorsOf(currentConfig());
+  if (spec.process) resolveChain(spec.process, processors);
   const started = Date.now();
   const job = await runFleetJob((backend, priority) => backend.submit('transcode', spec, { priority }), {
     ...fleet,
     mode: outputMode(flags),
     verbose: flags.verbose,
+    processors,
   });
   if (job) reportTranscode(job, started, flags);
 }

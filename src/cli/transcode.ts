@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { show } from '../errors.js';
 import { fleetOptions, type FleetFlags } from './redis-options.js';
 import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
 import { MAX_SEGMENTS } from '../pipelines/transcode/plan-segments.js';
@@ -29,6 +30,8 @@ export interface TranscodeFlags extends Partial<FleetFlags> {
   gpuSlots?: number;
   dataDir?: string;
   keepIntermediates?: boolean;
+  /** Configured processors each segment runs before its encode. */
+  process?: string[];
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
@@ -77,7 +80,12 @@ export function addTranscodeSpecOptions(command: Command): Command {
       'auto',
     )
     .option('--scene-cuts', 'run one scene pass first and move split points onto hard cuts')
-    .option('--no-faststart', 'MP4/MOV: leave the index at the end (default: index first, web-ready)');
+    .option('--no-faststart', 'MP4/MOV: leave the index at the end (default: index first, web-ready)')
+    .option(
+      '--process <names>',
+      'run these configured processors (processors: in framefleet.yaml) on each segment, in order: a,b',
+      processOption,
+    );
 }
 
 export function registerTranscode(program: Command): void {
@@ -105,4 +113,15 @@ export function registerTranscode(program: Command): void {
       await transcodeCommand(input, flags);
     }),
   );
+}
+
+/** `--process a,b`: configured processor names, in order; checked against the config before any task. */
+function processOption(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim());
+  if (names.length > 8 || names.some((n) => !/^[A-Za-z0-9_-]{1,64}$/.test(n))) {
+    throw new InvalidArgumentError(
+      `expected --process to be 1 to 8 processor names separated by commas, got ${show(value)}`,
+    );
+  }
+  return names;
 }

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createLogger } from '../logger.js';
+import { currentConfig } from './config-apply.js';
+import { processorsOf } from '../runtime/processors.js';
 import { startFleetWorker } from '../runtime/redis.js';
 import { canonicalRoots } from '../storage/path-policy.js';
 import { startHealthServer } from '../worker/health-server.js';
@@ -13,7 +15,9 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
   const roots = ownRoots
     ? { input: await canonicalRoots(flags.inputRoot), output: await canonicalRoots(flags.outputRoot) }
     : undefined;
+  const processors = processorsOf(currentConfig());
   const fleet = await startFleetWorker({
+    processors,
     redisUrl: flags.redis,
     prefix: flags.prefix,
     storageUrl: requireStorage(flags.storage, 'worker'),
@@ -40,6 +44,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     {
       worker: worker.id,
       encoders: fleet.capabilities.encoders,
+      processors: fleet.capabilities.features?.filter((f) => f.startsWith('proc:')),
       queues: worker.queueNames(),
       port: health?.port,
     },

@@ -6,3 +6,11 @@ export {
   type Config,
   type ConfigInput,
 } from './schema.js';
+export {
+  PROCESSOR_PLACEHOLDERS,
+  placeholdersIn,
+  processorSchema,
+  processorsConfigSchema,
+  type ProcessorConfig,
+  type ProcessorsConfig,
+} from './processors.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { retentionConfigSchema } from './retention.js';
+import { processorsConfigSchema } from './processors.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -57,6 +58,7 @@ export const configSchema = z.strictObject({
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   worker: workerConfigSchema.default(workerConfigSchema.parse({})),
   retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
+  processors: processorsConfigSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -60,6 +60,8 @@ export interface RunOptions {
   /** What to call the run in errors, for example "encode segment 3 of job abc". */
   label?: string;
   env?: NodeJS.ProcessEnv;
+  /** Working directory of the child (a processor runs in its task's scratch directory). */
+  cwd?: string;
 }
 
 export interface RunResult {
@@ -86,6 +88,19 @@ export async function runFfprobe(args: readonly string[], options: RunOptions = 
   return spawnMedia(binaries(options.env).ffprobe, ['-hide_banner', '-loglevel', 'error', ...args], options);
 }
 
+/**
+ * Runs a configured external program (a per-segment processor) through the same door as ffmpeg:
+ * no shell, timeout, cancellation (SIGTERM then SIGKILL), stderr tail. Failures carry the same
+ * codes as ffmpeg's (FFMPEG_FAILED, FFMPEG_TIMEOUT, FFMPEG_MISSING); callers name them.
+ */
+export async function runProgram(
+  bin: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  return spawnMedia(bin, [...args], options);
+}
+
 /** Every ffmpeg/ffprobe this process started that has not exited yet: a clean stop waits for them. */
 const running = new Set<Promise<void>>();
 
@@ -108,6 +123,7 @@ function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<R
     const child = spawn(bin, args, {
       stdio: ['pipe', 'pipe', 'pipe', options.onProgress ? 'pipe' : 'ignore'],
       env: options.env ?? process.env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     const exited = new Promise<void>((done) => {
       child.once('close', () => done());

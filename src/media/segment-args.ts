@@ -33,22 +33,8 @@ export function segmentTimescale(rate: Rational): number {
 export function segmentArgs(job: SegmentEncode): string[] {
   const frames = job.end - job.start;
   const args = [...job.encoder.globalArgs(job.renderNode)];
-  const filters: string[] = [];
-  if (job.normaliseVfr) {
-    // Keep source timestamps so the fps grid is the same absolute grid in every segment.
-    const preRoll = Math.max(0, frameTime(job.start, job.rate) - 2);
-    if (job.start > 0) args.push('-ss', seconds(preRoll + job.videoOffsetSec));
-    args.push('-copyts', '-start_at_zero');
-    filters.push(
-      `fps=fps=${formatRational(job.rate)}:start_time=0`,
-      `trim=start_frame=${job.start}`,
-      'setpts=PTS-STARTPTS',
-    );
-  } else {
-    // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
-    if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
-    filters.push('setpts=PTS-STARTPTS');
-  }
+  const { seek, filters } = rangeInput(job);
+  args.push(...seek);
   if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
   args.push(
     ...guardedInput(job.input),
@@ -75,6 +61,34 @@ export function segmentArgs(job: SegmentEncode): string[] {
     job.output,
   );
   return args;
+}
+
+/**
+ * Input options (before `-i`) and the first filters that start decoding exactly at frame `start` of
+ * the CFR timeline: what every exact frame range (an encode, a processor's input) is read with. Pure.
+ */
+export function rangeInput(job: Pick<SegmentEncode, 'start' | 'rate' | 'videoOffsetSec' | 'normaliseVfr'>): {
+  seek: string[];
+  filters: string[];
+} {
+  const args: string[] = [];
+  const filters: string[] = [];
+  if (job.normaliseVfr) {
+    // Keep source timestamps so the fps grid is the same absolute grid in every segment.
+    const preRoll = Math.max(0, frameTime(job.start, job.rate) - 2);
+    if (job.start > 0) args.push('-ss', seconds(preRoll + job.videoOffsetSec));
+    args.push('-copyts', '-start_at_zero');
+    filters.push(
+      `fps=fps=${formatRational(job.rate)}:start_time=0`,
+      `trim=start_frame=${job.start}`,
+      'setpts=PTS-STARTPTS',
+    );
+  } else {
+    // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
+    if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
+    filters.push('setpts=PTS-STARTPTS');
+  }
+  return { seek: args, filters };
 }
 
 export interface AudioEncode {

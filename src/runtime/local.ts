@@ -13,7 +13,9 @@ import { FileStorage } from '../storage/file-storage.js';
 import { openStorage } from '../storage/index.js';
 import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
+import type { Processors } from '../pipelines/transcode/index.js';
 import { LocalFleetView } from './fleet-view.js';
+import { processorPipelines, withProcessorFeatures } from './processors.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
 export { defaultDataDir } from './local-defaults.js';
@@ -65,7 +67,7 @@ export async function openLocalRuntime(
     (machine ??= machineCapabilities(
       options.candidates,
       options.cacheSmokeTests ? options.dataDir : undefined,
-    ));
+    ).then((c) => withProcessorFeatures(c, options.processors)));
   const backend = await LocalBackend.open({
     dataDir: options.dataDir,
     registry,
@@ -103,6 +105,8 @@ export interface LocalBackendOptions {
   candidates?: readonly string[];
   keepIntermediates?: boolean;
   resume?: boolean;
+  /** Configured processors: this machine offers those whose requirements it meets. */
+  processors?: Processors;
 }
 
 /** The embedded default's backend alone, wired with real parts (file storage in the data dir, proven encoders). */
@@ -112,10 +116,16 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
   let machine: Promise<Capabilities> | undefined;
   return LocalBackend.open({
     dataDir: options.dataDir,
-    registry: new PipelineRegistry(allPipelines()),
+    registry: new PipelineRegistry([...allPipelines(), ...processorPipelines(options.processors)]),
     storage: new FileStorage(options.dataDir),
     capabilities: async () =>
-      asFleet(await (machine ??= machineCapabilities(options.candidates, options.dataDir)), options.cpuSlots),
+      asFleet(
+        withProcessorFeatures(
+          await (machine ??= machineCapabilities(options.candidates, options.dataDir)),
+          options.processors,
+        ),
+        options.cpuSlots,
+      ),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },
     log: options.log,
     keepIntermediates: options.keepIntermediates,

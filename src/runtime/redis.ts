@@ -13,6 +13,8 @@ import { serverRoots, type PathRoots } from '../storage/path-policy.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import { allPipelines } from '../pipelines/job-types.js';
+import type { Processors } from '../pipelines/transcode/index.js';
+import { processorPipelines, withProcessorFeatures } from './processors.js';
 import { RedisFleetView } from './redis-fleet-view.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
 
@@ -27,6 +29,8 @@ export interface FleetConnectionOptions {
   log: Logger;
   /** Extra job types (tests, benchmarks) on top of allPipelines(). */
   pipelines?: Pipeline[];
+  /** Configured processors: names a submit may use; a worker offers those it can run. */
+  processors?: Processors;
 }
 
 /** A submitter's view of the fleet: the Redis backend with framefleet's pipelines and the shared storage. */
@@ -38,7 +42,7 @@ export async function openRedisBackend(
   const backend = await RedisBackend.open({
     redis,
     prefix: options.prefix,
-    registry: new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]),
+    registry: registryFor(options),
     storage,
     log: options.log,
     keepIntermediates: options.keepIntermediates,
@@ -94,14 +98,17 @@ export async function startFleetWorker(
   const declared =
     options.declared ??
     (options.capabilitiesFile ? await loadCapabilityConfig(options.capabilitiesFile) : {});
-  const capabilities = await workerCapabilities(declared, options.workerId ?? declared.workerId);
+  const capabilities = withProcessorFeatures(
+    await workerCapabilities(declared, options.workerId ?? declared.workerId),
+    options.processors,
+  );
   const redis = connectRedis(options.redisUrl);
   await checkEvictionPolicy(redis, options.log);
   const storage = openStorage(options.storageUrl);
   const worker = new FleetWorker({
     redis,
     prefix: options.prefix,
-    registry: new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]),
+    registry: registryFor(options),
     storage,
     capabilities,
     log: options.log,
@@ -138,6 +145,7 @@ export async function openFleetRuntime(
     storageUrl: options.storageUrl!,
     log: options.log,
     pipelines: options.pipelines,
+    processors: options.processors,
   };
   const storage = openStorage(connection.storageUrl);
   const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
@@ -172,4 +180,13 @@ export async function openFleetRuntime(
       await fleetBackend.close();
     },
   };
+}
+
+/** framefleet's job types, the configured processors' transcode over the default one, then extras. */
+function registryFor(options: FleetConnectionOptions): PipelineRegistry {
+  return new PipelineRegistry([
+    ...allPipelines(),
+    ...processorPipelines(options.processors),
+    ...(options.pipelines ?? []),
+  ]);
 }

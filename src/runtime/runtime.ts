@@ -7,6 +7,8 @@ import type { PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { FleetView } from './fleet-view.js';
 import { allPipelines } from '../pipelines/job-types.js';
+import type { Processors } from '../pipelines/transcode/index.js';
+import { processorPipelines } from './processors.js';
 
 /**
  * The one composition root: everything that runs jobs (the CLI's job commands, the server, the
@@ -39,6 +41,8 @@ export interface RuntimeOptions {
   resume?: boolean;
   /** Job types beyond framefleet's own (tests, benchmarks). */
   pipelines?: Pipeline[];
+  /** Configured processors (`processors:` in framefleet.yaml): what `transcode --process` may name. */
+  processors?: Processors;
   /** How often the fleet view samples queue depths for its chart. */
   sampleMs?: number;
   /**
@@ -64,7 +68,11 @@ export interface Runtime {
 /** Builds the runtime for a mode; heavy modules (BullMQ, the S3 SDK) load only when that mode needs them. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   await mkdir(options.dataDir, { recursive: true });
-  const registry = new PipelineRegistry([...allPipelines(), ...(options.pipelines ?? [])]);
+  const registry = new PipelineRegistry([
+    ...allPipelines(),
+    ...processorPipelines(options.processors),
+    ...(options.pipelines ?? []),
+  ]);
   const storageUrl = options.storageUrl ?? pathToFileURL(options.dataDir).href;
   if (options.mode === 'redis') {
     const { openFleetRuntime } = await import('./redis.js');

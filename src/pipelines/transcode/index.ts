@@ -2,30 +2,61 @@ import { mediaIdentity } from '../../storage/media-io.js';
 import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.js';
 import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
 import { planTranscode } from './plan.js';
+import { chainIdentity, resolveChain, type Processors } from './process-chain.js';
+import type { SegmentPayload } from './payloads.js';
+import { processSegment, type ProcessSegmentPayload } from './process-executor.js';
 import { findCuts, keepData, splitOnCuts } from './split-executors.js';
 import { parseTranscodeSpec, type TranscodeSpec } from './spec.js';
 
 export { parseTranscodeSpec, transcodeSpecSchema, type TranscodeSpec } from './spec.js';
 export { planSegments, MAX_SEGMENTS, type SegmentRange } from './plan-segments.js';
 export type { StitchOutput } from './payloads.js';
+export { offeredProcessors, resolveChain, type Processor, type Processors } from './process-chain.js';
 
-export const transcodePipeline: Pipeline<TranscodeSpec> = {
-  type: 'transcode',
-  parseSpec: parseTranscodeSpec,
-  plan: planTranscode,
-  executors: {
-    'transcode.segment': encodeSegment as Executor,
-    'transcode.audio': encodeAudio as Executor,
-    'transcode.stitch': stitch as Executor,
-    'transcode.scenes': findCuts as Executor,
-    'transcode.split': splitOnCuts as Executor,
-  },
-  identity: (spec, { storage }) => mediaIdentity(spec.input, storage),
-  verifiers: {
-    'transcode.segment': verifySegment as CheckpointVerifier,
-    'transcode.audio': verifyAudio as CheckpointVerifier,
-    'transcode.stitch': verifyStitch as CheckpointVerifier,
-    'transcode.scenes': keepData,
-    'transcode.split': keepData,
-  },
-};
+/**
+ * The transcode job type with the processors this process is configured with: specs naming an
+ * unknown one are refused at submit (UNKNOWN_PROCESSOR), plans take their context and size from
+ * them, and processed segments run them. The processors' definitions are part of a processed job's
+ * identity, so changing one makes a new job instead of reusing segments made by the old one.
+ */
+export function transcodePipelineWith(processors: Processors = {}): Pipeline<TranscodeSpec> {
+  return {
+    type: 'transcode',
+    parseSpec: (input) => {
+      const spec = parseTranscodeSpec(input);
+      if (spec.process) resolveChain(spec.process, processors);
+      return spec;
+    },
+    plan: (spec, ctx) => planTranscode(spec, ctx, processors),
+    executors: {
+      // A processed segment is a segment (progress, reports and the dashboard count it as one).
+      'transcode.segment': segmentOrProcessed(processors),
+      'transcode.audio': encodeAudio as Executor,
+      'transcode.stitch': stitch as Executor,
+      'transcode.scenes': findCuts as Executor,
+      'transcode.split': splitOnCuts as Executor,
+    },
+    identity: async (spec, { storage }) => {
+      const media = await mediaIdentity(spec.input, storage);
+      return spec.process ? `${media}|process:${chainIdentity(spec.process, processors)}` : media;
+    },
+    verifiers: {
+      'transcode.segment': verifySegment as CheckpointVerifier,
+      'transcode.audio': verifyAudio as CheckpointVerifier,
+      'transcode.stitch': verifyStitch as CheckpointVerifier,
+      'transcode.scenes': keepData,
+      'transcode.split': keepData,
+    },
+  };
+}
+
+function segmentOrProcessed(processors: Processors): Executor {
+  const processed = processSegment(processors);
+  return (payload, ctx) =>
+    (payload as Partial<ProcessSegmentPayload>).process
+      ? processed(payload as ProcessSegmentPayload, ctx)
+      : encodeSegment(payload as SegmentPayload, ctx);
+}
+
+/** The transcode job type where no processors are configured. */
+export const transcodePipeline: Pipeline<TranscodeSpec> = transcodePipelineWith();

@@ -3,6 +3,8 @@ import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
+import type { ProcessStep } from './process-chain.js';
+import { processedSegment } from './process-tasks.js';
 
 /**
  * Everything a transcode's planning decided before its split points: one encoder, the timeline, the
@@ -26,6 +28,8 @@ export interface TranscodeLayout {
   fps: number;
   width: number;
   height: number;
+  /** The source's pixel format (absent in layouts planned before it was kept). */
+  pixFmt?: string;
   keyframes: number[];
   videoOffsetSec: number;
   normaliseVfr: boolean;
@@ -36,6 +40,8 @@ export interface TranscodeLayout {
   audioFrameSec: number;
   /** Storage prefix for segments and audio (the job's scratch prefix). */
   prefix: string;
+  /** Processors each segment runs before its encode (`--process`), and what they need. */
+  process?: { step: ProcessStep; requires: Requirements };
 }
 
 /** The split points for a layout, moved onto hard scene cuts where there are some. Pure. */
@@ -64,7 +70,7 @@ export function transcodeTasks(
   };
   const segments: TaskSpec<SegmentPayload>[] = ranges.map((r) => {
     const id = `segment-${String(r.index).padStart(3, '0')}`;
-    return {
+    const task: TaskSpec<SegmentPayload> = {
       id,
       kind: 'transcode.segment',
       requires,
@@ -83,6 +89,7 @@ export function transcodeTasks(
         key: `${p.prefix}${id}.mp4`,
       },
     };
+    return p.process ? processedSegment(task, p, r) : task;
   });
   const tasks: TaskSpec[] = [...segments];
   let audioTask: TaskSpec<AudioPayload> | undefined;

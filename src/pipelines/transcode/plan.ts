@@ -10,6 +10,8 @@ import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
+import type { Processors } from './process-chain.js';
+import { withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 // Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
@@ -20,8 +22,12 @@ const MP4_AUDIO = ['aac', 'mp3', 'ac3', 'eac3', 'alac'];
  * scene cuts, the split waits for a scene analysis task: the graph is [scenes, split] and the split
  * task adds the segments, the audio and the stitch to the job when it runs.
  */
-export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Promise<TaskGraph> {
-  const layout = await transcodeLayout(spec, ctx);
+export async function planTranscode(
+  spec: TranscodeSpec,
+  ctx: PlanContext,
+  processors: Processors = {},
+): Promise<TaskGraph> {
+  const layout = await transcodeLayout(spec, ctx, processors);
   if (spec.sceneCuts && !layout.normaliseVfr) {
     const scenes: ScenesPayload = { input: spec.input };
     const split: SplitPayload = { layout };
@@ -52,7 +58,11 @@ export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Prom
 }
 
 /** Everything the job decides before its split points. */
-async function transcodeLayout(spec: TranscodeSpec, ctx: PlanContext): Promise<TranscodeLayout> {
+async function transcodeLayout(
+  spec: TranscodeSpec,
+  ctx: PlanContext,
+  processors: Processors,
+): Promise<TranscodeLayout> {
   const format = outputFormat(spec.output);
   if (!format) {
     throw new FramefleetError(
@@ -65,7 +75,8 @@ async function transcodeLayout(spec: TranscodeSpec, ctx: PlanContext): Promise<T
   if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   // Opened once (inside the roots that hold now, for a server's job; a stored input from this
   // worker's cached download) and probed and measured through that one open file.
-  return withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
+  const layout = await withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
+  return spec.process ? withProcessors(layout, spec.process, processors) : layout;
 }
 
 async function layoutOpened(
@@ -123,6 +134,7 @@ async function layoutOpened(
     fps,
     width: video.width,
     height: video.height,
+    pixFmt: video.pixFmt,
     keyframes: video.variableFrameRate ? [] : video.keyframes,
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     normaliseVfr: video.variableFrameRate,

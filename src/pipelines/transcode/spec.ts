@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { show } from '../../errors.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
@@ -35,6 +36,8 @@ export const transcodeSpecSchema = z
     overwrite: flag('overwrite').default(false),
     /** MP4/MOV: index first (`+faststart`) so players start before the whole file has arrived. */
     faststart: flag('faststart').default(true),
+    /** Configured processors run on each segment before it is encoded, in order (names only). */
+    process: processNames('process').optional(),
     /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',
@@ -49,6 +52,16 @@ export const transcodeSpecSchema = z
     const problem = unknownEncoder(s.encoder, s.codec);
     if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
   });
+
+/** A list of 1 to 8 processor names, as configured (`processors:` in framefleet.yaml). */
+function processNames(name: string) {
+  const error = (issue: { input?: unknown }) =>
+    `expected ${show(name)} to be a list of 1 to 8 processor names (letters, digits, _ and -), got ${show(issue.input)}`;
+  return z
+    .array(z.string({ error }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error }), { error })
+    .min(1, { error })
+    .max(8, { error });
+}
 
 export type TranscodeSpec = z.output<typeof transcodeSpecSchema>;
 
