@@ -1,7 +1,9 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { probe } from '../../media/probe.js';
+import { statInput } from '../../media/probe.js';
+import { LOCAL_PROTOCOLS, runFfprobe } from '../../media/run.js';
+import { STILL_FORMATS } from './scene-graph.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
@@ -30,6 +32,20 @@ export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: s
   return files;
 }
 
+/** A file exists, is not empty, and (unless a font) ffmpeg reads an image, video or audio stream from it. */
+async function checkFile(local: string, given: string, font: boolean, signal: AbortSignal): Promise<void> {
+  await statInput(local);
+  if (font) return;
+  const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
+  const out = await runFfprobe([...args, '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', local], { signal }).catch(
+    () => undefined,
+  );
+  const kinds = out?.stdout.toString() ?? '';
+  if (!/video|audio/.test(kinds)) {
+    throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not an image, video or audio file ffmpeg can read`);
+  }
+}
+
 /** A problem with a file or font, as an invalid spec naming the JSON path. */
 function at(where: string, error: unknown): FramefleetError {
   if (!(error instanceof FramefleetError)) return new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${String(error)}`);
@@ -48,10 +64,11 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   const early = specFiles(spec, spec.scenes ?? []);
   for (const f of early) {
-    const info = await withInput(f.path, ctx, (local) => (f.where.endsWith('fontFile') ? Promise.resolve(undefined) : probe(local, { signal: ctx.signal, headerOnly: true }))).catch((e: unknown) => {
-      throw at(f.where, e);
-    });
-    if (info && !info.video && !info.audio) throw at(f.where, new FramefleetError('INPUT_NOT_MEDIA', `${show(f.path)} is neither an image, a video nor audio`));
+    await withInput(f.path, ctx, (local) => checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal)).catch(
+      (e: unknown) => {
+        throw at(f.where, e);
+      },
+    );
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   for (const [i, s] of scenes.entries()) {

@@ -37,7 +37,8 @@ export interface SceneGraph {
   texts: { path: string; content: string }[];
 }
 
-const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
+/** Media demuxers plus single-image ones: backgrounds, logos and images are stills. */
+export const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
 
 function input(path: string, seek?: number): string[] {
   const ss = seek !== undefined && seek > 0 ? ['-ss', seek.toFixed(6)] : [];
