@@ -37,11 +37,11 @@ async function checkFile(local: string, given: string, font: boolean, signal: Ab
   await statInput(local);
   if (font) return;
   const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
-  const out = await runFfprobe([...args, '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', local], { signal }).catch(
-    () => undefined,
-  );
-  const kinds = out?.stdout.toString() ?? '';
-  if (!/video|audio/.test(kinds)) {
+  // The first frame is decoded: a file named .png that is not one has no frames.
+  const read = ['-show_entries', 'frame=media_type', '-read_intervals', '%+#1', '-of', 'json', local];
+  const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
+  const frames = out ? ((JSON.parse(out.stdout.toString()) as { frames?: unknown[] }).frames ?? []) : [];
+  if (frames.length === 0) {
     throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not an image, video or audio file ffmpeg can read`);
   }
 }
