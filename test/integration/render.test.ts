@@ -18,6 +18,7 @@ const FPS = 10;
 const QUIZ = {
   title: 'Capitals',
   countdownSeconds: 1,
+  speed: 280,
   colors: { background: '#1b1f3a', primary: '#2f6fde', correct: '#1fa34a', text: '#ffffff' },
   questions: [
     { question: 'What is the capital of France?', answers: ['Berlin', 'Paris', 'Rome', 'Madrid'], correct: 1 },
@@ -51,7 +52,7 @@ async function has(tool: string): Promise<boolean> {
 
 /** RGB of one pixel of the frame at `t` seconds. */
 async function pixel(video: string, t: number, x: number, y: number): Promise<number[]> {
-  const args = ['-v', 'error', '-ss', t.toFixed(3), '-i', video, '-frames:v', '1', '-vf', `crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
+  const args = ['-v', 'error', '-ss', t.toFixed(3), '-i', video, '-frames:v', '1', '-vf', `format=rgb24,crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
   const { stdout } = await run('ffmpeg', args, { encoding: 'buffer' });
   return [...stdout.subarray(0, 3)];
 }
@@ -103,7 +104,8 @@ describe('render --template trivia', () => {
     expect(finished.length).toBeLessThan(pieces(before).length);
     await expect(stat(output)).rejects.toThrow();
 
-    const again = await runCli([...args, '--json'], {}, 240_000);
+    // The same job (the spec decides its id), now with both cores.
+    const again = await runCli([...args.map((a) => (a === '1' ? '2' : a)), '--json'], {}, 240_000);
     expect(again.code, again.stderr).toBe(0);
     const result = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as { reusedSegments: number; frames: number };
     job = (await readJob(dataDir))!;
