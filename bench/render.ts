@@ -51,7 +51,11 @@ function quiz(n: number, seed: number): Record<string, unknown> {
 }
 
 /** The peer: one ffmpeg per video drawing the same scene pieces in one graph, with the same narration. */
-async function onePass(data: Record<string, unknown>, output: string, frame: { width: number; height: number; fps: number }): Promise<{ args: string[]; dir: string }> {
+async function onePass(
+  data: Record<string, unknown>,
+  output: string,
+  frame: { width: number; height: number; fps: number },
+): Promise<{ args: string[]; dir: string }> {
   const spec = parseRenderSpec({ output, template: 'trivia', quiz: data, ...frame });
   const q: Quiz = spec.quiz!;
   const dir = await speechDir();
@@ -65,12 +69,28 @@ async function onePass(data: Record<string, unknown>, output: string, frame: { w
   }
   const { scenes, cues } = triviaTimeline(q, frame, spoken);
   const starts = sceneStarts(scenes, frame.fps);
-  const { tasks, totalFrames } = renderTasks({ scenes, frame, encoder: 'libx264', device: 'cpu', settings: SETTINGS, tracks: [], output, overwrite: true, faststart: true, format: 'mp4', scratchPrefix: '' });
+  const { tasks, totalFrames } = renderTasks({
+    scenes,
+    frame,
+    encoder: 'libx264',
+    device: 'cpu',
+    settings: SETTINGS,
+    tracks: [],
+    output,
+    overwrite: true,
+    faststart: true,
+    format: 'mp4',
+    scratchPrefix: '',
+  });
   const args: string[] = [];
   const chains: string[] = [];
   const outs: string[] = [];
   let inputs = 0;
-  const res = { local: (p: string) => p, font: () => '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', textDir: dir };
+  const res = {
+    local: (p: string) => p,
+    font: () => '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    textDir: dir,
+  };
   let texts = 0;
   const add = (g: SceneGraph) => {
     args.push(...g.inputs);
@@ -84,16 +104,38 @@ async function onePass(data: Record<string, unknown>, output: string, frame: { w
     await mkdir(resT.textDir);
     if (t.kind === 'render.scene') {
       const p = t.payload as ScenePayload;
-      const g = add(sceneGraph(p.scene, frame, { from: p.start, to: p.end }, resT, `${t.id.replace('-', '')}s`, inputs));
+      const g = add(
+        sceneGraph(p.scene, frame, { from: p.start, to: p.end }, resT, `${t.id.replace('-', '')}s`, inputs),
+      );
       files.push(...g.texts);
       outs.push(g.out);
     } else if (t.kind === 'render.crossfade') {
       const p = t.payload as TransitionPayload;
-      const a = add(sceneGraph(p.from.scene, frame, { from: p.from.start, to: p.from.end }, resT, `${t.id.replace('-', '')}a`, inputs));
+      const a = add(
+        sceneGraph(
+          p.from.scene,
+          frame,
+          { from: p.from.start, to: p.from.end },
+          resT,
+          `${t.id.replace('-', '')}a`,
+          inputs,
+        ),
+      );
       await mkdir(join(resT.textDir, 'b'));
-      const b = add(sceneGraph(p.to.scene, frame, { from: p.to.start, to: p.to.end }, { ...resT, textDir: join(resT.textDir, 'b') }, `${t.id.replace('-', '')}b`, inputs));
+      const b = add(
+        sceneGraph(
+          p.to.scene,
+          frame,
+          { from: p.to.start, to: p.to.end },
+          { ...resT, textDir: join(resT.textDir, 'b') },
+          `${t.id.replace('-', '')}b`,
+          inputs,
+        ),
+      );
       files.push(...a.texts, ...b.texts);
-      chains.push(`[${a.out}][${b.out}]xfade=transition=fade:duration=${(p.end - p.start) / frame.fps}:offset=0[${t.id.replace('-', '')}x]`);
+      chains.push(
+        `[${a.out}][${b.out}]xfade=transition=fade:duration=${(p.end - p.start) / frame.fps}:offset=0[${t.id.replace('-', '')}x]`,
+      );
       outs.push(`${t.id.replace('-', '')}x`);
     }
   }
@@ -104,8 +146,30 @@ async function onePass(data: Record<string, unknown>, output: string, frame: { w
     const at = Math.round((starts[cue.scene]! + cue.offset) * 1000);
     return `[${inputs++}:a]aformat=sample_rates=48000:channel_layouts=stereo,adelay=${at}:all=1[n${i}]`;
   });
-  chains.push(...audio, `${cues.map((_, i) => `[n${i}]`).join('')}amix=inputs=${cues.length}:duration=longest:normalize=0,apad,atrim=0:${(totalFrames / frame.fps).toFixed(6)}[a]`);
-  const ffArgs = [...args, '-filter_complex', chains.join(';'), '-map', '[v]', '-map', '[a]', '-frames:v', String(totalFrames), '-c:v', 'libx264', ...x264.args(SETTINGS), '-c:a', 'aac', '-b:a', '160k', '-y', output];
+  chains.push(
+    ...audio,
+    `${cues.map((_, i) => `[n${i}]`).join('')}amix=inputs=${cues.length}:duration=longest:normalize=0,apad,atrim=0:${(totalFrames / frame.fps).toFixed(6)}[a]`,
+  );
+  const ffArgs = [
+    ...args,
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    '-frames:v',
+    String(totalFrames),
+    '-c:v',
+    'libx264',
+    ...x264.args(SETTINGS),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-y',
+    output,
+  ];
   return { args: ffArgs, dir };
 }
 
@@ -118,8 +182,47 @@ export async function run(): Promise<void> {
   const renderTimes: number[] = [];
   const plainTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    renderTimes.push(await timed(process.execPath, [CLI, 'render', '--template', 'trivia', quizFile, '-o', video, '-y', '--width', '1280', '--height', '720', '--fps', '30', '--encoder', 'libx264', '--data-dir', join(WORK, `data-${i}`), '--quiet']));
-    const plain = ['-hide_banner', '-loglevel', 'error', '-y', '-i', video, '-map', '0:v:0', '-map', '0:a:0', '-c:v', 'libx264', ...x264.args({ ...SETTINGS, quality: 70, preset: 'balanced' }), '-c:a', 'copy', join(WORK, 'plain.mp4')];
+    renderTimes.push(
+      await timed(process.execPath, [
+        CLI,
+        'render',
+        '--template',
+        'trivia',
+        quizFile,
+        '-o',
+        video,
+        '-y',
+        '--width',
+        '1280',
+        '--height',
+        '720',
+        '--fps',
+        '30',
+        '--encoder',
+        'libx264',
+        '--data-dir',
+        join(WORK, `data-${i}`),
+        '--quiet',
+      ]),
+    );
+    const plain = [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      video,
+      '-map',
+      '0:v:0',
+      '-map',
+      '0:a:0',
+      '-c:v',
+      'libx264',
+      ...x264.args({ ...SETTINGS, quality: 70, preset: 'balanced' }),
+      '-c:a',
+      'copy',
+      join(WORK, 'plain.mp4'),
+    ];
     plainTimes.push(await timed('ffmpeg', plain));
   }
   const r = median(renderTimes);
@@ -132,7 +235,26 @@ export async function run(): Promise<void> {
   const jsonl = join(WORK, 'batch.jsonl');
   const quizzes = Array.from({ length: BATCH }, (_, i) => quiz(1, i + 1));
   await writeFile(jsonl, quizzes.map((q) => JSON.stringify(q)).join('\n') + '\n');
-  const batchSec = await timed(process.execPath, [CLI, 'render', '--template', 'trivia', '--batch', jsonl, '--out-dir', join(WORK, 'batch'), '-y', '--width', '640', '--height', '360', '--encoder', 'libx264', '--data-dir', join(WORK, 'batch-data'), '--quiet']);
+  const batchSec = await timed(process.execPath, [
+    CLI,
+    'render',
+    '--template',
+    'trivia',
+    '--batch',
+    jsonl,
+    '--out-dir',
+    join(WORK, 'batch'),
+    '-y',
+    '--width',
+    '640',
+    '--height',
+    '360',
+    '--encoder',
+    'libx264',
+    '--data-dir',
+    join(WORK, 'batch-data'),
+    '--quiet',
+  ]);
   const started = process.hrtime.bigint();
   for (const [i, q] of quizzes.entries()) {
     const { args, dir } = await onePass(q, join(WORK, `peer-${i}.mp4`), small);

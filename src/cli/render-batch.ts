@@ -42,7 +42,12 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
   const log = cliLogger({ quiet: true, verbose: flags.verbose });
   const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
   const engine = fleet
-    ? await openRedisBackend({ redisUrl: fleet.redisUrl, prefix: fleet.prefix, storageUrl: fleet.storageUrl, log })
+    ? await openRedisBackend({
+        redisUrl: fleet.redisUrl,
+        prefix: fleet.prefix,
+        storageUrl: fleet.storageUrl,
+        log,
+      })
     : {
         backend: await openLocalBackend({
           dataDir: resolve(flags.dataDir ?? defaultDataDir()),
@@ -67,12 +72,23 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
       try {
         const data = JSON.parse(raw) as unknown;
         const spec = renderSpecFrom(data, dirname(resolve(file)), output, flags);
-        if (!fleet) await checkOutputTarget(spec.output, [], { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT });
-        const submitted = await backend.submit('render', spec, fleet ? { priority: fleet.priority } : undefined);
+        if (!fleet)
+          await checkOutputTarget(spec.output, [], {
+            overwrite: spec.overwrite,
+            overwriteHint: OVERWRITE_HINT,
+          });
+        const submitted = await backend.submit(
+          'render',
+          spec,
+          fleet ? { priority: fleet.priority } : undefined,
+        );
         status.jobId = submitted.id;
         pending.push({ status, job: backend.wait(submitted.id) });
       } catch (error) {
-        const e = error instanceof SyntaxError ? new FramefleetError('INVALID_JSON', `not JSON: ${error.message}`) : toFramefleetError(error);
+        const e =
+          error instanceof SyntaxError
+            ? new FramefleetError('INVALID_JSON', `not JSON: ${error.message}`)
+            : toFramefleetError(error);
         Object.assign(status, { code: e.code, message: e.message });
         report(status, flags);
       }
@@ -83,7 +99,10 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
         const result = done.result as StitchOutput;
         Object.assign(status, { state: 'done', frames: result.frames, seconds: result.videoDurationSec });
       } else {
-        Object.assign(status, { code: done.error?.code ?? 'INTERNAL', message: done.error?.message ?? done.state });
+        Object.assign(status, {
+          code: done.error?.code ?? 'INTERNAL',
+          message: done.error?.message ?? done.state,
+        });
       }
       report(status, flags);
     }
@@ -92,7 +111,14 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
   }
   const ok = statuses.filter((s) => s.state === 'done').length;
   const wallSec = (Date.now() - started) / 1000;
-  const summary = { type: 'summary', videos: statuses.length, done: ok, failed: statuses.length - ok, wallSec, videosPerHour: (ok * 3600) / wallSec };
+  const summary = {
+    type: 'summary',
+    videos: statuses.length,
+    done: ok,
+    failed: statuses.length - ok,
+    wallSec,
+    videosPerHour: (ok * 3600) / wallSec,
+  };
   process.stdout.write(
     flags.json
       ? `${JSON.stringify(summary)}\n`
@@ -103,6 +129,9 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
 
 function report(s: LineStatus, flags: RenderFlags): void {
   if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'video', ...s })}\n`);
-  else if (s.state === 'done') process.stdout.write(`line ${s.line}: done ${s.output} (${s.frames} frames, ${s.seconds?.toFixed(2)} s)\n`);
+  else if (s.state === 'done')
+    process.stdout.write(
+      `line ${s.line}: done ${s.output} (${s.frames} frames, ${s.seconds?.toFixed(2)} s)\n`,
+    );
   else process.stdout.write(`line ${s.line}: failed: ${s.message} [${s.code}]\n`);
 }

@@ -24,7 +24,10 @@ export async function readJson(path: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new FramefleetError('INVALID_JSON', `${what} ${show(path)} is not JSON: ${(error as Error).message}`);
+    throw new FramefleetError(
+      'INVALID_JSON',
+      `${what} ${show(path)} is not JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -34,10 +37,16 @@ export async function readJson(path: string, what: string): Promise<unknown> {
  * the file that names them.
  */
 export function renderSpecFrom(data: unknown, base: string, output: string, flags: RenderFlags): RenderSpec {
-  const object = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
-  if (!object) throw new FramefleetError('INVALID_SPEC', 'invalid render spec at (top level): expected a JSON object');
-  const raw: Record<string, unknown> = flags.template !== undefined ? { template: flags.template, quiz: object } : { ...object };
-  for (const key of ['width', 'height', 'fps', 'encoder'] as const) if (flags[key] !== undefined) raw[key] = flags[key];
+  const object =
+    typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : undefined;
+  if (!object)
+    throw new FramefleetError('INVALID_SPEC', 'invalid render spec at (top level): expected a JSON object');
+  const raw: Record<string, unknown> =
+    flags.template !== undefined ? { template: flags.template, quiz: object } : { ...object };
+  for (const key of ['width', 'height', 'fps', 'encoder'] as const)
+    if (flags[key] !== undefined) raw[key] = flags[key];
   raw.output = URL_PATH.test(output) ? output : resolve(output);
   raw.overwrite = flags.overwrite ?? raw.overwrite ?? false;
   raw.hwaccel ??= parseHwaccelPolicy(process.env.FFMPEG_HWACCEL);
@@ -50,13 +59,23 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
     const { renderBatch } = await import('./render-batch.js');
     return renderBatch(flags);
   }
-  if (file === undefined) throw new FramefleetError('INVALID_ARGUMENT', 'missing the spec file (or --batch FILE with --template)');
+  if (file === undefined)
+    throw new FramefleetError('INVALID_ARGUMENT', 'missing the spec file (or --batch FILE with --template)');
   if (flags.output === undefined) throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output');
-  const spec = renderSpecFrom(await readJson(file, flags.template ? 'template data' : 'render spec'), dirname(resolve(file)), flags.output, flags);
+  const spec = renderSpecFrom(
+    await readJson(file, flags.template ? 'template data' : 'render spec'),
+    dirname(resolve(file)),
+    flags.output,
+    flags,
+  );
   const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
   const started = Date.now();
   if (fleet) {
-    const job = await runFleetJob((backend, priority) => backend.submit('render', spec, { priority }), { ...fleet, mode: outputMode(flags), verbose: flags.verbose });
+    const job = await runFleetJob((backend, priority) => backend.submit('render', spec, { priority }), {
+      ...fleet,
+      mode: outputMode(flags),
+      verbose: flags.verbose,
+    });
     if (job) reportTranscode(job, started, flags);
     return;
   }

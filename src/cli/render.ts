@@ -35,12 +35,26 @@ export function registerRender(program: Command): void {
             .option('-o, --output <file>', 'output video (.mp4, .m4v, .mov, .mkv)')
             .option('-y, --overwrite', 'replace an existing output file (never an input)')
             .option('--template <name>', 'the spec file is data for this template: trivia')
-            .option('--batch <file>', 'with --template: one template data object per line (JSONL), one job each')
+            .option(
+              '--batch <file>',
+              'with --template: one template data object per line (JSONL), one job each',
+            )
             .option('--out-dir <dir>', 'with --batch: where the videos go (<line>.mp4)')
-            .option('--width <px>', 'frame width (default: the spec\'s, else 1280)', intOption('--width', 16, 7680))
-            .option('--height <px>', 'frame height (default: the spec\'s, else 720)', intOption('--height', 16, 4320))
-            .option('--fps <n>', 'frame rate (default: the spec\'s, else 30)', intOption('--fps', 1, 120))
-            .option('--encoder <name>', 'auto, a family or an ffmpeg encoder (default: the spec\'s, else auto)'),
+            .option(
+              '--width <px>',
+              "frame width (default: the spec's, else 1280)",
+              intOption('--width', 16, 7680),
+            )
+            .option(
+              '--height <px>',
+              "frame height (default: the spec's, else 720)",
+              intOption('--height', 16, 4320),
+            )
+            .option('--fps <n>', "frame rate (default: the spec's, else 30)", intOption('--fps', 1, 120))
+            .option(
+              '--encoder <name>',
+              "auto, a family or an ffmpeg encoder (default: the spec's, else auto)",
+            ),
         ),
       ).option('--keep-intermediates', 'keep scene files after a verified stitch'),
     ),

@@ -61,10 +61,15 @@ export const JOB_TYPES: readonly JobType[] = [
     outputs: ['output'],
   }),
   // Paths inside scenes, audio and the quiz are confined by the render pipeline as it opens them.
-  jobType(renderPipeline, 'draw a JSON timeline or template scene by scene, mix audio once, stitch', renderSpecSchema, {
-    inputs: [],
-    outputs: ['output'],
-  }),
+  jobType(
+    renderPipeline,
+    'draw a JSON timeline or template scene by scene, mix audio once, stitch',
+    renderSpecSchema,
+    {
+      inputs: [],
+      outputs: ['output'],
+    },
+  ),
 ];
 
 /** The pipelines of every registered job type: what both backends and every worker run. */

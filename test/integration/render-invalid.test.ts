@@ -25,7 +25,8 @@ describe('render refuses bad files and fonts', () => {
     await mkdir(join(dir, 'elsewhere'));
     inside = join(dir, 'in', 'logo.png');
     outside = join(dir, 'elsewhere', 'logo.png');
-    for (const p of [inside, outside]) await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', p]);
+    for (const p of [inside, outside])
+      await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', p]);
   });
   afterAll(() => cleanup());
 
@@ -75,7 +76,12 @@ describe('render refuses bad files and fonts', () => {
     expect(error.code).toBe('PATH_FORBIDDEN');
     expect(error.message).toContain('at scenes.1.layers.0.path');
     // The same image inside the roots plans.
-    const spec = parseRenderSpec({ output: join(dir, 'out', 'o.mp4'), width: 160, height: 120, scenes: [{ duration: 1, layers: [{ ...image, path: inside }] }] });
+    const spec = parseRenderSpec({
+      output: join(dir, 'out', 'o.mp4'),
+      width: 160,
+      height: 120,
+      scenes: [{ duration: 1, layers: [{ ...image, path: inside }] }],
+    });
     const graph = await planRender(spec, context(true));
     expect(graph.tasks.map((t) => t.kind)).toEqual(['render.scene', 'render.stitch']);
   });
@@ -93,12 +99,30 @@ describe('render refuses bad files and fonts', () => {
 
   it('the CLI answers a bad spec with exit 2 and the JSON path, and writes nothing', async () => {
     const specFile = join(dir, 'bad.json');
-    await writeFile(specFile, JSON.stringify({ width: 160, height: 120, scenes: [{ duration: 1, layers: [{ type: 'text', text: 'x', x: 150, y: 0, width: 40, height: 20 }] }] }));
+    await writeFile(
+      specFile,
+      JSON.stringify({
+        width: 160,
+        height: 120,
+        scenes: [{ duration: 1, layers: [{ type: 'text', text: 'x', x: 150, y: 0, width: 40, height: 20 }] }],
+      }),
+    );
     const output = join(dir, 'out', 'bad.mp4');
     const r = await runCli(['render', specFile, '-o', output, '--data-dir', join(dir, 'data')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/invalid render spec at scenes\.0\.layers\.0: text layer 150,0 40x20 lies outside the 160x120 frame/);
-    const unknown = await runCli(['render', '--template', 'karaoke', specFile, '-o', output, '--data-dir', join(dir, 'data')]);
+    expect(r.stderr).toMatch(
+      /invalid render spec at scenes\.0\.layers\.0: text layer 150,0 40x20 lies outside the 160x120 frame/,
+    );
+    const unknown = await runCli([
+      'render',
+      '--template',
+      'karaoke',
+      specFile,
+      '-o',
+      output,
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('at template:');
   });

@@ -21,8 +21,16 @@ const QUIZ = {
   speed: 280,
   colors: { background: '#1b1f3a', primary: '#2f6fde', correct: '#1fa34a', text: '#ffffff' },
   questions: [
-    { question: 'What is the capital of France?', answers: ['Berlin', 'Paris', 'Rome', 'Madrid'], correct: 1 },
-    { question: 'Which river flows through Vienna?', answers: ['Danube', 'Rhine', 'Elbe', 'Seine'], correct: 0 },
+    {
+      question: 'What is the capital of France?',
+      answers: ['Berlin', 'Paris', 'Rome', 'Madrid'],
+      correct: 1,
+    },
+    {
+      question: 'Which river flows through Vienna?',
+      answers: ['Danube', 'Rhine', 'Elbe', 'Seine'],
+      correct: 0,
+    },
   ],
 };
 
@@ -52,7 +60,23 @@ async function has(tool: string): Promise<boolean> {
 
 /** RGB of one pixel of the frame at `t` seconds. */
 async function pixel(video: string, t: number, x: number, y: number): Promise<number[]> {
-  const args = ['-v', 'error', '-ss', t.toFixed(3), '-i', video, '-frames:v', '1', '-vf', `format=rgb24,crop=1:1:${x}:${y}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'];
+  const args = [
+    '-v',
+    'error',
+    '-ss',
+    t.toFixed(3),
+    '-i',
+    video,
+    '-frames:v',
+    '1',
+    '-vf',
+    `format=rgb24,crop=1:1:${x}:${y}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ];
   const { stdout } = await run('ffmpeg', args, { encoding: 'buffer' });
   return [...stdout.subarray(0, 3)];
 }
@@ -63,7 +87,20 @@ function near(rgb: number[], hex: string): boolean {
 }
 
 async function loudest(video: string, from: number, seconds: number): Promise<number> {
-  const { stderr } = await run('ffmpeg', ['-ss', from.toFixed(3), '-t', String(seconds), '-i', video, '-vn', '-af', 'volumedetect', '-f', 'null', '-']);
+  const { stderr } = await run('ffmpeg', [
+    '-ss',
+    from.toFixed(3),
+    '-t',
+    String(seconds),
+    '-i',
+    video,
+    '-vn',
+    '-af',
+    'volumedetect',
+    '-f',
+    'null',
+    '-',
+  ]);
   return Number(/max_volume: (-?[\d.]+|-inf) dB/.exec(stderr)?.[1] ?? -999);
 }
 
@@ -88,9 +125,22 @@ describe('render --template trivia', () => {
 
   it('survives SIGKILL mid-render: the rerun reuses finished scenes and verifies', async () => {
     const args = ['render', '--template', 'trivia', join(dir, 'quiz.json'), '-o', output];
-    args.push('--width', String(W), '--height', String(H), '--fps', String(FPS), '--workers', '1', '--keep-intermediates', '--data-dir', dataDir);
+    args.push(
+      '--width',
+      String(W),
+      '--height',
+      String(H),
+      '--fps',
+      String(FPS),
+      '--workers',
+      '1',
+      '--keep-intermediates',
+      '--data-dir',
+      dataDir,
+    );
     const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: 'ignore' });
-    const pieces = (j: JobRecord | undefined) => j?.tasks.filter((t) => /^render\.(scene|crossfade)$/.test(t.kind)) ?? [];
+    const pieces = (j: JobRecord | undefined) =>
+      j?.tasks.filter((t) => /^render\.(scene|crossfade)$/.test(t.kind)) ?? [];
     let before: JobRecord | undefined;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && pieces(before).filter((t) => t.state === 'done').length < 2) {
@@ -107,9 +157,14 @@ describe('render --template trivia', () => {
     // The same job (the spec decides its id), now with both cores.
     const again = await runCli([...args.map((a) => (a === '1' ? '2' : a)), '--json'], {}, 240_000);
     expect(again.code, again.stderr).toBe(0);
-    const result = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as { reusedSegments: number; frames: number };
+    const result = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as {
+      reusedSegments: number;
+      frames: number;
+    };
     job = (await readJob(dataDir))!;
-    const reused = pieces(job).filter((t) => t.reused).map((t) => t.id);
+    const reused = pieces(job)
+      .filter((t) => t.reused)
+      .map((t) => t.id);
     expect(reused.sort()).toEqual(finished.map((t) => t.id).sort());
     expect(result.reusedSegments).toBe(reused.length);
     process.stdout.write(`render resume: ${reused.length} of ${pieces(job).length} pieces reused\n`);
@@ -122,9 +177,12 @@ describe('render --template trivia', () => {
     expect(job.tasks.filter((t) => t.kind === 'render.crossfade')).toHaveLength(QUIZ.questions.length + 1);
     const timeline = scenes.sort((a, b) => a.sceneIndex - b.sceneIndex).map((p) => p.scene);
     const { frames, overlaps } = sceneFrames(timeline, FPS);
-    const expected = timeline.reduce((sum, s) => sum + s.duration, 0) - overlaps.reduce((a, b) => a + b, 0) / FPS;
+    const expected =
+      timeline.reduce((sum, s) => sum + s.duration, 0) - overlaps.reduce((a, b) => a + b, 0) / FPS;
     const info = await probe(output);
-    expect(info.video!.frameCount).toBe(frames.reduce((a, b) => a + b, 0) - overlaps.reduce((a, b) => a + b, 0));
+    expect(info.video!.frameCount).toBe(
+      frames.reduce((a, b) => a + b, 0) - overlaps.reduce((a, b) => a + b, 0),
+    );
     expect(Math.abs(info.video!.durationSec - expected)).toBeLessThanOrEqual(1 / FPS + 1e-6);
     expect(timeline[2]!.duration).toBe(QUIZ.countdownSeconds);
     starts = sceneStarts(timeline, FPS);
@@ -144,7 +202,12 @@ describe('render --template trivia', () => {
       const crop = `crop=${W}:${Math.round(H * 0.3)}:0:${Math.round(H * 0.13)},scale=iw*4:ih*4:flags=bicubic,format=gray`;
       await ffmpeg(['-ss', t.toFixed(3), '-i', output, '-frames:v', '1', '-vf', crop, frame]);
       const { stdout } = await run('tesseract', [frame, '-', '--psm', '6']);
-      const words = (s: string) => s.toLowerCase().replace(/[^a-z ]/g, ' ').split(/\s+/).filter(Boolean);
+      const words = (s: string) =>
+        s
+          .toLowerCase()
+          .replace(/[^a-z ]/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean);
       const read = words(stdout).join(' ');
       expect(read, `OCR read ${JSON.stringify(stdout)}`).toContain(words(q.question).join(' '));
     }
@@ -164,7 +227,12 @@ describe('render --template trivia', () => {
       expect(near(question, QUIZ.colors.primary), `question ${k}: ${question.join(',')}`).toBe(true);
       expect(near(reveal, QUIZ.colors.correct), `reveal ${k}: ${reveal.join(',')}`).toBe(true);
       // The other answers keep their colour.
-      const other = await pixel(output, starts[3 + 3 * k]! + 0.8, m + ((q.correct + 1) % 2) * (boxW + gap) + 3, y);
+      const other = await pixel(
+        output,
+        starts[3 + 3 * k]! + 0.8,
+        m + ((q.correct + 1) % 2) * (boxW + gap) + 3,
+        y,
+      );
       expect(near(other, QUIZ.colors.primary)).toBe(true);
     }
   });

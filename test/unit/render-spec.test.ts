@@ -8,7 +8,13 @@ import { emWidth, fitText, wrap } from '../../src/pipelines/render/text-layout.j
 import { triviaTimeline } from '../../src/pipelines/render/trivia.js';
 
 const text = { type: 'text', text: 'Hello', x: 10, y: 10, width: 200, height: 50 };
-const base = { output: '/tmp/out.mp4', width: 320, height: 240, fps: 10, scenes: [{ duration: 2, layers: [text] }] };
+const base = {
+  output: '/tmp/out.mp4',
+  width: 320,
+  height: 240,
+  fps: 10,
+  scenes: [{ duration: 2, layers: [text] }],
+};
 
 function rejection(spec: unknown): FramefleetError {
   try {
@@ -32,11 +38,38 @@ describe('render spec', () => {
     ['a zero duration', { ...base, scenes: [{ duration: 0 }] }, 'scenes.0.duration'],
     ['a negative duration', { ...base, scenes: [{ duration: -1 }] }, 'scenes.0.duration'],
     ['an unknown template', { output: '/tmp/o.mp4', template: 'karaoke', quiz: {} }, 'template'],
-    ['a text layer outside the frame', { ...base, scenes: [{ duration: 2, layers: [{ ...text, x: 200 }] }] }, 'scenes.0.layers.0'],
-    ['a layer ending after its scene', { ...base, scenes: [{ duration: 2, layers: [{ ...text, end: 3 }] }] }, 'scenes.0.layers.0.end'],
-    ['a bad colour', { ...base, scenes: [{ duration: 2, layers: [{ ...text, color: 'red' }] }] }, 'scenes.0.layers.0.color'],
-    ['a quiz with three answers', { output: '/tmp/o.mp4', template: 'trivia', quiz: { title: 't', questions: [{ question: 'q', answers: ['a', 'b', 'c'], correct: 0 }] } }, 'quiz.questions.0.answers'],
-    ['a crossfade longer than half a scene', { ...base, scenes: [{ duration: 1, transition: { type: 'crossfade', duration: 0.8 } }, { duration: 2 }] }, 'scenes.0.transition.duration'],
+    [
+      'a text layer outside the frame',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, x: 200 }] }] },
+      'scenes.0.layers.0',
+    ],
+    [
+      'a layer ending after its scene',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, end: 3 }] }] },
+      'scenes.0.layers.0.end',
+    ],
+    [
+      'a bad colour',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, color: 'red' }] }] },
+      'scenes.0.layers.0.color',
+    ],
+    [
+      'a quiz with three answers',
+      {
+        output: '/tmp/o.mp4',
+        template: 'trivia',
+        quiz: { title: 't', questions: [{ question: 'q', answers: ['a', 'b', 'c'], correct: 0 }] },
+      },
+      'quiz.questions.0.answers',
+    ],
+    [
+      'a crossfade longer than half a scene',
+      {
+        ...base,
+        scenes: [{ duration: 1, transition: { type: 'crossfade', duration: 0.8 } }, { duration: 2 }],
+      },
+      'scenes.0.transition.duration',
+    ],
     ['neither scenes nor a template', { output: '/tmp/o.mp4' }, 'scenes'],
   ])('rejects %s with its JSON path', (_name, spec, path) => {
     const error = rejection(spec);
@@ -71,17 +104,26 @@ describe('trivia timeline', () => {
   const quiz = parseRenderSpec({
     output: '/tmp/o.mp4',
     template: 'trivia',
-    quiz: { title: 'T', countdownSeconds: 3, questions: [1, 2].map((n) => ({ question: `Q${n}?`, answers: ['a', 'b', 'c', 'd'], correct: n })) },
+    quiz: {
+      title: 'T',
+      countdownSeconds: 3,
+      questions: [1, 2].map((n) => ({ question: `Q${n}?`, answers: ['a', 'b', 'c', 'd'], correct: n })),
+    },
   }).quiz!;
 
   it('makes intro, question, countdown, reveal per question, outro; lengths follow narration', () => {
-    const { scenes, cues } = triviaTimeline(quiz, { width: 640, height: 360 }, [{ question: 6.2, reveal: 1 }, {}]);
+    const { scenes, cues } = triviaTimeline(quiz, { width: 640, height: 360 }, [
+      { question: 6.2, reveal: 1 },
+      {},
+    ]);
     expect(scenes).toHaveLength(2 + 3 * 2);
     expect(scenes[1]!.duration).toBeCloseTo(7);
     expect(scenes[2]!.duration).toBe(3);
     expect(scenes[4]!.duration).toBe(3);
     expect(cues.map((c) => c.scene)).toEqual([1, 3, 4, 6]);
-    const reveal = scenes[3]!.layers.filter((l) => l.type === 'box').map((l) => (l as { color: string }).color);
+    const reveal = scenes[3]!.layers
+      .filter((l) => l.type === 'box')
+      .map((l) => (l as { color: string }).color);
     expect(reveal.filter((c) => c === quiz.colors.correct)).toHaveLength(1);
     expect(reveal.indexOf(quiz.colors.correct)).toBe(1);
   });

@@ -49,7 +49,8 @@ export async function withInputs<T>(
 async function fonts(parts: readonly ScenePart[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const { scene } of parts)
-    for (const l of scene.layers) if (l.type === 'text' && !l.fontFile) out.set(l.font, await resolveFont(l.font));
+    for (const l of scene.layers)
+      if (l.type === 'text' && !l.fontFile) out.set(l.font, await resolveFont(l.font));
   return out;
 }
 
@@ -60,7 +61,8 @@ async function renderPiece(
   ctx: ExecutorContext,
 ): Promise<SegmentOutput> {
   const encoder = encoderByName(p.encoder);
-  if (!encoder) throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  if (!encoder)
+    throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const frames = p.end - p.start;
   const textDir = join(ctx.scratchDir, 'text');
   await mkdir(textDir, { recursive: true });
@@ -76,7 +78,14 @@ async function renderPiece(
     let firstInput = 0;
     for (const [k, part] of parts.entries()) {
       await mkdir(join(textDir, String(k)), { recursive: true });
-      const g = sceneGraph(part.scene, p.frame, { from: part.start, to: part.end }, res(k), `p${k}s`, firstInput);
+      const g = sceneGraph(
+        part.scene,
+        p.frame,
+        { from: part.start, to: part.end },
+        res(k),
+        `p${k}s`,
+        firstInput,
+      );
       firstInput += g.inputCount;
       graphs.push(g);
     }
@@ -84,7 +93,9 @@ async function renderPiece(
     const chains = graphs.flatMap((g) => g.chains);
     let out = graphs[0]!.out;
     if (graphs.length === 2) {
-      chains.push(`[${graphs[0]!.out}][${graphs[1]!.out}]xfade=transition=fade:duration=${frames / p.frame.fps}:offset=0[xf]`);
+      chains.push(
+        `[${graphs[0]!.out}][${graphs[1]!.out}]xfade=transition=fade:duration=${frames / p.frame.fps}:offset=0[xf]`,
+      );
       out = 'xf';
     }
     if (encoder.uploadFilter) {
@@ -123,7 +134,10 @@ async function renderPiece(
   });
   const got = (await probe(tmp, { signal: ctx.signal })).video?.frameCount ?? 0;
   if (got !== frames) {
-    throw new FramefleetError('VERIFY_FAILED', `${ctx.taskId} has ${got} frames after encoding, expected ${frames}`);
+    throw new FramefleetError(
+      'VERIFY_FAILED',
+      `${ctx.taskId} has ${got} frames after encoding, expected ${frames}`,
+    );
   }
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, frames, size: stored.size };
@@ -140,11 +154,16 @@ export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
   const stored = p.tracks.flatMap((t) => ('key' in t.source ? [t.source.key] : []));
   const copies = new Map<string, string>();
   for (const key of stored) {
-    copies.set(key, ctx.storage.localPath(key) ?? (await ctx.storage.fetch(key, join(ctx.scratchDir, basename(key)))));
+    copies.set(
+      key,
+      ctx.storage.localPath(key) ?? (await ctx.storage.fetch(key, join(ctx.scratchDir, basename(key)))),
+    );
   }
   const paths = p.tracks.flatMap((t) => ('path' in t.source ? [t.source.path] : []));
   await withInputs([...new Set(paths)], ctx, async (local) => {
-    const files = p.tracks.map((t) => ('path' in t.source ? local.get(t.source.path)! : copies.get(t.source.key)!));
+    const files = p.tracks.map((t) =>
+      'path' in t.source ? local.get(t.source.path)! : copies.get(t.source.key)!,
+    );
     await runFfmpeg(mixArgs(p, files, tmp, guardedInput), {
       signal: ctx.signal,
       timeoutMs: RENDER_TIMEOUT_MS,

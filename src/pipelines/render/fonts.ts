@@ -1,4 +1,4 @@
-import { runTool } from '../../cluster/run-tool.js';
+import { runHelper } from './tool.js';
 import { FramefleetError, show } from '../../errors.js';
 
 const GENERIC = new Set(['sans', 'sans-serif', 'serif', 'monospace', 'mono']);
@@ -11,9 +11,12 @@ const resolved = new Map<string, string>();
 export async function resolveFont(family: string, where = 'font'): Promise<string> {
   const known = resolved.get(family);
   if (known) return known;
-  const out = await runTool('fc-match', ['-f', '%{file}\\n%{family}\\n', family], 10_000);
+  const out = await runHelper('fc-match', ['-f', '%{file}\\n%{family}\\n', family], 10_000);
   if (out === undefined) {
-    throw new FramefleetError('FONT_NOT_FOUND', `${where}: fontconfig (fc-match) is not installed, so font ${show(family)} cannot be found`);
+    throw new FramefleetError(
+      'FONT_NOT_FOUND',
+      `${where}: fontconfig (fc-match) is not installed, so font ${show(family)} cannot be found`,
+    );
   }
   const [file = '', families = ''] = out.split('\n');
   const wanted = family.split(':')[0]!.trim().toLowerCase();

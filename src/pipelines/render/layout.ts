@@ -25,7 +25,13 @@ export function sceneFrames(scenes: readonly Scene[], fps: number): { frames: nu
   const frames = scenes.map((s) => Math.max(1, Math.round(s.duration * fps)));
   const overlaps = scenes.map((s, i) =>
     s.transition?.type === 'crossfade' && i < scenes.length - 1
-      ? Math.max(1, Math.min(Math.round(s.transition.duration * fps), Math.floor(Math.min(frames[i]!, frames[i + 1]!) / 2)))
+      ? Math.max(
+          1,
+          Math.min(
+            Math.round(s.transition.duration * fps),
+            Math.floor(Math.min(frames[i]!, frames[i + 1]!) / 2),
+          ),
+        )
       : 0,
   );
   return { frames, overlaps };
@@ -41,14 +47,33 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
   const tasks: TaskSpec[] = [];
   const order: string[] = [];
   const pixels = l.frame.width * l.frame.height;
-  const encode = (id: string) => ({ frame: l.frame, encoder: l.encoder, settings: l.settings, key: `${l.scratchPrefix}${id}.mp4` });
+  const encode = (id: string) => ({
+    frame: l.frame,
+    encoder: l.encoder,
+    settings: l.settings,
+    key: `${l.scratchPrefix}${id}.mp4`,
+  });
   let total = 0;
   for (const [i, scene] of l.scenes.entries()) {
     const head = i > 0 ? overlaps[i - 1]! : 0;
     const tail = overlaps[i]!;
     const id = `scene-${i}`;
-    const payload: ScenePayload = { ...encode(id), index: order.length, scene, sceneIndex: i, start: head, end: frames[i]! - tail };
-    tasks.push({ id, kind: 'render.scene', payload, requires: { device: l.device, maxPixels: pixels }, dependsOn: [], weight: payload.end - payload.start });
+    const payload: ScenePayload = {
+      ...encode(id),
+      index: order.length,
+      scene,
+      sceneIndex: i,
+      start: head,
+      end: frames[i]! - tail,
+    };
+    tasks.push({
+      id,
+      kind: 'render.scene',
+      payload,
+      requires: { device: l.device, maxPixels: pixels },
+      dependsOn: [],
+      weight: payload.end - payload.start,
+    });
     order.push(id);
     total += payload.end - payload.start;
     if (tail > 0) {
@@ -62,7 +87,14 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
         start: 0,
         end: tail,
       };
-      tasks.push({ id: tid, kind: 'render.crossfade', payload: t, requires: { device: l.device, maxPixels: pixels }, dependsOn: [], weight: tail * 2 });
+      tasks.push({
+        id: tid,
+        kind: 'render.crossfade',
+        payload: t,
+        requires: { device: l.device, maxPixels: pixels },
+        dependsOn: [],
+        weight: tail * 2,
+      });
       order.push(tid);
       total += tail;
     }
@@ -72,7 +104,15 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
   if (l.tracks.length > 0) {
     audioTask = 'audio';
     const mix: MixPayload = { tracks: l.tracks, durationSec, key: `${l.scratchPrefix}audio.m4a` };
-    tasks.push({ id: 'audio', kind: 'render.audio', payload: mix, requires: { device: 'cpu' }, dependsOn: [], weight: Math.max(1, Math.round(total * 0.05)), priority: 1 });
+    tasks.push({
+      id: 'audio',
+      kind: 'render.audio',
+      payload: mix,
+      requires: { device: 'cpu' },
+      dependsOn: [],
+      weight: Math.max(1, Math.round(total * 0.05)),
+      priority: 1,
+    });
   }
   const stitch: StitchPayload = {
     output: l.output,
@@ -88,6 +128,13 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
     sourceAvGapSec: audioTask ? 0 : undefined,
     audioFrameSec: 1024 / 48_000 + 1 / l.frame.fps,
   };
-  tasks.push({ id: 'stitch', kind: 'render.stitch', payload: stitch, requires: { device: 'cpu' }, dependsOn: audioTask ? [...order, audioTask] : order, weight: Math.max(1, Math.round(total * 0.02)) });
+  tasks.push({
+    id: 'stitch',
+    kind: 'render.stitch',
+    payload: stitch,
+    requires: { device: 'cpu' },
+    dependsOn: audioTask ? [...order, audioTask] : order,
+    weight: Math.max(1, Math.round(total * 0.02)),
+  });
   return { tasks, totalFrames: total };
 }

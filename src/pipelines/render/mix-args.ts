@@ -20,7 +20,11 @@ export function mixArgs(
     if (t.loop) args.push('-stream_loop', '-1');
     args.push(...guarded(files[i]!));
     const length = Math.max(0, total - t.start);
-    const f = [`aformat=sample_rates=${RATE}:channel_layouts=stereo`, `atrim=0:${length.toFixed(6)}`, `volume=${t.volume}`];
+    const f = [
+      `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+      `atrim=0:${length.toFixed(6)}`,
+      `volume=${t.volume}`,
+    ];
     if (t.fadeIn > 0) f.push(`afade=t=in:st=0:d=${t.fadeIn}`);
     if (t.fadeOut > 0) f.push(`afade=t=out:st=${Math.max(0, length - t.fadeOut).toFixed(6)}:d=${t.fadeOut}`);
     if (t.start > 0) f.push(`adelay=${Math.round(t.start * 1000)}:all=1`);
@@ -30,5 +34,21 @@ export function mixArgs(
   chains.push(
     `${mixed}amix=inputs=${p.tracks.length}:duration=longest:normalize=0,apad,atrim=0:${total.toFixed(6)},asetpts=PTS-STARTPTS[mix]`,
   );
-  return [...args, '-filter_complex', chains.join(';'), '-map', '[mix]', '-c:a', 'aac', '-b:a', '160k', '-ar', String(RATE), '-f', 'mp4', '-y', output];
+  return [
+    ...args,
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    '[mix]',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-ar',
+    String(RATE),
+    '-f',
+    'mp4',
+    '-y',
+    output,
+  ];
 }

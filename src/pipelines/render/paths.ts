@@ -10,7 +10,8 @@ export function mapSpecPaths(spec: RenderSpec, fn: (path: string) => string): Re
       if (layer.type === 'text' && layer.fontFile) layer.fontFile = fn(layer.fontFile);
     }
   }
-  for (const track of [...(spec.audio?.music ?? []), ...(spec.audio?.narration ?? [])]) track.path = fn(track.path);
+  for (const track of [...(spec.audio?.music ?? []), ...(spec.audio?.narration ?? [])])
+    track.path = fn(track.path);
   if (spec.quiz?.logo) spec.quiz.logo = fn(spec.quiz.logo);
   return spec;
 }

@@ -23,11 +23,14 @@ export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: s
     if (s.background.video) files.push({ path: s.background.video, where: `scenes.${i}.background.video` });
     for (const [j, l] of s.layers.entries()) {
       if (l.type === 'image') files.push({ path: l.path, where: `scenes.${i}.layers.${j}.path` });
-      if (l.type === 'text' && l.fontFile) files.push({ path: l.fontFile, where: `scenes.${i}.layers.${j}.fontFile` });
+      if (l.type === 'text' && l.fontFile)
+        files.push({ path: l.fontFile, where: `scenes.${i}.layers.${j}.fontFile` });
     }
   }
-  for (const [i, m] of (spec.audio?.music ?? []).entries()) files.push({ path: m.path, where: `audio.music.${i}.path` });
-  for (const [i, m] of (spec.audio?.narration ?? []).entries()) files.push({ path: m.path, where: `audio.narration.${i}.path` });
+  for (const [i, m] of (spec.audio?.music ?? []).entries())
+    files.push({ path: m.path, where: `audio.music.${i}.path` });
+  for (const [i, m] of (spec.audio?.narration ?? []).entries())
+    files.push({ path: m.path, where: `audio.narration.${i}.path` });
   if (spec.quiz?.logo) files.push({ path: spec.quiz.logo, where: 'quiz.logo' });
   return files;
 }
@@ -42,13 +45,17 @@ async function checkFile(local: string, given: string, font: boolean, signal: Ab
   const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
   const frames = out ? ((JSON.parse(out.stdout.toString()) as { frames?: unknown[] }).frames ?? []) : [];
   if (frames.length === 0) {
-    throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not an image, video or audio file ffmpeg can read`);
+    throw new FramefleetError(
+      'INPUT_NOT_MEDIA',
+      `${show(given)} is not an image, video or audio file ffmpeg can read`,
+    );
   }
 }
 
 /** A problem with a file or font, as an invalid spec naming the JSON path. */
 function at(where: string, error: unknown): FramefleetError {
-  if (!(error instanceof FramefleetError)) return new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${String(error)}`);
+  if (!(error instanceof FramefleetError))
+    return new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${String(error)}`);
   error.message = `invalid render spec at ${where}: ${error.message}`;
   return error;
 }
@@ -64,34 +71,51 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   const early = specFiles(spec, spec.scenes ?? []);
   for (const f of early) {
-    await withInput(f.path, ctx, (local) => checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal)).catch(
-      (e: unknown) => {
-        throw at(f.where, e);
-      },
-    );
+    await withInput(f.path, ctx, (local) =>
+      checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal),
+    ).catch((e: unknown) => {
+      throw at(f.where, e);
+    });
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   for (const [i, s] of scenes.entries()) {
     for (const [j, l] of s.layers.entries()) {
-      if (l.type === 'text' && !l.fontFile) await resolveFont(l.font).catch((e: unknown) => {
-        throw at(spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`, e);
-      });
+      if (l.type === 'text' && !l.fontFile)
+        await resolveFont(l.font).catch((e: unknown) => {
+          throw at(spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`, e);
+        });
     }
   }
   // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).
-  const checked = renderSpecSchema.safeParse({ ...spec, template: undefined, quiz: undefined, scenes, audio: undefined });
+  const checked = renderSpecSchema.safeParse({
+    ...spec,
+    template: undefined,
+    quiz: undefined,
+    scenes,
+    audio: undefined,
+  });
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    throw new FramefleetError('INVALID_SPEC', `invalid render spec: the template makes ${issue.path.join('.')}: ${issue.message}`);
+    throw new FramefleetError(
+      'INVALID_SPEC',
+      `invalid render spec: the template makes ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
-  const choice = selectEncoder({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }, ctx.capabilities.encoders);
+  const choice = selectEncoder(
+    { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
+    ctx.capabilities.encoders,
+  );
   ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
   const { tasks } = renderTasks({
     scenes: checked.data.scenes!,
     frame: { width: spec.width, height: spec.height, fps: spec.fps },
     encoder: choice.encoder.name,
     device: choice.encoder.device,
-    settings: { quality: spec.quality, preset: spec.preset, gopFrames: Math.max(1, Math.round(spec.gopSeconds * spec.fps)) },
+    settings: {
+      quality: spec.quality,
+      preset: spec.preset,
+      gopFrames: Math.max(1, Math.round(spec.gopSeconds * spec.fps)),
+    },
     tracks,
     output: spec.output,
     overwrite: spec.overwrite,
@@ -104,8 +128,22 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
 
 function timeline(spec: RenderSpec): { scenes: Scene[]; tracks: AudioTrack[] } {
   const tracks: AudioTrack[] = [
-    ...(spec.audio?.music ?? []).map((m) => ({ source: { path: m.path }, start: m.start, volume: m.volume, fadeIn: m.fadeIn, fadeOut: m.fadeOut, loop: m.loop })),
-    ...(spec.audio?.narration ?? []).map((n) => ({ source: { path: n.path }, start: n.start, volume: n.volume, fadeIn: 0, fadeOut: 0, loop: false })),
+    ...(spec.audio?.music ?? []).map((m) => ({
+      source: { path: m.path },
+      start: m.start,
+      volume: m.volume,
+      fadeIn: m.fadeIn,
+      fadeOut: m.fadeOut,
+      loop: m.loop,
+    })),
+    ...(spec.audio?.narration ?? []).map((n) => ({
+      source: { path: n.path },
+      start: n.start,
+      volume: n.volume,
+      fadeIn: 0,
+      fadeOut: 0,
+      loop: false,
+    })),
   ];
   return { scenes: spec.scenes!, tracks };
 }
@@ -122,11 +160,17 @@ export function sceneStarts(scenes: readonly Scene[], fps: number): number[] {
   return starts;
 }
 
-async function trivia(spec: RenderSpec, ctx: PlanContext): Promise<{ scenes: Scene[]; tracks: AudioTrack[] }> {
+async function trivia(
+  spec: RenderSpec,
+  ctx: PlanContext,
+): Promise<{ scenes: Scene[]; tracks: AudioTrack[] }> {
   const quiz = spec.quiz!;
   const frame = { width: spec.width, height: spec.height };
   if (!(await hasEspeak())) {
-    ctx.log.warn({ jobId: ctx.jobId }, 'espeak-ng is not installed: the trivia video is rendered without narration');
+    ctx.log.warn(
+      { jobId: ctx.jobId },
+      'espeak-ng is not installed: the trivia video is rendered without narration',
+    );
     return { scenes: triviaTimeline(quiz, frame).scenes, tracks: [] };
   }
   const dir = await speechDir();

@@ -1,6 +1,16 @@
 import { join } from 'node:path';
 import { LOCAL_PROTOCOLS, MEDIA_FORMATS } from '../../media/run.js';
-import { alphaExpr, enableExpr, fadeFilters, ffColor, num, pathOption, quoted, slideExpr, type Timed } from './motion.js';
+import {
+  alphaExpr,
+  enableExpr,
+  fadeFilters,
+  ffColor,
+  num,
+  pathOption,
+  quoted,
+  slideExpr,
+  type Timed,
+} from './motion.js';
 import type { Layer, Scene, TextLayer } from './spec.js';
 import { fitText } from './text-layout.js';
 
@@ -70,7 +80,8 @@ export function sceneGraph(
   let inputIndex = firstInput;
   let n = 0;
   const next = () => `${label}${n++}`;
-  const source = (c: string, w: number, h: number) => `color=c=${ffColor(c)}:s=${w}x${h}:r=${fps}:d=${dur},format=rgba,${shift}`;
+  const source = (c: string, w: number, h: number) =>
+    `color=c=${ffColor(c)}:s=${w}x${h}:r=${fps}:d=${dur},format=rgba,${shift}`;
 
   let current = next();
   const bg = scene.background;
@@ -104,7 +115,12 @@ export function sceneGraph(
     lines = [];
   };
   for (const layer of scene.layers) {
-    const timed: Timed = { start: layer.start, end: layer.end ?? scene.duration, in: layer.in, out: layer.out };
+    const timed: Timed = {
+      start: layer.start,
+      end: layer.end ?? scene.duration,
+      in: layer.in,
+      out: layer.out,
+    };
     // Nothing of a layer outside [from, to) is drawn: a piece of the scene skips it.
     if (timed.end <= t0 || timed.start >= range.to / fps) continue;
     const x = `${layer.x}+${slideExpr(timed, 'x', W)}`;
@@ -116,14 +132,23 @@ export function sceneGraph(
         const bw = Math.min(W, layer.width + 2 * p);
         const bh = Math.min(H, layer.height + 2 * p);
         const box = rgbaLayer(chains, source(layer.box.color, bw, bh), timed, next());
-        current = overlay(chains, current, box, `${layer.x - p}+${slideExpr(timed, 'x', W)}`, `${layer.y - p}+${slideExpr(timed, 'y', H)}`, timed, next());
+        current = overlay(
+          chains,
+          current,
+          box,
+          `${layer.x - p}+${slideExpr(timed, 'x', W)}`,
+          `${layer.y - p}+${slideExpr(timed, 'y', H)}`,
+          timed,
+          next(),
+        );
       }
       lines.push(...drawText(layer, timed, x, y, res, texts));
       continue;
     }
     flush();
     let l: string;
-    if (layer.type === 'box') l = rgbaLayer(chains, source(layer.color, layer.width, layer.height), timed, next());
+    if (layer.type === 'box')
+      l = rgbaLayer(chains, source(layer.color, layer.width, layer.height), timed, next());
     else if (layer.type === 'image') {
       const img = still(layer.path, layer.width, layer.height, layer.fit, '0x00000000');
       l = rgbaLayer(chains, `[${img}]`, timed, next());
@@ -132,7 +157,9 @@ export function sceneGraph(
   }
   flush();
   const out = next();
-  chains.push(`[${current}]trim=start_frame=0:end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p[${out}]`);
+  chains.push(
+    `[${current}]trim=start_frame=0:end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p[${out}]`,
+  );
   return { inputs, inputCount: inputIndex - firstInput, chains, out, texts };
 }
 
@@ -144,9 +171,19 @@ function rgbaLayer(chains: string[], from: string, timed: Timed, l: string): str
   return l;
 }
 
-function overlay(chains: string[], under: string, over: string, x: string, y: string, timed: Timed | undefined, l: string): string {
+function overlay(
+  chains: string[],
+  under: string,
+  over: string,
+  x: string,
+  y: string,
+  timed: Timed | undefined,
+  l: string,
+): string {
   const enable = timed ? `:enable=${quoted(enableExpr(timed))}` : '';
-  chains.push(`[${under}][${over}]overlay=x=${quoted(x)}:y=${quoted(y)}:eof_action=pass:format=auto${enable}[${l}]`);
+  chains.push(
+    `[${under}][${over}]overlay=x=${quoted(x)}:y=${quoted(y)}:eof_action=pass:format=auto${enable}[${l}]`,
+  );
   return l;
 }
 
@@ -179,13 +216,21 @@ function drawText(
   const block = fitText(layer.text, layer.width, layer.height, layer.size);
   const height = block.lines.length * block.lineHeight;
   const top =
-    layer.valign === 'top' ? 0 : layer.valign === 'bottom' ? layer.height - height : Math.floor((layer.height - height) / 2);
+    layer.valign === 'top'
+      ? 0
+      : layer.valign === 'bottom'
+        ? layer.height - height
+        : Math.floor((layer.height - height) / 2);
   const font = pathOption(res.font(layer));
   return block.lines.map((line, i) => {
     const path = join(res.textDir, `text-${texts.length}.txt`);
     texts.push({ path, content: line });
     const lx =
-      layer.align === 'left' ? x : layer.align === 'right' ? `${x}+${layer.width}-text_w` : `${x}+(${layer.width}-text_w)/2`;
+      layer.align === 'left'
+        ? x
+        : layer.align === 'right'
+          ? `${x}+${layer.width}-text_w`
+          : `${x}+(${layer.width}-text_w)/2`;
     const ly = `${y}+${top + i * block.lineHeight + Math.round((block.lineHeight - block.size) / 2)}`;
     return [
       `drawtext=fontfile=${font}:textfile=${pathOption(path)}:expansion=none`,

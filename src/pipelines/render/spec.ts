@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUALITY, PRESETS } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
-import { FramefleetError, show } from '../../errors.js';
+import { FramefleetError } from '../../errors.js';
 import {
   codedIssue,
   filePath,
@@ -13,6 +13,10 @@ import {
   outputPath,
   parseSpec,
 } from '../schema.js';
+import { color } from './color.js';
+import { quizSchema } from './quiz-spec.js';
+
+export { quizSchema, type Quiz } from './quiz-spec.js';
 
 /**
  * The render spec: a declarative timeline (scenes with a background and timed layers, transitions,
@@ -22,12 +26,6 @@ import {
  */
 
 const MAX_SECONDS = 3600;
-
-export function color(name: string) {
-  const error = (issue: { input?: unknown }) =>
-    `expected ${show(name)} to be a colour #RRGGBB or #RRGGBBAA, got ${show(issue.input ?? null)}`;
-  return z.string({ error }).regex(/^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, { error });
-}
 
 const seconds = (name: string) => numberRange(name, 0, MAX_SECONDS);
 const pixels = (name: string) => intRange(name, 0, 8192);
@@ -150,42 +148,17 @@ const musicSchema = z
   .strict();
 
 const narrationSchema = z
-  .object({ path: filePath('path'), start: seconds('start').default(0), volume: numberRange('volume', 0, 4).default(1) })
+  .object({
+    path: filePath('path'),
+    start: seconds('start').default(0),
+    volume: numberRange('volume', 0, 4).default(1),
+  })
   .strict();
 
 const audioSchema = z
-  .object({ music: z.array(musicSchema).max(20).default([]), narration: z.array(narrationSchema).max(2000).default([]) })
-  .strict();
-
-const answersSchema = z.array(nonEmpty('answer').max(300)).length(4, { error: 'expected exactly 4 answers' });
-
-export const quizSchema = z
   .object({
-    title: nonEmpty('title').max(300),
-    questions: z
-      .array(
-        z
-          .object({ question: nonEmpty('question').max(1000), answers: answersSchema, correct: intRange('correct', 0, 3) })
-          .strict(),
-      )
-      .min(1)
-      .max(100),
-    /** espeak-ng voice (`espeak-ng --voices`). */
-    voice: nonEmpty('voice').max(50).default('en'),
-    /** Words per minute of the narration. */
-    speed: intRange('speed', 80, 450).default(170),
-    countdownSeconds: intRange('countdownSeconds', 1, 30).default(5),
-    colors: z
-      .object({
-        background: color('background').default('#1b1f3a'),
-        primary: color('primary').default('#2f6fde'),
-        correct: color('correct').default('#1fa34a'),
-        text: color('text').default('#ffffff'),
-      })
-      .strict()
-      .default({ background: '#1b1f3a', primary: '#2f6fde', correct: '#1fa34a', text: '#ffffff' }),
-    logo: filePath('logo').optional(),
-    font: nonEmpty('font').max(200).default('DejaVu Sans'),
+    music: z.array(musicSchema).max(20).default([]),
+    narration: z.array(narrationSchema).max(2000).default([]),
   })
   .strict();
 
@@ -207,13 +180,21 @@ export const renderSpecSchema = z
     quality: intRange('quality', 1, 100).default(DEFAULT_QUALITY),
     preset: oneOf('preset', PRESETS).default('balanced'),
     gopSeconds: numberRange('gopSeconds', 0.5, 20).default(2),
-    hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default('auto'),
+    hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
+      'auto',
+    ),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.template !== undefined) {
-      if (!s.quiz) ctx.addIssue({ code: 'custom', path: ['quiz'], message: `template ${s.template} needs a \`quiz\`` });
-      if (s.scenes) ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'give `scenes` or a `template`, not both' });
+      if (!s.quiz)
+        ctx.addIssue({ code: 'custom', path: ['quiz'], message: `template ${s.template} needs a \`quiz\`` });
+      if (s.scenes)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scenes'],
+          message: 'give `scenes` or a `template`, not both',
+        });
     } else if (!s.scenes) {
       ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'missing `scenes` (or a `template`)' });
     }
@@ -225,7 +206,12 @@ export const renderSpecSchema = z
 type Refine = z.core.$RefinementCtx<unknown>;
 
 /** What one schema cannot say field by field: layers inside the frame and the scene, transitions that fit. */
-function checkScene(scene: Scene, i: number, s: { width: number; height: number; scenes?: Scene[] }, ctx: Refine) {
+function checkScene(
+  scene: Scene,
+  i: number,
+  s: { width: number; height: number; scenes?: Scene[] },
+  ctx: Refine,
+) {
   for (const [j, layer] of scene.layers.entries()) {
     const path = ['scenes', i, 'layers', j];
     if (layer.x + layer.width > s.width || layer.y + layer.height > s.height) {
@@ -248,7 +234,11 @@ function checkScene(scene: Scene, i: number, s: { width: number; height: number;
   if (scene.transition?.type === 'crossfade') {
     const d = scene.transition.duration;
     if (!next) {
-      ctx.addIssue({ code: 'custom', path: ['scenes', i, 'transition'], message: 'the last scene has no next scene to crossfade into' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scenes', i, 'transition'],
+        message: 'the last scene has no next scene to crossfade into',
+      });
     } else if (d * 2 > Math.min(scene.duration, next.duration)) {
       ctx.addIssue({
         code: 'custom',
@@ -263,7 +253,6 @@ export type RenderSpec = z.output<typeof renderSpecSchema>;
 export type Scene = z.output<typeof sceneSchema>;
 export type Layer = z.output<typeof layerSchema>;
 export type TextLayer = z.output<typeof textLayerSchema>;
-export type Quiz = z.output<typeof quizSchema>;
 export type Motion = z.output<typeof motion>;
 
 /** Validates a spec; the error names the JSON path of the first problem (`scenes.2.layers.0.width`). */
