@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   beats: () => import('./beats.js'),
   startup: () => import('./startup.js'),
   process: () => import('./process.js'),
+  render: () => import('./render.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   INVALID_SPEC: { status: 400, fatal: true },
   INVALID_CONFIG: { status: 400, fatal: true },
   INPUT_NOT_FOUND: { status: 400, fatal: true },
+  FONT_NOT_FOUND: { status: 400, fatal: true },
   INPUT_NOT_A_FILE: { status: 400, fatal: true },
   INPUT_NOT_MEDIA: { status: 422, fatal: true },
   INPUT_CORRUPT: { status: 422, fatal: true },

@@ -15,7 +15,8 @@ export interface RunStats {
   fps: number | undefined;
 }
 
-const isSegment = (t: TaskRecord) => t.kind.endsWith('.segment');
+// Encoded pieces: transcode segments, render scenes and crossfades.
+const isSegment = (t: TaskRecord) => /\.(segment|scene|crossfade)$/.test(t.kind);
 
 /** What a finished run did, from its task records' frames and timings. Pure. */
 export function runStats(tasks: readonly TaskRecord[]): RunStats {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Pipeline } from '../engine/types.js';
 import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js';
 import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
+import { renderPipeline, renderSpecSchema } from './render/index.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
 
 /**
@@ -59,6 +60,16 @@ export const JOB_TYPES: readonly JobType[] = [
     inputs: ['input'],
     outputs: ['output'],
   }),
+  // Paths inside scenes, audio and the quiz are confined by the render pipeline as it opens them.
+  jobType(
+    renderPipeline,
+    'draw a JSON timeline or template scene by scene, mix audio once, stitch',
+    renderSpecSchema,
+    {
+      inputs: [],
+      outputs: ['output'],
+    },
+  ),
 ];
 
 /** The pipelines of every registered job type: what both backends and every worker run. */

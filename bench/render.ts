@@ -1,0 +1,270 @@
+import { spawn } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encoderByName } from '../src/media/encoders/catalogue.js';
+import { renderTasks } from '../src/pipelines/render/layout.js';
+import { removeSpeechDir, speak, speechDir } from '../src/pipelines/render/narration.js';
+import type { ScenePayload, TransitionPayload } from '../src/pipelines/render/payloads.js';
+import { sceneStarts } from '../src/pipelines/render/plan.js';
+import { sceneGraph, type SceneGraph } from '../src/pipelines/render/scene-graph.js';
+import { parseRenderSpec, type Quiz } from '../src/pipelines/render/spec.js';
+import { triviaTimeline, type Spoken } from '../src/pipelines/render/trivia.js';
+
+/**
+ * `npm run bench -- render`. (1) A trivia video (10 questions, 720p30): framefleet's scene-parallel
+ * render against plainly re-encoding its finished output with the same x264 settings, the cost of
+ * composition. (2) A batch of short quizzes: framefleet `--batch` against one ffmpeg command per
+ * video drawing the same frames (the same filtergraphs, concatenated in one process) and mixing the
+ * same espeak-ng narration, one video after another: videos per hour. Medians of BENCH_RUNS.
+ */
+const WORK = resolve('bench/.work/render');
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const QUESTIONS = Number(process.env.BENCH_RENDER_QUESTIONS ?? 10);
+const BATCH = Number(process.env.BENCH_RENDER_BATCH ?? 20);
+const CLI = resolve('dist/cli/index.js');
+const SETTINGS = { quality: 70, preset: 'fast' as const, gopFrames: 60 };
+
+function timed(cmd: string, args: string[]): Promise<number> {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-3000)));
+    child.on('close', (code) => {
+      if (code !== 0) fail(new Error(`${cmd} ${args.slice(0, 6).join(' ')}... exited ${code}: ${stderr}`));
+      else done(Number(process.hrtime.bigint() - started) / 1e9);
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const x264 = encoderByName('libx264')!;
+
+function quiz(n: number, seed: number): Record<string, unknown> {
+  const questions = Array.from({ length: n }, (_, k) => ({
+    question: `Question ${seed}-${k}: which of these numbers is the largest one of all four?`,
+    answers: [`${k + 1}`, `${k + 20}`, `${k + 3}`, `${k + 4}`],
+    correct: 1,
+  }));
+  return { title: `Benchmark quiz ${seed}`, countdownSeconds: 3, questions };
+}
+
+/** The peer: one ffmpeg per video drawing the same scene pieces in one graph, with the same narration. */
+async function onePass(
+  data: Record<string, unknown>,
+  output: string,
+  frame: { width: number; height: number; fps: number },
+): Promise<{ args: string[]; dir: string }> {
+  const spec = parseRenderSpec({ output, template: 'trivia', quiz: data, ...frame });
+  const q: Quiz = spec.quiz!;
+  const dir = await speechDir();
+  const lines = triviaTimeline(q, frame).cues;
+  const spoken: Spoken[] = q.questions.map(() => ({}));
+  const wavs: string[] = [];
+  for (const [i, cue] of lines.entries()) {
+    const s = await speak(cue.line, q.voice, q.speed, dir, `l${i}`);
+    wavs.push(s.path);
+    spoken[Math.floor(i / 2)]![i % 2 === 0 ? 'question' : 'reveal'] = s.durationSec;
+  }
+  const { scenes, cues } = triviaTimeline(q, frame, spoken);
+  const starts = sceneStarts(scenes, frame.fps);
+  const { tasks, totalFrames } = renderTasks({
+    scenes,
+    frame,
+    encoder: 'libx264',
+    device: 'cpu',
+    settings: SETTINGS,
+    tracks: [],
+    output,
+    overwrite: true,
+    faststart: true,
+    format: 'mp4',
+    scratchPrefix: '',
+  });
+  const args: string[] = [];
+  const chains: string[] = [];
+  const outs: string[] = [];
+  let inputs = 0;
+  const res = {
+    local: (p: string) => p,
+    font: () => '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    textDir: dir,
+  };
+  let texts = 0;
+  const add = (g: SceneGraph) => {
+    args.push(...g.inputs);
+    inputs += g.inputCount;
+    chains.push(...g.chains);
+    return g;
+  };
+  const files: SceneGraph['texts'] = [];
+  for (const t of tasks) {
+    const resT = { ...res, textDir: join(dir, `t${texts++}`) };
+    await mkdir(resT.textDir);
+    if (t.kind === 'render.scene') {
+      const p = t.payload as ScenePayload;
+      const g = add(
+        sceneGraph(p.scene, frame, { from: p.start, to: p.end }, resT, `${t.id.replace('-', '')}s`, inputs),
+      );
+      files.push(...g.texts);
+      outs.push(g.out);
+    } else if (t.kind === 'render.crossfade') {
+      const p = t.payload as TransitionPayload;
+      const a = add(
+        sceneGraph(
+          p.from.scene,
+          frame,
+          { from: p.from.start, to: p.from.end },
+          resT,
+          `${t.id.replace('-', '')}a`,
+          inputs,
+        ),
+      );
+      await mkdir(join(resT.textDir, 'b'));
+      const b = add(
+        sceneGraph(
+          p.to.scene,
+          frame,
+          { from: p.to.start, to: p.to.end },
+          { ...resT, textDir: join(resT.textDir, 'b') },
+          `${t.id.replace('-', '')}b`,
+          inputs,
+        ),
+      );
+      files.push(...a.texts, ...b.texts);
+      chains.push(
+        `[${a.out}][${b.out}]xfade=transition=fade:duration=${(p.end - p.start) / frame.fps}:offset=0[${t.id.replace('-', '')}x]`,
+      );
+      outs.push(`${t.id.replace('-', '')}x`);
+    }
+  }
+  for (const f of files) await writeFile(f.path, f.content);
+  chains.push(`${outs.map((o) => `[${o}]`).join('')}concat=n=${outs.length}:v=1:a=0[v]`);
+  const audio = cues.map((cue, i) => {
+    args.push('-i', wavs[i]!);
+    const at = Math.round((starts[cue.scene]! + cue.offset) * 1000);
+    return `[${inputs++}:a]aformat=sample_rates=48000:channel_layouts=stereo,adelay=${at}:all=1[n${i}]`;
+  });
+  chains.push(
+    ...audio,
+    `${cues.map((_, i) => `[n${i}]`).join('')}amix=inputs=${cues.length}:duration=longest:normalize=0,apad,atrim=0:${(totalFrames / frame.fps).toFixed(6)}[a]`,
+  );
+  const ffArgs = [
+    ...args,
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    '-frames:v',
+    String(totalFrames),
+    '-c:v',
+    'libx264',
+    ...x264.args(SETTINGS),
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-y',
+    output,
+  ];
+  return { args: ffArgs, dir };
+}
+
+export async function run(): Promise<void> {
+  await rm(WORK, { recursive: true, force: true });
+  await mkdir(WORK, { recursive: true });
+  const quizFile = join(WORK, 'quiz.json');
+  await writeFile(quizFile, JSON.stringify(quiz(QUESTIONS, 0)));
+  const video = join(WORK, 'trivia.mp4');
+  const renderTimes: number[] = [];
+  const plainTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    renderTimes.push(
+      await timed(process.execPath, [
+        CLI,
+        'render',
+        '--template',
+        'trivia',
+        quizFile,
+        '-o',
+        video,
+        '-y',
+        '--width',
+        '1280',
+        '--height',
+        '720',
+        '--fps',
+        '30',
+        '--encoder',
+        'libx264',
+        '--data-dir',
+        join(WORK, `data-${i}`),
+        '--quiet',
+      ]),
+    );
+    const plain = [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      video,
+      '-map',
+      '0:v:0',
+      '-map',
+      '0:a:0',
+      '-c:v',
+      'libx264',
+      ...x264.args({ ...SETTINGS, quality: 70, preset: 'balanced' }),
+      '-c:a',
+      'copy',
+      join(WORK, 'plain.mp4'),
+    ];
+    plainTimes.push(await timed('ffmpeg', plain));
+  }
+  const r = median(renderTimes);
+  const p = median(plainTimes);
+  process.stdout.write(
+    `trivia ${QUESTIONS} questions 720p30: framefleet render ${r.toFixed(1)} s, plain re-encode ${p.toFixed(1)} s, composition ratio ${(r / p).toFixed(2)} (target <= 1.3; load ${loadavg()[0]!.toFixed(1)})\n`,
+  );
+
+  const small = { width: 640, height: 360, fps: 30 };
+  const jsonl = join(WORK, 'batch.jsonl');
+  const quizzes = Array.from({ length: BATCH }, (_, i) => quiz(1, i + 1));
+  await writeFile(jsonl, quizzes.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  const batchSec = await timed(process.execPath, [
+    CLI,
+    'render',
+    '--template',
+    'trivia',
+    '--batch',
+    jsonl,
+    '--out-dir',
+    join(WORK, 'batch'),
+    '-y',
+    '--width',
+    '640',
+    '--height',
+    '360',
+    '--encoder',
+    'libx264',
+    '--data-dir',
+    join(WORK, 'batch-data'),
+    '--quiet',
+  ]);
+  const started = process.hrtime.bigint();
+  for (const [i, q] of quizzes.entries()) {
+    const { args, dir } = await onePass(q, join(WORK, `peer-${i}.mp4`), small);
+    await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args]);
+    await removeSpeechDir(dir);
+  }
+  const peerSec = Number(process.hrtime.bigint() - started) / 1e9;
+  const ours = (BATCH * 3600) / batchSec;
+  const theirs = (BATCH * 3600) / peerSec;
+  process.stdout.write(
+    `batch of ${BATCH} one-question quizzes 640x360: framefleet ${ours.toFixed(0)} videos/hour (${batchSec.toFixed(1)} s), one ffmpeg per video ${theirs.toFixed(0)} videos/hour (${peerSec.toFixed(1)} s), ratio ${(ours / theirs).toFixed(2)} (target >= 1.0; load ${loadavg()[0]!.toFixed(1)})\n`,
+  );
+}

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
+import { mapSpecPaths } from '../pipelines/render/paths.js';
+import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
+import { defaultDataDir } from '../runtime/local.js';
+import { checkOutputTarget } from '../storage/output-target.js';
+import { OVERWRITE_HINT, outputMode } from './common.js';
+import { reportTranscode } from './job-report.js';
+import { runFleetJob } from './fleet-job.js';
+import { runLocalJob } from './local-job.js';
+import { fleetRun } from './redis-options.js';
+import type { RenderFlags } from './render.js';
+
+const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Reads a JSON file given on the command line; a bad one is a usage error naming it. */
+export async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} cannot be read`, { cause });
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new FramefleetError(
+      'INVALID_JSON',
+      `${what} ${show(path)} is not JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The validated spec for one video: a timeline file as it is, or template data wrapped in
+ * {template, quiz}; flags override size, rate and encoder; relative paths inside are relative to
+ * the file that names them.
+ */
+export function renderSpecFrom(data: unknown, base: string, output: string, flags: RenderFlags): RenderSpec {
+  const object =
+    typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : undefined;
+  if (!object)
+    throw new FramefleetError('INVALID_SPEC', 'invalid render spec at (top level): expected a JSON object');
+  const raw: Record<string, unknown> =
+    flags.template !== undefined ? { template: flags.template, quiz: object } : { ...object };
+  for (const key of ['width', 'height', 'fps', 'encoder'] as const)
+    if (flags[key] !== undefined) raw[key] = flags[key];
+  raw.output = URL_PATH.test(output) ? output : resolve(output);
+  raw.overwrite = flags.overwrite ?? raw.overwrite ?? false;
+  raw.hwaccel ??= parseHwaccelPolicy(process.env.FFMPEG_HWACCEL);
+  const spec = parseRenderSpec(raw);
+  return mapSpecPaths(spec, (p) => (URL_PATH.test(p) || isAbsolute(p) ? p : resolve(base, p)));
+}
+
+export async function renderCommand(file: string | undefined, flags: RenderFlags): Promise<void> {
+  if (flags.batch !== undefined) {
+    const { renderBatch } = await import('./render-batch.js');
+    return renderBatch(flags);
+  }
+  if (file === undefined)
+    throw new FramefleetError('INVALID_ARGUMENT', 'missing the spec file (or --batch FILE with --template)');
+  if (flags.output === undefined) throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output');
+  const spec = renderSpecFrom(
+    await readJson(file, flags.template ? 'template data' : 'render spec'),
+    dirname(resolve(file)),
+    flags.output,
+    flags,
+  );
+  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const started = Date.now();
+  if (fleet) {
+    const job = await runFleetJob((backend, priority) => backend.submit('render', spec, { priority }), {
+      ...fleet,
+      mode: outputMode(flags),
+      verbose: flags.verbose,
+    });
+    if (job) reportTranscode(job, started, flags);
+    return;
+  }
+  await checkOutputTarget(spec.output, [], { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT });
+  const job = await runLocalJob((backend) => backend.submit('render', spec), {
+    dataDir: resolve(flags.dataDir ?? defaultDataDir()),
+    cpuSlots: flags.workers ?? availableParallelism(),
+    gpuSlots: flags.gpuSlots,
+    candidates: candidatesFor({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }),
+    keepIntermediates: flags.keepIntermediates,
+    mode: outputMode(flags),
+    verbose: flags.verbose,
+  });
+  reportTranscode(job, started, flags);
+}

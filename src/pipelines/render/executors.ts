@@ -1,0 +1,191 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { FramefleetError, show } from '../../errors.js';
+import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { encoderByName } from '../../media/encoders/catalogue.js';
+import { probe } from '../../media/probe.js';
+import { guardedInput, runFfmpeg } from '../../media/run.js';
+import { segmentTimescale } from '../../media/segment-args.js';
+import type { AudioOutput, SegmentOutput } from '../transcode/payloads.js';
+import { withInput } from '../job-files.js';
+import { resolveFont } from './fonts.js';
+import { mixArgs } from './mix-args.js';
+import type { MixPayload, ScenePart, ScenePayload, TransitionPayload } from './payloads.js';
+import { sceneGraph, type SceneGraph, type SceneResources } from './scene-graph.js';
+
+const RENDER_TIMEOUT_MS = 60 * 60_000;
+
+/** Every file a scene piece opens: backgrounds, images and font files. */
+function partFiles(parts: readonly ScenePart[]): string[] {
+  const files = new Set<string>();
+  for (const { scene } of parts) {
+    if (scene.background.image) files.add(scene.background.image);
+    if (scene.background.video) files.add(scene.background.video);
+    for (const l of scene.layers) {
+      if (l.type === 'image') files.add(l.path);
+      if (l.type === 'text' && l.fontFile) files.add(l.fontFile);
+    }
+  }
+  return [...files];
+}
+
+/** Opens each path confined (see withInput) and runs `use` while all are held. */
+export async function withInputs<T>(
+  paths: readonly string[],
+  ctx: ExecutorContext,
+  use: (local: Map<string, string>) => Promise<T>,
+): Promise<T> {
+  const local = new Map<string, string>();
+  const step = (i: number): Promise<T> =>
+    i === paths.length
+      ? use(local)
+      : withInput(paths[i]!, ctx, (path) => {
+          local.set(paths[i]!, path);
+          return step(i + 1);
+        });
+  return step(0);
+}
+
+async function fonts(parts: readonly ScenePart[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const { scene } of parts)
+    for (const l of scene.layers)
+      if (l.type === 'text' && !l.fontFile) out.set(l.font, await resolveFont(l.font));
+  return out;
+}
+
+/** Draws and encodes one piece (a scene's frames, or a crossfade of two scene parts) into storage. */
+async function renderPiece(
+  p: ScenePayload | TransitionPayload,
+  parts: ScenePart[],
+  ctx: ExecutorContext,
+): Promise<SegmentOutput> {
+  const encoder = encoderByName(p.encoder);
+  if (!encoder)
+    throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  const frames = p.end - p.start;
+  const textDir = join(ctx.scratchDir, 'text');
+  await mkdir(textDir, { recursive: true });
+  const fontFiles = await fonts(parts);
+  const tmp = join(ctx.scratchDir, basename(p.key));
+  await withInputs(partFiles(parts), ctx, async (local) => {
+    const res = (k: number): SceneResources => ({
+      local: (path) => local.get(path) ?? path,
+      font: (l) => (l.fontFile ? local.get(l.fontFile)! : fontFiles.get(l.font)!),
+      textDir: join(textDir, String(k)),
+    });
+    const graphs: SceneGraph[] = [];
+    let firstInput = 0;
+    for (const [k, part] of parts.entries()) {
+      await mkdir(join(textDir, String(k)), { recursive: true });
+      const g = sceneGraph(
+        part.scene,
+        p.frame,
+        { from: part.start, to: part.end },
+        res(k),
+        `p${k}s`,
+        firstInput,
+      );
+      firstInput += g.inputCount;
+      graphs.push(g);
+    }
+    for (const g of graphs) for (const t of g.texts) await writeFile(t.path, t.content);
+    const chains = graphs.flatMap((g) => g.chains);
+    let out = graphs[0]!.out;
+    if (graphs.length === 2) {
+      chains.push(
+        `[${graphs[0]!.out}][${graphs[1]!.out}]xfade=transition=fade:duration=${frames / p.frame.fps}:offset=0[xf]`,
+      );
+      out = 'xf';
+    }
+    if (encoder.uploadFilter) {
+      chains.push(`[${out}]${encoder.uploadFilter}[up]`);
+      out = 'up';
+    }
+    const args = [
+      ...encoder.globalArgs(ctx.gpu?.renderNode),
+      ...graphs.flatMap((g) => g.inputs),
+      '-filter_complex',
+      chains.join(';'),
+      '-map',
+      `[${out}]`,
+      '-an',
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(frames),
+      '-c:v',
+      encoder.name,
+      ...encoder.args(p.settings),
+      '-video_track_timescale',
+      String(segmentTimescale({ num: p.frame.fps, den: 1 })),
+      '-f',
+      'mp4',
+      '-y',
+      tmp,
+    ];
+    await runFfmpeg(args, {
+      signal: ctx.signal,
+      ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
+      timeoutMs: RENDER_TIMEOUT_MS,
+      label: `${ctx.taskId}: draw and encode ${frames} frames with ${p.encoder}`,
+      onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+    });
+  });
+  const got = (await probe(tmp, { signal: ctx.signal })).video?.frameCount ?? 0;
+  if (got !== frames) {
+    throw new FramefleetError(
+      'VERIFY_FAILED',
+      `${ctx.taskId} has ${got} frames after encoding, expected ${frames}`,
+    );
+  }
+  const stored = await ctx.storage.put(p.key, tmp, { move: true });
+  return { key: p.key, frames, size: stored.size };
+}
+
+export const renderScene: Executor<ScenePayload, SegmentOutput> = (p, ctx) => renderPiece(p, [p], ctx);
+
+export const renderCrossfade: Executor<TransitionPayload, SegmentOutput> = (p, ctx) =>
+  renderPiece(p, [p.from, p.to], ctx);
+
+/** Music and narration mixed once over the whole timeline, cut to its exact length. */
+export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
+  const tmp = join(ctx.scratchDir, basename(p.key));
+  const stored = p.tracks.flatMap((t) => ('key' in t.source ? [t.source.key] : []));
+  const copies = new Map<string, string>();
+  for (const key of stored) {
+    copies.set(
+      key,
+      ctx.storage.localPath(key) ?? (await ctx.storage.fetch(key, join(ctx.scratchDir, basename(key)))),
+    );
+  }
+  const paths = p.tracks.flatMap((t) => ('path' in t.source ? [t.source.path] : []));
+  await withInputs([...new Set(paths)], ctx, async (local) => {
+    const files = p.tracks.map((t) =>
+      'path' in t.source ? local.get(t.source.path)! : copies.get(t.source.key)!,
+    );
+    await runFfmpeg(mixArgs(p, files, tmp, guardedInput), {
+      signal: ctx.signal,
+      timeoutMs: RENDER_TIMEOUT_MS,
+      label: `mix ${p.tracks.length} audio tracks`,
+      onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
+    });
+  });
+  const info = await probe(tmp, { signal: ctx.signal, headerOnly: true });
+  const object = await ctx.storage.put(p.key, tmp, { move: true });
+  return { key: p.key, size: object.size, durationSec: info.audio?.durationSec ?? info.durationSec };
+};
+
+/** A scene or crossfade checkpoint counts only while its object is there with the same size and frames. */
+export const verifyPiece: CheckpointVerifier<{ start: number; end: number }, SegmentOutput> = async (
+  p,
+  out,
+  { storage, signal },
+) => {
+  const object = await storage.stat(out.key);
+  if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
+  const local = storage.localPath(out.key);
+  if (!local) return true;
+  const info = await probe(local, { signal }).catch(() => undefined);
+  return info?.video?.frameCount === out.frames;
+};

@@ -1,0 +1,54 @@
+import type { MixPayload } from './payloads.js';
+
+const RATE = 48_000;
+
+/**
+ * ffmpeg arguments that mix every track onto one stereo timeline of exactly `durationSec`: each
+ * track resampled, looped if asked, faded, delayed to its start, then summed without normalising
+ * (a track's volume is what the spec says) and padded or cut to the timeline. Pure.
+ */
+export function mixArgs(
+  p: MixPayload,
+  files: readonly string[],
+  output: string,
+  guarded: (path: string) => string[],
+): string[] {
+  const args: string[] = [];
+  const chains: string[] = [];
+  const total = p.durationSec;
+  for (const [i, t] of p.tracks.entries()) {
+    if (t.loop) args.push('-stream_loop', '-1');
+    args.push(...guarded(files[i]!));
+    const length = Math.max(0, total - t.start);
+    const f = [
+      `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
+      `atrim=0:${length.toFixed(6)}`,
+      `volume=${t.volume}`,
+    ];
+    if (t.fadeIn > 0) f.push(`afade=t=in:st=0:d=${t.fadeIn}`);
+    if (t.fadeOut > 0) f.push(`afade=t=out:st=${Math.max(0, length - t.fadeOut).toFixed(6)}:d=${t.fadeOut}`);
+    if (t.start > 0) f.push(`adelay=${Math.round(t.start * 1000)}:all=1`);
+    chains.push(`[${i}:a]${f.join(',')}[a${i}]`);
+  }
+  const mixed = p.tracks.map((_, i) => `[a${i}]`).join('');
+  chains.push(
+    `${mixed}amix=inputs=${p.tracks.length}:duration=longest:normalize=0,apad,atrim=0:${total.toFixed(6)},asetpts=PTS-STARTPTS[mix]`,
+  );
+  return [
+    ...args,
+    '-filter_complex',
+    chains.join(';'),
+    '-map',
+    '[mix]',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-ar',
+    String(RATE),
+    '-f',
+    'mp4',
+    '-y',
+    output,
+  ];
+}

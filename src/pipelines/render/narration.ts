@@ -1,0 +1,52 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runHelper } from './tool.js';
+import { FramefleetError, show } from '../../errors.js';
+import { probe } from '../../media/probe.js';
+
+export interface Speech {
+  /** Local WAV file. */
+  path: string;
+  durationSec: number;
+}
+
+/** Whether espeak-ng can be run here (narration is then spoken; otherwise the video is silent). */
+export async function hasEspeak(): Promise<boolean> {
+  return (await runHelper('espeak-ng', ['--version'], 10_000)) !== undefined;
+}
+
+/** A scratch folder for spoken lines; the caller removes it. */
+export function speechDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'framefleet-speech-'));
+}
+
+export async function removeSpeechDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Speaks `text` with espeak-ng into a WAV in `dir` (read from a file: no text is taken for an option). */
+export async function speak(
+  text: string,
+  voice: string,
+  wpm: number,
+  dir: string,
+  name: string,
+): Promise<Speech> {
+  const textFile = join(dir, `${name}.txt`);
+  const wav = join(dir, `${name}.wav`);
+  await writeFile(textFile, text);
+  const out = await runHelper(
+    'espeak-ng',
+    ['-v', voice, '-s', String(wpm), '-w', wav, '-f', textFile],
+    60_000,
+  );
+  const info = out === undefined ? undefined : await probe(wav, { headerOnly: true }).catch(() => undefined);
+  if (!info || info.durationSec <= 0) {
+    throw new FramefleetError(
+      'INVALID_SPEC',
+      `invalid render spec at quiz.voice: espeak-ng could not speak with voice ${show(voice)}`,
+    );
+  }
+  return { path: wav, durationSec: info.durationSec };
+}

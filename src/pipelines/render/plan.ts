@@ -1,0 +1,204 @@
+import { FramefleetError, show } from '../../errors.js';
+import type { PlanContext, TaskGraph } from '../../engine/types.js';
+import { selectEncoder } from '../../media/encoders/select.js';
+import { statInput } from '../../media/probe.js';
+import { LOCAL_PROTOCOLS, runFfprobe } from '../../media/run.js';
+import { STILL_FORMATS } from './scene-graph.js';
+import { isStorageUrl } from '../../storage/media-io.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
+import { checkOutputDir, withInput } from '../job-files.js';
+import { outputFormat } from '../transcode/spec.js';
+import { resolveFont } from './fonts.js';
+import { renderTasks, sceneFrames } from './layout.js';
+import { hasEspeak, removeSpeechDir, speak, speechDir } from './narration.js';
+import type { AudioTrack } from './payloads.js';
+import { renderSpecSchema, type RenderSpec, type Scene } from './spec.js';
+import { triviaTimeline, type Spoken } from './trivia.js';
+
+/** Every file a spec names, with its JSON path. */
+export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: string; where: string }[] {
+  const files: { path: string; where: string }[] = [];
+  for (const [i, s] of scenes.entries()) {
+    if (s.background.image) files.push({ path: s.background.image, where: `scenes.${i}.background.image` });
+    if (s.background.video) files.push({ path: s.background.video, where: `scenes.${i}.background.video` });
+    for (const [j, l] of s.layers.entries()) {
+      if (l.type === 'image') files.push({ path: l.path, where: `scenes.${i}.layers.${j}.path` });
+      if (l.type === 'text' && l.fontFile)
+        files.push({ path: l.fontFile, where: `scenes.${i}.layers.${j}.fontFile` });
+    }
+  }
+  for (const [i, m] of (spec.audio?.music ?? []).entries())
+    files.push({ path: m.path, where: `audio.music.${i}.path` });
+  for (const [i, m] of (spec.audio?.narration ?? []).entries())
+    files.push({ path: m.path, where: `audio.narration.${i}.path` });
+  if (spec.quiz?.logo) files.push({ path: spec.quiz.logo, where: 'quiz.logo' });
+  return files;
+}
+
+/** A file exists, is not empty, and (unless a font) ffmpeg reads an image, video or audio stream from it. */
+async function checkFile(local: string, given: string, font: boolean, signal: AbortSignal): Promise<void> {
+  await statInput(local);
+  if (font) return;
+  const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
+  // The first frame is decoded: a file named .png that is not one has no frames.
+  const read = ['-show_entries', 'frame=media_type', '-read_intervals', '%+#1', '-of', 'json', local];
+  const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
+  const frames = out ? ((JSON.parse(out.stdout.toString()) as { frames?: unknown[] }).frames ?? []) : [];
+  if (frames.length === 0) {
+    throw new FramefleetError(
+      'INPUT_NOT_MEDIA',
+      `${show(given)} is not an image, video or audio file ffmpeg can read`,
+    );
+  }
+}
+
+/** A problem with a file or font, as an invalid spec naming the JSON path. */
+function at(where: string, error: unknown): FramefleetError {
+  if (!(error instanceof FramefleetError))
+    return new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${String(error)}`);
+  error.message = `invalid render spec at ${where}: ${error.message}`;
+  return error;
+}
+
+/**
+ * Checks everything the schema cannot (files exist inside the roots and are media, fonts are
+ * installed), speaks a template's narration, chooses one encoder and builds the task graph. Nothing
+ * runs before all of it holds.
+ */
+export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<TaskGraph> {
+  const format = outputFormat(spec.output)!;
+  await checkOutputTarget(spec.output, [], { overwrite: spec.overwrite, storage: ctx.storage });
+  if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
+  const early = specFiles(spec, spec.scenes ?? []);
+  for (const f of early) {
+    await withInput(f.path, ctx, (local) =>
+      checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal),
+    ).catch((e: unknown) => {
+      throw at(f.where, e);
+    });
+  }
+  const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
+  for (const [i, s] of scenes.entries()) {
+    for (const [j, l] of s.layers.entries()) {
+      if (l.type === 'text' && !l.fontFile)
+        await resolveFont(l.font).catch((e: unknown) => {
+          throw at(spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`, e);
+        });
+    }
+  }
+  // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).
+  const checked = renderSpecSchema.safeParse({
+    ...spec,
+    template: undefined,
+    quiz: undefined,
+    scenes,
+    audio: undefined,
+  });
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new FramefleetError(
+      'INVALID_SPEC',
+      `invalid render spec: the template makes ${issue.path.join('.')}: ${issue.message}`,
+    );
+  }
+  const choice = selectEncoder(
+    { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
+    ctx.capabilities.encoders,
+  );
+  ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
+  const { tasks } = renderTasks({
+    scenes: checked.data.scenes!,
+    frame: { width: spec.width, height: spec.height, fps: spec.fps },
+    encoder: choice.encoder.name,
+    device: choice.encoder.device,
+    settings: {
+      quality: spec.quality,
+      preset: spec.preset,
+      gopFrames: Math.max(1, Math.round(spec.gopSeconds * spec.fps)),
+    },
+    tracks,
+    output: spec.output,
+    overwrite: spec.overwrite,
+    faststart: spec.faststart,
+    format,
+    scratchPrefix: ctx.scratchPrefix,
+  });
+  return { tasks, rootTaskId: 'stitch' };
+}
+
+function timeline(spec: RenderSpec): { scenes: Scene[]; tracks: AudioTrack[] } {
+  const tracks: AudioTrack[] = [
+    ...(spec.audio?.music ?? []).map((m) => ({
+      source: { path: m.path },
+      start: m.start,
+      volume: m.volume,
+      fadeIn: m.fadeIn,
+      fadeOut: m.fadeOut,
+      loop: m.loop,
+    })),
+    ...(spec.audio?.narration ?? []).map((n) => ({
+      source: { path: n.path },
+      start: n.start,
+      volume: n.volume,
+      fadeIn: 0,
+      fadeOut: 0,
+      loop: false,
+    })),
+  ];
+  return { scenes: spec.scenes!, tracks };
+}
+
+/** Timeline second at which each scene's first frame plays (crossfades overlap neighbours). */
+export function sceneStarts(scenes: readonly Scene[], fps: number): number[] {
+  const { frames, overlaps } = sceneFrames(scenes, fps);
+  const starts: number[] = [];
+  let at = 0;
+  for (let i = 0; i < scenes.length; i++) {
+    starts.push(at / fps);
+    at += frames[i]! - overlaps[i]!;
+  }
+  return starts;
+}
+
+async function trivia(
+  spec: RenderSpec,
+  ctx: PlanContext,
+): Promise<{ scenes: Scene[]; tracks: AudioTrack[] }> {
+  const quiz = spec.quiz!;
+  const frame = { width: spec.width, height: spec.height };
+  if (!(await hasEspeak())) {
+    ctx.log.warn(
+      { jobId: ctx.jobId },
+      'espeak-ng is not installed: the trivia video is rendered without narration',
+    );
+    return { scenes: triviaTimeline(quiz, frame).scenes, tracks: [] };
+  }
+  const dir = await speechDir();
+  try {
+    const lines = triviaTimeline(quiz, frame).cues;
+    const spoken: Spoken[] = quiz.questions.map(() => ({}));
+    const keys = new Map<string, { key: string; durationSec: number }>();
+    for (const [i, cue] of lines.entries()) {
+      const speech = await speak(cue.line, quiz.voice, quiz.speed, dir, `line-${i}`);
+      const key = `${ctx.scratchPrefix}narration-${i}.wav`;
+      await ctx.storage.put(key, speech.path, { move: true });
+      keys.set(cue.line, { key, durationSec: speech.durationSec });
+      const k = Math.floor(i / 2);
+      if (i % 2 === 0) spoken[k]!.question = speech.durationSec;
+      else spoken[k]!.reveal = speech.durationSec;
+    }
+    const { scenes, cues } = triviaTimeline(quiz, frame, spoken);
+    const starts = sceneStarts(scenes, spec.fps);
+    const tracks = cues.map((cue) => ({
+      source: { key: keys.get(cue.line)!.key },
+      start: starts[cue.scene]! + cue.offset,
+      volume: 1,
+      fadeIn: 0,
+      fadeOut: 0,
+      loop: false,
+    }));
+    return { scenes, tracks };
+  } finally {
+    await removeSpeechDir(dir);
+  }
+}

@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import { LOCAL_PROTOCOLS, MEDIA_FORMATS } from '../../media/run.js';
+import {
+  alphaExpr,
+  enableExpr,
+  fadeFilters,
+  ffColor,
+  num,
+  pathOption,
+  quoted,
+  slideExpr,
+  type Timed,
+} from './motion.js';
+import type { Layer, Scene, TextLayer } from './spec.js';
+import { fitText } from './text-layout.js';
+
+/**
+ * The ffmpeg filtergraph that draws frames [from, to) of one scene: a colour source for the frame,
+ * the background image or video fitted or filling it, then each layer in order (boxes, progress bars
+ * and images as RGBA overlays with alpha fades, text as drawtext lines). Every stream runs on the
+ * scene's clock (the first frame drawn is at t = from / fps), so a scene can be drawn in pieces that
+ * match frame for frame. Pure: the caller writes the text files it names and runs ffmpeg.
+ */
+
+export interface Frame {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface SceneResources {
+  /** The path ffmpeg may open for a spec path (confined, opened by the caller). */
+  local(path: string): string;
+  /** The font file of a text layer. */
+  font(layer: TextLayer): string;
+  /** Where text files go. */
+  textDir: string;
+}
+
+export interface SceneGraph {
+  /** ffmpeg input arguments, in input order from `firstInput`. */
+  inputs: string[];
+  inputCount: number;
+  chains: string[];
+  /** Label of the finished stream. */
+  out: string;
+  texts: { path: string; content: string }[];
+}
+
+/** Media demuxers plus single-image ones: backgrounds, logos and images are stills. */
+export const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
+
+function input(path: string, seek?: number): string[] {
+  const ss = seek !== undefined && seek > 0 ? ['-ss', seek.toFixed(6)] : [];
+  return [...ss, '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS, '-i', path];
+}
+
+function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string): string {
+  return fit === 'fill'
+    ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
+    : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${pad}`;
+}
+
+export function sceneGraph(
+  scene: Scene,
+  frame: Frame,
+  range: { from: number; to: number },
+  res: SceneResources,
+  label: string,
+  firstInput: number,
+): SceneGraph {
+  const { width: W, height: H, fps } = frame;
+  const frames = range.to - range.from;
+  const t0 = range.from / fps;
+  const dur = num(frames / fps + 1 / fps);
+  const shift = `setpts=PTS+${range.from}/(${fps}*TB)`;
+  const inputs: string[] = [];
+  const chains: string[] = [];
+  const texts: SceneGraph['texts'] = [];
+  let inputIndex = firstInput;
+  let n = 0;
+  const next = () => `${label}${n++}`;
+  const source = (c: string, w: number, h: number) =>
+    `color=c=${ffColor(c)}:s=${w}x${h}:r=${fps}:d=${dur},format=rgba,${shift}`;
+
+  let current = next();
+  const bg = scene.background;
+  chains.push(`${source(bg.color, W, H)}[${current}]`);
+  const still = (path: string, w: number, h: number, fit: 'fit' | 'fill', pad: string): string => {
+    inputs.push(...input(res.local(path)));
+    const l = next();
+    chains.push(
+      `[${inputIndex++}:v]format=rgba,${fitChain(fit, w, h, pad)},loop=loop=-1:size=1:start=0,setpts=N/(${fps}*TB)+${range.from}/(${fps}*TB)[${l}]`,
+    );
+    return l;
+  };
+  if (bg.image) {
+    const l = still(bg.image, W, H, bg.fit, ffColor(bg.color));
+    current = overlay(chains, current, l, '0', '0', undefined, next());
+  } else if (bg.video) {
+    inputs.push(...input(res.local(bg.video), bg.in + t0));
+    const l = next();
+    chains.push(
+      `[${inputIndex++}:v]fps=${fps},${fitChain(bg.fit, W, H, ffColor(bg.color))},format=rgba,setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop=-1,${shift}[${l}]`,
+    );
+    current = overlay(chains, current, l, '0', '0', undefined, next());
+  }
+
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const l = next();
+    chains.push(`[${current}]${lines.join(',')}[${l}]`);
+    current = l;
+    lines = [];
+  };
+  for (const layer of scene.layers) {
+    const timed: Timed = {
+      start: layer.start,
+      end: layer.end ?? scene.duration,
+      in: layer.in,
+      out: layer.out,
+    };
+    // Nothing of a layer outside [from, to) is drawn: a piece of the scene skips it.
+    if (timed.end <= t0 || timed.start >= range.to / fps) continue;
+    const x = `${layer.x}+${slideExpr(timed, 'x', W)}`;
+    const y = `${layer.y}+${slideExpr(timed, 'y', H)}`;
+    if (layer.type === 'text') {
+      if (layer.box) {
+        flush();
+        const p = layer.box.padding;
+        const bw = Math.min(W, layer.width + 2 * p);
+        const bh = Math.min(H, layer.height + 2 * p);
+        const box = rgbaLayer(chains, source(layer.box.color, bw, bh), timed, next());
+        current = overlay(
+          chains,
+          current,
+          box,
+          `${layer.x - p}+${slideExpr(timed, 'x', W)}`,
+          `${layer.y - p}+${slideExpr(timed, 'y', H)}`,
+          timed,
+          next(),
+        );
+      }
+      lines.push(...drawText(layer, timed, x, y, res, texts));
+      continue;
+    }
+    flush();
+    let l: string;
+    if (layer.type === 'box')
+      l = rgbaLayer(chains, source(layer.color, layer.width, layer.height), timed, next());
+    else if (layer.type === 'image') {
+      const img = still(layer.path, layer.width, layer.height, layer.fit, '0x00000000');
+      l = rgbaLayer(chains, `[${img}]`, timed, next());
+    } else l = progressBar(chains, layer, timed, source, next);
+    current = overlay(chains, current, l, x, y, timed, next());
+  }
+  flush();
+  const out = next();
+  chains.push(
+    `[${current}]trim=start_frame=0:end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p[${out}]`,
+  );
+  return { inputs, inputCount: inputIndex - firstInput, chains, out, texts };
+}
+
+function rgbaLayer(chains: string[], from: string, timed: Timed, l: string): string {
+  const fades = fadeFilters(timed);
+  const isLabel = from.startsWith('[');
+  const filters = fades.length > 0 ? fades.join(',') : 'null';
+  chains.push(`${from}${isLabel ? '' : ','}${filters}[${l}]`);
+  return l;
+}
+
+function overlay(
+  chains: string[],
+  under: string,
+  over: string,
+  x: string,
+  y: string,
+  timed: Timed | undefined,
+  l: string,
+): string {
+  const enable = timed ? `:enable=${quoted(enableExpr(timed))}` : '';
+  chains.push(
+    `[${under}][${over}]overlay=x=${quoted(x)}:y=${quoted(y)}:eof_action=pass:format=auto${enable}[${l}]`,
+  );
+  return l;
+}
+
+function progressBar(
+  chains: string[],
+  layer: Extract<Layer, { type: 'progress' }>,
+  timed: Timed,
+  source: (c: string, w: number, h: number) => string,
+  next: () => string,
+): string {
+  const back = next();
+  const fill = next();
+  chains.push(`${source(layer.background, layer.width, layer.height)}[${back}]`);
+  chains.push(`${source(layer.color, layer.width, layer.height)}[${fill}]`);
+  const p = `clip((t-${num(timed.start)})/${num(timed.end - timed.start)},0,1)`;
+  const shown = layer.direction === 'fill' ? p : `(1-${p})`;
+  const bar = next();
+  chains.push(`[${back}][${fill}]overlay=x=${quoted(`-w+w*${shown}`)}:y=0:format=auto[${bar}]`);
+  return rgbaLayer(chains, `[${bar}]`, timed, next());
+}
+
+function drawText(
+  layer: TextLayer,
+  timed: Timed,
+  x: string,
+  y: string,
+  res: SceneResources,
+  texts: SceneGraph['texts'],
+): string[] {
+  const block = fitText(layer.text, layer.width, layer.height, layer.size);
+  const height = block.lines.length * block.lineHeight;
+  const top =
+    layer.valign === 'top'
+      ? 0
+      : layer.valign === 'bottom'
+        ? layer.height - height
+        : Math.floor((layer.height - height) / 2);
+  const font = pathOption(res.font(layer));
+  return block.lines.map((line, i) => {
+    const path = join(res.textDir, `text-${texts.length}.txt`);
+    texts.push({ path, content: line });
+    const lx =
+      layer.align === 'left'
+        ? x
+        : layer.align === 'right'
+          ? `${x}+${layer.width}-text_w`
+          : `${x}+(${layer.width}-text_w)/2`;
+    const ly = `${y}+${top + i * block.lineHeight + Math.round((block.lineHeight - block.size) / 2)}`;
+    return [
+      `drawtext=fontfile=${font}:textfile=${pathOption(path)}:expansion=none`,
+      `fontsize=${block.size}:fontcolor=${ffColor(layer.color)}`,
+      `x=${quoted(lx)}:y=${quoted(ly)}:alpha=${quoted(alphaExpr(timed))}:enable=${quoted(enableExpr(timed))}`,
+    ].join(':');
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Wrapping and shrink-to-fit for text layers. Widths are estimated from the character classes (a
+ * wide East Asian character is one em, anything else at most 0.6 em: DejaVu Sans averages about 0.55),
+ * so a line is laid out no wider than its box in the fonts framefleet is tested with; the horizontal
+ * alignment itself uses the rendered width (drawtext's text_w), so it is exact. Pure.
+ */
+
+export interface TextBlock {
+  size: number;
+  lineHeight: number;
+  lines: string[];
+}
+
+const MIN_SIZE = 8;
+const LINE_SPACING = 1.25;
+
+function isWide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1faff) ||
+    (code >= 0x20000 && code <= 0x3fffd)
+  );
+}
+
+/** Estimated width of `text` in ems. */
+export function emWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch === ' ' ? 0.32 : isWide(ch.codePointAt(0)!) ? 1 : 0.6;
+  return width;
+}
+
+/** Breaks text into lines no wider than `maxEm`; words too long for a line are split by character. */
+export function wrap(text: string, maxEm: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = '';
+    for (const token of tokens(paragraph)) {
+      const candidate = line === '' ? token.trimStart() : line + token;
+      if (emWidth(candidate) <= maxEm || line === '') {
+        line = candidate;
+        if (emWidth(line) > maxEm) {
+          const parts = splitChars(line, maxEm);
+          lines.push(...parts.slice(0, -1));
+          line = parts.at(-1) ?? '';
+        }
+      } else {
+        lines.push(line.trimEnd());
+        line = token.trimStart();
+        if (emWidth(line) > maxEm) {
+          const parts = splitChars(line, maxEm);
+          lines.push(...parts.slice(0, -1));
+          line = parts.at(-1) ?? '';
+        }
+      }
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+/** Words with their leading space; each wide character is a word of its own (CJK has no spaces). */
+function tokens(paragraph: string): string[] {
+  const out: string[] = [];
+  for (const match of paragraph.matchAll(/\s*[^\s]+/gu)) {
+    const word = match[0];
+    if ([...word].some((c) => isWide(c.codePointAt(0)!))) {
+      let pending = '';
+      for (const ch of word) {
+        if (isWide(ch.codePointAt(0)!)) {
+          if (pending) out.push(pending);
+          out.push(ch);
+          pending = '';
+        } else pending += ch;
+      }
+      if (pending) out.push(pending);
+    } else out.push(word);
+  }
+  return out;
+}
+
+function splitChars(word: string, maxEm: number): string[] {
+  const parts: string[] = [];
+  let part = '';
+  for (const ch of word) {
+    if (part !== '' && emWidth(part + ch) > maxEm) {
+      parts.push(part);
+      part = '';
+    }
+    part += ch;
+  }
+  parts.push(part);
+  return parts;
+}
+
+/** The largest size up to `maxSize` at which the wrapped text fits a width x height box. */
+export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
+  let size = maxSize;
+  for (;;) {
+    const lines = wrap(text, width / size);
+    const lineHeight = Math.round(size * LINE_SPACING);
+    const fits = lines.length * lineHeight <= height && lines.every((l) => emWidth(l) * size <= width);
+    if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
+    size = Math.max(MIN_SIZE, Math.floor(size * 0.92));
+  }
+}

@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanContext } from '../../src/engine/types.js';
+import { FramefleetError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import { planRender } from '../../src/pipelines/render/plan.js';
+import { parseRenderSpec } from '../../src/pipelines/render/spec.js';
+import { fixedPolicy } from '../../src/storage/path-policy.js';
+import { FileStorage } from '../../src/storage/file-storage.js';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+/** Specs that name files and fonts: refused when planned, before any task runs, with the JSON path. */
+describe('render refuses bad files and fonts', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let inside: string;
+  let outside: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    await mkdir(join(dir, 'in'));
+    await mkdir(join(dir, 'out'));
+    await mkdir(join(dir, 'elsewhere'));
+    inside = join(dir, 'in', 'logo.png');
+    outside = join(dir, 'elsewhere', 'logo.png');
+    for (const p of [inside, outside])
+      await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', p]);
+  });
+  afterAll(() => cleanup());
+
+  const context = (roots?: boolean): PlanContext => ({
+    jobId: 'job',
+    scratchPrefix: 'scratch/job/',
+    storage: new FileStorage(join(dir, 'data')),
+    signal: new AbortController().signal,
+    log: silentLogger,
+    capabilities: { encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 1 },
+    ...(roots ? { paths: fixedPolicy({ input: [join(dir, 'in')], output: [join(dir, 'out')] }) } : {}),
+  });
+
+  async function refusal(layer: Record<string, unknown>, roots = false): Promise<FramefleetError> {
+    const spec = parseRenderSpec({
+      output: join(dir, 'out', 'o.mp4'),
+      width: 160,
+      height: 120,
+      scenes: [{ duration: 1 }, { duration: 1, layers: [layer] }],
+    });
+    const error = await planRender(spec, context(roots)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof FramefleetError)) throw new Error(`planned, or failed oddly: ${String(error)}`);
+    return error;
+  }
+
+  const image = { type: 'image', x: 0, y: 0, width: 32, height: 32 };
+
+  it('a missing image', async () => {
+    const error = await refusal({ ...image, path: join(dir, 'in', 'nope.png') });
+    expect(error.code).toBe('INPUT_NOT_FOUND');
+    expect(error.message).toContain('at scenes.1.layers.0.path');
+  });
+
+  it('a file that is not an image', async () => {
+    const text = join(dir, 'in', 'notes.png');
+    await writeFile(text, 'not an image at all');
+    const error = await refusal({ ...image, path: text });
+    expect(error.code).toBe('INPUT_NOT_MEDIA');
+    expect(error.message).toContain('at scenes.1.layers.0.path');
+  });
+
+  it('an image outside the allowed roots', async () => {
+    const error = await refusal({ ...image, path: outside }, true);
+    expect(error.code).toBe('PATH_FORBIDDEN');
+    expect(error.message).toContain('at scenes.1.layers.0.path');
+    // The same image inside the roots plans.
+    const spec = parseRenderSpec({
+      output: join(dir, 'out', 'o.mp4'),
+      width: 160,
+      height: 120,
+      scenes: [{ duration: 1, layers: [{ ...image, path: inside }] }],
+    });
+    const graph = await planRender(spec, context(true));
+    expect(graph.tasks.map((t) => t.kind)).toEqual(['render.scene', 'render.stitch']);
+  });
+
+  it('a font family that is not installed, and a missing font file', async () => {
+    const text = { type: 'text', text: 'hi', x: 0, y: 0, width: 100, height: 40 };
+    const family = await refusal({ ...text, font: 'No Such Font Family 42' });
+    expect(family.code).toBe('FONT_NOT_FOUND');
+    expect(family.message).toContain('at scenes.1.layers.0.font');
+    expect(family.message).toContain('No Such Font Family 42');
+    const file = await refusal({ ...text, fontFile: join(dir, 'in', 'nope.ttf') });
+    expect(file.code).toBe('INPUT_NOT_FOUND');
+    expect(file.message).toContain('at scenes.1.layers.0.fontFile');
+  });
+
+  it('the CLI answers a bad spec with exit 2 and the JSON path, and writes nothing', async () => {
+    const specFile = join(dir, 'bad.json');
+    await writeFile(
+      specFile,
+      JSON.stringify({
+        width: 160,
+        height: 120,
+        scenes: [{ duration: 1, layers: [{ type: 'text', text: 'x', x: 150, y: 0, width: 40, height: 20 }] }],
+      }),
+    );
+    const output = join(dir, 'out', 'bad.mp4');
+    const r = await runCli(['render', specFile, '-o', output, '--data-dir', join(dir, 'data')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /invalid render spec at scenes\.0\.layers\.0: text layer 150,0 40x20 lies outside the 160x120 frame/,
+    );
+    const unknown = await runCli([
+      'render',
+      '--template',
+      'karaoke',
+      specFile,
+      '-o',
+      output,
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('at template:');
+  });
+});

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { FramefleetError } from '../../src/errors.js';
+import { sceneFrames } from '../../src/pipelines/render/layout.js';
+import { sceneStarts } from '../../src/pipelines/render/plan.js';
+import { parseRenderSpec, renderJsonSchema } from '../../src/pipelines/render/spec.js';
+import { emWidth, fitText, wrap } from '../../src/pipelines/render/text-layout.js';
+import { triviaTimeline } from '../../src/pipelines/render/trivia.js';
+
+const text = { type: 'text', text: 'Hello', x: 10, y: 10, width: 200, height: 50 };
+const base = {
+  output: '/tmp/out.mp4',
+  width: 320,
+  height: 240,
+  fps: 10,
+  scenes: [{ duration: 2, layers: [text] }],
+};
+
+function rejection(spec: unknown): FramefleetError {
+  try {
+    parseRenderSpec(spec);
+  } catch (error) {
+    if (error instanceof FramefleetError) return error;
+    throw error;
+  }
+  throw new Error('the spec was accepted');
+}
+
+describe('render spec', () => {
+  it('accepts a timeline and fills defaults', () => {
+    const spec = parseRenderSpec(base);
+    expect(spec.scenes![0]!.background.color).toBe('#000000');
+    expect(spec.scenes![0]!.layers[0]).toMatchObject({ font: 'DejaVu Sans', align: 'center', start: 0 });
+  });
+
+  it.each([
+    ['a missing field', { ...base, scenes: [{ layers: [] }] }, 'scenes.0.duration'],
+    ['a zero duration', { ...base, scenes: [{ duration: 0 }] }, 'scenes.0.duration'],
+    ['a negative duration', { ...base, scenes: [{ duration: -1 }] }, 'scenes.0.duration'],
+    ['an unknown template', { output: '/tmp/o.mp4', template: 'karaoke', quiz: {} }, 'template'],
+    [
+      'a text layer outside the frame',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, x: 200 }] }] },
+      'scenes.0.layers.0',
+    ],
+    [
+      'a layer ending after its scene',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, end: 3 }] }] },
+      'scenes.0.layers.0.end',
+    ],
+    [
+      'a bad colour',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, color: 'red' }] }] },
+      'scenes.0.layers.0.color',
+    ],
+    [
+      'a quiz with three answers',
+      {
+        output: '/tmp/o.mp4',
+        template: 'trivia',
+        quiz: { title: 't', questions: [{ question: 'q', answers: ['a', 'b', 'c'], correct: 0 }] },
+      },
+      'quiz.questions.0.answers',
+    ],
+    [
+      'a crossfade longer than half a scene',
+      {
+        ...base,
+        scenes: [{ duration: 1, transition: { type: 'crossfade', duration: 0.8 } }, { duration: 2 }],
+      },
+      'scenes.0.transition.duration',
+    ],
+    ['neither scenes nor a template', { output: '/tmp/o.mp4' }, 'scenes'],
+  ])('rejects %s with its JSON path', (_name, spec, path) => {
+    const error = rejection(spec);
+    expect(error.code).toBe('INVALID_SPEC');
+    expect(error.message).toContain(`at ${path}:`);
+  });
+
+  it('publishes the JSON Schema file it validates with', async () => {
+    const file = JSON.parse(await readFile('schemas/render-spec.schema.json', 'utf8')) as unknown;
+    expect(file).toEqual(renderJsonSchema());
+  });
+});
+
+describe('render text layout', () => {
+  it('wraps inside the width and shrinks to fit the height', () => {
+    const long = 'Which of these rivers flows through the most countries on its way to the sea?';
+    const block = fitText(long, 300, 60, 40);
+    expect(block.size).toBeLessThan(40);
+    expect(block.lines.length * block.lineHeight).toBeLessThanOrEqual(60);
+    for (const line of block.lines) expect(emWidth(line) * block.size).toBeLessThanOrEqual(300);
+    expect(block.lines.join(' ')).toBe(long);
+  });
+
+  it('breaks text without spaces (CJK) between characters', () => {
+    const lines = wrap('日本の首都はどこですか', 4);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.join('')).toBe('日本の首都はどこですか');
+  });
+});
+
+describe('trivia timeline', () => {
+  const quiz = parseRenderSpec({
+    output: '/tmp/o.mp4',
+    template: 'trivia',
+    quiz: {
+      title: 'T',
+      countdownSeconds: 3,
+      questions: [1, 2].map((n) => ({ question: `Q${n}?`, answers: ['a', 'b', 'c', 'd'], correct: n })),
+    },
+  }).quiz!;
+
+  it('makes intro, question, countdown, reveal per question, outro; lengths follow narration', () => {
+    const { scenes, cues } = triviaTimeline(quiz, { width: 640, height: 360 }, [
+      { question: 6.2, reveal: 1 },
+      {},
+    ]);
+    expect(scenes).toHaveLength(2 + 3 * 2);
+    expect(scenes[1]!.duration).toBeCloseTo(7);
+    expect(scenes[2]!.duration).toBe(3);
+    expect(scenes[4]!.duration).toBe(3);
+    expect(cues.map((c) => c.scene)).toEqual([1, 3, 4, 6]);
+    const reveal = scenes[3]!.layers
+      .filter((l) => l.type === 'box')
+      .map((l) => (l as { color: string }).color);
+    expect(reveal.filter((c) => c === quiz.colors.correct)).toHaveLength(1);
+    expect(reveal.indexOf(quiz.colors.correct)).toBe(1);
+  });
+
+  it('places scenes on a timeline shortened by crossfades', () => {
+    const { scenes } = triviaTimeline(quiz, { width: 640, height: 360 });
+    const { frames, overlaps } = sceneFrames(scenes, 10);
+    const starts = sceneStarts(scenes, 10);
+    expect(overlaps[0]).toBe(5);
+    expect(starts[1]).toBeCloseTo((frames[0]! - 5) / 10);
+  });
+});
