@@ -15,6 +15,14 @@ export interface OnsetEnvelope {
   onset: Float64Array;
   /** RMS level per frame, linear 0..1. */
   rms: Float64Array;
+  /** Linear mel power below 150 Hz (kick, bass) and above 2.5 kHz (snare, hats) per frame. */
+  low: Float64Array;
+  high: Float64Array;
+  /**
+   * Harmonic change per frame: spectral flux (150-2000 Hz) of the log-mel spectrogram after a
+   * median over time removes drum hits (HPSS-lite): chord and bass changes, the bar's evidence.
+   */
+  harmonic: Float64Array;
 }
 
 /** Dynamic range kept below the loudest mel cell; quieter detail is noise, not onsets. */
@@ -43,6 +51,9 @@ export function onsetStrength(
   const power = new Float64Array(fftSize / 2 + 1);
   const logMel = new Float64Array(frames * bandCount);
   const rms = new Float64Array(frames);
+  const low = new Float64Array(frames);
+  const high = new Float64Array(frames);
+  const centres = filters.map((f) => ((f.first + f.weights.length / 2) * sampleRate) / fftSize);
   let loudest = -Infinity;
   for (let t = 0; t < frames; t++) {
     const start = t * hop - fftSize / 2;
@@ -59,6 +70,8 @@ export function onsetStrength(
       const { first, weights } = filters[b]!;
       let sum = 0;
       for (let k = 0; k < weights.length; k++) sum += weights[k]! * power[first + k]!;
+      if (centres[b]! < 150) low[t]! += sum;
+      else if (centres[b]! > 2500) high[t]! += sum;
       const db = 10 * Math.log10(Math.max(1e-10, sum));
       logMel[t * bandCount + b] = db;
       if (db > loudest) loudest = db;
@@ -75,5 +88,47 @@ export function onsetStrength(
     }
     onset[t] = flux / bandCount;
   }
-  return { frameRate: sampleRate / hop, hop, onset, rms };
+  const tonal = centres.flatMap((c, b) => (c >= 150 && c <= 2000 ? [b] : []));
+  const harmonic = harmonicChange(logMel, frames, bandCount, tonal, floor, sampleRate / hop);
+  return { frameRate: sampleRate / hop, hop, onset, rms, low, high, harmonic };
+}
+
+/**
+ * Flux of the time-median-filtered log-mel bands: a drum hit lasts less than half the median's
+ * window and vanishes from it, a chord held for longer stays; its change is what is left.
+ */
+function harmonicChange(
+  logMel: Float64Array,
+  frames: number,
+  bandCount: number,
+  bands: readonly number[],
+  floor: number,
+  frameRate: number,
+): Float64Array {
+  const half = Math.max(1, Math.round(0.12 * frameRate));
+  const out = new Float64Array(frames);
+  const window = new Float64Array(2 * half + 1);
+  const filtered = new Float64Array(frames * bands.length);
+  bands.forEach((b, j) => {
+    for (let t = 0; t < frames; t++) {
+      let count = 0;
+      for (let k = Math.max(0, t - half); k <= Math.min(frames - 1, t + half); k++)
+        window[count++] = Math.max(floor, logMel[k * bandCount + b]!);
+      filtered[t * bands.length + j] = window.subarray(0, count).sort()[count >> 1]!;
+    }
+  });
+  // Each frame's shape, not its level: the same chord struck again, or dying away, moves every
+  // band alike and changes nothing; a new chord moves energy from some bands to others.
+  for (let t = 0; t < frames; t++) {
+    const row = filtered.subarray(t * bands.length, (t + 1) * bands.length);
+    const mean = row.reduce((a, v) => a + v, 0) / row.length;
+    for (let j = 0; j < row.length; j++) row[j]! -= mean;
+  }
+  for (let t = 1; t < frames; t++) {
+    let flux = 0;
+    for (let j = 0; j < bands.length; j++)
+      flux += Math.abs(filtered[t * bands.length + j]! - filtered[(t - 1) * bands.length + j]!);
+    out[t] = flux / bands.length;
+  }
+  return out;
 }
