@@ -35,18 +35,121 @@ export interface BeatStyle {
 }
 
 export const BEAT_STYLES: BeatStyle[] = [
-  { name: 'rock-116', bpm: 116, beatsPerBar: 4, kick: 'x.......x.x.....', snare: '....x.......x...', hat: 'x.x.x.x.x.x.x.x.', bass: 'x.......x.......' },
-  { name: 'halftime-150', bpm: 150, beatsPerBar: 4, kick: 'x.....x.........', snare: '........X.......', hat: 'x.x.x.x.x.x.x.x.', bass: 'x.....x.........' },
-  { name: 'two-step-172', bpm: 172, beatsPerBar: 4, kick: 'x.........x.....', snare: '....X.......X...', hat: 'x.x.x.x.x.x.x.x.', bass: 'x.........x.....' },
-  { name: 'ballad-66', bpm: 66, beatsPerBar: 4, kick: 'x.........x.....', snare: '....x.......x...', hat: 'x.x.x.x.x.x.x.x.', bass: 'x.......x.......', comp: 'x.x.x.x.x.x.x.x.' },
-  { name: 'fast-halfkick-180', bpm: 180, beatsPerBar: 4, kick: 'x.......x.......', snare: '....x.......x...', hat: 'x...x...x...x...', bass: 'x...x...x...x...', comp: 'x...x...x...x...' },
-  { name: 'waltz-96', bpm: 96, beatsPerBar: 3, kick: 'x...........', snare: '....x...x...', hat: 'x...x...x...', bass: 'x...........', comp: '....x...x...' },
-  { name: 'fast-waltz-168', bpm: 168, beatsPerBar: 3, kick: 'x...........', snare: '....x...x...', hat: 'x...x...x...', bass: 'x...........', comp: '....x...x...' },
-  { name: 'funk-98-16ths', bpm: 98, beatsPerBar: 4, kick: 'x..x..x...x..x..', snare: '....X..x.x..X...', hat: 'xxxxxxxxxxxxxxxx', bass: 'x..x..x...x..x..' },
-  { name: 'hiphop-88-swing', bpm: 88, beatsPerBar: 4, kick: 'x.....x...x.....', snare: '....X.......X...', hat: 'x.x.x.x.x.x.x.x.', bass: 'x.....x...x.....', swing: 1 },
-  { name: 'house-124', bpm: 124, beatsPerBar: 4, kick: 'x...x...x...x...', snare: '....x.......x...', hat: '..x...x...x...x.', bass: '..x...x...x...x.' },
-  { name: 'jazz-ride-160', bpm: 160, beatsPerBar: 4, kick: 'x...............', snare: '....x.......x...', hat: 'x...x.xx..x.x.xx', ride: true, bass: 'x...x...x...x...', swing: 1 },
-  { name: 'punk-200', bpm: 200, beatsPerBar: 4, kick: 'x.x.x.x.x.x.x.x.', snare: '....x.......x...', hat: 'x...x...x...x...', bass: 'x.x.x.x.x.x.x.x.' },
+  {
+    name: 'rock-116',
+    bpm: 116,
+    beatsPerBar: 4,
+    kick: 'x.......x.x.....',
+    snare: '....x.......x...',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.......x.......',
+  },
+  {
+    name: 'halftime-150',
+    bpm: 150,
+    beatsPerBar: 4,
+    kick: 'x.....x.........',
+    snare: '........X.......',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.....x.........',
+  },
+  {
+    name: 'two-step-172',
+    bpm: 172,
+    beatsPerBar: 4,
+    kick: 'x.........x.....',
+    snare: '....X.......X...',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.........x.....',
+  },
+  {
+    name: 'ballad-66',
+    bpm: 66,
+    beatsPerBar: 4,
+    kick: 'x.........x.....',
+    snare: '....x.......x...',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.......x.......',
+    comp: 'x.x.x.x.x.x.x.x.',
+  },
+  {
+    name: 'fast-halfkick-180',
+    bpm: 180,
+    beatsPerBar: 4,
+    kick: 'x.......x.......',
+    snare: '....x.......x...',
+    hat: 'x...x...x...x...',
+    bass: 'x...x...x...x...',
+    comp: 'x...x...x...x...',
+  },
+  {
+    name: 'waltz-96',
+    bpm: 96,
+    beatsPerBar: 3,
+    kick: 'x...........',
+    snare: '....x...x...',
+    hat: 'x...x...x...',
+    bass: 'x...........',
+    comp: '....x...x...',
+  },
+  {
+    name: 'fast-waltz-168',
+    bpm: 168,
+    beatsPerBar: 3,
+    kick: 'x...........',
+    snare: '....x...x...',
+    hat: 'x...x...x...',
+    bass: 'x...........',
+    comp: '....x...x...',
+  },
+  {
+    name: 'funk-98-16ths',
+    bpm: 98,
+    beatsPerBar: 4,
+    kick: 'x..x..x...x..x..',
+    snare: '....X..x.x..X...',
+    hat: 'xxxxxxxxxxxxxxxx',
+    bass: 'x..x..x...x..x..',
+  },
+  {
+    name: 'hiphop-88-swing',
+    bpm: 88,
+    beatsPerBar: 4,
+    kick: 'x.....x...x.....',
+    snare: '....X.......X...',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.....x...x.....',
+    swing: 1,
+  },
+  {
+    name: 'house-124',
+    bpm: 124,
+    beatsPerBar: 4,
+    kick: 'x...x...x...x...',
+    snare: '....x.......x...',
+    hat: '..x...x...x...x.',
+    bass: '..x...x...x...x.',
+  },
+  {
+    name: 'jazz-ride-160',
+    bpm: 160,
+    beatsPerBar: 4,
+    kick: 'x...............',
+    snare: '....x.......x...',
+    hat: 'x...x.xx..x.x.xx',
+    ride: true,
+    bass: 'x...x...x...x...',
+    swing: 1,
+  },
+  {
+    name: 'punk-200',
+    bpm: 200,
+    beatsPerBar: 4,
+    kick: 'x.x.x.x.x.x.x.x.',
+    snare: '....x.......x...',
+    hat: 'x...x...x...x...',
+    bass: 'x.x.x.x.x.x.x.x.',
+  },
 ];
 
 /** I-V-vi-IV in C: roots for the bass (octave 2) and triads for the chords. */
@@ -94,15 +197,28 @@ export function styleScore(style: BeatStyle, seconds: number, seed = 1): StyleSc
       const hit = (pattern: string, note: number, velocity: number) => {
         const c = pattern[s];
         if (c === 'x' || c === 'X')
-          events.push({ time: t, duration: 0.1, channel: 9, note, velocity: Math.round((c === 'X' ? 1.15 : 1) * velocity * (0.9 + 0.2 * random())) });
+          events.push({
+            time: t,
+            duration: 0.1,
+            channel: 9,
+            note,
+            velocity: Math.round((c === 'X' ? 1.15 : 1) * velocity * (0.9 + 0.2 * random())),
+          });
       };
       hit(style.kick, 36, 100);
       hit(style.snare, 38, 92);
       hit(style.hat, style.ride ? 51 : 42, s % 4 === 0 ? 70 : 55);
       if (style.bass[s] === 'x')
-        events.push({ time: t, duration: Math.min(beat, bar - stepTime(s)) * 0.9, channel: 0, note: chord.root, velocity: 90 });
+        events.push({
+          time: t,
+          duration: Math.min(beat, bar - stepTime(s)) * 0.9,
+          channel: 0,
+          note: chord.root,
+          velocity: 90,
+        });
       if (comp[s] === 'x') {
-        const duration = (comp.indexOf('x', s + 1) > 0 ? stepTime(comp.indexOf('x', s + 1)) : bar) - stepTime(s);
+        const duration =
+          (comp.indexOf('x', s + 1) > 0 ? stepTime(comp.indexOf('x', s + 1)) : bar) - stepTime(s);
         for (const note of chord.triad)
           events.push({ time: t, duration: duration * 0.95, channel: 1, note, velocity: s === 0 ? 72 : 58 });
       }

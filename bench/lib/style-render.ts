@@ -20,7 +20,11 @@ export function toMidi(score: StyleScore): Buffer {
   const tick = (seconds: number) => Math.max(0, Math.round((seconds * bpm * TICKS) / 60));
   const messages: { at: number; order: number; bytes: number[] }[] = [];
   for (const e of score.events) {
-    messages.push({ at: tick(e.time), order: 1, bytes: [0x90 | e.channel, e.note, Math.min(127, e.velocity)] });
+    messages.push({
+      at: tick(e.time),
+      order: 1,
+      bytes: [0x90 | e.channel, e.note, Math.min(127, e.velocity)],
+    });
     messages.push({ at: tick(e.time + e.duration), order: 0, bytes: [0x80 | e.channel, e.note, 0] });
   }
   messages.sort((a, b) => a.at - b.at || a.order - b.order);
@@ -74,7 +78,14 @@ export function renderSynthetic(score: StyleScore, rate = 44100): Float32Array {
     const start = Math.round(e.time * rate);
     const gain = e.velocity / 127;
     if (e.channel === 9) {
-      voice(out, start, rate, drum[e.note] ?? 'hat', gain * (e.note === 42 || e.note === 51 ? 0.45 : 0.8), random);
+      voice(
+        out,
+        start,
+        rate,
+        drum[e.note] ?? 'hat',
+        gain * (e.note === 42 || e.note === 51 ? 0.45 : 0.8),
+        random,
+      );
       continue;
     }
     const f = 440 * 2 ** ((e.note - 69) / 12);
@@ -82,7 +93,9 @@ export function renderSynthetic(score: StyleScore, rate = 44100): Float32Array {
     const level = e.channel === 0 ? 0.25 * gain : 0.06 * gain;
     for (let i = 0; i < length; i++) {
       const t = i / rate;
-      const envelope = Math.min(1, t / 0.01) * (e.channel === 0 ? Math.exp(-t / 0.4) : Math.min(1, (length - i) / (0.02 * rate)));
+      const envelope =
+        Math.min(1, t / 0.01) *
+        (e.channel === 0 ? Math.exp(-t / 0.4) : Math.min(1, (length - i) / (0.02 * rate)));
       const w = 2 * Math.PI * f * t;
       out[start + i]! += level * envelope * (Math.sin(w) + 0.4 * Math.sin(2 * w) + 0.2 * Math.sin(3 * w));
     }

@@ -75,7 +75,11 @@ export function analyzeBeats(
       message: 'no steady rhythm found in the audio; no beats',
     };
   }
-  const { beats: frames, period, reason } = chooseLevel(env, tempo.period, {
+  const {
+    beats: frames,
+    period,
+    reason,
+  } = chooseLevel(env, tempo.period, {
     ...options,
     // The level may move beyond the tempo search range only within 50-210 BPM.
     minBpm: Math.min(options.minBpm ?? 50, 50),

@@ -1,5 +1,6 @@
 import { trackBeats } from './beat-track.js';
 import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
+import { estimateTempo } from './tempo.js';
 
 export interface LevelOptions {
   /** Slowest and fastest beat level a correction may move to (default 50-210 BPM). */
@@ -34,8 +35,9 @@ export interface LevelChoice {
  * relatives by evidence, not only the tempo prior: accents are rises of linear energy (a faint
  * hi-hat weighs little, a kick or snare much), looked up at the tracked beats and between them.
  *
- * - Bar structure: chords and bass change once a bar, every 3 or 4 beats. A harmonic change every
- *   2 beats says the beats are too slow (a half-time groove), every 6 or 8 too fast (a ballad).
+ * - Bar structure: chords change once a bar, every 4 or 3 beats. When the harmony changes
+ *   periodically, the beat is a quarter or a third of that period, whichever the onsets repeat at
+ *   more; this settles half-time grooves, two-steps and ballads that the tempo prior gets wrong.
  * - Backbeat: accents halfway between beats as strong as half the beats' (a snare between kicks)
  *   say the beat is twice as fast; accents at a third of the way (kick every 1.5 beats) say 3:2.
  * - Onset density: when every other beat (or two of three) is far weaker than the rest, the
@@ -51,37 +53,61 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
   const move = (factor: number, reason: string): LevelChoice =>
     allowed(factor) ? { factor, period: period / factor, beats: track(period / factor), reason } : keep;
 
+  // A bar of 4 or 3 beats: of the two beat periods it allows, the one the onsets repeat at more.
   const bar = harmonicPeriod(env.harmonic, env.frameRate);
   if (bar) {
-    const beatsPerChange = bar.period / period;
-    const near = (x: number) => Math.abs(beatsPerChange - x) / x < 0.08;
-    if (near(3) || near(4)) return { ...keep, reason: `a chord change every ${Math.round(beatsPerChange)} beats` };
-    if (near(2) || near(1.5)) return move(2, 'a chord change every 2 beats');
-    if (near(8 / 3)) return move(1.5, 'a chord change every 2.67 beats');
-    if (near(6)) return move(2 / 3, 'a chord change every 6 beats');
-    if (near(8)) return move(0.5, 'a chord change every 8 beats');
+    const fits = [4, 3]
+      .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
+      .filter((c) => allowed(c.bpm / bpm))
+      .map((c) => ({
+        ...c,
+        tempo: estimateTempo(env.onset, env.frameRate, {
+          minBpm: 0.96 * c.bpm,
+          maxBpm: 1.04 * c.bpm,
+          priorOctaves: 100,
+        }),
+      }))
+      .filter((c) => c.tempo !== undefined)
+      // Three beats a bar must repeat clearly better: 4/4 is the common case.
+      .sort(
+        (a, b) =>
+          b.tempo!.strength * (b.count === 3 ? 0.75 : 1) - a.tempo!.strength * (a.count === 3 ? 0.75 : 1),
+      );
+    const best = fits[0];
+    if (best) {
+      const p = best.tempo!.period;
+      const found = Math.abs(p - period) / period < 0.04 ? beats : track(p);
+      const reason = `a chord change every ${best.count} beats`;
+      return { factor: period / p, period: p, beats: found, reason };
+    }
   }
 
-  const accent = rises(env.rms);
-  const reach = Math.max(1, Math.round(period / 16));
-  const at = (t: number) => peakAt(accent, t, reach);
-  const onBeat = beats.map(at);
-  const level = median(onBeat);
-  if (level <= 0) return keep;
-  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
-  const halfway = median(gaps.map(([b, gap]) => at(b + gap / 2)));
-  const thirds = median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3))));
-  if (halfway >= 0.5 * level && allowed(2)) return move(2, 'accents halfway between beats');
-  if (thirds >= 0.5 * level && thirds > 1.5 * halfway && allowed(1.5))
+  const { level, halfway, thirds, onBeat } = accents(env, beats, period);
+  if (level > 0 && halfway >= 0.5 * level && allowed(2)) return move(2, 'accents halfway between beats');
+  if (level > 0 && thirds >= 0.5 * level && thirds > 1.5 * halfway && allowed(1.5))
     return move(1.5, 'accents a third of the way between beats');
   const phase = (cycle: number) =>
     Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
   const [even, odd] = phase(2) as [number, number];
   if (Math.min(even, odd) < 0.2 * Math.max(even, odd)) return move(0.5, 'every other beat weak');
   const three = phase(3).sort((a, b) => b - a);
-  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * level)
-    return move(2 / 3, 'two beats in three weak');
+  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) return move(2 / 3, 'two beats in three weak');
   return keep;
+}
+
+/** Median accents (linear energy rises) at the beats, halfway between them and a third of the way. */
+function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
+  const accent = rises(env.rms);
+  const reach = Math.max(1, Math.round(period / 16));
+  const at = (t: number) => peakAt(accent, t, reach);
+  const onBeat = beats.map(at);
+  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
+  return {
+    onBeat,
+    level: median(onBeat),
+    halfway: median(gaps.map(([b, gap]) => at(b + gap / 2))),
+    thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
+  };
 }
 
 export function median(values: readonly number[]): number {

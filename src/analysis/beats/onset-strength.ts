@@ -19,7 +19,7 @@ export interface OnsetEnvelope {
   low: Float64Array;
   high: Float64Array;
   /**
-   * Harmonic change per frame: spectral flux (150-2000 Hz) of the log-mel spectrogram after a
+   * Harmonic change per frame: spectral flux (280-2000 Hz, above most bass notes) of the log-mel spectrogram after a
    * median over time removes drum hits (HPSS-lite): chord and bass changes, the bar's evidence.
    */
   harmonic: Float64Array;
@@ -27,6 +27,8 @@ export interface OnsetEnvelope {
 
 /** Dynamic range kept below the loudest mel cell; quieter detail is noise, not onsets. */
 const TOP_DB = 80;
+/** Tonal detail this far below the loudest cell is room tone and drum tails, not harmony. */
+const HARMONIC_RANGE_DB = 35;
 
 /**
  * Onset strength: positive change of the log-mel spectrogram from frame to frame, summed over
@@ -88,8 +90,15 @@ export function onsetStrength(
     }
     onset[t] = flux / bandCount;
   }
-  const tonal = centres.flatMap((c, b) => (c >= 150 && c <= 2000 ? [b] : []));
-  const harmonic = harmonicChange(logMel, frames, bandCount, tonal, floor, sampleRate / hop);
+  const tonal = centres.flatMap((c, b) => (c >= 280 && c <= 2000 ? [b] : []));
+  const harmonic = harmonicChange(
+    logMel,
+    frames,
+    bandCount,
+    tonal,
+    loudest - HARMONIC_RANGE_DB,
+    sampleRate / hop,
+  );
   return { frameRate: sampleRate / hop, hop, onset, rms, low, high, harmonic };
 }
 
@@ -105,7 +114,7 @@ function harmonicChange(
   floor: number,
   frameRate: number,
 ): Float64Array {
-  const half = Math.max(1, Math.round(0.12 * frameRate));
+  const half = Math.max(1, Math.round(0.25 * frameRate));
   const out = new Float64Array(frames);
   const window = new Float64Array(2 * half + 1);
   const filtered = new Float64Array(frames * bands.length);

@@ -19,13 +19,14 @@ export interface HarmonicPeriod {
 }
 
 /**
- * How often the harmony changes: the first strong peak (within 80% of the highest) of the
- * harmonic-change curve's autocorrelation between 0.7 and 6 seconds. Undefined when the curve has
+ * How often the harmony changes: the first strong peak (at least 60% of the highest: the bar, not a run of bars) of the
+ * harmonic-change curve's autocorrelation between 0.7 and 4.5 seconds (shorter than the
+ * four-bar chord progression, whose repeat would otherwise win). Undefined when the curve has
  * no periodicity to speak of (drums alone, a drone), so that no evidence is invented.
  */
 export function harmonicPeriod(harmonic: Float64Array, frameRate: number): HarmonicPeriod | undefined {
   const minLag = Math.round(0.7 * frameRate);
-  const maxLag = Math.round(6 * frameRate);
+  const maxLag = Math.round(4.5 * frameRate);
   const n = harmonic.length;
   if (n < 2 * maxLag) return undefined;
   const smooth = new Float64Array(n);
@@ -42,15 +43,18 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
   if (!(acf[0]! > 0)) return undefined;
   let top = 0;
   for (let lag = minLag; lag <= maxLag; lag++) top = Math.max(top, acf[lag]!);
-  if (top / acf[0]! < 0.15) return undefined;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    const v = acf[lag]!;
-    if (v >= 0.8 * top && v >= acf[lag - 1]! && v >= acf[lag + 1]!) {
-      const [a, c] = [acf[lag - 1]!, acf[lag + 1]!];
-      const denom = a - 2 * v + c;
-      const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
-      return { period: lag + offset, strength: v / acf[0]! };
-    }
+  if (top / acf[0]! < 0.3) return undefined;
+  for (let first = minLag; first <= maxLag; first++) {
+    const v = acf[first]!;
+    if (v < 0.6 * top || v < acf[first - 1]! || v < acf[first + 1]!) continue;
+    // A side peak (the bar less one sixteenth) may come first: take the highest one near it.
+    let lag = first;
+    for (let k = first; k <= Math.min(maxLag, Math.round(first * 1.08)); k++)
+      if (acf[k]! > acf[lag]!) lag = k;
+    const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
+    const denom = a - 2 * b + c;
+    const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
+    return { period: lag + offset, strength: b / acf[0]! };
   }
   return undefined;
 }
