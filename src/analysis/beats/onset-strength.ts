@@ -39,8 +39,9 @@ export function onsetStrength(
   sampleRate: number,
   options: OnsetOptions = {},
 ): OnsetEnvelope {
-  const fftSize = options.fftSize ?? 1024;
-  const hop = options.hop ?? 256;
+  // About 46 ms windows and 11.6 ms hops at any rate: 1024/256 at 22050 Hz, 512/128 at 11025.
+  const fftSize = options.fftSize ?? 2 ** Math.round(Math.log2(sampleRate / 21.5));
+  const hop = options.hop ?? fftSize / 4;
   const bandCount = options.bands ?? 64;
   const frames = Math.max(0, Math.floor(samples.length / hop) + 1);
   const fft = new RealFft(fftSize);
@@ -114,30 +115,38 @@ function harmonicChange(
   floor: number,
   frameRate: number,
 ): Float64Array {
-  const half = Math.max(1, Math.round(0.25 * frameRate));
-  const out = new Float64Array(frames);
+  // Chords need no 12 ms resolution: pool 4 frames (46 ms), then a median over +-0.25 s.
+  const pool = 4;
+  const pooled = Math.ceil(frames / pool);
+  const half = Math.max(1, Math.round((0.25 * frameRate) / pool));
+  const width = bands.length;
+  const coarse = new Float64Array(pooled * width);
+  for (let t = 0; t < frames; t++)
+    for (let j = 0; j < width; j++)
+      coarse[Math.floor(t / pool) * width + j]! += Math.max(floor, logMel[t * bandCount + bands[j]!]!) / pool;
   const window = new Float64Array(2 * half + 1);
-  const filtered = new Float64Array(frames * bands.length);
-  bands.forEach((b, j) => {
-    for (let t = 0; t < frames; t++) {
+  const filtered = new Float64Array(pooled * width);
+  for (let j = 0; j < width; j++) {
+    for (let t = 0; t < pooled; t++) {
       let count = 0;
-      for (let k = Math.max(0, t - half); k <= Math.min(frames - 1, t + half); k++)
-        window[count++] = Math.max(floor, logMel[k * bandCount + b]!);
-      filtered[t * bands.length + j] = window.subarray(0, count).sort()[count >> 1]!;
+      for (let k = Math.max(0, t - half); k <= Math.min(pooled - 1, t + half); k++)
+        window[count++] = coarse[k * width + j]!;
+      filtered[t * width + j] = window.subarray(0, count).sort()[count >> 1]!;
     }
-  });
+  }
   // Each frame's shape, not its level: the same chord struck again, or dying away, moves every
   // band alike and changes nothing; a new chord moves energy from some bands to others.
-  for (let t = 0; t < frames; t++) {
-    const row = filtered.subarray(t * bands.length, (t + 1) * bands.length);
-    const mean = row.reduce((a, v) => a + v, 0) / row.length;
-    for (let j = 0; j < row.length; j++) row[j]! -= mean;
+  for (let t = 0; t < pooled; t++) {
+    const row = filtered.subarray(t * width, (t + 1) * width);
+    const mean = row.reduce((a, v) => a + v, 0) / width;
+    for (let j = 0; j < width; j++) row[j]! -= mean;
   }
-  for (let t = 1; t < frames; t++) {
+  const out = new Float64Array(frames);
+  for (let t = 1; t < pooled; t++) {
     let flux = 0;
-    for (let j = 0; j < bands.length; j++)
-      flux += Math.abs(filtered[t * bands.length + j]! - filtered[(t - 1) * bands.length + j]!);
-    out[t] = flux / bands.length;
+    for (let j = 0; j < width; j++)
+      flux += Math.abs(filtered[t * width + j]! - filtered[(t - 1) * width + j]!);
+    out.fill(flux / width, t * pool, Math.min(frames, (t + 1) * pool));
   }
   return out;
 }
