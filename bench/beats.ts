@@ -1,113 +1,163 @@
 /**
- * Beat-tracking benchmark: synthetic drum tracks (70-180 BPM, syncopation, swing, tempo drift,
- * crescendo) with known beats, scored by F-measure (+-70 ms, first 5 s ignored) and tempo error,
- * next to aubio (`aubio beat`, Debian's aubio-tools) on the same WAV files in the same run.
- * Speed is printed as multiples of real time: analysis alone (one core) and end to end
- * (ffmpeg decode included). Without /usr/bin/aubio the peer is skipped with a message.
+ * Beat-tracking benchmark on two sets with known beats, next to aubio (`aubio beat`, Debian's
+ * aubio-tools) on the same WAV files in the same run:
+ * - synthetic drum loops (70-180 BPM, syncopation, swing, tempo drift, crescendo);
+ * - styles with bass and chords (half-time groove, two-step, ballad, a fast track whose kick plays
+ *   half-time, waltzes, funk sixteenths, swing, house, jazz ride, punk) rendered from MIDI by
+ *   fluidsynth with the GM soundfont (real instrument samples), or by synthetic voices without it.
+ * Scored by beat F-measure (+-70 ms, first 5 s ignored), tempo error against the annotated level,
+ * downbeat F-measure. Speed: each file through the CLI (`framefleet analyze beats`, process start,
+ * probe and decode included) as multiples of real time, wall and CPU. Peers missing: skipped with
+ * a message.
  */
 import { execFile } from 'node:child_process';
 import { access, mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { analyzeBeats } from '../src/analysis/beats/index.js';
-import { decodePcm } from '../src/media/decode-pcm.js';
-import { BEAT_SAMPLE_RATE } from '../src/pipelines/analyze/index.js';
+import type { BeatResult } from '../src/analysis/beats/index.js';
 import { beatFMeasure, referenceTempo } from './lib/beat-score.js';
+import { BEAT_STYLES, styleScore } from './lib/beat-styles.js';
+import { cpuSeconds } from './lib/cpu-time.js';
 import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
+import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
 import { encodeWav } from './lib/wav.js';
 
 const exec = promisify(execFile);
 const AUBIO = process.env.AUBIO_PATH ?? '/usr/bin/aubio';
-
-async function aubio(path: string): Promise<{ beats: number[]; seconds: number } | string> {
-  const available = await access(AUBIO).then(
+const CLI = join(process.cwd(), 'dist', 'cli', 'index.js');
+const exists = (path: string) =>
+  access(path).then(
     () => true,
     () => false,
   );
-  if (!available) return `${AUBIO} not found (apt-get install aubio-tools)`;
-  const started = performance.now();
+
+interface Track {
+  set: string;
+  name: string;
+  path: string;
+  seconds: number;
+  beats: number[];
+  downbeats?: number[];
+}
+
+async function aubio(path: string): Promise<number[] | string> {
+  if (!(await exists(AUBIO))) return `${AUBIO} not found (apt-get install aubio-tools)`;
   try {
     const { stdout } = await exec(AUBIO, ['beat', path], { maxBuffer: 1 << 22 });
-    const beats = stdout
+    return stdout
       .split('\n')
       .map((l) => Number(l.trim()))
-      .filter((t) => l(t));
-    return { beats, seconds: (performance.now() - started) / 1000 };
+      .filter((t) => Number.isFinite(t) && t >= 0);
   } catch (error) {
     return `aubio failed: ${(error as Error).message.split('\n')[0]}`;
   }
 }
 
-const l = (t: number) => Number.isFinite(t) && t >= 0;
-
-/** aubio's tempo as 60 / median inter-beat interval (robust to its skipped or extra beats). */
-function medianTempo(beats: number[]): number {
-  const gaps = beats
-    .slice(1)
-    .map((t, i) => t - beats[i]!)
-    .sort((a, b) => a - b);
-  return gaps.length ? 60 / gaps[Math.floor(gaps.length / 2)]! : 0;
+/** One file through the CLI as a user runs it: wall and CPU seconds (this child's). */
+async function throughCli(path: string): Promise<{ result: BeatResult; wall: number; cpu: number }> {
+  const cpu0 = cpuSeconds() ?? 0;
+  const started = performance.now();
+  const { stdout } = await exec(process.execPath, [CLI, 'analyze', 'beats', path, '--json'], {
+    maxBuffer: 1 << 24,
+  });
+  const wall = (performance.now() - started) / 1000;
+  return { result: JSON.parse(stdout) as BeatResult, wall, cpu: (cpuSeconds() ?? 0) - cpu0 };
 }
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}%`;
 
-export async function run(): Promise<void> {
-  const dir = join(process.cwd(), 'bench', '.work', 'beats');
-  await mkdir(dir, { recursive: true });
-  const rows: { ours: number; peer: number | undefined; tempoError: number }[] = [];
-  let audioSeconds = 0;
-  let analysisSeconds = 0;
-  let endToEndSeconds = 0;
-  let peerSeconds = 0;
-  let peerNote: string | undefined;
-  process.stdout.write(
-    `${'track'.padEnd(22)} ${'true BPM'.padStart(8)} ${'ours BPM'.padStart(9)} ${'error'.padStart(8)}  F ours  F aubio  aubio BPM\n`,
-  );
+async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string }> {
+  const tracks: Track[] = [];
   for (const spec of BENCH_TRACKS) {
     const track = drumTrack(spec, 44100);
     const path = join(dir, `${spec.name}.wav`);
     await writeFile(path, encodeWav(track.samples, track.sampleRate));
-    const e2eStart = performance.now();
-    const samples = await decodePcm({ path, sampleRate: BEAT_SAMPLE_RATE });
-    const analysisStart = performance.now();
-    const result = analyzeBeats(samples, BEAT_SAMPLE_RATE);
-    const done = performance.now();
-    analysisSeconds += (done - analysisStart) / 1000;
-    endToEndSeconds += (done - e2eStart) / 1000;
-    audioSeconds += spec.seconds;
-    const truthTempo = referenceTempo(track.beats);
-    const ours = beatFMeasure(result.beats, track.beats);
-    const tempoError = ((result.tempo ?? 0) - truthTempo) / truthTempo;
-    const other = await aubio(path);
-    let peer: number | undefined;
-    let peerTempo = '';
-    if (typeof other === 'string') peerNote = other;
-    else {
-      peer = beatFMeasure(other.beats, track.beats);
-      peerSeconds += other.seconds;
-      peerTempo = medianTempo(other.beats).toFixed(1);
-    }
-    rows.push({ ours, peer, tempoError });
-    process.stdout.write(
-      `${spec.name.padEnd(22)} ${truthTempo.toFixed(1).padStart(8)} ${(result.tempo ?? 0).toFixed(2).padStart(9)} ${pct(tempoError).padStart(8)}  ` +
-        `${ours.toFixed(3)}   ${peer === undefined ? '  -  ' : peer.toFixed(3)}   ${peerTempo}\n`,
-    );
+    tracks.push({ set: 'drums', name: spec.name, path, seconds: spec.seconds, beats: track.beats });
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  process.stdout.write(`mean F-measure: ours ${mean(rows.map((r) => r.ours)).toFixed(3)}`);
-  if (peerNote) process.stdout.write(`; aubio skipped: ${peerNote}\n`);
-  else {
-    const below = rows.filter((r) => r.ours < r.peer!).length;
-    process.stdout.write(
-      `, aubio ${mean(rows.map((r) => r.peer!)).toFixed(3)}; tracks where ours < aubio: ${below}\n`,
-    );
+  const missing = await fluidsynthMissing();
+  for (const [i, style] of BEAT_STYLES.entries()) {
+    const score = styleScore(style, 30, i + 1);
+    const path = join(dir, `${style.name}.wav`);
+    if (missing) await writeFile(path, encodeWav(renderSynthetic(score), 44100));
+    else await renderFluid(score, join(dir, `${style.name}.mid`), path);
+    const set = missing ? 'styles-synth' : 'styles-midi';
+    tracks.push({ set, name: style.name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
   }
+  return { tracks, note: missing && `styles rendered by synthetic voices: ${missing}` };
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}%`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export async function run(): Promise<void> {
+  if (!(await exists(CLI))) throw new Error(`${CLI} not found: run npm run build first`);
+  const dir = join(process.cwd(), 'bench', '.work', 'beats');
+  await mkdir(dir, { recursive: true });
+  const { tracks, note } = await makeTracks(dir);
+  if (note) process.stdout.write(`${note}\n`);
   process.stdout.write(
-    `max |tempo error|: ${(100 * Math.max(...rows.map((r) => Math.abs(r.tempoError)))).toFixed(2)}%\n`,
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
   );
   process.stdout.write(
-    `speed: analysis ${(audioSeconds / analysisSeconds).toFixed(0)}x real time (one core), ` +
-      `end to end with ffmpeg decode ${(audioSeconds / endToEndSeconds).toFixed(0)}x` +
-      (peerNote ? '\n' : `, aubio beat ${(audioSeconds / peerSeconds).toFixed(0)}x\n`),
+    `${'set'.padEnd(12)} ${'track'.padEnd(20)} ${'BPM'.padStart(6)} ${'ours'.padStart(8)} ${'error'.padStart(8)}  F ours  F aubio  down F  bar  x real (wall/cpu)\n`,
+  );
+  const rows: {
+    set: string;
+    ours: number;
+    peer?: number;
+    tempoError: number;
+    down?: number;
+    speed: number;
+    cpuSpeed: number;
+  }[] = [];
+  let peerNote: string | undefined;
+  for (const track of tracks) {
+    const { result, wall, cpu } = await throughCli(track.path);
+    const truth = referenceTempo(track.beats);
+    const ours = beatFMeasure(result.beats, track.beats);
+    const tempoError = ((result.tempo ?? 0) - truth) / truth;
+    const down = track.downbeats && beatFMeasure(result.downbeats, track.downbeats);
+    const other = await aubio(track.path);
+    const peer = typeof other === 'string' ? undefined : beatFMeasure(other, track.beats);
+    if (typeof other === 'string') peerNote = other;
+    rows.push({
+      set: track.set,
+      ours,
+      peer,
+      tempoError,
+      down,
+      speed: track.seconds / wall,
+      cpuSpeed: track.seconds / cpu,
+    });
+    process.stdout.write(
+      `${track.set.padEnd(12)} ${track.name.padEnd(20)} ${truth.toFixed(1).padStart(6)} ${(result.tempo ?? 0).toFixed(2).padStart(8)} ${pct(tempoError).padStart(8)}  ` +
+        `${ours.toFixed(3)}   ${peer === undefined ? '  -  ' : peer.toFixed(3)}   ${down === undefined ? '  -  ' : down.toFixed(3)}  ${String(result.beatsPerBar ?? '-').padStart(3)}  ` +
+        `${(track.seconds / wall).toFixed(0)}x/${(track.seconds / cpu).toFixed(0)}x\n`,
+    );
+  }
+  for (const set of [...new Set(rows.map((r) => r.set)), 'all']) {
+    const some = rows.filter((r) => set === 'all' || r.set === set);
+    const below = some.filter((r) => r.peer !== undefined && r.ours < r.peer).length;
+    const downs = some.flatMap((r) => (r.down === undefined ? [] : [r.down]));
+    process.stdout.write(
+      `${set}: mean F ours ${mean(some.map((r) => r.ours)).toFixed(3)}` +
+        (peerNote
+          ? ''
+          : `, aubio ${mean(some.map((r) => r.peer!)).toFixed(3)}, tracks below aubio ${below}`) +
+        `, tempo within 2%: ${some.filter((r) => Math.abs(r.tempoError) <= 0.02).length}/${some.length}` +
+        (downs.length ? `, mean downbeat F ${mean(downs).toFixed(3)}` : '') +
+        '\n',
+    );
+  }
+  if (peerNote) process.stdout.write(`aubio skipped: ${peerNote}\n`);
+  process.stdout.write(
+    `speed through the CLI (process start, probe, decode, analysis; one file a process): median ` +
+      `${median(rows.map((r) => r.speed)).toFixed(0)}x real time wall, ${median(rows.map((r) => r.cpuSpeed)).toFixed(0)}x per CPU-second; ` +
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
   );
 }
 

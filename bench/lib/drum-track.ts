@@ -79,7 +79,7 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
   return { spec, sampleRate, samples: out, beats };
 }
 
-function voice(
+export function voice(
   out: Float32Array,
   start: number,
   rate: number,

@@ -1,10 +1,9 @@
-import { trackBeats } from './beat-track.js';
-import { metricalFactor } from './metrical-level.js';
+import { findBars } from './downbeats.js';
+import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import { onsetStrength, type OnsetOptions } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
 
-export interface BeatOptions extends OnsetOptions, TempoOptions {
-  tightness?: number;
+export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
   /** Envelope frames pooled into one point of the energy and onset curves in the output. */
   curvePool?: number;
 }
@@ -17,6 +16,11 @@ export interface BeatResult {
   tempo: number | null;
   /** Beat times in seconds. */
   beats: number[];
+  /** Bar starts in seconds (a subset of `beats`), and the beats in a bar (3 or 4). */
+  downbeats: number[];
+  beatsPerBar: number | null;
+  /** Why the beat sits at this metrical level and not at double, half, 3:2 or 2:3 of it. */
+  level?: string;
   /** Why there are no beats, when there are none. */
   message?: string;
   silent: boolean;
@@ -52,6 +56,8 @@ export function analyzeBeats(
       ...base,
       tempo: null,
       beats: [],
+      downbeats: [],
+      beatsPerBar: null,
       silent: true,
       message: `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`,
     };
@@ -63,15 +69,34 @@ export function analyzeBeats(
       ...base,
       tempo: null,
       beats: [],
+      downbeats: [],
+      beatsPerBar: null,
       silent: false,
       message: 'no steady rhythm found in the audio; no beats',
     };
   }
-  let frames = trackBeats(env.onset, tempo.period, options);
-  const factor = metricalFactor(env.rms, frames, tempo.period, env.frameRate, options);
-  if (factor !== 1) frames = trackBeats(env.onset, tempo.period / factor, options);
-  const beats = frames.map((f) => round((f * env.hop) / sampleRate));
-  return { ...base, tempo: round(meanTempo(beats) ?? tempo.bpm), beats, silent: false };
+  const {
+    beats: frames,
+    period,
+    reason,
+  } = chooseLevel(env, tempo.period, {
+    ...options,
+    // The level may move beyond the tempo search range only within 50-210 BPM.
+    minBpm: Math.min(options.minBpm ?? 50, 50),
+    maxBpm: Math.max(options.maxBpm ?? 210, 210),
+  });
+  const bars = findBars(env, frames, period);
+  const seconds = (f: number) => round((f * env.hop) / sampleRate);
+  const beats = frames.map(seconds);
+  return {
+    ...base,
+    tempo: round(meanTempo(beats) ?? (60 * env.frameRate) / period),
+    beats,
+    downbeats: bars.downbeats.map((i) => beats[i]!),
+    beatsPerBar: bars.beatsPerBar,
+    level: reason,
+    silent: false,
+  };
 }
 
 /** Tempo from the least-squares slope of beat time against beat number: sub-frame precise. */

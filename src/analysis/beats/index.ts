@@ -5,3 +5,5 @@ export * from './mel-filterbank.js';
 export * from './onset-strength.js';
 export * from './tempo.js';
 export * from './metrical-level.js';
+export * from './downbeats.js';
+export * from './rhythm-evidence.js';

@@ -1,46 +1,116 @@
+import { trackBeats } from './beat-track.js';
+import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
+import { estimateTempo } from './tempo.js';
+
 export interface LevelOptions {
+  /** Slowest and fastest beat level a correction may move to (default 50-210 BPM). */
   minBpm?: number;
   maxBpm?: number;
+  tightness?: number;
+}
+
+/** The curves the level choice weighs, all at `frameRate` (see OnsetEnvelope). */
+export interface LevelEnvelope {
+  frameRate: number;
+  onset: Float64Array;
+  rms: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  harmonic: Float64Array;
+}
+
+export interface LevelChoice {
+  /** Tempo ratio to the estimate: 1, 2, 0.5, 1.5 or 2/3. */
+  factor: number;
+  /** Beat period in envelope frames at the chosen level. */
+  period: number;
+  /** Beat frames tracked at the chosen level. */
+  beats: number[];
+  /** Which evidence moved the level (or "tempo prior" when none did). */
+  reason: string;
 }
 
 /**
- * Corrects an octave error of the tempo estimate by looking at the tracked beats: when the
- * points halfway between beats carry accents as strong as half the beats' (a snare between
- * kicks), the true beat is twice as fast; when every other beat is far weaker than its
- * neighbours (off-beat hi-hats between kick and snare), it is half as fast. Accents are rises
- * of linear RMS energy, not log-mel flux: the log scale makes a faint hi-hat look as strong as a
- * kick, which is right for finding onsets and wrong for weighing them. Returns the factor to
- * apply to the tempo: 2, 0.5 or 1.
+ * Picks the metrical level of the beat among the tempo estimate and its 2:1, 1:2, 3:2 and 2:3
+ * relatives by evidence, not only the tempo prior: accents are rises of linear energy (a faint
+ * hi-hat weighs little, a kick or snare much), looked up at the tracked beats and between them.
+ *
+ * - Bar structure: chords change once a bar, every 4 or 3 beats. When the harmony changes
+ *   periodically, the beat is a quarter or a third of that period, whichever the onsets repeat at
+ *   more; this settles half-time grooves, two-steps and ballads that the tempo prior gets wrong.
+ * - Backbeat: accents halfway between beats as strong as half the beats' (a snare between kicks)
+ *   say the beat is twice as fast; accents at a third of the way (kick every 1.5 beats) say 3:2.
+ * - Onset density: when every other beat (or two of three) is far weaker than the rest, the
+ *   tracked beats are subdivisions: half (or 2:3) as fast.
  */
-export function metricalFactor(
-  rms: Float64Array,
-  beats: readonly number[],
-  period: number,
-  frameRate: number,
-  options: LevelOptions = {},
-): 1 | 2 | 0.5 {
-  if (beats.length < 8) return 1;
-  const bpm = (60 * frameRate) / period;
-  const accent = Float64Array.from(rms, (v, i) => Math.max(0, v - (rms[i - 2] ?? 0)));
-  const reach = Math.max(1, Math.round(period / 16));
-  const peak = (at: number) => {
-    let best = 0;
-    for (let t = Math.round(at) - reach; t <= Math.round(at) + reach; t++)
-      best = Math.max(best, accent[t] ?? 0);
-    return best;
-  };
-  const onBeat = beats.map(peak);
-  const halfway = beats.slice(1).map((b, i) => peak((b + beats[i]!) / 2));
-  const beatLevel = median(onBeat);
-  if (beatLevel <= 0) return 1;
-  if (bpm * 2 <= (options.maxBpm ?? 200) && median(halfway) >= 0.5 * beatLevel) return 2;
-  const even = median(onBeat.filter((_, i) => i % 2 === 0));
-  const odd = median(onBeat.filter((_, i) => i % 2 === 1));
-  if (bpm / 2 >= (options.minBpm ?? 60) && Math.min(even, odd) < 0.2 * Math.max(even, odd)) return 0.5;
-  return 1;
+export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOptions = {}): LevelChoice {
+  const track = (p: number) => trackBeats(env.onset, p, { tightness: options.tightness });
+  const beats = track(period);
+  const keep: LevelChoice = { factor: 1, period, beats, reason: 'tempo prior' };
+  if (beats.length < 8) return keep;
+  const bpm = (60 * env.frameRate) / period;
+  const allowed = (f: number) => bpm * f >= (options.minBpm ?? 50) && bpm * f <= (options.maxBpm ?? 210);
+  const move = (factor: number, reason: string): LevelChoice =>
+    allowed(factor) ? { factor, period: period / factor, beats: track(period / factor), reason } : keep;
+
+  // A bar of 4 or 3 beats: of the two beat periods it allows, the one the onsets repeat at more.
+  const bar = harmonicPeriod(env.harmonic, env.frameRate);
+  if (bar) {
+    const fits = [4, 3]
+      .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
+      .filter((c) => allowed(c.bpm / bpm))
+      .map((c) => ({
+        ...c,
+        tempo: estimateTempo(env.onset, env.frameRate, {
+          minBpm: 0.96 * c.bpm,
+          maxBpm: 1.04 * c.bpm,
+          priorOctaves: 100,
+        }),
+      }))
+      .filter((c) => c.tempo !== undefined)
+      // Three beats a bar must repeat clearly better: 4/4 is the common case.
+      .sort(
+        (a, b) =>
+          b.tempo!.strength * (b.count === 3 ? 0.75 : 1) - a.tempo!.strength * (a.count === 3 ? 0.75 : 1),
+      );
+    const best = fits[0];
+    if (best) {
+      const p = best.tempo!.period;
+      const found = Math.abs(p - period) / period < 0.04 ? beats : track(p);
+      const reason = `a chord change every ${best.count} beats`;
+      return { factor: period / p, period: p, beats: found, reason };
+    }
+  }
+
+  const { level, halfway, thirds, onBeat } = accents(env, beats, period);
+  if (level > 0 && halfway >= 0.5 * level && allowed(2)) return move(2, 'accents halfway between beats');
+  if (level > 0 && thirds >= 0.5 * level && thirds > 1.5 * halfway && allowed(1.5))
+    return move(1.5, 'accents a third of the way between beats');
+  const phase = (cycle: number) =>
+    Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
+  const [even, odd] = phase(2) as [number, number];
+  if (Math.min(even, odd) < 0.2 * Math.max(even, odd)) return move(0.5, 'every other beat weak');
+  const three = phase(3).sort((a, b) => b - a);
+  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) return move(2 / 3, 'two beats in three weak');
+  return keep;
 }
 
-function median(values: readonly number[]): number {
+/** Median accents (linear energy rises) at the beats, halfway between them and a third of the way. */
+function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
+  const accent = rises(env.rms);
+  const reach = Math.max(1, Math.round(period / 16));
+  const at = (t: number) => peakAt(accent, t, reach);
+  const onBeat = beats.map(at);
+  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
+  return {
+    onBeat,
+    level: median(onBeat),
+    halfway: median(gaps.map(([b, gap]) => at(b + gap / 2))),
+    thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
+  };
+}
+
+export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;

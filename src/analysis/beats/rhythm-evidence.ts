@@ -1,0 +1,60 @@
+/** Accents: the rise of a linear energy curve over two frames (0 where it falls). */
+export function rises(curve: Float64Array): Float64Array {
+  return Float64Array.from(curve, (v, i) => Math.max(0, v - (curve[i - 2] ?? 0)));
+}
+
+/** The largest value of `curve` within +-reach frames of `at`. */
+export function peakAt(curve: Float64Array, at: number, reach: number): number {
+  let best = 0;
+  const centre = Math.round(at);
+  for (let t = centre - reach; t <= centre + reach; t++) best = Math.max(best, curve[t] ?? 0);
+  return best;
+}
+
+export interface HarmonicPeriod {
+  /** Frames between chord changes (the bar, or half of it). */
+  period: number;
+  /** Autocorrelation at the period relative to lag 0. */
+  strength: number;
+}
+
+/**
+ * How often the harmony changes: the first strong peak (at least 60% of the highest: the bar, not a run of bars) of the
+ * harmonic-change curve's autocorrelation between 0.7 and 4.5 seconds (shorter than the
+ * four-bar chord progression, whose repeat would otherwise win). Undefined when the curve has
+ * no periodicity to speak of (drums alone, a drone), so that no evidence is invented.
+ */
+export function harmonicPeriod(harmonic: Float64Array, frameRate: number): HarmonicPeriod | undefined {
+  const minLag = Math.round(0.7 * frameRate);
+  const maxLag = Math.round(4.5 * frameRate);
+  const n = harmonic.length;
+  if (n < 2 * maxLag) return undefined;
+  const smooth = new Float64Array(n);
+  for (let t = 0; t < n; t++) smooth[t] = (harmonic[t - 1] ?? 0) + harmonic[t]! + (harmonic[t + 1] ?? 0);
+  let mean = 0;
+  for (const v of smooth) mean += v / n;
+  const x = Float64Array.from(smooth, (v) => v - mean);
+  const acf = new Float64Array(maxLag + 2);
+  for (let lag = 0; lag <= maxLag + 1; lag++) {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += x[i]! * x[i - lag]!;
+    acf[lag] = sum / (n - lag);
+  }
+  if (!(acf[0]! > 0)) return undefined;
+  let top = 0;
+  for (let lag = minLag; lag <= maxLag; lag++) top = Math.max(top, acf[lag]!);
+  if (top / acf[0]! < 0.3) return undefined;
+  for (let first = minLag; first <= maxLag; first++) {
+    const v = acf[first]!;
+    if (v < 0.6 * top || v < acf[first - 1]! || v < acf[first + 1]!) continue;
+    // A side peak (the bar less one sixteenth) may come first: take the highest one near it.
+    let lag = first;
+    for (let k = first; k <= Math.min(maxLag, Math.round(first * 1.08)); k++)
+      if (acf[k]! > acf[lag]!) lag = k;
+    const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
+    const denom = a - 2 * b + c;
+    const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
+    return { period: lag + offset, strength: b / acf[0]! };
+  }
+  return undefined;
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeBeats, chooseLevel, findBars, type LevelEnvelope } from '../../src/analysis/beats/index.js';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { BEAT_STYLES, styleScore } from '../../bench/lib/beat-styles.js';
+import { renderSynthetic } from '../../bench/lib/style-render.js';
+
+const FRAME_RATE = 22050 / 256;
+const SECONDS = 24;
+
+type Band = 'low' | 'high' | 'mid';
+interface Groove {
+  bpm: number;
+  beatsPerBar: number;
+  /** Per bar, four steps a beat: [step, strength, band]. */
+  hits: [number, number, Band][];
+  /** Chord changes per bar (0 = drums only). */
+  chords: number;
+}
+
+/** An onset envelope as onsetStrength would give for the groove: impulses and decaying energy. */
+function envelope(g: Groove): LevelEnvelope {
+  const n = Math.round(SECONDS * FRAME_RATE);
+  const env: LevelEnvelope = {
+    frameRate: FRAME_RATE,
+    onset: new Float64Array(n),
+    rms: new Float64Array(n),
+    low: new Float64Array(n),
+    high: new Float64Array(n),
+    harmonic: new Float64Array(n),
+  };
+  const beat = (60 / g.bpm) * FRAME_RATE;
+  const bar = beat * g.beatsPerBar;
+  const add = (curve: Float64Array, at: number, value: number, decay: number) => {
+    for (let t = Math.round(at); t < n && t < at + 6 * decay; t++)
+      if (t >= 0) curve[t]! += value * Math.exp(-(t - Math.round(at)) / decay);
+  };
+  for (let start = 20; start + bar < n; start += bar) {
+    for (const [step, strength, band] of g.hits) {
+      const at = start + (step / 4) * beat;
+      add(env.onset, at, strength, 1);
+      add(env.rms, at, strength, 8);
+      if (band !== 'mid') add(band === 'low' ? env.low : env.high, at, strength, 8);
+    }
+    for (let c = 0; c < g.chords; c++) add(env.harmonic, start + (c * bar) / g.chords, 1, 1);
+  }
+  return env;
+}
+
+const eighthHats = [0, 2, 4, 6, 8, 10, 12, 14].map((s) => [s, 0.15, 'high'] as [number, number, Band]);
+const ROCK: Groove = {
+  bpm: 120,
+  beatsPerBar: 4,
+  hits: [[0, 1, 'low'], [4, 0.9, 'high'], [8, 1, 'low'], [12, 0.9, 'high'], ...eighthHats],
+  chords: 0,
+};
+const periodAt = (bpm: number) => (60 * FRAME_RATE) / bpm;
+const bpmOf = (period: number) => (60 * FRAME_RATE) / period;
+
+describe('metrical level: candidates at 2:1, 1:2, 3:2 and 2:3 chosen by evidence', () => {
+  it.each([
+    { name: 'rock drums, estimate right', groove: ROCK, estimate: 120, want: 120, reason: /tempo prior/ },
+    { name: 'rock drums, estimate half', groove: ROCK, estimate: 60, want: 120, reason: /halfway/ },
+    {
+      name: 'rock drums, estimate double',
+      groove: ROCK,
+      estimate: 240,
+      want: 120,
+      reason: /every other beat weak/,
+    },
+    {
+      name: 'fast kick on every beat, estimate at 2:3',
+      groove: {
+        bpm: 180,
+        beatsPerBar: 4,
+        hits: [
+          [0, 1, 'low'],
+          [4, 0.9, 'low'],
+          [8, 1, 'low'],
+          [12, 0.9, 'low'],
+        ],
+        chords: 0,
+      } as Groove,
+      estimate: 120,
+      want: 180,
+      reason: /third/,
+    },
+    {
+      name: 'beats with quiet eighths, estimate at 3:2',
+      groove: {
+        ...ROCK,
+        hits: [
+          [0, 1, 'low'],
+          [4, 1, 'high'],
+          [8, 1, 'low'],
+          [12, 1, 'high'],
+        ],
+      } as Groove,
+      estimate: 180,
+      want: 120,
+      reason: /two beats in three weak/,
+    },
+    {
+      name: 'half-time groove at 150 (snare on 3), chords every bar, estimate half',
+      groove: {
+        bpm: 150,
+        beatsPerBar: 4,
+        hits: [[0, 1, 'low'], [6, 0.7, 'low'], [8, 1, 'high'], ...eighthHats],
+        chords: 1,
+      } as Groove,
+      estimate: 75,
+      want: 150,
+      reason: /chord change every 4 beats/,
+    },
+    {
+      name: 'ballad at 66, chords every bar, estimate double',
+      groove: {
+        bpm: 66,
+        beatsPerBar: 4,
+        hits: [[0, 1, 'low'], [4, 0.8, 'high'], [8, 1, 'low'], [12, 0.8, 'high'], ...eighthHats],
+        chords: 1,
+      } as Groove,
+      estimate: 132,
+      want: 66,
+      reason: /chord change every 4 beats/,
+    },
+    {
+      name: 'waltz at 96, chords every bar of three',
+      groove: {
+        bpm: 96,
+        beatsPerBar: 3,
+        hits: [
+          [0, 1, 'low'],
+          [4, 0.6, 'high'],
+          [8, 0.6, 'high'],
+        ],
+        chords: 1,
+      } as Groove,
+      estimate: 144,
+      want: 96,
+      reason: /chord change every 3 beats/,
+    },
+  ])('$name', ({ groove, estimate, want, reason }) => {
+    const choice = chooseLevel(envelope(groove), periodAt(estimate));
+    expect(Math.abs(bpmOf(choice.period) - want) / want).toBeLessThan(0.02);
+    expect(choice.reason).toMatch(reason);
+    const spacing = choice.beats.slice(1).map((b, i) => b - choice.beats[i]!);
+    expect(Math.abs(spacing[Math.floor(spacing.length / 2)]! - choice.period)).toBeLessThan(2);
+  });
+
+  it('moves nowhere outside 50-210 BPM', () => {
+    const choice = chooseLevel(envelope(ROCK), periodAt(120), { maxBpm: 130, minBpm: 100 });
+    expect(choice.factor).toBe(1);
+  });
+});
+
+describe('bars and downbeats', () => {
+  it('finds bars of 4 and of 3 and their first beats', () => {
+    for (const beatsPerBar of [4, 3]) {
+      const groove: Groove = {
+        bpm: 100,
+        beatsPerBar,
+        hits: [
+          [0, 1, 'low'],
+          ...Array.from(
+            { length: beatsPerBar - 1 },
+            (_, k) => [4 * (k + 1), 0.7, 'high'] as [number, number, Band],
+          ),
+        ],
+        chords: 1,
+      };
+      const env = envelope(groove);
+      const period = periodAt(100);
+      const beats = chooseLevel(env, period).beats;
+      const bars = findBars(env, beats, period);
+      expect(bars.beatsPerBar).toBe(beatsPerBar);
+      // Bar starts are at 20 + k * bar frames.
+      const bar = period * beatsPerBar;
+      for (const i of bars.downbeats)
+        expect(Math.abs(((beats[i]! - 20 + bar / 2) % bar) - bar / 2)).toBeLessThan(3);
+    }
+  });
+
+  it.each(['halftime-150', 'ballad-66', 'waltz-96'])(
+    'rendered %s: beats, tempo level and downbeats',
+    (name) => {
+      const style = BEAT_STYLES.find((s) => s.name === name)!;
+      const score = styleScore(style, 20, 5);
+      const result = analyzeBeats(renderSynthetic(score, 22050), 22050);
+      expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(result.beats, score.beats, 0.07, 3)).toBeGreaterThan(0.95);
+      expect(result.beatsPerBar).toBe(style.beatsPerBar);
+      expect(beatFMeasure(result.downbeats, score.downbeats, 0.07, 3)).toBeGreaterThan(0.9);
+    },
+  );
+});
