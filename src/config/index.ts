@@ -6,3 +6,4 @@ export {
   type Config,
   type ConfigInput,
 } from './schema.js';
+export { deploymentOf, poolConfigSchema, poolsConfigSchema, type PoolConfig } from './pools.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { poolsConfigSchema } from './pools.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -55,6 +56,7 @@ export const configSchema = z.strictObject({
     .optional(),
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+  pools: poolsConfigSchema,
 });
 
 export type Config = z.output<typeof configSchema>;
