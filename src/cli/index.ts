@@ -11,6 +11,7 @@ import { registerNodes } from './nodes.js';
 import { registerQueues } from './queues.js';
 import { registerJobs } from './jobs.js';
 import { registerCost } from './cost.js';
+import { registerAutoscale } from './autoscale.js';
 
 const program = new Command();
 program
@@ -34,6 +35,7 @@ registerServer(program);
 registerAnalyze(program);
 registerJobs(program);
 registerCost(program);
+registerAutoscale(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
 import type { ServerContext } from './context.js';
+import { deploymentOf } from '../config/pools.js';
 
 export const poolParamsSchema = {
   type: 'object',
@@ -30,6 +31,8 @@ export function scalingRoutes(ctx: ServerContext): FastifyPluginAsync {
           startupSeconds: p.startupSeconds,
           slotsPerReplica: p.slotsPerReplica,
           sloWaitSeconds: p.sloWaitSeconds,
+          deployment: deploymentOf(p),
+          ...(p.namespace ? { namespace: p.namespace } : {}),
           desiredReplicas: decisions[i]!.desired,
           reason: decisions[i]!.reason,
         })),
