@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   startup: () => import('./startup.js'),
   process: () => import('./process.js'),
   render: () => import('./render.js'),
+  autoscale: () => import('./autoscale.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

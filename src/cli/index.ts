@@ -14,6 +14,8 @@ import { installConfig } from './config-apply.js';
 import { registerConfig } from './config.js';
 import { registerSweep } from './sweep.js';
 import { registerRender } from './render.js';
+import { registerCost } from './cost.js';
+import { registerAutoscale } from './autoscale.js';
 
 const program = new Command();
 program
@@ -40,6 +42,8 @@ registerJobs(program);
 registerConfig(program);
 registerSweep(program);
 registerRender(program);
+registerCost(program);
+registerAutoscale(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FramefleetError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { loadConfig } from '../config/load.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { startSweeper } from '../runtime/retention-sweep.js';
 import { processorsOf } from '../runtime/processors.js';
@@ -21,6 +22,8 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
       '--with-worker needs --redis; the local engine always runs its own tasks',
     );
   }
+  // framefleet.yaml (FRAMEFLEET_CONFIG or ./framefleet.yaml): its `pools:` drive /v1/scaling and job costs.
+  const { config } = await loadConfig();
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
   const dataDir = resolve(flags.data ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
@@ -52,6 +55,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,
     logger: log,
+    pools: config.pools,
   });
   const address = await app.listen({ port: flags.port, host: flags.host });
   process.stdout.write(

@@ -14,3 +14,4 @@ export {
   type ProcessorConfig,
   type ProcessorsConfig,
 } from './processors.js';
+export { deploymentOf, poolConfigSchema, poolsConfigSchema, type PoolConfig } from './pools.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { retentionConfigSchema } from './retention.js';
 import { processorsConfigSchema } from './processors.js';
+import { poolsConfigSchema } from './pools.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -59,6 +60,7 @@ export const configSchema = z.strictObject({
   worker: workerConfigSchema.default(workerConfigSchema.parse({})),
   retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
   processors: processorsConfigSchema,
+  pools: poolsConfigSchema,
 });
 
 export type Config = z.output<typeof configSchema>;

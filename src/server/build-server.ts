@@ -16,6 +16,8 @@ import { jobRoutes } from './routes-jobs.js';
 import { opsRoutes } from './routes-ops.js';
 import { outputRoutes } from './routes-outputs.js';
 import { uploadRoutes } from './routes-uploads.js';
+import { scalingRoutes } from './routes-scaling.js';
+import { ScalingService } from './scaling-service.js';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -30,7 +32,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const roots = options.roots;
   const uploadsDir = options.storage.localPath?.('uploads');
   if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
-  const metrics = new ServerMetrics({ backend: options.backend, fleet: options.fleet, gpus: options.gpus });
+  const scaling = options.pools?.length ? new ScalingService(options.backend, options.pools) : undefined;
+  const metrics = new ServerMetrics({
+    backend: options.backend,
+    fleet: options.fleet,
+    gpus: options.gpus,
+    cost: scaling && ((job) => scaling.costOf(job)),
+  });
   const ctx: ServerContext = {
     backend: options.backend,
     storage: options.storage,
@@ -44,6 +52,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     metrics,
+    scaling,
   };
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -92,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     unsubscribe();
     metrics.close();
+    scaling?.close();
   });
 
   // Every route is private (needs the token) unless its config says `public: true`.
@@ -100,6 +110,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(outputRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
+  await app.register(scalingRoutes(ctx));
   if (options.webRoot !== false) {
     const root = path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
     // The dashboard's static shell is public: it holds no data, and asks for the token itself.

@@ -7,6 +7,8 @@ import type { Confinement } from './confine.js';
 import type { FleetView } from '../runtime/fleet-view.js';
 import type { JobTypeDef } from './job-types.js';
 import type { ServerMetrics } from './metrics.js';
+import type { PoolConfig } from '../config/pools.js';
+import type { ScalingService } from './scaling-service.js';
 
 export interface ServerOptions {
   backend: Backend;
@@ -33,6 +35,8 @@ export interface ServerOptions {
   /** Folder with the dashboard; false serves none. */
   webRoot?: string | false;
   gpus?: () => Promise<GpuInfo[]>;
+  /** framefleet.yaml `pools:`: the scaling API and each job's cost come from them. */
+  pools?: readonly PoolConfig[];
 }
 
 /** What the route plugins share, resolved once when the server is built. */
@@ -45,4 +49,6 @@ export interface ServerContext {
   maxUploadBytes: number;
   heartbeatMs: number;
   metrics: ServerMetrics;
+  /** Present when pools are configured. */
+  scaling: ScalingService | undefined;
 }

@@ -2,12 +2,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { GpuInfo } from '../cluster/capabilities.js';
 import type { Backend, BackendStats, JobEvent, JobState, PoolStats } from '../engine/types.js';
 import type { FleetView } from '../runtime/fleet-view.js';
+import type { PoolJobCost } from '../cluster/cost-pools.js';
+import type { JobRecord } from '../engine/types.js';
+import { BoundedMap } from '../engine/bounded-map.js';
 
 export interface MetricsOptions {
   backend: Backend;
   fleet: FleetView;
   /** GPUs with utilisation, where a vendor tool can read it (nvidia-smi); cached by the caller. */
   gpus?: () => Promise<GpuInfo[]>;
+  /** A finished job's cost by pool (configured pools); absent: no cost metrics. */
+  cost?: ((job: JobRecord) => PoolJobCost | undefined) | undefined;
 }
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
@@ -22,6 +27,12 @@ export class ServerMetrics {
   private readonly jobLatency: Histogram<'state'>;
   private readonly retries: Counter<'kind'>;
   private readonly failures: Counter<'kind' | 'fatal'>;
+  private readonly jobCost: Counter<'pool'>;
+  private readonly jobWorkerSeconds: Counter<'pool'>;
+  /** What each job already added to the cost counters: a retried job adds only its new runs. */
+  private readonly counted = new BoundedMap<string, Record<string, { seconds: number; cost: number }>>(
+    10_000,
+  );
 
   constructor(private readonly options: MetricsOptions) {
     const registers = [this.registry];
@@ -50,6 +61,18 @@ export class ServerMetrics {
       name: 'framefleet_task_failures_total',
       help: 'Task attempts that failed',
       labelNames: ['kind', 'fatal'],
+      registers,
+    });
+    this.jobCost = new Counter({
+      name: 'framefleet_job_cost_dollars_total',
+      help: "Cost of finished jobs: their runs' worker-seconds times their pool's price per hour",
+      labelNames: ['pool'],
+      registers,
+    });
+    this.jobWorkerSeconds = new Counter({
+      name: 'framefleet_job_worker_seconds_total',
+      help: 'Worker-seconds of finished jobs by configured pool',
+      labelNames: ['pool'],
       registers,
     });
     this.gauges(registers);
@@ -174,8 +197,16 @@ export class ServerMetrics {
     if (event.type === 'job' && TERMINAL.includes(event.state)) {
       for (const k of this.fps.keys()) if (k.startsWith(`${event.jobId}/`)) this.fps.delete(k);
       const job = await this.options.backend.get(event.jobId);
-      if (job)
+      if (job) {
         this.jobLatency.observe({ state: event.state }, (Date.now() - Date.parse(job.createdAt)) / 1000);
+        const cost = this.options.cost?.(job);
+        const before = this.counted.get(job.id) ?? {};
+        for (const [pool, { seconds, cost: dollars }] of Object.entries(cost?.byPool ?? {})) {
+          this.jobCost.inc({ pool }, Math.max(0, dollars - (before[pool]?.cost ?? 0)));
+          this.jobWorkerSeconds.inc({ pool }, Math.max(0, seconds - (before[pool]?.seconds ?? 0)));
+        }
+        if (cost) this.counted.set(job.id, cost.byPool);
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import type { JobTypeDef } from './job-types.js';
+import { scalingPaths } from './openapi-scaling.js';
 import {
   errorSchema,
   idParamsSchema,
@@ -148,6 +149,7 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
           responses: { '200': { description: 'queues' } },
         },
       },
+      ...scalingPaths,
       '/v1/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

@@ -89,7 +89,8 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
       async (request) => {
         const job = await backend.get(request.params.id);
         if (!job) throw notFound(request.params.id);
-        return job;
+        const cost = ctx.scaling?.costOf(job);
+        return cost ? { ...job, cost } : job;
       },
     );
 

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../errors.js';
 import { z } from 'zod';
+import { jobCostSchema } from './openapi-scaling.js';
 import type { JobTypeDef } from './job-types.js';
 
 type Dialect = 'draft-7' | 'draft-2020-12';
@@ -119,5 +120,6 @@ export const jobRecordSchema = {
     waitingFor: { type: 'string' },
     result: {},
     error: { type: 'object' },
+    cost: jobCostSchema,
   },
 } as const;

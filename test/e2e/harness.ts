@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
+import type { PoolConfig } from '../../src/config/pools.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   outputRoots?: string[];
   /** The server's log lines, one JSON string each, for tests that read what was logged. */
   logLines?: string[];
+  /** framefleet.yaml `pools:` (scaling API, job cost). */
+  pools?: PoolConfig[];
 }
 
 /** A real server on a free loopback port over the real local engine, in a fresh temp folder. */
@@ -65,6 +68,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     bodyLimitBytes: options.bodyLimitBytes,
     heartbeatMs: 500,
     logger: log,
+    pools: options.pools,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -19,8 +19,11 @@ export function jobPage(main, id) {
   };
 
   function apply(name, data) {
-    if (name === 'snapshot' || name === 'done') job = data;
-    else if (!job) return;
+    if (name === 'snapshot' || name === 'done') {
+      job = data;
+      // The stream carries the record as the backend keeps it; its cost (priced pools) comes from GET.
+      if (name === 'done') void reload();
+    } else if (!job) return;
     else if (name === 'job') {
       job.state = data.state;
       job.waitingFor = data.waitingFor;
@@ -152,6 +155,12 @@ export function jobPage(main, id) {
     );
   }
 
+  /** "$0.0123 (cpu 12.3 s, nvidia-burst 40.1 s)": the runs' worker-seconds times their pools' prices. */
+  function costText(cost) {
+    const pools = Object.entries(cost.byPool).map(([pool, p]) => `${pool} ${p.seconds.toFixed(1)} s`);
+    return `$${cost.total.toFixed(4)}${pools.length ? ` (${pools.join(', ')})` : ''}`;
+  }
+
   function render() {
     if (!job) return;
     const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
@@ -215,6 +224,7 @@ export function jobPage(main, id) {
               : '—',
         ),
         stat('Encoder', encoder || '—'),
+        job.cost ? stat('Cost', costText(job.cost), 'job-cost') : null,
       ),
       h(
         'div.card',
