@@ -220,7 +220,7 @@ current-context: fake
     const missing = await runCli(['autoscale', '--kubeconfig', '/nonexistent/kubeconfig', '--once']);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe(
-      'framefleet: error: kubeconfig `/nonexistent/kubeconfig` does not exist',
+      'framefleet: error: kubeconfig `/nonexistent/kubeconfig` does not exist [INVALID_ARGUMENT]',
     );
   }, 60_000);
 });
