@@ -13,6 +13,7 @@ import { registerJobs } from './jobs.js';
 import { installConfig } from './config-apply.js';
 import { registerConfig } from './config.js';
 import { registerSweep } from './sweep.js';
+import { registerK8s } from './k8s.js';
 
 const program = new Command();
 program
@@ -38,6 +39,7 @@ registerAnalyze(program);
 registerJobs(program);
 registerConfig(program);
 registerSweep(program);
+registerK8s(program);
 
 try {
   await program.parseAsync(process.argv);
