@@ -16,6 +16,7 @@ import { registerSweep } from './sweep.js';
 import { registerRender } from './render.js';
 import { registerCost } from './cost.js';
 import { registerAutoscale } from './autoscale.js';
+import { registerK8s } from './k8s.js';
 
 const program = new Command();
 program
@@ -44,6 +45,7 @@ registerSweep(program);
 registerRender(program);
 registerCost(program);
 registerAutoscale(program);
+registerK8s(program);
 
 try {
   await program.parseAsync(process.argv);

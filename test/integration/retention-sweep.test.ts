@@ -60,7 +60,7 @@ describe('retention sweep', () => {
     const short = join(dir, 'short.mp4');
     const long = join(dir, 'long.mp4');
     await generateSampleClip({ path: short, width: 160, height: 90, fps: 25, scenes: [1, 1] });
-    await generateSampleClip({ path: long, width: 320, height: 180, fps: 30, scenes: [2, 2, 2] });
+    await generateSampleClip({ path: long, width: 240, height: 136, fps: 25, scenes: [1.5, 1.5, 1.5] });
     // A finished job, its output inside the storage root (outputs are never swept, wherever they are).
     await mkdir(join(data, 'outputs'), { recursive: true });
     const done = await runCli(
@@ -71,7 +71,7 @@ describe('retention sweep', () => {
     doneId = (await jobs())[0]!.id;
     // A job stopped by Ctrl-C after its first verified segment: resumable.
     const child = spawn(process.execPath, [
-      ...[CLI, 'transcode', long, '-o', join(dir, 'long-out.mp4'), '--segments', '6', '--workers', '1'],
+      ...[CLI, 'transcode', long, '-o', join(dir, 'long-out.mp4'), '--segments', '4', '--workers', '1'],
       ...['--preset', 'quality', '--data-dir', data, '-q'],
     ]);
     const closed = new Promise((done) => child.on('close', done));
