@@ -20,6 +20,9 @@ const BROKEN = `
     io: frames
   one-short:
     command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, trim=start_frame=1, -c:v, ffv1, -y, '{output}']
+  needs-gpu:
+    command: ['{ffmpeg}', -i, '{input}', '{output}']
+    requires: { device: nvidia, minVramMb: 1000000 }
   crashes:
     command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, no_such_filter, -y, '{output}']
 `;
@@ -206,6 +209,13 @@ describe('transcode --process (real processors, real ffmpeg)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown processor `ghost`; configured: .*nlmeans/);
     expect(result.stderr).toContain('[UNKNOWN_PROCESSOR]');
+    expect(await readdir(join(dir, 'data', 'jobs')).catch(() => [])).toEqual(before);
+    // A configured processor this machine cannot run: refused too, instead of waiting forever.
+    const gpu = await transcode('gpu', ['--process', 'needs-gpu']);
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toContain(
+      'processor `needs-gpu` needs an nvidia GPU with >= 1000000 MB VRAM, which this machine lacks',
+    );
     expect(await readdir(join(dir, 'data', 'jobs')).catch(() => [])).toEqual(before);
   });
 });
