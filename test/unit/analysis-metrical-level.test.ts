@@ -180,7 +180,7 @@ describe('bars and downbeats', () => {
     }
   });
 
-  it.each(['halftime-150', 'ballad-66', 'waltz-96'])(
+  it.each(['halftime-150', 'ballad-66', 'fast-waltz-168'])(
     'rendered %s: beats, tempo level and downbeats',
     (name) => {
       const style = BEAT_STYLES.find((s) => s.name === name)!;

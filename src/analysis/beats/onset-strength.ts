@@ -19,7 +19,7 @@ export interface OnsetEnvelope {
   low: Float64Array;
   high: Float64Array;
   /**
-   * Harmonic change per frame: spectral flux (280-2000 Hz, above most bass notes) of the log-mel spectrogram after a
+   * Harmonic change per frame: spectral flux (400-2000 Hz, above most bass notes and their first harmonics) of the log-mel spectrogram after a
    * median over time removes drum hits (HPSS-lite): chord and bass changes, the bar's evidence.
    */
   harmonic: Float64Array;
@@ -91,7 +91,7 @@ export function onsetStrength(
     }
     onset[t] = flux / bandCount;
   }
-  const tonal = centres.flatMap((c, b) => (c >= 280 && c <= 2000 ? [b] : []));
+  const tonal = centres.flatMap((c, b) => (c >= 400 && c <= 2000 ? [b] : []));
   const harmonic = harmonicChange(
     logMel,
     frames,

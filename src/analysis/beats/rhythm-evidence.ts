@@ -51,10 +51,29 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
     let lag = first;
     for (let k = first; k <= Math.min(maxLag, Math.round(first * 1.08)); k++)
       if (acf[k]! > acf[lag]!) lag = k;
+    // A fast bar may repeat as a four-bar progression within reach: a clear peak at a half, a
+    // third or a quarter of the lag is the bar itself.
+    for (const k of [4, 3, 2]) {
+      const sub = bestNear(acf, lag / k, Math.max(1, Math.round(lag / k / 25)));
+      if (lag / k >= minLag && sub.value >= 0.45 * top && isPeak(acf, sub.lag)) {
+        lag = sub.lag;
+        break;
+      }
+    }
     const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
     const denom = a - 2 * b + c;
     const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
     return { period: lag + offset, strength: b / acf[0]! };
   }
   return undefined;
+}
+
+function bestNear(acf: Float64Array, at: number, reach: number): { lag: number; value: number } {
+  let lag = Math.round(at);
+  for (let k = Math.round(at) - reach; k <= Math.round(at) + reach; k++) if (acf[k]! > acf[lag]!) lag = k;
+  return { lag, value: acf[lag]! };
+}
+
+function isPeak(acf: Float64Array, lag: number): boolean {
+  return acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]!;
 }
