@@ -8,6 +8,7 @@ import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
+import { planLadder } from './ladder-plan.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
@@ -21,6 +22,7 @@ const MP4_AUDIO = ['aac', 'mp3', 'ac3', 'eac3', 'alac'];
  * task adds the segments, the audio and the stitch to the job when it runs.
  */
 export async function planTranscode(spec: TranscodeSpec, ctx: PlanContext): Promise<TaskGraph> {
+  if (spec.ladder) return planLadder(spec, ctx);
   const layout = await transcodeLayout(spec, ctx);
   if (spec.sceneCuts && !layout.normaliseVfr) {
     const scenes: ScenesPayload = { input: spec.input };
