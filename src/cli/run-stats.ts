@@ -15,7 +15,7 @@ export interface RunStats {
   fps: number | undefined;
 }
 
-const isSegment = (t: TaskRecord) => t.kind.endsWith('.segment');
+const isSegment = (t: TaskRecord) => t.kind.endsWith('.segment') || t.kind.endsWith('.ladder-chunk');
 
 /** What a finished run did, from its task records' frames and timings. Pure. */
 export function runStats(tasks: readonly TaskRecord[]): RunStats {

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { LOCAL_PROTOCOLS, guardedInput, runFfmpeg } from '../../media/run.js';
+import { encryptRendition } from '../../media/hls-encrypt.js';
 import { concatList } from '../../media/segment-args.js';
 import { withInput } from '../job-files.js';
 import type {
@@ -27,7 +28,7 @@ export const MEDIA_PLAYLIST = 'index.m3u8';
  * `cutSec` after the last cut; the caller passes half a frame less than the segment length, so
  * every forced IDR (and only those) starts a segment. Pure.
  */
-export function hlsPackageArgs(dir: string, cutSec: number, keyInfo: string | undefined): string[] {
+export function hlsPackageArgs(dir: string, cutSec: number): string[] {
   return [
     '-f',
     'hls',
@@ -43,7 +44,6 @@ export function hlsPackageArgs(dir: string, cutSec: number, keyInfo: string | un
     join(dir, SEGMENT_PATTERN),
     '-hls_flags',
     'independent_segments',
-    ...(keyInfo ? ['-hls_key_info_file', keyInfo] : []),
     '-y',
     join(dir, MEDIA_PLAYLIST),
   ];
@@ -62,7 +62,6 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
   await writeFile(list, concatList(paths));
   const dir = join(ctx.scratchDir, p.rung.name);
   await mkdir(dir, { recursive: true });
-  const keyInfo = await keyInfoFile(p.hlsKey, ctx);
   await runFfmpeg(
     [
       '-protocol_whitelist',
@@ -79,7 +78,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
       'copy',
       // ffmpeg's default HEVC tag is hev1, which Safari and iOS refuse.
       ...(p.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []),
-      ...hlsPackageArgs(dir, p.cutSeconds, keyInfo),
+      ...hlsPackageArgs(dir, p.cutSeconds),
     ],
     {
       signal: ctx.signal,
@@ -88,6 +87,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
     },
   );
+  await encrypt(dir, p.hlsKey, ctx);
   return publishDir(dir, p.rung.name, p.prefix, ctx);
 };
 
@@ -95,7 +95,6 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
 export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async (p, ctx) => {
   const dir = join(ctx.scratchDir, 'audio');
   await mkdir(dir, { recursive: true });
-  const keyInfo = await keyInfoFile(p.hlsKey, ctx);
   await withInput(p.input, ctx, (input) =>
     runFfmpeg(
       [
@@ -111,7 +110,7 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
         `${p.bitrateKbps}k`,
         '-ac',
         '2',
-        ...hlsPackageArgs(dir, p.segmentSeconds, keyInfo),
+        ...hlsPackageArgs(dir, p.segmentSeconds),
       ],
       {
         signal: ctx.signal,
@@ -121,12 +120,13 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
       },
     ),
   );
+  await encrypt(dir, p.hlsKey, ctx);
   return publishDir(dir, 'audio', p.prefix, ctx);
 };
 
-/** ffmpeg's key info file: the URI players fetch, then the key file (read confined, copied to scratch). */
-async function keyInfoFile(key: HlsKey | undefined, ctx: ExecutorContext): Promise<string | undefined> {
-  if (!key) return undefined;
+/** AES-128 clear-key encryption of the segments, with the key read confined like an input. */
+async function encrypt(dir: string, key: HlsKey | undefined, ctx: ExecutorContext): Promise<void> {
+  if (!key) return;
   const bytes = await withInput(key.file, ctx, (path) => readFile(path));
   if (bytes.length !== 16) {
     throw new FramefleetError(
@@ -134,11 +134,7 @@ async function keyInfoFile(key: HlsKey | undefined, ctx: ExecutorContext): Promi
       `HLS key file ${key.file} has ${bytes.length} bytes; AES-128 needs 16`,
     );
   }
-  const keyPath = join(ctx.scratchDir, 'aes.key');
-  await writeFile(keyPath, bytes, { mode: 0o600 });
-  const info = join(ctx.scratchDir, 'aes.keyinfo');
-  await writeFile(info, `${key.uri}\n${keyPath}\n`, { mode: 0o600 });
-  return info;
+  await encryptRendition(dir, MEDIA_PLAYLIST, bytes, key.uri);
 }
 
 async function publishDir(

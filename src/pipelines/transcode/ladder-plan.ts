@@ -150,11 +150,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
           scale: rung.width !== video.width || rung.height !== video.height,
           key: `${ctx.scratchPrefix}${id}.mp4`,
         };
-        // Bigger rungs cost more per frame: weight by pixels so progress and ETA are honest.
-        const weight = Math.max(
-          1,
-          Math.round(((end - start) * rung.width * rung.height) / (video.width * video.height)),
-        );
+        const weight = end - start;
         tasks.push({ id, kind: 'transcode.ladder-chunk', payload, requires, dependsOn: [], weight });
       }
       const pkg: PackagePayload = {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
@@ -73,7 +73,7 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
         `${rung.name}: init segment is ${r.init.width}x${r.init.height}, planned ${rung.width}x${rung.height}`,
       );
     }
-    const [stream] = await probeManifest(join(names.get(rung.name)!, MEDIA_PLAYLIST), true, ctx.signal);
+    const [stream] = await probeRung(names.get(rung.name)!, key, ctx);
     const packets = Number(stream?.nb_read_packets ?? 0);
     if (
       !stream ||
@@ -158,6 +158,8 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
   for (const m of written) {
     const local = join(tree, basename(m.path));
     await writeFile(local, m.text);
+    // An encrypted ladder's key is fetched from its URI by players; its rungs were read above.
+    if (key) continue;
     const read = await probeManifest(local, false, ctx.signal);
     if (read.length < streams) {
       throw new FramefleetError(
@@ -188,6 +190,21 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
     })),
   };
 };
+
+/** ffprobe reads a rung's playlist; an encrypted one through a copy that names the local key. */
+async function probeRung(dir: string, key: Buffer | undefined, ctx: ExecutorContext) {
+  if (!key) return probeManifest(join(dir, MEDIA_PLAYLIST), true, ctx.signal);
+  const keyPath = join(ctx.scratchDir, 'verify.key');
+  await writeFile(keyPath, key, { mode: 0o600 });
+  const copy = join(dir, 'verify.m3u8');
+  const text = await readFile(join(dir, MEDIA_PLAYLIST), 'utf8');
+  await writeFile(copy, text.replace(/(#EXT-X-KEY:.*URI=")[^"]*"/, `$1${keyPath}"`));
+  try {
+    return await probeManifest(copy, true, ctx.signal);
+  } finally {
+    await rm(copy, { force: true });
+  }
+}
 
 /** Media files first, each placed atomically inside the output roots; the manifests last. */
 async function publishTree(

@@ -44,7 +44,11 @@ export async function readRendition(dir: string, name: string, key?: Buffer): Pr
     });
   }
   const total = segments.reduce((s, x) => s + x.duration, 0);
-  const peakBps = Math.max(...segments.map((s) => (s.bytes * 8) / Math.max(s.duration, 0.001)));
+  // A short last segment (a few audio frames) carries its headers over almost no time: the peak is
+  // taken over segments of at least half the longest one, as players measure it.
+  const longest = Math.max(...segments.map((s) => s.duration));
+  const full = segments.filter((s) => s.duration >= longest / 2);
+  const peakBps = Math.max(...full.map((s) => (s.bytes * 8) / Math.max(s.duration, 0.001)));
   const averageBps = segments.reduce((s, x) => s + x.bytes * 8, 0) / Math.max(total, 0.001);
   return { name, playlist, init, segments, peakBps: Math.ceil(peakBps), averageBps: Math.ceil(averageBps) };
 }
