@@ -15,6 +15,7 @@ import { eventRoutes } from './routes-events.js';
 import { jobRoutes } from './routes-jobs.js';
 import { opsRoutes } from './routes-ops.js';
 import { outputRoutes } from './routes-outputs.js';
+import { ladderRoutes } from './routes-ladder.js';
 import { uploadRoutes } from './routes-uploads.js';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -98,6 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(opsRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(outputRoutes(ctx));
+  await app.register(ladderRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   if (options.webRoot !== false) {

@@ -95,7 +95,6 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
   if (manifests.hls) {
     const variants: Variant[] = video
       .map((r, i) => ({ r, rung: p.renditions[i]!.rung }))
-      .sort((a, b) => b.r.peakBps - a.r.peakBps)
       .map(({ r, rung }) => ({
         uri: `${renditionDir(p.output, rung.name)}/${MEDIA_PLAYLIST}`,
         bandwidth: r.peakBps,
