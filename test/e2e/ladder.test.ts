@@ -123,7 +123,10 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
     expect(high.frames).toBeGreaterThan(low.frames);
     expect(low.frames).toBeGreaterThan(start.frames);
     expect(high.switches.length).toBeGreaterThanOrEqual(2);
-    expect(high.errors.filter((e) => e.startsWith('mediaError') || e.includes('fatal'))).toEqual([]);
+    // hls.js reports one non-fatal `bufferSeekOverHole` when it steps over the first frame's
+    // composition delay (B-frames: video starts 2 frames after the audio's 0); anything else fails.
+    const errors = high.errors.filter((e) => e !== 'mediaError:bufferSeekOverHole');
+    expect(errors.filter((e) => e.startsWith('mediaError') || e.includes('fatal'))).toEqual([]);
     expect(pageErrors).toEqual([]);
     process.stdout.write(`ladder preview: ${JSON.stringify({ start, low, high })}\n`);
   }, 360_000);
