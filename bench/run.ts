@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   process: () => import('./process.js'),
   render: () => import('./render.js'),
   autoscale: () => import('./autoscale.js'),
+  ladder: () => import('./ladder.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,6 @@
 import type { JobRecord } from '../engine/types.js';
 import { FramefleetError, type ErrorCode } from '../errors.js';
+import type { LadderOutput } from '../pipelines/transcode/ladder-payloads.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { formatDuration } from './common.js';
 import { runStats } from './run-stats.js';
@@ -38,6 +39,16 @@ export function reportTranscode(job: JobRecord, startedMs: number, flags: { json
 
 /** "verified: 360 frames = source, video 12.001 s, audio 12.000 s (...)": what the stitch proved. */
 export function verificationLine(result: StitchOutput): string {
+  const ladder = result as StitchOutput & Partial<LadderOutput>;
+  if (ladder.renditions) {
+    const rungs = ladder.renditions.map((r) => `${r.height}p ${Math.round(r.bandwidth / 1000)}k`).join(', ');
+    const audio = result.audioDurationSec !== undefined ? ', audio once' : '';
+    const also = (ladder.manifests ?? []).filter((m) => m !== result.output);
+    return (
+      `verified: ${ladder.renditions.length} renditions (${rungs}) x ${ladder.segments} aligned segments, ` +
+      `${result.frames} frames = source in each${audio}${also.length ? `; also ${also.join(' ')}` : ''}`
+    );
+  }
   const av =
     result.audioDurationSec !== undefined
       ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of the source)`

@@ -15,8 +15,8 @@ export interface RunStats {
   fps: number | undefined;
 }
 
-// Encoded pieces: transcode segments, render scenes and crossfades.
-const isSegment = (t: TaskRecord) => /\.(segment|scene|crossfade)$/.test(t.kind);
+// Encoded pieces: transcode segments and ladder chunks, render scenes and crossfades.
+const isSegment = (t: TaskRecord) => /\.(segment|scene|crossfade|ladder-chunk)$/.test(t.kind);
 
 /** What a finished run did, from its task records' frames and timings. Pure. */
 export function runStats(tasks: readonly TaskRecord[]): RunStats {

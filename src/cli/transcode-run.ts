@@ -4,6 +4,7 @@ import { FramefleetError } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statInput } from '../media/probe.js';
 import { parseTranscodeSpec, type TranscodeSpec } from '../pipelines/transcode/index.js';
+import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import { OVERWRITE_HINT, outputMode } from './common.js';
@@ -37,6 +38,10 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     faststart: flags.faststart,
     hwaccel: parseHwaccelPolicy(process.env.FFMPEG_HWACCEL),
     process: flags.process,
+    ladder: flags.ladder === undefined ? undefined : parseLadder(flags.ladder),
+    packages: flags.package === undefined ? undefined : parsePackages(flags.package),
+    hlsKey: flags.hlsKey === undefined ? undefined : resolve(flags.hlsKey),
+    hlsKeyUri: flags.hlsKeyUri,
   });
 }
 

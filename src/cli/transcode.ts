@@ -25,6 +25,10 @@ export interface TranscodeFlags extends Partial<FleetFlags> {
   preset: (typeof PRESETS)[number];
   audio: 'auto' | 'copy' | 'aac' | 'none';
   sceneCuts?: boolean;
+  ladder?: string;
+  package?: string;
+  hlsKey?: string;
+  hlsKeyUri?: string;
   faststart: boolean;
   workers?: number;
   gpuSlots?: number;
@@ -39,7 +43,7 @@ export interface TranscodeFlags extends Partial<FleetFlags> {
 
 /** Shared by `transcode` and `submit`: the flags that make a transcode spec. */
 export function addTranscodeSpecOptions(command: Command): Command {
-  return outputOptions(command, 'output file (.mp4, .m4v, .mov, .mkv)')
+  return outputOptions(command, 'output file (.mp4, .m4v, .mov, .mkv; with --ladder .m3u8 or .mpd)')
     .option(
       '--segments <n>',
       `number of segments (1-${MAX_SEGMENTS}; default: two per slot, none shorter than 2 s)`,
@@ -85,7 +89,11 @@ export function addTranscodeSpecOptions(command: Command): Command {
       '--process <names>',
       'run these configured processors (processors: in framefleet.yaml) on each segment, in order: a,b',
       processOption,
-    );
+    )
+    .option('--ladder <rungs>', 'HLS/DASH bitrate ladder: heights, optional bitrates (1080,720:3000k,480)')
+    .option('--package <types>', 'with --ladder: hls, dash or hls,dash (default: from the output name)')
+    .option('--hls-key <file>', 'with --ladder: AES-128 encrypt HLS segments with this 16-byte key file')
+    .option('--hls-key-uri <uri>', 'with --hls-key: the URI players fetch the key from');
 }
 
 export function registerTranscode(program: Command): void {

@@ -15,6 +15,7 @@ import { eventRoutes } from './routes-events.js';
 import { jobRoutes } from './routes-jobs.js';
 import { opsRoutes } from './routes-ops.js';
 import { outputRoutes } from './routes-outputs.js';
+import { ladderRoutes } from './routes-ladder.js';
 import { uploadRoutes } from './routes-uploads.js';
 import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
@@ -108,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(opsRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(outputRoutes(ctx));
+  await app.register(ladderRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   await app.register(scalingRoutes(ctx));

@@ -1,12 +1,14 @@
 import { ApiError, download, getJson, sendJson, streamEvents } from '../api.js';
 import { legend, segmentGrid, taskTile } from '../segment-grid.js';
 import { timeline } from '../timeline.js';
+import { ladderPreview } from './ladder.js';
 import { badge, basename, bytes, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
 
 /** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
 export function jobPage(main, id) {
+  let preview; // an HLS ladder's player, made once and kept across re-renders
   const controller = new AbortController();
   let job;
   let live = { fps: undefined, etaSec: undefined };
@@ -201,6 +203,7 @@ export function jobPage(main, id) {
         ? h('div.notice', {}, 'Retrying cannot help: the input or the request has to change first.')
         : null,
       resultCard(),
+      (preview ??= ladderPreview(job)),
       job.waitingFor && !finished ? h('div.notice', {}, job.waitingFor) : null,
       h(
         'div.stats',

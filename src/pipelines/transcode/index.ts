@@ -1,6 +1,9 @@
 import { mediaIdentity } from '../../storage/media-io.js';
 import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.js';
 import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
+import { encodeChunk, verifyChunk } from './ladder-encode.js';
+import { packageAudio, packageRendition, verifyRendition } from './ladder-package.js';
+import { publishLadder, verifyPublished } from './ladder-publish.js';
 import { planTranscode } from './plan.js';
 import { chainIdentity, resolveChain, type Processors } from './process-chain.js';
 import type { SegmentPayload } from './payloads.js';
@@ -35,6 +38,10 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       'transcode.stitch': stitch as Executor,
       'transcode.scenes': findCuts as Executor,
       'transcode.split': splitOnCuts as Executor,
+      'transcode.ladder-chunk': encodeChunk as Executor,
+      'transcode.ladder-package': packageRendition as Executor,
+      'transcode.ladder-audio': packageAudio as Executor,
+      'transcode.ladder-publish': publishLadder as Executor,
     },
     identity: async (spec, { storage }) => {
       const media = await mediaIdentity(spec.input, storage);
@@ -46,6 +53,10 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       'transcode.stitch': verifyStitch as CheckpointVerifier,
       'transcode.scenes': keepData,
       'transcode.split': keepData,
+      'transcode.ladder-chunk': verifyChunk as CheckpointVerifier,
+      'transcode.ladder-package': verifyRendition as CheckpointVerifier,
+      'transcode.ladder-audio': verifyRendition as CheckpointVerifier,
+      'transcode.ladder-publish': verifyPublished as CheckpointVerifier,
     },
   };
 }

@@ -8,6 +8,7 @@ import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
+import { planLadder } from './ladder-plan.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
@@ -27,6 +28,7 @@ export async function planTranscode(
   ctx: PlanContext,
   processors: Processors = {},
 ): Promise<TaskGraph> {
+  if (spec.ladder) return planLadder(spec, ctx);
   const layout = await transcodeLayout(spec, ctx, processors);
   if (spec.sceneCuts && !layout.normaliseVfr) {
     const scenes: ScenesPayload = { input: spec.input };

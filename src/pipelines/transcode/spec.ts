@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { show } from '../../errors.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
+import { ladderProblem, ladderSchema, PACKAGE_TYPES } from './ladder-spec.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
 import {
   codedIssue,
@@ -19,7 +20,7 @@ export const transcodeSpecSchema = z
   .object({
     input: filePath('input'),
     // Refused at submit (the pattern reaches the JSON Schema), rather than failing the job when planned.
-    output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']).pipe(filePath('output')),
+    output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv', 'm3u8', 'mpd']).pipe(filePath('output')),
     segments: intRange('segments', 1, MAX_SEGMENTS).optional(),
     segmentSeconds: numberRange('segmentSeconds', 0.5, 3600).optional(),
     encoder: nonEmpty('encoder').default('auto'),
@@ -39,6 +40,12 @@ export const transcodeSpecSchema = z
     /** Configured processors run on each segment before it is encoded, in order (names only). */
     process: processNames('process').optional(),
     /** FFMPEG_HWACCEL policy at submit time: narrows what 'auto' may choose. */
+    /** An HLS/DASH bitrate ladder (output .m3u8/.mpd): see ladder-spec.ts. */
+    ladder: ladderSchema.optional(),
+    packages: z.array(oneOf('packages', PACKAGE_TYPES)).min(1).optional(),
+    /** AES-128 clear-key encryption of HLS segments: a 16-byte key file and the URI players fetch it from. */
+    hlsKey: filePath('hlsKey').optional(),
+    hlsKeyUri: nonEmpty('hlsKeyUri').optional(),
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',
     ),
@@ -51,6 +58,8 @@ export const transcodeSpecSchema = z
   .superRefine((s, ctx) => {
     const problem = unknownEncoder(s.encoder, s.codec);
     if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
+    const ladder = ladderProblem(s);
+    if (ladder) ctx.addIssue({ code: 'custom', path: [ladder.field], message: ladder.message });
   });
 
 /** A list of 1 to 8 processor names, as configured (`processors:` in framefleet.yaml). */

@@ -1,0 +1,138 @@
+/** HLS playlists: reading a media playlist, writing and reading a master playlist. Pure. */
+
+export interface MediaPlaylist {
+  version: number | undefined;
+  targetDuration: number | undefined;
+  playlistType: string | undefined;
+  endList: boolean;
+  /** EXT-X-MAP URI (the fMP4 init segment). */
+  map: string | undefined;
+  /** EXT-X-KEY attributes, when the segments are encrypted. */
+  key: Record<string, string> | undefined;
+  mediaSequence: number;
+  segments: { uri: string; duration: number }[];
+}
+
+/** Attribute list of a tag (`BANDWIDTH=1,CODECS="a,b"`) as strings without quotes. */
+export function attributes(list: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
+  for (let m = re.exec(list); m; m = re.exec(list)) {
+    out[m[1]!] = m[2]!.startsWith('"') ? m[2]!.slice(1, -1) : m[2]!;
+  }
+  return out;
+}
+
+export function parseMediaPlaylist(text: string): MediaPlaylist {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist (no #EXTM3U first line)');
+  const pl: MediaPlaylist = {
+    version: undefined,
+    targetDuration: undefined,
+    playlistType: undefined,
+    endList: false,
+    map: undefined,
+    key: undefined,
+    mediaSequence: 0,
+    segments: [],
+  };
+  let pending: number | undefined;
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const [tag, value = ''] = splitTag(line);
+    if (tag === '#EXT-X-VERSION') pl.version = Number(value);
+    else if (tag === '#EXT-X-TARGETDURATION') pl.targetDuration = Number(value);
+    else if (tag === '#EXT-X-PLAYLIST-TYPE') pl.playlistType = value;
+    else if (tag === '#EXT-X-MEDIA-SEQUENCE') pl.mediaSequence = Number(value);
+    else if (tag === '#EXT-X-ENDLIST') pl.endList = true;
+    else if (tag === '#EXT-X-MAP') pl.map = attributes(value).URI;
+    else if (tag === '#EXT-X-KEY') pl.key = attributes(value);
+    else if (tag === '#EXTINF') pending = Number(value.split(',')[0]);
+    else if (!line.startsWith('#')) {
+      if (pending === undefined) throw new Error(`segment ${line} has no #EXTINF`);
+      pl.segments.push({ uri: line, duration: pending });
+      pending = undefined;
+    }
+  }
+  return pl;
+}
+
+function splitTag(line: string): [string, string?] {
+  const colon = line.indexOf(':');
+  return colon < 0 ? [line] : [line.slice(0, colon), line.slice(colon + 1)];
+}
+
+export interface Variant {
+  uri: string;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+  width: number;
+  height: number;
+  frameRate: number;
+}
+
+export interface AudioRendition {
+  uri: string;
+  groupId: string;
+  name: string;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+}
+
+/**
+ * A master playlist: one variant per rung (BANDWIDTH is the peak segment bitrate of video plus
+ * audio, CODECS both codecs), the audio as an alternative rendition every variant refers to.
+ */
+export function masterPlaylist(variants: readonly Variant[], audio: AudioRendition | undefined): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  if (audio) {
+    lines.push(
+      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${audio.groupId}",NAME="${audio.name}",DEFAULT=YES,AUTOSELECT=YES,URI="${audio.uri}"`,
+    );
+  }
+  for (const v of variants) {
+    const codecs = audio ? `${v.codecs},${audio.codecs}` : v.codecs;
+    const attrs = [
+      `BANDWIDTH=${v.bandwidth + (audio?.bandwidth ?? 0)}`,
+      `AVERAGE-BANDWIDTH=${v.averageBandwidth + (audio?.averageBandwidth ?? 0)}`,
+      `CODECS="${codecs}"`,
+      `RESOLUTION=${v.width}x${v.height}`,
+      `FRAME-RATE=${v.frameRate.toFixed(3)}`,
+      ...(audio ? [`AUDIO="${audio.groupId}"`] : []),
+    ];
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface MasterEntry {
+  attributes: Record<string, string>;
+  uri: string;
+}
+
+/** The variants and EXT-X-MEDIA renditions of a master playlist. */
+export function parseMasterPlaylist(text: string): {
+  version: number | undefined;
+  variants: MasterEntry[];
+  media: Record<string, string>[];
+} {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist (no #EXTM3U first line)');
+  let version: number | undefined;
+  const variants: MasterEntry[] = [];
+  const media: Record<string, string>[] = [];
+  let pending: Record<string, string> | undefined;
+  for (const line of lines.slice(1)) {
+    const [tag, value = ''] = splitTag(line);
+    if (tag === '#EXT-X-VERSION') version = Number(value);
+    else if (tag === '#EXT-X-MEDIA') media.push(attributes(value));
+    else if (tag === '#EXT-X-STREAM-INF') pending = attributes(value);
+    else if (line !== '' && !line.startsWith('#') && pending) {
+      variants.push({ attributes: pending, uri: line });
+      pending = undefined;
+    }
+  }
+  return { version, variants, media };
+}

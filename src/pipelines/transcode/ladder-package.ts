@@ -1,0 +1,168 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { FramefleetError } from '../../errors.js';
+import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { LOCAL_PROTOCOLS, guardedInput, runFfmpeg } from '../../media/run.js';
+import { encryptRendition } from '../../media/hls-encrypt.js';
+import { concatList } from '../../media/segment-args.js';
+import { withInput } from '../job-files.js';
+import type {
+  ChunkOutput,
+  HlsKey,
+  LadderAudioPayload,
+  PackagePayload,
+  RenditionOutput,
+  StoredFile,
+} from './ladder-payloads.js';
+
+const PACKAGE_TIMEOUT_MS = 60 * 60_000;
+
+/** Media segment file names; the MPD's SegmentTemplate names the same pattern. */
+export const SEGMENT_PATTERN = 'seg-%05d.m4s';
+export const DASH_SEGMENT_TEMPLATE = 'seg-$Number%05d$.m4s';
+export const INIT_NAME = 'init.mp4';
+export const MEDIA_PLAYLIST = 'index.m3u8';
+
+/**
+ * The HLS muxer's fMP4 (CMAF) output options: a segment is cut at the first keyframe at least
+ * `cutSec` after the last cut; the caller passes half a frame less than the segment length, so
+ * every forced IDR (and only those) starts a segment. Pure.
+ */
+export function hlsPackageArgs(dir: string, cutSec: number): string[] {
+  return [
+    '-f',
+    'hls',
+    '-hls_time',
+    cutSec.toFixed(6),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_fmp4_init_filename',
+    INIT_NAME,
+    '-hls_segment_filename',
+    join(dir, SEGMENT_PATTERN),
+    '-hls_flags',
+    'independent_segments',
+    '-y',
+    join(dir, MEDIA_PLAYLIST),
+  ];
+}
+
+/** One rung: its chunks joined without re-encoding, cut into CMAF segments at the forced IDRs. */
+export const packageRendition: Executor<PackagePayload, RenditionOutput> = async (p, ctx) => {
+  const paths: string[] = [];
+  for (const id of p.chunkTasks) {
+    const chunk = ctx.inputs[id] as ChunkOutput | undefined;
+    if (!chunk)
+      throw new FramefleetError('INTERNAL', `packaging ${p.rung.name} is missing the output of ${id}`);
+    paths.push(await localCopy(chunk.key, ctx));
+  }
+  const list = join(ctx.scratchDir, 'chunks.ffconcat');
+  await writeFile(list, concatList(paths));
+  const dir = join(ctx.scratchDir, p.rung.name);
+  await mkdir(dir, { recursive: true });
+  await runFfmpeg(
+    [
+      '-protocol_whitelist',
+      LOCAL_PROTOCOLS,
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      // ffmpeg's default HEVC tag is hev1, which Safari and iOS refuse.
+      ...(p.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []),
+      ...hlsPackageArgs(dir, p.cutSeconds),
+    ],
+    {
+      signal: ctx.signal,
+      timeoutMs: PACKAGE_TIMEOUT_MS,
+      label: `package ${p.rung.name} (${paths.length} chunks) as CMAF segments`,
+      onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
+    },
+  );
+  await encrypt(dir, p.hlsKey, ctx);
+  return publishDir(dir, p.rung.name, p.prefix, ctx);
+};
+
+/** The job's audio, once: AAC stereo over the whole timeline, cut into segments of the same length. */
+export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async (p, ctx) => {
+  const dir = join(ctx.scratchDir, 'audio');
+  await mkdir(dir, { recursive: true });
+  await withInput(p.input, ctx, (input) =>
+    runFfmpeg(
+      [
+        ...guardedInput(input),
+        '-map',
+        '0:a:0',
+        '-vn',
+        '-sn',
+        '-dn',
+        '-c:a',
+        'aac',
+        '-b:a',
+        `${p.bitrateKbps}k`,
+        '-ac',
+        '2',
+        ...hlsPackageArgs(dir, p.segmentSeconds),
+      ],
+      {
+        signal: ctx.signal,
+        timeoutMs: PACKAGE_TIMEOUT_MS,
+        label: 'encode and package the audio',
+        onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
+      },
+    ),
+  );
+  await encrypt(dir, p.hlsKey, ctx);
+  return publishDir(dir, 'audio', p.prefix, ctx);
+};
+
+/** AES-128 clear-key encryption of the segments, with the key read confined like an input. */
+async function encrypt(dir: string, key: HlsKey | undefined, ctx: ExecutorContext): Promise<void> {
+  if (!key) return;
+  const bytes = await withInput(key.file, ctx, (path) => readFile(path));
+  if (bytes.length !== 16) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `HLS key file ${key.file} has ${bytes.length} bytes; AES-128 needs 16`,
+    );
+  }
+  await encryptRendition(dir, MEDIA_PLAYLIST, bytes, key.uri);
+}
+
+async function publishDir(
+  dir: string,
+  name: string,
+  prefix: string,
+  ctx: ExecutorContext,
+): Promise<RenditionOutput> {
+  const names = (await readdir(dir)).sort();
+  const files: StoredFile[] = [];
+  for (const file of names) {
+    const key = `${prefix}${name}/${file}`;
+    const stored = await ctx.storage.put(key, join(dir, file), { move: true });
+    files.push({ name: file, key, size: stored.size });
+  }
+  ctx.progress({ fraction: 1 });
+  return { name, files, segments: files.filter((f) => f.name.endsWith('.m4s')).length };
+}
+
+/** A packaged rendition counts if every file is there with its size. */
+export const verifyRendition: CheckpointVerifier<unknown, RenditionOutput> = async (_p, out, { storage }) => {
+  for (const file of out.files) {
+    const object = await storage.stat(file.key);
+    if (object?.size !== file.size) return false;
+  }
+  return out.files.length > 0;
+};
+
+export async function localCopy(key: string, ctx: ExecutorContext): Promise<string> {
+  return ctx.storage.localPath(key) ?? ctx.storage.fetch(key, join(ctx.scratchDir, basename(key)));
+}

@@ -1,0 +1,107 @@
+import type { Rational } from '../../media/rational.js';
+import type { PackageType } from './ladder-spec.js';
+
+/** One rendition of a ladder, resolved against the source: its size and video bitrate. */
+export interface Rung {
+  /** Folder and id part: `720p`. */
+  name: string;
+  width: number;
+  height: number;
+  bitrateKbps: number;
+}
+
+/** Frames [start, end) of one rung: whole segments, so every segment starts with an IDR. */
+export interface ChunkPayload {
+  input: string;
+  rung: Rung;
+  index: number;
+  start: number;
+  end: number;
+  /** Frames per media segment: an IDR every this many frames, counted from frame 0 of the source. */
+  segmentFrames: number;
+  rate: Rational;
+  videoOffsetSec: number;
+  normaliseVfr: boolean;
+  encoder: string;
+  preset: 'fast' | 'balanced' | 'quality';
+  /** Scale the source to the rung's size (false when they are equal). */
+  scale: boolean;
+  key: string;
+}
+
+export interface ChunkOutput {
+  key: string;
+  frames: number;
+  size: number;
+}
+
+/** HLS AES-128: where the key file is and the URI written into the playlists. */
+export interface HlsKey {
+  file: string;
+  uri: string;
+}
+
+/** Concatenates one rung's chunks (stream copy) and cuts them into CMAF segments + a media playlist. */
+export interface PackagePayload {
+  rung: Rung;
+  chunkTasks: string[];
+  segmentSeconds: number;
+  /** Where the muxer cuts: half a frame under the segment length, so each forced IDR starts one. */
+  cutSeconds: number;
+  frames: number;
+  codec: string;
+  /** Storage prefix the rendition's files are published under. */
+  prefix: string;
+  hlsKey?: HlsKey | undefined;
+}
+
+/** The job's audio, encoded once (AAC) and packaged as its own rendition. */
+export interface LadderAudioPayload {
+  input: string;
+  bitrateKbps: number;
+  segmentSeconds: number;
+  prefix: string;
+  hlsKey?: HlsKey | undefined;
+}
+
+export interface StoredFile {
+  name: string;
+  key: string;
+  size: number;
+}
+
+/** A packaged rendition: its files (init, segments, playlist) in storage. */
+export interface RenditionOutput {
+  name: string;
+  files: StoredFile[];
+  segments: number;
+}
+
+/** Verifies every rendition together, writes the master playlist / MPD and publishes the tree. */
+export interface PublishPayload {
+  input: string;
+  output: string;
+  overwrite: boolean;
+  packages: PackageType[];
+  renditions: { task: string; rung: Rung }[];
+  audioTask: string | undefined;
+  frames: number;
+  rate: Rational;
+  segmentFrames: number;
+  segmentSeconds: number;
+  encoder: string;
+  hlsKey: HlsKey | undefined;
+}
+
+/** The result of a ladder transcode (the fields of a stitched output, plus the ladder). */
+export interface LadderOutput {
+  output: string;
+  manifests: string[];
+  frames: number;
+  size: number;
+  videoDurationSec: number;
+  audioDurationSec: number | undefined;
+  encoder: string;
+  segments: number;
+  renditions: { name: string; width: number; height: number; bandwidth: number; codecs: string }[];
+}

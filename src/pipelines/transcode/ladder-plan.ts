@@ -1,0 +1,226 @@
+import { access, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FramefleetError, show } from '../../errors.js';
+import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
+import { encoderByName } from '../../media/encoders/catalogue.js';
+import { selectEncoder } from '../../media/encoders/select.js';
+import { probe } from '../../media/probe.js';
+import { rationalValue } from '../../media/rational.js';
+import { countCfrFrames } from '../../media/vfr.js';
+import { isStorageUrl } from '../../storage/media-io.js';
+import { checkOutputTarget } from '../../storage/output-target.js';
+import { checkOutputDir, withInput } from '../job-files.js';
+import type {
+  ChunkPayload,
+  LadderAudioPayload,
+  PackagePayload,
+  PublishPayload,
+  Rung,
+} from './ladder-payloads.js';
+import { manifestPaths, renditionDir } from './ladder-publish.js';
+import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
+import { defaultSegmentSeconds, timelineRate } from './plan.js';
+import type { TranscodeSpec } from './spec.js';
+
+/** Rungs resolved against the source: highest first, width from the display aspect, even. Pure. */
+export function resolveRungs(
+  ladder: readonly RungSpec[],
+  source: { width: number; height: number },
+  codec: string,
+): Rung[] {
+  return [...ladder]
+    .sort((a, b) => b.height - a.height)
+    .map((r) => {
+      if (r.height > source.height) {
+        throw new FramefleetError(
+          'INVALID_ARGUMENT',
+          `ladder rung ${r.height} is above the source's height ${source.height} (${source.width}x${source.height}); no rung is upscaled`,
+        );
+      }
+      const width = Math.max(2, Math.round((r.height * source.width) / source.height / 2) * 2);
+      return {
+        name: `${r.height}p`,
+        width: r.height === source.height ? source.width - (source.width % 2) : width,
+        height: r.height,
+        bitrateKbps: r.bitrateKbps ?? defaultBitrateKbps(r.height, codec),
+      };
+    });
+}
+
+/** Chunks of whole segments: [start, end) frame ranges, the last one short. Pure. */
+export function chunkRanges(
+  frames: number,
+  segmentFrames: number,
+  segmentsPerChunk: number,
+): [number, number][] {
+  const step = segmentFrames * segmentsPerChunk;
+  const out: [number, number][] = [];
+  for (let s = 0; s < frames; s += step) out.push([s, Math.min(frames, s + step)]);
+  return out;
+}
+
+/**
+ * A ladder transcode: rung x chunk encodes (all independent), one packaging task per rung, the
+ * audio once, and a publish task that verifies everything together and writes the manifests.
+ * Everything that can be refused is refused here, before any task runs.
+ */
+export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise<TaskGraph> {
+  if (!spec.ladder) throw new FramefleetError('INTERNAL', 'planLadder without a ladder');
+  if (isStorageUrl(spec.output)) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `a ladder is written to a folder; ${show(spec.output)} is an object URL`,
+    );
+  }
+  const packages = packagesOf(spec.output, spec.packages);
+  const manifests = manifestPaths(spec.output, packages);
+  for (const m of Object.values(manifests)) {
+    await checkOutputTarget(m, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
+  }
+  await checkOutputDir(spec.output, ctx);
+  const hlsKey = spec.hlsKey && spec.hlsKeyUri ? { file: spec.hlsKey, uri: spec.hlsKeyUri } : undefined;
+  if (hlsKey) {
+    const size = await withInput(hlsKey.file, ctx, async (path) => (await stat(path)).size);
+    if (size !== 16) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `HLS key file ${show(hlsKey.file)} has ${size} bytes; AES-128 needs 16`,
+      );
+    }
+  }
+  return withInput(spec.input, ctx, async (local) => {
+    const source = await probe(local, { signal: ctx.signal });
+    const video = source.video;
+    if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
+    if (video.frameCount === 0)
+      throw new FramefleetError('EMPTY_VIDEO', `input ${show(spec.input)} has no video frames`);
+    const display = video.rotation % 180 === 0 ? video : { width: video.height, height: video.width };
+    const choice = selectEncoder(
+      { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
+      ctx.capabilities.encoders,
+    );
+    const rungs = resolveRungs(spec.ladder!, display, choice.encoder.codec);
+    ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
+    for (const rung of rungs) {
+      const dir = join(dirname(spec.output), renditionDir(spec.output, rung.name));
+      const exists = await access(dir).then(
+        () => true,
+        () => false,
+      );
+      if (exists && !spec.overwrite) {
+        throw new FramefleetError(
+          'OUTPUT_EXISTS',
+          `ladder folder ${show(dir)} already exists; use -y to replace its files`,
+        );
+      }
+    }
+    const rate = timelineRate(source);
+    const frames = video.variableFrameRate ? await countCfrFrames(local, rate, ctx.signal) : video.frameCount;
+    const fps = rationalValue(rate);
+    const segmentSeconds = spec.segmentSeconds ?? LADDER_SEGMENT_SECONDS;
+    const segmentFrames = Math.max(1, Math.round(segmentSeconds * fps));
+    const chunkSec = defaultSegmentSeconds(frames / fps, ctx.capabilities.slots);
+    const perChunk = Math.max(1, Math.round(chunkSec / (segmentFrames / fps)));
+    const ranges = chunkRanges(frames, segmentFrames, perChunk);
+    const encoder = encoderByName(choice.encoder.name)!;
+    const requires: Requirements = {
+      device: choice.encoder.device,
+      features: [`enc:${choice.encoder.name}`],
+      maxPixels: video.width * video.height,
+    };
+    const tasks: TaskSpec[] = [];
+    const renditions: PublishPayload['renditions'] = [];
+    for (const rung of rungs) {
+      const chunkIds: string[] = [];
+      for (const [index, [start, end]] of ranges.entries()) {
+        const id = `${rung.name}-chunk-${String(index).padStart(3, '0')}`;
+        chunkIds.push(id);
+        const payload: ChunkPayload = {
+          input: spec.input,
+          rung,
+          index,
+          start,
+          end,
+          segmentFrames,
+          rate,
+          videoOffsetSec: video.startTimeSec - source.startTimeSec,
+          normaliseVfr: video.variableFrameRate,
+          encoder: encoder.name,
+          preset: spec.preset,
+          scale: rung.width !== video.width || rung.height !== video.height,
+          key: `${ctx.scratchPrefix}${id}.mp4`,
+        };
+        const weight = end - start;
+        tasks.push({ id, kind: 'transcode.ladder-chunk', payload, requires, dependsOn: [], weight });
+      }
+      const pkg: PackagePayload = {
+        rung,
+        chunkTasks: chunkIds,
+        segmentSeconds,
+        cutSeconds: (segmentFrames - 0.5) / fps,
+        frames,
+        codec: encoder.codec,
+        prefix: ctx.scratchPrefix,
+        hlsKey,
+      };
+      const id = `${rung.name}-package`;
+      tasks.push({
+        id,
+        kind: 'transcode.ladder-package',
+        payload: pkg,
+        requires: { device: 'cpu' },
+        dependsOn: chunkIds,
+        weight: Math.max(1, Math.round(frames * 0.01)),
+      });
+      renditions.push({ task: id, rung });
+    }
+    const withAudio = spec.audio !== 'none' && source.audio !== undefined;
+    if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
+      throw new FramefleetError(
+        'NO_AUDIO_STREAM',
+        `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
+      );
+    }
+    if (withAudio) {
+      const audio: LadderAudioPayload = {
+        input: spec.input,
+        bitrateKbps: spec.audioBitrateKbps,
+        segmentSeconds,
+        prefix: ctx.scratchPrefix,
+        hlsKey,
+      };
+      tasks.push({
+        id: 'audio',
+        kind: 'transcode.ladder-audio',
+        payload: audio,
+        requires: { device: 'cpu' },
+        dependsOn: [],
+        weight: Math.max(1, Math.round(frames * 0.03)),
+        priority: 1,
+      });
+    }
+    const publish: PublishPayload = {
+      input: spec.input,
+      output: spec.output,
+      overwrite: spec.overwrite,
+      packages,
+      renditions,
+      audioTask: withAudio ? 'audio' : undefined,
+      frames,
+      rate,
+      segmentFrames,
+      segmentSeconds,
+      encoder: encoder.name,
+      hlsKey,
+    };
+    tasks.push({
+      id: 'publish',
+      kind: 'transcode.ladder-publish',
+      payload: publish,
+      requires: { device: 'cpu' },
+      dependsOn: tasks.filter((t) => t.kind !== 'transcode.ladder-chunk').map((t) => t.id),
+      weight: Math.max(1, Math.round(frames * 0.02)),
+    });
+    return { tasks, rootTaskId: 'publish' };
+  });
+}
