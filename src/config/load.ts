@@ -4,18 +4,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FramefleetError, show } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
+import { CONFIG_FILE_NAME, ENV_OVERRIDES } from './sources.js';
 
-export const CONFIG_FILE_NAME = 'framefleet.yaml';
-
-/** Environment variables that override a config field (flags override both). */
-export const ENV_OVERRIDES: readonly [string, string[]][] = [
-  ['FRAMEFLEET_MODE', ['mode']],
-  ['FRAMEFLEET_DATA_DIR', ['dataDir']],
-  ['FRAMEFLEET_REDIS_URL', ['redis', 'url']],
-  ['FRAMEFLEET_PREFIX', ['redis', 'prefix']],
-  ['FRAMEFLEET_STORAGE', ['storage']],
-  ['FRAMEFLEET_API_TOKEN', ['server', 'token']],
-];
+export { CONFIG_FILE_NAME, ENV_OVERRIDES } from './sources.js';
 
 /** Fields holding paths: relative ones are taken from the config file's folder. */
 const PATH_FIELDS: readonly string[][] = [['dataDir'], ['server', 'tokenFile'], ['worker', 'capabilities']];
