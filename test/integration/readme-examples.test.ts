@@ -85,7 +85,8 @@ describe('README command examples', () => {
         ? rest.filter((w) => groupSubs.includes(w)).map((sub) => [command!, sub])
         : [[command!]];
       expect(paths.length, `no subcommand in \`${example.source}\``).toBeGreaterThan(0);
-      const texts = await Promise.all(paths.map(help));
+      // The program's own options (--config) are accepted after any command too.
+      const texts = [...(await Promise.all(paths.map(help))), await help([])];
       for (const flag of example.flags) {
         const accepted = new RegExp(`(^|[\\s,])${flag}(?=[\\s,=<]|$)`, 'm');
         if (!texts.some((t) => accepted.test(t))) missing.push(`${flag} in \`framefleet ${example.source}\``);
