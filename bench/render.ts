@@ -25,7 +25,8 @@ const BATCH = Number(process.env.BENCH_RENDER_BATCH ?? 20);
 const CLI = resolve('dist/cli/index.js');
 /** Which parts run: `video` (composition cost), `batch` (videos per hour); both by default. */
 const PARTS = (process.env.BENCH_RENDER_PARTS ?? 'video,batch').split(',');
-const SETTINGS = { quality: 70, preset: 'fast' as const, gopFrames: 60 };
+// What a render spec defaults to (quality 70, balanced: x264 medium CRF 23), for both sides.
+const SETTINGS = { quality: 70, preset: 'balanced' as const, gopFrames: 60 };
 
 function timed(cmd: string, args: string[]): Promise<number> {
   return new Promise((done, fail) => {
