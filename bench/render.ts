@@ -23,7 +23,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const QUESTIONS = Number(process.env.BENCH_RENDER_QUESTIONS ?? 10);
 const BATCH = Number(process.env.BENCH_RENDER_BATCH ?? 20);
 const CLI = resolve('dist/cli/index.js');
-const SETTINGS = { quality: 70, preset: 'fast' as const, gopFrames: 60 };
+/** Which parts run: `video` (composition cost), `batch` (videos per hour); both by default. */
+const PARTS = (process.env.BENCH_RENDER_PARTS ?? 'video,batch').split(',');
+// What a render spec defaults to (quality 70, balanced: x264 medium CRF 23), for both sides.
+const SETTINGS = { quality: 70, preset: 'balanced' as const, gopFrames: 60 };
 
 function timed(cmd: string, args: string[]): Promise<number> {
   return new Promise((done, fail) => {
@@ -179,6 +182,11 @@ export async function run(): Promise<void> {
   const quizFile = join(WORK, 'quiz.json');
   await writeFile(quizFile, JSON.stringify(quiz(QUESTIONS, 0)));
   const video = join(WORK, 'trivia.mp4');
+  if (PARTS.includes('video')) await composition(quizFile, video);
+  if (PARTS.includes('batch')) await batch();
+}
+
+async function composition(quizFile: string, video: string): Promise<void> {
   const renderTimes: number[] = [];
   const plainTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -230,7 +238,9 @@ export async function run(): Promise<void> {
   process.stdout.write(
     `trivia ${QUESTIONS} questions 720p30: framefleet render ${r.toFixed(1)} s, plain re-encode ${p.toFixed(1)} s, composition ratio ${(r / p).toFixed(2)} (target <= 1.3; load ${loadavg()[0]!.toFixed(1)})\n`,
   );
+}
 
+async function batch(): Promise<void> {
   const small = { width: 640, height: 360, fps: 30 };
   const jsonl = join(WORK, 'batch.jsonl');
   const quizzes = Array.from({ length: BATCH }, (_, i) => quiz(1, i + 1));

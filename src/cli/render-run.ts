@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { mapSpecPaths } from '../pipelines/render/paths.js';
+import { specFiles } from '../pipelines/render/plan.js';
 import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
@@ -79,7 +80,11 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
     if (job) reportTranscode(job, started, flags);
     return;
   }
-  await checkOutputTarget(spec.output, [], { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT });
+  await checkOutputTarget(
+    spec.output,
+    specFiles(spec, spec.scenes ?? []).map((f) => f.path),
+    { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT },
+  );
   const job = await runLocalJob((backend) => backend.submit('render', spec), {
     dataDir: resolve(flags.dataDir ?? defaultDataDir()),
     cpuSlots: flags.workers ?? availableParallelism(),

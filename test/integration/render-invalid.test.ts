@@ -86,6 +86,18 @@ describe('render refuses bad files and fonts', () => {
     expect(graph.tasks.map((t) => t.kind)).toEqual(['render.scene', 'render.stitch']);
   });
 
+  it('an output that is one of the files the spec reads', async () => {
+    const video = join(dir, 'in', 'clip.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=64x48:d=1', video]);
+    const spec = parseRenderSpec({
+      output: video,
+      overwrite: true,
+      scenes: [{ duration: 1, background: { video } }],
+    });
+    const error = await planRender(spec, context()).catch((e: unknown) => e);
+    expect((error as FramefleetError).code).toBe('OUTPUT_IS_INPUT');
+  });
+
   it('a font family that is not installed, and a missing font file', async () => {
     const text = { type: 'text', text: 'hi', x: 0, y: 0, width: 100, height: 40 };
     const family = await refusal({ ...text, font: 'No Such Font Family 42' });

@@ -67,9 +67,11 @@ function at(where: string, error: unknown): FramefleetError {
  */
 export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<TaskGraph> {
   const format = outputFormat(spec.output)!;
-  await checkOutputTarget(spec.output, [], { overwrite: spec.overwrite, storage: ctx.storage });
-  if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   const early = specFiles(spec, spec.scenes ?? []);
+  // Never written over a file the spec reads (an image, a background video, the music).
+  const inputs = early.map((f) => f.path);
+  await checkOutputTarget(spec.output, inputs, { overwrite: spec.overwrite, storage: ctx.storage });
+  if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   for (const f of early) {
     await withInput(f.path, ctx, (local) =>
       checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal),

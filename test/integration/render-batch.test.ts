@@ -1,0 +1,53 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/media.js';
+
+describe('render --template trivia --batch', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+  afterAll(() => cleanup());
+
+  it('renders each line as its own job; a bad line is reported and the rest go on', async () => {
+    const good = (n: number) => ({
+      title: `Quiz ${n}`,
+      speed: 400,
+      countdownSeconds: 1,
+      questions: [{ question: `Is ${n} even?`, answers: ['yes', 'no', 'maybe', 'never'], correct: n % 2 }],
+    });
+    const bad = {
+      title: 'Broken',
+      questions: [{ question: 'Three answers?', answers: ['a', 'b', 'c'], correct: 0 }],
+    };
+    const lines = [good(1), bad, good(2)].map((q) => JSON.stringify(q));
+    await writeFile(join(dir, 'quizzes.jsonl'), `${lines.join('\n')}\n`);
+    const out = join(dir, 'videos');
+    const args = ['render', '--template', 'trivia', '--batch', join(dir, 'quizzes.jsonl'), '--out-dir', out];
+    args.push('--width', '160', '--height', '120', '--fps', '5', '--data-dir', join(dir, 'data'), '--json');
+    const r = await runCli(args, {}, 300_000);
+    expect(r.code, r.stderr).toBe(1);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const videos = events.filter((e) => e.type === 'video');
+    expect(videos.map((v) => [v.line, v.state])).toEqual(
+      expect.arrayContaining([
+        [1, 'done'],
+        [2, 'failed'],
+        [3, 'done'],
+      ]),
+    );
+    const failed = videos.find((v) => v.line === 2)!;
+    expect(failed.code).toBe('INVALID_SPEC');
+    expect(failed.message).toContain('quiz.questions.0.answers');
+    expect(events.at(-1)).toMatchObject({ type: 'summary', videos: 3, done: 2, failed: 1 });
+    for (const name of ['0001.mp4', '0003.mp4'])
+      expect((await probe(join(out, name))).video!.frameCount).toBeGreaterThan(0);
+    await expect(stat(join(out, '0002.mp4'))).rejects.toThrow();
+  }, 320_000);
+});
