@@ -10,6 +10,7 @@ import { registerSubmit } from './submit.js';
 import { registerNodes } from './nodes.js';
 import { registerQueues } from './queues.js';
 import { registerJobs } from './jobs.js';
+import { registerMontage } from './montage.js';
 
 const program = new Command();
 program
@@ -32,6 +33,7 @@ registerQueues(program);
 registerServer(program);
 registerAnalyze(program);
 registerJobs(program);
+registerMontage(program);
 
 try {
   await program.parseAsync(process.argv);

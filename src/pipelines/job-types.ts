@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Pipeline } from '../engine/types.js';
 import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js';
 import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
+import { montagePipeline, montageSpecSchema } from './montage/index.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
 
 /**
@@ -58,6 +59,10 @@ export const JOB_TYPES: readonly JobType[] = [
   jobType(proxyPipeline, 'a low-resolution copy for analysis and editing', proxySpecSchema, {
     inputs: ['input'],
     outputs: ['output'],
+  }),
+  jobType(montagePipeline, 'clips and a music track cut to the beat, rendered in parallel', montageSpecSchema, {
+    inputs: ['clips', 'music', 'lut'],
+    outputs: ['output', 'edl', 'otio'],
   }),
 ];
 
