@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   scenes: () => import('./scenes.js'),
   beats: () => import('./beats.js'),
   startup: () => import('./startup.js'),
+  montage: () => import('./montage.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -146,6 +146,7 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
       ...summary,
       ...result,
       editList: edit?.edl,
+      beats: edit?.beats,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return;

@@ -60,10 +60,15 @@ export const JOB_TYPES: readonly JobType[] = [
     inputs: ['input'],
     outputs: ['output'],
   }),
-  jobType(montagePipeline, 'clips and a music track cut to the beat, rendered in parallel', montageSpecSchema, {
-    inputs: ['clips', 'music', 'lut'],
-    outputs: ['output', 'edl', 'otio'],
-  }),
+  jobType(
+    montagePipeline,
+    'clips and a music track cut to the beat, rendered in parallel',
+    montageSpecSchema,
+    {
+      inputs: ['clips', 'music', 'lut'],
+      outputs: ['output', 'edl', 'otio'],
+    },
+  ),
 ];
 
 /** The pipelines of every registered job type: what both backends and every worker run. */

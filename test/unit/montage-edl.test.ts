@@ -97,10 +97,16 @@ describe('judgeShots', () => {
     { name: 'blurred', over: { sharpness: 3 }, verdict: 'blurry' },
     { name: 'too short', over: { endFrame: 5 }, verdict: 'short' },
     { name: 'dim but lit', over: { brightness: 40 }, verdict: 'usable' },
+    { name: 'soft but not blurred', over: { sharpness: 8 }, verdict: 'usable' },
   ])('a $name shot is $verdict', ({ over, verdict }) => {
     const shots = [...library.slice(0, 5), shot(9, 0, over)];
     expect(judgeShots(shots, { fps: 30, totalFrames: 300, seed: 1 }).at(-1)).toBe(verdict);
   });
+});
+
+it('finds blurred shots blurry even when every shot is blurred', () => {
+  const soft = [shot(0, 0, { sharpness: 1.2 }), shot(1, 0, { sharpness: 1.3 })];
+  expect(judgeShots(soft, { fps: 30, totalFrames: 300, seed: 1 })).toEqual(['blurry', 'blurry']);
 });
 
 describe('planEdl', () => {

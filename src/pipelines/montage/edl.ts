@@ -33,6 +33,11 @@ export interface EdlOptions {
   blackBelow?: number;
   /** Shots below this fraction of the median sharpness of lit shots are blurry (default 0.35). */
   blurRatio?: number;
+  /**
+   * Shots below this mean absolute Laplacian (at the 256 px analysis size) are blurry whatever the
+   * rest of the footage is like, so a folder of only blurred clips has no usable shot (default 1.5).
+   */
+  minSharpness?: number;
   /** Shots shorter than this are unusable (default: the shortest entry). */
   minShotSec?: number;
 }
@@ -75,7 +80,8 @@ export function judgeShots(shots: readonly ShotCandidate[], options: EdlOptions)
   const reference = median(lit);
   return shots.map((s) => {
     if (s.brightness < blackBelow) return 'black';
-    if (s.sharpness < (options.blurRatio ?? 0.35) * reference) return 'blurry';
+    const floor = Math.max((options.blurRatio ?? 0.35) * reference, options.minSharpness ?? 1.5);
+    if (s.sharpness < floor) return 'blurry';
     if ((s.endFrame - s.startFrame) / s.fps < minShotSec) return 'short';
     return 'usable';
   });

@@ -76,7 +76,12 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     guard,
   );
   await writeStoryboard(renders, layout.storyboard, ctx, guard);
-  const sources = { title: basename(layout.output), clips: layout.clips, music: layout.music };
+  // The title names no output: the same edit exports byte for byte the same, wherever it goes.
+  const sources = {
+    title: `framefleet montage seed ${layout.seed}`,
+    clips: layout.clips,
+    music: layout.music,
+  };
   if (layout.edl) {
     const text = toCmx3600(edit.edl, sources, edit.clipFps);
     await writeOutput(layout.edl, ctx, (tmp) => writeFile(tmp, text), guard);

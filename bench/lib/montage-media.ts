@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { drumTrack } from '../../bench/lib/drum-track.js';
-import { encodeWav } from '../../bench/lib/wav.js';
+import { drumTrack } from './drum-track.js';
+import { encodeWav } from './wav.js';
 import { runFfmpeg } from '../../src/media/run.js';
 
 /** A generated clip: what it shows and whether a good edit may use it. */
@@ -34,7 +34,22 @@ export async function makeMontageClips(
     const path = join(dir, name);
     const vf = `${source.replaceAll('{s}', size).replaceAll('{r}', String(fps))},format=yuv420p${extra}`;
     await runFfmpeg(
-      ['-f', 'lavfi', '-i', vf, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(fps), '-y', path],
+      [
+        '-f',
+        'lavfi',
+        '-i',
+        vf,
+        '-t',
+        String(seconds),
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-g',
+        String(fps),
+        '-y',
+        path,
+      ],
       { label: `make ${name}`, timeoutMs: 120_000 },
     );
     clips.push({ path, kind });
