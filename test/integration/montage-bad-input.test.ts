@@ -41,6 +41,7 @@ describe('montage refuses bad input before rendering', () => {
   }, 120_000);
   afterAll(() => cleanup());
 
+  let attempt = 0;
   const run = (extra: string[], clips: string[] = [good], env: NodeJS.ProcessEnv = {}) =>
     runCli(
       [
@@ -50,7 +51,8 @@ describe('montage refuses bad input before rendering', () => {
         '--music',
         music,
         '-o',
-        join(dir, 'out.mp4'),
+        // Each case its own output: one that wrongly succeeded must not make the next fail for it.
+        join(dir, `out-${++attempt}.mp4`),
         '--height',
         '144',
         '--data-dir',
@@ -109,7 +111,7 @@ describe('montage refuses bad input before rendering', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(c.says());
       expect(result.stdout).not.toContain('montage.render');
-      expect(await readdir(dir)).not.toContain('out.mp4');
+      expect((await readdir(dir)).filter((n) => n.startsWith('out-'))).toEqual([]);
     },
     120_000,
   );

@@ -105,7 +105,7 @@ describe('judgeShots', () => {
 });
 
 it('finds blurred shots blurry even when every shot is blurred', () => {
-  const soft = [shot(0, 0, { sharpness: 1.2 }), shot(1, 0, { sharpness: 1.3 })];
+  const soft = [shot(0, 0, { sharpness: 1.2 }), shot(1, 0, { sharpness: 2.2 })];
   expect(judgeShots(soft, { fps: 30, totalFrames: 300, seed: 1 })).toEqual(['blurry', 'blurry']);
 });
 

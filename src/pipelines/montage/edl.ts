@@ -35,7 +35,7 @@ export interface EdlOptions {
   blurRatio?: number;
   /**
    * Shots below this mean absolute Laplacian (at the 256 px analysis size) are blurry whatever the
-   * rest of the footage is like, so a folder of only blurred clips has no usable shot (default 1.5).
+   * rest of the footage is like, so a folder of only blurred clips has no usable shot (default 2.5).
    */
   minSharpness?: number;
   /** Shots shorter than this are unusable (default: the shortest entry). */
@@ -80,7 +80,7 @@ export function judgeShots(shots: readonly ShotCandidate[], options: EdlOptions)
   const reference = median(lit);
   return shots.map((s) => {
     if (s.brightness < blackBelow) return 'black';
-    const floor = Math.max((options.blurRatio ?? 0.35) * reference, options.minSharpness ?? 1.5);
+    const floor = Math.max((options.blurRatio ?? 0.35) * reference, options.minSharpness ?? 2.5);
     if (s.sharpness < floor) return 'blurry';
     if ((s.endFrame - s.startFrame) / s.fps < minShotSec) return 'short';
     return 'usable';
