@@ -12,6 +12,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_MONTAGE_SECONDS ?? 60);
 const FPS = 30;
 const HEIGHT = 720;
+/** fast|balanced|quality: the same for framefleet and both peers. */
+const PRESET = (process.env.BENCH_PRESET ?? 'balanced') as 'fast' | 'balanced' | 'quality';
 const WIDTH = 1280;
 
 function timed(cmd: string, args: string[]): Promise<{ sec: number; stdout: string }> {
@@ -34,7 +36,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** The job's encoder arguments: the peers encode with exactly these (libx264, quality 70, balanced). */
 function x264Args(): string[] {
   const encoder = encoderByName('libx264')!;
-  return ['-c:v', 'libx264', ...encoder.args({ quality: 70, preset: 'balanced', gopFrames: 2 * FPS })];
+  return ['-c:v', 'libx264', ...encoder.args({ quality: 70, preset: PRESET, gopFrames: 2 * FPS })];
 }
 
 /** One ffmpeg command rendering the whole edit list (per-entry inputs, one filter graph, concat). */
@@ -100,7 +102,7 @@ export async function run(): Promise<void> {
     '--encoder',
     'libx264',
     '--preset',
-    'balanced',
+    PRESET,
     '--quality',
     '70',
     '--data-dir',
@@ -146,7 +148,7 @@ export async function run(): Promise<void> {
   const b = median(times.filterComplex);
   const fcFrames = (await probe(join(WORK, 'fc.mp4'))).video?.frameCount;
   process.stdout.write(
-    `montage ${SECONDS} s ${WIDTH}x${HEIGHT}@${FPS}, ${edl.entries.length} entries, ${RUNS} runs (medians):\n` +
+    `montage ${SECONDS} s ${WIDTH}x${HEIGHT}@${FPS}, libx264 ${PRESET}, ${edl.entries.length} entries, ${RUNS} runs (medians):\n` +
       `  framefleet (analysis cached) ${ff.toFixed(1)} s | (a) re-encode of its output ${a.toFixed(1)} s | (b) one filter_complex ${b.toFixed(1)} s (${fcFrames} frames)\n` +
       `  ratio vs (a): ${(ff / a).toFixed(2)} (target <= 1.3)   ratio vs (b): ${(ff / b).toFixed(2)} (target <= 1.0)\n` +
       `  load after: ${(await readFile('/proc/loadavg', 'utf8')).trim()}\n`,
