@@ -49,7 +49,8 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
   const list = join(ctx.scratchDir, 'entries.ffconcat');
   await writeFile(list, concatList(paths));
   const spec = ctx.spec as { overwrite?: boolean } | undefined;
-  const guard = { overwrite: spec?.overwrite ?? layout.overwrite, inputs: [...layout.clips, layout.music] };
+  const inputs = [...layout.clips, layout.music, ...(layout.lut ? [layout.lut] : [])];
+  const guard = { overwrite: spec?.overwrite ?? layout.overwrite, inputs };
   const { value: checked, size } = await writeOutput(
     layout.output,
     ctx,
