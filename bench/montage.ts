@@ -34,13 +34,13 @@ function timed(cmd: string, args: string[]): Promise<{ sec: number; stdout: stri
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The job's encoder arguments: the peers encode with exactly these (libx264, quality 70, balanced). */
-function x264Args(): string[] {
+export function x264Args(): string[] {
   const encoder = encoderByName('libx264')!;
   return ['-c:v', 'libx264', ...encoder.args({ quality: 70, preset: PRESET, gopFrames: 2 * FPS })];
 }
 
 /** One ffmpeg command rendering the whole edit list (per-entry inputs, one filter graph, concat). */
-function filterComplexArgs(
+export function filterComplexArgs(
   edl: Edl,
   clips: string[],
   clipFps: number[],
@@ -63,7 +63,7 @@ function filterComplexArgs(
   const m = edl.entries.length;
   chains.push(
     `${edl.entries.map((_, i) => `[v${i}]`).join('')}concat=n=${m}:v=1:a=0[v]`,
-    `[${m}:a]atrim=end=${d},loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,atrim=end=${d},afade=t=out:st=${(edl.totalFrames / FPS - 1).toFixed(6)}:d=1[a]`,
+    `[${m}:a]atrim=end=${d},loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=channel_layouts=stereo,atrim=end=${d},afade=t=out:st=${(edl.totalFrames / FPS - 1).toFixed(6)}:d=1[a]`,
   );
   args.push('-filter_complex', chains.join(';'), '-map', '[v]', '-map', '[a]', ...x264Args());
   args.push('-c:a', 'aac', '-b:a', '192k', '-movflags', '+faststart', output);
