@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   render: () => import('./render.js'),
   autoscale: () => import('./autoscale.js'),
   ladder: () => import('./ladder.js'),
+  montage: () => import('./montage.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

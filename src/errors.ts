@@ -48,6 +48,10 @@ export const ERROR_CODES = {
   BACKEND_UNAVAILABLE: { status: 503, fatal: false },
   STORAGE_FAILED: { status: 500, fatal: false },
   INTERNAL: { status: 500, fatal: false },
+  NO_USABLE_SHOT: { status: 422, fatal: true },
+  MUSIC_TOO_SHORT: { status: 422, fatal: true },
+  INVALID_LUT: { status: 422, fatal: true },
+  FILTER_UNAVAILABLE: { status: 422, fatal: true },
 } as const satisfies Record<string, { status: number; fatal: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

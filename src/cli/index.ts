@@ -17,6 +17,7 @@ import { registerRender } from './render.js';
 import { registerCost } from './cost.js';
 import { registerAutoscale } from './autoscale.js';
 import { registerK8s } from './k8s.js';
+import { registerMontage } from './montage.js';
 
 const program = new Command();
 program
@@ -46,6 +47,7 @@ registerRender(program);
 registerCost(program);
 registerAutoscale(program);
 registerK8s(program);
+registerMontage(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import type { Pipeline } from '../engine/types.js';
 import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js';
 import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
 import { renderPipeline, renderSpecSchema } from './render/index.js';
+import { montagePipeline, montageSpecSchema } from './montage/index.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
 
 /**
@@ -68,6 +69,15 @@ export const JOB_TYPES: readonly JobType[] = [
     {
       inputs: [],
       outputs: ['output'],
+    },
+  ),
+  jobType(
+    montagePipeline,
+    'clips and a music track cut to the beat, rendered in parallel',
+    montageSpecSchema,
+    {
+      inputs: ['clips', 'music', 'lut'],
+      outputs: ['output', 'edl', 'otio'],
     },
   ),
 ];

@@ -1,0 +1,164 @@
+import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import type { JobRecord } from '../engine/types.js';
+import { FramefleetError, show } from '../errors.js';
+import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
+import { statInput } from '../media/probe.js';
+import {
+  parseMontageSpec,
+  type EditOutput,
+  type MontageResult,
+  type MontageSpec,
+} from '../pipelines/montage/index.js';
+import { storyboardPath } from '../pipelines/montage/spec.js';
+import { defaultDataDir } from '../runtime/local.js';
+import { checkOutputTarget } from '../storage/output-target.js';
+import { OVERWRITE_HINT, formatDuration, outputMode } from './common.js';
+import { runFleetJob } from './fleet-job.js';
+import { jobFailure } from './job-report.js';
+import { runLocalJob } from './local-job.js';
+import type { MontageFlags } from './montage.js';
+import { fleetRun } from './redis-options.js';
+
+/** File names a clip folder contributes (others, like .txt or .DS_Store, are left out). */
+const VIDEO_EXTENSIONS = new Set([
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.mts',
+  '.m2ts',
+  '.mxf',
+  '.ts',
+]);
+
+/** `--clips` as files: folders become their video files in name order; an empty folder is refused. */
+export async function expandClips(given: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of given.map((p) => resolve(p))) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const names = (await readdir(path)).filter(
+      (n) => !n.startsWith('.') && VIDEO_EXTENSIONS.has(extname(n).toLowerCase()),
+    );
+    if (names.length === 0) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `clip folder ${show(path)} has no video files (${[...VIDEO_EXTENSIONS].join(', ')})`,
+      );
+    }
+    out.push(...names.sort().map((n) => join(path, n)));
+  }
+  return out;
+}
+
+export async function montageSpecFrom(flags: MontageFlags): Promise<MontageSpec> {
+  return parseMontageSpec({
+    clips: await expandClips(flags.clips),
+    music: resolve(flags.music),
+    output: resolve(flags.output),
+    duration: flags.duration,
+    aspect: flags.aspect,
+    height: flags.height,
+    fps: flags.fps,
+    lut: flags.lut === undefined ? undefined : resolve(flags.lut),
+    stabilize: flags.stabilize ?? false,
+    seed: flags.seed,
+    edl: flags.edl === undefined ? undefined : resolve(flags.edl),
+    otio: flags.otio === undefined ? undefined : resolve(flags.otio),
+    encoder: flags.encoder,
+    quality: flags.quality,
+    preset: flags.preset,
+    overwrite: flags.overwrite ?? false,
+    hwaccel: parseHwaccelPolicy(process.env.FFMPEG_HWACCEL),
+  });
+}
+
+/** Refusals that need no job: missing inputs, outputs that exist or are inputs. */
+async function preflight(spec: MontageSpec): Promise<void> {
+  const inputs = [...spec.clips, spec.music, ...(spec.lut ? [spec.lut] : [])];
+  for (const input of inputs) await statInput(input);
+  for (const output of [spec.output, spec.edl, spec.otio, storyboardPath(spec.output)]) {
+    if (output === undefined) continue;
+    await checkOutputTarget(output, inputs, { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT });
+  }
+}
+
+export async function montageCommand(flags: MontageFlags): Promise<void> {
+  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const spec = await montageSpecFrom(flags);
+  await preflight(spec);
+  const started = Date.now();
+  const mode = outputMode(flags);
+  let job: JobRecord | undefined;
+  if (fleet) {
+    job = await runFleetJob((backend, priority) => backend.submit('montage', spec, { priority }), {
+      ...fleet,
+      mode,
+      verbose: flags.verbose,
+    });
+  } else {
+    job = await runLocalJob((backend) => backend.submit('montage', spec), {
+      dataDir: resolve(flags.dataDir ?? defaultDataDir()),
+      cpuSlots: flags.workers ?? availableParallelism(),
+      gpuSlots: flags.gpuSlots,
+      candidates: candidatesFor({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }),
+      keepIntermediates: flags.keepIntermediates,
+      mode,
+      verbose: flags.verbose,
+    });
+  }
+  if (job) reportMontage(job, started, flags);
+}
+
+/** Prints a finished montage: output, verification, the edit and what was reused. */
+function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolean }): void {
+  if (job.state !== 'done') throw jobFailure(job);
+  const result = job.result as MontageResult;
+  const edit = job.tasks.find((t) => t.id === 'edit')?.output as EditOutput | undefined;
+  const analyses = job.tasks.filter((t) => t.kind === 'montage.clip' || t.kind === 'montage.music');
+  const cachedAnalyses = analyses.filter(
+    (t) => (t.output as { cached?: boolean } | undefined)?.cached,
+  ).length;
+  const renders = job.tasks.filter((t) => t.kind === 'montage.render');
+  const wallSec = (Date.now() - startedMs) / 1000;
+  const summary = {
+    entries: result.entries,
+    renderedEntries: renders.filter((t) => !t.reused).length,
+    reusedEntries: renders.filter((t) => t.reused).length,
+    analyses: analyses.length,
+    cachedAnalyses,
+    tempo: edit?.tempo ?? null,
+    skipped: edit?.edl.skipped,
+  };
+  if (flags.json) {
+    const line = {
+      type: 'result',
+      jobId: job.id,
+      state: job.state,
+      wallSec,
+      ...summary,
+      ...result,
+      editList: edit?.edl,
+      beats: edit?.beats,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  const audio =
+    result.audioDurationSec !== undefined ? `, audio ${result.audioDurationSec.toFixed(3)} s` : '';
+  process.stdout.write(
+    `${result.output}\n` +
+      `verified: ${result.frames} frames = the sum of ${result.entries} entries, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
+      `${summary.renderedEntries} entries rendered, ${summary.reusedEntries} reused; ${cachedAnalyses} of ${analyses.length} analyses from cache; ${formatDuration(wallSec)} wall\n` +
+      `storyboard: ${result.storyboard}\n` +
+      (result.edl ? `edl: ${result.edl}\n` : '') +
+      (result.otio ? `otio: ${result.otio}\n` : ''),
+  );
+}

@@ -1,0 +1,208 @@
+import { planCuts, type MusicAnalysis } from './cut-plan.js';
+
+/** One shot of one clip, as the clip's analysis found it. */
+export interface ShotCandidate {
+  /** Index of the clip in the job's clip list. */
+  clip: number;
+  /** Index of the shot within its clip. */
+  shot: number;
+  /** The clip's frame rate (frames per second). */
+  fps: number;
+  startFrame: number;
+  /** Exclusive. */
+  endFrame: number;
+  /** Mean luma change per frame. */
+  motion: number;
+  /** Mean luma 0..255. */
+  brightness: number;
+  /** Mean absolute Laplacian; higher is sharper. */
+  sharpness: number;
+  /** Dominant colour, `#rrggbb`. */
+  colour: string;
+}
+
+export interface EdlOptions {
+  /** Output frame rate (frames per second) and length in frames. */
+  fps: number;
+  totalFrames: number;
+  seed: number;
+  /** Shortest and longest entry in seconds (default 0.4 and 3). */
+  minEntrySec?: number;
+  maxEntrySec?: number;
+  /** Shots darker than this mean luma are black (default 24). */
+  blackBelow?: number;
+  /** Shots below this fraction of the median sharpness of lit shots are blurry (default 0.35). */
+  blurRatio?: number;
+  /**
+   * Shots below this mean absolute Laplacian (at the 256 px analysis size) are blurry whatever the
+   * rest of the footage is like, so a folder of only blurred clips has no usable shot (default 2.5).
+   */
+  minSharpness?: number;
+  /** Shots shorter than this are unusable (default: the shortest entry). */
+  minShotSec?: number;
+}
+
+export interface EdlEntry {
+  index: number;
+  clip: number;
+  shot: number;
+  /** Source frames [sourceStart, sourceEnd) of the clip, at the clip's own rate. */
+  sourceStart: number;
+  sourceEnd: number;
+  /** Output timeline frames [recordStart, recordEnd). */
+  recordStart: number;
+  recordEnd: number;
+  /** The beat this entry starts on (-1: the first entry at 0). */
+  beat: number;
+  /** Music energy 0..1 over the entry. */
+  energy: number;
+  motion: number;
+  colour: string;
+}
+
+export interface Edl {
+  version: 1;
+  fps: number;
+  totalFrames: number;
+  seed: number;
+  entries: EdlEntry[];
+  /** Why shots were left out, by reason: what a refusal or a report can name. */
+  skipped: { black: number; blurry: number; short: number };
+}
+
+export type ShotVerdict = 'usable' | 'black' | 'blurry' | 'short';
+
+/** Which shots may be used: lit, sharp relative to the footage, and long enough. Pure. */
+export function judgeShots(shots: readonly ShotCandidate[], options: EdlOptions): ShotVerdict[] {
+  const blackBelow = options.blackBelow ?? 24;
+  const minShotSec = options.minShotSec ?? options.minEntrySec ?? 0.4;
+  const lit = shots.filter((s) => s.brightness >= blackBelow).map((s) => s.sharpness);
+  const reference = median(lit);
+  return shots.map((s) => {
+    if (s.brightness < blackBelow) return 'black';
+    const floor = Math.max((options.blurRatio ?? 0.35) * reference, options.minSharpness ?? 2.5);
+    if (s.sharpness < floor) return 'blurry';
+    if ((s.endFrame - s.startFrame) / s.fps < minShotSec) return 'short';
+    return 'usable';
+  });
+}
+
+/**
+ * The edit: cuts on beats (see planCuts), then for each entry the shot that fits it best among
+ * those long enough: unused shots first, another clip than the previous entry's where there is
+ * one, then motion matched to the music's energy, a seeded jitter breaking near-ties. Pure and
+ * deterministic for (shots, music, options).
+ */
+export function planEdl(shots: readonly ShotCandidate[], music: MusicAnalysis, options: EdlOptions): Edl {
+  const verdicts = judgeShots(shots, options);
+  const usable = shots.filter((_, i) => verdicts[i] === 'usable');
+  const skipped = {
+    black: verdicts.filter((v) => v === 'black').length,
+    blurry: verdicts.filter((v) => v === 'blurry').length,
+    short: verdicts.filter((v) => v === 'short').length,
+  };
+  if (usable.length === 0) return { version: 1, ...pick(options), entries: [], skipped };
+  const longestSec = Math.max(...usable.map((s) => (s.endFrame - s.startFrame) / s.fps));
+  const minEntrySec = Math.min(options.minEntrySec ?? 0.4, longestSec);
+  const cuts = planCuts(music, {
+    fps: options.fps,
+    totalFrames: options.totalFrames,
+    minEntrySec,
+    // No entry longer than the longest usable shot: one always fits.
+    maxEntrySec: Math.max(minEntrySec, Math.min(options.maxEntrySec ?? 3, longestSec)),
+  });
+  const motionRank = ranks(usable.map((s) => s.motion));
+  const random = mulberry32(options.seed);
+  const uses = usable.map(() => 0);
+  const entries: EdlEntry[] = [];
+  let previousClip = -1;
+  for (const cut of cuts) {
+    const frames = cut.endFrame - cut.startFrame;
+    const seconds = frames / options.fps;
+    let pool = usable.map((_, i) => i).filter((i) => sourceFrames(usable[i]!, seconds) <= span(usable[i]!));
+    // The planner capped entries at the longest shot, but rounding may leave none: use the longest.
+    if (pool.length === 0) pool = [argMax(usable.map(span))];
+    const fewestUses = Math.min(...pool.map((i) => uses[i]!));
+    pool = pool.filter((i) => uses[i] === fewestUses);
+    const otherClip = pool.filter((i) => usable[i]!.clip !== previousClip);
+    if (otherClip.length > 0) pool = otherClip;
+    let best = pool[0]!;
+    let bestScore = -Infinity;
+    for (const i of pool) {
+      // Seeded jitter first, so the draw sequence is the same whatever the scores are.
+      const jitter = random() * 0.35;
+      const score = 1 - Math.abs(motionRank[i]! - cut.energy) + jitter;
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    const shot = usable[best]!;
+    const need = Math.min(span(shot), sourceFrames(shot, seconds));
+    // The middle of the shot: away from the cut frames the detector may be a frame off on.
+    const sourceStart = shot.startFrame + Math.floor((span(shot) - need) / 2);
+    entries.push({
+      index: entries.length,
+      clip: shot.clip,
+      shot: shot.shot,
+      sourceStart,
+      sourceEnd: sourceStart + need,
+      recordStart: cut.startFrame,
+      recordEnd: cut.endFrame,
+      beat: cut.beat,
+      energy: cut.energy,
+      motion: shot.motion,
+      colour: shot.colour,
+    });
+    uses[best]!++;
+    previousClip = shot.clip;
+  }
+  return { version: 1, ...pick(options), entries, skipped };
+}
+
+/** Source frames an entry of `seconds` needs from a shot at its own rate. */
+export function sourceFrames(shot: ShotCandidate, seconds: number): number {
+  return Math.ceil(seconds * shot.fps - 1e-6);
+}
+
+function span(shot: ShotCandidate): number {
+  return shot.endFrame - shot.startFrame;
+}
+
+function pick(o: EdlOptions): { fps: number; totalFrames: number; seed: number } {
+  return { fps: o.fps, totalFrames: o.totalFrames, seed: o.seed };
+}
+
+/** 0..1 rank of each value among all (ties share the lower rank). */
+function ranks(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = Math.max(1, values.length - 1);
+  return values.map((v) => sorted.indexOf(v) / n);
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function argMax(values: readonly number[]): number {
+  let best = 0;
+  values.forEach((v, i) => {
+    if (v > values[best]!) best = i;
+  });
+  return best;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed, the same edit on every machine. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { CheckpointVerifier, Executor, Pipeline } from '../../engine/types.js';
+import { mediaIdentity } from '../../storage/media-io.js';
+import { analyseClip, analyseMusic, keepData } from './analysis-executors.js';
+import { editMontage } from './edit-executor.js';
+import { planMontage } from './plan.js';
+import { renderEntry, renderMusic, verifyEntry, verifyMusic } from './render-executors.js';
+import { parseMontageSpec, type MontageSpec } from './spec.js';
+import { stitchMontage, verifyMontage } from './stitch-executor.js';
+
+export { montageSpecSchema, parseMontageSpec, type MontageSpec } from './spec.js';
+export type { MontageResult, EditOutput } from './payloads.js';
+
+/**
+ * montage: clips and a music track become a video cut to the beat. One analysis task per clip and
+ * one for the music (cached by input identity), an edit task that computes the edit list and adds
+ * one render task per entry, the music pass and the stitch.
+ */
+export const montagePipeline: Pipeline<MontageSpec> = {
+  type: 'montage',
+  parseSpec: parseMontageSpec,
+  plan: planMontage,
+  executors: {
+    'montage.clip': analyseClip as Executor,
+    'montage.music': analyseMusic as Executor,
+    'montage.edit': editMontage as Executor,
+    'montage.render': renderEntry as Executor,
+    'montage.music-render': renderMusic as Executor,
+    'montage.stitch': stitchMontage as Executor,
+  },
+  verifiers: {
+    'montage.clip': keepData,
+    'montage.music': keepData,
+    'montage.edit': keepData,
+    'montage.render': verifyEntry as CheckpointVerifier,
+    'montage.music-render': verifyMusic as CheckpointVerifier,
+    'montage.stitch': verifyMontage as CheckpointVerifier,
+  },
+  // The same spec on the same files (path, size, mtime of every one) is the same job.
+  async identity(spec, { storage }) {
+    const files = [...spec.clips, spec.music, ...(spec.lut ? [spec.lut] : [])];
+    const ids = await Promise.all(files.map((f) => mediaIdentity(f, storage)));
+    return createHash('sha256').update(ids.join('\n')).digest('hex');
+  },
+};

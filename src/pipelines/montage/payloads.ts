@@ -1,0 +1,134 @@
+import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { MusicAnalysis } from './cut-plan.js';
+import type { Edl } from './edl.js';
+
+/** One clip's analysis task. */
+export interface ClipPayload {
+  index: number;
+  path: string;
+}
+
+export interface ClipShot {
+  index: number;
+  startFrame: number;
+  endFrame: number;
+  duration: number;
+  motion: number;
+  brightness: number;
+  sharpness: number;
+  colour: string;
+}
+
+/** What a clip's analysis keeps (cached by the clip's identity). */
+export interface ClipAnalysis {
+  path: string;
+  fps: number;
+  /** Video stream start relative to the container start, seconds (where -ss counts from). */
+  offsetSec: number;
+  frames: number;
+  width: number;
+  height: number;
+  shots: ClipShot[];
+  /** True when this run read the analysis from the cache instead of decoding the clip. */
+  cached: boolean;
+}
+
+export interface MusicPayload {
+  path: string;
+}
+
+export type MusicOutput = MusicAnalysis & { path: string; cached: boolean };
+
+/** Everything the edit and the renders it adds need, decided when the job was planned. */
+export interface MontageLayout {
+  clips: string[];
+  music: string;
+  output: string;
+  overwrite: boolean;
+  format: 'mp4' | 'mov' | 'matroska';
+  fps: number;
+  totalFrames: number;
+  width: number;
+  height: number;
+  seed: number;
+  lut: string | undefined;
+  stabilize: boolean;
+  encoder: string;
+  settings: EncodeSettings;
+  audioBitrateKbps: number;
+  edl: string | undefined;
+  otio: string | undefined;
+  storyboard: string;
+  prefix: string;
+}
+
+export interface EditPayload {
+  layout: MontageLayout;
+}
+
+export interface EditOutput {
+  edl: Edl;
+  /** Beat times the cuts were placed on (for checking and the storyboard). */
+  beats: number[];
+  tempo: number | null;
+  clipFps: number[];
+}
+
+export interface RenderPayload {
+  index: number;
+  clip: string;
+  clipFps: number;
+  clipOffsetSec: number;
+  sourceStart: number;
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  lut: string | undefined;
+  stabilize: boolean;
+  encoder: string;
+  settings: EncodeSettings;
+  key: string;
+  thumbKey: string;
+  /** Label of the entry's thumbnail: its time on the timeline and beat. */
+  label: string;
+}
+
+export interface RenderOutput {
+  key: string;
+  frames: number;
+  size: number;
+  thumbKey: string;
+}
+
+export interface MusicRenderPayload {
+  music: string;
+  durationSec: number;
+  bitrateKbps: number;
+  key: string;
+}
+
+export interface MusicRenderOutput {
+  key: string;
+  size: number;
+  durationSec: number;
+}
+
+export interface StitchPayload {
+  layout: MontageLayout;
+  renderTasks: string[];
+  musicTask: string;
+}
+
+export interface MontageResult {
+  output: string;
+  frames: number;
+  size: number;
+  videoDurationSec: number;
+  audioDurationSec: number | undefined;
+  entries: number;
+  encoder: string;
+  storyboard: string;
+  edl: string | undefined;
+  otio: string | undefined;
+}

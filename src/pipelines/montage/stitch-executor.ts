@@ -1,0 +1,141 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { FramefleetError, show } from '../../errors.js';
+import { encoderByName } from '../../media/encoders/catalogue.js';
+import { probe } from '../../media/probe.js';
+import { runFfmpeg } from '../../media/run.js';
+import { concatList, stitchArgs } from '../../media/segment-args.js';
+import { verifyOutput } from '../../media/verify.js';
+import { withOutput, writeOutput } from '../job-files.js';
+import { toCmx3600, toOtio } from './edl-export.js';
+import type {
+  EditOutput,
+  MontageResult,
+  MusicRenderOutput,
+  RenderOutput,
+  StitchPayload,
+} from './payloads.js';
+import { storyboardArgs } from './render-args.js';
+
+const STITCH_TIMEOUT_MS = 60 * 60_000;
+/** AAC at 48 kHz: 1024 samples a frame, the A/V tolerance. */
+const AUDIO_FRAME_SEC = 1024 / 48000;
+const STORYBOARD_COLUMNS = 8;
+
+/**
+ * Concatenates the rendered entries without re-encoding, muxes the music, verifies the frame count
+ * (the sum of the entries) and that audio and video end together, and publishes atomically; then
+ * the storyboard and the EDL/OTIO exports beside it.
+ */
+export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, ctx) => {
+  const { layout } = p;
+  const renders = p.renderTasks.map((id) => {
+    const out = ctx.inputs[id] as RenderOutput | undefined;
+    if (!out) throw new FramefleetError('INTERNAL', `stitch is missing the output of ${id}`);
+    return out;
+  });
+  const edit = ctx.inputs.edit as EditOutput;
+  const frames = renders.reduce((n, r) => n + r.frames, 0);
+  if (frames !== layout.totalFrames) {
+    throw new FramefleetError(
+      'INTERNAL',
+      `the entries add up to ${frames} frames, the timeline has ${layout.totalFrames}`,
+    );
+  }
+  const music = ctx.inputs[p.musicTask] as MusicRenderOutput;
+  const paths = await Promise.all(renders.map((r) => localCopy(r.key, ctx)));
+  const audio = await localCopy(music.key, ctx);
+  const list = join(ctx.scratchDir, 'entries.ffconcat');
+  await writeFile(list, concatList(paths));
+  const spec = ctx.spec as { overwrite?: boolean } | undefined;
+  const inputs = [...layout.clips, layout.music, ...(layout.lut ? [layout.lut] : [])];
+  const guard = { overwrite: spec?.overwrite ?? layout.overwrite, inputs };
+  const { value: checked, size } = await writeOutput(
+    layout.output,
+    ctx,
+    async (tmp) => {
+      await runFfmpeg(
+        stitchArgs({
+          concatList: list,
+          audio,
+          audioOffsetSec: 0,
+          format: layout.format,
+          codec: encoderByName(layout.encoder)?.codec,
+          faststart: true,
+          output: tmp,
+        }),
+        {
+          signal: ctx.signal,
+          timeoutMs: STITCH_TIMEOUT_MS,
+          label: `stitch ${paths.length} entries into ${show(layout.output)}`,
+          onProgress: (pr) => ctx.progress({ fraction: Math.min(0.8, pr.frame / frames) }),
+        },
+      );
+      return verifyOutput(tmp, { frames, sourceAvGapSec: 0, audioFrameSec: AUDIO_FRAME_SEC });
+    },
+    guard,
+  );
+  await writeStoryboard(renders, layout.storyboard, ctx, guard);
+  // The title names no output: the same edit exports byte for byte the same, wherever it goes.
+  const sources = {
+    title: `framefleet montage seed ${layout.seed}`,
+    clips: layout.clips,
+    music: layout.music,
+  };
+  if (layout.edl) {
+    const text = toCmx3600(edit.edl, sources, edit.clipFps);
+    await writeOutput(layout.edl, ctx, (tmp) => writeFile(tmp, text), guard);
+  }
+  if (layout.otio) {
+    const text = toOtio(edit.edl, sources, edit.clipFps);
+    await writeOutput(layout.otio, ctx, (tmp) => writeFile(tmp, text), guard);
+  }
+  ctx.progress({ fraction: 1 });
+  return {
+    output: layout.output,
+    frames: checked.frames,
+    size,
+    videoDurationSec: checked.videoDurationSec,
+    audioDurationSec: checked.audioDurationSec,
+    entries: renders.length,
+    encoder: layout.encoder,
+    storyboard: layout.storyboard,
+    edl: layout.edl,
+    otio: layout.otio,
+  };
+};
+
+/** One thumbnail per entry in reading order, eight across, written atomically next to the output. */
+async function writeStoryboard(
+  renders: readonly RenderOutput[],
+  output: string,
+  ctx: ExecutorContext,
+  guard: { overwrite: boolean; inputs: string[] },
+): Promise<void> {
+  const thumbs = await Promise.all(renders.map((r) => localCopy(r.thumbKey, ctx)));
+  const list = join(ctx.scratchDir, 'thumbs.ffconcat');
+  await writeFile(list, concatList(thumbs));
+  await writeOutput(
+    output,
+    ctx,
+    (tmp) =>
+      runFfmpeg(storyboardArgs(list, thumbs.length, STORYBOARD_COLUMNS, tmp), {
+        signal: ctx.signal,
+        label: `storyboard of ${thumbs.length} entries`,
+      }),
+    guard,
+  );
+}
+
+/** A finished montage stands on resume only while its output is there with the same frames and size. */
+export const verifyMontage: CheckpointVerifier<StitchPayload, MontageResult> = async (p, out, ctx) => {
+  const info = await withOutput(out.output, ctx, (path) => probe(path, { signal: ctx.signal })).catch(
+    () => undefined,
+  );
+  return info?.video?.frameCount === p.layout.totalFrames && info.sizeBytes === out.size;
+};
+
+async function localCopy(key: string, ctx: ExecutorContext): Promise<string> {
+  return ctx.storage.localPath(key) ?? ctx.storage.fetch(key, join(ctx.scratchDir, basename(key)));
+}

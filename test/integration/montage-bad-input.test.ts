@@ -1,0 +1,118 @@
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/media.js';
+import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
+
+/**
+ * Every bad input is refused with one line naming the value, exit 2, before any render task runs
+ * (the NDJSON events of the run name no montage.render task) and without an output.
+ */
+describe('montage refuses bad input before rendering', () => {
+  let dir = '';
+  let cleanup = async () => {};
+  let good = '';
+  let black = '';
+  let blurred = '';
+  let music = '';
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-montage-bad-'));
+    await mkdir(join(dir, 'clips'));
+    await mkdir(join(dir, 'empty'));
+    const clips = await makeMontageClips(join(dir, 'clips'), {
+      usable: 1,
+      seconds: 2,
+      size: '160x120',
+      fps: 25,
+    });
+    good = clips.find((c) => c.kind === 'motion')!.path;
+    black = clips.find((c) => c.kind === 'black')!.path;
+    blurred = clips.find((c) => c.kind === 'blurred')!.path;
+    music = (await makeMontageMusic(dir, 120, 5)).path;
+    await writeFile(join(dir, 'bad.cube'), 'TITLE "broken"\nLUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1\n');
+    // An ffmpeg whose filter list lacks vidstab, as a build without libvidstab has.
+    await writeFile(
+      join(dir, 'ffmpeg-no-vidstab'),
+      '#!/bin/sh\ncase " $* " in *" -filters "*) ffmpeg "$@" | grep -v vidstab ;; *) exec ffmpeg "$@" ;; esac\n',
+    );
+    await chmod(join(dir, 'ffmpeg-no-vidstab'), 0o755);
+  }, 120_000);
+  afterAll(() => cleanup());
+
+  let attempt = 0;
+  const run = (extra: string[], clips: string[] = [good], env: NodeJS.ProcessEnv = {}) =>
+    runCli(
+      [
+        'montage',
+        '--clips',
+        ...clips,
+        '--music',
+        music,
+        '-o',
+        // Each case its own output: one that wrongly succeeded must not make the next fail for it.
+        join(dir, `out-${++attempt}.mp4`),
+        '--height',
+        '144',
+        '--data-dir',
+        join(dir, 'data'),
+        '--json',
+        ...extra,
+      ],
+      env,
+      120_000,
+    );
+
+  interface Case {
+    name: string;
+    extra: () => string[];
+    clips?: () => string[];
+    env?: () => NodeJS.ProcessEnv;
+    says: () => string;
+  }
+  it.each<Case>([
+    {
+      name: 'an empty clip folder',
+      extra: () => [],
+      clips: () => [join(dir, 'empty')],
+      says: () => join(dir, 'empty'),
+    },
+    {
+      name: 'clips with no usable shot',
+      extra: () => [],
+      clips: () => [black, blurred],
+      says: () => 'no usable shot in 2 clips: 1 black, 1 blurry',
+    },
+    { name: 'music shorter than --duration', extra: () => ['--duration', '30'], says: () => music },
+    {
+      name: 'a malformed .cube',
+      extra: () => ['--lut', join(dir, 'bad.cube')],
+      says: () => `${join(dir, 'bad.cube')}\` line 5`,
+    },
+    {
+      name: 'a missing .cube',
+      extra: () => ['--lut', join(dir, 'nope.cube')],
+      says: () => join(dir, 'nope.cube'),
+    },
+    { name: 'an unknown aspect', extra: () => ['--aspect', '21:9'], says: () => '21:9' },
+    {
+      name: '--stabilize on an ffmpeg without vidstab',
+      extra: () => ['--stabilize'],
+      env: () => ({ FFMPEG_PATH: join(dir, 'ffmpeg-no-vidstab') }),
+      says: () => 'vidstab',
+    },
+  ])(
+    'refuses $name',
+    async (c) => {
+      const result = await run(c.extra(), c.clips?.() ?? [good], c.env?.() ?? {});
+      expect(result.code, result.stderr).toBe(2);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(c.says());
+      expect(result.stdout).not.toContain('montage.render');
+      expect((await readdir(dir)).filter((n) => n.startsWith('out-'))).toEqual([]);
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { encoderByName } from '../../src/media/encoders/catalogue.js';
+import { hasFilters, parseCubeLut } from '../../src/pipelines/montage/cube-lut.js';
+import {
+  entryArgs,
+  filterPath,
+  musicArgs,
+  stabilizeDetectArgs,
+  storyboardArgs,
+} from '../../src/pipelines/montage/render-args.js';
+import { dominantColour, samplesIn } from '../../src/pipelines/montage/shot-colour.js';
+import { frameSize, parseMontageSpec, storyboardPath } from '../../src/pipelines/montage/spec.js';
+
+const identity2 = ['LUT_3D_SIZE 2', '0 0 0', '1 0 0', '0 1 0', '1 1 0', '0 0 1', '1 0 1', '0 1 1', '1 1 1'];
+
+describe('parseCubeLut', () => {
+  it('reads a valid 3D LUT with title, comments and domain', () => {
+    const text = ['# made by hand', 'TITLE "id"', 'DOMAIN_MIN 0 0 0', 'DOMAIN_MAX 1 1 1', ...identity2].join(
+      '\n',
+    );
+    expect(parseCubeLut(text, 'id.cube')).toEqual({ size: 2, title: 'id' });
+  });
+
+  it.each([
+    { name: 'no size', text: '0 0 0\n', says: 'line 1: data before LUT_3D_SIZE' },
+    { name: 'a 1D LUT', text: 'LUT_1D_SIZE 4\n', says: 'line 1: a 1D LUT' },
+    { name: 'too few rows', text: identity2.slice(0, 8).join('\n'), says: 'needs 8 rows, found 7' },
+    {
+      name: 'a short row',
+      text: [...identity2.slice(0, 8), '1 1'].join('\n'),
+      says: 'line 9: expected three numbers',
+    },
+    {
+      name: 'a bad size',
+      text: 'LUT_3D_SIZE 1\n',
+      says: 'LUT_3D_SIZE must be an integer from 2 to 256, got `1`',
+    },
+    { name: 'an unknown word', text: 'LUT_4D_SIZE 2\n', says: 'unknown keyword `LUT_4D_SIZE`' },
+    { name: 'an empty file', text: '', says: 'no LUT_3D_SIZE' },
+  ])('refuses $name with the file and line', ({ text, says }) => {
+    expect(() => parseCubeLut(text, '/luts/x.cube')).toThrow(says);
+    expect(() => parseCubeLut(text, '/luts/x.cube')).toThrow('/luts/x.cube');
+  });
+});
+
+describe('hasFilters', () => {
+  const listing =
+    ' ... vidstabdetect     V->V       Extract\n ... vidstabtransform  V->V       Transform\n T.C lut3d  V->V  LUT\n';
+  it.each([
+    { names: ['vidstabdetect', 'vidstabtransform'], has: true },
+    { names: ['lut3d'], has: true },
+    { names: ['vidstab'], has: false },
+    { names: ['vidstabdetect', 'zscale'], has: false },
+  ])('$names -> $has', ({ names, has }) => expect(hasFilters(listing, names)).toBe(has));
+});
+
+describe('entry and music arguments', () => {
+  const base = {
+    clip: '/in/clip.mp4',
+    clipFps: 25,
+    clipOffsetSec: 0,
+    sourceStart: 50,
+    frames: 45,
+    fps: 30,
+    width: 1280,
+    height: 720,
+    encoder: encoderByName('libx264')!,
+    settings: { quality: 70, preset: 'balanced' as const, gopFrames: 60 },
+    output: '/tmp/e.mp4',
+  };
+
+  it('seeks half a frame early, conforms, covers and crops, pads to exactly the frames', () => {
+    const args = entryArgs(base);
+    expect(args.slice(0, 2)).toEqual(['-ss', (49.5 / 25).toFixed(6)]);
+    const vf = args[args.indexOf('-vf') + 1]!;
+    expect(vf).toBe(
+      'setpts=PTS-STARTPTS,fps=30,scale=1280:720:force_original_aspect_ratio=increase:flags=bicubic,crop=1280:720,setsar=1,tpad=stop_mode=clone:stop=45,format=yuv420p',
+    );
+    expect(args[args.indexOf('-frames:v') + 1]).toBe('45');
+    expect(args.join(' ')).toContain('open_gop=0');
+  });
+
+  it('grades after the crop and stabilises before the conform', () => {
+    const vf = (a: string[]) => a[a.indexOf('-vf') + 1]!;
+    const graded = vf(entryArgs({ ...base, lut: '/tmp/s/grade.cube', transforms: '/tmp/s/t.trf' }));
+    expect(graded.indexOf('vidstabtransform')).toBeLessThan(graded.indexOf('fps=30'));
+    expect(graded.indexOf('crop=')).toBeLessThan(graded.indexOf('lut3d=file=/tmp/s/grade.cube'));
+    expect(vf(stabilizeDetectArgs(base, '/tmp/s/t.trf'))).toContain('result=/tmp/s/t.trf');
+    expect(() => filterPath("/tmp/a'b:c")).toThrow('unsafe path');
+  });
+
+  it('normalises the music once, trims it exactly and fades the last second', () => {
+    const af = musicArgs({
+      music: '/m.wav',
+      durationSec: 12.5,
+      fadeSec: 1,
+      bitrateKbps: 192,
+      output: '/o.m4a',
+    });
+    const chain = af[af.indexOf('-af') + 1]!;
+    expect(chain.match(/loudnorm/g)).toHaveLength(1);
+    expect(chain).toContain('afade=t=out:st=11.500000:d=1.000000');
+    expect(chain.endsWith('afade=t=out:st=11.500000:d=1.000000')).toBe(true);
+  });
+
+  it('tiles the storyboard eight across', () => {
+    const args = storyboardArgs('/l.ffconcat', 19, 8, '/o.jpg');
+    expect(args[args.indexOf('-vf') + 1]).toContain('tile=8x3');
+    expect(storyboardArgs('/l', 3, 8, '/o')[storyboardArgs('/l', 3, 8, '/o').indexOf('-vf') + 1]).toContain(
+      'tile=3x1',
+    );
+  });
+});
+
+describe('spec helpers', () => {
+  it.each([
+    { aspect: '16:9', height: 720, width: 1280 },
+    { aspect: '16:9', height: 1080, width: 1920 },
+    { aspect: '9:16', height: 1080, width: 608 },
+    { aspect: '1:1', height: 720, width: 720 },
+    { aspect: '4:5', height: 2160, width: 1728 },
+    { aspect: '16:9', height: 240, width: 426 },
+  ] as const)('$aspect at $height is $width wide', ({ aspect, height, width }) => {
+    expect(frameSize(aspect, height)).toEqual({ width, height });
+  });
+
+  it('names the storyboard after the output and refuses a bad spec with the value', () => {
+    expect(storyboardPath('/out/cut.final.mp4')).toBe('/out/cut.final.storyboard.jpg');
+    expect(() => parseMontageSpec({ clips: ['a.mp4'], music: 'm.wav', output: 'o.avi' })).toThrow('o.avi');
+    expect(() =>
+      parseMontageSpec({ clips: ['a.mp4'], music: 'm.wav', output: 'o.mp4', edl: 'x.txt' }),
+    ).toThrow('x.txt');
+  });
+
+  it('finds the dominant colour, not the mean', () => {
+    const frame = new Uint8Array(3 * 10);
+    for (let i = 0; i < 10; i++) frame.set(i < 7 ? [10, 20, 200] : [250, 10, 10], 3 * i);
+    expect(dominantColour([frame])).toBe('#0a14c8');
+    expect(samplesIn([1, 2, 3, 4, 5, 6], 2, 0.5, 1.6)).toEqual([2, 3, 4]);
+    expect(samplesIn([1, 2, 3], 2, 0.55, 0.6)).toEqual([2]);
+  });
+});

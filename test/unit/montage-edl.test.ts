@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { estimateDownbeats, planCuts, type MusicAnalysis } from '../../src/pipelines/montage/cut-plan.js';
+import { judgeShots, planEdl, type ShotCandidate } from '../../src/pipelines/montage/edl.js';
+import { readOtioCuts, timecode, toCmx3600, toOtio } from '../../src/pipelines/montage/edl-export.js';
+
+/** Music at `bpm` for `seconds`, loud (peak) in [loudFrom, loudTo) seconds, calm elsewhere. */
+function music(bpm: number, seconds: number, loud: [number, number] = [0, 0]): MusicAnalysis {
+  const period = 60 / bpm;
+  const beats: number[] = [];
+  for (let t = 0.25; t < seconds; t += period) beats.push(Math.round(t * 1000) / 1000);
+  const curveRate = 20;
+  const energy = Array.from({ length: Math.ceil(seconds * curveRate) }, (_, i) => {
+    const t = i / curveRate;
+    return t >= loud[0] && t < loud[1] ? -6 : -30;
+  });
+  return { durationSec: seconds, tempo: bpm, beats, downbeats: [], energy, curveRate };
+}
+
+function shot(clip: number, index: number, over: Partial<ShotCandidate> = {}): ShotCandidate {
+  return {
+    clip,
+    shot: index,
+    fps: 30,
+    startFrame: index * 120,
+    endFrame: index * 120 + 120,
+    motion: 2 + clip + index,
+    brightness: 120,
+    sharpness: 20,
+    colour: '#808080',
+    ...over,
+  };
+}
+
+/** Eight clips of three 4-second shots each, with varied motion. */
+const library: ShotCandidate[] = Array.from({ length: 8 }, (_, c) =>
+  [0, 1, 2].map((s) => shot(c, s, { motion: ((c * 7 + s * 3) % 11) + 1 })),
+).flat();
+
+function beatFrames(m: MusicAnalysis, fps: number): number[] {
+  return m.beats.map((t) => t * fps);
+}
+
+describe('planCuts', () => {
+  it.each([
+    { name: '120 bpm, 30 fps, 10 s', bpm: 120, fps: 30, seconds: 10 },
+    { name: '97 bpm, 25 fps, 12 s', bpm: 97, fps: 25, seconds: 12 },
+    { name: '174 bpm, 24 fps, 8 s', bpm: 174, fps: 24, seconds: 8 },
+    { name: '60 bpm, 29.97 fps, 15 s', bpm: 60, fps: 30000 / 1001, seconds: 15 },
+  ])('$name: contiguous, ends at the length, every cut within half a frame of a beat', (c) => {
+    const m = music(c.bpm, c.seconds + 2, [c.seconds / 2, c.seconds]);
+    const totalFrames = Math.round(c.seconds * c.fps);
+    const cuts = planCuts(m, { fps: c.fps, totalFrames, minEntrySec: 0.4, maxEntrySec: 3 });
+    expect(cuts[0]!.startFrame).toBe(0);
+    expect(cuts.at(-1)!.endFrame).toBe(totalFrames);
+    const beats = beatFrames(m, c.fps);
+    for (const [i, cut] of cuts.entries()) {
+      if (i > 0) expect(cut.startFrame).toBe(cuts[i - 1]!.endFrame);
+      expect(cut.endFrame - cut.startFrame).toBeGreaterThanOrEqual(Math.round(0.4 * c.fps));
+      if (i === 0) continue;
+      const nearest = Math.min(...beats.map((b) => Math.abs(b - cut.startFrame)));
+      expect(nearest).toBeLessThanOrEqual(0.5 + 1e-9);
+      expect(m.beats[cut.beat]! * c.fps).toBeCloseTo(cut.startFrame, -0.5);
+    }
+  });
+
+  it('cuts faster on loud passages than on calm ones', () => {
+    const m = music(120, 22, [10, 20]);
+    const cuts = planCuts(m, { fps: 30, totalFrames: 600, minEntrySec: 0.4, maxEntrySec: 3 });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const calm = cuts.filter((c) => c.endFrame <= 300).map((c) => c.endFrame - c.startFrame);
+    const loud = cuts.filter((c) => c.startFrame >= 300).map((c) => c.endFrame - c.startFrame);
+    expect(mean(loud)).toBeLessThan(mean(calm) / 2);
+  });
+
+  it('bridges a gap in the beats with the next beat after it', () => {
+    const m = music(120, 12);
+    m.beats = m.beats.filter((t) => t < 2 || t > 7);
+    const cuts = planCuts(m, { fps: 30, totalFrames: 300, minEntrySec: 0.4, maxEntrySec: 2 });
+    expect(cuts.at(-1)!.endFrame).toBe(300);
+    const gapCut = cuts.find((c) => c.startFrame > 60 && c.startFrame < 210);
+    expect(gapCut).toBeUndefined();
+  });
+
+  it('finds the accented phase as downbeats', () => {
+    const beats = Array.from({ length: 16 }, (_, i) => 0.5 * i + 0.25);
+    const onset = new Array<number>(200).fill(0);
+    beats.forEach((t, i) => (onset[Math.round(t * 20)] = i % 4 === 1 ? 3 : 1));
+    expect(estimateDownbeats(beats, onset, 20)).toEqual(beats.filter((_, i) => i % 4 === 1));
+    expect(estimateDownbeats(beats.slice(0, 5), onset, 20)).toEqual([]);
+  });
+});
+
+describe('judgeShots', () => {
+  it.each([
+    { name: 'black', over: { brightness: 5 }, verdict: 'black' },
+    { name: 'blurred', over: { sharpness: 3 }, verdict: 'blurry' },
+    { name: 'too short', over: { endFrame: 5 }, verdict: 'short' },
+    { name: 'dim but lit', over: { brightness: 40 }, verdict: 'usable' },
+    { name: 'soft but not blurred', over: { sharpness: 8 }, verdict: 'usable' },
+  ])('a $name shot is $verdict', ({ over, verdict }) => {
+    const shots = [...library.slice(0, 5), shot(9, 0, over)];
+    expect(judgeShots(shots, { fps: 30, totalFrames: 300, seed: 1 }).at(-1)).toBe(verdict);
+  });
+});
+
+it('finds blurred shots blurry even when every shot is blurred', () => {
+  const soft = [shot(0, 0, { sharpness: 1.2 }), shot(1, 0, { sharpness: 2.2 })];
+  expect(judgeShots(soft, { fps: 30, totalFrames: 300, seed: 1 })).toEqual(['blurry', 'blurry']);
+});
+
+describe('planEdl', () => {
+  const m = music(128, 40, [12, 24]);
+  const options = { fps: 30, totalFrames: 900, seed: 7 };
+
+  it('covers the timeline, never repeats while unused shots remain, alternates clips', () => {
+    const edl = planEdl(library, m, options);
+    expect(edl.entries.reduce((n, e) => n + e.recordEnd - e.recordStart, 0)).toBe(900);
+    const seen = new Set<string>();
+    for (const [i, e] of edl.entries.entries()) {
+      const key = `${e.clip}/${e.shot}`;
+      if (seen.size < library.length) expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      if (i > 0) expect(e.clip).not.toBe(edl.entries[i - 1]!.clip);
+      const s = library.find((x) => x.clip === e.clip && x.shot === e.shot)!;
+      expect(e.sourceStart).toBeGreaterThanOrEqual(s.startFrame);
+      expect(e.sourceEnd).toBeLessThanOrEqual(s.endFrame);
+      expect(e.sourceEnd - e.sourceStart).toBe(e.recordEnd - e.recordStart);
+    }
+  });
+
+  it('never picks black, blurred or too-short shots', () => {
+    const bad = [shot(8, 0, { brightness: 3 }), shot(9, 0, { sharpness: 1 }), shot(10, 0, { endFrame: 4 })];
+    const edl = planEdl([...library, ...bad], m, options);
+    expect(edl.entries.some((e) => e.clip >= 8)).toBe(false);
+    expect(edl.skipped).toEqual({ black: 1, blurry: 1, short: 1 });
+  });
+
+  it('prefers high-motion shots on high energy', () => {
+    const edl = planEdl(library, m, { ...options, seed: 3 });
+    const loud = edl.entries.filter((e) => e.energy > 0.7).map((e) => e.motion);
+    const calm = edl.entries.filter((e) => e.energy < 0.3).map((e) => e.motion);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(loud)).toBeGreaterThan(mean(calm));
+  });
+
+  it('is deterministic per seed and differs across seeds', () => {
+    const a = JSON.stringify(planEdl(library, m, options));
+    expect(JSON.stringify(planEdl(library, m, options))).toBe(a);
+    expect(JSON.stringify(planEdl(library, m, { ...options, seed: 8 }))).not.toBe(a);
+  });
+
+  it('uses one clip twice in a row only when it is the only one left', () => {
+    const one = [0, 1, 2, 3].map((s) => shot(0, s));
+    const edl = planEdl(one, m, { ...options, totalFrames: 300 });
+    expect(edl.entries.every((e) => e.clip === 0)).toBe(true);
+    expect(new Set(edl.entries.slice(0, 4).map((e) => e.shot)).size).toBe(Math.min(4, edl.entries.length));
+  });
+
+  it('returns no entries when no shot is usable', () => {
+    const edl = planEdl([shot(0, 0, { brightness: 0 })], m, options);
+    expect(edl.entries).toEqual([]);
+    expect(edl.skipped.black).toBe(1);
+  });
+
+  it('caps entries at the longest usable shot', () => {
+    const short = library.map((s) => ({ ...s, endFrame: s.startFrame + 20 }));
+    const edl = planEdl(short, music(40, 20), { ...options, totalFrames: 300 });
+    for (const e of edl.entries) expect(e.sourceEnd - e.sourceStart).toBeLessThanOrEqual(20);
+  });
+});
+
+// The shapes OpenTimelineIO serialises (its Timeline.1, Stack.1, Track.1, Clip.1,
+// ExternalReference.1, TimeRange.1 and RationalTime.1 objects), strict: no key more or less.
+const rt = z.strictObject({ OTIO_SCHEMA: z.literal('RationalTime.1'), rate: z.number(), value: z.number() });
+const range = z.strictObject({ OTIO_SCHEMA: z.literal('TimeRange.1'), duration: rt, start_time: rt });
+const item = {
+  effects: z.array(z.unknown()),
+  markers: z.array(z.unknown()),
+  metadata: z.record(z.string(), z.unknown()),
+  name: z.string(),
+};
+const otioClip = z.strictObject({
+  OTIO_SCHEMA: z.literal('Clip.1'),
+  ...item,
+  media_reference: z.strictObject({
+    OTIO_SCHEMA: z.literal('ExternalReference.1'),
+    available_range: range.nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    name: z.string(),
+    target_url: z.string().startsWith('file://'),
+  }),
+  source_range: range,
+});
+const otioTrack = z.strictObject({
+  OTIO_SCHEMA: z.literal('Track.1'),
+  ...item,
+  children: z.array(otioClip),
+  kind: z.enum(['Video', 'Audio']),
+  source_range: range.nullable(),
+});
+const otioTimeline = z.strictObject({
+  OTIO_SCHEMA: z.literal('Timeline.1'),
+  metadata: z.record(z.string(), z.unknown()),
+  name: z.string(),
+  tracks: z.strictObject({
+    OTIO_SCHEMA: z.literal('Stack.1'),
+    ...item,
+    children: z.array(otioTrack),
+    source_range: range.nullable(),
+  }),
+});
+
+describe('exports', () => {
+  const m = music(128, 20, [5, 10]);
+  const clips = library.map((_, i) => `/media/clip ${i}.mp4`).slice(0, 8);
+  const sources = { title: 'montage', clips, music: '/media/music.wav' };
+  const clipFps = [30, 25, 30, 24, 30, 30, 60, 30];
+  const edl = planEdl(
+    library.map((s) => ({ ...s, fps: clipFps[s.clip]! })),
+    m,
+    { fps: 30, totalFrames: 450, seed: 2 },
+  );
+
+  it('writes OTIO that matches the format’s object shapes and reads back to the same cuts', () => {
+    const text = toOtio(edl, sources, clipFps);
+    const doc = otioTimeline.parse(JSON.parse(text));
+    expect(doc.tracks.children.map((t) => t.kind)).toEqual(['Video', 'Audio']);
+    const back = readOtioCuts(text);
+    expect(back.rate).toBe(30);
+    expect(back.cuts).toHaveLength(edl.entries.length);
+    back.cuts.forEach((cut, i) => {
+      const e = edl.entries[i]!;
+      expect(cut.path).toBe(clips[e.clip]);
+      expect(cut.recordStart).toBe(e.recordStart);
+      expect(cut.frames).toBe(e.recordEnd - e.recordStart);
+      expect(cut.sourceStart).toBeCloseTo((e.sourceStart * 30) / clipFps[e.clip]!, 9);
+    });
+  });
+
+  it('writes CMX3600 events whose record timecodes follow the edit', () => {
+    const text = toCmx3600(edl, sources, clipFps);
+    const events = [...text.matchAll(/^(\d{3}) {2}AX {7}V {5}C {8}(\S+) (\S+) (\S+) (\S+)$/gm)];
+    expect(events).toHaveLength(edl.entries.length);
+    events.forEach((ev, i) => {
+      const e = edl.entries[i]!;
+      expect(ev[1]).toBe(String(i + 1).padStart(3, '0'));
+      expect(ev[4]).toBe(timecode(e.recordStart, 30));
+      expect(ev[5]).toBe(timecode(e.recordEnd, 30));
+    });
+    expect(text).toMatch(/^TITLE: montage\nFCM: NON-DROP FRAME\n/);
+    expect(text).toContain('* FROM CLIP NAME: music.wav');
+    expect(timecode(30 * 3661 + 7, 30)).toBe('01:01:01:07');
+  });
+});
