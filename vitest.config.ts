@@ -6,8 +6,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // ffmpeg-heavy suites share two cores; run files two at a time.
-    maxWorkers: 2,
+    // Files run three at a time: ffmpeg-heavy ones share the cores, while the fleet and chaos suites
+    // spend most of their time waiting on locks, timers and child processes.
+    maxWorkers: 3,
     fileParallelism: true,
   },
 });

@@ -40,9 +40,9 @@ describe('transcode --process (real processors, real ffmpeg)', () => {
     // Grain so that a denoiser has work to do and a missing neighbour frame shows.
     const clip = await generateSampleClip({
       path: source,
-      width: 320,
-      height: 240,
-      fps: 25,
+      width: 192,
+      height: 144,
+      fps: 15,
       scenes: [2, 2],
       grain: 12,
     });
