@@ -1,3 +1,4 @@
+import { verifyFrameRange } from '../transcode/executors.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
@@ -177,15 +178,5 @@ export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
 };
 
 /** A scene or crossfade checkpoint counts only while its object is there with the same size and frames. */
-export const verifyPiece: CheckpointVerifier<{ start: number; end: number }, SegmentOutput> = async (
-  p,
-  out,
-  { storage, signal },
-) => {
-  const object = await storage.stat(out.key);
-  if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
-  const local = storage.localPath(out.key);
-  if (!local) return true;
-  const info = await probe(local, { signal }).catch(() => undefined);
-  return info?.video?.frameCount === out.frames;
-};
+export const verifyPiece: CheckpointVerifier<{ start: number; end: number }, SegmentOutput> =
+  verifyFrameRange;

@@ -52,12 +52,14 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
   return { key: p.key, frames, size: stored.size };
 };
 
-/** A segment checkpoint counts only if the object is there, the same size, and (locally) the same frames. */
-export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = async (
-  p,
-  out,
-  { storage, signal },
-) => {
+/**
+ * A checkpoint of encoded frames [start, end) (a segment, a ladder chunk, a rendered scene) counts
+ * only if the object is there, the same size, and (locally) holds the same number of frames.
+ */
+export const verifyFrameRange: CheckpointVerifier<
+  { start: number; end: number },
+  { key: string; size: number; frames: number }
+> = async (p, out, { storage, signal }) => {
   const object = await storage.stat(out.key);
   if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
   const local = storage.localPath(out.key);
@@ -65,6 +67,8 @@ export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = 
   const info = await probe(local, { signal }).catch(() => undefined);
   return info?.video?.frameCount === out.frames;
 };
+
+export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = verifyFrameRange;
 
 export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) => {
   const tmp = join(ctx.scratchDir, basename(p.key));

@@ -1,3 +1,4 @@
+import { verifyFrameRange } from './executors.js';
 import { join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
@@ -143,15 +144,4 @@ export function segmentStarts(frames: number, segmentFrames: number): number[] {
 }
 
 /** A chunk counts if it is there with its size and (locally) its frame count. */
-export const verifyChunk: CheckpointVerifier<ChunkPayload, ChunkOutput> = async (
-  p,
-  out,
-  { storage, signal },
-) => {
-  const object = await storage.stat(out.key);
-  if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
-  const local = storage.localPath(out.key);
-  if (!local) return true;
-  const info = await probe(local, { signal }).catch(() => undefined);
-  return info?.video?.frameCount === out.frames;
-};
+export const verifyChunk: CheckpointVerifier<ChunkPayload, ChunkOutput> = verifyFrameRange;
