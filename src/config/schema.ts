@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseQueue } from '../engine/routing.js';
+import { show } from '../errors.js';
 import { retentionConfigSchema } from './retention.js';
 import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
@@ -37,31 +39,49 @@ export const workerConfigSchema = z.strictObject({
   graceSeconds: z.int().min(0).max(86_400).default(30),
 });
 
-export const configSchema = z.strictObject({
-  /** local: the embedded engine; redis: a fleet through Redis; k8s: Redis plus Kubernetes; auto: Redis when reachable. */
-  mode: z.enum(['local', 'redis', 'k8s', 'auto']).default('local'),
-  /** Local job state and caches; default: $XDG_CACHE_HOME/framefleet. */
-  dataDir: z.string().min(1).optional(),
-  redis: z
-    .strictObject({
-      url: z
-        .string()
-        .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
-        .default('redis://127.0.0.1:6379'),
-      prefix: z.string().regex(plainName, 'expected letters, digits, _ and -').default('ff'),
-    })
-    .default({ url: 'redis://127.0.0.1:6379', prefix: 'ff' }),
-  /** Storage every worker reaches: file:///path (NFS, PVC) or s3://bucket/prefix; default: the data dir. */
-  storage: z
-    .string()
-    .regex(/^(file|s3):\/\//, 'expected a file:// or s3:// URL')
-    .optional(),
-  server: serverConfigSchema.default(serverConfigSchema.parse({})),
-  worker: workerConfigSchema.default(workerConfigSchema.parse({})),
-  retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
-  processors: processorsConfigSchema,
-  pools: poolsConfigSchema,
-});
+export const configSchema = z
+  .strictObject({
+    /** local: the embedded engine; redis: a fleet through Redis; k8s: Redis plus Kubernetes; auto: Redis when reachable. */
+    mode: z.enum(['local', 'redis', 'k8s', 'auto']).default('local'),
+    /** Local job state and caches; default: $XDG_CACHE_HOME/framefleet. */
+    dataDir: z.string().min(1).optional(),
+    redis: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
+          .default('redis://127.0.0.1:6379'),
+        prefix: z.string().regex(plainName, 'expected letters, digits, _ and -').default('ff'),
+      })
+      .default({ url: 'redis://127.0.0.1:6379', prefix: 'ff' }),
+    /** Storage every worker reaches: file:///path (NFS, PVC) or s3://bucket/prefix; default: the data dir. */
+    storage: z
+      .string()
+      .regex(/^(file|s3):\/\//, 'expected a file:// or s3:// URL')
+      .optional(),
+    server: serverConfigSchema.default(serverConfigSchema.parse({})),
+    worker: workerConfigSchema.default(workerConfigSchema.parse({})),
+    retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
+    processors: processorsConfigSchema,
+    pools: poolsConfigSchema,
+  })
+  .superRefine((config, ctx) => {
+    // A pool for a processor's queue is only useful when that processor is configured.
+    config.pools.forEach((pool, i) => {
+      pool.queues.forEach((queue, q) => {
+        for (const feature of parseQueue(queue)?.features ?? []) {
+          const name = feature.slice('proc:'.length);
+          if (feature.startsWith('proc:') && !(name in config.processors)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['pools', i, 'queues', q],
+              message: `expected a queue of a configured processor; no processor ${show(name)} under processors:`,
+            });
+          }
+        }
+      });
+    });
+  });
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

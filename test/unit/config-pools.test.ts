@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 
-const good = `pools:
+const good = `processors:
+  upscale:
+    command: [python3, upscale.py, --in, '{input}', --out, '{output}']
+pools:
   - name: nvidia-base
     queues: [ff.nvidia]
     kind: baseline
@@ -60,6 +63,11 @@ describe('pools: in framefleet.yaml', () => {
       'an unknown queue',
       good.replace('ff.nvidia.proc-upscale', 'ff.nvdia'),
       /`pools.1.queues.1` expected a routing queue.*got `ff.nvdia`/,
+    ],
+    [
+      'a queue of a processor that is not configured',
+      good.replace('ff.nvidia.proc-upscale', 'ff.nvidia.proc-denoise'),
+      /`pools.1.queues.1` expected a queue of a configured processor; no processor `denoise`.*got `ff.nvidia.proc-denoise`/,
     ],
     ['a queue without the prefix', good.replace('[ff.nvidia]', '[gpu]'), /`pools.0.queues.0`.*got `gpu`/],
     [
