@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, fatal: false },
   NO_USABLE_SHOT: { status: 422, fatal: true },
   MUSIC_TOO_SHORT: { status: 422, fatal: true },
+  NO_BEATS: { status: 422, fatal: true },
   INVALID_LUT: { status: 422, fatal: true },
   FILTER_UNAVAILABLE: { status: 422, fatal: true },
 } as const satisfies Record<string, { status: number; fatal: boolean }>;

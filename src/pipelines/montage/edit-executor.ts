@@ -40,7 +40,7 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
   const music = ctx.inputs.music as MusicOutput;
   if (music.beats.length === 0) {
     throw new FramefleetError(
-      'NO_USABLE_SHOT',
+      'NO_BEATS',
       `music ${show(layout.music)} has no beats to cut on (no steady rhythm found)`,
     );
   }
