@@ -9,9 +9,8 @@ import {
 } from '../analysis/scenes/index.js';
 import type { BeatResult } from '../analysis/beats/index.js';
 import { FramefleetError, show } from '../errors.js';
-import { makeProxy, type ProxyResult } from '../media/proxy.js';
+import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
-import { aggregateScenes, analyzeScenes, measureScenes } from '../pipelines/analyze/measure-scenes.js';
 import { checkOutputTarget, publishOutput } from '../storage/output-target.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
 import { OVERWRITE_HINT } from './common.js';
@@ -33,6 +32,8 @@ export async function analyzeCommand<K extends keyof Flags>(
     async (signal) => {
       if (name === 'proxy') {
         const { output, height } = flags as ProxyFlags;
+        // Each analysis loads only its own modules: `analyze beats` on many files starts fast.
+        const { makeProxy } = await import('../media/proxy.js');
         return makeProxy({ input: inputs[0]!, output, height, signal, ...target });
       }
       const value =
@@ -56,6 +57,8 @@ export type AnalysisResult =
   | ProxyResult;
 
 async function scenes(inputs: string[], flags: ScenesFlags, signal: AbortSignal): Promise<AnalysisResult> {
+  const { aggregateScenes, analyzeScenes, measureScenes } =
+    await import('../pipelines/analyze/measure-scenes.js');
   const overrides: Partial<SceneOptions> = {
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
