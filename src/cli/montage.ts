@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
-import { ASPECTS, type Aspect } from '../pipelines/montage/spec.js';
+import { ASPECTS, type Aspect } from '../pipelines/montage/aspects.js';
 import {
   action,
   choiceOption,

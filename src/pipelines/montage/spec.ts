@@ -17,8 +17,9 @@ import {
 /** Most clips one montage may take; more belong in a pre-selection. */
 export const MAX_CLIPS = 512;
 
-export const ASPECTS = ['16:9', '9:16', '1:1', '4:5'] as const;
-export type Aspect = (typeof ASPECTS)[number];
+import { ASPECTS, type Aspect } from './aspects.js';
+
+export { ASPECTS, type Aspect } from './aspects.js';
 
 export const montageSpecSchema = z
   .object({
