@@ -17,7 +17,7 @@ describe('transcode split-and-stitch (1080p30, 8 segments)', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     source = join(dir, 'source.mp4');
-    await generateSampleClip({ path: source, width: 1920, height: 1080, fps: 30, scenes: [2, 2, 2, 2] });
+    await generateSampleClip({ path: source, width: 1280, height: 720, fps: 30, scenes: [1, 1, 1, 1] });
   });
   afterAll(() => cleanup());
 
