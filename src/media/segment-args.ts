@@ -31,13 +31,23 @@ export function segmentTimescale(rate: Rational): number {
  * is an IDR and whose GOPs are closed, so the segments concatenate without re-encoding. Pure.
  */
 export function segmentArgs(job: SegmentEncode): string[] {
-  const frames = job.end - job.start;
-  const args = [...job.encoder.globalArgs(job.renderNode)];
   const { seek, filters } = rangeInput(job);
-  args.push(...seek);
   if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
-  args.push(
+  return [
+    ...job.encoder.globalArgs(job.renderNode),
+    ...seek,
     ...guardedInput(job.input),
+    ...exactFrames(filters, job.end - job.start),
+    ...segmentOutput(job),
+  ];
+}
+
+/**
+ * Output options that take exactly `frames` frames of the first video stream through `filters`, and
+ * nothing else: what a segment encode and a processor's input decode share. Pure.
+ */
+export function exactFrames(filters: readonly string[], frames: number): string[] {
+  return [
     '-map',
     '0:v:0',
     '-an',
@@ -50,6 +60,14 @@ export function segmentArgs(job: SegmentEncode): string[] {
     filters.join(','),
     '-frames:v',
     String(frames),
+  ];
+}
+
+/** The encoder and the segment MP4 (timescale a multiple of the rate) every encoded segment is written as. Pure. */
+export function segmentOutput(
+  job: Pick<SegmentEncode, 'encoder' | 'settings' | 'rate' | 'output'>,
+): string[] {
+  return [
     '-c:v',
     job.encoder.name,
     ...job.encoder.args(job.settings),
@@ -59,8 +77,7 @@ export function segmentArgs(job: SegmentEncode): string[] {
     'mp4',
     '-y',
     job.output,
-  );
-  return args;
+  ];
 }
 
 /**

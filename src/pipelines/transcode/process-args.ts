@@ -1,7 +1,7 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { formatRational, type Rational } from '../../media/rational.js';
 import { guardedInput, LOCAL_PROTOCOLS } from '../../media/run.js';
-import { rangeInput, segmentTimescale } from '../../media/segment-args.js';
+import { exactFrames, rangeInput, segmentOutput } from '../../media/segment-args.js';
 
 /** Numbered PNG frames in a folder: 000001.png, 000002.png ... (what `{frames_in}` holds). */
 export const FRAME_PATTERN = '%06d.png';
@@ -28,17 +28,7 @@ export function decodeRangeArgs(job: RangeDecode): string[] {
   return [
     ...seek,
     ...guardedInput(job.input),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
-    '-fps_mode',
-    'passthrough',
-    '-vf',
-    filters.join(','),
-    '-frames:v',
-    String(job.end - job.start),
+    ...exactFrames(filters, job.end - job.start),
     ...losslessOutput(job.to),
   ];
 }
@@ -76,26 +66,8 @@ export function encodeProcessedArgs(job: ProcessedEncode): string[] {
   return [
     ...job.encoder.globalArgs(job.renderNode),
     ...frameInput(job.from, job.rate, job.from.kind === 'frames' ? job.skip : 0),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
-    '-fps_mode',
-    'passthrough',
-    '-vf',
-    filters.join(','),
-    '-frames:v',
-    String(job.frames),
-    '-c:v',
-    job.encoder.name,
-    ...job.encoder.args(job.settings),
-    '-video_track_timescale',
-    String(segmentTimescale(job.rate)),
-    '-f',
-    'mp4',
-    '-y',
-    job.output,
+    ...exactFrames(filters, job.frames),
+    ...segmentOutput(job),
   ];
 }
 
