@@ -55,6 +55,17 @@ export async function download(path, filename) {
   setTimeout(() => window.URL.revokeObjectURL(url), 60_000);
 }
 
+/**
+ * A URL an <img> or <video> can load a token-guarded file from. Without a token the route itself
+ * (the browser streams and seeks with Range requests); with one, media elements cannot send the
+ * Authorization header, so the file is fetched whole with it and handed over as a blob: URL.
+ */
+export async function mediaUrl(path) {
+  if (!token()) return path;
+  const response = await check(await fetch(path, { headers: headers() }));
+  return window.URL.createObjectURL(await response.blob());
+}
+
 export async function upload(file) {
   const path = `/v1/uploads?name=${encodeURIComponent(file.name.replace(/[^A-Za-z0-9._-]/g, '_'))}`;
   const init = {

@@ -24,6 +24,13 @@ export function badge(state) {
   return h(`span.badge.state-${state}`, {}, state);
 }
 
+/** A task's state as a table of pieces shows it: queued is `pending`, a reused checkpoint `checkpointed`. */
+export function pieceState(task) {
+  if (!task) return 'pending';
+  if (task.state === 'done') return task.reused ? 'checkpointed' : 'done';
+  return task.state === 'queued' ? 'pending' : task.state;
+}
+
 export function progressBar(fraction, state = 'running') {
   const pct = Math.round((fraction ?? 0) * 100);
   return h(

@@ -20,15 +20,29 @@ export interface JobType {
   inputFields: readonly string[];
   /** Spec fields holding an output path. */
   outputFields: readonly string[];
+  /**
+   * Files a finished job writes besides its output, by the name the API serves them under
+   * (`GET /v1/jobs/:id/files/:name`): which result field holds the path, and its media type.
+   */
+  resultFiles?: Readonly<Record<string, ResultFile>>;
+}
+
+/** A file named in a finished job's result, served to the dashboard. */
+export interface ResultFile {
+  field: string;
+  type: string;
+  /** Offered as a download (an attachment), not shown inline. */
+  download: boolean;
 }
 
 function jobType<Spec>(
   pipeline: Pipeline<Spec>,
   description: string,
   schema: z.ZodType,
-  files: { inputs: string[]; outputs: string[] },
+  files: { inputs: string[]; outputs: string[]; results?: Record<string, ResultFile> },
 ): JobType {
   return {
+    ...(files.results ? { resultFiles: files.results } : {}),
     type: pipeline.type,
     description,
     pipeline: pipeline as unknown as Pipeline,
@@ -78,6 +92,11 @@ export const JOB_TYPES: readonly JobType[] = [
     {
       inputs: ['clips', 'music', 'lut'],
       outputs: ['output', 'edl', 'otio'],
+      results: {
+        storyboard: { field: 'storyboard', type: 'image/jpeg', download: false },
+        edl: { field: 'edl', type: 'text/plain; charset=utf-8', download: true },
+        otio: { field: 'otio', type: 'application/json', download: true },
+      },
     },
   ),
 ];

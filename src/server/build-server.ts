@@ -12,6 +12,7 @@ import { publicScope, trackRoutes } from './route-access.js';
 import { DEFAULT_JOB_TYPES } from './job-types.js';
 import { ServerMetrics } from './metrics.js';
 import { eventRoutes } from './routes-events.js';
+import { fileRoutes } from './routes-files.js';
 import { jobRoutes } from './routes-jobs.js';
 import { opsRoutes } from './routes-ops.js';
 import { outputRoutes } from './routes-outputs.js';
@@ -110,6 +111,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(jobRoutes(ctx));
   await app.register(outputRoutes(ctx));
   await app.register(ladderRoutes(ctx));
+  await app.register(fileRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(uploadRoutes(ctx));
   await app.register(scalingRoutes(ctx));

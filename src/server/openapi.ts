@@ -111,7 +111,41 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
               description: 'the file',
               content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
             },
+            '206': { description: 'the byte range asked for with Range: bytes=a-b (a player seeking)' },
             '302': { description: 'a short-lived link to an output stored in S3' },
+            '416': { description: 'a range that starts past the end of the file' },
+            ...errors,
+          },
+        },
+      },
+      '/v1/jobs/{id}/files/{name}': {
+        get: {
+          summary:
+            "A finished job's other files: a montage's storyboard (JPEG), edl and otio (downloads), from inside the output roots",
+          parameters: [
+            ...idParam,
+            { name: 'name', in: 'path', required: true, schema: { type: 'string', enum: fileNames(types) } },
+          ],
+          responses: {
+            '200': {
+              description: 'the file',
+              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+            },
+            '206': { description: 'the byte range asked for with Range: bytes=a-b' },
+            '302': { description: 'a short-lived link to a file stored in S3' },
+            '416': { description: 'a range that starts past the end of the file' },
+            ...errors,
+          },
+        },
+      },
+      '/v1/jobs/{id}/ladder/{path}': {
+        get: {
+          summary:
+            "A finished ladder's manifest (`master.m3u8`) or a file of one of its rendition folders (`master-240p/index.m3u8`): `path` is one name or folder/name, nothing else",
+          parameters: [...idParam, { name: 'path', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'the playlist, manifest or media segment' },
+            '206': { description: 'the byte range asked for with Range: bytes=a-b' },
             ...errors,
           },
         },
@@ -170,6 +204,11 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
       },
     },
   };
+}
+
+/** Every name `GET /v1/jobs/{id}/files/{name}` serves, over all job types. */
+function fileNames(types: readonly JobTypeDef[]): string[] {
+  return [...new Set(types.flatMap((t) => Object.keys(t.resultFiles ?? {})))].sort();
 }
 
 function pascal(name: string): string {

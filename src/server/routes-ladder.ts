@@ -6,9 +6,9 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
 import { renditionDir } from '../pipelines/transcode/ladder-publish.js';
 import type { LadderOutput } from '../pipelines/transcode/ladder-payloads.js';
-import { confineOutput } from './confine.js';
 import type { ServerContext } from './context.js';
 import { publicScope } from './route-access.js';
+import { sendLocalFile } from './send-file.js';
 
 const TYPES: Record<string, string> = {
   '.m3u8': 'application/vnd.apple.mpegurl',
@@ -54,24 +54,12 @@ export function ladderRoutes(ctx: ServerContext): FastifyPluginAsync {
         (extra === undefined && dirs.includes(first!) && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(second ?? ''));
       if (!allowed)
         throw new FramefleetError('NOT_FOUND', `job ${show(job.id)} has no ladder file ${show(rel)}`);
-      const real = await confineOutput(
-        path.join(path.dirname(result.output), rel),
-        ctx.confinement.outputRoots,
-      );
-      const file = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((cause: unknown) => {
-        throw new FramefleetError('NOT_FOUND', `ladder file ${show(rel)} of job ${show(job.id)} is gone`, {
-          cause,
-        });
+      return sendLocalFile(request, reply, {
+        path: path.join(path.dirname(result.output), rel),
+        roots: ctx.confinement.outputRoots,
+        what: `ladder file ${show(rel)} of job ${show(job.id)}`,
+        type: TYPES[path.extname(rel).toLowerCase()] ?? 'application/octet-stream',
       });
-      const info = await file.stat();
-      if (!info.isFile()) {
-        await file.close();
-        throw new FramefleetError('NOT_FOUND', `ladder file ${show(rel)} is not a file`);
-      }
-      return reply
-        .type(TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream')
-        .header('content-length', info.size)
-        .send(file.createReadStream());
     });
   };
 }

@@ -1,12 +1,10 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
 import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
-import { confineOutput } from './confine.js';
 import type { ServerContext } from './context.js';
 import { idParamsSchema } from './schemas.js';
+import { sendLocalFile } from './send-file.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -18,7 +16,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * A finished job's output file, and removing a finished job. Like every /v1 route these need the
- * bearer token; the file is served only from inside the output roots, checked when it is opened.
+ * bearer token; the file is served only from inside the output roots, checked when it is opened (see sendLocalFile).
  */
 export function outputRoutes(ctx: ServerContext): FastifyPluginAsync {
   const { backend } = ctx;
@@ -41,22 +39,13 @@ export function outputRoutes(ctx: ServerContext): FastifyPluginAsync {
           // An object in the server's storage: a short-lived link to it.
           return reply.redirect(await ctx.storage.readUrl(storageKeyOf(output, ctx.storage), 300));
         }
-        const real = await confineOutput(output, ctx.confinement.outputRoots);
-        // No symlink in its last part now either: the file opened is the file checked.
-        const file = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((cause: unknown) => {
-          throw new FramefleetError('NOT_FOUND', `the output of job ${show(job.id)} is gone`, { cause });
+        return sendLocalFile(request, reply, {
+          path: output,
+          roots: ctx.confinement.outputRoots,
+          what: `the output of job ${show(job.id)}`,
+          type: CONTENT_TYPES[path.extname(output).toLowerCase()] ?? 'application/octet-stream',
+          attachment: true,
         });
-        const info = await file.stat();
-        if (!info.isFile()) {
-          await file.close();
-          throw new FramefleetError('NOT_FOUND', `the output of job ${show(job.id)} is not a file`);
-        }
-        const name = path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_');
-        return reply
-          .type(CONTENT_TYPES[path.extname(real).toLowerCase()] ?? 'application/octet-stream')
-          .header('content-length', info.size)
-          .header('content-disposition', `attachment; filename="${name}"`)
-          .send(file.createReadStream());
       },
     );
 

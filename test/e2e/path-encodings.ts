@@ -59,3 +59,38 @@ export function pathEncodings(path: string, origin: string): [string, string][] 
   }
   return variants;
 }
+
+/**
+ * Last path segments that try to leave a job's own files from a route like
+ * `/v1/jobs/:id/files/:name`: walking up (plain, encoded, double-encoded, backslashed), absolute
+ * paths, the file's real name or path instead of its key, keys with something appended, object
+ * keys every JavaScript object has, case and NUL. `real` is the file's real path on disk. Each is
+ * a request-target suffix, sent as written. Returns [name, suffix] pairs.
+ */
+export function escapeSegments(real: string): [string, string][] {
+  const base = real.split('/').pop()!;
+  return [
+    ['parent', '..'],
+    ['up to the output', '../output'],
+    ['up and out', '../../../../etc/passwd'],
+    ['encoded up and out', '..%2F..%2F..%2F..%2Fetc%2Fpasswd'],
+    ['lower-case encoded', '%2e%2e%2f%2e%2e%2fetc%2fpasswd'],
+    ['double-encoded', '%252e%252e%252fetc%252fpasswd'],
+    ['backslashes', '..\\..\\..\\etc\\passwd'],
+    ['encoded backslashes', '..%5C..%5Cetc%5Cpasswd'],
+    ['an absolute path', encodeURIComponent('/etc/passwd')],
+    ["the file's real path", encodeURIComponent(real)],
+    ["the file's name", encodeURIComponent(base)],
+    ['a key with a dot segment', 'storyboard/..'],
+    ['a key with a folder after it', 'storyboard/x'],
+    ['a key with a suffix', 'storyboard.jpg'],
+    ['a key then an encoded walk', 'storyboard%2F..%2F..%2Fsecret'],
+    ['an object key', 'constructor'],
+    ['another object key', '__proto__'],
+    ['a method name', 'toString'],
+    ['another result field', 'output'],
+    ['upper case', 'STORYBOARD'],
+    ['a NUL byte', 'storyboard%00'],
+    ['a NUL byte then a walk', 'storyboard%00/../../etc/passwd'],
+  ];
+}

@@ -2,6 +2,8 @@ import { ApiError, download, getJson, sendJson, streamEvents } from '../api.js';
 import { legend, segmentGrid, taskTile } from '../segment-grid.js';
 import { timeline } from '../timeline.js';
 import { ladderPreview } from './ladder.js';
+import { montageView } from './montage.js';
+import { renderView } from './render.js';
 import { badge, basename, bytes, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
@@ -9,6 +11,7 @@ const TERMINAL = ['done', 'failed', 'cancelled'];
 /** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
 export function jobPage(main, id) {
   let preview; // an HLS ladder's player, made once and kept across re-renders
+  let view; // a montage's or a render's own card (storyboard, edit list, scenes, player), made once
   const controller = new AbortController();
   let job;
   let live = { fps: undefined, etaSec: undefined };
@@ -204,6 +207,7 @@ export function jobPage(main, id) {
         : null,
       resultCard(),
       (preview ??= ladderPreview(job)),
+      (view ??= { montage: montageView(job.id), render: renderView() }[job.type] ?? (() => null))(job),
       job.waitingFor && !finished ? h('div.notice', {}, job.waitingFor) : null,
       h(
         'div.stats',
@@ -229,19 +233,22 @@ export function jobPage(main, id) {
         stat('Encoder', encoder || '—'),
         job.cost ? stat('Cost', costText(job.cost), 'job-cost') : null,
       ),
-      h(
-        'div.card',
-        {},
-        h(
-          'div.card-head',
-          {},
-          h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)),
-          legend(),
-        ),
-        segmentGrid(segments),
-        h('h3', {}, 'Timeline'),
-        timeline(segments),
-      ),
+      // A montage or a render has no segments: its own card shows its pieces.
+      segments.length || job.type === 'transcode'
+        ? h(
+            'div.card',
+            {},
+            h(
+              'div.card-head',
+              {},
+              h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)),
+              legend(),
+            ),
+            segmentGrid(segments),
+            h('h3', {}, 'Timeline'),
+            timeline(segments),
+          )
+        : null,
       others.length
         ? h(
             'div.card',
