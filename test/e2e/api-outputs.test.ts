@@ -5,6 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
+import { routeTable } from '../../src/server/route-access.js';
 import { startServer, type Harness } from './harness.js';
 
 const TOKEN = 'outputs-test-token';
@@ -50,8 +51,21 @@ describe('API outputs', () => {
     expect(result.valid).toBe(true);
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/jobs/{id}/output', '/v1/jobs/{id}/remove']),
+      expect.arrayContaining([
+        '/v1/jobs/{id}/output',
+        '/v1/jobs/{id}/remove',
+        '/v1/jobs/{id}/files/{name}',
+        '/v1/jobs/{id}/ladder/{path}',
+      ]),
     );
+    // Every route the server has is documented, but the dashboard's static files.
+    const undocumented = routeTable(h.app)
+      .filter((r) => r.method !== 'HEAD' && !(r.public && r.url !== '/healthz'))
+      .map((r) => [r.method, r.url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{path}')] as const)
+      .filter(
+        ([method, url]) => !(doc.paths[url] as Record<string, unknown> | undefined)?.[method.toLowerCase()],
+      );
+    expect(undocumented).toEqual([]);
   });
 
   it('an unknown job type is refused with the types there are', async () => {

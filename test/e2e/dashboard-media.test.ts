@@ -67,11 +67,12 @@ describe('montage and render job pages in headless Chromium', () => {
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'],
       }),
     ]);
+    await mkdir('test-results', { recursive: true });
     const clips = path.join(h.inputDir, 'clips');
     const out = path.join(h.outputDir, 'montage');
     await Promise.all([mkdir(clips), mkdir(out)]);
     const [made, music] = await Promise.all([
-      makeMontageClips(clips, { usable: 2, seconds: 2, size: '96x72', fps: 15 }),
+      makeMontageClips(clips, { usable: 2, seconds: 1.5, size: '64x48', fps: 10 }),
       makeMontageMusic(h.inputDir, 120, 4),
     ]);
     montage = submit('montage', {
@@ -80,9 +81,9 @@ describe('montage and render job pages in headless Chromium', () => {
       output: path.join(out, 'cut.mp4'),
       edl: path.join(out, 'cut.edl'),
       otio: path.join(out, 'cut.otio'),
-      duration: 2.5,
+      duration: 2,
       height: 144,
-      fps: 15,
+      fps: 10,
       preset: 'fast',
     });
     render = submit('render', {
@@ -123,7 +124,7 @@ describe('montage and render job pages in headless Chromium', () => {
       path.basename((job.spec as { clips: string[] }).clips[last.clip]!),
       `${(last.sourceStart / fps).toFixed(3)} s`,
       `${(last.sourceEnd / fps).toFixed(3)} s`,
-      `${((last.recordEnd - last.recordStart) / 15).toFixed(3)} s`,
+      `${((last.recordEnd - last.recordStart) / 10).toFixed(3)} s`,
       last.beat < 0 ? 'start' : `beat ${last.beat + 1} at ${edit.beats[last.beat]!.toFixed(2)} s`,
       'done',
     ]);
@@ -134,6 +135,7 @@ describe('montage and render job pages in headless Chromium', () => {
     ]);
     expect(file.suggestedFilename()).toBe('cut.edl');
     expect(await readFile((await file.path())!, 'utf8')).toBe(await readFile(result.edl!, 'utf8'));
+    await page.screenshot({ path: path.resolve('test-results', 'dashboard-montage.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
 
@@ -151,7 +153,7 @@ describe('montage and render job pages in headless Chromium', () => {
     expect((await fetch(`${files}/storyboard`)).status).toBe(401);
 
     // Only the job's own registered files: every escape is 400 or 404, and serves no bytes.
-    for (const [name, segment] of escapeSegments(result.storyboard)) {
+    for (const [name, segment] of escapeSegments(result.storyboard, 'storyboard')) {
       const r = await rawRequest(h.url, { target: `/v1/jobs/${job.id}/files/${segment}`, headers: auth });
       expect([400, 404], `${name}: ${r.status} ${r.body.slice(0, 120)}`).toContain(r.status);
       expect(r.error?.code, name).toMatch(/^(BAD_REQUEST|INVALID_ARGUMENT|INVALID_SPEC|NOT_FOUND)$/);
@@ -209,6 +211,7 @@ describe('montage and render job pages in headless Chromium', () => {
     expect(colours[0]![2]).toBeLessThan(80);
     expect(colours[1]![2]).toBeGreaterThan(180);
     expect(colours[1]![0]).toBeLessThan(80);
+    await page.screenshot({ path: path.resolve('test-results', 'dashboard-render.png'), fullPage: true });
     // A render registers no other files.
     expect((await fetch(`${h.url}/v1/jobs/${job.id}/files/storyboard`, { headers: auth })).status).toBe(404);
     expect(errors).toEqual([]);

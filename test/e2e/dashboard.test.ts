@@ -39,8 +39,8 @@ describe('dashboard in headless Chromium', () => {
   it('submits a transcode from the form and watches the segment grid reach 100%', async () => {
     const clip = await generateSampleClip({
       path: path.join(h.inputDir, 'demo.mp4'),
-      width: 320,
-      height: 180,
+      width: 160,
+      height: 90,
       fps: 25,
       scenes: [1, 1, 1],
     });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { escapeSegments } from './path-encodings.js';
+import { rawRequest } from './raw-http.js';
 
 async function post(h: Harness, spec: Record<string, unknown>) {
   const r = await fetch(`${h.url}/v1/jobs`, {
@@ -63,7 +65,7 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
       width: 320,
       height: 240,
       fps: 25,
-      scenes: [3, 3, 4],
+      scenes: [2, 2, 2],
     });
     const output = path.join(h.outputDir, 'master.m3u8');
     const submit = await post(h, {
@@ -81,8 +83,12 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(job?.state, JSON.stringify(job?.error)).toBe('done');
-    // Only the ladder's own files are served.
+    // Only the ladder's own files are served: every escape is 400 or 404.
     expect((await fetch(`${h.url}/v1/jobs/${job!.id}/ladder/..%2Fladder.mp4`)).status).toBe(404);
+    for (const [name, segment] of escapeSegments(clip.path, 'master.m3u8')) {
+      const r = await rawRequest(h.url, { target: `/v1/jobs/${job!.id}/ladder/${segment}` });
+      expect([400, 404], `${name}: ${r.status} ${r.body.slice(0, 120)}`).toContain(r.status);
+    }
     expect((await fetch(`${h.url}/v1/jobs/${job!.id}/ladder/master-240p/index.m3u8`)).status).toBe(200);
 
     const page = await browser.newPage();

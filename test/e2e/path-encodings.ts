@@ -65,9 +65,10 @@ export function pathEncodings(path: string, origin: string): [string, string][] 
  * `/v1/jobs/:id/files/:name`: walking up (plain, encoded, double-encoded, backslashed), absolute
  * paths, the file's real name or path instead of its key, keys with something appended, object
  * keys every JavaScript object has, case and NUL. `real` is the file's real path on disk. Each is
- * a request-target suffix, sent as written. Returns [name, suffix] pairs.
+ * a request-target suffix, sent as written; `key` is a name the route does serve. Returns [name,
+ * suffix] pairs.
  */
-export function escapeSegments(real: string): [string, string][] {
+export function escapeSegments(real: string, key: string): [string, string][] {
   const base = real.split('/').pop()!;
   return [
     ['parent', '..'],
@@ -81,16 +82,16 @@ export function escapeSegments(real: string): [string, string][] {
     ['an absolute path', encodeURIComponent('/etc/passwd')],
     ["the file's real path", encodeURIComponent(real)],
     ["the file's name", encodeURIComponent(base)],
-    ['a key with a dot segment', 'storyboard/..'],
-    ['a key with a folder after it', 'storyboard/x'],
-    ['a key with a suffix', 'storyboard.jpg'],
-    ['a key then an encoded walk', 'storyboard%2F..%2F..%2Fsecret'],
+    ['a key with a dot segment', `${key}/..`],
+    ['a key with a folder after it', `${key}/x`],
+    ['a key with a suffix', `${key}.jpg`],
+    ['a key then an encoded walk', `${key}%2F..%2F..%2Fsecret`],
     ['an object key', 'constructor'],
     ['another object key', '__proto__'],
     ['a method name', 'toString'],
     ['another result field', 'output'],
-    ['upper case', 'STORYBOARD'],
-    ['a NUL byte', 'storyboard%00'],
-    ['a NUL byte then a walk', 'storyboard%00/../../etc/passwd'],
+    ['upper case', key.toUpperCase()],
+    ['a NUL byte', `${key}%00`],
+    ['a NUL byte then a walk', `${key}%00/../../etc/passwd`],
   ];
 }

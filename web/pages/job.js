@@ -115,13 +115,14 @@ export function jobPage(main, id) {
   function resultCard() {
     const r = job.result;
     if (job.state !== 'done' || !r || typeof r !== 'object') return null;
+    const transcode = job.type === 'transcode';
     const audio =
       typeof r.audioDurationSec === 'number'
-        ? `, audio ${r.audioDurationSec.toFixed(3)} s (A/V within one audio frame of the source)`
+        ? `, audio ${r.audioDurationSec.toFixed(3)} s (A/V within one audio frame${transcode ? ' of the source' : ''})`
         : ', no audio';
     const verified =
       typeof r.frames === 'number' && typeof r.videoDurationSec === 'number'
-        ? `verified: ${r.frames} frames = source, video ${r.videoDurationSec.toFixed(3)} s${audio}`
+        ? `verified: ${r.frames} frames${transcode ? ' = source' : ''}, video ${r.videoDurationSec.toFixed(3)} s${audio}`
         : null;
     return h(
       'div.card.result',
@@ -219,7 +220,9 @@ export function jobPage(main, id) {
           h('div.stat-value', { dataset: { testid: 'job-progress' } }, percent(job.progress)),
           progressBar(job.progress, job.state),
         ),
-        stat('Segments', `${done} / ${segments.length}`, 'segments-done'),
+        segments.length || job.type === 'transcode'
+          ? stat('Segments', `${done} / ${segments.length}`, 'segments-done')
+          : null,
         stat('Running now', String(running), 'parallelism'),
         stat('Encode rate', finished ? '—' : `${Math.round(fps)} fps`),
         stat(
