@@ -68,7 +68,10 @@ describe('API security', () => {
 
   it('requires the bearer token everywhere but /healthz', async () => {
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
-    for (const route of ['/v1/jobs', '/v1/nodes', '/v1/queues', '/metrics', '/readyz', '/v1/openapi.json']) {
+    const routes = ['/v1/jobs', '/v1/nodes', '/v1/queues', '/metrics', '/readyz', '/v1/openapi.json'];
+    // A job's files: its output, the ladder's and a montage's others (storyboard, EDL, OTIO).
+    routes.push('/v1/jobs/x/output', '/v1/jobs/x/ladder/master.m3u8', '/v1/jobs/x/files/storyboard');
+    for (const route of routes) {
       const response = await fetch(`${h.url}${route}`);
       expect(response.status, route).toBe(401);
       expect(await response.json()).toEqual({
