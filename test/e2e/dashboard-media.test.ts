@@ -156,7 +156,7 @@ describe('montage and render job pages in headless Chromium', () => {
     for (const [name, segment] of escapeSegments(result.storyboard, 'storyboard')) {
       const r = await rawRequest(h.url, { target: `/v1/jobs/${job.id}/files/${segment}`, headers: auth });
       expect([400, 404], `${name}: ${r.status} ${r.body.slice(0, 120)}`).toContain(r.status);
-      expect(r.error?.code, name).toMatch(/^(BAD_REQUEST|INVALID_ARGUMENT|INVALID_SPEC|NOT_FOUND)$/);
+      expect(r.error?.code, name).toMatch(/^(BAD_REQUEST|INVALID_ARGUMENT|NOT_FOUND)$/);
     }
     // Held when the file is opened: a storyboard swapped for a symlink, then its folder for one.
     const outside = path.join(h.dir, 'outside');

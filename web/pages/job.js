@@ -2,11 +2,14 @@ import { ApiError, download, getJson, sendJson, streamEvents } from '../api.js';
 import { legend, segmentGrid, taskTile } from '../segment-grid.js';
 import { timeline } from '../timeline.js';
 import { ladderPreview } from './ladder.js';
+import { resultCard, stat } from './result.js';
 import { montageView } from './montage.js';
 import { renderView } from './render.js';
-import { badge, basename, bytes, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
+import { badge, basename, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
+/** What a job reads: its input, or a montage's clips and music. */
+const sources = (s) => s?.input ?? (s?.clips ? `${s.clips.length} clips + ${basename(s.music)}` : '');
 
 /** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
 export function jobPage(main, id) {
@@ -111,56 +114,6 @@ export function jobPage(main, id) {
     }
   }
 
-  /** What a finished job made: the file, its frames, length and size, and what the stitch verified. */
-  function resultCard() {
-    const r = job.result;
-    if (job.state !== 'done' || !r || typeof r !== 'object') return null;
-    const transcode = job.type === 'transcode';
-    const audio =
-      typeof r.audioDurationSec === 'number'
-        ? `, audio ${r.audioDurationSec.toFixed(3)} s (A/V within one audio frame${transcode ? ' of the source' : ''})`
-        : ', no audio';
-    const verified =
-      typeof r.frames === 'number' && typeof r.videoDurationSec === 'number'
-        ? `verified: ${r.frames} frames${transcode ? ' = source' : ''}, video ${r.videoDurationSec.toFixed(3)} s${audio}`
-        : null;
-    return h(
-      'div.card.result',
-      { dataset: { testid: 'job-result' } },
-      h(
-        'div.card-head',
-        {},
-        h('h2', {}, 'Result'),
-        r.output
-          ? h('button.button', { dataset: { testid: 'download' }, onclick: fetchOutput }, 'Download output')
-          : null,
-      ),
-      h('div.mono.path', { dataset: { testid: 'result-output' } }, r.output ?? ''),
-      h(
-        'div.stats',
-        {},
-        stat('Frames', typeof r.frames === 'number' ? String(r.frames) : '—', 'result-frames'),
-        stat(
-          'Duration',
-          typeof r.videoDurationSec === 'number' ? `${r.videoDurationSec.toFixed(3)} s` : '—',
-          'result-duration',
-        ),
-        stat('Size', bytes(r.size ?? r.sizeBytes), 'result-size'),
-        stat('Encoder', r.encoder ?? '—'),
-      ),
-      verified ? h('div.verified', { dataset: { testid: 'result-verified' } }, verified) : null,
-    );
-  }
-
-  function stat(label, value, testid) {
-    return h(
-      'div.stat',
-      {},
-      h('div.stat-label', {}, label),
-      h('div.stat-value', { dataset: testid ? { testid } : {} }, value),
-    );
-  }
-
   /** "$0.0123 (cpu 12.3 s, nvidia-burst 40.1 s)": the runs' worker-seconds times their pools' prices. */
   function costText(cost) {
     const pools = Object.entries(cost.byPool).map(([pool, p]) => `${pool} ${p.seconds.toFixed(1)} s`);
@@ -201,12 +154,12 @@ export function jobPage(main, id) {
             : null,
         ),
       ),
-      h('div.muted.path', {}, `${job.spec?.input ?? ''}  →  ${job.spec?.output ?? ''}`),
+      h('div.muted.path', {}, `${sources(job.spec)}  →  ${job.spec?.output ?? ''}`),
       job.error ? errorBox(job.error) : null,
       job.error?.fatal && job.state === 'failed'
         ? h('div.notice', {}, 'Retrying cannot help: the input or the request has to change first.')
         : null,
-      resultCard(),
+      resultCard(job, fetchOutput),
       (preview ??= ladderPreview(job)),
       (view ??= { montage: montageView(job.id), render: renderView() }[job.type] ?? (() => null))(job),
       job.waitingFor && !finished ? h('div.notice', {}, job.waitingFor) : null,
