@@ -42,13 +42,13 @@ function jobType<Spec>(
   files: { inputs: string[]; outputs: string[]; results?: Record<string, ResultFile> },
 ): JobType {
   return {
-    ...(files.results ? { resultFiles: files.results } : {}),
     type: pipeline.type,
     description,
     pipeline: pipeline as unknown as Pipeline,
     schema,
     inputFields: files.inputs,
     outputFields: files.outputs,
+    ...(files.results ? { resultFiles: files.results } : {}),
   };
 }
 
