@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
+import { makeMontageMusic } from '../../bench/lib/montage-media.js';
+import { generateSampleClip } from '../../src/media/generate.js';
 import type { JobRecord } from '../../src/engine/types.js';
 import type { EditOutput, MontageResult } from '../../src/pipelines/montage/index.js';
 import { startServer, type Harness } from './harness.js';
@@ -72,7 +73,19 @@ describe('montage and render job pages in headless Chromium', () => {
     const out = path.join(h.outputDir, 'montage');
     await Promise.all([mkdir(clips), mkdir(out)]);
     const [made, music] = await Promise.all([
-      makeMontageClips(clips, { usable: 2, seconds: 1.5, size: '64x48', fps: 10 }),
+      // Two clips of two shots each: enough for an edit, no more to analyse.
+      Promise.all(
+        ['a', 'b'].map((name) =>
+          generateSampleClip({
+            path: path.join(clips, `${name}.mp4`),
+            width: 64,
+            height: 48,
+            fps: 10,
+            scenes: [1, 1],
+            audio: false,
+          }),
+        ),
+      ),
       makeMontageMusic(h.inputDir, 120, 4),
     ]);
     montage = submit('montage', {
