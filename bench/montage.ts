@@ -5,6 +5,7 @@ import { encoderByName } from '../src/media/encoders/catalogue.js';
 import { probe } from '../src/media/probe.js';
 import { rationalValue } from '../src/media/rational.js';
 import type { Edl } from '../src/pipelines/montage/edl.js';
+import { cpuSeconds } from './lib/cpu-time.js';
 import { makeMontageClips, makeMontageMusic } from './lib/montage-media.js';
 
 const WORK = resolve('bench/.work/montage');
@@ -16,9 +17,11 @@ const HEIGHT = 720;
 const PRESET = (process.env.BENCH_PRESET ?? 'balanced') as 'fast' | 'balanced' | 'quality';
 const WIDTH = 1280;
 
-function timed(cmd: string, args: string[]): Promise<{ sec: number; stdout: string }> {
+/** Wall seconds and CPU seconds (user+sys of the whole process tree, from this process's children). */
+function timed(cmd: string, args: string[]): Promise<{ sec: number; cpu: number; stdout: string }> {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
+    const cpuBefore = cpuSeconds() ?? 0;
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -26,7 +29,10 @@ function timed(cmd: string, args: string[]): Promise<{ sec: number; stdout: stri
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child.on('close', (code) => {
       if (code !== 0) fail(new Error(`${cmd} ${args.slice(0, 6).join(' ')}... exited ${code}: ${stderr}`));
-      else done({ sec: Number(process.hrtime.bigint() - started) / 1e9, stdout });
+      else {
+        const cpu = (cpuSeconds() ?? Number.NaN) - cpuBefore;
+        done({ sec: Number(process.hrtime.bigint() - started) / 1e9, cpu, stdout });
+      }
     });
   });
 }
@@ -119,10 +125,18 @@ export async function run(): Promise<void> {
   const clipFps = await Promise.all(
     clips.map(async (c) => rationalValue((await probe(c, { headerOnly: true })).video!.frameRate)),
   );
-  process.stdout.write(`cold (analysis + render): ${cold.sec.toFixed(1)} s, ${line.entries} entries\n`);
+  process.stdout.write(
+    `cold (analysis + render): ${cold.sec.toFixed(1)} s wall, ${cold.cpu.toFixed(1)} s CPU, ${line.entries} entries\n`,
+  );
   const times = { framefleet: [] as number[], reencode: [] as number[], filterComplex: [] as number[] };
+  const cpu = { framefleet: [] as number[], reencode: [] as number[], filterComplex: [] as number[] };
+  const measure = async (name: keyof typeof times, cmd: string, args: string[]) => {
+    const t = await timed(cmd, args);
+    times[name].push(t.sec);
+    cpu[name].push(t.cpu);
+  };
   for (let i = 1; i <= RUNS; i++) {
-    times.framefleet.push((await timed(process.execPath, ours(i))).sec);
+    await measure('framefleet', process.execPath, ours(i));
     const reencode = [
       '-hide_banner',
       '-loglevel',
@@ -135,22 +149,33 @@ export async function run(): Promise<void> {
       'copy',
       join(WORK, 'reencode.mp4'),
     ];
-    times.reencode.push((await timed('ffmpeg', reencode)).sec);
-    times.filterComplex.push(
-      (await timed('ffmpeg', filterComplexArgs(edl, clips, clipFps, music, join(WORK, 'fc.mp4')))).sec,
+    await measure('reencode', 'ffmpeg', reencode);
+    await measure(
+      'filterComplex',
+      'ffmpeg',
+      filterComplexArgs(edl, clips, clipFps, music, join(WORK, 'fc.mp4')),
     );
+    const last = (name: keyof typeof times) =>
+      `${times[name].at(-1)!.toFixed(1)} s (${cpu[name].at(-1)!.toFixed(1)} s CPU)`;
     process.stdout.write(
-      `run ${i}: framefleet ${times.framefleet.at(-1)!.toFixed(1)} s, re-encode ${times.reencode.at(-1)!.toFixed(1)} s, filter_complex ${times.filterComplex.at(-1)!.toFixed(1)} s\n`,
+      `run ${i}: framefleet ${last('framefleet')}, re-encode ${last('reencode')}, filter_complex ${last('filterComplex')}\n`,
     );
   }
   const ff = median(times.framefleet);
   const a = median(times.reencode);
   const b = median(times.filterComplex);
+  const [ffCpu, aCpu, bCpu] = [cpu.framefleet, cpu.reencode, cpu.filterComplex].map(median) as [
+    number,
+    number,
+    number,
+  ];
   const fcFrames = (await probe(join(WORK, 'fc.mp4'))).video?.frameCount;
   process.stdout.write(
     `montage ${SECONDS} s ${WIDTH}x${HEIGHT}@${FPS}, libx264 ${PRESET}, ${edl.entries.length} entries, ${RUNS} runs (medians):\n` +
       `  framefleet (analysis cached) ${ff.toFixed(1)} s | (a) re-encode of its output ${a.toFixed(1)} s | (b) one filter_complex ${b.toFixed(1)} s (${fcFrames} frames)\n` +
-      `  ratio vs (a): ${(ff / a).toFixed(2)} (target <= 1.3)   ratio vs (b): ${(ff / b).toFixed(2)} (target <= 1.0)\n` +
+      `  wall ratio vs (a): ${(ff / a).toFixed(2)} (target <= 1.3)   wall ratio vs (b): ${(ff / b).toFixed(2)} (target <= 1.0)\n` +
+      `  CPU  framefleet ${ffCpu.toFixed(1)} s | (a) ${aCpu.toFixed(1)} s | (b) ${bCpu.toFixed(1)} s;` +
+      ` CPU ratio vs (a): ${(ffCpu / aCpu).toFixed(2)}   CPU ratio vs (b): ${(ffCpu / bCpu).toFixed(2)}\n` +
       `  load after: ${(await readFile('/proc/loadavg', 'utf8')).trim()}\n`,
   );
 }

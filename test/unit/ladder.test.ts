@@ -1,8 +1,12 @@
 import { createDecipheriv } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sequenceIv, withKeyTag } from '../../src/media/hls-encrypt.js';
 import { readInit, readSegment } from '../../src/media/hls-fmp4.js';
 import { mpd } from '../../src/media/hls-mpd.js';
+import { mp4VideoFrames } from '../../src/media/mp4-samples.js';
 import { masterPlaylist, parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
 import { rungEncoderArgs } from '../../src/pipelines/transcode/ladder-encode.js';
 import { chunkRanges, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
@@ -194,5 +198,29 @@ describe('fMP4 reading', () => {
       width: 1280,
       height: 720,
     });
+  });
+
+  it('counts the video frames of a plain MP4 from its sample table and refuses one cut short', async () => {
+    const trak = (handler: string, stsz: Buffer) =>
+      box('trak', box('mdia', box('hdlr', u32(0, 0), Buffer.from(handler)), box('minf', box('stbl', stsz))));
+    const video = trak('vide', box('stsz', u32(0, 0, 3, 10, 20, 30)));
+    const audio = trak('soun', box('stsz', u32(0, 4, 5)));
+    const dir = await mkdtemp(join(tmpdir(), 'ff-mp4-'));
+    const file = async (name: string, ...parts: Buffer[]) => {
+      await writeFile(join(dir, name), Buffer.concat(parts));
+      return join(dir, name);
+    };
+    const moov = box('moov', audio, video);
+    expect(await mp4VideoFrames(await file('ok.mp4', box('ftyp'), box('mdat', Buffer.alloc(80)), moov))).toBe(
+      3,
+    );
+    await expect(
+      mp4VideoFrames(await file('short.mp4', box('mdat', Buffer.alloc(79)), moov)),
+    ).rejects.toThrow(/short\.mp4` is truncated or corrupt: its samples need 80 bytes, its mdat holds 79/);
+    const cut = box('mdat', Buffer.alloc(80)).subarray(0, 50);
+    await expect(mp4VideoFrames(await file('cut.mp4', moov, cut))).rejects.toThrow(
+      /`mdat` box at byte \d+ runs past/,
+    );
+    await expect(mp4VideoFrames(await file('none.mp4', box('mdat')))).rejects.toThrow(/has no moov box/);
   });
 });

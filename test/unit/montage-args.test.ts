@@ -80,6 +80,33 @@ describe('entry and music arguments', () => {
     expect(args.join(' ')).toContain('open_gop=0');
   });
 
+  it('writes the middle frame as a labelled thumbnail from the same graph, after the encode', () => {
+    const args = entryArgs({
+      ...base,
+      thumbnail: { output: '/tmp/t.png', label: "3 at 1.50s 'x'", font: '/f.ttf' },
+    });
+    const graph = args[args.indexOf('-filter_complex') + 1]!;
+    expect(graph).toContain('tpad=stop_mode=clone:stop=45,format=yuv420p,split[enc][th]');
+    expect(graph).toContain(
+      "[th]trim=start_frame=22:end_frame=23,scale=-2:180,drawtext=fontfile=/f.ttf:text='3 at 1.50s x'",
+    );
+    expect(args.slice(args.indexOf('/tmp/e.mp4') + 1)).toEqual([
+      '-map',
+      '[thumb]',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'png',
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      '-y',
+      '/tmp/t.png',
+    ]);
+    expect(args[args.indexOf('-map') + 1]).toBe('[v]');
+  });
+
   it('grades after the crop and stabilises before the conform', () => {
     const vf = (a: string[]) => a[a.indexOf('-vf') + 1]!;
     const graded = vf(entryArgs({ ...base, lut: '/tmp/s/grade.cube', transforms: '/tmp/s/t.trf' }));

@@ -21,6 +21,16 @@ export interface EntryRender {
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
+  /** The storyboard thumbnail, made from the same decoded frames as a second output. */
+  thumbnail?: EntryThumbnail;
+}
+
+export interface EntryThumbnail {
+  /** A PNG path. */
+  output: string;
+  label: string;
+  /** A font file for the label; without one the thumbnail is unlabelled. */
+  font: string | undefined;
 }
 
 /** Paths that reach a filter graph are framefleet's own scratch files; anything else is refused. */
@@ -64,7 +74,8 @@ export function stabilizeDetectArgs(job: EntryRender, transforms: string): strin
  * One edit entry as a video-only MP4 of exactly `frames` frames: conformed to the timeline rate,
  * scaled to cover and centre-cropped to the target size, optionally stabilised and graded, encoded
  * with the job's one encoder from an IDR with closed GOPs so entries concatenate without
- * re-encoding. Pure.
+ * re-encoding. With `thumbnail`, the same process also writes the entry's middle frame as the
+ * storyboard thumbnail (a second output: no second decode of the entry). Pure.
  */
 export function entryArgs(job: EntryRender): string[] {
   const { width, height } = job;
@@ -82,18 +93,11 @@ export function entryArgs(job: EntryRender): string[] {
   if (job.lut) filters.push(`lut3d=file=${filterPath(job.lut)}:interp=tetrahedral`);
   // A shot that ends a frame early (rounding at its last frame) holds its last frame instead.
   filters.push(`tpad=stop_mode=clone:stop=${job.frames}`, 'format=yuv420p');
-  if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
-  return [
-    ...job.encoder.globalArgs(),
-    ...seekArgs(job),
-    ...guardedInput(job.clip),
-    '-map',
-    '0:v:0',
+  const upload = job.encoder.uploadFilter;
+  const video = [
     '-an',
     '-sn',
     '-dn',
-    '-vf',
-    filters.join(','),
     '-frames:v',
     String(job.frames),
     '-c:v',
@@ -106,6 +110,18 @@ export function entryArgs(job: EntryRender): string[] {
     '-y',
     job.output,
   ];
+  const input = [...job.encoder.globalArgs(), ...seekArgs(job), ...guardedInput(job.clip)];
+  if (!job.thumbnail) {
+    if (upload) filters.push(upload);
+    return [...input, '-map', '0:v:0', '-vf', filters.join(','), ...video];
+  }
+  const graph = [
+    `[0:v:0]${filters.join(',')},split[enc][th]`,
+    `[enc]${upload ?? 'null'}[v]`,
+    `[th]${thumbnailFilter(Math.floor(job.frames / 2), job.thumbnail)}[thumb]`,
+  ].join(';');
+  const thumb = ['-map', '[thumb]', '-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1'];
+  return [...input, '-filter_complex', graph, '-map', '[v]', ...video, ...thumb, '-y', job.thumbnail.output];
 }
 
 export interface MusicRender {
@@ -154,34 +170,16 @@ export function musicArgs(job: MusicRender): string[] {
 }
 
 /**
- * A thumbnail of a rendered entry: its middle frame, 180 px high, labelled (letters, digits, spaces
- * and `.=#-` only: nothing the filter graph would read as syntax) when a font is given. Pure.
+ * The storyboard thumbnail's filters: frame `frame` of the entry, 180 px high, labelled (letters,
+ * digits, spaces and `.=#-` only: nothing the filter graph would read as syntax) when a font is
+ * given. Pure.
  */
-export function thumbnailArgs(
-  entry: string,
-  atSec: number,
-  label: string,
-  font: string | undefined,
-  output: string,
-): string[] {
-  const text = label.replace(/[^\w .=#-]/g, '');
-  const draw = font
-    ? `,drawtext=fontfile=${filterPath(font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
+export function thumbnailFilter(frame: number, thumb: Pick<EntryThumbnail, 'label' | 'font'>): string {
+  const text = thumb.label.replace(/[^\w .=#-]/g, '');
+  const draw = thumb.font
+    ? `,drawtext=fontfile=${filterPath(thumb.font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
     : '';
-  return [
-    '-ss',
-    atSec.toFixed(6),
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-i',
-    entry,
-    '-frames:v',
-    '1',
-    '-vf',
-    `scale=-2:180${draw}`,
-    '-y',
-    output,
-  ];
+  return `trim=start_frame=${frame}:end_frame=${frame + 1},scale=-2:180${draw}`;
 }
 
 /** The storyboard: thumbnails in reading order, `columns` across, as one JPEG. Pure. */

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
+import { mp4VideoFrames } from '../../media/mp4-samples.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { withInput } from '../job-files.js';
 import type { MusicRenderOutput, MusicRenderPayload, RenderOutput, RenderPayload } from './payloads.js';
-import { entryArgs, musicArgs, stabilizeDetectArgs, thumbnailArgs, type EntryRender } from './render-args.js';
+import { entryArgs, musicArgs, stabilizeDetectArgs, type EntryRender } from './render-args.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 
@@ -32,13 +33,15 @@ async function labelFont(): Promise<string | undefined> {
 
 /**
  * Renders one edit entry: exactly its frames, conformed, cropped, optionally stabilised (two
- * passes over the same frames) and graded; checks the frame count, publishes it and a labelled
- * thumbnail of its middle frame for the storyboard.
+ * passes over the same frames) and graded, and in the same ffmpeg a labelled thumbnail of its
+ * middle frame for the storyboard; checks the frame count from the MP4's sample table (no
+ * ffprobe) and publishes both.
  */
 export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx) => {
   const encoder = encoderByName(p.encoder);
   if (!encoder) throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)}`);
   const out = join(ctx.scratchDir, `entry-${p.index}.mp4`);
+  const thumb = join(ctx.scratchDir, `thumb-${p.index}.png`);
   let lut: string | undefined;
   if (p.lut) {
     // The grade is copied into scratch space: the filter graph only ever names framefleet's files.
@@ -47,7 +50,8 @@ export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx)
     await withInput(p.lut, ctx, (local) => copyFile(local, target));
   }
   await withInput(p.clip, ctx, async (clip) => {
-    const job: EntryRender = { ...p, clip, lut, encoder, settings: p.settings, output: out };
+    const thumbnail = { output: thumb, label: p.label, font: await labelFont() };
+    const job: EntryRender = { ...p, clip, lut, encoder, settings: p.settings, output: out, thumbnail };
     if (p.stabilize) {
       const transforms = join(ctx.scratchDir, 'transforms.trf');
       await runFfmpeg(stabilizeDetectArgs(job, transforms), {
@@ -64,18 +68,13 @@ export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx)
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.95, pr.frame / p.frames), fps: pr.fps }),
     });
   });
-  const got = (await probe(out, { signal: ctx.signal })).video?.frameCount ?? 0;
+  const got = await mp4VideoFrames(out);
   if (got !== p.frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',
       `entry ${p.index} has ${got} frames after rendering, expected ${p.frames}`,
     );
   }
-  const thumb = join(ctx.scratchDir, `thumb-${p.index}.png`);
-  await runFfmpeg(thumbnailArgs(out, p.frames / p.fps / 2, p.label, await labelFont(), thumb), {
-    signal: ctx.signal,
-    label: `thumbnail of entry ${p.index}`,
-  });
   await ctx.storage.put(p.thumbKey, thumb, { move: true });
   const stored = await ctx.storage.put(p.key, out, { move: true });
   ctx.progress({ fraction: 1 });
@@ -83,17 +82,12 @@ export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx)
 };
 
 /** A rendered entry counts on resume only if it and its thumbnail are there, the same size and frames. */
-export const verifyEntry: CheckpointVerifier<RenderPayload, RenderOutput> = async (
-  p,
-  out,
-  { storage, signal },
-) => {
+export const verifyEntry: CheckpointVerifier<RenderPayload, RenderOutput> = async (p, out, { storage }) => {
   const [object, thumb] = await Promise.all([storage.stat(out.key), storage.stat(out.thumbKey)]);
   if (!object || !thumb || object.size !== out.size || out.frames !== p.frames) return false;
   const local = storage.localPath(out.key);
   if (!local) return true;
-  const info = await probe(local, { signal }).catch(() => undefined);
-  return info?.video?.frameCount === p.frames;
+  return (await mp4VideoFrames(local).catch(() => undefined)) === p.frames;
 };
 
 /** The music once over the whole timeline: trimmed, loudness-normalised, faded out over the last second. */
