@@ -1,22 +1,28 @@
 import { Command, CommanderError } from 'commander';
-import { registerAnalyze } from './analyze.js';
-import { registerDemo } from './demo.js';
-import { registerDoctor } from './doctor.js';
-import { registerServer } from './server.js';
-import { registerTranscode } from './transcode.js';
-import { registerWorker } from './worker.js';
-import { registerSubmit } from './submit.js';
-import { registerNodes } from './nodes.js';
-import { registerQueues } from './queues.js';
-import { registerJobs } from './jobs.js';
 import { installConfig } from './config-apply.js';
-import { registerConfig } from './config.js';
-import { registerSweep } from './sweep.js';
-import { registerRender } from './render.js';
-import { registerCost } from './cost.js';
-import { registerAutoscale } from './autoscale.js';
-import { registerK8s } from './k8s.js';
-import { registerMontage } from './montage.js';
+
+type Register = (program: Command) => void;
+
+/** Every command's registration, in the order `--help` lists them. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  transcode: async () => (await import('./transcode.js')).registerTranscode,
+  doctor: async () => (await import('./doctor.js')).registerDoctor,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  worker: async () => (await import('./worker.js')).registerWorker,
+  submit: async () => (await import('./submit.js')).registerSubmit,
+  nodes: async () => (await import('./nodes.js')).registerNodes,
+  queues: async () => (await import('./queues.js')).registerQueues,
+  server: async () => (await import('./server.js')).registerServer,
+  analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  jobs: async () => (await import('./jobs.js')).registerJobs,
+  config: async () => (await import('./config.js')).registerConfig,
+  sweep: async () => (await import('./sweep.js')).registerSweep,
+  render: async () => (await import('./render.js')).registerRender,
+  cost: async () => (await import('./cost.js')).registerCost,
+  autoscale: async () => (await import('./autoscale.js')).registerAutoscale,
+  k8s: async () => (await import('./k8s.js')).registerK8s,
+  montage: async () => (await import('./montage.js')).registerMontage,
+};
 
 const program = new Command();
 program
@@ -30,23 +36,11 @@ program
   });
 
 installConfig(program);
-registerTranscode(program);
-registerDoctor(program);
-registerDemo(program);
-registerWorker(program);
-registerSubmit(program);
-registerNodes(program);
-registerQueues(program);
-registerServer(program);
-registerAnalyze(program);
-registerJobs(program);
-registerConfig(program);
-registerSweep(program);
-registerRender(program);
-registerCost(program);
-registerAutoscale(program);
-registerK8s(program);
-registerMontage(program);
+// Only the command being run is loaded (all of them for --help, `help` or an unknown word): each
+// brings its option parsers and constants, and `analyze beats` on a batch of files starts often.
+const named = process.argv[2];
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -101,6 +101,7 @@ export function startPcm(options: PcmDecodeOptions): PcmStream {
     signal: controller.signal,
     timeoutMs: options.timeoutMs,
     label: `decode audio of ${show(options.path)}`,
+    writesNoFile: true,
   }).then(() => count);
   // A decode nobody waits for (the command failed before it took it) is no unhandled rejection.
   done.catch(() => undefined);

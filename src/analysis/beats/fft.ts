@@ -92,73 +92,72 @@ export class RealFft {
     }
   }
 
-  private firstRadix4(): void {
-    const { half } = this;
-    for (let a = 0; a < half; a += 4) this.butterfly4(a, 1, 1, 0, 1, 0, 1, 0);
-  }
-
   /**
-   * Two radix-2 stages in one: four DFTs of length L (of the even-even, even-odd, odd-even and
-   * odd-odd samples, in bit-reversed order) become one of length 4L.
+   * Two radix-2 stages in one (radix-2^2): four DFTs of length L (of the even-even, even-odd,
+   * odd-even and odd-odd samples, in bit-reversed order) at a, a+L, a+2L, a+3L become one of
+   * length 4L: Y[k + jL] = A + W^2k B + W^k C + W^3k D with W = W_4L, W^L = -i. The first stage
+   * (L = 1) has all twiddles 1.
    */
-  private radix4(length: number, twiddles: Float64Array): void {
-    const { half } = this;
-    for (let start = 0; start < half; start += 4 * length) {
-      for (let k = 0; k < length; k++) {
-        const w = 6 * k;
-        this.butterfly4(
-          start + k,
-          length,
-          twiddles[w + 2]!,
-          twiddles[w + 3]!,
-          twiddles[w]!,
-          twiddles[w + 1]!,
-          twiddles[w + 4]!,
-          twiddles[w + 5]!,
-        );
-      }
+  private firstRadix4(): void {
+    const { half, re, im } = this;
+    for (let a = 0; a < half; a += 4) {
+      const sr = re[a]! + re[a + 1]!;
+      const si = im[a]! + im[a + 1]!;
+      const dr = re[a]! - re[a + 1]!;
+      const di = im[a]! - im[a + 1]!;
+      const ur = re[a + 2]! + re[a + 3]!;
+      const ui = im[a + 2]! + im[a + 3]!;
+      const vr = im[a + 2]! - im[a + 3]!;
+      const vi = re[a + 3]! - re[a + 2]!;
+      re[a] = sr + ur;
+      im[a] = si + ui;
+      re[a + 2] = sr - ur;
+      im[a + 2] = si - ui;
+      re[a + 1] = dr + vr;
+      im[a + 1] = di + vi;
+      re[a + 3] = dr - vr;
+      im[a + 3] = di - vi;
     }
   }
 
-  /** A at a, B at a+L, C at a+2L, D at a+3L: Y[k + jL] = A + W^2k B + W^k C + W^3k D, W^L = -i. */
-  private butterfly4(
-    a: number,
-    length: number,
-    w2r: number,
-    w2i: number,
-    w1r: number,
-    w1i: number,
-    w3r: number,
-    w3i: number,
-  ): void {
-    const { re, im } = this;
-    const b = a + length;
-    const c = b + length;
-    const d = c + length;
-    const t0r = re[a]!;
-    const t0i = im[a]!;
-    const t1r = re[b]! * w2r - im[b]! * w2i;
-    const t1i = re[b]! * w2i + im[b]! * w2r;
-    const t2r = re[c]! * w1r - im[c]! * w1i;
-    const t2i = re[c]! * w1i + im[c]! * w1r;
-    const t3r = re[d]! * w3r - im[d]! * w3i;
-    const t3i = re[d]! * w3i + im[d]! * w3r;
-    const sr = t0r + t1r;
-    const si = t0i + t1i;
-    const dr = t0r - t1r;
-    const di = t0i - t1i;
-    const ur = t2r + t3r;
-    const ui = t2i + t3i;
-    // -i (t2 - t3) = (t2i - t3i) - i (t2r - t3r)
-    const vr = t2i - t3i;
-    const vi = -(t2r - t3r);
-    re[a] = sr + ur;
-    im[a] = si + ui;
-    re[c] = sr - ur;
-    im[c] = si - ui;
-    re[b] = dr + vr;
-    im[b] = di + vi;
-    re[d] = dr - vr;
-    im[d] = di - vi;
+  private radix4(length: number, w: Float64Array): void {
+    const { half, re, im } = this;
+    for (let start = 0; start < half; start += 4 * length) {
+      for (let k = 0; k < length; k++) {
+        const a = start + k;
+        const b = a + length;
+        const c = b + length;
+        const d = c + length;
+        const w1r = w[6 * k]!;
+        const w1i = w[6 * k + 1]!;
+        const w2r = w[6 * k + 2]!;
+        const w2i = w[6 * k + 3]!;
+        const w3r = w[6 * k + 4]!;
+        const w3i = w[6 * k + 5]!;
+        const t1r = re[b]! * w2r - im[b]! * w2i;
+        const t1i = re[b]! * w2i + im[b]! * w2r;
+        const t2r = re[c]! * w1r - im[c]! * w1i;
+        const t2i = re[c]! * w1i + im[c]! * w1r;
+        const t3r = re[d]! * w3r - im[d]! * w3i;
+        const t3i = re[d]! * w3i + im[d]! * w3r;
+        const sr = re[a]! + t1r;
+        const si = im[a]! + t1i;
+        const dr = re[a]! - t1r;
+        const di = im[a]! - t1i;
+        const ur = t2r + t3r;
+        const ui = t2i + t3i;
+        // -i (t2 - t3)
+        const vr = t2i - t3i;
+        const vi = t3r - t2r;
+        re[a] = sr + ur;
+        im[a] = si + ui;
+        re[c] = sr - ur;
+        im[c] = si - ui;
+        re[b] = dr + vr;
+        im[b] = di + vi;
+        re[d] = dr - vr;
+        im[d] = di - vi;
+      }
+    }
   }
 }

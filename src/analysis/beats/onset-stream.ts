@@ -144,6 +144,9 @@ export class OnsetStream {
       this.filled += take;
       from += take;
       const end = this.bufferStart + this.filled;
+      // Room for every frame these samples complete, grown here rather than in the per-frame path.
+      const complete = Math.min(lastFrames, Math.floor((end - fftSize / 2) / hop) + 1);
+      while (complete > this.rms.length) this.grow();
       while (this.frames < lastFrames && this.frames * hop + fftSize / 2 <= end) {
         this.computeFrame(this.frames * hop - fftSize / 2 - this.bufferStart);
         this.frames++;
@@ -161,7 +164,6 @@ export class OnsetStream {
   private computeFrame(at: number): void {
     const { buffer, window, frame, power, fftSize, bandCount, weights } = this;
     const t = this.frames;
-    if (t >= this.rms.length) this.grow();
     let energy = 0;
     for (let i = 0; i < fftSize; i++) {
       const x = buffer[at + i]!;
