@@ -56,8 +56,9 @@ export interface PcmStream {
 export function startPcm(options: PcmDecodeOptions): PcmStream {
   const controller = new AbortController();
   const { signal } = options;
+  const forward = () => controller.abort();
   if (signal?.aborted) controller.abort();
-  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  signal?.addEventListener('abort', forward, { once: true });
   let sink: ((samples: Float32Array) => void) | undefined;
   const held: Float32Array[] = [];
   let count = 0;
@@ -103,8 +104,10 @@ export function startPcm(options: PcmDecodeOptions): PcmStream {
     label: `decode audio of ${show(options.path)}`,
     writesNoFile: true,
   }).then(() => count);
-  // A decode nobody waits for (the command failed before it took it) is no unhandled rejection.
-  done.catch(() => undefined);
+  // A long-lived signal (a job's) does not collect one listener per decode; and a decode nobody
+  // waits for (the command failed before it took it) is no unhandled rejection.
+  const settled = () => signal?.removeEventListener('abort', forward);
+  done.then(settled, settled);
   return {
     path: options.path,
     sampleRate: options.sampleRate ?? DEFAULT_RATE,

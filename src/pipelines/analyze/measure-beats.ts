@@ -28,9 +28,11 @@ export async function analyzeBeatsFile(
     pcm = undefined;
   }
   if (pcm) {
-    const taken = pcm;
-    if (signal?.aborted) taken.abort();
-    signal?.addEventListener('abort', () => taken.abort(), { once: true });
+    const stop = pcm.abort;
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    const settled = () => signal?.removeEventListener('abort', stop);
+    pcm.done.then(settled, settled);
   } else pcm = startBeatsDecode(path, signal);
   const stream = new OnsetStream(BEAT_SAMPLE_RATE, options);
   pcm.pipeTo((samples) => stream.push(samples));
