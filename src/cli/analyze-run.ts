@@ -1,21 +1,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  DEFAULT_SCENE_OPTIONS,
-  EDGE_WEIGHT,
-  type ScenePartial,
-  type SceneOptions,
-  type SceneResult,
-} from '../analysis/scenes/index.js';
+import type { ScenePartial, SceneOptions, SceneResult } from '../analysis/scenes/index.js';
 import type { BeatResult } from '../analysis/beats/index.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
-import { checkOutputTarget, publishOutput } from '../storage/output-target.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
 import { OVERWRITE_HINT } from './common.js';
+import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
-import { analysisSummary } from './analysis-summary.js';
 
 type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
 
@@ -26,8 +19,16 @@ export async function analyzeCommand<K extends keyof Flags>(
   flags: Flags[K],
 ): Promise<void> {
   const target = { overwrite: flags.overwrite, overwriteHint: OVERWRITE_HINT };
+  // The decode index.ts started for `analyze beats`, if any: stopped if the command fails first.
+  const decode = name === 'beats' ? takeEarlyDecode(inputs[0]!) : undefined;
   // Before any work: an output that is an input, that exists without -y, or has no folder.
-  if (flags.output) await checkOutputTarget(flags.output, inputs, target);
+  if (flags.output) {
+    const { checkOutputTarget } = await import('../storage/output-target.js');
+    await checkOutputTarget(flags.output, inputs, target).catch((error: unknown) => {
+      decode?.abort();
+      throw error;
+    });
+  }
   const result = await interruptible(
     async (signal) => {
       if (name === 'proxy') {
@@ -39,14 +40,17 @@ export async function analyzeCommand<K extends keyof Flags>(
       const value =
         name === 'scenes'
           ? await scenes(inputs, flags as ScenesFlags, signal)
-          : await analyzeBeatsFile(inputs[0]!, { signal });
+          : await analyzeBeatsFile(inputs[0]!, { signal, decode });
       if (flags.output) await writeJson(flags.output, value, inputs, target);
       return value;
     },
     { hint: () => `nothing was written; run the same command again` },
   );
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`${analysisSummary(result as AnalysisResult, flags.output)}\n`);
+  else {
+    const { analysisSummary } = await import('./analysis-summary.js');
+    process.stdout.write(`${analysisSummary(result as AnalysisResult, flags.output)}\n`);
+  }
 }
 
 export type AnalysisResult =
@@ -59,6 +63,7 @@ export type AnalysisResult =
 async function scenes(inputs: string[], flags: ScenesFlags, signal: AbortSignal): Promise<AnalysisResult> {
   const { aggregateScenes, analyzeScenes, measureScenes } =
     await import('../pipelines/analyze/measure-scenes.js');
+  const { DEFAULT_SCENE_OPTIONS, EDGE_WEIGHT } = await import('../analysis/scenes/index.js');
   const overrides: Partial<SceneOptions> = {
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
@@ -131,6 +136,7 @@ async function writeJson(
   const path = resolve(output);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
+    const { publishOutput } = await import('../storage/output-target.js');
     await writeFile(temp, `${JSON.stringify(value)}\n`);
     await publishOutput(temp, path, inputs, target);
   } catch (cause) {

@@ -62,6 +62,11 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Working directory of the child (a processor runs in its task's scratch directory). */
   cwd?: string;
+  /**
+   * The run writes no file (its output is stdout): ffmpeg may start while its version is still
+   * being checked, since a binary the check refuses is stopped before it could have done harm.
+   */
+  writesNoFile?: boolean;
 }
 
 export interface RunResult {
@@ -75,11 +80,28 @@ const TAIL_BYTES = 4096;
 
 /** Runs ffmpeg with the given arguments (after a fixed prefix: no banner, no stdin interaction). */
 export async function runFfmpeg(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  await ensureFfmpeg();
   const prefix = ['-hide_banner', '-loglevel', 'error'];
   if (!options.stdin) prefix.push('-nostdin');
   if (options.onProgress) prefix.push('-progress', 'pipe:3', '-stats_period', '0.5');
-  return spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], options);
+  if (!options.writesNoFile) {
+    await ensureFfmpeg();
+    return spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], options);
+  }
+  // The version check (a few file reads when cached) runs beside ffmpeg's own start-up instead of
+  // before it; a binary it refuses is stopped, and the check's error is the one reported.
+  const check = ensureFfmpeg();
+  const refused = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, refused.signal]) : refused.signal;
+  const run = spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], { ...options, signal });
+  run.catch(() => undefined);
+  try {
+    await check;
+  } catch (error) {
+    refused.abort();
+    await run.catch(() => undefined);
+    throw error;
+  }
+  return run;
 }
 
 /** Runs ffprobe; callers pass `-of json` and friends. */

@@ -4,6 +4,8 @@ import {
   estimateTempo,
   meanTempo,
   onsetStrength,
+  OnsetStream,
+  onsetEnvelope,
   RealFft,
 } from '../../src/analysis/beats/index.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
@@ -26,7 +28,8 @@ function clicks(bpm: number, seconds: number, rate = RATE): { samples: Float32Ar
 describe('RealFft', () => {
   it('matches a direct DFT', () => {
     const random = mulberry32(3);
-    for (const n of [8, 64, 1024]) {
+    // Radix-4 stages after a radix-4 (n/2 = 4^k) or a radix-2 first stage (64, 1024).
+    for (const n of [8, 64, 512, 1024]) {
       const x = Float64Array.from({ length: n }, () => random() - 0.5);
       const power = new Float64Array(n / 2 + 1);
       new RealFft(n).power(x, power);
@@ -64,6 +67,24 @@ describe('tempo and beats', () => {
   it('estimates the autocorrelation tempo directly', () => {
     const env = onsetStrength(clicks(120, 15).samples, RATE);
     expect(estimateTempo(env.onset, env.frameRate)!.bpm).toBeCloseTo(120, 0);
+  });
+
+  it('gives the same envelope from PCM pushed in uneven chunks as from the whole signal', () => {
+    const { samples } = clicks(120, 6, 11025);
+    const whole = onsetStrength(samples, 11025);
+    const stream = new OnsetStream(11025);
+    // Chunks smaller than a hop, larger than the staging buffer, and empty.
+    let at = 0;
+    for (const size of [1, 7, 0, 300, 20_000, 129]) {
+      stream.push(samples.subarray(at, at + size));
+      at += size;
+    }
+    stream.push(samples.subarray(at));
+    const chunked = onsetEnvelope(stream.finish());
+    expect(chunked.onset).toEqual(whole.onset);
+    expect(chunked.rms).toEqual(whole.rms);
+    expect(chunked.harmonic).toEqual(whole.harmonic);
+    expect(chunked.onset.length).toBe(Math.floor(samples.length / 128) + 1);
   });
 
   it('says a silent track is silent and invents no tempo', () => {

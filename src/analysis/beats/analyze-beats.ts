@@ -1,6 +1,7 @@
 import { findBars } from './downbeats.js';
 import { chooseLevel, type LevelOptions } from './metrical-level.js';
-import { onsetStrength, type OnsetOptions } from './onset-strength.js';
+import type { OnsetOptions } from './onset-stream.js';
+import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
 
 export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
@@ -39,12 +40,24 @@ export function analyzeBeats(
   sampleRate: number,
   options: BeatOptions = {},
 ): BeatResult {
-  const env = onsetStrength(samples, sampleRate, options);
+  return beatsOfEnvelope(onsetStrength(samples, sampleRate, options), samples.length, sampleRate, options);
+}
+
+/**
+ * The same from the onset envelope of `sampleCount` samples (an OnsetStream fed as the audio was
+ * decoded). Pure.
+ */
+export function beatsOfEnvelope(
+  env: OnsetEnvelope,
+  sampleCount: number,
+  sampleRate: number,
+  options: BeatOptions = {},
+): BeatResult {
   const pool = options.curvePool ?? 4;
   const base = {
     kind: 'beats' as const,
     sampleRate,
-    durationSec: round(samples.length / sampleRate),
+    durationSec: round(sampleCount / sampleRate),
     curveRate: round(env.frameRate / pool),
     energy: pooled(env.rms, pool, 'mean').map((v) => round(20 * Math.log10(Math.max(1e-6, v)))),
     onset: pooled(env.onset, pool, 'max').map(round),

@@ -18,12 +18,14 @@ export function trackBeats(onset: Float64Array, period: number, options: BeatTra
   const backlink = new Int32Array(n).fill(-1);
   const lo = Math.round(period / 2);
   const hi = Math.round(2 * period);
+  // The penalty depends on the gap alone: one logarithm per gap, not per frame and gap.
+  const penalty = new Float64Array(hi + 1);
+  for (let gap = lo; gap <= hi; gap++) penalty[gap] = -tightness * Math.log(gap / period) ** 2;
   for (let t = 0; t < n; t++) {
     let best = -Infinity;
     let from = -1;
     for (let prev = Math.max(0, t - hi); prev <= t - lo; prev++) {
-      const cost = -tightness * Math.log((t - prev) / period) ** 2;
-      const score = cumulative[prev]! + cost;
+      const score = cumulative[prev]! + penalty[t - prev]!;
       if (score > best) {
         best = score;
         from = prev;

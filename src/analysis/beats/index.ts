@@ -3,6 +3,7 @@ export * from './beat-track.js';
 export * from './fft.js';
 export * from './mel-filterbank.js';
 export * from './onset-strength.js';
+export * from './onset-stream.js';
 export * from './tempo.js';
 export * from './metrical-level.js';
 export * from './downbeats.js';

@@ -1,11 +1,4 @@
-import { RealFft } from './fft.js';
-import { melFilterbank } from './mel-filterbank.js';
-
-export interface OnsetOptions {
-  fftSize?: number;
-  hop?: number;
-  bands?: number;
-}
+import { OnsetStream, type MelFrames, type OnsetOptions } from './onset-stream.js';
 
 export interface OnsetEnvelope {
   /** Frames per second of the envelope and energy curves. */
@@ -39,47 +32,14 @@ export function onsetStrength(
   sampleRate: number,
   options: OnsetOptions = {},
 ): OnsetEnvelope {
-  // About 46 ms windows and 11.6 ms hops at any rate: 1024/256 at 22050 Hz, 512/128 at 11025.
-  const fftSize = options.fftSize ?? 2 ** Math.round(Math.log2(sampleRate / 21.5));
-  const hop = options.hop ?? fftSize / 4;
-  const bandCount = options.bands ?? 64;
-  const frames = Math.max(0, Math.floor(samples.length / hop) + 1);
-  const fft = new RealFft(fftSize);
-  const window = Float64Array.from(
-    { length: fftSize },
-    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize),
-  );
-  const filters = melFilterbank(sampleRate, fftSize, bandCount, 30, 8000);
-  const frame = new Float64Array(fftSize);
-  const power = new Float64Array(fftSize / 2 + 1);
-  const logMel = new Float64Array(frames * bandCount);
-  const rms = new Float64Array(frames);
-  const low = new Float64Array(frames);
-  const high = new Float64Array(frames);
-  const centres = filters.map((f) => ((f.first + f.weights.length / 2) * sampleRate) / fftSize);
-  let loudest = -Infinity;
-  for (let t = 0; t < frames; t++) {
-    const start = t * hop - fftSize / 2;
-    let energy = 0;
-    for (let i = 0; i < fftSize; i++) {
-      const j = start + i;
-      const x = j >= 0 && j < samples.length ? samples[j]! : 0;
-      energy += x * x;
-      frame[i] = x * window[i]!;
-    }
-    rms[t] = Math.sqrt(energy / fftSize);
-    fft.power(frame, power);
-    for (let b = 0; b < bandCount; b++) {
-      const { first, weights } = filters[b]!;
-      let sum = 0;
-      for (let k = 0; k < weights.length; k++) sum += weights[k]! * power[first + k]!;
-      if (centres[b]! < 150) low[t]! += sum;
-      else if (centres[b]! > 2500) high[t]! += sum;
-      const db = 10 * Math.log10(Math.max(1e-10, sum));
-      logMel[t * bandCount + b] = db;
-      if (db > loudest) loudest = db;
-    }
-  }
+  const stream = new OnsetStream(sampleRate, options);
+  stream.push(samples);
+  return onsetEnvelope(stream.finish());
+}
+
+/** The onset envelope of spectra computed as the samples arrived (see OnsetStream). */
+export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
+  const { frames, bandCount, logMel, loudest, centres, hop, sampleRate } = mel;
   const floor = loudest - TOP_DB;
   const onset = new Float64Array(frames);
   for (let t = 1; t < frames; t++) {
@@ -91,7 +51,10 @@ export function onsetStrength(
     }
     onset[t] = flux / bandCount;
   }
-  const tonal = centres.flatMap((c, b) => (c >= 400 && c <= 2000 ? [b] : []));
+  const tonal: number[] = [];
+  centres.forEach((c, b) => {
+    if (c >= 400 && c <= 2000) tonal.push(b);
+  });
   const harmonic = harmonicChange(
     logMel,
     frames,
@@ -100,6 +63,7 @@ export function onsetStrength(
     loudest - HARMONIC_RANGE_DB,
     sampleRate / hop,
   );
+  const { rms, low, high } = mel;
   return { frameRate: sampleRate / hop, hop, onset, rms, low, high, harmonic };
 }
 
@@ -128,10 +92,15 @@ function harmonicChange(
   const filtered = new Float64Array(pooled * width);
   for (let j = 0; j < width; j++) {
     for (let t = 0; t < pooled; t++) {
+      // Insertion sort of a dozen values: no subarray, no call into the runtime per point.
       let count = 0;
-      for (let k = Math.max(0, t - half); k <= Math.min(pooled - 1, t + half); k++)
-        window[count++] = coarse[k * width + j]!;
-      filtered[t * width + j] = window.subarray(0, count).sort()[count >> 1]!;
+      for (let k = Math.max(0, t - half); k <= Math.min(pooled - 1, t + half); k++) {
+        const v = coarse[k * width + j]!;
+        let i = count++;
+        for (; i > 0 && window[i - 1]! > v; i--) window[i] = window[i - 1]!;
+        window[i] = v;
+      }
+      filtered[t * width + j] = window[count >> 1]!;
     }
   }
   // Each frame's shape, not its level: the same chord struck again, or dying away, moves every

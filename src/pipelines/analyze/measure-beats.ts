@@ -1,35 +1,57 @@
-import { analyzeBeats, type BeatOptions, type BeatResult } from '../../analysis/beats/index.js';
+import {
+  beatsOfEnvelope,
+  OnsetStream,
+  onsetEnvelope,
+  type BeatOptions,
+  type BeatResult,
+} from '../../analysis/beats/index.js';
 import { FramefleetError, show } from '../../errors.js';
-import { decodePcm } from '../../media/decode-pcm.js';
+import type { PcmStream } from '../../media/decode-pcm.js';
 import { probe } from '../../media/probe.js';
+import { BEAT_SAMPLE_RATE, startBeatsDecode } from './beats-decode.js';
+
+export { BEAT_SAMPLE_RATE } from './beats-decode.js';
 
 /**
- * The rate beats are analysed at: onsets up to its Nyquist of 5.5 kHz (kick, snare body, the
- * lower half of hi-hats) are plenty for beats, and it is a quarter of the decode and FFT work of
- * 44.1 kHz. The onset envelope keeps its 86 frames per second (hop 128).
+ * Decodes an audio or video file's sound and finds its beats. The onset envelope is computed from
+ * the samples as ffmpeg decodes them; `decode` is one already started for this file (the CLI starts
+ * it before it loads the analysis), taken over with its cancellation.
  */
-export const BEAT_SAMPLE_RATE = 11025;
-
-/** Decodes an audio or video file's sound and finds its beats. */
 export async function analyzeBeatsFile(
   path: string,
-  options: BeatOptions & { signal?: AbortSignal } = {},
+  options: BeatOptions & { signal?: AbortSignal; decode?: PcmStream } = {},
 ): Promise<BeatResult & { source: { path: string } }> {
+  const { signal } = options;
+  let pcm = options.decode;
+  if (pcm && (pcm.path !== path || pcm.sampleRate !== BEAT_SAMPLE_RATE)) {
+    pcm.abort();
+    pcm = undefined;
+  }
+  if (pcm) {
+    const stop = pcm.abort;
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    const settled = () => signal?.removeEventListener('abort', stop);
+    pcm.done.then(settled, settled);
+  } else pcm = startBeatsDecode(path, signal);
+  const stream = new OnsetStream(BEAT_SAMPLE_RATE, options);
+  pcm.pipeTo((samples) => stream.push(samples));
   // One process on the good path: ffprobe runs only when the decode fails or yields nothing, to
   // name what is wrong (no audio stream, a corrupt file) instead of ffmpeg's own words.
-  let samples: Float32Array;
+  let count: number;
   try {
-    samples = await decodePcm({ path, sampleRate: BEAT_SAMPLE_RATE, signal: options.signal });
+    count = await pcm.done;
   } catch (error) {
-    if (options.signal?.aborted) throw error;
-    await refuseWithoutAudio(path, options.signal);
+    if (signal?.aborted) throw error;
+    await refuseWithoutAudio(path, signal);
     throw error;
   }
-  if (samples.length === 0) {
-    await refuseWithoutAudio(path, options.signal);
+  if (count === 0) {
+    await refuseWithoutAudio(path, signal);
     throw new FramefleetError('INPUT_CORRUPT', `input ${show(path)} decoded to no audio samples`);
   }
-  return { ...analyzeBeats(samples, BEAT_SAMPLE_RATE, options), source: { path } };
+  const env = onsetEnvelope(stream.finish());
+  return { ...beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options), source: { path } };
 }
 
 async function refuseWithoutAudio(path: string, signal: AbortSignal | undefined): Promise<void> {

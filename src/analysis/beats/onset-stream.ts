@@ -1,0 +1,206 @@
+import { RealFft } from './fft.js';
+import { melFilterbank } from './mel-filterbank.js';
+
+export interface OnsetOptions {
+  fftSize?: number;
+  hop?: number;
+  bands?: number;
+}
+
+/** The per-frame spectra of a whole signal: what the onset envelope is computed from. */
+export interface MelFrames {
+  sampleRate: number;
+  /** Samples pushed (the signal's length). */
+  samples: number;
+  fftSize: number;
+  hop: number;
+  frames: number;
+  bandCount: number;
+  /** Centre frequency of each band (Hz). */
+  centres: Float64Array;
+  /** Log-mel power (dB), frames x bands, row by row. */
+  logMel: Float64Array;
+  /** Highest cell of `logMel`. */
+  loudest: number;
+  rms: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/** Samples kept between pushes beyond one window: pushes are copied in slices of about this. */
+const STAGING = 16_384;
+
+/**
+ * Mel spectra of mono PCM pushed in chunks of any size, as it is decoded: frames of `fftSize`
+ * samples centred on t * hop (zeros before the start and after the end), Hann-windowed. Each frame
+ * is computed as soon as its samples are in, so only the envelope's last steps wait for the end of
+ * the decode; nothing is allocated per frame, and memory grows with the frames, not the samples.
+ */
+export class OnsetStream {
+  readonly fftSize: number;
+  readonly hop: number;
+  readonly bandCount: number;
+  private readonly fft: RealFft;
+  private readonly window: Float64Array;
+  private readonly frame: Float64Array;
+  private readonly power: Float64Array;
+  private readonly centres: Float64Array;
+  /** Filter b spans bins first[b] .. first[b] + count[b] - 1, weights at offset[b] of `weights`. */
+  private readonly first: Int32Array;
+  private readonly count: Int32Array;
+  private readonly offset: Int32Array;
+  private readonly weights: Float64Array;
+  /** -1: band counts to `low`, 1: to `high`, 0: neither. */
+  private readonly side: Int8Array;
+  /** Samples from absolute index `bufferStart` on; the first frame's left half is zeros. */
+  private readonly buffer: Float32Array;
+  private bufferStart: number;
+  private filled: number;
+  private received = 0;
+  private frames = 0;
+  private loudest = -Infinity;
+  private logMel: Float64Array;
+  private rms: Float64Array;
+  private low: Float64Array;
+  private high: Float64Array;
+  private finished = false;
+
+  constructor(
+    readonly sampleRate: number,
+    options: OnsetOptions = {},
+  ) {
+    // About 46 ms windows and 11.6 ms hops at any rate: 1024/256 at 22050 Hz, 512/128 at 11025.
+    const fftSize = options.fftSize ?? 2 ** Math.round(Math.log2(sampleRate / 21.5));
+    this.fftSize = fftSize;
+    this.hop = options.hop ?? fftSize / 4;
+    this.bandCount = options.bands ?? 64;
+    this.fft = new RealFft(fftSize);
+    this.window = new Float64Array(fftSize);
+    for (let i = 0; i < fftSize; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize);
+    this.frame = new Float64Array(fftSize);
+    this.power = new Float64Array(fftSize / 2 + 1);
+    const filters = melFilterbank(sampleRate, fftSize, this.bandCount, 30, 8000);
+    this.first = Int32Array.from(filters, (f) => f.first);
+    this.count = Int32Array.from(filters, (f) => f.weights.length);
+    this.offset = new Int32Array(this.bandCount);
+    this.weights = new Float64Array(filters.reduce((n, f) => n + f.weights.length, 0));
+    this.centres = new Float64Array(this.bandCount);
+    this.side = new Int8Array(this.bandCount);
+    let at = 0;
+    filters.forEach((f, b) => {
+      this.offset[b] = at;
+      this.weights.set(f.weights, at);
+      at += f.weights.length;
+      const centre = ((f.first + f.weights.length / 2) * sampleRate) / fftSize;
+      this.centres[b] = centre;
+      this.side[b] = centre < 150 ? -1 : centre > 2500 ? 1 : 0;
+    });
+    this.buffer = new Float32Array(STAGING + fftSize);
+    this.bufferStart = -fftSize / 2;
+    this.filled = fftSize / 2;
+    const capacity = 2048;
+    this.logMel = new Float64Array(capacity * this.bandCount);
+    this.rms = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+  }
+
+  /** Adds the next samples and computes every frame they complete. */
+  push(samples: Float32Array): void {
+    if (this.finished) throw new Error('OnsetStream: push after finish');
+    this.append(samples);
+    this.received += samples.length;
+  }
+
+  /** Computes the last frames (zero-padded) and returns every frame's spectra. */
+  finish(): MelFrames {
+    if (!this.finished) {
+      this.finished = true;
+      const frames = Math.floor(this.received / this.hop) + 1;
+      this.append(new Float32Array(this.fftSize / 2), frames);
+    }
+    const n = this.frames;
+    return {
+      sampleRate: this.sampleRate,
+      samples: this.received,
+      fftSize: this.fftSize,
+      hop: this.hop,
+      frames: n,
+      bandCount: this.bandCount,
+      centres: this.centres,
+      logMel: this.logMel.subarray(0, n * this.bandCount),
+      loudest: this.loudest,
+      rms: this.rms.subarray(0, n),
+      low: this.low.subarray(0, n),
+      high: this.high.subarray(0, n),
+    };
+  }
+
+  private append(samples: Float32Array, lastFrames = Infinity): void {
+    const { buffer, fftSize, hop } = this;
+    for (let from = 0; from < samples.length;) {
+      const take = Math.min(samples.length - from, buffer.length - this.filled);
+      buffer.set(samples.subarray(from, from + take), this.filled);
+      this.filled += take;
+      from += take;
+      const end = this.bufferStart + this.filled;
+      // Room for every frame these samples complete, grown here rather than in the per-frame path.
+      const complete = Math.min(lastFrames, Math.floor((end - fftSize / 2) / hop) + 1);
+      while (complete > this.rms.length) this.grow();
+      while (this.frames < lastFrames && this.frames * hop + fftSize / 2 <= end) {
+        this.computeFrame(this.frames * hop - fftSize / 2 - this.bufferStart);
+        this.frames++;
+      }
+      // Keep what the next frame needs at the front.
+      const drop = this.frames * hop - fftSize / 2 - this.bufferStart;
+      if (drop > 0) {
+        buffer.copyWithin(0, drop, this.filled);
+        this.filled -= drop;
+        this.bufferStart += drop;
+      }
+    }
+  }
+
+  private computeFrame(at: number): void {
+    const { buffer, window, frame, power, fftSize, bandCount, weights } = this;
+    const t = this.frames;
+    let energy = 0;
+    for (let i = 0; i < fftSize; i++) {
+      const x = buffer[at + i]!;
+      energy += x * x;
+      frame[i] = x * window[i]!;
+    }
+    this.rms[t] = Math.sqrt(energy / fftSize);
+    this.fft.power(frame, power);
+    const row = t * bandCount;
+    let low = 0;
+    let high = 0;
+    for (let b = 0; b < bandCount; b++) {
+      const first = this.first[b]!;
+      const offset = this.offset[b]!;
+      const count = this.count[b]!;
+      let sum = 0;
+      for (let k = 0; k < count; k++) sum += weights[offset + k]! * power[first + k]!;
+      const side = this.side[b]!;
+      if (side < 0) low += sum;
+      else if (side > 0) high += sum;
+      const db = 10 * Math.log10(Math.max(1e-10, sum));
+      this.logMel[row + b] = db;
+      if (db > this.loudest) this.loudest = db;
+    }
+    this.low[t] = low;
+    this.high[t] = high;
+  }
+
+  private grow(): void {
+    const bigger = (a: Float64Array) => {
+      const out = new Float64Array(a.length * 2);
+      out.set(a);
+      return out;
+    };
+    this.logMel = bigger(this.logMel);
+    this.rms = bigger(this.rms);
+    this.low = bigger(this.low);
+    this.high = bigger(this.high);
+  }
+}
