@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { encoderByName } from '../src/media/encoders/catalogue.js';
 import { renderTasks } from '../src/pipelines/render/layout.js';
 import { removeSpeechDir, speak, speechDir } from '../src/pipelines/render/narration.js';
-import type { ScenePayload, TransitionPayload } from '../src/pipelines/render/payloads.js';
+import type { ScenesPayload } from '../src/pipelines/render/payloads.js';
+import { piecesGraph } from '../src/pipelines/render/pieces-graph.js';
 import { sceneStarts } from '../src/pipelines/render/plan.js';
-import { sceneGraph, type SceneGraph } from '../src/pipelines/render/scene-graph.js';
 import { parseRenderSpec, type Quiz } from '../src/pipelines/render/spec.js';
 import { triviaTimeline, type Spoken } from '../src/pipelines/render/trivia.js';
 
@@ -85,65 +85,19 @@ async function onePass(
     format: 'mp4',
     scratchPrefix: '',
   });
-  const args: string[] = [];
-  const chains: string[] = [];
-  const outs: string[] = [];
-  let inputs = 0;
-  const res = {
+  const pieces = tasks.flatMap((t) => (t.kind === 'render.scene' ? (t.payload as ScenesPayload).pieces : []));
+  const graph = piecesGraph(pieces, frame, (k) => ({
     local: (p: string) => p,
     font: () => '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-    textDir: dir,
-  };
-  let texts = 0;
-  const add = (g: SceneGraph) => {
-    args.push(...g.inputs);
-    inputs += g.inputCount;
-    chains.push(...g.chains);
-    return g;
-  };
-  const files: SceneGraph['texts'] = [];
-  for (const t of tasks) {
-    const resT = { ...res, textDir: join(dir, `t${texts++}`) };
-    await mkdir(resT.textDir);
-    if (t.kind === 'render.scene') {
-      const p = t.payload as ScenePayload;
-      const g = add(
-        sceneGraph(p.scene, frame, { from: p.start, to: p.end }, resT, `${t.id.replace('-', '')}s`, inputs),
-      );
-      files.push(...g.texts);
-      outs.push(g.out);
-    } else if (t.kind === 'render.crossfade') {
-      const p = t.payload as TransitionPayload;
-      const a = add(
-        sceneGraph(
-          p.from.scene,
-          frame,
-          { from: p.from.start, to: p.from.end },
-          resT,
-          `${t.id.replace('-', '')}a`,
-          inputs,
-        ),
-      );
-      await mkdir(join(resT.textDir, 'b'));
-      const b = add(
-        sceneGraph(
-          p.to.scene,
-          frame,
-          { from: p.to.start, to: p.to.end },
-          { ...resT, textDir: join(resT.textDir, 'b') },
-          `${t.id.replace('-', '')}b`,
-          inputs,
-        ),
-      );
-      files.push(...a.texts, ...b.texts);
-      chains.push(
-        `[${a.out}][${b.out}]xfade=transition=fade:duration=${(p.end - p.start) / frame.fps}:offset=0[${t.id.replace('-', '')}x]`,
-      );
-      outs.push(`${t.id.replace('-', '')}x`);
-    }
+    textDir: join(dir, `t${k}`),
+  }));
+  for (const f of graph.texts) {
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, f.content);
   }
-  for (const f of files) await writeFile(f.path, f.content);
-  chains.push(`${outs.map((o) => `[${o}]`).join('')}concat=n=${outs.length}:v=1:a=0[v]`);
+  const args = [...graph.inputs];
+  const chains = [...graph.chains];
+  let inputs = graph.inputCount;
   const audio = cues.map((cue, i) => {
     args.push('-i', wavs[i]!);
     const at = Math.round((starts[cue.scene]! + cue.offset) * 1000);
@@ -158,7 +112,7 @@ async function onePass(
     '-filter_complex',
     chains.join(';'),
     '-map',
-    '[v]',
+    `[${graph.out}]`,
     '-map',
     '[a]',
     '-frames:v',
