@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
+import { mp4VideoFrames } from '../../media/mp4-frames.js';
 import { probe } from '../../media/probe.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
@@ -111,7 +112,9 @@ export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ct
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
     });
   });
-  const got = (await probe(tmp, { signal: ctx.signal })).video?.frameCount ?? 0;
+  // Read from the sample table in-process (the file was encoded here from its first frame).
+  const got =
+    (await mp4VideoFrames(tmp)) ?? (await probe(tmp, { signal: ctx.signal })).video?.frameCount ?? 0;
   if (got !== frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',

@@ -51,22 +51,25 @@ export function pieceFrames(piece: Piece): number {
 
 /**
  * The timeline's pieces in order (each scene's frames outside its crossfades, each crossfade) in
- * runs of at least `minFrames`: a short quiz is one or two runs, long scenes stay one run each.
- * Pure.
+ * runs of at least `minFrames` (but the last): a short quiz is one or two runs, a scene of
+ * `minFrames` or more is a run of its own. Pure.
  */
 export function pieceRuns(scenes: readonly Scene[], fps: number, minFrames: number): Piece[][] {
   const { frames, overlaps } = sceneFrames(scenes, fps);
   const runs: Piece[][] = [];
   let run: Piece[] = [];
   let length = 0;
+  const close = () => {
+    if (run.length > 0) runs.push(run);
+    run = [];
+    length = 0;
+  };
   const add = (piece: Piece) => {
+    // A long scene has its own task: short pieces before it do not wait for it.
+    if (pieceFrames(piece) >= minFrames) close();
     run.push(piece);
     length += pieceFrames(piece);
-    if (length >= minFrames) {
-      runs.push(run);
-      run = [];
-      length = 0;
-    }
+    if (length >= minFrames) close();
   };
   for (const [i, scene] of scenes.entries()) {
     const head = i > 0 ? overlaps[i - 1]! : 0;
@@ -80,7 +83,7 @@ export function pieceRuns(scenes: readonly Scene[], fps: number, minFrames: numb
       });
     }
   }
-  if (run.length > 0) runs.push(run);
+  close();
   return runs;
 }
 
