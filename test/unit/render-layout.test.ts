@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { videoSamples } from '../../src/media/mp4-frames.js';
+import { wavHeaderDuration } from '../../src/media/wav-duration.js';
 import { pieceFrames, pieceRuns } from '../../src/pipelines/render/layout.js';
 import { isCrossfade } from '../../src/pipelines/render/payloads.js';
 import { sceneGraph } from '../../src/pipelines/render/scene-graph.js';
@@ -77,5 +78,21 @@ describe('render layout', () => {
       );
     expect(videoSamples(Buffer.concat([trak('soun', 5), trak('vide', 47)]))).toBe(47);
     expect(videoSamples(trak('soun', 5))).toBeUndefined();
+  });
+
+  it('reads a narration WAV duration from its header', () => {
+    const head = Buffer.alloc(44);
+    head.write('RIFF', 0);
+    head.write('WAVE', 8);
+    head.write('fmt ', 12);
+    head.writeUInt32LE(16, 16);
+    head.writeUInt32LE(22_050 * 2, 28); // byte rate: 16-bit mono at 22.05 kHz
+    head.write('data', 36);
+    head.writeUInt32LE(44_100, 40);
+    expect(wavHeaderDuration(head, 44 + 44_100)).toBe(1);
+    // A streamed writer's unset size: the rest of the file.
+    head.writeUInt32LE(0xffffffff, 40);
+    expect(wavHeaderDuration(head, 44 + 22_050)).toBe(0.5);
+    expect(wavHeaderDuration(Buffer.from('not a wav file at all'), 21)).toBeUndefined();
   });
 });
