@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord, TaskSpec } from '../../src/engine/types.js';
 import { probe } from '../../src/media/probe.js';
-import { sceneFrames } from '../../src/pipelines/render/layout.js';
-import type { ScenePayload } from '../../src/pipelines/render/payloads.js';
+import { MIN_TASK_SECONDS, sceneFrames } from '../../src/pipelines/render/layout.js';
+import { isCrossfade, type ScenePart, type ScenesPayload } from '../../src/pipelines/render/payloads.js';
 import { sceneStarts } from '../../src/pipelines/render/plan.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
@@ -139,8 +139,7 @@ describe('render --template trivia', () => {
       dataDir,
     );
     const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: 'ignore' });
-    const pieces = (j: JobRecord | undefined) =>
-      j?.tasks.filter((t) => /^render\.(scene|crossfade)$/.test(t.kind)) ?? [];
+    const pieces = (j: JobRecord | undefined) => j?.tasks.filter((t) => t.kind === 'render.scene') ?? [];
     let before: JobRecord | undefined;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && pieces(before).filter((t) => t.state === 'done').length < 2) {
@@ -172,10 +171,15 @@ describe('render --template trivia', () => {
 
   it('has intro, question, countdown, reveal per question and outro; duration within one frame', async () => {
     const graph = (await readManifest(dataDir))!.graph;
-    const scenes = graph.tasks.filter((t) => t.kind === 'render.scene').map((t) => t.payload as ScenePayload);
+    const runs = graph.tasks.filter((t) => t.kind === 'render.scene').map((t) => t.payload as ScenesPayload);
+    const pieces = runs.flatMap((r) => r.pieces);
+    const scenes = pieces.filter((p): p is ScenePart => !isCrossfade(p));
     expect(scenes).toHaveLength(2 + 3 * QUIZ.questions.length);
-    expect(job.tasks.filter((t) => t.kind === 'render.crossfade')).toHaveLength(QUIZ.questions.length + 1);
-    const timeline = scenes.sort((a, b) => a.sceneIndex - b.sceneIndex).map((p) => p.scene);
+    expect(pieces.filter(isCrossfade)).toHaveLength(QUIZ.questions.length + 1);
+    // Short scenes share a task: every run but the last draws at least MIN_TASK_SECONDS.
+    expect(runs.length).toBeLessThan(pieces.length);
+    for (const r of runs.slice(0, -1)) expect(r.end - r.start).toBeGreaterThanOrEqual(MIN_TASK_SECONDS * FPS);
+    const timeline = scenes.map((p) => p.scene);
     const { frames, overlaps } = sceneFrames(timeline, FPS);
     const expected =
       timeline.reduce((sum, s) => sum + s.duration, 0) - overlaps.reduce((a, b) => a + b, 0) / FPS;

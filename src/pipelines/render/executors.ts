@@ -1,9 +1,10 @@
 import { verifyFrameRange } from '../transcode/executors.js';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
+import { mp4VideoFrames } from '../../media/mp4-samples.js';
 import { probe } from '../../media/probe.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
@@ -11,12 +12,12 @@ import type { AudioOutput, SegmentOutput } from '../transcode/payloads.js';
 import { withInput } from '../job-files.js';
 import { resolveFont } from './fonts.js';
 import { mixArgs } from './mix-args.js';
-import type { MixPayload, ScenePart, ScenePayload, TransitionPayload } from './payloads.js';
-import { sceneGraph, type SceneGraph, type SceneResources } from './scene-graph.js';
+import { isCrossfade, type MixPayload, type ScenePart, type ScenesPayload } from './payloads.js';
+import { piecesGraph } from './pieces-graph.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 
-/** Every file a scene piece opens: backgrounds, images and font files. */
+/** Every file the scene parts of some pieces open: backgrounds, images and font files. */
 function partFiles(parts: readonly ScenePart[]): string[] {
   const files = new Set<string>();
   for (const { scene } of parts) {
@@ -55,57 +56,35 @@ async function fonts(parts: readonly ScenePart[]): Promise<Map<string, string>> 
   return out;
 }
 
-/** Draws and encodes one piece (a scene's frames, or a crossfade of two scene parts) into storage. */
-async function renderPiece(
-  p: ScenePayload | TransitionPayload,
-  parts: ScenePart[],
-  ctx: ExecutorContext,
-): Promise<SegmentOutput> {
+/** Draws and encodes a run of pieces (scene parts and crossfades) into one stored segment. */
+export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ctx) => {
   const encoder = encoderByName(p.encoder);
   if (!encoder)
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const frames = p.end - p.start;
+  const parts = p.pieces.flatMap((piece) => (isCrossfade(piece) ? [piece.from, piece.to] : [piece]));
   const textDir = join(ctx.scratchDir, 'text');
-  await mkdir(textDir, { recursive: true });
   const fontFiles = await fonts(parts);
   const tmp = join(ctx.scratchDir, basename(p.key));
   await withInputs(partFiles(parts), ctx, async (local) => {
-    const res = (k: number): SceneResources => ({
+    const graph = piecesGraph(p.pieces, p.frame, (k) => ({
       local: (path) => local.get(path) ?? path,
       font: (l) => (l.fontFile ? local.get(l.fontFile)! : fontFiles.get(l.font)!),
       textDir: join(textDir, String(k)),
-    });
-    const graphs: SceneGraph[] = [];
-    let firstInput = 0;
-    for (const [k, part] of parts.entries()) {
-      await mkdir(join(textDir, String(k)), { recursive: true });
-      const g = sceneGraph(
-        part.scene,
-        p.frame,
-        { from: part.start, to: part.end },
-        res(k),
-        `p${k}s`,
-        firstInput,
-      );
-      firstInput += g.inputCount;
-      graphs.push(g);
+    }));
+    for (const t of graph.texts) {
+      await mkdir(dirname(t.path), { recursive: true });
+      await writeFile(t.path, t.content);
     }
-    for (const g of graphs) for (const t of g.texts) await writeFile(t.path, t.content);
-    const chains = graphs.flatMap((g) => g.chains);
-    let out = graphs[0]!.out;
-    if (graphs.length === 2) {
-      chains.push(
-        `[${graphs[0]!.out}][${graphs[1]!.out}]xfade=transition=fade:duration=${frames / p.frame.fps}:offset=0[xf]`,
-      );
-      out = 'xf';
-    }
+    let out = graph.out;
+    const chains = [...graph.chains];
     if (encoder.uploadFilter) {
       chains.push(`[${out}]${encoder.uploadFilter}[up]`);
       out = 'up';
     }
     const args = [
       ...encoder.globalArgs(ctx.gpu?.renderNode),
-      ...graphs.flatMap((g) => g.inputs),
+      ...graph.inputs,
       '-filter_complex',
       chains.join(';'),
       '-map',
@@ -133,7 +112,8 @@ async function renderPiece(
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
     });
   });
-  const got = (await probe(tmp, { signal: ctx.signal })).video?.frameCount ?? 0;
+  // Read from the sample table in-process (the file was encoded here from its first frame).
+  const got = await mp4VideoFrames(tmp);
   if (got !== frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',
@@ -142,12 +122,7 @@ async function renderPiece(
   }
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, frames, size: stored.size };
-}
-
-export const renderScene: Executor<ScenePayload, SegmentOutput> = (p, ctx) => renderPiece(p, [p], ctx);
-
-export const renderCrossfade: Executor<TransitionPayload, SegmentOutput> = (p, ctx) =>
-  renderPiece(p, [p.from, p.to], ctx);
+};
 
 /** Music and narration mixed once over the whole timeline, cut to its exact length. */
 export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
@@ -177,6 +152,6 @@ export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
   return { key: p.key, size: object.size, durationSec: info.audio?.durationSec ?? info.durationSec };
 };
 
-/** A scene or crossfade checkpoint counts only while its object is there with the same size and frames. */
+/** A run of pieces counts only while its object is there with the same size and frames. */
 export const verifyPiece: CheckpointVerifier<{ start: number; end: number }, SegmentOutput> =
   verifyFrameRange;

@@ -2,7 +2,7 @@ import type { TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { DeviceClass } from '../../engine/capabilities.js';
 import type { StitchPayload } from '../transcode/payloads.js';
-import type { MixPayload, ScenePayload, TransitionPayload, AudioTrack } from './payloads.js';
+import { isCrossfade, type AudioTrack, type MixPayload, type Piece, type ScenesPayload } from './payloads.js';
 import type { Frame } from './scene-graph.js';
 import type { Scene } from './spec.js';
 
@@ -38,33 +38,82 @@ export function sceneFrames(scenes: readonly Scene[], fps: number): { frames: nu
 }
 
 /**
- * One task per scene (its frames outside crossfades), one per crossfade (depending on nothing: the
- * neighbours are drawn again for the overlap instead of waited for), one audio mix over the whole
- * timeline, and the stitch that concatenates the pieces in order without re-encoding. Pure.
+ * A task draws at least this much of the timeline (unless the whole of it is shorter): each task
+ * costs an ffmpeg start, encoder set-up and a verification, which dominate seconds-long pieces.
+ */
+export const MIN_TASK_SECONDS = 8;
+
+/** Frames of a piece. */
+export function pieceFrames(piece: Piece): number {
+  const part = isCrossfade(piece) ? piece.from : piece;
+  return part.end - part.start;
+}
+
+/**
+ * The timeline's pieces in order (each scene's frames outside its crossfades, each crossfade) in
+ * runs of at least `minFrames` (but the last): a short quiz is one or two runs, a scene of
+ * `minFrames` or more is a run of its own. Pure.
+ */
+export function pieceRuns(scenes: readonly Scene[], fps: number, minFrames: number): Piece[][] {
+  const { frames, overlaps } = sceneFrames(scenes, fps);
+  const runs: Piece[][] = [];
+  let run: Piece[] = [];
+  let length = 0;
+  const close = () => {
+    if (run.length > 0) runs.push(run);
+    run = [];
+    length = 0;
+  };
+  const add = (piece: Piece) => {
+    // A long scene has its own task: short pieces before it do not wait for it.
+    if (pieceFrames(piece) >= minFrames) close();
+    run.push(piece);
+    length += pieceFrames(piece);
+    if (length >= minFrames) close();
+  };
+  for (const [i, scene] of scenes.entries()) {
+    const head = i > 0 ? overlaps[i - 1]! : 0;
+    const tail = overlaps[i]!;
+    // A scene wholly inside its crossfades has no frames of its own.
+    if (frames[i]! - tail > head) add({ scene, sceneIndex: i, start: head, end: frames[i]! - tail });
+    if (tail > 0) {
+      add({
+        from: { scene, sceneIndex: i, start: frames[i]! - tail, end: frames[i]! },
+        to: { scene: scenes[i + 1]!, sceneIndex: i + 1, start: 0, end: tail },
+      });
+    }
+  }
+  close();
+  return runs;
+}
+
+/**
+ * One task per run of pieces (all independent: a crossfade draws the ends of its neighbours again
+ * instead of waiting for them), one audio mix over the whole timeline, and the stitch that
+ * concatenates the runs in order without re-encoding. Pure.
  */
 export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: number } {
-  const { frames, overlaps } = sceneFrames(l.scenes, l.frame.fps);
+  const runs = pieceRuns(l.scenes, l.frame.fps, Math.round(MIN_TASK_SECONDS * l.frame.fps));
   const tasks: TaskSpec[] = [];
   const order: string[] = [];
   const pixels = l.frame.width * l.frame.height;
-  const encode = (id: string) => ({
-    frame: l.frame,
-    encoder: l.encoder,
-    settings: l.settings,
-    key: `${l.scratchPrefix}${id}.mp4`,
-  });
   let total = 0;
-  for (const [i, scene] of l.scenes.entries()) {
-    const head = i > 0 ? overlaps[i - 1]! : 0;
-    const tail = overlaps[i]!;
-    const id = `scene-${i}`;
-    const payload: ScenePayload = {
-      ...encode(id),
+  for (const pieces of runs) {
+    const first = pieces[0]!;
+    const last = pieces.at(-1)!;
+    const a = (isCrossfade(first) ? first.from : first).sceneIndex;
+    const b = (isCrossfade(last) ? last.to : last).sceneIndex;
+    const id = a === b ? `scene-${a}` : `scenes-${a}-${b}`;
+    const frames = pieces.reduce((sum, piece) => sum + pieceFrames(piece), 0);
+    const payload: ScenesPayload = {
+      frame: l.frame,
+      encoder: l.encoder,
+      settings: l.settings,
+      key: `${l.scratchPrefix}${id}.mp4`,
       index: order.length,
-      scene,
-      sceneIndex: i,
-      start: head,
-      end: frames[i]! - tail,
+      pieces,
+      start: 0,
+      end: frames,
     };
     tasks.push({
       id,
@@ -72,32 +121,11 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
       payload,
       requires: { device: l.device, maxPixels: pixels },
       dependsOn: [],
-      weight: payload.end - payload.start,
+      // A crossfade draws two scenes per frame.
+      weight: pieces.reduce((sum, piece) => sum + pieceFrames(piece) * (isCrossfade(piece) ? 2 : 1), 0),
     });
     order.push(id);
-    total += payload.end - payload.start;
-    if (tail > 0) {
-      const tid = `crossfade-${i}`;
-      const next = l.scenes[i + 1]!;
-      const t: TransitionPayload = {
-        ...encode(tid),
-        index: order.length,
-        from: { scene, sceneIndex: i, start: frames[i]! - tail, end: frames[i]! },
-        to: { scene: next, sceneIndex: i + 1, start: 0, end: tail },
-        start: 0,
-        end: tail,
-      };
-      tasks.push({
-        id: tid,
-        kind: 'render.crossfade',
-        payload: t,
-        requires: { device: l.device, maxPixels: pixels },
-        dependsOn: [],
-        weight: tail * 2,
-      });
-      order.push(tid);
-      total += tail;
-    }
+    total += frames;
   }
   const durationSec = total / l.frame.fps;
   let audioTask: string | undefined;

@@ -42,6 +42,10 @@ export function mixArgs(
     '[mix]',
     '-c:a',
     'aac',
+    // The fast coder: about half the CPU of the default (two-loop) on speech, the same sound
+    // (63 dB signal-to-distortion against it on a narrated quiz's mix).
+    '-aac_coder',
+    'fast',
     '-b:a',
     '160k',
     '-ar',

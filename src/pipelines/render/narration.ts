@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runHelper } from './tool.js';
 import { FramefleetError, show } from '../../errors.js';
 import { probe } from '../../media/probe.js';
+import { wavDuration } from '../../media/wav-duration.js';
 
 export interface Speech {
   /** Local WAV file. */
@@ -41,12 +42,17 @@ export async function speak(
     ['-v', voice, '-s', String(wpm), '-w', wav, '-f', textFile],
     60_000,
   );
-  const info = out === undefined ? undefined : await probe(wav, { headerOnly: true }).catch(() => undefined);
-  if (!info || info.durationSec <= 0) {
+  // Read from the WAV header in-process; ffprobe only for a file that is not a plain WAV.
+  const durationSec =
+    out === undefined
+      ? undefined
+      : ((await wavDuration(wav).catch(() => undefined)) ??
+        (await probe(wav, { headerOnly: true }).catch(() => undefined))?.durationSec);
+  if (!durationSec || durationSec <= 0) {
     throw new FramefleetError(
       'INVALID_SPEC',
       `invalid render spec at quiz.voice: espeak-ng could not speak with voice ${show(voice)}`,
     );
   }
-  return { path: wav, durationSec: info.durationSec };
+  return { path: wav, durationSec };
 }

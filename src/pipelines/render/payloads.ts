@@ -18,17 +18,26 @@ interface Encode {
   key: string;
 }
 
-/** A scene's frames outside its crossfades; start/end make the transcode segment verifier apply. */
-export interface ScenePayload extends Encode, ScenePart {
-  index: number;
-}
-
-/** A crossfade: the end of one scene and the start of the next, drawn and blended as one piece. */
-export interface TransitionPayload extends Encode {
-  index: number;
+/** A crossfade: the end of one scene and the start of the next, drawn and blended. */
+export interface Crossfade {
   from: ScenePart;
   to: ScenePart;
-  /** Frames of the piece (the overlap); start/end for the segment verifier. */
+}
+
+/** One piece of the timeline: a scene's frames outside its crossfades, or a crossfade. */
+export type Piece = ScenePart | Crossfade;
+
+export function isCrossfade(piece: Piece): piece is Crossfade {
+  return 'from' in piece;
+}
+
+/**
+ * Consecutive pieces of the timeline drawn and encoded by one task (one ffmpeg): a long scene
+ * alone, short ones together. start/end (0 and the frame count) make the segment verifier apply.
+ */
+export interface ScenesPayload extends Encode {
+  index: number;
+  pieces: Piece[];
   start: number;
   end: number;
 }

@@ -85,7 +85,12 @@ export function sceneGraph(
 
   let current = next();
   const bg = scene.background;
-  chains.push(`${source(bg.color, W, H)}[${current}]`);
+  // While every layer so far looks the same on each frame of the range, one frame is drawn and
+  // repeated (`loop`): the same pixels, composed once instead of per frame.
+  let frozen = !bg.video;
+  const loop = `loop=loop=${frames - 1}:size=1:start=0`;
+  const oneFrame = `color=c=${ffColor(bg.color)}:s=${W}x${H}:r=${fps}:d=${num(0.5 / fps)},format=rgba,${shift}`;
+  chains.push(`${frozen ? oneFrame : source(bg.color, W, H)}[${current}]`);
   const still = (path: string, w: number, h: number, fit: 'fit' | 'fill', pad: string): string => {
     inputs.push(...input(res.local(path)));
     const l = next();
@@ -114,6 +119,13 @@ export function sceneGraph(
     current = l;
     lines = [];
   };
+  const thaw = () => {
+    flush();
+    const l = next();
+    chains.push(`[${current}]${loop},setpts=N/(${fps}*TB)+${range.from}/(${fps}*TB)[${l}]`);
+    current = l;
+    frozen = false;
+  };
   for (const layer of scene.layers) {
     const timed: Timed = {
       start: layer.start,
@@ -123,6 +135,7 @@ export function sceneGraph(
     };
     // Nothing of a layer outside [from, to) is drawn: a piece of the scene skips it.
     if (timed.end <= t0 || timed.start >= range.to / fps) continue;
+    if (frozen && !stillOver(layer, timed, range, fps)) thaw();
     const x = `${layer.x}+${slideExpr(timed, 'x', W)}`;
     const y = `${layer.y}+${slideExpr(timed, 'y', H)}`;
     if (layer.type === 'text') {
@@ -158,9 +171,25 @@ export function sceneGraph(
   flush();
   const out = next();
   chains.push(
-    `[${current}]trim=start_frame=0:end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p[${out}]`,
+    frozen
+      ? `[${current}]format=yuv420p,${loop},trim=end_frame=${frames},setpts=N/(${fps}*TB)[${out}]`
+      : `[${current}]trim=start_frame=0:end_frame=${frames},setpts=PTS-STARTPTS,format=yuv420p[${out}]`,
   );
   return { inputs, inputCount: inputIndex - firstInput, chains, out, texts };
+}
+
+/**
+ * Whether a layer draws the same pixels on every frame of [from, to): no motion, no progress, and
+ * shown on each frame (the same test as its `enable` expression, on the same rounded times).
+ */
+export function stillOver(
+  layer: Layer,
+  timed: Timed,
+  range: { from: number; to: number },
+  fps: number,
+): boolean {
+  if (layer.type === 'progress' || timed.in || timed.out) return false;
+  return Number(num(timed.start)) <= range.from / fps && (range.to - 1) / fps < Number(num(timed.end));
 }
 
 function rgbaLayer(chains: string[], from: string, timed: Timed, l: string): string {
