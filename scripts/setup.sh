@@ -19,10 +19,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Installed from which lock: its hash is stamped after each install, so a checkout that is merely
+# newer than node_modules (a git worktree, a fresh clone beside a copied node_modules) reinstalls
+# nothing while the lock's contents are unchanged.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+lock_stamp=node_modules/.framefleet-lock-sha256
+if [ ! -d node_modules ] || { [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_hash" ] &&
+  [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "framefleet setup: installing npm dependencies" >&2
   # Exactly the locked versions: the lock file lists every platform's optional packages.
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$lock_stamp"
 fi
 
 # Tests and benchmarks talk to a real Redis: start one on the default port when none answers.
