@@ -94,6 +94,13 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
   const base = encoderByName(p.encoder);
   if (!base)
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  if (!Array.isArray(p.rungs)) {
+    // A job planned before chunks carried every rung (one task per rung x chunk) cannot resume here.
+    throw new FramefleetError(
+      'INVALID_GRAPH',
+      `ladder task ${ctx.taskId} was planned by an older framefleet (one rung per chunk); submit the job again`,
+    );
+  }
   const frames = p.end - p.start;
   const settings = { quality: 0, preset: p.preset, gopFrames: p.segmentFrames };
   const outputs: SplitOutput[] = p.rungs.map(({ rung, scale }) => ({
