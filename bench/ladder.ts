@@ -1,25 +1,36 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSampleClip } from '../src/media/generate.js';
 import { probe } from '../src/media/probe.js';
 import { psnrByIndex } from '../src/media/quality.js';
 import { defaultBitrateKbps } from '../src/pipelines/transcode/ladder-spec.js';
+import { cpuSeconds } from './lib/cpu-time.js';
 
 const WORK = resolve('bench/.work/ladder');
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const RUNGS = [1080, 720, 480];
+// A shorter source (BENCH_SECONDS=10) for quick comparisons while developing; the table quotes 30.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const SEGMENT_SEC = 4;
 
-function timed(cmd: string, args: string[]): Promise<number> {
+interface Timing {
+  wall: number;
+  /** CPU seconds (user + system) of the command and every process it waited for. */
+  cpu: number;
+}
+
+function timed(cmd: string, args: string[]): Promise<Timing> {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
+    const cpu0 = cpuSeconds() ?? 0;
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child.on('close', (code) => {
       if (code !== 0) fail(new Error(`${cmd} ${args.slice(0, 6).join(' ')}... exited ${code}: ${stderr}`));
-      else done(Number(process.hrtime.bigint() - started) / 1e9);
+      else done({ wall: Number(process.hrtime.bigint() - started) / 1e9, cpu: (cpuSeconds() ?? 0) - cpu0 });
     });
   });
 }
@@ -74,16 +85,11 @@ function peerArgs(source: string, out: string, x264Preset: string, gop: number):
 /** framefleet `transcode --ladder` vs one `ffmpeg -var_stream_map` command, same settings, alternating. */
 export async function run(): Promise<void> {
   await mkdir(WORK, { recursive: true });
-  const source = join(WORK, 'source-1080p30-30s.mp4');
+  const source = join(WORK, `source-1080p30-${SECONDS}s.mp4`);
   if (!(await stat(source).catch(() => undefined))) {
-    process.stdout.write('generating 1080p30 30 s source (6 scenes, motion, stereo audio)...\n');
-    await generateSampleClip({
-      path: source,
-      width: 1920,
-      height: 1080,
-      fps: 30,
-      scenes: [5, 5, 5, 5, 5, 5],
-    });
+    process.stdout.write(`generating 1080p30 ${SECONDS} s source (5 s scenes, motion, stereo audio)...\n`);
+    const scenes = Array.from({ length: Math.ceil(SECONDS / 5) }, (_, i) => Math.min(5, SECONDS - 5 * i));
+    await generateSampleClip({ path: source, width: 1920, height: 1080, fps: 30, scenes });
   }
   const info = await probe(source);
   const preset = process.env.BENCH_PRESET ?? 'fast';
@@ -95,12 +101,14 @@ export async function run(): Promise<void> {
     `source: ${info.video!.width}x${info.video!.height} ${info.video!.frameCount} frames, ${info.durationSec.toFixed(1)} s; ` +
       `ladder ${RUNGS.map((h) => `${h}p@${defaultBitrateKbps(h, 'h264')}k`).join(' ')}, libx264 ${x264Preset}, ${SEGMENT_SEC} s fMP4 segments; ${RUNS} alternating runs each\n`,
   );
-  const times = { framefleet: [] as number[], ffmpeg: [] as number[] };
+  const times = { framefleet: [] as Timing[], ffmpeg: [] as Timing[] };
+  const loads: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const dataDir = join(WORK, `data-${i}`);
     await Promise.all([ours, theirs, dataDir].map((d) => rm(d, { recursive: true, force: true })));
     await Promise.all(RUNGS.map((_, r) => mkdir(join(theirs, `v${r}`), { recursive: true })));
     await mkdir(ours, { recursive: true });
+    loads.push(loadavg()[0]!);
     times.ffmpeg.push(await timed('ffmpeg', peerArgs(source, theirs, x264Preset, gop)));
     const cli = [resolve('dist/cli/index.js'), 'transcode', source, '-o', join(ours, 'master.m3u8')];
     cli.push(
@@ -114,10 +122,14 @@ export async function run(): Promise<void> {
       '--data-dir',
       dataDir,
     );
+    loads.push(loadavg()[0]!);
     times.framefleet.push(await timed(process.execPath, cli));
+    loads.push(loadavg()[0]!);
     await rm(dataDir, { recursive: true, force: true });
+    const [f, p] = [times.framefleet[i]!, times.ffmpeg[i]!];
     process.stdout.write(
-      `run ${i + 1}: ffmpeg ${times.ffmpeg[i]!.toFixed(2)} s, framefleet ${times.framefleet[i]!.toFixed(2)} s\n`,
+      `run ${i + 1}: ffmpeg ${p.wall.toFixed(2)} s wall ${p.cpu.toFixed(2)} s CPU, ` +
+        `framefleet ${f.wall.toFixed(2)} s wall ${f.cpu.toFixed(2)} s CPU\n`,
     );
   }
   for (const [r, h] of RUNGS.entries()) {
@@ -131,9 +143,13 @@ export async function run(): Promise<void> {
         `ffmpeg ${b.average.toFixed(2)} dB (${b.perFrame.length} frames, min ${b.min.toFixed(2)})\n`,
     );
   }
-  const ratio = median(times.framefleet) / median(times.ffmpeg);
+  const wall = (k: keyof typeof times) => median(times[k].map((t) => t.wall));
+  const cpu = (k: keyof typeof times) => median(times[k].map((t) => t.cpu));
   process.stdout.write(
-    `median wall: framefleet ${median(times.framefleet).toFixed(2)} s, ffmpeg ${median(times.ffmpeg).toFixed(2)} s\n` +
-      `RATIO ladder framefleet/ffmpeg = ${ratio.toFixed(3)} (target <= 1.0)\n`,
+    `median wall: framefleet ${wall('framefleet').toFixed(2)} s, ffmpeg ${wall('ffmpeg').toFixed(2)} s; ` +
+      `median CPU: framefleet ${cpu('framefleet').toFixed(2)} s, ffmpeg ${cpu('ffmpeg').toFixed(2)} s; ` +
+      `load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores\n` +
+      `RATIO ladder framefleet/ffmpeg = ${(wall('framefleet') / wall('ffmpeg')).toFixed(3)} wall, ` +
+      `${(cpu('framefleet') / cpu('ffmpeg')).toFixed(3)} CPU (target <= 1.0)\n`,
   );
 }

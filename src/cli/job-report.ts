@@ -58,14 +58,16 @@ export function verificationLine(result: StitchOutput): string {
 
 function runLine(stats: ReturnType<typeof runStats>, result: StitchOutput, wallSec: number): string {
   const wall = `${formatDuration(wallSec)} wall`;
+  // A ladder's pieces are chunks, each every rung of its frames (its fps counts every rung's frames).
+  const pieces = (result as Partial<LadderOutput>).renditions ? 'chunks' : 'segments';
   if (stats.encodedFrames === 0) {
-    return `nothing re-encoded: ${stats.segments} segments reused, encoder ${result.encoder}, ${wall}`;
+    return `nothing re-encoded: ${stats.segments} ${pieces} reused, encoder ${result.encoder}, ${wall}`;
   }
   const reused = stats.reused ? ` (${stats.reused} reused)` : '';
   const where = stats.workers > 1 ? ` on ${stats.workers} workers` : '';
   const fps = stats.fps !== undefined ? `, ${Math.round(stats.fps)} fps over the run` : '';
   return (
-    `${stats.segments} segments${reused} encoded with ${result.encoder}${where}, ` +
+    `${stats.segments} ${pieces}${reused} encoded with ${result.encoder}${where}, ` +
     `up to ${stats.peakParallel} at once${fps}, ${wall}`
   );
 }

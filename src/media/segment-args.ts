@@ -42,6 +42,48 @@ export function segmentArgs(job: SegmentEncode): string[] {
   ];
 }
 
+/** One output of a split encode: its own filters after the split, encoder and MP4. */
+export interface SplitOutput extends Pick<SegmentEncode, 'encoder' | 'settings' | 'output'> {
+  /** Filters for this output only (scale, upload); none passes the decoded frames on as they are. */
+  filters: readonly string[];
+}
+
+/**
+ * ffmpeg arguments that decode frames [start, end) once and encode them into several video-only
+ * MP4s (a ladder chunk's rungs), each exactly `end - start` frames with `segmentArgs`' seek, CFR
+ * handling, first IDR and closed GOPs. The first output's `globalArgs` set up the device. Pure.
+ */
+export function splitEncodeArgs(
+  job: Omit<SegmentEncode, 'encoder' | 'settings' | 'output'> & { outputs: readonly SplitOutput[] },
+): string[] {
+  const [first] = job.outputs;
+  if (!first) throw new Error('a split encode needs at least one output');
+  const { seek, filters } = rangeInput(job);
+  const frames = String(job.end - job.start);
+  const branches = job.outputs.map((_, i) => `[s${i}]`).join('');
+  const graph = [
+    `[0:v:0]${[...filters, `split=${job.outputs.length}`].join(',')}${branches}`,
+    ...job.outputs.map((o, i) => `[s${i}]${o.filters.length ? o.filters.join(',') : 'null'}[v${i}]`),
+  ].join(';');
+  return [
+    ...first.encoder.globalArgs(job.renderNode),
+    ...seek,
+    ...guardedInput(job.input),
+    '-filter_complex',
+    graph,
+    ...job.outputs.flatMap((o, i) => [
+      '-map',
+      `[v${i}]`,
+      // As in exactFrames: every frame it is given, exactly this many.
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      frames,
+      ...segmentOutput({ ...o, rate: job.rate }),
+    ]),
+  ];
+}
+
 /**
  * Output options that take exactly `frames` frames of the first video stream through `filters`, and
  * nothing else: what a segment encode and a processor's input decode share. Pure.

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sequenceIv, withKeyTag } from '../../src/media/hls-encrypt.js';
 import { readInit, readSegment } from '../../src/media/hls-fmp4.js';
+import { videoSamples } from '../../src/media/mp4-samples.js';
+import { splitEncodeArgs } from '../../src/media/segment-args.js';
 import { mpd } from '../../src/media/hls-mpd.js';
 import { mp4VideoFrames } from '../../src/media/mp4-samples.js';
 import { masterPlaylist, parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
-import { rungEncoderArgs } from '../../src/pipelines/transcode/ladder-encode.js';
+import { rungEncoderArgs, threadArgs } from '../../src/pipelines/transcode/ladder-encode.js';
 import { chunkRanges, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
 import { manifestPaths, renditionDir } from '../../src/pipelines/transcode/ladder-publish.js';
 import { ladderProblem, parseLadder, parsePackages } from '../../src/pipelines/transcode/ladder-spec.js';
@@ -93,8 +95,45 @@ describe('ladder spec', () => {
     expect(args.join(' ')).toMatch(/-b:v 3000k -maxrate 3300k -bufsize 6000k/);
     expect(args.join(' ')).toMatch(/keyint=48:min-keyint=48:scenecut=0:open_gop=0/);
     expect(args).toContain('expr:eq(mod(n,48),0)');
+    expect(threadArgs(encoderByName('libx264')!)).toEqual(['-threads', '1']);
+    expect(threadArgs(encoderByName('h264_nvenc')!)).toEqual([]);
     expect(renditionDir('/o/Show.M3U8', '720p')).toBe('Show-720p');
     expect(manifestPaths('/o/a.m3u8', ['hls', 'dash'])).toEqual({ hls: '/o/a.m3u8', dash: '/o/a.mpd' });
+  });
+});
+
+describe('one decode per chunk', () => {
+  it('splits the decoded frames into one exact-frame-count encode per rung', () => {
+    const x264 = encoderByName('libx264')!;
+    const settings = { quality: 0, preset: 'fast' as const, gopFrames: 48 };
+    const args = splitEncodeArgs({
+      input: '/in.mp4',
+      start: 96,
+      end: 192,
+      rate: { num: 24, den: 1 },
+      videoOffsetSec: 0,
+      normaliseVfr: false,
+      outputs: [
+        { filters: ['format=yuv420p'], encoder: x264, settings, output: '/t/1080p.mp4' },
+        {
+          filters: ['scale=1280:720:flags=bicubic', 'format=yuv420p'],
+          encoder: x264,
+          settings,
+          output: '/t/720p.mp4',
+        },
+      ],
+    });
+    const text = args.join(' ');
+    // One input, sought once: half a frame before frame 96.
+    expect(args.filter((a) => a === '-i')).toHaveLength(1);
+    expect(text).toContain('-ss 3.979167 ');
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe(
+      '[0:v:0]setpts=PTS-STARTPTS,split=2[s0][s1];[s0]format=yuv420p[v0];[s1]scale=1280:720:flags=bicubic,format=yuv420p[v1]',
+    );
+    expect(text).toMatch(
+      /-map \[v0\] -fps_mode passthrough -frames:v 96 -c:v libx264 .* -y \/t\/1080p\.mp4 -map \[v1\]/,
+    );
+    expect(text).toMatch(/-map \[v1\] -fps_mode passthrough -frames:v 96 -c:v libx264 .* -y \/t\/720p\.mp4$/);
   });
 });
 
@@ -181,6 +220,34 @@ describe('fMP4 reading', () => {
     ]);
     expect(readSegment(seg)).toEqual({ decodeTime: 0x3c00, samples: 3, firstSync: true });
     expect(() => readSegment(box('mdat'))).toThrow(/not a CMAF media segment/);
+  });
+
+  it("counts frames and finds keyframes in presentation order from a progressive MP4's sample tables", () => {
+    const full = (type: string, ...xs: number[]) => box(type, u32(0, ...xs));
+    // 5 samples, 512 ticks apart in decode order; the composition offsets present them in the
+    // order 1 3 4 2 5, and samples 1 and 4 are sync samples.
+    const stbl = box(
+      'stbl',
+      full('stts', 1, 5, 512),
+      full('ctts', 5, 1, 512, 1, 1536, 1, 0, 1, 0, 1, 512),
+      full('stss', 2, 1, 4),
+      full('stsz', 0, 5),
+    );
+    const hdlr = (h: string) => box('hdlr', u32(0, 0), Buffer.from(h, 'latin1'), Buffer.alloc(12));
+    const moov = Buffer.concat([
+      box('trak', box('mdia', hdlr('soun'), box('minf', box('stbl', full('stsz', 0, 9))))),
+      box('trak', box('mdia', hdlr('vide'), box('minf', stbl))),
+    ]);
+    // cts: 512, 2048, 1024, 1536, 2560 -> presentation ranks 0, 3, 1, 2, 4; sync samples 1 and 4.
+    expect(videoSamples(moov)).toEqual({ frames: 5, keyframes: [0, 2] });
+    expect(() => videoSamples(box('trak'))).toThrow(/no video track/);
+    // A table that lists more entries than it holds, or fewer samples than stsz, is refused.
+    const video = (...tables: Buffer[]) =>
+      box('trak', box('mdia', hdlr('vide'), box('minf', box('stbl', ...tables))));
+    const short = video(full('stts', 1, 4, 512), full('stsz', 0, 5));
+    expect(() => videoSamples(short)).toThrow(/stts covers 4 samples, stsz has 5/);
+    const cut = video(full('stts', 3, 5, 512), full('stsz', 0, 5));
+    expect(() => videoSamples(cut)).toThrow(/lists 3 entries past its end/);
   });
 
   it('reads the time scale and an avc1 codec string from an init segment', () => {

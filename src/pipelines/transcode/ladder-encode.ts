@@ -1,14 +1,13 @@
-import { verifyFrameRange } from './executors.js';
 import { join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { encoderByName, type EncoderDef } from '../../media/encoders/catalogue.js';
 import type { Preset } from '../../media/encoders/quality.js';
-import { probe } from '../../media/probe.js';
+import { readMp4VideoSamples } from '../../media/mp4-samples.js';
 import { runFfmpeg } from '../../media/run.js';
-import { segmentArgs } from '../../media/segment-args.js';
+import { splitEncodeArgs, type SplitOutput } from '../../media/segment-args.js';
 import { withInput } from '../job-files.js';
-import type { ChunkOutput, ChunkPayload, Rung } from './ladder-payloads.js';
+import type { ChunkOutput, ChunkPart, ChunkPayload, Rung } from './ladder-payloads.js';
 
 const CHUNK_TIMEOUT_MS = 2 * 60 * 60_000;
 
@@ -86,55 +85,88 @@ export function rungEncoderArgs(
   }
 }
 
-/** Encodes frames [start, end) of the source at one rung's size and bitrate into a video-only MP4. */
+/**
+ * Encodes frames [start, end) of the source at every rung from one decode (one ffmpeg: the frames
+ * split to one scale + encoder per rung), verifies each rung's MP4 from its sample tables, and only
+ * then publishes them.
+ */
 export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) => {
   const base = encoderByName(p.encoder);
   if (!base)
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  if (!Array.isArray(p.rungs)) {
+    // A job planned before chunks carried every rung (one task per rung x chunk) cannot resume here.
+    throw new FramefleetError(
+      'INVALID_GRAPH',
+      `ladder task ${ctx.taskId} was planned by an older framefleet (one rung per chunk); submit the job again`,
+    );
+  }
   const frames = p.end - p.start;
-  const filters = [
-    ...(p.scale ? [`scale=${p.rung.width}:${p.rung.height}:flags=bicubic`] : []),
-    // 8-bit 4:2:0: what every browser and device decodes (a GPU encoder's upload sets its own).
-    base.uploadFilter ?? 'format=yuv420p',
-  ];
-  // The seek, the frame count and the CFR handling are the segment encoder's; the filter chain and
-  // the rate control are the rung's.
-  const encoder: EncoderDef = {
-    ...base,
-    uploadFilter: filters.join(','),
-    args: () => rungEncoderArgs(base, p.rung, p.preset, p.segmentFrames),
-  };
-  const tmp = join(ctx.scratchDir, `${p.rung.name}-${p.index}.mp4`);
   const settings = { quality: 0, preset: p.preset, gopFrames: p.segmentFrames };
+  const outputs: SplitOutput[] = p.rungs.map(({ rung, scale }) => ({
+    filters: [
+      ...(scale ? [`scale=${rung.width}:${rung.height}:flags=bicubic`] : []),
+      // 8-bit 4:2:0: what every browser and device decodes (a GPU encoder's upload sets its own).
+      base.uploadFilter ?? 'format=yuv420p',
+    ],
+    encoder: {
+      ...base,
+      args: () => [...rungEncoderArgs(base, rung, p.preset, p.segmentFrames), ...threadArgs(base)],
+    },
+    settings,
+    output: join(ctx.scratchDir, `${rung.name}-${p.index}.mp4`),
+  }));
+  const names = p.rungs.map((r) => r.rung.name).join(', ');
   await withInput(p.input, ctx, (input) =>
-    runFfmpeg(segmentArgs({ ...p, input, encoder, settings, output: tmp, renderNode: ctx.gpu?.renderNode }), {
+    runFfmpeg(splitEncodeArgs({ ...p, input, outputs, renderNode: ctx.gpu?.renderNode }), {
       signal: ctx.signal,
       ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
       timeoutMs: CHUNK_TIMEOUT_MS,
-      label: `encode ${p.rung.name} chunk ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
+      label: `encode chunk ${p.index} (frames ${p.start}-${p.end}) at ${names} with ${p.encoder}`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
     }),
   );
-  const info = await probe(tmp, { signal: ctx.signal });
-  const got = info.video?.frameCount ?? 0;
-  if (got !== frames) {
-    throw new FramefleetError(
-      'VERIFY_FAILED',
-      `${p.rung.name} chunk ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
-    );
+  for (const [i, { rung }] of p.rungs.entries()) {
+    const problem = await partProblem(outputs[i]!.output, p);
+    if (problem) {
+      throw new FramefleetError(
+        'VERIFY_FAILED',
+        `${rung.name} chunk ${p.index} (frames ${p.start}-${p.end}) ${problem} after encoding`,
+      );
+    }
   }
-  const expected = segmentStarts(frames, p.segmentFrames);
-  const idr = info.video?.keyframes ?? [];
-  const missing = expected.find((f) => !idr.includes(f));
-  if (missing !== undefined) {
-    throw new FramefleetError(
-      'VERIFY_FAILED',
-      `${p.rung.name} chunk ${p.index}: no keyframe at its segment boundary frame ${p.start + (missing ?? 0)}`,
-    );
+  const parts: ChunkPart[] = [];
+  for (const [i, { rung, key }] of p.rungs.entries()) {
+    const stored = await ctx.storage.put(key, outputs[i]!.output, { move: true });
+    parts.push({ rung: rung.name, key, size: stored.size });
   }
-  const stored = await ctx.storage.put(p.key, tmp, { move: true });
-  return { key: p.key, frames, size: stored.size };
+  return { frames, parts };
 };
+
+/**
+ * A CPU encoder runs on one thread: a chunk already runs one encoder per rung, and a CPU slot is a
+ * core, so frame threads would only add CPU time (synchronisation, one more copy of the lookahead)
+ * and loosen the rate control. Pure.
+ */
+export function threadArgs(encoder: EncoderDef): string[] {
+  return encoder.device === 'cpu' ? ['-threads', '1'] : [];
+}
+
+/** What is wrong with one rung's part of a chunk (frame count, an IDR missing on a segment start), if anything. */
+async function partProblem(path: string, p: ChunkPayload): Promise<string | undefined> {
+  let samples: Awaited<ReturnType<typeof readMp4VideoSamples>>;
+  try {
+    samples = await readMp4VideoSamples(path);
+  } catch (error) {
+    return `is not a readable MP4 (${(error as Error).message})`;
+  }
+  const frames = p.end - p.start;
+  if (samples.frames !== frames) return `has ${samples.frames} frames, expected ${frames}`;
+  const keys = new Set(samples.keyframes);
+  const missing = segmentStarts(frames, p.segmentFrames).find((f) => !keys.has(f));
+  if (missing !== undefined) return `has no keyframe at its segment boundary frame ${p.start + missing}`;
+  return undefined;
+}
 
 /** First frame of every segment in a chunk of `frames` frames. Pure. */
 export function segmentStarts(frames: number, segmentFrames: number): number[] {
@@ -143,5 +175,20 @@ export function segmentStarts(frames: number, segmentFrames: number): number[] {
   return starts;
 }
 
-/** A chunk counts if it is there with its size and (locally) its frame count. */
-export const verifyChunk: CheckpointVerifier<ChunkPayload, ChunkOutput> = verifyFrameRange;
+/**
+ * A chunk counts if every rung's part is there with its size and (locally) its frame count and
+ * segment IDRs, read from the MP4's sample tables.
+ */
+export const verifyChunk: CheckpointVerifier<ChunkPayload, ChunkOutput> = async (p, out, { storage }) => {
+  if (out.frames !== p.end - p.start || !Array.isArray(out.parts) || out.parts.length !== p.rungs.length)
+    return false;
+  for (const [i, { rung, key }] of p.rungs.entries()) {
+    const part = out.parts[i]!;
+    if (part.rung !== rung.name || part.key !== key) return false;
+    const object = await storage.stat(key);
+    if (object?.size !== part.size) return false;
+    const local = storage.localPath(key);
+    if (local && (await partProblem(local, p)) !== undefined) return false;
+  }
+  return true;
+};

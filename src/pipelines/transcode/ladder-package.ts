@@ -49,14 +49,13 @@ export function hlsPackageArgs(dir: string, cutSec: number): string[] {
   ];
 }
 
-/** One rung: its chunks joined without re-encoding, cut into CMAF segments at the forced IDRs. */
+/** One rung: its parts of the chunks joined without re-encoding, cut into CMAF segments at the forced IDRs. */
 export const packageRendition: Executor<PackagePayload, RenditionOutput> = async (p, ctx) => {
   const paths: string[] = [];
   for (const id of p.chunkTasks) {
-    const chunk = ctx.inputs[id] as ChunkOutput | undefined;
-    if (!chunk)
-      throw new FramefleetError('INTERNAL', `packaging ${p.rung.name} is missing the output of ${id}`);
-    paths.push(await localCopy(chunk.key, ctx));
+    const part = (ctx.inputs[id] as ChunkOutput | undefined)?.parts.find((x) => x.rung === p.rung.name);
+    if (!part) throw new FramefleetError('INTERNAL', `packaging ${p.rung.name} is missing its part of ${id}`);
+    paths.push(await localCopy(part.key, ctx));
   }
   const list = join(ctx.scratchDir, 'chunks.ffconcat');
   await writeFile(list, concatList(paths));

@@ -10,10 +10,12 @@ export interface Rung {
   bitrateKbps: number;
 }
 
-/** Frames [start, end) of one rung: whole segments, so every segment starts with an IDR. */
+/**
+ * Frames [start, end) of the source, decoded once and encoded at every rung: whole segments, so
+ * every segment starts with an IDR in every rung.
+ */
 export interface ChunkPayload {
   input: string;
-  rung: Rung;
   index: number;
   start: number;
   end: number;
@@ -24,15 +26,20 @@ export interface ChunkPayload {
   normaliseVfr: boolean;
   encoder: string;
   preset: 'fast' | 'balanced' | 'quality';
-  /** Scale the source to the rung's size (false when they are equal). */
-  scale: boolean;
+  /** Each rung, whether it is scaled from the source (false when the sizes are equal), and its key. */
+  rungs: { rung: Rung; scale: boolean; key: string }[];
+}
+
+/** One rung's part of a chunk: a video-only MP4 of the chunk's frames. */
+export interface ChunkPart {
+  rung: string;
   key: string;
+  size: number;
 }
 
 export interface ChunkOutput {
-  key: string;
   frames: number;
-  size: number;
+  parts: ChunkPart[];
 }
 
 /** HLS AES-128: where the key file is and the URI written into the playlists. */
@@ -41,7 +48,7 @@ export interface HlsKey {
   uri: string;
 }
 
-/** Concatenates one rung's chunks (stream copy) and cuts them into CMAF segments + a media playlist. */
+/** Concatenates one rung's parts of every chunk (stream copy) and cuts them into CMAF segments + a media playlist. */
 export interface PackagePayload {
   rung: Rung;
   chunkTasks: string[];

@@ -60,8 +60,8 @@ export function chunkRanges(
 }
 
 /**
- * A ladder transcode: rung x chunk encodes (all independent), one packaging task per rung, the
- * audio once, and a publish task that verifies everything together and writes the manifests.
+ * A ladder transcode: chunk encodes (all independent; each decodes its frames once and encodes
+ * every rung), one packaging task per rung, the audio once, and a publish task that verifies everything together and writes the manifests.
  * Everything that can be refused is refused here, before any task runs.
  */
 export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise<TaskGraph> {
@@ -130,29 +130,32 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     };
     const tasks: TaskSpec[] = [];
     const renditions: PublishPayload['renditions'] = [];
-    for (const rung of rungs) {
-      const chunkIds: string[] = [];
-      for (const [index, [start, end]] of ranges.entries()) {
-        const id = `${rung.name}-chunk-${String(index).padStart(3, '0')}`;
-        chunkIds.push(id);
-        const payload: ChunkPayload = {
-          input: spec.input,
+    const chunkIds: string[] = [];
+    for (const [index, [start, end]] of ranges.entries()) {
+      const id = `chunk-${String(index).padStart(3, '0')}`;
+      chunkIds.push(id);
+      const payload: ChunkPayload = {
+        input: spec.input,
+        index,
+        start,
+        end,
+        segmentFrames,
+        rate,
+        videoOffsetSec: video.startTimeSec - source.startTimeSec,
+        normaliseVfr: video.variableFrameRate,
+        encoder: encoder.name,
+        preset: spec.preset,
+        rungs: rungs.map((rung) => ({
           rung,
-          index,
-          start,
-          end,
-          segmentFrames,
-          rate,
-          videoOffsetSec: video.startTimeSec - source.startTimeSec,
-          normaliseVfr: video.variableFrameRate,
-          encoder: encoder.name,
-          preset: spec.preset,
           scale: rung.width !== video.width || rung.height !== video.height,
-          key: `${ctx.scratchPrefix}${id}.mp4`,
-        };
-        const weight = end - start;
-        tasks.push({ id, kind: 'transcode.ladder-chunk', payload, requires, dependsOn: [], weight });
-      }
+          key: `${ctx.scratchPrefix}${id}-${rung.name}.mp4`,
+        })),
+      };
+      // Frames encoded: the chunk's frames at every rung.
+      const weight = (end - start) * rungs.length;
+      tasks.push({ id, kind: 'transcode.ladder-chunk', payload, requires, dependsOn: [], weight });
+    }
+    for (const rung of rungs) {
       const pkg: PackagePayload = {
         rung,
         chunkTasks: chunkIds,
