@@ -108,6 +108,63 @@ describe('scene detector on synthetic frames', () => {
     ]);
   });
 
+  const shot = (seed: number, frames: number, speed = 0.5, light = (_t: number) => 0) =>
+    Array.from({ length: frames }, (_, t) => shotFrame({ seed, speed }, t, LAYOUT, light(t)));
+  /** A night shot: luma squeezed to a tenth around a dark level, colour nearly grey. */
+  const dark = (frames: Uint8Array[]) =>
+    frames.map((f) =>
+      f.map((v, i) => (i < LAYOUT.width * LAYOUT.height ? 25 + (v - 128) / 10 : 128 + (v - 128) / 10)),
+    );
+  /** A left-to-right wipe from the last frame of `a` to the first of `b` over `n` frames. */
+  const wipe = (a: Uint8Array, b: Uint8Array, n: number) =>
+    Array.from({ length: n }, (_, t) =>
+      a.map((v, i) => {
+        const w = i < LAYOUT.width * LAYOUT.height ? LAYOUT.width : LAYOUT.width >> 1;
+        return (i % w) / w < (t + 1) / (n + 1) ? b[i]! : v;
+      }),
+    );
+  it.each([
+    [
+      'shots of 6-8 frames',
+      [...shot(1, 30), ...shot(2, 7), ...shot(3, 8), ...shot(4, 6), ...shot(5, 30)],
+      [30, 37, 45, 51],
+    ],
+    ['a cut between two dark, flat shots', [...dark(shot(1, 30)), ...dark(shot(2, 30))], [30]],
+    [
+      'no cut at a strobe run (2 frames lit, 2 not)',
+      shot(1, 60, 0.5, (t) => (t >= 20 && t < 44 && (t - 20) % 4 < 2 ? 90 : 0)),
+      [],
+    ],
+    [
+      'no cut at a slow strobe (6 frames lit, 6 not: longer than a flash)',
+      shot(1, 60, 0.5, (t) => (t >= 12 && t < 48 && (t - 12) % 12 < 6 ? 90 : 0)),
+      [],
+    ],
+    [
+      'a flash 6 frames after a cut',
+      [...shot(1, 30), ...shot(2, 30, 0.5, (t) => (t === 6 || t === 7 ? 90 : 0))],
+      [30],
+    ],
+  ] as const)('hard cuts: %s', (_name, frames, cuts) => {
+    const result = sceneResult({ ...source, frameCount: frames.length }, measure([...frames]));
+    expect(result.cuts.map((c) => c.frame)).toEqual(cuts);
+  });
+
+  it('sees the dark cut only by judging change against the shots own contrast', () => {
+    const frames = [...dark(shot(1, 30)), ...dark(shot(2, 30))];
+    const absolute = sceneResult({ ...source, frameCount: 60 }, measure(frames), { contrastRatio: Infinity });
+    expect(absolute.cuts).toEqual([]);
+  });
+
+  it('reports a wipe as one gradual transition', () => {
+    const [a, b] = [shot(1, 30, 0.2), shot(3, 30, 0.2)];
+    const frames = [...a, ...wipe(a[29]!, b[0]!, 15), ...b];
+    const cuts = sceneResult({ ...source, frameCount: frames.length }, measure(frames)).cuts;
+    expect(cuts.map((c) => c.kind)).toEqual(['gradual']);
+    expect(cuts[0]!.frame).toBeGreaterThanOrEqual(30);
+    expect(cuts[0]!.frame).toBeLessThan(45);
+  });
+
   it('refuses frames out of order', () => {
     const m = new FrameMeasurer(LAYOUT, 0, 10);
     m.push(0, reel.frames[0]!);

@@ -42,10 +42,11 @@ export function isFlash(
 }
 
 /**
- * True when the change at frame i belongs to a strobe or flicker run: within twice the longest
- * flash on either side, the overall brightness jumps at least three more times by half as much
- * or more, in alternating directions, while the colour holds. One cut is one jump; a light going
- * on and off is many, and the shot under it is the same one before and after.
+ * True when the change at frame i belongs to a strobe or flicker run: within four times the
+ * longest flash on either side, the overall brightness jumps at least three more times by half
+ * as much or more, in alternating directions, while the colour holds. One cut is one jump; a
+ * light going on and off is many, and the shot under it is the same one before and after. This
+ * catches runs whose lit spells last longer than a flash, which the flash test cannot.
  */
 export function inFlicker(series: FrameSeries, i: number, maxFrames: number): boolean {
   const b = series.brightness;
@@ -53,7 +54,7 @@ export function inFlicker(series: FrameSeries, i: number, maxFrames: number): bo
   if (size < 8) return false;
   let jumps = 0;
   let sign = 0;
-  for (let j = Math.max(1, i - 2 * maxFrames); j <= Math.min(b.length - 1, i + 2 * maxFrames); j++) {
+  for (let j = Math.max(1, i - 4 * maxFrames); j <= Math.min(b.length - 1, i + 4 * maxFrames); j++) {
     const jump = b[j]! - b[j - 1]!;
     if (Math.abs(jump) < 0.5 * size) continue;
     // The light changes, the colour stays: chroma moves no more than a quarter of luma does.
