@@ -132,26 +132,6 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   return { args, truth };
 }
 
-/** A benchmark reel: many hard cuts over moving sources, two flashes, a dissolve, a long fast shot. */
-export const BENCH_SEGMENTS: SceneSegment[] = [
-  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.003', seconds: 3 },
-  { source: 'mandelbrot=s=320x180:r={r}', seconds: 2.5 },
-  { source: 'smptehdbars=s={w}x{h}:r={r},scroll=h=0.01', seconds: 2 },
-  { source: 'gradients=s={w}x{h}:r={r}:speed=0.02:seed=3', seconds: 3, flashAt: 1.5 },
-  { source: 'life=s=320x180:r={r}:mold=10:ratio=0.5:seed=3', seconds: 2 },
-  { source: 'cellauto=s=320x180:r={r}:rule=110:seed=5', seconds: 2.5 },
-  { source: 'testsrc=s={w}x{h}:r={r},zoompan=z=1+0.004*on:d=1:s={w}x{h}:fps={r}', seconds: 3 },
-  { source: 'sierpinski=s={w}x{h}:r={r}:type=carpet', seconds: 3, enter: 'dissolve', dissolveSec: 1 },
-  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.025:v=0.015', seconds: 6, continuous: true, flashAt: 3 },
-  { source: 'cellauto=s=320x180:r={r}:rule=30:seed=9', seconds: 2 },
-  { source: 'pal100bars=s={w}x{h}:r={r},scroll=h=0.006,hue=H=t', seconds: 2 },
-  { source: 'mandelbrot=s=320x180:r={r}:start_x=-0.74:start_y=0.15', seconds: 2 },
-  { source: 'testsrc2=s={w}x{h}:r={r},hflip,hue=h=120,scroll=v=0.004', seconds: 2.5 },
-  { source: 'gradients=s={w}x{h}:r={r}:speed=0.05:seed=11:type=radial', seconds: 2 },
-  { source: 'life=s=320x180:r={r}:mold=20:ratio=0.3:seed=17,negate', seconds: 2 },
-  { source: 'smptebars=s={w}x{h}:r={r},zoompan=z=1.5-0.003*on:d=1:s={w}x{h}:fps={r}', seconds: 2.5 },
-];
-
 const DARK = 'eq=brightness=-0.4:contrast=0.07:saturation=0.1';
 const quick = (source: string, frames: number): SceneSegment => ({ source, seconds: frames / 30 });
 
