@@ -191,8 +191,9 @@ export async function run(): Promise<void> {
       `gradual transitions ${sameGradual ? 'the same' : 'CHANGED'} (${a.gradual.length}, middles within ${shift} frames)\n`,
   );
   process.stdout.write(
-    `summary: worst F1 ${worst.f1.toFixed(3)} (target >= 0.97), worst wall ratio to plain decode ` +
-      `${worst.plain.toFixed(2)} (target <= 1.1), worst speed vs PySceneDetect ${worst.peer.toFixed(2)}x (target >= 1.5)\n`,
+    `summary: worst F1 ${worst.f1.toFixed(3)} (target >= 0.97); worst ratio to plain decode wall ` +
+      `${worst.plain.toFixed(2)} CPU ${worst.plainCpu.toFixed(2)} (target <= 1.1); worst speed vs PySceneDetect ` +
+      `wall ${worst.peer.toFixed(2)}x CPU ${worst.peerCpu.toFixed(2)}x (target >= 1.5); load now ${load()}\n`,
   );
 }
 
