@@ -150,10 +150,29 @@ describe('scene detector on synthetic frames', () => {
     expect(result.cuts.map((c) => c.frame)).toEqual(cuts);
   });
 
-  it('sees the dark cut only by judging change against the shots own contrast', () => {
-    const frames = [...dark(shot(1, 30)), ...dark(shot(2, 30))];
-    const absolute = sceneResult({ ...source, frameCount: 60 }, measure(frames), { contrastRatio: Infinity });
-    expect(absolute.cuts).toEqual([]);
+  it('sees the dark cut by judging change against the shots own contrast', () => {
+    const series = measure([...dark(shot(1, 30)), ...dark(shot(2, 30))]);
+    const cuts = (options: object) =>
+      sceneResult({ ...source, frameCount: 60 }, series, options).cuts.map((c) => c.frame);
+    expect(cuts({ isolatedRatio: Infinity })).toEqual([30]);
+    expect(cuts({ isolatedRatio: Infinity, contrastRatio: Infinity })).toEqual([]);
+  });
+
+  it('cuts between two crops of one picture (10% closer), by the margin for isolated spikes', () => {
+    const { width: W, height: H } = LAYOUT;
+    const q = (W >> 1) * (H >> 1);
+    // The same picture seen 1.1x closer about its centre, nearest pixel, plane by plane.
+    const closer = (f: Uint8Array) =>
+      f.map((_, i) => {
+        const [base, w, h] = i < W * H ? [0, W, H] : [i < W * H + q ? W * H : W * H + q, W >> 1, H >> 1];
+        const [x, y] = [(i - base) % w, Math.floor((i - base) / w)];
+        const from = (v: number, n: number) => Math.min(n - 1, Math.round(n / 2 + (v - n / 2) / 1.1));
+        return f[base + from(y, h) * w + from(x, w)]!;
+      });
+    const frames = shot(3, 60, 0.2).map((f, t) => (t < 30 ? f : closer(f)));
+    const series = measure(frames);
+    expect(sceneResult({ ...source, frameCount: 60 }, series).cuts.map((c) => c.frame)).toEqual([30]);
+    expect(sceneResult({ ...source, frameCount: 60 }, series, { isolatedRatio: Infinity }).cuts).toEqual([]);
   });
 
   it('reports a wipe as one gradual transition', () => {

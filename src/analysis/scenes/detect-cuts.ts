@@ -59,7 +59,13 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
       options.floorThreshold,
       Math.min(options.threshold, options.contrastRatio * contrast),
     );
-    const coarse = score >= threshold && standsOut(scores, i, options);
+    // A margin for cuts between crops of one picture: they change the block means less than a
+    // new picture does, but between two still framings the change is one frame's, far above the
+    // motion around it. Half the threshold suffices when the spike is isolatedRatio times its
+    // neighbours' mean.
+    const coarse =
+      (score >= threshold && standsOut(scores, i, options)) ||
+      (score >= 0.5 * threshold && isolated(scores, i, options));
     const fine =
       options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
     if (!coarse && !fine) continue;
@@ -75,6 +81,11 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     cuts.push(cut);
   }
   return cuts;
+}
+
+function isolated(values: readonly number[], i: number, options: SceneOptions): boolean {
+  const mean = neighbourMean(values, i, options.adaptiveWindow);
+  return mean !== undefined && values[i]! >= options.isolatedRatio * mean;
 }
 
 /**

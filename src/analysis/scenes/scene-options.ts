@@ -13,6 +13,8 @@ export interface SceneOptions {
   adaptiveRatio: number;
   /** ...or this many times the largest score on the faster side (a cut into a whip pan). */
   sideRatio: number;
+  /** A spike this many times its neighbours' mean needs only half the threshold (a recrop). */
+  isolatedRatio: number;
   /**
    * A cut may also be found by per-pixel change ((luma + 2 chroma) / 2) at least this large and
    * adaptiveRatio above its neighbours: it catches cuts between shots of similar layout and
@@ -46,6 +48,7 @@ export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   floorThreshold: 2,
   adaptiveRatio: 3,
   sideRatio: 1.4,
+  isolatedRatio: 8,
   pixelThreshold: 30,
   adaptiveWindow: 2,
   minShotFrames: 6,
