@@ -7,40 +7,55 @@ export interface CutScore {
   precision: number;
   recall: number;
   f1: number;
-  /** Detections within a flash, and inside the continuous shot. */
+  /** Detections within a flash, within a strobe run, and inside a continuous shot. */
   flashCuts: number;
+  strobeCuts: number;
   continuousCuts: number;
-  /** Whether something was reported inside the dissolve (for us: as gradual). */
-  dissolveFound: boolean;
+  /** Gradual transitions with a detection inside, and with one reported as gradual. */
+  gradualFound: number;
+  gradualAsGradual: number;
 }
 
 /**
- * Scores detected hard cuts against the truth: a cut matches a true cut within `tolerance`
- * frames (one-to-one). Detections inside a dissolve are neither right nor wrong here: the
- * dissolve is scored separately.
+ * Scores detections against the truth. Every transition is a target: a hard cut is matched by a
+ * detection within `tolerance` frames, a gradual transition by one inside its span (give or take
+ * `tolerance`), one to one. Further detections inside a gradual span are neither right nor wrong
+ * (where in a dissolve a cut lies is a matter of taste); every other unmatched detection is false.
+ * `gradual` lists the detections reported as gradual (none for a peer that reports only cuts).
  */
 export function scoreCuts(
   detected: readonly number[],
   truth: SceneTruth,
   tolerance = 2,
-  dissolveHits: readonly number[] = detected,
+  gradual: readonly number[] = [],
 ): CutScore {
-  const inDissolve = (f: number) =>
-    truth.gradual.some((g) => f >= g.start - tolerance && f <= g.end + tolerance);
-  const candidates = detected.filter((f) => !inDissolve(f));
+  const all = [...detected, ...gradual].sort((a, b) => a - b);
+  const near = (f: number, r: { start: number; end: number }) =>
+    f >= r.start - tolerance && f <= r.end + tolerance;
   const used = new Set<number>();
   let tp = 0;
-  for (const cut of truth.hardCuts) {
-    const match = candidates.findIndex((f, i) => !used.has(i) && Math.abs(f - cut) <= tolerance);
+  for (const g of truth.gradual) {
+    const match = all.findIndex((f, i) => !used.has(i) && near(f, g));
     if (match >= 0) {
       used.add(match);
       tp++;
     }
   }
-  const fp = candidates.length - tp;
-  const fn = truth.hardCuts.length - tp;
-  const precision = candidates.length ? tp / candidates.length : 1;
-  const recall = truth.hardCuts.length ? tp / truth.hardCuts.length : 1;
+  const inGradual = (f: number) => truth.gradual.some((g) => near(f, g));
+  for (const cut of truth.hardCuts) {
+    const match = all.findIndex((f, i) => !used.has(i) && !inGradual(f) && Math.abs(f - cut) <= tolerance);
+    if (match >= 0) {
+      used.add(match);
+      tp++;
+    }
+  }
+  const fp = all.filter((f, i) => !used.has(i) && !inGradual(f)).length;
+  const targets = truth.hardCuts.length + truth.gradual.length;
+  const fn = targets - tp;
+  const precision = tp + fp ? tp / (tp + fp) : 1;
+  const recall = targets ? tp / targets : 1;
+  const inside = (ranges: readonly { start: number; end: number }[]) =>
+    all.filter((f) => ranges.some((r) => f > r.start + tolerance && f < r.end - tolerance)).length;
   return {
     truePositives: tp,
     falsePositives: fp,
@@ -48,11 +63,11 @@ export function scoreCuts(
     precision,
     recall,
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    flashCuts: detected.filter((f) => truth.flashes.some((s) => f >= s - tolerance && f <= s + 3 + tolerance))
+    flashCuts: all.filter((f) => truth.flashes.some((s) => f >= s - tolerance && f <= s + 3 + tolerance))
       .length,
-    continuousCuts: detected.filter((f) =>
-      truth.continuous.some((c) => f > c.start + tolerance && f < c.end - tolerance),
-    ).length,
-    dissolveFound: dissolveHits.some(inDissolve),
+    strobeCuts: all.filter((f) => truth.strobes.some((s) => near(f, s))).length,
+    continuousCuts: inside(truth.continuous),
+    gradualFound: truth.gradual.filter((g) => all.some((f) => near(f, g))).length,
+    gradualAsGradual: truth.gradual.filter((g) => gradual.some((f) => near(f, g))).length,
   };
 }

@@ -8,9 +8,14 @@ export interface SceneSegment {
   seconds: number;
   /** Seconds into the segment where a three-frame camera flash starts. */
   flashAt?: number;
-  /** How this segment begins: a hard cut (default) or a dissolve of `dissolveSec`. */
-  enter?: 'cut' | 'dissolve';
+  /**
+   * How this segment begins: a hard cut (default), or over `dissolveSec` a dissolve, a wipe
+   * (left to right) or a fade through black.
+   */
+  enter?: 'cut' | GradualKind;
   dissolveSec?: number;
+  /** A strobe run: from `at` seconds into the segment, for `seconds`, 2 frames lit, 2 not. */
+  strobe?: { at: number; seconds: number };
   /** Marks a shot that moves fast all the way through and must contain no cut. */
   continuous?: boolean;
 }
@@ -19,13 +24,20 @@ export interface SceneTruth {
   frames: number;
   fps: number;
   hardCuts: number[];
-  /** Dissolves as frame ranges [start, end). */
-  gradual: { start: number; end: number }[];
+  /** Gradual transitions as frame ranges [start, end). */
+  gradual: { start: number; end: number; kind: GradualKind }[];
   /** First frames of flashes. */
   flashes: number[];
+  /** Strobe runs as frame ranges [start, end): no cut belongs inside. */
+  strobes: { start: number; end: number }[];
   /** Continuous shots as frame ranges [start, end). */
   continuous: { start: number; end: number }[];
 }
+
+export type GradualKind = 'dissolve' | 'wipe' | 'fade';
+
+/** The xfade transition of each gradual kind. */
+const XFADE: Record<GradualKind, string> = { dissolve: 'fade', wipe: 'wipeleft', fade: 'fadeblack' };
 
 export interface SceneVideoOptions {
   path: string;
@@ -46,7 +58,15 @@ const FLASH_FRAMES = 3;
 /** Builds the ffmpeg arguments and the ground truth. Pure. */
 export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; truth: SceneTruth } {
   const { width: w, height: h, fps: r } = options;
-  const truth: SceneTruth = { frames: 0, fps: r, hardCuts: [], gradual: [], flashes: [], continuous: [] };
+  const truth: SceneTruth = {
+    frames: 0,
+    fps: r,
+    hardCuts: [],
+    gradual: [],
+    flashes: [],
+    strobes: [],
+    continuous: [],
+  };
   const chains: string[] = [];
   options.segments.forEach((segment, i) => {
     const n = Math.round(segment.seconds * r);
@@ -59,6 +79,11 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
       const f = Math.round(segment.flashAt * r);
       chain += `,eq=brightness=0.55:contrast=0.6:enable='between(n,${f},${f + FLASH_FRAMES - 1})'`;
     }
+    if (segment.strobe) {
+      const a = Math.round(segment.strobe.at * r);
+      const b = a + Math.round(segment.strobe.seconds * r) - 1;
+      chain += `,eq=brightness=0.45:contrast=0.7:enable='between(n,${a},${b})*lt(mod(n-${a},4),2)'`;
+    }
     chains.push(`${chain}[s${i}]`);
   });
   // Join the segments one by one so a dissolve can overlap the previous segment's tail.
@@ -66,6 +91,10 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   let length = Math.round(options.segments[0]!.seconds * r);
   const flashAt = (segment: SceneSegment, start: number) => {
     if (segment.flashAt !== undefined) truth.flashes.push(start + Math.round(segment.flashAt * r));
+    if (segment.strobe) {
+      const a = start + Math.round(segment.strobe.at * r);
+      truth.strobes.push({ start: a, end: a + Math.round(segment.strobe.seconds * r) });
+    }
   };
   flashAt(options.segments[0]!, 0);
   if (options.segments[0]!.continuous) truth.continuous.push({ start: 0, end: length });
@@ -74,13 +103,13 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
     const n = Math.round(segment.seconds * r);
     const out = `j${i}`;
     let start: number;
-    if (segment.enter === 'dissolve') {
+    if (segment.enter && segment.enter !== 'cut') {
       const d = Math.round((segment.dissolveSec ?? 1) * r);
       start = length - d;
       chains.push(
-        `[${label}]settb=1/${r}[t${i}];[t${i}][s${i}]xfade=transition=fade:duration=${d / r}:offset=${start / r}[${out}]`,
+        `[${label}]settb=1/${r}[t${i}];[t${i}][s${i}]xfade=transition=${XFADE[segment.enter]}:duration=${d / r}:offset=${start / r}[${out}]`,
       );
-      truth.gradual.push({ start, end: length });
+      truth.gradual.push({ start, end: length, kind: segment.enter });
       length = start + n;
     } else {
       start = length;
@@ -103,22 +132,50 @@ export function sceneVideoArgs(options: SceneVideoOptions): { args: string[]; tr
   return { args, truth };
 }
 
-/** A benchmark reel: many hard cuts over moving sources, two flashes, a dissolve, a long fast shot. */
-export const BENCH_SEGMENTS: SceneSegment[] = [
-  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.003', seconds: 3 },
-  { source: 'mandelbrot=s=320x180:r={r}', seconds: 2.5 },
-  { source: 'smptehdbars=s={w}x{h}:r={r},scroll=h=0.01', seconds: 2 },
-  { source: 'gradients=s={w}x{h}:r={r}:speed=0.02:seed=3', seconds: 3, flashAt: 1.5 },
-  { source: 'life=s=320x180:r={r}:mold=10:ratio=0.5:seed=3', seconds: 2 },
-  { source: 'cellauto=s=320x180:r={r}:rule=110:seed=5', seconds: 2.5 },
-  { source: 'testsrc=s={w}x{h}:r={r},zoompan=z=1+0.004*on:d=1:s={w}x{h}:fps={r}', seconds: 3 },
-  { source: 'sierpinski=s={w}x{h}:r={r}:type=carpet', seconds: 3, enter: 'dissolve', dissolveSec: 1 },
-  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.025:v=0.015', seconds: 6, continuous: true, flashAt: 3 },
-  { source: 'cellauto=s=320x180:r={r}:rule=30:seed=9', seconds: 2 },
-  { source: 'pal100bars=s={w}x{h}:r={r},scroll=h=0.006,hue=H=t', seconds: 2 },
-  { source: 'mandelbrot=s=320x180:r={r}:start_x=-0.74:start_y=0.15', seconds: 2 },
-  { source: 'testsrc2=s={w}x{h}:r={r},hflip,hue=h=120,scroll=v=0.004', seconds: 2.5 },
-  { source: 'gradients=s={w}x{h}:r={r}:speed=0.05:seed=11:type=radial', seconds: 2 },
-  { source: 'life=s=320x180:r={r}:mold=20:ratio=0.3:seed=17,negate', seconds: 2 },
-  { source: 'smptebars=s={w}x{h}:r={r},zoompan=z=1.5-0.003*on:d=1:s={w}x{h}:fps={r}', seconds: 2.5 },
+const DARK = 'eq=brightness=-0.4:contrast=0.07:saturation=0.1';
+const quick = (source: string, frames: number): SceneSegment => ({ source, seconds: frames / 30 });
+
+/**
+ * The hard reel: what trailers, music videos and night scenes do to a detector. Shots of 6-8
+ * frames (one with a flash on its 7th frame after the cut), cuts between dark low-contrast shots,
+ * a strobe run inside one shot, flashes, recrops of the same picture and a zoom, a wipe, a fade
+ * through black, a dissolve, a fast shot and a whip pan that must hold no cut. Shot lengths are
+ * in frames at 30 fps.
+ */
+export const HARD_SEGMENTS: SceneSegment[] = [
+  { source: 'testsrc2=s={w}x{h}:r={r},scroll=h=0.003', seconds: 2 },
+  { source: 'mandelbrot=s=320x180:r={r}', seconds: 1.5, flashAt: 0.8 },
+  quick('cellauto=s=320x180:r={r}:rule=110:seed=5', 6),
+  quick('gradients=s={w}x{h}:r={r}:speed=0.03:seed=7', 7),
+  quick('smptehdbars=s={w}x{h}:r={r},scroll=h=0.01', 8),
+  quick('life=s=320x180:r={r}:mold=10:ratio=0.5:seed=3', 6),
+  quick('testsrc=s={w}x{h}:r={r},hue=h=200', 7),
+  quick('mandelbrot=s=320x180:r={r}:start_x=-0.74:start_y=0.15', 8),
+  { source: 'gradients=s={w}x{h}:r={r}:speed=0.05:seed=11:type=radial', seconds: 1.5, flashAt: 0.2 },
+  { source: `gradients=s={w}x{h}:r={r}:speed=0.02:seed=21,${DARK}`, seconds: 1.5 },
+  { source: `testsrc2=s={w}x{h}:r={r},scroll=h=0.004,${DARK}`, seconds: 1.5 },
+  { source: `mandelbrot=s=320x180:r={r}:start_x=-0.7:start_y=0.3,${DARK}`, seconds: 1.2 },
+  { source: 'pal100bars=s={w}x{h}:r={r},scroll=h=0.004', seconds: 3, strobe: { at: 0.8, seconds: 1.2 } },
+  { source: 'testsrc2=s={w}x{h}:r={r}', seconds: 1.5 },
+  { source: 'testsrc2=s={w}x{h}:r={r},crop=iw*0.8:ih*0.8:iw*0.1:ih*0.1', seconds: 1 },
+  { source: 'testsrc2=s={w}x{h}:r={r},crop=iw*0.7:ih*0.7:iw*0.15:ih*0.3', seconds: 1 },
+  { source: 'testsrc2=s={w}x{h}:r={r},zoompan=z=1+0.006*on:d=1:s={w}x{h}:fps={r}', seconds: 2 },
+  { source: 'sierpinski=s={w}x{h}:r={r}:type=carpet', seconds: 2.5, enter: 'wipe', dissolveSec: 0.5 },
+  { source: 'smptebars=s={w}x{h}:r={r},scroll=h=0.002', seconds: 3, enter: 'fade', dissolveSec: 1 },
+  {
+    source: 'mandelbrot=s=320x180:r={r}:start_x=-1.2:start_y=0.2',
+    seconds: 2.5,
+    enter: 'dissolve',
+    dissolveSec: 1,
+  },
+  {
+    source: 'testsrc2=s={w}x{h}:r={r},hflip,scroll=h=0.025:v=0.015',
+    seconds: 4,
+    continuous: true,
+    flashAt: 2,
+  },
+  { source: 'testsrc=s={w}x{h}:r={r},scroll=h=0.05', seconds: 1.5, continuous: true },
+  quick('life=s=320x180:r={r}:mold=20:ratio=0.3:seed=17,negate', 7),
+  quick('gradients=s={w}x{h}:r={r}:speed=0.04:seed=31', 8),
+  { source: 'smptehdbars=s={w}x{h}:r={r},zoompan=z=1.5-0.003*on:d=1:s={w}x{h}:fps={r}', seconds: 2 },
 ];

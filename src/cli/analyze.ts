@@ -69,11 +69,7 @@ export function registerAnalyze(program: Command): void {
       'minimum change score of a cut (default: 8)',
       numberOption('--threshold', 1, 255),
     )
-    .option(
-      '--min-shot <frames>',
-      'fewest frames in a shot (default: 15)',
-      intOption('--min-shot', 1, 10_000),
-    )
+    .option('--min-shot <frames>', 'fewest frames in a shot (default: 6)', intOption('--min-shot', 1, 10_000))
     .option('--edges', 'score edge changes too')
     .option(
       '--hwaccel <kind>',

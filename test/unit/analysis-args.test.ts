@@ -11,7 +11,7 @@ describe('frame decode arguments', () => {
     const args = frameDecodeArgs(base);
     expect(args).not.toContain('-hwaccel');
     expect(args).not.toContain('-ss');
-    expect(args.join(' ')).toContain('-vf scale=256:144:flags=area,format=yuv420p');
+    expect(args.join(' ')).toContain('-vf scale=256:144:flags=fast_bilinear,format=yuv420p');
     expect(args.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
     expect(args).toContain('-protocol_whitelist');
   });
@@ -55,7 +55,9 @@ describe('frame decode arguments', () => {
 
   it('can decode exactly, without the fast decoding shortcuts', () => {
     expect(frameDecodeArgs(base)).toContain('-skip_loop_filter');
-    expect(frameDecodeArgs({ ...base, fastDecode: false })).not.toContain('-skip_loop_filter');
+    const exact = frameDecodeArgs({ ...base, fastDecode: false });
+    expect(exact).not.toContain('-skip_loop_filter');
+    expect(exact[exact.indexOf('-vf') + 1]).toBe('scale=256:144:flags=area,format=yuv420p');
   });
 });
 

@@ -108,6 +108,82 @@ describe('scene detector on synthetic frames', () => {
     ]);
   });
 
+  const shot = (seed: number, frames: number, speed = 0.5, light = (_t: number) => 0) =>
+    Array.from({ length: frames }, (_, t) => shotFrame({ seed, speed }, t, LAYOUT, light(t)));
+  /** A night shot: luma squeezed to a tenth around a dark level, colour nearly grey. */
+  const dark = (frames: Uint8Array[]) =>
+    frames.map((f) =>
+      f.map((v, i) => (i < LAYOUT.width * LAYOUT.height ? 25 + (v - 128) / 10 : 128 + (v - 128) / 10)),
+    );
+  /** A left-to-right wipe from the last frame of `a` to the first of `b` over `n` frames. */
+  const wipe = (a: Uint8Array, b: Uint8Array, n: number) =>
+    Array.from({ length: n }, (_, t) =>
+      a.map((v, i) => {
+        const w = i < LAYOUT.width * LAYOUT.height ? LAYOUT.width : LAYOUT.width >> 1;
+        return (i % w) / w < (t + 1) / (n + 1) ? b[i]! : v;
+      }),
+    );
+  it.each([
+    [
+      'shots of 6-8 frames',
+      [...shot(1, 30), ...shot(2, 7), ...shot(3, 8), ...shot(4, 6), ...shot(5, 30)],
+      [30, 37, 45, 51],
+    ],
+    ['a cut between two dark, flat shots', [...dark(shot(1, 30)), ...dark(shot(2, 30))], [30]],
+    [
+      'no cut at a strobe run (2 frames lit, 2 not)',
+      shot(1, 60, 0.5, (t) => (t >= 20 && t < 44 && (t - 20) % 4 < 2 ? 90 : 0)),
+      [],
+    ],
+    [
+      'no cut at a slow strobe (6 frames lit, 6 not: longer than a flash)',
+      shot(1, 60, 0.5, (t) => (t >= 12 && t < 48 && (t - 12) % 12 < 6 ? 90 : 0)),
+      [],
+    ],
+    [
+      'a flash 6 frames after a cut',
+      [...shot(1, 30), ...shot(2, 30, 0.5, (t) => (t === 6 || t === 7 ? 90 : 0))],
+      [30],
+    ],
+  ] as const)('hard cuts: %s', (_name, frames, cuts) => {
+    const result = sceneResult({ ...source, frameCount: frames.length }, measure([...frames]));
+    expect(result.cuts.map((c) => c.frame)).toEqual(cuts);
+  });
+
+  it('sees the dark cut by judging change against the shots own contrast', () => {
+    const series = measure([...dark(shot(1, 30)), ...dark(shot(2, 30))]);
+    const cuts = (options: object) =>
+      sceneResult({ ...source, frameCount: 60 }, series, options).cuts.map((c) => c.frame);
+    expect(cuts({ isolatedRatio: Infinity })).toEqual([30]);
+    expect(cuts({ isolatedRatio: Infinity, contrastRatio: Infinity })).toEqual([]);
+  });
+
+  it('cuts between two crops of one picture (10% closer), by the margin for isolated spikes', () => {
+    const { width: W, height: H } = LAYOUT;
+    const q = (W >> 1) * (H >> 1);
+    // The same picture seen 1.1x closer about its centre, nearest pixel, plane by plane.
+    const closer = (f: Uint8Array) =>
+      f.map((_, i) => {
+        const [base, w, h] = i < W * H ? [0, W, H] : [i < W * H + q ? W * H : W * H + q, W >> 1, H >> 1];
+        const [x, y] = [(i - base) % w, Math.floor((i - base) / w)];
+        const from = (v: number, n: number) => Math.min(n - 1, Math.round(n / 2 + (v - n / 2) / 1.1));
+        return f[base + from(y, h) * w + from(x, w)]!;
+      });
+    const frames = shot(3, 60, 0.2).map((f, t) => (t < 30 ? f : closer(f)));
+    const series = measure(frames);
+    expect(sceneResult({ ...source, frameCount: 60 }, series).cuts.map((c) => c.frame)).toEqual([30]);
+    expect(sceneResult({ ...source, frameCount: 60 }, series, { isolatedRatio: Infinity }).cuts).toEqual([]);
+  });
+
+  it('reports a wipe as one gradual transition', () => {
+    const [a, b] = [shot(1, 30, 0.2), shot(3, 30, 0.2)];
+    const frames = [...a, ...wipe(a[29]!, b[0]!, 15), ...b];
+    const cuts = sceneResult({ ...source, frameCount: frames.length }, measure(frames)).cuts;
+    expect(cuts.map((c) => c.kind)).toEqual(['gradual']);
+    expect(cuts[0]!.frame).toBeGreaterThanOrEqual(30);
+    expect(cuts[0]!.frame).toBeLessThan(45);
+  });
+
   it('refuses frames out of order', () => {
     const m = new FrameMeasurer(LAYOUT, 0, 10);
     m.push(0, reel.frames[0]!);

@@ -106,6 +106,14 @@ describe('mergePartials', () => {
     ['a missing shard', [partial(0, 3, 0, 50), partial(1, 3, 50, 50)], /expected 3 partials/],
     ['two inputs', [partial(0, 2, 0, 50), partial(1, 2, 50, 50, 'b.mp4')], /mix different inputs/],
     ['nothing', [], /no partial results/],
+    [
+      'a partial from an older version',
+      [
+        partial(0, 2, 0, 50),
+        { ...partial(1, 2, 50, 50), series: { ...partial(1, 2, 50, 50).series, contrast: undefined } },
+      ],
+      /shard `1` has no `contrast` column/,
+    ],
   ])('refuses %s', (_name, partials, message) => {
     expect(() => mergePartials(partials as ScenePartial[])).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { isFlash } from './flash.js';
+import { inFlicker, isFlash } from './flash.js';
 import { neighbourMean, type FrameSeries } from './frame-series.js';
 import { gradualCuts } from './gradual-cuts.js';
 import type { SceneOptions } from './scene-options.js';
@@ -43,18 +43,34 @@ export function detectCuts(series: FrameSeries, fps: number, options: SceneOptio
   }));
 }
 
-/** Spikes of the change score that stand out from their neighbourhood and are not flashes. */
+/**
+ * Spikes of the change score that stand out from their neighbourhood and are not flashes. The
+ * bar a spike must clear scales with the pictures' own contrast: a cut between two dark, flat
+ * shots moves the block means little in absolute terms, but as much relative to what they vary.
+ */
 function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions): Cut[] {
   const n = scores.length;
   const pixels = series.luma.map((l, i) => (l + 2 * series.chroma[i]!) / 2);
   const cuts: Cut[] = [];
   for (let i = 1; i < n; i++) {
     const score = scores[i]!;
-    const coarse = score >= options.threshold && standsOut(scores, i, options);
+    const contrast = Math.max(series.contrast[i - 1]!, series.contrast[i]!);
+    const threshold = Math.max(
+      options.floorThreshold,
+      Math.min(options.threshold, options.contrastRatio * contrast),
+    );
+    // A margin for cuts between crops of one picture: they change the block means less than a
+    // new picture does, but between two still framings the change is one frame's, far above the
+    // motion around it. Half the threshold suffices when the spike is isolatedRatio times its
+    // neighbours' mean.
+    const coarse =
+      (score >= threshold && standsOut(scores, i, options)) ||
+      (score >= 0.5 * threshold && isolated(scores, i, options));
     const fine =
       options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
     if (!coarse && !fine) continue;
     if (isFlash(series, i, score, options.maxFlashFrames, options.flashRatio, coarse)) continue;
+    if (inFlicker(series, i, options.maxFlashFrames)) continue;
     const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
     const previous = cuts[cuts.length - 1];
     if (previous && i - previous.frame < options.minShotFrames) {
@@ -67,8 +83,30 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
   return cuts;
 }
 
-/** The adaptive test: value i is adaptiveRatio times the mean of its neighbours or more. */
-function standsOut(values: readonly number[], i: number, options: SceneOptions): boolean {
+function isolated(values: readonly number[], i: number, options: SceneOptions): boolean {
   const mean = neighbourMean(values, i, options.adaptiveWindow);
-  return mean === undefined || values[i]! >= options.adaptiveRatio * mean;
+  return mean !== undefined && values[i]! >= options.isolatedRatio * mean;
+}
+
+/**
+ * The adaptive test: value i is adaptiveRatio times the mean of its neighbours or more; or, at
+ * the seam of a still shot and a very fast one (a whip pan), adaptiveRatio times the larger of
+ * the calm side's values and sideRatio times the larger of the fast side's. Maxima, not means,
+ * so that a repeated frame inside fast motion (a change of 0, then a double step) does not pass.
+ */
+function standsOut(values: readonly number[], i: number, options: SceneOptions): boolean {
+  const w = options.adaptiveWindow;
+  const mean = neighbourMean(values, i, w);
+  if (mean === undefined || values[i]! >= options.adaptiveRatio * mean) return true;
+  const side = (from: number, to: number) => {
+    let max = -Infinity;
+    for (let j = Math.max(1, from); j <= Math.min(values.length - 1, to); j++)
+      max = Math.max(max, values[j]!);
+    return max;
+  };
+  const before = side(i - w, i - 1);
+  const after = side(i + 1, i + w);
+  if (!Number.isFinite(before) || !Number.isFinite(after)) return false;
+  const [calm, fast] = before < after ? [before, after] : [after, before];
+  return values[i]! >= options.adaptiveRatio * calm && values[i]! >= options.sideRatio * fast;
 }

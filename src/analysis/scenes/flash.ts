@@ -40,3 +40,28 @@ export function isFlash(
   }
   return false;
 }
+
+/**
+ * True when the change at frame i belongs to a strobe or flicker run: within four times the
+ * longest flash on either side, the overall brightness jumps at least three more times by half
+ * as much or more, in alternating directions, while the colour holds. One cut is one jump; a
+ * light going on and off is many, and the shot under it is the same one before and after. This
+ * catches runs whose lit spells last longer than a flash, which the flash test cannot.
+ */
+export function inFlicker(series: FrameSeries, i: number, maxFrames: number): boolean {
+  const b = series.brightness;
+  const size = Math.abs(b[i]! - b[i - 1]!);
+  if (size < 8) return false;
+  let jumps = 0;
+  let sign = 0;
+  for (let j = Math.max(1, i - 4 * maxFrames); j <= Math.min(b.length - 1, i + 4 * maxFrames); j++) {
+    const jump = b[j]! - b[j - 1]!;
+    if (Math.abs(jump) < 0.5 * size) continue;
+    // The light changes, the colour stays: chroma moves no more than a quarter of luma does.
+    if (series.chroma[j]! > 0.25 * series.luma[j]!) return false;
+    if (Math.sign(jump) === sign) continue;
+    sign = Math.sign(jump);
+    jumps++;
+  }
+  return jumps >= 4;
+}

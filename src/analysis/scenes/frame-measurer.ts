@@ -5,7 +5,9 @@ import {
   SIGNATURE_LENGTH,
   blendFit,
   frameBytes,
+  signatureContrast,
   signatureDistance,
+  wipeFit,
   type FrameLayout,
 } from './frame-signature.js';
 
@@ -178,23 +180,26 @@ export class FrameMeasurer {
     s.luma.push(round3(stats.luma));
     s.chroma.push(round3(stats.chroma));
     const prev = this.signatures.get(f - 1);
-    s.blocks.push(prev ? round3(signatureDistance(prev, this.signatures.get(f)!)) : 0);
+    const x = this.signatures.get(f)!;
+    s.blocks.push(prev ? round3(signatureDistance(prev, x)) : 0);
     s.edges.push(round3(stats.edges));
     s.brightness.push(round3(stats.b));
+    s.contrast.push(round3(signatureContrast(this.signatures.get(f)!)));
     s.sharpness.push(round3(stats.s));
     s.flashReturn.push(round3(this.flashReturn(f)));
     const a = this.signatures.get(f - this.span);
     const c = this.signatures.get(f + this.span);
-    const x = this.signatures.get(f)!;
     if (a && c) {
       const fit = blendFit(a, x, c);
       s.span.push(round3(fit.span));
       s.blendAlpha.push(round3(fit.alpha));
       s.blendResidual.push(round3(fit.residual));
+      const wipe = wipeFit(a, x, c);
+      s.wipeFraction.push(round3(wipe.fraction));
+      s.wipeResidual.push(round3(wipe.residual));
     } else {
-      s.span.push(-1);
-      s.blendAlpha.push(-1);
-      s.blendResidual.push(-1);
+      for (const column of ['span', 'blendAlpha', 'blendResidual', 'wipeFraction', 'wipeResidual'] as const)
+        s[column].push(-1);
     }
   }
 

@@ -18,6 +18,12 @@ export interface FrameSeries {
   edges: number[];
   /** Mean luma, 0..255. */
   brightness: number[];
+  /**
+   * The picture's own contrast at the signature's scale: mean absolute deviation of the block
+   * means from their plane's mean, in the units of `blocks`. A cut between two dark, flat shots
+   * changes little in absolute terms but much relative to this.
+   */
+  contrast: number[];
   /** Mean absolute Laplacian of luma: higher is sharper. */
   sharpness: number[];
   /**
@@ -31,6 +37,10 @@ export interface FrameSeries {
   blendAlpha: number[];
   /** Distance of frame i from that best blend: small in a dissolve, large for motion. */
   blendResidual: number[];
+  /** How much of frame i already shows frame i+k, block by block, as in a wipe (0..1). */
+  wipeFraction: number[];
+  /** Distance of frame i's blocks from the nearer of frames i-k and i+k: small in a wipe. */
+  wipeResidual: number[];
 }
 
 export const SERIES_COLUMNS = [
@@ -39,11 +49,14 @@ export const SERIES_COLUMNS = [
   'blocks',
   'edges',
   'brightness',
+  'contrast',
   'sharpness',
   'flashReturn',
   'span',
   'blendAlpha',
   'blendResidual',
+  'wipeFraction',
+  'wipeResidual',
 ] as const satisfies readonly (keyof FrameSeries)[];
 
 export function emptySeries(start: number, blendSpan: number): FrameSeries {
@@ -55,11 +68,14 @@ export function emptySeries(start: number, blendSpan: number): FrameSeries {
     blocks: [],
     edges: [],
     brightness: [],
+    contrast: [],
     sharpness: [],
     flashReturn: [],
     span: [],
     blendAlpha: [],
     blendResidual: [],
+    wipeFraction: [],
+    wipeResidual: [],
   };
 }
 

@@ -58,6 +58,19 @@ export function signatureDistance(a: Float32Array, b: Float32Array): number {
   return sum / a.length;
 }
 
+/** Mean absolute deviation of a signature's block means from their plane's mean. */
+export function signatureContrast(signature: Float32Array): number {
+  const blocks = GRID_X * GRID_Y;
+  let sum = 0;
+  for (let p = 0; p < 3; p++) {
+    let mean = 0;
+    for (let i = p * blocks; i < (p + 1) * blocks; i++) mean += signature[i]!;
+    mean /= blocks;
+    for (let i = p * blocks; i < (p + 1) * blocks; i++) sum += Math.abs(signature[i]! - mean);
+  }
+  return sum / signature.length;
+}
+
 /**
  * Fits x ~ a + alpha (c - a). A dissolve from a to c is exactly such a blend; a hard cut gives
  * alpha 0 or 1; camera motion leaves a large residual.
@@ -83,4 +96,28 @@ export function blendFit(
     span += Math.abs(d);
   }
   return { alpha, residual: residual / a.length, span: span / a.length };
+}
+
+/**
+ * Fits x as a mix in space of a and c: each block taken from one or the other, as in a wipe.
+ * `fraction` is how much of the difference between a and c already shows c (weighted by that
+ * difference), `residual` the mean distance of each block from the nearer of the two.
+ */
+export function wipeFit(
+  a: Float32Array,
+  x: Float32Array,
+  c: Float32Array,
+): { fraction: number; residual: number } {
+  let towardC = 0;
+  let total = 0;
+  let residual = 0;
+  for (let i = 0; i < a.length; i++) {
+    const fromA = Math.abs(x[i]! - a[i]!);
+    const fromC = Math.abs(x[i]! - c[i]!);
+    const d = Math.abs(c[i]! - a[i]!);
+    total += d;
+    if (fromC < fromA) towardC += d;
+    residual += Math.min(fromA, fromC);
+  }
+  return { fraction: total > 0 ? towardC / total : 0, residual: residual / a.length };
 }

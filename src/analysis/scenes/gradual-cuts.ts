@@ -6,24 +6,29 @@ import type { SceneOptions } from './scene-options.js';
 const BASELINE_FRAMES = 15;
 
 /**
- * Dissolves and fades: runs of frames that sit between their neighbours k frames away as a
- * linear blend (small residual, alpha well inside 0..1), where that k-frame span stands well
- * above the span just before and after the run. A steady pan has a steady span and no peak.
- * Returns cuts with frame indices relative to the series.
+ * Dissolves, fades and wipes: runs of frames that sit between their neighbours k frames away
+ * either as a linear blend (a dissolve or fade: small blend residual, alpha well inside 0..1) or
+ * as a mix in space (a wipe: each block close to one neighbour or the other, a good part of them
+ * already showing the next shot), where that k-frame span stands well above the span just
+ * before and after the run. A steady pan has a steady span and no peak; a hard cut inside the
+ * window makes the frame all one side or the other. Returns cuts relative to the series.
  */
 export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: SceneOptions): Cut[] {
   const n = series.span.length;
   const k = series.blendSpan;
-  const isBlend = (i: number) => {
+  const inside = (x: number) => x >= 0.2 && x <= 0.8;
+  /** How far frame i is through a transition (0..1), or -1 when it is not in one. */
+  const progress = (i: number) => {
     const span = series.span[i]!;
+    if (span < options.gradualMinSpan) return -1;
+    const limit = options.gradualMaxResidual * span;
     const alpha = series.blendAlpha[i]!;
-    return (
-      span >= options.gradualMinSpan &&
-      alpha >= 0.2 &&
-      alpha <= 0.8 &&
-      series.blendResidual[i]! <= options.gradualMaxResidual * span
-    );
+    if (inside(alpha) && series.blendResidual[i]! <= limit) return alpha;
+    const fraction = series.wipeFraction[i]!;
+    if (inside(fraction) && series.wipeResidual[i]! <= limit) return fraction;
+    return -1;
   };
+  const isBlend = (i: number) => progress(i) >= 0;
   const runs: { start: number; end: number }[] = [];
   for (let i = 0; i < n; i++) {
     if (!isBlend(i)) continue;
@@ -32,24 +37,31 @@ export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: 
     else runs.push({ start: i, end: i + 1 });
   }
   const cuts: Cut[] = [];
-  const nearHard = (frame: number) => hard.some((c) => Math.abs(c.frame - frame) < options.minShotFrames);
+  const reach = Math.max(options.minShotFrames, k);
+  const nearHard = (frame: number) => hard.some((c) => Math.abs(c.frame - frame) < reach);
   for (const run of runs) {
     // A single blend-like frame is chance; a dissolve holds for several frames.
     if (run.end - run.start < 3) continue;
-    let mid = run.start;
-    let peak = 0;
-    for (let i = run.start; i < run.end; i++) {
-      if (Math.abs(series.blendAlpha[i]! - 0.5) < Math.abs(series.blendAlpha[mid]! - 0.5)) mid = i;
-      peak = Math.max(peak, series.span[i]!);
-    }
+    // The run's centre: frame i compares i-k with i+k, so inside a transition longer than 2k
+    // every frame reads as half-way, and only the run's ends place it.
+    const mid = Math.floor((run.start + run.end - 1) / 2);
+    const spans: number[] = [];
+    for (let i = run.start; i < run.end; i++) if (isBlend(i)) spans.push(series.span[i]!);
     if (nearHard(mid)) continue;
     // The span on either side, each side by its median (robust to a cut nearby), then averaged:
     // a pan that speeds up has no peak over the mean of its slow and fast sides.
-    const before = median(window(series.span, run.start - 2 * k - BASELINE_FRAMES, run.start - 2 * k));
-    const after = median(window(series.span, run.end + 2 * k, run.end + 2 * k + BASELINE_FRAMES));
+    // Only spans of this shot: those within k of a hard cut compare across it, and beyond it
+    // lies another shot, whose motion says nothing about this one's.
+    const lo = Math.max(0, ...hard.filter((c) => c.frame <= run.start).map((c) => c.frame + k));
+    const hi = Math.min(n, ...hard.filter((c) => c.frame >= run.end).map((c) => c.frame - k));
+    const from = (a: number, b: number) => median(window(series.span, Math.max(lo, a), Math.min(hi, b)));
+    const before = from(run.start - 2 * k - BASELINE_FRAMES, run.start - 2 * k);
+    const after = from(run.end + 2 * k, run.end + 2 * k + BASELINE_FRAMES);
     const sides = [before, after].filter((x): x is number => x !== undefined);
     if (sides.length === 0) continue;
     const baseline = sides.reduce((a, b) => a + b, 0) / sides.length;
+    // The run's typical span, not its largest: one odd frame (a flash, a strobe) is no transition.
+    const peak = median(spans)!;
     if (peak < options.gradualPeakRatio * baseline) continue;
     const previous = cuts[cuts.length - 1];
     if (previous && mid - previous.frame < options.minShotFrames) continue;

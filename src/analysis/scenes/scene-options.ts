@@ -2,8 +2,19 @@
 export interface SceneOptions {
   /** Minimum change score (0..255 scale) for a hard cut. */
   threshold: number;
+  /**
+   * On pictures of low contrast the threshold drops to this fraction of their contrast (the
+   * block means' mean absolute deviation), but never below floorThreshold.
+   */
+  contrastRatio: number;
+  /** The lowest threshold: well above what grain and compression move the block means. */
+  floorThreshold: number;
   /** A cut's score must be this many times the mean of its neighbours' scores. */
   adaptiveRatio: number;
+  /** ...or this many times the largest score on the faster side (a cut into a whip pan). */
+  sideRatio: number;
+  /** A spike this many times its neighbours' mean needs only half the threshold (a recrop). */
+  isolatedRatio: number;
   /**
    * A cut may also be found by per-pixel change ((luma + 2 chroma) / 2) at least this large and
    * adaptiveRatio above its neighbours: it catches cuts between shots of similar layout and
@@ -33,10 +44,14 @@ export interface SceneOptions {
 
 export const DEFAULT_SCENE_OPTIONS: SceneOptions = {
   threshold: 8,
+  contrastRatio: 0.5,
+  floorThreshold: 2,
   adaptiveRatio: 3,
+  sideRatio: 1.4,
+  isolatedRatio: 8,
   pixelThreshold: 30,
   adaptiveWindow: 2,
-  minShotFrames: 15,
+  minShotFrames: 6,
   flashRatio: 0.35,
   maxFlashFrames: 5,
   weights: { blocks: 1, luma: 0, chroma: 0, edges: 0 },

@@ -23,6 +23,14 @@ export function mergePartials(partials: readonly ScenePartial[]): {
         `not a scenes partial result: ${show(p?.kind ?? typeof p)}`,
       );
     }
+    // A partial from a worker of another version may lack a column the detector now reads.
+    const missing = SERIES_COLUMNS.find((c) => !Array.isArray(p.series[c]));
+    if (missing) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `scenes partial of shard ${show(p.shard.index)} has no \`${missing}\` column (made by another framefleet version?)`,
+      );
+    }
   }
   const sorted = [...partials].sort((a, b) => a.shard.start - b.shard.start || a.shard.index - b.shard.index);
   const source = sorted[0]!.source;

@@ -27,6 +27,8 @@ export interface MeasureScenesOptions extends MeasureOptions {
   signal?: AbortSignal;
   /** Decoder threads per ffmpeg (default: twice the cores). */
   threads?: number;
+  /** The decoder's speed-ups (see FrameDecodeOptions.fastDecode); default on. */
+  fastDecode?: boolean;
   /** Fraction of this shard's frames measured so far, about twice a second. */
   onProgress?: (fraction: number) => void;
 }
@@ -86,6 +88,7 @@ async function measureShard(
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       threads: options.threads,
+      fastDecode: options.fastDecode,
       signal: options.signal,
       onFrame: (index, frame) => {
         measurer.push(index, frame);
