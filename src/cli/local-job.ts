@@ -16,6 +16,8 @@ export interface LocalJobOptions {
   gpuSlots?: number;
   /** Encoders worth a smoke test for this job. */
   candidates?: readonly string[];
+  /** The encoder the command named, if any: proven first and alone. */
+  requested?: string;
   keepIntermediates?: boolean;
   mode: OutputMode;
   verbose?: boolean;
@@ -44,6 +46,7 @@ export async function runLocalJob(
     gpuSlots: options.gpuSlots,
     log,
     candidates: options.candidates,
+    requested: options.requested,
     keepIntermediates: options.keepIntermediates,
     processors: options.processors,
   });

@@ -9,7 +9,6 @@ import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import { OVERWRITE_HINT, outputMode } from './common.js';
 import { reportTranscode } from './job-report.js';
-import { runFleetJob } from './fleet-job.js';
 import { runLocalJob } from './local-job.js';
 import { checkProcessorsHere } from './process-check.js';
 import { currentConfig } from './config-apply.js';
@@ -69,6 +68,7 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
     cpuSlots: flags.workers ?? availableParallelism(),
     gpuSlots: flags.gpuSlots,
     candidates: candidatesFor({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }),
+    requested: spec.encoder.trim(),
     keepIntermediates: flags.keepIntermediates,
     mode: outputMode(flags),
     verbose: flags.verbose,
@@ -93,6 +93,8 @@ async function fleetTranscode(
   const processors = processorsOf(currentConfig());
   if (spec.process) resolveChain(spec.process, processors);
   const started = Date.now();
+  // Loaded only for a fleet run: BullMQ, ioredis and the worker are no part of a local transcode's start-up.
+  const { runFleetJob } = await import('./fleet-job.js');
   const job = await runFleetJob((backend, priority) => backend.submit('transcode', spec, { priority }), {
     ...fleet,
     mode: outputMode(flags),

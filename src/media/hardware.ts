@@ -125,11 +125,14 @@ async function writeSmokeCache(options: SmokeCache | undefined, results: SmokeRe
 
 /**
  * Lists the build's encoders and proves the ones asked for (all catalogue encoders by default).
+ * An encoder a command named (`requested`) is proven alone first: when it passes it is the one the
+ * job uses, and the others are tried only when it fails, so the refusal can name them.
  * Results are cached per process: a machine's hardware does not change under a running worker.
  */
 export async function detectEncoders(
   only?: readonly string[],
   smokeCache?: SmokeCache,
+  requested?: string,
 ): Promise<EncoderInventory> {
   const [encodersOut, hwaccelsOut] = await Promise.all([
     runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
@@ -139,17 +142,21 @@ export async function detectEncoders(
   const listed = ENCODERS.filter((e) => available.has(e.name)).map((e) => e.name);
   const toTest = ENCODERS.filter((e) => listed.includes(e.name) && (!only || only.includes(e.name)));
   const saved = await readSmokeCache(smokeCache);
-  const smoke = await Promise.all(
-    toTest.map((e) => {
-      let result = cache.get(e.name);
-      if (!result) {
-        const known = saved.get(e.name);
-        result = known ? Promise.resolve(known) : smokeTest(e);
-        cache.set(e.name, result);
-      }
-      return result;
-    }),
-  );
+  const test = (list: EncoderDef[]) =>
+    Promise.all(
+      list.map((e) => {
+        let result = cache.get(e.name);
+        if (!result) {
+          const known = saved.get(e.name);
+          result = known ? Promise.resolve(known) : smokeTest(e);
+          cache.set(e.name, result);
+        }
+        return result;
+      }),
+    );
+  const first = toTest.filter((e) => e.name === requested);
+  let smoke = await test(first);
+  if (!smoke[0]?.ok) smoke = [...smoke, ...(await test(toTest.filter((e) => e.name !== requested)))];
   await writeSmokeCache(smokeCache, smoke).catch(() => undefined);
   return {
     listed,

@@ -4,41 +4,7 @@
  * decode start time, sample count and whether its first sample is a sync (IDR) sample. Pure.
  */
 
-interface Box {
-  type: string;
-  /** Payload, after the header. */
-  body: Buffer;
-}
-
-function boxes(buf: Buffer): Box[] {
-  const out: Box[] = [];
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    let size = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    let header = 8;
-    if (size === 1) {
-      if (at + 16 > buf.length) break;
-      size = Number(buf.readBigUInt64BE(at + 8));
-      header = 16;
-    } else if (size === 0) {
-      size = buf.length - at;
-    }
-    if (size < header || at + size > buf.length) break;
-    out.push({ type, body: buf.subarray(at + header, at + size) });
-    at += size;
-  }
-  return out;
-}
-
-function child(buf: Buffer, path: string[]): Buffer | undefined {
-  let cur: Buffer | undefined = buf;
-  for (const type of path) {
-    cur = boxes(cur).find((b) => b.type === type)?.body;
-    if (!cur) return undefined;
-  }
-  return cur;
-}
+import { boxes, child } from './mp4-boxes.js';
 
 export interface InitInfo {
   timescale: number;

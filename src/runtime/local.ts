@@ -10,7 +10,6 @@ import { ensureFfmpeg } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
-import { openStorage } from '../storage/index.js';
 import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
@@ -27,11 +26,12 @@ export { defaultDataDir } from './local-defaults.js';
 export async function machineCapabilities(
   candidates: readonly string[] | undefined,
   cacheDir?: string,
+  requested?: string,
 ): Promise<Capabilities> {
   const version = await ensureFfmpeg();
   const [detected, inventory] = await Promise.all([
     detectCapabilities(),
-    detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined),
+    detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined, requested),
   ]);
   return { ...detected, encoders: inventory.proven };
 }
@@ -47,6 +47,7 @@ export function asFleet(machine: Capabilities, slots: number): FleetCapabilities
     features: machine.features ?? [],
     devices: [...devices],
     slots,
+    machineCores: slots,
   };
 }
 
@@ -56,7 +57,8 @@ export async function openLocalRuntime(
   registry: PipelineRegistry,
 ): Promise<Runtime> {
   const storage: Storage = options.storageUrl
-    ? openStorage(options.storageUrl)
+    ? // The S3 client loads only for a runtime that stores in a bucket.
+      (await import('../storage/index.js')).openStorage(options.storageUrl)
     : new FileStorage(options.dataDir);
   // Resumed jobs too are held to the roots of this run, not those they were submitted under.
   const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
@@ -103,6 +105,8 @@ export interface LocalBackendOptions {
   gpuSlots?: number;
   log: Logger;
   candidates?: readonly string[];
+  /** The encoder the command named, if any: proven first and alone (see detectEncoders). */
+  requested?: string;
   keepIntermediates?: boolean;
   resume?: boolean;
   /** Configured processors: this machine offers those whose requirements it meets. */
@@ -121,7 +125,7 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
     capabilities: async () =>
       asFleet(
         withProcessorFeatures(
-          await (machine ??= machineCapabilities(options.candidates, options.dataDir)),
+          await (machine ??= machineCapabilities(options.candidates, options.dataDir, options.requested)),
           options.processors,
         ),
         options.cpuSlots,
