@@ -41,47 +41,124 @@ export async function readMoov(path: string): Promise<Buffer | undefined> {
   }
 }
 
+export interface Mp4Sample {
+  /** Composition (presentation) time in the track's time scale. */
+  time: number;
+  duration: number;
+  /** A sync sample (stss; every sample when the table is absent). */
+  key: boolean;
+}
+
+export interface Mp4Track {
+  timescale: number;
+  /** Presented samples in decode order: those outside the edit list are left out, as ffmpeg does. */
+  samples: Mp4Sample[];
+  /** Byte offset just past the last sample's data: beyond the file's size, the file is truncated. */
+  dataEnd: number;
+}
+
 /**
- * Presented frames of the first video track of a `moov` body; undefined when the movie is
- * fragmented or the tables are missing (the caller then asks ffprobe). Pure.
+ * The video track of a `moov` body (the `index`-th track, as ffprobe numbers streams, else the
+ * first video track); undefined when the movie is fragmented or the tables are missing. Pure.
  */
-export function presentedVideoFrames(moov: Buffer): number | undefined {
+export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   if (child(moov, ['mvex'])) return undefined;
   const mvhd = child(moov, ['mvhd']);
-  const trak = boxes(moov)
+  const traks = boxes(moov)
     .filter((b) => b.type === 'trak')
-    .map((b) => b.body)
-    .find((t) => child(t, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide');
+    .map((b) => b.body);
+  const isVideo = (t: Buffer | undefined) =>
+    t && child(t, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide';
+  const trak = index === undefined ? traks.find(isVideo) : isVideo(traks[index]) ? traks[index] : undefined;
   const mdhd = trak && child(trak, ['mdia', 'mdhd']);
   const stbl = trak && child(trak, ['mdia', 'minf', 'stbl']);
   if (!mvhd || !trak || !mdhd || !stbl) return undefined;
-  const sizes = child(stbl, ['stsz']) ?? child(stbl, ['stz2']);
+  const sizes = child(stbl, ['stsz']);
   const stts = child(stbl, ['stts']);
   if (!sizes || !stts || sizes.length < 12) return undefined;
   const count = sizes.readUInt32BE(8);
-  const edits = editsOf(child(trak, ['edts', 'elst']));
-  if (edits.length === 0) return count;
   const movieScale = timescaleOf(mvhd);
-  const mediaScale = timescaleOf(mdhd);
-  const times = compositionTimes(stts, child(stbl, ['ctts']), count);
-  if (times === undefined) return undefined;
+  const timescale = timescaleOf(mdhd);
+  const timing = compositionTimes(stts, child(stbl, ['ctts']), count);
+  const dataEnd = dataEndOf(stbl, sizes, count);
+  if (timing === undefined || dataEnd === undefined) return undefined;
+  const sync = syncSamples(child(stbl, ['stss']));
+  const edits = editsOf(child(trak, ['edts', 'elst']));
   // A sample is presented when its composition time falls inside an edit, as ffmpeg's mov demuxer decides.
-  let presented = 0;
-  for (const t of times) {
-    if (
-      edits.some(
-        (e) => t >= e.mediaTime && t * movieScale < e.mediaTime * movieScale + e.duration * mediaScale,
-      )
-    )
-      presented++;
-  }
-  return presented;
+  const shown = (t: number) =>
+    edits.length === 0 ||
+    edits.some((e) => t >= e.mediaTime && t * movieScale < e.mediaTime * movieScale + e.duration * timescale);
+  const samples: Mp4Sample[] = [];
+  timing.times.forEach((time, i) => {
+    if (shown(time)) samples.push({ time, duration: timing.durations[i]!, key: sync?.has(i + 1) ?? true });
+  });
+  return { timescale, samples, dataEnd };
+}
+
+/** Presented frames of the first video track of a `moov` body (see videoTrack). Pure. */
+export function presentedVideoFrames(moov: Buffer): number | undefined {
+  return videoTrack(moov)?.samples.length;
 }
 
 /** Presented video frames of an MP4/MOV file, or undefined when its tables cannot answer. */
 export async function mp4VideoFrames(path: string): Promise<number | undefined> {
   const moov = await readMoov(path).catch(() => undefined);
   return moov && presentedVideoFrames(moov);
+}
+
+/**
+ * The packets of stream `index` of an MP4/MOV file, from its sample table, as ffprobe's packet
+ * scan lists them (seconds); undefined when the tables cannot answer or a sample lies past the end
+ * of the file (the scan then finds how much of a truncated file can be read).
+ */
+export async function mp4Packets(
+  path: string,
+  index: number,
+  fileSize: number,
+): Promise<{ pts: number; duration: number; key: boolean }[] | undefined> {
+  const moov = await readMoov(path).catch(() => undefined);
+  const track = moov && videoTrack(moov, index);
+  if (!track || track.dataEnd > fileSize) return undefined;
+  const scale = track.timescale;
+  return track.samples.map((s) => ({ pts: s.time / scale, duration: s.duration / scale, key: s.key }));
+}
+
+/** Sample numbers (1-based) of the sync samples; undefined when every sample is one. */
+function syncSamples(stss: Buffer | undefined): Set<number> | undefined {
+  if (!stss || stss.length < 8) return undefined;
+  const n = Math.min(stss.readUInt32BE(4), Math.floor((stss.length - 8) / 4));
+  const out = new Set<number>();
+  for (let i = 0; i < n; i++) out.add(stss.readUInt32BE(8 + i * 4));
+  return out;
+}
+
+/** Where the last byte of sample data ends (chunk offsets, samples per chunk, sample sizes). */
+function dataEndOf(stbl: Buffer, stsz: Buffer, count: number): number | undefined {
+  const stsc = child(stbl, ['stsc']);
+  const stco = child(stbl, ['stco']);
+  const co64 = child(stbl, ['co64']);
+  if (count === 0) return 0;
+  if (!stsc || (!stco && !co64)) return undefined;
+  const fixed = stsz.readUInt32BE(4);
+  const sizeOf = (i: number) => (fixed !== 0 ? fixed : stsz.readUInt32BE(12 + i * 4));
+  if (fixed === 0 && stsz.length < 12 + count * 4) return undefined;
+  const chunks = (stco ?? co64)!.readUInt32BE(4);
+  const offsetOf = (c: number) =>
+    stco ? stco.readUInt32BE(8 + c * 4) : Number(co64!.readBigUInt64BE(8 + c * 8));
+  const runs = stsc.readUInt32BE(4);
+  let end = 0;
+  let sample = 0;
+  for (let r = 0; r < runs; r++) {
+    const first = stsc.readUInt32BE(8 + r * 12) - 1;
+    const perChunk = stsc.readUInt32BE(8 + r * 12 + 4);
+    const last = r + 1 < runs ? stsc.readUInt32BE(8 + (r + 1) * 12) - 1 : chunks;
+    for (let c = first; c < last && sample < count; c++) {
+      let at = offsetOf(c);
+      for (let k = 0; k < perChunk && sample < count; k++) at += sizeOf(sample++);
+      end = Math.max(end, at);
+    }
+  }
+  return sample === count ? end : undefined;
 }
 
 function timescaleOf(fullBox: Buffer): number {
@@ -106,9 +183,14 @@ function editsOf(elst: Buffer | undefined): { mediaTime: number; duration: numbe
   return out;
 }
 
-/** Each sample's composition time (decode time plus its ctts offset), or undefined if the tables disagree. */
-function compositionTimes(stts: Buffer, ctts: Buffer | undefined, count: number): number[] | undefined {
+/** Each sample's composition time (decode time plus its ctts offset) and duration, or undefined if the tables disagree. */
+function compositionTimes(
+  stts: Buffer,
+  ctts: Buffer | undefined,
+  count: number,
+): { times: number[]; durations: number[] } | undefined {
   const times: number[] = [];
+  const durations: number[] = [];
   let dts = 0;
   const runs = stts.readUInt32BE(4);
   for (let i = 0; i < runs && times.length < count; i++) {
@@ -116,10 +198,13 @@ function compositionTimes(stts: Buffer, ctts: Buffer | undefined, count: number)
     if (at + 8 > stts.length) return undefined;
     const n = stts.readUInt32BE(at);
     const delta = stts.readUInt32BE(at + 4);
-    for (let k = 0; k < n && times.length < count; k++, dts += delta) times.push(dts);
+    for (let k = 0; k < n && times.length < count; k++, dts += delta) {
+      times.push(dts);
+      durations.push(delta);
+    }
   }
   if (times.length !== count) return undefined;
-  if (!ctts) return times;
+  if (!ctts) return { times, durations };
   let sample = 0;
   const offsets = ctts.readUInt32BE(4);
   for (let i = 0; i < offsets && sample < count; i++) {
@@ -130,5 +215,5 @@ function compositionTimes(stts: Buffer, ctts: Buffer | undefined, count: number)
     const offset = ctts.readInt32BE(at + 4);
     for (let k = 0; k < n && sample < count; k++) times[sample++]! += offset;
   }
-  return times;
+  return { times, durations };
 }

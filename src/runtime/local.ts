@@ -6,7 +6,7 @@ import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger } from '../engine/types.js';
 import { ENCODERS } from '../media/encoders/catalogue.js';
-import { ensureFfmpeg } from '../media/binaries.js';
+import { binariesIdentity, ensureFfmpeg, userCacheDir } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
@@ -21,17 +21,25 @@ export { defaultDataDir } from './local-defaults.js';
 
 /**
  * This machine as the embedded engine sees it: its GPUs and hwaccels, and the encoders that pass a
- * smoke encode here (only `candidates` are tried when given; results are cached by ffmpeg version).
+ * smoke encode here (only `candidates` are tried when given). With `cacheDir`, results and the
+ * build's listings are remembered for a day: in the user's cache folder under the binaries'
+ * identity (so every data dir of this user shares them), else in `cacheDir` under the version.
  */
 export async function machineCapabilities(
   candidates: readonly string[] | undefined,
   cacheDir?: string,
   requested?: string,
 ): Promise<Capabilities> {
-  const version = await ensureFfmpeg();
+  const [version, identity] = await Promise.all([ensureFfmpeg(), binariesIdentity()]);
+  const cache =
+    cacheDir === undefined
+      ? undefined
+      : identity
+        ? smokeCacheIn(userCacheDir(), identity)
+        : smokeCacheIn(cacheDir, version.text);
   const [detected, inventory] = await Promise.all([
     detectCapabilities(),
-    detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined, requested),
+    detectEncoders(candidates, cache, requested),
   ]);
   return { ...detected, encoders: inventory.proven };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentedVideoFrames } from '../../src/media/mp4-samples.js';
+import { presentedVideoFrames, videoTrack } from '../../src/media/mp4-samples.js';
 
 function box(type: string, ...parts: Buffer[]): Buffer {
   const body = Buffer.concat(parts);
@@ -25,8 +25,12 @@ function movie(
   const stts = box('stts', u32(0, 1, frames, 512));
   // B-frames: every sample shown two frames after it is decoded (what x264 muxes with an edit).
   const ctts = box('ctts', u32(0, 1, frames, 1024));
-  const stsz = box('stsz', u32(0, 0, frames));
-  const stbl = box('stbl', stts, ctts, stsz);
+  const stsz = box('stsz', u32(0, 100, frames));
+  // 30 samples of 100 bytes per chunk, chunks laid end to end from byte 48.
+  const chunks = Math.ceil(frames / 30);
+  const stsc = box('stsc', u32(0, 1, 1, 30, 1));
+  const stco = box('stco', u32(0, chunks, ...Array.from({ length: chunks }, (_, c) => 48 + c * 3000)));
+  const stbl = box('stbl', stts, ctts, stsz, stsc, stco);
   const mdia = box(
     'mdia',
     box('mdhd', fullTimes(15360)),
@@ -59,6 +63,13 @@ describe('presentedVideoFrames', () => {
     },
   ])('$name', ({ moov, frames }) => {
     expect(presentedVideoFrames(moov)).toBe(frames);
+  });
+
+  it('finds where the sample data ends and which samples are keyframes', () => {
+    const track = videoTrack(movie(45, { mediaTime: 1024, durationMs: 1_500 }))!;
+    expect(track.dataEnd).toBe(48 + 3000 + 15 * 100);
+    expect(track.samples[0]).toEqual({ time: 1024, duration: 512, key: true });
+    expect(track.timescale).toBe(15360);
   });
 
   it('leaves fragmented movies and missing tables to ffprobe', () => {

@@ -88,7 +88,8 @@ export class LocalScheduler {
           continue;
         }
         const free = this.free.get(device) ?? 0;
-        const held = this.held(task, device);
+        // Slots the task holds (TaskSpec.slots), never more than the device has: it would never start.
+        const held = Math.max(0, Math.min(task.slots ?? 1, this.deps.slots[device as DeviceClass] ?? 1));
         if (free < held) continue;
         this.free.set(device, free - held);
         void this.runTask(job, task, device, held);
@@ -112,12 +113,6 @@ export class LocalScheduler {
     const noDevice = (this.deps.slots[device] ?? 0) === 0 || !caps.devices.includes(device);
     if (!noDevice && features.length === 0) return undefined;
     return { ...(noDevice ? { device } : {}), ...(features.length ? { features } : {}) };
-  }
-
-  /** Slots a task holds: as it asks, never more than the device has (it would never start). */
-  private held(task: TaskSpec, device: string): number {
-    const total = this.deps.slots[device as DeviceClass] ?? 1;
-    return Math.max(0, Math.min(task.slots ?? 1, total));
   }
 
   private async runTask(job: LocalJob, task: TaskSpec, device: string, held: number): Promise<void> {
