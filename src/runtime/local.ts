@@ -5,7 +5,7 @@ import type { Capabilities } from '../engine/capabilities.js';
 import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger } from '../engine/types.js';
-import { ENCODERS } from '../media/encoders/catalogue.js';
+import { ENCODERS, encoderByName } from '../media/encoders/catalogue.js';
 import { binariesIdentity, ensureFfmpeg, userCacheDir } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { allPipelines } from '../pipelines/job-types.js';
@@ -29,6 +29,7 @@ export async function machineCapabilities(
   candidates: readonly string[] | undefined,
   cacheDir?: string,
   requested?: string,
+  withProcessors = true,
 ): Promise<Capabilities> {
   const [version, identity] = await Promise.all([ensureFfmpeg(), binariesIdentity()]);
   const cache =
@@ -37,8 +38,10 @@ export async function machineCapabilities(
       : identity
         ? smokeCacheIn(userCacheDir(), identity)
         : smokeCacheIn(cacheDir, version.text);
+  // A named CPU encoder needs no GPU: the vendor tools are not started (no processors configured).
+  const cpuOnly = encoderByName(requested ?? '')?.device === 'cpu' && !withProcessors;
   const [detected, inventory] = await Promise.all([
-    detectCapabilities(),
+    detectCapabilities(cpuOnly ? { declared: { detect: false } } : {}),
     detectEncoders(candidates, cache, requested),
   ]);
   return { ...detected, encoders: inventory.proven };
@@ -133,7 +136,12 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
     capabilities: async () =>
       asFleet(
         withProcessorFeatures(
-          await (machine ??= machineCapabilities(options.candidates, options.dataDir, options.requested)),
+          await (machine ??= machineCapabilities(
+            options.candidates,
+            options.dataDir,
+            options.requested,
+            Object.keys(options.processors ?? {}).length > 0,
+          )),
           options.processors,
         ),
         options.cpuSlots,
