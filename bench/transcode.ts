@@ -68,7 +68,11 @@ export async function run(): Promise<void> {
   const preset = process.env.BENCH_PRESET ?? 'balanced';
   const x264Preset = { fast: 'veryfast', balanced: 'medium', quality: 'slow' }[preset]!;
   const rows: string[] = [];
-  for (const clip of CLIPS) rows.push(await benchClip(clip, preset, x264Preset));
+  // BENCH_CLIPS=540p (or 1080p) runs one clip only.
+  const only = process.env.BENCH_CLIPS;
+  for (const clip of CLIPS.filter((c) => !only || c.name.includes(only))) {
+    rows.push(await benchClip(clip, preset, x264Preset));
+  }
   process.stdout.write(`\n${rows.join('\n')}\n`);
 }
 
