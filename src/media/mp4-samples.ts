@@ -84,6 +84,8 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   if (timing === undefined || dataEnd === undefined) return undefined;
   const sync = syncSamples(child(stbl, ['stss']));
   const edits = editsOf(child(trak, ['edts', 'elst']));
+  // Several edits (a sample shown twice) or an open-ended one: ffmpeg's rules, not ours, so ask ffprobe.
+  if (edits.length > 1 || edits.some((e) => e.duration === 0)) return undefined;
   // A sample is presented when its composition time falls inside an edit, as ffmpeg's mov demuxer decides.
   const shown = (t: number) =>
     edits.length === 0 ||

@@ -74,6 +74,7 @@ describe('presentedVideoFrames', () => {
 
   it('leaves fragmented movies and missing tables to ffprobe', () => {
     expect(presentedVideoFrames(movie(10, undefined, [box('mvex')]))).toBeUndefined();
+    expect(presentedVideoFrames(movie(10, { mediaTime: 1024, durationMs: 0 }))).toBeUndefined();
     expect(presentedVideoFrames(box('mvhd', u32(0, 0, 0, 1000, 0)))).toBeUndefined();
   });
 });
