@@ -18,6 +18,8 @@ export interface LocalJobOptions {
   candidates?: readonly string[];
   /** The encoder the command named, if any: proven first and alone. */
   requested?: string;
+  /** `cpuSlots` came from --workers: that many encodes at once. */
+  fixedSlots?: boolean;
   keepIntermediates?: boolean;
   mode: OutputMode;
   verbose?: boolean;
@@ -47,6 +49,7 @@ export async function runLocalJob(
     log,
     candidates: options.candidates,
     requested: options.requested,
+    fixedSlots: options.fixedSlots,
     keepIntermediates: options.keepIntermediates,
     processors: options.processors,
   });

@@ -209,6 +209,8 @@ export interface FleetCapabilities {
   slots: number;
   /** CPU cores of the one machine that runs every task (the embedded engine); absent on a fleet. */
   machineCores?: number;
+  /** On that machine, CPU tasks at once as the user fixed them (`--workers`); absent: the planner chooses. */
+  fixedSlots?: boolean;
 }
 
 /** A job type: its spec schema, its planner and its executors. One folder per pipeline. */

@@ -48,7 +48,7 @@ export async function machineCapabilities(
 }
 
 /** What one machine can run, as a planner sees a fleet. Pure. */
-export function asFleet(machine: Capabilities, slots: number): FleetCapabilities {
+export function asFleet(machine: Capabilities, slots: number, fixedSlots = false): FleetCapabilities {
   const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
   for (const gpu of machine.gpus) devices.add(gpu.vendor);
   for (const name of machine.encoders) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
@@ -58,7 +58,9 @@ export function asFleet(machine: Capabilities, slots: number): FleetCapabilities
     features: machine.features ?? [],
     devices: [...devices],
     slots,
-    machineCores: slots,
+    // The planner's cores: the machine's (cgroup limits included), never more than its slots unless fixed.
+    machineCores: fixedSlots ? machine.cores : Math.min(machine.cores, slots),
+    ...(fixedSlots ? { fixedSlots } : {}),
   };
 }
 
@@ -118,6 +120,8 @@ export interface LocalBackendOptions {
   candidates?: readonly string[];
   /** The encoder the command named, if any: proven first and alone (see detectEncoders). */
   requested?: string;
+  /** `cpuSlots` is the user's (--workers): that many encodes at once, not the planner's choice. */
+  fixedSlots?: boolean;
   keepIntermediates?: boolean;
   resume?: boolean;
   /** Configured processors: this machine offers those whose requirements it meets. */
@@ -145,6 +149,7 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
           options.processors,
         ),
         options.cpuSlots,
+        options.fixedSlots,
       ),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },
     log: options.log,

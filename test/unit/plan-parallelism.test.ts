@@ -83,6 +83,23 @@ describe('planParallelism', () => {
     expect(p.reason).toMatch(/\S/);
   });
 
+  it.each([
+    // --workers fixes the encodes at once; the planner only shares the cores between them.
+    { workers: 2, cores: 2, threads: 1 },
+    { workers: 1, cores: 2, threads: undefined },
+    { workers: 4, cores: 16, threads: 6 },
+  ])('--workers $workers on $cores cores', ({ workers, cores, threads }) => {
+    const p = planParallelism({
+      ...x264,
+      durationSec: 10,
+      height: 360,
+      machineCores: cores,
+      slots: workers,
+      fixedSlots: true,
+    });
+    expect(p).toMatchObject({ concurrency: workers, threads, slotsPerSegment: 1 });
+  });
+
   it('on a fleet, one single-threaded encode per slot', () => {
     const p = planParallelism({ ...x264, durationSec: 60, height: 1080, machineCores: undefined, slots: 12 });
     expect(p).toMatchObject({ concurrency: 12, threads: 1, slotsPerSegment: 1, segmentSeconds: 2.5 });

@@ -14,6 +14,8 @@ export interface ParallelismInput {
   machineCores: number | undefined;
   /** Encode slots that can run at once, fleet-wide (the machine's slots on the embedded engine). */
   slots: number;
+  /** The user fixed `slots` as the encodes at once on the machine (`--workers`): only threads are chosen. */
+  fixedSlots?: boolean | undefined;
 }
 
 export interface Parallelism {
@@ -81,6 +83,17 @@ export function planParallelism(input: ParallelismInput): Parallelism {
     };
   }
   const cores = Math.max(1, Math.floor(input.machineCores));
+  if (input.fixedSlots) {
+    const at = Math.max(1, input.slots);
+    const each = Math.max(1, Math.floor(cores / at));
+    return {
+      segmentSeconds: spread(at),
+      concurrency: at,
+      threads: at === 1 ? undefined : each === 1 ? 1 : Math.ceil(each * 1.5),
+      slotsPerSegment: 1,
+      reason: `--workers ${at}: ${at} encodes at once with ${each} of ${cores} cores each`,
+    };
+  }
   const useful = usefulThreads(input.family, input.height);
   const concurrency = Math.max(1, Math.min(cores, Math.ceil(cores / useful)));
   const share = Math.floor(cores / concurrency);

@@ -124,6 +124,7 @@ async function layoutOpened(
     device: choice.encoder.device,
     machineCores: ctx.capabilities.machineCores,
     slots: ctx.capabilities.slots,
+    fixedSlots: ctx.capabilities.fixedSlots,
   });
   ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, parallelism.reason);
   const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
