@@ -16,6 +16,10 @@ export interface LocalJobOptions {
   gpuSlots?: number;
   /** Encoders worth a smoke test for this job. */
   candidates?: readonly string[];
+  /** The encoder the command named, if any: proven first and alone. */
+  requested?: string;
+  /** `cpuSlots` came from --workers: that many encodes at once. */
+  fixedSlots?: boolean;
   keepIntermediates?: boolean;
   mode: OutputMode;
   verbose?: boolean;
@@ -44,6 +48,8 @@ export async function runLocalJob(
     gpuSlots: options.gpuSlots,
     log,
     candidates: options.candidates,
+    requested: options.requested,
+    fixedSlots: options.fixedSlots,
     keepIntermediates: options.keepIntermediates,
     processors: options.processors,
   });

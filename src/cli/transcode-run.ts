@@ -68,6 +68,8 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
     cpuSlots: flags.workers ?? availableParallelism(),
     gpuSlots: flags.gpuSlots,
     candidates: candidatesFor({ encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel }),
+    requested: spec.encoder.trim(),
+    fixedSlots: flags.workers !== undefined,
     keepIntermediates: flags.keepIntermediates,
     mode: outputMode(flags),
     verbose: flags.verbose,

@@ -35,6 +35,12 @@ export interface TaskSpec<P = unknown> {
   weight: number;
   /** Order among a job's ready tasks: higher starts first (a whole-file audio task before segments). */
   priority?: number;
+  /**
+   * Slots of its device the task holds while it runs on the embedded engine (default 1): a
+   * frame-threaded encode meant for N cores holds N, a light stream copy none. Fleet workers run
+   * one task per slot (their plans use 1).
+   */
+  slots?: number;
 }
 
 export interface TaskGraph {
@@ -201,6 +207,10 @@ export interface FleetCapabilities {
   devices: DeviceClass[];
   /** Encode slots that can run at once (fleet-wide); the default fan-out scales with it. */
   slots: number;
+  /** CPU cores of the one machine that runs every task (the embedded engine); absent on a fleet. */
+  machineCores?: number;
+  /** On that machine, CPU tasks at once as the user fixed them (`--workers`); absent: the planner chooses. */
+  fixedSlots?: boolean;
 }
 
 /** A job type: its spec schema, its planner and its executors. One folder per pipeline. */

@@ -61,8 +61,21 @@ export function ensureFfmpeg(bins: Binaries = binaries()): Promise<FfmpegVersion
 }
 
 /** Where the last version check is remembered: the user's cache folder, keyed by the binaries. */
-function versionCacheFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet', 'ffmpeg-version.json');
+function versionCacheFile(): string {
+  return join(userCacheDir(), 'ffmpeg-version.json');
+}
+
+/** framefleet's folder in the user's cache (XDG_CACHE_HOME or ~/.cache). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
+}
+
+/**
+ * The identity of the ffmpeg and ffprobe this process runs (real path, size, mtime, inode of each),
+ * or undefined when either is not found: what facts learned about them are remembered under.
+ */
+export function binariesIdentity(bins: Binaries = binaries()): Promise<string | undefined> {
+  return binariesKey(bins);
 }
 
 /** Both binaries as found on PATH, by real path, size, mtime and inode; undefined if either is missing. */

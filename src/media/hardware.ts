@@ -1,14 +1,15 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { FramefleetError } from '../errors.js';
 import { ENCODERS, type EncoderDef } from './encoders/catalogue.js';
 import { runFfmpeg } from './run.js';
 
-/** A smoke cache in `dir` keyed by this ffmpeg build and host, valid for a day. */
-export function smokeCacheIn(dir: string, ffmpegVersion: string): SmokeCache {
+/** A smoke cache in `dir` keyed by this ffmpeg build (its version or binaries' identity) and host, valid for a day. */
+export function smokeCacheIn(dir: string, ffmpegBuild: string): SmokeCache {
   return {
     file: `${dir}/encoders-smoke.json`,
-    key: `${hostname()}|${ffmpegVersion}`,
+    key: `${hostname()}|${ffmpegBuild}`,
     maxAgeMs: 24 * 3600_000,
   };
 }
@@ -99,61 +100,96 @@ export interface SmokeCache {
   maxAgeMs: number;
 }
 
-async function readSmokeCache(options: SmokeCache | undefined): Promise<Map<string, SmokeResult>> {
-  if (!options) return new Map();
+/** What a smoke cache remembers: the results, and the build's `-encoders` and `-hwaccels` listings. */
+interface SavedSmoke {
+  results: Map<string, SmokeResult>;
+  listings: Listings | undefined;
+}
+
+interface Listings {
+  encoders: string;
+  hwaccels: string;
+}
+
+async function readSmokeCache(options: SmokeCache | undefined): Promise<SavedSmoke> {
+  const none: SavedSmoke = { results: new Map(), listings: undefined };
+  if (!options) return none;
   try {
     const saved = JSON.parse(await readFile(options.file, 'utf8')) as {
       key: string;
       at: number;
       results: SmokeResult[];
+      listings?: Listings;
     };
-    if (saved.key !== options.key || Date.now() - saved.at > options.maxAgeMs) return new Map();
-    return new Map(saved.results.map((r) => [r.encoder, r]));
+    if (saved.key !== options.key || Date.now() - saved.at > options.maxAgeMs) return none;
+    return { results: new Map(saved.results.map((r) => [r.encoder, r])), listings: saved.listings };
   } catch {
-    return new Map();
+    return none;
   }
 }
 
-async function writeSmokeCache(options: SmokeCache | undefined, results: SmokeResult[]): Promise<void> {
+async function writeSmokeCache(
+  options: SmokeCache | undefined,
+  results: SmokeResult[],
+  listings: Listings,
+): Promise<void> {
   if (!options) return;
-  const previous = await readSmokeCache(options);
+  const previous = (await readSmokeCache(options)).results;
   for (const r of results) previous.set(r.encoder, r);
   const tmp = `${options.file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ key: options.key, at: Date.now(), results: [...previous.values()] }));
+  await mkdir(dirname(options.file), { recursive: true });
+  await writeFile(
+    tmp,
+    JSON.stringify({ key: options.key, at: Date.now(), results: [...previous.values()], listings }),
+  );
   await rename(tmp, options.file);
+}
+
+/** The build's encoder and hwaccel listings: remembered with the smoke results, else two ffmpeg runs. */
+async function listingsOf(saved: SavedSmoke): Promise<Listings> {
+  if (saved.listings) return saved.listings;
+  const [encoders, hwaccels] = await Promise.all([
+    runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
+    runFfmpeg(['-hwaccels'], { timeoutMs: 20_000, label: 'list hwaccels' }),
+  ]);
+  return { encoders: encoders.stdout.toString('utf8'), hwaccels: hwaccels.stdout.toString('utf8') };
 }
 
 /**
  * Lists the build's encoders and proves the ones asked for (all catalogue encoders by default).
+ * An encoder a command named (`requested`) is proven alone first: when it passes it is the one the
+ * job uses, and the others are tried only when it fails, so the refusal can name them.
  * Results are cached per process: a machine's hardware does not change under a running worker.
  */
 export async function detectEncoders(
   only?: readonly string[],
   smokeCache?: SmokeCache,
+  requested?: string,
 ): Promise<EncoderInventory> {
-  const [encodersOut, hwaccelsOut] = await Promise.all([
-    runFfmpeg(['-encoders'], { timeoutMs: 20_000, label: 'list encoders' }),
-    runFfmpeg(['-hwaccels'], { timeoutMs: 20_000, label: 'list hwaccels' }),
-  ]);
-  const available = new Set(parseEncoderList(encodersOut.stdout.toString('utf8')));
+  const saved = await readSmokeCache(smokeCache);
+  const listings = await listingsOf(saved);
+  const available = new Set(parseEncoderList(listings.encoders));
   const listed = ENCODERS.filter((e) => available.has(e.name)).map((e) => e.name);
   const toTest = ENCODERS.filter((e) => listed.includes(e.name) && (!only || only.includes(e.name)));
-  const saved = await readSmokeCache(smokeCache);
-  const smoke = await Promise.all(
-    toTest.map((e) => {
-      let result = cache.get(e.name);
-      if (!result) {
-        const known = saved.get(e.name);
-        result = known ? Promise.resolve(known) : smokeTest(e);
-        cache.set(e.name, result);
-      }
-      return result;
-    }),
-  );
-  await writeSmokeCache(smokeCache, smoke).catch(() => undefined);
+  const test = (list: EncoderDef[]) =>
+    Promise.all(
+      list.map((e) => {
+        let result = cache.get(e.name);
+        if (!result) {
+          const known = saved.results.get(e.name);
+          result = known ? Promise.resolve(known) : smokeTest(e);
+          cache.set(e.name, result);
+        }
+        return result;
+      }),
+    );
+  const first = toTest.filter((e) => e.name === requested);
+  let smoke = await test(first);
+  if (!smoke[0]?.ok) smoke = [...smoke, ...(await test(toTest.filter((e) => e.name !== requested)))];
+  await writeSmokeCache(smokeCache, smoke, listings).catch(() => undefined);
   return {
     listed,
-    hwaccels: parseHwaccelList(hwaccelsOut.stdout.toString('utf8')),
+    hwaccels: parseHwaccelList(listings.hwaccels),
     proven: smoke.filter((s) => s.ok).map((s) => s.encoder),
     smoke,
   };

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { boxes, child } from './mp4-boxes.js';
+import { compositionTimes, syncSamples, videoTrack } from './mp4-tracks.js';
 
 /**
  * Frame counts and keyframes of progressive MP4s framefleet wrote, from their sample tables (the
@@ -113,15 +114,17 @@ export function videoSamples(moov: Buffer): Mp4VideoSamples {
     const stbl = child(trak.body, ['mdia', 'minf', 'stbl']);
     if (!stbl) throw new Error('video track has no stbl box');
     const frames = sampleCount(stbl);
-    const cts = compositionTimes(stbl, frames);
+    const stts = child(stbl, ['stts']);
+    if (!stts) throw new Error('video track has no stts box');
+    const timing = compositionTimes(stts, child(stbl, ['ctts']), frames);
+    if (!timing) throw new Error(`its stts/ctts tables do not cover the ${frames} samples of stsz`);
     // Presentation order is composition-time order (ties keep decode order).
-    const order = cts.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i);
-    const rank = new Array<number>(frames);
-    order.forEach(({ i }, r) => (rank[i] = r));
-    const stss = child(stbl, ['stss']);
-    const sync = stss ? table(stss, 1).map(([n]) => n! - 1) : [...Array(frames).keys()];
-    if (sync.some((n) => n < 0 || n >= frames)) throw new Error(`stss names a sample outside 1-${frames}`);
-    return { frames, keyframes: sync.map((n) => rank[n]!).sort((a, b) => a - b) };
+    const order = timing.times.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i);
+    const sync = syncSamples(child(stbl, ['stss']));
+    if (sync && [...sync].some((n) => n < 1 || n > frames))
+      throw new Error(`stss names a sample outside 1-${frames}`);
+    const keyframes = order.flatMap(({ i }, rank) => ((sync?.has(i + 1) ?? true) ? [rank] : []));
+    return { frames, keyframes };
   }
   throw new Error('no video track');
 }
@@ -139,39 +142,41 @@ function sampleCount(stbl: Buffer): number {
   throw new Error('video track has no sample size table');
 }
 
-/** Decode time plus composition offset per sample, in track ticks. */
-function compositionTimes(stbl: Buffer, frames: number): number[] {
-  const stts = child(stbl, ['stts']);
-  if (!stts) throw new Error('video track has no stts box');
-  const times: number[] = [];
-  let dts = 0;
-  for (const [count, delta] of table(stts, 2)) {
-    for (let k = 0; k < count! && times.length < frames; k++, dts += delta!) times.push(dts);
-  }
-  if (times.length !== frames) throw new Error(`stts covers ${times.length} samples, stsz has ${frames}`);
-  const ctts = child(stbl, ['ctts']);
-  if (!ctts) return times;
-  let i = 0;
-  for (const [count, offset] of table(ctts, 2, true)) {
-    for (let k = 0; k < count! && i < frames; k++, i++) times[i]! += offset!;
-  }
-  return times;
+/** The `moov` box body of a non-fragmented MP4/MOV file, or undefined if it cannot be read whole. */
+export async function readMoov(path: string): Promise<Buffer | undefined> {
+  return readMoovStrict(path).then(
+    (r) => r.moov,
+    () => undefined,
+  );
 }
 
-/** A full box's entry table: entry count, then `width` 32-bit fields per entry (the last one signed if asked). */
-function table(box: Buffer, width: number, signedLast = false): number[][] {
-  const count = box.readUInt32BE(4);
-  if (8 + count * width * 4 > box.length)
-    throw new Error(`a sample table lists ${count} entries past its end`);
-  const rows: number[][] = [];
-  for (let e = 0; e < count; e++) {
-    const at = 8 + e * width * 4;
-    const row: number[] = [];
-    for (let f = 0; f < width; f++) {
-      const pos = at + f * 4;
-      row.push(signedLast && f === width - 1 ? box.readInt32BE(pos) : box.readUInt32BE(pos));
-    }
-    rows.push(row);
-  }
-  return rows;
+/** Presented frames of the first video track of a `moov` body (see videoTrack). Pure. */
+export function presentedVideoFrames(moov: Buffer): number | undefined {
+  return videoTrack(moov)?.samples.length;
+}
+
+/**
+ * Presented video frames of an MP4/MOV file (edit list applied, as ffmpeg shows them), or undefined
+ * when its tables cannot answer: the caller then asks ffprobe.
+ */
+export async function mp4PresentedFrames(path: string): Promise<number | undefined> {
+  const moov = await readMoov(path).catch(() => undefined);
+  return moov && presentedVideoFrames(moov);
+}
+
+/**
+ * The packets of stream `index` of an MP4/MOV file, from its sample table, as ffprobe's packet
+ * scan lists them (seconds); undefined when the tables cannot answer or a sample lies past the end
+ * of the file (the scan then finds how much of a truncated file can be read).
+ */
+export async function mp4Packets(
+  path: string,
+  index: number,
+  fileSize: number,
+): Promise<{ pts: number; duration: number; key: boolean }[] | undefined> {
+  const moov = await readMoov(path).catch(() => undefined);
+  const track = moov && videoTrack(moov, index);
+  if (!track || track.dataEnd > fileSize) return undefined;
+  const scale = track.timescale;
+  return track.samples.map((s) => ({ pts: s.time / scale, duration: s.duration / scale, key: s.key }));
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
+import { mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { guardedInput, runFfprobe } from './run.js';
 
@@ -84,6 +85,8 @@ interface RawStream {
   tags?: { rotate?: string };
 }
 
+type VideoOptions = ProbeOptions & { mp4?: number | undefined };
+
 interface RawProbe {
   streams?: RawStream[];
   format?: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string };
@@ -96,7 +99,9 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const streams = raw.streams ?? [];
   const rawVideo = streams.find((s) => s.codec_type === 'video' && !isAttachedPicture(s));
   const rawAudio = streams.find((s) => s.codec_type === 'audio');
-  const video = rawVideo ? await videoInfo(path, rawVideo, options) : undefined;
+  // An MP4/MOV lists its packets in its sample table, read in-process: no ffprobe scans them.
+  const mp4 = /mov|mp4/.test(raw.format?.format_name ?? '') ? info.size : undefined;
+  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4 }) : undefined;
   return {
     path,
     sizeBytes: info.size,
@@ -156,7 +161,7 @@ function classifyProbeError(path: string, error: unknown): FramefleetError {
   });
 }
 
-async function videoInfo(path: string, s: RawStream, options: ProbeOptions): Promise<VideoStreamInfo> {
+async function videoInfo(path: string, s: RawStream, options: VideoOptions): Promise<VideoStreamInfo> {
   const frameRate = parseRational(s.r_frame_rate) ?? parseRational(s.avg_frame_rate) ?? { num: 25, den: 1 };
   const startTimeSec = num(s.start_time) ?? 0;
   const base: VideoStreamInfo = {
@@ -177,7 +182,8 @@ async function videoInfo(path: string, s: RawStream, options: ProbeOptions): Pro
     bitRate: num(s.bit_rate),
   };
   if (options.headerOnly) return base;
-  const packets = await scanPackets(path, s.index, options);
+  const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
+  const packets = fromTable ?? (await scanPackets(path, s.index, options));
   const timeline = analysePackets(packets, frameRate);
   const headerFrames = Number(s.nb_frames ?? 0);
   if (headerFrames > 0 && timeline.frameCount < headerFrames * 0.98) {
@@ -288,7 +294,6 @@ function isAttachedPicture(s: RawStream & { disposition?: { attached_pic?: numbe
 }
 
 function num(text: string | undefined): number | undefined {
-  if (text === undefined || text === 'N/A') return undefined;
-  const value = Number(text);
+  const value = text === undefined || text === 'N/A' ? NaN : Number(text);
   return Number.isFinite(value) ? value : undefined;
 }

@@ -1,4 +1,5 @@
 import { FramefleetError, show } from '../errors.js';
+import { mp4PresentedFrames } from './mp4-samples.js';
 import { probe, type MediaInfo } from './probe.js';
 
 export interface OutputExpectation {
@@ -17,10 +18,22 @@ export interface OutputVerification {
   avGapSec: number | undefined;
 }
 
-/** Re-reads a stitched output and fails loudly unless frames and A/V durations match the plan. */
+/**
+ * Presented video frames of a file we wrote: from an MP4/MOV's sample table in-process, else from
+ * ffprobe's packet scan (Matroska, fragmented MP4).
+ */
+export async function videoFrames(path: string, signal?: AbortSignal): Promise<number> {
+  return (await mp4PresentedFrames(path)) ?? (await probe(path, { signal })).video?.frameCount ?? 0;
+}
+
+/**
+ * Re-reads a stitched output and fails loudly unless frames and A/V durations match the plan: the
+ * stream facts from one ffprobe of the header, the frames from the sample table (no packet scan).
+ */
 export async function verifyOutput(path: string, expect: OutputExpectation): Promise<OutputVerification> {
-  const info = await probe(path);
-  const video = info.video;
+  const counted = await mp4PresentedFrames(path);
+  const info = await probe(path, { headerOnly: counted !== undefined });
+  const video = info.video && { ...info.video, frameCount: counted ?? info.video.frameCount };
   if (!video) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} has no video stream`);
   if (video.frameCount !== expect.frames) {
     throw new FramefleetError(
@@ -41,7 +54,7 @@ export async function verifyOutput(path: string, expect: OutputExpectation): Pro
     }
   }
   return {
-    info,
+    info: { ...info, video },
     frames: video.frameCount,
     videoDurationSec: video.durationSec,
     audioDurationSec: info.audio?.durationSec,

@@ -5,12 +5,11 @@ import type { Capabilities } from '../engine/capabilities.js';
 import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger } from '../engine/types.js';
-import { ENCODERS } from '../media/encoders/catalogue.js';
-import { ensureFfmpeg } from '../media/binaries.js';
+import { ENCODERS, encoderByName } from '../media/encoders/catalogue.js';
+import { binariesIdentity, ensureFfmpeg, userCacheDir } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
 import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
-import { openStorage } from '../storage/index.js';
 import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
@@ -22,22 +21,34 @@ export { defaultDataDir } from './local-defaults.js';
 
 /**
  * This machine as the embedded engine sees it: its GPUs and hwaccels, and the encoders that pass a
- * smoke encode here (only `candidates` are tried when given; results are cached by ffmpeg version).
+ * smoke encode here (only `candidates` are tried when given). With `cacheDir`, results and the
+ * build's listings are remembered for a day: in the user's cache folder under the binaries'
+ * identity (so every data dir of this user shares them), else in `cacheDir` under the version.
  */
 export async function machineCapabilities(
   candidates: readonly string[] | undefined,
   cacheDir?: string,
+  requested?: string,
+  withProcessors = true,
 ): Promise<Capabilities> {
-  const version = await ensureFfmpeg();
+  const [version, identity] = await Promise.all([ensureFfmpeg(), binariesIdentity()]);
+  const cache =
+    cacheDir === undefined
+      ? undefined
+      : identity
+        ? smokeCacheIn(userCacheDir(), identity)
+        : smokeCacheIn(cacheDir, version.text);
+  // A named CPU encoder needs no GPU: the vendor tools are not started (no processors configured).
+  const cpuOnly = encoderByName(requested ?? '')?.device === 'cpu' && !withProcessors;
   const [detected, inventory] = await Promise.all([
-    detectCapabilities(),
-    detectEncoders(candidates, cacheDir ? smokeCacheIn(cacheDir, version.text) : undefined),
+    detectCapabilities(cpuOnly ? { declared: { detect: false } } : {}),
+    detectEncoders(candidates, cache, requested),
   ]);
   return { ...detected, encoders: inventory.proven };
 }
 
 /** What one machine can run, as a planner sees a fleet. Pure. */
-export function asFleet(machine: Capabilities, slots: number): FleetCapabilities {
+export function asFleet(machine: Capabilities, slots: number, fixedSlots = false): FleetCapabilities {
   const devices = new Set<FleetCapabilities['devices'][number]>(['cpu']);
   for (const gpu of machine.gpus) devices.add(gpu.vendor);
   for (const name of machine.encoders) devices.add(ENCODERS.find((e) => e.name === name)?.device ?? 'cpu');
@@ -47,6 +58,9 @@ export function asFleet(machine: Capabilities, slots: number): FleetCapabilities
     features: machine.features ?? [],
     devices: [...devices],
     slots,
+    // The planner's cores: the machine's (cgroup limits included), never more than its slots unless fixed.
+    machineCores: fixedSlots ? machine.cores : Math.min(machine.cores, slots),
+    ...(fixedSlots ? { fixedSlots } : {}),
   };
 }
 
@@ -56,7 +70,8 @@ export async function openLocalRuntime(
   registry: PipelineRegistry,
 ): Promise<Runtime> {
   const storage: Storage = options.storageUrl
-    ? openStorage(options.storageUrl)
+    ? // The S3 client loads only for a runtime that stores in a bucket.
+      (await import('../storage/index.js')).openStorage(options.storageUrl)
     : new FileStorage(options.dataDir);
   // Resumed jobs too are held to the roots of this run, not those they were submitted under.
   const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
@@ -103,6 +118,10 @@ export interface LocalBackendOptions {
   gpuSlots?: number;
   log: Logger;
   candidates?: readonly string[];
+  /** The encoder the command named, if any: proven first and alone (see detectEncoders). */
+  requested?: string;
+  /** `cpuSlots` is the user's (--workers): that many encodes at once, not the planner's choice. */
+  fixedSlots?: boolean;
   keepIntermediates?: boolean;
   resume?: boolean;
   /** Configured processors: this machine offers those whose requirements it meets. */
@@ -121,10 +140,16 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
     capabilities: async () =>
       asFleet(
         withProcessorFeatures(
-          await (machine ??= machineCapabilities(options.candidates, options.dataDir)),
+          await (machine ??= machineCapabilities(
+            options.candidates,
+            options.dataDir,
+            options.requested,
+            Object.keys(options.processors ?? {}).length > 0,
+          )),
           options.processors,
         ),
         options.cpuSlots,
+        options.fixedSlots,
       ),
     slots: { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu },
     log: options.log,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
-import { runFfmpeg } from '../../src/media/run.js';
+import { runFfmpeg, runFfprobe } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/media.js';
 
@@ -50,6 +50,21 @@ describe('transcode split-and-stitch (1080p30, 8 segments)', () => {
 
     const [src, out] = await Promise.all([probe(source), probe(output)]);
     expect(out.video!.frameCount).toBe(src.video!.frameCount);
+    // probe counts an MP4's frames from its sample table: ffprobe's own packet count agrees.
+    const counted = await runFfprobe(
+      [
+        '-count_packets',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=nb_read_packets',
+        '-of',
+        'csv=p=0',
+        output,
+      ],
+      { label: 'count packets' },
+    );
+    expect(Number(counted.stdout.toString().trim())).toBe(out.video!.frameCount);
     const audioFrame = src.audio!.frameSize / src.audio!.sampleRate;
     expect(Math.abs(out.audio!.durationSec - out.video!.durationSec)).toBeLessThanOrEqual(audioFrame);
 

@@ -241,13 +241,11 @@ describe('fMP4 reading', () => {
     // cts: 512, 2048, 1024, 1536, 2560 -> presentation ranks 0, 3, 1, 2, 4; sync samples 1 and 4.
     expect(videoSamples(moov)).toEqual({ frames: 5, keyframes: [0, 2] });
     expect(() => videoSamples(box('trak'))).toThrow(/no video track/);
-    // A table that lists more entries than it holds, or fewer samples than stsz, is refused.
+    // A table that covers fewer samples than stsz is refused.
     const video = (...tables: Buffer[]) =>
       box('trak', box('mdia', hdlr('vide'), box('minf', box('stbl', ...tables))));
     const short = video(full('stts', 1, 4, 512), full('stsz', 0, 5));
-    expect(() => videoSamples(short)).toThrow(/stts covers 4 samples, stsz has 5/);
-    const cut = video(full('stts', 3, 5, 512), full('stsz', 0, 5));
-    expect(() => videoSamples(cut)).toThrow(/lists 3 entries past its end/);
+    expect(() => videoSamples(short)).toThrow(/do not cover the 5 samples of stsz/);
   });
 
   it('reads the time scale and an avc1 codec string from an init segment', () => {

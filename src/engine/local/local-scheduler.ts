@@ -88,9 +88,11 @@ export class LocalScheduler {
           continue;
         }
         const free = this.free.get(device) ?? 0;
-        if (free <= 0) continue;
-        this.free.set(device, free - 1);
-        void this.runTask(job, task, device);
+        // Slots the task holds (TaskSpec.slots), never more than the device has: it would never start.
+        const held = Math.max(0, Math.min(task.slots ?? 1, this.deps.slots[device as DeviceClass] ?? 1));
+        if (free < held) continue;
+        this.free.set(device, free - held);
+        void this.runTask(job, task, device, held);
       }
     }
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
@@ -113,7 +115,7 @@ export class LocalScheduler {
     return { ...(noDevice ? { device } : {}), ...(features.length ? { features } : {}) };
   }
 
-  private async runTask(job: LocalJob, task: TaskSpec, device: string): Promise<void> {
+  private async runTask(job: LocalJob, task: TaskSpec, device: string, held: number): Promise<void> {
     const record = job.records.get(task.id)!;
     const { workerId, clock, events } = this.deps;
     const started = isoTime(clock());
@@ -173,7 +175,7 @@ export class LocalScheduler {
       this.onTaskError(job, task, record, toFramefleetError(raw));
     } finally {
       job.running.delete(task.id);
-      this.free.set(device, (this.free.get(device) ?? 0) + 1);
+      this.free.set(device, (this.free.get(device) ?? 0) + held);
       if (job.running.size === 0 && (this.closed || TERMINAL_STATES.includes(job.record.state))) {
         this.deps.states.release(job);
       }

@@ -10,6 +10,8 @@ export interface EncodeSettings {
   preset: Preset;
   /** Maximum frames between keyframes inside a segment. */
   gopFrames: number;
+  /** Encoder threads (x264/x265 `-threads`); absent: the encoder's own choice for every core it sees. */
+  threads?: number;
 }
 
 export interface EncoderDef {
@@ -45,21 +47,25 @@ function x26x(name: 'libx264' | 'libx265', codec: Codec, family: Family): Encode
     rank: codec === 'h264' ? 10 : 9,
     globalArgs: () => [],
     uploadFilter: undefined,
-    args: ({ quality, preset, gopFrames }) => {
+    args: ({ quality, preset, gopFrames, threads }) => {
       const crf = codec === 'h264' ? qualityToScale(quality, 23, 0, 51) : qualityToScale(quality, 28, 0, 51);
       const speed = pick(preset, 'veryfast', 'medium', 'slow');
-      return name === 'libx264'
-        ? // open_gop=0: every GOP closed so a segment never references its neighbour.
-          ['-preset', speed, '-crf', String(crf), '-x264-params', `keyint=${gopFrames}:open_gop=0`]
-        : [
-            '-preset',
-            speed,
-            '-crf',
-            String(crf),
-            // x265 defaults to open GOPs; closed ones are required at segment seams.
-            '-x265-params',
-            `keyint=${gopFrames}:open-gop=0:log-level=error`,
-          ];
+      // The planner's share of the cores when several segments encode at once on one machine.
+      const share = threads === undefined ? [] : ['-threads', String(threads)];
+      const own =
+        name === 'libx264'
+          ? // open_gop=0: every GOP closed so a segment never references its neighbour.
+            ['-preset', speed, '-crf', String(crf), '-x264-params', `keyint=${gopFrames}:open_gop=0`]
+          : [
+              '-preset',
+              speed,
+              '-crf',
+              String(crf),
+              // x265 defaults to open GOPs; closed ones are required at segment seams.
+              '-x265-params',
+              `keyint=${gopFrames}:open-gop=0:log-level=error`,
+            ];
+      return [...own, ...share];
     },
   };
 }

@@ -6,7 +6,7 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
-import { verifyOutput } from '../../media/verify.js';
+import { verifyOutput, videoFrames } from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
@@ -40,8 +40,8 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
     }),
   );
-  const info = await probe(tmp, { signal: ctx.signal });
-  const got = info.video?.frameCount ?? 0;
+  // From the segment's sample table, in-process: a segment costs one process, its encode.
+  const got = await videoFrames(tmp, ctx.signal);
   if (got !== frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',
@@ -64,8 +64,7 @@ export const verifyFrameRange: CheckpointVerifier<
   if (!object || object.size !== out.size || out.frames !== p.end - p.start) return false;
   const local = storage.localPath(out.key);
   if (!local) return true;
-  const info = await probe(local, { signal }).catch(() => undefined);
-  return info?.video?.frameCount === out.frames;
+  return (await videoFrames(local, signal).catch(() => undefined)) === out.frames;
 };
 
 export const verifySegment: CheckpointVerifier<SegmentPayload, SegmentOutput> = verifyFrameRange;

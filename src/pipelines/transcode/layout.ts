@@ -35,6 +35,8 @@ export interface TranscodeLayout {
   normaliseVfr: boolean;
   segments: number | undefined;
   segmentSeconds: number;
+  /** How segment encodes share the CPU (absent in layouts planned before it was chosen). */
+  parallelism?: { threads: number | undefined; slotsPerSegment: number; reason: string };
   audio: { mode: 'copy' | 'aac'; bitrateKbps: number; offsetSec: number } | undefined;
   sourceAvGapSec: number | undefined;
   audioFrameSec: number;
@@ -68,6 +70,8 @@ export function transcodeTasks(
     features: [`enc:${p.encoder}`],
     maxPixels: p.width * p.height,
   };
+  const share = p.process ? undefined : p.parallelism;
+  const settings = share?.threads === undefined ? p.settings : { ...p.settings, threads: share.threads };
   const segments: TaskSpec<SegmentPayload>[] = ranges.map((r) => {
     const id = `segment-${String(r.index).padStart(3, '0')}`;
     const task: TaskSpec<SegmentPayload> = {
@@ -76,6 +80,7 @@ export function transcodeTasks(
       requires,
       dependsOn: [...after],
       weight: r.end - r.start,
+      ...(share && share.slotsPerSegment !== 1 ? { slots: share.slotsPerSegment } : {}),
       payload: {
         input: p.input,
         index: r.index,
@@ -85,7 +90,7 @@ export function transcodeTasks(
         videoOffsetSec: p.videoOffsetSec,
         normaliseVfr: p.normaliseVfr,
         encoder: p.encoder,
-        settings: p.settings,
+        settings,
         key: `${p.prefix}${id}.mp4`,
       },
     };
@@ -101,6 +106,9 @@ export function transcodeTasks(
       dependsOn: [...after],
       weight: Math.max(1, Math.round(p.frames * (p.audio.mode === 'copy' ? 0.005 : 0.03))),
       priority: 1,
+      // One light pass (a copy, or AAC at many times real time) beside the video encodes: it takes
+      // no encode slot, so it starts first and never waits behind a segment that holds them all.
+      slots: 0,
       payload: {
         input: p.input,
         mode: p.audio.mode,

@@ -9,6 +9,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
+import { planParallelism } from './plan-parallelism.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
@@ -116,6 +117,16 @@ async function layoutOpened(
       `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
     );
   }
+  const parallelism = planParallelism({
+    durationSec: frames / fps,
+    height: video.height,
+    family: choice.encoder.family,
+    device: choice.encoder.device,
+    machineCores: ctx.capabilities.machineCores,
+    slots: ctx.capabilities.slots,
+    fixedSlots: ctx.capabilities.fixedSlots,
+  });
+  ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, parallelism.reason);
   const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
   const expectation = expectationFor(source, frames, keepAudio);
   return {
@@ -141,7 +152,12 @@ async function layoutOpened(
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     normaliseVfr: video.variableFrameRate,
     segments: spec.segments,
-    segmentSeconds: spec.segmentSeconds ?? defaultSegmentSeconds(frames / fps, ctx.capabilities.slots),
+    segmentSeconds: spec.segmentSeconds ?? parallelism.segmentSeconds,
+    parallelism: {
+      threads: parallelism.threads,
+      slotsPerSegment: parallelism.slotsPerSegment,
+      reason: parallelism.reason,
+    },
     audio: keepAudio
       ? {
           mode: spec.audio === 'copy' || (spec.audio === 'auto' && copyable) ? 'copy' : 'aac',

@@ -1,0 +1,120 @@
+import type { DeviceClass } from '../../engine/capabilities.js';
+import type { Family } from '../../media/encoders/catalogue.js';
+
+export interface ParallelismInput {
+  /** Seconds of video on the output timeline. */
+  durationSec: number;
+  height: number;
+  family: Family;
+  device: DeviceClass;
+  /**
+   * CPU cores of the one machine that runs every segment (the embedded engine); undefined when the
+   * segments spread over a fleet of workers.
+   */
+  machineCores: number | undefined;
+  /** Encode slots that can run at once, fleet-wide (the machine's slots on the embedded engine). */
+  slots: number;
+  /** The user fixed `slots` as the encodes at once on the machine (`--workers`): only threads are chosen. */
+  fixedSlots?: boolean | undefined;
+}
+
+export interface Parallelism {
+  /** Default segment length (an explicit --segments or --segment-seconds wins). */
+  segmentSeconds: number;
+  /** Segments that encode at once. */
+  concurrency: number;
+  /** The encoder's `-threads`; undefined leaves it to the encoder (x264/x265: 1.5 per core it sees). */
+  threads: number | undefined;
+  /** CPU slots one segment encode holds while it runs: the cores its threads are meant to use. */
+  slotsPerSegment: number;
+  /** Why, in one line (logged with the plan). */
+  reason: string;
+}
+
+/** The longest segment worth cutting: a resume redoes at most this much. */
+export const MAX_SEGMENT_SECONDS = 120;
+
+/**
+ * Cores one frame-threaded x264/x265 encode keeps busy at this height: its frame threads wait on
+ * rows of the frame before, so a short frame gives few threads work (about one per 64 rows).
+ */
+export function usefulThreads(family: Family, height: number): number {
+  return family === 'x264' || family === 'x265' ? Math.max(1, Math.floor(height / 64)) : 1;
+}
+
+/**
+ * How a job's segments share the CPU. Pure. On one machine the cores are split between concurrent
+ * segments and encoder threads so that splitting never costs more than it buys: while one
+ * frame-threaded encode can keep every core busy, segments run one after another with all of
+ * them (a split then only adds seams, pre-roll decodes and process start-ups, so a short clip is
+ * one segment); on a machine with more cores than that, as many encodes run as the cores need. On
+ * a fleet each slot runs one single-threaded encode and the segments are the parallelism. A
+ * hardware encoder is left alone: its sessions are the slots.
+ */
+export function planParallelism(input: ParallelismInput): Parallelism {
+  const duration = Math.max(0, input.durationSec);
+  const spread = (slots: number) =>
+    Math.min(MAX_SEGMENT_SECONDS, Math.max(2, duration / Math.max(1, 2 * slots)));
+  if (input.device !== 'cpu') {
+    return {
+      segmentSeconds: spread(input.slots),
+      concurrency: Math.max(1, input.slots),
+      threads: undefined,
+      slotsPerSegment: 1,
+      reason: `hardware encoder: ${input.slots} sessions encode segments at once`,
+    };
+  }
+  if (input.family !== 'x264' && input.family !== 'x265') {
+    return {
+      segmentSeconds: spread(input.slots),
+      concurrency: Math.max(1, input.slots),
+      threads: undefined,
+      slotsPerSegment: 1,
+      reason: `${input.family} sizes its own threads: ${input.slots} encodes at once`,
+    };
+  }
+  if (input.machineCores === undefined) {
+    return {
+      segmentSeconds: spread(input.slots),
+      concurrency: Math.max(1, input.slots),
+      threads: 1,
+      slotsPerSegment: 1,
+      reason: `fleet: ${input.slots} single-threaded encodes at once, the segments are the parallelism`,
+    };
+  }
+  const cores = Math.max(1, Math.floor(input.machineCores));
+  if (input.fixedSlots) {
+    const at = Math.max(1, input.slots);
+    const each = Math.max(1, Math.floor(cores / at));
+    return {
+      segmentSeconds: spread(at),
+      concurrency: at,
+      threads: at === 1 ? undefined : each === 1 ? 1 : Math.ceil(each * 1.5),
+      slotsPerSegment: 1,
+      reason: `--workers ${at}: ${at} encodes at once with ${each} of ${cores} cores each`,
+    };
+  }
+  const useful = usefulThreads(input.family, input.height);
+  const concurrency = Math.max(1, Math.min(cores, Math.ceil(cores / useful)));
+  const share = Math.floor(cores / concurrency);
+  if (concurrency === 1) {
+    return {
+      segmentSeconds: Math.max(2, Math.min(MAX_SEGMENT_SECONDS, duration)),
+      concurrency,
+      threads: cores === 1 ? 1 : undefined,
+      slotsPerSegment: cores,
+      reason:
+        cores === 1
+          ? 'one core: one single-threaded encode at a time'
+          : `one ${input.family} encode keeps ${cores} cores busy at ${input.height} rows: segments run one after another with all of them, none shorter than the clip or ${MAX_SEGMENT_SECONDS} s`,
+    };
+  }
+  return {
+    segmentSeconds: spread(concurrency),
+    concurrency,
+    // x264 and x265 run 1.5 threads per core they are given, to fill the waits between frames.
+    threads: share === 1 ? 1 : Math.ceil(share * 1.5),
+    slotsPerSegment: share,
+    reason: `${cores} cores, one ${input.family} encode keeps ${useful} busy at ${input.height} rows: ${concurrency} encodes at once with ${share} cores each`,
+  };
+}

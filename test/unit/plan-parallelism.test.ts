@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { planParallelism, usefulThreads } from '../../src/pipelines/transcode/plan-parallelism.js';
+
+const x264 = { family: 'x264' as const, device: 'cpu' as const };
+
+describe('planParallelism', () => {
+  it.each([
+    // A 2-core machine: one frame-threaded x264 keeps both cores busy; a 10 s clip is one segment.
+    {
+      name: '2 cores, 10 s 540p',
+      cores: 2,
+      slots: 2,
+      sec: 10,
+      height: 540,
+      conc: 1,
+      threads: undefined,
+      held: 2,
+      segSec: 10,
+    },
+    {
+      name: '2 cores, 24 s 1080p',
+      cores: 2,
+      slots: 2,
+      sec: 24,
+      height: 1080,
+      conc: 1,
+      threads: undefined,
+      held: 2,
+      segSec: 24,
+    },
+    // Long clips still split (for resume), but the segments run one after another with every core.
+    {
+      name: '2 cores, 10 min 1080p',
+      cores: 2,
+      slots: 2,
+      sec: 600,
+      height: 1080,
+      conc: 1,
+      threads: undefined,
+      held: 2,
+      segSec: 120,
+    },
+    { name: 'one core', cores: 1, slots: 1, sec: 10, height: 540, conc: 1, threads: 1, held: 1, segSec: 10 },
+    // Many cores at a low height: one encode cannot use them all, so several run with a share each.
+    {
+      name: '32 cores, 540p',
+      cores: 32,
+      slots: 32,
+      sec: 60,
+      height: 540,
+      conc: 4,
+      threads: 12,
+      held: 8,
+      segSec: 7.5,
+    },
+    {
+      name: '64 cores, 360p',
+      cores: 64,
+      slots: 64,
+      sec: 60,
+      height: 360,
+      conc: 13,
+      threads: 6,
+      held: 4,
+      segSec: 2.3076923076923075,
+    },
+    {
+      name: '16 cores, 1080p',
+      cores: 16,
+      slots: 16,
+      sec: 60,
+      height: 1080,
+      conc: 1,
+      threads: undefined,
+      held: 16,
+      segSec: 60,
+    },
+  ])('$name', ({ cores, slots, sec, height, conc, threads, held, segSec }) => {
+    const p = planParallelism({ ...x264, durationSec: sec, height, machineCores: cores, slots });
+    expect(p).toMatchObject({ concurrency: conc, threads, slotsPerSegment: held, segmentSeconds: segSec });
+    // Never more cores promised than the machine has.
+    expect(p.concurrency * p.slotsPerSegment).toBeLessThanOrEqual(cores);
+    expect(p.reason).toMatch(/\S/);
+  });
+
+  it.each([
+    // --workers fixes the encodes at once; the planner only shares the cores between them.
+    { workers: 2, cores: 2, threads: 1 },
+    { workers: 1, cores: 2, threads: undefined },
+    { workers: 4, cores: 16, threads: 6 },
+  ])('--workers $workers on $cores cores', ({ workers, cores, threads }) => {
+    const p = planParallelism({
+      ...x264,
+      durationSec: 10,
+      height: 360,
+      machineCores: cores,
+      slots: workers,
+      fixedSlots: true,
+    });
+    expect(p).toMatchObject({ concurrency: workers, threads, slotsPerSegment: 1 });
+  });
+
+  it('on a fleet, one single-threaded encode per slot', () => {
+    const p = planParallelism({ ...x264, durationSec: 60, height: 1080, machineCores: undefined, slots: 12 });
+    expect(p).toMatchObject({ concurrency: 12, threads: 1, slotsPerSegment: 1, segmentSeconds: 2.5 });
+    expect(p.reason).toMatch(/^fleet/);
+  });
+
+  it('leaves hardware encoders and self-threading encoders as they were', () => {
+    const gpu = planParallelism({
+      family: 'nvenc',
+      device: 'nvidia',
+      durationSec: 60,
+      height: 1080,
+      machineCores: 2,
+      slots: 2,
+    });
+    expect(gpu).toMatchObject({ concurrency: 2, threads: undefined, slotsPerSegment: 1, segmentSeconds: 15 });
+    const av1 = planParallelism({
+      family: 'svtav1',
+      device: 'cpu',
+      durationSec: 10,
+      height: 540,
+      machineCores: 2,
+      slots: 2,
+    });
+    expect(av1).toMatchObject({ threads: undefined, slotsPerSegment: 1 });
+  });
+
+  it('gives a frame-threaded encoder more useful threads the taller the frame', () => {
+    expect([144, 360, 540, 1080, 2160].map((h) => usefulThreads('x264', h))).toEqual([2, 5, 8, 16, 33]);
+    expect(usefulThreads('nvenc', 1080)).toBe(1);
+  });
+});
