@@ -98,6 +98,41 @@ describe('render refuses bad files and fonts', () => {
     expect((error as FramefleetError).code).toBe('OUTPUT_IS_INPUT');
   });
 
+  it('AAC audio plans as music and in a background video; an in-point past the clip is refused', async () => {
+    // AAC's first packet (encoder priming) decodes to no sound: one packet is not enough to judge.
+    const song = join(dir, 'in', 'song.m4a');
+    const clip = join(dir, 'in', 'aac.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=0.5', '-c:a', 'aac', song]);
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'sine=d=1', '-f', 'lavfi', '-i', 'testsrc=s=64x48:d=1'],
+      ...['-map', '0', '-map', '1', '-c:a', 'aac', clip],
+    ]);
+    const spec = (start: number) =>
+      parseRenderSpec({
+        output: join(dir, 'out', 'aac.mp4'),
+        width: 160,
+        height: 120,
+        scenes: [{ duration: 1 }, { duration: 1, background: { video: clip, in: start } }],
+        audio: { music: [{ path: song }] },
+      });
+    const graph = await planRender(spec(0.5), context());
+    expect(graph.rootTaskId).toBe('stitch');
+    const error = (await planRender(spec(12), context()).catch((e: unknown) => e)) as FramefleetError;
+    expect(error.code).toBe('INVALID_SPEC');
+    expect(error.message).toMatch(
+      /at scenes\.1\.background\.in: in 12 s is past the end of .*aac\.mp4.*lasts 1\.\d\d s/,
+    );
+    // A sound file is no background video.
+    const sound = (await planRender(
+      parseRenderSpec({
+        output: join(dir, 'out', 'aac.mp4'),
+        scenes: [{ duration: 1, background: { video: song } }],
+      }),
+      context(),
+    ).catch((e: unknown) => e)) as FramefleetError;
+    expect(sound.code).toBe('INPUT_NOT_MEDIA');
+  });
+
   it('a font family that is not installed, and a missing font file', async () => {
     const text = { type: 'text', text: 'hi', x: 0, y: 0, width: 100, height: 40 };
     const family = await refusal({ ...text, font: 'No Such Font Family 42' });

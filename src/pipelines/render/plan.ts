@@ -35,21 +35,56 @@ export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: s
   return files;
 }
 
-/** A file exists, is not empty, and (unless a font) ffmpeg reads an image, video or audio stream from it. */
-async function checkFile(local: string, given: string, font: boolean, signal: AbortSignal): Promise<void> {
+/** What a spec's file must give: a picture (image, background video, logo), sound, or a font. */
+function fileKind(where: string): 'video' | 'audio' | 'font' {
+  if (where.endsWith('fontFile')) return 'font';
+  return where.startsWith('audio.') ? 'audio' : 'video';
+}
+
+/**
+ * A file exists, is not empty, and (unless a font) ffmpeg decodes a frame of the kind it is used
+ * for. A few packets of that stream are read: the first AAC packet (encoder priming) decodes to
+ * no sound, and a file named .png that is not one has no frames. Returns the stream's (or else the
+ * file's) duration in seconds when the header gives one.
+ */
+async function checkFile(
+  local: string,
+  given: string,
+  kind: 'video' | 'audio' | 'font',
+  signal: AbortSignal,
+): Promise<number | undefined> {
   await statInput(local);
-  if (font) return;
+  if (kind === 'font') return undefined;
   const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
-  // The first frame is decoded: a file named .png that is not one has no frames.
-  const read = ['-show_entries', 'frame=media_type', '-read_intervals', '%+#1', '-of', 'json', local];
+  const read = [
+    ...['-select_streams', kind === 'video' ? 'v:0' : 'a:0', '-read_intervals', '%+#8'],
+    ...['-show_entries', 'frame=media_type:stream=duration:format=duration', '-of', 'json', local],
+  ];
   const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
-  const frames = out ? ((JSON.parse(out.stdout.toString()) as { frames?: unknown[] }).frames ?? []) : [];
-  if (frames.length === 0) {
-    throw new FramefleetError(
-      'INPUT_NOT_MEDIA',
-      `${show(given)} is not an image, video or audio file ffmpeg can read`,
-    );
+  const info = out
+    ? (JSON.parse(out.stdout.toString()) as {
+        frames?: unknown[];
+        streams?: { duration?: string }[];
+        format?: { duration?: string };
+      })
+    : {};
+  if ((info.frames ?? []).length === 0) {
+    const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
+    throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not ${what} ffmpeg can read`);
   }
+  const duration = Number(info.streams?.[0]?.duration ?? info.format?.duration);
+  return Number.isFinite(duration) && duration > 0 ? duration : undefined;
+}
+
+/** A background video's in-point must fall inside the clip (past its end the scene is black). */
+function checkInPoint(scene: Scene, where: string, durationSec: number | undefined): void {
+  const start = scene.background.in;
+  if (durationSec === undefined || start === 0 || start < durationSec) return;
+  throw new FramefleetError(
+    'INVALID_SPEC',
+    `invalid render spec at ${where.replace(/video$/, 'in')}: in ${start} s is past the end of ` +
+      `${show(scene.background.video!)}, which lasts ${durationSec.toFixed(2)} s`,
+  );
 }
 
 /** A problem with a file or font, as an invalid spec naming the JSON path. */
@@ -73,11 +108,13 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   await checkOutputTarget(spec.output, inputs, { overwrite: spec.overwrite, storage: ctx.storage });
   if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
   for (const f of early) {
-    await withInput(f.path, ctx, (local) =>
-      checkFile(local, f.path, f.where.endsWith('fontFile'), ctx.signal),
+    const durationSec = await withInput(f.path, ctx, (local) =>
+      checkFile(local, f.path, fileKind(f.where), ctx.signal),
     ).catch((e: unknown) => {
       throw at(f.where, e);
     });
+    const bg = /^scenes\.(\d+)\.background\.video$/.exec(f.where);
+    if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec);
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   for (const [i, s] of scenes.entries()) {
