@@ -70,6 +70,8 @@ describe('render spec', () => {
       },
       'scenes.0.transition.duration',
     ],
+    ['an odd width (yuv420p needs even sizes)', { ...base, width: 321 }, 'width'],
+    ['an odd height', { ...base, height: 241 }, 'height'],
     ['neither scenes nor a template', { output: '/tmp/o.mp4' }, 'scenes'],
   ])('rejects %s with its JSON path', (_name, spec, path) => {
     const error = rejection(spec);

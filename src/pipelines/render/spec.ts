@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUALITY, PRESETS } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
-import { FramefleetError } from '../../errors.js';
+import { FramefleetError, show } from '../../errors.js';
 import {
   codedIssue,
   filePath,
@@ -32,6 +32,13 @@ const pixels = (name: string) => intRange(name, 0, 8192);
 const size = (name: string) => intRange(name, 1, 8192);
 
 /** How a layer enters or leaves: a fade, or a slide from (or to) a side over `duration` seconds. */
+/** An output side: even, as the yuv420p encoders (libx264 and the hardware ones) need it. */
+const evenSize = (name: string, max: number) =>
+  intRange(name, 16, max).multipleOf(2, {
+    error: (issue: { input?: unknown }) =>
+      `expected ${show(name)} to be even (yuv420p video needs even sizes), got ${show(issue.input)}`,
+  });
+
 const motion = z
   .object({
     effect: oneOf('effect', ['fade', 'slide-left', 'slide-right', 'slide-up', 'slide-down']),
@@ -167,8 +174,8 @@ export const renderSpecSchema = z
     output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']).pipe(filePath('output')),
     overwrite: flag('overwrite').default(false),
     faststart: flag('faststart').default(true),
-    width: intRange('width', 16, 7680).default(1280),
-    height: intRange('height', 16, 4320).default(720),
+    width: evenSize('width', 7680).default(1280),
+    height: evenSize('height', 4320).default(720),
     fps: intRange('fps', 1, 120).default(30),
     /** A template instead of scenes: `trivia` with a `quiz`. */
     template: oneOf('template', ['trivia']).optional(),
