@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Backend, JobRecord } from '../engine/types.js';
@@ -38,7 +38,13 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
     throw new FramefleetError('INPUT_NOT_FOUND', `batch file ${show(file)} cannot be read`, { cause });
   });
   const outDir = resolve(flags.outDir);
-  await mkdir(outDir, { recursive: true });
+  // Like any output folder: a missing one is a usage error before any work (a typo is not created).
+  const dirInfo = await stat(outDir).catch(() => undefined);
+  if (!dirInfo?.isDirectory())
+    throw new FramefleetError(
+      'OUTPUT_UNWRITABLE',
+      `--out-dir ${show(flags.outDir)}: ${dirInfo ? 'not a directory' : 'directory does not exist'}`,
+    );
   const log = cliLogger({ quiet: true, verbose: flags.verbose });
   const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
   const engine = fleet

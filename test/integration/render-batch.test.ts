@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
@@ -27,6 +27,12 @@ describe('render --template trivia --batch', () => {
     await writeFile(join(dir, 'quizzes.jsonl'), `${lines.join('\n')}\n`);
     const out = join(dir, 'videos');
     const args = ['render', '--template', 'trivia', '--batch', join(dir, 'quizzes.jsonl'), '--out-dir', out];
+    // A missing --out-dir is a usage error, not created (a typo would scatter videos).
+    const missing = await runCli(args);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--out-dir .*videos.*: directory does not exist/);
+    await expect(stat(out)).rejects.toThrow();
+    await mkdir(out);
     args.push('--width', '160', '--height', '120', '--fps', '5', '--data-dir', join(dir, 'data'), '--json');
     const r = await runCli(args, {}, 300_000);
     expect(r.code, r.stderr).toBe(1);
