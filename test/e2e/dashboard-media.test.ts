@@ -201,6 +201,10 @@ describe('montage and render job pages in headless Chromium', () => {
       'Scene 2',
     ]);
     expect(await page.locator('[data-testid=render-scenes] tr[data-state=done]').count()).toBe(3);
+    // The planner draws the three short pieces in one task: each row names it.
+    const task = job.tasks.find((t) => t.kind === 'render.scene')!.id;
+    const owners = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task')));
+    expect(owners).toEqual([task, task, task]);
     expect(await plays(page, '[data-testid=render-video]')).toBeGreaterThan(0.3);
     // Posters, taken in the browser from the middle of each scene: red, then blue.
     const colours = (await until(

@@ -1,27 +1,88 @@
-// A render job's own view: its pieces (scenes and the crossfades between them) as a table with their
-// state, the output playing once it is done, and then a poster frame per scene, taken in this browser
+// A render job's own view: its scenes and the crossfades between them as a table, each with the state
+// of the task that renders it (short pieces share a task), the output playing once it is done, and then a poster frame per scene, taken in this browser
 // from the middle of the scene in the output (no request or ffmpeg run on the server for it).
 import { outputPlayer } from '../media.js';
 import { badge, h, pieceState } from '../ui.js';
 
-const PIECES = ['render.scene', 'render.crossfade'];
+const TASKS = ['render.scene', 'render.crossfade'];
 const POSTER_WIDTH = 160;
 
-function pieceName(task) {
-  const n = Number(task.id.split('-').pop());
-  return task.kind === 'render.scene' ? `Scene ${n + 1}` : `Crossfade ${n + 1} → ${n + 2}`;
+/**
+ * The timeline's scenes (their frames outside crossfades) and crossfades in order, from a written
+ * spec, as the planner counts them (layout.ts sceneFrames): [{ id, name, scene?, frames, weight }].
+ */
+function specPieces(spec) {
+  const fps = spec?.fps ?? 30;
+  const scenes = spec?.scenes;
+  if (!Array.isArray(scenes) || scenes.length === 0) return undefined;
+  const frames = scenes.map((s) => Math.max(1, Math.round(s.duration * fps)));
+  const overlaps = scenes.map((s, i) =>
+    s.transition?.type === 'crossfade' && i < scenes.length - 1
+      ? Math.max(
+          1,
+          Math.min(
+            Math.round((s.transition.duration ?? 0.5) * fps),
+            Math.floor(Math.min(frames[i], frames[i + 1]) / 2),
+          ),
+        )
+      : 0,
+  );
+  const pieces = [];
+  for (let i = 0; i < scenes.length; i++) {
+    const own = frames[i] - overlaps[i] - (i > 0 ? overlaps[i - 1] : 0);
+    // A scene wholly inside its crossfades has no frames of its own, and no row.
+    if (own > 0)
+      pieces.push({ id: `scene-${i}`, name: `Scene ${i + 1}`, scene: true, frames: own, weight: own });
+    if (overlaps[i] > 0)
+      pieces.push({
+        id: `crossfade-${i}`,
+        name: `Crossfade ${i + 1} → ${i + 2}`,
+        frames: overlaps[i],
+        weight: 2 * overlaps[i], // a crossfade draws two scenes per frame, as the task's weight counts
+      });
+  }
+  return pieces;
 }
 
-/** Each piece's [start, end) seconds on the timeline: the pieces play in plan order. */
-function spans(pieces, fps) {
+/**
+ * The rows: each scene and crossfade with the task that renders it. A task renders consecutive
+ * pieces (short ones share a task); its weight is theirs summed, which tells where each task's
+ * pieces end. A template's job (its scenes are made by the planner) has a row per task instead.
+ */
+function rows(job) {
+  const tasks = job.tasks.filter((t) => TASKS.includes(t.kind));
+  const pieces = specPieces(job.spec);
+  let matched = pieces !== undefined;
+  if (pieces) {
+    let k = 0;
+    for (const task of tasks) {
+      let weight = 0;
+      while (k < pieces.length && weight < task.weight) {
+        pieces[k].task = task;
+        weight += pieces[k++].weight;
+      }
+      if (weight !== task.weight) matched = false;
+    }
+    if (k !== pieces.length) matched = false;
+  }
+  const list = matched
+    ? pieces
+    : tasks.map((t) => {
+        const [a, b] = t.id.split('-').slice(1).map(Number);
+        const name = b === undefined || a === b ? `Scene ${a + 1}` : `Scenes ${a + 1}–${b + 1}`;
+        return { id: t.id, name, scene: true, frames: t.output?.frames, task: t };
+      });
+  const fps = job.spec?.fps ?? 30;
   let at = 0;
-  return pieces.map((t) => {
-    const frames = t.output?.frames;
-    if (typeof frames !== 'number' || !fps) return undefined;
-    const span = { start: at / fps, end: (at + frames) / fps };
-    at += frames;
-    return span;
-  });
+  for (const piece of list) {
+    if (typeof piece.frames !== 'number') {
+      at = NaN;
+      continue;
+    }
+    piece.span = Number.isNaN(at) ? undefined : { start: at / fps, end: (at + piece.frames) / fps };
+    at += piece.frames;
+  }
+  return list;
 }
 
 function once(target, event) {
@@ -64,14 +125,13 @@ export function renderView() {
   let posters; // scene task id -> data URL, once taken
   let postersWanted = false;
   return (job) => {
-    const pieces = job.tasks.filter((t) => PIECES.includes(t.kind));
+    const pieces = rows(job);
     if (pieces.length === 0) return null;
-    const at = spans(pieces, job.spec?.fps);
     const take = (url) => {
       if (postersWanted) return;
       postersWanted = true;
-      const scenes = pieces.flatMap((t, i) =>
-        t.kind === 'render.scene' && at[i] ? [{ id: t.id, t: (at[i].start + at[i].end) / 2 }] : [],
+      const scenes = pieces.flatMap((p) =>
+        p.scene && p.span ? [{ id: p.id, t: (p.span.start + p.span.end) / 2 }] : [],
       );
       grabFrames(
         url,
@@ -88,25 +148,25 @@ export function renderView() {
         .catch(() => (posters = new Map()));
     };
     player ??= outputPlayer(job, 'render-video', take);
-    const rows = pieces.map((t, i) => {
-      const state = pieceState(t);
-      const poster = posters?.get(t.id);
+    const trs = pieces.map((p) => {
+      const state = pieceState(p.task);
+      const poster = posters?.get(p.id);
       return h(
         'tr',
-        { dataset: { piece: t.id, state } },
-        h('td', {}, pieceName(t)),
-        h('td.mono', {}, at[i] ? `${at[i].start.toFixed(2)}–${at[i].end.toFixed(2)} s` : '—'),
-        h('td.mono', {}, typeof t.output?.frames === 'number' ? String(t.output.frames) : '—'),
+        { dataset: { piece: p.id, task: p.task?.id ?? '', state } },
+        h('td', {}, p.name),
+        h('td.mono', {}, p.span ? `${p.span.start.toFixed(2)}–${p.span.end.toFixed(2)} s` : '—'),
+        h('td.mono', {}, typeof p.frames === 'number' ? String(p.frames) : '—'),
         h('td', {}, badge(state)),
-        h('td.mono.small', {}, t.worker ?? ''),
+        h('td.mono.small', {}, p.task?.worker ?? ''),
         h(
           'td.poster',
           {},
-          poster ? h('img', { src: poster, alt: `${t.id} poster`, width: POSTER_WIDTH }) : null,
+          poster ? h('img', { src: poster, alt: `${p.id} poster`, width: POSTER_WIDTH }) : null,
         ),
       );
     });
-    const count = (s) => pieces.filter((t) => pieceState(t) === s).length;
+    const count = (s) => pieces.filter((p) => pieceState(p.task) === s).length;
     return h(
       'div.card',
       { dataset: { testid: 'render' } },
@@ -133,7 +193,7 @@ export function renderView() {
             ['Piece', 'Timeline', 'Frames', 'State', 'Worker', 'Poster'].map((c) => h('th', {}, c)),
           ),
         ),
-        h('tbody', {}, rows),
+        h('tbody', {}, trs),
       ),
     );
   };
