@@ -34,11 +34,15 @@ export function reportTranscode(job: JobRecord, startedMs: number, flags: { json
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return;
   }
-  process.stdout.write(`${result.output}\n${verificationLine(result)}\n${runLine(stats, result, wallSec)}\n`);
+  const verified = verificationLine(result, job.type === 'transcode');
+  process.stdout.write(`${result.output}\n${verified}\n${runLine(stats, result, wallSec)}\n`);
 }
 
-/** "verified: 360 frames = source, video 12.001 s, audio 12.000 s (...)": what the stitch proved. */
-export function verificationLine(result: StitchOutput): string {
+/**
+ * "verified: 360 frames = source, video 12.001 s, audio 12.000 s (...)": what the stitch proved. A
+ * render has no source: its frames are the timeline's, its audio ends with its video.
+ */
+export function verificationLine(result: StitchOutput, fromSource = true): string {
   const ladder = result as StitchOutput & Partial<LadderOutput>;
   if (ladder.renditions) {
     const rungs = ladder.renditions.map((r) => `${r.height}p ${Math.round(r.bandwidth / 1000)}k`).join(', ');
@@ -51,9 +55,10 @@ export function verificationLine(result: StitchOutput): string {
   }
   const av =
     result.audioDurationSec !== undefined
-      ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of the source)`
+      ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of ${fromSource ? 'the source' : 'each other'})`
       : ', no audio';
-  return `verified: ${result.frames} frames = source, video ${result.videoDurationSec.toFixed(3)} s${av}`;
+  const frames = fromSource ? `${result.frames} frames = source` : `${result.frames} frames = the timeline`;
+  return `verified: ${frames}, video ${result.videoDurationSec.toFixed(3)} s${av}`;
 }
 
 function runLine(stats: ReturnType<typeof runStats>, result: StitchOutput, wallSec: number): string {

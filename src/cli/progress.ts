@@ -4,6 +4,9 @@ import { EncodeTally } from './run-stats.js';
 
 export type ProgressMode = OutputMode;
 
+/** Tasks that encode frames: transcode segments, render runs of scenes and crossfades. */
+const isEncode = (kind: string) => kind.endsWith('.segment') || kind === 'render.scene';
+
 /** Renders job events: a live line on a terminal, plain lines in logs, NDJSON for machines. */
 export class ProgressPrinter {
   private progress = 0;
@@ -26,7 +29,7 @@ export class ProgressPrinter {
 
   /** The job's planned tasks: how many segments, and how many frames each. */
   setTasks(tasks: readonly TaskRecord[]): void {
-    const segments = tasks.filter((t) => t.kind.endsWith('.segment'));
+    const segments = tasks.filter((t) => isEncode(t.kind));
     this.total = segments.length;
     this.tally = new EncodeTally(new Map(segments.map((t) => [t.id, t.weight])));
   }
@@ -43,7 +46,7 @@ export class ProgressPrinter {
     } else if (event.type === 'task-progress') {
       this.tally.progress(event.taskId, event.progress);
       return this.render(false);
-    } else if (event.type === 'task' && event.kind.endsWith('.segment')) {
+    } else if (event.type === 'task' && isEncode(event.kind)) {
       if (event.state === 'running') {
         this.runStartedAt ??= this.now();
         this.running.add(event.taskId);

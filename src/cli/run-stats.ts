@@ -18,6 +18,16 @@ export interface RunStats {
 // Encoded pieces: transcode segments and ladder chunks, render scenes and crossfades.
 const isSegment = (t: TaskRecord) => /\.(segment|scene|crossfade|ladder-chunk)$/.test(t.kind);
 
+/**
+ * Frames a finished task put in the output: a render task's own count (its weight counts a
+ * crossfade's frames twice, for the two scenes it draws), else its weight (a ladder chunk's counts
+ * every rung's frames).
+ */
+function outputFrames(t: TaskRecord): number {
+  const frames = (t.output as { frames?: unknown } | undefined)?.frames;
+  return t.kind.startsWith('render.') && typeof frames === 'number' ? frames : t.weight;
+}
+
 /** What a finished run did, from its task records' frames and timings. Pure. */
 export function runStats(tasks: readonly TaskRecord[]): RunStats {
   const segments = tasks.filter(isSegment);
@@ -36,7 +46,7 @@ export function runStats(tasks: readonly TaskRecord[]): RunStats {
     now += edge.delta;
     peakParallel = Math.max(peakParallel, now);
   }
-  const encodedFrames = ran.reduce((sum, t) => sum + t.weight, 0);
+  const encodedFrames = ran.reduce((sum, t) => sum + outputFrames(t), 0);
   const encodeSec = spans.length
     ? (Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))) / 1000
     : 0;

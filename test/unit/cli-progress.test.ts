@@ -57,6 +57,17 @@ describe('runStats', () => {
       fps: 30,
     },
     {
+      // A render task's weight counts a crossfade's 15 frames twice; the output has its own 285.
+      name: 'render runs count the frames they put in the output',
+      tasks: [
+        segment('a', 300, 0, 3, { kind: 'render.scene', output: { frames: 285 } }),
+        segment('b', 30, 3, 4, { kind: 'render.scene', output: { frames: 30 } }),
+      ],
+      peak: 1,
+      frames: 315,
+      fps: 78.75,
+    },
+    {
       name: 'a fully reused job',
       tasks: [segment('a', 90, 0, 0.1, { reused: true }), segment('b', 90, 0, 0.1, { reused: true })],
       peak: 0,
