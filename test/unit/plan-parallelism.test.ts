@@ -100,6 +100,19 @@ describe('planParallelism', () => {
     expect(p).toMatchObject({ concurrency: workers, threads, slotsPerSegment: 1 });
   });
 
+  it('with processors, the segments are the parallelism: one per slot', () => {
+    const p = planParallelism({
+      ...x264,
+      durationSec: 20,
+      height: 720,
+      machineCores: 2,
+      slots: 2,
+      processed: true,
+    });
+    expect(p).toMatchObject({ concurrency: 2, threads: 1, slotsPerSegment: 1, segmentSeconds: 5 });
+    expect(p.reason).toMatch(/^processors/);
+  });
+
   it('on a fleet, one single-threaded encode per slot', () => {
     const p = planParallelism({ ...x264, durationSec: 60, height: 1080, machineCores: undefined, slots: 12 });
     expect(p).toMatchObject({ concurrency: 12, threads: 1, slotsPerSegment: 1, segmentSeconds: 2.5 });

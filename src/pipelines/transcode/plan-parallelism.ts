@@ -16,6 +16,12 @@ export interface ParallelismInput {
   slots: number;
   /** The user fixed `slots` as the encodes at once on the machine (`--workers`): only threads are chosen. */
   fixedSlots?: boolean | undefined;
+  /**
+   * Each segment runs through processors (`--process`) before its encode: the processor, not the
+   * encoder, is the work, and it is one slot's (one thread's, one GPU's) worth, so the segments are
+   * the parallelism, as on a fleet.
+   */
+  processed?: boolean | undefined;
 }
 
 export interface Parallelism {
@@ -71,6 +77,15 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       threads: undefined,
       slotsPerSegment: 1,
       reason: `${input.family} sizes its own threads: ${input.slots} encodes at once`,
+    };
+  }
+  if (input.processed && !input.fixedSlots) {
+    return {
+      segmentSeconds: spread(input.slots),
+      concurrency: Math.max(1, input.slots),
+      threads: 1,
+      slotsPerSegment: 1,
+      reason: `processors: ${input.slots} segments at once, each through its processors and a single-threaded encode`,
     };
   }
   if (input.machineCores === undefined) {

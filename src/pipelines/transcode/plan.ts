@@ -125,6 +125,7 @@ async function layoutOpened(
     machineCores: ctx.capabilities.machineCores,
     slots: ctx.capabilities.slots,
     fixedSlots: ctx.capabilities.fixedSlots,
+    processed: (spec.process?.length ?? 0) > 0,
   });
   ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, parallelism.reason);
   const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
