@@ -53,6 +53,9 @@ export const ERROR_CODES = {
   NO_BEATS: { status: 422, fatal: true },
   INVALID_LUT: { status: 422, fatal: true },
   FILTER_UNAVAILABLE: { status: 422, fatal: true },
+  // Configuration a command cannot start with (exit 2); they never reach the API.
+  DATA_DIR_UNUSABLE: { status: 400, fatal: true },
+  PORT_IN_USE: { status: 400, fatal: true },
 } as const satisfies Record<string, { status: number; fatal: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -57,7 +57,10 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     logger: log,
     pools: config.pools,
   });
-  const address = await app.listen({ port: flags.port, host: flags.host });
+  const address = await app.listen({ port: flags.port, host: flags.host }).catch(async (error: unknown) => {
+    await runtime.close();
+    throw listenError(error, flags);
+  });
   process.stdout.write(
     `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
   );
@@ -76,4 +79,23 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** A port that cannot be had, in one line naming it (not Node's `listen EADDRINUSE ...`). */
+function listenError(error: unknown, flags: ServerFlags): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${flags.host}:${flags.port}`;
+  if (code === 'EADDRINUSE')
+    return new FramefleetError(
+      'PORT_IN_USE',
+      `port ${flags.port} is in use (${where}); pick another with --port`,
+    );
+  if (code === 'EACCES')
+    return new FramefleetError(
+      'INVALID_ARGUMENT',
+      `port ${flags.port} needs privileges to bind (${where}); pick one above 1023`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new FramefleetError('INVALID_ARGUMENT', `--host ${flags.host} is not an address of this machine`);
+  return error;
 }
