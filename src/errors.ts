@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, fatal: true },
   CONFLICT: { status: 409, fatal: true },
   PAYLOAD_TOO_LARGE: { status: 413, fatal: true },
+  RANGE_NOT_SATISFIABLE: { status: 416, fatal: true },
   BAD_REQUEST: { status: 400, fatal: true },
   INVALID_JSON: { status: 400, fatal: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fatal: true },

@@ -115,6 +115,14 @@ describe('API outputs', () => {
     expect(response.headers.get('content-type')).toBe('video/mp4');
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="fetch-me.mp4"');
     expect(Buffer.from(await response.arrayBuffer()).equals(await readFile(output))).toBe(true);
+    // A range past the end: the catalogue's JSON error, with the size to retry within.
+    const past = await fetch(`${h.url}/v1/jobs/${job.id}/output`, {
+      headers: { ...auth, range: 'bytes=99999999-' },
+    });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(past.headers.get('content-range')).toBe(`bytes */${(await readFile(output)).length}`);
+    expect(((await past.json()) as { error: { code: string } }).error.code).toBe('RANGE_NOT_SATISFIABLE');
 
     // Checked when served, not when submitted: an output swapped for a link out is refused.
     const outside = path.join(h.dir, 'outside');
