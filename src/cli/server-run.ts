@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,8 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
       '--with-worker needs --redis; the local engine always runs its own tasks',
     );
   }
+  // Before the runtime opens (it resumes unfinished jobs): a port in use fails with no task started.
+  await portFree(flags);
   // framefleet.yaml (FRAMEFLEET_CONFIG or ./framefleet.yaml): its `pools:` drive /v1/scaling and job costs.
   const { config } = await loadConfig();
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
@@ -79,6 +82,16 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Binds the port for a moment and lets it go; the real listen below still maps its own errors. */
+async function portFree(flags: ServerFlags): Promise<void> {
+  if (flags.port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((done, fail) => {
+    probe.once('error', (error) => fail(listenError(error, flags)));
+    probe.listen({ port: flags.port, host: flags.host, exclusive: true }, () => probe.close(() => done()));
+  });
 }
 
 /** A port that cannot be had, in one line naming it (not Node's `listen EADDRINUSE ...`). */

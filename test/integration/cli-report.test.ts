@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,7 @@ describe('every command reports the same way', () => {
       2,
       `framefleet: error: port ${port} is in use (127.0.0.1:${port}); pick another with --port [PORT_IN_USE]\n`,
     ]);
+    await expect(stat(data)).rejects.toThrow(); // refused before the runtime made its data dir
     const file = await runCli(['transcode', clip, '-o', join(dir, 'never.mp4')], {
       FRAMEFLEET_DATA_DIR: clip,
     });
