@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, fatal: true },
   CONFLICT: { status: 409, fatal: true },
   PAYLOAD_TOO_LARGE: { status: 413, fatal: true },
+  RANGE_NOT_SATISFIABLE: { status: 416, fatal: true },
   BAD_REQUEST: { status: 400, fatal: true },
   INVALID_JSON: { status: 400, fatal: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, fatal: true },
@@ -53,6 +54,9 @@ export const ERROR_CODES = {
   NO_BEATS: { status: 422, fatal: true },
   INVALID_LUT: { status: 422, fatal: true },
   FILTER_UNAVAILABLE: { status: 422, fatal: true },
+  // Configuration a command cannot start with (exit 2); they never reach the API.
+  DATA_DIR_UNUSABLE: { status: 400, fatal: true },
+  PORT_IN_USE: { status: 400, fatal: true },
 } as const satisfies Record<string, { status: number; fatal: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

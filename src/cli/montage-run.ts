@@ -1,8 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { JobRecord } from '../engine/types.js';
-import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statInput } from '../media/probe.js';
 import {
@@ -11,6 +9,7 @@ import {
   type MontageResult,
   type MontageSpec,
 } from '../pipelines/montage/index.js';
+import { expandClips } from '../pipelines/montage/clip-folders.js';
 import { storyboardPath } from '../pipelines/montage/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
@@ -20,43 +19,6 @@ import { jobFailure } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import type { MontageFlags } from './montage.js';
 import { fleetRun } from './redis-options.js';
-
-/** File names a clip folder contributes (others, like .txt or .DS_Store, are left out). */
-const VIDEO_EXTENSIONS = new Set([
-  '.mp4',
-  '.m4v',
-  '.mov',
-  '.mkv',
-  '.webm',
-  '.avi',
-  '.mts',
-  '.m2ts',
-  '.mxf',
-  '.ts',
-]);
-
-/** `--clips` as files: folders become their video files in name order; an empty folder is refused. */
-export async function expandClips(given: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const path of given.map((p) => resolve(p))) {
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      out.push(path);
-      continue;
-    }
-    const names = (await readdir(path)).filter(
-      (n) => !n.startsWith('.') && VIDEO_EXTENSIONS.has(extname(n).toLowerCase()),
-    );
-    if (names.length === 0) {
-      throw new FramefleetError(
-        'INVALID_ARGUMENT',
-        `clip folder ${show(path)} has no video files (${[...VIDEO_EXTENSIONS].join(', ')})`,
-      );
-    }
-    out.push(...names.sort().map((n) => join(path, n)));
-  }
-  return out;
-}
 
 export async function montageSpecFrom(flags: MontageFlags): Promise<MontageSpec> {
   return parseMontageSpec({

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,8 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
       '--with-worker needs --redis; the local engine always runs its own tasks',
     );
   }
+  // Before the runtime opens (it resumes unfinished jobs): a port in use fails with no task started.
+  await portFree(flags);
   // framefleet.yaml (FRAMEFLEET_CONFIG or ./framefleet.yaml): its `pools:` drive /v1/scaling and job costs.
   const { config } = await loadConfig();
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
@@ -57,7 +60,10 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     logger: log,
     pools: config.pools,
   });
-  const address = await app.listen({ port: flags.port, host: flags.host });
+  const address = await app.listen({ port: flags.port, host: flags.host }).catch(async (error: unknown) => {
+    await runtime.close();
+    throw listenError(error, flags);
+  });
   process.stdout.write(
     `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
   );
@@ -76,4 +82,33 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Binds the port for a moment and lets it go; the real listen below still maps its own errors. */
+async function portFree(flags: ServerFlags): Promise<void> {
+  if (flags.port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((done, fail) => {
+    probe.once('error', (error) => fail(listenError(error, flags)));
+    probe.listen({ port: flags.port, host: flags.host, exclusive: true }, () => probe.close(() => done()));
+  });
+}
+
+/** A port that cannot be had, in one line naming it (not Node's `listen EADDRINUSE ...`). */
+function listenError(error: unknown, flags: ServerFlags): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${flags.host}:${flags.port}`;
+  if (code === 'EADDRINUSE')
+    return new FramefleetError(
+      'PORT_IN_USE',
+      `port ${flags.port} is in use (${where}); pick another with --port`,
+    );
+  if (code === 'EACCES')
+    return new FramefleetError(
+      'INVALID_ARGUMENT',
+      `port ${flags.port} needs privileges to bind (${where}); pick one above 1023`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new FramefleetError('INVALID_ARGUMENT', `--host ${flags.host} is not an address of this machine`);
+  return error;
 }

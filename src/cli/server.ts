@@ -58,8 +58,10 @@ export function registerServer(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'concurrent CPU tasks (default: core count; 0 queues without running)',
-      intOption('--workers', 0, 256),
+      // Not 0: the local engine would queue every job with no one to run it (a fleet without local
+      // work is --redis without --with-worker).
+      'concurrent CPU tasks in this process (default: core count)',
+      intOption('--workers', 1, 256),
     )
     .option(
       '--gpu-slots <n>',

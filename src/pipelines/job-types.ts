@@ -3,6 +3,8 @@ import type { Pipeline } from '../engine/types.js';
 import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js';
 import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
 import { renderPipeline, renderSpecSchema } from './render/index.js';
+import { mapSpecPaths } from './render/paths.js';
+import { expandClips } from './montage/clip-folders.js';
 import { montagePipeline, montageSpecSchema } from './montage/index.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
 
@@ -20,6 +22,13 @@ export interface JobType {
   inputFields: readonly string[];
   /** Spec fields holding an output path. */
   outputFields: readonly string[];
+  /**
+   * Input paths nested deeper in the spec (a render's scenes, audio and logo): calls `fn` on each
+   * with its place in the spec and stores what it returns, so the server confines them at submit.
+   */
+  mapInputs?: (spec: Record<string, unknown>, fn: (path: string, where: string) => string) => void;
+  /** Turns an input list's folders into their files (montage clips), once the folders are confined. */
+  expandFolders?: { field: string; expand: (paths: readonly string[]) => Promise<string[]> };
   /**
    * Files a finished job writes besides its output, by the name the API serves them under
    * (`GET /v1/jobs/:id/files/:name`): which result field holds the path, and its media type.
@@ -39,8 +48,15 @@ function jobType<Spec>(
   pipeline: Pipeline<Spec>,
   description: string,
   schema: z.ZodType,
-  files: { inputs: string[]; outputs: string[]; results?: Record<string, ResultFile> },
+  files: {
+    inputs: string[];
+    outputs: string[];
+    results?: Record<string, ResultFile>;
+    mapInputs?: (spec: Spec, fn: (path: string, where: string) => string) => unknown;
+    expandFolders?: JobType['expandFolders'];
+  },
 ): JobType {
+  const { mapInputs } = files;
   return {
     type: pipeline.type,
     description,
@@ -49,6 +65,8 @@ function jobType<Spec>(
     inputFields: files.inputs,
     outputFields: files.outputs,
     ...(files.results ? { resultFiles: files.results } : {}),
+    ...(mapInputs ? { mapInputs: (spec, fn) => void mapInputs(spec as Spec, fn) } : {}),
+    ...(files.expandFolders ? { expandFolders: files.expandFolders } : {}),
   };
 }
 
@@ -75,7 +93,7 @@ export const JOB_TYPES: readonly JobType[] = [
     inputs: ['input'],
     outputs: ['output'],
   }),
-  // Paths inside scenes, audio and the quiz are confined by the render pipeline as it opens them.
+  // Paths inside scenes, audio and the quiz are confined at submit and again as the pipeline opens them.
   jobType(
     renderPipeline,
     'draw a JSON timeline or template scene by scene, mix audio once, stitch',
@@ -83,6 +101,7 @@ export const JOB_TYPES: readonly JobType[] = [
     {
       inputs: [],
       outputs: ['output'],
+      mapInputs: mapSpecPaths,
     },
   ),
   jobType(
@@ -92,6 +111,7 @@ export const JOB_TYPES: readonly JobType[] = [
     {
       inputs: ['clips', 'music', 'lut'],
       outputs: ['output', 'edl', 'otio'],
+      expandFolders: { field: 'clips', expand: expandClips },
       results: {
         storyboard: { field: 'storyboard', type: 'image/jpeg', download: false },
         edl: { field: 'edl', type: 'text/plain; charset=utf-8', download: true },

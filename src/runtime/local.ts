@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureDataDir } from './data-dir.js';
 import { detectCapabilities } from '../cluster/capabilities.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import type { Capabilities } from '../engine/capabilities.js';
@@ -130,7 +130,7 @@ export interface LocalBackendOptions {
 
 /** The embedded default's backend alone, wired with real parts (file storage in the data dir, proven encoders). */
 export async function openLocalBackend(options: LocalBackendOptions): Promise<LocalBackend> {
-  await mkdir(options.dataDir, { recursive: true });
+  await ensureDataDir(options.dataDir);
   const gpu = options.gpuSlots ?? 2;
   let machine: Promise<Capabilities> | undefined;
   return LocalBackend.open({

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureDataDir } from './data-dir.js';
 import { pathToFileURL } from 'node:url';
 import type { GpuInfo } from '../engine/capabilities.js';
 import { PipelineRegistry } from '../engine/registry.js';
@@ -67,7 +67,7 @@ export interface Runtime {
 
 /** Builds the runtime for a mode; heavy modules (BullMQ, the S3 SDK) load only when that mode needs them. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
-  await mkdir(options.dataDir, { recursive: true });
+  await ensureDataDir(options.dataDir);
   const registry = new PipelineRegistry([
     ...allPipelines(),
     ...processorPipelines(options.processors),

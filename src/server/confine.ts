@@ -30,22 +30,22 @@ function forbidden(what: string, value: string, why: string): FramefleetError {
 }
 
 /** Resolves an input file to its real path and proves it lies under one of the roots. */
-export async function confineInput(value: string, roots: readonly string[]): Promise<string> {
-  const normal = checkShape(value, 'input');
+export async function confineInput(value: string, roots: readonly string[], what = 'input'): Promise<string> {
+  const normal = checkShape(value, what);
   let real: string;
   try {
     real = await realpath(normal);
   } catch (cause) {
     // Say "forbidden" before "missing" for paths outside the roots, so probing reveals nothing.
-    if (!inside(normal, roots)) throw forbidden('input', value, 'is outside the allowed input roots');
-    throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(value)} does not exist`, { cause });
+    if (!inside(normal, roots)) throw forbidden(what, value, 'is outside the allowed input roots');
+    throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} does not exist`, { cause });
   }
   if (!inside(real, roots)) {
     const why =
       real === normal
         ? 'is outside the allowed input roots'
         : `resolves to ${show(real)}, outside the allowed input roots`;
-    throw forbidden('input', value, why);
+    throw forbidden(what, value, why);
   }
   return real;
 }

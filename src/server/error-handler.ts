@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, FramefleetError, isFramefleetError, show, type ErrorCode } from '../errors.js';
 import { fromFastifyError } from './http-errors.js';
+import { PATTERN_RULES } from './schemas.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -19,9 +20,10 @@ function validationMessage(error: FastifyError): string {
   const got = issue.data === undefined ? '' : `, got ${show(issue.data)}`;
   // An enum names its values: "`body.type` must be one of transcode, proxy, got `x`".
   const allowed = issue.params?.allowedValues;
+  const pattern = issue.params?.pattern;
   const rule = Array.isArray(allowed)
     ? `must be one of ${allowed.map(String).join(', ')}`
-    : (issue.message ?? 'is not valid');
+    : ((typeof pattern === 'string' ? PATTERN_RULES[pattern] : undefined) ?? issue.message ?? 'is not valid');
   return `invalid ${part}: ${show(path)} ${rule}${got}`;
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { FramefleetError, redactUrl, show } from '../errors.js';
 import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
 import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
@@ -37,19 +38,40 @@ export async function confineSpec(
     }
     out[field] = await confineOutput(value, confinement.outputRoots);
   }
-  const confineOne = async (value: string) => {
+  const confineOne = async (value: string, what?: string) => {
     if (inStorage(value, storage)) return value;
     const local = looksLikeUrl(value) ? await download(value) : value;
-    return confineInput(local, confinement.inputRoots);
+    return confineInput(local, confinement.inputRoots, what);
   };
   for (const field of def.inputFields) {
     const value = spec[field];
     if (typeof value === 'string') out[field] = await confineOne(value);
     else if (Array.isArray(value)) {
-      const confined: unknown[] = [];
+      let confined: unknown[] = [];
       for (const item of value) confined.push(typeof item === 'string' ? await confineOne(item) : item);
+      const folders = def.expandFolders?.field === field ? def.expandFolders.expand : undefined;
+      if (folders) {
+        // A folder inside the roots stands for its files, each confined in turn (a link may lead out).
+        const items = confined;
+        confined = [];
+        for (const item of items) {
+          if (typeof item !== 'string' || !path.isAbsolute(item)) confined.push(item);
+          else for (const file of await folders([item])) confined.push(await confineOne(file));
+        }
+      }
       out[field] = confined;
     }
+  }
+  if (def.mapInputs) {
+    // Nested paths: the same checks, named by their place in the spec; the copy gets the real paths.
+    const found: { path: string; where: string }[] = [];
+    def.mapInputs(out, (p, where) => (found.push({ path: p, where }), p));
+    const real = new Map<string, string>();
+    for (const { path: p, where } of found)
+      if (!real.has(p)) real.set(p, await confineOne(p, `input ${where}`));
+    const copy = structuredClone(out);
+    def.mapInputs(copy, (p) => real.get(p) ?? p);
+    return copy;
   }
   return out;
 }

@@ -65,6 +65,8 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
             }),
           ctx.storage,
         );
+        // Folders expanded into files must still fit the schema (the most clips a montage takes).
+        if (def.expandFolders) parseSpec(def.schema, confined, `${type} spec`);
         await checkOutputs(def, confined, ctx.storage);
         const job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
         request.log.info({ jobId: job.id, type }, 'job submitted');

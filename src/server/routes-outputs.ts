@@ -12,6 +12,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mov': 'video/quicktime',
   '.mkv': 'video/x-matroska',
   '.json': 'application/json',
+  // A ladder's output is its manifest.
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.mpd': 'application/dash+xml',
 };
 
 /**

@@ -62,11 +62,19 @@ export const idParamsSchema = {
   properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } },
 } as const;
 
+const UPLOAD_NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
+
+/** Patterns said in words in validation messages (a bare regex tells a user little). */
+export const PATTERN_RULES: Readonly<Record<string, string>> = {
+  [UPLOAD_NAME]:
+    'may use only letters, digits, `.`, `_` and `-` (no spaces; a letter or digit first), at most 128 characters',
+};
+
 export const uploadQuerySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+  properties: { name: { type: 'string', pattern: UPLOAD_NAME } },
 } as const;
 
 export const errorSchema = {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FramefleetError } from '../errors.js';
+import { FramefleetError, show } from '../errors.js';
 import { confineOutput } from './confine.js';
 
 export interface LocalFile {
@@ -35,15 +35,20 @@ export async function sendLocalFile(
     await handle.close();
     throw new FramefleetError('NOT_FOUND', `${file.what} is not a file`);
   }
+  const range = byteRange(request.headers.range, info.size);
+  if (range === 'unsatisfiable') {
+    await handle.close();
+    // The catalogue's JSON error (sent by the error handler), with the size a client can retry within.
+    reply.header('content-range', `bytes */${info.size}`);
+    throw new FramefleetError(
+      'RANGE_NOT_SATISFIABLE',
+      `range ${show(request.headers.range ?? '')} is past the end of ${file.what} (${info.size} bytes)`,
+    );
+  }
   reply.type(file.type).header('accept-ranges', 'bytes');
   if (file.attachment) {
     const name = path.basename(real).replace(/[^A-Za-z0-9._-]/g, '_');
     reply.header('content-disposition', `attachment; filename="${name}"`);
-  }
-  const range = byteRange(request.headers.range, info.size);
-  if (range === 'unsatisfiable') {
-    await handle.close();
-    return reply.code(416).header('content-range', `bytes */${info.size}`).send();
   }
   if (range) {
     return reply

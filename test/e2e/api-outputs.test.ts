@@ -24,6 +24,7 @@ describe('API outputs', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ type, spec: { input: clip, segments: 2, ...spec } }),
     });
+  let replaced: JobRecord | undefined;
   const finished = async (response: Response) =>
     h.runtime.backend.wait(((await response.json()) as JobRecord).id);
 
@@ -100,21 +101,30 @@ describe('API outputs', () => {
     const asInput = await submit({ output: path.join(h.inputDir, 'clip.mp4'), overwrite: true });
     expect(asInput.status).toBe(403);
 
-    const replaced = await finished(await submit({ output, overwrite: true }));
+    replaced = await finished(await submit({ output, overwrite: true }));
     expect(replaced.state).toBe('done');
     expect((await readFile(output)).subarray(4, 8).toString()).toBe('ftyp');
   });
 
   it('serves a finished job’s output with the token, only from inside the output roots', async () => {
-    const output = path.join(h.outputDir, 'fetch-me.mp4');
-    const job = await finished(await submit({ output }));
+    // The job that replaced taken.mp4 above: one transcode serves both tests.
+    const job = replaced!;
+    const output = path.join(h.outputDir, 'taken.mp4');
     expect(job.state).toBe('done');
     expect((await fetch(`${h.url}/v1/jobs/${job.id}/output`)).status).toBe(401);
     const response = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('video/mp4');
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="fetch-me.mp4"');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="taken.mp4"');
     expect(Buffer.from(await response.arrayBuffer()).equals(await readFile(output))).toBe(true);
+    // A range past the end: the catalogue's JSON error, with the size to retry within.
+    const past = await fetch(`${h.url}/v1/jobs/${job.id}/output`, {
+      headers: { ...auth, range: 'bytes=99999999-' },
+    });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(past.headers.get('content-range')).toBe(`bytes */${(await readFile(output)).length}`);
+    expect(((await past.json()) as { error: { code: string } }).error.code).toBe('RANGE_NOT_SATISFIABLE');
 
     // Checked when served, not when submitted: an output swapped for a link out is refused.
     const outside = path.join(h.dir, 'outside');

@@ -90,6 +90,8 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
       expect([400, 404], `${name}: ${r.status} ${r.body.slice(0, 120)}`).toContain(r.status);
     }
     expect((await fetch(`${h.url}/v1/jobs/${job!.id}/ladder/master-240p/index.m3u8`)).status).toBe(200);
+    const manifest = await fetch(`${h.url}/v1/jobs/${job!.id}/output`);
+    expect(manifest.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
 
     const page = await browser.newPage();
     const pageErrors: string[] = [];

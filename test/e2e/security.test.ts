@@ -199,12 +199,18 @@ describe('API security', () => {
     } as RequestInit);
     expect(streamed.status).toBe(413);
 
-    const badName = await fetch(`${h.url}/v1/uploads?name=../x.mp4`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/octet-stream' },
-      body: 'abc',
-    });
-    expect(badName.status).toBe(400);
+    for (const name of ['../x.mp4', 'my%20clip.mp4']) {
+      const badName = await fetch(`${h.url}/v1/uploads?name=${name}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: 'abc',
+      });
+      expect(badName.status).toBe(400);
+      // The rule in words, not the regex.
+      expect(((await badName.json()) as { error: { message: string } }).error.message).toMatch(
+        /`querystring\.name` may use only letters, digits, `\.`, `_` and `-` .*, got `(\.\.\/x|my clip)\.mp4`$/,
+      );
+    }
   });
 
   it('refuses to listen beyond loopback without a token', () => {

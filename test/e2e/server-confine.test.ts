@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/errors.js';
 import { bearerMatches, isLoopback } from '../../src/server/auth.js';
 import { canonicalRoots, confineInput, confineOutput, confineUrl } from '../../src/server/confine.js';
+import { confineSpec, DEFAULT_JOB_TYPES } from '../../src/server/job-types.js';
 import { writeAtomically } from '../../src/storage/atomic-output.js';
 import { holdInputFile, holdOutputDir } from '../../src/storage/confined-open.js';
 
@@ -85,6 +86,41 @@ describe('path and URL confinement', () => {
   it('output: resolves the parent through symlinks', async () => {
     expect(await confineOutput(path.join(dir, 'root-alias', 'x.mp4'), roots)).toBe(
       path.join(dir, 'root', 'x.mp4'),
+    );
+  });
+
+  const typeDef = (type: string) => DEFAULT_JOB_TYPES.find((t) => t.type === type)!;
+  const submit = (type: string, spec: Record<string, unknown>) =>
+    confineSpec(typeDef(type), spec, { inputRoots: roots, outputRoots: roots, allowHosts: [] }, () =>
+      Promise.reject(new Error('no downloads here')),
+    );
+  const scene = (background: Record<string, string>, image?: string) => ({
+    background,
+    layers: image ? [{ type: 'image', path: image }] : [],
+  });
+
+  it("submit: a render spec's nested paths are checked like an input and named by their place", async () => {
+    const relative = submit('render', { scenes: [scene({ video: 'clip2.mp4' })] });
+    await expect(relative).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(relative).rejects.toThrow(
+      /scenes\.0\.background\.video `clip2\.mp4` must be an absolute path/,
+    );
+    const outside = submit('render', { scenes: [scene({ color: 'black' }, '/etc/passwd')] });
+    await expect(outside).rejects.toThrow(/scenes\.0\.layers\.0\.path `\/etc\/passwd` is outside/);
+    const music = submit('render', { scenes: [], audio: { music: [{ path: `${dir}/rootish/b.mp4` }] } });
+    await expect(music).rejects.toMatchObject({ code: 'PATH_FORBIDDEN' });
+    const ok = await submit('render', {
+      scenes: [scene({ video: path.join(dir, 'root-alias', 'in-link.mp4') })],
+    });
+    expect(ok).toMatchObject({ scenes: [{ background: { video: path.join(dir, 'root', 'sub', 'a.mp4') } }] });
+  });
+
+  it('submit: a montage clip folder inside the roots becomes its files, each confined', async () => {
+    const spec = await submit('montage', { clips: [path.join(dir, 'root-alias', 'sub')] });
+    expect(spec.clips).toEqual([path.join(dir, 'root', 'sub', 'a.mp4')]);
+    // root holds out-link.mp4, a link leading out of the roots.
+    await expect(submit('montage', { clips: [path.join(dir, 'root')] })).rejects.toThrow(
+      /out-link\.mp4` resolves to .* outside the allowed input roots/,
     );
   });
 

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleClip } from '../../src/media/generate.js';
@@ -64,10 +65,33 @@ describe('every command reports the same way', () => {
     ['jobs', 'list', '--bogus'],
     ['submit', 'x.mp4', '-o', 'y.mp4', '--storage', 'file:///tmp', '--priority', 'high'],
     ['server', '--port', '70000'],
+    ['server', '--workers', '0'],
   ])('usage error exits 2 with one line: %s %s', async (...args) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('server: a port in use or a data dir that is a file exits 2 with one line naming it', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+    const data = join(dir, 'data');
+    const inUse = await runCli(['server', '--port', String(port), '--data', data]).finally(() =>
+      taken.close(),
+    );
+    expect([inUse.code, inUse.stderr]).toEqual([
+      2,
+      `framefleet: error: port ${port} is in use (127.0.0.1:${port}); pick another with --port [PORT_IN_USE]\n`,
+    ]);
+    await expect(stat(data)).rejects.toThrow(); // refused before the runtime made its data dir
+    const file = await runCli(['transcode', clip, '-o', join(dir, 'never.mp4')], {
+      FRAMEFLEET_DATA_DIR: clip,
+    });
+    expect([file.code, file.stderr]).toEqual([
+      2,
+      `framefleet: error: data dir \`${clip}\` is a file, not a folder [DATA_DIR_UNUSABLE]\n`,
+    ]);
   });
 
   it('analyze prints a summary, --json the result, -o writes the file', async () => {

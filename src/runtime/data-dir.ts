@@ -1,0 +1,40 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+
+/**
+ * Makes the data dir (and missing parents) or says in one line why it cannot. Parents are made one
+ * at a time from the nearest existing one: Node's recursive mkdir never returns under /proc.
+ */
+export async function ensureDataDir(dir: string): Promise<void> {
+  const unusable = (why: string, cause?: unknown) =>
+    new FramefleetError('DATA_DIR_UNUSABLE', `data dir ${show(dir)} ${why}`, { cause });
+  const missing: string[] = [];
+  let existing = path.resolve(dir);
+  for (;;) {
+    const info = await stat(existing).catch((e: NodeJS.ErrnoException) => e);
+    if (!(info instanceof Error)) {
+      if (!info.isDirectory()) {
+        const own = existing === path.resolve(dir);
+        throw unusable(own ? 'is a file, not a folder' : `cannot be made: ${show(existing)} is a file`);
+      }
+      break;
+    }
+    if (info.code !== 'ENOENT') throw unusable(`cannot be used: ${info.code ?? info.message}`, info);
+    missing.unshift(existing);
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  for (const folder of missing) {
+    await mkdir(folder).catch(async (e: NodeJS.ErrnoException) => {
+      // Another process made it meanwhile: fine when it is a folder.
+      if (e.code === 'EEXIST' && (await stat(folder)).isDirectory()) return;
+      throw unusable(`cannot be made: ${e.code ?? e.message} at ${show(folder)}`, e);
+    });
+  }
+  await access(dir, constants.W_OK | constants.X_OK).catch((e: NodeJS.ErrnoException) => {
+    throw unusable(`is not writable: ${e.code ?? e.message}`, e);
+  });
+}
