@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,10 @@ describe('transcode --ladder (HLS + DASH)', () => {
     const key = join(dir, 'k.bin');
     await writeFile(key, Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
     const output = join(dir, 'enc.m3u8');
+    // What a previous ladder of the same names left: a later segment goes, the user's file stays.
+    await mkdir(join(dir, 'enc-120p'));
+    await writeFile(join(dir, 'enc-120p', 'seg-00007.m4s'), 'stale');
+    await writeFile(join(dir, 'enc-120p', 'notes.txt'), 'mine');
     const r = await runCli(
       [
         'transcode',
@@ -212,6 +216,7 @@ describe('transcode --ladder (HLS + DASH)', () => {
         '2',
         '--audio',
         'none',
+        '-y',
       ].concat([
         '--hls-key',
         key,
@@ -228,7 +233,10 @@ describe('transcode --ladder (HLS + DASH)', () => {
     const text = await readFile(playlist, 'utf8');
     expect(text).toMatch(/#EXT-X-KEY:METHOD=AES-128,URI="https:\/\/keys\.example\/k1"/);
     // Without the key the segments are not media; with it (a local copy of the playlist), every frame reads.
-    const first = await readFile(join(dir, 'enc-120p', parseMediaPlaylist(text).segments[0]!.uri));
+    const listed = parseMediaPlaylist(text).segments.map((s) => s.uri);
+    const files = (await readdir(join(dir, 'enc-120p'))).sort();
+    expect(files).toEqual(['index.m3u8', 'init.mp4', 'notes.txt', ...listed].sort());
+    const first = await readFile(join(dir, 'enc-120p', listed[0]!));
     expect(first.subarray(4, 8).toString('latin1')).not.toMatch(/moof|styp/);
     const local = join(dir, 'enc-120p', 'local.m3u8');
     await writeFile(local, text.replace('https://keys.example/k1', key));

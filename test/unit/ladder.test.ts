@@ -12,7 +12,11 @@ import { mp4VideoFrames } from '../../src/media/mp4-samples.js';
 import { masterPlaylist, parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
 import { rungEncoderArgs, threadArgs } from '../../src/pipelines/transcode/ladder-encode.js';
 import { chunkRanges, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
-import { manifestPaths, renditionDir } from '../../src/pipelines/transcode/ladder-publish.js';
+import {
+  manifestPaths,
+  ownedByRendition,
+  renditionDir,
+} from '../../src/pipelines/transcode/ladder-publish.js';
 import { ladderProblem, parseLadder, parsePackages } from '../../src/pipelines/transcode/ladder-spec.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { parseTranscodeSpec } from '../../src/pipelines/transcode/spec.js';
@@ -99,6 +103,9 @@ describe('ladder spec', () => {
     expect(threadArgs(encoderByName('h264_nvenc')!)).toEqual([]);
     expect(renditionDir('/o/Show.M3U8', '720p')).toBe('Show-720p');
     expect(manifestPaths('/o/a.m3u8', ['hls', 'dash'])).toEqual({ hls: '/o/a.m3u8', dash: '/o/a.mpd' });
+    // A republished rendition folder loses only the layout's own names that the new ladder does not list.
+    const names = ['index.m3u8', 'init.mp4', 'seg-00012.m4s', 'seg-1.m4s', 'notes.txt', 'seg-00001.mp4'];
+    expect(names.filter(ownedByRendition)).toEqual(['index.m3u8', 'init.mp4', 'seg-00012.m4s']);
   });
 });
 

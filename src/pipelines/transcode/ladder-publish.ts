@@ -5,7 +5,7 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
 import { formatRational, rationalValue } from '../../media/rational.js';
-import { withInput, withOutput, writeOutput } from '../job-files.js';
+import { removeStale, withInput, withOutput, writeOutput } from '../job-files.js';
 import { DASH_SEGMENT_TEMPLATE, INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { LadderOutput, PublishPayload, RenditionOutput } from './ladder-payloads.js';
 import {
@@ -205,7 +205,16 @@ async function probeRung(dir: string, key: Buffer | undefined, ctx: ExecutorCont
   }
 }
 
-/** Media files first, each placed atomically inside the output roots; the manifests last. */
+/** The names a rendition folder's layout owns: its playlist, init segment and numbered segments. Pure. */
+export function ownedByRendition(name: string): boolean {
+  return name === MEDIA_PLAYLIST || name === INIT_NAME || /^seg-\d{5,}\.m4s$/.test(name);
+}
+
+/**
+ * Media files first, each placed atomically inside the output roots; the manifests last; then the
+ * files a previous ladder of the same names left that the new one does not list (its later
+ * segments), so the published folders hold exactly the new ladder. Only layout names are removed.
+ */
 async function publishTree(
   p: PublishPayload,
   dirs: string[],
@@ -215,16 +224,20 @@ async function publishTree(
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
   const guard = { overwrite: true, inputs: [p.input] };
   const outDir = dirname(p.output);
+  const published = new Map<string, Set<string>>();
   for (const dir of dirs) {
     const target = join(outDir, basename(dir));
     await mkdir(target, { recursive: true });
-    for (const file of (await readdir(dir)).sort()) {
+    const files = (await readdir(dir)).sort();
+    for (const file of files) {
       await writeOutput(join(target, file), ctx, (tmp) => copyFile(join(dir, file), tmp), guard);
     }
+    published.set(target, new Set(files));
   }
   for (const m of manifests) {
     await writeOutput(m.path, ctx, (tmp) => writeFile(tmp, m.text), { overwrite, inputs: [p.input] });
   }
+  for (const [target, keep] of published) await removeStale(target, ctx, ownedByRendition, keep);
 }
 
 /** A published ladder re-verifies if its first manifest is still there with its size. */
