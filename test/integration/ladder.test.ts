@@ -196,10 +196,22 @@ describe('transcode --ladder (HLS + DASH)', () => {
     expect(result.segments).toBe(4);
   }, 400_000);
 
-  it('encrypts HLS segments with AES-128 (clear key) that ffprobe decrypts with the key', async () => {
+  it('encrypts HLS segments with AES-128 (clear key) that ffprobe decrypts with the key; square-pixel rungs from a 4:3-pixel source', async () => {
     const key = join(dir, 'k.bin');
     await writeFile(key, Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
     const output = join(dir, 'enc.m3u8');
+    // 2 s of 240x180 with 4:3 pixels (320x180 on screen): rungs follow the display aspect, square pixels.
+    const wide = join(dir, 'sar.mp4');
+    await run(
+      'ffmpeg',
+      ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=240x180:r=25:d=2', '-vf', 'setsar=4/3'].concat([
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        wide,
+      ]),
+    );
     // What a previous ladder of the same names left: a later segment goes, the user's file stays.
     await mkdir(join(dir, 'enc-120p'));
     await writeFile(join(dir, 'enc-120p', 'seg-00007.m4s'), 'stale');
@@ -207,7 +219,7 @@ describe('transcode --ladder (HLS + DASH)', () => {
     const r = await runCli(
       [
         'transcode',
-        source,
+        wide,
         '-o',
         output,
         '--ladder',
@@ -245,10 +257,11 @@ describe('transcode --ladder (HLS + DASH)', () => {
       'ALL',
       '-count_frames',
       '-show_entries',
-      'stream=nb_read_frames',
+      'stream=nb_read_frames,width,height,sample_aspect_ratio',
     ]);
-    expect(Number((read.streams as { nb_read_frames: string }[])[0]!.nb_read_frames)).toBe(
-      (await probe(source)).video!.frameCount,
-    );
+    const s = (read.streams as Record<string, string | number>[])[0]!;
+    expect(Number(s.nb_read_frames)).toBe((await probe(wide)).video!.frameCount);
+    expect(`${s.width}x${s.height} ${s.sample_aspect_ratio}`).toBe('214x120 1:1');
+    expect(await readFile(output, 'utf8')).toMatch(/RESOLUTION=214x120,/);
   }, 200_000);
 });
