@@ -216,30 +216,27 @@ describe('transcode --ladder (HLS + DASH)', () => {
     await mkdir(join(dir, 'enc-120p'));
     await writeFile(join(dir, 'enc-120p', 'seg-00007.m4s'), 'stale');
     await writeFile(join(dir, 'enc-120p', 'notes.txt'), 'mine');
-    const r = await runCli(
-      [
-        'transcode',
-        wide,
-        '-o',
-        output,
-        '--ladder',
-        '120',
-        '--segment-seconds',
-        '2',
-        '--audio',
-        'none',
-        '-y',
-      ].concat([
-        '--hls-key',
-        key,
-        '--hls-key-uri',
-        'https://keys.example/k1',
-        '--data-dir',
-        join(dir, 'enc-data'),
-      ]),
-      {},
-      180_000,
-    );
+    const encArgs = [
+      'transcode',
+      wide,
+      '-o',
+      output,
+      '--ladder',
+      '120',
+      '--segment-seconds',
+      '2',
+      '--audio',
+      'none',
+      '-y',
+    ].concat([
+      '--hls-key',
+      key,
+      '--hls-key-uri',
+      'https://keys.example/k1',
+      '--data-dir',
+      join(dir, 'enc-data'),
+    ]);
+    const r = await runCli(encArgs, {}, 180_000);
     expect(r.code, r.stderr).toBe(0);
     const playlist = join(dir, 'enc-120p', 'index.m3u8');
     const text = await readFile(playlist, 'utf8');
@@ -263,5 +260,10 @@ describe('transcode --ladder (HLS + DASH)', () => {
     expect(Number(s.nb_read_frames)).toBe((await probe(wide)).video!.frameCount);
     expect(`${s.width}x${s.height} ${s.sample_aspect_ratio}`).toBe('214x120 1:1');
     expect(await readFile(output, 'utf8')).toMatch(/RESOLUTION=214x120,/);
+    // A published ladder whose playlists changed since is not taken for done: the rerun republishes.
+    await writeFile(playlist, `${text}#EXT-X-OTHER-LADDER\n`);
+    const again = await runCli(encArgs, {}, 180_000);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(playlist, 'utf8')).not.toMatch(/OTHER-LADDER/);
   }, 200_000);
 });
