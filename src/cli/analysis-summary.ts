@@ -1,4 +1,5 @@
 import type { AnalysisResult } from './analyze-run.js';
+import { plural } from './common.js';
 
 const MAX_TIMES = 12;
 
@@ -23,8 +24,8 @@ function summaryLines(result: AnalysisResult): string[] {
       const hard = result.cuts.filter((c) => c.kind === 'hard').length;
       const seconds = result.source.fps > 0 ? result.frames / result.source.fps : 0;
       const head =
-        `${result.source.path}: ${result.shots.length} shot${result.shots.length === 1 ? '' : 's'}, ` +
-        `${result.cuts.length} cut${result.cuts.length === 1 ? '' : 's'} (${hard} hard, ` +
+        `${result.source.path}: ${plural(result.shots.length, 'shot')}, ` +
+        `${plural(result.cuts.length, 'cut')} (${hard} hard, ` +
         `${result.cuts.length - hard} gradual) in ${result.frames} frames (${seconds.toFixed(1)} s)`;
       return result.cuts.length ? [head, `cuts at ${times(result.cuts.map((c) => c.time))}`] : [head];
     }
@@ -41,7 +42,7 @@ function summaryLines(result: AnalysisResult): string[] {
         ];
       }
       return [
-        `${result.source.path}: ${result.tempo.toFixed(1)} BPM, ${result.beats.length} beats in ` +
+        `${result.source.path}: ${result.tempo.toFixed(1)} BPM, ${plural(result.beats.length, 'beat')} in ` +
           `${result.durationSec.toFixed(1)} s`,
         `beats at ${times(result.beats)}`,
       ];

@@ -115,6 +115,11 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<void>)
   };
 }
 
+/** A count with its noun: "1 segment", "2 segments", plural(1, 'entry', 'entries'). Pure. */
+export function plural(count: number, singular: string, many = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : many}`;
+}
+
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '--';
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;

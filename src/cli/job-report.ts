@@ -2,7 +2,7 @@ import type { JobRecord } from '../engine/types.js';
 import { FramefleetError, type ErrorCode } from '../errors.js';
 import type { LadderOutput } from '../pipelines/transcode/ladder-payloads.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
-import { formatDuration } from './common.js';
+import { formatDuration, plural } from './common.js';
 import { runStats } from './run-stats.js';
 
 /** The error a job that did not finish ends the command with (its exit code follows its code). */
@@ -49,7 +49,8 @@ export function verificationLine(result: StitchOutput, fromSource = true): strin
     const audio = result.audioDurationSec !== undefined ? ', audio once' : '';
     const also = (ladder.manifests ?? []).filter((m) => m !== result.output);
     return (
-      `verified: ${ladder.renditions.length} renditions (${rungs}) x ${ladder.segments} aligned segments, ` +
+      `verified: ${plural(ladder.renditions.length, 'rendition')} (${rungs}) x ` +
+      `${plural(ladder.segments ?? 0, 'aligned segment')}, ` +
       `${result.frames} frames = source in each${audio}${also.length ? `; also ${also.join(' ')}` : ''}`
     );
   }
@@ -64,15 +65,15 @@ export function verificationLine(result: StitchOutput, fromSource = true): strin
 function runLine(stats: ReturnType<typeof runStats>, result: StitchOutput, wallSec: number): string {
   const wall = `${formatDuration(wallSec)} wall`;
   // A ladder's pieces are chunks, each every rung of its frames (its fps counts every rung's frames).
-  const pieces = (result as Partial<LadderOutput>).renditions ? 'chunks' : 'segments';
+  const pieces = plural(stats.segments, (result as Partial<LadderOutput>).renditions ? 'chunk' : 'segment');
   if (stats.encodedFrames === 0) {
-    return `nothing re-encoded: ${stats.segments} ${pieces} reused, encoder ${result.encoder}, ${wall}`;
+    return `nothing re-encoded: ${pieces} reused, encoder ${result.encoder}, ${wall}`;
   }
   const reused = stats.reused ? ` (${stats.reused} reused)` : '';
   const where = stats.workers > 1 ? ` on ${stats.workers} workers` : '';
   const fps = stats.fps !== undefined ? `, ${Math.round(stats.fps)} fps over the run` : '';
   return (
-    `${stats.segments} ${pieces}${reused} encoded with ${result.encoder}${where}, ` +
+    `${pieces}${reused} encoded with ${result.encoder}${where}, ` +
     `up to ${stats.peakParallel} at once${fps}, ${wall}`
   );
 }

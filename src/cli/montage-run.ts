@@ -13,7 +13,7 @@ import { expandClips } from '../pipelines/montage/clip-folders.js';
 import { storyboardPath } from '../pipelines/montage/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, formatDuration, outputMode } from './common.js';
+import { OVERWRITE_HINT, formatDuration, outputMode, plural } from './common.js';
 import { runFleetJob } from './fleet-job.js';
 import { jobFailure } from './job-report.js';
 import { runLocalJob } from './local-job.js';
@@ -115,12 +115,22 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
   }
   const audio =
     result.audioDurationSec !== undefined ? `, audio ${result.audioDurationSec.toFixed(3)} s` : '';
+  const skipped = skippedLine(summary.skipped);
   process.stdout.write(
     `${result.output}\n` +
-      `verified: ${result.frames} frames = the sum of ${result.entries} entries, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
-      `${summary.renderedEntries} entries rendered, ${summary.reusedEntries} reused; ${cachedAnalyses} of ${analyses.length} analyses from cache; ${formatDuration(wallSec)} wall\n` +
+      `verified: ${result.frames} frames = the sum of ${plural(result.entries, 'entry', 'entries')}, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
+      `${plural(summary.renderedEntries, 'entry', 'entries')} rendered, ${summary.reusedEntries} reused; ${cachedAnalyses} of ${plural(analyses.length, 'analysis', 'analyses')} from cache; ${formatDuration(wallSec)} wall\n` +
+      skipped +
       `storyboard: ${result.storyboard}\n` +
       (result.edl ? `edl: ${result.edl}\n` : '') +
       (result.otio ? `otio: ${result.otio}\n` : ''),
   );
+}
+
+/** "skipped: 2 blurry, 1 short": the shots the edit left out, so a thin edit explains itself. Pure. */
+export function skippedLine(skipped: { black: number; blurry: number; short: number } | undefined): string {
+  const parts = Object.entries(skipped ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`);
+  return parts.length ? `skipped shots: ${parts.join(', ')}\n` : '';
 }

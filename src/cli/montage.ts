@@ -60,7 +60,7 @@ export function registerMontage(program: Command): void {
             .option('--aspect <ratio>', ASPECTS.join('|'), choiceOption('--aspect', ASPECTS), '16:9')
             .option(
               '--height <px>',
-              'output height: 720, 1080, 2160 (any even 144-4320)',
+              'output height in pixels, any even 144-4320 (e.g. 480, 720, 1080, 2160)',
               intOption('--height', 144, 4320),
               720,
             )

@@ -25,6 +25,7 @@ export interface VideoStreamInfo {
   durationSec: number;
   /** Display rotation in degrees from the display matrix (0, 90, 180, 270). */
   rotation: number;
+  sampleAspect: Rational; // pixel aspect ratio (SAR), 1:1 when the stream sets none
   bitRate: number | undefined;
 }
 
@@ -82,6 +83,8 @@ interface RawStream {
   channel_layout?: string;
   bit_rate?: string;
   side_data_list?: { side_data_type?: string; rotation?: number }[];
+  sample_aspect_ratio?: string;
+  disposition?: { attached_pic?: number };
   tags?: { rotate?: string };
 }
 
@@ -97,7 +100,7 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const info = await statInput(path);
   const raw = await probeHeader(path, options);
   const streams = raw.streams ?? [];
-  const rawVideo = streams.find((s) => s.codec_type === 'video' && !isAttachedPicture(s));
+  const rawVideo = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const rawAudio = streams.find((s) => s.codec_type === 'audio');
   // An MP4/MOV lists its packets in its sample table, read in-process: no ffprobe scans them.
   const mp4 = /mov|mp4/.test(raw.format?.format_name ?? '') ? info.size : undefined;
@@ -179,6 +182,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     startTimeSec,
     durationSec: num(s.duration) ?? 0,
     rotation: rotationOf(s),
+    sampleAspect: parseRational(s.sample_aspect_ratio?.replace(':', '/')) ?? { num: 1, den: 1 },
     bitRate: num(s.bit_rate),
   };
   if (options.headerOnly) return base;
@@ -287,10 +291,6 @@ function audioInfo(s: RawStream): AudioStreamInfo {
     frameSize: frameSizes[s.codec_name ?? ''] ?? 1024,
     bitRate: num(s.bit_rate),
   };
-}
-
-function isAttachedPicture(s: RawStream & { disposition?: { attached_pic?: number } }): boolean {
-  return s.disposition?.attached_pic === 1;
 }
 
 function num(text: string | undefined): number | undefined {

@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
@@ -47,6 +48,29 @@ export async function writeOutput<T>(
 export async function checkOutputDir(output: string, scope: FileScope): Promise<void> {
   const roots = await currentRoots(scope);
   if (roots) await (await holdOutputDir(dirname(output), roots.output)).close();
+}
+
+/**
+ * Removes, from an output directory, the files whose names `owned` claims and `keep` does not hold:
+ * what a previous publish of the same layout left behind. Inside the roots that hold now, through
+ * the open directory; anything else in the folder is never touched. Returns the names removed.
+ */
+export async function removeStale(
+  dir: string,
+  scope: FileScope,
+  owned: (name: string) => boolean,
+  keep: ReadonlySet<string>,
+): Promise<string[]> {
+  const roots = await currentRoots(scope);
+  const held = roots ? await holdOutputDir(dir, roots.output) : undefined;
+  try {
+    const base = held?.path ?? dir;
+    const stale = (await readdir(base)).filter((name) => owned(name) && !keep.has(name)).sort();
+    for (const name of stale) await rm(`${base}/${name}`, { force: true });
+    return stale;
+  } finally {
+    await held?.close();
+  }
 }
 
 /** Runs `use` on a finished output (a checkpoint re-verifies), only if it lies inside the roots. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,39 +196,56 @@ describe('transcode --ladder (HLS + DASH)', () => {
     expect(result.segments).toBe(4);
   }, 400_000);
 
-  it('encrypts HLS segments with AES-128 (clear key) that ffprobe decrypts with the key', async () => {
+  it('encrypts HLS segments with AES-128 (clear key) that ffprobe decrypts with the key; square-pixel rungs from a 4:3-pixel source', async () => {
     const key = join(dir, 'k.bin');
     await writeFile(key, Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
     const output = join(dir, 'enc.m3u8');
-    const r = await runCli(
-      [
-        'transcode',
-        source,
-        '-o',
-        output,
-        '--ladder',
-        '120',
-        '--segment-seconds',
-        '2',
-        '--audio',
-        'none',
-      ].concat([
-        '--hls-key',
-        key,
-        '--hls-key-uri',
-        'https://keys.example/k1',
-        '--data-dir',
-        join(dir, 'enc-data'),
+    // 2 s of 240x180 with 4:3 pixels (320x180 on screen): rungs follow the display aspect, square pixels.
+    const wide = join(dir, 'sar.mp4');
+    await run(
+      'ffmpeg',
+      ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=240x180:r=25:d=2', '-vf', 'setsar=4/3'].concat([
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        wide,
       ]),
-      {},
-      180_000,
     );
+    // What a previous ladder of the same names left: a later segment goes, the user's file stays.
+    await mkdir(join(dir, 'enc-120p'));
+    await writeFile(join(dir, 'enc-120p', 'seg-00007.m4s'), 'stale');
+    await writeFile(join(dir, 'enc-120p', 'notes.txt'), 'mine');
+    const encArgs = [
+      'transcode',
+      wide,
+      '-o',
+      output,
+      '--ladder',
+      '120',
+      '--segment-seconds',
+      '2',
+      '--audio',
+      'none',
+      '-y',
+    ].concat([
+      '--hls-key',
+      key,
+      '--hls-key-uri',
+      'https://keys.example/k1',
+      '--data-dir',
+      join(dir, 'enc-data'),
+    ]);
+    const r = await runCli(encArgs, {}, 180_000);
     expect(r.code, r.stderr).toBe(0);
     const playlist = join(dir, 'enc-120p', 'index.m3u8');
     const text = await readFile(playlist, 'utf8');
     expect(text).toMatch(/#EXT-X-KEY:METHOD=AES-128,URI="https:\/\/keys\.example\/k1"/);
     // Without the key the segments are not media; with it (a local copy of the playlist), every frame reads.
-    const first = await readFile(join(dir, 'enc-120p', parseMediaPlaylist(text).segments[0]!.uri));
+    const listed = parseMediaPlaylist(text).segments.map((s) => s.uri);
+    const files = (await readdir(join(dir, 'enc-120p'))).sort();
+    expect(files).toEqual(['index.m3u8', 'init.mp4', 'notes.txt', ...listed].sort());
+    const first = await readFile(join(dir, 'enc-120p', listed[0]!));
     expect(first.subarray(4, 8).toString('latin1')).not.toMatch(/moof|styp/);
     const local = join(dir, 'enc-120p', 'local.m3u8');
     await writeFile(local, text.replace('https://keys.example/k1', key));
@@ -237,10 +254,16 @@ describe('transcode --ladder (HLS + DASH)', () => {
       'ALL',
       '-count_frames',
       '-show_entries',
-      'stream=nb_read_frames',
+      'stream=nb_read_frames,width,height,sample_aspect_ratio',
     ]);
-    expect(Number((read.streams as { nb_read_frames: string }[])[0]!.nb_read_frames)).toBe(
-      (await probe(source)).video!.frameCount,
-    );
+    const s = (read.streams as Record<string, string | number>[])[0]!;
+    expect(Number(s.nb_read_frames)).toBe((await probe(wide)).video!.frameCount);
+    expect(`${s.width}x${s.height} ${s.sample_aspect_ratio}`).toBe('214x120 1:1');
+    expect(await readFile(output, 'utf8')).toMatch(/RESOLUTION=214x120,/);
+    // A published ladder whose playlists changed since is not taken for done: the rerun republishes.
+    await writeFile(playlist, `${text}#EXT-X-OTHER-LADDER\n`);
+    const again = await runCli(encArgs, {}, 180_000);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(playlist, 'utf8')).not.toMatch(/OTHER-LADDER/);
   }, 200_000);
 });

@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { analysisSummary } from '../../src/cli/analysis-summary.js';
+import { plural } from '../../src/cli/common.js';
+import { verificationLine } from '../../src/cli/job-report.js';
+import { skippedLine } from '../../src/cli/montage-run.js';
 import { ProgressPrinter } from '../../src/cli/progress.js';
 import { runStats } from '../../src/cli/run-stats.js';
 import type { TaskRecord } from '../../src/engine/types.js';
@@ -176,5 +179,25 @@ describe('analysisSummary', () => {
       'cuts at 0.00s 1.00s 2.00s 3.00s 4.00s 5.00s 6.00s 7.00s 8.00s 9.00s 10.00s 11.00s … (2 more; --json or -o for all)',
       'written to scenes.json',
     ]);
+  });
+});
+
+describe('summary grammar', () => {
+  it('says 1 segment, 2 segments; a ladder of one of each; skipped shots only when there are some', () => {
+    expect([0, 1, 2].map((n) => plural(n, 'chunk'))).toEqual(['0 chunks', '1 chunk', '2 chunks']);
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+    const ladder = {
+      output: 'o/m.m3u8',
+      frames: 25,
+      videoDurationSec: 1,
+      encoder: 'libx264',
+      segments: 1,
+      renditions: [{ name: '120p', width: 160, height: 120, bandwidth: 90_000, codecs: 'avc1' }],
+    };
+    expect(verificationLine(ladder as unknown as Parameters<typeof verificationLine>[0])).toBe(
+      'verified: 1 rendition (120p 90k) x 1 aligned segment, 25 frames = source in each',
+    );
+    expect(skippedLine({ black: 0, blurry: 2, short: 1 })).toBe('skipped shots: 2 blurry, 1 short\n');
+    expect(skippedLine({ black: 0, blurry: 0, short: 0 })).toBe('');
   });
 });

@@ -11,8 +11,12 @@ import { mpd } from '../../src/media/hls-mpd.js';
 import { mp4VideoFrames } from '../../src/media/mp4-samples.js';
 import { masterPlaylist, parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
 import { rungEncoderArgs, threadArgs } from '../../src/pipelines/transcode/ladder-encode.js';
-import { chunkRanges, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
-import { manifestPaths, renditionDir } from '../../src/pipelines/transcode/ladder-publish.js';
+import { chunkRanges, displaySize, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
+import {
+  manifestPaths,
+  ownedByRendition,
+  renditionDir,
+} from '../../src/pipelines/transcode/ladder-publish.js';
 import { ladderProblem, parseLadder, parsePackages } from '../../src/pipelines/transcode/ladder-spec.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { parseTranscodeSpec } from '../../src/pipelines/transcode/spec.js';
@@ -75,6 +79,12 @@ describe('ladder spec', () => {
       '1280x720@2500',
       '854x480@1400',
     ]);
+    // 480x360 with 4:3 pixels shows 640x360: the 250p rung is 444x250 with square pixels, not 334x250.
+    const sar = { width: 480, height: 360, rotation: 0, sampleAspect: { num: 4, den: 3 } };
+    expect(displaySize(sar)).toEqual({ width: 640, height: 360 });
+    expect(displaySize({ ...sar, rotation: 90 })).toEqual({ width: 360, height: 640 });
+    const wide = resolveRungs([{ height: 250 }, { height: 360 }], displaySize(sar), 'h264');
+    expect(wide.map((r) => `${r.width}x${r.height}`)).toEqual(['640x360', '444x250']);
     expect(() => resolveRungs([{ height: 1080 }], { width: 1280, height: 720 }, 'h264')).toThrow(
       /rung 1080 is above the source's height 720/,
     );
@@ -99,6 +109,9 @@ describe('ladder spec', () => {
     expect(threadArgs(encoderByName('h264_nvenc')!)).toEqual([]);
     expect(renditionDir('/o/Show.M3U8', '720p')).toBe('Show-720p');
     expect(manifestPaths('/o/a.m3u8', ['hls', 'dash'])).toEqual({ hls: '/o/a.m3u8', dash: '/o/a.mpd' });
+    // A republished rendition folder loses only the layout's own names that the new ladder does not list.
+    const names = ['index.m3u8', 'init.mp4', 'seg-00012.m4s', 'seg-1.m4s', 'notes.txt', 'seg-00001.mp4'];
+    expect(names.filter(ownedByRendition)).toEqual(['index.m3u8', 'init.mp4', 'seg-00012.m4s']);
   });
 });
 

@@ -104,6 +104,23 @@ describe('judgeShots', () => {
   });
 });
 
+it('judges focus, not grain: clean synthetic clips next to a noisy one stay usable', () => {
+  // The trial: testsrc2 (7.6) and mandelbrot (9.2) next to a noisy clip whose 1-frame flash (250)
+  // is too short to be a reference; before, a median of ~58 called both clean clips blurry.
+  const shots = [
+    shot(0, 0, { sharpness: 7.6 }),
+    shot(1, 0, { sharpness: 9.2 }),
+    shot(2, 0, { sharpness: 250, endFrame: 1 }),
+    shot(2, 1, { sharpness: 108 }),
+    shot(2, 2, { sharpness: 110 }),
+  ];
+  const options = { fps: 30, totalFrames: 150, seed: 1 };
+  expect(judgeShots(shots, options)).toEqual(['usable', 'usable', 'short', 'usable', 'usable']);
+  // A shot much softer than its own clip's others missed focus, however grainy the clip.
+  const clip = [shot(0, 0, { sharpness: 40 }), shot(0, 1, { sharpness: 42 }), shot(0, 2, { sharpness: 12 })];
+  expect(judgeShots(clip, options)).toEqual(['usable', 'usable', 'blurry']);
+});
+
 it('finds blurred shots blurry even when every shot is blurred', () => {
   const soft = [shot(0, 0, { sharpness: 1.2 }), shot(1, 0, { sharpness: 2.2 })];
   expect(judgeShots(soft, { fps: 30, totalFrames: 300, seed: 1 })).toEqual(['blurry', 'blurry']);

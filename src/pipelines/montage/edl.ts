@@ -31,13 +31,18 @@ export interface EdlOptions {
   maxEntrySec?: number;
   /** Shots darker than this mean luma are black (default 24). */
   blackBelow?: number;
-  /** Shots below this fraction of the median sharpness of lit shots are blurry (default 0.35). */
+  /**
+   * A shot below this fraction of a reference sharpness is blurry (default 0.35): of the median of
+   * its own clip's other eligible shots, or, below `softBelow`, of the median of all eligible shots.
+   */
   blurRatio?: number;
   /**
    * Shots below this mean absolute Laplacian (at the 256 px analysis size) are blurry whatever the
    * rest of the footage is like, so a folder of only blurred clips has no usable shot (default 2.5).
    */
   minSharpness?: number;
+  /** Only shots below this sharpness are judged against other clips (default 6; see judgeShots). */
+  softBelow?: number;
   /** Shots shorter than this are unusable (default: the shortest entry). */
   minShotSec?: number;
 }
@@ -72,17 +77,37 @@ export interface Edl {
 
 export type ShotVerdict = 'usable' | 'black' | 'blurry' | 'short';
 
-/** Which shots may be used: lit, sharp relative to the footage, and long enough. Pure. */
+/**
+ * Which shots may be used: lit, not blurred, and long enough. Pure.
+ *
+ * The mean absolute Laplacian measures texture and grain as much as focus: clean synthetic or
+ * smooth, noise-free footage scores 7-9 where grainy footage scores 80-250, so a median over every
+ * clip calls sharp clean clips "blurry" next to noisy ones. Hence three rules, each over eligible
+ * shots only (lit and long enough: a 1-frame flash or a black shot says nothing about focus):
+ * - below `minSharpness` (2.5) a shot is blurry whatever else there is (a heavily blurred clip
+ *   scores ~1.3, and a folder of only blurred clips must have no usable shot);
+ * - a shot much softer than its own clip's other shots (same content, same grain) missed focus;
+ * - against the other clips only while the shot is soft in absolute terms (below `softBelow`):
+ *   there the footage's median tips it, above it the difference is content, not focus.
+ */
 export function judgeShots(shots: readonly ShotCandidate[], options: EdlOptions): ShotVerdict[] {
   const blackBelow = options.blackBelow ?? 24;
   const minShotSec = options.minShotSec ?? options.minEntrySec ?? 0.4;
-  const lit = shots.filter((s) => s.brightness >= blackBelow).map((s) => s.sharpness);
-  const reference = median(lit);
+  const ratio = options.blurRatio ?? 0.35;
+  const isShort = (s: ShotCandidate) => (s.endFrame - s.startFrame) / s.fps < minShotSec;
+  const eligible = shots.filter((s) => s.brightness >= blackBelow && !isShort(s));
+  const reference = median(eligible.map((s) => s.sharpness));
   return shots.map((s) => {
     if (s.brightness < blackBelow) return 'black';
-    const floor = Math.max((options.blurRatio ?? 0.35) * reference, options.minSharpness ?? 2.5);
-    if (s.sharpness < floor) return 'blurry';
-    if ((s.endFrame - s.startFrame) / s.fps < minShotSec) return 'short';
+    const own = eligible.filter((o) => o.clip === s.clip && o !== s).map((o) => o.sharpness);
+    if (
+      s.sharpness < (options.minSharpness ?? 2.5) ||
+      (own.length > 0 && s.sharpness < ratio * median(own)) ||
+      (s.sharpness < (options.softBelow ?? 6) && s.sharpness < ratio * reference)
+    ) {
+      return 'blurry';
+    }
+    if (isShort(s)) return 'short';
     return 'usable';
   });
 }

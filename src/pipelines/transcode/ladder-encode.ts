@@ -105,7 +105,8 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
   const settings = { quality: 0, preset: p.preset, gopFrames: p.segmentFrames };
   const outputs: SplitOutput[] = p.rungs.map(({ rung, scale }) => ({
     filters: [
-      ...(scale ? [`scale=${rung.width}:${rung.height}:flags=bicubic`] : []),
+      // Square pixels in every rung: the manifests say sar="1:1" and RESOLUTION is the display size.
+      ...(scale ? [`scale=${rung.width}:${rung.height}:flags=bicubic`, 'setsar=1'] : []),
       // 8-bit 4:2:0: what every browser and device decodes (a GPU encoder's upload sets its own).
       base.uploadFilter ?? 'format=yuv420p',
     ],

@@ -111,4 +111,6 @@ export interface LadderOutput {
   encoder: string;
   segments: number;
   renditions: { name: string; width: number; height: number; bandwidth: number; codecs: string }[];
+  /** SHA-256 of the published manifests and rendition playlists (absent in older records). */
+  digest?: string;
 }

@@ -5,7 +5,7 @@ import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engin
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
-import { rationalValue } from '../../media/rational.js';
+import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -45,6 +45,20 @@ export function resolveRungs(
         bitrateKbps: r.bitrateKbps ?? defaultBitrateKbps(r.height, codec),
       };
     });
+}
+
+const squarePixels = (v: { sampleAspect: Rational }) => v.sampleAspect.num === v.sampleAspect.den;
+
+/**
+ * The size a player shows: the coded width stretched by the sample aspect (a 480x360 SAR 4:3 source
+ * is 640x360 on screen), then rotated. Rungs are sized from it, with square pixels. Pure.
+ */
+export function displaySize(v: { width: number; height: number; rotation: number; sampleAspect: Rational }): {
+  width: number;
+  height: number;
+} {
+  const width = Math.round((v.width * v.sampleAspect.num) / v.sampleAspect.den);
+  return v.rotation % 180 === 0 ? { width, height: v.height } : { width: v.height, height: width };
 }
 
 /** Chunks of whole segments: [start, end) frame ranges, the last one short. Pure. */
@@ -94,7 +108,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
     if (video.frameCount === 0)
       throw new FramefleetError('EMPTY_VIDEO', `input ${show(spec.input)} has no video frames`);
-    const display = video.rotation % 180 === 0 ? video : { width: video.height, height: video.width };
+    const display = displaySize(video);
     const choice = selectEncoder(
       { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
       ctx.capabilities.encoders,
@@ -147,7 +161,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         preset: spec.preset,
         rungs: rungs.map((rung) => ({
           rung,
-          scale: rung.width !== video.width || rung.height !== video.height,
+          // Non-square source pixels are resampled too: every rung is square (setsar=1).
+          scale: rung.width !== video.width || rung.height !== video.height || !squarePixels(video),
           key: `${ctx.scratchPrefix}${id}-${rung.name}.mp4`,
         })),
       };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
@@ -5,7 +6,7 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
 import { formatRational, rationalValue } from '../../media/rational.js';
-import { withInput, withOutput, writeOutput } from '../job-files.js';
+import { removeStale, withInput, withOutput, writeOutput, type FileScope } from '../job-files.js';
 import { DASH_SEGMENT_TEMPLATE, INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { LadderOutput, PublishPayload, RenditionOutput } from './ladder-payloads.js';
 import {
@@ -171,7 +172,7 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
   await publishTree(p, [...names.values()], written, ctx);
   ctx.progress({ fraction: 1 });
   const master = written[0]!.path;
-  return {
+  const result: LadderOutput = {
     output: p.output,
     manifests: written.map((m) => m.path),
     frames: p.frames,
@@ -188,7 +189,22 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
       codecs: r.init.codecs!,
     })),
   };
+  return { ...result, digest: await digestOf(playlistsOf(result), ctx) };
 };
+
+/** The text files a published ladder is recognised by: its manifests and each rendition's playlist. Pure. */
+export function playlistsOf(out: LadderOutput): string[] {
+  const names = out.renditions.map((r) => r.name);
+  if (out.audioDurationSec !== undefined) names.push('audio');
+  const dir = dirname(out.output);
+  return [...out.manifests, ...names.map((n) => join(dir, renditionDir(out.output, n), MEDIA_PLAYLIST))];
+}
+
+async function digestOf(paths: readonly string[], ctx: FileScope): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of paths) hash.update(await withOutput(path, ctx, (local) => readFile(local)));
+  return hash.digest('hex');
+}
 
 /** ffprobe reads a rung's playlist; an encrypted one through a copy that names the local key. */
 async function probeRung(dir: string, key: Buffer | undefined, ctx: ExecutorContext) {
@@ -205,7 +221,16 @@ async function probeRung(dir: string, key: Buffer | undefined, ctx: ExecutorCont
   }
 }
 
-/** Media files first, each placed atomically inside the output roots; the manifests last. */
+/** The names a rendition folder's layout owns: its playlist, init segment and numbered segments. Pure. */
+export function ownedByRendition(name: string): boolean {
+  return name === MEDIA_PLAYLIST || name === INIT_NAME || /^seg-\d{5,}\.m4s$/.test(name);
+}
+
+/**
+ * Media files first, each placed atomically inside the output roots; the manifests last; then the
+ * files a previous ladder of the same names left that the new one does not list (its later
+ * segments), so the published folders hold exactly the new ladder. Only layout names are removed.
+ */
 async function publishTree(
   p: PublishPayload,
   dirs: string[],
@@ -215,24 +240,34 @@ async function publishTree(
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
   const guard = { overwrite: true, inputs: [p.input] };
   const outDir = dirname(p.output);
+  const published = new Map<string, Set<string>>();
   for (const dir of dirs) {
     const target = join(outDir, basename(dir));
     await mkdir(target, { recursive: true });
-    for (const file of (await readdir(dir)).sort()) {
+    const files = (await readdir(dir)).sort();
+    for (const file of files) {
       await writeOutput(join(target, file), ctx, (tmp) => copyFile(join(dir, file), tmp), guard);
     }
+    published.set(target, new Set(files));
   }
   for (const m of manifests) {
     await writeOutput(m.path, ctx, (tmp) => writeFile(tmp, m.text), { overwrite, inputs: [p.input] });
   }
+  for (const [target, keep] of published) await removeStale(target, ctx, ownedByRendition, keep);
 }
 
-/** A published ladder re-verifies if its first manifest is still there with its size. */
+/**
+ * A published ladder re-verifies if its first manifest is still there with its size and, where the
+ * record has one, the manifests and playlists still hash the same: a later ladder published over
+ * the same names (another --segment-seconds) must not pass for this one.
+ */
 export const verifyPublished: CheckpointVerifier<PublishPayload, LadderOutput> = async (_p, out, ctx) => {
   const size = await withOutput(
     out.manifests[0] ?? out.output,
     ctx,
     async (path) => (await stat(path)).size,
   ).catch(() => undefined);
-  return size === out.size;
+  if (size !== out.size) return false;
+  if (out.digest === undefined) return true;
+  return (await digestOf(playlistsOf(out), ctx).catch(() => undefined)) === out.digest;
 };
