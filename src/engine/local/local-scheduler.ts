@@ -20,6 +20,7 @@ import {
 } from '../types.js';
 import type { LocalJob } from './local-job.js';
 import type { LocalStates } from './local-states.js';
+import { SlotPool } from './slot-pool.js';
 
 export interface SchedulerDeps {
   registry: PipelineRegistry;
@@ -44,7 +45,7 @@ const HOUR_MS = 3_600_000;
 
 /** Runs the ready tasks of the jobs this process drives, on slots per device class. */
 export class LocalScheduler {
-  private readonly free = new Map<string, number>();
+  private readonly pool: SlotPool;
   private pumpTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private caps: FleetCapabilities | undefined;
@@ -52,7 +53,7 @@ export class LocalScheduler {
   private readonly finished = new Map<string, { done: number[]; failed: number[] }>();
 
   constructor(private readonly deps: SchedulerDeps) {
-    for (const [device, count] of Object.entries(deps.slots)) this.free.set(device, count ?? 0);
+    this.pool = new SlotPool(deps.slots);
   }
 
   close(): void {
@@ -87,11 +88,8 @@ export class LocalScheduler {
           this.waitFor(job, `waiting for ${describeRequirements(missing)}`);
           continue;
         }
-        const free = this.free.get(device) ?? 0;
-        // Slots the task holds (TaskSpec.slots), never more than the device has: it would never start.
-        const held = Math.max(0, Math.min(task.slots ?? 1, this.deps.slots[device as DeviceClass] ?? 1));
-        if (free < held) continue;
-        this.free.set(device, free - held);
+        const held = this.pool.held(device, task.slots);
+        if (!this.pool.take(device, held)) continue;
         void this.runTask(job, task, device, held);
       }
     }
@@ -175,7 +173,7 @@ export class LocalScheduler {
       this.onTaskError(job, task, record, toFramefleetError(raw));
     } finally {
       job.running.delete(task.id);
-      this.free.set(device, (this.free.get(device) ?? 0) + held);
+      this.pool.give(device, held);
       if (job.running.size === 0 && (this.closed || TERMINAL_STATES.includes(job.record.state))) {
         this.deps.states.release(job);
       }
