@@ -213,6 +213,8 @@ async function batch(): Promise<void> {
   const jsonl = join(WORK, 'batch.jsonl');
   const quizzes = Array.from({ length: BATCH }, (_, i) => quiz(1, i + 1));
   await writeFile(jsonl, quizzes.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  // --out-dir must exist (a missing folder is a usage error).
+  await mkdir(join(WORK, 'batch'), { recursive: true });
   const ourCost = await timed(process.execPath, [
     CLI,
     'render',
