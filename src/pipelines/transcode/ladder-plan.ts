@@ -189,6 +189,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         requires: { device: 'cpu' },
         dependsOn: chunkIds,
         weight: Math.max(1, Math.round(frames * 0.01)),
+        // A stream copy into fMP4 segments: light, so the rungs package side by side.
+        slots: 0,
       });
       renditions.push({ task: id, rung });
     }
@@ -215,6 +217,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         dependsOn: [],
         weight: Math.max(1, Math.round(frames * 0.03)),
         priority: 1,
+        // One AAC pass at many times real time: beside the chunks, not in a chunk's slot.
+        slots: 0,
       });
     }
     const publish: PublishPayload = {
