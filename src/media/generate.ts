@@ -29,7 +29,7 @@ export interface SampleClip {
 // Cheap lavfi sources with motion, rendered small and scaled where the source is slow at 1080p.
 const SCENE_SOURCES = [
   (w: number, h: number, r: number) => `testsrc2=s=${w}x${h}:r=${r}`,
-  // Not `gradients`: ffmpeg 5.1's draws different frames on every run, whatever its seed.
+  // Not `gradients` with its default colours: they are random on every run, whatever its seed.
   (w: number, h: number, r: number) => `testsrc=s=${w}x${h}:r=${r},hue=h=t*60:s=1.3`,
   (w: number, h: number, r: number) =>
     `life=s=${Math.round(w / 4)}x${Math.round(h / 4)}:r=${r}:mold=10:ratio=0.5:seed=3,scale=${w}:${h}:flags=neighbor`,
