@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { missingGlyphs, parseCharset, resolveFont } from '../../src/pipelines/render/fonts.js';
 import { wavHeaderDuration } from '../../src/media/wav-duration.js';
 import { pieceFrames, pieceRuns } from '../../src/pipelines/render/layout.js';
 import { isCrossfade } from '../../src/pipelines/render/payloads.js';
@@ -70,5 +71,19 @@ describe('render layout', () => {
     head.writeUInt32LE(0xffffffff, 40);
     expect(wavHeaderDuration(head, 44 + 22_050)).toBe(0.5);
     expect(wavHeaderDuration(Buffer.from('not a wav file at all'), 21)).toBeUndefined();
+  });
+});
+
+describe('glyph coverage', () => {
+  it('reads fontconfig charsets and names the characters a real font lacks', async () => {
+    expect(parseCharset('20-7e a0-17f 3a9\nignored')).toEqual([
+      [0x20, 0x7e],
+      [0xa0, 0x17f],
+      [0x3a9, 0x3a9],
+    ]);
+    expect(parseCharset('')).toBeUndefined();
+    const file = await resolveFont('DejaVu Sans');
+    expect(await missingGlyphs(file, 'Café Ωmega, naïve')).toEqual([]);
+    expect(await missingGlyphs(file, 'Quiz 中文 中 ok')).toEqual(['中', '文']);
   });
 });

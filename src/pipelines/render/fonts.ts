@@ -3,6 +3,7 @@ import { FramefleetError, show } from '../../errors.js';
 
 const GENERIC = new Set(['sans', 'sans-serif', 'serif', 'monospace', 'mono']);
 const resolved = new Map<string, string>();
+const charsets = new Map<string, Promise<[number, number][] | undefined>>();
 
 /**
  * The font file fontconfig gives for a family name (`DejaVu Sans`, `Noto Sans CJK JP:bold`). fc-match
@@ -29,4 +30,35 @@ export async function resolveFont(family: string, where = 'font'): Promise<strin
   }
   resolved.set(family, file);
   return file;
+}
+
+/**
+ * The characters of `text` that a font file has no glyph for, from fontconfig's charset of the file
+ * (fc-query): drawtext shows them as empty boxes. Empty when the charset cannot be read.
+ */
+export async function missingGlyphs(file: string, text: string): Promise<string[]> {
+  let ranges = charsets.get(file);
+  if (!ranges) {
+    ranges = runHelper('fc-query', ['-f', '%{charset}\\n', file], 10_000).then(parseCharset);
+    charsets.set(file, ranges);
+  }
+  const covered = await ranges;
+  if (!covered) return [];
+  const missing = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (/\s/u.test(ch) || cp < 0x20) continue;
+    if (!covered.some(([from, to]) => cp >= from && cp <= to)) missing.add(ch);
+  }
+  return [...missing];
+}
+
+/** fontconfig's charset text (`20-7e a0-2e9 ...`, one line per face: the first face counts). Pure. */
+export function parseCharset(out: string | undefined): [number, number][] | undefined {
+  const line = out?.split('\n')[0]?.trim();
+  if (!line) return undefined;
+  return line.split(/\s+/).map((range) => {
+    const [from = '', to = from] = range.split('-');
+    return [parseInt(from, 16), parseInt(to, 16)];
+  });
 }

@@ -8,7 +8,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat } from '../transcode/spec.js';
-import { resolveFont } from './fonts.js';
+import { missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
 import { hasEspeak, removeSpeechDir, speak, speechDir } from './narration.js';
 import type { AudioTrack } from './payloads.js';
@@ -119,10 +119,20 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   for (const [i, s] of scenes.entries()) {
     for (const [j, l] of s.layers.entries()) {
-      if (l.type === 'text' && !l.fontFile)
-        await resolveFont(l.font).catch((e: unknown) => {
-          throw at(spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`, e);
-        });
+      if (l.type !== 'text') continue;
+      const where = spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`;
+      const file =
+        l.fontFile ??
+        (await resolveFont(l.font).catch((e: unknown) => {
+          throw at(where, e);
+        }));
+      const missing = await missingGlyphs(file, l.text);
+      if (missing.length > 0) {
+        ctx.log.warn(
+          { jobId: ctx.jobId },
+          `${where}: font ${show(l.fontFile ?? l.font)} has no glyph for ${show(missing.slice(0, 12).join(''))}, drawn as empty boxes; choose a family that has them (fc-list :charset=${missing[0]!.codePointAt(0)!.toString(16)} family)`,
+        );
+      }
     }
   }
   // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).
