@@ -4,6 +4,7 @@
  * slot per task, scale-in that removes idle replicas first and lets busy ones drain (never kills a
  * running task), billing from the moment a replica is asked for until it is gone. Deterministic.
  */
+import { mulberry32 } from '../../src/random.js';
 
 export interface Day {
   /** Tasks per second at `t` seconds into the day. */
@@ -78,21 +79,9 @@ export function burstyDay(dayRate = 0.1, meanWorkSec = 30, spikes = [10.5, 14.25
   };
 }
 
-/** mulberry32: a small seeded generator, so every policy sees the same arrivals. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Arrival times and work of one day's tasks (exponential work around the mean). */
 export function arrivals(day: Day, seed = 17): { at: number; work: number }[] {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const out: { at: number; work: number }[] = [];
   for (let t = 0; t < day.seconds; t++) {
     // Poisson with a per-second rate below 1 per step on average: thinning by sub-steps.

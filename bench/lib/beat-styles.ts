@@ -5,7 +5,7 @@
  * chord (I-V-vi-IV), as most popular music does. Rendered by fluidsynth with a GM soundfont
  * (real instrument samples) when it is installed, by the synthetic voices otherwise.
  */
-import { mulberry32 } from './drum-track.js';
+import { mulberry32 } from '../../src/random.js';
 
 export interface NoteEvent {
   time: number;

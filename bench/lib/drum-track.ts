@@ -2,6 +2,8 @@
  * Synthetic drum tracks with known beat times: kick, snare, hi-hat and a quiet pad, with
  * syncopation, swing, slow tempo drift and crescendo. Deterministic for a given seed.
  */
+import { mulberry32 } from '../../src/random.js';
+
 export interface DrumTrackSpec {
   name: string;
   bpm: number;
@@ -27,17 +29,6 @@ export interface DrumTrack {
   samples: Float32Array;
   /** Quarter-note times in seconds: the ground truth. */
   beats: number[];
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Renders a drum track. Pure. */

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { StyleScore } from './beat-styles.js';
-import { mulberry32, voice } from './drum-track.js';
+import { mulberry32 } from '../../src/random.js';
+import { voice } from './drum-track.js';
 
 const exec = promisify(execFile);
 const FLUIDSYNTH = process.env.FLUIDSYNTH_PATH ?? '/usr/bin/fluidsynth';

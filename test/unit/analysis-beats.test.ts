@@ -9,7 +9,8 @@ import {
   RealFft,
 } from '../../src/analysis/beats/index.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
-import { drumTrack, mulberry32 } from '../../bench/lib/drum-track.js';
+import { drumTrack } from '../../bench/lib/drum-track.js';
+import { mulberry32 } from '../../src/random.js';
 
 const RATE = 22050;
 

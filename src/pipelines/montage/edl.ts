@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../random.js';
 import { planCuts, type MusicAnalysis } from './cut-plan.js';
 
 /** One shot of one clip, as the clip's analysis found it. */
@@ -218,16 +219,4 @@ function argMax(values: readonly number[]): number {
     if (v > values[best]!) best = i;
   });
   return best;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed, the same edit on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
