@@ -192,7 +192,7 @@ export interface StitchJob {
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
 export function stitchArgs(job: StitchJob): string[] {
-  const args = ['-protocol_whitelist', LOCAL_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', job.concatList];
+  const args = concatInput(job.concatList);
   if (job.audio) {
     if (job.audioOffsetSec !== 0) args.push('-itsoffset', seconds(job.audioOffsetSec));
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
@@ -206,6 +206,14 @@ export function stitchArgs(job: StitchJob): string[] {
   if (isoMedia && job.faststart !== false) args.push('-movflags', '+faststart');
   args.push('-f', job.format, '-y', job.output);
   return args;
+}
+
+/**
+ * Input options reading an ffconcat list we wrote (absolute paths, so `-safe 0`), with only local
+ * protocols allowed for the files it names. Pure.
+ */
+export function concatInput(list: string): string[] {
+  return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', list];
 }
 
 /** The ffconcat list for the concat demuxer; paths are quoted per its escaping rules. Pure. */

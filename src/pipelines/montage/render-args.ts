@@ -1,6 +1,6 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
-import { guardedInput, LOCAL_PROTOCOLS } from '../../media/run.js';
-import { segmentTimescale } from '../../media/segment-args.js';
+import { guardedInput } from '../../media/run.js';
+import { concatInput, segmentTimescale } from '../../media/segment-args.js';
 
 export interface EntryRender {
   clip: string;
@@ -186,14 +186,7 @@ export function thumbnailFilter(frame: number, thumb: Pick<EntryThumbnail, 'labe
 export function storyboardArgs(list: string, count: number, columns: number, output: string): string[] {
   const rows = Math.max(1, Math.ceil(count / columns));
   return [
-    '-protocol_whitelist',
-    LOCAL_PROTOCOLS,
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    list,
+    ...concatInput(list),
     '-vf',
     `tile=${Math.min(columns, count)}x${rows}:padding=4:margin=4:color=black`,
     '-frames:v',

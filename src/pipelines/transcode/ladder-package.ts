@@ -2,9 +2,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
-import { LOCAL_PROTOCOLS, guardedInput, runFfmpeg } from '../../media/run.js';
+import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
-import { concatList } from '../../media/segment-args.js';
+import { concatInput, concatList } from '../../media/segment-args.js';
 import { withInput } from '../job-files.js';
 import type {
   ChunkOutput,
@@ -63,14 +63,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
   await mkdir(dir, { recursive: true });
   await runFfmpeg(
     [
-      '-protocol_whitelist',
-      LOCAL_PROTOCOLS,
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      list,
+      ...concatInput(list),
       '-map',
       '0:v:0',
       '-c',
