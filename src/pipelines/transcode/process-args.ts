@@ -1,7 +1,7 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { formatRational, type Rational } from '../../media/rational.js';
 import { guardedInput, LOCAL_PROTOCOLS } from '../../media/run.js';
-import { exactFrames, rangeInput, segmentOutput } from '../../media/segment-args.js';
+import { exactFrames, rangeInput, segmentOutput, type SegmentEncode } from '../../media/segment-args.js';
 
 /** Numbered PNG frames in a folder: 000001.png, 000002.png ... (what `{frames_in}` holds). */
 export const FRAME_PATTERN = '%06d.png';
@@ -9,15 +9,11 @@ export const FRAME_PATTERN = '%06d.png';
 /** Where a processor's frames are: a video file, or a folder of numbered PNGs. */
 export type FrameSource = { kind: 'video'; path: string } | { kind: 'frames'; dir: string };
 
-export interface RangeDecode {
-  input: string;
-  start: number;
-  end: number;
-  rate: Rational;
-  videoOffsetSec: number;
-  normaliseVfr: boolean;
-  to: FrameSource;
-}
+/** A segment's exact frame range, as an encode reads it, decoded for a processor. */
+export type RangeDecode = Pick<
+  SegmentEncode,
+  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr'
+> & { to: FrameSource };
 
 /**
  * Decodes exactly frames [start, end) of the job's timeline for a processor: losslessly (FFV1 in
