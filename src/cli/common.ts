@@ -64,6 +64,17 @@ export function reportOptions(command: Command): Command {
     .option('-v, --verbose', 'more detail, including ffmpeg output on errors');
 }
 
+/** The flags of every command that runs a job on the embedded engine (slots, data dir, report). */
+export interface LocalRunFlags {
+  workers?: number;
+  gpuSlots?: number;
+  dataDir?: string;
+  keepIntermediates?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
 /** Where the embedded engine keeps job state: every local command takes the same flag. */
 export function dataDirOption(command: Command): Command {
   return command.option(

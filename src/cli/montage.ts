@@ -3,6 +3,7 @@ import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
 import { ASPECTS, type Aspect } from '../pipelines/montage/aspects.js';
 import {
   action,
+  type LocalRunFlags,
   choiceOption,
   dataDirOption,
   intOption,
@@ -13,7 +14,7 @@ import {
 } from './common.js';
 import { fleetOptions, type FleetFlags } from './redis-options.js';
 
-export interface MontageFlags extends Partial<FleetFlags> {
+export interface MontageFlags extends Partial<FleetFlags>, LocalRunFlags {
   clips: string[];
   music: string;
   output: string;
@@ -30,13 +31,6 @@ export interface MontageFlags extends Partial<FleetFlags> {
   encoder: string;
   quality: number;
   preset: (typeof PRESETS)[number];
-  workers?: number;
-  gpuSlots?: number;
-  dataDir?: string;
-  keepIntermediates?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
 }
 
 export function registerMontage(program: Command): void {

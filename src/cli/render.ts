@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { fleetOptions, type FleetFlags } from './redis-options.js';
-import { action, dataDirOption, intOption, reportOptions, slotOptions } from './common.js';
+import {
+  action,
+  dataDirOption,
+  intOption,
+  reportOptions,
+  slotOptions,
+  type LocalRunFlags,
+} from './common.js';
 
-export interface RenderFlags extends Partial<FleetFlags> {
+export interface RenderFlags extends Partial<FleetFlags>, LocalRunFlags {
   output?: string;
   overwrite?: boolean;
   template?: string;
@@ -12,13 +19,6 @@ export interface RenderFlags extends Partial<FleetFlags> {
   height?: number;
   fps?: number;
   encoder?: string;
-  workers?: number;
-  gpuSlots?: number;
-  dataDir?: string;
-  keepIntermediates?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
 }
 
 export function registerRender(program: Command): void {

@@ -5,6 +5,7 @@ import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
 import { MAX_SEGMENTS } from '../pipelines/transcode/plan-segments.js';
 import {
   action,
+  type LocalRunFlags,
   choiceOption,
   dataDirOption,
   intOption,
@@ -14,7 +15,7 @@ import {
   slotOptions,
 } from './common.js';
 
-export interface TranscodeFlags extends Partial<FleetFlags> {
+export interface TranscodeFlags extends Partial<FleetFlags>, LocalRunFlags {
   output: string;
   overwrite?: boolean;
   segments?: number;
@@ -30,15 +31,8 @@ export interface TranscodeFlags extends Partial<FleetFlags> {
   hlsKey?: string;
   hlsKeyUri?: string;
   faststart: boolean;
-  workers?: number;
-  gpuSlots?: number;
-  dataDir?: string;
-  keepIntermediates?: boolean;
   /** Configured processors each segment runs before its encode. */
   process?: string[];
-  json?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
 }
 
 /** Shared by `transcode` and `submit`: the flags that make a transcode spec. */
