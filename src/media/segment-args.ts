@@ -12,6 +12,11 @@ export interface SegmentEncode {
   videoOffsetSec: number;
   /** Normalise a variable-frame-rate source onto the `rate` grid. */
   normaliseVfr: boolean;
+  /**
+   * A source keyframe at or before `start` that decoding may start from (`seekKeyframe`): the seek
+   * lands on it instead of a GOP earlier. Absent: the accurate seek, which may decode a GOP more.
+   */
+  seekKey?: number | undefined;
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
@@ -54,7 +59,14 @@ export interface SplitOutput extends Pick<SegmentEncode, 'encoder' | 'settings' 
  * handling, first IDR and closed GOPs. The first output's `globalArgs` set up the device. Pure.
  */
 export function splitEncodeArgs(
-  job: Omit<SegmentEncode, 'encoder' | 'settings' | 'output'> & { outputs: readonly SplitOutput[] },
+  job: Omit<SegmentEncode, 'encoder' | 'settings' | 'output'> & {
+    outputs: readonly SplitOutput[];
+    /**
+     * Decode and filter on one thread each: the outputs' encoders are the parallelism (a task that
+     * holds one slot beside others), and threads beyond them only contend for the same cores.
+     */
+    oneThreadEach?: boolean;
+  },
 ): string[] {
   const [first] = job.outputs;
   if (!first) throw new Error('a split encode needs at least one output');
@@ -65,9 +77,12 @@ export function splitEncodeArgs(
     `[0:v:0]${[...filters, `split=${job.outputs.length}`].join(',')}${branches}`,
     ...job.outputs.map((o, i) => `[s${i}]${o.filters.length ? o.filters.join(',') : 'null'}[v${i}]`),
   ].join(';');
+  const one = job.oneThreadEach ? ['-threads', '1'] : [];
   return [
     ...first.encoder.globalArgs(job.renderNode),
+    ...(job.oneThreadEach ? ['-filter_complex_threads', '1'] : []),
     ...seek,
+    ...one,
     ...guardedInput(job.input),
     '-filter_complex',
     graph,
@@ -122,11 +137,41 @@ export function segmentOutput(
   ];
 }
 
+/** How far past a keyframe a fast seek aims: ffmpeg's 3/23 s B-frame allowance and a little more. */
+const SEEK_LEAD = 0.134;
+
+/**
+ * The source keyframe at or before frame `start` that a range may start decoding from, where a
+ * seek aimed `SEEK_LEAD` past it cannot land on the next one: that one is at least SEEK_LEAD plus
+ * 20 frames later (more than any H.264/HEVC reorder delay puts its decode time ahead). Pure.
+ */
+export function seekKeyframe(keyframes: readonly number[], start: number, fps: number): number | undefined {
+  let at = -1;
+  for (let i = 0; i < keyframes.length && keyframes[i]! <= start; i++) at = i;
+  if (at < 0) return undefined;
+  const key = keyframes[at]!;
+  const next = keyframes[at + 1];
+  if (next !== undefined && next - key < 20 + Math.ceil(SEEK_LEAD * fps)) return undefined;
+  return key;
+}
+
+/** `seekKey` for a payload, or nothing when a range must seek accurately. Pure. */
+export function seekFrom(
+  keyframes: readonly number[] | undefined,
+  start: number,
+  fps: number,
+): { seekKey?: number } {
+  const key = start > 0 && keyframes ? seekKeyframe(keyframes, start, fps) : undefined;
+  return key === undefined ? {} : { seekKey: key };
+}
+
 /**
  * Input options (before `-i`) and the first filters that start decoding exactly at frame `start` of
  * the CFR timeline: what every exact frame range (an encode, a processor's input) is read with. Pure.
  */
-export function rangeInput(job: Pick<SegmentEncode, 'start' | 'rate' | 'videoOffsetSec' | 'normaliseVfr'>): {
+export function rangeInput(
+  job: Pick<SegmentEncode, 'start' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey'>,
+): {
   seek: string[];
   filters: string[];
 } {
@@ -140,6 +185,22 @@ export function rangeInput(job: Pick<SegmentEncode, 'start' | 'rate' | 'videoOff
     filters.push(
       `fps=fps=${formatRational(job.rate)}:start_time=0`,
       `trim=start_frame=${job.start}`,
+      'setpts=PTS-STARTPTS',
+    );
+  } else if (job.start > 0 && job.seekKey !== undefined && job.seekKey <= job.start) {
+    // ffmpeg seeks 3/23 s early in a stream with B-frames (its demuxers seek by decode time), so an
+    // accurate seek to a keyframe lands a whole GOP before it. Aim SEEK_LEAD past the keyframe
+    // instead, where the demuxer still finds it (never the next one: `seekKeyframe` keeps them far
+    // enough apart), keep the source timestamps and drop what precedes frame `start` by time,
+    // half a frame early as below. Landing earlier would only cost decoding, never a frame.
+    args.push(
+      '-noaccurate_seek',
+      '-ss',
+      seconds(frameTime(job.seekKey, job.rate) + job.videoOffsetSec + SEEK_LEAD),
+    );
+    args.push('-copyts', '-start_at_zero');
+    filters.push(
+      `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec)}`,
       'setpts=PTS-STARTPTS',
     );
   } else {

@@ -119,13 +119,22 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
   }));
   const names = p.rungs.map((r) => r.rung.name).join(', ');
   await withInput(p.input, ctx, (input) =>
-    runFfmpeg(splitEncodeArgs({ ...p, input, outputs, renderNode: ctx.gpu?.renderNode }), {
-      signal: ctx.signal,
-      ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
-      timeoutMs: CHUNK_TIMEOUT_MS,
-      label: `encode chunk ${p.index} (frames ${p.start}-${p.end}) at ${names} with ${p.encoder}`,
-      onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
-    }),
+    runFfmpeg(
+      splitEncodeArgs({
+        ...p,
+        input,
+        outputs,
+        renderNode: ctx.gpu?.renderNode,
+        oneThreadEach: base.device === 'cpu',
+      }),
+      {
+        signal: ctx.signal,
+        ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
+        timeoutMs: CHUNK_TIMEOUT_MS,
+        label: `encode chunk ${p.index} (frames ${p.start}-${p.end}) at ${names} with ${p.encoder}`,
+        onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+      },
+    ),
   );
   for (const [i, { rung }] of p.rungs.entries()) {
     const problem = await partProblem(outputs[i]!.output, p);

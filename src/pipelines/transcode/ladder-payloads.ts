@@ -24,6 +24,8 @@ export interface ChunkPayload {
   rate: Rational;
   videoOffsetSec: number;
   normaliseVfr: boolean;
+  /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
+  seekKey?: number;
   encoder: string;
   preset: 'fast' | 'balanced' | 'quality';
   /** Each rung, whether it is scaled from the source (false when the sizes are equal), and its key. */

@@ -74,7 +74,14 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
         `${rung.name}: init segment is ${r.init.width}x${r.init.height}, planned ${rung.width}x${rung.height}`,
       );
     }
-    const [stream] = await probeRung(names.get(rung.name)!, key, ctx);
+  }
+  // ffprobe reads every rung at once (each is one light process; they were serial, a tail on the job).
+  const probed = await Promise.all(
+    p.renditions.map(({ rung }) => probeRung(names.get(rung.name)!, key, ctx)),
+  );
+  for (const [i, r] of video.entries()) {
+    const rung = p.renditions[i]!.rung;
+    const [stream] = probed[i]!;
     const packets = Number(stream?.nb_read_packets ?? 0);
     if (
       !stream ||

@@ -10,6 +10,8 @@ export interface SegmentPayload {
   rate: Rational;
   videoOffsetSec: number;
   normaliseVfr: boolean;
+  /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
+  seekKey?: number;
   encoder: string;
   settings: EncodeSettings;
   key: string;

@@ -12,7 +12,7 @@ export type FrameSource = { kind: 'video'; path: string } | { kind: 'frames'; di
 /** A segment's exact frame range, as an encode reads it, decoded for a processor. */
 export type RangeDecode = Pick<
   SegmentEncode,
-  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr'
+  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey'
 > & { to: FrameSource };
 
 /**

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
+import { exactFrames, rangeInput, seekFrom } from '../../src/media/segment-args.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+const run = promisify(execFile);
+const FPS = 25;
+const FRAMES = 150;
+
+/** Per-frame MD5s of frames [start, end) read with `rangeInput`, the way every segment and chunk reads. */
+async function rangeHashes(path: string, start: number, end: number, keyframes: number[]): Promise<string[]> {
+  const rate = { num: FPS, den: 1 };
+  const { seek, filters } = rangeInput({
+    start,
+    rate,
+    videoOffsetSec: 0,
+    normaliseVfr: false,
+    ...seekFrom(keyframes, start, FPS),
+  });
+  const args = [...seek, '-i', path, ...exactFrames(filters, end - start), '-f', 'framemd5', '-'];
+  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args]);
+  return hashes(stdout);
+}
+
+function hashes(framemd5: string): string[] {
+  return framemd5
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1)!.trim());
+}
+
+// Sources that seek differently: B-frames (ffmpeg seeks 3/23 s early), open GOPs (leading frames
+// that precede their keyframe), every frame a keyframe, and a source with a late first keyframe.
+const SOURCES: Record<string, string[]> = {
+  'x264 B-frames, 2 s GOP': ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50'],
+  'x264 open GOP': [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-x264-params',
+    'keyint=40:open_gop=1:bframes=3',
+  ],
+  'all intra (MJPEG)': ['-c:v', 'mjpeg', '-q:v', '5'],
+  'x264 short GOP (8 frames)': ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '8'],
+};
+
+describe('exact frame ranges seek onto source keyframes', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-seek-'));
+  });
+  afterAll(async () => cleanup());
+
+  for (const [name, codec] of Object.entries(SOURCES)) {
+    it(`reads the same frames as a full decode: ${name}`, async () => {
+      const path = join(dir, `${name.replace(/\W+/g, '-')}.${codec.includes('mjpeg') ? 'mkv' : 'mp4'}`);
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', `testsrc2=s=192x108:r=${FPS},noise=alls=20:allf=t`],
+        ...['-frames:v', String(FRAMES), '-pix_fmt', codec.includes('mjpeg') ? 'yuvj420p' : 'yuv420p'],
+        ...codec,
+        path,
+      ]);
+      const { stdout } = await run('ffmpeg', [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-i',
+        path,
+        '-f',
+        'framemd5',
+        '-',
+      ]);
+      const all = hashes(stdout);
+      expect(all).toHaveLength(FRAMES);
+      const keyframes = (await probe(path)).video!.keyframes;
+      // Every keyframe after the first, a frame just after one, and a frame in mid-GOP.
+      const starts = new Set<number>([...keyframes.slice(1, 4), keyframes[1]! + 1, 63]);
+      for (const start of starts) {
+        const end = Math.min(FRAMES, start + 30);
+        expect(await rangeHashes(path, start, end, keyframes), `frames ${start}-${end}`).toEqual(
+          all.slice(start, end),
+        );
+      }
+    });
+  }
+
+  it('aims a fast seek at a keyframe only where it cannot land on the next one', () => {
+    expect(seekFrom([0, 50, 100], 50, 25)).toEqual({ seekKey: 50 });
+    expect(seekFrom([0, 50, 100], 70, 25)).toEqual({ seekKey: 50 });
+    expect(seekFrom([0, 50, 100], 0, 25)).toEqual({});
+    // Keyframes 8 frames apart: a seek aimed past one could find the next; accurate seek instead.
+    expect(seekFrom([0, 8, 16, 24], 16, 25)).toEqual({});
+    expect(seekFrom([], 40, 25)).toEqual({});
+    // The last keyframe has no next one to land on.
+    expect(seekFrom([0, 100], 120, 25)).toEqual({ seekKey: 100 });
+  });
+});
