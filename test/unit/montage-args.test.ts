@@ -7,6 +7,7 @@ import {
   runArgs,
   stabilizeDetectArgs,
   storyboardArgs,
+  thumbnailPath,
 } from '../../src/pipelines/montage/render-args.js';
 import { dominantColour, samplesIn } from '../../src/pipelines/montage/shot-colour.js';
 import { frameSize, parseMontageSpec, storyboardPath } from '../../src/pipelines/montage/spec.js';
@@ -55,7 +56,14 @@ describe('hasFilters', () => {
 });
 
 describe('run and music arguments', () => {
-  const entry = { clip: '/in/clip.mp4', clipFps: 25, clipOffsetSec: 0, sourceStart: 50, frames: 45 };
+  const entry = {
+    clip: '/in/clip.mp4',
+    clipFps: 25,
+    clipOffsetSec: 0,
+    sourceStart: 50,
+    frames: 45,
+    label: '1',
+  };
   const base = {
     entries: [entry],
     fps: 30,
@@ -80,7 +88,14 @@ describe('run and music arguments', () => {
   });
 
   it('concatenates a run of entries into one encode, one input each, in order', () => {
-    const other = { clip: '/in/other.mp4', clipFps: 30, clipOffsetSec: 0.5, sourceStart: 0, frames: 60 };
+    const other = {
+      ...entry,
+      clip: '/in/other.mp4',
+      clipFps: 30,
+      clipOffsetSec: 0.5,
+      sourceStart: 0,
+      frames: 60,
+    };
     const args = runArgs({ ...base, entries: [entry, other, { ...entry, sourceStart: 100 }] });
     expect(args.filter((a) => a === '-i')).toHaveLength(3);
     expect(args.filter((a) => a === '-c:v')).toEqual(['-c:v']);
@@ -96,42 +111,43 @@ describe('run and music arguments', () => {
     expect(args[args.indexOf('-frames:v') + 1]).toBe('150');
   });
 
-  it("writes each entry's middle frame as a labelled thumbnail from the same graph, after the encode", () => {
-    const thumbnail = (n: number) => ({
-      output: `/tmp/t${n}.png`,
-      label: `${n} at 1.50s 'x'`,
-      font: '/f.ttf',
-    });
+  it("writes each entry's middle frame, labelled, as a thumbnail picked on the way to the encoder", () => {
     const args = runArgs({
       ...base,
       entries: [
-        { ...entry, thumbnail: thumbnail(1) },
-        { ...entry, frames: 20, thumbnail: thumbnail(2) },
+        { ...entry, label: "1 at 0.00s 'x'" },
+        { ...entry, frames: 20, label: '2 at 1.50s beat 3 1.52s' },
       ],
+      thumbnails: { dir: '/tmp/s', firstIndex: 7, font: '/f.ttf' },
     });
     const graph = graphOf(args);
-    expect(graph).toContain('tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p,split[c0][t0]');
+    // Each entry's frames carry its label (quotes dropped: nothing the graph reads as syntax).
     expect(graph).toContain(
-      "[t0]trim=start_frame=22:end_frame=23,scale=-2:180,drawtext=fontfile=/f.ttf:text='1 at 1.50s x'",
+      "trim=end_frame=45,format=yuv420p,metadata=mode=add:key=framefleet_label:value='1 at 0.00s x'[c0]",
     );
+    expect(graph).toContain("value='2 at 1.50s beat 3 1.52s'[c1]");
+    expect(graph).toContain('[c0][c1]concat=n=2:v=1:a=0,split[enc][th];[enc]null[v]');
+    // Frames 22 and 45 + 10 of the run: each entry's middle.
     expect(graph).toContain(
-      "[t1]trim=start_frame=10:end_frame=11,scale=-2:180,drawtext=fontfile=/f.ttf:text='2 at 1.50s x'",
+      "[th]select='eq(n,22)+eq(n,55)',scale=-2:180,drawtext=fontfile=/f.ttf:text='%{metadata\\:framefleet_label}'",
     );
-    const png = (n: number) => [
+    expect(args.slice(args.indexOf('/tmp/e.mp4') + 1)).toEqual([
       '-map',
-      `[thumb${n}]`,
+      '[thumbs]',
+      '-fps_mode',
+      'passthrough',
       '-frames:v',
-      '1',
+      '2',
       '-c:v',
       'png',
       '-f',
       'image2',
-      '-update',
-      '1',
+      '-start_number',
+      '7',
       '-y',
-      `/tmp/t${n + 1}.png`,
-    ];
-    expect(args.slice(args.indexOf('/tmp/e.mp4') + 1)).toEqual([...png(0), ...png(1)]);
+      '/tmp/s/thumb-%d.png',
+    ]);
+    expect(thumbnailPath('/tmp/s', 8)).toBe('/tmp/s/thumb-8.png');
     expect(args[args.indexOf('-map') + 1]).toBe('[v]');
   });
 

@@ -14,8 +14,8 @@ export interface EntrySource {
   frames: number;
   /** vidstab transforms from a detect pass, for the transform pass. */
   transforms?: string;
-  /** The storyboard thumbnail, made from the same decoded frames as another output. */
-  thumbnail?: EntryThumbnail;
+  /** Its storyboard thumbnail's label: its time on the timeline and beat. */
+  label: string;
 }
 
 /** Consecutive edit entries as one MP4: one ffmpeg, one encoder. */
@@ -29,14 +29,21 @@ export interface RunRender {
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
+  /** Each entry's storyboard thumbnail, made from the same decoded frames as another output. */
+  thumbnails?: RunThumbnails;
 }
 
-export interface EntryThumbnail {
-  /** A PNG path. */
-  output: string;
-  label: string;
-  /** A font file for the label; without one the thumbnail is unlabelled. */
+export interface RunThumbnails {
+  /** `thumb-<entry>.png` in this directory, numbered from `firstIndex` (the run's first entry). */
+  dir: string;
+  firstIndex: number;
+  /** A font file for the labels; without one the thumbnails are unlabelled. */
   font: string | undefined;
+}
+
+/** Where a run writes its thumbnail of entry `index` (`%d`: ffmpeg's pattern for all of them). */
+export function thumbnailPath(dir: string, index: number | '%d'): string {
+  return `${dir}/thumb-${index}.png`;
 }
 
 /** Paths that reach a filter graph are framefleet's own scratch files; anything else is refused. */
@@ -114,33 +121,64 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
   return filters.join(',');
 }
 
+/** Frame metadata that carries each entry's label through the concat to its thumbnail. */
+const LABEL_KEY = 'framefleet_label';
+
+/** Letters, digits, spaces and `.=#-` only: nothing the filter graph would read as syntax. */
+function labelText(label: string): string {
+  return label.replace(/[^\w .=#-]/g, '');
+}
+
 /**
  * A run of consecutive edit entries as one video-only MP4 of exactly their frames, in one ffmpeg:
  * one input per entry (sought to its first frame), each entry's filters, the entries concatenated
  * and encoded with the job's one encoder from an IDR with closed GOPs, so runs concatenate without
- * re-encoding. Each entry with a `thumbnail` also has its middle frame written as its storyboard
- * thumbnail (one more output per entry, from the same decoded frames). Pure.
+ * re-encoding. With `thumbnails`, each entry's middle frame is also written, labelled, as its
+ * storyboard thumbnail: picked from the concatenated frames on their way to the encoder (each
+ * carrying its entry's label as metadata), so no entry is decoded ahead of the encode. Pure.
  */
 export function runArgs(job: RunRender): string[] {
   const frames = job.entries.reduce((n, e) => n + e.frames, 0);
-  const graph: string[] = [];
-  const thumbs: string[] = [];
-  for (const [i, entry] of job.entries.entries()) {
-    const chain = `[${i}:v:0]${entryFilters(entry, job)}`;
-    if (!entry.thumbnail) {
-      graph.push(`${chain}[c${i}]`);
-      continue;
-    }
-    graph.push(
-      `${chain},split[c${i}][t${i}]`,
-      `[t${i}]${thumbnailFilter(Math.floor(entry.frames / 2), entry.thumbnail)}[thumb${i}]`,
-    );
-    thumbs.push('-map', `[thumb${i}]`, '-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1');
-    thumbs.push('-y', entry.thumbnail.output);
-  }
+  const thumbs = job.thumbnails;
+  const graph = job.entries.map((entry, i) => {
+    const label = thumbs ? `,metadata=mode=add:key=${LABEL_KEY}:value='${labelText(entry.label)}'` : '';
+    return `[${i}:v:0]${entryFilters(entry, job)}${label}[c${i}]`;
+  });
   const upload = job.encoder.uploadFilter;
-  const concat = `concat=n=${job.entries.length}:v=1:a=0${upload ? `,${upload}` : ''}`;
-  graph.push(`${job.entries.map((_, i) => `[c${i}]`).join('')}${concat}[v]`);
+  const concat = `${job.entries.map((_, i) => `[c${i}]`).join('')}concat=n=${job.entries.length}:v=1:a=0`;
+  const thumbOutput: string[] = [];
+  if (!thumbs) {
+    graph.push(`${concat}${upload ? `,${upload}` : ''}[v]`);
+  } else {
+    // Each entry's middle frame, by its number in the run.
+    let at = 0;
+    const middles = job.entries.map((e) => {
+      at += e.frames;
+      return at - e.frames + Math.floor(e.frames / 2);
+    });
+    const pick = middles.map((m) => `eq(n,${m})`).join('+');
+    graph.push(
+      `${concat},split[enc][th]`,
+      `[enc]${upload ?? 'null'}[v]`,
+      `[th]select='${pick}',${thumbnailFilter(`%{metadata\\:${LABEL_KEY}}`, thumbs.font)}[thumbs]`,
+    );
+    thumbOutput.push(
+      '-map',
+      '[thumbs]',
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(middles.length),
+      '-c:v',
+      'png',
+      '-f',
+      'image2',
+      '-start_number',
+      String(thumbs.firstIndex),
+      '-y',
+      thumbnailPath(thumbs.dir, '%d'),
+    );
+  }
   return [
     ...job.encoder.globalArgs(),
     ...job.entries.flatMap((e) => entryInput(e, job.fps)),
@@ -162,7 +200,7 @@ export function runArgs(job: RunRender): string[] {
     'mp4',
     '-y',
     job.output,
-    ...thumbs,
+    ...thumbOutput,
   ];
 }
 
@@ -212,16 +250,14 @@ export function musicArgs(job: MusicRender): string[] {
 }
 
 /**
- * The storyboard thumbnail's filters: frame `frame` of the entry, 180 px high, labelled (letters,
- * digits, spaces and `.=#-` only: nothing the filter graph would read as syntax) when a font is
- * given. Pure.
+ * The storyboard thumbnail's filters: 180 px high, labelled with `text` (drawtext's text, here the
+ * label the frame carries) when a font is given. Pure.
  */
-export function thumbnailFilter(frame: number, thumb: Pick<EntryThumbnail, 'label' | 'font'>): string {
-  const text = thumb.label.replace(/[^\w .=#-]/g, '');
-  const draw = thumb.font
-    ? `,drawtext=fontfile=${filterPath(thumb.font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
+export function thumbnailFilter(text: string, font: string | undefined): string {
+  const draw = font
+    ? `,drawtext=fontfile=${filterPath(font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
     : '';
-  return `trim=start_frame=${frame}:end_frame=${frame + 1},scale=-2:180${draw}`;
+  return `scale=-2:180${draw}`;
 }
 
 /** The storyboard: thumbnails in reading order, `columns` across, as one JPEG. Pure. */

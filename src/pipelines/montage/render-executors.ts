@@ -8,7 +8,14 @@ import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { withInput, withInputs } from '../job-files.js';
 import type { MusicRenderOutput, MusicRenderPayload, RenderOutput, RenderPayload } from './payloads.js';
-import { musicArgs, runArgs, stabilizeDetectArgs, type EntrySource, type RunRender } from './render-args.js';
+import {
+  musicArgs,
+  runArgs,
+  stabilizeDetectArgs,
+  thumbnailPath,
+  type EntrySource,
+  type RunRender,
+} from './render-args.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 
@@ -44,7 +51,6 @@ export const renderRun: Executor<RenderPayload, RenderOutput> = async (p, ctx) =
   const first = p.entries[0]!.index;
   const last = p.entries.at(-1)!.index;
   const out = join(ctx.scratchDir, `entries-${first}-${last}.mp4`);
-  const thumbs = p.entries.map((e) => join(ctx.scratchDir, `thumb-${e.index}.png`));
   let lut: string | undefined;
   if (p.lut) {
     // The grade is copied into scratch space: the filter graph only ever names framefleet's files.
@@ -54,11 +60,7 @@ export const renderRun: Executor<RenderPayload, RenderOutput> = async (p, ctx) =
   }
   const font = await labelFont();
   await withInputs([...new Set(p.entries.map((e) => e.clip))], ctx, async (local) => {
-    const entries: EntrySource[] = p.entries.map((e, i) => ({
-      ...e,
-      clip: local.get(e.clip)!,
-      thumbnail: { output: thumbs[i]!, label: e.label, font },
-    }));
+    const entries: EntrySource[] = p.entries.map((e) => ({ ...e, clip: local.get(e.clip)! }));
     if (p.stabilize) {
       for (const [i, entry] of entries.entries()) {
         const transforms = join(ctx.scratchDir, `transforms-${p.entries[i]!.index}.trf`);
@@ -70,7 +72,8 @@ export const renderRun: Executor<RenderPayload, RenderOutput> = async (p, ctx) =
         entry.transforms = transforms;
       }
     }
-    const job: RunRender = { ...p, entries, lut, encoder, settings: p.settings, output: out };
+    const thumbnails = { dir: ctx.scratchDir, firstIndex: first, font };
+    const job: RunRender = { ...p, entries, lut, encoder, settings: p.settings, output: out, thumbnails };
     await runFfmpeg(runArgs(job), {
       signal: ctx.signal,
       timeoutMs: RENDER_TIMEOUT_MS,
@@ -85,7 +88,10 @@ export const renderRun: Executor<RenderPayload, RenderOutput> = async (p, ctx) =
       `${entriesName(p)} ha${p.entries.length === 1 ? 's' : 've'} ${got} frames after rendering, expected ${p.frames}`,
     );
   }
-  for (const [i, e] of p.entries.entries()) await ctx.storage.put(e.thumbKey, thumbs[i]!, { move: true });
+  // The thumbnails are numbered from the run's first entry: its entries are consecutive.
+  for (const [i, e] of p.entries.entries()) {
+    await ctx.storage.put(e.thumbKey, thumbnailPath(ctx.scratchDir, first + i), { move: true });
+  }
   const stored = await ctx.storage.put(p.key, out, { move: true });
   ctx.progress({ fraction: 1 });
   return { key: p.key, frames: p.frames, size: stored.size, thumbKeys: p.entries.map((e) => e.thumbKey) };
