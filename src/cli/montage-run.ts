@@ -9,6 +9,7 @@ import {
   type MontageResult,
   type MontageSpec,
 } from '../pipelines/montage/index.js';
+import type { RenderOutput } from '../pipelines/montage/payloads.js';
 import { expandClips } from '../pipelines/montage/clip-folders.js';
 import { storyboardPath } from '../pipelines/montage/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
@@ -89,11 +90,16 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
     (t) => (t.output as { cached?: boolean } | undefined)?.cached,
   ).length;
   const renders = job.tasks.filter((t) => t.kind === 'montage.render');
+  // A render task renders a run of entries, one storyboard thumbnail each.
+  const entriesOf = (tasks: typeof renders) =>
+    tasks.reduce((n, t) => n + ((t.output as RenderOutput | undefined)?.thumbKeys.length ?? 0), 0);
   const wallSec = (Date.now() - startedMs) / 1000;
   const summary = {
     entries: result.entries,
-    renderedEntries: renders.filter((t) => !t.reused).length,
-    reusedEntries: renders.filter((t) => t.reused).length,
+    renderedEntries: entriesOf(renders.filter((t) => !t.reused)),
+    reusedEntries: entriesOf(renders.filter((t) => t.reused)),
+    renderRuns: renders.length,
+    reusedRuns: renders.filter((t) => t.reused).length,
     analyses: analyses.length,
     cachedAnalyses,
     tempo: edit?.tempo ?? null,
@@ -119,7 +125,7 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
   process.stdout.write(
     `${result.output}\n` +
       `verified: ${result.frames} frames = the sum of ${plural(result.entries, 'entry', 'entries')}, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
-      `${plural(summary.renderedEntries, 'entry', 'entries')} rendered, ${summary.reusedEntries} reused; ${cachedAnalyses} of ${plural(analyses.length, 'analysis', 'analyses')} from cache; ${formatDuration(wallSec)} wall\n` +
+      `${plural(summary.renderedEntries, 'entry', 'entries')} rendered, ${summary.reusedEntries} reused (${plural(summary.renderRuns, 'render task', 'render tasks')}); ${cachedAnalyses} of ${plural(analyses.length, 'analysis', 'analyses')} from cache; ${formatDuration(wallSec)} wall\n` +
       skipped +
       `storyboard: ${result.storyboard}\n` +
       (result.edl ? `edl: ${result.edl}\n` : '') +

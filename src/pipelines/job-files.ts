@@ -33,6 +33,23 @@ export async function withInput<T>(
   return holding(holdInputFile(input, roots.input), input, use);
 }
 
+/** Opens each path confined (see withInput) and runs `use` while all are held. */
+export async function withInputs<T>(
+  paths: readonly string[],
+  scope: FileScope,
+  use: (local: Map<string, string>) => Promise<T>,
+): Promise<T> {
+  const local = new Map<string, string>();
+  const step = (i: number): Promise<T> =>
+    i === paths.length
+      ? use(local)
+      : withInput(paths[i]!, scope, (path) => {
+          local.set(paths[i]!, path);
+          return step(i + 1);
+        });
+  return step(0);
+}
+
 /** Writes a job output atomically (see writeAtomically), inside the output roots that hold now. */
 export async function writeOutput<T>(
   output: string,

@@ -17,6 +17,8 @@ interface MontageLine {
   entries: number;
   reusedEntries: number;
   renderedEntries: number;
+  renderRuns: number;
+  reusedRuns: number;
   analyses: number;
   cachedAnalyses: number;
   videoDurationSec: number;
@@ -27,7 +29,8 @@ interface MontageLine {
 }
 
 const FPS = 30;
-const SECONDS = 6;
+// Long enough for more than one render task (a run of entries holds at least 8 s).
+const SECONDS = 20;
 
 async function readJob(dataDir: string): Promise<JobRecord | undefined> {
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => []);
@@ -56,6 +59,16 @@ function level(samples: Float32Array, rate: number, from: number, seconds: numbe
   let sum = 0;
   for (let i = a; i < b; i++) sum += samples[i]! ** 2;
   return 10 * Math.log10(Math.max(1e-12, sum / Math.max(1, b - a)));
+}
+
+/** A baseline JPEG's height, from its start-of-frame (SOF0) segment. */
+function jpegHeight(jpeg: Buffer): number | undefined {
+  for (let i = 2; i + 9 < jpeg.length;) {
+    if (jpeg[i] !== 0xff) return undefined;
+    if (jpeg[i + 1] === 0xc0) return jpeg.readUInt16BE(i + 5);
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  return undefined;
 }
 
 describe('montage end to end', () => {
@@ -117,7 +130,11 @@ describe('montage end to end', () => {
     const run = await runCli([...args('cut'), '--json'], {}, 240_000);
     expect(run.code, run.stderr).toBe(0);
     const r = resultLine(run.stdout);
-    expect(r.reusedEntries).toBeGreaterThanOrEqual(1);
+    // Finished runs are reused: each renders several consecutive entries.
+    expect(r.renderRuns).toBeGreaterThanOrEqual(2);
+    expect(r.renderRuns).toBeLessThan(r.entries);
+    expect(r.reusedRuns).toBeGreaterThanOrEqual(1);
+    expect(r.reusedEntries).toBeGreaterThan(r.reusedRuns);
     expect(r.renderedEntries + r.reusedEntries).toBe(r.entries);
 
     // Duration and frame count: the requested length, the sum of the entries.
@@ -159,9 +176,11 @@ describe('montage end to end', () => {
     expect(otio.cuts.map((c) => c.recordStart)).toEqual(edl.entries.map((e) => e.recordStart));
     const cmx = await readFile(join(dir, 'cut.edl'), 'utf8');
     expect(cmx.match(/^\d{3} {2}AX {7}V /gm)).toHaveLength(edl.entries.length);
-    // A JPEG (SOI marker) of the eight-across grid.
+    // A JPEG (SOI marker) of the eight-across grid: one thumbnail per entry.
     const board = await readFile(r.storyboard);
     expect([...board.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const rows = Math.ceil(edl.entries.length / 8);
+    expect(jpegHeight(board)).toBe(rows * (180 + 4) + 4);
   }, 420_000);
 
   it('a second montage of the same clips analyses nothing again and gives a byte-identical edit', async () => {

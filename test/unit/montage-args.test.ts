@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { hasFilters, parseCubeLut } from '../../src/pipelines/montage/cube-lut.js';
 import {
-  entryArgs,
   filterPath,
   musicArgs,
+  runArgs,
   stabilizeDetectArgs,
   storyboardArgs,
+  thumbnailPath,
 } from '../../src/pipelines/montage/render-args.js';
 import { dominantColour, samplesIn } from '../../src/pipelines/montage/shot-colour.js';
 import { frameSize, parseMontageSpec, storyboardPath } from '../../src/pipelines/montage/spec.js';
@@ -54,13 +55,17 @@ describe('hasFilters', () => {
   ])('$names -> $has', ({ names, has }) => expect(hasFilters(listing, names)).toBe(has));
 });
 
-describe('entry and music arguments', () => {
-  const base = {
+describe('run and music arguments', () => {
+  const entry = {
     clip: '/in/clip.mp4',
     clipFps: 25,
     clipOffsetSec: 0,
     sourceStart: 50,
     frames: 45,
+    label: '1',
+  };
+  const base = {
+    entries: [entry],
     fps: 30,
     width: 1280,
     height: 720,
@@ -68,51 +73,92 @@ describe('entry and music arguments', () => {
     settings: { quality: 70, preset: 'balanced' as const, gopFrames: 60 },
     output: '/tmp/e.mp4',
   };
+  const graphOf = (args: string[]) => args[args.indexOf('-filter_complex') + 1]!;
 
-  it('seeks half a frame early, conforms, covers and crops, pads to exactly the frames', () => {
-    const args = entryArgs(base);
+  it('seeks half a frame early, conforms, covers and crops, pads and trims to exactly the frames', () => {
+    const args = runArgs(base);
     expect(args.slice(0, 2)).toEqual(['-ss', (49.5 / 25).toFixed(6)]);
-    const vf = args[args.indexOf('-vf') + 1]!;
-    expect(vf).toBe(
-      'setpts=PTS-STARTPTS,fps=30,scale=1280:720:force_original_aspect_ratio=increase:flags=bicubic,crop=1280:720,setsar=1,tpad=stop_mode=clone:stop=45,format=yuv420p',
+    // Read no further than the entry's source frames (39 at 25 fps for 45 at 30) and one to spare.
+    expect(args.slice(2, 4)).toEqual(['-t', (40 / 25).toFixed(6)]);
+    expect(graphOf(args)).toBe(
+      '[0:v:0]setpts=PTS-STARTPTS,fps=30,scale=1280:720:force_original_aspect_ratio=increase:flags=bicubic,crop=1280:720,setsar=1,tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p[c0];[c0]concat=n=1:v=1:a=0[v]',
     );
     expect(args[args.indexOf('-frames:v') + 1]).toBe('45');
     expect(args.join(' ')).toContain('open_gop=0');
   });
 
-  it('writes the middle frame as a labelled thumbnail from the same graph, after the encode', () => {
-    const args = entryArgs({
+  it('concatenates a run of entries into one encode, one input each, in order', () => {
+    const other = {
+      ...entry,
+      clip: '/in/other.mp4',
+      clipFps: 30,
+      clipOffsetSec: 0.5,
+      sourceStart: 0,
+      frames: 60,
+    };
+    const args = runArgs({ ...base, entries: [entry, other, { ...entry, sourceStart: 100 }] });
+    expect(args.filter((a) => a === '-i')).toHaveLength(3);
+    expect(args.filter((a) => a === '-c:v')).toEqual(['-c:v']);
+    // An entry from the clip's start reads from its video start, without a seek.
+    const inputs = args.slice(0, args.indexOf('-filter_complex'));
+    expect(inputs.filter((a) => a === '-ss')).toHaveLength(2);
+    const second = inputs.slice(inputs.indexOf('/in/clip.mp4') + 1, inputs.indexOf('/in/other.mp4'));
+    expect(second.slice(0, 2)).toEqual(['-t', (0.5 + 62 / 30).toFixed(6)]);
+    const graph = graphOf(args);
+    expect(graph).toContain('[1:v:0]setpts=PTS-STARTPTS,fps=30,');
+    expect(graph).toContain('tpad=stop_mode=clone:stop=60,trim=end_frame=60,format=yuv420p[c1]');
+    expect(graph).toContain('[c0][c1][c2]concat=n=3:v=1:a=0[v]');
+    expect(args[args.indexOf('-frames:v') + 1]).toBe('150');
+  });
+
+  it("writes each entry's middle frame, labelled, as a thumbnail picked on the way to the encoder", () => {
+    const args = runArgs({
       ...base,
-      thumbnail: { output: '/tmp/t.png', label: "3 at 1.50s 'x'", font: '/f.ttf' },
+      entries: [
+        { ...entry, label: "1 at 0.00s 'x'" },
+        { ...entry, frames: 20, label: '2 at 1.50s beat 3 1.52s' },
+      ],
+      thumbnails: { dir: '/tmp/s', firstIndex: 7, font: '/f.ttf' },
     });
-    const graph = args[args.indexOf('-filter_complex') + 1]!;
-    expect(graph).toContain('tpad=stop_mode=clone:stop=45,format=yuv420p,split[enc][th]');
+    const graph = graphOf(args);
+    // Each entry's frames carry its label (quotes dropped: nothing the graph reads as syntax).
     expect(graph).toContain(
-      "[th]trim=start_frame=22:end_frame=23,scale=-2:180,drawtext=fontfile=/f.ttf:text='3 at 1.50s x'",
+      "trim=end_frame=45,format=yuv420p,metadata=mode=add:key=framefleet_label:value='1 at 0.00s x'[c0]",
+    );
+    expect(graph).toContain("value='2 at 1.50s beat 3 1.52s'[c1]");
+    expect(graph).toContain('[c0][c1]concat=n=2:v=1:a=0,split[enc][th];[enc]null[v]');
+    // Frames 22 and 45 + 10 of the run: each entry's middle.
+    expect(graph).toContain(
+      "[th]select='eq(n,22)+eq(n,55)',scale=-2:180,drawtext=fontfile=/f.ttf:text='%{metadata\\:framefleet_label}'",
     );
     expect(args.slice(args.indexOf('/tmp/e.mp4') + 1)).toEqual([
       '-map',
-      '[thumb]',
+      '[thumbs]',
+      '-fps_mode',
+      'passthrough',
       '-frames:v',
-      '1',
+      '2',
       '-c:v',
       'png',
       '-f',
       'image2',
-      '-update',
-      '1',
+      '-start_number',
+      '7',
       '-y',
-      '/tmp/t.png',
+      '/tmp/s/thumb-%d.png',
     ]);
+    expect(thumbnailPath('/tmp/s', 8)).toBe('/tmp/s/thumb-8.png');
     expect(args[args.indexOf('-map') + 1]).toBe('[v]');
   });
 
   it('grades after the crop and stabilises before the conform', () => {
-    const vf = (a: string[]) => a[a.indexOf('-vf') + 1]!;
-    const graded = vf(entryArgs({ ...base, lut: '/tmp/s/grade.cube', transforms: '/tmp/s/t.trf' }));
+    const graded = graphOf(
+      runArgs({ ...base, lut: '/tmp/s/grade.cube', entries: [{ ...entry, transforms: '/tmp/s/t.trf' }] }),
+    );
     expect(graded.indexOf('vidstabtransform')).toBeLessThan(graded.indexOf('fps=30'));
     expect(graded.indexOf('crop=')).toBeLessThan(graded.indexOf('lut3d=file=/tmp/s/grade.cube'));
-    expect(vf(stabilizeDetectArgs(base, '/tmp/s/t.trf'))).toContain('result=/tmp/s/t.trf');
+    const detect = stabilizeDetectArgs(entry, 30, '/tmp/s/t.trf');
+    expect(detect[detect.indexOf('-vf') + 1]).toContain('result=/tmp/s/t.trf');
     expect(() => filterPath("/tmp/a'b:c")).toThrow('unsafe path');
   });
 

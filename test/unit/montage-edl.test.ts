@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { estimateDownbeats, planCuts, type MusicAnalysis } from '../../src/pipelines/montage/cut-plan.js';
-import { judgeShots, planEdl, type ShotCandidate } from '../../src/pipelines/montage/edl.js';
+import { judgeShots, planEdl, type Edl, type ShotCandidate } from '../../src/pipelines/montage/edl.js';
+import { entryRuns, MAX_RUN_ENTRIES, runTaskId } from '../../src/pipelines/montage/edit-executor.js';
+import { MIN_TASK_SECONDS } from '../../src/pipelines/task-runs.js';
 import { readOtioCuts, timecode, toCmx3600, toOtio } from '../../src/pipelines/montage/edl-export.js';
 
 /** Music at `bpm` for `seconds`, loud (peak) in [loudFrom, loudTo) seconds, calm elsewhere. */
@@ -226,6 +228,56 @@ const otioTimeline = z.strictObject({
     children: z.array(otioTrack),
     source_range: range.nullable(),
   }),
+});
+
+describe('entryRuns', () => {
+  const frames = (run: Edl['entries']) => run.reduce((n, e) => n + e.recordEnd - e.recordStart, 0);
+  /** An edit list of entries of these lengths (frames), back to back. */
+  function edlOf(lengths: number[]): Edl {
+    let at = 0;
+    const entries = lengths.map((n, index) => {
+      const e = { index, clip: index % 3, shot: 0, sourceStart: 0, sourceEnd: n, recordStart: at };
+      at += n;
+      return { ...e, recordEnd: at, beat: index - 1, energy: 0.5, motion: 1, colour: '#808080' };
+    });
+    return {
+      version: 1,
+      fps: 30,
+      totalFrames: at,
+      seed: 1,
+      entries,
+      skipped: { black: 0, blurry: 0, short: 0 },
+    };
+  }
+
+  it.each([
+    {
+      name: 'a planned 60 s edit',
+      edl: planEdl(library, music(128, 70, [12, 24]), { fps: 30, totalFrames: 1800, seed: 7 }),
+    },
+    { name: 'entries of 1 s', edl: edlOf(Array.from({ length: 30 }, () => 30)) },
+    { name: 'entries of 0.4 s: the cap', edl: edlOf(Array.from({ length: 50 }, () => 12)) },
+    { name: 'a timeline shorter than a run', edl: edlOf([45, 60, 30]) },
+    { name: 'mixed lengths', edl: edlOf([90, 90, 12, 12, 45, 90, 30, 15, 15, 60, 88, 90, 12]) },
+  ])('$name: in order, every frame once, >= 8 s a run but the last, at most 16 entries', ({ edl }) => {
+    const runs = entryRuns(edl, 30);
+    expect(runs.flat()).toEqual(edl.entries);
+    expect(runs.reduce((n, r) => n + frames(r), 0)).toBe(frames(edl.entries));
+    for (const run of runs) expect(run.length).toBeLessThanOrEqual(MAX_RUN_ENTRIES);
+    // A run closes as soon as it holds 8 s, or 16 entries.
+    for (const run of runs.slice(0, -1)) {
+      if (run.length < MAX_RUN_ENTRIES) expect(frames(run)).toBeGreaterThanOrEqual(MIN_TASK_SECONDS * 30);
+      expect(frames(run.slice(0, -1))).toBeLessThan(MIN_TASK_SECONDS * 30);
+    }
+  });
+
+  it('names each run by its entries and caps short entries at 16 a run', () => {
+    const runs = entryRuns(edlOf(Array.from({ length: 40 }, () => 12)), 30);
+    expect(runs.map((r) => r.length)).toEqual([16, 16, 8]);
+    expect(runs.map(runTaskId)).toEqual(['render-0-15', 'render-16-31', 'render-32-39']);
+    expect(runTaskId(edlOf([30]).entries)).toBe('render-0');
+    expect(entryRuns(edlOf([45, 60, 30]), 30)).toHaveLength(1);
+  });
 });
 
 describe('exports', () => {

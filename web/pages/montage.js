@@ -1,6 +1,7 @@
 // A montage job's own view: the storyboard image the stitch writes next to the output (one
 // thumbnail per entry with its time and beat), the edit list as a table as soon as the edit task
-// has made it (each entry's render state beside it), the EDL/OTIO downloads and the output playing.
+// has made it (each entry with the state of the task that renders it: consecutive entries share
+// one), the EDL/OTIO downloads and the output playing.
 import { download } from '../api.js';
 import { outputPlayer, secs, withMediaUrl } from '../media.js';
 import { badge, basename, errorBox, h, pieceState } from '../ui.js';
@@ -11,10 +12,25 @@ function beatText(entry, beats) {
   return `beat ${entry.beat + 1}${typeof at === 'number' ? ` at ${at.toFixed(2)} s` : ''}`;
 }
 
+/**
+ * Entry index -> the task that renders it: a render task renders a run of consecutive entries,
+ * `render-3` entry 3 alone, `render-3-7` entries 3 to 7 (edit-executor.ts runTaskId).
+ */
+function entryTasks(tasks) {
+  const byEntry = new Map();
+  for (const t of tasks) {
+    if (t.kind !== 'montage.render') continue;
+    const [a, b = a] = t.id.split('-').slice(1).map(Number);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) continue;
+    for (let i = a; i <= b; i++) byEntry.set(i, t);
+  }
+  return byEntry;
+}
+
 function editTable(job, edit) {
   const { edl, beats, clipFps } = edit;
   const clips = Array.isArray(job.spec?.clips) ? job.spec.clips : [];
-  const renders = new Map(job.tasks.filter((t) => t.kind === 'montage.render').map((t) => [t.id, t]));
+  const renders = entryTasks(job.tasks);
   const head = ['#', 'Source clip', 'In', 'Out', 'Duration', 'Beat', 'Render'];
   const rows = edl.entries.map((e) => {
     const fps = clipFps?.[e.clip];
@@ -29,7 +45,7 @@ function editTable(job, edit) {
       h('td.mono', { title: `frame ${e.sourceEnd} (exclusive)` }, at(e.sourceEnd)),
       h('td.mono', {}, secs((e.recordEnd - e.recordStart) / edl.fps)),
       h('td', {}, beatText(e, beats)),
-      h('td', {}, badge(pieceState(renders.get(`render-${e.index}`)))),
+      h('td', {}, badge(pieceState(renders.get(e.index)))),
     );
   });
   return h(

@@ -1,6 +1,7 @@
 import type { Executor, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
-import { planEdl, type Edl, type ShotCandidate } from './edl.js';
+import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
+import { planEdl, type Edl, type EdlEntry, type ShotCandidate } from './edl.js';
 import type {
   ClipAnalysis,
   EditOutput,
@@ -9,6 +10,7 @@ import type {
   MusicOutput,
   MusicRenderPayload,
   RenderPayload,
+  RunEntry,
   StitchPayload,
 } from './payloads.js';
 
@@ -30,8 +32,8 @@ export function candidates(analyses: readonly ClipAnalysis[]): ShotCandidate[] {
 }
 
 /**
- * Computes the edit list from the analyses and adds one render task per entry, the music task and
- * the stitch to the job. Refuses (before any render exists) when no shot is usable or the music
+ * Computes the edit list from the analyses and adds one render task per run of entries, the music
+ * task and the stitch to the job. Refuses (before any render exists) when no shot is usable or the music
  * has no beats to cut on.
  */
 export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => {
@@ -67,7 +69,29 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
   return { edl, beats: music.beats, tempo: music.tempo, clipFps };
 };
 
-/** The renders, the music and the stitch for an edit list: only the task count grows with it. */
+/** At most this many entries share a render task (and its ffmpeg, one input per entry). */
+export const MAX_RUN_ENTRIES = 16;
+
+/**
+ * The edit list's entries in order, in runs of at least MIN_TASK_SECONDS of frames (but the last)
+ * and at most MAX_RUN_ENTRIES entries: each run is one render task. Pure.
+ */
+export function entryRuns(edl: Edl, fps: number): EdlEntry[][] {
+  const frames = (e: EdlEntry) => e.recordEnd - e.recordStart;
+  return taskRuns(edl.entries, frames, Math.round(MIN_TASK_SECONDS * fps), MAX_RUN_ENTRIES);
+}
+
+/** The render task of a run: `render-3` for entry 3 alone, `render-3-7` for entries 3 to 7. */
+export function runTaskId(run: readonly EdlEntry[]): string {
+  const a = run[0]!.index;
+  const b = run.at(-1)!.index;
+  return a === b ? `render-${a}` : `render-${a}-${b}`;
+}
+
+/**
+ * The renders, the music and the stitch for an edit list: only the task count (one render per run
+ * of entries) grows with it.
+ */
 export function renderTasks(
   layout: MontageLayout,
   edl: Edl,
@@ -75,17 +99,26 @@ export function renderTasks(
   beats: readonly number[],
   editTask: string,
 ): TaskSpec[] {
-  const tasks: TaskSpec[] = edl.entries.map((e) => {
-    const clip = analyses[e.clip]!;
-    const frames = e.recordEnd - e.recordStart;
-    const at = e.recordStart / layout.fps;
-    const beat = e.beat >= 0 ? ` beat ${e.beat + 1} ${beats[e.beat]!.toFixed(2)}s` : '';
+  const tasks: TaskSpec[] = entryRuns(edl, layout.fps).map((run) => {
+    const entries: RunEntry[] = run.map((e) => {
+      const clip = analyses[e.clip]!;
+      const at = e.recordStart / layout.fps;
+      const beat = e.beat >= 0 ? ` beat ${e.beat + 1} ${beats[e.beat]!.toFixed(2)}s` : '';
+      return {
+        index: e.index,
+        clip: layout.clips[e.clip]!,
+        clipFps: clip.fps,
+        clipOffsetSec: clip.offsetSec,
+        sourceStart: e.sourceStart,
+        frames: e.recordEnd - e.recordStart,
+        thumbKey: `${layout.prefix}thumb-${e.index}.png`,
+        label: `${e.index + 1} at ${at.toFixed(2)}s${beat}`,
+      };
+    });
+    const id = runTaskId(run);
+    const frames = entries.reduce((n, e) => n + e.frames, 0);
     const payload: RenderPayload = {
-      index: e.index,
-      clip: layout.clips[e.clip]!,
-      clipFps: clip.fps,
-      clipOffsetSec: clip.offsetSec,
-      sourceStart: e.sourceStart,
+      entries,
       frames,
       fps: layout.fps,
       width: layout.width,
@@ -94,12 +127,10 @@ export function renderTasks(
       stabilize: layout.stabilize,
       encoder: layout.encoder,
       settings: layout.settings,
-      key: `${layout.prefix}entry-${e.index}.mp4`,
-      thumbKey: `${layout.prefix}thumb-${e.index}.png`,
-      label: `${e.index + 1} at ${at.toFixed(2)}s${beat}`,
+      key: `${layout.prefix}${id}.mp4`,
     };
     return {
-      id: `render-${e.index}`,
+      id,
       kind: 'montage.render',
       payload,
       requires: { device: 'cpu' },

@@ -4,7 +4,7 @@ import { mediaIdentity } from '../../storage/media-io.js';
 import { analyseClip, analyseMusic, keepData } from './analysis-executors.js';
 import { editMontage } from './edit-executor.js';
 import { planMontage } from './plan.js';
-import { renderEntry, renderMusic, verifyEntry, verifyMusic } from './render-executors.js';
+import { renderMusic, renderRun, verifyMusic, verifyRun } from './render-executors.js';
 import { parseMontageSpec, type MontageSpec } from './spec.js';
 import { stitchMontage, verifyMontage } from './stitch-executor.js';
 
@@ -14,7 +14,8 @@ export type { MontageResult, EditOutput } from './payloads.js';
 /**
  * montage: clips and a music track become a video cut to the beat. One analysis task per clip and
  * one for the music (cached by input identity), an edit task that computes the edit list and adds
- * one render task per entry, the music pass and the stitch.
+ * one render task per run of consecutive entries (at least 8 s of frames), the music pass and
+ * the stitch.
  */
 export const montagePipeline: Pipeline<MontageSpec> = {
   type: 'montage',
@@ -24,7 +25,7 @@ export const montagePipeline: Pipeline<MontageSpec> = {
     'montage.clip': analyseClip as Executor,
     'montage.music': analyseMusic as Executor,
     'montage.edit': editMontage as Executor,
-    'montage.render': renderEntry as Executor,
+    'montage.render': renderRun as Executor,
     'montage.music-render': renderMusic as Executor,
     'montage.stitch': stitchMontage as Executor,
   },
@@ -32,7 +33,7 @@ export const montagePipeline: Pipeline<MontageSpec> = {
     'montage.clip': keepData,
     'montage.music': keepData,
     'montage.edit': keepData,
-    'montage.render': verifyEntry as CheckpointVerifier,
+    'montage.render': verifyRun as CheckpointVerifier,
     'montage.music-render': verifyMusic as CheckpointVerifier,
     'montage.stitch': verifyMontage as CheckpointVerifier,
   },

@@ -74,12 +74,23 @@ export interface EditOutput {
   clipFps: number[];
 }
 
-export interface RenderPayload {
+/** One edit entry of a render run: where its frames come from and its storyboard thumbnail. */
+export interface RunEntry {
   index: number;
   clip: string;
   clipFps: number;
   clipOffsetSec: number;
   sourceStart: number;
+  frames: number;
+  thumbKey: string;
+  /** Label of the entry's thumbnail: its time on the timeline and beat. */
+  label: string;
+}
+
+/** Consecutive edit entries rendered by one task and one ffmpeg into one MP4. */
+export interface RenderPayload {
+  entries: RunEntry[];
+  /** The entries' frames summed. */
   frames: number;
   fps: number;
   width: number;
@@ -89,16 +100,14 @@ export interface RenderPayload {
   encoder: string;
   settings: EncodeSettings;
   key: string;
-  thumbKey: string;
-  /** Label of the entry's thumbnail: its time on the timeline and beat. */
-  label: string;
 }
 
 export interface RenderOutput {
   key: string;
   frames: number;
   size: number;
-  thumbKey: string;
+  /** Each entry's storyboard thumbnail, in order. */
+  thumbKeys: string[];
 }
 
 export interface MusicRenderPayload {

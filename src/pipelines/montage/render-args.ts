@@ -2,35 +2,48 @@ import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.
 import { guardedInput } from '../../media/run.js';
 import { concatInput, segmentTimescale } from '../../media/segment-args.js';
 
-export interface EntryRender {
+/** One edit entry of a run: exactly `frames` frames (at the run's rate) of a clip. */
+export interface EntrySource {
   clip: string;
   /** The clip's frame rate and video start (container-relative, seconds). */
   clipFps: number;
   clipOffsetSec: number;
   /** First source frame of the entry. */
   sourceStart: number;
-  /** Output frames (at `fps`). */
+  /** Output frames (at the run's `fps`). */
   frames: number;
+  /** vidstab transforms from a detect pass, for the transform pass. */
+  transforms?: string;
+  /** Its storyboard thumbnail's label: its time on the timeline and beat. */
+  label: string;
+}
+
+/** Consecutive edit entries as one MP4: one ffmpeg, one encoder. */
+export interface RunRender {
+  entries: EntrySource[];
   fps: number;
   width: number;
   height: number;
   /** A checked .cube file in scratch space (a plain path: it goes into the filter graph). */
   lut?: string;
-  /** vidstab transforms from a detect pass, for the transform pass. */
-  transforms?: string;
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
-  /** The storyboard thumbnail, made from the same decoded frames as a second output. */
-  thumbnail?: EntryThumbnail;
+  /** Each entry's storyboard thumbnail, made from the same decoded frames as another output. */
+  thumbnails?: RunThumbnails;
 }
 
-export interface EntryThumbnail {
-  /** A PNG path. */
-  output: string;
-  label: string;
-  /** A font file for the label; without one the thumbnail is unlabelled. */
+export interface RunThumbnails {
+  /** `thumb-<entry>.png` in this directory, numbered from `firstIndex` (the run's first entry). */
+  dir: string;
+  firstIndex: number;
+  /** A font file for the labels; without one the thumbnails are unlabelled. */
   font: string | undefined;
+}
+
+/** Where a run writes its thumbnail of entry `index` (`%d`: ffmpeg's pattern for all of them). */
+export function thumbnailPath(dir: string, index: number | '%d'): string {
+  return `${dir}/thumb-${index}.png`;
 }
 
 /** Paths that reach a filter graph are framefleet's own scratch files; anything else is refused. */
@@ -40,28 +53,38 @@ export function filterPath(path: string): string {
 }
 
 /** Seek to half a frame before the entry's first frame: the accurate seek keeps it, drops the one before. */
-function seekArgs(job: Pick<EntryRender, 'sourceStart' | 'clipFps' | 'clipOffsetSec'>): string[] {
-  if (job.sourceStart <= 0) return [];
-  return ['-ss', ((job.sourceStart - 0.5) / job.clipFps + job.clipOffsetSec).toFixed(6)];
+function seekArgs(entry: EntrySource): string[] {
+  if (entry.sourceStart <= 0) return [];
+  return ['-ss', ((entry.sourceStart - 0.5) / entry.clipFps + entry.clipOffsetSec).toFixed(6)];
 }
 
 /** Source frames the entry spans, at the clip's rate, plus one for the rate conversion's rounding. */
-function sourceSpan(job: EntryRender): number {
-  return Math.ceil((job.frames * job.clipFps) / job.fps) + 1;
+function sourceSpan(entry: EntrySource, fps: number): number {
+  return Math.ceil((entry.frames * entry.clipFps) / fps) + 1;
+}
+
+/**
+ * The entry's clip as an input read no further than its frames (and a frame to spare: the trim
+ * after the conform cuts exactly), so a run's inputs each decode their own frames only.
+ */
+function entryInput(entry: EntrySource, fps: number): string[] {
+  const start = entry.sourceStart <= 0 ? entry.clipOffsetSec : 0;
+  const seconds = start + (sourceSpan(entry, fps) + 1) / entry.clipFps;
+  return [...seekArgs(entry), '-t', seconds.toFixed(6), ...guardedInput(entry.clip)];
 }
 
 /**
  * The vidstab detect pass over exactly the entry's source frames: transforms to a file, no output
  * video. Pure.
  */
-export function stabilizeDetectArgs(job: EntryRender, transforms: string): string[] {
+export function stabilizeDetectArgs(entry: EntrySource, fps: number, transforms: string): string[] {
   return [
-    ...seekArgs(job),
-    ...guardedInput(job.clip),
+    ...seekArgs(entry),
+    ...guardedInput(entry.clip),
     '-map',
     '0:v:0',
     '-frames:v',
-    String(sourceSpan(job)),
+    String(sourceSpan(entry, fps)),
     '-vf',
     `setpts=PTS-STARTPTS,vidstabdetect=shakiness=5:accuracy=15:result=${filterPath(transforms)}`,
     '-f',
@@ -71,17 +94,14 @@ export function stabilizeDetectArgs(job: EntryRender, transforms: string): strin
 }
 
 /**
- * One edit entry as a video-only MP4 of exactly `frames` frames: conformed to the timeline rate,
- * scaled to cover and centre-cropped to the target size, optionally stabilised and graded, encoded
- * with the job's one encoder from an IDR with closed GOPs so entries concatenate without
- * re-encoding. With `thumbnail`, the same process also writes the entry's middle frame as the
- * storyboard thumbnail (a second output: no second decode of the entry). Pure.
+ * One entry's filters: conformed to the run's rate, scaled to cover and centre-cropped, optionally
+ * stabilised and graded, exactly `frames` frames. Pure.
  */
-export function entryArgs(job: EntryRender): string[] {
+function entryFilters(entry: EntrySource, job: RunRender): string {
   const { width, height } = job;
   const filters = ['setpts=PTS-STARTPTS'];
-  if (job.transforms) {
-    filters.push(`vidstabtransform=smoothing=10:zoom=2:input=${filterPath(job.transforms)}`);
+  if (entry.transforms) {
+    filters.push(`vidstabtransform=smoothing=10:zoom=2:input=${filterPath(entry.transforms)}`);
   }
   filters.push(
     // Frame-rate conform: each output tick takes the nearest source frame.
@@ -91,15 +111,86 @@ export function entryArgs(job: EntryRender): string[] {
     'setsar=1',
   );
   if (job.lut) filters.push(`lut3d=file=${filterPath(job.lut)}:interp=tetrahedral`);
-  // A shot that ends a frame early (rounding at its last frame) holds its last frame instead.
-  filters.push(`tpad=stop_mode=clone:stop=${job.frames}`, 'format=yuv420p');
+  // A shot that ends a frame early (rounding at its last frame) holds its last frame instead;
+  // the trim ends the entry at exactly its frames, where the next one in the run starts.
+  filters.push(
+    `tpad=stop_mode=clone:stop=${entry.frames}`,
+    `trim=end_frame=${entry.frames}`,
+    'format=yuv420p',
+  );
+  return filters.join(',');
+}
+
+/** Frame metadata that carries each entry's label through the concat to its thumbnail. */
+const LABEL_KEY = 'framefleet_label';
+
+/** Letters, digits, spaces and `.=#-` only: nothing the filter graph would read as syntax. */
+function labelText(label: string): string {
+  return label.replace(/[^\w .=#-]/g, '');
+}
+
+/**
+ * A run of consecutive edit entries as one video-only MP4 of exactly their frames, in one ffmpeg:
+ * one input per entry (sought to its first frame), each entry's filters, the entries concatenated
+ * and encoded with the job's one encoder from an IDR with closed GOPs, so runs concatenate without
+ * re-encoding. With `thumbnails`, each entry's middle frame is also written, labelled, as its
+ * storyboard thumbnail: picked from the concatenated frames on their way to the encoder (each
+ * carrying its entry's label as metadata), so no entry is decoded ahead of the encode. Pure.
+ */
+export function runArgs(job: RunRender): string[] {
+  const frames = job.entries.reduce((n, e) => n + e.frames, 0);
+  const thumbs = job.thumbnails;
+  const graph = job.entries.map((entry, i) => {
+    const label = thumbs ? `,metadata=mode=add:key=${LABEL_KEY}:value='${labelText(entry.label)}'` : '';
+    return `[${i}:v:0]${entryFilters(entry, job)}${label}[c${i}]`;
+  });
   const upload = job.encoder.uploadFilter;
-  const video = [
+  const concat = `${job.entries.map((_, i) => `[c${i}]`).join('')}concat=n=${job.entries.length}:v=1:a=0`;
+  const thumbOutput: string[] = [];
+  if (!thumbs) {
+    graph.push(`${concat}${upload ? `,${upload}` : ''}[v]`);
+  } else {
+    // Each entry's middle frame, by its number in the run.
+    let at = 0;
+    const middles = job.entries.map((e) => {
+      at += e.frames;
+      return at - e.frames + Math.floor(e.frames / 2);
+    });
+    const pick = middles.map((m) => `eq(n,${m})`).join('+');
+    graph.push(
+      `${concat},split[enc][th]`,
+      `[enc]${upload ?? 'null'}[v]`,
+      `[th]select='${pick}',${thumbnailFilter(`%{metadata\\:${LABEL_KEY}}`, thumbs.font)}[thumbs]`,
+    );
+    thumbOutput.push(
+      '-map',
+      '[thumbs]',
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(middles.length),
+      '-c:v',
+      'png',
+      '-f',
+      'image2',
+      '-start_number',
+      String(thumbs.firstIndex),
+      '-y',
+      thumbnailPath(thumbs.dir, '%d'),
+    );
+  }
+  return [
+    ...job.encoder.globalArgs(),
+    ...job.entries.flatMap((e) => entryInput(e, job.fps)),
+    '-filter_complex',
+    graph.join(';'),
+    '-map',
+    '[v]',
     '-an',
     '-sn',
     '-dn',
     '-frames:v',
-    String(job.frames),
+    String(frames),
     '-c:v',
     job.encoder.name,
     ...job.encoder.args(job.settings),
@@ -109,19 +200,8 @@ export function entryArgs(job: EntryRender): string[] {
     'mp4',
     '-y',
     job.output,
+    ...thumbOutput,
   ];
-  const input = [...job.encoder.globalArgs(), ...seekArgs(job), ...guardedInput(job.clip)];
-  if (!job.thumbnail) {
-    if (upload) filters.push(upload);
-    return [...input, '-map', '0:v:0', '-vf', filters.join(','), ...video];
-  }
-  const graph = [
-    `[0:v:0]${filters.join(',')},split[enc][th]`,
-    `[enc]${upload ?? 'null'}[v]`,
-    `[th]${thumbnailFilter(Math.floor(job.frames / 2), job.thumbnail)}[thumb]`,
-  ].join(';');
-  const thumb = ['-map', '[thumb]', '-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1'];
-  return [...input, '-filter_complex', graph, '-map', '[v]', ...video, ...thumb, '-y', job.thumbnail.output];
 }
 
 export interface MusicRender {
@@ -170,16 +250,14 @@ export function musicArgs(job: MusicRender): string[] {
 }
 
 /**
- * The storyboard thumbnail's filters: frame `frame` of the entry, 180 px high, labelled (letters,
- * digits, spaces and `.=#-` only: nothing the filter graph would read as syntax) when a font is
- * given. Pure.
+ * The storyboard thumbnail's filters: 180 px high, labelled with `text` (drawtext's text, here the
+ * label the frame carries) when a font is given. Pure.
  */
-export function thumbnailFilter(frame: number, thumb: Pick<EntryThumbnail, 'label' | 'font'>): string {
-  const text = thumb.label.replace(/[^\w .=#-]/g, '');
-  const draw = thumb.font
-    ? `,drawtext=fontfile=${filterPath(thumb.font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
+export function thumbnailFilter(text: string, font: string | undefined): string {
+  const draw = font
+    ? `,drawtext=fontfile=${filterPath(font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
     : '';
-  return `trim=start_frame=${frame}:end_frame=${frame + 1},scale=-2:180${draw}`;
+  return `scale=-2:180${draw}`;
 }
 
 /** The storyboard: thumbnails in reading order, `columns` across, as one JPEG. Pure. */

@@ -6,9 +6,16 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { mp4VideoFrames } from '../../media/mp4-samples.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
-import { withInput } from '../job-files.js';
+import { withInput, withInputs } from '../job-files.js';
 import type { MusicRenderOutput, MusicRenderPayload, RenderOutput, RenderPayload } from './payloads.js';
-import { entryArgs, musicArgs, stabilizeDetectArgs, type EntryRender } from './render-args.js';
+import {
+  musicArgs,
+  runArgs,
+  stabilizeDetectArgs,
+  thumbnailPath,
+  type EntrySource,
+  type RunRender,
+} from './render-args.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 
@@ -32,16 +39,18 @@ async function labelFont(): Promise<string | undefined> {
 }
 
 /**
- * Renders one edit entry: exactly its frames, conformed, cropped, optionally stabilised (two
- * passes over the same frames) and graded, and in the same ffmpeg a labelled thumbnail of its
- * middle frame for the storyboard; checks the frame count from the MP4's sample table (no
- * ffprobe) and publishes both.
+ * Renders a run of consecutive edit entries in one ffmpeg: exactly their frames, each conformed,
+ * cropped, optionally stabilised (a detect pass per entry first) and graded, concatenated and
+ * encoded once, and from the same decoded frames a labelled thumbnail of each entry's middle frame
+ * for the storyboard; checks the frame count from the MP4's sample table (no ffprobe) and
+ * publishes the MP4 and the thumbnails.
  */
-export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx) => {
+export const renderRun: Executor<RenderPayload, RenderOutput> = async (p, ctx) => {
   const encoder = encoderByName(p.encoder);
   if (!encoder) throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)}`);
-  const out = join(ctx.scratchDir, `entry-${p.index}.mp4`);
-  const thumb = join(ctx.scratchDir, `thumb-${p.index}.png`);
+  const first = p.entries[0]!.index;
+  const last = p.entries.at(-1)!.index;
+  const out = join(ctx.scratchDir, `entries-${first}-${last}.mp4`);
   let lut: string | undefined;
   if (p.lut) {
     // The grade is copied into scratch space: the filter graph only ever names framefleet's files.
@@ -49,22 +58,26 @@ export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx)
     const target = lut;
     await withInput(p.lut, ctx, (local) => copyFile(local, target));
   }
-  await withInput(p.clip, ctx, async (clip) => {
-    const thumbnail = { output: thumb, label: p.label, font: await labelFont() };
-    const job: EntryRender = { ...p, clip, lut, encoder, settings: p.settings, output: out, thumbnail };
+  const font = await labelFont();
+  await withInputs([...new Set(p.entries.map((e) => e.clip))], ctx, async (local) => {
+    const entries: EntrySource[] = p.entries.map((e) => ({ ...e, clip: local.get(e.clip)! }));
     if (p.stabilize) {
-      const transforms = join(ctx.scratchDir, 'transforms.trf');
-      await runFfmpeg(stabilizeDetectArgs(job, transforms), {
-        signal: ctx.signal,
-        timeoutMs: RENDER_TIMEOUT_MS,
-        label: `stabilise entry ${p.index} (detect)`,
-      });
-      job.transforms = transforms;
+      for (const [i, entry] of entries.entries()) {
+        const transforms = join(ctx.scratchDir, `transforms-${p.entries[i]!.index}.trf`);
+        await runFfmpeg(stabilizeDetectArgs(entry, p.fps, transforms), {
+          signal: ctx.signal,
+          timeoutMs: RENDER_TIMEOUT_MS,
+          label: `stabilise entry ${p.entries[i]!.index + 1} (detect)`,
+        });
+        entry.transforms = transforms;
+      }
     }
-    await runFfmpeg(entryArgs(job), {
+    const thumbnails = { dir: ctx.scratchDir, firstIndex: first, font };
+    const job: RunRender = { ...p, entries, lut, encoder, settings: p.settings, output: out, thumbnails };
+    await runFfmpeg(runArgs(job), {
       signal: ctx.signal,
       timeoutMs: RENDER_TIMEOUT_MS,
-      label: `render entry ${p.index} (${p.frames} frames of ${show(p.clip)} from frame ${p.sourceStart})`,
+      label: `render ${entriesName(p)} (${p.frames} frames)`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.95, pr.frame / p.frames), fps: pr.fps }),
     });
   });
@@ -72,19 +85,34 @@ export const renderEntry: Executor<RenderPayload, RenderOutput> = async (p, ctx)
   if (got !== p.frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',
-      `entry ${p.index} has ${got} frames after rendering, expected ${p.frames}`,
+      `${entriesName(p)} ha${p.entries.length === 1 ? 's' : 've'} ${got} frames after rendering, expected ${p.frames}`,
     );
   }
-  await ctx.storage.put(p.thumbKey, thumb, { move: true });
+  // The thumbnails are numbered from the run's first entry: its entries are consecutive.
+  for (const [i, e] of p.entries.entries()) {
+    await ctx.storage.put(e.thumbKey, thumbnailPath(ctx.scratchDir, first + i), { move: true });
+  }
   const stored = await ctx.storage.put(p.key, out, { move: true });
   ctx.progress({ fraction: 1 });
-  return { key: p.key, frames: p.frames, size: stored.size, thumbKey: p.thumbKey };
+  return { key: p.key, frames: p.frames, size: stored.size, thumbKeys: p.entries.map((e) => e.thumbKey) };
 };
 
-/** A rendered entry counts on resume only if it and its thumbnail are there, the same size and frames. */
-export const verifyEntry: CheckpointVerifier<RenderPayload, RenderOutput> = async (p, out, { storage }) => {
-  const [object, thumb] = await Promise.all([storage.stat(out.key), storage.stat(out.thumbKey)]);
-  if (!object || !thumb || object.size !== out.size || out.frames !== p.frames) return false;
+/** "entry 3" or "entries 3-7" (numbered from 1, as the storyboard labels them). */
+function entriesName(p: RenderPayload): string {
+  const a = p.entries[0]!.index + 1;
+  const b = p.entries.at(-1)!.index + 1;
+  return a === b ? `entry ${a}` : `entries ${a}-${b}`;
+}
+
+/**
+ * A rendered run counts on resume only if its MP4 and every entry's thumbnail are there, the MP4
+ * the same size and frames.
+ */
+export const verifyRun: CheckpointVerifier<RenderPayload, RenderOutput> = async (p, out, { storage }) => {
+  const keys = p.entries.map((e) => e.thumbKey);
+  if (out.frames !== p.frames || out.thumbKeys?.join('\n') !== keys.join('\n')) return false;
+  const [object, ...thumbs] = await Promise.all([storage.stat(out.key), ...keys.map((k) => storage.stat(k))]);
+  if (!object || object.size !== out.size || thumbs.some((t) => !t)) return false;
   const local = storage.localPath(out.key);
   if (!local) return true;
   return (await mp4VideoFrames(local).catch(() => undefined)) === p.frames;

@@ -24,7 +24,7 @@ const AUDIO_FRAME_SEC = 1024 / 48000;
 const STORYBOARD_COLUMNS = 8;
 
 /**
- * Concatenates the rendered entries without re-encoding, muxes the music, verifies the frame count
+ * Concatenates the rendered runs of entries without re-encoding, muxes the music, verifies the frame count
  * (the sum of the entries) and that audio and video end together, and publishes atomically; then
  * the storyboard and the EDL/OTIO exports beside it.
  */
@@ -40,7 +40,7 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
   if (frames !== layout.totalFrames) {
     throw new FramefleetError(
       'INTERNAL',
-      `the entries add up to ${frames} frames, the timeline has ${layout.totalFrames}`,
+      `the rendered runs add up to ${frames} frames, the timeline has ${layout.totalFrames}`,
     );
   }
   const music = ctx.inputs[p.musicTask] as MusicRenderOutput;
@@ -68,7 +68,7 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
         {
           signal: ctx.signal,
           timeoutMs: STITCH_TIMEOUT_MS,
-          label: `stitch ${paths.length} entries into ${show(layout.output)}`,
+          label: `stitch ${paths.length} runs of entries into ${show(layout.output)}`,
           onProgress: (pr) => ctx.progress({ fraction: Math.min(0.8, pr.frame / frames) }),
         },
       );
@@ -76,7 +76,12 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     },
     guard,
   );
-  await writeStoryboard(renders, layout.storyboard, ctx, guard);
+  await writeStoryboard(
+    renders.flatMap((r) => r.thumbKeys),
+    layout.storyboard,
+    ctx,
+    guard,
+  );
   // The title names no output: the same edit exports byte for byte the same, wherever it goes.
   const sources = {
     title: `framefleet montage seed ${layout.seed}`,
@@ -98,7 +103,7 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     size,
     videoDurationSec: checked.videoDurationSec,
     audioDurationSec: checked.audioDurationSec,
-    entries: renders.length,
+    entries: edit.edl.entries.length,
     encoder: layout.encoder,
     storyboard: layout.storyboard,
     edl: layout.edl,
@@ -108,12 +113,12 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
 
 /** One thumbnail per entry in reading order, eight across, written atomically next to the output. */
 async function writeStoryboard(
-  renders: readonly RenderOutput[],
+  thumbKeys: readonly string[],
   output: string,
   ctx: ExecutorContext,
   guard: { overwrite: boolean; inputs: string[] },
 ): Promise<void> {
-  const thumbs = await Promise.all(renders.map((r) => localCopy(r.thumbKey, ctx)));
+  const thumbs = await Promise.all(thumbKeys.map((key) => localCopy(key, ctx)));
   const list = join(ctx.scratchDir, 'thumbs.ffconcat');
   await writeFile(list, concatList(thumbs));
   await writeOutput(

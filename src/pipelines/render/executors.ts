@@ -2,14 +2,14 @@ import { verifyFrameRange } from '../transcode/executors.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
-import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { mp4VideoFrames } from '../../media/mp4-samples.js';
 import { probe } from '../../media/probe.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
 import type { AudioOutput, SegmentOutput } from '../transcode/payloads.js';
-import { withInput } from '../job-files.js';
+import { withInputs } from '../job-files.js';
 import { resolveFont } from './fonts.js';
 import { mixArgs } from './mix-args.js';
 import { isCrossfade, type MixPayload, type ScenePart, type ScenesPayload } from './payloads.js';
@@ -29,23 +29,6 @@ function partFiles(parts: readonly ScenePart[]): string[] {
     }
   }
   return [...files];
-}
-
-/** Opens each path confined (see withInput) and runs `use` while all are held. */
-export async function withInputs<T>(
-  paths: readonly string[],
-  ctx: ExecutorContext,
-  use: (local: Map<string, string>) => Promise<T>,
-): Promise<T> {
-  const local = new Map<string, string>();
-  const step = (i: number): Promise<T> =>
-    i === paths.length
-      ? use(local)
-      : withInput(paths[i]!, ctx, (path) => {
-          local.set(paths[i]!, path);
-          return step(i + 1);
-        });
-  return step(0);
 }
 
 async function fonts(parts: readonly ScenePart[]): Promise<Map<string, string>> {

@@ -1,10 +1,13 @@
 import type { TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { DeviceClass } from '../../engine/capabilities.js';
+import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
 import type { StitchPayload } from '../transcode/payloads.js';
 import { isCrossfade, type AudioTrack, type MixPayload, type Piece, type ScenesPayload } from './payloads.js';
 import type { Frame } from './scene-graph.js';
 import type { Scene } from './spec.js';
+
+export { MIN_TASK_SECONDS };
 
 export interface RenderLayout {
   scenes: Scene[];
@@ -37,12 +40,6 @@ export function sceneFrames(scenes: readonly Scene[], fps: number): { frames: nu
   return { frames, overlaps };
 }
 
-/**
- * A task draws at least this much of the timeline (unless the whole of it is shorter): each task
- * costs an ffmpeg start, encoder set-up and a verification, which dominate seconds-long pieces.
- */
-export const MIN_TASK_SECONDS = 8;
-
 /** Frames of a piece. */
 export function pieceFrames(piece: Piece): number {
   const part = isCrossfade(piece) ? piece.from : piece;
@@ -55,36 +52,24 @@ export function pieceFrames(piece: Piece): number {
  * `minFrames` or more is a run of its own. Pure.
  */
 export function pieceRuns(scenes: readonly Scene[], fps: number, minFrames: number): Piece[][] {
+  return taskRuns(timelinePieces(scenes, fps), pieceFrames, minFrames);
+}
+
+/** Each scene's frames outside its crossfades, then the crossfade into the next, in order. */
+function* timelinePieces(scenes: readonly Scene[], fps: number): Generator<Piece> {
   const { frames, overlaps } = sceneFrames(scenes, fps);
-  const runs: Piece[][] = [];
-  let run: Piece[] = [];
-  let length = 0;
-  const close = () => {
-    if (run.length > 0) runs.push(run);
-    run = [];
-    length = 0;
-  };
-  const add = (piece: Piece) => {
-    // A long scene has its own task: short pieces before it do not wait for it.
-    if (pieceFrames(piece) >= minFrames) close();
-    run.push(piece);
-    length += pieceFrames(piece);
-    if (length >= minFrames) close();
-  };
   for (const [i, scene] of scenes.entries()) {
     const head = i > 0 ? overlaps[i - 1]! : 0;
     const tail = overlaps[i]!;
     // A scene wholly inside its crossfades has no frames of its own.
-    if (frames[i]! - tail > head) add({ scene, sceneIndex: i, start: head, end: frames[i]! - tail });
+    if (frames[i]! - tail > head) yield { scene, sceneIndex: i, start: head, end: frames[i]! - tail };
     if (tail > 0) {
-      add({
+      yield {
         from: { scene, sceneIndex: i, start: frames[i]! - tail, end: frames[i]! },
         to: { scene: scenes[i + 1]!, sceneIndex: i + 1, start: 0, end: tail },
-      });
+      };
     }
   }
-  close();
-  return runs;
 }
 
 /**
