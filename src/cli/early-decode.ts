@@ -1,4 +1,5 @@
 import type { PcmStream } from '../media/decode-pcm.js';
+import { startEarlyProbe } from '../media/probe.js';
 import { startBeatsDecode } from '../pipelines/analyze/beats-decode.js';
 
 /**
@@ -12,10 +13,20 @@ let early: PcmStream | undefined;
 /** Options of `analyze beats` that take a value (the value is not the file). */
 const VALUED = new Set(['-o', '--output', '--config']);
 
-/** Starts the decode when `args` (argv after the script) are a plain `analyze beats FILE [options]`. */
+/**
+ * Starts the decode when `args` (argv after the script) are a plain `analyze beats FILE [options]`,
+ * and the input's header probe for `transcode FILE ...` (its first argument is the input).
+ */
 export function startEarlyDecode(args: readonly string[]): void {
   const file = beatsFile(args);
   if (file !== undefined) early = startBeatsDecode(file);
+  if (
+    args[0] === 'transcode' &&
+    args[1] !== undefined &&
+    !args[1].startsWith('-') &&
+    !args.includes('--redis')
+  )
+    startEarlyProbe(args[1]);
 }
 
 /** The early decode of `path`, once; undefined when none was started for it. */

@@ -5,7 +5,7 @@ const x264 = { family: 'x264' as const, device: 'cpu' as const };
 
 describe('planParallelism', () => {
   it.each([
-    // A 2-core machine: one frame-threaded x264 keeps both cores busy; a 10 s clip is one segment.
+    // A 2-core machine: one frame-threaded x264 (3 threads a core) keeps both busy; a 10 s clip is one segment.
     {
       name: '2 cores, 10 s 540p',
       cores: 2,
@@ -13,7 +13,7 @@ describe('planParallelism', () => {
       sec: 10,
       height: 540,
       conc: 1,
-      threads: undefined,
+      threads: 6,
       held: 2,
       segSec: 10,
     },
@@ -24,7 +24,7 @@ describe('planParallelism', () => {
       sec: 24,
       height: 1080,
       conc: 1,
-      threads: undefined,
+      threads: 6,
       held: 2,
       segSec: 24,
     },
@@ -36,7 +36,7 @@ describe('planParallelism', () => {
       sec: 600,
       height: 1080,
       conc: 1,
-      threads: undefined,
+      threads: 6,
       held: 2,
       segSec: 120,
     },
