@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { probe } from '../../media/probe.js';
+import { probe, type MediaInfo } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat } from '../transcode/spec.js';
 import { hasFilters, parseCubeLut } from './cube-lut.js';
+import { cacheKey } from './analysis-cache.js';
 import type { ClipPayload, EditPayload, MontageLayout, MusicPayload } from './payloads.js';
 import { frameSize, storyboardPath, type MontageSpec } from './spec.js';
 
@@ -48,6 +50,9 @@ export async function planMontage(spec: MontageSpec, ctx: PlanContext): Promise<
   return { tasks, rootTaskId: 'edit' };
 }
 
+/** Header probes of the music and clips at once: each is one short ffprobe. */
+const PROBES_AT_ONCE = 4;
+
 async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<MontageLayout> {
   const format = outputFormat(spec.output)!;
   const inputs = [...spec.clips, spec.music, ...(spec.lut ? [spec.lut] : [])];
@@ -57,9 +62,25 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
     await checkOutputTarget(output, inputs, { overwrite: spec.overwrite, storage: ctx.storage });
     if (!isStorageUrl(output)) await checkOutputDir(output, ctx);
   }
-  const music = await withInput(spec.music, ctx, (local) =>
-    probe(local, { signal: ctx.signal, headerOnly: true }),
+  // The music and every clip are probed a few at a time (they were one after another: half a
+  // second of a short montage's start on eight clips), each checked in order below.
+  // A clip whose analysis is cached (the same path, size and mtime) was read as video before: its
+  // probe is skipped (its renders still open it inside the roots, at use).
+  const limit = pLimit(PROBES_AT_ONCE);
+  const probed = [spec.music, ...spec.clips].map((path, i) =>
+    limit(async () => {
+      if (i > 0 && (await analysed(path, ctx))) return { video: true };
+      return withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
+    }),
   );
+  // Settled all before the first problem is reported: none is left running behind the error.
+  const settled = await Promise.allSettled(probed);
+  const value = (i: number) => {
+    const r = settled[i]!;
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  };
+  const music = value(0) as MediaInfo;
   if (!music.audio)
     throw new FramefleetError('NO_AUDIO_STREAM', `music ${show(spec.music)} has no audio stream`);
   const musicSec = music.audio.durationSec > 0 ? music.audio.durationSec : music.durationSec;
@@ -70,11 +91,9 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
       `music ${show(spec.music)} is ${musicSec.toFixed(3)} s long, shorter than the requested duration of ${durationSec} s`,
     );
   }
-  for (const clip of spec.clips) {
-    const info = await withInput(clip, ctx, (local) =>
-      probe(local, { signal: ctx.signal, headerOnly: true }),
-    );
-    if (!info.video) throw new FramefleetError('NO_VIDEO_STREAM', `clip ${show(clip)} has no video stream`);
+  for (const [i, clip] of spec.clips.entries()) {
+    if (!value(i + 1).video)
+      throw new FramefleetError('NO_VIDEO_STREAM', `clip ${show(clip)} has no video stream`);
   }
   if (spec.lut) {
     const lut = spec.lut;
@@ -119,4 +138,10 @@ export async function requireVidstab(signal?: AbortSignal): Promise<void> {
       `--stabilize needs ffmpeg's vidstab filters (vidstabdetect, vidstabtransform); the ffmpeg at ${show(process.env.FFMPEG_PATH || 'ffmpeg')} was built without libvidstab`,
     );
   }
+}
+
+/** Whether `clip` has a cached analysis (it was read as a video with the same identity before). */
+async function analysed(clip: string, ctx: PlanContext): Promise<boolean> {
+  const key = await cacheKey('clip', clip, ctx).catch(() => undefined);
+  return key !== undefined && (await ctx.storage.stat(key).catch(() => undefined)) !== undefined;
 }

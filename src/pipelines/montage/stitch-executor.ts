@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
@@ -44,6 +44,12 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     );
   }
   const music = ctx.inputs[p.musicTask] as MusicRenderOutput;
+  // The storyboard is drawn beside the stitch (in scratch space) and placed only once the montage is.
+  const board = renderStoryboard(
+    renders.flatMap((r) => r.thumbKeys),
+    ctx,
+  );
+  board.catch(() => undefined);
   const paths = await Promise.all(renders.map((r) => localCopy(r.key, ctx)));
   const audio = await localCopy(music.key, ctx);
   const list = join(ctx.scratchDir, 'entries.ffconcat');
@@ -76,12 +82,7 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     },
     guard,
   );
-  await writeStoryboard(
-    renders.flatMap((r) => r.thumbKeys),
-    layout.storyboard,
-    ctx,
-    guard,
-  );
+  await writeOutput(layout.storyboard, ctx, async (tmp) => copyFile(await board, tmp), guard);
   // The title names no output: the same edit exports byte for byte the same, wherever it goes.
   const sources = {
     title: `framefleet montage seed ${layout.seed}`,
@@ -111,26 +112,17 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
   };
 };
 
-/** One thumbnail per entry in reading order, eight across, written atomically next to the output. */
-async function writeStoryboard(
-  thumbKeys: readonly string[],
-  output: string,
-  ctx: ExecutorContext,
-  guard: { overwrite: boolean; inputs: string[] },
-): Promise<void> {
+/** One thumbnail per entry in reading order, eight across, as a JPEG in scratch space. */
+async function renderStoryboard(thumbKeys: readonly string[], ctx: ExecutorContext): Promise<string> {
   const thumbs = await Promise.all(thumbKeys.map((key) => localCopy(key, ctx)));
   const list = join(ctx.scratchDir, 'thumbs.ffconcat');
   await writeFile(list, concatList(thumbs));
-  await writeOutput(
-    output,
-    ctx,
-    (tmp) =>
-      runFfmpeg(storyboardArgs(list, thumbs.length, STORYBOARD_COLUMNS, tmp), {
-        signal: ctx.signal,
-        label: `storyboard of ${thumbs.length} entries`,
-      }),
-    guard,
-  );
+  const board = join(ctx.scratchDir, 'storyboard.jpg');
+  await runFfmpeg(storyboardArgs(list, thumbs.length, STORYBOARD_COLUMNS, board), {
+    signal: ctx.signal,
+    label: `storyboard of ${thumbs.length} entries`,
+  });
+  return board;
 }
 
 /** A finished montage stands on resume only while its output is there with the same frames and size. */
