@@ -1,5 +1,5 @@
 import type { PcmStream } from '../media/decode-pcm.js';
-import { startEarlyProbe } from '../media/probe.js';
+import { startEarlyProbe } from '../media/probe-header.js';
 import { startBeatsDecode } from '../pipelines/analyze/beats-decode.js';
 
 /**

@@ -1,9 +1,14 @@
-import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
+import {
+  classifyProbeError,
+  PROBE_LIMITS,
+  probeHeader,
+  takeEarlyProbe,
+  type RawStream,
+} from './probe-header.js';
 import { guardedInput, runFfprobe } from './run.js';
 
 export interface VideoStreamInfo {
@@ -64,38 +69,7 @@ export interface ProbeOptions {
   headerOnly?: boolean;
 }
 
-// Hostile input limits: ffprobe may not read more than this to find streams.
-const PROBE_LIMITS = ['-probesize', '50M', '-analyzeduration', '30M'];
-
-interface RawStream {
-  index: number;
-  codec_type?: string;
-  codec_name?: string;
-  profile?: string;
-  width?: number;
-  height?: number;
-  pix_fmt?: string;
-  r_frame_rate?: string;
-  avg_frame_rate?: string;
-  start_time?: string;
-  duration?: string;
-  nb_frames?: string;
-  sample_rate?: string;
-  channels?: number;
-  channel_layout?: string;
-  bit_rate?: string;
-  side_data_list?: { side_data_type?: string; rotation?: number }[];
-  sample_aspect_ratio?: string;
-  disposition?: { attached_pic?: number };
-  tags?: { rotate?: string };
-}
-
 type VideoOptions = ProbeOptions & { mp4?: number | undefined };
-
-interface RawProbe {
-  streams?: RawStream[];
-  format?: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string };
-}
 
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
@@ -121,39 +95,6 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   };
 }
 
-/** A header probe started before the program loaded (`startEarlyProbe`), with the file it read. */
-let early:
-  | { path: string; size: number; mtimeMs: number; ino: number; raw: Promise<RawProbe | undefined> }
-  | undefined;
-
-/**
- * Starts the header probe of the input of `framefleet transcode FILE` before the program loads, so
- * ffprobe overlaps Node loading it (about 50 ms of a short job). Its answer is used once, only by a
- * probe of the same file that has not changed since (same inode, size and mtime); a failure leaves
- * the real probe to run and report.
- */
-export function startEarlyProbe(path: string): void {
-  try {
-    const info = statSync(path);
-    if (!info.isFile() || info.size === 0) return;
-    const raw = probeHeader(path, {}).catch(() => undefined);
-    early = { path: resolve(path), size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, raw };
-  } catch {
-    // Not there: the command reports it.
-  }
-}
-
-async function takeEarlyProbe(
-  path: string,
-  info: { size: number; mtimeMs: number; ino: number },
-): Promise<RawProbe | undefined> {
-  const taken = early;
-  if (!taken || taken.path !== resolve(path)) return undefined;
-  early = undefined;
-  const same = taken.size === info.size && taken.mtimeMs === info.mtimeMs && taken.ino === info.ino;
-  return same ? taken.raw : undefined;
-}
-
 /** The input as a file: missing, a directory or empty is refused with the path named. */
 export async function statInput(path: string) {
   try {
@@ -168,35 +109,6 @@ export async function statInput(path: string) {
     if (error instanceof FramefleetError) throw error;
     throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(path)} does not exist`, { cause: error });
   }
-}
-
-async function probeHeader(path: string, options: ProbeOptions): Promise<RawProbe> {
-  try {
-    const { stdout } = await runFfprobe(
-      [...PROBE_LIMITS, '-show_streams', '-show_format', '-of', 'json', ...guardedInput(path)],
-      { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000, label: `probe ${show(path)}` },
-    );
-    return JSON.parse(stdout.toString('utf8')) as RawProbe;
-  } catch (error) {
-    throw classifyProbeError(path, error);
-  }
-}
-
-function classifyProbeError(path: string, error: unknown): FramefleetError {
-  if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') {
-    return error instanceof FramefleetError
-      ? error
-      : new FramefleetError('INTERNAL', String(error), { cause: error });
-  }
-  const tail = error.ffmpegTail ?? '';
-  const code = /moov atom not found|partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail)
-    ? 'INPUT_CORRUPT'
-    : 'INPUT_NOT_MEDIA';
-  const what = code === 'INPUT_CORRUPT' ? 'is truncated or corrupt' : 'is not a media file ffmpeg can read';
-  return new FramefleetError(code, `input ${show(path)} ${what}: ${tail.split('\n').pop() ?? ''}`.trim(), {
-    cause: error,
-    ffmpegTail: tail,
-  });
 }
 
 async function videoInfo(path: string, s: RawStream, options: VideoOptions): Promise<VideoStreamInfo> {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probe, startEarlyProbe } from '../../src/media/probe.js';
+import { startEarlyProbe } from '../../src/media/probe-header.js';
+import { probe } from '../../src/media/probe.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 
 const clip = (path: string, size: string, seconds: number) =>

@@ -1,0 +1,103 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+import { guardedInput, runFfprobe } from './run.js';
+
+/** What a header probe takes: how long it may run and what stops it. */
+export interface HeaderOptions {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
+
+// Hostile input limits: ffprobe may not read more than this to find streams.
+export const PROBE_LIMITS = ['-probesize', '50M', '-analyzeduration', '30M'];
+
+export interface RawStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  profile?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  sample_rate?: string;
+  channels?: number;
+  channel_layout?: string;
+  bit_rate?: string;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  sample_aspect_ratio?: string;
+  disposition?: { attached_pic?: number };
+  tags?: { rotate?: string };
+}
+
+export interface RawProbe {
+  streams?: RawStream[];
+  format?: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string };
+}
+
+/** A header probe started before the program loaded (`startEarlyProbe`), with the file it read. */
+let early:
+  | { path: string; size: number; mtimeMs: number; ino: number; raw: Promise<RawProbe | undefined> }
+  | undefined;
+
+/**
+ * Starts the header probe of the input of `framefleet transcode FILE` before the program loads, so
+ * ffprobe overlaps Node loading it (about 50 ms of a short job). Its answer is used once, only by a
+ * probe of the same file that has not changed since (same inode, size and mtime); a failure leaves
+ * the real probe to run and report.
+ */
+export function startEarlyProbe(path: string): void {
+  try {
+    const info = statSync(path);
+    if (!info.isFile() || info.size === 0) return;
+    const raw = probeHeader(path, {}).catch(() => undefined);
+    early = { path: resolve(path), size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, raw };
+  } catch {
+    // Not there: the command reports it.
+  }
+}
+
+export async function takeEarlyProbe(
+  path: string,
+  info: { size: number; mtimeMs: number; ino: number },
+): Promise<RawProbe | undefined> {
+  const taken = early;
+  if (!taken || taken.path !== resolve(path)) return undefined;
+  early = undefined;
+  const same = taken.size === info.size && taken.mtimeMs === info.mtimeMs && taken.ino === info.ino;
+  return same ? taken.raw : undefined;
+}
+
+export async function probeHeader(path: string, options: HeaderOptions): Promise<RawProbe> {
+  try {
+    const { stdout } = await runFfprobe(
+      [...PROBE_LIMITS, '-show_streams', '-show_format', '-of', 'json', ...guardedInput(path)],
+      { signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000, label: `probe ${show(path)}` },
+    );
+    return JSON.parse(stdout.toString('utf8')) as RawProbe;
+  } catch (error) {
+    throw classifyProbeError(path, error);
+  }
+}
+
+export function classifyProbeError(path: string, error: unknown): FramefleetError {
+  if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') {
+    return error instanceof FramefleetError
+      ? error
+      : new FramefleetError('INTERNAL', String(error), { cause: error });
+  }
+  const tail = error.ffmpegTail ?? '';
+  const code = /moov atom not found|partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail)
+    ? 'INPUT_CORRUPT'
+    : 'INPUT_NOT_MEDIA';
+  const what = code === 'INPUT_CORRUPT' ? 'is truncated or corrupt' : 'is not a media file ffmpeg can read';
+  return new FramefleetError(code, `input ${show(path)} ${what}: ${tail.split('\n').pop() ?? ''}`.trim(), {
+    cause: error,
+    ffmpegTail: tail,
+  });
+}
