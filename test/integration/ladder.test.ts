@@ -175,6 +175,10 @@ describe('transcode --ladder (HLS + DASH)', () => {
       expect(v.attributes.CODECS).toMatch(new RegExp(`^avc1\\.(64|4d|42)[0-9a-f]{2}${level},mp4a\\.40\\.2$`));
       boundaries.push(await keyframeTimes(playlistPath));
     }
+    // The audio ends with the video: as many segments, none a stray AAC frame past its end.
+    const audioUri = master.media[0]!.URI!.replace(/^"|"$/g, '');
+    const audioMedia = parseMediaPlaylist(await readFile(join(dir, 'out', audioUri), 'utf8'));
+    expect(audioMedia.segments).toHaveLength(4);
     // IDRs on the same instants in every rung, one per 1 s segment.
     expect(boundaries[0]).toHaveLength(4);
     expect(boundaries[1]).toEqual(boundaries[0]);

@@ -83,7 +83,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
   return publishDir(dir, p.rung.name, p.prefix, ctx);
 };
 
-/** The job's audio, once: AAC stereo over the whole timeline, cut into segments of the same length. */
+/** The job's audio, once: AAC stereo over the video's timeline, cut into segments of the same length. */
 export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async (p, ctx) => {
   const dir = join(ctx.scratchDir, 'audio');
   await mkdir(dir, { recursive: true });
@@ -102,6 +102,9 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
         `${p.bitrateKbps}k`,
         '-ac',
         '2',
+        // Ends with the video: the source's audio, or the encoder's padding, running a few ms past
+        // it made a last segment of one AAC frame that no video segment matches.
+        ...(p.durationSec ? ['-t', p.durationSec.toFixed(6)] : []),
         ...hlsPackageArgs(dir, p.segmentSeconds),
       ],
       {

@@ -69,6 +69,8 @@ export interface LadderAudioPayload {
   input: string;
   bitrateKbps: number;
   segmentSeconds: number;
+  /** How much audio to encode: the video's length less one AAC frame of padding (absent in plans made before). */
+  durationSec?: number;
   prefix: string;
   hlsKey?: HlsKey | undefined;
 }

@@ -208,6 +208,10 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         input: spec.input,
         bitrateKbps: spec.audioBitrateKbps,
         segmentSeconds,
+        // The AAC encoder adds a frame of padding after the last samples: one frame short of the
+        // video, its last packet starts before the video ends (no stray segment of one AAC frame)
+        // and the stream still ends with the video, within that frame.
+        durationSec: frames / fps - 1024 / source.audio!.sampleRate,
         prefix: ctx.scratchPrefix,
         hlsKey,
       };
