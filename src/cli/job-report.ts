@@ -58,7 +58,11 @@ export function verificationLine(result: StitchOutput, fromSource = true): strin
     result.audioDurationSec !== undefined
       ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of ${fromSource ? 'the source' : 'each other'})`
       : ', no audio';
-  const frames = fromSource ? `${result.frames} frames = source` : `${result.frames} frames = the timeline`;
+  const frames = !fromSource
+    ? `${result.frames} frames = the timeline`
+    : result.sourceFrames !== undefined
+      ? `${result.frames} frames = the source's ${result.sourceFrames} variable-rate frames on a constant-rate timeline`
+      : `${result.frames} frames = source`;
   return `verified: ${frames}, video ${result.videoDurationSec.toFixed(3)} s${av}`;
 }
 

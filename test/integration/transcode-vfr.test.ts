@@ -54,6 +54,10 @@ describe('variable frame rate input', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/variable frame rate input: normalising to constant/);
+    // The verification names both counts: the output's frames are the timeline's, not the source's.
+    expect(result.stdout).toMatch(
+      new RegExp(`verified: \\d+ frames = the source's ${info.video!.frameCount} variable-rate frames`),
+    );
     const rate = info.video!.avgFrameRate!;
     const reference = join(dir, 'reference.mkv');
     await ffmpeg([

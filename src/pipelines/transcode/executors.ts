@@ -156,6 +156,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     videoDurationSec: checked.videoDurationSec,
     audioDurationSec: checked.audioDurationSec,
     encoder: p.encoder,
+    ...(p.sourceFrames !== undefined ? { sourceFrames: p.sourceFrames } : {}),
   };
 };
 

@@ -25,6 +25,8 @@ export interface TranscodeLayout {
   settings: EncodeSettings;
   /** Frames of the (CFR) output timeline. */
   frames: number;
+  /** The source's own frames, when a variable frame rate is normalised onto `frames`. */
+  sourceFrames?: number;
   rate: Rational;
   fps: number;
   width: number;
@@ -137,6 +139,7 @@ export function transcodeTasks(
       audioTask: audioTask?.id,
       audioOffsetSec: p.audio?.offsetSec ?? 0,
       frames: p.frames,
+      ...(p.sourceFrames !== undefined ? { sourceFrames: p.sourceFrames } : {}),
       sourceAvGapSec: p.sourceAvGapSec,
       audioFrameSec: p.audioFrameSec,
     },

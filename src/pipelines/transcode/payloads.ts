@@ -51,6 +51,8 @@ export interface StitchPayload {
   audioTask: string | undefined;
   audioOffsetSec: number;
   frames: number;
+  /** A variable-frame-rate source's own frame count, where `frames` is its constant-rate timeline's. */
+  sourceFrames?: number;
   sourceAvGapSec: number | undefined;
   audioFrameSec: number;
 }
@@ -62,6 +64,8 @@ export interface StitchOutput {
   videoDurationSec: number;
   audioDurationSec: number | undefined;
   encoder: string;
+  /** The source's frames, when a variable frame rate was normalised onto `frames`. */
+  sourceFrames?: number;
 }
 
 /** A scene-cut transcode's analysis: hard cuts of the input, where a segment's IDR costs nothing. */

@@ -144,6 +144,7 @@ async function layoutOpened(
       gopFrames: Math.max(1, Math.round(spec.gopSeconds * fps)),
     },
     frames,
+    ...(video.variableFrameRate ? { sourceFrames: video.frameCount } : {}),
     rate,
     fps,
     width: video.width,
