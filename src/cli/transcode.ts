@@ -40,7 +40,7 @@ export function addTranscodeSpecOptions(command: Command): Command {
   return outputOptions(command, 'output file (.mp4, .m4v, .mov, .mkv; with --ladder .m3u8 or .mpd)')
     .option(
       '--segments <n>',
-      `number of segments (1-${MAX_SEGMENTS}; default: two per slot, none shorter than 2 s)`,
+      `number of segments (1-${MAX_SEGMENTS}, none shorter than 0.5 s; default: planned for this machine's cores, see README)`,
       intOption('--segments', 1, MAX_SEGMENTS),
     )
     .option(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SEGMENTS, planSegments } from '../../src/pipelines/transcode/plan-segments.js';
+import { MAX_SEGMENTS, maxSegments, planSegments } from '../../src/pipelines/transcode/plan-segments.js';
 
 function contiguous(ranges: { start: number; end: number }[], frames: number) {
   expect(ranges[0]!.start).toBe(0);
@@ -57,5 +57,14 @@ describe('planSegments', () => {
 
   it('returns nothing for an empty video', () => {
     expect(planSegments({ frameCount: 0, fps: 30, segments: 4 })).toEqual([]);
+  });
+});
+
+describe('maxSegments', () => {
+  it('is the most segments of at least half a second, never more than MAX_SEGMENTS', () => {
+    expect(maxSegments(120, 30)).toBe(8);
+    expect(maxSegments(10, 30)).toBe(1);
+    expect(maxSegments(1_000_000, 30)).toBe(512);
+    expect(maxSegments(300, 30, 2)).toBe(5);
   });
 });

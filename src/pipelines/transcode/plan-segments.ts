@@ -1,5 +1,18 @@
 /** Cap on the fan-out of one job: more segments than this only adds seams and overhead. */
 export const MAX_SEGMENTS = 512;
+/** No segment shorter than this by default, seconds. */
+export const MIN_SEGMENT_SECONDS = 0.5;
+
+/** The most segments `frameCount` frames at `fps` make, none shorter than `minSeconds`. Pure. */
+export function maxSegments(
+  frameCount: number,
+  fps: number,
+  minSeconds = MIN_SEGMENT_SECONDS,
+  most = MAX_SEGMENTS,
+): number {
+  const minFrames = Math.max(1, Math.round(minSeconds * fps));
+  return Math.min(most, Math.max(1, Math.floor(frameCount / minFrames)));
+}
 
 export interface SegmentPlanInput {
   frameCount: number;
@@ -10,7 +23,7 @@ export interface SegmentPlanInput {
   sceneCuts?: readonly number[];
   segments?: number;
   segmentSeconds?: number;
-  /** No segment shorter than this, seconds (default 0.5). */
+  /** No segment shorter than this, seconds (default MIN_SEGMENT_SECONDS). */
   minSeconds?: number;
   maxSegments?: number;
 }
@@ -31,10 +44,10 @@ export interface SegmentRange {
 export function planSegments(input: SegmentPlanInput): SegmentRange[] {
   const { frameCount, fps } = input;
   if (frameCount <= 0) return [];
-  const minFrames = Math.max(1, Math.round((input.minSeconds ?? 0.5) * fps));
+  const minFrames = Math.max(1, Math.round((input.minSeconds ?? MIN_SEGMENT_SECONDS) * fps));
   const wanted =
     input.segments ?? (input.segmentSeconds ? Math.ceil(frameCount / (input.segmentSeconds * fps)) : 1);
-  const cap = Math.min(input.maxSegments ?? MAX_SEGMENTS, Math.max(1, Math.floor(frameCount / minFrames)));
+  const cap = maxSegments(frameCount, fps, input.minSeconds, input.maxSegments);
   const count = Math.max(1, Math.min(wanted, cap));
   const length = frameCount / count;
   const window = Math.floor(length / 5);

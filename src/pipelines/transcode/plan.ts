@@ -10,6 +10,7 @@ import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
 import { planParallelism } from './plan-parallelism.js';
+import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
@@ -127,7 +128,24 @@ async function layoutOpened(
     fixedSlots: ctx.capabilities.fixedSlots,
     processed: (spec.process?.length ?? 0) > 0,
   });
-  ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, parallelism.reason);
+  const asked =
+    spec.segments !== undefined
+      ? `--segments ${spec.segments}`
+      : spec.segmentSeconds !== undefined
+        ? `--segment-seconds ${spec.segmentSeconds}`
+        : undefined;
+  // What the user fixed is what the line says; only the rest is the planner's (the reason otherwise).
+  const reason = asked
+    ? `${asked} as asked: ${parallelism.concurrency} at once, ${parallelism.threads === undefined ? "the encoder's own threads" : `${parallelism.threads} encoder thread${parallelism.threads === 1 ? '' : 's'}`} each`
+    : parallelism.reason;
+  ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, reason);
+  const most = maxSegments(frames, fps);
+  if (spec.segments !== undefined && spec.segments > most) {
+    ctx.log.warn(
+      { jobId: ctx.jobId, asked: spec.segments, segments: most },
+      `--segments ${spec.segments}: ${frames} frames allow at most ${most} segments of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
+    );
+  }
   const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
   const expectation = expectationFor(source, frames, keepAudio);
   return {
@@ -158,7 +176,7 @@ async function layoutOpened(
     parallelism: {
       threads: parallelism.threads,
       slotsPerSegment: parallelism.slotsPerSegment,
-      reason: parallelism.reason,
+      reason,
     },
     audio: keepAudio
       ? {
