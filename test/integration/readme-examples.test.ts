@@ -30,9 +30,12 @@ function readmeCommands(text: string, commands: ReadonlySet<string>): string[] {
 
 function parse(line: string): Example {
   const tokens = line.split(/[\s[\]|]+/).filter(Boolean);
+  // After `--` everything is an operand (a file named `-x.mp4`), as the CLI reads it.
+  const end = tokens.indexOf('--');
+  const options = end < 0 ? tokens : tokens.slice(0, end);
   return {
     words: tokens.filter((t) => /^[a-z]+$/.test(t)),
-    flags: tokens.map((t) => FLAG.exec(t)?.[0]).filter((f): f is string => f !== undefined),
+    flags: options.map((t) => FLAG.exec(t)?.[0]).filter((f): f is string => f !== undefined),
     source: line,
   };
 }
