@@ -22,6 +22,14 @@ export function scratchPrefix(jobId: string): string {
   return `scratch/${jobId}/`;
 }
 
+/**
+ * The folder, under a worker's scratch root, that holds a job's task attempt folders: a finished
+ * job removes it whole, with what attempts a killed process left behind.
+ */
+export function jobScratchDir(jobId: string): string {
+  return `job-${jobId.replace(/[^\w.-]/g, '_').slice(0, 80)}`;
+}
+
 export interface PreparedSubmit {
   pipeline: Pipeline;
   spec: unknown;

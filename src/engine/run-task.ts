@@ -7,7 +7,7 @@ import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { GpuPin } from './gpu-pin.js';
-import { scratchPrefix } from './lifecycle.js';
+import { jobScratchDir, scratchPrefix } from './lifecycle.js';
 import type { ExecutorContext, Expansion, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
 export interface AttemptInput {
@@ -112,7 +112,7 @@ class AttemptContext implements ExecutorContext {
   get scratchDir(): string {
     if (this.madeScratch === undefined) {
       const id = this.input.newId?.() ?? randomBytes(6).toString('hex');
-      this.madeScratch = join(this.input.scratchRoot, `${this.taskId}-${id}`);
+      this.madeScratch = join(this.input.scratchRoot, jobScratchDir(this.jobId), `${this.taskId}-${id}`);
       mkdirSync(this.madeScratch, { recursive: true });
     }
     return this.madeScratch;

@@ -82,6 +82,8 @@ describe('transcode survives SIGKILL', () => {
     expect(reused.sort()).toEqual(finishedBefore.map((t) => t.id).sort());
     expect(await Promise.all(keys.map(async (k) => (await stat(k)).mtimeMs))).toEqual(mtimes);
     process.stdout.write(`resume: ${reused.length} of 8 segments reused, ${8 - reused.length} re-encoded\n`);
+    // The attempt folders the killed run left in scratch space went with the finished job.
+    expect(await readdir(join(dataDir, 'tmp')).catch(() => [])).toEqual([]);
 
     const [src, out] = await Promise.all([probe(source), probe(output)]);
     expect(out.video!.frameCount).toBe(src.video!.frameCount);

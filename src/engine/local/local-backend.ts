@@ -1,4 +1,5 @@
 import { availableParallelism, hostname } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramefleetError, show, toFramefleetError } from '../../errors.js';
 import type { DeviceClass } from '../capabilities.js';
@@ -6,6 +7,7 @@ import { Emitter } from '../emitter.js';
 import { newJobRecord } from '../job-record.js';
 import {
   cleanScratch,
+  jobScratchDir,
   planJob,
   prepareSubmit,
   resetForRun,
@@ -83,6 +85,8 @@ export class LocalBackend implements Backend {
       events: this.events,
       states: this.states,
       rootDone: async (job) => {
+        // Attempt folders a killed run left behind (each attempt removes its own as it ends).
+        await rm(join(options.dataDir, 'tmp', jobScratchDir(job.id)), { recursive: true, force: true });
         if (!this.options.keepIntermediates) await cleanScratch(this.options.storage, job.id);
       },
       jobs: () => this.jobs.values(),
