@@ -33,8 +33,9 @@ export async function sweepTempNames(
 }
 
 /**
- * Folders two levels under `root` (<root>/<worker>/<attempt>) whose newest file is older than the
- * cutoff: a worker's scratch root, where a live attempt keeps writing and a dead one stops.
+ * Folders two levels under `root` (<root>/<worker>/<job's attempts>, or an attempt folder of an
+ * older layout) whose newest file is older than the cutoff: a worker's scratch root, where a live
+ * attempt keeps writing and a dead one stops.
  */
 export async function sweepScratchRoot(
   root: string,
