@@ -155,6 +155,15 @@ export function seekKeyframe(keyframes: readonly number[], start: number, fps: n
   return key;
 }
 
+/**
+ * Whether a container indexes its keyframes, so that a seek lands on the one asked for: MP4/MOV's
+ * sample tables do. MPEG-TS and other streams seek to a byte near the time and the decoder waits
+ * for the next keyframe (a fast seek past one would lose its GOP), so they seek accurately. Pure.
+ */
+export function indexesKeyframes(formatName: string): boolean {
+  return /(^|,)(mov|mp4)(,|$)/.test(formatName);
+}
+
 /** `seekKey` for a payload, or nothing when a range must seek accurately. Pure. */
 export function seekFrom(
   keyframes: readonly number[] | undefined,

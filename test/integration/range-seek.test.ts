@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
-import { exactFrames, rangeInput, seekFrom } from '../../src/media/segment-args.js';
+import { exactFrames, indexesKeyframes, rangeInput, seekFrom } from '../../src/media/segment-args.js';
+import { runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 
 const run = promisify(execFile);
@@ -88,6 +89,31 @@ describe('exact frame ranges seek onto source keyframes', () => {
       }
     });
   }
+
+  it('seeks onto keyframes only in a container that indexes them: MPEG-TS segments stay frame-exact', async () => {
+    const ts = join(dir, 'b-frames.ts');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', `testsrc2=s=192x108:r=${FPS}:d=6`],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-bf', '3', ts],
+    ]);
+    const info = await probe(ts);
+    expect(indexesKeyframes(info.formatName)).toBe(false);
+    expect(indexesKeyframes('mov,mp4,m4a,3gp,3g2,mj2')).toBe(true);
+    // A TS demuxer seeks to a byte near the time: a seek aimed past a keyframe lost its whole GOP.
+    const out = join(dir, 'from-ts.mp4');
+    const r = await runCli([
+      'transcode',
+      ts,
+      '-o',
+      out,
+      '--segments',
+      '3',
+      '--data-dir',
+      join(dir, 'ts-data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await probe(out)).video!.frameCount).toBe(info.video!.frameCount);
+  });
 
   it('aims a fast seek at a keyframe only where it cannot land on the next one', () => {
     expect(seekFrom([0, 50, 100], 50, 25)).toEqual({ seekKey: 50 });

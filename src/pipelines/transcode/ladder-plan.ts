@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { seekFrom } from '../../media/segment-args.js';
+import { indexesKeyframes, seekFrom } from '../../media/segment-args.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -158,7 +158,9 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         rate,
         videoOffsetSec: video.startTimeSec - source.startTimeSec,
         normaliseVfr: video.variableFrameRate,
-        ...seekFrom(video.variableFrameRate ? [] : video.keyframes, start, fps),
+        ...(indexesKeyframes(source.formatName) && !video.variableFrameRate
+          ? seekFrom(video.keyframes, start, fps)
+          : {}),
         encoder: encoder.name,
         preset: spec.preset,
         rungs: rungs.map((rung) => ({

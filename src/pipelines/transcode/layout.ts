@@ -34,6 +34,8 @@ export interface TranscodeLayout {
   /** The source's pixel format (absent in layouts planned before it was kept). */
   pixFmt?: string;
   keyframes: number[];
+  /** The container indexes its keyframes (`indexesKeyframes`): segments may seek onto them. */
+  keyframeIndex?: boolean;
   videoOffsetSec: number;
   normaliseVfr: boolean;
   segments: number | undefined;
@@ -92,7 +94,7 @@ export function transcodeTasks(
         rate: p.rate,
         videoOffsetSec: p.videoOffsetSec,
         normaliseVfr: p.normaliseVfr,
-        ...seekFrom(p.keyframes, r.start, p.fps),
+        ...(p.keyframeIndex ? seekFrom(p.keyframes, r.start, p.fps) : {}),
         encoder: p.encoder,
         settings,
         key: `${p.prefix}${id}.mp4`,
