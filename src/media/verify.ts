@@ -1,6 +1,7 @@
 import { FramefleetError, show } from '../errors.js';
 import { mp4PresentedFrames } from './mp4-samples.js';
 import { probe, type MediaInfo } from './probe.js';
+import { indexesKeyframes } from './segment-args.js';
 
 export interface OutputExpectation {
   frames: number;
@@ -8,6 +9,11 @@ export interface OutputExpectation {
   sourceAvGapSec: number | undefined;
   /** Samples per audio frame / sample rate: the tolerance for A/V duration agreement. */
   audioFrameSec: number;
+  /**
+   * The source audio's length as probed, where that is an estimate (MPEG-TS and other containers
+   * without a sample index): the stitch replaces it with the length of the audio it carries.
+   */
+  sourceAudioSec?: number;
 }
 
 export interface OutputVerification {
@@ -71,6 +77,9 @@ export function expectationFor(source: MediaInfo, frames: number, keepAudio: boo
     sourceAvGapSec: audio
       ? audio.startTimeSec + audio.durationSec - (video.startTimeSec + video.durationSec)
       : undefined,
+    // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);
+    // other containers' are estimates that the stitch replaces with the audio it carries.
+    ...(audio && !indexesKeyframes(source.formatName) ? { sourceAudioSec: audio.durationSec } : {}),
     audioFrameSec: audio ? audio.frameSize / audio.sampleRate : 0.025,
   };
 }

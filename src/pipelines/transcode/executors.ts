@@ -126,7 +126,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     );
     return verifyOutput(tmp, {
       frames: p.frames,
-      sourceAvGapSec: audio ? p.sourceAvGapSec : undefined,
+      sourceAvGapSec: audio ? expectedGap(p, audio) : undefined,
       audioFrameSec: p.audioFrameSec,
     });
   };
@@ -174,6 +174,16 @@ export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = asy
   const info = await withOutput(out.output, ctx, (path) => probe(path, { signal })).catch(() => undefined);
   return info?.video?.frameCount === p.frames && info.sizeBytes === out.size;
 };
+
+/**
+ * The source's audio-end-minus-video-end the output must keep. The probe's audio length is exact in
+ * MP4/MOV but an estimate in MPEG-TS (7.78 s for 8.03 s of AAC packets): the audio pass's file is
+ * the source's audio (copied, or encoded once), its length is exact, so it stands in. Pure.
+ */
+export function expectedGap(p: StitchPayload, audio: AudioOutput): number | undefined {
+  if (p.sourceAvGapSec === undefined || p.sourceAudioSec === undefined) return p.sourceAvGapSec;
+  return p.sourceAvGapSec + (audio.durationSec - p.sourceAudioSec);
+}
 
 async function localCopy(storage: Storage, key: string, ctx: ExecutorContext): Promise<string> {
   return storage.localPath(key) ?? storage.fetch(key, join(ctx.scratchDir, basename(key)));

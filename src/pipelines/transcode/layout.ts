@@ -44,6 +44,8 @@ export interface TranscodeLayout {
   parallelism?: { threads: number | undefined; slotsPerSegment: number; reason: string };
   audio: { mode: 'copy' | 'aac'; bitrateKbps: number; offsetSec: number } | undefined;
   sourceAvGapSec: number | undefined;
+  /** The source audio's probed length (see OutputExpectation). */
+  sourceAudioSec?: number;
   audioFrameSec: number;
   /** Storage prefix for segments and audio (the job's scratch prefix). */
   prefix: string;
@@ -143,6 +145,7 @@ export function transcodeTasks(
       frames: p.frames,
       ...(p.sourceFrames !== undefined ? { sourceFrames: p.sourceFrames } : {}),
       sourceAvGapSec: p.sourceAvGapSec,
+      ...(p.sourceAudioSec !== undefined ? { sourceAudioSec: p.sourceAudioSec } : {}),
       audioFrameSec: p.audioFrameSec,
     },
   };

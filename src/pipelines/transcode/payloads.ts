@@ -54,6 +54,8 @@ export interface StitchPayload {
   /** A variable-frame-rate source's own frame count, where `frames` is its constant-rate timeline's. */
   sourceFrames?: number;
   sourceAvGapSec: number | undefined;
+  /** The source audio's probed length; absent in plans made before. */
+  sourceAudioSec?: number;
   audioFrameSec: number;
 }
 

@@ -188,6 +188,7 @@ async function layoutOpened(
         }
       : undefined,
     sourceAvGapSec: expectation.sourceAvGapSec,
+    ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),
     audioFrameSec: expectation.audioFrameSec,
     prefix: ctx.scratchPrefix,
   };
