@@ -194,14 +194,27 @@ async function layoutOpened(
   };
 }
 
-/** The CFR grid: the stream's base rate, or for VFR sources its average rate. */
+/**
+ * The CFR grid: the stream's base rate. For a VFR source that is still the base rate (ffprobe's
+ * r_frame_rate, the lowest rate that holds every timestamp) where it is a plausible video rate: the
+ * average would drop frames wherever the rate runs above it (a 30 fps stretch before a 15 fps one;
+ * a screen recording that is mostly still), the base rate only repeats frames in slow stretches.
+ * A base rate that is a time base in disguise (90000/1) falls back to the average. Pure.
+ */
 export function timelineRate(source: MediaInfo): Rational {
   const video = source.video!;
-  if (video.variableFrameRate && video.avgFrameRate && rationalValue(video.avgFrameRate) <= 240) {
-    return video.avgFrameRate;
+  if (!video.variableFrameRate) return video.frameRate;
+  const base = rationalValue(video.frameRate);
+  const average = video.avgFrameRate ? rationalValue(video.avgFrameRate) : undefined;
+  if (base > 0 && base <= MAX_TIMELINE_FPS && (average === undefined || base >= average * 0.99)) {
+    return video.frameRate;
   }
+  if (video.avgFrameRate && average! > 0 && average! <= 240) return video.avgFrameRate;
   return video.frameRate;
 }
+
+/** The highest base rate a VFR source is normalised to (high-speed phone video records at 240). */
+const MAX_TIMELINE_FPS = 240;
 
 /** Enough segments to keep every slot busy twice over, but none shorter than two seconds. */
 export function defaultSegmentSeconds(durationSec: number, slots: number): number {
