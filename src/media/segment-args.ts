@@ -264,7 +264,11 @@ export interface StitchJob {
 export function stitchArgs(job: StitchJob): string[] {
   const args = concatInput(job.concatList);
   if (job.audio) {
-    if (job.audioOffsetSec !== 0) args.push('-itsoffset', seconds(job.audioOffsetSec));
+    // Audio that starts after the video is delayed by the gap; audio that starts before it (an AAC
+    // priming frame an edit list hid, a camera's early audio) loses what precedes the first video
+    // frame, as the output starts there.
+    if (job.audioOffsetSec > 0) args.push('-itsoffset', seconds(job.audioOffsetSec));
+    else if (job.audioOffsetSec < 0) args.push('-ss', seconds(-job.audioOffsetSec));
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
   }
   args.push('-map', '0:v:0');

@@ -89,6 +89,20 @@ describe('stitch and audio', () => {
     });
     expect(args[args.indexOf('-itsoffset') + 1]).toBe('0.250000');
   });
+  it('cuts audio that starts before the video at the first video frame', () => {
+    const args = stitchArgs({
+      concatList: '/l',
+      audio: '/a',
+      audioOffsetSec: -0.3,
+      format: 'mp4',
+      output: '/o',
+    });
+    expect(args).not.toContain('-itsoffset');
+    // On the audio input, before it.
+    expect(args[args.indexOf('-ss') + 1]).toBe('0.300000');
+    expect(args.indexOf('-ss')).toBeLessThan(args.lastIndexOf('-i'));
+    expect(args.indexOf('-ss')).toBeGreaterThan(args.indexOf('-i'));
+  });
   it('quotes paths in the concat list', () => {
     expect(concatList(["/tmp/it's.mp4"])).toBe("ffconcat version 1.0\nfile '/tmp/it'\\''s.mp4'\n");
   });
