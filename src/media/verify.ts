@@ -1,7 +1,7 @@
 import { FramefleetError, show } from '../errors.js';
 import { mp4PresentedFrames } from './mp4-samples.js';
 import { probe, type MediaInfo } from './probe.js';
-import { indexesKeyframes } from './segment-args.js';
+import { indexesKeyframes } from './keyframe-seek.js';
 
 export interface OutputExpectation {
   frames: number;

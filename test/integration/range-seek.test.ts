@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
-import { exactFrames, indexesKeyframes, rangeInput, seekFrom } from '../../src/media/segment-args.js';
+import { indexesKeyframes, seekFrom } from '../../src/media/keyframe-seek.js';
+import { exactFrames, rangeInput } from '../../src/media/segment-args.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { indexesKeyframes, seekFrom } from '../../media/segment-args.js';
+import { indexesKeyframes, seekFrom } from '../../media/keyframe-seek.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';

@@ -2,7 +2,7 @@ import type { Requirements, TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
-import { seekFrom } from '../../media/segment-args.js';
+import { seekFrom } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
 import { processedSegment } from './process-tasks.js';

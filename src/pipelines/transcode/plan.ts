@@ -3,7 +3,7 @@ import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { indexesKeyframes } from '../../media/segment-args.js';
+import { indexesKeyframes } from '../../media/keyframe-seek.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
