@@ -1,5 +1,6 @@
 // Where an exact frame range may start decoding: on the source keyframe before it, where the
-// container indexes keyframes and the seek cannot land on the next one (rangeInput uses it).
+// container indexes keyframes (hasSampleTables) and the seek cannot land on the next one
+// (rangeInput uses it).
 
 /** How far past a keyframe a fast seek aims: ffmpeg's 3/23 s B-frame allowance and a little more. */
 export const SEEK_LEAD = 0.134;
@@ -17,15 +18,6 @@ export function seekKeyframe(keyframes: readonly number[], start: number, fps: n
   const next = keyframes[at + 1];
   if (next !== undefined && next - key < 20 + Math.ceil(SEEK_LEAD * fps)) return undefined;
   return key;
-}
-
-/**
- * Whether a container indexes its keyframes, so that a seek lands on the one asked for: MP4/MOV's
- * sample tables do. MPEG-TS and other streams seek to a byte near the time and the decoder waits
- * for the next keyframe (a fast seek past one would lose its GOP), so they seek accurately. Pure.
- */
-export function indexesKeyframes(formatName: string): boolean {
-  return /(^|,)(mov|mp4)(,|$)/.test(formatName);
 }
 
 /** `seekKey` for a payload, or nothing when a range must seek accurately. Pure. */

@@ -12,6 +12,16 @@ import { compositionTimes, syncSamples, videoTrack } from './mp4-tracks.js';
 const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Whether ffprobe's format name is the MP4/MOV family: its sample tables list every packet, its
+ * keyframes (a seek lands on the one asked for) and exact durations (edit lists hide the AAC
+ * priming). MPEG-TS and other streams have none of these: a seek lands on a byte near the time and
+ * durations are estimates. Pure.
+ */
+export function hasSampleTables(formatName: string): boolean {
+  return /(^|,)(mov|mp4)(,|$)/.test(formatName);
+}
+
+/**
  * The number of video frames in a plain (not fragmented) MP4 framefleet wrote, from the video
  * track's sample table, without starting ffprobe: reads the top-level box headers and the moov
  * only. Refuses, with the path, a file whose boxes run past its end, that has no moov, whose

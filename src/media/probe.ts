@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
-import { mp4Packets } from './mp4-samples.js';
+import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import {
   classifyProbeError,
@@ -79,7 +79,7 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const rawVideo = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const rawAudio = streams.find((s) => s.codec_type === 'audio');
   // An MP4/MOV lists its packets in its sample table, read in-process: no ffprobe scans them.
-  const mp4 = /mov|mp4/.test(raw.format?.format_name ?? '') ? info.size : undefined;
+  const mp4 = hasSampleTables(raw.format?.format_name ?? '') ? info.size : undefined;
   const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4 }) : undefined;
   return {
     path,

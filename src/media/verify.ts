@@ -1,7 +1,6 @@
 import { FramefleetError, show } from '../errors.js';
-import { mp4PresentedFrames } from './mp4-samples.js';
+import { hasSampleTables, mp4PresentedFrames } from './mp4-samples.js';
 import { probe, type MediaInfo } from './probe.js';
-import { indexesKeyframes } from './keyframe-seek.js';
 
 export interface OutputExpectation {
   frames: number;
@@ -79,7 +78,7 @@ export function expectationFor(source: MediaInfo, frames: number, keepAudio: boo
       : undefined,
     // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);
     // other containers' are estimates that the stitch replaces with the audio it carries.
-    ...(audio && !indexesKeyframes(source.formatName) ? { sourceAudioSec: audio.durationSec } : {}),
+    ...(audio && !hasSampleTables(source.formatName) ? { sourceAudioSec: audio.durationSec } : {}),
     audioFrameSec: audio ? audio.frameSize / audio.sampleRate : 0.025,
   };
 }

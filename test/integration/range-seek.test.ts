@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
-import { indexesKeyframes, seekFrom } from '../../src/media/keyframe-seek.js';
+import { seekFrom } from '../../src/media/keyframe-seek.js';
+import { hasSampleTables } from '../../src/media/mp4-samples.js';
 import { exactFrames, rangeInput } from '../../src/media/segment-args.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
@@ -98,8 +99,8 @@ describe('exact frame ranges seek onto source keyframes', () => {
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-bf', '3', '-c:a', 'aac', ts],
     ]);
     const info = await probe(ts);
-    expect(indexesKeyframes(info.formatName)).toBe(false);
-    expect(indexesKeyframes('mov,mp4,m4a,3gp,3g2,mj2')).toBe(true);
+    expect(hasSampleTables(info.formatName)).toBe(false);
+    expect(hasSampleTables('mov,mp4,m4a,3gp,3g2,mj2')).toBe(true);
     // A TS demuxer seeks to a byte near the time: a seek aimed past a keyframe lost its whole GOP.
     // Its stream durations are estimates too (audio 7.78 s for 8.03 s of packets): the A/V check
     // measures the audio it carries instead.

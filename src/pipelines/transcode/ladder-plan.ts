@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { indexesKeyframes, seekFrom } from '../../media/keyframe-seek.js';
+import { seekFrom } from '../../media/keyframe-seek.js';
+import { hasSampleTables } from '../../media/mp4-samples.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -158,7 +159,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         rate,
         videoOffsetSec: video.startTimeSec - source.startTimeSec,
         normaliseVfr: video.variableFrameRate,
-        ...(indexesKeyframes(source.formatName) && !video.variableFrameRate
+        ...(hasSampleTables(source.formatName) && !video.variableFrameRate
           ? seekFrom(video.keyframes, start, fps)
           : {}),
         encoder: encoder.name,

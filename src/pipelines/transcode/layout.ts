@@ -34,7 +34,7 @@ export interface TranscodeLayout {
   /** The source's pixel format (absent in layouts planned before it was kept). */
   pixFmt?: string;
   keyframes: number[];
-  /** The container indexes its keyframes (`indexesKeyframes`): segments may seek onto them. */
+  /** The container indexes its keyframes (`hasSampleTables`): segments may seek onto them. */
   keyframeIndex?: boolean;
   videoOffsetSec: number;
   normaliseVfr: boolean;

@@ -3,7 +3,7 @@ import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { indexesKeyframes } from '../../media/keyframe-seek.js';
+import { hasSampleTables } from '../../media/mp4-samples.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
@@ -170,7 +170,7 @@ async function layoutOpened(
     height: video.height,
     pixFmt: video.pixFmt,
     keyframes: video.variableFrameRate ? [] : video.keyframes,
-    keyframeIndex: indexesKeyframes(source.formatName),
+    keyframeIndex: hasSampleTables(source.formatName),
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     normaliseVfr: video.variableFrameRate,
     segments: spec.segments,
