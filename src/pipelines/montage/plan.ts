@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { probe, type MediaInfo } from '../../media/probe.js';
+import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -67,20 +67,16 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
   // A clip whose analysis is cached (the same path, size and mtime) was read as video before: its
   // probe is skipped (its renders still open it inside the roots, at use).
   const limit = pLimit(PROBES_AT_ONCE);
-  const probed = [spec.music, ...spec.clips].map((path, i) =>
-    limit(async () => {
-      if (i > 0 && (await analysed(path, ctx))) return { video: true };
-      return withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
-    }),
-  );
+  const header = (path: string) =>
+    withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
+  const isVideo = async (clip: string) =>
+    (await analysed(clip, ctx)) || (await header(clip)).video !== undefined;
   // Settled all before the first problem is reported: none is left running behind the error.
-  const settled = await Promise.allSettled(probed);
-  const value = (i: number) => {
-    const r = settled[i]!;
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
-  };
-  const music = value(0) as MediaInfo;
+  const [musicProbe, ...clipChecks] = await Promise.allSettled([
+    limit(() => header(spec.music)),
+    ...spec.clips.map((clip) => limit(() => isVideo(clip))),
+  ]);
+  const music = settledValue(musicProbe);
   if (!music.audio)
     throw new FramefleetError('NO_AUDIO_STREAM', `music ${show(spec.music)} has no audio stream`);
   const musicSec = music.audio.durationSec > 0 ? music.audio.durationSec : music.durationSec;
@@ -92,7 +88,7 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
     );
   }
   for (const [i, clip] of spec.clips.entries()) {
-    if (!value(i + 1).video)
+    if (!settledValue(clipChecks[i]!))
       throw new FramefleetError('NO_VIDEO_STREAM', `clip ${show(clip)} has no video stream`);
   }
   if (spec.lut) {
@@ -138,6 +134,12 @@ export async function requireVidstab(signal?: AbortSignal): Promise<void> {
       `--stabilize needs ffmpeg's vidstab filters (vidstabdetect, vidstabtransform); the ffmpeg at ${show(process.env.FFMPEG_PATH || 'ffmpeg')} was built without libvidstab`,
     );
   }
+}
+
+/** A settled promise's value, or its error thrown. */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 /** Whether `clip` has a cached analysis (it was read as a video with the same identity before). */
