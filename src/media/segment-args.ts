@@ -78,12 +78,12 @@ export function splitEncodeArgs(
     `[0:v:0]${[...filters, `split=${job.outputs.length}`].join(',')}${branches}`,
     ...job.outputs.map((o, i) => `[s${i}]${o.filters.length ? o.filters.join(',') : 'null'}[v${i}]`),
   ].join(';');
-  const one = job.oneThreadEach ? ['-threads', '1'] : [];
   return [
     ...first.encoder.globalArgs(job.renderNode),
     ...(job.oneThreadEach ? ['-filter_complex_threads', '1'] : []),
     ...seek,
-    ...one,
+    // The decoder's threads (an input option).
+    ...(job.oneThreadEach ? ['-threads', '1'] : []),
     ...guardedInput(job.input),
     '-filter_complex',
     graph,

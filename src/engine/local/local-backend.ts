@@ -70,6 +70,7 @@ export class LocalBackend implements Backend {
   private constructor(private readonly options: LocalBackendOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.states = new LocalStates(options.dataDir, this.events, this.clock, options.log);
+    const scratchRoot = join(options.dataDir, 'tmp');
     this.scheduler = new LocalScheduler({
       registry: options.registry,
       storage: options.storage,
@@ -77,7 +78,7 @@ export class LocalBackend implements Backend {
       workerId: options.workerId ?? `${hostname()}:${process.pid}`,
       slots: { cpu: availableParallelism(), ...options.slots },
       capabilities: () => this.fleetCapabilities(),
-      scratchRoot: join(options.dataDir, 'tmp'),
+      scratchRoot,
       paths: options.paths,
       maxAttempts: options.maxAttempts ?? 3,
       backoffBaseMs: options.backoffBaseMs ?? 1000,
@@ -86,7 +87,7 @@ export class LocalBackend implements Backend {
       states: this.states,
       rootDone: async (job) => {
         // Attempt folders a killed run left behind (each attempt removes its own as it ends).
-        await rm(join(options.dataDir, 'tmp', jobScratchDir(job.id)), { recursive: true, force: true });
+        await rm(join(scratchRoot, jobScratchDir(job.id)), { recursive: true, force: true });
         if (!this.options.keepIntermediates) await cleanScratch(this.options.storage, job.id);
       },
       jobs: () => this.jobs.values(),
