@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planParallelism, usefulThreads } from '../../src/pipelines/transcode/plan-parallelism.js';
+import {
+  askedReason,
+  planParallelism,
+  usefulThreads,
+} from '../../src/pipelines/transcode/plan-parallelism.js';
 
 const x264 = { family: 'x264' as const, device: 'cpu' as const };
 
@@ -143,5 +147,19 @@ describe('planParallelism', () => {
   it('gives a frame-threaded encoder more useful threads the taller the frame', () => {
     expect([144, 360, 540, 1080, 2160].map((h) => usefulThreads('x264', h))).toEqual([2, 5, 8, 16, 33]);
     expect(usefulThreads('nvenc', 1080)).toBe(1);
+  });
+});
+
+describe('askedReason', () => {
+  it('says what the user fixed and only what the planner still chose', () => {
+    expect(askedReason('--segments 4', { concurrency: 1, threads: 6 })).toBe(
+      '--segments 4 as asked: 1 at once, 6 encoder threads each',
+    );
+    expect(askedReason('--segment-seconds 2', { concurrency: 2, threads: 1 })).toBe(
+      '--segment-seconds 2 as asked: 2 at once, 1 encoder thread each',
+    );
+    expect(askedReason('--segments 3', { concurrency: 4, threads: undefined })).toBe(
+      "--segments 3 as asked: 4 at once, the encoder's own threads each",
+    );
   });
 });

@@ -137,3 +137,15 @@ export function planParallelism(input: ParallelismInput): Parallelism {
     reason: `${cores} cores, one ${input.family} encode keeps ${useful} busy at ${input.height} rows: ${concurrency} encodes at once with ${share} cores each`,
   };
 }
+
+/**
+ * The plan line when the user fixed the segments (`--segments 4`): what was asked, then only what
+ * the planner still chose (its own reason talks about segment lengths it did not pick). Pure.
+ */
+export function askedReason(asked: string, p: Pick<Parallelism, 'concurrency' | 'threads'>): string {
+  const threads =
+    p.threads === undefined
+      ? "the encoder's own threads"
+      : `${p.threads} encoder thread${p.threads === 1 ? '' : 's'}`;
+  return `${asked} as asked: ${p.concurrency} at once, ${threads} each`;
+}

@@ -10,7 +10,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
-import { planParallelism } from './plan-parallelism.js';
+import { askedReason, planParallelism } from './plan-parallelism.js';
 import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
@@ -135,10 +135,7 @@ async function layoutOpened(
       : spec.segmentSeconds !== undefined
         ? `--segment-seconds ${spec.segmentSeconds}`
         : undefined;
-  // What the user fixed is what the line says; only the rest is the planner's (the reason otherwise).
-  const reason = asked
-    ? `${asked} as asked: ${parallelism.concurrency} at once, ${parallelism.threads === undefined ? "the encoder's own threads" : `${parallelism.threads} encoder thread${parallelism.threads === 1 ? '' : 's'}`} each`
-    : parallelism.reason;
+  const reason = asked ? askedReason(asked, parallelism) : parallelism.reason;
   ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, reason);
   const most = maxSegments(frames, fps);
   if (spec.segments !== undefined && spec.segments > most) {
