@@ -17,7 +17,7 @@ const VALUED = new Set(['-o', '--output', '--config']);
  * Starts the decode when `args` (argv after the script) are a plain `analyze beats FILE [options]`,
  * and the input's header probe for `transcode FILE ...` (its first argument is the input).
  */
-export function startEarlyDecode(args: readonly string[]): void {
+export function startEarlyWork(args: readonly string[]): void {
   const file = beatsFile(args);
   if (file !== undefined) early = startBeatsDecode(file);
   if (

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { startEarlyDecode } from './early-decode.js';
+import { startEarlyWork } from './early-decode.js';
 
-// `analyze beats` starts its decode first, so that it overlaps the loading of everything else.
-startEarlyDecode(process.argv.slice(2));
+// `analyze beats` starts its decode, `transcode` its input's probe, first: they overlap the loading of everything else.
+startEarlyWork(process.argv.slice(2));
 await import('./program.js');
