@@ -22,23 +22,70 @@ describe('planParallelism', () => {
       segSec: 10,
     },
     {
-      name: '2 cores, 24 s 1080p',
+      name: '2 cores, 24 s 720p',
       cores: 2,
       slots: 2,
       sec: 24,
-      height: 1080,
+      height: 720,
       conc: 1,
       threads: 6,
       held: 2,
       segSec: 24,
     },
-    // Long clips still split (for resume), but the segments run one after another with every core.
+    // From 1080 rows two encodes at once (3 threads a core each) beat one: two halves.
+    {
+      name: '2 cores, 24 s 1080p',
+      cores: 2,
+      slots: 2,
+      sec: 24,
+      height: 1080,
+      conc: 2,
+      threads: 3,
+      held: 1,
+      segSec: 12,
+    },
+    {
+      name: '4 cores, 20 s 2160p',
+      cores: 4,
+      slots: 4,
+      sec: 20,
+      height: 2160,
+      conc: 2,
+      threads: 6,
+      held: 2,
+      segSec: 10,
+    },
+    // Too short to halve: one encode.
+    {
+      name: '2 cores, 6 s 1080p',
+      cores: 2,
+      slots: 2,
+      sec: 6,
+      height: 1080,
+      conc: 1,
+      threads: 6,
+      held: 2,
+      segSec: 6,
+    },
+    // Long clips still split (for resume): two at a time, none longer than 120 s.
     {
       name: '2 cores, 10 min 1080p',
       cores: 2,
       slots: 2,
       sec: 600,
       height: 1080,
+      conc: 2,
+      threads: 3,
+      held: 1,
+      segSec: 120,
+    },
+    // Long clips at lower heights split too, one after another with every core.
+    {
+      name: '2 cores, 10 min 540p',
+      cores: 2,
+      slots: 2,
+      sec: 600,
+      height: 540,
       conc: 1,
       threads: 6,
       held: 2,
@@ -102,6 +149,12 @@ describe('planParallelism', () => {
       fixedSlots: true,
     });
     expect(p).toMatchObject({ concurrency: workers, threads, slotsPerSegment: 1 });
+  });
+
+  it('keeps one encode with every core when the user asked for one segment', () => {
+    const at1080 = { ...x264, durationSec: 24, height: 1080, machineCores: 2, slots: 2 };
+    expect(planParallelism({ ...at1080, askedSegments: 1 })).toMatchObject({ concurrency: 1, threads: 6 });
+    expect(planParallelism({ ...at1080, askedSegments: 4 })).toMatchObject({ concurrency: 2, threads: 3 });
   });
 
   it('with processors, the segments are the parallelism: one per slot', () => {

@@ -128,6 +128,9 @@ async function layoutOpened(
     slots: ctx.capabilities.slots,
     fixedSlots: ctx.capabilities.fixedSlots,
     processed: (spec.process?.length ?? 0) > 0,
+    askedSegments:
+      spec.segments ??
+      (spec.segmentSeconds === undefined ? undefined : Math.ceil(frames / fps / spec.segmentSeconds)),
   });
   const asked =
     spec.segments !== undefined
