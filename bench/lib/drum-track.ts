@@ -12,6 +12,11 @@ export interface DrumTrackSpec {
   seconds: number;
   /** 0 = straight eighths, 1 = triplet swing. */
   swing?: number;
+  /**
+   * 'sub-four': a pure sine kick (an 808 without its click) on every beat and a clave on every
+   * off-beat, nothing else: the clave's spectral flux outweighs the kick's, its energy does not.
+   */
+  pattern?: 'sub-four';
   /** Kicks on off-beats and ghost snares on sixteenths. */
   syncopation?: boolean;
   /** Gain ramps from quiet to full over the track. */
@@ -42,7 +47,7 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
   const gainAt = (t: number) => (spec.crescendo ? 0.12 + 0.88 * (t / spec.seconds) : 0.8);
   const offbeat = 0.5 + (spec.swing ?? 0) / 6;
   const jitter = (spec.jitterMs ?? 0) / 1000;
-  const hit = (time: number, kind: 'kick' | 'snare' | 'hat', velocity: number) => {
+  const hit = (time: number, kind: 'kick' | 'sub' | 'snare' | 'hat' | 'clave', velocity: number) => {
     const start = Math.round((time + jitter * (2 * random() - 1)) * sampleRate);
     const gain = velocity * gainAt(time) * (0.85 + 0.3 * random());
     voice(out, start, sampleRate, kind, gain, random);
@@ -51,6 +56,12 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
     const ibi = 60 / bpmAt(t);
     beats.push(t);
     const m = k % 4;
+    if (spec.pattern === 'sub-four') {
+      hit(t, 'sub', 1);
+      hit(t + offbeat * ibi, 'clave', 0.4);
+      t += ibi;
+      continue;
+    }
     if (m === 0 || m === 2) hit(t, 'kick', 1);
     if (m === 1 || m === 3) hit(t, 'snare', 0.8);
     hit(t, 'hat', 0.35);
@@ -78,13 +89,17 @@ export function voice(
   gain: number,
   random: () => number,
 ) {
-  const length = Math.round((kind === 'kick' ? 0.3 : kind === 'snare' ? 0.2 : 0.06) * rate);
+  const length = Math.round((kind === 'kick' || kind === 'sub' ? 0.3 : kind === 'snare' ? 0.2 : 0.06) * rate);
   let phase = 0;
   let lastNoise = 0;
   for (let i = 0; i < length && start + i < out.length; i++) {
     const t = i / rate;
     let v: number;
-    if (kind === 'kick') {
+    if (kind === 'clave') {
+      v = Math.sin(2 * Math.PI * 2500 * t) * Math.exp(-t / 0.008);
+    } else if (kind === 'sub') {
+      v = Math.sin(2 * Math.PI * 55 * t) * Math.exp(-t / 0.15);
+    } else if (kind === 'kick') {
       phase += (2 * Math.PI * (50 + 110 * Math.exp(-t / 0.04))) / rate;
       v = Math.sin(phase) * Math.exp(-t / 0.12);
     } else if (kind === 'snare') {
@@ -125,4 +140,6 @@ export const BENCH_TRACKS: DrumTrackSpec[] = [
   { name: 'sync-swing-140', bpm: 140, seconds: 30, syncopation: true, swing: 0.6, seed: 6, ...HUMAN },
   { name: 'drift-165-155-sync', bpm: 165, endBpm: 155, seconds: 30, syncopation: true, seed: 7, ...HUMAN },
   { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8, ...HUMAN },
+  { name: 'sub-kick-96', bpm: 96, seconds: 30, pattern: 'sub-four', seed: 9, ...HUMAN },
+  { name: 'sub-kick-124', bpm: 124, seconds: 30, pattern: 'sub-four', seed: 10, ...HUMAN },
 ];

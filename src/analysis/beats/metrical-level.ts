@@ -44,7 +44,8 @@ export interface LevelChoice {
  *   tracked beats are subdivisions: half (or 2:3) as fast.
  */
 export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOptions = {}): LevelChoice {
-  const track = (p: number) => trackBeats(env.onset, p, { tightness: options.tightness });
+  const track = (p: number) =>
+    onStrongPhase(env, trackBeats(env.onset, p, { tightness: options.tightness }), p);
   const beats = track(period);
   const keep: LevelChoice = { factor: 1, period, beats, reason: 'tempo prior' };
   if (beats.length < 8) return keep;
@@ -93,6 +94,50 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
   const three = phase(3).sort((a, b) => b - a);
   if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) return move(2 / 3, 'two beats in three weak');
   return keep;
+}
+
+/**
+ * Accents halfway between the beats this many times those at them: the beats sit on the weak
+ * phase (the "every other beat weak" rule's one in five, seen from the tracked beats).
+ */
+const OFF_PHASE = 5;
+
+/**
+ * Beats moved half a beat when they sit on faint events (hi-hats on the off-beat) and the loud
+ * ones (the kicks) fall between them: a pure sine kick or an 808 changes few mel bands, so its
+ * spectral flux can lose to a click, but its energy does not. A snare between kicks is loud enough
+ * (a quarter of the kick or more) to stay with the backbeat rule, which doubles the tempo. Each
+ * moved beat is the midpoint of two tracked ones, set on the onset peak nearby; the ends gain a
+ * beat where the signal accents one half a beat outside.
+ */
+function onStrongPhase(env: LevelEnvelope, beats: number[], period: number): number[] {
+  if (beats.length < 8) return beats;
+  const accent = rises(env.rms);
+  const reach = Math.max(1, Math.round(period / 8));
+  const at = (t: number) => peakAt(accent, t, reach);
+  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
+  const between = median(gaps.map(([b, gap]) => at(b + gap / 2)));
+  if (!(between > OFF_PHASE * median(beats.map(at)))) return beats;
+  // An end beat needs a whole reach of signal around it for its onset to be placed.
+  const accented = (t: number) => t >= reach && t < env.onset.length - reach && at(t) >= 0.5 * between;
+  const first = beats[0]! - gaps[0]![1] / 2;
+  const last = beats.at(-1)! + gaps.at(-1)![1] / 2;
+  const moved = [
+    ...(accented(first) ? [first] : []),
+    ...gaps.map(([b, gap]) => b + gap / 2),
+    ...(accented(last) ? [last] : []),
+  ];
+  // On the onset peak nearby, as every other beat is placed (the energy's rise lags it).
+  return moved.map((t) => strongest(env.onset, t, reach));
+}
+
+/** The frame of the largest value within +-reach of `at`. */
+function strongest(curve: Float64Array, at: number, reach: number): number {
+  const centre = Math.round(at);
+  let best = Math.max(0, Math.min(curve.length - 1, centre));
+  for (let t = Math.max(0, centre - reach); t <= Math.min(curve.length - 1, centre + reach); t++)
+    if (curve[t]! > curve[best]!) best = t;
+  return best;
 }
 
 /** Median accents (linear energy rises) at the beats, halfway between them and a third of the way. */
