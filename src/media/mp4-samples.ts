@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, syncSamples, videoTrack } from './mp4-tracks.js';
+import { compositionTimes, syncSamples, videoTrack, type Mp4Track } from './mp4-tracks.js';
 
 /**
  * Frame counts and keyframes of progressive MP4s framefleet wrote, from their sample tables (the
@@ -187,6 +187,11 @@ export async function mp4Packets(
   const moov = await readMoov(path).catch(() => undefined);
   const track = moov && videoTrack(moov, index);
   if (!track || track.dataEnd > fileSize) return undefined;
+  return trackPackets(track);
+}
+
+/** A track's samples as ffprobe's packet scan lists them (seconds), in decode order. Pure. */
+export function trackPackets(track: Mp4Track): { pts: number; duration: number; key: boolean }[] {
   const scale = track.timescale;
   return track.samples.map((s) => ({ pts: s.time / scale, duration: s.duration / scale, key: s.key }));
 }

@@ -11,6 +11,8 @@ export interface Mp4Sample {
   duration: number;
   /** A sync sample (stss; every sample when the table is absent). */
   key: boolean;
+  /** Bytes of coded data (stsz): most of what decoding the sample costs. */
+  bytes: number;
 }
 
 export interface Mp4Track {
@@ -56,7 +58,13 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
     edits.some((e) => t >= e.mediaTime && t * movieScale < e.mediaTime * movieScale + e.duration * timescale);
   const samples: Mp4Sample[] = [];
   timing.times.forEach((time, i) => {
-    if (shown(time)) samples.push({ time, duration: timing.durations[i]!, key: sync?.has(i + 1) ?? true });
+    if (shown(time))
+      samples.push({
+        time,
+        duration: timing.durations[i]!,
+        key: sync?.has(i + 1) ?? true,
+        bytes: sizes.readUInt32BE(4) || sizes.readUInt32BE(12 + 4 * i),
+      });
   });
   return { timescale, samples, dataEnd };
 }

@@ -7,6 +7,7 @@ import {
   planKeyframeShards,
   planShards,
   shardAt,
+  workSplits,
   type ScenePartial,
 } from '../../src/analysis/scenes/index.js';
 
@@ -138,6 +139,24 @@ describe('planKeyframeShards', () => {
     const shards = planKeyframeShards(1200, [0], 4, 7);
     expect(shards.map((s) => s.start)).toEqual([0, 300, 600, 900]);
     for (const [i, s] of shards.entries()) expect(s.end).toBe(shards[i + 1]?.start ?? 1200);
+  });
+
+  it("splits by decoding work when the frames' bytes are known: a busy half gets fewer frames", () => {
+    // 600 calm frames of 1000 bytes, then 600 busy ones of 3000: the work is three quarters busy.
+    const bytes = [...Array<number>(600).fill(1000), ...Array<number>(600).fill(3000)];
+    const [, split] = workSplits(bytes, 2);
+    // Half the work (bytes + a quarter of the mean frame each) is reached inside the busy part.
+    const fixed = 0.25 * 2000;
+    const half = (600 * 1000 + 600 * 3000 + 1200 * fixed) / 2;
+    expect(split).toBe(600 + Math.ceil((half - 600 * (1000 + fixed)) / (3000 + fixed)));
+    expect(workSplits(bytes, 4)).toHaveLength(4);
+    // Keyframes every 30 frames: the boundary lands just after the keyframe nearest the work split.
+    const keyframes = Array.from({ length: 40 }, (_, i) => i * 30);
+    const shards = planKeyframeShards(1200, keyframes, 2, 7, bytes);
+    expect(Math.abs(shards[1]!.start - split!)).toBeLessThanOrEqual(15);
+    expect((shards[1]!.decodeStart - 1) % 30).toBe(0);
+    // Bytes that do not cover every frame are ignored: the even split.
+    expect(planKeyframeShards(1200, [0], 2, 7, [1, 2, 3]).map((s) => s.start)).toEqual([0, 600]);
   });
 
   it('never makes a shard shorter than the minimum, even with keyframes crowding a boundary', () => {

@@ -15,7 +15,8 @@ import {
   type SceneResult,
 } from '../../analysis/scenes/index.js';
 import { analysisSize, decodeFrames, type DecodeHwaccel } from '../../media/decode-frames.js';
-import { probe, type VideoStreamInfo } from '../../media/probe.js';
+import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
+import { probe, statInput } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
 
 export interface MeasureScenesOptions extends MeasureOptions {
@@ -68,7 +69,7 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
  */
 async function measureShard(
   path: string,
-  video: VideoStreamInfo,
+  video: DecodeVideo,
   shard: ShardRange,
   count: number,
   options: MeasureScenesOptions,
@@ -140,12 +141,20 @@ export interface AnalyzeScenesOptions extends MeasureScenesOptions {
 export async function analyzeScenes(path: string, options: AnalyzeScenesOptions = {}): Promise<SceneResult> {
   const parallel = Math.max(1, Math.floor(options.parallel ?? Math.min(8, availableParallelism())));
   if (parallel > 1) {
-    // The packet scan gives the exact frame count and the keyframes to split at.
-    const video = (await probe(path, { signal: options.signal })).video;
+    // The exact frame count and the keyframes to split at: from an MP4's moov in-process (no
+    // ffprobe start-up before the decoders), else from the probe's packet scan.
+    const { size } = await statInput(path);
+    const video = (await mp4DecodeVideo(path, size)) ?? (await probe(path, { signal: options.signal })).video;
     const minFrames = Math.max(MIN_SHARD_FRAMES, options.minShardFrames ?? PARALLEL_MIN_FRAMES);
     if (video && !video.variableFrameRate && video.frameCount >= 2 * minFrames) {
       const wanted = Math.min(parallel, Math.floor(video.frameCount / minFrames));
-      const shards = planKeyframeShards(video.frameCount, video.keyframes, wanted, measureReach(options));
+      const shards = planKeyframeShards(
+        video.frameCount,
+        video.keyframes,
+        wanted,
+        measureReach(options),
+        'frameBytes' in video ? video.frameBytes : undefined,
+      );
       const partials = await measureInParallel(path, video, shards, options);
       return aggregateScenes(partials, options.scene);
     }
@@ -157,7 +166,7 @@ export async function analyzeScenes(path: string, options: AnalyzeScenesOptions 
 /** Runs one decoder per shard, the cores shared out between them; the first failure stops all. */
 async function measureInParallel(
   path: string,
-  video: VideoStreamInfo,
+  video: DecodeVideo,
   shards: readonly ShardRange[],
   options: MeasureScenesOptions,
 ): Promise<ScenePartial[]> {
