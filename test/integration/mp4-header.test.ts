@@ -78,6 +78,15 @@ describe('mp4DecodeVideo', () => {
     await ffmpeg(['-i', file('plain.mp4'), '-c', 'copy', '-movflags', '+faststart', file('fast.mp4')]);
     const fast = await readFile(file('fast.mp4'));
     await writeFile(file('cut-fast.mp4'), fast.subarray(0, Math.floor(fast.length * 0.6)));
+    // A few bytes claiming four billion samples: not to be expanded in memory.
+    const hostile = Buffer.from(whole);
+    const stsz = hostile.indexOf('stsz', 0, 'latin1');
+    hostile.writeUInt32BE(1, stsz + 8);
+    hostile.writeUInt32BE(0xfffffff0, stsz + 12);
+    const stts = hostile.indexOf('stts', 0, 'latin1');
+    hostile.writeUInt32BE(1, stts + 8);
+    hostile.writeUInt32BE(0xfffffff0, stts + 12);
+    await writeFile(file('billions.mp4'), hostile);
   }, 60_000);
   afterAll(() => cleanup?.());
 
@@ -107,7 +116,7 @@ describe('mp4DecodeVideo', () => {
   });
 
   // Where the moov cannot answer exactly as ffprobe would, it does not answer.
-  it.each(['vfr.mp4', 'frag.mp4', 'flip.mp4', 'cut.mp4', 'cut-fast.mp4'])(
+  it.each(['vfr.mp4', 'frag.mp4', 'flip.mp4', 'cut.mp4', 'cut-fast.mp4', 'billions.mp4'])(
     '%s: leaves it to the probe',
     async (name) => {
       expect(await mp4DecodeVideo(file(name), (await stat(file(name))).size)).toBeUndefined();
