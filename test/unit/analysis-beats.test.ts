@@ -123,6 +123,7 @@ describe('tempo and beats', () => {
     const result = analyzeBeats(samples, RATE);
     expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
     expect(beatFMeasure(result.beats, kicks, 0.05, 2)).toBeGreaterThan(0.95);
+    expect(result.level).toMatch(/moved half a beat/);
   });
 
   it('computes a tempo from beat times by least squares', () => {

@@ -44,8 +44,26 @@ export interface LevelChoice {
  *   tracked beats are subdivisions: half (or 2:3) as fast.
  */
 export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOptions = {}): LevelChoice {
-  const track = (p: number) =>
-    onStrongPhase(env, trackBeats(env.onset, p, { tightness: options.tightness }), p);
+  // Beat lists that onStrongPhase moved, so that the reason can say so.
+  const moved = new WeakSet<number[]>();
+  const track = (p: number) => {
+    const tracked = trackBeats(env.onset, p, { tightness: options.tightness });
+    const beats = onStrongPhase(env, tracked, p);
+    if (beats !== tracked) moved.add(beats);
+    return beats;
+  };
+  const choice = levelOf(env, period, options, track);
+  return moved.has(choice.beats)
+    ? { ...choice, reason: `${choice.reason}; beats moved half a beat onto the loud hits between faint ones` }
+    : choice;
+}
+
+function levelOf(
+  env: LevelEnvelope,
+  period: number,
+  options: LevelOptions,
+  track: (period: number) => number[],
+): LevelChoice {
   const beats = track(period);
   const keep: LevelChoice = { factor: 1, period, beats, reason: 'tempo prior' };
   if (beats.length < 8) return keep;
