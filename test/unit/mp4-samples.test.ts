@@ -69,7 +69,7 @@ describe('presentedVideoFrames', () => {
   it('finds where the sample data ends and which samples are keyframes', () => {
     const track = videoTrack(movie(45, { mediaTime: 1024, durationMs: 1_500 }))!;
     expect(track.dataEnd).toBe(48 + 3000 + 15 * 100);
-    expect(track.samples[0]).toEqual({ time: 1024, duration: 512, key: true });
+    expect(track.samples[0]).toEqual({ time: 1024, duration: 512, key: true, bytes: 100 });
     expect(track.timescale).toBe(15360);
   });
 
