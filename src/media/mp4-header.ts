@@ -6,7 +6,14 @@ import { analysePackets, type VideoStreamInfo } from './probe.js';
 /** What a frame decoder and its shard plan need of a video stream. */
 export type DecodeVideo = Pick<
   VideoStreamInfo,
-  'width' | 'height' | 'rotation' | 'frameRate' | 'frameCount' | 'keyframes' | 'variableFrameRate'
+  | 'width'
+  | 'height'
+  | 'rotation'
+  | 'frameRate'
+  | 'frameCount'
+  | 'keyframes'
+  | 'variableFrameRate'
+  | 'frameTimes'
 > & {
   /** Coded bytes of each frame in presentation order, where the sample table lists them. */
   frameBytes?: number[];

@@ -27,6 +27,8 @@ export interface VideoStreamInfo {
   variableFrameRate: boolean;
   /** Presentation-order indices of keyframes. */
   keyframes: number[];
+  /** Variable frame rate only: each frame's presentation time, seconds after the first frame's. */
+  frameTimes?: number[];
   /** Presentation time of the first frame, seconds. */
   startTimeSec: number;
   durationSec: number;
@@ -148,6 +150,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     frameCount: timeline.frameCount,
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,
+    ...(timeline.frameTimes ? { frameTimes: timeline.frameTimes } : {}),
     durationSec: base.durationSec || timeline.frameCount / rationalValue(frameRate),
   };
 }
@@ -198,7 +201,7 @@ async function scanPackets(path: string, streamIndex: number, options: ProbeOpti
 export function analysePackets(
   packets: readonly Packet[],
   frameRate: Rational,
-): { frameCount: number; keyframes: number[]; variableFrameRate: boolean } {
+): { frameCount: number; keyframes: number[]; variableFrameRate: boolean; frameTimes?: number[] } {
   const sorted = [...packets].sort((a, b) => a.pts - b.pts);
   const keyframes: number[] = [];
   sorted.forEach((p, i) => {
@@ -211,11 +214,14 @@ export function analysePackets(
     const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
     if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
   }
+  // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR.
+  const variableFrameRate = irregular > Math.max(1, sorted.length * 0.01);
+  const first = sorted[0]?.pts ?? 0;
   return {
     frameCount: sorted.length,
     keyframes,
-    // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR.
-    variableFrameRate: irregular > Math.max(1, sorted.length * 0.01),
+    variableFrameRate,
+    ...(variableFrameRate ? { frameTimes: sorted.map((p) => Math.round((p.pts - first) * 1e6) / 1e6) } : {}),
   };
 }
 

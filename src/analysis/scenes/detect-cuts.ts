@@ -30,7 +30,11 @@ export function changeScores(series: FrameSeries, options: SceneOptions): number
 }
 
 /** Finds hard cuts and gradual transitions in a whole video's series. Pure and deterministic. */
-export function detectCuts(series: FrameSeries, fps: number, options: SceneOptions): Cut[] {
+export function detectCuts(
+  series: FrameSeries,
+  timeOf: (frame: number) => number,
+  options: SceneOptions,
+): Cut[] {
   const scores = changeScores(series, options);
   const hard = hardCuts(series, scores, options);
   const cuts = [...hard, ...gradualCuts(series, hard, options)].sort((a, b) => a.frame - b.frame);
@@ -38,7 +42,7 @@ export function detectCuts(series: FrameSeries, fps: number, options: SceneOptio
   return cuts.map((c) => ({
     ...c,
     frame: c.frame + offset,
-    time: Math.round(((c.frame + offset) / fps) * 1e6) / 1e6,
+    time: Math.round(timeOf(c.frame + offset) * 1e6) / 1e6,
     ...(c.start !== undefined ? { start: c.start + offset, end: c.end! + offset } : {}),
   }));
 }

@@ -8,6 +8,8 @@ export interface ScenePartial {
   source: SceneSource;
   shard: { index: number; count: number; start: number; end: number };
   series: FrameSeries;
+  /** A variable-frame-rate video measured in one pass: each frame's presentation time, seconds. */
+  frameTimes?: number[];
 }
 
 /** Joins the partials of one video back into one series; refuses gaps, overlaps and mixes. */

@@ -17,7 +17,11 @@ export interface ShotStats {
 }
 
 /** Statistics of the shots between cuts, for later shot selection. */
-export function shotStats(series: FrameSeries, cuts: readonly Cut[], fps: number): ShotStats[] {
+export function shotStats(
+  series: FrameSeries,
+  cuts: readonly Cut[],
+  timeOf: (frame: number) => number,
+): ShotStats[] {
   const first = series.start;
   const end = first + seriesLength(series);
   const bounds = [first, ...cuts.map((c) => c.frame).filter((f) => f > first && f < end), end];
@@ -44,8 +48,8 @@ export function shotStats(series: FrameSeries, cuts: readonly Cut[], fps: number
       index: s,
       startFrame: a,
       endFrame: b,
-      startTime: round(a / fps),
-      duration: round(frames / fps),
+      startTime: round(timeOf(a)),
+      duration: round(timeOf(b) - timeOf(a)),
       meanMotion: round(motionFrames > 0 ? motion / motionFrames : 0),
       brightness: round(brightness / frames),
       sharpness: round(sharpness / frames),

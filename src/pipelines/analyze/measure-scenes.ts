@@ -37,9 +37,10 @@ export interface MeasureScenesOptions extends MeasureOptions {
 /** Decodes one shard of a video (or all of it) and measures its frames. */
 export async function measureScenes(path: string, options: MeasureScenesOptions = {}): Promise<ScenePartial> {
   const count = options.shardCount ?? 1;
-  // One pass decodes to the end and needs no frame count; shards need the exact count (a packet
-  // scan) so that every pod computes the same ranges.
-  const info = await probe(path, { signal: options.signal, headerOnly: count === 1 });
+  // Shards need the exact frame count so that every pod computes the same ranges, and one pass
+  // needs the frames' own times when the rate varies: both come from the packets (the sample
+  // table of an MP4/MOV in-process, else ffprobe's packet scan).
+  const info = await probe(path, { signal: options.signal });
   const video = info.video;
   if (!video)
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
@@ -110,6 +111,7 @@ async function measureShard(
       end: last ? shard.start + series.luma.length : shard.end,
     },
     series,
+    ...(count === 1 && video.frameTimes ? { frameTimes: video.frameTimes } : {}),
   };
 }
 
@@ -119,7 +121,14 @@ export function aggregateScenes(
   overrides: Partial<SceneOptions> = {},
 ): SceneResult {
   const { source, series } = mergePartials(partials);
-  return sceneResult(source, series, overrides);
+  const times = partials.length === 1 ? partials[0]!.frameTimes : undefined;
+  if (times !== undefined && !(Array.isArray(times) && times.every((t) => Number.isFinite(t)))) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `partial result of ${show(source.path)} has frame times that are not numbers`,
+    );
+  }
+  return sceneResult(source, series, overrides, times);
 }
 
 /** Below this many frames per shard, a second decoder costs more than it saves. */

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeScenes } from '../../src/pipelines/analyze/measure-scenes.js';
+import { probe } from '../../src/media/probe.js';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+// Four 1.5 s shots at 30, 10, 30 and 5 fps in one variable-frame-rate file: cuts at 1.5, 3 and 4.5 s,
+// where frame index / nominal rate would put them at 1.5, 2 and 3.5 s.
+const SHOTS = [
+  ['testsrc2', 30],
+  ['mandelbrot', 10],
+  ['smptebars', 30],
+  ['rgbtestsrc', 5],
+] as const;
+
+describe('scene times of a variable-frame-rate video', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const file = (name: string) => join(dir, name);
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    const inputs = SHOTS.flatMap(([source, rate]) => [
+      '-f',
+      'lavfi',
+      '-i',
+      `${source}=size=160x120:rate=${rate}`,
+    ]);
+    const chains = SHOTS.map((_, i) => `[${i}:v]trim=duration=1.5,setpts=PTS-STARTPTS,format=yuv420p[v${i}]`);
+    const graph = `${chains.join(';')};${SHOTS.map((_, i) => `[v${i}]`).join('')}concat=n=4:v=1:a=0[out]`;
+    await ffmpeg([
+      ...inputs,
+      '-filter_complex',
+      graph,
+      '-map',
+      '[out]',
+      '-fps_mode',
+      'vfr',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      file('vfr.mp4'),
+    ]);
+    await ffmpeg(['-i', file('vfr.mp4'), '-c', 'copy', file('vfr.mkv')]);
+  }, 60_000);
+  afterAll(() => cleanup?.());
+
+  it.each(['vfr.mp4', 'vfr.mkv'])("%s: cuts and shots at the frames' own times", async (name) => {
+    const video = (await probe(file(name))).video!;
+    expect(video.variableFrameRate).toBe(true);
+    const result = await analyzeScenes(file(name));
+    const hard = result.cuts.filter((c) => c.kind === 'hard');
+    expect(hard.map((c) => c.time)).toEqual([1.5, 3, 4.5].map((t) => expect.closeTo(t, 1)));
+    // Each shot lasts 1.5 s, to within one frame of its own rate (the last one's is 0.2 s).
+    for (const [i, shot] of result.shots.entries())
+      expect(Math.abs(shot.duration - 1.5)).toBeLessThan(i === 3 ? 0.21 : 0.05);
+  });
+
+  it('the CLI summary gives the length in seconds from those times', async () => {
+    const { stdout, code } = await runCli(['analyze', 'scenes', file('vfr.mp4')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\((5\.9|6\.0|6\.1) s\)/);
+    expect(stdout).toMatch(/cuts at 1\.50s 3\.00s 4\.50s/);
+  });
+});
