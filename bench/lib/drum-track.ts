@@ -15,8 +15,10 @@ export interface DrumTrackSpec {
   /**
    * 'sub-four': a pure sine kick (an 808 without its click) on every beat and a clave on every
    * off-beat, nothing else: the clave's spectral flux outweighs the kick's, its energy does not.
+   * 'waltz': a kick on one and a hi-hat on two and three, nothing between (two weak beats in three
+   * are a bar of three, not beats tracked 3:2 too fast).
    */
-  pattern?: 'sub-four';
+  pattern?: 'sub-four' | 'waltz';
   /** Kicks on off-beats and ghost snares on sixteenths. */
   syncopation?: boolean;
   /** Gain ramps from quiet to full over the track. */
@@ -56,6 +58,11 @@ export function drumTrack(spec: DrumTrackSpec, sampleRate = 44100): DrumTrack {
     const ibi = 60 / bpmAt(t);
     beats.push(t);
     const m = k % 4;
+    if (spec.pattern === 'waltz') {
+      hit(t, k % 3 === 0 ? 'kick' : 'hat', k % 3 === 0 ? 1 : 0.35);
+      t += ibi;
+      continue;
+    }
     if (spec.pattern === 'sub-four') {
       hit(t, 'sub', 1);
       hit(t + offbeat * ibi, 'clave', 0.4);
@@ -142,4 +149,5 @@ export const BENCH_TRACKS: DrumTrackSpec[] = [
   { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8, ...HUMAN },
   { name: 'sub-kick-96', bpm: 96, seconds: 30, pattern: 'sub-four', seed: 9, ...HUMAN },
   { name: 'sub-kick-124', bpm: 124, seconds: 30, pattern: 'sub-four', seed: 10, ...HUMAN },
+  { name: 'waltz-drums-100', bpm: 100, seconds: 30, pattern: 'waltz', seed: 11, ...HUMAN },
 ];

@@ -126,6 +126,37 @@ describe('tempo and beats', () => {
     expect(result.level).toMatch(/moved half a beat/);
   });
 
+  // A waltz: a kick on one, hi-hats on two and three. Two weak beats in three is a bar of three,
+  // not beats tracked 3:2 too fast: nothing sounds halfway through the weak pair.
+  it.each([80, 100, 120])('keeps a drummed waltz at %i BPM in three', (bpm) => {
+    const seconds = 18;
+    const samples = new Float32Array(seconds * RATE);
+    const random = mulberry32(bpm);
+    const beats: number[] = [];
+    for (let t = 0.5, k = 0; t < seconds - 0.5; t += 60 / bpm, k++) {
+      beats.push(t);
+      const at = Math.round(t * RATE);
+      if (k % 3 === 0) {
+        let phase = 0;
+        for (let i = 0; i < 0.3 * RATE; i++) {
+          phase += (2 * Math.PI * (50 + 60 * Math.exp(-i / (0.03 * RATE)))) / RATE;
+          samples[at + i]! += Math.sin(phase) * Math.exp(-i / (0.12 * RATE));
+        }
+      } else {
+        let last = 0;
+        for (let i = 0; i < 0.05 * RATE; i++) {
+          const noise = 2 * random() - 1;
+          samples[at + i]! += 0.3 * (noise - last) * Math.exp(-i / (0.01 * RATE));
+          last = noise;
+        }
+      }
+    }
+    const result = analyzeBeats(samples, RATE);
+    expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, beats, 0.07, 2)).toBeGreaterThan(0.95);
+    expect(result.beatsPerBar).toBe(3);
+  });
+
   it('computes a tempo from beat times by least squares', () => {
     expect(meanTempo([0, 0.5, 1, 1.5, 2])).toBeCloseTo(120, 6);
     expect(meanTempo([0, 0.5])).toBeUndefined();
