@@ -101,16 +101,27 @@ function levelOf(
     }
   }
 
-  const { level, halfway, thirds, onBeat } = accents(env, beats, period);
-  if (level > 0 && halfway >= 0.5 * level && allowed(2)) return move(2, 'accents halfway between beats');
-  if (level > 0 && thirds >= 0.5 * level && thirds > 1.5 * halfway && allowed(1.5))
-    return move(1.5, 'accents a third of the way between beats');
+  const { level, halfway, thirds, onBeat, halfways } = accents(env, beats, period);
   const phase = (cycle: number) =>
     Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
+  // Accents between beats count only beside the loudest beats, not beside the median beat alone:
+  // in a waltz two beats in three are faint hats, and a rustle between them is not a backbeat.
+  const loudest = Math.max(...phase(2), ...phase(3));
+  const heard = (accent: number) => accent >= 0.5 * level && accent >= 0.1 * loudest;
+  if (level > 0 && heard(halfway) && allowed(2)) return move(2, 'accents halfway between beats');
+  if (level > 0 && heard(thirds) && thirds > 1.5 * halfway && allowed(1.5))
+    return move(1.5, 'accents a third of the way between beats');
   const [even, odd] = phase(2) as [number, number];
   if (Math.min(even, odd) < 0.2 * Math.max(even, odd)) return move(0.5, 'every other beat weak');
-  const three = phase(3).sort((a, b) => b - a);
-  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) return move(2 / 3, 'two beats in three weak');
+  const cycle = phase(3);
+  const strong = cycle.indexOf(Math.max(...cycle));
+  const three = [...cycle].sort((a, b) => b - a);
+  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) {
+    // Beats tracked 3:2 too fast leave a true beat halfway through each weak pair; a bar of three
+    // (a waltz: a kick on one, hats on two and three) leaves nothing there and keeps its beat.
+    const inPair = median(halfways.filter((_, i) => i % 3 === (strong + 1) % 3));
+    if (inPair >= 0.3 * three[0]!) return move(2 / 3, 'two beats in three weak, hits halfway between them');
+  }
   return keep;
 }
 
@@ -165,10 +176,13 @@ function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
   const at = (t: number) => peakAt(accent, t, reach);
   const onBeat = beats.map(at);
   const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
+  const halfways = gaps.map(([b, gap]) => at(b + gap / 2));
   return {
     onBeat,
     level: median(onBeat),
-    halfway: median(gaps.map(([b, gap]) => at(b + gap / 2))),
+    halfway: median(halfways),
+    /** The accent halfway after each beat but the last. */
+    halfways,
     thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
   };
 }
