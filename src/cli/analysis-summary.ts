@@ -24,7 +24,12 @@ function summaryLines(result: AnalysisResult): string[] {
       const hard = result.cuts.filter((c) => c.kind === 'hard').length;
       // The last shot ends where the video does (its frames' own times when the rate varies).
       const last = result.shots.at(-1);
-      const seconds = last ? last.startTime + last.duration : 0;
+      const end = last ? last.startTime + last.duration : NaN;
+      const seconds = Number.isFinite(end)
+        ? end
+        : result.source.fps > 0
+          ? result.frames / result.source.fps
+          : 0;
       const head =
         `${result.source.path}: ${plural(result.shots.length, 'shot')}, ` +
         `${plural(result.cuts.length, 'cut')} (${hard} hard, ` +

@@ -212,14 +212,16 @@ describe('montage and render job pages in headless Chromium', () => {
       `(() => {
         const imgs = [...document.querySelectorAll('[data-testid=render-scenes] td.poster img')];
         if (imgs.length < 2 || imgs.some((i) => !i.complete || i.naturalWidth === 0)) return null;
-        return imgs.map((img) => {
+        const pixels = imgs.map((img) => {
           const c = document.createElement('canvas');
           c.width = img.naturalWidth;
           c.height = img.naturalHeight;
           const g = c.getContext('2d');
           g.drawImage(img, 0, 0);
-          return [...g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data.slice(0, 3)];
+          return [...g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data];
         });
+        // A loaded image not yet decoded draws nothing (alpha 0): ask again.
+        return pixels.some((p) => p[3] === 0) ? null : pixels.map((p) => p.slice(0, 3));
       })()`,
       'posters',
     )) as number[][];

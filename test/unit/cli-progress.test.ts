@@ -169,7 +169,7 @@ describe('analysisSummary', () => {
         source: { path: 'f.mp4', fps: 30, frameCount: 450, width: 1, height: 1 },
         frames: 450,
         cuts,
-        shots: Array.from({ length: 15 }),
+        shots: Array.from({ length: 15 }, (_, i) => ({ startTime: i, duration: 1 })),
         options: {},
       } as never,
       'scenes.json',
