@@ -44,15 +44,26 @@ export interface LevelChoice {
  *   tracked beats are subdivisions: half (or 2:3) as fast.
  */
 export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOptions = {}): LevelChoice {
-  // Beat lists that onStrongPhase moved, so that the reason can say so.
+  // Beat lists that onStrongPhase moved (half a beat, or onto the quarters at twice the rate).
   const moved = new WeakSet<number[]>();
+  const doubled = new WeakSet<number[]>();
+  const maxBpm = options.maxBpm ?? 210;
   const track = (p: number) => {
     const tracked = trackBeats(env.onset, p, { tightness: options.tightness });
-    const beats = onStrongPhase(env, tracked, p);
+    const twice = (120 * env.frameRate) / p <= maxBpm;
+    const { beats, quarters } = onStrongPhase(env, tracked, p, twice);
     if (beats !== tracked) moved.add(beats);
+    if (quarters) doubled.add(beats);
     return beats;
   };
-  const choice = levelOf(env, period, options, track);
+  const choice = levelOf(env, period, options, track, (beats) => doubled.has(beats));
+  if (doubled.has(choice.beats))
+    return {
+      ...choice,
+      factor: choice.factor * 2,
+      period: choice.period / 2,
+      reason: `${choice.reason}; the loud hits fall on the quarters between faint beats: twice as fast, on them`,
+    };
   return moved.has(choice.beats)
     ? { ...choice, reason: `${choice.reason}; beats moved half a beat onto the loud hits between faint ones` }
     : choice;
@@ -63,10 +74,12 @@ function levelOf(
   period: number,
   options: LevelOptions,
   track: (period: number) => number[],
+  doubled: (beats: number[]) => boolean,
 ): LevelChoice {
   const beats = track(period);
   const keep: LevelChoice = { factor: 1, period, beats, reason: 'tempo prior' };
-  if (beats.length < 8) return keep;
+  // Beats already moved to twice the rate have their level from the loud hits themselves.
+  if (beats.length < 8 || doubled(beats)) return keep;
   const bpm = (60 * env.frameRate) / period;
   const allowed = (f: number) => bpm * f >= (options.minBpm ?? 50) && bpm * f <= (options.maxBpm ?? 210);
   const move = (factor: number, reason: string): LevelChoice =>
@@ -137,16 +150,37 @@ const OFF_PHASE = 5;
  * spectral flux can lose to a click, but its energy does not. A snare between kicks is loud enough
  * (a quarter of the kick or more) to stay with the backbeat rule, which doubles the tempo. Each
  * moved beat is the midpoint of two tracked ones, set on the onset peak nearby; the ends gain a
- * beat where the signal accents one half a beat outside.
+ * beat where the signal accents one half a beat outside. Where the loud hits fall on both quarters
+ * instead (and twice the rate is allowed), the beat is twice as fast and on them (`quarters`).
  */
-function onStrongPhase(env: LevelEnvelope, beats: number[], period: number): number[] {
-  if (beats.length < 8) return beats;
+function onStrongPhase(
+  env: LevelEnvelope,
+  beats: number[],
+  period: number,
+  canDouble: boolean,
+): { beats: number[]; quarters: boolean } {
+  if (beats.length < 8) return { beats, quarters: false };
   const accent = rises(env.rms);
   const reach = Math.max(1, Math.round(period / 8));
   const at = (t: number) => peakAt(accent, t, reach);
   const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
   const between = median(gaps.map(([b, gap]) => at(b + gap / 2)));
-  if (!(between > OFF_PHASE * median(beats.map(at)))) return beats;
+  const onBeat = median(beats.map(at));
+  if (canDouble) {
+    // Loud hits on both quarters, faint ones at the beats and halfway: a fast beat (a sine kick
+    // every beat at 150-180 BPM) tracked at half speed on its off-beat clicks.
+    const narrow = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 16)));
+    const quarter = (k: number) => median(gaps.map(([b, gap]) => narrow(b + (k * gap) / 4)));
+    const faint = OFF_PHASE * Math.max(onBeat, between);
+    if (Math.min(quarter(1), quarter(3)) > faint) {
+      const points = gaps.flatMap(([b, gap]) => [b + gap / 4, b + (3 * gap) / 4]);
+      return {
+        beats: points.map((t) => strongest(env.onset, t, Math.max(1, Math.round(period / 16)))),
+        quarters: true,
+      };
+    }
+  }
+  if (!(between > OFF_PHASE * onBeat)) return { beats, quarters: false };
   // An end beat needs a whole reach of signal around it for its onset to be placed.
   const accented = (t: number) => t >= reach && t < env.onset.length - reach && at(t) >= 0.5 * between;
   const first = beats[0]! - gaps[0]![1] / 2;
@@ -157,7 +191,7 @@ function onStrongPhase(env: LevelEnvelope, beats: number[], period: number): num
     ...(accented(last) ? [last] : []),
   ];
   // On the onset peak nearby, as every other beat is placed (the energy's rise lags it).
-  return moved.map((t) => strongest(env.onset, t, reach));
+  return { beats: moved.map((t) => strongest(env.onset, t, reach)), quarters: false };
 }
 
 /** The frame of the largest value within +-reach of `at`. */
