@@ -2,7 +2,7 @@
  * Beat-tracking benchmark on two sets with known beats, next to aubio (`aubio beat`, Debian's
  * aubio-tools) on the same WAV files in the same run:
  * - synthetic drum loops (70-180 BPM, syncopation, swing, tempo drift, crescendo, a pure sine kick
- *   under off-beat claves, a drummed waltz);
+ *   under off-beat claves at 96, 124 and 164 BPM, a drummed waltz);
  * - styles with bass and chords (half-time groove, two-step, ballad, a fast track whose kick plays
  *   half-time, waltzes, funk sixteenths, swing, house, jazz ride, punk) rendered from MIDI by
  *   fluidsynth with the GM soundfont (real instrument samples), or by synthetic voices without it.

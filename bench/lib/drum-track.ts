@@ -149,5 +149,6 @@ export const BENCH_TRACKS: DrumTrackSpec[] = [
   { name: 'fast-180-crescendo', bpm: 180, seconds: 30, crescendo: true, seed: 8, ...HUMAN },
   { name: 'sub-kick-96', bpm: 96, seconds: 30, pattern: 'sub-four', seed: 9, ...HUMAN },
   { name: 'sub-kick-124', bpm: 124, seconds: 30, pattern: 'sub-four', seed: 10, ...HUMAN },
+  { name: 'sub-kick-164', bpm: 164, seconds: 30, pattern: 'sub-four', seed: 12, ...HUMAN },
   { name: 'waltz-drums-100', bpm: 100, seconds: 30, pattern: 'waltz', seed: 11, ...HUMAN },
 ];

@@ -172,12 +172,19 @@ function onStrongPhase(
     const narrow = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 16)));
     const quarter = (k: number) => median(gaps.map(([b, gap]) => narrow(b + (k * gap) / 4)));
     const faint = OFF_PHASE * Math.max(onBeat, between);
-    if (Math.min(quarter(1), quarter(3)) > faint) {
-      const points = gaps.flatMap(([b, gap]) => [b + gap / 4, b + (3 * gap) / 4]);
-      return {
-        beats: points.map((t) => strongest(env.onset, t, Math.max(1, Math.round(period / 16)))),
-        quarters: true,
-      };
+    const loud = Math.min(quarter(1), quarter(3));
+    if (loud > faint) {
+      const near = Math.max(1, Math.round(period / 16));
+      // Ends: the quarters outside the first and last tracked beats, where the signal has them.
+      const heard = (t: number) => t >= near && t < env.onset.length - near && narrow(t) >= 0.5 * loud;
+      const [first, firstGap] = [beats[0]!, gaps[0]![1]];
+      const [last, lastGap] = [beats.at(-1)!, gaps.at(-1)![1]];
+      const points = [
+        ...[first - (3 * firstGap) / 4, first - firstGap / 4].filter(heard),
+        ...gaps.flatMap(([b, gap]) => [b + gap / 4, b + (3 * gap) / 4]),
+        ...[last + lastGap / 4, last + (3 * lastGap) / 4].filter(heard),
+      ];
+      return { beats: points.map((t) => strongest(env.onset, t, near)), quarters: true };
     }
   }
   if (!(between > OFF_PHASE * onBeat)) return { beats, quarters: false };
