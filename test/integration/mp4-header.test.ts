@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mp4DecodeVideo } from '../../src/media/mp4-header.js';
+import { analyzeScenes } from '../../src/pipelines/analyze/measure-scenes.js';
 import { probe } from '../../src/media/probe.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 
@@ -113,6 +114,12 @@ describe('mp4DecodeVideo', () => {
   it('reads the quarter turns as the probe numbers them', async () => {
     expect((await mp4DecodeVideo(file('turn90.mp4'), Infinity))?.rotation).toBe(270);
     expect((await mp4DecodeVideo(file('turn270.mp4'), Infinity))?.rotation).toBe(90);
+  });
+
+  it('a scene result names the displayed size of a quarter-turned video', async () => {
+    const result = await analyzeScenes(file('turn90.mp4'));
+    expect(result.source).toMatchObject({ width: 240, height: 320 });
+    expect((await analyzeScenes(file('plain.mp4'))).source).toMatchObject({ width: 320, height: 240 });
   });
 
   // Where the moov cannot answer exactly as ffprobe would, it does not answer.

@@ -103,7 +103,8 @@ async function measureShard(
   const series = measurer.end();
   return {
     kind: 'scenes-partial',
-    source: { path, fps, frameCount: video.frameCount, width: video.width, height: video.height },
+    // The size as displayed: a quarter-turned phone video is taller than it is stored.
+    source: { path, fps, frameCount: video.frameCount, ...displayedSize(video) },
     shard: {
       index: shard.index,
       count,
@@ -113,6 +114,13 @@ async function measureShard(
     series,
     ...(count === 1 && video.frameTimes ? { frameTimes: video.frameTimes } : {}),
   };
+}
+
+function displayedSize(video: DecodeVideo): { width: number; height: number } {
+  const sideways = video.rotation === 90 || video.rotation === 270;
+  return sideways
+    ? { width: video.height, height: video.width }
+    : { width: video.width, height: video.height };
 }
 
 /** Merges shard partials and runs the detector: the same result as one unsharded pass. */
