@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { guardedInput, runFfprobe } from './run.js';
@@ -92,12 +92,46 @@ export function classifyProbeError(path: string, error: unknown): FramefleetErro
       : new FramefleetError('INTERNAL', String(error), { cause: error });
   }
   const tail = error.ffmpegTail ?? '';
-  const code = /moov atom not found|partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail)
-    ? 'INPUT_CORRUPT'
-    : 'INPUT_NOT_MEDIA';
+  // ffmpeg picks the MP4 reader by a file's name, so any bytes named .mp4 lack "the moov atom":
+  // only a file that starts as MP4 boxes do is a truncated or corrupt MP4.
+  const broken =
+    /partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail) ||
+    (/moov atom not found/i.test(tail) && startsWithBox(path));
+  const code = broken ? 'INPUT_CORRUPT' : 'INPUT_NOT_MEDIA';
   const what = code === 'INPUT_CORRUPT' ? 'is truncated or corrupt' : 'is not a media file ffmpeg can read';
   return new FramefleetError(code, `input ${show(path)} ${what}: ${tail.split('\n').pop() ?? ''}`.trim(), {
     cause: error,
     ffmpegTail: tail,
   });
+}
+
+/** Top-level box types an MP4/MOV file starts with. */
+const FIRST_BOXES = new Set([
+  'ftyp',
+  'moov',
+  'mdat',
+  'free',
+  'skip',
+  'wide',
+  'pnot',
+  'uuid',
+  'styp',
+  'sidx',
+  'moof',
+]);
+
+/** Whether the file's first 8 bytes are an MP4 box header (a size of 0, 1 or at least 8, a known type). */
+function startsWithBox(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(8);
+    if (readSync(fd, head, 0, 8, 0) < 8) return false;
+    const size = head.readUInt32BE(0);
+    return (size === 0 || size === 1 || size >= 8) && FIRST_BOXES.has(head.toString('latin1', 4, 8));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

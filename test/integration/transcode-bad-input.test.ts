@@ -22,6 +22,11 @@ describe('transcode refuses bad input', () => {
     await generateSampleClip({ path: good, width: 160, height: 90, scenes: [1, 1] });
     goodHash = sha(await readFile(good));
     await writeFile(join(dir, 'notes.txt'), 'this is not a video\n'.repeat(50));
+    // Bytes named .mp4: ffmpeg reads them as MP4 and misses "the moov atom", yet nothing is truncated.
+    await writeFile(
+      join(dir, 'noise.mp4'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 97 + 13) % 251)),
+    );
     await copyFile(good, join(dir, 'truncated.mp4'));
     await truncate(join(dir, 'truncated.mp4'), 6000);
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', join(dir, 'audio-only.m4a')]);
@@ -50,6 +55,13 @@ describe('transcode refuses bad input', () => {
         args: () => [join(dir, 'notes.txt')],
         code: /INPUT_NOT_MEDIA/,
         mentions: () => 'notes.txt',
+        exit: 2,
+      },
+      {
+        name: 'bytes named .mp4',
+        args: () => [join(dir, 'noise.mp4')],
+        code: /INPUT_NOT_MEDIA/,
+        mentions: () => 'noise.mp4',
         exit: 2,
       },
       {
