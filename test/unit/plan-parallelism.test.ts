@@ -67,12 +67,23 @@ describe('planParallelism', () => {
       held: 2,
       segSec: 6,
     },
-    // Long clips still split (for resume): two at a time, none longer than 120 s.
+    // Long clips still split (for resume): two at a time, none longer than 120 s, an even count.
     {
       name: '2 cores, 10 min 1080p',
       cores: 2,
       slots: 2,
       sec: 600,
+      height: 1080,
+      conc: 2,
+      threads: 3,
+      held: 1,
+      segSec: 100,
+    },
+    {
+      name: '2 cores, 8 min 1080p',
+      cores: 2,
+      slots: 2,
+      sec: 480,
       height: 1080,
       conc: 2,
       threads: 3,

@@ -132,7 +132,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
   const halves = input.askedSegments === undefined || input.askedSegments >= 2;
   if (concurrency === 1 && halves && pairs(input.family, cores, input.height, duration)) {
     return {
-      segmentSeconds: Math.min(MAX_SEGMENT_SECONDS, duration / 2),
+      // An even count of segments, none over the cap: the last pair finishes together.
+      segmentSeconds: duration / (2 * Math.ceil(duration / (2 * MAX_SEGMENT_SECONDS))),
       concurrency: 2,
       threads: Math.ceil((3 * cores) / 2),
       slotsPerSegment: Math.floor(cores / 2),
