@@ -1,6 +1,6 @@
 import { boxes, child } from './mp4-boxes.js';
 import { readMoov, trackPackets } from './mp4-samples.js';
-import { videoTrack } from './mp4-tracks.js';
+import { isVideoTrak, videoTrack } from './mp4-tracks.js';
 import { analysePackets, type VideoStreamInfo } from './probe.js';
 
 /** What a frame decoder and its shard plan need of a video stream. */
@@ -38,7 +38,7 @@ export async function mp4DecodeVideo(path: string, fileSize: number): Promise<De
     .filter((b) => b.type === 'trak')
     .map((b) => b.body);
   // The first video track: ffmpeg's 0:v:0 and the stream probe picks.
-  const index = traks.findIndex((t) => child(t, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide');
+  const index = traks.findIndex(isVideoTrak);
   if (index < 0) return undefined;
   const trak = traks[index]!;
   const size = codedSize(trak);

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, syncSamples, videoTrack, type Mp4Track } from './mp4-tracks.js';
+import { compositionTimes, isVideoTrak, syncSamples, videoTrack, type Mp4Track } from './mp4-tracks.js';
 
 /**
  * Frame counts and keyframes of progressive MP4s framefleet wrote, from their sample tables (the
@@ -93,9 +93,7 @@ function countFrames(path: string, moov: Buffer, mdatBytes: number): number {
         throw corrupt(path, `its stsz lists ${count} samples but is cut short`);
       for (let i = 0; i < count; i++) sampleBytes += stsz.readUInt32BE(12 + 4 * i);
     }
-    // hdlr: version and flags (4), pre_defined (4), then the handler type.
-    const hdlr = child(trak.body, ['mdia', 'hdlr']);
-    if (frames === undefined && hdlr?.toString('latin1', 8, 12) === 'vide') frames = count;
+    if (frames === undefined && isVideoTrak(trak.body)) frames = count;
   }
   if (frames === undefined) throw new FramefleetError('NO_VIDEO_STREAM', `${show(path)} has no video track`);
   if (sampleBytes > mdatBytes) {
@@ -118,9 +116,7 @@ export interface Mp4VideoSamples {
 /** Reads the first video track's sample tables from a moov box's payload. Throws on broken tables. Pure. */
 export function videoSamples(moov: Buffer): Mp4VideoSamples {
   for (const trak of boxes(moov).filter((b) => b.type === 'trak')) {
-    const hdlr = child(trak.body, ['mdia', 'hdlr']);
-    // full box header (4), pre_defined (4), then the handler type
-    if (hdlr?.toString('latin1', 8, 12) !== 'vide') continue;
+    if (!isVideoTrak(trak.body)) continue;
     const stbl = child(trak.body, ['mdia', 'minf', 'stbl']);
     if (!stbl) throw new Error('video track has no stbl box');
     const frames = sampleCount(stbl);

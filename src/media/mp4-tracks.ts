@@ -23,6 +23,12 @@ export interface Mp4Track {
   dataEnd: number;
 }
 
+/** Whether a `trak` body is a video track (its handler is `vide`). Pure. */
+export function isVideoTrak(trak: Buffer): boolean {
+  // hdlr: version and flags (4), pre_defined (4), then the handler type.
+  return child(trak, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide';
+}
+
 /** More samples than a day of 120 fps video: not a table to expand in memory. */
 const MAX_SAMPLES = 10_368_000;
 
@@ -36,8 +42,7 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   const traks = boxes(moov)
     .filter((b) => b.type === 'trak')
     .map((b) => b.body);
-  const isVideo = (t: Buffer | undefined) =>
-    t && child(t, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide';
+  const isVideo = (t: Buffer | undefined) => t !== undefined && isVideoTrak(t);
   const trak = index === undefined ? traks.find(isVideo) : isVideo(traks[index]) ? traks[index] : undefined;
   const mdhd = trak && child(trak, ['mdia', 'mdhd']);
   const stbl = trak && child(trak, ['mdia', 'minf', 'stbl']);

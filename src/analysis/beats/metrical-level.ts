@@ -169,12 +169,12 @@ function onStrongPhase(
   if (canDouble) {
     // Loud hits on both quarters, faint ones at the beats and halfway: a fast beat (a sine kick
     // every beat at 150-180 BPM) tracked at half speed on its off-beat clicks.
-    const narrow = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 16)));
+    const near = Math.max(1, Math.round(period / 16));
+    const narrow = (t: number) => peakAt(accent, t, near);
     const quarter = (k: number) => median(gaps.map(([b, gap]) => narrow(b + (k * gap) / 4)));
     const faint = OFF_PHASE * Math.max(onBeat, between);
     const loud = Math.min(quarter(1), quarter(3));
     if (loud > faint) {
-      const near = Math.max(1, Math.round(period / 16));
       // Ends: the quarters outside the first and last tracked beats, where the signal has them.
       const heard = (t: number) => t >= near && t < env.onset.length - near && narrow(t) >= 0.5 * loud;
       const [first, firstGap] = [beats[0]!, gaps[0]![1]];

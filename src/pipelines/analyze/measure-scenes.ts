@@ -36,14 +36,22 @@ export interface MeasureScenesOptions extends MeasureOptions {
 
 /** Decodes one shard of a video (or all of it) and measures its frames. */
 export async function measureScenes(path: string, options: MeasureScenesOptions = {}): Promise<ScenePartial> {
-  const count = options.shardCount ?? 1;
   // Shards need the exact frame count so that every pod computes the same ranges, and one pass
   // needs the frames' own times when the rate varies: both come from the packets (the sample
   // table of an MP4/MOV in-process, else ffprobe's packet scan).
-  const info = await probe(path, { signal: options.signal });
-  const video = info.video;
+  const video = (await probe(path, { signal: options.signal })).video;
   if (!video)
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
+  return measureProbed(path, video, options);
+}
+
+/** measureScenes for a video already probed. */
+function measureProbed(
+  path: string,
+  video: DecodeVideo,
+  options: MeasureScenesOptions,
+): Promise<ScenePartial> {
+  const count = options.shardCount ?? 1;
   if (count > 1 && video.frameCount < 1)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(path)} has no video frames`);
   if (count > 1 && video.variableFrameRate) {
@@ -157,11 +165,12 @@ export interface AnalyzeScenesOptions extends MeasureScenesOptions {
  */
 export async function analyzeScenes(path: string, options: AnalyzeScenesOptions = {}): Promise<SceneResult> {
   const parallel = Math.max(1, Math.floor(options.parallel ?? Math.min(8, availableParallelism())));
+  let video: DecodeVideo | undefined;
   if (parallel > 1) {
     // The exact frame count and the keyframes to split at: from an MP4's moov in-process (no
     // ffprobe start-up before the decoders), else from the probe's packet scan.
     const { size } = await statInput(path);
-    const video = (await mp4DecodeVideo(path, size)) ?? (await probe(path, { signal: options.signal })).video;
+    video = (await mp4DecodeVideo(path, size)) ?? (await probe(path, { signal: options.signal })).video;
     const minFrames = Math.max(MIN_SHARD_FRAMES, options.minShardFrames ?? PARALLEL_MIN_FRAMES);
     if (video && !video.variableFrameRate && video.frameCount >= 2 * minFrames) {
       const wanted = Math.min(parallel, Math.floor(video.frameCount / minFrames));
@@ -170,13 +179,15 @@ export async function analyzeScenes(path: string, options: AnalyzeScenesOptions 
         video.keyframes,
         wanted,
         measureReach(options),
-        'frameBytes' in video ? video.frameBytes : undefined,
+        video.frameBytes,
       );
       const partials = await measureInParallel(path, video, shards, options);
       return aggregateScenes(partials, options.scene);
     }
   }
-  const partial = await measureScenes(path, { ...options, shardIndex: 0, shardCount: 1 });
+  // One pass, with the video as probed above where it was (no second probe or packet scan).
+  const one = { ...options, shardIndex: 0, shardCount: 1 };
+  const partial = video ? await measureProbed(path, video, one) : await measureScenes(path, one);
   return aggregateScenes([partial], options.scene);
 }
 
