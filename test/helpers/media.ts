@@ -9,6 +9,9 @@ export async function tempDir(prefix = 'ff-test-'): Promise<{ dir: string; clean
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** The fastest x264 encode: fixtures whose pictures do not matter, only their frames and timing. */
+export const FAST_X264 = ['-c:v', 'libx264', '-preset', 'ultrafast'];
+
 /** Plain ffmpeg with arguments, for test fixtures only. */
 export async function ffmpeg(args: string[]): Promise<void> {
   await runFfmpeg(['-y', ...args], { timeoutMs: 120_000, label: 'test fixture' });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeScenes } from '../../src/pipelines/analyze/measure-scenes.js';
 import { probe } from '../../src/media/probe.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
 
 // Four 1.5 s shots at 30, 10, 30 and 5 fps in one variable-frame-rate file: cuts at 1.5, 3 and 4.5 s,
 // where frame index / nominal rate would put them at 1.5, 2 and 3.5 s.
@@ -37,10 +37,7 @@ describe('scene times of a variable-frame-rate video', () => {
       '[out]',
       '-fps_mode',
       'vfr',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
+      ...FAST_X264,
       file('vfr.mp4'),
     ]);
     await ffmpeg(['-i', file('vfr.mp4'), '-c', 'copy', file('vfr.mkv')]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir, FAST_X264 } from '../helpers/media.js';
 
 // Documented behaviour: VFR input is normalised onto a constant grid at its average rate, the same
 // grid `ffmpeg -vf fps=R` would produce, with a warning that says how many frames become how many.
@@ -25,10 +25,7 @@ describe('variable frame rate input', () => {
       "setpts='N/30/TB + floor(N/3)*0.02/TB'",
       '-fps_mode',
       'vfr',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
+      ...FAST_X264,
       '-g',
       '30',
       join(dir, 'vfr.mkv'),
