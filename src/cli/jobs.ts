@@ -144,7 +144,7 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
   const job = await findJob(dataDirOf(flags), id);
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
   const state = shownState(job);
-  const segments = job.tasks.filter((t) => t.kind.endsWith('.segment'));
+  const segments = job.tasks.filter((t) => /\.(segment|whole)$/.test(t.kind));
   const lines: [string, string | undefined][] = [
     ['job', job.id],
     ['type', job.type],

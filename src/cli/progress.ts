@@ -4,8 +4,9 @@ import { EncodeTally } from './run-stats.js';
 
 export type ProgressMode = OutputMode;
 
-/** Tasks that encode frames: transcode segments, render runs of scenes and crossfades. */
-const isEncode = (kind: string) => kind.endsWith('.segment') || kind === 'render.scene';
+/** Tasks that encode frames: transcode segments (or a one-segment job's one pass), render runs of scenes. */
+const isEncode = (kind: string) =>
+  kind.endsWith('.segment') || kind === 'transcode.whole' || kind === 'render.scene';
 
 /** Renders job events: a live line on a terminal, plain lines in logs, NDJSON for machines. */
 export class ProgressPrinter {

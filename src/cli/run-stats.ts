@@ -16,7 +16,7 @@ export interface RunStats {
 }
 
 // Encoded pieces: transcode segments and ladder chunks, render scenes and crossfades.
-const isSegment = (t: TaskRecord) => /\.(segment|scene|crossfade|ladder-chunk)$/.test(t.kind);
+const isSegment = (t: TaskRecord) => /\.(segment|whole|scene|crossfade|ladder-chunk)$/.test(t.kind);
 
 /**
  * Frames a finished task put in the output: a render task's own count (its weight counts a

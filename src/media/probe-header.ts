@@ -32,7 +32,8 @@ export interface RawStream {
   side_data_list?: { side_data_type?: string; rotation?: number }[];
   sample_aspect_ratio?: string;
   disposition?: { attached_pic?: number };
-  tags?: { rotate?: string };
+  /** `rotate`: a legacy rotation; `DURATION`: a Matroska track's end time. */
+  tags?: { rotate?: string; DURATION?: string };
 }
 
 export interface RawProbe {

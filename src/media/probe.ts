@@ -129,7 +129,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     variableFrameRate: false,
     keyframes: [0],
     startTimeSec,
-    durationSec: num(s.duration) ?? 0,
+    durationSec: streamDuration(s),
     rotation: rotationOf(s),
     sampleAspect: parseRational(s.sample_aspect_ratio?.replace(':', '/')) ?? { num: 1, den: 1 },
     bitRate: num(s.bit_rate),
@@ -240,10 +240,23 @@ function audioInfo(s: RawStream): AudioStreamInfo {
     channels: s.channels ?? 2,
     channelLayout: s.channel_layout,
     startTimeSec: num(s.start_time) ?? 0,
-    durationSec: num(s.duration) ?? 0,
+    durationSec: streamDuration(s),
     frameSize: frameSizes[s.codec_name ?? ''] ?? 1024,
     bitRate: num(s.bit_rate),
   };
+}
+
+/**
+ * A stream's length: its own duration, else (Matroska, whose tracks have none) its DURATION tag,
+ * which the muxer writes as the stream's end time (HH:MM:SS.nnnnnnnnn), less its start. Pure.
+ */
+export function streamDuration(s: Pick<RawStream, 'duration' | 'start_time' | 'tags'>): number {
+  const own = num(s.duration);
+  if (own !== undefined) return own;
+  const end = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(s.tags?.DURATION ?? '');
+  if (!end) return 0;
+  const endSec = Number(end[1]) * 3600 + Number(end[2]) * 60 + Number(end[3]);
+  return Math.max(0, endSec - (num(s.start_time) ?? 0));
 }
 
 function num(text: string | undefined): number | undefined {

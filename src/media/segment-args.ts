@@ -105,19 +105,25 @@ export function splitEncodeArgs(
  * nothing else: what a segment encode and a processor's input decode share. Pure.
  */
 export function exactFrames(filters: readonly string[], frames: number): string[] {
+  return [...framesThrough(filters), '-frames:v', String(frames)];
+}
+
+/**
+ * Output options that take the first video stream through `filters`, every frame it is given, with
+ * the `audio` options (none: no audio) and no subtitles or data. Pure.
+ */
+export function framesThrough(filters: readonly string[], audio: readonly string[] = ['-an']): string[] {
   return [
     '-map',
     '0:v:0',
-    '-an',
+    ...audio,
     '-sn',
     '-dn',
-    // Never duplicate or drop frames to fit a rate: the segment holds the frames it is given.
+    // Never duplicate or drop frames to fit a rate: the output holds the frames it is given.
     '-fps_mode',
     'passthrough',
     '-vf',
     filters.join(','),
-    '-frames:v',
-    String(frames),
   ];
 }
 
@@ -194,7 +200,6 @@ export interface AudioEncode {
 
 /** The job's single audio pass over the whole timeline (never per segment). Pure. */
 export function audioArgs(job: AudioEncode): string[] {
-  const codec = job.mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', `${job.bitrateKbps}k`];
   return [
     ...guardedInput(job.input),
     '-map',
@@ -202,12 +207,17 @@ export function audioArgs(job: AudioEncode): string[] {
     '-vn',
     '-sn',
     '-dn',
-    ...codec,
+    ...audioCodec(job),
     '-f',
     'mp4',
     '-y',
     job.output,
   ];
+}
+
+/** The audio codec options of the job's one audio treatment: a copy, or AAC at its bitrate. Pure. */
+export function audioCodec(job: Pick<AudioEncode, 'mode' | 'bitrateKbps'>): string[] {
+  return job.mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', `${job.bitrateKbps}k`];
 }
 
 export interface StitchJob {
@@ -237,7 +247,13 @@ export function stitchArgs(job: StitchJob): string[] {
   }
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
-  args.push('-c', 'copy');
+  args.push('-c', 'copy', ...outputFile(job));
+  return args;
+}
+
+/** The job's output file: its container, the HEVC tag and index placement MP4/MOV need. Pure. */
+export function outputFile(job: Pick<StitchJob, 'format' | 'codec' | 'faststart' | 'output'>): string[] {
+  const args: string[] = [];
   const isoMedia = job.format === 'mp4' || job.format === 'mov';
   // ffmpeg's default HEVC tag is hev1, which QuickTime, Safari and iOS refuse to play.
   if (isoMedia && job.codec === 'hevc') args.push('-tag:v', 'hvc1');

@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../errors.js';
-import { hasSampleTables, mp4PresentedFrames } from './mp4-samples.js';
+import { hasSampleTables, mp4PresentedFrames, presentedVideoFrames, readMoov } from './mp4-samples.js';
+import { mp4Timing, type StreamTiming } from './mp4-timing.js';
 import { probe, type MediaInfo } from './probe.js';
 
 export interface OutputExpectation {
@@ -16,7 +17,6 @@ export interface OutputExpectation {
 }
 
 export interface OutputVerification {
-  info: MediaInfo;
   frames: number;
   videoDurationSec: number;
   audioDurationSec: number | undefined;
@@ -32,25 +32,25 @@ export async function videoFrames(path: string, signal?: AbortSignal): Promise<n
 }
 
 /**
- * Re-reads a stitched output and fails loudly unless frames and A/V durations match the plan: the
- * stream facts from one ffprobe of the header, the frames from the sample table (no packet scan).
+ * Re-reads a written output and fails loudly unless frames and A/V durations match the plan. An
+ * MP4/MOV answers from its moov in-process (frames from the sample table, starts and lengths from
+ * the edit lists, as ffprobe reports them); anything its tables cannot answer, from ffprobe.
  */
 export async function verifyOutput(path: string, expect: OutputExpectation): Promise<OutputVerification> {
-  const counted = await mp4PresentedFrames(path);
-  const info = await probe(path, { headerOnly: counted !== undefined });
-  const video = info.video && { ...info.video, frameCount: counted ?? info.video.frameCount };
+  const streams = (await moovStreams(path)) ?? (await probedStreams(path));
+  const { video, audio } = streams;
   if (!video) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} has no video stream`);
-  if (video.frameCount !== expect.frames) {
+  if (video.frames !== expect.frames) {
     throw new FramefleetError(
       'VERIFY_FAILED',
-      `output ${show(path)} has ${video.frameCount} frames, expected ${expect.frames} (the source's)`,
+      `output ${show(path)} has ${video.frames} frames, expected ${expect.frames} (the source's)`,
     );
   }
-  const videoEnd = video.startTimeSec + video.durationSec;
+  const videoEnd = video.startSec + video.durationSec;
   let avGapSec: number | undefined;
   if (expect.sourceAvGapSec !== undefined) {
-    if (!info.audio) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} lost its audio stream`);
-    avGapSec = info.audio.startTimeSec + info.audio.durationSec - videoEnd;
+    if (!audio) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} lost its audio stream`);
+    avGapSec = audio.startSec + audio.durationSec - videoEnd;
     if (Math.abs(avGapSec - expect.sourceAvGapSec) > expect.audioFrameSec + 1e-3) {
       throw new FramefleetError(
         'VERIFY_FAILED',
@@ -59,11 +59,37 @@ export async function verifyOutput(path: string, expect: OutputExpectation): Pro
     }
   }
   return {
-    info: { ...info, video },
-    frames: video.frameCount,
+    frames: video.frames,
     videoDurationSec: video.durationSec,
-    audioDurationSec: info.audio?.durationSec,
+    audioDurationSec: audio?.durationSec,
     avGapSec,
+  };
+}
+
+interface WrittenStreams {
+  video: (StreamTiming & { frames: number }) | undefined;
+  audio: StreamTiming | undefined;
+}
+
+async function moovStreams(path: string): Promise<WrittenStreams | undefined> {
+  const moov = await readMoov(path);
+  const frames = moov && presentedVideoFrames(moov);
+  const timing = moov && mp4Timing(moov);
+  if (frames === undefined || !timing) return undefined;
+  return { video: { ...timing.video, frames }, audio: timing.audio };
+}
+
+/** The same facts from one ffprobe of the header, frames from the sample table or a packet scan. */
+async function probedStreams(path: string): Promise<WrittenStreams> {
+  const counted = await mp4PresentedFrames(path);
+  const info = await probe(path, { headerOnly: counted !== undefined });
+  const timing = (s: { startTimeSec: number; durationSec: number }) => ({
+    startSec: s.startTimeSec,
+    durationSec: s.durationSec,
+  });
+  return {
+    video: info.video && { ...timing(info.video), frames: counted ?? info.video.frameCount },
+    audio: info.audio && timing(info.audio),
   };
 }
 

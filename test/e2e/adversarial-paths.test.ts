@@ -159,9 +159,10 @@ describe('adversarial tier: confinement holds when the job runs, not only at sub
         expect(job.error?.code).toBe('PATH_FORBIDDEN');
         expect(job.error?.message).toContain(`outside the allowed ${what} roots (checked when the job ran)`);
       }
-      // The output job encoded its segments from the real input, then refused to publish.
+      // The output job (one segment: one task reads the input and writes the output) refused to
+      // write through the swapped folder.
       const writer = (await h.runtime.backend.get(writes.id))!;
-      expect(writer.tasks.find((t) => t.kind === 'transcode.stitch')?.state).toBe('failed');
+      expect(writer.tasks.find((t) => t.kind === 'transcode.whole')?.state).toBe('failed');
       expect(await tree(h.outputDir)).toEqual(['b.moved:dir', 'b:link']);
     } finally {
       await h.close();

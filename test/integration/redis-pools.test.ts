@@ -82,7 +82,9 @@ describe('pool queues on a CPU-only fleet (real Redis, real ffmpeg)', () => {
     const stats = await backend.stats();
     expect(stats.pools.map((p) => p.pool)).toEqual(['ff.control', 'ff.cpu']);
     expect(stats.pools.find((p) => p.pool === 'ff.cpu')).toMatchObject({ waiting: 0, active: 0 });
-    expect(stats.pools.find((p) => p.pool === 'ff.cpu')!.finishedLastHour).toBeGreaterThanOrEqual(40);
+    // One segment each: the whole output in one task.
+    expect(jobs.every((j) => j.tasks.map((t) => t.kind).join() === 'transcode.whole')).toBe(true);
+    expect(stats.pools.find((p) => p.pool === 'ff.cpu')!.finishedLastHour).toBeGreaterThanOrEqual(20);
     expect(stats.jobs.done).toBe(20);
   });
 });

@@ -6,7 +6,7 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
-import { verifyOutput, videoFrames } from '../../media/verify.js';
+import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
@@ -90,9 +90,8 @@ export const verifyAudio: CheckpointVerifier<AudioPayload, AudioOutput> = async 
 };
 
 /**
- * Concatenates the segments without re-encoding, muxes the audio into a temporary name next to the
- * output (or in scratch space for a stored output), verifies frames and A/V durations, and only
- * then renames it into place (or uploads it: an S3 object appears only once complete).
+ * Concatenates the segments without re-encoding, muxes the audio, verifies frames and A/V durations,
+ * and only then places the output (placeOutput).
  */
 export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const segments = p.segmentTasks.map((id) => ctx.inputs[id] as SegmentOutput | undefined);
@@ -130,25 +129,17 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
       audioFrameSec: p.audioFrameSec,
     });
   };
-  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
-  const inputs = p.input === undefined ? [] : [p.input];
-  // The run's own spec decides (a rerun with -y of a job planned without it may replace).
-  const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
-  const guard = { overwrite, inputs };
-  let checked: Awaited<ReturnType<typeof stitchTo>>;
-  let size: number;
-  if (stored === undefined) {
-    // Next to the output, placed once verified (never over an input, nor over a file that appeared
-    // meanwhile unless asked to overwrite), inside the output roots that hold now.
-    ({ value: checked, size } = await writeOutput(p.output, ctx, stitchTo, guard));
-  } else {
-    const tmp = join(ctx.scratchDir, `stitched.${p.format === 'matroska' ? 'mkv' : 'mp4'}`);
-    checked = await stitchTo(tmp);
-    // Checked again at the moment of use: the object may have appeared while the job ran.
-    await checkOutputTarget(p.output, inputs, { overwrite, storage: ctx.storage });
-    size = (await ctx.storage.put(stored, tmp, { move: true })).size;
-  }
+  const { value: checked, size } = await placeOutput(p, ctx, stitchTo);
   ctx.progress({ fraction: 1 });
+  return stitchOutput(p, checked, size);
+};
+
+/** What a placed, verified output reports: the job's result. Pure. */
+export function stitchOutput(
+  p: Pick<StitchPayload, 'output' | 'encoder' | 'sourceFrames'>,
+  checked: OutputVerification,
+  size: number,
+): StitchOutput {
   return {
     output: p.output,
     frames: checked.frames,
@@ -158,7 +149,30 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     encoder: p.encoder,
     ...(p.sourceFrames !== undefined ? { sourceFrames: p.sourceFrames } : {}),
   };
-};
+}
+
+/**
+ * Writes the job's output through `write` and places it once `write` has verified it: next to the
+ * output under a temporary name, renamed into place (never over an input, nor over a file that
+ * appeared meanwhile unless asked to overwrite), inside the output roots that hold now; or in
+ * scratch space and uploaded, for a stored output (an S3 object appears only once complete).
+ */
+export async function placeOutput<T>(
+  p: Pick<StitchPayload, 'output' | 'input' | 'overwrite' | 'format'>,
+  ctx: ExecutorContext,
+  write: (temp: string) => Promise<T>,
+): Promise<{ value: T; size: number }> {
+  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
+  const inputs = p.input === undefined ? [] : [p.input];
+  // The run's own spec decides (a rerun with -y of a job planned without it may replace).
+  const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
+  if (stored === undefined) return writeOutput(p.output, ctx, write, { overwrite, inputs });
+  const tmp = join(ctx.scratchDir, `output.${p.format === 'matroska' ? 'mkv' : 'mp4'}`);
+  const value = await write(tmp);
+  // Checked again at the moment of use: the object may have appeared while the job ran.
+  await checkOutputTarget(p.output, inputs, { overwrite, storage: ctx.storage });
+  return { value, size: (await ctx.storage.put(stored, tmp, { move: true })).size };
+}
 
 /**
  * A finished output re-verifies only if it is still there with the planned size and frame count

@@ -8,6 +8,7 @@ import { planTranscode } from './plan.js';
 import { chainIdentity, resolveChain, type Processors } from './process-chain.js';
 import type { SegmentPayload } from './payloads.js';
 import { processSegment, type ProcessSegmentPayload } from './process-executor.js';
+import { encodeWhole } from './whole-executor.js';
 import { findCuts, keepData, splitOnCuts } from './split-executors.js';
 import { parseTranscodeSpec, type TranscodeSpec } from './spec.js';
 
@@ -36,6 +37,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       'transcode.segment': segmentOrProcessed(processors),
       'transcode.audio': encodeAudio as Executor,
       'transcode.stitch': stitch as Executor,
+      'transcode.whole': encodeWhole as Executor,
       'transcode.scenes': findCuts as Executor,
       'transcode.split': splitOnCuts as Executor,
       'transcode.ladder-chunk': encodeChunk as Executor,
@@ -51,6 +53,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       'transcode.segment': verifySegment as CheckpointVerifier,
       'transcode.audio': verifyAudio as CheckpointVerifier,
       'transcode.stitch': verifyStitch as CheckpointVerifier,
+      'transcode.whole': verifyStitch as CheckpointVerifier,
       'transcode.scenes': keepData,
       'transcode.split': keepData,
       'transcode.ladder-chunk': verifyChunk as CheckpointVerifier,

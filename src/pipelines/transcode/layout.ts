@@ -1,7 +1,7 @@
 import type { Requirements, TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
-import type { AudioPayload, SegmentPayload, StitchPayload } from './payloads.js';
+import type { AudioPayload, SegmentPayload, StitchPayload, WholePayload } from './payloads.js';
 import { seekFrom } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
@@ -65,7 +65,11 @@ export function rangesFor(layout: TranscodeLayout, sceneCuts: readonly number[] 
   });
 }
 
-/** Segment tasks, the audio task (first: the stitch waits for it, and it is one task) and the stitch. Pure. */
+/**
+ * Segment tasks, the audio task (first: the stitch waits for it, and it is one task) and the stitch;
+ * or, for one segment that needs no offset or rate work, one task that writes the output in one
+ * ffmpeg run (wholeInOne). The last task is the root. Pure.
+ */
 export function transcodeTasks(
   layout: TranscodeLayout,
   ranges: readonly SegmentRange[],
@@ -79,6 +83,7 @@ export function transcodeTasks(
   };
   const share = p.process ? undefined : p.parallelism;
   const settings = share?.threads === undefined ? p.settings : { ...p.settings, threads: share.threads };
+  if (ranges.length === 1 && wholeInOne(p)) return [wholeTask(p, requires, settings, after)];
   const segments: TaskSpec<SegmentPayload>[] = ranges.map((r) => {
     const id = `segment-${String(r.index).padStart(3, '0')}`;
     const task: TaskSpec<SegmentPayload> = {
@@ -151,4 +156,43 @@ export function transcodeTasks(
   };
   tasks.push(stitch);
   return tasks;
+}
+
+/**
+ * One segment whose whole output one ffmpeg run writes as the three tasks would: no processors, a
+ * constant frame rate, video starting at the container's start (the audio then keeps its offset as
+ * it is; audio ahead of the video needs the stitch's cut), and source durations that are exact (an
+ * MPEG-TS audio length is an estimate the audio task's file replaces). Pure.
+ */
+export function wholeInOne(p: TranscodeLayout): boolean {
+  return !p.process && !p.normaliseVfr && Math.abs(p.videoOffsetSec) < 5e-4 && p.sourceAudioSec === undefined;
+}
+
+function wholeTask(
+  p: TranscodeLayout,
+  requires: Requirements,
+  settings: EncodeSettings,
+  after: string[],
+): TaskSpec<WholePayload> {
+  return {
+    id: 'encode',
+    kind: 'transcode.whole',
+    requires,
+    dependsOn: [...after],
+    weight: p.frames,
+    payload: {
+      input: p.input,
+      output: p.output,
+      overwrite: p.overwrite,
+      faststart: p.faststart,
+      encoder: p.encoder,
+      format: p.format,
+      rate: p.rate,
+      settings,
+      ...(p.audio ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps } } : {}),
+      frames: p.frames,
+      sourceAvGapSec: p.sourceAvGapSec,
+      audioFrameSec: p.audioFrameSec,
+    },
+  };
 }

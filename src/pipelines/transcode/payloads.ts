@@ -70,6 +70,20 @@ export interface StitchOutput {
   sourceFrames?: number;
 }
 
+/**
+ * A job of one segment in one ffmpeg run (wholeArgs): the encode, the audio and the output file the
+ * segment, audio and stitch tasks would write in three. Its output is a stitch's.
+ */
+export interface WholePayload extends Pick<
+  StitchPayload,
+  'output' | 'overwrite' | 'faststart' | 'encoder' | 'format' | 'frames' | 'sourceAvGapSec' | 'audioFrameSec'
+> {
+  input: string;
+  rate: Rational;
+  settings: EncodeSettings;
+  audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps'>;
+}
+
 /** A scene-cut transcode's analysis: hard cuts of the input, where a segment's IDR costs nothing. */
 export interface ScenesPayload {
   input: string;

@@ -59,7 +59,7 @@ export async function planTranscode(
     };
   }
   const tasks = transcodeTasks(layout, rangesFor(layout));
-  return { tasks, rootTaskId: 'stitch' };
+  return { tasks, rootTaskId: tasks.at(-1)!.id };
 }
 
 /** Everything the job decides before its split points. */

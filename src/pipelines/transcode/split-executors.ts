@@ -22,7 +22,8 @@ export const findCuts: Executor<ScenesPayload, ScenesOutput> = async (p, ctx) =>
 export const splitOnCuts: Executor<SplitPayload, SplitOutput> = async (p, ctx) => {
   const { cuts } = ctx.inputs.scenes as ScenesOutput;
   const ranges = rangesFor(p.layout, cuts);
-  ctx.expand({ tasks: transcodeTasks(p.layout, ranges, [ctx.taskId]), root: 'stitch' });
+  const tasks = transcodeTasks(p.layout, ranges, [ctx.taskId]);
+  ctx.expand({ tasks, root: tasks.at(-1)!.id });
   return { segments: ranges.length, onCuts: ranges.filter((r) => r.startsAt === 'scene-cut').length };
 };
 

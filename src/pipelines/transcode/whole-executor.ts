@@ -1,0 +1,52 @@
+import { FramefleetError, show } from '../../errors.js';
+import type { Executor } from '../../engine/types.js';
+import { encoderByName } from '../../media/encoders/catalogue.js';
+import { runFfmpeg } from '../../media/run.js';
+import { verifyOutput } from '../../media/verify.js';
+import { wholeArgs } from '../../media/whole-args.js';
+import { withInput } from '../job-files.js';
+import { placeOutput, stitchOutput } from './executors.js';
+import type { StitchOutput, WholePayload } from './payloads.js';
+
+// As a segment's: the limit guards against hangs, not work.
+const WHOLE_TIMEOUT_MS = 2 * 60 * 60_000;
+
+/**
+ * A one-segment job's output in one ffmpeg run, as one plain command writes it: the video encode,
+ * the audio (copied or encoded once) and the MP4 index, then the stitch's checks (frames, A/V
+ * durations against the source's) before the output is placed. No segment, audio file or remux.
+ */
+export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) => {
+  const encoder = encoderByName(p.encoder);
+  if (!encoder)
+    throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
+  const write = (tmp: string) =>
+    withInput(p.input, ctx, async (input) => {
+      await runFfmpeg(
+        wholeArgs({
+          ...p,
+          input,
+          encoder,
+          codec: encoder.codec,
+          output: tmp,
+          renderNode: ctx.gpu?.renderNode,
+        }),
+        {
+          signal: ctx.signal,
+          // A GPU task runs on the one device its slot is on.
+          ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
+          timeoutMs: WHOLE_TIMEOUT_MS,
+          label: `encode ${show(p.input)} with ${p.encoder}`,
+          onProgress: (pr) => ctx.progress({ fraction: Math.min(0.99, pr.frame / p.frames), fps: pr.fps }),
+        },
+      );
+      return verifyOutput(tmp, {
+        frames: p.frames,
+        sourceAvGapSec: p.sourceAvGapSec,
+        audioFrameSec: p.audioFrameSec,
+      });
+    });
+  const { value: checked, size } = await placeOutput(p, ctx, write);
+  ctx.progress({ fraction: 1 });
+  return stitchOutput(p, checked, size);
+};
