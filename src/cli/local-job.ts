@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { jobDir } from '../engine/local/manifest.js';
 import type { LocalBackend } from '../engine/local/local-backend.js';
-import type { JobRecord } from '../engine/types.js';
+import type { JobRecord, Pipeline } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openLocalBackend } from '../runtime/local.js';
 import { cliLogger } from './cli-logger.js';
@@ -25,6 +25,8 @@ export interface LocalJobOptions {
   verbose?: boolean;
   /** Configured processors `--process` may name. */
   processors?: Processors;
+  /** The job type this command runs, when it is one (see LocalBackendOptions.pipelines). */
+  pipelines?: readonly Pipeline[];
 }
 
 /**
@@ -52,6 +54,7 @@ export async function runLocalJob(
     fixedSlots: options.fixedSlots,
     keepIntermediates: options.keepIntermediates,
     processors: options.processors,
+    pipelines: options.pipelines,
   });
   const printer = new ProgressPrinter(options.mode);
   let jobId = '';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statInput } from '../media/probe.js';
-import { parseTranscodeSpec, type TranscodeSpec } from '../pipelines/transcode/index.js';
+import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pipelines/transcode/index.js';
 import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
@@ -74,6 +74,7 @@ export async function transcodeCommand(input: string, flags: TranscodeFlags): Pr
     mode: outputMode(flags),
     verbose: flags.verbose,
     processors,
+    pipelines: [transcodePipeline],
   });
   reportTranscode(job, started, flags);
 }

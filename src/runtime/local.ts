@@ -4,11 +4,10 @@ import { detectGpus } from '../cluster/gpu-detect.js';
 import type { Capabilities } from '../engine/capabilities.js';
 import { LocalBackend } from '../engine/local/local-backend.js';
 import { PipelineRegistry } from '../engine/registry.js';
-import type { FleetCapabilities, Logger } from '../engine/types.js';
+import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
 import { ENCODERS, encoderByName } from '../media/encoders/catalogue.js';
 import { binariesIdentity, ensureFfmpeg, userCacheDir } from '../media/binaries.js';
 import { detectEncoders, smokeCacheIn } from '../media/hardware.js';
-import { allPipelines } from '../pipelines/job-types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
@@ -126,6 +125,12 @@ export interface LocalBackendOptions {
   resume?: boolean;
   /** Configured processors: this machine offers those whose requirements it meets. */
   processors?: Processors;
+  /**
+   * The job types this backend runs (default: every one). A command that runs one job type names
+   * its pipeline: the others (render, montage, analysis, and their spec schemas) are not loaded,
+   * a tenth of a second of a short job's start.
+   */
+  pipelines?: readonly Pipeline[];
 }
 
 /** The embedded default's backend alone, wired with real parts (file storage in the data dir, proven encoders). */
@@ -135,7 +140,10 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
   let machine: Promise<Capabilities> | undefined;
   return LocalBackend.open({
     dataDir: options.dataDir,
-    registry: new PipelineRegistry([...allPipelines(), ...processorPipelines(options.processors)]),
+    registry: new PipelineRegistry([
+      ...(options.pipelines ?? (await import('../pipelines/job-types.js')).allPipelines()),
+      ...processorPipelines(options.processors),
+    ]),
     storage: new FileStorage(options.dataDir),
     capabilities: async () =>
       asFleet(

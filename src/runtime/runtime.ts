@@ -6,7 +6,6 @@ import type { Backend, Logger, Pipeline } from '../engine/types.js';
 import type { PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { FleetView } from './fleet-view.js';
-import { allPipelines } from '../pipelines/job-types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { processorPipelines } from './processors.js';
 
@@ -68,6 +67,9 @@ export interface Runtime {
 /** Builds the runtime for a mode; heavy modules (BullMQ, the S3 SDK) load only when that mode needs them. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   await ensureDataDir(options.dataDir);
+  // Loaded here, not with this module: the embedded engine's one-job commands import this module
+  // and name only their own pipeline (LocalBackendOptions.pipelines).
+  const { allPipelines } = await import('../pipelines/job-types.js');
   const registry = new PipelineRegistry([
     ...allPipelines(),
     ...processorPipelines(options.processors),
