@@ -1,5 +1,6 @@
 import { boxes, child } from './mp4-boxes.js';
 import { readMoov, trackPackets } from './mp4-samples.js';
+import { reduced } from './rational.js';
 import { isVideoTrak, videoTrack } from './mp4-tracks.js';
 import { analysePackets, type VideoStreamInfo } from './probe.js';
 
@@ -128,10 +129,4 @@ function commonStep(durations: readonly number[]): number | undefined {
   let most = 0;
   for (const [d, n] of counts) if (n > most) [step, most] = [d, n];
   return step > 0 && durations.length - most <= Math.max(1, durations.length * 0.01) ? step : undefined;
-}
-
-function reduced(num: number, den: number): { num: number; den: number } {
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const g = gcd(num, den);
-  return { num: num / g, den: den / g };
 }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
+import { mp4HeaderProbe } from './mp4-probe.js';
 import { guardedInput, runFfprobe } from './run.js';
 
 /** What a header probe takes: how long it may run and what stops it. */
@@ -48,7 +49,7 @@ let early:
 
 /**
  * Starts the header probe of the input of `framefleet transcode FILE` before the program loads, so
- * ffprobe overlaps Node loading it (about 50 ms of a short job). Its answer is used once, only by a
+ * it overlaps Node loading it: in-process for a plain H.264 MP4 (mp4HeaderProbe), else ffprobe. Its answer is used once, only by a
  * probe of the same file that has not changed since (same inode, size and mtime); a failure leaves
  * the real probe to run and report.
  */
@@ -56,7 +57,11 @@ export function startEarlyProbe(path: string): void {
   try {
     const info = statSync(path);
     if (!info.isFile() || info.size === 0) return;
-    const raw = probeHeader(path, {}).catch(() => undefined);
+    // A plain H.264 MP4 answers from its moov in a few milliseconds; anything else starts ffprobe.
+    const raw = mp4HeaderProbe(path)
+      .catch(() => undefined)
+      .then((inProcess) => inProcess ?? probeHeader(path, {}))
+      .catch(() => undefined);
     early = { path: resolve(path), size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, raw };
   } catch {
     // Not there: the command reports it.

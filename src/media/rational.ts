@@ -25,3 +25,10 @@ export function formatRational(r: Rational): string {
 export function frameTime(index: number, rate: Rational): number {
   return (index * rate.den) / rate.num;
 }
+
+/** num/den in lowest terms. Pure. */
+export function reduced(num: number, den: number): Rational {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const g = gcd(num, den);
+  return { num: num / g, den: den / g };
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFfmpeg } from '../../src/media/run.js';
@@ -15,4 +15,13 @@ export const FAST_X264 = ['-c:v', 'libx264', '-preset', 'ultrafast'];
 /** Plain ffmpeg with arguments, for test fixtures only. */
 export async function ffmpeg(args: string[]): Promise<void> {
   await runFfmpeg(['-y', ...args], { timeoutMs: 120_000, label: 'test fixture' });
+}
+
+/** A copy of `from` whose first tkhd (the video track's, in ffmpeg's files) carries display matrix a b c d. */
+export async function withMatrix(from: string, to: string, [a, b, c, d]: number[]): Promise<void> {
+  const data = await readFile(from);
+  const tkhd = data.indexOf('tkhd', 0, 'latin1');
+  const at = tkhd + 4 + (data[tkhd + 4] === 1 ? 52 : 40);
+  for (const [i, v] of [a, b, 0, c, d].entries()) data.writeInt32BE(v! * 0x10000, at + 4 * i);
+  await writeFile(to, data);
 }

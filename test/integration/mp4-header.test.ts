@@ -4,19 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mp4DecodeVideo } from '../../src/media/mp4-header.js';
 import { analyzeScenes } from '../../src/pipelines/analyze/measure-scenes.js';
 import { probe } from '../../src/media/probe.js';
-import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
+import { FAST_X264, ffmpeg, tempDir, withMatrix } from '../helpers/media.js';
 
 const SOURCE = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-t', '2'];
 const X264 = [...FAST_X264, '-g', '12'];
-
-/** A copy of `from` whose first tkhd (the video track's here) carries display matrix a b c d. */
-async function withMatrix(from: string, to: string, [a, b, c, d]: number[]): Promise<void> {
-  const data = await readFile(from);
-  const tkhd = data.indexOf('tkhd', 0, 'latin1');
-  const at = tkhd + 4 + (data[tkhd + 4] === 1 ? 52 : 40);
-  for (const [i, v] of [a, b, 0, c, d].entries()) data.writeInt32BE(v! * 0x10000, at + 4 * i);
-  await writeFile(to, data);
-}
 
 describe('mp4DecodeVideo', () => {
   let dir: string;

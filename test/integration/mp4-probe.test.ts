@@ -1,0 +1,147 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mp4HeaderProbe } from '../../src/media/mp4-probe.js';
+import { probeHeader } from '../../src/media/probe-header.js';
+import { ffmpeg, tempDir, withMatrix } from '../helpers/media.js';
+
+const picture = (size: string, rate: string) => ['-f', 'lavfi', '-i', `testsrc2=s=${size}:r=${rate}:d=2`];
+const tone = (rate: number) => ['-f', 'lavfi', '-i', `sine=r=${rate}:d=2`];
+const x264 = (...more: string[]) => ['-c:v', 'libx264', '-preset', 'ultrafast', ...more];
+
+// H.264 as cameras, phones and encoders write it: what the moov reader answers in ffprobe's place.
+const ANSWERED: Record<string, string[]> = {
+  'b-frames-ntsc-stereo.mp4': [
+    ...picture('320x240', '30000/1001'),
+    ...tone(48000),
+    ...x264('-preset', 'fast', '-bf', '3'),
+    '-c:a',
+    'aac',
+    '-ac',
+    '2',
+  ],
+  'baseline-mono-44k.mp4': [
+    ...picture('320x240', '25'),
+    ...tone(44100),
+    ...x264('-profile:v', 'baseline'),
+    '-c:a',
+    'aac',
+  ],
+  'main-cropped.mp4': [...picture('318x238', '25'), ...x264('-profile:v', 'main')],
+  'full-range.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuvj420p')],
+  'high10.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuv420p10le')],
+  'high422.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuv422p')],
+  'anamorphic.mov': [...picture('320x240', '25'), ...x264(), '-aspect', '16:9'],
+  'stereo-96k.mov': [
+    ...picture('320x240', '30'),
+    ...tone(48000),
+    ...x264(),
+    '-c:a',
+    'aac',
+    '-ac',
+    '2',
+    '-b:a',
+    '96k',
+    '-movflags',
+    '+faststart',
+  ],
+  'late-audio.mp4': [
+    ...picture('320x240', '24'),
+    '-itsoffset',
+    '0.5',
+    ...tone(48000),
+    ...x264(),
+    '-c:a',
+    'aac',
+  ],
+};
+
+// Left to ffprobe: other codecs, more or other tracks, variable rate, fragments, flips, cut files.
+const REFUSED: Record<string, string[]> = {
+  'mpeg4.mp4': [...picture('320x240', '25'), '-c:v', 'mpeg4'],
+  'hevc.mp4': [...picture('320x240', '25'), '-c:v', 'libx265', '-x265-params', 'log-level=error'],
+  'mp3.mov': [...picture('320x240', '25'), ...tone(44100), ...x264(), '-c:a', 'libmp3lame'],
+  'two-audio.mp4': [
+    ...picture('320x240', '25'),
+    ...tone(48000),
+    ...x264(),
+    '-c:a',
+    'aac',
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-map',
+    '1:a',
+  ],
+  'he-aac-like-6ch.mp4': [...picture('320x240', '25'), ...tone(48000), ...x264(), '-c:a', 'aac', '-ac', '6'],
+  'vfr.mp4': [
+    ...picture('320x240', '30'),
+    '-vf',
+    "setpts='if(lt(N,30),N/30,1+(N-30)/15)/TB'",
+    '-fps_mode',
+    'vfr',
+    ...x264(),
+  ],
+  'interlaced.mp4': [
+    ...picture('320x240', '25'),
+    ...x264('-flags', '+ildct+ilme', '-x264-params', 'interlaced=1'),
+  ],
+};
+
+/** `theirs`, cut to the fields `ours` has (the moov reader writes only the fields probe reads). */
+function sameFields<T extends object>(ours: T, theirs: T | undefined): T {
+  return Object.fromEntries(Object.keys(ours).map((k) => [k, theirs?.[k as keyof T]])) as T;
+}
+
+describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-mp4-probe-'));
+    const all = { ...ANSWERED, ...REFUSED };
+    await Promise.all(Object.entries(all).map(([name, args]) => ffmpeg([...args, join(dir, name)])));
+    await withMatrix(join(dir, 'baseline-mono-44k.mp4'), join(dir, 'turn90.mp4'), [0, 1, -1, 0]);
+    await withMatrix(join(dir, 'baseline-mono-44k.mp4'), join(dir, 'flip.mp4'), [-1, 0, 0, 1]);
+    await ffmpeg([
+      '-i',
+      join(dir, 'late-audio.mp4'),
+      '-c',
+      'copy',
+      '-movflags',
+      '+frag_keyframe+empty_moov',
+      join(dir, 'frag.mp4'),
+    ]);
+    const whole = await readFile(join(dir, 'stereo-96k.mov'));
+    await writeFile(join(dir, 'cut.mov'), whole.subarray(0, Math.floor(whole.length * 0.6)));
+  }, 120_000);
+  afterAll(async () => cleanup());
+
+  for (const name of [...Object.keys(ANSWERED), 'turn90.mp4']) {
+    it(`${name}: field for field what ffprobe says`, async () => {
+      const path = join(dir, name);
+      const [ours, theirs] = await Promise.all([mp4HeaderProbe(path), probeHeader(path, {})]);
+      expect(ours, 'answered in-process').toBeDefined();
+      expect(ours!.format).toEqual(sameFields(ours!.format!, theirs.format));
+      expect(ours!.streams!.length).toBe(theirs.streams!.length);
+      for (const stream of ours!.streams!) {
+        const other = theirs.streams!.find((s) => s.index === stream.index);
+        const { side_data_list: rotation, ...rest } = stream;
+        expect(rest, `${name} stream ${stream.index}`).toEqual(sameFields(rest, other));
+        // ffprobe's rotation is the matrix angle (-90 for this quarter turn); probe reads it modulo 360.
+        if (rotation)
+          expect(((other!.side_data_list![0]!.rotation! % 360) + 360) % 360).toBe(rotation[0]!.rotation);
+        else
+          expect(
+            other!.side_data_list?.some((d) => d.rotation !== undefined && d.rotation !== 0) ?? false,
+          ).toBe(false);
+      }
+    });
+  }
+
+  for (const name of [...Object.keys(REFUSED), 'flip.mp4', 'frag.mp4', 'cut.mov']) {
+    it(`${name}: left to ffprobe`, async () => {
+      expect(await mp4HeaderProbe(join(dir, name))).toBeUndefined();
+    });
+  }
+});
