@@ -32,17 +32,17 @@ describe('planParallelism', () => {
       held: 2,
       segSec: 24,
     },
-    // From 1080 rows two encodes at once (3 threads a core each) beat one: two halves.
+    // At 1080 rows too, one encode with every core (two at once only when segments are asked for).
     {
       name: '2 cores, 24 s 1080p',
       cores: 2,
       slots: 2,
       sec: 24,
       height: 1080,
-      conc: 2,
-      threads: 3,
-      held: 1,
-      segSec: 12,
+      conc: 1,
+      threads: 6,
+      held: 2,
+      segSec: 24,
     },
     {
       name: '4 cores, 20 s 2160p',
@@ -50,12 +50,12 @@ describe('planParallelism', () => {
       slots: 4,
       sec: 20,
       height: 2160,
-      conc: 2,
-      threads: 6,
-      held: 2,
-      segSec: 10,
+      conc: 1,
+      threads: 12,
+      held: 4,
+      segSec: 20,
     },
-    // Too short to halve: one encode.
+    // A short clip: one encode.
     {
       name: '2 cores, 6 s 1080p',
       cores: 2,
@@ -67,17 +67,17 @@ describe('planParallelism', () => {
       held: 2,
       segSec: 6,
     },
-    // Long clips still split (for resume): two at a time, none longer than 120 s, an even count.
+    // Long clips still split (for resume): one after another, none longer than 120 s.
     {
       name: '2 cores, 10 min 1080p',
       cores: 2,
       slots: 2,
       sec: 600,
       height: 1080,
-      conc: 2,
-      threads: 3,
-      held: 1,
-      segSec: 100,
+      conc: 1,
+      threads: 6,
+      held: 2,
+      segSec: 120,
     },
     {
       name: '2 cores, 8 min 1080p',
@@ -85,9 +85,9 @@ describe('planParallelism', () => {
       slots: 2,
       sec: 480,
       height: 1080,
-      conc: 2,
-      threads: 3,
-      held: 1,
+      conc: 1,
+      threads: 6,
+      held: 2,
       segSec: 120,
     },
     // Long clips at lower heights split too, one after another with every core.
@@ -162,8 +162,9 @@ describe('planParallelism', () => {
     expect(p).toMatchObject({ concurrency: workers, threads, slotsPerSegment: 1 });
   });
 
-  it('keeps one encode with every core when the user asked for one segment', () => {
+  it('runs two encodes at once at 1080 rows on a small machine only when segments are asked for', () => {
     const at1080 = { ...x264, durationSec: 24, height: 1080, machineCores: 2, slots: 2 };
+    expect(planParallelism(at1080)).toMatchObject({ concurrency: 1, threads: 6 });
     expect(planParallelism({ ...at1080, askedSegments: 1 })).toMatchObject({ concurrency: 1, threads: 6 });
     expect(planParallelism({ ...at1080, askedSegments: 4 })).toMatchObject({ concurrency: 2, threads: 3 });
   });

@@ -54,12 +54,14 @@ export function usefulThreads(family: Family, height: number): number {
 export const PAIR_MIN_SECONDS = 8;
 
 /**
- * Two x264 encodes at once beat one on a small machine at 1080 rows and more: one frame-threaded
- * encode leaves part of the cores idle while its frame threads wait on rows of the frame before
- * and on its one lookahead thread, and its in-flight frames outgrow the caches (measured on 2
- * cores, x264 medium crf 23: 24 s 1080p halves at once 19.8-23.2 s and 39-46 CPU-s against
- * 22.8-26.5 s and 42-49 CPU-s for one encode, alternating; 10 s 1080p with grain 28.9-32.1 s
- * against 30.8-32.7 s; 540p and 720p no gain, so they stay one encode). Pure.
+ * Whether segments asked for at 1080 rows and more on a small machine run two x264 encodes at once
+ * with half the cores each, rather than one after another with all of them. Which is faster
+ * depends on the machine, so it is not the default: on one 2-core VM one encode left part of the
+ * cores idle (its frame threads wait on rows of the frame before and on its one lookahead
+ * thread), and 24 s 1080p halves at once took 19.8-23.2 s and 39-46 CPU-s against 22.8-26.5 s and
+ * 42-49 CPU-s for one encode; on another, one encode kept both cores busy and halves at once took
+ * 19.7 and 22.2 s and 36.9 and 40.8 CPU-s against 18.2-18.7 and 21.4-21.9 s and 32-39 CPU-s (x264
+ * medium crf 23, alternating). Asking for segments (`--segments 2`) is asking for that. Pure.
  */
 function pairs(family: Family, cores: number, height: number, duration: number): boolean {
   return family === 'x264' && cores >= 2 && cores <= 4 && height >= 1080 && duration >= PAIR_MIN_SECONDS;
@@ -129,7 +131,7 @@ export function planParallelism(input: ParallelismInput): Parallelism {
   const useful = usefulThreads(input.family, input.height);
   const concurrency = Math.max(1, Math.min(cores, Math.ceil(cores / useful)));
   const share = Math.floor(cores / concurrency);
-  const halves = input.askedSegments === undefined || input.askedSegments >= 2;
+  const halves = input.askedSegments !== undefined && input.askedSegments >= 2;
   if (concurrency === 1 && halves && pairs(input.family, cores, input.height, duration)) {
     return {
       // An even count of segments, none over the cap: the last pair finishes together.
@@ -137,7 +139,7 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: 2,
       threads: Math.ceil((3 * cores) / 2),
       slotsPerSegment: Math.floor(cores / 2),
-      reason: `${cores} cores at ${input.height} rows: two ${input.family} encodes at once keep them busier than one (its lookahead and row waits idle them), ${Math.ceil((3 * cores) / 2)} threads each`,
+      reason: `${cores} cores at ${input.height} rows, segments asked for: two ${input.family} encodes at once with ${Math.ceil((3 * cores) / 2)} threads each`,
     };
   }
   if (concurrency === 1) {
