@@ -82,7 +82,8 @@ function videoStream(
     height: sps.height,
     pix_fmt: sps.pixFmt,
     r_frame_rate: formatRational(decode.frameRate),
-    avg_frame_rate: formatRational(reduced(table.count * table.timescale, table.ticks)),
+    // Over the whole media (mdhd), as ffmpeg: an edit list trimming it changes no rate.
+    avg_frame_rate: formatRational(reduced(table.count * table.timescale, table.media)),
     start_time: timing.startSec.toFixed(6),
     duration: timing.durationSec.toFixed(6),
     nb_frames: String(table.count),
@@ -131,7 +132,7 @@ function sampleEntry(trak: Buffer): { format: string; body: Buffer } | undefined
   return entry && { format: entry.type, body: entry.body };
 }
 
-/** Sample count, time scale, duration in ticks and ffmpeg's bit rate (bytes over duration). */
+/** Sample count, time scale, the media's length in ticks and ffmpeg's bit rate (bytes over that length). */
 function trackTable(trak: Buffer, timing: StreamTiming) {
   const mdhd = child(trak, ['mdia', 'mdhd']);
   const stsz = child(trak, ['mdia', 'minf', 'stbl', 'stsz']);
@@ -146,7 +147,7 @@ function trackTable(trak: Buffer, timing: StreamTiming) {
   // ffmpeg divides by the media's whole length (mdhd), an AAC encoder's priming included.
   const media = mdhd[0] === 1 ? Number(mdhd.readBigUInt64BE(24)) : mdhd.readUInt32BE(16);
   if (timescale <= 0 || ticks <= 0 || media <= 0) return undefined;
-  return { count, timescale, ticks, bitRate: String(Math.floor((bytes * 8 * timescale) / media)) };
+  return { count, timescale, media, bitRate: String(Math.floor((bytes * 8 * timescale) / media)) };
 }
 
 /** Sample rate and channels of an AAC-LC esds (ES, DecoderConfig and DecoderSpecificInfo descriptors). */

@@ -138,7 +138,10 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
   const packets = fromTable ?? (await scanPackets(path, s.index, options));
   const timeline = analysePackets(packets, frameRate);
-  const headerFrames = Number(s.nb_frames ?? 0);
+  // Fewer frames than the header lists means a cut-short file, unless they come from the sample
+  // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
+  // nb_frames counts it), and a table whose samples run past the end is left to the scan above.
+  const headerFrames = fromTable ? 0 : Number(s.nb_frames ?? 0);
   if (headerFrames > 0 && timeline.frameCount < headerFrames * 0.98) {
     throw new FramefleetError(
       'INPUT_CORRUPT',

@@ -112,12 +112,22 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
       '+frag_keyframe+empty_moov',
       join(dir, 'frag.mp4'),
     ]);
+    // Trimmed mid-GOP by a copy: one edit that starts inside the media.
+    await ffmpeg([
+      '-ss',
+      '0.7',
+      '-i',
+      join(dir, 'b-frames-ntsc-stereo.mp4'),
+      '-c',
+      'copy',
+      join(dir, 'trimmed.mp4'),
+    ]);
     const whole = await readFile(join(dir, 'stereo-96k.mov'));
     await writeFile(join(dir, 'cut.mov'), whole.subarray(0, Math.floor(whole.length * 0.6)));
   }, 120_000);
   afterAll(async () => cleanup());
 
-  for (const name of [...Object.keys(ANSWERED), 'turn90.mp4']) {
+  for (const name of [...Object.keys(ANSWERED), 'turn90.mp4', 'trimmed.mp4']) {
     it(`${name}: field for field what ffprobe says`, async () => {
       const path = join(dir, name);
       const [ours, theirs] = await Promise.all([mp4HeaderProbe(path), probeHeader(path, {})]);

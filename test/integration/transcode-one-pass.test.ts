@@ -31,6 +31,8 @@ describe('transcode: a one-segment job in one pass', () => {
     ({ dir, cleanup } = await tempDir('ff-one-pass-'));
     const lavfi = ['-f', 'lavfi', '-i', 'testsrc2=s=192x108:r=25:d=3', '-f', 'lavfi', '-i', 'sine=f=440:d=3'];
     await ffmpeg([...lavfi, ...FAST_X264, '-c:a', 'aac', join(dir, 'plain.mp4')]);
+    // A copy trimmed mid-GOP: its edit list hides the stored frames before the cut (nb_frames counts them).
+    await ffmpeg(['-ss', '1.3', '-i', join(dir, 'plain.mp4'), '-c', 'copy', join(dir, 'trimmed.mp4')]);
     // Audio starting 0.3 s before the video: the first frame cuts it (the stitch's work).
     await ffmpeg([
       ...['-itsoffset', '0.3', '-i', join(dir, 'plain.mp4'), '-i', join(dir, 'plain.mp4')],
@@ -84,6 +86,16 @@ describe('transcode: a one-segment job in one pass', () => {
       expect(Math.abs(out.audio!.durationSec - 3)).toBeLessThan(0.05);
     });
   }
+
+  it('a copy trimmed mid-GOP is the frames it shows (not refused as cut short), in one pass and in segments', async () => {
+    const shown = (await probe(join(dir, 'trimmed.mp4'))).video!.frameCount;
+    expect(shown).toBeLessThan(75 - 25);
+    for (const segments of ['1', '2']) {
+      const r = await run('trimmed.mp4', `trimmed-${segments}.mp4`, '--segments', segments);
+      expect(r.code, r.stderr).toBe(0);
+      expect((await probe(join(dir, `trimmed-${segments}.mp4`))).video!.frameCount).toBe(shown);
+    }
+  });
 
   it('several segments, or audio ahead of the video, take the segment, audio and stitch tasks', async () => {
     const split = await run('plain.mp4', 'split.mp4', '--segments', '2');
