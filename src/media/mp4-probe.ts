@@ -27,6 +27,8 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
   // Exactly one video track and at most one audio track: other tracks are streams ffprobe lists.
   if (handlers.some((h, i) => (h !== 'vide' && h !== 'soun') || (i !== videoAt && i !== audioAt)))
     return undefined;
+  // A table claiming more entries than its box holds is a header ffmpeg refuses: ffprobe says so.
+  if (!traks.every(tablesFit)) return undefined;
   const timing = mp4Timing(moov);
   const decode = await mp4DecodeVideo(path, info.size);
   if (videoAt < 0 || !timing || !decode || decode.variableFrameRate) return undefined;
@@ -122,6 +124,23 @@ function audioStream(trak: Buffer, index: number, timing: StreamTiming): RawStre
     nb_frames: String(table.count),
     bit_rate: table.bitRate,
   };
+}
+
+/** Bytes per entry of the sample tables, after their 8-byte header (stsz: 12, with its sample size). */
+const ENTRY_BYTES: Record<string, number> = { stts: 8, ctts: 8, stss: 4, stsc: 12, stco: 4, co64: 8 };
+
+/** Whether every sample table of a track holds the entries its count claims. */
+function tablesFit(trak: Buffer): boolean {
+  const stbl = child(trak, ['mdia', 'minf', 'stbl']);
+  if (!stbl) return false;
+  return boxes(stbl).every(({ type, body }) => {
+    const size = ENTRY_BYTES[type];
+    if (type === 'stsz')
+      return (
+        body.length >= 12 && (body.readUInt32BE(4) !== 0 || body.length >= 12 + 4 * body.readUInt32BE(8))
+      );
+    return size === undefined || (body.length >= 8 && body.length >= 8 + size * body.readUInt32BE(4));
+  });
 }
 
 /** The track's only sample entry: its format and body (after the 8-byte box header). */

@@ -122,6 +122,13 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
       'copy',
       join(dir, 'trimmed.mp4'),
     ]);
+    // Entry counts beyond their boxes: headers ffmpeg refuses (ffprobe then says so, exit 2).
+    const plain = await readFile(join(dir, 'baseline-mono-44k.mp4'));
+    for (const table of ['stss', 'stco', 'stsc', 'stts']) {
+      const patched = Buffer.from(plain);
+      patched.writeUInt32BE(0x7fffffff, patched.indexOf(table, 0, 'latin1') + 8);
+      await writeFile(join(dir, `claims-${table}.mp4`), patched);
+    }
     const whole = await readFile(join(dir, 'stereo-96k.mov'));
     await writeFile(join(dir, 'cut.mov'), whole.subarray(0, Math.floor(whole.length * 0.6)));
   }, 120_000);
@@ -149,7 +156,8 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
     });
   }
 
-  for (const name of [...Object.keys(REFUSED), 'flip.mp4', 'frag.mp4', 'cut.mov']) {
+  const claims = ['stss', 'stco', 'stsc', 'stts'].map((t) => `claims-${t}.mp4`);
+  for (const name of [...Object.keys(REFUSED), 'flip.mp4', 'frag.mp4', 'cut.mov', ...claims]) {
     it(`${name}: left to ffprobe`, async () => {
       expect(await mp4HeaderProbe(join(dir, name))).toBeUndefined();
     });

@@ -27,6 +27,11 @@ describe('transcode refuses bad input', () => {
       join(dir, 'noise.mp4'),
       Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 97 + 13) % 251)),
     );
+    // A chunk table claiming two billion entries in a few bytes: a header ffmpeg refuses, whichever
+    // reader (the in-process moov reader or ffprobe) looks at it first.
+    const claims = await readFile(good);
+    claims.writeUInt32BE(0x7fffffff, claims.indexOf('stco', 0, 'latin1') + 8);
+    await writeFile(join(dir, 'claims.mp4'), claims);
     await copyFile(good, join(dir, 'truncated.mp4'));
     await truncate(join(dir, 'truncated.mp4'), 6000);
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', join(dir, 'audio-only.m4a')]);
@@ -83,6 +88,13 @@ describe('transcode refuses bad input', () => {
         args: () => [join(dir, 'truncated.mp4')],
         code: /INPUT_CORRUPT/,
         mentions: () => 'truncated.mp4',
+        exit: 2,
+      },
+      {
+        name: 'sample table claiming more than it holds',
+        args: () => [join(dir, 'claims.mp4')],
+        code: /INPUT_CORRUPT/,
+        mentions: () => 'claims.mp4',
         exit: 2,
       },
       {
