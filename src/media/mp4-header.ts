@@ -1,7 +1,7 @@
 import { boxes, child } from './mp4-boxes.js';
 import { readMoov, trackPackets } from './mp4-samples.js';
 import { reduced } from './rational.js';
-import { isVideoTrak, videoTrack } from './mp4-tracks.js';
+import { isVideoTrak, sampleEntry, videoTrack } from './mp4-tracks.js';
 import { analysePackets, type VideoStreamInfo } from './probe.js';
 
 /** What a frame decoder and its shard plan need of a video stream. */
@@ -31,7 +31,12 @@ export type DecodeVideo = Pick<
  */
 export async function mp4DecodeVideo(path: string, fileSize: number): Promise<DecodeVideo | undefined> {
   const moov = await readMoov(path).catch(() => undefined);
-  if (!moov || moov.includes('covr', 0, 'latin1')) return undefined;
+  return moov && decodeVideoOf(moov, fileSize);
+}
+
+/** mp4DecodeVideo of a `moov` body already read, from a file of `fileSize` bytes. Pure. */
+export function decodeVideoOf(moov: Buffer, fileSize: number): DecodeVideo | undefined {
+  if (moov.includes('covr', 0, 'latin1')) return undefined;
   const mvhd = child(moov, ['mvhd']);
   // mvhd: version 1 has 64-bit times and duration; the matrix follows 48 (version 0: 36) bytes in.
   if (!mvhd || !isIdentity(matrixOf(mvhd, mvhd[0] === 1 ? 48 : 36))) return undefined;
@@ -80,13 +85,12 @@ const VISUAL = new Set([
 
 /** The first sample entry's width and height (what the decoder outputs), for a known video codec. */
 function codedSize(trak: Buffer): { width: number; height: number } | undefined {
-  const stsd = child(trak, ['mdia', 'minf', 'stbl', 'stsd']);
-  // Full box header (4), entry count (4); the entry: size (4), format (4), 6 reserved, data
-  // reference index (2), 16 bytes pre-defined and reserved, then width (2) and height (2).
-  if (!stsd || stsd.length < 44 || stsd.readUInt32BE(4) !== 1) return undefined;
-  if (!VISUAL.has(stsd.toString('latin1', 12, 16))) return undefined;
-  const width = stsd.readUInt16BE(40);
-  const height = stsd.readUInt16BE(42);
+  const entry = sampleEntry(trak);
+  // The visual entry: 6 reserved, data reference index (2), 16 bytes pre-defined and reserved,
+  // then width (2) and height (2).
+  if (!entry || entry.body.length < 28 || !VISUAL.has(entry.format)) return undefined;
+  const width = entry.body.readUInt16BE(24);
+  const height = entry.body.readUInt16BE(26);
   return width > 0 && height > 0 ? { width, height } : undefined;
 }
 

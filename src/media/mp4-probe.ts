@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { avcConfigSps } from './h264-sps.js';
 import { boxes, child } from './mp4-boxes.js';
-import { mp4DecodeVideo } from './mp4-header.js';
+import { decodeVideoOf } from './mp4-header.js';
+import { durationOf, handlerOf, sampleEntry, timescaleOf } from './mp4-tracks.js';
 import { readMoov } from './mp4-samples.js';
 import { formatRational, reduced } from './rational.js';
 import { mp4Timing, type StreamTiming } from './mp4-timing.js';
@@ -12,7 +13,7 @@ import type { RawProbe, RawStream } from './probe-header.js';
  * H.264 video track with at most one AAC-LC mono or stereo track in a plain MP4/MOV, read from its
  * moov in-process: ffprobe's start (0.15-0.25 s beside Node's own) is most of what a short
  * transcode waits for before its encode can start. Undefined for anything else, or anything this
- * reader is unsure of (see mp4DecodeVideo, avcConfigSps, mp4Timing): the caller asks ffprobe.
+ * reader is unsure of (see decodeVideoOf, avcConfigSps, mp4Timing): the caller asks ffprobe.
  * Tested field for field against ffprobe.
  */
 export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined> {
@@ -21,7 +22,7 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
   const traks = boxes(moov)
     .filter((b) => b.type === 'trak')
     .map((b) => b.body);
-  const handlers = traks.map((t) => child(t, ['mdia', 'hdlr'])?.toString('latin1', 8, 12));
+  const handlers = traks.map(handlerOf);
   const videoAt = handlers.indexOf('vide');
   const audioAt = handlers.indexOf('soun');
   // Exactly one video track and at most one audio track: other tracks are streams ffprobe lists.
@@ -30,7 +31,7 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
   // A table claiming more entries than its box holds is a header ffmpeg refuses: ffprobe says so.
   if (!traks.every(tablesFit)) return undefined;
   const timing = mp4Timing(moov);
-  const decode = await mp4DecodeVideo(path, info.size);
+  const decode = decodeVideoOf(moov, info.size);
   if (videoAt < 0 || !timing || !decode || decode.variableFrameRate) return undefined;
   const video = videoStream(traks[videoAt]!, videoAt, timing.video, decode);
   const audio = audioAt < 0 ? undefined : audioStream(traks[audioAt]!, audioAt, timing.audio!);
@@ -52,7 +53,7 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
   };
 }
 
-type Decoded = NonNullable<Awaited<ReturnType<typeof mp4DecodeVideo>>>;
+type Decoded = NonNullable<ReturnType<typeof decodeVideoOf>>;
 
 function videoStream(
   trak: Buffer,
@@ -143,20 +144,12 @@ function tablesFit(trak: Buffer): boolean {
   });
 }
 
-/** The track's only sample entry: its format and body (after the 8-byte box header). */
-function sampleEntry(trak: Buffer): { format: string; body: Buffer } | undefined {
-  const stsd = child(trak, ['mdia', 'minf', 'stbl', 'stsd']);
-  if (!stsd || stsd.length < 16 || stsd.readUInt32BE(4) !== 1) return undefined;
-  const [entry] = boxes(stsd.subarray(8));
-  return entry && { format: entry.type, body: entry.body };
-}
-
 /** Sample count, time scale, the media's length in ticks and ffmpeg's bit rate (bytes over that length). */
 function trackTable(trak: Buffer, timing: StreamTiming) {
   const mdhd = child(trak, ['mdia', 'mdhd']);
   const stsz = child(trak, ['mdia', 'minf', 'stbl', 'stsz']);
   if (!mdhd || !stsz || stsz.length < 12) return undefined;
-  const timescale = mdhd[0] === 1 ? mdhd.readUInt32BE(20) : mdhd.readUInt32BE(12);
+  const timescale = timescaleOf(mdhd);
   const count = stsz.readUInt32BE(8);
   const fixed = stsz.readUInt32BE(4);
   if (count === 0 || (fixed === 0 && stsz.length < 12 + 4 * count)) return undefined;
@@ -164,7 +157,7 @@ function trackTable(trak: Buffer, timing: StreamTiming) {
   for (let i = 0; fixed === 0 && i < count; i++) bytes += stsz.readUInt32BE(12 + 4 * i);
   const ticks = Math.round(timing.durationSec * timescale);
   // ffmpeg divides by the media's whole length (mdhd), an AAC encoder's priming included.
-  const media = mdhd[0] === 1 ? Number(mdhd.readBigUInt64BE(24)) : mdhd.readUInt32BE(16);
+  const media = durationOf(mdhd);
   if (timescale <= 0 || ticks <= 0 || media <= 0) return undefined;
   return { count, timescale, media, bitRate: String(Math.floor((bytes * 8 * timescale) / media)) };
 }
@@ -206,8 +199,7 @@ function audioConfig(esds: Buffer): { sampleRate: number; channels: number } | u
 function movieSeconds(moov: Buffer): number | undefined {
   const mvhd = child(moov, ['mvhd']);
   if (!mvhd || mvhd.length < 32) return undefined;
-  const v1 = mvhd[0] === 1;
-  const scale = v1 ? mvhd.readUInt32BE(20) : mvhd.readUInt32BE(12);
-  const length = v1 ? Number(mvhd.readBigUInt64BE(24)) : mvhd.readUInt32BE(16);
+  const scale = timescaleOf(mvhd);
+  const length = durationOf(mvhd);
   return scale > 0 && length > 0 ? length / scale : undefined;
 }

@@ -1,5 +1,5 @@
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, isVideoTrak } from './mp4-tracks.js';
+import { compositionTimes, handlerOf, isVideoTrak, timescaleOf } from './mp4-tracks.js';
 
 /**
  * Where each stream of a progressive MP4/MOV starts and how long it lasts, as ffprobe reports them,
@@ -18,8 +18,6 @@ export interface Mp4Timing {
   video: StreamTiming;
   /** The first audio track, if any. */
   audio: StreamTiming | undefined;
-  /** Tracks in the file (a subtitle or data track counts). */
-  tracks: number;
 }
 
 /** Video and first audio track timing of a `moov` body; undefined where ffprobe must answer. */
@@ -35,11 +33,7 @@ export function mp4Timing(moov: Buffer): Mp4Timing | undefined {
   const videoTiming = video && trackTiming(video, movieScale);
   const audioTiming = audio && trackTiming(audio, movieScale);
   if (!videoTiming || (audio && !audioTiming)) return undefined;
-  return { video: videoTiming, audio: audioTiming, tracks: traks.length };
-}
-
-function handlerOf(trak: Buffer): string | undefined {
-  return child(trak, ['mdia', 'hdlr'])?.toString('latin1', 8, 12);
+  return { video: videoTiming, audio: audioTiming };
 }
 
 function trackTiming(trak: Buffer, movieScale: number): StreamTiming | undefined {
@@ -104,8 +98,4 @@ function editList(elst: Buffer | undefined): { mediaTime: number; duration: numb
     });
   }
   return out;
-}
-
-function timescaleOf(fullBox: Buffer): number {
-  return fullBox[0] === 1 ? fullBox.readUInt32BE(20) : fullBox.readUInt32BE(12);
 }

@@ -23,10 +23,24 @@ export interface Mp4Track {
   dataEnd: number;
 }
 
+/** A `trak` body's handler type: `vide`, `soun`, `text`, `tmcd`... Pure. */
+export function handlerOf(trak: Buffer): string | undefined {
+  // hdlr: version and flags (4), pre_defined (4), then the handler type.
+  return child(trak, ['mdia', 'hdlr'])?.toString('latin1', 8, 12);
+}
+
 /** Whether a `trak` body is a video track (its handler is `vide`). Pure. */
 export function isVideoTrak(trak: Buffer): boolean {
-  // hdlr: version and flags (4), pre_defined (4), then the handler type.
-  return child(trak, ['mdia', 'hdlr'])?.toString('latin1', 8, 12) === 'vide';
+  return handlerOf(trak) === 'vide';
+}
+
+/** A track's only sample entry: its format (`avc1`, `mp4a`...) and body, after its 8-byte header. Pure. */
+export function sampleEntry(trak: Buffer): { format: string; body: Buffer } | undefined {
+  const stsd = child(trak, ['mdia', 'minf', 'stbl', 'stsd']);
+  // Full box header (4), entry count (4), then the entries.
+  if (!stsd || stsd.length < 16 || stsd.readUInt32BE(4) !== 1) return undefined;
+  const [entry] = boxes(stsd.subarray(8));
+  return entry && { format: entry.type, body: entry.body };
 }
 
 /** More samples than a day of 120 fps video: not a table to expand in memory. */
@@ -117,9 +131,15 @@ function dataEndOf(stbl: Buffer, stsz: Buffer, count: number): number | undefine
   return sample === count ? end : undefined;
 }
 
-function timescaleOf(fullBox: Buffer): number {
+/** The time scale of an mvhd or mdhd body. Pure. */
+export function timescaleOf(fullBox: Buffer): number {
   // mvhd and mdhd: version 1 has 64-bit creation and modification times before the time scale.
   return fullBox[0] === 1 ? fullBox.readUInt32BE(20) : fullBox.readUInt32BE(12);
+}
+
+/** The duration of an mvhd or mdhd body, in its time scale (right after it; 64-bit in version 1). Pure. */
+export function durationOf(fullBox: Buffer): number {
+  return fullBox[0] === 1 ? Number(fullBox.readBigUInt64BE(24)) : fullBox.readUInt32BE(16);
 }
 
 /** Non-empty edits (media time in the track's time scale, duration in the movie's). */
