@@ -7,6 +7,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   transcode: async () => (await import('./transcode.js')).registerTranscode,
   doctor: async () => (await import('./doctor.js')).registerDoctor,
+  calibrate: async () => (await import('./calibrate.js')).registerCalibrate,
   demo: async () => (await import('./demo.js')).registerDemo,
   worker: async () => (await import('./worker.js')).registerWorker,
   submit: async () => (await import('./submit.js')).registerSubmit,

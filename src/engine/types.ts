@@ -211,6 +211,8 @@ export interface FleetCapabilities {
   machineCores?: number;
   /** On that machine, CPU tasks at once as the user fixed them (`--workers`); absent: the planner chooses. */
   fixedSlots?: boolean;
+  /** That machine measured two x264 encodes at once faster at 1080p (`framefleet calibrate`). */
+  measuredPairs?: boolean;
 }
 
 /** A job type: its spec schema, its planner and its executors. One folder per pipeline. */

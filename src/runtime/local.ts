@@ -12,6 +12,7 @@ import { FileStorage } from '../storage/file-storage.js';
 import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
+import { readProfile } from '../pipelines/transcode/machine-profile.js';
 import { LocalFleetView } from './fleet-view.js';
 import { processorPipelines, withProcessorFeatures } from './processors.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -43,7 +44,12 @@ export async function machineCapabilities(
     detectCapabilities(cpuOnly ? { declared: { detect: false } } : {}),
     detectEncoders(candidates, cache, requested),
   ]);
-  return { ...detected, encoders: inventory.proven };
+  const profile = await readProfile(detected.cores, identity);
+  return {
+    ...detected,
+    encoders: inventory.proven,
+    ...(profile ? { measuredPairs: profile.pairs } : {}),
+  };
 }
 
 /** What one machine can run, as a planner sees a fleet. Pure. */
@@ -60,6 +66,7 @@ export function asFleet(machine: Capabilities, slots: number, fixedSlots = false
     // The planner's cores: the machine's (cgroup limits included), never more than its slots unless fixed.
     machineCores: fixedSlots ? machine.cores : Math.min(machine.cores, slots),
     ...(fixedSlots ? { fixedSlots } : {}),
+    ...(machine.measuredPairs === undefined ? {} : { measuredPairs: machine.measuredPairs }),
   };
 }
 

@@ -22,6 +22,7 @@ const COMMANDS = [
   ['nodes'],
   ['queues'],
   ['doctor'],
+  ['calibrate'],
   ['demo'],
 ];
 

@@ -169,6 +169,19 @@ describe('planParallelism', () => {
     expect(planParallelism({ ...at1080, askedSegments: 4 })).toMatchObject({ concurrency: 2, threads: 3 });
   });
 
+  it('splits 1080p in two at once by default where this machine measured it faster (framefleet calibrate)', () => {
+    const at1080 = { ...x264, durationSec: 24, height: 1080, machineCores: 2, slots: 2, measuredPairs: true };
+    const p = planParallelism(at1080);
+    expect(p).toMatchObject({ concurrency: 2, threads: 3, segmentSeconds: 12 });
+    expect(p.reason).toMatch(/measured faster here/);
+    // Asked for one segment, or not measured faster, or below 1080 rows, or too short, or 8 cores: one encode.
+    expect(planParallelism({ ...at1080, askedSegments: 1 })).toMatchObject({ concurrency: 1, threads: 6 });
+    expect(planParallelism({ ...at1080, measuredPairs: false })).toMatchObject({ concurrency: 1 });
+    expect(planParallelism({ ...at1080, height: 720 })).toMatchObject({ concurrency: 1 });
+    expect(planParallelism({ ...at1080, durationSec: 6 })).toMatchObject({ concurrency: 1 });
+    expect(planParallelism({ ...at1080, machineCores: 8, slots: 8 })).toMatchObject({ concurrency: 1 });
+  });
+
   it('with processors, the segments are the parallelism: one per slot', () => {
     const p = planParallelism({
       ...x264,

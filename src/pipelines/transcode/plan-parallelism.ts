@@ -24,6 +24,11 @@ export interface ParallelismInput {
   processed?: boolean | undefined;
   /** Segments the user asked for (`--segments`, or what `--segment-seconds` makes); undefined: the planner's. */
   askedSegments?: number | undefined;
+  /**
+   * This machine measured two x264 encodes at once finishing 1080p sooner than one
+   * (`framefleet calibrate`): the planner's own choice, when no segments were asked, is then halves.
+   */
+  measuredPairs?: boolean | undefined;
 }
 
 export interface Parallelism {
@@ -56,7 +61,8 @@ export const PAIR_MIN_SECONDS = 8;
 /**
  * Whether segments asked for at 1080 rows and more on a small machine run two x264 encodes at once
  * with half the cores each, rather than one after another with all of them. Which is faster
- * depends on the machine, so it is not the default: on one 2-core VM one encode left part of the
+ * depends on the machine, so it is the default only where `framefleet calibrate` measured it faster
+ * (see machine-profile.ts): on one 2-core VM one encode left part of the
  * cores idle (its frame threads wait on rows of the frame before and on its one lookahead
  * thread), and 24 s 1080p halves at once took 19.8-23.2 s and 39-46 CPU-s against 22.8-26.5 s and
  * 42-49 CPU-s for one encode; on another, one encode kept both cores busy and halves at once took
@@ -64,7 +70,12 @@ export const PAIR_MIN_SECONDS = 8;
  * medium crf 23, alternating). Asking for segments (`--segments 2`) is asking for that. Pure.
  */
 function pairs(family: Family, cores: number, height: number, duration: number): boolean {
-  return family === 'x264' && cores >= 2 && cores <= 4 && height >= 1080 && duration >= PAIR_MIN_SECONDS;
+  return family === 'x264' && pairCores(cores) && height >= 1080 && duration >= PAIR_MIN_SECONDS;
+}
+
+/** Machines small enough for the choice between one encode and two at once (2-4 cores). Pure. */
+export function pairCores(cores: number): boolean {
+  return cores >= 2 && cores <= 4;
 }
 
 /**
@@ -131,7 +142,7 @@ export function planParallelism(input: ParallelismInput): Parallelism {
   const useful = usefulThreads(input.family, input.height);
   const concurrency = Math.max(1, Math.min(cores, Math.ceil(cores / useful)));
   const share = Math.floor(cores / concurrency);
-  const halves = input.askedSegments !== undefined && input.askedSegments >= 2;
+  const halves = input.askedSegments !== undefined ? input.askedSegments >= 2 : input.measuredPairs === true;
   if (concurrency === 1 && halves && pairs(input.family, cores, input.height, duration)) {
     return {
       // An even count of segments, none over the cap: the last pair finishes together.
@@ -139,7 +150,7 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: 2,
       threads: Math.ceil((3 * cores) / 2),
       slotsPerSegment: Math.floor(cores / 2),
-      reason: `${cores} cores at ${input.height} rows, segments asked for: two ${input.family} encodes at once with ${Math.ceil((3 * cores) / 2)} threads each`,
+      reason: `${cores} cores at ${input.height} rows, ${input.askedSegments === undefined ? 'two at once measured faster here (framefleet calibrate)' : 'segments asked for'}: two ${input.family} encodes at once with ${Math.ceil((3 * cores) / 2)} threads each`,
     };
   }
   if (concurrency === 1) {

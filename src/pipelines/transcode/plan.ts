@@ -128,6 +128,7 @@ async function layoutOpened(
     slots: ctx.capabilities.slots,
     fixedSlots: ctx.capabilities.fixedSlots,
     processed: (spec.process?.length ?? 0) > 0,
+    measuredPairs: ctx.capabilities.measuredPairs,
     askedSegments:
       spec.segments ??
       (spec.segmentSeconds === undefined ? undefined : Math.ceil(frames / fps / spec.segmentSeconds)),
