@@ -43,6 +43,7 @@ export async function runLocalJob(
     quiet: options.mode === 'quiet' || options.mode === 'json',
     verbose: options.verbose,
     clearLine: options.mode === 'tty',
+    failuresShown: true,
   });
   const backend = await openLocalBackend({
     dataDir: options.dataDir,

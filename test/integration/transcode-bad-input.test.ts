@@ -40,6 +40,10 @@ describe('transcode refuses bad input', () => {
     await writeFile(join(dir, 'kept.mp4'), 'not to be replaced');
     await link(good, join(dir, 'hard-link.mp4'));
     await symlink(good, join(dir, 'sym-link.mp4'));
+    // An SPS of garbage: the headers probe, but not one frame decodes.
+    const garbage = await readFile(good);
+    garbage.fill(0xff, garbage.indexOf('avcC', 0, 'latin1') + 16, garbage.indexOf('avcC', 0, 'latin1') + 24);
+    await writeFile(join(dir, 'garbage-sps.mp4'), garbage);
     // A playlist posing as a video must not make ffmpeg open the files it names.
     await writeFile(join(dir, 'playlist.mp4'), `ffconcat version 1.0\nfile '${good}'\n`);
   });
@@ -227,4 +231,24 @@ describe('transcode refuses bad input', () => {
     expect(await readFile(join(dir, 'kept.mp4'), 'utf8')).toBe('not to be replaced');
     expect(sha(await readFile(good))).toBe(goodHash);
   });
+
+  it.each([1, 2])(
+    'input whose headers probe but whose frames do not decode: INPUT_CORRUPT once, no retries (%i segments)',
+    async (segments) => {
+      const data = join(dir, `data-garbage-${segments}`);
+      const argv = ['transcode', join(dir, 'garbage-sps.mp4'), '-o', out(), '--segments', String(segments)];
+      const result = await runCli([...argv, '--data-dir', data], {}, 60_000);
+      expect(result.code).toBe(2);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines.at(-1)).toMatch(
+        /^framefleet: error: input `.*garbage-sps\.mp4` is corrupt: ffmpeg decoded no frame/,
+      );
+      expect(lines.at(-1)).toMatch(/\[INPUT_CORRUPT\]$/);
+      // Each failure is printed once (the progress line), and bad media is not tried again.
+      expect(lines.filter((l) => /failed \(attempt/.test(l))).toHaveLength(1);
+      expect(lines.some((l) => /warning:/.test(l))).toBe(false);
+      expect(await readdir(join(dir, 'out'))).toEqual([]);
+      expect(sha(await readFile(good))).toBe(goodHash);
+    },
+  );
 });

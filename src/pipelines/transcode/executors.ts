@@ -4,6 +4,7 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
+import { undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
@@ -38,6 +39,8 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       timeoutMs: SEGMENT_TIMEOUT_MS,
       label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+    }).catch((error: unknown) => {
+      throw undecodableInput(p.input, error);
     }),
   );
   // From the segment's sample table, in-process: a segment costs one process, its encode.

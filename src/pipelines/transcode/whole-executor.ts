@@ -1,6 +1,7 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
+import { undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { verifyOutput } from '../../media/verify.js';
 import { wholeArgs } from '../../media/whole-args.js';
@@ -39,7 +40,9 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
           label: `encode ${show(p.input)} with ${p.encoder}`,
           onProgress: (pr) => ctx.progress({ fraction: Math.min(0.99, pr.frame / p.frames), fps: pr.fps }),
         },
-      );
+      ).catch((error: unknown) => {
+        throw undecodableInput(p.input, error);
+      });
       return verifyOutput(tmp, {
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,

@@ -1,0 +1,25 @@
+import { FramefleetError, show } from '../errors.js';
+
+/** What libavcodec prints for input it cannot decode (a garbage SPS, slices without a valid PPS). */
+const DECODE_ERROR =
+  /Error while decoding stream[^\n]*|Invalid data found when processing input|sps_id \d+ out of range|non-existing PPS \d+ referenced|decode_slice_header error|Error splitting the input into NAL units/i;
+/** ...and what ffmpeg prints when, after that, not one frame reached the filters or the output. */
+const NOTHING_DECODED =
+  /Cannot determine format of input stream|Error marking filters as finished|Nothing was written into output file|Output file is empty/i;
+
+/**
+ * An ffmpeg run that failed because its input decoded to nothing is a bad input (INPUT_CORRUPT,
+ * exit 2, not retried), not an ffmpeg failure worth three tries. Anything else is returned as it
+ * was: a run killed by a signal, or one whose input decoded, keeps its own error. Pure.
+ */
+export function undecodableInput(input: string, error: unknown): unknown {
+  if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') return error;
+  const tail = error.ffmpegTail ?? '';
+  const decode = DECODE_ERROR.exec(tail);
+  if (!decode || !NOTHING_DECODED.test(tail) || /killed by SIG/.test(error.message)) return error;
+  return new FramefleetError(
+    'INPUT_CORRUPT',
+    `input ${show(input)} is corrupt: ffmpeg decoded no frame of it (${decode[0].trim()})`,
+    { cause: error, ffmpegTail: tail },
+  );
+}
