@@ -232,6 +232,12 @@ export interface StitchJob {
   /** MP4/MOV: move the index to the front so playback starts before the download ends. */
   faststart?: boolean;
   output: string;
+  /**
+   * A file whose global tags (title, artist, comment, ...) the output takes: the first segment,
+   * encoded from the source with its tags, as one plain ffmpeg command keeps them (the concat
+   * demuxer passes on none).
+   */
+  metadataFrom?: string | undefined;
 }
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
@@ -245,8 +251,10 @@ export function stitchArgs(job: StitchJob): string[] {
     else if (job.audioOffsetSec < 0) args.push('-ss', seconds(-job.audioOffsetSec));
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
   }
+  if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
+  if (job.metadataFrom) args.push('-map_metadata', job.audio ? '2' : '1');
   args.push('-c', 'copy', ...outputFile(job));
   return args;
 }

@@ -79,6 +79,24 @@ describe('stitch and audio', () => {
     expect(args.includes('-tag:v') ? args[args.indexOf('-tag:v') + 1] : undefined).toBe(c.tag);
     expect(args.includes('+faststart')).toBe(c.indexFirst);
   });
+  it.each([
+    { audio: '/a.m4a', input: '2' },
+    { audio: undefined, input: '1' },
+  ])('takes the global tags from the file named (audio $audio: input $input)', ({ audio, input }) => {
+    const args = stitchArgs({
+      concatList: '/l',
+      audio,
+      audioOffsetSec: 0,
+      format: 'mp4',
+      output: '/o',
+      metadataFrom: '/s0.mp4',
+    });
+    expect(args[args.lastIndexOf('-i') + 1]).toBe('/s0.mp4');
+    expect(args[args.indexOf('-map_metadata') + 1]).toBe(input);
+    expect(
+      stitchArgs({ concatList: '/l', audio, audioOffsetSec: 0, format: 'mp4', output: '/o' }),
+    ).not.toContain('-map_metadata');
+  });
   it('keeps an audio offset', () => {
     const args = stitchArgs({
       concatList: '/l',

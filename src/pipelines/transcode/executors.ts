@@ -118,6 +118,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         codec: encoderByName(p.encoder)?.codec,
         faststart: p.faststart !== false,
         output: tmp,
+        metadataFrom: paths[0],
       }),
       {
         signal: ctx.signal,

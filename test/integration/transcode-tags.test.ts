@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+/** A file's global tags and its streams' languages, as ffprobe reports them. */
+function tags(path: string): { format: Record<string, string>; languages: string[] } {
+  const args = ['-v', 'error', '-show_entries', 'format_tags:stream_tags=language', '-of', 'json', path];
+  const json = JSON.parse(execFileSync('ffprobe', args).toString()) as {
+    format: { tags?: Record<string, string> };
+    streams: { tags?: { language?: string } }[];
+  };
+  const format = Object.fromEntries(
+    Object.entries(json.format.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  return { format, languages: json.streams.map((s) => s.tags?.language ?? '') };
+}
+
+// One plain ffmpeg command keeps the source's title, artist and stream languages: so does every
+// way framefleet writes the output (one pass, or segments through the concat demuxer's stitch).
+describe('transcode keeps the source tags', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=3', '-f', 'lavfi', '-i', 'sine=d=3'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata', 'title=Tagged: ünïcode'],
+      ...[
+        '-metadata',
+        'artist=Someone',
+        '-metadata:s:a:0',
+        'language=fra',
+        '-metadata:s:v:0',
+        'language=eng',
+      ],
+      join(dir, 'tagged.mp4'),
+    ]);
+    await ffmpeg(['-i', join(dir, 'tagged.mp4'), '-an', '-c', 'copy', join(dir, 'silent.mp4')]);
+  });
+  afterAll(() => cleanup());
+
+  it.each([
+    { source: 'tagged.mp4', segments: 1, output: 'one.mp4', languages: ['eng', 'fra'] },
+    { source: 'tagged.mp4', segments: 3, output: 'three.mp4', languages: ['eng', 'fra'] },
+    { source: 'tagged.mp4', segments: 3, output: 'three.mkv', languages: ['eng', 'fra'] },
+    { source: 'silent.mp4', segments: 3, output: 'silent-out.mp4', languages: ['eng'] },
+  ])('$source in $segments segment(s) to $output', async ({ source, segments, output, languages }) => {
+    const out = join(dir, output);
+    const args = [
+      'transcode',
+      join(dir, source),
+      '-o',
+      out,
+      '--segments',
+      String(segments),
+      '--preset',
+      'fast',
+    ];
+    const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const got = tags(out);
+    expect(got.format).toMatchObject({ title: 'Tagged: ünïcode', artist: 'Someone' });
+    expect(got.languages).toEqual(languages);
+  });
+});
