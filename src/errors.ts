@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   INPUT_CORRUPT: { status: 422, fatal: true },
   NO_VIDEO_STREAM: { status: 422, fatal: true },
   NO_AUDIO_STREAM: { status: 422, fatal: true },
+  AUDIO_COPY_UNSUPPORTED: { status: 422, fatal: true },
   EMPTY_VIDEO: { status: 422, fatal: true },
   UNSUPPORTED_MEDIA: { status: 422, fatal: true },
   UNKNOWN_ENCODER: { status: 400, fatal: true },

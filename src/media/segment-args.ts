@@ -1,3 +1,4 @@
+import type { AudioContainer } from './audio-containers.js';
 import type { EncodeSettings, EncoderDef } from './encoders/catalogue.js';
 import { guardedInput, LOCAL_PROTOCOLS } from './run.js';
 import { SEEK_LEAD } from './keyframe-seek.js';
@@ -195,6 +196,8 @@ export interface AudioEncode {
   /** 'copy' keeps the source audio bit for bit; 'aac' re-encodes once over the whole timeline. */
   mode: 'copy' | 'aac';
   bitrateKbps: number;
+  /** The file's container, one that holds the codec written (audioIntermediate); default MP4. */
+  format?: AudioContainer | undefined;
   output: string;
 }
 
@@ -209,7 +212,7 @@ export function audioArgs(job: AudioEncode): string[] {
     '-dn',
     ...audioCodec(job),
     '-f',
-    'mp4',
+    job.format ?? 'mp4',
     '-y',
     job.output,
   ];

@@ -2,6 +2,7 @@ import type { Requirements, TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload, WholePayload } from './payloads.js';
+import { audioIntermediate } from '../../media/audio-containers.js';
 import { seekFrom } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
@@ -42,7 +43,8 @@ export interface TranscodeLayout {
   segmentSeconds: number;
   /** How segment encodes share the CPU (absent in layouts planned before it was chosen). */
   parallelism?: { threads: number | undefined; slotsPerSegment: number; reason: string };
-  audio: { mode: 'copy' | 'aac'; bitrateKbps: number; offsetSec: number } | undefined;
+  /** The source audio's treatment; `codec` (ffprobe's name) is absent in layouts planned before it. */
+  audio: { mode: 'copy' | 'aac'; codec?: string; bitrateKbps: number; offsetSec: number } | undefined;
   sourceAvGapSec: number | undefined;
   /** The source audio's probed length (see OutputExpectation). */
   sourceAudioSec?: number;
@@ -112,6 +114,8 @@ export function transcodeTasks(
   const tasks: TaskSpec[] = [...segments];
   let audioTask: TaskSpec<AudioPayload> | undefined;
   if (p.audio) {
+    // A container that holds the audio as the task writes it (a layout without a codec planned MP4).
+    const file = audioIntermediate(p.audio.mode === 'copy' ? (p.audio.codec ?? 'aac') : 'aac');
     audioTask = {
       id: 'audio',
       kind: 'transcode.audio',
@@ -126,7 +130,8 @@ export function transcodeTasks(
         input: p.input,
         mode: p.audio.mode,
         bitrateKbps: p.audio.bitrateKbps,
-        key: `${p.prefix}audio.${p.format === 'matroska' ? 'mka' : 'm4a'}`,
+        format: file.format,
+        key: `${p.prefix}audio.${file.extension}`,
       },
     };
     tasks.push(audioTask);

@@ -1,4 +1,5 @@
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { AudioContainer } from '../../media/audio-containers.js';
 import type { Rational } from '../../media/rational.js';
 import type { TranscodeLayout } from './layout.js';
 
@@ -27,6 +28,8 @@ export interface AudioPayload {
   input: string;
   mode: 'copy' | 'aac';
   bitrateKbps: number;
+  /** The container of the task's file (audioIntermediate); absent in plans made before: MP4. */
+  format?: AudioContainer;
   key: string;
 }
 

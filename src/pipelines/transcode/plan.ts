@@ -10,6 +10,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
+import { audioMode } from './plan-audio.js';
 import { askedReason, planParallelism } from './plan-parallelism.js';
 import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
@@ -17,9 +18,6 @@ import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
 import { withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
-
-// Audio codecs an MP4/MOV can carry as they are; anything else is re-encoded to AAC once.
-const MP4_AUDIO = ['aac', 'mp3', 'ac3', 'eac3', 'alac'];
 
 /**
  * Probe, choose one encoder for the whole job, split at frame boundaries, build the task graph. With
@@ -95,6 +93,16 @@ async function layoutOpened(
   if (!video) throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(spec.input)} has no video stream`);
   if (video.frameCount === 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(spec.input)} has no video frames`);
+  const keepAudio = spec.audio !== 'none' && source.audio !== undefined;
+  if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
+    throw new FramefleetError(
+      'NO_AUDIO_STREAM',
+      `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
+    );
+  }
+  // Before any decode or encode: a copy the output cannot hold is refused here.
+  const audioCodec = keepAudio ? source.audio!.codec : undefined;
+  const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
 
   const choice = selectEncoder(
     { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
@@ -112,13 +120,6 @@ async function layoutOpened(
     );
   }
   const fps = rationalValue(rate);
-  const keepAudio = spec.audio !== 'none' && source.audio !== undefined;
-  if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
-    throw new FramefleetError(
-      'NO_AUDIO_STREAM',
-      `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
-    );
-  }
   const parallelism = planParallelism({
     durationSec: frames / fps,
     height: video.height,
@@ -148,7 +149,6 @@ async function layoutOpened(
       `--segments ${spec.segments}: ${frames} frames allow at most ${most} segments of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
     );
   }
-  const copyable = keepAudio && (format === 'matroska' || MP4_AUDIO.includes(source.audio!.codec));
   const expectation = expectationFor(source, frames, keepAudio);
   return {
     input: spec.input,
@@ -181,9 +181,10 @@ async function layoutOpened(
       slotsPerSegment: parallelism.slotsPerSegment,
       reason,
     },
-    audio: keepAudio
+    audio: mode
       ? {
-          mode: spec.audio === 'copy' || (spec.audio === 'auto' && copyable) ? 'copy' : 'aac',
+          mode,
+          codec: audioCodec!,
           bitrateKbps: spec.audioBitrateKbps,
           offsetSec: source.audio!.startTimeSec - video.startTimeSec,
         }

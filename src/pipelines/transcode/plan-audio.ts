@@ -1,0 +1,30 @@
+import { FramefleetError, show } from '../../errors.js';
+import {
+  autoCopies,
+  containerHolds,
+  containerName,
+  type AudioContainer,
+} from '../../media/audio-containers.js';
+import type { TranscodeSpec } from './spec.js';
+
+/**
+ * How the job treats its source audio in `container`: `copy` asked for a codec the container
+ * cannot hold is refused here, before any encode (AUDIO_COPY_UNSUPPORTED, exit 2), not a muxer
+ * failure in the stitch after the work; `auto` copies what plays there (autoCopies), else AAC. Pure.
+ */
+export function audioMode(
+  spec: Pick<TranscodeSpec, 'audio' | 'input' | 'output'>,
+  codec: string,
+  container: AudioContainer,
+): 'copy' | 'aac' {
+  if (spec.audio === 'aac') return 'aac';
+  if (spec.audio === 'auto') return autoCopies(container, codec) ? 'copy' : 'aac';
+  if (containerHolds(container, codec)) return 'copy';
+  const name = containerName(container);
+  const instead = containerHolds('matroska', codec) ? ', or a .mkv output' : '';
+  throw new FramefleetError(
+    'AUDIO_COPY_UNSUPPORTED',
+    `cannot copy the ${codec} audio of input ${show(spec.input)} into the ${name} output ${show(spec.output)}: ${name} does not hold ${codec}; use audio aac or auto (encoded to AAC)${instead}`,
+    { details: { codec, container } },
+  );
+}
