@@ -1,5 +1,5 @@
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, handlerOf, isVideoTrak, timescaleOf } from './mp4-tracks.js';
+import { compositionTimes, editEntries, handlerOf, isVideoTrak, timescaleOf } from './mp4-tracks.js';
 
 /**
  * Where each stream of a progressive MP4/MOV starts and how long it lasts, as ffprobe reports them,
@@ -82,20 +82,8 @@ const MAX_SAMPLES = 10_368_000;
 /** Every edit, an empty one (a delay) as media time -1; undefined for more than a delay and one edit or another rate. */
 function editList(elst: Buffer | undefined): { mediaTime: number; duration: number }[] | undefined {
   if (!elst) return [];
-  if (elst.length < 8) return undefined;
-  const v1 = elst[0] === 1;
-  const entry = v1 ? 20 : 12;
-  const n = elst.readUInt32BE(4);
-  if (n > 2 || elst.length < 8 + n * entry) return undefined;
-  const out: { mediaTime: number; duration: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = 8 + i * entry;
-    const rate = elst.readUInt32BE(at + (v1 ? 16 : 8));
-    if (rate !== 0x10000) return undefined;
-    out.push({
-      duration: v1 ? Number(elst.readBigUInt64BE(at)) : elst.readUInt32BE(at),
-      mediaTime: v1 ? Number(elst.readBigInt64BE(at + 8)) : elst.readInt32BE(at + 4),
-    });
-  }
-  return out;
+  const { entries, claimed } = editEntries(elst);
+  // A short box, more than a delay and an edit, or a rate other than 1: ffprobe's rules, not ours.
+  if (elst.length < 8 || claimed > 2 || entries.length < claimed) return undefined;
+  return entries.every((e) => e.rate === 0x10000) ? entries : undefined;
 }

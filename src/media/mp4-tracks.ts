@@ -144,19 +144,37 @@ export function durationOf(fullBox: Buffer): number {
 
 /** Non-empty edits (media time in the track's time scale, duration in the movie's). */
 function editsOf(elst: Buffer | undefined): { mediaTime: number; duration: number }[] {
-  if (!elst || elst.length < 8) return [];
+  // Media time -1 is an empty edit: a delay before the next one, no samples of its own.
+  return editEntries(elst).entries.filter((e) => e.mediaTime !== -1);
+}
+
+/** One edit of an `elst`: its length (movie time scale), its start in the media, and its rate (16.16). */
+export interface EditEntry {
+  duration: number;
+  mediaTime: number;
+  rate: number;
+}
+
+/**
+ * Every entry of an edit list that its box holds, and how many its header claims (more than it
+ * holds: a cut or hostile table). Each caller applies its own rule: the samples shown skip empty
+ * edits, the stream timing refuses anything unusual. Pure.
+ */
+export function editEntries(elst: Buffer | undefined): { entries: EditEntry[]; claimed: number } {
+  if (!elst || elst.length < 8) return { entries: [], claimed: 0 };
   const v1 = elst[0] === 1;
-  const entry = v1 ? 20 : 12;
-  const n = Math.min(elst.readUInt32BE(4), Math.floor((elst.length - 8) / entry));
-  const out: { mediaTime: number; duration: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = 8 + i * entry;
-    const duration = v1 ? Number(elst.readBigUInt64BE(at)) : elst.readUInt32BE(at);
-    const mediaTime = v1 ? Number(elst.readBigInt64BE(at + 8)) : elst.readInt32BE(at + 4);
-    // media time -1 is an empty edit: a delay before the next one, no samples of its own.
-    if (mediaTime !== -1) out.push({ mediaTime, duration });
+  const size = v1 ? 20 : 12;
+  const claimed = elst.readUInt32BE(4);
+  const entries: EditEntry[] = [];
+  for (let i = 0; i < Math.min(claimed, Math.floor((elst.length - 8) / size)); i++) {
+    const at = 8 + i * size;
+    entries.push({
+      duration: v1 ? Number(elst.readBigUInt64BE(at)) : elst.readUInt32BE(at),
+      mediaTime: v1 ? Number(elst.readBigInt64BE(at + 8)) : elst.readInt32BE(at + 4),
+      rate: elst.readUInt32BE(at + (v1 ? 16 : 8)),
+    });
   }
-  return out;
+  return { entries, claimed };
 }
 
 /** Each sample's composition time (decode time plus its ctts offset) and duration, or undefined if the tables disagree. */
