@@ -1,8 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
+
+/** When the first audible sample plays, on the file's own timeline (silence filled in from 0). */
+function onsetSec(path: string): number {
+  const args = ['-v', 'error', '-i', path, '-map', '0:a:0', '-af', 'aresample=async=1:first_pts=0'];
+  const pcm = execFileSync('ffmpeg', [...args, '-ac', '1', '-ar', '44100', '-t', '1', '-f', 's16le', '-']);
+  for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 300) return i / 2 / 44100;
+  return Number.NaN;
+}
 
 // Sources whose audio does not start with the video: a camera's early audio, a late one.
 describe('transcode keeps audio that starts before or after the video in sync', () => {
@@ -43,4 +52,29 @@ describe('transcode keeps audio that starts before or after the video in sync', 
       expect(Math.abs(lead(out) - expected)).toBeLessThanOrEqual(frame + 1e-3);
     });
   }
+
+  // Re-encoded, the audio's file starts with the AAC encoder's priming frame, which its container
+  // shows instead of hiding when the audio starts late: the stitch places the file by its own start.
+  it.each(['aac', 'copy'])(
+    'late audio in segments, --audio %s: the sound starts when it did',
+    async (mode) => {
+      const source = join(dir, 'late.mp4');
+      const output = join(dir, `late-${mode}.mp4`);
+      const args = [
+        'transcode',
+        source,
+        '-o',
+        output,
+        '--segments',
+        '3',
+        '--audio',
+        mode,
+        '--preset',
+        'fast',
+      ];
+      const r = await runCli([...args, '--data-dir', join(dir, `data-late-${mode}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Math.abs(onsetSec(output) - onsetSec(source))).toBeLessThan(0.003);
+    },
+  );
 });

@@ -84,7 +84,13 @@ export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) =
   );
   const info = await probe(tmp, { signal: ctx.signal, headerOnly: true });
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
-  return { key: p.key, size: stored.size, durationSec: info.audio?.durationSec ?? info.durationSec };
+  const start = info.audio?.startTimeSec;
+  return {
+    key: p.key,
+    size: stored.size,
+    durationSec: info.audio?.durationSec ?? info.durationSec,
+    ...(p.sourceStartSec !== undefined && start !== undefined ? { leadSec: p.sourceStartSec - start } : {}),
+  };
 };
 
 export const verifyAudio: CheckpointVerifier<AudioPayload, AudioOutput> = async (_p, out, { storage }) => {
@@ -113,7 +119,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
       stitchArgs({
         concatList: list,
         audio: audioPath,
-        audioOffsetSec: p.audioOffsetSec,
+        audioOffsetSec: p.audioOffsetSec - (audio?.leadSec ?? 0),
         format: p.format,
         codec: encoderByName(p.encoder)?.codec,
         faststart: p.faststart !== false,
@@ -200,7 +206,8 @@ export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = asy
  */
 export function expectedGap(p: StitchPayload, audio: AudioOutput): number | undefined {
   if (p.sourceAvGapSec === undefined || p.sourceAudioSec === undefined) return p.sourceAvGapSec;
-  return p.sourceAvGapSec + (audio.durationSec - p.sourceAudioSec);
+  // The file ends where it starts (its lead before the source audio) plus its own length.
+  return p.sourceAvGapSec + (audio.durationSec - (audio.leadSec ?? 0) - p.sourceAudioSec);
 }
 
 async function localCopy(storage: Storage, key: string, ctx: ExecutorContext): Promise<string> {

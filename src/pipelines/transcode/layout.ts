@@ -132,6 +132,7 @@ export function transcodeTasks(
         bitrateKbps: p.audio.bitrateKbps,
         format: file.format,
         key: `${p.prefix}audio.${file.extension}`,
+        sourceStartSec: p.audio.offsetSec + p.videoOffsetSec,
       },
     };
     tasks.push(audioTask);

@@ -31,12 +31,23 @@ export interface AudioPayload {
   /** The container of the task's file (audioIntermediate); absent in plans made before: MP4. */
   format?: AudioContainer;
   key: string;
+  /**
+   * Where the source audio starts on the timeline the task's file keeps (the source's, from its
+   * start); absent in plans made before.
+   */
+  sourceStartSec?: number;
 }
 
 export interface AudioOutput {
   key: string;
   size: number;
   durationSec: number;
+  /**
+   * How much earlier than the source audio the task's file starts: a re-encode's AAC priming frame
+   * that its container shows instead of hiding (audio starting after the video), 0 for a copy.
+   * The stitch places the file by its own start, as one ffmpeg run would.
+   */
+  leadSec?: number;
 }
 
 export interface StitchPayload {
