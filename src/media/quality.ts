@@ -27,8 +27,11 @@ export async function psnrByIndex(
   reference: string,
   options: { timeoutMs?: number; signal?: AbortSignal; referenceFilter?: string } = {},
 ): Promise<PsnrReport> {
-  const refChain = [options.referenceFilter, 'setpts=N/(30*TB)'].filter(Boolean).join(',');
-  const graph = `[0:v]setpts=N/(30*TB)[d];[1:v]${refChain}[r];[d][r]psnr=shortest=1:stats_file=-[o]`;
+  // Frame i at i/30 s exactly on both sides: set in their own time bases, a 25 fps MP4's 1/12800
+  // and an MPEG-TS's 1/90000 round i/30 differently, and the comparison paired frame i with i - 1.
+  const byIndex = 'settb=1/30,setpts=N';
+  const refChain = [options.referenceFilter, byIndex].filter(Boolean).join(',');
+  const graph = `[0:v]${byIndex}[d];[1:v]${refChain}[r];[d][r]psnr=shortest=1:stats_file=-[o]`;
   const { stdout } = await runFfmpeg(
     [
       '-protocol_whitelist',

@@ -1,24 +1,13 @@
 import type { AudioContainer } from './audio-containers.js';
 import type { EncodeSettings, EncoderDef } from './encoders/catalogue.js';
 import { guardedInput, LOCAL_PROTOCOLS } from './run.js';
-import { SEEK_LEAD } from './keyframe-seek.js';
-import { frameTime, formatRational, type Rational } from './rational.js';
+import { rangeInput, seconds, type RangeStart } from './range-input.js';
+import type { Rational } from './rational.js';
 
-export interface SegmentEncode {
+export interface SegmentEncode extends RangeStart {
   input: string;
-  /** First frame (inclusive) and last frame (exclusive) on the job's CFR timeline. */
-  start: number;
+  /** Last frame (exclusive) on the job's CFR timeline. */
   end: number;
-  rate: Rational;
-  /** Video stream start minus container start, seconds: -ss counts from the container start. */
-  videoOffsetSec: number;
-  /** Normalise a variable-frame-rate source onto the `rate` grid. */
-  normaliseVfr: boolean;
-  /**
-   * A source keyframe at or before `start` that decoding may start from (`seekKeyframe`): the seek
-   * lands on it instead of a GOP earlier. Absent: the accurate seek, which may decode a GOP more.
-   */
-  seekKey?: number | undefined;
   encoder: EncoderDef;
   settings: EncodeSettings;
   output: string;
@@ -145,52 +134,6 @@ export function segmentOutput(
   ];
 }
 
-/**
- * Input options (before `-i`) and the first filters that start decoding exactly at frame `start` of
- * the CFR timeline: what every exact frame range (an encode, a processor's input) is read with. Pure.
- */
-export function rangeInput(
-  job: Pick<SegmentEncode, 'start' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey'>,
-): {
-  seek: string[];
-  filters: string[];
-} {
-  const args: string[] = [];
-  const filters: string[] = [];
-  if (job.normaliseVfr) {
-    // Keep source timestamps so the fps grid is the same absolute grid in every segment.
-    const preRoll = Math.max(0, frameTime(job.start, job.rate) - 2);
-    if (job.start > 0) args.push('-ss', seconds(preRoll + job.videoOffsetSec));
-    args.push('-copyts', '-start_at_zero');
-    filters.push(
-      `fps=fps=${formatRational(job.rate)}:start_time=0`,
-      `trim=start_frame=${job.start}`,
-      'setpts=PTS-STARTPTS',
-    );
-  } else if (job.start > 0 && job.seekKey !== undefined && job.seekKey <= job.start) {
-    // ffmpeg seeks 3/23 s early in a stream with B-frames (its demuxers seek by decode time), so an
-    // accurate seek to a keyframe lands a whole GOP before it. Aim SEEK_LEAD past the keyframe
-    // instead, where the demuxer still finds it (never the next one: `seekKeyframe` keeps them far
-    // enough apart), keep the source timestamps and drop what precedes frame `start` by time,
-    // half a frame early as below. Landing earlier would only cost decoding, never a frame.
-    args.push(
-      '-noaccurate_seek',
-      '-ss',
-      seconds(frameTime(job.seekKey, job.rate) + job.videoOffsetSec + SEEK_LEAD),
-    );
-    args.push('-copyts', '-start_at_zero');
-    filters.push(
-      `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec)}`,
-      'setpts=PTS-STARTPTS',
-    );
-  } else {
-    // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
-    if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
-    filters.push('setpts=PTS-STARTPTS');
-  }
-  return { seek: args, filters };
-}
-
 export interface AudioEncode {
   input: string;
   /** 'copy' keeps the source audio bit for bit; 'aac' re-encodes once over the whole timeline. */
@@ -284,8 +227,4 @@ export function concatInput(list: string): string[] {
 /** The ffconcat list for the concat demuxer; paths are quoted per its escaping rules. Pure. */
 export function concatList(paths: readonly string[]): string {
   return `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n')}\n`;
-}
-
-function seconds(value: number): string {
-  return Math.max(0, value).toFixed(6);
 }

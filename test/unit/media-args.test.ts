@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFfmpegVersion } from '../../src/media/binaries.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
+import { vfrPreRoll } from '../../src/media/keyframe-seek.js';
 import { parseProgressBlock } from '../../src/media/progress.js';
 import { analysePackets } from '../../src/media/probe.js';
 import { parsePsnrStats } from '../../src/media/quality.js';
@@ -48,6 +49,38 @@ describe('segmentArgs', () => {
     expect(args[args.indexOf('-vf') + 1]).toBe(
       'fps=fps=30/1:start_time=0,trim=start_frame=300,setpts=PTS-STARTPTS',
     );
+  });
+  it('in a container without a keyframe index, seeks a second before the keyframe and trims from there', () => {
+    // Keyframe 60 (2 s) for frame 100 of a stream 0.5 s after the container start: -ss 1.5 s.
+    const args = segmentArgs({ ...base, start: 100, end: 130, videoOffsetSec: 0.5, seekBefore: 60 });
+    expect(args.slice(0, args.indexOf('-protocol_whitelist'))).toEqual([
+      '-noaccurate_seek',
+      '-ss',
+      '1.500000',
+    ]);
+    // No -copyts: times count from the seek point, frame 100 at 100/30 + 0.5 - 1.5 s.
+    expect(args).not.toContain('-copyts');
+    expect(args[args.indexOf('-vf') + 1]).toBe(
+      `trim=start=${(99.5 / 30 + 0.5 - 1.5).toFixed(6)},setpts=PTS-STARTPTS`,
+    );
+    // Keyframes in the first 2 s: no seek (one aimed before the first packet can leave a demuxer
+    // anywhere); decode from the first frame and drop by count.
+    const early = segmentArgs({ ...base, start: 50, end: 80, videoOffsetSec: 0.5, seekBefore: 40 });
+    expect(early).not.toContain('-ss');
+    expect(early[early.indexOf('-vf') + 1]).toBe('trim=start_frame=50,setpts=PTS-STARTPTS');
+  });
+  it('pre-rolls a VFR range in a container without a keyframe index by its longest GOP', () => {
+    const args = segmentArgs({ ...base, normaliseVfr: true, start: 300, end: 400, preRollSec: 6 });
+    expect(args[args.indexOf('-ss') + 1]).toBe('4.000000');
+    // Within a second of the start: no seek.
+    expect(segmentArgs({ ...base, normaliseVfr: true, start: 200, end: 300, preRollSec: 6 })).not.toContain(
+      '-ss',
+    );
+    // Frames at 30 fps, keyframes 0, 150 and 200: the longest GOP is 5 s, plus SEEK_BACK.
+    const times = (n: number) => [...Array(n).keys()].map((i) => i / 30);
+    expect(vfrPreRoll([0, 150, 200], times(300))).toBe(6);
+    // Short GOPs keep the 2 s pre-roll.
+    expect(vfrPreRoll([0, 30], times(60))).toBe(2);
   });
   it('uses a timescale that is a multiple of the rate', () => {
     expect(segmentTimescale({ num: 30, den: 1 }) % 30).toBe(0);

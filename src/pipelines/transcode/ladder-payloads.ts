@@ -26,6 +26,10 @@ export interface ChunkPayload {
   normaliseVfr: boolean;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
+  /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */
+  seekBefore?: number;
+  /** A variable frame rate in a container without a keyframe index: the decode's pre-roll (vfrPreRoll). */
+  preRollSec?: number;
   encoder: string;
   preset: 'fast' | 'balanced' | 'quality';
   /** Each rung, whether it is scaled from the source (false when the sizes are equal), and its key. */

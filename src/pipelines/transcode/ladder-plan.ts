@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { seekFrom } from '../../media/keyframe-seek.js';
-import { hasSampleTables } from '../../media/mp4-samples.js';
+import { seekFrom, seekIndexOf } from '../../media/keyframe-seek.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -21,7 +20,7 @@ import type {
 } from './ladder-payloads.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
-import { defaultSegmentSeconds, timelineRate } from './plan.js';
+import { defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
 import type { TranscodeSpec } from './spec.js';
 
 /** Rungs resolved against the source: highest first, width from the display aspect, even. Pure. */
@@ -159,9 +158,9 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         rate,
         videoOffsetSec: video.startTimeSec - source.startTimeSec,
         normaliseVfr: video.variableFrameRate,
-        ...(hasSampleTables(source.formatName) && !video.variableFrameRate
-          ? seekFrom(video.keyframes, start, fps)
-          : {}),
+        ...(video.variableFrameRate
+          ? preRollOf(video, source.formatName)
+          : seekFrom(video.keyframes, start, fps, seekIndexOf(source.formatName))),
         encoder: encoder.name,
         preset: spec.preset,
         rungs: rungs.map((rung) => ({

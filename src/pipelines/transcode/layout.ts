@@ -3,7 +3,7 @@ import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload, WholePayload } from './payloads.js';
 import { audioIntermediate } from '../../media/audio-containers.js';
-import { seekFrom } from '../../media/keyframe-seek.js';
+import { seekFrom, type SeekIndex } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
 import { processedSegment } from './process-tasks.js';
@@ -35,10 +35,15 @@ export interface TranscodeLayout {
   /** The source's pixel format (absent in layouts planned before it was kept). */
   pixFmt?: string;
   keyframes: number[];
-  /** The container indexes its keyframes (`hasSampleTables`): segments may seek onto them. */
-  keyframeIndex?: boolean;
+  /**
+   * How the container seeks (`seekIndexOf`): onto sample-table keyframes, onto indexed ones, or
+   * with no index. Absent in layouts planned before it: their accurate seek (`keyframes`).
+   */
+  seekIndex?: SeekIndex;
   videoOffsetSec: number;
   normaliseVfr: boolean;
+  /** A variable frame rate in a container without a keyframe index: each range's pre-roll (vfrPreRoll). */
+  preRollSec?: number;
   segments: number | undefined;
   segmentSeconds: number;
   /** How segment encodes share the CPU (absent in layouts planned before it was chosen). */
@@ -103,7 +108,8 @@ export function transcodeTasks(
         rate: p.rate,
         videoOffsetSec: p.videoOffsetSec,
         normaliseVfr: p.normaliseVfr,
-        ...(p.keyframeIndex ? seekFrom(p.keyframes, r.start, p.fps) : {}),
+        ...seekFrom(p.keyframes, r.start, p.fps, p.seekIndex ?? 'keyframes'),
+        ...(p.preRollSec !== undefined ? { preRollSec: p.preRollSec } : {}),
         encoder: p.encoder,
         settings,
         key: `${p.prefix}${id}.mp4`,

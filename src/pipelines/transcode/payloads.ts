@@ -13,6 +13,10 @@ export interface SegmentPayload {
   normaliseVfr: boolean;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
+  /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */
+  seekBefore?: number;
+  /** A variable frame rate in a container without a keyframe index: the decode's pre-roll (vfrPreRoll). */
+  preRollSec?: number;
   encoder: string;
   settings: EncodeSettings;
   key: string;

@@ -1,9 +1,9 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { probe, type MediaInfo } from '../../media/probe.js';
+import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
+import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { hasSampleTables } from '../../media/mp4-samples.js';
 import { countCfrFrames } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
@@ -171,9 +171,10 @@ async function layoutOpened(
     height: video.height,
     pixFmt: video.pixFmt,
     keyframes: video.variableFrameRate ? [] : video.keyframes,
-    keyframeIndex: hasSampleTables(source.formatName),
+    seekIndex: seekIndexOf(source.formatName),
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     normaliseVfr: video.variableFrameRate,
+    ...preRollOf(video, source.formatName),
     segments: spec.segments,
     segmentSeconds: spec.segmentSeconds ?? parallelism.segmentSeconds,
     parallelism: {
@@ -222,4 +223,10 @@ const MAX_TIMELINE_FPS = 240;
 export function defaultSegmentSeconds(durationSec: number, slots: number): number {
   const perSlot = durationSec / Math.max(1, 2 * slots);
   return Math.min(120, Math.max(2, perSlot));
+}
+
+/** A VFR source in a container without a keyframe index decodes each range from before its longest GOP. Pure. */
+export function preRollOf(video: VideoStreamInfo, formatName: string): { preRollSec?: number } {
+  if (!video.variableFrameRate || !video.frameTimes || seekIndexOf(formatName) !== 'none') return {};
+  return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
 }

@@ -1,7 +1,8 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { formatRational, type Rational } from '../../media/rational.js';
 import { guardedInput, LOCAL_PROTOCOLS } from '../../media/run.js';
-import { exactFrames, rangeInput, segmentOutput, type SegmentEncode } from '../../media/segment-args.js';
+import { rangeInput } from '../../media/range-input.js';
+import { exactFrames, segmentOutput, type SegmentEncode } from '../../media/segment-args.js';
 
 /** Numbered PNG frames in a folder: 000001.png, 000002.png ... (what `{frames_in}` holds). */
 export const FRAME_PATTERN = '%06d.png';
@@ -12,7 +13,7 @@ export type FrameSource = { kind: 'video'; path: string } | { kind: 'frames'; di
 /** A segment's exact frame range, as an encode reads it, decoded for a processor. */
 export type RangeDecode = Pick<
   SegmentEncode,
-  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey'
+  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey' | 'seekBefore'
 > & { to: FrameSource };
 
 /**

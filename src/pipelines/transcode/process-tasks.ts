@@ -1,4 +1,5 @@
 import type { TaskSpec } from '../../engine/types.js';
+import { seekFrom } from '../../media/keyframe-seek.js';
 import type { TranscodeLayout } from './layout.js';
 import type { SegmentPayload } from './payloads.js';
 import type { SegmentRange } from './plan-segments.js';
@@ -17,11 +18,23 @@ export function processedSegment(
   const { step, requires } = layout.process!;
   const before = Math.min(step.before, range.start);
   const after = Math.min(step.after, layout.frames - range.end);
+  // The decode starts `before` frames early: it seeks for that frame, not the segment's first.
+  const index = layout.seekIndex ?? 'keyframes';
+  const seek = seekFrom(layout.keyframes, range.start - before, layout.fps, index);
   return {
     ...task,
     requires: { ...requires, maxPixels: Math.max(layout.width * layout.height, step.width * step.height) },
     // The processors' work dominates: weight by the frames they see.
     weight: range.end - range.start + before + after,
-    payload: { ...task.payload, process: step, before, after, width: layout.width, height: layout.height },
+    payload: {
+      ...task.payload,
+      seekKey: seek.seekKey,
+      seekBefore: seek.seekBefore,
+      process: step,
+      before,
+      after,
+      width: layout.width,
+      height: layout.height,
+    },
   };
 }

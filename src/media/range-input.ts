@@ -1,0 +1,99 @@
+import { SEEK_BACK, SEEK_LEAD, VFR_PRE_ROLL } from './keyframe-seek.js';
+import { frameTime, formatRational, type Rational } from './rational.js';
+
+/** Where an exact frame range of a source starts, and how decoding may reach it. */
+export interface RangeStart {
+  /** First frame (inclusive) on the job's CFR timeline. */
+  start: number;
+  rate: Rational;
+  /** Video stream start minus container start, seconds: -ss counts from the container start. */
+  videoOffsetSec: number;
+  /** Normalise a variable-frame-rate source onto the `rate` grid. */
+  normaliseVfr: boolean;
+  /**
+   * A source keyframe at or before `start` that decoding may start from (`seekKeyframe`): the seek
+   * lands on it instead of a GOP earlier. Absent: the accurate seek, which may decode a GOP more.
+   */
+  seekKey?: number | undefined;
+  /**
+   * In a container without a keyframe index (MPEG-TS): the source keyframe at or before `start`
+   * that decoding must start before (`seekFrom`), as its demuxer's seek lands on any packet.
+   */
+  seekBefore?: number | undefined;
+  /**
+   * `normaliseVfr` in a container without a keyframe index: how far before `start` decoding starts,
+   * seconds (`vfrPreRoll`, from its longest GOP). Absent: VFR_PRE_ROLL.
+   */
+  preRollSec?: number | undefined;
+}
+
+/**
+ * Input options (before `-i`) and the first filters that start decoding exactly at frame `start` of
+ * the CFR timeline: what every exact frame range (an encode, a processor's input) is read with. Pure.
+ */
+export function rangeInput(job: RangeStart): {
+  seek: string[];
+  filters: string[];
+} {
+  const args: string[] = [];
+  const filters: string[] = [];
+  if (job.normaliseVfr) {
+    // Keep source timestamps so the fps grid is the same absolute grid in every segment.
+    // Not within a second of the start, where a seek could aim before the first packet and a demuxer
+    // that cannot seek there may be left anywhere: decoding from the start costs that second.
+    const preRoll = frameTime(job.start, job.rate) - (job.preRollSec ?? VFR_PRE_ROLL);
+    if (preRoll >= SEEK_BACK) args.push('-ss', seconds(preRoll + job.videoOffsetSec));
+    args.push('-copyts', '-start_at_zero');
+    filters.push(
+      `fps=fps=${formatRational(job.rate)}:start_time=0`,
+      `trim=start_frame=${job.start}`,
+      'setpts=PTS-STARTPTS',
+    );
+  } else if (job.start > 0 && job.seekKey !== undefined && job.seekKey <= job.start) {
+    // ffmpeg seeks 3/23 s early in a stream with B-frames (its demuxers seek by decode time), so an
+    // accurate seek to a keyframe lands a whole GOP before it. Aim SEEK_LEAD past the keyframe
+    // instead, where the demuxer still finds it (never the next one: `seekKeyframe` keeps them far
+    // enough apart), keep the source timestamps and drop what precedes frame `start` by time,
+    // half a frame early as below. Landing earlier would only cost decoding, never a frame.
+    args.push(
+      '-noaccurate_seek',
+      '-ss',
+      seconds(frameTime(job.seekKey, job.rate) + job.videoOffsetSec + SEEK_LEAD),
+    );
+    args.push('-copyts', '-start_at_zero');
+    filters.push(
+      `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec)}`,
+      'setpts=PTS-STARTPTS',
+    );
+  } else if (job.start > 0 && job.seekBefore !== undefined && job.seekBefore <= job.start) {
+    // A demuxer without a keyframe index (MPEG-TS) lands on the packet before the target, not on a
+    // keyframe, and decoding waits for the next one: an accurate seek near frame `start` began at
+    // the keyframe after it (a segment short, or holding later frames). Aim SEEK_BACK before the
+    // keyframe at or before `start` and drop what precedes frame `start` by time, counted from the
+    // seek point (not -copyts: with it, ffmpeg re-bases an MPEG-TS on the start of the streams it
+    // reads, the video's, not the container's).
+    const key = frameTime(job.seekBefore, job.rate);
+    if (key < 2 * SEEK_BACK) {
+      // So near the start, a seek could aim before the first packet, and a demuxer that cannot seek
+      // there may be left anywhere: decode from the first frame and drop `start` frames.
+      filters.push(`trim=start_frame=${job.start}`, 'setpts=PTS-STARTPTS');
+    } else {
+      const from = key + job.videoOffsetSec - SEEK_BACK;
+      args.push('-noaccurate_seek', '-ss', seconds(from));
+      filters.push(
+        `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec - from)}`,
+        'setpts=PTS-STARTPTS',
+      );
+    }
+  } else {
+    // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
+    if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
+    filters.push('setpts=PTS-STARTPTS');
+  }
+  return { seek: args, filters };
+}
+
+/** Seconds as ffmpeg's time options take them, never negative. Pure. */
+export function seconds(value: number): string {
+  return Math.max(0, value).toFixed(6);
+}
