@@ -122,6 +122,10 @@ export function segmentOutput(
   job: Pick<SegmentEncode, 'encoder' | 'settings' | 'rate' | 'output'>,
 ): string[] {
   return [
+    // A segment is a run of frames: the source's chapters (its whole length) would make the concat
+    // demuxer take every segment for that long. The stitch takes them from the audio's file.
+    '-map_chapters',
+    '-1',
     '-c:v',
     job.encoder.name,
     ...job.encoder.args(job.settings),

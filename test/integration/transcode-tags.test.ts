@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -38,7 +39,33 @@ describe('transcode keeps the source tags', () => {
       join(dir, 'tagged.mp4'),
     ]);
     await ffmpeg(['-i', join(dir, 'tagged.mp4'), '-an', '-c', 'copy', join(dir, 'silent.mp4')]);
+    const chapters = join(dir, 'chapters.txt');
+    await writeFile(
+      chapters,
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Two\n',
+    );
+    await ffmpeg([
+      ...['-i', join(dir, 'tagged.mp4'), '-i', chapters, '-map_metadata', '1', '-map_chapters', '1'],
+      ...['-c', 'copy', join(dir, 'chapters.mp4')],
+    ]);
   });
+
+  // Each segment once carried the source's chapters (its whole length): the concat demuxer then
+  // took every segment for 3 s and the stitch failed its checks.
+  it.each(['mp4', 'mkv'])(
+    'a source with chapters, in 3 segments to %s: verified, chapters kept',
+    async (ext) => {
+      const out = join(dir, `chapters-out.${ext}`);
+      const args = ['transcode', join(dir, 'chapters.mp4'), '-o', out, '--segments', '3', '--preset', 'fast'];
+      const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
+      expect(r.code, r.stderr).toBe(0);
+      const list = execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString();
+      const titles = (JSON.parse(list) as { chapters: { tags?: { title?: string } }[] }).chapters.map(
+        (c) => c.tags?.title,
+      );
+      expect(titles).toEqual(['One', 'Two']);
+    },
+  );
   afterAll(() => cleanup());
 
   it.each([
