@@ -8,13 +8,17 @@ import { hasSampleTables } from './mp4-samples.js';
  * How a container's demuxer seeks: onto the keyframe its sample table lists (`samples`: MP4/MOV),
  * onto a keyframe its index holds (`keyframes`: Matroska/WebM cues, or the clusters it reads where
  * there are none), or, with no keyframe index (`none`: MPEG-TS and the rest), by a search over
- * packet timestamps that lands on whatever packet is there, decoding from the next keyframe.
+ * packet timestamps that lands on whatever packet is there, decoding from the next keyframe; or not
+ * at all (`start`: AVI, whose packets carry only decode times, often a frame off the frames they
+ * hold, so a seek or a cut by time lands off them): every range decodes from the first frame and
+ * drops the frames before it by count.
  */
-export type SeekIndex = 'samples' | 'keyframes' | 'none';
+export type SeekIndex = 'samples' | 'keyframes' | 'none' | 'start';
 
 /** The SeekIndex of ffprobe's format name. Pure. */
 export function seekIndexOf(formatName: string): SeekIndex {
   if (hasSampleTables(formatName)) return 'samples';
+  if (/(^|,)avi(,|$)/.test(formatName)) return 'start';
   return /(^|,)(matroska|webm)(,|$)/.test(formatName) ? 'keyframes' : 'none';
 }
 
@@ -55,6 +59,8 @@ export function seekFrom(
   index: SeekIndex,
 ): { seekKey?: number; seekBefore?: number } {
   if (start <= 0 || !keyframes || index === 'keyframes') return {};
+  // rangeInput decodes a range whose keyframe is this near the start from the first frame.
+  if (index === 'start') return { seekBefore: 0 };
   if (index === 'none') {
     const at = keyframeBefore(keyframes, start);
     return at < 0 ? {} : { seekBefore: keyframes[at]! };

@@ -159,9 +159,41 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
 }
 
 interface Packet {
+  /** NaN where the container left it out. */
   pts: number;
+  dts?: number;
   duration: number;
   key: boolean;
+}
+
+/**
+ * A packet without a presentation time is still a frame. AVI stores none: the decode times, a
+ * regular grid, stand in. MPEG-PS leaves out a few: they take the holes the others leave on the
+ * frame grid, in order (their decode times would collide with reordered frames' times). Pure.
+ */
+export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
+  const missing = packets.filter((p) => !Number.isFinite(p.pts));
+  if (missing.length === 0) return [...packets];
+  if (missing.length === packets.length) return packets.map((p) => ({ ...p, pts: p.dts ?? Number.NaN }));
+  const known = packets.filter((p) => Number.isFinite(p.pts)).sort((a, b) => a.pts - b.pts);
+  const step = Math.min(
+    ...known
+      .slice(1)
+      .map((p, i) => p.pts - known[i]!.pts)
+      .filter((d) => d > 1e-6),
+  );
+  const out: Packet[] = [];
+  let left = missing.length;
+  for (const [i, p] of known.entries()) {
+    out.push(p);
+    const next = known[i + 1];
+    for (let t = p.pts + step; next && left > 0 && t < next.pts - step / 2; t += step, left--) {
+      out.push({ pts: t, duration: step, key: false });
+    }
+  }
+  for (let t = known.at(-1)!.pts + step; left > 0; t += step, left--)
+    out.push({ pts: t, duration: step, key: false });
+  return out;
 }
 
 async function scanPackets(path: string, streamIndex: number, options: ProbeOptions): Promise<Packet[]> {
@@ -173,7 +205,7 @@ async function scanPackets(path: string, streamIndex: number, options: ProbeOpti
         '-select_streams',
         String(streamIndex),
         '-show_entries',
-        'packet=pts_time,duration_time,flags',
+        'packet=pts_time,dts_time,duration_time,flags',
         '-of',
         'csv=p=0',
         ...guardedInput(path),
@@ -190,14 +222,17 @@ async function scanPackets(path: string, streamIndex: number, options: ProbeOpti
   const packets: Packet[] = [];
   for (const line of stdout.toString('utf8').split('\n')) {
     if (!line) continue;
-    const [pts, duration, flags = ''] = line.split(',');
-    const ptsValue = Number(pts);
-    if (!Number.isFinite(ptsValue)) continue;
+    const [pts, dts, duration, flags = ''] = line.split(',');
     // Packets ffmpeg would discard (flag D) are not frames of the presentation.
-    if (flags.includes('D')) continue;
-    packets.push({ pts: ptsValue, duration: Number(duration) || 0, key: flags.includes('K') });
+    if (flags.includes('D') || (pts === 'N/A' && dts === 'N/A')) continue;
+    packets.push({
+      pts: Number(pts),
+      dts: Number(dts),
+      duration: Number(duration) || 0,
+      key: flags.includes('K'),
+    });
   }
-  return packets;
+  return withPresentationTimes(packets);
 }
 
 /** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */
@@ -235,7 +270,14 @@ function rotationOf(s: RawStream): number {
 }
 
 function audioInfo(s: RawStream): AudioStreamInfo {
-  const frameSizes: Record<string, number> = { aac: 1024, mp3: 1152, opus: 960, ac3: 1536, eac3: 1536 };
+  const frameSizes: Record<string, number> = {
+    aac: 1024,
+    mp3: 1152,
+    mp2: 1152,
+    opus: 960,
+    ac3: 1536,
+    eac3: 1536,
+  };
   return {
     index: s.index,
     codec: s.codec_name ?? 'unknown',

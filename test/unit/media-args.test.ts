@@ -3,7 +3,7 @@ import { parseFfmpegVersion } from '../../src/media/binaries.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { vfrPreRoll } from '../../src/media/keyframe-seek.js';
 import { parseProgressBlock } from '../../src/media/progress.js';
-import { analysePackets } from '../../src/media/probe.js';
+import { analysePackets, withPresentationTimes } from '../../src/media/probe.js';
 import { parsePsnrStats } from '../../src/media/quality.js';
 import {
   audioArgs,
@@ -195,5 +195,22 @@ describe('parsers', () => {
     const times = [0, 0.033, 0.1, 0.12, 0.2, 0.3, 0.31, 0.4];
     const vfr = times.map((t) => ({ pts: t, duration: 0, key: false }));
     expect(analysePackets(vfr, { num: 30, den: 1 }).variableFrameRate).toBe(true);
+  });
+  it('counts packets without a presentation time: decode times (AVI), or the holes on the grid (MPEG-PS)', () => {
+    const avi = [0, 1, 2, 3].map((i) => ({ pts: Number.NaN, dts: i / 25, duration: 0.04, key: i === 0 }));
+    expect(analysePackets(withPresentationTimes(avi), { num: 25, den: 1 })).toEqual({
+      frameCount: 4,
+      keyframes: [0],
+      variableFrameRate: false,
+    });
+    // Frames 2 and 5 of 0-6 carry no pts; their decode times would collide with others' pts.
+    const ps = [0, 3, 1, 2, 6, 4, 5].map((i) => ({
+      pts: i === 2 || i === 5 ? Number.NaN : i / 25,
+      dts: (i - 1) / 25,
+      duration: 0.04,
+      key: i === 0,
+    }));
+    const filled = withPresentationTimes(ps).map((p) => Math.round(p.pts * 25));
+    expect(filled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });
