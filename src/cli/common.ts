@@ -121,7 +121,10 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<void>)
     try {
       await body(...args);
     } catch (error) {
-      die(error, process.env.FRAMEFLEET_VERBOSE === '1');
+      // Commander passes the command last: its parsed -v/--verbose, or the environment's.
+      const command = args.at(-1) as { opts?: () => { verbose?: unknown } } | undefined;
+      const verbose = typeof command?.opts === 'function' && command.opts().verbose === true;
+      die(error, verbose || process.env.FRAMEFLEET_VERBOSE === '1');
     }
   };
 }

@@ -61,6 +61,8 @@ export class ProgressPrinter {
         if (this.done === this.total) this.encodesEndedAt = this.now();
       }
     } else if (event.type === 'failure') {
+      // A failure that ends the job is the command's own error line: printed there, once.
+      if (!event.failure.willRetry) return;
       this.clear();
       const f = event.failure;
       this.out.write(

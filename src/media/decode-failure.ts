@@ -7,8 +7,11 @@ const DECODE_ERROR =
 const NOTHING_DECODED =
   /Cannot determine format of input stream|Error marking filters as finished|Nothing was written into output file|Output file is empty/i;
 
+/** ffmpeg's exit status when more than the allowed share of frames (2/3) failed to decode. */
+const DECODE_ERROR_RATE_EXIT = 69;
+
 /**
- * An ffmpeg run that failed because its input decoded to nothing is a bad input (INPUT_CORRUPT,
+ * An ffmpeg run that failed because its input decoded to nothing, or mostly failed to decode is a bad input (INPUT_CORRUPT,
  * exit 2, not retried), not an ffmpeg failure worth three tries. Anything else is returned as it
  * was: a run killed by a signal, or one whose input decoded, keeps its own error. Pure.
  */
@@ -16,10 +19,36 @@ export function undecodableInput(input: string, error: unknown): unknown {
   if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') return error;
   const tail = error.ffmpegTail ?? '';
   const decode = DECODE_ERROR.exec(tail);
+  if (error.details?.exitCode === DECODE_ERROR_RATE_EXIT) {
+    return new FramefleetError(
+      'INPUT_CORRUPT',
+      `input ${show(input)} is corrupt: more than two thirds of its frames failed to decode${decode ? ` (${decode[0].trim()})` : ''}`,
+      { cause: error, ffmpegTail: tail },
+    );
+  }
   if (!decode || !NOTHING_DECODED.test(tail) || /killed by SIG/.test(error.message)) return error;
   return new FramefleetError(
     'INPUT_CORRUPT',
     `input ${show(input)} is corrupt: ffmpeg decoded no frame of it (${decode[0].trim()})`,
     { cause: error, ffmpegTail: tail },
+  );
+}
+
+/**
+ * A run that exited cleanly but wrote fewer frames than asked, while ffmpeg reported frames of the
+ * input it could not decode (a damaged GOP is skipped): the input is corrupt, not the run unlucky.
+ * `shortBy` is the frames missing. Undefined where the tail shows no decode error. Pure.
+ */
+export function partlyUndecodable(
+  input: string,
+  stderrTail: string,
+  shortBy: number,
+): FramefleetError | undefined {
+  const decode = DECODE_ERROR.exec(stderrTail) ?? /\[h264 @ [^\]]+\] ([^\n]*error[^\n]*)/i.exec(stderrTail);
+  if (!decode || shortBy <= 0) return undefined;
+  return new FramefleetError(
+    'INPUT_CORRUPT',
+    `input ${show(input)} is corrupt: ${shortBy} of its frames could not be decoded (${(decode[1] ?? decode[0]).trim()})`,
+    { ffmpegTail: stderrTail },
   );
 }

@@ -228,6 +228,7 @@ function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<R
         reject(
           new FramefleetError('FFMPEG_FAILED', `${label} failed (${why}): ${lastLine(stderrTail)}`, {
             ffmpegTail: stderrTail,
+            ...(code !== null ? { details: { exitCode: code } } : {}),
           }),
         );
         return;
@@ -263,7 +264,11 @@ function tailLines(text: string, lines = 12): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** ffmpeg's last message: its own, not the "Last message repeated N times" after it. Pure. */
 function lastLine(text: string): string {
-  const line = text.trimEnd().split('\n').pop()?.trim();
-  return line && line.length > 0 ? line : 'no message from ffmpeg';
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Last message repeated \d+ times?$/.test(l));
+  return lines.at(-1) ?? 'no message from ffmpeg';
 }

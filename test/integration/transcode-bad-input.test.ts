@@ -44,6 +44,12 @@ describe('transcode refuses bad input', () => {
     const garbage = await readFile(good);
     garbage.fill(0xff, garbage.indexOf('avcC', 0, 'latin1') + 16, garbage.indexOf('avcC', 0, 'latin1') + 24);
     await writeFile(join(dir, 'garbage-sps.mp4'), garbage);
+    // Garbage over a third of the frames' data: ffmpeg skips what it cannot decode and writes fewer frames.
+    const gops = await readFile(good);
+    const mdat = gops.indexOf('mdat', 0, 'latin1');
+    const third = Math.floor((gops.length - mdat) / 3);
+    for (let i = mdat + third; i < mdat + 2 * third; i++) gops[i] = (i * 7919) % 251;
+    await writeFile(join(dir, 'garbage-gops.mp4'), gops);
     // A playlist posing as a video must not make ffmpeg open the files it names.
     await writeFile(join(dir, 'playlist.mp4'), `ffconcat version 1.0\nfile '${good}'\n`);
   });
@@ -244,11 +250,33 @@ describe('transcode refuses bad input', () => {
         /^framefleet: error: input `.*garbage-sps\.mp4` is corrupt: ffmpeg decoded no frame/,
       );
       expect(lines.at(-1)).toMatch(/\[INPUT_CORRUPT\]$/);
-      // Each failure is printed once (the progress line), and bad media is not tried again.
-      expect(lines.filter((l) => /failed \(attempt/.test(l))).toHaveLength(1);
+      // Each failure is printed once (the error line), and bad media is not tried again.
+      expect(lines.filter((l) => /failed \(attempt/.test(l))).toHaveLength(0);
+      expect(lines.filter((l) => /is corrupt/.test(l))).toHaveLength(1);
       expect(lines.some((l) => /warning:/.test(l))).toBe(false);
       expect(await readdir(join(dir, 'out'))).toEqual([]);
       expect(sha(await readFile(good))).toBe(goodHash);
     },
   );
+
+  it('input with frames ffmpeg skips as undecodable: INPUT_CORRUPT once, no retries', async () => {
+    const argv = ['transcode', join(dir, 'garbage-gops.mp4'), '-o', out(), '--segments', '1'];
+    const result = await runCli([...argv, '--data-dir', join(dir, 'data-gops')], {}, 60_000);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(
+      /garbage-gops\.mp4` is corrupt: (\d+ of its frames could not be decoded|more than two thirds)/,
+    );
+    expect(lines.filter((l) => /failed \(attempt/.test(l))).toHaveLength(0);
+    expect(lines.filter((l) => /is corrupt/.test(l))).toHaveLength(1);
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+  });
+
+  it('-v adds the messages of ffmpeg after the error line', async () => {
+    const argv = ['transcode', join(dir, 'garbage-sps.mp4'), '-o', out(), '-v'];
+    const result = await runCli([...argv, '--data-dir', join(dir, 'data-verbose')], {}, 60_000);
+    expect(result.code).toBe(2);
+    const after = result.stderr.slice(result.stderr.indexOf('[INPUT_CORRUPT]'));
+    expect(after).toMatch(/\[h264 @ [^\]]+\]|Error while decoding/);
+  });
 });

@@ -4,7 +4,7 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
-import { undecodableInput } from '../../media/decode-failure.js';
+import { partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
@@ -31,7 +31,7 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const frames = p.end - p.start;
   const tmp = join(ctx.scratchDir, `segment-${p.index}.mp4`);
-  await withInput(p.input, ctx, (input) =>
+  const run = await withInput(p.input, ctx, (input) =>
     runFfmpeg(segmentArgs({ ...p, input, encoder, output: tmp, renderNode: ctx.gpu?.renderNode }), {
       signal: ctx.signal,
       // A GPU task runs on the one device its slot is on.
@@ -46,9 +46,12 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
   // From the segment's sample table, in-process: a segment costs one process, its encode.
   const got = await videoFrames(tmp, ctx.signal);
   if (got !== frames) {
-    throw new FramefleetError(
-      'VERIFY_FAILED',
-      `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
+    throw (
+      partlyUndecodable(p.input, run.stderrTail, frames - got) ??
+      new FramefleetError(
+        'VERIFY_FAILED',
+        `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
+      )
     );
   }
   const stored = await ctx.storage.put(p.key, tmp, { move: true });

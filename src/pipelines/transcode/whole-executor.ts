@@ -1,9 +1,9 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { undecodableInput } from '../../media/decode-failure.js';
+import { partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
-import { verifyOutput } from '../../media/verify.js';
+import { verifyOutput, videoFrames } from '../../media/verify.js';
 import { wholeArgs } from '../../media/whole-args.js';
 import { withInput } from '../job-files.js';
 import { placeOutput, stitchOutput } from './executors.js';
@@ -23,7 +23,7 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
     throw new FramefleetError('UNKNOWN_ENCODER', `unknown encoder ${show(p.encoder)} in task ${ctx.taskId}`);
   const write = (tmp: string) =>
     withInput(p.input, ctx, async (input) => {
-      await runFfmpeg(
+      const run = await runFfmpeg(
         wholeArgs({
           ...p,
           input,
@@ -43,11 +43,16 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
       ).catch((error: unknown) => {
         throw undecodableInput(p.input, error);
       });
-      return verifyOutput(tmp, {
+      const checked = await verifyOutput(tmp, {
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,
         audioFrameSec: p.audioFrameSec,
+      }).catch(async (error: unknown) => {
+        // Short because part of the input would not decode: a bad input, not worth another try.
+        const got = await videoFrames(tmp, ctx.signal).catch(() => p.frames);
+        throw partlyUndecodable(p.input, run.stderrTail, p.frames - got) ?? error;
       });
+      return checked;
     });
   const { value: checked, size } = await placeOutput(p, ctx, write);
   ctx.progress({ fraction: 1 });
