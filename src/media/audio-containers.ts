@@ -16,9 +16,16 @@ export function containerHolds(container: AudioContainer, codec: string): boolea
   const pcm = codec.startsWith('pcm_') ? codec.slice(4) : undefined;
   if (container === 'mp4') return ISO_MEDIA.includes(codec) || codec === 'opus';
   if (container === 'mov') return ISO_MEDIA.includes(codec) || (pcm !== undefined && isMovPcm(pcm));
-  // Matroska holds nearly every codec; of PCM, only the layouts its A_PCM and ACM tags describe.
-  return pcm === undefined || PCM.includes(pcm);
+  // Matroska: the codecs it has its own IDs for (and Speex, by a WAVE tag, tested), and of PCM only
+  // the layouts its A_PCM and ACM tags describe. Anything else (GSM, IMA ADPCM in QuickTime, WMA
+  // without its block alignment) fails in the muxer or after it: deny by default.
+  return pcm === undefined ? MATROSKA.includes(codec) : PCM.includes(pcm);
 }
+
+const MATROSKA = [
+  ...['aac', 'ac3', 'eac3', 'dts', 'truehd', 'mlp', 'mp1', 'mp2', 'mp3', 'flac', 'alac', 'opus'],
+  ...['vorbis', 'tta', 'wavpack', 'speex', 'cook', 'atrac3', 'sipr', 'ra_144', 'ra_288'],
+];
 
 function isMovPcm(format: string): boolean {
   return PCM.includes(format) || MOV_ONLY_PCM.includes(format);

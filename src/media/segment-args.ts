@@ -145,6 +145,11 @@ export interface AudioEncode {
   bitrateKbps: number;
   /** The file's container, one that holds the codec written (audioIntermediate); default MP4. */
   format?: AudioContainer | undefined;
+  /**
+   * Set where the source names no channel layout (Speex, some WAVE files): the AAC encode, which
+   * needs one, takes the default layout of this many channels.
+   */
+  channels?: number | undefined;
   output: string;
 }
 
@@ -166,8 +171,15 @@ export function audioArgs(job: AudioEncode): string[] {
 }
 
 /** The audio codec options of the job's one audio treatment: a copy, or AAC at its bitrate. Pure. */
-export function audioCodec(job: Pick<AudioEncode, 'mode' | 'bitrateKbps'>): string[] {
-  return job.mode === 'copy' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', `${job.bitrateKbps}k`];
+export function audioCodec(job: Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'>): string[] {
+  if (job.mode === 'copy') return ['-c:a', 'copy'];
+  return [
+    ...(job.channels ? ['-ac', String(job.channels)] : []),
+    '-c:a',
+    'aac',
+    '-b:a',
+    `${job.bitrateKbps}k`,
+  ];
 }
 
 export interface StitchJob {

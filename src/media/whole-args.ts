@@ -16,7 +16,7 @@ export interface WholeEncode extends Pick<
   /** Frames of the output: the whole stream, from its first frame. */
   frames: number;
   /** The source's first audio stream, copied or encoded once; absent: no audio. */
-  audio?: Pick<AudioEncode, 'mode' | 'bitrateKbps'> | undefined;
+  audio?: Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'> | undefined;
   format: string;
   /** The video codec, for the container's HEVC tag. */
   codec?: string | undefined;

@@ -36,6 +36,9 @@ describe('transcode: audio codecs against output containers', () => {
       ffmpeg([...lavfi, ...FAST_X264, '-c:a', 'libopus', join(dir, 'opus.mkv')]),
       ffmpeg([...lavfi, ...FAST_X264, '-c:a', 'libopus', join(dir, 'opus.mp4')]),
       ffmpeg([...lavfi, ...FAST_X264, '-c:a', 'libvorbis', join(dir, 'vorbis.mkv')]),
+      // Speex names no channel layout; GSM (a QuickTime phone codec) has no Matroska tag.
+      ffmpeg([...lavfi, ...FAST_X264, '-ar', '16000', '-c:a', 'libspeex', join(dir, 'speex.mkv')]),
+      ffmpeg([...lavfi, ...FAST_X264, '-ar', '8000', '-c:a', 'libgsm', join(dir, 'gsm.mov')]),
     ]);
   });
   afterAll(async () => cleanup());
@@ -109,4 +112,29 @@ describe('transcode: audio codecs against output containers', () => {
       expect(await readdir(join(data, 'jobs')).catch(() => [])).toEqual([]);
     },
   );
+
+  it.each([
+    { source: 'speex.mkv', output: 'speex-1.mp4', segments: '1' },
+    { source: 'speex.mkv', output: 'speex-3.mp4', segments: '3' },
+    { source: 'gsm.mov', output: 'gsm-3.mkv', segments: '3' },
+  ])(
+    '$source to $output in $segments segment(s), audio auto: encoded to AAC',
+    async ({ source, output, segments }) => {
+      const r = await run(source, output, '--segments', segments);
+      expect(r.code, r.stderr).toBe(0);
+      const out = await probe(join(dir, 'out', output));
+      expect(out.video!.frameCount).toBe(75);
+      expect(out.audio!.codec).toBe('aac');
+      // As long as the source's audio, give or take one AAC frame (1024 samples: 128 ms at 8 kHz).
+      const src = await probe(join(dir, source));
+      const frame = 1024 / src.audio!.sampleRate;
+      expect(Math.abs(out.audio!.durationSec - src.audio!.durationSec)).toBeLessThanOrEqual(frame + 0.001);
+    },
+  );
+
+  it('gsm copied into Matroska is refused before any work', async () => {
+    const r = await run('gsm.mov', 'gsm-copy.mkv', '--audio', 'copy');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/Matroska does not hold gsm.*\[AUDIO_COPY_UNSUPPORTED\]$/);
+  });
 });

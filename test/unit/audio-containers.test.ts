@@ -26,6 +26,11 @@ const HOLDS: [string, mp4: boolean, mov: boolean, matroska: boolean][] = [
   ['pcm_f32be', false, true, false],
   ['pcm_s16le_planar', false, false, false],
   ['pcm_u16le', false, false, false],
+  // Found by a trial: Matroska refuses these by copy (no tag, or unplayable after the muxer).
+  ['gsm', false, false, false],
+  ['adpcm_ima_qt', false, false, false],
+  ['wmav2', false, false, false],
+  ['speex', false, false, true],
 ];
 
 describe('audio codecs and containers', () => {
@@ -60,6 +65,8 @@ describe('audio codecs and containers', () => {
     ['mov', 'opus', false],
     ['matroska', 'flac', true],
     ['matroska', 'pcm_u16le', false],
+    ['matroska', 'gsm', false],
+    ['matroska', 'adpcm_ima_qt', false],
   ] as [AudioContainer, string, boolean][])('auto into %s copies %s: %s', (container, codec, copies) => {
     expect(autoCopies(container, codec)).toBe(copies);
   });

@@ -49,7 +49,9 @@ export interface TranscodeLayout {
   /** How segment encodes share the CPU (absent in layouts planned before it was chosen). */
   parallelism?: { threads: number | undefined; slotsPerSegment: number; reason: string };
   /** The source audio's treatment; `codec` (ffprobe's name) is absent in layouts planned before it. */
-  audio: { mode: 'copy' | 'aac'; codec?: string; bitrateKbps: number; offsetSec: number } | undefined;
+  audio:
+    | { mode: 'copy' | 'aac'; codec?: string; bitrateKbps: number; offsetSec: number; channels?: number }
+    | undefined;
   sourceAvGapSec: number | undefined;
   /** The source audio's probed length (see OutputExpectation). */
   sourceAudioSec?: number;
@@ -137,6 +139,7 @@ export function transcodeTasks(
         mode: p.audio.mode,
         bitrateKbps: p.audio.bitrateKbps,
         format: file.format,
+        ...(p.audio.channels ? { channels: p.audio.channels } : {}),
         key: `${p.prefix}audio.${file.extension}`,
         sourceStartSec: p.audio.offsetSec + p.videoOffsetSec,
       },
@@ -201,7 +204,9 @@ function wholeTask(
       format: p.format,
       rate: p.rate,
       settings,
-      ...(p.audio ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps } } : {}),
+      ...(p.audio
+        ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps, channels: p.audio.channels } }
+        : {}),
       frames: p.frames,
       sourceAvGapSec: p.sourceAvGapSec,
       audioFrameSec: p.audioFrameSec,

@@ -34,6 +34,8 @@ export interface AudioPayload {
   bitrateKbps: number;
   /** The container of the task's file (audioIntermediate); absent in plans made before: MP4. */
   format?: AudioContainer;
+  /** The source's channels, where it names no layout (see AudioEncode.channels). */
+  channels?: number;
   key: string;
   /**
    * Where the source audio starts on the timeline the task's file keeps (the source's, from its
@@ -99,7 +101,7 @@ export interface WholePayload extends Pick<
   input: string;
   rate: Rational;
   settings: EncodeSettings;
-  audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps'>;
+  audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps' | 'channels'>;
 }
 
 /** A scene-cut transcode's analysis: hard cuts of the input, where a segment's IDR costs nothing. */

@@ -188,6 +188,8 @@ async function layoutOpened(
           codec: audioCodec!,
           bitrateKbps: spec.audioBitrateKbps,
           offsetSec: source.audio!.startTimeSec - video.startTimeSec,
+          // No layout named: the AAC encode takes the default one of the source's channels.
+          ...(!source.audio!.channelLayout && mode === 'aac' ? { channels: source.audio!.channels } : {}),
         }
       : undefined,
     sourceAvGapSec: expectation.sourceAvGapSec,

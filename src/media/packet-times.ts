@@ -1,0 +1,39 @@
+// Packets as ffprobe lists them, and the presentation times of those the container left without.
+
+export interface Packet {
+  /** NaN where the container left it out. */
+  pts: number;
+  dts?: number;
+  duration: number;
+  key: boolean;
+}
+
+/**
+ * A packet without a presentation time is still a frame. AVI stores none: the decode times, a
+ * regular grid, stand in. MPEG-PS leaves out a few: they take the holes the others leave on the
+ * frame grid, in order (their decode times would collide with reordered frames' times). Pure.
+ */
+export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
+  const missing = packets.filter((p) => !Number.isFinite(p.pts));
+  if (missing.length === 0) return [...packets];
+  if (missing.length === packets.length) return packets.map((p) => ({ ...p, pts: p.dts ?? Number.NaN }));
+  const known = packets.filter((p) => Number.isFinite(p.pts)).sort((a, b) => a.pts - b.pts);
+  const step = Math.min(
+    ...known
+      .slice(1)
+      .map((p, i) => p.pts - known[i]!.pts)
+      .filter((d) => d > 1e-6),
+  );
+  const out: Packet[] = [];
+  let left = missing.length;
+  for (const [i, p] of known.entries()) {
+    out.push(p);
+    const next = known[i + 1];
+    for (let t = p.pts + step; next && left > 0 && t < next.pts - step / 2; t += step, left--) {
+      out.push({ pts: t, duration: step, key: false });
+    }
+  }
+  for (let t = known.at(-1)!.pts + step; left > 0; t += step, left--)
+    out.push({ pts: t, duration: step, key: false });
+  return out;
+}
