@@ -46,6 +46,17 @@ describe('readProfile', () => {
     expect(await readProfile(4, 'ffmpeg-a', file, at + 1000)).toBeUndefined();
     expect(await readProfile(2, 'ffmpeg-b', file, at + 1000)).toBeUndefined();
     expect(await readProfile(2, 'ffmpeg-a', file, at + 91 * 24 * 3600_000)).toBeUndefined();
+    // Hand-edited or cut: no measurements, no time.
+    const key = machineKey(2, 'ffmpeg-a');
+    for (const partial of [
+      { key, pairs: true },
+      { ...profile(key), at: undefined },
+      { ...profile(key), one: {} },
+      null,
+    ]) {
+      await writeFile(file, JSON.stringify(partial));
+      expect(await readProfile(2, 'ffmpeg-a', file, at + 1000)).toBeUndefined();
+    }
     await writeFile(file, '{not json');
     expect(await readProfile(2, 'ffmpeg-a', file, at)).toBeUndefined();
     expect(await readProfile(2, 'ffmpeg-a', join(dir, 'missing.json'), at)).toBeUndefined();

@@ -58,9 +58,21 @@ export async function readProfile(
   now = Date.now(),
 ): Promise<MachineProfile | undefined> {
   try {
-    const saved = JSON.parse(await readFile(file, 'utf8')) as MachineProfile;
-    if (saved.key !== machineKey(cores, identity) || now - saved.at > MAX_AGE_MS) return undefined;
-    return saved;
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Partial<MachineProfile> | null;
+    // Only a whole profile, measured here and recently, counts (a hand-edited one is ignored).
+    const timing = (t: unknown) =>
+      typeof t === 'object' && t !== null && Number.isFinite((t as Timing).wall) && (t as Timing).wall > 0;
+    if (
+      !saved ||
+      saved.key !== machineKey(cores, identity) ||
+      typeof saved.pairs !== 'boolean' ||
+      !Number.isFinite(saved.at) ||
+      !(now - saved.at! <= MAX_AGE_MS) ||
+      !timing(saved.one) ||
+      !timing(saved.pair)
+    )
+      return undefined;
+    return saved as MachineProfile;
   } catch {
     return undefined;
   }

@@ -21,7 +21,10 @@ export function audioMode(
   if (spec.audio === 'auto') return autoCopies(container, codec) ? 'copy' : 'aac';
   if (containerHolds(container, codec)) return 'copy';
   const name = containerName(container);
-  const instead = containerHolds('matroska', codec) ? ', or a .mkv output' : '';
+  const others = (['mov', 'matroska'] as const).filter((c) => c !== container && containerHolds(c, codec));
+  const instead = others.length
+    ? `, or a ${others.map((c) => (c === 'mov' ? '.mov' : '.mkv')).join(' or ')} output`
+    : '';
   throw new FramefleetError(
     'AUDIO_COPY_UNSUPPORTED',
     `cannot copy the ${codec} audio of input ${show(spec.input)} into the ${name} output ${show(spec.output)}: ${name} does not hold ${codec}; use audio aac or auto (encoded to AAC)${instead}`,
