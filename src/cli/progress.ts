@@ -99,6 +99,8 @@ export class ProgressPrinter {
     return `${pct}%  segments ${this.done}/${this.total}${reused}  ${this.running.size} encoding  ${rate}  ETA ${formatDuration(this.eta)}`;
   }
 
+  private lastLine = '';
+
   private render(force: boolean): void {
     if (this.total === 0) return;
     const now = this.now();
@@ -108,9 +110,13 @@ export class ProgressPrinter {
       this.shown = true;
       this.out.write(`\r\x1b[2K${this.line()}`);
     } else if (force || now - this.lastLineAt > 2000) {
+      // A log gets a line when something changed, never the same line twice in a row.
+      const line = this.line();
+      if (line === this.lastLine) return;
+      this.lastLine = line;
       this.lastLineAt = now;
       this.shown = true;
-      this.out.write(`${this.line()}\n`);
+      this.out.write(`${line}\n`);
     }
   }
 
