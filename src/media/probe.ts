@@ -64,6 +64,8 @@ export interface MediaInfo {
   video: VideoStreamInfo | undefined;
   audio: AudioStreamInfo | undefined;
   streamCount: number;
+  /** Audio tracks after the first, and subtitle tracks: a transcode keeps neither. */
+  unkept: { audio: number; subtitle: number };
 }
 
 export interface ProbeOptions {
@@ -96,6 +98,10 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
     video,
     audio: rawAudio ? audioInfo(rawAudio) : undefined,
     streamCount: streams.length,
+    unkept: {
+      audio: Math.max(0, streams.filter((s) => s.codec_type === 'audio').length - 1),
+      subtitle: streams.filter((s) => s.codec_type === 'subtitle').length,
+    },
   };
 }
 

@@ -91,4 +91,42 @@ describe('transcode keeps the source tags', () => {
     expect(got.format).toMatchObject({ title: 'Tagged: ünïcode', artist: 'Someone' });
     expect(got.languages).toEqual(languages);
   });
+
+  it('says which tracks the output will not have (a second audio track, subtitles)', async () => {
+    const subtitles = join(dir, 'subs.srt');
+    await writeFile(subtitles, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');
+    const multi = join(dir, 'multi.mkv');
+    await ffmpeg([
+      ...['-i', join(dir, 'tagged.mp4'), '-f', 'lavfi', '-i', 'sine=f=880:d=3', '-i', subtitles],
+      ...[
+        '-map',
+        '0:v',
+        '-map',
+        '0:a',
+        '-map',
+        '1:a',
+        '-map',
+        '2',
+        '-c:v',
+        'copy',
+        '-c:a',
+        'aac',
+        '-c:s',
+        'srt',
+        multi,
+      ],
+    ]);
+    const r = await runCli([
+      'transcode',
+      multi,
+      '-o',
+      join(dir, 'multi.mp4'),
+      '--preset',
+      'fast',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('has 1 more audio track and 1 subtitle track that the output will not have');
+  });
 });

@@ -103,6 +103,7 @@ async function layoutOpened(
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
+  warnUnkept(source, ctx);
 
   const choice = selectEncoder(
     { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
@@ -231,4 +232,18 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
 export function preRollOf(video: VideoStreamInfo, formatName: string): { preRollSec?: number } {
   if (!video.variableFrameRate || !video.frameTimes || seekIndexOf(formatName) !== 'none') return {};
   return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
+}
+
+/** Says which of the input's tracks the output will not have (one video and one audio track are kept). */
+function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
+  const { audio, subtitle } = source.unkept;
+  const parts = [
+    ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
+    ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
+  ];
+  if (parts.length === 0) return;
+  ctx.log.warn(
+    { jobId: ctx.jobId, audio, subtitle },
+    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video and audio tracks are kept`,
+  );
 }
