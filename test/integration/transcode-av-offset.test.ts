@@ -77,4 +77,30 @@ describe('transcode keeps audio that starts before or after the video in sync', 
       expect(Math.abs(onsetSec(output) - onsetSec(source))).toBeLessThan(0.003);
     },
   );
+
+  // An MPEG-TS source's audio file starts at 0 (ffmpeg moves its timeline), not a priming frame
+  // early: the stitch places it by the source's offset (it once moved late audio to the start).
+  it.each(['aac', 'auto'])(
+    'late audio in an MPEG-TS, --audio %s: the sound starts when it did',
+    async (mode) => {
+      const source = join(dir, 'late.ts');
+      await ffmpeg(['-i', join(dir, 'late.mp4'), '-c', 'copy', '-f', 'mpegts', '-y', source]);
+      const output = join(dir, `late-ts-${mode}.mp4`);
+      const args = [
+        'transcode',
+        source,
+        '-o',
+        output,
+        '--segments',
+        '2',
+        '--audio',
+        mode,
+        '--preset',
+        'fast',
+      ];
+      const r = await runCli([...args, '--data-dir', join(dir, `data-late-ts-${mode}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Math.abs(onsetSec(output) - onsetSec(join(dir, 'late.mp4')))).toBeLessThan(0.003);
+    },
+  );
 });

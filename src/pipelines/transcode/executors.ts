@@ -87,14 +87,28 @@ export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) =
   );
   const info = await probe(tmp, { signal: ctx.signal, headerOnly: true });
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
-  const start = info.audio?.startTimeSec;
   return {
     key: p.key,
     size: stored.size,
     durationSec: info.audio?.durationSec ?? info.durationSec,
-    ...(p.sourceStartSec !== undefined && start !== undefined ? { leadSec: p.sourceStartSec - start } : {}),
+    ...(info.audio && p.sourceStartSec !== undefined
+      ? { leadSec: primingLead(info.audio, p.sourceStartSec) }
+      : {}),
   };
 };
+
+/**
+ * How much earlier than the source audio the audio file starts because its encoder's priming frame
+ * shows (at most one frame early). A file that starts anywhere else had its timeline moved by
+ * ffmpeg (an MPEG-TS source's audio file starts at 0): the stitch's offset already places it. Pure.
+ */
+export function primingLead(
+  audio: { startTimeSec: number; frameSize: number; sampleRate: number },
+  sourceStartSec: number,
+): number {
+  const lead = sourceStartSec - audio.startTimeSec;
+  return lead > 1e-4 && lead <= audio.frameSize / audio.sampleRate + 2e-3 ? lead : 0;
+}
 
 export const verifyAudio: CheckpointVerifier<AudioPayload, AudioOutput> = async (_p, out, { storage }) => {
   const object = await storage.stat(out.key);
