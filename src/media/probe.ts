@@ -162,7 +162,12 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,
     ...(timeline.frameTimes ? { frameTimes: timeline.frameTimes } : {}),
-    durationSec: base.durationSec || timeline.frameCount / rationalValue(frameRate),
+    // Frames counted at a constant rate last at least as long as the count says: a header estimate
+    // shorter than that (MPEG-PS ends its video before trailing B-frames) is too short.
+    durationSec:
+      !fromTable && !timeline.variableFrameRate
+        ? Math.max(base.durationSec, timeline.frameCount / rationalValue(frameRate))
+        : base.durationSec || timeline.frameCount / rationalValue(frameRate),
   };
 }
 

@@ -124,4 +124,22 @@ describe('transcode of an MPEG-TS is frame-exact at any segment count', () => {
     expect(psnr.perFrame).toHaveLength(100);
     expect(psnr.min).toBeGreaterThan(30);
   });
+
+  // MPEG-PS leaves some frames without a pts (a false VFR warning) and its header ends the video
+  // before the trailing B-frames (the A/V check failed, 'source 0.0771 s').
+  it('MPEG-2 and MP2 in MPEG-PS, 3 segments: verified, every frame once', async () => {
+    const input = join(dir, 'ps.mpg');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=192x108:r=25:d=4', '-f', 'lavfi', '-i', 'sine=d=4'],
+      ...['-c:v', 'mpeg2video', '-bf', '2', '-g', '12', '-c:a', 'mp2', input],
+    ]);
+    const output = join(dir, 'ps-3.mp4');
+    const r = await runCli([
+      ...['transcode', input, '-o', output, '--segments', '3', '--preset', 'fast'],
+      ...['--data-dir', join(dir, 'data-ps')],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('variable frame rate');
+    expect((await probe(output)).video!.frameCount).toBe(100);
+  });
 });
