@@ -10,12 +10,16 @@ const ISO_MEDIA = ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac', 'dts'];
 /** Interleaved PCM both MOV and Matroska take (MOV also takes big-endian float and signed 8-bit). */
 const PCM = ['s16le', 's16be', 's24le', 's24be', 's32le', 's32be', 'f32le', 'f64le', 'u8', 'alaw', 'mulaw'];
 const MOV_ONLY_PCM = ['f32be', 'f64be', 's8'];
+/** QuickTime's own audio codecs a MOV copies (old cameras and phones; tested). */
+const QUICKTIME = ['gsm', 'adpcm_ima_qt'];
 
 /** Whether a stream copy of `codec` (ffprobe's codec_name) into `container` is muxed as it is. Pure. */
 export function containerHolds(container: AudioContainer, codec: string): boolean {
   const pcm = codec.startsWith('pcm_') ? codec.slice(4) : undefined;
   if (container === 'mp4') return ISO_MEDIA.includes(codec) || codec === 'opus';
-  if (container === 'mov') return ISO_MEDIA.includes(codec) || (pcm !== undefined && isMovPcm(pcm));
+  if (container === 'mov') {
+    return ISO_MEDIA.includes(codec) || QUICKTIME.includes(codec) || (pcm !== undefined && isMovPcm(pcm));
+  }
   // Matroska: the codecs it has its own IDs for (and Speex, by a WAVE tag, tested), and of PCM only
   // the layouts its A_PCM and ACM tags describe. Anything else (GSM, IMA ADPCM in QuickTime, WMA
   // without its block alignment) fails in the muxer or after it: deny by default.

@@ -27,8 +27,8 @@ const HOLDS: [string, mp4: boolean, mov: boolean, matroska: boolean][] = [
   ['pcm_s16le_planar', false, false, false],
   ['pcm_u16le', false, false, false],
   // Found by a trial: Matroska refuses these by copy (no tag, or unplayable after the muxer).
-  ['gsm', false, false, false],
-  ['adpcm_ima_qt', false, false, false],
+  ['gsm', false, true, false],
+  ['adpcm_ima_qt', false, true, false],
   ['wmav2', false, false, false],
   ['speex', false, false, true],
 ];
