@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { MachineProfile } from '../pipelines/transcode/machine-profile.js';
 import { action, intOption } from './common.js';
 
 export function registerCalibrate(program: Command): void {
@@ -57,16 +58,8 @@ export function registerCalibrate(program: Command): void {
     );
 }
 
-interface Described {
-  cores: number;
-  at: number;
-  pairs: boolean;
-  one: { wall: number; cpu: number | undefined };
-  pair: { wall: number; cpu: number | undefined };
-}
-
 /** The profile in two lines: what was measured, what the planner does with it. Pure. */
-export function describe(p: Described): string {
+export function describe(p: Omit<MachineProfile, 'key'>): string {
   const cpu =
     p.one.cpu === undefined || p.pair.cpu === undefined
       ? ''

@@ -11,27 +11,27 @@ const NOTHING_DECODED =
 const DECODE_ERROR_RATE_EXIT = 69;
 
 /**
- * An ffmpeg run that failed because its input decoded to nothing, or mostly failed to decode is a bad input (INPUT_CORRUPT,
- * exit 2, not retried), not an ffmpeg failure worth three tries. Anything else is returned as it
- * was: a run killed by a signal, or one whose input decoded, keeps its own error. Pure.
+ * An ffmpeg run that failed because its input decoded to nothing, or mostly failed to decode (exit
+ * 69), is a bad input (INPUT_CORRUPT, exit 2, not retried), not an ffmpeg failure worth three
+ * tries. Anything else is returned as it was: a run killed by a signal, or one whose input
+ * decoded, keeps its own error. Pure.
  */
 export function undecodableInput(input: string, error: unknown): unknown {
   if (!(error instanceof FramefleetError) || error.code !== 'FFMPEG_FAILED') return error;
   const tail = error.ffmpegTail ?? '';
-  const decode = DECODE_ERROR.exec(tail);
+  const decode = DECODE_ERROR.exec(tail)?.[0].trim();
+  let why: string;
   if (error.details?.exitCode === DECODE_ERROR_RATE_EXIT) {
-    return new FramefleetError(
-      'INPUT_CORRUPT',
-      `input ${show(input)} is corrupt: more than two thirds of its frames failed to decode${decode ? ` (${decode[0].trim()})` : ''}`,
-      { cause: error, ffmpegTail: tail },
-    );
+    why = `more than two thirds of its frames failed to decode${decode ? ` (${decode})` : ''}`;
+  } else if (decode && NOTHING_DECODED.test(tail) && !/killed by SIG/.test(error.message)) {
+    why = `ffmpeg decoded no frame of it (${decode})`;
+  } else {
+    return error;
   }
-  if (!decode || !NOTHING_DECODED.test(tail) || /killed by SIG/.test(error.message)) return error;
-  return new FramefleetError(
-    'INPUT_CORRUPT',
-    `input ${show(input)} is corrupt: ffmpeg decoded no frame of it (${decode[0].trim()})`,
-    { cause: error, ffmpegTail: tail },
-  );
+  return new FramefleetError('INPUT_CORRUPT', `input ${show(input)} is corrupt: ${why}`, {
+    cause: error,
+    ffmpegTail: tail,
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { FramefleetError } from '../errors.js';
 import { ENCODERS, type EncoderDef } from './encoders/catalogue.js';
 import { runFfmpeg } from './run.js';
+import { replaceFile } from '../storage/replace-file.js';
 
 /** A smoke cache in `dir` keyed by this ffmpeg build (its version or binaries' identity) and host, valid for a day. */
 export function smokeCacheIn(dir: string, ffmpegBuild: string): SmokeCache {
@@ -136,13 +136,10 @@ async function writeSmokeCache(
   if (!options) return;
   const previous = (await readSmokeCache(options)).results;
   for (const r of results) previous.set(r.encoder, r);
-  const tmp = `${options.file}.${process.pid}.tmp`;
-  await mkdir(dirname(options.file), { recursive: true });
-  await writeFile(
-    tmp,
+  await replaceFile(
+    options.file,
     JSON.stringify({ key: options.key, at: Date.now(), results: [...previous.values()], listings }),
   );
-  await rename(tmp, options.file);
 }
 
 /** The build's encoder and hwaccel listings: remembered with the smoke results, else two ffmpeg runs. */

@@ -1,7 +1,8 @@
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredExpansion } from '../graph.js';
 import type { JobRecord, TaskGraph } from '../types.js';
+import { replaceFile } from '../../storage/replace-file.js';
 
 /**
  * What the local backend keeps per job: the record, the planned graph and the expansions its tasks
@@ -21,12 +22,7 @@ export function jobDir(dataDir: string, jobId: string): string {
 
 /** Writes to a temporary name and renames: a reader (or a crash) never sees half a manifest. */
 export async function writeManifest(dataDir: string, manifest: Manifest): Promise<void> {
-  const dir = jobDir(dataDir, manifest.job.id);
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, 'manifest.json');
-  const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, JSON.stringify(manifest));
-  await rename(tmp, target);
+  await replaceFile(join(jobDir(dataDir, manifest.job.id), 'manifest.json'), JSON.stringify(manifest));
 }
 
 export async function readManifest(dataDir: string, jobId: string): Promise<Manifest | undefined> {

@@ -1,8 +1,10 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { binariesIdentity, userCacheDir } from '../../media/binaries.js';
 import { runFfmpeg } from '../../media/run.js';
+import { replaceFile } from '../../storage/replace-file.js';
 import { planParallelism } from './plan-parallelism.js';
 
 export { pairCores } from './plan-parallelism.js';
@@ -50,6 +52,17 @@ export function machineKey(cores: number, identity: string | undefined): string 
   return `${hostname()}|${model}|${cores} cores|${identity ?? 'ffmpeg on PATH'}`;
 }
 
+/** What a profile file must hold to count: a hand-edited or cut one is ignored. */
+const timingSchema = z.object({ wall: z.number().positive(), cpu: z.number().nonnegative().optional() });
+const profileSchema = z.object({
+  key: z.string(),
+  at: z.number(),
+  cores: z.number().int().positive(),
+  one: timingSchema,
+  pair: timingSchema,
+  pairs: z.boolean(),
+});
+
 /** The profile measured on this machine with these cores, if any and not stale. */
 export async function readProfile(
   cores: number,
@@ -57,25 +70,24 @@ export async function readProfile(
   file = profileFile(),
   now = Date.now(),
 ): Promise<MachineProfile | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const parsed = profileSchema.safeParse(text === undefined ? undefined : safeJson(text));
+  if (!parsed.success) return undefined;
+  const saved = parsed.data;
+  if (saved.key !== machineKey(cores, identity) || !(now - saved.at <= MAX_AGE_MS)) return undefined;
+  return { ...saved, one: timing(saved.one), pair: timing(saved.pair) };
+}
+
+function safeJson(text: string): unknown {
   try {
-    const saved = JSON.parse(await readFile(file, 'utf8')) as Partial<MachineProfile> | null;
-    // Only a whole profile, measured here and recently, counts (a hand-edited one is ignored).
-    const timing = (t: unknown) =>
-      typeof t === 'object' && t !== null && Number.isFinite((t as Timing).wall) && (t as Timing).wall > 0;
-    if (
-      !saved ||
-      saved.key !== machineKey(cores, identity) ||
-      typeof saved.pairs !== 'boolean' ||
-      !Number.isFinite(saved.at) ||
-      !(now - saved.at! <= MAX_AGE_MS) ||
-      !timing(saved.one) ||
-      !timing(saved.pair)
-    )
-      return undefined;
-    return saved as MachineProfile;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+}
+
+function timing(t: { wall: number; cpu?: number | undefined }): Timing {
+  return { wall: t.wall, cpu: t.cpu };
 }
 
 /** Whether two at once pay: clearly sooner, not clearly dearer. Pure. */
@@ -187,16 +199,6 @@ export async function calibrate(options: CalibrateOptions): Promise<MachineProfi
     pair: pairT,
     pairs: choosePairs(oneT, pairT),
   };
-  await saveProfile(profile, options.file ?? profileFile());
+  await replaceFile(options.file ?? profileFile(), `${JSON.stringify(profile, null, 2)}\n`);
   return profile;
-}
-
-async function saveProfile(profile: MachineProfile, file: string): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(profile, null, 2)}\n`);
-  await rename(tmp, file).catch(async (error: unknown) => {
-    await rm(tmp, { force: true });
-    throw error;
-  });
 }

@@ -43,7 +43,7 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
       ).catch((error: unknown) => {
         throw undecodableInput(p.input, error);
       });
-      const checked = await verifyOutput(tmp, {
+      return verifyOutput(tmp, {
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,
         audioFrameSec: p.audioFrameSec,
@@ -52,7 +52,6 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
         const got = await videoFrames(tmp, ctx.signal).catch(() => p.frames);
         throw partlyUndecodable(p.input, run.stderrTail, p.frames - got) ?? error;
       });
-      return checked;
     });
   const { value: checked, size } = await placeOutput(p, ctx, write);
   ctx.progress({ fraction: 1 });
