@@ -106,8 +106,9 @@ export async function run(): Promise<void> {
  */
 async function calibrated(): Promise<void> {
   const cli = resolve('dist/cli/index.js');
-  const shown = await capture(process.execPath, [cli, 'calibrate', '--show']);
-  if (process.env.BENCH_CALIBRATE !== '1' && !/no profile measured/.test(shown)) {
+  const saved = (await capture(process.execPath, [cli, 'calibrate', '--show', '--json'])).trim();
+  if (process.env.BENCH_CALIBRATE !== '1' && saved !== 'null') {
+    const shown = await capture(process.execPath, [cli, 'calibrate', '--show']);
     process.stdout.write(`calibration (saved): ${shown.trim().replace(/\n/g, '; ')}\n`);
     return;
   }

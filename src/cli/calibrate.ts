@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MachineProfile } from '../pipelines/transcode/machine-profile.js';
+import type { MachineProfile, ProfileState } from '../pipelines/transcode/machine-profile.js';
 import { action, intOption } from './common.js';
 
 export function registerCalibrate(program: Command): void {
@@ -31,9 +31,9 @@ export function registerCalibrate(program: Command): void {
           return;
         }
         if (flags.show) {
-          const profile = await profiles.readProfile(cores, await binariesIdentity());
-          if (flags.json) process.stdout.write(`${JSON.stringify(profile ?? null, null, 2)}\n`);
-          else say(profile ? describe(profile) : `no profile measured on this machine (${cores} cores)`);
+          const state = await profiles.profileState(cores, await binariesIdentity());
+          if (flags.json) process.stdout.write(`${JSON.stringify(state.profile ?? null, null, 2)}\n`);
+          else say(state.profile ? describe(state.profile) : absent(state, cores));
           return;
         }
         say(
@@ -59,6 +59,17 @@ export function registerCalibrate(program: Command): void {
 }
 
 /** The profile in two lines: what was measured, what the planner does with it. Pure. */
+/** Why `--show` has nothing to show: the planner then runs one encode. */
+function absent(state: Exclude<ProfileState, { profile: MachineProfile }>, cores: number): string {
+  const why = {
+    missing: `no profile measured on this machine (${cores} cores)`,
+    invalid: `the profile in ${state.file} is not one calibrate wrote (unreadable or edited): it is ignored`,
+    'other-machine': `the profile in ${state.file} was measured on another machine, core count or ffmpeg: it is ignored`,
+    stale: `the profile in ${state.file} is older than 90 days: it is ignored`,
+  }[state.reason];
+  return `${why}; run \`framefleet calibrate\` to measure (until then 1080p x264 jobs run as one encode)`;
+}
+
 export function describe(p: Omit<MachineProfile, 'key'>): string {
   const cpu =
     p.one.cpu === undefined || p.pair.cpu === undefined

@@ -49,6 +49,11 @@ describe('framefleet calibrate', () => {
     expect(shown.stdout).toContain('split in two halves');
     const json = await runCli(['calibrate', '--show', '--json'], env());
     expect(JSON.parse(json.stdout)).toMatchObject({ cores, pairs: true });
+    // A profile calibrate did not write is named as ignored, not taken for "nothing measured".
+    await writeFile(join(dir, 'cache', 'framefleet', 'machine-profile.json'), '{"pairs": true}');
+    const edited = await runCli(['calibrate', '--show'], env());
+    expect(edited.stdout).toMatch(/machine-profile\.json is not one calibrate wrote .*: it is ignored/);
+    expect((await runCli(['calibrate', '--show', '--json'], env())).stdout.trim()).toBe('null');
   });
 
   // On a machine outside 2-4 cores there is nothing to choose: the test has nothing to check there.

@@ -6,6 +6,7 @@ import { describe as describeProfile } from '../../src/cli/calibrate.js';
 import {
   choosePairs,
   machineKey,
+  profileState,
   readProfile,
   type MachineProfile,
 } from '../../src/pipelines/transcode/machine-profile.js';
@@ -43,9 +44,14 @@ describe('readProfile', () => {
     const file = join(dir, 'machine-profile.json');
     await writeFile(file, JSON.stringify(profile(machineKey(2, 'ffmpeg-a'))));
     expect((await readProfile(2, 'ffmpeg-a', file, at + 1000))?.pairs).toBe(true);
+    const reason = async (cores: number, id: string, now: number, f = file) => {
+      const state = await profileState(cores, id, f, now);
+      return state.profile ? 'usable' : state.reason;
+    };
     expect(await readProfile(4, 'ffmpeg-a', file, at + 1000)).toBeUndefined();
-    expect(await readProfile(2, 'ffmpeg-b', file, at + 1000)).toBeUndefined();
-    expect(await readProfile(2, 'ffmpeg-a', file, at + 91 * 24 * 3600_000)).toBeUndefined();
+    expect(await reason(4, 'ffmpeg-a', at + 1000)).toBe('other-machine');
+    expect(await reason(2, 'ffmpeg-b', at + 1000)).toBe('other-machine');
+    expect(await reason(2, 'ffmpeg-a', at + 91 * 24 * 3600_000)).toBe('stale');
     // Hand-edited or cut: no measurements, no time.
     const key = machineKey(2, 'ffmpeg-a');
     for (const partial of [
@@ -56,10 +62,12 @@ describe('readProfile', () => {
     ]) {
       await writeFile(file, JSON.stringify(partial));
       expect(await readProfile(2, 'ffmpeg-a', file, at + 1000)).toBeUndefined();
+      expect(await reason(2, 'ffmpeg-a', at + 1000)).toBe('invalid');
     }
     await writeFile(file, '{not json');
     expect(await readProfile(2, 'ffmpeg-a', file, at)).toBeUndefined();
-    expect(await readProfile(2, 'ffmpeg-a', join(dir, 'missing.json'), at)).toBeUndefined();
+    expect(await reason(2, 'ffmpeg-a', at)).toBe('invalid');
+    expect(await reason(2, 'ffmpeg-a', at, join(dir, 'missing.json'))).toBe('missing');
   });
 
   it('describes what was measured and what the planner does with it', () => {

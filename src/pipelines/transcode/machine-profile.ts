@@ -63,6 +63,11 @@ const profileSchema = z.object({
   pairs: z.boolean(),
 });
 
+/** A usable profile, or why there is none (for `calibrate --show`; the planner only needs the profile). */
+export type ProfileState =
+  | { profile: MachineProfile }
+  | { profile?: undefined; reason: 'missing' | 'invalid' | 'other-machine' | 'stale'; file: string };
+
 /** The profile measured on this machine with these cores, if any and not stale. */
 export async function readProfile(
   cores: number,
@@ -70,12 +75,23 @@ export async function readProfile(
   file = profileFile(),
   now = Date.now(),
 ): Promise<MachineProfile | undefined> {
+  return (await profileState(cores, identity, file, now)).profile;
+}
+
+export async function profileState(
+  cores: number,
+  identity: string | undefined,
+  file = profileFile(),
+  now = Date.now(),
+): Promise<ProfileState> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
-  const parsed = profileSchema.safeParse(text === undefined ? undefined : safeJson(text));
-  if (!parsed.success) return undefined;
+  if (text === undefined) return { reason: 'missing', file };
+  const parsed = profileSchema.safeParse(safeJson(text));
+  if (!parsed.success) return { reason: 'invalid', file };
   const saved = parsed.data;
-  if (saved.key !== machineKey(cores, identity) || !(now - saved.at <= MAX_AGE_MS)) return undefined;
-  return { ...saved, one: timing(saved.one), pair: timing(saved.pair) };
+  if (saved.key !== machineKey(cores, identity)) return { reason: 'other-machine', file };
+  if (!(now - saved.at <= MAX_AGE_MS)) return { reason: 'stale', file };
+  return { profile: { ...saved, one: timing(saved.one), pair: timing(saved.pair) } };
 }
 
 function safeJson(text: string): unknown {
