@@ -37,3 +37,17 @@ export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
     out.push({ pts: t, duration: step, key: false });
   return out;
 }
+
+/**
+ * The packets a decoder turns into frames. A stream cut mid-GOP (a TS recording or capture started
+ * late, a cut without re-encoding) opens with packets that refer to pictures before its start: no
+ * decoder shows them (ffmpeg's neither). They are left out up to the first keyframe, and with them
+ * that keyframe's leading pictures (shown before it, decoded after it). A stream that opens with a
+ * keyframe, or has none flagged, is kept whole. Packets in decode (file) order. Pure.
+ */
+export function decodablePackets(packets: readonly Packet[]): Packet[] {
+  const first = packets.findIndex((p) => p.key);
+  if (first <= 0) return [...packets];
+  const at = packets[first]!.pts;
+  return packets.slice(first).filter((p, i) => i === 0 || !(p.pts < at));
+}

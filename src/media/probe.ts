@@ -10,7 +10,7 @@ import {
   type RawStream,
 } from './probe-header.js';
 import { guardedInput, runFfprobe } from './run.js';
-import { withPresentationTimes, type Packet } from './packet-times.js';
+import { decodablePackets, withPresentationTimes, type Packet } from './packet-times.js';
 export { withPresentationTimes } from './packet-times.js';
 
 export interface VideoStreamInfo {
@@ -33,6 +33,8 @@ export interface VideoStreamInfo {
   frameTimes?: number[];
   /** Presentation time of the first frame, seconds. */
   startTimeSec: number;
+  /** Packets before the first keyframe of a stream cut mid-GOP: no decoder shows them (not counted). */
+  undecodableLead?: number;
   durationSec: number;
   /** Display rotation in degrees from the display matrix (0, 90, 180, 270). */
   rotation: number;
@@ -144,8 +146,13 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   };
   if (options.headerOnly) return base;
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
-  const packets = fromTable ?? (await scanPackets(path, s.index, options));
+  const scanned = fromTable ?? (await scanPackets(path, s.index, options));
+  const packets = fromTable ?? decodablePackets(scanned);
   const timeline = analysePackets(packets, frameRate);
+  // Cut mid-GOP: the video starts at its first decodable frame, later than the stream's first packet.
+  const lead = scanned.length - packets.length;
+  const start = lead > 0 ? Math.min(...packets.map((p) => p.pts)) : startTimeSec;
+  const shown = Math.max(0, base.durationSec - (start - startTimeSec));
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
   // nb_frames counts it), and a table whose samples run past the end is left to the scan above.
@@ -158,6 +165,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   }
   return {
     ...base,
+    ...(lead > 0 ? { startTimeSec: start, undecodableLead: lead } : {}),
     frameCount: timeline.frameCount,
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,
@@ -166,8 +174,8 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     // shorter than that (MPEG-PS ends its video before trailing B-frames) is too short.
     durationSec:
       !fromTable && !timeline.variableFrameRate
-        ? Math.max(base.durationSec, timeline.frameCount / rationalValue(frameRate))
-        : base.durationSec || timeline.frameCount / rationalValue(frameRate),
+        ? Math.max(shown, timeline.frameCount / rationalValue(frameRate))
+        : shown || timeline.frameCount / rationalValue(frameRate),
   };
 }
 

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
@@ -142,4 +145,71 @@ describe('transcode of an MPEG-TS is frame-exact at any segment count', () => {
     expect(r.stderr).not.toContain('variable frame rate');
     expect((await probe(output)).video!.frameCount).toBe(100);
   });
+  // A TS recording cut mid-GOP opens with packets no decoder shows (they refer to pictures before
+  // the cut): they were counted as frames, so one pass was refused as INPUT_CORRUPT ('8 of its frames
+  // could not be decoded') and segments failed the A/V check. The video starts at the first keyframe.
+  it.each([1, 3])(
+    'a TS cut mid-GOP, %i segment(s): starts at its first keyframe, in sync, warned',
+    async (segments) => {
+      const whole = join(dir, 'flash.ts');
+      const cut = join(dir, 'flash-cut.ts');
+      if (!(await readFile(cut).catch(() => undefined))) {
+        // A white frame and a beep together at 5 s; the file cut 2/5 in, on a TS packet boundary.
+        await ffmpeg([
+          ...[
+            '-f',
+            'lavfi',
+            '-i',
+            "color=c=black:s=192x108:r=25:d=8,drawbox=c=white:t=fill:enable='between(t,5,5.039)'",
+          ],
+          ...['-f', 'lavfi', '-i', "sine=f=1000:d=8,volume=0:enable='not(between(t,5,5.2))'"],
+          ...[
+            '-c:v',
+            'libx264',
+            '-preset',
+            'veryfast',
+            '-g',
+            '50',
+            '-bf',
+            '2',
+            '-c:a',
+            'aac',
+            '-f',
+            'mpegts',
+            whole,
+          ],
+        ]);
+        const bytes = await readFile(whole);
+        await writeFile(cut, bytes.subarray(Math.floor((bytes.length * 2) / 5 / 188) * 188));
+      }
+      const src = await probe(cut);
+      expect(src.video!.undecodableLead).toBeGreaterThan(0);
+      const output = join(dir, `flash-cut-${segments}.mp4`);
+      const r = await runCli([
+        ...['transcode', cut, '-o', output, '--segments', String(segments), '--preset', 'fast'],
+        ...['--data-dir', join(dir, `data-flash-${segments}`)],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/starts mid-GOP: its first \d+ video packets .* cannot be decoded/);
+      // Every frame ffmpeg decodes from the cut file, once, in order.
+      const psnr = await psnrByIndex(output, cut);
+      expect((await probe(output)).video!.frameCount).toBe(psnr.perFrame.length);
+      expect(psnr.min).toBeGreaterThan(30);
+      // The flash and the beep as far apart as in the source (detector latency cancels out).
+      const [a, b] = await Promise.all([flashToBeep(cut), flashToBeep(output)]);
+      expect(Math.abs(a - b)).toBeLessThan(0.012);
+    },
+  );
 });
+
+/** Seconds from the first white frame to the first sound, as ffmpeg's black and silence detectors see them. */
+async function flashToBeep(file: string): Promise<number> {
+  const { stderr } = await promisify(execFile)('ffmpeg', [
+    ...['-hide_banner', '-i', file, '-vf', 'blackdetect=d=0.01:pix_th=0.5'],
+    ...['-af', 'silencedetect=n=-40dB:d=0.05', '-f', 'null', '-'],
+  ]);
+  const flash = /black_end:([\d.]+)/.exec(stderr);
+  const beep = /silence_end: ([\d.]+)/.exec(stderr);
+  expect(flash && beep, stderr.slice(-500)).toBeTruthy();
+  return Number(beep![1]) - Number(flash![1]);
+}

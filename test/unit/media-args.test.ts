@@ -3,6 +3,7 @@ import { parseFfmpegVersion } from '../../src/media/binaries.js';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { vfrPreRoll } from '../../src/media/keyframe-seek.js';
 import { parseProgressBlock } from '../../src/media/progress.js';
+import { decodablePackets } from '../../src/media/packet-times.js';
 import { analysePackets, withPresentationTimes } from '../../src/media/probe.js';
 import { parsePsnrStats } from '../../src/media/quality.js';
 import {
@@ -212,5 +213,23 @@ describe('parsers', () => {
     }));
     const filled = withPresentationTimes(ps).map((p) => Math.round(p.pts * 25));
     expect(filled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+  it('leaves out what precedes the first keyframe of a stream cut mid-GOP, and its leading pictures', () => {
+    // Decode order; pts in frames. Cut in: P 10, B 8, B 9, then the keyframe 12 with an open-GOP B 11.
+    const order = [
+      [10, false],
+      [8, false],
+      [9, false],
+      [12, true],
+      [11, false],
+      [15, false],
+      [13, false],
+      [14, false],
+    ] as const;
+    const cut = order.map(([t, key]) => ({ pts: t / 25, duration: 0.04, key }));
+    expect(decodablePackets(cut).map((p) => Math.round(p.pts * 25))).toEqual([12, 15, 13, 14]);
+    // Opening with a keyframe, or none flagged at all: every packet counts.
+    expect(decodablePackets(cut.slice(3))).toHaveLength(5);
+    expect(decodablePackets(cut.map((p) => ({ ...p, key: false })))).toHaveLength(8);
   });
 });

@@ -234,13 +234,20 @@ export function preRollOf(video: VideoStreamInfo, formatName: string): { preRoll
   return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
 }
 
-/** Says which of the input's tracks the output will not have (one video and one audio track are kept). */
+/** Says what of the input the output will not have: tracks after the first video and audio, video before a cut-in GOP's keyframe. */
 function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
   const { audio, subtitle } = source.unkept;
   const parts = [
     ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
     ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
   ];
+  const lead = source.video?.undecodableLead;
+  if (lead) {
+    ctx.log.warn(
+      { jobId: ctx.jobId, undecodable: lead },
+      `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
+    );
+  }
   if (parts.length === 0) return;
   ctx.log.warn(
     { jobId: ctx.jobId, audio, subtitle },
