@@ -8,6 +8,11 @@ export interface RangeStart {
   rate: Rational;
   /** Video stream start minus container start, seconds: -ss counts from the container start. */
   videoOffsetSec: number;
+  /**
+   * The video stream's start as ffprobe reads it, seconds (absent in plans made before it): a range
+   * in a container without a keyframe index is cut by presentation time on the source's own clock.
+   */
+  videoStartSec?: number | undefined;
   /** Normalise a variable-frame-rate source onto the `rate` grid. */
   normaliseVfr: boolean;
   /**
@@ -77,6 +82,16 @@ export function rangeInput(job: RangeStart): {
       // So near the start, a seek could aim before the first packet, and a demuxer that cannot seek
       // there may be left anywhere: decode from the first frame and drop `start` frames.
       filters.push(`trim=start_frame=${job.start}`, 'setpts=PTS-STARTPTS');
+    } else if (job.videoStartSec !== undefined) {
+      // On the source's own clock (-copyts): ffmpeg re-bases a seek's timestamps on its own idea of
+      // the container's start, which is not always ffprobe's (an MPEG-PS whose MP2 audio starts
+      // 11 ms before its video: every frame came 11 ms late, and a segment started a frame early).
+      const from = key + job.videoOffsetSec - SEEK_BACK;
+      args.push('-noaccurate_seek', '-ss', seconds(from), '-copyts');
+      filters.push(
+        `trim=start=${seconds(job.videoStartSec + frameTime(job.start - 0.5, job.rate))}`,
+        'setpts=PTS-STARTPTS',
+      );
     } else {
       const from = key + job.videoOffsetSec - SEEK_BACK;
       args.push('-noaccurate_seek', '-ss', seconds(from));

@@ -23,6 +23,8 @@ export interface ChunkPayload {
   segmentFrames: number;
   rate: Rational;
   videoOffsetSec: number;
+  /** The video stream's start (rangeInput; absent in plans made before it). */
+  videoStartSec?: number;
   normaliseVfr: boolean;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;

@@ -157,6 +157,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         segmentFrames,
         rate,
         videoOffsetSec: video.startTimeSec - source.startTimeSec,
+        videoStartSec: video.startTimeSec,
         normaliseVfr: video.variableFrameRate,
         ...(video.variableFrameRate
           ? preRollOf(video, source.formatName)

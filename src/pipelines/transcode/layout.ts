@@ -41,6 +41,8 @@ export interface TranscodeLayout {
    */
   seekIndex?: SeekIndex;
   videoOffsetSec: number;
+  /** The video stream's start (rangeInput; absent in layouts planned before it). */
+  videoStartSec?: number;
   normaliseVfr: boolean;
   /** A variable frame rate in a container without a keyframe index: each range's pre-roll (vfrPreRoll). */
   preRollSec?: number;
@@ -109,6 +111,7 @@ export function transcodeTasks(
         end: r.end,
         rate: p.rate,
         videoOffsetSec: p.videoOffsetSec,
+        ...(p.videoStartSec !== undefined ? { videoStartSec: p.videoStartSec } : {}),
         normaliseVfr: p.normaliseVfr,
         ...seekFrom(p.keyframes, r.start, p.fps, p.seekIndex ?? 'keyframes'),
         ...(p.preRollSec !== undefined ? { preRollSec: p.preRollSec } : {}),

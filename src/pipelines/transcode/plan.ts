@@ -174,6 +174,7 @@ async function layoutOpened(
     keyframes: video.variableFrameRate ? [] : video.keyframes,
     seekIndex: seekIndexOf(source.formatName),
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
+    videoStartSec: video.startTimeSec,
     normaliseVfr: video.variableFrameRate,
     ...preRollOf(video, source.formatName),
     segments: spec.segments,

@@ -13,7 +13,15 @@ export type FrameSource = { kind: 'video'; path: string } | { kind: 'frames'; di
 /** A segment's exact frame range, as an encode reads it, decoded for a processor. */
 export type RangeDecode = Pick<
   SegmentEncode,
-  'input' | 'start' | 'end' | 'rate' | 'videoOffsetSec' | 'normaliseVfr' | 'seekKey' | 'seekBefore'
+  | 'input'
+  | 'start'
+  | 'end'
+  | 'rate'
+  | 'videoOffsetSec'
+  | 'videoStartSec'
+  | 'normaliseVfr'
+  | 'seekKey'
+  | 'seekBefore'
 > & { to: FrameSource };
 
 /**
