@@ -104,8 +104,15 @@ export function classifyProbeError(path: string, error: unknown): FramefleetErro
     /partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail) ||
     (/moov atom not found/i.test(tail) && startsWithBox(path));
   const code = broken ? 'INPUT_CORRUPT' : 'INPUT_NOT_MEDIA';
-  const what = code === 'INPUT_CORRUPT' ? 'is truncated or corrupt' : 'is not a media file ffmpeg can read';
-  return new FramefleetError(code, `input ${show(path)} ${what}: ${tail.split('\n').pop() ?? ''}`.trim(), {
+  const image = broken ? undefined : stillImage(path);
+  const what = broken
+    ? 'is truncated or corrupt'
+    : image
+      ? `is a still image (${image}), not a video or audio file`
+      : 'is not a media file ffmpeg can read';
+  // ffmpeg's own last line says nothing more about an image ("Invalid argument").
+  const detail = image ? '' : `: ${tail.split('\n').pop() ?? ''}`;
+  return new FramefleetError(code, `input ${show(path)} ${what}${detail}`.trim(), {
     cause: error,
     ffmpegTail: tail,
   });
@@ -128,15 +135,31 @@ const FIRST_BOXES = new Set([
 
 /** Whether the file's first 8 bytes are an MP4 box header (a size of 0, 1 or at least 8, a known type). */
 function startsWithBox(path: string): boolean {
+  const head = fileHead(path, 8);
+  if (head.length < 8) return false;
+  const size = head.readUInt32BE(0);
+  return (size === 0 || size === 1 || size >= 8) && FIRST_BOXES.has(head.toString('latin1', 4, 8));
+}
+
+/** The image format a file's signature names (PNG, JPEG, GIF, WebP), which media inputs do not read. */
+function stillImage(path: string): string | undefined {
+  const head = fileHead(path, 12);
+  if (head.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex'))) return 'PNG';
+  if (head.subarray(0, 3).equals(Buffer.from('ffd8ff', 'hex'))) return 'JPEG';
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'GIF';
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'WebP';
+  return undefined;
+}
+
+/** Up to `bytes` first bytes of a file (fewer, or none, where it is shorter or unreadable). */
+function fileHead(path: string, bytes: number): Buffer {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const head = Buffer.alloc(8);
-    if (readSync(fd, head, 0, 8, 0) < 8) return false;
-    const size = head.readUInt32BE(0);
-    return (size === 0 || size === 1 || size >= 8) && FIRST_BOXES.has(head.toString('latin1', 4, 8));
+    const head = Buffer.alloc(bytes);
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
   } catch {
-    return false;
+    return Buffer.alloc(0);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

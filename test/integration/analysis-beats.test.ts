@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/cli.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { analyzeBeatsFile } from '../../src/pipelines/analyze/index.js';
 import { makeCorrupt, makeDrumWav, makeSilentAudio, makeVideoOnly, makeWorkDir } from './analysis-media.js';
@@ -37,5 +39,20 @@ describe('beat tracking through ffmpeg', () => {
     await expect(analyzeBeatsFile(`${work.dir}/missing.wav`)).rejects.toMatchObject({
       code: 'INPUT_NOT_FOUND',
     });
+  });
+
+  // Found by a new-user trial: `analyze beats song.wav --json | head -c 10` (or a reader that died)
+  // ended in an unhandled EPIPE with a Node stack trace.
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const track = await makeDrumWav(work.dir, 120);
+    const child = spawn(process.execPath, [CLI, 'analyze', 'beats', track.path, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((done) => child.on('close', done));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|node:events/);
+    expect(code).toBe(141);
   });
 });

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/media.js';
 import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
@@ -31,6 +32,9 @@ describe('montage refuses bad input before rendering', () => {
     black = clips.find((c) => c.kind === 'black')!.path;
     blurred = clips.find((c) => c.kind === 'blurred')!.path;
     music = (await makeMontageMusic(dir, 120, 5)).path;
+    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(dir, 'photo.png')], {
+      label: 'test photo',
+    });
     await writeFile(join(dir, 'bad.cube'), 'TITLE "broken"\nLUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1\n');
     // An ffmpeg whose filter list lacks vidstab, as a build without libvidstab has.
     await writeFile(
@@ -96,6 +100,13 @@ describe('montage refuses bad input before rendering', () => {
       says: () => join(dir, 'nope.cube'),
     },
     { name: 'an unknown aspect', extra: () => ['--aspect', '21:9'], says: () => '21:9' },
+    // Found by a new-user trial: a photo among the clips was "not a media file ffmpeg can read".
+    {
+      name: 'a still image as a clip',
+      extra: () => [],
+      clips: () => [good, join(dir, 'photo.png')],
+      says: () => `${join(dir, 'photo.png')}\` is a still image (PNG), not a video or audio file`,
+    },
     {
       name: '--stabilize on an ffmpeg without vidstab',
       extra: () => ['--stabilize'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBeats, chooseLevel, findBars, type LevelEnvelope } from '../../src/analysis/beats/index.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
-import { BEAT_STYLES, styleScore } from '../../bench/lib/beat-styles.js';
+import { BEAT_STYLES, type BeatStyle, styleScore } from '../../bench/lib/beat-styles.js';
 import { renderSynthetic } from '../../bench/lib/style-render.js';
 
 const FRAME_RATE = 22050 / 256;
@@ -192,4 +192,27 @@ describe('bars and downbeats', () => {
       expect(beatFMeasure(result.downbeats, score.downbeats, 0.07, 3)).toBeGreaterThan(0.9);
     },
   );
+});
+
+describe('staccato chords are articulation, not bars', () => {
+  // Found by a new-user trial: a 100 BPM track with chords struck short on every beat was read as
+  // a 200 BPM waltz ("a chord change every 3 beats"): the harmony switched on and off every half beat.
+  it.each([90, 100])('keeps %i BPM with a chord struck for half of every beat', (bpm) => {
+    const style: BeatStyle = {
+      name: `staccato-${bpm}`,
+      bpm,
+      beatsPerBar: 4,
+      kick: 'x.......x.......',
+      snare: '....x.......x...',
+      hat: 'x.x.x.x.x.x.x.x.',
+      bass: 'x.......x.......',
+      comp: 'x...x...x...x...',
+    };
+    const score = styleScore(style, 20, 3);
+    const events = score.events.map((e) => (e.channel === 1 ? { ...e, duration: 30 / bpm } : e));
+    const result = analyzeBeats(renderSynthetic({ ...score, events }, 22050), 22050);
+    expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, score.beats, 0.07, 3)).toBeGreaterThan(0.95);
+    expect(result.beatsPerBar).toBe(4);
+  });
 });

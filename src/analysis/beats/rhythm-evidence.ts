@@ -60,6 +60,9 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
         break;
       }
     }
+    // Chords struck staccato, or comped on every beat or eighth, change the harmony faster than
+    // any bar: a comb of peaks at a fraction of the lag, below the bar range, is articulation.
+    if (pulsesFaster(acf, lag, 0.6 * top, Math.round(0.1 * frameRate), minLag)) return undefined;
     const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
     const denom = a - 2 * b + c;
     const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
@@ -76,4 +79,29 @@ function bestNear(acf: Float64Array, at: number, reach: number): { lag: number; 
 
 function isPeak(acf: Float64Array, lag: number): boolean {
   return acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]!;
+}
+
+/**
+ * Whether the autocorrelation repeats at lag/k for some k, with lag/k in [shortest, below): a
+ * peak of at least `floor` at every multiple of lag/k up to the lag.
+ */
+function pulsesFaster(
+  acf: Float64Array,
+  lag: number,
+  floor: number,
+  shortest: number,
+  below: number,
+): boolean {
+  for (let k = 2; lag / k >= shortest; k++) {
+    const step = lag / k;
+    if (step >= below) continue;
+    const reach = Math.max(1, Math.round(step / 10));
+    let comb = true;
+    for (let j = 1; j < k && comb; j++) {
+      const near = bestNear(acf, j * step, reach);
+      comb = near.value >= floor && isPeak(acf, near.lag);
+    }
+    if (comb) return true;
+  }
+  return false;
 }

@@ -5,7 +5,7 @@ import type { ExecutorContext } from '../../engine/types.js';
 import { mediaIdentity } from '../../storage/media-io.js';
 
 /** Bumped whenever an analysis changes what it stores: older entries are then never read. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** Storage key of one analysis of one input: its kind and the input's identity (path, size, mtime). */
 export async function cacheKey(kind: string, input: string, ctx: Pick<ExecutorContext, 'storage'>) {

@@ -53,14 +53,16 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
         }),
         colourSamples(local, ctx.signal),
       ]);
+      const fps = rationalValue(video.frameRate);
+      const shots = scenes.shots.map((s) => ({ ...s, ...onClock(s, fps) }));
       return {
         path: p.path,
-        fps: rationalValue(video.frameRate),
+        fps,
         offsetSec: video.startTimeSec - info.startTimeSec,
-        frames: scenes.frames,
+        frames: shots.at(-1)?.endFrame ?? scenes.frames,
         width: video.width,
         height: video.height,
-        shots: scenes.shots.map((s) => ({
+        shots: shots.map((s) => ({
           index: s.index,
           startFrame: s.startFrame,
           endFrame: s.endFrame,
@@ -77,6 +79,18 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
   ctx.progress({ fraction: 1 });
   return { ...value, cached };
 };
+
+/**
+ * A shot's frames on the clip's nominal clock (time x fps), where the render seeks (frame / fps)
+ * and the EDL counts: the same frames in a constant-rate clip; in a variable-rate one (a phone's
+ * dropped frames, a screen recording) decoded frame numbers run behind or ahead of time. Pure.
+ */
+export function onClock(shot: { startTime: number; duration: number }, fps: number) {
+  return {
+    startFrame: Math.round(shot.startTime * fps),
+    endFrame: Math.round((shot.startTime + shot.duration) * fps),
+  };
+}
 
 /** The music: beats, tempo, downbeats (from accents, where they stand out) and the energy curve. */
 export const analyseMusic: Executor<MusicPayload, MusicOutput> = async (p, ctx) => {

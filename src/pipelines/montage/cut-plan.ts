@@ -30,7 +30,7 @@ export interface PlannedCut {
   startFrame: number;
   /** Exclusive. */
   endFrame: number;
-  /** The beat the entry starts on (index into `beats`); -1 for the first entry at 0. */
+  /** The beat the entry starts on (index into `beats`); -1 for the first entry at 0 and a cut on the grid through a gap. */
   beat: number;
   /** Music energy over the entry, 0 (calmest) to 1 (loudest). */
   energy: number;
@@ -64,9 +64,14 @@ export function planCuts(music: MusicAnalysis, options: CutPlanOptions): Planned
   const { fps, totalFrames } = options;
   const energyAt = energyScale(music.energy);
   const downbeats = new Set(music.downbeats.map((t) => Math.round(t * fps)));
-  const beatFrames = uniqueFrames(music.beats, fps).filter((b) => b.frame > 0 && b.frame < totalFrames);
   const minFrames = Math.max(1, Math.round(options.minEntrySec * fps));
   const beatPeriod = music.tempo ? (60 / music.tempo) * fps : minFrames;
+  const beatFrames = onGrid(
+    uniqueFrames(music.beats, fps),
+    music.tempo ? beatPeriod : options.maxEntrySec * fps,
+    options.maxEntrySec * fps,
+    totalFrames,
+  ).filter((b) => b.frame > 0 && b.frame < totalFrames);
   const cuts: PlannedCut[] = [];
   let start = 0;
   let startBeat = -1;
@@ -86,7 +91,7 @@ export function planCuts(music: MusicAnalysis, options: CutPlanOptions): Planned
         best = b;
       }
     }
-    // A gap in the beats (a break in the music): the next beat after it, however far.
+    // Beyond the grid's reach (a longest entry shorter than a beat): the next beat, however far.
     best ??= beatFrames.find((b) => b.frame - start >= minFrames);
     // No beat left that leaves room for one more entry: this one runs to the end.
     const end = best && totalFrames - best.frame >= minFrames ? best.frame : totalFrames;
@@ -100,6 +105,34 @@ export function planCuts(music: MusicAnalysis, options: CutPlanOptions): Planned
     start = end;
   }
   return cuts;
+}
+
+/**
+ * Beats with the gaps longer than the longest entry filled on the beat grid (beat index -1): a
+ * silent intro and a break counted back from the beat where the music comes in, a fade-out tail
+ * counted on from the last beat; music without beats in steps of `period`. Without them an entry
+ * ran through the whole gap, longer than any shot, and froze on its last frame for the rest.
+ */
+function onGrid(
+  beats: { frame: number; beat: number }[],
+  period: number,
+  longest: number,
+  totalFrames: number,
+): { frame: number; beat: number }[] {
+  const step = Math.max(1, period);
+  const out: { frame: number; beat: number }[] = [];
+  let previous = 0;
+  for (const b of beats) {
+    const filled: number[] = [];
+    if (b.frame - previous > longest)
+      for (let f = b.frame - step; f > previous + step / 2; f -= step) filled.push(Math.round(f));
+    out.push(...filled.reverse().map((frame) => ({ frame, beat: -1 })), b);
+    previous = b.frame;
+  }
+  if (totalFrames - previous > longest)
+    for (let f = previous + step; f < totalFrames - step / 2; f += step)
+      out.push({ frame: Math.round(f), beat: -1 });
+  return out;
 }
 
 /** Beat times as timeline frames, one beat per frame (the earlier wins), with their beat index. */
