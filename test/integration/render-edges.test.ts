@@ -58,4 +58,28 @@ describe('render edge timelines', () => {
     expect(times).toHaveLength(25 + 25 - 1 + 1 + 10);
     for (const [i, t] of times.entries()) expect(t).toBeCloseTo(i / fps, 3);
   });
+
+  // The layout broke lines only at \n, drawtext at \r too: `a\rb\rc` laid out as one line of 32 px
+  // was drawn as three, down to the frame's bottom.
+  it('keeps text with \\r line ends inside its rectangle', async () => {
+    const { code, stderr, output } = await render('carriage-returns', {
+      fps: 10,
+      scenes: [
+        {
+          duration: 0.2,
+          layers: [{ type: 'text', text: 'a\rb\rc', x: 0, y: 0, width: 160, height: 40, size: 32 }],
+        },
+      ],
+    });
+    expect(code, stderr).toBe(0);
+    const { stdout } = await run(
+      'ffmpeg',
+      ['-v', 'error', '-i', output, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+      { encoding: 'buffer' },
+    );
+    const lit = (row: number) => Math.max(...stdout.subarray(row * 160, (row + 1) * 160));
+    expect(Math.max(...Array.from({ length: 40 }, (_, r) => lit(r)))).toBeGreaterThan(128);
+    // Below the rectangle (and the encoder's blur at its edge) the frame stays black.
+    for (let row = 44; row < 120; row++) expect(lit(row), `row ${row}`).toBeLessThan(40);
+  });
 });

@@ -73,6 +73,34 @@ describe('render spec', () => {
     ['an odd width (yuv420p needs even sizes)', { ...base, width: 321 }, 'width'],
     ['an odd height', { ...base, height: 241 }, 'height'],
     ['neither scenes nor a template', { output: '/tmp/o.mp4' }, 'scenes'],
+    // drawtext ends the text at a NUL and breaks lines at \f and \v, which the layout does not know.
+    [
+      'a NUL in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\u0000b' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a form feed in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\fb' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a lone surrogate in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\ud800' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a control character in a quiz answer',
+      {
+        output: '/tmp/o.mp4',
+        template: 'trivia',
+        quiz: {
+          title: 't',
+          questions: [{ question: 'q', answers: ['a', 'b\u001b[2J', 'c', 'd'], correct: 0 }],
+        },
+      },
+      'quiz.questions.0.answers.1',
+    ],
   ])('rejects %s with its JSON path', (_name, spec, path) => {
     const error = rejection(spec);
     expect(error.code).toBe('INVALID_SPEC');
@@ -99,6 +127,15 @@ describe('render text layout', () => {
     const lines = wrap('日本の首都はどこですか', 4);
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.join('')).toBe('日本の首都はどこですか');
+  });
+
+  it('breaks lines where drawtext does: \\n, \\r\\n and a lone \\r', () => {
+    expect(wrap('one\rtwo\r\nthree\nfour', 100)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it('accepts tabs, line breaks, emoji and right-to-left text', () => {
+    const layer = { ...text, text: 'a\tb\r\nשלום مرحبا 😀' };
+    expect(() => parseRenderSpec({ ...base, scenes: [{ duration: 2, layers: [layer] }] })).not.toThrow();
   });
 });
 

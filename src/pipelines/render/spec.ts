@@ -15,6 +15,7 @@ import {
 } from '../schema.js';
 import { color } from './color.js';
 import { quizSchema } from './quiz-spec.js';
+import { displayText } from './text-field.js';
 
 export { quizSchema, type Quiz } from './quiz-spec.js';
 
@@ -60,7 +61,7 @@ const rect = { x: pixels('x'), y: pixels('y'), width: size('width'), height: siz
 export const textLayerSchema = z
   .object({
     type: z.literal('text'),
-    text: nonEmpty('text').max(2000),
+    text: displayText('text', 2000),
     /** A fontconfig family name (`fc-match`), or `fontFile` for a font file of one's own. */
     font: nonEmpty('font').max(200).default('DejaVu Sans'),
     fontFile: filePath('fontFile').optional(),
