@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ processors:
     timeoutSeconds: 1
   leaves-child:
     command: [sh, -c, 'sleep 42.5 & "$0" -nostdin -v error -i "$1" -c:v ffv1 -y "$2"', '{ffmpeg}', '{input}', '{output}']
+  third:
+    command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, 'scale={out_width}:{out_height}', -c:v, ffv1, -y, '{output}']
+    scale: 0.33
 `;
 
 async function sleepersLeft(): Promise<number> {
@@ -25,7 +28,7 @@ async function sleepersLeft(): Promise<number> {
   return stdout.split('\n').filter((l) => /^[^Z]\S*\s+sleep 4[12]\.5$/.test(l.trim())).length;
 }
 
-describe("a processor's own children", () => {
+describe('processors that misbehave', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let source: string;
@@ -73,5 +76,15 @@ describe("a processor's own children", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(25_000);
     expect(await sleepersLeft()).toBe(0);
+  });
+
+  // 96x64 at 0.33 is 32x21: the processor ran on every segment, then libx264 refused the odd
+  // height of a yuv420p frame on every try.
+  it('a scale that makes an odd side of a 4:2:0 frame is refused before any task', async () => {
+    const result = await transcode('third');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('makes 32x21 frames from the 96x64 source');
+    expect(result.stderr).toContain('yuv420p video needs an even height');
+    expect(await readdir(join(dir, 'data-third', 'jobs')).catch(() => [])).toEqual([]);
   });
 });
