@@ -133,6 +133,15 @@ describe('render text layout', () => {
     expect(wrap('one\rtwo\r\nthree\nfour', 100)).toEqual(['one', 'two', 'three', 'four']);
   });
 
+  // A text too long was said to be "expected `text` to be a non-empty string".
+  it('says a text is too long, with its length', () => {
+    const layer = { ...text, text: 'x'.repeat(2001) };
+    const error = rejection({ ...base, scenes: [{ duration: 2, layers: [layer] }] });
+    expect(error.message).toContain(
+      'at scenes.0.layers.0.text: expected `text` to be at most 2000 characters, got 2001',
+    );
+  });
+
   it('accepts tabs, line breaks, emoji and right-to-left text', () => {
     const layer = { ...text, text: 'a\tb\r\nשלום مرحبا 😀' };
     expect(() => parseRenderSpec({ ...base, scenes: [{ duration: 2, layers: [layer] }] })).not.toThrow();
