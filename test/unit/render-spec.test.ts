@@ -142,6 +142,23 @@ describe('render text layout', () => {
     );
   });
 
+  // At the smallest size the lines ran past the rectangle, over the rest of the frame and off it.
+  it('refuses a text that does not fit its rectangle even at the smallest size', () => {
+    const words = Array.from({ length: 250 }, (_, i) => `word${i}`).join(' ');
+    const layer = { ...text, text: words, x: 0, y: 0, width: 320, height: 60 };
+    const error = rejection({ ...base, scenes: [{ duration: 2, layers: [layer] }] });
+    expect(error.message).toMatch(
+      /at scenes\.0\.layers\.0\.text: text of 1889 characters does not fit its 320x60 rectangle even at 8 px \(\d+ lines/,
+    );
+    // A quarter of it fits, shrunk.
+    expect(() =>
+      parseRenderSpec({
+        ...base,
+        scenes: [{ duration: 2, layers: [{ ...layer, text: words.slice(0, 400) }] }],
+      }),
+    ).not.toThrow();
+  });
+
   it('accepts tabs, line breaks, emoji and right-to-left text', () => {
     const layer = { ...text, text: 'a\tb\r\nשלום مرحبا 😀' };
     expect(() => parseRenderSpec({ ...base, scenes: [{ duration: 2, layers: [layer] }] })).not.toThrow();

@@ -16,6 +16,7 @@ import {
 import { color } from './color.js';
 import { quizSchema } from './quiz-spec.js';
 import { displayText } from './text-field.js';
+import { overflow } from './text-layout.js';
 
 export { quizSchema, type Quiz } from './quiz-spec.js';
 
@@ -229,6 +230,9 @@ function checkScene(
         message: `${layer.type} layer ${layer.x},${layer.y} ${layer.width}x${layer.height} lies outside the ${s.width}x${s.height} frame`,
       });
     }
+    const tooMuch =
+      layer.type === 'text' ? overflow(layer.text, layer.width, layer.height, layer.size) : undefined;
+    if (tooMuch) ctx.addIssue({ code: 'custom', path: [...path, 'text'], message: tooMuch });
     const end = layer.end ?? scene.duration;
     if (layer.start >= end || end > scene.duration + 1e-9) {
       ctx.addIssue({

@@ -112,3 +112,15 @@ export function fitText(text: string, width: number, height: number, maxSize: nu
     size = Math.max(MIN_SIZE, Math.floor(size * 0.92));
   }
 }
+
+/**
+ * Why a text cannot be drawn inside its box, or undefined when it fits: at the smallest size its
+ * lines would run past the box (and the frame) instead. Pure.
+ */
+export function overflow(text: string, width: number, height: number, maxSize: number): string | undefined {
+  const block = fitText(text, width, height, maxSize);
+  const tall = block.lines.length * block.lineHeight;
+  const wide = Math.max(...block.lines.map((l) => emWidth(l) * block.size));
+  if (tall <= height && wide <= width) return undefined;
+  return `text of ${[...text].length} characters does not fit its ${width}x${height} rectangle even at ${block.size} px (${block.lines.length} lines, ${Math.round(wide)}x${tall} px): make the rectangle larger or the text shorter`;
+}
