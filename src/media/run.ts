@@ -113,14 +113,17 @@ export async function runFfprobe(args: readonly string[], options: RunOptions = 
 /**
  * Runs a configured external program (a per-segment processor) through the same door as ffmpeg:
  * no shell, timeout, cancellation (SIGTERM then SIGKILL), stderr tail. Failures carry the same
- * codes as ffmpeg's (FFMPEG_FAILED, FFMPEG_TIMEOUT, FFMPEG_MISSING); callers name them.
+ * codes as ffmpeg's (FFMPEG_FAILED, FFMPEG_TIMEOUT, FFMPEG_MISSING); callers name them. It runs
+ * in a process group of its own, and a stop or its exit ends the whole group: a script's children
+ * (a shell's sleep, a Python worker) would otherwise outlive it holding its pipes, and the run
+ * would wait for them past its timeout.
  */
 export async function runProgram(
   bin: string,
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
-  return spawnMedia(bin, [...args], options);
+  return spawnMedia(bin, [...args], options, true);
 }
 
 /** Every ffmpeg/ffprobe this process started that has not exited yet: a clean stop waits for them. */
@@ -135,7 +138,7 @@ export async function mediaProcessesExited(): Promise<void> {
   while (running.size > 0) await Promise.all(running);
 }
 
-function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<RunResult> {
+function spawnMedia(bin: string, args: string[], options: RunOptions, group = false): Promise<RunResult> {
   const label = options.label ?? `${bin} run`;
   const started = Date.now();
   if (options.signal?.aborted) {
@@ -146,7 +149,18 @@ function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<R
       stdio: ['pipe', 'pipe', 'pipe', options.onProgress ? 'pipe' : 'ignore'],
       env: options.env ?? process.env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      detached: group,
     });
+    const kill = (signal: NodeJS.Signals) => {
+      if (!group || child.pid === undefined) return void child.kill(signal);
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group has already gone.
+      }
+    };
+    // What is left of the group once its leader exits is stray: it holds the pipes open.
+    if (group) child.once('exit', () => kill('SIGKILL'));
     const exited = new Promise<void>((done) => {
       child.once('close', () => done());
       child.once('error', () => done());
@@ -163,8 +177,8 @@ function spawnMedia(bin: string, args: string[], options: RunOptions): Promise<R
     const stop = (why: 'timeout' | 'cancel') => {
       if (reason || child.exitCode !== null) return;
       reason = why;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 3000);
+      kill('SIGTERM');
+      killTimer = setTimeout(() => kill('SIGKILL'), options.killGraceMs ?? 3000);
       killTimer.unref();
     };
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);

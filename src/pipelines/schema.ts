@@ -22,8 +22,12 @@ export function oneOf<const T extends readonly [string, ...string[]]>(name: stri
 }
 
 export function nonEmpty(name: string) {
-  const error = (issue: { input?: unknown }) =>
-    `expected ${show(name)} to be a non-empty string, got ${show(issue.input ?? null)}`;
+  // The schema's error also answers a later .max(): a string too long is not said to be empty.
+  const error = (issue: { code?: string; input?: unknown; maximum?: unknown }) =>
+    issue.code === 'too_big'
+      ? `expected ${show(name)} to be at most ${String(issue.maximum)} characters` +
+        (typeof issue.input === 'string' ? `, got ${issue.input.length}` : '')
+      : `expected ${show(name)} to be a non-empty string, got ${show(issue.input ?? null)}`;
   return z.string({ error }).min(1, { error });
 }
 

@@ -71,6 +71,23 @@ describe('render refuses bad files and fonts', () => {
     expect(error.message).toContain('at scenes.1.layers.0.path');
   });
 
+  // drawtext falls back to fontconfig's default font for a file it cannot load: the video was
+  // rendered in DejaVu Sans without a word.
+  it('a font file that is not a font', async () => {
+    const error = await refusal({
+      type: 'text',
+      text: 'hi',
+      x: 0,
+      y: 0,
+      width: 64,
+      height: 32,
+      fontFile: inside,
+    });
+    expect(error.code).toBe('INPUT_NOT_MEDIA');
+    expect(error.message).toContain('at scenes.1.layers.0.fontFile');
+    expect(error.message).toContain('is not a font file');
+  });
+
   it('an image outside the allowed roots', async () => {
     const error = await refusal({ ...image, path: outside }, true);
     expect(error.code).toBe('PATH_FORBIDDEN');

@@ -9,7 +9,7 @@ import {
   processStep,
   type Processors,
 } from '../../src/pipelines/transcode/process-chain.js';
-import { withProcessors } from '../../src/pipelines/transcode/process-plan.js';
+import { oddSides, withProcessors } from '../../src/pipelines/transcode/process-plan.js';
 import { transcodeTasks, type TranscodeLayout } from '../../src/pipelines/transcode/layout.js';
 import { transcodePipelineWith } from '../../src/pipelines/transcode/index.js';
 import { cpuWorkerCapabilities } from '../integration/redis-fixtures.js';
@@ -52,6 +52,18 @@ describe('processors config', () => {
 });
 
 describe('processor chains (pure)', () => {
+  it.each([
+    [{ width: 53, height: 40 }, 'yuv420p', 'width'],
+    [{ width: 52, height: 41 }, 'yuvj420p', 'height'],
+    [{ width: 53, height: 41 }, 'nv12', 'width and height'],
+    [{ width: 53, height: 41 }, 'yuv422p10le', 'width'],
+    [{ width: 52, height: 40 }, 'yuv420p', undefined],
+    [{ width: 53, height: 41 }, 'yuv444p', undefined],
+    [{ width: 53, height: 41 }, 'rgb24', undefined],
+  ])('oddSides(%o, %s) is %s', (size, pixFmt, sides) => {
+    expect(oddSides(size, pixFmt)).toBe(sides);
+  });
+
   it('adds up context, multiplies scale, and names an unknown processor', () => {
     const step = processStep(['tmp', 'up'], processors, { width: 320, height: 240, pixFmt: 'yuv420p' });
     expect(step).toMatchObject({ before: 5, after: 3, width: 640, height: 480, names: ['tmp', 'up'] });

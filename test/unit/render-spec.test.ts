@@ -73,6 +73,34 @@ describe('render spec', () => {
     ['an odd width (yuv420p needs even sizes)', { ...base, width: 321 }, 'width'],
     ['an odd height', { ...base, height: 241 }, 'height'],
     ['neither scenes nor a template', { output: '/tmp/o.mp4' }, 'scenes'],
+    // drawtext ends the text at a NUL and breaks lines at \f and \v, which the layout does not know.
+    [
+      'a NUL in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\u0000b' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a form feed in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\fb' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a lone surrogate in text',
+      { ...base, scenes: [{ duration: 2, layers: [{ ...text, text: 'a\ud800' }] }] },
+      'scenes.0.layers.0.text',
+    ],
+    [
+      'a control character in a quiz answer',
+      {
+        output: '/tmp/o.mp4',
+        template: 'trivia',
+        quiz: {
+          title: 't',
+          questions: [{ question: 'q', answers: ['a', 'b\u001b[2J', 'c', 'd'], correct: 0 }],
+        },
+      },
+      'quiz.questions.0.answers.1',
+    ],
   ])('rejects %s with its JSON path', (_name, spec, path) => {
     const error = rejection(spec);
     expect(error.code).toBe('INVALID_SPEC');
@@ -99,6 +127,41 @@ describe('render text layout', () => {
     const lines = wrap('日本の首都はどこですか', 4);
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.join('')).toBe('日本の首都はどこですか');
+  });
+
+  it('breaks lines where drawtext does: \\n, \\r\\n and a lone \\r', () => {
+    expect(wrap('one\rtwo\r\nthree\nfour', 100)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  // A text too long was said to be "expected `text` to be a non-empty string".
+  it('says a text is too long, with its length', () => {
+    const layer = { ...text, text: 'x'.repeat(2001) };
+    const error = rejection({ ...base, scenes: [{ duration: 2, layers: [layer] }] });
+    expect(error.message).toContain(
+      'at scenes.0.layers.0.text: expected `text` to be at most 2000 characters, got 2001',
+    );
+  });
+
+  // At the smallest size the lines ran past the rectangle, over the rest of the frame and off it.
+  it('refuses a text that does not fit its rectangle even at the smallest size', () => {
+    const words = Array.from({ length: 250 }, (_, i) => `word${i}`).join(' ');
+    const layer = { ...text, text: words, x: 0, y: 0, width: 320, height: 60 };
+    const error = rejection({ ...base, scenes: [{ duration: 2, layers: [layer] }] });
+    expect(error.message).toMatch(
+      /at scenes\.0\.layers\.0\.text: text of 1889 characters does not fit its 320x60 rectangle even at 8 px \(\d+ lines/,
+    );
+    // A quarter of it fits, shrunk.
+    expect(() =>
+      parseRenderSpec({
+        ...base,
+        scenes: [{ duration: 2, layers: [{ ...layer, text: words.slice(0, 400) }] }],
+      }),
+    ).not.toThrow();
+  });
+
+  it('accepts tabs, line breaks, emoji and right-to-left text', () => {
+    const layer = { ...text, text: 'a\tb\r\nשלום مرحبا 😀' };
+    expect(() => parseRenderSpec({ ...base, scenes: [{ duration: 2, layers: [layer] }] })).not.toThrow();
   });
 });
 

@@ -1,10 +1,10 @@
 import { verifyFrameRange } from '../transcode/executors.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { mp4VideoFrames } from '../../media/mp4-samples.js';
+import { mp4Packets, mp4VideoFrames } from '../../media/mp4-samples.js';
 import { probe } from '../../media/probe.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
@@ -103,9 +103,30 @@ export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ct
       `${ctx.taskId} has ${got} frames after encoding, expected ${frames}`,
     );
   }
+  await checkFrameTimes(tmp, p.frame.fps, ctx.taskId);
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, frames, size: stored.size };
 };
+
+/**
+ * Every frame of a drawn run is presented at its place on a constant-rate clock (frame i at i/fps,
+ * within half a frame): frames that share or skip times play the timeline too fast or too slow
+ * while their count still matches.
+ */
+async function checkFrameTimes(path: string, fps: number, taskId: string): Promise<void> {
+  const packets = await mp4Packets(path, 0, (await stat(path)).size);
+  if (!packets)
+    throw new FramefleetError('VERIFY_FAILED', `${taskId}: cannot read the frame times it encoded`);
+  const times = packets.map((pk) => pk.pts).sort((a, b) => a - b);
+  const first = times[0] ?? 0;
+  for (const [i, t] of times.entries()) {
+    if (Math.abs(t - first - i / fps) <= 0.5 / fps) continue;
+    throw new FramefleetError(
+      'VERIFY_FAILED',
+      `${taskId} presents frame ${i} at ${(t - first).toFixed(4)} s, expected ${(i / fps).toFixed(4)} s (a constant ${fps} fps)`,
+    );
+  }
+}
 
 /** Music and narration mixed once over the whole timeline, cut to its exact length. */
 export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {

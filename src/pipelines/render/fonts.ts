@@ -33,6 +33,19 @@ export async function resolveFont(family: string, where = 'font'): Promise<strin
 }
 
 /**
+ * Refuses a font file fontconfig cannot read (an image, a truncated download): drawtext would
+ * quietly draw the text in fontconfig's default font instead. Not checked without fontconfig.
+ */
+export async function checkFontFile(file: string, given: string): Promise<void> {
+  if ((await runHelper('fc-query', ['-f', '%{family}\\n', file], 10_000)) !== undefined) return;
+  if ((await runHelper('fc-query', ['--version'], 10_000)) === undefined) return;
+  throw new FramefleetError(
+    'INPUT_NOT_MEDIA',
+    `${show(given)} is not a font file fontconfig can read (drawtext would draw the text in a default font)`,
+  );
+}
+
+/**
  * The characters of `text` that a font file has no glyph for, from fontconfig's charset of the file
  * (fc-query): drawtext shows them as empty boxes. Empty when the charset cannot be read.
  */

@@ -45,7 +45,12 @@ export function piecesGraph(
   graph.out = outs[0]!;
   if (outs.length > 1) {
     graph.out = `${label}cat`;
-    graph.chains.push(`${outs.map((o) => `[${o}]`).join('')}concat=n=${outs.length}:v=1:a=0[${graph.out}]`);
+    // concat starts each piece where the last one's final frame ends, a length it guesses from the
+    // piece's mean frame spacing: a one-frame piece (a short scene, a one-frame crossfade) has none,
+    // and the next piece's first frame would take its time. Every piece is fps frames a second.
+    graph.chains.push(
+      `${outs.map((o) => `[${o}]`).join('')}concat=n=${outs.length}:v=1:a=0,setpts=N/(${frame.fps}*TB)[${graph.out}]`,
+    );
   }
   return graph;
 }

@@ -8,7 +8,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat } from '../transcode/spec.js';
-import { missingGlyphs, resolveFont } from './fonts.js';
+import { checkFontFile, missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
 import { hasEspeak, removeSpeechDir, speak, speechDir } from './narration.js';
 import type { AudioTrack } from './payloads.js';
@@ -54,7 +54,7 @@ async function checkFile(
   signal: AbortSignal,
 ): Promise<number | undefined> {
   await statInput(local);
-  if (kind === 'font') return undefined;
+  if (kind === 'font') return checkFontFile(local, given).then(() => undefined);
   const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
   const read = [
     ...['-select_streams', kind === 'video' ? 'v:0' : 'a:0', '-read_intervals', '%+#8'],

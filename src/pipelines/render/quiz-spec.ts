@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import { filePath, intRange, nonEmpty } from '../schema.js';
 import { color } from './color.js';
+import { displayText } from './text-field.js';
 
 /** The trivia template's data: a quiz (see trivia.ts for the scenes it becomes). */
-const answersSchema = z.array(nonEmpty('answer').max(300)).length(4, { error: 'expected exactly 4 answers' });
+const answersSchema = z.array(displayText('answer', 300)).length(4, { error: 'expected exactly 4 answers' });
 
 export const quizSchema = z
   .object({
-    title: nonEmpty('title').max(300),
+    title: displayText('title', 300),
     questions: z
       .array(
         z
           .object({
-            question: nonEmpty('question').max(1000),
+            question: displayText('question', 1000),
             answers: answersSchema,
             correct: intRange('correct', 0, 3),
           })

@@ -15,6 +15,8 @@ import {
 } from '../schema.js';
 import { color } from './color.js';
 import { quizSchema } from './quiz-spec.js';
+import { displayText } from './text-field.js';
+import { overflow } from './text-layout.js';
 
 export { quizSchema, type Quiz } from './quiz-spec.js';
 
@@ -60,7 +62,7 @@ const rect = { x: pixels('x'), y: pixels('y'), width: size('width'), height: siz
 export const textLayerSchema = z
   .object({
     type: z.literal('text'),
-    text: nonEmpty('text').max(2000),
+    text: displayText('text', 2000),
     /** A fontconfig family name (`fc-match`), or `fontFile` for a font file of one's own. */
     font: nonEmpty('font').max(200).default('DejaVu Sans'),
     fontFile: filePath('fontFile').optional(),
@@ -228,6 +230,9 @@ function checkScene(
         message: `${layer.type} layer ${layer.x},${layer.y} ${layer.width}x${layer.height} lies outside the ${s.width}x${s.height} frame`,
       });
     }
+    const tooMuch =
+      layer.type === 'text' ? overflow(layer.text, layer.width, layer.height, layer.size) : undefined;
+    if (tooMuch) ctx.addIssue({ code: 'custom', path: [...path, 'text'], message: tooMuch });
     const end = layer.end ?? scene.duration;
     if (layer.start >= end || end > scene.duration + 1e-9) {
       ctx.addIssue({

@@ -31,14 +31,17 @@ function isWide(code: number): boolean {
 /** Estimated width of `text` in ems. */
 export function emWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += ch === ' ' ? 0.32 : isWide(ch.codePointAt(0)!) ? 1 : 0.6;
+  // A tab advances to the next stop of 4 spaces: at most 4 spaces.
+  for (const ch of text)
+    width += ch === ' ' ? 0.32 : ch === '\t' ? 1.28 : isWide(ch.codePointAt(0)!) ? 1 : 0.6;
   return width;
 }
 
 /** Breaks text into lines no wider than `maxEm`; words too long for a line are split by character. */
 export function wrap(text: string, maxEm: number): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split(/\r?\n/)) {
+  // drawtext breaks lines at \r as well as \n (an old Mac's line ends, or \r\n).
+  for (const paragraph of text.split(/\r\n|\r|\n/)) {
     let line = '';
     for (const token of tokens(paragraph)) {
       const candidate = line === '' ? token.trimStart() : line + token;
@@ -108,4 +111,16 @@ export function fitText(text: string, width: number, height: number, maxSize: nu
     if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
     size = Math.max(MIN_SIZE, Math.floor(size * 0.92));
   }
+}
+
+/**
+ * Why a text cannot be drawn inside its box, or undefined when it fits: at the smallest size its
+ * lines would run past the box (and the frame) instead. Pure.
+ */
+export function overflow(text: string, width: number, height: number, maxSize: number): string | undefined {
+  const block = fitText(text, width, height, maxSize);
+  const tall = block.lines.length * block.lineHeight;
+  const wide = Math.max(...block.lines.map((l) => emWidth(l) * block.size));
+  if (tall <= height && wide <= width) return undefined;
+  return `text of ${[...text].length} characters does not fit its ${width}x${height} rectangle even at ${block.size} px (${block.lines.length} lines, ${Math.round(wide)}x${tall} px): make the rectangle larger or the text shorter`;
 }

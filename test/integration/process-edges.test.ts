@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
+
+const run = promisify(execFile);
+
+// Processors that start children of their own (a shell script's sleep): a timeout or the
+// processor's exit must end them too. Each leaves a `sleep` with a marker duration.
+const CONFIG = `
+processors:
+  hangs-in-child:
+    command: [sh, -c, 'sleep 41.5', sh, '{input}', '{output}']
+    timeoutSeconds: 1
+  leaves-child:
+    command: [sh, -c, 'sleep 42.5 & "$0" -nostdin -v error -i "$1" -c:v ffv1 -y "$2"', '{ffmpeg}', '{input}', '{output}']
+  third:
+    command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, 'scale={out_width}:{out_height}', -c:v, ffv1, -y, '{output}']
+    scale: 0.33
+`;
+
+async function sleepersLeft(): Promise<number> {
+  const { stdout } = await run('ps', ['-eo', 'stat=,args=']);
+  // Zombies are gone already (only their parent, init here, has not reaped them).
+  return stdout.split('\n').filter((l) => /^[^Z]\S*\s+sleep 4[12]\.5$/.test(l.trim())).length;
+}
+
+describe('processors that misbehave', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let source: string;
+  let config: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-process-stray-'));
+    source = join(dir, 'source.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=96x64:r=10:d=1', ...FAST_X264, source]);
+    config = join(dir, 'framefleet.yaml');
+    await writeFile(config, CONFIG);
+  });
+  afterAll(() => cleanup());
+
+  const transcode = (name: string) =>
+    runCli(
+      [
+        'transcode',
+        source,
+        '-o',
+        join(dir, `${name}.mp4`),
+        '--process',
+        name,
+        '--data-dir',
+        join(dir, 'data'),
+      ],
+      { FRAMEFLEET_CONFIG: config },
+      30_000,
+    );
+
+  // Only the shell was killed at the timeout; its sleep held the pipes and the task waited 41 s a try.
+  it('a timeout ends the children too: PROCESSOR_TIMEOUT after the retries, in seconds', async () => {
+    const started = Date.now();
+    const result = await transcode('hangs-in-child');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PROCESSOR_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(await sleepersLeft()).toBe(0);
+  });
+
+  // The processor exited, its background child held stderr, and the run waited for it.
+  it('children left behind by a finished processor are ended, and the job goes on', async () => {
+    const started = Date.now();
+    const result = await transcode('leaves-child');
+    expect(result.code, result.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(await sleepersLeft()).toBe(0);
+  });
+
+  // 96x64 at 0.33 is 32x21: the processor ran on every segment, then libx264 refused the odd
+  // height of a yuv420p frame on every try.
+  it('a scale that makes an odd side of a 4:2:0 frame is refused before any task', async () => {
+    const result = await transcode('third');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('makes 32x21 frames from the 96x64 source');
+    expect(result.stderr).toContain('yuv420p video needs an even height');
+    expect(await readdir(join(dir, 'data-third', 'jobs')).catch(() => [])).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/media.js';
+
+const run = promisify(execFile);
+
+/** Presentation times of a file's video frames, in order (ffprobe's packet scan). */
+async function frameTimes(video: string): Promise<number[]> {
+  const { stdout } = await run('ffprobe', [
+    ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0'],
+    video,
+  ]);
+  return stdout
+    .trim()
+    .split('\n')
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Timelines no other test draws: pieces of one frame, odd text. */
+describe('render edge timelines', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterAll(() => cleanup());
+
+  async function render(name: string, spec: Record<string, unknown>) {
+    const file = join(dir, `${name}.json`);
+    const output = join(dir, `${name}.mp4`);
+    await writeFile(file, JSON.stringify({ width: 160, height: 120, ...spec }));
+    const result = await runCli(['render', file, '-o', output, '--data-dir', join(dir, 'data'), '--json']);
+    return { ...result, output };
+  }
+
+  // concat gave a one-frame piece no length, so the next piece's first frame took its time: 49
+  // frames played in 1.92 s, two of them at 0.96 s, and the output still "verified".
+  it('plays one-frame pieces (a 0.04 s crossfade, a scene of one frame) at the timeline rate', async () => {
+    const fps = 25;
+    const { code, stderr, output } = await render('one-frame', {
+      fps,
+      scenes: [
+        { duration: 1, transition: { type: 'crossfade', duration: 0.04 } },
+        { duration: 1, background: { color: '#ff0000' } },
+        { duration: 0.04, background: { color: '#00ff00' } },
+        { duration: 0.4, background: { color: '#0000ff' } },
+      ],
+    });
+    expect(code, stderr).toBe(0);
+    const times = await frameTimes(output);
+    // The crossfade's one frame is the last of the first scene and the first of the second.
+    expect(times).toHaveLength(25 + 25 - 1 + 1 + 10);
+    for (const [i, t] of times.entries()) expect(t).toBeCloseTo(i / fps, 3);
+  });
+
+  // The layout broke lines only at \n, drawtext at \r too: `a\rb\rc` laid out as one line of 32 px
+  // was drawn as three, down to the frame's bottom.
+  it('keeps text with \\r line ends inside its rectangle', async () => {
+    const { code, stderr, output } = await render('carriage-returns', {
+      fps: 10,
+      scenes: [
+        {
+          duration: 0.2,
+          layers: [{ type: 'text', text: 'a\rb\rc', x: 0, y: 0, width: 160, height: 40, size: 32 }],
+        },
+      ],
+    });
+    expect(code, stderr).toBe(0);
+    const { stdout } = await run(
+      'ffmpeg',
+      ['-v', 'error', '-i', output, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+      { encoding: 'buffer' },
+    );
+    const lit = (row: number) => Math.max(...stdout.subarray(row * 160, (row + 1) * 160));
+    expect(Math.max(...Array.from({ length: 40 }, (_, r) => lit(r)))).toBeGreaterThan(128);
+    // Below the rectangle (and the encoder's blur at its edge) the frame stays black.
+    for (let row = 44; row < 120; row++) expect(lit(row), `row ${row}`).toBeLessThan(40);
+  });
+});
