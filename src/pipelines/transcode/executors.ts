@@ -4,7 +4,8 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
-import { partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
+import { frameTime } from '../../media/rational.js';
+import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
@@ -39,21 +40,28 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       timeoutMs: SEGMENT_TIMEOUT_MS,
       label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+      watch: LOST_FRAME,
     }).catch((error: unknown) => {
       throw undecodableInput(p.input, error);
     }),
   );
+  const [from, to] = [p.start, p.end].map((f) => frameTime(f, p.rate).toFixed(2));
+  // A frame lost and replaced (by the next one read): bad input, even where the count comes out right.
+  const lost =
+    run.watched && lostFrame(p.input, `between ${from} s and ${to} s`, run.watched, run.stderrTail);
   // From the segment's sample table, in-process: a segment costs one process, its encode.
   const got = await videoFrames(tmp, ctx.signal);
   if (got !== frames) {
     throw (
       partlyUndecodable(p.input, run.stderrTail, frames - got) ??
+      lost ??
       new FramefleetError(
         'VERIFY_FAILED',
         `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
       )
     );
   }
+  if (lost) throw lost;
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, frames, size: stored.size };
 };

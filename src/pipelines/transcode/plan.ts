@@ -114,7 +114,7 @@ async function layoutOpened(
   const rate = timelineRate(source);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
-    frames = await countCfrFrames(local, rate, ctx.signal);
+    frames = await countCfrFrames(local, rate, ctx.signal, video.frameTimes);
     ctx.log.warn(
       { jobId: ctx.jobId, sourceFrames: video.frameCount, outputFrames: frames },
       `variable frame rate input: normalising to constant ${rationalValue(rate).toFixed(3)} fps (${video.frameCount} source frames become ${frames})`,
