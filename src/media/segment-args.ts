@@ -200,6 +200,11 @@ export interface StitchJob {
    * demuxer passes on none).
    */
   metadataFrom?: string | undefined;
+  /**
+   * An FFMETADATA file of the source's chapters (chaptersMetadata), for a stitch without an audio
+   * file: with one, the chapters come from it (its pass keeps the source's), and none is given.
+   */
+  chaptersFrom?: string | undefined;
 }
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
@@ -213,10 +218,15 @@ export function stitchArgs(job: StitchJob): string[] {
     else if (job.audioOffsetSec < 0) args.push('-ss', seconds(-job.audioOffsetSec));
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
   }
+  // Inputs: the segments, then the audio, the tags file and the chapters file where given.
+  const metadata = job.metadataFrom ? (job.audio ? 2 : 1) : undefined;
   if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
+  const chapters = job.chaptersFrom ? (metadata ?? (job.audio ? 1 : 0)) + 1 : undefined;
+  if (job.chaptersFrom) args.push('-protocol_whitelist', 'file', '-f', 'ffmetadata', '-i', job.chaptersFrom);
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
-  if (job.metadataFrom) args.push('-map_metadata', job.audio ? '2' : '1');
+  if (metadata !== undefined) args.push('-map_metadata', String(metadata));
+  if (chapters !== undefined) args.push('-map_chapters', String(chapters));
   args.push('-c', 'copy', ...outputFile(job));
   return args;
 }

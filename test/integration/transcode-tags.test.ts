@@ -42,30 +42,35 @@ describe('transcode keeps the source tags', () => {
     const chapters = join(dir, 'chapters.txt');
     await writeFile(
       chapters,
-      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Two\n',
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Two \\= 2\\; \\#b\n',
     );
     await ffmpeg([
       ...['-i', join(dir, 'tagged.mp4'), '-i', chapters, '-map_metadata', '1', '-map_chapters', '1'],
       ...['-c', 'copy', join(dir, 'chapters.mp4')],
     ]);
+    await ffmpeg(['-i', join(dir, 'chapters.mp4'), '-an', '-c', 'copy', join(dir, 'silent-chapters.mp4')]);
   });
 
   // Each segment once carried the source's chapters (its whole length): the concat demuxer then
-  // took every segment for 3 s and the stitch failed its checks.
-  it.each(['mp4', 'mkv'])(
-    'a source with chapters, in 3 segments to %s: verified, chapters kept',
-    async (ext) => {
-      const out = join(dir, `chapters-out.${ext}`);
-      const args = ['transcode', join(dir, 'chapters.mp4'), '-o', out, '--segments', '3', '--preset', 'fast'];
-      const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
-      expect(r.code, r.stderr).toBe(0);
-      const list = execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString();
-      const titles = (JSON.parse(list) as { chapters: { tags?: { title?: string } }[] }).chapters.map(
-        (c) => c.tags?.title,
-      );
-      expect(titles).toEqual(['One', 'Two']);
-    },
-  );
+  // took every segment for 3 s and the stitch failed its checks. The stitch took them from the
+  // audio pass's file, so a source without audio (or --audio none) lost them where one pass kept them.
+  it.each([
+    ['chapters.mp4', 'mp4', []],
+    ['chapters.mp4', 'mkv', []],
+    ['silent-chapters.mp4', 'mp4', []],
+    ['silent-chapters.mp4', 'mkv', []],
+    ['chapters.mp4', 'mp4', ['--audio', 'none']],
+  ])('%s, in 3 segments to %s %j: verified, chapters kept', async (source, ext, extra) => {
+    const out = join(dir, `${source}-${extra.length}-out.${ext}`);
+    const args = ['transcode', join(dir, source), '-o', out, '--segments', '3', '--preset', 'fast', ...extra];
+    const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const list = execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString();
+    const titles = (JSON.parse(list) as { chapters: { tags?: { title?: string } }[] }).chapters.map(
+      (c) => c.tags?.title,
+    );
+    expect(titles).toEqual(['One', 'Two = 2; #b']);
+  });
   afterAll(() => cleanup());
 
   it.each([

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { chaptersMetadata } from '../../media/chapters.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
 import { frameTime } from '../../media/rational.js';
@@ -139,6 +140,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeFile(list, concatList(paths));
+  const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
+  if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
   const stitchTo = async (tmp: string) => {
     await runFfmpeg(
       stitchArgs({
@@ -150,6 +153,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         faststart: p.faststart !== false,
         output: tmp,
         metadataFrom: paths[0],
+        chaptersFrom: chapters,
       }),
       {
         signal: ctx.signal,

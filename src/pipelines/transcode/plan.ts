@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
+import { probeChapters } from '../../media/chapters.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
@@ -151,6 +152,8 @@ async function layoutOpened(
     );
   }
   const expectation = expectationFor(source, frames, keepAudio);
+  // The audio pass keeps the source's chapters for the stitch; without one, the plan carries them.
+  const chapters = mode ? [] : await probeChapters(local, ctx.signal);
   return {
     input: spec.input,
     output: spec.output,
@@ -196,6 +199,7 @@ async function layoutOpened(
     sourceAvGapSec: expectation.sourceAvGapSec,
     ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),
     audioFrameSec: expectation.audioFrameSec,
+    ...(chapters.length ? { chapters } : {}),
     prefix: ctx.scratchPrefix,
   };
 }
