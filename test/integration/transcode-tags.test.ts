@@ -97,6 +97,33 @@ describe('transcode keeps the source tags', () => {
     expect(got.languages).toEqual(languages);
   });
 
+  // Refused (NO_AUDIO_STREAM, exit 2) where plain ffmpeg writes the video alone.
+  it.each([
+    ['aac', 1],
+    ['copy', 2],
+  ])(
+    'a video-only source with --audio %s in %i segment(s): a warning, the video',
+    async (audio, segments) => {
+      const out = join(dir, `silent-${audio}.mp4`);
+      const args = [
+        'transcode',
+        join(dir, 'silent.mp4'),
+        '-o',
+        out,
+        '--audio',
+        audio,
+        '--segments',
+        String(segments),
+      ];
+      const r = await runCli([...args, '--data-dir', join(dir, `data-${audio}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `framefleet: warning: input \`${join(dir, 'silent.mp4')}\` has no audio stream to ${audio}: the output will have video only`,
+      );
+      expect(r.stdout).toMatch(/verified: 75 frames = source, video 3\.000 s, no audio/);
+    },
+  );
+
   it('says which tracks the output will not have (a second audio track, subtitles)', async () => {
     const subtitles = join(dir, 'subs.srt');
     await writeFile(subtitles, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');

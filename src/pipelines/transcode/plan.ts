@@ -11,7 +11,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
-import { audioMode } from './plan-audio.js';
+import { audioMode, noAudioWarning } from './plan-audio.js';
 import { askedReason, planParallelism } from './plan-parallelism.js';
 import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
@@ -95,12 +95,8 @@ async function layoutOpened(
   if (video.frameCount === 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(spec.input)} has no video frames`);
   const keepAudio = spec.audio !== 'none' && source.audio !== undefined;
-  if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
-    throw new FramefleetError(
-      'NO_AUDIO_STREAM',
-      `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
-    );
-  }
+  const noAudio = noAudioWarning(spec, source.audio !== undefined);
+  if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
