@@ -205,6 +205,8 @@ export interface StitchJob {
    * file: with one, the chapters come from it (its pass keeps the source's), and none is given.
    */
   chaptersFrom?: string | undefined;
+  /** The source tracks' names, which the MP4 segment and audio files do not carry. */
+  titles?: { video?: string | undefined; audio?: string | undefined } | undefined;
 }
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
@@ -227,7 +229,27 @@ export function stitchArgs(job: StitchJob): string[] {
   if (job.audio) args.push('-map', '1:a:0');
   if (metadata !== undefined) args.push('-map_metadata', String(metadata));
   if (chapters !== undefined) args.push('-map_chapters', String(chapters));
+  args.push(...trackTags(job));
   args.push('-c', 'copy', ...outputFile(job));
+  return args;
+}
+
+/**
+ * The output tracks' tags as one ffmpeg run from the source writes them: the source's track names,
+ * and not the handler name and vendor of the MP4 intermediates, which an MP4/MOV output writes
+ * anyway but a Matroska one would keep as tags. Pure.
+ */
+function trackTags(job: Pick<StitchJob, 'audio' | 'format' | 'titles'>): string[] {
+  const args: string[] = [];
+  for (const [stream, title] of [
+    ['v:0', job.titles?.video],
+    ...(job.audio ? [['a:0', job.titles?.audio] as const] : []),
+  ] as const) {
+    if (title) args.push(`-metadata:s:${stream}`, `title=${title}`);
+    if (job.format !== 'mp4' && job.format !== 'mov') {
+      args.push(`-metadata:s:${stream}`, 'handler_name=', `-metadata:s:${stream}`, 'vendor_id=');
+    }
+  }
   return args;
 }
 

@@ -124,6 +124,36 @@ describe('transcode keeps the source tags', () => {
     },
   );
 
+  // The MP4 segment and audio files lost the tracks' names and gave the Matroska output their
+  // handler names and vendor as tags, which one ffmpeg run from the source does not write.
+  it.each([1, 2])(
+    'a Matroska source with named tracks, in %i segment(s) to .mkv: the names, no MP4 tags',
+    async (segments) => {
+      const source = join(dir, 'named.mkv');
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=2', '-f', 'lavfi', '-i', 'sine=d=2'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:v:0', 'title=Main video'],
+        ...['-metadata:s:a:0', 'title=Commentary', '-metadata:s:a:0', 'language=fra', source],
+      ]);
+      const out = join(dir, `named-${segments}.mkv`);
+      const args = ['transcode', source, '-o', out, '--segments', String(segments), '-q'];
+      const r = await runCli([...args, '--data-dir', join(dir, 'data-named')]);
+      expect(r.code, r.stderr).toBe(0);
+      const probe = ['-v', 'error', '-show_entries', 'stream_tags', '-of', 'json', out];
+      const streams = (
+        JSON.parse(execFileSync('ffprobe', probe).toString()) as {
+          streams: { tags: Record<string, string> }[];
+        }
+      ).streams.map((s) => Object.fromEntries(Object.entries(s.tags).map(([k, v]) => [k.toLowerCase(), v])));
+      expect(streams[0]).toMatchObject({ title: 'Main video' });
+      expect(streams[1]).toMatchObject({ title: 'Commentary', language: 'fra' });
+      for (const tags of streams)
+        expect(Object.keys(tags)).not.toEqual(expect.arrayContaining(['handler_name']));
+      for (const tags of streams)
+        expect(Object.keys(tags)).not.toEqual(expect.arrayContaining(['vendor_id']));
+    },
+  );
+
   it('says which tracks the output will not have (a second audio track, subtitles)', async () => {
     const subtitles = join(dir, 'subs.srt');
     await writeFile(subtitles, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');

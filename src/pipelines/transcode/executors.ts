@@ -154,6 +154,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         output: tmp,
         metadataFrom: paths[0],
         chaptersFrom: chapters,
+        titles: p.titles,
       }),
       {
         signal: ctx.signal,

@@ -59,6 +59,8 @@ export interface TranscodeLayout {
   audioFrameSec: number;
   /** The source's chapters, where no audio file carries them to the stitch (absent: none, or it does). */
   chapters?: Chapter[];
+  /** The source tracks' names (see StitchJob.titles). */
+  titles?: { video?: string; audio?: string };
   /** Storage prefix for segments and audio (the job's scratch prefix). */
   prefix: string;
   /** Processors each segment runs before its encode (`--process`), and what they need. */
@@ -171,6 +173,7 @@ export function transcodeTasks(
       ...(p.sourceAudioSec !== undefined ? { sourceAudioSec: p.sourceAudioSec } : {}),
       audioFrameSec: p.audioFrameSec,
       ...(p.chapters?.length ? { chapters: p.chapters } : {}),
+      ...(p.titles ? { titles: p.titles } : {}),
     },
   };
   tasks.push(stitch);

@@ -80,6 +80,8 @@ export interface StitchPayload {
   audioFrameSec: number;
   /** The source's chapters, for a stitch without an audio file to take them from. */
   chapters?: Chapter[];
+  /** The source tracks' names, which the intermediates lose. */
+  titles?: { video?: string; audio?: string };
 }
 
 export interface StitchOutput {

@@ -196,6 +196,7 @@ async function layoutOpened(
     ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),
     audioFrameSec: expectation.audioFrameSec,
     ...(chapters.length ? { chapters } : {}),
+    ...trackTitles(video.title, mode ? source.audio!.title : undefined),
     prefix: ctx.scratchPrefix,
   };
 }
@@ -232,6 +233,11 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
 export function preRollOf(video: VideoStreamInfo, formatName: string): { preRollSec?: number } {
   if (!video.variableFrameRate || !video.frameTimes || seekIndexOf(formatName) !== 'none') return {};
   return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
+}
+
+/** The track names a layout carries to the stitch, where there are any. Pure. */
+function trackTitles(video: string | undefined, audio: string | undefined): Pick<TranscodeLayout, 'titles'> {
+  return video || audio ? { titles: { ...(video ? { video } : {}), ...(audio ? { audio } : {}) } } : {};
 }
 
 /** Says which of the input's tracks the output will not have (one video and one audio track are kept). */
