@@ -215,11 +215,13 @@ export interface FleetCapabilities {
   measuredPairs?: boolean;
 }
 
-/** A job type: its spec schema, its planner and its executors. One folder per pipeline. */
+/** A job type: its spec schema, planner and executors. One folder per pipeline. */
 export interface Pipeline<Spec = unknown> {
   type: string;
   parseSpec(input: unknown): Spec;
   plan(spec: Spec, ctx: PlanContext): Promise<TaskGraph>;
+  /** Names the planning code: an unfinished job whose stored plan another one made is planned again. */
+  planner?: string;
   executors: Record<string, Executor>;
   verifiers?: Record<string, CheckpointVerifier>;
   /** Identity of the job's input (path, size, mtime) so the same spec on the same input maps to one job. */
@@ -284,10 +286,7 @@ export interface Backend {
   stats(): Promise<BackendStats>;
   cancel(jobId: string): Promise<JobRecord | undefined>;
   retry(jobId: string): Promise<JobRecord | undefined>;
-  /**
-   * Forgets a job that is not running: its record and intermediates, never its output. False for an
-   * unknown id; CONFLICT while the job runs (cancel it first).
-   */
+  /** Forgets a job not running: record and intermediates, never its output (unknown: false; running: CONFLICT). */
   remove(jobId: string): Promise<boolean>;
   /** Resolves when the job reaches done, failed or cancelled. */
   wait(jobId: string, signal?: AbortSignal): Promise<JobRecord>;

@@ -52,3 +52,27 @@ export function partlyUndecodable(
     { ffmpegTail: stderrTail },
   );
 }
+
+/**
+ * What ffmpeg prints when a frame of the input is lost: a packet that failed to decode (at any log
+ * level), or one its demuxer found damaged (at `warning`; a damaged MPEG-TS loses whole frames).
+ * ffmpeg goes on without the frame, and a later frame or a repeat takes its place.
+ */
+export const LOST_FRAME = /Error while decoding stream #\d+:\d+|corrupt input packet in stream \d+/;
+
+/**
+ * The INPUT_CORRUPT for a run that finished while ffmpeg reported a lost frame (`LOST_FRAME`) in
+ * `where` (the stretch of the input it read, where known): its output would hold other frames in their place. Pure.
+ */
+export function lostFrame(
+  input: string,
+  where: string | undefined,
+  line: string,
+  stderrTail: string,
+): FramefleetError {
+  return new FramefleetError(
+    'INPUT_CORRUPT',
+    `input ${show(input)} is corrupt: a frame${where ? ` ${where}` : ''} could not be read (${line.replace(/^\S+: /, '')}); ffmpeg would put another frame in its place`,
+    { ffmpegTail: stderrTail },
+  );
+}

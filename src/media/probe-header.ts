@@ -33,8 +33,8 @@ export interface RawStream {
   side_data_list?: { side_data_type?: string; rotation?: number }[];
   sample_aspect_ratio?: string;
   disposition?: { attached_pic?: number };
-  /** `rotate`: a legacy rotation; `DURATION`: a Matroska track's end time. */
-  tags?: { rotate?: string; DURATION?: string };
+  /** `rotate`: a legacy rotation; `DURATION`: a Matroska track's end time; `title`: its name. */
+  tags?: { rotate?: string; DURATION?: string; title?: string };
 }
 
 export interface RawProbe {

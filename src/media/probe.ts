@@ -40,6 +40,8 @@ export interface VideoStreamInfo {
   rotation: number;
   sampleAspect: Rational; // pixel aspect ratio (SAR), 1:1 when the stream sets none
   bitRate: number | undefined;
+  /** The track's name (a Matroska track's title), where it has one. */
+  title?: string;
 }
 
 export interface AudioStreamInfo {
@@ -53,6 +55,7 @@ export interface AudioStreamInfo {
   /** Samples per coded frame (1024 for AAC); used as the A/V tolerance. */
   frameSize: number;
   bitRate: number | undefined;
+  title?: string;
 }
 
 export interface MediaInfo {
@@ -143,6 +146,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     rotation: rotationOf(s),
     sampleAspect: parseRational(s.sample_aspect_ratio?.replace(':', '/')) ?? { num: 1, den: 1 },
     bitRate: num(s.bit_rate),
+    ...(s.tags?.title ? { title: s.tags.title } : {}),
   };
   if (options.headerOnly) return base;
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
@@ -271,6 +275,7 @@ function audioInfo(s: RawStream): AudioStreamInfo {
     durationSec: streamDuration(s),
     frameSize: frameSizes[s.codec_name ?? ''] ?? 1024,
     bitRate: num(s.bit_rate),
+    ...(s.tags?.title ? { title: s.tags.title } : {}),
   };
 }
 

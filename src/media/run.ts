@@ -67,12 +67,18 @@ export interface RunOptions {
    * being checked, since a binary the check refuses is stopped before it could have done harm.
    */
   writesNoFile?: boolean;
+  /** ffmpeg's log level; default `error` (`warning` also shows corrupt packets a demuxer skipped). */
+  logLevel?: 'error' | 'warning';
+  /** Lines of stderr to remember wherever they appear, not only in the tail: the first is returned. */
+  watch?: RegExp;
 }
 
 export interface RunResult {
   stdout: Buffer;
   stderrTail: string;
   wallMs: number;
+  /** The first stderr line `watch` matched. */
+  watched?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -80,7 +86,7 @@ const TAIL_BYTES = 4096;
 
 /** Runs ffmpeg with the given arguments (after a fixed prefix: no banner, no stdin interaction). */
 export async function runFfmpeg(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const prefix = ['-hide_banner', '-loglevel', 'error'];
+  const prefix = ['-hide_banner', '-loglevel', options.logLevel ?? 'error'];
   if (!options.stdin) prefix.push('-nostdin');
   if (options.onProgress) prefix.push('-progress', 'pipe:3', '-stats_period', '0.5');
   if (!options.writesNoFile) {
@@ -187,8 +193,15 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     stderrStream.setEncoding('utf8');
+    let watched: RunResult['watched'];
+    let partial = '';
     stderrStream.on('data', (text: string) => {
       stderr = (stderr + text).slice(-TAIL_BYTES);
+      if (!options.watch || watched) return;
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!.slice(-TAIL_BYTES);
+      const line = lines.find((l) => options.watch!.test(l));
+      if (line) watched = line.trim();
     });
     if (options.consumeStdout) {
       consumer = options.consumeStdout(stdout).catch((error: unknown) => {
@@ -221,6 +234,7 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
     });
     child.on('close', (code, signal) => {
       cleanup();
+      if (options.watch && !watched && options.watch.test(partial)) watched = partial.trim();
       const stderrTail = tailLines(stderr);
       const wallMs = Date.now() - started;
       if (reason === 'cancel') {
@@ -248,7 +262,13 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
         return;
       }
       consumer.then(
-        () => resolve({ stdout: Buffer.concat(stdoutChunks), stderrTail, wallMs }),
+        () =>
+          resolve({
+            stdout: Buffer.concat(stdoutChunks),
+            stderrTail,
+            wallMs,
+            ...(watched ? { watched } : {}),
+          }),
         (error: unknown) => reject(error),
       );
     });

@@ -200,6 +200,13 @@ export interface StitchJob {
    * demuxer passes on none).
    */
   metadataFrom?: string | undefined;
+  /**
+   * An FFMETADATA file of the source's chapters (chaptersMetadata), for a stitch without an audio
+   * file: with one, the chapters come from it (its pass keeps the source's), and none is given.
+   */
+  chaptersFrom?: string | undefined;
+  /** The source tracks' names, which the MP4 segment and audio files do not carry. */
+  titles?: { video?: string | undefined; audio?: string | undefined } | undefined;
 }
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
@@ -213,11 +220,36 @@ export function stitchArgs(job: StitchJob): string[] {
     else if (job.audioOffsetSec < 0) args.push('-ss', seconds(-job.audioOffsetSec));
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
   }
+  // Inputs: the segments, then the audio, the tags file and the chapters file where given.
+  const metadata = job.metadataFrom ? (job.audio ? 2 : 1) : undefined;
   if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
+  const chapters = job.chaptersFrom ? (metadata ?? (job.audio ? 1 : 0)) + 1 : undefined;
+  if (job.chaptersFrom) args.push('-protocol_whitelist', 'file', '-f', 'ffmetadata', '-i', job.chaptersFrom);
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
-  if (job.metadataFrom) args.push('-map_metadata', job.audio ? '2' : '1');
+  if (metadata !== undefined) args.push('-map_metadata', String(metadata));
+  if (chapters !== undefined) args.push('-map_chapters', String(chapters));
+  args.push(...trackTags(job));
   args.push('-c', 'copy', ...outputFile(job));
+  return args;
+}
+
+/**
+ * The output tracks' tags as one ffmpeg run from the source writes them: the source's track names,
+ * and not the handler name and vendor of the MP4 intermediates, which an MP4/MOV output writes
+ * anyway but a Matroska one would keep as tags. Pure.
+ */
+function trackTags(job: Pick<StitchJob, 'audio' | 'format' | 'titles'>): string[] {
+  const args: string[] = [];
+  for (const [stream, title] of [
+    ['v:0', job.titles?.video],
+    ...(job.audio ? [['a:0', job.titles?.audio] as const] : []),
+  ] as const) {
+    if (title) args.push(`-metadata:s:${stream}`, `title=${title}`);
+    if (job.format !== 'mp4' && job.format !== 'mov') {
+      args.push(`-metadata:s:${stream}`, 'handler_name=', `-metadata:s:${stream}`, 'vendor_id=');
+    }
+  }
   return args;
 }
 

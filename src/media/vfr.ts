@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../errors.js';
 import { formatRational, type Rational } from './rational.js';
+import { LOST_FRAME, lostFrame } from './decode-failure.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
 /** ffmpeg arguments that put a VFR stream on the `rate` grid, the same way every segment does. Pure. */
@@ -20,10 +21,21 @@ export function cfrCountArgs(input: string, rate: Rational): string[] {
   ];
 }
 
-/** How many frames a variable-frame-rate input has once normalised to constant `rate` (one decode). */
-export async function countCfrFrames(input: string, rate: Rational, signal?: AbortSignal): Promise<number> {
+/**
+ * How many frames a variable-frame-rate input has once normalised to constant `rate` (one decode).
+ * A frame lost on the way (undecodable, or dropped by its demuxer as damaged) is INPUT_CORRUPT:
+ * the normalisation would fill its place with a repeat, and a damaged file can look variable-rate.
+ */
+export async function countCfrFrames(
+  input: string,
+  rate: Rational,
+  signal?: AbortSignal,
+  frameTimes?: readonly number[],
+): Promise<number> {
   let frames = 0;
-  await runFfmpeg(cfrCountArgs(input, rate), {
+  const run = await runFfmpeg(cfrCountArgs(input, rate), {
+    logLevel: 'warning',
+    watch: LOST_FRAME,
     signal,
     timeoutMs: 60 * 60_000,
     label: `count frames of ${show(input)} at ${formatRational(rate)} fps`,
@@ -31,7 +43,23 @@ export async function countCfrFrames(input: string, rate: Rational, signal?: Abo
       frames = p.frame;
     },
   });
+  if (run.watched) {
+    const gap = frameTimes && firstGapSec(frameTimes, rate);
+    throw lostFrame(
+      input,
+      gap === undefined ? undefined : `near ${gap.toFixed(2)} s`,
+      run.watched,
+      run.stderrTail,
+    );
+  }
   if (frames <= 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(input)} has no decodable video frames`);
   return frames;
+}
+
+/** Where frames go missing first: the first frame time followed by a gap of 1.5 frames or more. Pure. */
+export function firstGapSec(frameTimes: readonly number[], rate: Rational): number | undefined {
+  const frame = rate.den / rate.num;
+  const at = frameTimes.findIndex((t, i) => i > 0 && t - frameTimes[i - 1]! >= 1.5 * frame);
+  return at > 0 ? frameTimes[at - 1]! + frame : undefined;
 }

@@ -42,30 +42,35 @@ describe('transcode keeps the source tags', () => {
     const chapters = join(dir, 'chapters.txt');
     await writeFile(
       chapters,
-      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Two\n',
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=3000\ntitle=Two \\= 2\\; \\#b\n',
     );
     await ffmpeg([
       ...['-i', join(dir, 'tagged.mp4'), '-i', chapters, '-map_metadata', '1', '-map_chapters', '1'],
       ...['-c', 'copy', join(dir, 'chapters.mp4')],
     ]);
+    await ffmpeg(['-i', join(dir, 'chapters.mp4'), '-an', '-c', 'copy', join(dir, 'silent-chapters.mp4')]);
   });
 
   // Each segment once carried the source's chapters (its whole length): the concat demuxer then
-  // took every segment for 3 s and the stitch failed its checks.
-  it.each(['mp4', 'mkv'])(
-    'a source with chapters, in 3 segments to %s: verified, chapters kept',
-    async (ext) => {
-      const out = join(dir, `chapters-out.${ext}`);
-      const args = ['transcode', join(dir, 'chapters.mp4'), '-o', out, '--segments', '3', '--preset', 'fast'];
-      const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
-      expect(r.code, r.stderr).toBe(0);
-      const list = execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString();
-      const titles = (JSON.parse(list) as { chapters: { tags?: { title?: string } }[] }).chapters.map(
-        (c) => c.tags?.title,
-      );
-      expect(titles).toEqual(['One', 'Two']);
-    },
-  );
+  // took every segment for 3 s and the stitch failed its checks. The stitch took them from the
+  // audio pass's file, so a source without audio (or --audio none) lost them where one pass kept them.
+  it.each([
+    ['chapters.mp4', 'mp4', []],
+    ['chapters.mp4', 'mkv', []],
+    ['silent-chapters.mp4', 'mp4', []],
+    ['silent-chapters.mp4', 'mkv', []],
+    ['chapters.mp4', 'mp4', ['--audio', 'none']],
+  ])('%s, in 3 segments to %s %j: verified, chapters kept', async (source, ext, extra) => {
+    const out = join(dir, `${source}-${extra.length}-out.${ext}`);
+    const args = ['transcode', join(dir, source), '-o', out, '--segments', '3', '--preset', 'fast', ...extra];
+    const r = await runCli([...args, '--data-dir', join(dir, 'data'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const list = execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', out]).toString();
+    const titles = (JSON.parse(list) as { chapters: { tags?: { title?: string } }[] }).chapters.map(
+      (c) => c.tags?.title,
+    );
+    expect(titles).toEqual(['One', 'Two = 2; #b']);
+  });
   afterAll(() => cleanup());
 
   it.each([
@@ -91,6 +96,63 @@ describe('transcode keeps the source tags', () => {
     expect(got.format).toMatchObject({ title: 'Tagged: ünïcode', artist: 'Someone' });
     expect(got.languages).toEqual(languages);
   });
+
+  // Refused (NO_AUDIO_STREAM, exit 2) where plain ffmpeg writes the video alone.
+  it.each([
+    ['aac', 1],
+    ['copy', 2],
+  ])(
+    'a video-only source with --audio %s in %i segment(s): a warning, the video',
+    async (audio, segments) => {
+      const out = join(dir, `silent-${audio}.mp4`);
+      const args = [
+        'transcode',
+        join(dir, 'silent.mp4'),
+        '-o',
+        out,
+        '--audio',
+        audio,
+        '--segments',
+        String(segments),
+      ];
+      const r = await runCli([...args, '--data-dir', join(dir, `data-${audio}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `framefleet: warning: input \`${join(dir, 'silent.mp4')}\` has no audio stream to ${audio}: the output will have video only`,
+      );
+      expect(r.stdout).toMatch(/verified: 75 frames = source, video 3\.000 s, no audio/);
+    },
+  );
+
+  // The MP4 segment and audio files lost the tracks' names and gave the Matroska output their
+  // handler names and vendor as tags, which one ffmpeg run from the source does not write.
+  it.each([1, 2])(
+    'a Matroska source with named tracks, in %i segment(s) to .mkv: the names, no MP4 tags',
+    async (segments) => {
+      const source = join(dir, 'named.mkv');
+      await ffmpeg([
+        ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=2', '-f', 'lavfi', '-i', 'sine=d=2'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:v:0', 'title=Main video'],
+        ...['-metadata:s:a:0', 'title=Commentary', '-metadata:s:a:0', 'language=fra', source],
+      ]);
+      const out = join(dir, `named-${segments}.mkv`);
+      const args = ['transcode', source, '-o', out, '--segments', String(segments), '-q'];
+      const r = await runCli([...args, '--data-dir', join(dir, 'data-named')]);
+      expect(r.code, r.stderr).toBe(0);
+      const probe = ['-v', 'error', '-show_entries', 'stream_tags', '-of', 'json', out];
+      const streams = (
+        JSON.parse(execFileSync('ffprobe', probe).toString()) as {
+          streams: { tags: Record<string, string> }[];
+        }
+      ).streams.map((s) => Object.fromEntries(Object.entries(s.tags).map(([k, v]) => [k.toLowerCase(), v])));
+      expect(streams[0]).toMatchObject({ title: 'Main video' });
+      expect(streams[1]).toMatchObject({ title: 'Commentary', language: 'fra' });
+      for (const tags of streams)
+        expect(Object.keys(tags)).not.toEqual(expect.arrayContaining(['handler_name']));
+      for (const tags of streams)
+        expect(Object.keys(tags)).not.toEqual(expect.arrayContaining(['vendor_id']));
+    },
+  );
 
   it('says which tracks the output will not have (a second audio track, subtitles)', async () => {
     const subtitles = join(dir, 'subs.srt');

@@ -13,6 +13,7 @@ import {
   segmentTimescale,
   stitchArgs,
 } from '../../src/media/segment-args.js';
+import { chaptersMetadata } from '../../src/media/chapters.js';
 
 const base = {
   input: '/in.mp4',
@@ -130,6 +131,30 @@ describe('stitch and audio', () => {
     expect(
       stitchArgs({ concatList: '/l', audio, audioOffsetSec: 0, format: 'mp4', output: '/o' }),
     ).not.toContain('-map_metadata');
+  });
+  it('takes the chapters from an FFMETADATA file after the tags file', () => {
+    const args = stitchArgs({
+      ...{ concatList: '/l', audio: undefined, audioOffsetSec: 0, format: 'mp4', output: '/o' },
+      ...{ metadataFrom: '/s0.mp4', chaptersFrom: '/c.ffmeta' },
+    });
+    expect(args.slice(args.lastIndexOf('-i') - 2, args.lastIndexOf('-i') + 2)).toEqual([
+      '-f',
+      'ffmetadata',
+      '-i',
+      '/c.ffmeta',
+    ]);
+    expect(args[args.indexOf('-map_metadata') + 1]).toBe('1');
+    expect(args[args.indexOf('-map_chapters') + 1]).toBe('2');
+  });
+  it('writes chapters as FFMETADATA, escaping its special characters', () => {
+    expect(
+      chaptersMetadata([
+        { timeBase: '1/1000', start: 0, end: 1500, title: 'a=b; #c\\d' },
+        { timeBase: '1/90000', start: 135000, end: 270000 },
+      ]),
+    ).toBe(
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=a\\=b\\; \\#c\\\\d\n[CHAPTER]\nTIMEBASE=1/90000\nSTART=135000\nEND=270000\n',
+    );
   });
   it('keeps an audio offset', () => {
     const args = stitchArgs({

@@ -242,9 +242,8 @@ export class LocalBackend implements Backend {
     const superseded = () => job.controller !== controller || controller.signal.aborted;
     try {
       const pipeline = this.options.registry.get(record.type);
-      if (!job.graph) {
-        this.states.setState(job, 'planning');
-        const graph = await planJob(pipeline, record.spec, {
+      const plan = async () =>
+        planJob(pipeline, record.spec, {
           jobId: record.id,
           scratchPrefix: scratchPrefix(record.id),
           storage: this.options.storage,
@@ -253,8 +252,12 @@ export class LocalBackend implements Backend {
           capabilities: await this.fleetCapabilities(),
           paths: this.options.paths,
         });
+      const stored = job.graph !== undefined;
+      if (!stored) {
+        this.states.setState(job, 'planning');
+        const graph = await plan();
         if (superseded()) return;
-        job.planned(graph);
+        job.planned(graph, pipeline.planner);
       }
       const root = job.records.get(job.graph!.rootTaskId);
       const keep = await rootStillValid(pipeline, job.graph!, root, {
@@ -269,6 +272,14 @@ export class LocalBackend implements Backend {
         this.states.finish(job, 'done', root!.output);
         return;
       }
+      // A plan stored by other code (an upgrade) runs as this code plans it: its tasks' arguments
+      // may be what the upgrade fixed. What is planned the same keeps its records.
+      const stale = stored && job.manifest.plannedBy !== pipeline.planner;
+      if (stale && !job.replanned(await plan(), pipeline.planner)) {
+        const why = `job ${record.id} was planned by another version or with other settings: planned again, reusing what matches`;
+        this.options.log.warn({ jobId: record.id }, why);
+      }
+      if (superseded()) return;
       // Everything runs again, but a recorded output is reused once it re-verifies.
       record.tasks = record.tasks.map(resetForRun);
       job.records = new Map(record.tasks.map((t) => [t.id, t]));

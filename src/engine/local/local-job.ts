@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { effectiveGraph, applyExpansion, dependantsOf } from '../graph.js';
 import { taskRecordFor } from '../job-record.js';
 import { EtaClock } from '../lifecycle.js';
@@ -45,13 +46,40 @@ export class LocalJob {
     return this.byId.get(id);
   }
 
-  /** A newly planned graph: every task gets a pending record. */
-  planned(graph: TaskGraph): void {
+  /** A newly planned graph (by the code `plannedBy` names): every task gets a pending record. */
+  planned(graph: TaskGraph, plannedBy?: string): void {
     this.manifest.graph = graph;
+    this.manifest.plannedBy = plannedBy;
     this.manifest.expansions = [];
     this.setGraph(graph);
     this.record.tasks = graph.tasks.map(taskRecordFor);
     this.records = new Map(this.record.tasks.map((t) => [t.id, t]));
+  }
+
+  /**
+   * A fresh plan of a job that has one stored: true where it is the same (the stored graph, grown
+   * by its expansions, stays). Otherwise it replaces it, and only the tasks planned exactly as
+   * before keep their records (an output is still re-verified before reuse).
+   */
+  replanned(graph: TaskGraph, plannedBy?: string): boolean {
+    if (isDeepStrictEqual(this.manifest.graph, graph)) {
+      this.manifest.plannedBy = plannedBy;
+      return true;
+    }
+    const before = new Map((this.manifest.graph?.tasks ?? []).map((t) => [t.id, t]));
+    // Kept: planned exactly as before, and so is everything it depends on.
+    const same = new Set(graph.tasks.filter((t) => isDeepStrictEqual(before.get(t.id), t)).map((t) => t.id));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const t of graph.tasks) {
+        if (same.has(t.id) && t.dependsOn.some((d) => !same.has(d))) changed = same.delete(t.id);
+      }
+    }
+    const kept = new Map(this.records);
+    this.planned(graph, plannedBy);
+    this.record.tasks = graph.tasks.map((t) => (same.has(t.id) && kept.get(t.id)) || taskRecordFor(t));
+    this.records = new Map(this.record.tasks.map((t) => [t.id, t]));
+    return false;
   }
 
   /** The start of a run: nothing has run yet, so each task waits for all its dependencies. */

@@ -14,6 +14,8 @@ export interface Manifest {
   /** The graph as planned; undefined until the job is planned. */
   graph: TaskGraph | undefined;
   expansions: StoredExpansion[];
+  /** The pipeline's `planner` that planned `graph` (absent: none named, or planned before it was kept). */
+  plannedBy?: string;
 }
 
 export function jobDir(dataDir: string, jobId: string): string {

@@ -2,9 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
+import { chaptersMetadata } from '../../media/chapters.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
-import { partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
+import { frameTime } from '../../media/rational.js';
+import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
@@ -39,21 +41,28 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       timeoutMs: SEGMENT_TIMEOUT_MS,
       label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+      watch: LOST_FRAME,
     }).catch((error: unknown) => {
       throw undecodableInput(p.input, error);
     }),
   );
+  const [from, to] = [p.start, p.end].map((f) => frameTime(f, p.rate).toFixed(2));
+  // A frame lost and replaced (by the next one read): bad input, even where the count comes out right.
+  const lost =
+    run.watched && lostFrame(p.input, `between ${from} s and ${to} s`, run.watched, run.stderrTail);
   // From the segment's sample table, in-process: a segment costs one process, its encode.
   const got = await videoFrames(tmp, ctx.signal);
   if (got !== frames) {
     throw (
       partlyUndecodable(p.input, run.stderrTail, frames - got) ??
+      lost ??
       new FramefleetError(
         'VERIFY_FAILED',
         `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
       )
     );
   }
+  if (lost) throw lost;
   const stored = await ctx.storage.put(p.key, tmp, { move: true });
   return { key: p.key, frames, size: stored.size };
 };
@@ -131,6 +140,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeFile(list, concatList(paths));
+  const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
+  if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
   const stitchTo = async (tmp: string) => {
     await runFfmpeg(
       stitchArgs({
@@ -142,6 +153,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         faststart: p.faststart !== false,
         output: tmp,
         metadataFrom: paths[0],
+        chaptersFrom: chapters,
+        titles: p.titles,
       }),
       {
         signal: ctx.signal,

@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mediaIdentity } from '../../storage/media-io.js';
 import type { Executor, Pipeline, CheckpointVerifier } from '../../engine/types.js';
 import { encodeAudio, encodeSegment, stitch, verifyAudio, verifySegment, verifyStitch } from './executors.js';
@@ -23,6 +25,12 @@ export { offeredProcessors, resolveChain, type Processor, type Processors } from
  * them, and processed segments run them. The processors' definitions are part of a processed job's
  * identity, so changing one makes a new job instead of reusing segments made by the old one.
  */
+/**
+ * This planner's code: the file it runs from (in the bundled CLI, a chunk named by the hash of its
+ * content and of the chunks it imports, so any change to the transcode code gives another name).
+ */
+const PLANNER = `framefleet ${basename(fileURLToPath(import.meta.url))}`;
+
 export function transcodePipelineWith(processors: Processors = {}): Pipeline<TranscodeSpec> {
   return {
     type: 'transcode',
@@ -32,6 +40,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       return spec;
     },
     plan: (spec, ctx) => planTranscode(spec, ctx, processors),
+    planner: PLANNER,
     executors: {
       // A processed segment is a segment (progress, reports and the dashboard count it as one).
       'transcode.segment': segmentOrProcessed(processors),

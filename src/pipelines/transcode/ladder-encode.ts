@@ -3,7 +3,9 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { encoderByName, type EncoderDef } from '../../media/encoders/catalogue.js';
 import type { Preset } from '../../media/encoders/quality.js';
+import { LOST_FRAME, lostFrame } from '../../media/decode-failure.js';
 import { readMp4VideoSamples } from '../../media/mp4-samples.js';
+import { frameTime } from '../../media/rational.js';
 import { runFfmpeg } from '../../media/run.js';
 import { splitEncodeArgs, type SplitOutput } from '../../media/segment-args.js';
 import { withInput } from '../job-files.js';
@@ -118,7 +120,7 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
     output: join(ctx.scratchDir, `${rung.name}-${p.index}.mp4`),
   }));
   const names = p.rungs.map((r) => r.rung.name).join(', ');
-  await withInput(p.input, ctx, (input) =>
+  const run = await withInput(p.input, ctx, (input) =>
     runFfmpeg(
       splitEncodeArgs({
         ...p,
@@ -133,9 +135,14 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
         timeoutMs: CHUNK_TIMEOUT_MS,
         label: `encode chunk ${p.index} (frames ${p.start}-${p.end}) at ${names} with ${p.encoder}`,
         onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
+        watch: LOST_FRAME,
       },
     ),
   );
+  if (run.watched) {
+    const [from, to] = [p.start, p.end].map((f) => frameTime(f, p.rate).toFixed(2));
+    throw lostFrame(p.input, `between ${from} s and ${to} s`, run.watched, run.stderrTail);
+  }
   for (const [i, { rung }] of p.rungs.entries()) {
     const problem = await partProblem(outputs[i]!.output, p);
     if (problem) {

@@ -18,6 +18,7 @@ import type {
   PublishPayload,
   Rung,
 } from './ladder-payloads.js';
+import { noAudioWarning } from './plan-audio.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
 import { defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
@@ -200,12 +201,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
       renditions.push({ task: id, rung });
     }
     const withAudio = spec.audio !== 'none' && source.audio !== undefined;
-    if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
-      throw new FramefleetError(
-        'NO_AUDIO_STREAM',
-        `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
-      );
-    }
+    const noAudio = noAudioWarning(spec, source.audio !== undefined);
+    if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
     if (withAudio) {
       const audio: LadderAudioPayload = {
         input: spec.input,

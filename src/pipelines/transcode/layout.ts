@@ -1,5 +1,6 @@
 import type { Requirements, TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { Chapter } from '../../media/chapters.js';
 import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload, WholePayload } from './payloads.js';
 import { audioIntermediate } from '../../media/audio-containers.js';
@@ -58,6 +59,10 @@ export interface TranscodeLayout {
   /** The source audio's probed length (see OutputExpectation). */
   sourceAudioSec?: number;
   audioFrameSec: number;
+  /** The source's chapters, where no audio file carries them to the stitch (absent: none, or it does). */
+  chapters?: Chapter[];
+  /** The source tracks' names (see StitchJob.titles). */
+  titles?: { video?: string; audio?: string };
   /** Storage prefix for segments and audio (the job's scratch prefix). */
   prefix: string;
   /** Processors each segment runs before its encode (`--process`), and what they need. */
@@ -170,6 +175,8 @@ export function transcodeTasks(
       sourceAvGapSec: p.sourceAvGapSec,
       ...(p.sourceAudioSec !== undefined ? { sourceAudioSec: p.sourceAudioSec } : {}),
       audioFrameSec: p.audioFrameSec,
+      ...(p.chapters?.length ? { chapters: p.chapters } : {}),
+      ...(p.titles ? { titles: p.titles } : {}),
     },
   };
   tasks.push(stitch);

@@ -1,5 +1,6 @@
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { AudioContainer } from '../../media/audio-containers.js';
+import type { Chapter } from '../../media/chapters.js';
 import type { Rational } from '../../media/rational.js';
 import type { TranscodeLayout } from './layout.js';
 
@@ -79,6 +80,10 @@ export interface StitchPayload {
   /** The source audio's probed length; absent in plans made before. */
   sourceAudioSec?: number;
   audioFrameSec: number;
+  /** The source's chapters, for a stitch without an audio file to take them from. */
+  chapters?: Chapter[];
+  /** The source tracks' names, which the intermediates lose. */
+  titles?: { video?: string; audio?: string };
 }
 
 export interface StitchOutput {

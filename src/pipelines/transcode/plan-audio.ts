@@ -31,3 +31,16 @@ export function audioMode(
     { details: { codec, container } },
   );
 }
+
+/**
+ * What a job that asks for audio (`--audio copy` or `aac`) of an input without any says: plain
+ * ffmpeg writes the video alone, and so does the job, with this warning. Undefined where there is
+ * nothing to say. Pure.
+ */
+export function noAudioWarning(
+  spec: Pick<TranscodeSpec, 'audio' | 'input'>,
+  hasAudio: boolean,
+): string | undefined {
+  if (hasAudio || spec.audio === 'none' || spec.audio === 'auto') return undefined;
+  return `input ${show(spec.input)} has no audio stream to ${spec.audio}: the output will have video only`;
+}

@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
+import { probeChapters } from '../../media/chapters.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
@@ -10,7 +11,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
-import { audioMode } from './plan-audio.js';
+import { audioMode, noAudioWarning } from './plan-audio.js';
 import { askedReason, planParallelism } from './plan-parallelism.js';
 import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
@@ -94,12 +95,8 @@ async function layoutOpened(
   if (video.frameCount === 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(spec.input)} has no video frames`);
   const keepAudio = spec.audio !== 'none' && source.audio !== undefined;
-  if (spec.audio !== 'none' && spec.audio !== 'auto' && !source.audio) {
-    throw new FramefleetError(
-      'NO_AUDIO_STREAM',
-      `input ${show(spec.input)} has no audio stream to ${spec.audio}`,
-    );
-  }
+  const noAudio = noAudioWarning(spec, source.audio !== undefined);
+  if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
@@ -114,7 +111,7 @@ async function layoutOpened(
   const rate = timelineRate(source);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
-    frames = await countCfrFrames(local, rate, ctx.signal);
+    frames = await countCfrFrames(local, rate, ctx.signal, video.frameTimes);
     ctx.log.warn(
       { jobId: ctx.jobId, sourceFrames: video.frameCount, outputFrames: frames },
       `variable frame rate input: normalising to constant ${rationalValue(rate).toFixed(3)} fps (${video.frameCount} source frames become ${frames})`,
@@ -151,6 +148,8 @@ async function layoutOpened(
     );
   }
   const expectation = expectationFor(source, frames, keepAudio);
+  // The audio pass keeps the source's chapters for the stitch; without one, the plan carries them.
+  const chapters = mode ? [] : await probeChapters(local, ctx.signal);
   return {
     input: spec.input,
     output: spec.output,
@@ -197,6 +196,8 @@ async function layoutOpened(
     sourceAvGapSec: expectation.sourceAvGapSec,
     ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),
     audioFrameSec: expectation.audioFrameSec,
+    ...(chapters.length ? { chapters } : {}),
+    ...trackTitles(video.title, mode ? source.audio!.title : undefined),
     prefix: ctx.scratchPrefix,
   };
 }
@@ -233,6 +234,11 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
 export function preRollOf(video: VideoStreamInfo, formatName: string): { preRollSec?: number } {
   if (!video.variableFrameRate || !video.frameTimes || seekIndexOf(formatName) !== 'none') return {};
   return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
+}
+
+/** The track names a layout carries to the stitch, where there are any. Pure. */
+function trackTitles(video: string | undefined, audio: string | undefined): Pick<TranscodeLayout, 'titles'> {
+  return video || audio ? { titles: { ...(video ? { video } : {}), ...(audio ? { audio } : {}) } } : {};
 }
 
 /** Says what of the input the output will not have: tracks after the first video and audio, video before a cut-in GOP's keyframe. */

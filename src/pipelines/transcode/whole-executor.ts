@@ -1,7 +1,7 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
+import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { verifyOutput, videoFrames } from '../../media/verify.js';
 import { wholeArgs } from '../../media/whole-args.js';
@@ -39,19 +39,25 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
           timeoutMs: WHOLE_TIMEOUT_MS,
           label: `encode ${show(p.input)} with ${p.encoder}`,
           onProgress: (pr) => ctx.progress({ fraction: Math.min(0.99, pr.frame / p.frames), fps: pr.fps }),
+          watch: LOST_FRAME,
         },
       ).catch((error: unknown) => {
         throw undecodableInput(p.input, error);
       });
-      return verifyOutput(tmp, {
+      // A frame lost and replaced: bad input, whether or not the output comes out short.
+      const lost =
+        run.watched === undefined ? undefined : lostFrame(p.input, undefined, run.watched, run.stderrTail);
+      const checked = await verifyOutput(tmp, {
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,
         audioFrameSec: p.audioFrameSec,
       }).catch(async (error: unknown) => {
         // Short because part of the input would not decode: a bad input, not worth another try.
         const got = await videoFrames(tmp, ctx.signal).catch(() => p.frames);
-        throw partlyUndecodable(p.input, run.stderrTail, p.frames - got) ?? error;
+        throw partlyUndecodable(p.input, run.stderrTail, p.frames - got) ?? lost ?? error;
       });
+      if (lost) throw lost;
+      return checked;
     });
   const { value: checked, size } = await placeOutput(p, ctx, write);
   ctx.progress({ fraction: 1 });
