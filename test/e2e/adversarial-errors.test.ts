@@ -148,6 +148,13 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(errorOf(garbage)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 
+  it('answers an HTTP/1.1 request without a Host header in JSON too', async () => {
+    // Found by the server attack: Node answered it itself, a 400 with an empty body.
+    const answer = await rawBytes(h.url, 'GET /v1/jobs HTTP/1.1\r\nConnection: close\r\n\r\n', false);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(errorOf(answer)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
   it('never echoes credentials or query strings of a URL input, in answers or logs', async () => {
     const origin = new URL(originUrl);
     for (const [input, echoed] of [
