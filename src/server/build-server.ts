@@ -59,6 +59,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
+    // Node would answer a missing Host with a bare 400; the request guard answers it in JSON.
+    http: { requireHostHeader: false },
     ajv: {
       customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
     },

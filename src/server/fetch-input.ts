@@ -28,7 +28,7 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
       response = await fetch(url, { redirect: 'manual', signal });
     } catch (cause) {
       // The cause's text is left out: it may quote the URL whole, credentials and all.
-      const why = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).name;
+      const why = reasonOf(cause);
       throw new FramefleetError('INPUT_NOT_FOUND', `cannot download input ${show(redactUrl(url))}: ${why}`, {
         cause,
       });
@@ -60,7 +60,9 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
       (url.pathname.split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') ||
       'input';
     const key = `uploads/${randomUUID()}/${name}`;
-    const body = Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
+    // Read only as storage consumes it: Readable.fromWeb would emit a broken-off body's error at
+    // once, with nobody listening yet (storage awaits before it pipes), and that crashed the server.
+    const body = Readable.from(bodyChunks(response.body as unknown as WebReadableStream<Uint8Array>, url));
     await options.storage.putStream(key, body, { maxBytes: options.maxBytes });
     const path = options.storage.localPath(key);
     if (!path)
@@ -69,5 +71,23 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
         `storage ${options.storage.url} has no local path for ${show(key)}`,
       );
     return path;
+  }
+}
+
+/** Why fetch failed, without its text (it may quote the URL whole): `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+function reasonOf(cause: unknown): string {
+  return (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).name;
+}
+
+/** A download's chunks; a body the server broke off is the input's error, not the storage's. */
+async function* bodyChunks(body: WebReadableStream<Uint8Array>, url: URL): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (cause) {
+    throw new FramefleetError(
+      'INPUT_NOT_FOUND',
+      `download of input ${show(redactUrl(url))} broke off: ${reasonOf(cause)}`,
+      { cause },
+    );
   }
 }

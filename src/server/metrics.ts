@@ -76,7 +76,8 @@ export class ServerMetrics {
       registers,
     });
     this.gauges(registers);
-    this.unsubscribe = options.backend.subscribe((event) => void this.onEvent(event));
+    // Best effort, and detached: a job record that cannot be read must not end the server.
+    this.unsubscribe = options.backend.subscribe((event) => void this.onEvent(event).catch(() => undefined));
   }
 
   private gauges(registers: Registry[]): void {

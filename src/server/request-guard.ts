@@ -30,6 +30,9 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
  */
 export function refusalFor(request: FastifyRequest, token: string | undefined): FramefleetError | undefined {
   const headers = request.headers;
+  if (headers.host === undefined && request.raw.httpVersion !== '1.0') {
+    return new FramefleetError('BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
+  }
   if (!token && !isLoopbackHostHeader(headers.host)) {
     return new FramefleetError(
       'HOST_FORBIDDEN',

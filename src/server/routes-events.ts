@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { TERMINAL_STATES, type JobEvent } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
+import { toApiError } from './error-handler.js';
 import type { ServerContext } from './context.js';
 import { idParamsSchema } from './schemas.js';
 
@@ -24,13 +25,19 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
         const write = (type: string, data: unknown) => {
           if (!closed) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
         };
+        // Never rejects: it runs detached, and an unhandled rejection would end the server.
         const finish = async () => {
           if (finishing) return;
           finishing = true;
-          const job = await ctx.backend.get(id);
-          write('done', job);
-          cleanup();
-          raw.end();
+          try {
+            write('done', await ctx.backend.get(id));
+          } catch (error) {
+            const apiError = toApiError(error);
+            write('error', { error: { code: apiError.code, message: apiError.message } });
+          } finally {
+            cleanup();
+            raw.end();
+          }
         };
         const onEvent = (event: JobEvent) => {
           if (event.jobId !== id || closed) return;

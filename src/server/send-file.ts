@@ -1,8 +1,7 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, isFramefleetError, show } from '../errors.js';
+import { openOutputForRead } from '../storage/confined-open.js';
 import { confineOutput } from './confine.js';
 
 export interface LocalFile {
@@ -27,8 +26,11 @@ export async function sendLocalFile(
   file: LocalFile,
 ): Promise<FastifyReply> {
   const real = await confineOutput(file.path, file.roots);
-  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((cause: unknown) => {
-    throw new FramefleetError('NOT_FOUND', `${file.what} is gone`, { cause });
+  // Opened first, checked after: a folder swapped for a link or a FIFO swapped in meanwhile is refused.
+  const handle = await openOutputForRead(real, file.roots).catch((cause: unknown) => {
+    if (isFramefleetError(cause) && cause.code === 'PATH_FORBIDDEN') throw cause;
+    const why = isFramefleetError(cause) && cause.code === 'INPUT_NOT_A_FILE' ? 'is not a file' : 'is gone';
+    throw new FramefleetError('NOT_FOUND', `${file.what} ${why}`, { cause });
   });
   const info = await handle.stat();
   if (!info.isFile()) {

@@ -103,6 +103,24 @@ export function holdOutputFile(value: string, roots: readonly string[]): Promise
   return hold(value, constants.O_RDONLY, roots, 'output', 'file');
 }
 
+/**
+ * Opens a file under the output roots to send it to a client: no symlink in its last part, and only
+ * a regular file is opened for reading (a FIFO or a device swapped in is refused without blocking a
+ * thread or touching it). The handle reads the very inode that was checked.
+ */
+export async function openOutputForRead(value: string, roots: readonly string[]): Promise<FileHandle> {
+  const held = await hold(value, constants.O_NOFOLLOW, roots, 'output', 'file');
+  try {
+    // Elsewhere the real path was checked just now; O_NONBLOCK keeps a FIFO from hanging the open.
+    const flags = PROC_FDS
+      ? constants.O_RDONLY
+      : constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    return await open(held.path, flags);
+  } finally {
+    await held.close();
+  }
+}
+
 /** Opens the directory an output goes into and proves it lies under one of the output roots, now. */
 export function holdOutputDir(dir: string, roots: readonly string[]): Promise<Held> {
   return hold(dir, constants.O_DIRECTORY, roots, 'output', 'directory');

@@ -140,7 +140,16 @@ async function checkStoredOutput(
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {
-  const [fa, fb] = await Promise.all([open(a, 'r'), open(b, 'r')]);
+  // Only a regular file can be an earlier attempt's: opening a FIFO to read it would wait forever.
+  if (!(await lstat(b).catch(() => undefined))?.isFile()) return false;
+  const fb = await open(b, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
+    () => undefined,
+  );
+  if (!fb) return false;
+  const fa = await open(a, 'r').catch(async (error: unknown) => {
+    await fb.close();
+    throw error;
+  });
   try {
     const [sa, sb] = await Promise.all([fa.stat(), fb.stat()]);
     if (sa.size !== sb.size) return false;

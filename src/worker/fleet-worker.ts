@@ -12,7 +12,7 @@ import { createFleetContext, type FleetContext, type RetryPolicy } from '../engi
 import { isTerminal } from '../engine/redis/job-store.js';
 import { CONTROL_QUEUE, type TaskJobData } from '../engine/redis/keys.js';
 import type { NodeInfo, NodeTask } from '../engine/redis/node-registry.js';
-import { processFleetJob } from '../engine/redis/processor.js';
+import { assertTaskJobData, processFleetJob } from '../engine/redis/processor.js';
 import { StartRecorder } from '../engine/redis/start-recorder.js';
 import { METRICS_POINTS } from '../engine/redis/stats.js';
 import type { PathPolicy } from '../storage/path-policy.js';
@@ -181,6 +181,8 @@ export class FleetWorker {
   }
 
   private async process(job: Job<TaskJobData>, slot: SlotClass, token: string | undefined): Promise<unknown> {
+    // Checked before a slot is taken: a malformed job once leaked the slot and wedged the pool.
+    assertTaskJobData(job.data);
     const control = job.queueName === CONTROL_QUEUE;
     if (!control && !this.pool.tryAcquire(slot)) {
       await job.moveToDelayed(Date.now() + SLOT_BUSY_DELAY_MS, token);

@@ -40,7 +40,13 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     });
 
   beforeAll(async () => {
-    origin = createServer((_request, response) => {
+    origin = createServer((request, response) => {
+      if (request.url === '/broken.mp4') {
+        // Promises 100,000 bytes, sends 10 and hangs up.
+        response.writeHead(200, { 'content-length': 100_000 });
+        response.write('0123456789', () => response.socket?.destroy());
+        return;
+      }
       originHits++;
       response.writeHead(404).end();
     });
@@ -142,6 +148,13 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(errorOf(garbage)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 
+  it('answers an HTTP/1.1 request without a Host header in JSON too', async () => {
+    // Found by the server attack: Node answered it itself, a 400 with an empty body.
+    const answer = await rawBytes(h.url, 'GET /v1/jobs HTTP/1.1\r\nConnection: close\r\n\r\n', false);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(errorOf(answer)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
   it('never echoes credentials or query strings of a URL input, in answers or logs', async () => {
     const origin = new URL(originUrl);
     for (const [input, echoed] of [
@@ -158,5 +171,20 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
       if (echoed) expect(response.error?.message, input).toContain('[redacted]');
     }
     expect(originHits).toBe(1); // only the URL without credentials was fetched, and it 404'd
+  });
+
+  it('a download the origin breaks off is a 400, and the server keeps serving', async () => {
+    // Found by the server attack: the body's error was emitted before storage listened, and the
+    // unhandled 'error' event ended the server process.
+    const response = await post(
+      JSON.stringify({
+        type: 'transcode',
+        spec: { input: `${originUrl}/broken.mp4`, output: path.join(h.outputDir, 'o.mp4') },
+      }),
+    );
+    expect(response.status, response.body).toBe(400);
+    expect(response.error?.code).toBe('INPUT_NOT_FOUND');
+    expect(response.error?.message).toContain('broke off');
+    expect((await rawRequest(h.url, { target: '/healthz' })).status).toBe(200);
   });
 });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { JOB_TYPES } from '../../src/pipelines/job-types.js';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -135,6 +137,41 @@ describe('API outputs', () => {
     const escaped = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
     expect(escaped.status).toBe(403);
     expect(await escaped.text()).not.toContain('not for you');
+  });
+
+  it('an output swapped for a FIFO is refused at once, and does not block the server', async () => {
+    // Found by the server attack: open() of a FIFO for reading waited for a writer, holding one of
+    // libuv's four threads per request, so four requests stopped every file operation in the server.
+    const job = replaced!;
+    const output = path.join(h.outputDir, 'taken.mp4');
+    await rm(output, { force: true });
+    execFileSync('mkfifo', [output]);
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth, signal: AbortSignal.timeout(5000) }),
+        ),
+      );
+      for (const response of responses) {
+        expect(response.status).toBe(404);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+      }
+      const upload = await fetch(`${h.url}/v1/uploads?name=after-fifo.bin`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: 'still serving',
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(upload.status).toBe(201);
+    } finally {
+      // Releases any open() still waiting on the FIFO (only without the fix), then removes it.
+      try {
+        closeSync(openSync(output, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader waiting: nothing to release
+      }
+      await rm(output, { force: true });
+    }
   });
 
   it('removes a finished job but never its output, and refuses a running one', async () => {

@@ -105,4 +105,40 @@ describe('server on the Redis fleet engine', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INPUT_NOT_FOUND');
   }, 120_000);
+
+  it('ends an event stream with an error event when the finished job cannot be read', async () => {
+    // Found by the server attack: the stream's final read ran detached, and its rejection (a record
+    // Redis holds that does not parse) was unhandled, which ends a Node process.
+    const submit = await fetch(`${url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // No worker here has NVENC: the job waits, not terminal, while the stream opens.
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip, output: path.join(dir, 'out', 'waits.mp4'), encoder: 'h264_nvenc' },
+      }),
+    });
+    expect(submit.status).toBe(202);
+    const { id } = (await submit.json()) as JobRecord;
+    const redis = connectRedis(REDIS_URL);
+    try {
+      const response = await fetch(`${url}/v1/jobs/${id}/events`);
+      const reader = response.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
+      await redis.rpush(`${prefix}:failures:${id}`, 'not json');
+      await redis.publish(`${prefix}:job-events`, JSON.stringify({ type: 'job', jobId: id, state: 'done' }));
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      expect(text).toContain('event: error');
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await redis.lrem(`${prefix}:failures:${id}`, 0, 'not json');
+      await redis.quit();
+      await fetch(`${url}/v1/jobs/${id}`, { method: 'DELETE', headers: { 'x-requested-with': 'test' } });
+    }
+  });
 });

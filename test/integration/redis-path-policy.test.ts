@@ -105,4 +105,31 @@ describe('fleet workers: job files are confined to the roots that hold when a wo
       await backend.close();
     }
   });
+
+  it('forgets the recorded roots with the job', async () => {
+    // Found by the server attack: POST /v1/jobs/:id/remove left <prefix>:roots:<id> in Redis for ever.
+    const input = join(dir, 'in');
+    const registry = new PipelineRegistry(allPipelines());
+    const backend = await RedisBackend.open({
+      redis,
+      prefix,
+      registry,
+      storage: new FileStorage(join(dir, 'shared')),
+      log: quietLog,
+      submitRoots: { input: [input], output: [join(dir, 'out')] },
+    });
+    try {
+      const job = await backend.submit('transcode', {
+        input: join(input, 'ok.mp4'),
+        output: join(dir, 'out', 'three.mp4'),
+        segments: 2,
+      });
+      expect(await redis.exists(`${prefix}:roots:${job.id}`)).toBe(1);
+      await backend.cancel(job.id);
+      expect(await backend.remove(job.id)).toBe(true);
+      expect(await redis.exists(`${prefix}:roots:${job.id}`)).toBe(0);
+    } finally {
+      await backend.close();
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { link, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +63,24 @@ describe('output target', () => {
     await writeFile(output, 'written meanwhile by someone else');
     await expect(publishOutput(temp, output, [input])).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
     expect(await readFile(output, 'utf8')).toBe('written meanwhile by someone else');
+  });
+
+  it('refuses at once a FIFO that appeared at the output, without waiting on it', async () => {
+    // Found by the server attack: comparing bytes opened the FIFO for reading, which waits for a
+    // writer forever, so the job's publish (and a libuv thread) hung.
+    const output = join(dir, 'out.mp4');
+    const temp = join(dir, '.out.mp4.part');
+    await writeFile(temp, 'made by the job');
+    execFileSync('mkfifo', [output]);
+    const outcome = await Promise.race([
+      publishOutput(temp, output, [input]).then(
+        () => 'published',
+        (error: { code?: string }) => error.code,
+      ),
+      new Promise((done) => setTimeout(() => done('hung'), 3000)),
+    ]);
+    if (outcome === 'hung') closeSync(openSync(output, constants.O_WRONLY | constants.O_NONBLOCK));
+    expect(outcome).toBe('OUTPUT_EXISTS');
   });
 
   it("counts an earlier attempt's identical file as published, and replaces with overwrite", async () => {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { PathPolicy, PathRoots } from '../../storage/path-policy.js';
 
 /** String: the roots the submitting server confined a job to, JSON; read by workers without their own. */
-function rootsKey(prefix: string, jobId: string): string {
+export function rootsKey(prefix: string, jobId: string): string {
   return `${prefix}:roots:${jobId}`;
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../types.js';
 import type { GraphStore } from './graph-store.js';
 import { JobIndex, parseHeader, withPending, type JobHeader } from './job-index.js';
+import { rootsKey } from './job-roots.js';
 import type { RedisKeys } from './keys.js';
 import { BEGIN, CLAIM, runScript, SET_STATE } from './scripts.js';
 import { TaskWriter, type WriteOutcome } from './task-writer.js';
@@ -266,6 +267,8 @@ export class JobStore {
         k.graph(id),
         k.expansions(id),
         k.expanded(id),
+        // The roots its server recorded: nothing reads them once the job is gone.
+        rootsKey(k.prefix, id),
       )
       .del(k.wait(id, run), k.next(id, run))
       .zrem(k.jobs, id)

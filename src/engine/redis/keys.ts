@@ -89,3 +89,18 @@ export interface TaskJobData {
   run: number;
   taskId: string;
 }
+
+/** True for data shaped like a TaskJobData; a queue may also hold jobs written by hand or another program. Pure. */
+export function isTaskJobData(data: unknown): data is TaskJobData {
+  if (typeof data !== 'object' || data === null) return false;
+  const { jobId, run, taskId } = data as Record<string, unknown>;
+  return (
+    typeof jobId === 'string' &&
+    jobId !== '' &&
+    typeof taskId === 'string' &&
+    taskId !== '' &&
+    typeof run === 'number' &&
+    Number.isSafeInteger(run) &&
+    run >= 1
+  );
+}

@@ -1,10 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { toFramefleetError } from '../../errors.js';
+import { show, toFramefleetError } from '../../errors.js';
 import type { GpuPin } from '../gpu-pin.js';
 import type { Requirements } from '../types.js';
 import type { FleetContext } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
-import { CONTROL_QUEUE, type TaskJobData } from './keys.js';
+import { CONTROL_QUEUE, isTaskJobData, type TaskJobData } from './keys.js';
 import { planStep } from './plan-step.js';
 import type { StartRecorder } from './start-recorder.js';
 import { failRun } from './stop-job.js';
@@ -18,6 +18,16 @@ export const PLAN_RECHECK_MS = 2000;
  */
 export function elsewhereDelayMs(timesTaken: number): number {
   return Math.min(2000, 50 * 2 ** Math.max(0, timesTaken - 1));
+}
+
+/**
+ * Refuses a queued job whose data is not a framefleet task's (added by hand or by another program)
+ * before it takes a slot: failed at once, never retried, so it neither loops nor wedges the worker.
+ */
+export function assertTaskJobData(data: unknown): asserts data is TaskJobData {
+  if (isTaskJobData(data)) return;
+  const text = JSON.stringify(data) ?? String(data);
+  throw new UnrecoverableError(`malformed task data ${show(text)}: expected {jobId, run, taskId}`);
 }
 
 export interface ProcessOptions {

@@ -4,7 +4,6 @@ import type { PathRoots } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { BoundedMap } from '../bounded-map.js';
 import { Emitter } from '../emitter.js';
-import { taskEventOf } from '../job-record.js';
 import { cleanScratch, EtaClock, prepareSubmit } from '../lifecycle.js';
 import type { PipelineRegistry } from '../registry.js';
 import type {
@@ -15,10 +14,10 @@ import type {
   ListFilter,
   Logger,
   SubmitOptions,
-  TaskRecord,
 } from '../types.js';
 import { checkEvictionPolicy } from './connection.js';
 import { bullPriority } from './enqueue.js';
+import { eventsOfMessage } from './event-message.js';
 import { recordJobRoots } from './job-roots.js';
 import { createFleetContext, type FleetContext, type RetryPolicy } from './fleet-context.js';
 import { isTerminal } from './job-store.js';
@@ -40,13 +39,6 @@ export interface RedisBackendOptions {
   pollMs?: number;
   /** Recorded with each job this backend submits, for workers without roots of their own. */
   submitRoots?: PathRoots;
-}
-
-/** What the put-tasks script publishes per record; subscribers turn it into a 'task' JobEvent. */
-interface TaskRecordMessage {
-  type: 'task-record';
-  jobId: string;
-  record: TaskRecord;
 }
 
 /** The fleet backend: a job's ready tasks go to pool queues that worker processes consume; records live in Redis. */
@@ -225,16 +217,7 @@ export class RedisBackend implements Backend {
 
   /** One event, or an array of them (task record writes grouped into one command). */
   private onMessage(message: string): void {
-    type Message = JobEvent | TaskRecordMessage;
-    let parsed: Message | Message[];
-    try {
-      parsed = JSON.parse(message) as Message | Message[];
-    } catch {
-      return;
-    }
-    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
-      const event =
-        item.type === 'task-record' ? taskEventOf(item.jobId, item.record, item.record.worker ?? '') : item;
+    for (const event of eventsOfMessage(message)) {
       if (event.type === 'progress') event.etaSec = this.eta(event.jobId, event.progress);
       if (event.type === 'job' && isTerminal(event.state)) this.etas.delete(event.jobId);
       this.events.emit(event);
