@@ -4,47 +4,7 @@ import { FramefleetError } from '../errors.js';
 import { binaries, ensureFfmpeg } from './binaries.js';
 import { parseProgressBlock, type FfmpegProgress } from './progress.js';
 
-/** Protocols a local ffmpeg run may open; a crafted playlist cannot reach other files or URLs. */
-export const LOCAL_PROTOCOLS = 'file,pipe';
-
-/**
- * Demuxers user media may be opened with. Playlists and scripts (concat, hls, tty text) are absent:
- * a file that names other files must not make ffmpeg read them.
- */
-export const MEDIA_FORMATS = [
-  'mov',
-  'mp4',
-  'matroska',
-  'webm',
-  'avi',
-  'mpegts',
-  'mpeg',
-  'mpegvideo',
-  'flv',
-  'ogg',
-  'wav',
-  'w64',
-  'mp3',
-  'aac',
-  'flac',
-  'aiff',
-  'h264',
-  'hevc',
-  'ivf',
-  'obu',
-  'mxf',
-  'asf',
-  'nut',
-  'm4v',
-  'dv',
-  'gif',
-  'yuv4mpegpipe',
-].join(',');
-
-/** Input options that confine what a user file can make ffmpeg open. */
-export function guardedInput(path: string, protocols = LOCAL_PROTOCOLS): string[] {
-  return ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_FORMATS, '-i', path];
-}
+export { guardedInput, LOCAL_PROTOCOLS, MEDIA_FORMATS } from './guarded-input.js';
 
 export interface RunOptions {
   signal?: AbortSignal;
