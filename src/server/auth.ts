@@ -2,9 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { FramefleetError, show } from '../errors.js';
 
-/** Constant-time check of an `Authorization: Bearer <token>` header (hashes equalise lengths). */
+/**
+ * Constant-time check of an `Authorization: Bearer <token>` header (hashes equalise lengths). The
+ * scheme's name is case-insensitive and may be followed by more than one space (RFC 9110 11.4);
+ * the token is compared exactly.
+ */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/.exec(header ?? '');
+  const match = /^Bearer +(.+)$/i.exec(header ?? '');
   const given = createHash('sha256')
     .update(match?.[1] ?? '')
     .digest();

@@ -200,6 +200,12 @@ describe('path and URL confinement', () => {
 
   it('compares bearer tokens and recognises loopback hosts', () => {
     expect(bearerMatches('Bearer abc', 'abc')).toBe(true);
+    // The scheme is case-insensitive (RFC 9110): a client sending `bearer` was refused.
+    expect(bearerMatches('bearer abc', 'abc')).toBe(true);
+    expect(bearerMatches('BEARER  abc', 'abc')).toBe(true);
+    expect(bearerMatches('Bearer ABC', 'abc')).toBe(false);
+    expect(bearerMatches('Bearerabc', 'abc')).toBe(false);
+    expect(bearerMatches('Basic abc', 'abc')).toBe(false);
     expect(bearerMatches('Bearer abcd', 'abc')).toBe(false);
     expect(bearerMatches('abc', 'abc')).toBe(false);
     expect(bearerMatches(undefined, 'abc')).toBe(false);
