@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
-import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
@@ -9,9 +9,15 @@ import { processorsConfigSchema } from '../../src/config/processors.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { processorPipelines, withProcessorFeatures } from '../../src/runtime/processors.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import type { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { tempDir } from '../helpers/media.js';
-import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+import {
+  cpuWorkerCapabilities,
+  type FleetOfOne,
+  fleetOfOne,
+  REDIS_URL,
+  uniquePrefix,
+} from './redis-fixtures.js';
 
 // One configuration for the whole fleet: a CPU processor and one that needs an NVIDIA GPU.
 const processors = processorsConfigSchema.parse({
@@ -42,6 +48,7 @@ describe('processor routing on a CPU-only fleet (real Redis, real ffmpeg)', () =
   let temp: { dir: string; cleanup: () => Promise<void> };
   let worker: FleetWorker;
   let backend: RedisBackend;
+  let fleet: FleetOfOne;
   let input: string;
 
   beforeAll(async () => {
@@ -50,23 +57,19 @@ describe('processor routing on a CPU-only fleet (real Redis, real ffmpeg)', () =
     await generateSampleClip({ path: input, width: 160, height: 96, fps: 10, scenes: [1, 1], audio: false });
     const registry = new PipelineRegistry([...allPipelines(), ...processorPipelines(processors)]);
     const storage = new FileStorage(join(temp.dir, 'shared'));
-    worker = new FleetWorker({
+    fleet = await fleetOfOne({
       redis,
       prefix,
       registry,
       storage,
       capabilities: withProcessorFeatures(cpuWorkerCapabilities('cpu-only'), processors),
-      log: quietLog,
       concurrency: 2,
     });
-    await worker.start();
-    backend = await RedisBackend.open({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+    ({ worker, backend } = fleet);
   });
 
   afterAll(async () => {
-    await backend.close();
-    await worker.stop(1000);
-    await cleanPrefix(redis, prefix);
+    await fleet.stop();
     await redis.quit();
     await temp.cleanup();
   });

@@ -4,7 +4,11 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Capabilities } from '../../src/cluster/capabilities.js';
+import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import type { PipelineRegistry } from '../../src/engine/registry.js';
 import { silentLogger } from '../../src/logger.js';
+import type { Storage } from '../../src/storage/types.js';
+import { FleetWorker } from '../../src/worker/fleet-worker.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -24,6 +28,43 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
 }
 
 export const quietLog = silentLogger;
+
+/** An in-process fleet worker and a backend submitting to it, on one prefix. */
+export interface FleetOfOne {
+  worker: FleetWorker;
+  backend: RedisBackend;
+  /** Closes the backend, stops the worker and deletes the prefix's keys (not the connection). */
+  stop(): Promise<void>;
+}
+
+/** One started FleetWorker and a RedisBackend on `prefix`, sharing `storage`: the fleet tests' set-up. */
+export async function fleetOfOne(options: {
+  redis: Redis;
+  prefix: string;
+  registry: PipelineRegistry;
+  storage: Storage;
+  capabilities: Capabilities;
+  concurrency: number;
+}): Promise<FleetOfOne> {
+  const { redis, prefix, registry, storage } = options;
+  const worker = new FleetWorker({
+    redis,
+    prefix,
+    registry,
+    storage,
+    capabilities: options.capabilities,
+    log: quietLog,
+    concurrency: options.concurrency,
+  });
+  await worker.start();
+  const backend = await RedisBackend.open({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+  const stop = async () => {
+    await backend.close();
+    await worker.stop(1000);
+    await cleanPrefix(redis, prefix);
+  };
+  return { worker, backend, stop };
+}
 
 /** A 2-core CPU worker that offers libx264, for in-process fleet workers in tests. */
 export function cpuWorkerCapabilities(hostname: string): Capabilities {

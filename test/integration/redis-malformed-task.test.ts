@@ -2,14 +2,19 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
-import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { tempDir } from '../helpers/media.js';
-import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+import {
+  cpuWorkerCapabilities,
+  type FleetOfOne,
+  fleetOfOne,
+  REDIS_URL,
+  uniquePrefix,
+} from './redis-fixtures.js';
 
 // Found by the server attack: a job with `null` data in ff.cpu threw after the worker had taken its
 // one CPU slot and before the slot's release was guarded, so every later task was handed back
@@ -20,8 +25,8 @@ describe('malformed jobs in the queues (real Redis, real ffmpeg)', () => {
   const redis = connectRedis(REDIS_URL);
   const prefix = uniquePrefix('malformed');
   let temp: { dir: string; cleanup: () => Promise<void> };
-  let worker: FleetWorker;
   let backend: RedisBackend;
+  let fleet: FleetOfOne;
   let clip: string;
 
   beforeAll(async () => {
@@ -30,23 +35,19 @@ describe('malformed jobs in the queues (real Redis, real ffmpeg)', () => {
     await generateSampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1], audio: false });
     const registry = new PipelineRegistry(allPipelines());
     const storage = new FileStorage(join(temp.dir, 'shared'));
-    worker = new FleetWorker({
+    fleet = await fleetOfOne({
       redis,
       prefix,
       registry,
       storage,
       capabilities: cpuWorkerCapabilities('malformed'),
-      log: quietLog,
       concurrency: 1,
     });
-    await worker.start();
-    backend = new RedisBackend({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+    ({ backend } = fleet);
   });
 
   afterAll(async () => {
-    await backend.close();
-    await worker.stop(1000);
-    await cleanPrefix(redis, prefix);
+    await fleet.stop();
     await redis.quit();
     await temp.cleanup();
   });

@@ -2,15 +2,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
-import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import type { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { tempDir } from '../helpers/media.js';
-import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+import {
+  cpuWorkerCapabilities,
+  type FleetOfOne,
+  fleetOfOne,
+  REDIS_URL,
+  uniquePrefix,
+} from './redis-fixtures.js';
 
 const SIZES = Array.from({ length: 20 }, (_, i) => [32 + 16 * i, 18 + 10 * i] as const);
 
@@ -20,6 +26,7 @@ describe('pool queues on a CPU-only fleet (real Redis, real ffmpeg)', () => {
   let temp: { dir: string; cleanup: () => Promise<void> };
   let worker: FleetWorker;
   let backend: RedisBackend;
+  let fleet: FleetOfOne;
 
   beforeAll(async () => {
     temp = await tempDir('ff-pools-');
@@ -37,23 +44,19 @@ describe('pool queues on a CPU-only fleet (real Redis, real ffmpeg)', () => {
     );
     const registry = new PipelineRegistry(allPipelines());
     const storage = new FileStorage(join(temp.dir, 'shared'));
-    worker = new FleetWorker({
+    fleet = await fleetOfOne({
       redis,
       prefix,
       registry,
       storage,
       capabilities: cpuWorkerCapabilities('pools'),
-      log: quietLog,
       concurrency: 2,
     });
-    await worker.start();
-    backend = new RedisBackend({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+    ({ worker, backend } = fleet);
   });
 
   afterAll(async () => {
-    await backend.close();
-    await worker.stop(1000);
-    await cleanPrefix(redis, prefix);
+    await fleet.stop();
     await redis.quit();
     await temp.cleanup();
   });

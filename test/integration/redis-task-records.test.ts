@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { Enqueuer } from '../../src/engine/redis/enqueue.js';
-import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
+import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import type { JobEvent, Pipeline } from '../../src/engine/types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import type { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { fanOutGraph } from '../../bench/lib/fan-out.js';
 import { tempDir } from '../helpers/media.js';
-import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+import {
+  cpuWorkerCapabilities,
+  type FleetOfOne,
+  fleetOfOne,
+  REDIS_URL,
+  uniquePrefix,
+} from './redis-fixtures.js';
 
 // Tasks that finish at once, gathered by a root that checks it got every child's output.
 interface FanSpec {
@@ -47,29 +53,26 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
   let temp: { dir: string; cleanup: () => Promise<void> };
   let worker: FleetWorker;
   let backend: RedisBackend;
+  let fleet: FleetOfOne;
   const events: JobEvent[] = [];
 
   beforeAll(async () => {
     temp = await tempDir('ff-records-');
     const storage = new FileStorage(temp.dir);
-    worker = new FleetWorker({
+    fleet = await fleetOfOne({
       redis,
       prefix,
       registry,
       storage,
       capabilities: cpuWorkerCapabilities('records'),
-      log: quietLog,
       concurrency: 8,
     });
-    await worker.start();
-    backend = new RedisBackend({ redis, prefix, registry, storage, log: quietLog, pollMs: 100 });
+    ({ worker, backend } = fleet);
     backend.subscribe((event) => events.push(event));
   });
 
   afterAll(async () => {
-    await backend.close();
-    await worker.stop(1000);
-    await cleanPrefix(redis, prefix);
+    await fleet.stop();
     await redis.quit();
     await temp.cleanup();
   });
