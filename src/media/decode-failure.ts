@@ -1,4 +1,6 @@
 import { FramefleetError, show } from '../errors.js';
+import { frameTime, type Rational } from './rational.js';
+import type { RunResult } from './run.js';
 
 /** What libavcodec prints for input it cannot decode (a garbage SPS, slices without a valid PPS). */
 const DECODE_ERROR =
@@ -60,19 +62,27 @@ export function partlyUndecodable(
  */
 export const LOST_FRAME = /Error while decoding stream #\d+:\d+|corrupt input packet in stream \d+/;
 
+/** The stretch of the input a run read: a frame range of the job's timeline, or words ("near 2.76 s"). */
+export type InputStretch = string | { start: number; end: number; rate: Rational };
+
 /**
- * The INPUT_CORRUPT for a run that finished while ffmpeg reported a lost frame (`LOST_FRAME`) in
- * `where` (the stretch of the input it read, where known): its output would hold other frames in their place. Pure.
+ * The INPUT_CORRUPT for a run that finished while ffmpeg reported a lost frame (`LOST_FRAME`, its
+ * `watched` line) in `where` (the stretch of the input it read, where known): its output would hold
+ * other frames in their place. Undefined where the run lost none. Pure.
  */
 export function lostFrame(
   input: string,
-  where: string | undefined,
-  line: string,
-  stderrTail: string,
-): FramefleetError {
+  run: Pick<RunResult, 'watched' | 'stderrTail'>,
+  where?: InputStretch,
+): FramefleetError | undefined {
+  if (run.watched === undefined) return undefined;
+  const stretch =
+    typeof where === 'object'
+      ? `between ${frameTime(where.start, where.rate).toFixed(2)} s and ${frameTime(where.end, where.rate).toFixed(2)} s`
+      : where;
   return new FramefleetError(
     'INPUT_CORRUPT',
-    `input ${show(input)} is corrupt: a frame${where ? ` ${where}` : ''} could not be read (${line.replace(/^\S+: /, '')}); ffmpeg would put another frame in its place`,
-    { ffmpegTail: stderrTail },
+    `input ${show(input)} is corrupt: a frame${stretch ? ` ${stretch}` : ''} could not be read (${run.watched.replace(/^\S+: /, '')}); ffmpeg would put another frame in its place`,
+    { ffmpegTail: run.stderrTail },
   );
 }

@@ -43,15 +43,9 @@ export async function countCfrFrames(
       frames = p.frame;
     },
   });
-  if (run.watched) {
-    const gap = frameTimes && firstGapSec(frameTimes, rate);
-    throw lostFrame(
-      input,
-      gap === undefined ? undefined : `near ${gap.toFixed(2)} s`,
-      run.watched,
-      run.stderrTail,
-    );
-  }
+  const gap = run.watched === undefined || !frameTimes ? undefined : firstGapSec(frameTimes, rate);
+  const lost = lostFrame(input, run, gap === undefined ? undefined : `near ${gap.toFixed(2)} s`);
+  if (lost) throw lost;
   if (frames <= 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(input)} has no decodable video frames`);
   return frames;

@@ -14,8 +14,13 @@ describe('lost frames', () => {
   });
 
   it('names the file, where, and ffmpeg line without its file name', () => {
-    const error = lostFrame('/x/in.ts', 'near 2.76 s', 'in.ts: corrupt input packet in stream 0', '');
+    const run = { watched: 'in.ts: corrupt input packet in stream 0', stderrTail: '' };
+    expect(lostFrame('/x/in.ts', { ...run, watched: undefined }, 'near 2.76 s')).toBeUndefined();
+    const error = lostFrame('/x/in.ts', run, 'near 2.76 s')!;
     expect(error.code).toBe('INPUT_CORRUPT');
+    expect(lostFrame('/x/in.ts', run, { start: 50, end: 75, rate: { num: 25, den: 1 } })!.message).toContain(
+      'a frame between 2.00 s and 3.00 s could not be read',
+    );
     expect(error.message).toBe(
       'input `/x/in.ts` is corrupt: a frame near 2.76 s could not be read (corrupt input packet in stream 0); ffmpeg would put another frame in its place',
     );

@@ -5,7 +5,6 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { chaptersMetadata } from '../../media/chapters.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
-import { frameTime } from '../../media/rational.js';
 import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
@@ -46,10 +45,8 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       throw undecodableInput(p.input, error);
     }),
   );
-  const [from, to] = [p.start, p.end].map((f) => frameTime(f, p.rate).toFixed(2));
   // A frame lost and replaced (by the next one read): bad input, even where the count comes out right.
-  const lost =
-    run.watched && lostFrame(p.input, `between ${from} s and ${to} s`, run.watched, run.stderrTail);
+  const lost = lostFrame(p.input, run, p);
   // From the segment's sample table, in-process: a segment costs one process, its encode.
   const got = await videoFrames(tmp, ctx.signal);
   if (got !== frames) {

@@ -5,7 +5,6 @@ import { encoderByName, type EncoderDef } from '../../media/encoders/catalogue.j
 import type { Preset } from '../../media/encoders/quality.js';
 import { LOST_FRAME, lostFrame } from '../../media/decode-failure.js';
 import { readMp4VideoSamples } from '../../media/mp4-samples.js';
-import { frameTime } from '../../media/rational.js';
 import { runFfmpeg } from '../../media/run.js';
 import { splitEncodeArgs, type SplitOutput } from '../../media/segment-args.js';
 import { withInput } from '../job-files.js';
@@ -139,10 +138,8 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
       },
     ),
   );
-  if (run.watched) {
-    const [from, to] = [p.start, p.end].map((f) => frameTime(f, p.rate).toFixed(2));
-    throw lostFrame(p.input, `between ${from} s and ${to} s`, run.watched, run.stderrTail);
-  }
+  const lost = lostFrame(p.input, run, p);
+  if (lost) throw lost;
   for (const [i, { rung }] of p.rungs.entries()) {
     const problem = await partProblem(outputs[i]!.output, p);
     if (problem) {

@@ -45,8 +45,7 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
         throw undecodableInput(p.input, error);
       });
       // A frame lost and replaced: bad input, whether or not the output comes out short.
-      const lost =
-        run.watched === undefined ? undefined : lostFrame(p.input, undefined, run.watched, run.stderrTail);
+      const lost = lostFrame(p.input, run);
       const checked = await verifyOutput(tmp, {
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,
