@@ -71,34 +71,28 @@ export function rangeInput(job: RangeStart): {
       'setpts=PTS-STARTPTS',
     );
   } else if (job.start > 0 && job.seekBefore !== undefined && job.seekBefore <= job.start) {
-    // A demuxer without a keyframe index (MPEG-TS) lands on the packet before the target, not on a
-    // keyframe, and decoding waits for the next one: an accurate seek near frame `start` began at
-    // the keyframe after it (a segment short, or holding later frames). Aim SEEK_BACK before the
-    // keyframe at or before `start` and drop what precedes frame `start` by time, counted from the
-    // seek point (not -copyts: with it, ffmpeg re-bases an MPEG-TS on the start of the streams it
-    // reads, the video's, not the container's).
+    // A demuxer without a keyframe index (MPEG-TS, MPEG-PS) lands on the packet before the target,
+    // not on a keyframe, and decoding waits for the next one: an accurate seek near frame `start`
+    // began at the keyframe after it (a segment short, or holding later frames). Aim SEEK_BACK
+    // before the keyframe at or before `start` and drop what precedes frame `start` by time.
     const key = frameTime(job.seekBefore, job.rate);
     if (key < 2 * SEEK_BACK) {
       // So near the start, a seek could aim before the first packet, and a demuxer that cannot seek
       // there may be left anywhere: decode from the first frame and drop `start` frames.
       filters.push(`trim=start_frame=${job.start}`, 'setpts=PTS-STARTPTS');
-    } else if (job.videoStartSec !== undefined) {
-      // On the source's own clock (-copyts): ffmpeg re-bases a seek's timestamps on its own idea of
-      // the container's start, which is not always ffprobe's (an MPEG-PS whose MP2 audio starts
-      // 11 ms before its video: every frame came 11 ms late, and a segment started a frame early).
-      const from = key + job.videoOffsetSec - SEEK_BACK;
-      args.push('-noaccurate_seek', '-ss', seconds(from), '-copyts');
-      filters.push(
-        `trim=start=${seconds(job.videoStartSec + frameTime(job.start - 0.5, job.rate))}`,
-        'setpts=PTS-STARTPTS',
-      );
     } else {
       const from = key + job.videoOffsetSec - SEEK_BACK;
       args.push('-noaccurate_seek', '-ss', seconds(from));
-      filters.push(
-        `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec - from)}`,
-        'setpts=PTS-STARTPTS',
-      );
+      // On the source's own clock (-copyts) where the plan has the video's start: ffmpeg re-bases a
+      // seek's timestamps on its own idea of the container's start, which is not always ffprobe's
+      // (an MPEG-PS whose MP2 audio starts 11 ms before its video: every frame came 11 ms late, and
+      // a segment started a frame early). Plans made before it count from the seek point.
+      if (job.videoStartSec !== undefined) args.push('-copyts');
+      const startSec =
+        job.videoStartSec !== undefined
+          ? job.videoStartSec + frameTime(job.start - 0.5, job.rate)
+          : frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec - from;
+      filters.push(`trim=start=${seconds(startSec)}`, 'setpts=PTS-STARTPTS');
     }
   } else {
     // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
