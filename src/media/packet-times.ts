@@ -18,12 +18,12 @@ export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
   if (missing.length === 0) return [...packets];
   if (missing.length === packets.length) return packets.map((p) => ({ ...p, pts: p.dts ?? Number.NaN }));
   const known = packets.filter((p) => Number.isFinite(p.pts)).sort((a, b) => a.pts - b.pts);
-  const step = Math.min(
-    ...known
-      .slice(1)
-      .map((p, i) => p.pts - known[i]!.pts)
-      .filter((d) => d > 1e-6),
-  );
+  // A loop, not Math.min(...): a two-hour stream has more packets than a call takes arguments.
+  let step = Infinity;
+  for (let i = 1; i < known.length; i++) {
+    const d = known[i]!.pts - known[i - 1]!.pts;
+    if (d > 1e-6) step = Math.min(step, d);
+  }
   const out: Packet[] = [];
   let left = missing.length;
   for (const [i, p] of known.entries()) {

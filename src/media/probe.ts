@@ -155,7 +155,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   const timeline = analysePackets(packets, frameRate);
   // Cut mid-GOP: the video starts at its first decodable frame, later than the stream's first packet.
   const lead = scanned.length - packets.length;
-  const start = lead > 0 ? Math.min(...packets.map((p) => p.pts)) : startTimeSec;
+  const start = lead > 0 ? packets.reduce((min, p) => Math.min(min, p.pts), Infinity) : startTimeSec;
   const shown = Math.max(0, base.durationSec - (start - startTimeSec));
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and

@@ -239,6 +239,16 @@ describe('parsers', () => {
     const filled = withPresentationTimes(ps).map((p) => Math.round(p.pts * 25));
     expect(filled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
+  it('fills the missing presentation times of a two-hour stream (more packets than a call takes arguments)', () => {
+    const packets = Array.from({ length: 200_000 }, (_, i) => ({
+      pts: i % 7 === 3 ? Number.NaN : i / 25,
+      duration: 0.04,
+      key: i % 50 === 0,
+    }));
+    const filled = withPresentationTimes(packets);
+    expect(filled).toHaveLength(200_000);
+    expect(filled.every((p) => Number.isFinite(p.pts))).toBe(true);
+  });
   it('leaves out what precedes the first keyframe of a stream cut mid-GOP, and its leading pictures', () => {
     // Decode order; pts in frames. Cut in: P 10, B 8, B 9, then the keyframe 12 with an open-GOP B 11.
     const order = [
