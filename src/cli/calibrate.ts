@@ -58,7 +58,6 @@ export function registerCalibrate(program: Command): void {
     );
 }
 
-/** The profile in two lines: what was measured, what the planner does with it. Pure. */
 /** Why `--show` has nothing to show: the planner then runs one encode. */
 function absent(state: Exclude<ProfileState, { profile: MachineProfile }>, cores: number): string {
   const why = {
@@ -70,6 +69,7 @@ function absent(state: Exclude<ProfileState, { profile: MachineProfile }>, cores
   return `${why}; run \`framefleet calibrate\` to measure (until then 1080p x264 jobs run as one encode)`;
 }
 
+/** The profile in two lines: what was measured, what the planner does with it. Pure. */
 export function describe(p: Omit<MachineProfile, 'key'>): string {
   const cpu =
     p.one.cpu === undefined || p.pair.cpu === undefined

@@ -221,9 +221,10 @@ export function stitchArgs(job: StitchJob): string[] {
     args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
   }
   // Inputs: the segments, then the audio, the tags file and the chapters file where given.
-  const metadata = job.metadataFrom ? (job.audio ? 2 : 1) : undefined;
+  let inputs = job.audio ? 2 : 1;
+  const metadata = job.metadataFrom ? inputs++ : undefined;
   if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
-  const chapters = job.chaptersFrom ? (metadata ?? (job.audio ? 1 : 0)) + 1 : undefined;
+  const chapters = job.chaptersFrom ? inputs : undefined;
   if (job.chaptersFrom) args.push('-protocol_whitelist', 'file', '-f', 'ffmetadata', '-i', job.chaptersFrom);
   args.push('-map', '0:v:0');
   if (job.audio) args.push('-map', '1:a:0');
