@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  detectCuts,
   FrameMeasurer,
+  sceneOptions,
+  type FrameSeries,
   measureReach,
   mergePartials,
   planShards,
@@ -188,5 +192,30 @@ describe('scene detector on synthetic frames', () => {
     const m = new FrameMeasurer(LAYOUT, 0, 10);
     m.push(0, reel.frames[0]!);
     expect(() => m.push(2, reel.frames[2]!)).toThrow(/follows frame 0/);
+  });
+});
+
+describe('scene detector on series measured from real footage', () => {
+  // Per-frame measurements of the bench's hard reel at 1080p, where the rules below were missing.
+  const recorded = JSON.parse(
+    readFileSync(new URL('./fixtures/scene-series-hard-1080p.json', import.meta.url), 'utf8'),
+  ) as Record<'zoomIntoWipe' | 'fastIntoFlat', FrameSeries>;
+  const cutsOf = (series: FrameSeries) => detectCuts(series, (f) => f / 30, sceneOptions());
+
+  it('finds a cut out of a fast scroll into a flat picture, where the change hardly tops the motion', () => {
+    // The signature changes 49.8 at the cut against 35.9 a frame in the scroll (1.39x, under the
+    // 1.4x a seam needs); the picture's contrast falls from 47 to 2 and stays there.
+    expect(cutsOf(recorded.fastIntoFlat).map((c) => [c.frame, c.kind])).toEqual([
+      [903, 'hard'],
+      [910, 'hard'],
+      [918, 'hard'],
+    ]);
+  });
+
+  it('places a wipe that follows a zoom in the wipe, not in the zoom (a zoom reads as a blend)', () => {
+    const gradual = cutsOf(recorded.zoomIntoWipe).filter((c) => c.kind === 'gradual');
+    expect(gradual).toHaveLength(1);
+    expect(gradual[0]!.frame).toBeGreaterThanOrEqual(558);
+    expect(gradual[0]!.frame).toBeLessThan(573);
   });
 });

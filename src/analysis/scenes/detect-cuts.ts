@@ -1,7 +1,11 @@
 import { inFlicker, isFlash } from './flash.js';
 import { neighbourMean, type FrameSeries } from './frame-series.js';
 import { gradualCuts } from './gradual-cuts.js';
+import { pictureSteps } from './picture-step.js';
 import type { SceneOptions } from './scene-options.js';
+
+/** How far a cut where the picture steps must top its neighbours' change. */
+const STEP_MARGIN = 1.1;
 
 export interface Cut {
   /** First frame of the new shot (for a gradual transition: its middle). */
@@ -67,9 +71,13 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     // new picture does, but between two still framings the change is one frame's, far above the
     // motion around it. Half the threshold suffices when the spike is isolatedRatio times its
     // neighbours' mean.
+    // And where the picture itself changes (its contrast or brightness steps and holds), a cut
+    // out of fast motion need only top the motion around it: there the signature's change at
+    // a cut is hardly larger than from one fast frame to the next.
     const coarse =
       (score >= threshold && standsOut(scores, i, options)) ||
-      (score >= 0.5 * threshold && isolated(scores, i, options));
+      (score >= 0.5 * threshold && isolated(scores, i, options)) ||
+      (score >= threshold && tops(scores, i, options) && pictureSteps(series, i));
     const fine =
       options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
     if (!coarse && !fine) continue;
@@ -85,6 +93,17 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     cuts.push(cut);
   }
   return cuts;
+}
+
+/** Value i is STEP_MARGIN times every neighbour's within the window, or more. */
+function tops(values: readonly number[], i: number, options: SceneOptions): boolean {
+  for (
+    let j = Math.max(1, i - options.adaptiveWindow);
+    j <= Math.min(values.length - 1, i + options.adaptiveWindow);
+    j++
+  )
+    if (j !== i && values[i]! < STEP_MARGIN * values[j]!) return false;
+  return true;
 }
 
 function isolated(values: readonly number[], i: number, options: SceneOptions): boolean {

@@ -39,7 +39,8 @@ export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: 
   const cuts: Cut[] = [];
   const reach = Math.max(options.minShotFrames, k);
   const nearHard = (frame: number) => hard.some((c) => Math.abs(c.frame - frame) < reach);
-  for (const run of runs) {
+  for (const whole of runs) {
+    const run = core(whole, series.span, isBlend);
     // A single blend-like frame is chance; a dissolve holds for several frames.
     if (run.end - run.start < 3) continue;
     // The run's centre: frame i compares i-k with i+k, so inside a transition longer than 2k
@@ -75,6 +76,29 @@ export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: 
     });
   }
   return cuts;
+}
+
+/**
+ * The part of a run around its highest span where the span stays above half of it. A zoom or a
+ * slow dissolve-like drift reads as a blend too, and joins a transition that follows it into one
+ * long run whose middle is in the drift; the transition itself is where the span peaks.
+ */
+function core(
+  run: { start: number; end: number },
+  span: readonly number[],
+  isBlend: (i: number) => boolean,
+): { start: number; end: number } {
+  let top = run.start;
+  for (let i = run.start; i < run.end; i++) if (isBlend(i) && span[i]! > span[top]!) top = i;
+  const half = span[top]! / 2;
+  let start = top;
+  while (start > run.start && span[start - 1]! >= half) start--;
+  let end = top + 1;
+  while (end < run.end && span[end]! >= half) end++;
+  // Trimmed to blend frames at both ends, as the run was.
+  while (start < top && !isBlend(start)) start++;
+  while (end > top + 1 && !isBlend(end - 1)) end--;
+  return { start, end };
 }
 
 function window(values: readonly number[], from: number, to: number): number[] {
