@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { FramefleetError, show } from '../errors.js';
 import type { Expansion, TaskGraph, TaskSpec, TaskState } from './types.js';
 
@@ -137,4 +138,29 @@ function ancestorsOf(taskId: string, byId: ReadonlyMap<string, TaskSpec>): Set<s
 
 function bad(message: string): FramefleetError {
   return new FramefleetError('INVALID_GRAPH', `invalid task graph: ${message}`);
+}
+
+/**
+ * The tasks of a fresh plan that an earlier plan of the same job (`before`, as planned, without
+ * expansions) had exactly so, as had everything they depend on: their records may be kept. A task
+ * that grew the job (in `expandedBy`) is not among them: its expansion is gone with the old plan,
+ * and it must run again to make it. Pure.
+ */
+export function unchangedTasks(
+  before: TaskGraph | undefined,
+  next: TaskGraph,
+  expandedBy: Iterable<string> = [],
+): Set<string> {
+  const old = new Map((before?.tasks ?? []).map((t) => [t.id, t]));
+  const grew = new Set(expandedBy);
+  const same = new Set(
+    next.tasks.filter((t) => !grew.has(t.id) && isDeepStrictEqual(old.get(t.id), t)).map((t) => t.id),
+  );
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const t of next.tasks) {
+      if (same.has(t.id) && t.dependsOn.some((d) => !same.has(d))) changed = same.delete(t.id);
+    }
+  }
+  return same;
 }

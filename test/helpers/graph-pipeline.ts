@@ -28,6 +28,12 @@ interface ValuePayload {
   childMs?: number;
 }
 
+/**
+ * The graph pipeline as "newer code" plans it: a planner name of its own and, for the
+ * fail-middle shape, another value on the side task. Tests set and reset it.
+ */
+export const graphUpgrade = { active: false };
+
 /** Runs per `${nonce}/${taskId}` in this process: proof of what ran how often. */
 export const graphRuns = new Map<string, number>();
 
@@ -75,6 +81,9 @@ const expand: Executor<ValuePayload, { v: number }> = async (p, ctx) => {
 
 export const graphPipeline: Pipeline<GraphSpec> = {
   type: 'graph-test',
+  get planner() {
+    return graphUpgrade.active ? 'graph-test v2' : 'graph-test v1';
+  },
   parseSpec: (input) => input as GraphSpec,
   plan: async (spec) => {
     if (spec.shape === 'diamond') {
@@ -107,7 +116,7 @@ export const graphPipeline: Pipeline<GraphSpec> = {
       tasks: [
         task('start', 'g.value', { v: 1 }),
         task('middle', 'g.value', { v: 2, failWhile: spec.failWhile }, ['start']),
-        task('side', 'g.value', { v: 3, ms: 300 }, ['start']),
+        task('side', 'g.value', { v: graphUpgrade.active ? 30 : 3, ms: 300 }, ['start']),
         task('end', 'g.value', { v: 4 }, ['middle', 'side']),
       ],
     };

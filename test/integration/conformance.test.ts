@@ -15,7 +15,13 @@ import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
-import { expandResult, graphPipeline, graphRuns, type GraphSpec } from '../helpers/graph-pipeline.js';
+import {
+  expandResult,
+  graphPipeline,
+  graphRuns,
+  graphUpgrade,
+  type GraphSpec,
+} from '../helpers/graph-pipeline.js';
 import { tempDir } from '../helpers/media.js';
 import {
   cleanPrefix,
@@ -249,7 +255,8 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     expect(job.failures.filter((f) => f.task === 'middle')).toHaveLength(1);
   });
 
-  it('retries a failed job: what finished is reused, the failed task runs again', async () => {
+  /** A fail-middle job that failed, its cause gone: ready to be retried. */
+  const failedInTheMiddle = async () => {
     const marker = join(dir, `retry-${randomUUID()}`);
     await writeFile(marker, '');
     const first = await harness.backend.wait(
@@ -257,6 +264,11 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     );
     expect(first.state).toBe('failed');
     await rm(marker);
+    return first;
+  };
+
+  it('retries a failed job: what finished is reused, the failed task runs again', async () => {
+    const first = await failedInTheMiddle();
     await harness.backend.retry(first.id);
     const job = await harness.backend.wait(first.id);
     expect(job.state).toBe('done');
@@ -264,6 +276,23 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     expect(job.tasks.find((t) => t.id === 'start')!.reused).toBe(true);
     expect(runsOf(job, 'start')).toBe(1);
     expect(runsOf(job, 'middle')).toBe(2);
+  });
+
+  it('retries a job planned by older code as this code plans it, reusing only what is planned the same', async () => {
+    const first = await failedInTheMiddle();
+    // The upgrade plans the side task with another value; start is planned as before.
+    graphUpgrade.active = true;
+    try {
+      await harness.backend.retry(first.id);
+      const job = await harness.backend.wait(first.id);
+      expect(job.state).toBe('done');
+      expect(job.result).toEqual({ v: 4 + (2 + 1) + (30 + 1) });
+      expect(job.tasks.find((t) => t.id === 'start')!.reused).toBe(true);
+      expect(runsOf(job, 'start')).toBe(1);
+      expect(runsOf(job, 'side')).toBe(2);
+    } finally {
+      graphUpgrade.active = false;
+    }
   });
 
   it('cancels during an expansion: the expansion never lands and nothing it would add runs', async () => {

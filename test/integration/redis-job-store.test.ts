@@ -55,7 +55,7 @@ describe('job records, readiness and expansions in Redis (real Redis)', () => {
   /** A job whose run is armed for `graph`; returns the run and the tasks ready at once. */
   async function armed(id: string, graph: TaskGraph) {
     const { run } = await store.begin(id, 'k', {}, 0);
-    await graphs.plan(id, graph);
+    await graphs.plan(id, graph, undefined);
     return { run, ready: await store.arm(id, run, graph, []) };
   }
 

@@ -5,6 +5,7 @@ import {
   MAX_TASKS_PER_EXPANSION,
   readyTasks,
   topologicalOrder,
+  unchangedTasks,
   validateGraph,
 } from '../../src/engine/graph.js';
 import { endRun, usageOf, withRun } from '../../src/engine/lifecycle.js';
@@ -146,6 +147,22 @@ describe('expansion', () => {
         root: 's',
       }),
     ).toThrow(/more than the limit of 2000/);
+  });
+});
+
+describe('unchangedTasks (a stored plan against a fresh one)', () => {
+  it('keeps what is planned the same, and nothing that depends on a change', () => {
+    const next: TaskGraph = {
+      rootTaskId: 'd',
+      tasks: [t('a'), { ...t('b', ['a']), payload: { q: 2 } }, t('c', ['a']), t('d', ['b', 'c'])],
+    };
+    expect([...unchangedTasks(diamond, next)].sort()).toEqual(['a', 'c']);
+    expect([...unchangedTasks(diamond, diamond)].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(unchangedTasks(undefined, diamond).size).toBe(0);
+  });
+
+  it('does not keep a task that grew the job: its expansion went with the old plan', () => {
+    expect([...unchangedTasks(diamond, diamond, ['c'])].sort()).toEqual(['a', 'b']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { effectiveGraph, applyExpansion, dependantsOf } from '../graph.js';
+import { effectiveGraph, applyExpansion, dependantsOf, unchangedTasks } from '../graph.js';
 import { taskRecordFor } from '../job-record.js';
 import { EtaClock } from '../lifecycle.js';
 import { jobAbortController } from '../run-task.js';
@@ -59,22 +59,19 @@ export class LocalJob {
   /**
    * A fresh plan of a job that has one stored: true where it is the same (the stored graph, grown
    * by its expansions, stays). Otherwise it replaces it, and only the tasks planned exactly as
-   * before keep their records (an output is still re-verified before reuse).
+   * before keep their records (an output is still re-verified before reuse), not those that grew
+   * the job (they run again to grow the new plan).
    */
   replanned(graph: TaskGraph, plannedBy?: string): boolean {
     if (isDeepStrictEqual(this.manifest.graph, graph)) {
       this.manifest.plannedBy = plannedBy;
       return true;
     }
-    const before = new Map((this.manifest.graph?.tasks ?? []).map((t) => [t.id, t]));
-    // Kept: planned exactly as before, and so is everything it depends on.
-    const same = new Set(graph.tasks.filter((t) => isDeepStrictEqual(before.get(t.id), t)).map((t) => t.id));
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const t of graph.tasks) {
-        if (same.has(t.id) && t.dependsOn.some((d) => !same.has(d))) changed = same.delete(t.id);
-      }
-    }
+    const same = unchangedTasks(
+      this.manifest.graph,
+      graph,
+      this.manifest.expansions.map((e) => e.by),
+    );
     const kept = new Map(this.records);
     this.planned(graph, plannedBy);
     this.record.tasks = graph.tasks.map((t) => (same.has(t.id) && kept.get(t.id)) || taskRecordFor(t));

@@ -15,6 +15,9 @@ interface CachedGraph {
   expandedBy: Set<string>;
 }
 
+/** The job header's field naming the planner code that planned its stored graph. */
+const PLANNED_BY = 'plannedBy';
+
 /** What storing an expansion did: added (with tasks ready at once), already there, or refused. */
 export type ExpandOutcome = { added: true; ready: string[] } | { added: false; stale: boolean };
 
@@ -44,15 +47,42 @@ export class GraphStore {
     return cached && task ? { graph: cached.graph, task } : undefined;
   }
 
-  /** Stores a newly planned graph (the job's expansions start again empty). */
-  async plan(id: string, graph: TaskGraph): Promise<void> {
+  /**
+   * Stores a newly planned graph (the job's expansions start again empty) and the planner code
+   * that made it, in the job's header (a field older workers do not read).
+   */
+  async plan(id: string, graph: TaskGraph, plannedBy: string | undefined): Promise<void> {
     const raw = JSON.stringify(graph);
     await this.redis
       .multi()
       .set(this.keys.graph(id), raw)
+      .hset(this.keys.job(id), PLANNED_BY, plannedBy ?? '')
       .del(this.keys.expansions(id), this.keys.expanded(id))
       .exec();
     this.remember(id, raw, 0, graph, []);
+  }
+
+  /** The graph as planned (without expansions), the tasks that grew it, and who planned it. */
+  async stored(
+    id: string,
+  ): Promise<
+    { planned: TaskGraph; expandedBy: ReadonlySet<string>; plannedBy: string | undefined } | undefined
+  > {
+    const [cached, plannedBy] = await Promise.all([
+      this.read(id),
+      this.redis.hget(this.keys.job(id), PLANNED_BY),
+    ]);
+    if (!cached) return undefined;
+    return {
+      planned: JSON.parse(cached.raw) as TaskGraph,
+      expandedBy: cached.expandedBy,
+      plannedBy: plannedBy || undefined,
+    };
+  }
+
+  /** Records that the planner `plannedBy` plans the stored graph exactly so. */
+  async confirm(id: string, plannedBy: string | undefined): Promise<void> {
+    await this.redis.hset(this.keys.job(id), PLANNED_BY, plannedBy ?? '');
   }
 
   /**

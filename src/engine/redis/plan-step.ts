@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { toFramefleetError } from '../../errors.js';
+import { unchangedTasks } from '../graph.js';
 import { planJob, resetForRun, rootStillValid, scratchPrefix } from '../lifecycle.js';
 import { feature, waitingFor } from '../routing.js';
 import type { TaskGraph, TaskRecord } from '../types.js';
@@ -27,26 +29,10 @@ export async function planStep(
   let records: TaskRecord[] = [];
   if (!graph) {
     await ctx.store.setState(jobId, 'planning', {}, { run });
-    try {
-      graph = await planJob(pipeline, header.spec, {
-        jobId,
-        scratchPrefix: scratchPrefix(jobId),
-        storage: ctx.storage,
-        signal,
-        log: ctx.log,
-        capabilities: await ctx.nodes.fleetCapabilities(),
-        paths: ctx.paths,
-      });
-    } catch (raw) {
-      const error = toFramefleetError(raw);
-      const encoder = error.code === 'ENCODER_UNAVAILABLE' ? error.details?.encoder : undefined;
-      if (typeof encoder !== 'string') throw raw;
-      const live = await liveCapabilities(ctx);
-      const reason = waitingFor([{ features: [feature('enc', encoder)] }], live);
-      await ctx.store.setState(jobId, 'waiting', { waitingFor: reason }, { run });
-      return 'wait';
-    }
-    await ctx.graphs.plan(jobId, graph);
+    const planned = await planOrWait(ctx, header, jobId, run, signal);
+    if (planned === 'wait') return 'wait';
+    await ctx.graphs.plan(jobId, planned, pipeline.planner);
+    graph = planned;
   } else {
     const stored = await ctx.store.tasks(jobId);
     const root = stored.find((r) => r.id === graph!.rootTaskId);
@@ -57,6 +43,25 @@ export async function planStep(
     }
     // Everything runs again, but a recorded output is reused once it re-verifies.
     records = stored.map(resetForRun);
+    // A plan stored by other code (an upgrade) runs as this code plans it: its tasks' arguments
+    // may be what the upgrade fixed. What is planned the same keeps its records.
+    const before = await ctx.graphs.stored(jobId);
+    if (before && before.plannedBy !== pipeline.planner) {
+      const next = await planOrWait(ctx, header, jobId, run, signal);
+      if (next === 'wait') return 'wait';
+      if (isDeepStrictEqual(before.planned, next)) {
+        await ctx.graphs.confirm(jobId, pipeline.planner);
+      } else {
+        const same = unchangedTasks(before.planned, next, before.expandedBy);
+        const dropped = stored.filter((r) => !same.has(r.id)).map((r) => r.id);
+        if (dropped.length > 0) await ctx.redis.hdel(ctx.keys.tasks(jobId), ...dropped);
+        await ctx.graphs.plan(jobId, next, pipeline.planner);
+        graph = next;
+        records = records.filter((r) => same.has(r.id));
+        const why = `job ${jobId} was planned by another version or with other settings: planned again, reusing what matches`;
+        ctx.log.warn({ jobId }, why);
+      }
+    }
   }
   const current = await ctx.store.header(jobId);
   if (!current || current.run !== run || isTerminal(current.state)) return 'stale';
@@ -68,6 +73,35 @@ export async function planStep(
   await ctx.store.setState(jobId, 'running', { waitingFor: reason }, { run });
   await ctx.enqueuer.add(jobId, run, header.priority, tasksById(graph, ready));
   return 'planned';
+}
+
+/** The job planned by this code, or 'wait' (and the job waiting) while no live worker has the encoder it needs. */
+async function planOrWait(
+  ctx: FleetContext,
+  header: { type: string; spec: unknown },
+  jobId: string,
+  run: number,
+  signal: AbortSignal,
+): Promise<TaskGraph | 'wait'> {
+  try {
+    return await planJob(ctx.registry.get(header.type), header.spec, {
+      jobId,
+      scratchPrefix: scratchPrefix(jobId),
+      storage: ctx.storage,
+      signal,
+      log: ctx.log,
+      capabilities: await ctx.nodes.fleetCapabilities(),
+      paths: ctx.paths,
+    });
+  } catch (raw) {
+    const error = toFramefleetError(raw);
+    const encoder = error.code === 'ENCODER_UNAVAILABLE' ? error.details?.encoder : undefined;
+    if (typeof encoder !== 'string') throw raw;
+    const live = await liveCapabilities(ctx);
+    const reason = waitingFor([{ features: [feature('enc', encoder)] }], live);
+    await ctx.store.setState(jobId, 'waiting', { waitingFor: reason }, { run });
+    return 'wait';
+  }
 }
 
 async function liveCapabilities(ctx: FleetContext) {
