@@ -65,6 +65,32 @@ describe('tempo and beats', () => {
     expect(beatFMeasure(result.beats, track.beats, 0.07, 3)).toBeGreaterThan(0.92);
   });
 
+  it.each([
+    [100, 130],
+    [124, 100],
+    [96, 144],
+  ])('a drum track that changes from %i to %i BPM: each half tracked at its own tempo', (a, b) => {
+    const first = drumTrack({ name: 'a', bpm: a, seconds: 16, swing: 0, syncopation: true, seed: 4 }, RATE);
+    const second = drumTrack({ name: 'b', bpm: b, seconds: 16, swing: 0, syncopation: true, seed: 5 }, RATE);
+    const samples = new Float32Array(first.samples.length + second.samples.length);
+    samples.set(first.samples);
+    samples.set(second.samples, first.samples.length);
+    const result = analyzeBeats(samples, RATE);
+    const half = (from: number, to: number) => result.beats.filter((t) => t >= from && t < to);
+    expect(beatFMeasure(half(0, 16), first.beats, 0.07, 2)).toBeGreaterThan(0.95);
+    expect(
+      beatFMeasure(
+        half(16, 32).map((t) => t - 16),
+        second.beats,
+        0.07,
+        2,
+      ),
+    ).toBeGreaterThan(0.95);
+    expect(result.tempoChanges).toHaveLength(2);
+    expect(Math.abs(result.tempoChanges![1]!.at - 16)).toBeLessThan(2.5);
+    expect(Math.abs(result.tempoChanges![1]!.tempo - b) / b).toBeLessThan(0.02);
+  });
+
   it('estimates the autocorrelation tempo directly', () => {
     const env = onsetStrength(clicks(120, 15).samples, RATE);
     expect(estimateTempo(env.onset, env.frameRate)!.bpm).toBeCloseTo(120, 0);

@@ -1,8 +1,9 @@
-import { findBars } from './downbeats.js';
+import { findBars, type Bars } from './downbeats.js';
 import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import type { OnsetOptions } from './onset-stream.js';
 import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
+import { tempoChanges } from './tempo-sections.js';
 
 export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
   /** Envelope frames pooled into one point of the energy and onset curves in the output. */
@@ -22,6 +23,12 @@ export interface BeatResult {
   beatsPerBar: number | null;
   /** Why the beat sits at this metrical level and not at double, half, 3:2 or 2:3 of it. */
   level?: string;
+  /**
+   * Where the tempo changes (a medley, a mix): each section's start (seconds) and tempo, each
+   * tracked on its own. Absent for one tempo; `tempo` and `beatsPerBar` are then the longest
+   * section's.
+   */
+  tempoChanges?: { at: number; tempo: number }[];
   /** Why there are no beats, when there are none. */
   message?: string;
   silent: boolean;
@@ -75,9 +82,9 @@ export function beatsOfEnvelope(
       message: `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`,
     };
   }
-  const tempo = estimateTempo(env.onset, env.frameRate, options);
+  const whole = trackSection(env, options);
   // A periodicity this weak is noise or a drone: better no beats than invented ones.
-  if (!tempo || tempo.strength < 0.05) {
+  if (!whole) {
     return {
       ...base,
       tempo: null,
@@ -88,6 +95,61 @@ export function beatsOfEnvelope(
       message: 'no steady rhythm found in the audio; no beats',
     };
   }
+  const seconds = (f: number) => round((f * env.hop) / sampleRate);
+  const sections = tempoSections(env, options);
+  if (!sections) {
+    const beats = whole.frames.map(seconds);
+    return {
+      ...base,
+      tempo: round(meanTempo(beats) ?? (60 * env.frameRate) / whole.period),
+      beats,
+      downbeats: whole.bars.downbeats.map((i) => beats[i]!),
+      beatsPerBar: whole.bars.beatsPerBar,
+      level: whole.reason,
+      silent: false,
+    };
+  }
+  const beats: number[] = [];
+  const downbeats: number[] = [];
+  for (const section of sections) {
+    // A section's first beat too close to the last one before it (the seam) is one beat, not two.
+    const last = beats[beats.length - 1];
+    const gap = (0.5 * section.period * env.hop) / sampleRate;
+    const own = section.frames.map((f) => seconds(section.start + f));
+    const kept = own.filter((t) => last === undefined || t - last >= gap);
+    const dropped = own.length - kept.length;
+    beats.push(...kept);
+    for (const i of section.bars.downbeats) if (i >= dropped) downbeats.push(own[i]!);
+  }
+  // The tempo and meter of the longest section.
+  const main = sections.reduce((x, y) => (y.frames.length > x.frames.length ? y : x));
+  const tempoOf = (s: Section) =>
+    round(meanTempo(s.frames.map((f) => seconds(s.start + f))) ?? (60 * env.frameRate) / s.period);
+  return {
+    ...base,
+    tempo: tempoOf(main),
+    beats,
+    downbeats,
+    beatsPerBar: main.bars.beatsPerBar,
+    level: main.reason,
+    tempoChanges: sections.map((s) => ({ at: seconds(s.start), tempo: tempoOf(s) })),
+    silent: false,
+  };
+}
+
+/** One stretch of steady tempo, analysed on its own: its beats' frames are relative to `start`. */
+interface Section {
+  start: number;
+  frames: number[];
+  period: number;
+  reason: string;
+  bars: Bars;
+}
+
+/** Beats of one stretch of steady tempo: the tempo, its metrical level, the bars. */
+function trackSection(env: OnsetEnvelope, options: BeatOptions): Omit<Section, 'start'> | undefined {
+  const tempo = estimateTempo(env.onset, env.frameRate, options);
+  if (!tempo || tempo.strength < 0.05) return undefined;
   const {
     beats: frames,
     period,
@@ -98,18 +160,35 @@ export function beatsOfEnvelope(
     minBpm: Math.min(options.minBpm ?? 50, 50),
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
-  const bars = findBars(env, frames, period);
-  const seconds = (f: number) => round((f * env.hop) / sampleRate);
-  const beats = frames.map(seconds);
-  return {
-    ...base,
-    tempo: round(meanTempo(beats) ?? (60 * env.frameRate) / period),
-    beats,
-    downbeats: bars.downbeats.map((i) => beats[i]!),
-    beatsPerBar: bars.beatsPerBar,
-    level: reason,
-    silent: false,
-  };
+  return { frames, period, reason, bars: findBars(env, frames, period) };
+}
+
+/**
+ * Each section of a track whose tempo changes, analysed on its own; undefined where the tempo
+ * holds, or where the sections come out at one tempo (or at metrical multiples of each other, as
+ * a double-time chorus may: then one analysis of the whole track judges the level better).
+ */
+function tempoSections(env: OnsetEnvelope, options: BeatOptions): Section[] | undefined {
+  const changes = tempoChanges(env.onset, env.frameRate);
+  if (changes.length === 0) return undefined;
+  const bounds = [0, ...changes, env.onset.length];
+  const sections: Section[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const [from, to] = [bounds[i]!, bounds[i + 1]!];
+    const slice = (x: Float64Array) => x.subarray(from, to);
+    const part = { ...env, onset: slice(env.onset), rms: slice(env.rms), low: slice(env.low) };
+    const section = trackSection({ ...part, high: slice(env.high), harmonic: slice(env.harmonic) }, options);
+    // A stretch without rhythm (a break between songs) has no beats.
+    if (section) sections.push({ start: from, ...section });
+  }
+  const differ = sections.some((s, i) => i > 0 && newTempo(sections[i - 1]!.period / s.period));
+  return differ ? sections : undefined;
+}
+
+/** A tempo ratio that is a change of tempo: 6 % or more, and not 2:1 or 1:2 (within 3 %). */
+function newTempo(ratio: number): boolean {
+  const r = Math.max(ratio, 1 / ratio);
+  return r >= 1.06 && Math.abs(r / 2 - 1) > 0.03;
 }
 
 /** Tempo from the least-squares slope of beat time against beat number: sub-frame precise. */

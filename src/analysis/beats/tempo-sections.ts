@@ -1,0 +1,93 @@
+/**
+ * Where a track's tempo changes (a medley, a DJ mix's cut, a song that speeds up for its last
+ * chorus). The rhythm of 8 s windows is compared by the shape of their onset autocorrelation
+ * over lags of 0.2-2.2 s: windows of one tempo share its peaks whatever the pattern (r >= 0.9 on
+ * every single-tempo track of the bench, metrical ambiguity included), windows of two tempi share
+ * none (r near 0). A gradual drift never drops that low between neighbouring windows.
+ */
+
+/** Window length and hop (seconds). */
+const WINDOW_SEC = 8;
+const HOP_SEC = 2;
+/** Lags compared (seconds): a beat at 270 BPM to a bar at 110 BPM (two beats at 55). */
+const MIN_LAG_SEC = 0.2;
+const MAX_LAG_SEC = 2.2;
+/** Below this correlation two adjacent windows do not share a tempo. */
+const CHANGE_BELOW = 0.3;
+/** Sections shorter than this are not judged on their own. */
+export const MIN_SECTION_SEC = 8;
+
+/**
+ * Envelope frames where a new tempo starts (ascending; none for one tempo). Pure. A change lies
+ * where adjacent windows (one ending where the next starts) correlate under CHANGE_BELOW.
+ */
+export function tempoChanges(onset: Float64Array, frameRate: number): number[] {
+  const window = Math.round(WINDOW_SEC * frameRate);
+  const hop = Math.round(HOP_SEC * frameRate);
+  const step = Math.round(window / hop);
+  const shapes: Float64Array[] = [];
+  for (let start = 0; start + window <= onset.length; start += hop) {
+    shapes.push(acfShape(onset.subarray(start, start + window), frameRate));
+  }
+  // across[k]: window k against the window that starts where it ends; their seam at k*hop + window.
+  const across = shapes
+    .slice(0, Math.max(0, shapes.length - step))
+    .map((s, k) => correlation(s, shapes[k + step]!));
+  const changes: number[] = [];
+  const minSection = Math.round(MIN_SECTION_SEC * frameRate);
+  for (let k = 0; k < across.length; k++) {
+    if (!(across[k]! < CHANGE_BELOW)) continue;
+    // A run of seams under the bar: every window pair there straddles the change, or lies either
+    // side of it; the change is at the run's middle.
+    let end = k;
+    while (end + 1 < across.length && across[end + 1]! < CHANGE_BELOW) end++;
+    const at = Math.round(((k + end) / 2) * hop) + window;
+    const previous = changes[changes.length - 1] ?? 0;
+    if (at - previous >= minSection && onset.length - at >= minSection) changes.push(at);
+    k = end;
+  }
+  return changes;
+}
+
+/** The autocorrelation of a window over the compared lags, normalised by its energy. */
+function acfShape(x: Float64Array, frameRate: number): Float64Array {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  const d = Float64Array.from(x, (v) => v - mean);
+  let energy = 0;
+  for (let i = 0; i < n; i++) energy += d[i]! * d[i]!;
+  const lo = Math.round(MIN_LAG_SEC * frameRate);
+  const hi = Math.min(n - 1, Math.round(MAX_LAG_SEC * frameRate));
+  const shape = new Float64Array(Math.max(0, hi - lo + 1));
+  if (!(energy > 0)) return shape;
+  for (let lag = lo; lag <= hi; lag++) {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += d[i]! * d[i - lag]!;
+    shape[lag - lo] = sum / energy;
+  }
+  return shape;
+}
+
+/** Pearson correlation; 1 when either side is flat (silence tells nothing of a change). */
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = Math.min(a.length, b.length);
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 1;
+}
