@@ -39,10 +39,13 @@ export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
 }
 
 /**
- * The packets a decoder turns into frames. A stream cut mid-GOP (a TS recording or capture started
- * late, a cut without re-encoding) opens with packets that refer to pictures before its start: no
- * decoder shows them (ffmpeg's neither). They are left out up to the first keyframe, and with them
- * that keyframe's leading pictures (shown before it, decoded after it). A stream that opens with a
+ * The packets that make the video's frames. A stream cut mid-GOP (a TS recording or capture started
+ * late, a cut without re-encoding) opens with packets that refer to pictures before its start. They
+ * are left out up to the first keyframe, and with them that keyframe's leading pictures (shown
+ * before it, decoded after it): the video starts at that keyframe. ffmpeg's H.264 and MPEG-2
+ * decoders show none of them; its HEVC decoder (5.1) skips only a CRA's RASL pictures and shows the
+ * pictures before the first keyframe, grey where their references are missing, so a range decoded
+ * from the first packet drops those by time (rangeInput's cutMidGop). A stream that opens with a
  * keyframe, or has none flagged, is kept whole. Packets in decode (file) order. Pure.
  */
 export function decodablePackets(packets: readonly Packet[]): Packet[] {

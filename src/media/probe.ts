@@ -33,7 +33,7 @@ export interface VideoStreamInfo {
   frameTimes?: number[];
   /** Presentation time of the first frame, seconds. */
   startTimeSec: number;
-  /** Packets before the first keyframe of a stream cut mid-GOP: no decoder shows them (not counted). */
+  /** Packets before the first keyframe of a stream cut mid-GOP, and its leading ones: not counted, never output. */
   undecodableLead?: number;
   durationSec: number;
   /** Display rotation in degrees from the display matrix (0, 90, 180, 270). */

@@ -13,6 +13,11 @@ export interface RangeStart {
    * in a container without a keyframe index is cut by presentation time on the source's own clock.
    */
   videoStartSec?: number | undefined;
+  /**
+   * The source was cut mid-GOP (VideoStreamInfo.undecodableLead) and `videoStartSec` is its first
+   * keyframe: a range decoded from the first packet drops what precedes that by time (cutLeadByTime).
+   */
+  cutMidGop?: boolean | undefined;
   /** Normalise a variable-frame-rate source onto the `rate` grid. */
   normaliseVfr: boolean;
   /**
@@ -42,6 +47,7 @@ export function rangeInput(job: RangeStart): {
 } {
   const args: string[] = [];
   const filters: string[] = [];
+  const byTime = cutLeadByTime(job);
   if (job.normaliseVfr) {
     // Keep source timestamps so the fps grid is the same absolute grid in every segment.
     // Not within a second of the start, where a seek could aim before the first packet and a demuxer
@@ -79,7 +85,8 @@ export function rangeInput(job: RangeStart): {
     if (key < 2 * SEEK_BACK) {
       // So near the start, a seek could aim before the first packet, and a demuxer that cannot seek
       // there may be left anywhere: decode from the first frame and drop `start` frames.
-      filters.push(`trim=start_frame=${job.start}`, 'setpts=PTS-STARTPTS');
+      if (byTime) args.push('-copyts');
+      filters.push(byTime ?? `trim=start_frame=${job.start}`, 'setpts=PTS-STARTPTS');
     } else {
       const from = key + job.videoOffsetSec - SEEK_BACK;
       args.push('-noaccurate_seek', '-ss', seconds(from));
@@ -94,12 +101,28 @@ export function rangeInput(job: RangeStart): {
           : frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec - from;
       filters.push(`trim=start=${seconds(startSec)}`, 'setpts=PTS-STARTPTS');
     }
+  } else if (job.start === 0 && byTime) {
+    args.push('-copyts');
+    filters.push(byTime, 'setpts=PTS-STARTPTS');
   } else {
     // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
     if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
     filters.push('setpts=PTS-STARTPTS');
   }
   return { seek: args, filters };
+}
+
+/**
+ * A source cut mid-GOP, decoded from its first packet: the trim (with -copyts, on the source's own
+ * clock) that starts at frame `start` counted from its first keyframe. H.264's and MPEG-2's decoders
+ * drop the pictures before that keyframe; HEVC's (ffmpeg 5.1) shows them, grey, concealed from
+ * references it never had (it skips only a CRA's RASL pictures): counted as frames, they took the
+ * place of the video's first frames. All of them precede the keyframe in presentation order.
+ * Undefined for any other source. Pure.
+ */
+function cutLeadByTime(job: RangeStart): string | undefined {
+  if (!job.cutMidGop || job.videoStartSec === undefined) return undefined;
+  return `trim=start=${seconds(job.videoStartSec + frameTime(job.start - 0.5, job.rate))}`;
 }
 
 /** Seconds as ffmpeg's time options take them, never negative. Pure. */

@@ -25,3 +25,9 @@ export async function withMatrix(from: string, to: string, [a, b, c, d]: number[
   for (const [i, v] of [a, b, 0, c, d].entries()) data.writeInt32BE(v! * 0x10000, at + 4 * i);
   await writeFile(to, data);
 }
+
+/** `whole` from `fraction` of its bytes on, on a 188-byte TS packet boundary: a recording started late. */
+export async function cutTs(whole: string, cut: string, fraction: number): Promise<void> {
+  const bytes = await readFile(whole);
+  await writeFile(cut, bytes.subarray(Math.floor((bytes.length * fraction) / 188) * 188));
+}

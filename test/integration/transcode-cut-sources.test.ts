@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { flashAndBeep, flashToBeep } from '../helpers/flash-to-beep.js';
+import { cutTs, ffmpeg, tempDir } from '../helpers/media.js';
 
 // Sources that are not an MPEG-TS from the start: AVI (no presentation times), MPEG-PS (no
 // keyframe index, frames without a pts), and a TS cut mid-GOP. Split from transcode-mpegts so the
@@ -84,13 +83,7 @@ describe('transcode of AVI, MPEG-PS and a TS cut mid-GOP is frame-exact', () => 
       if (!(await readFile(cut).catch(() => undefined))) {
         // A white frame and a beep together at 5 s; the file cut 2/5 in, on a TS packet boundary.
         await ffmpeg([
-          ...[
-            '-f',
-            'lavfi',
-            '-i',
-            "color=c=black:s=192x108:r=25:d=8,drawbox=c=white:t=fill:enable='between(t,5,5.039)'",
-          ],
-          ...['-f', 'lavfi', '-i', "sine=f=1000:d=8,volume=0:enable='not(between(t,5,5.2))'"],
+          ...flashAndBeep('color=c=black:s=192x108:r=25:d=8', 8, 5),
           ...[
             '-c:v',
             'libx264',
@@ -107,8 +100,7 @@ describe('transcode of AVI, MPEG-PS and a TS cut mid-GOP is frame-exact', () => 
             whole,
           ],
         ]);
-        const bytes = await readFile(whole);
-        await writeFile(cut, bytes.subarray(Math.floor((bytes.length * 2) / 5 / 188) * 188));
+        await cutTs(whole, cut, 2 / 5);
       }
       const src = await probe(cut);
       expect(src.video!.undecodableLead).toBeGreaterThan(0);
@@ -129,15 +121,3 @@ describe('transcode of AVI, MPEG-PS and a TS cut mid-GOP is frame-exact', () => 
     },
   );
 });
-
-/** Seconds from the first white frame to the first sound, as ffmpeg's black and silence detectors see them. */
-async function flashToBeep(file: string): Promise<number> {
-  const { stderr } = await promisify(execFile)('ffmpeg', [
-    ...['-hide_banner', '-i', file, '-vf', 'blackdetect=d=0.01:pix_th=0.5'],
-    ...['-af', 'silencedetect=n=-40dB:d=0.05', '-f', 'null', '-'],
-  ]);
-  const flash = /black_end:([\d.]+)/.exec(stderr);
-  const beep = /silence_end: ([\d.]+)/.exec(stderr);
-  expect(flash && beep, stderr.slice(-500)).toBeTruthy();
-  return Number(beep![1]) - Number(flash![1]);
-}

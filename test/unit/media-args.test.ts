@@ -71,6 +71,29 @@ describe('segmentArgs', () => {
     expect(early).not.toContain('-ss');
     expect(early[early.indexOf('-vf') + 1]).toBe('trim=start_frame=50,setpts=PTS-STARTPTS');
   });
+  it('cuts a source cut mid-GOP at its first keyframe by time where decoding starts at its first packet', () => {
+    // HEVC's decoder shows the pictures before the first keyframe (4.0 s on the source's clock):
+    // counting from the first decoded frame took them for the video's first frames.
+    const cut = { ...base, videoOffsetSec: 0.5, videoStartSec: 4, cutMidGop: true };
+    const first = segmentArgs({ ...cut, start: 0, end: 30 });
+    expect(first.slice(0, first.indexOf('-protocol_whitelist'))).toEqual(['-copyts']);
+    expect(first[first.indexOf('-vf') + 1]).toBe(
+      `trim=start=${(4 - 0.5 / 30).toFixed(6)},setpts=PTS-STARTPTS`,
+    );
+    // Near the start, where a range decodes from the first packet too: frame 50 after the keyframe.
+    const early = segmentArgs({ ...cut, start: 50, end: 80, seekBefore: 40 });
+    expect(early.slice(0, early.indexOf('-protocol_whitelist'))).toEqual(['-copyts']);
+    expect(early[early.indexOf('-vf') + 1]).toBe(
+      `trim=start=${(4 + 49.5 / 30).toFixed(6)},setpts=PTS-STARTPTS`,
+    );
+    // After a seek, the trim is by time already; a plan without the video's start keeps the count.
+    const later = segmentArgs({ ...cut, start: 100, end: 130, seekBefore: 60 });
+    expect(later[later.indexOf('-vf') + 1]).toBe(
+      `trim=start=${(4 + 99.5 / 30).toFixed(6)},setpts=PTS-STARTPTS`,
+    );
+    const older = segmentArgs({ ...cut, videoStartSec: undefined, start: 50, end: 80, seekBefore: 40 });
+    expect(older[older.indexOf('-vf') + 1]).toBe('trim=start_frame=50,setpts=PTS-STARTPTS');
+  });
   it('pre-rolls a VFR range in a container without a keyframe index by its longest GOP', () => {
     const args = segmentArgs({ ...base, normaliseVfr: true, start: 300, end: 400, preRollSec: 6 });
     expect(args[args.indexOf('-ss') + 1]).toBe('4.000000');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MediaInfo } from '../../src/media/probe.js';
-import { timelineRate } from '../../src/pipelines/transcode/plan.js';
+import type { MediaInfo, VideoStreamInfo } from '../../src/media/probe.js';
+import { cutMidGop, timelineRate } from '../../src/pipelines/transcode/plan.js';
 
 const source = (r: [number, number], avg: [number, number] | undefined, variableFrameRate: boolean) =>
   ({
@@ -24,5 +24,18 @@ describe('timelineRate', () => {
   it('falls back to the average where the base rate is a time base in disguise or below it', () => {
     expect(timelineRate(source([90000, 1], [2997, 100], true))).toEqual({ num: 2997, den: 100 });
     expect(timelineRate(source([24, 1], [30, 1], true))).toEqual({ num: 30, den: 1 });
+  });
+});
+
+describe('cutMidGop', () => {
+  const video = (undecodableLead?: number) => ({ undecodableLead }) as unknown as VideoStreamInfo;
+  it.each([
+    ['a TS cut mid-GOP', 4, 'mpegts', { cutMidGop: true }],
+    ['an MPEG-PS cut mid-GOP', 2, 'mpeg', { cutMidGop: true }],
+    ['a TS that opens with a keyframe', undefined, 'mpegts', {}],
+    // Its packets carry only decode times: no cut by time (its H.264 decoder drops the lead itself).
+    ['an AVI cut mid-GOP', 3, 'avi', {}],
+  ])('%s', (_, lead, format, expected) => {
+    expect(cutMidGop(video(lead), format)).toEqual(expected);
   });
 });

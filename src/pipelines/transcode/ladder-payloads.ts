@@ -25,6 +25,8 @@ export interface ChunkPayload {
   videoOffsetSec: number;
   /** The video stream's start (rangeInput; absent in plans made before it). */
   videoStartSec?: number;
+  /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
+  cutMidGop?: boolean;
   normaliseVfr: boolean;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;

@@ -21,7 +21,7 @@ import type {
 import { noAudioWarning } from './plan-audio.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
-import { defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
+import { cutMidGop, defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
 import type { TranscodeSpec } from './spec.js';
 
 /** Rungs resolved against the source: highest first, width from the display aspect, even. Pure. */
@@ -159,6 +159,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         rate,
         videoOffsetSec: video.startTimeSec - source.startTimeSec,
         videoStartSec: video.startTimeSec,
+        ...cutMidGop(video, source.formatName),
         normaliseVfr: video.variableFrameRate,
         ...(video.variableFrameRate
           ? preRollOf(video, source.formatName)

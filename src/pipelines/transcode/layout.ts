@@ -44,6 +44,8 @@ export interface TranscodeLayout {
   videoOffsetSec: number;
   /** The video stream's start (rangeInput; absent in layouts planned before it). */
   videoStartSec?: number;
+  /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
+  cutMidGop?: boolean;
   normaliseVfr: boolean;
   /** A variable frame rate in a container without a keyframe index: each range's pre-roll (vfrPreRoll). */
   preRollSec?: number;
@@ -117,6 +119,7 @@ export function transcodeTasks(
         rate: p.rate,
         videoOffsetSec: p.videoOffsetSec,
         ...(p.videoStartSec !== undefined ? { videoStartSec: p.videoStartSec } : {}),
+        ...(p.cutMidGop ? { cutMidGop: true } : {}),
         normaliseVfr: p.normaliseVfr,
         ...seekFrom(p.keyframes, r.start, p.fps, p.seekIndex ?? 'keyframes'),
         ...(p.preRollSec !== undefined ? { preRollSec: p.preRollSec } : {}),

@@ -174,6 +174,7 @@ async function layoutOpened(
     seekIndex: seekIndexOf(source.formatName),
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     videoStartSec: video.startTimeSec,
+    ...cutMidGop(video, source.formatName),
     normaliseVfr: video.variableFrameRate,
     ...preRollOf(video, source.formatName),
     segments: spec.segments,
@@ -234,6 +235,14 @@ export function defaultSegmentSeconds(durationSec: number, slots: number): numbe
 export function preRollOf(video: VideoStreamInfo, formatName: string): { preRollSec?: number } {
   if (!video.variableFrameRate || !video.frameTimes || seekIndexOf(formatName) !== 'none') return {};
   return { preRollSec: vfrPreRoll(video.keyframes, video.frameTimes) };
+}
+
+/**
+ * A source cut mid-GOP whose ranges from the first packet start at its first keyframe by time: not an
+ * AVI, whose packets carry only decode times (its H.264 decoder drops the lead itself). Pure.
+ */
+export function cutMidGop(video: VideoStreamInfo, formatName: string): { cutMidGop?: true } {
+  return video.undecodableLead && seekIndexOf(formatName) !== 'start' ? { cutMidGop: true } : {};
 }
 
 /** The track names a layout carries to the stitch, where there are any. Pure. */

@@ -19,6 +19,7 @@ export type RangeDecode = Pick<
   | 'rate'
   | 'videoOffsetSec'
   | 'videoStartSec'
+  | 'cutMidGop'
   | 'normaliseVfr'
   | 'seekKey'
   | 'seekBefore'
