@@ -9,6 +9,8 @@ import { checkedLookup, type Resolver } from './checked-lookup.js';
 import { confineUrl } from './confine.js';
 
 const MAX_REDIRECTS = 3;
+/** As an upload's name (schemas.ts): far under a file system's 255 bytes. */
+const MAX_NAME = 128;
 
 export interface FetchInputOptions {
   storage: Storage;
@@ -69,10 +71,7 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
       response.destroy();
       throw new FramefleetError('STORAGE_FAILED', `storage ${options.storage.url} cannot take downloads`);
     }
-    const name =
-      (url.pathname.split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '') ||
-      'input';
-    const key = `uploads/${randomUUID()}/${name}`;
+    const key = `uploads/${randomUUID()}/${downloadName(url)}`;
     // Read only as storage consumes it, through a generator that turns a broken-off body into the
     // input's error (storage awaits before it pipes; an 'error' nobody heard crashed the server).
     const body = Readable.from(bodyChunks(response, url));
@@ -85,6 +84,15 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
       );
     return path;
   }
+}
+
+/**
+ * The name a download is stored under: its URL's last segment in the characters and length an
+ * upload's name may have (the end kept, with the extension); a longer name failed in storage.
+ */
+export function downloadName(url: URL): string {
+  const last = (url.pathname.split('/').pop() ?? '').replace(/[^A-Za-z0-9._-]/g, '_');
+  return last.slice(-MAX_NAME).replace(/^[._-]+/, '') || 'input';
 }
 
 /**

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/server/checked-lookup.js';
-import { fetchInput } from '../../src/server/fetch-input.js';
+import { downloadName, fetchInput } from '../../src/server/fetch-input.js';
 import { FileStorage } from '../../src/storage/index.js';
 
 /** A local HTTP server on 127.0.0.1 that counts what reaches it. */
@@ -47,7 +47,7 @@ describe('downloads of URL inputs resolve and check when they connect', () => {
     internal = await listen(() => [200, {}, 'internal secret']);
     // An allowed origin, named by its address, that redirects to an allowed name.
     origin = await listen((url) =>
-      url === '/direct.mp4'
+      url.startsWith('/direct')
         ? [200, {}, 'media bytes']
         : [302, { location: `http://media.test:${internal.port}/secret.mp4` }, ''],
     );
@@ -98,5 +98,23 @@ describe('downloads of URL inputs resolve and check when they connect', () => {
     const local = await download(`http://127.0.0.1:${origin.port}/direct.mp4`, dns);
     expect(await readFile(local as string, 'utf8')).toBe('media bytes');
     expect(dns.asked).toEqual([]);
+  });
+
+  it('stores a download with a long name under its last 128 characters, extension kept', async () => {
+    // Found by the server attack: a 300-character name failed in storage with 500 STORAGE_FAILED.
+    const local = await download(`http://127.0.0.1:${origin.port}/direct${'a'.repeat(300)}.mp4`, scripted());
+    expect(path.basename(local as string)).toBe(`${'a'.repeat(124)}.mp4`);
+    expect(await readFile(local as string, 'utf8')).toBe('media bytes');
+  });
+
+  it.each([
+    ['http://h/clip.mp4', 'clip.mp4'],
+    ['http://h/', 'input'],
+    ['http://h/..%2f..%2fetc%2fpasswd', '2f.._2fetc_2fpasswd'],
+    ['http://h/%C3%A9t%C3%A9.mov', 'C3_A9t_C3_A9.mov'],
+    [`http://h/${'%C3%A9'.repeat(60)}.mkv`, `${'_C3_A9'.repeat(60)}.mkv`.slice(-128).replace(/^_/, '')],
+  ])('names the download of %s %s', (url, name) => {
+    expect(downloadName(new URL(url))).toBe(name);
+    expect(name.length).toBeLessThanOrEqual(128);
   });
 });
