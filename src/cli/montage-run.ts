@@ -53,7 +53,7 @@ async function preflight(spec: MontageSpec): Promise<void> {
 }
 
 export async function montageCommand(flags: MontageFlags): Promise<void> {
-  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const fleet = fleetRun({ prefix: 'ff', ...flags });
   const spec = await montageSpecFrom(flags);
   await preflight(spec);
   const started = Date.now();

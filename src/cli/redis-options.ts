@@ -18,7 +18,8 @@ export interface FleetFlags {
   redis?: string;
   prefix: string;
   storage?: string;
-  priority: number;
+  /** Absent unless given: only the fleet's queue orders jobs by it. */
+  priority?: number;
   detach?: boolean;
 }
 
@@ -34,7 +35,7 @@ export function fleetOptions(command: Command): Command {
       '--storage <url>',
       'with --redis: storage every worker reaches, file:///shared/path or s3://bucket/prefix',
     )
-    .option('--priority <n>', 'with --redis: higher runs first', (v) => priorityOption(v), 0)
+    .option('--priority <n>', 'with --redis: higher runs first (default: 0)', (v) => priorityOption(v))
     .option('--detach', 'with --redis: only enqueue and print the job id');
 }
 
@@ -63,6 +64,13 @@ export function fleetRun(
           `${name} needs --redis (the job would run in this process)`,
         );
     }
+    if (flags.priority !== undefined) {
+      // One job in this process starts at once: there is no queue for a priority to order.
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `--priority ${flags.priority} needs --redis (the job would run in this process, where nothing waits in a queue)`,
+      );
+    }
     return undefined;
   }
   if (!flags.storage) {
@@ -75,7 +83,7 @@ export function fleetRun(
     redisUrl: flags.redis,
     prefix: flags.prefix,
     storageUrl: flags.storage,
-    priority: flags.priority,
+    priority: flags.priority ?? 0,
     detach: flags.detach,
   };
 }

@@ -46,7 +46,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
       `--out-dir ${show(flags.outDir)}: ${dirInfo ? 'not a directory' : 'directory does not exist'}`,
     );
   const log = cliLogger({ quiet: true, verbose: flags.verbose });
-  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const fleet = fleetRun({ prefix: 'ff', ...flags });
   const engine = fleet
     ? await openRedisBackend({
         redisUrl: fleet.redisUrl,

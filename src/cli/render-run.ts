@@ -68,7 +68,7 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
     flags.output,
     flags,
   );
-  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const fleet = fleetRun({ prefix: 'ff', ...flags });
   const started = Date.now();
   if (fleet) {
     // BullMQ and ioredis load only for a fleet run (about 130 ms of a local run's start-up otherwise).

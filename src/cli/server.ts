@@ -46,7 +46,7 @@ export function registerServer(program: Command): void {
     .addOption(
       repeatable(
         '--allow-host <host>',
-        'host http(s) inputs may be downloaded from into storage (repeatable)',
+        'host http(s) inputs may be downloaded from; a name must resolve to public addresses (repeatable)',
         'none',
       ),
     )

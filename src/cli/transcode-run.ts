@@ -56,7 +56,7 @@ export async function preflight(spec: { input: string; output: string; overwrite
 const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 export async function transcodeCommand(input: string, flags: TranscodeFlags): Promise<void> {
-  const fleet = fleetRun({ prefix: 'ff', priority: 0, ...flags });
+  const fleet = fleetRun({ prefix: 'ff', ...flags });
   if (fleet) return fleetTranscode(input, flags, fleet);
   const spec = transcodeSpecFrom(input, flags);
   const processors = processorsOf(currentConfig());

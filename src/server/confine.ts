@@ -75,7 +75,11 @@ export async function confineOutput(value: string, roots: readonly string[]): Pr
   return realTarget;
 }
 
-/** An http(s) URL whose host is on the allowlist; every other scheme is refused. */
+/**
+ * An http(s) URL without credentials whose host is on the allowlist; every other scheme is
+ * refused. A host named by address is reached as named; a host name must also resolve to public
+ * addresses only when the download connects (checkedLookup).
+ */
 export function confineUrl(value: string, allowHosts: readonly string[]): URL {
   let url: URL;
   try {
@@ -89,6 +93,12 @@ export function confineUrl(value: string, allowHosts: readonly string[]): URL {
     throw new FramefleetError(
       'URL_FORBIDDEN',
       `input ${show(redactUrl(url))}: only http and https URLs are accepted`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new FramefleetError(
+      'URL_FORBIDDEN',
+      `input ${show(redactUrl(url))}: a URL with a user name or password is not accepted`,
     );
   }
   const host = url.hostname.toLowerCase();

@@ -20,6 +20,16 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
 }
 
 /**
+ * The authority a request names: an absolute-form target's own (`GET http://host/path`, where
+ * RFC 9112 3.2.2 says Host is ignored), else the Host header; undefined if the target is no URL.
+ */
+function requestHost(request: FastifyRequest): string | undefined {
+  const target = request.raw.url ?? '';
+  if (target.startsWith('/') || target === '*') return request.headers.host;
+  return URL.canParse(target) ? new URL(target).host : undefined;
+}
+
+/**
  * Why a request must not reach its handler, or undefined. Decided before the body is read:
  * - without a token (loopback mode) the Host must be a loopback name, so a DNS-rebinding page
  *   (evil.example resolving to 127.0.0.1) gets nothing;
@@ -33,10 +43,11 @@ export function refusalFor(request: FastifyRequest, token: string | undefined): 
   if (headers.host === undefined && request.raw.httpVersion !== '1.0') {
     return new FramefleetError('BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
   }
-  if (!token && !isLoopbackHostHeader(headers.host)) {
+  const host = requestHost(request);
+  if (!token && !isLoopbackHostHeader(host)) {
     return new FramefleetError(
       'HOST_FORBIDDEN',
-      `Host ${show(headers.host ?? '')} is not a loopback name; without FRAMEFLEET_API_TOKEN only localhost, 127.x.x.x and [::1] are answered`,
+      `Host ${show(host ?? '')} is not a loopback name; without FRAMEFLEET_API_TOKEN only localhost, 127.x.x.x and [::1] are answered`,
     );
   }
   if (token && !isPublicRoute(request) && !bearerMatches(headers.authorization, token)) {
@@ -45,7 +56,7 @@ export function refusalFor(request: FastifyRequest, token: string | undefined): 
   if (SAFE_METHODS.has(request.method)) return undefined;
   if (!token) {
     const origin = headers.origin;
-    if (origin !== undefined && origin !== `${request.protocol}://${headers.host}`) {
+    if (origin !== undefined && origin !== `${request.protocol}://${host}`) {
       return crossSite(`Origin ${show(origin)} is not this server`);
     }
     const site = headers['sec-fetch-site'];

@@ -107,15 +107,31 @@ export function holdOutputFile(value: string, roots: readonly string[]): Promise
  * Opens a file under the output roots to send it to a client: no symlink in its last part, and only
  * a regular file is opened for reading (a FIFO or a device swapped in is refused without blocking a
  * thread or touching it). The handle reads the very inode that was checked.
+ *
+ * A file with more than one hard link is refused too: its other name may lie outside the roots,
+ * where no real path can see it. framefleet's own outputs have one link once published (the
+ * publishing link's temporary name is removed at once), so only a link someone else made is.
  */
 export async function openOutputForRead(value: string, roots: readonly string[]): Promise<FileHandle> {
   const held = await hold(value, constants.O_NOFOLLOW, roots, 'output', 'file');
+  let handle: FileHandle | undefined;
   try {
     // Elsewhere the real path was checked just now; O_NONBLOCK keeps a FIFO from hanging the open.
     const flags = PROC_FDS
       ? constants.O_RDONLY
       : constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-    return await open(held.path, flags);
+    handle = await open(held.path, flags);
+    const { nlink } = await handle.stat();
+    if (nlink > 1) {
+      throw new FramefleetError(
+        'PATH_FORBIDDEN',
+        `output ${show(value)} has ${nlink} hard links; a file with another name elsewhere is not served`,
+      );
+    }
+    return handle;
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    throw error;
   } finally {
     await held.close();
   }

@@ -118,6 +118,18 @@ describe('adversarial tier: without a token, only this machine, and only same-si
         if (route.method !== 'HEAD') expect(response.error?.code).toBe('HOST_FORBIDDEN');
       }
     }
+    // The authority of an absolute-form target is the request's host, whatever Host says
+    // (RFC 9112 3.2.2): found by the server attack, it was answered by the Host header alone.
+    for (const target of [
+      `http://evil.example:${port}/v1/jobs`,
+      'http://evil.example/v1/uploads?name=x.mp4',
+    ]) {
+      const response = await rawRequest(h.url, { method: 'GET', target, headers: { host } });
+      expect(response.status, target).toBe(403);
+      expect(response.error?.code, target).toBe('HOST_FORBIDDEN');
+    }
+    const absolute = await rawRequest(h.url, { target: `http://${host}/v1/jobs`, headers: { host } });
+    expect(absolute.status).toBe(200);
     for (const name of [
       `localhost:${port}`,
       `LOCALHOST:${port}`,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { JOB_TYPES } from '../../src/pipelines/job-types.js';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,17 @@ describe('API outputs', () => {
     const escaped = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
     expect(escaped.status).toBe(403);
     expect(await escaped.text()).not.toContain('not for you');
+    // A hard link to it instead, which no real path reveals: refused when opened, by its link count.
+    await rm(output);
+    await link(path.join(outside, 'secret.txt'), output);
+    const hardLinked = await fetch(`${h.url}/v1/jobs/${job.id}/output`, { headers: auth });
+    expect(hardLinked.status).toBe(403);
+    expect(await hardLinked.json()).toEqual({
+      error: {
+        code: 'PATH_FORBIDDEN',
+        message: `output \`${output}\` has 2 hard links; a file with another name elsewhere is not served`,
+      },
+    });
   });
 
   it('an output swapped for a FIFO is refused at once, and does not block the server', async () => {

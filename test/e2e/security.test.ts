@@ -29,7 +29,11 @@ describe('API security', () => {
     });
 
   beforeAll(async () => {
-    h = await startServer({ token: TOKEN, allowHosts: ['127.0.0.1'], maxUploadBytes: 64 * 1024 });
+    h = await startServer({
+      token: TOKEN,
+      allowHosts: ['127.0.0.1', 'localhost'],
+      maxUploadBytes: 64 * 1024,
+    });
     // An allowed origin that misbehaves: redirects elsewhere, or serves more than the limit.
     originServer = createServer((request, response) => {
       originHits++;
@@ -140,6 +144,15 @@ describe('API security', () => {
       'URL_FORBIDDEN',
     ],
     [
+      // Found by the attacker trial: the name was allowed and the download went wherever it
+      // resolved, here the loopback (DNS rebinding reaches the same way). Checked when it connects.
+      'an allowed name that resolves to the loopback',
+      { input: 'LOCALHOST/ok.mp4', output: '/OUT/a.mp4' },
+      403,
+      'URL_FORBIDDEN',
+    ],
+    ['a URL with credentials', { input: 'CREDENTIALS/ok.mp4', output: '/OUT/a.mp4' }, 403, 'URL_FORBIDDEN'],
+    [
       'a download over the size limit',
       { input: 'ORIGIN/big.mp4', output: '/OUT/a.mp4' },
       413,
@@ -159,7 +172,12 @@ describe('API security', () => {
     ],
   ])('refuses %s', async (_name, raw, status, code) => {
     const fix = (v: string) =>
-      v.replace('/IN', h.inputDir).replace('/OUT', h.outputDir).replace('ORIGIN', origin);
+      v
+        .replace('/IN', h.inputDir)
+        .replace('/OUT', h.outputDir)
+        .replace('ORIGIN', origin)
+        .replace('LOCALHOST', origin.replace('127.0.0.1', 'localhost'))
+        .replace('CREDENTIALS', origin.replace('//', '//user:pass@'));
     const spec = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fix(v)]));
     const response = await post(spec);
     const body = (await response.json()) as { error: { code: string; message: string } };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  link,
   mkdir,
   mkdtemp,
   readdir,
@@ -18,7 +19,7 @@ import { bearerMatches, isLoopback } from '../../src/server/auth.js';
 import { canonicalRoots, confineInput, confineOutput, confineUrl } from '../../src/server/confine.js';
 import { confineSpec, DEFAULT_JOB_TYPES } from '../../src/server/job-types.js';
 import { writeAtomically } from '../../src/storage/atomic-output.js';
-import { holdInputFile, holdOutputDir } from '../../src/storage/confined-open.js';
+import { holdInputFile, holdOutputDir, openOutputForRead } from '../../src/storage/confined-open.js';
 
 describe('path and URL confinement', () => {
   let dir = '';
@@ -130,6 +131,7 @@ describe('path and URL confinement', () => {
     ['https://evil.example.com/a.mp4', 'URL_FORBIDDEN'],
     ['https://media.example.com.evil.net/a.mp4', 'URL_FORBIDDEN'],
     ['ftp://media.example.com/a.mp4', 'URL_FORBIDDEN'],
+    ['https://user:pw@media.example.com/a.mp4', 'URL_FORBIDDEN'],
     ['file:///etc/passwd', 'URL_FORBIDDEN'],
     ['http://', 'INVALID_ARGUMENT'],
   ])('url %s', async (url, expected) => {
@@ -184,6 +186,25 @@ describe('path and URL confinement', () => {
     expect(await code(holdOutputDir(path.join(dir, 'root', 'out'), roots))).toBe('PATH_FORBIDDEN');
     expect(await code(writeAtomically(output, roots, async () => undefined))).toBe('PATH_FORBIDDEN');
     expect(await readdir(path.join(dir, 'rootish'))).toEqual(outsideBefore);
+  });
+
+  it('to serve, an output with a second hard link is refused; one framefleet published is not', async () => {
+    // Found by the attacker trial: a hard link inside the root to a file outside it was served
+    // (a real path cannot see where a hard link's other name is).
+    await writeFile(path.join(dir, 'rootish', 'secret.txt'), 'not for you');
+    const linked = path.join(dir, 'root', 'linked.mp4');
+    await link(path.join(dir, 'rootish', 'secret.txt'), linked);
+    const refused = await openOutputForRead(linked, roots).catch((e: Error & { code: string }) => e);
+    expect(refused).toMatchObject({
+      code: 'PATH_FORBIDDEN',
+      message: `output \`${linked}\` has 2 hard links; a file with another name elsewhere is not served`,
+    });
+    // Published without overwrite: a link from its temporary name, which is removed at once.
+    const published = path.join(dir, 'root', 'published.mp4');
+    await writeAtomically(published, roots, (temp) => writeFile(temp, 'ours'));
+    const handle = await openOutputForRead(published, roots);
+    expect(await handle.readFile('utf8')).toBe('ours');
+    await handle.close();
   });
 
   it.each([

@@ -73,6 +73,22 @@ describe('every command reports the same way', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('--priority without --redis is a usage error naming the flag and its value', async () => {
+    // Found by the attacker trial: accepted and ignored, since a job in this process waits in no queue.
+    const output = join(dir, 'prioritised.mp4');
+    for (const args of [
+      ['transcode', clip, '-o', output, '--priority', '5'],
+      ['transcode', clip, '-o', output, '--priority', '0'],
+      ['montage', '--clips', dir, '--music', clip, '-o', output, '--priority', '-3'],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+      expect(result.stderr).toContain(`--priority ${args.at(-1)} needs --redis`);
+    }
+    await expect(stat(output)).rejects.toThrow(/ENOENT/);
+  });
+
   it('server: a port in use or a data dir that is a file exits 2 with one line naming it', async () => {
     const taken = createServer();
     await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
