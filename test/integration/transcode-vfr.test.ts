@@ -76,4 +76,30 @@ describe('variable frame rate input', () => {
     const psnr = await psnrByIndex(output, reference);
     expect(psnr.min).toBeGreaterThanOrEqual(30);
   });
+
+  // Found by the new-user trial: every VFR Matroska file with audio (a phone clip remuxed) failed
+  // its own verification, exit 1: the source's video end came from the header (Matroska's last
+  // frame has no duration), the output's from the constant-rate grid, 0.034 s apart here.
+  it('keeps the audio of a VFR Matroska source and verifies it', async () => {
+    const withAudio = join(dir, 'vfr-audio.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=4', '-f', 'lavfi', '-i', 'sine=f=440:d=4'],
+      ...['-vf', "setpts='N/30/TB + floor(N/3)*0.02/TB'", '-fps_mode', 'vfr', ...FAST_X264, '-g', '30'],
+      ...['-c:a', 'aac', withAudio],
+    ]);
+    const output = join(dir, 'out-audio.mp4');
+    const result = await runCli([
+      'transcode',
+      withAudio,
+      '-o',
+      output,
+      '--segments',
+      '2',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(result.stderr).not.toMatch(/durations disagree/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/audio 4\.0\d\d s \(A\/V within one audio frame of the source\)/);
+  });
 });

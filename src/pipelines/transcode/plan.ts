@@ -147,7 +147,7 @@ async function layoutOpened(
       `--segments ${spec.segments}: ${frames} frames allow at most ${most} segments of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
     );
   }
-  const expectation = expectationFor(source, frames, keepAudio);
+  const expectation = expectationFor(source, frames, keepAudio, fps);
   // The audio pass keeps the source's chapters for the stitch; without one, the plan carries them.
   const chapters = mode ? [] : await probeChapters(local, ctx.signal);
   return {
