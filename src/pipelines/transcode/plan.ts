@@ -5,7 +5,7 @@ import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { countCfrFrames } from '../../media/vfr.js';
+import { countCfrFrames, fastestSteadyRate } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -207,13 +207,25 @@ async function layoutOpened(
  * r_frame_rate, the lowest rate that holds every timestamp) where it is a plausible video rate: the
  * average would drop frames wherever the rate runs above it (a 30 fps stretch before a 15 fps one;
  * a screen recording that is mostly still), the base rate only repeats frames in slow stretches.
- * A base rate that is a time base in disguise (90000/1) falls back to the average. Pure.
+ * A base rate that is a time base in disguise (90000/1), or only the average again (Matroska's
+ * default duration, written from the average when a VFR file is remuxed), gives way to the rate of
+ * the fastest steady stretch of the frame times, where that is faster; else to the average. Pure.
  */
 export function timelineRate(source: MediaInfo): Rational {
   const video = source.video!;
   if (!video.variableFrameRate) return video.frameRate;
   const base = rationalValue(video.frameRate);
   const average = video.avgFrameRate ? rationalValue(video.avgFrameRate) : undefined;
+  const fast = video.frameTimes && fastestSteadyRate(video.frameTimes);
+  const notBase = base > MAX_TIMELINE_FPS || (average !== undefined && base <= average * 1.01);
+  if (
+    fast &&
+    notBase &&
+    rationalValue(fast) > (average ?? 0) * 1.01 &&
+    rationalValue(fast) <= MAX_TIMELINE_FPS
+  ) {
+    return fast;
+  }
   if (base > 0 && base <= MAX_TIMELINE_FPS && (average === undefined || base >= average * 0.99)) {
     return video.frameRate;
   }
