@@ -17,7 +17,7 @@ import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
-import { withProcessors } from './process-plan.js';
+import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 /**
@@ -80,7 +80,9 @@ async function transcodeLayout(
   // Opened once (inside the roots that hold now, for a server's job; a stored input from this
   // worker's cached download) and probed and measured through that one open file.
   const layout = await withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
-  return spec.process ? withProcessors(layout, spec.process, processors) : layout;
+  if (spec.process) return withProcessors(layout, spec.process, processors);
+  refuseOddSource(spec.input, layout);
+  return layout;
 }
 
 async function layoutOpened(
