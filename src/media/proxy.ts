@@ -37,9 +37,9 @@ export function proxyArgs(options: ProxyOptions, tempOutput: string, hasAudio: b
   const args = ['-y', ...guardedInput(options.input), '-map', '0:v:0'];
   if (hasAudio) args.push('-map', '0:a:0');
   args.push(
-    // Never upscale; keep even dimensions for yuv420p.
+    // Never upscale; keep even dimensions for yuv420p (an odd source or --height loses a row).
     '-vf',
-    `scale=-2:'min(${height},ih)':flags=bicubic,format=yuv420p`,
+    `scale=-2:'trunc(min(${height},ih)/2)*2':flags=bicubic,format=yuv420p`,
     // Same frames as the source: edits made on the proxy map frame-for-frame to the original.
     '-fps_mode',
     'passthrough',

@@ -93,14 +93,25 @@ async function probedStreams(path: string): Promise<WrittenStreams> {
   };
 }
 
-/** Source facts the verification compares against. */
-export function expectationFor(source: MediaInfo, frames: number, keepAudio: boolean): OutputExpectation {
+/**
+ * Source facts the verification compares against. `fps` is the output's constant rate: a VFR
+ * source's video ends where its normalised timeline does (its `frames` at that rate), not where
+ * its header says, since the header's length counts the last frame at whatever duration the muxer
+ * gave it (Matroska none, an MP4 the frame before's) and the output's ends the grid's last slot.
+ */
+export function expectationFor(
+  source: MediaInfo,
+  frames: number,
+  keepAudio: boolean,
+  fps: number,
+): OutputExpectation {
   const video = source.video!;
   const audio = keepAudio ? source.audio : undefined;
+  const videoSec = video.variableFrameRate ? frames / fps : video.durationSec;
   return {
     frames,
     sourceAvGapSec: audio
-      ? audio.startTimeSec + audio.durationSec - (video.startTimeSec + video.durationSec)
+      ? audio.startTimeSec + audio.durationSec - (video.startTimeSec + videoSec)
       : undefined,
     // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);
     // other containers' are estimates that the stitch replaces with the audio it carries.

@@ -1,5 +1,5 @@
 import { FramefleetError, show } from '../errors.js';
-import { formatRational, type Rational } from './rational.js';
+import { formatRational, rationalValue, reduced, type Rational } from './rational.js';
 import { LOST_FRAME, lostFrame } from './decode-failure.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
@@ -56,4 +56,37 @@ export function firstGapSec(frameTimes: readonly number[], rate: Rational): numb
   const frame = rate.den / rate.num;
   const at = frameTimes.findIndex((t, i) => i > 0 && t - frameTimes[i - 1]! >= 1.5 * frame);
   return at > 0 ? frameTimes[at - 1]! + frame : undefined;
+}
+
+/** Rates a measured one snaps to: film, PAL, NTSC and their multiples. */
+const COMMON_RATES: readonly Rational[] = [
+  [24000, 1001],
+  [24, 1],
+  [25, 1],
+  [30000, 1001],
+  [30, 1],
+  [48, 1],
+  [50, 1],
+  [60000, 1001],
+  [60, 1],
+  [100, 1],
+  [120000, 1001],
+  [120, 1],
+  [240, 1],
+].map(([num, den]) => ({ num: num!, den: den! }));
+
+/**
+ * The rate of a VFR stream's fastest steady stretch, from its frame times: the mean of the steps
+ * within 1.5x the shortest, where they are at least a fifth of all (fewer are jitter, not a
+ * stretch), snapped to the nearest common rate within 0.5 % (timestamps in milliseconds wobble). Pure.
+ */
+export function fastestSteadyRate(frameTimes: readonly number[]): Rational | undefined {
+  const steps = frameTimes.slice(1).map((t, i) => t - frameTimes[i]!);
+  const shortest = steps.reduce((min, step) => (step > 0 && step < min ? step : min), Infinity);
+  const fast = steps.filter((step) => step > 0 && step <= shortest * 1.5);
+  if (fast.length < 2 || fast.length < steps.length / 5) return undefined;
+  const rate = fast.length / fast.reduce((sum, step) => sum + step, 0);
+  const off = (r: Rational) => Math.abs(rationalValue(r) / rate - 1);
+  const nearest = COMMON_RATES.reduce((best, r) => (off(r) < off(best) ? r : best));
+  return off(nearest) <= 0.005 ? nearest : reduced(Math.round(rate * 1000), 1000);
 }

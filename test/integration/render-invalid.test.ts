@@ -150,6 +150,31 @@ describe('render refuses bad files and fonts', () => {
     expect(sound.code).toBe('INPUT_NOT_MEDIA');
   });
 
+  // Found by the new-user trial: music placed at 5 s on a 4 s timeline rendered silence, exit 0.
+  it('music or narration that starts at or past the end of the timeline', async () => {
+    const song = join(dir, 'in', 'late.wav');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', song]);
+    const spec = (kind: 'music' | 'narration', start: number) =>
+      parseRenderSpec({
+        output: join(dir, 'out', 'late.mp4'),
+        width: 160,
+        height: 120,
+        // 2 + 2 s with a 0.5 s crossfade: the timeline ends at 3.5 s.
+        scenes: [{ duration: 2, transition: { type: 'crossfade', duration: 0.5 } }, { duration: 2 }],
+        audio: { [kind]: [{ path: song }, { path: song, start }] },
+      });
+    expect((await planRender(spec('music', 3.4), context())).rootTaskId).toBe('stitch');
+    for (const kind of ['music', 'narration'] as const) {
+      const error = (await planRender(spec(kind, 3.5), context()).catch(
+        (e: unknown) => e,
+      )) as FramefleetError;
+      expect(error.code).toBe('INVALID_SPEC');
+      expect(error.message).toBe(
+        `invalid render spec at audio.${kind}.1.start: 3.5 s is not before the timeline's end at 3.50 s, so nothing of it would be heard`,
+      );
+    }
+  });
+
   it('a font family that is not installed, and a missing font file', async () => {
     const text = { type: 'text', text: 'hi', x: 0, y: 0, width: 100, height: 40 };
     const family = await refusal({ ...text, font: 'No Such Font Family 42' });

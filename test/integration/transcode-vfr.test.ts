@@ -76,4 +76,48 @@ describe('variable frame rate input', () => {
     const psnr = await psnrByIndex(output, reference);
     expect(psnr.min).toBeGreaterThanOrEqual(30);
   });
+
+  // Found by the new-user trial: every VFR Matroska file with audio (a phone clip remuxed) failed
+  // its own verification, exit 1: the source's video end came from the header (Matroska's last
+  // frame has no duration), the output's from the constant-rate grid, 0.034 s apart here.
+  it('keeps the audio of a VFR Matroska source and verifies it', async () => {
+    const withAudio = join(dir, 'vfr-audio.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=4', '-f', 'lavfi', '-i', 'sine=f=440:d=4'],
+      ...['-vf', "setpts='N/30/TB + floor(N/3)*0.02/TB'", '-fps_mode', 'vfr', ...FAST_X264, '-g', '30'],
+      ...['-c:a', 'aac', withAudio],
+    ]);
+    const output = join(dir, 'out-audio.mp4');
+    const result = await runCli([
+      'transcode',
+      withAudio,
+      '-o',
+      output,
+      '--segments',
+      '2',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(result.stderr).not.toMatch(/durations disagree/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/audio 4\.0\d\d s \(A\/V within one audio frame of the source\)/);
+  });
+
+  // Found by the new-user trial: ffmpeg remuxing a VFR MP4 into Matroska writes the average rate as
+  // the track's default duration, which ffprobe then reads as the base rate: the 25 fps stretch
+  // went onto a 15.7 fps grid and lost a third of its frames.
+  it('keeps every frame of the fast stretch of a VFR file remuxed to Matroska', async () => {
+    const mp4 = join(dir, 'two-rates.mp4');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=4'],
+      ...['-vf', "setpts='if(lt(N,50),N/25,2+(N-50)/12.5)/TB'", '-fps_mode', 'vfr', ...FAST_X264],
+      ...['-frames:v', '75', '-video_track_timescale', '1000', mp4],
+    ]);
+    const mkv = join(dir, 'two-rates.mkv');
+    await ffmpeg(['-i', mp4, '-c', 'copy', mkv]);
+    const output = join(dir, 'two-rates-out.mp4');
+    const result = await runCli(['transcode', mkv, '-o', output, '--data-dir', join(dir, 'data')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/normalising to constant 25\.000 fps \(75 source frames become 99\)/);
+  });
 });

@@ -93,7 +93,7 @@ describe('pcm and proxy arguments', () => {
 
   it('writes a small, never upscaled proxy with the same frames', () => {
     const args = proxyArgs({ input: 'in.mov', output: 'out.mp4', height: 240 }, '/tmp/x.mp4', true).join(' ');
-    expect(args).toContain("scale=-2:'min(240,ih)'");
+    expect(args).toContain("scale=-2:'trunc(min(240,ih)/2)*2'");
     expect(args).toContain('-fps_mode passthrough');
     expect(args).toContain('-map 0:a:0');
     expect(proxyArgs({ input: 'in.mov', output: 'out.mp4' }, '/tmp/x.mp4', false).join(' ')).not.toContain(

@@ -14,10 +14,15 @@ import { mulberry32 } from '../../src/random.js';
 
 const RATE = 22050;
 
-function clicks(bpm: number, seconds: number, rate = RATE): { samples: Float32Array; beats: number[] } {
+function clicks(
+  bpm: number,
+  seconds: number,
+  rate = RATE,
+  first = 0.5,
+): { samples: Float32Array; beats: number[] } {
   const samples = new Float32Array(Math.round(seconds * rate));
   const beats: number[] = [];
-  for (let t = 0.5; t < seconds - 0.2; t += 60 / bpm) {
+  for (let t = first; t < seconds - 0.2; t += 60 / bpm) {
     beats.push(t);
     const at = Math.round(t * rate);
     for (let i = 0; i < 400 && at + i < samples.length; i++)
@@ -57,6 +62,15 @@ describe('tempo and beats', () => {
     const result = analyzeBeats(track.samples, RATE);
     expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
     expect(beatFMeasure(result.beats, track.beats, 0.07, 2)).toBeGreaterThan(0.95);
+  });
+
+  // Found by the new-user trial: a song whose first beat is its first sample (a MIDI render, a
+  // track cut on the beat) lost that beat, and its bar with it: the first frame had no onset.
+  it('reports a beat at t=0 where the music starts on one', () => {
+    const track = clicks(128, 10, RATE, 0);
+    const result = analyzeBeats(track.samples, RATE);
+    expect(result.beats[0]).toBeLessThan(0.02);
+    expect(result.beats).toHaveLength(track.beats.length);
   });
 
   it('follows a drum track with swing and syncopation', () => {

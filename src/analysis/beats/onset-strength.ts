@@ -42,11 +42,13 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const { frames, bandCount, logMel, loudest, centres, hop, sampleRate } = mel;
   const floor = loudest - TOP_DB;
   const onset = new Float64Array(frames);
-  for (let t = 1; t < frames; t++) {
+  // Before the first frame is silence (the frames are zero-padded there too): music that starts
+  // at once has its onset at frame 0, as it would after a silent intro.
+  for (let t = 0; t < frames; t++) {
     let flux = 0;
     for (let b = 0; b < bandCount; b++) {
       const now = Math.max(floor, logMel[t * bandCount + b]!);
-      const before = Math.max(floor, logMel[(t - 1) * bandCount + b]!);
+      const before = t === 0 ? floor : Math.max(floor, logMel[(t - 1) * bandCount + b]!);
       if (now > before) flux += now - before;
     }
     onset[t] = flux / bandCount;

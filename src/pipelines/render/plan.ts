@@ -87,6 +87,21 @@ function checkInPoint(scene: Scene, where: string, durationSec: number | undefin
   );
 }
 
+/** A track that starts at or past the timeline's end would be cut to nothing: silence, exit 0. */
+function checkTrackStarts(spec: RenderSpec, scenes: readonly Scene[]): void {
+  const { frames, overlaps } = sceneFrames(scenes, spec.fps);
+  const endSec = frames.reduce((sum, f, i) => sum + f - overlaps[i]!, 0) / spec.fps;
+  for (const kind of ['music', 'narration'] as const) {
+    for (const [i, track] of (spec.audio?.[kind] ?? []).entries()) {
+      if (track.start < endSec) continue;
+      throw new FramefleetError(
+        'INVALID_SPEC',
+        `invalid render spec at audio.${kind}.${i}.start: ${track.start} s is not before the timeline's end at ${endSec.toFixed(2)} s, so nothing of it would be heard`,
+      );
+    }
+  }
+}
+
 /** A problem with a file or font, as an invalid spec naming the JSON path. */
 function at(where: string, error: unknown): FramefleetError {
   if (!(error instanceof FramefleetError))
@@ -117,6 +132,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec);
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
+  checkTrackStarts(spec, scenes);
   for (const [i, s] of scenes.entries()) {
     for (const [j, l] of s.layers.entries()) {
       if (l.type !== 'text') continue;

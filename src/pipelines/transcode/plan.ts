@@ -5,7 +5,7 @@ import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { countCfrFrames } from '../../media/vfr.js';
+import { countCfrFrames, fastestSteadyRate } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -17,7 +17,7 @@ import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
-import { withProcessors } from './process-plan.js';
+import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
 /**
@@ -80,7 +80,9 @@ async function transcodeLayout(
   // Opened once (inside the roots that hold now, for a server's job; a stored input from this
   // worker's cached download) and probed and measured through that one open file.
   const layout = await withInput(spec.input, ctx, (local) => layoutOpened(spec, local, format, ctx));
-  return spec.process ? withProcessors(layout, spec.process, processors) : layout;
+  if (spec.process) return withProcessors(layout, spec.process, processors);
+  refuseOddSource(spec.input, layout);
+  return layout;
 }
 
 async function layoutOpened(
@@ -147,7 +149,7 @@ async function layoutOpened(
       `--segments ${spec.segments}: ${frames} frames allow at most ${most} segments of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
     );
   }
-  const expectation = expectationFor(source, frames, keepAudio);
+  const expectation = expectationFor(source, frames, keepAudio, fps);
   // The audio pass keeps the source's chapters for the stitch; without one, the plan carries them.
   const chapters = mode ? [] : await probeChapters(local, ctx.signal);
   return {
@@ -208,13 +210,25 @@ async function layoutOpened(
  * r_frame_rate, the lowest rate that holds every timestamp) where it is a plausible video rate: the
  * average would drop frames wherever the rate runs above it (a 30 fps stretch before a 15 fps one;
  * a screen recording that is mostly still), the base rate only repeats frames in slow stretches.
- * A base rate that is a time base in disguise (90000/1) falls back to the average. Pure.
+ * A base rate that is a time base in disguise (90000/1), or only the average again (Matroska's
+ * default duration, written from the average when a VFR file is remuxed), gives way to the rate of
+ * the fastest steady stretch of the frame times, where that is faster; else to the average. Pure.
  */
 export function timelineRate(source: MediaInfo): Rational {
   const video = source.video!;
   if (!video.variableFrameRate) return video.frameRate;
   const base = rationalValue(video.frameRate);
   const average = video.avgFrameRate ? rationalValue(video.avgFrameRate) : undefined;
+  const fast = video.frameTimes && fastestSteadyRate(video.frameTimes);
+  const notBase = base > MAX_TIMELINE_FPS || (average !== undefined && base <= average * 1.01);
+  if (
+    fast &&
+    notBase &&
+    rationalValue(fast) > (average ?? 0) * 1.01 &&
+    rationalValue(fast) <= MAX_TIMELINE_FPS
+  ) {
+    return fast;
+  }
   if (base > 0 && base <= MAX_TIMELINE_FPS && (average === undefined || base >= average * 0.99)) {
     return video.frameRate;
   }

@@ -36,3 +36,21 @@ export function oddSides(size: { width: number; height: number }, pixFmt: string
   const h = both && size.height % 2 === 1;
   return w && h ? 'width and height' : w ? 'width' : h ? 'height' : undefined;
 }
+
+/**
+ * Refuses, before any task, a source whose size the encode cannot hold (321x181 4:2:0 video: x264
+ * and every GPU encoder need even sides), which would fail every segment's encode after retries.
+ */
+export function refuseOddSource(input: string, layout: TranscodeLayout): void {
+  // GPU encoders take 4:2:0 frames (NV12) whatever the source's format.
+  const pixFmt = layout.device === 'cpu' ? (layout.pixFmt ?? 'yuv420p') : 'nv12';
+  const odd = oddSides(layout, pixFmt);
+  if (!odd) return;
+  const via = pixFmt === layout.pixFmt ? '' : ` (it encodes ${pixFmt})`;
+  const even = `${layout.width - (layout.width % 2)}:${layout.height - (layout.height % 2)}`;
+  throw new FramefleetError(
+    'UNSUPPORTED_MEDIA',
+    `input ${show(input)} is ${layout.width}x${layout.height} ${layout.pixFmt ?? pixFmt} video, and ${layout.encoder} needs an even ${odd}${via}: ` +
+      `crop it to an even size first (ffmpeg -vf crop=${even})`,
+  );
+}

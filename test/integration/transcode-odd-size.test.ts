@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
+import { runCli } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
+
+// Found by the new-user trial: a 321x181 4:2:0 source (lossless FFV1, as a screen recorder or an
+// editor's export can write) failed every segment's encode after retries with ffmpeg's "maybe
+// incorrect parameters such as ... width or height" and exit 1; its proxy failed the same way, as
+// did a proxy asked for at an odd --height.
+describe('a source with odd sides', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let source: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-odd-size-'));
+    source = join(dir, 'odd.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=10:d=1', '-f', 'lavfi', '-i', 'sine=d=1'],
+      ...['-vf', 'scale=321:181', '-pix_fmt', 'yuv420p', '-c:v', 'ffv1', '-c:a', 'pcm_s16le', source],
+    ]);
+  });
+  afterAll(() => cleanup());
+
+  it('is refused by transcode before any task, naming the size and the crop that fits', async () => {
+    const output = join(dir, 'out.mp4');
+    const data = join(dir, 'data');
+    const result = await runCli(['transcode', source, '-o', output, '--data-dir', data]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /is 321x181 yuv420p video, and libx264 needs an even width and height: crop it to an even size first \(ffmpeg -vf crop=320:180\) \[UNSUPPORTED_MEDIA\]/,
+    );
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(join(data, 'jobs')) ? await readdir(join(data, 'jobs')) : []).toEqual([]);
+  });
+
+  it.each([
+    [[], 320, 180],
+    [['--height', '101'], 178, 100],
+  ])('makes a proxy with even sides (%j)', async (extra, width, height) => {
+    const output = join(dir, `proxy-${height}.mp4`);
+    const result = await runCli(['analyze', 'proxy', source, '-o', output, ...extra]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const video = (await probe(output)).video!;
+    expect([video.width, video.height, video.frameCount]).toEqual([width, height, 10]);
+  });
+});
