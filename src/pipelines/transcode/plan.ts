@@ -175,6 +175,7 @@ async function layoutOpened(
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     videoStartSec: video.startTimeSec,
     normaliseVfr: video.variableFrameRate,
+    ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),
     ...preRollOf(video, source.formatName),
     segments: spec.segments,
     segmentSeconds: spec.segmentSeconds ?? parallelism.segmentSeconds,
