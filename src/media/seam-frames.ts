@@ -19,30 +19,59 @@ const SEAM_TIMEOUT_MS = 60_000;
  */
 export function grayFramesArgs(input: string, range: RangeStart, count: number): string[] {
   const { seek, filters } = rangeInput(range);
+  return [...seek, ...guardedInput(input), ...grayOutput(filters, count)];
+}
+
+/**
+ * ffmpeg arguments that decode from the first frame, without a seek, and keep the frames whose
+ * index (by count) is in `frames` (ascending, distinct), as grayFramesArgs does. Pure.
+ */
+export function grayFramesByCountArgs(input: string, frames: readonly number[]): string[] {
+  const chosen = frames.map((n) => `eq(n,${n})`).join('+');
+  return [...guardedInput(input), ...grayOutput([`select='${chosen}'`], frames.length)];
+}
+
+/** Output options: `count` frames through `filters`, shrunk to SEAM_PICTURE gray, raw to stdout. Pure. */
+function grayOutput(filters: readonly string[], count: number): string[] {
   const { width, height } = SEAM_PICTURE;
-  return [
-    ...seek,
-    ...guardedInput(input),
-    // Area averaging: what is compared is the picture, not its compression noise.
-    ...exactFrames([...filters, `scale=${width}:${height}:flags=area`, 'format=gray'], count),
-    '-f',
-    'rawvideo',
-    'pipe:1',
-  ];
+  // Area averaging: what is compared is the picture, not its compression noise.
+  const shrink = [...filters, `scale=${width}:${height}:flags=area`, 'format=gray'];
+  return [...exactFrames(shrink, count), '-f', 'rawvideo', 'pipe:1'];
 }
 
 /** Decodes up to `count` frames from `range.start` as SEAM_PICTURE gray pictures. */
-export async function grayFrames(
+export function grayFrames(
   input: string,
   range: RangeStart,
   count: number,
   signal?: AbortSignal,
 ): Promise<Uint8Array[]> {
-  const { stdout } = await runFfmpeg(grayFramesArgs(input, range, count), {
+  const which = `frames ${range.start}-${range.start + count - 1}`;
+  return grayRun(grayFramesArgs(input, range, count), `decode ${which} of ${show(input)}`, signal);
+}
+
+/** Decodes the frames of `frames` (ascending, distinct) from the first, by count (grayFramesByCountArgs). */
+export function grayFramesByCount(
+  input: string,
+  frames: readonly number[],
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<Uint8Array[]> {
+  const label = `decode ${show(input)} to frame ${frames.at(-1)}`;
+  return grayRun(grayFramesByCountArgs(input, frames), label, signal, timeoutMs);
+}
+
+async function grayRun(
+  args: string[],
+  label: string,
+  signal?: AbortSignal,
+  timeoutMs = SEAM_TIMEOUT_MS,
+): Promise<Uint8Array[]> {
+  const { stdout } = await runFfmpeg(args, {
     signal,
-    timeoutMs: SEAM_TIMEOUT_MS,
+    timeoutMs,
     writesNoFile: true,
-    label: `decode frames ${range.start}-${range.start + count - 1} of ${show(input)} for the seam check`,
+    label: `${label} for the seam check`,
   });
   const size = SEAM_PICTURE.width * SEAM_PICTURE.height;
   const frames: Uint8Array[] = [];

@@ -2,8 +2,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorContext } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
+import { writeFile } from 'node:fs/promises';
+import { encoderByName } from '../../src/media/encoders/catalogue.js';
+import { seekFrom } from '../../src/media/keyframe-seek.js';
 import { readMp4VideoSamples } from '../../src/media/mp4-samples.js';
-import type { SegmentRange } from '../../src/pipelines/transcode/plan-segments.js';
+import { probe } from '../../src/media/probe.js';
+import { runFfmpeg } from '../../src/media/run.js';
+import { segmentArgs } from '../../src/media/segment-args.js';
+import { planSegments, type SegmentRange } from '../../src/pipelines/transcode/plan-segments.js';
 import { seamCheckFor, startSeamCheck } from '../../src/pipelines/transcode/seam-check.js';
 import type { Storage } from '../../src/storage/types.js';
 import { runCli } from '../helpers/cli.js';
@@ -125,6 +131,65 @@ describe('transcode seam check', () => {
         ),
       });
     }, 60_000);
+
+    it('catches the MPEG-PS seek bug, whose seeks moved the check as they moved the segments', async () => {
+      // MP2 audio 11 ms ahead of the video; segments cut as plans without the video's start still
+      // are (from the seek point): every segment after a seek starts one frame early.
+      const ps = media('ps.mpg');
+      const lavfi = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=10'];
+      await ffmpeg([
+        ...lavfi,
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=duration=10',
+        '-c:v',
+        'mpeg2video',
+        '-c:a',
+        'mp2',
+        '-f',
+        'vob',
+        ps,
+      ]);
+      const info = await probe(ps);
+      const video = info.video!;
+      const rate = { num: 25, den: 1 };
+      const ranges = planSegments({
+        frameCount: video.frameCount,
+        fps: 25,
+        keyframes: video.keyframes,
+        segments: 5,
+      });
+      const videoOffsetSec = video.startTimeSec - info.startTimeSec;
+      const list: string[] = [];
+      for (const r of ranges) {
+        const output = media(`ps-${r.index}.mp4`);
+        const seek = seekFrom(video.keyframes, r.start, 25, 'none');
+        const encoder = encoderByName('libx264')!;
+        const settings = { quality: 70, preset: 'fast' as const, gopFrames: 50 };
+        const job = { ...r, input: ps, rate, videoOffsetSec, normaliseVfr: false, encoder, settings, output };
+        await runFfmpeg(segmentArgs({ ...job, ...seek }), { timeoutMs: 60_000, label: 'segment' });
+        list.push(`file '${output}'`);
+      }
+      await writeFile(media('ps.txt'), list.join('\n'));
+      await ffmpeg(['-f', 'concat', '-safe', '0', '-i', media('ps.txt'), '-c', 'copy', media('ps-out.mp4')]);
+      const plan = seamCheckFor(
+        {
+          frames: video.frameCount,
+          fps: 25,
+          rate,
+          keyframes: video.keyframes,
+          seekIndex: 'none',
+          videoOffsetSec,
+          normaliseVfr: false,
+        },
+        ranges,
+      );
+      expect(plan).toMatchObject({ byCount: true });
+      await expect(startSeamCheck(plan, ps, ctx).against(media('ps-out.mp4'), 0)).rejects.toThrow(
+        /^segment \d \(frame \d+, [\d.]+ s\) starts one frame early: output frame \d+ matches source frame \d+/,
+      );
+    }, 120_000);
 
     it('fails a second segment that starts one frame early', async () => {
       // Frame 59 twice: the second segment holds source frames 59 on.

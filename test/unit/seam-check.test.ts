@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { judgeSeam, psnr, PSNR_CAP, seamFailure } from '../../src/media/picture-match.js';
-import { grayFramesArgs } from '../../src/media/seam-frames.js';
+import { grayFramesArgs, grayFramesByCountArgs } from '../../src/media/seam-frames.js';
 import { transcodeTasks, type TranscodeLayout } from '../../src/pipelines/transcode/layout.js';
 import type { StitchPayload } from '../../src/pipelines/transcode/payloads.js';
 import { planSegments } from '../../src/pipelines/transcode/plan-segments.js';
-import { judgeAll, seamCheckFor } from '../../src/pipelines/transcode/seam-check.js';
+import { judgeAll, seamCheckFor, seamCost } from '../../src/pipelines/transcode/seam-check.js';
 import { PLAIN_LAYOUT } from '../helpers/transcode-layout.js';
 
 // Keyframes every 2 s of an MP4, video only.
@@ -98,6 +98,26 @@ describe('seamCheckFor: what the stitch checks, planned with the segments', () =
     });
   });
 
+  it.each([
+    // Seeks decode 62 + 32 + 62 frames, the decode from the start 242: seeks.
+    ['keyframes every 2 s', {}, { byCount: 242, bySeek: 156 }, false],
+    // Split evenly (75, 150, 225), each seek decoding from frame 0: 77 + 152 + 227.
+    ['one keyframe', { keyframes: [0] }, { byCount: 227, bySeek: 456 }, true],
+    // Each range from the first frame: 62 + 152 + 242.
+    ['no seek (AVI)', { seekIndex: 'start' as const }, { byCount: 242, bySeek: 456 }, true],
+    // A second before each keyframe without an index: 62 + 62 + 92.
+    ['MPEG-TS', { seekIndex: 'none' as const }, { byCount: 242, bySeek: 216 }, true],
+  ])(
+    'decodes the source from its start by count where that costs little more: %s',
+    (_n, change, cost, byCount) => {
+      const layout = { ...LAYOUT, ...change };
+      const check = seamCheckFor(layout, ranges(layout, 4));
+      if (!check || 'skipped' in check) throw new Error('expected a check');
+      expect(seamCost(layout, check.seams)).toEqual(cost);
+      expect(check.byCount ?? false).toBe(byCount);
+    },
+  );
+
   it('the stitch payload carries it; one segment has none', () => {
     const stitch = (segments: number) =>
       transcodeTasks(LAYOUT, ranges(LAYOUT, segments)).find((t) => t.kind === 'transcode.stitch')?.payload as
@@ -110,7 +130,6 @@ describe('seamCheckFor: what the stitch checks, planned with the segments', () =
     ['a variable frame rate', { normaliseVfr: true }, /variable frame rate/],
     ['a lead the probe dropped', { undecodableLead: 3 }, /starts mid-GOP \(3 undecodable packets dropped\)/],
     ['processors', { process: {} as never }, /processors change the picture/],
-    ['a source that cannot seek', { seekIndex: 'start' as const }, /cannot seek \(AVI\)/],
   ])('skipped for %s, saying why', (_name, change, why) => {
     const check = seamCheckFor({ ...LAYOUT, ...change }, ranges(LAYOUT, 4));
     expect(check && 'skipped' in check ? check.skipped : undefined).toMatch(why);
@@ -125,6 +144,9 @@ describe('seamCheckFor: what the stitch checks, planned with the segments', () =
     expect(args.slice(0, 2)).toEqual(['-ss', '1.950000']);
     expect(args).toContain('-protocol_whitelist');
     expect(args).toContain('-format_whitelist');
+    expect(grayFramesByCountArgs('/in.mp4', [59, 60, 61]).join(' ')).toMatch(
+      /-i \/in\.mp4 .*-vf select='eq\(n,59\)\+eq\(n,60\)\+eq\(n,61\)',scale=160:96:flags=area,format=gray -frames:v 3 /,
+    );
     expect(args.join(' ')).toMatch(
       /-vf setpts=PTS-STARTPTS,scale=160:96:flags=area,format=gray -frames:v 3 -f rawvideo pipe:1$/,
     );

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { FramefleetError } from '../../errors.js';
 import type { ExecutorContext } from '../../engine/types.js';
-import { seekFrom } from '../../media/keyframe-seek.js';
+import { SEEK_BACK, seekFrom } from '../../media/keyframe-seek.js';
 import { judgeSeam, psnr, seamFailure, type SeamMatch } from '../../media/picture-match.js';
 import { readMp4VideoSamples } from '../../media/mp4-samples.js';
 import { frameTime, rationalValue, type Rational } from '../../media/rational.js';
-import { grayFrames } from '../../media/seam-frames.js';
+import { grayFrames, grayFramesByCount } from '../../media/seam-frames.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { withInput } from '../job-files.js';
 import type { SeekIndex } from '../../media/keyframe-seek.js';
@@ -26,6 +26,12 @@ export interface SeamPlan {
   videoOffsetSec: number;
   videoStartSec?: number;
   seams: SeamPoint[];
+  /**
+   * Decode the source once from its first frame and pick the seams' frames by count, which no seek
+   * of the encodes can have shifted alike (the MPEG-PS bug moved the check's seeks as it moved the
+   * segments'): where that decodes at most half as much again as a seek to each seam (seamCost).
+   */
+  byCount?: boolean;
 }
 
 /** A stitch's seam check, or why its source cannot be judged by frame index. */
@@ -51,19 +57,46 @@ export function seamCheckFor(layout: SeamSource, ranges: readonly SegmentRange[]
   const skipped = unjudgeable(layout);
   if (skipped) return { skipped };
   const index = layout.seekIndex ?? 'keyframes';
+  const seams = ranges
+    // The source's frames before, at and after the seam.
+    .filter((r) => r.start > 0 && r.start + 1 < layout.frames)
+    .map((r) => ({
+      segment: r.index,
+      frame: r.start,
+      ...seekFrom(layout.keyframes, r.start - 1, layout.fps, index),
+    }));
+  const cost = seamCost(layout, seams);
   return {
     rate: layout.rate,
     videoOffsetSec: layout.videoOffsetSec,
     ...(layout.videoStartSec !== undefined ? { videoStartSec: layout.videoStartSec } : {}),
-    seams: ranges
-      // The source's frames before, at and after the seam.
-      .filter((r) => r.start > 0 && r.start + 1 < layout.frames)
-      .map((r) => ({
-        segment: r.index,
-        frame: r.start,
-        ...seekFrom(layout.keyframes, r.start - 1, layout.fps, index),
-      })),
+    seams,
+    ...(cost.byCount <= 1.5 * cost.bySeek ? { byCount: true } : {}),
   };
+}
+
+/**
+ * About how many source frames the check decodes from the first frame (byCount), and with a seek
+ * to each seam: from the keyframe before the frame ahead of it, a second earlier without an index,
+ * from the first frame without a seek (AVI). Pure.
+ */
+export function seamCost(
+  layout: Pick<SeamSource, 'keyframes' | 'fps' | 'seekIndex'>,
+  seams: readonly Pick<SeamPoint, 'frame'>[],
+): { byCount: number; bySeek: number } {
+  const back = layout.seekIndex === 'none' ? Math.round(SEEK_BACK * layout.fps) : 0;
+  let bySeek = 0;
+  for (const { frame } of seams) {
+    const key = layout.seekIndex === 'start' ? 0 : keyframeAtOrBefore(layout.keyframes, frame - 1);
+    bySeek += frame + 2 - Math.max(0, key - back);
+  }
+  return { byCount: (seams.at(-1)?.frame ?? -2) + 2, bySeek };
+}
+
+function keyframeAtOrBefore(keyframes: readonly number[], frame: number): number {
+  let at = 0;
+  for (const k of keyframes) if (k <= frame) at = Math.max(at, k);
+  return at;
 }
 
 /** Why a source's frames by index may not be the output's, or what checking them would cost. Pure. */
@@ -73,8 +106,6 @@ function unjudgeable(p: SeamSource): string | undefined {
     return "a variable frame rate source: the output's frames are its normalised timeline's";
   if (p.undecodableLead)
     return `the source starts mid-GOP (${p.undecodableLead} undecodable packets dropped): its frames by index are uncertain`;
-  if (p.seekIndex === 'start')
-    return 'the source cannot seek (AVI): each seam would decode it from its start';
   return undefined;
 }
 
@@ -85,7 +116,8 @@ export interface SeamRun {
 }
 
 /**
- * Starts decoding the source's frames around each seam now, beside the stitch that writes the output;
+ * Starts decoding the source's frames around each seam now (by count from its first frame, or with
+ * the encodes' own seeks: SeamPlan.byCount), beside the stitch that writes the output;
  * `against` compares them with the output's. A check that cannot run (none planned, or a source
  * that is not on this machine) says why in a debug line and passes.
  */
@@ -104,18 +136,20 @@ export function startSeamCheck(
   const started = Date.now();
   const { rate, videoOffsetSec: sourceOffsetSec, videoStartSec } = check;
   const source = withInput(input, ctx, (local) =>
-    inPool(check.seams, (s) => {
-      const { seekKey, seekBefore } = s;
-      const from = {
-        start: s.frame - 1,
-        rate,
-        videoOffsetSec: sourceOffsetSec,
-        videoStartSec,
-        seekKey,
-        seekBefore,
-      };
-      return grayFrames(local, { ...from, normaliseVfr: false }, 3, ctx.signal);
-    }),
+    check.byCount
+      ? aroundByCount(local, check.seams, ctx.signal)
+      : inPool(check.seams, (s) => {
+          const { seekKey, seekBefore } = s;
+          const from = {
+            start: s.frame - 1,
+            rate,
+            videoOffsetSec: sourceOffsetSec,
+            videoStartSec,
+            seekKey,
+            seekBefore,
+          };
+          return grayFrames(local, { ...from, normaliseVfr: false }, 3, ctx.signal);
+        }),
   );
   let sourceMs = 0;
   // Awaited by `against`; a stitch that fails first leaves it unread.
@@ -164,7 +198,7 @@ export function startSeamCheck(
  */
 export function judgeAll(
   plan: Pick<SeamPlan, 'seams' | 'rate'>,
-  sources: readonly (readonly Uint8Array[])[],
+  sources: readonly (readonly (Uint8Array | undefined)[])[],
   outputs: readonly (readonly Uint8Array[])[],
 ): { failures: string[]; unclear: string[] } {
   const failures: string[] = [];
@@ -181,6 +215,22 @@ export function judgeAll(
     (verdict === 'unclear' ? unclear : failures).push(seamFailure(place, match, verdict));
   }
   return { failures, unclear };
+}
+
+/** The source's frames before, at and after each seam, decoded from the first frame by count. */
+async function aroundByCount(
+  input: string,
+  seams: readonly SeamPoint[],
+  signal: AbortSignal,
+): Promise<(Uint8Array | undefined)[][]> {
+  const wanted = [...new Set(seams.flatMap((s) => [s.frame - 1, s.frame, s.frame + 1]))].sort(
+    (a, b) => a - b,
+  );
+  // A whole decode up to the last seam: the limit grows with it (a 5-minute source at 10 fps, and more).
+  const timeoutMs = 60_000 + wanted.at(-1)! * 100;
+  const frames = await grayFramesByCount(input, wanted, signal, timeoutMs);
+  const at = new Map(wanted.map((n, i) => [n, frames[i]]));
+  return seams.map((s) => [s.frame - 1, s.frame, s.frame + 1].map((n) => at.get(n)));
 }
 
 /** `run` over `items`, a few at a time (each is one short ffmpeg), results in order. */
