@@ -21,6 +21,8 @@ export interface OutputVerification {
   videoDurationSec: number;
   audioDurationSec: number | undefined;
   avGapSec: number | undefined;
+  /** Video start minus the file's start (its earliest stream's), seconds: where -ss finds frame 0. */
+  videoOffsetSec: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function verifyOutput(path: string, expect: OutputExpectation): Pro
     videoDurationSec: video.durationSec,
     audioDurationSec: audio?.durationSec,
     avGapSec,
+    videoOffsetSec: video.startSec - Math.min(video.startSec, audio?.startSec ?? video.startSec),
   };
 }
 

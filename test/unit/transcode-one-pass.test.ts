@@ -3,31 +3,9 @@ import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { streamDuration } from '../../src/media/probe.js';
 import { wholeArgs } from '../../src/media/whole-args.js';
 import { transcodeTasks, wholeInOne, type TranscodeLayout } from '../../src/pipelines/transcode/layout.js';
+import { PLAIN_LAYOUT } from '../helpers/transcode-layout.js';
 
-const LAYOUT: TranscodeLayout = {
-  input: '/in.mp4',
-  output: '/out.mp4',
-  overwrite: false,
-  faststart: true,
-  format: 'mp4',
-  encoder: 'libx264',
-  device: 'cpu',
-  settings: { quality: 70, preset: 'balanced', gopFrames: 60 },
-  frames: 300,
-  rate: { num: 30, den: 1 },
-  fps: 30,
-  width: 960,
-  height: 540,
-  keyframes: [0],
-  videoOffsetSec: 0,
-  normaliseVfr: false,
-  segments: undefined,
-  segmentSeconds: 120,
-  audio: { mode: 'copy', bitrateKbps: 160, offsetSec: 0.2 },
-  sourceAvGapSec: 0,
-  audioFrameSec: 1024 / 48_000,
-  prefix: 'jobs/x/',
-};
+const LAYOUT = PLAIN_LAYOUT;
 const ONE = [{ index: 0, start: 0, end: 300, startsAt: 'start' as const }];
 
 describe('a one-segment transcode in one task', () => {

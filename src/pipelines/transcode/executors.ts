@@ -13,6 +13,7 @@ import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
 import { withInput, withOutput, writeOutput } from '../job-files.js';
+import { startSeamCheck } from './seam-check.js';
 import type {
   AudioOutput,
   AudioPayload,
@@ -139,6 +140,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   await writeFile(list, concatList(paths));
   const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
   if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
+  // The source's side of the seam check decodes while the stitch runs.
+  const seams = startSeamCheck(p.seams, p.input, ctx);
   const stitchTo = async (tmp: string) => {
     await runFfmpeg(
       stitchArgs({
@@ -160,11 +163,13 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
       },
     );
-    return verifyOutput(tmp, {
+    const checked = await verifyOutput(tmp, {
       frames: p.frames,
       sourceAvGapSec: audio ? expectedGap(p, audio) : undefined,
       audioFrameSec: p.audioFrameSec,
     });
+    await seams.against(tmp, checked.videoOffsetSec);
+    return checked;
   };
   const { value: checked, size } = await placeOutput(p, ctx, stitchTo);
   ctx.progress({ fraction: 1 });

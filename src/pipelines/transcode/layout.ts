@@ -8,6 +8,7 @@ import { seekFrom, type SeekIndex } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
 import { processedSegment } from './process-tasks.js';
+import { seamCheckFor } from './seam-check.js';
 
 /**
  * Everything a transcode's planning decided before its split points: one encoder, the timeline, the
@@ -47,6 +48,8 @@ export interface TranscodeLayout {
   /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
   cutMidGop?: boolean;
   normaliseVfr: boolean;
+  /** Video packets before the source's first keyframe that the probe dropped (absent: none). */
+  undecodableLead?: number;
   /** A variable frame rate in a container without a keyframe index: each range's pre-roll (vfrPreRoll). */
   preRollSec?: number;
   segments: number | undefined;
@@ -157,6 +160,7 @@ export function transcodeTasks(
     };
     tasks.push(audioTask);
   }
+  const seams = seamCheckFor(p, ranges);
   const stitch: TaskSpec<StitchPayload> = {
     id: 'stitch',
     kind: 'transcode.stitch',
@@ -180,6 +184,7 @@ export function transcodeTasks(
       audioFrameSec: p.audioFrameSec,
       ...(p.chapters?.length ? { chapters: p.chapters } : {}),
       ...(p.titles ? { titles: p.titles } : {}),
+      ...(seams ? { seams } : {}),
     },
   };
   tasks.push(stitch);

@@ -3,6 +3,7 @@ import type { AudioContainer } from '../../media/audio-containers.js';
 import type { Chapter } from '../../media/chapters.js';
 import type { Rational } from '../../media/rational.js';
 import type { TranscodeLayout } from './layout.js';
+import type { SeamCheck } from './seam-check.js';
 
 export interface SegmentPayload {
   input: string;
@@ -86,6 +87,8 @@ export interface StitchPayload {
   chapters?: Chapter[];
   /** The source tracks' names, which the intermediates lose. */
   titles?: { video?: string; audio?: string };
+  /** What the stitch compares with the source at each seam (absent: one segment, or planned before). */
+  seams?: SeamCheck;
 }
 
 export interface StitchOutput {

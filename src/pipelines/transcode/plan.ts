@@ -178,6 +178,7 @@ async function layoutOpened(
     videoStartSec: video.startTimeSec,
     ...cutMidGop(video, source.formatName),
     normaliseVfr: video.variableFrameRate,
+    ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),
     ...preRollOf(video, source.formatName),
     segments: spec.segments,
     segmentSeconds: spec.segmentSeconds ?? parallelism.segmentSeconds,

@@ -1,0 +1,80 @@
+import { show } from '../errors.js';
+import { guardedInput, runFfmpeg } from './run.js';
+import { rangeInput, type RangeStart } from './range-input.js';
+import { exactFrames } from './segment-args.js';
+
+/**
+ * The size seam pictures are compared at: small enough that decoding dominates, large enough that a
+ * frame's neighbour differs from it in any motion. Both sides are shrunk to it whatever their
+ * aspect, so they stay comparable.
+ */
+export const SEAM_PICTURE = { width: 160, height: 96 } as const;
+
+/** A seam decode reads a few frames after a seek: the limit guards against hangs, not work. */
+const SEAM_TIMEOUT_MS = 60_000;
+
+/**
+ * ffmpeg arguments that decode `count` frames from frame `range.start` (rangeInput's exact
+ * selection, as every encode reads its range) as small gray pictures to stdout. Pure.
+ */
+export function grayFramesArgs(input: string, range: RangeStart, count: number): string[] {
+  const { seek, filters } = rangeInput(range);
+  return [...seek, ...guardedInput(input), ...grayOutput(filters, count)];
+}
+
+/**
+ * ffmpeg arguments that decode from the first frame, without a seek, and keep the frames whose
+ * index (by count) is in `frames` (ascending, distinct), as grayFramesArgs does. Pure.
+ */
+export function grayFramesByCountArgs(input: string, frames: readonly number[]): string[] {
+  const chosen = frames.map((n) => `eq(n,${n})`).join('+');
+  return [...guardedInput(input), ...grayOutput([`select='${chosen}'`], frames.length)];
+}
+
+/** Output options: `count` frames through `filters`, shrunk to SEAM_PICTURE gray, raw to stdout. Pure. */
+function grayOutput(filters: readonly string[], count: number): string[] {
+  const { width, height } = SEAM_PICTURE;
+  // Area averaging: what is compared is the picture, not its compression noise.
+  const shrink = [...filters, `scale=${width}:${height}:flags=area`, 'format=gray'];
+  return [...exactFrames(shrink, count), '-f', 'rawvideo', 'pipe:1'];
+}
+
+/** Decodes up to `count` frames from `range.start` as SEAM_PICTURE gray pictures. */
+export function grayFrames(
+  input: string,
+  range: RangeStart,
+  count: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array[]> {
+  const which = `frames ${range.start}-${range.start + count - 1}`;
+  return grayRun(grayFramesArgs(input, range, count), `decode ${which} of ${show(input)}`, signal);
+}
+
+/** Decodes the frames of `frames` (ascending, distinct) from the first, by count (grayFramesByCountArgs). */
+export function grayFramesByCount(
+  input: string,
+  frames: readonly number[],
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<Uint8Array[]> {
+  const label = `decode ${show(input)} to frame ${frames.at(-1)}`;
+  return grayRun(grayFramesByCountArgs(input, frames), label, signal, timeoutMs);
+}
+
+async function grayRun(
+  args: string[],
+  label: string,
+  signal?: AbortSignal,
+  timeoutMs = SEAM_TIMEOUT_MS,
+): Promise<Uint8Array[]> {
+  const { stdout } = await runFfmpeg(args, {
+    signal,
+    timeoutMs,
+    writesNoFile: true,
+    label: `${label} for the seam check`,
+  });
+  const size = SEAM_PICTURE.width * SEAM_PICTURE.height;
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at + size <= stdout.length; at += size) frames.push(stdout.subarray(at, at + size));
+  return frames;
+}

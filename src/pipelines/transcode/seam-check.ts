@@ -1,0 +1,249 @@
+import { availableParallelism } from 'node:os';
+import { FramefleetError } from '../../errors.js';
+import type { ExecutorContext } from '../../engine/types.js';
+import { SEEK_BACK, seekFrom } from '../../media/keyframe-seek.js';
+import { judgeSeam, psnr, seamFailure, type SeamMatch } from '../../media/picture-match.js';
+import { readMp4VideoSamples } from '../../media/mp4-samples.js';
+import { frameTime, rationalValue, type Rational } from '../../media/rational.js';
+import { grayFrames, grayFramesByCount } from '../../media/seam-frames.js';
+import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
+import { withInput } from '../job-files.js';
+import type { SeekIndex } from '../../media/keyframe-seek.js';
+import type { SegmentRange } from './plan-segments.js';
+
+/** A seam: the first frame of a segment after the first, and how the source's frame before it is reached. */
+export interface SeamPoint {
+  segment: number;
+  frame: number;
+  /** seekFrom for `frame - 1`, where the source decode starts. */
+  seekKey?: number;
+  seekBefore?: number;
+}
+
+/** What a stitch compares at its seams: the source's timeline and the seams. */
+export interface SeamPlan {
+  rate: Rational;
+  videoOffsetSec: number;
+  videoStartSec?: number;
+  seams: SeamPoint[];
+  /**
+   * Decode the source once from its first frame and pick the seams' frames by count, which no seek
+   * of the encodes can have shifted alike (the MPEG-PS bug moved the check's seeks as it moved the
+   * segments'): where that decodes at most half as much again as a seek to each seam (seamCost).
+   */
+  byCount?: boolean;
+}
+
+/** A stitch's seam check, or why its source cannot be judged by frame index. */
+export type SeamCheck = SeamPlan | { skipped: string };
+
+/** What of a transcode's layout (TranscodeLayout) decides its seam check. */
+export interface SeamSource {
+  frames: number;
+  fps: number;
+  rate: Rational;
+  keyframes: readonly number[];
+  seekIndex?: SeekIndex;
+  videoOffsetSec: number;
+  videoStartSec?: number;
+  normaliseVfr: boolean;
+  undecodableLead?: number;
+  process?: unknown;
+}
+
+/** The seam check of `layout` split at `ranges`; none for one segment. Pure. */
+export function seamCheckFor(layout: SeamSource, ranges: readonly SegmentRange[]): SeamCheck | undefined {
+  if (ranges.length < 2) return undefined;
+  const skipped = unjudgeable(layout);
+  if (skipped) return { skipped };
+  const index = layout.seekIndex ?? 'keyframes';
+  const seams = ranges
+    // The source's frames before, at and after the seam.
+    .filter((r) => r.start > 0 && r.start + 1 < layout.frames)
+    .map((r) => ({
+      segment: r.index,
+      frame: r.start,
+      ...seekFrom(layout.keyframes, r.start - 1, layout.fps, index),
+    }));
+  const cost = seamCost(layout, seams);
+  return {
+    rate: layout.rate,
+    videoOffsetSec: layout.videoOffsetSec,
+    ...(layout.videoStartSec !== undefined ? { videoStartSec: layout.videoStartSec } : {}),
+    seams,
+    ...(cost.byCount <= 1.5 * cost.bySeek ? { byCount: true } : {}),
+  };
+}
+
+/**
+ * About how many source frames the check decodes from the first frame (byCount), and with a seek
+ * to each seam: from the keyframe before the frame ahead of it, a second earlier without an index,
+ * from the first frame without a seek (AVI). Pure.
+ */
+export function seamCost(
+  layout: Pick<SeamSource, 'keyframes' | 'fps' | 'seekIndex'>,
+  seams: readonly Pick<SeamPoint, 'frame'>[],
+): { byCount: number; bySeek: number } {
+  const back = layout.seekIndex === 'none' ? Math.round(SEEK_BACK * layout.fps) : 0;
+  let bySeek = 0;
+  for (const { frame } of seams) {
+    const key = layout.seekIndex === 'start' ? 0 : keyframeAtOrBefore(layout.keyframes, frame - 1);
+    bySeek += frame + 2 - Math.max(0, key - back);
+  }
+  return { byCount: (seams.at(-1)?.frame ?? -2) + 2, bySeek };
+}
+
+function keyframeAtOrBefore(keyframes: readonly number[], frame: number): number {
+  let at = 0;
+  for (const k of keyframes) if (k <= frame) at = Math.max(at, k);
+  return at;
+}
+
+/** Why a source's frames by index may not be the output's, or what checking them would cost. Pure. */
+function unjudgeable(p: SeamSource): string | undefined {
+  if (p.process) return 'its processors change the picture';
+  if (p.normaliseVfr)
+    return "a variable frame rate source: the output's frames are its normalised timeline's";
+  if (p.undecodableLead)
+    return `the source starts mid-GOP (${p.undecodableLead} undecodable packets dropped): its frames by index are uncertain`;
+  return undefined;
+}
+
+/** The stitch's side of a seam check: the source decoded, waiting for the output. */
+export interface SeamRun {
+  /** Decodes the output's frame at each seam and fails the job where it is not the source's. */
+  against(output: string, videoOffsetSec: number): Promise<void>;
+}
+
+/**
+ * Starts decoding the source's frames around each seam now (by count from its first frame, or with
+ * the encodes' own seeks: SeamPlan.byCount), beside the stitch that writes the output;
+ * `against` compares them with the output's. A check that cannot run (none planned, or a source
+ * that is not on this machine) says why in a debug line and passes.
+ */
+export function startSeamCheck(
+  check: SeamCheck | undefined,
+  input: string | undefined,
+  ctx: ExecutorContext,
+): SeamRun {
+  const log = (msg: string) => ctx.log.debug({ jobId: ctx.jobId, taskId: ctx.taskId }, `seam check: ${msg}`);
+  const skip = (why: string): SeamRun => ({ against: () => Promise.resolve(log(`skipped, ${why}`)) });
+  if (!check || input === undefined) return skip('none planned for this stitch');
+  if ('skipped' in check) return skip(check.skipped);
+  if (check.seams.length === 0) return skip('no seam');
+  if (isStorageUrl(input) && !ctx.storage.localPath(storageKeyOf(input, ctx.storage)))
+    return skip('the source is stored elsewhere: checking would download it');
+  const started = Date.now();
+  const { rate, videoOffsetSec: sourceOffsetSec, videoStartSec } = check;
+  const source = withInput(input, ctx, (local) =>
+    check.byCount
+      ? aroundByCount(local, check.seams, ctx.signal)
+      : inPool(check.seams, (s) => {
+          const { seekKey, seekBefore } = s;
+          const from = {
+            start: s.frame - 1,
+            rate,
+            videoOffsetSec: sourceOffsetSec,
+            videoStartSec,
+            seekKey,
+            seekBefore,
+          };
+          return grayFrames(local, { ...from, normaliseVfr: false }, 3, ctx.signal);
+        }),
+  );
+  let sourceMs = 0;
+  // Awaited by `against`; a stitch that fails first leaves it unread.
+  source.then(() => (sourceMs = Date.now() - started)).catch(() => undefined);
+  return {
+    against: async (output, videoOffsetSec) => {
+      const after = Date.now();
+      // Each seam is a keyframe of the output (a segment's first IDR): its decode starts there.
+      const keyframes = await readMp4VideoSamples(output).then(
+        (s) => s.keyframes,
+        () => undefined,
+      );
+      const fps = rationalValue(rate);
+      const decoded = await Promise.all([
+        source,
+        inPool(check.seams, (s) => {
+          const at = {
+            start: s.frame,
+            rate,
+            videoOffsetSec,
+            ...seekFrom(keyframes, s.frame, fps, 'samples'),
+          };
+          return grayFrames(output, { ...at, normaliseVfr: false }, 1, ctx.signal);
+        }),
+      ]).catch((error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        // The check's own decode failing is no evidence against the output.
+        ctx.log.warn({ jobId: ctx.jobId, err: error }, `seam check: skipped, ${(error as Error).message}`);
+        return undefined;
+      });
+      if (!decoded) return;
+      const { failures, unclear } = judgeAll(check, ...decoded);
+      for (const line of unclear) log(line);
+      const extra = failures.length > 1 ? `; ${failures.length - 1} more seams fail too` : '';
+      if (failures[0]) throw new FramefleetError('VERIFY_FAILED', `${failures[0]}${extra}`);
+      const n = check.seams.length;
+      const times = `the source's frames ${sourceMs} ms from the stitch's start, ${Date.now() - after} ms after it`;
+      log(`${n} seam${n === 1 ? '' : 's'}, none a frame off the source (${times})`);
+    },
+  };
+}
+
+/**
+ * The failure of each seam whose output frame is clearly not the source's frame of its index, and
+ * what was seen at each seam too unclear to judge. Pure.
+ */
+export function judgeAll(
+  plan: Pick<SeamPlan, 'seams' | 'rate'>,
+  sources: readonly (readonly (Uint8Array | undefined)[])[],
+  outputs: readonly (readonly Uint8Array[])[],
+): { failures: string[]; unclear: string[] } {
+  const failures: string[] = [];
+  const unclear: string[] = [];
+  for (const [i, seam] of plan.seams.entries()) {
+    const [previous, own, next] = sources[i] ?? [];
+    const out = outputs[i]?.[0];
+    // A decode cut short judges nothing (an output short of frames fails its count instead).
+    if (!previous || !own || !next || !out) continue;
+    const match: SeamMatch = { previous: psnr(out, previous), own: psnr(out, own), next: psnr(out, next) };
+    const verdict = judgeSeam(match);
+    if (verdict === 'ok') continue;
+    const place = { segment: seam.segment, frame: seam.frame, timeSec: frameTime(seam.frame, plan.rate) };
+    (verdict === 'unclear' ? unclear : failures).push(seamFailure(place, match, verdict));
+  }
+  return { failures, unclear };
+}
+
+/** The source's frames before, at and after each seam, decoded from the first frame by count. */
+async function aroundByCount(
+  input: string,
+  seams: readonly SeamPoint[],
+  signal: AbortSignal,
+): Promise<(Uint8Array | undefined)[][]> {
+  const wanted = [...new Set(seams.flatMap((s) => [s.frame - 1, s.frame, s.frame + 1]))].sort(
+    (a, b) => a - b,
+  );
+  // A whole decode up to the last seam: the limit grows with it (a 5-minute source at 10 fps, and more).
+  const timeoutMs = 60_000 + wanted.at(-1)! * 100;
+  const frames = await grayFramesByCount(input, wanted, signal, timeoutMs);
+  const at = new Map(wanted.map((n, i) => [n, frames[i]]));
+  return seams.map((s) => [s.frame - 1, s.frame, s.frame + 1].map((n) => at.get(n)));
+}
+
+/** `run` over `items`, a few at a time (each is one short ffmpeg), results in order. */
+async function inPool<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await run(items[i]!);
+    }
+  };
+  const width = Math.min(items.length, Math.max(1, Math.min(4, availableParallelism())));
+  await Promise.all(Array.from({ length: width }, worker));
+  return results;
+}
