@@ -13,6 +13,8 @@ interface CachedGraph {
   byId: Map<string, TaskSpec>;
   /** Tasks whose expansion is part of `graph`. */
   expandedBy: Set<string>;
+  /** The latest run a task was looked up for since this text was read (see `task`). */
+  run: number;
 }
 
 /** The job header's field naming the planner code that planned its stored graph. */
@@ -39,10 +41,19 @@ export class GraphStore {
     return (await this.read(id))?.graph;
   }
 
-  /** One task of a job's graph, reading expansions again when the task is not known here yet. */
-  async task(id: string, taskId: string): Promise<{ graph: TaskGraph; task: TaskSpec } | undefined> {
+  /**
+   * One task of a job's graph in run `run`, reading expansions again when the task is not known
+   * here yet, and the graph again at the first lookup of a later run: a run's plan step may have
+   * planned it anew (after an upgrade) with other arguments under the same task ids.
+   */
+  async task(
+    id: string,
+    taskId: string,
+    run: number,
+  ): Promise<{ graph: TaskGraph; task: TaskSpec } | undefined> {
     let cached = this.cache.get(id);
-    if (!cached?.byId.has(taskId)) cached = await this.read(id);
+    if (!cached?.byId.has(taskId) || cached.run < run) cached = await this.read(id);
+    if (cached && cached.run < run) cached.run = run;
     const task = cached?.byId.get(taskId);
     return cached && task ? { graph: cached.graph, task } : undefined;
   }
@@ -157,6 +168,8 @@ export class GraphStore {
       graph,
       byId: new Map(graph.tasks.map((t) => [t.id, t])),
       expandedBy: new Set(expandedBy),
+      // The same text read further keeps the run it was checked for; a new one starts again.
+      run: this.cache.get(id)?.raw === raw ? this.cache.get(id)!.run : 0,
     };
     this.cache.set(id, entry);
     return entry;

@@ -32,7 +32,7 @@ export async function taskStep(
   options: { gpu?: GpuPin; serves?: (requires: Requirements) => boolean; starts: StartRecorder },
 ): Promise<TaskOutcome> {
   const { jobId, run, taskId } = job.data;
-  const found = await ctx.graphs.task(jobId, taskId);
+  const found = await ctx.graphs.task(jobId, taskId, run);
   if (!found) return 'stale';
   const { task } = found;
   if (options.serves && !options.serves(task.requires)) return 'elsewhere';
@@ -142,7 +142,7 @@ async function finish(
   ready.push(...written.ready);
   const current = expansion ? ((await ctx.graphs.graph(jobId)) ?? graph) : graph;
   if (ready.length > 0 && !written.ended) {
-    await ctx.enqueuer.add(jobId, run, header.priority, await tasksOf(ctx, jobId, current, ready));
+    await ctx.enqueuer.add(jobId, run, header.priority, await tasksOf(ctx, jobId, run, current, ready));
   }
   if (task.id === current.rootTaskId) {
     if (!ctx.keepIntermediates) await cleanScratch(ctx.storage, jobId);
@@ -157,13 +157,14 @@ async function finish(
 async function tasksOf(
   ctx: FleetContext,
   jobId: string,
+  run: number,
   graph: TaskGraph,
   ids: string[],
 ): Promise<TaskSpec[]> {
   const byId = new Map(graph.tasks.map((t) => [t.id, t]));
   const out: TaskSpec[] = [];
   for (const id of ids) {
-    const task = byId.get(id) ?? (await ctx.graphs.task(jobId, id))?.task;
+    const task = byId.get(id) ?? (await ctx.graphs.task(jobId, id, run))?.task;
     if (task) out.push(task);
   }
   return out;
