@@ -32,7 +32,12 @@ interface ValuePayload {
  * The graph pipeline as "newer code" plans it: a planner name of its own and, for the
  * fail-middle shape, another value on the side task. Tests set and reset it.
  */
-export const graphUpgrade = { active: false };
+export const graphUpgrade: {
+  active: boolean;
+  /** While set, planning waits for it (after saying so through `planning`). */
+  gate?: Promise<void>;
+  planning?: () => void;
+} = { active: false };
 
 /** Runs per `${nonce}/${taskId}` in this process: proof of what ran how often. */
 export const graphRuns = new Map<string, number>();
@@ -86,6 +91,10 @@ export const graphPipeline: Pipeline<GraphSpec> = {
   },
   parseSpec: (input) => input as GraphSpec,
   plan: async (spec) => {
+    if (graphUpgrade.gate) {
+      graphUpgrade.planning?.();
+      await graphUpgrade.gate;
+    }
     if (spec.shape === 'diamond') {
       return {
         rootTaskId: 'd',

@@ -49,6 +49,8 @@ export async function planStep(
     if (before && before.plannedBy !== pipeline.planner) {
       const next = await planOrWait(ctx, header, jobId, run, signal);
       if (next === 'wait') return 'wait';
+      // Planning took a while: a job cancelled or run again meanwhile keeps its records and plan.
+      if (!(await stillCurrent(ctx, jobId, run))) return 'stale';
       if (isDeepStrictEqual(before.planned, next)) {
         await ctx.graphs.confirm(jobId, pipeline.planner);
       } else {
@@ -63,8 +65,7 @@ export async function planStep(
       }
     }
   }
-  const current = await ctx.store.header(jobId);
-  if (!current || current.run !== run || isTerminal(current.state)) return 'stale';
+  if (!(await stillCurrent(ctx, jobId, run))) return 'stale';
   const ready = await ctx.store.arm(jobId, run, graph, records);
   const reason = waitingFor(
     graph.tasks.map((t) => t.requires),
@@ -102,6 +103,12 @@ async function planOrWait(
     await ctx.store.setState(jobId, 'waiting', { waitingFor: reason }, { run });
     return 'wait';
   }
+}
+
+/** Whether `run` is still the job's run and the job not finished (cancelled, failed, done). */
+async function stillCurrent(ctx: FleetContext, jobId: string, run: number): Promise<boolean> {
+  const current = await ctx.store.header(jobId);
+  return current !== undefined && current.run === run && !isTerminal(current.state);
 }
 
 async function liveCapabilities(ctx: FleetContext) {
