@@ -75,7 +75,13 @@ export async function fetchInput(value: string, options: FetchInputOptions): Pro
     // Read only as storage consumes it, through a generator that turns a broken-off body into the
     // input's error (storage awaits before it pipes; an 'error' nobody heard crashed the server).
     const body = Readable.from(bodyChunks(response, url));
-    await options.storage.putStream(key, body, { maxBytes: options.maxBytes });
+    try {
+      await options.storage.putStream(key, body, { maxBytes: options.maxBytes });
+    } finally {
+      // A store that failed before (or while) reading the body leaves the response open on its own
+      // connection: closed here, not at the timeout.
+      response.destroy();
+    }
     const path = options.storage.localPath(key);
     if (!path)
       throw new FramefleetError(

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/server/checked-lookup.js';
 import { downloadName, fetchInput } from '../../src/server/fetch-input.js';
@@ -105,6 +106,29 @@ describe('downloads of URL inputs resolve and check when they connect', () => {
     const local = await download(`http://127.0.0.1:${origin.port}/direct${'a'.repeat(300)}.mp4`, scripted());
     expect(path.basename(local as string)).toBe(`${'a'.repeat(124)}.mp4`);
     expect(await readFile(local as string, 'utf8')).toBe('media bytes');
+  });
+
+  it('closes the connection when storage fails before it reads the body', async () => {
+    // A body that never ends: only the client closing the connection ends the response.
+    let closed: Promise<void> = new Promise(() => undefined);
+    const slow = createServer((_request, response) => {
+      closed = new Promise((done) => response.on('close', () => done()));
+      response.writeHead(200).write('media bytes');
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const failing = Object.assign(Object.create(storage) as FileStorage, {
+        putStream: () => Promise.reject(new Error('disk full')),
+      });
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/clip.mp4`;
+      const options = { storage: failing, allowHosts: ['127.0.0.1'], maxBytes: 1024, resolve: scripted() };
+      await expect(fetchInput(url, options)).rejects.toThrow(/disk full/);
+      const gone = await Promise.race([closed.then(() => true), sleep(2000).then(() => false)]);
+      expect(gone).toBe(true);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 
   it.each([
