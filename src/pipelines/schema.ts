@@ -2,16 +2,25 @@ import { z } from 'zod';
 import { ERROR_CODES, FramefleetError, redactUrl, show, type ErrorCode } from '../errors.js';
 import { looksLikeUrl } from '../storage/media-io.js';
 
+/**
+ * A value a number or flag field got, for its error: a JSON string `"640"` is said to be a string
+ * (shown bare it reads as the number the field wants), a missing field is said to be missing.
+ */
+export function shownInput(input: unknown): string {
+  if (input === undefined) return 'nothing (it is missing)';
+  return typeof input === 'string' ? `the string ${show(input)}` : show(input);
+}
+
 /** An integer field whose error names the field, the range and the value it got. */
 export function intRange(name: string, min: number, max: number) {
   const error = (issue: { input?: unknown }) =>
-    `expected ${show(name)} to be an integer from ${min} to ${max}, got ${show(issue.input)}`;
+    `expected ${show(name)} to be an integer from ${min} to ${max}, got ${shownInput(issue.input)}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
 export function numberRange(name: string, min: number, max: number) {
   const error = (issue: { input?: unknown }) =>
-    `expected ${show(name)} to be a number from ${min} to ${max}, got ${show(issue.input)}`;
+    `expected ${show(name)} to be a number from ${min} to ${max}, got ${shownInput(issue.input)}`;
   return z.number({ error }).min(min, { error }).max(max, { error });
 }
 
@@ -69,7 +78,9 @@ export function codedIssue(error: FramefleetError, path: string[], input: unknow
 }
 
 export function flag(name: string) {
-  return z.boolean({ error: (i) => `expected ${show(name)} to be true or false, got ${show(i.input)}` });
+  return z.boolean({
+    error: (i) => `expected ${show(name)} to be true or false, got ${shownInput(i.input)}`,
+  });
 }
 
 /**

@@ -186,6 +186,31 @@ describe('render refuses bad files and fonts', () => {
     expect(file.message).toContain('at scenes.1.layers.0.fontFile');
   });
 
+  it('a font without the glyphs of many texts warns once per place, naming every missing one', async () => {
+    const warnings: string[] = [];
+    const log = {
+      ...silentLogger,
+      warn: (_: object | string, msg?: string) => void warnings.push(msg ?? ''),
+    };
+    const question = {
+      question: 'ما هي عاصمة مصر؟',
+      answers: ['القاهرة', 'الجيزة', 'أسوان', 'طنطا'],
+      correct: 0,
+    };
+    const spec = parseRenderSpec({
+      output: join(dir, 'out', 'quiz.mp4'),
+      width: 320,
+      height: 180,
+      template: 'trivia',
+      quiz: { title: 'Quiz', questions: [question, question], font: 'DejaVu Serif', countdownSeconds: 1 },
+    });
+    await planRender(spec, { ...context(), log });
+    const glyphs = warnings.filter((w) => w.includes('has no glyph'));
+    // Each question text shows on three scenes: one warning, not one per scene and answer.
+    expect(glyphs).toHaveLength(1);
+    expect(glyphs[0]).toMatch(/^quiz\.font: font `DejaVu Serif` has no glyph for `[^`]{12}` and \d+ more,/);
+  });
+
   it('the CLI answers a bad spec with exit 2 and the JSON path, and writes nothing', async () => {
     const specFile = join(dir, 'bad.json');
     await writeFile(

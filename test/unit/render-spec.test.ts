@@ -34,6 +34,28 @@ describe('render spec', () => {
   });
 
   it.each([
+    ['a number written as a string', { ...base, width: '640' }, 'got the string `640`'],
+    ['a missing number', { ...base, scenes: [{ layers: [] }] }, 'got nothing (it is missing)'],
+    [
+      'a missing layer coordinate',
+      { ...base, scenes: [{ duration: 1, layers: [{ ...text, x: undefined }] }] },
+      'got nothing (it is missing)',
+    ],
+    ['a number where a number is wanted', { ...base, fps: 0 }, 'got `0`'],
+    [
+      'two answers',
+      {
+        output: '/tmp/o.mp4',
+        template: 'trivia',
+        quiz: { title: 'T', questions: [{ question: 'Q', answers: ['a', 'b'], correct: 0 }] },
+      },
+      'expected exactly 4 answers, got 2',
+    ],
+  ])('says what a bad value is: %s', (_name, spec, shown) => {
+    expect(rejection(spec).message).toContain(shown);
+  });
+
+  it.each([
     ['a missing field', { ...base, scenes: [{ layers: [] }] }, 'scenes.0.duration'],
     ['a zero duration', { ...base, scenes: [{ duration: 0 }] }, 'scenes.0.duration'],
     ['a negative duration', { ...base, scenes: [{ duration: -1 }] }, 'scenes.0.duration'],

@@ -133,6 +133,8 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   checkTrackStarts(spec, scenes);
+  // One warning per place and font: a template's dozens of texts share one `quiz.font`.
+  const unseen = new Map<string, { where: string; font: string; chars: Set<string> }>();
   for (const [i, s] of scenes.entries()) {
     for (const [j, l] of s.layers.entries()) {
       if (l.type !== 'text') continue;
@@ -142,14 +144,20 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
         (await resolveFont(l.font).catch((e: unknown) => {
           throw at(where, e);
         }));
-      const missing = await missingGlyphs(file, l.text);
-      if (missing.length > 0) {
-        ctx.log.warn(
-          { jobId: ctx.jobId },
-          `${where}: font ${show(l.fontFile ?? l.font)} has no glyph for ${show(missing.slice(0, 12).join(''))}, drawn as empty boxes; choose a family that has them (fc-list :charset=${missing[0]!.codePointAt(0)!.toString(16)} family)`,
-        );
-      }
+      const font = l.fontFile ?? l.font;
+      const entry = unseen.get(`${where}\0${font}`) ?? { where, font, chars: new Set<string>() };
+      for (const ch of await missingGlyphs(file, l.text)) entry.chars.add(ch);
+      unseen.set(`${where}\0${font}`, entry);
     }
+  }
+  for (const { where, font, chars } of unseen.values()) {
+    if (chars.size === 0) continue;
+    const missing = [...chars];
+    const more = missing.length > 12 ? ` and ${missing.length - 12} more` : '';
+    ctx.log.warn(
+      { jobId: ctx.jobId },
+      `${where}: font ${show(font)} has no glyph for ${show(missing.slice(0, 12).join(''))}${more}, drawn as empty boxes; choose a family that has them (fc-list :charset=${missing[0]!.codePointAt(0)!.toString(16)} family)`,
+    );
   }
   // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).
   const checked = renderSpecSchema.safeParse({

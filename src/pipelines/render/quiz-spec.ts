@@ -4,7 +4,10 @@ import { color } from './color.js';
 import { displayText } from './text-field.js';
 
 /** The trivia template's data: a quiz (see trivia.ts for the scenes it becomes). */
-const answersSchema = z.array(displayText('answer', 300)).length(4, { error: 'expected exactly 4 answers' });
+const answersSchema = z.array(displayText('answer', 300)).length(4, {
+  error: (issue) =>
+    `expected exactly 4 answers, got ${Array.isArray(issue.input) ? issue.input.length : '?'}`,
+});
 
 export const quizSchema = z
   .object({
