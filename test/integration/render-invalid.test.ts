@@ -132,8 +132,22 @@ describe('render refuses bad files and fonts', () => {
         scenes: [{ duration: 1 }, { duration: 1, background: { video: clip, in: start } }],
         audio: { music: [{ path: song }] },
       });
-    const graph = await planRender(spec(0.5), context());
+    const warnings: string[] = [];
+    const log = {
+      ...silentLogger,
+      warn: (_: object | string, msg?: string) => void warnings.push(msg ?? ''),
+    };
+    const graph = await planRender(spec(0.5), { ...context(), log });
     expect(graph.rootTaskId).toBe('stitch');
+    // A clip that ends before its scene holds its last frame, and says so (found by the trial).
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^scenes\.1\.background\.video: `.*aac\.mp4` lasts 1\.\d\d s, 0\.\d\d s short of the scene \(in 0\.5 s \+ 1 s\): its last frame holds/,
+      ),
+    ]);
+    warnings.length = 0;
+    await planRender(spec(0), { ...context(), log });
+    expect(warnings).toEqual([]);
     const error = (await planRender(spec(12), context()).catch((e: unknown) => e)) as FramefleetError;
     expect(error.code).toBe('INVALID_SPEC');
     expect(error.message).toMatch(
@@ -181,6 +195,10 @@ describe('render refuses bad files and fonts', () => {
     expect(family.code).toBe('FONT_NOT_FOUND');
     expect(family.message).toContain('at scenes.1.layers.0.font');
     expect(family.message).toContain('No Such Font Family 42');
+    // The place once, not 'font: font family' (found by the new-user trial).
+    expect(family.message).toMatch(
+      /at scenes\.1\.layers\.0\.font: font family `No Such Font Family 42` is not installed/,
+    );
     const file = await refusal({ ...text, fontFile: join(dir, 'in', 'nope.ttf') });
     expect(file.code).toBe('INPUT_NOT_FOUND');
     expect(file.message).toContain('at scenes.1.layers.0.fontFile');

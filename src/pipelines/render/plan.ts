@@ -76,15 +76,32 @@ async function checkFile(
   return Number.isFinite(duration) && duration > 0 ? duration : undefined;
 }
 
-/** A background video's in-point must fall inside the clip (past its end the scene is black). */
-function checkInPoint(scene: Scene, where: string, durationSec: number | undefined): void {
+/**
+ * A background video's in-point must fall inside the clip (past its end the scene is black); a
+ * clip that ends before its scene does holds its last frame, which is said.
+ */
+function checkInPoint(
+  scene: Scene,
+  where: string,
+  durationSec: number | undefined,
+  warn: (message: string) => void,
+): void {
   const start = scene.background.in;
-  if (durationSec === undefined || start === 0 || start < durationSec) return;
-  throw new FramefleetError(
-    'INVALID_SPEC',
-    `invalid render spec at ${where.replace(/video$/, 'in')}: in ${start} s is past the end of ` +
-      `${show(scene.background.video!)}, which lasts ${durationSec.toFixed(2)} s`,
-  );
+  if (durationSec === undefined) return;
+  if (start > 0 && start >= durationSec) {
+    throw new FramefleetError(
+      'INVALID_SPEC',
+      `invalid render spec at ${where.replace(/video$/, 'in')}: in ${start} s is past the end of ` +
+        `${show(scene.background.video!)}, which lasts ${durationSec.toFixed(2)} s`,
+    );
+  }
+  const short = start + scene.duration - durationSec;
+  if (short > 0.05) {
+    warn(
+      `${where}: ${show(scene.background.video!)} lasts ${durationSec.toFixed(2)} s, ${short.toFixed(2)} s short of ` +
+        `the scene (in ${start} s + ${scene.duration} s): its last frame holds for the rest`,
+    );
+  }
 }
 
 /** A track that starts at or past the timeline's end would be cut to nothing: silence, exit 0. */
@@ -129,7 +146,10 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
       throw at(f.where, e);
     });
     const bg = /^scenes\.(\d+)\.background\.video$/.exec(f.where);
-    if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec);
+    if (bg) {
+      const warn = (message: string) => ctx.log.warn({ jobId: ctx.jobId }, message);
+      checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec, warn);
+    }
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   checkTrackStarts(spec, scenes);
