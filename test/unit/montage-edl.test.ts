@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { estimateDownbeats, planCuts, type MusicAnalysis } from '../../src/pipelines/montage/cut-plan.js';
-import { judgeShots, planEdl, type Edl, type ShotCandidate } from '../../src/pipelines/montage/edl.js';
+import {
+  judgeShots,
+  placeInShot,
+  planEdl,
+  type Edl,
+  type ShotCandidate,
+} from '../../src/pipelines/montage/edl.js';
 import { entryRuns, MAX_RUN_ENTRIES, runTaskId } from '../../src/pipelines/montage/edit-executor.js';
 import { MIN_TASK_SECONDS } from '../../src/pipelines/task-runs.js';
 import { readOtioCuts, timecode, toCmx3600, toOtio } from '../../src/pipelines/montage/edl-export.js';
@@ -189,6 +195,24 @@ describe('planEdl', () => {
     const edl = planEdl(one, m, { ...options, totalFrames: 300 });
     expect(edl.entries.every((e) => e.clip === 0)).toBe(true);
     expect(new Set(edl.entries.slice(0, 4).map((e) => e.shot)).size).toBe(Math.min(4, edl.entries.length));
+  });
+
+  it('shows another part of a shot it uses again, not the same frames', () => {
+    // Found by the new-user trial: with fewer shots than entries, a portrait clip's same 0.14 s
+    // came back four times.
+    const two = [shot(0, 0), shot(1, 0)];
+    const edl = planEdl(two, m, options);
+    for (const clip of [0, 1]) {
+      const starts = edl.entries.filter((e) => e.clip === clip).map((e) => e.sourceStart);
+      expect(starts.length).toBeGreaterThan(2);
+      expect(new Set(starts.slice(0, 3)).size).toBe(3);
+    }
+  });
+
+  it('places uses of a shot in its middle first, then towards its ends, clear of the cut frames', () => {
+    expect([0, 1, 2, 3, 4, 5].map((use) => placeInShot(100, use))).toEqual([50, 16, 83, 33, 66, 50]);
+    expect(placeInShot(0, 3)).toBe(0);
+    expect(placeInShot(3, 1)).toBe(1);
   });
 
   it('returns no entries when no shot is usable', () => {

@@ -165,8 +165,7 @@ export function planEdl(shots: readonly ShotCandidate[], music: MusicAnalysis, o
     }
     const shot = usable[best]!;
     const need = Math.min(span(shot), sourceFrames(shot, seconds));
-    // The middle of the shot: away from the cut frames the detector may be a frame off on.
-    const sourceStart = shot.startFrame + Math.floor((span(shot) - need) / 2);
+    const sourceStart = shot.startFrame + placeInShot(span(shot) - need, uses[best]!);
     entries.push({
       index: entries.length,
       clip: shot.clip,
@@ -184,6 +183,20 @@ export function planEdl(shots: readonly ShotCandidate[], music: MusicAnalysis, o
     previousClip = shot.clip;
   }
   return { version: 1, ...pick(options), entries, skipped };
+}
+
+/** Where in a shot its k-th use starts, as a fraction of the frames to spare: the middle first. */
+const PLACES = [0.5, 0.15, 0.85, 0.33, 0.67];
+
+/**
+ * The first frame of an entry within its shot (relative to the shot's start), for the shot's
+ * `use`-th entry when `slack` frames are to spare. The first use takes the middle, away from the
+ * cut frames the detector may be a frame off on; a shot used again (fewer shots than entries)
+ * shows another part of itself rather than the same frames, 2 frames clear of its ends.
+ */
+export function placeInShot(slack: number, use: number): number {
+  const margin = Math.min(2, Math.floor(slack / 2));
+  return margin + Math.floor((slack - 2 * margin) * PLACES[use % PLACES.length]!);
 }
 
 /** Source frames an entry of `seconds` needs from a shot at its own rate. */
