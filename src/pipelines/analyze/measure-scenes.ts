@@ -16,7 +16,8 @@ import {
 } from '../../analysis/scenes/index.js';
 import { analysisSize, decodeFrames, type DecodeHwaccel } from '../../media/decode-frames.js';
 import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
-import { probe, statInput } from '../../media/probe.js';
+import { seekIndexOf } from '../../media/keyframe-seek.js';
+import { probe, statInput, type MediaInfo } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
 
 export interface MeasureScenesOptions extends MeasureOptions {
@@ -34,12 +35,28 @@ export interface MeasureScenesOptions extends MeasureOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/**
+ * What the decode needs of a video: a source cut mid-GOP also has its first keyframe's time, where
+ * its frames count from, as the probe and transcode count them.
+ */
+type ScenesVideo = DecodeVideo & { firstKeyframeSec?: number };
+
+/**
+ * The probed video, with the first keyframe's time where the stream is cut mid-GOP (not in an AVI,
+ * whose packets carry only decode times and whose decoder drops the lead itself). Pure.
+ */
+export function scenesVideo(info: MediaInfo): ScenesVideo | undefined {
+  const video = info.video;
+  if (!video?.undecodableLead || seekIndexOf(info.formatName) === 'start') return video;
+  return { ...video, firstKeyframeSec: video.startTimeSec };
+}
+
 /** Decodes one shard of a video (or all of it) and measures its frames. */
 export async function measureScenes(path: string, options: MeasureScenesOptions = {}): Promise<ScenePartial> {
   // Shards need the exact frame count so that every pod computes the same ranges, and one pass
   // needs the frames' own times when the rate varies: both come from the packets (the sample
   // table of an MP4/MOV in-process, else ffprobe's packet scan).
-  const video = (await probe(path, { signal: options.signal })).video;
+  const video = scenesVideo(await probe(path, { signal: options.signal }));
   if (!video)
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
   return measureProbed(path, video, options);
@@ -48,7 +65,7 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
 /** measureScenes for a video already probed. */
 function measureProbed(
   path: string,
-  video: DecodeVideo,
+  video: ScenesVideo,
   options: MeasureScenesOptions,
 ): Promise<ScenePartial> {
   const count = options.shardCount ?? 1;
@@ -78,7 +95,7 @@ function measureProbed(
  */
 async function measureShard(
   path: string,
-  video: DecodeVideo,
+  video: ScenesVideo,
   shard: ShardRange,
   count: number,
   options: MeasureScenesOptions,
@@ -94,6 +111,7 @@ async function measureShard(
       path,
       ...size,
       fps,
+      firstKeyframeSec: video.firstKeyframeSec,
       startFrame: shard.decodeStart,
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
@@ -165,14 +183,16 @@ export interface AnalyzeScenesOptions extends MeasureScenesOptions {
  */
 export async function analyzeScenes(path: string, options: AnalyzeScenesOptions = {}): Promise<SceneResult> {
   const parallel = Math.max(1, Math.floor(options.parallel ?? Math.min(8, availableParallelism())));
-  let video: DecodeVideo | undefined;
+  let video: ScenesVideo | undefined;
   if (parallel > 1) {
     // The exact frame count and the keyframes to split at: from an MP4's moov in-process (no
     // ffprobe start-up before the decoders), else from the probe's packet scan.
     const { size } = await statInput(path);
-    video = (await mp4DecodeVideo(path, size)) ?? (await probe(path, { signal: options.signal })).video;
+    video = (await mp4DecodeVideo(path, size)) ?? scenesVideo(await probe(path, { signal: options.signal }));
     const minFrames = Math.max(MIN_SHARD_FRAMES, options.minShardFrames ?? PARALLEL_MIN_FRAMES);
-    if (video && !video.variableFrameRate && video.frameCount >= 2 * minFrames) {
+    // A source cut mid-GOP decodes every shard from its first packet: one pass costs less.
+    const split = video && !video.variableFrameRate && video.firstKeyframeSec === undefined;
+    if (video && split && video.frameCount >= 2 * minFrames) {
       const wanted = Math.min(parallel, Math.floor(video.frameCount / minFrames));
       const shards = planKeyframeShards(
         video.frameCount,
