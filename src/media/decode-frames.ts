@@ -10,8 +10,16 @@ export interface FrameDecodeOptions {
   /** Output size; both even (yuv420p). */
   width: number;
   height: number;
-  /** First frame to decode and how many; the source's constant frame rate places the seek. */
+  /**
+   * First frame to decode and how many; the source's constant frame rate places the seek, or
+   * `startSec` where the rate varies.
+   */
   startFrame?: number;
+  /**
+   * A variable-frame-rate source: where frame `startFrame` starts, seconds after the first frame
+   * (halfway from the frame before it, so rounding never loses or adds a frame).
+   */
+  startSec?: number;
   frameCount?: number;
   fps: number;
   /**
@@ -71,12 +79,12 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
   const lead = options.firstKeyframeSec;
   // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
   // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.
-  if (start > 0 && lead === undefined) args.push('-ss', ((start - 0.5) / options.fps).toFixed(6));
+  const from = options.startSec ?? (start - 0.5) / options.fps;
+  if (start > 0 && lead === undefined) args.push('-ss', from.toFixed(6));
   // Cut mid-GOP: keep the source's clock and trim on it, half a frame before frame `start`.
   if (lead !== undefined) args.push('-copyts');
   args.push(...guardedInput(options.path));
-  const trim =
-    lead === undefined ? '' : `trim=start=${Math.max(0, lead + (start - 0.5) / options.fps).toFixed(6)},`;
+  const trim = lead === undefined ? '' : `trim=start=${Math.max(0, lead + from).toFixed(6)},`;
   const scale: Record<DecodeHwaccel, string> = {
     none: `scale=${w}:${h}:flags=${fast ? 'fast_bilinear' : 'area'},format=yuv420p`,
     // Scale on the GPU, then bring only the small frames back to system memory.

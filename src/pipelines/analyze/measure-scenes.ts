@@ -71,12 +71,11 @@ function measureProbed(
   const count = options.shardCount ?? 1;
   if (count > 1 && video.frameCount < 1)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(path)} has no video frames`);
-  if (count > 1 && video.variableFrameRate) {
-    // Shards seek by time on the nominal frame grid; with variable frame durations that grid
-    // does not name frames exactly, and shards would disagree with one pass.
+  if (count > 1 && video.variableFrameRate && video.frameTimes?.length !== video.frameCount) {
+    // Shards of a variable-rate video seek by its frames' own times, which the probe lists.
     throw new FramefleetError(
       'UNSUPPORTED_MEDIA',
-      `input ${show(path)} has a variable frame rate and cannot be split into exact shards; analyse it in one pass (1 shard)`,
+      `input ${show(path)} has a variable frame rate but no time for each frame, so it cannot be split into exact shards; analyse it in one pass (1 shard)`,
     );
   }
   const reach = measureReach(options);
@@ -113,6 +112,7 @@ async function measureShard(
       fps,
       firstKeyframeSec: video.firstKeyframeSec,
       startFrame: shard.decodeStart,
+      startSec: vfrSeek(video, shard.decodeStart),
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       threads: options.threads,
@@ -138,8 +138,21 @@ async function measureShard(
       end: last ? shard.start + series.luma.length : shard.end,
     },
     series,
-    ...(count === 1 && video.frameTimes ? { frameTimes: video.frameTimes } : {}),
+    // Each shard carries its own frames' times; the last one's run to the end of the probe's list.
+    ...(video.frameTimes
+      ? { frameTimes: video.frameTimes.slice(shard.start, last ? undefined : shard.end) }
+      : {}),
   };
+}
+
+/**
+ * Where a variable-frame-rate video's frame `frame` starts for a seek: halfway from the frame before
+ * it. Undefined at a constant rate, where the nominal rate places it. Pure.
+ */
+function vfrSeek(video: ScenesVideo, frame: number): number | undefined {
+  const times = video.variableFrameRate ? video.frameTimes : undefined;
+  if (!times || frame <= 0 || frame >= times.length) return undefined;
+  return (times[frame - 1]! + times[frame]!) / 2;
 }
 
 function displayedSize(video: DecodeVideo): { width: number; height: number } {
@@ -154,15 +167,8 @@ export function aggregateScenes(
   partials: readonly ScenePartial[],
   overrides: Partial<SceneOptions> = {},
 ): SceneResult {
-  const { source, series } = mergePartials(partials);
-  const times = partials.length === 1 ? partials[0]!.frameTimes : undefined;
-  if (times !== undefined && !(Array.isArray(times) && times.every((t) => Number.isFinite(t)))) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `partial result of ${show(source.path)} has frame times that are not numbers`,
-    );
-  }
-  return sceneResult(source, series, overrides, times);
+  const { source, series, frameTimes } = mergePartials(partials);
+  return sceneResult(source, series, overrides, frameTimes);
 }
 
 /** Below this many frames per shard, a second decoder costs more than it saves. */
