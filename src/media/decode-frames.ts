@@ -10,10 +10,25 @@ export interface FrameDecodeOptions {
   /** Output size; both even (yuv420p). */
   width: number;
   height: number;
-  /** First frame to decode and how many; the source's constant frame rate places the seek. */
+  /**
+   * First frame to decode and how many; the source's constant frame rate places the seek, or
+   * `startSec` where the rate varies.
+   */
   startFrame?: number;
+  /**
+   * A variable-frame-rate source: where frame `startFrame` starts, seconds after the first frame
+   * (halfway from the frame before it, so rounding never loses or adds a frame).
+   */
+  startSec?: number;
   frameCount?: number;
   fps: number;
+  /**
+   * A source cut mid-GOP (VideoStreamInfo.undecodableLead): its first keyframe's presentation time,
+   * seconds on the source's clock. Frames count from that picture and whatever precedes it is
+   * dropped by time, decoding from the first packet: HEVC's decoder (ffmpeg 5.1) shows grey
+   * pictures before it where H.264's and MPEG-2's drop them (see rangeInput's cutMidGop).
+   */
+  firstKeyframeSec?: number;
   hwaccel?: DecodeHwaccel;
   /** VAAPI render node, e.g. /dev/dri/renderD128. */
   vaapiDevice?: string;
@@ -61,10 +76,15 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
   if (fast) args.push('-skip_loop_filter', 'all', '-flags2', '+fast');
   args.push('-threads', String(options.threads ?? Math.min(16, 2 * availableParallelism())));
   const start = options.startFrame ?? 0;
+  const lead = options.firstKeyframeSec;
   // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
   // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.
-  if (start > 0) args.push('-ss', ((start - 0.5) / options.fps).toFixed(6));
+  const from = options.startSec ?? (start - 0.5) / options.fps;
+  if (start > 0 && lead === undefined) args.push('-ss', from.toFixed(6));
+  // Cut mid-GOP: keep the source's clock and trim on it, half a frame before frame `start`.
+  if (lead !== undefined) args.push('-copyts');
   args.push(...guardedInput(options.path));
+  const trim = lead === undefined ? '' : `trim=start=${Math.max(0, lead + from).toFixed(6)},`;
   const scale: Record<DecodeHwaccel, string> = {
     none: `scale=${w}:${h}:flags=${fast ? 'fast_bilinear' : 'area'},format=yuv420p`,
     // Scale on the GPU, then bring only the small frames back to system memory.
@@ -72,7 +92,7 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
     vaapi: `scale_vaapi=w=${w}:h=${h}:format=nv12,hwdownload,format=nv12,format=yuv420p`,
     qsv: `scale_qsv=w=${w}:h=${h}:format=nv12,hwdownload,format=nv12,format=yuv420p`,
   };
-  args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-vf', scale[hw]);
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn', '-vf', trim + scale[hw]);
   if (options.frameCount !== undefined) args.push('-frames:v', String(options.frameCount));
   // Keep every decoded frame exactly once: no duplication or dropping to a nominal rate.
   args.push('-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1');

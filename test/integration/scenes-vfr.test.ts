@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeScenes } from '../../src/pipelines/analyze/measure-scenes.js';
+import { aggregateScenes, analyzeScenes, measureScenes } from '../../src/pipelines/analyze/measure-scenes.js';
 import { probe } from '../../src/media/probe.js';
 import { runCli } from '../helpers/cli.js';
 import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
@@ -53,6 +53,28 @@ describe('scene times of a variable-frame-rate video', () => {
     // Each shot lasts 1.5 s, to within one frame of its own rate (the last one's is 0.2 s).
     for (const [i, shot] of result.shots.entries())
       expect(Math.abs(shot.duration - 1.5)).toBeLessThan(i === 3 ? 0.21 : 0.05);
+  });
+
+  // --shards K on a variable-frame-rate file was refused (exit 2, 'analyse it in one pass'): shards
+  // now seek by the frames' own times and carry them in their partials.
+  it.each(['mp4', 'mkv'])('%s: 3 shards give exactly the one-pass result', async (ext) => {
+    // The shots three times over (336 frames): long enough for 3 shards of at least 64 frames.
+    const name = `vfr-3x.${ext}`;
+    await ffmpeg(['-stream_loop', '2', '-i', file('vfr.mp4'), '-fps_mode', 'vfr', ...FAST_X264, file(name)]);
+    expect((await probe(file(name))).video!.variableFrameRate).toBe(true);
+    const whole = await analyzeScenes(file(name), { parallel: 1 });
+    const partials = await Promise.all(
+      [0, 1, 2].map((i) => measureScenes(file(name), { shardIndex: i, shardCount: 3 })),
+    );
+    expect(new Set(partials.map((p) => p.shard.start)).size).toBe(3);
+    expect(aggregateScenes(partials.reverse())).toEqual(whole);
+    expect(whole.cuts.filter((c) => c.kind === 'hard')).toHaveLength(11);
+  });
+
+  it('the CLI splits it into shards as asked', async () => {
+    const { stdout, code, stderr } = await runCli(['analyze', 'scenes', file('vfr.mp4'), '--shards', '3']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/cuts at 1\.50s 3\.00s 4\.50s/);
   });
 
   it('the CLI summary gives the length in seconds from those times', async () => {

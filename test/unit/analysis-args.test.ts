@@ -31,6 +31,15 @@ describe('frame decode arguments', () => {
     expect(args.slice(args.indexOf('-frames:v'), args.indexOf('-frames:v') + 2)).toEqual(['-frames:v', '50']);
   });
 
+  it('counts a source cut mid-GOP from its first keyframe, by time on its own clock', () => {
+    const first = frameDecodeArgs({ ...base, firstKeyframeSec: 1.4 });
+    expect(first).toContain('-copyts');
+    expect(first.join(' ')).toContain('-vf trim=start=1.380000,scale=');
+    const later = frameDecodeArgs({ ...base, firstKeyframeSec: 1.4, startFrame: 100 });
+    expect(later).not.toContain('-ss');
+    expect(later.join(' ')).toContain('-vf trim=start=5.380000,scale=');
+  });
+
   it.each([
     [
       'cuda',

@@ -102,6 +102,20 @@ describe('mergePartials', () => {
     expect(merged.series.luma).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
+  it("joins a variable-frame-rate video's frame times in order, and refuses them from some shards only", () => {
+    const timed = (index: number, start: number) => ({
+      ...partial(index, 2, start, 50),
+      frameTimes: Array.from({ length: 50 }, (_, i) => (start + i) / 10),
+    });
+    const merged = mergePartials([timed(1, 50), timed(0, 0)]);
+    expect(merged.frameTimes).toEqual(Array.from({ length: 100 }, (_, i) => i / 10));
+    expect(mergePartials([partial(0, 1, 0, 50)]).frameTimes).toBeUndefined();
+    expect(() => mergePartials([timed(0, 0), partial(1, 2, 50, 50)])).toThrow(/frame times/);
+    expect(() => mergePartials([timed(0, 0), { ...timed(1, 50), frameTimes: ['x'] } as never])).toThrow(
+      /frame times that are not numbers/,
+    );
+  });
+
   it.each([
     ['a gap', [partial(0, 2, 0, 40), partial(1, 2, 50, 50)], /expected a shard starting at frame 40/],
     ['a missing shard', [partial(0, 3, 0, 50), partial(1, 3, 50, 50)], /expected 3 partials/],

@@ -2,7 +2,7 @@ import { findBars, type Bars } from './downbeats.js';
 import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import type { OnsetOptions } from './onset-stream.js';
 import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
-import { estimateTempo, type TempoOptions } from './tempo.js';
+import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js';
 import { tempoChanges } from './tempo-sections.js';
 
 export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
@@ -31,6 +31,11 @@ export interface BeatResult {
   tempoChanges?: { at: number; tempo: number }[];
   /** Why there are no beats, when there are none. */
   message?: string;
+  /**
+   * How sure the analysis is that there is a steady beat, 0..1 (rhythmConfidence): beats are
+   * reported from 0.5 up; speech and ambience stay under it. 0 for silence.
+   */
+  confidence?: number;
   silent: boolean;
   /** Loudness (RMS, dBFS) and onset strength curves at `curveRate` points per second. */
   curveRate: number;
@@ -79,11 +84,14 @@ export function beatsOfEnvelope(
       downbeats: [],
       beatsPerBar: null,
       silent: true,
+      confidence: 0,
       message: `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`,
     };
   }
-  const whole = trackSection(env, options);
-  // A periodicity this weak is noise or a drone: better no beats than invented ones.
+  const tempo = estimateTempo(env.onset, env.frameRate, options);
+  const confidence = round(rhythmConfidence(tempo, env.onset.length / env.frameRate));
+  const whole = trackSection(env, options, tempo);
+  // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
   if (!whole) {
     return {
       ...base,
@@ -92,6 +100,7 @@ export function beatsOfEnvelope(
       downbeats: [],
       beatsPerBar: null,
       silent: false,
+      confidence,
       message: 'no steady rhythm found in the audio; no beats',
     };
   }
@@ -107,6 +116,7 @@ export function beatsOfEnvelope(
       beatsPerBar: whole.bars.beatsPerBar,
       level: whole.reason,
       silent: false,
+      confidence,
     };
   }
   const beats: number[] = [];
@@ -134,6 +144,7 @@ export function beatsOfEnvelope(
     level: main.reason,
     tempoChanges: sections.map((s) => ({ at: seconds(s.start), tempo: tempoOf(s) })),
     silent: false,
+    confidence,
   };
 }
 
@@ -147,9 +158,13 @@ interface Section {
 }
 
 /** Beats of one stretch of steady tempo: the tempo, its metrical level, the bars. */
-function trackSection(env: OnsetEnvelope, options: BeatOptions): Omit<Section, 'start'> | undefined {
-  const tempo = estimateTempo(env.onset, env.frameRate, options);
-  if (!tempo || tempo.strength < 0.05) return undefined;
+function trackSection(
+  env: OnsetEnvelope,
+  options: BeatOptions,
+  tempo = estimateTempo(env.onset, env.frameRate, options),
+): Omit<Section, 'start'> | undefined {
+  const durationSec = env.onset.length / env.frameRate;
+  if (!tempo || tempo.strength < 0.05 || rhythmConfidence(tempo, durationSec) < 0.5) return undefined;
   const {
     beats: frames,
     period,
@@ -161,6 +176,21 @@ function trackSection(env: OnsetEnvelope, options: BeatOptions): Omit<Section, '
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
   return { frames, period, reason, bars: findBars(env, frames, period) };
+}
+
+/**
+ * How surely an envelope `durationSec` long has a steady beat, 0..1: the autocorrelation peak at the
+ * tempo (TempoEstimate.strength) in units of what an envelope without a beat reaches by chance at
+ * its best lag. That chance level falls as 1/sqrt(duration) (the autocorrelation of an aperiodic
+ * envelope averages out over more seconds), so the ratio is strength * sqrt(seconds), z, mapped to
+ * z / (1 + z): 0.5 at z = 1. Measured: espeak-ng speech (English, German, French, 90-300 words a
+ * minute, 4-32 s) z 0.20-0.58, pink and rain-like noise and a drone under 0.1; the 24 tracks of the
+ * beat benchmark 1.71-4.27. Pure.
+ */
+export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: number): number {
+  if (!tempo || !(tempo.strength > 0) || !(durationSec > 0)) return 0;
+  const z = tempo.strength * Math.sqrt(durationSec);
+  return z / (1 + z);
 }
 
 /**

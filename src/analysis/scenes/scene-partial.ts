@@ -8,14 +8,21 @@ export interface ScenePartial {
   source: SceneSource;
   shard: { index: number; count: number; start: number; end: number };
   series: FrameSeries;
-  /** A variable-frame-rate video measured in one pass: each frame's presentation time, seconds. */
+  /**
+   * A variable-frame-rate video: the presentation time (seconds after the first frame) of each frame
+   * of this shard, from `shard.start` on; the last shard's run to the end of the probe's list.
+   */
   frameTimes?: number[];
 }
 
-/** Joins the partials of one video back into one series; refuses gaps, overlaps and mixes. */
+/**
+ * Joins the partials of one video back into one series, with the frames' times where they carry
+ * them; refuses gaps, overlaps and mixes.
+ */
 export function mergePartials(partials: readonly ScenePartial[]): {
   source: SceneSource;
   series: FrameSeries;
+  frameTimes?: number[];
 } {
   if (partials.length === 0) throw new FramefleetError('INVALID_ARGUMENT', 'no partial results to aggregate');
   for (const p of partials) {
@@ -71,5 +78,19 @@ export function mergePartials(partials: readonly ScenePartial[]): {
   if (next === 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(source.path)} has no decodable frames`);
   // Frames past what the probe counted may exist (or be missing); the series is the truth.
-  return { source: { ...source, frameCount: next }, series: merged };
+  return { source: { ...source, frameCount: next }, series: merged, ...joinTimes(sorted, source.path) };
+}
+
+/** The partials' frame times joined in order, where every one carries them. */
+function joinTimes(sorted: readonly ScenePartial[], path: string): { frameTimes?: number[] } {
+  const timed = sorted.filter((p) => p.frameTimes !== undefined);
+  if (timed.length === 0) return {};
+  const times = timed.flatMap((p) => (Array.isArray(p.frameTimes) ? p.frameTimes : [NaN]));
+  if (timed.length !== sorted.length || !times.every((t) => Number.isFinite(t))) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `partial results of ${show(path)} have frame times that are not numbers or are missing from some shards`,
+    );
+  }
+  return { frameTimes: times };
 }

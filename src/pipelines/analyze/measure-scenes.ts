@@ -16,7 +16,8 @@ import {
 } from '../../analysis/scenes/index.js';
 import { analysisSize, decodeFrames, type DecodeHwaccel } from '../../media/decode-frames.js';
 import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
-import { probe, statInput } from '../../media/probe.js';
+import { seekIndexOf } from '../../media/keyframe-seek.js';
+import { probe, statInput, type MediaInfo } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
 
 export interface MeasureScenesOptions extends MeasureOptions {
@@ -34,12 +35,28 @@ export interface MeasureScenesOptions extends MeasureOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/**
+ * What the decode needs of a video: a source cut mid-GOP also has its first keyframe's time, where
+ * its frames count from, as the probe and transcode count them.
+ */
+type ScenesVideo = DecodeVideo & { firstKeyframeSec?: number };
+
+/**
+ * The probed video, with the first keyframe's time where the stream is cut mid-GOP (not in an AVI,
+ * whose packets carry only decode times and whose decoder drops the lead itself). Pure.
+ */
+export function scenesVideo(info: MediaInfo): ScenesVideo | undefined {
+  const video = info.video;
+  if (!video?.undecodableLead || seekIndexOf(info.formatName) === 'start') return video;
+  return { ...video, firstKeyframeSec: video.startTimeSec };
+}
+
 /** Decodes one shard of a video (or all of it) and measures its frames. */
 export async function measureScenes(path: string, options: MeasureScenesOptions = {}): Promise<ScenePartial> {
   // Shards need the exact frame count so that every pod computes the same ranges, and one pass
   // needs the frames' own times when the rate varies: both come from the packets (the sample
   // table of an MP4/MOV in-process, else ffprobe's packet scan).
-  const video = (await probe(path, { signal: options.signal })).video;
+  const video = scenesVideo(await probe(path, { signal: options.signal }));
   if (!video)
     throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
   return measureProbed(path, video, options);
@@ -48,18 +65,17 @@ export async function measureScenes(path: string, options: MeasureScenesOptions 
 /** measureScenes for a video already probed. */
 function measureProbed(
   path: string,
-  video: DecodeVideo,
+  video: ScenesVideo,
   options: MeasureScenesOptions,
 ): Promise<ScenePartial> {
   const count = options.shardCount ?? 1;
   if (count > 1 && video.frameCount < 1)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(path)} has no video frames`);
-  if (count > 1 && video.variableFrameRate) {
-    // Shards seek by time on the nominal frame grid; with variable frame durations that grid
-    // does not name frames exactly, and shards would disagree with one pass.
+  if (count > 1 && video.variableFrameRate && video.frameTimes?.length !== video.frameCount) {
+    // Shards of a variable-rate video seek by its frames' own times, which the probe lists.
     throw new FramefleetError(
       'UNSUPPORTED_MEDIA',
-      `input ${show(path)} has a variable frame rate and cannot be split into exact shards; analyse it in one pass (1 shard)`,
+      `input ${show(path)} has a variable frame rate but no time for each frame, so it cannot be split into exact shards; analyse it in one pass (1 shard)`,
     );
   }
   const reach = measureReach(options);
@@ -78,7 +94,7 @@ function measureProbed(
  */
 async function measureShard(
   path: string,
-  video: DecodeVideo,
+  video: ScenesVideo,
   shard: ShardRange,
   count: number,
   options: MeasureScenesOptions,
@@ -94,7 +110,9 @@ async function measureShard(
       path,
       ...size,
       fps,
+      firstKeyframeSec: video.firstKeyframeSec,
       startFrame: shard.decodeStart,
+      startSec: vfrSeek(video, shard.decodeStart),
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       threads: options.threads,
@@ -120,8 +138,21 @@ async function measureShard(
       end: last ? shard.start + series.luma.length : shard.end,
     },
     series,
-    ...(count === 1 && video.frameTimes ? { frameTimes: video.frameTimes } : {}),
+    // Each shard carries its own frames' times; the last one's run to the end of the probe's list.
+    ...(video.frameTimes
+      ? { frameTimes: video.frameTimes.slice(shard.start, last ? undefined : shard.end) }
+      : {}),
   };
+}
+
+/**
+ * Where a variable-frame-rate video's frame `frame` starts for a seek: halfway from the frame before
+ * it. Undefined at a constant rate, where the nominal rate places it. Pure.
+ */
+function vfrSeek(video: ScenesVideo, frame: number): number | undefined {
+  const times = video.variableFrameRate ? video.frameTimes : undefined;
+  if (!times || frame <= 0 || frame >= times.length) return undefined;
+  return (times[frame - 1]! + times[frame]!) / 2;
 }
 
 function displayedSize(video: DecodeVideo): { width: number; height: number } {
@@ -136,15 +167,8 @@ export function aggregateScenes(
   partials: readonly ScenePartial[],
   overrides: Partial<SceneOptions> = {},
 ): SceneResult {
-  const { source, series } = mergePartials(partials);
-  const times = partials.length === 1 ? partials[0]!.frameTimes : undefined;
-  if (times !== undefined && !(Array.isArray(times) && times.every((t) => Number.isFinite(t)))) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `partial result of ${show(source.path)} has frame times that are not numbers`,
-    );
-  }
-  return sceneResult(source, series, overrides, times);
+  const { source, series, frameTimes } = mergePartials(partials);
+  return sceneResult(source, series, overrides, frameTimes);
 }
 
 /** Below this many frames per shard, a second decoder costs more than it saves. */
@@ -165,14 +189,16 @@ export interface AnalyzeScenesOptions extends MeasureScenesOptions {
  */
 export async function analyzeScenes(path: string, options: AnalyzeScenesOptions = {}): Promise<SceneResult> {
   const parallel = Math.max(1, Math.floor(options.parallel ?? Math.min(8, availableParallelism())));
-  let video: DecodeVideo | undefined;
+  let video: ScenesVideo | undefined;
   if (parallel > 1) {
     // The exact frame count and the keyframes to split at: from an MP4's moov in-process (no
     // ffprobe start-up before the decoders), else from the probe's packet scan.
     const { size } = await statInput(path);
-    video = (await mp4DecodeVideo(path, size)) ?? (await probe(path, { signal: options.signal })).video;
+    video = (await mp4DecodeVideo(path, size)) ?? scenesVideo(await probe(path, { signal: options.signal }));
     const minFrames = Math.max(MIN_SHARD_FRAMES, options.minShardFrames ?? PARALLEL_MIN_FRAMES);
-    if (video && !video.variableFrameRate && video.frameCount >= 2 * minFrames) {
+    // A source cut mid-GOP decodes every shard from its first packet: one pass costs less.
+    const split = video && !video.variableFrameRate && video.firstKeyframeSec === undefined;
+    if (video && split && video.frameCount >= 2 * minFrames) {
       const wanted = Math.min(parallel, Math.floor(video.frameCount / minFrames));
       const shards = planKeyframeShards(
         video.frameCount,
