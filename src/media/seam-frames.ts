@@ -31,6 +31,33 @@ export function grayFramesByCountArgs(input: string, frames: readonly number[]):
   return [...guardedInput(input), ...grayOutput([`select='${chosen}'`], frames.length)];
 }
 
+/** A window of presentation time, seconds from the file's start: [from, to). */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * ffmpeg arguments that decode only the keyframes of `input` (the rest are skipped, not decoded)
+ * and keep the one in each of `windows` (ascending, disjoint), as grayFramesArgs does; `oneThread`
+ * for a few keyframes, where starting the decoder's threads costs more than they save. Pure.
+ */
+export function grayKeyframesArgs(
+  input: string,
+  windows: readonly TimeWindow[],
+  oneThread = false,
+): string[] {
+  const chosen = windows.map((w) => `gte(t,${w.from.toFixed(6)})*lt(t,${w.to.toFixed(6)})`).join('+');
+  // Decoding skips every picture that is not a keyframe: a stretch costs its keyframes alone.
+  return [
+    ...(oneThread ? ['-threads', '1'] : []),
+    '-skip_frame',
+    'nokey',
+    ...guardedInput(input),
+    ...grayOutput([`select='${chosen}'`], windows.length),
+  ];
+}
+
 /** Output options: `count` frames through `filters`, shrunk to SEAM_PICTURE gray, raw to stdout. Pure. */
 function grayOutput(filters: readonly string[], count: number): string[] {
   const { width, height } = SEAM_PICTURE;
@@ -59,6 +86,20 @@ export function grayFramesByCount(
 ): Promise<Uint8Array[]> {
   const label = `decode ${show(input)} to frame ${frames.at(-1)}`;
   return grayRun(grayFramesByCountArgs(input, frames), label, signal, timeoutMs);
+}
+
+/**
+ * Decodes the keyframe in each of `windows` (grayKeyframesArgs): fewer pictures than windows where
+ * some window holds no keyframe.
+ */
+export function grayKeyframes(
+  input: string,
+  windows: readonly TimeWindow[],
+  options: { signal?: AbortSignal; timeoutMs?: number; oneThread?: boolean } = {},
+): Promise<Uint8Array[]> {
+  const label = `decode ${windows.length} keyframes of ${show(input)}`;
+  const args = grayKeyframesArgs(input, windows, options.oneThread);
+  return grayRun(args, label, options.signal, options.timeoutMs);
 }
 
 async function grayRun(

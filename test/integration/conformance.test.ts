@@ -178,6 +178,8 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
     expect(job.state).toBe('done');
     const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
     expect(segments.map((t) => t.reused)).toEqual([true, true, true]);
+    // The source's seam pictures are an output that re-verifies like the segments.
+    expect(job.tasks.find((t) => t.id === 'seam-pictures')!.reused).toBe(true);
     expect(job.tasks.find((t) => t.id === 'stitch')!.reused).toBe(false);
     expect((await probe(output)).video!.frameCount).toBe(90);
   });

@@ -100,8 +100,10 @@ describe('transcode: a one-segment job in one pass', () => {
   it('several segments, or audio ahead of the video, take the segment, audio and stitch tasks', async () => {
     const split = await run('plain.mp4', 'split.mp4', '--segments', '2');
     expect(split.code, split.stderr).toBe(0);
+    // And, with a seam to check, the task that decodes the source's pictures around it.
     expect(taskKinds(split.stdout).sort()).toEqual([
       'transcode.audio',
+      'transcode.seam-pictures',
       'transcode.segment',
       'transcode.stitch',
     ]);

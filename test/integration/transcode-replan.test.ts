@@ -52,7 +52,12 @@ describe('transcode: a stored plan made by other code', () => {
       `framefleet: warning: job ${id} was planned by another version or with other settings: planned again, reusing what matches`,
     );
     const stored = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-    expect(stored.job.tasks.filter((t) => t.reused).map((t) => t.id)).toEqual(['segment-000', 'audio']);
+    // The source's seam pictures are planned the same too (the seams did not move).
+    expect(stored.job.tasks.filter((t) => t.reused).map((t) => t.id)).toEqual([
+      'segment-000',
+      'audio',
+      'seam-pictures',
+    ]);
     const segment = stored.graph!.tasks.find((t) => t.id === 'segment-001')!;
     expect((segment.payload as { settings: { quality: number } }).settings.quality).toBe(70);
   });

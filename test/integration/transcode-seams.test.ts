@@ -132,6 +132,21 @@ describe('transcode seam check', () => {
       });
     }, 60_000);
 
+    it.each([
+      ['a Matroska output', 'late.mkv', []],
+      // No keyframe at the seam: the one run of keyframes misses it, the decode by count finds it.
+      ['an output whose seam is no keyframe', 'late-nokey.mp4', ['-g', '1000', '-sc_threshold', '0']],
+    ])(
+      'fails a late seam in %s too',
+      async (_name, output, gop) => {
+        await ffmpeg([...source("[0:v]select='not(eq(n\\,60))',setpts=N/30/TB"), ...gop, media(output)]);
+        await expect(check(output)).rejects.toThrow(
+          /^segment 1 \(frame 60, 2\.000 s\) starts one frame late/,
+        );
+      },
+      60_000,
+    );
+
     it('catches the MPEG-PS seek bug, whose seeks moved the check as they moved the segments', async () => {
       // MP2 audio 11 ms ahead of the video; segments cut as plans without the video's start still
       // are (from the seek point): every segment after a seek starts one frame early.

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { judgeSeam, psnr, PSNR_CAP, seamFailure } from '../../src/media/picture-match.js';
-import { grayFramesArgs, grayFramesByCountArgs } from '../../src/media/seam-frames.js';
+import { grayFramesArgs, grayFramesByCountArgs, grayKeyframesArgs } from '../../src/media/seam-frames.js';
 import { transcodeTasks, type TranscodeLayout } from '../../src/pipelines/transcode/layout.js';
 import type { StitchPayload } from '../../src/pipelines/transcode/payloads.js';
 import { planSegments } from '../../src/pipelines/transcode/plan-segments.js';
 import { judgeAll, seamCheckFor, seamCost } from '../../src/pipelines/transcode/seam-check.js';
+import { packPictures, unpackPictures } from '../../src/pipelines/transcode/seam-pictures.js';
 import { PLAIN_LAYOUT } from '../helpers/transcode-layout.js';
 
 // Keyframes every 2 s of an MP4, video only.
@@ -126,6 +127,38 @@ describe('seamCheckFor: what the stitch checks, planned with the segments', () =
     expect(seamCheckFor(LAYOUT, ranges(LAYOUT, 1))).toBeUndefined();
   });
 
+  it("a task of its own decodes the source's pictures beside the encodes; the stitch needs it", () => {
+    const tasks = transcodeTasks(LAYOUT, ranges(LAYOUT, 3), ['scenes']);
+    const pictures = tasks.find((t) => t.kind === 'transcode.seam-pictures')!;
+    const stitch = tasks.find((t) => t.kind === 'transcode.stitch')!;
+    expect(pictures).toMatchObject({ id: 'seam-pictures', slots: 0, dependsOn: ['scenes'] });
+    expect(pictures.payload).toEqual({
+      input: LAYOUT.input,
+      check: (stitch.payload as StitchPayload).seams,
+      key: `${LAYOUT.prefix}seam-pictures.gray`,
+    });
+    expect(stitch.dependsOn).toContain('seam-pictures');
+    expect(stitch.payload).toMatchObject({ seamPicturesTask: 'seam-pictures' });
+    // None where nothing is checked: a skipped check, or one segment.
+    const vfr = transcodeTasks({ ...LAYOUT, normaliseVfr: true }, ranges(LAYOUT, 3));
+    expect(vfr.map((t) => t.kind)).not.toContain('transcode.seam-pictures');
+    expect(vfr.at(-1)!.payload).not.toHaveProperty('seamPicturesTask');
+  });
+
+  it('stores the pictures in one buffer, a missing one as a listed slot', () => {
+    const size = 160 * 96;
+    const picture = (v: number) => new Uint8Array(size).fill(v);
+    const pictures = [
+      [picture(1), picture(2), picture(3)],
+      [picture(4), undefined, picture(6)],
+    ];
+    const { bytes, missing } = packPictures(pictures);
+    expect(bytes.length).toBe(6 * size);
+    expect(missing).toEqual([4]);
+    expect(unpackPictures(bytes, 2, missing)).toEqual(pictures);
+    expect(() => unpackPictures(bytes.subarray(1), 2, missing)).toThrow(/expected 6 seam pictures/);
+  });
+
   it.each([
     ['a variable frame rate', { normaliseVfr: true }, /variable frame rate/],
     ['a lead the probe dropped', { undecodableLead: 3 }, /starts mid-GOP \(3 undecodable packets dropped\)/],
@@ -149,6 +182,22 @@ describe('seamCheckFor: what the stitch checks, planned with the segments', () =
     );
     expect(args.join(' ')).toMatch(
       /-vf setpts=PTS-STARTPTS,scale=160:96:flags=area,format=gray -frames:v 3 -f rawvideo pipe:1$/,
+    );
+  });
+
+  it("decodes the output's seams in one run of its keyframes, each by its half-frame window", () => {
+    const args = grayKeyframesArgs('/out.mkv', [
+      { from: 1.99, to: 2.01 },
+      { from: 3.99, to: 4.01 },
+    ]);
+    expect(args.slice(0, 2)).toEqual(['-skip_frame', 'nokey']);
+    expect(grayKeyframesArgs('/out.mkv', [{ from: 1.99, to: 2.01 }], true).slice(0, 4)).toEqual([
+      ...['-threads', '1'],
+      ...['-skip_frame', 'nokey'],
+    ]);
+    expect(args).toContain('-protocol_whitelist');
+    expect(args.join(' ')).toMatch(
+      /-i \/out\.mkv .*-vf select='gte\(t,1\.990000\)\*lt\(t,2\.010000\)\+gte\(t,3\.990000\)\*lt\(t,4\.010000\)',scale=160:96:flags=area,format=gray -frames:v 2 -f rawvideo pipe:1$/,
     );
   });
 });

@@ -34,10 +34,12 @@ describe('a one-segment transcode in one task', () => {
       { index: 0, start: 0, end: 150, startsAt: 'start' as const },
       { index: 1, start: 150, end: 300, startsAt: 'even' as const },
     ];
+    // Two segments have a seam, whose source pictures a task of their own decodes.
     expect(transcodeTasks(LAYOUT, two).map((t) => t.id)).toEqual([
       'segment-000',
       'segment-001',
       'audio',
+      'seam-pictures',
       'stitch',
     ]);
   });

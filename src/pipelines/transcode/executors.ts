@@ -14,6 +14,7 @@ import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
 import { withInput, withOutput, writeOutput } from '../job-files.js';
 import { startSeamCheck } from './seam-check.js';
+import type { SeamPicturesOutput } from './seam-pictures.js';
 import type {
   AudioOutput,
   AudioPayload,
@@ -140,8 +141,9 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   await writeFile(list, concatList(paths));
   const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
   if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
-  // The source's side of the seam check decodes while the stitch runs.
-  const seams = startSeamCheck(p.seams, p.input, ctx);
+  // The source's seam pictures, stored by their task (or, for older plans, decoded while the stitch runs).
+  const pictures = p.seamPicturesTask ? ctx.inputs[p.seamPicturesTask] : undefined;
+  const seams = startSeamCheck(p.seams, p.input, ctx, pictures as SeamPicturesOutput | undefined);
   const stitchTo = async (tmp: string) => {
     await runFfmpeg(
       stitchArgs({

@@ -7,6 +7,7 @@ import { encodeChunk, verifyChunk } from './ladder-encode.js';
 import { packageAudio, packageRendition, verifyRendition } from './ladder-package.js';
 import { publishLadder, verifyPublished } from './ladder-publish.js';
 import { planTranscode } from './plan.js';
+import { seamPictures, verifySeamPictures } from './seam-pictures.js';
 import { chainIdentity, resolveChain, type Processors } from './process-chain.js';
 import type { SegmentPayload } from './payloads.js';
 import { processSegment, type ProcessSegmentPayload } from './process-executor.js';
@@ -45,6 +46,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       // A processed segment is a segment (progress, reports and the dashboard count it as one).
       'transcode.segment': segmentOrProcessed(processors),
       'transcode.audio': encodeAudio as Executor,
+      'transcode.seam-pictures': seamPictures as Executor,
       'transcode.stitch': stitch as Executor,
       'transcode.whole': encodeWhole as Executor,
       'transcode.scenes': findCuts as Executor,
@@ -61,6 +63,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
     verifiers: {
       'transcode.segment': verifySegment as CheckpointVerifier,
       'transcode.audio': verifyAudio as CheckpointVerifier,
+      'transcode.seam-pictures': verifySeamPictures as CheckpointVerifier,
       'transcode.stitch': verifyStitch as CheckpointVerifier,
       'transcode.whole': verifyStitch as CheckpointVerifier,
       'transcode.scenes': keepData,

@@ -8,7 +8,8 @@ import { seekFrom, type SeekIndex } from '../../media/keyframe-seek.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
 import { processedSegment } from './process-tasks.js';
-import { seamCheckFor } from './seam-check.js';
+import { seamCheckFor, type SeamPlan } from './seam-check.js';
+import type { SeamPicturesPayload } from './seam-pictures.js';
 
 /**
  * Everything a transcode's planning decided before its split points: one encoder, the timeline, the
@@ -87,7 +88,8 @@ export function rangesFor(layout: TranscodeLayout, sceneCuts: readonly number[] 
 }
 
 /**
- * Segment tasks, the audio task (first: the stitch waits for it, and it is one task) and the stitch;
+ * Segment tasks, the audio task (first: the stitch waits for it, and it is one task), the seam
+ * pictures task (where the stitch checks its seams) and the stitch;
  * or, for one segment that needs no offset or rate work, one task that writes the output in one
  * ffmpeg run (wholeInOne). The last task is the root. Pure.
  */
@@ -161,6 +163,9 @@ export function transcodeTasks(
     tasks.push(audioTask);
   }
   const seams = seamCheckFor(p, ranges);
+  const pictures =
+    seams && !('skipped' in seams) && seams.seams.length > 0 ? seamPicturesTask(p, seams, after) : undefined;
+  if (pictures) tasks.push(pictures);
   const stitch: TaskSpec<StitchPayload> = {
     id: 'stitch',
     kind: 'transcode.stitch',
@@ -185,10 +190,33 @@ export function transcodeTasks(
       ...(p.chapters?.length ? { chapters: p.chapters } : {}),
       ...(p.titles ? { titles: p.titles } : {}),
       ...(seams ? { seams } : {}),
+      ...(pictures ? { seamPicturesTask: pictures.id } : {}),
     },
   };
   tasks.push(stitch);
   return tasks;
+}
+
+/**
+ * The source's side of the seam check (seam-pictures.ts): a light decode beside the encodes, as the
+ * audio task is, so that the stitch only reads its pictures. Pure.
+ */
+function seamPicturesTask(
+  p: TranscodeLayout,
+  check: SeamPlan,
+  after: string[],
+): TaskSpec<SeamPicturesPayload> {
+  return {
+    id: 'seam-pictures',
+    kind: 'transcode.seam-pictures',
+    requires: { device: 'cpu' },
+    dependsOn: [...after],
+    weight: Math.max(1, Math.round((check.seams.at(-1)?.frame ?? 0) * 0.005)),
+    priority: 1,
+    // Small pictures from one decode: no encode slot, so it never waits behind the segments.
+    slots: 0,
+    payload: { input: p.input, check, key: `${p.prefix}seam-pictures.gray` },
+  };
 }
 
 /**

@@ -89,6 +89,8 @@ export interface StitchPayload {
   titles?: { video?: string; audio?: string };
   /** What the stitch compares with the source at each seam (absent: one segment, or planned before). */
   seams?: SeamCheck;
+  /** The task that stored the source's seam pictures (absent: the stitch decodes them, as before it). */
+  seamPicturesTask?: string;
 }
 
 export interface StitchOutput {

@@ -1,15 +1,14 @@
-import { availableParallelism } from 'node:os';
 import { FramefleetError } from '../../errors.js';
 import type { ExecutorContext } from '../../engine/types.js';
 import { SEEK_BACK, seekFrom } from '../../media/keyframe-seek.js';
 import { judgeSeam, psnr, seamFailure, type SeamMatch } from '../../media/picture-match.js';
-import { readMp4VideoSamples } from '../../media/mp4-samples.js';
-import { frameTime, rationalValue, type Rational } from '../../media/rational.js';
-import { grayFrames, grayFramesByCount } from '../../media/seam-frames.js';
+import { frameTime, type Rational } from '../../media/rational.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { withInput } from '../job-files.js';
 import type { SeekIndex } from '../../media/keyframe-seek.js';
 import type { SegmentRange } from './plan-segments.js';
+import { storedSourceSeams, type SeamPicturesOutput } from './seam-pictures.js';
+import { decodeOutputSeams, decodeSourceSeams, type SourcePictures } from './seam-source.js';
 
 /** A seam: the first frame of a segment after the first, and how the source's frame before it is reached. */
 export interface SeamPoint {
@@ -109,71 +108,56 @@ function unjudgeable(p: SeamSource): string | undefined {
   return undefined;
 }
 
-/** The stitch's side of a seam check: the source decoded, waiting for the output. */
+/** The stitch's side of a seam check: the source's pictures on their way, waiting for the output. */
 export interface SeamRun {
   /** Decodes the output's frame at each seam and fails the job where it is not the source's. */
   against(output: string, videoOffsetSec: number): Promise<void>;
 }
 
 /**
- * Starts decoding the source's frames around each seam now (by count from its first frame, or with
- * the encodes' own seeks: SeamPlan.byCount), beside the stitch that writes the output;
- * `against` compares them with the output's. A check that cannot run (none planned, or a source
- * that is not on this machine) says why in a debug line and passes.
+ * The source's frames around each seam: those a seam-pictures task stored (`stored`), read from
+ * storage; or, for a plan without that task (planned before it) or pictures that are not what it
+ * stored, decoded now (decodeSourceSeams) beside the stitch that writes the output. `against`
+ * compares them with the output's. A check that cannot run (none planned, or a source that is not on
+ * this machine) says why in a debug line and passes.
  */
 export function startSeamCheck(
   check: SeamCheck | undefined,
   input: string | undefined,
   ctx: ExecutorContext,
+  stored?: SeamPicturesOutput,
 ): SeamRun {
   const log = (msg: string) => ctx.log.debug({ jobId: ctx.jobId, taskId: ctx.taskId }, `seam check: ${msg}`);
   const skip = (why: string): SeamRun => ({ against: () => Promise.resolve(log(`skipped, ${why}`)) });
   if (!check || input === undefined) return skip('none planned for this stitch');
   if ('skipped' in check) return skip(check.skipped);
   if (check.seams.length === 0) return skip('no seam');
-  if (isStorageUrl(input) && !ctx.storage.localPath(storageKeyOf(input, ctx.storage)))
-    return skip('the source is stored elsewhere: checking would download it');
+  if (stored && 'skipped' in stored) return skip(stored.skipped);
+  const decodeHere = () => {
+    if (isStorageUrl(input) && !ctx.storage.localPath(storageKeyOf(input, ctx.storage))) return undefined;
+    return withInput(input, ctx, (local) => decodeSourceSeams(check, local, ctx.signal));
+  };
   const started = Date.now();
-  const { rate, videoOffsetSec: sourceOffsetSec, videoStartSec } = check;
-  const source = withInput(input, ctx, (local) =>
-    check.byCount
-      ? aroundByCount(local, check.seams, ctx.signal)
-      : inPool(check.seams, (s) => {
-          const { seekKey, seekBefore } = s;
-          const from = {
-            start: s.frame - 1,
-            rate,
-            videoOffsetSec: sourceOffsetSec,
-            videoStartSec,
-            seekKey,
-            seekBefore,
-          };
-          return grayFrames(local, { ...from, normaliseVfr: false }, 3, ctx.signal);
-        }),
-  );
+  const source: Promise<SourcePictures> | undefined = stored
+    ? storedSourceSeams(stored, ctx).catch((error: unknown) => {
+        ctx.log.warn(
+          { jobId: ctx.jobId, err: error },
+          `seam check: decoding the source again, ${(error as Error).message}`,
+        );
+        return decodeHere() ?? Promise.reject(error);
+      })
+    : decodeHere();
+  if (!source) return skip('the source is stored elsewhere: checking would download it');
   let sourceMs = 0;
   // Awaited by `against`; a stitch that fails first leaves it unread.
   source.then(() => (sourceMs = Date.now() - started)).catch(() => undefined);
+  const from = stored ? 'stored by their task' : 'decoded';
   return {
     against: async (output, videoOffsetSec) => {
       const after = Date.now();
-      // Each seam is a keyframe of the output (a segment's first IDR): its decode starts there.
-      const keyframes = await readMp4VideoSamples(output).then(
-        (s) => s.keyframes,
-        () => undefined,
-      );
-      const fps = rationalValue(rate);
       const decoded = await Promise.all([
         source,
-        inPool(check.seams, (s) => {
-          const at = {
-            start: s.frame,
-            rate,
-            videoOffsetSec,
-            ...seekFrom(keyframes, s.frame, fps, 'samples'),
-          };
-          return grayFrames(output, { ...at, normaliseVfr: false }, 1, ctx.signal);
-        }),
+        decodeOutputSeams(check, output, videoOffsetSec, ctx.signal),
       ]).catch((error: unknown) => {
         if (ctx.signal.aborted) throw error;
         // The check's own decode failing is no evidence against the output.
@@ -186,7 +170,7 @@ export function startSeamCheck(
       const extra = failures.length > 1 ? `; ${failures.length - 1} more seams fail too` : '';
       if (failures[0]) throw new FramefleetError('VERIFY_FAILED', `${failures[0]}${extra}`);
       const n = check.seams.length;
-      const times = `the source's frames ${sourceMs} ms from the stitch's start, ${Date.now() - after} ms after it`;
+      const times = `the source's frames ${from}, ${sourceMs} ms from the stitch's start, ${Date.now() - after} ms after it`;
       log(`${n} seam${n === 1 ? '' : 's'}, none a frame off the source (${times})`);
     },
   };
@@ -215,35 +199,4 @@ export function judgeAll(
     (verdict === 'unclear' ? unclear : failures).push(seamFailure(place, match, verdict));
   }
   return { failures, unclear };
-}
-
-/** The source's frames before, at and after each seam, decoded from the first frame by count. */
-async function aroundByCount(
-  input: string,
-  seams: readonly SeamPoint[],
-  signal: AbortSignal,
-): Promise<(Uint8Array | undefined)[][]> {
-  const wanted = [...new Set(seams.flatMap((s) => [s.frame - 1, s.frame, s.frame + 1]))].sort(
-    (a, b) => a - b,
-  );
-  // A whole decode up to the last seam: the limit grows with it (a 5-minute source at 10 fps, and more).
-  const timeoutMs = 60_000 + wanted.at(-1)! * 100;
-  const frames = await grayFramesByCount(input, wanted, signal, timeoutMs);
-  const at = new Map(wanted.map((n, i) => [n, frames[i]]));
-  return seams.map((s) => [s.frame - 1, s.frame, s.frame + 1].map((n) => at.get(n)));
-}
-
-/** `run` over `items`, a few at a time (each is one short ffmpeg), results in order. */
-async function inPool<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]!);
-    }
-  };
-  const width = Math.min(items.length, Math.max(1, Math.min(4, availableParallelism())));
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }
