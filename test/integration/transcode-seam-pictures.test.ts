@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorContext, TaskSpec } from '../../src/engine/types.js';
@@ -13,8 +17,11 @@ import {
   type SeamPicturesOutput,
   type SeamPicturesPayload,
 } from '../../src/pipelines/transcode/seam-pictures.js';
+import { startSeamCheck } from '../../src/pipelines/transcode/seam-check.js';
 import { PLAIN_LAYOUT } from '../helpers/transcode-layout.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
+
+const exec = promisify(execFile);
 
 // The source's seam pictures as a task of the graph: stored, read by the stitch, reused on resume;
 // and a plan made before that task, whose stitch decodes them itself. A 4 s 320x180 clip at 30 fps
@@ -139,5 +146,41 @@ describe('seam pictures task', () => {
     expect(debug.join('\n')).toMatch(/3 seams, none a frame off the source/);
     await writeFile(path, bytes.subarray(1));
     await expect(verify()).resolves.toBe(false);
+  }, 120_000);
+
+  it('stops its own decode of the source when the stitch is done with it (a stitch that failed first)', async () => {
+    // Found by the review: the source decode ran on to its timeout (minutes on a long source).
+    // A recording still being written: a pipe that has half a TS file and waits for more, so
+    // the decode runs until something stops it.
+    const ts = join(dir, 'half.ts');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=4', '-c:v', 'libx264', ts]);
+    const long = join(dir, 'recording.ts');
+    await exec('mkfifo', [long]);
+    const writer = createWriteStream(long);
+    const bytes = await readFile(ts);
+    writer.write(bytes.subarray(0, 188 * Math.floor(bytes.length / 376)));
+    const check = {
+      rate: { num: 30, den: 1 },
+      videoOffsetSec: 0,
+      videoStartSec: 0,
+      seams: [{ segment: 1, frame: 110 }],
+      byCount: true,
+    };
+    const run = startSeamCheck(check, long, ctx('stitch'));
+    const decoding = () =>
+      exec('pgrep', ['-f', `ffmpeg.*${long}`]).then(
+        () => true,
+        () => false,
+      );
+    try {
+      await sleep(500);
+      expect(await decoding()).toBe(true);
+      run.stop();
+      // SIGTERM, then SIGKILL after runFfmpeg's 3 s grace (ffmpeg blocked in a read ignores the first).
+      await sleep(3800);
+      expect(await decoding()).toBe(false);
+    } finally {
+      writer.destroy();
+    }
   }, 120_000);
 });

@@ -173,7 +173,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
     await seams.against(tmp, checked.videoOffsetSec);
     return checked;
   };
-  const { value: checked, size } = await placeOutput(p, ctx, stitchTo);
+  const { value: checked, size } = await placeOutput(p, ctx, stitchTo).finally(() => seams.stop());
   ctx.progress({ fraction: 1 });
   return stitchOutput(p, checked, size);
 };

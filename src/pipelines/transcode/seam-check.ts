@@ -112,6 +112,8 @@ function unjudgeable(p: SeamSource): string | undefined {
 export interface SeamRun {
   /** Decodes the output's frame at each seam and fails the job where it is not the source's. */
   against(output: string, videoOffsetSec: number): Promise<void>;
+  /** Stops the check's decodes (a stitch that failed first never asks `against`). */
+  stop(): void;
 }
 
 /**
@@ -128,14 +130,26 @@ export function startSeamCheck(
   stored?: SeamPicturesOutput,
 ): SeamRun {
   const log = (msg: string) => ctx.log.debug({ jobId: ctx.jobId, taskId: ctx.taskId }, `seam check: ${msg}`);
-  const skip = (why: string): SeamRun => ({ against: () => Promise.resolve(log(`skipped, ${why}`)) });
+  const skip = (why: string): SeamRun => ({
+    against: () => Promise.resolve(log(`skipped, ${why}`)),
+    stop: () => undefined,
+  });
   if (!check || input === undefined) return skip('none planned for this stitch');
   if ('skipped' in check) return skip(check.skipped);
   if (check.seams.length === 0) return skip('no seam');
   if (stored && 'skipped' in stored) return skip(stored.skipped);
+  // The check's own decodes end with the task, or as soon as the stitch is done with them.
+  const controller = new AbortController();
+  const abort = () => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  const stop = () => {
+    ctx.signal.removeEventListener('abort', abort);
+    controller.abort();
+  };
+  const signal = controller.signal;
   const decodeHere = () => {
     if (isStorageUrl(input) && !ctx.storage.localPath(storageKeyOf(input, ctx.storage))) return undefined;
-    return withInput(input, ctx, (local) => decodeSourceSeams(check, local, ctx.signal));
+    return withInput(input, ctx, (local) => decodeSourceSeams(check, local, signal));
   };
   const started = Date.now();
   const source: Promise<SourcePictures> | undefined = stored
@@ -147,7 +161,10 @@ export function startSeamCheck(
         return decodeHere() ?? Promise.reject(error);
       })
     : decodeHere();
-  if (!source) return skip('the source is stored elsewhere: checking would download it');
+  if (!source) {
+    stop();
+    return skip('the source is stored elsewhere: checking would download it');
+  }
   let sourceMs = 0;
   // Awaited by `against`; a stitch that fails first leaves it unread.
   source.then(() => (sourceMs = Date.now() - started)).catch(() => undefined);
@@ -155,15 +172,14 @@ export function startSeamCheck(
   return {
     against: async (output, videoOffsetSec) => {
       const after = Date.now();
-      const decoded = await Promise.all([
-        source,
-        decodeOutputSeams(check, output, videoOffsetSec, ctx.signal),
-      ]).catch((error: unknown) => {
-        if (ctx.signal.aborted) throw error;
-        // The check's own decode failing is no evidence against the output.
-        ctx.log.warn({ jobId: ctx.jobId, err: error }, `seam check: skipped, ${(error as Error).message}`);
-        return undefined;
-      });
+      const decoded = await Promise.all([source, decodeOutputSeams(check, output, videoOffsetSec, signal)])
+        .catch((error: unknown) => {
+          if (ctx.signal.aborted) throw error;
+          // The check's own decode failing is no evidence against the output.
+          ctx.log.warn({ jobId: ctx.jobId, err: error }, `seam check: skipped, ${(error as Error).message}`);
+          return undefined;
+        })
+        .finally(stop);
       if (!decoded) return;
       const { failures, unclear } = judgeAll(check, ...decoded);
       for (const line of unclear) log(line);
@@ -173,6 +189,7 @@ export function startSeamCheck(
       const times = `the source's frames ${from}, ${sourceMs} ms from the stitch's start, ${Date.now() - after} ms after it`;
       log(`${n} seam${n === 1 ? '' : 's'}, none a frame off the source (${times})`);
     },
+    stop,
   };
 }
 
