@@ -146,6 +146,11 @@ describe('seam pictures task', () => {
     expect(debug.join('\n')).toMatch(/3 seams, none a frame off the source/);
     await writeFile(path, bytes.subarray(1));
     await expect(verify()).resolves.toBe(false);
+    // A skip the plan decided holds on resume; a decode that failed is tried again.
+    const skipped = (out: SeamPicturesOutput) =>
+      verifySeamPictures(payload, out, { storage, signal: new AbortController().signal });
+    await expect(skipped({ skipped: 'the source is stored elsewhere' })).resolves.toBe(true);
+    await expect(skipped({ skipped: 'decode failed', failed: true })).resolves.toBe(false);
   }, 120_000);
 
   it('stops its own decode of the source when the stitch is done with it (a stitch that failed first)', async () => {

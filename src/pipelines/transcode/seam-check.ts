@@ -137,7 +137,11 @@ export function startSeamCheck(
   if (!check || input === undefined) return skip('none planned for this stitch');
   if ('skipped' in check) return skip(check.skipped);
   if (check.seams.length === 0) return skip('no seam');
-  if (stored && 'skipped' in stored) return skip(stored.skipped);
+  if (stored && 'skipped' in stored) {
+    // A check that could not run on an output that came out is worth a word, not only a debug line.
+    if (stored.failed) ctx.log.warn({ jobId: ctx.jobId }, `seam check: skipped, ${stored.skipped}`);
+    return skip(stored.skipped);
+  }
   // The check's own decodes end with the task, or as soon as the stitch is done with them.
   const controller = new AbortController();
   const abort = () => controller.abort(ctx.signal.reason);

@@ -23,7 +23,8 @@ export interface SeamPicturesPayload {
  * decoded, which the stitch says at debug and passes, as its own check would.
  */
 export type SeamPicturesOutput =
-  { key: string; size: number; sha256: string; seams: number; missing?: number[] } | { skipped: string };
+  | { key: string; size: number; sha256: string; seams: number; missing?: number[] }
+  | { skipped: string; failed?: true };
 
 const PICTURE_BYTES = SEAM_PICTURE.width * SEAM_PICTURE.height;
 
@@ -31,15 +32,17 @@ export const seamPictures: Executor<SeamPicturesPayload, SeamPicturesOutput> = a
   if (isStorageUrl(p.input) && !ctx.storage.localPath(storageKeyOf(p.input, ctx.storage)))
     return { skipped: 'the source is stored elsewhere: checking would download it' };
   const started = Date.now();
+  let failure = '';
   const pictures = await withInput(p.input, ctx, (local) =>
     decodeSourceSeams(p.check, local, ctx.signal),
   ).catch((error: unknown) => {
     if (ctx.signal.aborted) throw error;
-    // The check's own decode failing is no evidence against the output (the encodes judge the input).
-    ctx.log.warn({ jobId: ctx.jobId, err: error }, `seam check: skipped, ${(error as Error).message}`);
+    // The check's own decode failing is no evidence against the output (the encodes judge the
+    // input, and say so if it is bad): the stitch warns that it was skipped, if it gets that far.
+    failure = (error as Error).message;
     return undefined;
   });
-  if (!pictures) return { skipped: 'the source could not be decoded for it' };
+  if (!pictures) return { skipped: failure || 'the source could not be decoded for it', failed: true };
   const { bytes, missing } = packPictures(pictures);
   const tmp = join(ctx.scratchDir, basename(p.key));
   await writeFile(tmp, bytes);
@@ -62,7 +65,8 @@ export const verifySeamPictures: CheckpointVerifier<SeamPicturesPayload, SeamPic
   { storage },
 ) => {
   if (!out) return false;
-  if ('skipped' in out) return true;
+  // A skip for a reason of the plan holds; a decode that failed is tried again on resume.
+  if ('skipped' in out) return !out.failed;
   const object = await storage.stat(out.key);
   if (object?.size !== out.size) return false;
   const local = storage.localPath(out.key);
