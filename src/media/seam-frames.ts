@@ -40,19 +40,26 @@ export interface TimeWindow {
 /**
  * ffmpeg arguments that decode only the keyframes of `input` (the rest are skipped, not decoded)
  * and keep the one in each of `windows` (ascending, disjoint), as grayFramesArgs does; `oneThread`
- * for a few keyframes, where starting the decoder's threads costs more than they save. Pure.
+ * for a few keyframes, where starting the decoder's threads costs more than they save; from an
+ * input seek to `seekSec` where given (windows stay in the file's time). Pure.
  */
 export function grayKeyframesArgs(
   input: string,
   windows: readonly TimeWindow[],
   oneThread = false,
+  seekSec?: number,
 ): string[] {
-  const chosen = windows.map((w) => `gte(t,${w.from.toFixed(6)})*lt(t,${w.to.toFixed(6)})`).join('+');
+  // After an input seek the filters' clock starts at the seek point.
+  const shift = seekSec ?? 0;
+  const chosen = windows
+    .map((w) => `gte(t,${(w.from - shift).toFixed(6)})*lt(t,${(w.to - shift).toFixed(6)})`)
+    .join('+');
   // Decoding skips every picture that is not a keyframe: a stretch costs its keyframes alone.
   return [
     ...(oneThread ? ['-threads', '1'] : []),
     '-skip_frame',
     'nokey',
+    ...(seekSec !== undefined ? ['-ss', seekSec.toFixed(6)] : []),
     ...guardedInput(input),
     ...grayOutput([`select='${chosen}'`], windows.length),
   ];
@@ -95,10 +102,10 @@ export function grayFramesByCount(
 export function grayKeyframes(
   input: string,
   windows: readonly TimeWindow[],
-  options: { signal?: AbortSignal; timeoutMs?: number; oneThread?: boolean } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; oneThread?: boolean; seekSec?: number } = {},
 ): Promise<Uint8Array[]> {
   const label = `decode ${windows.length} keyframes of ${show(input)}`;
-  const args = grayKeyframesArgs(input, windows, options.oneThread);
+  const args = grayKeyframesArgs(input, windows, options.oneThread, options.seekSec);
   return grayRun(args, label, options.signal, options.timeoutMs);
 }
 

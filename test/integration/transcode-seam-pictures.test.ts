@@ -17,7 +17,10 @@ import {
   type SeamPicturesOutput,
   type SeamPicturesPayload,
 } from '../../src/pipelines/transcode/seam-pictures.js';
-import { startSeamCheck } from '../../src/pipelines/transcode/seam-check.js';
+import { grayKeyframes, type TimeWindow } from '../../src/media/seam-frames.js';
+import { verifyOutput } from '../../src/media/verify.js';
+import { startSeamCheck, type SeamPlan } from '../../src/pipelines/transcode/seam-check.js';
+import { decodeOutputSeams } from '../../src/pipelines/transcode/seam-source.js';
 import { PLAIN_LAYOUT } from '../helpers/transcode-layout.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 
@@ -103,6 +106,34 @@ describe('seam pictures task', () => {
       /seam check: 3 seams, none a frame off the source \(the source's frames stored by their task/,
     );
   }, 120_000);
+
+  it('reads a long output one short run a seam, the same pictures one run reads', async () => {
+    // Past 5 minutes one run over every keyframe (and all the bytes) would cost more than the
+    // stitch; here the threshold is set to 0 to take that path on the 4 s output of the test above.
+    const check = (planned().at(-1)!.payload as StitchPayload).seams as SeamPlan;
+    const output = join(dir, 'planned.mp4');
+    const { videoOffsetSec } = await verifyOutput(output, {
+      frames: 120,
+      sourceAvGapSec: undefined,
+      audioFrameSec: 0.025,
+    });
+    const signal = new AbortController().signal;
+    const keyframe = (windows: TimeWindow[], seekSec?: number) =>
+      grayKeyframes(output, windows, { signal, oneThread: true, seekSec });
+    const at = (n: number) => ({
+      from: (n - 0.5) / 30 + videoOffsetSec,
+      to: (n + 0.5) / 30 + videoOffsetSec,
+    });
+    // Each seam's keyframe is found by time from a seek, as without one.
+    for (const seam of check.seams) {
+      const w = at(seam.frame);
+      expect(await keyframe([w], Math.max(0, w.from - 1))).toEqual(await keyframe([w]));
+    }
+    const one = await decodeOutputSeams(check, output, videoOffsetSec, signal);
+    const each = await decodeOutputSeams(check, output, videoOffsetSec, signal, { oneRunUpToSec: 0 });
+    expect(one.map((f) => f.length)).toEqual([1, 1, 1]);
+    expect(each).toEqual(one);
+  }, 60_000);
 
   it('a plan made before the task (no seam-pictures in the stitch payload) still checks its seams', async () => {
     const tasks = planned().filter((t) => t.kind !== 'transcode.seam-pictures');

@@ -27,8 +27,9 @@ export function decodeSourceSeams(
 }
 
 /**
- * The output's frame at each seam, in one ffmpeg run: each seam is a keyframe of the output (a
- * segment's first IDR), so a decode of its keyframes alone finds them by time. Where one is not
+ * The output's frame at each seam, in one ffmpeg run (for an output longer than
+ * `oneRunUpToSec`, one short run a seam): each seam is a keyframe of the output (a segment's
+ * first IDR), so a decode of its keyframes alone finds them by time. Where one is not
  * there (no keyframe at a seam's time), one decode of the output from its first frame picks every
  * seam's frame by count.
  */
@@ -37,17 +38,25 @@ export async function decodeOutputSeams(
   output: string,
   videoOffsetSec: number,
   signal: AbortSignal,
+  options: { oneRunUpToSec?: number } = {},
 ): Promise<Uint8Array[][]> {
   const timeoutMs = wholeDecodeTimeout(plan.seams.at(-1)?.frame ?? 0);
   // Half a frame either side of each seam's time on the output's timeline.
   const at = (n: number) => frameTime(n, plan.rate) + videoOffsetSec;
   const windows = plan.seams.map((s) => ({ from: at(s.frame - 0.5), to: at(s.frame + 0.5) }));
-  // Up to 5 minutes (150 keyframes at 2 s), one decoder thread: a pool of them costs more to start.
-  const oneThread = (windows.at(-1)?.to ?? 0) <= SHORT_OUTPUT_SEC;
-  const keyframes = await grayKeyframes(output, windows, { signal, timeoutMs, oneThread });
+  // Up to 5 minutes (150 keyframes at 2 s), one run with one decoder thread: a pool of them costs
+  // more to start. Beyond, one short run a seam, each seeking onto its keyframe: one run over an
+  // hour's keyframes (and all its bytes) would cost more than the stitch.
+  const short = (windows.at(-1)?.to ?? 0) <= (options.oneRunUpToSec ?? SHORT_OUTPUT_SEC);
+  const keyframes = short
+    ? await grayKeyframes(output, windows, { signal, timeoutMs, oneThread: true })
+    : await inPool(windows, async (w) => {
+        const seekSec = Math.max(0, w.from - 1);
+        return (await grayKeyframes(output, [w], { signal, oneThread: true, seekSec }))[0];
+      });
   const frames =
-    keyframes.length === windows.length
-      ? keyframes
+    keyframes.length === windows.length && keyframes.every((k) => k !== undefined)
+      ? (keyframes as Uint8Array[])
       : await grayFramesByCount(
           output,
           plan.seams.map((s) => s.frame),
