@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { drumTrack } from '../../bench/lib/drum-track.js';
 import { sceneVideoArgs, type SceneTruth } from '../../bench/lib/scene-video.js';
 import { encodeWav } from '../../bench/lib/wav.js';
+import type { ExecutorContext, Pipeline, PlanContext, TaskGraph } from '../../src/engine/types.js';
 import { runFfmpeg } from '../../src/media/run.js';
+import type { Storage } from '../../src/storage/types.js';
 
 /** Tiny media for the analysis integration tests, generated at test time. */
 export async function makeWorkDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -73,4 +75,50 @@ export async function makeCorrupt(dir: string, source: string): Promise<string> 
   const bytes = await readFile(source);
   await writeFile(path, bytes.subarray(0, 3000));
   return path;
+}
+
+const silentLog = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+
+/** A plan context for the analysis pipelines: they return results as task outputs, never touch storage. */
+export const planCtx: PlanContext = {
+  jobId: 'job',
+  scratchPrefix: 'scratch/job/',
+  storage: {} as Storage,
+  signal: new AbortController().signal,
+  log: silentLog,
+  capabilities: { encoders: [], hwaccels: [], devices: ['cpu'], slots: 2 },
+};
+
+/** Runs an analysis job's task graph in dependency order in this process, as the local engine would. */
+export async function runAnalysisGraph(
+  scratchDir: string,
+  p: Pipeline,
+  spec: unknown,
+  graph: TaskGraph,
+): Promise<unknown> {
+  const outputs: Record<string, unknown> = {};
+  const pending = [...graph.tasks];
+  while (pending.length > 0) {
+    const index = pending.findIndex((t) => t.dependsOn.every((d) => d in outputs));
+    const [task] = pending.splice(index, 1);
+    const ctx: ExecutorContext = {
+      jobId: 'job',
+      taskId: task!.id,
+      attempt: 1,
+      workerId: 'test',
+      signal: new AbortController().signal,
+      storage: planCtx.storage,
+      scratchDir,
+      inputs: Object.fromEntries(task!.dependsOn.map((d) => [d, outputs[d]])),
+      spec,
+      scratchPrefix: 'scratch/job/',
+      progress: () => {},
+      log: silentLog,
+      expand: () => {
+        throw new Error('analysis tasks do not expand');
+      },
+    };
+    outputs[task!.id] = await p.executors[task!.kind]!(task!.payload, ctx);
+  }
+  return outputs[graph.rootTaskId];
 }

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateScenes, analyzeScenes, measureScenes } from '../../src/pipelines/analyze/measure-scenes.js';
 import { probe } from '../../src/media/probe.js';
+import { analyzePipelines } from '../../src/pipelines/analyze/index.js';
 import { runCli } from '../helpers/cli.js';
 import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
+import { planCtx, runAnalysisGraph } from './analysis-media.js';
 
 // Four 1.5 s shots at 30, 10, 30 and 5 fps in one variable-frame-rate file: cuts at 1.5, 3 and 4.5 s,
 // where frame index / nominal rate would put them at 1.5, 2 and 3.5 s.
@@ -69,6 +71,16 @@ describe('scene times of a variable-frame-rate video', () => {
     expect(new Set(partials.map((p) => p.shard.start)).size).toBe(3);
     expect(aggregateScenes(partials.reverse())).toEqual(whole);
     expect(whole.cuts.filter((c) => c.kind === 'hard')).toHaveLength(11);
+  });
+
+  it('as a job (server, fleet), it is planned in the shards asked for, with the one-pass result', async () => {
+    // The job pipeline still ran such a file as one shard after the CLI learned to split it.
+    const p = analyzePipelines.find((x) => x.type === 'analyze.scenes')!;
+    const spec = p.parseSpec({ inputs: [file('vfr-3x.mp4')], shards: 3 });
+    const graph = await p.plan(spec, planCtx);
+    expect(graph.tasks.filter((t) => t.kind === 'analyze.scenes.shard')).toHaveLength(3);
+    const whole = await analyzeScenes(file('vfr-3x.mp4'), { parallel: 1 });
+    expect(await runAnalysisGraph(dir, p, spec, graph)).toEqual(whole);
   });
 
   it('the CLI splits it into shards as asked', async () => {

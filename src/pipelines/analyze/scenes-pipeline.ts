@@ -55,9 +55,12 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
       const info = await withInput(path, ctx, (local) => probe(local, { signal: ctx.signal }));
       if (!info.video)
         throw new FramefleetError('NO_VIDEO_STREAM', `input ${show(path)} has no video stream to analyse`);
-      // Variable-frame-rate video cannot be cut into exact time shards; it runs as one.
-      const requested = info.video.variableFrameRate ? 1 : spec.shards;
-      if (requested < spec.shards) ctx.log.warn({ path }, 'variable frame rate: analysing in one shard');
+      // Variable-frame-rate video is cut into shards by its frames' own times; without a time for
+      // every frame it runs as one.
+      const { variableFrameRate, frameTimes, frameCount } = info.video;
+      const requested = variableFrameRate && frameTimes?.length !== frameCount ? 1 : spec.shards;
+      if (requested < spec.shards)
+        ctx.log.warn({ path }, 'variable frame rate without a time for each frame: analysing in one shard');
       const shards = planShards(info.video.frameCount, requested, measureReach({}));
       const shardIds: string[] = [];
       for (const shard of shards) {
