@@ -86,4 +86,23 @@ describe('Redis re-planning after an upgrade, with the job cancelled meanwhile',
     expect(await redis.hkeys(keys.tasks(first.id))).toEqual(expect.arrayContaining(recorded));
     expect(await redis.hget(keys.job(first.id), 'plannedBy')).toBe('graph-test v1');
   });
+
+  // The first plan stored its graph before the run was checked again: a job cancelled while it was
+  // planned kept a plan of a run that no longer counted (now stored only while the run is current).
+  it('stores no plan for a job cancelled while it is planned the first time', async () => {
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) => (graphUpgrade.planning = resolve));
+    graphUpgrade.gate = new Promise<void>((resolve) => (release = resolve));
+    const spec = { shape: 'diamond', nonce: randomUUID() };
+    const job = await backend.submit('graph-test', spec);
+    await entered;
+    await backend.cancel(job.id);
+    await until(async () => (await backend.get(job.id))?.state === 'cancelled', 10_000, 'the cancel');
+    graphUpgrade.gate = undefined;
+    release();
+    await sleep(500);
+    const keys = new RedisKeys(prefix);
+    expect(await redis.exists(keys.graph(job.id))).toBe(0);
+    expect(await redis.hget(keys.job(job.id), 'plannedBy')).toBeNull();
+  });
 });

@@ -3,7 +3,7 @@ import { BoundedMap } from '../bounded-map.js';
 import { applyExpansion, effectiveGraph, type StoredExpansion } from '../graph.js';
 import type { Expansion, TaskGraph, TaskSpec } from '../types.js';
 import type { RedisKeys } from './keys.js';
-import { EXPAND, runScript } from './scripts.js';
+import { EXPAND, runScript, STORE_PLAN } from './scripts.js';
 
 /** A job's graph as this process last read it: the planned text, the expansions applied, an index. */
 interface CachedGraph {
@@ -60,17 +60,40 @@ export class GraphStore {
 
   /**
    * Stores a newly planned graph (the job's expansions start again empty) and the planner code
-   * that made it, in the job's header (a field older workers do not read).
+   * that made it, in the job's header (a field older workers do not read). With `guard`, only
+   * while that run is current and the job not finished, dropping the records of `guard.drop` in
+   * the same step; false where the run was no longer current.
    */
-  async plan(id: string, graph: TaskGraph, plannedBy: string | undefined): Promise<void> {
+  async plan(
+    id: string,
+    graph: TaskGraph,
+    plannedBy: string | undefined,
+    guard?: { run: number; drop?: readonly string[] },
+  ): Promise<boolean> {
     const raw = JSON.stringify(graph);
-    await this.redis
-      .multi()
-      .set(this.keys.graph(id), raw)
-      .hset(this.keys.job(id), PLANNED_BY, plannedBy ?? '')
-      .del(this.keys.expansions(id), this.keys.expanded(id))
-      .exec();
+    if (guard) {
+      const stored = await runScript(this.redis, STORE_PLAN, {
+        keys: {
+          job: this.keys.job(id),
+          graph: this.keys.graph(id),
+          expansions: this.keys.expansions(id),
+          expanded: this.keys.expanded(id),
+          tasks: this.keys.tasks(id),
+        },
+        args: { run: guard.run, graph: raw, plannedBy: plannedBy ?? '' },
+        rows: (guard.drop ?? []).map((taskId) => ({ taskId })),
+      });
+      if (stored !== 1) return false;
+    } else {
+      await this.redis
+        .multi()
+        .set(this.keys.graph(id), raw)
+        .hset(this.keys.job(id), PLANNED_BY, plannedBy ?? '')
+        .del(this.keys.expansions(id), this.keys.expanded(id))
+        .exec();
+    }
     this.remember(id, raw, 0, graph, []);
+    return true;
   }
 
   /** The graph as planned (without expansions), the tasks that grew it, and who planned it. */

@@ -31,7 +31,8 @@ export async function planStep(
     await ctx.store.setState(jobId, 'planning', {}, { run });
     const planned = await planOrWait(ctx, header, jobId, run, signal);
     if (planned === 'wait') return 'wait';
-    await ctx.graphs.plan(jobId, planned, pipeline.planner);
+    // Stored only while this run is current: a job cancelled while it planned keeps no plan of it.
+    if (!(await ctx.graphs.plan(jobId, planned, pipeline.planner, { run }))) return 'stale';
     graph = planned;
   } else {
     const stored = await ctx.store.tasks(jobId);
@@ -49,15 +50,15 @@ export async function planStep(
     if (before && before.plannedBy !== pipeline.planner) {
       const next = await planOrWait(ctx, header, jobId, run, signal);
       if (next === 'wait') return 'wait';
-      // Planning took a while: a job cancelled or run again meanwhile keeps its records and plan.
+      // Planning took a while: a job cancelled or run again meanwhile keeps its records and plan
+      // (checked again, atomically, where the new plan is stored).
       if (!(await stillCurrent(ctx, jobId, run))) return 'stale';
       if (isDeepStrictEqual(before.planned, next)) {
         await ctx.graphs.confirm(jobId, pipeline.planner);
       } else {
         const same = unchangedTasks(before.planned, next, before.expandedBy);
-        const dropped = stored.filter((r) => !same.has(r.id)).map((r) => r.id);
-        if (dropped.length > 0) await ctx.redis.hdel(ctx.keys.tasks(jobId), ...dropped);
-        await ctx.graphs.plan(jobId, next, pipeline.planner);
+        const drop = stored.filter((r) => !same.has(r.id)).map((r) => r.id);
+        if (!(await ctx.graphs.plan(jobId, next, pipeline.planner, { run, drop }))) return 'stale';
         graph = next;
         records = records.filter((r) => same.has(r.id));
         const why = `job ${jobId} was planned by another version or with other settings: planned again, reusing what matches`;

@@ -118,3 +118,10 @@ export const EXPAND = {
   args: ['run', 'by', 'expansion', 'expected'],
   rowArgs: ['taskId', 'deps'],
 } as const satisfies ScriptDef<string, string, never, string>;
+
+export const STORE_PLAN = {
+  file: 'store-plan',
+  keys: ['job', 'graph', 'expansions', 'expanded', 'tasks'],
+  args: ['run', 'graph', 'plannedBy'],
+  rowArgs: ['taskId'],
+} as const satisfies ScriptDef<string, string, never, string>;
