@@ -1,3 +1,4 @@
+import { median } from '../median.js';
 import { trackBeats } from './beat-track.js';
 import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
@@ -226,10 +227,4 @@ function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
     halfways,
     thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
   };
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

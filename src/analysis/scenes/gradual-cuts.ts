@@ -1,3 +1,4 @@
+import { median } from '../median.js';
 import type { Cut } from './detect-cuts.js';
 import type { FrameSeries } from './frame-series.js';
 import type { SceneOptions } from './scene-options.js';
@@ -55,14 +56,17 @@ export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: 
     // lies another shot, whose motion says nothing about this one's.
     const lo = Math.max(0, ...hard.filter((c) => c.frame <= run.start).map((c) => c.frame + k));
     const hi = Math.min(n, ...hard.filter((c) => c.frame >= run.end).map((c) => c.frame - k));
-    const from = (a: number, b: number) => median(window(series.span, Math.max(lo, a), Math.min(hi, b)));
+    const from = (a: number, b: number) => {
+      const side = window(series.span, Math.max(lo, a), Math.min(hi, b));
+      return side.length > 0 ? median(side) : undefined;
+    };
     const before = from(run.start - 2 * k - BASELINE_FRAMES, run.start - 2 * k);
     const after = from(run.end + 2 * k, run.end + 2 * k + BASELINE_FRAMES);
     const sides = [before, after].filter((x): x is number => x !== undefined);
     if (sides.length === 0) continue;
     const baseline = sides.reduce((a, b) => a + b, 0) / sides.length;
     // The run's typical span, not its largest: one odd frame (a flash, a strobe) is no transition.
-    const peak = median(spans)!;
+    const peak = median(spans);
     if (peak < options.gradualPeakRatio * baseline) continue;
     const previous = cuts[cuts.length - 1];
     if (previous && mid - previous.frame < options.minShotFrames) continue;
@@ -106,10 +110,4 @@ function window(values: readonly number[], from: number, to: number): number[] {
   for (let i = Math.max(0, from); i < Math.min(values.length, to); i++)
     if (values[i]! >= 0) out.push(values[i]!);
   return out;
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }

@@ -1,3 +1,4 @@
+import { median } from '../median.js';
 import type { FrameSeries } from './frame-series.js';
 
 /** Frames on each side of a candidate cut whose statistics must hold steady. */
@@ -37,9 +38,4 @@ function step(values: readonly number[], i: number): { before: number; after: nu
   if (!steady(before, b) || !steady(after, a)) return undefined;
   if (Math.abs(values[i]! - values[i - 1]!) < 0.7 * size) return undefined;
   return { before: b, after: a };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
