@@ -3,6 +3,29 @@ export function rises(curve: Float64Array): Float64Array {
   return Float64Array.from(curve, (v, i) => Math.max(0, v - (curve[i - 2] ?? 0)));
 }
 
+/**
+ * Sums of products of `x`'s deviations from its mean `lag` frames apart (index: the lag), for the
+ * lags from `minLag` to `maxLag` and lag 0 (the deviations' energy); other lags, and lags past the
+ * curve's end, are 0. Pure. How periodic a curve is at each lag, before the normalisation its caller
+ * wants (per overlap, or by the energy).
+ */
+export function lagProducts(x: Float64Array, maxLag: number, minLag = 1): Float64Array {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  const d = Float64Array.from(x, (v) => v - mean);
+  const at = (lag: number) => {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += d[i]! * d[i - lag]!;
+    return sum;
+  };
+  const sums = new Float64Array(maxLag + 1);
+  sums[0] = at(0);
+  for (let lag = Math.max(1, minLag); lag <= maxLag && lag < n; lag++) sums[lag] = at(lag);
+  return sums;
+}
+
 /** The largest value of `curve` within +-reach frames of `at`. */
 export function peakAt(curve: Float64Array, at: number, reach: number): number {
   let best = 0;
@@ -31,15 +54,7 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
   if (n < 2 * maxLag) return undefined;
   const smooth = new Float64Array(n);
   for (let t = 0; t < n; t++) smooth[t] = (harmonic[t - 1] ?? 0) + harmonic[t]! + (harmonic[t + 1] ?? 0);
-  let mean = 0;
-  for (const v of smooth) mean += v / n;
-  const x = Float64Array.from(smooth, (v) => v - mean);
-  const acf = new Float64Array(maxLag + 2);
-  for (let lag = 0; lag <= maxLag + 1; lag++) {
-    let sum = 0;
-    for (let i = lag; i < n; i++) sum += x[i]! * x[i - lag]!;
-    acf[lag] = sum / (n - lag);
-  }
+  const acf = lagProducts(smooth, maxLag + 1).map((sum, lag) => sum / (n - lag));
   if (!(acf[0]! > 0)) return undefined;
   let top = 0;
   for (let lag = minLag; lag <= maxLag; lag++) top = Math.max(top, acf[lag]!);

@@ -1,3 +1,4 @@
+import { lagProducts } from './rhythm-evidence.js';
 /**
  * Where a track's tempo changes (a medley, a DJ mix's cut, a song that speeds up for its last
  * chorus). The rhythm of 8 s windows is compared by the shape of their onset autocorrelation
@@ -78,23 +79,12 @@ function placed(onset: Float64Array, frameRate: number, near: number): number {
 
 /** The autocorrelation of a window over the compared lags, normalised by its energy. */
 function acfShape(x: Float64Array, frameRate: number): Float64Array {
-  const n = x.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += x[i]!;
-  mean /= n;
-  const d = Float64Array.from(x, (v) => v - mean);
-  let energy = 0;
-  for (let i = 0; i < n; i++) energy += d[i]! * d[i]!;
   const lo = Math.round(MIN_LAG_SEC * frameRate);
-  const hi = Math.min(n - 1, Math.round(MAX_LAG_SEC * frameRate));
-  const shape = new Float64Array(Math.max(0, hi - lo + 1));
-  if (!(energy > 0)) return shape;
-  for (let lag = lo; lag <= hi; lag++) {
-    let sum = 0;
-    for (let i = lag; i < n; i++) sum += d[i]! * d[i - lag]!;
-    shape[lag - lo] = sum / energy;
-  }
-  return shape;
+  const hi = Math.min(x.length - 1, Math.round(MAX_LAG_SEC * frameRate));
+  if (hi < lo) return new Float64Array(0);
+  const sums = lagProducts(x, hi, lo);
+  const energy = sums[0]!;
+  return energy > 0 ? sums.map((sum) => sum / energy).subarray(lo) : new Float64Array(hi - lo + 1);
 }
 
 /** Pearson correlation; 1 when either side is flat (silence tells nothing of a change). */

@@ -1,3 +1,4 @@
+import { lagProducts } from './rhythm-evidence.js';
 export interface TempoOptions {
   /** Centre of the log-normal tempo prior (Ellis 2007: 120 BPM). */
   priorBpm?: number;
@@ -31,16 +32,7 @@ export function estimateTempo(
   const maxLag = Math.ceil((60 * frameRate) / (options.minBpm ?? 40));
   const n = onset.length;
   if (n < 2 * maxLag) return undefined;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += onset[i]!;
-  mean /= n;
-  const x = Float64Array.from(onset, (v) => v - mean);
-  const acf = new Float64Array(2 * maxLag + 2);
-  for (let lag = 0; lag < acf.length && lag < n; lag++) {
-    let sum = 0;
-    for (let i = lag; i < n; i++) sum += x[i]! * x[i - lag]!;
-    acf[lag] = sum / (n - lag);
-  }
+  const acf = lagProducts(onset, 2 * maxLag + 1).map((sum, lag) => (lag < n ? sum / (n - lag) : 0));
   if (!(acf[0]! > 0)) return undefined;
   const weight = (lag: number) => {
     const bpm = (60 * frameRate) / lag;
