@@ -58,6 +58,24 @@ describe('Redis re-planning after an upgrade, with the job cancelled meanwhile',
     await cleanup();
   });
 
+  /**
+   * Starts a run (`start`, giving the job's id) with its planner held, cancels the job while it
+   * plans, then lets the planner finish and gives the plan step time to write whatever it would.
+   */
+  const cancelWhilePlanning = async (start: () => Promise<string>): Promise<string> => {
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) => (graphUpgrade.planning = resolve));
+    graphUpgrade.gate = new Promise<void>((resolve) => (release = resolve));
+    const id = await start();
+    await entered;
+    await backend.cancel(id);
+    await until(async () => (await backend.get(id))?.state === 'cancelled', 10_000, 'the cancel');
+    graphUpgrade.gate = undefined;
+    release();
+    await sleep(500);
+    return id;
+  };
+
   // The plan step checked the run before planning again and wrote after: a job cancelled (or run
   // again elsewhere) while the new plan was made lost the records of what it had done, and its
   // stored plan was replaced by a run that no longer counted.
@@ -71,17 +89,8 @@ describe('Redis re-planning after an upgrade, with the job cancelled meanwhile',
     const keys = new RedisKeys(prefix);
     const recorded = (await redis.hkeys(keys.tasks(first.id))).sort();
 
-    let release!: () => void;
-    const entered = new Promise<void>((resolve) => (graphUpgrade.planning = resolve));
-    graphUpgrade.gate = new Promise<void>((resolve) => (release = resolve));
     graphUpgrade.active = true;
-    await backend.retry(first.id);
-    await entered;
-    await backend.cancel(first.id);
-    await until(async () => (await backend.get(first.id))?.state === 'cancelled', 10_000, 'the cancel');
-    graphUpgrade.gate = undefined;
-    release();
-    await sleep(500);
+    await cancelWhilePlanning(async () => (await backend.retry(first.id))!.id);
 
     expect(await redis.hkeys(keys.tasks(first.id))).toEqual(expect.arrayContaining(recorded));
     expect(await redis.hget(keys.job(first.id), 'plannedBy')).toBe('graph-test v1');
@@ -90,19 +99,10 @@ describe('Redis re-planning after an upgrade, with the job cancelled meanwhile',
   // The first plan stored its graph before the run was checked again: a job cancelled while it was
   // planned kept a plan of a run that no longer counted (now stored only while the run is current).
   it('stores no plan for a job cancelled while it is planned the first time', async () => {
-    let release!: () => void;
-    const entered = new Promise<void>((resolve) => (graphUpgrade.planning = resolve));
-    graphUpgrade.gate = new Promise<void>((resolve) => (release = resolve));
     const spec = { shape: 'diamond', nonce: randomUUID() };
-    const job = await backend.submit('graph-test', spec);
-    await entered;
-    await backend.cancel(job.id);
-    await until(async () => (await backend.get(job.id))?.state === 'cancelled', 10_000, 'the cancel');
-    graphUpgrade.gate = undefined;
-    release();
-    await sleep(500);
+    const id = await cancelWhilePlanning(async () => (await backend.submit('graph-test', spec)).id);
     const keys = new RedisKeys(prefix);
-    expect(await redis.exists(keys.graph(job.id))).toBe(0);
-    expect(await redis.hget(keys.job(job.id), 'plannedBy')).toBeNull();
+    expect(await redis.exists(keys.graph(id))).toBe(0);
+    expect(await redis.hget(keys.job(id), 'plannedBy')).toBeNull();
   });
 });
