@@ -90,9 +90,8 @@ export function beatsOfEnvelope(
   }
   const tempo = estimateTempo(env.onset, env.frameRate, options);
   const confidence = round(rhythmConfidence(tempo, env.onset.length / env.frameRate));
-  const whole = trackSection(env, options, tempo);
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!whole) {
+  if (!hasRhythm(tempo, env.onset.length / env.frameRate)) {
     return {
       ...base,
       tempo: null,
@@ -105,8 +104,10 @@ export function beatsOfEnvelope(
     };
   }
   const seconds = (f: number) => round((f * env.hop) / sampleRate);
+  // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
   const sections = tempoSections(env, options);
   if (!sections) {
+    const whole = trackSection(env, options, tempo)!;
     const beats = whole.frames.map(seconds);
     return {
       ...base,
@@ -163,8 +164,7 @@ function trackSection(
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
 ): Omit<Section, 'start'> | undefined {
-  const durationSec = env.onset.length / env.frameRate;
-  if (!tempo || tempo.strength < 0.05 || rhythmConfidence(tempo, durationSec) < 0.5) return undefined;
+  if (!tempo || !hasRhythm(tempo, env.onset.length / env.frameRate)) return undefined;
   const {
     beats: frames,
     period,
@@ -176,6 +176,11 @@ function trackSection(
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
   return { frames, period, reason, bars: findBars(env, frames, period) };
+}
+
+/** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
+function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number): boolean {
+  return tempo !== undefined && tempo.strength >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;
 }
 
 /**
