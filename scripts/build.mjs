@@ -18,7 +18,9 @@ for (const entry of readdirSync(join(root, 'src'), { recursive: true, withFileTy
 }
 
 // Packages the bundle carries inside: pure ESM without file access, whose dozens of modules cost
-// more to resolve and load one by one than to parse as part of one file (zod: about 0.1 s).
+// more to resolve and load one by one than to parse as part of one file (zod: about 0.1 s). The
+// sources import zod as a namespace (`import * as z`), so only the schema types they use are
+// bundled: 204 KB, where `import { z }` (one object holding every export) kept all 391 KB.
 const INLINE = new Set(['zod']);
 
 // The CLI starts in about half the time as one bundle: a short job's fixed cost is mostly Node

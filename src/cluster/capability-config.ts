@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FEATURE } from '../engine/routing.js';
 import { FramefleetError, show } from '../errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FramefleetError, show } from '../errors.js';
 import type { Capabilities } from './capabilities.js';
 

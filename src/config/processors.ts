@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEVICE_CLASSES } from '../engine/capabilities.js';
 import { FEATURE } from '../engine/routing.js';
 

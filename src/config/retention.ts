@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `retention:` in framefleet.yaml: how long each class of file lives. Outputs have no entry: the

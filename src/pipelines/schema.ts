@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, FramefleetError, redactUrl, show, type ErrorCode } from '../errors.js';
 import { looksLikeUrl } from '../storage/media-io.js';
 

@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '../errors.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobCostSchema } from './openapi-scaling.js';
 import type { JobTypeDef } from './job-types.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FramefleetError, show } from '../../errors.js';
 import { MAX_SHARDS } from '../../analysis/scenes/shard-plan.js';
 import { filePath, flag, outputPath } from '../schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from '../../errors.js';
 import { DEFAULT_QUALITY, PRESETS } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { show } from '../../errors.js';
 
 /** A colour field: #RRGGBB or #RRGGBBAA (alpha last), as the error says. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { filePath, intRange, nonEmpty } from '../schema.js';
 import { color } from './color.js';
 import { displayText } from './text-field.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { binariesIdentity, userCacheDir } from '../../media/binaries.js';
 import { runFfmpeg } from '../../media/run.js';
 import { replaceFile } from '../../storage/replace-file.js';
