@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { FramefleetError } from '../errors.js';
+import { userCacheDir } from './user-cache.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -63,11 +63,6 @@ export function ensureFfmpeg(bins: Binaries = binaries()): Promise<FfmpegVersion
 /** Where the last version check is remembered: the user's cache folder, keyed by the binaries. */
 function versionCacheFile(): string {
   return join(userCacheDir(), 'ffmpeg-version.json');
-}
-
-/** framefleet's folder in the user's cache (XDG_CACHE_HOME or ~/.cache). */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
 }
 
 /**

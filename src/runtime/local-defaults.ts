@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { userCacheDir } from '../media/user-cache.js';
 
 /**
  * Where job directories live unless --data-dir or FRAMEFLEET_DATA_DIR says otherwise. A module of
@@ -7,5 +7,5 @@ import { join, resolve } from 'node:path';
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FRAMEFLEET_DATA_DIR) return resolve(env.FRAMEFLEET_DATA_DIR);
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'framefleet');
+  return userCacheDir(env);
 }
