@@ -45,6 +45,8 @@ describe('checked lookup', () => {
     ['ff02::1', false],
     ['2002:7f00:1::', false],
     ['2001:db8::1', false],
+    ['3fff:fff::1', false],
+    ['3ffe::1', true],
     ['media.test', false],
   ])('%s is public: %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
