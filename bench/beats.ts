@@ -5,7 +5,9 @@
  *   under off-beat claves at 96, 124 and 164 BPM, a drummed waltz);
  * - styles with bass and chords (half-time groove, two-step, ballad, a fast track whose kick plays
  *   half-time, waltzes, funk sixteenths, swing, house, jazz ride, punk) rendered from MIDI by
- *   fluidsynth with the GM soundfont (real instrument samples), or by synthetic voices without it.
+ *   fluidsynth with the GM soundfont (real instrument samples), or by synthetic voices without it;
+ * - meters whose beat splits in three (6/8 at 60-132, a 12/8 shuffle; drums and bass, piano, guitar
+ *   strums, a jig) and their simple-meter look-alikes (3+3+2 over 4/4, a waltz of running eighths).
  * Scored by beat F-measure (+-70 ms, first 5 s ignored), tempo error against the annotated level,
  * downbeat F-measure. Speed: each file through the CLI (`framefleet analyze beats`, process start,
  * probe and decode included) as multiples of real time, wall and CPU. Peers missing: skipped with
@@ -21,6 +23,7 @@ import { beatFMeasure, referenceTempo } from './lib/beat-score.js';
 import { BEAT_STYLES, styleScore } from './lib/beat-styles.js';
 import { cpuSeconds } from './lib/cpu-time.js';
 import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
+import { METER_STYLES, meterScore } from './lib/meter-styles.js';
 import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
 import { encodeWav } from './lib/wav.js';
 
@@ -81,6 +84,14 @@ async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string
     if (missing) await writeFile(path, encodeWav(renderSynthetic(score), 44100));
     else await renderFluid(score, join(dir, `${style.name}.mid`), path);
     const set = missing ? 'styles-synth' : 'styles-midi';
+    tracks.push({ set, name: style.name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
+  }
+  for (const [i, style] of METER_STYLES.entries()) {
+    const score = meterScore(style, 30, i + 101);
+    const path = join(dir, `${style.name}.wav`);
+    if (missing) await writeFile(path, encodeWav(renderSynthetic(score), 44100));
+    else await renderFluid(score, join(dir, `${style.name}.mid`), path);
+    const set = missing ? 'meter-synth' : 'meter-midi';
     tracks.push({ set, name: style.name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
   }
   return { tracks, note: missing && `styles rendered by synthetic voices: ${missing}` };

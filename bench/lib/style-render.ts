@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { StyleScore } from './beat-styles.js';
+import type { NoteEvent, StyleScore } from './beat-styles.js';
 import { mulberry32 } from '../../src/random.js';
 import { voice } from './drum-track.js';
 
@@ -15,8 +15,18 @@ const FLUIDSYNTH = process.env.FLUIDSYNTH_PATH ?? '/usr/bin/fluidsynth';
 const SOUNDFONT = process.env.SOUNDFONT_PATH ?? '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 const TICKS = 480;
 
-/** A format-0 MIDI file: fixed tempo, GM programs (33 fingered bass, 0 piano), drums on channel 10. */
-export function toMidi(score: StyleScore): Buffer {
+/** What a MIDI file is written from: notes at a tempo, and GM programs for channels 0, 1 and 2. */
+export interface MidiScore {
+  style: { bpm: number };
+  events: readonly NoteEvent[];
+  programs?: readonly number[];
+}
+
+/**
+ * A format-0 MIDI file: fixed tempo, GM programs (default 33 fingered bass, 0 piano, 0 piano),
+ * drums on channel 10.
+ */
+export function toMidi(score: MidiScore): Buffer {
   const bpm = score.style.bpm;
   const tick = (seconds: number) => Math.max(0, Math.round((seconds * bpm * TICKS) / 60));
   const messages: { at: number; order: number; bytes: number[] }[] = [];
@@ -31,7 +41,8 @@ export function toMidi(score: StyleScore): Buffer {
   messages.sort((a, b) => a.at - b.at || a.order - b.order);
   const tempo = Math.round(60_000_000 / bpm);
   const body: number[] = [0, 0xff, 0x51, 3, tempo >> 16, (tempo >> 8) & 255, tempo & 255];
-  body.push(0, 0xc0, 33, 0, 0xc1, 0);
+  const [bass = 33, chords = 0, melody = 0] = score.programs ?? [];
+  body.push(0, 0xc0, bass, 0, 0xc1, chords, 0, 0xc2, melody);
   let last = 0;
   for (const m of messages) {
     body.push(...varLength(m.at - last), ...m.bytes);
@@ -63,7 +74,7 @@ export async function fluidsynthMissing(): Promise<string | undefined> {
 }
 
 /** Renders the score to a WAV file with fluidsynth (mono mixdown happens at decode). */
-export async function renderFluid(score: StyleScore, midiPath: string, wavPath: string): Promise<void> {
+export async function renderFluid(score: MidiScore, midiPath: string, wavPath: string): Promise<void> {
   await writeFile(midiPath, toMidi(score));
   await exec(FLUIDSYNTH, ['-ni', '-q', '-g', '0.6', '-r', '44100', '-F', wavPath, SOUNDFONT, midiPath], {
     timeout: 120_000,
@@ -71,7 +82,7 @@ export async function renderFluid(score: StyleScore, midiPath: string, wavPath: 
 }
 
 /** The synthetic rendering: drum voices, a decaying sine bass, chords of three harmonics. Pure. */
-export function renderSynthetic(score: StyleScore, rate = 44100): Float32Array {
+export function renderSynthetic(score: Pick<StyleScore, 'seconds' | 'events'>, rate = 44100): Float32Array {
   const out = new Float32Array(Math.round(score.seconds * rate));
   const random = mulberry32(7);
   const drum: Record<number, 'kick' | 'snare' | 'hat'> = { 36: 'kick', 38: 'snare', 42: 'hat', 51: 'hat' };

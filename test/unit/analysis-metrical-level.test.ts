@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBeats, chooseLevel, findBars, type LevelEnvelope } from '../../src/analysis/beats/index.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { BEAT_STYLES, type BeatStyle, styleScore } from '../../bench/lib/beat-styles.js';
+import { METER_STYLES, meterScore } from '../../bench/lib/meter-styles.js';
 import { renderSynthetic } from '../../bench/lib/style-render.js';
 
 const FRAME_RATE = 22050 / 256;
@@ -214,5 +215,26 @@ describe('staccato chords are articulation, not bars', () => {
     expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
     expect(beatFMeasure(result.beats, score.beats, 0.07, 3)).toBeGreaterThan(0.95);
     expect(result.beatsPerBar).toBe(4);
+  });
+});
+
+describe('compound meter: the beat splits in three', () => {
+  // 6/8: the beat is the dotted quarter, three eighths. A guitar strumming every eighth (accents on
+  // the beats) was read as 3/4, 3:2 too fast, from its chord changing every "three beats"; a jig's
+  // beats were moved half a dotted quarter, between its eighths. A waltz of running eighths (six a
+  // bar, as in 6/8) keeps its three quarters.
+  it.each([
+    ['6-8-guitar-120', 2],
+    ['6-8-jig-132', 2],
+    ['waltz-piano-150', 3],
+  ])('rendered %s: the annotated beat, %i beats a bar', (name, beatsPerBar) => {
+    const style = METER_STYLES.find((s) => s.name === name)!;
+    const score = meterScore(style, 12, 1 + METER_STYLES.indexOf(style));
+    const result = analyzeBeats(renderSynthetic(score, 22050), 22050);
+    expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, score.beats, 0.07, 2)).toBeGreaterThan(0.95);
+    expect(beatFMeasure(result.downbeats, score.downbeats, 0.07, 2)).toBeGreaterThan(0.9);
+    expect(result.beatsPerBar).toBe(beatsPerBar);
+    expect(result.level).toMatch(beatsPerBar === 2 ? /compound meter/ : /^(?!.*compound)/);
   });
 });

@@ -18,7 +18,7 @@ export interface BeatResult {
   tempo: number | null;
   /** Beat times in seconds. */
   beats: number[];
-  /** Bar starts in seconds (a subset of `beats`), and the beats in a bar (3 or 4). */
+  /** Bar starts in seconds (a subset of `beats`), and the beats in a bar (3 or 4; 2 in 6/8). */
   downbeats: number[];
   beatsPerBar: number | null;
   /** Why the beat sits at this metrical level and not at double, half, 3:2 or 2:3 of it. */
@@ -169,13 +169,14 @@ function trackSection(
     beats: frames,
     period,
     reason,
+    compound,
   } = chooseLevel(env, tempo.period, {
     ...options,
     // The level may move beyond the tempo search range only within 50-210 BPM.
     minBpm: Math.min(options.minBpm ?? 50, 50),
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
-  return { frames, period, reason, bars: findBars(env, frames, period) };
+  return { frames, period, reason, bars: findBars(env, frames, period, compound) };
 }
 
 /** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */

@@ -2,8 +2,8 @@ import type { LevelEnvelope } from './metrical-level.js';
 import { peakAt, rises } from './rhythm-evidence.js';
 
 export interface Bars {
-  /** 3 or 4; 4 when the evidence cannot tell. */
-  beatsPerBar: 3 | 4;
+  /** 3 or 4 (2 or 4 for beats that split in three); 4 when the evidence cannot tell. */
+  beatsPerBar: 2 | 3 | 4;
   /** Indexes into the beats of the first beat of each bar. */
   downbeats: number[];
 }
@@ -13,7 +13,12 @@ export interface Bars {
  * (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it.
  * Each curve is scaled by its mean at the beats so that neither outweighs the other by loudness.
  */
-export function findBars(env: LevelEnvelope, beats: readonly number[], period: number): Bars {
+export function findBars(
+  env: LevelEnvelope,
+  beats: readonly number[],
+  period: number,
+  compound = false,
+): Bars {
   if (beats.length < 6) return { beatsPerBar: 4, downbeats: beats.length ? [0] : [] };
   const reach = Math.max(1, Math.round(period / 12));
   const curve = (c: Float64Array) => {
@@ -25,8 +30,10 @@ export function findBars(env: LevelEnvelope, beats: readonly number[], period: n
   const low = curve(rises(env.low));
   const high = curve(rises(env.high));
   const weight = beats.map((_, i) => 2 * harmonic[i]! + low[i]! - 0.5 * high[i]!);
-  let best = { beatsPerBar: 4 as 3 | 4, phase: 0, contrast: -Infinity };
-  for (const m of [4, 3] as const) {
+  let best = { beatsPerBar: 4 as Bars['beatsPerBar'], phase: 0, contrast: -Infinity };
+  // Compound meter: 6/8 (two dotted quarters) or 12/8 (four); a bar of three is 9/8, rare.
+  const unlikely = compound ? 4 : 3;
+  for (const m of compound ? ([4, 2] as const) : ([4, 3] as const)) {
     for (let phase = 0; phase < m; phase++) {
       let on = 0;
       let onCount = 0;
@@ -42,7 +49,9 @@ export function findBars(env: LevelEnvelope, beats: readonly number[], period: n
         }
       });
       // 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3 also look like a weak 3-grouping.
-      const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - (m === 3 ? 0.15 : 0);
+      // In compound meter 4 must beat 2 (6/8 is the common case): a 12/8 bar is told from two
+      // bars of 6/8 only by what changes every fourth beat, a 6/8 pair by chance variation.
+      const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - (m === unlikely ? 0.15 : 0);
       if (contrast > best.contrast) best = { beatsPerBar: m, phase, contrast };
     }
   }

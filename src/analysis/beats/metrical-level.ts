@@ -1,35 +1,11 @@
 import { median } from '../median.js';
 import { trackBeats } from './beat-track.js';
-import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
+import { inThrees } from './compound-meter.js';
+import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
+import { harmonicPeriod, peakAt, rises, strongest } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
-export interface LevelOptions {
-  /** Slowest and fastest beat level a correction may move to (default 50-210 BPM). */
-  minBpm?: number;
-  maxBpm?: number;
-  tightness?: number;
-}
-
-/** The curves the level choice weighs, all at `frameRate` (see OnsetEnvelope). */
-export interface LevelEnvelope {
-  frameRate: number;
-  onset: Float64Array;
-  rms: Float64Array;
-  low: Float64Array;
-  high: Float64Array;
-  harmonic: Float64Array;
-}
-
-export interface LevelChoice {
-  /** Tempo ratio to the estimate: 1, 2, 0.5, 1.5 or 2/3. */
-  factor: number;
-  /** Beat period in envelope frames at the chosen level. */
-  period: number;
-  /** Beat frames tracked at the chosen level. */
-  beats: number[];
-  /** Which evidence moved the level (or "tempo prior" when none did). */
-  reason: string;
-}
+export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
 
 /**
  * Picks the metrical level of the beat among the tempo estimate and its 2:1, 1:2, 3:2 and 2:3
@@ -43,6 +19,8 @@ export interface LevelChoice {
  *   say the beat is twice as fast; accents at a third of the way (kick every 1.5 beats) say 3:2.
  * - Onset density: when every other beat (or two of three) is far weaker than the rest, the
  *   tracked beats are subdivisions: half (or 2:3) as fast.
+ * - Division (compound-meter.ts, last): where the onsets group in threes, the beat is three
+ *   eighths (6/8, 12/8) and the level moves there from its quarters, eighths or bars.
  */
 export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOptions = {}): LevelChoice {
   // Beat lists that onStrongPhase moved (half a beat, or onto the quarters at twice the rate).
@@ -58,16 +36,20 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
     return beats;
   };
   const choice = levelOf(env, period, options, track, (beats) => doubled.has(beats));
-  if (doubled.has(choice.beats))
-    return {
-      ...choice,
-      factor: choice.factor * 2,
-      period: choice.period / 2,
-      reason: `${choice.reason}; the loud hits fall on the quarters between faint beats: twice as fast, on them`,
-    };
-  return moved.has(choice.beats)
-    ? { ...choice, reason: `${choice.reason}; beats moved half a beat onto the loud hits between faint ones` }
-    : choice;
+  const final = doubled.has(choice.beats)
+    ? {
+        ...choice,
+        factor: choice.factor * 2,
+        period: choice.period / 2,
+        reason: `${choice.reason}; the loud hits fall on the quarters between faint beats: twice as fast, on them`,
+      }
+    : moved.has(choice.beats)
+      ? {
+          ...choice,
+          reason: `${choice.reason}; beats moved half a beat onto the loud hits between faint ones`,
+        }
+      : choice;
+  return inThrees(env, final, options, moved.has(choice.beats)) ?? final;
 }
 
 function levelOf(
@@ -200,15 +182,6 @@ function onStrongPhase(
   ];
   // On the onset peak nearby, as every other beat is placed (the energy's rise lags it).
   return { beats: moved.map((t) => strongest(env.onset, t, reach)), quarters: false };
-}
-
-/** The frame of the largest value within +-reach of `at`. */
-function strongest(curve: Float64Array, at: number, reach: number): number {
-  const centre = Math.round(at);
-  let best = Math.max(0, Math.min(curve.length - 1, centre));
-  for (let t = Math.max(0, centre - reach); t <= Math.min(curve.length - 1, centre + reach); t++)
-    if (curve[t]! > curve[best]!) best = t;
-  return best;
 }
 
 /** Median accents (linear energy rises) at the beats, halfway between them and a third of the way. */

@@ -120,3 +120,38 @@ function pulsesFaster(
   }
   return false;
 }
+
+/**
+ * Whether a beat of `period` frames splits into three (compound meter: 6/8, 12/8, a shuffle) by
+ * the onset autocorrelation `acf` (per overlap, any scale): peaks at a third and two thirds of the
+ * beat over the half-beat (the division is three, not two); the beat over the two-eighth lags
+ * beside it, 2/3 and 4/3 of it (three eighths group as beats, not two as quarters: a waltz with
+ * running eighths groups its six as three quarters); and two beats over 8/3 (the eighths do not
+ * group into a bar of eight: 3+3+2 tresillo in 4/4 repeats at eight, not six). Measured on the
+ * GM renders of the beat bench: 6/8 and 12/8 beat over 2/3 and 4/3 1.4-2.4, two beats over 8/3
+ * 1.3-2.2; simple meters at three eighths 1 or less, or the 8/3 test under 0.6. Pure.
+ */
+export function dividesInThree(acf: Float64Array, period: number): boolean {
+  const reach = Math.max(1, Math.round(period / 20));
+  if (Math.round((8 / 3) * period) + reach >= acf.length || !(acf[0]! > 0)) return false;
+  const at = (lag: number) => bestNear(acf, lag, reach).value / acf[0]!;
+  const beat = at(period);
+  return (
+    beat >= 0.3 &&
+    Math.max(at(period / 3), at((2 * period) / 3)) > at(period / 2) + 0.1 &&
+    beat > THREE_OVER_TWO * Math.max(at((2 * period) / 3), at((4 * period) / 3)) &&
+    at(2 * period) > THREE_OVER_TWO * at((8 / 3) * period)
+  );
+}
+
+/** How much the grouping in threes must out-repeat the grouping in twos (measured: 1.3-2.4). */
+const THREE_OVER_TWO = 1.2;
+
+/** The frame of the largest value within +-reach of `at`. */
+export function strongest(curve: Float64Array, at: number, reach: number): number {
+  const centre = Math.round(at);
+  let best = Math.max(0, Math.min(curve.length - 1, centre));
+  for (let t = Math.max(0, centre - reach); t <= Math.min(curve.length - 1, centre + reach); t++)
+    if (curve[t]! > curve[best]!) best = t;
+  return best;
+}

@@ -1,0 +1,75 @@
+import { trackBeats } from './beat-track.js';
+import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
+import { dividesInThree, lagProducts, peakAt, rises, strongest } from './rhythm-evidence.js';
+
+/**
+ * Compound meter (6/8, 12/8, a shuffle): the beat is three eighths, the dotted quarter, where the
+ * onsets group in threes (dividesInThree). The level rules (chooseLevel) know 2:1 and 3:2 but not
+ * this division: a 6/8 comes out as 3/4 (its quarters, 3:2 too fast), as its eighths (a chord
+ * struck every dotted quarter looks like a bar of three) or as its bars. The chosen beat, then
+ * those three relatives: the first that splits in three; undefined where none does. The half-beat
+ * move is undone: half a dotted quarter is no place for a beat.
+ */
+export function inThrees(
+  env: LevelEnvelope,
+  choice: LevelChoice,
+  options: LevelOptions,
+  halfMoved: boolean,
+): LevelChoice | undefined {
+  const n = env.onset.length;
+  if (choice.beats.length < 8) return undefined;
+  const acf = lagProducts(env.onset, Math.ceil(8 * choice.period) + 8).map((sum, lag) =>
+    lag < n ? sum / (n - lag) : 0,
+  );
+  const bpm = (60 * env.frameRate) / choice.period;
+  const allowed = (f: number) => bpm * f >= (options.minBpm ?? 50) && bpm * f <= (options.maxBpm ?? 210);
+  const relatives: [number, string][] = [
+    [1, 'the beat splits in three (compound meter)'],
+    [2 / 3, 'three eighths a beat, not two (compound meter): 2:3 as fast'],
+    [1 / 3, 'the beats group in threes (compound meter): a third as fast'],
+    [2, 'two beats of three eighths a bar (compound meter): twice as fast'],
+  ];
+  for (const [factor, why] of relatives) {
+    const period = choice.period / factor;
+    if (!allowed(factor) || !dividesInThree(acf, period)) continue;
+    const same = factor === 1 && !halfMoved;
+    const beats = same ? choice.beats : onAccentedEighth(env, trackBeats(env.onset, period, options), period);
+    const reason = `${halfMoved ? choice.reason.replace(/; beats moved half a beat.*$/, '') : choice.reason}; ${why}`;
+    return { factor: choice.factor * factor, period, beats, reason, compound: true };
+  }
+  return undefined;
+}
+
+/**
+ * Beats tracked at the dotted quarter sit on whichever of its three eighths has the strongest
+ * onsets: in a shuffle the chord on the last eighth, in a jig the melody. The beat is where the
+ * accents gather (linear energy rises, and the low band's: the bass and kick play on the beat):
+ * the beats move to that eighth, onto the onset peak nearby, when it is clearly stronger.
+ * Measured (rms and low rises, each scaled by the loudest eighth): a 12/8 shuffle with the chord on
+ * each beat's last eighth 1.23 on the chord, 2 on the beat; a jig and a piano 6/8 0.2-0.4 and 2.
+ */
+function onAccentedEighth(env: LevelEnvelope, beats: number[], period: number): number[] {
+  if (beats.length < 8) return beats;
+  const reach = Math.max(1, Math.round(period / 12));
+  const gaps = beats.map((b, i) => (beats[i + 1] ?? b + period) - b);
+  const score = [0, 0, 0];
+  for (const curve of [rises(env.rms), rises(env.low)]) {
+    // The mean, not the median: a kick on every other beat and a snare between count.
+    const at = [0, 1, 2].map((k) => mean(beats.map((b, i) => peakAt(curve, b + (k * gaps[i]!) / 3, reach))));
+    const top = Math.max(...at);
+    if (top > 0) at.forEach((v, k) => (score[k]! += v / top));
+  }
+  const best = score.indexOf(Math.max(...score));
+  if (best === 0 || !(score[best]! > EIGHTH_MOVE * score[0]!)) return beats;
+  return beats
+    .map((b, i) => b + (best * gaps[i]!) / 3)
+    .filter((t) => t < env.onset.length - reach)
+    .map((t) => strongest(env.onset, t, reach));
+}
+
+/** How much more accented another eighth must be than the tracked one to move the beats there. */
+const EIGHTH_MOVE = 1.3;
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}

@@ -1,0 +1,30 @@
+/** What the metrical level choice (metrical-level.ts, compound-meter.ts) takes and gives. */
+export interface LevelOptions {
+  /** Slowest and fastest beat level a correction may move to (default 50-210 BPM). */
+  minBpm?: number;
+  maxBpm?: number;
+  tightness?: number;
+}
+
+/** The curves the level choice weighs, all at `frameRate` (see OnsetEnvelope). */
+export interface LevelEnvelope {
+  frameRate: number;
+  onset: Float64Array;
+  rms: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  harmonic: Float64Array;
+}
+
+export interface LevelChoice {
+  /** Tempo ratio to the estimate: 1, 2, 0.5, 1.5 or 2/3, and 1/3 onto a compound beat. */
+  factor: number;
+  /** Beat period in envelope frames at the chosen level. */
+  period: number;
+  /** Beat frames tracked at the chosen level. */
+  beats: number[];
+  /** Which evidence moved the level (or "tempo prior" when none did). */
+  reason: string;
+  /** The beat splits into three (6/8, 12/8, a shuffle): its bar holds 2 or 4 beats, not 3. */
+  compound?: boolean;
+}
