@@ -78,4 +78,15 @@ describe('render with an MPEG-TS background video', () => {
       }
     }, 180_000);
   }
+
+  it('still renders a still image given as the background video', async () => {
+    const image = join(dir, 'still.png');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=192x108', '-frames:v', '1', image]);
+    const spec = join(dir, 'still.json');
+    const output = join(dir, 'still.mp4');
+    const scenes = [{ duration: 1, background: { video: image } }];
+    await writeFile(spec, JSON.stringify({ width: 192, height: 108, fps: 24, scenes }));
+    const run = await runCli(['render', spec, '-o', output, '--data-dir', join(dir, 'data')], {}, 120_000);
+    expect(run.code, run.stderr).toBe(0);
+  }, 120_000);
 });

@@ -44,8 +44,9 @@ async function videoClocks(
   const videos = new Set(parts.flatMap(({ scene }) => scene.background.video ?? []));
   for (const video of videos) {
     const path = local.get(video) ?? video;
-    const header = await probe(path, { signal, headerOnly: true });
-    if (seekIndexOf(header.formatName) !== 'none') continue;
+    // A still image (or anything the probe cannot read) used as a video: ffmpeg reads it as before.
+    const header = await probe(path, { signal, headerOnly: true }).catch(() => undefined);
+    if (!header || seekIndexOf(header.formatName) !== 'none') continue;
     const info = await probe(path, { signal });
     const v = info.video;
     if (!v) continue;
