@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { FramefleetError, show } from '../errors.js';
+import { SEEK_BACK } from './keyframe-seek.js';
+import { seconds } from './range-input.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
 export type DecodeHwaccel = 'none' | 'cuda' | 'vaapi' | 'qsv';
@@ -29,6 +31,16 @@ export interface FrameDecodeOptions {
    * pictures before it where H.264's and MPEG-2's drop them (see rangeInput's cutMidGop).
    */
   firstKeyframeSec?: number;
+  /**
+   * A container without a keyframe index (MPEG-TS, MPEG-PS), whose demuxer's seek lands on any
+   * packet and whose decoder then waits for the next keyframe (an accurate seek to frame
+   * `startFrame` lost the frames before it and counted later ones in their place). Decoding starts
+   * SEEK_BACK before `keySec` (the keyframe at or before `startFrame`, seconds after the first
+   * frame) and what precedes frame `startFrame` is dropped by time on the source's clock:
+   * `videoStartSec` is the video's first frame there, `videoOffsetSec` its distance from the
+   * container's start (from which -ss counts). Ignored with `firstKeyframeSec`.
+   */
+  seekBefore?: { keySec: number; videoStartSec: number; videoOffsetSec: number };
   hwaccel?: DecodeHwaccel;
   /** VAAPI render node, e.g. /dev/dri/renderD128. */
   vaapiDevice?: string;
@@ -80,11 +92,18 @@ export function frameDecodeArgs(options: FrameDecodeOptions): string[] {
   // Seek half a frame early: input seeking is exact (it decodes from the keyframe and drops
   // frames before the time), and half a frame keeps timestamp rounding from losing frame `start`.
   const from = options.startSec ?? (start - 0.5) / options.fps;
-  if (start > 0 && lead === undefined) args.push('-ss', from.toFixed(6));
-  // Cut mid-GOP: keep the source's clock and trim on it, half a frame before frame `start`.
-  if (lead !== undefined) args.push('-copyts');
+  const before = start > 0 && lead === undefined ? options.seekBefore : undefined;
+  if (before) {
+    // Near the start a seek could aim before the first packet: decode from the first frame there.
+    if (before.keySec >= 2 * SEEK_BACK)
+      args.push('-noaccurate_seek', '-ss', seconds(before.keySec + before.videoOffsetSec - SEEK_BACK));
+  } else if (start > 0 && lead === undefined) args.push('-ss', from.toFixed(6));
+  // Cut mid-GOP or sought before a keyframe: keep the source's clock and trim on it, half a frame
+  // before frame `start`.
+  const clock = lead ?? before?.videoStartSec;
+  if (clock !== undefined) args.push('-copyts');
   args.push(...guardedInput(options.path));
-  const trim = lead === undefined ? '' : `trim=start=${Math.max(0, lead + from).toFixed(6)},`;
+  const trim = clock === undefined ? '' : `trim=start=${seconds(clock + from)},`;
   const scale: Record<DecodeHwaccel, string> = {
     none: `scale=${w}:${h}:flags=${fast ? 'fast_bilinear' : 'area'},format=yuv420p`,
     // Scale on the GPU, then bring only the small frames back to system memory.

@@ -14,7 +14,12 @@ import {
   type SceneOptions,
   type SceneResult,
 } from '../../analysis/scenes/index.js';
-import { analysisSize, decodeFrames, type DecodeHwaccel } from '../../media/decode-frames.js';
+import {
+  analysisSize,
+  decodeFrames,
+  type DecodeHwaccel,
+  type FrameDecodeOptions,
+} from '../../media/decode-frames.js';
 import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
 import { seekIndexOf } from '../../media/keyframe-seek.js';
 import { probe, statInput, type MediaInfo } from '../../media/probe.js';
@@ -39,7 +44,11 @@ export interface MeasureScenesOptions extends MeasureOptions {
  * What the decode needs of a video: a source cut mid-GOP also has its first keyframe's time, where
  * its frames count from, as the probe and transcode count them.
  */
-type ScenesVideo = DecodeVideo & { firstKeyframeSec?: number };
+type ScenesVideo = DecodeVideo & {
+  firstKeyframeSec?: number;
+  /** A container without a keyframe index: where the video starts (see FrameDecodeOptions.seekBefore). */
+  clock?: { videoStartSec: number; videoOffsetSec: number };
+};
 
 /**
  * The probed video, with the first keyframe's time where the stream is cut mid-GOP (not in an AVI,
@@ -47,7 +56,14 @@ type ScenesVideo = DecodeVideo & { firstKeyframeSec?: number };
  */
 export function scenesVideo(info: MediaInfo): ScenesVideo | undefined {
   const video = info.video;
-  if (!video?.undecodableLead || seekIndexOf(info.formatName) === 'start') return video;
+  if (!video) return undefined;
+  const index = seekIndexOf(info.formatName);
+  // A shard of an MPEG-TS starts decoding before the keyframe it needs, and trims by time.
+  const clock =
+    index === 'none'
+      ? { videoStartSec: video.startTimeSec, videoOffsetSec: video.startTimeSec - info.startTimeSec }
+      : undefined;
+  if (!video.undecodableLead || index === 'start') return clock ? { ...video, clock } : video;
   return { ...video, firstKeyframeSec: video.startTimeSec };
 }
 
@@ -113,6 +129,7 @@ async function measureShard(
       firstKeyframeSec: video.firstKeyframeSec,
       startFrame: shard.decodeStart,
       startSec: vfrSeek(video, shard.decodeStart),
+      seekBefore: keyframeSeek(video, shard.decodeStart, fps),
       frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
       hwaccel: options.hwaccel,
       threads: options.threads,
@@ -153,6 +170,13 @@ function vfrSeek(video: ScenesVideo, frame: number): number | undefined {
   const times = video.variableFrameRate ? video.frameTimes : undefined;
   if (!times || frame <= 0 || frame >= times.length) return undefined;
   return (times[frame - 1]! + times[frame]!) / 2;
+}
+
+/** FrameDecodeOptions.seekBefore for frame `frame` of a video in a container without a keyframe index. Pure. */
+function keyframeSeek(video: ScenesVideo, frame: number, fps: number): FrameDecodeOptions['seekBefore'] {
+  if (!video.clock) return undefined;
+  const key = video.keyframes.filter((k) => k <= frame).at(-1) ?? 0;
+  return { ...video.clock, keySec: video.frameTimes?.[key] ?? key / fps };
 }
 
 function displayedSize(video: DecodeVideo): { width: number; height: number } {
@@ -220,7 +244,7 @@ export async function analyzeScenes(path: string, options: AnalyzeScenesOptions 
 /** Runs one decoder per shard, the cores shared out between them; the first failure stops all. */
 async function measureInParallel(
   path: string,
-  video: DecodeVideo,
+  video: ScenesVideo,
   shards: readonly ShardRange[],
   options: MeasureScenesOptions,
 ): Promise<ScenePartial[]> {

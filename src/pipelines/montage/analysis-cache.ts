@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ExecutorContext } from '../../engine/types.js';
 import { mediaIdentity } from '../../storage/media-io.js';
 
-/** Bumped whenever an analysis changes what it stores or finds (3: scene cuts where the picture steps): older entries are then never read. */
-const CACHE_VERSION = 3;
+/** Bumped whenever an analysis changes what it stores or finds (3: scene cuts where the picture steps; 4: an MPEG-TS clip's keyframes): older entries are then never read. */
+const CACHE_VERSION = 4;
 
 /** Storage key of one analysis of one input: its kind and the input's identity (path, size, mtime). */
 export async function cacheKey(kind: string, input: string, ctx: Pick<ExecutorContext, 'storage'>) {

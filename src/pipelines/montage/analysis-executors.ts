@@ -2,7 +2,8 @@ import { analyzeBeatsFile } from '../analyze/measure-beats.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
-import { probe } from '../../media/probe.js';
+import { seekIndexOf } from '../../media/keyframe-seek.js';
+import { probe, type MediaInfo } from '../../media/probe.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { rationalValue } from '../../media/rational.js';
 import { withInput } from '../job-files.js';
@@ -59,6 +60,7 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
         path: p.path,
         fps,
         offsetSec: video.startTimeSec - info.startTimeSec,
+        ...(await seekBefore(local, info, ctx.signal)),
         frames: shots.at(-1)?.endFrame ?? scenes.frames,
         width: video.width,
         height: video.height,
@@ -79,6 +81,13 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
   ctx.progress({ fraction: 1 });
   return { ...value, cached };
 };
+
+/** ClipAnalysis.seekBefore of a clip in a container without a keyframe index (a packet scan). */
+async function seekBefore(path: string, info: MediaInfo, signal: AbortSignal | undefined) {
+  if (seekIndexOf(info.formatName) !== 'none') return {};
+  const video = (await probe(path, { signal })).video;
+  return video ? { seekBefore: { keyframes: video.keyframes, videoStartSec: video.startTimeSec } } : {};
+}
 
 /**
  * A shot's frames on the clip's nominal clock (time x fps), where the render seeks (frame / fps)

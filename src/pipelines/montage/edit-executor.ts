@@ -1,6 +1,7 @@
 import type { Executor, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
+import type { EntrySeek } from './entry-input.js';
 import { planEdl, type Edl, type EdlEntry, type ShotCandidate } from './edl.js';
 import type {
   ClipAnalysis,
@@ -88,6 +89,13 @@ export function runTaskId(run: readonly EdlEntry[]): string {
   return a === b ? `render-${a}` : `render-${a}-${b}`;
 }
 
+/** Where an entry from frame `start` of a clip without a keyframe index decodes from. Pure. */
+function entrySeek(clip: ClipAnalysis, start: number): EntrySeek | undefined {
+  if (!clip.seekBefore || start <= 0) return undefined;
+  const key = clip.seekBefore.keyframes.filter((k) => k <= start).at(-1) ?? 0;
+  return { keySec: key / clip.fps, videoStartSec: clip.seekBefore.videoStartSec };
+}
+
 /**
  * The renders, the music and the stitch for an edit list: only the task count (one render per run
  * of entries) grows with it.
@@ -111,6 +119,7 @@ export function renderTasks(
         clipOffsetSec: clip.offsetSec,
         sourceStart: e.sourceStart,
         frames: e.recordEnd - e.recordStart,
+        seekBefore: entrySeek(clip, e.sourceStart),
         thumbKey: `${layout.prefix}thumb-${e.index}.png`,
         label: `${e.index + 1} at ${at.toFixed(2)}s${beat}`,
       };

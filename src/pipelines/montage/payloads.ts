@@ -1,3 +1,4 @@
+import type { EntrySeek } from './entry-input.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { MusicAnalysis } from './cut-plan.js';
 import type { Edl } from './edl.js';
@@ -25,6 +26,11 @@ export interface ClipAnalysis {
   fps: number;
   /** Video stream start relative to the container start, seconds (where -ss counts from). */
   offsetSec: number;
+  /**
+   * A clip in a container without a keyframe index (MPEG-TS): its keyframes (frame numbers) and the
+   * video's start on its own clock, seconds, from which its entries are sought (see EntrySeek).
+   */
+  seekBefore?: { keyframes: number[]; videoStartSec: number };
   frames: number;
   width: number;
   height: number;
@@ -82,6 +88,8 @@ export interface RunEntry {
   clipOffsetSec: number;
   sourceStart: number;
   frames: number;
+  /** A clip without a keyframe index: the keyframe the entry decodes from (see EntrySeek). */
+  seekBefore?: EntrySeek | undefined;
   thumbKey: string;
   /** Label of the entry's thumbnail: its time on the timeline and beat. */
   label: string;

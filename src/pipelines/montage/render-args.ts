@@ -1,6 +1,9 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { guardedInput } from '../../media/run.js';
 import { concatInput, segmentTimescale } from '../../media/segment-args.js';
+import { entryInput, startFilter, type EntrySeek } from './entry-input.js';
+
+export { stabilizeDetectArgs } from './entry-input.js';
 
 /** One edit entry of a run: exactly `frames` frames (at the run's rate) of a clip. */
 export interface EntrySource {
@@ -16,6 +19,8 @@ export interface EntrySource {
   transforms?: string;
   /** Its storyboard thumbnail's label: its time on the timeline and beat. */
   label: string;
+  /** A clip in a container without a keyframe index (MPEG-TS): see EntrySeek. */
+  seekBefore?: EntrySeek | undefined;
 }
 
 /** Consecutive edit entries as one MP4: one ffmpeg, one encoder. */
@@ -52,54 +57,13 @@ export function filterPath(path: string): string {
   return path;
 }
 
-/** Seek to half a frame before the entry's first frame: the accurate seek keeps it, drops the one before. */
-function seekArgs(entry: EntrySource): string[] {
-  if (entry.sourceStart <= 0) return [];
-  return ['-ss', ((entry.sourceStart - 0.5) / entry.clipFps + entry.clipOffsetSec).toFixed(6)];
-}
-
-/** Source frames the entry spans, at the clip's rate, plus one for the rate conversion's rounding. */
-function sourceSpan(entry: EntrySource, fps: number): number {
-  return Math.ceil((entry.frames * entry.clipFps) / fps) + 1;
-}
-
-/**
- * The entry's clip as an input read no further than its frames (and a frame to spare: the trim
- * after the conform cuts exactly), so a run's inputs each decode their own frames only.
- */
-function entryInput(entry: EntrySource, fps: number): string[] {
-  const start = entry.sourceStart <= 0 ? entry.clipOffsetSec : 0;
-  const seconds = start + (sourceSpan(entry, fps) + 1) / entry.clipFps;
-  return [...seekArgs(entry), '-t', seconds.toFixed(6), ...guardedInput(entry.clip)];
-}
-
-/**
- * The vidstab detect pass over exactly the entry's source frames: transforms to a file, no output
- * video. Pure.
- */
-export function stabilizeDetectArgs(entry: EntrySource, fps: number, transforms: string): string[] {
-  return [
-    ...seekArgs(entry),
-    ...guardedInput(entry.clip),
-    '-map',
-    '0:v:0',
-    '-frames:v',
-    String(sourceSpan(entry, fps)),
-    '-vf',
-    `setpts=PTS-STARTPTS,vidstabdetect=shakiness=5:accuracy=15:result=${filterPath(transforms)}`,
-    '-f',
-    'null',
-    '-',
-  ];
-}
-
 /**
  * One entry's filters: conformed to the run's rate, scaled to cover and centre-cropped, optionally
  * stabilised and graded, exactly `frames` frames. Pure.
  */
 function entryFilters(entry: EntrySource, job: RunRender): string {
   const { width, height } = job;
-  const filters = ['setpts=PTS-STARTPTS'];
+  const filters = [startFilter(entry)];
   if (entry.transforms) {
     filters.push(`vidstabtransform=smoothing=10:zoom=2:input=${filterPath(entry.transforms)}`);
   }

@@ -5,7 +5,9 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { mp4Packets, mp4VideoFrames } from '../../media/mp4-samples.js';
+import { seekIndexOf } from '../../media/keyframe-seek.js';
 import { probe } from '../../media/probe.js';
+import { rationalValue } from '../../media/rational.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
 import type { AudioOutput, SegmentOutput } from '../transcode/payloads.js';
@@ -14,6 +16,7 @@ import { resolveFont } from './fonts.js';
 import { mixArgs } from './mix-args.js';
 import { isCrossfade, type MixPayload, type ScenePart, type ScenesPayload } from './payloads.js';
 import { piecesGraph } from './pieces-graph.js';
+import type { VideoClock } from './scene-graph.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 
@@ -29,6 +32,32 @@ function partFiles(parts: readonly ScenePart[]): string[] {
     }
   }
   return [...files];
+}
+
+/** The VideoClock of each background video (by local path) in a container without a keyframe index. */
+async function videoClocks(
+  parts: readonly ScenePart[],
+  local: ReadonlyMap<string, string>,
+  signal: AbortSignal,
+): Promise<Map<string, VideoClock>> {
+  const out = new Map<string, VideoClock>();
+  const videos = new Set(parts.flatMap(({ scene }) => scene.background.video ?? []));
+  for (const video of videos) {
+    const path = local.get(video) ?? video;
+    // A still image (or anything the probe cannot read) used as a video: ffmpeg reads it as before.
+    const header = await probe(path, { signal, headerOnly: true }).catch(() => undefined);
+    if (!header || seekIndexOf(header.formatName) !== 'none') continue;
+    const info = await probe(path, { signal });
+    const v = info.video;
+    if (!v) continue;
+    const fps = rationalValue(v.frameRate);
+    out.set(path, {
+      keyframesSec: v.keyframes.map((k) => v.frameTimes?.[k] ?? k / fps),
+      videoStartSec: v.startTimeSec,
+      videoOffsetSec: v.startTimeSec - info.startTimeSec,
+    });
+  }
+  return out;
 }
 
 async function fonts(parts: readonly ScenePart[]): Promise<Map<string, string>> {
@@ -50,8 +79,10 @@ export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ct
   const fontFiles = await fonts(parts);
   const tmp = join(ctx.scratchDir, basename(p.key));
   await withInputs(partFiles(parts), ctx, async (local) => {
+    const clocks = await videoClocks(parts, local, ctx.signal);
     const graph = piecesGraph(p.pieces, p.frame, (k) => ({
       local: (path) => local.get(path) ?? path,
+      clock: (path) => clocks.get(path),
       font: (l) => (l.fontFile ? local.get(l.fontFile)! : fontFiles.get(l.font)!),
       textDir: join(textDir, String(k)),
     }));

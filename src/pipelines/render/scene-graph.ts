@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SEEK_BACK } from '../../media/keyframe-seek.js';
 import { LOCAL_PROTOCOLS, MEDIA_FORMATS } from '../../media/run.js';
 import {
   alphaExpr,
@@ -35,6 +36,31 @@ export interface SceneResources {
   font(layer: TextLayer): string;
   /** Where text files go. */
   textDir: string;
+  /** A background video in a container without a keyframe index (MPEG-TS): see VideoClock. */
+  clock?(path: string): VideoClock | undefined;
+}
+
+/**
+ * A video in a container without a keyframe index (MPEG-TS, MPEG-PS), whose demuxer's seek lands on
+ * any packet and whose decoder waits for the next keyframe: an accurate seek to the in-point began
+ * at a later keyframe (later pictures, or none at all in a clip with one keyframe). Decoding starts
+ * SEEK_BACK before the keyframe at or before the in-point and what precedes it is dropped by time on
+ * the clip's own clock. Keyframe times are seconds after the video's first frame; the video starts
+ * at `videoStartSec` on its clock, `videoOffsetSec` after the container (where -ss counts from).
+ */
+export interface VideoClock {
+  keyframesSec: number[];
+  videoStartSec: number;
+  videoOffsetSec: number;
+}
+
+/** The input arguments and first filter of a background video from `seek` seconds in. Pure. */
+function videoInput(path: string, seek: number, clock: VideoClock | undefined): [string[], string] {
+  if (!clock || seek <= 0) return [input(path, seek), ''];
+  const key = clock.keyframesSec.filter((k) => k <= seek).at(-1) ?? 0;
+  const from =
+    key >= 2 * SEEK_BACK ? ['-noaccurate_seek', '-ss', num(key - SEEK_BACK + clock.videoOffsetSec)] : [];
+  return [[...from, '-copyts', ...input(path)], `trim=start=${num(clock.videoStartSec + seek)},`];
 }
 
 export interface SceneGraph {
@@ -103,10 +129,11 @@ export function sceneGraph(
     const l = still(bg.image, W, H, bg.fit, ffColor(bg.color));
     current = overlay(chains, current, l, '0', '0', undefined, next());
   } else if (bg.video) {
-    inputs.push(...input(res.local(bg.video), bg.in + t0));
+    const [args, trim] = videoInput(res.local(bg.video), bg.in + t0, res.clock?.(res.local(bg.video)));
+    inputs.push(...args);
     const l = next();
     chains.push(
-      `[${inputIndex++}:v]fps=${fps},${fitChain(bg.fit, W, H, ffColor(bg.color))},format=rgba,setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop=-1,${shift}[${l}]`,
+      `[${inputIndex++}:v]${trim}fps=${fps},${fitChain(bg.fit, W, H, ffColor(bg.color))},format=rgba,setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop=-1,${shift}[${l}]`,
     );
     current = overlay(chains, current, l, '0', '0', undefined, next());
   }
