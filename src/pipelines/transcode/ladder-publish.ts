@@ -6,7 +6,14 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
 import { formatRational, rationalValue } from '../../media/rational.js';
-import { removeStale, withInput, withOutput, writeOutput, type FileScope } from '../job-files.js';
+import {
+  makeOutputDir,
+  removeStale,
+  withInput,
+  withOutput,
+  writeOutput,
+  type FileScope,
+} from '../job-files.js';
 import { DASH_SEGMENT_TEMPLATE, INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { LadderOutput, PublishPayload, RenditionOutput } from './ladder-payloads.js';
 import {
@@ -250,7 +257,8 @@ async function publishTree(
   const published = new Map<string, Set<string>>();
   for (const dir of dirs) {
     const target = join(outDir, basename(dir));
-    await mkdir(target, { recursive: true });
+    // Through the output folder as it is checked now: a folder swapped for a link makes nothing outside.
+    await makeOutputDir(target, ctx);
     const files = (await readdir(dir)).sort();
     for (const file of files) {
       await writeOutput(join(target, file), ctx, (tmp) => copyFile(join(dir, file), tmp), guard);
