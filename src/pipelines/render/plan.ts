@@ -2,8 +2,8 @@ import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { statInput } from '../../media/probe.js';
-import { LOCAL_PROTOCOLS, runFfprobe } from '../../media/run.js';
-import { STILL_FORMATS } from './scene-graph.js';
+import { MAX_PICTURE_PIXELS, runFfprobe } from '../../media/run.js';
+import { STILL_INPUT } from './scene-graph.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
@@ -41,6 +41,8 @@ function fileKind(where: string): 'video' | 'audio' | 'font' {
   return where.startsWith('audio.') ? 'audio' : 'video';
 }
 
+const PICTURES = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
+
 /**
  * A file exists, is not empty, and (unless a font) ffmpeg decodes a frame of the kind it is used
  * for. A few packets of that stream are read: the first AAC packet (encoder priming) decodes to
@@ -55,12 +57,11 @@ async function checkFile(
 ): Promise<number | undefined> {
   await statInput(local);
   if (kind === 'font') return checkFontFile(local, given).then(() => undefined);
-  const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
   const read = [
     ...['-select_streams', kind === 'video' ? 'v:0' : 'a:0', '-read_intervals', '%+#8'],
     ...['-show_entries', 'frame=media_type:stream=duration:format=duration', '-of', 'json', local],
   ];
-  const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
+  const out = await runFfprobe(['-v', 'error', ...STILL_INPUT, ...read], { signal }).catch(() => undefined);
   const info = out
     ? (JSON.parse(out.stdout.toString()) as {
         frames?: unknown[];
@@ -68,6 +69,8 @@ async function checkFile(
         format?: { duration?: string };
       })
     : {};
+  if (out?.stderrTail.includes('max pixel count'))
+    throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${PICTURES}`);
   if ((info.frames ?? []).length === 0) {
     const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
     throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not ${what} ffmpeg can read`);
