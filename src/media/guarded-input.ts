@@ -43,6 +43,7 @@ export const MEDIA_FORMATS = [
  * render with many layers of it, or one probe after another, would exhaust memory.
  */
 export const MAX_PICTURE_PIXELS = 8192 * 8192;
+export const MAX_PICTURE_TEXT = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
 
 /** Decoder option refusing pictures over MAX_PICTURE_PIXELS before their memory is allocated. */
 export const PICTURE_LIMIT = ['-max_pixels', String(MAX_PICTURE_PIXELS)];

@@ -8,6 +8,7 @@ export {
   guardedInput,
   LOCAL_PROTOCOLS,
   MAX_PICTURE_PIXELS,
+  MAX_PICTURE_TEXT,
   MEDIA_FORMATS,
   PICTURE_LIMIT,
 } from './guarded-input.js';

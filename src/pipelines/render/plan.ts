@@ -2,7 +2,7 @@ import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { statInput } from '../../media/probe.js';
-import { MAX_PICTURE_PIXELS, runFfprobe } from '../../media/run.js';
+import { MAX_PICTURE_TEXT, runFfprobe } from '../../media/run.js';
 import { STILL_INPUT } from './scene-graph.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -41,8 +41,6 @@ function fileKind(where: string): 'video' | 'audio' | 'font' {
   return where.startsWith('audio.') ? 'audio' : 'video';
 }
 
-const PICTURES = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
-
 /**
  * A file exists, is not empty, and (unless a font) ffmpeg decodes a frame of the kind it is used
  * for. A few packets of that stream are read: the first AAC packet (encoder priming) decodes to
@@ -70,7 +68,7 @@ async function checkFile(
       })
     : {};
   if (out?.stderrTail.includes('max pixel count'))
-    throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${PICTURES}`);
+    throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${MAX_PICTURE_TEXT}`);
   if ((info.frames ?? []).length === 0) {
     const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
     throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not ${what} ffmpeg can read`);
