@@ -13,7 +13,10 @@ describe('job specs through the API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type, spec }),
     });
-    return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { error?: { code: string; message: string } },
+    };
   };
 
   beforeAll(async () => {
@@ -58,5 +61,21 @@ describe('job specs through the API', () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body.error?.code).toBe('INVALID_SPEC');
+    expect(r.body.error?.message).toContain('`body.spec.hlsKeyUri` must be a URI of printable ASCII');
+  });
+
+  it('refuses a trivia voice that is a path (400 INVALID_SPEC, said in words)', async () => {
+    const r = await submit('render', {
+      output: path.join(h.outputDir, 'quiz.mp4'),
+      template: 'trivia',
+      quiz: {
+        title: 'Quiz',
+        questions: [{ question: 'Two?', answers: ['1', '2', '3', '4'], correct: 1 }],
+        voice: '../../../../etc/passwd',
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.error?.code).toBe('INVALID_SPEC');
+    expect(r.body.error?.message).toContain('`body.spec.quiz.voice` must be an espeak-ng voice name');
   });
 });
