@@ -1,7 +1,11 @@
-import { mkdir, readdir, realpath, rename, symlink } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBackend } from '../../src/engine/local/local-backend.js';
+import type { ExecutorContext } from '../../src/engine/types.js';
+import { silentLogger } from '../../src/logger.js';
+import { publishLadder } from '../../src/pipelines/transcode/ladder-publish.js';
+import type { PublishPayload } from '../../src/pipelines/transcode/ladder-payloads.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
@@ -73,4 +77,44 @@ describe('ladder publish: rendition folders are made inside the output roots tha
       await backend.close();
     }
   }, 120_000);
+
+  // A rendition's names come from another task's output, which a fleet keeps in Redis: a file name
+  // `../../x` was copied there, outside the publish step's scratch folder, before anything was checked.
+  it.each([
+    ['a file', 'r', '../../../escaped'],
+    ['a rung', '../../r', 'index.m3u8'],
+  ])('refuses %s named outside the rendition folder before copying anything', async (_what, rung, file) => {
+    const scratch = join(dir, 'publish', 'scratch');
+    await mkdir(scratch, { recursive: true });
+    const storage = new FileStorage(join(dir, 'publish', 'data'));
+    await writeFile(join(dir, 'seg'), 'not a segment');
+    await storage.put('jobs/j/r/seg', join(dir, 'seg'));
+    const ctx = {
+      jobId: 'j',
+      taskId: 'publish',
+      attempt: 1,
+      workerId: 'w',
+      signal: new AbortController().signal,
+      storage,
+      scratchDir: scratch,
+      scratchPrefix: 'scratch/j/',
+      inputs: { r: { name: rung, files: [{ name: file, key: 'jobs/j/r/seg', size: 13 }], segments: 1 } },
+      spec: {},
+      progress: () => undefined,
+      log: silentLogger,
+      expand: () => undefined,
+    } as ExecutorContext;
+    const payload = {
+      input: join(dir, 'in', 'clip.mp4'),
+      output: join(dir, 'out', 'p.m3u8'),
+      renditions: [{ task: 'r', rung: { name: 'r', width: 64, height: 64, bitrateKbps: 100 } }],
+      audioTask: undefined,
+      packages: ['hls'],
+    } as unknown as PublishPayload;
+    await expect(publishLadder(payload, ctx)).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_GRAPH' }),
+    );
+    expect(await readdir(join(dir, 'publish'))).toEqual(['data', 'scratch']);
+    expect(await readdir(scratch, { recursive: true })).toEqual([]);
+  });
 });

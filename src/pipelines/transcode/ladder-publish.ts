@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FramefleetError } from '../../errors.js';
+import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
@@ -53,6 +53,12 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
   const tree = join(ctx.scratchDir, 'tree');
   const names = new Map<string, string>();
   const place = async (out: RenditionOutput) => {
+    // Names from another task's output (Redis on a fleet): a rung and its layout's files, nothing else.
+    const bad = [out.name, ...out.files.map((f) => f.name)].find((n, i) =>
+      i === 0 ? !/^[A-Za-z0-9_-]{1,64}$/.test(n) : !ownedByRendition(n),
+    );
+    if (bad !== undefined)
+      throw new FramefleetError('INVALID_GRAPH', `rendition ${show(out.name)} names a file ${show(bad)}`);
     const dir = join(tree, renditionDir(p.output, out.name));
     names.set(out.name, dir);
     await mkdir(dir, { recursive: true });
