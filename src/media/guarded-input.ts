@@ -37,7 +37,18 @@ export const MEDIA_FORMATS = [
   'yuv4mpegpipe',
 ].join(',');
 
-/** Input options that confine what a user file can make ffmpeg open. */
+/**
+ * The largest picture a decoder of user media may allocate, in pixels: 8192 x 8192 (8K video is
+ * 7680 x 4320). A PNG of 16000 x 16000 compresses to 1 MB and costs 1 GB decoded, per decoder: a
+ * render with many layers of it, or one probe after another, would exhaust memory.
+ */
+export const MAX_PICTURE_PIXELS = 8192 * 8192;
+export const MAX_PICTURE_TEXT = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
+
+/** Decoder option refusing pictures over MAX_PICTURE_PIXELS before their memory is allocated. */
+export const PICTURE_LIMIT = ['-max_pixels', String(MAX_PICTURE_PIXELS)];
+
+/** Input options that confine what a user file can make ffmpeg open, and how large a picture it may decode. */
 export function guardedInput(path: string, protocols = LOCAL_PROTOCOLS): string[] {
-  return ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_FORMATS, '-i', path];
+  return ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_FORMATS, ...PICTURE_LIMIT, '-i', path];
 }

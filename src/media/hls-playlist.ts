@@ -1,5 +1,25 @@
 /** HLS playlists: reading a media playlist, writing and reading a master playlist. Pure. */
 
+import { join } from 'node:path';
+import { FramefleetError, show } from '../errors.js';
+
+/** A segment URI that names a file in the playlist's own folder: a plain name, no `/`, not `.` or `..`. */
+const SEGMENT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
+
+/**
+ * The local file a media playlist's segment URI names, inside `dir`; any other URI (a path that
+ * leaves the folder, an absolute one, a URL) is refused, whatever wrote the playlist. Pure.
+ */
+export function segmentFile(dir: string, uri: string): string {
+  if (!SEGMENT_NAME.test(uri)) {
+    throw new FramefleetError(
+      'PATH_FORBIDDEN',
+      `playlist segment ${show(uri)} is not a file name in the playlist's own folder`,
+    );
+  }
+  return join(dir, uri);
+}
+
 export interface MediaPlaylist {
   version: number | undefined;
   targetDuration: number | undefined;

@@ -4,7 +4,14 @@ import { FramefleetError } from '../errors.js';
 import { binaries, ensureFfmpeg } from './binaries.js';
 import { parseProgressBlock, type FfmpegProgress } from './progress.js';
 
-export { guardedInput, LOCAL_PROTOCOLS, MEDIA_FORMATS } from './guarded-input.js';
+export {
+  guardedInput,
+  LOCAL_PROTOCOLS,
+  MAX_PICTURE_PIXELS,
+  MAX_PICTURE_TEXT,
+  MEDIA_FORMATS,
+  PICTURE_LIMIT,
+} from './guarded-input.js';
 
 export interface RunOptions {
   signal?: AbortSignal;

@@ -1,5 +1,5 @@
-import { readdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
 import { holdInputFile, holdOutputDir, holdOutputFile, type Held } from '../storage/confined-open.js';
@@ -65,6 +65,27 @@ export async function writeOutput<T>(
 export async function checkOutputDir(output: string, scope: FileScope): Promise<void> {
   const roots = await currentRoots(scope);
   if (roots) await (await holdOutputDir(dirname(output), roots.output)).close();
+}
+
+/**
+ * Makes folder `dir` (one level) inside its parent as the roots that hold now allow: the parent is
+ * opened and checked first and the folder made through it, so a parent swapped for a link makes
+ * nothing outside the roots. An existing folder is kept; without a path policy, mkdir -p.
+ */
+export async function makeOutputDir(dir: string, scope: FileScope): Promise<void> {
+  const roots = await currentRoots(scope);
+  if (!roots) {
+    await mkdir(dir, { recursive: true });
+    return;
+  }
+  const parent = await holdOutputDir(dirname(dir), roots.output);
+  try {
+    await mkdir(`${parent.path}/${basename(dir)}`).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await parent.close();
+  }
 }
 
 /**

@@ -77,7 +77,8 @@ export const JOB_TYPES: readonly JobType[] = [
     'split into segments, encode them in parallel, stitch and verify',
     transcodeSpecSchema,
     {
-      inputs: ['input'],
+      // The ladder's AES-128 key file is read like the input: confined at submit as well as at use.
+      inputs: ['input', 'hlsKey'],
       outputs: ['output'],
     },
   ),

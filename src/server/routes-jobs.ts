@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { JobRecord, JobState } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ServerContext } from './context.js';
-import { fetchInput } from './fetch-input.js';
+import { submitDownloads } from './submit-downloads.js';
 import { parseSpec } from '../pipelines/schema.js';
 import { checkOutputs, confineSpec } from './job-types.js';
 import { idParamsSchema, listQuerySchema, submitBodySchema } from './schemas.js';
@@ -53,22 +53,19 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
         if (!def) throw new FramefleetError('INVALID_ARGUMENT', `unknown job type ${show(type)}`);
         // The zod schema the CLI validates with, before anything is downloaded or queued.
         const parsed = parseSpec(def.schema, spec, `${type} spec`) as Record<string, unknown>;
-        const confined = await confineSpec(
-          def,
-          parsed,
-          ctx.confinement,
-          (url) =>
-            fetchInput(url, {
-              storage: ctx.storage,
-              allowHosts: ctx.confinement.allowHosts,
-              maxBytes: ctx.maxUploadBytes,
-            }),
-          ctx.storage,
-        );
-        // Folders expanded into files must still fit the schema (the most clips a montage takes).
-        if (def.expandFolders) parseSpec(def.schema, confined, `${type} spec`);
-        await checkOutputs(def, confined, ctx.storage);
-        const job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
+        const downloads = submitDownloads(ctx);
+        let job: JobRecord;
+        try {
+          const confined = await confineSpec(def, parsed, ctx.confinement, downloads.download, ctx.storage);
+          // Folders expanded into files must still fit the schema (the most clips a montage takes).
+          if (def.expandFolders) parseSpec(def.schema, confined, `${type} spec`);
+          await checkOutputs(def, confined, ctx.storage);
+          job = await backend.submit(type, confined, priority === undefined ? {} : { priority });
+        } catch (error) {
+          // A refused submit leaves no downloads behind.
+          await downloads.discard();
+          throw error;
+        }
         request.log.info({ jobId: job.id, type }, 'job submitted');
         return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(job);
       },

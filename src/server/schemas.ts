@@ -1,4 +1,6 @@
 import { ERROR_CODES } from '../errors.js';
+import { HLS_KEY_URI } from '../media/hls-encrypt.js';
+import { VOICE_NAME } from '../pipelines/render/quiz-spec.js';
 import * as z from 'zod';
 import { jobCostSchema } from './openapi-scaling.js';
 import type { JobTypeDef } from './job-types.js';
@@ -68,6 +70,10 @@ const UPLOAD_NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
 export const PATTERN_RULES: Readonly<Record<string, string>> = {
   [UPLOAD_NAME]:
     'may use only letters, digits, `.`, `_` and `-` (no spaces; a letter or digit first), at most 128 characters',
+  [HLS_KEY_URI.source]:
+    'must be a URI of printable ASCII without spaces or quotes (it is written into the playlists), at most 2048 characters',
+  [VOICE_NAME.source]:
+    'must be an espeak-ng voice name: letters, digits, `-`, `_` and `+` (a letter or digit first, never a path), at most 50 characters',
 };
 
 export const uploadQuerySchema = {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VOICE_NAME } from './quiz-spec.js';
 import { runHelper } from './tool.js';
 import { FramefleetError, show } from '../../errors.js';
 import { probe } from '../../media/probe.js';
@@ -34,6 +35,13 @@ export async function speak(
   dir: string,
   name: string,
 ): Promise<Speech> {
+  // Checked where it is used too: espeak-ng would open a voice with `/` as a file (see VOICE_NAME).
+  if (!VOICE_NAME.test(voice)) {
+    throw new FramefleetError(
+      'INVALID_SPEC',
+      `invalid render spec at quiz.voice: ${show(voice)} is not an espeak-ng voice name`,
+    );
+  }
   const textFile = join(dir, `${name}.txt`);
   const wav = join(dir, `${name}.wav`);
   await writeFile(textFile, text);

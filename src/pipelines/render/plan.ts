@@ -2,8 +2,8 @@ import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { statInput } from '../../media/probe.js';
-import { LOCAL_PROTOCOLS, runFfprobe } from '../../media/run.js';
-import { STILL_FORMATS } from './scene-graph.js';
+import { MAX_PICTURE_TEXT, runFfprobe } from '../../media/run.js';
+import { STILL_INPUT } from './scene-graph.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
@@ -55,12 +55,11 @@ async function checkFile(
 ): Promise<number | undefined> {
   await statInput(local);
   if (kind === 'font') return checkFontFile(local, given).then(() => undefined);
-  const args = ['-v', 'error', '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS];
   const read = [
     ...['-select_streams', kind === 'video' ? 'v:0' : 'a:0', '-read_intervals', '%+#8'],
     ...['-show_entries', 'frame=media_type:stream=duration:format=duration', '-of', 'json', local],
   ];
-  const out = await runFfprobe([...args, ...read], { signal }).catch(() => undefined);
+  const out = await runFfprobe(['-v', 'error', ...STILL_INPUT, ...read], { signal }).catch(() => undefined);
   const info = out
     ? (JSON.parse(out.stdout.toString()) as {
         frames?: unknown[];
@@ -68,6 +67,8 @@ async function checkFile(
         format?: { duration?: string };
       })
     : {};
+  if (out?.stderrTail.includes('max pixel count'))
+    throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${MAX_PICTURE_TEXT}`);
   if ((info.frames ?? []).length === 0) {
     const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
     throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not ${what} ffmpeg can read`);

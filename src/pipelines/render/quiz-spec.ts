@@ -1,7 +1,18 @@
 import * as z from 'zod';
+import { show } from '../../errors.js';
 import { filePath, intRange, nonEmpty } from '../schema.js';
 import { color } from './color.js';
 import { displayText } from './text-field.js';
+
+/**
+ * An espeak-ng voice name (`en`, `en-us`, `de+f3`, `mb-en1`): espeak-ng opens a voice given with
+ * `/` or `..` as a file relative to its data folder, so a path would read any file on the machine.
+ */
+export const VOICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_+-]{0,49}$/;
+
+function voiceError(issue: { input?: unknown }): string {
+  return `expected \`voice\` to be an espeak-ng voice name (letters, digits, -, _ and +, at most 50), got ${show(issue.input)}`;
+}
 
 /** The trivia template's data: a quiz (see trivia.ts for the scenes it becomes). */
 const answersSchema = z.array(displayText('answer', 300)).length(4, {
@@ -24,8 +35,8 @@ export const quizSchema = z
       )
       .min(1)
       .max(100),
-    /** espeak-ng voice (`espeak-ng --voices`). */
-    voice: nonEmpty('voice').max(50).default('en'),
+    /** espeak-ng voice (`espeak-ng --voices`): a name, never a path. */
+    voice: z.string({ error: voiceError }).regex(VOICE_NAME, { error: voiceError }).default('en'),
     /** Words per minute of the narration. */
     speed: intRange('speed', 80, 450).default(170),
     countdownSeconds: intRange('countdownSeconds', 1, 30).default(5),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SEEK_BACK } from '../../media/keyframe-seek.js';
-import { LOCAL_PROTOCOLS, MEDIA_FORMATS } from '../../media/run.js';
+import { LOCAL_PROTOCOLS, MEDIA_FORMATS, PICTURE_LIMIT } from '../../media/run.js';
 import {
   alphaExpr,
   enableExpr,
@@ -76,9 +76,15 @@ export interface SceneGraph {
 /** Media demuxers plus single-image ones: backgrounds, logos and images are stills. */
 export const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
 
+/** Input options for a spec's picture: local protocols, media and still demuxers, bounded pictures. */
+export const STILL_INPUT = [
+  ...['-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS],
+  ...PICTURE_LIMIT,
+];
+
 function input(path: string, seek?: number): string[] {
   const ss = seek !== undefined && seek > 0 ? ['-ss', seek.toFixed(6)] : [];
-  return [...ss, '-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS, '-i', path];
+  return [...ss, ...STILL_INPUT, '-i', path];
 }
 
 function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string): string {

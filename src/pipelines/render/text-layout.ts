@@ -28,12 +28,18 @@ function isWide(code: number): boolean {
   );
 }
 
-/** Estimated width of `text` in ems. */
-export function emWidth(text: string): number {
-  let width = 0;
+/** Width of one character in ems. */
+function charEm(ch: string): number {
   // A tab advances to the next stop of 4 spaces: at most 4 spaces.
-  for (const ch of text)
-    width += ch === ' ' ? 0.32 : ch === '\t' ? 1.28 : isWide(ch.codePointAt(0)!) ? 1 : 0.6;
+  return ch === ' ' ? 0.32 : ch === '\t' ? 1.28 : isWide(ch.codePointAt(0)!) ? 1 : 0.6;
+}
+
+/** Estimated width of `text` in ems. */
+export function emWidth(text: string, from = 0): number {
+  // Summed left to right from `from`: a line's width grown by one more word is exactly the width of
+  // the longer line, without measuring the line again (which made wrapping quadratic).
+  let width = from;
+  for (const ch of text) width += charEm(ch);
   return width;
 }
 
@@ -43,22 +49,27 @@ export function wrap(text: string, maxEm: number): string[] {
   // drawtext breaks lines at \r as well as \n (an old Mac's line ends, or \r\n).
   for (const paragraph of text.split(/\r\n|\r|\n/)) {
     let line = '';
+    let lineEm = 0;
+    const start = (text: string) => {
+      line = text;
+      lineEm = emWidth(line);
+      if (lineEm > maxEm) {
+        const parts = splitChars(line, maxEm);
+        lines.push(...parts.slice(0, -1));
+        line = parts.at(-1) ?? '';
+        lineEm = emWidth(line);
+      }
+    };
     for (const token of tokens(paragraph)) {
-      const candidate = line === '' ? token.trimStart() : line + token;
-      if (emWidth(candidate) <= maxEm || line === '') {
-        line = candidate;
-        if (emWidth(line) > maxEm) {
-          const parts = splitChars(line, maxEm);
-          lines.push(...parts.slice(0, -1));
-          line = parts.at(-1) ?? '';
-        }
-      } else {
-        lines.push(line.trimEnd());
-        line = token.trimStart();
-        if (emWidth(line) > maxEm) {
-          const parts = splitChars(line, maxEm);
-          lines.push(...parts.slice(0, -1));
-          line = parts.at(-1) ?? '';
+      if (line === '') start(token.trimStart());
+      else {
+        const candidateEm = emWidth(token, lineEm);
+        if (candidateEm <= maxEm) {
+          line += token;
+          lineEm = candidateEm;
+        } else {
+          lines.push(line.trimEnd());
+          start(token.trimStart());
         }
       }
     }
@@ -90,12 +101,15 @@ function tokens(paragraph: string): string[] {
 function splitChars(word: string, maxEm: number): string[] {
   const parts: string[] = [];
   let part = '';
+  let partEm = 0;
   for (const ch of word) {
-    if (part !== '' && emWidth(part + ch) > maxEm) {
+    if (part !== '' && partEm + charEm(ch) > maxEm) {
       parts.push(part);
       part = '';
+      partEm = 0;
     }
     part += ch;
+    partEm += charEm(ch);
   }
   parts.push(part);
   return parts;
@@ -104,13 +118,19 @@ function splitChars(word: string, maxEm: number): string[] {
 /** The largest size up to `maxSize` at which the wrapped text fits a width x height box. */
 export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
   let size = maxSize;
+  // Sizes whose one line is taller than the box cannot fit (there is always a line): skipped unwrapped.
+  while (size > MIN_SIZE && Math.round(size * LINE_SPACING) > height) size = next(size);
   for (;;) {
     const lines = wrap(text, width / size);
     const lineHeight = Math.round(size * LINE_SPACING);
     const fits = lines.length * lineHeight <= height && lines.every((l) => emWidth(l) * size <= width);
     if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
-    size = Math.max(MIN_SIZE, Math.floor(size * 0.92));
+    size = next(size);
   }
+}
+
+function next(size: number): number {
+  return Math.max(MIN_SIZE, Math.floor(size * 0.92));
 }
 
 /**

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FramefleetError } from '../../errors.js';
+import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
 import { formatRational, rationalValue } from '../../media/rational.js';
-import { removeStale, withInput, withOutput, writeOutput, type FileScope } from '../job-files.js';
+import {
+  makeOutputDir,
+  removeStale,
+  withInput,
+  withOutput,
+  writeOutput,
+  type FileScope,
+} from '../job-files.js';
 import { DASH_SEGMENT_TEMPLATE, INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { LadderOutput, PublishPayload, RenditionOutput } from './ladder-payloads.js';
 import {
@@ -46,6 +53,12 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
   const tree = join(ctx.scratchDir, 'tree');
   const names = new Map<string, string>();
   const place = async (out: RenditionOutput) => {
+    // Names from another task's output (Redis on a fleet): a rung and its layout's files, nothing else.
+    const bad = [out.name, ...out.files.map((f) => f.name)].find((n, i) =>
+      i === 0 ? !/^[A-Za-z0-9_-]{1,64}$/.test(n) : !ownedByRendition(n),
+    );
+    if (bad !== undefined)
+      throw new FramefleetError('INVALID_GRAPH', `rendition ${show(out.name)} names a file ${show(bad)}`);
     const dir = join(tree, renditionDir(p.output, out.name));
     names.set(out.name, dir);
     await mkdir(dir, { recursive: true });
@@ -250,7 +263,8 @@ async function publishTree(
   const published = new Map<string, Set<string>>();
   for (const dir of dirs) {
     const target = join(outDir, basename(dir));
-    await mkdir(target, { recursive: true });
+    // Through the output folder as it is checked now: a folder swapped for a link makes nothing outside.
+    await makeOutputDir(target, ctx);
     const files = (await readdir(dir)).sort();
     for (const file of files) {
       await writeOutput(join(target, file), ctx, (tmp) => copyFile(join(dir, file), tmp), guard);

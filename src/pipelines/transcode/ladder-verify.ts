@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import { readInit, readSegment, type InitInfo } from '../../media/hls-fmp4.js';
-import { parseMediaPlaylist, type MediaPlaylist } from '../../media/hls-playlist.js';
+import { parseMediaPlaylist, segmentFile, type MediaPlaylist } from '../../media/hls-playlist.js';
 import { runFfprobe } from '../../media/run.js';
 import { INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 
@@ -25,10 +25,12 @@ const fail = (message: string) => new FramefleetError('VERIFY_FAILED', message);
 export async function readRendition(dir: string, name: string, key?: Buffer): Promise<RenditionFacts> {
   const playlist = parseMediaPlaylist(await readFile(join(dir, MEDIA_PLAYLIST), 'utf8'));
   if (playlist.map !== INIT_NAME) throw fail(`${name}: playlist has no EXT-X-MAP for ${INIT_NAME}`);
+  // Every segment must be a file of this folder before any is read.
+  const files = playlist.segments.map((seg) => segmentFile(dir, seg.uri));
   const init = readInit(await readFile(join(dir, INIT_NAME)));
   const segments: RenditionFacts['segments'] = [];
   for (const [i, seg] of playlist.segments.entries()) {
-    let bytes: Buffer = await readFile(join(dir, seg.uri));
+    let bytes: Buffer = await readFile(files[i]!);
     const size = bytes.length;
     if (playlist.key && playlist.key.METHOD === 'AES-128') {
       if (!key) throw fail(`${name}: segments are encrypted and no key was given to read them`);

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { show } from '../../errors.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
+import { HLS_KEY_URI } from '../../media/hls-encrypt.js';
 import { ladderProblem, ladderSchema, PACKAGE_TYPES } from './ladder-spec.js';
 import { MAX_SEGMENTS } from './plan-segments.js';
 import {
@@ -45,7 +46,7 @@ export const transcodeSpecSchema = z
     packages: z.array(oneOf('packages', PACKAGE_TYPES)).min(1).optional(),
     /** AES-128 clear-key encryption of HLS segments: a 16-byte key file and the URI players fetch it from. */
     hlsKey: filePath('hlsKey').optional(),
-    hlsKeyUri: nonEmpty('hlsKeyUri').optional(),
+    hlsKeyUri: keyUri('hlsKeyUri').optional(),
     hwaccel: oneOf('hwaccel', ['auto', 'nvenc', 'vaapi', 'qsv', 'amf', 'videotoolbox', 'none']).default(
       'auto',
     ),
@@ -61,6 +62,16 @@ export const transcodeSpecSchema = z
     const ladder = ladderProblem(s);
     if (ladder) ctx.addIssue({ code: 'custom', path: [ladder.field], message: ladder.message });
   });
+
+/**
+ * The key's URI as written into each playlist's EXT-X-KEY tag: printable ASCII without spaces or
+ * quotes (RFC 3986 characters, at most 2048), so it cannot end the tag's quoted value or its line.
+ */
+function keyUri(name: string) {
+  const error = (issue: { input?: unknown }) =>
+    `expected ${show(name)} to be a URI of printable ASCII without spaces or quotes (at most 2048 characters), got ${show(issue.input)}`;
+  return z.string({ error }).regex(HLS_KEY_URI, { error });
+}
 
 /** A list of 1 to 8 processor names, as configured (`processors:` in framefleet.yaml). */
 function processNames(name: string) {
