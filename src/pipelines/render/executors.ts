@@ -16,7 +16,7 @@ import { resolveFont } from './fonts.js';
 import { mixArgs } from './mix-args.js';
 import { isCrossfade, type MixPayload, type ScenePart, type ScenesPayload } from './payloads.js';
 import { piecesGraph } from './pieces-graph.js';
-import type { VideoClock } from './scene-graph.js';
+import type { VideoClock } from './scene-inputs.js';
 
 const RENDER_TIMEOUT_MS = 60 * 60_000;
 

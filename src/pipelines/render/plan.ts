@@ -3,7 +3,7 @@ import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { statInput } from '../../media/probe.js';
 import { MAX_PICTURE_TEXT, runFfprobe } from '../../media/run.js';
-import { STILL_INPUT } from './scene-graph.js';
+import { STILL_INPUT } from './scene-inputs.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';

@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { SEEK_BACK } from '../../media/keyframe-seek.js';
-import { LOCAL_PROTOCOLS, MEDIA_FORMATS, PICTURE_LIMIT } from '../../media/run.js';
 import {
   alphaExpr,
   enableExpr,
@@ -13,6 +11,7 @@ import {
   type Timed,
 } from './motion.js';
 import type { Layer, Scene, TextLayer } from './spec.js';
+import { input, videoInput, type VideoClock } from './scene-inputs.js';
 import { fitText } from './text-layout.js';
 
 /**
@@ -40,29 +39,6 @@ export interface SceneResources {
   clock?(path: string): VideoClock | undefined;
 }
 
-/**
- * A video in a container without a keyframe index (MPEG-TS, MPEG-PS), whose demuxer's seek lands on
- * any packet and whose decoder waits for the next keyframe: an accurate seek to the in-point began
- * at a later keyframe (later pictures, or none at all in a clip with one keyframe). Decoding starts
- * SEEK_BACK before the keyframe at or before the in-point and what precedes it is dropped by time on
- * the clip's own clock. Keyframe times are seconds after the video's first frame; the video starts
- * at `videoStartSec` on its clock, `videoOffsetSec` after the container (where -ss counts from).
- */
-export interface VideoClock {
-  keyframesSec: number[];
-  videoStartSec: number;
-  videoOffsetSec: number;
-}
-
-/** The input arguments and first filter of a background video from `seek` seconds in. Pure. */
-function videoInput(path: string, seek: number, clock: VideoClock | undefined): [string[], string] {
-  if (!clock || seek <= 0) return [input(path, seek), ''];
-  const key = clock.keyframesSec.filter((k) => k <= seek).at(-1) ?? 0;
-  const from =
-    key >= 2 * SEEK_BACK ? ['-noaccurate_seek', '-ss', num(key - SEEK_BACK + clock.videoOffsetSec)] : [];
-  return [[...from, '-copyts', ...input(path)], `trim=start=${num(clock.videoStartSec + seek)},`];
-}
-
 export interface SceneGraph {
   /** ffmpeg input arguments, in input order from `firstInput`. */
   inputs: string[];
@@ -71,20 +47,6 @@ export interface SceneGraph {
   /** Label of the finished stream. */
   out: string;
   texts: { path: string; content: string }[];
-}
-
-/** Media demuxers plus single-image ones: backgrounds, logos and images are stills. */
-export const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
-
-/** Input options for a spec's picture: local protocols, media and still demuxers, bounded pictures. */
-export const STILL_INPUT = [
-  ...['-protocol_whitelist', LOCAL_PROTOCOLS, '-format_whitelist', STILL_FORMATS],
-  ...PICTURE_LIMIT,
-];
-
-function input(path: string, seek?: number): string[] {
-  const ss = seek !== undefined && seek > 0 ? ['-ss', seek.toFixed(6)] : [];
-  return [...ss, ...STILL_INPUT, '-i', path];
 }
 
 function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string): string {
