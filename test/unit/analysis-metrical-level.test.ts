@@ -4,6 +4,7 @@ import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { BEAT_STYLES, type BeatStyle, styleScore } from '../../bench/lib/beat-styles.js';
 import { METER_STYLES, meterScore } from '../../bench/lib/meter-styles.js';
 import { renderSynthetic } from '../../bench/lib/style-render.js';
+import { harmonicPeriod } from '../../src/analysis/beats/rhythm-evidence.js';
 
 const FRAME_RATE = 22050 / 256;
 const SECONDS = 24;
@@ -236,5 +237,45 @@ describe('compound meter: the beat splits in three', () => {
     expect(beatFMeasure(result.downbeats, score.downbeats, 0.07, 2)).toBeGreaterThan(0.9);
     expect(result.beatsPerBar).toBe(beatsPerBar);
     expect(result.level).toMatch(beatsPerBar === 2 ? /compound meter/ : /^(?!.*compound)/);
+  });
+});
+
+describe('chords struck 3+3+2 are not bars', () => {
+  // The tresillo over 4/4 (chord struck on eighths 1, 4 and 7 of each bar) correlates three and six
+  // eighths apart as well as at the bar: rendered with real samples it was read as a bar of "3
+  // beats" of eighths, 200 BPM. Harmonic change curves at the CLI's 86 frames a second.
+  const rate = 86.1328125;
+  const curve = (bar: number, strikes: [number, number][], bars: number) => {
+    const h = new Float64Array(Math.round(bars * bar * rate));
+    for (let b = 0; b < bars; b++)
+      for (const [at, size] of strikes) {
+        const t = Math.round((b + at) * bar * rate);
+        for (let d = 0; d < 4; d++) if (t + d < h.length) h[t + d]! += size * (1 - d / 4);
+      }
+    return h;
+  };
+
+  it('takes the bar of eight eighths, not the three-eighth gap of its strikes', () => {
+    const h = curve(
+      2.4,
+      [
+        [0, 1],
+        [3 / 8, 1],
+        [6 / 8, 1],
+      ],
+      12,
+    );
+    expect(harmonicPeriod(h, rate)!.period / rate).toBeCloseTo(2.4, 1);
+  });
+
+  it('keeps a fast bar whose progression repeats more strongly at four bars', () => {
+    const h = new Float64Array(Math.round(30 * rate));
+    const bar = 180 / 168;
+    const sizes = [1, 0.5, 0.8, 0.5];
+    for (let b = 0; b * bar < 30; b++) {
+      const t = Math.round(b * bar * rate);
+      for (let d = 0; d < 4; d++) if (t + d < h.length) h[t + d]! += sizes[b % 4]! * (1 - d / 4);
+    }
+    expect(harmonicPeriod(h, rate)!.period / rate).toBeCloseTo(bar, 1);
   });
 });

@@ -56,8 +56,9 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
   for (let t = 0; t < n; t++) smooth[t] = (harmonic[t - 1] ?? 0) + harmonic[t]! + (harmonic[t + 1] ?? 0);
   const acf = lagProducts(smooth, maxLag + 1).map((sum, lag) => sum / (n - lag));
   if (!(acf[0]! > 0)) return undefined;
-  let top = 0;
-  for (let lag = minLag; lag <= maxLag; lag++) top = Math.max(top, acf[lag]!);
+  let topLag = minLag;
+  for (let lag = minLag; lag <= maxLag; lag++) if (acf[lag]! > acf[topLag]!) topLag = lag;
+  const top = acf[topLag]!;
   if (top / acf[0]! < 0.3) return undefined;
   for (let first = minLag; first <= maxLag; first++) {
     const v = acf[first]!;
@@ -66,11 +67,17 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
     let lag = first;
     for (let k = first; k <= Math.min(maxLag, Math.round(first * 1.08)); k++)
       if (acf[k]! > acf[lag]!) lag = k;
+    if (!divides(acf, lag, topLag)) continue;
     // A fast bar may repeat as a four-bar progression within reach: a clear peak at a half, a
     // third or a quarter of the lag is the bar itself.
     for (const k of [4, 3, 2]) {
       const sub = bestNear(acf, lag / k, Math.max(1, Math.round(lag / k / 25)));
-      if (lag / k >= minLag && sub.value >= 0.45 * top && isPeak(acf, sub.lag)) {
+      if (
+        lag / k >= minLag &&
+        sub.value >= 0.45 * top &&
+        isPeak(acf, sub.lag) &&
+        divides(acf, sub.lag, topLag)
+      ) {
         lag = sub.lag;
         break;
       }
@@ -84,6 +91,19 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
     return { period: lag + offset, strength: b / acf[0]! };
   }
   return undefined;
+}
+
+/**
+ * Whether the strongest repeat of the harmony (`topLag`) is a whole number of `lag`s, as it is
+ * when `lag` is the bar (the top: one bar, or the progression of two or four). Chords struck in a
+ * pattern that is not the bar (3+3+2 eighths over 4/4) also correlate at some of its gaps (three
+ * eighths, six), but the bar of eight is no multiple of them. A lag nearly as strong as the top
+ * stands on its own.
+ */
+function divides(acf: Float64Array, lag: number, topLag: number): boolean {
+  if (acf[lag]! >= 0.9 * acf[topLag]!) return true;
+  const times = Math.round(topLag / lag);
+  return times >= 1 && Math.abs(topLag - times * lag) <= Math.max(2, 0.04 * topLag);
 }
 
 function bestNear(acf: Float64Array, at: number, reach: number): { lag: number; value: number } {
