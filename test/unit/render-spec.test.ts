@@ -55,6 +55,33 @@ describe('render spec', () => {
     expect(rejection(spec).message).toContain(shown);
   });
 
+  // Found in the trial: zod's own words ("Too small: expected array to have >=1 items"), and `null`
+  // for a missing field.
+  it.each([
+    [
+      'an empty scenes list',
+      { ...base, scenes: [] },
+      'invalid render spec at scenes: expected `scenes` to have at least 1 item, got an empty list',
+    ],
+    [
+      'a quiz without a title',
+      { output: '/tmp/o.mp4', template: 'trivia', quiz: { questions: [] } },
+      'invalid render spec at quiz.title: expected `title` to be a non-empty string, got nothing (it is missing)',
+    ],
+    [
+      'a quiz with no questions',
+      { output: '/tmp/o.mp4', template: 'trivia', quiz: { title: 'T', questions: [] } },
+      'invalid render spec at quiz.questions: expected `questions` to have at least 1 item, got an empty list',
+    ],
+    [
+      'a scene that is not an object',
+      { ...base, scenes: ['intro'] },
+      'invalid render spec at scenes.0: expected `scenes[0]` to be an object, got `intro`',
+    ],
+  ])('says it in one line, naming the field and the value: %s', (_name, spec, message) => {
+    expect(rejection(spec).message).toBe(message);
+  });
+
   it.each([
     ['a missing field', { ...base, scenes: [{ layers: [] }] }, 'scenes.0.duration'],
     ['a zero duration', { ...base, scenes: [{ duration: 0 }] }, 'scenes.0.duration'],
