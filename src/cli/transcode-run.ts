@@ -31,6 +31,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     codec: flags.codec,
     quality: flags.quality,
     preset: flags.preset,
+    pixelFormat: flags.pixelFormat,
     audio: flags.audio,
     sceneCuts: flags.sceneCuts ?? false,
     overwrite: flags.overwrite ?? false,

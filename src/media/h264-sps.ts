@@ -99,6 +99,11 @@ function parseSps(nal: Buffer): H264Sps | undefined {
     if (bits.u(1) === 1) {
       bits.u(3); // video_format
       fullRange = bits.u(1) === 1;
+      if (bits.u(1) === 1) {
+        bits.u(8); // colour_primaries
+        // PQ or HLG: left to ffprobe, which names the transfer (a transcode warns of HDR to 8-bit).
+        if ([16, 18].includes(bits.u(8))) return undefined;
+      }
     }
   }
   const pixFmt = pixelFormat(chroma, depth, fullRange);

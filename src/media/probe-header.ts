@@ -21,6 +21,7 @@ export interface RawStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_transfer?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
   start_time?: string;

@@ -20,6 +20,7 @@ export interface VideoStreamInfo {
   width: number;
   height: number;
   pixFmt: string;
+  colorTransfer?: string | undefined; // ffprobe's color_transfer: smpte2084 and arib-std-b67 are HDR
   /** The stream's base rate (r_frame_rate): the CFR grid framefleet encodes on. */
   frameRate: Rational;
   avgFrameRate: Rational | undefined;
@@ -79,7 +80,6 @@ export interface ProbeOptions {
   /** Skip the packet scan (frame count, keyframes, VFR): header facts only. */
   headerOnly?: boolean;
 }
-
 type VideoOptions = ProbeOptions & { mp4?: number | undefined };
 
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
@@ -136,6 +136,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     width: s.width ?? 0,
     height: s.height ?? 0,
     pixFmt: s.pix_fmt ?? 'unknown',
+    colorTransfer: s.color_transfer,
     frameRate,
     avgFrameRate: parseRational(s.avg_frame_rate),
     frameCount: Number(s.nb_frames ?? 0) || 0,

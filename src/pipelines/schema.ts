@@ -11,6 +11,11 @@ export function shownInput(input: unknown): string {
   return typeof input === 'string' ? `the string ${show(input)}` : show(input);
 }
 
+/** A value a string field got, for its error: a missing field is said to be missing, not `null`. */
+export function shownValue(input: unknown): string {
+  return input === undefined ? 'nothing (it is missing)' : show(input);
+}
+
 /** An integer field whose error names the field, the range and the value it got. */
 export function intRange(name: string, min: number, max: number) {
   const error = (issue: { input?: unknown }) =>
@@ -36,7 +41,7 @@ export function nonEmpty(name: string) {
     issue.code === 'too_big'
       ? `expected ${show(name)} to be at most ${String(issue.maximum)} characters` +
         (typeof issue.input === 'string' ? `, got ${issue.input.length}` : '')
-      : `expected ${show(name)} to be a non-empty string, got ${show(issue.input ?? null)}`;
+      : `expected ${show(name)} to be a non-empty string, got ${shownValue(issue.input)}`;
   return z.string({ error }).min(1, { error });
 }
 
@@ -89,7 +94,7 @@ export function flag(name: string) {
  */
 export function outputPath(name: string, extensions: readonly string[]) {
   const error = (issue: { input?: unknown }) =>
-    `expected ${show(name)} to end in ${extensions.map((e) => `.${e}`).join(', ')}, got ${show(issue.input ?? null)}`;
+    `expected ${show(name)} to end in ${extensions.map((e) => `.${e}`).join(', ')}, got ${shownValue(issue.input)}`;
   // Case-insensitive without the `i` flag, which a JSON Schema pattern cannot carry.
   const either = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c));
   const pattern = `\\.(${extensions.map((e) => either(e).join('')).join('|')})$`;
@@ -102,10 +107,41 @@ export function parseSpec<S extends z.ZodType>(schema: S, input: unknown, what: 
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
-  const message = issue.message.startsWith('expected ') ? issue.message : `${issue.message}${where}`;
+  const house = issueMessage(issue);
+  const message = house.startsWith('expected ') ? house : `${house}${where}`;
   const coded = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
   const code: ErrorCode = coded && coded in ERROR_CODES ? (coded as ErrorCode) : 'INVALID_SPEC';
   throw new FramefleetError(code, `invalid ${what}: ${message}`, {
     details: { issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) },
   });
+}
+
+/**
+ * An issue's message in the house style (one line naming the field and echoing the value) where
+ * zod's own would show: a list too short or too long ("Too small: expected array to have >=1
+ * items"), a field missing or of the wrong type. A field's own message is kept. Pure.
+ */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.message.startsWith('expected ')) return issue.message;
+  const last = issue.path.at(-1);
+  const name = show(
+    typeof last === 'number' ? `${String(issue.path.at(-2) ?? '')}[${last}]` : String(last ?? 'spec'),
+  );
+  const count = Array.isArray(issue.input) ? issue.input.length : undefined;
+  const got = count === 0 ? 'an empty list' : `${count} item${count === 1 ? '' : 's'}`;
+  if (issue.code === 'too_small' && issue.origin === 'array' && count !== undefined) {
+    const min = Number(issue.minimum);
+    return `expected ${name} to have at least ${min} item${min === 1 ? '' : 's'}, got ${got}`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'array' && count !== undefined) {
+    return `expected ${name} to have at most ${Number(issue.maximum)} items, got ${got}`;
+  }
+  if (issue.code === 'invalid_type') {
+    const expected =
+      issue.expected === 'array'
+        ? 'a list'
+        : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    return `expected ${name} to be ${expected}, got ${shownValue(issue.input)}`;
+  }
+  return issue.message;
 }

@@ -31,6 +31,10 @@ const ANSWERED: Record<string, string[]> = {
   'full-range.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuvj420p')],
   'high10.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuv420p10le')],
   'high422.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuv422p')],
+  'bt709-tagged.mp4': [
+    ...picture('320x240', '25'),
+    ...x264('-color_primaries', 'bt709', '-color_trc', 'bt709'),
+  ],
   'anamorphic.mov': [...picture('320x240', '25'), ...x264(), '-aspect', '16:9'],
   'stereo-96k.mov': [
     ...picture('320x240', '30'),
@@ -82,6 +86,12 @@ const REFUSED: Record<string, string[]> = {
     '-fps_mode',
     'vfr',
     ...x264(),
+  ],
+  // HDR (PQ, HLG): ffprobe names the transfer, which a transcode to 8-bit warns of.
+  'hdr-pq.mp4': [...picture('320x240', '25'), ...x264('-pix_fmt', 'yuv420p10le', '-color_trc', 'smpte2084')],
+  'hdr-hlg.mp4': [
+    ...picture('320x240', '25'),
+    ...x264('-pix_fmt', 'yuv420p10le', '-color_trc', 'arib-std-b67'),
   ],
   'interlaced.mp4': [
     ...picture('320x240', '25'),

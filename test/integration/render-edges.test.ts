@@ -59,6 +59,45 @@ describe('render edge timelines', () => {
     for (const [i, t] of times.entries()) expect(t).toBeCloseTo(i / fps, 3);
   });
 
+  // Found in the trial: `#000` and `#fff8` were refused; they mean #000000 and #ffffff88.
+  it('draws short hex colours (#RGB, #RGBA) as their long forms', async () => {
+    const { code, stderr, output } = await render('short-hex', {
+      fps: 10,
+      scenes: [
+        {
+          duration: 0.2,
+          background: { color: '#f00' },
+          // Half-opaque white over red: pink.
+          layers: [{ type: 'box', x: 80, y: 0, width: 80, height: 120, color: '#fff8' }],
+        },
+      ],
+    });
+    expect(code, stderr).toBe(0);
+    // The mean colour of a 40x40 patch inside each half.
+    const patch = async (x: number) => {
+      const { stdout } = await run(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-i',
+          output,
+          '-frames:v',
+          '1',
+          '-vf',
+          `crop=40:40:${x}:40,scale=1:1:flags=area`,
+        ].concat(['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']),
+        { encoding: 'buffer' },
+      );
+      return [...stdout];
+    };
+    const [red, pink] = [await patch(10), await patch(110)];
+    expect(red![0]).toBeGreaterThan(235);
+    expect(Math.max(red![1]!, red![2]!)).toBeLessThan(20);
+    expect(pink![0]).toBeGreaterThan(235);
+    for (const v of pink!.slice(1)) expect(Math.abs(v - 136)).toBeLessThan(20);
+  });
+
   // The layout broke lines only at \n, drawtext at \r too: `a\rb\rc` laid out as one line of 32 px
   // was drawn as three, down to the frame's bottom.
   it('keeps text with \\r line ends inside its rectangle', async () => {

@@ -55,6 +55,67 @@ describe('render spec', () => {
     expect(rejection(spec).message).toContain(shown);
   });
 
+  // Found in the trial: zod's own words ("Too small: expected array to have >=1 items"), `null` for
+  // a missing field, and short hex colours refused.
+  it.each([
+    [
+      'an empty scenes list',
+      { ...base, scenes: [] },
+      'invalid render spec at scenes: expected `scenes` to have at least 1 item, got an empty list',
+    ],
+    [
+      'a quiz without a title',
+      { output: '/tmp/o.mp4', template: 'trivia', quiz: { questions: [] } },
+      'invalid render spec at quiz.title: expected `title` to be a non-empty string, got nothing (it is missing)',
+    ],
+    [
+      'a quiz with no questions',
+      { output: '/tmp/o.mp4', template: 'trivia', quiz: { title: 'T', questions: [] } },
+      'invalid render spec at quiz.questions: expected `questions` to have at least 1 item, got an empty list',
+    ],
+    [
+      'a scene that is not an object',
+      { ...base, scenes: ['intro'] },
+      'invalid render spec at scenes.0: expected `scenes[0]` to be an object, got `intro`',
+    ],
+    [
+      'a colour name',
+      { ...base, scenes: [{ duration: 1, background: { color: 'red' } }] },
+      'invalid render spec at scenes.0.background.color: expected `color` to be a colour #RRGGBB, #RRGGBBAA, #RGB or #RGBA, got `red`',
+    ],
+    [
+      'a missing box colour',
+      { ...base, scenes: [{ duration: 1, layers: [{ type: 'box', x: 0, y: 0, width: 8, height: 8 }] }] },
+      'invalid render spec at scenes.0.layers.0.color: expected `color` to be a colour #RRGGBB, #RRGGBBAA, #RGB or #RGBA, got nothing (it is missing)',
+    ],
+  ])('says it in one line, naming the field and the value: %s', (_name, spec, message) => {
+    expect(rejection(spec).message).toBe(message);
+  });
+
+  it('takes #RGB and #RGBA colours as #RRGGBB and #RRGGBBAA, in scenes and in a quiz', () => {
+    const spec = parseRenderSpec({
+      ...base,
+      scenes: [{ duration: 2, background: { color: '#0A3' }, layers: [{ ...text, color: '#fff8' }] }],
+    });
+    expect(spec.scenes![0]!.background.color).toBe('#00AA33');
+    expect(spec.scenes![0]!.layers[0]).toMatchObject({ color: '#ffffff88' });
+    const quiz = parseRenderSpec({
+      output: '/tmp/o.mp4',
+      template: 'trivia',
+      quiz: {
+        title: 'T',
+        questions: [{ question: 'Q', answers: ['a', 'b', 'c', 'd'], correct: 0 }],
+        colors: { background: '#000', primary: '#123', correct: '#0f0', text: '#fffc' },
+      },
+    });
+    expect(quiz.quiz!.colors).toEqual({
+      background: '#000000',
+      primary: '#112233',
+      correct: '#00ff00',
+      text: '#ffffffcc',
+    });
+  });
+
   it.each([
     ['a missing field', { ...base, scenes: [{ layers: [] }] }, 'scenes.0.duration'],
     ['a zero duration', { ...base, scenes: [{ duration: 0 }] }, 'scenes.0.duration'],

@@ -53,6 +53,33 @@ describe('validation at submit (one zod schema for the CLI and the API)', () => 
     expect(codeOf(() => parseTranscodeSpec(spec))).toBe(expected);
   });
 
+  // The shared messages (schema.ts) for every spec: a list too short, a field missing.
+  it.each([
+    [
+      'transcode',
+      () =>
+        parseTranscodeSpec({
+          input: '/in/a.mp4',
+          output: '/out/a.m3u8',
+          ladder: [{ height: 360 }],
+          packages: [],
+        }),
+      'invalid transcode spec: expected `packages` to have at least 1 item, got an empty list',
+    ],
+    [
+      'transcode',
+      () => parseTranscodeSpec({ output: '/out/a.mp4' }),
+      'invalid transcode spec: expected `input` to be a non-empty string, got nothing (it is missing)',
+    ],
+    [
+      'proxy',
+      () => parseWith(proxySpecSchema, 'proxy', { output: '/out/p.mp4' }),
+      'invalid proxy spec: expected `input` to be a non-empty file path, got nothing (it is missing)',
+    ],
+  ])('%s spec: one line naming the field and the value', (_type, parse, message) => {
+    expect(() => parse()).toThrow(message);
+  });
+
   it('analysis specs refuse over-long paths too', () => {
     const spec = { input: `/in/${'y'.repeat(300)}.mp4`, output: '/out/p.mp4' };
     expect(codeOf(() => parseWith(proxySpecSchema, 'proxy', spec))).toBe('INVALID_SPEC');

@@ -12,6 +12,8 @@ export interface EncodeSettings {
   gopFrames: number;
   /** Encoder threads (x264/x265 `-threads`); absent: the encoder's own choice for every core it sees. */
   threads?: number;
+  /** The pixel format every segment is encoded in (outputPixelFormat); absent: the encoder's choice. */
+  pixFmt?: string;
 }
 
 export interface EncoderDef {
@@ -47,7 +49,8 @@ function x26x(name: 'libx264' | 'libx265', codec: Codec, family: Family): Encode
     rank: codec === 'h264' ? 10 : 9,
     globalArgs: () => [],
     uploadFilter: undefined,
-    args: ({ quality, preset, gopFrames, threads }) => {
+    args: (settings) => {
+      const { quality, preset, gopFrames, threads } = settings;
       const crf = codec === 'h264' ? qualityToScale(quality, 23, 0, 51) : qualityToScale(quality, 28, 0, 51);
       const speed = pick(preset, 'veryfast', 'medium', 'slow');
       // The planner's share of the cores when several segments encode at once on one machine.
@@ -65,7 +68,7 @@ function x26x(name: 'libx264' | 'libx265', codec: Codec, family: Family): Encode
               '-x265-params',
               `keyint=${gopFrames}:open-gop=0:log-level=error`,
             ];
-      return [...own, ...share];
+      return [...own, ...share, ...pixelFormatArgs('cpu', settings.pixFmt)];
     },
   };
 }
@@ -79,7 +82,7 @@ function nvenc(codec: Codec): EncoderDef {
     rank: codec === 'h264' ? 50 : 49,
     globalArgs: () => [],
     uploadFilter: undefined,
-    args: ({ quality, preset, gopFrames }) => [
+    args: ({ quality, preset, gopFrames, pixFmt }) => [
       '-preset',
       pick(preset, 'p2', 'p4', 'p7'),
       '-tune',
@@ -95,6 +98,7 @@ function nvenc(codec: Codec): EncoderDef {
       // IDR (not just I) frames, so each segment starts decodable on its own.
       '-forced-idr',
       '1',
+      ...pixelFormatArgs('nvenc', pixFmt),
     ],
   };
 }
@@ -193,7 +197,7 @@ const svtav1: EncoderDef = {
   rank: 8,
   globalArgs: () => [],
   uploadFilter: undefined,
-  args: ({ quality, preset, gopFrames }) => [
+  args: ({ quality, preset, gopFrames, pixFmt }) => [
     '-preset',
     pick(preset, '10', '8', '5'),
     '-crf',
@@ -203,8 +207,15 @@ const svtav1: EncoderDef = {
     // irefresh-type=2: closed GOP with key frames, so segments stand alone.
     '-svtav1-params',
     'irefresh-type=2',
+    ...pixelFormatArgs('cpu', pixFmt),
   ],
 };
+
+/** The output option that makes an encoder take `pixFmt`; NVENC names 10-bit 4:2:0 p010le. Pure. */
+function pixelFormatArgs(family: 'cpu' | 'nvenc', pixFmt: string | undefined): string[] {
+  if (!pixFmt) return [];
+  return ['-pix_fmt', family === 'nvenc' && pixFmt === 'yuv420p10le' ? 'p010le' : pixFmt];
+}
 
 export const ENCODERS: readonly EncoderDef[] = [
   x26x('libx264', 'h264', 'x264'),

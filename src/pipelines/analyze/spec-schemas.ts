@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { FramefleetError, show } from '../../errors.js';
 import { MAX_SHARDS } from '../../analysis/scenes/shard-plan.js';
-import { filePath, flag, outputPath } from '../schema.js';
+import { filePath, flag, outputPath, shownValue } from '../schema.js';
 
 /** A proxy is always an MP4 (H.264 + AAC). */
 export const PROXY_EXTENSIONS = ['mp4', 'm4v'] as const;
@@ -25,14 +25,14 @@ function numberIn(name: string, min: number, max: number) {
 
 function path(name: string) {
   const error = (iss: Issue) =>
-    `expected \`${name}\` to be a non-empty file path, got ${show(iss.input ?? null)}`;
+    `expected \`${name}\` to be a non-empty file path, got ${shownValue(iss.input)}`;
   // Short enough to name a real file (4096 bytes, 255 per name): checked at submit, not at run.
   return z.string({ error }).min(1, { error }).pipe(filePath(name));
 }
 
 function inputs() {
   const error = (iss: Issue) =>
-    `expected \`inputs\` to be a list of 1 to ${MAX_INPUTS} file paths, got ${show(iss.input ?? null)}`;
+    `expected \`inputs\` to be a list of 1 to ${MAX_INPUTS} file paths, got ${shownValue(iss.input)}`;
   return z.array(path('inputs[]'), { error }).min(1, { error }).max(MAX_INPUTS, { error });
 }
 

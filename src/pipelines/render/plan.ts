@@ -7,6 +7,7 @@ import { STILL_INPUT } from './scene-inputs.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
+import { issueMessage } from '../schema.js';
 import { outputFormat } from '../transcode/spec.js';
 import { checkFontFile, missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
@@ -192,7 +193,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     const issue = checked.error.issues[0]!;
     throw new FramefleetError(
       'INVALID_SPEC',
-      `invalid render spec: the template makes ${issue.path.join('.')}: ${issue.message}`,
+      `invalid render spec: the template makes ${issue.path.join('.')}: ${issueMessage(issue)}`,
     );
   }
   const choice = selectEncoder(

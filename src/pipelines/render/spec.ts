@@ -7,6 +7,7 @@ import {
   filePath,
   flag,
   intRange,
+  issueMessage,
   nonEmpty,
   numberRange,
   oneOf,
@@ -275,7 +276,7 @@ export function parseRenderSpec(input: unknown): RenderSpec {
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   const coded = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
   if (coded) return parseSpec(renderSpecSchema, input, 'render spec');
-  throw new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${issue.message}`, {
+  throw new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${issueMessage(issue)}`, {
     details: { path: where, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) },
   });
 }

@@ -92,6 +92,7 @@ export function ladderProblem(spec: {
   sceneCuts?: boolean;
   segments?: number | undefined;
   process?: readonly string[] | undefined;
+  pixelFormat?: string | undefined;
 }): { field: string; message: string } | undefined {
   const ext = spec.output.toLowerCase().split('.').pop();
   const manifest = ext === 'm3u8' || ext === 'mpd';
@@ -146,6 +147,12 @@ export function ladderProblem(spec: {
     return {
       field: 'process',
       message: 'processors run on transcode segments, not on ladder chunks: drop --process or --ladder',
+    };
+  }
+  if (spec.pixelFormat !== undefined && spec.pixelFormat !== 'auto' && spec.pixelFormat !== 'yuv420p') {
+    return {
+      field: 'pixelFormat',
+      message: `a ladder's rungs are 8-bit 4:2:0 (yuv420p) for every player, got --pixel-format ${show(spec.pixelFormat)}`,
     };
   }
   return undefined;

@@ -17,6 +17,7 @@ import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
+import { planPixelFormat } from './plan-pixel-format.js';
 import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
@@ -110,6 +111,7 @@ async function layoutOpened(
   );
   ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
 
+  const pixFmt = planPixelFormat(spec.input, spec.pixelFormat ?? 'auto', choice.encoder, video, ctx);
   const rate = timelineRate(source);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
@@ -164,6 +166,7 @@ async function layoutOpened(
       quality: spec.quality,
       preset: spec.preset,
       gopFrames: Math.max(1, Math.round(spec.gopSeconds * fps)),
+      ...(pixFmt ? { pixFmt } : {}),
     },
     frames,
     ...(video.variableFrameRate ? { sourceFrames: video.frameCount } : {}),

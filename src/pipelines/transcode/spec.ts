@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { show } from '../../errors.js';
+import { PIXEL_FORMATS } from '../../media/encoders/pixel-format.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
 import { HLS_KEY_URI } from '../../media/hls-encrypt.js';
@@ -28,6 +29,11 @@ export const transcodeSpecSchema = z
     codec: oneOf('codec', ['h264', 'hevc', 'av1']).default('h264'),
     quality: intRange('quality', 1, 100).default(DEFAULT_QUALITY),
     preset: oneOf('preset', PRESETS).default('balanced'),
+    /**
+     * Absent or `auto`: 4:2:0 that browsers play (8-bit for H.264); `source`: the source's; or one
+     * format (absent rather than a default, so the job ids of specs from before it stay the same).
+     */
+    pixelFormat: oneOf('pixelFormat', PIXEL_FORMATS).optional(),
     audio: oneOf('audio', ['auto', 'copy', 'aac', 'none']).default('auto'),
     audioBitrateKbps: intRange('audioBitrateKbps', 32, 512).default(160),
     /** Keyframe interval inside segments, seconds. */
