@@ -31,3 +31,19 @@ export async function cutTs(whole: string, cut: string, fraction: number): Promi
   const bytes = await readFile(whole);
   await writeFile(cut, bytes.subarray(Math.floor((bytes.length * fraction) / 188) * 188));
 }
+
+/** Frames `first`..`first + count - 1` of a video (by decoded number), 32x18 grey each. */
+export async function greyFrames(path: string, first: number, count: number): Promise<Buffer[]> {
+  const { stdout } = await runFfmpeg(
+    [
+      ...['-i', path, '-vf', `select='between(n,${first},${first + count - 1})',scale=32:18:flags=area`],
+      ...['-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+    ],
+    { timeoutMs: 60_000, label: 'frames' },
+  );
+  return Array.from({ length: stdout.length / 576 }, (_, i) => stdout.subarray(i * 576, (i + 1) * 576));
+}
+
+/** Mean squared difference of two pictures of the same size. */
+export const mse = (a: Buffer, b: Buffer): number =>
+  a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0) / a.length;

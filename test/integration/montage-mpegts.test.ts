@@ -1,24 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFfmpeg } from '../../src/media/run.js';
 import type { Edl } from '../../src/pipelines/montage/edl.js';
 import { makeMontageMusic } from '../../bench/lib/montage-media.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
-
-/** Frames `first`..`first + count - 1` of a video (by decoded number), 32x18 grey each. */
-async function frames(path: string, first: number, count: number): Promise<Buffer[]> {
-  const { stdout } = await runFfmpeg(
-    [
-      ...['-i', path, '-vf', `select='between(n,${first},${first + count - 1})',scale=32:18:flags=area`],
-      ...['-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
-    ],
-    { timeoutMs: 60_000, label: 'frames' },
-  );
-  return Array.from({ length: stdout.length / 576 }, (_, i) => stdout.subarray(i * 576, (i + 1) * 576));
-}
-
-const mse = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0) / a.length;
+import { ffmpeg, greyFrames, mse, tempDir } from '../helpers/media.js';
 
 // Found by a new-user trial: an MPEG-TS has no keyframe index, so an entry's accurate seek landed on
 // any packet and decoding began at the next keyframe: a clip with one keyframe rendered no frames
@@ -60,8 +45,8 @@ describe('montage of an MPEG-TS clip', () => {
     // Same rate and size as the clip: an entry's middle frame is its source frame; its neighbours differ.
     for (const e of edl.entries) {
       const middle = Math.floor((e.recordEnd - e.recordStart) / 2);
-      const [shown] = await frames(output, e.recordStart + middle, 1);
-      const around = await frames(clip, e.sourceStart + middle - 2, 5);
+      const [shown] = await greyFrames(output, e.recordStart + middle, 1);
+      const around = await greyFrames(clip, e.sourceStart + middle - 2, 5);
       const errors = around.map((f) => mse(f, shown!));
       const best = errors.indexOf(Math.min(...errors));
       expect(best, `entry ${e.index} from frame ${e.sourceStart}: ${errors.join(' ')}`).toBe(2);

@@ -1,23 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFfmpeg } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
-
-/** Frames `first`..`first + count - 1` of a video (by decoded number), 32x18 grey each. */
-async function frames(path: string, first: number, count: number): Promise<Buffer[]> {
-  const { stdout } = await runFfmpeg(
-    [
-      ...['-i', path, '-vf', `select='between(n,${first},${first + count - 1})',scale=32:18:flags=area`],
-      ...['-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
-    ],
-    { timeoutMs: 60_000, label: 'frames' },
-  );
-  return Array.from({ length: stdout.length / 576 }, (_, i) => stdout.subarray(i * 576, (i + 1) * 576));
-}
-
-const mse = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0) / a.length;
+import { ffmpeg, greyFrames, mse, tempDir } from '../helpers/media.js';
 
 // Found by a new-user trial: an MPEG-TS has no keyframe index, so a background video's accurate seek
 // to its in-point landed on any packet and decoding began at the next keyframe: with one keyframe
@@ -72,8 +57,8 @@ describe('render with an MPEG-TS background video', () => {
       expect(run.code, run.stderr).toBe(0);
       // Same rate and size: output frame k is source frame 96 + k; its neighbours differ.
       for (const k of [0, 11, 30, 47]) {
-        const [shown] = await frames(output, k, 1);
-        const errors = (await frames(clip, 96 + k - 2, 5)).map((f) => mse(f, shown!));
+        const [shown] = await greyFrames(output, k, 1);
+        const errors = (await greyFrames(clip, 96 + k - 2, 5)).map((f) => mse(f, shown!));
         expect(errors.indexOf(Math.min(...errors)), `frame ${k}: ${errors.join(' ')}`).toBe(2);
       }
     }, 180_000);
