@@ -78,21 +78,18 @@ async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string
     tracks.push({ set: 'drums', name: spec.name, path, seconds: spec.seconds, beats: track.beats });
   }
   const missing = await fluidsynthMissing();
-  for (const [i, style] of BEAT_STYLES.entries()) {
-    const score = styleScore(style, 30, i + 1);
-    const path = join(dir, `${style.name}.wav`);
+  // Each set's scores, seeded by their place in it (the meter set from 101).
+  const scored = [
+    ...BEAT_STYLES.map((style, i) => ({ family: 'styles', score: styleScore(style, 30, i + 1) })),
+    ...METER_STYLES.map((style, i) => ({ family: 'meter', score: meterScore(style, 30, i + 101) })),
+  ];
+  for (const { family, score } of scored) {
+    const { name } = score.style;
+    const path = join(dir, `${name}.wav`);
     if (missing) await writeFile(path, encodeWav(renderSynthetic(score), 44100));
-    else await renderFluid(score, join(dir, `${style.name}.mid`), path);
-    const set = missing ? 'styles-synth' : 'styles-midi';
-    tracks.push({ set, name: style.name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
-  }
-  for (const [i, style] of METER_STYLES.entries()) {
-    const score = meterScore(style, 30, i + 101);
-    const path = join(dir, `${style.name}.wav`);
-    if (missing) await writeFile(path, encodeWav(renderSynthetic(score), 44100));
-    else await renderFluid(score, join(dir, `${style.name}.mid`), path);
-    const set = missing ? 'meter-synth' : 'meter-midi';
-    tracks.push({ set, name: style.name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
+    else await renderFluid(score, join(dir, `${name}.mid`), path);
+    const set = `${family}-${missing ? 'synth' : 'midi'}`;
+    tracks.push({ set, name, path, seconds: 30, beats: score.beats, downbeats: score.downbeats });
   }
   return { tracks, note: missing && `styles rendered by synthetic voices: ${missing}` };
 }
