@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,16 @@ describe('transcode deinterlaces an interlaced source', () => {
       expect(Math.min(...psnr)).toBeGreaterThan(45);
     },
   );
+
+  it('a ladder deinterlaces its chunks too', async () => {
+    await mkdir(path('ladder'));
+    const result = await transcode('ladder/master.m3u8', '--ladder', '240,120', '--segment-seconds', '1');
+    expect(result.code, result.stderr).toBe(0);
+    for (const rung of ['240p', '120p']) {
+      const seen = await idet(path(`ladder/master-${rung}/index.m3u8`));
+      expect(seen.progressive, rung).toBeGreaterThan(seen.interlaced * 4);
+    }
+  });
 
   it('--deinterlace off keeps the fields woven, and says so', async () => {
     const result = await transcode('woven.mp4', '--deinterlace', 'off', '--segments', '2');

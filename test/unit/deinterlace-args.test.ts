@@ -4,6 +4,7 @@ import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { rangeInput } from '../../src/media/range-input.js';
 import { outputFile } from '../../src/media/segment-args.js';
 import { wholeArgs } from '../../src/media/whole-args.js';
+import { parseTranscodeSpec } from '../../src/pipelines/transcode/spec.js';
 
 const BWDIF = 'bwdif=mode=send_frame:parity=auto:deint=interlaced';
 const range = { rate: { num: 25, den: 1 }, videoOffsetSec: 0, normaliseVfr: false };
@@ -90,5 +91,16 @@ describe('one pass and the output file', () => {
       '-y',
       '/o.mkv',
     ]);
+  });
+});
+
+describe('the spec', () => {
+  const spec = { input: '/in.mov', output: '/out.mp4' };
+  it('takes auto, on or off, and leaves it out when not given (job ids from before stay)', () => {
+    expect(parseTranscodeSpec({ ...spec, deinterlace: 'on' }).deinterlace).toBe('on');
+    expect('deinterlace' in parseTranscodeSpec(spec)).toBe(false);
+  });
+  it('refuses anything else, naming the value', () => {
+    expect(() => parseTranscodeSpec({ ...spec, deinterlace: 'yadif' })).toThrow(/deinterlace.*yadif/);
   });
 });
