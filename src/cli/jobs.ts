@@ -172,6 +172,7 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
         : undefined,
     ],
     ['error', job.error ? `${job.error.message} [${job.error.code}]` : undefined],
+    ...(job.warnings ?? []).map((w): [string, string] => ['warning', w]),
     ['failures', job.failures.length ? String(job.failures.length) : undefined],
     ['result', resultLine(job)],
   ];

@@ -32,6 +32,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     quality: flags.quality,
     preset: flags.preset,
     pixelFormat: flags.pixelFormat,
+    deinterlace: flags.deinterlace,
     audio: flags.audio,
     sceneCuts: flags.sceneCuts ?? false,
     overwrite: flags.overwrite ?? false,

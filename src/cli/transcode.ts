@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { show } from '../errors.js';
 import { fleetOptions, type FleetFlags } from './redis-options.js';
+import { DEINTERLACE_MODES, type DeinterlaceMode } from '../media/deinterlace.js';
 import { PIXEL_FORMATS, type PixelFormatChoice } from '../media/encoders/pixel-format.js';
 import { DEFAULT_QUALITY, PRESETS } from '../media/encoders/quality.js';
 import { MAX_SEGMENTS } from '../pipelines/transcode/plan-segments.js';
@@ -26,6 +27,7 @@ export interface TranscodeFlags extends Partial<FleetFlags>, LocalRunFlags {
   quality: number;
   preset: (typeof PRESETS)[number];
   pixelFormat?: PixelFormatChoice;
+  deinterlace?: DeinterlaceMode;
   audio: 'auto' | 'copy' | 'aac' | 'none';
   sceneCuts?: boolean;
   ladder?: string;
@@ -77,6 +79,11 @@ export function addTranscodeSpecOptions(command: Command): Command {
       '--pixel-format <fmt>',
       `auto (4:2:0 browsers play: 8-bit for h264, the source's 8 or 10 bits for hevc/av1), source (keep the source's), or ${PIXEL_FORMATS.slice(2).join('|')}`,
       choiceOption('--pixel-format', PIXEL_FORMATS),
+    )
+    .option(
+      '--deinterlace <mode>',
+      'auto (deinterlace a source probed interlaced, field order tt/bb/tb/bt), on (every frame) or off',
+      choiceOption('--deinterlace', DEINTERLACE_MODES),
     )
     .option(
       '--audio <mode>',

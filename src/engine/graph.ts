@@ -71,6 +71,7 @@ export function applyExpansion(graph: TaskGraph, by: string, expansion: Expansio
   const clash = expansion.tasks.find((t) => existing.has(t.id));
   if (clash) throw bad(`task ${show(by)} adds task ${show(clash.id)}, which exists already`);
   return validateGraph({
+    ...graph,
     tasks: [...graph.tasks, ...expansion.tasks],
     rootTaskId: expansion.root ?? graph.rootTaskId,
   });

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/types.js';
 import { validateGraph } from './graph.js';
 import { deterministicJobId } from './job-record.js';
@@ -69,9 +70,32 @@ function withoutRunOptions(spec: unknown): unknown {
   return copy;
 }
 
-/** Plans a job and proves its graph runnable on either backend. */
+/**
+ * Plans a job and proves its graph runnable on either backend. What the planner warns of is logged
+ * as before and kept with the graph (`warnings`), so the job's record shows it.
+ */
 export async function planJob(pipeline: Pipeline, spec: unknown, ctx: PlanContext): Promise<TaskGraph> {
-  return validateGraph(await pipeline.plan(spec, ctx));
+  const warnings: string[] = [];
+  const graph = validateGraph(await pipeline.plan(spec, { ...ctx, log: keepingWarnings(ctx.log, warnings) }));
+  return warnings.length ? { ...graph, warnings } : graph;
+}
+
+/** How many of its plan's warnings a job keeps, and how long each may be. */
+const MAX_WARNINGS = 20;
+const MAX_WARNING_CHARS = 1000;
+
+/** `log`, also adding each distinct warning's message to `into` (a bounded number of them). */
+function keepingWarnings(log: Logger, into: string[]): Logger {
+  return {
+    info: (obj, msg) => log.info(obj, msg),
+    error: (obj, msg) => log.error(obj, msg),
+    debug: (obj, msg) => log.debug(obj, msg),
+    warn: (obj, msg) => {
+      const text = (typeof obj === 'string' ? obj : msg)?.slice(0, MAX_WARNING_CHARS);
+      if (text && into.length < MAX_WARNINGS && !into.includes(text)) into.push(text);
+      log.warn(obj, msg);
+    },
+  };
 }
 
 /**

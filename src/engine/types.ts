@@ -47,6 +47,7 @@ export interface TaskGraph {
   tasks: TaskSpec[];
   /** The task whose output is the job's result (a stitch, an aggregate); it needs every other task. */
   rootTaskId: string;
+  warnings?: string[]; // what planning warned of (planJob keeps them), shown with the job
 }
 
 /**
@@ -136,6 +137,7 @@ export interface JobRecord {
   error: JobError | undefined;
   /** Worker-seconds the job's task runs took, by pool. */
   usage: Record<string, number>;
+  warnings?: string[]; // what its plan warned of (TaskGraph.warnings): an HDR source made 8-bit, ...
 }
 
 export interface TaskProgress {

@@ -1,8 +1,8 @@
 /**
  * The facts ffprobe reports from an H.264 sequence parameter set (profile, pixel format, cropped
- * size, sample aspect ratio), read from an avcC box's first SPS. Undefined for anything this reader
- * does not follow to the end of those facts (interlaced coding, unusual bit depths, profiles
- * ffmpeg names differently). Pure.
+ * size, sample aspect ratio; progressive frames), read from an avcC box's first SPS. Undefined for
+ * anything this reader does not follow to the end of those facts (interlaced coding, a pic_struct
+ * that may make frames fields, unusual bit depths, profiles ffmpeg names differently). Pure.
  */
 export interface H264Sps {
   profile: string;
@@ -103,8 +103,17 @@ function parseSps(nal: Buffer): H264Sps | undefined {
         bits.u(8); // colour_primaries
         // PQ or HLG: left to ffprobe, which names the transfer (a transcode warns of HDR to 8-bit).
         if ([16, 18].includes(bits.u(8))) return undefined;
+        bits.u(8); // matrix_coefficients
       }
     }
+    if (bits.u(1) === 1) {
+      bits.ue(); // chroma_sample_loc_type_top_field
+      bits.ue(); // chroma_sample_loc_type_bottom_field
+    }
+    if (bits.u(1) === 1) bits.u(65); // timing: num_units_in_tick, time_scale, fixed_frame_rate
+    // HRD parameters (not followed here), or picture timing with a pic_struct, by which ffprobe's
+    // field order names fields or pulldown in frame-coded pictures: left to ffprobe.
+    if (bits.u(1) === 1 || bits.u(1) === 1 || bits.u(1) === 1) return undefined;
   }
   const pixFmt = pixelFormat(chroma, depth, fullRange);
   const profile = profileName(profileIdc, constraints);

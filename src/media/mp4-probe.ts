@@ -68,6 +68,8 @@ function videoStream(
   const avcC = inner.find((b) => b.type === 'avcC')?.body;
   const sps = avcC && avcConfigSps(avcC);
   if (!sps || sps.width !== decode.width || sps.height !== decode.height) return undefined;
+  // Two fields a frame (QuickTime's fiel): ffprobe names their order, which a transcode acts on.
+  if ((inner.find((b) => b.type === 'fiel')?.body[0] ?? 1) > 1) return undefined;
   const pasp = inner.find((b) => b.type === 'pasp')?.body;
   // The container's aspect wins over the stream's, as ffprobe reports it.
   const sar =
@@ -84,6 +86,8 @@ function videoStream(
     width: sps.width,
     height: sps.height,
     pix_fmt: sps.pixFmt,
+    // Frame-coded pictures without a pic_struct (avcConfigSps) and no fiel box: progressive frames.
+    field_order: 'progressive',
     r_frame_rate: formatRational(decode.frameRate),
     // Over the whole media (mdhd), as ffmpeg: an edit list trimming it changes no rate.
     avg_frame_rate: formatRational(reduced(table.count * table.timescale, table.media)),

@@ -22,6 +22,7 @@ export interface RawStream {
   height?: number;
   pix_fmt?: string;
   color_transfer?: string;
+  field_order?: string;
   r_frame_rate?: string;
   avg_frame_rate?: string;
   start_time?: string;
@@ -35,12 +36,19 @@ export interface RawStream {
   sample_aspect_ratio?: string;
   disposition?: { attached_pic?: number };
   /** `rotate`: a legacy rotation; `DURATION`: a Matroska track's end time; `title`: its name. */
-  tags?: { rotate?: string; DURATION?: string; title?: string };
+  tags?: { rotate?: string; DURATION?: string; title?: string; timecode?: string; TIMECODE?: string };
 }
 
 export interface RawProbe {
   streams?: RawStream[];
-  format?: { format_name?: string; duration?: string; start_time?: string; bit_rate?: string };
+  format?: {
+    format_name?: string;
+    duration?: string;
+    start_time?: string;
+    bit_rate?: string;
+    /** Matroska writes its tags' names in capitals. */
+    tags?: { timecode?: string; TIMECODE?: string };
+  };
 }
 
 /** A header probe started before the program loaded (`startEarlyProbe`), with the file it read. */
@@ -164,4 +172,20 @@ function fileHead(path: string, bytes: number): Buffer {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The start timecode as ffmpeg reads it: the video's own tag (a MOV tmcd track the video refers
+ * to), a data track's (tmcd), or the file's (MXF; Matroska's TIMECODE); only a well-formed one. Pure.
+ */
+export function startTimecode(
+  video: RawStream | undefined,
+  streams: readonly RawStream[],
+  format: string | undefined,
+): { timecode?: string } {
+  const found = [video, ...streams.filter((s) => s.codec_type === 'data')]
+    .map((s) => s?.tags?.timecode ?? s?.tags?.TIMECODE)
+    .concat(format)
+    .find((t) => t !== undefined && /^\d{2}:\d{2}:\d{2}[:;.]\d{2,3}$/.test(t));
+  return found ? { timecode: found } : {};
 }

@@ -2,15 +2,9 @@ import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
-import {
-  classifyProbeError,
-  PROBE_LIMITS,
-  probeHeader,
-  takeEarlyProbe,
-  type RawStream,
-} from './probe-header.js';
-import { guardedInput, runFfprobe } from './run.js';
-import { decodablePackets, withPresentationTimes, type Packet } from './packet-times.js';
+import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
+import { scanPackets } from './packet-scan.js';
+import { decodablePackets, type Packet } from './packet-times.js';
 export { withPresentationTimes } from './packet-times.js';
 
 export interface VideoStreamInfo {
@@ -21,6 +15,8 @@ export interface VideoStreamInfo {
   height: number;
   pixFmt: string;
   colorTransfer?: string | undefined; // ffprobe's color_transfer: smpte2084 and arib-std-b67 are HDR
+  /** ffprobe's field_order: progressive, tt, bb, tb, bt (interlaced), or absent where unknown. */
+  fieldOrder?: string | undefined;
   /** The stream's base rate (r_frame_rate): the CFR grid framefleet encodes on. */
   frameRate: Rational;
   avgFrameRate: Rational | undefined;
@@ -72,6 +68,8 @@ export interface MediaInfo {
   streamCount: number;
   /** Audio tracks after the first, and subtitle tracks: a transcode keeps neither. */
   unkept: { audio: number; subtitle: number };
+  /** The start timecode (HH:MM:SS:FF, `;` before drop-frame frames) of a tmcd track or the file's tags. */
+  timecode?: string;
 }
 
 export interface ProbeOptions {
@@ -107,6 +105,7 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
       audio: Math.max(0, streams.filter((s) => s.codec_type === 'audio').length - 1),
       subtitle: streams.filter((s) => s.codec_type === 'subtitle').length,
     },
+    ...startTimecode(rawVideo, streams, raw.format?.tags?.timecode ?? raw.format?.tags?.TIMECODE),
   };
 }
 
@@ -137,6 +136,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     height: s.height ?? 0,
     pixFmt: s.pix_fmt ?? 'unknown',
     colorTransfer: s.color_transfer,
+    fieldOrder: s.field_order,
     frameRate,
     avgFrameRate: parseRational(s.avg_frame_rate),
     frameCount: Number(s.nb_frames ?? 0) || 0,
@@ -182,45 +182,6 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
         ? Math.max(shown, timeline.frameCount / rationalValue(frameRate))
         : shown || timeline.frameCount / rationalValue(frameRate),
   };
-}
-
-async function scanPackets(path: string, streamIndex: number, options: ProbeOptions): Promise<Packet[]> {
-  let stdout: Buffer;
-  try {
-    ({ stdout } = await runFfprobe(
-      [
-        ...PROBE_LIMITS,
-        '-select_streams',
-        String(streamIndex),
-        '-show_entries',
-        'packet=pts_time,dts_time,duration_time,flags',
-        '-of',
-        'csv=p=0',
-        ...guardedInput(path),
-      ],
-      {
-        signal: options.signal,
-        timeoutMs: options.timeoutMs ?? 300_000,
-        label: `scan packets of ${show(path)}`,
-      },
-    ));
-  } catch (error) {
-    throw classifyProbeError(path, error);
-  }
-  const packets: Packet[] = [];
-  for (const line of stdout.toString('utf8').split('\n')) {
-    if (!line) continue;
-    const [pts, dts, duration, flags = ''] = line.split(',');
-    // Packets ffmpeg would discard (flag D) are not frames of the presentation.
-    if (flags.includes('D') || (pts === 'N/A' && dts === 'N/A')) continue;
-    packets.push({
-      pts: Number(pts),
-      dts: Number(dts),
-      duration: Number(duration) || 0,
-      key: flags.includes('K'),
-    });
-  }
-  return withPresentationTimes(packets);
 }
 
 /** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */

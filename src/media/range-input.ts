@@ -35,6 +35,12 @@ export interface RangeStart {
    * seconds (`vfrPreRoll`, from its longest GOP). Absent: VFR_PRE_ROLL.
    */
   preRollSec?: number | undefined;
+  /**
+   * A deinterlacing filter (deinterlaceFilter) run on the decoded frames before the range is cut
+   * from them, so its first frame is deinterlaced with the frame before it, as in one pass: the
+   * plan's seekKey or seekBefore is for frame `start - 1`.
+   */
+  deinterlace?: string | undefined;
 }
 
 /**
@@ -48,6 +54,7 @@ export function rangeInput(job: RangeStart): {
   const args: string[] = [];
   const filters: string[] = [];
   const byTime = cutLeadByTime(job);
+  const first = firstDecoded(job.start, job.deinterlace);
   if (job.normaliseVfr) {
     // Keep source timestamps so the fps grid is the same absolute grid in every segment.
     // Not within a second of the start, where a seek could aim before the first packet and a demuxer
@@ -60,7 +67,7 @@ export function rangeInput(job: RangeStart): {
       `trim=start_frame=${job.start}`,
       'setpts=PTS-STARTPTS',
     );
-  } else if (job.start > 0 && job.seekKey !== undefined && job.seekKey <= job.start) {
+  } else if (job.start > 0 && job.seekKey !== undefined && job.seekKey <= first) {
     // ffmpeg seeks 3/23 s early in a stream with B-frames (its demuxers seek by decode time), so an
     // accurate seek to a keyframe lands a whole GOP before it. Aim SEEK_LEAD past the keyframe
     // instead, where the demuxer still finds it (never the next one: `seekKeyframe` keeps them far
@@ -76,7 +83,7 @@ export function rangeInput(job: RangeStart): {
       `trim=start=${seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec)}`,
       'setpts=PTS-STARTPTS',
     );
-  } else if (job.start > 0 && job.seekBefore !== undefined && job.seekBefore <= job.start) {
+  } else if (job.start > 0 && job.seekBefore !== undefined && job.seekBefore <= first) {
     // A demuxer without a keyframe index (MPEG-TS, MPEG-PS) lands on the packet before the target,
     // not on a keyframe, and decoding waits for the next one: an accurate seek near frame `start`
     // began at the keyframe after it (a segment short, or holding later frames). Aim SEEK_BACK
@@ -104,12 +111,27 @@ export function rangeInput(job: RangeStart): {
   } else if (job.start === 0 && byTime) {
     args.push('-copyts');
     filters.push(byTime, 'setpts=PTS-STARTPTS');
+  } else if (job.start > 0 && job.deinterlace) {
+    // The accurate seek drops what precedes it before any filter: keep frame `start - 1` for the
+    // deinterlacer (half a frame before it), and drop it after.
+    args.push('-ss', seconds(frameTime(job.start - 1.5, job.rate) + job.videoOffsetSec));
+    filters.push('trim=start_frame=1', 'setpts=PTS-STARTPTS');
   } else {
     // Half a frame before frame `start`: the accurate seek keeps it and drops its predecessor.
     if (job.start > 0) args.push('-ss', seconds(frameTime(job.start - 0.5, job.rate) + job.videoOffsetSec));
     filters.push('setpts=PTS-STARTPTS');
   }
+  // First, on every decoded frame: its output frames keep their input's count and timestamps.
+  if (job.deinterlace) filters.unshift(job.deinterlace);
   return { seek: args, filters };
+}
+
+/**
+ * The first frame a range from `start` must decode: the one before it where it is deinterlaced
+ * (see RangeStart.deinterlace), which the plan's seek is for. Pure.
+ */
+export function firstDecoded(start: number, deinterlace: string | undefined): number {
+  return deinterlace && start > 0 ? start - 1 : start;
 }
 
 /**

@@ -207,6 +207,11 @@ export interface StitchJob {
   chaptersFrom?: string | undefined;
   /** The source tracks' names, which the MP4 segment and audio files do not carry. */
   titles?: { video?: string | undefined; audio?: string | undefined } | undefined;
+  /**
+   * The source's start timecode: an MP4/MOV output gets a tmcd track starting there, a Matroska one
+   * the tag (segments a processor made carry none to take it from).
+   */
+  timecode?: string | undefined;
 }
 
 /** Concatenates segments without re-encoding and muxes the audio. Pure. */
@@ -255,8 +260,11 @@ function trackTags(job: Pick<StitchJob, 'audio' | 'format' | 'titles'>): string[
 }
 
 /** The job's output file: its container, the HEVC tag and index placement MP4/MOV need. Pure. */
-export function outputFile(job: Pick<StitchJob, 'format' | 'codec' | 'faststart' | 'output'>): string[] {
+export function outputFile(
+  job: Pick<StitchJob, 'format' | 'codec' | 'faststart' | 'output' | 'timecode'>,
+): string[] {
   const args: string[] = [];
+  if (job.timecode) args.push('-timecode', job.timecode);
   const isoMedia = job.format === 'mp4' || job.format === 'mov';
   // ffmpeg's default HEVC tag is hev1, which QuickTime, Safari and iOS refuse to play.
   if (isoMedia && job.codec === 'hevc') args.push('-tag:v', 'hvc1');

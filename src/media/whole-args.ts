@@ -11,7 +11,7 @@ import { guardedInput } from './run.js';
 /** A one-segment job's whole output in one ffmpeg run: the video encode, its audio and the file. */
 export interface WholeEncode extends Pick<
   SegmentEncode,
-  'input' | 'rate' | 'encoder' | 'settings' | 'output' | 'renderNode'
+  'input' | 'rate' | 'encoder' | 'settings' | 'output' | 'renderNode' | 'deinterlace'
 > {
   /** Frames of the output: the whole stream, from its first frame. */
   frames: number;
@@ -21,6 +21,7 @@ export interface WholeEncode extends Pick<
   /** The video codec, for the container's HEVC tag. */
   codec?: string | undefined;
   faststart?: boolean | undefined;
+  timecode?: string | undefined;
 }
 
 /**
@@ -30,7 +31,11 @@ export interface WholeEncode extends Pick<
  * ends after `frames` frames by a filter, not `-frames:v`, which would close the audio with it. Pure.
  */
 export function wholeArgs(job: WholeEncode): string[] {
-  const filters = ['setpts=PTS-STARTPTS', `trim=end_frame=${job.frames}`];
+  const filters = [
+    ...(job.deinterlace ? [job.deinterlace] : []),
+    'setpts=PTS-STARTPTS',
+    `trim=end_frame=${job.frames}`,
+  ];
   if (job.encoder.uploadFilter) filters.push(job.encoder.uploadFilter);
   const isoMedia = job.format === 'mp4' || job.format === 'mov';
   return [

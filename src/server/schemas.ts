@@ -132,6 +132,8 @@ export const jobRecordSchema = {
     tasks: { type: 'array', items: { $ref: '#/components/schemas/TaskRecord' } },
     failures: { type: 'array', items: { type: 'object' } },
     waitingFor: { type: 'string' },
+    /** What the job's plan warned of. */
+    warnings: { type: 'array', items: { type: 'string' } },
     result: {},
     error: { type: 'object' },
     cost: jobCostSchema,

@@ -4,6 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
+import { ffmpeg } from '../helpers/media.js';
 import { startServer, type Harness } from './harness.js';
 
 const SHOTS = path.resolve('test-results');
@@ -157,5 +158,23 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.locator('button', { hasText: 'Retry' }).count()).toBe(0);
     expect(await page.locator('.notice').textContent()).toMatch(/Retrying cannot help/);
     expect(await page.locator('[data-testid=remove]').count()).toBe(1);
+  });
+
+  it("shows the plan's warnings on the job page", async () => {
+    const hdr = path.join(h.inputDir, 'hdr.mp4');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=d=1:s=160x120:r=25', '-c:v', 'libx264', '-preset', 'ultrafast'],
+      ...['-pix_fmt', 'yuv420p10le', '-color_trc', 'smpte2084', '-y', hdr],
+    ]);
+    const id = (
+      await h.runtime.backend.submit('transcode', { input: hdr, output: path.join(h.outputDir, 'hdr.mp4') })
+    ).id;
+    expect((await h.runtime.backend.wait(id)).state).toBe('done');
+    const page = await browser.newPage();
+    await page.goto(`${h.url}/#/jobs/${id}`);
+    await page.waitForSelector('.badge.state-done');
+    expect(await page.locator('[data-testid=job-warnings]').textContent()).toMatch(
+      /is HDR \(transfer smpte2084\) and libx264 encodes it as 8-bit yuv420p without tone mapping/,
+    );
   });
 });

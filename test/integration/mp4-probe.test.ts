@@ -97,6 +97,8 @@ const REFUSED: Record<string, string[]> = {
     ...picture('320x240', '25'),
     ...x264('-flags', '+ildct+ilme', '-x264-params', 'interlaced=1'),
   ],
+  // Picture timing with a pic_struct: ffprobe's field order may name fields (tt, bb) of frame-coded pictures.
+  'pic-struct.mp4': [...picture('320x240', '25'), ...x264('-x264-params', 'pic-struct=1')],
 };
 
 /** `theirs`, cut to the fields `ours` has (the moov reader writes only the fields probe reads). */

@@ -156,6 +156,14 @@ export function jobPage(main, id) {
       ),
       h('div.muted.path', {}, `${sources(job.spec)}  →  ${job.spec?.output ?? ''}`),
       job.error ? errorBox(job.error) : null,
+      // What the plan warned of: an HDR source made 8-bit, tracks the output does not keep.
+      job.warnings?.length
+        ? h(
+            'div.notice',
+            { dataset: { testid: 'job-warnings' } },
+            ...job.warnings.map((w) => h('div', {}, w)),
+          )
+        : null,
       job.error?.fatal && job.state === 'failed'
         ? h('div.notice', {}, 'Retrying cannot help: the input or the request has to change first.')
         : null,

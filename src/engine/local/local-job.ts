@@ -54,6 +54,7 @@ export class LocalJob {
     this.setGraph(graph);
     this.record.tasks = graph.tasks.map(taskRecordFor);
     this.records = new Map(this.record.tasks.map((t) => [t.id, t]));
+    this.record.warnings = graph.warnings;
   }
 
   /**

@@ -150,6 +150,7 @@ export class JobStore {
       result: header.result,
       error: header.error,
       usage: raw.usage ? (JSON.parse(raw.usage) as Record<string, number>) : usageOf(tasks),
+      ...(graph?.warnings ? { warnings: graph.warnings } : {}),
     };
   }
 

@@ -157,6 +157,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
         metadataFrom: paths[0],
         chaptersFrom: chapters,
         titles: p.titles,
+        timecode: p.timecode,
       }),
       {
         signal: ctx.signal,

@@ -28,6 +28,8 @@ export interface ChunkPayload {
   /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
   cutMidGop?: boolean;
   normaliseVfr: boolean;
+  /** The filter that deinterlaces the chunk before it is cut (rangeInput; absent: none). */
+  deinterlace?: string;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
   /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */

@@ -4,6 +4,7 @@ import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { seekFrom, seekIndexOf } from '../../media/keyframe-seek.js';
+import { firstDecoded } from '../../media/range-input.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -19,6 +20,7 @@ import type {
   Rung,
 } from './ladder-payloads.js';
 import { noAudioWarning } from './plan-audio.js';
+import { planDeinterlace } from './plan-deinterlace.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
 import { cutMidGop, defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
@@ -117,6 +119,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     );
     const rungs = resolveRungs(spec.ladder!, display, choice.encoder.codec);
     ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
+    const deinterlace = planDeinterlace(spec.input, spec.deinterlace ?? 'auto', video, ctx);
     for (const rung of rungs) {
       const dir = join(dirname(spec.output), renditionDir(spec.output, rung.name));
       const exists = await access(dir).then(
@@ -161,9 +164,10 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         videoStartSec: video.startTimeSec,
         ...cutMidGop(video, source.formatName),
         normaliseVfr: video.variableFrameRate,
+        ...(deinterlace ? { deinterlace } : {}),
         ...(video.variableFrameRate
           ? preRollOf(video, source.formatName)
-          : seekFrom(video.keyframes, start, fps, seekIndexOf(source.formatName))),
+          : seekFrom(video.keyframes, firstDecoded(start, deinterlace), fps, seekIndexOf(source.formatName))),
         encoder: encoder.name,
         preset: spec.preset,
         rungs: rungs.map((rung) => ({

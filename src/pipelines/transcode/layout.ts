@@ -5,6 +5,7 @@ import type { Rational } from '../../media/rational.js';
 import type { AudioPayload, SegmentPayload, StitchPayload, WholePayload } from './payloads.js';
 import { audioIntermediate } from '../../media/audio-containers.js';
 import { seekFrom, type SeekIndex } from '../../media/keyframe-seek.js';
+import { firstDecoded } from '../../media/range-input.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
 import { processedSegment } from './process-tasks.js';
@@ -48,6 +49,8 @@ export interface TranscodeLayout {
   videoStartSec?: number;
   /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
   cutMidGop?: boolean;
+  /** The filter that deinterlaces every frame range (deinterlaceFilter; absent: none). */
+  deinterlace?: string;
   normaliseVfr: boolean;
   /** Video packets before the source's first keyframe that the probe dropped (absent: none). */
   undecodableLead?: number;
@@ -69,6 +72,8 @@ export interface TranscodeLayout {
   chapters?: Chapter[];
   /** The source tracks' names (see StitchJob.titles). */
   titles?: { video?: string; audio?: string };
+  /** The source's start timecode, which the output keeps (absent: none). */
+  timecode?: string;
   /** Storage prefix for segments and audio (the job's scratch prefix). */
   prefix: string;
   /** Processors each segment runs before its encode (`--process`), and what they need. */
@@ -126,7 +131,9 @@ export function transcodeTasks(
         ...(p.videoStartSec !== undefined ? { videoStartSec: p.videoStartSec } : {}),
         ...(p.cutMidGop ? { cutMidGop: true } : {}),
         normaliseVfr: p.normaliseVfr,
-        ...seekFrom(p.keyframes, r.start, p.fps, p.seekIndex ?? 'keyframes'),
+        ...(p.deinterlace ? { deinterlace: p.deinterlace } : {}),
+        // A deinterlaced segment decodes its frame before too (rangeInput).
+        ...seekFrom(p.keyframes, firstDecoded(r.start, p.deinterlace), p.fps, p.seekIndex ?? 'keyframes'),
         ...(p.preRollSec !== undefined ? { preRollSec: p.preRollSec } : {}),
         encoder: p.encoder,
         settings,
@@ -189,6 +196,7 @@ export function transcodeTasks(
       audioFrameSec: p.audioFrameSec,
       ...(p.chapters?.length ? { chapters: p.chapters } : {}),
       ...(p.titles ? { titles: p.titles } : {}),
+      ...(p.timecode ? { timecode: p.timecode } : {}),
       ...(seams ? { seams } : {}),
       ...(pictures ? { seamPicturesTask: pictures.id } : {}),
     },
@@ -250,6 +258,8 @@ function wholeTask(
       format: p.format,
       rate: p.rate,
       settings,
+      ...(p.deinterlace ? { deinterlace: p.deinterlace } : {}),
+      ...(p.timecode ? { timecode: p.timecode } : {}),
       ...(p.audio
         ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps, channels: p.audio.channels } }
         : {}),

@@ -17,6 +17,8 @@ export interface SegmentPayload {
   /** Cut mid-GOP: a range decoded from the first packet starts at `videoStartSec` by time (rangeInput). */
   cutMidGop?: boolean;
   normaliseVfr: boolean;
+  /** The filter that deinterlaces the range before it is cut (rangeInput; absent: none). */
+  deinterlace?: string;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
   /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */
@@ -87,6 +89,8 @@ export interface StitchPayload {
   chapters?: Chapter[];
   /** The source tracks' names, which the intermediates lose. */
   titles?: { video?: string; audio?: string };
+  /** The source's start timecode, which a processor's frames lose (absent: none, or planned before). */
+  timecode?: string;
   /** What the stitch compares with the source at each seam (absent: one segment, or planned before). */
   seams?: SeamCheck;
   /** The task that stored the source's seam pictures (absent: the stitch decodes them, as before it). */
@@ -110,11 +114,21 @@ export interface StitchOutput {
  */
 export interface WholePayload extends Pick<
   StitchPayload,
-  'output' | 'overwrite' | 'faststart' | 'encoder' | 'format' | 'frames' | 'sourceAvGapSec' | 'audioFrameSec'
+  | 'output'
+  | 'overwrite'
+  | 'faststart'
+  | 'encoder'
+  | 'format'
+  | 'frames'
+  | 'sourceAvGapSec'
+  | 'audioFrameSec'
+  | 'timecode'
 > {
   input: string;
   rate: Rational;
   settings: EncodeSettings;
+  /** The filter that deinterlaces every frame (absent: none). */
+  deinterlace?: string;
   audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps' | 'channels'>;
 }
 

@@ -17,7 +17,9 @@ import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
+import { planDeinterlace } from './plan-deinterlace.js';
 import { planPixelFormat } from './plan-pixel-format.js';
+import { warnUnkept } from './plan-warnings.js';
 import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
@@ -112,6 +114,7 @@ async function layoutOpened(
   ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
 
   const pixFmt = planPixelFormat(spec.input, spec.pixelFormat ?? 'auto', choice.encoder, video, ctx);
+  const deinterlace = planDeinterlace(spec.input, spec.deinterlace ?? 'auto', video, ctx);
   const rate = timelineRate(source);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
@@ -180,6 +183,8 @@ async function layoutOpened(
     videoOffsetSec: video.startTimeSec - source.startTimeSec,
     videoStartSec: video.startTimeSec,
     ...cutMidGop(video, source.formatName),
+    ...(deinterlace ? { deinterlace } : {}),
+    ...(source.timecode ? { timecode: source.timecode } : {}),
     normaliseVfr: video.variableFrameRate,
     ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),
     ...preRollOf(video, source.formatName),
@@ -266,25 +271,4 @@ export function cutMidGop(video: VideoStreamInfo, formatName: string): { cutMidG
 /** The track names a layout carries to the stitch, where there are any. Pure. */
 function trackTitles(video: string | undefined, audio: string | undefined): Pick<TranscodeLayout, 'titles'> {
   return video || audio ? { titles: { ...(video ? { video } : {}), ...(audio ? { audio } : {}) } } : {};
-}
-
-/** Says what of the input the output will not have: tracks after the first video and audio, video before a cut-in GOP's keyframe. */
-function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
-  const { audio, subtitle } = source.unkept;
-  const parts = [
-    ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
-    ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
-  ];
-  const lead = source.video?.undecodableLead;
-  if (lead) {
-    ctx.log.warn(
-      { jobId: ctx.jobId, undecodable: lead },
-      `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
-    );
-  }
-  if (parts.length === 0) return;
-  ctx.log.warn(
-    { jobId: ctx.jobId, audio, subtitle },
-    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video and audio tracks are kept`,
-  );
 }

@@ -23,6 +23,7 @@ export type RangeDecode = Pick<
   | 'normaliseVfr'
   | 'seekKey'
   | 'seekBefore'
+  | 'deinterlace'
 > & { to: FrameSource };
 
 /**

@@ -1,5 +1,6 @@
 import type { TaskSpec } from '../../engine/types.js';
 import { seekFrom } from '../../media/keyframe-seek.js';
+import { firstDecoded } from '../../media/range-input.js';
 import type { TranscodeLayout } from './layout.js';
 import type { SegmentPayload } from './payloads.js';
 import type { SegmentRange } from './plan-segments.js';
@@ -20,7 +21,12 @@ export function processedSegment(
   const after = Math.min(step.after, layout.frames - range.end);
   // The decode starts `before` frames early: it seeks for that frame, not the segment's first.
   const index = layout.seekIndex ?? 'keyframes';
-  const seek = seekFrom(layout.keyframes, range.start - before, layout.fps, index);
+  const seek = seekFrom(
+    layout.keyframes,
+    firstDecoded(range.start - before, layout.deinterlace),
+    layout.fps,
+    index,
+  );
   return {
     ...task,
     requires: { ...requires, maxPixels: Math.max(layout.width * layout.height, step.width * step.height) },

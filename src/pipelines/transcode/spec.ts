@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { show } from '../../errors.js';
+import { DEINTERLACE_MODES } from '../../media/deinterlace.js';
 import { PIXEL_FORMATS } from '../../media/encoders/pixel-format.js';
 import { PRESETS, DEFAULT_QUALITY } from '../../media/encoders/quality.js';
 import { unknownEncoder } from '../../media/encoders/select.js';
@@ -34,6 +35,11 @@ export const transcodeSpecSchema = z
      * format (absent rather than a default, so the job ids of specs from before it stay the same).
      */
     pixelFormat: oneOf('pixelFormat', PIXEL_FORMATS).optional(),
+    /**
+     * Absent or `auto`: deinterlace a source the probe finds interlaced; `on`: every frame; `off`:
+     * never (absent rather than a default, so the job ids of specs from before it stay the same).
+     */
+    deinterlace: oneOf('deinterlace', DEINTERLACE_MODES).optional(),
     audio: oneOf('audio', ['auto', 'copy', 'aac', 'none']).default('auto'),
     audioBitrateKbps: intRange('audioBitrateKbps', 32, 512).default(160),
     /** Keyframe interval inside segments, seconds. */

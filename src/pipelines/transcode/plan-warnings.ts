@@ -1,0 +1,24 @@
+import { show } from '../../errors.js';
+import type { PlanContext } from '../../engine/types.js';
+import type { MediaInfo } from '../../media/probe.js';
+
+/** Says what of the input the output will not have: tracks after the first video and audio, video before a cut-in GOP's keyframe. */
+export function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
+  const { audio, subtitle } = source.unkept;
+  const parts = [
+    ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
+    ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
+  ];
+  const lead = source.video?.undecodableLead;
+  if (lead) {
+    ctx.log.warn(
+      { jobId: ctx.jobId, undecodable: lead },
+      `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
+    );
+  }
+  if (parts.length === 0) return;
+  ctx.log.warn(
+    { jobId: ctx.jobId, audio, subtitle },
+    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video and audio tracks are kept`,
+  );
+}
