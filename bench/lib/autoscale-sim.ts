@@ -103,9 +103,12 @@ export function simulate(
 ): SimResult {
   const interval = options.intervalSec ?? 15;
   const replicas: Replica[] = [];
+  // Queues read from a head index: shift() copied the whole backlog of a short fleet every start.
   const queue: { at: number; work: number }[] = [];
+  let head = 0;
   const waits: number[] = [];
   const recentStarts: { at: number; wait: number }[] = [];
+  let recent = 0;
   let next = 0;
   let billed = 0;
   let cost = 0;
@@ -115,17 +118,22 @@ export function simulate(
     replicas.push({ pool, createdAt: now, readyAt: now + pool.startupSeconds, running: [], draining: false });
   for (const pool of pools) for (let i = 0; i < pool.min; i++) add(pool, -pool.startupSeconds);
   let now = 0;
-  for (; next < tasks.length || queue.length > 0 || replicas.some((r) => r.running.length); now++) {
+  for (; next < tasks.length || queue.length > head || replicas.some((r) => r.running.length); now++) {
     while (next < tasks.length && tasks[next]!.at < now + 1) queue.push(tasks[next++]!);
     for (const r of replicas) {
-      if (r.readyAt > now) continue;
-      r.running = r.running.map((w) => w - 1).filter((w) => w > 0);
+      if (r.readyAt > now || r.running.length === 0) continue;
+      // A second of work off every running task, finished ones dropped, in place.
+      const running = r.running;
+      let kept = 0;
+      for (const w of running) if (w - 1 > 0) running[kept++] = w - 1;
+      if (kept < running.length) running.length = kept;
     }
     // Started work teaches the mean (an EWMA of task seconds, as the server learns from runs).
     for (const r of replicas) {
+      if (queue.length === head) break;
       if (r.readyAt > now || r.draining) continue;
-      while (r.running.length < r.pool.slots && queue.length > 0) {
-        const task = queue.shift()!;
+      while (r.running.length < r.pool.slots && queue.length > head) {
+        const task = queue[head++]!;
         const wait = now - task.at;
         waits.push(wait);
         recentStarts.push({ at: now, wait });
@@ -142,19 +150,19 @@ export function simulate(
       }
     }
     if (now % interval === 0) {
-      while (recentStarts.length && recentStarts[0]!.at < now - 60) recentStarts.shift();
+      while (recent < recentStarts.length && recentStarts[recent]!.at < now - 60) recent++;
       const counts: Record<string, number> = {};
       for (const p of pools) counts[p.name] = replicas.filter((r) => r.pool === p && !r.draining).length;
       const desired = policy({
         now,
-        waiting: queue.length,
+        waiting: queue.length - head,
         active: replicas.reduce((a, r) => a + r.running.length, 0),
-        backlogSeconds: queue.length * learned,
+        backlogSeconds: (queue.length - head) * learned,
         waitP95Sec: percentile(
-          recentStarts.map((s) => s.wait),
+          recentStarts.slice(recent).map((s) => s.wait),
           0.95,
         ),
-        oldestWaitSec: queue.length ? now - queue[0]!.at : 0,
+        oldestWaitSec: queue.length > head ? now - queue[head]!.at : 0,
         replicas: counts,
       });
       for (const p of pools) {

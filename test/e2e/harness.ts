@@ -55,6 +55,10 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     log,
     resume: true,
     sampleMs: options.sampleMs ?? 1000,
+    // Smoke results remembered for this ffmpeg build, as CLI commands do: each server start smoke-
+    // encoded with every listed encoder (x265 and SVT-AV1 among them), about a CPU-second. The
+    // `framefleet server` child processes of server-restart still prove the encoders uncached.
+    cacheSmokeTests: true,
   });
   const app = await buildServer({
     backend: runtime.backend,

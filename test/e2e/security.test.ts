@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/cli.js';
 import { startServer, type Harness } from './harness.js';
 
 const TOKEN = 's3cret-token-for-tests';
@@ -235,18 +236,7 @@ describe('API security', () => {
     const env = { ...process.env, FRAMEFLEET_API_TOKEN: '' };
     const result = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/index.ts',
-        'server',
-        '--host',
-        '0.0.0.0',
-        '--port',
-        '0',
-        '--data',
-        h.dataDir,
-      ],
+      [CLI, 'server', '--host', '0.0.0.0', '--port', '0', '--data', h.dataDir],
       { env, encoding: 'utf8', timeout: 30_000 },
     );
     expect(result.status).toBe(2);

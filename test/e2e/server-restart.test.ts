@@ -7,6 +7,7 @@ import { readManifest } from '../../src/engine/local/manifest.js';
 import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
+import { CLI } from '../helpers/cli.js';
 
 interface Running {
   child: ChildProcess;
@@ -18,9 +19,7 @@ function startChild(dir: string): Promise<Running> {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli/index.ts',
+      CLI,
       'server',
       '--port',
       '0',

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeScenes } from '../../src/pipelines/analyze/index.js';
+import { CLI } from '../helpers/cli.js';
 import { makeCorrupt, makeSceneClip, makeWorkDir } from './analysis-media.js';
 
 const run = promisify(execFile);
-const cli = ['--import', 'tsx', 'src/cli/index.ts', 'analyze'];
+const cli = [CLI, 'analyze'];
 let work: Awaited<ReturnType<typeof makeWorkDir>>;
 let clipPath: string;
 

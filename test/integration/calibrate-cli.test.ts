@@ -60,9 +60,11 @@ describe('framefleet calibrate', () => {
   it('a 1080p transcode splits in two at once where that was measured faster, else stays one encode', async () => {
     if (!pairCores(cores)) return;
     const clip = join(dir, 'clip-1080p.mp4');
+    // The plan depends on the height (1080) and the length (8 s), not the frame rate: 2 fps keeps
+    // the two 1080p transcodes to 16 frames each.
     await runFfmpeg([
-      ...['-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=30:d=8', '-c:v', 'libx264', '-preset', 'ultrafast'],
-      ...['-g', '60', '-pix_fmt', 'yuv420p', clip],
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=2:d=8', '-c:v', 'libx264', '-preset', 'ultrafast'],
+      ...['-g', '4', '-pix_fmt', 'yuv420p', clip],
     ]);
     const run = async (name: string) => {
       const out = join(dir, `${name}.mp4`);

@@ -130,21 +130,29 @@ const backends: [string, (dir: string) => Promise<Harness>][] = [
   ],
 ];
 
+// The sources, made once and only read: both backends transcode the same clips.
+let clip: string;
+let longClip: string;
+let cleanupMedia: () => Promise<void>;
+beforeAll(async () => {
+  let media: string;
+  ({ dir: media, cleanup: cleanupMedia } = await tempDir('ff-conformance-media-'));
+  clip = join(media, 'clip.mp4');
+  longClip = join(media, 'long.mp4');
+  await Promise.all([
+    generateSampleClip({ path: clip, width: 160, height: 90, fps: 30, scenes: [1, 1, 1] }),
+    generateSampleClip({ path: longClip, width: 640, height: 360, fps: 30, scenes: [6, 6], audio: false }),
+  ]);
+});
+afterAll(() => cleanupMedia());
+
 describe.each(backends)('backend conformance: %s', (_name, open) => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let harness: Harness;
-  let clip: string;
-  let longClip: string;
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('ff-conformance-'));
-    clip = join(dir, 'clip.mp4');
-    longClip = join(dir, 'long.mp4');
-    await Promise.all([
-      generateSampleClip({ path: clip, width: 160, height: 90, fps: 30, scenes: [1, 1, 1] }),
-      generateSampleClip({ path: longClip, width: 640, height: 360, fps: 30, scenes: [6, 6], audio: false }),
-    ]);
     harness = await open(dir);
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Capabilities } from '../../src/cluster/capabilities.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
@@ -9,6 +8,7 @@ import type { PipelineRegistry } from '../../src/engine/registry.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Storage } from '../../src/storage/types.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
+import { CLI } from '../helpers/cli.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -131,9 +131,12 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** `framefleet worker` as its own process, started through tsx from the sources. */
+/**
+ * `framefleet worker` as its own process, from the build (global-setup rebuilds it from newer
+ * sources): a start through tsx transpiled the sources again each time, a few CPU-seconds a restart.
+ */
 export function spawnWorker(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/index.ts'), 'worker', ...args], {
+  const child = spawn(process.execPath, [CLI, 'worker', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
+import { CLI } from '../helpers/cli.js';
 import { tempDir } from '../helpers/media.js';
 import { cleanPrefix, exited, REDIS_URL, spawnWorker, uniquePrefix, until } from './redis-fixtures.js';
 
-/** `framefleet <args>` from the sources; resolves with its exit code and stdout. */
+/** `framefleet <args>` from the build; resolves with its exit code and stdout. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    const child = spawn(process.execPath, [CLI, ...args], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let stdout = '';

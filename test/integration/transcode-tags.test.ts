@@ -49,6 +49,11 @@ describe('transcode keeps the source tags', () => {
       ...['-c', 'copy', join(dir, 'chapters.mp4')],
     ]);
     await ffmpeg(['-i', join(dir, 'chapters.mp4'), '-an', '-c', 'copy', join(dir, 'silent-chapters.mp4')]);
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=2', '-f', 'lavfi', '-i', 'sine=d=2'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:v:0', 'title=Main video'],
+      ...['-metadata:s:a:0', 'title=Commentary', '-metadata:s:a:0', 'language=fra', join(dir, 'named.mkv')],
+    ]);
   });
 
   // Each segment once carried the source's chapters (its whole length): the concat demuxer then
@@ -114,6 +119,8 @@ describe('transcode keeps the source tags', () => {
         audio,
         '--segments',
         String(segments),
+        '--preset',
+        'fast',
       ];
       const r = await runCli([...args, '--data-dir', join(dir, `data-${audio}`)]);
       expect(r.code, r.stderr).toBe(0);
@@ -130,13 +137,8 @@ describe('transcode keeps the source tags', () => {
     'a Matroska source with named tracks, in %i segment(s) to .mkv: the names, no MP4 tags',
     async (segments) => {
       const source = join(dir, 'named.mkv');
-      await ffmpeg([
-        ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=2', '-f', 'lavfi', '-i', 'sine=d=2'],
-        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata:s:v:0', 'title=Main video'],
-        ...['-metadata:s:a:0', 'title=Commentary', '-metadata:s:a:0', 'language=fra', source],
-      ]);
       const out = join(dir, `named-${segments}.mkv`);
-      const args = ['transcode', source, '-o', out, '--segments', String(segments), '-q'];
+      const args = ['transcode', source, '-o', out, '--segments', String(segments), '--preset', 'fast', '-q'];
       const r = await runCli([...args, '--data-dir', join(dir, 'data-named')]);
       expect(r.code, r.stderr).toBe(0);
       const probe = ['-v', 'error', '-show_entries', 'stream_tags', '-of', 'json', out];
