@@ -16,6 +16,7 @@ import {
 } from '../schema.js';
 import { color } from './color.js';
 import { quizSchema } from './quiz-spec.js';
+import { MAX_LAYERS_PER_SCENE, MAX_SCENES, renderBudgetProblem } from './spec-budget.js';
 import { displayText } from './text-field.js';
 import { overflow } from './text-layout.js';
 
@@ -139,7 +140,7 @@ export const sceneSchema = z
   .object({
     duration: numberRange('duration', 0.001, MAX_SECONDS),
     background: backgroundSchema.default({ color: '#000000', in: 0, fit: 'fill' }),
-    layers: z.array(layerSchema).max(200).default([]),
+    layers: z.array(layerSchema).max(MAX_LAYERS_PER_SCENE).default([]),
     /** How this scene gives way to the next one. */
     transition: transitionSchema.optional(),
   })
@@ -183,7 +184,7 @@ export const renderSpecSchema = z
     /** A template instead of scenes: `trivia` with a `quiz`. */
     template: oneOf('template', ['trivia']).optional(),
     quiz: quizSchema.optional(),
-    scenes: z.array(sceneSchema).min(1).max(2000).optional(),
+    scenes: z.array(sceneSchema).min(1).max(MAX_SCENES).optional(),
     audio: audioSchema.optional(),
     encoder: nonEmpty('encoder').default('auto'),
     codec: oneOf('codec', ['h264', 'hevc', 'av1']).default('h264'),
@@ -210,6 +211,9 @@ export const renderSpecSchema = z
     }
     const problem = unknownEncoder(s.encoder, s.codec);
     if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
+    // Over the budget, no text is laid out (the API refuses such a body before any schema runs).
+    const over = renderBudgetProblem(s);
+    if (over) return void ctx.addIssue({ code: 'custom', path: ['scenes'], message: over });
     for (const [i, scene] of (s.scenes ?? []).entries()) checkScene(scene, i, s, ctx);
   });
 
