@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, fatal: true },
   CONFLICT: { status: 409, fatal: true },
   PAYLOAD_TOO_LARGE: { status: 413, fatal: true },
+  TOO_MANY_REQUESTS: { status: 429, fatal: false },
   RANGE_NOT_SATISFIABLE: { status: 416, fatal: true },
   BAD_REQUEST: { status: 400, fatal: true },
   INVALID_JSON: { status: 400, fatal: true },

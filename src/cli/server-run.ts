@@ -17,6 +17,12 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   // framefleet.yaml's server.token, server.tokenFile or FRAMEFLEET_API_TOKEN (loadConfig merged them).
   const token = currentConfig().config.server.token;
   assertSafeBind(flags.host, token);
+  if (flags.headersTimeoutS > flags.requestTimeoutS) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `--headers-timeout-s ${flags.headersTimeoutS} is longer than --request-timeout-s ${flags.requestTimeoutS}; the headers are part of the request`,
+    );
+  }
   if (flags.withWorker && !flags.redis) {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
@@ -57,6 +63,13 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     allowHosts: flags.allowHost,
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,
+    limits: {
+      maxUploads: flags.maxUploads,
+      maxEventStreams: flags.maxEventStreams,
+      maxConnections: flags.maxConnections,
+      headersTimeoutMs: flags.headersTimeoutS * 1000,
+      requestTimeoutMs: flags.requestTimeoutS * 1000,
+    },
     logger: log,
     pools: config.pools,
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { prefixDefault } from './redis-options.js';
+import { DEFAULT_LIMITS } from '../server/context.js';
 import { action, intOption, repeatable } from './common.js';
 
 export interface ServerFlags {
@@ -14,6 +15,11 @@ export interface ServerFlags {
   outputRoot: string[];
   allowHost: string[];
   maxUploadMb: number;
+  maxUploads: number;
+  maxEventStreams: number;
+  maxConnections: number;
+  headersTimeoutS: number;
+  requestTimeoutS: number;
   workers?: number;
   gpuSlots?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -55,6 +61,36 @@ export function registerServer(program: Command): void {
       'largest upload accepted',
       intOption('--max-upload-mb', 1, 1_048_576),
       1024,
+    )
+    .option(
+      '--max-uploads <n>',
+      'uploads streaming in at once; more are 429 TOO_MANY_REQUESTS',
+      intOption('--max-uploads', 1, 1024),
+      DEFAULT_LIMITS.maxUploads,
+    )
+    .option(
+      '--max-event-streams <n>',
+      'live event streams (SSE) open at once; more are 429 TOO_MANY_REQUESTS',
+      intOption('--max-event-streams', 1, 100_000),
+      DEFAULT_LIMITS.maxEventStreams,
+    )
+    .option(
+      '--max-connections <n>',
+      'connections at once; more are closed as they come',
+      intOption('--max-connections', 1, 1_000_000),
+      DEFAULT_LIMITS.maxConnections,
+    )
+    .option(
+      '--headers-timeout-s <s>',
+      "time for a request's headers to arrive (408 after)",
+      intOption('--headers-timeout-s', 1, 3600),
+      DEFAULT_LIMITS.headersTimeoutMs / 1000,
+    )
+    .option(
+      '--request-timeout-s <s>',
+      'time for a whole request, an upload included, to arrive (408 after); not less than --headers-timeout-s',
+      intOption('--request-timeout-s', 1, 86_400),
+      DEFAULT_LIMITS.requestTimeoutMs / 1000,
     )
     .option(
       '--workers <n>',

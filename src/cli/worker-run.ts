@@ -38,6 +38,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     health = await startHealthServer(
       { healthy: () => true, ready: () => worker.ready(), metrics: worker.metrics.registry },
       flags.port,
+      flags.healthHost,
     );
   }
   log.info(
@@ -47,6 +48,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
       processors: fleet.capabilities.features?.filter((f) => f.startsWith('proc:')),
       queues: worker.queueNames(),
       port: health?.port,
+      healthHost: health && flags.healthHost,
     },
     'worker started',
   );

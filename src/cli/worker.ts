@@ -10,6 +10,7 @@ export interface WorkerFlags {
   queues?: string[];
   capabilities?: string;
   port?: number;
+  healthHost: string;
   graceSeconds: number;
   prefix: string;
   id?: string;
@@ -44,6 +45,11 @@ export function registerWorker(program: Command): void {
       '--port <port>',
       'serve /healthz, /readyz and /metrics on this port',
       intOption('--port', 0, 65535),
+    )
+    .option(
+      '--health-host <addr>',
+      'address for --port to bind; /metrics has no token, so 0.0.0.0 only where the network is trusted (Kubernetes probes by pod IP)',
+      '127.0.0.1',
     )
     .option(
       '--grace-seconds <s>',

@@ -4,6 +4,7 @@ import { beatsPipeline, proxyPipeline, scenesPipeline } from './analyze/index.js
 import { beatsSpecSchema, proxySpecSchema, scenesSpecSchema } from './analyze/spec-schemas.js';
 import { renderPipeline, renderSpecSchema } from './render/index.js';
 import { mapSpecPaths } from './render/paths.js';
+import { renderBudgetProblem } from './render/spec-budget.js';
 import { expandClips } from './montage/clip-folders.js';
 import { montagePipeline, montageSpecSchema } from './montage/index.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
@@ -34,6 +35,12 @@ export interface JobType {
    * (`GET /v1/jobs/:id/files/:name`): which result field holds the path, and its media type.
    */
   resultFiles?: Readonly<Record<string, ResultFile>>;
+  /**
+   * Why a spec, as posted and not yet validated, holds more than the job type may (too many
+   * scenes, layers or characters), or undefined: one cheap pass the API runs before the schemas,
+   * whose cost grows with what they check. The schema says the same for the CLI.
+   */
+  budget?: (spec: unknown) => string | undefined;
 }
 
 /** A file named in a finished job's result, served to the dashboard. */
@@ -54,6 +61,7 @@ function jobType<Spec>(
     results?: Record<string, ResultFile>;
     mapInputs?: (spec: Spec, fn: (path: string, where: string) => string) => unknown;
     expandFolders?: JobType['expandFolders'];
+    budget?: JobType['budget'];
   },
 ): JobType {
   const { mapInputs } = files;
@@ -67,6 +75,7 @@ function jobType<Spec>(
     ...(files.results ? { resultFiles: files.results } : {}),
     ...(mapInputs ? { mapInputs: (spec, fn) => void mapInputs(spec as Spec, fn) } : {}),
     ...(files.expandFolders ? { expandFolders: files.expandFolders } : {}),
+    ...(files.budget ? { budget: files.budget } : {}),
   };
 }
 
@@ -103,6 +112,7 @@ export const JOB_TYPES: readonly JobType[] = [
       inputs: [],
       outputs: ['output'],
       mapInputs: mapSpecPaths,
+      budget: renderBudgetProblem,
     },
   ),
   jobType(

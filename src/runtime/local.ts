@@ -81,7 +81,11 @@ export async function openLocalRuntime(
       (await import('../storage/index.js')).openStorage(options.storageUrl)
     : new FileStorage(options.dataDir);
   // Resumed jobs too are held to the roots of this run, not those they were submitted under.
-  const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
+  const roots =
+    options.roots &&
+    (await serverRoots(storage, options.roots.input, options.roots.output, [options.dataDir], (m) =>
+      options.log?.warn(m),
+    ));
   const gpu = options.gpuSlots ?? 2;
   const slots = { cpu: options.cpuSlots, nvidia: gpu, amd: gpu, intel: gpu, apple: gpu };
   let machine: Promise<Capabilities> | undefined;

@@ -148,7 +148,11 @@ export async function openFleetRuntime(
     processors: options.processors,
   };
   const storage = openStorage(connection.storageUrl);
-  const roots = options.roots && (await serverRoots(storage, options.roots.input, options.roots.output));
+  const roots =
+    options.roots &&
+    (await serverRoots(storage, options.roots.input, options.roots.output, [options.dataDir], (m) =>
+      options.log?.warn(m),
+    ));
   storage.close?.();
   const fleetBackend = await openRedisBackend({
     ...connection,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
-import type { ServerContext, ServerOptions } from './context.js';
+import { DEFAULT_LIMITS, type ServerContext, type ServerOptions } from './context.js';
 import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
 import { clientErrorHandler, useDepthLimitedJson } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
@@ -20,6 +20,7 @@ import { ladderRoutes } from './routes-ladder.js';
 import { uploadRoutes } from './routes-uploads.js';
 import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
+import { Slots } from './slots.js';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -32,6 +33,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   const roots = options.roots;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const uploadsDir = options.storage.localPath?.('uploads');
   if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
   const scaling = options.pools?.length ? new ScalingService(options.backend, options.pools) : undefined;
@@ -53,6 +55,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    uploads: new Slots('uploads', limits.maxUploads),
+    eventStreams: new Slots('event streams', limits.maxEventStreams),
     metrics,
     scaling,
   };
@@ -60,13 +64,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
     // Node would answer a missing Host with a bare 400; the request guard answers it in JSON.
-    http: { requireHostHeader: false },
+    // Timeouts are checked every second (Node's default is 30 s), so a stalled request goes soon.
+    http: {
+      requireHostHeader: false,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout: limits.requestTimeoutMs,
     ajv: {
       customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
     },
     frameworkErrors,
     clientErrorHandler,
   });
+  // Past it Node closes each new connection at once: one client cannot hold every socket.
+  app.server.maxConnections = limits.maxConnections;
   trackRoutes(app);
   useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);

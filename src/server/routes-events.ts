@@ -17,6 +17,9 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
       { schema: { params: idParamsSchema } },
       async (request, reply) => {
         const id = request.params.id;
+        // One of --max-event-streams, given back when the stream ends or the client goes.
+        const release = ctx.eventStreams.take(reply);
+        reply.raw.once('close', release);
         // Subscribe before the snapshot so nothing falls between them; queue until it is written.
         let pending: JobEvent[] | undefined = [];
         let closed = false;
@@ -49,9 +52,14 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
           if (event.type === 'job' && TERMINAL_STATES.includes(event.state)) void finish();
         };
         const unsubscribe = ctx.backend.subscribe(onEvent);
-        const job = await ctx.backend.get(id);
+        const job = await ctx.backend.get(id).catch((error: unknown) => {
+          unsubscribe();
+          release();
+          throw error;
+        });
         if (!job) {
           unsubscribe();
+          release();
           throw new FramefleetError('NOT_FOUND', `no job ${show(id)}`);
         }
         const heartbeat = setInterval(() => !closed && raw.write(': heartbeat\n\n'), ctx.heartbeatMs);
@@ -59,6 +67,7 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
           closed = true;
           clearInterval(heartbeat);
           unsubscribe();
+          release();
         }
         request.raw.on('close', cleanup);
         reply.hijack();

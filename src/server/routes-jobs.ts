@@ -46,7 +46,16 @@ export function jobRoutes(ctx: ServerContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     app.post<{ Body: SubmitBody }>(
       '/v1/jobs',
-      { schema: { body: submitBodySchema(ctx.jobTypes) } },
+      {
+        schema: { body: submitBodySchema(ctx.jobTypes) },
+        // Before the JSON Schema and zod walk the spec: their cost grows with its size.
+        preValidation: async (request) => {
+          const body = request.body as { type?: unknown; spec?: unknown } | null;
+          const def = ctx.jobTypes.find((t) => t.type === body?.type);
+          const problem = def?.budget?.(body?.spec);
+          if (problem) throw new FramefleetError('INVALID_SPEC', `invalid ${def!.type} spec: ${problem}`);
+        },
+      },
       async (request, reply) => {
         const { type, spec, priority } = request.body;
         const def = ctx.jobTypes.find((t) => t.type === type);

@@ -35,13 +35,17 @@ export function uploadRoutes(ctx: ServerContext): FastifyPluginAsync {
             `storage ${ctx.storage.url} does not accept streamed uploads`,
           );
         }
+        // One of --max-uploads, held until the body is stored or the stream ends another way
+        // (client gone, limit passed, --request-timeout-s reached).
+        const release = ctx.uploads.take(reply, { close: true });
         const key = `uploads/${randomUUID()}/${request.query.name}`;
         const stored = await ctx.storage
           .putStream(key, request.raw, { maxBytes: limit })
           .catch((error: unknown) => {
             reply.header('connection', 'close');
             throw error;
-          });
+          })
+          .finally(release);
         request.log.info({ key, size: stored.size }, 'upload stored');
         const path = ctx.storage.localPath(key);
         return reply.code(201).send({

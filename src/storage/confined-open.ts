@@ -2,7 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, show } from '../errors.js';
-import { insideRoots } from './path-policy.js';
+import { excludedBy, insideRoots } from './path-policy.js';
 
 /**
  * Opening a user's file inside the roots without a race (Linux). The file or directory is opened
@@ -42,7 +42,7 @@ async function hold(
     const real = await realpath(normal).catch((cause: unknown) =>
       missing(value, normal, roots, what, kind, cause),
     );
-    if (!insideRoots(real, roots)) throw outside(value, real, what);
+    if (!insideRoots(real, roots)) throw outside(value, real, what, roots);
     return { path: real, real, close: async () => undefined };
   }
   let handle: FileHandle;
@@ -53,7 +53,7 @@ async function hold(
   }
   try {
     const real = await readlink(`/proc/self/fd/${handle.fd}`);
-    if (!insideRoots(real, roots)) throw outside(value, real, what);
+    if (!insideRoots(real, roots)) throw outside(value, real, what, roots);
     const info = await handle.stat();
     if (kind === 'file' && !info.isFile()) {
       throw new FramefleetError('INPUT_NOT_A_FILE', `${what} ${show(value)} is not a regular file`);
@@ -66,11 +66,16 @@ async function hold(
   }
 }
 
-function outside(value: string, real: string, what: string): FramefleetError {
+function outside(value: string, real: string, what: string, roots: readonly string[]): FramefleetError {
   const why = real === value ? '' : ` resolves to ${show(real)}, which`;
+  const data = excludedBy(real, roots);
+  const where =
+    data === undefined
+      ? `is outside the allowed ${what} roots`
+      : `lies in the server's data dir ${show(data)} (job state and intermediates), where no job file may be`;
   return new FramefleetError(
     'PATH_FORBIDDEN',
-    `${what} ${show(value)}${why} is outside the allowed ${what} roots (checked when the job ran)`,
+    `${what} ${show(value)}${why} ${where} (checked when the job ran)`,
   );
 }
 
@@ -83,7 +88,7 @@ function missing(
   cause: unknown,
 ): never {
   // "Forbidden" before "missing" outside the roots, so probing for files reveals nothing.
-  if (!insideRoots(normal, roots)) throw outside(value, normal, what);
+  if (!insideRoots(normal, roots)) throw outside(value, normal, what, roots);
   const code = (cause as NodeJS.ErrnoException).code;
   if (kind === 'directory') {
     const message = `${what} directory ${show(value)} cannot be opened (${code})`;

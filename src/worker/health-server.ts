@@ -10,11 +10,17 @@ export interface HealthSource {
   metrics: Registry;
 }
 
-/** Serves /healthz, /readyz and /metrics for probes and Prometheus; resolves with the bound port. */
+/** Where the health port listens unless told: this machine only, as /metrics answers anyone. */
+export const DEFAULT_HEALTH_HOST = '127.0.0.1';
+
+/**
+ * Serves /healthz, /readyz and /metrics for probes and Prometheus (no authentication: bind it
+ * beyond loopback only where the network is trusted, as a pod's is); resolves with the bound port.
+ */
 export async function startHealthServer(
   source: HealthSource,
   port: number,
-  host = '0.0.0.0',
+  host = DEFAULT_HEALTH_HOST,
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];

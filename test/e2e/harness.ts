@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
 import type { PoolConfig } from '../../src/config/pools.js';
+import type { ServerLimits } from '../../src/server/context.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   logLines?: string[];
   /** framefleet.yaml `pools:` (scaling API, job cost). */
   pools?: PoolConfig[];
+  /** Caps and timeouts (--max-uploads, --max-event-streams, ...). */
+  limits?: Partial<ServerLimits>;
 }
 
 /** A real server on a free loopback port over the real local engine, in a fresh temp folder. */
@@ -73,6 +76,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     heartbeatMs: 500,
     logger: log,
     pools: options.pools,
+    limits: options.limits,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -67,8 +67,14 @@ describe('deploy/k8s (kustomize)', () => {
     for (const o of objects) expect(() => validateObject(o), `${o.kind} ${o.metadata.name}`).not.toThrow();
     for (const o of objects) if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe('framefleet');
     for (const o of objects.filter((o) => o.kind === 'Deployment')) {
-      for (const c of pod(o).containers)
+      for (const c of pod(o).containers) {
         expect(await cliProblems(c.args ?? []), `${o.metadata.name}`).toEqual([]);
+        // A worker's health port binds loopback unless told; the kubelet probes it by pod IP.
+        const args = c.args ?? [];
+        if (args[0] === 'worker' && args.includes('--port')) {
+          expect(args[args.indexOf('--health-host') + 1], `${o.metadata.name} --health-host`).toBe('0.0.0.0');
+        }
+      }
     }
     if (kubectl) {
       const rendered = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { FramefleetError } from '../../src/errors.js';
 import { sceneFrames } from '../../src/pipelines/render/layout.js';
 import { sceneStarts } from '../../src/pipelines/render/plan.js';
-import { parseRenderSpec, renderJsonSchema } from '../../src/pipelines/render/spec.js';
+import { parseRenderSpec, renderJsonSchema, templateScenesSchema } from '../../src/pipelines/render/spec.js';
+import { MAX_LAYERS } from '../../src/pipelines/render/spec-budget.js';
 import { emWidth, fitText, wrap } from '../../src/pipelines/render/text-layout.js';
 import { triviaTimeline } from '../../src/pipelines/render/trivia.js';
 
@@ -274,6 +275,28 @@ describe('trivia timeline', () => {
       .map((l) => (l as { color: string }).color);
     expect(reveal.filter((c) => c === quiz.colors.correct)).toHaveLength(1);
     expect(reveal.indexOf(quiz.colors.correct)).toBe(1);
+  });
+
+  // The spec budget (2,000 layers) is for what a client writes: a 100-question quiz makes 3,900
+  // layers, which the plan checks like written scenes, all but the budget.
+  it("holds a template's scenes to every check but the spec budget", () => {
+    const long = parseRenderSpec({
+      output: '/tmp/o.mp4',
+      template: 'trivia',
+      quiz: {
+        title: 'T',
+        questions: Array.from({ length: 100 }, (_, n) => ({
+          question: `Q${n}?`,
+          answers: ['a', 'b', 'c', 'd'],
+          correct: n % 4,
+        })),
+      },
+    }).quiz!;
+    const { scenes } = triviaTimeline(long, { width: 640, height: 360 });
+    const spec = { output: '/tmp/o.mp4', width: 640, height: 360, scenes };
+    expect(scenes.reduce((n, s) => n + s.layers.length, 0)).toBeGreaterThan(MAX_LAYERS);
+    expect(templateScenesSchema.safeParse(spec).success).toBe(true);
+    expect(rejection(spec).message).toContain(`at most ${MAX_LAYERS} layers in all`);
   });
 
   it('places scenes on a timeline shortened by crossfades', () => {

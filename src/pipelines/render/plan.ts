@@ -13,7 +13,7 @@ import { checkFontFile, missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
 import { hasEspeak, removeSpeechDir, speak, speechDir } from './narration.js';
 import type { AudioTrack } from './payloads.js';
-import { renderSpecSchema, type RenderSpec, type Scene } from './spec.js';
+import { templateScenesSchema, type RenderSpec, type Scene } from './spec.js';
 import { triviaTimeline, type Spoken } from './trivia.js';
 
 /** Every file a spec names, with its JSON path. */
@@ -182,7 +182,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     );
   }
   // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).
-  const checked = renderSpecSchema.safeParse({
+  const checked = templateScenesSchema.safeParse({
     ...spec,
     template: undefined,
     quiz: undefined,

@@ -16,6 +16,7 @@ import {
 } from '../schema.js';
 import { color } from './color.js';
 import { quizSchema } from './quiz-spec.js';
+import { MAX_LAYERS_PER_SCENE, MAX_SCENES, renderBudgetProblem } from './spec-budget.js';
 import { displayText } from './text-field.js';
 import { overflow } from './text-layout.js';
 
@@ -34,7 +35,6 @@ const seconds = (name: string) => numberRange(name, 0, MAX_SECONDS);
 const pixels = (name: string) => intRange(name, 0, 8192);
 const size = (name: string) => intRange(name, 1, 8192);
 
-/** How a layer enters or leaves: a fade, or a slide from (or to) a side over `duration` seconds. */
 /** An output side: even, as the yuv420p encoders (libx264 and the hardware ones) need it. */
 const evenSize = (name: string, max: number) =>
   intRange(name, 16, max).multipleOf(2, {
@@ -42,6 +42,7 @@ const evenSize = (name: string, max: number) =>
       `expected ${show(name)} to be even (yuv420p video needs even sizes), got ${show(issue.input)}`,
   });
 
+/** How a layer enters or leaves: a fade, or a slide from (or to) a side over `duration` seconds. */
 const motion = z
   .object({
     effect: oneOf('effect', ['fade', 'slide-left', 'slide-right', 'slide-up', 'slide-down']),
@@ -139,7 +140,7 @@ export const sceneSchema = z
   .object({
     duration: numberRange('duration', 0.001, MAX_SECONDS),
     background: backgroundSchema.default({ color: '#000000', in: 0, fit: 'fill' }),
-    layers: z.array(layerSchema).max(200).default([]),
+    layers: z.array(layerSchema).max(MAX_LAYERS_PER_SCENE).default([]),
     /** How this scene gives way to the next one. */
     transition: transitionSchema.optional(),
   })
@@ -172,7 +173,7 @@ const audioSchema = z
   })
   .strict();
 
-export const renderSpecSchema = z
+const specObject = z
   .object({
     output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']).pipe(filePath('output')),
     overwrite: flag('overwrite').default(false),
@@ -183,7 +184,7 @@ export const renderSpecSchema = z
     /** A template instead of scenes: `trivia` with a `quiz`. */
     template: oneOf('template', ['trivia']).optional(),
     quiz: quizSchema.optional(),
-    scenes: z.array(sceneSchema).min(1).max(2000).optional(),
+    scenes: z.array(sceneSchema).min(1).max(MAX_SCENES).optional(),
     audio: audioSchema.optional(),
     encoder: nonEmpty('encoder').default('auto'),
     codec: oneOf('codec', ['h264', 'hevc', 'av1']).default('h264'),
@@ -194,24 +195,29 @@ export const renderSpecSchema = z
       'auto',
     ),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    if (s.template !== undefined) {
-      if (!s.quiz)
-        ctx.addIssue({ code: 'custom', path: ['quiz'], message: `template ${s.template} needs a \`quiz\`` });
-      if (s.scenes)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['scenes'],
-          message: 'give `scenes` or a `template`, not both',
-        });
-    } else if (!s.scenes) {
-      ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'missing `scenes` (or a `template`)' });
-    }
-    const problem = unknownEncoder(s.encoder, s.codec);
-    if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
-    for (const [i, scene] of (s.scenes ?? []).entries()) checkScene(scene, i, s, ctx);
-  });
+  .strict();
+
+/** What the schema cannot say field by field; `budget` false for a template's scenes (see below). */
+const specChecks = (budget: boolean) => (s: z.output<typeof specObject>, ctx: Refine) => {
+  if (s.template !== undefined) {
+    if (!s.quiz)
+      ctx.addIssue({ code: 'custom', path: ['quiz'], message: `template ${s.template} needs a \`quiz\`` });
+    const both = 'give `scenes` or a `template`, not both';
+    if (s.scenes) ctx.addIssue({ code: 'custom', path: ['scenes'], message: both });
+  } else if (!s.scenes) {
+    ctx.addIssue({ code: 'custom', path: ['scenes'], message: 'missing `scenes` (or a `template`)' });
+  }
+  const problem = unknownEncoder(s.encoder, s.codec);
+  if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
+  // Over the budget, no text is laid out (the API refuses such a body before any schema runs).
+  const over = budget && renderBudgetProblem(s);
+  if (over) return void ctx.addIssue({ code: 'custom', path: ['scenes'], message: over });
+  for (const [i, scene] of (s.scenes ?? []).entries()) checkScene(scene, i, s, ctx);
+};
+
+export const renderSpecSchema = specObject.superRefine(specChecks(true));
+/** The checks a template's scenes pass, all but the budget: a 100-question quiz makes 3,900 layers. */
+export const templateScenesSchema = specObject.superRefine(specChecks(false));
 
 type Refine = z.core.$RefinementCtx<unknown>;
 

@@ -13,6 +13,7 @@ export interface TextBlock {
 
 const MIN_SIZE = 8;
 const LINE_SPACING = 1.25;
+const SPACE = /\s/u;
 
 function isWide(code: number): boolean {
   return (
@@ -36,94 +37,183 @@ function charEm(ch: string): number {
 
 /** Estimated width of `text` in ems. */
 export function emWidth(text: string, from = 0): number {
-  // Summed left to right from `from`: a line's width grown by one more word is exactly the width of
-  // the longer line, without measuring the line again (which made wrapping quadratic).
   let width = from;
   for (const ch of text) width += charEm(ch);
   return width;
 }
 
-/** Breaks text into lines no wider than `maxEm`; words too long for a line are split by character. */
-export function wrap(text: string, maxEm: number): string[] {
+/** True for what `\s` matches (the whitespace trim() drops), ASCII answered without a regex. */
+function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(ch);
+}
+
+/**
+ * A paragraph measured once: its characters with their widths, and its words as ranges of them, so
+ * wrapping it at one size after another costs additions, not measuring. Widths are always summed
+ * left to right from where the line stands, exactly as measuring the line again would.
+ */
+interface Paragraph {
+  chars: string[];
+  ems: number[];
+  /** A word with its leading whitespace, [start, end); each wide character is a word of its own. */
+  words: { start: number; end: number; lead: number; text: string }[];
+}
+
+/** Paragraphs (drawtext breaks lines at \n, \r\n and \r), each split into words. */
+function tokenize(text: string): Paragraph[] {
+  return text.split(/\r\n|\r|\n/).map((paragraph) => {
+    const chars = [...paragraph];
+    const ems = chars.map(charEm);
+    const space = chars.map(isSpace);
+    const words: Paragraph['words'] = [];
+    const word = (start: number, end: number, lead: number) =>
+      words.push({ start, end, lead, text: chars.slice(start, end).join('') });
+    // Whitespace then non-whitespace; whitespace at the end belongs to no word (it is never drawn).
+    for (let i = 0; i < chars.length;) {
+      let j = i;
+      while (j < chars.length && space[j]) j++;
+      if (j === chars.length) break;
+      let k = j;
+      while (k < chars.length && !space[k]) k++;
+      // CJK has no spaces: each wide character stands alone, the leading space with what precedes it.
+      let from = i;
+      for (let m = j; m < k; m++) {
+        if (!isWide(chars[m]!.codePointAt(0)!)) continue;
+        if (m > from) word(from, m, from === i ? j - i : 0);
+        word(m, m + 1, 0);
+        from = m + 1;
+      }
+      if (from < k) word(from, k, from === i ? j - i : 0);
+      i = k;
+    }
+    return { chars, ems, words };
+  });
+}
+
+/** Lines no wider than `maxEm`, each with its width; words too long for a line are split by character. */
+function wrapTokens(paragraphs: Paragraph[], maxEm: number): { lines: string[]; ems: number[] } {
   const lines: string[] = [];
-  // drawtext breaks lines at \r as well as \n (an old Mac's line ends, or \r\n).
-  for (const paragraph of text.split(/\r\n|\r|\n/)) {
+  const lineEms: number[] = [];
+  for (const { chars, ems, words } of paragraphs) {
     let line = '';
     let lineEm = 0;
-    const start = (text: string) => {
-      line = text;
-      lineEm = emWidth(line);
-      if (lineEm > maxEm) {
-        const parts = splitChars(line, maxEm);
-        lines.push(...parts.slice(0, -1));
-        line = parts.at(-1) ?? '';
-        lineEm = emWidth(line);
+    // The width of the line without trailing whitespace (what is drawn).
+    let inkEm = 0;
+    const push = () => (lines.push(line.trimEnd()), lineEms.push(inkEm));
+    const start = (w: Paragraph['words'][number]) => {
+      let em = 0;
+      for (let i = w.start + w.lead; i < w.end; i++) em += ems[i]!;
+      // Whitespace is all in the BMP: `lead` characters are `lead` code units.
+      line = w.text.slice(w.lead);
+      lineEm = em;
+      if (em > maxEm) {
+        line = '';
+        lineEm = 0;
+        for (let i = w.start + w.lead; i < w.end; i++) {
+          if (line !== '' && lineEm + ems[i]! > maxEm) {
+            inkEm = lineEm;
+            push();
+            line = '';
+            lineEm = 0;
+          }
+          line += chars[i]!;
+          lineEm += ems[i]!;
+        }
       }
+      inkEm = lineEm;
     };
-    for (const token of tokens(paragraph)) {
-      if (line === '') start(token.trimStart());
+    for (const w of words) {
+      if (line === '') start(w);
       else {
-        const candidateEm = emWidth(token, lineEm);
+        let candidateEm = lineEm;
+        for (let i = w.start; i < w.end; i++) candidateEm += ems[i]!;
         if (candidateEm <= maxEm) {
-          line += token;
+          line += w.text;
           lineEm = candidateEm;
+          // A word of whitespace only (before a wide character) is not drawn at a line's end.
+          if (w.lead < w.end - w.start) inkEm = lineEm;
         } else {
-          lines.push(line.trimEnd());
-          start(token.trimStart());
+          push();
+          start(w);
         }
       }
     }
-    lines.push(line.trimEnd());
+    push();
   }
-  return lines;
+  return { lines, ems: lineEms };
 }
 
-/** Words with their leading space; each wide character is a word of its own (CJK has no spaces). */
-function tokens(paragraph: string): string[] {
-  const out: string[] = [];
-  for (const match of paragraph.matchAll(/\s*[^\s]+/gu)) {
-    const word = match[0];
-    if ([...word].some((c) => isWide(c.codePointAt(0)!))) {
-      let pending = '';
-      for (const ch of word) {
-        if (isWide(ch.codePointAt(0)!)) {
-          if (pending) out.push(pending);
-          out.push(ch);
-          pending = '';
-        } else pending += ch;
+/** Breaks text into lines no wider than `maxEm`; words too long for a line are split by character. */
+export function wrap(text: string, maxEm: number): string[] {
+  return wrapTokens(tokenize(text), maxEm).lines;
+}
+
+/**
+ * What bounds the lines a text can take at any size: the width of all its characters, its runs of
+ * whitespace (a line break drops at most one run, and each paragraph's first and last), its widest
+ * character other than whitespace, and its number of paragraphs.
+ */
+interface Extent {
+  em: number;
+  /** Widths of whitespace runs, widest first, summed: dropped[k] is the widest k together. */
+  dropped: number[];
+  widest: number;
+  paragraphs: number;
+}
+
+function extentOf(paragraphs: Paragraph[]): Extent {
+  let em = 0;
+  let widest = 0;
+  const runs: number[] = [];
+  for (const { ems, words } of paragraphs) {
+    for (const w of words) {
+      let run = 0;
+      for (let i = w.start; i < w.end; i++) {
+        em += ems[i]!;
+        if (i < w.start + w.lead) run += ems[i]!;
+        else widest = Math.max(widest, ems[i]!);
       }
-      if (pending) out.push(pending);
-    } else out.push(word);
+      // Whitespace only ever leads a word: each run is one word's lead.
+      if (run > 0) runs.push(run);
+    }
   }
-  return out;
+  runs.sort((a, b) => b - a);
+  const dropped = [0];
+  for (const run of runs) dropped.push(dropped.at(-1)! + run);
+  return { em, dropped, widest, paragraphs: paragraphs.length };
 }
 
-function splitChars(word: string, maxEm: number): string[] {
-  const parts: string[] = [];
-  let part = '';
-  let partEm = 0;
-  for (const ch of word) {
-    if (part !== '' && partEm + charEm(ch) > maxEm) {
-      parts.push(part);
-      part = '';
-      partEm = 0;
-    }
-    part += ch;
-    partEm += charEm(ch);
-  }
-  parts.push(part);
-  return parts;
+/**
+ * False only when no wrapping of the text fits a box of `maxEm` x `maxLines`: a line that fits is
+ * no wider than the box, so `lines` lines hold at most lines * maxEm of what is not dropped at
+ * their breaks. A small tolerance keeps float rounding on the side of wrapping and looking.
+ */
+function mightFit(x: Extent, maxEm: number, maxLines: number): boolean {
+  if (x.widest > maxEm * (1 + 1e-9)) return false;
+  if (maxLines < x.paragraphs) return false;
+  const runs = x.dropped.length - 1;
+  const kept = x.em - x.dropped[Math.min(maxLines + x.paragraphs, runs)]!;
+  return maxLines * maxEm * (1 + 1e-9) >= kept - 1e-6;
 }
 
 /** The largest size up to `maxSize` at which the wrapped text fits a width x height box. */
 export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
+  const paragraphs = tokenize(text);
+  const extent = extentOf(paragraphs);
   let size = maxSize;
-  // Sizes whose one line is taller than the box cannot fit (there is always a line): skipped unwrapped.
-  while (size > MIN_SIZE && Math.round(size * LINE_SPACING) > height) size = next(size);
+  // Sizes at which no wrapping could fit are skipped without wrapping, so a long text costs a few
+  // wraps, not one per size down to 8 px (the same size comes out as wrapping at each would give).
+  while (
+    size > MIN_SIZE &&
+    !mightFit(extent, width / size, Math.floor(height / Math.round(size * LINE_SPACING)))
+  ) {
+    size = next(size);
+  }
   for (;;) {
-    const lines = wrap(text, width / size);
+    const { lines, ems } = wrapTokens(paragraphs, width / size);
     const lineHeight = Math.round(size * LINE_SPACING);
-    const fits = lines.length * lineHeight <= height && lines.every((l) => emWidth(l) * size <= width);
+    const fits = lines.length * lineHeight <= height && ems.every((em) => em * size <= width);
     if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
     size = next(size);
   }

@@ -1,0 +1,49 @@
+/**
+ * How much one render spec may hold. Validating a spec costs time on the server's event loop in
+ * proportion to its layers and its text (every text layer is laid out to see that it fits), so a
+ * body of the largest size the API takes must still be checked in a few tens of milliseconds. A
+ * 100-question trivia video written out as scenes is about 400 scenes, 2,400 layers and 70,000
+ * characters; typical ones are a tenth of that.
+ */
+export const MAX_SCENES = 2000;
+export const MAX_LAYERS_PER_SCENE = 200;
+/** Layers in all scenes together. */
+export const MAX_LAYERS = 2000;
+/** Characters of all text layers together (each holds at most 2,000). */
+export const MAX_TEXT_CHARS = 100_000;
+
+const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+
+/**
+ * Why a spec holds more than a render may, or undefined. Reads the value as posted (before any
+ * schema runs, so an oversized body is refused after one cheap pass) and tolerates any shape:
+ * what is not a list of scenes with lists of layers is left for the schema to name. Pure.
+ */
+export function renderBudgetProblem(spec: unknown): string | undefined {
+  const scenes = (spec as { scenes?: unknown } | null | undefined)?.scenes;
+  if (!Array.isArray(scenes)) return undefined;
+  if (scenes.length > MAX_SCENES) {
+    return `expected \`scenes\` to have at most ${MAX_SCENES} items, got ${items(scenes.length)}`;
+  }
+  let layers = 0;
+  let chars = 0;
+  for (const [i, scene] of scenes.entries()) {
+    const list = (scene as { layers?: unknown } | null | undefined)?.layers;
+    if (!Array.isArray(list)) continue;
+    if (list.length > MAX_LAYERS_PER_SCENE) {
+      return `expected \`scenes.${i}.layers\` to have at most ${MAX_LAYERS_PER_SCENE} items, got ${items(list.length)}`;
+    }
+    layers += list.length;
+    for (const layer of list) {
+      const text = (layer as { text?: unknown } | null | undefined)?.text;
+      if (typeof text === 'string') chars += text.length;
+    }
+  }
+  if (layers > MAX_LAYERS) {
+    return `expected \`scenes\` to have at most ${MAX_LAYERS} layers in all, got ${layers}`;
+  }
+  if (chars > MAX_TEXT_CHARS) {
+    return `expected the text layers to hold at most ${MAX_TEXT_CHARS} characters in all, got ${chars}`;
+  }
+  return undefined;
+}

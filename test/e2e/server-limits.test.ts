@@ -1,0 +1,155 @@
+import { connect, type Socket } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobRecord } from '../../src/engine/types.js';
+import { generateSampleClip } from '../../src/media/generate.js';
+import { startServer, type Harness } from './harness.js';
+
+/** Polls until `check` passes, or fails naming `what`. */
+async function until(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A socket that has sent `head` (and maybe part of a body) and then says nothing more; resolves
+ * a moment after, so the server has read what was sent before anything else arrives.
+ */
+function stalled(url: string, head: string): Promise<{ socket: Socket; answer: Promise<string> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(head);
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      const answer = new Promise<string>((done) => socket.on('close', () => done(text)));
+      setTimeout(() => resolve({ socket, answer }), 300);
+    });
+    socket.on('error', reject);
+  });
+}
+
+// Nothing capped concurrent uploads or event streams, and no timeout ended a request that
+// arrived slowly: a few clients could hold every upload slot, stream and socket for ever.
+describe('server caps on uploads, event streams and slow requests', () => {
+  let h: Harness;
+  let job: JobRecord;
+  beforeAll(async () => {
+    h = await startServer({
+      limits: { maxUploads: 1, maxEventStreams: 2, headersTimeoutMs: 1000, requestTimeoutMs: 2000 },
+    });
+    const clip = await generateSampleClip({
+      path: path.join(h.inputDir, 'clip.mp4'),
+      ...{ width: 160, height: 90, fps: 10, scenes: [1] },
+    });
+    // An encoder no machine here has: the job waits for a worker, so its event stream stays open.
+    const response = await fetch(`${h.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'transcode',
+        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'h264_amf' },
+      }),
+    });
+    job = (await response.json()) as JobRecord;
+    expect(response.status).toBe(202);
+  });
+  afterAll(() => h.close());
+
+  const upload = async () => {
+    const response = await fetch(`${h.url}/v1/uploads?name=u.bin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: 'small',
+    });
+    const body = (await response.json()) as { error?: { code: string; message: string } };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), ...body };
+  };
+  const stream = async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${h.url}/v1/jobs/${job.id}/events`, { signal: abort.signal });
+    if (response.status !== 200) {
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), ...body, abort };
+    }
+    // Read the snapshot: the stream is open and counted.
+    const reader = response.body!.getReader();
+    await reader.read();
+    return { status: 200, retryAfter: null, error: undefined, abort };
+  };
+
+  it('refuses an event stream past --max-event-streams (429) and takes one again when a client goes', async () => {
+    const first = await stream();
+    const second = await stream();
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const third = await stream();
+    expect(third.status).toBe(429);
+    expect(third.error?.code).toBe('TOO_MANY_REQUESTS');
+    expect(third.error?.message).toBe(
+      '2 event streams are open, the most this server takes at once; retry in a few seconds',
+    );
+    expect(third.retryAfter).toBe('5');
+    first.abort.abort();
+    let next: Awaited<ReturnType<typeof stream>> | undefined;
+    await until(async () => (next = await stream()).status === 200, 'a stream slot to free');
+    next!.abort.abort();
+    second.abort.abort();
+  });
+
+  it('refuses an upload past --max-uploads (429) and takes one again when the client aborts', async () => {
+    const head = (n: number) =>
+      `POST /v1/uploads?name=big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${n}\r\n\r\n`;
+    const holder = await stalled(h.url, `${head(1_000_000)}some bytes`);
+    await until(async () => (await upload()).status === 429, 'the slot to be taken');
+    const refused = await upload();
+    expect(refused.error?.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.retryAfter).toBe('5');
+    holder.socket.destroy();
+    await until(async () => (await upload()).status === 201, 'the upload slot to free');
+  });
+
+  it('ends an upload that stalls after --request-timeout-s (408), freeing its slot', async () => {
+    const head = `POST /v1/uploads?name=slow.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n`;
+    const slow = await stalled(h.url, `${head}a trickle`);
+    await until(async () => (await upload()).status === 429, 'the slot to be taken');
+    // Not closed by the client: the server's request timeout (2 s here) ends it.
+    const answer = await slow.answer;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+    expect((await upload()).status).toBe(201);
+  });
+
+  it('ends a request whose headers never finish after --headers-timeout-s (408)', async () => {
+    const started = Date.now();
+    const slow = await stalled(h.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+    expect(await slow.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('server cap on connections', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer({ limits: { maxConnections: 3 } });
+  });
+  afterAll(() => h.close());
+
+  it('closes connections past --max-connections at once, and takes them again when one goes', async () => {
+    const held = await Promise.all([1, 2, 3].map(() => stalled(h.url, '')));
+    const over = await stalled(h.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(await over.answer).toBe('');
+    held[0]!.socket.destroy();
+    await held[0]!.answer;
+    await until(async () => {
+      const next = await stalled(
+        h.url,
+        'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+      );
+      return (await next.answer).startsWith('HTTP/1.1 200');
+    }, 'a connection to be taken');
+    for (const s of held) s.socket.destroy();
+  });
+});
