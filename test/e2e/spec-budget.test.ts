@@ -73,8 +73,9 @@ describe('what a render spec may cost the server', () => {
     const r = await post({ output: output(), ...frame, scenes });
     expect(r.status).toBe(403);
     expect(r.code).toBe('PATH_FORBIDDEN');
-    // 60 ms here (CPU, shared machine), 400 ms before; wide of both, for a loaded machine.
-    expect(r.cpuMs).toBeLessThan(150);
+    // 60 ms here (CPU, best of three, shared machine), 400 ms before: the limit is wide of 60 for a
+    // loaded CI machine and still below the old cost.
+    expect(r.cpuMs).toBeLessThan(250);
   });
 
   it('validates the most layers a spec may hold in a fraction of the time it took', async () => {
@@ -87,6 +88,6 @@ describe('what a render spec may cost the server', () => {
     const r = await post({ output: output(), ...frame, scenes });
     expect(r.status).toBe(403);
     // 70 ms here, 420 ms before (each short text wrapped at every size down from 1000 px).
-    expect(r.cpuMs).toBeLessThan(150);
+    expect(r.cpuMs).toBeLessThan(250);
   });
 });
