@@ -194,6 +194,21 @@ describe('render spec', () => {
     const file = JSON.parse(await readFile('schemas/render-spec.schema.json', 'utf8')) as unknown;
     expect(file).toEqual(renderJsonSchema());
   });
+
+  // The README tells editors to find the schema through `"$schema"` in the spec file itself, and
+  // that file gets its output from `render -o`: both were refused (`Unrecognized key: "$schema"`,
+  // and an editor asked for `output`).
+  it('takes the `$schema` key the README puts in a spec file, and drops it', () => {
+    const spec = parseRenderSpec({
+      $schema: './schemas/render-spec.schema.json',
+      output: '/tmp/o.mp4',
+      scenes: [{ duration: 1 }],
+    });
+    expect(spec).not.toHaveProperty('$schema');
+    const schema = renderJsonSchema() as { properties: Record<string, unknown>; required?: string[] };
+    expect(schema.properties).toHaveProperty('$schema');
+    expect(schema.required ?? []).not.toContain('output');
+  });
 });
 
 describe('render text layout', () => {
