@@ -299,3 +299,28 @@ describe('trivia timeline', () => {
     expect(starts[1]).toBeCloseTo((frames[0]! - 5) / 10);
   });
 });
+
+describe('trivia countdown with a logo', () => {
+  // The seconds left were drawn right-aligned in the top-right corner, over the logo there.
+  it.each([
+    [640, 360],
+    [1280, 720],
+    [720, 1280],
+  ])('keeps the seconds left clear of the logo at %ix%i', (width, height) => {
+    const quiz = parseRenderSpec({
+      output: '/tmp/o.mp4',
+      template: 'trivia',
+      quiz: {
+        title: 'T',
+        logo: '/tmp/logo.png',
+        countdownSeconds: 3,
+        questions: [{ question: 'Q?', answers: ['a', 'b', 'c', 'd'], correct: 0 }],
+      },
+    }).quiz!;
+    const countdown = triviaTimeline(quiz, { width, height }).scenes[2]!.layers;
+    const logo = countdown.find((l) => l.type === 'image')!;
+    const seconds = countdown.filter((l) => l.type === 'text' && /^\d+$/.test(l.text));
+    expect(seconds).toHaveLength(3);
+    for (const s of seconds) expect(s.x + s.width).toBeLessThanOrEqual(logo.x);
+  });
+});
