@@ -221,6 +221,25 @@ describe('render text layout', () => {
     expect(block.lines.join(' ')).toBe(long);
   });
 
+  // A 9:16 trivia's answer boxes (128x120 text at 38 px) showed "C: Megalod" / "on shark" and
+  // "D: Brachio" / "saurus": words were split at the largest size rather than shrunk to fit.
+  it.each([
+    ['C: Megalodon shark', ['C:', 'Megalodon', 'shark']],
+    ['D: Brachiosaurus', ['D:', 'Brachiosaurus']],
+  ])('shrinks %j until no word is split', (text, lines) => {
+    const block = fitText(text, 128, 120, 38);
+    expect(block.lines).toEqual(lines);
+    for (const line of block.lines) expect(emWidth(line) * block.size).toBeLessThanOrEqual(128);
+  });
+
+  it('splits a word too long for the box even at 8 px, at the largest size that fits', () => {
+    const url = 'https://example.com/a/very/long/path/without/any/spaces/at/all/in/it';
+    const block = fitText(url, 100, 100, 40);
+    expect(block.lines.length).toBeGreaterThan(1);
+    expect(block.size).toBeGreaterThan(8);
+    expect(block.lines.join('')).toBe(url);
+  });
+
   it('breaks text without spaces (CJK) between characters', () => {
     const lines = wrap('日本の首都はどこですか', 4);
     expect(lines.length).toBeGreaterThan(2);

@@ -115,16 +115,40 @@ function splitChars(word: string, maxEm: number): string[] {
   return parts;
 }
 
-/** The largest size up to `maxSize` at which the wrapped text fits a width x height box. */
+/**
+ * The largest size up to `maxSize` at which the wrapped text fits a width x height box, with no
+ * word split across lines where any size allows that ("Megalodon" shrinks to fit its answer box
+ * rather than becoming "Megalod" / "on"); a word too long for the box even at the smallest size
+ * (a long URL) is split at the largest size that fits instead.
+ */
 export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
+  const longestWord = Math.max(
+    0,
+    ...text.split(/\r\n|\r|\n/).flatMap((p) => tokens(p).map((t) => emWidth(t.trimStart()))),
+  );
+  return fitFrom(text, width, height, maxSize, longestWord) ?? fitFrom(text, width, height, maxSize, 0)!;
+}
+
+/** fitText's search; with `wordEm`, a size only fits when a word that wide fits on one line. */
+function fitFrom(
+  text: string,
+  width: number,
+  height: number,
+  maxSize: number,
+  wordEm: number,
+): TextBlock | undefined {
   let size = maxSize;
   // Sizes whose one line is taller than the box cannot fit (there is always a line): skipped unwrapped.
   while (size > MIN_SIZE && Math.round(size * LINE_SPACING) > height) size = next(size);
   for (;;) {
     const lines = wrap(text, width / size);
     const lineHeight = Math.round(size * LINE_SPACING);
-    const fits = lines.length * lineHeight <= height && lines.every((l) => emWidth(l) * size <= width);
-    if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
+    const fits =
+      lines.length * lineHeight <= height &&
+      lines.every((l) => emWidth(l) * size <= width) &&
+      wordEm * size <= width;
+    if (fits || (size <= MIN_SIZE && wordEm === 0)) return { size, lineHeight, lines };
+    if (size <= MIN_SIZE) return undefined;
     size = next(size);
   }
 }
