@@ -34,7 +34,6 @@ const seconds = (name: string) => numberRange(name, 0, MAX_SECONDS);
 const pixels = (name: string) => intRange(name, 0, 8192);
 const size = (name: string) => intRange(name, 1, 8192);
 
-/** How a layer enters or leaves: a fade, or a slide from (or to) a side over `duration` seconds. */
 /** An output side: even, as the yuv420p encoders (libx264 and the hardware ones) need it. */
 const evenSize = (name: string, max: number) =>
   intRange(name, 16, max).multipleOf(2, {
@@ -42,6 +41,7 @@ const evenSize = (name: string, max: number) =>
       `expected ${show(name)} to be even (yuv420p video needs even sizes), got ${show(issue.input)}`,
   });
 
+/** How a layer enters or leaves: a fade, or a slide from (or to) a side over `duration` seconds. */
 const motion = z
   .object({
     effect: oneOf('effect', ['fade', 'slide-left', 'slide-right', 'slide-up', 'slide-down']),
@@ -288,16 +288,13 @@ export function parseRenderSpec(input: unknown): RenderSpec {
 
 /** The JSON Schema editors validate a spec with (schemas/render-spec.schema.json holds a copy). */
 export function renderJsonSchema(): Record<string, unknown> {
-  const { required = [], ...schema } = z.toJSONSchema(renderSpecSchema, {
-    io: 'input',
-    unrepresentable: 'any',
-  });
+  const options = { io: 'input', unrepresentable: 'any' } as const;
+  const { required = [], ...schema } = z.toJSONSchema(renderSpecSchema, options);
   // A spec file on disk gets its output from `render -o`, so an editor must not ask for one.
   const asked = required.filter((key) => key !== 'output');
-  return {
+  const head = {
     $id: 'https://framefleet.dev/schemas/render-spec.schema.json',
     title: 'framefleet render spec',
-    ...schema,
-    ...(asked.length > 0 ? { required: asked } : {}),
   };
+  return { ...head, ...schema, ...(asked.length ? { required: asked } : {}) };
 }
