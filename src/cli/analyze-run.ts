@@ -119,11 +119,22 @@ async function readPartial(path: string): Promise<ScenePartial> {
   } catch (cause) {
     throw new FramefleetError('INPUT_NOT_FOUND', `partial result ${show(path)} cannot be read`, { cause });
   }
+  let partial: ScenePartial;
   try {
-    return JSON.parse(text) as ScenePartial;
+    partial = JSON.parse(text) as ScenePartial;
   } catch (cause) {
     throw new FramefleetError('INVALID_ARGUMENT', `partial result ${show(path)} is not JSON`, { cause });
   }
+  // A whole result (`analyze scenes X -o`) given by mistake: say which file, and what it is.
+  const kind = (partial as { kind?: unknown } | null)?.kind;
+  if (kind !== 'scenes-partial') {
+    const what = typeof kind === 'string' ? `a ${show(kind)} result` : 'not a framefleet result';
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `${show(path)} is not a scenes partial result (${what}); --aggregate takes the files written by --shard-index/--shard-count runs`,
+    );
+  }
+  return partial;
 }
 
 /** Writes JSON next to the output under a temporary name, then publishes it (never over an input). */

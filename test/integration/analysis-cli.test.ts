@@ -31,6 +31,21 @@ describe('framefleet analyze (CLI)', () => {
     const merged = join(work.dir, 'merged.json');
     await run(process.execPath, [...cli, 'scenes', '--aggregate', ...partials, '-o', merged]);
     expect(JSON.parse(await readFile(merged, 'utf8'))).toEqual(await analyzeScenes(clipPath));
+
+    // A whole result given to --aggregate was refused as "not a scenes partial result: `scenes`",
+    // naming neither the file nor what to give instead.
+    const failure = await run(process.execPath, [
+      ...cli,
+      'scenes',
+      '--aggregate',
+      partials[0]!,
+      merged,
+    ]).catch((e: unknown) => e);
+    const { code, stderr } = failure as { code: number; stderr: string };
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `\`${merged}\` is not a scenes partial result (a \`scenes\` result); --aggregate takes the files written by --shard-index/--shard-count runs`,
+    );
   });
 
   it('prints one line to stderr and exits non-zero on a corrupt input', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { greyFrames, tempDir } from '../helpers/media.js';
 
 const run = promisify(execFile);
 
@@ -120,5 +120,24 @@ describe('render edge timelines', () => {
     expect(Math.max(...Array.from({ length: 40 }, (_, r) => lit(r)))).toBeGreaterThan(128);
     // Below the rectangle (and the encoder's blur at its edge) the frame stays black.
     for (let row = 44; row < 120; row++) expect(lit(row), `row ${row}`).toBeLessThan(40);
+  });
+
+  // Each scene was rounded to frames on its own: 24 scenes of one beat at 110 BPM (0.545 s, 16.36
+  // frames at 30 fps) made 384 frames, and the last cut fell 0.27 s before the music's 24th beat.
+  it("cuts scenes on the frame nearest each one's time on the timeline, not scene by scene", async () => {
+    const beat = 60 / 110;
+    const { code, stderr, output } = await render('beats', {
+      fps: 30,
+      scenes: Array.from({ length: 24 }, (_, i) => ({
+        duration: beat,
+        background: { color: i % 2 ? '#ffffff' : '#000000' },
+      })),
+    });
+    expect(code, stderr).toBe(0);
+    expect(await frameTimes(output)).toHaveLength(Math.round(24 * beat * 30));
+    // The last scene (white) starts on the frame nearest 23 beats: 376.
+    const [before, first] = await greyFrames(output, Math.round(23 * beat * 30) - 1, 2);
+    expect(before![0]).toBeLessThan(40);
+    expect(first![0]).toBeGreaterThan(215);
   });
 });

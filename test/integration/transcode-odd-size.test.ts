@@ -37,6 +37,35 @@ describe('a source with odd sides', () => {
     expect(existsSync(join(data, 'jobs')) ? await readdir(join(data, 'jobs')) : []).toEqual([]);
   });
 
+  // A 4:4:4 source (a screen recording, an RGB export) was checked in its own format, which holds
+  // odd sides, and then encoded 4:2:0 by --pixel-format auto: libx264 failed on every segment.
+  it('refuses a 4:4:4 source that auto would encode 4:2:0, naming the way to keep it', async () => {
+    const full = join(dir, 'odd444.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=10:d=1'],
+      ...['-vf', 'scale=321:181', '-pix_fmt', 'yuv444p', '-c:v', 'ffv1', full],
+    ]);
+    const data = join(dir, 'data444');
+    const result = await runCli(['transcode', full, '-o', join(dir, 'out444.mp4'), '--data-dir', data]);
+    expect(result.stderr).toContain(
+      'is 321x181 yuv444p video, and libx264 needs an even width and height (it encodes yuv420p): crop it to an even size first (ffmpeg -vf crop=320:180), or keep its yuv444p with --pixel-format source',
+    );
+    expect(result.code).toBe(2);
+    const kept = await runCli([
+      'transcode',
+      full,
+      '-o',
+      join(dir, 'kept.mp4'),
+      '--pixel-format',
+      'source',
+      '--data-dir',
+      data,
+    ]);
+    expect(kept.code).toBe(0);
+    const video = (await probe(join(dir, 'kept.mp4'))).video!;
+    expect([video.width, video.height, video.pixFmt, video.frameCount]).toEqual([321, 181, 'yuv444p', 10]);
+  });
+
   it.each([
     [[], 320, 180],
     [['--height', '101'], 178, 100],

@@ -7,6 +7,7 @@ import {
   runArgs,
   stabilizeDetectArgs,
   storyboardArgs,
+  thumbnailFilter,
   thumbnailPath,
 } from '../../src/pipelines/montage/render-args.js';
 import { dominantColour, samplesIn } from '../../src/pipelines/montage/shot-colour.js';
@@ -125,12 +126,16 @@ describe('run and music arguments', () => {
     expect(graph).toContain(
       "trim=end_frame=45,format=yuv420p,metadata=mode=add:key=framefleet_label:value='1 at 0.00s x'[c0]",
     );
-    expect(graph).toContain("value='2 at 1.50s beat 3 1.52s'[c1]");
+    // Two lines: the number and time above, the beat below.
+    expect(graph).toContain(
+      "value='2 at 1.50s',metadata=mode=add:key=framefleet_label2:value='beat 3 1.52s'[c1]",
+    );
     expect(graph).toContain('[c0][c1]concat=n=2:v=1:a=0,split[enc][th];[enc]null[v]');
     // Frames 22 and 45 + 10 of the run: each entry's middle.
     expect(graph).toContain(
-      "[th]select='eq(n,22)+eq(n,55)',scale=-2:180,drawtext=fontfile=/f.ttf:text='%{metadata\\:framefleet_label}'",
+      "[th]select='eq(n,22)+eq(n,55)',scale=-2:180,drawtext=fontfile=/f.ttf:text='%{metadata\\:framefleet_label}':x=6:y=6:fontsize=16",
     );
+    expect(graph).toContain("text='%{metadata\\:framefleet_label2}':x=6:y=h-th-6:fontsize=16");
     expect(args.slice(args.indexOf('/tmp/e.mp4') + 1)).toEqual([
       '-map',
       '[thumbs]',
@@ -149,6 +154,23 @@ describe('run and music arguments', () => {
     ]);
     expect(thumbnailPath('/tmp/s', 8)).toBe('/tmp/s/thumb-8.png');
     expect(args[args.indexOf('-map') + 1]).toBe('[v]');
+  });
+
+  // A 9:16 cut's thumbnails were 102 px wide with its 23-character label on one 16 px line, so
+  // most of every label was cut off ("2 at 0.53s be").
+  it.each([
+    [1280, 720, 180, 16],
+    [360, 640, 286, 16],
+    [720, 720, 180, 16],
+    [576, 720, 200, 16],
+  ])('fits the label lines across a thumbnail of a %ix%i cut', (width, height, thumbHeight, size) => {
+    const filter = thumbnailFilter({ width, height }, '/f.ttf', 'beat 26 13.64s'.length);
+    expect(filter).toContain(`scale=-2:${thumbHeight},`);
+    expect(filter).toContain(`fontsize=${size}:`);
+    const thumbWidth = Math.round((thumbHeight * width) / height);
+    expect(thumbWidth).toBeGreaterThanOrEqual(160);
+    expect(12 + 'beat 26 13.64s'.length * size * 0.64).toBeLessThanOrEqual(thumbWidth);
+    expect(thumbnailFilter({ width, height }, undefined, 14)).toBe(`scale=-2:${thumbHeight}`);
   });
 
   it('grades after the crop and stabilises before the conform', () => {

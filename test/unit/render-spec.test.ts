@@ -195,6 +195,21 @@ describe('render spec', () => {
     const file = JSON.parse(await readFile('schemas/render-spec.schema.json', 'utf8')) as unknown;
     expect(file).toEqual(renderJsonSchema());
   });
+
+  // The README tells editors to find the schema through `"$schema"` in the spec file itself, and
+  // that file gets its output from `render -o`: both were refused (`Unrecognized key: "$schema"`,
+  // and an editor asked for `output`).
+  it('takes the `$schema` key the README puts in a spec file, and drops it', () => {
+    const spec = parseRenderSpec({
+      $schema: './schemas/render-spec.schema.json',
+      output: '/tmp/o.mp4',
+      scenes: [{ duration: 1 }],
+    });
+    expect(spec).not.toHaveProperty('$schema');
+    const schema = renderJsonSchema() as { properties: Record<string, unknown>; required?: string[] };
+    expect(schema.properties).toHaveProperty('$schema');
+    expect(schema.required ?? []).not.toContain('output');
+  });
 });
 
 describe('render text layout', () => {
@@ -205,6 +220,25 @@ describe('render text layout', () => {
     expect(block.lines.length * block.lineHeight).toBeLessThanOrEqual(60);
     for (const line of block.lines) expect(emWidth(line) * block.size).toBeLessThanOrEqual(300);
     expect(block.lines.join(' ')).toBe(long);
+  });
+
+  // A 9:16 trivia's answer boxes (128x120 text at 38 px) showed "C: Megalod" / "on shark" and
+  // "D: Brachio" / "saurus": words were split at the largest size rather than shrunk to fit.
+  it.each([
+    ['C: Megalodon shark', ['C:', 'Megalodon', 'shark']],
+    ['D: Brachiosaurus', ['D:', 'Brachiosaurus']],
+  ])('shrinks %j until no word is split', (text, lines) => {
+    const block = fitText(text, 128, 120, 38);
+    expect(block.lines).toEqual(lines);
+    for (const line of block.lines) expect(emWidth(line) * block.size).toBeLessThanOrEqual(128);
+  });
+
+  it('splits a word too long for the box even at 8 px, at the largest size that fits', () => {
+    const url = 'https://example.com/a/very/long/path/without/any/spaces/at/all/in/it';
+    const block = fitText(url, 100, 100, 40);
+    expect(block.lines.length).toBeGreaterThan(1);
+    expect(block.size).toBeGreaterThan(8);
+    expect(block.lines.join('')).toBe(url);
   });
 
   it('breaks text without spaces (CJK) between characters', () => {
@@ -305,5 +339,30 @@ describe('trivia timeline', () => {
     const starts = sceneStarts(scenes, 10);
     expect(overlaps[0]).toBe(5);
     expect(starts[1]).toBeCloseTo((frames[0]! - 5) / 10);
+  });
+});
+
+describe('trivia countdown with a logo', () => {
+  // The seconds left were drawn right-aligned in the top-right corner, over the logo there.
+  it.each([
+    [640, 360],
+    [1280, 720],
+    [720, 1280],
+  ])('keeps the seconds left clear of the logo at %ix%i', (width, height) => {
+    const quiz = parseRenderSpec({
+      output: '/tmp/o.mp4',
+      template: 'trivia',
+      quiz: {
+        title: 'T',
+        logo: '/tmp/logo.png',
+        countdownSeconds: 3,
+        questions: [{ question: 'Q?', answers: ['a', 'b', 'c', 'd'], correct: 0 }],
+      },
+    }).quiz!;
+    const countdown = triviaTimeline(quiz, { width, height }).scenes[2]!.layers;
+    const logo = countdown.find((l) => l.type === 'image')!;
+    const seconds = countdown.filter((l) => l.type === 'text' && /^\d+$/.test(l.text));
+    expect(seconds).toHaveLength(3);
+    for (const s of seconds) expect(s.x + s.width).toBeLessThanOrEqual(logo.x);
   });
 });

@@ -85,8 +85,15 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
   return filters.join(',');
 }
 
-/** Frame metadata that carries each entry's label through the concat to its thumbnail. */
+/** Frame metadata that carries each entry's label (two lines) through the concat to its thumbnail. */
 const LABEL_KEY = 'framefleet_label';
+const LABEL_KEY_2 = 'framefleet_label2';
+
+/** A label's lines: `N at T s` above, `beat K T s` below (one line is cut off in a narrow thumbnail). */
+function labelLines(label: string): [string, string] {
+  const at = label.indexOf(' beat ');
+  return at < 0 ? [label, ''] : [label.slice(0, at), label.slice(at + 1)];
+}
 
 /** Letters, digits, spaces and `.=#-` only: nothing the filter graph would read as syntax. */
 function labelText(label: string): string {
@@ -105,7 +112,11 @@ export function runArgs(job: RunRender): string[] {
   const frames = job.entries.reduce((n, e) => n + e.frames, 0);
   const thumbs = job.thumbnails;
   const graph = job.entries.map((entry, i) => {
-    const label = thumbs ? `,metadata=mode=add:key=${LABEL_KEY}:value='${labelText(entry.label)}'` : '';
+    const [top, bottom] = labelLines(entry.label);
+    const label = thumbs
+      ? `,metadata=mode=add:key=${LABEL_KEY}:value='${labelText(top)}'` +
+        (bottom ? `,metadata=mode=add:key=${LABEL_KEY_2}:value='${labelText(bottom)}'` : '')
+      : '';
     return `[${i}:v:0]${entryFilters(entry, job)}${label}[c${i}]`;
   });
   const upload = job.encoder.uploadFilter;
@@ -121,10 +132,13 @@ export function runArgs(job: RunRender): string[] {
       return at - e.frames + Math.floor(e.frames / 2);
     });
     const pick = middles.map((m) => `eq(n,${m})`).join('+');
+    const longestLine = Math.max(
+      ...job.entries.flatMap((e) => labelLines(labelText(e.label)).map((l) => l.length)),
+    );
     graph.push(
       `${concat},split[enc][th]`,
       `[enc]${upload ?? 'null'}[v]`,
-      `[th]select='${pick}',${thumbnailFilter(`%{metadata\\:${LABEL_KEY}}`, thumbs.font)}[thumbs]`,
+      `[th]select='${pick}',${thumbnailFilter(job, thumbs.font, longestLine)}[thumbs]`,
     );
     thumbOutput.push(
       '-map',
@@ -214,14 +228,22 @@ export function musicArgs(job: MusicRender): string[] {
 }
 
 /**
- * The storyboard thumbnail's filters: 180 px high, labelled with `text` (drawtext's text, here the
- * label the frame carries) when a font is given. Pure.
+ * The storyboard thumbnail's filters: 180 px high, or taller where that would make it narrower than
+ * 160 px (a 9:16 cut's would be 102 px), labelled when a font is given: the entry's number and time
+ * at the top, its beat at the bottom, in a size that fits `longest` characters across (at most 16 px;
+ * DejaVu Sans digits are 0.64 em wide). Pure.
  */
-export function thumbnailFilter(text: string, font: string | undefined): string {
-  const draw = font
-    ? `,drawtext=fontfile=${filterPath(font)}:text='${text}':x=6:y=h-th-6:fontsize=16:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`
-    : '';
-  return `scale=-2:180${draw}`;
+export function thumbnailFilter(
+  frame: { width: number; height: number },
+  font: string | undefined,
+  longest: number,
+): string {
+  const height = Math.max(180, 2 * Math.ceil((80 * frame.height) / frame.width));
+  const width = 2 * Math.round((height * frame.width) / frame.height / 2);
+  const size = Math.max(8, Math.min(16, Math.floor((width - 12) / (Math.max(1, longest) * 0.64))));
+  const draw = (key: string, y: string) =>
+    `,drawtext=fontfile=${filterPath(font!)}:text='%{metadata\\:${key}}':x=6:y=${y}:fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`;
+  return `scale=-2:${height}${font ? draw(LABEL_KEY, '6') + draw(LABEL_KEY_2, 'h-th-6') : ''}`;
 }
 
 /** The storyboard: thumbnails in reading order, `columns` across, as one JPEG. Pure. */

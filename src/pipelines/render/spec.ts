@@ -175,6 +175,8 @@ const audioSchema = z
 
 const specObject = z
   .object({
+    /** Where an editor finds this schema (`./schemas/render-spec.schema.json`); ignored. */
+    $schema: z.string().max(2000).optional(),
     output: outputPath('output', ['mp4', 'm4v', 'mov', 'mkv']).pipe(filePath('output')),
     overwrite: flag('overwrite').default(false),
     faststart: flag('faststart').default(true),
@@ -277,7 +279,10 @@ export type Motion = z.output<typeof motion>;
 /** Validates a spec; the error names the JSON path of the first problem (`scenes.2.layers.0.width`). */
 export function parseRenderSpec(input: unknown): RenderSpec {
   const result = renderSpecSchema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) {
+    const { $schema: _editorOnly, ...spec } = result.data;
+    return spec;
+  }
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   const coded = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
@@ -289,9 +294,13 @@ export function parseRenderSpec(input: unknown): RenderSpec {
 
 /** The JSON Schema editors validate a spec with (schemas/render-spec.schema.json holds a copy). */
 export function renderJsonSchema(): Record<string, unknown> {
-  return {
+  const options = { io: 'input', unrepresentable: 'any' } as const;
+  const { required = [], ...schema } = z.toJSONSchema(renderSpecSchema, options);
+  // A spec file on disk gets its output from `render -o`, so an editor must not ask for one.
+  const asked = required.filter((key) => key !== 'output');
+  const head = {
     $id: 'https://framefleet.dev/schemas/render-spec.schema.json',
     title: 'framefleet render spec',
-    ...z.toJSONSchema(renderSpecSchema, { io: 'input', unrepresentable: 'any' }),
   };
+  return { ...head, ...schema, ...(asked.length ? { required: asked } : {}) };
 }

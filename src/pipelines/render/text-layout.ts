@@ -197,24 +197,61 @@ function mightFit(x: Extent, maxEm: number, maxLines: number): boolean {
   return maxLines * maxEm * (1 + 1e-9) >= kept - 1e-6;
 }
 
-/** The largest size up to `maxSize` at which the wrapped text fits a width x height box. */
+/** The widest word (without its leading whitespace) in ems. */
+function longestWord(paragraphs: Paragraph[]): number {
+  let longest = 0;
+  for (const { ems, words } of paragraphs) {
+    for (const w of words) {
+      let em = 0;
+      for (let i = w.start + w.lead; i < w.end; i++) em += ems[i]!;
+      longest = Math.max(longest, em);
+    }
+  }
+  return longest;
+}
+
+/**
+ * The largest size up to `maxSize` at which the wrapped text fits a width x height box, with no
+ * word split across lines where any size allows that ("Megalodon" shrinks to fit its answer box
+ * rather than becoming "Megalod" / "on"); a word too long for the box even at the smallest size
+ * (a long URL) is split at the largest size that fits instead.
+ */
 export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
   const paragraphs = tokenize(text);
   const extent = extentOf(paragraphs);
+  const word = longestWord(paragraphs);
+  return (
+    (word * MIN_SIZE <= width ? fitFrom(paragraphs, extent, width, height, maxSize, word) : undefined) ??
+    fitFrom(paragraphs, extent, width, height, maxSize, 0)!
+  );
+}
+
+/** fitText's search; with `wordEm`, a size only fits when a word that wide fits on one line. */
+function fitFrom(
+  paragraphs: Paragraph[],
+  extent: Extent,
+  width: number,
+  height: number,
+  maxSize: number,
+  wordEm: number,
+): TextBlock | undefined {
   let size = maxSize;
   // Sizes at which no wrapping could fit are skipped without wrapping, so a long text costs a few
   // wraps, not one per size down to 8 px (the same size comes out as wrapping at each would give).
   while (
     size > MIN_SIZE &&
-    !mightFit(extent, width / size, Math.floor(height / Math.round(size * LINE_SPACING)))
+    (wordEm * size > width ||
+      !mightFit(extent, width / size, Math.floor(height / Math.round(size * LINE_SPACING))))
   ) {
     size = next(size);
   }
   for (;;) {
     const { lines, ems } = wrapTokens(paragraphs, width / size);
     const lineHeight = Math.round(size * LINE_SPACING);
-    const fits = lines.length * lineHeight <= height && ems.every((em) => em * size <= width);
-    if (fits || size <= MIN_SIZE) return { size, lineHeight, lines };
+    const fits =
+      lines.length * lineHeight <= height && ems.every((em) => em * size <= width) && wordEm * size <= width;
+    if (fits || (size <= MIN_SIZE && wordEm === 0)) return { size, lineHeight, lines };
+    if (size <= MIN_SIZE) return undefined;
     size = next(size);
   }
 }

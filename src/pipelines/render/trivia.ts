@@ -47,15 +47,16 @@ export function triviaTimeline(
   const c = quiz.colors;
   const font = quiz.font;
   const m = Math.round(W * 0.05);
+  const logoSide = Math.round(H * 0.12);
   const logo: Layer[] = quiz.logo
     ? [
         {
           type: 'image',
           path: quiz.logo,
-          x: W - m - Math.round(H * 0.12),
+          x: W - m - logoSide,
           y: Math.round(H * 0.03),
-          width: Math.round(H * 0.12),
-          height: Math.round(H * 0.12),
+          width: logoSide,
+          height: logoSide,
           fit: 'fit',
           start: 0,
         },
@@ -159,7 +160,8 @@ export function triviaTimeline(
       ...Array.from({ length: secs }, (_, s) =>
         text(
           String(secs - s),
-          W - m - Math.round(W * 0.2),
+          // Left of the logo, which holds the same top-right corner.
+          W - m - (quiz.logo ? logoSide + Math.round(W * 0.02) : 0) - Math.round(W * 0.2),
           Math.round(H * 0.03),
           Math.round(W * 0.2),
           Math.round(H * 0.1),

@@ -13,12 +13,13 @@ export function withProcessors(
 ): TranscodeLayout {
   const source = { width: layout.width, height: layout.height, pixFmt: layout.pixFmt ?? 'yuv420p' };
   const step = processStep(names, processors, source);
-  const odd = oddSides(step, source.pixFmt);
+  const encoded = encodedPixFmt(layout);
+  const odd = oddSides(step, encoded);
   if (odd) {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
       `processor chain ${show(names.join(','))} makes ${step.width}x${step.height} frames from the ${source.width}x${source.height} source, ` +
-        `and ${source.pixFmt} video needs an even ${odd}: choose a \`scale\` that gives even sizes`,
+        `and ${encoded} video needs an even ${odd}: choose a \`scale\` that gives even sizes`,
     );
   }
   const requires = chainRequirements(names, processors, { name: layout.encoder, device: layout.device });
@@ -42,15 +43,28 @@ export function oddSides(size: { width: number; height: number }, pixFmt: string
  * and every GPU encoder need even sides), which would fail every segment's encode after retries.
  */
 export function refuseOddSource(input: string, layout: TranscodeLayout): void {
-  // GPU encoders take 4:2:0 frames (NV12) whatever the source's format.
-  const pixFmt = layout.device === 'cpu' ? (layout.pixFmt ?? 'yuv420p') : 'nv12';
+  const pixFmt = encodedPixFmt(layout);
   const odd = oddSides(layout, pixFmt);
   if (!odd) return;
   const via = pixFmt === layout.pixFmt ? '' : ` (it encodes ${pixFmt})`;
   const even = `${layout.width - (layout.width % 2)}:${layout.height - (layout.height % 2)}`;
+  // A 4:4:4 source encoded 4:2:0 by --pixel-format auto fits as it is on a CPU encoder.
+  const keep =
+    layout.device === 'cpu' && layout.pixFmt && !oddSides(layout, layout.pixFmt)
+      ? `, or keep its ${layout.pixFmt} with --pixel-format source (few players decode it)`
+      : '';
   throw new FramefleetError(
     'UNSUPPORTED_MEDIA',
     `input ${show(input)} is ${layout.width}x${layout.height} ${layout.pixFmt ?? pixFmt} video, and ${layout.encoder} needs an even ${odd}${via}: ` +
-      `crop it to an even size first (ffmpeg -vf crop=${even})`,
+      `crop it to an even size first (ffmpeg -vf crop=${even})${keep}`,
   );
+}
+
+/**
+ * The format segments are encoded in: the job's (`--pixel-format`, 4:2:0 by default), else the
+ * source's on a CPU encoder; GPU encoders take 4:2:0 frames (NV12) whatever the source's format.
+ */
+function encodedPixFmt(layout: TranscodeLayout): string {
+  if (layout.device !== 'cpu') return 'nv12';
+  return layout.settings.pixFmt ?? layout.pixFmt ?? 'yuv420p';
 }
