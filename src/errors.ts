@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   NO_BEATS: { status: 422, fatal: true },
   INVALID_LUT: { status: 422, fatal: true },
   FILTER_UNAVAILABLE: { status: 422, fatal: true },
+  // A hardware decoder's device could not be opened here; another worker may have one (retried).
+  HWACCEL_UNAVAILABLE: { status: 422, fatal: false },
   // Configuration a command cannot start with (exit 2); they never reach the API.
   DATA_DIR_UNUSABLE: { status: 400, fatal: true },
   PORT_IN_USE: { status: 400, fatal: true },

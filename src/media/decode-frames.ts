@@ -171,9 +171,37 @@ export async function decodeFrames(options: DecodeFramesRun): Promise<number> {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     label: `decode frames of ${show(options.path)}`,
+  }).catch((error: unknown) => {
+    throw hwaccelMissing(error, options.hwaccel ?? 'none') ?? error;
   });
   if (count === 0 && (options.frameCount ?? 1) > 0) {
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(options.path)} decoded to no video frames`);
   }
   return count;
+}
+
+/** What ffmpeg 5.1 prints when a hardware decoder's device cannot be opened (no GPU, no driver). */
+const DEVICE_FAILED =
+  /Device creation failed|Device setup failed|No device available for decoder|Failed to set value .* for option 'vaapi_device'/;
+
+/**
+ * A decode that failed because the machine has no usable device for `--hwaccel`: the error says so
+ * and names the way out, instead of ffmpeg's "Operation not permitted". Undefined for any other
+ * failure. Pure.
+ */
+export function hwaccelMissing(error: unknown, hwaccel: DecodeHwaccel): FramefleetError | undefined {
+  if (hwaccel === 'none' || !(error instanceof FramefleetError)) return undefined;
+  const tail = error.ffmpegTail ?? error.message;
+  if (!DEVICE_FAILED.test(tail)) return undefined;
+  // The decoder's own line ("No device available for decoder: device type cuda needed for codec
+  // h264") says most; then the option or device line.
+  const lines = tail.split('\n').filter((l) => DEVICE_FAILED.test(l));
+  const line = (lines.find((l) => l.includes('No device available')) ?? lines.at(-1) ?? '')
+    .replace(/^\[[^\]]*\]\s*/, '')
+    .trim();
+  return new FramefleetError(
+    'HWACCEL_UNAVAILABLE',
+    `--hwaccel ${hwaccel}: this machine has no usable ${hwaccel} device (ffmpeg: ${line}); decode on the CPU with --hwaccel none`,
+    { cause: error, ffmpegTail: error.ffmpegTail },
+  );
 }
