@@ -4,7 +4,8 @@ import { mixAudio, renderScenes, verifyPiece } from './executors.js';
 import { planRender } from './plan.js';
 import { parseRenderSpec, type RenderSpec } from './spec.js';
 
-export { parseRenderSpec, renderSpecSchema, renderJsonSchema, type RenderSpec } from './spec.js';
+export { parseRenderSpec, renderSpecSchema, type RenderSpec } from './spec.js';
+export { renderJsonSchema } from './spec-json-schema.js';
 
 /**
  * Templated rendering: one task per run of scenes and crossfades (all independent; short scenes
