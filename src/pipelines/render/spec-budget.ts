@@ -2,8 +2,9 @@
  * How much one render spec may hold. Validating a spec costs time on the server's event loop in
  * proportion to its layers and its text (every text layer is laid out to see that it fits), so a
  * body of the largest size the API takes must still be checked in a few tens of milliseconds. A
- * 100-question trivia video written out as scenes is about 400 scenes, 2,400 layers and 70,000
- * characters; typical ones are a tenth of that.
+ * 50-question trivia video written out as scenes is about 150 scenes, 1,950 layers and 27,000
+ * characters; typical ones are a tenth of that. A `quiz` (the trivia template) is laid out when its
+ * scenes are made, each question's text in several scenes: its own budget keeps that as cheap.
  */
 export const MAX_SCENES = 2000;
 export const MAX_LAYERS_PER_SCENE = 200;
@@ -11,6 +12,9 @@ export const MAX_LAYERS_PER_SCENE = 200;
 export const MAX_LAYERS = 2000;
 /** Characters of all text layers together (each holds at most 2,000). */
 export const MAX_TEXT_CHARS = 100_000;
+
+/** Characters of a quiz's title, questions and answers together (100 typical questions: ~18,000). */
+export const MAX_QUIZ_CHARS = 30_000;
 
 const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
 
@@ -20,6 +24,10 @@ const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
  * what is not a list of scenes with lists of layers is left for the schema to name. Pure.
  */
 export function renderBudgetProblem(spec: unknown): string | undefined {
+  const quiz = quizChars((spec as { quiz?: unknown } | null | undefined)?.quiz);
+  if (quiz > MAX_QUIZ_CHARS) {
+    return `expected \`quiz\` to hold at most ${MAX_QUIZ_CHARS} characters of title, questions and answers, got ${quiz}`;
+  }
   const scenes = (spec as { scenes?: unknown } | null | undefined)?.scenes;
   if (!Array.isArray(scenes)) return undefined;
   if (scenes.length > MAX_SCENES) {
@@ -46,4 +54,18 @@ export function renderBudgetProblem(spec: unknown): string | undefined {
     return `expected the text layers to hold at most ${MAX_TEXT_CHARS} characters in all, got ${chars}`;
   }
   return undefined;
+}
+
+/** The characters of a quiz's texts, tolerating any shape (the schema names what is wrong). */
+function quizChars(quiz: unknown): number {
+  const q = quiz as { title?: unknown; questions?: unknown } | null | undefined;
+  const length = (v: unknown) => (typeof v === 'string' ? v.length : 0);
+  let chars = length(q?.title);
+  if (!Array.isArray(q?.questions)) return chars;
+  for (const item of q.questions) {
+    const { question, answers } = (item ?? {}) as { question?: unknown; answers?: unknown };
+    chars += length(question);
+    if (Array.isArray(answers)) for (const a of answers) chars += length(a);
+  }
+  return chars;
 }

@@ -213,7 +213,7 @@ const specChecks = (budget: boolean) => (s: z.output<typeof specObject>, ctx: Re
   if (problem) ctx.addIssue(codedIssue(problem, ['encoder'], s.encoder));
   // Over the budget, no text is laid out (the API refuses such a body before any schema runs).
   const over = budget && renderBudgetProblem(s);
-  if (over) return void ctx.addIssue({ code: 'custom', path: ['scenes'], message: over });
+  if (over) return void ctx.addIssue({ code: 'custom', path: [s.scenes ? 'scenes' : 'quiz'], message: over });
   for (const [i, scene] of (s.scenes ?? []).entries()) checkScene(scene, i, s, ctx);
 };
 
