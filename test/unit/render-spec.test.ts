@@ -242,6 +242,15 @@ describe('render text layout', () => {
     expect(block.lines.join('')).toBe(url);
   });
 
+  // Whole words cost the whole caption its size when one word is far too long for the box: a URL
+  // that fits one line only at 9 px took a readable caption down with it.
+  it('splits a long word rather than shrink the text below half the size splitting allows', () => {
+    const caption = 'Read the full story at https://example.com/news/2026/12/a-long-story-slug';
+    const block = fitText(caption, 300, 400, 48);
+    expect(block.size).toBeGreaterThanOrEqual(40);
+    expect(block.lines.join('').replace(/ /g, '')).toBe(caption.replace(/ /g, ''));
+  });
+
   it('breaks text without spaces (CJK) between characters', () => {
     const lines = wrap('日本の首都はどこですか', 4);
     expect(lines.length).toBeGreaterThan(2);

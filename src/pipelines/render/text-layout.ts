@@ -213,17 +213,20 @@ function longestWord(paragraphs: Paragraph[]): number {
 /**
  * The largest size up to `maxSize` at which the wrapped text fits a width x height box, with no
  * word split across lines where any size allows that ("Megalodon" shrinks to fit its answer box
- * rather than becoming "Megalod" / "on"); a word too long for the box even at the smallest size
- * (a long URL) is split at the largest size that fits instead.
+ * rather than becoming "Megalod" / "on"); a word too long for the box at half the size splitting
+ * would allow, or at the smallest size (a long URL), is split at the largest size that fits.
  */
 export function fitText(text: string, width: number, height: number, maxSize: number): TextBlock {
   const paragraphs = tokenize(text);
   const extent = extentOf(paragraphs);
   const word = longestWord(paragraphs);
-  return (
-    (word * MIN_SIZE <= width ? fitFrom(paragraphs, extent, width, height, maxSize, word) : undefined) ??
-    fitFrom(paragraphs, extent, width, height, maxSize, 0)!
-  );
+  const split = fitFrom(paragraphs, extent, width, height, maxSize, 0)!;
+  if (word * split.size <= width) return split;
+  // Whole words, unless that takes the text below half the size splitting allows (a caption with
+  // one long URL stays readable, its URL split).
+  const whole =
+    word * MIN_SIZE <= width ? fitFrom(paragraphs, extent, width, height, maxSize, word) : undefined;
+  return whole && whole.size >= split.size / 2 ? whole : split;
 }
 
 /** fitText's search; with `wordEm`, a size only fits when a word that wide fits on one line. */
