@@ -1,19 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { silentLogger } from '../../src/logger.js';
-import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
-import { buildServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg } from '../helpers/media.js';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
+import { uniquePrefix } from '../integration/redis-fixtures.js';
 import { readSse, startServer, type Harness } from './harness.js';
+import { startRedisServer } from './redis-harness.js';
 
 const HDR = /is HDR \(transfer smpte2084\) and libx264 encodes it as 8-bit yuv420p without tone mapping/;
 
@@ -84,45 +76,14 @@ describe('a job keeps its plan warnings', () => {
   describe('on the Redis fleet engine', () => {
     const prefix = uniquePrefix('job-warnings');
     let dir: string;
-    let runtime: Runtime;
-    let app: FastifyInstance;
     let url: string;
+    let close: () => Promise<void>;
 
     beforeAll(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), 'ff-job-warnings-'));
-      await Promise.all(['in', 'out', 'shared'].map((d) => mkdir(path.join(dir, d))));
-      await hdrClip(path.join(dir, 'in', 'hdr.mp4'));
-      runtime = await openRuntime({
-        mode: 'redis',
-        redisUrl: REDIS_URL,
-        prefix,
-        dataDir: path.join(dir, 'data'),
-        storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
-        roots: { input: [path.join(dir, 'in')], output: [path.join(dir, 'out')] },
-        log: silentLogger,
-        worker: true,
-        cpuSlots: 2,
-      });
-      app = await buildServer({
-        backend: runtime.backend,
-        storage: runtime.storage,
-        fleet: runtime.fleet,
-        gpus: runtime.gpus,
-        roots: runtime.roots,
-        heartbeatMs: 500,
-        logger: pino({ level: 'silent' }),
-      });
-      url = await app.listen({ port: 0, host: '127.0.0.1' });
+      ({ dir, url, close } = await startRedisServer(prefix, (d) => hdrClip(path.join(d, 'in', 'hdr.mp4'))));
     }, 60_000);
 
-    afterAll(async () => {
-      await app?.close();
-      await runtime?.close();
-      const redis = connectRedis(REDIS_URL);
-      await cleanPrefix(redis, prefix);
-      await redis.quit();
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => close?.());
 
     it('in the job JSON', async () => {
       const job = await transcodeJob(url, path.join(dir, 'in', 'hdr.mp4'), path.join(dir, 'out', 'hdr.mp4'));

@@ -1,66 +1,30 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
-import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
-import { buildServer } from '../../src/server/index.js';
-import { silentLogger } from '../../src/logger.js';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
+import { REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
 import { readSse } from './harness.js';
+import { startRedisServer } from './redis-harness.js';
 
 // `framefleet server --redis URL --with-worker`: the API over the fleet engine, with a real Redis,
 // a worker in the same process, and the shared storage on disk.
 describe('server on the Redis fleet engine', () => {
   const prefix = uniquePrefix('server-redis');
   let dir: string;
-  let runtime: Runtime;
-  let app: FastifyInstance;
   let url: string;
   let clip: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'ff-server-redis-'));
-    await Promise.all(['in', 'out', 'shared'].map((d) => mkdir(path.join(dir, d))));
-    clip = path.join(dir, 'in', 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
-    runtime = await openRuntime({
-      mode: 'redis',
-      redisUrl: REDIS_URL,
-      prefix,
-      dataDir: path.join(dir, 'data'),
-      storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
-      roots: { input: [path.join(dir, 'in')], output: [path.join(dir, 'out')] },
-      log: silentLogger,
-      worker: true,
-      cpuSlots: 2,
-    });
-    app = await buildServer({
-      backend: runtime.backend,
-      storage: runtime.storage,
-      fleet: runtime.fleet,
-      gpus: runtime.gpus,
-      roots: runtime.roots,
-      heartbeatMs: 500,
-      logger: pino({ level: 'silent' }),
-    });
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    ({ dir, url, close } = await startRedisServer(prefix, async (d) => {
+      clip = path.join(d, 'in', 'clip.mp4');
+      await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    }));
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await runtime?.close();
-    const redis = connectRedis(REDIS_URL);
-    await cleanPrefix(redis, prefix);
-    await redis.quit();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   it('runs a job through the fleet, streams it to completion, and shows the worker and metrics', async () => {
     const output = path.join(dir, 'out', 'clip.mp4');
