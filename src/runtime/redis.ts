@@ -9,7 +9,7 @@ import { fleetPathPolicy } from '../engine/redis/job-roots.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
-import { serverRoots, type PathRoots } from '../storage/path-policy.js';
+import { serverRoots, workExclusions, type PathRoots } from '../storage/path-policy.js';
 import { FleetWorker } from '../worker/fleet-worker.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import { allPipelines } from '../pipelines/job-types.js';
@@ -120,7 +120,7 @@ export async function startFleetWorker(
     stalledIntervalMs: options.stalledIntervalMs,
     heartbeatMs: options.heartbeatMs,
     keepIntermediates: options.keepIntermediates,
-    paths: fleetPathPolicy(redis, options.prefix, options.roots),
+    paths: fleetPathPolicy(redis, options.prefix, options.roots, await workExclusions(storage)),
   });
   await worker.start();
   return {

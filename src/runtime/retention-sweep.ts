@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TERMINAL_STATES, type Backend, type JobRecord, type Logger } from '../engine/types.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { DAY_MS, planSweep, stringsIn, SWEPT_PREFIXES, type RetentionPolicy } from '../storage/retention.js';
@@ -11,9 +9,9 @@ import {
 } from '../storage/retention-temp.js';
 import { S3Storage } from '../storage/s3-storage.js';
 import type { Storage } from '../storage/types.js';
+import { WORKER_SCRATCH_ROOT } from '../storage/work-folders.js';
 
-/** Where fleet workers on this machine keep per-attempt scratch folders (src/worker/fleet-worker.ts). */
-export const WORKER_SCRATCH_ROOT = join(tmpdir(), 'framefleet-worker');
+export { WORKER_SCRATCH_ROOT };
 
 export interface SweepOptions {
   backend: Backend;

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, redactUrl, show } from '../errors.js';
-import { insideRoots as inside, excludedBy } from '../storage/path-policy.js';
+import { insideRoots as inside, refusalReason } from '../storage/path-policy.js';
 
 /**
  * Where clients may point the server: input/output roots and allowed URL hosts. Roots are stored
@@ -37,21 +37,11 @@ export async function confineInput(value: string, roots: readonly string[], what
     real = await realpath(normal);
   } catch (cause) {
     // Say "forbidden" before "missing" for paths outside the roots, so probing reveals nothing.
-    if (!inside(normal, roots)) throw forbidden(what, value, refusal(normal, normal, roots, 'input'));
+    if (!inside(normal, roots)) throw forbidden(what, value, refusalReason(normal, normal, roots, 'input'));
     throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} does not exist`, { cause });
   }
-  if (!inside(real, roots)) throw forbidden(what, value, refusal(real, normal, roots, 'input'));
+  if (!inside(real, roots)) throw forbidden(what, value, refusalReason(real, normal, roots, 'input'));
   return real;
-}
-
-/** Why a real path is refused: outside the roots, or in the data dir a root holds. */
-function refusal(real: string, normal: string, roots: readonly string[], side: string): string {
-  const resolved = real === normal ? '' : `resolves to ${show(real)}, `;
-  const data = excludedBy(real, roots);
-  if (data !== undefined) {
-    return `${resolved}${resolved ? 'in' : 'lies in'} the server's data dir ${show(data)} (job state and intermediates), where no job file may be`;
-  }
-  return `${resolved}${resolved ? '' : 'is '}outside the allowed ${side} roots`;
 }
 
 /**
@@ -65,18 +55,19 @@ export async function confineOutput(value: string, roots: readonly string[]): Pr
   try {
     realParent = await realpath(parent);
   } catch (cause) {
-    if (!inside(parent, roots)) throw forbidden('output', value, refusal(parent, parent, roots, 'output'));
+    if (!inside(parent, roots))
+      throw forbidden('output', value, refusalReason(parent, parent, roots, 'output'));
     throw new FramefleetError('OUTPUT_UNWRITABLE', `output directory ${show(parent)} does not exist`, {
       cause,
     });
   }
   const target = path.join(realParent, path.basename(normal));
   if (!inside(realParent, roots)) {
-    throw forbidden('output', value, refusal(realParent, realParent, roots, 'output'));
+    throw forbidden('output', value, refusalReason(realParent, realParent, roots, 'output'));
   }
   const realTarget = await realpath(target).catch(() => target);
   if (!inside(realTarget, roots)) {
-    throw forbidden('output', value, refusal(realTarget, normal, roots, 'output'));
+    throw forbidden('output', value, refusalReason(realTarget, normal, roots, 'output'));
   }
   return realTarget;
 }

@@ -2,7 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, show } from '../errors.js';
-import { excludedBy, insideRoots } from './path-policy.js';
+import { insideRoots, refusalReason } from './path-policy.js';
 
 /**
  * Opening a user's file inside the roots without a race (Linux). The file or directory is opened
@@ -67,16 +67,8 @@ async function hold(
 }
 
 function outside(value: string, real: string, what: string, roots: readonly string[]): FramefleetError {
-  const why = real === value ? '' : ` resolves to ${show(real)}, which`;
-  const data = excludedBy(real, roots);
-  const where =
-    data === undefined
-      ? `is outside the allowed ${what} roots`
-      : `lies in the server's data dir ${show(data)} (job state and intermediates), where no job file may be`;
-  return new FramefleetError(
-    'PATH_FORBIDDEN',
-    `${what} ${show(value)}${why} ${where} (checked when the job ran)`,
-  );
+  const why = refusalReason(real, value, roots, what);
+  return new FramefleetError('PATH_FORBIDDEN', `${what} ${show(value)} ${why} (checked when the job ran)`);
 }
 
 function missing(

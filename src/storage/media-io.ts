@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import type { Storage } from './types.js';
+import { inputCacheDir } from './work-folders.js';
 
 /**
  * Job inputs and outputs are local paths (a shared filesystem on a fleet) or `s3://` URLs that
@@ -43,10 +43,8 @@ export async function mediaIdentity(input: string, storage: Storage | undefined)
 const downloads = new Map<string, Promise<string>>();
 const RECENT_USE_MS = 60_000;
 
-/** Where downloaded inputs are kept, and how many bytes of them at most (least recently used go first). */
-function cacheDir(): string {
-  return process.env.FRAMEFLEET_INPUT_CACHE ?? join(tmpdir(), 'framefleet-inputs');
-}
+/** Where downloaded inputs are kept (outside every root), and how many bytes of them at most. */
+const cacheDir = inputCacheDir;
 function cacheLimitBytes(): number {
   const mb = Number(process.env.FRAMEFLEET_INPUT_CACHE_MB ?? 20_480);
   return (Number.isFinite(mb) && mb > 0 ? mb : 20_480) * 1024 * 1024;

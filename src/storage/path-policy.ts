@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FramefleetError, show } from '../errors.js';
 import type { Storage } from './types.js';
+import { canonicalPath, workFolders } from './work-folders.js';
 
 /**
  * Folders a job's files must lie under, as canonical real paths (symlinks resolved). An entry
  * written `!/dir` (see excludedRoot) is a folder no job file may be in even where a root holds it:
- * the server's data dir, with every job's state and intermediates. Kept in the same lists, so the
+ * one of framefleet's own (workFolders: the data dir, the storage's scratch/tmp/cache/jobs, worker
+ * scratch, the input cache). Kept in the same lists, so the
  * exclusion goes wherever the roots go (each check where a file is opened, a fleet job's record).
  */
 export interface PathRoots {
@@ -99,11 +99,57 @@ export async function canonicalRoots(roots: readonly string[]): Promise<string[]
 }
 
 /**
+ * Why a canonical path `real` (named `named`) is refused: in one of framefleet's own folders, or
+ * outside the roots. One line for every place a path is checked.
+ */
+export function refusalReason(real: string, named: string, roots: readonly string[], side: string): string {
+  const resolved = real === named ? '' : `resolves to ${show(real)}, `;
+  const work = excludedBy(real, roots);
+  if (work !== undefined) {
+    return `${resolved}${resolved ? 'in' : 'lies in'} framefleet's own folder ${show(work)} (job state, intermediates, scratch, caches), where no job file may be`;
+  }
+  return `${resolved}${resolved ? '' : 'is '}outside the allowed ${side} roots`;
+}
+
+/**
+ * `roots` with framefleet's own folders (`work`, canonical) excluded: the input side keeps `uploads`
+ * (a folder of client uploads) as a root, the output side excludes it. Refuses a configured root
+ * that lies in one of them; `warn` hears of each one a root holds (job files there are refused).
+ */
+export function withExclusions(
+  roots: PathRoots,
+  work: readonly string[],
+  uploads: readonly string[] = [],
+  warn: (message: string) => void = () => undefined,
+): PathRoots {
+  const excluded = work.map(excludedRoot);
+  const fences = { input: [...uploads, ...excluded], output: [...excluded, ...uploads.map(excludedRoot)] };
+  for (const side of ['input', 'output'] as const) {
+    for (const root of roots[side]) {
+      const holder = excludedBy(root, fences[side]);
+      if (holder !== undefined) {
+        throw new FramefleetError(
+          'INVALID_ARGUMENT',
+          `${side} root ${show(root)} lies in framefleet's own folder ${show(holder)}, where jobs keep their state, intermediates and caches; choose a folder outside it`,
+        );
+      }
+      for (const dir of work.filter((d) => holds(root, d) && d !== root)) {
+        warn(
+          `framefleet's own folder ${show(dir)} lies in the ${side} root ${show(root)}; job files there are refused`,
+        );
+      }
+    }
+  }
+  return { input: [...roots.input, ...fences.input], output: [...roots.output, ...fences.output] };
+}
+
+/**
  * The roots a server confines its jobs to, at submit and again wherever a job opens a file: its
- * --input-root/--output-root (canonical), plus its uploads folder as an input root, minus its data
- * dir and its storage's folder (`dataDirs`): a root that holds them is refused there, so no job
- * reads another's files or writes over intermediates, and a root inside them is refused at start.
- * `warn` hears of each data dir a root holds.
+ * --input-root/--output-root (canonical), plus its uploads folder as an input root, minus
+ * framefleet's own folders (workFolders: the storage's scratch/tmp/cache/jobs, the data dirs, worker
+ * scratch, the input cache). A root that holds them is refused there, so no job reads another's
+ * files or writes over intermediates; a root inside them is refused at start. Folders beside them
+ * in the storage (an inbox, an outbox) may be roots.
  */
 export async function serverRoots(
   storage: Storage,
@@ -114,30 +160,18 @@ export async function serverRoots(
 ): Promise<PathRoots> {
   const uploadsDir = storage.localPath('uploads');
   if (uploadsDir) await mkdir(uploadsDir, { recursive: true });
-  const storageDir = storage.url.startsWith('file:') ? [fileURLToPath(storage.url)] : [];
-  const data = await canonicalRoots([...dataDirs, ...storageDir].filter((dir) => existsSync(dir)));
-  const input = await canonicalRoots(inputRoots);
-  const output = await canonicalRoots(outputRoots);
-  for (const [side, roots] of [
-    ['input', input],
-    ['output', output],
-  ] as const) {
-    for (const root of roots) {
-      const holder = data.find((dir) => holds(dir, root));
-      if (holder !== undefined) {
-        throw new FramefleetError(
-          'INVALID_ARGUMENT',
-          `${side} root ${show(root)} lies in the data dir ${show(holder)}, where jobs keep their state and intermediates; choose a folder outside it`,
-        );
-      }
-      for (const dir of data.filter((d) => holds(root, d))) {
-        warn(`the data dir ${show(dir)} lies in the ${side} root ${show(root)}; job files there are refused`);
-      }
-    }
-  }
-  const excluded = data.map(excludedRoot);
-  return {
-    input: [...input, ...(await canonicalRoots(uploadsDir ? [uploadsDir] : [])), ...excluded],
-    output: [...output, ...excluded],
-  };
+  const uploads = await canonicalRoots(uploadsDir ? [uploadsDir] : []);
+  const roots = { input: await canonicalRoots(inputRoots), output: await canonicalRoots(outputRoots) };
+  return withExclusions(roots, await workFolders(storage, dataDirs), uploads, warn);
+}
+
+/**
+ * The entries a fleet worker appends to whichever roots it uses (its own, or those recorded with a
+ * job): its storage's work folders, its scratch and input cache, and for outputs its uploads folder.
+ */
+export async function workExclusions(storage: Storage, dirs: readonly string[] = []): Promise<PathRoots> {
+  const excluded = (await workFolders(storage, dirs)).map(excludedRoot);
+  const uploads = storage.localPath('uploads');
+  const noUploads = uploads === undefined ? [] : [excludedRoot(await canonicalPath(uploads))];
+  return { input: excluded, output: [...excluded, ...noUploads] };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -21,6 +21,7 @@ import { SlotPool, type SlotClass } from './slot-pool.js';
 import { GpuAssigner } from '../engine/gpu-pin.js';
 import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
+import { WORKER_SCRATCH_ROOT } from '../storage/work-folders.js';
 
 export interface FleetWorkerOptions {
   redis: Redis;
@@ -88,7 +89,7 @@ export class FleetWorker {
     this.ctx = createFleetContext({
       ...options,
       workerId: this.id,
-      scratchRoot: options.scratchRoot ?? join(tmpdir(), 'framefleet-worker', this.id),
+      scratchRoot: options.scratchRoot ?? join(WORKER_SCRATCH_ROOT, this.id),
     });
     // GPU slots are per device: each GPU task is pinned to the least busy of the worker's GPUs.
     const gpus = options.capabilities.gpus;

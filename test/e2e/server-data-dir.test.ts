@@ -66,7 +66,7 @@ describe('a server whose data dir lies inside its roots', () => {
     const r = await submit(spec());
     expect(r.status, JSON.stringify(r.body)).toBe(403);
     expect(r.body.error?.code).toBe('PATH_FORBIDDEN');
-    expect(r.body.error?.message).toContain("lies in the server's data dir");
+    expect(r.body.error?.message).toContain("lies in framefleet's own folder");
   });
 
   it('decides on the real path: links in the roots that lead into the data dir are refused', async () => {
@@ -74,10 +74,10 @@ describe('a server whose data dir lies inside its roots', () => {
     await symlink(path.join(h.dataDir, 'state.json'), path.join(h.inputDir, 'state-link.json'));
     const out = await submit({ input: clip, output: path.join(h.outputDir, 'data-link', 'o.mp4') });
     expect(out.status).toBe(403);
-    expect(out.body.error?.message).toContain("lies in the server's data dir");
+    expect(out.body.error?.message).toContain("lies in framefleet's own folder");
     const input = await submit({ input: path.join(h.inputDir, 'state-link.json'), output: outFile() });
     expect(input.status).toBe(403);
-    expect(input.body.error?.message).toMatch(/resolves to .*state\.json`, in the server's data dir/);
+    expect(input.body.error?.message).toMatch(/resolves to .*state\.json`, in framefleet's own folder/);
   });
 
   it('still takes an upload (inside the data dir) as an input', async () => {
@@ -117,7 +117,7 @@ describe('a server whose data dir lies inside its roots', () => {
       inputRoots: [h.inputDir],
       outputRoots: [path.join(h.dataDir, 'inner')],
     });
-    await expect(started).rejects.toThrow(/output root .*inner` lies in the data dir/);
+    await expect(started).rejects.toThrow(/output root .*inner` lies in framefleet's own folder `.*data`/);
   });
   let n = 0;
   const outFile = () => path.join(h.outputDir, `out-${++n}.mp4`);
