@@ -1,12 +1,15 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
 import type { PoolConfig } from '../../src/config/pools.js';
 import type { ServerLimits } from '../../src/server/context.js';
+import { connectRedis } from '../../src/engine/redis/connection.js';
+import { cleanPrefix, REDIS_URL } from '../integration/redis-fixtures.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -37,9 +40,14 @@ export interface HarnessOptions {
   pools?: PoolConfig[];
   /** Caps and timeouts (--max-uploads, --max-event-streams, ...). */
   limits?: Partial<ServerLimits>;
+  /**
+   * `framefleet server --redis URL --with-worker` instead of the local engine: keys under
+   * `prefix` (removed by close()), a worker in the same process, storage in dir/shared.
+   */
+  redis?: { prefix: string };
 }
 
-/** A real server on a free loopback port over the real local engine, in a fresh temp folder. */
+/** A real server on a free loopback port over the real local engine (or Redis fleet), in a fresh temp folder. */
 export async function startServer(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'ff-e2e-')));
   const inputDir = path.join(dir, 'in');
@@ -50,8 +58,18 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
   const log = lines
     ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
     : pino({ level: process.env.FF_TEST_LOG ?? 'silent' });
+  const fleet = options.redis;
+  if (fleet) await mkdir(path.join(dir, 'shared'), { recursive: true });
   const runtime = await openRuntime({
-    mode: 'local',
+    ...(fleet
+      ? {
+          mode: 'redis',
+          redisUrl: REDIS_URL,
+          prefix: fleet.prefix,
+          storageUrl: pathToFileURL(path.join(dir, 'shared')).href,
+          worker: true,
+        }
+      : { mode: 'local' }),
     dataDir,
     cpuSlots: options.workers ?? 2,
     roots: { input: options.inputRoots ?? [inputDir], output: options.outputRoots ?? [outputDir] },
@@ -90,6 +108,11 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     async close() {
       await app.close();
       await runtime.close();
+      if (fleet) {
+        const redis = connectRedis(REDIS_URL);
+        await cleanPrefix(redis, fleet.prefix);
+        await redis.quit();
+      }
       if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };

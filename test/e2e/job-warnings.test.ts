@@ -5,7 +5,6 @@ import { runCli } from '../helpers/cli.js';
 import { ffmpeg } from '../helpers/media.js';
 import { uniquePrefix } from '../integration/redis-fixtures.js';
 import { readSse, startServer, type Harness } from './harness.js';
-import { startRedisServer } from './redis-harness.js';
 
 const HDR = /is HDR \(transfer smpte2084\) and libx264 encodes it as 8-bit yuv420p without tone mapping/;
 
@@ -80,7 +79,8 @@ describe('a job keeps its plan warnings', () => {
     let close: () => Promise<void>;
 
     beforeAll(async () => {
-      ({ dir, url, close } = await startRedisServer(prefix, (d) => hdrClip(path.join(d, 'in', 'hdr.mp4'))));
+      ({ dir, url, close } = await startServer({ redis: { prefix } }));
+      await hdrClip(path.join(dir, 'in', 'hdr.mp4'));
     }, 60_000);
 
     afterAll(() => close?.());

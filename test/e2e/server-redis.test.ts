@@ -5,8 +5,7 @@ import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
-import { readSse } from './harness.js';
-import { startRedisServer } from './redis-harness.js';
+import { readSse, startServer } from './harness.js';
 
 // `framefleet server --redis URL --with-worker`: the API over the fleet engine, with a real Redis,
 // a worker in the same process, and the shared storage on disk.
@@ -18,10 +17,9 @@ describe('server on the Redis fleet engine', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ dir, url, close } = await startRedisServer(prefix, async (d) => {
-      clip = path.join(d, 'in', 'clip.mp4');
-      await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
-    }));
+    ({ dir, url, close } = await startServer({ redis: { prefix } }));
+    clip = path.join(dir, 'in', 'clip.mp4');
+    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
   }, 60_000);
 
   afterAll(() => close?.());
