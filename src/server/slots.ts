@@ -13,10 +13,6 @@ export class Slots {
     readonly max: number,
   ) {}
 
-  get inUse(): number {
-    return this.used;
-  }
-
   /**
    * A slot, or a 429 TOO_MANY_REQUESTS (with Retry-After) when all are taken. `close` asks the
    * client to drop the connection, for a request whose body would otherwise still arrive.
