@@ -1,4 +1,5 @@
-import { startPcm, type PcmStream } from '../../media/decode-pcm.js';
+import type { PcmStream } from '../../media/decode-pcm.js';
+import { startPcmFast } from '../../media/wav-pcm.js';
 
 /**
  * The rate beats are analysed at: onsets up to its Nyquist of 5.5 kHz (kick, snare body, the
@@ -12,5 +13,5 @@ export const BEAT_SAMPLE_RATE = 11025;
  * start it before loading anything else (see src/cli/early-decode.ts).
  */
 export function startBeatsDecode(path: string, signal?: AbortSignal): PcmStream {
-  return startPcm({ path, sampleRate: BEAT_SAMPLE_RATE, signal });
+  return startPcmFast({ path, sampleRate: BEAT_SAMPLE_RATE, signal });
 }

@@ -14,8 +14,9 @@ export { BEAT_SAMPLE_RATE } from './beats-decode.js';
 
 /**
  * Decodes an audio or video file's sound and finds its beats. The onset envelope is computed from
- * the samples as ffmpeg decodes them; `decode` is one already started for this file (the CLI starts
- * it before it loads the analysis), taken over with its cancellation.
+ * the samples as they are decoded (by ffmpeg, or read here from a plain WAV); `decode` is one
+ * already started for this file (the CLI starts it before it loads the analysis), taken over with
+ * its cancellation.
  */
 export async function analyzeBeatsFile(
   path: string,

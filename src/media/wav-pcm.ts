@@ -1,0 +1,104 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { FramefleetError, show } from '../errors.js';
+import { startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
+import { Resampler } from './resample.js';
+import { wavLayout, wavToMono, type WavLayout } from './wav.js';
+
+/** Bytes read at a time: about 1.5 s of 44.1 kHz stereo 16-bit. */
+const CHUNK = 1 << 18;
+const HEAD = 1 << 16;
+
+/**
+ * `startPcm`, but a plain PCM or float WAV file (what audio tools export) is read and resampled
+ * here instead of by ffmpeg, whose start-up (some 200 shared libraries) costs more than decoding a
+ * song: `analyze beats` on a 30 s WAV takes a third less time. Anything else (other containers,
+ * compressed or unusual WAVs, a path that is not a regular file) goes to ffmpeg as before, with
+ * its input guards; a WAV whose header this reader accepts is only ever read as samples.
+ */
+export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number }): PcmStream {
+  const controller = new AbortController();
+  const { signal } = options;
+  const forward = () => controller.abort();
+  if (signal?.aborted) controller.abort();
+  signal?.addEventListener('abort', forward, { once: true });
+  let sink: ((samples: Float32Array) => void) | undefined;
+  const held: Float32Array[] = [];
+  let count = 0;
+  const deliver = (samples: Float32Array) => {
+    count += samples.length;
+    if (!samples.length) return;
+    if (sink) sink(samples);
+    // ffmpeg's chunks may alias memory it reuses.
+    else held.push(samples.slice());
+  };
+  let fallback: PcmStream | undefined;
+  const label = `decode audio of ${show(options.path)}`;
+  const run = async (): Promise<number> => {
+    const file = await native(options.path);
+    if (!file) {
+      fallback = startPcm({ ...options, signal: controller.signal });
+      fallback.pipeTo(deliver);
+      return fallback.done;
+    }
+    try {
+      const resampler = new Resampler(file.layout.sampleRate, options.sampleRate);
+      const frame = file.layout.bytes * file.layout.channels;
+      const buffer = new Uint8Array(Math.max(frame, CHUNK - (CHUNK % frame)));
+      const mono = new Float32Array(buffer.length / frame);
+      let position = file.layout.dataOffset;
+      const end = position + file.layout.dataBytes;
+      while (position < end) {
+        if (controller.signal.aborted) throw new FramefleetError('CANCELLED', `${label} cancelled`);
+        const want = Math.min(buffer.length, end - position);
+        const { bytesRead } = await file.handle.read(buffer, 0, want, position);
+        if (bytesRead === 0) break;
+        const whole = bytesRead - (bytesRead % frame);
+        deliver(resampler.push(wavToMono(buffer.subarray(0, whole), file.layout, mono)));
+        position += whole;
+        if (whole === 0) break;
+      }
+      deliver(resampler.flush());
+      return count;
+    } catch (error) {
+      if (error instanceof FramefleetError) throw error;
+      throw new FramefleetError('INPUT_CORRUPT', `${label} failed: ${(error as Error).message}`);
+    } finally {
+      await file.handle.close();
+    }
+  };
+  const done = run();
+  const settled = () => signal?.removeEventListener('abort', forward);
+  done.then(settled, settled);
+  return {
+    path: options.path,
+    sampleRate: options.sampleRate,
+    pipeTo(next) {
+      if (sink) throw new Error('a PCM stream has one sink');
+      sink = next;
+      for (const samples of held.splice(0)) next(samples);
+    },
+    done,
+    abort: () => controller.abort(),
+  };
+}
+
+/** The open file and its layout when `path` is a regular file holding a WAV read here. */
+async function native(path: string): Promise<{ handle: FileHandle; layout: WavLayout } | undefined> {
+  // Non-blocking: opening a FIFO someone named as input must not wait for a writer.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile()) {
+      const head = new Uint8Array(Math.min(HEAD, stats.size));
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const layout = wavLayout(head.subarray(0, bytesRead), stats.size);
+      if (layout && layout.dataBytes > 0) return { handle, layout };
+    }
+  } catch {
+    // Unreadable here: ffmpeg will name the problem.
+  }
+  await handle.close();
+  return undefined;
+}

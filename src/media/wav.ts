@@ -1,0 +1,120 @@
+/** What a RIFF/WAVE header says about its samples. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  /** Bytes per sample of one channel. */
+  bytes: 1 | 2 | 3 | 4 | 8;
+  float: boolean;
+  /** Offset of the first sample and the number of sample bytes after it (whole frames). */
+  dataOffset: number;
+  dataBytes: number;
+}
+
+const PCM = 1;
+const FLOAT = 3;
+const EXTENSIBLE = 0xfffe;
+
+/**
+ * Reads a WAV file's layout from its first bytes (`head`; 64 KB is plenty for real files), given
+ * the file's size. Undefined for anything this reader does not decode itself (not RIFF/WAVE,
+ * RF64, compressed formats, odd sample sizes, more than two channels, no data chunk within
+ * `head`): ffmpeg decodes those.
+ * A data chunk whose size is 0 or past the end (a WAV written to a pipe) runs to the end of file.
+ */
+export function wavLayout(head: Uint8Array, fileSize: number): WavLayout | undefined {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const tag = (at: number) => String.fromCharCode(...head.subarray(at, at + 4));
+  if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return undefined;
+  let format: Omit<WavLayout, 'dataOffset' | 'dataBytes'> | undefined;
+  for (let at = 12; at + 8 <= head.length;) {
+    const id = tag(at);
+    const size = view.getUint32(at + 4, true);
+    const body = at + 8;
+    if (id === 'fmt ') {
+      if (size < 16 || body + size > head.length) return undefined;
+      format = fmtChunk(view, body, size);
+      if (!format) return undefined;
+    } else if (id === 'data') {
+      if (!format) return undefined;
+      const frame = format.bytes * format.channels;
+      const available = fileSize - body;
+      const bytes = size === 0 || size > available ? available : size;
+      return { ...format, dataOffset: body, dataBytes: bytes - (bytes % frame) };
+    }
+    // Chunks are padded to an even size.
+    at = body + size + (size % 2);
+  }
+  return undefined;
+}
+
+function fmtChunk(view: DataView, at: number, size: number) {
+  let tag = view.getUint16(at, true);
+  const channels = view.getUint16(at + 2, true);
+  const sampleRate = view.getUint32(at + 4, true);
+  const bits = view.getUint16(at + 14, true);
+  if (tag === EXTENSIBLE) {
+    if (size < 40) return undefined;
+    // The sub-format GUID's first two bytes are the format tag.
+    tag = view.getUint16(at + 24, true);
+  }
+  const bytes = bits / 8;
+  const float = tag === FLOAT;
+  if (tag !== PCM && !float) return undefined;
+  if (float ? bytes !== 4 && bytes !== 8 : ![1, 2, 3, 4].includes(bytes)) return undefined;
+  // The container's block size must agree with the sample size (no packed 20-bit in 3 bytes).
+  if (view.getUint16(at + 12, true) !== bytes * channels) return undefined;
+  // Mono and stereo only: ffmpeg downmixes more channels with a matrix (centre and surrounds
+  // weighted, LFE dropped) that a plain mean would not match.
+  if (channels < 1 || channels > 2 || sampleRate < 1000 || sampleRate > 768_000) return undefined;
+  return { sampleRate, channels, bytes: bytes as WavLayout['bytes'], float };
+}
+
+/**
+ * The mono mix of whole frames in `bytes` (little-endian, as `layout` says), as
+ * Float32 in -1..1 the way ffmpeg converts and downmixes them (8-bit is unsigned, the others
+ * signed; stereo to mono is (L + R) / sqrt 2, not the mean: its default matrix), into
+ * `out` when it is long enough; returns the samples, a view of `out` or a new array.
+ */
+export function wavToMono(bytes: Uint8Array, layout: WavLayout, out?: Float32Array): Float32Array {
+  const { channels, float } = layout;
+  const size = layout.bytes;
+  const frames = Math.floor(bytes.length / (size * channels));
+  const into = out && out.length >= frames ? out : new Float32Array(frames);
+  const aligned = bytes.byteOffset % size === 0;
+  // The common layouts through typed views (the host is little-endian on every platform we run on).
+  if (aligned && !float && size === 2) {
+    downmix(new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels), channels, 1 / 32768, into);
+  } else if (aligned && float && size === 4) {
+    downmix(new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels), channels, 1, into);
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const gain = channels === 2 ? Math.SQRT1_2 : 1;
+    let at = 0;
+    for (let f = 0; f < frames; f++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++, at += size) {
+        if (float) sum += size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
+        else if (size === 2) sum += view.getInt16(at, true) / 32768;
+        else if (size === 3)
+          sum += ((view.getUint8(at + 2) << 24) | (view.getUint16(at, true) << 8)) / 2 ** 31;
+        else if (size === 4) sum += view.getInt32(at, true) / 2 ** 31;
+        else sum += (view.getUint8(at) - 128) / 128;
+      }
+      into[f] = sum * gain;
+    }
+  }
+  return into.subarray(0, frames);
+}
+
+function downmix(
+  samples: Int16Array | Float32Array,
+  channels: number,
+  scale: number,
+  out: Float32Array,
+): void {
+  if (channels === 1) for (let i = 0; i < samples.length; i++) out[i] = samples[i]! * scale;
+  else {
+    const gain = scale * Math.SQRT1_2;
+    for (let f = 0, i = 0; i < samples.length; f++, i += 2) out[f] = (samples[i]! + samples[i + 1]!) * gain;
+  }
+}

@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePcm } from '../../src/media/decode-pcm.js';
+import { runFfmpeg } from '../../src/media/run.js';
+import { wavLayout } from '../../src/media/wav.js';
+import { startPcmFast } from '../../src/media/wav-pcm.js';
+import { makeWorkDir } from './analysis-media.js';
+
+let work: Awaited<ReturnType<typeof makeWorkDir>>;
+beforeAll(async () => {
+  work = await makeWorkDir();
+});
+afterAll(() => work.cleanup());
+
+/** 2 s of a chord, a 3 kHz ping and clicks: content across the band beats are analysed in. */
+async function makeWav(name: string, args: string[]): Promise<string> {
+  const path = join(work.dir, name);
+  const source =
+    'aevalsrc=0.3*sin(2*PI*220*t)+0.2*sin(2*PI*3000*t)*lt(mod(t\\,0.5)\\,0.05)+0.3*lt(mod(t\\,0.25)\\,0.002):s=96000:d=2';
+  await runFfmpeg(['-f', 'lavfi', '-i', source, ...args, '-y', path], { label: `make ${name}` });
+  return path;
+}
+
+async function fastDecode(path: string): Promise<Float32Array> {
+  const stream = startPcmFast({ path, sampleRate: 11_025 });
+  const chunks: Float32Array[] = [];
+  stream.pipeTo((samples) => chunks.push(samples.slice()));
+  const out = new Float32Array(await stream.done);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** Decodes with ffmpeg missing: only the native reader can succeed. */
+async function withoutFfmpeg<T>(run: () => Promise<T>): Promise<T> {
+  const saved = process.env.FFMPEG_PATH;
+  process.env.FFMPEG_PATH = join(work.dir, 'no-ffmpeg-here');
+  try {
+    return await run();
+  } finally {
+    if (saved === undefined) delete process.env.FFMPEG_PATH;
+    else process.env.FFMPEG_PATH = saved;
+  }
+}
+
+function relativeError(ours: Float32Array, theirs: Float32Array): number {
+  let diff = 0;
+  let power = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    diff += (ours[i]! - theirs[i]!) ** 2;
+    power += theirs[i]! ** 2;
+  }
+  return Math.sqrt(diff / power);
+}
+
+describe('WAV files are read without ffmpeg, with the samples ffmpeg would give', () => {
+  it.each([
+    ['s16 stereo 44.1 kHz', ['-af', 'pan=stereo|c0=c0|c1=0.3*c0', '-ar', '44100', '-c:a', 'pcm_s16le']],
+    ['s24 mono 48 kHz', ['-ac', '1', '-ar', '48000', '-c:a', 'pcm_s24le']],
+    ['s32 stereo 96 kHz', ['-ac', '2', '-ar', '96000', '-c:a', 'pcm_s32le']],
+    ['f32 stereo 22.05 kHz', ['-ac', '2', '-ar', '22050', '-c:a', 'pcm_f32le']],
+    ['f64 mono 16 kHz', ['-ac', '1', '-ar', '16000', '-c:a', 'pcm_f64le']],
+    ['u8 mono 8 kHz', ['-ac', '1', '-ar', '8000', '-c:a', 'pcm_u8']],
+  ])('%s', async (name, args) => {
+    const path = await makeWav(`${name.replace(/\W+/g, '-')}.wav`, args);
+    // ffmpeg writes WAVE_FORMAT_EXTENSIBLE headers for more than 16 bits or more than 48 kHz.
+    const tag = (await readFile(path)).readUInt16LE(20);
+    expect(tag).toBe(/s16|u8/.test(name) ? 1 : 0xfffe);
+    const theirs = await decodePcm({ path, sampleRate: 11_025 });
+    const ours = await withoutFfmpeg(() => fastDecode(path));
+    expect(Math.abs(ours.length - theirs.length)).toBeLessThanOrEqual(1);
+    // The two resamplers' filters differ a little near the band edge; 8-bit adds its own noise.
+    expect(relativeError(ours, theirs)).toBeLessThan(name.startsWith('u8') ? 0.08 : 0.03);
+  });
+
+  it('reads a WAV written to a pipe (no data size in its header) to the end of the file', async () => {
+    const piped = join(work.dir, 'piped.wav');
+    const { stdout } = await runFfmpeg(
+      ['-f', 'lavfi', '-i', 'sine=f=440:d=1:r=44100', '-c:a', 'pcm_s16le', '-f', 'wav', 'pipe:1'],
+      { label: 'pipe a wav' },
+    );
+    await writeFile(piped, stdout);
+    const ours = await withoutFfmpeg(() => fastDecode(piped));
+    expect(ours.length).toBe(11_025);
+  });
+
+  it.each([
+    ['ADPCM in WAV', ['-ac', '1', '-ar', '44100', '-c:a', 'adpcm_ms'], 'adpcm.wav'],
+    [
+      '5.1 WAV (ffmpeg downmixes with its matrix)',
+      ['-ac', '6', '-ar', '48000', '-c:a', 'pcm_s16le'],
+      'six.wav',
+    ],
+    ['FLAC', ['-ac', '2', '-ar', '44100'], 'song.flac'],
+  ])('leaves %s to ffmpeg', async (_name, args, file) => {
+    const path = await makeWav(file, args);
+    await expect(withoutFfmpeg(() => fastDecode(path))).rejects.toMatchObject({ code: 'FFMPEG_MISSING' });
+    const theirs = await decodePcm({ path, sampleRate: 11_025 });
+    expect(Array.from(await fastDecode(path))).toEqual(Array.from(theirs));
+  });
+
+  it('does not wait on a FIFO named as input: ffmpeg decides (and its timeout holds)', async () => {
+    const fifo = join(work.dir, 'fifo.wav');
+    execFileSync('mkfifo', [fifo]);
+    const stream = startPcmFast({ path: fifo, sampleRate: 11_025, timeoutMs: 1500 });
+    await expect(stream.done).rejects.toMatchObject({ code: expect.stringMatching(/TIMEOUT|CANCELLED/) });
+  });
+
+  it('refuses headers it does not read itself', () => {
+    const header = (format: number, channels: number, bits: number) => {
+      const b = Buffer.alloc(44);
+      b.write('RIFF', 0);
+      b.writeUInt32LE(36, 4);
+      b.write('WAVE', 8);
+      b.write('fmt ', 12);
+      b.writeUInt32LE(16, 16);
+      b.writeUInt16LE(format, 20);
+      b.writeUInt16LE(channels, 22);
+      b.writeUInt32LE(44_100, 24);
+      b.writeUInt16LE((channels * bits) / 8, 32);
+      b.writeUInt16LE(bits, 34);
+      b.write('data', 36);
+      b.writeUInt32LE(4000, 40);
+      return b;
+    };
+    expect(wavLayout(header(1, 2, 16), 4044)).toMatchObject({ channels: 2, bytes: 2, dataBytes: 4000 });
+    expect(wavLayout(header(1, 2, 16), 1044)).toMatchObject({ dataBytes: 1000 });
+    expect(wavLayout(header(2, 2, 16), 4044)).toBeUndefined();
+    expect(wavLayout(header(1, 2, 12), 4044)).toBeUndefined();
+    expect(wavLayout(header(3, 1, 16), 4044)).toBeUndefined();
+    expect(wavLayout(Buffer.from('RIFX....WAVE'), 12)).toBeUndefined();
+    expect(wavLayout(header(1, 2, 16).subarray(0, 30), 4044)).toBeUndefined();
+  });
+});
