@@ -25,6 +25,7 @@ import { cpuSeconds } from './lib/cpu-time.js';
 import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
 import { METER_STYLES, meterScore } from './lib/meter-styles.js';
 import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
+import { ltsNode } from './lib/lts-node.js';
 import { encodeWav } from './lib/wav.js';
 
 const exec = promisify(execFile);
@@ -175,10 +176,14 @@ export async function run(): Promise<void> {
 const SPEED_ROUNDS = Number(process.env.BEATS_SPEED_ROUNDS ?? 10);
 
 /** Wall and CPU seconds (the child's and its children's) of one command. */
-async function timed(file: string, args: string[]): Promise<{ wall: number; cpu: number }> {
+async function timed(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ wall: number; cpu: number }> {
   const cpu0 = cpuSeconds() ?? 0;
   const started = performance.now();
-  await exec(file, args, { maxBuffer: 1 << 24 });
+  await exec(file, args, { maxBuffer: 1 << 24, env });
   return { wall: (performance.now() - started) / 1000, cpu: (cpuSeconds() ?? 0) - cpu0 };
 }
 
@@ -199,12 +204,32 @@ async function speed(track: Track, dir: string): Promise<void> {
       m4a,
     ]),
   );
-  const runs: Record<string, { wall: number; cpu: number }[]> = { aac: [], wav: [], aubio: [] };
+  const runs: Record<string, { wall: number; cpu: number }[]> = {
+    aac: [],
+    wav: [],
+    aubio: [],
+    ltsAac: [],
+    ltsWav: [],
+    node: [],
+    nodeBare: [],
+  };
   const aubioThere = await exists(AUBIO);
+  const lts = await ltsNode();
+  // Node's own start: this environment sets NODE_EXTRA_CA_CERTS, which Node 20 parses at every
+  // start (Node 22+ only when TLS is used); printed so the CLI's rows can be read against it.
+  const bare = { ...process.env };
+  delete bare.NODE_EXTRA_CA_CERTS;
   for (let i = 0; i < SPEED_ROUNDS; i++) {
     runs.aac!.push(await timed(process.execPath, [CLI, 'analyze', 'beats', m4a, '--json']));
     runs.wav!.push(await timed(process.execPath, [CLI, 'analyze', 'beats', track.path, '--json']));
     if (aubioThere) runs.aubio!.push(await timed(AUBIO, ['beat', track.path]));
+    if (lts) {
+      runs.ltsAac!.push(await timed(lts.bin, [CLI, 'analyze', 'beats', m4a, '--json']));
+      runs.ltsWav!.push(await timed(lts.bin, [CLI, 'analyze', 'beats', track.path, '--json']));
+    }
+    runs.node!.push(await timed(process.execPath, ['-e', '0']));
+    if (process.env.NODE_EXTRA_CA_CERTS)
+      runs.nodeBare!.push(await timed(process.execPath, ['-e', '0'], bare));
   }
   const fmt = (what: string, xs: { wall: number; cpu: number }[]) => {
     const wall = Math.min(...xs.map((x) => x.wall));
@@ -222,9 +247,15 @@ async function speed(track: Track, dir: string): Promise<void> {
         .join(
           ' ',
         )}; target >= 100x real time (<= ${(track.seconds / 100).toFixed(2)} s) on a quiet machine\n` +
-      fmt('  framefleet analyze beats, AAC', runs.aac!) +
-      fmt('  framefleet analyze beats, WAV', runs.wav!) +
-      (aubioThere ? fmt('  aubio beat, WAV', runs.aubio!) : ''),
+      fmt(`  framefleet analyze beats, AAC (Node ${process.versions.node})`, runs.aac!) +
+      fmt(`  framefleet analyze beats, WAV (Node ${process.versions.node})`, runs.wav!) +
+      (aubioThere ? fmt('  aubio beat, WAV', runs.aubio!) : '') +
+      (lts
+        ? fmt(`  framefleet analyze beats, AAC (Node ${lts.version}, current LTS)`, runs.ltsAac!) +
+          fmt(`  framefleet analyze beats, WAV (Node ${lts.version}, current LTS)`, runs.ltsWav!)
+        : '  (no current-LTS Node in .framefleet/node-lts: `bash scripts/node-lts.sh` installs one)\n') +
+      fmt(`  node -e 0 alone (Node ${process.versions.node})`, runs.node!) +
+      (runs.nodeBare!.length ? fmt('  node -e 0 alone, NODE_EXTRA_CA_CERTS unset', runs.nodeBare!) : ''),
   );
 }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { generateSampleClip } from '../src/media/generate.js';
 import { probe } from '../src/media/probe.js';
 import { psnrByIndex } from '../src/media/quality.js';
+import { ltsNode } from './lib/lts-node.js';
 
 const WORK = resolve('bench/.work/transcode');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -128,6 +129,7 @@ function capture(cmd: string, args: string[]): Promise<string> {
 }
 
 async function benchClip(clip: Clip, preset: string, x264Preset: string): Promise<string> {
+  const lts = await ltsNode();
   const source = join(WORK, clip.file);
   if (!(await stat(source).catch(() => undefined))) {
     process.stdout.write(
@@ -180,17 +182,23 @@ async function benchClip(clip: Clip, preset: string, x264Preset: string): Promis
 
   const ff: Sample[] = [];
   const plain: Sample[] = [];
+  const onLts: Sample[] = [];
   const loads: string[] = [];
   for (let i = 1; i <= RUNS; i++) {
     loads.push(load());
     plain.push(await timed('ffmpeg', plainArgs));
     ff.push(await timed(process.execPath, ffArgs(i)));
+    // The same job (a new one: its own output) on the current LTS Node, when installed.
+    if (lts) onLts.push(await timed(lts.bin, ffArgs(100 + i)));
     process.stdout.write(
-      `run ${i}: ffmpeg ${plain.at(-1)!.wall.toFixed(2)} s (${plain.at(-1)!.cpu.toFixed(2)} CPU-s), framefleet ${ff.at(-1)!.wall.toFixed(2)} s (${ff.at(-1)!.cpu.toFixed(2)} CPU-s), load ${loads.at(-1)}\n`,
+      `run ${i}: ffmpeg ${plain.at(-1)!.wall.toFixed(2)} s (${plain.at(-1)!.cpu.toFixed(2)} CPU-s), framefleet ${ff.at(-1)!.wall.toFixed(2)} s (${ff.at(-1)!.cpu.toFixed(2)} CPU-s)` +
+        (lts ? `, on Node ${lts.version} ${onLts.at(-1)!.wall.toFixed(2)} s` : '') +
+        `, load ${loads.at(-1)}\n`,
     );
   }
   const [a, b] = await Promise.all([psnrByIndex(ours(RUNS), source), psnrByIndex(theirs, source)]);
   for (let i = 0; i <= RUNS; i++) await rm(ours(i), { force: true });
+  for (let i = 1; i <= RUNS; i++) await rm(ours(100 + i), { force: true });
   await rm(dataDir, { recursive: true, force: true });
   // Paired per run (each framefleet run right after its ffmpeg run): robust to load that drifts.
   const wallRatio = median(ff.map((s, i) => s.wall / plain[i]!.wall));
@@ -200,10 +208,14 @@ async function benchClip(clip: Clip, preset: string, x264Preset: string): Promis
   const wall = { ff: median(ff.map((s) => s.wall)), plain: median(plain.map((s) => s.wall)) };
   const cpu = { ff: median(ff.map((s) => s.cpu)), plain: median(plain.map((s) => s.cpu)) };
   const target = clip.target ?? 'no target: the fixed costs on a clip that encodes at 5x real time';
+  const ltsRow = lts
+    ? `; on Node ${lts.version} (current LTS): wall ${median(onLts.map((s, i) => s.wall / plain[i]!.wall)).toFixed(3)}, ` +
+      `overhead ${median(onLts.map((s, i) => s.wall - plain[i]!.wall)).toFixed(2)} s`
+    : '';
   const row =
     `RATIO transcode ${clip.name}: wall ${wallRatio.toFixed(3)} (medians ${wall.ff.toFixed(2)} s vs ${wall.plain.toFixed(2)} s), ` +
     `CPU ${cpuRatio.toFixed(3)} (${cpu.ff.toFixed(2)} vs ${cpu.plain.toFixed(2)} CPU-s), ` +
-    `overhead ${overhead.toFixed(2)} s, CPU overhead ${cpuOverhead.toFixed(2)} CPU-s (paired medians), load ${loads.join('/')} (target ${target})`;
+    `overhead ${overhead.toFixed(2)} s, CPU overhead ${cpuOverhead.toFixed(2)} CPU-s (paired medians), load ${loads.join('/')} (target ${target})${ltsRow}`;
   process.stdout.write(
     `PSNR vs source: framefleet ${a.average.toFixed(2)} dB (min ${a.min.toFixed(2)}), ffmpeg ${b.average.toFixed(2)} dB (min ${b.min.toFixed(2)})\n${row}\n`,
   );
