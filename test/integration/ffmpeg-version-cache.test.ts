@@ -11,13 +11,14 @@ describe('ffmpeg version check cache', () => {
   const env = () => ({ XDG_CACHE_HOME: dir });
   const file = () => join(dir, 'framefleet', 'ffmpeg-version.json');
 
-  let wav: string;
-  const beats = () => runCli(['analyze', 'beats', wav, '--json'], env());
+  // FLAC, not WAV: a plain WAV is read without ffmpeg.
+  let song: string;
+  const beats = () => runCli(['analyze', 'beats', song, '--json'], env());
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    wav = join(dir, 'tone.wav');
-    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', wav]);
+    song = join(dir, 'tone.flac');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', song]);
   });
   afterAll(() => cleanup());
 
