@@ -3,11 +3,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
 import { Resampler } from './resample.js';
-import { wavLayout, wavToMono, type WavLayout } from './wav.js';
+import { readWavLayout, wavToMono, type WavLayout } from './wav.js';
 
 /** Bytes read at a time: about 1.5 s of 44.1 kHz stereo 16-bit. */
 const CHUNK = 1 << 18;
-const HEAD = 1 << 16;
 
 /**
  * `startPcm`, but a plain PCM or float WAV file (what audio tools export) is read and resampled
@@ -91,9 +90,12 @@ async function native(path: string): Promise<{ handle: FileHandle; layout: WavLa
   try {
     const stats = await handle.stat();
     if (stats.isFile()) {
-      const head = new Uint8Array(Math.min(HEAD, stats.size));
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const layout = wavLayout(head.subarray(0, bytesRead), stats.size);
+      const read = async (offset: number, length: number) => {
+        const bytes = new Uint8Array(length);
+        const { bytesRead } = await handle.read(bytes, 0, length, offset);
+        return bytes.subarray(0, bytesRead);
+      };
+      const layout = await readWavLayout(read, stats.size);
       if (layout && layout.dataBytes > 0) return { handle, layout };
     }
   } catch {

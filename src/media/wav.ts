@@ -14,25 +14,35 @@ const PCM = 1;
 const FLOAT = 3;
 const EXTENSIBLE = 0xfffe;
 
+/** Bytes of the file from `offset` (fewer at its end). */
+export type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
+
+/** Chunks walked before giving up on finding the samples (real files have a handful). */
+const MAX_CHUNKS = 256;
+
 /**
- * Reads a WAV file's layout from its first bytes (`head`; 64 KB is plenty for real files), given
- * the file's size. Undefined for anything this reader does not decode itself (not RIFF/WAVE,
- * RF64, compressed formats, odd sample sizes, more than two channels, no data chunk within
- * `head`): ffmpeg decodes those.
- * A data chunk whose size is 0 or past the end (a WAV written to a pipe) runs to the end of file.
+ * Reads a WAV file's layout by walking its chunks (metadata such as cover art or a broadcast
+ * extension may come before the samples, whatever their size), given the file's size. Undefined
+ * for anything this reader does not decode itself (not RIFF/WAVE, RF64, compressed formats, odd
+ * sample sizes, more than two channels, no data chunk): ffmpeg decodes those. A data chunk whose
+ * size is 0 or past the end (a WAV written to a pipe) runs to the end of the file.
  */
-export function wavLayout(head: Uint8Array, fileSize: number): WavLayout | undefined {
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const tag = (at: number) => String.fromCharCode(...head.subarray(at, at + 4));
-  if (head.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return undefined;
+export async function readWavLayout(read: ReadAt, fileSize: number): Promise<WavLayout | undefined> {
+  const tag = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  const head = await read(0, 12);
+  if (head.length < 12 || tag(head, 0) !== 'RIFF' || tag(head, 8) !== 'WAVE') return undefined;
   let format: Omit<WavLayout, 'dataOffset' | 'dataBytes'> | undefined;
-  for (let at = 12; at + 8 <= head.length;) {
-    const id = tag(at);
-    const size = view.getUint32(at + 4, true);
+  for (let at = 12, chunks = 0; at + 8 <= fileSize && chunks < MAX_CHUNKS; chunks++) {
+    const header = await read(at, 8);
+    if (header.length < 8) return undefined;
+    const id = tag(header, 0);
+    const size = new DataView(header.buffer, header.byteOffset, 8).getUint32(4, true);
     const body = at + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + size > head.length) return undefined;
-      format = fmtChunk(view, body, size);
+      if (size < 16 || size > 1024) return undefined;
+      const fmt = await read(body, size);
+      if (fmt.length < size) return undefined;
+      format = fmtChunk(new DataView(fmt.buffer, fmt.byteOffset, fmt.byteLength), 0, size);
       if (!format) return undefined;
     } else if (id === 'data') {
       if (!format) return undefined;

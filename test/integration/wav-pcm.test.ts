@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePcm } from '../../src/media/decode-pcm.js';
 import { runFfmpeg } from '../../src/media/run.js';
-import { wavLayout } from '../../src/media/wav.js';
+import { readWavLayout } from '../../src/media/wav.js';
 import { startPcmFast } from '../../src/media/wav-pcm.js';
 import { makeWorkDir } from './analysis-media.js';
 
@@ -111,29 +111,46 @@ describe('WAV files are read without ffmpeg, with the samples ffmpeg would give'
     await expect(stream.done).rejects.toMatchObject({ code: expect.stringMatching(/TIMEOUT|CANCELLED/) });
   });
 
-  it('refuses headers it does not read itself', () => {
-    const header = (format: number, channels: number, bits: number) => {
-      const b = Buffer.alloc(44);
-      b.write('RIFF', 0);
-      b.writeUInt32LE(36, 4);
-      b.write('WAVE', 8);
-      b.write('fmt ', 12);
-      b.writeUInt32LE(16, 16);
-      b.writeUInt16LE(format, 20);
-      b.writeUInt16LE(channels, 22);
-      b.writeUInt32LE(44_100, 24);
-      b.writeUInt16LE((channels * bits) / 8, 32);
-      b.writeUInt16LE(bits, 34);
-      b.write('data', 36);
-      b.writeUInt32LE(4000, 40);
-      return b;
+  it('walks past metadata chunks of any size, and refuses headers it does not read itself', async () => {
+    const chunk = (id: string, body: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.write(id, 0);
+      head.writeUInt32LE(body.length, 4);
+      return Buffer.concat([head, body, Buffer.alloc(body.length % 2)]);
     };
-    expect(wavLayout(header(1, 2, 16), 4044)).toMatchObject({ channels: 2, bytes: 2, dataBytes: 4000 });
-    expect(wavLayout(header(1, 2, 16), 1044)).toMatchObject({ dataBytes: 1000 });
-    expect(wavLayout(header(2, 2, 16), 4044)).toBeUndefined();
-    expect(wavLayout(header(1, 2, 12), 4044)).toBeUndefined();
-    expect(wavLayout(header(3, 1, 16), 4044)).toBeUndefined();
-    expect(wavLayout(Buffer.from('RIFX....WAVE'), 12)).toBeUndefined();
-    expect(wavLayout(header(1, 2, 16).subarray(0, 30), 4044)).toBeUndefined();
+    const fmt = (format: number, channels: number, bits: number) => {
+      const b = Buffer.alloc(16);
+      b.writeUInt16LE(format, 0);
+      b.writeUInt16LE(channels, 2);
+      b.writeUInt32LE(44_100, 4);
+      b.writeUInt32LE((44_100 * channels * bits) / 8, 8);
+      b.writeUInt16LE((channels * bits) / 8, 12);
+      b.writeUInt16LE(bits, 14);
+      return chunk('fmt ', b);
+    };
+    const wav = (...chunks: Buffer[]) => {
+      const riff = Buffer.from('RIFF\0\0\0\0WAVE', 'latin1');
+      return Buffer.concat([riff, ...chunks]);
+    };
+    const layout = (file: Buffer, size = file.length) =>
+      readWavLayout(async (offset, length) => file.subarray(offset, offset + length), size);
+    const samples = chunk('data', Buffer.alloc(4000));
+    // Cover art (an odd-sized ID3 chunk, padded) of 300 KB before the samples.
+    const art = chunk('id3 ', Buffer.alloc(300_001));
+    expect(await layout(wav(fmt(1, 2, 16), art, samples))).toMatchObject({
+      channels: 2,
+      bytes: 2,
+      dataOffset: 12 + 24 + 300_010 + 8,
+      dataBytes: 4000,
+    });
+    // A data size past the end of the file: to the end, whole frames.
+    expect(await layout(wav(fmt(1, 2, 16), samples).subarray(0, 1046))).toMatchObject({ dataBytes: 1000 });
+    expect(await layout(wav(fmt(2, 2, 16), samples))).toBeUndefined();
+    expect(await layout(wav(fmt(1, 2, 12), samples))).toBeUndefined();
+    expect(await layout(wav(fmt(3, 1, 16), samples))).toBeUndefined();
+    expect(await layout(wav(fmt(1, 6, 16), samples))).toBeUndefined();
+    expect(await layout(wav(samples, fmt(1, 2, 16)))).toBeUndefined();
+    expect(await layout(Buffer.from('RIFX\0\0\0\0WAVE', 'latin1'))).toBeUndefined();
+    expect(await layout(wav(fmt(1, 2, 16)).subarray(0, 30))).toBeUndefined();
   });
 });
