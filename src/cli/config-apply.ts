@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Config, LoadedConfig } from '../config/index.js';
+import { SERVER_LIMIT_DEFAULTS } from '../config/server-limits.js';
 import { configPresent } from '../config/sources.js';
 import { FramefleetError, show } from '../errors.js';
 import { die } from './common.js';
@@ -21,6 +22,9 @@ const FIELDS: readonly [attribute: string, field: string, commands?: readonly st
   ['outputRoot', 'server.outputRoots', ['server']],
   ['allowHost', 'server.allowHosts', ['server']],
   ['maxUploadMb', 'server.maxUploadMb', ['server']],
+  ...Object.keys(SERVER_LIMIT_DEFAULTS).map(
+    (key) => [key, `server.${key}`, ['server']] as [string, string, string[]],
+  ),
   ['concurrency', 'worker.concurrency', ['worker']],
   ['workers', 'worker.concurrency', ['server', 'transcode', 'resume']],
   ['gpuSlots', 'worker.gpuSlots'],

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { prefixDefault } from './redis-options.js';
-import { DEFAULT_LIMITS } from '../server/context.js';
+import { SERVER_LIMIT_DEFAULTS as LIMITS } from '../config/server-limits.js';
 import { action, intOption, repeatable } from './common.js';
 
 export interface ServerFlags {
@@ -16,10 +16,15 @@ export interface ServerFlags {
   allowHost: string[];
   maxUploadMb: number;
   maxUploads: number;
+  maxUploadsPerClient: number;
   maxEventStreams: number;
+  maxEventStreamsPerClient: number;
   maxConnections: number;
   headersTimeoutS: number;
   requestTimeoutS: number;
+  minUploadRateKbps: number;
+  uploadRateWindowS: number;
+  uploadRateGraceS: number;
   workers?: number;
   gpuSlots?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -66,31 +71,61 @@ export function registerServer(program: Command): void {
       '--max-uploads <n>',
       'uploads streaming in at once; more are 429 TOO_MANY_REQUESTS',
       intOption('--max-uploads', 1, 1024),
-      DEFAULT_LIMITS.maxUploads,
+      LIMITS.maxUploads,
+    )
+    .option(
+      '--max-uploads-per-client <n>',
+      'uploads streaming in at once from one client address; more are 429 TOO_MANY_REQUESTS',
+      intOption('--max-uploads-per-client', 1, 1024),
+      LIMITS.maxUploadsPerClient,
     )
     .option(
       '--max-event-streams <n>',
       'live event streams (SSE) open at once; more are 429 TOO_MANY_REQUESTS',
       intOption('--max-event-streams', 1, 100_000),
-      DEFAULT_LIMITS.maxEventStreams,
+      LIMITS.maxEventStreams,
+    )
+    .option(
+      '--max-event-streams-per-client <n>',
+      'live event streams open at once to one client address; more are 429 TOO_MANY_REQUESTS',
+      intOption('--max-event-streams-per-client', 1, 100_000),
+      LIMITS.maxEventStreamsPerClient,
     )
     .option(
       '--max-connections <n>',
       'connections at once; more are closed as they come',
       intOption('--max-connections', 1, 1_000_000),
-      DEFAULT_LIMITS.maxConnections,
+      LIMITS.maxConnections,
     )
     .option(
       '--headers-timeout-s <s>',
       "time for a request's headers to arrive (408 after)",
       intOption('--headers-timeout-s', 1, 3600),
-      DEFAULT_LIMITS.headersTimeoutMs / 1000,
+      LIMITS.headersTimeoutS,
     )
     .option(
       '--request-timeout-s <s>',
       'time for a whole request, an upload included, to arrive (408 after); not less than --headers-timeout-s',
       intOption('--request-timeout-s', 1, 86_400),
-      DEFAULT_LIMITS.requestTimeoutMs / 1000,
+      LIMITS.requestTimeoutS,
+    )
+    .option(
+      '--min-upload-rate-kbps <n>',
+      'KiB/s (kilobytes, not kilobits) an upload must average over --upload-rate-window-s; slower is 408 and dropped (0: no minimum)',
+      intOption('--min-upload-rate-kbps', 0, 1_048_576),
+      LIMITS.minUploadRateKbps,
+    )
+    .option(
+      '--upload-rate-window-s <s>',
+      'how far back the upload rate is averaged',
+      intOption('--upload-rate-window-s', 1, 3600),
+      LIMITS.uploadRateWindowS,
+    )
+    .option(
+      '--upload-rate-grace-s <s>',
+      'seconds an upload runs before its rate is first judged',
+      intOption('--upload-rate-grace-s', 0, 3600),
+      LIMITS.uploadRateGraceS,
     )
     .option(
       '--workers <n>',

@@ -4,6 +4,7 @@ import { show } from '../errors.js';
 import { retentionConfigSchema } from './retention.js';
 import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
+import { serverLimitsConfigShape } from './server-limits.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -26,6 +27,8 @@ export const serverConfigSchema = z.strictObject({
   /** A file holding the API token (a Kubernetes secret mounted as a file). */
   tokenFile: z.string().min(1).optional(),
   maxUploadMb: z.int().min(1).max(1_048_576).default(1024),
+  /** Caps and timeouts: maxUploads, maxUploadsPerClient, minUploadRateKbps, ... */
+  ...serverLimitsConfigShape,
 });
 
 export const workerConfigSchema = z.strictObject({

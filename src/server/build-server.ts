@@ -55,8 +55,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    uploads: new Slots('uploads', limits.maxUploads),
-    eventStreams: new Slots('event streams', limits.maxEventStreams),
+    uploads: new Slots('uploads', limits.maxUploads, {
+      max: limits.maxUploadsPerClient,
+      cap: 'max-uploads-per-client',
+    }),
+    uploadRate: {
+      minBytesPerSecond: limits.minUploadBytesPerSecond,
+      windowMs: limits.uploadRateWindowMs,
+      graceMs: limits.uploadRateGraceMs,
+    },
+    eventStreams: new Slots('event streams', limits.maxEventStreams, {
+      max: limits.maxEventStreamsPerClient,
+      cap: 'max-event-streams-per-client',
+    }),
     metrics,
     scaling,
   };

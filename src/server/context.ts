@@ -8,8 +8,10 @@ import type { FleetView } from '../runtime/fleet-view.js';
 import type { JobTypeDef } from './job-types.js';
 import type { ServerMetrics } from './metrics.js';
 import type { PoolConfig } from '../config/pools.js';
+import { SERVER_LIMIT_DEFAULTS } from '../config/server-limits.js';
 import type { ScalingService } from './scaling-service.js';
 import type { Slots } from './slots.js';
+import type { UploadRate } from './upload-rate.js';
 
 export interface ServerOptions {
   backend: Backend;
@@ -45,22 +47,39 @@ export interface ServerOptions {
 export interface ServerLimits {
   /** Uploads streaming in at once; more are 429 TOO_MANY_REQUESTS. */
   maxUploads: number;
+  /** Uploads streaming in at once from one client address; more are 429. */
+  maxUploadsPerClient: number;
   /** SSE event streams open at once; more are 429. */
   maxEventStreams: number;
+  /** SSE event streams open at once to one client address; more are 429. */
+  maxEventStreamsPerClient: number;
   /** Connections at once (Node's server.maxConnections): more are closed as they come. */
   maxConnections: number;
   /** Time for a request's headers to arrive. */
   headersTimeoutMs: number;
   /** Time for a whole request, an upload's body included, to arrive: a stalled upload frees its slot. */
   requestTimeoutMs: number;
+  /** An upload slower than this (bytes a second, averaged over the window) is a 408; 0: no minimum. */
+  minUploadBytesPerSecond: number;
+  /** How far back the upload rate is averaged. */
+  uploadRateWindowMs: number;
+  /** How long an upload runs before its rate is first judged. */
+  uploadRateGraceMs: number;
 }
 
+const d = SERVER_LIMIT_DEFAULTS;
+
 export const DEFAULT_LIMITS: ServerLimits = {
-  maxUploads: 4,
-  maxEventStreams: 64,
-  maxConnections: 1024,
-  headersTimeoutMs: 30_000,
-  requestTimeoutMs: 1_800_000,
+  maxUploads: d.maxUploads,
+  maxUploadsPerClient: d.maxUploadsPerClient,
+  maxEventStreams: d.maxEventStreams,
+  maxEventStreamsPerClient: d.maxEventStreamsPerClient,
+  maxConnections: d.maxConnections,
+  headersTimeoutMs: d.headersTimeoutS * 1000,
+  requestTimeoutMs: d.requestTimeoutS * 1000,
+  minUploadBytesPerSecond: d.minUploadRateKbps * 1024,
+  uploadRateWindowMs: d.uploadRateWindowS * 1000,
+  uploadRateGraceMs: d.uploadRateGraceS * 1000,
 };
 
 /** What the route plugins share, resolved once when the server is built. */
@@ -73,6 +92,8 @@ export interface ServerContext {
   maxUploadBytes: number;
   heartbeatMs: number;
   uploads: Slots;
+  /** Minimum upload rate: bytes a second over a window after a grace period (0 bytes: none). */
+  uploadRate: UploadRate;
   eventStreams: Slots;
   metrics: ServerMetrics;
   /** Present when pools are configured. */

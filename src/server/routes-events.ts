@@ -17,8 +17,9 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
       { schema: { params: idParamsSchema } },
       async (request, reply) => {
         const id = request.params.id;
-        // One of --max-event-streams, given back when the stream ends or the client goes.
-        const release = ctx.eventStreams.take(reply);
+        // One of --max-event-streams (and of the client's --max-event-streams-per-client), given
+        // back when the stream ends or the client goes.
+        const release = ctx.eventStreams.take(request, reply);
         reply.raw.once('close', release);
         // Subscribe before the snapshot so nothing falls between them; queue until it is written.
         let pending: JobEvent[] | undefined = [];

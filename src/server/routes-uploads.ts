@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { FramefleetError } from '../errors.js';
 import type { ServerContext } from './context.js';
 import { uploadQuerySchema } from './schemas.js';
+import { rateGuarded } from './upload-rate.js';
 
 /**
  * POST /v1/uploads?name=clip.mp4 with the file as the raw body: streamed into storage under
@@ -35,14 +36,20 @@ export function uploadRoutes(ctx: ServerContext): FastifyPluginAsync {
             `storage ${ctx.storage.url} does not accept streamed uploads`,
           );
         }
-        // One of --max-uploads, held until the body is stored or the stream ends another way
-        // (client gone, limit passed, --request-timeout-s reached).
-        const release = ctx.uploads.take(reply, { close: true });
-        const key = `uploads/${randomUUID()}/${request.query.name}`;
+        // One of --max-uploads (and of the client's --max-uploads-per-client), held until the body
+        // is stored or the stream ends another way (client gone, limit passed, slower than
+        // --min-upload-rate-kbps, --request-timeout-s reached).
+        const release = ctx.uploads.take(request, reply, { close: true });
+        const folder = `uploads/${randomUUID()}/`;
+        const key = `${folder}${request.query.name}`;
         const stored = await ctx.storage
-          .putStream(key, request.raw, { maxBytes: limit })
-          .catch((error: unknown) => {
+          .putStream(key, rateGuarded(request.raw, ctx.uploadRate), { maxBytes: limit })
+          .catch(async (error: unknown) => {
             reply.header('connection', 'close');
+            // The storage removed its temporary file; the upload's own folder goes too.
+            await ctx.storage.deletePrefix(folder).catch((cause: unknown) => {
+              request.log.warn({ err: cause, folder }, 'could not remove a failed upload');
+            });
             throw error;
           })
           .finally(release);

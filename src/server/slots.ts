@@ -1,39 +1,71 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FramefleetError } from '../errors.js';
 
 /**
- * At most `max` of something at once (uploads, event streams). `take` answers a release that
- * gives the slot back once, however often it is called (finish, error and client close all may).
+ * At most `max` of something at once (uploads, event streams), and at most `perClient` of them
+ * from one client address, so one client cannot take every slot. `take` answers a release that
+ * gives both back once, however often it is called (finish, error and client close all may).
  */
 export class Slots {
   private used = 0;
+  /** Slots held per client address; an address leaves the map when it holds none. */
+  private readonly byClient = new Map<string, number>();
 
   constructor(
     readonly what: string,
     readonly max: number,
+    readonly perClient: { max: number; cap: string },
   ) {}
 
   /**
-   * A slot, or a 429 TOO_MANY_REQUESTS (with Retry-After) when all are taken. `close` asks the
-   * client to drop the connection, for a request whose body would otherwise still arrive.
+   * A slot, or a 429 TOO_MANY_REQUESTS (with Retry-After) when the client holds its share or all
+   * are taken. `close` asks the client to drop the connection, for a request whose body would
+   * otherwise still arrive.
    */
-  take(reply: FastifyReply, options: { close?: boolean } = {}): () => void {
-    if (this.used >= this.max) {
+  take(request: FastifyRequest, reply: FastifyReply, options: { close?: boolean } = {}): () => void {
+    const client = clientAddress(request);
+    const mine = this.byClient.get(client) ?? 0;
+    const refuse = (message: string) => {
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       if (options.close) reply.header('connection', 'close');
-      throw new FramefleetError(
-        'TOO_MANY_REQUESTS',
+      return new FramefleetError('TOO_MANY_REQUESTS', message, {
+        details: { client, open: mine, max: this.perClient.max },
+      });
+    };
+    if (mine >= this.perClient.max) {
+      throw refuse(
+        `${mine} ${this.what} are open from ${client}, the most one client may have (${this.perClient.cap} ${this.perClient.max}); retry in a few seconds`,
+      );
+    }
+    if (this.used >= this.max) {
+      throw refuse(
         `${this.max} ${this.what} are open, the most this server takes at once; retry in a few seconds`,
       );
     }
     this.used++;
+    this.byClient.set(client, mine + 1);
     let held = true;
     return () => {
       if (!held) return;
       held = false;
       this.used--;
+      const left = (this.byClient.get(client) ?? 1) - 1;
+      if (left > 0) this.byClient.set(client, left);
+      else this.byClient.delete(client);
     };
   }
+}
+
+/**
+ * The address a client is counted by: the one fastify parsed for the request (the socket's peer:
+ * the server sets no trustProxy, so X-Forwarded-For, which a client writes itself, is never read).
+ * An IPv4 peer on a dual-stack socket (`::ffff:10.0.0.1`) counts as its IPv4 address; a request
+ * whose socket is already gone shares one bucket rather than escaping the count.
+ */
+export function clientAddress(request: FastifyRequest): string {
+  const ip = request.ip as string | undefined;
+  if (!ip) return 'an unknown address';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
 }
 
 /** What a refused client is told to wait: slots free as uploads and streams end. */

@@ -46,8 +46,12 @@ describe('server caps on uploads, event streams and slow requests', () => {
   beforeAll(async () => {
     // The request timeout is long here: a stalled upload holding the slot must outlive a loaded
     // machine's polling (the timeout itself is tested below, with a server of its own).
+    // No upload rate minimum either (server-client-limits tests it): it would end the stall too.
     h = await startServer({
-      limits: { maxUploads: 1, maxEventStreams: 2, headersTimeoutMs: 1000, requestTimeoutMs: 60_000 },
+      limits: {
+        ...{ maxUploads: 1, maxEventStreams: 2, headersTimeoutMs: 1000, requestTimeoutMs: 60_000 },
+        minUploadBytesPerSecond: 0,
+      },
     });
     const clip = await generateSampleClip({
       path: path.join(h.inputDir, 'clip.mp4'),
@@ -130,7 +134,9 @@ describe('server caps on uploads, event streams and slow requests', () => {
 describe('server request timeout', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startServer({ limits: { maxUploads: 1, headersTimeoutMs: 1000, requestTimeoutMs: 2000 } });
+    h = await startServer({
+      limits: { maxUploads: 1, headersTimeoutMs: 1000, requestTimeoutMs: 2000, minUploadBytesPerSecond: 0 },
+    });
   });
   afterAll(() => h.close());
 

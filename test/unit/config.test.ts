@@ -23,7 +23,10 @@ describe('framefleet.yaml', () => {
     expect(config).toMatchObject({
       mode: 'local',
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'ff' },
-      server: { host: '127.0.0.1', port: 8080, inputRoots: [], maxUploadMb: 1024 },
+      server: {
+        ...{ host: '127.0.0.1', port: 8080, inputRoots: [], maxUploadMb: 1024 },
+        ...{ maxUploadsPerClient: 2, maxEventStreamsPerClient: 16, minUploadRateKbps: 16 },
+      },
       worker: { graceSeconds: 30 },
     });
   });
@@ -59,6 +62,18 @@ describe('framefleet.yaml', () => {
     ['unknown mode', 'mode: cloud\n', {}, /`mode`.*got `cloud`/],
     ['bad port', 'server:\n  port: 70000\n', {}, /`server.port`.*got `70000`/],
     ['unknown field', 'servre: {}\n', {}, /unrecognized key.*servre/i],
+    [
+      'a per-client cap of 0',
+      'server:\n  maxUploadsPerClient: 0\n',
+      {},
+      /`server.maxUploadsPerClient`.*got `0`/,
+    ],
+    [
+      'a fractional upload rate',
+      'server:\n  minUploadRateKbps: 1.5\n',
+      {},
+      /`server.minUploadRateKbps`.*got `1.5`/,
+    ],
     [
       'bad redis URL',
       'redis:\n  url: http://x\n',
