@@ -71,7 +71,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
       maxConnections: flags.maxConnections,
       headersTimeoutMs: flags.headersTimeoutS * 1000,
       requestTimeoutMs: flags.requestTimeoutS * 1000,
-      minUploadBytesPerSecond: flags.minUploadRateKbps * 1024,
+      minUploadBytesPerSecond: flags.minUploadKibPerS * 1024,
       uploadRateWindowMs: flags.uploadRateWindowS * 1000,
       uploadRateGraceMs: flags.uploadRateGraceS * 1000,
     },

@@ -22,7 +22,7 @@ export interface ServerFlags {
   maxConnections: number;
   headersTimeoutS: number;
   requestTimeoutS: number;
-  minUploadRateKbps: number;
+  minUploadKibPerS: number;
   uploadRateWindowS: number;
   uploadRateGraceS: number;
   workers?: number;
@@ -110,10 +110,10 @@ export function registerServer(program: Command): void {
       LIMITS.requestTimeoutS,
     )
     .option(
-      '--min-upload-rate-kbps <n>',
+      '--min-upload-kib-per-s <n>',
       'KiB/s (kilobytes, not kilobits) an upload must average over --upload-rate-window-s; slower is 408 and dropped (0: no minimum)',
-      intOption('--min-upload-rate-kbps', 0, 1_048_576),
-      LIMITS.minUploadRateKbps,
+      intOption('--min-upload-kib-per-s', 0, 1_048_576),
+      LIMITS.minUploadKibPerS,
     )
     .option(
       '--upload-rate-window-s <s>',

@@ -27,7 +27,7 @@ export const serverConfigSchema = z.strictObject({
   /** A file holding the API token (a Kubernetes secret mounted as a file). */
   tokenFile: z.string().min(1).optional(),
   maxUploadMb: z.int().min(1).max(1_048_576).default(1024),
-  /** Caps and timeouts: maxUploads, maxUploadsPerClient, minUploadRateKbps, ... */
+  /** Caps and timeouts: maxUploads, maxUploadsPerClient, minUploadKibPerS, ... */
   ...serverLimitsConfigShape,
 });
 

@@ -15,7 +15,7 @@ export const SERVER_LIMIT_DEFAULTS = {
   requestTimeoutS: 1800,
   // 16 KiB/s is 128 kbit/s: a phone on a poor link still uploads faster, a trickle of a few bytes
   // a second (one client holding a slot for --request-timeout-s) does not.
-  minUploadRateKbps: 16,
+  minUploadKibPerS: 16,
   uploadRateWindowS: 30,
   // TCP slow start, a client's `Expect: 100-continue` wait: the first seconds are not judged.
   uploadRateGraceS: 10,
@@ -33,7 +33,7 @@ export const serverLimitsConfigShape = {
   headersTimeoutS: z.int().min(1).max(3600).default(d.headersTimeoutS),
   requestTimeoutS: z.int().min(1).max(86_400).default(d.requestTimeoutS),
   /** 0 turns the check off. */
-  minUploadRateKbps: z.int().min(0).max(1_048_576).default(d.minUploadRateKbps),
+  minUploadKibPerS: z.int().min(0).max(1_048_576).default(d.minUploadKibPerS),
   uploadRateWindowS: z.int().min(1).max(3600).default(d.uploadRateWindowS),
   uploadRateGraceS: z.int().min(0).max(3600).default(d.uploadRateGraceS),
 };

@@ -77,7 +77,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxConnections: d.maxConnections,
   headersTimeoutMs: d.headersTimeoutS * 1000,
   requestTimeoutMs: d.requestTimeoutS * 1000,
-  minUploadBytesPerSecond: d.minUploadRateKbps * 1024,
+  minUploadBytesPerSecond: d.minUploadKibPerS * 1024,
   uploadRateWindowMs: d.uploadRateWindowS * 1000,
   uploadRateGraceMs: d.uploadRateGraceS * 1000,
 };

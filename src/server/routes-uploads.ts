@@ -38,7 +38,7 @@ export function uploadRoutes(ctx: ServerContext): FastifyPluginAsync {
         }
         // One of --max-uploads (and of the client's --max-uploads-per-client), held until the body
         // is stored or the stream ends another way (client gone, limit passed, slower than
-        // --min-upload-rate-kbps, --request-timeout-s reached).
+        // --min-upload-kib-per-s, --request-timeout-s reached).
         const release = ctx.uploads.take(request, reply, { close: true });
         const folder = `uploads/${randomUUID()}/`;
         const key = `${folder}${request.query.name}`;

@@ -77,7 +77,7 @@ export function rateGuarded(request: IncomingMessage, rate: UploadRate): Readabl
     guard.destroy(
       new FramefleetError(
         'REQUEST_TIMEOUT',
-        `upload arrived at ${kib(perSecond)} KiB/s over the last ${seconds.toFixed(1)} s, below the minimum of ${kib(rate.minBytesPerSecond)} KiB/s (min-upload-rate-kbps); it was dropped`,
+        `upload arrived at ${kib(perSecond)} KiB/s over the last ${seconds.toFixed(1)} s, below the minimum of ${kib(rate.minBytesPerSecond)} KiB/s (min-upload-kib-per-s); it was dropped`,
         { details: { bytesPerSecond: perSecond, minBytesPerSecond: rate.minBytesPerSecond, bytes } },
       ),
     );

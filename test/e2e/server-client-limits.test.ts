@@ -209,7 +209,7 @@ describe('minimum upload rate', () => {
     slow.socket.destroy();
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
-    expect(answer).toMatch(/below the minimum of 64 KiB\/s \(min-upload-rate-kbps\)/);
+    expect(answer).toMatch(/below the minimum of 64 KiB\/s \(min-upload-kib-per-s\)/);
     expect(Date.now() - started).toBeLessThan(8000);
     // Neither the temporary file nor the upload's folder is left.
     expect(await tree(uploads)).toEqual(before);

@@ -81,10 +81,10 @@ describe('server limits from framefleet.yaml, flags over them', () => {
     const started = await Promise.all([
       startChild(
         path.join(dir, 'a'),
-        'server:\n  maxUploadsPerClient: 1\n  minUploadRateKbps: 1000\n  uploadRateWindowS: 1\n  uploadRateGraceS: 3\n',
+        'server:\n  maxUploadsPerClient: 1\n  minUploadKibPerS: 1000\n  uploadRateWindowS: 1\n  uploadRateGraceS: 3\n',
         [],
       ),
-      startChild(path.join(dir, 'b'), 'server:\n  maxUploadsPerClient: 1\n  minUploadRateKbps: 0\n', [
+      startChild(path.join(dir, 'b'), 'server:\n  maxUploadsPerClient: 1\n  minUploadKibPerS: 0\n', [
         '--max-uploads-per-client',
         '2',
       ]),

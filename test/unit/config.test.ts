@@ -25,7 +25,7 @@ describe('framefleet.yaml', () => {
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'ff' },
       server: {
         ...{ host: '127.0.0.1', port: 8080, inputRoots: [], maxUploadMb: 1024 },
-        ...{ maxUploadsPerClient: 2, maxEventStreamsPerClient: 16, minUploadRateKbps: 16 },
+        ...{ maxUploadsPerClient: 2, maxEventStreamsPerClient: 16, minUploadKibPerS: 16 },
       },
       worker: { graceSeconds: 30 },
     });
@@ -70,9 +70,9 @@ describe('framefleet.yaml', () => {
     ],
     [
       'a fractional upload rate',
-      'server:\n  minUploadRateKbps: 1.5\n',
+      'server:\n  minUploadKibPerS: 1.5\n',
       {},
-      /`server.minUploadRateKbps`.*got `1.5`/,
+      /`server.minUploadKibPerS`.*got `1.5`/,
     ],
     [
       'bad redis URL',
