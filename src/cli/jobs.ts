@@ -1,19 +1,17 @@
-import { readdir, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { jobDir, listManifests } from '../engine/local/manifest.js';
 import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
-import { FramefleetError, show } from '../errors.js';
-import { defaultDataDir } from '../runtime/local-defaults.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
-
-interface JobsFlags {
-  dataDir?: string;
-  json?: boolean;
-}
+import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
+import {
+  dataDirOf,
+  findJob,
+  newestFirst,
+  resumableFailure,
+  shownState,
+  type JobsFlags,
+} from './jobs-data.js';
 
 export interface ResumeFlags extends JobsFlags {
   workers?: number;
@@ -44,11 +42,14 @@ export function registerJobs(program: Command): void {
   withDir(
     jobs
       .command('clean')
-      .description('remove finished jobs (done, failed, cancelled) and leftover scratch files'),
+      .description(
+        'remove done and cancelled jobs and leftover scratch files; failed jobs stay, resumable, unless --failed',
+      ),
   )
-    .option('--all', 'also remove interrupted jobs (never one a live process runs)')
+    .option('--failed', 'also remove failed jobs (their verified segments, which a resume would reuse)')
+    .option('--all', 'also remove failed and interrupted jobs (never one a live process runs)')
     .option('--json', 'machine-readable output')
-    .action(action(async (flags: JobsFlags & { all?: boolean }) => cleanCommand(flags)));
+    .action(action(async (flags: CleanFlags) => cleanCommand(flags)));
 
   reportOptions(
     slotOptions(
@@ -66,58 +67,6 @@ export function registerJobs(program: Command): void {
       await resumeCommand(job, dataDirOf(flags), flags);
     }),
   );
-}
-
-export function dataDirOf(flags: JobsFlags): string {
-  return resolve(flags.dataDir ?? defaultDataDir());
-}
-
-/** A job's state as this machine sees it: 'interrupted' when no live process drives it. */
-export function shownState(job: JobRecord): string {
-  if (TERMINAL_STATES.includes(job.state)) return job.state;
-  const pid = livePid(job);
-  return pid === undefined ? 'interrupted' : `${job.state} (pid ${pid})`;
-}
-
-/** The pid of a live process on this host running one of the job's tasks, if any. */
-function livePid(job: JobRecord): number | undefined {
-  const host = hostname();
-  for (const task of job.tasks) {
-    if (task.state !== 'running' || !task.worker?.startsWith(`${host}:`)) continue;
-    const pid = Number(task.worker.slice(host.length + 1));
-    if (pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      // No such process: the task was running when its process died.
-    }
-  }
-  return undefined;
-}
-
-/** Finds a job by its id or a prefix of it that names exactly one job. */
-export async function findJob(dataDir: string, id: string): Promise<JobRecord> {
-  const jobs = (await listManifests(dataDir)).map((m) => m.job);
-  const exact = jobs.find((j) => j.id === id);
-  if (exact) return exact;
-  const matches = jobs.filter((j) => j.id.startsWith(id));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `job id ${show(id)} is ambiguous: ${matches.map((j) => j.id).join(', ')}`,
-    );
-  }
-  throw new FramefleetError(
-    'NOT_FOUND',
-    `no job ${show(id)} in ${show(dataDir)} (see \`framefleet jobs list\`)`,
-  );
-}
-
-async function newestFirst(dataDir: string): Promise<JobRecord[]> {
-  const jobs = (await listManifests(dataDir)).map((m) => m.job);
-  return jobs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
 async function listCommand(flags: JobsFlags): Promise<void> {
@@ -150,7 +99,7 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
     ['type', job.type],
     [
       'state',
-      state === 'interrupted' || job.state === 'failed' || job.state === 'cancelled'
+      state === 'interrupted' || resumableFailure(job) || job.state === 'cancelled'
         ? `${state} (resume with \`framefleet jobs resume ${job.id}\`)`
         : state,
     ],
@@ -178,49 +127,6 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
   ];
   const text = lines.filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(9)} ${v}`);
   process.stdout.write(`${text.join('\n')}\n`);
-}
-
-async function rmCommand(ids: string[], flags: JobsFlags): Promise<void> {
-  const dataDir = dataDirOf(flags);
-  const jobs = await Promise.all(ids.map((id) => findJob(dataDir, id)));
-  for (const job of jobs) refuseLive(job);
-  for (const job of jobs) await rm(jobDir(dataDir, job.id), { recursive: true, force: true });
-  report(flags, { removed: jobs.map((j) => j.id) }, jobs.map((j) => `removed ${j.id}`).join('\n'));
-}
-
-async function cleanCommand(flags: JobsFlags & { all?: boolean }): Promise<void> {
-  const dataDir = dataDirOf(flags);
-  const jobs = await newestFirst(dataDir);
-  const gone = jobs.filter(
-    (j) => TERMINAL_STATES.includes(j.state) || (flags.all && shownState(j) === 'interrupted'),
-  );
-  for (const job of gone) await rm(jobDir(dataDir, job.id), { recursive: true, force: true });
-  // Scratch space of attempts whose process died; a live process's attempt is left alone.
-  const anyLive = jobs.some((j) => livePid(j) !== undefined);
-  const scratch = anyLive ? [] : await readdir(join(dataDir, 'scratch')).catch(() => [] as string[]);
-  for (const name of scratch) await rm(join(dataDir, 'scratch', name), { recursive: true, force: true });
-  const left = jobs.length - gone.length;
-  report(
-    flags,
-    { removed: gone.map((j) => j.id), scratch: scratch.length, left },
-    `removed ${gone.length} job${gone.length === 1 ? '' : 's'}` +
-      (scratch.length ? ` and ${scratch.length} leftover scratch folder(s)` : '') +
-      `; ${left} left${!flags.all && left ? ' (interrupted jobs stay unless --all)' : ''}`,
-  );
-}
-
-function refuseLive(job: JobRecord): void {
-  const pid = livePid(job);
-  if (pid !== undefined) {
-    throw new FramefleetError(
-      'CONFLICT',
-      `job ${show(job.id)} is running in process ${pid}; stop that command first (Ctrl-C keeps it resumable)`,
-    );
-  }
-}
-
-function report(flags: JobsFlags, value: object, human: string): void {
-  process.stdout.write(flags.json ? `${JSON.stringify(value)}\n` : `${human}\n`);
 }
 
 function summary(job: JobRecord) {

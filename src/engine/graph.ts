@@ -155,7 +155,7 @@ export function unchangedTasks(
   const old = new Map((before?.tasks ?? []).map((t) => [t.id, t]));
   const grew = new Set(expandedBy);
   const same = new Set(
-    next.tasks.filter((t) => !grew.has(t.id) && isDeepStrictEqual(old.get(t.id), t)).map((t) => t.id),
+    next.tasks.filter((t) => !grew.has(t.id) && samePlanned(old.get(t.id), t)).map((t) => t.id),
   );
   for (let changed = true; changed;) {
     changed = false;
@@ -164,4 +164,13 @@ export function unchangedTasks(
     }
   }
   return same;
+}
+
+/**
+ * Whether two plans (or tasks) are the same as stored: a fresh plan holds fields set to undefined
+ * that the stored one, read back from JSON, lacks. Pure.
+ */
+export function samePlanned(a: unknown, b: unknown): boolean {
+  const stored = (v: unknown): unknown => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+  return isDeepStrictEqual(stored(a), stored(b));
 }

@@ -14,6 +14,7 @@ import { fixedPolicy, serverRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { readProfile } from '../pipelines/transcode/machine-profile.js';
+import { buildFingerprint } from './build-fingerprint.js';
 import { LocalFleetView } from './fleet-view.js';
 import { processorPipelines, withProcessorFeatures } from './processors.js';
 import { cached, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -104,6 +105,7 @@ export async function openLocalRuntime(
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
     paths: roots && fixedPolicy(roots),
+    build: buildFingerprint(),
   });
   const fleet = new LocalFleetView({ backend, slots, sampleMs: options.sampleMs, capabilities });
   return {
@@ -175,5 +177,6 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
     log: options.log,
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
+    build: buildFingerprint(),
   });
 }

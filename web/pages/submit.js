@@ -11,6 +11,18 @@ function field(label, control, hint) {
   );
 }
 
+/** The transcode spec's pixelFormat choices (PIXEL_FORMATS in src/media/encoders/pixel-format.ts). */
+const PIXEL_FORMATS = [
+  'auto',
+  'source',
+  'yuv420p',
+  'yuv420p10le',
+  'yuv422p',
+  'yuv422p10le',
+  'yuv444p',
+  'yuv444p10le',
+];
+
 function select(name, values, initial) {
   return h(
     'select',
@@ -57,6 +69,20 @@ export function submitPage(main) {
       field('Audio', select('audio', ['auto', 'copy', 'aac', 'none'], 'auto')),
     ),
     h(
+      'div.form-row',
+      {},
+      field(
+        'Pixel format',
+        select('pixelFormat', PIXEL_FORMATS, 'auto'),
+        'auto: 4:2:0 that browsers play; source: the source’s own.',
+      ),
+      field(
+        'Deinterlace',
+        select('deinterlace', ['auto', 'on', 'off'], 'auto'),
+        'auto: only a source probed interlaced.',
+      ),
+    ),
+    h(
       'div.form-actions',
       {},
       h('button.button.primary', { type: 'submit', dataset: { testid: 'submit' } }, 'Start transcode'),
@@ -87,6 +113,10 @@ export function submitPage(main) {
         audio: data.get('audio'),
       };
       if (data.get('segments')) spec.segments = Number(data.get('segments'));
+      // Sent only when changed: a spec without them is the one the CLI makes by default (same job id).
+      for (const name of ['pixelFormat', 'deinterlace']) {
+        if (data.get(name) !== 'auto') spec[name] = data.get(name);
+      }
       const job = await sendJson('POST', '/v1/jobs', { type: 'transcode', spec });
       window.location.hash = `#/jobs/${job.id}`;
     } catch (error) {

@@ -50,6 +50,8 @@ export interface LocalBackendOptions {
   workerId?: string;
   /** Confines each job's files where they are opened (a server's roots); absent: unconfined. */
   paths?: PathPolicy;
+  /** The build of framefleet this process runs, kept with each job it runs (see LocalJob.ranUnderOtherBuild). */
+  build?: string;
 }
 
 /**
@@ -232,6 +234,7 @@ export class LocalBackend implements Backend {
 
   private async start(job: LocalJob): Promise<void> {
     const record = job.record;
+    const lastState = record.state;
     const controller = jobAbortController();
     job.active = true;
     job.controller = controller;
@@ -274,12 +277,13 @@ export class LocalBackend implements Backend {
       }
       // A plan stored by other code (an upgrade) runs as this code plans it: its tasks' arguments
       // may be what the upgrade fixed. What is planned the same keeps its records.
-      const stale = stored && job.manifest.plannedBy !== pipeline.planner;
-      if (stale && !job.replanned(await plan(), pipeline.planner)) {
-        const why = `job ${record.id} was planned by another version or with other settings: planned again, reusing what matches`;
-        this.options.log.warn({ jobId: record.id }, why);
-      }
+      const rebuilt = stored && job.ranUnderOtherBuild(this.options.build);
+      const failed = job.failedTasks();
+      const stale = stored && (rebuilt || job.manifest.plannedBy !== pipeline.planner);
+      const samePlan = !stale || job.replanned(await plan(), pipeline.planner);
       if (superseded()) return;
+      const why = job.runUnder(this.options.build, { rebuilt, lastState, failed, samePlan });
+      if (why) this.options.log.warn({ jobId: record.id }, why);
       // Everything runs again, but a recorded output is reused once it re-verifies.
       record.tasks = record.tasks.map(resetForRun);
       job.records = new Map(record.tasks.map((t) => [t.id, t]));

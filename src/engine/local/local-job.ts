@@ -1,10 +1,28 @@
-import { isDeepStrictEqual } from 'node:util';
-import { effectiveGraph, applyExpansion, dependantsOf, unchangedTasks } from '../graph.js';
+import { effectiveGraph, applyExpansion, dependantsOf, samePlanned, unchangedTasks } from '../graph.js';
 import { taskRecordFor } from '../job-record.js';
 import { EtaClock } from '../lifecycle.js';
 import { jobAbortController } from '../run-task.js';
-import type { Expansion, JobRecord, TaskGraph, TaskRecord, TaskSpec } from '../types.js';
+import type { Expansion, JobRecord, JobState, TaskGraph, TaskRecord, TaskSpec } from '../types.js';
 import type { Manifest } from './manifest.js';
+
+/** How the run before this one of a stored job went (LocalJob.runUnder). */
+export interface LastRun {
+  /** Another build of framefleet ran it (LocalJob.ranUnderOtherBuild). */
+  rebuilt: boolean;
+  /** The job's state when this run was asked for. */
+  lastState: JobState;
+  /** Tasks that had failed for good. */
+  failed: number;
+  /** Planned again (or never planned before) exactly as the stored plan. */
+  samePlan: boolean;
+}
+
+/** How a job ended under the build before, by its state then (any other: it was interrupted). */
+const WAS: Partial<Record<JobState, string>> = {
+  failed: 'failed',
+  cancelled: 'was cancelled',
+  done: 'was done (its output no longer verifies)',
+};
 
 /**
  * One job as the local backend holds it: its manifest, its records by task, and the readiness of its
@@ -64,7 +82,7 @@ export class LocalJob {
    * the job (they run again to grow the new plan).
    */
   replanned(graph: TaskGraph, plannedBy?: string): boolean {
-    if (isDeepStrictEqual(this.manifest.graph, graph)) {
+    if (samePlanned(this.manifest.graph, graph)) {
       this.manifest.plannedBy = plannedBy;
       return true;
     }
@@ -78,6 +96,41 @@ export class LocalJob {
     this.record.tasks = graph.tasks.map((t) => (same.has(t.id) && kept.get(t.id)) || taskRecordFor(t));
     this.records = new Map(this.record.tasks.map((t) => [t.id, t]));
     return false;
+  }
+
+  /** Whether another build of framefleet than `build` ran this job last (one that recorded none counts). */
+  ranUnderOtherBuild(build: string | undefined): boolean {
+    return build !== undefined && this.manifest.build !== build;
+  }
+
+  /** The tasks whose last run failed for good (they run again when the job runs again). */
+  failedTasks(): number {
+    return this.record.tasks.filter((t) => t.state === 'failed').length;
+  }
+
+  /**
+   * Readies a stored job for a run under `build`, which it records, and returns the line to say when
+   * the run differs from the last: after another build, every task not done gets a full retry
+   * budget (the attempts the old build spent say nothing of this one's) and the line says so; after
+   * a plan that changed, that it was planned again.
+   */
+  runUnder(build: string | undefined, last: LastRun): string | undefined {
+    const previous = this.manifest.build;
+    this.manifest.build = build;
+    if (!last.rebuilt) {
+      return last.samePlan
+        ? undefined
+        : `job ${this.id} was planned by another version or with other settings: planned again, reusing what matches`;
+    }
+    for (const task of this.record.tasks) if (task.state !== 'done') task.attempts = 0;
+    const was = WAS[last.lastState] ?? 'was left unfinished';
+    const redo = last.failed
+      ? `${last.failed === 1 ? 'its failed task runs' : `its ${last.failed} failed tasks run`} again`
+      : 'it runs on';
+    return (
+      `job ${this.id} ${was} under another build of framefleet (${previous ?? 'not recorded'}; this is ${build}): ` +
+      `${last.samePlan ? '' : 'planned again, '}${redo} with fresh retries, reusing the outputs that re-verify`
+    );
   }
 
   /** The start of a run: nothing has run yet, so each task waits for all its dependencies. */

@@ -16,6 +16,11 @@ export interface Manifest {
   expansions: StoredExpansion[];
   /** The pipeline's `planner` that planned `graph` (absent: none named, or planned before it was kept). */
   plannedBy?: string;
+  /**
+   * The build of framefleet that last ran the job's tasks (LocalBackendOptions.build; absent: not
+   * recorded, as by builds before it was kept).
+   */
+  build?: string;
 }
 
 export function jobDir(dataDir: string, jobId: string): string {

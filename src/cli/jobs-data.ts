@@ -1,0 +1,77 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { listManifests } from '../engine/local/manifest.js';
+import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
+import { FramefleetError, show } from '../errors.js';
+import { defaultDataDir } from '../runtime/local-defaults.js';
+
+// What the `jobs` commands read of the local data dir, shared by list/show and rm/clean.
+
+export interface JobsFlags {
+  dataDir?: string;
+  json?: boolean;
+}
+
+export function dataDirOf(flags: JobsFlags): string {
+  return resolve(flags.dataDir ?? defaultDataDir());
+}
+
+/** A job's state as this machine sees it: 'interrupted' when no live process drives it. */
+export function shownState(job: JobRecord): string {
+  if (TERMINAL_STATES.includes(job.state)) return job.state;
+  const pid = livePid(job);
+  return pid === undefined ? 'interrupted' : `${job.state} (pid ${pid})`;
+}
+
+/**
+ * A failed job `jobs resume` can finish: one that was planned, so its verified tasks are kept. One
+ * refused while planning (bad media, a missing input) has nothing to keep: running it again is all.
+ */
+export function resumableFailure(job: JobRecord): boolean {
+  return job.state === 'failed' && job.tasks.length > 0;
+}
+
+/** The pid of a live process on this host running one of the job's tasks, if any. */
+export function livePid(job: JobRecord): number | undefined {
+  const host = hostname();
+  for (const task of job.tasks) {
+    if (task.state !== 'running' || !task.worker?.startsWith(`${host}:`)) continue;
+    const pid = Number(task.worker.slice(host.length + 1));
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      // No such process: the task was running when its process died.
+    }
+  }
+  return undefined;
+}
+
+/** Finds a job by its id or a prefix of it that names exactly one job. */
+export async function findJob(dataDir: string, id: string): Promise<JobRecord> {
+  const jobs = (await listManifests(dataDir)).map((m) => m.job);
+  const exact = jobs.find((j) => j.id === id);
+  if (exact) return exact;
+  const matches = jobs.filter((j) => j.id.startsWith(id));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `job id ${show(id)} is ambiguous: ${matches.map((j) => j.id).join(', ')}`,
+    );
+  }
+  throw new FramefleetError(
+    'NOT_FOUND',
+    `no job ${show(id)} in ${show(dataDir)} (see \`framefleet jobs list\`)`,
+  );
+}
+
+export async function newestFirst(dataDir: string): Promise<JobRecord[]> {
+  const jobs = (await listManifests(dataDir)).map((m) => m.job);
+  return jobs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+export function report(flags: JobsFlags, value: object, human: string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+}
