@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { hasSampleTables, mp4Packets } from './mp4-samples.js';
@@ -109,13 +110,17 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   };
 }
 
-/** The input as a file: missing, a directory or empty is refused with the path named. */
+/**
+ * The input as a file: missing, empty, or not a regular file is refused with the path named. A
+ * FIFO, socket or device is refused before any reader opens it: opening a named pipe waits for a
+ * writer that may never come, and a device never ends.
+ */
 export async function statInput(path: string) {
   try {
     const info = await stat(path);
-    if (info.isDirectory()) {
-      throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is a directory, not a media file`);
-    }
+    const kind = notAFile(info);
+    if (kind)
+      throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is ${kind}, not a media file`);
     if (info.size === 0)
       throw new FramefleetError('INPUT_NOT_MEDIA', `input ${show(path)} is empty (0 bytes)`);
     return info;
@@ -123,6 +128,16 @@ export async function statInput(path: string) {
     if (error instanceof FramefleetError) throw error;
     throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(path)} does not exist`, { cause: error });
   }
+}
+
+/** What a path that is not a regular file is ('a directory', ...); undefined for a regular file. */
+export function notAFile(info: Stats): string | undefined {
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 async function videoInfo(path: string, s: RawStream, options: VideoOptions): Promise<VideoStreamInfo> {

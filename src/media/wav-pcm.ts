@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
+import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
 import { readWavLayout, wavToMono, type WavLayout } from './wav.js';
 
@@ -84,20 +85,23 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
 
 /** The open file and its layout when `path` is a regular file holding a WAV read here. */
 async function native(path: string): Promise<{ handle: FileHandle; layout: WavLayout } | undefined> {
-  // Non-blocking: opening a FIFO someone named as input must not wait for a writer.
+  // Non-blocking: opening a FIFO someone named as input must not wait for a writer (it is refused).
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
   if (!handle) return undefined;
+  const stats = await handle.stat().catch(() => undefined);
+  const kind = stats && notAFile(stats);
+  if (kind) {
+    await handle.close();
+    throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is ${kind}, not a media file`);
+  }
   try {
-    const stats = await handle.stat();
-    if (stats.isFile()) {
-      const read = async (offset: number, length: number) => {
-        const bytes = new Uint8Array(length);
-        const { bytesRead } = await handle.read(bytes, 0, length, offset);
-        return bytes.subarray(0, bytesRead);
-      };
-      const layout = await readWavLayout(read, stats.size);
-      if (layout && layout.dataBytes > 0) return { handle, layout };
-    }
+    const read = async (offset: number, length: number) => {
+      const bytes = new Uint8Array(length);
+      const { bytesRead } = await handle.read(bytes, 0, length, offset);
+      return bytes.subarray(0, bytesRead);
+    };
+    const layout = stats && (await readWavLayout(read, stats.size));
+    if (layout && layout.dataBytes > 0) return { handle, layout };
   } catch {
     // Unreadable here: ffmpeg will name the problem.
   }
