@@ -196,6 +196,34 @@ describe('bars and downbeats', () => {
   );
 });
 
+describe('bars without evidence', () => {
+  // Found by a new-user trial: the same kick on every beat gave bars from beat 1 decoded by
+  // ffmpeg and from beat 3 decoded from the WAV (samples 1 % apart): noise chose the phase.
+  it('start on the first beat, 4 a bar (2 in compound meter), whatever the noise', () => {
+    const frames = 2000;
+    const beats = Array.from({ length: 48 }, (_, k) => 20 + 40 * k);
+    let seed = 1;
+    const noise = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647) * 0.02;
+    for (let trial = 0; trial < 8; trial++) {
+      const curve = () => Float64Array.from({ length: frames }, (_, t) => (t % 40 === 20 ? 1 : 0) + noise());
+      const env: LevelEnvelope = {
+        frameRate: 86,
+        onset: curve(),
+        rms: curve(),
+        low: curve(),
+        high: curve(),
+        harmonic: curve(),
+      };
+      const simple = findBars(env, beats, 40);
+      expect(simple.beatsPerBar).toBe(4);
+      expect(simple.downbeats.slice(0, 3)).toEqual([0, 4, 8]);
+      const compound = findBars(env, beats, 40, true);
+      expect(compound.beatsPerBar).toBe(2);
+      expect(compound.downbeats.slice(0, 3)).toEqual([0, 2, 4]);
+    }
+  });
+});
+
 describe('staccato chords are articulation, not bars', () => {
   // Found by a new-user trial: a 100 BPM track with chords struck short on every beat was read as
   // a 200 BPM waltz ("a chord change every 3 beats"): the harmony switched on and off every half beat.
