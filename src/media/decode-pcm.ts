@@ -50,10 +50,14 @@ export interface PcmStream {
 }
 
 /**
- * Starts decoding a file's first audio stream to mono Float32 samples and hands them over as
- * they come, so that the work on them overlaps the decode and no copy of the whole signal is made.
+ * A PcmStream over `produce`, which hands samples to `deliver` as it makes them (chunks may alias
+ * memory it reuses) and settles when done. Chunks arriving before the sink are held (copied);
+ * `options.signal` aborts the signal `produce` is given; `done` resolves with the samples delivered.
  */
-export function startPcm(options: PcmDecodeOptions): PcmStream {
+export function pcmStream(
+  options: Pick<PcmDecodeOptions, 'path' | 'signal'> & { sampleRate: number },
+  produce: (deliver: (samples: Float32Array) => void, signal: AbortSignal) => Promise<unknown>,
+): PcmStream {
   const controller = new AbortController();
   const { signal } = options;
   const forward = () => controller.abort();
@@ -64,53 +68,18 @@ export function startPcm(options: PcmDecodeOptions): PcmStream {
   let count = 0;
   const deliver = (samples: Float32Array) => {
     count += samples.length;
+    if (!samples.length) return;
     if (sink) sink(samples);
     else held.push(samples.slice());
   };
-  // A pipe chunk need not end on a sample: up to 3 bytes wait for the next one.
-  const carry = new Uint8Array(4);
-  let carried = 0;
-  let scratch = new Float32Array(0);
-  const consume = async (stdout: Readable) => {
-    for await (const chunk of stdout as AsyncIterable<Buffer>) {
-      let bytes: Uint8Array = chunk;
-      if (carried > 0) {
-        const fill = Math.min(4 - carried, bytes.length);
-        carry.set(bytes.subarray(0, fill), carried);
-        carried += fill;
-        bytes = bytes.subarray(fill);
-        if (carried < 4) continue;
-        deliver(new Float32Array(carry.buffer, 0, 1));
-        carried = 0;
-      }
-      const whole = bytes.length >> 2;
-      if (whole > 0) {
-        // f32le is the host order on every platform we run on; an unaligned chunk is copied once.
-        if (bytes.byteOffset % 4 === 0) deliver(new Float32Array(bytes.buffer, bytes.byteOffset, whole));
-        else {
-          if (scratch.length < whole) scratch = new Float32Array(whole);
-          new Uint8Array(scratch.buffer).set(bytes.subarray(0, 4 * whole));
-          deliver(scratch.subarray(0, whole));
-        }
-      }
-      carried = bytes.length - 4 * whole;
-      carry.set(bytes.subarray(4 * whole));
-    }
-  };
-  const done = runFfmpeg(pcmDecodeArgs(options), {
-    consumeStdout: consume,
-    signal: controller.signal,
-    timeoutMs: options.timeoutMs,
-    label: `decode audio of ${show(options.path)}`,
-    writesNoFile: true,
-  }).then(() => count);
+  const done = produce(deliver, controller.signal).then(() => count);
   // A long-lived signal (a job's) does not collect one listener per decode; and a decode nobody
   // waits for (the command failed before it took it) is no unhandled rejection.
   const settled = () => signal?.removeEventListener('abort', forward);
   done.then(settled, settled);
   return {
     path: options.path,
-    sampleRate: options.sampleRate ?? DEFAULT_RATE,
+    sampleRate: options.sampleRate,
     pipeTo(next) {
       if (sink) throw new Error('a PCM stream has one sink');
       sink = next;
@@ -119,6 +88,53 @@ export function startPcm(options: PcmDecodeOptions): PcmStream {
     done,
     abort: () => controller.abort(),
   };
+}
+
+/**
+ * Starts decoding a file's first audio stream to mono Float32 samples and hands them over as
+ * they come, so that the work on them overlaps the decode and no copy of the whole signal is made.
+ */
+export function startPcm(options: PcmDecodeOptions): PcmStream {
+  const sampleRate = options.sampleRate ?? DEFAULT_RATE;
+  return pcmStream({ ...options, sampleRate }, (deliver, signal) => {
+    // A pipe chunk need not end on a sample: up to 3 bytes wait for the next one.
+    const carry = new Uint8Array(4);
+    let carried = 0;
+    let scratch = new Float32Array(0);
+    const consume = async (stdout: Readable) => {
+      for await (const chunk of stdout as AsyncIterable<Buffer>) {
+        let bytes: Uint8Array = chunk;
+        if (carried > 0) {
+          const fill = Math.min(4 - carried, bytes.length);
+          carry.set(bytes.subarray(0, fill), carried);
+          carried += fill;
+          bytes = bytes.subarray(fill);
+          if (carried < 4) continue;
+          deliver(new Float32Array(carry.buffer, 0, 1));
+          carried = 0;
+        }
+        const whole = bytes.length >> 2;
+        if (whole > 0) {
+          // f32le is the host order on every platform we run on; an unaligned chunk is copied once.
+          if (bytes.byteOffset % 4 === 0) deliver(new Float32Array(bytes.buffer, bytes.byteOffset, whole));
+          else {
+            if (scratch.length < whole) scratch = new Float32Array(whole);
+            new Uint8Array(scratch.buffer).set(bytes.subarray(0, 4 * whole));
+            deliver(scratch.subarray(0, whole));
+          }
+        }
+        carried = bytes.length - 4 * whole;
+        carry.set(bytes.subarray(4 * whole));
+      }
+    };
+    return runFfmpeg(pcmDecodeArgs(options), {
+      consumeStdout: consume,
+      signal,
+      timeoutMs: options.timeoutMs,
+      label: `decode audio of ${show(options.path)}`,
+      writesNoFile: true,
+    });
+  });
 }
 
 /** Decodes an audio (or video) file's first audio stream to mono Float32 samples. */

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
-import { startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
+import { pcmStream, startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
 import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
 import { readWavLayout, wavToMono, type WavLayout } from './wav.js';
@@ -17,27 +17,11 @@ const CHUNK = 1 << 18;
  * its input guards; a WAV whose header this reader accepts is only ever read as samples.
  */
 export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number }): PcmStream {
-  const controller = new AbortController();
-  const { signal } = options;
-  const forward = () => controller.abort();
-  if (signal?.aborted) controller.abort();
-  signal?.addEventListener('abort', forward, { once: true });
-  let sink: ((samples: Float32Array) => void) | undefined;
-  const held: Float32Array[] = [];
-  let count = 0;
-  const deliver = (samples: Float32Array) => {
-    count += samples.length;
-    if (!samples.length) return;
-    if (sink) sink(samples);
-    // ffmpeg's chunks may alias memory it reuses.
-    else held.push(samples.slice());
-  };
-  let fallback: PcmStream | undefined;
   const label = `decode audio of ${show(options.path)}`;
-  const run = async (): Promise<number> => {
+  return pcmStream(options, async (deliver, signal) => {
     const file = await native(options.path);
     if (!file) {
-      fallback = startPcm({ ...options, signal: controller.signal });
+      const fallback = startPcm({ ...options, signal });
       fallback.pipeTo(deliver);
       return fallback.done;
     }
@@ -49,38 +33,22 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
       let position = file.layout.dataOffset;
       const end = position + file.layout.dataBytes;
       while (position < end) {
-        if (controller.signal.aborted) throw new FramefleetError('CANCELLED', `${label} cancelled`);
+        if (signal.aborted) throw new FramefleetError('CANCELLED', `${label} cancelled`);
         const want = Math.min(buffer.length, end - position);
         const { bytesRead } = await file.handle.read(buffer, 0, want, position);
-        if (bytesRead === 0) break;
         const whole = bytesRead - (bytesRead % frame);
+        if (whole === 0) break;
         deliver(resampler.push(wavToMono(buffer.subarray(0, whole), file.layout, mono)));
         position += whole;
-        if (whole === 0) break;
       }
       deliver(resampler.flush());
-      return count;
     } catch (error) {
       if (error instanceof FramefleetError) throw error;
       throw new FramefleetError('INPUT_CORRUPT', `${label} failed: ${(error as Error).message}`);
     } finally {
       await file.handle.close();
     }
-  };
-  const done = run();
-  const settled = () => signal?.removeEventListener('abort', forward);
-  done.then(settled, settled);
-  return {
-    path: options.path,
-    sampleRate: options.sampleRate,
-    pipeTo(next) {
-      if (sink) throw new Error('a PCM stream has one sink');
-      sink = next;
-      for (const samples of held.splice(0)) next(samples);
-    },
-    done,
-    abort: () => controller.abort(),
-  };
+  });
 }
 
 /** The open file and its layout when `path` is a regular file holding a WAV read here. */
