@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import { jobScratchDir, scratchPrefix } from '../engine/lifecycle.js';
 import { jobDir } from '../engine/local/manifest.js';
 import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, show, toFramefleetError } from '../errors.js';
 import { plural } from './common.js';
 import {
-  dataDirOf,
   findJob,
   livePid,
   newestFirst,
   report,
   resumableFailure,
   shownState,
+  usableDataDir,
   type JobsFlags,
 } from './jobs-data.js';
 
@@ -26,10 +26,23 @@ export interface CleanFlags extends JobsFlags {
 /** Why `jobs clean` leaves a job, by what the summary calls it. */
 type KeptAs = 'failed' | 'interrupted' | 'running';
 
+/** Removes the jobs named, each once, or (one missing or running) none of them, and says so. */
 export async function rmCommand(ids: string[], flags: JobsFlags): Promise<void> {
-  const dataDir = dataDirOf(flags);
-  const jobs = await Promise.all(ids.map((id) => findJob(dataDir, id)));
-  for (const job of jobs) refuseLive(job);
+  const dataDir = await usableDataDir(flags);
+  const named = [...new Set(ids)];
+  const jobs: JobRecord[] = [];
+  try {
+    for (const id of named) {
+      const job = await findJob(dataDir, id);
+      refuseLive(job);
+      // Two ids (an id and its prefix) may name one job: it is removed, and said, once.
+      if (!jobs.some((j) => j.id === job.id)) jobs.push(job);
+    }
+  } catch (raw) {
+    if (named.length === 1) throw raw;
+    const error = toFramefleetError(raw);
+    throw new FramefleetError(error.code, `${error.message}; nothing was removed`, { cause: error });
+  }
   for (const job of jobs) await removeJob(dataDir, job.id);
   report(flags, { removed: jobs.map((j) => j.id) }, jobs.map((j) => `removed ${j.id}`).join('\n'));
 }
@@ -40,7 +53,7 @@ export async function rmCommand(ids: string[], flags: JobsFlags): Promise<void> 
  * what a resume reuses), an interrupted one unless --all; one a live process runs, always.
  */
 export async function cleanCommand(flags: CleanFlags): Promise<void> {
-  const dataDir = dataDirOf(flags);
+  const dataDir = await usableDataDir(flags);
   const jobs = await newestFirst(dataDir);
   const kept: Record<KeptAs, string[]> = { failed: [], interrupted: [], running: [] };
   const gone: JobRecord[] = [];
@@ -50,21 +63,31 @@ export async function cleanCommand(flags: CleanFlags): Promise<void> {
     else gone.push(job);
   }
   for (const job of gone) await removeJob(dataDir, job.id);
-  // Segment files of no job left (a job removed by hand, or by a removal that was cut short). The
-  // kept jobs' own are what a resume reuses; with a live process about, nothing is touched.
+  // Segment files and killed attempts' folders of no job left (a job removed by hand, or by a
+  // removal cut short). The kept jobs' own are what a resume reuses; with a live process about,
+  // nothing is touched.
   const left = new Set(jobs.map((j) => j.id).filter((id) => !gone.some((g) => g.id === id)));
-  const scratch =
-    kept.running.length > 0
-      ? []
-      : (await readdir(join(dataDir, 'scratch')).catch(() => [] as string[])).filter((n) => !left.has(n));
-  for (const name of scratch) await rm(join(dataDir, 'scratch', name), { recursive: true, force: true });
+  const orphans = kept.running.length > 0 ? [] : await orphanFolders(dataDir, [...left]);
+  for (const folder of orphans) await rm(join(dataDir, folder), { recursive: true, force: true });
   report(
     flags,
-    { removed: gone.map((j) => j.id), scratch: scratch.length, left: left.size, kept },
+    { removed: gone.map((j) => j.id), scratch: orphans.length, left: left.size, kept },
     `removed ${plural(gone.length, 'job')}` +
-      (scratch.length ? ` and ${scratch.length} leftover scratch folder(s)` : '') +
+      (orphans.length ? ` and ${plural(orphans.length, 'leftover scratch folder')}` : '') +
       `; ${left.size} left${keptLine(kept)}`,
   );
+}
+
+/** `scratch/<id>` and `tmp/job-<id>` folders (as data-dir paths) of none of the jobs `left`. */
+async function orphanFolders(dataDir: string, left: string[]): Promise<string[]> {
+  const list = (folder: string) => readdir(join(dataDir, folder)).catch(() => [] as string[]);
+  const scratch = new Set(left);
+  const tmp = new Set(left.map(jobScratchDir));
+  return [
+    ...(await list('scratch')).filter((n) => !scratch.has(n)).map((n) => join('scratch', n)),
+    // Only a job's attempt folders: tmp/ may hold other things of the engine's.
+    ...(await list('tmp')).filter((n) => n.startsWith('job-') && !tmp.has(n)).map((n) => join('tmp', n)),
+  ];
 }
 
 function keptAs(job: JobRecord, flags: CleanFlags): KeptAs | undefined {

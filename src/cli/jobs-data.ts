@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { listManifests } from '../engine/local/manifest.js';
+import { listManifests, type Manifest } from '../engine/local/manifest.js';
 import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
+import { checkDataDir } from '../runtime/data-dir.js';
 import { defaultDataDir } from '../runtime/local-defaults.js';
 
 // What the `jobs` commands read of the local data dir, shared by list/show and rm/clean.
@@ -14,6 +15,16 @@ export interface JobsFlags {
 
 export function dataDirOf(flags: JobsFlags): string {
   return resolve(flags.dataDir ?? defaultDataDir());
+}
+
+/**
+ * The data dir, refused (DATA_DIR_UNUSABLE) as every command refuses it: a file, or a folder it
+ * cannot write. One that does not exist yet is fine: it has no jobs.
+ */
+export async function usableDataDir(flags: JobsFlags): Promise<string> {
+  const dir = dataDirOf(flags);
+  await checkDataDir(dir);
+  return dir;
 }
 
 /** A job's state as this machine sees it: 'interrupted' when no live process drives it. */
@@ -50,20 +61,32 @@ export function livePid(job: JobRecord): number | undefined {
 
 /** Finds a job by its id or a prefix of it that names exactly one job. */
 export async function findJob(dataDir: string, id: string): Promise<JobRecord> {
-  const jobs = (await listManifests(dataDir)).map((m) => m.job);
-  const exact = jobs.find((j) => j.id === id);
+  return (await findManifest(dataDir, id)).job;
+}
+
+/**
+ * A job's manifest by its id, or a prefix of the id, or of the id without its `<type>-` (`037`
+ * for `transcode-037...`) that names exactly one job.
+ */
+export async function findManifest(dataDir: string, id: string): Promise<Manifest> {
+  const manifests = await listManifests(dataDir);
+  const exact = manifests.find((m) => m.job.id === id);
   if (exact) return exact;
-  const matches = jobs.filter((j) => j.id.startsWith(id));
+  const byId = manifests.filter((m) => m.job.id.startsWith(id));
+  const matches = byId.length
+    ? byId
+    : manifests.filter((m) => m.job.id.slice(m.job.type.length + 1).startsWith(id));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
-      `job id ${show(id)} is ambiguous: ${matches.map((j) => j.id).join(', ')}`,
+      `job id ${show(id)} is ambiguous: ${matches.map((m) => m.job.id).join(', ')}`,
     );
   }
   throw new FramefleetError(
     'NOT_FOUND',
-    `no job ${show(id)} in ${show(dataDir)} (see \`framefleet jobs list\`)`,
+    `no job ${show(id)} in ${show(dataDir)}: ids read \`<type>-<hash>\` (the start of the id or of ` +
+      `its hash names one); \`framefleet jobs list\` shows them`,
   );
 }
 

@@ -8,10 +8,13 @@ import { runLocalJob } from './local-job.js';
 import { processorsOf } from '../runtime/processors.js';
 import { currentConfig } from './config-apply.js';
 
-/** Runs an unfinished (or failed, or cancelled) job of the data dir to the end, and only that job. */
+/**
+ * Runs an unfinished (or failed, or cancelled) job of the data dir to the end, and only that job
+ * (a done one never gets here: `jobs resume` says it is done).
+ */
 export async function resumeCommand(record: JobRecord, dataDir: string, flags: ResumeFlags): Promise<void> {
   const spec = record.spec as { input?: unknown; output?: unknown; overwrite?: unknown };
-  if (record.state !== 'done' && typeof spec.output === 'string') {
+  if (typeof spec.output === 'string') {
     // An output that appeared since the job began is refused before any work, as on the first run.
     const inputs = typeof spec.input === 'string' ? [spec.input] : [];
     await checkOutputTarget(spec.output, inputs, {

@@ -4,12 +4,14 @@ import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
 import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
+import type { Manifest } from '../engine/local/manifest.js';
 import {
-  dataDirOf,
   findJob,
+  findManifest,
   newestFirst,
   resumableFailure,
   shownState,
+  usableDataDir,
   type JobsFlags,
 } from './jobs-data.js';
 
@@ -43,7 +45,7 @@ export function registerJobs(program: Command): void {
     jobs
       .command('clean')
       .description(
-        'remove done and cancelled jobs and leftover scratch files; failed jobs stay, resumable, unless --failed',
+        'remove done and cancelled jobs and leftover scratch folders; failed jobs stay, resumable, unless --failed',
       ),
   )
     .option('--failed', 'also remove failed jobs (their verified segments, which a resume would reuse)')
@@ -56,27 +58,37 @@ export function registerJobs(program: Command): void {
       withDir(
         jobs
           .command('resume')
-          .description('run an unfinished job to the end, reusing its verified segments')
+          .description(
+            'run an unfinished job to the end, reusing its verified segments (a done one: nothing to do)',
+          )
           .argument('<id>'),
       ),
     ),
   ).action(
     action(async (id: string, flags: ResumeFlags) => {
+      const dataDir = await usableDataDir(flags);
+      const job = await findJob(dataDir, id);
+      // Running a done job again would rewrite its record (its time, its segments as reused).
+      if (job.state === 'done') {
+        const line = `job ${job.id} is already done; nothing to resume`;
+        const json = { type: 'result', jobId: job.id, state: job.state, resumed: false, result: job.result };
+        return void process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${line}\n`);
+      }
       const { resumeCommand } = await import('./jobs-resume.js');
-      const job = await findJob(dataDirOf(flags), id);
-      await resumeCommand(job, dataDirOf(flags), flags);
+      await resumeCommand(job, dataDir, flags);
     }),
   );
 }
 
 async function listCommand(flags: JobsFlags): Promise<void> {
-  const jobs = await newestFirst(dataDirOf(flags));
+  const dataDir = await usableDataDir(flags);
+  const jobs = await newestFirst(dataDir);
   if (flags.json) {
     const rows = jobs.map((j) => ({ ...summary(j), shownState: shownState(j) }));
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
   }
-  if (jobs.length === 0) return void process.stdout.write(`no jobs in ${dataDirOf(flags)}\n`);
+  if (jobs.length === 0) return void process.stdout.write(`no jobs in ${dataDir}\n`);
   const header = ['ID', 'TYPE', 'STATE', 'PROGRESS', 'UPDATED', 'OUTPUT'];
   const rows = jobs.map((j) => [
     j.id,
@@ -90,7 +102,8 @@ async function listCommand(flags: JobsFlags): Promise<void> {
 }
 
 async function showCommand(id: string, flags: JobsFlags): Promise<void> {
-  const job = await findJob(dataDirOf(flags), id);
+  const manifest = await findManifest(await usableDataDir(flags), id);
+  const job = manifest.job;
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
   const state = shownState(job);
   const segments = job.tasks.filter((t) => /\.(segment|whole)$/.test(t.kind));
@@ -106,12 +119,7 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
     ['input', specInput(job)],
     ['output', specOutput(job)],
     ['created', job.createdAt],
-    [
-      'took',
-      TERMINAL_STATES.includes(job.state)
-        ? formatDuration((Date.parse(job.updatedAt) - Date.parse(job.createdAt)) / 1000)
-        : undefined,
-    ],
+    ['took', tookLine(manifest)],
     ['progress', `${(job.progress * 100).toFixed(1)}%`],
     [
       'segments',
@@ -127,6 +135,14 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
   ];
   const text = lines.filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(9)} ${v}`);
   process.stdout.write(`${text.join('\n')}\n`);
+}
+
+/** How long the last run took ("3.5s (the last of 4 runs)"): earlier runs are not this one's time. */
+function tookLine({ job, runStartedAt, runs }: Manifest): string | undefined {
+  if (!TERMINAL_STATES.includes(job.state)) return undefined;
+  // A manifest from before runs were kept counts from the job's creation.
+  const took = formatDuration((Date.parse(job.updatedAt) - Date.parse(runStartedAt ?? job.createdAt)) / 1000);
+  return runs !== undefined && runs > 1 ? `${took} (the last of ${runs} runs)` : took;
 }
 
 function summary(job: JobRecord) {

@@ -8,8 +8,7 @@ import { FramefleetError, show } from '../errors.js';
  * at a time from the nearest existing one: Node's recursive mkdir never returns under /proc.
  */
 export async function ensureDataDir(dir: string): Promise<void> {
-  const unusable = (why: string, cause?: unknown) =>
-    new FramefleetError('DATA_DIR_UNUSABLE', `data dir ${show(dir)} ${why}`, { cause });
+  const unusable = unusableFor(dir);
   const missing: string[] = [];
   let existing = path.resolve(dir);
   for (;;) {
@@ -34,7 +33,33 @@ export async function ensureDataDir(dir: string): Promise<void> {
       throw unusable(`cannot be made: ${e.code ?? e.message} at ${show(folder)}`, e);
     });
   }
+  await writable(dir);
+}
+
+/**
+ * The same refusals for a command that only reads or prunes the data dir (`jobs list|show|rm|clean`):
+ * false where it does not exist yet (nothing there, and nothing is made), true where it is usable.
+ */
+export async function checkDataDir(dir: string): Promise<boolean> {
+  const unusable = unusableFor(dir);
+  const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+  if (info instanceof Error) {
+    if (info.code === 'ENOENT') return false;
+    throw unusable(`cannot be used: ${info.code ?? info.message}`, info);
+  }
+  if (!info.isDirectory()) throw unusable('is a file, not a folder');
+  await writable(dir);
+  return true;
+}
+
+function unusableFor(dir: string) {
+  return (why: string, cause?: unknown) =>
+    new FramefleetError('DATA_DIR_UNUSABLE', `data dir ${show(dir)} ${why}`, { cause });
+}
+
+// As every command requires, so a data dir under /proc (EPERM even for root) is refused alike.
+async function writable(dir: string): Promise<void> {
   await access(dir, constants.W_OK | constants.X_OK).catch((e: NodeJS.ErrnoException) => {
-    throw unusable(`is not writable: ${e.code ?? e.message}`, e);
+    throw unusableFor(dir)(`is not writable: ${e.code ?? e.message}`, e);
   });
 }

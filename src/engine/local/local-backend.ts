@@ -32,7 +32,7 @@ import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { LocalStates } from './local-states.js';
-import { listManifests, readManifest, removeManifest } from './manifest.js';
+import { listManifests, newManifest, readManifest, removeManifest } from './manifest.js';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -123,12 +123,8 @@ export class LocalBackend implements Backend {
     let job = this.jobs.get(id);
     if (!job) {
       job = new LocalJob(
-        (await readManifest(this.options.dataDir, id)) ?? {
-          version: 2,
-          job: newJobRecord(id, type, spec, priority, this.clock()),
-          graph: undefined,
-          expansions: [],
-        },
+        (await readManifest(this.options.dataDir, id)) ??
+          newManifest(newJobRecord(id, type, spec, priority, this.clock())),
       );
       this.jobs.set(id, job);
     }
@@ -239,6 +235,7 @@ export class LocalBackend implements Backend {
     job.active = true;
     job.controller = controller;
     record.error = undefined;
+    job.beganRun(this.clock());
     // Synchronously out of any terminal state, so a wait() right after submit waits for this run.
     this.states.setState(job, 'queued');
     // A run that was cancelled (or replaced by a retry) while it awaited must not touch the job.

@@ -133,6 +133,12 @@ export class LocalJob {
     );
   }
 
+  /** A run begins: kept for `jobs show` (how long the last run took, and how many there were). */
+  beganRun(at: Date): void {
+    this.manifest.runStartedAt = at.toISOString();
+    if (this.manifest.runs !== undefined) this.manifest.runs += 1;
+  }
+
   /** The start of a run: nothing has run yet, so each task waits for all its dependencies. */
   startRun(now: number): void {
     this.unmet = new Map();

@@ -21,6 +21,15 @@ export interface Manifest {
    * recorded, as by builds before it was kept).
    */
   build?: string;
+  /** When the job's last run began (absent: not recorded, as by builds before it was kept). */
+  runStartedAt?: string;
+  /** How many runs the job had, this one included (absent: a job made before they were counted). */
+  runs?: number;
+}
+
+/** The manifest of a job that has not run yet: its runs are counted from the first. */
+export function newManifest(job: JobRecord): Manifest {
+  return { version: 2, job, graph: undefined, expansions: [], runs: 0 };
 }
 
 export function jobDir(dataDir: string, jobId: string): string {
