@@ -1,6 +1,19 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
 
+/**
+ * Commander's error text as the one line every CLI error is: its hint (`(Did you mean list?)`)
+ * joined on, and `[INVALID_ARGUMENT]` at the end.
+ */
+export function usageErrorLine(text: string): string {
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+  return `${line} [INVALID_ARGUMENT]`;
+}
+
 /** A commander option parser for an integer range whose error echoes the value. */
 export function intOption(name: string, min: number, max: number) {
   return (value: string): number => {

@@ -15,7 +15,6 @@ import { die } from './common.js';
 const FIELDS: readonly [attribute: string, field: string, commands?: readonly string[]][] = [
   ['prefix', 'redis.prefix'],
   ['dataDir', 'dataDir'],
-  ['data', 'dataDir', ['server']],
   ['port', 'server.port', ['server']],
   ['host', 'server.host', ['server']],
   ['inputRoot', 'server.inputRoots', ['server']],

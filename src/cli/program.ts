@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { installConfig } from './config-apply.js';
+import { usageErrorLine } from './common.js';
 
 type Register = (program: Command) => void;
 
@@ -30,11 +31,10 @@ program
   .name('framefleet')
   .description('Distributed, GPU-aware video processing')
   .version('0.1.0')
-  // Usage errors are one line on stderr and exit 2, like every other bad input.
+  // Usage errors are one line on stderr and exit 2, like every other bad input, with the code the
+  // others carry: commander's own (a bad option value, an unknown command) are INVALID_ARGUMENT.
   .exitOverride()
-  .configureOutput({
-    outputError: (text, write) => write(`framefleet: ${text.replace(/^error: /, 'error: ').trim()}\n`),
-  });
+  .configureOutput({ outputError: (text, write) => write(`framefleet: ${usageErrorLine(text)}\n`) });
 
 installConfig(program);
 // Only the command being run is loaded (all of them for --help, `help` or an unknown word): each

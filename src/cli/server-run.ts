@@ -23,6 +23,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
       `--headers-timeout-s ${flags.headersTimeoutS} is longer than --request-timeout-s ${flags.requestTimeoutS}; the headers are part of the request`,
     );
   }
+  warnIneffectiveCaps(flags);
   if (flags.withWorker && !flags.redis) {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
@@ -34,7 +35,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
   // framefleet.yaml (FRAMEFLEET_CONFIG or ./framefleet.yaml): its `pools:` drive /v1/scaling and job costs.
   const { config } = await loadConfig();
   const log = createLogger(flags.logLevel, { service: 'framefleet-server' });
-  const dataDir = resolve(flags.data ?? defaultDataDir());
+  const dataDir = resolve(flags.dataDir ?? defaultDataDir());
   const cpuSlots = flags.workers ?? availableParallelism();
   const runtime = await openRuntime({
     processors: processorsOf(currentConfig()),
@@ -129,4 +130,27 @@ function listenError(error: unknown, flags: ServerFlags): unknown {
   if (code === 'EADDRNOTAVAIL')
     return new FramefleetError('INVALID_ARGUMENT', `--host ${flags.host} is not an address of this machine`);
   return error;
+}
+
+/**
+ * One line for a per-client cap above its server cap: the server cap refuses first, so the
+ * per-client one never does (a setting that looks like it allows more than it does).
+ */
+function warnIneffectiveCaps(flags: ServerFlags): void {
+  const pairs = [
+    ['max-uploads-per-client', flags.maxUploadsPerClient, 'max-uploads', flags.maxUploads],
+    [
+      'max-event-streams-per-client',
+      flags.maxEventStreamsPerClient,
+      'max-event-streams',
+      flags.maxEventStreams,
+    ],
+  ] as const;
+  for (const [client, perClient, server, max] of pairs) {
+    if (perClient > max) {
+      process.stderr.write(
+        `framefleet: warning: --${client} ${perClient} is above --${server} ${max}; it has no effect, one client may hold at most ${max}\n`,
+      );
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { prefixDefault } from './redis-options.js';
 import { SERVER_LIMIT_DEFAULTS as LIMITS } from '../config/server-limits.js';
 import { action, intOption, repeatable } from './common.js';
@@ -6,7 +6,7 @@ import { action, intOption, repeatable } from './common.js';
 export interface ServerFlags {
   port: number;
   host: string;
-  data?: string;
+  dataDir?: string;
   redis?: string;
   prefix: string;
   storage?: string;
@@ -37,9 +37,11 @@ export function registerServer(program: Command): void {
     .option('--port <n>', 'port to listen on (0 picks a free one)', intOption('--port', 0, 65535), 8080)
     .option('--host <addr>', 'address to bind; non-loopback needs FRAMEFLEET_API_TOKEN', '127.0.0.1')
     .option(
-      '--data <dir>',
+      '--data-dir <dir>',
       'job state and intermediates (default: $FRAMEFLEET_DATA_DIR or ~/.cache/framefleet)',
     )
+    // The name `jobs` and `worker` use; `--data`, the server's first name for it, still works.
+    .addOption(new Option('--data <dir>', 'alias of --data-dir').hideHelp())
     .option('--redis <url>', 'coordinate a fleet through Redis instead of the local engine')
     .option('--prefix <prefix>', 'Redis key prefix', prefixDefault())
     .option('--storage <url>', 'storage for uploads and intermediates: file:///path or s3://bucket/prefix')
@@ -140,6 +142,9 @@ export function registerServer(program: Command): void {
       intOption('--gpu-slots', 0, 64),
     )
     .option('--log-level <level>', 'debug|info|warn|error|silent', 'info')
+    .on('option:data', function (this: Command, dir: string) {
+      this.setOptionValueWithSource('dataDir', dir, 'cli');
+    })
     .action(
       action(async (flags: ServerFlags) => {
         const { serverCommand } = await import('./server-run.js');

@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
 import { DEFAULT_LIMITS, type ServerContext, type ServerOptions } from './context.js';
 import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
-import { clientErrorHandler, useDepthLimitedJson } from './http-errors.js';
+import { clientErrorHandlerFor } from './client-errors.js';
+import { useDepthLimitedJson } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
 import { publicScope, trackRoutes } from './route-access.js';
 import { DEFAULT_JOB_TYPES } from './job-types.js';
@@ -55,22 +56,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1048576,
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    uploads: new Slots('uploads', limits.maxUploads, {
-      max: limits.maxUploadsPerClient,
-      cap: 'max-uploads-per-client',
-    }),
+    uploads: new Slots(
+      ['upload', 'uploads'],
+      { max: limits.maxUploads, cap: 'max-uploads' },
+      {
+        max: limits.maxUploadsPerClient,
+        cap: 'max-uploads-per-client',
+      },
+    ),
     uploadRate: {
       minBytesPerSecond: limits.minUploadBytesPerSecond,
       windowMs: limits.uploadRateWindowMs,
       graceMs: limits.uploadRateGraceMs,
     },
-    eventStreams: new Slots('event streams', limits.maxEventStreams, {
-      max: limits.maxEventStreamsPerClient,
-      cap: 'max-event-streams-per-client',
-    }),
+    eventStreams: new Slots(
+      ['event stream', 'event streams'],
+      { max: limits.maxEventStreams, cap: 'max-event-streams' },
+      {
+        max: limits.maxEventStreamsPerClient,
+        cap: 'max-event-streams-per-client',
+      },
+    ),
     metrics,
     scaling,
   };
+  const clientErrors = clientErrorHandlerFor(limits);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
@@ -86,8 +96,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
     },
     frameworkErrors,
-    clientErrorHandler,
+    clientErrorHandler: clientErrors.handler,
   });
+  clientErrors.trackHeaders(app.server);
   // Past it Node closes each new connection at once: one client cannot hold every socket.
   app.server.maxConnections = limits.maxConnections;
   trackRoutes(app);

@@ -1,7 +1,5 @@
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { ERROR_CODES, FramefleetError, show, type ErrorCode } from '../errors.js';
+import { FramefleetError, show, type ErrorCode } from '../errors.js';
 
 /** Deepest JSON nesting a body may have; specs are a few levels deep. */
 export const MAX_JSON_DEPTH = 32;
@@ -87,32 +85,4 @@ export function fromFastifyError(error: FastifyError, request?: FastifyRequest):
     );
   }
   return undefined;
-}
-
-/**
- * Fastify's `clientErrorHandler`: the HTTP parser refused the request (headers over the limit,
- * bytes that are not HTTP, a body longer than its Content-Length), so no request object exists.
- * Answers in the catalogue's shape and closes the connection.
- */
-export function clientErrorHandler(
-  this: FastifyInstance,
-  error: NodeJS.ErrnoException,
-  socket: Socket,
-): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [code, message]: [ErrorCode, string] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? ['HEADERS_TOO_LARGE', 'request headers are larger than the limit']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? ['REQUEST_TIMEOUT', 'request took too long to arrive']
-        : ['BAD_REQUEST', `malformed HTTP request (${error.code ?? 'parse error'})`];
-  const status = ERROR_CODES[code].status;
-  const body = JSON.stringify({ error: { code, message } });
-  this.log.info({ code, reason: error.code }, message);
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-  socket.destroy();
 }

@@ -12,9 +12,10 @@ export class Slots {
   private readonly byClient = new Map<string, number>();
 
   constructor(
-    readonly what: string,
-    readonly max: number,
-    readonly perClient: { max: number; cap: string },
+    /** What is counted, one and several: `['upload', 'uploads']`. */
+    readonly what: readonly [one: string, many: string],
+    readonly server: Cap,
+    readonly perClient: Cap,
   ) {}
 
   /**
@@ -25,21 +26,27 @@ export class Slots {
   take(request: FastifyRequest, reply: FastifyReply, options: { close?: boolean } = {}): () => void {
     const client = clientAddress(request);
     const mine = this.byClient.get(client) ?? 0;
-    const refuse = (message: string) => {
+    // The details name the cap that refused and the count open against it, so a client (or its
+    // operator) can tell its own share being full from the whole server being full.
+    const refuse = (cap: Cap, open: number, message: string) => {
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       if (options.close) reply.header('connection', 'close');
       return new FramefleetError('TOO_MANY_REQUESTS', message, {
-        details: { client, open: mine, max: this.perClient.max },
+        details: { cap: cap.cap, max: cap.max, open, client },
       });
     };
     if (mine >= this.perClient.max) {
       throw refuse(
-        `${mine} ${this.what} are open from ${client}, the most one client may have (${this.perClient.cap} ${this.perClient.max}); retry in a few seconds`,
+        this.perClient,
+        mine,
+        `${this.areOpen(mine)} from ${client}, the most one client may have (${this.perClient.cap} ${this.perClient.max}); retry in a few seconds`,
       );
     }
-    if (this.used >= this.max) {
+    if (this.used >= this.server.max) {
       throw refuse(
-        `${this.max} ${this.what} are open, the most this server takes at once; retry in a few seconds`,
+        this.server,
+        this.used,
+        `${this.areOpen(this.used)}, the most this server takes at once (${this.server.cap} ${this.server.max}); retry in a few seconds`,
       );
     }
     this.used++;
@@ -54,6 +61,17 @@ export class Slots {
       else this.byClient.delete(client);
     };
   }
+
+  /** `1 upload is open` / `2 uploads are open`. */
+  private areOpen(n: number): string {
+    return n === 1 ? `1 ${this.what[0]} is open` : `${n} ${this.what[1]} are open`;
+  }
+}
+
+/** A limit on slots: its value and the option that sets it, as messages name it. */
+export interface Cap {
+  max: number;
+  cap: string;
 }
 
 /**

@@ -74,11 +74,19 @@ export function rateGuarded(request: IncomingMessage, rate: UploadRate): Readabl
     const seconds = (at - base.at) / 1000;
     const perSecond = (bytes - base.bytes) / seconds;
     if (perSecond >= rate.minBytesPerSecond) return;
+    const [got, min] = kibApart(perSecond, rate.minBytesPerSecond);
     guard.destroy(
       new FramefleetError(
         'REQUEST_TIMEOUT',
-        `upload arrived at ${kib(perSecond)} KiB/s over the last ${seconds.toFixed(1)} s, below the minimum of ${kib(rate.minBytesPerSecond)} KiB/s (min-upload-kib-per-s); it was dropped`,
-        { details: { bytesPerSecond: perSecond, minBytesPerSecond: rate.minBytesPerSecond, bytes } },
+        `upload arrived at ${got} KiB/s over the last ${seconds.toFixed(1)} s, below the minimum of ${min} KiB/s (min-upload-kib-per-s); it was dropped`,
+        // Rounded down: a rate just under the minimum never reads as the minimum itself.
+        {
+          details: {
+            bytesPerSecond: Math.floor(perSecond),
+            minBytesPerSecond: rate.minBytesPerSecond,
+            bytes,
+          },
+        },
       ),
     );
   };
@@ -90,6 +98,14 @@ export function rateGuarded(request: IncomingMessage, rate: UploadRate): Readabl
   return guard;
 }
 
-function kib(bytesPerSecond: number): string {
-  return (bytesPerSecond / 1024).toFixed(bytesPerSecond < 10 * 1024 ? 2 : 0);
+/**
+ * Both rates in KiB/s, each to 2 decimals under 10 KiB/s and whole above, with more decimals (up
+ * to 3) where that would show them alike: 15.99 KiB/s shown as "16" beside a minimum of "16" reads
+ * as a contradiction.
+ */
+export function kibApart(got: number, min: number): [string, string] {
+  const show = (n: number, extra: number) => (n / 1024).toFixed((n < 10 * 1024 ? 2 : 0) + extra);
+  let extra = 0;
+  while (extra < 3 && Number(show(got, extra)) === Number(show(min, extra))) extra++;
+  return [show(got, extra), show(min, extra)];
 }

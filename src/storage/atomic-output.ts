@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { handlePath, holdOutputDir } from './confined-open.js';
-import { publishOutput, type OutputTargetOptions } from './output-target.js';
+import { folderProblem, publishOutput, type OutputTargetOptions } from './output-target.js';
 
 export interface Written<T> {
   value: T;
@@ -42,8 +42,12 @@ export async function writeAtomically<T>(
       const size = (await stat(temp)).size;
       await place(temp, output, undefined, guard);
       return { value, size };
+    } catch (cause) {
+      return await folderFailure(output, cause);
     } finally {
-      await rm(temp, { force: true });
+      // Not an error of its own: a folder that went away or became a file took the temp with it,
+      // and the reason is already being thrown.
+      await rm(temp, { force: true }).catch(() => undefined);
     }
   }
   const dir = await holdOutputDir(dirname(output), roots);
@@ -95,4 +99,32 @@ async function place(
 function unwritable(output: string, cause: unknown): never {
   const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
   throw new FramefleetError('OUTPUT_UNWRITABLE', `cannot write output ${show(output)} (${code})`, { cause });
+}
+
+/** Errors of the output's folder itself, as opposed to the writer's own (a bad input, ffmpeg). */
+const FOLDER_ERRORS = new Set(['ENOTDIR', 'ENOENT', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Rethrows `cause`, as OUTPUT_UNWRITABLE naming the folder when it is a file-system error on the
+ * output's folder or a path in it (the folder removed, made a file or read-only while the output
+ * was written): that is the user's folder to fix, not an internal fault.
+ */
+async function folderFailure(output: string, cause: unknown): Promise<never> {
+  const error = cause as NodeJS.ErrnoException;
+  const dir = dirname(resolve(output));
+  const inFolder = typeof error.path === 'string' && (error.path === dir || dirname(error.path) === dir);
+  if (cause instanceof FramefleetError || !error.code || !FOLDER_ERRORS.has(error.code) || !inFolder) {
+    throw cause;
+  }
+  // A missing file in a folder that is fine is the writer's own failure (it made no output).
+  const denied = error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS';
+  const problem =
+    (await folderProblem(dir)) ??
+    (denied
+      ? `directory ${show(dir)} is not writable (${error.code === 'EROFS' ? 'read-only file system' : error.code})`
+      : undefined);
+  if (!problem) throw cause;
+  throw new FramefleetError('OUTPUT_UNWRITABLE', `cannot write output ${show(output)}: ${problem}`, {
+    cause,
+  });
 }

@@ -30,12 +30,9 @@ export async function checkOutputTarget(
   if (isStorageUrl(output)) return checkStoredOutput(output, inputs, options);
   const path = resolve(output);
   const dir = dirname(path);
-  const dirInfo = await stat(dir).catch(() => undefined);
-  if (!dirInfo?.isDirectory()) {
-    throw new FramefleetError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write output ${show(output)}: directory ${show(dir)} does not exist`,
-    );
+  const problem = await folderProblem(dir);
+  if (problem) {
+    throw new FramefleetError('OUTPUT_UNWRITABLE', `cannot write output ${show(output)}: ${problem}`);
   }
   await access(dir, constants.W_OK).catch((cause: unknown) => {
     throw new FramefleetError(
@@ -55,6 +52,22 @@ export async function checkOutputTarget(
       'OUTPUT_EXISTS',
       `output ${show(output)} already exists; ${options.overwriteHint ?? API_HINT}`,
     );
+  }
+}
+
+/**
+ * What is wrong with an output's folder, said so that the user can fix it, or undefined when it is
+ * a directory: missing, a file where the folder should be, or a file further up its path.
+ */
+export async function folderProblem(dir: string): Promise<string | undefined> {
+  try {
+    const info = await stat(dir);
+    return info.isDirectory() ? undefined : `${show(dir)} is a file, not a directory`;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `directory ${show(dir)} does not exist`;
+    if (code === 'ENOTDIR') return `${show(dir)} is not a directory: a part of its path is a file`;
+    return `directory ${show(dir)} cannot be read (${code ?? String(cause)})`;
   }
 }
 

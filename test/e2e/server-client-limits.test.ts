@@ -13,7 +13,7 @@ const OTHER_CLIENT = '127.0.0.2';
 interface Answer {
   status: number;
   retryAfter: string | undefined;
-  error: { code: string; message: string } | undefined;
+  error: { code: string; message: string; details?: Record<string, unknown> } | undefined;
   response: IncomingMessage;
 }
 
@@ -150,7 +150,8 @@ describe('per-client caps on uploads and event streams', () => {
     expect(refused.error).toMatchObject({
       code: 'TOO_MANY_REQUESTS',
       message:
-        '1 uploads are open from 127.0.0.1, the most one client may have (max-uploads-per-client 1); retry in a few seconds',
+        '1 upload is open from 127.0.0.1, the most one client may have (max-uploads-per-client 1); retry in a few seconds',
+      details: { cap: 'max-uploads-per-client', max: 1, open: 1, client: '127.0.0.1' },
     });
     // Three server-wide slots are still free: another client is served.
     expect((await upload(OTHER_CLIENT)).status).toBe(201);
@@ -167,7 +168,7 @@ describe('per-client caps on uploads and event streams', () => {
     expect(refused.status).toBe(429);
     expect(refused.retryAfter).toBe('5');
     expect(refused.error?.message).toBe(
-      '1 event streams are open from 127.0.0.1, the most one client may have (max-event-streams-per-client 1); retry in a few seconds',
+      '1 event stream is open from 127.0.0.1, the most one client may have (max-event-streams-per-client 1); retry in a few seconds',
     );
     const other = await send(h.url, events, { localAddress: OTHER_CLIENT });
     expect(other.status).toBe(200);

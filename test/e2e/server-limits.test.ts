@@ -77,14 +77,18 @@ describe('server caps on uploads, event streams and slow requests', () => {
       headers: { 'content-type': 'application/octet-stream' },
       body: 'small',
     });
-    const body = (await response.json()) as { error?: { code: string; message: string } };
+    const body = (await response.json()) as {
+      error?: { code: string; message: string; details?: Record<string, unknown> };
+    };
     return { status: response.status, retryAfter: response.headers.get('retry-after'), ...body };
   };
   const stream = async () => {
     const abort = new AbortController();
     const response = await fetch(`${h.url}/v1/jobs/${job.id}/events`, { signal: abort.signal });
     if (response.status !== 200) {
-      const body = (await response.json()) as { error: { code: string; message: string } };
+      const body = (await response.json()) as {
+        error: { code: string; message: string; details?: Record<string, unknown> };
+      };
       return { status: response.status, retryAfter: response.headers.get('retry-after'), ...body, abort };
     }
     // Read the snapshot: the stream is open and counted.
@@ -101,8 +105,10 @@ describe('server caps on uploads, event streams and slow requests', () => {
     expect(third.status).toBe(429);
     expect(third.error?.code).toBe('TOO_MANY_REQUESTS');
     expect(third.error?.message).toBe(
-      '2 event streams are open, the most this server takes at once; retry in a few seconds',
+      '2 event streams are open, the most this server takes at once (max-event-streams 2); retry in a few seconds',
     );
+    // The cap that refused, not the per-client one (16 by default, 2 open from this client).
+    expect(third.error?.details).toMatchObject({ cap: 'max-event-streams', max: 2, open: 2 });
     expect(third.retryAfter).toBe('5');
     first.abort.abort();
     let next: Awaited<ReturnType<typeof stream>> | undefined;
@@ -118,6 +124,10 @@ describe('server caps on uploads, event streams and slow requests', () => {
     await until(async () => (await upload()).status === 429, 'the slot to be taken');
     const refused = await upload();
     expect(refused.error?.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.error?.message).toBe(
+      '1 upload is open, the most this server takes at once (max-uploads 1); retry in a few seconds',
+    );
+    expect(refused.error?.details).toMatchObject({ cap: 'max-uploads', max: 1, open: 1 });
     expect(refused.retryAfter).toBe('5');
     holder.socket.destroy();
     await until(async () => (await upload()).status === 201, 'the upload slot to free');
@@ -126,8 +136,19 @@ describe('server caps on uploads, event streams and slow requests', () => {
   it('ends a request whose headers never finish after --headers-timeout-s (408)', async () => {
     const started = Date.now();
     const slow = await stalled(h.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
-    expect(await slow.answer).toMatch(/^HTTP\/1\.1 408 /);
+    const answer = await slow.answer;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(Date.now() - started).toBeLessThan(10_000);
+    // Names the timeout that fired, with the headers every other JSON error carries.
+    expect(answer).toMatch(/\r\ndate: \w{3}, \d{2} \w{3} \d{4} /i);
+    expect(answer).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: {
+        code: 'REQUEST_TIMEOUT',
+        message: 'request headers did not arrive within 1 s (headers-timeout-s 1); the connection was closed',
+        details: { limit: 'headers-timeout-s', seconds: 1 },
+      },
+    });
   });
 });
 
@@ -157,6 +178,8 @@ describe('server request timeout', () => {
     const answer = await slow.answer;
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
+    expect(answer).toContain('"message":"request did not arrive within 2 s (request-timeout-s 2);');
+    expect(answer).toMatch(/\r\ndate: /i);
     // The slot comes back once the server has dropped the upload's stream (a moment after the 408).
     await until(async () => (await upload()) === 201, 'the upload slot to free after the 408');
   });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { link, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeAtomically } from '../../src/storage/atomic-output.js';
 import { checkOutputTarget, publishOutput } from '../../src/storage/output-target.js';
 import { tempDir } from '../helpers/media.js';
 
@@ -106,5 +107,37 @@ describe('output target', () => {
       code: 'OUTPUT_IS_INPUT',
     });
     expect(await readFile(input, 'utf8')).toBe('the source');
+  });
+
+  // `ro/` made a regular file: before the run it was called a folder that "does not exist"; during
+  // the final write it surfaced as `ENOTDIR: not a directory, lstat '…/ro/.framefleet-….part' [INTERNAL]`.
+  it('names an output folder that is a file, before the run and when it becomes one while writing', async () => {
+    const ro = join(dir, 'ro');
+    await writeFile(ro, 'a file where the folder should be');
+    await expect(checkOutputTarget(join(ro, 'fail1.mp4'), [input])).rejects.toMatchObject({
+      code: 'OUTPUT_UNWRITABLE',
+      message: `cannot write output \`${ro}/fail1.mp4\`: \`${ro}\` is a file, not a directory`,
+    });
+    await expect(checkOutputTarget(join(ro, 'sub', 'x.mp4'), [input])).rejects.toMatchObject({
+      code: 'OUTPUT_UNWRITABLE',
+      message: `cannot write output \`${ro}/sub/x.mp4\`: \`${ro}/sub\` is not a directory: a part of its path is a file`,
+    });
+
+    await rm(ro);
+    await mkdir(ro);
+    const mid = writeAtomically(join(ro, 'fail1.mp4'), undefined, async (temp) => {
+      await writeFile(temp, 'the stitched output');
+      await rm(ro, { recursive: true });
+      await writeFile(ro, 'replaced mid-run');
+    });
+    await expect(mid).rejects.toMatchObject({
+      code: 'OUTPUT_UNWRITABLE',
+      message: `cannot write output \`${ro}/fail1.mp4\`: \`${ro}\` is a file, not a directory`,
+    });
+  });
+
+  it('leaves a writer that made no file its own error when the folder is fine', async () => {
+    const failed = writeAtomically(join(dir, 'none.mp4'), undefined, async () => undefined);
+    await expect(failed).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

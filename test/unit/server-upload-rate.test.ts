@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { rateGuarded } from '../../src/server/upload-rate.js';
+import { kibApart, rateGuarded } from '../../src/server/upload-rate.js';
 
 /** A request body the test writes to; `complete` as Node sets it once the whole body is read. */
 function body(): PassThrough & { complete: boolean } {
@@ -53,5 +53,43 @@ describe('rateGuarded', () => {
     cut.resume();
     gone.destroy();
     expect(await outcome(cut, 2000)).toMatch(/closed the upload before it was complete/);
+  });
+
+  // "upload arrived at 16 KiB/s ... below the minimum of 16 KiB/s": 15.99 was rounded to 16, and
+  // details.bytesPerSecond was an unrounded float.
+  it('shows a rate just under the minimum apart from it, and whole bytes a second in details', async () => {
+    let t = 0;
+    const request = body();
+    const guard = rateGuarded(request as unknown as IncomingMessage, {
+      ...{ minBytesPerSecond: 16 * 1024, windowMs: 4000, graceMs: 0 },
+      now: () => t,
+    });
+    // A reader that takes every chunk as it comes: nothing here is the server holding back.
+    guard.on('data', () => undefined);
+    t = 3000;
+    // 16373.33 bytes a second over 3 s, each chunk read before the next comes (never held back).
+    for (let i = 0; i < 4; i++) {
+      request.write(Buffer.alloc(12_280));
+      await new Promise((r) => setImmediate(r));
+    }
+    const error = await new Promise<{ code?: string; message: string; details?: unknown }>((done) =>
+      guard.once('error', done),
+    );
+    expect(error.code).toBe('REQUEST_TIMEOUT');
+    expect(error.message).toBe(
+      'upload arrived at 15.99 KiB/s over the last 3.0 s, below the minimum of 16.00 KiB/s (min-upload-kib-per-s); it was dropped',
+    );
+    expect(error.details).toEqual({ bytesPerSecond: 16373, minBytesPerSecond: 16384, bytes: 49_120 });
+  });
+
+  it.each([
+    [200, 16 * 1024, ['0.20', '16']],
+    [30 * 1024, 64 * 1024, ['30', '64']],
+    [16383.9, 16384, ['16.000', '16.000']],
+    [9.999 * 1024, 10 * 1024, ['9.999', '10.0']],
+    [16 * 1024 - 10, 16 * 1024, ['15.99', '16.00']],
+    [63.5 * 1024, 64 * 1024, ['63.5', '64.0']],
+  ])('kibApart(%d, %d) is %j', (got, min, shown) => {
+    expect(kibApart(got, min)).toEqual(shown);
   });
 });
