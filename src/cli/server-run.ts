@@ -10,6 +10,7 @@ import { startSweeper } from '../runtime/retention-sweep.js';
 import { processorsOf } from '../runtime/processors.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
+import { serverLimits } from '../server/context.js';
 import { currentConfig } from './config-apply.js';
 import type { ServerFlags } from './server.js';
 
@@ -64,18 +65,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     allowHosts: flags.allowHost,
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,
-    limits: {
-      maxUploads: flags.maxUploads,
-      maxUploadsPerClient: flags.maxUploadsPerClient,
-      maxEventStreams: flags.maxEventStreams,
-      maxEventStreamsPerClient: flags.maxEventStreamsPerClient,
-      maxConnections: flags.maxConnections,
-      headersTimeoutMs: flags.headersTimeoutS * 1000,
-      requestTimeoutMs: flags.requestTimeoutS * 1000,
-      minUploadBytesPerSecond: flags.minUploadKibPerS * 1024,
-      uploadRateWindowMs: flags.uploadRateWindowS * 1000,
-      uploadRateGraceMs: flags.uploadRateGraceS * 1000,
-    },
+    limits: serverLimits(flags),
     logger: log,
     pools: config.pools,
   });

@@ -67,20 +67,23 @@ export interface ServerLimits {
   uploadRateGraceMs: number;
 }
 
-const d = SERVER_LIMIT_DEFAULTS;
+/** The server's limits from framefleet.yaml's units (seconds, KiB/s): the flags' and the defaults'. */
+export function serverLimits(s: { [K in keyof typeof SERVER_LIMIT_DEFAULTS]: number }): ServerLimits {
+  return {
+    maxUploads: s.maxUploads,
+    maxUploadsPerClient: s.maxUploadsPerClient,
+    maxEventStreams: s.maxEventStreams,
+    maxEventStreamsPerClient: s.maxEventStreamsPerClient,
+    maxConnections: s.maxConnections,
+    headersTimeoutMs: s.headersTimeoutS * 1000,
+    requestTimeoutMs: s.requestTimeoutS * 1000,
+    minUploadBytesPerSecond: s.minUploadKibPerS * 1024,
+    uploadRateWindowMs: s.uploadRateWindowS * 1000,
+    uploadRateGraceMs: s.uploadRateGraceS * 1000,
+  };
+}
 
-export const DEFAULT_LIMITS: ServerLimits = {
-  maxUploads: d.maxUploads,
-  maxUploadsPerClient: d.maxUploadsPerClient,
-  maxEventStreams: d.maxEventStreams,
-  maxEventStreamsPerClient: d.maxEventStreamsPerClient,
-  maxConnections: d.maxConnections,
-  headersTimeoutMs: d.headersTimeoutS * 1000,
-  requestTimeoutMs: d.requestTimeoutS * 1000,
-  minUploadBytesPerSecond: d.minUploadKibPerS * 1024,
-  uploadRateWindowMs: d.uploadRateWindowS * 1000,
-  uploadRateGraceMs: d.uploadRateGraceS * 1000,
-};
+export const DEFAULT_LIMITS: ServerLimits = serverLimits(SERVER_LIMIT_DEFAULTS);
 
 /** What the route plugins share, resolved once when the server is built. */
 export interface ServerContext {
