@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { prefixDefault } from './redis-options.js';
-import { SERVER_LIMIT_DEFAULTS as LIMITS } from '../config/server-limits.js';
+import { limitFlag, SERVER_LIMITS, type ServerLimitKey } from '../config/server-limits.js';
 import { action, intOption, repeatable } from './common.js';
 
 export interface ServerFlags {
@@ -31,7 +31,7 @@ export interface ServerFlags {
 }
 
 export function registerServer(program: Command): void {
-  program
+  const server = program
     .command('server')
     .description('run the REST API, live progress, /metrics and the dashboard (local engine unless --redis)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', intOption('--port', 0, 65535), 8080)
@@ -68,67 +68,16 @@ export function registerServer(program: Command): void {
       'largest upload accepted',
       intOption('--max-upload-mb', 1, 1_048_576),
       1024,
-    )
-    .option(
-      '--max-uploads <n>',
-      'uploads streaming in at once; more are 429 TOO_MANY_REQUESTS',
-      intOption('--max-uploads', 1, 1024),
-      LIMITS.maxUploads,
-    )
-    .option(
-      '--max-uploads-per-client <n>',
-      'uploads streaming in at once from one client address; more are 429 TOO_MANY_REQUESTS',
-      intOption('--max-uploads-per-client', 1, 1024),
-      LIMITS.maxUploadsPerClient,
-    )
-    .option(
-      '--max-event-streams <n>',
-      'live event streams (SSE) open at once; more are 429 TOO_MANY_REQUESTS',
-      intOption('--max-event-streams', 1, 100_000),
-      LIMITS.maxEventStreams,
-    )
-    .option(
-      '--max-event-streams-per-client <n>',
-      'live event streams open at once to one client address; more are 429 TOO_MANY_REQUESTS',
-      intOption('--max-event-streams-per-client', 1, 100_000),
-      LIMITS.maxEventStreamsPerClient,
-    )
-    .option(
-      '--max-connections <n>',
-      'connections at once; more are closed as they come',
-      intOption('--max-connections', 1, 1_000_000),
-      LIMITS.maxConnections,
-    )
-    .option(
-      '--headers-timeout-s <s>',
-      "time for a request's headers to arrive (408 after)",
-      intOption('--headers-timeout-s', 1, 3600),
-      LIMITS.headersTimeoutS,
-    )
-    .option(
-      '--request-timeout-s <s>',
-      'time for a whole request, an upload included, to arrive (408 after); not less than --headers-timeout-s',
-      intOption('--request-timeout-s', 1, 86_400),
-      LIMITS.requestTimeoutS,
-    )
-    .option(
-      '--min-upload-kib-per-s <n>',
-      'KiB/s (kilobytes, not kilobits) an upload must average over --upload-rate-window-s; slower is 408 and dropped (0: no minimum)',
-      intOption('--min-upload-kib-per-s', 0, 1_048_576),
-      LIMITS.minUploadKibPerS,
-    )
-    .option(
-      '--upload-rate-window-s <s>',
-      'how far back the upload rate is averaged',
-      intOption('--upload-rate-window-s', 1, 3600),
-      LIMITS.uploadRateWindowS,
-    )
-    .option(
-      '--upload-rate-grace-s <s>',
-      'seconds an upload runs before its rate is first judged',
-      intOption('--upload-rate-grace-s', 0, 3600),
-      LIMITS.uploadRateGraceS,
-    )
+    );
+  // The caps and timeouts, one flag each: its key in framefleet.yaml in kebab-case.
+  for (const [key, limit] of Object.entries(SERVER_LIMITS) as [
+    ServerLimitKey,
+    (typeof SERVER_LIMITS)[ServerLimitKey],
+  ][]) {
+    const flag = limitFlag(key);
+    server.option(`${flag} <n>`, limit.help, intOption(flag, limit.min, limit.max), limit.value);
+  }
+  server
     .option(
       '--workers <n>',
       // Not 0: the local engine would queue every job with no one to run it (a fleet without local

@@ -15,4 +15,4 @@ export {
   type ProcessorsConfig,
 } from './processors.js';
 export { deploymentOf, poolConfigSchema, poolsConfigSchema, type PoolConfig } from './pools.js';
-export { SERVER_LIMIT_DEFAULTS, serverLimitsConfigShape } from './server-limits.js';
+export { SERVER_LIMIT_DEFAULTS, SERVER_LIMITS } from './server-limits.js';

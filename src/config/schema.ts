@@ -4,7 +4,7 @@ import { show } from '../errors.js';
 import { retentionConfigSchema } from './retention.js';
 import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
-import { serverLimitsConfigShape } from './server-limits.js';
+import { SERVER_LIMITS, type ServerLimitKey } from './server-limits.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -12,6 +12,13 @@ import { serverLimitsConfigShape } from './server-limits.js';
  * load.ts for the order. Other issues add their sections here (processors, pools, retention).
  */
 const plainName = /^[A-Za-z0-9_-]+$/;
+
+/** The `server:` keys for the limits, from their table (bounds and defaults as the flags'). */
+function serverLimitsConfigShape() {
+  return Object.fromEntries(
+    Object.entries(SERVER_LIMITS).map(([key, l]) => [key, z.int().min(l.min).max(l.max).default(l.value)]),
+  ) as { [K in ServerLimitKey]: z.ZodDefault<z.ZodInt> };
+}
 
 export const serverConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -28,7 +35,7 @@ export const serverConfigSchema = z.strictObject({
   tokenFile: z.string().min(1).optional(),
   maxUploadMb: z.int().min(1).max(1_048_576).default(1024),
   /** Caps and timeouts: maxUploads, maxUploadsPerClient, minUploadKibPerS, ... */
-  ...serverLimitsConfigShape,
+  ...serverLimitsConfigShape(),
 });
 
 export const workerConfigSchema = z.strictObject({

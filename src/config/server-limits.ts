@@ -1,39 +1,79 @@
-import * as z from 'zod';
-
 /**
  * What one server takes at once and how fast a request must arrive, in framefleet.yaml's units
- * (seconds, KiB/s). The one place the defaults live: `framefleet server`'s flags and the server's
- * programmatic options (milliseconds there) are derived from these.
+ * (seconds, KiB/s): each limit's default, bounds and help, the one place they live. The
+ * `server:` config keys (config/schema.ts), `framefleet server`'s flags (the key in kebab-case) and
+ * the server's programmatic defaults (milliseconds there) are all made from this table. Plain data:
+ * the CLI reads it at every start to register the flags, so it loads no schema library.
  */
-export const SERVER_LIMIT_DEFAULTS = {
-  maxUploads: 4,
-  maxUploadsPerClient: 2,
-  maxEventStreams: 64,
-  maxEventStreamsPerClient: 16,
-  maxConnections: 1024,
-  headersTimeoutS: 30,
-  requestTimeoutS: 1800,
+export const SERVER_LIMITS = {
+  maxUploads: {
+    value: 4,
+    min: 1,
+    max: 1024,
+    help: 'uploads streaming in at once; more are 429 TOO_MANY_REQUESTS',
+  },
+  maxUploadsPerClient: {
+    value: 2,
+    min: 1,
+    max: 1024,
+    help: 'uploads streaming in at once from one client address; more are 429 TOO_MANY_REQUESTS',
+  },
+  maxEventStreams: {
+    value: 64,
+    min: 1,
+    max: 100_000,
+    help: 'live event streams (SSE) open at once; more are 429 TOO_MANY_REQUESTS',
+  },
+  maxEventStreamsPerClient: {
+    value: 16,
+    min: 1,
+    max: 100_000,
+    help: 'live event streams open at once to one client address; more are 429 TOO_MANY_REQUESTS',
+  },
+  maxConnections: {
+    value: 1024,
+    min: 1,
+    max: 1_000_000,
+    help: 'connections at once; more are closed as they come',
+  },
+  headersTimeoutS: {
+    value: 30,
+    min: 1,
+    max: 3600,
+    help: "time for a request's headers to arrive (408 after)",
+  },
+  requestTimeoutS: {
+    value: 1800,
+    min: 1,
+    max: 86_400,
+    help: 'time for a whole request, an upload included, to arrive (408 after); not less than --headers-timeout-s',
+  },
   // 16 KiB/s is 128 kbit/s: a phone on a poor link still uploads faster, a trickle of a few bytes
-  // a second (one client holding a slot for --request-timeout-s) does not.
-  minUploadKibPerS: 16,
-  uploadRateWindowS: 30,
+  // a second (one client holding a slot for --request-timeout-s) does not. 0 turns the check off.
+  minUploadKibPerS: {
+    value: 16,
+    min: 0,
+    max: 1_048_576,
+    help: 'KiB/s (kilobytes, not kilobits) an upload must average over --upload-rate-window-s; slower is 408 and dropped (0: no minimum)',
+  },
+  uploadRateWindowS: { value: 30, min: 1, max: 3600, help: 'how far back the upload rate is averaged' },
   // TCP slow start, a client's `Expect: 100-continue` wait: the first seconds are not judged.
-  uploadRateGraceS: 10,
+  uploadRateGraceS: {
+    value: 10,
+    min: 0,
+    max: 3600,
+    help: 'seconds an upload runs before its rate is first judged',
+  },
 } as const;
 
-const d = SERVER_LIMIT_DEFAULTS;
+export type ServerLimitKey = keyof typeof SERVER_LIMITS;
 
-/** The `server:` keys for the limits; each has a `framefleet server` flag of the same name in kebab-case. */
-export const serverLimitsConfigShape = {
-  maxUploads: z.int().min(1).max(1024).default(d.maxUploads),
-  maxUploadsPerClient: z.int().min(1).max(1024).default(d.maxUploadsPerClient),
-  maxEventStreams: z.int().min(1).max(100_000).default(d.maxEventStreams),
-  maxEventStreamsPerClient: z.int().min(1).max(100_000).default(d.maxEventStreamsPerClient),
-  maxConnections: z.int().min(1).max(1_000_000).default(d.maxConnections),
-  headersTimeoutS: z.int().min(1).max(3600).default(d.headersTimeoutS),
-  requestTimeoutS: z.int().min(1).max(86_400).default(d.requestTimeoutS),
-  /** 0 turns the check off. */
-  minUploadKibPerS: z.int().min(0).max(1_048_576).default(d.minUploadKibPerS),
-  uploadRateWindowS: z.int().min(1).max(3600).default(d.uploadRateWindowS),
-  uploadRateGraceS: z.int().min(0).max(3600).default(d.uploadRateGraceS),
-};
+/** Each limit's default, by key. */
+export const SERVER_LIMIT_DEFAULTS = Object.fromEntries(
+  Object.entries(SERVER_LIMITS).map(([key, limit]) => [key, limit.value]),
+) as { [K in ServerLimitKey]: number };
+
+/** The `framefleet server` flag of a limit: its key in kebab-case (`--max-uploads-per-client`). */
+export function limitFlag(key: ServerLimitKey): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
