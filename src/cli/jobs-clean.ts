@@ -11,7 +11,6 @@ import {
   newestFirst,
   report,
   resumableFailure,
-  shownState,
   usableDataDir,
   type JobsFlags,
 } from './jobs-data.js';
@@ -66,7 +65,7 @@ export async function cleanCommand(flags: CleanFlags): Promise<void> {
   // Segment files and killed attempts' folders of no job left (a job removed by hand, or by a
   // removal cut short). The kept jobs' own are what a resume reuses; with a live process about,
   // nothing is touched.
-  const left = new Set(jobs.map((j) => j.id).filter((id) => !gone.some((g) => g.id === id)));
+  const left = new Set(Object.values(kept).flat());
   const orphans = kept.running.length > 0 ? [] : await orphanFolders(dataDir, [...left]);
   for (const folder of orphans) await rm(join(dataDir, folder), { recursive: true, force: true });
   report(
@@ -95,7 +94,8 @@ function keptAs(job: JobRecord, flags: CleanFlags): KeptAs | undefined {
   if (job.state === 'failed')
     return resumableFailure(job) && !flags.failed && !flags.all ? 'failed' : undefined;
   if (TERMINAL_STATES.includes(job.state)) return undefined;
-  return shownState(job) === 'interrupted' && !flags.all ? 'interrupted' : undefined;
+  // Not finished and no live process drives it: interrupted.
+  return flags.all ? undefined : 'interrupted';
 }
 
 /** " (1 failed, resumable: --failed removes it; 2 interrupted: --all removes them)", or nothing. */
