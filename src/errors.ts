@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   OUTPUT_UNWRITABLE: { status: 400, fatal: true },
   OUTPUT_IS_INPUT: { status: 400, fatal: true },
   OUTPUT_EXISTS: { status: 409, fatal: true },
+  // A done job's output was moved or deleted since (`jobs resume` cannot make it again).
+  OUTPUT_GONE: { status: 409, fatal: true },
   PATH_FORBIDDEN: { status: 403, fatal: true },
   URL_FORBIDDEN: { status: 403, fatal: true },
   UNAUTHORIZED: { status: 401, fatal: true },

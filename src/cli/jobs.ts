@@ -1,5 +1,7 @@
+import { lstat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
+import { FramefleetError, show } from '../errors.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
@@ -70,6 +72,14 @@ export function registerJobs(program: Command): void {
       const job = await findJob(dataDir, id);
       // Running a done job again would rewrite its record (its time, its segments as reused).
       if (job.state === 'done') {
+        // Done, and what it made is gone: a resume cannot bring it back, and "done" would hide it.
+        const gone = await goneOutput(job);
+        if (gone) {
+          throw new FramefleetError(
+            'OUTPUT_GONE',
+            `job ${job.id} is done, but its output ${show(gone)} no longer exists; resume only finishes unfinished jobs: run the job's command again to make it`,
+          );
+        }
         const line = `job ${job.id} is already done; nothing to resume`;
         const json = { type: 'result', jobId: job.id, state: job.state, resumed: false, result: job.result };
         return void process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${line}\n`);
@@ -159,6 +169,17 @@ function specInput(job: JobRecord): string | undefined {
 function specOutput(job: JobRecord): string | undefined {
   const output = (job.spec as { output?: unknown })?.output;
   return typeof output === 'string' ? output : undefined;
+}
+
+/** A done job's local output path when nothing is there any more (a URL is not looked up). */
+async function goneOutput(job: JobRecord): Promise<string | undefined> {
+  const output = specOutput(job);
+  if (!output || /^[a-z][a-z0-9+.-]*:\/\//i.test(output)) return undefined;
+  const there = await lstat(output).then(
+    () => true,
+    () => false,
+  );
+  return there ? undefined : output;
 }
 
 function resultLine(job: JobRecord): string | undefined {

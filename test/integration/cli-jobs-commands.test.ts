@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/engine/local/manifest.js';
@@ -57,6 +57,16 @@ describe('jobs list/show/rm/clean/resume', () => {
       state: 'done',
       resumed: false,
     });
+    expect((await readFile(manifestFile(data, id))).equals(bytes)).toBe(true);
+
+    // Its output deleted since: not "done", which would hide that there is nothing to show for it.
+    await rm(join(dir, 'resume.mp4'));
+    const gone = await runCli(['jobs', 'resume', id, '--data-dir', data]);
+    expect(gone.code).toBe(2);
+    expect(gone.stdout).toBe('');
+    expect(gone.stderr).toContain(`job ${id} is done, but its output`);
+    expect(gone.stderr).toContain(join(dir, 'resume.mp4'));
+    expect(gone.stderr.trim()).toMatch(/\[OUTPUT_GONE\]$/);
     expect((await readFile(manifestFile(data, id))).equals(bytes)).toBe(true);
   }, 60_000);
 

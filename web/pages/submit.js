@@ -11,7 +11,7 @@ function field(label, control, hint) {
   );
 }
 
-/** The transcode spec's pixelFormat choices (PIXEL_FORMATS in src/media/encoders/pixel-format.ts). */
+/** The transcode spec's pixelFormat choices (PIXEL_FORMATS in src/media/encoders/pixel-format.ts; test/unit/dashboard-choices.test.ts keeps them the same). */
 const PIXEL_FORMATS = [
   'auto',
   'source',
