@@ -55,6 +55,14 @@ const ROCK: Groove = {
   hits: [[0, 1, 'low'], [4, 0.9, 'high'], [8, 1, 'low'], [12, 0.9, 'high'], ...eighthHats],
   chords: 0,
 };
+/** A snare on every sixteenth, louder on two and four, and a kick on one and three. */
+const SIXTEENTHS: [number, number, Band][] = [
+  ...Array.from({ length: 16 }, (_, s) => [s, 0.6, 'high'] as [number, number, Band]),
+  [0, 0.4, 'low'],
+  [4, 0.2, 'high'],
+  [8, 0.4, 'low'],
+  [12, 0.2, 'high'],
+];
 const periodAt = (bpm: number) => (60 * FRAME_RATE) / bpm;
 const bpmOf = (period: number) => (60 * FRAME_RATE) / period;
 
@@ -100,6 +108,29 @@ describe('metrical level: candidates at 2:1, 1:2, 3:2 and 2:3 chosen by evidence
       estimate: 180,
       want: 120,
       reason: /two beats in three weak/,
+    },
+    {
+      // A train beat: a snare on every sixteenth is struck halfway between beats as often as at the
+      // quarters; only the accents on the beats count (it was doubled to 208 BPM).
+      name: 'running sixteenths, accents on the beats, estimate right',
+      groove: {
+        bpm: 104,
+        beatsPerBar: 4,
+        hits: SIXTEENTHS,
+        chords: 0,
+      } as Groove,
+      estimate: 104,
+      want: 104,
+      reason: /tempo prior/,
+    },
+    {
+      // Its bass on one and three: the harmony changes every two beats, a bar too short for four
+      // beats under 210 BPM; it was read as a bar of three (168 BPM).
+      name: 'running sixteenths, harmony every half bar, estimate right',
+      groove: { bpm: 112, beatsPerBar: 4, hits: SIXTEENTHS, chords: 2 } as Groove,
+      estimate: 112,
+      want: 112,
+      reason: /chord change every 2 beats/,
     },
     {
       name: 'half-time groove at 150 (snare on 3), chords every bar, estimate half',

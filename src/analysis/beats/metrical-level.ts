@@ -71,7 +71,10 @@ function levelOf(
   // A bar of 4 or 3 beats: of the two beat periods it allows, the one the onsets repeat at more.
   const bar = harmonicPeriod(env.harmonic, env.frameRate);
   if (bar) {
-    const fits = [4, 3]
+    // Harmony that changes faster than four beats could be played (bass or chords on one and
+    // three of a fast-looking bar) changes every half bar: two beats, then, against three.
+    const counts = allowed((60 * env.frameRate * 4) / bar.period / bpm) ? [4, 3] : [2, 3];
+    const fits = counts
       .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
       .filter((c) => allowed(c.bpm / bpm))
       .map((c) => ({
@@ -97,15 +100,19 @@ function levelOf(
     }
   }
 
-  const { level, halfway, thirds, onBeat, halfways } = accents(env, beats, period);
+  const { level, halfway, thirds, quarters, onBeat, halfways } = accents(env, beats, period);
   const phase = (cycle: number) =>
     Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
   // Accents between beats count only beside the loudest beats, not beside the median beat alone:
   // in a waltz two beats in three are faint hats, and a rustle between them is not a backbeat.
   const loudest = Math.max(...phase(2), ...phase(3));
   const heard = (accent: number) => accent >= 0.5 * level && accent >= 0.1 * loudest;
-  if (level > 0 && heard(halfway) && allowed(2)) return move(2, 'accents halfway between beats');
-  if (level > 0 && heard(thirds) && thirds > 1.5 * halfway && allowed(1.5))
+  // Accents between beats say more only where they stand out from the rest of the gap: under
+  // running sixteenths (a train beat, a shaker) every point between beats is struck alike. Thirds
+  // are a twelfth of a beat from those quarters, so they must stand out from the quarters too.
+  if (level > 0 && heard(halfway) && halfway > 1.5 * quarters && allowed(2))
+    return move(2, 'accents halfway between beats');
+  if (level > 0 && heard(thirds) && thirds > 1.5 * Math.max(halfway, quarters) && allowed(1.5))
     return move(1.5, 'accents a third of the way between beats');
   const [even, odd] = phase(2) as [number, number];
   if (Math.min(even, odd) < 0.2 * Math.max(even, odd)) return move(0.5, 'every other beat weak');
@@ -184,11 +191,15 @@ function onStrongPhase(
   return { beats: moved.map((t) => strongest(env.onset, t, reach)), quarters: false };
 }
 
-/** Median accents (linear energy rises) at the beats, halfway between them and a third of the way. */
+/**
+ * Median accents (linear energy rises) at the beats, halfway between them, a third of the way and
+ * at both quarters.
+ */
 function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
   const accent = rises(env.rms);
   const reach = Math.max(1, Math.round(period / 16));
   const at = (t: number) => peakAt(accent, t, reach);
+  const near = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 32)));
   const onBeat = beats.map(at);
   const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
   const halfways = gaps.map(([b, gap]) => at(b + gap / 2));
@@ -199,5 +210,8 @@ function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
     /** The accent halfway after each beat but the last. */
     halfways,
     thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
+    // Struck at both quarters (one is a syncopated kick), looked up narrowly: a hit at a third
+    // (2:3 beats) is only a twelfth of a beat from them.
+    quarters: median(gaps.map(([b, gap]) => Math.min(near(b + gap / 4), near(b + (3 * gap) / 4)))),
   };
 }
