@@ -7,7 +7,9 @@
  *   half-time, waltzes, funk sixteenths, swing, house, jazz ride, punk) rendered from MIDI by
  *   fluidsynth with the GM soundfont (real instrument samples), or by synthetic voices without it;
  * - meters whose beat splits in three (6/8 at 60-132, a 12/8 shuffle; drums and bass, piano, guitar
- *   strums, a jig) and their simple-meter look-alikes (3+3+2 over 4/4, a waltz of running eighths).
+ *   strums, a jig) and their simple-meter look-alikes (3+3+2 over 4/4, a waltz of running eighths);
+ * - a harder set added once those were green (more-styles.ts): shuffle, reggae one-drop, drum and
+ *   bass, trap, disco, train beats at four tempos, samba and more.
  * Scored by beat F-measure (+-70 ms, first 5 s ignored), tempo error against the annotated level,
  * downbeat F-measure. Speed: each file through the CLI (`framefleet analyze beats`, process start,
  * probe and decode included) as multiples of real time, wall and CPU. Peers missing: skipped with
@@ -24,6 +26,7 @@ import { BEAT_STYLES, styleScore } from './lib/beat-styles.js';
 import { cpuSeconds } from './lib/cpu-time.js';
 import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
 import { METER_STYLES, meterScore } from './lib/meter-styles.js';
+import { MORE_STYLES } from './lib/more-styles.js';
 import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
 import { ltsNode } from './lib/lts-node.js';
 import { encodeWav } from './lib/wav.js';
@@ -83,6 +86,7 @@ async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string
   const scored = [
     ...BEAT_STYLES.map((style, i) => ({ family: 'styles', score: styleScore(style, 30, i + 1) })),
     ...METER_STYLES.map((style, i) => ({ family: 'meter', score: meterScore(style, 30, i + 101) })),
+    ...MORE_STYLES.map((style, i) => ({ family: 'more', score: styleScore(style, 30, i + 501) })),
   ];
   for (const { family, score } of scored) {
     const { name } = score.style;
