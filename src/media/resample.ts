@@ -3,7 +3,7 @@
  * more first halves the rate with a short filter (it only has to keep aliases out of the band the
  * last stage keeps, which leaves it a wide transition band), then a Kaiser-windowed sinc from a
  * table of phases (the polyphase method ffmpeg's swresample uses) converts the rest: any ratio
- * works, and a whole-number one (22050 -> 11025) costs one phase. The cut-off sits just below the
+ * works, and a whole-number one (22050 -> 11025) costs one phase. The cut-off sits where ffmpeg's (0.97), just below the
  * output's Nyquist frequency, so what lies above it (hi-hats, cymbals) does not fold back into the
  * bands an analysis reads. Buffers are reused: a returned chunk is valid until the next call.
  */
@@ -148,7 +148,7 @@ class Polyphase extends Stage {
     this.taps = 2 * half;
     // A whole-number ratio only ever lands on whole input samples: one phase.
     this.phases = Number.isInteger(step) ? 1 : 256;
-    this.table = sincTable(this.phases, half, 0.94 / scale);
+    this.table = sincTable(this.phases, half, 0.97 / scale);
   }
 
   protected compute(out: Float32Array, count: number): void {
