@@ -21,7 +21,7 @@ import { ladderRoutes } from './routes-ladder.js';
 import { uploadRoutes } from './routes-uploads.js';
 import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
-import { Slots } from './slots.js';
+import { capConnectionsPerClient, Slots } from './slots.js';
 
 /** Sent with every response: never framed (clickjacking), never type-sniffed. */
 const FRAME_HEADERS = {
@@ -108,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   clientErrors.trackHeaders(app.server);
   // Past it Node closes each new connection at once: one client cannot hold every socket.
   app.server.maxConnections = limits.maxConnections;
+  capConnectionsPerClient(app.server, limits.maxConnectionsPerClient);
   trackRoutes(app);
   useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);
