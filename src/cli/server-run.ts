@@ -135,6 +135,7 @@ function warnIneffectiveCaps(flags: ServerFlags): void {
       'max-event-streams',
       flags.maxEventStreams,
     ],
+    ['max-connections-per-client', flags.maxConnectionsPerClient, 'max-connections', flags.maxConnections],
   ] as const;
   for (const [client, perClient, server, max] of pairs) {
     if (perClient > max) {

@@ -20,6 +20,7 @@ export interface ServerFlags {
   maxEventStreams: number;
   maxEventStreamsPerClient: number;
   maxConnections: number;
+  maxConnectionsPerClient: number;
   headersTimeoutS: number;
   requestTimeoutS: number;
   minUploadKibPerS: number;

@@ -72,7 +72,10 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     const at = issue.path.join('.');
     const where = from.get(at) ?? (file ? `config ${show(file)}` : 'config');
     const value = get(raw, issue.path.map(String));
-    const got = value === undefined ? '' : `, got ${show(value)}`;
+    // A token is a secret: its length is shown, never the token, however wrong it is.
+    const shown =
+      at === 'server.token' && typeof value === 'string' ? `${value.length} characters` : undefined;
+    const got = value === undefined ? '' : `, got ${shown ?? show(value)}`;
     throw new FramefleetError(
       'INVALID_CONFIG',
       `invalid ${where}: \`${at || '(root)'}\` ${lower(issue.message)}${got}`,

@@ -29,8 +29,16 @@ export const serverConfigSchema = z.strictObject({
   outputRoots: z.array(z.string().min(1)).default([]),
   /** Hosts http(s) inputs may be downloaded from. */
   allowHosts: z.array(z.string().min(1)).default([]),
-  /** The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks). */
-  token: z.string().min(8).optional(),
+  /**
+   * The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks). Trimmed
+   * like a token file's (a secret's trailing newline: no client could send it, every call was 401).
+   */
+  token: z
+    .string()
+    .trim()
+    .min(8)
+    .regex(/^[^\p{Cc}]*$/u, 'holds a control character, which no HTTP client can send in a header')
+    .optional(),
   /** A file holding the API token (a Kubernetes secret mounted as a file). */
   tokenFile: z.string().min(1).optional(),
   maxUploadMb: z.int().min(1).max(1_048_576).default(1024),

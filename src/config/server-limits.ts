@@ -36,6 +36,14 @@ export const SERVER_LIMITS = {
     max: 1_000_000,
     help: 'connections at once; more are closed as they come',
   },
+  // A client that opens every connection and sends its headers slowly (each one lives
+  // --headers-timeout-s) would shut every other client out before any request is read.
+  maxConnectionsPerClient: {
+    value: 128,
+    min: 1,
+    max: 1_000_000,
+    help: 'connections at once from one client address; more are closed as they come',
+  },
   headersTimeoutS: {
     value: 30,
     min: 1,

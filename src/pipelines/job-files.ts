@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
@@ -91,24 +91,42 @@ export async function makeOutputDir(dir: string, scope: FileScope): Promise<void
 /**
  * Removes, from an output directory, the files whose names `owned` claims and `keep` does not hold:
  * what a previous publish of the same layout left behind. Inside the roots that hold now, through
- * the open directory; anything else in the folder is never touched. Returns the names removed.
+ * the open directory; anything else in the folder is never touched, nor is a file that is one of
+ * `inputs` (by its real path: a job's input may bear a layout name there). Returns the names removed.
  */
 export async function removeStale(
   dir: string,
   scope: FileScope,
   owned: (name: string) => boolean,
   keep: ReadonlySet<string>,
+  inputs: readonly string[] = [],
 ): Promise<string[]> {
   const roots = await currentRoots(scope);
   const held = roots ? await holdOutputDir(dir, roots.output) : undefined;
   try {
     const base = held?.path ?? dir;
-    const stale = (await readdir(base)).filter((name) => owned(name) && !keep.has(name)).sort();
+    const spared = await inputsIn(base, inputs);
+    const stale = (await readdir(base))
+      .filter((name) => owned(name) && !keep.has(name) && !spared.has(name))
+      .sort();
     for (const name of stale) await rm(`${base}/${name}`, { force: true });
     return stale;
   } finally {
     await held?.close();
   }
+}
+
+/** The names under which `inputs` (real paths, links followed) lie directly in folder `dir`. */
+async function inputsIn(dir: string, inputs: readonly string[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  if (inputs.length === 0) return names;
+  const real = await realpath(dir);
+  for (const input of inputs) {
+    if (isStorageUrl(input)) continue;
+    const file = await realpath(input).catch(() => undefined);
+    if (file !== undefined && dirname(file) === real) names.add(basename(file));
+  }
+  return names;
 }
 
 /** Runs `use` on a finished output (a checkpoint re-verifies), only if it lies inside the roots. */

@@ -21,7 +21,14 @@ import { ladderRoutes } from './routes-ladder.js';
 import { uploadRoutes } from './routes-uploads.js';
 import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
-import { Slots } from './slots.js';
+import { capConnectionsPerClient, Slots } from './slots.js';
+
+/** Sent with every response: never framed (clickjacking), never type-sniffed. */
+const FRAME_HEADERS = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+};
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -101,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   clientErrors.trackHeaders(app.server);
   // Past it Node closes each new connection at once: one client cannot hold every socket.
   app.server.maxConnections = limits.maxConnections;
+  capConnectionsPerClient(app.server, limits.maxConnectionsPerClient);
   trackRoutes(app);
   useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);
@@ -110,6 +118,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       new FramefleetError('NOT_FOUND', `no route ${request.method} ${show(request.url.split('?')[0])}`),
     ),
   );
+  // No page of another site may frame the dashboard (its framed requests are same-origin, so a
+  // click tricked onto Cancel or Remove would pass every check below) or have a file sniffed as HTML.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(FRAME_HEADERS);
+  });
   // Host, token and cross-site checks on the route the router matched, before any body is read.
   app.addHook('onRequest', requestGuard(options.token));
   // Request logs carry the job id wherever a route names one.

@@ -55,6 +55,8 @@ export interface ServerLimits {
   maxEventStreamsPerClient: number;
   /** Connections at once (Node's server.maxConnections): more are closed as they come. */
   maxConnections: number;
+  /** Connections at once from one client address: more are closed as they come. */
+  maxConnectionsPerClient: number;
   /** Time for a request's headers to arrive. */
   headersTimeoutMs: number;
   /** Time for a whole request, an upload's body included, to arrive: a stalled upload frees its slot. */
@@ -75,6 +77,7 @@ export function serverLimits(s: { [K in keyof typeof SERVER_LIMIT_DEFAULTS]: num
     maxEventStreams: s.maxEventStreams,
     maxEventStreamsPerClient: s.maxEventStreamsPerClient,
     maxConnections: s.maxConnections,
+    maxConnectionsPerClient: s.maxConnectionsPerClient,
     headersTimeoutMs: s.headersTimeoutS * 1000,
     requestTimeoutMs: s.requestTimeoutS * 1000,
     minUploadBytesPerSecond: s.minUploadKibPerS * 1024,

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FramefleetError } from '../errors.js';
 
@@ -84,6 +85,29 @@ export function clientAddress(request: FastifyRequest): string {
   const ip = request.ip as string | undefined;
   if (!ip) return 'an unknown address';
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
+}
+
+/**
+ * Closes, as it comes, a connection from an address that already holds `max` (before a byte of it
+ * is read): one client stalling its headers on every socket cannot shut the others out.
+ */
+export function capConnectionsPerClient(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const raw = socket.remoteAddress ?? 'an unknown address';
+    const client = raw.startsWith('::ffff:') && raw.includes('.') ? raw.slice('::ffff:'.length) : raw;
+    const mine = open.get(client) ?? 0;
+    if (mine >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(client, mine + 1);
+    socket.once('close', () => {
+      const left = (open.get(client) ?? 1) - 1;
+      if (left > 0) open.set(client, left);
+      else open.delete(client);
+    });
+  });
 }
 
 /** What a refused client is told to wait: slots free as uploads and streams end. */

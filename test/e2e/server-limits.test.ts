@@ -208,3 +208,34 @@ describe('server cap on connections', () => {
     for (const s of held) s.socket.destroy();
   });
 });
+
+describe('per-client cap on connections', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startServer({ limits: { maxConnections: 20, maxConnectionsPerClient: 3 } });
+  });
+  afterAll(() => h.close());
+
+  /** One GET /healthz from `localAddress`: its answer's status line, or '' when the socket closed unanswered. */
+  const healthz = (localAddress: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect({ port: Number(new URL(h.url).port), host: '127.0.0.1', localAddress }, () =>
+        socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+    });
+
+  it('closes a client past --max-connections-per-client at once, while another address is still answered', async () => {
+    // One client stalls its headers on its every connection (each would live --headers-timeout-s).
+    const held = await Promise.all([1, 2, 3].map(() => stalled(h.url, 'GET /healthz HTTP/1.1\r\n')));
+    expect(await healthz('127.0.0.1')).toBe('');
+    expect(await healthz('127.0.0.2')).toBe('HTTP/1.1 200 OK');
+    held[0]!.socket.destroy();
+    await held[0]!.answer;
+    await until(async () => (await healthz('127.0.0.1')) === 'HTTP/1.1 200 OK', 'a connection to be taken');
+    for (const s of held) s.socket.destroy();
+  });
+});

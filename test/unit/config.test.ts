@@ -31,6 +31,25 @@ describe('framefleet.yaml', () => {
     });
   });
 
+  it('trims a token from the environment or the file as a token file is, and never shows a refused one', async () => {
+    const env = (token: string) => loadConfig({ cwd: dir, env: { FRAMEFLEET_API_TOKEN: token } });
+    // A Kubernetes secret's trailing newline: kept, no client could ever send the token (401 forever).
+    expect((await env('a-long-enough-token\n')).config.server.token).toBe('a-long-enough-token');
+    const yaml = await write('token.yaml', 'server:\n  token: "  a-long-enough-token\\t"\n');
+    expect((await loadConfig({ cwd: dir, env: {}, file: yaml })).config.server.token).toBe(
+      'a-long-enough-token',
+    );
+    for (const secret of ['secret7', '        ', 'abcd\u0001efgh-secret']) {
+      const error = await env(secret).then(
+        () => undefined,
+        (e: unknown) => e as Error & { code: string },
+      );
+      expect(error?.code).toBe('INVALID_CONFIG');
+      expect(error?.message).toContain(`got ${secret.length} characters`);
+      if (secret.trim()) expect(error?.message).not.toContain(secret.trim());
+    }
+  });
+
   it('finds framefleet.yaml in the working directory, resolves relative paths from its folder, reads the token file', async () => {
     await write('token', 'a-long-enough-token\n');
     await write(

@@ -93,7 +93,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
   const packages = packagesOf(spec.output, spec.packages);
   const manifests = manifestPaths(spec.output, packages);
   for (const m of Object.values(manifests)) {
-    await checkOutputTarget(m, [spec.input], { overwrite: spec.overwrite, storage: ctx.storage });
+    const inputs = [spec.input, ...(spec.hlsKey ? [spec.hlsKey] : [])];
+    await checkOutputTarget(m, inputs, { overwrite: spec.overwrite, storage: ctx.storage });
   }
   await checkOutputDir(spec.output, ctx);
   const hlsKey = spec.hlsKey && spec.hlsKeyUri ? { file: spec.hlsKey, uri: spec.hlsKeyUri } : undefined;

@@ -258,7 +258,9 @@ async function publishTree(
   ctx: ExecutorContext,
 ): Promise<void> {
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
-  const guard = { overwrite: true, inputs: [p.input] };
+  // The key file is read like the input: never written over, nor removed as a stale layout file.
+  const inputs = [p.input, ...(p.hlsKey ? [p.hlsKey.file] : [])];
+  const guard = { overwrite: true, inputs };
   const outDir = dirname(p.output);
   const published = new Map<string, Set<string>>();
   for (const dir of dirs) {
@@ -272,9 +274,9 @@ async function publishTree(
     published.set(target, new Set(files));
   }
   for (const m of manifests) {
-    await writeOutput(m.path, ctx, (tmp) => writeFile(tmp, m.text), { overwrite, inputs: [p.input] });
+    await writeOutput(m.path, ctx, (tmp) => writeFile(tmp, m.text), { overwrite, inputs });
   }
-  for (const [target, keep] of published) await removeStale(target, ctx, ownedByRendition, keep);
+  for (const [target, keep] of published) await removeStale(target, ctx, ownedByRendition, keep, inputs);
 }
 
 /**

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/media.js';
+
+const run = promisify(execFile);
+
+// A ladder published with -y removes the layout files (seg-NNNNN.m4s, init.mp4, index.m3u8) an
+// earlier ladder left in its rendition folders, and replaces the ones it writes: never when that
+// file is the job's input or its HLS key file.
+describe('transcode --ladder -y never removes or replaces its own input', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let source: string;
+  let n = 0;
+  const ladder = (input: string, extra: string[] = []) =>
+    runCli(
+      ['transcode', input, '-o', join(dir, 'master.m3u8'), '--ladder', '120', '--audio', 'none', '-y']
+        .concat(extra)
+        .concat(['--data-dir', join(dir, `data-${n++}`)]),
+      {},
+      120_000,
+    );
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-ladder-alias-'));
+    source = join(dir, 'source.mp4');
+    await run(
+      'ffmpeg',
+      ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '2'].concat([
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        source,
+      ]),
+    );
+    const first = await ladder(source);
+    expect(first.code, first.stderr).toBe(0);
+  }, 180_000);
+
+  afterAll(async () => cleanup());
+
+  it('keeps an input that bears a stale segment name in the rendition folder', async () => {
+    const input = join(dir, 'master-120p', 'seg-00007.m4s');
+    await copyFile(source, input);
+    const before = await readFile(input);
+    const r = await ladder(input);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(input)).toEqual(before);
+  }, 120_000);
+
+  it('keeps an HLS key file that bears a stale segment name, and refuses to write over one named init.mp4', async () => {
+    const key = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    const stale = join(dir, 'master-120p', 'seg-00009.m4s');
+    await writeFile(stale, key);
+    const keyArgs = ['--hls-key-uri', 'https://keys.example/k1', '--hls-key'];
+    const kept = await ladder(source, keyArgs.concat(stale));
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await readFile(stale)).toEqual(key);
+    const init = join(dir, 'master-120p', 'init.mp4');
+    await writeFile(init, key);
+    const refused = await ladder(source, keyArgs.concat(init));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('OUTPUT_IS_INPUT');
+    expect(await readFile(init)).toEqual(key);
+  }, 240_000);
+});
