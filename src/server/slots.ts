@@ -82,7 +82,10 @@ export interface Cap {
  * whose socket is already gone shares one bucket rather than escaping the count.
  */
 export function clientAddress(request: FastifyRequest): string {
-  const ip = request.ip as string | undefined;
+  return peer(request.ip as string | undefined);
+}
+
+function peer(ip: string | undefined): string {
   if (!ip) return 'an unknown address';
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
 }
@@ -94,8 +97,7 @@ export function clientAddress(request: FastifyRequest): string {
 export function capConnectionsPerClient(server: Server, max: number): void {
   const open = new Map<string, number>();
   server.on('connection', (socket) => {
-    const raw = socket.remoteAddress ?? 'an unknown address';
-    const client = raw.startsWith('::ffff:') && raw.includes('.') ? raw.slice('::ffff:'.length) : raw;
+    const client = peer(socket.remoteAddress);
     const mine = open.get(client) ?? 0;
     if (mine >= max) {
       socket.destroy();
