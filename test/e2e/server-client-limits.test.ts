@@ -111,6 +111,7 @@ describe('per-client caps on uploads and event streams', () => {
   let job: JobRecord;
   beforeAll(async () => {
     h = await startServer({
+      workers: 0,
       limits: {
         ...{ maxUploads: 4, maxUploadsPerClient: 1, maxEventStreams: 8, maxEventStreamsPerClient: 1 },
         // No rate minimum here: the held upload must stay held while the other client is served.
@@ -121,13 +122,14 @@ describe('per-client caps on uploads and event streams', () => {
       path: path.join(h.inputDir, 'clip.mp4'),
       ...{ width: 160, height: 90, fps: 10, scenes: [1] },
     });
-    // An encoder no machine here has: the job waits for a worker, so its event stream stays open.
+    // No slot to run its tasks on: the job stays queued, so its event stream stays open. (An encoder
+    // no machine here has was not enough: the plan refused it once the smoke encode was known.)
     const response = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         type: 'transcode',
-        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'h264_amf' },
+        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'libx264' },
       }),
     });
     job = (await response.json()) as JobRecord;

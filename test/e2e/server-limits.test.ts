@@ -48,6 +48,7 @@ describe('server caps on uploads, event streams and slow requests', () => {
     // machine's polling (the timeout itself is tested below, with a server of its own).
     // No upload rate minimum either (server-client-limits tests it): it would end the stall too.
     h = await startServer({
+      workers: 0,
       limits: {
         ...{ maxUploads: 1, maxEventStreams: 2, headersTimeoutMs: 1000, requestTimeoutMs: 60_000 },
         minUploadBytesPerSecond: 0,
@@ -57,13 +58,14 @@ describe('server caps on uploads, event streams and slow requests', () => {
       path: path.join(h.inputDir, 'clip.mp4'),
       ...{ width: 160, height: 90, fps: 10, scenes: [1] },
     });
-    // An encoder no machine here has: the job waits for a worker, so its event stream stays open.
+    // No slot to run its tasks on: the job stays queued, so its event stream stays open. (An encoder
+    // no machine here has was not enough: the plan refused it once the smoke encode was known.)
     const response = await fetch(`${h.url}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         type: 'transcode',
-        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'h264_amf' },
+        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'libx264' },
       }),
     });
     job = (await response.json()) as JobRecord;
