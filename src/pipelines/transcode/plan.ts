@@ -105,7 +105,7 @@ async function layoutOpened(
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
-  warnUnkept(source, ctx);
+  warnUnkept(source, ctx, keepAudio);
 
   const choice = selectEncoder(
     { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },

@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
+import { runCli } from '../helpers/cli.js';
+import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
+
+// The plain progress line a log gets (stderr is not a terminal here).
+const PROGRESS = /^\s*\d+\.\d%\s+segments \d+\/\d+\s+\d+ encoding/m;
+
+describe('what the CLI says while and before it works, on jobs other than a plain transcode', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-progress-kinds-'));
+  });
+  afterAll(() => cleanup());
+
+  it('a montage shows progress while its runs of entries render (they are planned by the edit task, later)', async () => {
+    await mkdir(join(dir, 'clips'));
+    await makeMontageClips(join(dir, 'clips'), { usable: 2, seconds: 2, size: '160x120', fps: 30 });
+    const music = (await makeMontageMusic(dir, 120, 5)).path;
+    const r = await runCli([
+      'montage',
+      '--clips',
+      join(dir, 'clips'),
+      '--music',
+      music,
+      '-o',
+      join(dir, 'cut.mp4'),
+      '--duration',
+      '3',
+      '--height',
+      '144',
+      '--preset',
+      'fast',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(PROGRESS);
+  }, 120_000);
+
+  it('a ladder shows progress while its chunks encode', async () => {
+    const source = join(dir, 'ladder-src.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25', '-t', '2', ...FAST_X264, source]);
+    await mkdir(join(dir, 'ladder'));
+    const r = await runCli([
+      'transcode',
+      source,
+      '-o',
+      join(dir, 'ladder', 'master.m3u8'),
+      '--ladder',
+      '144',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(PROGRESS);
+  }, 120_000);
+
+  it('--audio none warns of no audio track as left out, only of the subtitles', async () => {
+    const srt = join(dir, 'subs.srt');
+    await writeFile(srt, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');
+    const multi = join(dir, 'multi.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25', '-f', 'lavfi', '-i', 'sine=f=440'],
+      ...['-f', 'lavfi', '-i', 'sine=f=880', '-i', srt, '-t', '1'],
+      ...[
+        '-map',
+        '0',
+        '-map',
+        '1',
+        '-map',
+        '2',
+        '-map',
+        '3',
+        ...FAST_X264,
+        '-c:a',
+        'aac',
+        '-c:s',
+        'srt',
+        multi,
+      ],
+    ]);
+    const run = (name: string, audio: string) =>
+      runCli(['transcode', multi, '-o', join(dir, name), '--audio', audio, '--data-dir', join(dir, 'data')]);
+    const none = await run('none.mp4', 'none');
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toContain(
+      'has 1 subtitle track that the output will not have: only the first video track is kept',
+    );
+    expect(none.stderr).not.toContain('audio track');
+    const auto = await run('auto.mp4', 'auto');
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toContain(
+      'has 1 more audio track and 1 subtitle track that the output will not have: only the first video and audio tracks are kept',
+    );
+  }, 120_000);
+
+  it('an output that appears while the job runs is refused naming -y, not the API spec field', async () => {
+    const source = join(dir, 'race-src.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25', '-t', '1', ...FAST_X264, source]);
+    const output = join(dir, 'race.mp4');
+    // A processor that passes the frames through and, meanwhile, puts a file of the user's at OUT.
+    const config = join(dir, 'sneak.yaml');
+    const command = ['sh', '-c', 'cp "$1" "$2" && echo mine > "$3"', 'sh', '{input}', '{output}', output];
+    await writeFile(
+      config,
+      `processors:\n  sneak:\n    command: ${JSON.stringify(command)}\n    io: video\n`,
+    );
+    const r = await runCli([
+      'transcode',
+      source,
+      '-o',
+      output,
+      '--process',
+      'sneak',
+      '--config',
+      config,
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      'appeared while the job ran; it was left as it is (give -y/--overwrite to replace it)',
+    );
+    expect(r.stderr).not.toContain('in the spec');
+  }, 120_000);
+});
