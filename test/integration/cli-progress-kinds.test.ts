@@ -128,4 +128,22 @@ describe('what the CLI says while and before it works, on jobs other than a plai
     );
     expect(r.stderr).not.toContain('in the spec');
   }, 120_000);
+
+  it('an odd --height or --width is a usage error naming the flag, like an out-of-range one', async () => {
+    const cases = [
+      ['montage', '--clips', dir, '--music', join(dir, 'm.wav'), '-o', join(dir, 'x.mp4'), '--height', '481'],
+      ['render', join(dir, 'spec.json'), '-o', join(dir, 'x.mp4'), '--width', '1281'],
+      ['render', join(dir, 'spec.json'), '-o', join(dir, 'x.mp4'), '--height', '721'],
+    ];
+    for (const args of cases) {
+      const r = await runCli([...args, '--data-dir', join(dir, 'data')]);
+      const flag = args.at(-2)!;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toMatch(
+        new RegExp(
+          `expected ${flag} to be even \\(4:2:0 video needs even sizes\\), got \`${args.at(-1)}\` \\[INVALID_ARGUMENT\\]$`,
+        ),
+      );
+    }
+  });
 });
