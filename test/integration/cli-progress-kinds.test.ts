@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
+import { mp4Packets } from '../../src/media/mp4-samples.js';
 import { runCli } from '../helpers/cli.js';
 import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
 
@@ -146,4 +147,33 @@ describe('what the CLI says while and before it works, on jobs other than a plai
       );
     }
   });
+
+  it('a split 29.97 fps transcode keeps every frame on its own time: no seam moves the rest later', async () => {
+    const source = join(dir, 'ntsc.mp4');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=30000/1001', '-t', '6', ...FAST_X264, '-g', '30'],
+      source,
+    ]);
+    const output = join(dir, 'ntsc-out.mp4');
+    const r = await runCli([
+      'transcode',
+      source,
+      '-o',
+      output,
+      '--segments',
+      '4',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const packets = (await mp4Packets(output, 0, (await stat(output)).size))!;
+    const times = packets.map((p) => p.pts).sort((a, b) => a - b);
+    expect(times).toHaveLength(180);
+    // Each segment's MP4 says 1.502 s for its 45 frames (1.5015 s); the stitch must not add the 0.5 ms.
+    // Times from the sample table, before the edit list that starts the video at its first frame.
+    const late = times
+      .map((t, n) => Math.round((t - times[0]! - (n * 1001) / 30000) * 1e6))
+      .filter((us) => us !== 0);
+    expect(late).toEqual([]);
+  }, 120_000);
 });
