@@ -282,10 +282,9 @@ export function concatInput(list: string): string[] {
 }
 
 /**
- * The ffconcat list for the concat demuxer; paths are quoted per its escaping rules. A file's
- * `durations[i]` (seconds), where known, is where the next file starts: without it the demuxer takes
- * the file's container duration, which an MP4 holds in milliseconds (mvhd), so every seam of
- * 200 frames at 30 fps (6.6667 s, written 6.667) would move the rest of the video 0.33 ms later. Pure.
+ * The ffconcat list for the concat demuxer (paths quoted per its escaping rules). `durations[i]`
+ * (seconds), where known, places the next file: else the demuxer takes an MP4's mvhd duration, in
+ * ms, and each seam of 200 frames at 30 fps (6.6667 s, written 6.667) moves the rest 0.33 ms. Pure.
  */
 export function concatList(
   paths: readonly string[],
