@@ -176,4 +176,21 @@ describe('what the CLI says while and before it works, on jobs other than a plai
       .filter((us) => us !== 0);
     expect(late).toEqual([]);
   }, 120_000);
+
+  it('--segments more than a 0.3 s clip holds says it uses 1 segment, in the singular', async () => {
+    const source = join(dir, 'short.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=30', '-t', '0.3', ...FAST_X264, source]);
+    const r = await runCli([
+      'transcode',
+      source,
+      '-o',
+      join(dir, 'short-out.mp4'),
+      '--segments',
+      '4',
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--segments 4: 9 frames allow at most 1 segment of at least 0.5 s; using 1');
+  }, 60_000);
 });
