@@ -27,6 +27,20 @@ export function intOption(name: string, min: number, max: number) {
   };
 }
 
+/** An integer range of even values only (a 4:2:0 frame's width or height). */
+export function evenIntOption(name: string, min: number, max: number) {
+  const parse = intOption(name, min, max);
+  return (value: string): number => {
+    const n = parse(value);
+    if (n % 2 !== 0) {
+      throw new InvalidArgumentError(
+        `expected ${name} to be even (4:2:0 video needs even sizes), got ${show(value)}`,
+      );
+    }
+    return n;
+  };
+}
+
 export function numberOption(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);

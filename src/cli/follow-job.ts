@@ -1,5 +1,5 @@
 import type { Backend, JobRecord } from '../engine/types.js';
-import type { ProgressPrinter } from './progress.js';
+import { isEncode, type ProgressPrinter } from './progress.js';
 
 /**
  * Starts a job through `start`, feeds its events to the printer and resolves when it ends. Only
@@ -17,6 +17,8 @@ export async function followJob(
   const unsubscribe = backend.subscribe((event) => {
     if (event.jobId !== jobId) return;
     if (event.type === 'job' && event.state === 'running') loadTasks();
+    // A graph that grows (a montage's renders come from its edit task) has encodes planned later.
+    else if (event.type === 'task' && isEncode(event.kind) && !printer.knows(event.taskId)) loadTasks();
     printer.handle(event);
   });
   try {

@@ -2,18 +2,29 @@ import type { JobRecord } from '../engine/types.js';
 import { FramefleetError, type ErrorCode } from '../errors.js';
 import type { LadderOutput } from '../pipelines/transcode/ladder-payloads.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
-import { formatDuration, plural } from './common.js';
+import { API_HINT } from '../storage/output-target.js';
+import { formatDuration, OVERWRITE_HINT, plural } from './common.js';
 import { runStats } from './run-stats.js';
 
-/** The error a job that did not finish ends the command with (its exit code follows its code). */
-export function jobFailure(job: JobRecord): FramefleetError {
+/**
+ * The error a job that did not finish ends the command with (its exit code follows its code). An
+ * output that appeared while the job ran names the command's way to replace it (the engine, which
+ * serves the API too, names the spec's `overwrite`).
+ */
+export function jobFailure(job: JobRecord, overwriteHint = OVERWRITE_HINT): FramefleetError {
   const error = job.error ?? { code: 'INTERNAL', message: `job ${job.id} ended ${job.state}` };
-  return new FramefleetError(error.code as ErrorCode, error.message, { ffmpegTail: error.ffmpegTail });
+  const message =
+    error.code === 'OUTPUT_EXISTS' ? error.message.replace(API_HINT, overwriteHint) : error.message;
+  return new FramefleetError(error.code as ErrorCode, message, { ffmpegTail: error.ffmpegTail });
 }
 
 /** Prints a finished transcode: the output, its verification and what the run did; throws if it failed. */
-export function reportTranscode(job: JobRecord, startedMs: number, flags: { json?: boolean }): void {
-  if (job.state !== 'done') throw jobFailure(job);
+export function reportTranscode(
+  job: JobRecord,
+  startedMs: number,
+  flags: { json?: boolean; overwriteHint?: string },
+): void {
+  if (job.state !== 'done') throw jobFailure(job, flags.overwriteHint);
   const wallSec = (Date.now() - startedMs) / 1000;
   const result = job.result as StitchOutput;
   const stats = runStats(job.tasks);

@@ -14,13 +14,11 @@ import { currentConfig } from './config-apply.js';
  */
 export async function resumeCommand(record: JobRecord, dataDir: string, flags: ResumeFlags): Promise<void> {
   const spec = record.spec as { input?: unknown; output?: unknown; overwrite?: unknown };
+  const overwriteHint = `job ${record.id} was started without -y, so move it away first`;
   if (typeof spec.output === 'string') {
     // An output that appeared since the job began is refused before any work, as on the first run.
     const inputs = typeof spec.input === 'string' ? [spec.input] : [];
-    await checkOutputTarget(spec.output, inputs, {
-      overwrite: spec.overwrite === true,
-      overwriteHint: `job ${record.id} was started without -y, so move it away first`,
-    });
+    await checkOutputTarget(spec.output, inputs, { overwrite: spec.overwrite === true, overwriteHint });
   }
   const started = Date.now();
   const job = await runLocalJob((backend) => backend.submit(record.type, record.spec, { jobId: record.id }), {
@@ -32,8 +30,8 @@ export async function resumeCommand(record: JobRecord, dataDir: string, flags: R
     // A processed job needs the processors it names (from FRAMEFLEET_CONFIG or ./framefleet.yaml).
     processors: record.type === 'transcode' ? processorsOf(currentConfig()) : undefined,
   });
-  if (job.type === 'transcode') return reportTranscode(job, started, flags);
-  if (job.state !== 'done') throw jobFailure(job);
+  if (job.type === 'transcode') return reportTranscode(job, started, { ...flags, overwriteHint });
+  if (job.state !== 'done') throw jobFailure(job, overwriteHint);
   process.stdout.write(
     flags.json
       ? `${JSON.stringify({ type: 'result', jobId: job.id, state: job.state, result: job.result })}\n`

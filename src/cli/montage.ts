@@ -6,6 +6,7 @@ import {
   type LocalRunFlags,
   choiceOption,
   dataDirOption,
+  evenIntOption,
   intOption,
   numberOption,
   outputOptions,
@@ -55,7 +56,7 @@ export function registerMontage(program: Command): void {
             .option(
               '--height <px>',
               'output height in pixels, any even 144-4320 (e.g. 480, 720, 1080, 2160)',
-              intOption('--height', 144, 4320),
+              evenIntOption('--height', 144, 4320),
               720,
             )
             .option('--fps <n>', 'output frame rate', intOption('--fps', 1, 120), 30)

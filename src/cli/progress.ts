@@ -4,9 +4,16 @@ import { EncodeTally } from './run-stats.js';
 
 export type ProgressMode = OutputMode;
 
-/** Tasks that encode frames: transcode segments (or a one-segment job's one pass), render runs of scenes. */
-const isEncode = (kind: string) =>
-  kind.endsWith('.segment') || kind === 'transcode.whole' || kind === 'render.scene';
+/**
+ * Tasks that encode frames: transcode segments (or a one-segment job's one pass), ladder chunks,
+ * render runs of scenes, montage runs of entries.
+ */
+export const isEncode = (kind: string) =>
+  kind.endsWith('.segment') ||
+  kind === 'transcode.whole' ||
+  kind === 'transcode.ladder-chunk' ||
+  kind === 'render.scene' ||
+  kind === 'montage.render';
 
 /** Renders job events: a live line on a terminal, plain lines in logs, NDJSON for machines. */
 export class ProgressPrinter {
@@ -17,6 +24,7 @@ export class ProgressPrinter {
   private reused = 0;
   private readonly running = new Set<string>();
   private tally = new EncodeTally(new Map());
+  private known = new Set<string>();
   private runStartedAt: number | undefined;
   private encodesEndedAt: number | undefined;
   private lastLineAt = 0;
@@ -32,7 +40,13 @@ export class ProgressPrinter {
   setTasks(tasks: readonly TaskRecord[]): void {
     const segments = tasks.filter((t) => isEncode(t.kind));
     this.total = segments.length;
+    this.known = new Set(segments.map((t) => t.id));
     this.tally = new EncodeTally(new Map(segments.map((t) => [t.id, t.weight])));
+  }
+
+  /** Whether `taskId` is one of the encodes `setTasks` gave (a graph that grew has new ones). */
+  knows(taskId: string): boolean {
+    return this.known.has(taskId);
   }
 
   handle(event: JobEvent): void {

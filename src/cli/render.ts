@@ -3,6 +3,7 @@ import { fleetOptions, type FleetFlags } from './redis-options.js';
 import {
   action,
   dataDirOption,
+  evenIntOption,
   intOption,
   reportOptions,
   slotOptions,
@@ -43,12 +44,12 @@ export function registerRender(program: Command): void {
             .option(
               '--width <px>',
               "frame width (default: the spec's, else 1280)",
-              intOption('--width', 16, 7680),
+              evenIntOption('--width', 16, 7680),
             )
             .option(
               '--height <px>',
               "frame height (default: the spec's, else 720)",
-              intOption('--height', 16, 4320),
+              evenIntOption('--height', 16, 4320),
             )
             .option('--fps <n>', "frame rate (default: the spec's, else 30)", intOption('--fps', 1, 120))
             .option(

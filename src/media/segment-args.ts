@@ -281,7 +281,19 @@ export function concatInput(list: string): string[] {
   return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', list];
 }
 
-/** The ffconcat list for the concat demuxer; paths are quoted per its escaping rules. Pure. */
-export function concatList(paths: readonly string[]): string {
-  return `ffconcat version 1.0\n${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n')}\n`;
+/**
+ * The ffconcat list for the concat demuxer (paths quoted per its escaping rules). `durations[i]`
+ * (seconds), where known, places the next file: else the demuxer takes an MP4's mvhd duration, in
+ * ms, and each seam of 200 frames at 30 fps (6.6667 s, written 6.667) moves the rest 0.33 ms. Pure.
+ */
+export function concatList(
+  paths: readonly string[],
+  durations: readonly (number | undefined)[] = [],
+): string {
+  const entries = paths.map((p, i) => {
+    const file = `file '${p.replace(/'/g, "'\\''")}'`;
+    const duration = durations[i];
+    return duration !== undefined && duration > 0 ? `${file}\nduration ${duration.toFixed(6)}` : file;
+  });
+  return `ffconcat version 1.0\n${entries.join('\n')}\n`;
 }

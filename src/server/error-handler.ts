@@ -10,6 +10,19 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
+/**
+ * An output's extension pattern (`\.([mM][pP]4|[mM][kK][vV])$`, spelled case by case for JSON
+ * Schema) read back as the rule it is: "must end in .mp4, .mkv". Undefined for any other pattern.
+ */
+export function extensionRule(pattern: string): string | undefined {
+  const alternatives = /^\\\.\(([^()]+)\)\$$/.exec(pattern)?.[1];
+  if (!alternatives) return undefined;
+  const exts = alternatives.split('|').map((alt) => alt.replace(/\[([a-z])([A-Z])\]/g, '$1'));
+  return exts.every((e) => /^[a-z0-9]+$/.test(e))
+    ? `must end in ${exts.map((e) => `.${e}`).join(', ')}`
+    : undefined;
+}
+
 /** One line naming the field, the rule and the value (cut short), like the zod messages do. */
 function validationMessage(error: FastifyError): string {
   const issue = (error.validation?.[0] ?? {}) as ValidationIssue;
@@ -23,7 +36,9 @@ function validationMessage(error: FastifyError): string {
   const pattern = issue.params?.pattern;
   const rule = Array.isArray(allowed)
     ? `must be one of ${allowed.map(String).join(', ')}`
-    : ((typeof pattern === 'string' ? PATTERN_RULES[pattern] : undefined) ?? issue.message ?? 'is not valid');
+    : ((typeof pattern === 'string' ? (PATTERN_RULES[pattern] ?? extensionRule(pattern)) : undefined) ??
+      issue.message ??
+      'is not valid');
   return `invalid ${part}: ${show(path)} ${rule}${got}`;
 }
 

@@ -19,7 +19,8 @@ export interface OutputTargetOptions {
   overwriteHint?: string;
 }
 
-const API_HINT = 'set `overwrite: true` in the spec to replace it';
+/** The hint an API caller gets; a command names its own flag instead (see `overwriteHint`). */
+export const API_HINT = 'set `overwrite: true` in the spec to replace it';
 
 /** Refuses an output that is an input, that exists without `overwrite`, or whose folder is missing. */
 export async function checkOutputTarget(

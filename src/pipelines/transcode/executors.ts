@@ -4,6 +4,8 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { chaptersMetadata } from '../../media/chapters.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
+import { readMoov } from '../../media/mp4-samples.js';
+import { mp4Timing } from '../../media/mp4-timing.js';
 import { probe } from '../../media/probe.js';
 import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
@@ -138,7 +140,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audio = p.audioTask ? (ctx.inputs[p.audioTask] as AudioOutput | undefined) : undefined;
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
-  await writeFile(list, concatList(paths));
+  await writeFile(list, concatList(paths, await Promise.all(paths.map(presentedSeconds))));
   const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
   if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
   // The source's seam pictures, stored by their task (or, for older plans, decoded while the stitch runs).
@@ -178,6 +180,12 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   ctx.progress({ fraction: 1 });
   return stitchOutput(p, checked, size);
 };
+
+/** An MP4 segment's presented video duration in its track's own time scale (undefined: not an MP4 we read). */
+async function presentedSeconds(path: string): Promise<number | undefined> {
+  const moov = await readMoov(path);
+  return moov ? mp4Timing(moov)?.video.durationSec : undefined;
+}
 
 /** What a placed, verified output reports: the job's result. Pure. */
 export function stitchOutput(

@@ -2,9 +2,14 @@ import { show } from '../../errors.js';
 import type { PlanContext } from '../../engine/types.js';
 import type { MediaInfo } from '../../media/probe.js';
 
-/** Says what of the input the output will not have: tracks after the first video and audio, video before a cut-in GOP's keyframe. */
-export function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
-  const { audio, subtitle } = source.unkept;
+/**
+ * Says what of the input the output will not have: tracks after the first video and audio, video
+ * before a cut-in GOP's keyframe. With `keepAudio` false (`--audio none`) no audio track is kept,
+ * as asked: only the subtitles are worth a word then.
+ */
+export function warnUnkept(source: MediaInfo, ctx: PlanContext, keepAudio = true): void {
+  const { subtitle } = source.unkept;
+  const audio = keepAudio ? source.unkept.audio : 0;
   const parts = [
     ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
     ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
@@ -19,6 +24,6 @@ export function warnUnkept(source: MediaInfo, ctx: PlanContext): void {
   if (parts.length === 0) return;
   ctx.log.warn(
     { jobId: ctx.jobId, audio, subtitle },
-    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video and audio tracks are kept`,
+    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video ${keepAudio ? 'and audio tracks are' : 'track is'} kept`,
   );
 }

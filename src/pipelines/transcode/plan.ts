@@ -105,7 +105,7 @@ async function layoutOpened(
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
-  warnUnkept(source, ctx);
+  warnUnkept(source, ctx, keepAudio);
 
   const choice = selectEncoder(
     { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
@@ -151,7 +151,7 @@ async function layoutOpened(
   if (spec.segments !== undefined && spec.segments > most) {
     ctx.log.warn(
       { jobId: ctx.jobId, asked: spec.segments, segments: most },
-      `--segments ${spec.segments}: ${frames} frames allow at most ${most} segments of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
+      `--segments ${spec.segments}: ${frames} frames allow at most ${most} segment${most === 1 ? '' : 's'} of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
     );
   }
   const expectation = expectationFor(source, frames, keepAudio, fps);
