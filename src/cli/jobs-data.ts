@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { listManifests, type Manifest } from '../engine/local/manifest.js';
 import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
-import { FramefleetError, show } from '../errors.js';
+import { ERROR_CODES, FramefleetError, show } from '../errors.js';
 import { checkDataDir } from '../runtime/data-dir.js';
 import { defaultDataDir } from '../runtime/local-defaults.js';
 
@@ -37,9 +37,12 @@ export function shownState(job: JobRecord): string {
 /**
  * A failed job `jobs resume` can finish: one that was planned, so its verified tasks are kept. One
  * refused while planning (bad media, a missing input) has nothing to keep: running it again is all.
+ * One refused for its media once planned (422, fatal: no usable shot, music too short, frames that
+ * do not decode) would fail the same way: the input must change, and that is another job.
  */
 export function resumableFailure(job: JobRecord): boolean {
-  return job.state === 'failed' && job.tasks.length > 0;
+  if (job.state !== 'failed' || job.tasks.length === 0) return false;
+  return !(job.error?.fatal && ERROR_CODES[job.error.code]?.status === 422);
 }
 
 /** The pid of a live process on this host running one of the job's tasks, if any. */

@@ -118,6 +118,17 @@ describe('jobs list/show/rm/clean/resume', () => {
     manifest.job = { ...manifest.job, id: kept, state: 'failed' };
     await mkdir(join(data, 'jobs', kept));
     await writeFile(manifestFile(data, kept), JSON.stringify(manifest));
+    // One refused for its media once planned would fail the same way: not offered, not kept.
+    const refused = 'transcode-0000refused00';
+    const error = { code: 'INPUT_CORRUPT', message: 'frames 10-20 do not decode', fatal: true };
+    manifest.job = { ...manifest.job, id: refused, state: 'failed', error };
+    await mkdir(join(data, 'jobs', refused));
+    await writeFile(manifestFile(data, refused), JSON.stringify(manifest));
+    const shown = await runCli(['jobs', 'show', refused, '--data-dir', data]);
+    expect(shown.stdout).toMatch(/^state {5}failed$/m);
+    expect((await runCli(['jobs', 'show', kept, '--data-dir', data])).stdout).toContain(
+      `failed (resume with \`framefleet jobs resume ${kept}\`)`,
+    );
     const folders = [
       'scratch/transcode-gone',
       'tmp/job-transcode-gone',
@@ -129,7 +140,7 @@ describe('jobs list/show/rm/clean/resume', () => {
     const clean = await runCli(['jobs', 'clean', '--data-dir', data]);
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toBe(
-      'removed 1 job and 2 leftover scratch folders; 1 left ' +
+      'removed 2 jobs and 2 leftover scratch folders; 1 left ' +
         '(1 failed, resumable with `framefleet jobs resume ID`: --failed removes it)\n',
     );
     expect(await exists(join(data, 'scratch/transcode-gone'))).toBe(false);
@@ -137,6 +148,7 @@ describe('jobs list/show/rm/clean/resume', () => {
     expect(await exists(join(data, 'scratch', kept, 'a'))).toBe(true);
     expect(await exists(join(data, 'tmp', `job-${kept}`, 'a'))).toBe(true);
     expect(await exists(join(data, 'tmp/other/a'))).toBe(true);
+    expect(await exists(join(data, 'jobs', refused))).toBe(false);
 
     await mkdir(join(data, 'tmp/job-transcode-gone2'));
     const one = await runCli(['jobs', 'clean', '--data-dir', data]);
