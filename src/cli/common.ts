@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
 
@@ -72,6 +73,15 @@ export function repeatable(flags: string, description: string, shownDefault: str
 }
 
 /** How a command asks to replace an existing output, named when one is refused. */
+/**
+ * A path given on the command line, made absolute; an empty one (`""`, a shell variable that was
+ * not set) is refused rather than taken as the current folder.
+ */
+export function pathArgument(value: string, what: string): string {
+  if (value.trim() === '') throw new FramefleetError('INVALID_ARGUMENT', `${what} is empty: name a file`);
+  return resolve(value);
+}
+
 export const OVERWRITE_HINT = 'give -y/--overwrite to replace it';
 
 /** `-o/--output` (required or not) and `-y/--overwrite`: every command that writes a file has both. */

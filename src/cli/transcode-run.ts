@@ -7,7 +7,7 @@ import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pi
 import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, outputMode } from './common.js';
+import { OVERWRITE_HINT, outputMode, pathArgument } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import { checkProcessorsHere } from './process-check.js';
@@ -23,8 +23,8 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     throw new FramefleetError('INVALID_ARGUMENT', 'give either --segments or --segment-seconds, not both');
   }
   return parseTranscodeSpec({
-    input: resolve(input),
-    output: resolve(flags.output),
+    input: pathArgument(input, 'input'),
+    output: pathArgument(flags.output, '--output'),
     segments: flags.segments,
     segmentSeconds: flags.segmentSeconds,
     encoder: flags.encoder,
@@ -41,7 +41,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     process: flags.process,
     ladder: flags.ladder === undefined ? undefined : parseLadder(flags.ladder),
     packages: flags.package === undefined ? undefined : parsePackages(flags.package),
-    hlsKey: flags.hlsKey === undefined ? undefined : resolve(flags.hlsKey),
+    hlsKey: flags.hlsKey === undefined ? undefined : pathArgument(flags.hlsKey, '--hls-key'),
     hlsKeyUri: flags.hlsKeyUri,
   });
 }

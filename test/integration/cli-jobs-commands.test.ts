@@ -120,7 +120,7 @@ describe('jobs list/show/rm/clean/resume', () => {
     await writeFile(manifestFile(data, kept), JSON.stringify(manifest));
     // One refused for its media once planned would fail the same way: not offered, not kept.
     const refused = 'transcode-0000refused00';
-    const error = { code: 'INPUT_CORRUPT', message: 'frames 10-20 do not decode', fatal: true };
+    const error = { code: 'INPUT_CORRUPT' as const, message: 'frames 10-20 do not decode', fatal: true };
     manifest.job = { ...manifest.job, id: refused, state: 'failed', error };
     await mkdir(join(data, 'jobs', refused));
     await writeFile(manifestFile(data, refused), JSON.stringify(manifest));

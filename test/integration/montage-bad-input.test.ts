@@ -88,6 +88,8 @@ describe('montage refuses bad input before rendering', () => {
       clips: () => [black, blurred],
       says: () => 'no usable shot in 2 clips: 1 black, 1 blurry',
     },
+    // An unset shell variable: not the current folder's videos as clips.
+    { name: 'an empty clip path', extra: () => [], clips: () => [''], says: () => 'a clip path is empty' },
     { name: 'music shorter than --duration', extra: () => ['--duration', '30'], says: () => music },
     {
       name: 'a malformed .cube',

@@ -65,6 +65,21 @@ describe('transcode refuses bad input', () => {
         exit: 2,
       },
       { name: 'directory', args: () => [dir], code: /INPUT_NOT_A_FILE/, mentions: () => dir, exit: 2 },
+      // An unset shell variable: not the current folder (was "input `<cwd>` is a directory").
+      {
+        name: 'empty input path',
+        args: () => [''],
+        code: /INVALID_ARGUMENT/,
+        mentions: () => 'input is empty',
+        exit: 2,
+      },
+      {
+        name: 'empty output path',
+        args: () => [good, '-o', ' '],
+        code: /INVALID_ARGUMENT/,
+        mentions: () => '--output is empty',
+        exit: 2,
+      },
       {
         name: 'non-media file',
         args: () => [join(dir, 'notes.txt')],

@@ -22,6 +22,9 @@ const VIDEO_EXTENSIONS = new Set([
  */
 export async function expandClips(given: readonly string[]): Promise<string[]> {
   const out: string[] = [];
+  // An empty path would be the current folder, and its videos the clips.
+  if (given.some((p) => p.trim() === ''))
+    throw new FramefleetError('INVALID_ARGUMENT', 'a clip path is empty: name a file or folder');
   for (const path of given.map((p) => resolve(p))) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isDirectory()) {
