@@ -61,9 +61,11 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
       { details: { skipped: edl.skipped } },
     );
   }
+  // The music's beats under the montage, not the whole track's.
+  const inMontage = music.beats.filter((t) => t < layout.totalFrames / layout.fps).length;
   ctx.log.info(
     { jobId: ctx.jobId, entries: edl.entries.length, skipped: edl.skipped },
-    `edit list: ${edl.entries.length} entries on ${music.beats.length} beats`,
+    `edit list: ${edl.entries.length} entries on the ${inMontage} beats of its ${(layout.totalFrames / layout.fps).toFixed(1)} s`,
   );
   const clipFps = analyses.map((a) => a.fps);
   ctx.expand({ tasks: renderTasks(layout, edl, analyses, music.beats, ctx.taskId), root: 'stitch' });
