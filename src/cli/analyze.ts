@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MAX_SHARDS } from '../analysis/scenes/shard-plan.js';
-import { action, choiceOption, intOption, numberOption, outputOptions } from './common.js';
+import { action, choiceOption, evenIntOption, intOption, numberOption, outputOptions } from './common.js';
 
 export interface AnalyzeFlags {
   output?: string;
@@ -99,6 +99,6 @@ export function registerAnalyze(program: Command): void {
       'proxy file (.mp4, .m4v)',
     ),
   )
-    .option('--height <px>', 'proxy height', intOption('--height', 90, 2160), 360)
+    .option('--height <px>', 'proxy height (even)', evenIntOption('--height', 90, 2160), 360)
     .action(action((input: string, flags: ProxyFlags) => run('proxy', [input], flags)));
 }

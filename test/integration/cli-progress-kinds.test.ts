@@ -130,11 +130,13 @@ describe('what the CLI says while and before it works, on jobs other than a plai
     expect(r.stderr).not.toContain('in the spec');
   }, 120_000);
 
-  it('an odd --height or --width is a usage error naming the flag, like an out-of-range one', async () => {
+  it('an odd --height or --width (montage, render, proxy) is a usage error naming the flag, like an out-of-range one', async () => {
     const cases = [
       ['montage', '--clips', dir, '--music', join(dir, 'm.wav'), '-o', join(dir, 'x.mp4'), '--height', '481'],
       ['render', join(dir, 'spec.json'), '-o', join(dir, 'x.mp4'), '--width', '1281'],
       ['render', join(dir, 'spec.json'), '-o', join(dir, 'x.mp4'), '--height', '721'],
+      // A proxy of 101 rows was made 100 without a word.
+      ['analyze', 'proxy', join(dir, 'm.wav'), '-o', join(dir, 'p.mp4'), '--height', '101'],
     ];
     for (const args of cases) {
       const r = await runCli([...args, '--data-dir', join(dir, 'data')]);
