@@ -6,6 +6,7 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
 import { concatList, stitchArgs } from '../../media/segment-args.js';
+import { writeConcatList } from '../../media/concat-list.js';
 import { verifyOutput } from '../../media/verify.js';
 import { withOutput, writeOutput } from '../job-files.js';
 import { toCmx3600, toOtio } from './edl-export.js';
@@ -53,7 +54,7 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
   const paths = await Promise.all(renders.map((r) => localCopy(r.key, ctx)));
   const audio = await localCopy(music.key, ctx);
   const list = join(ctx.scratchDir, 'entries.ffconcat');
-  await writeFile(list, concatList(paths));
+  await writeConcatList(list, paths);
   const spec = ctx.spec as { overwrite?: boolean } | undefined;
   const inputs = [...layout.clips, layout.music, ...(layout.lut ? [layout.lut] : [])];
   const guard = { overwrite: spec?.overwrite ?? layout.overwrite, inputs };

@@ -4,12 +4,11 @@ import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { chaptersMetadata } from '../../media/chapters.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
-import { readMoov } from '../../media/mp4-samples.js';
-import { mp4Timing } from '../../media/mp4-timing.js';
+import { writeConcatList } from '../../media/concat-list.js';
 import { probe } from '../../media/probe.js';
 import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
-import { audioArgs, concatList, segmentArgs, stitchArgs } from '../../media/segment-args.js';
+import { audioArgs, segmentArgs, stitchArgs } from '../../media/segment-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -140,7 +139,7 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audio = p.audioTask ? (ctx.inputs[p.audioTask] as AudioOutput | undefined) : undefined;
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const list = join(ctx.scratchDir, 'segments.ffconcat');
-  await writeFile(list, concatList(paths, await Promise.all(paths.map(presentedSeconds))));
+  await writeConcatList(list, paths);
   const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
   if (chapters) await writeFile(chapters, chaptersMetadata(p.chapters!));
   // The source's seam pictures, stored by their task (or, for older plans, decoded while the stitch runs).
@@ -180,12 +179,6 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   ctx.progress({ fraction: 1 });
   return stitchOutput(p, checked, size);
 };
-
-/** An MP4 segment's presented video duration in its track's own time scale (undefined: not an MP4 we read). */
-async function presentedSeconds(path: string): Promise<number | undefined> {
-  const moov = await readMoov(path);
-  return moov ? mp4Timing(moov)?.video.durationSec : undefined;
-}
 
 /** What a placed, verified output reports: the job's result. Pure. */
 export function stitchOutput(

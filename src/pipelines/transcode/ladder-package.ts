@@ -1,10 +1,11 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
-import { concatInput, concatList } from '../../media/segment-args.js';
+import { concatInput } from '../../media/segment-args.js';
+import { writeConcatList } from '../../media/concat-list.js';
 import { withInput } from '../job-files.js';
 import type {
   ChunkOutput,
@@ -58,7 +59,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
     paths.push(await localCopy(part.key, ctx));
   }
   const list = join(ctx.scratchDir, 'chunks.ffconcat');
-  await writeFile(list, concatList(paths));
+  await writeConcatList(list, paths);
   const dir = join(ctx.scratchDir, p.rung.name);
   await mkdir(dir, { recursive: true });
   await runFfmpeg(
