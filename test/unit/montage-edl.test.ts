@@ -72,6 +72,18 @@ describe('planCuts', () => {
     }
   });
 
+  // Found by a new-user trial: the first entry of music whose first beat is at 0 said no beat
+  // ("beat": -1 in the OTIO, no label on the storyboard).
+  it('labels the first entry with the beat at the start, -1 only when there is none', () => {
+    const options = { fps: 30, totalFrames: 300, minEntrySec: 0.4, maxEntrySec: 3 };
+    const late = music(120, 12);
+    expect(planCuts(late, options)[0]!.beat).toBe(-1);
+    const onTime = { ...late, beats: [0, ...late.beats.map((t) => t + 0.25)] };
+    const [first, second] = planCuts(onTime, options);
+    expect([first!.startFrame, first!.beat]).toEqual([0, 0]);
+    expect(second!.beat).toBeGreaterThan(0);
+  });
+
   it('cuts faster on loud passages than on calm ones', () => {
     const m = music(120, 22, [10, 20]);
     const cuts = planCuts(m, { fps: 30, totalFrames: 600, minEntrySec: 0.4, maxEntrySec: 3 });

@@ -66,15 +66,17 @@ export function planCuts(music: MusicAnalysis, options: CutPlanOptions): Planned
   const downbeats = new Set(music.downbeats.map((t) => Math.round(t * fps)));
   const minFrames = Math.max(1, Math.round(options.minEntrySec * fps));
   const beatPeriod = music.tempo ? (60 / music.tempo) * fps : minFrames;
-  const beatFrames = onGrid(
+  const grid = onGrid(
     uniqueFrames(music.beats, fps),
     music.tempo ? beatPeriod : options.maxEntrySec * fps,
     options.maxEntrySec * fps,
     totalFrames,
-  ).filter((b) => b.frame > 0 && b.frame < totalFrames);
+  );
+  const beatFrames = grid.filter((b) => b.frame > 0 && b.frame < totalFrames);
   const cuts: PlannedCut[] = [];
   let start = 0;
-  let startBeat = -1;
+  // The first entry starts on a beat when the music has one at its first frame.
+  let startBeat = grid.find((b) => b.frame === 0)?.beat ?? -1;
   while (start < totalFrames) {
     const localEnergy = energyAt(start / fps, (start + minFrames) / fps, music.curveRate);
     const wanted =

@@ -58,7 +58,7 @@ export interface EdlEntry {
   /** Output timeline frames [recordStart, recordEnd). */
   recordStart: number;
   recordEnd: number;
-  /** The beat this entry starts on (-1: the first entry at 0). */
+  /** The beat this entry starts on (-1: the first entry, when the music has no beat at its start). */
   beat: number;
   /** Music energy 0..1 over the entry. */
   energy: number;
