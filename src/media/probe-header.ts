@@ -34,9 +34,16 @@ export interface RawStream {
   bit_rate?: string;
   side_data_list?: { side_data_type?: string; rotation?: number }[];
   sample_aspect_ratio?: string;
-  disposition?: { attached_pic?: number };
+  disposition?: { attached_pic?: number; default?: number };
   /** `rotate`: a legacy rotation; `DURATION`: a Matroska track's end time; `title`: its name. */
-  tags?: { rotate?: string; DURATION?: string; title?: string; timecode?: string; TIMECODE?: string };
+  tags?: {
+    rotate?: string;
+    DURATION?: string;
+    title?: string;
+    language?: string;
+    timecode?: string;
+    TIMECODE?: string;
+  };
 }
 
 export interface RawProbe {

@@ -54,7 +54,17 @@ export interface AudioStreamInfo {
   frameSize: number;
   bitRate: number | undefined;
   title?: string;
+  /** The track's language tag (ISO 639-2, as ffprobe reports it), where it has one. */
+  language?: string;
+  /** The track's default flag (disposition), where set. */
+  isDefault?: boolean;
 }
+
+/** A subtitle track: its codec (ffprobe's name) and tags. */
+export type SubtitleStreamInfo = Pick<
+  AudioStreamInfo,
+  'index' | 'codec' | 'title' | 'language' | 'isDefault'
+>;
 
 export interface MediaInfo {
   path: string;
@@ -66,9 +76,10 @@ export interface MediaInfo {
   bitRate: number | undefined;
   video: VideoStreamInfo | undefined;
   audio: AudioStreamInfo | undefined;
+  /** Every audio track, in the source's order (the first is `audio`). */
+  audioTracks: AudioStreamInfo[];
+  subtitles: SubtitleStreamInfo[];
   streamCount: number;
-  /** Audio tracks after the first, and subtitle tracks: a transcode keeps neither. */
-  unkept: { audio: number; subtitle: number };
   /** The start timecode (HH:MM:SS:FF, `;` before drop-frame frames) of a tmcd track or the file's tags. */
   timecode?: string;
 }
@@ -101,11 +112,9 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
     bitRate: num(raw.format?.bit_rate),
     video,
     audio: rawAudio ? audioInfo(rawAudio) : undefined,
+    audioTracks: streams.filter((s) => s.codec_type === 'audio').map(audioInfo),
+    subtitles: streams.filter((s) => s.codec_type === 'subtitle').map(subtitleInfo),
     streamCount: streams.length,
-    unkept: {
-      audio: Math.max(0, streams.filter((s) => s.codec_type === 'audio').length - 1),
-      subtitle: streams.filter((s) => s.codec_type === 'subtitle').length,
-    },
     ...startTimecode(rawVideo, streams, raw.format?.tags?.timecode ?? raw.format?.tags?.TIMECODE),
   };
 }
@@ -252,7 +261,20 @@ function audioInfo(s: RawStream): AudioStreamInfo {
     durationSec: streamDuration(s),
     frameSize: frameSizes[s.codec_name ?? ''] ?? 1024,
     bitRate: num(s.bit_rate),
+    ...trackTags(s),
+  };
+}
+
+function subtitleInfo(s: RawStream): SubtitleStreamInfo {
+  return { index: s.index, codec: s.codec_name ?? 'unknown', ...trackTags(s) };
+}
+
+/** A track's name, language and default flag, where set. Pure. */
+function trackTags(s: RawStream): { title?: string; language?: string; isDefault?: boolean } {
+  return {
     ...(s.tags?.title ? { title: s.tags.title } : {}),
+    ...(s.tags?.language ? { language: s.tags.language } : {}),
+    ...(s.disposition?.default !== undefined ? { isDefault: s.disposition.default === 1 } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { AudioContainer } from './audio-containers.js';
 import type { EncodeSettings, EncoderDef } from './encoders/catalogue.js';
 import { guardedInput, LOCAL_PROTOCOLS } from './run.js';
-import { rangeInput, seconds, type RangeStart } from './range-input.js';
+import { rangeInput, type RangeStart } from './range-input.js';
 import type { Rational } from './rational.js';
 
 export interface SegmentEncode extends RangeStart {
@@ -100,14 +100,18 @@ export function exactFrames(filters: readonly string[], frames: number): string[
 
 /**
  * Output options that take the first video stream through `filters`, every frame it is given, with
- * the `audio` options (none: no audio) and no subtitles or data. Pure.
+ * the `audio` and `subtitles` options (none: no audio, no subtitles) and no data. Pure.
  */
-export function framesThrough(filters: readonly string[], audio: readonly string[] = ['-an']): string[] {
+export function framesThrough(
+  filters: readonly string[],
+  audio: readonly string[] = ['-an'],
+  subtitles: readonly string[] = ['-sn'],
+): string[] {
   return [
     '-map',
     '0:v:0',
     ...audio,
-    '-sn',
+    ...subtitles,
     '-dn',
     // Never duplicate or drop frames to fit a rate: the output holds the frames it is given.
     '-fps_mode',
@@ -140,6 +144,8 @@ export function segmentOutput(
 
 export interface AudioEncode {
   input: string;
+  /** The source audio track (`0:a:stream`); absent: the first. */
+  stream?: number | undefined;
   /** 'copy' keeps the source audio bit for bit; 'aac' re-encodes once over the whole timeline. */
   mode: 'copy' | 'aac';
   bitrateKbps: number;
@@ -158,7 +164,7 @@ export function audioArgs(job: AudioEncode): string[] {
   return [
     ...guardedInput(job.input),
     '-map',
-    '0:a:0',
+    `0:a:${job.stream ?? 0}`,
     '-vn',
     '-sn',
     '-dn',
@@ -170,99 +176,39 @@ export function audioArgs(job: AudioEncode): string[] {
   ];
 }
 
-/** The audio codec options of the job's one audio treatment: a copy, or AAC at its bitrate. Pure. */
-export function audioCodec(job: Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'>): string[] {
-  if (job.mode === 'copy') return ['-c:a', 'copy'];
+/**
+ * The audio codec options of one audio treatment: a copy, or AAC at its bitrate; for the output's
+ * audio track `track` where given (`-c:a:1`), else for every audio track. Pure.
+ */
+export function audioCodec(
+  job: Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'>,
+  track?: number,
+): string[] {
+  const of = track === undefined ? '' : `:a:${track}`;
+  if (job.mode === 'copy') return [`-c:a${track === undefined ? '' : `:${track}`}`, 'copy'];
   return [
-    ...(job.channels ? ['-ac', String(job.channels)] : []),
-    '-c:a',
+    ...(job.channels ? [`-ac${of}`, String(job.channels)] : []),
+    `-c:a${track === undefined ? '' : `:${track}`}`,
     'aac',
-    '-b:a',
+    `-b:a${track === undefined ? '' : `:${track}`}`,
     `${job.bitrateKbps}k`,
   ];
 }
 
-export interface StitchJob {
-  /** ffconcat list naming the segments in order. */
-  concatList: string;
-  audio: string | undefined;
-  /** Audio start relative to video start in the source, seconds. */
-  audioOffsetSec: number;
+/** What decides a job's output file's options (see StitchJob). */
+export interface OutputJob {
   format: string;
   /** The video codec; HEVC in MP4/MOV is tagged `hvc1`, the tag Apple's players require. */
   codec?: string | undefined;
   /** MP4/MOV: move the index to the front so playback starts before the download ends. */
-  faststart?: boolean;
+  faststart?: boolean | undefined;
   output: string;
-  /**
-   * A file whose global tags (title, artist, comment, ...) the output takes: the first segment,
-   * encoded from the source with its tags, as one plain ffmpeg command keeps them (the concat
-   * demuxer passes on none).
-   */
-  metadataFrom?: string | undefined;
-  /**
-   * An FFMETADATA file of the source's chapters (chaptersMetadata), for a stitch without an audio
-   * file: with one, the chapters come from it (its pass keeps the source's), and none is given.
-   */
-  chaptersFrom?: string | undefined;
-  /** The source tracks' names, which the MP4 segment and audio files do not carry. */
-  titles?: { video?: string | undefined; audio?: string | undefined } | undefined;
-  /**
-   * The source's start timecode: an MP4/MOV output gets a tmcd track starting there, a Matroska one
-   * the tag (segments a processor made carry none to take it from).
-   */
+  /** The source's start timecode (see StitchJob.timecode). */
   timecode?: string | undefined;
 }
 
-/** Concatenates segments without re-encoding and muxes the audio. Pure. */
-export function stitchArgs(job: StitchJob): string[] {
-  const args = concatInput(job.concatList);
-  if (job.audio) {
-    // Audio that starts after the video is delayed by the gap; audio that starts before it (an AAC
-    // priming frame an edit list hid, a camera's early audio) loses what precedes the first video
-    // frame, as the output starts there.
-    if (job.audioOffsetSec > 0) args.push('-itsoffset', seconds(job.audioOffsetSec));
-    else if (job.audioOffsetSec < 0) args.push('-ss', seconds(-job.audioOffsetSec));
-    args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.audio);
-  }
-  // Inputs: the segments, then the audio, the tags file and the chapters file where given.
-  let inputs = job.audio ? 2 : 1;
-  const metadata = job.metadataFrom ? inputs++ : undefined;
-  if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
-  const chapters = job.chaptersFrom ? inputs : undefined;
-  if (job.chaptersFrom) args.push('-protocol_whitelist', 'file', '-f', 'ffmetadata', '-i', job.chaptersFrom);
-  args.push('-map', '0:v:0');
-  if (job.audio) args.push('-map', '1:a:0');
-  if (metadata !== undefined) args.push('-map_metadata', String(metadata));
-  if (chapters !== undefined) args.push('-map_chapters', String(chapters));
-  args.push(...trackTags(job));
-  args.push('-c', 'copy', ...outputFile(job));
-  return args;
-}
-
-/**
- * The output tracks' tags as one ffmpeg run from the source writes them: the source's track names,
- * and not the handler name and vendor of the MP4 intermediates, which an MP4/MOV output writes
- * anyway but a Matroska one would keep as tags. Pure.
- */
-function trackTags(job: Pick<StitchJob, 'audio' | 'format' | 'titles'>): string[] {
-  const args: string[] = [];
-  for (const [stream, title] of [
-    ['v:0', job.titles?.video],
-    ...(job.audio ? [['a:0', job.titles?.audio] as const] : []),
-  ] as const) {
-    if (title) args.push(`-metadata:s:${stream}`, `title=${title}`);
-    if (job.format !== 'mp4' && job.format !== 'mov') {
-      args.push(`-metadata:s:${stream}`, 'handler_name=', `-metadata:s:${stream}`, 'vendor_id=');
-    }
-  }
-  return args;
-}
-
 /** The job's output file: its container, the HEVC tag and index placement MP4/MOV need. Pure. */
-export function outputFile(
-  job: Pick<StitchJob, 'format' | 'codec' | 'faststart' | 'output' | 'timecode'>,
-): string[] {
+export function outputFile(job: OutputJob): string[] {
   const args: string[] = [];
   if (job.timecode) args.push('-timecode', job.timecode);
   const isoMedia = job.format === 'mp4' || job.format === 'mov';

@@ -17,6 +17,10 @@ export interface WholeEncode extends Pick<
   frames: number;
   /** The source's first audio stream, copied or encoded once; absent: no audio. */
   audio?: Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'> | undefined;
+  /** The source's audio tracks after the first (`0:a:stream`), each with its own treatment. */
+  moreAudio?: readonly (Pick<AudioEncode, 'mode' | 'bitrateKbps' | 'channels'> & { stream: number })[];
+  /** The source's subtitle tracks kept (`0:s:stream`), each copied or converted. */
+  subtitles?: readonly { stream: number; codec: string }[] | undefined;
   format: string;
   /** The video codec, for the container's HEVC tag. */
   codec?: string | undefined;
@@ -41,11 +45,34 @@ export function wholeArgs(job: WholeEncode): string[] {
   return [
     ...job.encoder.globalArgs(job.renderNode),
     ...guardedInput(job.input),
-    ...framesThrough(filters, job.audio ? ['-map', '0:a:0', ...audioCodec(job.audio)] : undefined),
+    ...framesThrough(filters, audioMaps(job), subtitleMaps(job)),
     '-c:v',
     job.encoder.name,
     ...job.encoder.args(job.settings),
     ...(isoMedia ? ['-video_track_timescale', String(segmentTimescale(job.rate))] : []),
     ...outputFile(job),
+  ];
+}
+
+/**
+ * The audio tracks' maps and codecs: the first's for every track where it is the only one, as
+ * before; one per track where there are more. Tags and default flags come from the source. Pure.
+ */
+function audioMaps(job: Pick<WholeEncode, 'audio' | 'moreAudio'>): string[] | undefined {
+  if (!job.audio) return undefined;
+  if (!job.moreAudio?.length) return ['-map', '0:a:0', ...audioCodec(job.audio)];
+  const tracks = [{ ...job.audio, stream: 0 }, ...job.moreAudio];
+  return [
+    ...tracks.flatMap((t) => ['-map', `0:a:${t.stream}`]),
+    ...tracks.flatMap((t, i) => audioCodec(t, i)),
+  ];
+}
+
+/** The subtitle tracks' maps and codecs (none: `-sn`). Pure. */
+function subtitleMaps(job: Pick<WholeEncode, 'subtitles'>): string[] | undefined {
+  if (!job.subtitles?.length) return undefined;
+  return [
+    ...job.subtitles.flatMap((t) => ['-map', `0:s:${t.stream}`]),
+    ...job.subtitles.flatMap((t, i) => [`-c:s:${i}`, t.codec]),
   ];
 }

@@ -156,7 +156,8 @@ describe('transcode keeps the source tags', () => {
     },
   );
 
-  it('says which tracks the output will not have (a second audio track, subtitles)', async () => {
+  // It once kept the first audio track alone and warned of the rest (transcode-tracks.test.ts).
+  it('keeps a second audio track and text subtitles (as mov_text in MP4), with no warning', async () => {
     const subtitles = join(dir, 'subs.srt');
     await writeFile(subtitles, '1\n00:00:00,000 --> 00:00:01,000\nHello\n');
     const multi = join(dir, 'multi.mkv');
@@ -191,6 +192,21 @@ describe('transcode keeps the source tags', () => {
       join(dir, 'data'),
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('has 1 more audio track and 1 subtitle track that the output will not have');
+    expect(r.stderr).not.toContain('will not have');
+    const args = [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name',
+      '-of',
+      'csv=p=0',
+      join(dir, 'multi.mp4'),
+    ];
+    expect(execFileSync('ffprobe', args).toString().trim().split('\n')).toEqual([
+      'h264',
+      'aac',
+      'aac',
+      'mov_text',
+    ]);
   });
 });

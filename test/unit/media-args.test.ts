@@ -6,13 +6,8 @@ import { parseProgressBlock } from '../../src/media/progress.js';
 import { decodablePackets } from '../../src/media/packet-times.js';
 import { analysePackets, withPresentationTimes } from '../../src/media/probe.js';
 import { parsePsnrStats } from '../../src/media/quality.js';
-import {
-  audioArgs,
-  concatList,
-  segmentArgs,
-  segmentTimescale,
-  stitchArgs,
-} from '../../src/media/segment-args.js';
+import { audioArgs, concatList, segmentArgs, segmentTimescale } from '../../src/media/segment-args.js';
+import { stitchArgs } from '../../src/media/stitch-args.js';
 import { chaptersMetadata } from '../../src/media/chapters.js';
 
 const base = {

@@ -8,7 +8,8 @@ import { writeConcatList } from '../../media/concat-list.js';
 import { probe } from '../../media/probe.js';
 import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
-import { audioArgs, segmentArgs, stitchArgs } from '../../media/segment-args.js';
+import { audioArgs, segmentArgs } from '../../media/segment-args.js';
+import { stitchArgs, type StitchAudio } from '../../media/stitch-args.js';
 import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -90,7 +91,7 @@ export const encodeAudio: Executor<AudioPayload, AudioOutput> = async (p, ctx) =
     runFfmpeg(audioArgs({ ...p, input, output: tmp }), {
       signal: ctx.signal,
       timeoutMs: SEGMENT_TIMEOUT_MS,
-      label: `${p.mode === 'copy' ? 'copy' : 'encode'} audio`,
+      label: `${p.mode === 'copy' ? 'copy' : 'encode'} audio${p.stream ? ` track ${p.stream}` : ''}`,
       onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
     }),
   );
@@ -138,6 +139,13 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   }
   const audio = p.audioTask ? (ctx.inputs[p.audioTask] as AudioOutput | undefined) : undefined;
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
+  const moreAudio: StitchAudio[] = [];
+  for (const more of audioPath ? (p.moreAudio ?? []) : []) {
+    const out = ctx.inputs[more.task] as AudioOutput | undefined;
+    if (!out) throw new FramefleetError('INTERNAL', `stitch is missing the output of ${more.task}`);
+    const path = await localCopy(ctx.storage, out.key, ctx);
+    moreAudio.push({ path, offsetSec: more.offsetSec - (out.leadSec ?? 0) });
+  }
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeConcatList(list, paths);
   const chapters = !audioPath && p.chapters?.length ? join(ctx.scratchDir, 'chapters.ffmeta') : undefined;
@@ -146,26 +154,36 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const pictures = p.seamPicturesTask ? ctx.inputs[p.seamPicturesTask] : undefined;
   const seams = startSeamCheck(p.seams, p.input, ctx, pictures as SeamPicturesOutput | undefined);
   const stitchTo = async (tmp: string) => {
-    await runFfmpeg(
-      stitchArgs({
-        concatList: list,
-        audio: audioPath,
-        audioOffsetSec: p.audioOffsetSec - (audio?.leadSec ?? 0),
-        format: p.format,
-        codec: encoderByName(p.encoder)?.codec,
-        faststart: p.faststart !== false,
-        output: tmp,
-        metadataFrom: paths[0],
-        chaptersFrom: chapters,
-        titles: p.titles,
-        timecode: p.timecode,
-      }),
-      {
-        signal: ctx.signal,
-        timeoutMs: SEGMENT_TIMEOUT_MS,
-        label: `stitch ${paths.length} segments into ${show(p.output)}`,
-        onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
-      },
+    // Subtitles come from the source itself (opened inside the roots, or this worker's copy).
+    const withSource = <T>(run: (source: string | undefined) => Promise<T>) =>
+      p.subtitles?.length && p.input ? withInput(p.input, ctx, run) : run(undefined);
+    await withSource((source) =>
+      runFfmpeg(
+        stitchArgs({
+          moreAudio,
+          audioTags: p.audioTags,
+          subtitles: source
+            ? { source, videoOffsetSec: p.videoOffsetSec ?? 0, tracks: p.subtitles ?? [] }
+            : undefined,
+          concatList: list,
+          audio: audioPath,
+          audioOffsetSec: p.audioOffsetSec - (audio?.leadSec ?? 0),
+          format: p.format,
+          codec: encoderByName(p.encoder)?.codec,
+          faststart: p.faststart !== false,
+          output: tmp,
+          metadataFrom: paths[0],
+          chaptersFrom: chapters,
+          titles: p.titles,
+          timecode: p.timecode,
+        }),
+        {
+          signal: ctx.signal,
+          timeoutMs: SEGMENT_TIMEOUT_MS,
+          label: `stitch ${paths.length} segments into ${show(p.output)}`,
+          onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
+        },
+      ),
     );
     const checked = await verifyOutput(tmp, {
       frames: p.frames,

@@ -21,6 +21,7 @@ import type {
 } from './ladder-payloads.js';
 import { noAudioWarning } from './plan-audio.js';
 import { planDeinterlace } from './plan-deinterlace.js';
+import { unkeptWarning } from './plan-warnings.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
 import { cutMidGop, defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
@@ -209,6 +210,11 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     const withAudio = spec.audio !== 'none' && source.audio !== undefined;
     const noAudio = noAudioWarning(spec, source.audio !== undefined);
     if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
+    const unkept = unkeptWarning(source, {
+      ...{ audio: withAudio ? 1 : 0, audioNone: spec.audio === 'none' },
+      ...{ droppedSubtitles: source.subtitles, ladder: true, container: 'HLS/DASH' },
+    });
+    if (unkept) ctx.log.warn({ jobId: ctx.jobId }, unkept);
     if (withAudio) {
       const audio: LadderAudioPayload = {
         input: spec.input,

@@ -8,6 +8,8 @@ import { seekFrom, type SeekIndex } from '../../media/keyframe-seek.js';
 import { firstDecoded } from '../../media/range-input.js';
 import { planSegments, type SegmentRange } from './plan-segments.js';
 import type { ProcessStep } from './process-chain.js';
+import type { MoreAudio, SubtitleTrack, TrackTags } from './plan-tracks.js';
+import { moreAudioTask } from './audio-tasks.js';
 import { processedSegment } from './process-tasks.js';
 import { seamCheckFor, type SeamPlan } from './seam-check.js';
 import type { SeamPicturesPayload } from './seam-pictures.js';
@@ -64,6 +66,12 @@ export interface TranscodeLayout {
   audio:
     | { mode: 'copy' | 'aac'; codec?: string; bitrateKbps: number; offsetSec: number; channels?: number }
     | undefined;
+  /** Audio tracks after the first (absent: none kept). */
+  moreAudio?: MoreAudio[];
+  /** Every kept audio track's language, name and default flag, where more than one is kept. */
+  audioTags?: TrackTags[];
+  /** Subtitle tracks the output's container holds (absent: none). */
+  subtitles?: SubtitleTrack[];
   sourceAvGapSec: number | undefined;
   /** The source audio's probed length (see OutputExpectation). */
   sourceAudioSec?: number;
@@ -169,6 +177,8 @@ export function transcodeTasks(
     };
     tasks.push(audioTask);
   }
+  const more = (p.audio ? (p.moreAudio ?? []) : []).map((a) => moreAudioTask(p, a, after));
+  tasks.push(...more);
   const seams = seamCheckFor(p, ranges);
   const pictures =
     seams && !('skipped' in seams) && seams.seams.length > 0 ? seamPicturesTask(p, seams, after) : undefined;
@@ -189,6 +199,11 @@ export function transcodeTasks(
       segmentTasks: segments.map((t) => t.id),
       audioTask: audioTask?.id,
       audioOffsetSec: p.audio?.offsetSec ?? 0,
+      ...(more.length
+        ? { moreAudio: more.map((t, i) => ({ task: t.id, offsetSec: p.moreAudio![i]!.offsetSec })) }
+        : {}),
+      ...(p.audioTags ? { audioTags: p.audioTags } : {}),
+      ...(p.subtitles?.length ? { subtitles: p.subtitles, videoOffsetSec: p.videoOffsetSec } : {}),
       frames: p.frames,
       ...(p.sourceFrames !== undefined ? { sourceFrames: p.sourceFrames } : {}),
       sourceAvGapSec: p.sourceAvGapSec,
@@ -263,6 +278,8 @@ function wholeTask(
       ...(p.audio
         ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps, channels: p.audio.channels } }
         : {}),
+      ...(p.audio && p.moreAudio?.length ? { moreAudio: p.moreAudio } : {}),
+      ...(p.subtitles?.length ? { subtitles: p.subtitles } : {}),
       frames: p.frames,
       sourceAvGapSec: p.sourceAvGapSec,
       audioFrameSec: p.audioFrameSec,

@@ -3,6 +3,7 @@ import type { AudioContainer } from '../../media/audio-containers.js';
 import type { Chapter } from '../../media/chapters.js';
 import type { Rational } from '../../media/rational.js';
 import type { TranscodeLayout } from './layout.js';
+import type { MoreAudio, SubtitleTrack, TrackTags } from './plan-tracks.js';
 import type { SeamCheck } from './seam-check.js';
 
 export interface SegmentPayload {
@@ -38,6 +39,8 @@ export interface SegmentOutput {
 
 export interface AudioPayload {
   input: string;
+  /** The source audio track (`0:a:stream`); absent: the first. */
+  stream?: number;
   mode: 'copy' | 'aac';
   bitrateKbps: number;
   /** The container of the task's file (audioIntermediate); absent in plans made before: MP4. */
@@ -78,6 +81,14 @@ export interface StitchPayload {
   segmentTasks: string[];
   audioTask: string | undefined;
   audioOffsetSec: number;
+  /** The passes of the audio tracks after the first, each with its offset (as `audioOffsetSec`). */
+  moreAudio?: { task: string; offsetSec: number }[];
+  /** Every audio track's language, name and default flag, where there is more than one. */
+  audioTags?: TrackTags[];
+  /** Subtitle tracks the stitch takes from the source (absent: none). */
+  subtitles?: SubtitleTrack[];
+  /** The source's video start minus its start, which places the subtitles (with `subtitles`). */
+  videoOffsetSec?: number;
   frames: number;
   /** A variable-frame-rate source's own frame count, where `frames` is its constant-rate timeline's. */
   sourceFrames?: number;
@@ -130,6 +141,10 @@ export interface WholePayload extends Pick<
   /** The filter that deinterlaces every frame (absent: none). */
   deinterlace?: string;
   audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps' | 'channels'>;
+  /** Audio tracks after the first (absent: none). */
+  moreAudio?: MoreAudio[];
+  /** Subtitle tracks kept (absent: none). */
+  subtitles?: SubtitleTrack[];
 }
 
 /** A scene-cut transcode's analysis: hard cuts of the input, where a segment's IDR costs nothing. */

@@ -5,6 +5,8 @@ import {
   containerName,
   type AudioContainer,
 } from '../../media/audio-containers.js';
+import type { AudioStreamInfo } from '../../media/probe.js';
+import type { MoreAudio } from './plan-tracks.js';
 import type { TranscodeSpec } from './spec.js';
 
 /**
@@ -43,4 +45,28 @@ export function noAudioWarning(
 ): string | undefined {
   if (hasAudio || spec.audio === 'none' || spec.audio === 'auto') return undefined;
   return `input ${show(spec.input)} has no audio stream to ${spec.audio}: the output will have video only`;
+}
+
+/**
+ * The source's audio tracks after the first, each treated as `--audio` says (audioMode, decided per
+ * track), placed by its own start against the video's. Pure.
+ */
+export function moreAudio(
+  spec: Pick<TranscodeSpec, 'audio' | 'input' | 'output' | 'audioBitrateKbps'>,
+  tracks: readonly AudioStreamInfo[],
+  container: AudioContainer,
+  videoStartSec: number,
+): MoreAudio[] {
+  return tracks.slice(1).map((track, i) => {
+    const mode = audioMode(spec, track.codec, container);
+    return {
+      stream: i + 1,
+      mode,
+      codec: track.codec,
+      bitrateKbps: spec.audioBitrateKbps,
+      offsetSec: track.startTimeSec - videoStartSec,
+      // As the first track's: no layout named, the AAC encode takes the default one of its channels.
+      ...(!track.channelLayout && mode === 'aac' ? { channels: track.channels } : {}),
+    };
+  });
 }

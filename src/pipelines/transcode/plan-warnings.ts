@@ -1,19 +1,55 @@
 import { show } from '../../errors.js';
 import type { PlanContext } from '../../engine/types.js';
-import type { MediaInfo } from '../../media/probe.js';
+import type { MediaInfo, SubtitleStreamInfo } from '../../media/probe.js';
+
+/** What of the source's tracks the output keeps (see unkeptWarning). */
+export interface KeptTracks {
+  /** Audio tracks kept (0 with `--audio none`). */
+  audio: number;
+  /** Subtitle tracks the output's container cannot hold. */
+  droppedSubtitles: readonly SubtitleStreamInfo[];
+  /** `--audio none`: no audio track is kept, as asked. */
+  audioNone?: boolean;
+  /** An HLS/DASH ladder, which keeps the first audio track and no subtitles. */
+  ladder?: boolean;
+  /** The output's container, for the message: MP4, MOV, Matroska. */
+  container: string;
+}
 
 /**
- * Says what of the input the output will not have: tracks after the first video and audio, video
- * before a cut-in GOP's keyframe. With `keepAudio` false (`--audio none`) no audio track is kept,
- * as asked: only the subtitles are worth a word then.
+ * What the output will not have of the source's tracks: a ladder's audio after the first and its
+ * subtitles, bitmap subtitles an MP4/MOV cannot hold (named by track and codec). Undefined where
+ * everything is kept. Pure.
  */
-export function warnUnkept(source: MediaInfo, ctx: PlanContext, keepAudio = true): void {
-  const { subtitle } = source.unkept;
-  const audio = keepAudio ? source.unkept.audio : 0;
+export function unkeptWarning(
+  source: Pick<MediaInfo, 'path' | 'audioTracks' | 'subtitles'>,
+  kept: KeptTracks,
+): string | undefined {
+  const audio = kept.audioNone ? 0 : Math.max(0, source.audioTracks.length - kept.audio);
   const parts = [
     ...(audio ? [`${audio} more audio track${audio === 1 ? '' : 's'}`] : []),
-    ...(subtitle ? [`${subtitle} subtitle track${subtitle === 1 ? '' : 's'}`] : []),
+    ...(kept.droppedSubtitles.length
+      ? [
+          `subtitle track${kept.droppedSubtitles.length === 1 ? '' : 's'} (${kept.droppedSubtitles
+            .map((s) => `stream ${s.index}: ${s.codec}`)
+            .join(', ')})`,
+        ]
+      : []),
   ];
+  if (parts.length === 0) return undefined;
+  const why = kept.ladder
+    ? `an HLS/DASH ladder keeps only the first video ${kept.audioNone ? 'track' : 'and audio tracks'}`
+    : kept.container === 'Matroska'
+      ? 'Matroska holds no subtitles of that codec'
+      : `${kept.container} holds no bitmap subtitles (only text ones, as mov_text); use a .mkv output to keep them`;
+  return `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: ${why}`;
+}
+
+/**
+ * Says what of the input the output will not have: tracks (unkeptWarning), video before a cut-in
+ * GOP's keyframe.
+ */
+export function warnUnkept(source: MediaInfo, ctx: PlanContext, kept: KeptTracks): void {
   const lead = source.video?.undecodableLead;
   if (lead) {
     ctx.log.warn(
@@ -21,9 +57,8 @@ export function warnUnkept(source: MediaInfo, ctx: PlanContext, keepAudio = true
       `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
     );
   }
-  if (parts.length === 0) return;
-  ctx.log.warn(
-    { jobId: ctx.jobId, audio, subtitle },
-    `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: only the first video ${keepAudio ? 'and audio tracks are' : 'track is'} kept`,
-  );
+  const message = unkeptWarning(source, kept);
+  if (message) {
+    ctx.log.warn({ jobId: ctx.jobId, dropped: kept.droppedSubtitles.map((s) => s.index) }, message);
+  }
 }

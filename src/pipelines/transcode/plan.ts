@@ -1,5 +1,6 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
+import { containerName } from '../../media/audio-containers.js';
 import { probeChapters } from '../../media/chapters.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
@@ -11,7 +12,8 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { planLadder } from './ladder-plan.js';
-import { audioMode, noAudioWarning } from './plan-audio.js';
+import { audioMode, moreAudio, noAudioWarning } from './plan-audio.js';
+import { audioTags, planSubtitles } from './plan-tracks.js';
 import { askedReason, planParallelism } from './plan-parallelism.js';
 import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
@@ -105,7 +107,12 @@ async function layoutOpened(
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
   const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
-  warnUnkept(source, ctx, keepAudio);
+  const more = mode ? moreAudio(spec, source.audioTracks, format, video.startTimeSec) : [];
+  const subtitles = planSubtitles(format, source.subtitles);
+  warnUnkept(source, ctx, {
+    ...{ audio: mode ? 1 + more.length : 0, audioNone: spec.audio === 'none' },
+    ...{ droppedSubtitles: subtitles.dropped, container: containerName(format) },
+  });
 
   const choice = selectEncoder(
     { encoder: spec.encoder, codec: spec.codec, hwaccel: spec.hwaccel },
@@ -205,6 +212,8 @@ async function layoutOpened(
           ...(!source.audio!.channelLayout && mode === 'aac' ? { channels: source.audio!.channels } : {}),
         }
       : undefined,
+    ...(more.length ? { moreAudio: more, audioTags: source.audioTracks.map(audioTags) } : {}),
+    ...(subtitles.kept.length ? { subtitles: subtitles.kept } : {}),
     sourceAvGapSec: expectation.sourceAvGapSec,
     ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),
     audioFrameSec: expectation.audioFrameSec,

@@ -1,0 +1,195 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
+
+interface Track {
+  type: string;
+  codec: string;
+  language: string;
+  title: string;
+  isDefault: boolean;
+}
+
+/** A file's audio and subtitle tracks, as ffprobe reports them. */
+function tracks(path: string): Track[] {
+  const args = [
+    ...['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:stream_tags=language,title'],
+    ...['-show_entries', 'stream_disposition=default', '-of', 'json', path],
+  ];
+  const json = JSON.parse(execFileSync('ffprobe', args).toString()) as {
+    streams: {
+      codec_type: string;
+      codec_name: string;
+      tags?: { language?: string; title?: string };
+      disposition?: { default?: number };
+    }[];
+  };
+  return json.streams
+    .filter((s) => s.codec_type !== 'video')
+    .map((s) => ({
+      type: s.codec_type,
+      codec: s.codec_name,
+      language: s.tags?.language ?? '',
+      title: s.tags?.title ?? '',
+      isDefault: s.disposition?.default === 1,
+    }));
+}
+
+/** Seconds from the first video frame to each subtitle packet. */
+function subtitleTimes(path: string): number[] {
+  const times = (select: string, entry: string) =>
+    execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      select,
+      '-show_entries',
+      entry,
+      '-of',
+      'csv=p=0',
+      path,
+    ])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
+  const video = times('v:0', 'stream=start_time')[0]!;
+  // mov_text writes an empty sample for each gap: only the cues themselves count.
+  const sizes = times('s:0', 'packet=size');
+  return times('s:0', 'packet=pts_time')
+    .filter((_, i) => sizes[i]! > 2)
+    .map((t) => Math.round((t - video) * 100) / 100);
+}
+
+/** The task kinds a `--json` run reported. */
+function taskKinds(stdout: string): string[] {
+  const events = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type: string; kind?: string; state?: string });
+  return [...new Set(events.filter((e) => e.type === 'task' && e.state === 'running').map((e) => e.kind!))];
+}
+
+// A source with two audio tracks (languages, a title, one default) and a subtitle track: every
+// audio track is kept, and the subtitles where the container holds them, by each way of writing it.
+describe('transcode keeps every audio track and the subtitles', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-tracks-'));
+    const srt = join(dir, 'cues.srt');
+    await writeFile(
+      srt,
+      '1\n00:00:00,500 --> 00:00:01,500\nHello\n\n2\n00:00:02,000 --> 00:00:02,800\nWorld\n',
+    );
+    const sources = [
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=3', '-f', 'lavfi', '-i', 'sine=d=3'],
+      ...[
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=f=660:d=3',
+        '-i',
+        srt,
+        '-map',
+        '0',
+        '-map',
+        '1',
+        '-map',
+        '2',
+        '-map',
+        '3',
+      ],
+      ...[
+        '-metadata:s:a:0',
+        'language=eng',
+        '-metadata:s:a:1',
+        'language=fra',
+        '-metadata:s:s:0',
+        'language=eng',
+      ],
+      ...['-metadata:s:a:1', 'title=French', '-disposition:a:0', 'default', '-disposition:a:1', '0'],
+    ];
+    // AC-3 (auto copies it anywhere) and FLAC (auto encodes it to AAC for an MP4).
+    await ffmpeg([
+      ...sources,
+      ...FAST_X264,
+      '-c:a:0',
+      'ac3',
+      '-c:a:1',
+      'flac',
+      '-c:s',
+      'srt',
+      join(dir, 'multi.mkv'),
+    ]);
+    // An MP4 source, whose one-segment job is one ffmpeg run.
+    await ffmpeg([...sources, ...FAST_X264, '-c:a', 'aac', '-c:s', 'mov_text', join(dir, 'multi.mp4')]);
+  });
+  afterAll(async () => cleanup());
+
+  const run = (source: string, output: string, ...more: string[]) =>
+    runCli([
+      ...['transcode', join(dir, source), '-o', join(dir, output), '--json', '--data-dir', join(dir, 'data')],
+      ...more,
+    ]);
+
+  it.each([
+    ['segments', '3'],
+    ['one segment', '1'],
+  ])('MKV to MKV (%s): both audio tracks with their tags, the subtitles copied in place', async (_, n) => {
+    const r = await run('multi.mkv', `out-${n}.mkv`, '--segments', n);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/will not have/);
+    expect(tracks(join(dir, `out-${n}.mkv`))).toEqual([
+      { type: 'audio', codec: 'ac3', language: 'eng', title: '', isDefault: true },
+      { type: 'audio', codec: 'flac', language: 'fra', title: 'French', isDefault: false },
+      { type: 'subtitle', codec: 'subrip', language: 'eng', title: '', isDefault: false },
+    ]);
+    expect(subtitleTimes(join(dir, `out-${n}.mkv`))).toEqual(subtitleTimes(join(dir, 'multi.mkv')));
+  });
+
+  it('MKV to MP4: both audio tracks (each decided by auto), the subtitles as mov_text', async () => {
+    const r = await run('multi.mkv', 'out.mp4', '--segments', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(tracks(join(dir, 'out.mp4')).map(({ type, codec, language }) => [type, codec, language])).toEqual([
+      ['audio', 'ac3', 'eng'],
+      ['audio', 'aac', 'fra'],
+      ['subtitle', 'mov_text', 'eng'],
+    ]);
+    expect(tracks(join(dir, 'out.mp4')).map((t) => t.isDefault)).toEqual([true, false, true]);
+    expect(subtitleTimes(join(dir, 'out.mp4'))).toEqual([0.5, 2]);
+  });
+
+  it.each([
+    ['out-whole.mkv', 'subrip'],
+    ['out-whole.mp4', 'mov_text'],
+  ])('MP4 to %s in one ffmpeg run: both audio tracks and the subtitles', async (output, subtitle) => {
+    const r = await run('multi.mp4', output, '--segments', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(taskKinds(r.stdout)).toEqual(['transcode.whole']);
+    const got = tracks(join(dir, output));
+    expect(got.map(({ type, codec, language }) => [type, codec, language])).toEqual([
+      ['audio', 'aac', 'eng'],
+      ['audio', 'aac', 'fra'],
+      ['subtitle', subtitle, 'eng'],
+    ]);
+    expect(got.slice(0, 2).map((t) => t.isDefault)).toEqual([true, false]);
+    expect(subtitleTimes(join(dir, output))).toEqual([0.5, 2]);
+  });
+
+  it('--audio aac encodes each track; --audio none keeps none, but the subtitles', async () => {
+    const aac = await run('multi.mkv', 'aac.mkv', '--segments', '2', '--audio', 'aac');
+    expect(aac.code, aac.stderr).toBe(0);
+    expect(tracks(join(dir, 'aac.mkv')).map((t) => `${t.codec}:${t.language}`)).toEqual([
+      'aac:eng',
+      'aac:fra',
+      'subrip:eng',
+    ]);
+    const none = await run('multi.mkv', 'none.mkv', '--segments', '2', '--audio', 'none');
+    expect(none.code, none.stderr).toBe(0);
+    expect(tracks(join(dir, 'none.mkv')).map((t) => t.type)).toEqual(['subtitle']);
+  });
+});
