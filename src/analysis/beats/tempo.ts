@@ -38,19 +38,52 @@ export function estimateTempo(
     const bpm = (60 * frameRate) / lag;
     return Math.exp(-0.5 * (Math.log2(bpm / prior) / octaves) ** 2);
   };
+  // The period lies within half a frame of the lag, so its double within a frame of 2 * lag: a
+  // period between frames (124 BPM is 41.7 frames) would otherwise lose its double to rounding.
+  const near = (at: number) => Math.max(acf[at - 1] ?? 0, acf[at]!, acf[at + 1] ?? 0);
+  const score = (lag: number) => weight(lag) * (Math.max(0, acf[lag]!) + 0.5 * Math.max(0, near(2 * lag)));
   let best = -1;
-  let bestScore = -Infinity;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    const score = weight(lag) * (Math.max(0, acf[lag]!) + 0.5 * Math.max(0, acf[2 * lag] ?? 0));
-    if (score > bestScore) {
-      bestScore = score;
-      best = lag;
-    }
-  }
-  if (best < 0 || !(bestScore > 0)) return undefined;
+  for (let lag = minLag; lag <= maxLag; lag++) if (best < 0 || score(lag) > score(best)) best = lag;
+  if (best < 0 || !(score(best) > 0)) return undefined;
+  best = metrical(best, acf, score, minLag, maxLag);
   // Parabolic interpolation of the peak gives the period between frames.
   const [a, b, c] = [acf[best - 1] ?? acf[best]!, acf[best]!, acf[best + 1] ?? acf[best]!];
   const denom = a - 2 * b + c;
   const period = best + (denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0);
   return { bpm: (60 * frameRate) / period, period, strength: acf[best]! / acf[0]! };
+}
+
+/**
+ * A beat is 1, 2, 3, 4, 6 or 8 of the fastest pulse, never 5 or 7: under a grid struck alike (a
+ * snare on every sixteenth) the autocorrelation is nearly flat over the pulse's multiples, and five
+ * sixteenths can edge out four by a hair. Where the lag is 5 or 7 pulses of such a grid (every
+ * multiple of the pulse up to the lag nearly as strong as the lag, nothing halfway between them),
+ * the best-scoring metrical multiple near it (4, 6 or 8 pulses) is the beat.
+ */
+function metrical(
+  lag: number,
+  acf: Float64Array,
+  score: (lag: number) => number,
+  minLag: number,
+  maxLag: number,
+): number {
+  const near = (at: number) => {
+    const k = Math.round(at);
+    return Math.max(acf[k - 1]!, acf[k]!, acf[k + 1]!);
+  };
+  for (const parts of [5, 7]) {
+    const pulse = lag / parts;
+    if (pulse < 4) continue;
+    const multiples = Array.from({ length: parts - 1 }, (_, k) => near((k + 1) * pulse));
+    if (Math.min(...multiples) < 0.7 * acf[lag]! || acf[Math.round(pulse / 2)]! > 0.5 * multiples[0]!)
+      continue;
+    let moved = -1;
+    for (const whole of [4, 6, 8]) {
+      const centre = Math.round(whole * pulse);
+      for (let k = centre - 1; k <= centre + 1; k++)
+        if (k >= minLag && k <= maxLag && (moved < 0 || score(k) > score(moved))) moved = k;
+    }
+    if (moved >= 0) return moved;
+  }
+  return lag;
 }
