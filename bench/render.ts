@@ -92,6 +92,7 @@ async function onePass(
     settings: SETTINGS,
     tracks: [],
     output,
+    inputs: [],
     overwrite: true,
     faststart: true,
     format: 'mp4',

@@ -19,6 +19,7 @@ export interface ServerFlags {
   maxUploadsPerClient: number;
   maxEventStreams: number;
   maxEventStreamsPerClient: number;
+  maxEventBufferBytes: number;
   maxConnections: number;
   maxConnectionsPerClient: number;
   headersTimeoutS: number;

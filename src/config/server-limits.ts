@@ -30,6 +30,14 @@ export const SERVER_LIMITS = {
     max: 100_000,
     help: 'live event streams open at once to one client address; more are 429 TOO_MANY_REQUESTS',
   },
+  // A client that opens an event stream and never reads it would have the server queue every event
+  // for it in memory; past this many bytes waiting for it, its stream is ended.
+  maxEventBufferBytes: {
+    value: 1_048_576,
+    min: 65_536,
+    max: 1_073_741_824,
+    help: 'bytes an event stream may have waiting for a client that does not read them; past it the stream is ended',
+  },
   maxConnections: {
     value: 1024,
     min: 1,

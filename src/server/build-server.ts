@@ -84,6 +84,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         cap: 'max-event-streams-per-client',
       },
     ),
+    maxEventBufferBytes: limits.maxEventBufferBytes,
     metrics,
     scaling,
   };

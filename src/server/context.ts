@@ -53,6 +53,8 @@ export interface ServerLimits {
   maxEventStreams: number;
   /** SSE event streams open at once to one client address; more are 429. */
   maxEventStreamsPerClient: number;
+  /** Bytes an SSE stream may have waiting for its client (not yet taken by the socket): past it the stream ends. */
+  maxEventBufferBytes: number;
   /** Connections at once (Node's server.maxConnections): more are closed as they come. */
   maxConnections: number;
   /** Connections at once from one client address: more are closed as they come. */
@@ -76,6 +78,7 @@ export function serverLimits(s: { [K in keyof typeof SERVER_LIMIT_DEFAULTS]: num
     maxUploadsPerClient: s.maxUploadsPerClient,
     maxEventStreams: s.maxEventStreams,
     maxEventStreamsPerClient: s.maxEventStreamsPerClient,
+    maxEventBufferBytes: s.maxEventBufferBytes,
     maxConnections: s.maxConnections,
     maxConnectionsPerClient: s.maxConnectionsPerClient,
     headersTimeoutMs: s.headersTimeoutS * 1000,
@@ -101,6 +104,8 @@ export interface ServerContext {
   /** Minimum upload rate: bytes a second over a window after a grace period (0 bytes: none). */
   uploadRate: UploadRate;
   eventStreams: Slots;
+  /** Bytes an event stream may have waiting for a client that does not read; past it the stream ends. */
+  maxEventBufferBytes: number;
   metrics: ServerMetrics;
   /** Present when pools are configured. */
   scaling: ScalingService | undefined;

@@ -26,9 +26,26 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
         let closed = false;
         let finishing = false;
         const raw = reply.raw;
-        const write = (type: string, data: unknown) => {
-          if (!closed) raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+        // Every byte goes through here. What the socket has not taken yet stays in memory, so a
+        // client that stops reading is dropped once --max-event-buffer-bytes of it waits (judged
+        // before each write: one large message, a big job's snapshot, does not trip it by itself).
+        const send = (text: string) => {
+          if (closed) return;
+          const buffered = raw.writableLength;
+          if (buffered > ctx.maxEventBufferBytes) {
+            // The request's logger already carries the job id.
+            request.log.warn(
+              { bufferedBytes: buffered, maxEventBufferBytes: ctx.maxEventBufferBytes },
+              `event stream of job ${show(id)} ended: ${buffered} bytes waited for a client that does not read them (max-event-buffer-bytes ${ctx.maxEventBufferBytes})`,
+            );
+            cleanup();
+            raw.destroy();
+            return;
+          }
+          raw.write(text);
         };
+        const write = (type: string, data: unknown) =>
+          send(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
         // Never rejects: it runs detached, and an unhandled rejection would end the server.
         const finish = async () => {
           if (finishing) return;
@@ -63,7 +80,7 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
           release();
           throw new FramefleetError('NOT_FOUND', `no job ${show(id)}`);
         }
-        const heartbeat = setInterval(() => !closed && raw.write(': heartbeat\n\n'), ctx.heartbeatMs);
+        const heartbeat = setInterval(() => send(': heartbeat\n\n'), ctx.heartbeatMs);
         function cleanup() {
           closed = true;
           clearInterval(heartbeat);
@@ -78,7 +95,7 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
-        raw.write('retry: 2000\n\n');
+        send('retry: 2000\n\n');
         write('snapshot', job);
         const queued = pending;
         pending = undefined;

@@ -17,6 +17,8 @@ export interface RenderLayout {
   settings: EncodeSettings;
   tracks: AudioTrack[];
   output: string;
+  /** The files the spec reads: the stitch refuses, as it places the output, to write over one. */
+  inputs: string[];
   overwrite: boolean;
   faststart: boolean;
   format: string;
@@ -142,6 +144,7 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
   }
   const stitch: StitchPayload = {
     output: l.output,
+    inputs: l.inputs,
     overwrite: l.overwrite,
     faststart: l.faststart,
     encoder: l.encoder,

@@ -213,6 +213,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     },
     tracks,
     output: spec.output,
+    inputs,
     overwrite: spec.overwrite,
     faststart: spec.faststart,
     format,

@@ -222,12 +222,12 @@ export function stitchOutput(
  * scratch space and uploaded, for a stored output (an S3 object appears only once complete).
  */
 export async function placeOutput<T>(
-  p: Pick<StitchPayload, 'output' | 'input' | 'overwrite' | 'format'>,
+  p: Pick<StitchPayload, 'output' | 'input' | 'inputs' | 'overwrite' | 'format'>,
   ctx: ExecutorContext,
   write: (temp: string) => Promise<T>,
 ): Promise<{ value: T; size: number }> {
   const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
-  const inputs = p.input === undefined ? [] : [p.input];
+  const inputs = [...(p.input === undefined ? [] : [p.input]), ...(p.inputs ?? [])];
   // The run's own spec decides (a rerun with -y of a job planned without it may replace).
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
   if (stored === undefined) return writeOutput(p.output, ctx, write, { overwrite, inputs });

@@ -75,6 +75,8 @@ export interface StitchPayload {
   faststart?: boolean;
   /** The job's input, never to be written over. */
   input?: string;
+  /** Every other file the job reads (a render's images, videos, music), never to be written over either. */
+  inputs?: string[];
   /** The job's one encoder, reported with the result. */
   encoder: string;
   format: string;
