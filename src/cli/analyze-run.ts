@@ -46,6 +46,9 @@ export async function analyzeCommand<K extends keyof Flags>(
     },
     { hint: () => `nothing was written; run the same command again` },
   );
+  // Said on stderr whatever the output format: the JSON carries them too.
+  for (const warning of (result as { warnings?: string[] }).warnings ?? [])
+    process.stderr.write(`framefleet: warning: ${warning}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const { analysisSummary } = await import('./analysis-summary.js');

@@ -47,6 +47,8 @@ export interface PcmStream {
   readonly done: Promise<number>;
   /** Stops the decode (as an aborted signal does). */
   abort(): void;
+  /** What the user should know about the input once `done` resolves (a file cut short). */
+  readonly warnings?: readonly string[];
 }
 
 /**

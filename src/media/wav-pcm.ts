@@ -18,12 +18,20 @@ const CHUNK = 1 << 18;
  */
 export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number }): PcmStream {
   const label = `decode audio of ${show(options.path)}`;
-  return pcmStream(options, async (deliver, signal) => {
+  const warnings: string[] = [];
+  const stream = pcmStream(options, async (deliver, signal) => {
     const file = await native(options.path);
     if (!file) {
       const fallback = startPcm({ ...options, signal });
       fallback.pipeTo(deliver);
       return fallback.done;
+    }
+    const { promisedBytes, dataBytes, sampleRate, channels, bytes } = file.layout;
+    if (promisedBytes !== undefined) {
+      const seconds = (n: number) => (n / (sampleRate * channels * bytes)).toFixed(1);
+      warnings.push(
+        `input ${show(options.path)} is cut short: its WAV header promises ${seconds(promisedBytes)} s of audio, the file holds ${seconds(dataBytes)} s; only those were analysed`,
+      );
     }
     try {
       const resampler = new Resampler(file.layout.sampleRate, options.sampleRate);
@@ -49,6 +57,7 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
       await file.handle.close();
     }
   });
+  return Object.assign(stream, { warnings });
 }
 
 /** The open file and its layout when `path` is a regular file holding a WAV read here. */

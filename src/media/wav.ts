@@ -8,7 +8,15 @@ export interface WavLayout {
   /** Offset of the first sample and the number of sample bytes after it (whole frames). */
   dataOffset: number;
   dataBytes: number;
+  /**
+   * Sample bytes the header promised where the file ends before them (a copy or download cut
+   * short); absent when the size fits, or is a streaming writer's placeholder (0, ~4 GiB).
+   */
+  promisedBytes?: number;
 }
+
+/** Data sizes this large are a writer's "unknown" (0xFFFFFFFF, 0x7FFFFFFF and the like). */
+const PLACEHOLDER = 0x7fff0000;
 
 const PCM = 1;
 const FLOAT = 3;
@@ -25,7 +33,8 @@ const MAX_CHUNKS = 256;
  * extension may come before the samples, whatever their size), given the file's size. Undefined
  * for anything this reader does not decode itself (not RIFF/WAVE, RF64, compressed formats, odd
  * sample sizes, more than two channels, no data chunk): ffmpeg decodes those. A data chunk whose
- * size is 0 or past the end (a WAV written to a pipe) runs to the end of the file.
+ * size is 0 or past the end (a WAV written to a pipe, or one cut short: `promisedBytes`) runs to
+ * the end of the file.
  */
 export async function readWavLayout(read: ReadAt, fileSize: number): Promise<WavLayout | undefined> {
   const tag = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
@@ -49,7 +58,13 @@ export async function readWavLayout(read: ReadAt, fileSize: number): Promise<Wav
       const frame = format.bytes * format.channels;
       const available = fileSize - body;
       const bytes = size === 0 || size > available ? available : size;
-      return { ...format, dataOffset: body, dataBytes: bytes - (bytes % frame) };
+      const cut = size > available && size < PLACEHOLDER;
+      return {
+        ...format,
+        dataOffset: body,
+        dataBytes: bytes - (bytes % frame),
+        ...(cut ? { promisedBytes: size - (size % frame) } : {}),
+      };
     }
     // Chunks are padded to an even size.
     at = body + size + (size % 2);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { decodePcm } from '../../src/media/decode-pcm.js';
 import { runFfmpeg } from '../../src/media/run.js';
 import { readWavLayout } from '../../src/media/wav.js';
 import { startPcmFast } from '../../src/media/wav-pcm.js';
+import { CLI } from '../helpers/cli.js';
 import { makeWorkDir } from './analysis-media.js';
 
 let work: Awaited<ReturnType<typeof makeWorkDir>>;
@@ -102,6 +103,33 @@ describe('WAV files are read without ffmpeg, with the samples ffmpeg would give'
     await writeFile(piped, stdout);
     const ours = await withoutFfmpeg(() => fastDecode(piped));
     expect(ours.length).toBe(11_025);
+    // A pipe's placeholder size is no promise broken: no warning.
+    const stream = startPcmFast({ path: piped, sampleRate: 11_025 });
+    stream.pipeTo(() => undefined);
+    await stream.done;
+    expect(stream.warnings).toEqual([]);
+  });
+
+  it('reads a WAV cut short to its end and says what the header promised', async () => {
+    const whole = await makeWav('whole.wav', ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le']);
+    const bytes = await readFile(whole);
+    const layout = (await readWavLayout(async (at, n) => bytes.subarray(at, at + n), bytes.length))!;
+    expect(layout.promisedBytes).toBeUndefined();
+    // Half a second of the two kept: a copy or download that stopped early.
+    const cut = join(work.dir, 'cut.wav');
+    await writeFile(cut, bytes.subarray(0, layout.dataOffset + 44_100));
+    const stream = startPcmFast({ path: cut, sampleRate: 11_025 });
+    stream.pipeTo(() => undefined);
+    expect(await stream.done).toBe(5_513);
+    expect(stream.warnings).toEqual([
+      `input \`${cut}\` is cut short: its WAV header promises 2.0 s of audio, the file holds 0.5 s; only those were analysed`,
+    ]);
+    // Through the CLI: said on stderr, carried in the JSON.
+    const run = spawnSync(process.execPath, [CLI, 'analyze', 'beats', cut, '--json'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('framefleet: warning: input');
+    expect(run.stderr).toContain('is cut short');
+    expect((JSON.parse(run.stdout) as { warnings: string[] }).warnings).toEqual(stream.warnings);
   });
 
   it.each([

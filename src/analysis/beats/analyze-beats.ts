@@ -31,6 +31,8 @@ export interface BeatResult {
   tempoChanges?: { at: number; tempo: number }[];
   /** Why there are no beats, when there are none. */
   message?: string;
+  /** What the user should know about the input (a WAV cut short: only what is there was analysed). */
+  warnings?: string[];
   /**
    * How sure the analysis is that there is a steady beat, 0..1 (rhythmConfidence): beats are
    * reported from 0.5 up; speech and ambience stay under it. 0 for silence.

@@ -52,7 +52,8 @@ export async function analyzeBeatsFile(
     throw new FramefleetError('INPUT_CORRUPT', `input ${show(path)} decoded to no audio samples`);
   }
   const env = onsetEnvelope(stream.finish());
-  return { ...beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options), source: { path } };
+  const warnings = pcm.warnings?.length ? { warnings: [...pcm.warnings] } : {};
+  return { ...beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options), ...warnings, source: { path } };
 }
 
 async function refuseWithoutAudio(path: string, signal: AbortSignal | undefined): Promise<void> {

@@ -106,6 +106,7 @@ export const analyseMusic: Executor<MusicPayload, MusicOutput> = async (p, ctx) 
   const { value, cached } = await cachedAnalysis('music', p.path, ctx, () =>
     withInput(p.path, ctx, async (local): Promise<MusicOutput> => {
       const beats = await analyzeBeatsFile(local, { signal: ctx.signal });
+      for (const warning of beats.warnings ?? []) ctx.log.warn({ path: p.path }, warning);
       return {
         path: p.path,
         durationSec: beats.durationSec,
