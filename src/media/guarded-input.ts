@@ -48,6 +48,11 @@ export const MAX_PICTURE_TEXT = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
 /** Decoder option refusing pictures over MAX_PICTURE_PIXELS before their memory is allocated. */
 export const PICTURE_LIMIT = ['-max_pixels', String(MAX_PICTURE_PIXELS)];
 
+/** A file of our own (an intermediate, a segment, a tags source) as an input: local protocols only. */
+export function localInput(path: string): string[] {
+  return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-i', path];
+}
+
 /** Input options that confine what a user file can make ffmpeg open, and how large a picture it may decode. */
 export function guardedInput(path: string, protocols = LOCAL_PROTOCOLS): string[] {
   return ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_FORMATS, ...PICTURE_LIMIT, '-i', path];

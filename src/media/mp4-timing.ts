@@ -18,9 +18,11 @@ export interface Mp4Timing {
   video: StreamTiming;
   /** The first audio track, if any. */
   audio: StreamTiming | undefined;
+  /** Every audio track, in the file's order (the first is `audio`). */
+  audioTracks: StreamTiming[];
 }
 
-/** Video and first audio track timing of a `moov` body; undefined where ffprobe must answer. */
+/** Video and audio tracks' timing of a `moov` body; undefined where ffprobe must answer. */
 export function mp4Timing(moov: Buffer): Mp4Timing | undefined {
   const mvhd = child(moov, ['mvhd']);
   if (!mvhd || child(moov, ['mvex'])) return undefined;
@@ -29,11 +31,15 @@ export function mp4Timing(moov: Buffer): Mp4Timing | undefined {
     .filter((b) => b.type === 'trak')
     .map((b) => b.body);
   const video = traks.find(isVideoTrak);
-  const audio = traks.find((t) => handlerOf(t) === 'soun');
   const videoTiming = video && trackTiming(video, movieScale);
-  const audioTiming = audio && trackTiming(audio, movieScale);
-  if (!videoTiming || (audio && !audioTiming)) return undefined;
-  return { video: videoTiming, audio: audioTiming };
+  const audioTracks: StreamTiming[] = [];
+  for (const trak of traks.filter((t) => handlerOf(t) === 'soun')) {
+    const timing = trackTiming(trak, movieScale);
+    if (!timing) return undefined;
+    audioTracks.push(timing);
+  }
+  if (!videoTiming) return undefined;
+  return { video: videoTiming, audio: audioTracks[0], audioTracks };
 }
 
 function trackTiming(trak: Buffer, movieScale: number): StreamTiming | undefined {

@@ -1,4 +1,4 @@
-import { LOCAL_PROTOCOLS, runFfmpeg } from './run.js';
+import { localInput, runFfmpeg } from './run.js';
 
 export interface PsnrReport {
   /** Average PSNR over all frames (the `psnr_avg` mean), dB. */
@@ -34,14 +34,8 @@ export async function psnrByIndex(
   const graph = `[0:v]${byIndex}[d];[1:v]${refChain}[r];[d][r]psnr=shortest=1:stats_file=-[o]`;
   const { stdout } = await runFfmpeg(
     [
-      '-protocol_whitelist',
-      LOCAL_PROTOCOLS,
-      '-i',
-      distorted,
-      '-protocol_whitelist',
-      LOCAL_PROTOCOLS,
-      '-i',
-      reference,
+      ...localInput(distorted),
+      ...localInput(reference),
       '-filter_complex',
       graph,
       '-map',

@@ -7,6 +7,7 @@ import { parseProgressBlock, type FfmpegProgress } from './progress.js';
 export {
   guardedInput,
   LOCAL_PROTOCOLS,
+  localInput,
   MAX_PICTURE_PIXELS,
   MAX_PICTURE_TEXT,
   MEDIA_FORMATS,

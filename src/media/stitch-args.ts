@@ -1,5 +1,5 @@
 import { seconds } from './range-input.js';
-import { LOCAL_PROTOCOLS } from './run.js';
+import { localInput } from './run.js';
 import { concatInput, outputFile } from './segment-args.js';
 
 /** A kept track's language, name and default flag. */
@@ -72,7 +72,7 @@ export function stitchArgs(job: StitchJob): string[] {
     // frame, as the output starts there.
     if (file.offsetSec > 0) args.push('-itsoffset', seconds(file.offsetSec));
     else if (file.offsetSec < 0) args.push('-ss', seconds(-file.offsetSec));
-    args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', file.path);
+    args.push(...localInput(file.path));
   }
   // Inputs: the segments, the audio files, the subtitles' source, the tags and chapters files.
   let inputs = 1 + audio.length;
@@ -81,10 +81,10 @@ export function stitchArgs(job: StitchJob): string[] {
     // The output starts at the source's first video frame: the subtitles move back by its offset.
     const offset = job.subtitles!.videoOffsetSec;
     if (Math.abs(offset) >= 5e-4) args.push('-itsoffset', (-offset).toFixed(6));
-    args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.subtitles!.source);
+    args.push(...localInput(job.subtitles!.source));
   }
   const metadata = job.metadataFrom ? inputs++ : undefined;
-  if (job.metadataFrom) args.push('-protocol_whitelist', LOCAL_PROTOCOLS, '-i', job.metadataFrom);
+  if (job.metadataFrom) args.push(...localInput(job.metadataFrom));
   const chapters = job.chaptersFrom ? inputs : undefined;
   if (job.chaptersFrom) args.push('-protocol_whitelist', 'file', '-f', 'ffmetadata', '-i', job.chaptersFrom);
   args.push('-map', '0:v:0');

@@ -2,6 +2,7 @@ import { FramefleetError, show } from '../errors.js';
 import { hasSampleTables, mp4PresentedFrames, presentedVideoFrames, readMoov } from './mp4-samples.js';
 import { mp4Timing, type StreamTiming } from './mp4-timing.js';
 import { probe, type MediaInfo } from './probe.js';
+import { trackName } from './track-name.js';
 
 export interface OutputExpectation {
   frames: number;
@@ -13,6 +14,18 @@ export interface OutputExpectation {
    * The source audio's length as probed, where that is an estimate (MPEG-TS and other containers
    * without a sample index): the stitch replaces it with the length of the audio it carries.
    */
+  sourceAudioSec?: number;
+  /**
+   * The audio tracks after the first, each held to its source's A/V relation as the first is
+   * (checked with `sourceAvGapSec`; absent in plans made before, where the first alone is checked).
+   */
+  moreAudio?: readonly AudioTrackExpectation[] | undefined;
+}
+
+/** An audio track after the first: its fields as the first track's in OutputExpectation. */
+export interface AudioTrackExpectation {
+  sourceAvGapSec: number;
+  audioFrameSec: number;
   sourceAudioSec?: number;
 }
 
@@ -49,29 +62,55 @@ export async function verifyOutput(path: string, expect: OutputExpectation): Pro
     );
   }
   const videoEnd = video.startSec + video.durationSec;
+  const first = audio[0];
   let avGapSec: number | undefined;
   if (expect.sourceAvGapSec !== undefined) {
-    if (!audio) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} lost its audio stream`);
-    avGapSec = audio.startSec + audio.durationSec - videoEnd;
-    if (Math.abs(avGapSec - expect.sourceAvGapSec) > expect.audioFrameSec + 1e-3) {
+    if (!first) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} lost its audio stream`);
+    const tracks: AudioTrackExpectation[] = [
+      { sourceAvGapSec: expect.sourceAvGapSec, audioFrameSec: expect.audioFrameSec },
+      ...(expect.moreAudio ?? []),
+    ];
+    if (audio.length < tracks.length) {
       throw new FramefleetError(
         'VERIFY_FAILED',
-        `output ${show(path)} audio and video durations disagree: audio ends ${avGapSec.toFixed(4)} s after video, source ${expect.sourceAvGapSec.toFixed(4)} s (tolerance ${expect.audioFrameSec.toFixed(4)} s)`,
+        `output ${show(path)} has ${audio.length} audio tracks, expected ${tracks.length} (the source's)`,
       );
     }
+    // Every track against the video, each with its own source's relation and frame as tolerance.
+    for (const [i, want] of tracks.entries()) {
+      const track = audio[i]!;
+      const gap = track.startSec + track.durationSec - videoEnd;
+      if (Math.abs(gap - want.sourceAvGapSec) > want.audioFrameSec + 1e-3) {
+        throw new FramefleetError(
+          'VERIFY_FAILED',
+          `output ${show(path)} audio ${await audioTrackName(path, i)} and video durations disagree: audio ${track.durationSec.toFixed(4)} s, video ${video.durationSec.toFixed(4)} s; the audio ends ${gap.toFixed(4)} s after the video, in the source ${want.sourceAvGapSec.toFixed(4)} s (tolerance ${want.audioFrameSec.toFixed(4)} s)`,
+        );
+      }
+    }
+    avGapSec = first.startSec + first.durationSec - videoEnd;
   }
   return {
     frames: video.frames,
     videoDurationSec: video.durationSec,
-    audioDurationSec: audio?.durationSec,
+    audioDurationSec: first?.durationSec,
     avGapSec,
-    videoOffsetSec: video.startSec - Math.min(video.startSec, audio?.startSec ?? video.startSec),
+    videoOffsetSec: video.startSec - Math.min(video.startSec, first?.startSec ?? video.startSec),
   };
+}
+
+/** The output's audio track `i` (from 0) as a message names it: its stream and language from ffprobe. */
+async function audioTrackName(path: string, i: number): Promise<string> {
+  const track = await probe(path, { headerOnly: true }).then(
+    (info) => info.audioTracks[i],
+    () => undefined,
+  );
+  return track ? trackName({ ...track, position: i + 1 }) : `track ${i + 1}`;
 }
 
 interface WrittenStreams {
   video: (StreamTiming & { frames: number }) | undefined;
-  audio: StreamTiming | undefined;
+  /** Every audio track, in the file's order. */
+  audio: StreamTiming[];
 }
 
 async function moovStreams(path: string): Promise<WrittenStreams | undefined> {
@@ -79,7 +118,7 @@ async function moovStreams(path: string): Promise<WrittenStreams | undefined> {
   const frames = moov && presentedVideoFrames(moov);
   const timing = moov && mp4Timing(moov);
   if (frames === undefined || !timing) return undefined;
-  return { video: { ...timing.video, frames }, audio: timing.audio };
+  return { video: { ...timing.video, frames }, audio: timing.audioTracks };
 }
 
 /** The same facts from one ffprobe of the header, frames from the sample table or a packet scan. */
@@ -92,7 +131,7 @@ async function probedStreams(path: string): Promise<WrittenStreams> {
   });
   return {
     video: info.video && { ...timing(info.video), frames: counted ?? info.video.frameCount },
-    audio: info.audio && timing(info.audio),
+    audio: info.audioTracks.map(timing),
   };
 }
 
@@ -109,16 +148,20 @@ export function expectationFor(
   fps: number,
 ): OutputExpectation {
   const video = source.video!;
-  const audio = keepAudio ? source.audio : undefined;
-  const videoSec = video.variableFrameRate ? frames / fps : video.durationSec;
-  return {
-    frames,
-    sourceAvGapSec: audio
-      ? audio.startTimeSec + audio.durationSec - (video.startTimeSec + videoSec)
-      : undefined,
+  const videoEnd = video.startTimeSec + (video.variableFrameRate ? frames / fps : video.durationSec);
+  const tracks = (keepAudio ? source.audioTracks : []).map((audio) => ({
+    sourceAvGapSec: audio.startTimeSec + audio.durationSec - videoEnd,
     // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);
     // other containers' are estimates that the stitch replaces with the audio it carries.
-    ...(audio && !hasSampleTables(source.formatName) ? { sourceAudioSec: audio.durationSec } : {}),
-    audioFrameSec: audio ? audio.frameSize / audio.sampleRate : 0.025,
+    ...(!hasSampleTables(source.formatName) ? { sourceAudioSec: audio.durationSec } : {}),
+    audioFrameSec: audio.frameSize / audio.sampleRate,
+  }));
+  const [first, ...more] = tracks;
+  return {
+    frames,
+    sourceAvGapSec: first?.sourceAvGapSec,
+    ...(first?.sourceAudioSec !== undefined ? { sourceAudioSec: first.sourceAudioSec } : {}),
+    audioFrameSec: first?.audioFrameSec ?? 0.025,
+    ...(more.length ? { moreAudio: more } : {}),
   };
 }

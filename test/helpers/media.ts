@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFfmpeg } from '../../src/media/run.js';
+import { runFfmpeg, runFfprobe } from '../../src/media/run.js';
 
 /** A fresh temporary directory, removed by the returned cleanup. */
 export async function tempDir(prefix = 'ff-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -15,6 +15,25 @@ export const FAST_X264 = ['-c:v', 'libx264', '-preset', 'ultrafast'];
 /** Plain ffmpeg with arguments, for test fixtures only. */
 export async function ffmpeg(args: string[]): Promise<void> {
   await runFfmpeg(['-y', ...args], { timeoutMs: 120_000, label: 'test fixture' });
+}
+
+/** A stream as `ffprobe -show_streams` reports it: the fields tests read, and the rest. */
+export interface ProbedStreamJson {
+  index: number;
+  codec_type: string;
+  codec_name?: string;
+  tags?: Record<string, string>;
+  disposition?: Record<string, number>;
+  [field: string]: unknown;
+}
+
+/** A file's streams, in order, as ffprobe reports them (to check an output against ffmpeg's own reading). */
+export async function ffprobeStreams(path: string): Promise<ProbedStreamJson[]> {
+  const { stdout } = await runFfprobe(['-show_streams', '-of', 'json', path], {
+    timeoutMs: 30_000,
+    label: 'test probe',
+  });
+  return (JSON.parse(stdout.toString()) as { streams?: ProbedStreamJson[] }).streams ?? [];
 }
 
 /** A copy of `from` whose first tkhd (the video track's, in ffmpeg's files) carries display matrix a b c d. */

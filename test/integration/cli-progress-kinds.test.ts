@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
 import { mp4Packets } from '../../src/media/mp4-samples.js';
 import { runCli } from '../helpers/cli.js';
-import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
-
-async function ffprobeStreams(path: string): Promise<{ codec_type: string }[]> {
-  const { stdout } = await promisify(execFile)('ffprobe', [
-    '-v',
-    'error',
-    '-show_streams',
-    '-of',
-    'json',
-    path,
-  ]);
-  return (JSON.parse(stdout) as { streams: { codec_type: string }[] }).streams;
-}
+import { FAST_X264, ffmpeg, ffprobeStreams, tempDir } from '../helpers/media.js';
 
 // The plain progress line a log gets (stderr is not a terminal here).
 const PROGRESS = /^\s*\d+\.\d%\s+segments \d+\/\d+\s+\d+ encoding/m;

@@ -40,6 +40,12 @@ const FILES: Record<string, string[]> = {
   'mp3.mov': [...video('30', 2), ...tone(44100, 2), ...FAST_X264, '-c:a', 'libmp3lame'],
   'ac3-mpeg4.mp4': [...video('30', 2), ...tone(48000, 2), '-c:v', 'mpeg4', '-c:a', 'ac3'],
   'video-only-60.mp4': [...video('60', 1), ...FAST_X264],
+  'two-audio-tracks.mp4': [
+    ...video('25', 2),
+    ...tone(48000, 2),
+    ...tone(44100, 1.2),
+    ...['-map', '0', '-map', '1', '-map', '2', ...FAST_X264, '-c:a', 'aac'],
+  ],
 };
 
 describe('MP4 stream timing from the moov, as ffprobe reports it', () => {
@@ -63,6 +69,11 @@ describe('MP4 stream timing from the moov, as ffprobe reports it', () => {
       if (!info.audio) return;
       expect(timing!.audio!.startSec).toBeCloseTo(info.audio.startTimeSec, 5);
       expect(timing!.audio!.durationSec).toBeCloseTo(info.audio.durationSec, 5);
+      expect(timing!.audioTracks).toHaveLength(info.audioTracks.length);
+      timing!.audioTracks.forEach((track, i) => {
+        expect(track.startSec).toBeCloseTo(info.audioTracks[i]!.startTimeSec, 5);
+        expect(track.durationSec).toBeCloseTo(info.audioTracks[i]!.durationSec, 5);
+      });
     });
   }
 

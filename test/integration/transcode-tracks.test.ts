@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
 import { runCli } from '../helpers/cli.js';
-import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
+import { FAST_X264, ffmpeg, ffprobeStreams, tempDir } from '../helpers/media.js';
 
 interface Track {
   type: string;
@@ -14,24 +15,12 @@ interface Track {
 }
 
 /** A file's audio and subtitle tracks, as ffprobe reports them. */
-function tracks(path: string): Track[] {
-  const args = [
-    ...['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:stream_tags=language,title'],
-    ...['-show_entries', 'stream_disposition=default', '-of', 'json', path],
-  ];
-  const json = JSON.parse(execFileSync('ffprobe', args).toString()) as {
-    streams: {
-      codec_type: string;
-      codec_name: string;
-      tags?: { language?: string; title?: string };
-      disposition?: { default?: number };
-    }[];
-  };
-  return json.streams
+async function tracks(path: string): Promise<Track[]> {
+  return (await ffprobeStreams(path))
     .filter((s) => s.codec_type !== 'video')
     .map((s) => ({
       type: s.codec_type,
-      codec: s.codec_name,
+      codec: s.codec_name ?? '',
       language: s.tags?.language ?? '',
       title: s.tags?.title ?? '',
       isDefault: s.disposition?.default === 1,
@@ -127,6 +116,17 @@ describe('transcode keeps every audio track and the subtitles', () => {
     ]);
     // An MP4 source, whose one-segment job is one ffmpeg run.
     await ffmpeg([...sources, ...FAST_X264, '-c:a', 'aac', '-c:s', 'mov_text', join(dir, 'multi.mp4')]);
+    // A second track 2 s shorter than the video (a commentary that stops early), and one in PCM.
+    const short = [
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=3', '-f', 'lavfi', '-i', 'sine=d=3'],
+      ...['-f', 'lavfi', '-i', 'sine=f=660:d=1', '-map', '0', '-map', '1', '-map', '2', ...FAST_X264],
+      ...['-metadata:s:a:1', 'language=fra'],
+    ];
+    await Promise.all([
+      ffmpeg([...short, '-c:a', 'aac', join(dir, 'short.mkv')]),
+      ffmpeg([...short, '-c:a', 'aac', join(dir, 'short.mp4')]),
+      ffmpeg([...short, '-c:a:0', 'aac', '-c:a:1', 'pcm_s16le', join(dir, 'pcm.mkv')]),
+    ]);
   });
   afterAll(async () => cleanup());
 
@@ -143,7 +143,7 @@ describe('transcode keeps every audio track and the subtitles', () => {
     const r = await run('multi.mkv', `out-${n}.mkv`, '--segments', n);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/will not have/);
-    expect(tracks(join(dir, `out-${n}.mkv`))).toEqual([
+    expect(await tracks(join(dir, `out-${n}.mkv`))).toEqual([
       { type: 'audio', codec: 'ac3', language: 'eng', title: '', isDefault: true },
       { type: 'audio', codec: 'flac', language: 'fra', title: 'French', isDefault: false },
       { type: 'subtitle', codec: 'subrip', language: 'eng', title: '', isDefault: false },
@@ -154,12 +154,14 @@ describe('transcode keeps every audio track and the subtitles', () => {
   it('MKV to MP4: both audio tracks (each decided by auto), the subtitles as mov_text', async () => {
     const r = await run('multi.mkv', 'out.mp4', '--segments', '3');
     expect(r.code, r.stderr).toBe(0);
-    expect(tracks(join(dir, 'out.mp4')).map(({ type, codec, language }) => [type, codec, language])).toEqual([
+    expect(
+      (await tracks(join(dir, 'out.mp4'))).map(({ type, codec, language }) => [type, codec, language]),
+    ).toEqual([
       ['audio', 'ac3', 'eng'],
       ['audio', 'aac', 'fra'],
       ['subtitle', 'mov_text', 'eng'],
     ]);
-    expect(tracks(join(dir, 'out.mp4')).map((t) => t.isDefault)).toEqual([true, false, true]);
+    expect((await tracks(join(dir, 'out.mp4'))).map((t) => t.isDefault)).toEqual([true, false, true]);
     expect(subtitleTimes(join(dir, 'out.mp4'))).toEqual([0.5, 2]);
   });
 
@@ -170,7 +172,7 @@ describe('transcode keeps every audio track and the subtitles', () => {
     const r = await run('multi.mp4', output, '--segments', '1');
     expect(r.code, r.stderr).toBe(0);
     expect(taskKinds(r.stdout)).toEqual(['transcode.whole']);
-    const got = tracks(join(dir, output));
+    const got = await tracks(join(dir, output));
     expect(got.map(({ type, codec, language }) => [type, codec, language])).toEqual([
       ['audio', 'aac', 'eng'],
       ['audio', 'aac', 'fra'],
@@ -183,13 +185,38 @@ describe('transcode keeps every audio track and the subtitles', () => {
   it('--audio aac encodes each track; --audio none keeps none, but the subtitles', async () => {
     const aac = await run('multi.mkv', 'aac.mkv', '--segments', '2', '--audio', 'aac');
     expect(aac.code, aac.stderr).toBe(0);
-    expect(tracks(join(dir, 'aac.mkv')).map((t) => `${t.codec}:${t.language}`)).toEqual([
+    expect((await tracks(join(dir, 'aac.mkv'))).map((t) => `${t.codec}:${t.language}`)).toEqual([
       'aac:eng',
       'aac:fra',
       'subrip:eng',
     ]);
     const none = await run('multi.mkv', 'none.mkv', '--segments', '2', '--audio', 'none');
     expect(none.code, none.stderr).toBe(0);
-    expect(tracks(join(dir, 'none.mkv')).map((t) => t.type)).toEqual(['subtitle']);
+    expect((await tracks(join(dir, 'none.mkv'))).map((t) => t.type)).toEqual(['subtitle']);
+  });
+
+  // Every output track is checked against the video, each against its own source track: a second
+  // track as short as the source's passes, by segments and stitch or in one ffmpeg run.
+  it.each([
+    ['short.mkv', 'short-out.mkv', '3'],
+    ['short.mp4', 'short-out.mp4', '1'],
+  ])(
+    '%s to %s (%s segment(s)): a second track shorter than the video is kept as it is',
+    async (source, output, n) => {
+      const r = await run(source, output, '--segments', n);
+      expect(r.code, r.stderr).toBe(0);
+      const audio = (await probe(join(dir, output))).audioTracks;
+      expect(audio.map((t) => Math.round(t.durationSec * 10) / 10)).toEqual([3, 1]);
+    },
+  );
+
+  it('--audio copy of a second track MP4 cannot hold is refused naming the track, its codec and the container', async () => {
+    const r = await run('pcm.mkv', 'pcm.mp4', '--audio', 'copy');
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /cannot copy the pcm_s16le audio track 2 \(stream 2, language `fra`\) of input `.*pcm\.mkv` into the MP4 output `.*pcm\.mp4`: MP4 does not hold pcm_s16le.*\[AUDIO_COPY_UNSUPPORTED\]$/,
+    );
   });
 });

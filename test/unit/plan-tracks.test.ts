@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { stitchArgs } from '../../src/media/stitch-args.js';
+import type { AudioStreamInfo, MediaInfo } from '../../src/media/probe.js';
+import { expectationFor } from '../../src/media/verify.js';
 import { wholeArgs } from '../../src/media/whole-args.js';
+import { moreAudio } from '../../src/pipelines/transcode/plan-audio.js';
 import { planSubtitles, subtitleCodec } from '../../src/pipelines/transcode/plan-tracks.js';
 import { unkeptWarning } from '../../src/pipelines/transcode/plan-warnings.js';
 
@@ -124,5 +127,66 @@ describe('arguments for several tracks', () => {
     expect(args).toContain('-map 0:v:0 -map 0:a:0 -map 0:a:1 -c:a:0 copy -ac:a:1 1 -c:a:1 aac -b:a:1 96k');
     expect(args).toContain('-map 0:s:0 -c:s:0 mov_text -dn');
     expect(args).not.toContain('-sn');
+  });
+});
+
+const track = (over: Partial<AudioStreamInfo>): AudioStreamInfo => ({
+  ...{ index: 1, codec: 'aac', sampleRate: 48_000, channels: 2, channelLayout: 'stereo' },
+  ...{ startTimeSec: 0, durationSec: 3, frameSize: 1024, bitRate: undefined },
+  ...over,
+});
+
+describe('--audio copy of a track after the first', () => {
+  const spec = { input: '/in.mkv', output: '/out.mp4', audio: 'copy' as const, audioBitrateKbps: 128 };
+
+  it('a track the container cannot hold is refused naming the track, its stream, language, codec and container', () => {
+    const tracks = [track({ index: 1 }), track({ index: 2, codec: 'pcm_s16le', language: 'fra' })];
+    expect(() => moreAudio(spec, tracks, 'mp4', 0)).toThrow(
+      expect.objectContaining({
+        code: 'AUDIO_COPY_UNSUPPORTED',
+        message: expect.stringMatching(
+          /^cannot copy the pcm_s16le audio track 2 \(stream 2, language `fra`\) of input `\/in\.mkv` into the MP4 output `\/out\.mp4`: MP4 does not hold pcm_s16le;/,
+        ),
+        details: expect.objectContaining({ codec: 'pcm_s16le', container: 'mp4', track: 2, stream: 2 }),
+      }),
+    );
+  });
+
+  it('a track without a language is named by its number and stream', () => {
+    const tracks = [track({}), track({ index: 3, codec: 'aac' }), track({ index: 4, codec: 'vorbis' })];
+    expect(() => moreAudio(spec, tracks, 'mp4', 0)).toThrow(/the vorbis audio track 3 \(stream 4\) of input/);
+  });
+});
+
+describe('expectationFor', () => {
+  const source = (audioTracks: AudioStreamInfo[], formatName = 'mov,mp4,m4a,3gp,3g2,mj2') =>
+    ({
+      formatName,
+      video: { startTimeSec: 0, durationSec: 3, variableFrameRate: false },
+      audio: audioTracks[0],
+      audioTracks,
+    }) as unknown as MediaInfo;
+
+  it('holds every audio track to its own source A/V relation and frame', () => {
+    const tracks = [track({}), track({ index: 2, durationSec: 1, codec: 'ac3', frameSize: 1536 })];
+    expect(expectationFor(source(tracks), 75, true, 25)).toEqual({
+      frames: 75,
+      sourceAvGapSec: 0,
+      audioFrameSec: 1024 / 48_000,
+      moreAudio: [{ sourceAvGapSec: -2, audioFrameSec: 1536 / 48_000 }],
+    });
+  });
+
+  it('an estimated length (no sample index) is carried for each track', () => {
+    const tracks = [track({}), track({ index: 2, durationSec: 2.9 })];
+    expect(expectationFor(source(tracks, 'mpegts'), 75, true, 25).moreAudio).toEqual([
+      { sourceAvGapSec: expect.closeTo(-0.1, 6), sourceAudioSec: 2.9, audioFrameSec: 1024 / 48_000 },
+    ]);
+  });
+
+  it('no audio kept: no track held to anything', () => {
+    const got = expectationFor(source([track({}), track({ index: 2 })]), 75, false, 25);
+    expect(got.sourceAvGapSec).toBeUndefined();
+    expect(got.moreAudio).toBeUndefined();
   });
 });

@@ -10,7 +10,12 @@ import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../.
 import { runFfmpeg } from '../../media/run.js';
 import { audioArgs, segmentArgs } from '../../media/segment-args.js';
 import { stitchArgs, type StitchAudio } from '../../media/stitch-args.js';
-import { verifyOutput, videoFrames, type OutputVerification } from '../../media/verify.js';
+import {
+  verifyOutput,
+  videoFrames,
+  type AudioTrackExpectation,
+  type OutputVerification,
+} from '../../media/verify.js';
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
@@ -140,11 +145,14 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
   const audio = p.audioTask ? (ctx.inputs[p.audioTask] as AudioOutput | undefined) : undefined;
   const audioPath = audio ? await localCopy(ctx.storage, audio.key, ctx) : undefined;
   const moreAudio: StitchAudio[] = [];
+  const moreExpected: AudioTrackExpectation[] = [];
   for (const more of audioPath ? (p.moreAudio ?? []) : []) {
     const out = ctx.inputs[more.task] as AudioOutput | undefined;
     if (!out) throw new FramefleetError('INTERNAL', `stitch is missing the output of ${more.task}`);
     const path = await localCopy(ctx.storage, out.key, ctx);
     moreAudio.push({ path, offsetSec: more.offsetSec - (out.leadSec ?? 0) });
+    const want = more.expected;
+    if (want) moreExpected.push({ ...want, sourceAvGapSec: expectedGap(want, out) ?? want.sourceAvGapSec });
   }
   const list = join(ctx.scratchDir, 'segments.ffconcat');
   await writeConcatList(list, paths);
@@ -189,6 +197,8 @@ export const stitch: Executor<StitchPayload, StitchOutput> = async (p, ctx) => {
       frames: p.frames,
       sourceAvGapSec: audio ? expectedGap(p, audio) : undefined,
       audioFrameSec: p.audioFrameSec,
+      // Every track, where the plan says what each is held to (a plan made before: the first alone).
+      ...(moreExpected.length === moreAudio.length ? { moreAudio: moreExpected } : {}),
     });
     await seams.against(tmp, checked.videoOffsetSec);
     return checked;
@@ -254,11 +264,15 @@ export const verifyStitch: CheckpointVerifier<StitchPayload, StitchOutput> = asy
 };
 
 /**
- * The source's audio-end-minus-video-end the output must keep. The probe's audio length is exact in
- * MP4/MOV but an estimate in MPEG-TS (7.78 s for 8.03 s of AAC packets): the audio pass's file is
- * the source's audio (copied, or encoded once), its length is exact, so it stands in. Pure.
+ * The source's audio-end-minus-video-end the output must keep, for the first audio track or
+ * another (its pass's file). The probe's audio length is exact in MP4/MOV but an estimate in
+ * MPEG-TS (7.78 s for 8.03 s of AAC packets): the audio pass's file is the source's audio (copied,
+ * or encoded once), its length is exact, so it stands in. Pure.
  */
-export function expectedGap(p: StitchPayload, audio: AudioOutput): number | undefined {
+export function expectedGap(
+  p: Pick<StitchPayload, 'sourceAvGapSec' | 'sourceAudioSec'>,
+  audio: AudioOutput,
+): number | undefined {
   if (p.sourceAvGapSec === undefined || p.sourceAudioSec === undefined) return p.sourceAvGapSec;
   // The file ends where it starts (its lead before the source audio) plus its own length.
   return p.sourceAvGapSec + (audio.durationSec - (audio.leadSec ?? 0) - p.sourceAudioSec);

@@ -200,7 +200,12 @@ export function transcodeTasks(
       audioTask: audioTask?.id,
       audioOffsetSec: p.audio?.offsetSec ?? 0,
       ...(more.length
-        ? { moreAudio: more.map((t, i) => ({ task: t.id, offsetSec: p.moreAudio![i]!.offsetSec })) }
+        ? {
+            moreAudio: more.map((t, i) => {
+              const { offsetSec, expected } = p.moreAudio![i]!;
+              return { task: t.id, offsetSec, ...(expected ? { expected } : {}) };
+            }),
+          }
         : {}),
       ...(p.audioTags ? { audioTags: p.audioTags } : {}),
       ...(p.subtitles?.length ? { subtitles: p.subtitles, videoOffsetSec: p.videoOffsetSec } : {}),

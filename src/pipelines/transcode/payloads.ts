@@ -2,6 +2,7 @@ import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { AudioContainer } from '../../media/audio-containers.js';
 import type { Chapter } from '../../media/chapters.js';
 import type { Rational } from '../../media/rational.js';
+import type { AudioTrackExpectation } from '../../media/verify.js';
 import type { TranscodeLayout } from './layout.js';
 import type { MoreAudio, SubtitleTrack, TrackTags } from './plan-tracks.js';
 import type { SeamCheck } from './seam-check.js';
@@ -83,8 +84,11 @@ export interface StitchPayload {
   segmentTasks: string[];
   audioTask: string | undefined;
   audioOffsetSec: number;
-  /** The passes of the audio tracks after the first, each with its offset (as `audioOffsetSec`). */
-  moreAudio?: { task: string; offsetSec: number }[];
+  /**
+   * The passes of the audio tracks after the first, each with its offset (as `audioOffsetSec`) and
+   * what the verification holds it to (as `sourceAvGapSec` the first; absent in plans made before).
+   */
+  moreAudio?: { task: string; offsetSec: number; expected?: AudioTrackExpectation }[];
   /** Every audio track's language, name and default flag, where there is more than one. */
   audioTags?: TrackTags[];
   /** Subtitle tracks the stitch takes from the source (absent: none). */

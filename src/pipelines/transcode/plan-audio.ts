@@ -6,18 +6,21 @@ import {
   type AudioContainer,
 } from '../../media/audio-containers.js';
 import type { AudioStreamInfo } from '../../media/probe.js';
+import { trackName, type AudioTrackRef } from '../../media/track-name.js';
 import type { MoreAudio } from './plan-tracks.js';
 import type { TranscodeSpec } from './spec.js';
 
 /**
  * How the job treats its source audio in `container`: `copy` asked for a codec the container
  * cannot hold is refused here, before any encode (AUDIO_COPY_UNSUPPORTED, exit 2), not a muxer
- * failure in the stitch after the work; `auto` copies what plays there (autoCopies), else AAC. Pure.
+ * failure in the stitch after the work, naming `track` where given; `auto` copies what plays there
+ * (autoCopies), else AAC. Pure.
  */
 export function audioMode(
   spec: Pick<TranscodeSpec, 'audio' | 'input' | 'output'>,
   codec: string,
   container: AudioContainer,
+  track?: AudioTrackRef,
 ): 'copy' | 'aac' {
   if (spec.audio === 'aac') return 'aac';
   if (spec.audio === 'auto') return autoCopies(container, codec) ? 'copy' : 'aac';
@@ -29,8 +32,8 @@ export function audioMode(
     : '';
   throw new FramefleetError(
     'AUDIO_COPY_UNSUPPORTED',
-    `cannot copy the ${codec} audio of input ${show(spec.input)} into the ${name} output ${show(spec.output)}: ${name} does not hold ${codec}; use audio aac or auto (encoded to AAC)${instead}`,
-    { details: { codec, container } },
+    `cannot copy the ${codec} audio${track ? ` ${trackName(track)}` : ''} of input ${show(spec.input)} into the ${name} output ${show(spec.output)}: ${name} does not hold ${codec}; use audio aac or auto (encoded to AAC)${instead}`,
+    { details: { codec, container, ...(track ? { track: track.position, stream: track.index } : {}) } },
   );
 }
 
@@ -58,7 +61,7 @@ export function moreAudio(
   videoStartSec: number,
 ): MoreAudio[] {
   return tracks.slice(1).map((track, i) => {
-    const mode = audioMode(spec, track.codec, container);
+    const mode = audioMode(spec, track.codec, container, { ...track, position: i + 2 });
     return {
       stream: i + 1,
       mode,

@@ -1,6 +1,7 @@
 import type { AudioContainer } from '../../media/audio-containers.js';
 import type { AudioStreamInfo, SubtitleStreamInfo } from '../../media/probe.js';
 import type { TrackTags } from '../../media/stitch-args.js';
+import type { AudioTrackExpectation } from '../../media/verify.js';
 
 export type { TrackTags };
 
@@ -68,4 +69,6 @@ export interface MoreAudio {
   /** The track's start minus the video's, seconds (as the first's `offsetSec`). */
   offsetSec: number;
   channels?: number;
+  /** What the output's verification holds this track to (absent in plans made before). */
+  expected?: AudioTrackExpectation;
 }

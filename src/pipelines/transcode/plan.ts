@@ -106,7 +106,10 @@ async function layoutOpened(
   if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
   // Before any decode or encode: a copy the output cannot hold is refused here.
   const audioCodec = keepAudio ? source.audio!.codec : undefined;
-  const mode = audioCodec === undefined ? undefined : audioMode(spec, audioCodec, format);
+  const mode =
+    audioCodec === undefined
+      ? undefined
+      : audioMode(spec, audioCodec, format, { ...source.audio!, position: 1 });
   const more = mode ? moreAudio(spec, source.audioTracks, format, video.startTimeSec) : [];
   const subtitles = planSubtitles(format, source.subtitles);
   warnUnkept(source, ctx, {
@@ -212,7 +215,12 @@ async function layoutOpened(
           ...(!source.audio!.channelLayout && mode === 'aac' ? { channels: source.audio!.channels } : {}),
         }
       : undefined,
-    ...(more.length ? { moreAudio: more, audioTags: source.audioTracks.map(audioTags) } : {}),
+    ...(more.length
+      ? {
+          moreAudio: more.map((m, i) => ({ ...m, expected: expectation.moreAudio![i]! })),
+          audioTags: source.audioTracks.map(audioTags),
+        }
+      : {}),
     ...(subtitles.kept.length ? { subtitles: subtitles.kept } : {}),
     sourceAvGapSec: expectation.sourceAvGapSec,
     ...(expectation.sourceAudioSec !== undefined ? { sourceAudioSec: expectation.sourceAudioSec } : {}),

@@ -1,6 +1,6 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { formatRational, type Rational } from '../../media/rational.js';
-import { guardedInput, LOCAL_PROTOCOLS } from '../../media/run.js';
+import { guardedInput, localInput } from '../../media/run.js';
 import { rangeInput } from '../../media/range-input.js';
 import { exactFrames, segmentOutput, type SegmentEncode } from '../../media/segment-args.js';
 
@@ -80,7 +80,7 @@ export function encodeProcessedArgs(job: ProcessedEncode): string[] {
 
 /** Reads a processor's frames: its own files, opened with local protocols only. Pure. */
 function frameInput(from: FrameSource, rate: Rational, skip: number): string[] {
-  if (from.kind === 'video') return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-i', from.path];
+  if (from.kind === 'video') return localInput(from.path);
   return [
     '-protocol_whitelist',
     'file',

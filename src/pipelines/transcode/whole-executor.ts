@@ -3,7 +3,7 @@ import type { Executor } from '../../engine/types.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { LOST_FRAME, lostFrame, partlyUndecodable, undecodableInput } from '../../media/decode-failure.js';
 import { runFfmpeg } from '../../media/run.js';
-import { verifyOutput, videoFrames } from '../../media/verify.js';
+import { verifyOutput, videoFrames, type AudioTrackExpectation } from '../../media/verify.js';
 import { wholeArgs } from '../../media/whole-args.js';
 import { withInput } from '../job-files.js';
 import { placeOutput, stitchOutput } from './executors.js';
@@ -50,6 +50,7 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
         frames: p.frames,
         sourceAvGapSec: p.sourceAvGapSec,
         audioFrameSec: p.audioFrameSec,
+        ...moreExpected(p),
       }).catch(async (error: unknown) => {
         // Short because part of the input would not decode: a bad input, not worth another try.
         const got = await videoFrames(tmp, ctx.signal).catch(() => p.frames);
@@ -62,3 +63,9 @@ export const encodeWhole: Executor<WholePayload, StitchOutput> = async (p, ctx) 
   ctx.progress({ fraction: 1 });
   return stitchOutput(p, checked, size);
 };
+
+/** What the audio tracks after the first are held to, where the plan says for each (made before: none). */
+function moreExpected(p: WholePayload): { moreAudio?: AudioTrackExpectation[] } {
+  const expected = (p.moreAudio ?? []).map((m) => m.expected);
+  return expected.length && expected.every((e) => e !== undefined) ? { moreAudio: expected } : {};
+}
