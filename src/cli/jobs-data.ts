@@ -19,11 +19,12 @@ export function dataDirOf(flags: JobsFlags): string {
 
 /**
  * The data dir, refused (DATA_DIR_UNUSABLE) as every command refuses it: a file, or a folder it
- * cannot write. One that does not exist yet is fine: it has no jobs.
+ * cannot write (`use` 'read': cannot read, for the commands that only look). One that does not
+ * exist yet is fine: it has no jobs.
  */
-export async function usableDataDir(flags: JobsFlags): Promise<string> {
+export async function usableDataDir(flags: JobsFlags, use: 'read' | 'write' = 'write'): Promise<string> {
   const dir = dataDirOf(flags);
-  await checkDataDir(dir);
+  await checkDataDir(dir, use);
   return dir;
 }
 

@@ -91,7 +91,7 @@ export function registerJobs(program: Command): void {
 }
 
 async function listCommand(flags: JobsFlags): Promise<void> {
-  const dataDir = await usableDataDir(flags);
+  const dataDir = await usableDataDir(flags, 'read');
   const jobs = await newestFirst(dataDir);
   if (flags.json) {
     const rows = jobs.map((j) => ({ ...summary(j), shownState: shownState(j) }));
@@ -112,7 +112,7 @@ async function listCommand(flags: JobsFlags): Promise<void> {
 }
 
 async function showCommand(id: string, flags: JobsFlags): Promise<void> {
-  const manifest = await findManifest(await usableDataDir(flags), id);
+  const manifest = await findManifest(await usableDataDir(flags, 'read'), id);
   const job = manifest.job;
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
   const state = shownState(job);

@@ -39,8 +39,10 @@ export async function ensureDataDir(dir: string): Promise<void> {
 /**
  * The same refusals for a command that only reads or prunes the data dir (`jobs list|show|rm|clean`):
  * false where it does not exist yet (nothing there, and nothing is made), true where it is usable.
+ * Reading (`list`, `show`) needs no write access: a data dir on a read-only mount, or another
+ * user's, can be looked at.
  */
-export async function checkDataDir(dir: string): Promise<boolean> {
+export async function checkDataDir(dir: string, use: 'read' | 'write' = 'write'): Promise<boolean> {
   const unusable = unusableFor(dir);
   const info = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
   if (info instanceof Error) {
@@ -48,7 +50,11 @@ export async function checkDataDir(dir: string): Promise<boolean> {
     throw unusable(`cannot be used: ${info.code ?? info.message}`, info);
   }
   if (!info.isDirectory()) throw unusable('is a file, not a folder');
-  await writable(dir);
+  if (use === 'write') await writable(dir);
+  else
+    await access(dir, constants.R_OK | constants.X_OK).catch((e: NodeJS.ErrnoException) => {
+      throw unusable(`is not readable: ${e.code ?? e.message}`, e);
+    });
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/engine/local/manifest.js';
@@ -96,17 +96,45 @@ describe('jobs list/show/rm/clean/resume', () => {
         `framefleet: error: data dir \`${file}\` is a file, not a folder [DATA_DIR_UNUSABLE]\n`,
       );
     }
-    for (const args of [['list'], ['clean']]) {
-      const proc = await runCli(['jobs', ...args, '--data-dir', '/proc/self']);
-      expect(proc.code, args.join(' ')).toBe(2);
-      expect(proc.stderr).toContain('[DATA_DIR_UNUSABLE]');
-    }
+    // Pruning needs to write; looking only to read (/proc/self holds no jobs).
+    const proc = await runCli(['jobs', 'clean', '--data-dir', '/proc/self']);
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toContain('[DATA_DIR_UNUSABLE]');
+    const looked = await runCli(['jobs', 'list', '--data-dir', '/proc/self']);
+    expect([looked.code, looked.stdout]).toEqual([0, 'no jobs in /proc/self\n']);
     const missing = join(dir, 'not-made', 'data');
     const list = await runCli(['jobs', 'list', '--data-dir', missing]);
     expect([list.code, list.stdout]).toEqual([0, `no jobs in ${missing}\n`]);
     const clean = await runCli(['jobs', 'clean', '--data-dir', missing]);
     expect([clean.code, clean.stdout]).toEqual([0, 'removed 0 jobs; 0 left\n']);
     expect(await exists(missing)).toBe(false);
+  }, 60_000);
+
+  it('lists and shows the jobs of a data dir it cannot write (a read-only mount, another user’s), and refuses to prune it', async () => {
+    const data = join(dir, 'read-only-data');
+    const id = await transcode(data, 'read-only.mp4');
+    // Not writable by the one who looks: as root, look as nobody (root may write anything).
+    const root = process.getuid?.() === 0;
+    const owner = root ? { uid: 65534, gid: 65534 } : {};
+    await chmodTree(dir, 0o755);
+    await chmodTree(data, 0o555);
+    try {
+      const as = (args: string[]) =>
+        runCli(['jobs', ...args, '--data-dir', data], { HOME: '/tmp' }, 60_000, owner);
+      const list = await as(['list']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toContain(id);
+      const shown = await as(['show', id]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/^state +done$/m);
+      const clean = await as(['clean']);
+      expect(clean.code).toBe(2);
+      expect(clean.stderr).toBe(
+        `framefleet: error: data dir \`${data}\` is not writable: EACCES [DATA_DIR_UNUSABLE]\n`,
+      );
+    } finally {
+      await chmodTree(data, 0o755);
+    }
   }, 60_000);
 
   it('clean removes scratch/<id> and tmp/job-<id> folders of jobs that are gone, never a kept job’s', async () => {
@@ -199,3 +227,13 @@ describe('jobs list/show/rm/clean/resume', () => {
     );
   }, 60_000);
 });
+
+/** The mode of a folder and every folder in it (files: readable by all). */
+async function chmodTree(path: string, mode: number): Promise<void> {
+  await chmod(path, mode);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const inner = join(path, entry.name);
+    if (entry.isDirectory()) await chmodTree(inner, mode);
+    else await chmod(inner, 0o444);
+  }
+}
