@@ -9,7 +9,8 @@
  * - meters whose beat splits in three (6/8 at 60-132, a 12/8 shuffle; drums and bass, piano, guitar
  *   strums, a jig) and their simple-meter look-alikes (3+3+2 over 4/4, a waltz of running eighths);
  * - a harder set added once those were green (more-styles.ts): shuffle, reggae one-drop, drum and
- *   bass, trap, disco, train beats at four tempos, samba and more.
+ *   bass, trap, disco, train beats at four tempos, samba and more;
+ * - a stress set of random grooves (random-styles.ts), summed up apart from the others ("all").
  * Scored by beat F-measure (+-70 ms, first 5 s ignored), tempo error against the annotated level,
  * downbeat F-measure. Speed: each file through the CLI (`framefleet analyze beats`, process start,
  * probe and decode included) as multiples of real time, wall and CPU. Peers missing: skipped with
@@ -27,6 +28,7 @@ import { cpuSeconds } from './lib/cpu-time.js';
 import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
 import { METER_STYLES, meterScore } from './lib/meter-styles.js';
 import { MORE_STYLES } from './lib/more-styles.js';
+import { randomStyles } from './lib/random-styles.js';
 import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
 import { ltsNode } from './lib/lts-node.js';
 import { encodeWav } from './lib/wav.js';
@@ -73,6 +75,9 @@ async function throughCli(path: string): Promise<{ result: BeatResult; wall: num
   return { result: JSON.parse(stdout) as BeatResult, wall, cpu: (cpuSeconds() ?? 0) - cpu0 };
 }
 
+/** Random grooves (random-styles.ts), reported apart: BEATS_STRESS_TRACKS=0 leaves them out. */
+const STRESS_TRACKS = Number(process.env.BEATS_STRESS_TRACKS ?? 24);
+
 async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string }> {
   const tracks: Track[] = [];
   for (const spec of BENCH_TRACKS) {
@@ -87,6 +92,10 @@ async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string
     ...BEAT_STYLES.map((style, i) => ({ family: 'styles', score: styleScore(style, 30, i + 1) })),
     ...METER_STYLES.map((style, i) => ({ family: 'meter', score: meterScore(style, 30, i + 101) })),
     ...MORE_STYLES.map((style, i) => ({ family: 'more', score: styleScore(style, 30, i + 501) })),
+    ...randomStyles(STRESS_TRACKS, 7).map((style, i) => ({
+      family: 'stress',
+      score: styleScore(style, 30, i + 901),
+    })),
   ];
   for (const { family, score } of scored) {
     const { name } = score.style;
@@ -151,8 +160,10 @@ export async function run(): Promise<void> {
         `${(track.seconds / wall).toFixed(0)}x/${(track.seconds / cpu).toFixed(0)}x\n`,
     );
   }
+  // "all" is the sets the acceptance is read on; the random stress set is summed up on its own.
+  const stress = (set: string) => set.startsWith('stress');
   for (const set of [...new Set(rows.map((r) => r.set)), 'all']) {
-    const some = rows.filter((r) => set === 'all' || r.set === set);
+    const some = rows.filter((r) => (set === 'all' ? !stress(r.set) : r.set === set));
     const below = some.filter((r) => r.peer !== undefined && r.ours < r.peer).length;
     const downs = some.flatMap((r) => (r.down === undefined ? [] : [r.down]));
     process.stdout.write(

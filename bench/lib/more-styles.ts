@@ -55,7 +55,7 @@ export const MORE_STYLES: BeatStyle[] = [
     bass: 'x.....x.........',
   },
   {
-    name: 'punk-200',
+    name: 'punk-200-kick-13',
     bpm: 200,
     beatsPerBar: 4,
     kick: 'x.......x.......',
