@@ -20,6 +20,7 @@ const FIELDS: readonly [attribute: string, field: string, commands?: readonly st
   ['inputRoot', 'server.inputRoots', ['server']],
   ['outputRoot', 'server.outputRoots', ['server']],
   ['allowHost', 'server.allowHosts', ['server']],
+  ['trustProxy', 'server.trustProxy', ['server']],
   ['maxUploadMb', 'server.maxUploadMb', ['server']],
   ...Object.keys(SERVER_LIMIT_DEFAULTS).map(
     (key) => [key, `server.${key}`, ['server']] as [string, string, string[]],

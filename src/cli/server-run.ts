@@ -63,6 +63,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     gpus: runtime.gpus,
     roots: runtime.roots,
     allowHosts: flags.allowHost,
+    trustProxy: flags.trustProxy,
     token,
     maxUploadBytes: flags.maxUploadMb * 1048576,
     limits: serverLimits(flags),

@@ -1,6 +1,8 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { prefixDefault } from './redis-options.js';
 import { limitFlag, SERVER_LIMITS, type ServerLimitKey } from '../config/server-limits.js';
+import { PROXY_ENTRY_HINT, splitTrustProxy } from '../config/trust-proxy.js';
+import { show } from '../errors.js';
 import { action, intOption, repeatable } from './common.js';
 
 export interface ServerFlags {
@@ -14,6 +16,7 @@ export interface ServerFlags {
   inputRoot: string[];
   outputRoot: string[];
   allowHost: string[];
+  trustProxy: string[];
   maxUploadMb: number;
   maxUploads: number;
   maxUploadsPerClient: number;
@@ -65,6 +68,14 @@ export function registerServer(program: Command): void {
         'none',
       ),
     )
+    .addOption(
+      new Option(
+        '--trust-proxy <list>',
+        "comma-separated addresses and CIDRs of reverse proxies whose X-Forwarded-For names the client (per-client caps and logs count that client; the proxies' connections are not capped per client); repeatable",
+      )
+        .argParser(trustProxyEntries)
+        .default([], 'none: X-Forwarded-For is ignored'),
+    )
     .option(
       '--max-upload-mb <n>',
       'largest upload accepted',
@@ -102,4 +113,16 @@ export function registerServer(program: Command): void {
         await serverCommand(flags);
       }),
     );
+}
+
+/** `--trust-proxy 10.0.0.0/8,fd00::/8` (repeatable): its entries, or a usage error naming the bad one. */
+function trustProxyEntries(value: string, previous: string[]): string[] {
+  const split = splitTrustProxy(value);
+  if ('bad' in split) {
+    const what = split.bad === '' ? `an empty entry in ${show(value)}` : show(split.bad);
+    throw new InvalidArgumentError(
+      `expected each --trust-proxy entry to be ${PROXY_ENTRY_HINT}, got ${what}`,
+    );
+  }
+  return [...previous, ...split.entries];
 }

@@ -5,6 +5,7 @@ import { retentionConfigSchema } from './retention.js';
 import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
 import { SERVER_LIMITS, type ServerLimitKey } from './server-limits.js';
+import { PROXY_ENTRY_HINT, parseProxyRange } from './trust-proxy.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -29,6 +30,10 @@ export const serverConfigSchema = z.strictObject({
   outputRoots: z.array(z.string().min(1)).default([]),
   /** Hosts http(s) inputs may be downloaded from. */
   allowHosts: z.array(z.string().min(1)).default([]),
+  /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For names the client; none by default. */
+  trustProxy: z
+    .array(z.string().refine((entry) => parseProxyRange(entry) !== undefined, `expected ${PROXY_ENTRY_HINT}`))
+    .default([]),
   /**
    * The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks). Trimmed
    * like a token file's (a secret's trailing newline: no client could send it, every call was 401).

@@ -22,6 +22,7 @@ import { uploadRoutes } from './routes-uploads.js';
 import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
 import { capConnectionsPerClient, Slots } from './slots.js';
+import { trustedProxies } from './trusted-proxies.js';
 
 /** Sent with every response: never framed (clickjacking), never type-sniffed. */
 const FRAME_HEADERS = {
@@ -89,8 +90,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     scaling,
   };
   const clientErrors = clientErrorHandlerFor(limits);
+  // Without --trust-proxy fastify reads no X-Forwarded-* header: request.ip is the socket's peer.
+  const trusted = trustedProxies(options.trustProxy ?? []);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(trusted ? { trustProxy: trusted } : {}),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
     // Node would answer a missing Host with a bare 400; the request guard answers it in JSON.
     // Timeouts are checked every second (Node's default is 30 s), so a stalled request goes soon.
@@ -109,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   clientErrors.trackHeaders(app.server);
   // Past it Node closes each new connection at once: one client cannot hold every socket.
   app.server.maxConnections = limits.maxConnections;
-  capConnectionsPerClient(app.server, limits.maxConnectionsPerClient);
+  capConnectionsPerClient(app.server, limits.maxConnectionsPerClient, trusted);
   trackRoutes(app);
   useDepthLimitedJson(app);
   app.setErrorHandler(errorHandler);

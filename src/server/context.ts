@@ -26,6 +26,11 @@ export interface ServerOptions {
   roots: PathRoots | undefined;
   /** Hosts http(s) inputs may come from. */
   allowHosts?: readonly string[];
+  /**
+   * Addresses and CIDRs of reverse proxies whose X-Forwarded-For names the client (`--trust-proxy`);
+   * none by default: every client is its socket's peer.
+   */
+  trustProxy?: readonly string[];
   /** With a token every endpoint but /healthz and the dashboard shell needs `Authorization: Bearer`. */
   token?: string;
   maxUploadBytes?: number;

@@ -1,15 +1,18 @@
-import type { Server } from 'node:http';
+import type { Server, Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FramefleetError } from '../errors.js';
+import { clientKey } from './client-key.js';
+import type { TrustedProxy } from './trusted-proxies.js';
 
 /**
  * At most `max` of something at once (uploads, event streams), and at most `perClient` of them
- * from one client address, so one client cannot take every slot. `take` answers a release that
- * gives both back once, however often it is called (finish, error and client close all may).
+ * from one client (clientAddress: an IPv4 address, an IPv6 /64), so one client cannot take every
+ * slot. `take` answers a release that gives both back once, however often it is called (finish,
+ * error and client close all may).
  */
 export class Slots {
   private used = 0;
-  /** Slots held per client address; an address leaves the map when it holds none. */
+  /** Slots held per client (clientAddress); a client leaves the map when it holds none. */
   private readonly byClient = new Map<string, number>();
 
   constructor(
@@ -76,28 +79,26 @@ export interface Cap {
 }
 
 /**
- * The address a client is counted by: the one fastify parsed for the request (the socket's peer:
- * the server sets no trustProxy, so X-Forwarded-For, which a client writes itself, is never read).
- * An IPv4 peer on a dual-stack socket (`::ffff:10.0.0.1`) counts as its IPv4 address; a request
- * whose socket is already gone shares one bucket rather than escaping the count.
+ * The client a request is counted as (clientKey: an IPv4 address, an IPv6 /64): the address fastify
+ * gives the request. That is the socket's peer, unless the peer is a `--trust-proxy` proxy: then the
+ * client its X-Forwarded-For names (a header a client writes itself, so believed from no one else).
+ * A request whose socket is already gone shares one bucket rather than escaping the count.
  */
 export function clientAddress(request: FastifyRequest): string {
-  return peer(request.ip as string | undefined);
-}
-
-function peer(ip: string | undefined): string {
-  if (!ip) return 'an unknown address';
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
+  return clientKey(request.ip as string | undefined);
 }
 
 /**
- * Closes, as it comes, a connection from an address that already holds `max` (before a byte of it
- * is read): one client stalling its headers on every socket cannot shut the others out.
+ * Closes, as it comes, a connection from a client (clientKey of its peer) that already holds `max`
+ * (before a byte of it is read): one client stalling its headers on every socket cannot shut the
+ * others out. A trusted proxy's connections are not counted: they carry every client behind it
+ * (whose requests the per-client caps count by X-Forwarded-For); --max-connections still caps them.
  */
-export function capConnectionsPerClient(server: Server, max: number): void {
+export function capConnectionsPerClient(server: Server, max: number, trusted?: TrustedProxy): void {
   const open = new Map<string, number>();
-  server.on('connection', (socket) => {
-    const client = peer(socket.remoteAddress);
+  server.on('connection', (socket: Socket) => {
+    if (trusted && socket.remoteAddress !== undefined && trusted(socket.remoteAddress)) return;
+    const client = clientKey(socket.remoteAddress);
     const mine = open.get(client) ?? 0;
     if (mine >= max) {
       socket.destroy();

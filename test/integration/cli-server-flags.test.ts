@@ -74,6 +74,14 @@ describe('server command-line flags', () => {
       ['server', '--max-uploads-per-client', '0'],
       "framefleet: error: option '--max-uploads-per-client <n>' argument '0' is invalid. expected --max-uploads-per-client to be an integer from 1 to 1024, got `0` [INVALID_ARGUMENT]\n",
     ],
+    [
+      ['server', '--trust-proxy', '10.0.0.1,10.0.0.0/33'],
+      "framefleet: error: option '--trust-proxy <list>' argument '10.0.0.1,10.0.0.0/33' is invalid. expected each --trust-proxy entry to be an IP address or CIDR such as 10.0.0.0/8, 203.0.113.7 or fd00::/8, got `10.0.0.0/33` [INVALID_ARGUMENT]\n",
+    ],
+    [
+      ['server', '--trust-proxy', '10.0.0.1,'],
+      "framefleet: error: option '--trust-proxy <list>' argument '10.0.0.1,' is invalid. expected each --trust-proxy entry to be an IP address or CIDR such as 10.0.0.0/8, 203.0.113.7 or fd00::/8, got an empty entry in `10.0.0.1,` [INVALID_ARGUMENT]\n",
+    ],
     [['jobs', 'lst'], "framefleet: error: unknown command 'lst' (Did you mean list?) [INVALID_ARGUMENT]\n"],
     [
       ['transcode', 'in.mp4'],

@@ -26,6 +26,7 @@ describe('framefleet.yaml', () => {
       server: {
         ...{ host: '127.0.0.1', port: 8080, inputRoots: [], maxUploadMb: 1024 },
         ...{ maxUploadsPerClient: 2, maxEventStreamsPerClient: 16, minUploadKibPerS: 16 },
+        trustProxy: [],
       },
       worker: { graceSeconds: 30 },
     });
@@ -92,6 +93,12 @@ describe('framefleet.yaml', () => {
       'server:\n  minUploadKibPerS: 1.5\n',
       {},
       /`server.minUploadKibPerS`.*got `1.5`/,
+    ],
+    [
+      'a trusted proxy that is no address or CIDR',
+      'server:\n  trustProxy: [10.0.0.1, 10.0.0.0/33]\n',
+      {},
+      /`server.trustProxy.1` expected an IP address or CIDR such as 10.0.0.0\/8, 203.0.113.7 or fd00::\/8, got `10.0.0.0\/33`/,
     ],
     [
       'bad redis URL',
