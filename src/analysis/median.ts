@@ -3,7 +3,12 @@
  * detectors' robust level of a run of measurements.
  */
 export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The value with a fraction `q` of `values` below it (nearest rank, the upper one), 0 for none. Pure. */
+export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }

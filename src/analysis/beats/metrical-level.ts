@@ -1,8 +1,9 @@
 import { median } from '../median.js';
+import { onStrongPhase } from './beat-phase.js';
 import { trackBeats } from './beat-track.js';
 import { inThrees } from './compound-meter.js';
 import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
-import { harmonicPeriod, peakAt, rises, strongest } from './rhythm-evidence.js';
+import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
 export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -126,69 +127,6 @@ function levelOf(
     if (inPair >= 0.3 * three[0]!) return move(2 / 3, 'two beats in three weak, hits halfway between them');
   }
   return keep;
-}
-
-/**
- * Accents halfway between the beats this many times those at them: the beats sit on the weak
- * phase (the "every other beat weak" rule's one in five, seen from the tracked beats).
- */
-const OFF_PHASE = 5;
-
-/**
- * Beats moved half a beat when they sit on faint events (hi-hats on the off-beat) and the loud
- * ones (the kicks) fall between them: a pure sine kick or an 808 changes few mel bands, so its
- * spectral flux can lose to a click, but its energy does not. A snare between kicks is loud enough
- * (a quarter of the kick or more) to stay with the backbeat rule, which doubles the tempo. Each
- * moved beat is the midpoint of two tracked ones, set on the onset peak nearby; the ends gain a
- * beat where the signal accents one half a beat outside. Where the loud hits fall on both quarters
- * instead (and twice the rate is allowed), the beat is twice as fast and on them (`quarters`).
- */
-function onStrongPhase(
-  env: LevelEnvelope,
-  beats: number[],
-  period: number,
-  canDouble: boolean,
-): { beats: number[]; quarters: boolean } {
-  if (beats.length < 8) return { beats, quarters: false };
-  const accent = rises(env.rms);
-  const reach = Math.max(1, Math.round(period / 8));
-  const at = (t: number) => peakAt(accent, t, reach);
-  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
-  const between = median(gaps.map(([b, gap]) => at(b + gap / 2)));
-  const onBeat = median(beats.map(at));
-  if (canDouble) {
-    // Loud hits on both quarters, faint ones at the beats and halfway: a fast beat (a sine kick
-    // every beat at 150-180 BPM) tracked at half speed on its off-beat clicks.
-    const near = Math.max(1, Math.round(period / 16));
-    const narrow = (t: number) => peakAt(accent, t, near);
-    const quarter = (k: number) => median(gaps.map(([b, gap]) => narrow(b + (k * gap) / 4)));
-    const faint = OFF_PHASE * Math.max(onBeat, between);
-    const loud = Math.min(quarter(1), quarter(3));
-    if (loud > faint) {
-      // Ends: the quarters outside the first and last tracked beats, where the signal has them.
-      const heard = (t: number) => t >= near && t < env.onset.length - near && narrow(t) >= 0.5 * loud;
-      const [first, firstGap] = [beats[0]!, gaps[0]![1]];
-      const [last, lastGap] = [beats.at(-1)!, gaps.at(-1)![1]];
-      const points = [
-        ...[first - (3 * firstGap) / 4, first - firstGap / 4].filter(heard),
-        ...gaps.flatMap(([b, gap]) => [b + gap / 4, b + (3 * gap) / 4]),
-        ...[last + lastGap / 4, last + (3 * lastGap) / 4].filter(heard),
-      ];
-      return { beats: points.map((t) => strongest(env.onset, t, near)), quarters: true };
-    }
-  }
-  if (!(between > OFF_PHASE * onBeat)) return { beats, quarters: false };
-  // An end beat needs a whole reach of signal around it for its onset to be placed.
-  const accented = (t: number) => t >= reach && t < env.onset.length - reach && at(t) >= 0.5 * between;
-  const first = beats[0]! - gaps[0]![1] / 2;
-  const last = beats.at(-1)! + gaps.at(-1)![1] / 2;
-  const moved = [
-    ...(accented(first) ? [first] : []),
-    ...gaps.map(([b, gap]) => b + gap / 2),
-    ...(accented(last) ? [last] : []),
-  ];
-  // On the onset peak nearby, as every other beat is placed (the energy's rise lags it).
-  return { beats: moved.map((t) => strongest(env.onset, t, reach)), quarters: false };
 }
 
 /**
