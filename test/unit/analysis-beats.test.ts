@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   analyzeBeats,
+  beatsOfEnvelope,
   estimateTempo,
   meanTempo,
   onsetStrength,
@@ -103,6 +104,36 @@ describe('tempo and beats', () => {
     expect(result.tempoChanges).toHaveLength(2);
     expect(Math.abs(result.tempoChanges![1]!.at - 16)).toBeLessThan(2.5);
     expect(Math.abs(result.tempoChanges![1]!.tempo - b) / b).toBeLessThan(0.02);
+  });
+
+  it('finds no beats in the hiss left after the music (8-bit quantisation noise)', () => {
+    // An envelope as an 8-bit copy of a quiet song gives: onsets every beat through the music and
+    // on through the 4 s of hiss after it (the log-spectral flux of noise a few LSB high looks like
+    // onsets), but the level rises with each hit only while the music plays; the hiss is flat, 15
+    // dB under the music.
+    const hop = 256;
+    const frameRate = RATE / hop;
+    const frames = Math.round(16 * frameRate);
+    const period = frameRate / 2;
+    const onset = new Float64Array(frames);
+    const rms = new Float64Array(frames).fill(0.1 * 10 ** (-15 / 20));
+    const random = mulberry32(5);
+    const beats: number[] = [];
+    for (let k = 1; k * period < frames - 2; k++) {
+      const f = Math.round(k * period);
+      onset[f] = 1 + 0.2 * random();
+      if (f < 12 * frameRate) beats.push(f / frameRate);
+    }
+    for (let f = 0; f < 12 * frameRate; f++) {
+      const since = (f % period) / period;
+      rms[f] = 0.1 * (0.3 + 0.7 * Math.exp(-6 * since));
+    }
+    const zero = new Float64Array(frames);
+    const env = { frameRate, hop, onset, rms, low: zero, high: zero, harmonic: zero };
+    const result = beatsOfEnvelope(env, frames * hop, RATE);
+    expect(Math.abs(result.tempo! - 120) / 120).toBeLessThan(0.02);
+    expect(Math.max(...result.beats)).toBeLessThan(12);
+    expect(beatFMeasure(result.beats, beats, 0.07, 2)).toBeGreaterThan(0.95);
   });
 
   it('estimates the autocorrelation tempo directly', () => {
