@@ -148,10 +148,8 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
       throw at(f.where, e);
     });
     const bg = /^scenes\.(\d+)\.background\.video$/.exec(f.where);
-    if (bg) {
-      const warn = (message: string) => ctx.log.warn({ jobId: ctx.jobId }, message);
-      checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec, warn);
-    }
+    const warn = (message: string) => ctx.log.warn({ jobId: ctx.jobId }, message);
+    if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec, warn);
   }
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   checkTrackStarts(spec, scenes);
