@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Storage } from './types.js';
@@ -46,4 +46,13 @@ export async function workFolders(storage: Storage, dirs: readonly string[] = []
   const out = new Set<string>();
   for (const dir of all) if (dir !== undefined) out.add(await canonicalPath(dir));
   return [...out];
+}
+
+/** Bytes of every file under `dir` (what a published ladder takes). */
+export async function treeBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath ?? entry.path, entry.name))).size;
+  }
+  return total;
 }

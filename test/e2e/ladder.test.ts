@@ -101,6 +101,20 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
     const supported = await page.evaluate('MediaSource.isTypeSupported(\'video/mp4; codecs="avc1.64000d"\')');
     expect(supported, 'this Chromium cannot decode H.264 in MSE').toBe(true);
     await page.waitForSelector('[data-testid=ladder-level-120]', { timeout: 20_000 });
+    // Its pieces are its chunks (stretches of the source, each encoded to every rendition), its size
+    // every file's.
+    const chunks = job!.tasks.filter((t) => t.kind === 'transcode.ladder-chunk').length;
+    expect(chunks).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=segments-done]')).toBe(`${chunks} / ${chunks}`);
+    const result = job!.result as { size: number; totalBytes: number };
+    expect(result.totalBytes).toBeGreaterThan(50 * result.size);
+    const shown = (await page.textContent('[data-testid=result-size]')) ?? '';
+    expect(shown, "the size shown is the ladder's, not its master playlist's").toMatch(
+      /^\d+(\.\d+)? (KiB|MiB)$/,
+    );
+    expect(Number.parseFloat(shown) * (shown.endsWith('MiB') ? 1024 : 1)).toBeGreaterThan(
+      result.totalBytes / 1024 / 2,
+    );
     const read = () =>
       page.evaluate(`(() => {
         const card = document.querySelector('[data-testid=ladder-preview]');

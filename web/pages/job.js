@@ -122,8 +122,11 @@ export function jobPage(main, id) {
 
   function render() {
     if (!job) return;
-    const segments = job.tasks.filter((t) => t.kind === 'transcode.segment');
-    const others = job.tasks.filter((t) => t.kind !== 'transcode.segment');
+    // A ladder's pieces are its chunks (each rendition's stretch of the source).
+    const ladder = job.tasks.some((t) => t.kind === 'transcode.ladder-chunk');
+    const pieceKind = ladder ? 'transcode.ladder-chunk' : 'transcode.segment';
+    const segments = job.tasks.filter((t) => t.kind === pieceKind);
+    const others = job.tasks.filter((t) => t.kind !== pieceKind);
     const running = segments.filter((t) => t.state === 'running').length;
     const done = segments.filter((t) => t.state === 'done').length;
     const fps = live.fps ?? segments.reduce((s, t) => s + (t.state === 'running' ? (t.fps ?? 0) : 0), 0);
@@ -182,7 +185,7 @@ export function jobPage(main, id) {
           progressBar(job.progress, job.state),
         ),
         segments.length || job.type === 'transcode'
-          ? stat('Segments', `${done} / ${segments.length}`, 'segments-done')
+          ? stat(ladder ? 'Chunks' : 'Segments', `${done} / ${segments.length}`, 'segments-done')
           : null,
         stat('Running now', String(running), 'parallelism'),
         stat('Encode rate', finished ? '—' : `${Math.round(fps)} fps`),
@@ -205,7 +208,12 @@ export function jobPage(main, id) {
             h(
               'div.card-head',
               {},
-              h('h2', {}, `Segments `, h('span.muted', {}, `(${basename(job.spec?.input)})`)),
+              h(
+                'h2',
+                {},
+                ladder ? 'Chunks ' : 'Segments ',
+                h('span.muted', {}, `(${basename(job.spec?.input)})`),
+              ),
               legend(),
             ),
             segmentGrid(segments),
@@ -217,7 +225,7 @@ export function jobPage(main, id) {
         ? h(
             'div.card',
             {},
-            h('h2', {}, 'Audio and stitch'),
+            h('h2', {}, ladder ? 'Audio, packaging and publishing' : 'Audio and stitch'),
             h('div.grid.small-grid', {}, others.map(taskTile)),
           )
         : null,

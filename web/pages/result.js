@@ -35,7 +35,8 @@ export function resultCard(job, fetchOutput) {
         typeof r.videoDurationSec === 'number' ? `${r.videoDurationSec.toFixed(3)} s` : '—',
         'result-duration',
       ),
-      stat('Size', bytes(r.size ?? r.sizeBytes), 'result-size'),
+      // A ladder's `size` is its master playlist's; what it takes on disk is every file.
+      stat('Size', bytes(r.totalBytes ?? r.size ?? r.sizeBytes), 'result-size'),
       stat('Encoder', r.encoder ?? '—'),
     ),
     verified ? h('div.verified', { dataset: { testid: 'result-verified' } }, verified) : null,

@@ -119,7 +119,10 @@ export interface LadderOutput {
   output: string;
   manifests: string[];
   frames: number;
+  /** Bytes of the first manifest (the master playlist), which a re-verification checks. */
   size: number;
+  /** Bytes of every file published: manifests, playlists, init and media segments, the key. */
+  totalBytes?: number;
   videoDurationSec: number;
   audioDurationSec: number | undefined;
   encoder: string;

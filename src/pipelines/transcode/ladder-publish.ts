@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { treeBytes } from '../../storage/work-folders.js';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
@@ -197,6 +198,7 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
     manifests: written.map((m) => m.path),
     frames: p.frames,
     size: (await stat(join(tree, basename(master)))).size,
+    totalBytes: await treeBytes(tree),
     videoDurationSec: p.frames / fps,
     audioDurationSec: audio?.segments.reduce((s, x) => s + x.duration, 0),
     encoder: p.encoder,
