@@ -1,12 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
 import type { JobEvent, JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
-import { startServer, type Harness } from './harness.js';
+import { startServer, submitWaitingJob, type Harness } from './harness.js';
 
 const MAX_BUFFER = 64 * 1024;
 
@@ -46,21 +44,8 @@ describe('an event stream whose client does not read', () => {
       logLines,
       limits: { maxEventStreamsPerClient: 1, maxEventBufferBytes: MAX_BUFFER },
     });
-    const clip = await generateSampleClip({
-      path: path.join(h.inputDir, 'clip.mp4'),
-      ...{ width: 160, height: 90, fps: 10, scenes: [1] },
-    });
     // No worker here has NVENC: the job waits, and its stream stays open.
-    const response = await fetch(`${h.url}/v1/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'transcode',
-        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'h264_nvenc' },
-      }),
-    });
-    job = (await response.json()) as JobRecord;
-    expect(response.status).toBe(202);
+    job = await submitWaitingJob(h, 'h264_nvenc');
   }, 60_000);
   afterAll(async () => {
     sockets.splice(0).forEach((s) => s.destroy());

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import type { JobRecord } from '../../src/engine/types.js';
+import { generateSampleClip } from '../../src/media/generate.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
 import type { PoolConfig } from '../../src/config/pools.js';
@@ -146,4 +148,25 @@ export async function readSse(url: string, headers: Record<string, string> = {})
     }
   }
   return messages;
+}
+
+/**
+ * Submits a transcode of a 1 s clip that stays queued on `h` (a server with no slot, or whose
+ * fleet has no worker with `encoder`), so that its event stream stays open; its 202 record.
+ */
+export async function submitWaitingJob(h: Harness, encoder = 'libx264'): Promise<JobRecord> {
+  const clip = await generateSampleClip({
+    path: path.join(h.inputDir, 'clip.mp4'),
+    ...{ width: 160, height: 90, fps: 10, scenes: [1] },
+  });
+  const response = await fetch(`${h.url}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'transcode',
+      spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder },
+    }),
+  });
+  if (response.status !== 202) throw new Error(`submit: ${response.status} ${await response.text()}`);
+  return (await response.json()) as JobRecord;
 }

@@ -1,11 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
-import { startServer, type Harness } from './harness.js';
+import { startServer, submitWaitingJob, type Harness } from './harness.js';
 
 /** On Linux all of 127.0.0.0/8 is loopback: a second client address without a second machine. */
 const OTHER_CLIENT = '127.0.0.2';
@@ -118,22 +116,9 @@ describe('per-client caps on uploads and event streams', () => {
         ...{ minUploadBytesPerSecond: 0, requestTimeoutMs: 60_000 },
       },
     });
-    const clip = await generateSampleClip({
-      path: path.join(h.inputDir, 'clip.mp4'),
-      ...{ width: 160, height: 90, fps: 10, scenes: [1] },
-    });
     // No slot to run its tasks on: the job stays queued, so its event stream stays open. (An encoder
     // no machine here has was not enough: the plan refused it once the smoke encode was known.)
-    const response = await fetch(`${h.url}/v1/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'transcode',
-        spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder: 'libx264' },
-      }),
-    });
-    job = (await response.json()) as JobRecord;
-    expect(response.status).toBe(202);
+    job = await submitWaitingJob(h);
   });
   afterAll(async () => {
     closeAll();
