@@ -6,7 +6,7 @@ import { FramefleetError, show } from '../errors.js';
 import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
-import { OVERWRITE_HINT } from './common.js';
+import { OVERWRITE_HINT, pathArgument } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
 
@@ -19,6 +19,8 @@ export async function analyzeCommand<K extends keyof Flags>(
   flags: Flags[K],
 ): Promise<void> {
   const target = { overwrite: flags.overwrite, overwriteHint: OVERWRITE_HINT };
+  // A proxy is an MP4 whatever its name: another extension is refused as the API refuses it.
+  if (name === 'proxy') await checkProxySpec(inputs[0]!, flags as ProxyFlags);
   // The decode index.ts started for `analyze beats`, if any: stopped if the command fails first.
   const decode = name === 'beats' ? takeEarlyDecode(inputs[0]!) : undefined;
   // Before any work: an output that is an input, that exists without -y, or has no folder.
@@ -54,6 +56,17 @@ export async function analyzeCommand<K extends keyof Flags>(
     const { analysisSummary } = await import('./analysis-summary.js');
     process.stdout.write(`${analysisSummary(result as AnalysisResult, flags.output)}\n`);
   }
+}
+
+/** Validates the proxy as the API would (its output must end in .mp4 or .m4v); nothing is written. */
+async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
+  const { parseWith, proxySpecSchema } = await import('../pipelines/analyze/spec-schemas.js');
+  parseWith(proxySpecSchema, 'proxy', {
+    input: pathArgument(input, 'input'),
+    output: pathArgument(flags.output, '--output'),
+    overwrite: flags.overwrite ?? false,
+    height: flags.height,
+  });
 }
 
 export type AnalysisResult =

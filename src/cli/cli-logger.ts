@@ -1,7 +1,10 @@
 import type { Logger } from '../engine/types.js';
 
 export interface CliLoggerOptions {
+  /** `-q`: no info lines; warnings still print (what -q hides is progress, not what went wrong). */
   quiet?: boolean;
+  /** No warnings either: `--json` (the job's JSON carries them) and a batch's per-line table. */
+  silent?: boolean;
   verbose?: boolean;
   clearLine?: boolean;
   /**
@@ -19,9 +22,9 @@ export function cliLogger(options: CliLoggerOptions = {}): Logger {
     process.stderr.write(`${prefix}framefleet: ${level === 'info' ? '' : `${level}: `}${text}\n`);
   };
   return {
-    info: (obj, msg) => !options.quiet && write('info', obj, msg),
+    info: (obj, msg) => !options.quiet && !options.silent && write('info', obj, msg),
     warn: (obj, msg) =>
-      !options.quiet &&
+      !options.silent &&
       !(options.failuresShown && typeof obj === 'object' && 'willRetry' in obj) &&
       write('warning', obj, msg),
     error: (obj, msg) => write('error', obj, msg),

@@ -97,7 +97,7 @@ export function outputOptions(command: Command, description: string, required = 
 export function reportOptions(command: Command): Command {
   return command
     .option('--json', 'machine-readable output on stdout (NDJSON events, then a result line)')
-    .option('-q, --quiet', 'no progress output')
+    .option('-q, --quiet', 'no progress or info lines; warnings and errors still print')
     .option('-v, --verbose', 'more detail, including ffmpeg output on errors');
 }
 
@@ -126,7 +126,7 @@ export function slotOptions(command: Command): Command {
     .option('--workers <n>', 'concurrent CPU encodes (default: core count)', intOption('--workers', 1, 256))
     .option(
       '--gpu-slots <n>',
-      'concurrent encodes per GPU vendor (NVENC session limit; default: 2)',
+      'concurrent encodes per GPU vendor, shared by all its GPUs here (NVENC session limit; default: 2)',
       intOption('--gpu-slots', 1, 64),
     );
 }

@@ -30,7 +30,8 @@ export async function runFleetJob(
   options: FleetJobOptions,
 ): Promise<JobRecord | undefined> {
   const log = cliLogger({
-    quiet: options.mode === 'quiet' || options.mode === 'json',
+    quiet: options.mode === 'quiet',
+    silent: options.mode === 'json',
     verbose: options.verbose,
   });
   const fleet = await openRedisBackend({

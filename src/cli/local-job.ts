@@ -40,10 +40,11 @@ export async function runLocalJob(
   options: LocalJobOptions,
 ): Promise<JobRecord> {
   const log = cliLogger({
-    quiet: options.mode === 'quiet' || options.mode === 'json',
+    quiet: options.mode === 'quiet',
+    silent: options.mode === 'json',
     verbose: options.verbose,
     clearLine: options.mode === 'tty',
-    failuresShown: true,
+    failuresShown: options.mode !== 'quiet',
   });
   const backend = await openLocalBackend({
     dataDir: options.dataDir,

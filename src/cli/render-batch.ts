@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Backend, JobRecord } from '../engine/types.js';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
 import { candidatesFor } from '../media/encoders/select.js';
+import { statFile } from '../media/input-file.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { defaultDataDir, openLocalBackend } from '../runtime/local.js';
 import { openRedisBackend } from '../runtime/redis.js';
@@ -34,6 +35,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
   if (flags.template === undefined) throw new FramefleetError('INVALID_ARGUMENT', '--batch needs --template');
   if (flags.outDir === undefined) throw new FramefleetError('INVALID_ARGUMENT', '--batch needs --out-dir');
   const file = flags.batch!;
+  await statFile(file, 'batch file', 'a text file');
   const text = await readFile(file, 'utf8').catch((cause: unknown) => {
     throw new FramefleetError('INPUT_NOT_FOUND', `batch file ${show(file)} cannot be read`, { cause });
   });
@@ -45,7 +47,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
       'OUTPUT_UNWRITABLE',
       `--out-dir ${show(flags.outDir)}: ${dirInfo ? 'not a directory' : 'directory does not exist'}`,
     );
-  const log = cliLogger({ quiet: true, verbose: flags.verbose });
+  const log = cliLogger({ silent: true, verbose: flags.verbose });
   const fleet = fleetRun({ prefix: 'ff', ...flags });
   const engine = fleet
     ? await openRedisBackend({

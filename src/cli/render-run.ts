@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
+import { statFile } from '../media/input-file.js';
 import { mapSpecPaths } from '../pipelines/render/paths.js';
 import { specFiles } from '../pipelines/render/plan.js';
 import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
@@ -18,6 +19,8 @@ const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Reads a JSON file given on the command line; a bad one is a usage error naming it. */
 export async function readJson(path: string, what: string): Promise<unknown> {
+  // Missing or a directory: refused as any command's input is, naming which.
+  await statFile(path, what, 'a JSON file');
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
     throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} cannot be read`, { cause });
   });

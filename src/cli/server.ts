@@ -100,7 +100,7 @@ export function registerServer(program: Command): void {
     )
     .option(
       '--gpu-slots <n>',
-      'concurrent encodes per GPU vendor (default: 2)',
+      'concurrent encodes per GPU vendor; per GPU with --redis --with-worker (default: 2)',
       intOption('--gpu-slots', 0, 64),
     )
     .option('--log-level <level>', 'debug|info|warn|error|silent', 'info')

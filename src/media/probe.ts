@@ -1,11 +1,12 @@
-import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
+import { statInput } from './input-file.js';
 import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
 import { decodablePackets, type Packet } from './packet-times.js';
+
+export { notAFile, statFile, statInput } from './input-file.js';
 export { withPresentationTimes } from './packet-times.js';
 
 export interface VideoStreamInfo {
@@ -117,36 +118,6 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
     streamCount: streams.length,
     ...startTimecode(rawVideo, streams, raw.format?.tags?.timecode ?? raw.format?.tags?.TIMECODE),
   };
-}
-
-/**
- * The input as a file: missing, empty, or not a regular file is refused with the path named. A
- * FIFO, socket or device is refused before any reader opens it: opening a named pipe waits for a
- * writer that may never come, and a device never ends.
- */
-export async function statInput(path: string) {
-  try {
-    const info = await stat(path);
-    const kind = notAFile(info);
-    if (kind)
-      throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is ${kind}, not a media file`);
-    if (info.size === 0)
-      throw new FramefleetError('INPUT_NOT_MEDIA', `input ${show(path)} is empty (0 bytes)`);
-    return info;
-  } catch (error) {
-    if (error instanceof FramefleetError) throw error;
-    throw new FramefleetError('INPUT_NOT_FOUND', `input ${show(path)} does not exist`, { cause: error });
-  }
-}
-
-/** What a path that is not a regular file is ('a directory', ...); undefined for a regular file. */
-export function notAFile(info: Stats): string | undefined {
-  if (info.isFile()) return undefined;
-  if (info.isDirectory()) return 'a directory';
-  if (info.isFIFO()) return 'a named pipe (FIFO)';
-  if (info.isSocket()) return 'a socket';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }
 
 async function videoInfo(path: string, s: RawStream, options: VideoOptions): Promise<VideoStreamInfo> {

@@ -142,7 +142,7 @@ describe('planParallelism', () => {
     expect(p).toMatchObject({ concurrency: conc, threads, slotsPerSegment: held, segmentSeconds: segSec });
     // Never more cores promised than the machine has.
     expect(p.concurrency * p.slotsPerSegment).toBeLessThanOrEqual(cores);
-    expect(p.reason).toMatch(/\S/);
+    expect(p.reason(8)).toMatch(/\S/);
   });
 
   it.each([
@@ -173,7 +173,7 @@ describe('planParallelism', () => {
     const at1080 = { ...x264, durationSec: 24, height: 1080, machineCores: 2, slots: 2, measuredPairs: true };
     const p = planParallelism(at1080);
     expect(p).toMatchObject({ concurrency: 2, threads: 3, segmentSeconds: 12 });
-    expect(p.reason).toMatch(/measured faster here/);
+    expect(p.reason(2)).toMatch(/measured faster here \(framefleet calibrate\): 2 x264 encodes at once/);
     // Asked for one segment, or not measured faster, or below 1080 rows, or too short, or 8 cores: one encode.
     expect(planParallelism({ ...at1080, askedSegments: 1 })).toMatchObject({ concurrency: 1, threads: 6 });
     expect(planParallelism({ ...at1080, measuredPairs: false })).toMatchObject({ concurrency: 1 });
@@ -192,13 +192,20 @@ describe('planParallelism', () => {
       processed: true,
     });
     expect(p).toMatchObject({ concurrency: 2, threads: 1, slotsPerSegment: 1, segmentSeconds: 5 });
-    expect(p.reason).toMatch(/^processors/);
+    expect(p.reason(4)).toBe(
+      'processors: 2 segments at once, each through its processors and a single-threaded encode',
+    );
+    // A clip too short for more than one segment: one at once, not the slots.
+    expect(p.reason(1)).toBe(
+      'processors: 1 segment at once, each through its processors and a single-threaded encode',
+    );
   });
 
   it('on a fleet, one single-threaded encode per slot', () => {
     const p = planParallelism({ ...x264, durationSec: 60, height: 1080, machineCores: undefined, slots: 12 });
     expect(p).toMatchObject({ concurrency: 12, threads: 1, slotsPerSegment: 1, segmentSeconds: 2.5 });
-    expect(p.reason).toMatch(/^fleet/);
+    expect(p.reason(24)).toMatch(/^fleet: 12 single-threaded encodes at once/);
+    expect(p.reason(3)).toMatch(/^fleet: 3 single-threaded encodes at once/);
   });
 
   it('leaves hardware encoders and self-threading encoders as they were', () => {
@@ -222,6 +229,34 @@ describe('planParallelism', () => {
     expect(av1).toMatchObject({ threads: undefined, slotsPerSegment: 1 });
   });
 
+  it('says no more encodes at once than the job has segments', () => {
+    // A 2 s clip at 120 rows on 2 cores: two encodes fit, but the clip is one segment.
+    const small = planParallelism({ ...x264, durationSec: 2, height: 120, machineCores: 2, slots: 2 });
+    expect(small.concurrency).toBe(2);
+    expect(small.reason(1)).toBe(
+      '2 cores, one x264 encode keeps 1 busy at 120 rows: 1 encode at once with 1 cores each',
+    );
+    expect(small.reason(3)).toMatch(/: 2 encodes at once/);
+    const gpu = planParallelism({
+      family: 'nvenc',
+      device: 'nvidia',
+      durationSec: 2,
+      height: 1080,
+      machineCores: 2,
+      slots: 4,
+    });
+    expect(gpu.reason(1)).toBe('hardware encoder: segments encode in 1 session at once');
+    const workers = planParallelism({
+      ...x264,
+      durationSec: 2,
+      height: 720,
+      machineCores: 8,
+      slots: 4,
+      fixedSlots: true,
+    });
+    expect(workers.reason(2)).toBe('--workers 4: 2 encodes at once with 2 of 8 cores each');
+  });
+
   it('gives a frame-threaded encoder more useful threads the taller the frame', () => {
     expect([144, 360, 540, 1080, 2160].map((h) => usefulThreads('x264', h))).toEqual([2, 5, 8, 16, 33]);
     expect(usefulThreads('nvenc', 1080)).toBe(1);
@@ -230,14 +265,15 @@ describe('planParallelism', () => {
 
 describe('askedReason', () => {
   it('says what the user fixed and only what the planner still chose', () => {
-    expect(askedReason('--segments 4', { concurrency: 1, threads: 6 })).toBe(
+    expect(askedReason('--segments 4', { concurrency: 1, threads: 6 }, 4)).toBe(
       '--segments 4 as asked: 1 at once, 6 encoder threads each',
     );
-    expect(askedReason('--segment-seconds 2', { concurrency: 2, threads: 1 })).toBe(
+    expect(askedReason('--segment-seconds 2', { concurrency: 2, threads: 1 }, 5)).toBe(
       '--segment-seconds 2 as asked: 2 at once, 1 encoder thread each',
     );
-    expect(askedReason('--segments 3', { concurrency: 4, threads: undefined })).toBe(
-      "--segments 3 as asked: 4 at once, the encoder's own threads each",
+    // Never more at once than the segments: 3 of 4 slots.
+    expect(askedReason('--segments 3', { concurrency: 4, threads: undefined }, 3)).toBe(
+      "--segments 3 as asked: 3 at once, the encoder's own threads each",
     );
   });
 });

@@ -40,8 +40,11 @@ export interface Parallelism {
   threads: number | undefined;
   /** CPU slots one segment encode holds while it runs: the cores its threads are meant to use. */
   slotsPerSegment: number;
-  /** Why, in one line (logged with the plan). */
-  reason: string;
+  /**
+   * Why, in one line (logged with the plan), for a job of `segments` segments: it counts no more
+   * encodes at once than there are segments (a short clip is one segment whatever the slots).
+   */
+  reason: (segments: number) => string;
 }
 
 /** The longest segment worth cutting: a resume redoes at most this much. */
@@ -97,7 +100,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: Math.max(1, input.slots),
       threads: undefined,
       slotsPerSegment: 1,
-      reason: `hardware encoder: ${input.slots} sessions encode segments at once`,
+      reason: (n) =>
+        `hardware encoder: segments encode in ${plural(upTo(n, input.slots), 'session')} at once`,
     };
   }
   if (input.family !== 'x264' && input.family !== 'x265') {
@@ -106,7 +110,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: Math.max(1, input.slots),
       threads: undefined,
       slotsPerSegment: 1,
-      reason: `${input.family} sizes its own threads: ${input.slots} encodes at once`,
+      reason: (n) =>
+        `${input.family} sizes its own threads: ${plural(upTo(n, input.slots), 'encode')} at once`,
     };
   }
   if (input.processed && !input.fixedSlots) {
@@ -115,7 +120,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: Math.max(1, input.slots),
       threads: 1,
       slotsPerSegment: 1,
-      reason: `processors: ${input.slots} segments at once, each through its processors and a single-threaded encode`,
+      reason: (n) =>
+        `processors: ${plural(upTo(n, input.slots), 'segment')} at once, each through its processors and a single-threaded encode`,
     };
   }
   if (input.machineCores === undefined) {
@@ -124,7 +130,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: Math.max(1, input.slots),
       threads: 1,
       slotsPerSegment: 1,
-      reason: `fleet: ${input.slots} single-threaded encodes at once, the segments are the parallelism`,
+      reason: (n) =>
+        `fleet: ${plural(upTo(n, input.slots), 'single-threaded encode')} at once, the segments are the parallelism`,
     };
   }
   const cores = Math.max(1, Math.floor(input.machineCores));
@@ -136,7 +143,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: at,
       threads: at === 1 ? undefined : each === 1 ? 1 : Math.ceil(each * 1.5),
       slotsPerSegment: 1,
-      reason: `--workers ${at}: ${at} encodes at once with ${each} of ${cores} cores each`,
+      reason: (n) =>
+        `--workers ${at}: ${plural(upTo(n, at), 'encode')} at once with ${each} of ${cores} cores each`,
     };
   }
   const useful = usefulThreads(input.family, input.height);
@@ -150,7 +158,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       concurrency: 2,
       threads: Math.ceil((3 * cores) / 2),
       slotsPerSegment: Math.floor(cores / 2),
-      reason: `${cores} cores at ${input.height} rows, ${input.askedSegments === undefined ? 'two at once measured faster here (framefleet calibrate)' : 'segments asked for'}: two ${input.family} encodes at once with ${Math.ceil((3 * cores) / 2)} threads each`,
+      reason: (n) =>
+        `${cores} cores at ${input.height} rows, ${input.askedSegments === undefined ? 'two at once measured faster here (framefleet calibrate)' : 'segments asked for'}: ${plural(upTo(n, 2), `${input.family} encode`)} at once with ${Math.ceil((3 * cores) / 2)} threads each`,
     };
   }
   if (concurrency === 1) {
@@ -163,7 +172,7 @@ export function planParallelism(input: ParallelismInput): Parallelism {
       // 5.75 s against 5.9 s). Left to the encoder on bigger machines, where nothing was measured.
       threads: cores === 1 ? 1 : cores <= 4 ? 3 * cores : undefined,
       slotsPerSegment: cores,
-      reason:
+      reason: () =>
         cores === 1
           ? 'one core: one single-threaded encode at a time'
           : `one ${input.family} encode keeps ${cores} cores busy at ${input.height} rows: segments run one after another with all of them, none shorter than the clip or ${MAX_SEGMENT_SECONDS} s`,
@@ -175,7 +184,8 @@ export function planParallelism(input: ParallelismInput): Parallelism {
     // x264 and x265 run 1.5 threads per core they are given, to fill the waits between frames.
     threads: share === 1 ? 1 : Math.ceil(share * 1.5),
     slotsPerSegment: share,
-    reason: `${cores} cores, one ${input.family} encode keeps ${useful} busy at ${input.height} rows: ${concurrency} encodes at once with ${share} cores each`,
+    reason: (n) =>
+      `${cores} cores, one ${input.family} encode keeps ${useful} busy at ${input.height} rows: ${plural(upTo(n, concurrency), 'encode')} at once with ${share} cores each`,
   };
 }
 
@@ -183,10 +193,24 @@ export function planParallelism(input: ParallelismInput): Parallelism {
  * The plan line when the user fixed the segments (`--segments 4`): what was asked, then only what
  * the planner still chose (its own reason talks about segment lengths it did not pick). Pure.
  */
-export function askedReason(asked: string, p: Pick<Parallelism, 'concurrency' | 'threads'>): string {
+export function askedReason(
+  asked: string,
+  p: Pick<Parallelism, 'concurrency' | 'threads'>,
+  segments: number,
+): string {
   const threads =
     p.threads === undefined
       ? "the encoder's own threads"
       : `${p.threads} encoder thread${p.threads === 1 ? '' : 's'}`;
-  return `${asked} as asked: ${p.concurrency} at once, ${threads} each`;
+  return `${asked} as asked: ${upTo(segments, p.concurrency)} at once, ${threads} each`;
+}
+
+/** Encodes at once as a job of `segments` segments runs them: never more than it has. Pure. */
+function upTo(segments: number, concurrency: number): number {
+  return Math.max(1, Math.min(segments, concurrency));
+}
+
+/** `1 encode`, `3 encodes`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -36,6 +36,15 @@ export interface SegmentRange {
   startsAt: 'start' | 'scene-cut' | 'keyframe' | 'even';
 }
 
+/** How many segments {@link planSegments} cuts: as asked, or by length, within {@link maxSegments}. Pure. */
+export function segmentCount(input: Omit<SegmentPlanInput, 'keyframes' | 'sceneCuts'>): number {
+  const { frameCount, fps } = input;
+  const wanted =
+    input.segments ?? (input.segmentSeconds ? Math.ceil(frameCount / (input.segmentSeconds * fps)) : 1);
+  const cap = maxSegments(frameCount, fps, input.minSeconds, input.maxSegments);
+  return Math.max(1, Math.min(wanted, cap));
+}
+
 /**
  * Splits [0, frameCount) into contiguous frame ranges. Boundaries start from an even split and move
  * to a nearby scene cut or keyframe (within a fifth of a segment), never making a segment shorter
@@ -45,10 +54,7 @@ export function planSegments(input: SegmentPlanInput): SegmentRange[] {
   const { frameCount, fps } = input;
   if (frameCount <= 0) return [];
   const minFrames = Math.max(1, Math.round((input.minSeconds ?? MIN_SEGMENT_SECONDS) * fps));
-  const wanted =
-    input.segments ?? (input.segmentSeconds ? Math.ceil(frameCount / (input.segmentSeconds * fps)) : 1);
-  const cap = maxSegments(frameCount, fps, input.minSeconds, input.maxSegments);
-  const count = Math.max(1, Math.min(wanted, cap));
+  const count = segmentCount(input);
   const length = frameCount / count;
   const window = Math.floor(length / 5);
 

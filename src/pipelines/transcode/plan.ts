@@ -15,7 +15,7 @@ import { planLadder } from './ladder-plan.js';
 import { audioMode, moreAudio, noAudioWarning } from './plan-audio.js';
 import { audioTags, planSubtitles } from './plan-tracks.js';
 import { askedReason, planParallelism } from './plan-parallelism.js';
-import { maxSegments, MIN_SEGMENT_SECONDS } from './plan-segments.js';
+import { maxSegments, MIN_SEGMENT_SECONDS, segmentCount } from './plan-segments.js';
 import { rangesFor, transcodeTasks, type TranscodeLayout } from './layout.js';
 import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
@@ -155,10 +155,14 @@ async function layoutOpened(
       : spec.segmentSeconds !== undefined
         ? `--segment-seconds ${spec.segmentSeconds}`
         : undefined;
-  const reason = asked ? askedReason(asked, parallelism) : parallelism.reason;
-  ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, reason);
+  const segmentSeconds = spec.segmentSeconds ?? parallelism.segmentSeconds;
+  const segments = segmentCount({ frameCount: frames, fps, segments: spec.segments, segmentSeconds });
+  const reason = asked ? askedReason(asked, parallelism, segments) : parallelism.reason(segments);
   const most = maxSegments(frames, fps);
-  if (spec.segments !== undefined && spec.segments > most) {
+  // Cut down: one line saying so, not an "as asked" line before it.
+  if (spec.segments === undefined || spec.segments <= most)
+    ctx.log.info({ jobId: ctx.jobId, threads: parallelism.threads }, reason);
+  else {
     ctx.log.warn(
       { jobId: ctx.jobId, asked: spec.segments, segments: most },
       `--segments ${spec.segments}: ${frames} frames allow at most ${most} segment${most === 1 ? '' : 's'} of at least ${MIN_SEGMENT_SECONDS} s; using ${most}`,
@@ -199,7 +203,7 @@ async function layoutOpened(
     ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),
     ...preRollOf(video, source.formatName),
     segments: spec.segments,
-    segmentSeconds: spec.segmentSeconds ?? parallelism.segmentSeconds,
+    segmentSeconds,
     parallelism: {
       threads: parallelism.threads,
       slotsPerSegment: parallelism.slotsPerSegment,
