@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   // Configuration a command cannot start with (exit 2); they never reach the API.
   DATA_DIR_UNUSABLE: { status: 400, fatal: true },
   PORT_IN_USE: { status: 400, fatal: true },
+  // --redis (or redis.url) names a Redis that did not answer at start: refused, timed out, no auth.
+  REDIS_UNREACHABLE: { status: 400, fatal: true },
 } as const satisfies Record<string, { status: number; fatal: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -172,5 +174,17 @@ export function redactUrl(value: string | URL): string {
     return String(value)
       .replace(/\/\/[^/@]*@/, '//[redacted]@')
       .replace(/[?#].*$/, '?[redacted]');
+  }
+}
+
+/** A URL with its password replaced by `***` (Redis, S3 endpoints): the rest stays recognisable. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url;
   }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { SERVER_LIMIT_DEFAULTS } from '../config/server-limits.js';
 import { configPresent } from '../config/sources.js';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, maskUrl, show } from '../errors.js';
 import { die } from './common.js';
 
 /**
@@ -97,50 +97,14 @@ async function applyConfig(command: Command, loaded: LoadedConfig): Promise<void
 async function useFleet(config: Config): Promise<boolean> {
   if (config.mode === 'local') return false;
   if (config.mode !== 'auto') return true;
+  // Loaded here, not at start-up: a command that never asks Redis should not pay for a client.
+  const { redisUnreachable } = await import('../engine/redis/connection.js');
   const why = await redisUnreachable(config.redis.url);
   if (why === undefined) return true;
   process.stderr.write(
     `framefleet: mode auto: Redis at ${show(maskUrl(config.redis.url))} is unreachable (${why}); running locally\n`,
   );
   return false;
-}
-
-/** One PING with a short timeout and no retries; the reason when it fails. */
-export async function redisUnreachable(url: string, timeoutMs = 1500): Promise<string | undefined> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  let cause: unknown;
-  redis.on('error', (error) => (cause ??= error));
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (thrown) {
-    // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
-    const error = cause ?? thrown;
-    const code = (error as { code?: string }).code;
-    return code ?? (error instanceof Error ? error.message : String(error));
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** A URL with its password replaced by `***` (Redis, S3 endpoints). */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
 
 /** `--storage` a command cannot run without, from the flag or `storage:` in framefleet.yaml. */

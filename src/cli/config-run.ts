@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import type { Config } from '../config/index.js';
-import { FramefleetError, show } from '../errors.js';
-import { currentConfig, maskUrl, redisUnreachable } from './config-apply.js';
+import { redisUnreachable } from '../engine/redis/connection.js';
+import { FramefleetError, maskUrl, show } from '../errors.js';
+import { currentConfig } from './config-apply.js';
 
 /** The loaded config is already valid (the hook exits 2 otherwise): say where it came from. */
 export async function configCheck(flags: { connect?: boolean }): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Backend, JobRecord } from '../engine/types.js';
+import type { Backend, JobEvent, JobRecord } from '../engine/types.js';
 import { isEncode, type ProgressPrinter } from './progress.js';
 
 /**
@@ -14,18 +14,30 @@ export async function followJob(
   let jobId = '';
   const loadTasks = () =>
     void backend.get(jobId).then((job) => job?.tasks.length && printer.setTasks(job.tasks));
-  const unsubscribe = backend.subscribe((event) => {
-    if (event.jobId !== jobId) return;
+  const show = (event: JobEvent) => {
     if (event.type === 'job' && event.state === 'running') loadTasks();
     // A graph that grows (a montage's renders come from its edit task) has encodes planned later.
     else if (event.type === 'task' && isEncode(event.kind) && !printer.knows(event.taskId)) loadTasks();
     printer.handle(event);
+  };
+  // Events of the submit itself ("waiting for a worker to come online") come before its id does.
+  let early: JobEvent[] | undefined = [];
+  const unsubscribe = backend.subscribe((event) => {
+    if (early) early.push(event);
+    else if (event.jobId === jobId) show(event);
   });
   try {
     const submitted = await start();
     jobId = submitted.id;
     onId(jobId);
     if (submitted.tasks.length) printer.setTasks(submitted.tasks);
+    for (const event of early.filter((e) => e.jobId === jobId)) show(event);
+    early = undefined;
+    // The record has it even when its event was lost (the subscription was not yet live); the
+    // printer shows a reason once however many times it comes.
+    if (submitted.waitingFor) {
+      show({ type: 'job', jobId, state: submitted.state, waitingFor: submitted.waitingFor });
+    }
     return await backend.wait(jobId);
   } finally {
     unsubscribe();

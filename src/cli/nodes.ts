@@ -11,12 +11,12 @@ export function registerNodes(program: Command): void {
     .action(
       action(async (flags: { redis: string; prefix: string; json?: boolean }) => {
         // Loaded here, not at start-up: `framefleet --help` should not pay for a Redis client.
-        const [{ connectRedis }, { RedisKeys }, { NodeRegistry }] = await Promise.all([
+        const [{ openRedis }, { RedisKeys }, { NodeRegistry }] = await Promise.all([
           import('../engine/redis/connection.js'),
           import('../engine/redis/keys.js'),
           import('../engine/redis/node-registry.js'),
         ]);
-        const redis = connectRedis(flags.redis);
+        const redis = await openRedis(flags.redis);
         try {
           const nodes = await new NodeRegistry(redis, new RedisKeys(flags.prefix)).live();
           process.stdout.write(flags.json ? `${JSON.stringify(nodes, null, 2)}\n` : nodesTable(nodes));

@@ -29,6 +29,7 @@ export class ProgressPrinter {
   private encodesEndedAt: number | undefined;
   private lastLineAt = 0;
   private shown = false;
+  private lastWaiting = '';
 
   constructor(
     private readonly mode: ProgressMode,
@@ -51,6 +52,12 @@ export class ProgressPrinter {
 
   handle(event: JobEvent): void {
     if (this.mode === 'quiet') return;
+    if (event.type === 'job' && event.waitingFor) {
+      // A reason comes from the submit's record and from its event: shown once.
+      const key = `${event.state} ${event.waitingFor}`;
+      if (key === this.lastWaiting) return;
+      this.lastWaiting = key;
+    }
     if (this.mode === 'json') {
       if (event.type !== 'task-progress') process.stdout.write(`${JSON.stringify(event)}\n`);
       return;

@@ -20,13 +20,13 @@ export function registerQueues(program: Command): void {
 
 async function queuesCommand(flags: QueuesFlags): Promise<void> {
   // Loaded here, not at start-up: `framefleet --help` should not pay for a Redis client.
-  const [{ connectRedis }, { QueueSet }, { RedisKeys }, { poolStats }] = await Promise.all([
+  const [{ openRedis }, { QueueSet }, { RedisKeys }, { poolStats }] = await Promise.all([
     import('../engine/redis/connection.js'),
     import('../engine/redis/queue-set.js'),
     import('../engine/redis/keys.js'),
     import('../engine/redis/stats.js'),
   ]);
-  const redis = connectRedis(flags.redis);
+  const redis = await openRedis(flags.redis);
   const keys = new RedisKeys(flags.prefix);
   const ctx = { redis, keys, queues: new QueueSet(redis, keys), clock: () => new Date() };
   let pools: Awaited<ReturnType<typeof poolStats>>;

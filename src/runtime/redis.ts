@@ -4,7 +4,7 @@ import { loadCapabilityConfig, type DeclaredCapabilities } from '../cluster/capa
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Logger, Pipeline } from '../engine/types.js';
 
-import { checkEvictionPolicy, connectRedis } from '../engine/redis/connection.js';
+import { checkEvictionPolicy, openRedis } from '../engine/redis/connection.js';
 import { fleetPathPolicy } from '../engine/redis/job-roots.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
 import { detectEncoders } from '../media/hardware.js';
@@ -37,7 +37,7 @@ export interface FleetConnectionOptions {
 export async function openRedisBackend(
   options: FleetConnectionOptions & { keepIntermediates?: boolean; submitRoots?: PathRoots },
 ): Promise<{ backend: RedisBackend; redis: Redis; close(): Promise<void> }> {
-  const redis = connectRedis(options.redisUrl);
+  const redis = await openRedis(options.redisUrl);
   const storage = openStorage(options.storageUrl);
   const backend = await RedisBackend.open({
     redis,
@@ -95,14 +95,22 @@ export async function workerCapabilities(
 export async function startFleetWorker(
   options: WorkerRuntimeOptions,
 ): Promise<{ worker: FleetWorker; capabilities: Capabilities; stop(graceMs: number): Promise<void> }> {
-  const declared =
-    options.declared ??
-    (options.capabilitiesFile ? await loadCapabilityConfig(options.capabilitiesFile) : {});
-  const capabilities = withProcessorFeatures(
-    await workerCapabilities(declared, options.workerId ?? declared.workerId),
-    options.processors,
-  );
-  const redis = connectRedis(options.redisUrl);
+  // Before detection (smoke encodes take seconds): an unreachable Redis is said at once.
+  const redis = await openRedis(options.redisUrl);
+  let declared: DeclaredCapabilities;
+  let capabilities: Capabilities;
+  try {
+    declared =
+      options.declared ??
+      (options.capabilitiesFile ? await loadCapabilityConfig(options.capabilitiesFile) : {});
+    capabilities = withProcessorFeatures(
+      await workerCapabilities(declared, options.workerId ?? declared.workerId),
+      options.processors,
+    );
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   await checkEvictionPolicy(redis, options.log);
   const storage = openStorage(options.storageUrl);
   const worker = new FleetWorker({

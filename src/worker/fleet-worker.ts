@@ -17,7 +17,7 @@ import { StartRecorder } from '../engine/redis/start-recorder.js';
 import { METRICS_POINTS } from '../engine/redis/stats.js';
 import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
-import { SlotPool, type SlotClass } from './slot-pool.js';
+import { servedSlots, SlotPool, type SlotClass } from './slot-pool.js';
 import { GpuAssigner } from '../engine/gpu-pin.js';
 import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
@@ -258,7 +258,7 @@ export class FleetWorker {
       pid: process.pid,
       capabilities: this.options.capabilities,
       queues: this.queueNames(),
-      slots: this.pool.sizes,
+      slots: servedSlots(this.pool.sizes, this.queueNames()),
       tasks: [...this.active.values()].map(({ job, startedAt }): NodeTask => ({
         jobId: job.data.jobId,
         taskId: job.data.taskId,

@@ -1,3 +1,5 @@
+import { slotClassOf } from '../engine/routing.js';
+
 export type SlotClass = 'cpu' | 'gpu';
 
 /**
@@ -23,4 +25,17 @@ export class SlotPool {
   used(slot: SlotClass): number {
     return this.busy.get(slot) ?? 0;
   }
+}
+
+/**
+ * The slots a worker fills, as it registers them: GPU slots only while it consumes a GPU pool (a
+ * worker without a GPU has none, whatever --gpu-slots says), so `nodes` and the fleet's slot count
+ * are slots that can run a task. Pure.
+ */
+export function servedSlots(
+  sizes: Record<SlotClass, number>,
+  queueNames: readonly string[],
+): Record<SlotClass, number> {
+  const gpu = queueNames.some((name) => slotClassOf(name) === 'gpu');
+  return { cpu: sizes.cpu, gpu: gpu ? sizes.gpu : 0 };
 }

@@ -78,11 +78,17 @@ describe('framefleet worker / nodes / queues (processes)', () => {
       id: string;
       capabilities: { encoders: string[]; labels: Record<string, string> };
       queues: string[];
+      slots: { cpu: number; gpu: number };
     }[];
     expect(nodes.map((n) => n.id)).toEqual(['cli-w1']);
     expect(nodes[0]!.capabilities.encoders).toEqual(['libx264']);
     expect(nodes[0]!.capabilities.labels.pool).toBe('test');
     expect(nodes[0]!.queues).toEqual(['ff.control', 'ff.cpu']);
+    // No GPU: its 3 CPU slots are all it can fill (it counted 2 GPU slots too: LOAD 0/5).
+    expect(nodes[0]!.slots).toEqual({ cpu: 3, gpu: 0 });
+    const table = (await cli(['nodes', '--prefix', prefix])).stdout.split('\n');
+    expect(table[0]).toMatch(/ LOAD /);
+    expect(table[1]!.slice(table[0]!.indexOf('LOAD')).split(/\s+/)[0]).toBe('0/3');
     const queues = JSON.parse((await cli(['queues', '--prefix', prefix, '--json'])).stdout) as {
       queue: string;
     }[];

@@ -1,5 +1,9 @@
 import { Redis } from 'ioredis';
+import { FramefleetError, maskUrl, show } from '../../errors.js';
 import type { Logger } from '../types.js';
+
+/** How long a command's first connection may take before it says Redis is unreachable. */
+export const REDIS_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * A connection BullMQ can block on: commands wait (instead of failing) while Redis is away, and
@@ -14,6 +18,60 @@ export function connectRedis(url: string): Redis {
   // Reconnects are routine; without a listener ioredis would print every refused attempt.
   redis.on('error', () => undefined);
   return redis;
+}
+
+/**
+ * connectRedis, once Redis has answered: an unreachable Redis is REDIS_UNREACHABLE (exit 2) within
+ * `timeoutMs` instead of a command that waits forever. Only the first connect fails fast; the
+ * connection returned reconnects after a Redis restart like any other.
+ */
+export async function openRedis(url: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<Redis> {
+  const why = await redisUnreachable(url, timeoutMs);
+  if (why !== undefined) {
+    throw new FramefleetError('REDIS_UNREACHABLE', `Redis at ${show(maskUrl(url))} is unreachable (${why})`, {
+      details: { timeoutMs },
+    });
+  }
+  return connectRedis(url);
+}
+
+/**
+ * The one test of "Redis is reachable": one PING with a short timeout and no retries; the reason
+ * (ECONNREFUSED, ENOTFOUND, a timeout, NOAUTH...) when it fails.
+ */
+export async function redisUnreachable(url: string, timeoutMs = 1500): Promise<string | undefined> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  let cause: unknown;
+  redis.on('error', (error) => (cause ??= error));
+  // connectTimeout covers the TCP connect only: a server that accepts and never answers is timed here.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([
+      (async () => {
+        await redis.connect();
+        await redis.ping();
+      })(),
+      timeout,
+    ]);
+    return undefined;
+  } catch (thrown) {
+    // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed".
+    const error = cause ?? thrown;
+    const code = (error as { code?: string }).code;
+    return code ?? (error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
 }
 
 /** Warns when Redis may evict keys: a queue that loses keys loses jobs. */
