@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   FONT_NOT_FOUND: { status: 400, fatal: true },
   INPUT_NOT_A_FILE: { status: 400, fatal: true },
   INPUT_NOT_MEDIA: { status: 422, fatal: true },
+  // A stored job's input is not the file it was planned on (size or mtime differ): not resumed.
+  INPUT_CHANGED: { status: 409, fatal: true },
   INPUT_CORRUPT: { status: 422, fatal: true },
   NO_VIDEO_STREAM: { status: 422, fatal: true },
   NO_AUDIO_STREAM: { status: 422, fatal: true },

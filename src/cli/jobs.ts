@@ -6,9 +6,9 @@ import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
 import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
+import { checkInputs } from '../engine/local/input-stamps.js';
 import type { Manifest } from '../engine/local/manifest.js';
 import {
-  findJob,
   findManifest,
   newestFirst,
   resumableFailure,
@@ -69,7 +69,8 @@ export function registerJobs(program: Command): void {
   ).action(
     action(async (id: string, flags: ResumeFlags) => {
       const dataDir = await usableDataDir(flags);
-      const job = await findJob(dataDir, id);
+      const manifest = await findManifest(dataDir, id);
+      const job = manifest.job;
       // Running a done job again would rewrite its record (its time, its segments as reused).
       if (job.state === 'done') {
         // Done, and what it made is gone: a resume cannot bring it back, and "done" would hide it.
@@ -84,6 +85,8 @@ export function registerJobs(program: Command): void {
         const json = { type: 'result', jobId: job.id, state: job.state, resumed: false, result: job.result };
         return void process.stdout.write(flags.json ? `${JSON.stringify(json)}\n` : `${line}\n`);
       }
+      // Before any work, so a refused resume changes nothing and the job resumes once its input is back.
+      await checkInputs(manifest.inputs, job.id);
       const { resumeCommand } = await import('./jobs-resume.js');
       await resumeCommand(job, dataDir, flags);
     }),

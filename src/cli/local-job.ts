@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { jobDir } from '../engine/local/manifest.js';
 import type { LocalBackend } from '../engine/local/local-backend.js';
+import { refusedBeforeWork } from '../engine/refused.js';
 import type { JobRecord, Pipeline } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openLocalBackend } from '../runtime/local.js';
@@ -79,9 +80,18 @@ export async function runLocalJob(
   );
   printer.finish(job);
   await backend.close();
-  if (job.state === 'failed' && job.tasks.length === 0) {
-    // Refused while planning (bad media, an output that appeared): nothing to resume.
+  // Refused while planning (bad media, an output that appeared) or by its analysis (music with no
+  // beats): nothing to resume, and a refused command leaves no job.
+  if (job.state === 'failed' && refusedBeforeWork(job, await pipelineOf(job.type, options.pipelines))) {
     await rm(jobDir(options.dataDir, job.id), { recursive: true, force: true });
   }
   return job;
+}
+
+async function pipelineOf(
+  type: string,
+  pipelines: readonly Pipeline[] | undefined,
+): Promise<Pipeline | undefined> {
+  const all = pipelines ?? (await import('../pipelines/job-types.js')).allPipelines();
+  return all.find((p) => p.type === type);
 }

@@ -228,6 +228,13 @@ export interface Pipeline<Spec = unknown> {
   verifiers?: Record<string, CheckpointVerifier>;
   /** Identity of the job's input (path, size, mtime) so the same spec on the same input maps to one job. */
   identity?(spec: Spec, ctx: { storage: Storage }): Promise<string>;
+  /** The files the job reads: their size and mtime are kept when it is planned, and checked on resume. */
+  inputFiles?(spec: Spec): string[];
+  /**
+   * Tasks that only read and measure the inputs: a job refused (a 4xx error) among them, with
+   * nothing else done, made nothing a resume could reuse (a command refused leaves no job).
+   */
+  analysisKinds?: readonly string[];
 }
 
 export type JobEvent =

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError, isFramefleetError, show } from '../errors.js';
 import { isStorageUrl, storageKeyOf } from '../storage/media-io.js';
 import type { ServerContext } from './context.js';
 import { idParamsSchema } from './schemas.js';
@@ -55,8 +55,14 @@ export function outputRoutes(ctx: ServerContext): FastifyPluginAsync {
     app.post<{ Params: { id: string } }>(
       '/v1/jobs/:id/remove',
       { schema: { params: idParamsSchema } },
-      async (request) => {
-        if (!(await backend.remove(request.params.id))) {
+      async (request, reply) => {
+        const removed = await backend.remove(request.params.id).catch((error: unknown) => {
+          // A job still stopping after its cancel: the client is told when to ask again.
+          const after = isFramefleetError(error) ? error.details?.retryAfterSeconds : undefined;
+          if (typeof after === 'number') void reply.header('retry-after', String(after));
+          throw error;
+        });
+        if (!removed) {
           throw new FramefleetError('NOT_FOUND', `no job ${show(request.params.id)}`);
         }
         request.log.info({ jobId: request.params.id }, 'job removed');

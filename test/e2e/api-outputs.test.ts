@@ -189,6 +189,25 @@ describe('API outputs', () => {
     }
   });
 
+  it('removes a job just cancelled once its tasks have stopped, not refusing it as "cancelled"', async () => {
+    const output = path.join(h.outputDir, 'cancelled.mp4');
+    const response = await submit({ output, preset: 'quality', segments: 4 });
+    const { id } = (await response.json()) as JobRecord;
+    // An encode is running when the job is cancelled: its ffmpeg takes a moment to stop.
+    for (let i = 0; i < 600; i++) {
+      const job = (await h.runtime.backend.get(id))!;
+      if (job.tasks.some((t) => t.state === 'running' && t.kind === 'transcode.segment')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const cancelled = await fetch(`${h.url}/v1/jobs/${id}`, { method: 'DELETE', headers: auth });
+    expect(((await cancelled.json()) as JobRecord).state).toBe('cancelled');
+    const removed = await fetch(`${h.url}/v1/jobs/${id}/remove`, { method: 'POST', headers: auth });
+    expect(removed.status, await removed.clone().text()).toBe(200);
+    expect(await removed.json()).toEqual({ removed: id });
+    expect((await fetch(`${h.url}/v1/jobs/${id}`, { headers: auth })).status).toBe(404);
+    expect(await readdir(path.join(h.dataDir, 'jobs'))).not.toContain(id);
+  });
+
   it('removes a finished job but never its output, and refuses a running one', async () => {
     const output = path.join(h.outputDir, 'keep.mp4');
     const response = await submit({ output, preset: 'quality', segments: 4 });

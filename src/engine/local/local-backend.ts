@@ -32,6 +32,8 @@ import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { LocalStates } from './local-states.js';
+import { stampInputs } from './input-stamps.js';
+import { tasksStopped, untilRemovable } from './tasks-stopped.js';
 import { listManifests, newManifest, readManifest, removeManifest } from './manifest.js';
 
 export interface LocalBackendOptions {
@@ -184,12 +186,8 @@ export class LocalBackend implements Backend {
   async remove(jobId: string): Promise<boolean> {
     const job = this.jobs.get(jobId);
     if (!job) return false;
-    if (job.active || job.running.size > 0) {
-      throw new FramefleetError(
-        'CONFLICT',
-        `job ${show(jobId)} is ${job.record.state}; cancel it before removing it`,
-      );
-    }
+    await untilRemovable(job);
+    if (!this.jobs.has(jobId)) return false;
     this.jobs.delete(jobId);
     await job.writing;
     await removeManifest(this.options.dataDir, jobId);
@@ -216,10 +214,7 @@ export class LocalBackend implements Backend {
     // Planning jobs too: their probes and scene passes stop with the rest.
     const stopping = [...this.jobs.values()].filter((j) => j.active || j.running.size > 0);
     for (const job of stopping) job.controller.abort(new FramefleetError('CANCELLED', 'shutting down'));
-    const busy = stopping.filter((j) => j.running.size > 0);
-    await Promise.all(
-      busy.map((j) => new Promise<void>((r) => (j.running.size === 0 ? r() : j.waiters.push(() => r())))),
-    );
+    await Promise.all(stopping.map((j) => tasksStopped(j)));
     await Promise.all([...this.jobs.values()].map((j) => j.writing));
   }
 
@@ -255,9 +250,11 @@ export class LocalBackend implements Backend {
       const stored = job.graph !== undefined;
       if (!stored) {
         this.states.setState(job, 'planning');
+        const inputs = await stampInputs(pipeline.inputFiles?.(record.spec) ?? []);
         const graph = await plan();
         if (superseded()) return;
         job.planned(graph, pipeline.planner);
+        job.manifest.inputs = inputs;
       }
       const root = job.records.get(job.graph!.rootTaskId);
       const keep = await rootStillValid(pipeline, job.graph!, root, {

@@ -2,6 +2,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredExpansion } from '../graph.js';
 import type { JobRecord, TaskGraph } from '../types.js';
+import type { InputStamp } from './input-stamps.js';
 import { replaceFile } from '../../storage/replace-file.js';
 
 /**
@@ -23,6 +24,8 @@ export interface Manifest {
   build?: string;
   /** When the job's last run began (absent: not recorded, as by builds before it was kept). */
   runStartedAt?: string;
+  /** Its local input files as they were when it was planned (absent: planned before they were kept). */
+  inputs?: InputStamp[];
   /** How many runs the job had, this one included (absent: a job made before they were counted). */
   runs?: number;
 }

@@ -39,8 +39,14 @@ export const montagePipeline: Pipeline<MontageSpec> = {
   },
   // The same spec on the same files (path, size, mtime of every one) is the same job.
   async identity(spec, { storage }) {
-    const files = [...spec.clips, spec.music, ...(spec.lut ? [spec.lut] : [])];
-    const ids = await Promise.all(files.map((f) => mediaIdentity(f, storage)));
+    const ids = await Promise.all(montageFiles(spec).map((f) => mediaIdentity(f, storage)));
     return createHash('sha256').update(ids.join('\n')).digest('hex');
   },
+  inputFiles: montageFiles,
+  // A music without beats or clips without a usable shot are refused here, before any render.
+  analysisKinds: ['montage.clip', 'montage.music', 'montage.edit'],
 };
+
+function montageFiles(spec: MontageSpec): string[] {
+  return [...spec.clips, spec.music, ...(spec.lut ? [spec.lut] : [])];
+}

@@ -1,7 +1,7 @@
 import type { CheckpointVerifier, Executor, Pipeline } from '../../engine/types.js';
 import { stitch, verifyAudio, verifyStitch } from '../transcode/executors.js';
 import { mixAudio, renderScenes, verifyPiece } from './executors.js';
-import { planRender } from './plan.js';
+import { planRender, specFiles } from './plan.js';
 import { parseRenderSpec, type RenderSpec } from './spec.js';
 
 export { parseRenderSpec, renderSpecSchema, type RenderSpec } from './spec.js';
@@ -17,6 +17,8 @@ export const renderPipeline: Pipeline<RenderSpec> = {
   type: 'render',
   parseSpec: parseRenderSpec,
   plan: planRender,
+  // The files a template adds (its own scenes) are not counted: only those the spec names.
+  inputFiles: (spec) => specFiles(spec, spec.scenes ?? []).map((f) => f.path),
   executors: {
     'render.scene': renderScenes as Executor,
     'render.audio': mixAudio as Executor,

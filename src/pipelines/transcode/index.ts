@@ -60,6 +60,7 @@ export function transcodePipelineWith(processors: Processors = {}): Pipeline<Tra
       const media = await mediaIdentity(spec.input, storage);
       return spec.process ? `${media}|process:${chainIdentity(spec.process, processors)}` : media;
     },
+    inputFiles: (spec) => [spec.input],
     verifiers: {
       'transcode.segment': verifySegment as CheckpointVerifier,
       'transcode.audio': verifyAudio as CheckpointVerifier,
