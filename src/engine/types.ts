@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { DeviceClass } from './capabilities.js';
+import type { FleetCapabilities } from './fleet-capabilities.js';
 import type { GpuPin } from './gpu-pin.js';
 
 /**
@@ -200,22 +201,7 @@ export interface PlanContext {
   paths?: PathPolicy;
 }
 
-export interface FleetCapabilities {
-  /** Encoders proven by a smoke test on at least one live worker. */
-  encoders: string[];
-  hwaccels: string[];
-  /** Every other feature some live worker offers (`proc:upscale`). */
-  features?: string[];
-  devices: DeviceClass[];
-  /** Encode slots that can run at once (fleet-wide); the default fan-out scales with it. */
-  slots: number;
-  /** CPU cores of the one machine that runs every task (the embedded engine); absent on a fleet. */
-  machineCores?: number;
-  /** On that machine, CPU tasks at once as the user fixed them (`--workers`); absent: the planner chooses. */
-  fixedSlots?: boolean;
-  /** That machine measured two x264 encodes at once faster at 1080p (`framefleet calibrate`). */
-  measuredPairs?: boolean;
-}
+export type { FleetCapabilities } from './fleet-capabilities.js';
 
 /** A job type: its spec schema, planner and executors. One folder per pipeline. */
 export interface Pipeline<Spec = unknown> {
