@@ -72,10 +72,11 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     const at = issue.path.join('.');
     const where = from.get(at) ?? (file ? `config ${show(file)}` : 'config');
     const value = get(raw, issue.path.map(String));
-    // A token is a secret: its length is shown, never the token, however wrong it is.
+    // A token is a secret: its length is shown, never the token, however wrong it is. A mapping (an
+    // unknown key's parent) is not shown at all: it may hold the token, and the message names the key.
     const shown =
       at === 'server.token' && typeof value === 'string' ? `${value.length} characters` : undefined;
-    const got = value === undefined ? '' : `, got ${shown ?? show(value)}`;
+    const got = value === undefined || !plain(value) ? '' : `, got ${shown ?? show(value)}`;
     throw new FramefleetError(
       'INVALID_CONFIG',
       `invalid ${where}: \`${at || '(root)'}\` ${lower(issue.message)}${got}`,
@@ -93,6 +94,12 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     config.server.token = await readTokenFile(config.server.tokenFile);
   }
   return { config, file, given };
+}
+
+/** A value an error may quote: a scalar, or a list of scalars. */
+function plain(value: unknown): boolean {
+  const scalar = (v: unknown) => v === null || typeof v !== 'object';
+  return scalar(value) || (Array.isArray(value) && value.every(scalar));
 }
 
 /** Every mapping key path in a parsed document, parents before children (lists are leaves). */

@@ -128,6 +128,22 @@ describe('framefleet.yaml', () => {
     });
   });
 
+  it('never quotes the section around an unknown key: it may hold the token, and settings from the environment', async () => {
+    const token = 'supersecret-token-123456';
+    const file = await write(
+      `unknown-${Math.random()}.yaml`,
+      `server:\n  token: ${token}\n  bogus: 1\nextra: 2\n`,
+    );
+    const error = await loadConfig({ file, env: { FRAMEFLEET_DATA_DIR: '/tmp/from-env' } }).catch(
+      (e: Error) => e,
+    );
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG' });
+    const message = (error as Error).message;
+    expect(message).toMatch(/unrecognized key.*(bogus|extra)/i);
+    expect(message).not.toContain(token);
+    expect(message).not.toContain('from-env');
+  });
+
   it('refuses a named file that is missing, and FRAMEFLEET_CONFIG names one too', async () => {
     await expect(loadConfig({ file: join(dir, 'nope.yaml'), env: {} })).rejects.toThrow(
       /nope.yaml` does not exist/,
