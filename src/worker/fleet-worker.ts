@@ -99,8 +99,6 @@ export class FleetWorker {
       gpu: (options.gpuSlots ?? 2) * Math.max(1, gpus.length),
     });
     this.serves = (requires) => canServe(options.capabilities, requires);
-    this.metrics.slots.set({ slot: 'cpu' }, this.pool.sizes.cpu);
-    this.metrics.slots.set({ slot: 'gpu' }, this.pool.sizes.gpu);
   }
 
   async start(): Promise<void> {
@@ -179,6 +177,9 @@ export class FleetWorker {
       this.workers.set(name, worker);
     }
     this.metrics.queues.set(this.workers.size);
+    // The slots `nodes` sees: GPU slots only while a GPU queue is consumed (none without a GPU).
+    for (const [slot, n] of Object.entries(servedSlots(this.pool.sizes, this.queueNames())))
+      this.metrics.slots.set({ slot }, n);
   }
 
   private async process(job: Job<TaskJobData>, slot: SlotClass, token: string | undefined): Promise<unknown> {

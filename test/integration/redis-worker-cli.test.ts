@@ -72,7 +72,10 @@ describe('framefleet worker / nodes / queues (processes)', () => {
     };
     expect(await get('/healthz')).toEqual({ status: 200, body: 'ok\n' });
     expect((await get('/readyz')).status).toBe(200);
-    expect((await get('/metrics')).body).toMatch(/framefleet_worker_slots\{slot="cpu"\} 3/);
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/framefleet_worker_slots\{slot="cpu"\} 3/);
+    // No GPU here: no GPU slots offered, as `nodes` shows below.
+    expect(metrics).toMatch(/framefleet_worker_slots\{slot="gpu"\} 0/);
 
     const nodes = JSON.parse((await cli(['nodes', '--prefix', prefix, '--json'])).stdout) as {
       id: string;
