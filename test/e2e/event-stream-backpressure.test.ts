@@ -3,18 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
 import type { JobEvent, JobRecord } from '../../src/engine/types.js';
-import { REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
+import { REDIS_URL, uniquePrefix, until } from '../integration/redis-fixtures.js';
 import { startServer, submitWaitingJob, type Harness } from './harness.js';
 
 const MAX_BUFFER = 64 * 1024;
-
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** GET `target` over a raw socket: resolves with the socket and what came first (status line, headers...). */
 function open(url: string, target: string): Promise<{ socket: Socket; first: string }> {
@@ -81,7 +73,7 @@ describe('an event stream whose client does not read', () => {
         await redis.publish(new RedisKeys(prefix).events, message);
         if (i % 10 === 9) await new Promise((r) => setTimeout(r, 20));
       }
-      await until(warned, 'the server to end the stream');
+      await until(warned, 8000, 'the server to end the stream');
     } finally {
       await redis.quit();
     }

@@ -1,39 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { startServerChild } from '../helpers/server-child.js';
 
-/** `framefleet --config <yaml> server ...flags` as a child process, once it says where it listens. */
+/** A server child, recorded for cleanup. */
 async function startChild(
   dir: string,
   yaml: string,
   flags: string[],
 ): Promise<{ child: ChildProcess; url: string }> {
-  await Promise.all(['in', 'out'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
-  const config = path.join(dir, 'framefleet.yaml');
-  await writeFile(config, yaml);
-  const child = spawn(
-    process.execPath,
-    [
-      ...[CLI, '--config', config, 'server', '--port', '0', '--data', path.join(dir, 'data')],
-      ...['--input-root', path.join(dir, 'in'), '--output-root', path.join(dir, 'out')],
-      ...['--workers', '1', '--log-level', 'warn', ...flags],
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FRAMEFLEET_API_TOKEN: '' } },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${out}`)));
-  });
+  const started = await startServerChild(dir, yaml, flags);
+  children.push(started.child);
+  return started;
 }
 
 /** An upload that sends a few bytes of the million it declares and then nothing. */

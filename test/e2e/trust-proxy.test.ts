@@ -1,40 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { startServerChild } from '../helpers/server-child.js';
 
 const children: ChildProcess[] = [];
 const sockets: Socket[] = [];
 
-/** `framefleet [--config yaml] server ...flags` as a child process, once it says where it listens. */
-async function startChild(dir: string, flags: string[], yaml?: string): Promise<string> {
-  await Promise.all(['in', 'out'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
-  const config = path.join(dir, 'framefleet.yaml');
-  await writeFile(config, yaml ?? '');
-  const child = spawn(
-    process.execPath,
-    [
-      ...[CLI, '--config', config, 'server', '--port', '0', '--data', path.join(dir, 'data')],
-      ...['--input-root', path.join(dir, 'in'), '--output-root', path.join(dir, 'out')],
-      ...['--workers', '1', '--log-level', 'warn', '--min-upload-kib-per-s', '0'],
-      ...['--max-uploads', '16', '--max-uploads-per-client', '1', ...flags],
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FRAMEFLEET_API_TOKEN: '' } },
-  );
+/** A server child with small upload caps (one held upload a client), recorded for cleanup; its URL. */
+async function startChild(dir: string, flags: string[], yaml = ''): Promise<string> {
+  const { child, url } = await startServerChild(dir, yaml, [
+    ...['--min-upload-kib-per-s', '0', '--max-uploads', '16', '--max-uploads-per-client', '1', ...flags],
+  ]);
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening: ${out}`)));
-  });
+  return url;
 }
 
 interface From {

@@ -27,3 +27,14 @@ async function stat(pid: number): Promise<{ comm: string; state: string; ppid: n
   const [state, ppid] = text.slice(close + 2).split(' ');
   return { comm: text.slice(text.indexOf('(') + 1, close), state: state!, ppid: Number(ppid) };
 }
+
+/** Polls `probe` every 50 ms until it gives a value, or throws after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -7,7 +7,7 @@ import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/media.js';
-import { alive, childrenNamed } from '../helpers/processes.js';
+import { alive, childrenNamed, until } from '../helpers/processes.js';
 
 async function manifests(dataDir: string): Promise<JobRecord[]> {
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => [] as string[]);
@@ -30,16 +30,6 @@ function collect(child: ChildProcess): Promise<{ code: number | null; stderr: st
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   return new Promise((done) => child.on('close', (code) => done({ code, stderr, stdout })));
-}
-
-async function until<T>(what: string, probeFn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probeFn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 // Ctrl-C (SIGINT) and SIGTERM on real CLI processes, and the jobs they leave behind.

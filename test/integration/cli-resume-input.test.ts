@@ -6,22 +6,13 @@ import type { JobRecord } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
+import { until } from '../helpers/processes.js';
 
 async function onlyJob(dataDir: string): Promise<{ job: JobRecord; text: string } | undefined> {
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => [] as string[]);
   if (ids.length !== 1) return undefined;
   const text = await readFile(join(dataDir, 'jobs', ids[0]!, 'manifest.json'), 'utf8').catch(() => '');
   return text ? { job: (JSON.parse(text) as { job: JobRecord }).job, text } : undefined;
-}
-
-async function until<T>(what: string, probeFn: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probeFn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 // `jobs resume` on an input that is gone or is another file, and montage refusals: nothing is run
