@@ -10,6 +10,10 @@ const OFF_PHASE = 5;
 
 type Gap = readonly [start: number, length: number];
 
+/** The low band's measures: the lower quartile where it must strike every time, the upper where never. */
+const mostTimes = (xs: readonly number[]) => quantile(xs, 0.25);
+const hardlyEver = (xs: readonly number[]) => quantile(xs, 0.75);
+
 /**
  * Beats moved half a beat when they sit on faint events (hi-hats on the off-beat) and the loud
  * ones (the kicks) fall between them: a pure sine kick or an 808 changes few mel bands, so its
@@ -43,15 +47,7 @@ export function onStrongPhase(
     // every beat at 150-180 BPM) tracked at half speed on its off-beat clicks.
     const level =
       onQuarters(energy, beats, gaps, reach, near, median) ??
-      onQuarters(
-        low,
-        beats,
-        gaps,
-        reach,
-        near,
-        (xs) => quantile(xs, 0.25),
-        (xs) => quantile(xs, 0.75),
-      );
+      onQuarters(low, beats, gaps, reach, near, mostTimes, hardlyEver);
     if (level !== undefined) {
       const { curve, loud } = level;
       // Ends: the quarters outside the first and last tracked beats, where the signal has them.
@@ -72,15 +68,7 @@ export function onStrongPhase(
     const between = most(gaps.map(([b, gap]) => at(b + gap / 2)));
     return between > OFF_PHASE * least(beats.map(at)) ? { curve, between } : undefined;
   };
-  const offBeat =
-    loudBetween(energy) ??
-    (canDouble
-      ? undefined
-      : loudBetween(
-          low,
-          (xs) => quantile(xs, 0.25),
-          (xs) => quantile(xs, 0.75),
-        ));
+  const offBeat = loudBetween(energy) ?? (canDouble ? undefined : loudBetween(low, mostTimes, hardlyEver));
   if (!offBeat) return { beats, quarters: false };
   // An end beat needs a whole reach of signal around it for its onset to be placed.
   const accented = (t: number) =>
