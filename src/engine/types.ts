@@ -280,6 +280,7 @@ export interface Backend {
   /** Per-pool task counts and per-state job counts, cheap enough for every scrape. */
   stats(): Promise<BackendStats>;
   cancel(jobId: string): Promise<JobRecord | undefined>;
+  /** Runs a failed or cancelled job again; local: refused first (INPUT_CHANGED) where its inputs changed. */
   retry(jobId: string): Promise<JobRecord | undefined>;
   /** Forgets a job not running: record and intermediates, never its output (unknown: false; running: CONFLICT). */
   remove(jobId: string): Promise<boolean>;

@@ -83,7 +83,8 @@ export function openApiDocument(types: readonly JobTypeDef[]): Record<string, un
       },
       '/v1/jobs/{id}/retry': {
         post: {
-          summary: 'Run a failed or cancelled job again',
+          summary:
+            'Run a failed or cancelled job again (409 INPUT_CHANGED, 400 INPUT_NOT_FOUND: its input is not the file it was planned on)',
           parameters: idParam,
           responses: { '202': json('the job, started again', ref('JobRecord')), ...errors },
         },

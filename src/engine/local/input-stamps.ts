@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import { FramefleetError, show } from '../../errors.js';
+import { FramefleetError, isFramefleetError, show } from '../../errors.js';
+import { holdInputFile, type Held } from '../../storage/confined-open.js';
 import { looksLikeUrl } from '../../storage/media-io.js';
 
 /** A local input file as it was when its job was planned. */
@@ -38,29 +39,57 @@ export async function stampInputs(files: readonly string[]): Promise<InputStamp[
 /**
  * Refuses to run a stored job again on inputs that are gone or are not the files it was planned on
  * (its verified outputs would be stitched with ones made from another file). A job planned before
- * its inputs were stamped (`stamps` undefined) is not checked.
+ * its inputs were stamped (`stamps` undefined) is not checked. Every path that runs a stored job
+ * again asks this first: `jobs resume`, a retry, and a restart resuming the jobs a killed process
+ * left. With `roots` (a server's input roots now), each file is opened confined to them first
+ * (O_PATH, nothing read), so one outside them is PATH_FORBIDDEN before it is looked at.
  */
-export async function checkInputs(stamps: readonly InputStamp[] | undefined, jobId: string): Promise<void> {
+export async function checkInputs(
+  stamps: readonly InputStamp[] | undefined,
+  jobId: string,
+  roots?: readonly string[],
+): Promise<void> {
   for (const stamp of stamps ?? []) {
-    const info = await stat(stamp.path).catch(() => undefined);
-    if (!info) {
-      throw new FramefleetError(
-        'INPUT_NOT_FOUND',
-        `input ${show(stamp.path)} is missing; job ${jobId} stays resumable once it is back`,
-      );
+    const held = roots ? await holdStamped(stamp.path, roots, jobId) : undefined;
+    try {
+      await checkStamp(stamp, held?.path ?? stamp.path, jobId);
+    } finally {
+      await held?.close();
     }
-    const mtimeMs = Math.round(info.mtimeMs);
-    if (info.size === stamp.size && mtimeMs === stamp.mtimeMs) continue;
-    if (info.size === stamp.size && stamp.sample && (await sampleOf(stamp.path, info.size)) === stamp.sample)
-      continue;
-    const was = `${stamp.size} bytes, modified ${new Date(stamp.mtimeMs).toISOString()}`;
-    const now = `${info.size} bytes, modified ${new Date(mtimeMs).toISOString()}`;
-    throw new FramefleetError(
-      'INPUT_CHANGED',
-      `input ${show(stamp.path)} changed since job ${jobId} was planned (was ${was}, now ${now}); put the original back to resume it, or run the command again for a new job`,
-      { details: { path: stamp.path, planned: stamp, now: { size: info.size, mtimeMs } } },
-    );
   }
+}
+
+/** `file` (the stamped path, or the held name of it) is still the file `stamp` describes. */
+async function checkStamp(stamp: InputStamp, file: string, jobId: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw missing(stamp.path, jobId);
+  const mtimeMs = Math.round(info.mtimeMs);
+  if (info.size === stamp.size && mtimeMs === stamp.mtimeMs) return;
+  if (info.size === stamp.size && stamp.sample && (await sampleOf(file, info.size)) === stamp.sample) return;
+  const was = `${stamp.size} bytes, modified ${new Date(stamp.mtimeMs).toISOString()}`;
+  const now = `${info.size} bytes, modified ${new Date(mtimeMs).toISOString()}`;
+  throw new FramefleetError(
+    'INPUT_CHANGED',
+    `input ${show(stamp.path)} changed since job ${jobId} was planned (was ${was}, now ${now}); put the original back to resume or retry it, or run the command again for a new job`,
+    { details: { path: stamp.path, planned: stamp, now: { size: info.size, mtimeMs } } },
+  );
+}
+
+/** The stamped file opened inside the roots; one that is not there is missing, as unconfined. */
+async function holdStamped(path: string, roots: readonly string[], jobId: string): Promise<Held> {
+  try {
+    return await holdInputFile(path, roots);
+  } catch (error) {
+    if (isFramefleetError(error) && error.code === 'INPUT_NOT_FOUND') throw missing(path, jobId);
+    throw error;
+  }
+}
+
+function missing(path: string, jobId: string): FramefleetError {
+  return new FramefleetError(
+    'INPUT_NOT_FOUND',
+    `input ${show(path)} is missing; job ${jobId} stays resumable once it is back`,
+  );
 }
 
 /** The hash of a file's first and last SAMPLE_BYTES (undefined when it cannot be read). */

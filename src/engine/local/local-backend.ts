@@ -33,6 +33,7 @@ import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { LocalStates } from './local-states.js';
 import { stampInputs } from './input-stamps.js';
+import { checkStoredInputs, resumeUnfinished } from './stored-inputs.js';
 import { tasksStopped, untilRemovable } from './tasks-stopped.js';
 import { listManifests, newManifest, readManifest, removeManifest } from './manifest.js';
 
@@ -101,11 +102,14 @@ export class LocalBackend implements Backend {
   /** Opens the data dir; with `resume`, jobs a killed process left unfinished start again. */
   static async open(options: LocalBackendOptions & { resume?: boolean }): Promise<LocalBackend> {
     const backend = new LocalBackend(options);
+    const unfinished: LocalJob[] = [];
     for (const manifest of await listManifests(options.dataDir)) {
       const job = new LocalJob(manifest);
       backend.jobs.set(job.id, job);
-      if (options.resume && !TERMINAL_STATES.includes(manifest.job.state)) void backend.start(job);
+      if (options.resume && !TERMINAL_STATES.includes(manifest.job.state)) unfinished.push(job);
     }
+    // Before open returns: no retry or submit meets a job while its inputs are checked.
+    await resumeUnfinished(unfinished, options, backend.states, (job) => void backend.start(job));
     return backend;
   }
 
@@ -176,8 +180,11 @@ export class LocalBackend implements Backend {
   async retry(jobId: string): Promise<JobRecord | undefined> {
     const job = this.jobs.get(jobId);
     if (!job) return undefined;
-    if (!job.active && (job.record.state === 'failed' || job.record.state === 'cancelled')) {
-      void this.start(job);
+    const retryable = () => !job.active && ['failed', 'cancelled'].includes(job.record.state);
+    if (retryable()) {
+      // First: a refused retry (INPUT_CHANGED) leaves the job as it was, retryable once the file is back.
+      await checkStoredInputs(job, this.options.paths);
+      if (retryable()) void this.start(job);
     }
     return this.states.snapshot(job);
   }
