@@ -29,10 +29,11 @@ export async function runFleetJob(
   start: (backend: Backend, priority: number) => Promise<JobRecord>,
   options: FleetJobOptions,
 ): Promise<JobRecord | undefined> {
+  // `--json` says on stderr what `-q` says; a failure's NDJSON event on stdout shows it already.
   const log = cliLogger({
-    quiet: options.mode === 'quiet',
-    silent: options.mode === 'json',
+    quiet: options.mode === 'quiet' || options.mode === 'json',
     verbose: options.verbose,
+    failuresShown: options.mode === 'json',
   });
   const fleet = await openRedisBackend({
     redisUrl: options.redisUrl,
