@@ -2,6 +2,7 @@ import type { Backend, JobRecord } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
+import { redisConnectTimeoutMs } from './config-apply.js';
 import type { OutputMode } from './common.js';
 import { followJob } from './follow-job.js';
 import { interruptible } from './interrupt.js';
@@ -37,6 +38,7 @@ export async function runFleetJob(
   });
   const fleet = await openRedisBackend({
     redisUrl: options.redisUrl,
+    connectTimeoutMs: redisConnectTimeoutMs(),
     prefix: options.prefix,
     storageUrl: options.storageUrl,
     log,

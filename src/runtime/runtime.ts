@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   /** Redis mode: where the fleet's queues and records live. */
   redisUrl?: string;
   prefix?: string;
+  /** Redis mode: how long the first PING may go unanswered before REDIS_UNREACHABLE. */
+  connectTimeoutMs?: number;
   /** Where inputs, intermediates and uploads live: file:///path or s3://bucket/prefix. Default: the data dir. */
   storageUrl?: string;
   /** Local mode: concurrent CPU tasks. Redis mode: the in-process worker's, when there is one. */
