@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   keepIntermediates?: boolean;
   /** Local mode: start the jobs a killed process left unfinished (the server does; a command runs its own job only). */
   resume?: boolean;
+  /** Local mode: how long a remove waits for a cancelled job's tasks to stop (default 10 s). */
+  removeWaitMs?: number;
   /** Job types beyond framefleet's own (tests, benchmarks). */
   pipelines?: Pipeline[];
   /** Configured processors (`processors:` in framefleet.yaml): what `transcode --process` may name. */
