@@ -6,6 +6,7 @@ import { FramefleetError, show } from '../errors.js';
 import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
+import { echoWarnings } from './cli-logger.js';
 import { OVERWRITE_HINT, pathArgument } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
@@ -48,9 +49,7 @@ export async function analyzeCommand<K extends keyof Flags>(
     },
     { hint: () => `nothing was written; run the same command again` },
   );
-  // Said on stderr whatever the output format: the JSON carries them too.
-  for (const warning of (result as { warnings?: string[] }).warnings ?? [])
-    process.stderr.write(`framefleet: warning: ${warning}\n`);
+  echoWarnings((result as { warnings?: string[] }).warnings);
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const { analysisSummary } = await import('./analysis-summary.js');

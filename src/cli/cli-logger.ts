@@ -3,7 +3,7 @@ import type { Logger } from '../engine/types.js';
 export interface CliLoggerOptions {
   /** `-q`: no info lines; warnings still print (what -q hides is progress, not what went wrong). */
   quiet?: boolean;
-  /** No warnings either: `--json` (the job's JSON carries them) and a batch's per-line table. */
+  /** No warnings either: a batch's per-line table says what went wrong with each line. */
   silent?: boolean;
   verbose?: boolean;
   clearLine?: boolean;
@@ -30,4 +30,13 @@ export function cliLogger(options: CliLoggerOptions = {}): Logger {
     error: (obj, msg) => write('error', obj, msg),
     debug: (obj, msg) => options.verbose && write('debug', obj, msg),
   };
+}
+
+/**
+ * Says each of a result's warnings on stderr as a job's are said, whatever the output format: with
+ * `--json` stdout holds only JSON, and a warning is never hidden (its JSON carries it too).
+ */
+export function echoWarnings(warnings: readonly string[] | undefined): void {
+  const log = cliLogger();
+  for (const warning of warnings ?? []) log.warn(warning);
 }

@@ -107,6 +107,14 @@ async function useFleet(config: Config): Promise<boolean> {
   return false;
 }
 
+/**
+ * `redis.connectTimeoutMs` (or FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS): how long a fleet command's
+ * first PING may go unanswered. Undefined before the config is read: openRedis's own default.
+ */
+export function redisConnectTimeoutMs(): number | undefined {
+  return current?.config.redis.connectTimeoutMs;
+}
+
 /** `--storage` a command cannot run without, from the flag or `storage:` in framefleet.yaml. */
 export function requireStorage(storage: string | undefined, command: string): string {
   if (storage) return storage;

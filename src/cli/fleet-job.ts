@@ -2,6 +2,7 @@ import type { Backend, JobRecord } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
+import { redisConnectTimeoutMs } from './config-apply.js';
 import type { OutputMode } from './common.js';
 import { followJob } from './follow-job.js';
 import { interruptible } from './interrupt.js';
@@ -29,13 +30,15 @@ export async function runFleetJob(
   start: (backend: Backend, priority: number) => Promise<JobRecord>,
   options: FleetJobOptions,
 ): Promise<JobRecord | undefined> {
+  // `--json` says on stderr what `-q` says; a failure's NDJSON event on stdout shows it already.
   const log = cliLogger({
-    quiet: options.mode === 'quiet',
-    silent: options.mode === 'json',
+    quiet: options.mode === 'quiet' || options.mode === 'json',
     verbose: options.verbose,
+    failuresShown: options.mode === 'json',
   });
   const fleet = await openRedisBackend({
     redisUrl: options.redisUrl,
+    connectTimeoutMs: redisConnectTimeoutMs(),
     prefix: options.prefix,
     storageUrl: options.storageUrl,
     log,

@@ -41,6 +41,8 @@ export function reportTranscode(
       peakParallel: stats.peakParallel,
       workers: stats.workers,
       ...result,
+      // Also said on stderr as they came (see local-job.ts): here for whoever reads only stdout.
+      ...(job.warnings?.length ? { warnings: job.warnings } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return;

@@ -40,9 +40,9 @@ export async function runLocalJob(
   start: (backend: LocalBackend) => Promise<JobRecord>,
   options: LocalJobOptions,
 ): Promise<JobRecord> {
+  // `--json` keeps stdout for JSON and says on stderr what `-q` says: warnings and errors.
   const log = cliLogger({
-    quiet: options.mode === 'quiet',
-    silent: options.mode === 'json',
+    quiet: options.mode === 'quiet' || options.mode === 'json',
     verbose: options.verbose,
     clearLine: options.mode === 'tty',
     failuresShown: options.mode !== 'quiet',

@@ -116,6 +116,7 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
       ...result,
       editList: edit?.edl,
       beats: edit?.beats,
+      ...(job.warnings?.length ? { warnings: job.warnings } : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return;

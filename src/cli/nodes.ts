@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { NodeInfo } from '../engine/redis/node-registry.js';
 import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
+import { redisConnectTimeoutMs } from './config-apply.js';
 
 export function registerNodes(program: Command): void {
   withRedisOptions(
@@ -16,7 +17,7 @@ export function registerNodes(program: Command): void {
           import('../engine/redis/keys.js'),
           import('../engine/redis/node-registry.js'),
         ]);
-        const redis = await openRedis(flags.redis);
+        const redis = await openRedis(flags.redis, redisConnectTimeoutMs());
         try {
           const nodes = await new NodeRegistry(redis, new RedisKeys(flags.prefix)).live();
           process.stdout.write(flags.json ? `${JSON.stringify(nodes, null, 2)}\n` : nodesTable(nodes));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withRedisOptions } from './redis-options.js';
 import { action } from './common.js';
+import { redisConnectTimeoutMs } from './config-apply.js';
 
 interface QueuesFlags {
   redis: string;
@@ -26,7 +27,7 @@ async function queuesCommand(flags: QueuesFlags): Promise<void> {
     import('../engine/redis/keys.js'),
     import('../engine/redis/stats.js'),
   ]);
-  const redis = await openRedis(flags.redis);
+  const redis = await openRedis(flags.redis, redisConnectTimeoutMs());
   const keys = new RedisKeys(flags.prefix);
   const ctx = { redis, keys, queues: new QueueSet(redis, keys), clock: () => new Date() };
   let pools: Awaited<ReturnType<typeof poolStats>>;

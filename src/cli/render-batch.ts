@@ -8,6 +8,7 @@ import { statFile } from '../media/input-file.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { defaultDataDir, openLocalBackend } from '../runtime/local.js';
 import { openRedisBackend } from '../runtime/redis.js';
+import { redisConnectTimeoutMs } from './config-apply.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import { cliLogger } from './cli-logger.js';
 import { OVERWRITE_HINT } from './common.js';
@@ -52,6 +53,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
   const engine = fleet
     ? await openRedisBackend({
         redisUrl: fleet.redisUrl,
+        connectTimeoutMs: redisConnectTimeoutMs(),
         prefix: fleet.prefix,
         storageUrl: fleet.storageUrl,
         log,

@@ -11,7 +11,7 @@ import { processorsOf } from '../runtime/processors.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
 import { serverLimits } from '../server/context.js';
-import { currentConfig } from './config-apply.js';
+import { currentConfig, redisConnectTimeoutMs } from './config-apply.js';
 import type { ServerFlags } from './server.js';
 
 export async function serverCommand(flags: ServerFlags): Promise<void> {
@@ -42,6 +42,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     processors: processorsOf(currentConfig()),
     mode: flags.redis ? 'redis' : 'local',
     redisUrl: flags.redis,
+    connectTimeoutMs: redisConnectTimeoutMs(),
     prefix: flags.prefix,
     dataDir,
     storageUrl: flags.storage ?? (flags.redis ? pathToFileURL(dataDir).href : undefined),

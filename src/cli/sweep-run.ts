@@ -8,7 +8,7 @@ import type { Backend } from '../engine/types.js';
 import { FramefleetError } from '../errors.js';
 import { FileStorage } from '../storage/file-storage.js';
 import type { Storage } from '../storage/types.js';
-import { currentConfig, requireStorage } from './config-apply.js';
+import { currentConfig, redisConnectTimeoutMs, requireStorage } from './config-apply.js';
 import type { SweepFlags } from './sweep.js';
 
 /** A sweep reads jobs; it never starts one a killed process left behind (resume: false). */
@@ -38,6 +38,7 @@ export async function sweepCommand(flags: SweepFlags): Promise<void> {
     ? await openRuntime({
         mode: 'redis',
         redisUrl: flags.redis,
+        connectTimeoutMs: redisConnectTimeoutMs(),
         prefix: flags.prefix,
         dataDir,
         storageUrl: requireStorage(flags.storage, 'sweep --redis'),

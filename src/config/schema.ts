@@ -6,6 +6,7 @@ import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
 import { SERVER_LIMITS, type ServerLimitKey } from './server-limits.js';
 import { PROXY_ENTRY_HINT, parseProxyRange } from './trust-proxy.js';
+import { REDIS_CONNECT_TIMEOUT_MS } from '../engine/redis/connect-timeout.js';
 
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
@@ -19,6 +20,20 @@ function serverLimitsConfigShape() {
   return Object.fromEntries(
     Object.entries(SERVER_LIMITS).map(([key, l]) => [key, z.int().min(l.min).max(l.max).default(l.value)]),
   ) as { [K in ServerLimitKey]: z.ZodDefault<z.ZodInt> };
+}
+
+const CONNECT_TIMEOUT_MAX_MS = 3_600_000;
+
+/**
+ * Milliseconds from 1 to `max`: an integer in the file, or its digits from a FRAMEFLEET_* variable
+ * (every variable is a string); anything else is refused with the value it was.
+ */
+function wholeMs(max: number) {
+  const expected = `expected a whole number of milliseconds from 1 to ${max}`;
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    z.int({ error: expected }).min(1, expected).max(max, expected),
+  );
 }
 
 export const serverConfigSchema = z.strictObject({
@@ -75,8 +90,14 @@ export const configSchema = z
           .regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL')
           .default('redis://127.0.0.1:6379'),
         prefix: z.string().regex(plainName, 'expected letters, digits, _ and -').default('ff'),
+        /** How long a command's first PING may go unanswered (a server that accepts and never answers). */
+        connectTimeoutMs: wholeMs(CONNECT_TIMEOUT_MAX_MS).default(REDIS_CONNECT_TIMEOUT_MS),
       })
-      .default({ url: 'redis://127.0.0.1:6379', prefix: 'ff' }),
+      .default({
+        url: 'redis://127.0.0.1:6379',
+        prefix: 'ff',
+        connectTimeoutMs: REDIS_CONNECT_TIMEOUT_MS,
+      }),
     /** Storage every worker reaches: file:///path (NFS, PVC) or s3://bucket/prefix; default: the data dir. */
     storage: z
       .string()

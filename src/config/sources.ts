@@ -14,6 +14,7 @@ export const ENV_OVERRIDES: readonly [string, string[]][] = [
   ['FRAMEFLEET_DATA_DIR', ['dataDir']],
   ['FRAMEFLEET_REDIS_URL', ['redis', 'url']],
   ['FRAMEFLEET_PREFIX', ['redis', 'prefix']],
+  ['FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS', ['redis', 'connectTimeoutMs']],
   ['FRAMEFLEET_STORAGE', ['storage']],
   ['FRAMEFLEET_API_TOKEN', ['server', 'token']],
 ];

@@ -104,6 +104,7 @@ export async function openLocalRuntime(
     log: options.log,
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
+    removeWaitMs: options.removeWaitMs,
     paths: roots && fixedPolicy(roots),
     build: buildFingerprint(),
   });

@@ -31,13 +31,15 @@ export interface FleetConnectionOptions {
   pipelines?: Pipeline[];
   /** Configured processors: names a submit may use; a worker offers those it can run. */
   processors?: Processors;
+  /** How long the first PING may go unanswered before REDIS_UNREACHABLE (`redis.connectTimeoutMs`). */
+  connectTimeoutMs?: number;
 }
 
 /** A submitter's view of the fleet: the Redis backend with framefleet's pipelines and the shared storage. */
 export async function openRedisBackend(
   options: FleetConnectionOptions & { keepIntermediates?: boolean; submitRoots?: PathRoots },
 ): Promise<{ backend: RedisBackend; redis: Redis; close(): Promise<void> }> {
-  const redis = await openRedis(options.redisUrl);
+  const redis = await openRedis(options.redisUrl, options.connectTimeoutMs);
   const storage = openStorage(options.storageUrl);
   const backend = await RedisBackend.open({
     redis,
@@ -96,7 +98,7 @@ export async function startFleetWorker(
   options: WorkerRuntimeOptions,
 ): Promise<{ worker: FleetWorker; capabilities: Capabilities; stop(graceMs: number): Promise<void> }> {
   // Before detection (smoke encodes take seconds): an unreachable Redis is said at once.
-  const redis = await openRedis(options.redisUrl);
+  const redis = await openRedis(options.redisUrl, options.connectTimeoutMs);
   let declared: DeclaredCapabilities;
   let capabilities: Capabilities;
   try {
@@ -154,6 +156,7 @@ export async function openFleetRuntime(
     log: options.log,
     pipelines: options.pipelines,
     processors: options.processors,
+    connectTimeoutMs: options.connectTimeoutMs,
   };
   const storage = openStorage(connection.storageUrl);
   const roots =

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   /** Redis mode: where the fleet's queues and records live. */
   redisUrl?: string;
   prefix?: string;
+  /** Redis mode: how long the first PING may go unanswered before REDIS_UNREACHABLE. */
+  connectTimeoutMs?: number;
   /** Where inputs, intermediates and uploads live: file:///path or s3://bucket/prefix. Default: the data dir. */
   storageUrl?: string;
   /** Local mode: concurrent CPU tasks. Redis mode: the in-process worker's, when there is one. */
@@ -38,6 +40,8 @@ export interface RuntimeOptions {
   keepIntermediates?: boolean;
   /** Local mode: start the jobs a killed process left unfinished (the server does; a command runs its own job only). */
   resume?: boolean;
+  /** Local mode: how long a remove waits for a cancelled job's tasks to stop (default 10 s). */
+  removeWaitMs?: number;
   /** Job types beyond framefleet's own (tests, benchmarks). */
   pipelines?: Pipeline[];
   /** Configured processors (`processors:` in framefleet.yaml): what `transcode --process` may name. */

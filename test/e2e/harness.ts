@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import type { JobRecord } from '../../src/engine/types.js';
+import type { JobRecord, Pipeline } from '../../src/engine/types.js';
 import { generateSampleClip } from '../../src/media/generate.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
@@ -47,6 +47,10 @@ export interface HarnessOptions {
    * `prefix` (removed by close()), a worker in the same process, storage in dir/shared.
    */
   redis?: { prefix: string };
+  /** Job types beyond framefleet's own, run by the engine (submitted through it, not the API). */
+  pipelines?: Pipeline[];
+  /** Local engine: how long a remove waits for a cancelled job's tasks to stop. */
+  removeWaitMs?: number;
 }
 
 /** A real server on a free loopback port over the real local engine (or Redis fleet), in a fresh temp folder. */
@@ -78,6 +82,8 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     log,
     resume: true,
     sampleMs: options.sampleMs ?? 1000,
+    pipelines: options.pipelines,
+    removeWaitMs: options.removeWaitMs,
     // Smoke results remembered for this ffmpeg build, as CLI commands do: each server start smoke-
     // encoded with every listed encoder (x265 and SVT-AV1 among them), about a CPU-second. The
     // `framefleet server` child processes of server-restart still prove the encoders uncached.

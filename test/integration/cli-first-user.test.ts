@@ -85,6 +85,24 @@ describe('the CLI as a new user met it', () => {
     expect(clean.stderr).toBe('');
   }, 120_000);
 
+  it('--json keeps stdout for JSON and says its warnings on stderr, as analyze --json does', async () => {
+    const noAudio = `input \`${clip('silent.mp4')}\` has no audio stream to aac: the output will have video only`;
+    const using = '--segments 3: 1 frames allow at most 1 segment of at least 0.5 s; using 1';
+    const runs = [
+      [await transcode('silent.mp4', 'silent-json.mp4', '--audio', 'aac', '--json'), noAudio],
+      [await transcode('one.mp4', 'one-json.mp4', '--segments', '3', '--json'), using],
+    ] as const;
+    for (const [run, warning] of runs) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe(`framefleet: warning: ${warning}\n`);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; warnings?: string[] });
+      expect(lines.at(-1)).toMatchObject({ type: 'result', warnings: [warning] });
+    }
+  }, 120_000);
+
   it('says no more encodes at once than a one-segment job has', async () => {
     const config = resolve('examples/processors/framefleet.yaml');
     const processed = await transcode('cuts.mp4', 'nl.mp4', '--process', 'nlmeans', '--config', config);

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,4 +90,51 @@ describe('fleet commands with an unreachable Redis', () => {
       silent.close();
     }
   }, 15_000);
+
+  it.each([
+    { name: 'FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS', via: 'env' },
+    { name: 'redis.connectTimeoutMs in framefleet.yaml', via: 'file' },
+  ])(
+    'gives up on such a server after $name, not 5 s',
+    async ({ via }) => {
+      const silent: Server = createServer(() => undefined);
+      await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+      const { port: quiet } = silent.address() as { port: number };
+      const config = join(dir, 'connect-timeout.yaml');
+      await writeFile(config, 'redis:\n  connectTimeoutMs: 500\n');
+      const url = `redis://127.0.0.1:${quiet}`;
+      const args = ['transcode', input, '-o', join(dir, 'quiet.mp4'), '--redis', url, '--storage', storage()];
+      try {
+        const started = Date.now();
+        const result =
+          via === 'env'
+            ? await runCli(args, { ...env, FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS: '500' }, 10_000)
+            : await cli(['--config', config, ...args]);
+        expect(Date.now() - started).toBeLessThan(4000);
+        expect(result.stderr).toBe(
+          `framefleet: error: Redis at \`${url}\` is unreachable (no answer within 500 ms) [REDIS_UNREACHABLE]\n`,
+        );
+        expect(result.code).toBe(2);
+      } finally {
+        silent.close();
+      }
+    },
+    15_000,
+  );
+
+  it.each(['0', '5s', '1.5', '3600001'])(
+    'refuses FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS=%s in one line naming it',
+    async (value) => {
+      const result = await runCli(
+        ['nodes', '--redis', `redis://127.0.0.1:${port}`],
+        { ...env, FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS: value },
+        10_000,
+      );
+      expect(result.stderr).toBe(
+        `framefleet: error: invalid environment variable FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS: \`redis.connectTimeoutMs\` expected a whole number of milliseconds from 1 to 3600000, got \`${value}\` [INVALID_CONFIG]\n`,
+      );
+      expect(result.code).toBe(2);
+    },
+    15_000,
+  );
 });

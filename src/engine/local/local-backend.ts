@@ -55,6 +55,8 @@ export interface LocalBackendOptions {
   paths?: PathPolicy;
   /** The build of framefleet this process runs, kept with each job it runs (see LocalJob.ranUnderOtherBuild). */
   build?: string;
+  /** How long a remove waits for a cancelled job's tasks to stop before a 409 (default REMOVE_WAIT_MS). */
+  removeWaitMs?: number;
 }
 
 /**
@@ -193,7 +195,7 @@ export class LocalBackend implements Backend {
   async remove(jobId: string): Promise<boolean> {
     const job = this.jobs.get(jobId);
     if (!job) return false;
-    await untilRemovable(job);
+    await untilRemovable(job, this.options.removeWaitMs);
     if (!this.jobs.has(jobId)) return false;
     this.jobs.delete(jobId);
     await job.writing;

@@ -21,14 +21,14 @@ export function tasksStopped(job: LocalJob, ms?: number): Promise<boolean> {
 
 /**
  * Returns once a job can be removed: refused (CONFLICT) while it runs; a job just cancelled, whose
- * tasks are still stopping, is waited for up to REMOVE_WAIT_MS (then refused with a Retry-After).
+ * tasks are still stopping, is waited for up to `waitMs` (then refused with a Retry-After).
  */
-export async function untilRemovable(job: LocalJob): Promise<void> {
+export async function untilRemovable(job: LocalJob, waitMs = REMOVE_WAIT_MS): Promise<void> {
   const id = show(job.id);
   if (job.active) {
     throw new FramefleetError('CONFLICT', `job ${id} is ${job.record.state}; cancel it before removing it`);
   }
-  if ((await tasksStopped(job, REMOVE_WAIT_MS)) && !job.active) return;
+  if ((await tasksStopped(job, waitMs)) && !job.active) return;
   throw new FramefleetError(
     'CONFLICT',
     job.active

@@ -2,8 +2,7 @@ import { Redis } from 'ioredis';
 import { FramefleetError, maskUrl, show } from '../../errors.js';
 import type { Logger } from '../types.js';
 
-/** How long a command's first connection may take before it says Redis is unreachable. */
-export const REDIS_CONNECT_TIMEOUT_MS = 5000;
+import { REDIS_CONNECT_TIMEOUT_MS } from './connect-timeout.js';
 
 /**
  * A connection BullMQ can block on: commands wait (instead of failing) while Redis is away, and
