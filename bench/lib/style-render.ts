@@ -81,8 +81,17 @@ export async function renderFluid(score: MidiScore, midiPath: string, wavPath: s
   });
 }
 
-/** The synthetic rendering: drum voices, a decaying sine bass, chords of three harmonics. Pure. */
-export function renderSynthetic(score: Pick<StyleScore, 'seconds' | 'events'>, rate = 44100): Float32Array {
+/**
+ * The synthetic rendering: drum voices, a decaying sine bass, chords of three harmonics. With
+ * `pianoChords`, chords of six harmonics where each dies away faster than the one below, as a
+ * piano's do (partial k over 1.25/k s): the chord's colour changes as it fades, and striking it
+ * again brings the colour back. Pure.
+ */
+export function renderSynthetic(
+  score: Pick<StyleScore, 'seconds' | 'events'>,
+  rate = 44100,
+  options: { pianoChords?: boolean } = {},
+): Float32Array {
   const out = new Float32Array(Math.round(score.seconds * rate));
   const random = mulberry32(7);
   const drum: Record<number, 'kick' | 'snare' | 'hat'> = { 36: 'kick', 38: 'snare', 42: 'hat', 51: 'hat' };
@@ -103,12 +112,18 @@ export function renderSynthetic(score: Pick<StyleScore, 'seconds' | 'events'>, r
     const f = 440 * 2 ** ((e.note - 69) / 12);
     const length = Math.min(out.length - start, Math.round(e.duration * rate));
     const level = e.channel === 0 ? 0.25 * gain : 0.06 * gain;
+    const piano = options.pianoChords && e.channel !== 0;
     for (let i = 0; i < length; i++) {
       const t = i / rate;
-      const envelope =
-        Math.min(1, t / 0.01) *
-        (e.channel === 0 ? Math.exp(-t / 0.4) : Math.min(1, (length - i) / (0.02 * rate)));
+      const release = Math.min(1, (length - i) / (0.02 * rate));
       const w = 2 * Math.PI * f * t;
+      if (piano) {
+        let sound = 0;
+        for (let k = 1; k <= 6; k++) sound += (Math.exp(-t * k * 0.8) * Math.sin(k * w)) / k;
+        out[start + i]! += level * Math.min(1, t / 0.005) * release * sound;
+        continue;
+      }
+      const envelope = Math.min(1, t / 0.01) * (e.channel === 0 ? Math.exp(-t / 0.4) : release);
       out[start + i]! += level * envelope * (Math.sin(w) + 0.4 * Math.sin(2 * w) + 0.2 * Math.sin(3 * w));
     }
   }

@@ -1,6 +1,7 @@
 import { median } from '../median.js';
 import { onStrongPhase } from './beat-phase.js';
 import { trackBeats } from './beat-track.js';
+import { onChordChanges } from './chord-phase.js';
 import { inThrees } from './compound-meter.js';
 import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
 import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
@@ -50,7 +51,16 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
           reason: `${choice.reason}; beats moved half a beat onto the loud hits between faint ones`,
         }
       : choice;
-  return inThrees(env, final, options, moved.has(choice.beats)) ?? final;
+  const settled = inThrees(env, final, options, moved.has(choice.beats)) ?? final;
+  if (settled.compound || moved.has(settled.beats)) return settled;
+  const onChords = onChordChanges(env, settled.beats, settled.period);
+  return onChords
+    ? {
+        ...settled,
+        beats: onChords,
+        reason: `${settled.reason}; beats moved half a beat onto the chord changes`,
+      }
+    : settled;
 }
 
 function levelOf(
