@@ -6,7 +6,7 @@ import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
 import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
-import { checkInputs } from '../engine/local/input-stamps.js';
+import { checkInputs } from '../engine/input-stamps.js';
 import type { Manifest } from '../engine/local/manifest.js';
 import {
   findManifest,

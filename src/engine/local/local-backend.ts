@@ -32,7 +32,7 @@ import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { LocalStates } from './local-states.js';
-import { stampInputs } from './input-stamps.js';
+import { stampInputs } from '../input-stamps.js';
 import { checkStoredInputs, resumeUnfinished } from './stored-inputs.js';
 import { tasksStopped, untilRemovable } from './tasks-stopped.js';
 import { listManifests, newManifest, readManifest, removeManifest } from './manifest.js';

@@ -2,7 +2,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredExpansion } from '../graph.js';
 import type { JobRecord, TaskGraph } from '../types.js';
-import type { InputStamp } from './input-stamps.js';
+import type { InputStamp } from '../input-stamps.js';
 import { replaceFile } from '../../storage/replace-file.js';
 
 /**

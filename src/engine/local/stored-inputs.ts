@@ -1,7 +1,7 @@
 import { toFramefleetError } from '../../errors.js';
 import type { PathPolicy } from '../../storage/path-policy.js';
 import type { Logger } from '../types.js';
-import { checkInputs } from './input-stamps.js';
+import { checkInputs } from '../input-stamps.js';
 import type { LocalJob } from './local-job.js';
 import type { LocalStates } from './local-states.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import { FramefleetError, isFramefleetError, show } from '../../errors.js';
-import { holdInputFile, type Held } from '../../storage/confined-open.js';
-import { looksLikeUrl } from '../../storage/media-io.js';
+import { FramefleetError, isFramefleetError, show } from '../errors.js';
+import { holdInputFile, type Held } from '../storage/confined-open.js';
+import { looksLikeUrl } from '../storage/media-io.js';
 
 /** A local input file as it was when its job was planned. */
 export interface InputStamp {
