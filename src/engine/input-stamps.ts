@@ -40,9 +40,10 @@ export async function stampInputs(files: readonly string[]): Promise<InputStamp[
  * Refuses to run a stored job again on inputs that are gone or are not the files it was planned on
  * (its verified outputs would be stitched with ones made from another file). A job planned before
  * its inputs were stamped (`stamps` undefined) is not checked. Every path that runs a stored job
- * again asks this first: `jobs resume`, a retry, and a restart resuming the jobs a killed process
- * left. With `roots` (a server's input roots now), each file is opened confined to them first
- * (O_PATH, nothing read), so one outside them is PATH_FORBIDDEN before it is looked at.
+ * again asks this first: `jobs resume`, a retry (on the embedded engine or a fleet, whose worker
+ * stamps the files when it plans), and a restart resuming the jobs a killed process left. With
+ * `roots` (a server's input roots now), each file is opened confined to them first (O_PATH,
+ * nothing read), so one outside them is PATH_FORBIDDEN before it is looked at.
  */
 export async function checkInputs(
   stamps: readonly InputStamp[] | undefined,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { BoundedMap } from '../bounded-map.js';
 import { applyExpansion, effectiveGraph, type StoredExpansion } from '../graph.js';
+import type { InputStamp } from '../input-stamps.js';
 import type { Expansion, TaskGraph, TaskSpec } from '../types.js';
 import type { RedisKeys } from './keys.js';
 import { EXPAND, runScript, STORE_PLAN } from './scripts.js';
@@ -19,6 +20,8 @@ interface CachedGraph {
 
 /** The job header's field naming the planner code that planned its stored graph. */
 const PLANNED_BY = 'plannedBy';
+/** The job header's field with the stamps of the local input files its graph was planned on. */
+const INPUTS = 'inputs';
 
 /** What storing an expansion did: added (with tasks ready at once), already there, or refused. */
 export type ExpandOutcome = { added: true; ready: string[] } | { added: false; stale: boolean };
@@ -62,13 +65,15 @@ export class GraphStore {
    * Stores a newly planned graph (the job's expansions start again empty) and the planner code
    * that made it, in the job's header (a field older workers do not read). With `guard`, only
    * while that run is current and the job not finished, dropping the records of `guard.drop` in
-   * the same step; false where the run was no longer current.
+   * the same step, and with `guard.inputs` the stamps of the files it was planned on (without, the
+   * stamps stored stay: a plan made again keeps records made from those files); false where the
+   * run was no longer current.
    */
   async plan(
     id: string,
     graph: TaskGraph,
     plannedBy: string | undefined,
-    guard?: { run: number; drop?: readonly string[] },
+    guard?: { run: number; drop?: readonly string[]; inputs?: readonly InputStamp[] },
   ): Promise<boolean> {
     const raw = JSON.stringify(graph);
     if (guard) {
@@ -80,7 +85,12 @@ export class GraphStore {
           expanded: this.keys.expanded(id),
           tasks: this.keys.tasks(id),
         },
-        args: { run: guard.run, graph: raw, plannedBy: plannedBy ?? '' },
+        args: {
+          run: guard.run,
+          graph: raw,
+          plannedBy: plannedBy ?? '',
+          inputs: guard.inputs ? JSON.stringify(guard.inputs) : '',
+        },
         rows: (guard.drop ?? []).map((taskId) => ({ taskId })),
       });
       if (stored !== 1) return false;
@@ -112,6 +122,15 @@ export class GraphStore {
       expandedBy: cached.expandedBy,
       plannedBy: plannedBy || undefined,
     };
+  }
+
+  /**
+   * The stamps of the local input files the stored graph was planned on: what a retry checks
+   * before it runs the job again. Undefined for a job planned before stamps were kept.
+   */
+  async inputs(id: string): Promise<InputStamp[] | undefined> {
+    const raw = await this.redis.hget(this.keys.job(id), INPUTS);
+    return raw ? (JSON.parse(raw) as InputStamp[]) : undefined;
   }
 
   /** Records that the planner `plannedBy` plans the stored graph exactly so. */

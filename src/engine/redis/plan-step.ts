@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { toFramefleetError } from '../../errors.js';
 import { unchangedTasks } from '../graph.js';
+import { stampInputs } from '../input-stamps.js';
 import { planJob, resetForRun, rootStillValid, scratchPrefix } from '../lifecycle.js';
 import { feature, waitingFor } from '../routing.js';
 import type { TaskGraph, TaskRecord } from '../types.js';
@@ -29,10 +30,12 @@ export async function planStep(
   let records: TaskRecord[] = [];
   if (!graph) {
     await ctx.store.setState(jobId, 'planning', {}, { run });
+    // Taken before the plan reads them: a retry runs the stored plan only on these same files.
+    const inputs = await stampInputs(pipeline.inputFiles?.(header.spec) ?? []);
     const planned = await planOrWait(ctx, header, jobId, run, signal);
     if (planned === 'wait') return 'wait';
     // Stored only while this run is current: a job cancelled while it planned keeps no plan of it.
-    if (!(await ctx.graphs.plan(jobId, planned, pipeline.planner, { run }))) return 'stale';
+    if (!(await ctx.graphs.plan(jobId, planned, pipeline.planner, { run, inputs }))) return 'stale';
     graph = planned;
   } else {
     const stored = await ctx.store.tasks(jobId);

@@ -4,6 +4,7 @@ import type { PathRoots } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 import { BoundedMap } from '../bounded-map.js';
 import { Emitter } from '../emitter.js';
+import { checkInputs } from '../input-stamps.js';
 import { cleanScratch, EtaClock, prepareSubmit } from '../lifecycle.js';
 import type { PipelineRegistry } from '../registry.js';
 import type {
@@ -141,6 +142,10 @@ export class RedisBackend implements Backend {
     const header = await this.ctx.store.header(jobId);
     if (!header) return undefined;
     if (header.state === 'failed' || header.state === 'cancelled') {
+      // Before anything is queued: a refused retry (INPUT_CHANGED) leaves the job as it was, retryable
+      // once the file is back; its stored plan and verified outputs were made from the stamped files.
+      const stamps = await this.ctx.graphs.inputs(jobId);
+      await checkInputs(stamps, jobId, this.options.submitRoots?.input);
       await this.startRun(jobId, header.type, header.spec, header.priority);
     }
     return this.ctx.store.get(jobId);

@@ -122,6 +122,6 @@ export const EXPAND = {
 export const STORE_PLAN = {
   file: 'store-plan',
   keys: ['job', 'graph', 'expansions', 'expanded', 'tasks'],
-  args: ['run', 'graph', 'plannedBy'],
+  args: ['run', 'graph', 'plannedBy', 'inputs'],
   rowArgs: ['taskId'],
 } as const satisfies ScriptDef<string, string, never, string>;
