@@ -2,7 +2,6 @@ import { availableParallelism, hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramefleetError, show, toFramefleetError } from '../../errors.js';
-import type { DeviceClass } from '../capabilities.js';
 import { Emitter } from '../emitter.js';
 import { newJobRecord } from '../job-record.js';
 import {
@@ -14,7 +13,6 @@ import {
   rootStillValid,
   scratchPrefix,
 } from '../lifecycle.js';
-import type { PipelineRegistry } from '../registry.js';
 import { jobAbortController } from '../run-task.js';
 import {
   TERMINAL_STATES,
@@ -24,40 +22,18 @@ import {
   type JobEvent,
   type JobRecord,
   type ListFilter,
-  type Logger,
   type SubmitOptions,
 } from '../types.js';
-import type { PathPolicy } from '../../storage/path-policy.js';
-import type { Storage } from '../../storage/types.js';
 import { LocalJob } from './local-job.js';
 import { LocalScheduler } from './local-scheduler.js';
 import { LocalStates } from './local-states.js';
 import { stampInputs } from '../input-stamps.js';
 import { checkStoredInputs, resumeUnfinished } from './stored-inputs.js';
 import { tasksStopped, untilRemovable } from './tasks-stopped.js';
+import type { LocalBackendOptions } from './local-backend-options.js';
 import { listManifests, newManifest, readManifest, removeManifest } from './manifest.js';
 
-export interface LocalBackendOptions {
-  dataDir: string;
-  registry: PipelineRegistry;
-  storage: Storage;
-  /** What this machine can run; asked once, when the first job is planned. */
-  capabilities: () => Promise<FleetCapabilities>;
-  /** Concurrent tasks per device class; cpu defaults to the core count. */
-  slots?: Partial<Record<DeviceClass, number>>;
-  log: Logger;
-  maxAttempts?: number;
-  backoffBaseMs?: number;
-  keepIntermediates?: boolean;
-  clock?: () => Date;
-  workerId?: string;
-  /** Confines each job's files where they are opened (a server's roots); absent: unconfined. */
-  paths?: PathPolicy;
-  /** The build of framefleet this process runs, kept with each job it runs (see LocalJob.ranUnderOtherBuild). */
-  build?: string;
-  /** How long a remove waits for a cancelled job's tasks to stop before a 409 (default REMOVE_WAIT_MS). */
-  removeWaitMs?: number;
-}
+export type { LocalBackendOptions } from './local-backend-options.js';
 
 /**
  * The embedded default: jobs in a data directory (one atomically written manifest each), tasks run
