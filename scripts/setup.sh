@@ -7,6 +7,11 @@ need_apt=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need_apt+=(ffmpeg)
 if [ "${FRAMEFLEET_SETUP_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need_apt+=(chromium); fi
 if [ "${FRAMEFLEET_SETUP_REDIS:-0}" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then need_apt+=(redis-server); fi
+# Beat tests and benchmarks render music from MIDI with real instrument samples.
+if [ "${FRAMEFLEET_SETUP_MUSIC:-0}" = 1 ]; then
+  command -v fluidsynth >/dev/null 2>&1 || need_apt+=(fluidsynth)
+  [ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || need_apt+=(fluid-soundfont-gm)
+fi
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
