@@ -2,9 +2,10 @@ import { findBars, type Bars } from './downbeats.js';
 import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import type { OnsetOptions } from './onset-stream.js';
 import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
-import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js';
+import { estimateTempo, type TempoOptions } from './tempo.js';
 import { peakAt, rises } from './rhythm-evidence.js';
 import { tempoChanges } from './tempo-sections.js';
+import { audibleSeconds, hasRhythm, rhythmConfidence, SILENCE_DBFS } from './rhythm-confidence.js';
 
 export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
   /** Envelope frames pooled into one point of the energy and onset curves in the output. */
@@ -45,9 +46,6 @@ export interface BeatResult {
   energy: number[];
   onset: number[];
 }
-
-/** Quieter than this throughout (dBFS) is silence: no beats, and no tempo invented for it. */
-const SILENCE_DBFS = -60;
 
 /** Beats, tempo, energy and onset curves of mono PCM. Pure. */
 export function analyzeBeats(
@@ -92,9 +90,9 @@ export function beatsOfEnvelope(
     };
   }
   const tempo = estimateTempo(env.onset, env.frameRate, options);
-  const confidence = round(rhythmConfidence(tempo, env.onset.length / env.frameRate));
+  const confidence = round(rhythmConfidence(tempo, audibleSeconds(env)));
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!hasRhythm(tempo, env.onset.length / env.frameRate)) {
+  if (!hasRhythm(tempo, audibleSeconds(env))) {
     return {
       ...base,
       tempo: null,
@@ -167,7 +165,7 @@ function trackSection(
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
 ): Omit<Section, 'start'> | undefined {
-  if (!tempo || !hasRhythm(tempo, env.onset.length / env.frameRate)) return undefined;
+  if (!tempo || !hasRhythm(tempo, audibleSeconds(env))) return undefined;
   const {
     beats: frames,
     period,
@@ -212,26 +210,6 @@ function audibleOnly(frames: number[], rms: Float64Array, period: number): numbe
   while (first <= last && !heard(frames[first]!)) first++;
   while (last >= first && !heard(frames[last]!)) last--;
   return frames.slice(first, last + 1);
-}
-
-/** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
-function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number): boolean {
-  return tempo !== undefined && tempo.strength >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;
-}
-
-/**
- * How surely an envelope `durationSec` long has a steady beat, 0..1: the autocorrelation peak at the
- * tempo (TempoEstimate.strength) in units of what an envelope without a beat reaches by chance at
- * its best lag. That chance level falls as 1/sqrt(duration) (the autocorrelation of an aperiodic
- * envelope averages out over more seconds), so the ratio is strength * sqrt(seconds), z, mapped to
- * z / (1 + z): 0.5 at z = 1. Measured: espeak-ng speech (English, German, French, 90-300 words a
- * minute, 4-32 s) z 0.20-0.58, pink and rain-like noise and a drone under 0.1; the 24 tracks of the
- * beat benchmark 1.71-4.27. Pure.
- */
-export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: number): number {
-  if (!tempo || !(tempo.strength > 0) || !(durationSec > 0)) return 0;
-  const z = tempo.strength * Math.sqrt(durationSec);
-  return z / (1 + z);
 }
 
 /**

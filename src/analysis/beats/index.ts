@@ -8,3 +8,4 @@ export * from './tempo.js';
 export * from './metrical-level.js';
 export * from './downbeats.js';
 export * from './rhythm-evidence.js';
+export { rhythmConfidence } from './rhythm-confidence.js';

@@ -1,0 +1,44 @@
+import type { OnsetEnvelope } from './onset-strength.js';
+import type { TempoEstimate } from './tempo.js';
+
+/** Quieter than this throughout (dBFS) is silence: no beats, and no tempo invented for it. */
+export const SILENCE_DBFS = -60;
+
+/** Under SILENCE_DBFS, or this far (dB) under the loudest frame, a frame holds no music. */
+const INAUDIBLE_DB = 50;
+
+/**
+ * Seconds from the first frame that holds sound to the last: the confidence's chance level falls
+ * with the seconds the autocorrelation averages, and digital silence before and after the music
+ * averages nothing (one hit in ten minutes of silence was given 206 BPM, its confidence growing
+ * with the silence). The gaps between the clicks of a click track are the track's own.
+ */
+export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): number {
+  let peak = 0;
+  for (const v of env.rms) peak = Math.max(peak, v);
+  const floor = Math.max(10 ** (SILENCE_DBFS / 20), peak * 10 ** (-INAUDIBLE_DB / 20));
+  const first = env.rms.findIndex((v) => v >= floor);
+  if (first < 0) return 0;
+  const last = env.rms.findLastIndex((v) => v >= floor);
+  return (last - first + 1) / env.frameRate;
+}
+
+/** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
+export function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number): boolean {
+  return tempo !== undefined && tempo.strength >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;
+}
+
+/**
+ * How surely an envelope `durationSec` long has a steady beat, 0..1: the autocorrelation peak at the
+ * tempo (TempoEstimate.strength) in units of what an envelope without a beat reaches by chance at
+ * its best lag. That chance level falls as 1/sqrt(duration) (the autocorrelation of an aperiodic
+ * envelope averages out over more seconds), so the ratio is strength * sqrt(seconds), z, mapped to
+ * z / (1 + z): 0.5 at z = 1. Measured: espeak-ng speech (English, German, French, 90-300 words a
+ * minute, 4-32 s) z 0.20-0.58, pink and rain-like noise and a drone under 0.1; the 24 tracks of the
+ * beat benchmark 1.71-4.27. Pure.
+ */
+export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: number): number {
+  if (!tempo || !(tempo.strength > 0) || !(durationSec > 0)) return 0;
+  const z = tempo.strength * Math.sqrt(durationSec);
+  return z / (1 + z);
+}
