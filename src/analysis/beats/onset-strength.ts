@@ -148,19 +148,23 @@ function harmonicChange(
   // chord struck again (a skank, a comp on every beat) returns to a shape just heard and adds
   // little; a new chord lifts bands above anything they held, or drops them below it.
   const out = new Float64Array(frames);
+  const most = new Float64Array(width);
+  const least = new Float64Array(width);
   for (let t = 1; t < pooled; t++) {
+    // Row by row (contiguous), each band's highest and lowest over the window.
+    most.fill(-Infinity);
+    least.fill(Infinity);
+    for (let k = Math.max(0, t - memory); k < t; k++)
+      for (let j = 0, at = k * width; j < width; j++, at++) {
+        const v = filtered[at]!;
+        if (v > most[j]!) most[j] = v;
+        if (v < least[j]!) least[j] = v;
+      }
     let flux = 0;
     for (let j = 0; j < width; j++) {
-      let most = -Infinity;
-      let least = Infinity;
-      for (let k = Math.max(0, t - memory); k < t; k++) {
-        const v = filtered[k * width + j]!;
-        most = Math.max(most, v);
-        least = Math.min(least, v);
-      }
       const now = filtered[t * width + j]!;
       const step = Math.abs(now - filtered[(t - 1) * width + j]!);
-      flux += Math.max(0, now - most) + Math.max(0, least - now) + STEP_SHARE * step;
+      flux += Math.max(0, now - most[j]!) + Math.max(0, least[j]! - now) + STEP_SHARE * step;
     }
     out.fill(flux / width, t * pool, Math.min(frames, (t + 1) * pool));
   }
