@@ -3,17 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip, type SampleClip } from '../../src/media/generate.js';
+import type { SampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { until } from '../helpers/processes.js';
 import { startServer, type Harness } from './harness.js';
-
-// A body-less state-changing request says it is not a cross-site form post.
-const CLIENT = { 'x-requested-with': 'test' };
-type Answer = JobRecord & { error?: { code: string; message: string } };
-
-const clipOf = (file: string, scenes: number[]) =>
-  generateSampleClip({ path: file, width: 480, height: 270, fps: 30, scenes });
+import { clipOf, retry, segments, settled } from './retry-client.js';
 
 async function submit(h: Harness, spec: Record<string, unknown>): Promise<JobRecord> {
   const response = await fetch(`${h.url}/v1/jobs`, {
@@ -25,23 +19,9 @@ async function submit(h: Harness, spec: Record<string, unknown>): Promise<JobRec
   return (await response.json()) as JobRecord;
 }
 
-async function retry(h: Harness, id: string): Promise<{ status: number; body: Answer }> {
-  const response = await fetch(`${h.url}/v1/jobs/${id}/retry`, { method: 'POST', headers: CLIENT });
-  return { status: response.status, body: (await response.json()) as Answer };
-}
-
 const manifestText = (h: Harness, id: string) =>
   readFile(path.join(h.dataDir, 'jobs', id, 'manifest.json'), 'utf8');
-const segments = (job: JobRecord) => job.tasks.filter((t) => t.kind === 'transcode.segment');
 const runsOf = (job: JobRecord) => job.tasks.map((t) => t.runs?.length ?? 0);
-
-/** Polls the API until the job is done or failed, as a client would after a 202. */
-async function settled(h: Harness, id: string): Promise<JobRecord> {
-  return until('the job to settle', async () => {
-    const job = (await (await fetch(`${h.url}/v1/jobs/${id}`)).json()) as JobRecord;
-    return job.state === 'done' || job.state === 'failed' ? job : undefined;
-  });
-}
 
 // A retried or restarted job runs on the input files it was planned on, or not at all: the stamps
 // `jobs resume` checks are checked on the server's paths too, before anything is encoded again.

@@ -5,33 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_QUEUE } from '../../src/engine/redis/keys.js';
 import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip, type SampleClip } from '../../src/media/generate.js';
+import type { SampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { uniquePrefix } from '../integration/redis-fixtures.js';
 import { until } from '../helpers/processes.js';
-import { startServer, type Harness } from './harness.js';
-
-// A body-less state-changing request says it is not a cross-site form post.
-const CLIENT = { 'x-requested-with': 'test' };
-type Answer = JobRecord & { error?: { code: string; message: string } };
-
-const clipOf = (file: string, scenes: number[]) =>
-  generateSampleClip({ path: file, width: 480, height: 270, fps: 30, scenes });
-
-async function retry(h: Harness, id: string): Promise<{ status: number; body: Answer }> {
-  const response = await fetch(`${h.url}/v1/jobs/${id}/retry`, { method: 'POST', headers: CLIENT });
-  return { status: response.status, body: (await response.json()) as Answer };
-}
-
-const segments = (job: JobRecord) => job.tasks.filter((t) => t.kind === 'transcode.segment');
-
-/** Polls the API until the job is done or failed, as a client would after a 202. */
-async function settled(h: Harness, id: string): Promise<JobRecord> {
-  return until('the job to settle', async () => {
-    const job = (await (await fetch(`${h.url}/v1/jobs/${id}`)).json()) as JobRecord;
-    return job.state === 'done' || job.state === 'failed' ? job : undefined;
-  });
-}
+import { startServer } from './harness.js';
+import { clipOf, retry, segments, settled } from './retry-client.js';
 
 // The fleet engine keeps the same promise as the local one: a retried job runs on the input files
 // its stored plan (and its verified segments) were made from, or not at all.
