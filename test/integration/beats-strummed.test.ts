@@ -58,7 +58,46 @@ function folkSong(bpm: number): { events: NoteEvent[]; beats: number[] } {
   return { events, beats };
 }
 
-describe('strummed chords', () => {
+/**
+ * A bossa nova on nylon guitar and bass alone (no shaker, no rim): the guitar's thumb on one and
+ * three, its chords syncopated (eighths 1, 4 and 6, then 2, 4 and 7), the bass on one, the "and"
+ * of two, three and the "and" of four. Found by a new user's trial: every beat half a beat off.
+ */
+function bossa(bpm: number): { events: NoteEvent[]; beats: number[] } {
+  const beat = 60 / bpm;
+  const progression: [number, number[]][] = [
+    [62, [0, 3, 7, 10]],
+    [67, [0, 4, 7, 10]],
+    [60, [0, 4, 7, 11]],
+    [60, [0, 4, 7, 11]],
+    [64, [0, 3, 6, 10]],
+    [69, [0, 4, 7, 10]],
+    [62, [0, 3, 7, 10]],
+    [62, [0, 3, 7, 10]],
+  ];
+  const events: NoteEvent[] = [];
+  const note = (time: number, duration: number, channel: number, pitch: number, velocity: number) =>
+    events.push({ time, duration, channel, note: pitch, velocity });
+  for (let bar = 0; bar < 20; bar++) {
+    const start = 0.5 + bar * 4 * beat;
+    const [root, chord] = progression[bar % progression.length]!;
+    for (const at of [0, 2]) note(start + at * beat, 0.9 * beat, 0, root - 24, 80);
+    for (const eighth of bar % 2 === 0 ? [0, 3, 5] : [1, 3, 6])
+      chord
+        .slice(1)
+        .forEach((step, i) =>
+          note(start + (eighth * beat) / 2 + i * 0.008, 0.45 * beat, 0, root - 12 + step, 62),
+        );
+    note(start, 1.4 * beat, 1, root - 24, 90);
+    note(start + 1.5 * beat, 0.5 * beat, 1, root - 17, 75);
+    note(start + 2 * beat, 1.4 * beat, 1, root - 17, 85);
+    note(start + 3.5 * beat, 0.5 * beat, 1, root - 24, 70);
+  }
+  const beats = Array.from({ length: 80 }, (_, k) => 0.5 + k * beat);
+  return { events, beats };
+}
+
+describe('guitar accompaniment without drums', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ff-strum-'));
@@ -76,6 +115,19 @@ describe('strummed chords', () => {
       const result = await analyzeBeatsFile(wav);
       expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
       expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.95);
+    },
+    60_000,
+  );
+
+  it.each([132, 120])(
+    'a bossa nova on guitar and bass at %i BPM is tracked on its beats',
+    async (bpm) => {
+      const { events, beats } = bossa(bpm);
+      const wav = join(dir, `bossa-${bpm}.wav`);
+      await renderFluid({ style: { bpm }, events, programs: [24, 32] }, join(dir, `bossa-${bpm}.mid`), wav);
+      const result = await analyzeBeatsFile(wav);
+      expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.9);
     },
     60_000,
   );

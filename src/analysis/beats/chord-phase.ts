@@ -12,6 +12,14 @@ import { peakAt, rises, strongest } from './rhythm-evidence.js';
 const CHORD_MARGIN = 0.8;
 /** The kick and bass at the bar's start may hold the beats by no more than this (log2). */
 const LOW_MARGIN = 0.5;
+/**
+ * Or the kick and bass hold the bar's start halfway between the beats by this much (log2) and the
+ * chords lean the same way, however little: a bossa nova without its shaker (the thumb's bass on
+ * one and three, the guitar's chords syncopated) was tracked on its "and"s at -1.27 and -1.53.
+ * Tracks with right beats: -0.21 and up where the chords lean off the beat; a strings-only waltz
+ * -1.03, its chords on the beat (+1.2).
+ */
+const BASS_MARGIN = 1;
 
 /**
  * Beats moved half a beat onto the chord changes: the harmony changes at the start of the bar (or
@@ -20,13 +28,15 @@ const LOW_MARGIN = 0.5;
  * beats, clearly more than on any of them, and the low band (kick, bass) does not hold the bar's
  * start on the beats, the beats are on the off-beats: a snare or a comping chord on every "and" made
  * them look strong. A chord pushed ahead of the bar (on the "and" of four, as pop often does) moves
- * nothing where the kick still lands on one. Undefined where the beats stay.
+ * nothing where the kick still lands on one. The kick and bass are a witness of their own where
+ * they hold the bar's start halfway (BASS_MARGIN). Undefined where the beats stay; `onto` says what
+ * they moved onto.
  */
 export function onChordChanges(
   env: LevelEnvelope,
   beats: readonly number[],
   period: number,
-): number[] | undefined {
+): { beats: number[]; onto: string } | undefined {
   if (beats.length < 12) return undefined;
   const reach = Math.max(1, Math.round(period / 16));
   const halfway = beats.slice(1).map((b, i) => (beats[i]! + b) / 2);
@@ -36,7 +46,10 @@ export function onChordChanges(
     Math.log2(
       Math.max(1e-12, barAccent(curve, onBeats, reach)) / Math.max(1e-12, barAccent(curve, halfway, reach)),
     );
-  if (!(margin(env.harmonic) < -CHORD_MARGIN && margin(low) < LOW_MARGIN)) return undefined;
+  const [chords, bass] = [margin(env.harmonic), margin(low)];
+  const onChords = chords < -CHORD_MARGIN && bass < LOW_MARGIN;
+  const onBass = bass < -BASS_MARGIN && chords < 0;
+  if (!onChords && !onBass) return undefined;
   const near = Math.max(1, Math.round(period / 8));
   const gap = (beats.at(-1)! - beats[0]!) / (beats.length - 1);
   const heard = median(halfway.map((t) => peakAt(env.onset, t, near)));
@@ -45,7 +58,10 @@ export function onChordChanges(
   const moved = [beats[0]! - gap / 2, ...halfway, beats.at(-1)! + gap / 2].filter(
     (t, i, all) => (i > 0 && i < all.length - 1) || end(t),
   );
-  return moved.map((t) => strongest(env.onset, t, near));
+  return {
+    beats: moved.map((t) => strongest(env.onset, t, near)),
+    onto: onChords ? 'the chord changes' : "the bass's bar starts",
+  };
 }
 
 /** The strongest place in a bar of 3 or 4 points: the largest median of `curve` at every k-th point. */

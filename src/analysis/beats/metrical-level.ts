@@ -57,8 +57,8 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
   return onChords
     ? {
         ...settled,
-        beats: onChords,
-        reason: `${settled.reason}; beats moved half a beat onto the chord changes`,
+        beats: onChords.beats,
+        reason: `${settled.reason}; beats moved half a beat onto ${onChords.onto}`,
       }
     : settled;
 }
