@@ -5,7 +5,14 @@ import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
 import { peakAt, rises } from './rhythm-evidence.js';
 import { tempoChanges } from './tempo-sections.js';
-import { audibleSeconds, hasRhythm, rhythmConfidence, SILENCE_DBFS } from './rhythm-confidence.js';
+import {
+  audibleSeconds,
+  hasRhythm,
+  rhythmConfidence,
+  SILENCE_DBFS,
+  steadyInWindows,
+  windowConfidence,
+} from './rhythm-confidence.js';
 
 export interface BeatOptions extends OnsetOptions, TempoOptions, LevelOptions {
   /** Envelope frames pooled into one point of the energy and onset curves in the output. */
@@ -90,9 +97,13 @@ export function beatsOfEnvelope(
     };
   }
   const tempo = estimateTempo(env.onset, env.frameRate, options);
-  const confidence = round(rhythmConfidence(tempo, audibleSeconds(env)));
+  // A tempo that drifts is steady window by window, though the whole track's periodicity is weak.
+  const drifting = !hasRhythm(tempo, audibleSeconds(env)) && steadyInWindows(env, options);
+  const confidence = round(
+    drifting ? windowConfidence(env, options) : rhythmConfidence(tempo, audibleSeconds(env)),
+  );
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!hasRhythm(tempo, audibleSeconds(env))) {
+  if (!drifting && !hasRhythm(tempo, audibleSeconds(env))) {
     return {
       ...base,
       tempo: null,
@@ -108,7 +119,7 @@ export function beatsOfEnvelope(
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
   const sections = tempoSections(env, options);
   if (!sections) {
-    const whole = trackSection(env, options, tempo)!;
+    const whole = trackSection(env, options, tempo, drifting)!;
     const beats = whole.frames.map(seconds);
     return {
       ...base,
@@ -164,8 +175,9 @@ function trackSection(
   env: OnsetEnvelope,
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
+  drifting = false,
 ): Omit<Section, 'start'> | undefined {
-  if (!tempo || !hasRhythm(tempo, audibleSeconds(env))) return undefined;
+  if (!tempo || !(drifting || hasRhythm(tempo, audibleSeconds(env)))) return undefined;
   const {
     beats: frames,
     period,

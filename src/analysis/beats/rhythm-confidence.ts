@@ -1,5 +1,5 @@
 import type { OnsetEnvelope } from './onset-strength.js';
-import type { TempoEstimate } from './tempo.js';
+import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js';
 
 /** Quieter than this throughout (dBFS) is silence: no beats, and no tempo invented for it. */
 export const SILENCE_DBFS = -60;
@@ -41,4 +41,34 @@ export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: 
   if (!tempo || !(tempo.strength > 0) || !(durationSec > 0)) return 0;
   const z = tempo.strength * Math.sqrt(durationSec);
   return z / (1 + z);
+}
+
+/** Windows (seconds) a drifting tempo is judged in, and what their median must reach. */
+const WINDOW_SEC = 12;
+const WINDOW_CONFIDENCE = 0.55;
+
+/**
+ * The median confidence of 12-s windows (half overlapping), each with its own tempo: a tempo that
+ * drifts (100 to 80 BPM over 45 s) smears the whole track's autocorrelation (0.47) but is steady
+ * in each window (0.62-0.67). Measured: espeak-ng speech 0.00-0.22, pink noise 0.15, steady music
+ * 0.59-0.75. Beats are tracked where this reaches 0.55 though the whole track's does not reach 0.5.
+ */
+export function windowConfidence(env: OnsetEnvelope, options: TempoOptions): number {
+  const size = Math.round(WINDOW_SEC * env.frameRate);
+  const confidences: number[] = [];
+  for (let start = 0; start + size <= env.onset.length; start += Math.round(size / 2)) {
+    const onset = env.onset.subarray(start, start + size);
+    const rms = env.rms.subarray(start, start + size);
+    const seconds = audibleSeconds({ rms, frameRate: env.frameRate });
+    if (seconds > 0)
+      confidences.push(rhythmConfidence(estimateTempo(onset, env.frameRate, options), seconds));
+  }
+  if (confidences.length < 3) return 0;
+  confidences.sort((a, b) => a - b);
+  return confidences[confidences.length >> 1]!;
+}
+
+/** Whether the beats of a drifting tempo are steady enough to track, window by window. */
+export function steadyInWindows(env: OnsetEnvelope, options: TempoOptions): boolean {
+  return windowConfidence(env, options) >= WINDOW_CONFIDENCE;
 }

@@ -97,6 +97,42 @@ function bossa(bpm: number): { events: NoteEvent[]; beats: number[] } {
   return { events, beats };
 }
 
+/**
+ * A band slowing down, `from` to `to` BPM over 16 bars: kick and snare, eighth hats, an electric
+ * piano's chord and a bass note on every beat. Found by a new user's trial (100 to 80): "no steady
+ * rhythm", the whole track's periodicity smeared by the drift, and a montage refused the music.
+ */
+function slowingBand(from: number, to: number): { events: NoteEvent[]; beats: number[] } {
+  const chords: [number, number[]][] = [
+    [60, [0, 4, 7, 11]],
+    [57, [0, 3, 7, 10]],
+    [65, [0, 4, 7, 11]],
+    [67, [0, 4, 7, 10]],
+  ];
+  const beats = [0.5];
+  for (let i = 0; i < 64; i++) beats.push(beats.at(-1)! + 60 / (from + ((to - from) * i) / 63));
+  const events: NoteEvent[] = [];
+  for (let i = 0; i < 64; i++) {
+    const [at, gap] = [beats[i]!, beats[i + 1]! - beats[i]!];
+    const [root, chord] = chords[Math.floor(i / 4) % chords.length]!;
+    const drum = (time: number, note: number, velocity: number) =>
+      events.push({ time, duration: 0.05, channel: 9, note, velocity });
+    drum(at, i % 2 === 0 ? 36 : 38, 110);
+    drum(at, 42, 60);
+    drum(at + gap / 2, 42, 45);
+    for (const step of chord)
+      events.push({ time: at, duration: 0.8 * gap, channel: 1, note: root + step, velocity: 60 });
+    events.push({
+      time: at,
+      duration: 0.8 * gap,
+      channel: 0,
+      note: root - 24 + (i % 2 ? 7 : 0),
+      velocity: 85,
+    });
+  }
+  return { events, beats: beats.slice(0, 64) };
+}
+
 describe('guitar accompaniment without drums', () => {
   let dir: string;
   beforeAll(async () => {
@@ -131,4 +167,13 @@ describe('guitar accompaniment without drums', () => {
     },
     60_000,
   );
+
+  it('a band slowing from 100 to 80 BPM is tracked all the way', async () => {
+    const { events, beats } = slowingBand(100, 80);
+    const wav = join(dir, 'slowing.wav');
+    await renderFluid({ style: { bpm: 90 }, events, programs: [33, 4] }, join(dir, 'slowing.mid'), wav);
+    const result = await analyzeBeatsFile(wav);
+    expect(result.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.9);
+  }, 60_000);
 });
