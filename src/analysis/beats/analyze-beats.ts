@@ -10,7 +10,7 @@ import {
   hasRhythm,
   rhythmConfidence,
   SILENCE_DBFS,
-  steadyInWindows,
+  WINDOW_CONFIDENCE,
   windowConfidence,
 } from './rhythm-confidence.js';
 
@@ -97,13 +97,14 @@ export function beatsOfEnvelope(
     };
   }
   const tempo = estimateTempo(env.onset, env.frameRate, options);
+  const heard = audibleSeconds(env);
+  const steady = hasRhythm(tempo, heard);
   // A tempo that drifts is steady window by window, though the whole track's periodicity is weak.
-  const drifting = !hasRhythm(tempo, audibleSeconds(env)) && steadyInWindows(env, options);
-  const confidence = round(
-    drifting ? windowConfidence(env, options) : rhythmConfidence(tempo, audibleSeconds(env)),
-  );
+  const windows = steady ? 0 : windowConfidence(env, options);
+  const drifting = windows >= WINDOW_CONFIDENCE;
+  const confidence = round(drifting ? windows : rhythmConfidence(tempo, heard));
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!drifting && !hasRhythm(tempo, audibleSeconds(env))) {
+  if (!steady && !drifting) {
     return {
       ...base,
       tempo: null,

@@ -45,7 +45,7 @@ export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: 
 
 /** Windows (seconds) a drifting tempo is judged in, and what their median must reach. */
 const WINDOW_SEC = 12;
-const WINDOW_CONFIDENCE = 0.55;
+export const WINDOW_CONFIDENCE = 0.55;
 
 /**
  * The median confidence of 12-s windows (half overlapping), each with its own tempo: a tempo that
@@ -66,9 +66,4 @@ export function windowConfidence(env: OnsetEnvelope, options: TempoOptions): num
   if (confidences.length < 3) return 0;
   confidences.sort((a, b) => a - b);
   return confidences[confidences.length >> 1]!;
-}
-
-/** Whether the beats of a drifting tempo are steady enough to track, window by window. */
-export function steadyInWindows(env: OnsetEnvelope, options: TempoOptions): boolean {
-  return windowConfidence(env, options) >= WINDOW_CONFIDENCE;
 }
