@@ -32,6 +32,8 @@ export interface BeatStyle {
   comp?: string;
   /** 0 straight, 1 triplet swing of the eighths. */
   swing?: number;
+  /** General MIDI programs of the bass, chord and melody channels (default: bass, piano, piano). */
+  programs?: readonly number[];
 }
 
 export const BEAT_STYLES: BeatStyle[] = [
@@ -167,6 +169,8 @@ export interface StyleScore {
   /** Annotated beats and bar starts (seconds). */
   beats: number[];
   downbeats: number[];
+  /** The style's GM programs, when it names them. */
+  programs?: readonly number[];
 }
 
 /** The style's events for `seconds` of music, with human timing and velocity. Deterministic. */
@@ -225,5 +229,5 @@ export function styleScore(style: BeatStyle, seconds: number, seed = 1): StyleSc
     }
   }
   events.sort((a, b) => a.time - b.time);
-  return { style, seconds, events, beats, downbeats };
+  return { style, seconds, events, beats, downbeats, ...(style.programs && { programs: style.programs }) };
 }

@@ -106,8 +106,27 @@ function levelOf(
     if (best) {
       const p = best.tempo!.period;
       const found = Math.abs(p - period) / period < 0.04 ? beats : track(p);
-      const reason = `a chord change every ${best.count} beats`;
-      return { factor: period / p, period: p, beats: found, reason };
+      const chosen = {
+        factor: period / p,
+        period: p,
+        beats: found,
+        reason: `a chord change every ${best.count} beats`,
+      };
+      // A slow ballad's bass struck again on three (or on every beat) reads as a chord change every
+      // half bar (or beat), and four or three beats to it leave most of them empty (a piano struck
+      // on each beat at 64 BPM was read at 128; hits every 2 s at 60 BPM at 90).
+      const cycle = onlyOneHeard(env, found, p);
+      if (!cycle) return chosen;
+      // The slowest level allowed at the pulse that is heard or twice, three times... as fast.
+      const heard = cycle * p;
+      const slower = [1, 2, 3, 4].map((k) => heard / k).find((q) => allowed(period / q));
+      if (slower === undefined) return chosen;
+      return {
+        factor: period / slower,
+        period: slower,
+        beats: track(slower),
+        reason: `${chosen.reason}, but only one in ${cycle} of those beats is heard`,
+      };
     }
   }
 
@@ -138,6 +157,33 @@ function levelOf(
   }
   return keep;
 }
+
+/**
+ * The cycle (2, 3 or 4 beats) in which one beat is heard and the others are silent, if any: onsets
+ * (which hear faint hits too) under SILENT_BEAT of the loud beats' at 80% of their places, when
+ * the heard beat's are. A half-time groove's hi-hats between kick and snare are clear onsets
+ * (0.15-0.19 of the loud beats' on the bench); a piano ballad's empty eighths are none (0.03-0.04).
+ * A syncopated pattern (3+3+2 eighths over 4/4: the second and third beats silent) is heard on two
+ * beats of its four, and keeps its level.
+ */
+function onlyOneHeard(env: LevelEnvelope, beats: readonly number[], period: number): number | undefined {
+  const onsets = beats.map((b) => peakAt(env.onset, b, Math.max(1, Math.round(period / 16))));
+  const loud = [...onsets].sort((x, y) => x - y)[Math.floor(0.9 * (onsets.length - 1))] ?? 0;
+  const silent = onsets.map((v) => v < SILENT_BEAT * loud);
+  for (const cycle of [2, 3, 4]) {
+    if (beats.length < 4 * cycle) continue;
+    const shares = Array.from({ length: cycle }, (_, k) => {
+      const mine = silent.filter((_, i) => i % cycle === k);
+      return mine.filter(Boolean).length / mine.length;
+    });
+    if (shares.filter((x) => x < 0.5).length === 1 && shares.filter((x) => x >= 0.8).length === cycle - 1)
+      return cycle;
+  }
+  return undefined;
+}
+
+/** Onsets this far under the loud beats' are no beat of their own. */
+const SILENT_BEAT = 0.08;
 
 /**
  * Median accents (linear energy rises) at the beats, halfway between them, a third of the way and

@@ -135,38 +135,68 @@ function harmonicChange(
   // strikes) keeps the shape before it: the same chord, heard less well.
   const memory = Math.max(1, Math.round((CHORD_MEMORY_SEC * frameRate) / pool));
   const levels = new Float64Array(pooled);
+  const loud = new MonotonicWindow(pooled, memory);
   for (let t = 0; t < pooled; t++) {
-    const row = filtered.subarray(t * width, (t + 1) * width);
-    const level = row.reduce((a, v) => a + v, 0) / width;
+    const at = t * width;
+    let level = 0;
+    for (let j = 0; j < width; j++) level += filtered[at + j]!;
+    level /= width;
     levels[t] = level;
-    for (let j = 0; j < width; j++) row[j]! -= level;
-    let loudest = -Infinity;
-    for (let k = Math.max(0, t - memory); k < t; k++) loudest = Math.max(loudest, levels[k]!);
-    if (level < loudest - GAP_DB) row.set(filtered.subarray((t - 1) * width, t * width));
+    for (let j = 0; j < width; j++) filtered[at + j]! -= level;
+    if (t > 0 && level < loud.max(levels, t) - GAP_DB) filtered.copyWithin(at, at - width, at);
   }
   // Against the range each band held over the last CHORD_MEMORY_SEC, not only the frame before: a
   // chord struck again (a skank, a comp on every beat) returns to a shape just heard and adds
   // little; a new chord lifts bands above anything they held, or drops them below it.
   const out = new Float64Array(frames);
-  const most = new Float64Array(width);
-  const least = new Float64Array(width);
-  for (let t = 1; t < pooled; t++) {
-    // Row by row (contiguous), each band's highest and lowest over the window.
-    most.fill(-Infinity);
-    least.fill(Infinity);
-    for (let k = Math.max(0, t - memory); k < t; k++)
-      for (let j = 0, at = k * width; j < width; j++, at++) {
-        const v = filtered[at]!;
-        if (v > most[j]!) most[j] = v;
-        if (v < least[j]!) least[j] = v;
-      }
-    let flux = 0;
-    for (let j = 0; j < width; j++) {
-      const now = filtered[t * width + j]!;
-      const step = Math.abs(now - filtered[(t - 1) * width + j]!);
-      flux += Math.max(0, now - most[j]!) + Math.max(0, least[j]! - now) + STEP_SHARE * step;
+  const band = new Float64Array(pooled);
+  const flux = new Float64Array(pooled);
+  const high = new MonotonicWindow(pooled, memory);
+  const low = new MonotonicWindow(pooled, memory);
+  for (let j = 0; j < width; j++) {
+    for (let t = 0; t < pooled; t++) band[t] = filtered[t * width + j]!;
+    high.reset();
+    low.reset();
+    for (let t = 1; t < pooled; t++) {
+      const now = band[t]!;
+      flux[t]! +=
+        Math.max(0, now - high.max(band, t)) +
+        Math.max(0, -low.max(band, t, -1) - now) +
+        STEP_SHARE * Math.abs(now - band[t - 1]!);
     }
-    out.fill(flux / width, t * pool, Math.min(frames, (t + 1) * pool));
   }
+  for (let t = 1; t < pooled; t++) out.fill(flux[t]! / width, t * pool, Math.min(frames, (t + 1) * pool));
   return out;
+}
+
+/**
+ * The largest of `values[t - size .. t - 1]` (times `sign`: -1 gives minus the smallest) for t
+ * asked in increasing order, each in O(1) amortised: a deque of indices whose values fall.
+ */
+class MonotonicWindow {
+  private readonly queue: Int32Array;
+  private head = 0;
+  private tail = 0;
+  private next = 0;
+
+  constructor(
+    length: number,
+    private readonly size: number,
+  ) {
+    this.queue = new Int32Array(length);
+  }
+
+  reset(): void {
+    this.head = this.tail = this.next = 0;
+  }
+
+  max(values: Float64Array, t: number, sign = 1): number {
+    for (; this.next < t; this.next++) {
+      const v = sign * values[this.next]!;
+      while (this.tail > this.head && sign * values[this.queue[this.tail - 1]!]! <= v) this.tail--;
+      this.queue[this.tail++] = this.next;
+    }
+    while (this.queue[this.head]! < t - this.size) this.head++;
+    return sign * values[this.queue[this.head]!]!;
+  }
 }

@@ -25,12 +25,12 @@ export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): n
 
 /** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
 export function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number): boolean {
-  return tempo !== undefined && tempo.strength >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;
+  return tempo !== undefined && tempo.pulse >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;
 }
 
 /**
  * How surely an envelope `durationSec` long has a steady beat, 0..1: the autocorrelation peak at the
- * tempo (TempoEstimate.strength) in units of what an envelope without a beat reaches by chance at
+ * tempo or twice its period (TempoEstimate.pulse) in units of what an envelope without a beat reaches by chance at
  * its best lag. That chance level falls as 1/sqrt(duration) (the autocorrelation of an aperiodic
  * envelope averages out over more seconds), so the ratio is strength * sqrt(seconds), z, mapped to
  * z / (1 + z): 0.5 at z = 1. Measured: espeak-ng speech (English, German, French, 90-300 words a
@@ -38,8 +38,8 @@ export function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number)
  * beat benchmark 1.71-4.27. Pure.
  */
 export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: number): number {
-  if (!tempo || !(tempo.strength > 0) || !(durationSec > 0)) return 0;
-  const z = tempo.strength * Math.sqrt(durationSec);
+  if (!tempo || !(tempo.pulse > 0) || !(durationSec > 0)) return 0;
+  const z = tempo.pulse * Math.sqrt(durationSec);
   return z / (1 + z);
 }
 

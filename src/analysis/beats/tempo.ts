@@ -14,6 +14,11 @@ export interface TempoEstimate {
   period: number;
   /** Autocorrelation at the period relative to lag 0: how periodic the envelope is. */
   strength: number;
+  /**
+   * The same at the period or at twice it, whichever is higher: how steady the pulse is. A slow
+   * ballad struck on one and three (every 2 s at 60 BPM) repeats at two beats, not at one.
+   */
+  pulse: number;
 }
 
 /**
@@ -50,7 +55,9 @@ export function estimateTempo(
   const [a, b, c] = [acf[best - 1] ?? acf[best]!, acf[best]!, acf[best + 1] ?? acf[best]!];
   const denom = a - 2 * b + c;
   const period = best + (denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0);
-  return { bpm: (60 * frameRate) / period, period, strength: acf[best]! / acf[0]! };
+  const strength = acf[best]! / acf[0]!;
+  const pulse = Math.max(strength, near(Math.round(2 * period)) / acf[0]!);
+  return { bpm: (60 * frameRate) / period, period, strength, pulse };
 }
 
 /**

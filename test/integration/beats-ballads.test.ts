@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { styleScore } from '../../bench/lib/beat-styles.js';
+import { renderFluid } from '../../bench/lib/style-render.js';
+import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+
+/**
+ * Slow music without a drummer's backbeat, rendered by fluidsynth (real piano samples). Before:
+ * a solo piano ballad at 64 BPM, chords on every beat and the bass again on three, was read at
+ * 128 (the bass struck again read as a chord change every half bar); with the bass on every beat
+ * at 56, 112; a ballad whose drums, bass and chords play only on one and three (a hit every two
+ * seconds at 60 BPM) had "no steady rhythm".
+ */
+describe('slow ballads', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ff-ballad-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(['piano-ballad-64', 'piano-bass-beats-56', 'sparse-ballad-60'])(
+    '%s is tracked at its own tempo',
+    async (name) => {
+      const style = BALLAD_STYLES.find((s) => s.name === name)!;
+      const score = styleScore(style, 24, 3);
+      const wav = join(dir, `${name}.wav`);
+      await renderFluid(score, join(dir, `${name}.mid`), wav);
+      const result = await analyzeBeatsFile(wav);
+      expect(result.confidence).toBeGreaterThanOrEqual(0.5);
+      expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
+      expect(beatFMeasure(score.downbeats, result.downbeats)).toBeGreaterThan(0.9);
+    },
+    60_000,
+  );
+});
