@@ -11,6 +11,7 @@
  * - a harder set added once those were green (more-styles.ts): shuffle, reggae one-drop, drum and
  *   bass, trap, disco, train beats at four tempos, samba and more;
  * - slow and sparse music (ballad-styles.ts): solo piano, guitar, organ, strings, ballads at 50-110;
+ * - bars of five and seven beats (odd-meter-styles.ts);
  * - a stress set of random grooves (random-styles.ts), summed up apart from the others ("all").
  * Scored by beat F-measure (+-70 ms, first 5 s ignored), tempo error against the annotated level,
  * downbeat F-measure. Speed: each file through the CLI (`framefleet analyze beats`, process start,
@@ -30,6 +31,7 @@ import { BENCH_TRACKS, drumTrack } from './lib/drum-track.js';
 import { METER_STYLES, meterScore } from './lib/meter-styles.js';
 import { MORE_STYLES } from './lib/more-styles.js';
 import { BALLAD_STYLES } from './lib/ballad-styles.js';
+import { ODD_METER_STYLES } from './lib/odd-meter-styles.js';
 import { randomStyles } from './lib/random-styles.js';
 import { fluidsynthMissing, renderFluid, renderSynthetic } from './lib/style-render.js';
 import { ltsNode } from './lib/lts-node.js';
@@ -95,6 +97,7 @@ async function makeTracks(dir: string): Promise<{ tracks: Track[]; note?: string
     ...METER_STYLES.map((style, i) => ({ family: 'meter', score: meterScore(style, 30, i + 101) })),
     ...MORE_STYLES.map((style, i) => ({ family: 'more', score: styleScore(style, 30, i + 501) })),
     ...BALLAD_STYLES.map((style, i) => ({ family: 'ballad', score: styleScore(style, 30, i + 701) })),
+    ...ODD_METER_STYLES.map((style, i) => ({ family: 'odd', score: styleScore(style, 30, i + 801) })),
     ...randomStyles(STRESS_TRACKS, 7).map((style, i) => ({
       family: 'stress',
       score: styleScore(style, 30, i + 901),

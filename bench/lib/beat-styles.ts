@@ -19,7 +19,7 @@ export interface NoteEvent {
 export interface BeatStyle {
   name: string;
   bpm: number;
-  beatsPerBar: 3 | 4;
+  beatsPerBar: 3 | 4 | 5 | 7;
   /** Per bar, one character a step ('x' hit, 'X' accent, '.' rest); steps = 4 per beat. */
   kick: string;
   snare: string;

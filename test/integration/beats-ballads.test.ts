@@ -4,9 +4,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
-import { styleScore } from '../../bench/lib/beat-styles.js';
+import { styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
+import { ODD_METER_STYLES } from '../../bench/lib/odd-meter-styles.js';
 import { renderFluid } from '../../bench/lib/style-render.js';
 import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+
+/** A style rendered by fluidsynth (real instrument samples) and analysed as a user's file is. */
+async function renderAndAnalyze(dir: string, style: BeatStyle) {
+  const score = styleScore(style, 24, 3);
+  const wav = join(dir, `${style.name}.wav`);
+  await renderFluid(score, join(dir, `${style.name}.mid`), wav);
+  return { score, result: await analyzeBeatsFile(wav) };
+}
 
 /**
  * Slow music without a drummer's backbeat, rendered by fluidsynth (real piano samples). Before:
@@ -15,7 +24,7 @@ import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
  * at 56, 112; a ballad whose drums, bass and chords play only on one and three (a hit every two
  * seconds at 60 BPM) had "no steady rhythm".
  */
-describe('slow ballads', () => {
+describe('slow ballads and odd bars', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ff-ballad-'));
@@ -28,12 +37,23 @@ describe('slow ballads', () => {
     '%s is tracked at its own tempo',
     async (name) => {
       const style = BALLAD_STYLES.find((s) => s.name === name)!;
-      const score = styleScore(style, 24, 3);
-      const wav = join(dir, `${name}.wav`);
-      await renderFluid(score, join(dir, `${name}.mid`), wav);
-      const result = await analyzeBeatsFile(wav);
+      const { score, result } = await renderAndAnalyze(dir, style);
       expect(result.confidence).toBeGreaterThanOrEqual(0.5);
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
+      expect(beatFMeasure(score.downbeats, result.downbeats)).toBeGreaterThan(0.9);
+    },
+    60_000,
+  );
+
+  it.each(['rock-5-4-120', 'prog-7-4-130'])(
+    '%s keeps its tempo and finds its bars of five or seven',
+    async (name) => {
+      // Before: the five-beat bar was read as three beats (120 BPM as 72), the bars as threes.
+      const style = ODD_METER_STYLES.find((s) => s.name === name)!;
+      const { score, result } = await renderAndAnalyze(dir, style);
+      expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+      expect(result.beatsPerBar).toBe(style.beatsPerBar);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
       expect(beatFMeasure(score.downbeats, result.downbeats)).toBeGreaterThan(0.9);
     },

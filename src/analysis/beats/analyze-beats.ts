@@ -27,7 +27,7 @@ export interface BeatResult {
   tempo: number | null;
   /** Beat times in seconds. */
   beats: number[];
-  /** Bar starts in seconds (a subset of `beats`), and the beats in a bar (3 or 4; 2 in 6/8). */
+  /** Bar starts in seconds (a subset of `beats`), and the beats in a bar (3 or 4; 2 in 6/8; 5 or 7). */
   downbeats: number[];
   beatsPerBar: number | null;
   /** Why the beat sits at this metrical level and not at double, half, 3:2 or 2:3 of it. */
@@ -184,6 +184,7 @@ function trackSection(
     period,
     reason,
     compound,
+    oddBar,
   } = chooseLevel(env, tempo.period, {
     ...options,
     // The level may move beyond the tempo search range only within 50-210 BPM.
@@ -191,7 +192,7 @@ function trackSection(
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
   const heard = audibleOnly(frames, env.rms, period);
-  return { frames: heard, period, reason, bars: findBars(env, heard, period, compound) };
+  return { frames: heard, period, reason, bars: findBars(env, heard, period, compound, oddBar) };
 }
 
 /** An end beat this far (dB) under the music's loud level, with no rise of its own, is not heard. */

@@ -2,8 +2,11 @@ import type { LevelEnvelope } from './metrical-level.js';
 import { peakAt, rises } from './rhythm-evidence.js';
 
 export interface Bars {
-  /** 3 or 4 (2 or 4 for beats that split in three); 4 (2) from the first beat when nothing tells. */
-  beatsPerBar: 2 | 3 | 4;
+  /**
+   * 3 or 4 (2 or 4 for beats that split in three; 5 or 7 where the harmony changes that often); 4
+   * (2) from the first beat when nothing tells.
+   */
+  beatsPerBar: number;
   /** Indexes into the beats of the first beat of each bar. */
   downbeats: number[];
 }
@@ -18,6 +21,7 @@ export function findBars(
   beats: readonly number[],
   period: number,
   compound = false,
+  oddBar?: number,
 ): Bars {
   if (beats.length < 6) return { beatsPerBar: 4, downbeats: beats.length ? [0] : [] };
   const reach = Math.max(1, Math.round(period / 12));
@@ -30,10 +34,10 @@ export function findBars(
   const low = curve(rises(env.low));
   const high = curve(rises(env.high));
   const weight = beats.map((_, i) => 2 * harmonic[i]! + low[i]! - 0.5 * high[i]!);
-  let best = { beatsPerBar: 4 as Bars['beatsPerBar'], phase: 0, contrast: -Infinity };
+  let best = { beatsPerBar: 4, phase: 0, contrast: -Infinity };
   // Compound meter: 6/8 (two dotted quarters) or 12/8 (four); a bar of three is 9/8, rare.
   const unlikely = compound ? 4 : 3;
-  for (const m of compound ? ([4, 2] as const) : ([4, 3] as const)) {
+  for (const m of compound ? [4, 2] : oddBar ? [4, 3, oddBar] : [4, 3]) {
     for (let phase = 0; phase < m; phase++) {
       let on = 0;
       let onCount = 0;

@@ -27,4 +27,6 @@ export interface LevelChoice {
   reason: string;
   /** The beat splits into three (6/8, 12/8, a shuffle): its bar holds 2 or 4 beats, not 3. */
   compound?: boolean;
+  /** Beats between the harmony's changes where that is a rare bar (5 or 7): the bars weigh it. */
+  oddBar?: number;
 }

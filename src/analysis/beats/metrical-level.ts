@@ -84,7 +84,7 @@ function levelOf(
   if (bar) {
     // Harmony that changes faster than four beats could be played (bass or chords on one and
     // three of a fast-looking bar) changes every half bar: two beats, then, against three.
-    const counts = allowed((60 * env.frameRate * 4) / bar.period / bpm) ? [4, 3] : [2, 3];
+    const counts = allowed((60 * env.frameRate * 4) / bar.period / bpm) ? [4, 3, 5, 7] : [2, 3];
     const fits = counts
       .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
       .filter((c) => allowed(c.bpm / bpm))
@@ -97,11 +97,10 @@ function levelOf(
         }),
       }))
       .filter((c) => c.tempo !== undefined)
+      // Five or seven beats a bar only where neither three nor four fits the onsets at all.
+      .filter((c, _, all) => c.count < 5 || all.every((o) => o.count >= 5 || o.tempo!.strength < ODD_ONLY))
       // Three beats a bar must repeat clearly better: 4/4 is the common case.
-      .sort(
-        (a, b) =>
-          b.tempo!.strength * (b.count === 3 ? 0.75 : 1) - a.tempo!.strength * (a.count === 3 ? 0.75 : 1),
-      );
+      .sort((a, b) => b.tempo!.strength * ODDS[b.count]! - a.tempo!.strength * ODDS[a.count]!);
     const best = fits[0];
     if (best) {
       const p = best.tempo!.period;
@@ -111,6 +110,7 @@ function levelOf(
         period: p,
         beats: found,
         reason: `a chord change every ${best.count} beats`,
+        ...(best.count > 4 && { oddBar: best.count }),
       };
       // A slow ballad's bass struck again on three (or on every beat) reads as a chord change every
       // half bar (or beat), and four or three beats to it leave most of them empty (a piano struck
@@ -184,6 +184,18 @@ function onlyOneHeard(env: LevelEnvelope, beats: readonly number[], period: numb
 
 /** Onsets this far under the loud beats' are no beat of their own. */
 const SILENT_BEAT = 0.08;
+
+/**
+ * How much better the onsets must repeat at a bar's other counts than at four (or two) beats a bar:
+ * three is common, five and seven rare.
+ */
+const ODDS: Record<number, number> = { 2: 1, 4: 1, 3: 0.75, 5: 0.6, 7: 0.5 };
+/**
+ * The onsets' periodicity at three or four beats a bar under which an odd bar may be chosen: 5/4
+ * and 7/4 renders measure -0.07 to -0.05 there, a 4/4 groove whose onsets repeat at 5/4 of its beat
+ * 0.2.
+ */
+const ODD_ONLY = 0.1;
 
 /**
  * Median accents (linear energy rises) at the beats, halfway between them, a third of the way and
