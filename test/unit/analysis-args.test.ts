@@ -100,6 +100,14 @@ describe('pcm and proxy arguments', () => {
     );
   });
 
+  it('decodes the difference of the channels, at the gain of the sum, when asked', () => {
+    const args = pcmDecodeArgs({ path: 'a.m4a', mix: 'difference' }).join(' ');
+    expect(args).toContain(
+      '-dn -af aformat=channel_layouts=stereo,pan=mono|c0=0.70710678*c0-0.70710678*c1 -ar 22050',
+    );
+    expect(args).not.toContain('-ac');
+  });
+
   it('writes a small, never upscaled proxy with the same frames', () => {
     const args = proxyArgs({ input: 'in.mov', output: 'out.mp4', height: 240 }, '/tmp/x.mp4', true).join(' ');
     expect(args).toContain("scale=-2:'trunc(min(240,ih)/2)*2'");

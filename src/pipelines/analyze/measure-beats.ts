@@ -5,6 +5,7 @@ import {
   type BeatOptions,
   type BeatResult,
 } from '../../analysis/beats/index.js';
+import type { OnsetEnvelope } from '../../analysis/beats/onset-strength.js';
 import { FramefleetError, show } from '../../errors.js';
 import type { PcmStream } from '../../media/decode-pcm.js';
 import { probe } from '../../media/probe.js';
@@ -13,14 +14,27 @@ import { BEAT_SAMPLE_RATE, startBeatsDecode } from './beats-decode.js';
 export { BEAT_SAMPLE_RATE } from './beats-decode.js';
 
 /**
+ * How much louder (energy ratio, 10 dB) the difference of a track's two channels must be than
+ * their sum for the beats to be looked for in it: a normal stereo mix has its side (L - R) well
+ * under its middle (L + R); one whose channels are in antiphase (R = -L: a wiring fault, a
+ * "wide" effect) has a sum that cancels to silence, or to a lossy codec's residue.
+ */
+export const ANTIPHASE_RATIO = 10;
+
+type Options = BeatOptions & { signal?: AbortSignal; decode?: PcmStream };
+type Found = { result: BeatResult; env: OnsetEnvelope; warnings: readonly string[] };
+
+/**
  * Decodes an audio or video file's sound and finds its beats. The onset envelope is computed from
  * the samples as they are decoded (by ffmpeg, or read here from a plain WAV); `decode` is one
  * already started for this file (the CLI starts it before it loads the analysis), taken over with
- * its cancellation.
+ * its cancellation. Where the mono mix has no beat, and the difference of the channels is far
+ * louder than it (they are in antiphase), the beats are those of the difference, with a warning;
+ * the good path decodes once.
  */
 export async function analyzeBeatsFile(
   path: string,
-  options: BeatOptions & { signal?: AbortSignal; decode?: PcmStream } = {},
+  options: Options = {},
 ): Promise<BeatResult & { source: { path: string } }> {
   const { signal } = options;
   let pcm = options.decode;
@@ -35,6 +49,34 @@ export async function analyzeBeatsFile(
     const settled = () => signal?.removeEventListener('abort', stop);
     pcm.done.then(settled, settled);
   } else pcm = startBeatsDecode(path, signal);
+  let found = (await beatsOf(path, pcm, options, true))!;
+  if (found.result.tempo === null) {
+    const side = await differenceOf(path, options);
+    if (side && energy(side.env) > ANTIPHASE_RATIO * energy(found.env)) {
+      found = {
+        ...side,
+        warnings: [
+          ...side.warnings,
+          `the channels of input ${show(path)} cancel out when mixed to mono (one is inverted: antiphase); the beats were looked for in their difference (left minus right)`,
+        ],
+      };
+    }
+  }
+  const warnings = found.warnings.length ? { warnings: [...found.warnings] } : {};
+  return { ...found.result, ...warnings, source: { path } };
+}
+
+/**
+ * The beats of one decode's samples. A decode that fails or yields nothing is refused, naming what
+ * is wrong; undefined instead where `refuse` is false (and it was not cancelled).
+ */
+async function beatsOf(
+  path: string,
+  pcm: PcmStream,
+  options: Options,
+  refuse: boolean,
+): Promise<Found | undefined> {
+  const { signal } = options;
   const stream = new OnsetStream(BEAT_SAMPLE_RATE, options);
   pcm.pipeTo((samples) => stream.push(samples));
   // One process on the good path: ffprobe runs only when the decode fails or yields nothing, to
@@ -44,16 +86,33 @@ export async function analyzeBeatsFile(
     count = await pcm.done;
   } catch (error) {
     if (signal?.aborted) throw error;
+    if (!refuse) return undefined;
     await refuseWithoutAudio(path, signal);
     throw error;
   }
   if (count === 0) {
+    if (!refuse) return undefined;
     await refuseWithoutAudio(path, signal);
     throw new FramefleetError('INPUT_CORRUPT', `input ${show(path)} decoded to no audio samples`);
   }
   const env = onsetEnvelope(stream.finish());
-  const warnings = pcm.warnings?.length ? { warnings: [...pcm.warnings] } : {};
-  return { ...beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options), ...warnings, source: { path } };
+  const result = beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options);
+  return { result, env, warnings: pcm.warnings ?? [] };
+}
+
+/**
+ * The beats of the difference of the channels (a second decode, only for a track the sum found
+ * no beat in); undefined where there is none (a mono file) or it cannot be decoded.
+ */
+function differenceOf(path: string, options: Options): Promise<Found | undefined> {
+  return beatsOf(path, startBeatsDecode(path, options.signal, 'difference'), options, false);
+}
+
+/** Mean energy of the envelope's frames (RMS squared). */
+function energy(env: OnsetEnvelope): number {
+  let sum = 0;
+  for (const v of env.rms) sum += v * v;
+  return env.rms.length ? sum / env.rms.length : 0;
 }
 
 async function refuseWithoutAudio(path: string, signal: AbortSignal | undefined): Promise<void> {
