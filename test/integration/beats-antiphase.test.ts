@@ -40,6 +40,21 @@ describe('a stereo track whose channels are in antiphase', () => {
     expect(inverted.warnings).toEqual([expect.stringMatching(/cancel out when mixed to mono.*antiphase/)]);
   });
 
+  // The second decode stops after 20 s where the difference is not the louder; not where the
+  // sum is silent there (an intro), and not where it is the louder.
+  it('is found past the trial of the difference: after 25 s of silence, and in a long track', async () => {
+    const late = join(work.dir, 'late.m4a');
+    const pan = 'pan=stereo|c0=c0|c1=-1*c0';
+    await runFfmpeg(['-y', '-i', drums.path, '-af', `adelay=25s:all=1,${pan}`, '-c:a', 'aac', late]);
+    const result = await analyzeBeatsFile(late);
+    expect(Math.abs(result.tempo! - 120) / 120).toBeLessThan(0.02);
+    const shifted = drums.beats.map((t) => t + 25);
+    expect(beatFMeasure(result.beats, shifted, 0.07, 2)).toBeGreaterThan(0.9);
+    const long = join(work.dir, 'long.m4a');
+    await runFfmpeg(['-y', '-stream_loop', '2', '-i', drums.path, '-af', pan, '-c:a', 'aac', long]);
+    expect(Math.abs((await analyzeBeatsFile(long)).tempo! - 120) / 120).toBeLessThan(0.02);
+  });
+
   it('leaves a silent stereo track silent, and a mono one without beats as it was', async () => {
     const silent = join(work.dir, 'silent.wav');
     await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '3', silent]);
@@ -49,5 +64,23 @@ describe('a stereo track whose channels are in antiphase', () => {
     const result = await analyzeBeatsFile(hum);
     expect(result).toMatchObject({ silent: false, tempo: null });
     expect(result.warnings).toBeUndefined();
+    // Past the trial: its second decode is stopped, the result is the sum's.
+    const noise = join(work.dir, 'noise.m4a');
+    const source = 'anoisesrc=c=pink:r=44100:a=0.2:d=30';
+    await runFfmpeg([
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      source,
+      '-af',
+      'pan=stereo|c0=c0|c1=0.5*c0',
+      '-c:a',
+      'aac',
+      noise,
+    ]);
+    const noisy = await analyzeBeatsFile(noise);
+    expect(noisy).toMatchObject({ silent: false, tempo: null, durationSec: expect.closeTo(30, 0) });
+    expect(noisy.warnings).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import {
   type BeatResult,
 } from '../../analysis/beats/index.js';
 import type { OnsetEnvelope } from '../../analysis/beats/onset-strength.js';
+import { SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
 import type { PcmStream } from '../../media/decode-pcm.js';
 import { probe } from '../../media/probe.js';
@@ -51,8 +52,8 @@ export async function analyzeBeatsFile(
   } else pcm = startBeatsDecode(path, signal);
   let found = (await beatsOf(path, pcm, options, true))!;
   if (found.result.tempo === null) {
-    const side = await differenceOf(path, options);
-    if (side && energy(side.env) > ANTIPHASE_RATIO * energy(found.env)) {
+    const side = await differenceOf(path, found.env, options);
+    if (side && energy(side.env.rms) > ANTIPHASE_RATIO * energy(found.env.rms)) {
       found = {
         ...side,
         warnings: [
@@ -75,10 +76,14 @@ async function beatsOf(
   pcm: PcmStream,
   options: Options,
   refuse: boolean,
+  watch?: (samples: Float32Array) => void,
 ): Promise<Found | undefined> {
   const { signal } = options;
   const stream = new OnsetStream(BEAT_SAMPLE_RATE, options);
-  pcm.pipeTo((samples) => stream.push(samples));
+  pcm.pipeTo((samples) => {
+    stream.push(samples);
+    watch?.(samples);
+  });
   // One process on the good path: ffprobe runs only when the decode fails or yields nothing, to
   // name what is wrong (no audio stream, a corrupt file) instead of ffmpeg's own words.
   let count: number;
@@ -100,19 +105,39 @@ async function beatsOf(
   return { result, env, warnings: pcm.warnings ?? [] };
 }
 
+/** Seconds of the difference decoded before it is given up where it is not the louder. */
+const DIFFERENCE_TRIAL_SEC = 20;
+/** The energy of SILENCE_DBFS. */
+const AUDIBLE = 10 ** (SILENCE_DBFS / 10);
+
 /**
  * The beats of the difference of the channels (a second decode, only for a track the sum found
- * no beat in); undefined where there is none (a mono file) or it cannot be decoded.
+ * no beat in); undefined where there is none (a mono file), it cannot be decoded, or its first
+ * DIFFERENCE_TRIAL_SEC are not ANTIPHASE_RATIO louder than the sum's (speech, a drone: their
+ * second decode stops there, however long the file).
  */
-function differenceOf(path: string, options: Options): Promise<Found | undefined> {
-  return beatsOf(path, startBeatsDecode(path, options.signal, 'difference'), options, false);
+function differenceOf(path: string, sum: OnsetEnvelope, options: Options): Promise<Found | undefined> {
+  const pcm = startBeatsDecode(path, options.signal, 'difference');
+  const trial = DIFFERENCE_TRIAL_SEC * BEAT_SAMPLE_RATE;
+  let squares = 0;
+  let count = 0;
+  const watch = (samples: Float32Array) => {
+    if (count >= trial) return;
+    for (const v of samples) squares += v * v;
+    count += samples.length;
+    if (count < trial) return;
+    // The sum audible there, and the difference not far louder: a normal track.
+    const sumEnergy = energy(sum.rms.subarray(0, Math.max(1, Math.floor(count / sum.hop))));
+    if (sumEnergy > AUDIBLE && squares / count <= ANTIPHASE_RATIO * sumEnergy) pcm.abort();
+  };
+  return beatsOf(path, pcm, options, false, watch);
 }
 
-/** Mean energy of the envelope's frames (RMS squared). */
-function energy(env: OnsetEnvelope): number {
+/** Mean energy of frames (their RMS squared). */
+function energy(rms: Float64Array): number {
   let sum = 0;
-  for (const v of env.rms) sum += v * v;
-  return env.rms.length ? sum / env.rms.length : 0;
+  for (const v of rms) sum += v * v;
+  return rms.length ? sum / rms.length : 0;
 }
 
 async function refuseWithoutAudio(path: string, signal: AbortSignal | undefined): Promise<void> {
