@@ -115,8 +115,3 @@ export async function spoolStdin(
   }
   return { path, remove };
 }
-
-/** `text` with the spooled file's path named as the user named it, `-`. Pure. */
-export function asStdin(text: string, spooled: string): string {
-  return text.split(spooled).join(STDIN);
-}
