@@ -1,4 +1,4 @@
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, fstatSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,8 @@ const STDIN_MAX_TEXT = '8 GiB';
 /**
  * Refuses what `-` cannot mean for `command` before any work: more than one `-` (standard input
  * can be read once), `-` with --aggregate or for a proxy, and a terminal as standard input (the
- * user piped nothing: reading would wait for typing). Returns whether standard input is an input.
+ * user piped nothing: reading would wait for typing) or a directory. Returns whether standard
+ * input is an input.
  */
 export function checkStdinInputs(
   command: string,
@@ -45,6 +46,20 @@ export function checkStdinInputs(
     throw new FramefleetError(
       'INVALID_ARGUMENT',
       `input ${show(STDIN)} reads standard input, which is a terminal; pipe a file in (cat song.mp3 | framefleet analyze ${command} -) or name the file`,
+    );
+  }
+  // `< folder` reads as nothing at all: say what it is instead of "empty".
+  const info = (() => {
+    try {
+      return fstatSync(0);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (info?.isDirectory()) {
+    throw new FramefleetError(
+      'INPUT_NOT_A_FILE',
+      `input ${show(STDIN)} reads standard input, which is a directory, not a media file`,
     );
   }
   return true;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -134,6 +134,23 @@ describe('input `-` is standard input', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/ \[INVALID_ARGUMENT\]\n$/);
+  });
+
+  it('refuses a directory as standard input', () => {
+    const fd = openSync(work.dir, 'r');
+    try {
+      const result = spawnSync(process.execPath, [CLI, 'analyze', 'beats', '-'], {
+        stdio: [fd, 'pipe', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        'framefleet: error: input `-` reads standard input, which is a directory, not a media file [INPUT_NOT_A_FILE]\n',
+      );
+    } finally {
+      closeSync(fd);
+    }
   });
 
   const hasScript = spawnSync('script', ['--version']).status === 0;
