@@ -10,16 +10,29 @@ import { echoWarnings } from './cli-logger.js';
 import { OVERWRITE_HINT, pathArgument } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
+import type { SpooledStdin } from './stdin-input.js';
 
 type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
 
-/** Runs one analysis in this process; Ctrl-C stops its ffmpeg runs and writes nothing. */
+/** The input that is standard input (see stdin-input.ts). */
+const STDIN = '-';
+
+/**
+ * Runs one analysis in this process; Ctrl-C stops its ffmpeg runs and writes nothing. An input `-`
+ * is standard input, copied to a private temporary file that is analysed as a named file is and
+ * removed whatever happens; results and messages name it `-`.
+ */
 export async function analyzeCommand<K extends keyof Flags>(
   name: K,
   inputs: string[],
   flags: Flags[K],
 ): Promise<void> {
   const target = { overwrite: flags.overwrite, overwriteHint: OVERWRITE_HINT };
+  // Standard input's module loads only where it is read: `analyze beats FILE` starts no slower.
+  const stdin = inputs.includes(STDIN) ? await import('./stdin-input.js') : undefined;
+  stdin?.checkStdinInputs(name, inputs, { aggregate: (flags as ScenesFlags).aggregate });
+  // What an output must not be: the named files (standard input is none).
+  const named = inputs.filter((input) => input !== STDIN);
   // A proxy is an MP4 whatever its name: another extension is refused as the API refuses it.
   if (name === 'proxy') await checkProxySpec(inputs[0]!, flags as ProxyFlags);
   // The decode index.ts started for `analyze beats`, if any: stopped if the command fails first.
@@ -27,7 +40,7 @@ export async function analyzeCommand<K extends keyof Flags>(
   // Before any work: an output that is an input, that exists without -y, or has no folder.
   if (flags.output) {
     const { checkOutputTarget } = await import('../storage/output-target.js');
-    await checkOutputTarget(flags.output, inputs, target).catch((error: unknown) => {
+    await checkOutputTarget(flags.output, named, target).catch((error: unknown) => {
       decode?.abort();
       throw error;
     });
@@ -40,12 +53,22 @@ export async function analyzeCommand<K extends keyof Flags>(
         const { makeProxy } = await import('../media/proxy.js');
         return makeProxy({ input: inputs[0]!, output, height, signal, ...target });
       }
-      const value =
-        name === 'scenes'
-          ? await scenes(inputs, flags as ScenesFlags, signal)
-          : await analyzeBeatsFile(inputs[0]!, { signal, decode });
-      if (flags.output) await writeJson(flags.output, value, inputs, target);
-      return value;
+      const spooled: SpooledStdin | undefined = await stdin?.spoolStdin(signal);
+      const paths = spooled ? inputs.map((input) => (input === STDIN ? spooled.path : input)) : inputs;
+      try {
+        let value =
+          name === 'scenes'
+            ? await scenes(paths, flags as ScenesFlags, signal)
+            : await analyzeBeatsFile(paths[0]!, { signal, decode });
+        if (spooled) value = fromStdin(value, spooled.path);
+        if (flags.output) await writeJson(flags.output, value, named, target);
+        return value;
+      } catch (error) {
+        if (spooled && error instanceof Error) error.message = asStdin(error.message, spooled.path);
+        throw error;
+      } finally {
+        await spooled?.remove();
+      }
     },
     { hint: () => `nothing was written; run the same command again` },
   );
@@ -66,6 +89,26 @@ async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
     overwrite: flags.overwrite ?? false,
     height: flags.height,
   });
+}
+
+/** `text` with the copy of standard input named as the user named it, `-`. Pure. */
+function asStdin(text: string, spooled: string): string {
+  return text.split(spooled).join(STDIN);
+}
+
+/** A result of the file standard input was copied to, naming it `-` as the user did. Pure. */
+function fromStdin(value: AnalysisResult, spooled: string): AnalysisResult {
+  const renamed = <R extends object>(result: R): R => {
+    const { source, warnings } = result as { source?: { path: string }; warnings?: string[] };
+    return {
+      ...result,
+      ...(source?.path === spooled ? { source: { ...source, path: STDIN } } : {}),
+      ...(warnings ? { warnings: warnings.map((warning) => asStdin(warning, spooled)) } : {}),
+    };
+  };
+  if ('kind' in value && value.kind === 'scenes-list')
+    return { ...value, results: value.results.map(renamed) };
+  return renamed(value);
 }
 
 export type AnalysisResult =

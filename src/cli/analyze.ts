@@ -43,7 +43,7 @@ export function registerAnalyze(program: Command): void {
       analyze
         .command('scenes')
         .description('find hard cuts and dissolves; per-shot motion, brightness and sharpness')
-        .argument('<inputs...>', 'video files (or, with --aggregate, partial results)'),
+        .argument('<inputs...>', 'video files, - for standard input (or, with --aggregate, partial results)'),
       'write the JSON result here',
       false,
     ),
@@ -84,7 +84,7 @@ export function registerAnalyze(program: Command): void {
       analyze
         .command('beats')
         .description('tempo, beat times, energy and onset curves of an audio or video file')
-        .argument('<file>', 'audio or video file'),
+        .argument('<file>', 'audio or video file, - for standard input'),
       'write the JSON result here',
       false,
     ),

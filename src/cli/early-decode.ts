@@ -46,7 +46,15 @@ export function beatsFile(args: readonly string[]): string | undefined {
   const files: string[] = [];
   for (let i = 2; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--' || arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version')
+    // `-` is standard input: the command copies it to a file first; nothing is opened by that name.
+    if (
+      arg === '-' ||
+      arg === '--' ||
+      arg === '-h' ||
+      arg === '--help' ||
+      arg === '-V' ||
+      arg === '--version'
+    )
       return undefined;
     if (VALUED.has(arg)) i++;
     else if (!arg.startsWith('-')) files.push(arg);

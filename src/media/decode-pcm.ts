@@ -10,10 +10,22 @@ export interface PcmDecodeOptions {
   sampleRate?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * How two channels become one: 'sum' (the default: ffmpeg's downmix, (L + R) / sqrt 2) or
+   * 'difference' ((L - R) / sqrt 2 at the same gain: what a stereo track whose channels are in
+   * antiphase holds, its sum cancelling to silence). More channels are first mixed to stereo; a
+   * mono source has no difference (silence).
+   */
+  mix?: PcmMix;
 }
 
+export type PcmMix = 'sum' | 'difference';
+
+/** The difference of the first two channels at the gain of ffmpeg's stereo-to-mono sum. */
+const DIFFERENCE_FILTER = 'aformat=channel_layouts=stereo,pan=mono|c0=0.70710678*c0-0.70710678*c1';
+
 /** ffmpeg arguments that decode the first audio stream to mono float PCM on stdout. Pure. */
-export function pcmDecodeArgs(options: Pick<PcmDecodeOptions, 'path' | 'sampleRate'>): string[] {
+export function pcmDecodeArgs(options: Pick<PcmDecodeOptions, 'path' | 'sampleRate' | 'mix'>): string[] {
   return [
     ...guardedInput(options.path),
     '-map',
@@ -21,9 +33,8 @@ export function pcmDecodeArgs(options: Pick<PcmDecodeOptions, 'path' | 'sampleRa
     '-vn',
     '-sn',
     '-dn',
-    // Downmix to mono: beats are in the sum of the channels.
-    '-ac',
-    '1',
+    // Downmix to mono: beats are in the sum of the channels (or their difference, when asked).
+    ...(options.mix === 'difference' ? ['-af', DIFFERENCE_FILTER] : ['-ac', '1']),
     '-ar',
     String(options.sampleRate ?? DEFAULT_RATE),
     '-f',

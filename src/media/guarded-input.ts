@@ -48,12 +48,29 @@ export const MAX_PICTURE_TEXT = `${MAX_PICTURE_PIXELS} pixels (8192 x 8192)`;
 /** Decoder option refusing pictures over MAX_PICTURE_PIXELS before their memory is allocated. */
 export const PICTURE_LIMIT = ['-max_pixels', String(MAX_PICTURE_PIXELS)];
 
+/**
+ * The name ffmpeg is given for an input path: ffmpeg reads `-i -` as its standard input (the pipe
+ * protocol), so a file named `-` is given as `./-`. (framefleet's own `-`, standard input, is
+ * copied to a file first: ffmpeg never reads a command's standard input.)
+ */
+export function inputName(path: string): string {
+  return path === '-' ? './-' : path;
+}
+
 /** A file of our own (an intermediate, a segment, a tags source) as an input: local protocols only. */
 export function localInput(path: string): string[] {
-  return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-i', path];
+  return ['-protocol_whitelist', LOCAL_PROTOCOLS, '-i', inputName(path)];
 }
 
 /** Input options that confine what a user file can make ffmpeg open, and how large a picture it may decode. */
 export function guardedInput(path: string, protocols = LOCAL_PROTOCOLS): string[] {
-  return ['-protocol_whitelist', protocols, '-format_whitelist', MEDIA_FORMATS, ...PICTURE_LIMIT, '-i', path];
+  return [
+    '-protocol_whitelist',
+    protocols,
+    '-format_whitelist',
+    MEDIA_FORMATS,
+    ...PICTURE_LIMIT,
+    '-i',
+    inputName(path),
+  ];
 }

@@ -27,6 +27,8 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
       return fallback.done;
     }
     const { promisedBytes, dataBytes, sampleRate, channels, bytes } = file.layout;
+    // A mono file's channels have no difference: no samples (nothing to find in it).
+    if (options.mix === 'difference' && channels === 1) return file.handle.close();
     if (promisedBytes !== undefined) {
       const seconds = (n: number) => (n / (sampleRate * channels * bytes)).toFixed(1);
       warnings.push(
@@ -46,7 +48,7 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
         const { bytesRead } = await file.handle.read(buffer, 0, want, position);
         const whole = bytesRead - (bytesRead % frame);
         if (whole === 0) break;
-        deliver(resampler.push(wavToMono(buffer.subarray(0, whole), file.layout, mono)));
+        deliver(resampler.push(wavToMono(buffer.subarray(0, whole), file.layout, mono, options.mix)));
         position += whole;
       }
       deliver(resampler.flush());

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePcm } from '../../src/media/decode-pcm.js';
+import { decodePcm, type PcmMix } from '../../src/media/decode-pcm.js';
 import { runFfmpeg } from '../../src/media/run.js';
 import { readWavLayout } from '../../src/media/wav.js';
 import { startPcmFast } from '../../src/media/wav-pcm.js';
@@ -24,8 +24,8 @@ async function makeWav(name: string, args: string[]): Promise<string> {
   return path;
 }
 
-async function fastDecode(path: string): Promise<Float32Array> {
-  const stream = startPcmFast({ path, sampleRate: 11_025 });
+async function fastDecode(path: string, mix?: PcmMix): Promise<Float32Array> {
+  const stream = startPcmFast({ path, sampleRate: 11_025, mix });
   const chunks: Float32Array[] = [];
   stream.pipeTo((samples) => chunks.push(samples.slice()));
   const out = new Float32Array(await stream.done);
@@ -92,6 +92,23 @@ describe('WAV files are read without ffmpeg, with the samples ffmpeg would give'
     expect(Math.abs(ours.length - theirs.length)).toBeLessThanOrEqual(1);
     // The two resamplers' filters differ a little near the band edge; 8-bit adds its own noise.
     expect(relativeError(ours, theirs)).toBeLessThan(name.startsWith('u8') ? 0.08 : 0.03);
+  });
+
+  // The difference of the channels (a track in antiphase) at the sum's gain, as ffmpeg's pan gives it.
+  it.each([
+    ['s16', 'pcm_s16le'],
+    ['s24', 'pcm_s24le'],
+    ['f32', 'pcm_f32le'],
+  ])('%s stereo, the difference of its channels', async (name, codec) => {
+    const path = await makeWav(`diff-${name}.wav`, ['-af', 'pan=stereo|c0=c0|c1=0.3*c0', '-c:a', codec]);
+    const theirs = await decodePcm({ path, sampleRate: 11_025, mix: 'difference' });
+    const ours = await withoutFfmpeg(() => fastDecode(path, 'difference'));
+    expect(Math.abs(ours.length - theirs.length)).toBeLessThanOrEqual(1);
+    expect(relativeError(ours, theirs)).toBeLessThan(0.03);
+    const sum = await decodePcm({ path, sampleRate: 11_025 });
+    const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+    // (1 - 0.3) / (1 + 0.3) of the sum.
+    expect(rms(ours) / rms(sum)).toBeCloseTo(0.7 / 1.3, 2);
   });
 
   it('reads a WAV written to a pipe (no data size in its header) to the end of the file', async () => {

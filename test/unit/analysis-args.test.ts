@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { analysisSize, frameDecodeArgs } from '../../src/media/decode-frames.js';
 import { pcmDecodeArgs } from '../../src/media/decode-pcm.js';
+import { guardedInput, localInput } from '../../src/media/guarded-input.js';
 import { proxyArgs } from '../../src/media/proxy.js';
 
 const base = { path: 'in.mp4', width: 256, height: 144, fps: 25 };
@@ -98,6 +99,22 @@ describe('pcm and proxy arguments', () => {
     expect(pcmDecodeArgs({ path: 'a.m4a' }).join(' ')).toContain(
       '-map 0:a:0 -vn -sn -dn -ac 1 -ar 22050 -f f32le',
     );
+  });
+
+  it('decodes the difference of the channels, at the gain of the sum, when asked', () => {
+    const args = pcmDecodeArgs({ path: 'a.m4a', mix: 'difference' }).join(' ');
+    expect(args).toContain(
+      '-dn -af aformat=channel_layouts=stereo,pan=mono|c0=0.70710678*c0-0.70710678*c1 -ar 22050',
+    );
+    expect(args).not.toContain('-ac');
+  });
+
+  // ffmpeg reads `-i -` as its standard input: a file named `-` is given as `./-`.
+  it('never gives ffmpeg `-` as an input name', () => {
+    expect(pcmDecodeArgs({ path: '-' }).join(' ')).toContain(' -i ./- ');
+    expect(guardedInput('-').at(-1)).toBe('./-');
+    expect(localInput('-').at(-1)).toBe('./-');
+    expect(guardedInput('-a.wav').at(-1)).toBe('-a.wav');
   });
 
   it('writes a small, never upscaled proxy with the same frames', () => {

@@ -19,6 +19,11 @@ describe('the decode `analyze beats` starts before the CLI loads', () => {
     [['analyze', 'beats', 'a.m4a', 'b.m4a']],
     [['analyze', 'beats', 'a.m4a', '--help']],
     [['analyze', 'beats', '--', '-a.m4a']],
+    // Standard input is copied to a file by the command: no decode of a file named `-`.
+    [['analyze', 'beats', '-']],
+    [['analyze', 'beats', '-', '--json']],
+    [['analyze', 'beats', '-o', 'out.json', '-']],
+    [['analyze', 'beats', 'a.m4a', '-']],
   ])('does not start for %j (the command decides what happens)', (args) => {
     expect(beatsFile(args)).toBeUndefined();
   });

@@ -1,4 +1,4 @@
-import type { PcmStream } from '../../media/decode-pcm.js';
+import type { PcmMix, PcmStream } from '../../media/decode-pcm.js';
 import { startPcmFast } from '../../media/wav-pcm.js';
 
 /**
@@ -10,8 +10,8 @@ export const BEAT_SAMPLE_RATE = 11025;
 
 /**
  * Starts the decode that beat analysis reads. Kept apart from the analysis so that a command can
- * start it before loading anything else (see src/cli/early-decode.ts).
+ * start it before loading anything else (see src/cli/early-decode.ts). `mix`: see PcmDecodeOptions.
  */
-export function startBeatsDecode(path: string, signal?: AbortSignal): PcmStream {
-  return startPcmFast({ path, sampleRate: BEAT_SAMPLE_RATE, signal });
+export function startBeatsDecode(path: string, signal?: AbortSignal, mix: PcmMix = 'sum'): PcmStream {
+  return startPcmFast({ path, sampleRate: BEAT_SAMPLE_RATE, signal, mix });
 }
