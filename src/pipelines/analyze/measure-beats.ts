@@ -29,7 +29,7 @@ type Found = { result: BeatResult; env: OnsetEnvelope; warnings: readonly string
  * Decodes an audio or video file's sound and finds its beats. The onset envelope is computed from
  * the samples as they are decoded (by ffmpeg, or read here from a plain WAV); `decode` is one
  * already started for this file (the CLI starts it before it loads the analysis), taken over with
- * its cancellation. Where the mono mix has no beat, and the difference of the channels is far
+ * its cancellation. Where the mono mix has no beat (or is quiet), and the difference of the channels is far
  * louder than it (they are in antiphase), the beats are those of the difference, with a warning;
  * the good path decodes once.
  */
@@ -51,7 +51,7 @@ export async function analyzeBeatsFile(
     pcm.done.then(settled, settled);
   } else pcm = startBeatsDecode(path, signal);
   let found = (await beatsOf(path, pcm, options, true))!;
-  if (found.result.tempo === null) {
+  if (found.result.tempo === null || peakDbfs(found.env.rms) < QUIET_DBFS) {
     const side = await differenceOf(path, found.env, options);
     if (side && energy(side.env.rms) > ANTIPHASE_RATIO * energy(found.env.rms)) {
       found = {
@@ -103,6 +103,20 @@ async function beatsOf(
   const env = onsetEnvelope(stream.finish());
   const result = beatsOfEnvelope(env, count, BEAT_SAMPLE_RATE, options);
   return { result, env, warnings: pcm.warnings ?? [] };
+}
+
+/**
+ * A sum whose loudest frame is under this (dBFS) is checked for antiphase even where it has beats:
+ * a lossy codec's residue of a cancelled mix (AAC: about -33 dBFS at its peak) keeps some of the
+ * drums' rhythm, at the wrong level. Mastered music peaks far above it.
+ */
+const QUIET_DBFS = -26;
+
+/** The loudest frame's level (dBFS) of frame RMS values. */
+function peakDbfs(rms: Float64Array): number {
+  let peak = 0;
+  for (const v of rms) peak = Math.max(peak, v);
+  return 20 * Math.log10(Math.max(1e-12, peak));
 }
 
 /** Seconds of the difference decoded before it is given up where it is not the louder. */
