@@ -168,6 +168,27 @@ describe('guitar accompaniment without drums', () => {
     60_000,
   );
 
+  it.each([
+    [80, 130],
+    [130, 80],
+  ])(
+    'a band ramping from %i to %i BPM over 64 beats is tracked along the ramp',
+    async (from, to) => {
+      // Before: "no steady rhythm" (even 12-s windows smear a ramp this steep), no beats.
+      const { events, beats } = slowingBand(from, to);
+      const wav = join(dir, `ramp-${from}-${to}.wav`);
+      await renderFluid(
+        { style: { bpm: 100 }, events, programs: [33, 4] },
+        join(dir, `ramp-${from}.mid`),
+        wav,
+      );
+      const result = await analyzeBeatsFile(wav);
+      expect(result.level).toMatch(/ramps/);
+      expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.95);
+    },
+    60_000,
+  );
+
   it('a band slowing from 100 to 80 BPM is tracked all the way', async () => {
     const { events, beats } = slowingBand(100, 80);
     const wav = join(dir, 'slowing.wav');

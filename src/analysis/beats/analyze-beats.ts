@@ -3,7 +3,9 @@ import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import type { OnsetOptions } from './onset-stream.js';
 import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
-import { peakAt, rises } from './rhythm-evidence.js';
+import { audibleOnly } from './audible-beats.js';
+import { trackBeatsAlong } from './beat-track.js';
+import { tempoRamp, type TempoRamp } from './tempo-ramp.js';
 import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
@@ -102,9 +104,13 @@ export function beatsOfEnvelope(
   // A tempo that drifts is steady window by window, though the whole track's periodicity is weak.
   const windows = steady ? 0 : windowConfidence(env, options);
   const drifting = windows >= WINDOW_CONFIDENCE;
-  const confidence = round(drifting ? windows : rhythmConfidence(tempo, heard));
+  // A tempo that ramps all the way through is steady only in shorter windows still, and is
+  // tracked along its curve (a fixed period loses its phase towards either end).
+  const ramp = steady ? undefined : tempoRamp(env, options);
+  const ramping = ramp !== undefined && Math.max(ramp.to / ramp.from, ramp.from / ramp.to) >= RAMP_SPAN;
+  const confidence = round(drifting ? windows : (ramp?.confidence ?? rhythmConfidence(tempo, heard)));
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!steady && !drifting) {
+  if (!tempo || (!steady && !drifting && !ramp)) {
     return {
       ...base,
       tempo: null,
@@ -118,9 +124,9 @@ export function beatsOfEnvelope(
   }
   const seconds = (f: number) => round((f * env.hop) / sampleRate);
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
-  const sections = tempoSections(env, options);
+  const sections = ramping ? undefined : tempoSections(env, options);
   if (!sections) {
-    const whole = trackSection(env, options, tempo, drifting)!;
+    const whole = ramping ? rampSection(env, options, ramp) : trackSection(env, options, tempo, true)!;
     const beats = whole.frames.map(seconds);
     return {
       ...base,
@@ -195,35 +201,19 @@ function trackSection(
   return { frames: heard, period, reason, bars: findBars(env, heard, period, compound, oddBar) };
 }
 
-/** An end beat this far (dB) under the music's loud level, with no rise of its own, is not heard. */
-const FAINT_DB = 10;
-
 /**
- * Drops beats at either end that sit in what is no longer music: far under its loud level (the
- * 95th percentile of the frames' RMS) with no rise in level of their own. A fade's last beats
- * still rise with each hit; the hiss left after the music (8-bit quantisation noise, tape hiss)
- * is flat, yet its log-spectral flux looks like onsets to the tracker.
+ * How far (ratio) a ramp's tempo must move from its first window to its last to be tracked along
+ * its curve; one that holds its tempo has its level chosen and is tracked as any other.
  */
-function audibleOnly(frames: number[], rms: Float64Array, period: number): number[] {
-  if (frames.length === 0) return frames;
-  const sorted = Float64Array.from(rms).sort();
-  const faint = sorted[Math.floor(0.95 * (sorted.length - 1))]! * 10 ** (-FAINT_DB / 20);
-  const reach = Math.max(1, Math.round(period / 8));
-  const rise = rises(rms);
-  const heard = (f: number) => {
-    let level = 0;
-    let count = 0;
-    for (let t = Math.max(0, f - reach); t <= Math.min(rms.length - 1, f + reach); t++, count++)
-      level += rms[t]!;
-    level /= Math.max(1, count);
-    // A hit raises the level by a good part of itself; hiss wavers by a few per cent.
-    return level >= faint || peakAt(rise, f, reach) >= 0.1 * level;
-  };
-  let first = 0;
-  let last = frames.length - 1;
-  while (first <= last && !heard(frames[first]!)) first++;
-  while (last >= first && !heard(frames[last]!)) last--;
-  return frames.slice(first, last + 1);
+const RAMP_SPAN = 1.1;
+
+/** Beats of a tempo ramp: each beat held to the tempo where it falls; bars as anywhere. */
+function rampSection(env: OnsetEnvelope, options: BeatOptions, ramp: TempoRamp): Omit<Section, 'start'> {
+  const period = Float64Array.from(ramp.periods).sort()[ramp.periods.length >> 1]!;
+  const beats = trackBeatsAlong(env.onset, ramp.periods, { tightness: options.tightness });
+  const frames = audibleOnly(beats, env.rms, period);
+  const reason = `the tempo ramps from ${Math.round(ramp.from)} to ${Math.round(ramp.to)} BPM`;
+  return { frames, period, reason, bars: findBars(env, frames, period) };
 }
 
 /**

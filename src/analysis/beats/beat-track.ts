@@ -10,18 +10,57 @@ export interface BeatTrackOptions {
  * (before the music starts, after it stops) are trimmed.
  */
 export function trackBeats(onset: Float64Array, period: number, options: BeatTrackOptions = {}): number[] {
-  const tightness = options.tightness ?? 100;
-  const n = onset.length;
-  if (n === 0 || !(period > 0)) return [];
-  const local = smoothed(normalised(onset), period);
-  const cumulative = new Float64Array(n);
-  const backlink = new Int32Array(n).fill(-1);
+  if (onset.length === 0 || !(period > 0)) return [];
+  const table = gapTable(period, options.tightness ?? 100);
+  return track(onset, period, () => table);
+}
+
+/**
+ * The same for a tempo that changes gradually: `periods` holds the beat period at each frame, and
+ * each beat's gap is held to the period where it lands (periods rounded to a quarter frame).
+ */
+export function trackBeatsAlong(
+  onset: Float64Array,
+  periods: Float64Array,
+  options: BeatTrackOptions = {},
+): number[] {
+  if (onset.length === 0 || periods.length !== onset.length) return [];
+  const tables = new Map<number, GapTable>();
+  const at = (t: number) => {
+    const key = Math.round(4 * periods[t]!) / 4;
+    let table = tables.get(key);
+    if (!table) tables.set(key, (table = gapTable(key, options.tightness ?? 100)));
+    return table;
+  };
+  const sorted = Float64Array.from(periods).sort();
+  return track(onset, sorted[sorted.length >> 1]!, at);
+}
+
+/** The gaps a beat may follow the one before it by, and the penalty of each. */
+interface GapTable {
+  period: number;
+  lo: number;
+  hi: number;
+  penalty: Float64Array;
+}
+
+function gapTable(period: number, tightness: number): GapTable {
   const lo = Math.round(period / 2);
   const hi = Math.round(2 * period);
   // The penalty depends on the gap alone: one logarithm per gap, not per frame and gap.
   const penalty = new Float64Array(hi + 1);
   for (let gap = lo; gap <= hi; gap++) penalty[gap] = -tightness * Math.log(gap / period) ** 2;
+  return { period, lo, hi, penalty };
+}
+
+/** The dynamic programme, with the gaps allowed at each frame from `tableAt`. */
+function track(onset: Float64Array, period: number, tableAt: (t: number) => GapTable): number[] {
+  const n = onset.length;
+  const local = smoothed(normalised(onset), period);
+  const cumulative = new Float64Array(n);
+  const backlink = new Int32Array(n).fill(-1);
   for (let t = 0; t < n; t++) {
+    const { lo, hi, penalty } = tableAt(t);
     let best = -Infinity;
     let from = -1;
     for (let prev = Math.max(0, t - hi); prev <= t - lo; prev++) {
@@ -35,7 +74,7 @@ export function trackBeats(onset: Float64Array, period: number, options: BeatTra
     backlink[t] = from;
   }
   // The path ends at the best-scoring frame within the last period.
-  let end = Math.max(0, n - Math.ceil(period));
+  let end = Math.max(0, n - Math.ceil(tableAt(n - 1).period));
   for (let t = end; t < n; t++) if (cumulative[t]! > cumulative[end]!) end = t;
   const beats: number[] = [];
   for (let t = end; t >= 0; t = backlink[t]!) beats.push(t);
