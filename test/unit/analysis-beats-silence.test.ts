@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBeats } from '../../src/analysis/beats/index.js';
 import { mulberry32 } from '../../src/random.js';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { BENCH_TRACKS, drumTrack } from '../../bench/lib/drum-track.js';
 
 const RATE = 11025;
 
@@ -26,5 +28,24 @@ describe('silence around a single hit', () => {
     expect(result.tempo).toBeNull();
     expect(result.beats).toEqual([]);
     expect(result.confidence).toBeLessThan(0.5);
+  });
+});
+
+describe('a very quiet recording', () => {
+  // Found by a new user's trial: a 24-bit recording peaking at -54 dBFS was called silent ("below
+  // -60 dBFS throughout"), no beats.
+  it.each([50, 70])('a drum track %i dB down keeps its beats', (down) => {
+    const track = drumTrack(
+      BENCH_TRACKS.find((t) => t.name === 'funk-100-sync')!,
+      RATE,
+    );
+    const gain = 10 ** (-down / 20);
+    const result = analyzeBeats(
+      Float32Array.from(track.samples, (v) => v * gain),
+      RATE,
+    );
+    expect(result.silent).toBe(false);
+    expect(Math.abs(result.tempo! - 100) / 100).toBeLessThan(0.02);
+    expect(beatFMeasure(result.beats, track.beats)).toBeGreaterThan(0.95);
   });
 });

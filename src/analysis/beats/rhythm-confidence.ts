@@ -1,8 +1,12 @@
 import type { OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js';
 
-/** Quieter than this throughout (dBFS) is silence: no beats, and no tempo invented for it. */
-export const SILENCE_DBFS = -60;
+/**
+ * Quieter than this throughout (dBFS, frame RMS) is silence: no beats, and no tempo invented for
+ * it. Under 16-bit's dither (about -90) and over nothing music is: a 24-bit recording peaking at
+ * -54 dBFS was called silent at -60, and has its beats (the rhythm gate still refuses noise).
+ */
+export const SILENCE_DBFS = -85;
 
 /** Under SILENCE_DBFS, or this far (dB) under the loudest frame, a frame holds no music. */
 const INAUDIBLE_DB = 50;
