@@ -9,6 +9,7 @@ import { tempoRamp, type TempoRamp } from './tempo-ramp.js';
 import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
+  levelled,
   hasRhythm,
   rhythmConfidence,
   SILENCE_DBFS,
@@ -70,7 +71,7 @@ export function analyzeBeats(
  * decoded). Pure.
  */
 export function beatsOfEnvelope(
-  env: OnsetEnvelope,
+  input: OnsetEnvelope,
   sampleCount: number,
   sampleRate: number,
   options: BeatOptions = {},
@@ -80,12 +81,12 @@ export function beatsOfEnvelope(
     kind: 'beats' as const,
     sampleRate,
     durationSec: round(sampleCount / sampleRate),
-    curveRate: round(env.frameRate / pool),
-    energy: pooled(env.rms, pool, 'mean').map((v) => round(20 * Math.log10(Math.max(1e-6, v)))),
-    onset: pooled(env.onset, pool, 'max').map(round),
+    curveRate: round(input.frameRate / pool),
+    energy: pooled(input.rms, pool, 'mean').map((v) => round(20 * Math.log10(Math.max(1e-6, v)))),
+    onset: pooled(input.onset, pool, 'max').map(round),
   };
   let peak = 0;
-  for (const v of env.rms) peak = Math.max(peak, v);
+  for (const v of input.rms) peak = Math.max(peak, v);
   if (20 * Math.log10(Math.max(1e-12, peak)) < SILENCE_DBFS) {
     return {
       ...base,
@@ -98,6 +99,8 @@ export function beatsOfEnvelope(
       message: `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`,
     };
   }
+  // A very quiet recording is judged as if it were played louder.
+  const env = levelled(input);
   const tempo = estimateTempo(env.onset, env.frameRate, options);
   const heard = audibleSeconds(env);
   const steady = hasRhythm(tempo, heard);

@@ -8,7 +8,33 @@ import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js
  */
 export const SILENCE_DBFS = -85;
 
-/** Under SILENCE_DBFS, or this far (dB) under the loudest frame, a frame holds no music. */
+/**
+ * Where a frame of a track at a normal level holds no sound (dBFS): a quieter track is brought up
+ * to QUIET_TARGET_DBFS at its loudest first (levelled), so that it is judged as if played louder.
+ */
+const INAUDIBLE_DBFS = -60;
+const QUIET_TARGET_DBFS = -20;
+
+/**
+ * The envelope with its linear level curves (RMS, low and high bands) brought up so that the
+ * loudest frame is at QUIET_TARGET_DBFS, where it is under INAUDIBLE_DBFS; as it is otherwise.
+ * The log-spectral curves (onsets, harmony) are relative to the loudest cell already.
+ */
+export function levelled<E extends Pick<OnsetEnvelope, 'rms' | 'low' | 'high'>>(env: E): E {
+  let peak = 0;
+  for (const v of env.rms) peak = Math.max(peak, v);
+  if (!(peak > 0) || 20 * Math.log10(peak) >= INAUDIBLE_DBFS) return env;
+  const gain = 10 ** (QUIET_TARGET_DBFS / 20) / peak;
+  const power = gain * gain;
+  return {
+    ...env,
+    rms: Float64Array.from(env.rms, (v) => v * gain),
+    low: Float64Array.from(env.low, (v) => v * power),
+    high: Float64Array.from(env.high, (v) => v * power),
+  };
+}
+
+/** Under INAUDIBLE_DBFS, or this far (dB) under the loudest frame, a frame holds no music. */
 const INAUDIBLE_DB = 50;
 
 /**
@@ -20,7 +46,7 @@ const INAUDIBLE_DB = 50;
 export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): number {
   let peak = 0;
   for (const v of env.rms) peak = Math.max(peak, v);
-  const floor = Math.max(10 ** (SILENCE_DBFS / 20), peak * 10 ** (-INAUDIBLE_DB / 20));
+  const floor = Math.max(10 ** (INAUDIBLE_DBFS / 20), peak * 10 ** (-INAUDIBLE_DB / 20));
   const first = env.rms.findIndex((v) => v >= floor);
   if (first < 0) return 0;
   const last = env.rms.findLastIndex((v) => v >= floor);
