@@ -27,6 +27,8 @@ export async function analyzeCommand<K extends keyof Flags>(
   inputs: string[],
   flags: Flags[K],
 ): Promise<void> {
+  // `-o -` is standard output, as for Unix tools: the JSON result there, not a file named `-`.
+  if (name !== 'proxy' && flags.output === STDIN) flags = { ...flags, output: undefined, json: true };
   const target = { overwrite: flags.overwrite, overwriteHint: OVERWRITE_HINT };
   // Standard input's module loads only where it is read: `analyze beats FILE` starts no slower.
   const stdin = inputs.includes(STDIN) ? await import('./stdin-input.js') : undefined;

@@ -107,6 +107,18 @@ describe('input `-` is standard input', () => {
     expect(written.results[1].cuts).toEqual(byPath.cuts);
   });
 
+  it('-o - writes the JSON result to standard output, not to a file named -', () => {
+    // Found by a new-user trial: `analyze beats song.wav -o -` wrote a file named "-".
+    const result = spawnSync(process.execPath, [CLI, 'analyze', 'beats', songWav, '-o', '-'], {
+      cwd: work.dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).tempo).toBeCloseTo(120, -1);
+    expect(spawnSync('test', ['-e', join(work.dir, '-')]).status).toBe(1);
+  });
+
   it('refuses an empty standard input as an empty file, in one line', async () => {
     for (const command of ['beats', 'scenes']) {
       const result = await runPiped(['analyze', command, '-'], undefined);
