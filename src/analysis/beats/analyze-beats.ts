@@ -5,7 +5,7 @@ import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
 import { audibleOnly } from './audible-beats.js';
 import { trackBeatsAlong } from './beat-track.js';
-import { tempoRamp, type TempoRamp } from './tempo-ramp.js';
+import { heardSpan, localRhythm, tempoRamp, type TempoRamp } from './tempo-ramp.js';
 import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
@@ -109,7 +109,8 @@ export function beatsOfEnvelope(
   const drifting = windows >= WINDOW_CONFIDENCE;
   // A tempo that ramps all the way through is steady only in shorter windows still, and is
   // tracked along its curve (a fixed period loses its phase towards either end).
-  const ramp = steady ? undefined : tempoRamp(env, options);
+  const local = localRhythm(env, options);
+  const ramp = steady ? undefined : tempoRamp(env, options, local);
   const ramping = ramp !== undefined && Math.max(ramp.to / ramp.from, ramp.from / ramp.to) >= RAMP_SPAN;
   const confidence = round(drifting ? windows : (ramp?.confidence ?? rhythmConfidence(tempo, heard)));
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
@@ -129,7 +130,11 @@ export function beatsOfEnvelope(
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
   const sections = ramping ? undefined : tempoSections(env, options);
   if (!sections) {
-    const whole = ramping ? rampSection(env, options, ramp) : trackSection(env, options, tempo, true)!;
+    // Beats only where 6-s windows hear a rhythm: none through a spoken intro.
+    const span = heardSpan(local, env.onset.length);
+    const whole = ramping
+      ? rampSection(env, options, ramp, span)
+      : trackSection(env, options, tempo, true, span)!;
     const beats = whole.frames.map(seconds);
     return {
       ...base,
@@ -186,6 +191,7 @@ function trackSection(
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
   drifting = false,
+  span?: readonly [number, number],
 ): Omit<Section, 'start'> | undefined {
   if (!tempo || !(drifting || hasRhythm(tempo, audibleSeconds(env)))) return undefined;
   const {
@@ -200,8 +206,14 @@ function trackSection(
     minBpm: Math.min(options.minBpm ?? 50, 50),
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
-  const heard = audibleOnly(frames, env.rms, period);
+  const heard = within(audibleOnly(frames, env.rms, period), span, period);
   return { frames: heard, period, reason, bars: findBars(env, heard, period, compound, oddBar) };
+}
+
+/** The beat frames within `span` (half a beat's grace either side); all where there is none. */
+function within(frames: number[], span: readonly [number, number] | undefined, period: number): number[] {
+  if (!span) return frames;
+  return frames.filter((f) => f >= span[0] - period / 2 && f <= span[1] + period / 2);
 }
 
 /**
@@ -211,10 +223,15 @@ function trackSection(
 const RAMP_SPAN = 1.1;
 
 /** Beats of a tempo ramp: each beat held to the tempo where it falls; bars as anywhere. */
-function rampSection(env: OnsetEnvelope, options: BeatOptions, ramp: TempoRamp): Omit<Section, 'start'> {
+function rampSection(
+  env: OnsetEnvelope,
+  options: BeatOptions,
+  ramp: TempoRamp,
+  span: readonly [number, number],
+): Omit<Section, 'start'> {
   const period = Float64Array.from(ramp.periods).sort()[ramp.periods.length >> 1]!;
   const beats = trackBeatsAlong(env.onset, ramp.periods, { tightness: options.tightness });
-  const frames = audibleOnly(beats, env.rms, period);
+  const frames = within(audibleOnly(beats, env.rms, period), span, period);
   const reason = `the tempo ramps from ${Math.round(ramp.from)} to ${Math.round(ramp.to)} BPM`;
   return { frames, period, reason, bars: findBars(env, frames, period) };
 }

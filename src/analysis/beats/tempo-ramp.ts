@@ -13,8 +13,50 @@ export interface TempoRamp {
   to: number;
 }
 
-/** Windows (seconds, half overlapping) a ramp is read in: short enough that its tempo holds. */
-const RAMP_WINDOW_SEC = 6;
+/** Windows (seconds, a third overlapping) a ramp is read in: short enough that its tempo holds. */
+const LOCAL_WINDOW_SEC = 6;
+const LOCAL_HOP_SEC = 2;
+
+/** One window's own tempo (its beat period in frames) and confidence; frames start..end. */
+export interface LocalRhythm {
+  start: number;
+  end: number;
+  period: number | undefined;
+  confidence: number;
+}
+
+/** The rhythm of 6-s windows every 2 s, each with its own tempo estimate and confidence. */
+export function localRhythm(env: OnsetEnvelope, options: TempoOptions): LocalRhythm[] {
+  const size = Math.round(LOCAL_WINDOW_SEC * env.frameRate);
+  const hop = Math.round(LOCAL_HOP_SEC * env.frameRate);
+  const windows: LocalRhythm[] = [];
+  for (let start = 0; start + size <= env.onset.length; start += hop) {
+    const seconds = audibleSeconds({ rms: env.rms.subarray(start, start + size), frameRate: env.frameRate });
+    const tempo = estimateTempo(env.onset.subarray(start, start + size), env.frameRate, options);
+    const confidence = seconds > 0 ? rhythmConfidence(tempo, seconds) : 0;
+    windows.push({ start, end: start + size, period: tempo?.period, confidence });
+  }
+  return windows;
+}
+
+/**
+ * The frames from the first window whose rhythm is heard (confidence LOCAL_HEARD) to the last
+ * one's end: beats tracked before or after it (through a spoken intro, over crowd noise) were
+ * invented by the tracker's momentum. The whole track where no window is heard or it has none.
+ */
+export function heardSpan(windows: readonly LocalRhythm[], frames: number): [number, number] {
+  const first = windows.findIndex((w) => w.confidence >= LOCAL_HEARD);
+  if (first < 0) return [0, frames];
+  const last = windows.findLastIndex((w) => w.confidence >= LOCAL_HEARD);
+  // A window is heard once about half of it is music: its first third is rarely.
+  const third = (w: LocalRhythm) => (w.end - w.start) / 3;
+  const from = first === 0 ? 0 : windows[first]!.start + third(windows[first]!);
+  const to = last === windows.length - 1 ? frames : windows[last]!.end - third(windows[last]!);
+  return [from, to];
+}
+
+/** A 6-s window's confidence from which its rhythm is heard: speech 0.2-0.35, music 0.5 and up. */
+const LOCAL_HEARD = 0.45;
 /** The most a ramp's tempo may change from one window to the next (hop 3 s) and still be one. */
 const RAMP_STEP = 1.08;
 /** The share of steps that may jump (a window read at another level, a fill) before it is none. */
@@ -28,23 +70,23 @@ const JUMPS = 0.2;
  * is folded onto it), linear between the windows' centres. Undefined where the windows are not
  * confident or their tempos jump.
  */
-export function tempoRamp(env: OnsetEnvelope, options: TempoOptions): TempoRamp | undefined {
-  const size = Math.round(RAMP_WINDOW_SEC * env.frameRate);
-  const hop = Math.round(size / 2);
+export function tempoRamp(
+  env: OnsetEnvelope,
+  options: TempoOptions,
+  windows = localRhythm(env, options),
+): TempoRamp | undefined {
   const centres: number[] = [];
   const periods: number[] = [];
-  const confidences: number[] = [];
-  for (let start = 0; start + size <= env.onset.length; start += hop) {
-    const seconds = audibleSeconds({ rms: env.rms.subarray(start, start + size), frameRate: env.frameRate });
-    const tempo = estimateTempo(env.onset.subarray(start, start + size), env.frameRate, options);
-    confidences.push(seconds > 0 ? rhythmConfidence(tempo, seconds) : 0);
-    if (!tempo) continue;
+  // Every other window: half overlapping, as the steps were measured.
+  const halves = windows.filter((_, i) => i % 2 === 0);
+  for (const { start, end, period } of halves) {
+    if (period === undefined) continue;
     const before = periods[periods.length - 1];
-    periods.push(before === undefined ? tempo.period : folded(tempo.period, before));
-    centres.push(start + size / 2);
+    periods.push(before === undefined ? period : folded(period, before));
+    centres.push((start + end) / 2);
   }
   if (periods.length < 4) return undefined;
-  const confidence = median(confidences);
+  const confidence = median(halves.map((w) => w.confidence));
   if (!(confidence >= WINDOW_CONFIDENCE)) return undefined;
   const jumps = periods.slice(1).filter((p, i) => Math.max(p / periods[i]!, periods[i]! / p) > RAMP_STEP);
   if (jumps.length > JUMPS * (periods.length - 1)) return undefined;
