@@ -13,7 +13,7 @@ export interface TempoRamp {
   to: number;
 }
 
-/** Windows (seconds, a third overlapping) a ramp is read in: short enough that its tempo holds. */
+/** Windows (seconds, every 2 s) a ramp and the heard span are read in: short enough that a ramp holds. */
 const LOCAL_WINDOW_SEC = 6;
 const LOCAL_HOP_SEC = 2;
 
@@ -57,7 +57,7 @@ export function heardSpan(windows: readonly LocalRhythm[], frames: number): [num
 
 /** A 6-s window's confidence from which its rhythm is heard: speech 0.2-0.35, music 0.5 and up. */
 const LOCAL_HEARD = 0.45;
-/** The most a ramp's tempo may change from one window to the next (hop 3 s) and still be one. */
+/** The most a ramp's tempo may change from one window to the next read (4 s on) and still be one. */
 const RAMP_STEP = 1.08;
 /** The share of steps that may jump (a window read at another level, a fill) before it is none. */
 const JUMPS = 0.2;
@@ -65,7 +65,7 @@ const JUMPS = 0.2;
 /**
  * A tempo that ramps (a band speeding up from 80 to 130 BPM over 40 s) smears even 12-s windows'
  * periodicity (median confidence 0.47-0.50), but each 6-s window holds its own (0.55-0.61) and the
- * windows' tempos move in small steps (3-5 BPM a hop). Speech reaches 0.27-0.28 in 6-s windows and
+ * windows' tempos move in small steps (4-7 BPM every 4 s). Speech reaches 0.27-0.28 in 6-s windows and
  * its tempos jump. The curve: each window's tempo (an octave or a 3:2 away from the window before
  * is folded onto it), linear between the windows' centres. Undefined where the windows are not
  * confident or their tempos jump.
@@ -77,7 +77,7 @@ export function tempoRamp(
 ): TempoRamp | undefined {
   const centres: number[] = [];
   const periods: number[] = [];
-  // Every other window: half overlapping, as the steps were measured.
+  // Every other window: half overlapping, 4 s apart.
   const halves = windows.filter((_, i) => i % 2 === 0);
   for (const { start, end, period } of halves) {
     if (period === undefined) continue;
