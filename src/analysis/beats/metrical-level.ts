@@ -79,7 +79,8 @@ function levelOf(
   const move = (factor: number, reason: string): LevelChoice =>
     allowed(factor) ? { factor, period: period / factor, beats: track(period / factor), reason } : keep;
 
-  // A bar of 4 or 3 beats: of the two beat periods it allows, the one the onsets repeat at more.
+  // A bar of 4 or 3 beats (5 or 7, rarely): of the beat periods it allows, the one the onsets
+  // repeat at more.
   const bar = harmonicPeriod(env.harmonic, env.frameRate);
   if (bar) {
     // Harmony that changes faster than four beats could be played (bass or chords on one and
@@ -99,7 +100,7 @@ function levelOf(
       .filter((c) => c.tempo !== undefined)
       // Five or seven beats a bar only where neither three nor four fits the onsets at all.
       .filter((c, _, all) => c.count < 5 || all.every((o) => o.count >= 5 || o.tempo!.strength < ODD_ONLY))
-      // Three beats a bar must repeat clearly better: 4/4 is the common case.
+      // Other counts must repeat clearly better (ODDS): 4/4 is the common case.
       .sort((a, b) => b.tempo!.strength * ODDS[b.count]! - a.tempo!.strength * ODDS[a.count]!);
     const best = fits[0];
     if (best) {
