@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { encryptRendition, withKeyTag } from '../../src/media/hls-encrypt.js';
 import { segmentFile } from '../../src/media/hls-playlist.js';
 import { readRendition } from '../../src/pipelines/transcode/ladder-verify.js';
@@ -46,6 +46,7 @@ describe('HLS playlists cannot be made to name files outside their folder', () =
     'reads and encrypts only segments in the folder, not %s',
     async (uri) => {
       const root = await mkdtemp(join(tmpdir(), 'ff-hls-'));
+      onTestFinished(() => rm(root, { recursive: true, force: true }));
       const dir = join(root, 'v');
       await mkdir(dir);
       await writeFile(join(root, 'outside.m4s'), 'outside the rendition');

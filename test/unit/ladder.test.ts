@@ -1,14 +1,13 @@
 import { createDecipheriv } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { sequenceIv, withKeyTag } from '../../src/media/hls-encrypt.js';
 import { readInit, readSegment } from '../../src/media/hls-fmp4.js';
-import { videoSamples } from '../../src/media/mp4-samples.js';
+import { mp4VideoFrames, videoSamples } from '../../src/media/mp4-samples.js';
 import { splitEncodeArgs } from '../../src/media/segment-args.js';
 import { mpd } from '../../src/media/hls-mpd.js';
-import { mp4VideoFrames } from '../../src/media/mp4-samples.js';
 import { masterPlaylist, parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
 import { rungEncoderArgs, threadArgs } from '../../src/pipelines/transcode/ladder-encode.js';
 import { chunkRanges, displaySize, resolveRungs } from '../../src/pipelines/transcode/ladder-plan.js';
@@ -286,6 +285,7 @@ describe('fMP4 reading', () => {
     const video = trak('vide', box('stsz', u32(0, 0, 3, 10, 20, 30)));
     const audio = trak('soun', box('stsz', u32(0, 4, 5)));
     const dir = await mkdtemp(join(tmpdir(), 'ff-mp4-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const file = async (name: string, ...parts: Buffer[]) => {
       await writeFile(join(dir, name), Buffer.concat(parts));
       return join(dir, name);
