@@ -131,7 +131,7 @@ function levelOf(
     }
   }
 
-  const { level, halfway, thirds, quarters, eitherQuarter, onBeat, halfways } = accents(env, beats, period);
+  const { level, halfway, thirds, quarters, eitherSixth, onBeat, halfways } = accents(env, beats, period);
   const phase = (cycle: number) =>
     Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
   // Accents between beats count only beside the loudest beats, not beside the median beat alone:
@@ -143,13 +143,13 @@ function levelOf(
   // are a twelfth of a beat from those quarters, so they must stand out from the quarters too.
   if (level > 0 && heard(halfway) && halfway > 1.5 * quarters && allowed(2))
     return move(2, 'accents halfway between beats');
-  // Both thirds' louder against both quarters' louder, as well: the louder of two places is louder
+  // Both thirds' louder against both sixths' louder, as well: the louder of two places is louder
   // than one by chance, and accents at random (speech over music) would pass for thirds.
   if (
     level > 0 &&
     heard(thirds) &&
     thirds > 1.5 * Math.max(halfway, quarters) &&
-    thirds > 1.3 * eitherQuarter &&
+    thirds > 1.3 * eitherSixth &&
     allowed(1.5)
   )
     return move(1.5, 'accents a third of the way between beats');
@@ -228,7 +228,10 @@ function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
     // Struck at both quarters (one is a syncopated kick), looked up narrowly: a hit at a third
     // (2:3 beats) is only a twelfth of a beat from them.
     quarters: median(gaps.map(([b, gap]) => Math.min(near(b + gap / 4), near(b + (3 * gap) / 4)))),
-    /** The louder of the two quarters, looked up as widely as the thirds. */
-    eitherQuarter: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 4), at(b + (3 * gap) / 4)))),
+    /**
+     * The louder of the two sixths, looked up as widely as the thirds: random accents (a voice)
+     * are as loud there, a hit a third of the way is not (it is a sixth of a gap off).
+     */
+    eitherSixth: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 6), at(b + (5 * gap) / 6)))),
   };
 }
