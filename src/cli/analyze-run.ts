@@ -7,7 +7,7 @@ import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
 import { echoWarnings } from './cli-logger.js';
-import { OVERWRITE_HINT, pathArgument } from './common.js';
+import { OVERWRITE_HINT, inputArgument, pathArgument } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
 import type { SpooledStdin } from './stdin-input.js';
@@ -86,7 +86,7 @@ export async function analyzeCommand<K extends keyof Flags>(
 async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
   const { parseWith, proxySpecSchema } = await import('../pipelines/analyze/spec-schemas.js');
   parseWith(proxySpecSchema, 'proxy', {
-    input: pathArgument(input, 'input'),
+    input: inputArgument(input, 'input'),
     output: pathArgument(flags.output, '--output'),
     overwrite: flags.overwrite ?? false,
     height: flags.height,

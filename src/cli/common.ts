@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
+import { refuseUrl } from '../media/input-file.js';
 
 /**
  * Commander's error text as the one line every CLI error is: its hint (`(Did you mean list?)`)
@@ -80,6 +81,12 @@ export function repeatable(flags: string, description: string, shownDefault: str
 export function pathArgument(value: string, what: string): string {
   if (value.trim() === '') throw new FramefleetError('INVALID_ARGUMENT', `${what} is empty: name a file`);
   return resolve(value);
+}
+
+/** A file the command reads: as pathArgument, and a URL is refused as typed (not as a path). */
+export function inputArgument(value: string, what: string): string {
+  refuseUrl(value, what);
+  return pathArgument(value, what);
 }
 
 export const OVERWRITE_HINT = 'give -y/--overwrite to replace it';

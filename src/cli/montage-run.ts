@@ -14,7 +14,7 @@ import { expandClips } from '../pipelines/montage/clip-folders.js';
 import { storyboardPath } from '../pipelines/montage/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, formatDuration, outputMode, pathArgument, plural } from './common.js';
+import { OVERWRITE_HINT, formatDuration, outputMode, inputArgument, pathArgument, plural } from './common.js';
 import { jobFailure } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import type { MontageFlags } from './montage.js';
@@ -23,13 +23,13 @@ import { fleetRun } from './redis-options.js';
 export async function montageSpecFrom(flags: MontageFlags): Promise<MontageSpec> {
   return parseMontageSpec({
     clips: await expandClips(flags.clips),
-    music: pathArgument(flags.music, '--music'),
+    music: inputArgument(flags.music, '--music'),
     output: pathArgument(flags.output, '--output'),
     duration: flags.duration,
     aspect: flags.aspect,
     height: flags.height,
     fps: flags.fps,
-    lut: flags.lut === undefined ? undefined : pathArgument(flags.lut, '--lut'),
+    lut: flags.lut === undefined ? undefined : inputArgument(flags.lut, '--lut'),
     stabilize: flags.stabilize ?? false,
     seed: flags.seed,
     edl: flags.edl === undefined ? undefined : pathArgument(flags.edl, '--edl'),

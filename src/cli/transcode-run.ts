@@ -7,7 +7,7 @@ import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pi
 import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, outputMode, pathArgument } from './common.js';
+import { OVERWRITE_HINT, outputMode, inputArgument, pathArgument } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import { checkProcessorsHere } from './process-check.js';
@@ -23,7 +23,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     throw new FramefleetError('INVALID_ARGUMENT', 'give either --segments or --segment-seconds, not both');
   }
   return parseTranscodeSpec({
-    input: pathArgument(input, 'input'),
+    input: inputArgument(input, 'input'),
     output: pathArgument(flags.output, '--output'),
     segments: flags.segments,
     segmentSeconds: flags.segmentSeconds,
@@ -41,7 +41,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
     process: flags.process,
     ladder: flags.ladder === undefined ? undefined : parseLadder(flags.ladder),
     packages: flags.package === undefined ? undefined : parsePackages(flags.package),
-    hlsKey: flags.hlsKey === undefined ? undefined : pathArgument(flags.hlsKey, '--hls-key'),
+    hlsKey: flags.hlsKey === undefined ? undefined : inputArgument(flags.hlsKey, '--hls-key'),
     hlsKeyUri: flags.hlsKeyUri,
   });
 }

@@ -1,6 +1,20 @@
-import type { Stats } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
+
+/** A URL (scheme://...), also once resolved as a path (`/work/https:/host/...`). */
+const URL_LIKE = /(^|\/)[a-z][a-z0-9+.-]+:\/\/?[^/\s]/i;
+const URL_REFUSED =
+  'is a URL; framefleet reads files (local ones, or keys of its configured storage): download it first';
+
+/**
+ * Refuses `value` as typed where it is a URL and no such file exists, before it is resolved to a
+ * path (`https://host/a.mp4` would be named `/work/https:/host/a.mp4`).
+ */
+export function refuseUrl(value: string, what: string): void {
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value) && !existsSync(value))
+    throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(value)} ${URL_REFUSED}`);
+}
 
 /**
  * A file a command reads, named `what` in messages ('input', 'render spec'): missing, or not a
@@ -13,7 +27,8 @@ export async function statFile(path: string, what: string, expected: string): Pr
   try {
     info = await stat(path);
   } catch (cause) {
-    throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} does not exist`, { cause });
+    const why = URL_LIKE.test(path) ? URL_REFUSED : 'does not exist';
+    throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} ${why}`, { cause });
   }
   const kind = notAFile(info);
   if (kind)

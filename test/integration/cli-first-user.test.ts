@@ -129,4 +129,19 @@ describe('the CLI as a new user met it', () => {
     );
     expect(await exists(clip('r.mp4'))).toBe(false);
   });
+
+  // Found by a new user's trial: a URL was "does not exist", and transcode named it as a path
+  // under the working folder (/work/https:/host/a.mp4).
+  it.each([
+    [['analyze', 'beats', 'https://example.com/song.mp3'], 'input'],
+    [['transcode', 'https://example.com/v.mp4', '-o', 'x.mp4'], 'input'],
+    [['montage', '--clips', 'a.mp4', '--music', 's3://bucket/m.mp3', '-o', 'm.mp4'], '--music'],
+  ])('refuses a URL as a URL, named as typed: %j', async (args, what) => {
+    const result = await runCli(args as string[]);
+    expect(result.code).toBe(2);
+    const url = (args as string[]).find((a) => a.includes('://'))!;
+    expect(result.stderr).toBe(
+      `framefleet: error: ${what} \`${url}\` is a URL; framefleet reads files (local ones, or keys of its configured storage): download it first [INPUT_NOT_FOUND]\n`,
+    );
+  });
 });
