@@ -94,6 +94,20 @@ function once(target, event) {
   });
 }
 
+/**
+ * Waits until the frame at the video's new position is the one drawImage draws: on a loaded
+ * machine Chromium fired 'seeked' while it still drew the frame before (the second poster came
+ * out red, the first scene's colour). requestVideoFrameCallback fires once the new frame is
+ * presented; 250 ms at most where it never fires (a browser without it, a frame not composited).
+ */
+function framePresented(video) {
+  if (typeof video.requestVideoFrameCallback !== 'function') return Promise.resolve();
+  return new Promise((done) => {
+    video.requestVideoFrameCallback(() => done());
+    setTimeout(done, 250);
+  });
+}
+
 /** One JPEG data URL per time, from a hidden player of `src`, one seek after another. */
 async function grabFrames(src, times) {
   const video = document.createElement('video');
@@ -108,6 +122,7 @@ async function grabFrames(src, times) {
   for (const t of times) {
     video.currentTime = t;
     await once(video, 'seeked');
+    await framePresented(video);
     canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
     frames.push(canvas.toDataURL('image/jpeg', 0.75));
   }
