@@ -5,11 +5,12 @@ import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoOptions } from './tempo.js';
 import { audibleOnly } from './audible-beats.js';
 import { trackBeatsAlong } from './beat-track.js';
-import { heardSpan, localRhythm, tempoRamp, type TempoRamp } from './tempo-ramp.js';
+import { heardSpan, shortWindows, tempoRamp, type TempoRamp } from './tempo-ramp.js';
 import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
   levelled,
+  loudestDbfs,
   hasRhythm,
   rhythmConfidence,
   SILENCE_DBFS,
@@ -85,9 +86,7 @@ export function beatsOfEnvelope(
     energy: pooled(input.rms, pool, 'mean').map((v) => round(20 * Math.log10(Math.max(1e-6, v)))),
     onset: pooled(input.onset, pool, 'max').map(round),
   };
-  let peak = 0;
-  for (const v of input.rms) peak = Math.max(peak, v);
-  if (20 * Math.log10(Math.max(1e-12, peak)) < SILENCE_DBFS) {
+  if (loudestDbfs(input.rms) < SILENCE_DBFS) {
     return {
       ...base,
       tempo: null,
@@ -109,7 +108,7 @@ export function beatsOfEnvelope(
   const drifting = windows >= WINDOW_CONFIDENCE;
   // A tempo that ramps all the way through is steady only in shorter windows still, and is
   // tracked along its curve (a fixed period loses its phase towards either end).
-  const local = localRhythm(env, options);
+  const local = shortWindows(env, options);
   const ramp = steady ? undefined : tempoRamp(env, options, local);
   const ramping = ramp !== undefined && Math.max(ramp.to / ramp.from, ramp.from / ramp.to) >= RAMP_SPAN;
   const confidence = round(drifting ? windows : (ramp?.confidence ?? rhythmConfidence(tempo, heard)));
@@ -185,15 +184,18 @@ interface Section {
   bars: Bars;
 }
 
-/** Beats of one stretch of steady tempo: the tempo, its metrical level, the bars. */
+/**
+ * Beats of one stretch of steady tempo: the tempo, its metrical level, the bars. `gated`: the caller
+ * has judged the rhythm (a drifting tempo passes there, not here); `span`: where beats may fall.
+ */
 function trackSection(
   env: OnsetEnvelope,
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
-  drifting = false,
+  gated = false,
   span?: readonly [number, number],
 ): Omit<Section, 'start'> | undefined {
-  if (!tempo || !(drifting || hasRhythm(tempo, audibleSeconds(env)))) return undefined;
+  if (!tempo || !(gated || hasRhythm(tempo, audibleSeconds(env)))) return undefined;
   const {
     beats: frames,
     period,

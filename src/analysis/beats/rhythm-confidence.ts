@@ -1,3 +1,4 @@
+import { median } from '../median.js';
 import type { OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js';
 
@@ -7,6 +8,18 @@ import { estimateTempo, type TempoEstimate, type TempoOptions } from './tempo.js
  * -54 dBFS was called silent at -60, and has its beats (the rhythm gate still refuses noise).
  */
 export const SILENCE_DBFS = -85;
+
+/** The loudest frame's RMS (linear), 0 for none. */
+export function loudestFrame(rms: Float64Array): number {
+  let peak = 0;
+  for (const v of rms) peak = Math.max(peak, v);
+  return peak;
+}
+
+/** The same in dBFS (-240 for digital silence). */
+export function loudestDbfs(rms: Float64Array): number {
+  return 20 * Math.log10(Math.max(1e-12, loudestFrame(rms)));
+}
 
 /**
  * Where a frame of a track at a normal level holds no sound (dBFS): a quieter track is brought up
@@ -21,8 +34,7 @@ const QUIET_TARGET_DBFS = -20;
  * The log-spectral curves (onsets, harmony) are relative to the loudest cell already.
  */
 export function levelled<E extends Pick<OnsetEnvelope, 'rms' | 'low' | 'high'>>(env: E): E {
-  let peak = 0;
-  for (const v of env.rms) peak = Math.max(peak, v);
+  const peak = loudestFrame(env.rms);
   if (!(peak > 0) || 20 * Math.log10(peak) >= INAUDIBLE_DBFS) return env;
   const gain = 10 ** (QUIET_TARGET_DBFS / 20) / peak;
   const power = gain * gain;
@@ -44,8 +56,7 @@ const INAUDIBLE_DB = 50;
  * with the silence). The gaps between the clicks of a click track are the track's own.
  */
 export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): number {
-  let peak = 0;
-  for (const v of env.rms) peak = Math.max(peak, v);
+  const peak = loudestFrame(env.rms);
   const floor = Math.max(10 ** (INAUDIBLE_DBFS / 20), peak * 10 ** (-INAUDIBLE_DB / 20));
   const first = env.rms.findIndex((v) => v >= floor);
   if (first < 0) return 0;
@@ -77,23 +88,44 @@ export function rhythmConfidence(tempo: TempoEstimate | undefined, durationSec: 
 const WINDOW_SEC = 12;
 export const WINDOW_CONFIDENCE = 0.55;
 
+/** One window's own tempo (its beat period in frames) and confidence; frames start..end. */
+export interface LocalRhythm {
+  start: number;
+  end: number;
+  period: number | undefined;
+  /** 0 where the window holds no sound (`audible` false). */
+  confidence: number;
+  audible: boolean;
+}
+
+/** The rhythm of `windowSec` windows every `hopSec`, each with its own tempo and confidence. */
+export function localRhythm(
+  env: OnsetEnvelope,
+  options: TempoOptions,
+  windowSec: number,
+  hopSec: number,
+): LocalRhythm[] {
+  const size = Math.round(windowSec * env.frameRate);
+  const hop = Math.round(hopSec * env.frameRate);
+  const windows: LocalRhythm[] = [];
+  for (let start = 0; start + size <= env.onset.length; start += hop) {
+    const seconds = audibleSeconds({ rms: env.rms.subarray(start, start + size), frameRate: env.frameRate });
+    const tempo = estimateTempo(env.onset.subarray(start, start + size), env.frameRate, options);
+    const audible = seconds > 0;
+    const confidence = audible ? rhythmConfidence(tempo, seconds) : 0;
+    windows.push({ start, end: start + size, period: tempo?.period, confidence, audible });
+  }
+  return windows;
+}
+
 /**
- * The median confidence of 12-s windows (half overlapping), each with its own tempo: a tempo that
- * drifts (100 to 80 BPM over 45 s) smears the whole track's autocorrelation (0.47) but is steady
- * in each window (0.62-0.67). Measured: espeak-ng speech 0.00-0.22, pink noise 0.15, steady music
- * 0.59-0.75. Beats are tracked where this reaches 0.55 though the whole track's does not reach 0.5.
+ * The median confidence of 12-s windows (half overlapping) that hold sound, each with its own
+ * tempo: a tempo that drifts (100 to 80 BPM over 45 s) smears the whole track's autocorrelation
+ * (0.47) but is steady in each window (0.62-0.67). Measured: espeak-ng speech 0.00-0.22, pink noise
+ * 0.15, steady music 0.59-0.75. Beats are tracked where this reaches 0.55 though the whole track's
+ * does not reach 0.5.
  */
 export function windowConfidence(env: OnsetEnvelope, options: TempoOptions): number {
-  const size = Math.round(WINDOW_SEC * env.frameRate);
-  const confidences: number[] = [];
-  for (let start = 0; start + size <= env.onset.length; start += Math.round(size / 2)) {
-    const onset = env.onset.subarray(start, start + size);
-    const rms = env.rms.subarray(start, start + size);
-    const seconds = audibleSeconds({ rms, frameRate: env.frameRate });
-    if (seconds > 0)
-      confidences.push(rhythmConfidence(estimateTempo(onset, env.frameRate, options), seconds));
-  }
-  if (confidences.length < 3) return 0;
-  confidences.sort((a, b) => a - b);
-  return confidences[confidences.length >> 1]!;
+  const heard = localRhythm(env, options, WINDOW_SEC, WINDOW_SEC / 2).filter((w) => w.audible);
+  return heard.length < 3 ? 0 : median(heard.map((w) => w.confidence));
 }

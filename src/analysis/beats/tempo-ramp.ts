@@ -1,7 +1,7 @@
 import { median } from '../median.js';
 import type { OnsetEnvelope } from './onset-strength.js';
-import { audibleSeconds, rhythmConfidence, WINDOW_CONFIDENCE } from './rhythm-confidence.js';
-import { estimateTempo, type TempoOptions } from './tempo.js';
+import { localRhythm, WINDOW_CONFIDENCE, type LocalRhythm } from './rhythm-confidence.js';
+import type { TempoOptions } from './tempo.js';
 
 /** A tempo that changes all the way through: the beat period at each envelope frame. */
 export interface TempoRamp {
@@ -17,26 +17,9 @@ export interface TempoRamp {
 const LOCAL_WINDOW_SEC = 6;
 const LOCAL_HOP_SEC = 2;
 
-/** One window's own tempo (its beat period in frames) and confidence; frames start..end. */
-export interface LocalRhythm {
-  start: number;
-  end: number;
-  period: number | undefined;
-  confidence: number;
-}
-
-/** The rhythm of 6-s windows every 2 s, each with its own tempo estimate and confidence. */
-export function localRhythm(env: OnsetEnvelope, options: TempoOptions): LocalRhythm[] {
-  const size = Math.round(LOCAL_WINDOW_SEC * env.frameRate);
-  const hop = Math.round(LOCAL_HOP_SEC * env.frameRate);
-  const windows: LocalRhythm[] = [];
-  for (let start = 0; start + size <= env.onset.length; start += hop) {
-    const seconds = audibleSeconds({ rms: env.rms.subarray(start, start + size), frameRate: env.frameRate });
-    const tempo = estimateTempo(env.onset.subarray(start, start + size), env.frameRate, options);
-    const confidence = seconds > 0 ? rhythmConfidence(tempo, seconds) : 0;
-    windows.push({ start, end: start + size, period: tempo?.period, confidence });
-  }
-  return windows;
+/** The rhythm of 6-s windows every 2 s (localRhythm). */
+export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalRhythm[] {
+  return localRhythm(env, options, LOCAL_WINDOW_SEC, LOCAL_HOP_SEC);
 }
 
 /**
@@ -73,7 +56,7 @@ const JUMPS = 0.2;
 export function tempoRamp(
   env: OnsetEnvelope,
   options: TempoOptions,
-  windows = localRhythm(env, options),
+  windows = shortWindows(env, options),
 ): TempoRamp | undefined {
   const centres: number[] = [];
   const periods: number[] = [];

@@ -6,7 +6,7 @@ import {
   type BeatResult,
 } from '../../analysis/beats/index.js';
 import type { OnsetEnvelope } from '../../analysis/beats/onset-strength.js';
-import { SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
+import { loudestDbfs, SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
 import type { PcmStream } from '../../media/decode-pcm.js';
 import { probe } from '../../media/probe.js';
@@ -51,7 +51,7 @@ export async function analyzeBeatsFile(
     pcm.done.then(settled, settled);
   } else pcm = startBeatsDecode(path, signal);
   let found = (await beatsOf(path, pcm, options, true))!;
-  if (found.result.tempo === null || peakDbfs(found.env.rms) < QUIET_DBFS) {
+  if (found.result.tempo === null || loudestDbfs(found.env.rms) < QUIET_DBFS) {
     const side = await differenceOf(path, found.env, options);
     if (side && energy(side.env.rms) > ANTIPHASE_RATIO * energy(found.env.rms)) {
       found = {
@@ -111,13 +111,6 @@ async function beatsOf(
  * drums' rhythm, at the wrong level. Mastered music peaks far above it.
  */
 const QUIET_DBFS = -26;
-
-/** The loudest frame's level (dBFS) of frame RMS values. */
-function peakDbfs(rms: Float64Array): number {
-  let peak = 0;
-  for (const v of rms) peak = Math.max(peak, v);
-  return 20 * Math.log10(Math.max(1e-12, peak));
-}
 
 /** Seconds of the difference decoded before it is given up where it is not the louder. */
 const DIFFERENCE_TRIAL_SEC = 20;
