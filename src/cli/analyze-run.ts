@@ -7,15 +7,12 @@ import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
 import { echoWarnings } from './cli-logger.js';
-import { OVERWRITE_HINT, inputArgument, pathArgument } from './common.js';
+import { OVERWRITE_HINT, inputArgument, pathArgument, STDIN } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
 import type { SpooledStdin } from './stdin-input.js';
 
 type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
-
-/** The input that is standard input (see stdin-input.ts). */
-const STDIN = '-';
 
 /**
  * Runs one analysis in this process; Ctrl-C stops its ffmpeg runs and writes nothing. An input `-`

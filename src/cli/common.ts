@@ -89,6 +89,9 @@ export function inputArgument(value: string, what: string): string {
   return pathArgument(value, what);
 }
 
+/** The input name that means standard input (`cat song.mp3 | framefleet analyze beats -`). */
+export const STDIN = '-';
+
 export const OVERWRITE_HINT = 'give -y/--overwrite to replace it';
 
 /** `-o/--output` (required or not) and `-y/--overwrite`: every command that writes a file has both. */

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FramefleetError, show } from '../errors.js';
-
-/** The input name that means standard input (`cat song.mp3 | framefleet analyze beats -`). */
-export const STDIN = '-';
+import { STDIN } from './common.js';
 
 /** Prefix of the private folder standard input is copied into, under os.tmpdir(). */
 export const STDIN_DIR_PREFIX = 'framefleet-stdin-';
