@@ -98,6 +98,36 @@ export interface LocalRhythm {
   audible: boolean;
 }
 
+/** Windows read one by one, when first asked for (each reads its own tempo). */
+export interface LocalWindows {
+  readonly length: number;
+  at(index: number): LocalRhythm;
+}
+
+/**
+ * The rhythm of `windowSec` windows every `hopSec`, each with its own tempo and confidence, read
+ * when first asked for: a steady track's heard span needs its first and last window only.
+ */
+export function localWindows(
+  env: OnsetEnvelope,
+  options: TempoOptions,
+  windowSec: number,
+  hopSec: number,
+): LocalWindows {
+  const size = Math.round(windowSec * env.frameRate);
+  const hop = Math.round(hopSec * env.frameRate);
+  const length = env.onset.length < size ? 0 : Math.floor((env.onset.length - size) / hop) + 1;
+  const read: LocalRhythm[] = [];
+  return {
+    length,
+    at(index) {
+      if (!(index >= 0 && index < length)) throw new RangeError(`window ${index} of ${length}`);
+      const start = index * hop;
+      return (read[index] ??= windowAt(env, options, start, start + size));
+    },
+  };
+}
+
 /** The rhythm of `windowSec` windows every `hopSec`, each with its own tempo and confidence. */
 export function localRhythm(
   env: OnsetEnvelope,
@@ -105,17 +135,16 @@ export function localRhythm(
   windowSec: number,
   hopSec: number,
 ): LocalRhythm[] {
-  const size = Math.round(windowSec * env.frameRate);
-  const hop = Math.round(hopSec * env.frameRate);
-  const windows: LocalRhythm[] = [];
-  for (let start = 0; start + size <= env.onset.length; start += hop) {
-    const seconds = audibleSeconds({ rms: env.rms.subarray(start, start + size), frameRate: env.frameRate });
-    const tempo = estimateTempo(env.onset.subarray(start, start + size), env.frameRate, options);
-    const audible = seconds > 0;
-    const confidence = audible ? rhythmConfidence(tempo, seconds) : 0;
-    windows.push({ start, end: start + size, period: tempo?.period, confidence, audible });
-  }
-  return windows;
+  const windows = localWindows(env, options, windowSec, hopSec);
+  return Array.from({ length: windows.length }, (_, i) => windows.at(i));
+}
+
+function windowAt(env: OnsetEnvelope, options: TempoOptions, start: number, end: number): LocalRhythm {
+  const seconds = audibleSeconds({ rms: env.rms.subarray(start, end), frameRate: env.frameRate });
+  const tempo = estimateTempo(env.onset.subarray(start, end), env.frameRate, options);
+  const audible = seconds > 0;
+  const confidence = audible ? rhythmConfidence(tempo, seconds) : 0;
+  return { start, end, period: tempo?.period, confidence, audible };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { median } from '../median.js';
 import type { OnsetEnvelope } from './onset-strength.js';
-import { localRhythm, WINDOW_CONFIDENCE, type LocalRhythm } from './rhythm-confidence.js';
+import { localWindows, WINDOW_CONFIDENCE, type LocalRhythm, type LocalWindows } from './rhythm-confidence.js';
 import type { TempoOptions } from './tempo.js';
 
 /** A tempo that changes all the way through: the beat period at each envelope frame. */
@@ -17,9 +17,9 @@ export interface TempoRamp {
 const LOCAL_WINDOW_SEC = 6;
 const LOCAL_HOP_SEC = 2;
 
-/** The rhythm of 6-s windows every 2 s (localRhythm). */
-export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalRhythm[] {
-  return localRhythm(env, options, LOCAL_WINDOW_SEC, LOCAL_HOP_SEC);
+/** The rhythm of 6-s windows every 2 s (localWindows: each read when first asked for). */
+export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalWindows {
+  return localWindows(env, options, LOCAL_WINDOW_SEC, LOCAL_HOP_SEC);
 }
 
 /**
@@ -27,14 +27,17 @@ export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalRh
  * one's end: beats tracked before or after it (through a spoken intro, over crowd noise) were
  * invented by the tracker's momentum. The whole track where no window is heard or it has none.
  */
-export function heardSpan(windows: readonly LocalRhythm[], frames: number): [number, number] {
-  const first = windows.findIndex((w) => w.confidence >= LOCAL_HEARD);
-  if (first < 0) return [0, frames];
-  const last = windows.findLastIndex((w) => w.confidence >= LOCAL_HEARD);
+export function heardSpan(windows: LocalWindows, frames: number): [number, number] {
+  const heard = (i: number) => windows.at(i).confidence >= LOCAL_HEARD;
+  let first = 0;
+  while (first < windows.length && !heard(first)) first++;
+  if (first === windows.length) return [0, frames];
+  let last = windows.length - 1;
+  while (!heard(last)) last--;
   // A window is heard once about half of it is music: its first third is rarely.
   const third = (w: LocalRhythm) => (w.end - w.start) / 3;
-  const from = first === 0 ? 0 : windows[first]!.start + third(windows[first]!);
-  const to = last === windows.length - 1 ? frames : windows[last]!.end - third(windows[last]!);
+  const from = first === 0 ? 0 : windows.at(first).start + third(windows.at(first));
+  const to = last === windows.length - 1 ? frames : windows.at(last).end - third(windows.at(last));
   return [from, to];
 }
 
@@ -61,7 +64,7 @@ export function tempoRamp(
   const centres: number[] = [];
   const periods: number[] = [];
   // Every other window: half overlapping, 4 s apart.
-  const halves = windows.filter((_, i) => i % 2 === 0);
+  const halves = Array.from({ length: Math.ceil(windows.length / 2) }, (_, i) => windows.at(2 * i));
   for (const { start, end, period } of halves) {
     if (period === undefined) continue;
     const before = periods[periods.length - 1];
