@@ -233,9 +233,14 @@ async function speed(track: Track, dir: string): Promise<void> {
     ltsWav: [],
     node: [],
     nodeBare: [],
+    oneAac: [],
+    oneWav: [],
+    oneWavBare: [],
+    oneAubio: [],
   };
   const aubioThere = await exists(AUBIO);
   const lts = await ltsNode();
+  const oneCore = await firstCore();
   // Node's own start: this environment sets NODE_EXTRA_CA_CERTS, which Node 20 parses at every
   // start (Node 22+ only when TLS is used); printed so the CLI's rows can be read against it.
   const bare = { ...process.env };
@@ -247,6 +252,18 @@ async function speed(track: Track, dir: string): Promise<void> {
     if (lts) {
       runs.ltsAac!.push(await timed(lts.bin, [CLI, 'analyze', 'beats', m4a, '--json']));
       runs.ltsWav!.push(await timed(lts.bin, [CLI, 'analyze', 'beats', track.path, '--json']));
+    }
+    // On one core (taskset): Node's compiler threads and ffmpeg no longer run beside the analysis.
+    if (oneCore) {
+      const pinned = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
+        timed('taskset', ['-c', oneCore, file, ...args], env);
+      runs.oneAac!.push(await pinned(process.execPath, [CLI, 'analyze', 'beats', m4a, '--json']));
+      runs.oneWav!.push(await pinned(process.execPath, [CLI, 'analyze', 'beats', track.path, '--json']));
+      if (process.env.NODE_EXTRA_CA_CERTS)
+        runs.oneWavBare!.push(
+          await pinned(process.execPath, [CLI, 'analyze', 'beats', track.path, '--json'], bare),
+        );
+      if (aubioThere) runs.oneAubio!.push(await pinned(AUBIO, ['beat', track.path]));
     }
     runs.node!.push(await timed(process.execPath, ['-e', '0']));
     if (process.env.NODE_EXTRA_CA_CERTS)
@@ -275,9 +292,30 @@ async function speed(track: Track, dir: string): Promise<void> {
         ? fmt(`  framefleet analyze beats, AAC (Node ${lts.version}, current LTS)`, runs.ltsAac!) +
           fmt(`  framefleet analyze beats, WAV (Node ${lts.version}, current LTS)`, runs.ltsWav!)
         : '  (no current-LTS Node in .framefleet/node-lts: `bash scripts/node-lts.sh` installs one)\n') +
+      (oneCore
+        ? fmt(
+            `  on one core (taskset -c ${oneCore}): analyze beats, AAC (Node ${process.versions.node})`,
+            runs.oneAac!,
+          ) +
+          fmt(`  on one core: analyze beats, WAV (Node ${process.versions.node})`, runs.oneWav!) +
+          (runs.oneWavBare!.length
+            ? fmt('  on one core: analyze beats, WAV, NODE_EXTRA_CA_CERTS unset', runs.oneWavBare!)
+            : '') +
+          (aubioThere ? fmt('  on one core: aubio beat, WAV', runs.oneAubio!) : '')
+        : '  (no taskset: the one-core rows are left out)\n') +
       fmt(`  node -e 0 alone (Node ${process.versions.node})`, runs.node!) +
       (runs.nodeBare!.length ? fmt('  node -e 0 alone, NODE_EXTRA_CA_CERTS unset', runs.nodeBare!) : ''),
   );
+}
+
+/** A core this process may run on, for `taskset -c`; undefined without taskset. */
+async function firstCore(): Promise<string | undefined> {
+  try {
+    const { stdout } = await exec('taskset', ['-cp', String(process.pid)]);
+    return /:\s*(\d+)/.exec(stdout)?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,3 +1,5 @@
+import { Dsp } from '../wasm/dsp.js';
+
 /**
  * Band-limited sample-rate conversion of mono Float32 PCM pushed in chunks. Downsampling by 4 or
  * more first halves the rate with a short filter (it only has to keep aliases out of the band the
@@ -45,14 +47,20 @@ export class Resampler {
 }
 
 /**
- * A filter stage over a sliding window of its input: `window[0]` is absolute input sample `start`
- * (negative: the zeros before the signal); each push appends and computes what the window allows.
+ * A filter stage over a sliding window of its input: window sample 0 is absolute input sample
+ * `start` (negative: the zeros before the signal); each push appends and computes what the window
+ * allows. The window and the output live in the stage's own WebAssembly memory, where its filter
+ * runs compiled (wasm/dsp.ts: the same arithmetic, from the first sample of a fresh process).
  */
 abstract class Stage {
-  protected window: Float32Array;
+  protected readonly dsp = new Dsp();
+  /** The window's byte offset in `dsp` and its capacity (samples). */
+  protected windowAt: number;
+  private capacity: number;
   protected start: number;
   private filled: number;
-  private out = new Float32Array(0);
+  private outAt = 0;
+  private outCapacity = 0;
   private received = 0;
   /** Next output sample (absolute index). */
   protected next = 0;
@@ -65,7 +73,8 @@ abstract class Stage {
     /** Input samples per output sample. */
     protected readonly step: number,
   ) {
-    this.window = new Float32Array(before + 1024);
+    this.capacity = before + 1024;
+    this.windowAt = this.dsp.alloc(4 * this.capacity);
     this.start = -before;
     this.filled = before;
   }
@@ -83,12 +92,14 @@ abstract class Stage {
   }
 
   private take(input: Float32Array, limit: number): Float32Array {
-    if (this.filled + input.length > this.window.length) {
-      const bigger = new Float32Array(2 * (this.filled + input.length));
-      bigger.set(this.window.subarray(0, this.filled));
-      this.window = bigger;
+    if (this.filled + input.length > this.capacity) {
+      // Fresh memory is zeroed and never reused: the old window is left behind (growth doubles).
+      const capacity = 2 * (this.filled + input.length);
+      const at = this.dsp.alloc(4 * capacity);
+      this.dsp.f32(at, this.filled).set(this.dsp.f32(this.windowAt, this.filled));
+      [this.windowAt, this.capacity] = [at, capacity];
     }
-    this.window.set(input, this.filled);
+    this.dsp.f32(this.windowAt, this.capacity).set(input, this.filled);
     this.filled += input.length;
     // Output n is centred at n * step and reads up to floor(n * step) + after + 1.
     const reach = this.start + this.filled - this.after - 2;
@@ -96,22 +107,22 @@ abstract class Stage {
     while (Math.floor((last + 1) * this.step) <= reach) last++;
     while (last >= 0 && Math.floor(last * this.step) > reach) last--;
     const count = Math.max(0, Math.min(last + 1, limit) - this.next);
-    if (this.out.length < count) this.out = new Float32Array(count);
-    this.compute(this.out, count);
+    if (this.outCapacity < count) [this.outAt, this.outCapacity] = [this.dsp.alloc(4 * count), count];
+    this.compute(this.outAt, count);
     this.next += count;
     // Keep what the next output reads at the front.
     const drop = Math.max(
       0,
       Math.min(this.filled, Math.floor(this.next * this.step) - this.before - this.start),
     );
-    this.window.copyWithin(0, drop, this.filled);
+    this.dsp.f32(this.windowAt, this.capacity).copyWithin(0, drop, this.filled);
     this.filled -= drop;
     this.start += drop;
-    return this.out.subarray(0, count);
+    return this.dsp.f32(this.outAt, count);
   }
 
-  /** Writes outputs next .. next + count - 1 to out[0 ..]. */
-  protected abstract compute(out: Float32Array, count: number): void;
+  /** Writes outputs next .. next + count - 1 to the f32 array at byte offset `out`. */
+  protected abstract compute(out: number, count: number): void;
 }
 
 /**
@@ -124,19 +135,17 @@ class Halver extends Stage {
     super(3, 3, 2);
   }
 
-  protected compute(out: Float32Array, count: number): void {
-    const x = this.window;
-    for (let i = 0, c = 2 * this.next - this.start; i < count; i++, c += 2) {
-      out[i] = 0.5 * x[c]! + 0.3 * (x[c - 1]! + x[c + 1]!) - 0.05 * (x[c - 3]! + x[c + 3]!);
-    }
+  protected compute(out: number, count: number): void {
+    this.dsp.kernels.halve(this.windowAt, 2 * this.next - this.start, out, count);
   }
 }
 
+/** A Kaiser-windowed sinc from a table of phases (wasm/dsp.ts polyphase). */
 class Polyphase extends Stage {
   private readonly half: number;
   private readonly taps: number;
   private readonly phases: number;
-  private readonly table: Float32Array;
+  private readonly tableAt: number;
 
   constructor(inRate: number, outRate: number) {
     const step = inRate / outRate;
@@ -148,35 +157,23 @@ class Polyphase extends Stage {
     this.taps = 2 * half;
     // A whole-number ratio only ever lands on whole input samples: one phase.
     this.phases = Number.isInteger(step) ? 1 : 256;
-    this.table = sincTable(this.phases, half, 0.97 / scale);
+    this.tableAt = this.dsp.put(sincTable(this.phases, half, 0.97 / scale));
   }
 
-  protected compute(out: Float32Array, count: number): void {
-    const { step, half, taps, phases, table } = this;
-    const x = this.window;
-    for (let i = 0; i < count; i++) {
-      const t = (this.next + i) * step;
-      let whole = Math.floor(t);
-      let phase = Math.round((t - whole) * phases);
-      if (phase === phases) {
-        whole++;
-        phase = 0;
-      }
-      const base = whole - half + 1 - this.start;
-      const row = phase * taps;
-      // Four sums at once: fewer loop-carried additions for the JIT to wait on.
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let k = 0; k < taps; k += 4) {
-        a0 += table[row + k]! * x[base + k]!;
-        a1 += table[row + k + 1]! * x[base + k + 1]!;
-        a2 += table[row + k + 2]! * x[base + k + 2]!;
-        a3 += table[row + k + 3]! * x[base + k + 3]!;
-      }
-      out[i] = a0 + a1 + a2 + a3;
-    }
+  protected compute(out: number, count: number): void {
+    const { step, half, taps, phases } = this;
+    this.dsp.kernels.polyphase(
+      this.windowAt,
+      this.start,
+      out,
+      count,
+      this.next,
+      step,
+      half,
+      taps,
+      phases,
+      this.tableAt,
+    );
   }
 }
 

@@ -23,9 +23,11 @@ const folder = (path: string) => (path.includes('/') ? path.split('/')[0]! : '.'
 /** Which folders each folder may import: dependencies point downwards (see DESIGN.md). */
 const ALLOWED: Record<string, string[]> = {
   '.': [],
-  analysis: ['.'],
+  // Compiled kernels (WebAssembly) under media and analysis: they import nothing.
+  wasm: [],
+  analysis: ['.', 'wasm'],
   storage: ['.'],
-  media: ['.', 'storage'],
+  media: ['.', 'storage', 'wasm'],
   engine: ['.', 'storage'],
   cluster: ['.', 'engine', 'media'],
   pipelines: ['.', 'engine', 'media', 'analysis', 'storage'],

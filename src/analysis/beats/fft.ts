@@ -51,6 +51,16 @@ export class RealFft {
     }
   }
 
+  /** The tables a compiled transform runs from (wasm/dsp.ts, which runs this one's arithmetic). */
+  tables(): {
+    cos: Float64Array;
+    sin: Float64Array;
+    bitrev: Uint32Array;
+    stages: readonly { length: number; twiddles: Float64Array }[];
+  } {
+    return { cos: this.cos, sin: this.sin, bitrev: this.bitrev, stages: this.stages };
+  }
+
   /** Writes |X[k]|^2 for k = 0..size/2 into `power` (length size/2 + 1). */
   power(input: Float32Array | Float64Array, power: Float64Array): void {
     const { half, re, im, cos, sin, bitrev } = this;

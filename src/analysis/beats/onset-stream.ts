@@ -1,3 +1,4 @@
+import { Dsp, type DspKernels } from '../../wasm/dsp.js';
 import { RealFft } from './fft.js';
 import { melFilterbank } from './mel-filterbank.js';
 
@@ -40,25 +41,18 @@ export class OnsetStream {
   readonly fftSize: number;
   readonly hop: number;
   readonly bandCount: number;
-  private readonly fft: RealFft;
-  private readonly window: Float64Array;
-  private readonly frame: Float64Array;
-  private readonly power: Float64Array;
+  /** The mel spectrum of a frame, compiled (wasm/dsp.ts melFrame: this class's arithmetic). */
+  private readonly kernels: DspKernels;
+  /** Out of melFrame: each band's level (dB); rms, low, high. */
+  private readonly mel: Float64Array;
+  private readonly result: Float64Array;
   private readonly centres: Float64Array;
-  /** Filter b spans bins first[b] .. first[b] + count[b] - 1, weights at offset[b] of `weights`. */
-  private readonly first: Int32Array;
-  private readonly count: Int32Array;
-  private readonly offset: Int32Array;
-  private readonly weights: Float64Array;
-  /** -1: band counts to `low`, 1: to `high`, 0: neither. */
-  private readonly side: Int8Array;
   /** Samples from absolute index `bufferStart` on; the first frame's left half is zeros. */
   private readonly buffer: Float32Array;
   private bufferStart: number;
   private filled: number;
   private received = 0;
   private frames = 0;
-  private loudest = -Infinity;
   private logMel: Float64Array;
   private rms: Float64Array;
   private low: Float64Array;
@@ -74,28 +68,60 @@ export class OnsetStream {
     this.fftSize = fftSize;
     this.hop = options.hop ?? fftSize / 4;
     this.bandCount = options.bands ?? 64;
-    this.fft = new RealFft(fftSize);
-    this.window = new Float64Array(fftSize);
-    for (let i = 0; i < fftSize; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize);
-    this.frame = new Float64Array(fftSize);
-    this.power = new Float64Array(fftSize / 2 + 1);
     const filters = melFilterbank(sampleRate, fftSize, this.bandCount, 30, 8000);
-    this.first = Int32Array.from(filters, (f) => f.first);
-    this.count = Int32Array.from(filters, (f) => f.weights.length);
-    this.offset = new Int32Array(this.bandCount);
-    this.weights = new Float64Array(filters.reduce((n, f) => n + f.weights.length, 0));
     this.centres = new Float64Array(this.bandCount);
-    this.side = new Int8Array(this.bandCount);
+    // -1: band counts to `low`, 1: to `high`, 0: neither.
+    const side = new Int8Array(this.bandCount);
+    // Filter b spans bins first[b] .. first[b] + count[b] - 1, weights at offset[b] of `weights`.
+    const offset = new Int32Array(this.bandCount);
     let at = 0;
     filters.forEach((f, b) => {
-      this.offset[b] = at;
-      this.weights.set(f.weights, at);
+      offset[b] = at;
       at += f.weights.length;
       const centre = ((f.first + f.weights.length / 2) * sampleRate) / fftSize;
       this.centres[b] = centre;
-      this.side[b] = centre < 150 ? -1 : centre > 2500 ? 1 : 0;
+      side[b] = centre < 150 ? -1 : centre > 2500 ? 1 : 0;
     });
-    this.buffer = new Float32Array(STAGING + fftSize);
+    const weights = new Float64Array(at);
+    filters.forEach((f, b) => weights.set(f.weights, offset[b]));
+    const window = Float64Array.from(
+      { length: fftSize },
+      (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize),
+    );
+    const fft = new RealFft(fftSize).tables();
+    const dsp = new Dsp();
+    const half = fftSize / 2;
+    const buffer = dsp.alloc(4 * (STAGING + fftSize));
+    const stages = Int32Array.from(fft.stages.flatMap((s) => [s.length, dsp.put(s.twiddles)]));
+    const mel = dsp.alloc(8 * this.bandCount);
+    const result = dsp.alloc(8 * 3);
+    this.kernels = dsp.kernels;
+    this.kernels.initMel(
+      fftSize,
+      buffer,
+      dsp.put(window),
+      dsp.alloc(8 * fftSize),
+      dsp.alloc(8 * half),
+      dsp.alloc(8 * half),
+      dsp.put(fft.cos),
+      dsp.put(fft.sin),
+      dsp.put(fft.bitrev),
+      dsp.put(stages),
+      fft.stages.length,
+      dsp.alloc(8 * (half + 1)),
+      this.bandCount,
+      dsp.put(Int32Array.from(filters, (f) => f.first)),
+      dsp.put(Int32Array.from(filters, (f) => f.weights.length)),
+      dsp.put(offset),
+      dsp.put(weights),
+      dsp.put(side),
+      mel,
+      result,
+    );
+    // Views once everything is allocated: the memory does not grow after this.
+    this.buffer = dsp.f32(buffer, STAGING + fftSize);
+    this.mel = dsp.f64(mel, this.bandCount);
+    this.result = dsp.f64(result, 3);
     this.bufferStart = -fftSize / 2;
     this.filled = fftSize / 2;
     const capacity = 2048;
@@ -129,7 +155,7 @@ export class OnsetStream {
       bandCount: this.bandCount,
       centres: this.centres,
       logMel: this.logMel.subarray(0, n * this.bandCount),
-      loudest: this.loudest,
+      loudest: this.kernels.loudestLevel(),
       rms: this.rms.subarray(0, n),
       low: this.low.subarray(0, n),
       high: this.high.subarray(0, n),
@@ -162,34 +188,12 @@ export class OnsetStream {
   }
 
   private computeFrame(at: number): void {
-    const { buffer, window, frame, power, fftSize, bandCount, weights } = this;
+    this.kernels.melFrame(at);
     const t = this.frames;
-    let energy = 0;
-    for (let i = 0; i < fftSize; i++) {
-      const x = buffer[at + i]!;
-      energy += x * x;
-      frame[i] = x * window[i]!;
-    }
-    this.rms[t] = Math.sqrt(energy / fftSize);
-    this.fft.power(frame, power);
-    const row = t * bandCount;
-    let low = 0;
-    let high = 0;
-    for (let b = 0; b < bandCount; b++) {
-      const first = this.first[b]!;
-      const offset = this.offset[b]!;
-      const count = this.count[b]!;
-      let sum = 0;
-      for (let k = 0; k < count; k++) sum += weights[offset + k]! * power[first + k]!;
-      const side = this.side[b]!;
-      if (side < 0) low += sum;
-      else if (side > 0) high += sum;
-      const db = 10 * Math.log10(Math.max(1e-10, sum));
-      this.logMel[row + b] = db;
-      if (db > this.loudest) this.loudest = db;
-    }
-    this.low[t] = low;
-    this.high[t] = high;
+    this.rms[t] = this.result[0]!;
+    this.low[t] = this.result[1]!;
+    this.high[t] = this.result[2]!;
+    this.logMel.set(this.mel, t * this.bandCount);
   }
 
   private grow(): void {

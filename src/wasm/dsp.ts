@@ -1,0 +1,102 @@
+import { DSP_WASM } from './dsp-module.js';
+
+/**
+ * The audio-analysis kernels of wasm/dsp.ts (the mel spectrum of a frame in dB, the resampler's
+ * two filters). Pointers are byte offsets into the instance's own memory.
+ */
+export interface DspKernels {
+  readonly memory: WasmMemory;
+  initMel(
+    fftSize: number,
+    samples: number,
+    window: number,
+    frame: number,
+    re: number,
+    im: number,
+    cos: number,
+    sin: number,
+    bitrev: number,
+    stages: number,
+    stageCount: number,
+    power: number,
+    bandCount: number,
+    first: number,
+    count: number,
+    offset: number,
+    weights: number,
+    side: number,
+    mel: number,
+    result: number,
+  ): void;
+  melFrame(at: number): void;
+  loudestLevel(): number;
+  halve(x: number, c0: number, out: number, n: number): void;
+  polyphase(
+    x: number,
+    start: number,
+    out: number,
+    n: number,
+    next: number,
+    step: number,
+    half: number,
+    taps: number,
+    phases: number,
+    table: number,
+  ): void;
+}
+
+/** The WebAssembly JS API used here: Node has it; this project's TypeScript libs do not declare it. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
+
+/**
+ * One instance of the kernels with its own memory, for one user (an OnsetStream, a resampler
+ * stage): V8 compiles the module's code on its first use here, ready at full speed from the first
+ * frame, where the same loops in JavaScript run in the interpreter for the first tens of
+ * milliseconds of every process. Memory is handed out once and never freed (it goes with the
+ * instance); a typed-array view of it is stale once it grows, so views are taken after allocating.
+ */
+export class Dsp {
+  readonly kernels: DspKernels;
+  private top = 0;
+
+  constructor() {
+    compiled ??= new Module(Buffer.from(DSP_WASM, 'base64'));
+    this.kernels = new Instance(compiled, { dsp: { log10: Math.log10 } }).exports as unknown as DspKernels;
+  }
+
+  /** `bytes` of fresh memory (8-byte aligned, zeroed): its byte offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = at + Math.ceil(bytes / 8) * 8;
+    const short = this.top - this.kernels.memory.buffer.byteLength;
+    if (short > 0) this.kernels.memory.grow(Math.ceil(short / 65_536));
+    return at;
+  }
+
+  f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.kernels.memory.buffer, at, length);
+  }
+
+  f64(at: number, length: number): Float64Array {
+    return new Float64Array(this.kernels.memory.buffer, at, length);
+  }
+
+  /** A copy of `values` in this memory: its byte offset. */
+  put(values: Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array): number {
+    const at = this.alloc(values.byteLength);
+    new Uint8Array(this.kernels.memory.buffer, at, values.byteLength).set(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    );
+    return at;
+  }
+}

@@ -1,0 +1,291 @@
+// AssemblyScript: the hot loops of audio analysis, compiled to WebAssembly (`npm run build:wasm`
+// writes src/wasm/dsp-module.ts). Each is the same arithmetic in the same order as the TypeScript
+// it replaced (src/analysis/beats/fft.ts, onset-stream.ts; src/media/resample.ts), so results are
+// bit-identical; what changes is that a freshly started process runs them compiled from the first
+// call instead of interpreting them until V8's optimising compiler catches up.
+//
+// One instance per user (an OnsetStream, a resampler stage): its own memory, its layout in globals.
+// Pointers are byte offsets into that memory; arrays are f64 unless named otherwise.
+
+// ---- Mel spectrum of one frame (OnsetStream) ----
+
+let fftSize: i32 = 0;
+let half: i32 = 0;
+let oddStages: bool = false;
+let samples: usize = 0; // f32: the stream's sample buffer
+let window: usize = 0; // Hann window, fftSize
+let frame: usize = 0; // windowed frame, fftSize
+let re: usize = 0; // half
+let im: usize = 0; // half
+let cosTable: usize = 0; // half
+let sinTable: usize = 0; // half
+let bitrev: usize = 0; // u32, half
+let stages: usize = 0; // per stage: i32 length, i32 pointer to its twiddles (6 x length f64)
+let stageCount: i32 = 0;
+let power: usize = 0; // half + 1
+let bandCount: i32 = 0;
+let first: usize = 0; // i32 per band
+let count: usize = 0; // i32 per band
+let offset: usize = 0; // i32 per band
+let weights: usize = 0;
+let side: usize = 0; // i8 per band
+let mel: usize = 0; // out: each band's level (dB), bandCount
+let loudest: f64 = -Infinity; // the highest level of any band of any frame so far
+
+// JavaScript's Math.log10 (imported: the levels are exactly those the TypeScript computed).
+declare function log10(x: f64): f64;
+let result: usize = 0; // out: rms, low, high
+
+function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + ((<usize>i) << 3));
+}
+function f64Set(base: usize, i: i32, v: f64): void {
+  store<f64>(base + ((<usize>i) << 3), v);
+}
+function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + ((<usize>i) << 2));
+}
+
+export function initMel(
+  size: i32,
+  samplesPtr: usize,
+  windowPtr: usize,
+  framePtr: usize,
+  rePtr: usize,
+  imPtr: usize,
+  cosPtr: usize,
+  sinPtr: usize,
+  bitrevPtr: usize,
+  stagesPtr: usize,
+  stageN: i32,
+  powerPtr: usize,
+  bands: i32,
+  firstPtr: usize,
+  countPtr: usize,
+  offsetPtr: usize,
+  weightsPtr: usize,
+  sidePtr: usize,
+  melPtr: usize,
+  resultPtr: usize,
+): void {
+  fftSize = size;
+  half = size >> 1;
+  oddStages = (ctz(half) & 1) == 1;
+  samples = samplesPtr;
+  window = windowPtr;
+  frame = framePtr;
+  re = rePtr;
+  im = imPtr;
+  cosTable = cosPtr;
+  sinTable = sinPtr;
+  bitrev = bitrevPtr;
+  stages = stagesPtr;
+  stageCount = stageN;
+  power = powerPtr;
+  bandCount = bands;
+  first = firstPtr;
+  count = countPtr;
+  offset = offsetPtr;
+  weights = weightsPtr;
+  side = sidePtr;
+  mel = melPtr;
+  result = resultPtr;
+}
+
+/** The highest band level (dB) of the frames so far. */
+export function loudestLevel(): f64 {
+  return loudest;
+}
+
+/** The frame of fftSize samples from sample `at` of the buffer: mel levels, rms, low, high. */
+export function melFrame(at: i32): void {
+  let energy: f64 = 0;
+  const from = samples + ((<usize>at) << 2);
+  for (let i = 0; i < fftSize; i++) {
+    const x = <f64>load<f32>(from + ((<usize>i) << 2));
+    energy += x * x;
+    f64Set(frame, i, x * f64At(window, i));
+  }
+  f64Set(result, 0, Math.sqrt(energy / <f64>fftSize));
+  powerSpectrum();
+  let low: f64 = 0;
+  let high: f64 = 0;
+  for (let b = 0; b < bandCount; b++) {
+    const f = i32At(first, b);
+    const o = i32At(offset, b);
+    const n = i32At(count, b);
+    let sum: f64 = 0;
+    for (let k = 0; k < n; k++) sum += f64At(weights, o + k) * f64At(power, f + k);
+    const s = load<i8>(side + <usize>b);
+    if (s < 0) low += sum;
+    else if (s > 0) high += sum;
+    const db = 10 * log10(Math.max(1e-10, sum));
+    f64Set(mel, b, db);
+    if (db > loudest) loudest = db;
+  }
+  f64Set(result, 1, low);
+  f64Set(result, 2, high);
+}
+
+/** |X[k]|^2 of the frame, k = 0..half (RealFft.power). */
+function powerSpectrum(): void {
+  for (let i = 0; i < half; i++) {
+    const j = load<u32>(bitrev + ((<usize>i) << 2));
+    f64Set(re, j, f64At(frame, 2 * i));
+    f64Set(im, j, f64At(frame, 2 * i + 1));
+  }
+  if (oddStages) firstRadix2();
+  else firstRadix4();
+  for (let s = 0; s < stageCount; s++) {
+    const at = stages + ((<usize>s) << 3);
+    radix4(load<i32>(at), load<i32>(at + 4));
+  }
+  const r0 = f64At(re, 0);
+  const i0 = f64At(im, 0);
+  f64Set(power, 0, (r0 + i0) * (r0 + i0));
+  f64Set(power, half, (r0 - i0) * (r0 - i0));
+  for (let k = 1; k < half; k++) {
+    const zr = f64At(re, k);
+    const zi = f64At(im, k);
+    const cr = f64At(re, half - k);
+    const ci = -f64At(im, half - k);
+    const er = (zr + cr) / 2;
+    const ei = (zi + ci) / 2;
+    const or = (zi - ci) / 2;
+    const oi = -(zr - cr) / 2;
+    const xr = er + f64At(cosTable, k) * or - f64At(sinTable, k) * oi;
+    const xi = ei + f64At(cosTable, k) * oi + f64At(sinTable, k) * or;
+    f64Set(power, k, xr * xr + xi * xi);
+  }
+}
+
+function firstRadix2(): void {
+  for (let a = 0; a < half; a += 2) {
+    const tr = f64At(re, a + 1);
+    const ti = f64At(im, a + 1);
+    f64Set(re, a + 1, f64At(re, a) - tr);
+    f64Set(im, a + 1, f64At(im, a) - ti);
+    f64Set(re, a, f64At(re, a) + tr);
+    f64Set(im, a, f64At(im, a) + ti);
+  }
+}
+
+function firstRadix4(): void {
+  for (let a = 0; a < half; a += 4) {
+    const sr = f64At(re, a) + f64At(re, a + 1);
+    const si = f64At(im, a) + f64At(im, a + 1);
+    const dr = f64At(re, a) - f64At(re, a + 1);
+    const di = f64At(im, a) - f64At(im, a + 1);
+    const ur = f64At(re, a + 2) + f64At(re, a + 3);
+    const ui = f64At(im, a + 2) + f64At(im, a + 3);
+    const vr = f64At(im, a + 2) - f64At(im, a + 3);
+    const vi = f64At(re, a + 3) - f64At(re, a + 2);
+    f64Set(re, a, sr + ur);
+    f64Set(im, a, si + ui);
+    f64Set(re, a + 2, sr - ur);
+    f64Set(im, a + 2, si - ui);
+    f64Set(re, a + 1, dr + vr);
+    f64Set(im, a + 1, di + vi);
+    f64Set(re, a + 3, dr - vr);
+    f64Set(im, a + 3, di - vi);
+  }
+}
+
+function radix4(length: i32, w: usize): void {
+  for (let start = 0; start < half; start += 4 * length) {
+    for (let k = 0; k < length; k++) {
+      const a = start + k;
+      const b = a + length;
+      const c = b + length;
+      const d = c + length;
+      const w1r = f64At(w, 6 * k);
+      const w1i = f64At(w, 6 * k + 1);
+      const w2r = f64At(w, 6 * k + 2);
+      const w2i = f64At(w, 6 * k + 3);
+      const w3r = f64At(w, 6 * k + 4);
+      const w3i = f64At(w, 6 * k + 5);
+      const t1r = f64At(re, b) * w2r - f64At(im, b) * w2i;
+      const t1i = f64At(re, b) * w2i + f64At(im, b) * w2r;
+      const t2r = f64At(re, c) * w1r - f64At(im, c) * w1i;
+      const t2i = f64At(re, c) * w1i + f64At(im, c) * w1r;
+      const t3r = f64At(re, d) * w3r - f64At(im, d) * w3i;
+      const t3i = f64At(re, d) * w3i + f64At(im, d) * w3r;
+      const sr = f64At(re, a) + t1r;
+      const si = f64At(im, a) + t1i;
+      const dr = f64At(re, a) - t1r;
+      const di = f64At(im, a) - t1i;
+      const ur = t2r + t3r;
+      const ui = t2i + t3i;
+      const vr = t2i - t3i;
+      const vi = t3r - t2r;
+      f64Set(re, a, sr + ur);
+      f64Set(im, a, si + ui);
+      f64Set(re, c, sr - ur);
+      f64Set(im, c, si - ui);
+      f64Set(re, b, dr + vr);
+      f64Set(im, b, di + vi);
+      f64Set(re, d, dr - vr);
+      f64Set(im, d, di - vi);
+    }
+  }
+}
+
+// ---- Resampler stages (src/media/resample.ts) ----
+
+/**
+ * Halver: out[i] for i < n from the f32 window `x`, centre c0 then every 2 samples (7-tap
+ * half-band: 0.5 x[c] + 0.3 (x[c-1] + x[c+1]) - 0.05 (x[c-3] + x[c+3])).
+ */
+export function halve(x: usize, c0: i32, out: usize, n: i32): void {
+  for (let i = 0, c = c0; i < n; i++, c += 2) {
+    const p = x + ((<usize>c) << 2);
+    const v =
+      0.5 * <f64>load<f32>(p) +
+      0.3 * (<f64>load<f32>(p - 4) + <f64>load<f32>(p + 4)) -
+      0.05 * (<f64>load<f32>(p - 12) + <f64>load<f32>(p + 12));
+    store<f32>(out + ((<usize>i) << 2), <f32>v);
+  }
+}
+
+/**
+ * Polyphase sinc: out[i] for i < n, output next + i at input position (next + i) * step; the f32
+ * `table` holds `phases` rows of `taps` taps; the f32 window `x` starts at input sample `start`.
+ */
+export function polyphase(
+  x: usize,
+  start: i32,
+  out: usize,
+  n: i32,
+  next: f64,
+  step: f64,
+  half: i32,
+  taps: i32,
+  phases: i32,
+  table: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const t = (next + <f64>i) * step;
+    let whole = Math.floor(t);
+    let phase = Math.round((t - whole) * <f64>phases);
+    if (phase == <f64>phases) {
+      whole++;
+      phase = 0;
+    }
+    const base = <i32>whole - half + 1 - start;
+    const row = <i32>phase * taps;
+    let a0: f64 = 0;
+    let a1: f64 = 0;
+    let a2: f64 = 0;
+    let a3: f64 = 0;
+    const tp = table + ((<usize>row) << 2);
+    const xp = x + ((<usize>base) << 2);
+    for (let k = 0; k < taps; k += 4) {
+      const o = (<usize>k) << 2;
+      a0 += <f64>load<f32>(tp + o) * <f64>load<f32>(xp + o);
+      a1 += <f64>load<f32>(tp + o + 4) * <f64>load<f32>(xp + o + 4);
+      a2 += <f64>load<f32>(tp + o + 8) * <f64>load<f32>(xp + o + 8);
+      a3 += <f64>load<f32>(tp + o + 12) * <f64>load<f32>(xp + o + 12);
+    }
+    store<f32>(out + ((<usize>i) << 2), <f32>(a0 + a1 + a2 + a3));
+  }
+}
