@@ -289,3 +289,42 @@ export function polyphase(
     store<f32>(out + ((<usize>i) << 2), <f32>(a0 + a1 + a2 + a3));
   }
 }
+
+// ---- Curves (src/analysis/beats/rhythm-evidence.ts, onset-strength.ts) ----
+
+/**
+ * lagProducts: out[lag] = sum over i of d[i] d[i - lag], d = x minus its mean, for lag 0 and the
+ * lags from max(1, minLag) to maxLag below n (out, maxLag + 1 long, is zeroed by the caller).
+ * `d` is scratch, n long.
+ */
+export function lagProducts(x: usize, n: i32, minLag: i32, maxLag: i32, d: usize, out: usize): void {
+  let mean: f64 = 0;
+  for (let i = 0; i < n; i++) mean += f64At(x, i);
+  mean /= <f64>n;
+  for (let i = 0; i < n; i++) f64Set(d, i, f64At(x, i) - mean);
+  f64Set(out, 0, lagSum(d, n, 0));
+  for (let lag = minLag > 1 ? minLag : 1; lag <= maxLag && lag < n; lag++)
+    f64Set(out, lag, lagSum(d, n, lag));
+}
+
+function lagSum(d: usize, n: i32, lag: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = lag; i < n; i++) sum += f64At(d, i) * f64At(d, i - lag);
+  return sum;
+}
+
+/**
+ * Spectral flux (onsetEnvelope): out[t] = the mean over bands of the rise of the level, each
+ * level floored at `floor`, from frame t - 1 (the floor before frame 0) to frame t.
+ */
+export function flux(levels: usize, frames: i32, bands: i32, floor: f64, out: usize): void {
+  for (let t = 0; t < frames; t++) {
+    let sum: f64 = 0;
+    for (let b = 0; b < bands; b++) {
+      const now = Math.max(floor, f64At(levels, t * bands + b));
+      const before = t == 0 ? floor : Math.max(floor, f64At(levels, (t - 1) * bands + b));
+      if (now > before) sum += now - before;
+    }
+    f64Set(out, t, sum / <f64>bands);
+  }
+}

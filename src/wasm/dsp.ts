@@ -43,6 +43,8 @@ export interface DspKernels {
     phases: number,
     table: number,
   ): void;
+  lagProducts(x: number, n: number, minLag: number, maxLag: number, d: number, out: number): void;
+  flux(levels: number, frames: number, bands: number, floor: number, out: number): void;
 }
 
 /** The WebAssembly JS API used here: Node has it; this project's TypeScript libs do not declare it. */
@@ -91,6 +93,23 @@ export class Dsp {
     return new Float64Array(this.kernels.memory.buffer, at, length);
   }
 
+  /**
+   * Byte offsets of regions of `bytes` each, laid out from the start of the memory and grown to
+   * fit: scratch for a kernel run from start to end in one call, overwritten by the next (an
+   * instance used this way allocates nothing else).
+   */
+  regions(...bytes: number[]): number[] {
+    let top = 0;
+    const offsets = bytes.map((n) => {
+      const at = top;
+      top += Math.ceil(n / 8) * 8;
+      return at;
+    });
+    const short = top - this.kernels.memory.buffer.byteLength;
+    if (short > 0) this.kernels.memory.grow(Math.ceil(short / 65_536));
+    return offsets;
+  }
+
   /** A copy of `values` in this memory: its byte offset. */
   put(values: Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array): number {
     const at = this.alloc(values.byteLength);
@@ -99,4 +118,11 @@ export class Dsp {
     );
     return at;
   }
+}
+
+let shared: Dsp | undefined;
+
+/** One instance for kernels that run in a single call over scratch regions (Dsp.regions). */
+export function scratchDsp(): Dsp {
+  return (shared ??= new Dsp());
 }

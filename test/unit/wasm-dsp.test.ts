@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OnsetStream, RealFft } from '../../src/analysis/beats/index.js';
 import { melFilterbank } from '../../src/analysis/beats/mel-filterbank.js';
+import { onsetEnvelope } from '../../src/analysis/beats/onset-strength.js';
+import { lagProducts } from '../../src/analysis/beats/rhythm-evidence.js';
 
 const exec = promisify(execFile);
 
@@ -66,4 +68,48 @@ describe('WebAssembly kernels (wasm/dsp.ts)', () => {
       expect(mel.loudest).toBe(Math.max(...expected.flat()));
     });
   }
+
+  it('sums lag products as the direct sums do, bit for bit', () => {
+    const direct = (x: Float64Array, maxLag: number, minLag: number) => {
+      const mean = x.reduce((a, b) => a + b, 0) / x.length;
+      const d = x.map((v) => v - mean);
+      const sums = new Float64Array(maxLag + 1);
+      const at = (lag: number) => {
+        let sum = 0;
+        for (let i = lag; i < d.length; i++) sum += d[i]! * d[i - lag]!;
+        return sum;
+      };
+      sums[0] = at(0);
+      for (let lag = Math.max(1, minLag); lag <= maxLag && lag < d.length; lag++) sums[lag] = at(lag);
+      return sums;
+    };
+    // Lags past the curve's end stay 0; lags under minLag too.
+    for (const [n, maxLag, minLag] of [
+      [2580, 259, 1],
+      [300, 120, 40],
+      [10, 30, 1],
+    ] as const) {
+      const x = Float64Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i * 1.7)) ** 3);
+      expect(lagProducts(x, maxLag, minLag)).toEqual(direct(x, maxLag, minLag));
+    }
+  });
+
+  it('gives the spectral flux of the levels as the TypeScript did', () => {
+    const stream = new OnsetStream(11025);
+    stream.push(
+      Float32Array.from({ length: 11025 }, (_, i) => (i % 2205 < 200 ? Math.sin(i) : 0.01 * Math.sin(i / 3))),
+    );
+    const mel = stream.finish();
+    const floor = mel.loudest - 80;
+    const expected = Array.from({ length: mel.frames }, (_, t) => {
+      let flux = 0;
+      for (let b = 0; b < mel.bandCount; b++) {
+        const now = Math.max(floor, mel.logMel[t * mel.bandCount + b]!);
+        const before = t === 0 ? floor : Math.max(floor, mel.logMel[(t - 1) * mel.bandCount + b]!);
+        if (now > before) flux += now - before;
+      }
+      return flux / mel.bandCount;
+    });
+    expect(Array.from(onsetEnvelope(mel).onset)).toEqual(expected);
+  });
 });

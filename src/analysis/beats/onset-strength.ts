@@ -1,3 +1,4 @@
+import { scratchDsp } from '../../wasm/dsp.js';
 import { OnsetStream, type MelFrames, type OnsetOptions } from './onset-stream.js';
 
 export interface OnsetEnvelope {
@@ -65,18 +66,14 @@ export function onsetStrength(
 export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const { frames, bandCount, logMel, loudest, centres, hop, sampleRate } = mel;
   const floor = loudest - TOP_DB;
-  const onset = new Float64Array(frames);
-  // Before the first frame is silence (the frames are zero-padded there too): music that starts
-  // at once has its onset at frame 0, as it would after a silent intro.
-  for (let t = 0; t < frames; t++) {
-    let flux = 0;
-    for (let b = 0; b < bandCount; b++) {
-      const now = Math.max(floor, logMel[t * bandCount + b]!);
-      const before = t === 0 ? floor : Math.max(floor, logMel[(t - 1) * bandCount + b]!);
-      if (now > before) flux += now - before;
-    }
-    onset[t] = flux / bandCount;
-  }
+  // The mean rise of the floored levels from each frame to the next (wasm/dsp.ts flux). Before the
+  // first frame is silence (the frames are zero-padded there too): music that starts at once has
+  // its onset at frame 0, as it would after a silent intro.
+  const dsp = scratchDsp();
+  const [levelsAt, onsetAt] = dsp.regions(8 * frames * bandCount, 8 * frames);
+  dsp.f64(levelsAt!, frames * bandCount).set(logMel.subarray(0, frames * bandCount));
+  dsp.kernels.flux(levelsAt!, frames, bandCount, floor, onsetAt!);
+  const onset = dsp.f64(onsetAt!, frames).slice();
   const tonal: number[] = [];
   centres.forEach((c, b) => {
     if (c >= 400 && c <= 2000) tonal.push(b);
