@@ -328,3 +328,123 @@ export function flux(levels: usize, frames: i32, bands: i32, floor: f64, out: us
     f64Set(out, t, sum / <f64>bands);
   }
 }
+
+/**
+ * harmonicChange (onset-strength.ts), from its pooling to its flux; the sizes and constants are the
+ * caller's. `bands`: i32 indices of the `width` tonal bands; scratch: `coarse` and `filtered`
+ * (pooled x width), `sorted` (2 half + 1), `levels`, `band`, `flux` (pooled, flux zeroed by the
+ * caller), three i32 queues (pooled); `out` is frames long.
+ */
+export function harmonicChange(
+  logMel: usize,
+  frames: i32,
+  bandCount: i32,
+  bands: usize,
+  width: i32,
+  floor: f64,
+  pool: i32,
+  half: i32,
+  span: i32,
+  gapDb: f64,
+  stepShare: f64,
+  coarse: usize,
+  sorted: usize,
+  filtered: usize,
+  levels: usize,
+  band: usize,
+  flux: usize,
+  loudQueue: usize,
+  highQueue: usize,
+  lowQueue: usize,
+  out: usize,
+): void {
+  const pooled = (frames + pool - 1) / pool;
+  memory.fill(coarse, 0, (<usize>(pooled * width)) << 3);
+  for (let t = 0; t < frames; t++)
+    for (let j = 0; j < width; j++) {
+      const at = (t / pool) * width + j;
+      const v = Math.max(floor, f64At(logMel, t * bandCount + i32At(bands, j)));
+      f64Set(coarse, at, f64At(coarse, at) + v / <f64>pool);
+    }
+  for (let j = 0; j < width; j++) {
+    for (let t = 0; t < pooled; t++) {
+      let count = 0;
+      const last = t + half < pooled - 1 ? t + half : pooled - 1;
+      for (let k = t - half > 0 ? t - half : 0; k <= last; k++) {
+        const v = f64At(coarse, k * width + j);
+        let i = count++;
+        for (; i > 0 && f64At(sorted, i - 1) > v; i--) f64Set(sorted, i, f64At(sorted, i - 1));
+        f64Set(sorted, i, v);
+      }
+      f64Set(filtered, t * width + j, f64At(sorted, count >> 1));
+    }
+  }
+  let head = 0;
+  let tail = 0;
+  let next = 0;
+  for (let t = 0; t < pooled; t++) {
+    const at = t * width;
+    let level: f64 = 0;
+    for (let j = 0; j < width; j++) level += f64At(filtered, at + j);
+    level /= <f64>width;
+    f64Set(levels, t, level);
+    for (let j = 0; j < width; j++) f64Set(filtered, at + j, f64At(filtered, at + j) - level);
+    if (t > 0) {
+      // The loudest level of the last `span` pooled frames (a falling deque of indices).
+      for (; next < t; next++) {
+        const v = f64At(levels, next);
+        while (tail > head && f64At(levels, i32At(loudQueue, tail - 1)) <= v) tail--;
+        store<i32>(loudQueue + ((<usize>tail) << 2), next);
+        tail++;
+      }
+      while (i32At(loudQueue, head) < t - span) head++;
+      if (level < f64At(levels, i32At(loudQueue, head)) - gapDb)
+        memory.copy(
+          filtered + ((<usize>at) << 3),
+          filtered + ((<usize>(at - width)) << 3),
+          (<usize>width) << 3,
+        );
+    }
+  }
+  for (let j = 0; j < width; j++) {
+    for (let t = 0; t < pooled; t++) f64Set(band, t, f64At(filtered, t * width + j));
+    let hHead = 0;
+    let hTail = 0;
+    let hNext = 0;
+    let lHead = 0;
+    let lTail = 0;
+    let lNext = 0;
+    for (let t = 1; t < pooled; t++) {
+      const now = f64At(band, t);
+      // The highest and (as the highest of the negated) the lowest of the last `span` values.
+      for (; hNext < t; hNext++) {
+        const v = f64At(band, hNext);
+        while (hTail > hHead && f64At(band, i32At(highQueue, hTail - 1)) <= v) hTail--;
+        store<i32>(highQueue + ((<usize>hTail) << 2), hNext);
+        hTail++;
+      }
+      while (i32At(highQueue, hHead) < t - span) hHead++;
+      const high = f64At(band, i32At(highQueue, hHead));
+      for (; lNext < t; lNext++) {
+        const v = -f64At(band, lNext);
+        while (lTail > lHead && -f64At(band, i32At(lowQueue, lTail - 1)) <= v) lTail--;
+        store<i32>(lowQueue + ((<usize>lTail) << 2), lNext);
+        lTail++;
+      }
+      while (i32At(lowQueue, lHead) < t - span) lHead++;
+      const low = -f64At(band, i32At(lowQueue, lHead));
+      const step = now - f64At(band, t - 1);
+      f64Set(
+        flux,
+        t,
+        f64At(flux, t) + (Math.max(0, now - high) + Math.max(0, -low - now) + stepShare * Math.abs(step)),
+      );
+    }
+  }
+  memory.fill(out, 0, (<usize>frames) << 3);
+  for (let t = 1; t < pooled; t++) {
+    const value = f64At(flux, t) / <f64>width;
+    const end = (t + 1) * pool < frames ? (t + 1) * pool : frames;
+    for (let i = t * pool; i < end; i++) f64Set(out, i, value);
+  }
+}

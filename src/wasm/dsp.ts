@@ -45,6 +45,29 @@ export interface DspKernels {
   ): void;
   lagProducts(x: number, n: number, minLag: number, maxLag: number, d: number, out: number): void;
   flux(levels: number, frames: number, bands: number, floor: number, out: number): void;
+  harmonicChange(
+    logMel: number,
+    frames: number,
+    bandCount: number,
+    bands: number,
+    width: number,
+    floor: number,
+    pool: number,
+    half: number,
+    span: number,
+    gapDb: number,
+    stepShare: number,
+    coarse: number,
+    sorted: number,
+    filtered: number,
+    levels: number,
+    band: number,
+    flux: number,
+    loudQueue: number,
+    highQueue: number,
+    lowQueue: number,
+    out: number,
+  ): void;
 }
 
 /** The WebAssembly JS API used here: Node has it; this project's TypeScript libs do not declare it. */

@@ -66,134 +66,103 @@ export function onsetStrength(
 export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const { frames, bandCount, logMel, loudest, centres, hop, sampleRate } = mel;
   const floor = loudest - TOP_DB;
-  // The mean rise of the floored levels from each frame to the next (wasm/dsp.ts flux). Before the
-  // first frame is silence (the frames are zero-padded there too): music that starts at once has
-  // its onset at frame 0, as it would after a silent intro.
+  // The levels in the kernels' scratch memory: the flux and the harmony read them there.
   const dsp = scratchDsp();
-  const [levelsAt, onsetAt] = dsp.regions(8 * frames * bandCount, 8 * frames);
-  dsp.f64(levelsAt!, frames * bandCount).set(logMel.subarray(0, frames * bandCount));
-  dsp.kernels.flux(levelsAt!, frames, bandCount, floor, onsetAt!);
-  const onset = dsp.f64(onsetAt!, frames).slice();
-  const tonal: number[] = [];
-  centres.forEach((c, b) => {
-    if (c >= 400 && c <= 2000) tonal.push(b);
-  });
-  const harmonic = harmonicChange(
-    logMel,
-    frames,
-    bandCount,
-    tonal,
-    loudest - HARMONIC_RANGE_DB,
-    sampleRate / hop,
+  const cells = frames * bandCount;
+  const tonal = Int32Array.from(
+    Array.from(centres.keys()).filter((b) => centres[b]! >= 400 && centres[b]! <= 2000),
   );
-  const { rms, low, high } = mel;
-  return { frameRate: sampleRate / hop, hop, onset, rms, low, high, harmonic };
-}
-
-/**
- * Flux of the time-median-filtered log-mel bands: a drum hit lasts less than half the median's
- * window and vanishes from it, a chord held for longer stays; its change is what is left.
- */
-function harmonicChange(
-  logMel: Float64Array,
-  frames: number,
-  bandCount: number,
-  bands: readonly number[],
-  floor: number,
-  frameRate: number,
-): Float64Array {
+  const frameRate = sampleRate / hop;
   // Chords need no 12 ms resolution: pool 4 frames (46 ms), then a median over +-0.25 s.
   const pool = 4;
   const pooled = Math.ceil(frames / pool);
   const half = Math.max(1, Math.round((0.25 * frameRate) / pool));
-  const width = bands.length;
-  const coarse = new Float64Array(pooled * width);
-  for (let t = 0; t < frames; t++)
-    for (let j = 0; j < width; j++)
-      coarse[Math.floor(t / pool) * width + j]! += Math.max(floor, logMel[t * bandCount + bands[j]!]!) / pool;
-  const window = new Float64Array(2 * half + 1);
-  const filtered = new Float64Array(pooled * width);
-  for (let j = 0; j < width; j++) {
-    for (let t = 0; t < pooled; t++) {
-      // Insertion sort of a dozen values: no subarray, no call into the runtime per point.
-      let count = 0;
-      for (let k = Math.max(0, t - half); k <= Math.min(pooled - 1, t + half); k++) {
-        const v = coarse[k * width + j]!;
-        let i = count++;
-        for (; i > 0 && window[i - 1]! > v; i--) window[i] = window[i - 1]!;
-        window[i] = v;
-      }
-      filtered[t * width + j] = window[count >> 1]!;
-    }
-  }
-  // Each frame's shape, not its level: the same chord struck again, or dying away, moves every
-  // band alike and changes nothing; a new chord moves energy from some bands to others. A frame
-  // GAP_DB under the loudest of the last CHORD_MEMORY_SEC (a softer strum, the tail between
-  // strikes) keeps the shape before it: the same chord, heard less well.
-  const memory = Math.max(1, Math.round((CHORD_MEMORY_SEC * frameRate) / pool));
-  const levels = new Float64Array(pooled);
-  const loud = new MonotonicWindow(pooled, memory);
-  for (let t = 0; t < pooled; t++) {
-    const at = t * width;
-    let level = 0;
-    for (let j = 0; j < width; j++) level += filtered[at + j]!;
-    level /= width;
-    levels[t] = level;
-    for (let j = 0; j < width; j++) filtered[at + j]! -= level;
-    if (t > 0 && level < loud.max(levels, t) - GAP_DB) filtered.copyWithin(at, at - width, at);
-  }
-  // Against the range each band held over the last CHORD_MEMORY_SEC, not only the frame before: a
-  // chord struck again (a skank, a comp on every beat) returns to a shape just heard and adds
-  // little; a new chord lifts bands above anything they held, or drops them below it.
-  const out = new Float64Array(frames);
-  const band = new Float64Array(pooled);
-  const flux = new Float64Array(pooled);
-  const high = new MonotonicWindow(pooled, memory);
-  const low = new MonotonicWindow(pooled, memory);
-  for (let j = 0; j < width; j++) {
-    for (let t = 0; t < pooled; t++) band[t] = filtered[t * width + j]!;
-    high.reset();
-    low.reset();
-    for (let t = 1; t < pooled; t++) {
-      const now = band[t]!;
-      flux[t]! +=
-        Math.max(0, now - high.max(band, t)) +
-        Math.max(0, -low.max(band, t, -1) - now) +
-        STEP_SHARE * Math.abs(now - band[t - 1]!);
-    }
-  }
-  for (let t = 1; t < pooled; t++) out.fill(flux[t]! / width, t * pool, Math.min(frames, (t + 1) * pool));
-  return out;
-}
-
-/**
- * The largest of `values[t - size .. t - 1]` (times `sign`: -1 gives minus the smallest) for t
- * asked in increasing order, each in O(1) amortised: a deque of indices whose values fall.
- */
-class MonotonicWindow {
-  private readonly queue: Int32Array;
-  private head = 0;
-  private tail = 0;
-  private next = 0;
-
-  constructor(
-    length: number,
-    private readonly size: number,
-  ) {
-    this.queue = new Int32Array(length);
-  }
-
-  reset(): void {
-    this.head = this.tail = this.next = 0;
-  }
-
-  max(values: Float64Array, t: number, sign = 1): number {
-    for (; this.next < t; this.next++) {
-      const v = sign * values[this.next]!;
-      while (this.tail > this.head && sign * values[this.queue[this.tail - 1]!]! <= v) this.tail--;
-      this.queue[this.tail++] = this.next;
-    }
-    while (this.queue[this.head]! < t - this.size) this.head++;
-    return sign * values[this.queue[this.head]!]!;
-  }
+  const width = tonal.length;
+  const [
+    levelsAt,
+    onsetAt,
+    bandsAt,
+    coarse,
+    sorted,
+    filtered,
+    levels,
+    band,
+    flux,
+    loud,
+    up,
+    down,
+    harmonicAt,
+  ] = dsp.regions(
+    8 * cells,
+    8 * frames,
+    4 * width,
+    8 * pooled * width,
+    8 * (2 * half + 1),
+    8 * pooled * width,
+    8 * pooled,
+    8 * pooled,
+    8 * pooled,
+    4 * pooled,
+    4 * pooled,
+    4 * pooled,
+    8 * frames,
+  ) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  dsp.f64(levelsAt, cells).set(logMel.subarray(0, cells));
+  // The mean rise of the floored levels from each frame to the next (wasm/dsp.ts flux). Before the
+  // first frame is silence (the frames are zero-padded there too): music that starts at once has
+  // its onset at frame 0, as it would after a silent intro.
+  dsp.kernels.flux(levelsAt, frames, bandCount, floor, onsetAt);
+  const onset = dsp.f64(onsetAt, frames).slice();
+  new Int32Array(dsp.kernels.memory.buffer, bandsAt, width).set(tonal);
+  dsp.f64(flux, pooled).fill(0);
+  // Harmonic change (wasm/dsp.ts harmonicChange): the flux of the time-median-filtered log-mel
+  // bands of the tonal range; a drum hit lasts less than half the median's window and vanishes
+  // from it, a chord held for longer stays. Each frame's shape, not its level: the same chord
+  // struck again, or dying away, moves every band alike and changes nothing; a new chord moves
+  // energy from some bands to others. A frame GAP_DB under the loudest of the last
+  // CHORD_MEMORY_SEC (a softer strum, the tail between strikes) keeps the shape before it: the same
+  // chord, heard less well. The change is measured against the range each band held over the last
+  // CHORD_MEMORY_SEC, not only the frame before: a chord struck again (a skank, a comp on every
+  // beat) returns to a shape just heard and adds little; a new chord lifts bands above anything
+  // they held, or drops them below it (plus STEP_SHARE of the step from the frame before).
+  dsp.kernels.harmonicChange(
+    levelsAt,
+    frames,
+    bandCount,
+    bandsAt,
+    width,
+    loudest - HARMONIC_RANGE_DB,
+    pool,
+    half,
+    Math.max(1, Math.round((CHORD_MEMORY_SEC * frameRate) / pool)),
+    GAP_DB,
+    STEP_SHARE,
+    coarse,
+    sorted,
+    filtered,
+    levels,
+    band,
+    flux,
+    loud,
+    up,
+    down,
+    harmonicAt,
+  );
+  const harmonic = dsp.f64(harmonicAt, frames).slice();
+  const { rms, low, high } = mel;
+  return { frameRate, hop, onset, rms, low, high, harmonic };
 }
