@@ -30,6 +30,8 @@ export interface BeatStyle {
   bass: string;
   /** Steps where the chord is struck again (piano comping); default once a bar. */
   comp?: string;
+  /** Bars each chord of the progression lasts (default 1; a bossa nova's last two). */
+  barsPerChord?: number;
   /** 0 straight, 1 triplet swing of the eighths. */
   swing?: number;
   /** General MIDI programs of the bass, chord and melody channels (default: bass, piano, piano). */
@@ -194,7 +196,7 @@ export function styleScore(style: BeatStyle, seconds: number, seed = 1): StyleSc
     const t0 = start + b * bar;
     downbeats.push(t0);
     for (let k = 0; k < style.beatsPerBar; k++) beats.push(t0 + k * beat);
-    const chord = PROGRESSION[b % PROGRESSION.length]!;
+    const chord = PROGRESSION[Math.floor(b / (style.barsPerChord ?? 1)) % PROGRESSION.length]!;
     const comp = style.comp ?? 'x' + '.'.repeat(steps - 1);
     for (let s = 0; s < steps; s++) {
       const t = t0 + stepTime(s) + human();

@@ -3,7 +3,8 @@
  * shuffle, a reggae one-drop (the kick and rim on three only, the skank on the off-beats), drum and
  * bass, trap (hats on every sixteenth, half-time snare), punk at 200, disco (open hats on the
  * off-beats), a slow jam, train beats (a snare on every sixteenth, accents on two and four) at four
- * tempos, samba, jazz ride swing, a slow waltz and a Motown backbeat on every beat.
+ * tempos, samba, jazz ride swing, a slow waltz, a Motown backbeat on every beat, and chords that
+ * last two bars (two bossa novas, a ballad).
  */
 import type { BeatStyle } from './beat-styles.js';
 
@@ -122,5 +123,42 @@ export const MORE_STYLES: BeatStyle[] = [
     snare: 'x...x...x...x...',
     hat: 'x.x.x.x.x.x.x.x.',
     bass: 'x.x.x.x.x.x.x.x.',
+  },
+  // Chords that last two bars: a bossa nova (nylon guitar, acoustic bass, rim clicks) read a bar of
+  // four slow beats to each chord, half its tempo; a ballad whose chords last two bars keeps its own.
+  {
+    name: 'bossa-130',
+    bpm: 130,
+    beatsPerBar: 4,
+    kick: 'x..xx..xx..xx..x',
+    snare: 'x..x..x...x..x..',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.....x.x.....x.',
+    comp: 'x..x..x...x..x..',
+    barsPerChord: 2,
+    programs: [32, 24, 0],
+  },
+  {
+    name: 'bossa-118',
+    bpm: 118,
+    beatsPerBar: 4,
+    kick: 'x..xx..xx..xx..x',
+    snare: '..x..x....x..x..',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.....x.x.....x.',
+    comp: 'x..x..x...x..x..',
+    barsPerChord: 2,
+    programs: [32, 24, 0],
+  },
+  {
+    name: 'ballad-2bar-72',
+    bpm: 72,
+    beatsPerBar: 4,
+    kick: 'x.........x.....',
+    snare: '....x.......x...',
+    hat: 'x.x.x.x.x.x.x.x.',
+    bass: 'x.......x.......',
+    comp: 'x...x...x...x...',
+    barsPerChord: 2,
   },
 ];

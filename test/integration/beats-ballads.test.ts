@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
+import { MORE_STYLES } from '../../bench/lib/more-styles.js';
 import { ODD_METER_STYLES } from '../../bench/lib/odd-meter-styles.js';
 import { renderFluid } from '../../bench/lib/style-render.js';
 import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
@@ -42,6 +43,18 @@ describe('slow ballads and odd bars', () => {
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
       expect(beatFMeasure(score.downbeats, result.downbeats)).toBeGreaterThan(0.9);
+    },
+    60_000,
+  );
+
+  it.each(['bossa-130', 'ballad-2bar-72'])(
+    '%s, its chords lasting two bars, is tracked at its own tempo',
+    async (name) => {
+      // Before: the bossa nova's two bars to a chord read as one bar of four beats (65 BPM).
+      const style = MORE_STYLES.find((s) => s.name === name)!;
+      const { score, result } = await renderAndAnalyze(dir, style);
+      expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
     },
     60_000,
   );

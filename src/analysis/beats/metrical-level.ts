@@ -85,7 +85,14 @@ function levelOf(
   if (bar) {
     // Harmony that changes faster than four beats could be played (bass or chords on one and
     // three of a fast-looking bar) changes every half bar: two beats, then, against three.
-    const counts = allowed((60 * env.frameRate * 4) / bar.period / bpm) ? [4, 3, 5, 7] : [2, 3];
+    // A chord held for two bars (bossa nova, slow-changing pop) reads as a bar of four slow beats;
+    // eight beats to it are heard where its onsets repeat clearly better at eight (ODDS).
+    const fourBpm = (60 * env.frameRate * 4) / bar.period;
+    const counts = allowed(fourBpm / bpm)
+      ? fourBpm < TWO_BAR_BELOW
+        ? [4, 3, 5, 7, 8]
+        : [4, 3, 5, 7]
+      : [2, 3];
     const fits = counts
       .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
       .filter((c) => allowed(c.bpm / bpm))
@@ -99,7 +106,10 @@ function levelOf(
       }))
       .filter((c) => c.tempo !== undefined)
       // Five or seven beats a bar only where neither three nor four fits the onsets at all.
-      .filter((c, _, all) => c.count < 5 || all.every((o) => o.count >= 5 || o.tempo!.strength < ODD_ONLY))
+      .filter(
+        (c, _, all) =>
+          !oddCount(c.count) || all.every((o) => oddCount(o.count) || o.tempo!.strength < ODD_ONLY),
+      )
       // Other counts must repeat clearly better (ODDS): 4/4 is the common case.
       .sort((a, b) => b.tempo!.strength * ODDS[b.count]! - a.tempo!.strength * ODDS[a.count]!);
     const best = fits[0];
@@ -110,8 +120,11 @@ function levelOf(
         factor: period / p,
         period: p,
         beats: found,
-        reason: `a chord change every ${best.count} beats`,
-        ...(best.count > 4 && { oddBar: best.count }),
+        reason:
+          best.count === 8
+            ? 'a chord change every two bars of 4'
+            : `a chord change every ${best.count} beats`,
+        ...(oddCount(best.count) && { oddBar: best.count }),
       };
       // A slow ballad's bass struck again on three (or on every beat) reads as a chord change every
       // half bar (or beat), and four or three beats to it leave most of them empty (a piano struck
@@ -198,7 +211,14 @@ const SILENT_BEAT = 0.08;
  * How much better the onsets must repeat at a bar's other counts than at four (or two) beats a bar:
  * three is common, five and seven rare.
  */
-const ODDS: Record<number, number> = { 2: 1, 4: 1, 3: 0.75, 5: 0.6, 7: 0.5 };
+const ODDS: Record<number, number> = { 2: 1, 4: 1, 3: 0.75, 5: 0.6, 7: 0.5, 8: 0.65 };
+/**
+ * Four beats to the harmony's period slower than this (BPM) may be two bars of four: a bossa nova
+ * at 130 whose chords last two bars was read at 65 (onsets repeating at 0.42 at 130 against 0.23 at
+ * 65); ballads at 66-76 with eighth hi-hats repeat at 0.46-0.60 at the double against 0.63-0.73.
+ */
+const TWO_BAR_BELOW = 80;
+const oddCount = (count: number) => count === 5 || count === 7;
 /**
  * The onsets' periodicity at three or four beats a bar under which an odd bar may be chosen: 5/4
  * and 7/4 renders measure -0.07 to -0.05 there, a 4/4 groove whose onsets repeat at 5/4 of its beat
