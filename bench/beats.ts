@@ -9,7 +9,7 @@
  * - meters whose beat splits in three (6/8 at 60-132, a 12/8 shuffle; drums and bass, piano, guitar
  *   strums, a jig) and their simple-meter look-alikes (3+3+2 over 4/4, a waltz of running eighths);
  * - a harder set added once those were green (more-styles.ts): shuffle, reggae one-drop, drum and
- *   bass, trap, disco, train beats at four tempos, samba and more;
+ *   bass, trap, disco, train beats at four tempos, samba, chords that last two bars and more;
  * - slow and sparse music (ballad-styles.ts): solo piano, guitar, organ, strings, ballads at 50-110;
  * - bars of five and seven beats (odd-meter-styles.ts);
  * - a stress set of random grooves (random-styles.ts), summed up apart from the others ("all").
@@ -211,7 +211,8 @@ async function timed(
 /**
  * The speed target (>= 100x real time per file through the CLI, process start included): one 30 s
  * track as AAC (what users have) and as WAV, `SPEED_ROUNDS` runs each alternating with aubio on
- * the WAV. The minimum wall is the run least disturbed by other load; CPU seconds are steadier.
+ * the WAV, on both cores and pinned to one (taskset). The minimum wall is the run least disturbed
+ * by other load; CPU seconds are steadier.
  */
 async function speed(track: Track, dir: string): Promise<void> {
   const m4a = join(dir, `${track.name}.m4a`);
