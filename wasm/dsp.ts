@@ -22,7 +22,7 @@ let sinTable: usize = 0; // half
 let bitrev: usize = 0; // u32, half
 let stages: usize = 0; // per stage: i32 length, i32 pointer to its twiddles (6 x length f64)
 let stageCount: i32 = 0;
-let power: usize = 0; // half + 1
+let power: usize = 0; // the frame's power spectrum, half + 1
 let bandCount: i32 = 0;
 let first: usize = 0; // i32 per band
 let count: usize = 0; // i32 per band
@@ -46,11 +46,9 @@ function i32At(base: usize, i: i32): i32 {
   return load<i32>(base + ((<usize>i) << 2));
 }
 
-export function initMel(
+/** The transform's size and tables (RealFft in src/analysis/beats/fft.ts lays them out). */
+export function initFft(
   size: i32,
-  samplesPtr: usize,
-  windowPtr: usize,
-  framePtr: usize,
   rePtr: usize,
   imPtr: usize,
   cosPtr: usize,
@@ -58,6 +56,24 @@ export function initMel(
   bitrevPtr: usize,
   stagesPtr: usize,
   stageN: i32,
+): void {
+  fftSize = size;
+  half = size >> 1;
+  oddStages = (ctz(half) & 1) == 1;
+  re = rePtr;
+  im = imPtr;
+  cosTable = cosPtr;
+  sinTable = sinPtr;
+  bitrev = bitrevPtr;
+  stages = stagesPtr;
+  stageCount = stageN;
+}
+
+/** The mel filterbank and the frame's buffers, after initFft. */
+export function initMel(
+  samplesPtr: usize,
+  windowPtr: usize,
+  framePtr: usize,
   powerPtr: usize,
   bands: i32,
   firstPtr: usize,
@@ -68,19 +84,9 @@ export function initMel(
   melPtr: usize,
   resultPtr: usize,
 ): void {
-  fftSize = size;
-  half = size >> 1;
-  oddStages = (ctz(half) & 1) == 1;
   samples = samplesPtr;
   window = windowPtr;
   frame = framePtr;
-  re = rePtr;
-  im = imPtr;
-  cosTable = cosPtr;
-  sinTable = sinPtr;
-  bitrev = bitrevPtr;
-  stages = stagesPtr;
-  stageCount = stageN;
   power = powerPtr;
   bandCount = bands;
   first = firstPtr;
@@ -107,7 +113,7 @@ export function melFrame(at: i32): void {
     f64Set(frame, i, x * f64At(window, i));
   }
   f64Set(result, 0, Math.sqrt(energy / <f64>fftSize));
-  powerSpectrum();
+  powerSpectrum(frame, power);
   let low: f64 = 0;
   let high: f64 = 0;
   for (let b = 0; b < bandCount; b++) {
@@ -127,12 +133,12 @@ export function melFrame(at: i32): void {
   f64Set(result, 2, high);
 }
 
-/** |X[k]|^2 of the frame, k = 0..half (RealFft.power). */
-function powerSpectrum(): void {
+/** |X[k]|^2 of `input` (fftSize f64), k = 0..half, into `out` (after initFft). */
+export function powerSpectrum(input: usize, out: usize): void {
   for (let i = 0; i < half; i++) {
     const j = load<u32>(bitrev + ((<usize>i) << 2));
-    f64Set(re, j, f64At(frame, 2 * i));
-    f64Set(im, j, f64At(frame, 2 * i + 1));
+    f64Set(re, j, f64At(input, 2 * i));
+    f64Set(im, j, f64At(input, 2 * i + 1));
   }
   if (oddStages) firstRadix2();
   else firstRadix4();
@@ -142,8 +148,8 @@ function powerSpectrum(): void {
   }
   const r0 = f64At(re, 0);
   const i0 = f64At(im, 0);
-  f64Set(power, 0, (r0 + i0) * (r0 + i0));
-  f64Set(power, half, (r0 - i0) * (r0 - i0));
+  f64Set(out, 0, (r0 + i0) * (r0 + i0));
+  f64Set(out, half, (r0 - i0) * (r0 - i0));
   for (let k = 1; k < half; k++) {
     const zr = f64At(re, k);
     const zi = f64At(im, k);
@@ -155,7 +161,7 @@ function powerSpectrum(): void {
     const oi = -(zr - cr) / 2;
     const xr = er + f64At(cosTable, k) * or - f64At(sinTable, k) * oi;
     const xi = ei + f64At(cosTable, k) * oi + f64At(sinTable, k) * or;
-    f64Set(power, k, xr * xr + xi * xi);
+    f64Set(out, k, xr * xr + xi * xi);
   }
 }
 
@@ -333,7 +339,7 @@ export function flux(levels: usize, frames: i32, bands: i32, floor: f64, out: us
  * harmonicChange (onset-strength.ts), from its pooling to its flux; the sizes and constants are the
  * caller's. `bands`: i32 indices of the `width` tonal bands; scratch: `coarse` and `filtered`
  * (pooled x width), `sorted` (2 half + 1), `levels`, `band`, `flux` (pooled, flux zeroed by the
- * caller), three i32 queues (pooled); `out` is frames long.
+ * caller), three deques (i32, pooled + 3: windowMax); `out` is frames long.
  */
 export function harmonicChange(
   logMel: usize,
@@ -379,9 +385,7 @@ export function harmonicChange(
       f64Set(filtered, t * width + j, f64At(sorted, count >> 1));
     }
   }
-  let head = 0;
-  let tail = 0;
-  let next = 0;
+  resetWindow(loudQueue);
   for (let t = 0; t < pooled; t++) {
     const at = t * width;
     let level: f64 = 0;
@@ -389,50 +393,22 @@ export function harmonicChange(
     level /= <f64>width;
     f64Set(levels, t, level);
     for (let j = 0; j < width; j++) f64Set(filtered, at + j, f64At(filtered, at + j) - level);
-    if (t > 0) {
-      // The loudest level of the last `span` pooled frames (a falling deque of indices).
-      for (; next < t; next++) {
-        const v = f64At(levels, next);
-        while (tail > head && f64At(levels, i32At(loudQueue, tail - 1)) <= v) tail--;
-        store<i32>(loudQueue + ((<usize>tail) << 2), next);
-        tail++;
-      }
-      while (i32At(loudQueue, head) < t - span) head++;
-      if (level < f64At(levels, i32At(loudQueue, head)) - gapDb)
-        memory.copy(
-          filtered + ((<usize>at) << 3),
-          filtered + ((<usize>(at - width)) << 3),
-          (<usize>width) << 3,
-        );
-    }
+    if (t > 0 && level < windowMax(levels, loudQueue, t, span, 1) - gapDb)
+      memory.copy(
+        filtered + ((<usize>at) << 3),
+        filtered + ((<usize>(at - width)) << 3),
+        (<usize>width) << 3,
+      );
   }
   for (let j = 0; j < width; j++) {
     for (let t = 0; t < pooled; t++) f64Set(band, t, f64At(filtered, t * width + j));
-    let hHead = 0;
-    let hTail = 0;
-    let hNext = 0;
-    let lHead = 0;
-    let lTail = 0;
-    let lNext = 0;
+    resetWindow(highQueue);
+    resetWindow(lowQueue);
     for (let t = 1; t < pooled; t++) {
       const now = f64At(band, t);
       // The highest and (as the highest of the negated) the lowest of the last `span` values.
-      for (; hNext < t; hNext++) {
-        const v = f64At(band, hNext);
-        while (hTail > hHead && f64At(band, i32At(highQueue, hTail - 1)) <= v) hTail--;
-        store<i32>(highQueue + ((<usize>hTail) << 2), hNext);
-        hTail++;
-      }
-      while (i32At(highQueue, hHead) < t - span) hHead++;
-      const high = f64At(band, i32At(highQueue, hHead));
-      for (; lNext < t; lNext++) {
-        const v = -f64At(band, lNext);
-        while (lTail > lHead && -f64At(band, i32At(lowQueue, lTail - 1)) <= v) lTail--;
-        store<i32>(lowQueue + ((<usize>lTail) << 2), lNext);
-        lTail++;
-      }
-      while (i32At(lowQueue, lHead) < t - span) lHead++;
-      const low = -f64At(band, i32At(lowQueue, lHead));
+      const high = windowMax(band, highQueue, t, span, 1);
+      const low = windowMax(band, lowQueue, t, span, -1);
       const step = now - f64At(band, t - 1);
       f64Set(
         flux,
@@ -447,4 +423,33 @@ export function harmonicChange(
     const end = (t + 1) * pool < frames ? (t + 1) * pool : frames;
     for (let i = t * pool; i < end; i++) f64Set(out, i, value);
   }
+}
+
+/**
+ * The largest of sign x values[t - span .. t - 1], times sign (-1: minus the smallest), for t asked
+ * in increasing order, in O(1) amortised: a deque of indices whose values fall. `deque` holds its
+ * head, tail and next index (i32), then the indices; resetWindow empties it.
+ */
+function windowMax(values: usize, deque: usize, t: i32, span: i32, sign: f64): f64 {
+  let head = i32At(deque, 0);
+  let tail = i32At(deque, 1);
+  let next = i32At(deque, 2);
+  const queue = deque + 12;
+  for (; next < t; next++) {
+    const v = sign * f64At(values, next);
+    while (tail > head && sign * f64At(values, i32At(queue, tail - 1)) <= v) tail--;
+    store<i32>(queue + ((<usize>tail) << 2), next);
+    tail++;
+  }
+  while (i32At(queue, head) < t - span) head++;
+  store<i32>(deque, head);
+  store<i32>(deque + 4, tail);
+  store<i32>(deque + 8, next);
+  return sign * f64At(values, i32At(queue, head));
+}
+
+function resetWindow(deque: usize): void {
+  store<i32>(deque, 0);
+  store<i32>(deque + 4, 0);
+  store<i32>(deque + 8, 0);
 }

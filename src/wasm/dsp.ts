@@ -6,11 +6,8 @@ import { DSP_WASM } from './dsp-module.js';
  */
 export interface DspKernels {
   readonly memory: WasmMemory;
-  initMel(
-    fftSize: number,
-    samples: number,
-    window: number,
-    frame: number,
+  initFft(
+    size: number,
     re: number,
     im: number,
     cos: number,
@@ -18,6 +15,11 @@ export interface DspKernels {
     bitrev: number,
     stages: number,
     stageCount: number,
+  ): void;
+  initMel(
+    samples: number,
+    window: number,
+    frame: number,
     power: number,
     bandCount: number,
     first: number,
@@ -28,6 +30,7 @@ export interface DspKernels {
     mel: number,
     result: number,
   ): void;
+  powerSpectrum(input: number, out: number): void;
   melFrame(at: number): void;
   loudestLevel(): number;
   halve(x: number, c0: number, out: number, n: number): void;
@@ -117,17 +120,17 @@ export class Dsp {
   }
 
   /**
-   * Byte offsets of regions of `bytes` each, laid out from the start of the memory and grown to
-   * fit: scratch for a kernel run from start to end in one call, overwritten by the next (an
+   * The byte offset of each named region of `bytes`, laid out from the start of the memory and grown
+   * to fit: scratch for kernels run from start to end in one call, overwritten by the next (an
    * instance used this way allocates nothing else).
    */
-  regions(...bytes: number[]): number[] {
+  regions<K extends string>(bytes: Record<K, number>): Record<K, number> {
     let top = 0;
-    const offsets = bytes.map((n) => {
-      const at = top;
-      top += Math.ceil(n / 8) * 8;
-      return at;
-    });
+    const offsets = {} as Record<K, number>;
+    for (const name of Object.keys(bytes) as K[]) {
+      offsets[name] = top;
+      top += Math.ceil(bytes[name] / 8) * 8;
+    }
     const short = top - this.kernels.memory.buffer.byteLength;
     if (short > 0) this.kernels.memory.grow(Math.ceil(short / 65_536));
     return offsets;

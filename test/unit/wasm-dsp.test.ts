@@ -8,7 +8,11 @@ import { lagProducts } from '../../src/analysis/beats/rhythm-evidence.js';
 
 const exec = promisify(execFile);
 
-/** Each frame's mel levels (dB) and RMS as the TypeScript computed them before the kernel took over. */
+/**
+ * Each frame's mel levels (dB) and RMS as the TypeScript computed them before melFrame took over:
+ * window, transform (RealFft: the same kernel, checked against a direct DFT in analysis-beats),
+ * filterbank and dB, step by step.
+ */
 function reference(
   samples: Float32Array,
   sampleRate: number,
@@ -51,7 +55,7 @@ describe('WebAssembly kernels (wasm/dsp.ts)', () => {
 
   // 11025 Hz: 512-point frames (a radix-4 first stage); 22050 Hz: 1024 (radix-2 first).
   for (const sampleRate of [11025, 22050]) {
-    it(`gives the mel levels and RMS of the TypeScript transform bit for bit at ${sampleRate} Hz`, () => {
+    it(`gives the mel levels and RMS of the step-by-step computation bit for bit at ${sampleRate} Hz`, () => {
       let seed = 7;
       const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
       const samples = Float32Array.from({ length: sampleRate }, (_, i) => 0.3 * random() * Math.sin(i / 50));

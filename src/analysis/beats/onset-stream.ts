@@ -1,5 +1,5 @@
 import { Dsp, type DspKernels } from '../../wasm/dsp.js';
-import { RealFft } from './fft.js';
+import { loadFft } from './fft.js';
 import { melFilterbank } from './mel-filterbank.js';
 
 export interface OnsetOptions {
@@ -88,27 +88,17 @@ export class OnsetStream {
       { length: fftSize },
       (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize),
     );
-    const fft = new RealFft(fftSize).tables();
     const dsp = new Dsp();
-    const half = fftSize / 2;
+    loadFft(dsp, fftSize);
     const buffer = dsp.alloc(4 * (STAGING + fftSize));
-    const stages = Int32Array.from(fft.stages.flatMap((s) => [s.length, dsp.put(s.twiddles)]));
     const mel = dsp.alloc(8 * this.bandCount);
     const result = dsp.alloc(8 * 3);
     this.kernels = dsp.kernels;
     this.kernels.initMel(
-      fftSize,
       buffer,
       dsp.put(window),
       dsp.alloc(8 * fftSize),
-      dsp.alloc(8 * half),
-      dsp.alloc(8 * half),
-      dsp.put(fft.cos),
-      dsp.put(fft.sin),
-      dsp.put(fft.bitrev),
-      dsp.put(stages),
-      fft.stages.length,
-      dsp.alloc(8 * (half + 1)),
+      dsp.alloc(8 * (fftSize / 2 + 1)),
       this.bandCount,
       dsp.put(Int32Array.from(filters, (f) => f.first)),
       dsp.put(Int32Array.from(filters, (f) => f.weights.length)),

@@ -78,57 +78,29 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const pooled = Math.ceil(frames / pool);
   const half = Math.max(1, Math.round((0.25 * frameRate) / pool));
   const width = tonal.length;
-  const [
-    levelsAt,
-    onsetAt,
-    bandsAt,
-    coarse,
-    sorted,
-    filtered,
-    levels,
-    band,
-    flux,
-    loud,
-    up,
-    down,
-    harmonicAt,
-  ] = dsp.regions(
-    8 * cells,
-    8 * frames,
-    4 * width,
-    8 * pooled * width,
-    8 * (2 * half + 1),
-    8 * pooled * width,
-    8 * pooled,
-    8 * pooled,
-    8 * pooled,
-    4 * pooled,
-    4 * pooled,
-    4 * pooled,
-    8 * frames,
-  ) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  dsp.f64(levelsAt, cells).set(logMel.subarray(0, cells));
+  const at = dsp.regions({
+    levels: 8 * cells,
+    onset: 8 * frames,
+    bands: 4 * width,
+    coarse: 8 * pooled * width,
+    sorted: 8 * (2 * half + 1),
+    filtered: 8 * pooled * width,
+    pooledLevels: 8 * pooled,
+    band: 8 * pooled,
+    flux: 8 * pooled,
+    loud: 4 * (pooled + 3),
+    up: 4 * (pooled + 3),
+    down: 4 * (pooled + 3),
+    harmonic: 8 * frames,
+  });
+  dsp.f64(at.levels, cells).set(logMel.subarray(0, cells));
   // The mean rise of the floored levels from each frame to the next (wasm/dsp.ts flux). Before the
   // first frame is silence (the frames are zero-padded there too): music that starts at once has
   // its onset at frame 0, as it would after a silent intro.
-  dsp.kernels.flux(levelsAt, frames, bandCount, floor, onsetAt);
-  const onset = dsp.f64(onsetAt, frames).slice();
-  new Int32Array(dsp.kernels.memory.buffer, bandsAt, width).set(tonal);
-  dsp.f64(flux, pooled).fill(0);
+  dsp.kernels.flux(at.levels, frames, bandCount, floor, at.onset);
+  const onset = dsp.f64(at.onset, frames).slice();
+  new Int32Array(dsp.kernels.memory.buffer, at.bands, width).set(tonal);
+  dsp.f64(at.flux, pooled).fill(0);
   // Harmonic change (wasm/dsp.ts harmonicChange): the flux of the time-median-filtered log-mel
   // bands of the tonal range; a drum hit lasts less than half the median's window and vanishes
   // from it, a chord held for longer stays. Each frame's shape, not its level: the same chord
@@ -140,10 +112,10 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   // beat) returns to a shape just heard and adds little; a new chord lifts bands above anything
   // they held, or drops them below it (plus STEP_SHARE of the step from the frame before).
   dsp.kernels.harmonicChange(
-    levelsAt,
+    at.levels,
     frames,
     bandCount,
-    bandsAt,
+    at.bands,
     width,
     loudest - HARMONIC_RANGE_DB,
     pool,
@@ -151,18 +123,18 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
     Math.max(1, Math.round((CHORD_MEMORY_SEC * frameRate) / pool)),
     GAP_DB,
     STEP_SHARE,
-    coarse,
-    sorted,
-    filtered,
-    levels,
-    band,
-    flux,
-    loud,
-    up,
-    down,
-    harmonicAt,
+    at.coarse,
+    at.sorted,
+    at.filtered,
+    at.pooledLevels,
+    at.band,
+    at.flux,
+    at.loud,
+    at.up,
+    at.down,
+    at.harmonic,
   );
-  const harmonic = dsp.f64(harmonicAt, frames).slice();
+  const harmonic = dsp.f64(at.harmonic, frames).slice();
   const { rms, low, high } = mel;
   return { frameRate, hop, onset, rms, low, high, harmonic };
 }

@@ -15,11 +15,11 @@ export function lagProducts(x: Float64Array, maxLag: number, minLag = 1): Float6
   // process would run in the interpreter, a number object per product.
   const n = x.length;
   const dsp = scratchDsp();
-  const [xAt, dAt, outAt] = dsp.regions(8 * n, 8 * n, 8 * (maxLag + 1));
-  dsp.f64(xAt!, n).set(x);
-  dsp.f64(outAt!, maxLag + 1).fill(0);
-  dsp.kernels.lagProducts(xAt!, n, minLag, maxLag, dAt!, outAt!);
-  return dsp.f64(outAt!, maxLag + 1).slice();
+  const at = dsp.regions({ x: 8 * n, d: 8 * n, out: 8 * (maxLag + 1) });
+  dsp.f64(at.x, n).set(x);
+  dsp.f64(at.out, maxLag + 1).fill(0);
+  dsp.kernels.lagProducts(at.x, n, minLag, maxLag, at.d, at.out);
+  return dsp.f64(at.out, maxLag + 1).slice();
 }
 
 /** The largest value of `curve` within +-reach frames of `at`. */
