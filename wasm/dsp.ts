@@ -453,3 +453,38 @@ function resetWindow(deque: usize): void {
   store<i32>(deque + 4, 0);
   store<i32>(deque + 8, 0);
 }
+
+// ---- WAV samples (src/media/wav.ts wavToMono's common layouts) ----
+
+/**
+ * Interleaved 16-bit (`float` 0) or 32-bit float (`float` 1) samples of 1 or 2 channels to mono f32:
+ * the sum (or with `difference` the difference) of the two channels times sqrt 1/2, 16-bit scaled by
+ * 1/32768.
+ */
+export function downmix(
+  bytes: usize,
+  frames: i32,
+  channels: i32,
+  float: i32,
+  difference: i32,
+  out: usize,
+): void {
+  const scale: f64 = float != 0 ? 1 : 1.0 / 32768;
+  if (channels == 1) {
+    // A mono file has no difference: silence (signed as wavToMono's).
+    const gain: f64 = difference != 0 ? 0 : 1;
+    for (let i = 0; i < frames; i++)
+      store<f32>(out + ((<usize>i) << 2), <f32>(sampleAt(bytes, i, float) * scale * gain));
+    return;
+  }
+  const gain = scale * Math.SQRT1_2;
+  for (let f = 0; f < frames; f++) {
+    const a = sampleAt(bytes, 2 * f, float);
+    const b = sampleAt(bytes, 2 * f + 1, float);
+    store<f32>(out + ((<usize>f) << 2), <f32>((difference != 0 ? a - b : a + b) * gain));
+  }
+}
+
+function sampleAt(bytes: usize, i: i32, float: i32): f64 {
+  return float != 0 ? <f64>load<f32>(bytes + ((<usize>i) << 2)) : <f64>load<i16>(bytes + ((<usize>i) << 1));
+}

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
-import { pcmStream, startPcm, type PcmDecodeOptions, type PcmStream } from './decode-pcm.js';
+import { Dsp } from '../wasm/dsp.js';
+import { pcmStream, startPcm, type PcmDecodeOptions, type PcmMix, type PcmStream } from './decode-pcm.js';
 import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
 import { readWavLayout, wavToMono, type WavLayout } from './wav.js';
@@ -38,8 +39,8 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
     try {
       const resampler = new Resampler(file.layout.sampleRate, options.sampleRate);
       const frame = file.layout.bytes * file.layout.channels;
-      const buffer = new Uint8Array(Math.max(frame, CHUNK - (CHUNK % frame)));
-      const mono = new Float32Array(buffer.length / frame);
+      const reader = monoReader(file.layout, Math.max(frame, CHUNK - (CHUNK % frame)), options.mix);
+      const buffer = reader.bytes;
       let position = file.layout.dataOffset;
       const end = position + file.layout.dataBytes;
       while (position < end) {
@@ -48,7 +49,7 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
         const { bytesRead } = await file.handle.read(buffer, 0, want, position);
         const whole = bytesRead - (bytesRead % frame);
         if (whole === 0) break;
-        deliver(resampler.push(wavToMono(buffer.subarray(0, whole), file.layout, mono, options.mix)));
+        deliver(resampler.push(reader.mono(whole)));
         position += whole;
       }
       deliver(resampler.flush());
@@ -60,6 +61,36 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
     }
   });
   return Object.assign(stream, { warnings });
+}
+
+/**
+ * A buffer to read `size` bytes of samples into and what makes them mono: in WebAssembly memory for
+ * 16-bit and float samples of one or two channels (wasm/dsp.ts downmix: compiled from the first
+ * chunk), wavToMono for the other layouts.
+ */
+function monoReader(
+  layout: WavLayout,
+  size: number,
+  mix: PcmMix | undefined,
+): { bytes: Uint8Array; mono(length: number): Float32Array } {
+  const frame = layout.bytes * layout.channels;
+  const format = layout.float ? (layout.bytes === 4 ? 1 : -1) : layout.bytes === 2 ? 0 : -1;
+  if (format < 0 || layout.channels > 2) {
+    const bytes = new Uint8Array(size);
+    const out = new Float32Array(size / frame);
+    return { bytes, mono: (length) => wavToMono(bytes.subarray(0, length), layout, out, mix) };
+  }
+  const dsp = new Dsp();
+  const [bytesAt, outAt] = [dsp.alloc(size), dsp.alloc(4 * (size / frame))];
+  const difference = mix === 'difference' ? 1 : 0;
+  return {
+    bytes: new Uint8Array(dsp.kernels.memory.buffer, bytesAt, size),
+    mono(length) {
+      const frames = length / frame;
+      dsp.kernels.downmix(bytesAt, frames, layout.channels, format, difference, outAt);
+      return dsp.f32(outAt, frames);
+    },
+  };
 }
 
 /** The open file and its layout when `path` is a regular file holding a WAV read here. */

@@ -114,50 +114,21 @@ export function wavToMono(
   const size = layout.bytes;
   const frames = Math.floor(bytes.length / (size * channels));
   const into = out && out.length >= frames ? out : new Float32Array(frames);
-  const aligned = bytes.byteOffset % size === 0;
-  // The common layouts through typed views (the host is little-endian on every platform we run on).
-  if (aligned && !float && size === 2) {
-    const samples = new Int16Array(bytes.buffer, bytes.byteOffset, frames * channels);
-    downmix(samples, channels, 1 / 32768, into, difference);
-  } else if (aligned && float && size === 4) {
-    const samples = new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels);
-    downmix(samples, channels, 1, into, difference);
-  } else {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const gain = channels === 2 ? Math.SQRT1_2 : difference ? 0 : 1;
-    let at = 0;
-    for (let f = 0; f < frames; f++) {
-      let sum = 0;
-      for (let c = 0; c < channels; c++, at += size) {
-        let v: number;
-        if (float) v = size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
-        else if (size === 2) v = view.getInt16(at, true) / 32768;
-        else if (size === 3) v = ((view.getUint8(at + 2) << 24) | (view.getUint16(at, true) << 8)) / 2 ** 31;
-        else if (size === 4) v = view.getInt32(at, true) / 2 ** 31;
-        else v = (view.getUint8(at) - 128) / 128;
-        sum += difference && c === 1 ? -v : v;
-      }
-      into[f] = sum * gain;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const gain = channels === 2 ? Math.SQRT1_2 : difference ? 0 : 1;
+  let at = 0;
+  for (let f = 0; f < frames; f++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++, at += size) {
+      let v: number;
+      if (float) v = size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
+      else if (size === 2) v = view.getInt16(at, true) / 32768;
+      else if (size === 3) v = ((view.getUint8(at + 2) << 24) | (view.getUint16(at, true) << 8)) / 2 ** 31;
+      else if (size === 4) v = view.getInt32(at, true) / 2 ** 31;
+      else v = (view.getUint8(at) - 128) / 128;
+      sum += difference && c === 1 ? -v : v;
     }
+    into[f] = sum * gain;
   }
   return into.subarray(0, frames);
-}
-
-function downmix(
-  samples: Int16Array | Float32Array,
-  channels: number,
-  scale: number,
-  out: Float32Array,
-  difference: boolean,
-): void {
-  if (channels === 1) {
-    if (difference) out.fill(0, 0, samples.length);
-    else for (let i = 0; i < samples.length; i++) out[i] = samples[i]! * scale;
-  } else if (difference) {
-    const gain = scale * Math.SQRT1_2;
-    for (let f = 0, i = 0; i < samples.length; f++, i += 2) out[f] = (samples[i]! - samples[i + 1]!) * gain;
-  } else {
-    const gain = scale * Math.SQRT1_2;
-    for (let f = 0, i = 0; i < samples.length; f++, i += 2) out[f] = (samples[i]! + samples[i + 1]!) * gain;
-  }
 }

@@ -48,6 +48,14 @@ export interface DspKernels {
   ): void;
   lagProducts(x: number, n: number, minLag: number, maxLag: number, d: number, out: number): void;
   flux(levels: number, frames: number, bands: number, floor: number, out: number): void;
+  downmix(
+    bytes: number,
+    frames: number,
+    channels: number,
+    float: number,
+    difference: number,
+    out: number,
+  ): void;
   harmonicChange(
     logMel: number,
     frames: number,
@@ -137,7 +145,7 @@ export class Dsp {
   }
 
   /** A copy of `values` in this memory: its byte offset. */
-  put(values: Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array): number {
+  put(values: Float32Array | Float64Array | Int32Array | Uint32Array | Int8Array | Uint8Array): number {
     const at = this.alloc(values.byteLength);
     new Uint8Array(this.kernels.memory.buffer, at, values.byteLength).set(
       new Uint8Array(values.buffer, values.byteOffset, values.byteLength),

@@ -5,6 +5,8 @@ import { OnsetStream, RealFft } from '../../src/analysis/beats/index.js';
 import { melFilterbank } from '../../src/analysis/beats/mel-filterbank.js';
 import { onsetEnvelope } from '../../src/analysis/beats/onset-strength.js';
 import { lagProducts } from '../../src/analysis/beats/rhythm-evidence.js';
+import { wavToMono, type WavLayout } from '../../src/media/wav.js';
+import { Dsp } from '../../src/wasm/dsp.js';
 
 const exec = promisify(execFile);
 
@@ -115,5 +117,32 @@ describe('WebAssembly kernels (wasm/dsp.ts)', () => {
       return flux / mel.bandCount;
     });
     expect(Array.from(onsetEnvelope(mel).onset)).toEqual(expected);
+  });
+
+  it('mixes 16-bit and float WAV samples to mono as wavToMono does, bit for bit', () => {
+    for (const float of [false, true])
+      for (const channels of [1, 2])
+        for (const mix of ['sum', 'difference'] as const) {
+          const frames = 1000;
+          const values = Array.from({ length: frames * channels }, (_, i) => Math.sin(i * 0.37) * 0.9);
+          const bytes = float
+            ? new Uint8Array(Float32Array.from(values).buffer)
+            : new Uint8Array(Int16Array.from(values, (v) => Math.round(v * 32767)).buffer);
+          const layout: WavLayout = {
+            sampleRate: 44100,
+            channels,
+            bytes: float ? 4 : 2,
+            float,
+            dataOffset: 0,
+            dataBytes: bytes.length,
+          };
+          const dsp = new Dsp();
+          const [at, out] = [dsp.put(bytes), dsp.alloc(4 * frames)];
+          dsp.kernels.downmix(at, frames, channels, float ? 1 : 0, mix === 'difference' ? 1 : 0, out);
+          expect(
+            Array.from(dsp.f32(out, frames)),
+            `${float ? 'float' : '16-bit'} x${channels} ${mix}`,
+          ).toEqual(Array.from(wavToMono(bytes, layout, undefined, mix)));
+        }
   });
 });
