@@ -1,11 +1,13 @@
 // AssemblyScript: the hot loops of audio analysis, compiled to WebAssembly (`npm run build:wasm`
 // writes src/wasm/dsp-module.ts). Each is the same arithmetic in the same order as the TypeScript
-// it replaced (src/analysis/beats/fft.ts, onset-stream.ts; src/media/resample.ts), so results are
-// bit-identical; what changes is that a freshly started process runs them compiled from the first
-// call instead of interpreting them until V8's optimising compiler catches up.
+// it replaced (src/analysis/beats/fft.ts, onset-stream.ts, onset-strength.ts, rhythm-evidence.ts;
+// src/media/resample.ts, wav.ts), so results are bit-identical; what changes is that a freshly
+// started process runs them compiled from the first call instead of interpreting them until V8's
+// optimising compiler catches up.
 //
-// One instance per user (an OnsetStream, a resampler stage): its own memory, its layout in globals.
-// Pointers are byte offsets into that memory; arrays are f64 unless named otherwise.
+// One instance per user (an OnsetStream, a resampler stage, a WAV reader; one shared for the
+// curves' scratch): its own memory, the transform's and the frame's layout in globals. Pointers are
+// byte offsets into that memory, laid out by src/wasm/dsp.ts; arrays are f64 unless named otherwise.
 
 // ---- Mel spectrum of one frame (OnsetStream) ----
 

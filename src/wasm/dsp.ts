@@ -1,8 +1,9 @@
 import { DSP_WASM } from './dsp-module.js';
 
 /**
- * The audio-analysis kernels of wasm/dsp.ts (the mel spectrum of a frame in dB, the resampler's
- * two filters). Pointers are byte offsets into the instance's own memory.
+ * The audio-analysis kernels of wasm/dsp.ts: the power spectrum and each frame's mel levels, the
+ * resampler's two filters, lag products, spectral flux, the harmony curve and the WAV downmix.
+ * Pointers are byte offsets into the instance's own memory.
  */
 export interface DspKernels {
   readonly memory: WasmMemory;
@@ -113,9 +114,7 @@ export class Dsp {
   /** `bytes` of fresh memory (8-byte aligned, zeroed): its byte offset. */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = at + Math.ceil(bytes / 8) * 8;
-    const short = this.top - this.kernels.memory.buffer.byteLength;
-    if (short > 0) this.kernels.memory.grow(Math.ceil(short / 65_536));
+    this.top = this.fit(at + bytes);
     return at;
   }
 
@@ -137,11 +136,17 @@ export class Dsp {
     const offsets = {} as Record<K, number>;
     for (const name of Object.keys(bytes) as K[]) {
       offsets[name] = top;
-      top += Math.ceil(bytes[name] / 8) * 8;
+      top = this.fit(top + bytes[name]);
     }
+    return offsets;
+  }
+
+  /** `end` rounded up to 8 bytes, the memory grown to hold it. */
+  private fit(end: number): number {
+    const top = Math.ceil(end / 8) * 8;
     const short = top - this.kernels.memory.buffer.byteLength;
     if (short > 0) this.kernels.memory.grow(Math.ceil(short / 65_536));
-    return offsets;
+    return top;
   }
 
   /** A copy of `values` in this memory: its byte offset. */
@@ -156,7 +161,17 @@ export class Dsp {
 
 let shared: Dsp | undefined;
 
-/** One instance for kernels that run in a single call over scratch regions (Dsp.regions). */
-export function scratchDsp(): Dsp {
-  return (shared ??= new Dsp());
+/** Scratch up to this size stays with the shared instance; more is a fresh instance's. */
+const SHARED_BYTES = 64 << 20;
+
+/**
+ * Scratch regions of `bytes` each for kernels run from start to end in one call (Dsp.regions): in
+ * one shared instance, or where they add up to more than SHARED_BYTES in a fresh one that goes
+ * with the call. WebAssembly memory never shrinks: one long mix analysed in a server would
+ * otherwise keep its size for the life of the process.
+ */
+export function scratch<K extends string>(bytes: Record<K, number>): { dsp: Dsp; at: Record<K, number> } {
+  const total = Object.values<number>(bytes).reduce((sum, n) => sum + Math.ceil(n / 8) * 8, 0);
+  const dsp = total > SHARED_BYTES ? new Dsp() : (shared ??= new Dsp());
+  return { dsp, at: dsp.regions(bytes) };
 }

@@ -6,7 +6,7 @@ import { melFilterbank } from '../../src/analysis/beats/mel-filterbank.js';
 import { onsetEnvelope } from '../../src/analysis/beats/onset-strength.js';
 import { lagProducts } from '../../src/analysis/beats/rhythm-evidence.js';
 import { wavToMono, type WavLayout } from '../../src/media/wav.js';
-import { Dsp } from '../../src/wasm/dsp.js';
+import { Dsp, scratch } from '../../src/wasm/dsp.js';
 
 const exec = promisify(execFile);
 
@@ -144,5 +144,15 @@ describe('WebAssembly kernels (wasm/dsp.ts)', () => {
             `${float ? 'float' : '16-bit'} x${channels} ${mix}`,
           ).toEqual(Array.from(wavToMono(bytes, layout, undefined, mix)));
         }
+  });
+
+  it('gives scratch over 64 MB an instance of its own: the shared memory never grows past that', () => {
+    const small = scratch({ a: 1024 });
+    const big = scratch({ a: 48 << 20, b: 32 << 20 });
+    expect(big.dsp).not.toBe(small.dsp);
+    expect(big.at).toEqual({ a: 0, b: 48 << 20 });
+    expect(big.dsp.kernels.memory.buffer.byteLength).toBeGreaterThanOrEqual(80 << 20);
+    expect(scratch({ b: 8 }).dsp).toBe(small.dsp);
+    expect(small.dsp.kernels.memory.buffer.byteLength).toBeLessThanOrEqual((64 << 20) + 65_536);
   });
 });

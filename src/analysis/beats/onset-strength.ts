@@ -1,4 +1,4 @@
-import { scratchDsp } from '../../wasm/dsp.js';
+import { scratch } from '../../wasm/dsp.js';
 import { OnsetStream, type MelFrames, type OnsetOptions } from './onset-stream.js';
 
 export interface OnsetEnvelope {
@@ -67,7 +67,6 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const { frames, bandCount, logMel, loudest, centres, hop, sampleRate } = mel;
   const floor = loudest - TOP_DB;
   // The levels in the kernels' scratch memory: the flux and the harmony read them there.
-  const dsp = scratchDsp();
   const cells = frames * bandCount;
   const tonal = Int32Array.from(
     Array.from(centres.keys()).filter((b) => centres[b]! >= 400 && centres[b]! <= 2000),
@@ -78,7 +77,7 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   const pooled = Math.ceil(frames / pool);
   const half = Math.max(1, Math.round((0.25 * frameRate) / pool));
   const width = tonal.length;
-  const at = dsp.regions({
+  const { dsp, at } = scratch({
     levels: 8 * cells,
     onset: 8 * frames,
     bands: 4 * width,

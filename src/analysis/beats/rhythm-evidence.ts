@@ -1,4 +1,4 @@
-import { scratchDsp } from '../../wasm/dsp.js';
+import { scratch } from '../../wasm/dsp.js';
 /** Accents: the rise of a linear energy curve over two frames (0 where it falls). */
 export function rises(curve: Float64Array): Float64Array {
   return Float64Array.from(curve, (v, i) => Math.max(0, v - (curve[i - 2] ?? 0)));
@@ -14,8 +14,7 @@ export function lagProducts(x: Float64Array, maxLag: number, minLag = 1): Float6
   // Compiled (wasm/dsp.ts): n x maxLag products, a million for a 30 s track's tempo, which a fresh
   // process would run in the interpreter, a number object per product.
   const n = x.length;
-  const dsp = scratchDsp();
-  const at = dsp.regions({ x: 8 * n, d: 8 * n, out: 8 * (maxLag + 1) });
+  const { dsp, at } = scratch({ x: 8 * n, d: 8 * n, out: 8 * (maxLag + 1) });
   dsp.f64(at.x, n).set(x);
   dsp.f64(at.out, maxLag + 1).fill(0);
   dsp.kernels.lagProducts(at.x, n, minLag, maxLag, at.d, at.out);
