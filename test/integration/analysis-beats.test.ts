@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { analyzeBeatsFile } from '../../src/pipelines/analyze/index.js';
+import { runFfmpeg } from '../../src/media/run.js';
 import { makeCorrupt, makeDrumWav, makeSilentAudio, makeVideoOnly, makeWorkDir } from './analysis-media.js';
 
 let work: Awaited<ReturnType<typeof makeWorkDir>>;
@@ -21,6 +22,26 @@ describe('beat tracking through ffmpeg', () => {
     expect(beatFMeasure(result.beats, track.beats, 0.07, 2)).toBeGreaterThan(0.9);
     expect(result.energy.length).toBeGreaterThan(10);
     expect(result.onset.length).toBe(result.energy.length);
+  });
+
+  it('reads no harmony, so no bar of seven, in the same click at 300 BPM', async () => {
+    // Before: the click's windowing ripple in the harmony curve read as "a chord change every 7
+    // beats" (beatsPerBar 7); the level is every other click (the beat is reported up to 210 BPM).
+    const path = `${work.dir}/clicks-300.wav`;
+    await runFfmpeg(
+      [
+        '-f',
+        'lavfi',
+        '-i',
+        "aevalsrc='0.5*sin(2*PI*1000*t)*exp(-mod(t-0.5,0.2)/0.003)*gte(t,0.5)':s=44100:d=30",
+        path,
+      ],
+      { label: 'render clicks', writesNoFile: false },
+    );
+    const result = await analyzeBeatsFile(path);
+    expect(Math.abs(result.tempo! - 150) / 150).toBeLessThan(0.02);
+    expect(result.level).not.toMatch(/chord/);
+    expect(result.beatsPerBar).not.toBe(7);
   });
 
   it('returns no beats and no tempo for a silent track, and says so', async () => {
