@@ -231,8 +231,8 @@ function rampSection(
   ramp: TempoRamp,
   span: readonly [number, number],
 ): Omit<Section, 'start'> {
-  const period = Float64Array.from(ramp.periods).sort()[ramp.periods.length >> 1]!;
-  const beats = trackBeatsAlong(env.onset, ramp.periods, { tightness: options.tightness });
+  const { period } = ramp;
+  const beats = trackBeatsAlong(env.onset, ramp.periods, period, { tightness: options.tightness });
   const frames = within(audibleOnly(beats, env.rms, period), span, period);
   const reason = `the tempo ramps from ${Math.round(ramp.from)} to ${Math.round(ramp.to)} BPM`;
   return { frames, period, reason, bars: findBars(env, frames, period) };

@@ -17,11 +17,13 @@ export function trackBeats(onset: Float64Array, period: number, options: BeatTra
 
 /**
  * The same for a tempo that changes gradually: `periods` holds the beat period at each frame, and
- * each beat's gap is held to the period where it lands (periods rounded to a quarter frame).
+ * each beat's gap is held to the period where it lands (periods rounded to a quarter frame);
+ * `period`, the typical one (their median), smooths the onsets and bounds the last beat's search.
  */
 export function trackBeatsAlong(
   onset: Float64Array,
   periods: Float64Array,
+  period: number,
   options: BeatTrackOptions = {},
 ): number[] {
   if (onset.length === 0 || periods.length !== onset.length) return [];
@@ -32,8 +34,7 @@ export function trackBeatsAlong(
     if (!table) tables.set(key, (table = gapTable(key, options.tightness ?? 100)));
     return table;
   };
-  const sorted = Float64Array.from(periods).sort();
-  return track(onset, sorted[sorted.length >> 1]!, at);
+  return track(onset, period, at);
 }
 
 /** The gaps a beat may follow the one before it by, and the penalty of each. */

@@ -1,3 +1,4 @@
+import { mean } from '../median.js';
 import { trackBeats } from './beat-track.js';
 import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
 import { dividesInThree, lagProducts, peakAt, rises, strongest } from './rhythm-evidence.js';
@@ -69,7 +70,3 @@ function onAccentedEighth(env: LevelEnvelope, beats: number[], period: number): 
 
 /** How much more accented another eighth must be than the tracked one to move the beats there. */
 const EIGHTH_MOVE = 1.3;
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-}

@@ -1,4 +1,4 @@
-import { median } from '../median.js';
+import { mean, median } from '../median.js';
 import { onStrongPhase } from './beat-phase.js';
 import { trackBeats } from './beat-track.js';
 import { onChordChanges } from './chord-phase.js';
@@ -212,7 +212,6 @@ function onlyOneHeard(env: LevelEnvelope, beats: readonly number[], period: numb
  * seven beats.
  */
 function harmonyHeard(env: LevelEnvelope): boolean {
-  const mean = (x: Float64Array) => x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
   return mean(env.harmonic) >= HARMONY_SHARE * mean(env.onset);
 }
 

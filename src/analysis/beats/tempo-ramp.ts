@@ -6,6 +6,8 @@ import type { TempoOptions } from './tempo.js';
 /** A tempo that changes all the way through: the beat period at each envelope frame. */
 export interface TempoRamp {
   periods: Float64Array;
+  /** The median of `periods`: the ramp's typical beat period. */
+  period: number;
   /** The median confidence of the windows the curve was read from. */
   confidence: number;
   /** First and last window's tempo (BPM). */
@@ -84,7 +86,13 @@ export function tempoRamp(
     curve[t] = periods[k]! + w * ((periods[k + 1] ?? periods[k]!) - periods[k]!);
   }
   const bpm = (p: number) => (60 * env.frameRate) / p;
-  return { periods: curve, confidence, from: bpm(periods[0]!), to: bpm(periods[periods.length - 1]!) };
+  return {
+    periods: curve,
+    period: median(Array.from(curve)),
+    confidence,
+    from: bpm(periods[0]!),
+    to: bpm(periods[periods.length - 1]!),
+  };
 }
 
 /** `period`, or its double, half, 3:2 or 2:3, whichever lies nearest `before`. */
