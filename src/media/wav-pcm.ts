@@ -5,7 +5,14 @@ import { Dsp } from '../wasm/dsp.js';
 import { pcmStream, startPcm, type PcmDecodeOptions, type PcmMix, type PcmStream } from './decode-pcm.js';
 import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
-import { readWavLayout, wavToMono, type WavLayout } from './wav.js';
+import {
+  readWavFormat,
+  readWavLayout,
+  wavFormatProblem,
+  wavToMono,
+  type ReadAt,
+  type WavLayout,
+} from './wav.js';
 
 /** Bytes read at a time: about 1.5 s of 44.1 kHz stereo 16-bit. */
 const CHUNK = 1 << 18;
@@ -25,13 +32,19 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
     if (!file) {
       const fallback = startPcm({ ...options, signal });
       fallback.pipeTo(deliver);
-      return fallback.done;
+      return fallback.done.catch(async (error: unknown) => {
+        throw await wavFailure(options.path, error);
+      });
     }
-    const { promisedBytes, dataBytes, sampleRate, channels, bytes } = file.layout;
+    const { promisedBytes, statedBytes, dataBytes, sampleRate, channels, bytes } = file.layout;
+    const seconds = (n: number) => (n / (sampleRate * channels * bytes)).toFixed(1);
     // A mono file's channels have no difference: no samples (nothing to find in it).
     if (options.mix === 'difference' && channels === 1) return file.handle.close();
+    if (statedBytes !== undefined)
+      warnings.push(
+        `input ${show(options.path)} has a damaged WAV header: it says the audio is ${statedBytes} bytes (${seconds(statedBytes)} s), but ${seconds(dataBytes - statedBytes)} s more follow that are no RIFF chunk; all ${seconds(dataBytes)} s were analysed`,
+      );
     if (promisedBytes !== undefined) {
-      const seconds = (n: number) => (n / (sampleRate * channels * bytes)).toFixed(1);
       warnings.push(
         `input ${show(options.path)} is cut short: its WAV header promises ${seconds(promisedBytes)} s of audio, the file holds ${seconds(dataBytes)} s; only those were analysed`,
       );
@@ -105,16 +118,47 @@ async function native(path: string): Promise<{ handle: FileHandle; layout: WavLa
     throw new FramefleetError('INPUT_NOT_A_FILE', `input ${show(path)} is ${kind}, not a media file`);
   }
   try {
-    const read = async (offset: number, length: number) => {
-      const bytes = new Uint8Array(length);
-      const { bytesRead } = await handle.read(bytes, 0, length, offset);
-      return bytes.subarray(0, bytesRead);
-    };
-    const layout = stats && (await readWavLayout(read, stats.size));
+    const layout = stats && (await readWavLayout(reader(handle), stats.size));
     if (layout && layout.dataBytes > 0) return { handle, layout };
   } catch {
     // Unreadable here: ffmpeg will name the problem.
   }
   await handle.close();
   return undefined;
+}
+
+function reader(handle: FileHandle): ReadAt {
+  return async (offset, length) => {
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await handle.read(bytes, 0, length, offset);
+    return bytes.subarray(0, bytesRead);
+  };
+}
+
+/**
+ * ffmpeg's failure to decode a WAV file, as the bad input it is (INPUT_CORRUPT, not retried) with
+ * the header field at fault and its value (wavFormatProblem) instead of ffmpeg's words; any other
+ * error, and the failure of any other file, as it was (a timeout or cancellation keeps its own).
+ */
+async function wavFailure(path: string, error: unknown): Promise<unknown> {
+  if (!(error instanceof FramefleetError) || !['FFMPEG_FAILED', 'INPUT_NOT_MEDIA'].includes(error.code))
+    return error;
+  if (/killed by SIG/.test(error.message)) return error;
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return error;
+  try {
+    const stats = await handle.stat();
+    const format = stats.isFile() ? await readWavFormat(reader(handle), stats.size) : undefined;
+    if (!format) return error;
+    const said = `${error.message}\n${error.ffmpegTail ?? ''}`;
+    const problem = wavFormatProblem(format, /codec none|Unknown (?:codec|format)/i.test(said));
+    return new FramefleetError('INPUT_CORRUPT', `input ${show(path)} cannot be decoded: ${problem}`, {
+      cause: error,
+      ...(error.ffmpegTail ? { ffmpegTail: error.ffmpegTail } : {}),
+    });
+  } catch {
+    return error;
+  } finally {
+    await handle.close();
+  }
 }

@@ -164,6 +164,112 @@ describe('WAV files are read without ffmpeg, with the samples ffmpeg would give'
     expect(Array.from(await fastDecode(path))).toEqual(Array.from(theirs));
   });
 
+  it('mixes a multitrack WAV of unnamed channels, which ffmpeg cannot, as their sum over the root of their count', async () => {
+    const mono = await makeWav('track.wav', ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le']);
+    const bytes = await readFile(mono);
+    const layout = (await readWavLayout(async (at, n) => bytes.subarray(at, at + n), bytes.length))!;
+    const samples = bytes.subarray(layout.dataOffset, layout.dataOffset + layout.dataBytes);
+    // Ten tracks of a field recorder's poly WAV (plain PCM, no speakers named): the sound on 4 and 8.
+    const channels = 10;
+    const poly = Buffer.alloc(samples.length * channels);
+    for (let f = 0; f < samples.length / 2; f++)
+      for (const c of [3, 7]) poly.writeInt16LE(samples.readInt16LE(2 * f), 2 * (f * channels + c));
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + poly.length, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(channels, 22);
+    header.writeUInt32LE(44_100, 24);
+    header.writeUInt32LE(44_100 * 2 * channels, 28);
+    header.writeUInt16LE(2 * channels, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(poly.length, 40);
+    const path = join(work.dir, 'poly.wav');
+    await writeFile(path, Buffer.concat([header, poly]));
+    // ffmpeg has no matrix from ten unnamed channels to mono.
+    await expect(decodePcm({ path, sampleRate: 11_025 })).rejects.toMatchObject({ code: 'FFMPEG_FAILED' });
+    const ours = await withoutFfmpeg(() => fastDecode(path));
+    const track = await withoutFfmpeg(() => fastDecode(mono));
+    expect(ours.length).toBe(track.length);
+    expect(
+      relativeError(
+        ours,
+        track.map((v) => (2 / Math.sqrt(channels)) * v),
+      ),
+    ).toBeLessThan(1e-6);
+    // Their difference is that of the first two (silent here).
+    expect((await withoutFfmpeg(() => fastDecode(path, 'difference'))).every((v) => v === 0)).toBe(true);
+  });
+
+  it('reads past a damaged data size to the end of the file, and says so; a chunk or tag after the data is no damage', async () => {
+    const whole = await makeWav('sized.wav', ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le']);
+    const bytes = await readFile(whole);
+    const { dataOffset } = (await readWavLayout(async (at, n) => bytes.subarray(at, at + n), bytes.length))!;
+    const damaged = Buffer.from(bytes);
+    damaged.writeUInt32LE(3, dataOffset - 4);
+    const path = join(work.dir, 'damaged.wav');
+    await writeFile(path, damaged);
+    const stream = startPcmFast({ path, sampleRate: 11_025 });
+    stream.pipeTo(() => undefined);
+    expect(await stream.done).toBe(22_050);
+    expect(stream.warnings).toEqual([
+      `input \`${path}\` has a damaged WAV header: it says the audio is 3 bytes (0.0 s), but 2.0 s more follow that are no RIFF chunk; all 2.0 s were analysed`,
+    ]);
+    // One second of samples, then a LIST chunk or an appended ID3 tag of cover art larger than it.
+    const oneSecond = Buffer.from(bytes.subarray(0, dataOffset + 88_200));
+    oneSecond.writeUInt32LE(88_200, dataOffset - 4);
+    const list = Buffer.alloc(8 + 200_000);
+    list.write('LIST', 0);
+    list.writeUInt32LE(200_000, 4);
+    const id3 = Buffer.concat([Buffer.from('ID3\x04\0\0', 'latin1'), Buffer.alloc(200_000)]);
+    for (const [name, tail] of [
+      ['list.wav', list],
+      ['id3.wav', id3],
+    ] as const) {
+      const file = Buffer.concat([oneSecond, tail]);
+      const layout = await readWavLayout(async (at, n) => file.subarray(at, at + n), file.length);
+      expect(layout, name).toMatchObject({ dataBytes: 88_200 });
+      expect(layout?.statedBytes, name).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['a 2 GHz sample rate', 24, 2_000_000_000, 'its WAV header says its sample rate is 2000000000 Hz'],
+    ['no channels', 22, 0, 'its WAV header says it has 0 channels'],
+    [
+      'an unknown format tag',
+      20,
+      0x9999,
+      "its WAV header's format tag 0x9999 names no audio codec ffmpeg decodes",
+    ],
+    [
+      'an MP3 tag over PCM samples',
+      20,
+      0x55,
+      'its samples do not decode as the MP3 its WAV header names (format tag 0x0055, 1 channel, 44100 Hz, 16 bits)',
+    ],
+  ])(
+    'refuses a WAV header with %s in one line naming the field, exit 2',
+    async (name, offset, value, said) => {
+      const good = await readFile(
+        await makeWav('header.wav', ['-ac', '1', '-ar', '44100', '-c:a', 'pcm_s16le']),
+      );
+      const bad = Buffer.from(good);
+      if (offset === 24) bad.writeUInt32LE(value, offset);
+      else bad.writeUInt16LE(value, offset);
+      const path = join(work.dir, `${name.replace(/\W+/g, '-')}.wav`);
+      await writeFile(path, bad);
+      const run = spawnSync(process.execPath, [CLI, 'analyze', 'beats', path], { encoding: 'utf8' });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe(
+        `framefleet: error: input \`${path}\` cannot be decoded: ${said}${offset === 24 ? ' (WAV audio runs at up to 768 kHz)' : ''} [INPUT_CORRUPT]`,
+      );
+    },
+  );
+
   it('refuses a FIFO named as input at once, without opening it for ffmpeg to wait on', async () => {
     const fifo = join(work.dir, 'fifo.wav');
     execFileSync('mkfifo', [fifo]);
@@ -214,6 +320,7 @@ describe('WAV files are read without ffmpeg, with the samples ffmpeg would give'
     expect(await layout(wav(fmt(1, 2, 12), samples))).toBeUndefined();
     expect(await layout(wav(fmt(3, 1, 16), samples))).toBeUndefined();
     expect(await layout(wav(fmt(1, 6, 16), samples))).toBeUndefined();
+    expect(await layout(wav(fmt(1, 10, 16), samples))).toMatchObject({ channels: 10, dataBytes: 4000 });
     expect(await layout(wav(samples, fmt(1, 2, 16)))).toBeUndefined();
     expect(await layout(Buffer.from('RIFX\0\0\0\0WAVE', 'latin1'))).toBeUndefined();
     expect(await layout(wav(fmt(1, 2, 16)).subarray(0, 30))).toBeUndefined();

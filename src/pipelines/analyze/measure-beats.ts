@@ -9,6 +9,7 @@ import type { OnsetEnvelope } from '../../analysis/beats/onset-strength.js';
 import { loudestDbfs, SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
 import type { PcmStream } from '../../media/decode-pcm.js';
+import { undecodableInput } from '../../media/decode-failure.js';
 import { probe } from '../../media/probe.js';
 import { BEAT_SAMPLE_RATE, startBeatsDecode } from './beats-decode.js';
 
@@ -92,8 +93,10 @@ async function beatsOf(
   } catch (error) {
     if (signal?.aborted) throw error;
     if (!refuse) return undefined;
-    await refuseWithoutAudio(path, signal);
-    throw error;
+    // A bad input already named (a WAV header's field) needs no probe.
+    if (!(error instanceof FramefleetError && error.code === 'INPUT_CORRUPT'))
+      await refuseWithoutAudio(path, signal);
+    throw undecodableInput(path, error);
   }
   if (count === 0) {
     if (!refuse) return undefined;
