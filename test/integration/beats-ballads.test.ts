@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
-import { styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
+import { BEAT_STYLES, styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
 import { MORE_STYLES } from '../../bench/lib/more-styles.js';
 import { ODD_METER_STYLES } from '../../bench/lib/odd-meter-styles.js';
 import { renderFluid } from '../../bench/lib/style-render.js';
@@ -19,6 +19,14 @@ async function renderAndAnalyze(dir: string, style: BeatStyle) {
   return { score, result: await analyzeBeatsFile(wav) };
 }
 
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ff-ballad-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
 /**
  * Slow music without a drummer's backbeat, rendered by fluidsynth (real piano samples). Before:
  * a solo piano ballad at 64 BPM, chords on every beat and the bass again on three, was read at
@@ -27,14 +35,6 @@ async function renderAndAnalyze(dir: string, style: BeatStyle) {
  * seconds at 60 BPM) had "no steady rhythm".
  */
 describe('slow ballads and odd bars', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ff-ballad-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it.each(['piano-ballad-64', 'piano-bass-beats-56', 'sparse-ballad-60'])(
     '%s is tracked at its own tempo',
     async (name) => {
@@ -73,29 +73,59 @@ describe('slow ballads and odd bars', () => {
     },
     60_000,
   );
+});
 
+/**
+ * A style played twice, the second time `shift` beats after the whole bar where the first ends
+ * (a pause, a bar of two beats before a chorus): the beats and bars of both, and the result.
+ */
+async function playTwice(dir: string, style: BeatStyle, shift: number) {
+  const { score } = await renderAndAnalyze(dir, style);
+  const once = join(dir, `${style.name}.wav`);
+  const beat = 60 / style.bpm;
+  const bar = style.beatsPerBar * beat;
+  const again = Math.ceil((score.seconds + 1) / bar) * bar + shift * beat;
+  const twice = join(dir, `${style.name}-twice.wav`);
+  await runFfmpeg(
+    [
+      ...['-i', once, '-i', once],
+      ...['-filter_complex', `[0]apad=whole_dur=${again}[a];[a][1]concat=n=2:v=0:a=1`],
+      ...['-c:a', 'pcm_s16le', '-y', twice],
+    ],
+    { label: 'play it twice' },
+  );
+  const later = (times: number[]) => [...times, ...times.map((t) => t + again)];
+  return {
+    again,
+    beats: later(score.beats),
+    downbeats: later(score.downbeats),
+    result: await analyzeBeatsFile(twice),
+  };
+}
+
+describe('music whose beat or bar moves part way through', () => {
   it('a ballad played twice, the second time an odd number of half beats late, keeps its tempo', async () => {
     // Before: only one in two of the beats at 128 is heard, and which one changes at the pause;
     // counted from the first beat, each place was heard half the time, and the ballad at 64 BPM
     // read at 128 (a looped one of 92 BPM, 184 from its second minute on).
     const style = BALLAD_STYLES.find((s) => s.name === 'piano-ballad-64')!;
-    const { score } = await renderAndAnalyze(dir, style);
-    const once = join(dir, `${style.name}.wav`);
-    const half = 30 / style.bpm;
-    // The second time starts an odd number of half beats after the first.
-    const again = (2 * Math.ceil((score.seconds + 1) / half / 2) + 1) * half;
-    const twice = join(dir, 'twice.wav');
-    await runFfmpeg(
-      [
-        ...['-i', once, '-i', once],
-        ...['-filter_complex', `[0]apad=whole_dur=${again}[a];[a][1]concat=n=2:v=0:a=1`],
-        ...['-c:a', 'pcm_s16le', '-y', twice],
-      ],
-      { label: 'play it twice' },
-    );
-    const result = await analyzeBeatsFile(twice);
-    const beats = [...score.beats, ...score.beats.map((b) => b + again)];
+    const { beats, result } = await playTwice(dir, style, 1.5);
     expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
     expect(beatFMeasure(beats, result.beats)).toBeGreaterThan(0.9);
+  }, 60_000);
+
+  it('a song played twice, the second time two beats late, has its bars found in both', async () => {
+    // Before: one bar start for the whole track, and the second time's downbeats on beat three
+    // (downbeat F 1.00 and 0.00).
+    const style = BEAT_STYLES.find((s) => s.name === 'rock-116')!;
+    const { again, downbeats, result } = await playTwice(dir, style, 2);
+    // Each time's bars, from its first to its last (not the pause between them).
+    const bar = (4 * 60) / style.bpm;
+    const time = (k: number) => downbeats.filter((t) => t >= k * again && t < (k + 1) * again);
+    for (const k of [0, 1]) {
+      const truth = time(k);
+      const found = result.downbeats.filter((t) => t > truth[0]! - bar / 2 && t < truth.at(-1)! + bar / 2);
+      expect(beatFMeasure(truth, found), `time ${k + 1}`).toBeGreaterThan(0.9);
+    }
   }, 60_000);
 });

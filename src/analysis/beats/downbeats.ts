@@ -13,7 +13,8 @@ export interface Bars {
 
 /**
  * Bar starts among tracked beats: the meter (3 or 4) and phase where chord changes and low accents
- * (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it.
+ * (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it; the
+ * meter is the track's, the bar start followed along it (barStarts).
  * Each curve is scaled by its mean at the beats so that neither outweighs the other by loudness.
  */
 export function findBars(
@@ -61,11 +62,56 @@ export function findBars(
   }
   // Nothing tells the bar (the same hit on every beat, a drone): bars of the default length from
   // the first beat, not the phase a rounding difference in the decode happened to favour.
-  if (best.contrast < NO_BAR_EVIDENCE) best = { beatsPerBar: compound ? 2 : 4, phase: 0, contrast: 0 };
-  const downbeats: number[] = [];
-  for (let i = best.phase; i < beats.length; i += best.beatsPerBar) downbeats.push(i);
-  return { beatsPerBar: best.beatsPerBar, downbeats };
+  if (best.contrast < NO_BAR_EVIDENCE) {
+    const downbeats: number[] = [];
+    for (let i = 0; i < beats.length; i += compound ? 2 : 4) downbeats.push(i);
+    return { beatsPerBar: compound ? 2 : 4, downbeats };
+  }
+  return { beatsPerBar: best.beatsPerBar, downbeats: barStarts(weight, best.beatsPerBar, best.contrast) };
 }
+
+/**
+ * Bars of `m` beats whose first beat is found along the piece (Viterbi over each beat's place in
+ * its bar): from one beat to the next the place moves on by one, or jumps anywhere at the cost of
+ * JUMP_BARS bars of the evidence (`contrast`, the chosen phase's per bar): a bar of two beats
+ * before a chorus, a pause, a medley's next song move the bar start for the rest of the piece,
+ * where one phase for the whole track put every second half's downbeats on beat three. A beat's
+ * score at the bar's start is its weight above the mean; elsewhere the same below it shared among
+ * the other places, so a bar scores its first beat against the mean of the others.
+ */
+function barStarts(weight: readonly number[], m: number, contrast: number): number[] {
+  const mean = weight.reduce((a, b) => a + b, 0) / weight.length;
+  const jump = JUMP_BARS * contrast;
+  const score = (i: number, place: number) =>
+    place === 0 ? weight[i]! - mean : -(weight[i]! - mean) / (m - 1);
+  let total = Array.from({ length: m }, (_, place) => score(0, place));
+  const from: Int8Array[] = [];
+  for (let i = 1; i < weight.length; i++) {
+    const best = total.indexOf(Math.max(...total));
+    const back = new Int8Array(m);
+    total = total.map((_, place) => {
+      const before = (place + m - 1) % m;
+      const moved = total[best]! - jump;
+      back[place] = moved > total[before]! ? best : before;
+      return Math.max(total[before]!, moved) + score(i, place);
+    });
+    from.push(back);
+  }
+  let place = total.indexOf(Math.max(...total));
+  const starts: number[] = [];
+  for (let i = weight.length - 1; i >= 0; i--) {
+    if (place === 0) starts.push(i);
+    if (i > 0) place = from[i - 1]![place]!;
+  }
+  return starts.reverse();
+}
+
+/**
+ * Bars of evidence a move of the bar start must be worth: the bench's 96 tracks keep their one
+ * phase at 6 and 8 (at 4 a jig's bar start moved for a while: downbeat F 0.98 -> 0.96); a song
+ * played again two beats late (rock, pop, funk, a waltz, 6/8, 5/4, bossa) is followed at 4-8.
+ */
+const JUMP_BARS = 6;
 
 /**
  * The contrast below which no bar is found. Music with bars measures 0.6-9 (the bench's styles and
