@@ -179,6 +179,9 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   };
 }
 
+/** A step between frames this many frame periods long or more leaves a frame's time empty. */
+const GAP_FRAMES = 1.75;
+
 /** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */
 export function analysePackets(
   packets: readonly Packet[],
@@ -192,12 +195,16 @@ export function analysePackets(
   if (keyframes[0] !== 0) keyframes.unshift(0);
   const nominal = frameRate.den / frameRate.num;
   let irregular = 0;
+  let gap = false;
   for (let i = 1; i < sorted.length; i++) {
     const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
     if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
+    if (delta >= GAP_FRAMES * nominal) gap = true;
   }
-  // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR.
-  const variableFrameRate = irregular > Math.max(1, sorted.length * 0.01);
+  // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR; one
+  // where a frame or more is missing does: counted at the nominal rate, every frame after it
+  // would be shown that much early (a 3 s gap packed away: 6 s of video played in 3).
+  const variableFrameRate = gap || irregular > Math.max(1, sorted.length * 0.01);
   const first = sorted[0]?.pts ?? 0;
   return {
     frameCount: sorted.length,

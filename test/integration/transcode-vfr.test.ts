@@ -77,6 +77,24 @@ describe('variable frame rate input', () => {
     expect(psnr.min).toBeGreaterThanOrEqual(30);
   });
 
+  // Found by a new user's trial: one 3 s gap (a camera paused) was a single odd step, counted as
+  // constant-rate: exit 0, "verified", and 6 s of video played in 3.
+  it('keeps the time of one long gap between frames', async () => {
+    const gap = join(dir, 'gap.mp4');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=30:d=6'],
+      ...['-vf', "select='lt(t,1)+gt(t,4)'", '-fps_mode', 'vfr', ...FAST_X264, gap],
+    ]);
+    const output = join(dir, 'gap-out.mp4');
+    const result = await runCli([
+      ...['transcode', gap, '-o', output, '--segments', '3', '--data-dir', join(dir, 'data')],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const out = await probe(output);
+    expect(out.video!.durationSec).toBeCloseTo(6, 1);
+    expect(out.video!.frameCount).toBe(180);
+  });
+
   // Found by the new-user trial: every VFR Matroska file with audio (a phone clip remuxed) failed
   // its own verification, exit 1: the source's video end came from the header (Matroska's last
   // frame has no duration), the output's from the constant-rate grid, 0.034 s apart here.

@@ -240,6 +240,25 @@ describe('parsers', () => {
     const vfr = times.map((t) => ({ pts: t, duration: 0, key: false }));
     expect(analysePackets(vfr, { num: 30, den: 1 }).variableFrameRate).toBe(true);
   });
+  it('calls one gap of a frame or more VFR, and one short or slightly long step not', () => {
+    const at = (times: number[]) => times.map((t) => ({ pts: t, duration: 0, key: false }));
+    const steady = Array.from({ length: 90 }, (_, i) => i / 30);
+    // 30 frames, 3 s of nothing, 59 frames: counted at 30 fps it lasted 3 s, not 6.
+    const gap = at([...steady.slice(0, 30), ...steady.slice(0, 59).map((t) => t + 4)]);
+    const found = analysePackets(gap, { num: 30, den: 1 });
+    expect(found.variableFrameRate).toBe(true);
+    expect(found.frameTimes?.[30]).toBeCloseTo(4, 6);
+    // One frame dropped is a gap too.
+    expect(analysePackets(at(steady.filter((_, i) => i !== 40)), { num: 30, den: 1 }).variableFrameRate).toBe(
+      true,
+    );
+    // A final short frame, an edit-list seam of half a frame: still constant.
+    expect(analysePackets(at([...steady, 3.005]), { num: 30, den: 1 }).variableFrameRate).toBe(false);
+    expect(
+      analysePackets(at(steady.map((t, i) => (i >= 45 ? t + 0.5 / 30 : t))), { num: 30, den: 1 })
+        .variableFrameRate,
+    ).toBe(false);
+  });
   it('counts packets without a presentation time: decode times (AVI), or the holes on the grid (MPEG-PS)', () => {
     const avi = [0, 1, 2, 3].map((i) => ({ pts: Number.NaN, dts: i / 25, duration: 0.04, key: i === 0 }));
     expect(analysePackets(withPresentationTimes(avi), { num: 25, den: 1 })).toEqual({
