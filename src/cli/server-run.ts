@@ -76,7 +76,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     throw listenError(error, flags);
   });
   process.stdout.write(
-    `framefleet server listening on ${address} (data ${dataDir}, backend ${runtime.backend.name})\n`,
+    `framefleet server listening on ${shownAddress(address, flags.host)} (data ${dataDir}, backend ${runtime.backend.name})\n`,
   );
   const { retention } = currentConfig().config;
   const stopSweeper = startSweeper(
@@ -146,4 +146,14 @@ function warnIneffectiveCaps(flags: ServerFlags): void {
       );
     }
   }
+}
+
+/**
+ * Where the server listens, as the operator should read it: fastify names 127.0.0.1 for a server
+ * bound to every interface (0.0.0.0, ::), which would pass for loopback only.
+ */
+function shownAddress(address: string, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return address;
+  const port = new URL(address).port;
+  return `http://${host === '::' ? '[::]' : host}:${port} (every interface; this machine: ${address})`;
 }

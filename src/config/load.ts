@@ -74,8 +74,9 @@ export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfi
     const value = get(raw, issue.path.map(String));
     // A token is a secret: its length is shown, never the token, however wrong it is. A mapping (an
     // unknown key's parent) is not shown at all: it may hold the token, and the message names the key.
+    // Counted as checked: trimmed (`   abc   ` is 3 characters, not 9).
     const shown =
-      at === 'server.token' && typeof value === 'string' ? `${value.length} characters` : undefined;
+      at === 'server.token' && typeof value === 'string' ? `${value.trim().length} characters` : undefined;
     const got = value === undefined || !plain(value) ? '' : `, got ${shown ?? show(value)}`;
     throw new FramefleetError(
       'INVALID_CONFIG',

@@ -100,9 +100,13 @@ export async function canonicalRoots(roots: readonly string[]): Promise<string[]
 
 /**
  * Why a canonical path `real` (named `named`) is refused: in one of framefleet's own folders, or
- * outside the roots. One line for every place a path is checked.
+ * outside the roots. One line for every place a path is checked. Where it resolves to is said only
+ * for a name inside the roots (a link there that leads out): for one outside, the answer would
+ * tell whether any file exists and where any link points (`/proc/self/root/etc/shadow` resolved,
+ * `/proc/self/root/etc/nothing` not), so every name outside reads alike.
  */
 export function refusalReason(real: string, named: string, roots: readonly string[], side: string): string {
+  if (deciding(named, roots) === undefined) return `is outside the allowed ${side} roots`;
   const resolved = real === named ? '' : `resolves to ${show(real)}, `;
   const work = excludedBy(real, roots);
   if (work !== undefined) {

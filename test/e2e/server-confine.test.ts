@@ -68,6 +68,27 @@ describe('path and URL confinement', () => {
     expect(await code(confineInput(`${dir}/root/a\0.mp4`, roots))).toBe('PATH_FORBIDDEN');
   });
 
+  it('input: a name outside the roots is refused alike whether it exists and wherever it leads', async () => {
+    // Found by an attacker's trial: /proc/self/root/... made every existing path "resolve to"
+    // itself, so the refusal told which files exist and where any link points.
+    const said = async (name: string) =>
+      confineInput(name, roots).then(
+        () => 'accepted',
+        (e: Error) => e.message.replace(name, 'NAME'),
+      );
+    const answers = await Promise.all(
+      [
+        '/proc/self/root/etc/hostname',
+        '/proc/self/root/etc/no-such-file',
+        '/proc/self/cwd',
+        '/proc/self/exe',
+        `/proc/self/root${dir}/rootish/b.mp4`,
+        `${dir}/rootish/b.mp4`,
+      ].map(said),
+    );
+    expect(new Set(answers)).toEqual(new Set(['input `NAME` is outside the allowed input roots']));
+  });
+
   it('input: returns the real path', async () => {
     expect(await confineInput(path.join(dir, 'root-alias', 'in-link.mp4'), roots)).toBe(
       path.join(dir, 'root', 'sub', 'a.mp4'),

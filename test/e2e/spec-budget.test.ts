@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LAYERS, MAX_TEXT_CHARS } from '../../src/pipelines/render/spec-budget.js';
+import { MAX_LAYERS, MAX_TEXT_CHARS, MAX_TIMELINE_SEC } from '../../src/pipelines/render/spec-budget.js';
 import { startServer, type Harness } from './harness.js';
 
 // Validating a render spec ran on the server's event loop in proportion to what the body held: a
@@ -58,6 +58,19 @@ describe('what a render spec may cost the server', () => {
     expect(r.message).toBe(
       `invalid render spec: expected the text layers to hold at most ${MAX_TEXT_CHARS} characters in all, got 102000`,
     );
+  });
+
+  it('refuses a timeline longer than 4 hours, naming its length', async () => {
+    // Found by an attacker's trial: 2,000 scenes of an hour at 8K and 120 fps were taken (202) and
+    // planned as 2,001 tasks: 2,000 hours of video asked of the fleet by one request.
+    const scenes = Array.from({ length: 2000 }, () => ({ duration: 3600 }));
+    const r = await post({ output: output(), ...frame, fps: 120, scenes });
+    expect(r.status).toBe(400);
+    expect(r.message).toBe(
+      `invalid render spec: expected \`scenes\` to last at most ${MAX_TIMELINE_SEC} s (4 hours) in all, got 7200000 s`,
+    );
+    const four = await post({ output: output(), ...frame, scenes: scenes.slice(0, 4) });
+    expect(four.status).toBe(403);
   });
 
   it('validates the costliest text a spec may hold in a fraction of the time it took', async () => {

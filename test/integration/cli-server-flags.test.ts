@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 
 /** Starts the built server with `args` on a free port; resolves with its stderr once it listens, then stops it. */
-function serverStart(args: string[], cwd: string): Promise<string> {
+function serverStart(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, 'server', '--port', '0', ...args], {
       cwd,
       // No framefleet.yaml in `cwd`, none named: flags and built-in defaults only.
-      env: { ...process.env, FRAMEFLEET_CONFIG: undefined, FRAMEFLEET_DATA_DIR: undefined },
+      env: { ...process.env, FRAMEFLEET_CONFIG: undefined, FRAMEFLEET_DATA_DIR: undefined, ...env },
     });
     let text = '';
     const timer = setTimeout(() => {
@@ -46,6 +46,17 @@ describe('server command-line flags', () => {
     const data = path.join(dir, `data${flag}`);
     const out = await serverStart([flag, data], dir);
     expect(out).toContain(`(data ${data},`);
+  });
+
+  // Found by an attacker's trial: bound to every interface, the server said it listened on
+  // 127.0.0.1 (fastify's name for it), which an operator would read as loopback only.
+  it('says so when it listens on every interface', async () => {
+    const out = await serverStart(['--host', '0.0.0.0', '--data-dir', path.join(dir, 'every')], dir, {
+      FRAMEFLEET_API_TOKEN: 'a-long-enough-token',
+    });
+    expect(out).toMatch(
+      /listening on http:\/\/0\.0\.0\.0:\d+ \(every interface; this machine: http:\/\/127\.0\.0\.1:\d+\)/,
+    );
   });
 
   // A per-client cap above the server's was taken silently, though it can never refuse anything.

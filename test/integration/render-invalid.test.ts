@@ -204,6 +204,19 @@ describe('render refuses bad files and fonts', () => {
     expect(file.message).toContain('at scenes.1.layers.0.fontFile');
   });
 
+  it('a font family that reads as an fc-match option names no file of the client', async () => {
+    // Found by an attacker's trial: `--format=PATH...` replaced fc-match's format, and its answer
+    // (the client's PATH, with a family made to match) became the font drawtext opened.
+    const text = { type: 'text', text: 'hi', x: 0, y: 0, width: 100, height: 40 };
+    const secret = join(dir, 'secret.ttf');
+    await writeFile(secret, 'any file outside the roots');
+    const font = `--format=${secret}%{?zzz{:}}\n--format=${secret}%%{?zzz{`;
+    const error = await refusal({ ...text, font });
+    expect(error.code).toBe('FONT_NOT_FOUND');
+    expect(error.message).toContain('is not installed');
+    expect(error.message).not.toContain(`resolves`);
+  });
+
   it('a font without the glyphs of many texts warns once per place, naming every missing one', async () => {
     const warnings: string[] = [];
     const log = {

@@ -40,13 +40,13 @@ describe('framefleet.yaml', () => {
     expect((await loadConfig({ cwd: dir, env: {}, file: yaml })).config.server.token).toBe(
       'a-long-enough-token',
     );
-    for (const secret of ['secret7', '        ', 'abcd\u0001efgh-secret']) {
+    for (const secret of ['secret7', '        ', '   abc   ', 'abcd\u0001efgh-secret']) {
       const error = await env(secret).then(
         () => undefined,
         (e: unknown) => e as Error & { code: string },
       );
       expect(error?.code).toBe('INVALID_CONFIG');
-      expect(error?.message).toContain(`got ${secret.length} characters`);
+      expect(error?.message).toContain(`got ${secret.trim().length} characters`);
       if (secret.trim()) expect(error?.message).not.toContain(secret.trim());
     }
   });

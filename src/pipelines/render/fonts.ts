@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { runHelper } from './tool.js';
 import { FramefleetError, show } from '../../errors.js';
 
@@ -13,7 +14,9 @@ export async function resolveFont(family: string, where?: string): Promise<strin
   const place = where ? `${where}: ` : '';
   const known = resolved.get(family);
   if (known) return known;
-  const out = await runHelper('fc-match', ['-f', '%{file}\\n%{family}\\n', family], 10_000);
+  // After `--`: a family that starts with `-` is a name, never an option (`--format=/any/file`
+  // made fc-match print a path of the client's choosing as the font file).
+  const out = await runHelper('fc-match', ['-f', '%{file}\\n%{family}\\n', '--', family], 10_000);
   if (out === undefined) {
     throw new FramefleetError(
       'FONT_NOT_FOUND',
@@ -29,6 +32,16 @@ export async function resolveFont(family: string, where?: string): Promise<strin
       `${place}font family ${show(family)} is not installed (fontconfig offers ${show(families || 'nothing')} instead)`,
     );
   }
+  // What drawtext will open: an installed font file, never a FIFO or device that would hold it.
+  const kind = await stat(file).then(
+    (info) => (info.isFile() ? undefined : 'not a regular file'),
+    (error: NodeJS.ErrnoException) => error.code ?? 'unreadable',
+  );
+  if (kind)
+    throw new FramefleetError(
+      'FONT_NOT_FOUND',
+      `${place}font ${show(family)} resolves to ${show(file)}, ${kind}`,
+    );
   resolved.set(family, file);
   return file;
 }

@@ -13,6 +13,13 @@ export const MAX_LAYERS = 2000;
 /** Characters of all text layers together (each holds at most 2,000). */
 export const MAX_TEXT_CHARS = 100_000;
 
+/**
+ * Seconds of all scenes together: 4 hours. Each scene may last an hour, and 2,000 scenes of an
+ * hour at 8K and 120 fps (112 KB of JSON, found by an attacker's trial) asked one token holder's
+ * request for 2,000 hours of video from the fleet.
+ */
+export const MAX_TIMELINE_SEC = 4 * 3600;
+
 /** Characters of a quiz's title, questions and answers together (100 typical questions: ~18,000). */
 export const MAX_QUIZ_CHARS = 30_000;
 
@@ -35,7 +42,10 @@ export function renderBudgetProblem(spec: unknown): string | undefined {
   }
   let layers = 0;
   let chars = 0;
+  let seconds = 0;
   for (const [i, scene] of scenes.entries()) {
+    const duration = (scene as { duration?: unknown } | null | undefined)?.duration;
+    if (typeof duration === 'number' && duration > 0) seconds += duration;
     const list = (scene as { layers?: unknown } | null | undefined)?.layers;
     if (!Array.isArray(list)) continue;
     if (list.length > MAX_LAYERS_PER_SCENE) {
@@ -49,6 +59,9 @@ export function renderBudgetProblem(spec: unknown): string | undefined {
   }
   if (layers > MAX_LAYERS) {
     return `expected \`scenes\` to have at most ${MAX_LAYERS} layers in all, got ${layers}`;
+  }
+  if (seconds > MAX_TIMELINE_SEC) {
+    return `expected \`scenes\` to last at most ${MAX_TIMELINE_SEC} s (4 hours) in all, got ${Math.round(seconds)} s`;
   }
   if (chars > MAX_TEXT_CHARS) {
     return `expected the text layers to hold at most ${MAX_TEXT_CHARS} characters in all, got ${chars}`;
