@@ -35,6 +35,21 @@ export const MEDIA_FORMATS = [
   'dv',
   'gif',
   'yuv4mpegpipe',
+  // Audio users bring (music for beats and montage, a film's sound): Apple CAF, WavPack, raw
+  // (E-)AC-3, DTS and TrueHD, Monkey's Audio, TTA, TAK, AMR, Sun AU, DSD (DSF). Each holds its
+  // own samples and names no other file.
+  'caf',
+  'wv',
+  'ac3',
+  'eac3',
+  'dts',
+  'truehd',
+  'ape',
+  'tta',
+  'tak',
+  'amr',
+  'au',
+  'dsf',
 ].join(',');
 
 /**
