@@ -119,18 +119,19 @@ export function classifyProbeError(path: string, error: unknown): FramefleetErro
   const broken =
     /partial file|truncat|corrupt|error reading header|invalid nal/i.test(tail) ||
     (/moov atom not found/i.test(tail) && startsWithBox(path));
+  const code = broken ? 'INPUT_CORRUPT' : 'INPUT_NOT_MEDIA';
+  const image = broken ? undefined : stillImage(path);
   // A format ffmpeg knows but the input guard does not take (guardedInput's MEDIA_FORMATS): its
   // last line says only "Invalid argument".
   const refused = /\[(\w+) @ [^\]]+\] Format not on whitelist/.exec(tail)?.[1];
-  if (refused) {
+  if (refused && !image) {
     return new FramefleetError(
       'INPUT_NOT_MEDIA',
       `input ${show(path)} is ${show(refused)} media, a format framefleet does not open (playlists, scripts and lists that name other files never; see the README for those it does)`,
       { cause: error, ffmpegTail: tail },
     );
   }
-  const code = broken ? 'INPUT_CORRUPT' : 'INPUT_NOT_MEDIA';
-  const image = broken ? undefined : stillImage(path);
+
   const what = broken
     ? 'is truncated or corrupt'
     : image

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { greyFrames, tempDir } from '../helpers/media.js';
 
 const run = promisify(execFile);
@@ -38,6 +38,36 @@ describe('render edge timelines', () => {
     const result = await runCli(['render', file, '-o', output, '--data-dir', join(dir, 'data'), '--json']);
     return { ...result, output };
   }
+
+  // Found by a new user's trial: a background of 2x4000 pixels filling the frame was scaled whole
+  // to 320x640000 before the crop (1.8 GB and 14 s for one second at 320x180).
+  it('fills the frame with a very tall picture without scaling it whole', async () => {
+    const tall = join(dir, 'tall.mp4');
+    await run('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=2x4000:r=10:d=1'],
+      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', tall],
+    ]);
+    const file = join(dir, 'tall.json');
+    const output = join(dir, 'tall-out.mp4');
+    const spec = {
+      width: 160,
+      height: 120,
+      scenes: [{ duration: 1, background: { video: tall, fit: 'fill' } }],
+    };
+    await writeFile(file, JSON.stringify(spec));
+    const { code, stderr, peakKb } = await peakMemory([
+      'render',
+      file,
+      '-o',
+      output,
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(await frameTimes(output)).toHaveLength(30);
+    // Node and ffmpeg here: 140 MB together; with the whole scaled picture 675 MB sampled (1.8 GB at peak).
+    expect(peakKb, `peak ${peakKb} KB`).toBeLessThan(400_000);
+  });
 
   // concat gave a one-frame piece no length, so the next piece's first frame took its time: 49
   // frames played in 1.92 s, two of them at 0.96 s, and the output still "verified".
@@ -141,3 +171,35 @@ describe('render edge timelines', () => {
     expect(first![0]).toBeGreaterThan(215);
   });
 });
+
+/**
+ * Runs the CLI and samples the resident memory of its process tree (Linux /proc) every 20 ms: the
+ * largest sum seen, in KB.
+ */
+async function peakMemory(args: string[]): Promise<{ code: number | null; stderr: string; peakKb: number }> {
+  const child = spawn(process.execPath, [CLI, ...args]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let peakKb = 0;
+  const sample = async () => {
+    const parents = new Map<number, number>();
+    const rss = new Map<number, number>();
+    for (const name of await readdir('/proc').catch(() => [])) {
+      if (!/^\d+$/.test(name)) continue;
+      const status = await readFile(`/proc/${name}/status`, 'utf8').catch(() => '');
+      const ppid = /PPid:\s+(\d+)/.exec(status)?.[1];
+      const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+      if (ppid) parents.set(Number(name), Number(ppid));
+      if (kb) rss.set(Number(name), Number(kb));
+    }
+    const inTree = (pid: number): boolean =>
+      pid === child.pid || (parents.has(pid) && pid > 1 && inTree(parents.get(pid)!));
+    let sum = 0;
+    for (const [pid, kb] of rss) if (inTree(pid)) sum += kb;
+    peakKb = Math.max(peakKb, sum);
+  };
+  const timer = setInterval(() => void sample(), 20);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  clearInterval(timer);
+  return { code, stderr, peakKb };
+}

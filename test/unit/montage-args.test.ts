@@ -82,7 +82,7 @@ describe('run and music arguments', () => {
     // Read no further than the entry's source frames (39 at 25 fps for 45 at 30) and one to spare.
     expect(args.slice(2, 4)).toEqual(['-t', (40 / 25).toFixed(6)]);
     expect(graphOf(args)).toBe(
-      '[0:v:0]setpts=PTS-STARTPTS,fps=30,scale=1280:720:force_original_aspect_ratio=increase:flags=bicubic,crop=1280:720,setsar=1,tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p[c0];[c0]concat=n=1:v=1:a=0[v]',
+      "[0:v:0]setpts=PTS-STARTPTS,fps=30,crop=w='min(iw,ih*1280/720)':h='min(ih,iw*720/1280)',scale=1280:720:flags=bicubic,setsar=1,tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p[c0];[c0]concat=n=1:v=1:a=0[v]",
     );
     expect(args[args.indexOf('-frames:v') + 1]).toBe('45');
     expect(args.join(' ')).toContain('open_gop=0');

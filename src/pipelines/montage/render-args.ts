@@ -1,4 +1,5 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
+import { coverFilters } from '../../media/cover.js';
 import { guardedInput } from '../../media/run.js';
 import { concatInput, segmentTimescale } from '../../media/segment-args.js';
 import { entryInput, startFilter, type EntrySeek } from './entry-input.js';
@@ -70,8 +71,7 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
   filters.push(
     // Frame-rate conform: each output tick takes the nearest source frame.
     `fps=${job.fps}`,
-    `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bicubic`,
-    `crop=${width}:${height}`,
+    ...coverFilters(width, height, 'bicubic'),
     'setsar=1',
   );
   if (job.lut) filters.push(`lut3d=file=${filterPath(job.lut)}:interp=tetrahedral`);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { coverFilters } from '../../media/cover.js';
 import {
   alphaExpr,
   enableExpr,
@@ -51,7 +52,7 @@ export interface SceneGraph {
 
 function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string): string {
   return fit === 'fill'
-    ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
+    ? coverFilters(w, h).join(',')
     : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${pad}`;
 }
 
