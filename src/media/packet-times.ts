@@ -6,6 +6,8 @@ export interface Packet {
   dts?: number;
   duration: number;
   key: boolean;
+  /** The decode time stands in for the presentation time the container left out (AVI). */
+  fromDecodeTime?: true;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface Packet {
 export function withPresentationTimes(packets: readonly Packet[]): Packet[] {
   const missing = packets.filter((p) => !Number.isFinite(p.pts));
   if (missing.length === 0) return [...packets];
-  if (missing.length === packets.length) return packets.map((p) => ({ ...p, pts: p.dts ?? Number.NaN }));
+  if (missing.length === packets.length)
+    return packets.map((p) => ({ ...p, pts: p.dts ?? Number.NaN, fromDecodeTime: true }));
   const known = packets.filter((p) => Number.isFinite(p.pts)).sort((a, b) => a.pts - b.pts);
   // A loop, not Math.min(...): a two-hour stream has more packets than a call takes arguments.
   let step = Infinity;

@@ -157,7 +157,11 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
   // nb_frames counts it), and a table whose samples run past the end is left to the scan above.
   const headerFrames = fromTable ? 0 : Number(s.nb_frames ?? 0);
-  if (headerFrames > 0 && timeline.frameCount < headerFrames * 0.98) {
+  if (
+    headerFrames > 0 &&
+    timeline.frameCount < headerFrames * 0.98 &&
+    !spansHeader(packets, frameRate, headerFrames)
+  ) {
     throw new FramefleetError(
       'INPUT_CORRUPT',
       `input ${show(path)} is truncated or corrupt: its header lists ${headerFrames} video frames but only ${timeline.frameCount} can be read`,
@@ -177,6 +181,25 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
         ? Math.max(shown, timeline.frameCount / rationalValue(frameRate))
         : shown || timeline.frameCount / rationalValue(frameRate),
   };
+}
+
+/**
+ * Whether frames the header counts but the demuxer does not give lie inside the stream, not past
+ * its end: an AVI's empty chunks (a capture tool's dropped frames, each meaning "show the last one
+ * again") are counted in its index and skipped by the demuxer, which leaves gaps in the times of
+ * the frames it gives (VFR, normalised as such). A file cut short loses its last frames instead:
+ * its frames' times stop short of the header's count.
+ */
+function spansHeader(packets: readonly Packet[], frameRate: Rational, headerFrames: number): boolean {
+  if (packets.length === 0) return false;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of packets) {
+    first = Math.min(first, p.pts);
+    last = Math.max(last, p.pts);
+  }
+  const frames = (last - first) * rationalValue(frameRate) + 1;
+  return frames >= headerFrames * 0.98;
 }
 
 /** A step between frames this many frame periods long or more leaves a frame's time empty. */
@@ -199,7 +222,9 @@ export function analysePackets(
   for (let i = 1; i < sorted.length; i++) {
     const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
     if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
-    if (delta >= GAP_FRAMES * nominal) gap = true;
+    // Decode times standing in for presentation times run a reordering decoder's delay late after
+    // the first frame (H.264 in AVI: 0, 0.08, 0.12 s at 25 fps): that first step is no gap.
+    if (delta >= GAP_FRAMES * nominal && !(i === 1 && sorted[i]!.fromDecodeTime)) gap = true;
   }
   // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR; one
   // where a frame or more is missing does: counted at the nominal rate, every frame after it

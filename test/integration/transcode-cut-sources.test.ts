@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
@@ -48,6 +48,41 @@ describe('transcode of AVI, MPEG-PS and a TS cut mid-GOP is frame-exact', () => 
     const psnr = await psnrByIndex(output, input);
     expect(psnr.perFrame).toHaveLength(100);
     expect(psnr.min).toBeGreaterThan(30);
+  });
+
+  // Found by a new user's trial: a capture tool's AVI marks dropped frames as empty chunks, which
+  // its index counts and the demuxer skips; the file was refused ('header lists 120 video frames
+  // but only 106 can be read', INPUT_CORRUPT) though ffmpeg plays it whole. The gaps hold the
+  // frame before; a file cut short is still refused.
+  it('an AVI with dropped frames (empty chunks) keeps its length; one cut short is refused', async () => {
+    const input = join(dir, 'dropped.avi');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=192x108:r=30:d=4', '-f', 'lavfi', '-i', 'sine=d=4'],
+      ...['-vf', "select='not(between(n,30,40))*not(between(n,70,72))'", '-fps_mode', 'passthrough'],
+      ...['-c:v', 'mjpeg', '-c:a', 'pcm_s16le', input],
+    ]);
+    const output = join(dir, 'dropped.mp4');
+    const r = await runCli([
+      ...['transcode', input, '-o', output, '--segments', '2', '--data-dir', join(dir, 'data-dropped')],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = await probe(output);
+    expect(out.video!.frameCount).toBe(120);
+    expect(out.video!.durationSec).toBeCloseTo(4, 2);
+    const cut = join(dir, 'dropped-cut.avi');
+    await writeFile(cut, (await readFile(input)).subarray(0, 300_000));
+    const refused = await runCli([
+      'transcode',
+      cut,
+      '-o',
+      join(dir, 'cut.mp4'),
+      '--data-dir',
+      join(dir, 'data-dropped'),
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /is truncated or corrupt: its header lists 120 video frames but only \d+ can be read/,
+    );
   });
 
   // MPEG-PS leaves some frames without a pts (a false VFR warning) and its header ends the video

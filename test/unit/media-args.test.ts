@@ -252,6 +252,9 @@ describe('parsers', () => {
     expect(analysePackets(at(steady.filter((_, i) => i !== 40)), { num: 30, den: 1 }).variableFrameRate).toBe(
       true,
     );
+    // Decode times in place of presentation times (AVI): a reordering decoder's delay after the first.
+    const avi = [0, ...steady.slice(2)].map((t) => ({ pts: Number.NaN, dts: t, duration: 0, key: false }));
+    expect(analysePackets(withPresentationTimes(avi), { num: 30, den: 1 }).variableFrameRate).toBe(false);
     // A final short frame, an edit-list seam of half a frame: still constant.
     expect(analysePackets(at([...steady, 3.005]), { num: 30, den: 1 }).variableFrameRate).toBe(false);
     expect(
