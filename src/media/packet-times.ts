@@ -1,4 +1,5 @@
 // Packets as ffprobe lists them, and the presentation times of those the container left without.
+import { rationalValue, type Rational } from './rational.js';
 
 export interface Packet {
   /** NaN where the container left it out. */
@@ -56,4 +57,23 @@ export function decodablePackets(packets: readonly Packet[]): Packet[] {
   if (first <= 0) return [...packets];
   const at = packets[first]!.pts;
   return packets.slice(first).filter((p, i) => i === 0 || !(p.pts < at));
+}
+
+/**
+ * Whether frames the header counts but the demuxer does not give lie inside the stream, not past
+ * its end: an AVI's empty chunks (a capture tool's dropped frames, each meaning "show the last one
+ * again") are counted in its index and skipped by the demuxer, which leaves gaps in the times of
+ * the frames it gives (VFR, normalised as such). A file cut short loses its last frames instead:
+ * its frames' times stop short of the header's count.
+ */
+export function spansHeader(packets: readonly Packet[], frameRate: Rational, headerFrames: number): boolean {
+  if (packets.length === 0) return false;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of packets) {
+    first = Math.min(first, p.pts);
+    last = Math.max(last, p.pts);
+  }
+  const frames = (last - first) * rationalValue(frameRate) + 1;
+  return frames >= headerFrames * 0.98;
 }

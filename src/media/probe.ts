@@ -4,7 +4,7 @@ import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
-import { decodablePackets, type Packet } from './packet-times.js';
+import { decodablePackets, spansHeader, type Packet } from './packet-times.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
 export { withPresentationTimes } from './packet-times.js';
@@ -80,6 +80,8 @@ export interface MediaInfo {
   /** Every audio track, in the source's order (the first is `audio`). */
   audioTracks: AudioStreamInfo[];
   subtitles: SubtitleStreamInfo[];
+  /** Attached pictures (cover art): their stream numbers and codecs; absent where there are none. */
+  coverArt?: { index: number; codec: string }[];
   streamCount: number;
   /** The start timecode (HH:MM:SS:FF, `;` before drop-frame frames) of a tmcd track or the file's tags. */
   timecode?: string;
@@ -115,9 +117,17 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
     audio: rawAudio ? audioInfo(rawAudio) : undefined,
     audioTracks: streams.filter((s) => s.codec_type === 'audio').map(audioInfo),
     subtitles: streams.filter((s) => s.codec_type === 'subtitle').map(subtitleInfo),
+    ...coverArtOf(streams),
     streamCount: streams.length,
     ...startTimecode(rawVideo, streams, raw.format?.tags?.timecode ?? raw.format?.tags?.TIMECODE),
   };
+}
+
+function coverArtOf(streams: readonly RawStream[]): Pick<MediaInfo, 'coverArt'> {
+  const art = streams
+    .filter((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1)
+    .map((s) => ({ index: s.index, codec: s.codec_name ?? 'unknown' }));
+  return art.length ? { coverArt: art } : {};
 }
 
 async function videoInfo(path: string, s: RawStream, options: VideoOptions): Promise<VideoStreamInfo> {
@@ -181,25 +191,6 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
         ? Math.max(shown, timeline.frameCount / rationalValue(frameRate))
         : shown || timeline.frameCount / rationalValue(frameRate),
   };
-}
-
-/**
- * Whether frames the header counts but the demuxer does not give lie inside the stream, not past
- * its end: an AVI's empty chunks (a capture tool's dropped frames, each meaning "show the last one
- * again") are counted in its index and skipped by the demuxer, which leaves gaps in the times of
- * the frames it gives (VFR, normalised as such). A file cut short loses its last frames instead:
- * its frames' times stop short of the header's count.
- */
-function spansHeader(packets: readonly Packet[], frameRate: Rational, headerFrames: number): boolean {
-  if (packets.length === 0) return false;
-  let first = Infinity;
-  let last = -Infinity;
-  for (const p of packets) {
-    first = Math.min(first, p.pts);
-    last = Math.max(last, p.pts);
-  }
-  const frames = (last - first) * rationalValue(frameRate) + 1;
-  return frames >= headerFrames * 0.98;
 }
 
 /** A step between frames this many frame periods long or more leaves a frame's time empty. */

@@ -89,6 +89,24 @@ describe('unkeptWarning', () => {
     );
   });
 
+  // Found by a new user's trial: an MP4's cover art was dropped without a word.
+  it('names cover art, beside the tracks or alone', () => {
+    const coverArt = [{ index: 7, codec: 'mjpeg' }];
+    const art =
+      "input `/in.mkv` has cover art (stream 7: mjpeg) that the output will not have: it is a video, its pictures are the video's";
+    expect(unkeptWarning({ ...source, coverArt }, { audio: 2, droppedSubtitles: [], container: 'MP4' })).toBe(
+      art,
+    );
+    expect(
+      unkeptWarning(
+        { ...source, coverArt },
+        { audio: 1, droppedSubtitles: [], ladder: true, container: 'HLS/DASH' },
+      ),
+    ).toBe(
+      `input \`/in.mkv\` has 1 more audio track that the output will not have: an HLS/DASH ladder keeps only the first video and audio tracks; ${art}`,
+    );
+  });
+
   it('with --audio none, no audio track is counted as lost', () => {
     expect(
       unkeptWarning(source, { audio: 0, audioNone: true, droppedSubtitles: [], container: 'Matroska' }),

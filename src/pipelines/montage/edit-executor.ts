@@ -1,4 +1,5 @@
 import type { Executor, TaskSpec } from '../../engine/types.js';
+import { SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
 import type { EntrySeek } from './entry-input.js';
@@ -42,9 +43,11 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
   const analyses = layout.clips.map((_, i) => ctx.inputs[`clip-${i}`] as ClipAnalysis);
   const music = ctx.inputs.music as MusicOutput;
   if (music.beats.length === 0) {
+    // As `analyze beats` says it: a silent track is silent, not arrhythmic.
+    const silent = music.energy.every((level) => level < SILENCE_DBFS);
     throw new FramefleetError(
       'NO_BEATS',
-      `music ${show(layout.music)} has no beats to cut on (no steady rhythm found)`,
+      `music ${show(layout.music)} has no beats to cut on (${silent ? `it is silent: below ${SILENCE_DBFS} dBFS throughout` : 'no steady rhythm found'})`,
     );
   }
   const edl = planEdl(candidates(analyses), music, {

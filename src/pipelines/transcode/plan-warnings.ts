@@ -18,10 +18,22 @@ export interface KeptTracks {
 
 /**
  * What the output will not have of the source's tracks: a ladder's audio after the first and its
- * subtitles, bitmap subtitles an MP4/MOV cannot hold (named by track and codec). Undefined where
- * everything is kept. Pure.
+ * subtitles, bitmap subtitles an MP4/MOV cannot hold (named by track and codec), cover art (the
+ * output is a video: its pictures are the video's). Undefined where everything is kept. Pure.
  */
 export function unkeptWarning(
+  source: Pick<MediaInfo, 'path' | 'audioTracks' | 'subtitles' | 'coverArt'>,
+  kept: KeptTracks,
+): string | undefined {
+  const art = source.coverArt ?? [];
+  const cover = art.length
+    ? `input ${show(source.path)} has cover art (${art.map((a) => `stream ${a.index}: ${a.codec}`).join(', ')}) that the output will not have: it is a video, its pictures are the video's`
+    : undefined;
+  const tracks = unkeptTracks(source, kept);
+  return tracks && cover ? `${tracks}; ${cover}` : (tracks ?? cover);
+}
+
+function unkeptTracks(
   source: Pick<MediaInfo, 'path' | 'audioTracks' | 'subtitles'>,
   kept: KeptTracks,
 ): string | undefined {
