@@ -1,3 +1,6 @@
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /**
  * The error catalogue. Every error framefleet raises on purpose has a stable code, an HTTP status
  * for when it reaches the API, and `fatal` when retrying cannot help (bad media, bad input).
@@ -54,6 +57,9 @@ export const ERROR_CODES = {
   INVALID_GRAPH: { status: 500, fatal: true },
   BACKEND_UNAVAILABLE: { status: 503, fatal: false },
   STORAGE_FAILED: { status: 500, fatal: false },
+  // A full disk or a spent quota (ENOSPC, EDQUOT) where a file was written: fatal, since a retry
+  // would fill the same disk again; 507 is HTTP's Insufficient Storage.
+  NO_SPACE: { status: 507, fatal: true },
   INTERNAL: { status: 500, fatal: false },
   NO_USABLE_SHOT: { status: 422, fatal: true },
   MUSIC_TOO_SHORT: { status: 422, fatal: true },
@@ -115,8 +121,73 @@ export function isFramefleetError(error: unknown): error is FramefleetError {
 /** Wraps anything thrown into a FramefleetError, keeping the original as `cause`. */
 export function toFramefleetError(error: unknown): FramefleetError {
   if (error instanceof FramefleetError) return error;
+  // Node's message says no free space, and a copy's names its source first: `dest` is where it wrote.
+  const full = diskFullCode(error);
+  if (full) {
+    const { path, dest } = error as NodeJS.ErrnoException & { dest?: string };
+    const written = dest ?? path;
+    if (written !== undefined) return noSpaceError(written, error);
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new FramefleetError('INTERNAL', message, { cause: error });
+}
+
+/** What each errno of a full disk says: no space left, or the user's quota spent. */
+const DISK_FULL = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+} as const;
+
+export type DiskFullCode = keyof typeof DISK_FULL;
+
+/** The errno code when `error` is Node's for a full disk (ENOSPC, EDQUOT). */
+export function diskFullCode(error: unknown): DiskFullCode | undefined {
+  const { code, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  // fs.watch says ENOSPC for the inotify watch limit: no disk is full.
+  if (syscall?.startsWith('watch')) return undefined;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? code : undefined;
+}
+
+/**
+ * NO_SPACE for `path`: the disk that holds it is full (or the quota spent), with the space that is
+ * left there, so the message says which disk to clear and how far it got (a tmpfs, a small volume).
+ */
+export function noSpaceError(
+  path: string,
+  cause: unknown,
+  code: DiskFullCode = diskFullCode(cause) ?? 'ENOSPC',
+  ffmpegTail?: string,
+): FramefleetError {
+  const space = freeSpace(path);
+  const left = space ? ` (${bytes(space.free)} free of ${bytes(space.total)})` : '';
+  return new FramefleetError('NO_SPACE', `${DISK_FULL[code]} writing ${show(path)}${left}`, {
+    cause,
+    ...(ffmpegTail !== undefined ? { ffmpegTail } : {}),
+    details: { errno: code, ...(space ? { freeBytes: space.free } : {}) },
+  });
+}
+
+/** Free and total bytes of the file system that holds `path` (its nearest folder that exists). */
+function freeSpace(path: string): { free: number; total: number } | undefined {
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      const fs = statfsSync(at);
+      return { free: fs.bavail * fs.bsize, total: fs.blocks * fs.bsize };
+    } catch {
+      if (dirname(at) === at) return undefined;
+    }
+  }
+}
+
+/** A size as a person reads it: B, KiB, MiB, GiB or TiB. Pure. */
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** How much of a value an error message echoes: enough to recognise it, never a whole upload. */

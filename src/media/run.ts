@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FramefleetError } from '../errors.js';
 import { binaries, ensureFfmpeg } from './binaries.js';
 import { parseProgressBlock, type FfmpegProgress } from './progress.js';
+import { WRITE_FAILED, writeFailure } from './write-failure.js';
 
 export {
   guardedInput,
@@ -59,7 +60,7 @@ export async function runFfmpeg(args: readonly string[], options: RunOptions = {
   if (options.onProgress) prefix.push('-progress', 'pipe:3', '-stats_period', '0.5');
   if (!options.writesNoFile) {
     await ensureFfmpeg();
-    return spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], options);
+    return spawnMedia(binaries(options.env).ffmpeg, [...prefix, ...args], options, false, true);
   }
   // The version check (a few file reads when cached) runs beside ffmpeg's own start-up instead of
   // before it; a binary it refuses is stopped, and the check's error is the one reported.
@@ -112,7 +113,13 @@ export async function mediaProcessesExited(): Promise<void> {
   while (running.size > 0) await Promise.all(running);
 }
 
-function spawnMedia(bin: string, args: string[], options: RunOptions, group = false): Promise<RunResult> {
+function spawnMedia(
+  bin: string,
+  args: string[],
+  options: RunOptions,
+  group = false,
+  writes = false,
+): Promise<RunResult> {
   const label = options.label ?? `${bin} run`;
   const started = Date.now();
   if (options.signal?.aborted) {
@@ -162,14 +169,19 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
 
     stderrStream.setEncoding('utf8');
     let watched: RunResult['watched'];
+    // The first line saying an output was not written, wherever it is: a long tail may push it out.
+    let writeFailed: string | undefined;
     let partial = '';
+    const scan = (lines: string[]) => {
+      if (options.watch && !watched) watched = lines.find((l) => options.watch!.test(l))?.trim();
+      if (writes && !writeFailed) writeFailed = lines.find((l) => WRITE_FAILED.test(l))?.trim();
+    };
     stderrStream.on('data', (text: string) => {
       stderr = (stderr + text).slice(-TAIL_BYTES);
-      if (!options.watch || watched) return;
+      if ((!options.watch || watched) && (!writes || writeFailed)) return;
       const lines = (partial + text).split('\n');
       partial = lines.pop()!.slice(-TAIL_BYTES);
-      const line = lines.find((l) => options.watch!.test(l));
-      if (line) watched = line.trim();
+      scan(lines);
     });
     if (options.consumeStdout) {
       consumer = options.consumeStdout(stdout).catch((error: unknown) => {
@@ -202,7 +214,7 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
     });
     child.on('close', (code, signal) => {
       cleanup();
-      if (options.watch && !watched && options.watch.test(partial)) watched = partial.trim();
+      if (partial) scan([partial]);
       const stderrTail = tailLines(stderr);
       const wallMs = Date.now() - started;
       if (reason === 'cancel') {
@@ -217,6 +229,11 @@ function spawnMedia(bin: string, args: string[], options: RunOptions, group = fa
             { ffmpegTail: stderrTail },
           ),
         );
+        return;
+      }
+      const failed = writes ? writeFailure(writeFailed, stderrTail, args, label, code) : undefined;
+      if (failed) {
+        reject(failed);
         return;
       }
       if (code !== 0) {

@@ -52,7 +52,7 @@ export async function videoFrames(path: string, signal?: AbortSignal): Promise<n
  * the edit lists, as ffprobe reports them); anything its tables cannot answer, from ffprobe.
  */
 export async function verifyOutput(path: string, expect: OutputExpectation): Promise<OutputVerification> {
-  const streams = (await moovStreams(path)) ?? (await probedStreams(path));
+  const streams = (await moovStreams(path)) ?? (await probedStreams(path).catch(unreadable(path)));
   const { video, audio } = streams;
   if (!video) throw new FramefleetError('VERIFY_FAILED', `output ${show(path)} has no video stream`);
   if (video.frames !== expect.frames) {
@@ -119,6 +119,27 @@ async function moovStreams(path: string): Promise<WrittenStreams | undefined> {
   const timing = moov && mp4Timing(moov);
   if (frames === undefined || !timing) return undefined;
   return { video: { ...timing.video, frames }, audio: timing.audioTracks };
+}
+
+/**
+ * A probe's refusal of a file we wrote is the write's failure, not bad media: the probe names it
+ * an input (INPUT_CORRUPT, fatal, exit 2), which blamed the user's source for a lost moov.
+ */
+function unreadable(path: string): (error: unknown) => never {
+  return (error) => {
+    const code = error instanceof FramefleetError ? error.code : undefined;
+    if (code !== 'INPUT_CORRUPT' && code !== 'INPUT_NOT_MEDIA') throw error;
+    const tail = (error as FramefleetError).ffmpegTail;
+    const said = tail?.split('\n').pop();
+    throw new FramefleetError(
+      'VERIFY_FAILED',
+      `output ${show(path)} cannot be read back${said ? `: ${said}` : ''}`,
+      {
+        cause: error,
+        ...(tail !== undefined ? { ffmpegTail: tail } : {}),
+      },
+    );
+  };
 }
 
 /** The same facts from one ffprobe of the header, frames from the sample table or a packet scan. */

@@ -1,4 +1,4 @@
-import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
@@ -70,21 +70,35 @@ export async function checkOutputDir(output: string, scope: FileScope): Promise<
 /**
  * Makes folder `dir` (one level) inside its parent as the roots that hold now allow: the parent is
  * opened and checked first and the folder made through it, so a parent swapped for a link makes
- * nothing outside the roots. An existing folder is kept; without a path policy, mkdir -p.
+ * nothing outside the roots. An existing folder is kept; without a path policy, mkdir -p. Returns
+ * whether it made the folder (a failed publish removes only what it made).
  */
-export async function makeOutputDir(dir: string, scope: FileScope): Promise<void> {
+export async function makeOutputDir(dir: string, scope: FileScope): Promise<boolean> {
   const roots = await currentRoots(scope);
-  if (!roots) {
-    await mkdir(dir, { recursive: true });
-    return;
-  }
+  if (!roots) return (await mkdir(dir, { recursive: true })) !== undefined;
   const parent = await holdOutputDir(dirname(dir), roots.output);
   try {
-    await mkdir(`${parent.path}/${basename(dir)}`).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    return await mkdir(`${parent.path}/${basename(dir)}`).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        return false;
+      },
+    );
   } finally {
     await parent.close();
+  }
+}
+
+/** Removes folder `dir` made by makeOutputDir if it is empty, through its parent as makeOutputDir does. */
+export async function removeEmptyOutputDir(dir: string, scope: FileScope): Promise<void> {
+  const roots = await currentRoots(scope);
+  const parent = roots ? await holdOutputDir(dirname(dir), roots.output) : undefined;
+  try {
+    // rmdir removes only an empty folder: anything put there meanwhile keeps it.
+    await rmdir(`${parent?.path ?? dirname(dir)}/${basename(dir)}`).catch(() => undefined);
+  } finally {
+    await parent?.close();
   }
 }
 

@@ -1,5 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, FramefleetError, isFramefleetError, show, type ErrorCode } from '../errors.js';
+import {
+  diskFullCode,
+  ERROR_CODES,
+  FramefleetError,
+  isFramefleetError,
+  show,
+  toFramefleetError,
+  type ErrorCode,
+} from '../errors.js';
 import { fromFastifyError } from './http-errors.js';
 import { PATTERN_RULES } from './schemas.js';
 
@@ -45,6 +53,8 @@ function validationMessage(error: FastifyError): string {
 /** Maps anything thrown into the catalogue: FramefleetErrors keep their code, Fastify's get one. */
 export function toApiError(error: unknown, request?: FastifyRequest): FramefleetError {
   if (isFramefleetError(error)) return error;
+  // An upload or a job's state on a full disk: 507 NO_SPACE, as a job's own writes are said.
+  if (diskFullCode(error)) return toFramefleetError(error);
   const e = error as FastifyError;
   if (e.validation) {
     const code: ErrorCode = e.validationContext === 'body' ? 'INVALID_SPEC' : 'INVALID_ARGUMENT';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FramefleetError, show } from '../errors.js';
+import { diskFullCode, FramefleetError, noSpaceError, show } from '../errors.js';
 import { handlePath, holdOutputDir } from './confined-open.js';
 import { folderProblem, publishOutput, type OutputTargetOptions } from './output-target.js';
 
@@ -43,7 +43,7 @@ export async function writeAtomically<T>(
       await place(temp, output, undefined, guard);
       return { value, size };
     } catch (cause) {
-      return await folderFailure(output, cause);
+      return await folderFailure(output, temp, cause);
     } finally {
       // Not an error of its own: a folder that went away or became a file took the temp with it,
       // and the reason is already being thrown.
@@ -57,7 +57,8 @@ export async function writeAtomically<T>(
   try {
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     file = await open(temp, flags, 0o644).catch((cause: unknown) => unwritable(output, cause));
-    const value = await write(handlePath(file, temp));
+    const local = handlePath(file, temp);
+    const value = await write(local).catch((cause: unknown) => diskFull(output, local, cause));
     const written = await file.stat();
     await place(temp, output, final, guard);
     // Whatever took the temporary name meanwhile, what now has the output's name must be ours.
@@ -97,8 +98,20 @@ async function place(
 }
 
 function unwritable(output: string, cause: unknown): never {
+  if (diskFullCode(cause)) throw noSpaceError(output, cause);
   const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
   throw new FramefleetError('OUTPUT_UNWRITABLE', `cannot write output ${show(output)} (${code})`, { cause });
+}
+
+/**
+ * Rethrows a writer's errno of a full disk as NO_SPACE, naming the output where it was the
+ * temporary file that did not fit (Node's message names that file), anything else as it is.
+ */
+function diskFull(output: string, temp: string, cause: unknown): never {
+  if (cause instanceof FramefleetError || !diskFullCode(cause)) throw cause;
+  const { path, dest } = cause as NodeJS.ErrnoException & { dest?: string };
+  const written = dest ?? path;
+  throw noSpaceError(written === undefined || written === temp ? output : written, cause);
 }
 
 /** Errors of the output's folder itself, as opposed to the writer's own (a bad input, ffmpeg). */
@@ -109,10 +122,11 @@ const FOLDER_ERRORS = new Set(['ENOTDIR', 'ENOENT', 'EACCES', 'EPERM', 'EROFS'])
  * output's folder or a path in it (the folder removed, made a file or read-only while the output
  * was written): that is the user's folder to fix, not an internal fault.
  */
-async function folderFailure(output: string, cause: unknown): Promise<never> {
+async function folderFailure(output: string, temp: string, cause: unknown): Promise<never> {
   const error = cause as NodeJS.ErrnoException;
   const dir = dirname(resolve(output));
   const inFolder = typeof error.path === 'string' && (error.path === dir || dirname(error.path) === dir);
+  if (diskFullCode(cause)) diskFull(output, temp, cause);
   if (cause instanceof FramefleetError || !error.code || !FOLDER_ERRORS.has(error.code) || !inFolder) {
     throw cause;
   }

@@ -1,13 +1,17 @@
-import type { FramefleetError } from '../../errors.js';
+import { join } from 'node:path';
+import { diskFullCode, noSpaceError, show, type FramefleetError } from '../../errors.js';
 import type { Emitter } from '../emitter.js';
 import { jobErrorOf, jobProgress } from '../job-record.js';
 import { usageOf } from '../lifecycle.js';
 import type { JobEvent, JobRecord, JobState, Logger } from '../types.js';
 import type { LocalJob } from './local-job.js';
-import { writeManifest } from './manifest.js';
+import { jobDir, writeManifest } from './manifest.js';
 
 /** The local backend's job transitions: state changes with their events, waiters, and the manifest writes. */
 export class LocalStates {
+  /** Jobs whose manifest could not be written: said once each, not at every state change after. */
+  private readonly unsaved = new WeakSet<LocalJob>();
+
   constructor(
     private readonly dataDir: string,
     private readonly events: Emitter<JobEvent>,
@@ -73,9 +77,21 @@ export class LocalStates {
     job.lastWrite = now;
     job.writing = job.writing
       .then(() => writeManifest(this.dataDir, job.manifest))
-      .catch((error: unknown) =>
-        this.log.error({ jobId: job.id, err: String(error) }, 'cannot write manifest'),
-      );
+      .catch((error: unknown) => this.unsavedManifest(job, error));
+  }
+
+  /** One line naming the manifest and why it was not written (a full disk, a folder made read-only). */
+  private unsavedManifest(job: LocalJob, error: unknown): void {
+    if (this.unsaved.has(job)) return;
+    this.unsaved.add(job);
+    const path = join(jobDir(this.dataDir, job.id), 'manifest.json');
+    const reason = diskFullCode(error)
+      ? noSpaceError(path, error).message
+      : `${show(path)}: ${error instanceof Error ? error.message : String(error)}`;
+    this.log.error(
+      { jobId: job.id, path, err: String(error) },
+      `cannot write the manifest of job ${job.id}, its state is not saved: ${reason}`,
+    );
   }
 
   snapshot(job: LocalJob): JobRecord {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { treeBytes } from '../../storage/work-folders.js';
 import { basename, dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
@@ -7,16 +7,12 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { mpd, type MpdRepresentation } from '../../media/hls-mpd.js';
 import { masterPlaylist, type Variant } from '../../media/hls-playlist.js';
 import { formatRational, rationalValue } from '../../media/rational.js';
-import {
-  makeOutputDir,
-  removeStale,
-  withInput,
-  withOutput,
-  writeOutput,
-  type FileScope,
-} from '../job-files.js';
+import { withInput, withOutput, type FileScope } from '../job-files.js';
 import { DASH_SEGMENT_TEMPLATE, INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { LadderOutput, PublishPayload, RenditionOutput } from './ladder-payloads.js';
+import { ownedByRendition, publishTree } from './publish-tree.js';
+
+export { ownedByRendition };
 import {
   checkAligned,
   checkPlaylist,
@@ -241,44 +237,6 @@ async function probeRung(dir: string, key: Buffer | undefined, ctx: ExecutorCont
   } finally {
     await rm(copy, { force: true });
   }
-}
-
-/** The names a rendition folder's layout owns: its playlist, init segment and numbered segments. Pure. */
-export function ownedByRendition(name: string): boolean {
-  return name === MEDIA_PLAYLIST || name === INIT_NAME || /^seg-\d{5,}\.m4s$/.test(name);
-}
-
-/**
- * Media files first, each placed atomically inside the output roots; the manifests last; then the
- * files a previous ladder of the same names left that the new one does not list (its later
- * segments), so the published folders hold exactly the new ladder. Only layout names are removed.
- */
-async function publishTree(
-  p: PublishPayload,
-  dirs: string[],
-  manifests: { path: string; text: string }[],
-  ctx: ExecutorContext,
-): Promise<void> {
-  const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
-  // The key file is read like the input: never written over, nor removed as a stale layout file.
-  const inputs = [p.input, ...(p.hlsKey ? [p.hlsKey.file] : [])];
-  const guard = { overwrite: true, inputs };
-  const outDir = dirname(p.output);
-  const published = new Map<string, Set<string>>();
-  for (const dir of dirs) {
-    const target = join(outDir, basename(dir));
-    // Through the output folder as it is checked now: a folder swapped for a link makes nothing outside.
-    await makeOutputDir(target, ctx);
-    const files = (await readdir(dir)).sort();
-    for (const file of files) {
-      await writeOutput(join(target, file), ctx, (tmp) => copyFile(join(dir, file), tmp), guard);
-    }
-    published.set(target, new Set(files));
-  }
-  for (const m of manifests) {
-    await writeOutput(m.path, ctx, (tmp) => writeFile(tmp, m.text), { overwrite, inputs });
-  }
-  for (const [target, keep] of published) await removeStale(target, ctx, ownedByRendition, keep, inputs);
 }
 
 /**
