@@ -118,7 +118,8 @@ describe('music whose beat or bar moves part way through', () => {
     // Before: one bar start for the whole track, and the second time's downbeats on beat three
     // (downbeat F 1.00 and 0.00).
     const style = BEAT_STYLES.find((s) => s.name === 'rock-116')!;
-    const { again, downbeats, result } = await playTwice(dir, style, 2);
+    // Two bars of silence and two beats between the two times.
+    const { again, beats, downbeats, result } = await playTwice(dir, style, 10);
     // Each time's bars, from its first to its last (not the pause between them).
     const bar = (4 * 60) / style.bpm;
     const time = (k: number) => downbeats.filter((t) => t >= k * again && t < (k + 1) * again);
@@ -127,5 +128,12 @@ describe('music whose beat or bar moves part way through', () => {
       const found = result.downbeats.filter((t) => t > truth[0]! - bar / 2 && t < truth.at(-1)! + bar / 2);
       expect(beatFMeasure(truth, found), `time ${k + 1}`).toBeGreaterThan(0.9);
     }
+    // No beat in the silence between them (the tracker's grid ran on there at -120 dBFS), and the
+    // tempo counts the beats the pause holds.
+    const pause = result.beats.filter(
+      (t) => t > beats.filter((b) => b < again).at(-1)! + 1.5 && t < again - 0.3,
+    );
+    expect(pause).toEqual([]);
+    expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
   }, 60_000);
 });
