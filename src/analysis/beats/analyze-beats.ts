@@ -1,9 +1,8 @@
-import { median } from '../median.js';
 import { findBars, type Bars } from './downbeats.js';
 import { chooseLevel, type LevelOptions } from './metrical-level.js';
 import type { OnsetOptions } from './onset-stream.js';
 import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
-import { estimateTempo, type TempoOptions } from './tempo.js';
+import { estimateTempo, meanTempo, type TempoOptions } from './tempo.js';
 import { audibleOnly } from './audible-beats.js';
 import { trackBeatsAlong } from './beat-track.js';
 import { heardSpan, shortWindows, tempoRamp, type TempoRamp } from './tempo-ramp.js';
@@ -265,28 +264,6 @@ function tempoSections(env: OnsetEnvelope, options: BeatOptions): Section[] | un
 function newTempo(ratio: number): boolean {
   const r = Math.max(ratio, 1 / ratio);
   return r >= 1.06 && Math.abs(r / 2 - 1) > 0.03;
-}
-
-/**
- * Tempo from the least-squares slope of beat time against beat number: sub-frame precise. Beats
- * dropped in a pause (audibleOnly) are counted as the beats the gap holds, at the median step.
- */
-export function meanTempo(beats: readonly number[]): number | undefined {
-  const n = beats.length;
-  if (n < 4) return undefined;
-  const step = median(beats.slice(1).map((t, i) => t - beats[i]!));
-  const number = [0];
-  for (let i = 1; i < n; i++)
-    number.push(number[i - 1]! + Math.max(1, Math.round((beats[i]! - beats[i - 1]!) / step)));
-  const meanI = number.reduce((a, b) => a + b, 0) / n;
-  const meanT = beats.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  beats.forEach((t, i) => {
-    num += (number[i]! - meanI) * (t - meanT);
-    den += (number[i]! - meanI) ** 2;
-  });
-  return num > 0 ? (60 * den) / num : undefined;
 }
 
 function pooled(values: Float64Array, size: number, how: 'mean' | 'max'): number[] {

@@ -1,3 +1,4 @@
+import { median } from '../median.js';
 import { lagProducts } from './rhythm-evidence.js';
 export interface TempoOptions {
   /** Centre of the log-normal tempo prior (Ellis 2007: 120 BPM). */
@@ -93,4 +94,26 @@ function metrical(
     if (moved >= 0) return moved;
   }
   return lag;
+}
+
+/**
+ * Tempo from the least-squares slope of beat time against beat number: sub-frame precise. Beats
+ * dropped in a pause (audibleOnly) are counted as the beats the gap holds, at the median step.
+ */
+export function meanTempo(beats: readonly number[]): number | undefined {
+  const n = beats.length;
+  if (n < 4) return undefined;
+  const step = median(beats.slice(1).map((t, i) => t - beats[i]!));
+  const number = [0];
+  for (let i = 1; i < n; i++)
+    number.push(number[i - 1]! + Math.max(1, Math.round((beats[i]! - beats[i - 1]!) / step)));
+  const meanI = number.reduce((a, b) => a + b, 0) / n;
+  const meanT = beats.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  beats.forEach((t, i) => {
+    num += (number[i]! - meanI) * (t - meanT);
+    den += (number[i]! - meanI) ** 2;
+  });
+  return num > 0 ? (60 * den) / num : undefined;
 }
