@@ -31,7 +31,10 @@ export function audibleOnly(frames: number[], rms: Float64Array, period: number)
     return level / Math.max(1, count);
   };
   // A hit raises the level by a good part of itself; hiss wavers by a few per cent.
-  const heard = (f: number) => levelAt(f) >= faint || peakAt(rise, f, reach) >= 0.1 * levelAt(f);
+  const heard = (f: number) => {
+    const level = levelAt(f);
+    return level >= faint || peakAt(rise, f, reach) >= 0.1 * level;
+  };
   let first = 0;
   let last = frames.length - 1;
   while (first <= last && !heard(frames[first]!)) first++;
