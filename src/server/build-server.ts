@@ -9,6 +9,7 @@ import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
 import { clientErrorHandlerFor } from './client-errors.js';
 import { useDepthLimitedJson } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
+import { requestForLog } from './log-redact.js';
 import { publicScope, trackRoutes } from './route-access.js';
 import { DEFAULT_JOB_TYPES } from './job-types.js';
 import { ServerMetrics } from './metrics.js';
@@ -93,7 +94,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Without --trust-proxy fastify reads no X-Forwarded-* header: request.ip is the socket's peer.
   const trusted = trustedProxies(options.trustProxy ?? []);
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // A secret put in a URL's query (a token where a header belongs) is not written to the log.
+    ...(options.logger
+      ? { loggerInstance: options.logger.child({}, { serializers: { req: requestForLog } }) }
+      : { logger: false }),
     ...(trusted ? { trustProxy: trusted } : {}),
     bodyLimit: options.bodyLimitBytes ?? 1048576,
     // Node would answer a missing Host with a bare 400; the request guard answers it in JSON.

@@ -91,8 +91,20 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
     // The stack, cut short: an error's own message may quote a client's value whole.
     const stack = error instanceof Error ? error.stack?.slice(0, 2000) : undefined;
     request.log.error({ code: apiError.code, stack }, apiError.message);
-  } else request.log.info({ code: apiError.code }, apiError.message);
+  } else request.log.info({ code: apiError.code }, loggedMessage(error, apiError));
   return sendError(reply, apiError);
+}
+
+/**
+ * The message the log gets: the client's own, except where it names a query parameter no route
+ * reads (a token put in the URL as `?<token>`), which the request log redacts as well.
+ */
+function loggedMessage(error: unknown, apiError: FramefleetError): string {
+  const e = error as FastifyError;
+  const issue = (e.validation?.[0] ?? {}) as ValidationIssue;
+  return e.validationContext === 'querystring' && issue.params?.additionalProperty !== undefined
+    ? 'invalid querystring: unexpected field [redacted]'
+    : apiError.message;
 }
 
 /** Fastify's `frameworkErrors` option: errors raised before routing (a bad `%ff` in the path). */

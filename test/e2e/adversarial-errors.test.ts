@@ -173,6 +173,27 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(originHits).toBe(1); // only the URL without credentials was fetched, and it 404'd
   });
 
+  it('logs a request target without query values no route reads (a token put in the URL)', async () => {
+    // Found by the attacker's trial: fastify's request log wrote `?token=<secret>` as sent.
+    for (const target of [
+      `/v1/jobs?token=${SECRET}&limit=5`,
+      `/v1/jobs?${SECRET}`,
+      `/?access_token=${SECRET}`,
+      `/v1/jobs/%ff?token=${SECRET}`,
+      `/v1/jobs?limit=${SECRET}&state=queued`,
+    ]) {
+      await rawRequest(h.url, { target });
+    }
+    const urls = logLines
+      .map((line) => (JSON.parse(line) as { req?: { url?: string } }).req?.url)
+      .filter((url) => url !== undefined);
+    expect(urls).toContain('/v1/jobs?[redacted]&limit=5');
+    expect(urls).toContain('/v1/jobs?[redacted]');
+    expect(urls).toContain('/?[redacted]');
+    expect(urls).toContain('/v1/jobs?[redacted]&state=queued');
+    expect(urls.join('\n')).not.toContain(SECRET);
+  });
+
   it('a download the origin breaks off is a 400, and the server keeps serving', async () => {
     // Found by the server attack: the body's error was emitted before storage listened, and the
     // unhandled 'error' event ended the server process.
