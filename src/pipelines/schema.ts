@@ -88,6 +88,11 @@ export function flag(name: string) {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+// eslint-disable-next-line no-control-regex -- as CONTROL, for the JSON Schema's pattern
+const NO_CONTROL = /^[^\x00-\x1f\x7f-\x9f]*$/;
+
 /**
  * An output file name with one of `extensions`; the pattern reaches the JSON Schema, so the API
  * refuses another extension at submit, as the CLI does, instead of failing the job later.
@@ -98,7 +103,15 @@ export function outputPath(name: string, extensions: readonly string[]) {
   // Case-insensitive without the `i` flag, which a JSON Schema pattern cannot carry.
   const either = (ext: string) => [...ext].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c));
   const pattern = `\\.(${extensions.map((e) => either(e).join('')).join('|')})$`;
-  return nonEmpty(name).regex(new RegExp(pattern), { error });
+  // A control character (a line break, an escape) in a name framefleet creates breaks every
+  // line-based reader of it, ours too: the CLI prints the output path as stdout's first line.
+  const control = (issue: { input?: unknown }) => {
+    const text = typeof issue.input === 'string' ? issue.input : '';
+    const at = CONTROL.exec(text)?.index ?? 0;
+    const code = text.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
+    return `expected ${show(name)} without control characters, got U+${code} at character ${[...text.slice(0, at)].length + 1} of ${shownValue(issue.input)}`;
+  };
+  return nonEmpty(name).regex(new RegExp(pattern), { error }).regex(NO_CONTROL, { error: control });
 }
 
 /** Validates at the edge, once: the first issue becomes a one-line error (INVALID_SPEC by default). */

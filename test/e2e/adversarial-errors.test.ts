@@ -109,6 +109,9 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     ['an unsupported output extension', { output: 'OUT/a.avi' }, 'INVALID_SPEC'],
     ['a 5,000-character output name', { output: `OUT/${'n'.repeat(5000)}.mp4` }, 'INVALID_SPEC'],
     ['a 300-byte output name', { output: `OUT/${'n'.repeat(296)}.mp4` }, 'INVALID_SPEC'],
+    // A name the CLI would print as two lines of stdout (found by a new user's trial).
+    ['a line break in the output name', { output: 'OUT/a\nb.mp4' }, 'INVALID_SPEC'],
+    ['an escape sequence in the output name', { output: 'OUT/a\u001b[2Jb.mkv' }, 'INVALID_SPEC'],
   ])('refuses %s at submit, before anything is queued', async (_name, change, code) => {
     const spec = {
       input: path.join(h.inputDir, 'in.mp4'),

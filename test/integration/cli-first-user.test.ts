@@ -57,6 +57,16 @@ describe('the CLI as a new user met it', () => {
     },
   );
 
+  it("refuses an output name holding a line break, which would split stdout's output line in two", async () => {
+    const r = await transcode('cuts.mp4', 'a\nb.mp4');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `framefleet: error: invalid transcode spec: expected \`output\` without control characters, got U+000A at character ${dir.length + 3} of \`${dir}/a\\u000ab.mp4\` [INVALID_SPEC]\n`,
+    );
+    expect(await exists(clip('a\nb.mp4'))).toBe(false);
+  });
+
   it('-q hides progress and info lines, never a warning', async () => {
     const hdr = await transcode('hdr.mp4', 'hdr-out.mp4', '-q');
     expect(hdr.code, hdr.stderr).toBe(0);
