@@ -37,6 +37,26 @@ describe('a source with odd sides', () => {
     expect(existsSync(join(data, 'jobs')) ? await readdir(join(data, 'jobs')) : []).toEqual([]);
   });
 
+  // Found by a new user's trial: a 1x1 source was told to crop to 0:0.
+  it('tells a source with a side of 1 to pad, and the padded file transcodes', async () => {
+    const dot = join(dir, 'dot.mkv');
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'color=red:s=2x2:r=10:d=1'],
+      ...['-vf', 'scale=1:3', '-pix_fmt', 'yuv420p', '-c:v', 'ffv1', dot],
+    ]);
+    const data = join(dir, 'data-dot');
+    const refused = await runCli(['transcode', dot, '-o', join(dir, 'dot.mp4'), '--data-dir', data]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'is 1x3 yuv420p video, and libx264 needs an even width and height: pad it to an even size first (ffmpeg -vf pad=2:4) [UNSUPPORTED_MEDIA]',
+    );
+    const padded = join(dir, 'dot-padded.mkv');
+    await ffmpeg(['-i', dot, '-vf', 'pad=2:4', '-c:v', 'ffv1', padded]);
+    const done = await runCli(['transcode', padded, '-o', join(dir, 'dot.mp4'), '--data-dir', data]);
+    expect(done.code, done.stderr).toBe(0);
+    expect((await probe(join(dir, 'dot.mp4'))).video).toMatchObject({ width: 2, height: 4 });
+  });
+
   // A 4:4:4 source (a screen recording, an RGB export) was checked in its own format, which holds
   // odd sides, and then encoded 4:2:0 by --pixel-format auto: libx264 failed on every segment.
   it('refuses a 4:4:4 source that auto would encode 4:2:0, naming the way to keep it', async () => {

@@ -47,7 +47,12 @@ export function refuseOddSource(input: string, layout: TranscodeLayout): void {
   const odd = oddSides(layout, pixFmt);
   if (!odd) return;
   const via = pixFmt === layout.pixFmt ? '' : ` (it encodes ${pixFmt})`;
-  const even = `${layout.width - (layout.width % 2)}:${layout.height - (layout.height % 2)}`;
+  // Cropping a side of 1 would leave nothing: such a source is padded instead (1x1 -> 2x2).
+  const { width, height } = layout;
+  const fix =
+    width === 1 || height === 1
+      ? `pad it to an even size first (ffmpeg -vf pad=${width + (width % 2)}:${height + (height % 2)})`
+      : `crop it to an even size first (ffmpeg -vf crop=${width - (width % 2)}:${height - (height % 2)})`;
   // A 4:4:4 source encoded 4:2:0 by --pixel-format auto fits as it is on a CPU encoder.
   const keep =
     layout.device === 'cpu' && layout.pixFmt && !oddSides(layout, layout.pixFmt)
@@ -56,7 +61,7 @@ export function refuseOddSource(input: string, layout: TranscodeLayout): void {
   throw new FramefleetError(
     'UNSUPPORTED_MEDIA',
     `input ${show(input)} is ${layout.width}x${layout.height} ${layout.pixFmt ?? pixFmt} video, and ${layout.encoder} needs an even ${odd}${via}: ` +
-      `crop it to an even size first (ffmpeg -vf crop=${even})${keep}`,
+      `${fix}${keep}`,
   );
 }
 
