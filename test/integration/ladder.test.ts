@@ -89,6 +89,38 @@ describe('transcode --ladder (HLS + DASH)', () => {
     }
   }, 120_000);
 
+  // Found by a new user's trial: 3 s of audio past a 3 s video were dropped without a word.
+  it('says so when it ends audio that runs on past the video', async () => {
+    const long = join(dir, 'long-audio.mp4');
+    await run('ffmpeg', [
+      ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=2'],
+      ...[
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=f=330:d=4',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-c:a',
+        'aac',
+        long,
+      ],
+    ]);
+    const out = join(dir, 'long-audio');
+    await mkdir(out);
+    const r = await runCli(['transcode', long, '-o', join(out, 'master.m3u8'), '--ladder', '120']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /warning: input `[^`]*long-audio\.mp4` has audio running 2\.0\d\d s past its video's end \(4\.0\d\d s against 2\.000 s\): an HLS\/DASH ladder ends its audio with the video/,
+    );
+    const audio = (await ffprobe(join(out, 'master.m3u8'), ['-show_entries', 'stream=codec_type'])) as {
+      streams: { codec_type: string }[];
+    };
+    expect(audio.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+  }, 120_000);
+
   it('survives SIGKILL, reuses finished chunks, and writes aligned, verified HLS and DASH', async () => {
     const dataDir = join(dir, 'data');
     const output = join(dir, 'out', 'master.m3u8');

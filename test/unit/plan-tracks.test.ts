@@ -6,7 +6,7 @@ import { expectationFor } from '../../src/media/verify.js';
 import { wholeArgs } from '../../src/media/whole-args.js';
 import { moreAudio } from '../../src/pipelines/transcode/plan-audio.js';
 import { planSubtitles, subtitleCodec } from '../../src/pipelines/transcode/plan-tracks.js';
-import { unkeptWarning } from '../../src/pipelines/transcode/plan-warnings.js';
+import { audioPastVideoWarning, unkeptWarning } from '../../src/pipelines/transcode/plan-warnings.js';
 
 describe('subtitleCodec', () => {
   it.each([
@@ -111,6 +111,28 @@ describe('unkeptWarning', () => {
     expect(
       unkeptWarning(source, { audio: 0, audioNone: true, droppedSubtitles: [], container: 'Matroska' }),
     ).toBeUndefined();
+  });
+});
+
+describe('audioPastVideoWarning', () => {
+  const source = (audioStart: number, audioSec: number) =>
+    ({
+      path: '/in/a.mp4',
+      video: { startTimeSec: 0.1 },
+      audio: { startTimeSec: audioStart, durationSec: audioSec },
+    }) as unknown as MediaInfo;
+
+  it("names audio running more than half a second past the video, from each stream's start", () => {
+    expect(audioPastVideoWarning(source(0, 12), 8)).toBe(
+      "input `/in/a.mp4` has audio running 3.900 s past its video's end (12.000 s against 8.100 s): an HLS/DASH ladder ends its audio with the video, so that part is not in the output (a plain transcode keeps it)",
+    );
+    expect(audioPastVideoWarning(source(4, 4.7), 8)).toMatch(/running 0\.600 s past/);
+  });
+
+  it('says nothing within half a second, for shorter audio, or where the length is unknown', () => {
+    expect(audioPastVideoWarning(source(0, 8.6), 8)).toBeUndefined();
+    expect(audioPastVideoWarning(source(0, 5), 8)).toBeUndefined();
+    expect(audioPastVideoWarning(source(0, 0), 8)).toBeUndefined();
   });
 });
 

@@ -21,7 +21,7 @@ import type {
 } from './ladder-payloads.js';
 import { noAudioWarning } from './plan-audio.js';
 import { planDeinterlace } from './plan-deinterlace.js';
-import { unkeptWarning } from './plan-warnings.js';
+import { audioPastVideoWarning, unkeptWarning } from './plan-warnings.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
 import { cutMidGop, defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
@@ -216,6 +216,8 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     });
     if (unkept) ctx.log.warn({ jobId: ctx.jobId }, unkept);
     if (withAudio) {
+      const past = audioPastVideoWarning(source, frames / fps);
+      if (past) ctx.log.warn({ jobId: ctx.jobId }, past);
       const audio: LadderAudioPayload = {
         input: spec.input,
         bitrateKbps: spec.audioBitrateKbps,

@@ -57,6 +57,27 @@ function unkeptTracks(
   return `input ${show(source.path)} has ${parts.join(' and ')} that the output will not have: ${why}`;
 }
 
+/** Audio past the video's end that a ladder drops: more than this is said. */
+const AUDIO_PAST_VIDEO_SEC = 0.5;
+
+/**
+ * Audio that runs on past the video's last frame (`videoSec` after the video's first), which an
+ * HLS/DASH ladder ends with the video (a plain transcode keeps it); undefined within half a
+ * second or where the audio's length is not known. Pure.
+ */
+export function audioPastVideoWarning(
+  source: Pick<MediaInfo, 'path' | 'audio' | 'video'>,
+  videoSec: number,
+): string | undefined {
+  const { audio, video } = source;
+  if (!audio?.durationSec || !video) return undefined;
+  const audioEnd = audio.startTimeSec + audio.durationSec;
+  const videoEnd = video.startTimeSec + videoSec;
+  const past = audioEnd - videoEnd;
+  if (!(past > AUDIO_PAST_VIDEO_SEC)) return undefined;
+  return `input ${show(source.path)} has audio running ${past.toFixed(3)} s past its video's end (${audioEnd.toFixed(3)} s against ${videoEnd.toFixed(3)} s): an HLS/DASH ladder ends its audio with the video, so that part is not in the output (a plain transcode keeps it)`;
+}
+
 /**
  * Says what of the input the output will not have: tracks (unkeptWarning), video before a cut-in
  * GOP's keyframe.
