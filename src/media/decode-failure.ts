@@ -12,6 +12,11 @@ const NOTHING_DECODED =
 /** ffmpeg's exit status when more than the allowed share of frames (2/3) failed to decode. */
 const DECODE_ERROR_RATE_EXIT = 69;
 
+/** Whether a signal ended the ffmpeg run (a kill, the OOM killer), not ffmpeg's own exit. */
+export function killedBySignal(error: FramefleetError): boolean {
+  return typeof error.details?.signal === 'string';
+}
+
 /**
  * An ffmpeg run that failed because its input decoded to nothing, or mostly failed to decode (exit
  * 69), is a bad input (INPUT_CORRUPT, exit 2, not retried), not an ffmpeg failure worth three
@@ -25,7 +30,7 @@ export function undecodableInput(input: string, error: unknown): unknown {
   let why: string;
   if (error.details?.exitCode === DECODE_ERROR_RATE_EXIT) {
     why = `more than two thirds of its frames failed to decode${decode ? ` (${decode})` : ''}`;
-  } else if (decode && NOTHING_DECODED.test(tail) && !/killed by SIG/.test(error.message)) {
+  } else if (decode && NOTHING_DECODED.test(tail) && !killedBySignal(error)) {
     why = `ffmpeg decoded no frame of it (${decode})`;
   } else {
     return error;

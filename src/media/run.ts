@@ -241,7 +241,7 @@ function spawnMedia(
         reject(
           new FramefleetError('FFMPEG_FAILED', `${label} failed (${why}): ${lastLine(stderrTail)}`, {
             ffmpegTail: stderrTail,
-            ...(code !== null ? { details: { exitCode: code } } : {}),
+            details: code !== null ? { exitCode: code } : { signal },
           }),
         );
         return;

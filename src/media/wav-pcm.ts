@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { Dsp } from '../wasm/dsp.js';
 import { pcmStream, startPcm, type PcmDecodeOptions, type PcmMix, type PcmStream } from './decode-pcm.js';
+import { killedBySignal } from './decode-failure.js';
 import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
 import {
@@ -106,6 +107,19 @@ function monoReader(
   };
 }
 
+/**
+ * Seconds of audio in a WAV file this reader decodes (espeak-ng's narration), from its header in
+ * the chunks walked as for reading it (a streamed writer's unset data size: the rest of the file);
+ * undefined for any other file. Throws INPUT_NOT_A_FILE for a path that is no regular file.
+ */
+export async function wavDuration(path: string): Promise<number | undefined> {
+  const opened = await native(path);
+  if (!opened) return undefined;
+  await opened.handle.close();
+  const { layout } = opened;
+  return layout.dataBytes / (layout.sampleRate * layout.channels * layout.bytes);
+}
+
 /** The open file and its layout when `path` is a regular file holding a WAV read here. */
 async function native(path: string): Promise<{ handle: FileHandle; layout: WavLayout } | undefined> {
   // Non-blocking: opening a FIFO someone named as input must not wait for a writer (it is refused).
@@ -143,7 +157,7 @@ function reader(handle: FileHandle): ReadAt {
 async function wavFailure(path: string, error: unknown): Promise<unknown> {
   if (!(error instanceof FramefleetError) || !['FFMPEG_FAILED', 'INPUT_NOT_MEDIA'].includes(error.code))
     return error;
-  if (/killed by SIG/.test(error.message)) return error;
+  if (killedBySignal(error)) return error;
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
   if (!handle) return error;
   try {

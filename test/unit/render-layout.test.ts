@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingGlyphs, parseCharset, resolveFont } from '../../src/pipelines/render/fonts.js';
-import { wavHeaderDuration } from '../../src/media/wav-duration.js';
+import { wavDuration } from '../../src/media/wav-pcm.js';
 import { pieceFrames, pieceRuns } from '../../src/pipelines/render/layout.js';
 import { isCrossfade } from '../../src/pipelines/render/payloads.js';
 import { sceneGraph } from '../../src/pipelines/render/scene-graph.js';
@@ -57,20 +60,35 @@ describe('render layout', () => {
     expect(b.chains.join(';')).toMatch(/loop=loop=19:size=1.*drawtext/);
   });
 
-  it('reads a narration WAV duration from its header', () => {
-    const head = Buffer.alloc(44);
-    head.write('RIFF', 0);
-    head.write('WAVE', 8);
-    head.write('fmt ', 12);
-    head.writeUInt32LE(16, 16);
-    head.writeUInt32LE(22_050 * 2, 28); // byte rate: 16-bit mono at 22.05 kHz
-    head.write('data', 36);
-    head.writeUInt32LE(44_100, 40);
-    expect(wavHeaderDuration(head, 44 + 44_100)).toBe(1);
-    // A streamed writer's unset size: the rest of the file.
-    head.writeUInt32LE(0xffffffff, 40);
-    expect(wavHeaderDuration(head, 44 + 22_050)).toBe(0.5);
-    expect(wavHeaderDuration(Buffer.from('not a wav file at all'), 21)).toBeUndefined();
+  it('reads a narration WAV duration from its header', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ff-wav-duration-'));
+    const wav = (dataSize: number, samples: number) => {
+      const head = Buffer.alloc(44);
+      head.write('RIFF', 0);
+      head.write('WAVE', 8);
+      head.write('fmt ', 12);
+      head.writeUInt32LE(16, 16);
+      head.writeUInt16LE(1, 20); // PCM
+      head.writeUInt16LE(1, 22); // mono
+      head.writeUInt32LE(22_050, 24);
+      head.writeUInt32LE(22_050 * 2, 28); // byte rate: 16-bit mono at 22.05 kHz
+      head.writeUInt16LE(2, 32);
+      head.writeUInt16LE(16, 34);
+      head.write('data', 36);
+      head.writeUInt32LE(dataSize, 40);
+      return Buffer.concat([head, Buffer.alloc(samples * 2)]);
+    };
+    try {
+      await writeFile(join(dir, 'a.wav'), wav(44_100, 22_050));
+      expect(await wavDuration(join(dir, 'a.wav'))).toBe(1);
+      // A streamed writer's unset size: the rest of the file.
+      await writeFile(join(dir, 'b.wav'), wav(0xffffffff, 11_025));
+      expect(await wavDuration(join(dir, 'b.wav'))).toBe(0.5);
+      await writeFile(join(dir, 'c.wav'), 'not a wav file at all');
+      expect(await wavDuration(join(dir, 'c.wav'))).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

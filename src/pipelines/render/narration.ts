@@ -5,7 +5,7 @@ import { VOICE_NAME } from './quiz-spec.js';
 import { runHelper } from './tool.js';
 import { FramefleetError, show } from '../../errors.js';
 import { probe } from '../../media/probe.js';
-import { wavDuration } from '../../media/wav-duration.js';
+import { wavDuration } from '../../media/wav-pcm.js';
 
 export interface Speech {
   /** Local WAV file. */
