@@ -12,3 +12,17 @@ export function trackName(track: AudioTrackRef): string {
   const language = track.language && track.language !== 'und' ? `, language ${show(track.language)}` : '';
   return `track ${track.position} (stream ${track.index}${language})`;
 }
+
+/**
+ * Said where a job reads one audio track of a file that has more (montage music): which track it
+ * uses (the first) and which it leaves out. Undefined for one track or none. Pure.
+ */
+export function firstTrackOnly(
+  what: string,
+  tracks: readonly Omit<AudioTrackRef, 'position'>[],
+  use: string,
+): string | undefined {
+  if (tracks.length < 2) return undefined;
+  const named = tracks.map((track, i) => trackName({ ...track, position: i + 1 }));
+  return `${what} has ${tracks.length} audio tracks: ${use} ${named[0]!} and leaves out ${named.slice(1).join(', ')}`;
+}

@@ -128,4 +128,29 @@ describe('montage refuses bad input before rendering', () => {
     },
     120_000,
   );
+  // Found by a new user's trial: music with a second audio track (a commentary, a dub) was cut to
+  // its first without a word.
+  it('names the audio track it cuts to where the music has more than one', async () => {
+    const two = join(dir, 'two-tracks.mkv');
+    await runFfmpeg(
+      [
+        ...['-i', music, '-i', music, '-map', '0:a', '-map', '1:a', '-c:a', 'flac'],
+        ...['-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', two],
+      ],
+      { label: 'two-track music' },
+    );
+    // A malformed LUT stops the run once the plan has read the music.
+    const result = await runCli(
+      [
+        ...['montage', '--clips', good, '--music', two, '-o', join(dir, 'out-two.mp4')],
+        ...['--height', '144', '--data-dir', join(dir, 'data'), '--lut', join(dir, 'bad.cube')],
+      ],
+      {},
+      120_000,
+    );
+    expect(result.stderr).toContain(
+      `warning: music \`${two}\` has 2 audio tracks: the montage cuts to track 1 (stream 0, language \`eng\`) and leaves out track 2 (stream 1, language \`fra\`)`,
+    );
+    expect(result.code).toBe(2);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
+import { firstTrackOnly } from '../../media/track-name.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
@@ -79,6 +80,8 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
   const music = settledValue(musicProbe);
   if (!music.audio)
     throw new FramefleetError('NO_AUDIO_STREAM', `music ${show(spec.music)} has no audio stream`);
+  const tracks = firstTrackOnly(`music ${show(spec.music)}`, music.audioTracks, 'the montage cuts to');
+  if (tracks) ctx.log.warn({ jobId: ctx.jobId }, tracks);
   const musicSec = music.audio.durationSec > 0 ? music.audio.durationSec : music.durationSec;
   const durationSec = spec.duration ?? Math.floor(musicSec * spec.fps) / spec.fps;
   if (musicSec + 1e-3 < durationSec) {
