@@ -58,7 +58,8 @@ export const ERROR_CODES = {
   BACKEND_UNAVAILABLE: { status: 503, fatal: false },
   STORAGE_FAILED: { status: 500, fatal: false },
   // A full disk or a spent quota (ENOSPC, EDQUOT) where a file was written: fatal, since a retry
-  // would fill the same disk again; 507 is HTTP's Insufficient Storage.
+  // would fill the same disk again; 507 is HTTP's Insufficient Storage. One exception: a fleet
+  // worker's own scratch disk, where another worker may have room (see engine/redis/own-disk-full.ts).
   NO_SPACE: { status: 507, fatal: true },
   INTERNAL: { status: 500, fatal: false },
   NO_USABLE_SHOT: { status: 422, fatal: true },
@@ -163,12 +164,12 @@ export function noSpaceError(
   return new FramefleetError('NO_SPACE', `${DISK_FULL[code]} writing ${show(path)}${left}`, {
     cause,
     ...(ffmpegTail !== undefined ? { ffmpegTail } : {}),
-    details: { errno: code, ...(space ? { freeBytes: space.free } : {}) },
+    details: { errno: code, path, ...(space ? { freeBytes: space.free } : {}) },
   });
 }
 
 /** Free and total bytes of the file system that holds `path` (its nearest folder that exists). */
-function freeSpace(path: string): { free: number; total: number } | undefined {
+export function freeSpace(path: string): { free: number; total: number } | undefined {
   for (let at = path; ; at = dirname(at)) {
     try {
       const fs = statfsSync(at);
@@ -180,7 +181,7 @@ function freeSpace(path: string): { free: number; total: number } | undefined {
 }
 
 /** A size as a person reads it: B, KiB, MiB, GiB or TiB. Pure. */
-function bytes(n: number): string {
+export function bytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) {

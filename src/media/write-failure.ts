@@ -31,7 +31,8 @@ export function failedWritePath(stderr: string, args: readonly string[]): string
 
 /**
  * The error of an ffmpeg run whose stderr said `line` (its first WRITE_FAILED line, if any): a full
- * disk is NO_SPACE whatever the exit code (fatal: a retry fills the same disk), another failed
+ * disk is NO_SPACE whatever the exit code (fatal: a retry fills the same disk; a fleet worker's own
+ * scratch disk is the exception, see engine/redis/own-disk-full.ts), another failed
  * trailer at exit 0 is FFMPEG_FAILED; undefined where the exit code decides alone.
  */
 export function writeFailure(

@@ -22,6 +22,8 @@ import { GpuAssigner } from '../engine/gpu-pin.js';
 import { jobAbortController } from '../engine/run-task.js';
 import { WorkerMetrics } from './worker-metrics.js';
 import { WORKER_SCRATCH_ROOT } from '../storage/work-folders.js';
+import { OWN_DISK_FULL_PAUSE_MS, ScratchHold } from './scratch-hold.js';
+import { timesOut } from './times-out.js';
 
 export interface FleetWorkerOptions {
   redis: Redis;
@@ -42,6 +44,8 @@ export interface FleetWorkerOptions {
   stalledIntervalMs?: number;
   heartbeatMs?: number;
   scratchRoot?: string;
+  /** How long the worker takes no tasks after its own scratch disk filled (OWN_DISK_FULL_PAUSE_MS). */
+  ownDiskFullPauseMs?: number;
   retry?: RetryPolicy;
   keepIntermediates?: boolean;
   /** Confines each job's files where they are opened (see fleetPathPolicy). */
@@ -78,6 +82,7 @@ export class FleetWorker {
   private readonly gpus: GpuAssigner;
   private readonly starts = new StartRecorder();
   private readonly serves: (requires: Requirements) => boolean;
+  private readonly hold: ScratchHold;
   private subscriber: Redis | undefined;
   private timers: NodeJS.Timeout[] = [];
   private draining = false;
@@ -99,6 +104,12 @@ export class FleetWorker {
       gpu: (options.gpuSlots ?? 2) * Math.max(1, gpus.length),
     });
     this.serves = (requires) => canServe(options.capabilities, requires);
+    this.hold = new ScratchHold({
+      pauseMs: options.ownDiskFullPauseMs ?? OWN_DISK_FULL_PAUSE_MS,
+      scratchRoot: this.ctx.scratchRoot,
+      log: options.log,
+      taskWorkers: () => [...this.workers].filter(([q]) => q !== CONTROL_QUEUE).map(([, w]) => w),
+    });
   }
 
   async start(): Promise<void> {
@@ -134,6 +145,7 @@ export class FleetWorker {
    */
   async stop(graceMs: number): Promise<void> {
     this.draining = true;
+    this.hold.stop();
     for (const timer of this.timers) clearInterval(timer);
     await this.heartbeat().catch(() => undefined);
     const closing = Promise.all([...this.workers.values()].map((w) => w.close()));
@@ -201,6 +213,8 @@ export class FleetWorker {
         gpu,
         serves: this.serves,
         starts: this.starts,
+        ownDiskFull: (path) => this.hold.hold(path),
+        held: () => this.hold.held(),
       });
       return outcome;
     } catch (error) {
@@ -281,17 +295,4 @@ export class FleetWorker {
 
 function abortRun(run: RunSignal, reason: string): void {
   if (!run.controller.signal.aborted) run.controller.abort(new FramefleetError('CANCELLED', reason));
-}
-
-/** Waits for `work` for at most `ms`; says whether the time ran out first. */
-async function timesOut(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,23 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmdirSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { FAST_X264, ffmpeg, tempDir } from '../helpers/media.js';
-
-/** A 256 KiB tmpfs at a fresh folder, or why none can be mounted here (not root, no mount in a container). */
-function mountTiny(): { dir: string; why?: undefined } | { dir?: undefined; why: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ff-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir], { stdio: 'pipe' });
-    return { dir };
-  } catch (error) {
-    rmdirSync(dir);
-    return { why: String(error).split('\n')[0]! };
-  }
-}
+import { mountTiny, unmountTiny } from '../helpers/tiny-disk.js';
 
 const tiny = mountTiny();
 if (tiny.why) console.warn(`disk-full tests skipped: cannot mount a tmpfs here (${tiny.why})`);
@@ -48,8 +34,7 @@ describe.skipIf(tiny.why !== undefined)('a full disk', () => {
   });
   afterAll(async () => {
     await cleanup();
-    execFileSync('umount', [full]);
-    rmdirSync(full);
+    unmountTiny(full);
   });
 
   const transcode = (output: string, dataDir: string, ...extra: string[]) =>

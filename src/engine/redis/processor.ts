@@ -35,6 +35,10 @@ export interface ProcessOptions {
   /** Worker-side checks (features, memory, frame size) beyond the pool the task came from. */
   serves?: (requires: Requirements) => boolean;
   starts: StartRecorder;
+  /** Told when this worker's own scratch disk filled up (see ownDiskFull). */
+  ownDiskFull?: (path: string) => void;
+  /** While true, this worker takes no tasks (its scratch disk filled): they go to another worker. */
+  held?: () => boolean;
 }
 
 /**
@@ -49,7 +53,8 @@ export async function processFleetJob(
   options: ProcessOptions,
 ): Promise<string> {
   if (job.queueName !== CONTROL_QUEUE) {
-    const outcome = await taskStep(ctx, job, signal, options);
+    // Held (its scratch disk filled): taken in the moment before the worker paused; not run here.
+    const outcome = options.held?.() ? 'elsewhere' : await taskStep(ctx, job, signal, options);
     if (outcome !== 'elsewhere') return outcome;
     // Another worker of this pool has what the task needs (or the job says it waits for one).
     await job.moveToDelayed(Date.now() + elsewhereDelayMs(job.attemptsStarted), token);

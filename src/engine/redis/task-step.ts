@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { toFramefleetError, type FramefleetError } from '../../errors.js';
+import { FramefleetError, toFramefleetError } from '../../errors.js';
+import { inputCacheDir } from '../../storage/work-folders.js';
 import type { GpuPin } from '../gpu-pin.js';
 import { failureFrom, isoTime, taskEventOf, taskRecordFor } from '../job-record.js';
 import { cleanScratch, endRun, withRun } from '../lifecycle.js';
@@ -11,6 +12,7 @@ import type { TaskJobData } from './keys.js';
 import { reportProgress } from './progress.js';
 import type { StartRecorder } from './start-recorder.js';
 import { type PendingStart } from './start-recorder.js';
+import { ownDiskFull } from './own-disk-full.js';
 import { failRun } from './stop-job.js';
 
 /** How old the job header a first start checks may be; cancels also reach workers by pub/sub. */
@@ -29,7 +31,13 @@ export async function taskStep(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   signal: AbortSignal,
-  options: { gpu?: GpuPin; serves?: (requires: Requirements) => boolean; starts: StartRecorder },
+  options: {
+    gpu?: GpuPin;
+    serves?: (requires: Requirements) => boolean;
+    starts: StartRecorder;
+    /** Told when this worker's own scratch disk filled up (the task goes to another worker). */
+    ownDiskFull?: (path: string) => void;
+  },
 ): Promise<TaskOutcome> {
   const { jobId, run, taskId } = job.data;
   const found = await ctx.graphs.task(jobId, taskId, run);
@@ -113,7 +121,11 @@ export async function taskStep(
     return await finish(ctx, job, header, found.graph, task, record, expansion);
   } catch (raw) {
     await options.starts.settle(start);
-    throw await onTaskError(ctx, job, record, toFramefleetError(raw), signal);
+    const error = toFramefleetError(raw);
+    const full = ownDiskFull(error, [ctx.scratchRoot, inputCacheDir()], ctx.storage);
+    const thrown = await onTaskError(ctx, job, record, error, signal, full);
+    if (full !== undefined) options.ownDiskFull?.(full);
+    throw thrown;
   }
 }
 
@@ -170,13 +182,18 @@ async function tasksOf(
   return out;
 }
 
-/** Records a failed attempt and returns what to throw: the error (BullMQ retries) or an unrecoverable one. */
+/**
+ * Records a failed attempt and returns what to throw: the error (BullMQ retries) or an unrecoverable
+ * one. A full disk is fatal, except this worker's own scratch (`ownFull`, the file that did not fit):
+ * another worker may have room, so it is retried while attempts are left.
+ */
 async function onTaskError(
   ctx: FleetContext,
   job: Job<TaskJobData>,
   record: TaskRecord,
   error: FramefleetError,
   signal: AbortSignal,
+  ownFull: string | undefined,
 ): Promise<Error> {
   const { jobId, run } = job.data;
   const at = isoTime(ctx.clock());
@@ -198,17 +215,45 @@ async function onTaskError(
     return error;
   }
   const maxAttempts = job.opts.attempts ?? 1;
-  const willRetry = !error.fatal && job.attemptsMade + 1 < maxAttempts;
-  const failure = failureFrom(record, error, willRetry, ctx.workerId, ctx.clock());
-  ctx.log.warn({ jobId, task: record.id, code: error.code, willRetry }, error.message);
+  const willRetry = (!error.fatal || ownFull !== undefined) && job.attemptsMade + 1 < maxAttempts;
+  const said =
+    ownFull === undefined ? error : ownDiskError(ctx, error, willRetry, job.attemptsMade + 1, maxAttempts);
+  const failure = failureFrom(record, said, willRetry, ctx.workerId, ctx.clock());
+  ctx.log.warn({ jobId, task: record.id, code: said.code, willRetry }, said.message);
   record.state = willRetry ? 'pending' : 'failed';
   record.progress = 0;
   endRun(record, willRetry ? 'retry' : 'failed', at);
   await ctx.store.putTask(jobId, run, record);
   await ctx.store.addFailure({ ...failure, jobId });
   await ctx.store.publish(taskEventOf(jobId, record, ctx.workerId));
-  if (willRetry) return error;
-  return failRun(ctx, jobId, run, error);
+  if (willRetry) return said;
+  return failRun(ctx, jobId, run, said);
+}
+
+/**
+ * A full disk of this worker's own scratch, said as what happens next: the task goes back to its
+ * queue for a worker with room (not fatal), or, with no attempt left, the job's NO_SPACE error.
+ */
+function ownDiskError(
+  ctx: FleetContext,
+  error: FramefleetError,
+  willRetry: boolean,
+  attempt: number,
+  attempts: number,
+): FramefleetError {
+  const where = `${error.message} on worker ${ctx.workerId}'s own scratch disk (attempt ${attempt} of ${attempts})`;
+  return new FramefleetError(
+    'NO_SPACE',
+    willRetry
+      ? `${where}: the task goes back to its queue for a worker with room`
+      : `${where}: no worker with room ran the task`,
+    {
+      cause: error,
+      fatal: !willRetry,
+      ...(error.ffmpegTail !== undefined ? { ffmpegTail: error.ffmpegTail } : {}),
+      details: { ...error.details, worker: ctx.workerId },
+    },
+  );
 }
 
 export type { PendingStart };
