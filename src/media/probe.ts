@@ -1,10 +1,11 @@
-import { FramefleetError, show } from '../errors.js';
 import { statInput } from './input-file.js';
 import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
-import { decodablePackets, spansHeader, type Packet } from './packet-times.js';
+import { decodablePackets, type Packet } from './packet-times.js';
+import { matroskaCut } from './matroska-extent.js';
+import { refuseCutMatroska, refuseMissingFrames } from './truncation.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
 export { withPresentationTimes } from './packet-times.js';
@@ -93,7 +94,11 @@ export interface ProbeOptions {
   /** Skip the packet scan (frame count, keyframes, VFR): header facts only. */
   headerOnly?: boolean;
 }
-type VideoOptions = ProbeOptions & { mp4?: number | undefined };
+/** `mp4`: the file's size, where its sample table lists the packets; `matroska`: its Segment's Duration. */
+type VideoOptions = ProbeOptions & {
+  mp4?: number | undefined;
+  matroska?: { durationSec: number | undefined };
+};
 
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
@@ -104,7 +109,10 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const rawAudio = streams.find((s) => s.codec_type === 'audio');
   // An MP4/MOV lists its packets in its sample table, read in-process: no ffprobe scans them.
   const mp4 = hasSampleTables(raw.format?.format_name ?? '') ? info.size : undefined;
-  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4 }) : undefined;
+  const matroska = /matroska/.test(raw.format?.format_name ?? '')
+    ? { durationSec: num(raw.format?.duration) }
+    : undefined;
+  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4, matroska }) : undefined;
   return {
     path,
     sizeBytes: info.size,
@@ -155,6 +163,8 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     ...(s.tags?.title ? { title: s.tags.title } : {}),
   };
   if (options.headerOnly) return base;
+  // Element headers only (a walk of the Clusters where the Segment's size is unknown): beside the scan.
+  const cut = options.matroska && matroskaCut(path).catch(() => undefined);
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
   const scanned = fromTable ?? (await scanPackets(path, s.index, options));
   const packets = fromTable ?? decodablePackets(scanned);
@@ -166,16 +176,11 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
   // nb_frames counts it), and a table whose samples run past the end is left to the scan above.
-  const headerFrames = fromTable ? 0 : Number(s.nb_frames ?? 0);
-  if (
-    headerFrames > 0 &&
-    timeline.frameCount < headerFrames * 0.98 &&
-    !spansHeader(packets, frameRate, headerFrames)
-  ) {
-    throw new FramefleetError(
-      'INPUT_CORRUPT',
-      `input ${show(path)} is truncated or corrupt: its header lists ${headerFrames} video frames but only ${timeline.frameCount} can be read`,
-    );
+  refuseMissingFrames(path, fromTable ? 0 : Number(s.nb_frames ?? 0), { packets, frameRate });
+  // Matroska lists no frame count: its element sizes and the length its header gives tell a cut.
+  if (options.matroska) {
+    const stated = base.durationSec > 0 ? startTimeSec + base.durationSec : options.matroska.durationSec;
+    refuseCutMatroska(path, await cut, stated, { packets, frameRate });
   }
   return {
     ...base,

@@ -4,6 +4,7 @@ import { FramefleetError, show } from '../errors.js';
 import { Dsp } from '../wasm/dsp.js';
 import { pcmStream, startPcm, type PcmDecodeOptions, type PcmMix, type PcmStream } from './decode-pcm.js';
 import { killedBySignal } from './decode-failure.js';
+import { mp3CutWarning, mp3Stated } from './mp3-header.js';
 import { notAFile } from './probe.js';
 import { Resampler } from './resample.js';
 import {
@@ -33,9 +34,14 @@ export function startPcmFast(options: PcmDecodeOptions & { sampleRate: number })
     if (!file) {
       const fallback = startPcm({ ...options, signal });
       fallback.pipeTo(deliver);
-      return fallback.done.catch(async (error: unknown) => {
+      // An MP3 cut short decodes cleanly to its end: only its own header can say more was meant.
+      const stated = mp3Stated(options.path).catch(() => undefined);
+      const count = await fallback.done.catch(async (error: unknown) => {
         throw await wavFailure(options.path, error);
       });
+      const cut = mp3CutWarning(options.path, await stated, count / options.sampleRate);
+      if (cut) warnings.push(cut);
+      return;
     }
     const { promisedBytes, statedBytes, dataBytes, sampleRate, channels, bytes } = file.layout;
     const seconds = (n: number) => (n / (sampleRate * channels * bytes)).toFixed(1);
