@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
+import { beatFMeasure } from '../../bench/lib/beat-score.js';
+import { styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
+import { OFFBEAT_STYLES } from '../../bench/lib/offbeat-styles.js';
+import { renderFluid } from '../../bench/lib/style-render.js';
+import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+
+const style = (name: string, from: BeatStyle[]) => from.find((s) => s.name === name)!;
+
+/**
+ * Found with grooves no test had: chords, bass or hats struck on every "and" outweigh the beats
+ * in the onsets, and every beat was half a beat off (F 0) where the kick and bass (and the
+ * snare's backbeat) hold the bar's start on the beat.
+ */
+describe('grooves whose off-beats are busier than their beats', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ff-offbeat-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const tracked = async (s: BeatStyle, seed: number, seconds: number) => {
+    const score = styleScore(s, seconds, seed);
+    const wav = join(dir, `${s.name}.wav`);
+    await renderFluid(score, join(dir, `${s.name}.mid`), wav);
+    const result = await analyzeBeatsFile(wav);
+    return { result, f: beatFMeasure(result.beats, score.beats) };
+  };
+
+  it.each(['highlife-120', 'house-offbass-124'])(
+    '%s is tracked on its beats, moved there by the drums',
+    async (name) => {
+      const { result, f } = await tracked(style(name, OFFBEAT_STYLES), 3, 30);
+      expect(f).toBeGreaterThan(0.95);
+      expect(result.level).toMatch(/beats moved half a beat onto the bass's bar starts/);
+    },
+    60_000,
+  );
+
+  // The rule's limit: an organ's held bass rises between the beats, but its chords change on them.
+  it('an organ hymn keeps its beats', async () => {
+    const { result, f } = await tracked(style('organ-hymn-72', BALLAD_STYLES), 5, 30);
+    expect(f).toBeGreaterThan(0.8);
+    expect(result.level).not.toMatch(/moved half a beat/);
+  }, 60_000);
+});
