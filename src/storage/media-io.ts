@@ -40,6 +40,18 @@ export async function mediaIdentity(input: string, storage: Storage | undefined)
   return info ? `${input}:${info.size}:${Math.round(info.mtimeMs)}` : input;
 }
 
+/**
+ * One identity of many inputs (a montage's clips and music, a render's backgrounds and images):
+ * the same files (path, size, mtime of every one) give the same hash, a file replaced another.
+ */
+export async function filesIdentity(
+  inputs: readonly string[],
+  storage: Storage | undefined,
+): Promise<string> {
+  const ids = await Promise.all(inputs.map((f) => mediaIdentity(f, storage)));
+  return createHash('sha256').update(ids.join('\n')).digest('hex');
+}
+
 const downloads = new Map<string, Promise<string>>();
 const RECENT_USE_MS = 60_000;
 

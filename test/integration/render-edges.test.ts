@@ -71,6 +71,53 @@ describe('render edge timelines', () => {
 
   // concat gave a one-frame piece no length, so the next piece's first frame took its time: 49
   // frames played in 1.92 s, two of them at 0.96 s, and the output still "verified".
+  // Found by a new user's trial: a background replaced under the same name, rendered again with
+  // the same spec, printed "nothing re-encoded: 1 segment reused" and the old picture.
+  it('renders again when a file the spec names was replaced, and reuses when none was', async () => {
+    const clip = join(dir, 'swap-bg.mp4');
+    const colour = async (c: string) =>
+      run('ffmpeg', [
+        ...['-v', 'error', '-f', 'lavfi', '-i', `color=${c}:s=160x120:r=10:d=2`],
+        ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clip],
+      ]);
+    const mean = async (video: string) => {
+      const { stdout } = await run(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-i',
+          video,
+          '-vf',
+          'scale=1:1',
+          '-frames:v',
+          '1',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-',
+        ],
+        { encoding: 'buffer' },
+      );
+      return [...stdout];
+    };
+    const spec = { scenes: [{ duration: 1, background: { video: clip } }] };
+    await colour('red');
+    const first = await render('swapped', spec);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await mean(first.output))[0]).toBeGreaterThan(200);
+    const same = await render('swapped', { ...spec, overwrite: true });
+    expect(JSON.parse(same.stdout.trim().split('\n').at(-1)!)).toMatchObject({ reusedSegments: 1 });
+    await colour('blue');
+    const second = await render('swapped', { ...spec, overwrite: true });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!)).toMatchObject({ reusedSegments: 0 });
+    const [r, , b] = await mean(second.output);
+    expect(r).toBeLessThan(60);
+    expect(b).toBeGreaterThan(200);
+  });
+
   it('plays one-frame pieces (a 0.04 s crossfade, a scene of one frame) at the timeline rate', async () => {
     const fps = 25;
     const { code, stderr, output } = await render('one-frame', {

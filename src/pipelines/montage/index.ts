@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { CheckpointVerifier, Executor, Pipeline } from '../../engine/types.js';
-import { mediaIdentity } from '../../storage/media-io.js';
+import { filesIdentity } from '../../storage/media-io.js';
 import { analyseClip, analyseMusic, keepData } from './analysis-executors.js';
 import { editMontage } from './edit-executor.js';
 import { planMontage } from './plan.js';
@@ -38,10 +37,7 @@ export const montagePipeline: Pipeline<MontageSpec> = {
     'montage.stitch': verifyMontage as CheckpointVerifier,
   },
   // The same spec on the same files (path, size, mtime of every one) is the same job.
-  async identity(spec, { storage }) {
-    const ids = await Promise.all(montageFiles(spec).map((f) => mediaIdentity(f, storage)));
-    return createHash('sha256').update(ids.join('\n')).digest('hex');
-  },
+  identity: (spec, { storage }) => filesIdentity(montageFiles(spec), storage),
   inputFiles: montageFiles,
   // A music without beats or clips without a usable shot are refused here, before any render.
   analysisKinds: ['montage.clip', 'montage.music', 'montage.edit'],

@@ -1,4 +1,5 @@
 import type { CheckpointVerifier, Executor, Pipeline } from '../../engine/types.js';
+import { filesIdentity } from '../../storage/media-io.js';
 import { stitch, verifyAudio, verifyStitch } from '../transcode/executors.js';
 import { mixAudio, renderScenes, verifyPiece } from './executors.js';
 import { planRender, specFiles } from './plan.js';
@@ -19,6 +20,13 @@ export const renderPipeline: Pipeline<RenderSpec> = {
   plan: planRender,
   // The files a template adds (its own scenes) are not counted: only those the spec names.
   inputFiles: (spec) => specFiles(spec, spec.scenes ?? []).map((f) => f.path),
+  // The same spec on the same files (path, size, mtime of every one) is the same job: a background,
+  // image or music replaced under the same name makes a new one (its pieces were reused, old).
+  identity: (spec, { storage }) =>
+    filesIdentity(
+      specFiles(spec, spec.scenes ?? []).map((f) => f.path),
+      storage,
+    ),
   executors: {
     'render.scene': renderScenes as Executor,
     'render.audio': mixAudio as Executor,
