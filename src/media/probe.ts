@@ -5,11 +5,12 @@ import { parseRational, rationalValue, type Rational } from './rational.js';
 import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
 import { decodablePackets, spansHeader, type Packet } from './packet-times.js';
+import { streamJoins, sizesMayChange, type StreamJoins } from './frame-sizes.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
 export { withPresentationTimes } from './packet-times.js';
 
-export interface VideoStreamInfo {
+export interface VideoStreamInfo extends StreamJoins {
   index: number;
   codec: string;
   profile: string | undefined;
@@ -93,7 +94,7 @@ export interface ProbeOptions {
   /** Skip the packet scan (frame count, keyframes, VFR): header facts only. */
   headerOnly?: boolean;
 }
-type VideoOptions = ProbeOptions & { mp4?: number | undefined };
+type VideoOptions = ProbeOptions & { mp4?: number | undefined; sizes?: boolean };
 
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
@@ -104,7 +105,8 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const rawAudio = streams.find((s) => s.codec_type === 'audio');
   // An MP4/MOV lists its packets in its sample table, read in-process: no ffprobe scans them.
   const mp4 = hasSampleTables(raw.format?.format_name ?? '') ? info.size : undefined;
-  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4 }) : undefined;
+  const sizes = sizesMayChange(raw.format?.format_name ?? '');
+  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4, sizes }) : undefined;
   return {
     path,
     sizeBytes: info.size,
@@ -156,12 +158,14 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   };
   if (options.headerOnly) return base;
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
-  const scanned = fromTable ?? (await scanPackets(path, s.index, options));
+  const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
+  const scanned = fromTable ?? scan!.packets;
   const packets = fromTable ?? decodablePackets(scanned);
   const timeline = analysePackets(packets, frameRate);
   // Cut mid-GOP: the video starts at its first decodable frame, later than the stream's first packet.
   const lead = scanned.length - packets.length;
   const start = lead > 0 ? packets.reduce((min, p) => Math.min(min, p.pts), Infinity) : startTimeSec;
+  const joins = scan ? streamJoins(scan, start) : {};
   const shown = Math.max(0, base.durationSec - (start - startTimeSec));
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
@@ -184,6 +188,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,
     ...(timeline.frameTimes ? { frameTimes: timeline.frameTimes } : {}),
+    ...joins,
     // Frames counted at a constant rate last at least as long as the count says: a header estimate
     // shorter than that (MPEG-PS ends its video before trailing B-frames) is too short.
     durationSec:
