@@ -77,3 +77,40 @@ export function spansHeader(packets: readonly Packet[], frameRate: Rational, hea
   const frames = (last - first) * rationalValue(frameRate) + 1;
   return frames >= headerFrames * 0.98;
 }
+
+/** A step between frames this many frame periods long or more leaves a frame's time empty. */
+const GAP_FRAMES = 1.75;
+
+/** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */
+export function analysePackets(
+  packets: readonly Packet[],
+  frameRate: Rational,
+): { frameCount: number; keyframes: number[]; variableFrameRate: boolean; frameTimes?: number[] } {
+  const sorted = [...packets].sort((a, b) => a.pts - b.pts);
+  const keyframes: number[] = [];
+  sorted.forEach((p, i) => {
+    if (p.key) keyframes.push(i);
+  });
+  if (keyframes[0] !== 0) keyframes.unshift(0);
+  const nominal = frameRate.den / frameRate.num;
+  let irregular = 0;
+  let gap = false;
+  for (let i = 1; i < sorted.length; i++) {
+    const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
+    if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
+    // Decode times standing in for presentation times run a reordering decoder's delay late after
+    // the first frame (H.264 in AVI: 0, 0.08, 0.12 s at 25 fps): that first step is no gap.
+    if (delta >= GAP_FRAMES * nominal && !(i === 1 && sorted[i]!.fromDecodeTime)) gap = true;
+  }
+  // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR; one
+  // where a frame or more is missing does: counted at the nominal rate, every frame after it
+  // would be shown that much early (a 3 s gap packed away: 6 s of video played in 3).
+  const variableFrameRate = gap || irregular > Math.max(1, sorted.length * 0.01);
+  const first = sorted[0]?.pts ?? 0;
+  return {
+    frameCount: sorted.length,
+    keyframes,
+    variableFrameRate,
+    ...(variableFrameRate ? { frameTimes: sorted.map((p) => Math.round((p.pts - first) * 1e6) / 1e6) } : {}),
+  };
+}

@@ -3,14 +3,15 @@ import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
-import { decodablePackets, type Packet } from './packet-times.js';
+import { analysePackets, decodablePackets } from './packet-times.js';
 import { matroskaCut } from './matroska-extent.js';
 import { refuseCutMatroska, refuseMissingFrames } from './truncation.js';
+import { streamJoins, sizesMayChange, type StreamJoins } from './frame-sizes.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
-export { withPresentationTimes } from './packet-times.js';
+export { analysePackets, withPresentationTimes } from './packet-times.js';
 
-export interface VideoStreamInfo {
+export interface VideoStreamInfo extends StreamJoins {
   index: number;
   codec: string;
   profile: string | undefined;
@@ -94,10 +95,14 @@ export interface ProbeOptions {
   /** Skip the packet scan (frame count, keyframes, VFR): header facts only. */
   headerOnly?: boolean;
 }
-/** `mp4`: the file's size, where its sample table lists the packets; `matroska`: its Segment's Duration. */
+/**
+ * `mp4`: the file's size, where its sample table lists the packets; `matroska`: its Segment's
+ * Duration; `sizes`: the format may change its picture size mid-stream (keyframes are decoded).
+ */
 type VideoOptions = ProbeOptions & {
   mp4?: number | undefined;
   matroska?: { durationSec: number | undefined };
+  sizes?: boolean;
 };
 
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
@@ -112,7 +117,8 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
   const matroska = /matroska/.test(raw.format?.format_name ?? '')
     ? { durationSec: num(raw.format?.duration) }
     : undefined;
-  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4, matroska }) : undefined;
+  const sizes = sizesMayChange(raw.format?.format_name ?? '');
+  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4, matroska, sizes }) : undefined;
   return {
     path,
     sizeBytes: info.size,
@@ -166,12 +172,14 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   // Element headers only (a walk of the Clusters where the Segment's size is unknown): beside the scan.
   const cut = options.matroska && matroskaCut(path).catch(() => undefined);
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
-  const scanned = fromTable ?? (await scanPackets(path, s.index, options));
+  const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
+  const scanned = fromTable ?? scan!.packets;
   const packets = fromTable ?? decodablePackets(scanned);
   const timeline = analysePackets(packets, frameRate);
   // Cut mid-GOP: the video starts at its first decodable frame, later than the stream's first packet.
   const lead = scanned.length - packets.length;
   const start = lead > 0 ? packets.reduce((min, p) => Math.min(min, p.pts), Infinity) : startTimeSec;
+  const joins = scan ? streamJoins(scan, start) : {};
   const shown = Math.max(0, base.durationSec - (start - startTimeSec));
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
@@ -189,49 +197,13 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,
     ...(timeline.frameTimes ? { frameTimes: timeline.frameTimes } : {}),
+    ...joins,
     // Frames counted at a constant rate last at least as long as the count says: a header estimate
     // shorter than that (MPEG-PS ends its video before trailing B-frames) is too short.
     durationSec:
       !fromTable && !timeline.variableFrameRate
         ? Math.max(shown, timeline.frameCount / rationalValue(frameRate))
         : shown || timeline.frameCount / rationalValue(frameRate),
-  };
-}
-
-/** A step between frames this many frame periods long or more leaves a frame's time empty. */
-const GAP_FRAMES = 1.75;
-
-/** Derives frame count, keyframe indices and frame-rate regularity from demuxed packets. Pure. */
-export function analysePackets(
-  packets: readonly Packet[],
-  frameRate: Rational,
-): { frameCount: number; keyframes: number[]; variableFrameRate: boolean; frameTimes?: number[] } {
-  const sorted = [...packets].sort((a, b) => a.pts - b.pts);
-  const keyframes: number[] = [];
-  sorted.forEach((p, i) => {
-    if (p.key) keyframes.push(i);
-  });
-  if (keyframes[0] !== 0) keyframes.unshift(0);
-  const nominal = frameRate.den / frameRate.num;
-  let irregular = 0;
-  let gap = false;
-  for (let i = 1; i < sorted.length; i++) {
-    const delta = sorted[i]!.pts - sorted[i - 1]!.pts;
-    if (Math.abs(delta - nominal) > nominal * 0.25) irregular++;
-    // Decode times standing in for presentation times run a reordering decoder's delay late after
-    // the first frame (H.264 in AVI: 0, 0.08, 0.12 s at 25 fps): that first step is no gap.
-    if (delta >= GAP_FRAMES * nominal && !(i === 1 && sorted[i]!.fromDecodeTime)) gap = true;
-  }
-  // A single odd step (an edit-list seam, a final short frame) does not make a stream VFR; one
-  // where a frame or more is missing does: counted at the nominal rate, every frame after it
-  // would be shown that much early (a 3 s gap packed away: 6 s of video played in 3).
-  const variableFrameRate = gap || irregular > Math.max(1, sorted.length * 0.01);
-  const first = sorted[0]?.pts ?? 0;
-  return {
-    frameCount: sorted.length,
-    keyframes,
-    variableFrameRate,
-    ...(variableFrameRate ? { frameTimes: sorted.map((p) => Math.round((p.pts - first) * 1e6) / 1e6) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { SEEK_BACK, SEEK_LEAD, VFR_PRE_ROLL } from './keyframe-seek.js';
 import { frameTime, formatRational, type Rational } from './rational.js';
+import { FIT_INPUT } from './frame-sizes.js';
 
 /** Where an exact frame range of a source starts, and how decoding may reach it. */
 export interface RangeStart {
@@ -41,6 +42,11 @@ export interface RangeStart {
    * plan's seekKey or seekBefore is for frame `start - 1`.
    */
   deinterlace?: string | undefined;
+  /**
+   * A source that changes size mid-stream: the filter that scales every decoded frame to its first
+   * size (fitSizeFilter), first of all, with the graph kept across the change (FIT_INPUT).
+   */
+  fitSize?: string | undefined;
 }
 
 /**
@@ -123,7 +129,8 @@ export function rangeInput(job: RangeStart): {
   }
   // First, on every decoded frame: its output frames keep their input's count and timestamps.
   if (job.deinterlace) filters.unshift(job.deinterlace);
-  return { seek: args, filters };
+  if (job.fitSize) filters.unshift(job.fitSize);
+  return { seek: job.fitSize ? [...FIT_INPUT, ...args] : args, filters };
 }
 
 /**

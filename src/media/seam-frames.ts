@@ -2,6 +2,7 @@ import { show } from '../errors.js';
 import { guardedInput, runFfmpeg } from './run.js';
 import { rangeInput, type RangeStart } from './range-input.js';
 import { exactFrames } from './segment-args.js';
+import { FIT_INPUT } from './frame-sizes.js';
 
 /**
  * The size seam pictures are compared at: small enough that decoding dominates, large enough that a
@@ -26,9 +27,15 @@ export function grayFramesArgs(input: string, range: RangeStart, count: number):
  * ffmpeg arguments that decode from the first frame, without a seek, and keep the frames whose
  * index (by count) is in `frames` (ascending, distinct), as grayFramesArgs does. Pure.
  */
-export function grayFramesByCountArgs(input: string, frames: readonly number[]): string[] {
+export function grayFramesByCountArgs(input: string, frames: readonly number[], fitSize?: string): string[] {
   const chosen = frames.map((n) => `eq(n,${n})`).join('+');
-  return [...guardedInput(input), ...grayOutput([`select='${chosen}'`], frames.length)];
+  // A source that changes size: the select's count must not restart with the graph (fitSizeFilter).
+  const fit = fitSize ? { input: FIT_INPUT, filters: [fitSize] } : { input: [], filters: [] };
+  return [
+    ...fit.input,
+    ...guardedInput(input),
+    ...grayOutput([...fit.filters, `select='${chosen}'`], frames.length),
+  ];
 }
 
 /** A window of presentation time, seconds from the file's start: [from, to). */
@@ -90,9 +97,10 @@ export function grayFramesByCount(
   frames: readonly number[],
   signal?: AbortSignal,
   timeoutMs?: number,
+  fitSize?: string,
 ): Promise<Uint8Array[]> {
   const label = `decode ${show(input)} to frame ${frames.at(-1)}`;
-  return grayRun(grayFramesByCountArgs(input, frames), label, signal, timeoutMs);
+  return grayRun(grayFramesByCountArgs(input, frames, fitSize), label, signal, timeoutMs);
 }
 
 /**

@@ -2,17 +2,20 @@ import { FramefleetError, show } from '../errors.js';
 import { formatRational, rationalValue, reduced, type Rational } from './rational.js';
 import { LOST_FRAME, lostFrame } from './decode-failure.js';
 import { guardedInput, runFfmpeg } from './run.js';
+import { FIT_INPUT } from './frame-sizes.js';
 
 /** ffmpeg arguments that put a VFR stream on the `rate` grid, the same way every segment does. Pure. */
-export function cfrCountArgs(input: string, rate: Rational): string[] {
+export function cfrCountArgs(input: string, rate: Rational, fitSize?: string): string[] {
   return [
+    // A size change would restart the fps filter's grid (fitSizeFilter).
+    ...(fitSize ? FIT_INPUT : []),
     '-copyts',
     '-start_at_zero',
     ...guardedInput(input),
     '-map',
     '0:v:0',
     '-vf',
-    `fps=fps=${formatRational(rate)}:start_time=0`,
+    [...(fitSize ? [fitSize] : []), `fps=fps=${formatRational(rate)}:start_time=0`].join(','),
     '-fps_mode',
     'passthrough',
     '-f',
@@ -31,9 +34,10 @@ export async function countCfrFrames(
   rate: Rational,
   signal?: AbortSignal,
   frameTimes?: readonly number[],
+  fitSize?: string,
 ): Promise<number> {
   let frames = 0;
-  const run = await runFfmpeg(cfrCountArgs(input, rate), {
+  const run = await runFfmpeg(cfrCountArgs(input, rate, fitSize), {
     logLevel: 'warning',
     watch: LOST_FRAME,
     signal,

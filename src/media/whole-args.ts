@@ -7,11 +7,12 @@ import {
   type SegmentEncode,
 } from './segment-args.js';
 import { guardedInput } from './run.js';
+import { FIT_INPUT } from './frame-sizes.js';
 
 /** A one-segment job's whole output in one ffmpeg run: the video encode, its audio and the file. */
 export interface WholeEncode extends Pick<
   SegmentEncode,
-  'input' | 'rate' | 'encoder' | 'settings' | 'output' | 'renderNode' | 'deinterlace'
+  'input' | 'rate' | 'encoder' | 'settings' | 'output' | 'renderNode' | 'deinterlace' | 'fitSize'
 > {
   /** Frames of the output: the whole stream, from its first frame. */
   frames: number;
@@ -36,6 +37,7 @@ export interface WholeEncode extends Pick<
  */
 export function wholeArgs(job: WholeEncode): string[] {
   const filters = [
+    ...(job.fitSize ? [job.fitSize] : []),
     ...(job.deinterlace ? [job.deinterlace] : []),
     'setpts=PTS-STARTPTS',
     `trim=end_frame=${job.frames}`,
@@ -44,6 +46,7 @@ export function wholeArgs(job: WholeEncode): string[] {
   const isoMedia = job.format === 'mp4' || job.format === 'mov';
   return [
     ...job.encoder.globalArgs(job.renderNode),
+    ...(job.fitSize ? FIT_INPUT : []),
     ...guardedInput(job.input),
     ...framesThrough(filters, audioMaps(job), subtitleMaps(job)),
     '-c:v',

@@ -5,6 +5,8 @@ import { FramefleetError, show } from '../../errors.js';
 import { firstTrackOnly } from '../../media/track-name.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { probe } from '../../media/probe.js';
+import { refuseJoins } from '../../media/frame-sizes.js';
+import { scanJoins } from '../../media/packet-scan.js';
 import { runFfmpeg } from '../../media/run.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -70,8 +72,14 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
   const limit = pLimit(PROBES_AT_ONCE);
   const header = (path: string) =>
     withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
+  // A clip that changes size mid-stream is refused: its cuts are laid into one graph of one size.
   const isVideo = async (clip: string) =>
-    (await analysed(clip, ctx)) || (await header(clip)).video !== undefined;
+    (await analysed(clip, ctx)) ||
+    withInput(clip, ctx, async (local) => {
+      const info = await probe(local, { signal: ctx.signal, headerOnly: true });
+      refuseJoins(clip, await scanJoins(local, info.formatName, info.video, ctx.signal), 'clip');
+      return info.video !== undefined;
+    });
   // Settled all before the first problem is reported: none is left running behind the error.
   const [musicProbe, ...clipChecks] = await Promise.allSettled([
     limit(() => header(spec.music)),

@@ -7,6 +7,7 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { mp4Packets, mp4VideoFrames } from '../../media/mp4-samples.js';
 import { seekIndexOf } from '../../media/keyframe-seek.js';
 import { probe } from '../../media/probe.js';
+import { refuseJoins } from '../../media/frame-sizes.js';
 import { rationalValue } from '../../media/rational.js';
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { segmentTimescale } from '../../media/segment-args.js';
@@ -50,6 +51,8 @@ async function videoClocks(
     const info = await probe(path, { signal });
     const v = info.video;
     if (!v) continue;
+    // Its frames are laid into a graph set up for one size: a new size would restart every filter.
+    refuseJoins(video, v, 'background video');
     const fps = rationalValue(v.frameRate);
     out.set(path, {
       keyframesSec: v.keyframes.map((k) => v.frameTimes?.[k] ?? k / fps),

@@ -30,6 +30,8 @@ export interface ChunkPayload {
   normaliseVfr: boolean;
   /** The filter that deinterlaces the chunk before it is cut (rangeInput; absent: none). */
   deinterlace?: string;
+  /** The filter that scales a source that changes size to its first size (rangeInput; absent: none). */
+  fitSize?: string;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
   /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */

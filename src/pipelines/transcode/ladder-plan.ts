@@ -21,6 +21,7 @@ import type {
 } from './ladder-payloads.js';
 import { noAudioWarning } from './plan-audio.js';
 import { planDeinterlace } from './plan-deinterlace.js';
+import { planFitSize } from './plan-fit-size.js';
 import { audioPastVideoWarning, unkeptWarning } from './plan-warnings.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
@@ -136,7 +137,10 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
       }
     }
     const rate = timelineRate(source);
-    const frames = video.variableFrameRate ? await countCfrFrames(local, rate, ctx.signal) : video.frameCount;
+    const fit = planFitSize(source, ctx);
+    const frames = video.variableFrameRate
+      ? await countCfrFrames(local, rate, ctx.signal, undefined, fit.fitSize)
+      : video.frameCount;
     const fps = rationalValue(rate);
     const segmentSeconds = spec.segmentSeconds ?? LADDER_SEGMENT_SECONDS;
     const segmentFrames = Math.max(1, Math.round(segmentSeconds * fps));
@@ -167,6 +171,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         ...cutMidGop(video, source.formatName),
         normaliseVfr: video.variableFrameRate,
         ...(deinterlace ? { deinterlace } : {}),
+        ...fit,
         ...(video.variableFrameRate
           ? preRollOf(video, source.formatName)
           : seekFrom(video.keyframes, firstDecoded(start, deinterlace), fps, seekIndexOf(source.formatName))),

@@ -53,6 +53,8 @@ export interface TranscodeLayout {
   cutMidGop?: boolean;
   /** The filter that deinterlaces every frame range (deinterlaceFilter; absent: none). */
   deinterlace?: string;
+  /** Scales every frame of a source that changes size to its first size (fitSizeFilter; absent: none). */
+  fitSize?: string;
   normaliseVfr: boolean;
   /** Video packets before the source's first keyframe that the probe dropped (absent: none). */
   undecodableLead?: number;
@@ -140,6 +142,7 @@ export function transcodeTasks(
         ...(p.cutMidGop ? { cutMidGop: true } : {}),
         normaliseVfr: p.normaliseVfr,
         ...(p.deinterlace ? { deinterlace: p.deinterlace } : {}),
+        ...(p.fitSize ? { fitSize: p.fitSize } : {}),
         // A deinterlaced segment decodes its frame before too (rangeInput).
         ...seekFrom(p.keyframes, firstDecoded(r.start, p.deinterlace), p.fps, p.seekIndex ?? 'keyframes'),
         ...(p.preRollSec !== undefined ? { preRollSec: p.preRollSec } : {}),
@@ -279,6 +282,7 @@ function wholeTask(
       rate: p.rate,
       settings,
       ...(p.deinterlace ? { deinterlace: p.deinterlace } : {}),
+      ...(p.fitSize ? { fitSize: p.fitSize } : {}),
       ...(p.timecode ? { timecode: p.timecode } : {}),
       ...(p.audio
         ? { audio: { mode: p.audio.mode, bitrateKbps: p.audio.bitrateKbps, channels: p.audio.channels } }

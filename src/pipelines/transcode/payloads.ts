@@ -21,6 +21,8 @@ export interface SegmentPayload {
   normaliseVfr: boolean;
   /** The filter that deinterlaces the range before it is cut (rangeInput; absent: none). */
   deinterlace?: string;
+  /** The filter that scales a source that changes size to its first size (rangeInput; absent: none). */
+  fitSize?: string;
   /** The source keyframe decoding starts from (absent: an accurate seek, or plans made before it). */
   seekKey?: number;
   /** A container without a keyframe index: the source keyframe decoding starts before (seekFrom). */
@@ -146,6 +148,8 @@ export interface WholePayload extends Pick<
   settings: EncodeSettings;
   /** The filter that deinterlaces every frame (absent: none). */
   deinterlace?: string;
+  /** The filter that scales every frame to the first size (absent: none). */
+  fitSize?: string;
   audio?: Pick<AudioPayload, 'mode' | 'bitrateKbps' | 'channels'>;
   /** Audio tracks after the first (absent: none). */
   moreAudio?: MoreAudio[];

@@ -22,6 +22,7 @@ import type { Processors } from './process-chain.js';
 import { planDeinterlace } from './plan-deinterlace.js';
 import { planPixelFormat } from './plan-pixel-format.js';
 import { warnUnkept } from './plan-warnings.js';
+import { planFitSize } from './plan-fit-size.js';
 import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
 
@@ -126,9 +127,10 @@ async function layoutOpened(
   const pixFmt = planPixelFormat(spec.input, spec.pixelFormat ?? 'auto', choice.encoder, video, ctx);
   const deinterlace = planDeinterlace(spec.input, spec.deinterlace ?? 'auto', video, ctx);
   const rate = timelineRate(source);
+  const fit = planFitSize(source, ctx);
   let frames = video.frameCount;
   if (video.variableFrameRate) {
-    frames = await countCfrFrames(local, rate, ctx.signal, video.frameTimes);
+    frames = await countCfrFrames(local, rate, ctx.signal, video.frameTimes, fit.fitSize);
     ctx.log.warn(
       { jobId: ctx.jobId, sourceFrames: video.frameCount, outputFrames: frames },
       `variable frame rate input: normalising to constant ${rationalValue(rate).toFixed(3)} fps (${video.frameCount} source frames become ${frames})`,
@@ -198,6 +200,7 @@ async function layoutOpened(
     videoStartSec: video.startTimeSec,
     ...cutMidGop(video, source.formatName),
     ...(deinterlace ? { deinterlace } : {}),
+    ...fit,
     ...(source.timecode ? { timecode: source.timecode } : {}),
     normaliseVfr: video.variableFrameRate,
     ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),

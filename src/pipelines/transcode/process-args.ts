@@ -24,6 +24,7 @@ export type RangeDecode = Pick<
   | 'seekKey'
   | 'seekBefore'
   | 'deinterlace'
+  | 'fitSize'
 > & { to: FrameSource };
 
 /**

@@ -25,6 +25,8 @@ export interface SeamPlan {
   videoOffsetSec: number;
   videoStartSec?: number;
   seams: SeamPoint[];
+  /** A source that changes size: its frames are scaled to the first size, as the encodes' are. */
+  fitSize?: string;
   /**
    * Decode the source once from its first frame and pick the seams' frames by count, which no seek
    * of the encodes can have shifted alike (the MPEG-PS bug moved the check's seeks as it moved the
@@ -47,6 +49,7 @@ export interface SeamSource {
   videoStartSec?: number;
   normaliseVfr: boolean;
   undecodableLead?: number;
+  fitSize?: string;
   process?: unknown;
 }
 
@@ -70,6 +73,7 @@ export function seamCheckFor(layout: SeamSource, ranges: readonly SegmentRange[]
     videoOffsetSec: layout.videoOffsetSec,
     ...(layout.videoStartSec !== undefined ? { videoStartSec: layout.videoStartSec } : {}),
     seams,
+    ...(layout.fitSize ? { fitSize: layout.fitSize } : {}),
     ...(cost.byCount <= 1.5 * cost.bySeek ? { byCount: true } : {}),
   };
 }

@@ -17,11 +17,11 @@ export function decodeSourceSeams(
   input: string,
   signal: AbortSignal,
 ): Promise<SourcePictures> {
-  if (plan.byCount) return aroundByCount(input, plan.seams, signal);
-  const { rate, videoOffsetSec, videoStartSec } = plan;
+  if (plan.byCount) return aroundByCount(input, plan.seams, signal, plan.fitSize);
+  const { rate, videoOffsetSec, videoStartSec, fitSize } = plan;
   return inPool(plan.seams, (s) => {
     const { seekKey, seekBefore } = s;
-    const from = { start: s.frame - 1, rate, videoOffsetSec, videoStartSec, seekKey, seekBefore };
+    const from = { start: s.frame - 1, rate, videoOffsetSec, videoStartSec, seekKey, seekBefore, fitSize };
     return grayFrames(input, { ...from, normaliseVfr: false }, 3, signal);
   });
 }
@@ -73,11 +73,13 @@ async function aroundByCount(
   input: string,
   seams: readonly SeamPoint[],
   signal: AbortSignal,
+  fitSize?: string,
 ): Promise<SourcePictures> {
   const wanted = [...new Set(seams.flatMap((s) => [s.frame - 1, s.frame, s.frame + 1]))].sort(
     (a, b) => a - b,
   );
-  const frames = await grayFramesByCount(input, wanted, signal, wholeDecodeTimeout(wanted.at(-1)!));
+  const timeoutMs = wholeDecodeTimeout(wanted.at(-1)!);
+  const frames = await grayFramesByCount(input, wanted, signal, timeoutMs, fitSize);
   const at = new Map(wanted.map((n, i) => [n, frames[i]]));
   return seams.map((s) => [s.frame - 1, s.frame, s.frame + 1].map((n) => at.get(n)));
 }
