@@ -37,9 +37,11 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
   if (flags.outDir === undefined) throw new FramefleetError('INVALID_ARGUMENT', '--batch needs --out-dir');
   const file = flags.batch!;
   await statFile(file, 'batch file', 'a text file');
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+  const read = await readFile(file, 'utf8').catch((cause: unknown) => {
     throw new FramefleetError('INPUT_NOT_FOUND', `batch file ${show(file)} cannot be read`, { cause });
   });
+  // A byte-order mark, as some Windows editors save text, is no part of the first line.
+  const text = read.replace(/^\uFEFF/, '');
   const outDir = resolve(flags.outDir);
   // Like any output folder: a missing one is a usage error before any work (a typo is not created).
   const dirInfo = await stat(outDir).catch(() => undefined);

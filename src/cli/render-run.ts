@@ -25,7 +25,8 @@ export async function readJson(path: string, what: string): Promise<unknown> {
     throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} cannot be read`, { cause });
   });
   try {
-    return JSON.parse(text) as unknown;
+    // A byte-order mark, as some Windows editors save JSON, is no part of it.
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
     throw new FramefleetError(
       'INVALID_JSON',
@@ -64,13 +65,20 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
   }
   if (file === undefined)
     throw new FramefleetError('INVALID_ARGUMENT', 'missing the spec file (or --batch FILE with --template)');
-  if (flags.output === undefined) throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output');
-  const spec = renderSpecFrom(
-    await readJson(file, flags.template ? 'template data' : 'render spec'),
-    dirname(resolve(file)),
-    flags.output,
-    flags,
-  );
+  const data = await readJson(file, flags.template ? 'template data' : 'render spec');
+  const base = dirname(resolve(file));
+  // -o wins; else the spec's own `output` (the schema has it), relative to the spec file.
+  const named = flags.template === undefined ? (data as { output?: unknown } | null)?.output : undefined;
+  const output =
+    flags.output ??
+    (typeof named === 'string' && named !== ''
+      ? URL_PATH.test(named)
+        ? named
+        : resolve(base, named)
+      : undefined);
+  if (output === undefined)
+    throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output (or an `output` in the spec)');
+  const spec = renderSpecFrom(data, base, output, flags);
   const fleet = fleetRun({ prefix: 'ff', ...flags });
   const started = Date.now();
   if (fleet) {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,23 @@ describe('render edge timelines', () => {
     const [r, , b] = await mean(second.output);
     expect(r).toBeLessThan(60);
     expect(b).toBeGreaterThan(200);
+  });
+
+  // Found by a new user's trial: a spec saved with a byte-order mark was "Unexpected token", and
+  // the `output` the schema has was ignored ("missing -o/--output").
+  it('reads a spec with a byte-order mark and writes to its own output, relative to it', async () => {
+    await mkdir(join(dir, 'specs'), { recursive: true });
+    const file = join(dir, 'specs', 'bom.json');
+    const spec = { width: 160, height: 120, output: 'bom-out.mp4', scenes: [{ duration: 0.5 }] };
+    await writeFile(file, `\uFEFF${JSON.stringify(spec)}`);
+    const result = await runCli(['render', file, '--data-dir', join(dir, 'data')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(join(dir, 'specs', 'bom-out.mp4'));
+    const none = join(dir, 'specs', 'none.json');
+    await writeFile(none, JSON.stringify({ scenes: [{ duration: 0.5 }] }));
+    const refused = await runCli(['render', none, '--data-dir', join(dir, 'data')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('missing -o/--output (or an `output` in the spec)');
   });
 
   it('plays one-frame pieces (a 0.04 s crossfade, a scene of one frame) at the timeline rate', async () => {
