@@ -167,3 +167,15 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
   });
   return { tasks, totalFrames: total };
 }
+
+/** Timeline second at which each scene's first frame plays (crossfades overlap neighbours). */
+export function sceneStarts(scenes: readonly Scene[], fps: number): number[] {
+  const { frames, overlaps } = sceneFrames(scenes, fps);
+  const starts: number[] = [];
+  let at = 0;
+  for (let i = 0; i < scenes.length; i++) {
+    starts.push(at / fps);
+    at += frames[i]! - overlaps[i]!;
+  }
+  return starts;
+}

@@ -11,10 +11,11 @@ import { issueMessage } from '../schema.js';
 import { outputFormat } from '../transcode/spec.js';
 import { checkFontFile, missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
-import { hasEspeak, removeSpeechDir, speak, speechDir } from './narration.js';
+
+export { sceneStarts } from './layout.js';
+import { trivia } from './trivia-narration.js';
 import type { AudioTrack } from './payloads.js';
 import { templateScenesSchema, type RenderSpec, type Scene } from './spec.js';
-import { triviaTimeline, type Spoken } from './trivia.js';
 
 /** Every file a spec names, with its JSON path. */
 export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: string; where: string }[] {
@@ -240,59 +241,4 @@ function timeline(spec: RenderSpec): { scenes: Scene[]; tracks: AudioTrack[] } {
     })),
   ];
   return { scenes: spec.scenes!, tracks };
-}
-
-/** Timeline second at which each scene's first frame plays (crossfades overlap neighbours). */
-export function sceneStarts(scenes: readonly Scene[], fps: number): number[] {
-  const { frames, overlaps } = sceneFrames(scenes, fps);
-  const starts: number[] = [];
-  let at = 0;
-  for (let i = 0; i < scenes.length; i++) {
-    starts.push(at / fps);
-    at += frames[i]! - overlaps[i]!;
-  }
-  return starts;
-}
-
-async function trivia(
-  spec: RenderSpec,
-  ctx: PlanContext,
-): Promise<{ scenes: Scene[]; tracks: AudioTrack[] }> {
-  const quiz = spec.quiz!;
-  const frame = { width: spec.width, height: spec.height };
-  if (!(await hasEspeak())) {
-    ctx.log.warn(
-      { jobId: ctx.jobId },
-      'espeak-ng is not installed: the trivia video is rendered without narration',
-    );
-    return { scenes: triviaTimeline(quiz, frame).scenes, tracks: [] };
-  }
-  const dir = await speechDir();
-  try {
-    const lines = triviaTimeline(quiz, frame).cues;
-    const spoken: Spoken[] = quiz.questions.map(() => ({}));
-    const keys = new Map<string, { key: string; durationSec: number }>();
-    for (const [i, cue] of lines.entries()) {
-      const speech = await speak(cue.line, quiz.voice, quiz.speed, dir, `line-${i}`);
-      const key = `${ctx.scratchPrefix}narration-${i}.wav`;
-      await ctx.storage.put(key, speech.path, { move: true });
-      keys.set(cue.line, { key, durationSec: speech.durationSec });
-      const k = Math.floor(i / 2);
-      if (i % 2 === 0) spoken[k]!.question = speech.durationSec;
-      else spoken[k]!.reveal = speech.durationSec;
-    }
-    const { scenes, cues } = triviaTimeline(quiz, frame, spoken);
-    const starts = sceneStarts(scenes, spec.fps);
-    const tracks = cues.map((cue) => ({
-      source: { key: keys.get(cue.line)!.key },
-      start: starts[cue.scene]! + cue.offset,
-      volume: 1,
-      fadeIn: 0,
-      fadeOut: 0,
-      loop: false,
-    }));
-    return { scenes, tracks };
-  } finally {
-    await removeSpeechDir(dir);
-  }
 }
