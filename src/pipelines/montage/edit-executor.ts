@@ -4,6 +4,7 @@ import { FramefleetError, show } from '../../errors.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
 import type { EntrySeek } from './entry-input.js';
 import { planEdl, type Edl, type EdlEntry, type ShotCandidate } from './edl.js';
+import { fitToMusic } from './music-fit.js';
 import type {
   ClipAnalysis,
   EditOutput,
@@ -35,13 +36,15 @@ export function candidates(analyses: readonly ClipAnalysis[]): ShotCandidate[] {
 
 /**
  * Computes the edit list from the analyses and adds one render task per run of entries, the music
- * task and the stitch to the job. Refuses (before any render exists) when no shot is usable or the music
- * has no beats to cut on.
+ * task and the stitch to the job, on a timeline as long as the music's decoded audio. Refuses (before
+ * any render exists) when no shot is usable, the music has no beats to cut on or holds less than
+ * `--duration`.
  */
 export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => {
-  const { layout } = p;
-  const analyses = layout.clips.map((_, i) => ctx.inputs[`clip-${i}`] as ClipAnalysis);
   const music = ctx.inputs.music as MusicOutput;
+  // From here on (the renders, the music task, the stitch) the timeline is the decoded music's.
+  const layout = fitToMusic(p.layout, music.durationSec);
+  const analyses = layout.clips.map((_, i) => ctx.inputs[`clip-${i}`] as ClipAnalysis);
   if (music.beats.length === 0) {
     // As `analyze beats` says it: a silent track is silent, not arrhythmic.
     const silent = music.energy.every((level) => level < SILENCE_DBFS);

@@ -53,7 +53,10 @@ export interface MontageLayout {
   overwrite: boolean;
   format: 'mp4' | 'mov' | 'matroska';
   fps: number;
+  /** Frames of the timeline: from the music's header at planning, its decoded audio from the edit on. */
   totalFrames: number;
+  /** `--duration`, where one was asked for (else the montage is as long as the music). */
+  requestedSec?: number | undefined;
   width: number;
   height: number;
   seed: number;

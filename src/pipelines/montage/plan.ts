@@ -18,8 +18,8 @@ import type { ClipPayload, EditPayload, MontageLayout, MusicPayload } from './pa
 import { frameSize, storyboardPath, type MontageSpec } from './spec.js';
 
 /**
- * Checks everything that can be known before analysis (outputs, the music's length, the LUT,
- * vidstab), chooses the job's one encoder, and plans one analysis task per clip, one for the music
+ * Checks everything that can be known before analysis (outputs, the music's length by its header,
+ * which the edit holds to its decoded audio, the LUT, vidstab), chooses the job's one encoder, and plans one analysis task per clip, one for the music
  * and the edit, which adds the renders and the stitch once it has computed the edit list.
  */
 export async function planMontage(spec: MontageSpec, ctx: PlanContext): Promise<TaskGraph> {
@@ -121,6 +121,7 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
     format,
     fps: spec.fps,
     totalFrames: Math.round(durationSec * spec.fps),
+    requestedSec: spec.duration,
     width,
     height,
     seed: spec.seed,

@@ -192,9 +192,10 @@ export interface MusicRender {
 }
 
 /**
- * The music once over the whole timeline: loudness-normalised to -14 LUFS (what streaming services
- * play at), resampled back to 48 kHz (loudnorm works at 192 kHz), cut to the exact length and
- * faded out over its last `fadeSec`. Pure.
+ * The music once over the whole timeline: from its audio's first sample (where the beat analysis
+ * counts from), loudness-normalised to -14 LUFS (what streaming services play at), resampled back to
+ * 48 kHz (loudnorm works at 192 kHz), cut to the exact length and faded out over its last
+ * `fadeSec`. Pure.
  */
 export function musicArgs(job: MusicRender): string[] {
   const d = job.durationSec;
@@ -208,9 +209,15 @@ export function musicArgs(job: MusicRender): string[] {
     '-dn',
     '-af',
     [
+      // Time from the audio's first sample: an MP3's encoder delay (0.025 s) or a video's sound
+      // that starts late would otherwise be cut that much short by the trim.
+      'asetpts=PTS-STARTPTS',
       `atrim=end=${d.toFixed(6)}`,
       'loudnorm=I=-14:TP=-1.5:LRA=11',
       'aresample=48000',
+      // Rounding to whole video frames (a `--duration` up to 1 ms past the audio's end) is made
+      // up with silence: audio and video end together.
+      `apad=whole_dur=${d.toFixed(6)}`,
       `atrim=end=${d.toFixed(6)}`,
       `afade=t=out:st=${(d - fade).toFixed(6)}:d=${fade.toFixed(6)}`,
     ].join(','),

@@ -80,7 +80,9 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
           onProgress: (pr) => ctx.progress({ fraction: Math.min(0.8, pr.frame / frames) }),
         },
       );
-      return verifyOutput(tmp, { frames, sourceAvGapSec: 0, audioFrameSec: AUDIO_FRAME_SEC });
+      return verifyOutput(tmp, { frames, sourceAvGapSec: 0, audioFrameSec: AUDIO_FRAME_SEC }).catch(
+        notRetried,
+      );
     },
     guard,
   );
@@ -113,6 +115,21 @@ export const stitchMontage: Executor<StitchPayload, MontageResult> = async (p, c
     otio: layout.otio,
   };
 };
+
+/**
+ * A stitch that fails its check is not retried: it copies the same rendered runs and music again and
+ * would write the same file (and print the same warning) each time.
+ */
+function notRetried(error: unknown): never {
+  if (error instanceof FramefleetError && error.code === 'VERIFY_FAILED' && !error.fatal) {
+    throw new FramefleetError(error.code, error.message, {
+      cause: error,
+      fatal: true,
+      details: error.details,
+    });
+  }
+  throw error;
+}
 
 /** One thumbnail per entry in reading order, eight across, as a JPEG in scratch space. */
 async function renderStoryboard(thumbKeys: readonly string[], ctx: ExecutorContext): Promise<string> {
