@@ -5,7 +5,7 @@ import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statFile } from '../media/input-file.js';
 import { mapSpecPaths } from '../pipelines/render/paths.js';
-import { specFiles } from '../pipelines/render/plan.js';
+import { specFiles } from '../pipelines/render/spec-files.js';
 import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';

@@ -207,7 +207,8 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   };
 }
 
-function rotationOf(s: RawStream): number {
+/** A stream's display rotation, degrees 0-359, from its display matrix or legacy `rotate` tag. */
+export function rotationOf(s: Pick<RawStream, 'side_data_list' | 'tags'>): number {
   const fromMatrix = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
   const raw = fromMatrix ?? Number(s.tags?.rotate ?? 0);
   return (((Math.round(raw) % 360) + 360) % 360) as number;

@@ -1,6 +1,6 @@
 import { analyzeBeatsFile } from '../analyze/measure-beats.js';
 import { analyzeScenes } from '../analyze/measure-scenes.js';
-import type { CheckpointVerifier, Executor } from '../../engine/types.js';
+import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
 import { seekIndexOf } from '../../media/keyframe-seek.js';
 import { probe, type MediaInfo } from '../../media/probe.js';
@@ -64,6 +64,8 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
         frames: shots.at(-1)?.endFrame ?? scenes.frames,
         width: video.width,
         height: video.height,
+        sampleAspect: video.sampleAspect,
+        rotation: video.rotation,
         shots: shots.map((s) => ({
           index: s.index,
           startFrame: s.startFrame,
@@ -78,9 +80,17 @@ export const analyseClip: Executor<ClipPayload, ClipAnalysis> = async (p, ctx) =
       };
     }),
   );
+  const shape = value.sampleAspect ? {} : await pixelShape(p.path, ctx);
   ctx.progress({ fraction: 1 });
-  return { ...value, cached };
+  return { ...value, ...shape, cached };
 };
+
+/** ClipAnalysis.sampleAspect and rotation, for an analysis cached before they were kept. */
+async function pixelShape(path: string, ctx: ExecutorContext) {
+  const info = await withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
+  const video = info.video;
+  return video ? { sampleAspect: video.sampleAspect, rotation: video.rotation } : {};
+}
 
 /** ClipAnalysis.seekBefore of a clip in a container without a keyframe index (a packet scan). */
 async function seekBefore(path: string, info: MediaInfo, signal: AbortSignal | undefined) {

@@ -1,6 +1,7 @@
 import type { Executor, TaskSpec } from '../../engine/types.js';
 import { SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
+import { pixelAspect } from '../../media/cover.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
 import type { EntrySeek } from './entry-input.js';
 import { planEdl, type Edl, type EdlEntry, type ShotCandidate } from './edl.js';
@@ -125,6 +126,7 @@ export function renderTasks(
         clip: layout.clips[e.clip]!,
         clipFps: clip.fps,
         clipOffsetSec: clip.offsetSec,
+        pixelAspect: clip.sampleAspect && pixelAspect(clip.sampleAspect, clip.rotation ?? 0),
         sourceStart: e.sourceStart,
         frames: e.recordEnd - e.recordStart,
         seekBefore: entrySeek(clip, e.sourceStart),

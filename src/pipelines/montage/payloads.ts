@@ -1,5 +1,6 @@
 import type { EntrySeek } from './entry-input.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { Rational } from '../../media/rational.js';
 import type { MusicAnalysis } from './cut-plan.js';
 import type { Edl } from './edl.js';
 
@@ -34,6 +35,12 @@ export interface ClipAnalysis {
   frames: number;
   width: number;
   height: number;
+  /**
+   * Its sample aspect ratio and display rotation (probe's), for its pixelAspect (media/cover.ts).
+   * Absent from analyses cached before they were kept: read again from the clip's header.
+   */
+  sampleAspect?: Rational;
+  rotation?: number;
   shots: ClipShot[];
   /** True when this run read the analysis from the cache instead of decoding the clip. */
   cached: boolean;
@@ -89,6 +96,8 @@ export interface RunEntry {
   clip: string;
   clipFps: number;
   clipOffsetSec: number;
+  /** The clip's pixelAspect (media/cover.ts): absent for square pixels. */
+  pixelAspect?: Rational | undefined;
   sourceStart: number;
   frames: number;
   /** A clip without a keyframe index: the keyframe the entry decodes from (see EntrySeek). */

@@ -1,5 +1,6 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { coverFilters } from '../../media/cover.js';
+import type { Rational } from '../../media/rational.js';
 import { guardedInput } from '../../media/run.js';
 import { concatInput, segmentTimescale } from '../../media/segment-args.js';
 import { entryInput, startFilter, type EntrySeek } from './entry-input.js';
@@ -12,6 +13,8 @@ export interface EntrySource {
   /** The clip's frame rate and video start (container-relative, seconds). */
   clipFps: number;
   clipOffsetSec: number;
+  /** The clip's pixelAspect (media/cover.ts): absent for square pixels. */
+  pixelAspect?: Rational | undefined;
   /** First source frame of the entry. */
   sourceStart: number;
   /** Output frames (at the run's `fps`). */
@@ -59,7 +62,8 @@ export function filterPath(path: string): string {
 }
 
 /**
- * One entry's filters: conformed to the run's rate, scaled to cover and centre-cropped, optionally
+ * One entry's filters: conformed to the run's rate, scaled to cover and centre-cropped (by the size it
+ * is shown at: square pixels out of an anamorphic clip), optionally
  * stabilised and graded, exactly `frames` frames. Pure.
  */
 function entryFilters(entry: EntrySource, job: RunRender): string {
@@ -71,7 +75,7 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
   filters.push(
     // Frame-rate conform: each output tick takes the nearest source frame.
     `fps=${job.fps}`,
-    ...coverFilters(width, height, 'bicubic'),
+    ...coverFilters(width, height, 'bicubic', entry.pixelAspect),
     'setsar=1',
   );
   if (job.lut) filters.push(`lut3d=file=${filterPath(job.lut)}:interp=tetrahedral`);

@@ -86,6 +86,7 @@ export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ct
     const graph = piecesGraph(p.pieces, p.frame, (k) => ({
       local: (path) => local.get(path) ?? path,
       clock: (path) => clocks.get(path),
+      pixelAspect: (path) => p.pixelAspects?.find((v) => v.path === path)?.aspect,
       font: (l) => (l.fontFile ? local.get(l.fontFile)! : fontFiles.get(l.font)!),
       textDir: join(textDir, String(k)),
     }));

@@ -2,7 +2,8 @@ import type { CheckpointVerifier, Executor, Pipeline } from '../../engine/types.
 import { filesIdentity } from '../../storage/media-io.js';
 import { stitch, verifyAudio, verifyStitch } from '../transcode/executors.js';
 import { mixAudio, renderScenes, verifyPiece } from './executors.js';
-import { planRender, specFiles } from './plan.js';
+import { planRender } from './plan.js';
+import { specFiles } from './spec-files.js';
 import { parseRenderSpec, type RenderSpec } from './spec.js';
 
 export { parseRenderSpec, renderSpecSchema, type RenderSpec } from './spec.js';

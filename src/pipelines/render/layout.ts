@@ -1,6 +1,7 @@
 import type { TaskSpec } from '../../engine/types.js';
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
 import type { DeviceClass } from '../../engine/capabilities.js';
+import type { Rational } from '../../media/rational.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
 import type { StitchPayload } from '../transcode/payloads.js';
 import { isCrossfade, type AudioTrack, type MixPayload, type Piece, type ScenesPayload } from './payloads.js';
@@ -23,6 +24,8 @@ export interface RenderLayout {
   faststart: boolean;
   format: string;
   scratchPrefix: string;
+  /** ScenesPayload.pixelAspects: the spec's videos whose pixels are not square. */
+  pixelAspects?: { path: string; aspect: Rational }[];
 }
 
 /**
@@ -114,6 +117,7 @@ export function renderTasks(l: RenderLayout): { tasks: TaskSpec[]; totalFrames: 
       pieces,
       start: 0,
       end: frames,
+      ...(l.pixelAspects?.length ? { pixelAspects: l.pixelAspects } : {}),
     };
     tasks.push({
       id,

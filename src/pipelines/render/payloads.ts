@@ -1,4 +1,5 @@
 import type { EncodeSettings } from '../../media/encoders/catalogue.js';
+import type { Rational } from '../../media/rational.js';
 import type { Frame } from './scene-graph.js';
 import type { Scene } from './spec.js';
 
@@ -40,6 +41,11 @@ export interface ScenesPayload extends Encode {
   pieces: Piece[];
   start: number;
   end: number;
+  /**
+   * The pixelAspect (media/cover.ts) of each spec path that is a video of non-square pixels (an
+   * anamorphic source), found when the plan checked the file; absent for square pixels and stills.
+   */
+  pixelAspects?: { path: string; aspect: Rational }[];
 }
 
 /** An audio source: a path from the spec (confined) or a file the plan stored (narration). */

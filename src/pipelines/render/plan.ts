@@ -1,111 +1,19 @@
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { statInput } from '../../media/probe.js';
-import { MAX_PICTURE_TEXT, runFfprobe } from '../../media/run.js';
-import { STILL_INPUT } from './scene-inputs.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
-import { checkOutputDir, withInput } from '../job-files.js';
+import { checkOutputDir } from '../job-files.js';
 import { issueMessage } from '../schema.js';
 import { outputFormat } from '../transcode/spec.js';
-import { checkFontFile, missingGlyphs, resolveFont } from './fonts.js';
+import { missingGlyphs, resolveFont } from './fonts.js';
 import { renderTasks, sceneFrames } from './layout.js';
 
 export { sceneStarts } from './layout.js';
 import { trivia } from './trivia-narration.js';
 import type { AudioTrack } from './payloads.js';
 import { templateScenesSchema, type RenderSpec, type Scene } from './spec.js';
-
-/** Every file a spec names, with its JSON path. */
-export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: string; where: string }[] {
-  const files: { path: string; where: string }[] = [];
-  for (const [i, s] of scenes.entries()) {
-    if (s.background.image) files.push({ path: s.background.image, where: `scenes.${i}.background.image` });
-    if (s.background.video) files.push({ path: s.background.video, where: `scenes.${i}.background.video` });
-    for (const [j, l] of s.layers.entries()) {
-      if (l.type === 'image') files.push({ path: l.path, where: `scenes.${i}.layers.${j}.path` });
-      if (l.type === 'text' && l.fontFile)
-        files.push({ path: l.fontFile, where: `scenes.${i}.layers.${j}.fontFile` });
-    }
-  }
-  for (const [i, m] of (spec.audio?.music ?? []).entries())
-    files.push({ path: m.path, where: `audio.music.${i}.path` });
-  for (const [i, m] of (spec.audio?.narration ?? []).entries())
-    files.push({ path: m.path, where: `audio.narration.${i}.path` });
-  if (spec.quiz?.logo) files.push({ path: spec.quiz.logo, where: 'quiz.logo' });
-  return files;
-}
-
-/** What a spec's file must give: a picture (image, background video, logo), sound, or a font. */
-function fileKind(where: string): 'video' | 'audio' | 'font' {
-  if (where.endsWith('fontFile')) return 'font';
-  return where.startsWith('audio.') ? 'audio' : 'video';
-}
-
-/**
- * A file exists, is not empty, and (unless a font) ffmpeg decodes a frame of the kind it is used
- * for. A few packets of that stream are read: the first AAC packet (encoder priming) decodes to
- * no sound, and a file named .png that is not one has no frames. Returns the stream's (or else the
- * file's) duration in seconds when the header gives one.
- */
-async function checkFile(
-  local: string,
-  given: string,
-  kind: 'video' | 'audio' | 'font',
-  signal: AbortSignal,
-): Promise<number | undefined> {
-  await statInput(local);
-  if (kind === 'font') return checkFontFile(local, given).then(() => undefined);
-  const read = [
-    ...['-select_streams', kind === 'video' ? 'v:0' : 'a:0', '-read_intervals', '%+#8'],
-    ...['-show_entries', 'frame=media_type:stream=duration:format=duration', '-of', 'json', local],
-  ];
-  const out = await runFfprobe(['-v', 'error', ...STILL_INPUT, ...read], { signal }).catch(() => undefined);
-  const info = out
-    ? (JSON.parse(out.stdout.toString()) as {
-        frames?: unknown[];
-        streams?: { duration?: string }[];
-        format?: { duration?: string };
-      })
-    : {};
-  if (out?.stderrTail.includes('max pixel count'))
-    throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${MAX_PICTURE_TEXT}`);
-  if ((info.frames ?? []).length === 0) {
-    const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
-    throw new FramefleetError('INPUT_NOT_MEDIA', `${show(given)} is not ${what} ffmpeg can read`);
-  }
-  const duration = Number(info.streams?.[0]?.duration ?? info.format?.duration);
-  return Number.isFinite(duration) && duration > 0 ? duration : undefined;
-}
-
-/**
- * A background video's in-point must fall inside the clip (past its end the scene is black); a
- * clip that ends before its scene does holds its last frame, which is said.
- */
-function checkInPoint(
-  scene: Scene,
-  where: string,
-  durationSec: number | undefined,
-  warn: (message: string) => void,
-): void {
-  const start = scene.background.in;
-  if (durationSec === undefined) return;
-  if (start > 0 && start >= durationSec) {
-    throw new FramefleetError(
-      'INVALID_SPEC',
-      `invalid render spec at ${where.replace(/video$/, 'in')}: in ${start} s is past the end of ` +
-        `${show(scene.background.video!)}, which lasts ${durationSec.toFixed(2)} s`,
-    );
-  }
-  const short = start + scene.duration - durationSec;
-  if (short > 0.05) {
-    warn(
-      `${where}: ${show(scene.background.video!)} lasts ${durationSec.toFixed(2)} s, ${short.toFixed(2)} s short of ` +
-        `the scene (in ${start} s + ${scene.duration} s): its last frame holds for the rest`,
-    );
-  }
-}
+import { at, checkSpecFiles, specFiles } from './spec-files.js';
 
 /** A track that starts at or past the timeline's end would be cut to nothing: silence, exit 0. */
 function checkTrackStarts(spec: RenderSpec, scenes: readonly Scene[]): void {
@@ -122,14 +30,6 @@ function checkTrackStarts(spec: RenderSpec, scenes: readonly Scene[]): void {
   }
 }
 
-/** A problem with a file or font, as an invalid spec naming the JSON path. */
-function at(where: string, error: unknown): FramefleetError {
-  if (!(error instanceof FramefleetError))
-    return new FramefleetError('INVALID_SPEC', `invalid render spec at ${where}: ${String(error)}`);
-  error.message = `invalid render spec at ${where}: ${error.message}`;
-  return error;
-}
-
 /**
  * Checks everything the schema cannot (files exist inside the roots and are media, fonts are
  * installed), speaks a template's narration, chooses one encoder and builds the task graph. Nothing
@@ -142,16 +42,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   const inputs = early.map((f) => f.path);
   await checkOutputTarget(spec.output, inputs, { overwrite: spec.overwrite, storage: ctx.storage });
   if (!isStorageUrl(spec.output)) await checkOutputDir(spec.output, ctx);
-  for (const f of early) {
-    const durationSec = await withInput(f.path, ctx, (local) =>
-      checkFile(local, f.path, fileKind(f.where), ctx.signal),
-    ).catch((e: unknown) => {
-      throw at(f.where, e);
-    });
-    const bg = /^scenes\.(\d+)\.background\.video$/.exec(f.where);
-    const warn = (message: string) => ctx.log.warn({ jobId: ctx.jobId }, message);
-    if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, durationSec, warn);
-  }
+  const pixelAspects = await checkSpecFiles(spec, ctx, early);
   const { scenes, tracks } = spec.template === 'trivia' ? await trivia(spec, ctx) : timeline(spec);
   checkTrackStarts(spec, scenes);
   // One warning per place and font: a template's dozens of texts share one `quiz.font`.
@@ -217,6 +108,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     faststart: spec.faststart,
     format,
     scratchPrefix: ctx.scratchPrefix,
+    pixelAspects,
   });
   return { tasks, rootTaskId: 'stitch' };
 }

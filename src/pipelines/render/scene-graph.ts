@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { coverFilters } from '../../media/cover.js';
+import { coverFilters, fitFilters } from '../../media/cover.js';
+import type { Rational } from '../../media/rational.js';
 import {
   alphaExpr,
   enableExpr,
@@ -38,6 +39,8 @@ export interface SceneResources {
   textDir: string;
   /** A background video in a container without a keyframe index (MPEG-TS): see VideoClock. */
   clock?(path: string): VideoClock | undefined;
+  /** The pixelAspect of a spec path's video whose pixels are not square (see ScenesPayload). */
+  pixelAspect?(path: string): Rational | undefined;
 }
 
 export interface SceneGraph {
@@ -50,10 +53,8 @@ export interface SceneGraph {
   texts: { path: string; content: string }[];
 }
 
-function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string): string {
-  return fit === 'fill'
-    ? coverFilters(w, h).join(',')
-    : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=${pad}`;
+function fitChain(fit: 'fit' | 'fill', w: number, h: number, pad: string, pixel?: Rational): string {
+  return (fit === 'fill' ? coverFilters(w, h, undefined, pixel) : fitFilters(w, h, pad, pixel)).join(',');
 }
 
 export function sceneGraph(
@@ -90,7 +91,7 @@ export function sceneGraph(
     inputs.push(...input(res.local(path)));
     const l = next();
     chains.push(
-      `[${inputIndex++}:v]format=rgba,${fitChain(fit, w, h, pad)},loop=loop=-1:size=1:start=0,setpts=N/(${fps}*TB)+${range.from}/(${fps}*TB)[${l}]`,
+      `[${inputIndex++}:v]format=rgba,${fitChain(fit, w, h, pad, res.pixelAspect?.(path))},loop=loop=-1:size=1:start=0,setpts=N/(${fps}*TB)+${range.from}/(${fps}*TB)[${l}]`,
     );
     return l;
   };
@@ -102,7 +103,7 @@ export function sceneGraph(
     inputs.push(...args);
     const l = next();
     chains.push(
-      `[${inputIndex++}:v]${trim}fps=${fps},${fitChain(bg.fit, W, H, ffColor(bg.color))},format=rgba,setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop=-1,${shift}[${l}]`,
+      `[${inputIndex++}:v]${trim}fps=${fps},${fitChain(bg.fit, W, H, ffColor(bg.color), res.pixelAspect?.(bg.video))},format=rgba,setpts=PTS-STARTPTS,tpad=stop_mode=clone:stop=-1,${shift}[${l}]`,
     );
     current = overlay(chains, current, l, '0', '0', undefined, next());
   }

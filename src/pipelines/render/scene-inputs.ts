@@ -27,8 +27,11 @@ export function videoInput(path: string, seek: number, clock: VideoClock | undef
   return [[...from, '-copyts', ...input(path)], `trim=start=${num(clock.videoStartSec + seek)},`];
 }
 
+/** The single-image demuxers: a picture's file, never a video's. */
+export const IMAGE_FORMATS = ['png_pipe', 'jpeg_pipe', 'webp_pipe', 'bmp_pipe', 'tiff_pipe', 'image2'];
+
 /** Media demuxers plus single-image ones: backgrounds, logos and images are stills. */
-export const STILL_FORMATS = `${MEDIA_FORMATS},png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,image2`;
+export const STILL_FORMATS = `${MEDIA_FORMATS},${IMAGE_FORMATS.join(',')}`;
 
 /** Input options for a spec's picture: local protocols, media and still demuxers, bounded pictures. */
 export const STILL_INPUT = [
