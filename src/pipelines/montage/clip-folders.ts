@@ -14,10 +14,17 @@ const VIDEO_EXTENSIONS = new Set([
   '.m2ts',
   '.mxf',
   '.ts',
+  '.mpg',
+  '.mpeg',
+  '.3gp',
+  '.flv',
+  '.wmv',
+  '.gif',
 ]);
 
 /**
- * Clips as files: folders become their video files in name order; an empty folder is refused.
+ * Clips as files: folders become their video files in name order; an empty folder is refused. A
+ * file named twice (itself and in its folder) is one clip, where it first came.
  * The CLI's `--clips` and the server's montage specs (after the folder is confined) both use it.
  */
 export async function expandClips(given: readonly string[]): Promise<string[]> {
@@ -42,5 +49,5 @@ export async function expandClips(given: readonly string[]): Promise<string[]> {
     }
     out.push(...names.sort().map((n) => join(path, n)));
   }
-  return out;
+  return [...new Set(out)];
 }
