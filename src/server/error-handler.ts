@@ -96,15 +96,17 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
 }
 
 /**
- * The message the log gets: the client's own, except where it names a query parameter no route
- * reads (a token put in the URL as `?<token>`), which the request log redacts as well.
+ * The message the log gets: the client's own, except where it quotes a query parameter's name or
+ * value that no route takes (a token put in the URL as `?<token>` or `?limit=<token>`), which the
+ * request log redacts as well.
  */
 function loggedMessage(error: unknown, apiError: FramefleetError): string {
   const e = error as FastifyError;
+  if (e.validationContext !== 'querystring') return apiError.message;
   const issue = (e.validation?.[0] ?? {}) as ValidationIssue;
-  return e.validationContext === 'querystring' && issue.params?.additionalProperty !== undefined
+  return issue.params?.additionalProperty !== undefined
     ? 'invalid querystring: unexpected field [redacted]'
-    : apiError.message;
+    : apiError.message.replace(/, got .*$/s, ', got [redacted]');
 }
 
 /** Fastify's `frameworkErrors` option: errors raised before routing (a bad `%ff` in the path). */

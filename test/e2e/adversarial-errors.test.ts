@@ -195,6 +195,8 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(urls).toContain('/?[redacted]');
     expect(urls).toContain('/v1/jobs?[redacted]&state=queued');
     expect(urls.join('\n')).not.toContain(SECRET);
+    // The refusal of `limit=<secret>` names the field and the rule, not the value.
+    expect(logLines.join('\n')).toMatch(/`querystring\.limit` must .*, got \[redacted\]/);
   });
 
   it('a download the origin breaks off is a 400, and the server keeps serving', async () => {
