@@ -122,15 +122,19 @@ export function isFramefleetError(error: unknown): error is FramefleetError {
 /** Wraps anything thrown into a FramefleetError, keeping the original as `cause`. */
 export function toFramefleetError(error: unknown): FramefleetError {
   if (error instanceof FramefleetError) return error;
-  // Node's message says no free space, and a copy's names its source first: `dest` is where it wrote.
-  const full = diskFullCode(error);
-  if (full) {
-    const { path, dest } = error as NodeJS.ErrnoException & { dest?: string };
-    const written = dest ?? path;
-    if (written !== undefined) return noSpaceError(written, error);
-  }
+  const written = diskFullCode(error) ? writtenPath(error) : undefined;
+  if (written !== undefined) return noSpaceError(written, error);
   const message = error instanceof Error ? error.message : String(error);
   return new FramefleetError('INTERNAL', message, { cause: error });
+}
+
+/**
+ * The file a failed write of Node's was writing: a copy's error names its source first (`path`)
+ * and where it wrote as `dest`.
+ */
+export function writtenPath(error: unknown): string | undefined {
+  const { path, dest } = error as NodeJS.ErrnoException & { dest?: string };
+  return dest ?? path;
 }
 
 /** What each errno of a full disk says: no space left, or the user's quota spent. */
@@ -170,10 +174,20 @@ export function noSpaceError(
 
 /** Free and total bytes of the file system that holds `path` (its nearest folder that exists). */
 export function freeSpace(path: string): { free: number; total: number } | undefined {
+  return atNearest(path, (at) => {
+    const fs = statfsSync(at);
+    return { free: fs.bavail * fs.bsize, total: fs.blocks * fs.bsize };
+  });
+}
+
+/**
+ * `read` of `path`, else of its nearest folder that exists (a file not yet written, a folder
+ * removed); undefined where `read` throws for every one up to the root.
+ */
+export function atNearest<T>(path: string, read: (at: string) => T): T | undefined {
   for (let at = path; ; at = dirname(at)) {
     try {
-      const fs = statfsSync(at);
-      return { free: fs.bavail * fs.bsize, total: fs.blocks * fs.bsize };
+      return read(at);
     } catch {
       if (dirname(at) === at) return undefined;
     }

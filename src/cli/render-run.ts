@@ -5,7 +5,7 @@ import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statFile } from '../media/input-file.js';
 import { mapSpecPaths } from '../pipelines/render/paths.js';
-import { specFiles } from '../pipelines/render/spec-files.js';
+import { specPaths } from '../pipelines/render/spec-files.js';
 import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
@@ -16,6 +16,11 @@ import { fleetRun } from './redis-options.js';
 import type { RenderFlags } from './render.js';
 
 const URL_PATH = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** A path a spec file names: a URL or an absolute path as it is, else relative to the file's folder. */
+function fromSpecFile(base: string, p: string): string {
+  return URL_PATH.test(p) || isAbsolute(p) ? p : resolve(base, p);
+}
 
 /** Reads a JSON file given on the command line; a bad one is a usage error naming it. */
 export async function readJson(path: string, what: string): Promise<unknown> {
@@ -55,7 +60,7 @@ export function renderSpecFrom(data: unknown, base: string, output: string, flag
   raw.overwrite = flags.overwrite ?? raw.overwrite ?? false;
   raw.hwaccel ??= parseHwaccelPolicy(process.env.FFMPEG_HWACCEL);
   const spec = parseRenderSpec(raw);
-  return mapSpecPaths(spec, (p) => (URL_PATH.test(p) || isAbsolute(p) ? p : resolve(base, p)));
+  return mapSpecPaths(spec, (p) => fromSpecFile(base, p));
 }
 
 export async function renderCommand(file: string | undefined, flags: RenderFlags): Promise<void> {
@@ -70,12 +75,7 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
   // -o wins; else the spec's own `output` (the schema has it), relative to the spec file.
   const named = flags.template === undefined ? (data as { output?: unknown } | null)?.output : undefined;
   const output =
-    flags.output ??
-    (typeof named === 'string' && named !== ''
-      ? URL_PATH.test(named)
-        ? named
-        : resolve(base, named)
-      : undefined);
+    flags.output ?? (typeof named === 'string' && named !== '' ? fromSpecFile(base, named) : undefined);
   if (output === undefined)
     throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output (or an `output` in the spec)');
   const spec = renderSpecFrom(data, base, output, flags);
@@ -92,11 +92,10 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
     if (job) reportTranscode(job, started, flags);
     return;
   }
-  await checkOutputTarget(
-    spec.output,
-    specFiles(spec, spec.scenes ?? []).map((f) => f.path),
-    { overwrite: spec.overwrite, overwriteHint: OVERWRITE_HINT },
-  );
+  await checkOutputTarget(spec.output, specPaths(spec), {
+    overwrite: spec.overwrite,
+    overwriteHint: OVERWRITE_HINT,
+  });
   const job = await runLocalJob((backend) => backend.submit('render', spec), {
     dataDir: resolve(flags.dataDir ?? defaultDataDir()),
     cpuSlots: flags.workers ?? availableParallelism(),

@@ -112,6 +112,14 @@ export function fitSizeFilter(width: number, height: number, sampleAspect: Ratio
 /** Input options that keep one filter graph across a size change (see fitSizeFilter). */
 export const FIT_INPUT = ['-reinit_filter', '0'] as const;
 
+/**
+ * What a run adds for a source that changes size (`fitSize`: its fitSizeFilter, or undefined for
+ * any other source): the input options before its `-i` and the filter first of its chain. Pure.
+ */
+export function fitSizeParts(fitSize: string | undefined): { input: readonly string[]; filters: string[] } {
+  return fitSize ? { input: FIT_INPUT, filters: [fitSize] } : { input: [], filters: [] };
+}
+
 /** The warning a transcode or ladder of such a source gives. Pure. */
 export function sizeChangeWarning(path: string, sizes: readonly FrameSize[]): string {
   const first = sizes[0]!;

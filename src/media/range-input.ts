@@ -1,6 +1,6 @@
 import { SEEK_BACK, SEEK_LEAD, VFR_PRE_ROLL } from './keyframe-seek.js';
 import { frameTime, formatRational, type Rational } from './rational.js';
-import { FIT_INPUT } from './frame-sizes.js';
+import { fitSizeParts } from './frame-sizes.js';
 
 /** Where an exact frame range of a source starts, and how decoding may reach it. */
 export interface RangeStart {
@@ -129,8 +129,8 @@ export function rangeInput(job: RangeStart): {
   }
   // First, on every decoded frame: its output frames keep their input's count and timestamps.
   if (job.deinterlace) filters.unshift(job.deinterlace);
-  if (job.fitSize) filters.unshift(job.fitSize);
-  return { seek: job.fitSize ? [...FIT_INPUT, ...args] : args, filters };
+  const fit = fitSizeParts(job.fitSize);
+  return { seek: [...fit.input, ...args], filters: [...fit.filters, ...filters] };
 }
 
 /**

@@ -2,7 +2,7 @@ import { show } from '../errors.js';
 import { guardedInput, runFfmpeg } from './run.js';
 import { rangeInput, type RangeStart } from './range-input.js';
 import { exactFrames } from './segment-args.js';
-import { FIT_INPUT } from './frame-sizes.js';
+import { fitSizeParts } from './frame-sizes.js';
 
 /**
  * The size seam pictures are compared at: small enough that decoding dominates, large enough that a
@@ -30,7 +30,7 @@ export function grayFramesArgs(input: string, range: RangeStart, count: number):
 export function grayFramesByCountArgs(input: string, frames: readonly number[], fitSize?: string): string[] {
   const chosen = frames.map((n) => `eq(n,${n})`).join('+');
   // A source that changes size: the select's count must not restart with the graph (fitSizeFilter).
-  const fit = fitSize ? { input: FIT_INPUT, filters: [fitSize] } : { input: [], filters: [] };
+  const fit = fitSizeParts(fitSize);
   return [
     ...fit.input,
     ...guardedInput(input),

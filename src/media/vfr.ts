@@ -2,20 +2,21 @@ import { FramefleetError, show } from '../errors.js';
 import { formatRational, rationalValue, reduced, type Rational } from './rational.js';
 import { LOST_FRAME, lostFrame } from './decode-failure.js';
 import { guardedInput, runFfmpeg } from './run.js';
-import { FIT_INPUT } from './frame-sizes.js';
+import { fitSizeParts } from './frame-sizes.js';
 
 /** ffmpeg arguments that put a VFR stream on the `rate` grid, the same way every segment does. Pure. */
 export function cfrCountArgs(input: string, rate: Rational, fitSize?: string): string[] {
+  // A size change would restart the fps filter's grid (fitSizeFilter).
+  const fit = fitSizeParts(fitSize);
   return [
-    // A size change would restart the fps filter's grid (fitSizeFilter).
-    ...(fitSize ? FIT_INPUT : []),
+    ...fit.input,
     '-copyts',
     '-start_at_zero',
     ...guardedInput(input),
     '-map',
     '0:v:0',
     '-vf',
-    [...(fitSize ? [fitSize] : []), `fps=fps=${formatRational(rate)}:start_time=0`].join(','),
+    [...fit.filters, `fps=fps=${formatRational(rate)}:start_time=0`].join(','),
     '-fps_mode',
     'passthrough',
     '-f',

@@ -7,7 +7,7 @@ import {
   type SegmentEncode,
 } from './segment-args.js';
 import { guardedInput } from './run.js';
-import { FIT_INPUT } from './frame-sizes.js';
+import { fitSizeParts } from './frame-sizes.js';
 
 /** A one-segment job's whole output in one ffmpeg run: the video encode, its audio and the file. */
 export interface WholeEncode extends Pick<
@@ -36,8 +36,9 @@ export interface WholeEncode extends Pick<
  * ends after `frames` frames by a filter, not `-frames:v`, which would close the audio with it. Pure.
  */
 export function wholeArgs(job: WholeEncode): string[] {
+  const fit = fitSizeParts(job.fitSize);
   const filters = [
-    ...(job.fitSize ? [job.fitSize] : []),
+    ...fit.filters,
     ...(job.deinterlace ? [job.deinterlace] : []),
     'setpts=PTS-STARTPTS',
     `trim=end_frame=${job.frames}`,
@@ -46,7 +47,7 @@ export function wholeArgs(job: WholeEncode): string[] {
   const isoMedia = job.format === 'mp4' || job.format === 'mov';
   return [
     ...job.encoder.globalArgs(job.renderNode),
-    ...(job.fitSize ? FIT_INPUT : []),
+    ...fit.input,
     ...guardedInput(job.input),
     ...framesThrough(filters, audioMaps(job), subtitleMaps(job)),
     '-c:v',

