@@ -35,6 +35,9 @@ describe('montage refuses bad input before rendering', () => {
     await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(dir, 'photo.png')], {
       label: 'test photo',
     });
+    // Two clips shorter than the shortest cut (0.4 s).
+    for (const name of ['short-1.mp4', 'short-2.mp4'])
+      await runFfmpeg(['-i', good, '-t', '0.3', '-an', join(dir, name)], { label: 'test short clip' });
     await writeFile(join(dir, 'bad.cube'), 'TITLE "broken"\nLUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1\n');
     // An ffmpeg whose filter list lacks vidstab, as a build without libvidstab has.
     await writeFile(
@@ -74,6 +77,8 @@ describe('montage refuses bad input before rendering', () => {
     clips?: () => string[];
     env?: () => NodeJS.ProcessEnv;
     says: () => string;
+    /** Refused before any clip is analysed (no montage.clip task runs). */
+    early?: boolean;
   }
   it.each<Case>([
     {
@@ -87,6 +92,15 @@ describe('montage refuses bad input before rendering', () => {
       extra: () => [],
       clips: () => [black, blurred],
       says: () => 'no usable shot in 2 clips: 1 black, 1 blurry',
+    },
+    // Found by a new user's trial: 50 clips of 0.3 s were refused only after 77 s of analysis.
+    {
+      name: 'clips all shorter than the shortest cut',
+      extra: () => [],
+      clips: () => [join(dir, 'short-1.mp4'), join(dir, 'short-2.mp4')],
+      says: () =>
+        'no usable shot: all 2 clips are shorter than the shortest cut of 0.4 s (the longest is 0.3',
+      early: true,
     },
     // An unset shell variable: not the current folder's videos as clips.
     { name: 'an empty clip path', extra: () => [], clips: () => [''], says: () => 'a clip path is empty' },
@@ -124,6 +138,7 @@ describe('montage refuses bad input before rendering', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(c.says());
       expect(result.stdout).not.toContain('montage.render');
+      if (c.early) expect(result.stdout).not.toContain('montage.clip');
       expect((await readdir(dir)).filter((n) => n.startsWith('out-'))).toEqual([]);
     },
     120_000,

@@ -22,6 +22,9 @@ export interface ShotCandidate {
   colour: string;
 }
 
+/** The shortest entry and usable shot by default, seconds. */
+export const MIN_ENTRY_SEC = 0.4;
+
 export interface EdlOptions {
   /** Output frame rate (frames per second) and length in frames. */
   fps: number;
@@ -93,7 +96,7 @@ export type ShotVerdict = 'usable' | 'black' | 'blurry' | 'short';
  */
 export function judgeShots(shots: readonly ShotCandidate[], options: EdlOptions): ShotVerdict[] {
   const blackBelow = options.blackBelow ?? 24;
-  const minShotSec = options.minShotSec ?? options.minEntrySec ?? 0.4;
+  const minShotSec = options.minShotSec ?? options.minEntrySec ?? MIN_ENTRY_SEC;
   const ratio = options.blurRatio ?? 0.35;
   const isShort = (s: ShotCandidate) => (s.endFrame - s.startFrame) / s.fps < minShotSec;
   const eligible = shots.filter((s) => s.brightness >= blackBelow && !isShort(s));
@@ -129,7 +132,7 @@ export function planEdl(shots: readonly ShotCandidate[], music: MusicAnalysis, o
   };
   if (usable.length === 0) return { version: 1, ...pick(options), entries: [], skipped };
   const longestSec = Math.max(...usable.map((s) => (s.endFrame - s.startFrame) / s.fps));
-  const minEntrySec = Math.min(options.minEntrySec ?? 0.4, longestSec);
+  const minEntrySec = Math.min(options.minEntrySec ?? MIN_ENTRY_SEC, longestSec);
   const cuts = planCuts(music, {
     fps: options.fps,
     totalFrames: options.totalFrames,

@@ -14,6 +14,7 @@ import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat } from '../transcode/spec.js';
 import { hasFilters, parseCubeLut } from './cube-lut.js';
 import { cacheKey } from './analysis-cache.js';
+import { MIN_ENTRY_SEC } from './edl.js';
 import type { ClipPayload, EditPayload, MontageLayout, MusicPayload } from './payloads.js';
 import { frameSize, storyboardPath, type MontageSpec } from './spec.js';
 
@@ -73,17 +74,22 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
   const header = (path: string) =>
     withInput(path, ctx, (local) => probe(local, { signal: ctx.signal, headerOnly: true }));
   // A clip that changes size mid-stream is refused: its cuts are laid into one graph of one size.
-  const isVideo = async (clip: string) =>
-    (await analysed(clip, ctx)) ||
-    withInput(clip, ctx, async (local) => {
-      const info = await probe(local, { signal: ctx.signal, headerOnly: true });
-      refuseJoins(clip, await scanJoins(local, info.formatName, info.video, ctx.signal), 'clip');
-      return info.video !== undefined;
-    });
+  // Its header's length (undefined for a cached clip, or where the header does not say), or false
+  // for a file with no video.
+  const clipLength = async (clip: string): Promise<number | undefined | false> =>
+    (await analysed(clip, ctx))
+      ? undefined
+      : withInput(clip, ctx, async (local) => {
+          const info = await probe(local, { signal: ctx.signal, headerOnly: true });
+          refuseJoins(clip, await scanJoins(local, info.formatName, info.video, ctx.signal), 'clip');
+          if (!info.video) return false;
+          const seconds = info.video.durationSec > 0 ? info.video.durationSec : info.durationSec;
+          return seconds > 0 ? seconds : undefined;
+        });
   // Settled all before the first problem is reported: none is left running behind the error.
   const [musicProbe, ...clipChecks] = await Promise.allSettled([
     limit(() => header(spec.music)),
-    ...spec.clips.map((clip) => limit(() => isVideo(clip))),
+    ...spec.clips.map((clip) => limit(() => clipLength(clip))),
   ]);
   const music = settledValue(musicProbe);
   if (!music.audio)
@@ -98,10 +104,13 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
       `music ${show(spec.music)} is ${musicSec.toFixed(3)} s long, shorter than the requested duration of ${durationSec} s`,
     );
   }
-  for (const [i, clip] of spec.clips.entries()) {
-    if (!settledValue(clipChecks[i]!))
+  const lengths = spec.clips.map((clip, i) => {
+    const length = settledValue(clipChecks[i]!);
+    if (length === false)
       throw new FramefleetError('NO_VIDEO_STREAM', `clip ${show(clip)} has no video stream`);
-  }
+    return length;
+  });
+  refuseShortClips(spec.clips, lengths);
   if (spec.lut) {
     const lut = spec.lut;
     await withInput(lut, ctx, async (local) => parseCubeLut(await readFile(local, 'utf8'), lut));
@@ -135,6 +144,21 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
     storyboard,
     prefix: ctx.scratchPrefix,
   };
+}
+
+/**
+ * Refuses, before any analysis, clips that are all shorter than the shortest cut: none could hold
+ * a shot (the edit would say so only after every clip was decoded). A clip whose header gives no
+ * length (or whose analysis is cached) could be long: then the edit decides.
+ */
+function refuseShortClips(clips: readonly string[], lengths: readonly (number | undefined)[]): void {
+  if (lengths.some((s) => s === undefined || s >= MIN_ENTRY_SEC - 0.02)) return;
+  const longest = Math.max(...(lengths as number[]));
+  const where = clips.length === 1 ? `clip ${show(clips[0])} is` : `all ${clips.length} clips are`;
+  throw new FramefleetError(
+    'NO_USABLE_SHOT',
+    `no usable shot: ${where} shorter than the shortest cut of ${MIN_ENTRY_SEC} s (the longest is ${longest.toFixed(3)} s)`,
+  );
 }
 
 /** Refuses `stabilize` on an ffmpeg built without libvidstab, naming the binary. */
