@@ -85,6 +85,15 @@ describe('beats of audio without a steady beat', () => {
     expectNoBeat(await pcm(['-f', 'lavfi', '-i', source]));
   });
 
+  // Found by a new user's trial: a 3.75 s jingle got "no steady rhythm found" and no word that its
+  // length was why. Ten seconds of noise say nothing of length.
+  it('says when the sound was too short to be sure of a beat', async () => {
+    const short = analyzeBeats(await pcm(['-f', 'lavfi', '-i', 'anoisesrc=c=pink:d=3:a=0.3']), RATE);
+    expect(short.message).toMatch(/^no steady rhythm found \(only 3\.0 s of sound: under 8 s is too short/);
+    const long = analyzeBeats(await pcm(['-f', 'lavfi', '-i', 'anoisesrc=c=pink:d=10:a=0.3']), RATE);
+    expect(long.message).toBe('no steady rhythm found in the audio; no beats');
+  });
+
   // A voice-over on a pop track: read at 183 BPM, 3:2 too fast, with confidence 0.65-0.76 at any
   // music level from 0 to -12 dB. The voice's syllables made "accents a third of the way".
   it.skipIf(!espeak)(

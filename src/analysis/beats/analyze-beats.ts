@@ -10,6 +10,7 @@ import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
   levelled,
+  noRhythmReason,
   loudestDbfs,
   hasRhythm,
   rhythmConfidence,
@@ -122,7 +123,7 @@ export function beatsOfEnvelope(
       beatsPerBar: null,
       silent: false,
       confidence,
-      message: 'no steady rhythm found in the audio; no beats',
+      message: `${noRhythmReason(heard)} in the audio; no beats`,
     };
   }
   const seconds = (f: number) => round((f * env.hop) / sampleRate);

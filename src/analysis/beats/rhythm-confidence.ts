@@ -64,6 +64,19 @@ export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): n
   return (last - first + 1) / env.frameRate;
 }
 
+/**
+ * Sound shorter than this (seconds) rarely proves a beat: the confidence needs pulse * sqrt(seconds)
+ * >= 1, and a clear groove's pulse (0.3-0.5) needs 4-11 s of it. A jingle of 3.75 s was refused.
+ */
+const SHORT_SOUND_SEC = 8;
+
+/** Why a track without beats may have none: what "no steady rhythm" adds for short sound. */
+export function noRhythmReason(heardSec: number): string {
+  return heardSec < SHORT_SOUND_SEC
+    ? `no steady rhythm found (only ${heardSec.toFixed(1)} s of sound: under ${SHORT_SOUND_SEC} s is too short to be sure of a beat)`
+    : 'no steady rhythm found';
+}
+
 /** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
 export function hasRhythm(tempo: TempoEstimate | undefined, durationSec: number): boolean {
   return tempo !== undefined && tempo.pulse >= 0.05 && rhythmConfidence(tempo, durationSec) >= 0.5;

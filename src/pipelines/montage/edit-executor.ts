@@ -1,5 +1,5 @@
 import type { Executor, TaskSpec } from '../../engine/types.js';
-import { SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
+import { noRhythmReason, SILENCE_DBFS } from '../../analysis/beats/rhythm-confidence.js';
 import { FramefleetError, show } from '../../errors.js';
 import { pixelAspect } from '../../media/cover.js';
 import { MIN_TASK_SECONDS, taskRuns } from '../task-runs.js';
@@ -51,7 +51,7 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
     const silent = music.energy.every((level) => level < SILENCE_DBFS);
     throw new FramefleetError(
       'NO_BEATS',
-      `music ${show(layout.music)} has no beats to cut on (${silent ? `it is silent: below ${SILENCE_DBFS} dBFS throughout` : 'no steady rhythm found'})`,
+      `music ${show(layout.music)} has no beats to cut on (${silent ? `it is silent: below ${SILENCE_DBFS} dBFS throughout` : noRhythmReason(music.durationSec)})`,
     );
   }
   const edl = planEdl(candidates(analyses), music, {
