@@ -49,4 +49,49 @@ describe('grooves whose off-beats are busier than their beats', () => {
     expect(f).toBeGreaterThan(0.8);
     expect(result.level).not.toMatch(/moved half a beat/);
   }, 60_000);
+
+  // Found on random swung grooves no test had: the bass on every eighth and the comp on the swung
+  // "and" weigh as much as the beat, and the beats sat on the swung "and", a third of a beat early
+  // (F 0). The swing's empty middle eighth says where the beat is.
+  it.each<[string, BeatStyle, number]>([
+    [
+      'a swung ride groove at 167',
+      {
+        name: 'swing-ride-167',
+        bpm: 167,
+        beatsPerBar: 4,
+        kick: 'x.........x.....',
+        snare: '....x..x....x...',
+        hat: 'x.xxx.xxx.xxx.xx',
+        bass: 'x.x.x.x.x.x.x.x.',
+        comp: '..x...x...x...x.',
+        swing: 1,
+        ride: true,
+      },
+      911,
+    ],
+    [
+      'a swung backbeat at 103',
+      {
+        name: 'swing-backbeat-103',
+        bpm: 103,
+        beatsPerBar: 4,
+        kick: 'x.........x.....',
+        snare: '....x.......x...',
+        hat: '..x...x...x...x.',
+        bass: 'x.x.x.x.x.x.x.x.',
+        comp: '..x...x...x...x.',
+        swing: 1,
+      },
+      3029,
+    ],
+  ])(
+    '%s is tracked on its beats, not on the swung "and"',
+    async (_name, s, seed) => {
+      const { result, f } = await tracked(s, seed, 30);
+      expect(f).toBeGreaterThan(0.95);
+      expect(result.level).toMatch(/splits in three/);
+    },
+    60_000,
+  );
 });
