@@ -94,4 +94,22 @@ describe('grooves whose off-beats are busier than their beats', () => {
     },
     60_000,
   );
+
+  // Found by a new user's trial of that rule's first version: kick and snare on the beats and only
+  // the hats swung leave two eighths quiet, and the beats moved a third of a beat late (F 0).
+  it('a groove whose hats alone swing keeps its beats', async () => {
+    const swingHats: BeatStyle = {
+      name: 'swing-hats-120',
+      bpm: 120,
+      beatsPerBar: 4,
+      kick: 'x.......x.......',
+      snare: '....x.......x...',
+      hat: 'x.x.x.x.x.x.x.x.',
+      bass: 'x...x...x...x...',
+      swing: 1,
+    };
+    const { result, f } = await tracked(swingHats, 7, 30);
+    expect(f).toBeGreaterThan(0.95);
+    expect(result.level).toMatch(/splits in three/);
+  }, 60_000);
 });

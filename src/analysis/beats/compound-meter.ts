@@ -75,16 +75,25 @@ function onAccentedEighth(env: LevelEnvelope, beats: number[], period: number): 
  * "and" on the third): where one eighth is this much quieter than the loudest and it is not the
  * middle one, the beats sit on the swung "and" and belong on the eighth after it (undefined
  * otherwise). Measured on random swung grooves tracked a third of a beat early: the empty eighth
- * the one before the beats, 0.02-0.07 of the loudest, the other two 0.6-1; tracked right, the
+ * the one before the beats, 0.02-0.07 of the loudest, the other two 0.65-1; tracked right, the
  * middle 0.005-0.04. A jig or a 6/8 of running eighths plays all three.
  */
 function swungBeat(score: readonly number[]): number | undefined {
   const empty = score.indexOf(Math.min(...score));
-  if (empty === 1 || !(score[empty]! < SWING_GAP * Math.max(...score))) return undefined;
+  const top = Math.max(...score);
+  const played = score.filter((_, k) => k !== empty);
+  if (empty === 1 || !(score[empty]! < SWING_GAP * top) || !played.every((v) => v >= SWING_PLAYED * top))
+    return undefined;
   return (empty + 2) % 3;
 }
 
 const SWING_GAP = 0.1;
+/**
+ * Both other eighths must be played this loud (of the loudest): a groove whose hats alone mark
+ * the swung "and" (kick and snare on the beats: 1, 0.03, 0.01) has two quiet eighths, and says
+ * nothing of which one the swing leaves empty.
+ */
+const SWING_PLAYED = 0.5;
 
 /** How much more accented another eighth must be than the tracked one to move the beats there. */
 const EIGHTH_MOVE = 1.3;

@@ -73,8 +73,8 @@ const SHORT_SOUND_SEC = 8;
 /** Why a track without beats may have none: what "no steady rhythm" adds for short sound. */
 export function noRhythmReason(heardSec: number): string {
   return heardSec < SHORT_SOUND_SEC
-    ? `no steady rhythm found (only ${heardSec.toFixed(1)} s of sound: under ${SHORT_SOUND_SEC} s is too short to be sure of a beat)`
-    : 'no steady rhythm found';
+    ? `no steady rhythm found in the audio: only ${heardSec.toFixed(1)} s of sound, under ${SHORT_SOUND_SEC} s is too short to be sure of a beat`
+    : 'no steady rhythm found in the audio';
 }
 
 /** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */
