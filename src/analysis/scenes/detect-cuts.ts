@@ -41,7 +41,12 @@ export function detectCuts(
 ): Cut[] {
   const scores = changeScores(series, options);
   const hard = hardCuts(series, scores, options);
-  const cuts = [...hard, ...gradualCuts(series, hard, options)].sort((a, b) => a.frame - b.frame);
+  const gradual = joinOverlapping(gradualCuts(series, hard, options));
+  // A fade through black that dips fast reads as a hard cut where the picture drops, then as a
+  // fade from the black: one transition, reported once. The gradual one's frames compare frames
+  // k away, so a hard cut apart from it lies at or beyond its span's ends; one inside is its dip.
+  const inGradual = (c: Cut) => gradual.some((g) => c.frame >= g.start! && c.frame < g.end!);
+  const cuts = [...hard.filter((c) => !inGradual(c)), ...gradual].sort((a, b) => a.frame - b.frame);
   const offset = series.start;
   return cuts.map((c) => ({
     ...c,
@@ -49,6 +54,27 @@ export function detectCuts(
     time: Math.round(timeOf(c.frame + offset) * 1e6) / 1e6,
     ...(c.start !== undefined ? { start: c.start + offset, end: c.end! + offset } : {}),
   }));
+}
+
+/**
+ * Gradual transitions whose spans overlap are one: a fade to black straight into a fade from it
+ * reads as two, each half a transition, with no frame of a shot between them. The joined one spans
+ * both, its frame half-way between theirs. Cuts in frame order.
+ */
+function joinOverlapping(cuts: Cut[]): Cut[] {
+  const joined: Cut[] = [];
+  for (const cut of cuts) {
+    const last = joined[joined.length - 1];
+    if (last && cut.start! < last.end!) {
+      joined[joined.length - 1] = {
+        ...last,
+        frame: Math.round((last.frame + cut.frame) / 2),
+        score: Math.max(last.score, cut.score),
+        end: Math.max(last.end!, cut.end!),
+      };
+    } else joined.push(cut);
+  }
+  return joined;
 }
 
 /**

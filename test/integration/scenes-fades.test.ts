@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../../src/media/run.js';
+import { analyzeScenes } from '../../src/pipelines/analyze/index.js';
+import { makeWorkDir } from './analysis-media.js';
+
+let work: Awaited<ReturnType<typeof makeWorkDir>>;
+beforeAll(async () => {
+  work = await makeWorkDir();
+});
+afterAll(() => work.cleanup());
+
+/** Two 2-s shots (testsrc2, then mandelbrot; 320x180, 30 fps) joined by `join` (a filter graph). */
+async function twoShots(name: string, join_: string): Promise<string> {
+  const out = join(work.dir, `${name}.mp4`);
+  await runFfmpeg(
+    [
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=2'],
+      ...['-f', 'lavfi', '-i', 'mandelbrot=s=320x180:r=30'],
+      '-filter_complex',
+      `[0]format=yuv420p[a];[1]trim=duration=2,setpts=PTS-STARTPTS,format=yuv420p[b];${join_}[o]`,
+      ...['-map', '[o]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', out],
+    ],
+    { label: `test clip ${name}` },
+  );
+  return out;
+}
+
+// Found by a new user's trial: a short fade through black was two cuts, a hard one where the
+// picture dropped and a gradual one for the fade from black (an 8-frame shot invented between);
+// a fade out straight into a fade in was two gradual ones.
+describe('a fade through black is one transition', () => {
+  it.each([
+    [
+      'an xfade through black of 0.5 s',
+      'fadeblack',
+      '[a][b]xfade=transition=fadeblack:duration=0.5:offset=1.5',
+    ],
+    [
+      'a fade out of 0.5 s into a fade in of 0.5 s',
+      'outin',
+      '[a]fade=t=out:st=1.5:d=0.5[a2];[b]fade=t=in:st=0:d=0.5[b2];[a2][b2]concat=n=2:v=1:a=0',
+    ],
+  ])(
+    '%s',
+    async (_name, file, graph) => {
+      const result = await analyzeScenes(await twoShots(file, graph), { parallel: 1 });
+      expect(result.cuts.map((c) => c.kind)).toEqual(['gradual']);
+      const [cut] = result.cuts;
+      expect(cut!.frame).toBeGreaterThanOrEqual(45);
+      expect(cut!.frame).toBeLessThanOrEqual(62);
+      expect(result.shots).toHaveLength(2);
+    },
+    60_000,
+  );
+});
