@@ -54,3 +54,20 @@ describe('a fade through black is one transition', () => {
     60_000,
   );
 });
+
+// Found by the same trial: one shot faded in from its first frame and out to its last was three
+// shots, each fade a "transition" with nothing on its other side.
+it('a shot that fades in from the start and out to the end is one shot', async () => {
+  const out = join(work.dir, 'fade-in-out.mp4');
+  await runFfmpeg(
+    [
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=4'],
+      ...['-vf', 'fade=t=in:st=0:d=1,fade=t=out:st=3:d=1,format=yuv420p'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', out],
+    ],
+    { label: 'test clip fade-in-out' },
+  );
+  const result = await analyzeScenes(out, { parallel: 1 });
+  expect(result.cuts).toEqual([]);
+  expect(result.shots).toHaveLength(1);
+}, 60_000);

@@ -51,9 +51,15 @@ describe('scene detector on synthetic frames', () => {
     expect(result.shots[0]).toMatchObject({ startFrame: 0, endFrame: 40, startTime: 0, duration: 1.333 });
   });
 
-  it('respects the minimum shot length', () => {
-    const close = sceneResult({ ...source, frameCount: reel.frames.length }, series, { minShotFrames: 200 });
-    expect(close.cuts.filter((c) => c.kind === 'hard')).toHaveLength(1);
+  // Found by a new user's trial: `--min-shot 10` left a 1-frame black first shot and its cut.
+  // The reel's shots: 40 frames, then 100 (with the dissolve), then 60.
+  it.each([
+    [45, [140]],
+    [65, []],
+  ])('respects a minimum shot length of %i at either end too', (minShotFrames, hard) => {
+    const cut = sceneResult({ ...source, frameCount: reel.frames.length }, series, { minShotFrames });
+    expect(cut.cuts.filter((c) => c.kind === 'hard').map((c) => c.frame)).toEqual(hard);
+    expect(cut.shots.every((s) => s.endFrame - s.startFrame >= minShotFrames)).toBe(true);
   });
 
   it('finds nothing in one steady shot, however fast', () => {

@@ -46,7 +46,16 @@ export function detectCuts(
   // fade from the black: one transition, reported once. The gradual one's frames compare frames
   // k away, so a hard cut apart from it lies at or beyond its span's ends; one inside is its dip.
   const inGradual = (c: Cut) => gradual.some((g) => c.frame >= g.start! && c.frame < g.end!);
-  const cuts = [...hard.filter((c) => !inGradual(c)), ...gradual].sort((a, b) => a.frame - b.frame);
+  // No shot shorter than a shot can be at either end either (a black leader frame is no shot),
+  // and a fade from or to the video's own edge is no transition between two shots.
+  const n = scores.length;
+  const kept = (c: Cut) =>
+    c.kind === 'gradual'
+      ? c.start! > 0 && c.end! < n
+      : c.frame >= options.minShotFrames && n - c.frame >= options.minShotFrames;
+  const cuts = [...hard.filter((c) => !inGradual(c)), ...gradual]
+    .filter(kept)
+    .sort((a, b) => a.frame - b.frame);
   const offset = series.start;
   return cuts.map((c) => ({
     ...c,
