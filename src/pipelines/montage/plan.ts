@@ -83,7 +83,7 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
           const info = await probe(local, { signal: ctx.signal, headerOnly: true });
           refuseJoins(clip, await scanJoins(local, info.formatName, info.video, ctx.signal), 'clip');
           if (!info.video) return false;
-          const seconds = info.video.durationSec > 0 ? info.video.durationSec : info.durationSec;
+          const seconds = streamSeconds(info.video, info);
           return seconds > 0 ? seconds : undefined;
         });
   // Settled all before the first problem is reported: none is left running behind the error.
@@ -96,7 +96,7 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
     throw new FramefleetError('NO_AUDIO_STREAM', `music ${show(spec.music)} has no audio stream`);
   const tracks = firstTrackOnly(`music ${show(spec.music)}`, music.audioTracks, 'the montage cuts to');
   if (tracks) ctx.log.warn({ jobId: ctx.jobId }, tracks);
-  const musicSec = music.audio.durationSec > 0 ? music.audio.durationSec : music.durationSec;
+  const musicSec = streamSeconds(music.audio, music);
   const durationSec = spec.duration ?? Math.floor(musicSec * spec.fps) / spec.fps;
   if (musicSec + 1e-3 < durationSec) {
     throw new FramefleetError(
@@ -152,13 +152,24 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
  * length (or whose analysis is cached) could be long: then the edit decides.
  */
 function refuseShortClips(clips: readonly string[], lengths: readonly (number | undefined)[]): void {
-  if (lengths.some((s) => s === undefined || s >= MIN_ENTRY_SEC - 0.02)) return;
+  if (lengths.some((s) => s === undefined || s >= MIN_ENTRY_SEC - HEADER_SLACK_SEC)) return;
   const longest = Math.max(...(lengths as number[]));
   const where = clips.length === 1 ? `clip ${show(clips[0])} is` : `all ${clips.length} clips are`;
   throw new FramefleetError(
     'NO_USABLE_SHOT',
     `no usable shot: ${where} shorter than the shortest cut of ${MIN_ENTRY_SEC} s (the longest is ${longest.toFixed(3)} s)`,
   );
+}
+
+/**
+ * How much shorter than the shortest cut a header may say a clip is and still be left to the edit:
+ * a header's length and the frames' (frames / fps) differ by rounding.
+ */
+const HEADER_SLACK_SEC = 0.02;
+
+/** A stream's length by its header, else the file's (0 where neither says). */
+function streamSeconds(stream: { durationSec: number }, file: { durationSec: number }): number {
+  return stream.durationSec > 0 ? stream.durationSec : file.durationSec;
 }
 
 /** Refuses `stabilize` on an ffmpeg built without libvidstab, naming the binary. */
