@@ -1,3 +1,4 @@
+import { mp4WithoutChapters } from './mp4-probe.js';
 import { PROBE_LIMITS } from './probe-header.js';
 import { guardedInput, runFfprobe } from './run.js';
 
@@ -18,6 +19,8 @@ interface RawChapter {
 
 /** The source's chapters (one header read by ffprobe); none where it has none. */
 export async function probeChapters(path: string, signal?: AbortSignal): Promise<Chapter[]> {
+  // A plain MP4 says it has none in-process: no ffprobe start (0.15-0.25 s) for the commonest input.
+  if (await mp4WithoutChapters(path)) return [];
   const { stdout } = await runFfprobe(
     [...PROBE_LIMITS, '-show_chapters', '-of', 'json', ...guardedInput(path)],
     {

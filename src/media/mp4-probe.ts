@@ -5,12 +5,13 @@ import { decodeVideoOf } from './mp4-header.js';
 import { durationOf, handlerOf, sampleEntry, timescaleOf } from './mp4-tracks.js';
 import { readMoov } from './mp4-samples.js';
 import { formatRational, reduced } from './rational.js';
-import { mp4Timing, type StreamTiming } from './mp4-timing.js';
+import { mp4AudioOnlyTiming, mp4Timing, type StreamTiming } from './mp4-timing.js';
 import type { RawProbe, RawStream } from './probe-header.js';
 
 /**
  * ffprobe's header answer (`-show_streams -show_format`) for the commonest input there is, one
- * H.264 video track with at most one AAC-LC mono or stereo track in a plain MP4/MOV, read from its
+ * H.264 video track with at most one AAC-LC mono or stereo track in a plain MP4/MOV (or that AAC
+ * track alone: an M4A, a transcode's audio file), read from its
  * moov in-process: ffprobe's start (0.15-0.25 s beside Node's own) is most of what a short
  * transcode waits for before its encode can start. Undefined for anything else, or anything this
  * reader is unsure of (see decodeVideoOf, avcConfigSps, mp4Timing): the caller asks ffprobe.
@@ -30,6 +31,7 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
     return undefined;
   // A table claiming more entries than its box holds is a header ffmpeg refuses: ffprobe says so.
   if (!traks.every(tablesFit)) return undefined;
+  if (videoAt < 0) return audioOnly(moov, traks, info.size);
   const timing = mp4Timing(moov);
   const decode = decodeVideoOf(moov, info.size);
   if (videoAt < 0 || !timing || !decode || decode.variableFrameRate) return undefined;
@@ -49,6 +51,40 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
       start_time: start.toFixed(6),
       duration: duration.toFixed(6),
       bit_rate: String(Math.floor((info.size * 8) / duration)),
+    },
+  };
+}
+
+/**
+ * Whether an MP4/MOV surely has no chapters, from its moov in-process: every track is sound or
+ * picture and no box names chapters. ffmpeg reads them from a Nero 'chpl' box and from tracks a
+ * 'chap' reference names (text, or pictures); either four letters anywhere in the moov, a track of
+ * any other kind, or a moov this reader cannot find, and the caller asks ffprobe.
+ */
+export async function mp4WithoutChapters(path: string): Promise<boolean> {
+  const moov = await readMoov(path).catch(() => undefined);
+  if (!moov || moov.includes('chpl', 0, 'latin1') || moov.includes('chap', 0, 'latin1')) return false;
+  const traks = boxes(moov).filter((b) => b.type === 'trak');
+  return traks.every((t) => {
+    const handler = handlerOf(t.body);
+    return handler === 'vide' || handler === 'soun';
+  });
+}
+
+/** An M4A's (or a transcode's audio file's) one AAC-LC track, as ffprobe reports it. */
+function audioOnly(moov: Buffer, traks: Buffer[], size: number): RawProbe | undefined {
+  const timing = mp4AudioOnlyTiming(moov);
+  const audio = timing && audioStream(traks[0]!, 0, timing);
+  if (!timing || !audio) return undefined;
+  const duration = movieSeconds(moov) ?? timing.durationSec;
+  if (!(duration > 0)) return undefined;
+  return {
+    streams: [audio],
+    format: {
+      format_name: 'mov,mp4,m4a,3gp,3g2,mj2',
+      start_time: timing.startSec.toFixed(6),
+      duration: duration.toFixed(6),
+      bit_rate: String(Math.floor((size * 8) / duration)),
     },
   };
 }

@@ -42,6 +42,20 @@ export function mp4Timing(moov: Buffer): Mp4Timing | undefined {
   return { video: videoTiming, audio: audioTracks[0], audioTracks };
 }
 
+/**
+ * The timing of the one audio track of a `moov` with no video (an M4A, a transcode's audio file);
+ * undefined where ffprobe must answer (fragments, other edits, other tracks). Pure.
+ */
+export function mp4AudioOnlyTiming(moov: Buffer): StreamTiming | undefined {
+  const mvhd = child(moov, ['mvhd']);
+  if (!mvhd || child(moov, ['mvex'])) return undefined;
+  const traks = boxes(moov)
+    .filter((b) => b.type === 'trak')
+    .map((b) => b.body);
+  if (traks.length !== 1 || handlerOf(traks[0]!) !== 'soun') return undefined;
+  return trackTiming(traks[0]!, timescaleOf(mvhd));
+}
+
 function trackTiming(trak: Buffer, movieScale: number): StreamTiming | undefined {
   const mdhd = child(trak, ['mdia', 'mdhd']);
   const stbl = child(trak, ['mdia', 'minf', 'stbl']);

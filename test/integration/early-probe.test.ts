@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeChapters } from '../../src/media/chapters.js';
 import { startEarlyProbe } from '../../src/media/probe-header.js';
 import { probe } from '../../src/media/probe.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
@@ -52,5 +53,28 @@ describe('the header probe started before the program loads', () => {
     await clip(b, '320x180', 1);
     startEarlyProbe(a);
     expect((await probe(b)).video!.width).toBe(320);
+  });
+
+  it('is in-process for a plain H.264 MP4 or AAC M4A without one started: no ffprobe runs for it or its chapters', async () => {
+    const mp4 = join(dir, 'f.mp4');
+    const mkv = join(dir, 'f.mkv');
+    await clip(mp4, '160x90', 1);
+    await ffmpeg(['-i', mp4, '-c', 'copy', mkv]);
+    const m4a = join(dir, 'f.m4a');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', m4a]);
+    const saved = process.env.FFPROBE_PATH;
+    process.env.FFPROBE_PATH = join(dir, 'no-ffprobe-here');
+    try {
+      const info = await probe(mp4);
+      expect(info.video!.frameCount).toBe(25);
+      expect(await probeChapters(mp4)).toEqual([]);
+      // An M4A of AAC alone (as a transcode's audio task writes its file) too.
+      expect((await probe(m4a)).audio!.durationSec).toBeCloseTo(1, 1);
+      // Anything else is still ffprobe's, which cannot start here.
+      await expect(probe(mkv)).rejects.toThrow(/no-ffprobe-here/);
+    } finally {
+      if (saved === undefined) delete process.env.FFPROBE_PATH;
+      else process.env.FFPROBE_PATH = saved;
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mp4HeaderProbe } from '../../src/media/mp4-probe.js';
-import { probeHeader } from '../../src/media/probe-header.js';
+import { probeChapters } from '../../src/media/chapters.js';
+import { mp4HeaderProbe, mp4WithoutChapters } from '../../src/media/mp4-probe.js';
+import { PROBE_LIMITS, probeHeader } from '../../src/media/probe-header.js';
+import { runFfprobe } from '../../src/media/run.js';
 import { ffmpeg, tempDir, withMatrix } from '../helpers/media.js';
 
 const picture = (size: string, rate: string) => ['-f', 'lavfi', '-i', `testsrc2=s=${size}:r=${rate}:d=2`];
@@ -58,6 +60,9 @@ const ANSWERED: Record<string, string[]> = {
     '-c:a',
     'aac',
   ],
+  // Sound alone, as M4A files and a transcode's audio task write it.
+  'aac-mono-44k.m4a': [...tone(44100), '-c:a', 'aac'],
+  'aac-stereo-48k.m4a': [...tone(48000), '-c:a', 'aac', '-ac', '2', '-b:a', '96k'],
 };
 
 // Left to ffprobe: other codecs, more or other tracks, variable rate, fragments, flips, cut files.
@@ -78,6 +83,8 @@ const REFUSED: Record<string, string[]> = {
     '-map',
     '1:a',
   ],
+  'mp3-alone.m4a': [...tone(44100), '-c:a', 'libmp3lame', '-f', 'mp4'],
+  'aac-6ch-alone.m4a': [...tone(48000), '-c:a', 'aac', '-ac', '6'],
   'he-aac-like-6ch.mp4': [...picture('320x240', '25'), ...tone(48000), ...x264(), '-c:a', 'aac', '-ac', '6'],
   'vfr.mp4': [
     ...picture('320x240', '30'),
@@ -124,6 +131,11 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
       '+frag_keyframe+empty_moov',
       join(dir, 'frag.mp4'),
     ]);
+    // A video's sound copied out, as the transcode's audio task does.
+    await ffmpeg([
+      ...['-i', join(dir, 'b-frames-ntsc-stereo.mp4'), '-map', '0:a:0', '-vn', '-c:a', 'copy'],
+      ...['-f', 'mp4', join(dir, 'audio-copy.mp4')],
+    ]);
     // Trimmed mid-GOP by a copy: one edit that starts inside the media.
     await ffmpeg([
       '-ss',
@@ -134,6 +146,53 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
       'copy',
       join(dir, 'trimmed.mp4'),
     ]);
+    // Chapters as ffmpeg writes them: a Nero chpl box and a text track named by a 'chap' reference.
+    const metadata = join(dir, 'chapters.txt');
+    await writeFile(
+      metadata,
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1000\nEND=2000\ntitle=Two\n',
+    );
+    for (const [from, to] of [
+      ['baseline-mono-44k.mp4', 'chapters.mp4'],
+      ['stereo-96k.mov', 'chapters.mov'],
+    ])
+      await ffmpeg([
+        '-i',
+        join(dir, from!),
+        '-i',
+        metadata,
+        '-map_chapters',
+        '1',
+        '-c',
+        'copy',
+        join(dir, to!),
+      ]);
+    await ffmpeg([
+      ...tone(44100),
+      '-i',
+      metadata,
+      '-map_chapters',
+      '1',
+      '-c:a',
+      'aac',
+      join(dir, 'chapters.m4a'),
+    ]);
+    // Only the chpl box left to name them: the text track made a sound track and its reference renamed.
+    const chaptered = Buffer.from(await readFile(join(dir, 'chapters.mp4')));
+    for (
+      let at = chaptered.indexOf('hdlr', 0, 'latin1');
+      at >= 0;
+      at = chaptered.indexOf('hdlr', at + 4, 'latin1')
+    )
+      if (chaptered.toString('latin1', at + 12, at + 16) === 'text')
+        chaptered.write('soun', at + 12, 'latin1');
+    for (
+      let at = chaptered.indexOf('chap', 0, 'latin1');
+      at >= 0;
+      at = chaptered.indexOf('chap', at + 4, 'latin1')
+    )
+      chaptered.write('xxxx', at, 'latin1');
+    await writeFile(join(dir, 'chpl-only.mp4'), chaptered);
     // Entry counts beyond their boxes: headers ffmpeg refuses (ffprobe then says so, exit 2).
     const plain = await readFile(join(dir, 'baseline-mono-44k.mp4'));
     for (const table of ['stss', 'stco', 'stsc', 'stts']) {
@@ -146,7 +205,7 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
   }, 120_000);
   afterAll(async () => cleanup());
 
-  for (const name of [...Object.keys(ANSWERED), 'turn90.mp4', 'trimmed.mp4']) {
+  for (const name of [...Object.keys(ANSWERED), 'turn90.mp4', 'trimmed.mp4', 'audio-copy.mp4']) {
     it(`${name}: field for field what ffprobe says`, async () => {
       const path = join(dir, name);
       const [ours, theirs] = await Promise.all([mp4HeaderProbe(path), probeHeader(path, {})]);
@@ -172,6 +231,32 @@ describe('mp4HeaderProbe: ffprobe’s header answer from the moov, or none', () 
   for (const name of [...Object.keys(REFUSED), 'flip.mp4', 'frag.mp4', 'cut.mov', ...claims]) {
     it(`${name}: left to ffprobe`, async () => {
       expect(await mp4HeaderProbe(join(dir, name))).toBeUndefined();
+    });
+  }
+
+  // Chapters: a plain MP4 says it has none in-process; anything else is ffprobe's to list.
+  const ffprobeChapters = async (path: string) => {
+    const { stdout } = await runFfprobe([...PROBE_LIMITS, '-show_chapters', '-of', 'json', path], {
+      timeoutMs: 30_000,
+      label: 'test chapters',
+    });
+    return (JSON.parse(stdout.toString()) as { chapters?: unknown[] }).chapters ?? [];
+  };
+  for (const name of [...Object.keys(ANSWERED), ...Object.keys(REFUSED), 'turn90.mp4', 'frag.mp4']) {
+    it(`${name}: no chapters, in-process only where ffprobe lists none`, async () => {
+      const path = join(dir, name);
+      const [none, theirs] = await Promise.all([mp4WithoutChapters(path), ffprobeChapters(path)]);
+      expect(theirs).toEqual([]);
+      if (none) expect(await probeChapters(path)).toEqual([]);
+      if (name in ANSWERED) expect(none, 'answered in-process').toBe(true);
+    });
+  }
+  for (const name of ['chapters.mp4', 'chapters.mov', 'chapters.m4a', 'chpl-only.mp4']) {
+    it(`${name}: its chapters are ffprobe's to read`, async () => {
+      const path = join(dir, name);
+      expect(await mp4WithoutChapters(path)).toBe(false);
+      expect((await ffprobeChapters(path)).length).toBe(2);
+      expect((await probeChapters(path)).map((c) => c.title)).toEqual(['One', 'Two']);
     });
   }
 });
