@@ -10,16 +10,16 @@ beforeAll(async () => {
 });
 afterAll(() => work.cleanup());
 
-/** Two 2-s shots (testsrc2, then mandelbrot; 320x180, 30 fps) joined by `join` (a filter graph). */
-async function twoShots(name: string, join_: string): Promise<string> {
+/** Two shots of `seconds` (testsrc2, then mandelbrot; 320x180, `rate` fps) joined by `join` (a filter graph). */
+async function twoShots(name: string, join_: string, seconds = 2, rate = 30): Promise<string> {
   const out = join(work.dir, `${name}.mp4`);
   await runFfmpeg(
     [
-      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=2'],
-      ...['-f', 'lavfi', '-i', 'mandelbrot=s=320x180:r=30'],
+      ...['-f', 'lavfi', '-i', `testsrc2=s=320x180:r=${rate}:d=${seconds}`],
+      ...['-f', 'lavfi', '-i', `mandelbrot=s=320x180:r=${rate}`],
       '-filter_complex',
-      `[0]format=yuv420p[a];[1]trim=duration=2,setpts=PTS-STARTPTS,format=yuv420p[b];${join_}[o]`,
-      ...['-map', '[o]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', out],
+      `[0]format=yuv420p[a];[1]trim=duration=${seconds},setpts=PTS-STARTPTS,format=yuv420p[b];${join_}[o]`,
+      ...['-map', '[o]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-g', '30', out],
     ],
     { label: `test clip ${name}` },
   );
@@ -71,3 +71,36 @@ it('a shot that fades in from the start and out to the end is one shot', async (
   expect(result.cuts).toEqual([]);
   expect(result.shots).toHaveLength(1);
 }, 60_000);
+
+// Found by a new user's trial: a dissolve or a wipe of 1.5 s or longer was no cut at all (frames 6
+// apart changed too little in it); 0.5-1.2 s ones were found.
+describe('dissolves and wipes of 1.5-2 s are gradual transitions', () => {
+  it.each([
+    ['a 1.5 s dissolve', 'fade', 1.5, 30],
+    ['a 2 s dissolve', 'fade', 2, 30],
+    ['a 2 s wipe', 'wipeleft', 2, 30],
+    // The window is in seconds: 90 frames at 60 fps are as slow as 45 at 30.
+    ['a 1.5 s dissolve at 60 fps', 'fade', 1.5, 60],
+  ])(
+    '%s, in one pass and in 3 shards alike',
+    async (_name, transition, seconds, rate) => {
+      const offset = 4 - seconds;
+      const path = await twoShots(
+        `long-${transition}-${seconds}-${rate}`,
+        `[a][b]xfade=transition=${transition}:duration=${seconds}:offset=${offset}`,
+        4,
+        rate,
+      );
+      const result = await analyzeScenes(path, { parallel: 1 });
+      expect(result.cuts.map((c) => c.kind)).toEqual(['gradual']);
+      const [cut] = result.cuts;
+      // Inside the transition.
+      expect(cut!.frame).toBeGreaterThan(rate * offset);
+      expect(cut!.frame).toBeLessThan(rate * (offset + seconds));
+      expect(result.shots).toHaveLength(2);
+      const sharded = await analyzeScenes(path, { parallel: 3, minShardFrames: 60 });
+      expect(sharded.cuts).toEqual(result.cuts);
+    },
+    60_000,
+  );
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptySeries,
+  LONG_COLUMNS,
   SERIES_COLUMNS,
   mergePartials,
   MIN_SHARD_FRAMES,
@@ -96,6 +97,22 @@ describe('mergePartials', () => {
       series,
     };
   };
+
+  const long = (index: number, start: number, k = 18): ScenePartial => {
+    const plain = partial(index, 2, start, 50);
+    const series = emptySeries(start, 6, k);
+    for (const key of [...SERIES_COLUMNS, ...LONG_COLUMNS]) series[key] = [...plain.series.luma];
+    return { ...plain, series };
+  };
+
+  it("joins the long window's columns where every shard has them, and refuses a mix", () => {
+    const merged = mergePartials([long(1, 50), long(0, 0)]);
+    expect(merged.series.longBlendSpan).toBe(18);
+    expect(merged.series.longSpan).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(mergePartials([partial(0, 2, 0, 50), partial(1, 2, 50, 50)]).series.longSpan).toBeUndefined();
+    expect(() => mergePartials([long(0, 0), partial(1, 2, 50, 50)])).toThrow(/mix/);
+    expect(() => mergePartials([long(0, 0), long(1, 50, 36)])).toThrow(/mix/);
+  });
 
   it('joins shards in any order', () => {
     const merged = mergePartials([partial(1, 2, 50, 50), partial(0, 2, 0, 50)]);

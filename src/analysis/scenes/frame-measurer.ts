@@ -16,17 +16,39 @@ export interface MeasureOptions {
   edges?: boolean;
   /** Half-width k of the dissolve window: frame i is compared with i-k and i+k. */
   blendSpan?: number;
+  /** The long dissolve window's k (FrameSeries.longBlendSpan); 0 measures none. */
+  longBlendSpan?: number;
   /** Longest flash, in frames, that may return to the same shot. */
   maxFlashFrames?: number;
 }
 
 export const DEFAULT_BLEND_SPAN = 6;
+/**
+ * The long window where the frame rate is unknown: 18 frames, 0.6 s at 30 fps (LONG_BLEND_SEC).
+ * Dissolves and wipes of 1.5-2 s between shots of 4-5 s are found with it (none of 2.5 s).
+ */
+export const DEFAULT_LONG_BLEND_SPAN = 18;
+const LONG_BLEND_SEC = 0.6;
+
+/** The long window's k for a video of `fps` frames a second: the same seconds at any rate. */
+export function longBlendSpanAt(fps: number | undefined, options: MeasureOptions = {}): number {
+  if (options.longBlendSpan !== undefined) return options.longBlendSpan;
+  if (!(fps !== undefined && fps > 0)) return DEFAULT_LONG_BLEND_SPAN;
+  return Math.min(
+    60,
+    Math.max(2 * (options.blendSpan ?? DEFAULT_BLEND_SPAN), Math.round(LONG_BLEND_SEC * fps)),
+  );
+}
 export const DEFAULT_MAX_FLASH_FRAMES = 5;
 
-/** Frames a shard must decode beyond its own range on each side so its windows are complete. */
-export function measureReach(options: MeasureOptions = {}): number {
+/**
+ * Frames a shard must decode beyond its own range on each side so its windows are complete, for a
+ * video of `fps` frames a second.
+ */
+export function measureReach(options: MeasureOptions = {}, fps?: number): number {
   return Math.max(
     options.blendSpan ?? DEFAULT_BLEND_SPAN,
+    longBlendSpanAt(fps, options),
     (options.maxFlashFrames ?? DEFAULT_MAX_FLASH_FRAMES) + 1,
   );
 }
@@ -50,6 +72,7 @@ import {
 export class FrameMeasurer {
   private readonly bytes: number;
   private readonly span: number;
+  private readonly longSpan: number;
   private readonly flash: number;
   private readonly reach: number;
   private readonly planes: readonly [Plane, Plane, Plane];
@@ -78,7 +101,8 @@ export class FrameMeasurer {
     this.span = options.blendSpan ?? DEFAULT_BLEND_SPAN;
     this.flash = options.maxFlashFrames ?? DEFAULT_MAX_FLASH_FRAMES;
     this.reach = measureReach(options);
-    this.series = emptySeries(emitStart, this.span);
+    this.longSpan = options.longBlendSpan ?? DEFAULT_LONG_BLEND_SPAN;
+    this.series = emptySeries(emitStart, this.span, this.longSpan > 0 ? this.longSpan : undefined);
     const { width, height } = layout;
     const lumaSize = width * height;
     const cw = width >> 1;
@@ -187,20 +211,30 @@ export class FrameMeasurer {
     s.contrast.push(round3(signatureContrast(this.signatures.get(f)!)));
     s.sharpness.push(round3(stats.s));
     s.flashReturn.push(round3(this.flashReturn(f)));
-    const a = this.signatures.get(f - this.span);
-    const c = this.signatures.get(f + this.span);
-    if (a && c) {
-      const fit = blendFit(a, x, c);
-      s.span.push(round3(fit.span));
-      s.blendAlpha.push(round3(fit.alpha));
-      s.blendResidual.push(round3(fit.residual));
-      const wipe = wipeFit(a, x, c);
-      s.wipeFraction.push(round3(wipe.fraction));
-      s.wipeResidual.push(round3(wipe.residual));
-    } else {
-      for (const column of ['span', 'blendAlpha', 'blendResidual', 'wipeFraction', 'wipeResidual'] as const)
-        s[column].push(-1);
+    this.fitWindow(f, x, this.span, [s.span, s.blendAlpha, s.blendResidual, s.wipeFraction, s.wipeResidual]);
+    if (s.longSpan)
+      this.fitWindow(f, x, this.longSpan, [
+        s.longSpan,
+        s.longBlendAlpha!,
+        s.longBlendResidual!,
+        s.longWipeFraction!,
+        s.longWipeResidual!,
+      ]);
+  }
+
+  /** Frame f (signature x) as a blend and as a wipe of frames f-k and f+k, or -1s at the video's ends. */
+  private fitWindow(f: number, x: Float32Array, k: number, columns: number[][]): void {
+    const a = this.signatures.get(f - k);
+    const c = this.signatures.get(f + k);
+    if (!a || !c) {
+      for (const column of columns) column.push(-1);
+      return;
     }
+    const fit = blendFit(a, x, c);
+    const wipe = wipeFit(a, x, c);
+    [fit.span, fit.alpha, fit.residual, wipe.fraction, wipe.residual].forEach((v, i) =>
+      columns[i]!.push(round3(v)),
+    );
   }
 
   /** Min distance showing the shot resumes after a short spike starting or ending at f. */

@@ -41,6 +41,18 @@ export interface FrameSeries {
   wipeFraction: number[];
   /** Distance of frame i's blocks from the nearer of frames i-k and i+k: small in a wipe. */
   wipeResidual: number[];
+  /**
+   * The same five columns for a window of `longBlendSpan` frames either side: a dissolve or wipe
+   * longer than about 1.2 s at 30 fps changes too little over k frames to stand out (the span of a
+   * 45-frame dissolve over 6 frames is 13% of the whole change). Absent in series recorded before
+   * they were measured; the detector then looks with k alone.
+   */
+  longBlendSpan?: number;
+  longSpan?: number[];
+  longBlendAlpha?: number[];
+  longBlendResidual?: number[];
+  longWipeFraction?: number[];
+  longWipeResidual?: number[];
 }
 
 export const SERIES_COLUMNS = [
@@ -59,10 +71,27 @@ export const SERIES_COLUMNS = [
   'wipeResidual',
 ] as const satisfies readonly (keyof FrameSeries)[];
 
-export function emptySeries(start: number, blendSpan: number): FrameSeries {
+/** The long window's columns (FrameSeries.longSpan...), merged where every partial has them. */
+export const LONG_COLUMNS = [
+  'longSpan',
+  'longBlendAlpha',
+  'longBlendResidual',
+  'longWipeFraction',
+  'longWipeResidual',
+] as const satisfies readonly (keyof FrameSeries)[];
+
+export function emptySeries(start: number, blendSpan: number, longBlendSpan?: number): FrameSeries {
   return {
     start,
     blendSpan,
+    ...(longBlendSpan !== undefined && {
+      longBlendSpan,
+      longSpan: [],
+      longBlendAlpha: [],
+      longBlendResidual: [],
+      longWipeFraction: [],
+      longWipeResidual: [],
+    }),
     luma: [],
     chroma: [],
     blocks: [],

@@ -15,8 +15,54 @@ const BASELINE_FRAMES = 15;
  * window makes the frame all one side or the other. Returns cuts relative to the series.
  */
 export function gradualCuts(series: FrameSeries, hard: readonly Cut[], options: SceneOptions): Cut[] {
+  const short = windowCuts(
+    {
+      k: series.blendSpan,
+      span: series.span,
+      blendAlpha: series.blendAlpha,
+      blendResidual: series.blendResidual,
+      wipeFraction: series.wipeFraction,
+      wipeResidual: series.wipeResidual,
+    },
+    hard,
+    options,
+  );
+  if (series.longBlendSpan === undefined || !series.longSpan) return short;
+  const long = windowCuts(
+    {
+      k: series.longBlendSpan,
+      span: series.longSpan,
+      blendAlpha: series.longBlendAlpha!,
+      blendResidual: series.longBlendResidual!,
+      wipeFraction: series.longWipeFraction!,
+      wipeResidual: series.longWipeResidual!,
+    },
+    hard,
+    options,
+  );
+  // A transition the short window finds, it places (its run is tighter); the long window adds the
+  // ones too slow for it, apart from those (and a shot's length from them).
+  const apart = (l: Cut) =>
+    short.every(
+      (c) =>
+        (l.end! <= c.start! || c.end! <= l.start!) && Math.abs(l.frame - c.frame) >= options.minShotFrames,
+    );
+  return [...short, ...long.filter(apart)].sort((a, b) => a.frame - b.frame);
+}
+
+/** One window's columns: frame i against frames i-k and i+k (FrameSeries.span... or longSpan...). */
+interface BlendWindow {
+  k: number;
+  span: readonly number[];
+  blendAlpha: readonly number[];
+  blendResidual: readonly number[];
+  wipeFraction: readonly number[];
+  wipeResidual: readonly number[];
+}
+
+function windowCuts(series: BlendWindow, hard: readonly Cut[], options: SceneOptions): Cut[] {
   const n = series.span.length;
-  const k = series.blendSpan;
+  const k = series.k;
   const inside = (x: number) => x >= 0.2 && x <= 0.8;
   /** How far frame i is through a transition (0..1), or -1 when it is not in one. */
   const progress = (i: number) => {

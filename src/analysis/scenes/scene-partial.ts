@@ -1,5 +1,5 @@
 import { FramefleetError, show } from '../../errors.js';
-import { emptySeries, SERIES_COLUMNS, seriesLength, type FrameSeries } from './frame-series.js';
+import { emptySeries, LONG_COLUMNS, SERIES_COLUMNS, seriesLength, type FrameSeries } from './frame-series.js';
 import type { SceneSource } from './scene-result.js';
 
 /** What one shard reports: its frames' measurements, to be merged before detection. */
@@ -44,14 +44,16 @@ export function mergePartials(partials: readonly ScenePartial[]): {
   const sorted = [...partials].sort((a, b) => a.shard.start - b.shard.start || a.shard.index - b.shard.index);
   const source = sorted[0]!.source;
   const count = sorted[0]!.shard.count;
-  const merged = emptySeries(0, sorted[0]!.series.blendSpan);
+  const merged = emptySeries(0, sorted[0]!.series.blendSpan, sorted[0]!.series.longBlendSpan);
   let next = 0;
   for (const p of sorted) {
     if (
       p.source.path !== source.path ||
       p.source.frameCount !== source.frameCount ||
       p.shard.count !== count ||
-      p.series.blendSpan !== merged.blendSpan
+      p.series.blendSpan !== merged.blendSpan ||
+      p.series.longBlendSpan !== merged.longBlendSpan ||
+      LONG_COLUMNS.some((c) => (merged.longBlendSpan === undefined) !== !Array.isArray(p.series[c]))
     ) {
       throw new FramefleetError(
         'INVALID_ARGUMENT',
@@ -66,6 +68,8 @@ export function mergePartials(partials: readonly ScenePartial[]): {
       );
     }
     for (const column of SERIES_COLUMNS) merged[column].push(...p.series[column]);
+    if (merged.longBlendSpan !== undefined)
+      for (const column of LONG_COLUMNS) merged[column]!.push(...p.series[column]!);
     next += seriesLength(p.series);
   }
   const indices = new Set(sorted.map((p) => p.shard.index));

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { FramefleetError, show } from '../../errors.js';
 import {
   FrameMeasurer,
+  longBlendSpanAt,
   measureReach,
   mergePartials,
   sceneResult,
@@ -94,7 +95,7 @@ function measureProbed(
       `input ${show(path)} has a variable frame rate but no time for each frame, so it cannot be split into exact shards; analyse it in one pass (1 shard)`,
     );
   }
-  const reach = measureReach(options);
+  const reach = measureReach(options, rationalValue(video.frameRate));
   const shard = shardAt(
     count === 1 ? Number.MAX_SAFE_INTEGER : video.frameCount,
     options.shardIndex ?? 0,
@@ -119,7 +120,10 @@ async function measureShard(
   const size = analysisSize(video, options.width ?? 256);
   // The last shard runs to the end of the stream, exactly like one pass does.
   const last = shard.index === shard.count - 1 && shard.end > shard.start;
-  const measurer = new FrameMeasurer(size, shard.start, last ? Infinity : shard.end, options);
+  const measurer = new FrameMeasurer(size, shard.start, last ? Infinity : shard.end, {
+    ...options,
+    longBlendSpan: longBlendSpanAt(fps, options),
+  });
   const expected = (last ? video.frameCount : shard.decodeEnd) - shard.decodeStart;
   if (shard.end > shard.start) {
     await decodeFrames({
@@ -228,7 +232,7 @@ export async function analyzeScenes(path: string, options: AnalyzeScenesOptions 
         video.frameCount,
         video.keyframes,
         wanted,
-        measureReach(options),
+        measureReach(options, rationalValue(video.frameRate)),
         video.frameBytes,
       );
       const partials = await measureInParallel(path, video, shards, options);

@@ -10,6 +10,7 @@ import {
 } from '../../analysis/scenes/index.js';
 import { FramefleetError, show } from '../../errors.js';
 import { probe } from '../../media/probe.js';
+import { rationalValue } from '../../media/rational.js';
 import { aggregateScenes, measureScenes } from './measure-scenes.js';
 import { parseWith, scenesSpecSchema, type ScenesSpec } from './spec-schemas.js';
 
@@ -61,7 +62,8 @@ export const scenesPipeline: Pipeline<ScenesSpec> = {
       const requested = variableFrameRate && frameTimes?.length !== frameCount ? 1 : spec.shards;
       if (requested < spec.shards)
         ctx.log.warn({ path }, 'variable frame rate without a time for each frame: analysing in one shard');
-      const shards = planShards(info.video.frameCount, requested, measureReach({}));
+      const reach = measureReach({}, rationalValue(info.video.frameRate));
+      const shards = planShards(info.video.frameCount, requested, reach);
       const shardIds: string[] = [];
       for (const shard of shards) {
         const id = `scenes-${f}-shard-${shard.index}`;
