@@ -110,7 +110,12 @@ describe('mergePartials', () => {
     expect(merged.series.longBlendSpan).toBe(18);
     expect(merged.series.longSpan).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(mergePartials([partial(0, 2, 0, 50), partial(1, 2, 50, 50)]).series.longSpan).toBeUndefined();
-    expect(() => mergePartials([long(0, 0), partial(1, 2, 50, 50)])).toThrow(/mix/);
+    expect(() => mergePartials([long(0, 0), partial(1, 2, 50, 50)])).toThrow(
+      /shard `1` has no `longSpan` column \(made by another framefleet version/,
+    );
+    expect(() => mergePartials([partial(0, 2, 0, 50), long(1, 50)])).toThrow(
+      /shard `0` has no `longSpan` column/,
+    );
     expect(() => mergePartials([long(0, 0), long(1, 50, 36)])).toThrow(/mix/);
   });
 

@@ -33,7 +33,12 @@ export function mergePartials(partials: readonly ScenePartial[]): {
       );
     }
     // A partial from a worker of another version may lack a column the detector now reads.
-    const missing = SERIES_COLUMNS.find((c) => !Array.isArray(p.series[c]));
+    // The long window's columns: all or none, and all or none of the partials (below).
+    const long = p.series.longBlendSpan !== undefined;
+    const missing = [
+      ...SERIES_COLUMNS,
+      ...(long || partials.some((o) => o?.series?.longBlendSpan !== undefined) ? LONG_COLUMNS : []),
+    ].find((c) => !Array.isArray(p.series[c]));
     if (missing) {
       throw new FramefleetError(
         'INVALID_ARGUMENT',
@@ -52,8 +57,7 @@ export function mergePartials(partials: readonly ScenePartial[]): {
       p.source.frameCount !== source.frameCount ||
       p.shard.count !== count ||
       p.series.blendSpan !== merged.blendSpan ||
-      p.series.longBlendSpan !== merged.longBlendSpan ||
-      LONG_COLUMNS.some((c) => (merged.longBlendSpan === undefined) !== !Array.isArray(p.series[c]))
+      p.series.longBlendSpan !== merged.longBlendSpan
     ) {
       throw new FramefleetError(
         'INVALID_ARGUMENT',
