@@ -24,21 +24,22 @@ export interface MeasureOptions {
 
 export const DEFAULT_BLEND_SPAN = 6;
 /**
- * The long window where the frame rate is unknown: 18 frames, 0.6 s at 30 fps (LONG_BLEND_SEC).
- * Dissolves and wipes of 1.5-2 s between shots of 4-5 s are found with it (none of 2.5 s).
+ * The long window, at most: 18 frames, 0.6 s at 30 fps (LONG_BLEND_SEC). Dissolves and wipes of
+ * 1.5-2 s between shots of 4-5 s are found with it at 24-30 fps (none of 2.5 s). Not longer at
+ * 50-60 fps: a 36-frame window found a few more 60-fps dissolves but read a smooth gradient
+ * turning slowly through one shot as two or three shots (a new user's trial).
  */
 export const DEFAULT_LONG_BLEND_SPAN = 18;
 const LONG_BLEND_SEC = 0.6;
 
-/** The long window's k for a video of `fps` frames a second: the same seconds at any rate. */
+/** The long window's k for a video of `fps` frames a second: 0.6 s, at most 18 frames. */
 export function longBlendSpanAt(fps: number | undefined, options: MeasureOptions = {}): number {
   if (options.longBlendSpan !== undefined) return options.longBlendSpan;
   if (!(fps !== undefined && fps > 0)) return DEFAULT_LONG_BLEND_SPAN;
-  return Math.min(
-    60,
-    Math.max(2 * (options.blendSpan ?? DEFAULT_BLEND_SPAN), Math.round(LONG_BLEND_SEC * fps)),
-  );
+  const k = Math.min(DEFAULT_LONG_BLEND_SPAN, Math.round(LONG_BLEND_SEC * fps));
+  return Math.max(2 * (options.blendSpan ?? DEFAULT_BLEND_SPAN), k);
 }
+
 export const DEFAULT_MAX_FLASH_FRAMES = 5;
 
 /**
