@@ -34,7 +34,7 @@ export async function mp4HeaderProbe(path: string): Promise<RawProbe | undefined
   if (videoAt < 0) return audioOnly(moov, traks, info.size);
   const timing = mp4Timing(moov);
   const decode = decodeVideoOf(moov, info.size);
-  if (videoAt < 0 || !timing || !decode || decode.variableFrameRate) return undefined;
+  if (!timing || !decode || decode.variableFrameRate) return undefined;
   const video = videoStream(traks[videoAt]!, videoAt, timing.video, decode);
   const audio = audioAt < 0 ? undefined : audioStream(traks[audioAt]!, audioAt, timing.audio!);
   if (!video || (audioAt >= 0 && !audio)) return undefined;

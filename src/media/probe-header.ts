@@ -73,11 +73,7 @@ export function startEarlyProbe(path: string): void {
   try {
     const info = statSync(path);
     if (!info.isFile() || info.size === 0) return;
-    // A plain H.264 MP4 answers from its moov in a few milliseconds; anything else starts ffprobe.
-    const raw = mp4HeaderProbe(path)
-      .catch(() => undefined)
-      .then((inProcess) => inProcess ?? probeHeader(path, {}))
-      .catch(() => undefined);
+    const raw = readHeader(path, {}).catch(() => undefined);
     early = { path: resolve(path), size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, raw };
   } catch {
     // Not there: the command reports it.
@@ -93,6 +89,14 @@ export async function takeEarlyProbe(
   early = undefined;
   const same = taken.size === info.size && taken.mtimeMs === info.mtimeMs && taken.ino === info.ino;
   return same ? taken.raw : undefined;
+}
+
+/**
+ * A file's header as ffprobe reports it: from the moov in-process for a plain H.264 MP4 or an AAC
+ * M4A (mp4HeaderProbe: a few milliseconds), else from ffprobe, which refuses what it cannot read.
+ */
+export async function readHeader(path: string, options: HeaderOptions): Promise<RawProbe> {
+  return (await mp4HeaderProbe(path).catch(() => undefined)) ?? probeHeader(path, options);
 }
 
 export async function probeHeader(path: string, options: HeaderOptions): Promise<RawProbe> {

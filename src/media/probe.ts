@@ -1,8 +1,7 @@
 import { statInput } from './input-file.js';
 import { hasSampleTables, mp4Packets } from './mp4-samples.js';
-import { mp4HeaderProbe } from './mp4-probe.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
-import { probeHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
+import { readHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
 import { analysePackets, decodablePackets } from './packet-times.js';
 import { matroskaCut } from './matroska-extent.js';
@@ -109,12 +108,7 @@ type VideoOptions = ProbeOptions & {
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   const info = await statInput(path);
-  // A plain H.264 MP4 answers from its moov in-process (mp4HeaderProbe); anything else, or anything
-  // that reader is unsure of, is ffprobe's to read and to refuse.
-  const raw =
-    (await takeEarlyProbe(path, info)) ??
-    (await mp4HeaderProbe(path).catch(() => undefined)) ??
-    (await probeHeader(path, options));
+  const raw = (await takeEarlyProbe(path, info)) ?? (await readHeader(path, options));
   const streams = raw.streams ?? [];
   const rawVideo = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const rawAudio = streams.find((s) => s.codec_type === 'audio');

@@ -102,7 +102,7 @@ export class FrameMeasurer {
     this.span = options.blendSpan ?? DEFAULT_BLEND_SPAN;
     this.flash = options.maxFlashFrames ?? DEFAULT_MAX_FLASH_FRAMES;
     this.reach = measureReach(options);
-    this.longSpan = options.longBlendSpan ?? DEFAULT_LONG_BLEND_SPAN;
+    this.longSpan = longBlendSpanAt(undefined, options);
     this.series = emptySeries(emitStart, this.span, this.longSpan > 0 ? this.longSpan : undefined);
     const { width, height } = layout;
     const lumaSize = width * height;

@@ -25,6 +25,10 @@ export function mergePartials(partials: readonly ScenePartial[]): {
   frameTimes?: number[];
 } {
   if (partials.length === 0) throw new FramefleetError('INVALID_ARGUMENT', 'no partial results to aggregate');
+  // The long window's columns: every partial has them where any has (another version's has none).
+  const columns = partials.some((p) => p?.series?.longBlendSpan !== undefined)
+    ? [...SERIES_COLUMNS, ...LONG_COLUMNS]
+    : SERIES_COLUMNS;
   for (const p of partials) {
     if (p?.kind !== 'scenes-partial' || !p.series || !p.shard) {
       throw new FramefleetError(
@@ -33,12 +37,7 @@ export function mergePartials(partials: readonly ScenePartial[]): {
       );
     }
     // A partial from a worker of another version may lack a column the detector now reads.
-    // The long window's columns: all or none, and all or none of the partials (below).
-    const long = p.series.longBlendSpan !== undefined;
-    const missing = [
-      ...SERIES_COLUMNS,
-      ...(long || partials.some((o) => o?.series?.longBlendSpan !== undefined) ? LONG_COLUMNS : []),
-    ].find((c) => !Array.isArray(p.series[c]));
+    const missing = columns.find((c) => !Array.isArray(p.series[c]));
     if (missing) {
       throw new FramefleetError(
         'INVALID_ARGUMENT',
