@@ -71,7 +71,7 @@ export async function analyzeCommand<K extends keyof Flags>(
     },
     { hint: () => `nothing was written; run the same command again` },
   );
-  echoWarnings((result as { warnings?: string[] }).warnings);
+  echoWarnings(resultWarnings(result as AnalysisResult));
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const { analysisSummary } = await import('./analysis-summary.js');
@@ -88,6 +88,13 @@ async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
     overwrite: flags.overwrite ?? false,
     height: flags.height,
   });
+}
+
+/** The warnings of a result, or of each result of a list. Pure. */
+function resultWarnings(result: AnalysisResult): string[] | undefined {
+  if ('kind' in result && result.kind === 'scenes-list')
+    return result.results.flatMap((r) => r.warnings ?? []);
+  return (result as { warnings?: string[] }).warnings;
 }
 
 /** `text` with the copy of standard input named as the user named it, `-`. Pure. */

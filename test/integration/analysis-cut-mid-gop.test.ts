@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { aggregateScenes, analyzeScenes, measureScenes } from '../../src/pipelines/analyze/index.js';
+import { runCli } from '../helpers/cli.js';
 import { cutTs, ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
 
 // Scene analysis of a TS cut mid-GOP counted frames from the first decoded picture, where the probe
@@ -51,6 +52,20 @@ describe('scene analysis of a TS cut mid-GOP', () => {
         [0, 1].map((i) => measureScenes(cut, { shardIndex: i, shardCount: 2 })),
       );
       expect(aggregateScenes(shards).cuts).toEqual(result.cuts);
+      // What was not analysed is said, once, with where frame 0 lies in the file (a player's time).
+      const into = (src.video!.startTimeSec - src.startTimeSec).toFixed(3);
+      expect(result.warnings).toEqual([
+        `input \`${cut}\` starts mid-GOP: its first ${src.video!.undecodableLead} video packets (before its first keyframe) cannot be decoded and are not analysed; frame 0 and time 0 are that keyframe, ${into} s into the file`,
+      ]);
+      expect(Number(into)).toBeGreaterThan(0.5);
+      expect(aggregateScenes(shards).warnings).toEqual(result.warnings);
+      expect((await analyzeScenes(whole, { parallel: 1 })).warnings).toBeUndefined();
+      if (codec === 'h264') {
+        const cli = await runCli(['analyze', 'scenes', cut, whole]);
+        expect(cli.code).toBe(0);
+        const warned = cli.stderr.split('\n').filter((l) => l.includes('mid-GOP'));
+        expect(warned).toEqual([`framefleet: warning: ${result.warnings![0]}`]);
+      }
     },
   );
 });

@@ -1,3 +1,4 @@
+import { show } from '../../errors.js';
 import { detectCuts, type Cut } from './detect-cuts.js';
 import { seriesLength, type FrameSeries } from './frame-series.js';
 import { sceneOptions, type SceneOptions } from './scene-options.js';
@@ -9,6 +10,12 @@ export interface SceneSource {
   frameCount: number;
   width: number;
   height: number;
+  /**
+   * A source cut mid-GOP (a recording started late): the video packets before its first keyframe,
+   * which no decoder can show, and that keyframe's time after the file's start (what a player
+   * shows). Frame 0 is that keyframe.
+   */
+  undecodableLead?: { packets: number; keyframeSec: number };
 }
 
 export interface SceneResult {
@@ -18,6 +25,8 @@ export interface SceneResult {
   cuts: Cut[];
   shots: ShotStats[];
   options: SceneOptions;
+  /** What of the input the analysis could not see, one line each. */
+  warnings?: string[];
 }
 
 /**
@@ -40,7 +49,14 @@ export function sceneResult(
     cuts,
     shots: shotStats(series, cuts, timeOf),
     options,
+    ...(source.undecodableLead ? { warnings: [leadWarning(source.path, source.undecodableLead)] } : {}),
   };
+}
+
+/** The warning for a source cut mid-GOP: what was not analysed, and where frame 0 is. Pure. */
+export function leadWarning(path: string, lead: { packets: number; keyframeSec: number }): string {
+  const packets = `${lead.packets} video packet${lead.packets === 1 ? '' : 's'}`;
+  return `input ${show(path)} starts mid-GOP: its first ${packets} (before its first keyframe) cannot be decoded and are not analysed; frame 0 and time 0 are that keyframe, ${lead.keyframeSec.toFixed(3)} s into the file`;
 }
 
 /** A frame's time in seconds: from its presentation time where known, else frame / fps. Pure. */

@@ -49,6 +49,8 @@ type ScenesVideo = DecodeVideo & {
   firstKeyframeSec?: number;
   /** A container without a keyframe index: where the video starts (see FrameDecodeOptions.seekBefore). */
   clock?: { videoStartSec: number; videoOffsetSec: number };
+  /** A source cut mid-GOP: what cannot be decoded (SceneSource.undecodableLead). */
+  lead?: { packets: number; keyframeSec: number };
 };
 
 /**
@@ -64,8 +66,11 @@ export function scenesVideo(info: MediaInfo): ScenesVideo | undefined {
     index === 'none'
       ? { videoStartSec: video.startTimeSec, videoOffsetSec: video.startTimeSec - info.startTimeSec }
       : undefined;
-  if (!video.undecodableLead || index === 'start') return clock ? { ...video, clock } : video;
-  return { ...video, firstKeyframeSec: video.startTimeSec };
+  const lead = video.undecodableLead
+    ? { lead: { packets: video.undecodableLead, keyframeSec: video.startTimeSec - info.startTimeSec } }
+    : {};
+  if (!video.undecodableLead || index === 'start') return { ...video, ...lead, ...(clock ? { clock } : {}) };
+  return { ...video, ...lead, firstKeyframeSec: video.startTimeSec };
 }
 
 /** Decodes one shard of a video (or all of it) and measures its frames. */
@@ -151,7 +156,13 @@ async function measureShard(
   return {
     kind: 'scenes-partial',
     // The size as displayed: a quarter-turned phone video is taller than it is stored.
-    source: { path, fps, frameCount: video.frameCount, ...displayedSize(video) },
+    source: {
+      path,
+      fps,
+      frameCount: video.frameCount,
+      ...displayedSize(video),
+      ...(video.lead ? { undecodableLead: video.lead } : {}),
+    },
     shard: {
       index: shard.index,
       count,
