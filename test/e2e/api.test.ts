@@ -16,7 +16,9 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
   let clip: SampleClip;
 
   beforeAll(async () => {
-    h = await startServer({ workers: 2, allowHosts: ['127.0.0.1'] });
+    // Heartbeats every 50 ms: a fast machine transcodes the small clip in well under 500 ms, and the
+    // stream must still show one.
+    h = await startServer({ workers: 2, allowHosts: ['127.0.0.1'], heartbeatMs: 50 });
     clip = await generateSampleClip({
       path: path.join(h.inputDir, 'clip.mp4'),
       width: 160,

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   pipelines?: Pipeline[];
   /** Local engine: how long a remove waits for a cancelled job's tasks to stop. */
   removeWaitMs?: number;
+  /** SSE heartbeat comment interval (default 500 ms). */
+  heartbeatMs?: number;
 }
 
 /** A real server on a free loopback port over the real local engine (or Redis fleet), in a fresh temp folder. */
@@ -99,7 +101,7 @@ export async function startServer(options: HarnessOptions = {}): Promise<Harness
     token: options.token,
     maxUploadBytes: options.maxUploadBytes,
     bodyLimitBytes: options.bodyLimitBytes,
-    heartbeatMs: 500,
+    heartbeatMs: options.heartbeatMs ?? 500,
     logger: log,
     pools: options.pools,
     limits: options.limits,

@@ -1,6 +1,7 @@
 import { inFlicker, isFlash } from './flash.js';
 import { neighbourMean, type FrameSeries } from './frame-series.js';
 import { gradualCuts } from './gradual-cuts.js';
+import { isPump, keyframePumps } from './keyframe-pump.js';
 import { pictureSteps } from './picture-step.js';
 import type { SceneOptions } from './scene-options.js';
 
@@ -33,15 +34,23 @@ export function changeScores(series: FrameSeries, options: SceneOptions): number
   );
 }
 
-/** Finds hard cuts and gradual transitions in a whole video's series. Pure and deterministic. */
+/**
+ * Finds hard cuts and gradual transitions in a whole video's series; `keyframes` (global frame
+ * numbers, as the probe lists them) tell the encoder's GOP cadence (keyframePumps). Pure and
+ * deterministic.
+ */
 export function detectCuts(
   series: FrameSeries,
   timeOf: (frame: number) => number,
   options: SceneOptions,
+  keyframes?: readonly number[],
 ): Cut[] {
   const scores = changeScores(series, options);
-  const hard = hardCuts(series, scores, options);
-  const gradual = joinOverlapping(gradualCuts(series, hard, options));
+  const pumps = keyframePumps(keyframes, scores, series.start, options.threshold);
+  const { hard, pumped } = hardCuts(series, scores, options, pumps);
+  // A keyframe's pump steps the picture as a cut does: no dissolve is read across it either.
+  const steps = [...hard, ...pumped].sort((a, b) => a.frame - b.frame);
+  const gradual = joinOverlapping(gradualCuts(series, steps, options));
   // A fade through black that dips fast reads as a hard cut where the picture drops, then as a
   // fade from the black: one transition, reported once. The gradual one's frames compare frames
   // k away, so a hard cut apart from it lies at or beyond its span's ends; one inside is its dip.
@@ -90,11 +99,18 @@ function joinOverlapping(cuts: Cut[]): Cut[] {
  * Spikes of the change score that stand out from their neighbourhood and are not flashes. The
  * bar a spike must clear scales with the pictures' own contrast: a cut between two dark, flat
  * shots moves the block means little in absolute terms, but as much relative to what they vary.
+ * `pumped`: the spikes that were a GOP keyframe's pump instead (keyframePumps).
  */
-function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions): Cut[] {
+function hardCuts(
+  series: FrameSeries,
+  scores: number[],
+  options: SceneOptions,
+  pumps: ReadonlyMap<number, number>,
+): { hard: Cut[]; pumped: Cut[] } {
   const n = scores.length;
   const pixels = series.luma.map((l, i) => (l + 2 * series.chroma[i]!) / 2);
   const cuts: Cut[] = [];
+  const pumped: Cut[] = [];
   for (let i = 1; i < n; i++) {
     const score = scores[i]!;
     const contrast = Math.max(series.contrast[i - 1]!, series.contrast[i]!);
@@ -116,9 +132,14 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     const fine =
       options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
     if (!coarse && !fine) continue;
+    const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
+    // A GOP's keyframe re-coding the picture at a low bitrate (keyframePumps) is no cut.
+    if (score < (pumps.get(i) ?? 0) && isPump(series, i)) {
+      pumped.push(cut);
+      continue;
+    }
     if (isFlash(series, i, score, options.maxFlashFrames, options.flashRatio, coarse)) continue;
     if (inFlicker(series, i, options.maxFlashFrames)) continue;
-    const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
     const previous = cuts[cuts.length - 1];
     if (previous && i - previous.frame < options.minShotFrames) {
       // Two cuts closer than a shot can be: keep the stronger.
@@ -127,7 +148,7 @@ function hardCuts(series: FrameSeries, scores: number[], options: SceneOptions):
     }
     cuts.push(cut);
   }
-  return cuts;
+  return { hard: cuts, pumped };
 }
 
 /** Value i is STEP_MARGIN times every neighbour's within the window, or more. */

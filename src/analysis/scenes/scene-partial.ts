@@ -13,6 +13,12 @@ export interface ScenePartial {
    * of this shard, from `shard.start` on; the last shard's run to the end of the probe's list.
    */
   frameTimes?: number[];
+  /**
+   * The stream's keyframes within this shard (global frame numbers, from the probe's packet list):
+   * the detector reads the encoder's GOP cadence from them. Absent where a partial of an older
+   * version carries none; the detector then does without.
+   */
+  keyframes?: number[];
 }
 
 /**
@@ -23,6 +29,7 @@ export function mergePartials(partials: readonly ScenePartial[]): {
   source: SceneSource;
   series: FrameSeries;
   frameTimes?: number[];
+  keyframes?: number[];
 } {
   if (partials.length === 0) throw new FramefleetError('INVALID_ARGUMENT', 'no partial results to aggregate');
   // The long window's columns: every partial has them where any has (another version's has none).
@@ -85,7 +92,30 @@ export function mergePartials(partials: readonly ScenePartial[]): {
   if (next === 0)
     throw new FramefleetError('EMPTY_VIDEO', `input ${show(source.path)} has no decodable frames`);
   // Frames past what the probe counted may exist (or be missing); the series is the truth.
-  return { source: { ...source, frameCount: next }, series: merged, ...joinTimes(sorted, source.path) };
+  return {
+    source: { ...source, frameCount: next },
+    series: merged,
+    ...joinTimes(sorted, source.path),
+    ...joinKeyframes(sorted, source.path),
+  };
+}
+
+/** The partials' keyframes joined in order, where every one carries them. */
+function joinKeyframes(sorted: readonly ScenePartial[], path: string): { keyframes?: number[] } {
+  if (!sorted.every((p) => p.keyframes !== undefined)) return {};
+  const keyframes: number[] = [];
+  for (const p of sorted) {
+    const inShard = (k: unknown) =>
+      Number.isSafeInteger(k) && (k as number) >= p.shard.start && (k as number) < p.shard.end;
+    if (!Array.isArray(p.keyframes) || !p.keyframes.every(inShard)) {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `scenes partial of ${show(path)} shard ${show(p.shard.index)} lists keyframes that are not frame numbers within its frames ${p.shard.start}-${p.shard.end - 1}`,
+      );
+    }
+    keyframes.push(...p.keyframes);
+  }
+  return { keyframes: [...new Set(keyframes)].sort((a, b) => a - b) };
 }
 
 /** The partials' frame times joined in order, where every one carries them. */

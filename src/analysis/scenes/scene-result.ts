@@ -31,17 +31,19 @@ export interface SceneResult {
 
 /**
  * Runs the detector over a whole video's series and gathers the JSON result. Times are frame / fps,
- * or, for a variable-frame-rate video, each frame's own presentation time (`frameTimes`).
+ * or, for a variable-frame-rate video, each frame's own presentation time (`frameTimes`); the
+ * stream's `keyframes`, where known, let the detector tell an encoder's GOP cadence from cuts.
  */
 export function sceneResult(
   source: SceneSource,
   series: FrameSeries,
   overrides: Partial<SceneOptions> = {},
   frameTimes?: readonly number[],
+  keyframes?: readonly number[],
 ): SceneResult {
   const options = sceneOptions(overrides);
   const timeOf = frameClock(source.fps, frameTimes);
-  const cuts = detectCuts(series, timeOf, options);
+  const cuts = detectCuts(series, timeOf, options, keyframes);
   return {
     kind: 'scenes',
     source,

@@ -153,6 +153,7 @@ async function measureShard(
     });
   }
   const series = measurer.end();
+  const end = last ? shard.start + series.luma.length : shard.end;
   return {
     kind: 'scenes-partial',
     // The size as displayed: a quarter-turned phone video is taller than it is stored.
@@ -167,9 +168,10 @@ async function measureShard(
       index: shard.index,
       count,
       start: shard.start,
-      end: last ? shard.start + series.luma.length : shard.end,
+      end,
     },
     series,
+    keyframes: video.keyframes.filter((k) => k >= shard.start && k < end),
     // Each shard carries its own frames' times; the last one's run to the end of the probe's list.
     ...(video.frameTimes
       ? { frameTimes: video.frameTimes.slice(shard.start, last ? undefined : shard.end) }
@@ -206,8 +208,8 @@ export function aggregateScenes(
   partials: readonly ScenePartial[],
   overrides: Partial<SceneOptions> = {},
 ): SceneResult {
-  const { source, series, frameTimes } = mergePartials(partials);
-  return sceneResult(source, series, overrides, frameTimes);
+  const { source, series, frameTimes, keyframes } = mergePartials(partials);
+  return sceneResult(source, series, overrides, frameTimes, keyframes);
 }
 
 /** Below this many frames per shard, a second decoder costs more than it saves. */
