@@ -66,7 +66,7 @@ export function registerAnalyze(program: Command): void {
     .option('--aggregate', 'merge partial results given as inputs into the final result')
     .option(
       '--threshold <score>',
-      'minimum change score of a cut (default: 8)',
+      'change score a hard cut needs (default: 8); lower finds more cuts, higher fewer (the bars for low-contrast pictures move with it)',
       numberOption('--threshold', 1, 255),
     )
     .option('--min-shot <frames>', 'fewest frames in a shot (default: 6)', intOption('--min-shot', 1, 10_000))

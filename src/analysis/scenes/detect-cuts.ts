@@ -3,7 +3,7 @@ import { neighbourMean, type FrameSeries } from './frame-series.js';
 import { gradualCuts } from './gradual-cuts.js';
 import { isPump, keyframePumps } from './keyframe-pump.js';
 import { pictureSteps } from './picture-step.js';
-import type { SceneOptions } from './scene-options.js';
+import { DEFAULT_SCENE_OPTIONS, type SceneOptions } from './scene-options.js';
 
 /** How far a cut where the picture steps must top its neighbours' change. */
 const STEP_MARGIN = 1.1;
@@ -111,12 +111,17 @@ function hardCuts(
   const pixels = series.luma.map((l, i) => (l + 2 * series.chroma[i]!) / 2);
   const cuts: Cut[] = [];
   const pumped: Cut[] = [];
+  // The threshold is the bar on pictures of full contrast; a user's other value (`--threshold`)
+  // moves every bar by as much, the contrast-scaled one, its floor and the per-pixel one too (as
+  // a cap alone, a higher one changed nothing on the pictures where the contrast sets the bar).
+  const scale = options.threshold / DEFAULT_SCENE_OPTIONS.threshold;
+  const pixelThreshold = options.pixelThreshold * scale;
   for (let i = 1; i < n; i++) {
     const score = scores[i]!;
     const contrast = Math.max(series.contrast[i - 1]!, series.contrast[i]!);
     const threshold = Math.max(
-      options.floorThreshold,
-      Math.min(options.threshold, options.contrastRatio * contrast),
+      options.floorThreshold * scale,
+      Math.min(options.threshold, options.contrastRatio * contrast * scale),
     );
     // A margin for cuts between crops of one picture: they change the block means less than a
     // new picture does, but between two still framings the change is one frame's, far above the
@@ -129,8 +134,7 @@ function hardCuts(
       (score >= threshold && standsOut(scores, i, options)) ||
       (score >= 0.5 * threshold && isolated(scores, i, options)) ||
       (score >= threshold && tops(scores, i, options) && pictureSteps(series, i));
-    const fine =
-      options.pixelThreshold > 0 && pixels[i]! >= options.pixelThreshold && standsOut(pixels, i, options);
+    const fine = pixelThreshold > 0 && pixels[i]! >= pixelThreshold && standsOut(pixels, i, options);
     if (!coarse && !fine) continue;
     const cut: Cut = { frame: i, time: 0, score: Math.round(score * 1000) / 1000, kind: 'hard' };
     // A GOP's keyframe re-coding the picture at a low bitrate (keyframePumps) is no cut.

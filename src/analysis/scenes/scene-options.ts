@@ -1,6 +1,10 @@
 /** Tuning of the cut detector; every field has a default that suits most footage. */
 export interface SceneOptions {
-  /** Minimum change score (0..255 scale) for a hard cut. */
+  /**
+   * Minimum change score (0..255 scale) for a hard cut on pictures of full contrast. Every other
+   * bar of the hard-cut test (contrastRatio's, floorThreshold, pixelThreshold) is scaled by this
+   * over its default (8): 16 asks twice as much change everywhere, 4 half.
+   */
   threshold: number;
   /**
    * On pictures of low contrast the threshold drops to this fraction of their contrast (the
