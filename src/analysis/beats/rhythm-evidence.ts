@@ -153,7 +153,8 @@ function pulsesFaster(
  * beat over the half-beat (the division is three, not two); the beat over the two-eighth lags
  * beside it, 2/3 and 4/3 of it (three eighths group as beats, not two as quarters: a waltz with
  * running eighths groups its six as three quarters); and two beats over 8/3 (the eighths do not
- * group into a bar of eight: 3+3+2 tresillo in 4/4 repeats at eight, not six). Measured on the
+ * group into a bar of eight: 3+3+2 tresillo in 4/4 repeats at eight, not six), nor four over
+ * 16/3 (two bars of eight: a bossa nova's comping over two bars). Measured on the
  * GM renders of the beat bench: 6/8 and 12/8 beat over 2/3 and 4/3 1.4-2.4, two beats over 8/3
  * 1.3-2.2; simple meters at three eighths 1 or less, or the 8/3 test under 0.6. Pure.
  */
@@ -166,7 +167,11 @@ export function dividesInThree(acf: Float64Array, period: number): boolean {
     beat >= 0.3 &&
     Math.max(at(period / 3), at((2 * period) / 3)) > at(period / 2) + 0.1 &&
     beat > THREE_OVER_TWO * Math.max(at((2 * period) / 3), at((4 * period) / 3)) &&
-    at(2 * period) > THREE_OVER_TWO * at((8 / 3) * period)
+    at(2 * period) > THREE_OVER_TWO * at((8 / 3) * period) &&
+    // ...nor into two bars of eight (a bossa's comping repeats at sixteen eighths, and its 3+3+2
+    // bass, heard alone, did pass the test at eight), where the lags are in reach.
+    (Math.round((16 / 3) * period) + reach >= acf.length ||
+      at(4 * period) > THREE_OVER_TWO * at((16 / 3) * period))
   );
 }
 
