@@ -76,10 +76,14 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   const edits = editsOf(child(trak, ['edts', 'elst']));
   // Several edits (a sample shown twice) or an open-ended one: ffmpeg's rules, not ours, so ask ffprobe.
   if (edits.length > 1 || edits.some((e) => e.duration === 0)) return undefined;
-  // A sample is presented when its composition time falls inside an edit, as ffmpeg's mov demuxer decides.
+  // A sample is presented when its composition time falls inside an edit, as ffmpeg's mov demuxer
+  // decides: the edit's length in the track's time scale rounded to the nearest unit (a sample
+  // starting 0.4 units before the exact end is past the rounded one, and ffmpeg discards it).
   const shown = (t: number) =>
     edits.length === 0 ||
-    edits.some((e) => t >= e.mediaTime && t * movieScale < e.mediaTime * movieScale + e.duration * timescale);
+    edits.some(
+      (e) => t >= e.mediaTime && t < e.mediaTime + Math.round((e.duration * timescale) / movieScale),
+    );
   const samples: Mp4Sample[] = [];
   timing.times.forEach((time, i) => {
     if (shown(time))
