@@ -35,12 +35,12 @@ export const PUMP_LAYOUT_RATIO = 0.5;
  * down with the picture's own contrast, that change cleared it at every such keyframe (a gradient
  * under grain at 80 kb/s: a "cut" every 2 s). A keyframe's pump is what its cadence neighbours
  * change (the median of two either side: a dark shot pumps less than a bright one, and a cut
- * that lands on one of them does not count); there a change that is mostly texture (isPump)
- * must be PUMP_RATIO times that to be a cut. Cadence
- * keyframes are those the most common keyframe distance (within a frame) apart, seen at least
- * MIN_CADENCE times: a scene-cut keyframe lies wherever the cut is. A pump as large as a cut's
- * threshold is not told from one this way: then nothing changes, and neither does it where the
- * encoder left no cadence or the probe listed no keyframes.
+ * that lands on one of them does not count); there a change that looks like a pump (isPump) must
+ * be PUMP_RATIO times that to be a cut. Cadence keyframes are those the most common keyframe
+ * distance (within a frame) apart, seen at least MIN_CADENCE times: a scene-cut keyframe lies
+ * wherever the cut is. A pump as large as a cut's threshold is not told from one this way: then
+ * nothing changes, and neither does it where the encoder left no cadence or the probe listed no
+ * keyframes.
  */
 export function keyframePumps(
   keyframes: readonly number[] | undefined,
