@@ -26,6 +26,9 @@ describe('scene cuts on a low-bitrate encode with a fixed GOP', () => {
     await ffmpeg(['-f', 'lavfi', '-i', grainy(1), '-frames:v', '480', ...encode, path]);
     const result = await analyzeScenes(path, { parallel: 1 });
     expect(result.cuts).toEqual([]);
+    // The encoder's pumps are the same whatever the threshold: a user asking for more cuts
+    // (`--threshold 3`) does not get them back (a new user's trial: a cut at every keyframe).
+    expect((await analyzeScenes(path, { parallel: 1, scene: { threshold: 3 } })).cuts).toEqual([]);
   });
 
   it('keeps the cuts, one of them on a GOP keyframe, and drops the pumps between', async () => {

@@ -13,8 +13,8 @@ describe('keyframePumps: the bar a cut must clear at a fixed GOP cadence', () =>
     const s = scores(420, 0.7, { 60: 4.9, 120: 3.9, 180: 3.7, 240: 3.4, 300: 3.5, 360: 3.7 });
     const bars = keyframePumps(every60, s, 0, 8);
     expect([...bars.keys()]).toEqual([60, 120, 180, 240, 300, 360]);
-    // 60's neighbours: 120 and 180 (nothing before frame 0's GOP); the median of two is the upper.
-    expect(bars.get(60)).toBeCloseTo(PUMP_RATIO * 3.9);
+    // 60's neighbours: 120 and 180 (nothing before frame 0's GOP); the lower median of two.
+    expect(bars.get(60)).toBeCloseTo(PUMP_RATIO * 3.7);
     // 240's: 120, 180, 300, 360 -> 3.7.
     expect(bars.get(240)).toBeCloseTo(PUMP_RATIO * 3.7);
   });
@@ -24,6 +24,14 @@ describe('keyframePumps: the bar a cut must clear at a fixed GOP cadence', () =>
     const bars = keyframePumps(every60, s, 0, 8);
     expect(bars.get(240)).toBeLessThan(27.6);
     expect(bars.get(180)).toBeGreaterThan(3.4);
+  });
+
+  it('is not raised by cuts on two of its four neighbours (a montage cut on the cadence)', () => {
+    // A new user's trial at 60 fps, a keyframe every 120 frames, cuts at 240, 480 and 720: the
+    // pump at 360 between two cuts read as a cut.
+    const keys = [0, 120, 240, 360, 480, 600, 720, 840];
+    const s = scores(900, 0.7, { 120: 4.1, 240: 40, 360: 4.7, 480: 38, 600: 4.05, 720: 45, 840: 3.9 });
+    expect(keyframePumps(keys, s, 0, 8).get(360)).toBeCloseTo(PUMP_RATIO * 4.1);
   });
 
   it('keeps no bar where the neighbours change as much as a cut (cuts on every keyframe)', () => {

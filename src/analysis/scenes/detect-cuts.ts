@@ -46,7 +46,8 @@ export function detectCuts(
   keyframes?: readonly number[],
 ): Cut[] {
   const scores = changeScores(series, options);
-  const pumps = keyframePumps(keyframes, scores, series.start, options.threshold);
+  // The encoder's pumps are the same whatever the user's threshold: judged against the default's.
+  const pumps = keyframePumps(keyframes, scores, series.start, DEFAULT_SCENE_OPTIONS.threshold);
   const { hard, pumped } = hardCuts(series, scores, options, pumps);
   // A keyframe's pump steps the picture as a cut does: no dissolve is read across it either.
   const steps = [...hard, ...pumped].sort((a, b) => a.frame - b.frame);

@@ -1,5 +1,3 @@
-import { median } from '../median.js';
-
 /** A hard cut at a GOP's keyframe must change the picture this many times the video's pump. */
 export const PUMP_RATIO = 2.5;
 /** Fixed GOPs shorter than this are intra-heavy streams, not a cadence worth reading. */
@@ -34,8 +32,8 @@ export const PUMP_LAYOUT_RATIO = 0.5;
  * flat picture shifts by a few levels. On low-contrast footage, where the cut threshold scales
  * down with the picture's own contrast, that change cleared it at every such keyframe (a gradient
  * under grain at 80 kb/s: a "cut" every 2 s). A keyframe's pump is what its cadence neighbours
- * change (the median of two either side: a dark shot pumps less than a bright one, and a cut
- * that lands on one of them does not count); there a change that looks like a pump (isPump) must
+ * change (the lower median of two either side: a dark shot pumps less than a bright one, and
+ * cuts that land on two of them do not count); there a change that looks like a pump (isPump) must
  * be PUMP_RATIO times that to be a cut. Cadence keyframes are those the most common keyframe
  * distance (within a frame) apart, seen at least MIN_CADENCE times: a scene-cut keyframe lies
  * wherever the cut is. A pump as large as a cut's threshold is not told from one this way: then
@@ -68,13 +66,16 @@ export function keyframePumps(
   if (cadence.length < MIN_CADENCE) return bars;
   cadence.forEach((i, j) => {
     // The pump of this part of the video: its cadence neighbours', two either side (a shot's own
-    // grain and contrast set it; a cut that lands on one of them does not, by the median).
+    // grain and contrast set it).
     const near = [
       ...cadence.slice(Math.max(0, j - NEIGHBOURS), j),
       ...cadence.slice(j + 1, j + 1 + NEIGHBOURS),
     ];
     if (near.length < 2) return;
-    const pump = median(near.map((n) => scores[n]!));
+    // The lower median: two of the four may be cuts that landed on the cadence (a montage cut
+    // every GOP but one) and still not set the pump.
+    const sorted = near.map((n) => scores[n]!).sort((a, b) => a - b);
+    const pump = sorted[Math.floor((sorted.length - 1) / 2)]!;
     if (pump < threshold) bars.set(i, PUMP_RATIO * pump);
   });
   return bars;
