@@ -110,7 +110,8 @@ it('a smooth gradient turning slowly through one 60 fps shot is one shot', async
   const out = join(work.dir, 'gradient-60.mp4');
   await runFfmpeg(
     [
-      ...['-f', 'lavfi', '-i', 'gradients=s=320x180:r=60:d=10:speed=0.01:seed=1'],
+      // Colours given: gradients' default ones are random on every run, whatever the seed.
+      ...['-f', 'lavfi', '-i', 'gradients=s=320x180:r=60:d=10:speed=0.01:seed=1:c0=0x1f4e79:c1=0xf2a541'],
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', out],
     ],
     { label: 'test clip gradient-60' },
