@@ -48,4 +48,27 @@ describe('scene cuts: --threshold moves every bar of the hard-cut test', () => {
     expect(result.cuts.map((c) => c.frame)).toEqual([60]);
     expect(result.options.threshold).toBe(32);
   });
+
+  it('reads no dissolve across the cuts a higher threshold leaves unreported', async () => {
+    // A second trial: at 48 the cuts either side of a zooming Mandelbrot shot went unreported, and
+    // the zoom between them (a zoom reads as a blend) came back as a dissolve.
+    const shots = join(dir, 'grey-shots.mp4');
+    await ffmpeg([
+      '-filter_complex',
+      'testsrc2=s=320x180:r=30,format=yuv420p,trim=end_frame=96,setpts=PTS-STARTPTS[a];' +
+        'mandelbrot=s=320x180:r=30,format=yuv420p,trim=end_frame=70,setpts=PTS-STARTPTS[b];' +
+        'life=s=320x180:r=30:mold=10:ratio=0.5:seed=5,format=yuv420p,trim=end_frame=60,setpts=PTS-STARTPTS[c];' +
+        '[a][b][c]concat=n=3:v=1:a=0,eq=contrast=0.3,noise=alls=8:allf=t:all_seed=3,format=yuv420p[out]',
+      ...['-map', '[out]', '-c:v', 'libx264', '-crf', '12', '-preset', 'veryfast', shots],
+    ]);
+    const at = async (threshold: number) =>
+      (await analyzeScenes(shots, { parallel: 1, scene: { threshold } })).cuts.map((c) => [c.kind, c.frame]);
+    expect(await at(8)).toEqual([
+      ['hard', 96],
+      ['hard', 166],
+    ]);
+    const fewer = await at(48);
+    expect(fewer.filter(([kind]) => kind === 'gradual')).toEqual([]);
+    expect(fewer.length).toBeLessThan(2);
+  });
 });

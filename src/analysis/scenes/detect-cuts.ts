@@ -49,8 +49,14 @@ export function detectCuts(
   // The encoder's pumps are the same whatever the user's threshold: judged against the default's.
   const pumps = keyframePumps(keyframes, scores, series.start, DEFAULT_SCENE_OPTIONS.threshold);
   const { hard, pumped } = hardCuts(series, scores, options, pumps);
-  // A keyframe's pump steps the picture as a cut does: no dissolve is read across it either.
-  const steps = [...hard, ...pumped].sort((a, b) => a.frame - b.frame);
+  // A keyframe's pump steps the picture as a cut does: no dissolve is read across it either. Nor
+  // across a cut that a threshold above the default leaves unreported: a shot between two such
+  // cuts (a zoom reads as a blend) read as a dissolve once they were gone.
+  const unreported =
+    options.threshold > DEFAULT_SCENE_OPTIONS.threshold
+      ? hardCuts(series, scores, { ...options, threshold: DEFAULT_SCENE_OPTIONS.threshold }, pumps).hard
+      : [];
+  const steps = [...hard, ...pumped, ...unreported].sort((a, b) => a.frame - b.frame);
   const gradual = joinOverlapping(gradualCuts(series, steps, options));
   // A fade through black that dips fast reads as a hard cut where the picture drops, then as a
   // fade from the black: one transition, reported once. The gradual one's frames compare frames
