@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FramefleetError, show, toFramefleetError } from '../errors.js';
 import { refuseUrl } from '../media/input-file.js';
@@ -81,6 +82,30 @@ export function repeatable(flags: string, description: string, shownDefault: str
 export function pathArgument(value: string, what: string): string {
   if (value.trim() === '') throw new FramefleetError('INVALID_ARGUMENT', `${what} is empty: name a file`);
   return resolve(value);
+}
+
+/**
+ * A file the command writes: as pathArgument, and a directory (a name ending in a slash, or one
+ * that exists) is refused as one, naming a file in it instead of the extension it lacks.
+ */
+export function outputArgument(value: string, what: string): string {
+  const path = pathArgument(value, what);
+  if (/[/\\]$/.test(value) || isDirectory(path)) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `${what} ${show(value)} is a directory: name the file to write in it, such as ${show(join(value, 'output.mp4'))}`,
+    );
+  }
+  return path;
+}
+
+/** Whether `path` is an existing directory; no for anything that cannot be looked at (the writer says why). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** A file the command reads: as pathArgument, and a URL is refused as typed (not as a path). */

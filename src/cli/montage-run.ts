@@ -14,7 +14,15 @@ import { expandClips } from '../pipelines/montage/clip-folders.js';
 import { storyboardPath } from '../pipelines/montage/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, formatDuration, outputMode, inputArgument, pathArgument, plural } from './common.js';
+import {
+  OVERWRITE_HINT,
+  formatDuration,
+  outputMode,
+  inputArgument,
+  outputArgument,
+  pathArgument,
+  plural,
+} from './common.js';
 import { jobFailure } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import type { MontageFlags } from './montage.js';
@@ -24,7 +32,7 @@ export async function montageSpecFrom(flags: MontageFlags): Promise<MontageSpec>
   return parseMontageSpec({
     clips: await expandClips(flags.clips),
     music: inputArgument(flags.music, '--music'),
-    output: pathArgument(flags.output, '--output'),
+    output: outputArgument(flags.output, '--output'),
     duration: flags.duration,
     aspect: flags.aspect,
     height: flags.height,

@@ -7,7 +7,7 @@ import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pi
 import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, outputMode, inputArgument, pathArgument } from './common.js';
+import { OVERWRITE_HINT, outputMode, inputArgument, outputArgument } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import { checkProcessorsHere } from './process-check.js';
@@ -24,7 +24,7 @@ export function transcodeSpecFrom(input: string, flags: TranscodeFlags): Transco
   }
   return parseTranscodeSpec({
     input: inputArgument(input, 'input'),
-    output: pathArgument(flags.output, '--output'),
+    output: outputArgument(flags.output, '--output'),
     segments: flags.segments,
     segmentSeconds: flags.segmentSeconds,
     encoder: flags.encoder,
