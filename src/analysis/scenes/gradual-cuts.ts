@@ -96,15 +96,16 @@ function windowCuts(
   const n = series.span.length;
   const k = series.k;
   const inside = (x: number) => x >= 0.2 && x <= 0.8;
+  /** Frame i sits between frames i-k and i+k as a linear blend (a dissolve's, a fade's). */
+  const blendLike = (i: number) =>
+    inside(series.blendAlpha[i]!) && series.blendResidual[i]! <= options.gradualMaxResidual * series.span[i]!;
   /** How far frame i is through a transition (0..1), or -1 when it is not in one. */
   const progress = (i: number) => {
     const span = series.span[i]!;
     if (span < options.gradualMinSpan) return -1;
-    const limit = options.gradualMaxResidual * span;
-    const alpha = series.blendAlpha[i]!;
-    if (inside(alpha) && series.blendResidual[i]! <= limit) return alpha;
+    if (blendLike(i)) return series.blendAlpha[i]!;
     const fraction = series.wipeFraction[i]!;
-    if (inside(fraction) && series.wipeResidual[i]! <= limit) return fraction;
+    if (inside(fraction) && series.wipeResidual[i]! <= options.gradualMaxResidual * span) return fraction;
     return -1;
   };
   const isBlend = (i: number) => progress(i) >= 0;
@@ -128,10 +129,7 @@ function windowCuts(
     const spans: number[] = [];
     for (let i = run.start; i < run.end; i++) if (isBlend(i)) spans.push(series.span[i]!);
     if (nearHard(mid)) continue;
-    const blend =
-      inside(series.blendAlpha[mid]!) &&
-      series.blendResidual[mid]! <= options.gradualMaxResidual * series.span[mid]!;
-    if (!blend && wipeHolds && !wipeHolds(mid)) continue;
+    if (!blendLike(mid) && wipeHolds && !wipeHolds(mid)) continue;
     // The span on either side, each side by its median (robust to a cut nearby), then averaged:
     // a pan that speeds up has no peak over the mean of its slow and fast sides.
     // Only spans of this shot: those within k of a hard cut compare across it, and beyond it
