@@ -114,3 +114,23 @@ export function analysePackets(
     ...(variableFrameRate ? { frameTimes: sorted.map((p) => Math.round((p.pts - first) * 1e6) / 1e6) } : {}),
   };
 }
+
+/**
+ * The frames of a stream cut short (its last packet, in decode order, partial) that are whole: the
+ * last packet goes, with every frame shown at or after its decode time. A frame shown earlier was
+ * decoded earlier (a decode time is never past its presentation time), so the frames kept run
+ * without a hole: the B-frames the cut lost lie after that time. Pure.
+ */
+export function wholeBeforeCut(packets: readonly Packet[]): Packet[] {
+  const last = packets.at(-1);
+  if (!last) return [];
+  const cutAt = last.dts !== undefined && Number.isFinite(last.dts) ? Math.min(last.dts, last.pts) : last.pts;
+  return packets.slice(0, -1).filter((p) => p.pts < cutAt);
+}
+
+/** How long the frames kept before a cut are shown: to the last one's end, from `start`. Pure. */
+export function shownBeforeCut(packets: readonly Packet[], start: number, frameRate: Rational): number {
+  let end = start;
+  for (const p of packets) end = Math.max(end, p.pts + (p.duration || 1 / rationalValue(frameRate)));
+  return end - start;
+}

@@ -15,6 +15,8 @@ export const PROBE_LIMITS = ['-probesize', '50M', '-analyzeduration', '30M'];
 
 export interface RawStream {
   index: number;
+  /** The container's own stream id: an MPEG-TS stream's PID, as "0x100". */
+  id?: string;
   codec_type?: string;
   codec_name?: string;
   profile?: string;

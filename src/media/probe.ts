@@ -3,7 +3,8 @@ import { hasSampleTables, mp4Packets } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { readHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
-import { analysePackets, decodablePackets } from './packet-times.js';
+import { analysePackets, decodablePackets, shownBeforeCut, wholeBeforeCut } from './packet-times.js';
+import { pidOf, transportCut, type CutTail } from './transport-cut.js';
 import { matroskaCut } from './matroska-extent.js';
 import { refuseCutMatroska, refuseMissingFrames } from './truncation.js';
 import { streamJoins, sizesMayChange, type StreamJoins } from './frame-sizes.js';
@@ -36,6 +37,11 @@ export interface VideoStreamInfo extends StreamJoins {
   startTimeSec: number;
   /** Packets before the first keyframe of a stream cut mid-GOP, and its leading ones: not counted, never output. */
   undecodableLead?: number;
+  /**
+   * A transport stream cut short inside a packet: its last video packet is partial, and it and the
+   * frames shown after its decode time (packets: how many) are not counted, never output.
+   */
+  cutTail?: CutTail;
   durationSec: number;
   /** Display rotation in degrees from the display matrix (0, 90, 180, 270). */
   rotation: number;
@@ -101,6 +107,8 @@ export interface ProbeOptions {
  */
 type VideoOptions = ProbeOptions & {
   mp4?: number | undefined;
+  /** An MPEG transport stream: it may be cut short (transportCut). */
+  transport?: boolean;
   matroska?: { durationSec: number | undefined };
   sizes?: boolean;
 };
@@ -118,7 +126,10 @@ export async function probe(path: string, options: ProbeOptions = {}): Promise<M
     ? { durationSec: num(raw.format?.duration) }
     : undefined;
   const sizes = sizesMayChange(raw.format?.format_name ?? '');
-  const video = rawVideo ? await videoInfo(path, rawVideo, { ...options, mp4, matroska, sizes }) : undefined;
+  const transport = raw.format?.format_name === 'mpegts';
+  const video = rawVideo
+    ? await videoInfo(path, rawVideo, { ...options, mp4, matroska, sizes, transport })
+    : undefined;
   return {
     path,
     sizeBytes: info.size,
@@ -174,13 +185,20 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
   const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
   const scanned = fromTable ?? scan!.packets;
-  const packets = fromTable ?? decodablePackets(scanned);
+  const decodable = fromTable ?? decodablePackets(scanned);
+  // Cut inside a transport packet: the last video packet is partial (it decodes to a damaged frame).
+  const transport = options.transport
+    ? await transportCut(path, pidOf(s.id)).catch(() => undefined)
+    : undefined;
+  const packets = transport ? wholeBeforeCut(decodable) : decodable;
   const timeline = analysePackets(packets, frameRate);
   // Cut mid-GOP: the video starts at its first decodable frame, later than the stream's first packet.
-  const lead = scanned.length - packets.length;
+  const lead = scanned.length - decodable.length;
   const start = lead > 0 ? packets.reduce((min, p) => Math.min(min, p.pts), Infinity) : startTimeSec;
   const joins = scan ? streamJoins(scan, start) : {};
-  const shown = Math.max(0, base.durationSec - (start - startTimeSec));
+  const shown = transport
+    ? shownBeforeCut(packets, start, frameRate)
+    : Math.max(0, base.durationSec - (start - startTimeSec));
   // Fewer frames than the header lists means a cut-short file, unless they come from the sample
   // table: its edit list may hide stored frames (a copy trimmed mid-GOP stores the GOP's start, and
   // nb_frames counts it), and a table whose samples run past the end is left to the scan above.
@@ -193,6 +211,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   return {
     ...base,
     ...(lead > 0 ? { startTimeSec: start, undecodableLead: lead } : {}),
+    ...(transport ? { cutTail: { ...transport, packets: decodable.length - packets.length } } : {}),
     frameCount: timeline.frameCount,
     variableFrameRate: timeline.variableFrameRate,
     keyframes: timeline.keyframes,

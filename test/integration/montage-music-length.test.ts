@@ -97,7 +97,10 @@ describe('montage as long as the music really is', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; failure?: { task: string; willRetry: boolean } })
       .filter((l) => l.type === 'failure');
-    expect(failures.map((f) => [f.failure?.task, f.failure?.willRetry])).toEqual([['stitch', false]]);
+    expect(
+      failures.map((f) => [f.failure?.task, f.failure?.willRetry]),
+      JSON.stringify(failures),
+    ).toEqual([['stitch', false]]);
   }, 120_000);
 
   describe('an MP3 cut short', () => {

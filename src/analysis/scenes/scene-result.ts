@@ -16,6 +16,17 @@ export interface SceneSource {
    * shows). Frame 0 is that keyframe.
    */
   undecodableLead?: { packets: number; keyframeSec: number };
+  /** A transport stream cut short (VideoStreamInfo.cutTail): the video packets not analysed. */
+  cutTail?: CutTail;
+}
+
+/** The end of a transport stream cut inside a packet: what is left out, in one line (cutTailWarning). */
+export interface CutTail {
+  /** Video packets left out: the partial last one and the frames shown after its decode time. */
+  packets: number;
+  fileBytes: number;
+  packetBytes: number;
+  partialBytes: number;
 }
 
 export interface SceneResult {
@@ -51,8 +62,29 @@ export function sceneResult(
     cuts,
     shots: shotStats(series, cuts, timeOf),
     options,
-    ...(source.undecodableLead ? { warnings: [leadWarning(source.path, source.undecodableLead)] } : {}),
+    ...sourceWarnings(source),
   };
+}
+
+/** The result's `warnings` of a source cut at either end; none where it is whole. Pure. */
+export function sourceWarnings(source: SceneSource): { warnings?: string[] } {
+  const warnings = [
+    ...(source.undecodableLead ? [leadWarning(source.path, source.undecodableLead)] : []),
+    ...(source.cutTail ? [cutTailWarning(source.path, source.cutTail, 'analysed')] : []),
+  ];
+  return warnings.length ? { warnings } : {};
+}
+
+/**
+ * The warning for a transport stream cut inside a packet: its last video frame is partial (it
+ * would decode to a damaged picture), so it and the frames shown after it are left out. Pure.
+ */
+export function cutTailWarning(path: string, tail: CutTail, verb: 'analysed' | 'encoded'): string {
+  const packets = `${tail.packets} video packet${tail.packets === 1 ? '' : 's'}`;
+  const where = tail.partialBytes
+    ? `it ends ${tail.partialBytes} bytes into a ${tail.packetBytes}-byte transport packet (at byte ${tail.fileBytes})`
+    : `the file ends at byte ${tail.fileBytes} inside a video frame (its video's last transport packet has more of it to come)`;
+  return `input ${show(path)} is cut short: ${where}, so its last ${packets} (the frame cut off and those shown after it) are not ${verb}`;
 }
 
 /** The warning for a source cut mid-GOP: what was not analysed, and where frame 0 is. Pure. */

@@ -9,6 +9,7 @@ import {
   MIN_SHARD_FRAMES,
   planKeyframeShards,
   shardAt,
+  type CutTail,
   type ShardRange,
   type MeasureOptions,
   type ScenePartial,
@@ -43,7 +44,7 @@ export interface MeasureScenesOptions extends MeasureOptions {
 
 /**
  * What the decode needs of a video: a source cut mid-GOP also has its first keyframe's time, where
- * its frames count from, as the probe and transcode count them.
+ * its frames count from, as the probe and transcode count them; one cut short, what is left out.
  */
 type ScenesVideo = DecodeVideo & {
   firstKeyframeSec?: number;
@@ -51,6 +52,7 @@ type ScenesVideo = DecodeVideo & {
   clock?: { videoStartSec: number; videoOffsetSec: number };
   /** A source cut mid-GOP: what cannot be decoded (SceneSource.undecodableLead). */
   lead?: { packets: number; keyframeSec: number };
+  cutTail?: CutTail;
 };
 
 /**
@@ -58,17 +60,13 @@ type ScenesVideo = DecodeVideo & {
  * whose packets carry only decode times and whose decoder drops the lead itself). Pure.
  */
 export function scenesVideo(info: MediaInfo): ScenesVideo | undefined {
-  const video = info.video;
+  const { video } = info;
   if (!video) return undefined;
   const index = seekIndexOf(info.formatName);
   // A shard of an MPEG-TS starts decoding before the keyframe it needs, and trims by time.
-  const clock =
-    index === 'none'
-      ? { videoStartSec: video.startTimeSec, videoOffsetSec: video.startTimeSec - info.startTimeSec }
-      : undefined;
-  const lead = video.undecodableLead
-    ? { lead: { packets: video.undecodableLead, keyframeSec: video.startTimeSec - info.startTimeSec } }
-    : {};
+  const offset = video.startTimeSec - info.startTimeSec;
+  const clock = index === 'none' ? { videoStartSec: video.startTimeSec, videoOffsetSec: offset } : undefined;
+  const lead = video.undecodableLead ? { lead: { packets: video.undecodableLead, keyframeSec: offset } } : {};
   if (!video.undecodableLead || index === 'start') return { ...video, ...lead, ...(clock ? { clock } : {}) };
   return { ...video, ...lead, firstKeyframeSec: video.startTimeSec };
 }
@@ -139,7 +137,7 @@ async function measureShard(
       startFrame: shard.decodeStart,
       startSec: vfrSeek(video, shard.decodeStart),
       seekBefore: keyframeSeek(video, shard.decodeStart, fps),
-      frameCount: last ? undefined : shard.decodeEnd - shard.decodeStart,
+      frameCount: last && !video.cutTail ? undefined : expected,
       hwaccel: options.hwaccel,
       threads: options.threads,
       fastDecode: options.fastDecode,
@@ -163,6 +161,7 @@ async function measureShard(
       frameCount: video.frameCount,
       ...displayedSize(video),
       ...(video.lead ? { undecodableLead: video.lead } : {}),
+      ...(video.cutTail ? { cutTail: video.cutTail } : {}),
     },
     shard: {
       index: shard.index,

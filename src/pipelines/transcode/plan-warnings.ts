@@ -1,6 +1,7 @@
 import { show } from '../../errors.js';
 import type { PlanContext } from '../../engine/types.js';
 import type { MediaInfo, SubtitleStreamInfo } from '../../media/probe.js';
+import { cutTailWarning } from '../../analysis/scenes/scene-result.js';
 
 /** What of the source's tracks the output keeps (see unkeptWarning). */
 export interface KeptTracks {
@@ -80,7 +81,7 @@ export function audioPastVideoWarning(
 
 /**
  * Says what of the input the output will not have: tracks (unkeptWarning), video before a cut-in
- * GOP's keyframe.
+ * GOP's keyframe, the damaged end of a transport stream cut short.
  */
 export function warnUnkept(source: MediaInfo, ctx: PlanContext, kept: KeptTracks): void {
   const lead = source.video?.undecodableLead;
@@ -90,6 +91,8 @@ export function warnUnkept(source: MediaInfo, ctx: PlanContext, kept: KeptTracks
       `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
     );
   }
+  const tail = source.video?.cutTail;
+  if (tail) ctx.log.warn({ jobId: ctx.jobId, cutTail: tail }, cutTailWarning(source.path, tail, 'encoded'));
   const message = unkeptWarning(source, kept);
   if (message) {
     ctx.log.warn({ jobId: ctx.jobId, dropped: kept.droppedSubtitles.map((s) => s.index) }, message);
