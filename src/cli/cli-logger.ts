@@ -23,13 +23,21 @@ export function cliLogger(options: CliLoggerOptions = {}): Logger {
   };
   return {
     info: (obj, msg) => !options.quiet && !options.silent && write('info', obj, msg),
-    warn: (obj, msg) =>
-      !options.silent &&
-      !(options.failuresShown && typeof obj === 'object' && 'willRetry' in obj) &&
-      write('warning', obj, msg),
+    warn: (obj, msg) => !options.silent && !failureShown(obj, options) && write('warning', obj, msg),
     error: (obj, msg) => write('error', obj, msg),
     debug: (obj, msg) => options.verbose && write('debug', obj, msg),
   };
+}
+
+/**
+ * Whether a log entry is the engine's warning about a task failure said elsewhere: one that ends the
+ * job (`willRetry` false) is the command's own error line, printed once there (a new user's trial
+ * saw a montage's NO_BEATS line twice, as a warning and as the error); one retried, where a
+ * progress printer shows its `failure` event.
+ */
+function failureShown(obj: object | string, options: CliLoggerOptions): boolean {
+  if (typeof obj !== 'object' || !('willRetry' in obj)) return false;
+  return obj.willRetry === false || options.failuresShown === true;
 }
 
 /**

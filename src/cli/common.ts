@@ -131,7 +131,7 @@ export function outputOptions(command: Command, description: string, required = 
 /** The reporting flags every job command shares. */
 export function reportOptions(command: Command): Command {
   return command
-    .option('--json', 'machine-readable output on stdout (NDJSON events, then a result line)')
+    .option('--json', 'machine-readable output on stdout (NDJSON events, then a result or an error line)')
     .option('-q, --quiet', 'no progress or info lines; warnings and errors still print')
     .option('-v, --verbose', 'more detail, including ffmpeg output on errors');
 }
@@ -179,12 +179,21 @@ export function exitCodeFor(error: FramefleetError): number {
   return error.status >= 400 && error.status < 500 ? 2 : 1;
 }
 
-/** Prints one line naming the problem (and, with --verbose, ffmpeg's tail) and exits. */
-export function die(raw: unknown, verbose = false): never {
+/**
+ * Prints one line naming the problem (and, with --verbose, ffmpeg's tail) and exits. With `--json`
+ * stdout also ends with the error as an NDJSON line (`{"type":"error",...}`), so a reader of stdout
+ * alone learns why there is no result line (a new user's trial found nothing there).
+ */
+export function die(raw: unknown, verbose = false, json = false): never {
   const error = toFramefleetError(raw);
   process.stderr.write(`framefleet: error: ${error.message} [${error.code}]\n`);
   if (verbose && error.ffmpegTail) process.stderr.write(`${error.ffmpegTail}\n`);
-  process.exit(exitCodeFor(error));
+  const exitCode = exitCodeFor(error);
+  if (json) {
+    const line = { type: 'error', code: error.code, message: error.message, exitCode };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+  process.exit(exitCode);
 }
 
 /** Runs a command body, turning any error into a one-line message and a non-zero exit. */
@@ -193,10 +202,10 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<void>)
     try {
       await body(...args);
     } catch (error) {
-      // Commander passes the command last: its parsed -v/--verbose, or the environment's.
-      const command = args.at(-1) as { opts?: () => { verbose?: unknown } } | undefined;
-      const verbose = typeof command?.opts === 'function' && command.opts().verbose === true;
-      die(error, verbose || process.env.FRAMEFLEET_VERBOSE === '1');
+      // Commander passes the command last: its parsed -v/--verbose and --json, or the environment's.
+      const command = args.at(-1) as { opts?: () => { verbose?: unknown; json?: unknown } } | undefined;
+      const opts = typeof command?.opts === 'function' ? command.opts() : {};
+      die(error, opts.verbose === true || process.env.FRAMEFLEET_VERBOSE === '1', opts.json === true);
     }
   };
 }

@@ -114,7 +114,7 @@ function keptLine(kept: Record<KeptAs, string[]>): string {
 }
 
 /** A job's manifest, its segment files and what attempts of a killed run left (never its output). */
-async function removeJob(dataDir: string, jobId: string): Promise<void> {
+export async function removeJob(dataDir: string, jobId: string): Promise<void> {
   await rm(join(dataDir, scratchPrefix(jobId)), { recursive: true, force: true });
   await rm(join(dataDir, 'tmp', jobScratchDir(jobId)), { recursive: true, force: true });
   await rm(jobDir(dataDir, jobId), { recursive: true, force: true });

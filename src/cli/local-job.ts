@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { jobDir } from '../engine/local/manifest.js';
+import { removeJob } from './jobs-clean.js';
 import type { LocalBackend } from '../engine/local/local-backend.js';
 import { refusedBeforeWork } from '../engine/refused.js';
 import type { JobRecord, Pipeline } from '../engine/types.js';
@@ -81,9 +80,9 @@ export async function runLocalJob(
   printer.finish(job);
   await backend.close();
   // Refused while planning (bad media, an output that appeared) or by its analysis (music with no
-  // beats): nothing to resume, and a refused command leaves no job.
+  // beats): nothing to resume, and a refused command leaves no job, nor its scratch folder.
   if (job.state === 'failed' && refusedBeforeWork(job, await pipelineOf(job.type, options.pipelines))) {
-    await rm(jobDir(options.dataDir, job.id), { recursive: true, force: true });
+    await removeJob(options.dataDir, job.id);
   }
   return job;
 }

@@ -90,10 +90,19 @@ describe('beats of audio without a steady beat', () => {
   it('says when the sound was too short to be sure of a beat', async () => {
     const short = analyzeBeats(await pcm(['-f', 'lavfi', '-i', 'anoisesrc=c=pink:d=3:a=0.3']), RATE);
     expect(short.message).toBe(
-      'no steady rhythm found in the audio: only 3.0 s of sound, under 8 s is too short to be sure of a beat; no beats',
+      'no steady rhythm found in the audio: only 3.0 s of sound, too short to be sure of a beat; no beats',
     );
     const long = analyzeBeats(await pcm(['-f', 'lavfi', '-i', 'anoisesrc=c=pink:d=10:a=0.3']), RATE);
     expect(long.message).toBe('no steady rhythm found in the audio; no beats');
+    // A steady tone has no beat at any length (a new user's trial: "6.0 s ... under 8 s is too short").
+    const tone = analyzeBeats(await pcm(['-f', 'lavfi', '-i', 'sine=f=220:d=6']), RATE);
+    expect(tone.message).toBe('no steady rhythm found in the audio; no beats');
+    // Clicks on a beat, too few to be sure of: what more of them would take.
+    const clicks = "aevalsrc='0.5*sin(2*PI*880*t)*exp(-40*mod(t,0.5))+0.4*sin(2*PI*330*t)':d=1.6";
+    const few = analyzeBeats(await pcm(['-f', 'lavfi', '-i', clicks]), RATE);
+    expect(few.message).toMatch(
+      /^no steady rhythm found in the audio: only 1\.6 s of sound, too short to be sure of (a beat|the beat it seems to have, which needs about [\d.]+ s); no beats$/,
+    );
   });
 
   // A voice-over on a pop track: read at 183 BPM, 3:2 too fast, with confidence 0.65-0.76 at any

@@ -100,5 +100,7 @@ describe('resume checks the input first; a refused montage leaves no job', () =>
     const listed = await runCli(['jobs', 'list', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(listed.stdout)).toEqual([]);
     expect(await readdir(join(dataDir, 'jobs'))).toEqual([]);
+    // Nor its scratch folder (a new user's trial found an empty one left until `jobs clean`).
+    expect(await readdir(join(dataDir, 'tmp'))).toEqual([]);
   }, 120_000);
 });

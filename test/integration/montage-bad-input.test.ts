@@ -143,6 +143,26 @@ describe('montage refuses bad input before rendering', () => {
     },
     120_000,
   );
+  // Found by a new user's trial: music that is a steady tone was refused twice (a warning, then the
+  // error) with -q, blaming its 6 s length ("under 8 s is too short") where a tone has no beat.
+  it('refuses music with no beat in one line that says why', async () => {
+    const tone = join(dir, 'tone.m4a');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=f=220:d=6', '-c:a', 'aac', tone], { label: 'a tone' });
+    const data = join(dir, 'data-tone');
+    const result = await runCli(
+      [
+        ...['montage', '--clips', good, '--music', tone, '-o', join(dir, 'out-tone.mp4')],
+        ...['--height', '144', '--data-dir', data, '-q'],
+      ],
+      {},
+      120_000,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `framefleet: error: music \`${tone}\` has no beats to cut on (no steady rhythm found in the audio) [NO_BEATS]`,
+    ]);
+  }, 120_000);
+
   // Found by a new user's trial: music with a second audio track (a commentary, a dub) was cut to
   // its first without a word.
   it('names the audio track it cuts to where the music has more than one', async () => {

@@ -74,6 +74,24 @@ describe('montage as long as the music really is', () => {
     expect(Number(audio.start_time)).toBeLessThan(0.05);
   }, 120_000);
 
+  // A new user's trial: at 1 or 2 fps an entry of one frame lost its place in the run (the next
+  // entry's frame took its time) and the render failed its check after all the work, 3 frames of 6.
+  it.each([1, 2])(
+    'renders at %i fps, an entry of one frame as one frame',
+    async (fps) => {
+      const run = await montage(drums, ['--duration', '6', '--fps', String(fps)]);
+      expect(run.code, run.stderr).toBe(0);
+      const result = resultOf(run.stdout);
+      expect(result.frames).toBe(6 * fps);
+      expect(result.videoDurationSec).toBeCloseTo(6, 3);
+      const video = (await ffprobeStreams(join(dir, `out-${attempt}.mp4`))).find(
+        (s) => s.codec_type === 'video',
+      )!;
+      expect(Number(video.nb_frames)).toBe(6 * fps);
+    },
+    120_000,
+  );
+
   // The same trial: the failed check was printed three times, each retry copying the same runs.
   it('does not retry a stitch that fails its check', async () => {
     // An ffmpeg whose stitch (the one reading the runs' concat list) keeps only the first second.

@@ -59,6 +59,10 @@ describe('a transport stream cut short', () => {
       expect(warned).toHaveLength(1);
       expect(warned[0]).toMatch(where);
       expect(warned[0]).toMatch(/so its last \d+ video packets? .* are not encoded$/);
+      // Run again, the job's stored plan is reused (nothing to redo): its warning is said again.
+      const again = await runCli(['transcode', input, '-o', output, '-y']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr.split('\n').filter((l) => l.includes('is cut short'))).toEqual(warned);
       // Frame i of the output is frame i of the whole recording: none damaged, none repeated.
       const out = await probe(output);
       expect(out.video!.frameCount).toBe(video.frameCount);

@@ -82,7 +82,7 @@ describe('run and music arguments', () => {
     // Read no further than the entry's source frames (39 at 25 fps for 45 at 30) and one to spare.
     expect(args.slice(2, 4)).toEqual(['-t', (40 / 25).toFixed(6)]);
     expect(graphOf(args)).toBe(
-      "[0:v:0]setpts=PTS-STARTPTS,fps=30,crop=w='min(iw,ih*1280/720)':h='min(ih,iw*720/1280)',scale=1280:720:flags=bicubic,setsar=1,tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p[c0];[c0]concat=n=1:v=1:a=0[v]",
+      "[0:v:0]setpts=PTS-STARTPTS,fps=30,crop=w='min(iw,ih*1280/720)':h='min(ih,iw*720/1280)',scale=1280:720:flags=bicubic,setsar=1,tpad=stop_mode=clone:stop=45,trim=end_frame=45,format=yuv420p[c0];[c0]concat=n=1:v=1:a=0,settb=1/30,setpts=N[v]",
     );
     expect(args[args.indexOf('-frames:v') + 1]).toBe('45');
     expect(args.join(' ')).toContain('open_gop=0');
@@ -108,7 +108,7 @@ describe('run and music arguments', () => {
     const graph = graphOf(args);
     expect(graph).toContain('[1:v:0]setpts=PTS-STARTPTS,fps=30,');
     expect(graph).toContain('tpad=stop_mode=clone:stop=60,trim=end_frame=60,format=yuv420p[c1]');
-    expect(graph).toContain('[c0][c1][c2]concat=n=3:v=1:a=0[v]');
+    expect(graph).toContain('[c0][c1][c2]concat=n=3:v=1:a=0,settb=1/30,setpts=N[v]');
     expect(args[args.indexOf('-frames:v') + 1]).toBe('150');
   });
 
@@ -130,7 +130,7 @@ describe('run and music arguments', () => {
     expect(graph).toContain(
       "value='2 at 1.50s',metadata=mode=add:key=framefleet_label2:value='beat 3 1.52s'[c1]",
     );
-    expect(graph).toContain('[c0][c1]concat=n=2:v=1:a=0,split[enc][th];[enc]null[v]');
+    expect(graph).toContain('[c0][c1]concat=n=2:v=1:a=0,settb=1/30,setpts=N,split[enc][th];[enc]null[v]');
     // Frames 22 and 45 + 10 of the run: each entry's middle.
     expect(graph).toContain(
       "[th]select='eq(n,22)+eq(n,55)',scale=-2:180,drawtext=fontfile=/f.ttf:text='%{metadata\\:framefleet_label}':x=6:y=6:fontsize=16",

@@ -90,6 +90,12 @@ describe('render spec', () => {
       { ...base, scenes: [{ duration: 1, layers: [{ type: 'box', x: 0, y: 0, width: 8, height: 8 }] }] },
       'invalid render spec at scenes.0.layers.0.color: expected `color` to be a colour #RRGGBB, #RRGGBBAA, #RGB or #RGBA, got nothing (it is missing)',
     ],
+    // A new user's trial: 20 scenes of 0.04 s at 10 fps became 20 frames (2 s for 0.8 s of timeline).
+    [
+      'a scene shorter than one frame',
+      { ...base, scenes: [{ duration: 1 }, { duration: 0.04 }] },
+      'invalid render spec at scenes.1.duration: scene of 0.04 s is shorter than one frame at 10 fps (0.1 s): make it longer or the frame rate higher',
+    ],
   ])('says it in one line, naming the field and the value: %s', (_name, spec, message) => {
     expect(rejection(spec).message).toBe(message);
   });

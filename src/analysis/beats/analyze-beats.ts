@@ -123,7 +123,7 @@ export function beatsOfEnvelope(
       beatsPerBar: null,
       silent: false,
       confidence,
-      message: `${noRhythmReason(heard)}; no beats`,
+      message: `${noRhythmReason(heard, tempo)}; no beats`,
     };
   }
   const seconds = (f: number) => round((f * env.hop) / sampleRate);

@@ -70,11 +70,29 @@ export function audibleSeconds(env: Pick<OnsetEnvelope, 'rms' | 'frameRate'>): n
  */
 const SHORT_SOUND_SEC = 8;
 
-/** Why a track without beats may have none: what "no steady rhythm" adds for short sound. */
-export function noRhythmReason(heardSec: number): string {
-  return heardSec < SHORT_SOUND_SEC
-    ? `no steady rhythm found in the audio: only ${heardSec.toFixed(1)} s of sound, under ${SHORT_SOUND_SEC} s is too short to be sure of a beat`
-    : 'no steady rhythm found in the audio';
+/**
+ * A pulse that would prove a beat within this many seconds is one: 4-5 s of a piano's eighths
+ * measure 0.34 (8.7 s), a steady tone 0.0001 and 5 s of pink noise 0.011.
+ */
+const PULSE_WITHIN_SEC = 30;
+
+/**
+ * Why a track without beats may have none. Its length is named only where it may be why: the
+ * sound is short and has a pulse that more of it would prove (PULSE_WITHIN_SEC), or is too short
+ * for any tempo to be read. A steady tone or noise has no beat at any length: a new user's trial
+ * was told "6.0 s ... under 8 s is too short" of a tone, and saw 6.2 s of music cut on its beats.
+ * Pure.
+ */
+export function noRhythmReason(heardSec: number, tempo: TempoEstimate | undefined | 'unknown'): string {
+  const none = 'no steady rhythm found in the audio';
+  if (heardSec >= SHORT_SOUND_SEC) return none;
+  const only = `${none}: only ${heardSec.toFixed(1)} s of sound`;
+  // Too short for a tempo to be read at all (two of the slowest beat's periods), or unknown.
+  if (tempo === undefined || tempo === 'unknown') return `${only}, too short to be sure of a beat`;
+  if (rhythmConfidence(tempo, PULSE_WITHIN_SEC) < 0.5) return none;
+  // The seconds at which this pulse would reach a confidence of 0.5 (pulse * sqrt(seconds) = 1).
+  const needed = Math.ceil(10 / tempo.pulse ** 2) / 10;
+  return `${only}, too short to be sure of the beat it seems to have, which needs about ${needed.toFixed(1)} s`;
 }
 
 /** Whether a tempo estimate shows a beat at all: periodic enough, and surely so for its length. */

@@ -249,7 +249,13 @@ export class LocalBackend implements Backend {
         paths: this.options.paths,
       });
       if (superseded()) return;
+      // A stored plan is not made again: what its planning warned of is said again (a new user's
+      // trial ran the same command twice and saw a warning the first time only).
+      const replayWarnings = () => {
+        for (const warning of job.record.warnings ?? []) this.options.log.warn({ jobId: record.id }, warning);
+      };
       if (keep) {
+        if (stored) replayWarnings();
         for (const t of job.records.values()) t.reused = t.state === 'done';
         this.states.finish(job, 'done', root!.output);
         return;
@@ -259,6 +265,7 @@ export class LocalBackend implements Backend {
       const rebuilt = stored && job.ranUnderOtherBuild(this.options.build);
       const failed = job.failedTasks();
       const stale = stored && (rebuilt || job.manifest.plannedBy !== pipeline.planner);
+      if (stored && !stale) replayWarnings();
       const samePlan = !stale || job.replanned(await plan(), pipeline.planner);
       if (superseded()) return;
       const why = job.runUnder(this.options.build, { rebuilt, lastState, failed, samePlan });

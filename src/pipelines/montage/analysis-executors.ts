@@ -125,6 +125,9 @@ export const analyseMusic: Executor<MusicPayload, MusicOutput> = async (p, ctx) 
         downbeats: estimateDownbeats(beats.beats, beats.onset, beats.curveRate),
         energy: beats.energy,
         curveRate: beats.curveRate,
+        ...(beats.beats.length === 0 && beats.message
+          ? { noBeats: beats.message.replace(/; no beats$/, '') }
+          : {}),
         cached: false,
       };
     }),

@@ -13,6 +13,8 @@ export interface MusicAnalysis {
   /** Loudness curve (dBFS) at `curveRate` points per second. */
   energy: number[];
   curveRate: number;
+  /** Without beats: why, as the beat analysis says it (absent in analyses kept from before). */
+  noBeats?: string;
 }
 
 export interface CutPlanOptions {

@@ -51,7 +51,7 @@ export const editMontage: Executor<EditPayload, EditOutput> = async (p, ctx) => 
     const silent = music.energy.every((level) => level < SILENCE_DBFS);
     throw new FramefleetError(
       'NO_BEATS',
-      `music ${show(layout.music)} has no beats to cut on (${silent ? `it is silent: below ${SILENCE_DBFS} dBFS throughout` : noRhythmReason(music.durationSec)})`,
+      `music ${show(layout.music)} has no beats to cut on (${silent ? `it is silent: below ${SILENCE_DBFS} dBFS throughout` : (music.noBeats ?? noRhythmReason(music.durationSec, 'unknown'))})`,
     );
   }
   const edl = planEdl(candidates(analyses), music, {

@@ -124,7 +124,10 @@ export function runArgs(job: RunRender): string[] {
     return `[${i}:v:0]${entryFilters(entry, job)}${label}[c${i}]`;
   });
   const upload = job.encoder.uploadFilter;
-  const concat = `${job.entries.map((_, i) => `[c${i}]`).join('')}concat=n=${job.entries.length}:v=1:a=0`;
+  // Frame n at n / fps: concat times an entry by its last frame's distance from the one before, and
+  // an entry of one frame (at 1 or 2 fps) has none, so the next one's frames landed on its time and
+  // the encoder dropped them as repeats.
+  const concat = `${job.entries.map((_, i) => `[c${i}]`).join('')}concat=n=${job.entries.length}:v=1:a=0,settb=1/${job.fps},setpts=N`;
   const thumbOutput: string[] = [];
   if (!thumbs) {
     graph.push(`${concat}${upload ? `,${upload}` : ''}[v]`);

@@ -227,9 +227,14 @@ type Refine = z.core.$RefinementCtx<unknown>;
 function checkScene(
   scene: Scene,
   i: number,
-  s: { width: number; height: number; scenes?: Scene[] },
+  s: { width: number; height: number; fps: number; scenes?: Scene[] },
   ctx: Refine,
 ) {
+  // Shorter than a frame, a scene would be shown for one (sceneFrames), and the video grow with them.
+  if (scene.duration * s.fps < 1 - 1e-9) {
+    const message = `scene of ${scene.duration} s is shorter than one frame at ${s.fps} fps (${+(1 / s.fps).toFixed(4)} s): make it longer or the frame rate higher`;
+    ctx.addIssue({ code: 'custom', path: ['scenes', i, 'duration'], message });
+  }
   for (const [j, layer] of scene.layers.entries()) {
     const path = ['scenes', i, 'layers', j];
     if (layer.x + layer.width > s.width || layer.y + layer.height > s.height) {
