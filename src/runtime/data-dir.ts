@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 
@@ -26,6 +26,7 @@ export async function ensureDataDir(dir: string): Promise<void> {
     if (parent === existing) break;
     existing = parent;
   }
+  await refusePseudoFs(existing, unusable);
   for (const folder of missing) {
     await mkdir(folder).catch(async (e: NodeJS.ErrnoException) => {
       // Another process made it meanwhile: fine when it is a folder.
@@ -50,12 +51,40 @@ export async function checkDataDir(dir: string, use: 'read' | 'write' = 'write')
     throw unusable(`cannot be used: ${info.code ?? info.message}`, info);
   }
   if (!info.isDirectory()) throw unusable('is a file, not a folder');
+  await refusePseudoFs(dir, unusable);
   if (use === 'write') await writable(dir);
   else
     await access(dir, constants.R_OK | constants.X_OK).catch((e: NodeJS.ErrnoException) => {
       throw unusable(`is not readable: ${e.code ?? e.message}`, e);
     });
   return true;
+}
+
+/**
+ * The kernel's pseudo-filesystems (statfs f_type): files there are the kernel's, never a job's. Root
+ * passes their permission checks, so a data dir on /proc looked writable, and a transcode with
+ * `--data-dir /proc` retried its mkdir forever (`/proc/self`, a link, failed otherwise).
+ */
+const PSEUDO_FS: Record<number, string> = {
+  0x9fa0: 'proc',
+  0x62656572: 'sysfs',
+  0x64626720: 'debugfs',
+  0x74726163: 'tracefs',
+  0x73636673: 'securityfs',
+  0x27e0eb: 'cgroup',
+  0x63677270: 'cgroup2',
+  0xcafe4a11: 'bpf',
+  0x6165676c: 'pstore',
+  0x62656570: 'configfs',
+  0x1cd1: 'devpts',
+  0x42494e4d: 'binfmt_misc',
+};
+
+/** Refuses a folder on a kernel pseudo-filesystem, where `folder` (an existing one) lies. */
+async function refusePseudoFs(folder: string, unusable: ReturnType<typeof unusableFor>): Promise<void> {
+  const info = await statfs(folder).catch(() => undefined);
+  const kind = info && PSEUDO_FS[info.type];
+  if (kind) throw unusable(`is on the kernel's ${kind} filesystem, not a disk: choose a folder on a disk`);
 }
 
 function unusableFor(dir: string) {

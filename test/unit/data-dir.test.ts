@@ -57,7 +57,21 @@ describe('checkDataDir (jobs list/show/rm/clean: nothing is made)', () => {
     await expect(error).rejects.toThrow(message);
   });
 
-  it.runIf(process.platform === 'linux')('refuses /proc/self, which no one may write', async () => {
-    await expect(checkDataDir('/proc/self')).rejects.toThrow(/`\/proc\/self` is not writable: E/);
+  // A new user's trial: root passes /proc's and /sys's permission checks, and `transcode --data-dir
+  // /proc` retried its mkdir forever; /sys and `jobs list` on either were taken.
+  it.runIf(process.platform === 'linux').each([
+    ['/proc/self', 'read' as const, 'proc'],
+    ['/proc', 'write' as const, 'proc'],
+    ['/proc', 'read' as const, 'proc'],
+    ['/sys/kernel', 'read' as const, 'sysfs'],
+  ])('refuses %s (to %s) on the kernel filesystem', async (dir, use, kind) => {
+    await expect(checkDataDir(dir, use)).rejects.toThrow(
+      `data dir \`${dir}\` is on the kernel's ${kind} filesystem, not a disk: choose a folder on a disk`,
+    );
+  });
+
+  it.runIf(process.platform === 'linux')('refuses to make one under /proc or /sys', async () => {
+    for (const dir of ['/proc/framefleet-data', '/sys/a/b'])
+      await expect(ensureDataDir(dir)).rejects.toMatchObject({ code: 'DATA_DIR_UNUSABLE' });
   });
 });
