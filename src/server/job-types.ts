@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FramefleetError, redactUrl, show } from '../errors.js';
+import { statFile } from '../media/input-file.js';
 import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
 import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
 import { checkOutputTarget } from '../storage/output-target.js';
@@ -43,13 +44,21 @@ export async function confineSpec(
     const local = looksLikeUrl(value) ? await download(value) : value;
     return confineInput(local, confinement.inputRoots, what);
   };
+  // A local input must be a file (a folder only where the field takes folders): said at submit (400),
+  // not as the job's failure once queued (a new user's trial got 202 for a folder).
+  const aFile = async (value: string) => {
+    const real = await confineOne(value);
+    if (!looksLikeUrl(real) && !inStorage(real, storage)) await statFile(real, 'input', 'a media file');
+    return real;
+  };
   for (const field of def.inputFields) {
     const value = spec[field];
-    if (typeof value === 'string') out[field] = await confineOne(value);
+    const folders = def.expandFolders?.field === field ? def.expandFolders.expand : undefined;
+    if (typeof value === 'string') out[field] = await aFile(value);
     else if (Array.isArray(value)) {
       let confined: unknown[] = [];
-      for (const item of value) confined.push(typeof item === 'string' ? await confineOne(item) : item);
-      const folders = def.expandFolders?.field === field ? def.expandFolders.expand : undefined;
+      const one = folders ? confineOne : aFile;
+      for (const item of value) confined.push(typeof item === 'string' ? await one(item) : item);
       if (folders) {
         // A folder inside the roots stands for its files, each confined in turn (a link may lead out).
         const items = confined;

@@ -137,6 +137,21 @@ describe('path and URL confinement', () => {
     expect(ok).toMatchObject({ scenes: [{ background: { video: path.join(dir, 'root', 'sub', 'a.mp4') } }] });
   });
 
+  // A new user's trial: a folder as a transcode's input was taken (202) and failed once queued.
+  it('submit: a folder is refused where the field takes a file, and taken where it takes folders', async () => {
+    const folder = submit('transcode', {
+      input: path.join(dir, 'root', 'sub'),
+      output: path.join(dir, 'root', 'o.mp4'),
+    });
+    await expect(folder).rejects.toMatchObject({ code: 'INPUT_NOT_A_FILE' });
+    await expect(folder).rejects.toThrow(/input `.*root\/sub` is a directory, not a media file/);
+    const file = await submit('transcode', {
+      input: path.join(dir, 'root', 'sub', 'a.mp4'),
+      output: path.join(dir, 'root', 'o.mp4'),
+    });
+    expect(file.input).toBe(path.join(dir, 'root', 'sub', 'a.mp4'));
+  });
+
   it('submit: a montage clip folder inside the roots becomes its files, each confined', async () => {
     const spec = await submit('montage', { clips: [path.join(dir, 'root-alias', 'sub')] });
     expect(spec.clips).toEqual([path.join(dir, 'root', 'sub', 'a.mp4')]);
