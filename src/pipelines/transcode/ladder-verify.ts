@@ -46,13 +46,32 @@ export async function readRendition(dir: string, name: string, key?: Buffer): Pr
     });
   }
   const total = segments.reduce((s, x) => s + x.duration, 0);
-  // A short last segment (a few audio frames) carries its headers over almost no time: the peak is
-  // taken over segments of at least half the longest one, as players measure it.
-  const longest = Math.max(...segments.map((s) => s.duration));
-  const full = segments.filter((s) => s.duration >= longest / 2);
-  const peakBps = Math.max(...full.map((s) => (s.bytes * 8) / Math.max(s.duration, 0.001)));
+  const target = playlist.targetDuration ?? Math.ceil(Math.max(...segments.map((s) => s.duration)));
   const averageBps = segments.reduce((s, x) => s + x.bytes * 8, 0) / Math.max(total, 0.001);
+  const peakBps = peakSegmentBitRate(segments, target) ?? averageBps;
   return { name, playlist, init, segments, peakBps: Math.ceil(peakBps), averageBps: Math.ceil(averageBps) };
+}
+
+/**
+ * The peak segment bit rate as RFC 8216 (4.3.4.2) defines BANDWIDTH's: the largest bit rate of any
+ * run of consecutive segments lasting 0.5 to 1.5 target durations. A short last segment counts
+ * within such a run (a new user's trial found BANDWIDTH under the peak where it was left out);
+ * undefined where no run is that long (a playlist shorter than half its target duration). Pure.
+ */
+export function peakSegmentBitRate(
+  segments: readonly { bytes: number; duration: number }[],
+  targetSec: number,
+): number | undefined {
+  let peak: number | undefined;
+  for (let i = 0; i < segments.length; i++) {
+    let [seconds, bits] = [0, 0];
+    for (const s of segments.slice(i)) {
+      [seconds, bits] = [seconds + s.duration, bits + s.bytes * 8];
+      if (seconds > 1.5 * targetSec + 1e-9) break;
+      if (seconds >= 0.5 * targetSec - 1e-9) peak = Math.max(peak ?? 0, bits / seconds);
+    }
+  }
+  return peak;
 }
 
 function decrypt(bytes: Buffer, key: Buffer, ivHex: string | undefined, sequence: number): Buffer {
