@@ -73,6 +73,12 @@ export async function findJob(dataDir: string, id: string): Promise<JobRecord> {
  * for `transcode-037...`) that names exactly one job.
  */
 export async function findManifest(dataDir: string, id: string): Promise<Manifest> {
+  // An empty id (an unset shell variable) is the start of every id: it names none.
+  if (id.trim() === '')
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `job id ${show(id)} is empty: \`framefleet jobs list\` shows the ids`,
+    );
   const manifests = await listManifests(dataDir);
   const exact = manifests.find((m) => m.job.id === id);
   if (exact) return exact;

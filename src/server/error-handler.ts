@@ -65,7 +65,9 @@ export function toApiError(error: unknown, request?: FastifyRequest): Framefleet
   const message = show(e.message ?? String(error));
   if (e.statusCode === 413) return new FramefleetError('PAYLOAD_TOO_LARGE', message, { cause: error });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return new FramefleetError('BAD_REQUEST', `bad request: ${message}`, { cause: error });
+    // A framework's bare reason phrase ("Forbidden" for a `%2e%2e` path) names the request it refuses.
+    const path = request ? ` ${show((request.raw.url ?? '').split('?')[0]!)}` : '';
+    return new FramefleetError('BAD_REQUEST', `bad request${path}: ${message}`, { cause: error });
   }
   return new FramefleetError('INTERNAL', `internal error: ${message}`, { cause: error });
 }

@@ -25,10 +25,13 @@ export function jsonTooDeep(text: string, max: number): boolean {
   return false;
 }
 
-/** Fastify's JSON parser (prototype-poisoning checks kept) behind the nesting limit. */
+/** Fastify's JSON parser (prototype-poisoning checks kept) behind the nesting limit; no text/plain parser. */
 export function useDepthLimitedJson(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // Only JSON is JSON: Fastify's own text/plain parser handed the routes a string, refused as a spec
+  // ("`body` must be object") where any other type is 415 (a new user's trial).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (jsonTooDeep(body as string, MAX_JSON_DEPTH)) {
       done(
@@ -37,8 +40,26 @@ export function useDepthLimitedJson(app: FastifyInstance): void {
       );
       return;
     }
-    parse(request, body as string, done);
+    parse(request, body as string, (error, value) => {
+      // Valid JSON refused all the same: prototype poisoning, said as such (a new user's trial was
+      // told "not valid JSON" of a body with a `__proto__` key).
+      if (error && parsesAsJson(body as string)) {
+        const why = 'request body has a `__proto__` or `constructor.prototype` key, which no request takes';
+        done(new FramefleetError('INVALID_JSON', why), undefined);
+        return;
+      }
+      done(error, value);
+    });
   });
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Fastify's own errors by code: what the catalogue calls them and a message that echoes nothing long. */

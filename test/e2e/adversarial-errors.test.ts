@@ -103,6 +103,20 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(Object.keys(JSON.parse(response.body) as object)).toEqual(['error']);
   });
 
+  // A new user's trial: valid JSON with a `__proto__` key was called "not valid JSON".
+  it.each([
+    '{"__proto__":{"admin":true}}',
+    '{"type":"transcode","spec":{"constructor":{"prototype":{"x":1}}}}',
+  ])('says what is wrong with a poisoned body: %s', async (body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.error).toMatchObject({
+      code: 'INVALID_JSON',
+      message: 'request body has a `__proto__` or `constructor.prototype` key, which no request takes',
+    });
+    expect((await post('{"type":')).error?.message).toBe('request body is not valid JSON');
+  });
+
   it.each([
     ['an unknown encoder', { encoder: 'libx264 -vf drawtext=textfile=/etc/passwd' }, 'UNKNOWN_ENCODER'],
     ['a family without the codec', { encoder: 'svtav1' }, 'UNKNOWN_ENCODER'],
@@ -127,6 +141,12 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
   it('maps framework errors into the catalogue: bad %ff path, 431, false Content-Length, media type, garbage', async () => {
     const badPath = await rawRequest(h.url, { target: '/v1/jobs/%ff' });
     expect([badPath.status, badPath.error?.code]).toEqual([400, 'BAD_REQUEST']);
+    // A framework's bare "Forbidden" names the path it refuses (a new user's trial: it named nothing).
+    const dots = await rawRequest(h.url, { target: '/%2e%2e/x' });
+    expect([dots.status, dots.error]).toEqual([
+      400,
+      { code: 'BAD_REQUEST', message: 'bad request `/%2e%2e/x`: `Forbidden`' },
+    ]);
     const bigHeader = await rawRequest(h.url, {
       target: '/v1/jobs',
       headers: { 'x-big': 'a'.repeat(20_000) },
@@ -134,6 +154,12 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect([bigHeader.status, bigHeader.error?.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
     const xml = await post('<job/>', { 'content-type': 'application/xml' });
     expect([xml.status, xml.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    // JSON sent as text/plain (a script's marker header let it past the cross-site guard) is no JSON.
+    const text = await post('{"type":"transcode","spec":{}}', {
+      'content-type': 'text/plain',
+      'x-requested-with': 'x',
+    });
+    expect([text.status, text.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     const { host } = new URL(h.url);
     const head = (length: number) =>
       `POST /v1/jobs HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n`;

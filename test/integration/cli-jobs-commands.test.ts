@@ -225,6 +225,14 @@ describe('jobs list/show/rm/clean/resume', () => {
       `framefleet: error: no job \`zz\` in \`${data}\`: ids read \`<type>-<hash>\` (the start of the id ` +
         'or of its hash names one); `framefleet jobs list` shows them [NOT_FOUND]\n',
     );
+    // An empty id (an unset variable) starts every id: a new user's trial was told it is ambiguous.
+    for (const verb of ['show', 'resume', 'rm']) {
+      const empty = await runCli(['jobs', verb, '', '--data-dir', data]);
+      expect([empty.code, empty.stderr]).toEqual([
+        2,
+        'framefleet: error: job id `` is empty: `framefleet jobs list` shows the ids [INVALID_ARGUMENT]\n',
+      ]);
+    }
   }, 60_000);
 });
 
