@@ -271,4 +271,23 @@ describe('render refuses bad files and fonts', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('at template:');
   });
+
+  // A new user's trial: a question too long for a small frame was refused at the scene the template
+  // made of it (`scenes.1.layers.1.text`), a field the user never wrote.
+  it("names the quiz field whose text does not fit the template's box", async () => {
+    const quiz = join(dir, 'long-question.json');
+    const question = 'word '.repeat(190).trim();
+    await writeFile(
+      quiz,
+      JSON.stringify({ title: 'T', questions: [{ question, answers: ['a', 'b', 'c', 'd'], correct: 0 }] }),
+    );
+    const r = await runCli([
+      ...['render', '--template', 'trivia', quiz, '-o', join(dir, 'out', 'q.mp4')],
+      ...['--width', '320', '--height', '180', '--data-dir', join(dir, 'data')],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^framefleet: error: invalid render spec at quiz\.questions\.0\.question: text of 949 characters does not fit its \d+x\d+ rectangle .* \(in the template's scenes\.1\.layers\.1\.text\) \[INVALID_SPEC\]\n$/,
+    );
+  });
 });

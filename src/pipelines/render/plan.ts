@@ -11,6 +11,7 @@ import { renderTasks, sceneFrames } from './layout.js';
 
 export { sceneStarts } from './layout.js';
 import { trivia } from './trivia-narration.js';
+import { quizFieldOf } from './trivia.js';
 import type { AudioTrack } from './payloads.js';
 import { templateScenesSchema, type RenderSpec, type Scene } from './spec.js';
 import { at, checkSpecFiles, specFiles } from './spec-files.js';
@@ -81,9 +82,16 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   });
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
+    const made = issue.path.join('.');
+    // A text the user wrote (a question, an answer) is named by its field in the quiz.
+    const [, i, , j] = issue.path as [unknown, number, unknown, number];
+    const layer = issue.path[0] === 'scenes' && issue.path[2] === 'layers' ? scenes[i]?.layers[j] : undefined;
+    const field = layer?.type === 'text' && spec.quiz ? quizFieldOf(spec.quiz, layer.text) : undefined;
     throw new FramefleetError(
       'INVALID_SPEC',
-      `invalid render spec: the template makes ${issue.path.join('.')}: ${issueMessage(issue)}`,
+      field
+        ? `invalid render spec at ${field}: ${issueMessage(issue)} (in the template's ${made})`
+        : `invalid render spec: the template makes ${made}: ${issueMessage(issue)}`,
     );
   }
   const choice = selectEncoder(

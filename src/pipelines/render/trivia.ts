@@ -199,3 +199,18 @@ export function triviaTimeline(
   });
   return { scenes, cues };
 }
+
+/**
+ * The quiz field a template's text came from (`quiz.title`, `quiz.questions.K.question`,
+ * `quiz.questions.K.answers.I`), so a check that fails on the scene the template made names the
+ * field the user wrote (a new user's trial was pointed at `scenes.1.layers.1.text`). Pure.
+ */
+export function quizFieldOf(quiz: Quiz, text: string): string | undefined {
+  if (text === quiz.title) return 'quiz.title';
+  for (const [k, q] of quiz.questions.entries()) {
+    if (text === q.question) return `quiz.questions.${k}.question`;
+    const i = q.answers.findIndex((a, i) => text === `${LETTERS[i]}: ${a}`);
+    if (i >= 0) return `quiz.questions.${k}.answers.${i}`;
+  }
+  return undefined;
+}
