@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { duplicateKey, duplicateKeyWords } from '../pipelines/json-keys.js';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
@@ -29,15 +30,21 @@ export async function readJson(path: string, what: string): Promise<unknown> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
     throw new FramefleetError('INPUT_NOT_FOUND', `${what} ${show(path)} cannot be read`, { cause });
   });
+  // A byte-order mark, as some Windows editors save JSON, is no part of it.
+  const json = text.replace(/^\uFEFF/, '');
+  let value: unknown;
   try {
-    // A byte-order mark, as some Windows editors save JSON, is no part of it.
-    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    value = JSON.parse(json) as unknown;
   } catch (error) {
     throw new FramefleetError(
       'INVALID_JSON',
       `${what} ${show(path)} is not JSON: ${(error as Error).message}`,
     );
   }
+  const twice = duplicateKey(json);
+  if (twice)
+    throw new FramefleetError('INVALID_JSON', `${what} ${show(path)} has ${duplicateKeyWords(twice)}`);
+  return value;
 }
 
 /**

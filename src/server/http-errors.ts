@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { FramefleetError, show, type ErrorCode } from '../errors.js';
+import { duplicateKey, duplicateKeyWords } from '../pipelines/json-keys.js';
 
 /** Deepest JSON nesting a body may have; specs are a few levels deep. */
 export const MAX_JSON_DEPTH = 32;
@@ -46,6 +47,11 @@ export function useDepthLimitedJson(app: FastifyInstance): void {
       if (error && parsesAsJson(body as string)) {
         const why = 'request body has a `__proto__` or `constructor.prototype` key, which no request takes';
         done(new FramefleetError('INVALID_JSON', why), undefined);
+        return;
+      }
+      const twice = error ? undefined : duplicateKey(body as string);
+      if (twice) {
+        done(new FramefleetError('INVALID_JSON', `request body has ${duplicateKeyWords(twice)}`), undefined);
         return;
       }
       done(error, value);

@@ -103,6 +103,19 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
     expect(Object.keys(JSON.parse(response.body) as object)).toEqual(['error']);
   });
 
+  // A new user's trial: a key given twice was taken silently, the last one winning.
+  it('refuses a key given twice in one object, naming it and where', async () => {
+    const response = await post('{"type":"transcode","spec":{"input":"/a.mp4","segments":2,"segments":8}}');
+    expect([response.status, response.error]).toEqual([
+      400,
+      {
+        code: 'INVALID_JSON',
+        message:
+          'request body has the key `segments` twice in one object (at spec): JSON keeps only the last, so give it once',
+      },
+    ]);
+  });
+
   // A new user's trial: valid JSON with a `__proto__` key was called "not valid JSON".
   it.each([
     '{"__proto__":{"admin":true}}',

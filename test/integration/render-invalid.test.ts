@@ -272,6 +272,24 @@ describe('render refuses bad files and fonts', () => {
     expect(unknown.stderr).toContain('at template:');
   });
 
+  // A new user's trial: `"fps": 10, "fps": 30` rendered at 30 without a word.
+  it('refuses a spec file with a key given twice', async () => {
+    const spec = join(dir, 'twice.json');
+    await writeFile(spec, '{"width":320,"height":180,"fps":10,"fps":30,"scenes":[{"duration":1}]}');
+    const r = await runCli([
+      'render',
+      spec,
+      '-o',
+      join(dir, 'out', 'twice.mp4'),
+      '--data-dir',
+      join(dir, 'data'),
+    ]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `framefleet: error: render spec \`${spec}\` has the key \`fps\` twice in one object: JSON keeps only the last, so give it once [INVALID_JSON]\n`,
+    ]);
+  });
+
   // A new user's trial: a question too long for a small frame was refused at the scene the template
   // made of it (`scenes.1.layers.1.text`), a field the user never wrote.
   it("names the quiz field whose text does not fit the template's box", async () => {
