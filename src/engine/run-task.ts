@@ -7,6 +7,7 @@ import type { PathPolicy } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { GpuPin } from './gpu-pin.js';
+import { checkInputs, type InputStamp } from './input-stamps.js';
 import { jobScratchDir, scratchPrefix } from './lifecycle.js';
 import type { ExecutorContext, Expansion, Logger, Pipeline, TaskProgress, TaskSpec } from './types.js';
 
@@ -30,6 +31,11 @@ export interface AttemptInput {
   newId?: () => string;
   /** The runtime's path policy, passed to the executor and the checkpoint verifier. */
   paths?: PathPolicy;
+  /**
+   * The job's inputs as planned: each is checked to be the same file once the executor is done, so
+   * an output made (or partly made) from a file overwritten meanwhile is refused (INPUT_CHANGED).
+   */
+  inputStamps?: readonly InputStamp[];
 }
 
 export interface AttemptResult {
@@ -59,6 +65,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const ctx = new AttemptContext(input);
   try {
     const output = await executor(task.payload, ctx);
+    // A new user's trial overwrote the input mid-job: a segment read half of each file and the
+    // retry the new one, and the stitched output verified (the frame count matched).
+    await checkInputs(input.inputStamps, input.jobId);
     return { output, reused: false, expansion: ctx.expansion };
   } finally {
     if (ctx.madeScratch !== undefined) await rm(ctx.madeScratch, { recursive: true, force: true });

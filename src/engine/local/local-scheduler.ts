@@ -154,6 +154,7 @@ export class LocalScheduler {
         log: this.deps.log,
         progress: (p) => this.onTaskProgress(job, record, p.fraction, p.fps),
         paths: this.deps.paths,
+        inputStamps: job.manifest.inputs,
       });
       if (expansion) job.expand(task.id, expansion, clock().getTime());
       const at = isoTime(clock());
