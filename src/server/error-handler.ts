@@ -8,7 +8,7 @@ import {
   toFramefleetError,
   type ErrorCode,
 } from '../errors.js';
-import { fromFastifyError } from './http-errors.js';
+import { fromFastifyError, rawPath } from './http-errors.js';
 import { PATTERN_RULES } from './schemas.js';
 
 interface ValidationIssue {
@@ -66,7 +66,7 @@ export function toApiError(error: unknown, request?: FastifyRequest): Framefleet
   if (e.statusCode === 413) return new FramefleetError('PAYLOAD_TOO_LARGE', message, { cause: error });
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     // A framework's bare reason phrase ("Forbidden" for a `%2e%2e` path) names the request it refuses.
-    const path = request ? ` ${show((request.raw.url ?? '').split('?')[0]!)}` : '';
+    const path = request ? ` ${show(rawPath(request))}` : '';
     return new FramefleetError('BAD_REQUEST', `bad request${path}: ${message}`, { cause: error });
   }
   return new FramefleetError('INTERNAL', `internal error: ${message}`, { cause: error });

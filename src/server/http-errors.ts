@@ -93,7 +93,8 @@ const FASTIFY_ERRORS: Record<string, [ErrorCode, (e: FastifyError, r?: FastifyRe
   FST_ERR_ASYNC_CONSTRAINT: ['BAD_REQUEST', () => 'request matched no route constraint'],
 };
 
-function rawPath(request: FastifyRequest | undefined): string {
+/** The request's path as the client sent it, without its query. */
+export function rawPath(request: FastifyRequest | undefined): string {
   return (request?.raw.url ?? '').split('?')[0]!;
 }
 
