@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   autoscale: () => import('./autoscale.js'),
   ladder: () => import('./ladder.js'),
   montage: () => import('./montage.js'),
+  'scenes-gpu': () => import('./scenes-gpu.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

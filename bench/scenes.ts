@@ -14,64 +14,18 @@
  * Point PYSCENEDETECT_DIR elsewhere if needed. Without it the bench prints why and goes on.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { access, mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SceneResult } from '../src/analysis/scenes/index.js';
 import { analyzeScenes } from '../src/pipelines/analyze/index.js';
 import { runFfmpeg } from '../src/media/run.js';
-import { cpuSeconds } from './lib/cpu-time.js';
 import { scoreCuts, type CutScore } from './lib/cut-score.js';
-import { HARD_SEGMENTS, sceneVideoArgs, type SceneTruth } from './lib/scene-video.js';
+import { exists, reel, SIZES, timed, type Timed } from './lib/scene-reels.js';
 
 const exec = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const SIZES = [
-  { width: 640, height: 360, maxrate: '2M' },
-  { width: 1280, height: 720, maxrate: '6M' },
-  { width: 1920, height: 1080, maxrate: '10M' },
-];
 const ROUNDS = 2;
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The reel at one size: film grain, encoded at a distribution-like bitrate. Cached by recipe. */
-async function reel(size: (typeof SIZES)[number]): Promise<{ path: string; truth: SceneTruth }> {
-  const dir = join(process.cwd(), 'bench', '.work', 'scenes');
-  await mkdir(dir, { recursive: true });
-  const recipe = { ...size, fps: 30, grain: 8, crf: 23, segments: HARD_SEGMENTS };
-  const hash = createHash('sha1').update(JSON.stringify(recipe)).digest('hex').slice(0, 10);
-  const path = join(dir, `hard-${size.height}p-${hash}.mp4`);
-  const { args, truth } = sceneVideoArgs({ path, ...recipe });
-  if (!(await exists(path))) {
-    process.stdout.write(
-      `generating the ${size.height}p hard reel (once; cached in bench/.work/scenes)...\n`,
-    );
-    await runFfmpeg(args, { label: 'generate scene bench reel' });
-  }
-  return { path, truth };
-}
-
-interface Timed<T> {
-  value: T;
-  wall: number;
-  cpu: number;
-}
-
-/** Wall and CPU seconds (this process and its waited-for children) of one call. */
-async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
-  const cpu0 = cpuSeconds() ?? 0;
-  const t0 = performance.now();
-  const value = await work();
-  return { value, wall: (performance.now() - t0) / 1000, cpu: (cpuSeconds() ?? 0) - cpu0 };
-}
 
 interface PeerRun {
   cuts: number[];
