@@ -33,6 +33,8 @@ export type ExpandOutcome = { added: true; ready: string[] } | { added: false; s
  */
 export class GraphStore {
   private readonly cache = new BoundedMap<string, CachedGraph>(64);
+  /** Input stamps by job and run (`inputsOfRun`): read once a run, not once a task. */
+  private readonly stamps = new BoundedMap<string, InputStamp[] | null>(64);
 
   constructor(
     private readonly redis: Redis,
@@ -131,6 +133,20 @@ export class GraphStore {
   async inputs(id: string): Promise<InputStamp[] | undefined> {
     const raw = await this.redis.hget(this.keys.job(id), INPUTS);
     return raw ? (JSON.parse(raw) as InputStamp[]) : undefined;
+  }
+
+  /**
+   * `inputs` as a task of run `run` checks them: the stamps are stored with a fresh plan, before any
+   * task of its run is queued, so this process reads them once a run.
+   */
+  async inputsOfRun(id: string, run: number): Promise<InputStamp[] | undefined> {
+    const key = `${id}\u0000${run}`;
+    let stamps = this.stamps.get(key);
+    if (stamps === undefined) {
+      stamps = (await this.inputs(id)) ?? null;
+      this.stamps.set(key, stamps);
+    }
+    return stamps ?? undefined;
   }
 
   /** Records that the planner `plannedBy` plans the stored graph exactly so. */

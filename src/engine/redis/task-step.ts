@@ -91,6 +91,10 @@ export async function taskStep(
   const start = options.starts.add(ctx, jobId, run, record);
   try {
     let lastProgress = Date.now();
+    // A new user's fleet trial overwrote an input while its job ran: a segment made from the other
+    // file was kept and reused by the retry. Each task checks the stamps once it is done, as on the
+    // embedded engine.
+    const inputStamps = await ctx.graphs.inputsOfRun(jobId, run);
     const { output, reused, expansion } = await runAttempt({
       pipeline: ctx.registry.get(header.type),
       task,
@@ -106,6 +110,7 @@ export async function taskStep(
       log: ctx.log,
       gpu: options.gpu,
       paths: ctx.paths,
+      inputStamps,
       progress: (p) => {
         record.progress = Math.max(0, Math.min(1, p.fraction));
         record.fps = p.fps;
