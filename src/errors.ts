@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   FFMPEG_TOO_OLD: { status: 500, fatal: true },
   FFMPEG_FAILED: { status: 500, fatal: false },
   FFMPEG_TIMEOUT: { status: 504, fatal: false },
+  FFMPEG_STALLED: { status: 504, fatal: false },
   CANCELLED: { status: 409, fatal: true },
   VERIFY_FAILED: { status: 500, fatal: false },
   CHECKPOINT_INVALID: { status: 500, fatal: false },

@@ -22,6 +22,13 @@ export interface RunOptions {
   /** Grace between SIGTERM and SIGKILL on cancel or timeout. */
   killGraceMs?: number;
   onProgress?: (progress: FfmpegProgress) => void;
+  /**
+   * With `onProgress`: stop a run whose ffmpeg reports nothing for this long (default 5 minutes;
+   * it reports every half second while its main loop runs, and a slow encoder's single frame takes
+   * seconds, not minutes). A new user's fleet trial had libsvtav1 hang with every thread waiting on
+   * a lock: its task held its lease until the 30-minute timeout. Not with a `stdin` stream or `consumeStdout`.
+   */
+  stallMs?: number;
   /** Data written to the process' stdin, then closed. */
   stdin?: Readable | Buffer;
   /** Receives stdout as a stream (raw frames, PCM); otherwise stdout is collected and returned. */
@@ -51,6 +58,7 @@ export interface RunResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_STALL_MS = 5 * 60_000;
 const TAIL_BYTES = 4096;
 
 /** Runs ffmpeg with the given arguments (after a fixed prefix: no banner, no stdin interaction). */
@@ -151,11 +159,11 @@ function spawnMedia(
     const [stdin, stdout, stderrStream] = [child.stdin!, child.stdout!, child.stderr!];
     const stdoutChunks: Buffer[] = [];
     let stderr = '';
-    let reason: 'timeout' | 'cancel' | undefined;
+    let reason: 'timeout' | 'cancel' | 'stall' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let consumer: Promise<void> = Promise.resolve();
 
-    const stop = (why: 'timeout' | 'cancel') => {
+    const stop = (why: 'timeout' | 'cancel' | 'stall') => {
       if (reason || child.exitCode !== null) return;
       reason = why;
       kill('SIGTERM');
@@ -165,6 +173,13 @@ function spawnMedia(
     const timer = setTimeout(() => stop('timeout'), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     timer.unref();
     const onAbort = () => stop('cancel');
+    const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    // Fed from a stream, or read by a consumer of its output, ffmpeg waits on that one's pace, not
+    // its own: no watchdog then.
+    const fed = (options.stdin !== undefined && !Buffer.isBuffer(options.stdin)) || !!options.consumeStdout;
+    const stall = options.onProgress && !fed ? setTimeout(() => stop('stall'), stallMs) : undefined;
+    stall?.unref();
+    let lastFrame: number | undefined;
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     stderrStream.setEncoding('utf8');
@@ -202,6 +217,8 @@ function spawnMedia(
           const stop = pending.indexOf('\n', end) + 1;
           const progress = parseProgressBlock(pending.slice(0, stop));
           pending = pending.slice(stop);
+          stall?.refresh();
+          lastFrame = progress.frame;
           options.onProgress?.(progress);
         }
       });
@@ -219,6 +236,17 @@ function spawnMedia(
       const wallMs = Date.now() - started;
       if (reason === 'cancel') {
         reject(new FramefleetError('CANCELLED', `${label} cancelled`, { ffmpegTail: stderrTail }));
+        return;
+      }
+      if (reason === 'stall') {
+        const at = lastFrame === undefined ? 'before its first report' : `after frame ${lastFrame}`;
+        reject(
+          new FramefleetError(
+            'FFMPEG_STALLED',
+            `${label} made no progress for ${Math.round(stallMs / 1000)} s (${at}): stopped`,
+            { ffmpegTail: stderrTail },
+          ),
+        );
         return;
       }
       if (reason === 'timeout') {
@@ -260,6 +288,7 @@ function spawnMedia(
 
     function cleanup() {
       clearTimeout(timer);
+      clearTimeout(stall);
       if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
