@@ -3,6 +3,7 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { Enqueuer } from '../../src/engine/redis/enqueue.js';
 import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
+import { FramefleetError } from '../../src/errors.js';
 import type { JobEvent, Pipeline } from '../../src/engine/types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import type { FleetWorker } from '../../src/worker/fleet-worker.js';
@@ -14,6 +15,7 @@ import {
   fleetOfOne,
   REDIS_URL,
   uniquePrefix,
+  until,
 } from './redis-fixtures.js';
 
 // Tasks that finish at once, gathered by a root that checks it got every child's output.
@@ -34,9 +36,17 @@ const fanPipeline: Pipeline<FanSpec> = {
       'fan.root',
     ),
   executors: {
-    'fan.task': async (payload) => {
+    'fan.task': async (payload, ctx) => {
       const { i, ms } = payload as { i: number; ms: number };
-      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+      if (ms > 0) {
+        await new Promise((resolve, reject) => {
+          const timer = setTimeout(resolve, ms);
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new FramefleetError('CANCELLED', `task ${i} cancelled`));
+          });
+        });
+      }
       return { n: i };
     },
     'fan.root': async (_payload, ctx) => {
@@ -122,6 +132,30 @@ describe('task records of short tasks (real Redis, real BullMQ)', () => {
     // t0 is recorded running (it outlived the start delay); the eleven others show up once, done.
     expect(states).toEqual(['running', ...Array<string>(11).fill('done'), 'pending']);
     expect((await backend.wait(id)).state).toBe('done');
+  });
+
+  // A new user's fleet trial saw cancelled tasks counted as failures, in the pool's failed count
+  // and the worker's tasks_total{outcome="failed"}.
+  it('a task stopped by its job being cancelled is counted cancelled, not failed', async () => {
+    const failedBefore = (await backend.stats()).pools.reduce((n, p) => n + p.failedLastHour, 0);
+    const id = (await backend.submit('fan-test', { tasks: 3, nonce: 'e', firstTaskMs: 60_000 })).id;
+    await until(
+      async () => (await backend.get(id))?.tasks.find((t) => t.id === 't0')?.state === 'running',
+      10_000,
+      't0 running',
+    );
+    expect((await backend.cancel(id))?.state).toBe('cancelled');
+    const counted = () => worker.metrics.registry.metrics();
+    await until(
+      async () =>
+        (await counted()).includes('framefleet_worker_tasks_total{kind="fan.task",outcome="cancelled"} 1'),
+      10_000,
+      'the cancelled task counted',
+    );
+    expect(await counted()).not.toContain('outcome="failed"');
+    expect((await backend.get(id))?.tasks.find((t) => t.id === 't0')?.state).toBe('cancelled');
+    const failedAfter = (await backend.stats()).pools.reduce((n, p) => n + p.failedLastHour, 0);
+    expect(failedAfter).toBe(failedBefore);
   });
 
   it('a root with no children is recorded done with its job', async () => {

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { FramefleetError, toFramefleetError } from '../../errors.js';
 import { inputCacheDir } from '../../storage/work-folders.js';
 import type { GpuPin } from '../gpu-pin.js';
@@ -18,7 +18,8 @@ import { failRun } from './stop-job.js';
 /** How old the job header a first start checks may be; cancels also reach workers by pub/sub. */
 const HEADER_MAX_AGE_MS = 1000;
 
-export type TaskOutcome = 'done' | 'stale' | 'elsewhere';
+/** 'cancelled': the task stopped because its job ended meanwhile (cancelled, or failed by a sibling). */
+export type TaskOutcome = 'done' | 'stale' | 'elsewhere' | 'cancelled';
 
 /**
  * Runs one task of a job on this worker through runAttempt (a verified checkpoint is reused),
@@ -130,6 +131,9 @@ export async function taskStep(
     const full = ownDiskFull(error, [ctx.scratchRoot, inputCacheDir()], ctx.storage);
     const thrown = await onTaskError(ctx, job, record, error, signal, full);
     if (full !== undefined) options.ownDiskFull?.(full);
+    // A task its job's end stopped did not fail: it completes (nothing to retry), counted as
+    // cancelled, not among the pool's failures.
+    if (thrown === 'cancelled') return 'cancelled';
     throw thrown;
   }
 }
@@ -189,7 +193,7 @@ async function tasksOf(
 
 /**
  * Records a failed attempt and returns what to throw: the error (BullMQ retries) or an unrecoverable
- * one. A full disk is fatal, except this worker's own scratch (`ownFull`, the file that did not fit):
+ * one; 'cancelled' where the job had ended meanwhile (nothing is thrown then). A full disk is fatal, except this worker's own scratch (`ownFull`, the file that did not fit):
  * another worker may have room, so it is retried while attempts are left.
  */
 async function onTaskError(
@@ -199,7 +203,7 @@ async function onTaskError(
   error: FramefleetError,
   signal: AbortSignal,
   ownFull: string | undefined,
-): Promise<Error> {
+): Promise<Error | 'cancelled'> {
   const { jobId, run } = job.data;
   const at = isoTime(ctx.clock());
   record.fps = undefined;
@@ -210,7 +214,7 @@ async function onTaskError(
     record.state = 'cancelled';
     endRun(record, 'cancelled', at);
     await ctx.store.putTask(jobId, run, record);
-    return new UnrecoverableError(`job ${jobId} is ${header?.state ?? 'gone'}`);
+    return 'cancelled';
   }
   if (signal.aborted) {
     // Aborted for a reason other than the job ending (this worker is stopping): hand it back.
