@@ -48,6 +48,45 @@ export function basename(path) {
   return typeof path === 'string' ? path.split('/').pop() : '';
 }
 
+const same = (path) => path;
+
+/**
+ * What a job reads, in a few words: its input, the first of its inputs and how many more, a
+ * montage's clips and music, a render's scenes. `show` writes each path (a basename in a list).
+ */
+export function jobSources(spec, show = same) {
+  if (!spec) return '';
+  if (typeof spec.input === 'string') return show(spec.input);
+  const inputs = Array.isArray(spec.inputs) ? spec.inputs : [];
+  if (inputs.length)
+    return inputs.length === 1 ? show(inputs[0]) : `${show(inputs[0])} + ${inputs.length - 1} more`;
+  if (Array.isArray(spec.clips)) {
+    const clips = `${spec.clips.length} clip${spec.clips.length === 1 ? '' : 's'}`;
+    return typeof spec.music === 'string' ? `${clips} + ${show(spec.music)}` : clips;
+  }
+  if (spec.quiz) return `quiz of ${spec.quiz.questions?.length ?? 0} questions`;
+  if (Array.isArray(spec.scenes)) return `${spec.scenes.length} scene${spec.scenes.length === 1 ? '' : 's'}`;
+  return '';
+}
+
+/** Where a job writes, or '' where it keeps its result with the job (an analysis). */
+export function jobOutput(spec, show = same) {
+  return typeof spec?.output === 'string' ? show(spec.output) : '';
+}
+
+/**
+ * The encoder a job runs: its result's once done, else the one its plan chose (a task's
+ * `enc:` requirement), else what was asked for (`auto` before the plan).
+ */
+export function jobEncoder(job) {
+  if (job?.result?.encoder) return job.result.encoder;
+  for (const task of job?.tasks ?? []) {
+    const chosen = (task.requires?.features ?? []).find((f) => f.startsWith('enc:'));
+    if (chosen) return chosen.slice(4);
+  }
+  return job?.spec?.encoder ?? '';
+}
+
 export function ago(iso) {
   if (!iso) return '';
   const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);

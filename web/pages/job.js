@@ -5,11 +5,22 @@ import { ladderPreview } from './ladder.js';
 import { resultCard, stat } from './result.js';
 import { montageView } from './montage.js';
 import { renderView } from './render.js';
-import { badge, basename, duration, errorBox, h, jobId, percent, progressBar } from '../ui.js';
+import {
+  badge,
+  basename,
+  duration,
+  errorBox,
+  h,
+  jobEncoder,
+  jobId,
+  jobOutput,
+  jobSources,
+  percent,
+  progressBar,
+} from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
 /** What a job reads: its input, or a montage's clips and music. */
-const sources = (s) => s?.input ?? (s?.clips ? `${s.clips.length} clips + ${basename(s.music)}` : '');
 
 /** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
 export function jobPage(main, id) {
@@ -131,7 +142,7 @@ export function jobPage(main, id) {
     const done = segments.filter((t) => t.state === 'done').length;
     const fps = live.fps ?? segments.reduce((s, t) => s + (t.state === 'running' ? (t.fps ?? 0) : 0), 0);
     const finished = TERMINAL.includes(job.state);
-    const encoder = job.tasks.find((t) => t.requires?.encoder)?.requires.encoder ?? job.spec?.encoder ?? '';
+    const encoder = jobEncoder(job);
     const parts = [
       h(
         'div.page-head',
@@ -157,7 +168,7 @@ export function jobPage(main, id) {
             : null,
         ),
       ),
-      h('div.muted.path', {}, `${sources(job.spec)}  →  ${job.spec?.output ?? ''}`),
+      h('div.muted.path', {}, [jobSources(job.spec), jobOutput(job.spec)].filter(Boolean).join('  →  ')),
       job.error ? errorBox(job.error) : null,
       // What the plan warned of: an HDR source made 8-bit, tracks the output does not keep.
       job.warnings?.length

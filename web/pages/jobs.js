@@ -9,6 +9,8 @@ import {
   every,
   h,
   jobId,
+  jobOutput,
+  jobSources,
   percent,
   progressBar,
 } from '../ui.js';
@@ -80,8 +82,8 @@ export function jobsPage(main) {
       h(
         'td',
         {},
-        h('div', {}, basename(job.spec?.input)),
-        h('div.muted.small', {}, `→ ${basename(job.spec?.output)}`),
+        h('div', {}, jobSources(job.spec, basename) || job.type),
+        jobOutput(job.spec) ? h('div.muted.small', {}, `→ ${jobOutput(job.spec, basename)}`) : null,
       ),
       h('td', {}, badge(job.state), job.waitingFor ? h('div.muted.small', {}, job.waitingFor) : null),
       h(
