@@ -69,6 +69,25 @@ export async function findJob(dataDir: string, id: string): Promise<JobRecord> {
 }
 
 /**
+ * The jobs `id` names: the one with that id, else those whose id, or whose id without its `<type>-`
+ * (its hash), starts with it.
+ */
+export function jobsNamed<T>(
+  items: readonly T[],
+  jobOf: (item: T) => { id: string; type: string },
+  id: string,
+): T[] {
+  const exact = items.find((item) => jobOf(item).id === id);
+  if (exact) return [exact];
+  const byId = items.filter((item) => jobOf(item).id.startsWith(id));
+  if (byId.length) return byId;
+  return items.filter((item) => {
+    const job = jobOf(item);
+    return job.id.slice(job.type.length + 1).startsWith(id);
+  });
+}
+
+/**
  * A job's manifest by its id, or a prefix of the id, or of the id without its `<type>-` (`037`
  * for `transcode-037...`) that names exactly one job.
  */
@@ -80,12 +99,7 @@ export async function findManifest(dataDir: string, id: string): Promise<Manifes
       `job id ${show(id)} is empty: \`framefleet jobs list\` shows the ids`,
     );
   const manifests = await listManifests(dataDir);
-  const exact = manifests.find((m) => m.job.id === id);
-  if (exact) return exact;
-  const byId = manifests.filter((m) => m.job.id.startsWith(id));
-  const matches = byId.length
-    ? byId
-    : manifests.filter((m) => m.job.id.slice(m.job.type.length + 1).startsWith(id));
+  const matches = jobsNamed(manifests, (m) => m.job, id);
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     throw new FramefleetError(

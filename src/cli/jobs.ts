@@ -6,6 +6,8 @@ import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
 import { verificationLine } from './job-report.js';
 import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
+import { FLEET_LIST_LIMIT, fleetJob, withFleetJobs, type FleetJobsFlags } from './jobs-fleet.js';
+import { prefixDefault } from './redis-options.js';
 import { checkInputs } from '../engine/input-stamps.js';
 import type { Manifest } from '../engine/local/manifest.js';
 import {
@@ -24,20 +26,48 @@ export interface ResumeFlags extends JobsFlags {
   verbose?: boolean;
 }
 
-/** `framefleet jobs list|show|rm|clean|resume`: the embedded engine's jobs in the local data dir. */
+type ListFlags = JobsFlags & Partial<FleetJobsFlags>;
+
+/**
+ * `framefleet jobs list|show|rm|clean|resume`: the embedded engine's jobs in the local data dir;
+ * `list|show|cancel|retry --redis URL`: the fleet's.
+ */
 export function registerJobs(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('list, show, remove, clean up or resume the jobs in the local data dir');
+    .description(
+      "list, show, remove, clean up or resume the jobs in the local data dir; with --redis, list, show, cancel or retry the fleet's",
+    );
   const withDir = dataDirOption;
+  const withFleet = (command: Command) =>
+    command
+      .option('--redis <url>', "the fleet's jobs, through this Redis, instead of the local data dir's")
+      .option('--prefix <prefix>', 'with --redis: the Redis key prefix', prefixDefault());
 
-  withDir(jobs.command('list').description('every job, newest first, with its state'))
+  withFleet(withDir(jobs.command('list').description('every job, newest first, with its state')))
     .option('--json', 'machine-readable output')
-    .action(action(async (flags: JobsFlags) => listCommand(flags)));
+    .action(action(async (flags: ListFlags) => listCommand(flags)));
 
-  withDir(jobs.command('show').description("a job's spec, state, tasks and result").argument('<id>'))
+  withFleet(
+    withDir(jobs.command('show').description("a job's spec, state, tasks and result").argument('<id>')),
+  )
     .option('--json', 'the whole job record')
-    .action(action(async (id: string, flags: JobsFlags) => showCommand(id, flags)));
+    .action(action(async (id: string, flags: ListFlags) => showCommand(id, flags)));
+
+  withFleet(
+    jobs.command('cancel').description("stop a fleet job (its workers' encodes stop)").argument('<id>'),
+  )
+    .option('--json', 'the job record after')
+    .action(action(async (id: string, flags: ListFlags) => cancelCommand(id, flags)));
+
+  withFleet(
+    jobs
+      .command('retry')
+      .description('run a failed or cancelled fleet job again, reusing what verifies')
+      .argument('<id>'),
+  )
+    .option('--json', 'the job record after')
+    .action(action(async (id: string, flags: ListFlags) => retryCommand(id, flags)));
 
   withDir(jobs.command('rm').description("remove jobs' state and segment files").argument('<ids...>'))
     .option('--json', 'machine-readable output')
@@ -93,20 +123,34 @@ export function registerJobs(program: Command): void {
   );
 }
 
-async function listCommand(flags: JobsFlags): Promise<void> {
-  const dataDir = await usableDataDir(flags, 'read');
-  const jobs = await newestFirst(dataDir);
+async function listCommand(flags: ListFlags): Promise<void> {
+  const fleet = flags.redis !== undefined;
+  let jobs: JobRecord[];
+  let where: string;
+  if (fleet) {
+    jobs = await withFleetJobs(
+      fleetFlags(flags),
+      async (b) => (await b.list({ limit: FLEET_LIST_LIMIT })).jobs,
+    );
+    where = `on the fleet (key prefix ${show(flags.prefix)})`;
+  } else {
+    const dataDir = await usableDataDir(flags, 'read');
+    jobs = await newestFirst(dataDir);
+    where = `in ${dataDir}`;
+  }
+  // A fleet job's record is its state; a local one may be interrupted (its process gone).
+  const stateOf = (j: JobRecord) => (fleet ? j.state : shownState(j));
   if (flags.json) {
-    const rows = jobs.map((j) => ({ ...summary(j), shownState: shownState(j) }));
+    const rows = jobs.map((j) => ({ ...summary(j), shownState: stateOf(j) }));
     process.stdout.write(`${JSON.stringify(rows)}\n`);
     return;
   }
-  if (jobs.length === 0) return void process.stdout.write(`no jobs in ${dataDir}\n`);
+  if (jobs.length === 0) return void process.stdout.write(`no jobs ${where}\n`);
   const header = ['ID', 'TYPE', 'STATE', 'PROGRESS', 'UPDATED', 'OUTPUT'];
   const rows = jobs.map((j) => [
     j.id,
     j.type,
-    shownState(j),
+    stateOf(j),
     `${Math.floor(j.progress * 100)}%`,
     j.updatedAt.replace('T', ' ').slice(0, 19),
     specOutput(j) ?? '',
@@ -114,21 +158,24 @@ async function listCommand(flags: JobsFlags): Promise<void> {
   process.stdout.write(table([header, ...rows]));
 }
 
-async function showCommand(id: string, flags: JobsFlags): Promise<void> {
-  const manifest = await findManifest(await usableDataDir(flags, 'read'), id);
+async function showCommand(id: string, flags: ListFlags): Promise<void> {
+  const fleet = flags.redis !== undefined;
+  const manifest: Pick<Manifest, 'job' | 'runStartedAt' | 'runs'> = fleet
+    ? { job: await withFleetJobs(fleetFlags(flags), (b) => fleetJob(b, id, flags.prefix!)) }
+    : await findManifest(await usableDataDir(flags, 'read'), id);
   const job = manifest.job;
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
-  const state = shownState(job);
+  const state = fleet ? job.state : shownState(job);
+  const again = fleet
+    ? (job.state === 'cancelled' || (job.state === 'failed' && !job.error?.fatal)) &&
+      `retry with \`framefleet jobs retry ${job.id} --redis URL\``
+    : (state === 'interrupted' || resumableFailure(job) || job.state === 'cancelled') &&
+      `resume with \`framefleet jobs resume ${job.id}\``;
   const segments = job.tasks.filter((t) => /\.(segment|whole)$/.test(t.kind));
   const lines: [string, string | undefined][] = [
     ['job', job.id],
     ['type', job.type],
-    [
-      'state',
-      state === 'interrupted' || resumableFailure(job) || job.state === 'cancelled'
-        ? `${state} (resume with \`framefleet jobs resume ${job.id}\`)`
-        : state,
-    ],
+    ['state', again ? `${state} (${again})` : state],
     ['input', specInput(job)],
     ['output', specOutput(job)],
     ['created', job.createdAt],
@@ -151,11 +198,60 @@ async function showCommand(id: string, flags: JobsFlags): Promise<void> {
 }
 
 /** How long the last run took ("3.5s (the last of 4 runs)"): earlier runs are not this one's time. */
-function tookLine({ job, runStartedAt, runs }: Manifest): string | undefined {
+function tookLine({
+  job,
+  runStartedAt,
+  runs,
+}: Pick<Manifest, 'job' | 'runStartedAt' | 'runs'>): string | undefined {
   if (!TERMINAL_STATES.includes(job.state)) return undefined;
   // A manifest from before runs were kept counts from the job's creation.
   const took = formatDuration((Date.parse(job.updatedAt) - Date.parse(runStartedAt ?? job.createdAt)) / 1000);
   return runs !== undefined && runs > 1 ? `${took} (the last of ${runs} runs)` : took;
+}
+
+function fleetFlags(flags: ListFlags): FleetJobsFlags {
+  return { redis: flags.redis, prefix: flags.prefix ?? prefixDefault(), dataDir: flags.dataDir };
+}
+
+/** Without --redis: the embedded engine's jobs stop with their command and go on with a resume. */
+function needsFleet(command: string, flags: ListFlags): FleetJobsFlags {
+  if (flags.redis === undefined) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `jobs ${command} needs --redis: it acts on a fleet job; a job of this machine stops with its command (Ctrl-C) and goes on with \`framefleet jobs resume\``,
+    );
+  }
+  return fleetFlags(flags);
+}
+
+async function cancelCommand(id: string, flags: ListFlags): Promise<void> {
+  const job = await withFleetJobs(needsFleet('cancel', flags), async (b) => {
+    const found = await fleetJob(b, id, flags.prefix!);
+    if (TERMINAL_STATES.includes(found.state)) return { ...found, already: true };
+    return { ...(await b.cancel(found.id))!, already: false };
+  });
+  const { already, ...record } = job;
+  if (flags.json) return void process.stdout.write(`${JSON.stringify(record)}\n`);
+  process.stdout.write(
+    already ? `job ${job.id} is already ${job.state}: nothing to cancel\n` : `job ${job.id} cancelled\n`,
+  );
+}
+
+async function retryCommand(id: string, flags: ListFlags): Promise<void> {
+  const job = await withFleetJobs(needsFleet('retry', flags), async (b) => {
+    const found = await fleetJob(b, id, flags.prefix!);
+    if (found.state !== 'failed' && found.state !== 'cancelled') {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `job ${found.id} is ${found.state}: only a failed or cancelled job can be retried`,
+      );
+    }
+    return (await b.retry(found.id))!;
+  });
+  if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
+  process.stdout.write(
+    `job ${job.id} queued again (${job.state}): \`framefleet jobs show ${job.id} --redis URL\` follows it\n`,
+  );
 }
 
 function summary(job: JobRecord) {
