@@ -31,14 +31,19 @@ async function queuesCommand(flags: QueuesFlags): Promise<void> {
   const keys = new RedisKeys(flags.prefix);
   const ctx = { redis, keys, queues: new QueueSet(redis, keys), clock: () => new Date() };
   let pools: Awaited<ReturnType<typeof poolStats>>;
+  // What --retry-failed and --clean did, said before the table (they were silent).
+  const done = { retried: 0, completed: 0, failed: 0 };
   try {
     if (flags.retryFailed || flags.clean) {
       for (const name of ['ff.control', ...(await ctx.queues.inUse())]) {
         const queue = ctx.queues.get(name);
-        if (flags.retryFailed) await queue.retryJobs({ state: 'failed' });
+        if (flags.retryFailed) {
+          done.retried += await queue.getFailedCount();
+          await queue.retryJobs({ state: 'failed' });
+        }
         if (flags.clean) {
-          await queue.clean(0, 0, 'completed');
-          await queue.clean(0, 0, 'failed');
+          done.completed += (await queue.clean(0, 0, 'completed')).length;
+          done.failed += (await queue.clean(0, 0, 'failed')).length;
         }
       }
     }
@@ -49,6 +54,13 @@ async function queuesCommand(flags: QueuesFlags): Promise<void> {
     await redis.quit();
   }
   const rows = pools.map(({ pool, ...counts }) => ({ queue: pool, ...counts }));
+  const said = [
+    flags.retryFailed && `${done.retried} failed task${done.retried === 1 ? '' : 's'} put back to wait`,
+    flags.clean &&
+      `removed ${done.completed} completed and ${done.failed} failed task${done.failed === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  // JSON stays the table's rows; the summary goes to stderr there.
+  if (said.length) (flags.json ? process.stderr : process.stdout).write(`${said.join('; ')}\n`);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;

@@ -115,6 +115,12 @@ describe('framefleet worker / nodes / queues (processes)', () => {
     expect(await redis.hget(`${prefix}:job:${result.jobId}`, 'state')).toBe('done');
     // --redis without --storage is a usage error.
     expect((await cli(['transcode', clip, '-o', output, '--redis', REDIS_URL])).code).toBe(2);
+    // --clean says what it removed (it was silent); a second one finds nothing.
+    const cleaned = await cli(['queues', '--prefix', prefix, '--clean']);
+    expect(cleaned.stdout).toMatch(/^removed \d+ completed and \d+ failed tasks?\nPOOL /);
+    expect((await cli(['queues', '--prefix', prefix, '--clean'])).stdout).toMatch(
+      /^removed 0 completed and 0 failed tasks\n/,
+    );
 
     worker.kill('SIGTERM');
     expect(await exited(worker)).toBe(0);
