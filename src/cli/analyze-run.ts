@@ -10,6 +10,7 @@ import { echoWarnings } from './cli-logger.js';
 import { OVERWRITE_HINT, inputArgument, pathArgument, STDIN } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
+import type { fleetRun } from './redis-options.js';
 import type { SpooledStdin } from './stdin-input.js';
 
 type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
@@ -44,6 +45,11 @@ export async function analyzeCommand<K extends keyof Flags>(
       throw error;
     });
   }
+  if (name === 'scenes') {
+    const { fleetRun } = await import('./redis-options.js');
+    const fleet = fleetRun({ prefix: 'ff', ...(flags as ScenesFlags) });
+    if (fleet) return fleetScenes(inputs, flags as ScenesFlags, fleet, named);
+  }
   const result = await interruptible(
     async (signal) => {
       if (name === 'proxy') {
@@ -71,12 +77,71 @@ export async function analyzeCommand<K extends keyof Flags>(
     },
     { hint: () => `nothing was written; run the same command again` },
   );
-  echoWarnings(resultWarnings(result as AnalysisResult));
+  await printResult(result as AnalysisResult, flags);
+}
+
+async function printResult(
+  result: AnalysisResult,
+  flags: { json?: boolean; output?: string },
+): Promise<void> {
+  echoWarnings(resultWarnings(result));
   if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     const { analysisSummary } = await import('./analysis-summary.js');
-    process.stdout.write(`${analysisSummary(result as AnalysisResult, flags.output)}\n`);
+    process.stdout.write(`${analysisSummary(result, flags.output)}\n`);
   }
+}
+
+/**
+ * `analyze scenes --redis`: the same analysis as a fleet job (`analyze.scenes`, as the API submits
+ * it), its shards run by whichever workers serve them; the result is printed or written as a local
+ * run's. Workers read the inputs by the paths given, so standard input and the shard and aggregate
+ * runs (Indexed Jobs' own splitting) are refused with it.
+ */
+async function fleetScenes(
+  inputs: string[],
+  flags: ScenesFlags,
+  fleet: NonNullable<ReturnType<typeof fleetRun>>,
+  named: string[],
+): Promise<void> {
+  const refused = [
+    inputs.includes(STDIN) && 'an input `-` (standard input: the workers cannot read it)',
+    flags.aggregate && '--aggregate',
+    (flags.shardIndex !== undefined || flags.shardCount !== undefined) && '--shard-index/--shard-count',
+  ].find(Boolean);
+  if (refused) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `--redis runs the analysis as one fleet job: ${refused} cannot go with it (give --shards K to split it)`,
+    );
+  }
+  const spec = {
+    inputs: inputs.map((input, i) => inputArgument(input, `input ${i + 1}`)),
+    ...(flags.shards !== undefined ? { shards: flags.shards } : {}),
+    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+    ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
+    ...(flags.edges ? { edges: true } : {}),
+    hwaccel: flags.hwaccel,
+  };
+  const { runFleetJob } = await import('./fleet-job.js');
+  // --json prints the result alone on stdout, as a local run does: no progress events there.
+  const job = await runFleetJob((backend, priority) => backend.submit('analyze.scenes', spec, { priority }), {
+    ...fleet,
+    mode: flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines',
+  });
+  if (!job) return;
+  if (job.state !== 'done') {
+    const { jobFailure } = await import('./job-report.js');
+    throw jobFailure(job);
+  }
+  const result = job.result as AnalysisResult;
+  if (flags.output) {
+    await writeJson(flags.output, result, named, {
+      overwrite: flags.overwrite,
+      overwriteHint: OVERWRITE_HINT,
+    });
+  }
+  await printResult(result, flags);
 }
 
 /** Validates the proxy as the API would (its output must end in .mp4 or .m4v); nothing is written. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_SHARDS } from '../analysis/scenes/shard-plan.js';
 import { action, choiceOption, evenIntOption, intOption, numberOption, outputOptions } from './common.js';
+import { fleetOptions, type FleetFlags } from './redis-options.js';
 
 export interface AnalyzeFlags {
   output?: string;
@@ -8,7 +9,7 @@ export interface AnalyzeFlags {
   json?: boolean;
 }
 
-export interface ScenesFlags extends AnalyzeFlags {
+export interface ScenesFlags extends AnalyzeFlags, Partial<FleetFlags> {
   shards?: number;
   shardIndex?: number;
   shardCount?: number;
@@ -38,14 +39,19 @@ export function registerAnalyze(program: Command): void {
     await analyzeCommand(name, inputs, flags as never);
   };
 
-  jsonOption(
-    outputOptions(
-      analyze
-        .command('scenes')
-        .description('find hard cuts and dissolves; per-shot motion, brightness and sharpness')
-        .argument('<inputs...>', 'video files, - for standard input (or, with --aggregate, partial results)'),
-      'write the JSON result here',
-      false,
+  fleetOptions(
+    jsonOption(
+      outputOptions(
+        analyze
+          .command('scenes')
+          .description('find hard cuts and dissolves; per-shot motion, brightness and sharpness')
+          .argument(
+            '<inputs...>',
+            'video files, - for standard input (or, with --aggregate, partial results)',
+          ),
+        'write the JSON result here',
+        false,
+      ),
     ),
   )
     .option(
