@@ -7,7 +7,7 @@ import { FramefleetError, show } from '../errors.js';
 import { DEFAULT_LIMITS, type ServerContext, type ServerOptions } from './context.js';
 import { errorHandler, frameworkErrors, sendError } from './error-handler.js';
 import { clientErrorHandlerFor } from './client-errors.js';
-import { useDepthLimitedJson } from './http-errors.js';
+import { refuseEncodedBodies, useDepthLimitedJson } from './http-errors.js';
 import { requestGuard } from './request-guard.js';
 import { requestForLog } from './log-redact.js';
 import { publicScope, trackRoutes } from './route-access.js';
@@ -120,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   capConnectionsPerClient(app.server, limits.maxConnectionsPerClient, trusted);
   trackRoutes(app);
   useDepthLimitedJson(app);
+  refuseEncodedBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendError(

@@ -59,6 +59,22 @@ export function useDepthLimitedJson(app: FastifyInstance): void {
   });
 }
 
+/**
+ * A body sent compressed (`Content-Encoding: gzip`) is refused before it is read: no route inflates
+ * one, and a gzip upload was stored as it came (a new user's trial: a gzipped JSON body was read as
+ * plain text, "not valid JSON"). Runs after the access checks of onRequest.
+ */
+export function refuseEncodedBodies(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || /^\s*identity\s*$/i.test(encoding)) return;
+    throw new FramefleetError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Encoding ${show(encoding)} is not accepted: send the request body uncompressed`,
+    );
+  });
+}
+
 function parsesAsJson(text: string): boolean {
   try {
     JSON.parse(text);

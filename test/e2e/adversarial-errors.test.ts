@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
   let originUrl = '';
   let originHits = 0;
   const logLines: string[] = [];
-  const post = (body: string, headers: Record<string, string> = {}) =>
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     rawRequest(h.url, {
       method: 'POST',
       target: '/v1/jobs',
@@ -173,6 +174,18 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
       'x-requested-with': 'x',
     });
     expect([text.status, text.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    // A compressed body is refused by its encoding (it was read as plain text: "not valid JSON").
+    const gzipped = await post(gzipSync('{"type":"transcode","spec":{}}'), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect([gzipped.status, gzipped.error]).toEqual([
+      415,
+      {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Content-Encoding `gzip` is not accepted: send the request body uncompressed',
+      },
+    ]);
     const { host } = new URL(h.url);
     const head = (length: number) =>
       `POST /v1/jobs HTTP/1.1\r\nHost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\nconnection: close\r\n\r\n`;
