@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** One block of ffmpeg's `-progress` key=value output. */
 export interface FfmpegProgress {
   frame: number;
@@ -27,4 +29,40 @@ export function parseProgressBlock(block: string): FfmpegProgress {
     speed: number('speed'),
     done: values.get('progress') === 'end',
   };
+}
+
+/** What `watchProgress` saw: the last frame reported, and a stop for its stall timer. */
+export interface ProgressWatch {
+  lastFrame(): number | undefined;
+  stop(): void;
+}
+
+/**
+ * Reads ffmpeg's `-progress` blocks from `stream` and hands each to `onProgress`. With `stall`,
+ * calls `stall.onStall` once no block has come for `stall.ms`: ffmpeg reports every half second
+ * while its main loop runs, so a long silence is a hung process (every thread waiting on a lock).
+ */
+export function watchProgress(
+  stream: Readable,
+  onProgress: (progress: FfmpegProgress) => void,
+  stall?: { ms: number; onStall: () => void },
+): ProgressWatch {
+  let lastFrame: number | undefined;
+  const timer = stall ? setTimeout(stall.onStall, stall.ms) : undefined;
+  timer?.unref();
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (text: string) => {
+    pending += text;
+    let end: number;
+    while ((end = pending.search(/progress=(continue|end)\n/)) !== -1) {
+      const stop = pending.indexOf('\n', end) + 1;
+      const progress = parseProgressBlock(pending.slice(0, stop));
+      pending = pending.slice(stop);
+      timer?.refresh();
+      lastFrame = progress.frame;
+      onProgress(progress);
+    }
+  });
+  return { lastFrame: () => lastFrame, stop: () => clearTimeout(timer) };
 }

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { FramefleetError } from '../errors.js';
 import { binaries, ensureFfmpeg } from './binaries.js';
-import { parseProgressBlock, type FfmpegProgress } from './progress.js';
+import { type FfmpegProgress, watchProgress } from './progress.js';
+import { lastLine, tailLines } from './stderr-text.js';
 import { WRITE_FAILED, writeFailure } from './write-failure.js';
 
 export {
@@ -177,9 +178,6 @@ function spawnMedia(
     // Fed from a stream, or read by a consumer of its output, ffmpeg waits on that one's pace, not
     // its own: no watchdog then.
     const fed = (options.stdin !== undefined && !Buffer.isBuffer(options.stdin)) || !!options.consumeStdout;
-    const stall = options.onProgress && !fed ? setTimeout(() => stop('stall'), stallMs) : undefined;
-    stall?.unref();
-    let lastFrame: number | undefined;
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     stderrStream.setEncoding('utf8');
@@ -206,23 +204,13 @@ function spawnMedia(
     } else {
       stdout.on('data', (chunk: Buffer) => stdoutChunks.push(chunk));
     }
-    if (options.onProgress) {
-      const progressStream = child.stdio[3] as Readable;
-      let pending = '';
-      progressStream.setEncoding('utf8');
-      progressStream.on('data', (text: string) => {
-        pending += text;
-        let end: number;
-        while ((end = pending.search(/progress=(continue|end)\n/)) !== -1) {
-          const stop = pending.indexOf('\n', end) + 1;
-          const progress = parseProgressBlock(pending.slice(0, stop));
-          pending = pending.slice(stop);
-          stall?.refresh();
-          lastFrame = progress.frame;
-          options.onProgress?.(progress);
-        }
-      });
-    }
+    const watch =
+      options.onProgress &&
+      watchProgress(
+        child.stdio[3] as Readable,
+        options.onProgress,
+        fed ? undefined : { ms: stallMs, onStall: () => stop('stall') },
+      );
     feedStdin(stdin, options.stdin);
 
     child.on('error', (cause) => {
@@ -239,7 +227,8 @@ function spawnMedia(
         return;
       }
       if (reason === 'stall') {
-        const at = lastFrame === undefined ? 'before its first report' : `after frame ${lastFrame}`;
+        const frame = watch ? watch.lastFrame() : undefined;
+        const at = frame === undefined ? 'before its first report' : `after frame ${frame}`;
         reject(
           new FramefleetError(
             'FFMPEG_STALLED',
@@ -288,7 +277,7 @@ function spawnMedia(
 
     function cleanup() {
       clearTimeout(timer);
-      clearTimeout(stall);
+      if (watch) watch.stop();
       if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -306,17 +295,4 @@ function feedStdin(stdin: Writable, source: Readable | Buffer | undefined): void
     source.on('error', () => stdin.destroy());
     source.pipe(stdin);
   }
-}
-
-function tailLines(text: string, lines = 12): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-/** ffmpeg's last message: its own, not the "Last message repeated N times" after it. Pure. */
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^Last message repeated \d+ times?$/.test(l));
-  return lines.at(-1) ?? 'no message from ffmpeg';
 }
