@@ -1,16 +1,14 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ScenePartial, SceneOptions, SceneResult } from '../analysis/scenes/index.js';
 import type { BeatResult } from '../analysis/beats/index.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
 import type { AnalyzeFlags, ProxyFlags, ScenesFlags } from './analyze.js';
-import { echoWarnings } from './cli-logger.js';
+import { printResult, writeJson } from './analyze-output.js';
 import { OVERWRITE_HINT, inputArgument, pathArgument, STDIN } from './common.js';
 import { takeEarlyDecode } from './early-decode.js';
 import { interruptible } from './interrupt.js';
-import type { fleetRun } from './redis-options.js';
 import type { SpooledStdin } from './stdin-input.js';
 
 type Flags = { scenes: ScenesFlags; beats: AnalyzeFlags; proxy: ProxyFlags };
@@ -48,7 +46,10 @@ export async function analyzeCommand<K extends keyof Flags>(
   if (name === 'scenes') {
     const { fleetRun } = await import('./redis-options.js');
     const fleet = fleetRun({ prefix: 'ff', ...(flags as ScenesFlags) });
-    if (fleet) return fleetScenes(inputs, flags as ScenesFlags, fleet, named);
+    if (fleet) {
+      const { fleetScenes } = await import('./analyze-fleet.js');
+      return fleetScenes(inputs, flags as ScenesFlags, fleet, named);
+    }
   }
   const result = await interruptible(
     async (signal) => {
@@ -80,70 +81,6 @@ export async function analyzeCommand<K extends keyof Flags>(
   await printResult(result as AnalysisResult, flags);
 }
 
-async function printResult(
-  result: AnalysisResult,
-  flags: { json?: boolean; output?: string },
-): Promise<void> {
-  echoWarnings(resultWarnings(result));
-  if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else {
-    const { analysisSummary } = await import('./analysis-summary.js');
-    process.stdout.write(`${analysisSummary(result, flags.output)}\n`);
-  }
-}
-
-/**
- * `analyze scenes --redis`: the same analysis as a fleet job (`analyze.scenes`, as the API submits
- * it), its shards run by whichever workers serve them; the result is printed or written as a local
- * run's. Workers read the inputs by the paths given, so standard input and the shard and aggregate
- * runs (Indexed Jobs' own splitting) are refused with it.
- */
-async function fleetScenes(
-  inputs: string[],
-  flags: ScenesFlags,
-  fleet: NonNullable<ReturnType<typeof fleetRun>>,
-  named: string[],
-): Promise<void> {
-  const refused = [
-    inputs.includes(STDIN) && 'an input `-` (standard input: the workers cannot read it)',
-    flags.aggregate && '--aggregate',
-    (flags.shardIndex !== undefined || flags.shardCount !== undefined) && '--shard-index/--shard-count',
-  ].find(Boolean);
-  if (refused) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `--redis runs the analysis as one fleet job: ${refused} cannot go with it (give --shards K to split it)`,
-    );
-  }
-  const spec = {
-    inputs: inputs.map((input, i) => inputArgument(input, `input ${i + 1}`)),
-    ...(flags.shards !== undefined ? { shards: flags.shards } : {}),
-    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
-    ...(flags.minShot !== undefined ? { minShotFrames: flags.minShot } : {}),
-    ...(flags.edges ? { edges: true } : {}),
-    hwaccel: flags.hwaccel,
-  };
-  const { runFleetJob } = await import('./fleet-job.js');
-  // --json prints the result alone on stdout, as a local run does: no progress events there.
-  const job = await runFleetJob((backend, priority) => backend.submit('analyze.scenes', spec, { priority }), {
-    ...fleet,
-    mode: flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines',
-  });
-  if (!job) return;
-  if (job.state !== 'done') {
-    const { jobFailure } = await import('./job-report.js');
-    throw jobFailure(job);
-  }
-  const result = job.result as AnalysisResult;
-  if (flags.output) {
-    await writeJson(flags.output, result, named, {
-      overwrite: flags.overwrite,
-      overwriteHint: OVERWRITE_HINT,
-    });
-  }
-  await printResult(result, flags);
-}
-
 /** Validates the proxy as the API would (its output must end in .mp4 or .m4v); nothing is written. */
 async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
   const { parseWith, proxySpecSchema } = await import('../pipelines/analyze/spec-schemas.js');
@@ -153,13 +90,6 @@ async function checkProxySpec(input: string, flags: ProxyFlags): Promise<void> {
     overwrite: flags.overwrite ?? false,
     height: flags.height,
   });
-}
-
-/** The warnings of a result, or of each result of a list. Pure. */
-function resultWarnings(result: AnalysisResult): string[] | undefined {
-  if ('kind' in result && result.kind === 'scenes-list')
-    return result.results.flatMap((r) => r.warnings ?? []);
-  return (result as { warnings?: string[] }).warnings;
 }
 
 /** `text` with the copy of standard input named as the user named it, `-`. Pure. */
@@ -264,31 +194,4 @@ async function readPartial(path: string): Promise<ScenePartial> {
     );
   }
   return partial;
-}
-
-/** Writes JSON next to the output under a temporary name, then publishes it (never over an input). */
-async function writeJson(
-  output: string,
-  value: unknown,
-  inputs: readonly string[],
-  target: { overwrite?: boolean; overwriteHint: string },
-): Promise<void> {
-  const path = resolve(output);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const { publishOutput } = await import('../storage/output-target.js');
-    await writeFile(temp, `${JSON.stringify(value)}\n`);
-    await publishOutput(temp, path, inputs, target);
-  } catch (cause) {
-    if (cause instanceof FramefleetError) throw cause;
-    throw new FramefleetError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write ${show(output)}: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
-  } finally {
-    await rm(temp, { force: true });
-  }
 }

@@ -110,7 +110,7 @@ export async function findManifest(dataDir: string, id: string): Promise<Manifes
   throw new FramefleetError(
     'NOT_FOUND',
     `no job ${show(id)} in ${show(dataDir)}: ids read \`<type>-<hash>\` (the start of the id or of ` +
-      `its hash names one); \`framefleet jobs list\` shows them`,
+      `its hash names one); \`framefleet jobs list\` shows them (with \`--redis URL\`, those on a fleet)`,
   );
 }
 

@@ -1,15 +1,15 @@
 import { FramefleetError, show } from '../errors.js';
 import type { RedisBackend } from '../engine/redis/redis-backend.js';
-import type { JobRecord } from '../engine/types.js';
+import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
 import type { Storage } from '../storage/types.js';
 import { redisConnectTimeoutMs } from './config-apply.js';
-import { jobsNamed } from './jobs-data.js';
+import { jobsNamed, type JobsFlags } from './jobs-data.js';
+import { prefixDefault } from './redis-options.js';
 
 /** `jobs list|show|cancel|retry --redis URL`: the fleet's jobs instead of the local data dir's. */
 export interface FleetJobsFlags {
   redis?: string;
   prefix: string;
-  dataDir?: string;
 }
 
 /** The most jobs `jobs list --redis` shows, newest first. */
@@ -23,12 +23,6 @@ export async function withFleetJobs<T>(
   flags: FleetJobsFlags,
   work: (backend: RedisBackend) => Promise<T>,
 ): Promise<T> {
-  if (flags.dataDir !== undefined) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `--data-dir ${show(flags.dataDir)} and --redis: a job is either the embedded engine's (in a data dir) or the fleet's (in Redis); give one`,
-    );
-  }
   // Loaded here: the local `jobs` commands do not pay for a Redis client.
   const [{ openRedis }, { RedisBackend }, { PipelineRegistry }, { allPipelines }, { silentLogger }] =
     await Promise.all([
@@ -57,6 +51,14 @@ export async function withFleetJobs<T>(
   }
 }
 
+/**
+ * How a hint names the fleet again: `--redis URL`, and the key prefix where it is not the default
+ * (a hint copied without it looked under another prefix).
+ */
+export function fleetHint(prefix: string, defaultPrefix: string): string {
+  return prefix === defaultPrefix ? '--redis URL' : `--redis URL --prefix ${prefix}`;
+}
+
 /** A storage these commands never touch: a call is a bug, said as one. */
 const NO_STORAGE = new Proxy({} as Storage, {
   get: (_target, name) => () => {
@@ -65,11 +67,16 @@ const NO_STORAGE = new Proxy({} as Storage, {
 });
 
 /** The fleet's job `id`: exact, or the start of the id or of its hash, as for local jobs. */
-export async function fleetJob(backend: RedisBackend, id: string, prefix: string): Promise<JobRecord> {
+export async function fleetJob(
+  backend: RedisBackend,
+  id: string,
+  prefix: string,
+  hint: string,
+): Promise<JobRecord> {
   if (id.trim() === '') {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
-      `job id ${show(id)} is empty: \`framefleet jobs list --redis URL\` shows the ids`,
+      `job id ${show(id)} is empty: \`framefleet jobs list ${hint}\` shows the ids`,
     );
   }
   const exact = await backend.get(id);
@@ -85,6 +92,58 @@ export async function fleetJob(backend: RedisBackend, id: string, prefix: string
   }
   throw new FramefleetError(
     'NOT_FOUND',
-    `no job ${show(id)} on the fleet (key prefix ${show(prefix)}): \`framefleet jobs list --redis URL\` shows its jobs`,
+    `no job ${show(id)} on the fleet (key prefix ${show(prefix)}): \`framefleet jobs list ${hint}\` shows its jobs`,
+  );
+}
+
+/** A `jobs` command's flags: the local data dir's, or the fleet's with --redis. */
+export type ListFlags = JobsFlags & Partial<FleetJobsFlags>;
+
+export function fleetFlags(flags: ListFlags): FleetJobsFlags {
+  return { redis: flags.redis, prefix: flags.prefix ?? prefixDefault() };
+}
+
+export function hintOf(flags: ListFlags): string {
+  return fleetHint(flags.prefix ?? prefixDefault(), prefixDefault());
+}
+
+/** Without --redis: the embedded engine's jobs stop with their command and go on with a resume. */
+function needsFleet(command: string, flags: ListFlags): FleetJobsFlags {
+  if (flags.redis === undefined) {
+    throw new FramefleetError(
+      'INVALID_ARGUMENT',
+      `jobs ${command} needs --redis: it acts on a fleet job; a job of this machine stops with its command (Ctrl-C) and goes on with \`framefleet jobs resume\``,
+    );
+  }
+  return fleetFlags(flags);
+}
+
+export async function cancelCommand(id: string, flags: ListFlags): Promise<void> {
+  const job = await withFleetJobs(needsFleet('cancel', flags), async (b) => {
+    const found = await fleetJob(b, id, flags.prefix!, hintOf(flags));
+    if (TERMINAL_STATES.includes(found.state)) return { ...found, already: true };
+    return { ...(await b.cancel(found.id))!, already: false };
+  });
+  const { already, ...record } = job;
+  if (flags.json) return void process.stdout.write(`${JSON.stringify(record)}\n`);
+  process.stdout.write(
+    already ? `job ${job.id} is already ${job.state}: nothing to cancel\n` : `job ${job.id} cancelled\n`,
+  );
+}
+
+export async function retryCommand(id: string, flags: ListFlags): Promise<void> {
+  const job = await withFleetJobs(needsFleet('retry', flags), async (b) => {
+    const found = await fleetJob(b, id, flags.prefix!, hintOf(flags));
+    if (found.state !== 'failed' && found.state !== 'cancelled') {
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        `job ${found.id} is ${found.state}: only a failed or cancelled job can be retried`,
+      );
+    }
+    return (await b.retry(found.id))!;
+  });
+  if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
+  process.stdout.write(
+    `job ${job.id} queued again: \`framefleet jobs show ${job.id} ${hintOf(flags)}\` follows it\n`,
   );
 }

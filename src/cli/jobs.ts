@@ -4,9 +4,20 @@ import { TERMINAL_STATES, type JobRecord } from '../engine/types.js';
 import { FramefleetError, show } from '../errors.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { action, dataDirOption, formatDuration, reportOptions, slotOptions } from './common.js';
+import { analysisSummary } from './analysis-summary.js';
+import type { AnalysisResult } from './analyze-run.js';
 import { verificationLine } from './job-report.js';
 import { cleanCommand, rmCommand, type CleanFlags } from './jobs-clean.js';
-import { FLEET_LIST_LIMIT, fleetJob, withFleetJobs, type FleetJobsFlags } from './jobs-fleet.js';
+import {
+  cancelCommand,
+  FLEET_LIST_LIMIT,
+  fleetFlags,
+  fleetJob,
+  hintOf,
+  retryCommand,
+  withFleetJobs,
+  type ListFlags,
+} from './jobs-fleet.js';
 import { prefixDefault } from './redis-options.js';
 import { checkInputs } from '../engine/input-stamps.js';
 import type { Manifest } from '../engine/local/manifest.js';
@@ -25,8 +36,6 @@ export interface ResumeFlags extends JobsFlags {
   quiet?: boolean;
   verbose?: boolean;
 }
-
-type ListFlags = JobsFlags & Partial<FleetJobsFlags>;
 
 /**
  * `framefleet jobs list|show|rm|clean|resume`: the embedded engine's jobs in the local data dir;
@@ -138,8 +147,10 @@ async function listCommand(flags: ListFlags): Promise<void> {
     jobs = await newestFirst(dataDir);
     where = `in ${dataDir}`;
   }
-  // A fleet job's record is its state; a local one may be interrupted (its process gone).
-  const stateOf = (j: JobRecord) => (fleet ? j.state : shownState(j));
+  // A fleet job's record is its state (running, but waiting for a worker that can serve it, says
+  // so); a local one may be interrupted (its process gone).
+  const stateOf = (j: JobRecord) =>
+    fleet ? (j.state === 'running' && j.waitingFor ? 'waiting' : j.state) : shownState(j);
   if (flags.json) {
     const rows = jobs.map((j) => ({ ...summary(j), shownState: stateOf(j) }));
     process.stdout.write(`${JSON.stringify(rows)}\n`);
@@ -161,14 +172,14 @@ async function listCommand(flags: ListFlags): Promise<void> {
 async function showCommand(id: string, flags: ListFlags): Promise<void> {
   const fleet = flags.redis !== undefined;
   const manifest: Pick<Manifest, 'job' | 'runStartedAt' | 'runs'> = fleet
-    ? { job: await withFleetJobs(fleetFlags(flags), (b) => fleetJob(b, id, flags.prefix!)) }
+    ? { job: await withFleetJobs(fleetFlags(flags), (b) => fleetJob(b, id, flags.prefix!, hintOf(flags))) }
     : await findManifest(await usableDataDir(flags, 'read'), id);
   const job = manifest.job;
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
   const state = fleet ? job.state : shownState(job);
   const again = fleet
     ? (job.state === 'cancelled' || (job.state === 'failed' && !job.error?.fatal)) &&
-      `retry with \`framefleet jobs retry ${job.id} --redis URL\``
+      `retry with \`framefleet jobs retry ${job.id} ${hintOf(flags)}\``
     : (state === 'interrupted' || resumableFailure(job) || job.state === 'cancelled') &&
       `resume with \`framefleet jobs resume ${job.id}\``;
   const segments = job.tasks.filter((t) => /\.(segment|whole)$/.test(t.kind));
@@ -181,6 +192,7 @@ async function showCommand(id: string, flags: ListFlags): Promise<void> {
     ['created', job.createdAt],
     ['took', tookLine(manifest)],
     ['progress', `${(job.progress * 100).toFixed(1)}%`],
+    ['waiting', job.state === 'running' ? job.waitingFor : undefined],
     [
       'segments',
       segments.length
@@ -207,51 +219,6 @@ function tookLine({
   // A manifest from before runs were kept counts from the job's creation.
   const took = formatDuration((Date.parse(job.updatedAt) - Date.parse(runStartedAt ?? job.createdAt)) / 1000);
   return runs !== undefined && runs > 1 ? `${took} (the last of ${runs} runs)` : took;
-}
-
-function fleetFlags(flags: ListFlags): FleetJobsFlags {
-  return { redis: flags.redis, prefix: flags.prefix ?? prefixDefault(), dataDir: flags.dataDir };
-}
-
-/** Without --redis: the embedded engine's jobs stop with their command and go on with a resume. */
-function needsFleet(command: string, flags: ListFlags): FleetJobsFlags {
-  if (flags.redis === undefined) {
-    throw new FramefleetError(
-      'INVALID_ARGUMENT',
-      `jobs ${command} needs --redis: it acts on a fleet job; a job of this machine stops with its command (Ctrl-C) and goes on with \`framefleet jobs resume\``,
-    );
-  }
-  return fleetFlags(flags);
-}
-
-async function cancelCommand(id: string, flags: ListFlags): Promise<void> {
-  const job = await withFleetJobs(needsFleet('cancel', flags), async (b) => {
-    const found = await fleetJob(b, id, flags.prefix!);
-    if (TERMINAL_STATES.includes(found.state)) return { ...found, already: true };
-    return { ...(await b.cancel(found.id))!, already: false };
-  });
-  const { already, ...record } = job;
-  if (flags.json) return void process.stdout.write(`${JSON.stringify(record)}\n`);
-  process.stdout.write(
-    already ? `job ${job.id} is already ${job.state}: nothing to cancel\n` : `job ${job.id} cancelled\n`,
-  );
-}
-
-async function retryCommand(id: string, flags: ListFlags): Promise<void> {
-  const job = await withFleetJobs(needsFleet('retry', flags), async (b) => {
-    const found = await fleetJob(b, id, flags.prefix!);
-    if (found.state !== 'failed' && found.state !== 'cancelled') {
-      throw new FramefleetError(
-        'INVALID_ARGUMENT',
-        `job ${found.id} is ${found.state}: only a failed or cancelled job can be retried`,
-      );
-    }
-    return (await b.retry(found.id))!;
-  });
-  if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
-  process.stdout.write(
-    `job ${job.id} queued again (${job.state}): \`framefleet jobs show ${job.id} --redis URL\` follows it\n`,
-  );
 }
 
 function summary(job: JobRecord) {
@@ -284,6 +251,9 @@ async function goneOutput(job: JobRecord): Promise<string | undefined> {
 function resultLine(job: JobRecord): string | undefined {
   if (job.state !== 'done' || job.result === undefined) return undefined;
   if (job.type === 'transcode') return verificationLine(job.result as StitchOutput);
+  // An analysis says what `analyze` prints (its cuts, its tempo), aligned under the label.
+  if (job.type.startsWith('analyze.'))
+    return analysisSummary(job.result as AnalysisResult).replaceAll('\n', `\n${' '.repeat(10)}`);
   return JSON.stringify(job.result).slice(0, 200);
 }
 

@@ -69,8 +69,10 @@ describe('analyze scenes --redis', () => {
     const run = await runCli(['analyze', 'scenes', clip, '--shards', '2', '--json', ...fleetArgs]);
     expect(run.code, run.stderr).toBe(0);
     // stdout is the result alone, as for a local run.
-    const result = JSON.parse(run.stdout) as { cuts: Cut[]; frames: number };
+    const result = JSON.parse(run.stdout) as { cuts: Cut[]; frames: number; source: { path: string } };
     expect(result.cuts.map((c) => [c.frame, c.kind])).toEqual(localCuts);
+    // Named as given, as a local run names it (the workers read it by its absolute path).
+    expect(result.source.path).toBe((JSON.parse(local.stdout) as { source: { path: string } }).source.path);
     const jobs = await fleet.backend.list();
     const job = jobs.jobs.find((j) => j.type === 'analyze.scenes')!;
     expect(job.state).toBe('done');
@@ -88,6 +90,7 @@ describe('analyze scenes --redis', () => {
     for (const [args, what] of [
       [['-'], 'an input `-`'],
       [[clip, '--shard-count', '2', '--shard-index', '0'], '--shard-index/--shard-count'],
+      [[clip, '--detach', '-o', join(dir, 'never.json')], '-o with --detach'],
     ] as const) {
       const run = await runCli(['analyze', 'scenes', ...args, ...fleetArgs]);
       expect(run.code).toBe(2);

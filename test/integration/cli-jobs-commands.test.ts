@@ -223,7 +223,7 @@ describe('jobs list/show/rm/clean/resume', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toBe(
       `framefleet: error: no job \`zz\` in \`${data}\`: ids read \`<type>-<hash>\` (the start of the id ` +
-        'or of its hash names one); `framefleet jobs list` shows them [NOT_FOUND]\n',
+        'or of its hash names one); `framefleet jobs list` shows them (with `--redis URL`, those on a fleet) [NOT_FOUND]\n',
     );
     // An empty id (an unset variable) starts every id: a new user's trial was told it is ambiguous.
     for (const verb of ['show', 'resume', 'rm']) {

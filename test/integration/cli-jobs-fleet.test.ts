@@ -51,7 +51,10 @@ describe('framefleet jobs --redis: the fleet’s jobs from the CLI', () => {
     try {
       const { id } = await fleet.backend.submit('transcode', { input, output: join(dir, 'out.mp4') });
       expect((await fleet.backend.wait(id)).state).toBe('done');
-      const list = await cli(prefix, 'jobs', 'list');
+      // FRAMEFLEET_DATA_DIR (the local engine's) does not stand in the way of --redis.
+      const list = await runCli(['jobs', 'list', '--redis', REDIS_URL, '--prefix', prefix], {
+        FRAMEFLEET_DATA_DIR: join(dir, 'local-data'),
+      });
       expect(list.code, list.stderr).toBe(0);
       expect(list.stdout).toMatch(new RegExp(`^ID +TYPE +STATE .*\\n${id} +transcode +done +100% `));
       const json = await cli(prefix, 'jobs', 'list', '--json');
@@ -89,12 +92,15 @@ describe('framefleet jobs --redis: the fleet’s jobs from the CLI', () => {
       expect([cancel.code, cancel.stdout, cancel.stderr]).toEqual([0, `job ${id} cancelled\n`, '']);
       expect((await backend.get(id))?.state).toBe('cancelled');
       const shown = await cli(prefix, 'jobs', 'show', id);
+      // The hint names the prefix this fleet uses (a copied hint looked under the default one).
       expect(shown.stdout).toContain(
-        `state     cancelled (retry with \`framefleet jobs retry ${id} --redis URL\`)\n`,
+        `state     cancelled (retry with \`framefleet jobs retry ${id} --redis URL --prefix ${prefix}\`)\n`,
       );
       const retry = await cli(prefix, 'jobs', 'retry', id);
       expect(retry.code, retry.stderr).toBe(0);
-      expect(retry.stdout).toMatch(new RegExp(`^job ${id} queued again \\(queued\\)`));
+      expect(retry.stdout).toBe(
+        `job ${id} queued again: \`framefleet jobs show ${id} --redis URL --prefix ${prefix}\` follows it\n`,
+      );
       expect((await backend.get(id))?.state).toBe('queued');
       const missing = await cli(prefix, 'jobs', 'show', 'transcode-0000');
       expect(missing.code).toBe(2);
