@@ -1,6 +1,7 @@
+import { lstat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { FramefleetError } from '../errors.js';
+import { FramefleetError, show } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statInput } from '../media/probe.js';
 import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pipelines/transcode/index.js';
@@ -93,6 +94,19 @@ async function fleetTranscode(
   });
   if (URL_PATH.test(input)) spec.input = input;
   if (URL_PATH.test(flags.output)) spec.output = flags.output;
+  // An output that exists here is refused before anything is queued, in the CLI's words (with
+  // --detach the job failed later, saying `overwrite: true` as the API does). Its folder is the
+  // workers' to judge: this machine may not have it.
+  if (
+    !spec.overwrite &&
+    !URL_PATH.test(spec.output) &&
+    (await lstat(resolve(spec.output)).catch(() => undefined))
+  ) {
+    throw new FramefleetError(
+      'OUTPUT_EXISTS',
+      `output ${show(spec.output)} already exists; ${OVERWRITE_HINT}`,
+    );
+  }
   // Unknown names are refused here, before anything is queued (the planning worker checks again).
   const processors = processorsOf(currentConfig());
   if (spec.process) resolveChain(spec.process, processors);

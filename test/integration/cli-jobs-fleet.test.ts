@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,20 @@ describe('framefleet jobs --redis: the fleet’s jobs from the CLI', () => {
         `job ${id} queued again: \`framefleet jobs show ${id} --redis URL --prefix ${prefix}\` follows it\n`,
       );
       expect((await backend.get(id))?.state).toBe('queued');
+      // An output that exists is refused before anything is queued, in the CLI's words: with
+      // --detach the job was queued and failed later, saying `overwrite: true` as the API does.
+      const jobsBefore = (await backend.list()).total;
+      const existing = join(dir, 'existing.mp4');
+      await writeFile(existing, 'made earlier');
+      const detached = await runCli([
+        ...['transcode', input, '-o', existing, '--detach'],
+        ...['--redis', REDIS_URL, '--prefix', prefix, '--storage', `file://${join(dir, 'shared2')}`],
+      ]);
+      expect(detached.code).toBe(2);
+      expect(detached.stderr).toMatch(
+        /already exists; give -y\/--overwrite to replace it \[OUTPUT_EXISTS\]\n$/,
+      );
+      expect((await backend.list()).total).toBe(jobsBefore);
       const missing = await cli(prefix, 'jobs', 'show', 'transcode-0000');
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(
