@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { FramefleetError } from '../errors.js';
 import { binaries, ensureFfmpeg } from './binaries.js';
 import { type FfmpegProgress, watchProgress } from './progress.js';
-import { lastLine, tailLines } from './stderr-text.js';
+import { feedStdin, lastLine, tailLines } from './child-io.js';
+import { diesWithParent, notStarted } from './parent-death.js';
 import { WRITE_FAILED, writeFailure } from './write-failure.js';
 
 export {
@@ -135,7 +136,9 @@ function spawnMedia(
     return Promise.reject(new FramefleetError('CANCELLED', `${label} cancelled before it started`));
   }
   return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(bin, args, {
+    // A processor runs in a group of its own, ended with it; ffmpeg and ffprobe die with this process.
+    const [command, argv] = group ? [bin, args] : diesWithParent(bin, args);
+    const child = spawn(command, argv, {
       stdio: ['pipe', 'pipe', 'pipe', options.onProgress ? 'pipe' : 'ignore'],
       env: options.env ?? process.env,
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -248,6 +251,11 @@ function spawnMedia(
         );
         return;
       }
+      const missing = notStarted(code, stderrTail);
+      if (missing) {
+        reject(new FramefleetError('FFMPEG_MISSING', `cannot start \`${bin}\`: ${missing}`));
+        return;
+      }
       const failed = writes ? writeFailure(writeFailed, stderrTail, args, label, code) : undefined;
       if (failed) {
         reject(failed);
@@ -282,17 +290,4 @@ function spawnMedia(
       options.signal?.removeEventListener('abort', onAbort);
     }
   });
-}
-
-function feedStdin(stdin: Writable, source: Readable | Buffer | undefined): void {
-  // ffmpeg may exit before reading all input (for example on a bad file); that is not our error.
-  stdin.on('error', () => undefined);
-  if (!source) {
-    stdin.end();
-  } else if (Buffer.isBuffer(source)) {
-    stdin.end(source);
-  } else {
-    source.on('error', () => stdin.destroy());
-    source.pipe(stdin);
-  }
 }
