@@ -24,8 +24,8 @@ function resultWarnings(result: AnalysisResult): string[] | undefined {
   return (result as { warnings?: string[] }).warnings;
 }
 
-export /** Writes JSON next to the output under a temporary name, then publishes it (never over an input). */
-async function writeJson(
+/** Writes JSON next to the output under a temporary name, then publishes it (never over an input). */
+export async function writeJson(
   output: string,
   value: unknown,
   inputs: readonly string[],

@@ -51,14 +51,6 @@ export async function withFleetJobs<T>(
   }
 }
 
-/**
- * How a hint names the fleet again: `--redis URL`, and the key prefix where it is not the default
- * (a hint copied without it looked under another prefix).
- */
-export function fleetHint(prefix: string, defaultPrefix: string): string {
-  return prefix === defaultPrefix ? '--redis URL' : `--redis URL --prefix ${prefix}`;
-}
-
 /** A storage these commands never touch: a call is a bug, said as one. */
 const NO_STORAGE = new Proxy({} as Storage, {
   get: (_target, name) => () => {
@@ -67,12 +59,8 @@ const NO_STORAGE = new Proxy({} as Storage, {
 });
 
 /** The fleet's job `id`: exact, or the start of the id or of its hash, as for local jobs. */
-export async function fleetJob(
-  backend: RedisBackend,
-  id: string,
-  prefix: string,
-  hint: string,
-): Promise<JobRecord> {
+export async function fleetJob(backend: RedisBackend, id: string, flags: FleetJobsFlags): Promise<JobRecord> {
+  const hint = hintOf(flags);
   if (id.trim() === '') {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
@@ -92,7 +80,7 @@ export async function fleetJob(
   }
   throw new FramefleetError(
     'NOT_FOUND',
-    `no job ${show(id)} on the fleet (key prefix ${show(prefix)}): \`framefleet jobs list ${hint}\` shows its jobs`,
+    `no job ${show(id)} on the fleet (key prefix ${show(flags.prefix)}): \`framefleet jobs list ${hint}\` shows its jobs`,
   );
 }
 
@@ -103,8 +91,18 @@ export function fleetFlags(flags: ListFlags): FleetJobsFlags {
   return { redis: flags.redis, prefix: flags.prefix ?? prefixDefault() };
 }
 
+/**
+ * How a hint names the fleet again: `--redis URL`, and the key prefix where it is not the default
+ * (a hint copied without it looked under another prefix).
+ */
 export function hintOf(flags: ListFlags): string {
-  return fleetHint(flags.prefix ?? prefixDefault(), prefixDefault());
+  const prefix = flags.prefix ?? prefixDefault();
+  return prefix === prefixDefault() ? '--redis URL' : `--redis URL --prefix ${prefix}`;
+}
+
+/** A fleet job's state as `jobs` shows it: a running job that waits for a worker able to serve it is waiting. */
+export function fleetState(job: JobRecord): string {
+  return job.state === 'running' && job.waitingFor ? 'waiting' : job.state;
 }
 
 /** Without --redis: the embedded engine's jobs stop with their command and go on with a resume. */
@@ -119,8 +117,9 @@ function needsFleet(command: string, flags: ListFlags): FleetJobsFlags {
 }
 
 export async function cancelCommand(id: string, flags: ListFlags): Promise<void> {
-  const job = await withFleetJobs(needsFleet('cancel', flags), async (b) => {
-    const found = await fleetJob(b, id, flags.prefix!, hintOf(flags));
+  const fleet = needsFleet('cancel', flags);
+  const job = await withFleetJobs(fleet, async (b) => {
+    const found = await fleetJob(b, id, fleet);
     if (TERMINAL_STATES.includes(found.state)) return { ...found, already: true };
     return { ...(await b.cancel(found.id))!, already: false };
   });
@@ -132,8 +131,9 @@ export async function cancelCommand(id: string, flags: ListFlags): Promise<void>
 }
 
 export async function retryCommand(id: string, flags: ListFlags): Promise<void> {
-  const job = await withFleetJobs(needsFleet('retry', flags), async (b) => {
-    const found = await fleetJob(b, id, flags.prefix!, hintOf(flags));
+  const fleet = needsFleet('retry', flags);
+  const job = await withFleetJobs(fleet, async (b) => {
+    const found = await fleetJob(b, id, fleet);
     if (found.state !== 'failed' && found.state !== 'cancelled') {
       throw new FramefleetError(
         'INVALID_ARGUMENT',

@@ -13,6 +13,7 @@ import {
   FLEET_LIST_LIMIT,
   fleetFlags,
   fleetJob,
+  fleetState,
   hintOf,
   retryCommand,
   withFleetJobs,
@@ -147,10 +148,8 @@ async function listCommand(flags: ListFlags): Promise<void> {
     jobs = await newestFirst(dataDir);
     where = `in ${dataDir}`;
   }
-  // A fleet job's record is its state (running, but waiting for a worker that can serve it, says
-  // so); a local one may be interrupted (its process gone).
-  const stateOf = (j: JobRecord) =>
-    fleet ? (j.state === 'running' && j.waitingFor ? 'waiting' : j.state) : shownState(j);
+  // A local job may be interrupted (its process gone).
+  const stateOf = (j: JobRecord) => (fleet ? fleetState(j) : shownState(j));
   if (flags.json) {
     const rows = jobs.map((j) => ({ ...summary(j), shownState: stateOf(j) }));
     process.stdout.write(`${JSON.stringify(rows)}\n`);
@@ -171,12 +170,13 @@ async function listCommand(flags: ListFlags): Promise<void> {
 
 async function showCommand(id: string, flags: ListFlags): Promise<void> {
   const fleet = flags.redis !== undefined;
+  const on = fleetFlags(flags);
   const manifest: Pick<Manifest, 'job' | 'runStartedAt' | 'runs'> = fleet
-    ? { job: await withFleetJobs(fleetFlags(flags), (b) => fleetJob(b, id, flags.prefix!, hintOf(flags))) }
+    ? { job: await withFleetJobs(on, (b) => fleetJob(b, id, on)) }
     : await findManifest(await usableDataDir(flags, 'read'), id);
   const job = manifest.job;
   if (flags.json) return void process.stdout.write(`${JSON.stringify(job)}\n`);
-  const state = fleet ? job.state : shownState(job);
+  const state = fleet ? fleetState(job) : shownState(job);
   const again = fleet
     ? (job.state === 'cancelled' || (job.state === 'failed' && !job.error?.fatal)) &&
       `retry with \`framefleet jobs retry ${job.id} ${hintOf(flags)}\``

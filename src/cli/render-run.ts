@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { duplicateKey, duplicateKeyWords } from '../pipelines/json-keys.js';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
+import { duplicateKey, duplicateKeyWords } from '../pipelines/json-keys.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statFile } from '../media/input-file.js';
 import { mapSpecPaths } from '../pipelines/render/paths.js';

@@ -1,13 +1,13 @@
 import { lstat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { FramefleetError, show } from '../errors.js';
+import { FramefleetError } from '../errors.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
 import { statInput } from '../media/probe.js';
 import { parseTranscodeSpec, transcodePipeline, type TranscodeSpec } from '../pipelines/transcode/index.js';
 import { parseLadder, parsePackages } from '../pipelines/transcode/ladder-spec.js';
 import { defaultDataDir } from '../runtime/local.js';
-import { checkOutputTarget } from '../storage/output-target.js';
+import { checkOutputTarget, outputExists } from '../storage/output-target.js';
 import { OVERWRITE_HINT, outputMode, inputArgument, outputArgument } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runLocalJob } from './local-job.js';
@@ -102,10 +102,7 @@ async function fleetTranscode(
     !URL_PATH.test(spec.output) &&
     (await lstat(resolve(spec.output)).catch(() => undefined))
   ) {
-    throw new FramefleetError(
-      'OUTPUT_EXISTS',
-      `output ${show(spec.output)} already exists; ${OVERWRITE_HINT}`,
-    );
+    throw outputExists(spec.output, OVERWRITE_HINT);
   }
   // Unknown names are refused here, before anything is queued (the planning worker checks again).
   const processors = processorsOf(currentConfig());

@@ -28,7 +28,8 @@ export interface RunOptions {
    * With `onProgress`: stop a run whose ffmpeg reports nothing for this long (default 5 minutes;
    * it reports every half second while its main loop runs, and a slow encoder's single frame takes
    * seconds, not minutes). A new user's fleet trial had libsvtav1 hang with every thread waiting on
-   * a lock: its task held its lease until the 30-minute timeout. Not with a `stdin` stream or `consumeStdout`.
+   * a lock: its task held its lease until the 30-minute timeout. Not with a `stdin` stream or
+   * `consumeStdout`: ffmpeg then waits on their pace.
    */
   stallMs?: number;
   /** Data written to the process' stdin, then closed. */

@@ -48,12 +48,12 @@ export async function checkOutputTarget(
   if ((await stat(path).catch(() => existing)).isDirectory()) {
     throw new FramefleetError('OUTPUT_UNWRITABLE', `output ${show(output)} is a directory; name a file`);
   }
-  if (!options.overwrite) {
-    throw new FramefleetError(
-      'OUTPUT_EXISTS',
-      `output ${show(output)} already exists; ${options.overwriteHint ?? API_HINT}`,
-    );
-  }
+  if (!options.overwrite) throw outputExists(output, options.overwriteHint);
+}
+
+/** OUTPUT_EXISTS for `output`, with the way to replace it (`overwriteHint`, the API's by default). */
+export function outputExists(output: string, overwriteHint = API_HINT): FramefleetError {
+  return new FramefleetError('OUTPUT_EXISTS', `output ${show(output)} already exists; ${overwriteHint}`);
 }
 
 /**
@@ -145,12 +145,8 @@ async function checkStoredOutput(
   }
   if (!options.storage) return;
   const key = storageKeyOf(output, options.storage);
-  if (!options.overwrite && (await options.storage.stat(key))) {
-    throw new FramefleetError(
-      'OUTPUT_EXISTS',
-      `output ${show(output)} already exists; ${options.overwriteHint ?? API_HINT}`,
-    );
-  }
+  if (!options.overwrite && (await options.storage.stat(key)))
+    throw outputExists(output, options.overwriteHint);
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

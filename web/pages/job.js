@@ -20,7 +20,6 @@ import {
 } from '../ui.js';
 
 const TERMINAL = ['done', 'failed', 'cancelled'];
-/** What a job reads: its input, or a montage's clips and music. */
 
 /** A job's live view: summary, a grid of its segments and a timeline, driven by the SSE stream. */
 export function jobPage(main, id) {

@@ -193,8 +193,9 @@ async function tasksOf(
 
 /**
  * Records a failed attempt and returns what to throw: the error (BullMQ retries) or an unrecoverable
- * one; 'cancelled' where the job had ended meanwhile (nothing is thrown then). A full disk is fatal, except this worker's own scratch (`ownFull`, the file that did not fit):
- * another worker may have room, so it is retried while attempts are left.
+ * one; 'cancelled' where the job had ended meanwhile (nothing is thrown then). A full disk is
+ * fatal, except this worker's own scratch (`ownFull`, the file that did not fit): another worker
+ * may have room, so it is retried while attempts are left.
  */
 async function onTaskError(
   ctx: FleetContext,
