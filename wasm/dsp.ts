@@ -490,3 +490,94 @@ export function downmix(
 function sampleAt(bytes: usize, i: i32, float: i32): f64 {
   return float != 0 ? <f64>load<f32>(bytes + ((<usize>i) << 2)) : <f64>load<i16>(bytes + ((<usize>i) << 1));
 }
+
+// ---- Chords (src/analysis/beats/onset-stream.ts, chord-change.ts) ----
+
+/**
+ * foldChroma: out[c] (12 f64) = the sum of the last frame's power (melFrame) over the bins of
+ * pitch class c: bins[i] (i32) belongs to classes[i] (i32), for i below n.
+ */
+export function foldChroma(bins: usize, classes: usize, n: i32, out: usize): void {
+  for (let c = 0; c < 12; c++) f64Set(out, c, 0);
+  for (let i = 0; i < n; i++) {
+    const c = i32At(classes, i);
+    f64Set(out, c, f64At(out, c) + f64At(power, i32At(bins, i)));
+  }
+}
+
+/** Inserts v into the n sorted values of `window`: n + 1. */
+function sortedInsert(window: usize, n: i32, v: f64): i32 {
+  let i = n - 1;
+  for (; i >= 0 && f64At(window, i) > v; i--) f64Set(window, i + 1, f64At(window, i));
+  f64Set(window, i + 1, v);
+  return n + 1;
+}
+
+/** Removes one value equal to v from the n sorted values of `window`: n - 1. */
+function sortedRemove(window: usize, n: i32, v: f64): i32 {
+  let i = 0;
+  while (i < n - 1 && f64At(window, i) !== v) i++;
+  for (; i < n - 1; i++) f64Set(window, i, f64At(window, i + 1));
+  return n - 1;
+}
+
+/**
+ * chordChange: out[t] (frames f64) = one minus the cosine between the chroma (f32, frames x 12)
+ * summed over the `side` pools of `pool` frames before t's pool and over `side` pools from it on,
+ * each pitch class first median-filtered over +-medianHalf pools (truncated at the ends); the
+ * same value for every frame of a pool, 0 where either side falls off the curve or is silent.
+ * Scratch: sums ((frames / pool) x 12 f64), running ((frames / pool + 1) x 12 f64), window
+ * (2 medianHalf + 1 f64).
+ */
+export function chordChange(
+  chroma: usize,
+  frames: i32,
+  pool: i32,
+  medianHalf: i32,
+  side: i32,
+  sums: usize,
+  running: usize,
+  window: usize,
+  out: usize,
+): void {
+  const pooled = frames / pool;
+  for (let t = 0; t < frames; t++) f64Set(out, t, 0);
+  for (let i = 0; i < pooled * 12; i++) f64Set(sums, i, 0);
+  for (let t = 0; t < pooled * pool; t++) {
+    const to = (t / pool) * 12;
+    for (let c = 0; c < 12; c++)
+      f64Set(sums, to + c, f64At(sums, to + c) + <f64>load<f32>(chroma + ((<usize>(t * 12 + c)) << 2)));
+  }
+  // Each class's median over its window of pools, the window kept sorted as it slides: one value
+  // in and one out per pool, not a sort of the whole window each time.
+  for (let c = 0; c < 12; c++) {
+    f64Set(running, c, 0);
+    let n = 0;
+    for (let j = 0; j < pooled; j++) {
+      if (j === 0) {
+        for (let k = 0; k <= medianHalf && k < pooled; k++)
+          n = sortedInsert(window, n, f64At(sums, k * 12 + c));
+      } else {
+        if (j - medianHalf - 1 >= 0) n = sortedRemove(window, n, f64At(sums, (j - medianHalf - 1) * 12 + c));
+        if (j + medianHalf < pooled) n = sortedInsert(window, n, f64At(sums, (j + medianHalf) * 12 + c));
+      }
+      const median =
+        n & 1 ? f64At(window, n >> 1) : 0.5 * (f64At(window, (n >> 1) - 1) + f64At(window, n >> 1));
+      f64Set(running, (j + 1) * 12 + c, f64At(running, j * 12 + c) + median);
+    }
+  }
+  for (let j = side; j + side <= pooled; j++) {
+    let dot: f64 = 0;
+    let before2: f64 = 0;
+    let after2: f64 = 0;
+    for (let c = 0; c < 12; c++) {
+      const before = f64At(running, j * 12 + c) - f64At(running, (j - side) * 12 + c);
+      const after = f64At(running, (j + side) * 12 + c) - f64At(running, j * 12 + c);
+      dot += before * after;
+      before2 += before * before;
+      after2 += after * after;
+    }
+    const change = before2 > 0 && after2 > 0 ? 1 - dot / Math.sqrt(before2 * after2) : 0;
+    for (let t = j * pool; t < (j + 1) * pool; t++) f64Set(out, t, change);
+  }
+}

@@ -2,7 +2,8 @@ import { DSP_WASM } from './dsp-module.js';
 
 /**
  * The audio-analysis kernels of wasm/dsp.ts: the power spectrum and each frame's mel levels, the
- * resampler's two filters, lag products, spectral flux, the harmony curve and the WAV downmix.
+ * resampler's two filters, lag products, spectral flux, the harmony and chord curves and the WAV
+ * downmix.
  * Pointers are byte offsets into the instance's own memory.
  */
 export interface DspKernels {
@@ -55,6 +56,18 @@ export interface DspKernels {
     channels: number,
     float: number,
     difference: number,
+    out: number,
+  ): void;
+  foldChroma(bins: number, classes: number, n: number, out: number): void;
+  chordChange(
+    chroma: number,
+    frames: number,
+    pool: number,
+    medianHalf: number,
+    side: number,
+    sums: number,
+    running: number,
+    window: number,
     out: number,
   ): void;
   harmonicChange(

@@ -48,10 +48,24 @@ describe('slow ballads and odd bars', () => {
     60_000,
   );
 
-  it.each(['bossa-130', 'ballad-2bar-72'])(
+  it.each([70, 62, 78])(
+    'chords on every eighth, the bass on one and three, at %d BPM are tracked at that tempo',
+    async (bpm) => {
+      // Before: the bass struck again on three moved the mel bands as much as the chord change at
+      // the bar, and the harmony read as changing every two beats of twice the tempo (140 for 70).
+      const style = { ...BALLAD_STYLES.find((s) => s.name === 'piano-eighths-70')!, bpm };
+      const { score, result } = await renderAndAnalyze(dir, { ...style, name: `piano-eighths-${bpm}` });
+      expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
+      expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
+    },
+    60_000,
+  );
+
+  it.each(['bossa-130', 'ballad-2bar-72', 'bossa-118'])(
     '%s, its chords lasting two bars, is tracked at its own tempo',
     async (name) => {
-      // Before: the bossa nova's two bars to a chord read as one bar of four beats (65 BPM).
+      // Before: the bossa nova's two bars to a chord read as one bar of four beats (65 BPM). At 118
+      // its kick on every beat holds the beat where the chords' pitch classes say two bars.
       const style = MORE_STYLES.find((s) => s.name === name)!;
       const { score, result } = await renderAndAnalyze(dir, style);
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);

@@ -129,7 +129,7 @@ describe('tempo and beats', () => {
       rms[f] = 0.1 * (0.3 + 0.7 * Math.exp(-6 * since));
     }
     const zero = new Float64Array(frames);
-    const env = { frameRate, hop, onset, rms, low: zero, high: zero, harmonic: zero };
+    const env = { frameRate, hop, onset, rms, low: zero, high: zero, harmonic: zero, chords: zero };
     const result = beatsOfEnvelope(env, frames * hop, RATE);
     expect(Math.abs(result.tempo! - 120) / 120).toBeLessThan(0.02);
     expect(Math.max(...result.beats)).toBeLessThan(12);

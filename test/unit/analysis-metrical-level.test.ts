@@ -29,6 +29,7 @@ function envelope(g: Groove): LevelEnvelope {
     low: new Float64Array(n),
     high: new Float64Array(n),
     harmonic: new Float64Array(n),
+    chords: new Float64Array(n),
   };
   const beat = (60 / g.bpm) * FRAME_RATE;
   const bar = beat * g.beatsPerBar;
@@ -244,6 +245,7 @@ describe('bars without evidence', () => {
         low: curve(),
         high: curve(),
         harmonic: curve(),
+        chords: curve(),
       };
       const simple = findBars(env, beats, 40);
       expect(simple.beatsPerBar).toBe(4);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OnsetStream, RealFft } from '../../src/analysis/beats/index.js';
+import { chordChange } from '../../src/analysis/beats/chord-change.js';
 import { melFilterbank } from '../../src/analysis/beats/mel-filterbank.js';
 import { onsetEnvelope } from '../../src/analysis/beats/onset-strength.js';
 import { lagProducts } from '../../src/analysis/beats/rhythm-evidence.js';
@@ -117,6 +118,95 @@ describe('WebAssembly kernels (wasm/dsp.ts)', () => {
       return flux / mel.bandCount;
     });
     expect(Array.from(onsetEnvelope(mel).onset)).toEqual(expected);
+  });
+
+  it("folds each frame's power into pitch classes as the direct sums do", () => {
+    const sampleRate = 11025;
+    // A C major triad's partials, then an A minor one, over a little noise.
+    const chord = (notes: number[], i: number) =>
+      notes.reduce(
+        (sum, n) => sum + Math.sin((2 * Math.PI * 440 * 2 ** ((n - 69) / 12) * i) / sampleRate),
+        0,
+      );
+    const samples = Float32Array.from(
+      { length: sampleRate },
+      (_, i) => 0.1 * chord(i < sampleRate / 2 ? [72, 76, 79] : [69, 72, 76], i) + 0.001 * Math.sin(i * 1.3),
+    );
+    const stream = new OnsetStream(sampleRate);
+    stream.push(samples);
+    const mel = stream.finish();
+    const { fftSize, hop, frames } = mel;
+    const fft = new RealFft(fftSize);
+    const frame = new Float64Array(fftSize);
+    const power = new Float64Array(fftSize / 2 + 1);
+    const expected: number[] = [];
+    for (let t = 0; t < frames; t++) {
+      for (let i = 0; i < fftSize; i++)
+        frame[i] =
+          (samples[t * hop - fftSize / 2 + i] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / fftSize));
+      fft.power(frame, power);
+      const classes = new Array<number>(12).fill(0);
+      for (let k = 0; k < power.length; k++) {
+        const hz = (k * sampleRate) / fftSize;
+        if (hz < 500 || hz > 3500) continue;
+        const note = Math.round(60 + 12 * Math.log2(hz / 261.63));
+        classes[((note % 12) + 12) % 12]! += power[k]!;
+      }
+      expected.push(...classes.map(Math.fround));
+    }
+    expect(Array.from(mel.chroma)).toEqual(expected);
+    // The loudest class is the chord's: C (0) or E (4) first, A (9), C or E after.
+    const loudest = (t: number) => {
+      const row = Array.from(mel.chroma.subarray(t * 12, t * 12 + 12));
+      return row.indexOf(Math.max(...row));
+    };
+    expect([0, 4, 7]).toContain(loudest(10));
+    expect([9, 0, 4]).toContain(loudest(frames - 10));
+  });
+
+  it('gives the chord change of the chroma as the TypeScript did, bit for bit', () => {
+    // The TypeScript chordChange before the kernel took it over: pools of 4 frames, a median of
+    // 11 pools for each class, the cosine of the 0.5 s before and after.
+    const direct = (chroma: Float32Array, frames: number, side: number) => {
+      const pooled = Math.floor(frames / 4);
+      const out = new Float64Array(frames);
+      const sums = new Float64Array(pooled * 12);
+      for (let t = 0; t < pooled * 4; t++)
+        for (let c = 0; c < 12; c++) sums[Math.floor(t / 4) * 12 + c]! += chroma[t * 12 + c]!;
+      const running = new Float64Array((pooled + 1) * 12);
+      for (let j = 0; j < pooled; j++)
+        for (let c = 0; c < 12; c++) {
+          const window: number[] = [];
+          for (let k = Math.max(0, j - 5); k <= Math.min(pooled - 1, j + 5); k++)
+            window.push(sums[k * 12 + c]!);
+          window.sort((a, b) => a - b);
+          const n = window.length;
+          const median = n % 2 ? window[(n - 1) / 2]! : 0.5 * (window[n / 2 - 1]! + window[n / 2]!);
+          running[(j + 1) * 12 + c] = running[j * 12 + c]! + median;
+        }
+      for (let j = side; j + side <= pooled; j++) {
+        let [dot, b2, a2] = [0, 0, 0];
+        for (let c = 0; c < 12; c++) {
+          const before = running[j * 12 + c]! - running[(j - side) * 12 + c]!;
+          const after = running[(j + side) * 12 + c]! - running[j * 12 + c]!;
+          dot += before * after;
+          b2 += before * before;
+          a2 += after * after;
+        }
+        out.fill(b2 > 0 && a2 > 0 ? 1 - dot / Math.sqrt(b2 * a2) : 0, j * 4, (j + 1) * 4);
+      }
+      return out;
+    };
+    const frameRate = 11025 / 128;
+    for (const frames of [2583, 402, 30]) {
+      const chroma = Float32Array.from(
+        { length: frames * 12 },
+        (_, i) => Math.abs(Math.sin(i * 0.37)) ** 2 * ((i / 12) % 7),
+      );
+      expect(chordChange(chroma, frames, frameRate)).toEqual(
+        direct(chroma, frames, Math.round((0.5 * frameRate) / 4)),
+      );
+    }
   });
 
   it('mixes 16-bit and float WAV samples to mono as wavToMono does, bit for bit', () => {

@@ -253,7 +253,8 @@ function tempoSections(env: OnsetEnvelope, options: BeatOptions): Section[] | un
     const [from, to] = [bounds[i]!, bounds[i + 1]!];
     const slice = (x: Float64Array) => x.subarray(from, to);
     const part = { ...env, onset: slice(env.onset), rms: slice(env.rms), low: slice(env.low) };
-    const section = trackSection({ ...part, high: slice(env.high), harmonic: slice(env.harmonic) }, options);
+    const tonal = { harmonic: slice(env.harmonic), chords: slice(env.chords) };
+    const section = trackSection({ ...part, high: slice(env.high), ...tonal }, options);
     // A stretch without rhythm (a break between songs) has no beats.
     if (section) sections.push({ start: from, ...section });
   }

@@ -14,6 +14,7 @@ export interface LevelEnvelope {
   low: Float64Array;
   high: Float64Array;
   harmonic: Float64Array;
+  chords: Float64Array;
 }
 
 export interface LevelChoice {

@@ -1,6 +1,7 @@
 import { mean, median } from '../median.js';
 import { onStrongPhase } from './beat-phase.js';
 import { trackBeats } from './beat-track.js';
+import { chordPeriod } from './chord-change.js';
 import { onChordChanges } from './chord-phase.js';
 import { inThrees } from './compound-meter.js';
 import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -81,7 +82,7 @@ function levelOf(
 
   // A bar of 4 or 3 beats (5 or 7, rarely): of the beat periods it allows, the one the onsets
   // repeat at more.
-  const bar = harmonyHeard(env) ? harmonicPeriod(env.harmonic, env.frameRate) : undefined;
+  const bar = harmonyHeard(env) ? chordPeriod(env, harmonicPeriod(env.harmonic, env.frameRate)) : undefined;
   if (bar) {
     // Harmony that changes faster than four beats could be played (bass or chords on one and
     // three of a fast-looking bar) changes every half bar: two beats, then, against three.

@@ -26,7 +26,17 @@ export interface MelFrames {
   rms: Float64Array;
   low: Float64Array;
   high: Float64Array;
+  /** Power per pitch class (C = 0 ... B = 11) from CHROMA_LOW to CHROMA_HIGH Hz, frames x 12. */
+  chroma: Float32Array;
 }
+
+/**
+ * The range folded into pitch classes: the bins are 21.5 Hz wide at any rate (see the constructor),
+ * a semitone or less above 500 Hz, where the chords' second and higher harmonics are; below it a
+ * bin spans pitch classes. Up to 3.5 kHz, where a piano's partials are still clear of hats.
+ */
+const CHROMA_LOW = 500;
+const CHROMA_HIGH = 3500;
 
 /** Samples kept between pushes beyond one window: pushes are copied in slices of about this. */
 const STAGING = 16_384;
@@ -57,6 +67,14 @@ export class OnsetStream {
   private rms: Float64Array;
   private low: Float64Array;
   private high: Float64Array;
+  private chroma: Float32Array;
+  /** The bins folded into pitch classes and their classes (i32, kernel memory), how many. */
+  private readonly chromaBins: number;
+  private readonly chromaClass: number;
+  private readonly chromaCount: number;
+  /** Out of foldChroma: the last frame's power per pitch class (at pitchAt in kernel memory). */
+  private readonly pitchAt: number;
+  private readonly pitch: Float64Array;
   private finished = false;
 
   constructor(
@@ -90,6 +108,20 @@ export class OnsetStream {
     );
     const dsp = new Dsp();
     loadFft(dsp, fftSize);
+    const binHz = sampleRate / fftSize;
+    const bins = Array.from({ length: fftSize / 2 + 1 }, (_, k) => k).filter(
+      (k) => k * binHz >= CHROMA_LOW && k * binHz <= Math.min(CHROMA_HIGH, sampleRate / 2),
+    );
+    this.chromaBins = dsp.put(Int32Array.from(bins));
+    // MIDI note 60 (C) is 261.63 Hz; a bin counts to the pitch class of the semitone nearest it.
+    this.chromaClass = dsp.put(
+      Int32Array.from(bins, (k) => {
+        const note = Math.round(60 + 12 * Math.log2((k * binHz) / 261.63));
+        return ((note % 12) + 12) % 12;
+      }),
+    );
+    this.chromaCount = bins.length;
+    this.pitchAt = dsp.alloc(8 * 12);
     const buffer = dsp.alloc(4 * (STAGING + fftSize));
     const mel = dsp.alloc(8 * this.bandCount);
     const result = dsp.alloc(8 * 3);
@@ -112,6 +144,7 @@ export class OnsetStream {
     this.buffer = dsp.f32(buffer, STAGING + fftSize);
     this.mel = dsp.f64(mel, this.bandCount);
     this.result = dsp.f64(result, 3);
+    this.pitch = dsp.f64(this.pitchAt, 12);
     this.bufferStart = -fftSize / 2;
     this.filled = fftSize / 2;
     const capacity = 2048;
@@ -119,6 +152,7 @@ export class OnsetStream {
     this.rms = new Float64Array(capacity);
     this.low = new Float64Array(capacity);
     this.high = new Float64Array(capacity);
+    this.chroma = new Float32Array(capacity * 12);
   }
 
   /** Adds the next samples and computes every frame they complete. */
@@ -149,6 +183,7 @@ export class OnsetStream {
       rms: this.rms.subarray(0, n),
       low: this.low.subarray(0, n),
       high: this.high.subarray(0, n),
+      chroma: this.chroma.subarray(0, n * 12),
     };
   }
 
@@ -184,6 +219,8 @@ export class OnsetStream {
     this.low[t] = this.result[1]!;
     this.high[t] = this.result[2]!;
     this.logMel.set(this.mel, t * this.bandCount);
+    this.kernels.foldChroma(this.chromaBins, this.chromaClass, this.chromaCount, this.pitchAt);
+    this.chroma.set(this.pitch, t * 12);
   }
 
   private grow(): void {
@@ -196,5 +233,8 @@ export class OnsetStream {
     this.rms = bigger(this.rms);
     this.low = bigger(this.low);
     this.high = bigger(this.high);
+    const chroma = new Float32Array(this.chroma.length * 2);
+    chroma.set(this.chroma);
+    this.chroma = chroma;
   }
 }

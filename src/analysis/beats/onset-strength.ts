@@ -1,4 +1,5 @@
 import { scratch } from '../../wasm/dsp.js';
+import { chordChange } from './chord-change.js';
 import { OnsetStream, type MelFrames, type OnsetOptions } from './onset-stream.js';
 
 export interface OnsetEnvelope {
@@ -17,6 +18,8 @@ export interface OnsetEnvelope {
    * median over time removes drum hits (HPSS-lite): chord and bass changes, the bar's evidence.
    */
   harmonic: Float64Array;
+  /** How far the chord's pitch classes change at each frame (chord-change.ts). */
+  chords: Float64Array;
 }
 
 /** Dynamic range kept below the loudest mel cell; quieter detail is noise, not onsets. */
@@ -135,5 +138,6 @@ export function onsetEnvelope(mel: MelFrames): OnsetEnvelope {
   );
   const harmonic = dsp.f64(at.harmonic, frames).slice();
   const { rms, low, high } = mel;
-  return { frameRate, hop, onset, rms, low, high, harmonic };
+  const chords = chordChange(mel.chroma, frames, frameRate);
+  return { frameRate, hop, onset, rms, low, high, harmonic, chords };
 }
