@@ -74,6 +74,28 @@ describe('fleet commands with an unreachable Redis', () => {
     expect(result.code).toBe(2);
   }, 15_000);
 
+  it.each([
+    ['notaurl', 'not a URL: redis://host:port, rediss://host:port or a socket path'],
+    ['redis://127.0.0.1:notaport', 'not a URL: redis://host:port, rediss://host:port or a socket path'],
+    ['http://127.0.0.1:6379', 'http:// is not Redis: redis:// or rediss://'],
+  ])(
+    'refuses %s as no Redis URL in one line, exit 2',
+    async (url, why) => {
+      // Before: a host named "notaurl" (ENOTFOUND), "Invalid URL [INTERNAL]" with exit 1, and ENOENT.
+      for (const args of [
+        ['queues', '--redis', url],
+        ['jobs', 'list', '--redis', url],
+      ]) {
+        const result = await cli(args);
+        expect(result.stderr).toBe(
+          `framefleet: error: Redis at \`${url}\` is unreachable (${why}) [REDIS_UNREACHABLE]\n`,
+        );
+        expect(result.code).toBe(2);
+      }
+    },
+    15_000,
+  );
+
   it('gives up on a server that accepts and never answers after the connect timeout', async () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));

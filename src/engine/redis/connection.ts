@@ -39,6 +39,9 @@ export async function openRedis(url: string, timeoutMs = REDIS_CONNECT_TIMEOUT_M
  * (ECONNREFUSED, ENOTFOUND, a timeout, NOAUTH...) when it fails.
  */
 export async function redisUnreachable(url: string, timeoutMs = 1500): Promise<string | undefined> {
+  // ioredis throws "Invalid URL" from its constructor, and takes any other text for a host name.
+  const notUrl = redisUrlProblem(url);
+  if (notUrl) return notUrl;
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -71,6 +74,23 @@ export async function redisUnreachable(url: string, timeoutMs = 1500): Promise<s
     clearTimeout(timer);
     redis.disconnect();
   }
+}
+
+/**
+ * Why `url` is no Redis address (undefined when it is one): a redis:// or rediss:// URL, or the
+ * absolute path of a Unix socket.
+ */
+export function redisUrlProblem(url: string): string | undefined {
+  if (url.startsWith('/')) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a URL: redis://host:port, rediss://host:port or a socket path';
+  }
+  return parsed.protocol === 'redis:' || parsed.protocol === 'rediss:'
+    ? undefined
+    : `${parsed.protocol}// is not Redis: redis:// or rediss://`;
 }
 
 /** Warns when Redis may evict keys: a queue that loses keys loses jobs. */
