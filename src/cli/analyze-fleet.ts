@@ -45,7 +45,7 @@ export async function fleetScenes(
   // --json prints the result alone on stdout, as a local run does: no progress events there.
   const job = await runFleetJob((backend, priority) => backend.submit('analyze.scenes', spec, { priority }), {
     ...fleet,
-    mode: flags.json ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines',
+    mode: flags.json || flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines',
   });
   if (!job) return;
   if (job.state !== 'done') {

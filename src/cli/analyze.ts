@@ -7,6 +7,8 @@ export interface AnalyzeFlags {
   output?: string;
   overwrite?: boolean;
   json?: boolean;
+  /** No progress or info lines (the fleet job's progress): as every command takes it. */
+  quiet?: boolean;
 }
 
 export interface ScenesFlags extends AnalyzeFlags, Partial<FleetFlags> {
@@ -26,7 +28,9 @@ export interface ProxyFlags extends AnalyzeFlags {
 }
 
 const jsonOption = (command: Command) =>
-  command.option('--json', 'print the result as JSON on stdout instead of a summary');
+  command
+    .option('--json', 'print the result as JSON on stdout instead of a summary')
+    .option('-q, --quiet', 'no progress or info lines; warnings and errors still print');
 
 /**
  * `framefleet analyze scenes|beats|proxy`: runs in this process. A summary on stdout (or the whole

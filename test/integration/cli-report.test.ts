@@ -39,6 +39,27 @@ describe('every command reports the same way', () => {
   });
   afterAll(() => cleanup());
 
+  it('every command that runs a job or an analysis takes -q, as the README says', async () => {
+    // Before: `analyze beats X -q` was "unknown option '-q'" (exit 2).
+    const jobs = [
+      ['transcode'],
+      ['submit'],
+      ['montage'],
+      ['render'],
+      ['jobs', 'resume'],
+      ['analyze', 'scenes'],
+      ['analyze', 'beats'],
+      ['analyze', 'proxy'],
+    ];
+    for (const command of jobs) {
+      const help = await runCli([...command, '--help']);
+      expect(help.stdout, command.join(' ')).toContain('-q, --quiet');
+    }
+    const quiet = await runCli(['analyze', 'beats', clip, '-q', '--json']);
+    expect(quiet.code).toBe(0);
+    expect((JSON.parse(quiet.stdout) as { kind: string }).kind).toBe('beats');
+  });
+
   it('help texts show each default once, never `[]`', async () => {
     const helps = await Promise.all(COMMANDS.map((c) => runCli([...c, '--help'])));
     for (const [i, help] of helps.entries()) {

@@ -73,7 +73,7 @@ describe('chordPeriod', () => {
   });
 
   it('keeps a period whose double is past the longest bar, and no period', () => {
-    const long = { period: Math.round(2.5 * RATE), strength: 0.9 };
+    const long = { period: Math.round(2.6 * RATE), strength: 0.9 };
     const env = { frameRate: RATE, chords: spikes(long.period, 0.15), low: new Float64Array(frames) };
     expect(chordPeriod(env, long)?.period).toBe(long.period);
     expect(chordPeriod(env, undefined)).toBeUndefined();

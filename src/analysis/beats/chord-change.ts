@@ -1,7 +1,7 @@
 import { scratch } from '../../wasm/dsp.js';
 import type { LevelEnvelope } from './level-types.js';
 import type { HarmonicPeriod } from './rhythm-evidence.js';
-import { lagProducts, rises } from './rhythm-evidence.js';
+import { lagProducts, MAX_BAR_SEC, rises } from './rhythm-evidence.js';
 
 /** Frames pooled into one chroma vector (46 ms at the envelope's 11.6 ms frames). */
 const POOL = 4;
@@ -44,13 +44,15 @@ export function chordChange(chroma: Float32Array, frames: number, frameRate: num
  * low band's rises repeat at a quarter or a half of it, LOW_PULSE): those beats hold, and chords
  * lasting twice as long are two bars of them (bossa novas at 118 and 130 whose chords last two
  * bars, the kick on every beat or on one, the "and" of two, three and the "and" of four, were read
- * at 59 and 70). Measured on the beat bench's tonal tracks, 96 more random grooves and the ballad
- * and pop styles 12% slower and faster: the chords at `found` against twice it 0.02-0.42 where the
- * bar is twice `found` (piano, guitar and bass ballads at 58-84 BPM whose bass is struck again
- * mid-bar), 0.57 and up where `found` is the bar (lowest: a 12/8 shuffle, a pop song with
- * anticipations at 0.68); half bars whose level came out right either way 0.12-0.71. The low band
- * 0.10 and under where the chords doubled the period (solo piano and guitar, an electric-piano
- * ballad with a soft kick), 0.65-0.70 for the bossa novas.
+ * at 59 and 70). Measured on the beat bench's tonal tracks, 96 more random grooves, the ballad, pop
+ * and drum styles 20% slower and 12% slower and faster, and a new user's 20 songs: the chords at
+ * `found` against twice it 0.02-0.56 where the bar is twice `found` (piano, guitar and bass
+ * ballads at 56-84 BPM whose bass is struck again mid-bar); where `found` is the bar, or the level
+ * comes out right either way, 0.12 and up. No track's tempo changed for the worse at thresholds
+ * of 0.5, 0.62, 0.75 or 0.9 (a 12/8 shuffle at 0.57 and pop songs at 0.68-0.85 come out the same
+ * doubled): 0.6 takes all the ballads. The low band 0.10 and under where the chords
+ * doubled the period (solo piano and guitar, an electric-piano ballad with a soft kick),
+ * 0.65-0.70 for the bossa novas.
  */
 export function chordPeriod(
   env: Pick<LevelEnvelope, 'chords' | 'low' | 'frameRate'>,
@@ -82,10 +84,8 @@ function repeats(curve: Float64Array, lags: readonly number[], reach: number): n
   });
 }
 
-/** The longest bar the harmony's period may be doubled to (harmonicPeriod's range). */
-const MAX_BAR_SEC = 4.5;
 /** The chords' repeat at twice the period, against lag 0, below which they have no say. */
 const CHORDS_REPEAT = 0.25;
-const CHORDS_OVER_HALF = 0.5;
+const CHORDS_OVER_HALF = 0.6;
 /** The low band's repeat at a quarter or half of the period from which its beats hold. */
 const LOW_PULSE = 0.25;

@@ -37,14 +37,22 @@ export interface HarmonicPeriod {
 }
 
 /**
- * How often the harmony changes: the first strong peak (at least 60% of the highest: the bar, not a run of bars) of the
- * harmonic-change curve's autocorrelation between 0.7 and 4.5 seconds (shorter than the
- * four-bar chord progression, whose repeat would otherwise win). Undefined when the curve has
- * no periodicity to speak of (drums alone, a drone), so that no evidence is invented.
+ * The longest bar the harmony is looked for at (seconds): four beats at 50 BPM, the slowest level
+ * reported, are 4.8 s (at 4.5 s, a ballad at 53 BPM had no bar and read at 106, a slow jam at 50
+ * at 100). Shorter than most four-bar chord progressions, whose repeat would otherwise win; a
+ * fast one within reach is taken apart below.
+ */
+export const MAX_BAR_SEC = 5;
+
+/**
+ * How often the harmony changes: the first strong peak (at least 60% of the highest: the bar, not
+ * a run of bars) of the harmonic-change curve's autocorrelation between 0.7 s and MAX_BAR_SEC.
+ * Undefined when the curve has no periodicity to speak of (drums alone, a drone), so that no
+ * evidence is invented.
  */
 export function harmonicPeriod(harmonic: Float64Array, frameRate: number): HarmonicPeriod | undefined {
   const minLag = Math.round(0.7 * frameRate);
-  const maxLag = Math.round(4.5 * frameRate);
+  const maxLag = Math.round(MAX_BAR_SEC * frameRate);
   const n = harmonic.length;
   if (n < 2 * maxLag) return undefined;
   const smooth = new Float64Array(n);
