@@ -52,6 +52,17 @@ function summaryLines(result: AnalysisResult): string[] {
         `${result.source.path}: ${result.tempo.toFixed(1)} BPM, ${plural(result.beats.length, 'beat')} in ` +
           `${result.durationSec.toFixed(1)} s`,
         `beats at ${times(result.beats)}`,
+        // The bars and a tempo that changes were in the JSON alone (a new user's trial).
+        ...(result.beatsPerBar && result.downbeats.length
+          ? [`${result.beatsPerBar} beats a bar, bars at ${times(result.downbeats)}`]
+          : []),
+        ...(result.tempoChanges && result.tempoChanges.length > 1
+          ? [
+              `tempo changes: ${result.tempoChanges
+                .map((c) => `${c.tempo.toFixed(1)} BPM from ${c.at.toFixed(2)}s`)
+                .join(', ')}`,
+            ]
+          : []),
       ];
   }
 }

@@ -145,7 +145,9 @@ describe('every command reports the same way', () => {
     const written = await runCli(['analyze', 'beats', clip, '-o', beats]);
     expect(written.code).toBe(0);
     expect(written.stdout).toMatch(
-      new RegExp(`clip\\.mp4: .* in 4\\.0 s\\n(beats at .*\\n)?written to ${beats}\\n$`),
+      new RegExp(
+        `clip\\.mp4: .* in 4\\.0 s\\n(beats at .*\\n)?(\\d beats a bar, bars at .*\\n)?written to ${beats}\\n$`,
+      ),
     );
     expect((JSON.parse(await readFile(beats, 'utf8')) as { kind: string }).kind).toBe('beats');
 

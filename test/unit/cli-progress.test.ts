@@ -128,10 +128,31 @@ describe('analysisSummary', () => {
         source: { path: 'song.wav' },
         tempo: 120,
         beats: [0.5, 1, 1.5],
+        downbeats: [],
+        beatsPerBar: null,
         durationSec: 2,
         silent: false,
       },
       text: 'song.wav: 120.0 BPM, 3 beats in 2.0 s\nbeats at 0.50s 1.00s 1.50s',
+    },
+    {
+      result: {
+        kind: 'beats',
+        source: { path: 'medley.wav' },
+        tempo: 130,
+        beats: [0.5, 1.1, 1.7, 2.16, 2.62],
+        downbeats: [0.5, 2.16],
+        beatsPerBar: 4,
+        tempoChanges: [
+          { at: 0, tempo: 100 },
+          { at: 1.94, tempo: 130 },
+        ],
+        durationSec: 3,
+        silent: false,
+      },
+      text:
+        'medley.wav: 130.0 BPM, 5 beats in 3.0 s\nbeats at 0.50s 1.10s 1.70s 2.16s 2.62s\n' +
+        '4 beats a bar, bars at 0.50s 2.16s\ntempo changes: 100.0 BPM from 0.00s, 130.0 BPM from 1.94s',
     },
     {
       result: {
