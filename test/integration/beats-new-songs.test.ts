@@ -140,3 +140,59 @@ describe('a bossa nova whose comping repeats every two bars', () => {
     expect(beatFMeasure(beats, result.beats)).toBeGreaterThan(0.9);
   }, 60_000);
 });
+
+/**
+ * A new user's 6/8 piece for strings, harp and double bass (dotted quarter 58; 14 bars and the
+ * strings' long release): the harmony's beat is too weak for the whole piece, and a 6-s window of
+ * the fade-out alone heard a rhythm. Before: "120.3 BPM, 2 beats in 40.2 s", both in the fade.
+ */
+function sixEightStrings(): NoteEvent[] {
+  const eighth = 60 / 87 / 2;
+  const dotted = 3 * eighth;
+  const chords: Record<string, number[]> = {
+    G: [55, 59, 62],
+    Em: [52, 55, 59],
+    C: [60, 64, 67],
+    D: [50, 54, 57],
+    Am: [57, 60, 64],
+  };
+  const order = ['G', 'Em', 'C', 'D', 'G', 'Em', 'Am', 'D'];
+  const events: NoteEvent[] = [];
+  for (let bar = 0; bar < 14; bar++) {
+    const tones = chords[order[bar % 8]!]!;
+    const root = 36 + (tones[0]! % 12);
+    const t = bar * 2 * dotted;
+    events.push({ time: t, duration: 2 * dotted - 0.03, channel: 2, note: root, velocity: 92 });
+    events.push({ time: t + dotted, duration: dotted - 0.03, channel: 2, note: root + 7, velocity: 78 });
+    [0, 1, 2, 1, 2, 1].forEach((tone, k) =>
+      events.push({
+        time: t + k * eighth,
+        duration: 2 * eighth,
+        channel: 1,
+        note: tones[tone]! + 12 + (k === 2 ? 12 : 0),
+        velocity: 62 + (k % 3 === 0 ? 14 : 0),
+      }),
+    );
+    for (const note of tones)
+      events.push({ time: t, duration: 2 * dotted, channel: 0, note: note + 12, velocity: 55 });
+  }
+  return events;
+}
+
+describe('a rhythm heard only in a fade-out', () => {
+  it('is no beat of the piece: no tempo from two beats', async () => {
+    const wav = join(dir, 'six-eight.wav');
+    await renderFluid(
+      { style: { bpm: 87 }, events: sixEightStrings(), programs: [48, 46, 42] },
+      join(dir, 'six-eight.mid'),
+      wav,
+    );
+    const result = await analyzeBeatsFile(wav);
+    // Either the piece's own beat (58 dotted quarters, 87 quarters or 174 eighths a minute) or none.
+    if (result.tempo === null) expect(result.message).toMatch(/no beats/);
+    else {
+      expect(result.beats.length).toBeGreaterThan(20);
+      expect([58, 87, 116, 174].some((bpm) => Math.abs(result.tempo! - bpm) / bpm < 0.03)).toBe(true);
+    }
+  }, 60_000);
+});

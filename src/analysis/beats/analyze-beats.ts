@@ -87,18 +87,12 @@ export function beatsOfEnvelope(
     energy: pooled(input.rms, pool, 'mean').map((v) => round(20 * Math.log10(Math.max(1e-6, v)))),
     onset: pooled(input.onset, pool, 'max').map(round),
   };
-  if (loudestDbfs(input.rms) < SILENCE_DBFS) {
-    return {
-      ...base,
-      tempo: null,
-      beats: [],
-      downbeats: [],
-      beatsPerBar: null,
-      silent: true,
-      confidence: 0,
-      message: `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`,
-    };
-  }
+  const none = (silent: boolean, confidence: number, message: string): BeatResult => ({
+    ...base,
+    ...{ tempo: null, beats: [], downbeats: [], beatsPerBar: null, silent, confidence, message },
+  });
+  if (loudestDbfs(input.rms) < SILENCE_DBFS)
+    return none(true, 0, `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`);
   // A very quiet recording is judged as if it were played louder.
   const env = levelled(input);
   const tempo = estimateTempo(env.onset, env.frameRate, options);
@@ -114,18 +108,8 @@ export function beatsOfEnvelope(
   const ramping = ramp !== undefined && Math.max(ramp.to / ramp.from, ramp.from / ramp.to) >= RAMP_SPAN;
   const confidence = round(drifting ? windows : (ramp?.confidence ?? rhythmConfidence(tempo, heard)));
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!tempo || (!steady && !drifting && !ramp)) {
-    return {
-      ...base,
-      tempo: null,
-      beats: [],
-      downbeats: [],
-      beatsPerBar: null,
-      silent: false,
-      confidence,
-      message: `${noRhythmReason(heard, tempo)}; no beats`,
-    };
-  }
+  if (!tempo || (!steady && !drifting && !ramp))
+    return none(false, confidence, `${noRhythmReason(heard, tempo)}; no beats`);
   const seconds = (f: number) => round((f * env.hop) / sampleRate);
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
   const sections = ramping ? undefined : tempoSections(env, options);
@@ -136,6 +120,16 @@ export function beatsOfEnvelope(
       ? rampSection(env, options, ramp, span)
       : trackSection(env, options, tempo, true, span)!;
     const beats = whole.frames.map(seconds);
+    // Fewer beats than a bar in seconds of music: a rhythm heard in one window only (a 6/8 piece's
+    // fade-out gave "120 BPM, 2 beats in 40 s"), not the piece's beat.
+    if (beats.length < MIN_BEATS && heard >= MIN_BEATS_AFTER_SEC) {
+      const some = `${beats.length} beat${beats.length === 1 ? '' : 's'}`;
+      return none(
+        false,
+        confidence,
+        `a rhythm heard for ${some} in ${heard.toFixed(1)} s of sound; no beats`,
+      );
+    }
     return {
       ...base,
       tempo: round(meanTempo(beats) ?? (60 * env.frameRate) / whole.period),
@@ -261,6 +255,10 @@ function tempoSections(env: OnsetEnvelope, options: BeatOptions): Section[] | un
   const differ = sections.some((s, i) => i > 0 && newTempo(sections[i - 1]!.period / s.period));
   return differ ? sections : undefined;
 }
+
+/** Fewer beats than this in MIN_BEATS_AFTER_SEC or more of sound are no beat of the piece's. */
+const MIN_BEATS = 4;
+const MIN_BEATS_AFTER_SEC = 8;
 
 /** A tempo ratio that is a change of tempo: 6 % or more, and not 2:1 or 1:2 (within 3 %). */
 function newTempo(ratio: number): boolean {
