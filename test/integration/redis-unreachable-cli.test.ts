@@ -132,7 +132,9 @@ describe('fleet commands with an unreachable Redis', () => {
           via === 'env'
             ? await runCli(args, { ...env, FRAMEFLEET_REDIS_CONNECT_TIMEOUT_MS: '500' }, 10_000)
             : await cli(['--config', config, ...args]);
-        expect(Date.now() - started).toBeLessThan(4000);
+        // Under the 5-s default whatever the start-up costs (4.2 s on a loaded 2-core VM with 4000 here);
+        // the message says the configured 500 ms were the ones waited.
+        expect(Date.now() - started).toBeLessThan(5000);
         expect(result.stderr).toBe(
           `framefleet: error: Redis at \`${url}\` is unreachable (no answer within 500 ms) [REDIS_UNREACHABLE]\n`,
         );
