@@ -42,7 +42,8 @@ export function ladderPreview(job) {
     status,
   );
   // What the test and the curious read: media errors and the rung switches hls.js reported.
-  const state = { errors: [], switches: [], level: -1 };
+  // `messages` keeps hls.js's own words for each error (which fragment, which rung) for a report.
+  const state = { errors: [], messages: [], switches: [], level: -1 };
   card.ladder = state;
   const src = `/v1/jobs/${encodeURIComponent(job.id)}/ladder/${encodeURIComponent(basename(hlsManifest))}`;
   loadHls()
@@ -58,6 +59,8 @@ export function ladderPreview(job) {
       card.hls = hls;
       hls.on(Hls.Events.ERROR, (_event, data) => {
         state.errors.push(`${data.type}:${data.details}${data.fatal ? ' (fatal)' : ''}`);
+        const frag = data.frag ? ` (fragment ${data.frag.sn} of level ${data.frag.level})` : '';
+        state.messages.push(`${data.details}: ${data.error?.message ?? data.reason ?? ''}${frag}`);
         status.textContent = `error: ${data.details}`;
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
