@@ -1,7 +1,7 @@
 import { scratch } from '../../wasm/dsp.js';
 import type { LevelEnvelope } from './level-types.js';
 import type { HarmonicPeriod } from './rhythm-evidence.js';
-import { lagProducts, MAX_BAR_SEC, rises } from './rhythm-evidence.js';
+import { acfPerOverlap, bestNear, MAX_BAR_SEC, rises } from './rhythm-evidence.js';
 
 /** Frames pooled into one chroma vector (46 ms at the envelope's 11.6 ms frames). */
 const POOL = 4;
@@ -75,13 +75,9 @@ export function chordPeriod(
 function repeats(curve: Float64Array, lags: readonly number[], reach: number): number[] {
   const maxLag = Math.round(Math.max(...lags)) + reach;
   const minLag = Math.max(1, Math.round(Math.min(...lags)) - reach);
-  const acf = lagProducts(curve, maxLag, minLag).map((sum, lag) => sum / (curve.length - lag));
+  const acf = acfPerOverlap(curve, maxLag, minLag);
   if (!(acf[0]! > 0)) return lags.map(() => 0);
-  return lags.map((lag) => {
-    let best = -Infinity;
-    for (let k = Math.round(lag) - reach; k <= Math.round(lag) + reach; k++) best = Math.max(best, acf[k]!);
-    return best / acf[0]!;
-  });
+  return lags.map((lag) => bestNear(acf, lag, reach).value / acf[0]!);
 }
 
 /** The chords' repeat at twice the period, against lag 0, below which they have no say. */

@@ -1,7 +1,7 @@
 import { mean } from '../median.js';
 import { trackBeats } from './beat-track.js';
-import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
-import { dividesInThree, lagProducts, peakAt, rises, strongest } from './rhythm-evidence.js';
+import { levelAllowed, type LevelChoice, type LevelEnvelope, type LevelOptions } from './level-types.js';
+import { acfPerOverlap, dividesInThree, peakAt, rises, strongest } from './rhythm-evidence.js';
 
 /**
  * Compound meter (6/8, 12/8, a shuffle): the beat is three eighths, the dotted quarter, where the
@@ -17,13 +17,10 @@ export function inThrees(
   options: LevelOptions,
   halfMoved: boolean,
 ): LevelChoice | undefined {
-  const n = env.onset.length;
   if (choice.beats.length < 8) return undefined;
-  const acf = lagProducts(env.onset, Math.ceil(8 * choice.period) + 8).map((sum, lag) =>
-    lag < n ? sum / (n - lag) : 0,
-  );
+  const acf = acfPerOverlap(env.onset, Math.ceil(8 * choice.period) + 8);
   const bpm = (60 * env.frameRate) / choice.period;
-  const allowed = (f: number) => bpm * f >= (options.minBpm ?? 50) && bpm * f <= (options.maxBpm ?? 210);
+  const allowed = (f: number) => levelAllowed(bpm, f, options);
   const relatives: [number, string][] = [
     [1, 'the beat splits in three (compound meter)'],
     [2 / 3, 'three eighths a beat, not two (compound meter): 2:3 as fast'],

@@ -31,3 +31,9 @@ export interface LevelChoice {
   /** Beats between the harmony's changes where that is a rare bar (5 or 7): the bars weigh it. */
   oddBar?: number;
 }
+
+/** Whether `factor` times `bpm` is a level the options allow (minBpm..maxBpm, 50-210 by default). */
+export function levelAllowed(bpm: number, factor: number, options: LevelOptions): boolean {
+  const level = bpm * factor;
+  return level >= (options.minBpm ?? 50) && level <= (options.maxBpm ?? 210);
+}

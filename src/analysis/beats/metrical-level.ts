@@ -4,8 +4,8 @@ import { trackBeats } from './beat-track.js';
 import { chordPeriod } from './chord-change.js';
 import { onChordChanges } from './chord-phase.js';
 import { inThrees } from './compound-meter.js';
-import type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
-import { harmonicPeriod, peakAt, rises } from './rhythm-evidence.js';
+import { levelAllowed, type LevelChoice, type LevelEnvelope, type LevelOptions } from './level-types.js';
+import { accents, harmonicPeriod, peakAt } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
 export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -76,7 +76,7 @@ function levelOf(
   // Beats already moved to twice the rate have their level from the loud hits themselves.
   if (beats.length < 8 || doubled(beats)) return keep;
   const bpm = (60 * env.frameRate) / period;
-  const allowed = (f: number) => bpm * f >= (options.minBpm ?? 50) && bpm * f <= (options.maxBpm ?? 210);
+  const allowed = (f: number) => levelAllowed(bpm, f, options);
   const move = (factor: number, reason: string): LevelChoice =>
     allowed(factor) ? { factor, period: period / factor, beats: track(period / factor), reason } : keep;
 
@@ -94,9 +94,14 @@ function levelOf(
         ? [4, 3, 5, 7, 8]
         : [4, 3, 5, 7]
       : [2, 3];
-    const fits = counts
+    // One beat to each change (a hymn: a new chord on every beat) only where the tempo estimate
+    // is that beat already: the onsets repeat at it and not at twice it (a hymn at 60: 0.15 at 60,
+    // -0.01 at 120). Offered wherever, one beat to each change of a fast-looking harmony would take
+    // half-time grooves' hats and snare at half speed; at the estimate, none of 338 tracks moved.
+    const atEstimate = (c: { bpm: number }) => Math.abs(c.bpm - bpm) / bpm < 0.04;
+    const fits = [...counts, 1]
       .map((count) => ({ count, bpm: (60 * env.frameRate * count) / bar.period }))
-      .filter((c) => allowed(c.bpm / bpm))
+      .filter((c) => allowed(c.bpm / bpm) && (c.count > 1 || atEstimate(c)))
       .map((c) => ({
         ...c,
         tempo: estimateTempo(env.onset, env.frameRate, {
@@ -124,7 +129,9 @@ function levelOf(
         reason:
           best.count === 8
             ? 'a chord change every two bars of 4'
-            : `a chord change every ${best.count} beats`,
+            : best.count === 1
+              ? 'a chord change on every beat'
+              : `a chord change every ${best.count} beats`,
         ...(oddCount(best.count) && { oddBar: best.count }),
       };
       // A slow ballad's bass struck again on three (or on every beat) reads as a chord change every
@@ -252,7 +259,7 @@ const SILENT_BEAT = 0.08;
  * How much better the onsets must repeat at a bar's other counts than at four (or two) beats a bar:
  * three is common, five and seven rare.
  */
-const ODDS: Record<number, number> = { 2: 1, 4: 1, 3: 0.75, 5: 0.6, 7: 0.5, 8: 0.65 };
+const ODDS: Record<number, number> = { 1: 1, 2: 1, 4: 1, 3: 0.75, 5: 0.6, 7: 0.5, 8: 0.65 };
 /**
  * Four beats to the harmony's period slower than this (BPM) may be two bars of four: a bossa nova
  * at 130 whose chords last two bars was read at 65 (onsets repeating at 0.42 at 130 against 0.23 at
@@ -266,33 +273,3 @@ const oddCount = (count: number) => count === 5 || count === 7;
  * 0.2.
  */
 const ODD_ONLY = 0.1;
-
-/**
- * Median accents (linear energy rises) at the beats, halfway between them, a third of the way and
- * at both quarters.
- */
-function accents(env: LevelEnvelope, beats: readonly number[], period: number) {
-  const accent = rises(env.rms);
-  const reach = Math.max(1, Math.round(period / 16));
-  const at = (t: number) => peakAt(accent, t, reach);
-  const near = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 32)));
-  const onBeat = beats.map(at);
-  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
-  const halfways = gaps.map(([b, gap]) => at(b + gap / 2));
-  return {
-    onBeat,
-    level: median(onBeat),
-    halfway: median(halfways),
-    /** The accent halfway after each beat but the last. */
-    halfways,
-    thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
-    // Struck at both quarters (one is a syncopated kick), looked up narrowly: a hit at a third
-    // (2:3 beats) is only a twelfth of a beat from them.
-    quarters: median(gaps.map(([b, gap]) => Math.min(near(b + gap / 4), near(b + (3 * gap) / 4)))),
-    /**
-     * The louder of the two sixths, looked up as widely as the thirds: random accents (a voice)
-     * are as loud there, a hit a third of the way is not (it is a sixth of a gap off).
-     */
-    eitherSixth: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 6), at(b + (5 * gap) / 6)))),
-  };
-}

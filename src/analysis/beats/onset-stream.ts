@@ -224,8 +224,8 @@ export class OnsetStream {
   }
 
   private grow(): void {
-    const bigger = (a: Float64Array) => {
-      const out = new Float64Array(a.length * 2);
+    const bigger = <T extends Float64Array | Float32Array>(a: T): T => {
+      const out = new (a.constructor as new (length: number) => T)(a.length * 2);
       out.set(a);
       return out;
     };
@@ -233,8 +233,6 @@ export class OnsetStream {
     this.rms = bigger(this.rms);
     this.low = bigger(this.low);
     this.high = bigger(this.high);
-    const chroma = new Float32Array(this.chroma.length * 2);
-    chroma.set(this.chroma);
-    this.chroma = chroma;
+    this.chroma = bigger(this.chroma);
   }
 }

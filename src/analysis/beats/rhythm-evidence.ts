@@ -1,4 +1,6 @@
 import { scratch } from '../../wasm/dsp.js';
+import { median } from '../median.js';
+import type { LevelEnvelope } from './level-types.js';
 /** Accents: the rise of a linear energy curve over two frames (0 where it falls). */
 export function rises(curve: Float64Array): Float64Array {
   return Float64Array.from(curve, (v, i) => Math.max(0, v - (curve[i - 2] ?? 0)));
@@ -19,6 +21,15 @@ export function lagProducts(x: Float64Array, maxLag: number, minLag = 1): Float6
   dsp.f64(at.out, maxLag + 1).fill(0);
   dsp.kernels.lagProducts(at.x, n, minLag, maxLag, at.d, at.out);
   return dsp.f64(at.out, maxLag + 1).slice();
+}
+
+/**
+ * `lagProducts` per overlap: each lag's sum over the number of frame pairs it has, so that a long
+ * lag is not marked down for its shorter overlap (0 past the curve's end). Pure.
+ */
+export function acfPerOverlap(x: Float64Array, maxLag: number, minLag = 1): Float64Array {
+  const n = x.length;
+  return lagProducts(x, maxLag, minLag).map((sum, lag) => (lag < n ? sum / (n - lag) : 0));
 }
 
 /** The largest value of `curve` within +-reach frames of `at`. */
@@ -57,7 +68,7 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
   if (n < 2 * maxLag) return undefined;
   const smooth = new Float64Array(n);
   for (let t = 0; t < n; t++) smooth[t] = (harmonic[t - 1] ?? 0) + harmonic[t]! + (harmonic[t + 1] ?? 0);
-  const acf = lagProducts(smooth, maxLag + 1).map((sum, lag) => sum / (n - lag));
+  const acf = acfPerOverlap(smooth, maxLag + 1);
   if (!(acf[0]! > 0)) return undefined;
   let topLag = minLag;
   for (let lag = minLag; lag <= maxLag; lag++) if (acf[lag]! > acf[topLag]!) topLag = lag;
@@ -120,7 +131,8 @@ function standsOut(acf: Float64Array, peak: { lag: number; value: number }, top:
   return peak.value - half.value >= 0.1 * top;
 }
 
-function bestNear(acf: Float64Array, at: number, reach: number): { lag: number; value: number } {
+/** The lag of the highest value of `acf` within +-reach of `at`, and that value. */
+export function bestNear(acf: Float64Array, at: number, reach: number): { lag: number; value: number } {
   let lag = Math.round(at);
   for (let k = Math.round(at) - reach; k <= Math.round(at) + reach; k++) if (acf[k]! > acf[lag]!) lag = k;
   return { lag, value: acf[lag]! };
@@ -172,7 +184,7 @@ export function dividesInThree(acf: Float64Array, period: number): boolean {
   const at = (lag: number) => bestNear(acf, lag, reach).value / acf[0]!;
   const beat = at(period);
   return (
-    beat >= 0.3 &&
+    beat >= COMPOUND_BEAT &&
     Math.max(at(period / 3), at((2 * period) / 3)) > at(period / 2) + 0.1 &&
     beat > THREE_OVER_TWO * Math.max(at((2 * period) / 3), at((4 * period) / 3)) &&
     at(2 * period) > THREE_OVER_TWO * at((8 / 3) * period) &&
@@ -183,6 +195,13 @@ export function dividesInThree(acf: Float64Array, period: number): boolean {
   );
 }
 
+/**
+ * The onsets' repeat at the dotted quarter (against lag 0) under which no division is judged. A
+ * 6/8 for strings, pizzicato eighths under a held pad, repeats at only 0.20 there though its threes
+ * out-repeat its twos twice over (it was read at 87, its quarters, at 0.3); the ratios below
+ * decide. None of 338 tracks, simple meters among them, changed at 0.15.
+ */
+const COMPOUND_BEAT = 0.15;
 /** How much the grouping in threes must out-repeat the grouping in twos (measured: 1.3-2.4). */
 const THREE_OVER_TWO = 1.2;
 
@@ -193,4 +212,34 @@ export function strongest(curve: Float64Array, at: number, reach: number): numbe
   for (let t = Math.max(0, centre - reach); t <= Math.min(curve.length - 1, centre + reach); t++)
     if (curve[t]! > curve[best]!) best = t;
   return best;
+}
+
+/**
+ * Median accents (linear energy rises) at the beats, halfway between them, a third of the way and
+ * at both quarters.
+ */
+export function accents(env: Pick<LevelEnvelope, 'rms'>, beats: readonly number[], period: number) {
+  const accent = rises(env.rms);
+  const reach = Math.max(1, Math.round(period / 16));
+  const at = (t: number) => peakAt(accent, t, reach);
+  const near = (t: number) => peakAt(accent, t, Math.max(1, Math.round(period / 32)));
+  const onBeat = beats.map(at);
+  const gaps = beats.slice(1).map((b, i) => [beats[i]!, b - beats[i]!] as const);
+  const halfways = gaps.map(([b, gap]) => at(b + gap / 2));
+  return {
+    onBeat,
+    level: median(onBeat),
+    halfway: median(halfways),
+    /** The accent halfway after each beat but the last. */
+    halfways,
+    thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
+    // Struck at both quarters (one is a syncopated kick), looked up narrowly: a hit at a third
+    // (2:3 beats) is only a twelfth of a beat from them.
+    quarters: median(gaps.map(([b, gap]) => Math.min(near(b + gap / 4), near(b + (3 * gap) / 4)))),
+    /**
+     * The louder of the two sixths, looked up as widely as the thirds: random accents (a voice)
+     * are as loud there, a hit a third of the way is not (it is a sixth of a gap off).
+     */
+    eitherSixth: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 6), at(b + (5 * gap) / 6)))),
+  };
 }

@@ -1,5 +1,5 @@
 import { median } from '../median.js';
-import { lagProducts } from './rhythm-evidence.js';
+import { acfPerOverlap } from './rhythm-evidence.js';
 export interface TempoOptions {
   /** Centre of the log-normal tempo prior (Ellis 2007: 120 BPM). */
   priorBpm?: number;
@@ -38,7 +38,7 @@ export function estimateTempo(
   const maxLag = Math.ceil((60 * frameRate) / (options.minBpm ?? 40));
   const n = onset.length;
   if (n < 2 * maxLag) return undefined;
-  const acf = lagProducts(onset, 2 * maxLag + 1).map((sum, lag) => (lag < n ? sum / (n - lag) : 0));
+  const acf = acfPerOverlap(onset, 2 * maxLag + 1);
   if (!(acf[0]! > 0)) return undefined;
   const weight = (lag: number) => {
     const bpm = (60 * frameRate) / lag;
