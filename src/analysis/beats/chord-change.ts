@@ -52,7 +52,8 @@ export function chordChange(chroma: Float32Array, frames: number, frameRate: num
  * of 0.5, 0.62, 0.75 or 0.9 (a 12/8 shuffle at 0.57 and pop songs at 0.68-0.85 come out the same
  * doubled): 0.6 takes all the ballads. The low band 0.10 and under where the chords
  * doubled the period (solo piano and guitar, an electric-piano ballad with a soft kick),
- * 0.65-0.70 for the bossa novas.
+ * 0.27 for a fingerpicked guitar at 96 whose thumb plays every beat (its chords -0.34 at `found`,
+ * 0.33 at twice it; read at 192 under a bound of 0.25), 0.65-0.73 for the bossa novas.
  */
 export function chordPeriod(
   env: Pick<LevelEnvelope, 'chords' | 'low' | 'frameRate'>,
@@ -84,4 +85,4 @@ function repeats(curve: Float64Array, lags: readonly number[], reach: number): n
 const CHORDS_REPEAT = 0.25;
 const CHORDS_OVER_HALF = 0.6;
 /** The low band's repeat at a quarter or half of the period from which its beats hold. */
-const LOW_PULSE = 0.25;
+const LOW_PULSE = 0.4;
