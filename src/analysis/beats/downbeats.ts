@@ -1,4 +1,4 @@
-import type { LevelEnvelope } from './metrical-level.js';
+import { harmonyHeard, type LevelEnvelope } from './metrical-level.js';
 import { peakAt, rises } from './rhythm-evidence.js';
 
 export interface Bars {
@@ -12,8 +12,8 @@ export interface Bars {
 }
 
 /**
- * Bar starts among tracked beats: the meter (3 or 4) and phase where chord changes and low accents
- * (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it; the
+ * Bar starts among tracked beats: the meter (3 or 4) and phase where chord changes (the bands'
+ * harmony and the chord's pitch classes) and low accents (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it; the
  * meter is the track's, the bar start followed along it (barStarts).
  * Each curve is scaled by its mean at the beats so that neither outweighs the other by loudness.
  */
@@ -34,7 +34,12 @@ export function findBars(
   const harmonic = curve(env.harmonic);
   const low = curve(rises(env.low));
   const high = curve(rises(env.high));
-  const weight = beats.map((_, i) => 2 * harmonic[i]! + low[i]! - 0.5 * high[i]!);
+  // The chord's pitch classes beside the bands' harmony: a one-drop's kick on three, its bass and
+  // skank changing the bands on every beat, put its bars on three (downbeat F 0) while the chord
+  // changes on one, where nothing is struck. Only where harmony is heard: scaled by its mean, the
+  // pitch classes of hats alone (a drummed waltz) would weigh as much as chords.
+  const chords = harmonyHeard(env) ? curve(env.chords) : beats.map(() => 0);
+  const weight = beats.map((_, i) => 2 * harmonic[i]! + 2 * chords[i]! + low[i]! - 0.5 * high[i]!);
   let best = { beatsPerBar: 4, phase: 0, contrast: -Infinity };
   // Compound meter: 6/8 (two dotted quarters) or 12/8 (four); a bar of three is 9/8, rare.
   const unlikely = compound ? 4 : 3;

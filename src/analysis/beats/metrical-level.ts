@@ -246,7 +246,7 @@ const WINDOW_CYCLES = 8;
  * alone, and 0.004 for the same click at 280-300 BPM, whose ripple read as a chord change every
  * seven beats.
  */
-function harmonyHeard(env: LevelEnvelope): boolean {
+export function harmonyHeard(env: Pick<LevelEnvelope, 'harmonic' | 'onset'>): boolean {
   return mean(env.harmonic) >= HARMONY_SHARE * mean(env.onset);
 }
 
