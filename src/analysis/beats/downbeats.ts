@@ -13,8 +13,9 @@ export interface Bars {
 
 /**
  * Bar starts among tracked beats: the meter (3 or 4) and phase where chord changes (the bands'
- * harmony and the chord's pitch classes) and low accents (kick, bass) gather on one beat of the bar and the high band (snare) stays away from it; the
- * meter is the track's, the bar start followed along it (barStarts).
+ * harmony and the chord's pitch classes) and low accents (kick, bass) gather on one beat of the
+ * bar and the high band (snare) stays away from it; the meter is the track's, the bar start
+ * followed along it (barStarts).
  * Each curve is scaled by its mean at the beats so that neither outweighs the other by loudness.
  */
 export function findBars(
