@@ -63,6 +63,18 @@ function summaryLines(result: AnalysisResult): string[] {
                 .join(', ')}`,
             ]
           : []),
+        // Why this tempo and how sure, in the JSON alone before (a new user's trial: a string
+        // quartet read at double, at confidence 0.52, looked as sure as any).
+        ...(result.level || result.confidence !== undefined
+          ? [
+              [
+                result.level && `level: ${result.level}`,
+                result.confidence !== undefined && `confidence ${result.confidence.toFixed(2)}`,
+              ]
+                .filter(Boolean)
+                .join('; '),
+            ]
+          : []),
       ];
   }
 }

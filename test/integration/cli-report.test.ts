@@ -146,7 +146,7 @@ describe('every command reports the same way', () => {
     expect(written.code).toBe(0);
     expect(written.stdout).toMatch(
       new RegExp(
-        `clip\\.mp4: .* in 4\\.0 s\\n(beats at .*\\n)?(\\d beats a bar, bars at .*\\n)?written to ${beats}\\n$`,
+        `clip\\.mp4: .* in 4\\.0 s\\n(beats at .*\\n)?(\\d beats a bar, bars at .*\\n)?((level: .*; )?confidence \\d\\.\\d\\d\\n)?written to ${beats}\\n$`,
       ),
     );
     expect((JSON.parse(await readFile(beats, 'utf8')) as { kind: string }).kind).toBe('beats');

@@ -149,10 +149,13 @@ describe('analysisSummary', () => {
         ],
         durationSec: 3,
         silent: false,
+        level: 'a chord change every 4 beats',
+        confidence: 0.814,
       },
       text:
         'medley.wav: 130.0 BPM, 5 beats in 3.0 s\nbeats at 0.50s 1.10s 1.70s 2.16s 2.62s\n' +
-        '4 beats a bar, bars at 0.50s 2.16s\ntempo changes: 100.0 BPM from 0.00s, 130.0 BPM from 1.94s',
+        '4 beats a bar, bars at 0.50s 2.16s\ntempo changes: 100.0 BPM from 0.00s, 130.0 BPM from 1.94s\n' +
+        'level: a chord change every 4 beats; confidence 0.81',
     },
     {
       result: {
