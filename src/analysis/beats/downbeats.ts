@@ -109,7 +109,12 @@ function barStarts(weight: readonly number[], m: number, contrast: number): numb
     if (place === 0) starts.push(i);
     if (i > 0) place = from[i - 1]![place]!;
   }
-  return starts.reverse();
+  starts.reverse();
+  // A move in the last bar has no bar after it to show for it: a final hit on the last beat (an
+  // EDM track's ending, a bar start on its last beat 1.4 s after the one before) is no bar.
+  const [before, last] = starts.slice(-2);
+  if (before !== undefined && last !== undefined && last - before < m) starts.pop();
+  return starts;
 }
 
 /**
