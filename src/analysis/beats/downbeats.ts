@@ -112,8 +112,10 @@ function barStarts(weight: readonly number[], m: number, contrast: number): numb
   starts.reverse();
   // A move in the last bar has no bar after it to show for it: a final hit on the last beat (an
   // EDM track's ending, a bar start on its last beat 1.4 s after the one before) is no bar.
+  // A bar shortened by a move earlier, with a whole bar after its start, stays.
   const [before, last] = starts.slice(-2);
-  if (before !== undefined && last !== undefined && last - before < m) starts.pop();
+  if (before !== undefined && last !== undefined && last - before < m && weight.length - last < m)
+    starts.pop();
   return starts;
 }
 
