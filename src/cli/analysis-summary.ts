@@ -41,13 +41,21 @@ function summaryLines(result: AnalysisResult): string[] {
         `${result.source.path}: shard ${result.shard.index + 1} of ${result.shard.count} measured ` +
           `(frames ${result.shard.start}-${result.shard.end}); aggregate the partials for the cuts`,
       ];
-    case 'beats':
+    case 'beats': {
       if (result.tempo === null) {
         return [
           `${result.source.path}: no beat found in ${result.durationSec.toFixed(1)} s` +
             (result.message ? ` (${result.message})` : ''),
         ];
       }
+      // Why this tempo and how sure, in the JSON alone before (a new user's trial: a string quartet
+      // read at double, at confidence 0.52, looked as sure as any).
+      const why = [
+        result.level && `level: ${result.level}`,
+        result.confidence !== undefined && `confidence ${result.confidence.toFixed(2)}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
       return [
         `${result.source.path}: ${result.tempo.toFixed(1)} BPM, ${plural(result.beats.length, 'beat')} in ` +
           `${result.durationSec.toFixed(1)} s`,
@@ -63,19 +71,9 @@ function summaryLines(result: AnalysisResult): string[] {
                 .join(', ')}`,
             ]
           : []),
-        // Why this tempo and how sure, in the JSON alone before (a new user's trial: a string
-        // quartet read at double, at confidence 0.52, looked as sure as any).
-        ...(result.level || result.confidence !== undefined
-          ? [
-              [
-                result.level && `level: ${result.level}`,
-                result.confidence !== undefined && `confidence ${result.confidence.toFixed(2)}`,
-              ]
-                .filter(Boolean)
-                .join('; '),
-            ]
-          : []),
+        ...(why ? [why] : []),
       ];
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { FramefleetError } from '../errors.js';
 import type { ScenesFlags } from './analyze.js';
 import { printResult, writeJson } from './analyze-output.js';
 import type { AnalysisResult } from './analyze-run.js';
-import { inputArgument, OVERWRITE_HINT, STDIN } from './common.js';
+import { inputArgument, outputMode, OVERWRITE_HINT, STDIN } from './common.js';
 import type { fleetRun } from './redis-options.js';
 
 /**
@@ -45,7 +45,7 @@ export async function fleetScenes(
   // --json prints the result alone on stdout, as a local run does: no progress events there.
   const job = await runFleetJob((backend, priority) => backend.submit('analyze.scenes', spec, { priority }), {
     ...fleet,
-    mode: flags.json || flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'lines',
+    mode: outputMode({ quiet: flags.json || flags.quiet }),
   });
   if (!job) return;
   if (job.state !== 'done') {

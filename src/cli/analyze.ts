@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
 import { MAX_SHARDS } from '../analysis/scenes/shard-plan.js';
-import { action, choiceOption, evenIntOption, intOption, numberOption, outputOptions } from './common.js';
+import {
+  action,
+  choiceOption,
+  evenIntOption,
+  intOption,
+  numberOption,
+  outputOptions,
+  quietOption,
+} from './common.js';
 import { fleetOptions, type FleetFlags } from './redis-options.js';
 
 export interface AnalyzeFlags {
@@ -28,9 +36,7 @@ export interface ProxyFlags extends AnalyzeFlags {
 }
 
 const jsonOption = (command: Command) =>
-  command
-    .option('--json', 'print the result as JSON on stdout instead of a summary')
-    .option('-q, --quiet', 'no progress or info lines; warnings and errors still print');
+  quietOption(command.option('--json', 'print the result as JSON on stdout instead of a summary'));
 
 /**
  * `framefleet analyze scenes|beats|proxy`: runs in this process. A summary on stdout (or the whole

@@ -130,10 +130,17 @@ export function outputOptions(command: Command, description: string, required = 
 
 /** The reporting flags every job command shares. */
 export function reportOptions(command: Command): Command {
-  return command
-    .option('--json', 'machine-readable output on stdout (NDJSON events, then a result or an error line)')
-    .option('-q, --quiet', 'no progress or info lines; warnings and errors still print')
-    .option('-v, --verbose', 'more detail, including ffmpeg output on errors');
+  return quietOption(
+    command.option(
+      '--json',
+      'machine-readable output on stdout (NDJSON events, then a result or an error line)',
+    ),
+  ).option('-v, --verbose', 'more detail, including ffmpeg output on errors');
+}
+
+/** `-q/--quiet`: every command that runs a job or an analysis takes it. */
+export function quietOption(command: Command): Command {
+  return command.option('-q, --quiet', 'no progress or info lines; warnings and errors still print');
 }
 
 /** The flags of every command that runs a job on the embedded engine (slots, data dir, report). */

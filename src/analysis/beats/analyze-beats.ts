@@ -89,7 +89,13 @@ export function beatsOfEnvelope(
   };
   const none = (silent: boolean, confidence: number, message: string): BeatResult => ({
     ...base,
-    ...{ tempo: null, beats: [], downbeats: [], beatsPerBar: null, silent, confidence, message },
+    tempo: null,
+    beats: [],
+    downbeats: [],
+    beatsPerBar: null,
+    silent,
+    confidence,
+    message,
   });
   if (loudestDbfs(input.rms) < SILENCE_DBFS)
     return none(true, 0, `the audio is silent (below ${SILENCE_DBFS} dBFS throughout); no beats`);
