@@ -121,6 +121,80 @@ function piano68(bpm: number, bars: number): { events: NoteEvent[]; beats: numbe
   return { events, beats: Array.from({ length: bars * 2 }, (_, i) => i * 3 * eighth) };
 }
 
+/** The chord on `root` (its third and fifth an octave and more up, and its octave) on channel 1. */
+function triad(root: number, time: number, duration: number, velocity: number): NoteEvent[] {
+  return [16, 19, 24].map((up) => ({ time, duration, channel: 1, note: root + up, velocity }));
+}
+
+/**
+ * A waltz at `bpm` quarters: the pizzicato bass on one (root and fifth in turn), string chords on
+ * two and three, a soft kick on one, a violin tune in quarters and halves; a chord every two bars.
+ * Before: at 150 its one loud beat in three was read as every other beat weak (75), at 168 its bar of
+ * three (bass, then chords) as one beat of three eighths (56).
+ */
+function waltz(bpm: number, bars: number): { events: NoteEvent[]; beats: number[] } {
+  const beat = 60 / bpm;
+  const events: NoteEvent[] = [];
+  for (let bar = 0; bar < bars; bar++) {
+    const root = ROOTS[Math.floor(bar / 2) % ROOTS.length]!;
+    const t = bar * 3 * beat;
+    events.push({
+      time: t,
+      duration: 0.9 * beat,
+      channel: 0,
+      note: bar % 2 ? root - 5 : root - 12,
+      velocity: 90,
+    });
+    events.push({ time: t, duration: 0.3 * beat, channel: 9, note: 36, velocity: 52 });
+    for (const k of [1, 2]) events.push(...triad(root, t + k * beat, 0.45 * beat, k === 1 ? 62 : 56));
+    const tune = root + 36 + (bar % 3) * 2;
+    if (bar % 2 === 0)
+      for (let k = 0; k < 3; k++)
+        events.push({ time: t + k * beat, duration: 0.95 * beat, channel: 2, note: tune - k, velocity: 72 });
+    else events.push({ time: t, duration: 1.9 * beat, channel: 2, note: tune + 2, velocity: 72 });
+  }
+  return { events, beats: Array.from({ length: bars * 3 }, (_, i) => i * beat) };
+}
+
+/**
+ * A 12/8 soul ballad at `bpm` dotted quarters: piano chords on every eighth (louder on the beat),
+ * hi-hats on every eighth, the kick on one and three, the snare on two and four, the bass on one and
+ * three; a chord every half bar. Its eighths are tracked and taken to a third of them, as the waltz
+ * above must not be.
+ */
+function soul128(bpm: number, bars: number): { events: NoteEvent[]; beats: number[] } {
+  const eighth = 60 / bpm / 3;
+  const events: NoteEvent[] = [];
+  for (let bar = 0; bar < bars; bar++) {
+    const t = bar * 12 * eighth;
+    for (let k = 0; k < 12; k++) {
+      const root = ROOTS[(2 * bar + Math.floor(k / 6)) % ROOTS.length]!;
+      const on = k % 3 === 0;
+      events.push({
+        time: t + k * eighth,
+        duration: 0.3 * eighth,
+        channel: 9,
+        note: 42,
+        velocity: on ? 66 : 42,
+      });
+      events.push(...triad(root, t + k * eighth, 0.9 * eighth, on ? 58 : 46));
+      if (k % 6 === 0)
+        events.push({
+          time: t + k * eighth,
+          duration: 5.5 * eighth,
+          channel: 0,
+          note: root - 12,
+          velocity: 96,
+        });
+      if (k % 6 === 0)
+        events.push({ time: t + k * eighth, duration: 0.3 * eighth, channel: 9, note: 36, velocity: 100 });
+      if (k % 6 === 3)
+        events.push({ time: t + k * eighth, duration: 0.3 * eighth, channel: 9, note: 38, velocity: 100 });
+    }
+  }
+  return { events, beats: Array.from({ length: bars * 4 }, (_, i) => i * 3 * eighth) };
+}
+
 /** Bass notes and chord intervals of a travis-picked progression in D, a bar each. */
 const PICKED: readonly (readonly [number, readonly number[]])[] = [
   [38, [0, 4, 7]],
@@ -191,6 +265,9 @@ const cases = [
   { name: 'a travis-picked guitar at 96', bpm: 96, song: picked(96, 12), programs: [24, 49, 0] },
   { name: 'a 6/8 string piece at 58', bpm: 58, song: strings68(58, 14), programs: [43, 45, 68] },
   { name: 'a 6/8 piano piece at 54', bpm: 54, song: piano68(54, 12), programs: [0, 0, 0] },
+  { name: 'a waltz at 150, oom-pah-pah', bpm: 150, song: waltz(150, 24), programs: [45, 48, 40] },
+  { name: 'a waltz at 168, oom-pah-pah', bpm: 168, song: waltz(168, 27), programs: [45, 48, 40] },
+  { name: 'a 12/8 soul ballad at 54', bpm: 54, song: soul128(54, 7), programs: [33, 0, 0] },
 ];
 
 describe('beats where the harmony moves with the beat, or the beat is three slow eighths', () => {

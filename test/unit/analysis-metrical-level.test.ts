@@ -93,7 +93,25 @@ describe('metrical level: candidates at 2:1, 1:2, 3:2 and 2:3 chosen by evidence
       } as Groove,
       estimate: 120,
       want: 180,
-      reason: /third/,
+      reason: /a third of the way/,
+    },
+    {
+      // Tracked at its bar, a waltz's two and three fall at both thirds of each gap; 3:2 too slow
+      // leaves a beat at one of them in turn (above). It was read at 60, 3:2.
+      name: 'waltz at 120, estimate at its bar',
+      groove: {
+        bpm: 120,
+        beatsPerBar: 3,
+        hits: [
+          [0, 1, 'low'],
+          [4, 0.6, 'mid'],
+          [8, 0.6, 'mid'],
+        ],
+        chords: 0,
+      } as Groove,
+      estimate: 40,
+      want: 120,
+      reason: /both thirds/,
     },
     {
       name: 'beats with quiet eighths, estimate at 3:2',

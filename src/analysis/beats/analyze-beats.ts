@@ -121,9 +121,10 @@ export function beatsOfEnvelope(
   const sections = ramping ? undefined : tempoSections(env, options);
   if (!sections) {
     // Beats only where 6-s windows hear a rhythm: none through a spoken intro.
-    const span = heardSpan(local, env.onset.length);
+    // Where 6-s windows hear a rhythm, or one at the beat's level (a soft waltz's 0.3-0.4).
+    const span = (period?: number) => heardSpan(local, env.onset.length, period);
     const whole = ramping
-      ? rampSection(env, options, ramp, span)
+      ? rampSection(env, options, ramp, span())
       : trackSection(env, options, tempo, true, span)!;
     const beats = whole.frames.map(seconds);
     // Fewer beats than a bar in seconds of music: a rhythm heard in one window only (a 6/8 piece's
@@ -194,7 +195,7 @@ function trackSection(
   options: BeatOptions,
   tempo = estimateTempo(env.onset, env.frameRate, options),
   gated = false,
-  span?: readonly [number, number],
+  span?: (period: number) => readonly [number, number],
 ): Omit<Section, 'start'> | undefined {
   if (!tempo || !(gated || hasRhythm(tempo, audibleSeconds(env)))) return undefined;
   const {
@@ -209,7 +210,7 @@ function trackSection(
     minBpm: Math.min(options.minBpm ?? 50, 50),
     maxBpm: Math.max(options.maxBpm ?? 210, 210),
   });
-  const heard = within(audibleOnly(frames, env.rms, period), span, period);
+  const heard = within(audibleOnly(frames, env.rms, period), span?.(period), period);
   return { frames: heard, period, reason, bars: findBars(env, heard, period, compound, oddBar) };
 }
 

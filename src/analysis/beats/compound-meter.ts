@@ -33,11 +33,33 @@ export function inThrees(
     const same = factor === 1 && !halfMoved;
     // The beats tracked already may sit on the wrong eighth as much as new ones.
     const beats = onAccentedEighth(env, same ? choice.beats : trackBeats(env.onset, period, options), period);
+    if (factor === 1 / 3 && oomPahPah(env, beats, period)) continue;
     const reason = `${halfMoved ? choice.reason.replace(/; beats moved half a beat.*$/, '') : choice.reason}; ${why}`;
     return { factor: choice.factor * factor, period, beats, reason, compound: true };
   }
   return undefined;
 }
+
+/**
+ * Whether the treble (the high band's rises) is struck clearly more on the second or third of each
+ * beat's thirds than on its first: the "pah-pah" of a waltz's oom-pah-pah, whose bar the division
+ * in three mistook for one beat of three eighths (a waltz at 150, bass on one and string chords on
+ * two and three, was read at 50: treble 0.61, 1, 0.47 of the loudest). In a 12/8 or 6/8 the first
+ * eighth carries the drums and the chord as well (a soul ballad at 54: 1, 0.15, 0.17; pizzicato
+ * strings' even eighths 0.89, 1, 0.98).
+ */
+function oomPahPah(env: LevelEnvelope, beats: readonly number[], period: number): boolean {
+  if (beats.length < 8) return false;
+  const reach = Math.max(1, Math.round(period / 12));
+  const treble = rises(env.high);
+  const at = [0, 1, 2].map((k) =>
+    mean(beats.map((b, i) => peakAt(treble, b + (k * ((beats[i + 1] ?? b + period) - b)) / 3, reach))),
+  );
+  return at[0]! < PAH_PAH * Math.max(at[1]!, at[2]!);
+}
+
+/** The first third's treble under this much of the louder other third's is no beat of three eighths. */
+const PAH_PAH = 0.8;
 
 /**
  * Beats tracked at the dotted quarter sit on whichever of its three eighths has the strongest

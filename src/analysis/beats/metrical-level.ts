@@ -152,7 +152,11 @@ function levelOf(
     }
   }
 
-  const { level, halfway, thirds, quarters, eitherSixth, onBeat, halfways } = accents(env, beats, period);
+  const { level, halfway, thirds, bothThirds, quarters, eitherSixth, onBeat, halfways } = accents(
+    env,
+    beats,
+    period,
+  );
   const phase = (cycle: number) =>
     Array.from({ length: cycle }, (_, k) => median(onBeat.filter((_, i) => i % cycle === k)));
   // Accents between beats count only beside the loudest beats, not beside the median beat alone:
@@ -173,13 +177,21 @@ function levelOf(
     thirds > 1.3 * eitherSixth &&
     allowed(1.5)
   )
-    return move(1.5, 'accents a third of the way between beats');
+    return bothThirds >= BOTH_THIRDS * thirds && allowed(3)
+      ? move(3, 'accents at both thirds of the way between beats: a bar of three')
+      : move(1.5, 'accents a third of the way between beats');
   const [even, odd] = phase(2) as [number, number];
-  if (Math.min(even, odd) < 0.2 * Math.max(even, odd)) return move(0.5, 'every other beat weak');
   const cycle = phase(3);
   const strong = cycle.indexOf(Math.max(...cycle));
   const three = [...cycle].sort((a, b) => b - a);
-  if (three[1]! < 0.2 * three[0]! && thirds < 0.25 * three[0]!) {
+  // One loud beat in three (a waltz whose strings on two and three barely raise the energy) leaves
+  // the even or odd beats' median near nothing too, where a slipped beat shifts the cycle: it is a
+  // bar of three, not every other beat weak (a waltz at 150 was read at 75). Beats that alternate
+  // loud and weak are alike at each place of a cycle of three.
+  const oneInThree = three[1]! < 0.2 * three[0]!;
+  if (!oneInThree && Math.min(even, odd) < 0.2 * Math.max(even, odd))
+    return move(0.5, 'every other beat weak');
+  if (oneInThree && thirds < 0.25 * three[0]!) {
     // Beats tracked 3:2 too fast leave a true beat halfway through each weak pair; a bar of three
     // (a waltz: a kick on one, hats on two and three) leaves nothing there and keeps its beat.
     const inPair = median(halfways.filter((_, i) => i % 3 === (strong + 1) % 3));
@@ -251,6 +263,12 @@ export function harmonyHeard(env: Pick<LevelEnvelope, 'harmonic' | 'onset'>): bo
 }
 
 const HARMONY_SHARE = 0.007;
+
+/**
+ * Beats tracked 3:2 too slow leave a true beat at one third of each gap (the first or the second, in
+ * turn); the bar of a waltz tracked as its beat leaves one at both.
+ */
+const BOTH_THIRDS = 0.5;
 
 /** Onsets this far under the loud beats' are no beat of their own. */
 const SILENT_BEAT = 0.08;

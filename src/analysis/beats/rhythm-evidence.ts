@@ -233,6 +233,8 @@ export function accents(env: Pick<LevelEnvelope, 'rms'>, beats: readonly number[
     /** The accent halfway after each beat but the last. */
     halfways,
     thirds: median(gaps.map(([b, gap]) => Math.max(at(b + gap / 3), at(b + (2 * gap) / 3)))),
+    /** The fainter of the two thirds: struck where the gap is a bar of three beats. */
+    bothThirds: median(gaps.map(([b, gap]) => Math.min(at(b + gap / 3), at(b + (2 * gap) / 3)))),
     // Struck at both quarters (one is a syncopated kick), looked up narrowly: a hit at a third
     // (2:3 beats) is only a twelfth of a beat from them.
     quarters: median(gaps.map(([b, gap]) => Math.min(near(b + gap / 4), near(b + (3 * gap) / 4)))),

@@ -28,9 +28,22 @@ export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalWi
  * The frames from the first window whose rhythm is heard (confidence LOCAL_HEARD) to the last
  * one's end: beats tracked before or after it (through a spoken intro, over crowd noise) were
  * invented by the tracker's momentum. The whole track where no window is heard or it has none.
+ * Given the beat's `period`, a window is heard at LOCAL_AGREED too where it and a neighbour find
+ * that beat (or twice or half it): a soft waltz at 120 (strings, harp, clarinet) held 0.29-0.40 in
+ * its windows, every one at 119-121, and lost its beats after 14 s; speech's windows rarely agree.
  */
-export function heardSpan(windows: LocalWindows, frames: number): [number, number] {
-  const heard = (i: number) => windows.at(i).confidence >= LOCAL_HEARD;
+export function heardSpan(windows: LocalWindows, frames: number, period?: number): [number, number] {
+  const agrees = (i: number) => {
+    if (period === undefined || i < 0 || i >= windows.length) return false;
+    const w = windows.at(i);
+    return (
+      w.confidence >= LOCAL_AGREED &&
+      w.period !== undefined &&
+      [1, 2, 0.5].some((k) => Math.abs(w.period! / (k * period) - 1) <= AGREES)
+    );
+  };
+  const heard = (i: number) =>
+    windows.at(i).confidence >= LOCAL_HEARD || (agrees(i) && (agrees(i - 1) || agrees(i + 1)));
   let first = 0;
   while (first < windows.length && !heard(first)) first++;
   if (first === windows.length) return [0, frames];
@@ -42,6 +55,11 @@ export function heardSpan(windows: LocalWindows, frames: number): [number, numbe
   const to = last === windows.length - 1 ? frames : windows.at(last).end - third(windows.at(last));
   return [from, to];
 }
+
+/** A window's confidence from which its rhythm is heard where it finds the beat's own tempo. */
+const LOCAL_AGREED = 0.3;
+/** How near (ratio) a window's tempo must be to the beat's (or twice or half it) to find it. */
+const AGREES = 0.04;
 
 /** A 6-s window's confidence from which its rhythm is heard: speech 0.2-0.35, music 0.5 and up. */
 const LOCAL_HEARD = 0.45;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { LocalRhythm, LocalWindows } from '../../src/analysis/beats/rhythm-confidence.js';
+import { heardSpan } from '../../src/analysis/beats/tempo-ramp.js';
+
+const RATE = 86;
+/** 6-s windows every 2 s, each read at `bpms[i]` with `sure[i]` confidence. */
+function windows(bpms: readonly number[], sure: readonly number[]): LocalWindows {
+  const at = (i: number): LocalRhythm => ({
+    start: 2 * i * RATE,
+    end: (2 * i + 6) * RATE,
+    period: (60 * RATE) / bpms[i]!,
+    confidence: sure[i]!,
+    audible: true,
+  });
+  return { length: bpms.length, at };
+}
+const frames = (count: number) => (2 * count + 4) * RATE;
+const beat = (bpm: number) => (60 * RATE) / bpm;
+
+describe('the span where a rhythm is heard', () => {
+  // A soft waltz at 120: two windows sure enough alone, the rest 0.30-0.40, all at its beat.
+  const soft = windows(
+    [120, 121, 121, 121, 121, 81, 68, 68, 68, 119, 120, 119, 119],
+    [0.49, 0.37, 0.38, 0.33, 0.34, 0.49, 0.2, 0.16, 0.2, 0.29, 0.36, 0.39, 0.4],
+  );
+
+  it('ends at the last window sure enough alone, without the beat', () => {
+    expect(heardSpan(soft, frames(13))).toEqual([0, 14 * RATE]);
+  });
+
+  it('runs to the end where the windows after it find the beat (or twice or half it)', () => {
+    expect(heardSpan(soft, frames(13), beat(120))).toEqual([0, frames(13)]);
+    expect(heardSpan(soft, frames(13), beat(60))).toEqual([0, frames(13)]);
+    // At a beat no window finds, only the sure ones count.
+    expect(heardSpan(soft, frames(13), beat(90))).toEqual([0, 14 * RATE]);
+  });
+
+  it('does not take a spoken intro whose windows are unsure and jump in tempo', () => {
+    const intro = windows(
+      [75, 143, 120, 97, 120, 120, 120, 120],
+      [0.31, 0.34, 0.33, 0.3, 0.6, 0.62, 0.6, 0.61],
+    );
+    // The first window heard is the fifth (8 s on); a lone window at the beat (the third) is not.
+    expect(heardSpan(intro, frames(8), beat(120))[0]).toBe(8 * RATE + 2 * RATE);
+  });
+});
