@@ -93,9 +93,9 @@ function strings68(bpm: number, bars: number): { events: NoteEvent[]; beats: num
 
 /**
  * 6/8 piano at `bpm` dotted quarters: the bass on one and four, the chord broken in eighths between.
- * At 54 it is tracked on its eighths and taken to a third of them. (At 50, the slowest level
- * reported, it stays on its eighths at 150: a third of the tempo measured, 49.999, is under the
- * bound, and letting the bound give 1% took a fast waltz at 150 to 50.)
+ * At 54 it is tracked on its eighths and taken to a third of them. At 50, the slowest level
+ * reported, a third of the tempo measured (49.999) fell under the bound and it was read at 75: the
+ * bound gives 1% (which took a fast waltz at 150 to 50 until a waltz's bar was told from a beat).
  */
 function piano68(bpm: number, bars: number): { events: NoteEvent[]; beats: number[] } {
   const eighth = 60 / bpm / 3;
@@ -265,6 +265,7 @@ const cases = [
   { name: 'a travis-picked guitar at 96', bpm: 96, song: picked(96, 12), programs: [24, 49, 0] },
   { name: 'a 6/8 string piece at 58', bpm: 58, song: strings68(58, 14), programs: [43, 45, 68] },
   { name: 'a 6/8 piano piece at 54', bpm: 54, song: piano68(54, 12), programs: [0, 0, 0] },
+  { name: 'a 6/8 piano piece at 50', bpm: 50, song: piano68(50, 11), programs: [0, 0, 0] },
   { name: 'a waltz at 150, oom-pah-pah', bpm: 150, song: waltz(150, 24), programs: [45, 48, 40] },
   { name: 'a waltz at 168, oom-pah-pah', bpm: 168, song: waltz(168, 27), programs: [45, 48, 40] },
   { name: 'a 12/8 soul ballad at 54', bpm: 54, song: soul128(54, 7), programs: [33, 0, 0] },

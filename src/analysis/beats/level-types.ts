@@ -32,8 +32,12 @@ export interface LevelChoice {
   oddBar?: number;
 }
 
-/** Whether `factor` times `bpm` is a level the options allow (minBpm..maxBpm, 50-210 by default). */
+/**
+ * Whether `factor` times `bpm` is a level the options allow (minBpm..maxBpm, 50-210 by default).
+ * The slowest bound gives 1%: a 6/8 at 50, its eighths measured a hair under 150, had a third of
+ * them fall under 50 and was read at 75 or 150.
+ */
 export function levelAllowed(bpm: number, factor: number, options: LevelOptions): boolean {
   const level = bpm * factor;
-  return level >= (options.minBpm ?? 50) && level <= (options.maxBpm ?? 210);
+  return level >= 0.99 * (options.minBpm ?? 50) && level <= (options.maxBpm ?? 210);
 }
