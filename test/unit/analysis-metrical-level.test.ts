@@ -232,6 +232,23 @@ describe('bars and downbeats', () => {
     }
   });
 
+  // A jazz waltz's swung ride splits its quarters in three: the beats are marked compound, and
+  // compound bars were only 2 or 4 beats long (its downbeats at F 0.33-0.60).
+  it('finds bars of 3 among beats that split in three, and still 2 for a 6/8', () => {
+    for (const beatsPerBar of [3, 2]) {
+      const hits: [number, number, Band][] = [[0, 1, 'low']];
+      for (let k = 1; k < beatsPerBar; k++) hits.push([4 * k, 0.6, 'high']);
+      const env = envelope({ bpm: 150, beatsPerBar, hits, chords: 1 });
+      const period = periodAt(150);
+      const beats = chooseLevel(env, period).beats;
+      const bars = findBars(env, beats, period, true);
+      expect(bars.beatsPerBar).toBe(beatsPerBar);
+      const bar = period * beatsPerBar;
+      for (const i of bars.downbeats)
+        expect(Math.abs(((beats[i]! - 20 + bar / 2) % bar) - bar / 2)).toBeLessThan(3);
+    }
+  });
+
   it.each(['halftime-150', 'ballad-66', 'fast-waltz-168'])(
     'rendered %s: beats, tempo level and downbeats',
     (name) => {

@@ -3,7 +3,7 @@ import { peakAt, rises } from './rhythm-evidence.js';
 
 export interface Bars {
   /**
-   * 3 or 4 (2 or 4 for beats that split in three; 5 or 7 where the harmony changes that often); 4
+   * 3 or 4 (2, 4 or 3 for beats that split in three; 5 or 7 where the harmony changes that often); 4
    * (2) from the first beat when nothing tells.
    */
   beatsPerBar: number;
@@ -41,10 +41,43 @@ export function findBars(
   // pitch classes of hats alone (a drummed waltz) would weigh as much as chords.
   const chords = harmonyHeard(env) ? curve(env.chords) : beats.map(() => 0);
   const weight = beats.map((_, i) => 2 * harmonic[i]! + 2 * chords[i]! + low[i]! - 0.5 * high[i]!);
-  let best = { beatsPerBar: 4, phase: 0, contrast: -Infinity };
   // Compound meter: 6/8 (two dotted quarters) or 12/8 (four); a bar of three is 9/8, rare.
   const unlikely = compound ? 4 : 3;
-  for (const m of compound ? [4, 2] : oddBar ? [4, 3, oddBar] : [4, 3]) {
+  const candidates = compound ? [4, 2] : oddBar ? [4, 3, oddBar] : [4, 3];
+  // 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3 also look like a weak 3-grouping.
+  // In compound meter 4 must beat 2 (6/8 is the common case): a 12/8 bar is told from two
+  // bars of 6/8 only by what changes every fourth beat, a 6/8 pair by chance variation.
+  let best = strongestBar(weight, candidates, (m) => (m === unlikely ? 0.15 : 0));
+  // Beats that split in three may be a waltz's quarters (a jazz waltz's swung ride, an accordion's
+  // triplets; its bars were read as 2 or 4 beats, downbeat F 0.33-0.60): bars of 3 where they
+  // stand out most and bars of 2 far less, as they cannot in a 6/8 (a jig: 1.0 at 3 against 2.7
+  // at 2; a jazz waltz 1.0 at 3, 0.08 at 2; an accordion waltz 3.3 at 3, 1.1 at 2).
+  if (compound) {
+    const three = strongestBar(weight, [3], () => 0.15);
+    const two = strongestBar(weight, [2], () => 0);
+    if (three.contrast >= best.contrast && two.contrast < WALTZ_TWO * three.contrast) best = three;
+  }
+  // Nothing tells the bar (the same hit on every beat, a drone): bars of the default length from
+  // the first beat, not the phase a rounding difference in the decode happened to favour.
+  if (best.contrast < NO_BAR_EVIDENCE) {
+    const downbeats: number[] = [];
+    for (let i = 0; i < beats.length; i += compound ? 2 : 4) downbeats.push(i);
+    return { beatsPerBar: compound ? 2 : 4, downbeats };
+  }
+  return { beatsPerBar: best.beatsPerBar, downbeats: barStarts(weight, best.beatsPerBar, best.contrast) };
+}
+
+/**
+ * Of bars of each of `lengths` beats at each phase, the one whose first beats' weight stands out
+ * most from the others' (less `penalty` of its length).
+ */
+function strongestBar(
+  weight: readonly number[],
+  lengths: readonly number[],
+  penalty: (m: number) => number,
+): { beatsPerBar: number; phase: number; contrast: number } {
+  let best = { beatsPerBar: lengths[0]!, phase: 0, contrast: -Infinity };
+  for (const m of lengths) {
     for (let phase = 0; phase < m; phase++) {
       let on = 0;
       let onCount = 0;
@@ -59,22 +92,15 @@ export function findBars(
           offCount++;
         }
       });
-      // 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3 also look like a weak 3-grouping.
-      // In compound meter 4 must beat 2 (6/8 is the common case): a 12/8 bar is told from two
-      // bars of 6/8 only by what changes every fourth beat, a 6/8 pair by chance variation.
-      const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - (m === unlikely ? 0.15 : 0);
+      const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - penalty(m);
       if (contrast > best.contrast) best = { beatsPerBar: m, phase, contrast };
     }
   }
-  // Nothing tells the bar (the same hit on every beat, a drone): bars of the default length from
-  // the first beat, not the phase a rounding difference in the decode happened to favour.
-  if (best.contrast < NO_BAR_EVIDENCE) {
-    const downbeats: number[] = [];
-    for (let i = 0; i < beats.length; i += compound ? 2 : 4) downbeats.push(i);
-    return { beatsPerBar: compound ? 2 : 4, downbeats };
-  }
-  return { beatsPerBar: best.beatsPerBar, downbeats: barStarts(weight, best.beatsPerBar, best.contrast) };
+  return best;
 }
+
+/** Bars of two beats this weak against bars of three: the beats' groups of three are a waltz's. */
+const WALTZ_TWO = 0.5;
 
 /**
  * Bars of `m` beats whose first beat is found along the piece (Viterbi over each beat's place in
