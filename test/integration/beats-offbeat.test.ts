@@ -95,6 +95,25 @@ describe('grooves whose off-beats are busier than their beats', () => {
     60_000,
   );
 
+  // A stress groove: a chord on every "and", the kick on one, the "and" of two and three, the snare
+  // on two and four, hats on all but the "e"s. Tracked on its "and"s (F 0, aubio 0.98): the chords,
+  // bass and snare each leant to the beats, none far enough alone.
+  it('a groove with chords on every "and" is moved onto its beats by all three witnesses', async () => {
+    const groove: BeatStyle = {
+      name: 'and-chords-155',
+      bpm: 155,
+      beatsPerBar: 4,
+      kick: 'x.....x...x.....',
+      snare: '....x.......x...',
+      hat: 'x.xxx.xxx.xxx.xx',
+      bass: 'x.x.x.x.x.x.x.x.',
+      comp: '..x...x...x...x.',
+    };
+    const { result, f } = await tracked(groove, 902, 30);
+    expect(f).toBeGreaterThan(0.95);
+    expect(result.level).toMatch(/chords, bass and snare agree on/);
+  }, 60_000);
+
   // Found by a new user's trial of that rule's first version: kick and snare on the beats and only
   // the hats swung leave two eighths quiet, and the beats moved a third of a beat late (F 0).
   it('a groove whose hats alone swing keeps its beats', async () => {

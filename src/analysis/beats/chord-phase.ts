@@ -31,6 +31,13 @@ const BASS_MARGIN = 1;
  * the beats (-2.6), its chords change on them (+2.8).
  */
 const DRUM_MARGIN = 2;
+/**
+ * Or the chords, the kick and bass and the snare all hold the bar's start halfway between the
+ * beats, by this much (log2) summed: a groove with a chord on every "and" and a kick on the "and"
+ * of two, tracked on its "and"s, measured -0.55, -0.17 and -0.72 (F 0 where aubio had 0.98). Of
+ * 370 evaluation tracks whose beats stay, the only other with all three below 0 sums to -0.75.
+ */
+const ALL_MARGIN = 1.2;
 const CHORDS_HOLD = 2;
 
 /**
@@ -63,7 +70,9 @@ export function onChordChanges(
   const onChords = chords < -CHORD_MARGIN && bass < LOW_MARGIN;
   const onDrums = chords < CHORDS_HOLD && Math.min(bass, bass + snare) < -DRUM_MARGIN;
   const onBass = (bass < -BASS_MARGIN && chords < 0) || onDrums;
-  if (!onChords && !onBass) return undefined;
+  // Or every witness leans that way, none far, together clearly (ALL_MARGIN).
+  const onAll = Math.max(chords, bass, snare) < 0 && chords + bass + snare < -ALL_MARGIN;
+  if (!onChords && !onBass && !onAll) return undefined;
   const near = Math.max(1, Math.round(period / 8));
   const gap = (beats.at(-1)! - beats[0]!) / (beats.length - 1);
   const heard = median(halfway.map((t) => peakAt(env.onset, t, near)));
@@ -74,7 +83,11 @@ export function onChordChanges(
   );
   return {
     beats: moved.map((t) => strongest(env.onset, t, near)),
-    onto: onChords ? 'the chord changes' : "the bass's bar starts",
+    onto: onChords
+      ? 'the chord changes'
+      : onBass
+        ? "the bass's bar starts"
+        : 'the bar starts that chords, bass and snare agree on',
   };
 }
 
