@@ -1,31 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { BEAT_STYLES, styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
 import { MORE_STYLES } from '../../bench/lib/more-styles.js';
 import { ODD_METER_STYLES } from '../../bench/lib/odd-meter-styles.js';
-import { renderFluid } from '../../bench/lib/style-render.js';
 import { runFfmpeg } from '../../src/media/run.js';
 import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+import { renderedBeats } from '../helpers/rendered-beats.js';
+
+const rendered = renderedBeats('ff-ballad-');
 
 /** A style rendered by fluidsynth (real instrument samples) and analysed as a user's file is. */
-async function renderAndAnalyze(dir: string, style: BeatStyle) {
+async function renderAndAnalyze(style: BeatStyle) {
   const score = styleScore(style, 24, 3);
-  const wav = join(dir, `${style.name}.wav`);
-  await renderFluid(score, join(dir, `${style.name}.mid`), wav);
-  return { score, result: await analyzeBeatsFile(wav) };
+  return { score, result: (await rendered.analyze(score, style.name)).result };
 }
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ff-ballad-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 /**
  * Slow music without a drummer's backbeat, rendered by fluidsynth (real piano samples). Before:
@@ -39,7 +29,7 @@ describe('slow ballads and odd bars', () => {
     '%s is tracked at its own tempo',
     async (name) => {
       const style = BALLAD_STYLES.find((s) => s.name === name)!;
-      const { score, result } = await renderAndAnalyze(dir, style);
+      const { score, result } = await renderAndAnalyze(style);
       expect(result.confidence).toBeGreaterThanOrEqual(0.5);
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
@@ -54,7 +44,7 @@ describe('slow ballads and odd bars', () => {
       // Before: the bass struck again on three moved the mel bands as much as the chord change at
       // the bar, and the harmony read as changing every two beats of twice the tempo (140 for 70).
       const style = { ...BALLAD_STYLES.find((s) => s.name === 'piano-eighths-70')!, bpm };
-      const { score, result } = await renderAndAnalyze(dir, { ...style, name: `piano-eighths-${bpm}` });
+      const { score, result } = await renderAndAnalyze({ ...style, name: `piano-eighths-${bpm}` });
       expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
     },
@@ -64,7 +54,7 @@ describe('slow ballads and odd bars', () => {
   it('a piano piece at 53 BPM, its bar of four 4.5 s long, is tracked at that tempo', async () => {
     // Before: no bar was looked for past 4.5 s, and the piece read at 106.
     const style = { ...BALLAD_STYLES.find((s) => s.name === 'piano-eighths-60')!, bpm: 53 };
-    const { score, result } = await renderAndAnalyze(dir, { ...style, name: 'piano-eighths-53' });
+    const { score, result } = await renderAndAnalyze({ ...style, name: 'piano-eighths-53' });
     expect(Math.abs(result.tempo! - 53) / 53).toBeLessThan(0.02);
     expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
   }, 60_000);
@@ -75,7 +65,7 @@ describe('slow ballads and odd bars', () => {
       // Before: the bossa nova's two bars to a chord read as one bar of four beats (65 BPM). At 118
       // its kick on every beat holds the beat where the chords' pitch classes say two bars.
       const style = MORE_STYLES.find((s) => s.name === name)!;
-      const { score, result } = await renderAndAnalyze(dir, style);
+      const { score, result } = await renderAndAnalyze(style);
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
     },
@@ -87,7 +77,7 @@ describe('slow ballads and odd bars', () => {
     async (name) => {
       // Before: the five-beat bar was read as three beats (120 BPM as 72), the bars as threes.
       const style = ODD_METER_STYLES.find((s) => s.name === name)!;
-      const { score, result } = await renderAndAnalyze(dir, style);
+      const { score, result } = await renderAndAnalyze(style);
       expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
       expect(result.beatsPerBar).toBe(style.beatsPerBar);
       expect(beatFMeasure(score.beats, result.beats)).toBeGreaterThan(0.9);
@@ -101,8 +91,9 @@ describe('slow ballads and odd bars', () => {
  * A style played twice, the second time `shift` beats after the whole bar where the first ends
  * (a pause, a bar of two beats before a chorus): the beats and bars of both, and the result.
  */
-async function playTwice(dir: string, style: BeatStyle, shift: number) {
-  const { score } = await renderAndAnalyze(dir, style);
+async function playTwice(style: BeatStyle, shift: number) {
+  const dir = rendered.dir();
+  const { score } = await renderAndAnalyze(style);
   const once = join(dir, `${style.name}.wav`);
   const beat = 60 / style.bpm;
   const bar = style.beatsPerBar * beat;
@@ -131,7 +122,7 @@ describe('music whose beat or bar moves part way through', () => {
     // counted from the first beat, each place was heard half the time, and the ballad at 64 BPM
     // read at 128 (a looped one of 92 BPM, 184 from its second minute on).
     const style = BALLAD_STYLES.find((s) => s.name === 'piano-ballad-64')!;
-    const { beats, result } = await playTwice(dir, style, 1.5);
+    const { beats, result } = await playTwice(style, 1.5);
     expect(Math.abs(result.tempo! - style.bpm) / style.bpm).toBeLessThan(0.02);
     expect(beatFMeasure(beats, result.beats)).toBeGreaterThan(0.9);
   }, 60_000);
@@ -141,7 +132,7 @@ describe('music whose beat or bar moves part way through', () => {
     // (downbeat F 1.00 and 0.00).
     const style = BEAT_STYLES.find((s) => s.name === 'rock-116')!;
     // Two bars of silence and two beats between the two times.
-    const { again, beats, downbeats, result } = await playTwice(dir, style, 10);
+    const { again, beats, downbeats, result } = await playTwice(style, 10);
     // Each time's bars, from its first to its last (not the pause between them).
     const bar = (4 * 60) / style.bpm;
     const time = (k: number) => downbeats.filter((t) => t >= k * again && t < (k + 1) * again);

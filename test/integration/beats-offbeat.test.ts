@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BALLAD_STYLES } from '../../bench/lib/ballad-styles.js';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import { styleScore, type BeatStyle } from '../../bench/lib/beat-styles.js';
 import { OFFBEAT_STYLES } from '../../bench/lib/offbeat-styles.js';
-import { renderFluid } from '../../bench/lib/style-render.js';
-import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+import { renderedBeats } from '../helpers/rendered-beats.js';
 
 const style = (name: string, from: BeatStyle[]) => from.find((s) => s.name === name)!;
 
@@ -17,19 +13,10 @@ const style = (name: string, from: BeatStyle[]) => from.find((s) => s.name === n
  * snare's backbeat) hold the bar's start on the beat.
  */
 describe('grooves whose off-beats are busier than their beats', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ff-offbeat-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
+  const rendered = renderedBeats('ff-offbeat-');
   const tracked = async (s: BeatStyle, seed: number, seconds: number) => {
     const score = styleScore(s, seconds, seed);
-    const wav = join(dir, `${s.name}.wav`);
-    await renderFluid(score, join(dir, `${s.name}.mid`), wav);
-    const result = await analyzeBeatsFile(wav);
+    const { result } = await rendered.analyze(score, s.name);
     return { result, f: beatFMeasure(result.beats, score.beats) };
   };
 

@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import type { NoteEvent } from '../../bench/lib/beat-styles.js';
-import { renderFluid } from '../../bench/lib/style-render.js';
-import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+import { renderedBeats } from '../helpers/rendered-beats.js';
 
 /**
  * A strummed folk song, 16 bars: steel-string guitar strumming D . D U . U D U in eighths (down
@@ -134,21 +130,16 @@ function slowingBand(from: number, to: number): { events: NoteEvent[]; beats: nu
 }
 
 describe('guitar accompaniment without drums', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ff-strum-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const rendered = renderedBeats('ff-strum-');
 
   it.each([100, 92])(
     'a folk song strummed at %i BPM keeps its tempo',
     async (bpm) => {
       const { events, beats } = folkSong(bpm);
-      const wav = join(dir, `folk-${bpm}.wav`);
-      await renderFluid({ style: { bpm }, events, programs: [32, 25] }, join(dir, `folk-${bpm}.mid`), wav);
-      const result = await analyzeBeatsFile(wav);
+      const { result } = await rendered.analyze(
+        { style: { bpm }, events, programs: [32, 25] },
+        `folk-${bpm}`,
+      );
       expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
       expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.95);
     },
@@ -159,9 +150,10 @@ describe('guitar accompaniment without drums', () => {
     'a bossa nova on guitar and bass at %i BPM is tracked on its beats',
     async (bpm) => {
       const { events, beats } = bossa(bpm);
-      const wav = join(dir, `bossa-${bpm}.wav`);
-      await renderFluid({ style: { bpm }, events, programs: [24, 32] }, join(dir, `bossa-${bpm}.mid`), wav);
-      const result = await analyzeBeatsFile(wav);
+      const { result } = await rendered.analyze(
+        { style: { bpm }, events, programs: [24, 32] },
+        `bossa-${bpm}`,
+      );
       expect(Math.abs(result.tempo! - bpm) / bpm).toBeLessThan(0.02);
       expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.9);
     },
@@ -176,13 +168,10 @@ describe('guitar accompaniment without drums', () => {
     async (from, to) => {
       // Before: "no steady rhythm" (even 12-s windows smear a ramp this steep), no beats.
       const { events, beats } = slowingBand(from, to);
-      const wav = join(dir, `ramp-${from}-${to}.wav`);
-      await renderFluid(
+      const { result } = await rendered.analyze(
         { style: { bpm: 100 }, events, programs: [33, 4] },
-        join(dir, `ramp-${from}.mid`),
-        wav,
+        `ramp-${from}-${to}`,
       );
-      const result = await analyzeBeatsFile(wav);
       expect(result.level).toMatch(/ramps/);
       expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.95);
     },
@@ -191,9 +180,7 @@ describe('guitar accompaniment without drums', () => {
 
   it('a band slowing from 100 to 80 BPM is tracked all the way', async () => {
     const { events, beats } = slowingBand(100, 80);
-    const wav = join(dir, 'slowing.wav');
-    await renderFluid({ style: { bpm: 90 }, events, programs: [33, 4] }, join(dir, 'slowing.mid'), wav);
-    const result = await analyzeBeatsFile(wav);
+    const { result } = await rendered.analyze({ style: { bpm: 90 }, events, programs: [33, 4] }, 'slowing');
     expect(result.confidence).toBeGreaterThanOrEqual(0.5);
     expect(beatFMeasure(result.beats, beats)).toBeGreaterThan(0.9);
   }, 60_000);

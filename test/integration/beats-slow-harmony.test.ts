@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { beatFMeasure } from '../../bench/lib/beat-score.js';
 import type { NoteEvent } from '../../bench/lib/beat-styles.js';
-import { renderFluid } from '../../bench/lib/style-render.js';
-import { analyzeBeatsFile } from '../../src/pipelines/analyze/measure-beats.js';
+import { renderedBeats } from '../helpers/rendered-beats.js';
 
 /**
  * Music whose harmony moves with the beat, or whose beat is three slow eighths, rendered by
@@ -251,13 +247,7 @@ function picked(bpm: number, bars: number): { events: NoteEvent[]; beats: number
   return { events, beats: Array.from({ length: bars * 4 }, (_, i) => i * beat) };
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ff-slow-harmony-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const rendered = renderedBeats('ff-slow-harmony-');
 
 const cases = [
   { name: 'a hymn at 60, a chord on every beat', bpm: 60, song: hymn(60, 8), programs: [20, 19, 53] },
@@ -274,9 +264,10 @@ const cases = [
 describe('beats where the harmony moves with the beat, or the beat is three slow eighths', () => {
   for (const { name, bpm, song, programs } of cases)
     it(`${name} is tracked at its own beat`, async () => {
-      const wav = join(dir, `${bpm}-${name.length}.wav`);
-      await renderFluid({ style: { bpm }, events: song.events, programs }, wav.replace(/wav$/, 'mid'), wav);
-      const result = await analyzeBeatsFile(wav);
+      const { result } = await rendered.analyze(
+        { style: { bpm }, events: song.events, programs },
+        `${bpm}-${name.length}`,
+      );
       expect(Math.abs(result.tempo! - bpm) / bpm, `${result.tempo} BPM: ${result.level}`).toBeLessThan(0.03);
       expect(beatFMeasure(result.beats, song.beats)).toBeGreaterThan(0.9);
     }, 60_000);
