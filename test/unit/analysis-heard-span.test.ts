@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalRhythm, LocalWindows } from '../../src/analysis/beats/rhythm-confidence.js';
-import { heardSpan } from '../../src/analysis/beats/tempo-ramp.js';
+import { agreedConfidence, heardSpan } from '../../src/analysis/beats/tempo-ramp.js';
 
 const RATE = 86;
 /** 6-s windows every 2 s, each read at `bpms[i]` with `sure[i]` confidence. */
@@ -42,5 +42,28 @@ describe('the span where a rhythm is heard', () => {
     );
     // The first window heard is the fifth (8 s on); a lone window at the beat (the third) is not.
     expect(heardSpan(intro, frames(8), beat(120))[0]).toBe(8 * RATE + 2 * RATE);
+  });
+});
+
+describe('a rhythm the short windows agree on', () => {
+  // A 12/8 ballad of piano triplets and strings: 0.34 sure over the whole track ("no steady
+  // rhythm"), its 6-s windows 0.44-0.53, all but two at its eighths (156).
+  const ballad = windows(
+    [156, 156, 156, 156, 156, 156, 156, 157, 157, 158, 52, 52, 156],
+    [0.24, 0.47, 0.51, 0.51, 0.51, 0.38, 0.44, 0.49, 0.53, 0.41, 0.49, 0.44, 0.48],
+  );
+
+  it('is heard where nearly all windows find the beat, at their median confidence', () => {
+    expect(agreedConfidence(ballad, beat(156))).toBeCloseTo(0.48, 5);
+    expect(agreedConfidence(ballad, beat(78))).toBeCloseTo(0.48, 5);
+  });
+
+  it('is not where the windows find another beat, jump in tempo or are unsure', () => {
+    expect(agreedConfidence(ballad, beat(104))).toBe(0);
+    const speech = windows([75, 143, 120, 97, 181, 66], [0.3, 0.34, 0.33, 0.3, 0.35, 0.28]);
+    expect(agreedConfidence(speech, beat(120))).toBe(0);
+    const faint = windows([120, 120, 121, 119, 120], [0.3, 0.36, 0.4, 0.33, 0.38]);
+    expect(agreedConfidence(faint, beat(120))).toBe(0);
+    expect(agreedConfidence(windows([120, 120, 120], [0.6, 0.6, 0.6]), beat(120))).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { onsetStrength, type OnsetEnvelope } from './onset-strength.js';
 import { estimateTempo, meanTempo, type TempoOptions } from './tempo.js';
 import { audibleOnly } from './audible-beats.js';
 import { trackBeatsAlong } from './beat-track.js';
-import { heardSpan, shortWindows, tempoRamp, type TempoRamp } from './tempo-ramp.js';
+import { agreedConfidence, heardSpan, shortWindows, tempoRamp, type TempoRamp } from './tempo-ramp.js';
 import { tempoChanges } from './tempo-sections.js';
 import {
   audibleSeconds,
@@ -112,9 +112,13 @@ export function beatsOfEnvelope(
   const local = shortWindows(env, options);
   const ramp = steady ? undefined : tempoRamp(env, options, local);
   const ramping = ramp !== undefined && Math.max(ramp.to / ramp.from, ramp.from / ramp.to) >= RAMP_SPAN;
-  const confidence = round(drifting ? windows : (ramp?.confidence ?? rhythmConfidence(tempo, heard)));
+  // Or the short windows agree on the whole track's beat, though it repeats weakly overall.
+  const agreed = steady || drifting || ramp || !tempo ? 0 : agreedConfidence(local, tempo.period);
+  const confidence = round(
+    drifting ? windows : (ramp?.confidence ?? (agreed || rhythmConfidence(tempo, heard))),
+  );
   // A periodicity this weak is speech, noise or a drone: better no beats than invented ones.
-  if (!tempo || (!steady && !drifting && !ramp))
+  if (!tempo || (!steady && !drifting && !ramp && !agreed))
     return none(false, confidence, `${noRhythmReason(heard, tempo)}; no beats`);
   const seconds = (f: number) => round((f * env.hop) / sampleRate);
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).

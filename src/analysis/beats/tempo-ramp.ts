@@ -33,15 +33,12 @@ export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalWi
  * its windows, every one at 119-121, and lost its beats after 14 s; speech's windows rarely agree.
  */
 export function heardSpan(windows: LocalWindows, frames: number, period?: number): [number, number] {
-  const agrees = (i: number) => {
-    if (period === undefined || i < 0 || i >= windows.length) return false;
-    const w = windows.at(i);
-    return (
-      w.confidence >= LOCAL_AGREED &&
-      w.period !== undefined &&
-      [1, 2, 0.5].some((k) => Math.abs(w.period! / (k * period) - 1) <= AGREES)
-    );
-  };
+  const agrees = (i: number) =>
+    period !== undefined &&
+    i >= 0 &&
+    i < windows.length &&
+    windows.at(i).confidence >= LOCAL_AGREED &&
+    findsBeat(windows.at(i), period);
   const heard = (i: number) =>
     windows.at(i).confidence >= LOCAL_HEARD || (agrees(i) && (agrees(i - 1) || agrees(i + 1)));
   let first = 0;
@@ -55,6 +52,31 @@ export function heardSpan(windows: LocalWindows, frames: number, period?: number
   const to = last === windows.length - 1 ? frames : windows.at(last).end - third(windows.at(last));
   return [from, to];
 }
+
+/** Whether a window's tempo is the beat of `period` frames, or twice or half it. */
+function findsBeat(w: LocalRhythm, period: number): boolean {
+  return w.period !== undefined && [1, 2, 0.5].some((k) => Math.abs(w.period! / (k * period) - 1) <= AGREES);
+}
+
+/**
+ * The median confidence of the 6-s windows where nearly all of them (AGREED_SHARE of those with
+ * sound, four or more) find the beat of `period` frames and together they are heard (LOCAL_HEARD);
+ * 0 otherwise. Soft music whose loudness swells from phrase to phrase can be periodic window by
+ * window and weakly over the whole track: a 12/8 ballad of piano triplets and strings, no drums,
+ * held 0.44-0.53 in 11 of its 13 windows, every one at its eighths, and 0.34 whole ("no steady
+ * rhythm"). Speech's windows are less sure (0.2-0.35) and their tempos jump.
+ */
+export function agreedConfidence(windows: LocalWindows, period: number): number {
+  const heard: LocalRhythm[] = [];
+  for (let i = 0; i < windows.length; i++) if (windows.at(i).audible) heard.push(windows.at(i));
+  if (heard.length < 4) return 0;
+  const agreeing = heard.filter((w) => findsBeat(w, period)).length;
+  const sure = median(heard.map((w) => w.confidence));
+  return agreeing >= AGREED_SHARE * heard.length && sure >= LOCAL_HEARD ? sure : 0;
+}
+
+/** The share of windows with sound that must find the beat for agreedConfidence. */
+const AGREED_SHARE = 0.75;
 
 /** A window's confidence from which its rhythm is heard where it finds the beat's own tempo. */
 const LOCAL_AGREED = 0.3;
