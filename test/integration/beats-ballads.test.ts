@@ -14,7 +14,7 @@ const rendered = renderedBeats('ff-ballad-');
 /** A style rendered by fluidsynth (real instrument samples) and analysed as a user's file is. */
 async function renderAndAnalyze(style: BeatStyle) {
   const score = styleScore(style, 24, 3);
-  return { score, result: (await rendered.analyze(score, style.name)).result };
+  return { score, ...(await rendered.analyze(score, style.name)) };
 }
 
 /**
@@ -92,13 +92,11 @@ describe('slow ballads and odd bars', () => {
  * (a pause, a bar of two beats before a chorus): the beats and bars of both, and the result.
  */
 async function playTwice(style: BeatStyle, shift: number) {
-  const dir = rendered.dir();
-  const { score } = await renderAndAnalyze(style);
-  const once = join(dir, `${style.name}.wav`);
+  const { score, wav: once } = await renderAndAnalyze(style);
   const beat = 60 / style.bpm;
   const bar = style.beatsPerBar * beat;
   const again = Math.ceil((score.seconds + 1) / bar) * bar + shift * beat;
-  const twice = join(dir, `${style.name}-twice.wav`);
+  const twice = join(rendered.dir(), `${style.name}-twice.wav`);
   await runFfmpeg(
     [
       ...['-i', once, '-i', once],

@@ -266,7 +266,7 @@ describe('beats where the harmony moves with the beat, or the beat is three slow
     it(`${name} is tracked at its own beat`, async () => {
       const { result } = await rendered.analyze(
         { style: { bpm }, events: song.events, programs },
-        `${bpm}-${name.length}`,
+        name.replace(/\W+/g, '-'),
       );
       expect(Math.abs(result.tempo! - bpm) / bpm, `${result.tempo} BPM: ${result.level}`).toBeLessThan(0.03);
       expect(beatFMeasure(result.beats, song.beats)).toBeGreaterThan(0.9);

@@ -29,10 +29,11 @@ describe('the span where a rhythm is heard', () => {
   });
 
   it('runs to the end where the windows after it find the beat (or twice or half it)', () => {
-    expect(heardSpan(soft, frames(13), beat(120))).toEqual([0, frames(13)]);
-    expect(heardSpan(soft, frames(13), beat(60))).toEqual([0, frames(13)]);
-    // At a beat no window finds, only the sure ones count.
-    expect(heardSpan(soft, frames(13), beat(90))).toEqual([0, 14 * RATE]);
+    expect(heardSpan(soft, frames(13), [beat(120)])).toEqual([0, frames(13)]);
+    expect(heardSpan(soft, frames(13), [beat(60)])).toEqual([0, frames(13)]);
+    // At a beat no window finds, only the sure ones count; among several beats, any one will do.
+    expect(heardSpan(soft, frames(13), [beat(90)])).toEqual([0, 14 * RATE]);
+    expect(heardSpan(soft, frames(13), [beat(90), beat(120)])).toEqual([0, frames(13)]);
   });
 
   it('does not take a spoken intro whose windows are unsure and jump in tempo', () => {
@@ -41,7 +42,7 @@ describe('the span where a rhythm is heard', () => {
       [0.31, 0.34, 0.33, 0.3, 0.6, 0.62, 0.6, 0.61],
     );
     // The first window heard is the fifth (8 s on); a lone window at the beat (the third) is not.
-    expect(heardSpan(intro, frames(8), beat(120))[0]).toBe(8 * RATE + 2 * RATE);
+    expect(heardSpan(intro, frames(8), [beat(120)])[0]).toBe(8 * RATE + 2 * RATE);
   });
 });
 
@@ -60,10 +61,22 @@ describe('a rhythm the short windows agree on', () => {
 
   it('is not where the windows find another beat, jump in tempo or are unsure', () => {
     expect(agreedConfidence(ballad, beat(104))).toBe(0);
-    const speech = windows([75, 143, 120, 97, 181, 66], [0.3, 0.34, 0.33, 0.3, 0.35, 0.28]);
-    expect(agreedConfidence(speech, beat(120))).toBe(0);
+    // Sure enough window by window, but each at its own tempo.
+    const jumping = windows([75, 143, 120, 97, 181, 66], [0.5, 0.48, 0.52, 0.47, 0.5, 0.49]);
+    expect(agreedConfidence(jumping, beat(120))).toBe(0);
     const faint = windows([120, 120, 121, 119, 120], [0.3, 0.36, 0.4, 0.33, 0.38]);
     expect(agreedConfidence(faint, beat(120))).toBe(0);
     expect(agreedConfidence(windows([120, 120, 120], [0.6, 0.6, 0.6]), beat(120))).toBe(0);
+  });
+
+  it('needs three in four windows to find the beat', () => {
+    const sure = new Array<number>(10).fill(0.5);
+    const agreeing = (count: number) =>
+      windows(
+        Array.from({ length: 10 }, (_, i) => (i < count ? 120 : 97)),
+        sure,
+      );
+    expect(agreedConfidence(agreeing(8), beat(120))).toBe(0.5);
+    expect(agreedConfidence(agreeing(7), beat(120))).toBe(0);
   });
 });

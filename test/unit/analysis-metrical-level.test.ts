@@ -234,7 +234,7 @@ describe('bars and downbeats', () => {
 
   // A jazz waltz's swung ride splits its quarters in three: the beats are marked compound, and
   // compound bars were only 2 or 4 beats long (its downbeats at F 0.33-0.60).
-  it('finds bars of 3 among beats that split in three, and still 2 for a 6/8', () => {
+  it('finds bars of 3 among beats that split in three, and of 2 where they pair', () => {
     for (const beatsPerBar of [3, 2]) {
       const hits: [number, number, Band][] = [[0, 1, 'low']];
       for (let k = 1; k < beatsPerBar; k++) hits.push([4 * k, 0.6, 'high']);

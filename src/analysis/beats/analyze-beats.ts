@@ -124,9 +124,10 @@ export function beatsOfEnvelope(
   // Where the tempo changes, the sections' analyses alone (the whole track's would be discarded).
   const sections = ramping ? undefined : tempoSections(env, options);
   if (!sections) {
-    // Beats only where 6-s windows hear a rhythm: none through a spoken intro.
-    // Where 6-s windows hear a rhythm, or one at the beat's level (a soft waltz's 0.3-0.4).
-    const span = (period?: number) => heardSpan(local, env.onset.length, period);
+    // Beats only where 6-s windows hear a rhythm (none through a spoken intro), or find the beat
+    // (a soft waltz's windows, 0.3-0.4 sure): the level chosen, or the estimate it moved from.
+    const span = (period?: number) =>
+      heardSpan(local, env.onset.length, period === undefined ? [] : [period, tempo.period]);
     const whole = ramping
       ? rampSection(env, options, ramp, span())
       : trackSection(env, options, tempo, true, span)!;

@@ -50,12 +50,20 @@ export function inThrees(
  */
 function oomPahPah(env: LevelEnvelope, beats: readonly number[], period: number): boolean {
   if (beats.length < 8) return false;
-  const reach = Math.max(1, Math.round(period / 12));
-  const treble = rises(env.high);
-  const at = [0, 1, 2].map((k) =>
-    mean(beats.map((b, i) => peakAt(treble, b + (k * ((beats[i + 1] ?? b + period) - b)) / 3, reach))),
-  );
+  const at = thirdsOf(rises(env.high), beats, period);
   return at[0]! < PAH_PAH * Math.max(at[1]!, at[2]!);
+}
+
+/**
+ * The mean of `curve`'s peaks (within a twelfth of a beat) at each third of the beats: on them, a
+ * third after and two thirds after (the last beat's gap taken as `period`). The mean, not the
+ * median: a kick on every other beat and a snare between count.
+ */
+function thirdsOf(curve: Float64Array, beats: readonly number[], period: number): number[] {
+  const reach = Math.max(1, Math.round(period / 12));
+  return [0, 1, 2].map((k) =>
+    mean(beats.map((b, i) => peakAt(curve, b + (k * ((beats[i + 1] ?? b + period) - b)) / 3, reach))),
+  );
 }
 
 /** The first third's treble under this much of the louder other third's is no beat of three eighths. */
@@ -75,8 +83,7 @@ function onAccentedEighth(env: LevelEnvelope, beats: number[], period: number): 
   const gaps = beats.map((b, i) => (beats[i + 1] ?? b + period) - b);
   const score = [0, 0, 0];
   for (const curve of [rises(env.rms), rises(env.low)]) {
-    // The mean, not the median: a kick on every other beat and a snare between count.
-    const at = [0, 1, 2].map((k) => mean(beats.map((b, i) => peakAt(curve, b + (k * gaps[i]!) / 3, reach))));
+    const at = thirdsOf(curve, beats, period);
     const top = Math.max(...at);
     if (top > 0) at.forEach((v, k) => (score[k]! += v / top));
   }

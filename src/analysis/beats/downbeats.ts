@@ -41,19 +41,19 @@ export function findBars(
   // pitch classes of hats alone (a drummed waltz) would weigh as much as chords.
   const chords = harmonyHeard(env) ? curve(env.chords) : beats.map(() => 0);
   const weight = beats.map((_, i) => 2 * harmonic[i]! + 2 * chords[i]! + low[i]! - 0.5 * high[i]!);
-  // Compound meter: 6/8 (two dotted quarters) or 12/8 (four); a bar of three is 9/8, rare.
+  // Compound meter: 6/8 (two dotted quarters) or 12/8 (four), first; bars of three below.
   const unlikely = compound ? 4 : 3;
   const candidates = compound ? [4, 2] : oddBar ? [4, 3, oddBar] : [4, 3];
   // 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3 also look like a weak 3-grouping.
   // In compound meter 4 must beat 2 (6/8 is the common case): a 12/8 bar is told from two
   // bars of 6/8 only by what changes every fourth beat, a 6/8 pair by chance variation.
-  let best = strongestBar(weight, candidates, (m) => (m === unlikely ? 0.15 : 0));
+  let best = strongestBar(weight, candidates, (m) => (m === unlikely ? UNLIKELY_BAR : 0));
   // Beats that split in three may be a waltz's quarters (a jazz waltz's swung ride, an accordion's
   // triplets; its bars were read as 2 or 4 beats, downbeat F 0.33-0.60): bars of 3 where they
   // stand out most and bars of 2 far less, as they cannot in a 6/8 (a jig: 1.0 at 3 against 2.7
   // at 2; a jazz waltz 1.0 at 3, 0.08 at 2; an accordion waltz 3.3 at 3, 1.1 at 2).
   if (compound) {
-    const three = strongestBar(weight, [3], () => 0.15);
+    const three = strongestBar(weight, [3], () => UNLIKELY_BAR);
     const two = strongestBar(weight, [2], () => 0);
     if (three.contrast >= best.contrast && two.contrast < WALTZ_TWO * three.contrast) best = three;
   }
@@ -98,6 +98,9 @@ function strongestBar(
   }
   return best;
 }
+
+/** How much more a less likely bar length must stand out (contrast) than the likelier one. */
+const UNLIKELY_BAR = 0.15;
 
 /** Bars of two beats this weak against bars of three: the beats' groups of three are a waltz's. */
 const WALTZ_TWO = 0.5;

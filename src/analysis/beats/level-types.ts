@@ -18,7 +18,7 @@ export interface LevelEnvelope {
 }
 
 export interface LevelChoice {
-  /** Tempo ratio to the estimate: 1, 2, 0.5, 1.5 or 2/3, and 1/3 onto a compound beat. */
+  /** Tempo ratio to the estimate: 1, 2, 0.5, 1.5, 2/3 or 3 (a bar of three), 1/3 onto a compound beat. */
   factor: number;
   /** Beat period in envelope frames at the chosen level. */
   period: number;
@@ -26,7 +26,7 @@ export interface LevelChoice {
   beats: number[];
   /** Which evidence moved the level (or "tempo prior" when none did). */
   reason: string;
-  /** The beat splits into three (6/8, 12/8, a shuffle): its bar holds 2 or 4 beats, not 3. */
+  /** The beat splits into three (6/8, 12/8, a shuffle, a swung waltz): bars of 2 or 4, or 3 (findBars). */
   compound?: boolean;
   /** Beats between the harmony's changes where that is a rare bar (5 or 7): the bars weigh it. */
   oddBar?: number;
@@ -39,5 +39,7 @@ export interface LevelChoice {
  */
 export function levelAllowed(bpm: number, factor: number, options: LevelOptions): boolean {
   const level = bpm * factor;
-  return level >= 0.99 * (options.minBpm ?? 50) && level <= (options.maxBpm ?? 210);
+  return level >= SLOWEST_SLACK * (options.minBpm ?? 50) && level <= (options.maxBpm ?? 210);
 }
+
+const SLOWEST_SLACK = 0.99;

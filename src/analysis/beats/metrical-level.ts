@@ -170,16 +170,18 @@ function levelOf(
     return move(2, 'accents halfway between beats');
   // Both thirds' louder against both sixths' louder, as well: the louder of two places is louder
   // than one by chance, and accents at random (speech over music) would pass for thirds.
+  // Struck at both thirds of each gap, the gap is a bar of three beats (three times as fast where
+  // allowed; else 3:2, whose beats fall on those strikes too: clicks at 300 BPM read at 150).
   if (
     level > 0 &&
     heard(thirds) &&
     thirds > 1.5 * Math.max(halfway, quarters) &&
-    thirds > 1.3 * eitherSixth &&
-    allowed(1.5)
-  )
-    return bothThirds >= BOTH_THIRDS * thirds && allowed(3)
-      ? move(3, 'accents at both thirds of the way between beats: a bar of three')
-      : move(1.5, 'accents a third of the way between beats');
+    thirds > 1.3 * eitherSixth
+  ) {
+    if (bothThirds >= BOTH_THIRDS * thirds && allowed(3))
+      return move(3, 'accents at both thirds of the way between beats: a bar of three');
+    if (allowed(1.5)) return move(1.5, 'accents a third of the way between beats');
+  }
   const [even, odd] = phase(2) as [number, number];
   const cycle = phase(3);
   const strong = cycle.indexOf(Math.max(...cycle));

@@ -28,17 +28,20 @@ export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalWi
  * The frames from the first window whose rhythm is heard (confidence LOCAL_HEARD) to the last
  * one's end: beats tracked before or after it (through a spoken intro, over crowd noise) were
  * invented by the tracker's momentum. The whole track where no window is heard or it has none.
- * Given the beat's `period`, a window is heard at LOCAL_AGREED too where it and a neighbour find
- * that beat (or twice or half it): a soft waltz at 120 (strings, harp, clarinet) held 0.29-0.40 in
+ * Given the beat's `periods` (the level chosen, the estimate it moved from), a window is heard at
+ * LOCAL_AGREED too where it and a neighbour find one of them (or twice or half it): a soft waltz at 120 (strings, harp, clarinet) held 0.29-0.40 in
  * its windows, every one at 119-121, and lost its beats after 14 s; speech's windows rarely agree.
  */
-export function heardSpan(windows: LocalWindows, frames: number, period?: number): [number, number] {
+export function heardSpan(
+  windows: LocalWindows,
+  frames: number,
+  periods: readonly number[] = [],
+): [number, number] {
   const agrees = (i: number) =>
-    period !== undefined &&
     i >= 0 &&
     i < windows.length &&
     windows.at(i).confidence >= LOCAL_AGREED &&
-    findsBeat(windows.at(i), period);
+    periods.some((period) => findsBeat(windows.at(i), period));
   const heard = (i: number) =>
     windows.at(i).confidence >= LOCAL_HEARD || (agrees(i) && (agrees(i - 1) || agrees(i + 1)));
   let first = 0;
@@ -59,20 +62,26 @@ function findsBeat(w: LocalRhythm, period: number): boolean {
 }
 
 /**
- * The median confidence of the 6-s windows where nearly all of them (AGREED_SHARE of those with
- * sound, four or more) find the beat of `period` frames and together they are heard (LOCAL_HEARD);
- * 0 otherwise. Soft music whose loudness swells from phrase to phrase can be periodic window by
+ * The median confidence of the 6-s windows with sound (four or more) where nearly all of them
+ * (AGREED_SHARE) find the beat of `period` frames (or twice or half it) and that median reaches
+ * LOCAL_HEARD; 0 otherwise. Windows are read until too many disagree. Soft music whose loudness swells from phrase to phrase can be periodic window by
  * window and weakly over the whole track: a 12/8 ballad of piano triplets and strings, no drums,
  * held 0.44-0.53 in 11 of its 13 windows, every one at its eighths, and 0.34 whole ("no steady
  * rhythm"). Speech's windows are less sure (0.2-0.35) and their tempos jump.
  */
 export function agreedConfidence(windows: LocalWindows, period: number): number {
   const heard: LocalRhythm[] = [];
-  for (let i = 0; i < windows.length; i++) if (windows.at(i).audible) heard.push(windows.at(i));
-  if (heard.length < 4) return 0;
-  const agreeing = heard.filter((w) => findsBeat(w, period)).length;
+  let disagreeing = 0;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows.at(i);
+    if (!w.audible) continue;
+    heard.push(w);
+    // Past a quarter of all the windows, no share of those with sound can agree enough.
+    if (!findsBeat(w, period) && ++disagreeing > (1 - AGREED_SHARE) * windows.length) return 0;
+  }
+  if (heard.length < 4 || disagreeing > (1 - AGREED_SHARE) * heard.length) return 0;
   const sure = median(heard.map((w) => w.confidence));
-  return agreeing >= AGREED_SHARE * heard.length && sure >= LOCAL_HEARD ? sure : 0;
+  return sure >= LOCAL_HEARD ? sure : 0;
 }
 
 /** The share of windows with sound that must find the beat for agreedConfidence. */
