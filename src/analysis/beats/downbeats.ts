@@ -41,21 +41,26 @@ export function findBars(
   // pitch classes of hats alone (a drummed waltz) would weigh as much as chords.
   const chords = harmonyHeard(env) ? curve(env.chords) : beats.map(() => 0);
   const weight = beats.map((_, i) => 2 * harmonic[i]! + 2 * chords[i]! + low[i]! - 0.5 * high[i]!);
-  // Compound meter: 6/8 (two dotted quarters) or 12/8 (four), first; bars of three below.
-  const unlikely = compound ? 4 : 3;
-  const candidates = compound ? [4, 2] : oddBar ? [4, 3, oddBar] : [4, 3];
-  // 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3 also look like a weak 3-grouping.
-  // In compound meter 4 must beat 2 (6/8 is the common case): a 12/8 bar is told from two
-  // bars of 6/8 only by what changes every fourth beat, a 6/8 pair by chance variation.
-  let best = strongestBar(weight, candidates, (m) => (m === unlikely ? UNLIKELY_BAR : 0));
+  // Each bar length's strongest phase, once. 3 must beat 4 clearly: a 4/4 bar's accents on 1 and 3
+  // also look like a weak 3-grouping. In compound meter 4 must beat 2 (6/8 is the common case): a
+  // 12/8 bar is told from two bars of 6/8 only by what changes every fourth beat, a 6/8 pair by
+  // chance variation; its bars of 3 are weighed apart (below).
+  const unlikely = compound ? [4, 3] : [3];
+  const lengths = compound ? [4, 2, 3] : oddBar ? [4, 3, oddBar] : [4, 3];
+  const bars = new Map(
+    lengths.map((m) => [m, strongestPhase(weight, m, unlikely.includes(m) ? UNLIKELY_BAR : 0)] as const),
+  );
+  let best = lengths
+    .filter((m) => !compound || m !== 3)
+    .map((m) => bars.get(m)!)
+    .reduce((x, y) => (y.contrast > x.contrast ? y : x));
   // Beats that split in three may be a waltz's quarters (a jazz waltz's swung ride, an accordion's
   // triplets; its bars were read as 2 or 4 beats, downbeat F 0.33-0.60): bars of 3 where they
   // stand out most and bars of 2 far less, as they cannot in a 6/8 (a jig: 1.0 at 3 against 2.7
   // at 2; a jazz waltz 1.0 at 3, 0.08 at 2; an accordion waltz 3.3 at 3, 1.1 at 2).
   if (compound) {
-    const three = strongestBar(weight, [3], () => UNLIKELY_BAR);
-    const two = strongestBar(weight, [2], () => 0);
-    if (three.contrast >= best.contrast && two.contrast < WALTZ_TWO * three.contrast) best = three;
+    const three = bars.get(3)!;
+    if (three.contrast >= best.contrast && bars.get(2)!.contrast < WALTZ_TWO * three.contrast) best = three;
   }
   // Nothing tells the bar (the same hit on every beat, a drone): bars of the default length from
   // the first beat, not the phase a rounding difference in the decode happened to favour.
@@ -68,33 +73,31 @@ export function findBars(
 }
 
 /**
- * Of bars of each of `lengths` beats at each phase, the one whose first beats' weight stands out
- * most from the others' (less `penalty` of its length).
+ * The phase of bars of `m` beats whose first beats' weight stands out most from the others' (less
+ * `penalty`), and by how much.
  */
-function strongestBar(
+function strongestPhase(
   weight: readonly number[],
-  lengths: readonly number[],
-  penalty: (m: number) => number,
+  m: number,
+  penalty: number,
 ): { beatsPerBar: number; phase: number; contrast: number } {
-  let best = { beatsPerBar: lengths[0]!, phase: 0, contrast: -Infinity };
-  for (const m of lengths) {
-    for (let phase = 0; phase < m; phase++) {
-      let on = 0;
-      let onCount = 0;
-      let off = 0;
-      let offCount = 0;
-      weight.forEach((w, i) => {
-        if (i % m === phase) {
-          on += w;
-          onCount++;
-        } else {
-          off += w;
-          offCount++;
-        }
-      });
-      const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - penalty(m);
-      if (contrast > best.contrast) best = { beatsPerBar: m, phase, contrast };
-    }
+  let best = { beatsPerBar: m, phase: 0, contrast: -Infinity };
+  for (let phase = 0; phase < m; phase++) {
+    let on = 0;
+    let onCount = 0;
+    let off = 0;
+    let offCount = 0;
+    weight.forEach((w, i) => {
+      if (i % m === phase) {
+        on += w;
+        onCount++;
+      } else {
+        off += w;
+        offCount++;
+      }
+    });
+    const contrast = on / Math.max(1, onCount) - off / Math.max(1, offCount) - penalty;
+    if (contrast > best.contrast) best = { beatsPerBar: m, phase, contrast };
   }
   return best;
 }

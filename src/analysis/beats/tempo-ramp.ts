@@ -29,8 +29,9 @@ export function shortWindows(env: OnsetEnvelope, options: TempoOptions): LocalWi
  * one's end: beats tracked before or after it (through a spoken intro, over crowd noise) were
  * invented by the tracker's momentum. The whole track where no window is heard or it has none.
  * Given the beat's `periods` (the level chosen, the estimate it moved from), a window is heard at
- * LOCAL_AGREED too where it and a neighbour find one of them (or twice or half it): a soft waltz at 120 (strings, harp, clarinet) held 0.29-0.40 in
- * its windows, every one at 119-121, and lost its beats after 14 s; speech's windows rarely agree.
+ * LOCAL_AGREED too where it and a neighbour find one of them (or twice or half it): a soft waltz
+ * at 120 (strings, harp, clarinet) held 0.29-0.40 in its windows, every one at 119-121, and lost
+ * its beats after 14 s; speech's windows rarely agree.
  */
 export function heardSpan(
   windows: LocalWindows,
@@ -64,8 +65,8 @@ function findsBeat(w: LocalRhythm, period: number): boolean {
 /**
  * The median confidence of the 6-s windows with sound (four or more) where nearly all of them
  * (AGREED_SHARE) find the beat of `period` frames (or twice or half it) and that median reaches
- * LOCAL_HEARD; 0 otherwise. Windows are read until too many disagree. Soft music whose loudness swells from phrase to phrase can be periodic window by
- * window and weakly over the whole track: a 12/8 ballad of piano triplets and strings, no drums,
+ * LOCAL_HEARD; 0 otherwise. Windows are read until too many disagree. Soft music whose loudness
+ * swells from phrase to phrase can be periodic window by window and weakly over the whole track: a 12/8 ballad of piano triplets and strings, no drums,
  * held 0.44-0.53 in 11 of its 13 windows, every one at its eighths, and 0.34 whole ("no steady
  * rhythm"). Speech's windows are less sure (0.2-0.35) and their tempos jump.
  */
