@@ -1,6 +1,6 @@
 import { median } from '../median.js';
-import type { LevelEnvelope } from './level-types.js';
-import { peakAt, rises, strongest } from './rhythm-evidence.js';
+import { backbeatNeeded, type LevelEnvelope, type LevelOptions } from './level-types.js';
+import { accents, peakAt, rises, strongest } from './rhythm-evidence.js';
 
 /**
  * How much more (log2) the chords must change halfway between the beats than on them, at the bar's
@@ -33,12 +33,28 @@ const BASS_MARGIN = 1;
 const DRUM_MARGIN = 2;
 /**
  * Or the chords, the kick and bass and the snare all hold the bar's start halfway between the
- * beats, by this much (log2) summed: a groove with a chord on every "and" and a kick on the "and"
- * of two, tracked on its "and"s, measured -0.55, -0.17 and -0.72 (F 0 where aubio had 0.98). Of
- * 370 evaluation tracks whose beats stay, the only other with all three below 0 sums to -0.75.
+ * beats (or lean the other way by no more than ALL_LEAN), by this much (log2) summed: a groove with
+ * a chord on every "and" and a kick on the "and" of two, tracked on its "and"s, measured -0.55,
+ * -0.17 and -0.72 (F 0 where aubio had 0.98). Of 370 evaluation tracks whose beats stay, the only
+ * other with all three below 0 sums to -0.75.
  */
 const ALL_MARGIN = 1.2;
+/**
+ * None of the three may lean the other way by more than this (log2): an afrobeats groove whose
+ * chords came on the "and" of one and on the bar's start alike (+0.04), its kick and bass and its
+ * clap on two and four holding the beats (-0.73, -0.81), stayed on its "and"s (F 0). No track of
+ * 280 moves or stays differently from 0.1 to 0.5.
+ */
+const ALL_LEAN = 0.25;
 const CHORDS_HOLD = 2;
+/**
+ * The chords alone move no beats that a backbeat (a snare on every other beat, backbeat()) holds by
+ * this much (log2): a UK garage two-step with its Rhodes struck on the "and" of one, snare and clap
+ * on two and four, was moved onto the "and"s at +6.0. The grooves rightly moved onto their chord
+ * changes measure +0.9 and under (a snare or a clap on the "and" of a dembow or a random groove);
+ * a snare on every "and", tracked as the beat, is no backbeat and may hold them by far more.
+ */
+const SNARE_HOLDS = 3;
 
 /**
  * Beats moved half a beat onto the chord changes: the harmony changes at the start of the bar (or
@@ -56,7 +72,7 @@ export function onChordChanges(
   env: LevelEnvelope,
   beats: readonly number[],
   period: number,
-): { beats: number[]; onto: string } | undefined {
+): { beats: number[]; onto: string; byBass: boolean } | undefined {
   if (beats.length < 12) return undefined;
   const reach = Math.max(1, Math.round(period / 16));
   const halfway = beats.slice(1).map((b, i) => (beats[i]! + b) / 2);
@@ -66,12 +82,14 @@ export function onChordChanges(
     Math.log2(
       Math.max(1e-12, barAccent(curve, onBeats, reach)) / Math.max(1e-12, barAccent(curve, halfway, reach)),
     );
-  const [chords, bass, snare] = [margin(env.harmonic), margin(low), margin(rises(env.high))];
-  const onChords = chords < -CHORD_MARGIN && bass < LOW_MARGIN;
+  const high = rises(env.high);
+  const [chords, bass, snare] = [margin(env.harmonic), margin(low), margin(high)];
+  const onChords =
+    chords < -CHORD_MARGIN && bass < LOW_MARGIN && !(snare >= SNARE_HOLDS && backbeat(high, onBeats, reach));
   const onDrums = chords < CHORDS_HOLD && Math.min(bass, bass + snare) < -DRUM_MARGIN;
   const onBass = (bass < -BASS_MARGIN && chords < 0) || onDrums;
-  // Or every witness leans that way, none far, together clearly (ALL_MARGIN).
-  const onAll = Math.max(chords, bass, snare) < 0 && chords + bass + snare < -ALL_MARGIN;
+  // Or every witness leans that way (or hardly the other), none far, together clearly (ALL_MARGIN).
+  const onAll = Math.max(chords, bass, snare) < ALL_LEAN && chords + bass + snare < -ALL_MARGIN;
   if (!onChords && !onBass && !onAll) return undefined;
   const near = Math.max(1, Math.round(period / 8));
   const gap = (beats.at(-1)! - beats[0]!) / (beats.length - 1);
@@ -83,12 +101,21 @@ export function onChordChanges(
   );
   return {
     beats: moved.map((t) => strongest(env.onset, t, near)),
+    byBass: !onChords && onBass,
     onto: onChords
       ? 'the chord changes'
       : onBass
         ? "the bass's bar starts"
         : 'the bar starts that chords, bass and snare agree on',
   };
+}
+
+/** Whether `curve` accents every other point, the others at under half of it (two and four). */
+function backbeat(curve: Float64Array, points: readonly number[], reach: number): boolean {
+  const [even, odd] = [0, 1].map((k) =>
+    median(points.filter((_, i) => i % 2 === k).map((t) => peakAt(curve, t, reach))),
+  ) as [number, number];
+  return Math.min(even, odd) < 0.5 * Math.max(even, odd);
 }
 
 /** The strongest place in a bar of 3 or 4 points: the largest median of `curve` at every k-th point. */
@@ -102,3 +129,39 @@ function barAccent(curve: Float64Array, points: readonly number[], reach: number
       );
   return best;
 }
+
+/**
+ * The beats and the points halfway between them (twice as fast) where the accents halfway are
+ * BACKBEAT times the beats' (and the backbeatNeeded at the doubled tempo), stand out from the
+ * quarters and the sixths, and twice the tempo is allowed; undefined otherwise.
+ */
+export function backbeatBetween(
+  env: LevelEnvelope,
+  beats: readonly number[],
+  period: number,
+  options: LevelOptions,
+): number[] | undefined {
+  const { level, halfway, quarters, eitherSixth } = accents(env, beats, period);
+  const doubled = (120 * env.frameRate) / period;
+  const need = Math.max(BACKBEAT, backbeatNeeded(doubled));
+  if (
+    !(level > 0) ||
+    halfway < need * level ||
+    halfway <= 1.5 * quarters ||
+    halfway <= eitherSixth ||
+    doubled > (options.maxBpm ?? 210)
+  )
+    return undefined;
+  return beats.flatMap((t, i) =>
+    i + 1 < beats.length
+      ? [t, strongest(env.onset, (t + beats[i + 1]!) / 2, Math.max(1, Math.round(period / 16)))]
+      : [t],
+  );
+}
+
+/**
+ * Accents halfway between beats just moved onto the bass's bar starts, against the beats': 1.75 for
+ * a drum and bass two-step read at 87; 0.3-1.16 on the other tracks so moved (a bossa nova at 114,
+ * its beats at half speed, 1.16).
+ */
+const BACKBEAT = 1.5;

@@ -43,3 +43,17 @@ export function levelAllowed(bpm: number, factor: number, options: LevelOptions)
 }
 
 const SLOWEST_SLACK = 0.99;
+
+/**
+ * How loud (against the beats' median accent) the accents halfway between the beats must be for
+ * the beat to be twice as fast, at `doubled` BPM: half up to FAST_DOUBLE, then twice that for each
+ * FAST_STEP faster. Syncopated grooves at 92-102 (a cumbia's guitar, a funk's kick on the "and",
+ * afrobeats) strike their "and"s at 0.6-1.1 of the beats and read at 184-204; the doublings that
+ * are right reach 1.1 at 174 (a Viennese waltz's bar) and 4.3 at 180 (a drum crescendo).
+ */
+export function backbeatNeeded(doubled: number): number {
+  return 0.5 * 2 ** (Math.max(0, doubled - FAST_DOUBLE) / FAST_STEP);
+}
+
+const FAST_DOUBLE = 160;
+const FAST_STEP = 20;

@@ -2,10 +2,17 @@ import { mean, median } from '../median.js';
 import { onStrongPhase } from './beat-phase.js';
 import { trackBeats } from './beat-track.js';
 import { chordPeriod } from './chord-change.js';
-import { onChordChanges } from './chord-phase.js';
+import { backbeatBetween, onChordChanges } from './chord-phase.js';
 import { inThrees } from './compound-meter.js';
-import { levelAllowed, type LevelChoice, type LevelEnvelope, type LevelOptions } from './level-types.js';
-import { accents, harmonicPeriod, peakAt } from './rhythm-evidence.js';
+import {
+  backbeatNeeded,
+  levelAllowed,
+  type LevelChoice,
+  type LevelEnvelope,
+  type LevelOptions,
+} from './level-types.js';
+import { onlyOneHeard } from './heard-cycle.js';
+import { accents, harmonicPeriod } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
 export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -55,13 +62,20 @@ export function chooseLevel(env: LevelEnvelope, period: number, options: LevelOp
   const settled = inThrees(env, final, options, moved.has(choice.beats)) ?? final;
   if (settled.compound || moved.has(settled.beats)) return settled;
   const onChords = onChordChanges(env, settled.beats, settled.period);
-  return onChords
+  if (!onChords) return settled;
+  const reason = `${settled.reason}; beats moved half a beat onto ${onChords.onto}`;
+  // Moved onto the kick and bass's bar starts, the beats may have the backbeat between them now: a
+  // two-step's snare, which fell on the beats tracked at half speed (drum and bass at 174 read 87).
+  const twice = onChords.byBass ? backbeatBetween(env, onChords.beats, settled.period, options) : undefined;
+  return twice
     ? {
         ...settled,
-        beats: onChords.beats,
-        reason: `${settled.reason}; beats moved half a beat onto ${onChords.onto}`,
+        factor: settled.factor * 2,
+        period: settled.period / 2,
+        beats: twice,
+        reason: `${reason}, where accents halfway between them make the beat twice as fast`,
       }
-    : settled;
+    : { ...settled, beats: onChords.beats, reason };
 }
 
 function levelOf(
@@ -166,7 +180,14 @@ function levelOf(
   // Accents between beats say more only where they stand out from the rest of the gap: under
   // running sixteenths (a train beat, a shaker) every point between beats is struck alike. Thirds
   // are a twelfth of a beat from those quarters, so they must stand out from the quarters too.
-  if (level > 0 && heard(halfway) && halfway > 1.5 * quarters && allowed(2))
+  // The faster the beat would be, the louder they must be (backbeatNeeded).
+  if (
+    level > 0 &&
+    heard(halfway) &&
+    halfway >= backbeatNeeded(2 * bpm) * level &&
+    halfway > 1.5 * quarters &&
+    allowed(2)
+  )
     return move(2, 'accents halfway between beats');
   // Both thirds' louder against both sixths' louder, as well: the louder of two places is louder
   // than one by chance, and accents at random (speech over music) would pass for thirds.
@@ -203,57 +224,6 @@ function levelOf(
 }
 
 /**
- * The cycle (2, 3 or 4 beats) in which one beat is heard and the others are silent, if any: onsets
- * (which hear faint hits too) under SILENT_BEAT of the loud beats' at 80% of their places, when
- * the heard beat's are. A half-time groove's hi-hats between kick and snare are clear onsets
- * (0.15-0.19 of the loud beats' on the bench); a piano ballad's empty eighths are none (0.03-0.04).
- * A syncopated pattern (3+3+2 eighths over 4/4: the second and third beats silent) is heard on two
- * beats of its four, and keeps its level.
- */
-function onlyOneHeard(env: LevelEnvelope, beats: readonly number[], period: number): number | undefined {
-  const onsets = beats.map((b) => peakAt(env.onset, b, Math.max(1, Math.round(period / 16))));
-  const loud = [...onsets].sort((x, y) => x - y)[Math.floor(0.9 * (onsets.length - 1))] ?? 0;
-  const silent = onsets.map((v) => v < SILENT_BEAT * loud);
-  for (const cycle of [2, 3, 4]) {
-    if (beats.length < 4 * cycle) continue;
-    const shares = silentShares(silent, cycle);
-    if (shares.filter((x) => x < 0.5).length === 1 && shares.filter((x) => x >= 0.8).length === cycle - 1)
-      return cycle;
-  }
-  return undefined;
-}
-
-/**
- * Each place of a cycle's share of silent beats, counted in stretches of WINDOW_CYCLES cycles, each
- * turned so that its most heard place comes first: a pause or a bar of two beats moves which beat
- * of the cycle is heard for the rest of the piece (a looped ballad at 92 BPM read at 184 from its
- * second minute on), and places counted over the whole track from its first beat would find each
- * heard half the time.
- */
-function silentShares(silent: readonly boolean[], cycle: number): number[] {
-  const quiet = new Array<number>(cycle).fill(0);
-  const count = new Array<number>(cycle).fill(0);
-  const window = WINDOW_CYCLES * cycle;
-  for (let start = 0; start < silent.length; start += window) {
-    const part = silent.slice(start, start + window);
-    const heard = Array.from(
-      { length: cycle },
-      (_, k) => part.filter((s, i) => i % cycle === k && !s).length,
-    );
-    const first = heard.indexOf(Math.max(...heard));
-    part.forEach((s, i) => {
-      const place = (i - first + cycle) % cycle;
-      count[place]!++;
-      if (s) quiet[place]!++;
-    });
-  }
-  return quiet.map((q, k) => q / Math.max(1, count[k]!));
-}
-
-/** Cycles to a stretch in which the heard beat's place is found (8: four bars of 4 at half time). */
-const WINDOW_CYCLES = 8;
-
-/**
  * Whether the harmonic change is more than the ripple of a sound struck again alike: its mean
  * against the onsets' mean (both shape-only, the same at any gain) is 0.06 and up for the beat
  * bench's fluidsynth renders, 0.011 and up for the same grooves' synthetic voices, 0 for drums
@@ -271,9 +241,6 @@ const HARMONY_SHARE = 0.007;
  * turn); the bar of a waltz tracked as its beat leaves one at both.
  */
 const BOTH_THIRDS = 0.5;
-
-/** Onsets this far under the loud beats' are no beat of their own. */
-const SILENT_BEAT = 0.08;
 
 /**
  * How much better the onsets must repeat at a bar's other counts than at four (or two) beats a bar:

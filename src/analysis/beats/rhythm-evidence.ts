@@ -100,6 +100,10 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
     // Chords struck staccato, or comped on every beat or eighth, change the harmony faster than
     // any bar: a comb of peaks at a fraction of the lag, below the bar range, is articulation.
     if (pulsesFaster(acf, lag, 0.6 * top, Math.round(0.1 * frameRate), minLag)) return undefined;
+    // Nor is a comb whose fifth or seventh tooth happens to be its highest: a skank struck on two
+    // and four, its teeth at every beat 0.54-0.71 of the top at five beats, read as a bar of four
+    // slow beats (a one-drop at 72 at 54). A bar of five or seven has no teeth in it.
+    if (oddComb(acf, lag)) return undefined;
     const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
     const denom = a - 2 * b + c;
     const offset = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom)) : 0;
@@ -141,6 +145,21 @@ export function bestNear(acf: Float64Array, at: number, reach: number): { lag: n
 function isPeak(acf: Float64Array, lag: number): boolean {
   return acf[lag]! >= acf[lag - 1]! && acf[lag]! >= acf[lag + 1]!;
 }
+
+/** Whether `lag` is the fifth or seventh tooth of a comb: peaks of ODD_TOOTH of it at every lag/k. */
+function oddComb(acf: Float64Array, lag: number): boolean {
+  return [5, 7].some((k) => {
+    const step = lag / k;
+    const reach = Math.max(1, Math.round(step / 10));
+    for (let j = 1; j < k; j++) {
+      const tooth = bestNear(acf, j * step, reach);
+      if (tooth.value < ODD_TOOTH * acf[lag]! || !isPeak(acf, tooth.lag)) return false;
+    }
+    return true;
+  });
+}
+
+const ODD_TOOTH = 0.5;
 
 /**
  * Whether the autocorrelation repeats at lag/k for some k, with lag/k in [shortest, below): a

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { onChordChanges } from '../../src/analysis/beats/chord-phase.js';
+import type { LevelEnvelope } from '../../src/analysis/beats/level-types.js';
+import { harmonicPeriod } from '../../src/analysis/beats/rhythm-evidence.js';
+
+const RATE = 86;
+/** Frames to a beat, and bars of four in the synthetic envelopes. */
+const BEAT = 40;
+const BARS = 12;
+
+/** A curve of BARS bars with `levels[k]` at the k-th eighth of every bar (0 elsewhere). */
+function eighths(levels: Record<number, number>): Float64Array {
+  const curve = new Float64Array(BARS * 4 * BEAT + BEAT);
+  for (let bar = 0; bar < BARS; bar++)
+    for (const [k, v] of Object.entries(levels)) curve[bar * 4 * BEAT + (Number(k) * BEAT) / 2] = v;
+  return curve;
+}
+
+function envelope(parts: {
+  harmonic: Record<number, number>;
+  low: Record<number, number>;
+  high: Record<number, number>;
+}): LevelEnvelope {
+  const onset = eighths({ 0: 1, 1: 0.8, 2: 1, 3: 0.8, 4: 1, 5: 0.8, 6: 1, 7: 0.8 });
+  return {
+    frameRate: RATE,
+    onset,
+    rms: onset,
+    low: eighths(parts.low),
+    high: eighths(parts.high),
+    harmonic: eighths(parts.harmonic),
+    chords: new Float64Array(onset.length),
+  };
+}
+
+/** Beats on the quarter notes (eighths 0, 2, 4, 6), or on the "and"s. */
+const quarters = (offBeat: boolean) =>
+  Array.from({ length: BARS * 4 - 1 }, (_, i) => i * BEAT + (offBeat ? BEAT / 2 : 0));
+
+describe('what moves the beats half a beat (chord-phase.ts)', () => {
+  // A UK garage two-step: chords struck on the "and" of one, kick on one and the "and" of three.
+  const garage = { harmonic: { 0: 0.2, 1: 1 }, low: { 0: 1, 5: 1 } };
+
+  it('a snare on two and four far louder than anything between holds the beats against the chords', () => {
+    const env = envelope({ ...garage, high: { 2: 1, 6: 1 } });
+    expect(onChordChanges(env, quarters(false), BEAT)).toBeUndefined();
+  });
+
+  it('the chords still move beats whose snare barely stands out (hats on every "and")', () => {
+    const env = envelope({ ...garage, high: { 1: 0.6, 2: 1, 3: 0.6, 5: 0.6, 6: 1, 7: 0.6 } });
+    expect(onChordChanges(env, quarters(false), BEAT)?.onto).toBe('the chord changes');
+  });
+
+  // Tracked on the "and"s: the chords lean a hair their way (+0.1), the kick and bass (-0.74) and
+  // the clap (-0.81) hold the quarter notes; together, clearly.
+  const afrobeats = (chordsOnTracked: number) =>
+    envelope({
+      harmonic: { 1: chordsOnTracked, 0: 1 },
+      low: { 1: 0.6, 0: 1 },
+      high: { 3: 0.57, 7: 0.57, 2: 1, 6: 1 },
+    });
+
+  it('chords that hardly lean to the tracked beats do not outvote the kick, bass and clap', () => {
+    const moved = onChordChanges(afrobeats(1.07), quarters(true), BEAT);
+    expect(moved?.onto).toBe('the bar starts that chords, bass and snare agree on');
+    expect(moved!.beats.length).toBeGreaterThan(40);
+    expect(moved!.beats.every((b) => b % BEAT === 0)).toBe(true);
+  });
+
+  it('chords that clearly lean to the tracked beats keep them there', () => {
+    expect(onChordChanges(afrobeats(1.5), quarters(true), BEAT)).toBeUndefined();
+  });
+});
+
+describe("the harmony's bar (harmonicPeriod)", () => {
+  const SECONDS = 40;
+  const PULSE = 72;
+  const curve = (at: (i: number) => number) =>
+    Float64Array.from({ length: SECONDS * RATE }, (_, t) => (t % PULSE === 0 ? at(t / PULSE) : 0));
+
+  // A skank struck on every beat (the same chord again), its loudness uneven: the comb's teeth at
+  // every beat are 0.51-0.61 of the one at five beats, which was read as the bar.
+  it('a comb whose fifth tooth is highest is no bar of five', () => {
+    const comb = curve((i) => [3, 0.4, 1.4, 0.4, 1.4][i % 5]!);
+    expect(harmonicPeriod(comb, RATE)).toBeUndefined();
+  });
+
+  it('chords that change every fifth beat and nowhere else are a bar of five', () => {
+    const changes = curve((i) => (i % 5 === 0 ? 1 : 0));
+    expect(harmonicPeriod(changes, RATE)!.period).toBeCloseTo(5 * PULSE, 0);
+  });
+});
