@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onStrongPhase } from '../../src/analysis/beats/beat-phase.js';
 import { onChordChanges } from '../../src/analysis/beats/chord-phase.js';
 import type { LevelEnvelope } from '../../src/analysis/beats/level-types.js';
 import { harmonicPeriod } from '../../src/analysis/beats/rhythm-evidence.js';
@@ -88,5 +89,33 @@ describe("the harmony's bar (harmonicPeriod)", () => {
   it('chords that change every fifth beat and nowhere else are a bar of five', () => {
     const changes = curve((i) => (i % 5 === 0 ? 1 : 0));
     expect(harmonicPeriod(changes, RATE)!.period).toBeCloseTo(5 * PULSE, 0);
+  });
+});
+
+describe('loud hits between faint beats (onStrongPhase)', () => {
+  // The energy rises on every "and" (an open hat, the synth bass and a pad pumped by the kick
+  // swelling back), the kick and the clap are on the beats.
+  it('the energy alone does not move beats that the drums hold', () => {
+    const env = {
+      ...envelope({ harmonic: {}, low: { 0: 1, 2: 1, 4: 1, 6: 1 }, high: { 2: 1, 6: 1 } }),
+      rms: eighths({ 1: 1, 3: 1, 5: 1, 7: 1, 0: 0.05, 2: 0.05, 4: 0.05, 6: 0.05 }),
+    };
+    const beats = quarters(false);
+    expect(onStrongPhase(env, beats, BEAT, false).beats).toBe(beats);
+  });
+
+  // A sine kick between hi-hat clicks: the energy and the low band both rise between the beats.
+  it('beats move onto a kick that falls between them', () => {
+    const env = {
+      ...envelope({
+        harmonic: {},
+        low: { 1: 1, 3: 1, 5: 1, 7: 1 },
+        high: { 0: 0.3, 2: 0.3, 4: 0.3, 6: 0.3 },
+      }),
+      rms: eighths({ 1: 1, 3: 1, 5: 1, 7: 1, 0: 0.05, 2: 0.05, 4: 0.05, 6: 0.05 }),
+    };
+    const moved = onStrongPhase(env, quarters(false), BEAT, false).beats;
+    expect(moved.length).toBeGreaterThan(40);
+    expect(moved.every((b) => b % BEAT === BEAT / 2)).toBe(true);
   });
 });

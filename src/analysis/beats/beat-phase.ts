@@ -8,6 +8,13 @@ import { peakAt, rises, strongest } from './rhythm-evidence.js';
  */
 const OFF_PHASE = 5;
 
+/**
+ * How many times louder the drums (the low and high bands' rises) must be halfway between the beats
+ * than at them for the energy to move the beats there: 6.4-27 where a sine kick or a synth bass
+ * drum falls between the tracked beats, 0.97 for the sidechained synth-pop.
+ */
+const DRUMS_AGREE = 2;
+
 type Gap = readonly [start: number, length: number];
 
 /** The low band's measures: the lower quartile where it must strike every time, the upper where never. */
@@ -63,12 +70,19 @@ export function onStrongPhase(
       return { beats: points.map((t) => strongest(env.onset, t, near)), quarters: true };
     }
   }
-  const loudBetween = (curve: Float64Array, most = median, least = median) => {
+  const loudBetween = (curve: Float64Array, most = median, least = median, times = OFF_PHASE) => {
     const at = (t: number) => peakAt(curve, t, reach);
     const between = most(gaps.map(([b, gap]) => at(b + gap / 2)));
-    return between > OFF_PHASE * least(beats.map(at)) ? { curve, between } : undefined;
+    return between > times * least(beats.map(at)) ? { curve, between } : undefined;
   };
-  const offBeat = loudBetween(energy) ?? (canDouble ? undefined : loudBetween(low, mostTimes, hardlyEver));
+  // The energy's word needs the drums' (the low and high bands) as well: a pad pumped by the
+  // kick (sidechained) rises after every beat and fell at it, and a synth-pop at 128 with a kick on
+  // every beat and a clap on two and four was moved onto its "and"s.
+  const byEnergy = loudBetween(energy);
+  const drums = rises(Float64Array.from(env.low, (v, i) => Math.sqrt(v + env.high[i]!)));
+  const offBeat =
+    (byEnergy && loudBetween(drums, median, median, DRUMS_AGREE) ? byEnergy : undefined) ??
+    (canDouble ? undefined : loudBetween(low, mostTimes, hardlyEver));
   if (!offBeat) return { beats, quarters: false };
   // An end beat needs a whole reach of signal around it for its onset to be placed.
   const accented = (t: number) =>
