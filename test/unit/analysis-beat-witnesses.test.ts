@@ -68,6 +68,34 @@ describe('what moves the beats half a beat (chord-phase.ts)', () => {
     expect(moved!.beats.every((b) => b % BEAT === 0)).toBe(true);
   });
 
+  // A four-part organ hymn: a chord on every beat, the pedal bass moving in eighths (rising between
+  // the beats), the onsets three times as strong on the beats as between them.
+  const hymn = (onsetBetween: number) => ({
+    ...envelope({
+      harmonic: { 0: 1, 2: 1, 4: 1, 6: 1, 1: 0.4, 3: 0.4, 5: 0.4, 7: 0.4 },
+      low: { 1: 1, 3: 1, 5: 1, 7: 1 },
+      high: {},
+    }),
+    onset: eighths({
+      0: 1,
+      2: 1,
+      4: 1,
+      6: 1,
+      1: onsetBetween,
+      3: onsetBetween,
+      5: onsetBetween,
+      7: onsetBetween,
+    }),
+  });
+
+  it('the kick and bass do not move beats that the onsets themselves hold', () => {
+    expect(onChordChanges(hymn(0.33), quarters(false), BEAT)).toBeUndefined();
+  });
+
+  it('the kick and bass move beats that the onsets hardly hold', () => {
+    expect(onChordChanges(hymn(0.7), quarters(false), BEAT)?.onto).toBe("the bass's bar starts");
+  });
+
   it('chords that clearly lean to the tracked beats keep them there', () => {
     expect(onChordChanges(afrobeats(1.5), quarters(true), BEAT)).toBeUndefined();
   });
