@@ -2,15 +2,15 @@ import type { NoteEvent } from '../../bench/lib/beat-styles.js';
 import type { MidiScore } from '../../bench/lib/style-render.js';
 import { mulberry32 } from '../../src/random.js';
 
-/** C, G7, G7, C, C, F, G7, C: the triads (guitar) and roots (bass), a bar each. */
+/** C, G7, G7, C, C, F, G7, C (G7 as B-D-F): the guitar's chords and the bass's roots, a bar each. */
 const TRIADS = [
   [60, 64, 67],
-  [59, 62, 67],
-  [59, 62, 67],
+  [59, 62, 65],
+  [59, 62, 65],
   [60, 64, 67],
   [60, 64, 67],
   [60, 65, 69],
-  [59, 62, 67],
+  [59, 62, 65],
   [60, 64, 67],
 ];
 const ROOTS = [36, 43, 43, 36, 36, 41, 43, 36];
@@ -53,5 +53,5 @@ export function cumbiaScore(bpm: number, seconds: number, seed: number): MidiSco
     for (const at of [0.5, 1.5, 2.5, 3.5]) for (const note of TRIADS[bar % 8]!) hit(q + at, 1, note, 78, 0.2);
   }
   events.sort((a, b) => a.time - b.time);
-  return { style: { bpm }, events, beats, programs: [33, 24, 21] };
+  return { style: { bpm }, events, beats, programs: [33, 24, 0] };
 }

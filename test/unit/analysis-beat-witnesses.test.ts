@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { onStrongPhase } from '../../src/analysis/beats/beat-phase.js';
-import { onChordChanges } from '../../src/analysis/beats/chord-phase.js';
+import { backbeatBetween, onChordChanges } from '../../src/analysis/beats/chord-phase.js';
 import type { LevelEnvelope } from '../../src/analysis/beats/level-types.js';
 import { harmonicPeriod } from '../../src/analysis/beats/rhythm-evidence.js';
 
@@ -45,6 +45,11 @@ describe('what moves the beats half a beat (chord-phase.ts)', () => {
   it('a snare on two and four far louder than anything between holds the beats against the chords', () => {
     const env = envelope({ ...garage, high: { 2: 1, 6: 1 } });
     expect(onChordChanges(env, quarters(false), BEAT)).toBeUndefined();
+  });
+
+  it('a snare on every beat is no backbeat: the chords move beats it holds', () => {
+    const env = envelope({ ...garage, high: { 0: 1, 2: 1, 4: 1, 6: 1 } });
+    expect(onChordChanges(env, quarters(false), BEAT)?.onto).toBe('the chord changes');
   });
 
   it('the chords still move beats whose snare barely stands out (hats on every "and")', () => {
@@ -132,18 +137,51 @@ describe('loud hits between faint beats (onStrongPhase)', () => {
     expect(onStrongPhase(env, beats, BEAT, false).beats).toBe(beats);
   });
 
-  // A sine kick between hi-hat clicks: the energy and the low band both rise between the beats.
-  it('beats move onto a kick that falls between them', () => {
-    const env = {
-      ...envelope({
-        harmonic: {},
-        low: { 1: 1, 3: 1, 5: 1, 7: 1 },
-        high: { 0: 0.3, 2: 0.3, 4: 0.3, 6: 0.3 },
-      }),
-      rms: eighths({ 1: 1, 3: 1, 5: 1, 7: 1, 0: 0.05, 2: 0.05, 4: 0.05, 6: 0.05 }),
-    };
-    const moved = onStrongPhase(env, quarters(false), BEAT, false).beats;
+  // A sine kick between hi-hat clicks: the energy rises between the beats, and so do the drums.
+  // The low band alone (its quartiles) would not move them: the kick leaves 0.2 at the beats.
+  const sineKick = (lowAtBeats: number) => ({
+    ...envelope({
+      harmonic: {},
+      low: { 1: 1, 3: 1, 5: 1, 7: 1, 0: lowAtBeats, 2: lowAtBeats, 4: lowAtBeats, 6: lowAtBeats },
+      high: {},
+    }),
+    rms: eighths({ 1: 1, 3: 1, 5: 1, 7: 1, 0: 0.05, 2: 0.05, 4: 0.05, 6: 0.05 }),
+  });
+
+  it('beats move onto a kick that falls between them, where the drums agree by 2', () => {
+    // The drums' amplitude: 1 between, sqrt(0.2) = 0.45 at the beats (2.2 times).
+    const moved = onStrongPhase(sineKick(0.2), quarters(false), BEAT, false).beats;
     expect(moved.length).toBeGreaterThan(40);
     expect(moved.every((b) => b % BEAT === BEAT / 2)).toBe(true);
+  });
+
+  it('not where the drums agree by less (sqrt(0.3) = 0.55 at the beats: 1.8 times)', () => {
+    const beats = quarters(false);
+    expect(onStrongPhase(sineKick(0.3), beats, BEAT, false).beats).toBe(beats);
+  });
+});
+
+describe('the backbeat between beats moved onto the bass (backbeatBetween)', () => {
+  // Beats on a two-step's kick and bass (one and three of a bar at twice the rate); the snare falls
+  // halfway between them.
+  const twoStep = (snare: number) => ({
+    ...envelope({ harmonic: {}, low: {}, high: {} }),
+    rms: eighths({ 0: 0.6, 2: snare, 4: 0.6, 6: snare }),
+  });
+  const beats = Array.from({ length: BARS * 2 - 1 }, (_, i) => i * 2 * BEAT);
+
+  it('a snare halfway, louder than the beats by 1.5, doubles them in order', () => {
+    const doubled = backbeatBetween(twoStep(1), beats, 2 * BEAT, {});
+    expect(doubled).toHaveLength(2 * beats.length - 1);
+    expect(doubled!.every((b, i) => i === 0 || b > doubled![i - 1]!)).toBe(true);
+    expect(doubled!.every((b) => b % BEAT === 0)).toBe(true);
+  });
+
+  it('a snare halfway as loud as the beats does not', () => {
+    expect(backbeatBetween(twoStep(0.6), beats, 2 * BEAT, {})).toBeUndefined();
+  });
+
+  it('nor where twice the tempo is not allowed', () => {
+    expect(backbeatBetween(twoStep(1), beats, 2 * BEAT, { maxBpm: 100 })).toBeUndefined();
   });
 });

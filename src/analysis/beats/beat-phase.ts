@@ -9,9 +9,9 @@ import { peakAt, rises, strongest } from './rhythm-evidence.js';
 const OFF_PHASE = 5;
 
 /**
- * How many times louder the drums (the low and high bands' rises) must be halfway between the beats
- * than at them for the energy to move the beats there: 6.4-27 where a sine kick or a synth bass
- * drum falls between the tracked beats, 0.97 for the sidechained synth-pop.
+ * How many times louder the drums (drumRises: amplitude, like the energy's) must be halfway between
+ * the beats than at them for the energy to move the beats there: 6.4-27 where a sine kick or a
+ * synth bass drum falls between the tracked beats, 0.97 for the sidechained synth-pop.
  */
 const DRUMS_AGREE = 2;
 
@@ -76,12 +76,11 @@ export function onStrongPhase(
     return between > times * least(beats.map(at)) ? { curve, between } : undefined;
   };
   // The energy's word needs the drums' (the low and high bands) as well: a pad pumped by the
-  // kick (sidechained) rises after every beat and fell at it, and a synth-pop at 128 with a kick on
-  // every beat and a clap on two and four was moved onto its "and"s.
+  // kick (sidechained) falls at every beat and swells after it, and a synth-pop at 128 with a kick
+  // on every beat and a clap on two and four was moved onto its "and"s.
   const byEnergy = loudBetween(energy);
-  const drums = rises(Float64Array.from(env.low, (v, i) => Math.sqrt(v + env.high[i]!)));
   const offBeat =
-    (byEnergy && loudBetween(drums, median, median, DRUMS_AGREE) ? byEnergy : undefined) ??
+    (byEnergy && loudBetween(drumRises(env), median, median, DRUMS_AGREE) ? byEnergy : undefined) ??
     (canDouble ? undefined : loudBetween(low, mostTimes, hardlyEver));
   if (!offBeat) return { beats, quarters: false };
   // An end beat needs a whole reach of signal around it for its onset to be placed.
@@ -96,6 +95,14 @@ export function onStrongPhase(
   ];
   // On the onset peak nearby, as every other beat is placed (the energy's rise lags it).
   return { beats: moved.map((t) => strongest(env.onset, t, reach)), quarters: false };
+}
+
+/**
+ * Rises of the drums' amplitude: the square root of the low and high bands' power (kick and bass,
+ * snare and hats), as the RMS the energy rises are read from is an amplitude.
+ */
+function drumRises(env: LevelEnvelope): Float64Array {
+  return rises(Float64Array.from(env.low, (v, i) => Math.sqrt(v + env.high[i]!)));
 }
 
 /**

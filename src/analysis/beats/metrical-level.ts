@@ -4,6 +4,7 @@ import { trackBeats } from './beat-track.js';
 import { chordPeriod } from './chord-change.js';
 import { backbeatBetween, onChordChanges } from './chord-phase.js';
 import { inThrees } from './compound-meter.js';
+import { onlyOneHeard } from './heard-cycle.js';
 import {
   backbeatNeeded,
   levelAllowed,
@@ -11,8 +12,7 @@ import {
   type LevelEnvelope,
   type LevelOptions,
 } from './level-types.js';
-import { onlyOneHeard } from './heard-cycle.js';
-import { accents, harmonicPeriod } from './rhythm-evidence.js';
+import { accents, harmonicPeriod, peakAt } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
 export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -25,8 +25,9 @@ export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js'
  * - Bar structure: chords change once a bar, every 4 or 3 beats. When the harmony changes
  *   periodically, the beat is a quarter or a third of that period, whichever the onsets repeat at
  *   more; this settles half-time grooves, two-steps and ballads that the tempo prior gets wrong.
- * - Backbeat: accents halfway between beats as strong as half the beats' (a snare between kicks)
- *   say the beat is twice as fast; accents at a third of the way (kick every 1.5 beats) say 3:2.
+ * - Backbeat: accents halfway between beats as strong as half the beats' (a snare between kicks;
+ *   louder where twice as fast would pass 160 BPM: backbeatNeeded) say the beat is twice as fast;
+ *   accents at a third of the way (kick every 1.5 beats) say 3:2.
  * - Onset density: when every other beat (or two of three) is far weaker than the rest, the
  *   tracked beats are subdivisions: half (or 2:3) as fast.
  * - Division (compound-meter.ts, last): where the onsets group in threes, the beat is three
@@ -124,7 +125,8 @@ function levelOf(
           priorOctaves: 100,
         }),
       }))
-      .filter((c) => c.tempo !== undefined)
+      // A count whose beat the onsets do not repeat at (MIN_FIT) is no reading of the bar.
+      .filter((c) => c.tempo !== undefined && c.tempo.strength >= MIN_FIT)
       // Five or seven beats a bar only where neither three nor four fits the onsets at all.
       .filter(
         (c, _, all) =>
@@ -212,9 +214,11 @@ function levelOf(
   // bar of three, not every other beat weak (a waltz at 150 was read at 75). Beats that alternate
   // loud and weak are alike at each place of a cycle of three.
   const oneInThree = three[1]! < 0.2 * three[0]!;
-  // Where the median beat has no accent at all, the beats' energy tells nothing of which are weak
-  // (a pad pumped by the kick dips at every beat: a synth-pop at 128 was read at 64).
-  if (level > 0 && !oneInThree && Math.min(even, odd) < 0.2 * Math.max(even, odd))
+  // Where the median beat has no accent at all and the onsets strike every beat alike, the beats'
+  // energy tells nothing of which are weak (a pad pumped by the kick dips at every beat: a
+  // synth-pop at 128, its onsets alternating 0.76, was read at 64).
+  const silentEnergy = level === 0 && alike(env.onset, beats, period);
+  if (!silentEnergy && !oneInThree && Math.min(even, odd) < 0.2 * Math.max(even, odd))
     return move(0.5, 'every other beat weak');
   if (oneInThree && thirds < 0.25 * three[0]!) {
     // Beats tracked 3:2 too fast leave a true beat halfway through each weak pair; a bar of three
@@ -224,6 +228,17 @@ function levelOf(
   }
   return keep;
 }
+
+/** Whether `curve` is alike at every other beat and the others: the weaker half at ALIKE or more. */
+function alike(curve: Float64Array, beats: readonly number[], period: number): boolean {
+  const reach = Math.max(1, Math.round(period / 16));
+  const [even, odd] = [0, 1].map((k) =>
+    median(beats.filter((_, i) => i % 2 === k).map((b) => peakAt(curve, b, reach))),
+  ) as [number, number];
+  return Math.min(even, odd) >= ALIKE * Math.max(even, odd);
+}
+
+const ALIKE = 0.6;
 
 /**
  * Whether the harmonic change is more than the ripple of a sound struck again alike: its mean
@@ -262,3 +277,9 @@ const oddCount = (count: number) => count === 5 || count === 7;
  * 0.2.
  */
 const ODD_ONLY = 0.1;
+/**
+ * The onsets' periodicity a count's beat must reach: a gospel ballad at 66 whose chords change
+ * every half bar was read at 99 (three beats to a change: 0.038 there, 0.006 at four, 0.65 at its
+ * own 66); a random groove's reading at 188 measures 0.06.
+ */
+const MIN_FIT = 0.05;

@@ -102,7 +102,8 @@ export function harmonicPeriod(harmonic: Float64Array, frameRate: number): Harmo
     if (pulsesFaster(acf, lag, 0.6 * top, Math.round(0.1 * frameRate), minLag)) return undefined;
     // Nor is a comb whose fifth or seventh tooth happens to be its highest: a skank struck on two
     // and four, its teeth at every beat 0.54-0.71 of the top at five beats, read as a bar of four
-    // slow beats (a one-drop at 72 at 54). A bar of five or seven has no teeth in it.
+    // slow beats (a one-drop at 72 at 54). Chords changing once a bar of five or seven leave no
+    // comb of teeth within it (the bench's 5/4 and 7/4 renders keep their bars).
     if (oddComb(acf, lag)) return undefined;
     const [a, b, c] = [acf[lag - 1]!, acf[lag]!, acf[lag + 1]!];
     const denom = a - 2 * b + c;
@@ -159,6 +160,10 @@ function oddComb(acf: Float64Array, lag: number): boolean {
   });
 }
 
+/**
+ * A tooth of an odd comb reaches this share of the comb's top: 0.54-0.71 on the one-drop above
+ * (at 0.65 it was read at 54 again; from 0.4 to 0.5 no other evaluation track changes).
+ */
 const ODD_TOOTH = 0.5;
 
 /**
