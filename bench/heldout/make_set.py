@@ -24,6 +24,10 @@ import json, math, os, random, struct, subprocess, sys, tempfile, wave
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ left in the checkout
+from more.smf import vlq  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 # Rendered pieces, MIDI and truth.json go here (ignored by git), not beside the scripts.
@@ -110,13 +114,6 @@ def weak_pcs(c, scale):
 
 
 # ---------------------------------------------------------------- piece / SMF writer
-def vlq(n):
-    out = [n & 0x7F]
-    n >>= 7
-    while n:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    return bytes(reversed(out))
 
 
 class Piece:
