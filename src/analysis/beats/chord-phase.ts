@@ -1,6 +1,12 @@
 import { median } from '../median.js';
-import { backbeatNeeded, levelAllowed, type LevelEnvelope, type LevelOptions } from './level-types.js';
-import { accents, peakAt, rises, strongest } from './rhythm-evidence.js';
+import {
+  backbeatNeeded,
+  GAP_STANDS_OUT,
+  levelAllowed,
+  type LevelEnvelope,
+  type LevelOptions,
+} from './level-types.js';
+import { accents, everyOtherShare, peakAt, placeMedians, rises, strongest } from './rhythm-evidence.js';
 
 /**
  * How much more (log2) the chords must change halfway between the beats than on them, at the bar's
@@ -56,7 +62,7 @@ const CHORDS_HOLD = 2;
  */
 const ONSETS_HOLD = 1.2;
 /**
- * The chords alone move no beats that a backbeat (a snare on every other beat, backbeat()) holds by
+ * The chords alone move no beats that a backbeat (a snare on every other beat: BACKBEAT_SHARE) holds by
  * this much (log2): a UK garage two-step with its Rhodes struck on the "and" of one, snare and clap
  * on two and four, was moved onto the "and"s at +6.0. The grooves rightly moved onto their chord
  * changes measure +0.9 and under (a snare or a clap on the "and" of a dembow or a random groove);
@@ -107,7 +113,9 @@ export function onChordChanges(
   const high = rises(env.high);
   const [chords, bass, snare] = [margin(env.harmonic), margin(low), margin(high)];
   const onChords =
-    chords < -CHORD_MARGIN && bass < LOW_MARGIN && !(snare >= SNARE_HOLDS && backbeat(high, onBeats, reach));
+    chords < -CHORD_MARGIN &&
+    bass < LOW_MARGIN &&
+    !(snare >= SNARE_HOLDS && everyOtherShare(high, onBeats, reach) < BACKBEAT_SHARE);
   const onsetsHold = margin(env.onset) >= ONSETS_HOLD;
   const onDrums = chords < CHORDS_HOLD && Math.min(bass, bass + snare) < -DRUM_MARGIN;
   const onBass = ((bass < -BASS_MARGIN && chords < 0) || onDrums) && !onsetsHold;
@@ -133,30 +141,15 @@ export function onChordChanges(
   };
 }
 
-/** Whether `curve` accents every other point, the others under BACKBEAT_SHARE of it (two and four). */
-function backbeat(curve: Float64Array, points: readonly number[], reach: number): boolean {
-  const [even, odd] = [0, 1].map((k) =>
-    median(points.filter((_, i) => i % 2 === k).map((t) => peakAt(curve, t, reach))),
-  ) as [number, number];
-  return Math.min(even, odd) < BACKBEAT_SHARE * Math.max(even, odd);
-}
-
 /** The strongest place in a bar of 3 or 4 points: the largest median of `curve` at every k-th point. */
 function barAccent(curve: Float64Array, points: readonly number[], reach: number): number {
-  let best = 0;
-  for (const cycle of [3, 4])
-    for (let k = 0; k < cycle; k++)
-      best = Math.max(
-        best,
-        median(points.filter((_, i) => i % cycle === k).map((t) => peakAt(curve, t, reach))),
-      );
-  return best;
+  return Math.max(0, ...[3, 4].flatMap((cycle) => placeMedians(curve, points, reach, cycle)));
 }
 
 /**
  * The beats and the points halfway between them (twice as fast) where the accents halfway are
  * BACKBEAT times the beats' (and the backbeatNeeded at the doubled tempo), stand out from the
- * quarters (as levelOf's backbeat rule asks) and the sixths, and twice the tempo is allowed;
+ * quarters (GAP_STANDS_OUT, as levelOf's backbeat rule asks) and the sixths, and twice the tempo is allowed;
  * undefined otherwise. Each new beat is set on the onset peak within a sixteenth of the midpoint
  * (the beats around it were set already), none outside the first and last.
  */
@@ -172,7 +165,7 @@ export function backbeatBetween(
   if (
     !(level > 0) ||
     halfway < need * level ||
-    halfway <= 1.5 * quarters ||
+    halfway <= GAP_STANDS_OUT * quarters ||
     halfway <= eitherSixth ||
     !levelAllowed(doubled / 2, 2, options)
   )

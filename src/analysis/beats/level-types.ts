@@ -57,3 +57,10 @@ export function backbeatNeeded(doubled: number): number {
 
 const FAST_DOUBLE = 160;
 const FAST_STEP = 20;
+
+/**
+ * How much an accent between beats (halfway, at a third) must stand out from the rest of the gap
+ * (the quarters) to say anything: under running sixteenths every point between beats is struck
+ * alike. Used by levelOf's backbeat and thirds rules and by backbeatBetween.
+ */
+export const GAP_STANDS_OUT = 1.5;

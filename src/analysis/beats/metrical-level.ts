@@ -7,12 +7,13 @@ import { inThrees } from './compound-meter.js';
 import { onlyOneHeard } from './heard-cycle.js';
 import {
   backbeatNeeded,
+  GAP_STANDS_OUT,
   levelAllowed,
   type LevelChoice,
   type LevelEnvelope,
   type LevelOptions,
 } from './level-types.js';
-import { accents, harmonicPeriod, peakAt } from './rhythm-evidence.js';
+import { accents, everyOtherShare, harmonicPeriod } from './rhythm-evidence.js';
 import { estimateTempo } from './tempo.js';
 
 export type { LevelChoice, LevelEnvelope, LevelOptions } from './level-types.js';
@@ -187,7 +188,7 @@ function levelOf(
     level > 0 &&
     heard(halfway) &&
     halfway >= backbeatNeeded(2 * bpm) * level &&
-    halfway > 1.5 * quarters &&
+    halfway > GAP_STANDS_OUT * quarters &&
     allowed(2)
   )
     return move(2, 'accents halfway between beats');
@@ -198,7 +199,7 @@ function levelOf(
   if (
     level > 0 &&
     heard(thirds) &&
-    thirds > 1.5 * Math.max(halfway, quarters) &&
+    thirds > GAP_STANDS_OUT * Math.max(halfway, quarters) &&
     thirds > 1.3 * eitherSixth
   ) {
     if (bothThirds >= BOTH_THIRDS * thirds && allowed(3))
@@ -217,7 +218,8 @@ function levelOf(
   // Where the median beat has no accent at all and the onsets strike every beat alike, the beats'
   // energy tells nothing of which are weak (a pad pumped by the kick dips at every beat: a
   // synth-pop at 128, its onsets alternating 0.76, was read at 64).
-  const silentEnergy = level === 0 && alike(env.onset, beats, period);
+  const silentEnergy =
+    level === 0 && everyOtherShare(env.onset, beats, Math.max(1, Math.round(period / 16))) >= ALIKE;
   if (!silentEnergy && !oneInThree && Math.min(even, odd) < 0.2 * Math.max(even, odd))
     return move(0.5, 'every other beat weak');
   if (oneInThree && thirds < 0.25 * three[0]!) {
@@ -229,15 +231,7 @@ function levelOf(
   return keep;
 }
 
-/** Whether `curve` is alike at every other beat and the others: the weaker half at ALIKE or more. */
-function alike(curve: Float64Array, beats: readonly number[], period: number): boolean {
-  const reach = Math.max(1, Math.round(period / 16));
-  const [even, odd] = [0, 1].map((k) =>
-    median(beats.filter((_, i) => i % 2 === k).map((b) => peakAt(curve, b, reach))),
-  ) as [number, number];
-  return Math.min(even, odd) >= ALIKE * Math.max(even, odd);
-}
-
+/** Every other beat's onsets alike with the others: the weaker half at this share or more (everyOtherShare). */
 const ALIKE = 0.6;
 
 /**

@@ -40,6 +40,31 @@ export function peakAt(curve: Float64Array, at: number, reach: number): number {
   return best;
 }
 
+/**
+ * The median of `curve`'s peaks (within +-reach) at each place of a cycle of `cycle` points: at the
+ * 1st, (cycle+1)th... point, at the 2nd..., in order.
+ */
+export function placeMedians(
+  curve: Float64Array,
+  points: readonly number[],
+  reach: number,
+  cycle: number,
+): number[] {
+  return Array.from({ length: cycle }, (_, k) =>
+    median(points.filter((_, i) => i % cycle === k).map((t) => peakAt(curve, t, reach))),
+  );
+}
+
+/**
+ * The weaker of every other point's medians against the louder (placeMedians of 2), 0..1: near 0
+ * for a snare on two and four, near 1 for a hit on every beat; 1 where both are nothing.
+ */
+export function everyOtherShare(curve: Float64Array, points: readonly number[], reach: number): number {
+  const [even, odd] = placeMedians(curve, points, reach, 2) as [number, number];
+  const louder = Math.max(even, odd);
+  return louder > 0 ? Math.min(even, odd) / louder : 1;
+}
+
 export interface HarmonicPeriod {
   /** Frames between chord changes (the bar, or half of it). */
   period: number;
