@@ -88,12 +88,12 @@ export function pathArgument(value: string, what: string): string {
  * A file the command writes: as pathArgument, and a directory (a name ending in a slash, or one
  * that exists) is refused as one, naming a file in it instead of the extension it lacks.
  */
-export function outputArgument(value: string, what: string): string {
+export function outputArgument(value: string, what: string, example = 'output.mp4'): string {
   const path = pathArgument(value, what);
   if (/[/\\]$/.test(value) || isDirectory(path)) {
     throw new FramefleetError(
       'INVALID_ARGUMENT',
-      `${what} ${show(value)} is a directory: name the file to write in it, such as ${show(join(value, 'output.mp4'))}`,
+      `${what} ${show(value)} is a directory: name the file to write in it, such as ${show(join(value, example))}`,
     );
   }
   return path;

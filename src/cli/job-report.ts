@@ -64,7 +64,7 @@ export function verificationLine(result: StitchOutput, fromSource = true): strin
     return (
       `verified: ${plural(ladder.renditions.length, 'rendition')} (${rungs}) x ` +
       `${plural(ladder.segments ?? 0, 'aligned segment')}, ` +
-      `${result.frames} frames = source in each${audio}${also.length ? `; also ${also.join(' ')}` : ''}`
+      `${plural(result.frames, 'frame')} = source in each${audio}${also.length ? `; also ${also.join(' ')}` : ''}`
     );
   }
   const av =
@@ -72,10 +72,10 @@ export function verificationLine(result: StitchOutput, fromSource = true): strin
       ? `, audio ${result.audioDurationSec.toFixed(3)} s (A/V within one audio frame of ${fromSource ? 'the source' : 'each other'})`
       : ', no audio';
   const frames = !fromSource
-    ? `${result.frames} frames = the timeline`
+    ? `${plural(result.frames, 'frame')} = the timeline`
     : result.sourceFrames !== undefined
-      ? `${result.frames} frames = the source's ${result.sourceFrames} variable-rate frames on a constant-rate timeline`
-      : `${result.frames} frames = source`;
+      ? `${plural(result.frames, 'frame')} = the source's ${result.sourceFrames} variable-rate frames on a constant-rate timeline`
+      : `${plural(result.frames, 'frame')} = source`;
   return `verified: ${frames}, video ${result.videoDurationSec.toFixed(3)} s${av}`;
 }
 

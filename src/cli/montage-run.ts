@@ -20,7 +20,6 @@ import {
   outputMode,
   inputArgument,
   outputArgument,
-  pathArgument,
   plural,
 } from './common.js';
 import { jobFailure } from './job-report.js';
@@ -40,8 +39,8 @@ export async function montageSpecFrom(flags: MontageFlags): Promise<MontageSpec>
     lut: flags.lut === undefined ? undefined : inputArgument(flags.lut, '--lut'),
     stabilize: flags.stabilize ?? false,
     seed: flags.seed,
-    edl: flags.edl === undefined ? undefined : pathArgument(flags.edl, '--edl'),
-    otio: flags.otio === undefined ? undefined : pathArgument(flags.otio, '--otio'),
+    edl: flags.edl === undefined ? undefined : outputArgument(flags.edl, '--edl', 'edit.edl'),
+    otio: flags.otio === undefined ? undefined : outputArgument(flags.otio, '--otio', 'edit.otio'),
     encoder: flags.encoder,
     quality: flags.quality,
     preset: flags.preset,
@@ -134,7 +133,7 @@ function reportMontage(job: JobRecord, startedMs: number, flags: { json?: boolea
   const skipped = skippedLine(summary.skipped);
   process.stdout.write(
     `${result.output}\n` +
-      `verified: ${result.frames} frames = the sum of ${plural(result.entries, 'entry', 'entries')}, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
+      `verified: ${plural(result.frames, 'frame')} = the sum of ${plural(result.entries, 'entry', 'entries')}, video ${result.videoDurationSec.toFixed(3)} s${audio}\n` +
       `${plural(summary.renderedEntries, 'entry', 'entries')} rendered, ${summary.reusedEntries} reused (${plural(summary.renderRuns, 'render task', 'render tasks')}); ${cachedAnalyses} of ${plural(analyses.length, 'analysis', 'analyses')} from cache; ${formatDuration(wallSec)} wall\n` +
       skipped +
       `storyboard: ${result.storyboard}\n` +

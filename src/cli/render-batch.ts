@@ -25,6 +25,8 @@ interface LineStatus {
   message?: string;
   frames?: number;
   seconds?: number;
+  /** What the single render warns of (text in a script its voice does not read): said per line. */
+  warnings?: string[];
 }
 
 /**
@@ -107,6 +109,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
     }
     for (const { status, job } of pending) {
       const done = await job;
+      if (done.warnings?.length) status.warnings = done.warnings;
       if (done.state === 'done') {
         const result = done.result as StitchOutput;
         Object.assign(status, { state: 'done', frames: result.frames, seconds: result.videoDurationSec });
@@ -140,8 +143,12 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
 }
 
 function report(s: LineStatus, flags: RenderFlags): void {
-  if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'video', ...s })}\n`);
-  else if (s.state === 'done')
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ type: 'video', ...s })}\n`);
+    return;
+  }
+  for (const w of s.warnings ?? []) process.stderr.write(`line ${s.line}: warning: ${w}\n`);
+  if (s.state === 'done')
     process.stdout.write(
       `line ${s.line}: done ${s.output} (${s.frames} frames, ${s.seconds?.toFixed(2)} s)\n`,
     );

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { duplicateKey, duplicateKeyWords } from '../pipelines/json-keys.js';
 import { candidatesFor, parseHwaccelPolicy } from '../media/encoders/select.js';
@@ -10,7 +10,7 @@ import { specPaths } from '../pipelines/render/spec-files.js';
 import { parseRenderSpec, type RenderSpec } from '../pipelines/render/spec.js';
 import { defaultDataDir } from '../runtime/local.js';
 import { checkOutputTarget } from '../storage/output-target.js';
-import { OVERWRITE_HINT, outputMode } from './common.js';
+import { OVERWRITE_HINT, outputArgument, outputMode } from './common.js';
 import { reportTranscode } from './job-report.js';
 import { runLocalJob } from './local-job.js';
 import { fleetRun } from './redis-options.js';
@@ -81,8 +81,17 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
   const base = dirname(resolve(file));
   // -o wins; else the spec's own `output` (the schema has it), relative to the spec file.
   const named = flags.template === undefined ? (data as { output?: unknown } | null)?.output : undefined;
-  const output =
-    flags.output ?? (typeof named === 'string' && named !== '' ? fromSpecFile(base, named) : undefined);
+  // A directory, or a name ending in a slash, is refused as every command's -o is (it was written
+  // as the name without its slash).
+  const given =
+    flags.output === undefined || URL_PATH.test(flags.output)
+      ? flags.output
+      : outputArgument(flags.output, '--output');
+  const fromSpec =
+    typeof named !== 'string' || named === '' || URL_PATH.test(named)
+      ? named || undefined
+      : outputArgument(isAbsolute(named) ? named : join(base, named), "the spec's `output`");
+  const output = given ?? (typeof fromSpec === 'string' ? fromSpec : undefined);
   if (output === undefined)
     throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output (or an `output` in the spec)');
   const spec = renderSpecFrom(data, base, output, flags);

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { CONFIG_FILE_NAME, ENV_OVERRIDES } from './sources.js';
+import { tokenSchema } from './token.js';
 
 export { CONFIG_FILE_NAME, ENV_OVERRIDES } from './sources.js';
 
@@ -144,23 +145,22 @@ async function readConfigFile(file: string, named: boolean): Promise<Record<stri
   return data as Record<string, unknown>;
 }
 
+/** The token in `path`, by the rule `server.token` and FRAMEFLEET_API_TOKEN follow (token.ts). */
 async function readTokenFile(path: string): Promise<string> {
-  const token = (
-    await readFile(path, 'utf8').catch((cause: unknown) => {
-      throw new FramefleetError(
-        'INVALID_CONFIG',
-        `invalid config: \`server.tokenFile\` ${show(path)} cannot be read`,
-        { cause },
-      );
-    })
-  ).trim();
-  if (token.length < 8) {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
     throw new FramefleetError(
       'INVALID_CONFIG',
-      `invalid config: the token in \`server.tokenFile\` ${show(path)} is shorter than 8 characters`,
+      `invalid config: \`server.tokenFile\` ${show(path)} cannot be read`,
+      { cause },
     );
-  }
-  return token;
+  });
+  const result = tokenSchema.safeParse(text);
+  if (result.success) return result.data;
+  // Like a refused `server.token`: its length is shown, never the token.
+  throw new FramefleetError(
+    'INVALID_CONFIG',
+    `invalid config: the token in \`server.tokenFile\` ${show(path)} ${result.error.issues[0]!.message}, got ${text.trim().length} characters`,
+  );
 }
 
 function lower(message: string): string {

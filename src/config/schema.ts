@@ -6,6 +6,7 @@ import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
 import { SERVER_LIMITS, type ServerLimitKey } from './server-limits.js';
 import { PROXY_ENTRY_HINT, parseProxyRange } from './trust-proxy.js';
+import { tokenSchema } from './token.js';
 import { REDIS_CONNECT_TIMEOUT_MS } from '../engine/redis/connect-timeout.js';
 
 /**
@@ -50,15 +51,10 @@ export const serverConfigSchema = z.strictObject({
     .array(z.string().refine((entry) => parseProxyRange(entry) !== undefined, `expected ${PROXY_ENTRY_HINT}`))
     .default([]),
   /**
-   * The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks). Trimmed
-   * like a token file's (a secret's trailing newline: no client could send it, every call was 401).
+   * The API token itself (prefer tokenFile or FRAMEFLEET_API_TOKEN: a file in a repo leaks), checked
+   * by the same rule as a token file's (see token.ts).
    */
-  token: z
-    .string()
-    .trim()
-    .min(8)
-    .regex(/^[^\p{Cc}]*$/u, 'holds a control character, which no HTTP client can send in a header')
-    .optional(),
+  token: tokenSchema.optional(),
   /** A file holding the API token (a Kubernetes secret mounted as a file). */
   tokenFile: z.string().min(1).optional(),
   maxUploadMb: z.int().min(1).max(1_048_576).default(1024),

@@ -230,16 +230,20 @@ export function concatInput(list: string): string[] {
 /**
  * The ffconcat list for the concat demuxer (paths quoted per its escaping rules). `durations[i]`
  * (seconds), where known, places the next file: else the demuxer takes an MP4's mvhd duration, in
- * ms, and each seam of 200 frames at 30 fps (6.6667 s, written 6.667) moves the rest 0.33 ms. Pure.
+ * ms, and each seam of 200 frames at 30 fps (6.6667 s, written 6.667) moves the rest 0.33 ms.
+ * `options` are demuxer options for opening every file (IMAGE_FILE for a list of images). Pure.
  */
 export function concatList(
   paths: readonly string[],
   durations: readonly (number | undefined)[] = [],
+  options: Readonly<Record<string, string>> = {},
 ): string {
   const entries = paths.map((p, i) => {
-    const file = `file '${p.replace(/'/g, "'\\''")}'`;
+    const lines = [`file '${p.replace(/'/g, "'\\''")}'`];
     const duration = durations[i];
-    return duration !== undefined && duration > 0 ? `${file}\nduration ${duration.toFixed(6)}` : file;
+    if (duration !== undefined && duration > 0) lines.push(`duration ${duration.toFixed(6)}`);
+    for (const [key, value] of Object.entries(options)) lines.push(`option ${key} ${value}`);
+    return lines.join('\n');
   });
   return `ffconcat version 1.0\n${entries.join('\n')}\n`;
 }

@@ -60,20 +60,25 @@ export interface StitchJob {
   timecode?: string | undefined;
 }
 
+/**
+ * Input options placing an audio input whose timeline starts `offsetSec` after the output's first
+ * frame, the source's first video frame (negative: before it): audio that starts after it is delayed
+ * by the gap; audio that starts before it (an AAC priming frame an edit list hid, a camera's early
+ * audio) loses what precedes that frame. The stitch's audio files and a ladder's audio. Pure.
+ */
+export function audioPlacement(offsetSec: number): string[] {
+  if (offsetSec > 0) return ['-itsoffset', seconds(offsetSec)];
+  if (offsetSec < 0) return ['-ss', seconds(-offsetSec)];
+  return [];
+}
+
 /** Concatenates segments without re-encoding and muxes the audio and subtitles. Pure. */
 export function stitchArgs(job: StitchJob): string[] {
   const args = concatInput(job.concatList);
   const audio = job.audio
     ? [{ path: job.audio, offsetSec: job.audioOffsetSec }, ...(job.moreAudio ?? [])]
     : [];
-  for (const file of audio) {
-    // Audio that starts after the video is delayed by the gap; audio that starts before it (an AAC
-    // priming frame an edit list hid, a camera's early audio) loses what precedes the first video
-    // frame, as the output starts there.
-    if (file.offsetSec > 0) args.push('-itsoffset', seconds(file.offsetSec));
-    else if (file.offsetSec < 0) args.push('-ss', seconds(-file.offsetSec));
-    args.push(...localInput(file.path));
-  }
+  for (const file of audio) args.push(...audioPlacement(file.offsetSec), ...localInput(file.path));
   // Inputs: the segments, the audio files, the subtitles' source, the tags and chapters files.
   let inputs = 1 + audio.length;
   const subtitles = job.subtitles?.tracks.length ? inputs++ : undefined;

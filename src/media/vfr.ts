@@ -90,8 +90,22 @@ export function fastestSteadyRate(frameTimes: readonly number[]): Rational | und
   const shortest = steps.reduce((min, step) => (step > 0 && step < min ? step : min), Infinity);
   const fast = steps.filter((step) => step > 0 && step <= shortest * 1.5);
   if (fast.length < 2 || fast.length < steps.length / 5) return undefined;
-  const rate = fast.length / fast.reduce((sum, step) => sum + step, 0);
+  return snappedRate(fast.length / fast.reduce((sum, step) => sum + step, 0));
+}
+
+/** A measured rate as the nearest common rate within 0.5 %, else to a thousandth. Pure. */
+function snappedRate(rate: number): Rational {
   const off = (r: Rational) => Math.abs(rationalValue(r) / rate - 1);
   const nearest = COMMON_RATES.reduce((best, r) => (off(r) < off(best) ? r : best));
   return off(nearest) <= 0.005 ? nearest : reduced(Math.round(rate * 1000), 1000);
+}
+
+/**
+ * The mean rate of frames at these times (first to last), snapped as fastestSteadyRate's is; for a
+ * stream whose container gives no average (Matroska: avg_frame_rate 0/0 beside an r_frame_rate of
+ * its 1/1000 time base). Pure.
+ */
+export function meanRate(frameTimes: readonly number[]): Rational | undefined {
+  const span = frameTimes.length > 1 ? frameTimes.at(-1)! - frameTimes[0]! : 0;
+  return span > 0 ? snappedRate((frameTimes.length - 1) / span) : undefined;
 }

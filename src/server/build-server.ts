@@ -25,7 +25,10 @@ import { ScalingService } from './scaling-service.js';
 import { capConnectionsPerClient, Slots } from './slots.js';
 import { trustedProxies } from './trusted-proxies.js';
 
-/** Sent with every response: never framed (clickjacking), never type-sniffed. */
+/**
+ * Sent with every response: never framed (clickjacking), never type-sniffed. A route that hijacks
+ * its reply writes `reply.getHeaders()` into its own head, as the event stream does, to keep them.
+ */
 const FRAME_HEADERS = {
   'x-frame-options': 'DENY',
   'content-security-policy': "frame-ancestors 'none'",
@@ -109,7 +112,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     requestTimeout: limits.requestTimeoutMs,
     ajv: {
-      customOptions: { removeAdditional: false, useDefaults: false, coerceTypes: false, verbose: true },
+      customOptions: {
+        removeAdditional: false,
+        useDefaults: false,
+        coerceTypes: false,
+        verbose: true,
+        discriminator: true,
+      },
     },
     frameworkErrors,
     clientErrorHandler: clientErrors.handler,

@@ -16,6 +16,20 @@ interface ValidationIssue {
   message?: string;
   data?: unknown;
   params?: Record<string, unknown>;
+  keyword?: string;
+  parentSchema?: { oneOf?: { properties?: Record<string, { const?: unknown }> }[] };
+}
+
+/**
+ * A discriminator's refusal (no branch has that `type`) as the field and the values it takes:
+ * "`body.spec.scenes.0.layers.0.type` must be one of text, image, box, progress".
+ */
+function tagRule(issue: ValidationIssue, path: string): string | undefined {
+  const tag = issue.params?.tag;
+  if (issue.keyword !== 'discriminator' || typeof tag !== 'string') return undefined;
+  const values = (issue.parentSchema?.oneOf ?? []).map((b) => String(b.properties?.[tag]?.const));
+  const got = issue.params?.tagValue === undefined ? '' : `, got ${show(issue.params.tagValue)}`;
+  return `${show(`${path}.${tag}`)} must be one of ${values.join(', ')}${got}`;
 }
 
 /**
@@ -38,6 +52,8 @@ function validationMessage(error: FastifyError): string {
   const extra = issue.params?.additionalProperty;
   const path = [part, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.');
   if (extra !== undefined) return `invalid ${part}: unexpected field ${show(`${path}.${String(extra)}`)}`;
+  const tagged = tagRule(issue, path);
+  if (tagged) return `invalid ${part}: ${tagged}`;
   const got = issue.data === undefined ? '' : `, got ${show(issue.data)}`;
   // An enum names its values: "`body.type` must be one of transcode, proxy, got `x`".
   const allowed = issue.params?.allowedValues;

@@ -89,6 +89,11 @@ export function eventRoutes(ctx: ServerContext): FastifyPluginAsync {
         }
         request.raw.on('close', cleanup);
         reply.hijack();
+        // Hijacked, fastify sends none of the headers its hooks set on the reply (the frame and
+        // sniffing headers every response carries): they go into the head with the stream's own.
+        for (const [name, value] of Object.entries(reply.getHeaders())) {
+          if (value !== undefined) raw.setHeader(name, value);
+        }
         raw.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',

@@ -105,6 +105,36 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
   });
 
   // A new user's trial: a key given twice was taken silently, the last one winning.
+  // The layers are a oneOf told apart by `type`: every layer but a text one was refused for lacking
+  // the text layer's `text`, whatever was wrong with it.
+  it.each([
+    [
+      'a box with a colour name',
+      { type: 'box', x: 0, y: 0, width: 10, height: 10, color: 'red' },
+      /layers\.0\.color.*red/,
+    ],
+    [
+      'an image whose path is a number',
+      { type: 'image', path: 5, x: 0, y: 0, width: 10, height: 10 },
+      /layers\.0\.path/,
+    ],
+    [
+      'a progress bar going up',
+      { type: 'progress', x: 0, y: 0, width: 10, height: 10, color: '#fff', direction: 'up' },
+      /layers\.0\.direction.*up/,
+    ],
+    ['a layer of no known type', { type: 'circle', x: 0, y: 0 }, /layers\.0\.type.*circle/],
+  ])('refuses a render layer for what is wrong with it: %s', async (_, layer, message) => {
+    const output = path.join(h.outputDir, 'layer.mp4');
+    const spec = { width: 160, height: 120, output, scenes: [{ duration: 1, layers: [layer] }] };
+    const res = await post(JSON.stringify({ type: 'render', spec }));
+    expect(res.status).toBe(400);
+    const { error } = JSON.parse(res.body) as { error: { code: string; message: string } };
+    expect(error.code, error.message).toBe('INVALID_SPEC');
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/required property 'text'/);
+  });
+
   it('refuses a key given twice in one object, naming it and where', async () => {
     const response = await post('{"type":"transcode","spec":{"input":"/a.mp4","segments":2,"segments":8}}');
     expect([response.status, response.error]).toEqual([

@@ -56,4 +56,39 @@ describe('render --template trivia --batch', () => {
       expect((await probe(join(out, name))).video!.frameCount).toBeGreaterThan(0);
     await expect(stat(join(out, '0002.mp4'))).rejects.toThrow();
   }, 320_000);
+  // Found by a new user's trial: an Arabic quiz read by the default voice was warned of when
+  // rendered alone, and said nothing but "done" in a batch.
+  it("says each line's warnings, naming the line", async () => {
+    const arabic = {
+      title: 'اختبار',
+      speed: 400,
+      countdownSeconds: 1,
+      questions: [
+        { question: 'ما هي عاصمة مصر؟', answers: ['القاهرة', 'دمشق', 'بغداد', 'تونس'], correct: 0 },
+      ],
+    };
+    await writeFile(join(dir, 'arabic.jsonl'), `${JSON.stringify(arabic)}\n`);
+    const out = join(dir, 'arabic');
+    await mkdir(out);
+    const r = await runCli(
+      [
+        'render',
+        '--template',
+        'trivia',
+        '--batch',
+        join(dir, 'arabic.jsonl'),
+        '--out-dir',
+        out,
+        '--data-dir',
+        join(dir, 'data'),
+      ],
+      {},
+      300_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^line 1: done /m);
+    expect(r.stderr).toMatch(
+      /^line 1: warning: the quiz's text is mostly in Arabic script, which voice .* does not read/m,
+    );
+  }, 320_000);
 });

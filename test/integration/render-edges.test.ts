@@ -8,6 +8,14 @@ import { greyFrames, tempDir } from '../helpers/media.js';
 
 const run = promisify(execFile);
 
+/** The raw pixels of a video's first `frames` frames (after `filter`, e.g. a select of others). */
+async function pixels(video: string, pixFmt: 'gray' | 'rgb24', filter?: string, frames = 1): Promise<Buffer> {
+  const vf = filter ? ['-vf', filter, '-fps_mode', 'passthrough'] : [];
+  const out = ['-frames:v', String(frames), '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'];
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', video, ...vf, ...out], { encoding: 'buffer' });
+  return stdout;
+}
+
 /** Presentation times of a file's video frames, in order (ffprobe's packet scan). */
 async function frameTimes(video: string): Promise<number[]> {
   const { stdout } = await run('ffprobe', [
@@ -80,28 +88,7 @@ describe('render edge timelines', () => {
         ...['-v', 'error', '-f', 'lavfi', '-i', `color=${c}:s=160x120:r=10:d=2`],
         ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', clip],
       ]);
-    const mean = async (video: string) => {
-      const { stdout } = await run(
-        'ffmpeg',
-        [
-          '-v',
-          'error',
-          '-i',
-          video,
-          '-vf',
-          'scale=1:1',
-          '-frames:v',
-          '1',
-          '-f',
-          'rawvideo',
-          '-pix_fmt',
-          'rgb24',
-          '-',
-        ],
-        { encoding: 'buffer' },
-      );
-      return [...stdout];
-    };
+    const mean = async (video: string) => [...(await pixels(video, 'rgb24', 'scale=1:1'))];
     const spec = { scenes: [{ duration: 1, background: { video: clip } }] };
     await colour('red');
     const first = await render('swapped', spec);
@@ -168,23 +155,9 @@ describe('render edge timelines', () => {
     });
     expect(code, stderr).toBe(0);
     // The mean colour of a 40x40 patch inside each half.
-    const patch = async (x: number) => {
-      const { stdout } = await run(
-        'ffmpeg',
-        [
-          '-v',
-          'error',
-          '-i',
-          output,
-          '-frames:v',
-          '1',
-          '-vf',
-          `crop=40:40:${x}:40,scale=1:1:flags=area`,
-        ].concat(['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']),
-        { encoding: 'buffer' },
-      );
-      return [...stdout];
-    };
+    const patch = async (x: number) => [
+      ...(await pixels(output, 'rgb24', `crop=40:40:${x}:40,scale=1:1:flags=area`)),
+    ];
     const [red, pink] = [await patch(10), await patch(110)];
     expect(red![0]).toBeGreaterThan(235);
     expect(Math.max(red![1]!, red![2]!)).toBeLessThan(20);
@@ -205,15 +178,45 @@ describe('render edge timelines', () => {
       ],
     });
     expect(code, stderr).toBe(0);
-    const { stdout } = await run(
-      'ffmpeg',
-      ['-v', 'error', '-i', output, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
-      { encoding: 'buffer' },
-    );
+    const stdout = await pixels(output, 'gray');
     const lit = (row: number) => Math.max(...stdout.subarray(row * 160, (row + 1) * 160));
     expect(Math.max(...Array.from({ length: 40 }, (_, r) => lit(r)))).toBeGreaterThan(128);
     // Below the rectangle (and the encoder's blur at its edge) the frame stays black.
     for (let row = 44; row < 120; row++) expect(lit(row), `row ${row}`).toBeLessThan(40);
+  });
+
+  // Every narrow character counted 0.6 em: "WOMEN WHO WON MAJOR AWARDS" at 48 px in a 280 px box
+  // drew "WOMEN WHO" 330 px wide, past both edges of the frame. In both weights of the default
+  // font, no text pixel falls left or right of its box.
+  it('keeps wide capitals inside their rectangle, in regular and bold', async () => {
+    const layer = {
+      type: 'text',
+      text: 'WOMEN WHO WON MAJOR AWARDS',
+      x: 20,
+      y: 10,
+      width: 120,
+      height: 100,
+      size: 48,
+    };
+    const { code, stderr, output } = await render('wide-capitals', {
+      fps: 10,
+      scenes: [
+        { duration: 0.2, layers: [layer] },
+        { duration: 0.2, layers: [{ ...layer, font: 'DejaVu Sans:bold' }] },
+      ],
+    });
+    expect(code, stderr).toBe(0);
+    const stdout = await pixels(output, 'gray', 'select=eq(n\\,0)+eq(n\\,2)', 2);
+    expect(stdout.length).toBe(2 * 160 * 120);
+    for (const [f, weight] of ['regular', 'bold'].entries()) {
+      const frame = stdout.subarray(f * 160 * 120, (f + 1) * 160 * 120);
+      const column = (x: number) => Math.max(...Array.from({ length: 120 }, (_, y) => frame[y * 160 + x]!));
+      const lit = Array.from({ length: 160 }, (_, x) => column(x) > 128);
+      expect(lit.filter(Boolean).length, weight).toBeGreaterThan(60);
+      // Outside the box (and the encoder's blur at its edge) every column stays dark.
+      for (let x = 0; x < 160; x++)
+        if (x < 17 || x > 142) expect(column(x), `${weight} column ${x}`).toBeLessThan(40);
+    }
   });
 
   // Each scene was rounded to frames on its own: 24 scenes of one beat at 110 BPM (0.545 s, 16.36

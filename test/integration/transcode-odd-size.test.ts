@@ -97,4 +97,43 @@ describe('a source with odd sides', () => {
     const video = (await probe(output)).video!;
     expect([video.width, video.height, video.frameCount]).toEqual([width, height, 10]);
   });
+  // Found by a new user's trial: x265 and SVT-AV1 refuse small pictures when they open, and every
+  // segment failed three times with ffmpeg's "maybe incorrect parameters".
+  it.each([
+    ['hevc', 'libx265', '8x8', 16],
+    ['av1', 'libsvtav1', '48x48', 64],
+  ])(
+    'refuses a source smaller than --codec %s opens on, before any task',
+    async (codec, encoder, size, min) => {
+      const small = join(dir, `small-${codec}.mp4`);
+      await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=s=${size}:r=10:d=0.5`, '-c:v', 'libx264', small]);
+      const data = join(dir, `data-${codec}`);
+      const result = await runCli([
+        'transcode',
+        small,
+        '-o',
+        join(dir, `s-${codec}.mp4`),
+        '--codec',
+        codec,
+        '--data-dir',
+        data,
+      ]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        `is ${size} video, and ${encoder} encodes nothing smaller than ${min}x${min}`,
+      );
+      expect(existsSync(join(data, 'jobs')) ? await readdir(join(data, 'jobs')) : []).toEqual([]);
+    },
+  );
+  it('refuses a ladder rung smaller than its encoder opens on, naming the rung', async () => {
+    const portrait = join(dir, 'portrait.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=90x160:r=10:d=0.5', '-c:v', 'libx264', portrait]);
+    const data = join(dir, 'data-rung');
+    const args = ['transcode', portrait, '-o', join(dir, 'rung.m3u8'), '--ladder', '64', '--codec', 'av1'];
+    const result = await runCli([...args, '--data-dir', data]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      'ladder rung 64p is 36x64, and libsvtav1 encodes nothing smaller than 64x64',
+    );
+  });
 });

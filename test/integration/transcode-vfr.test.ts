@@ -33,6 +33,10 @@ describe('variable frame rate input', () => {
   });
   afterAll(() => cleanup());
 
+  /** `transcode` in two segments, as a user runs it. */
+  const inTwo = (input: string, output: string) =>
+    runCli(['transcode', input, '-o', output, '--segments', '2', '--data-dir', join(dir, 'data')]);
+
   it('is detected and normalised to CFR with a warning, frame-exact against fps=R', async () => {
     const info = await probe(source);
     expect(info.video!.variableFrameRate).toBe(true);
@@ -106,16 +110,7 @@ describe('variable frame rate input', () => {
       ...['-c:a', 'aac', withAudio],
     ]);
     const output = join(dir, 'out-audio.mp4');
-    const result = await runCli([
-      'transcode',
-      withAudio,
-      '-o',
-      output,
-      '--segments',
-      '2',
-      '--data-dir',
-      join(dir, 'data'),
-    ]);
+    const result = await inTwo(withAudio, output);
     expect(result.stderr).not.toMatch(/durations disagree/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/audio 4\.0\d\d s \(A\/V within one audio frame of the source\)/);
@@ -137,5 +132,25 @@ describe('variable frame rate input', () => {
     const result = await runCli(['transcode', mkv, '-o', output, '--data-dir', join(dir, 'data')]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/normalising to constant 25\.000 fps \(75 source frames become 99\)/);
+  });
+  // A tester's VFR Matroska (1 ms time base, every 7th frame 17 ms late): ffprobe gives no average
+  // (0/0) and the time base as r_frame_rate (1000/1), and 90 frames at 30 fps became 2,950 at 1000.
+  it('normalises a Matroska that gives no average rate at the mean rate of its frames', async () => {
+    const mkv = join(dir, 'no-average.mkv');
+    const filter = "testsrc2=s=160x90:r=30:d=3,settb=1/1000,setpts='N*33+if(mod(N,7),0,17)'";
+    await ffmpeg(['-f', 'lavfi', '-i', filter, '-fps_mode', 'vfr', ...FAST_X264, mkv]);
+    const info = await probe(mkv);
+    expect(info.video!.avgFrameRate).toBeUndefined();
+    expect(info.video!.frameCount).toBe(90);
+    const output = join(dir, 'no-average.mp4');
+    const result = await inTwo(mkv, output);
+    expect(result.code, result.stderr).toBe(0);
+    const out = await probe(output);
+    expect(Math.abs(out.video!.frameCount - 90)).toBeLessThanOrEqual(2);
+    expect(30 / (out.video!.frameRate.num / out.video!.frameRate.den)).toBeCloseTo(1, 1);
+    const scenes = await runCli(['analyze', 'scenes', mkv, '--json']);
+    const fps = (JSON.parse(scenes.stdout) as { source: { fps: number } }).source.fps;
+    expect(fps).toBeGreaterThan(29);
+    expect(fps).toBeLessThan(31.5);
   });
 });

@@ -284,11 +284,11 @@ describe('render text layout', () => {
     expect(error.message).toMatch(
       /at scenes\.0\.layers\.0\.text: text of 1889 characters does not fit its 320x60 rectangle even at 8 px \(\d+ lines/,
     );
-    // A quarter of it fits, shrunk.
+    // A sixth of it fits, shrunk.
     expect(() =>
       parseRenderSpec({
         ...base,
-        scenes: [{ duration: 2, layers: [{ ...layer, text: words.slice(0, 400) }] }],
+        scenes: [{ duration: 2, layers: [{ ...layer, text: words.slice(0, 320) }] }],
       }),
     ).not.toThrow();
   });

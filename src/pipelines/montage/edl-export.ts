@@ -18,6 +18,14 @@ export function timecode(frame: number, base: number): string {
   return `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}:${two(frames)}`;
 }
 
+/**
+ * Free text as one EDL line: control characters (CR, LF, tab, NEL) and Unicode line breaks become
+ * `_`, so a file name cannot end its comment and start a forged event. Pure.
+ */
+export function edlText(text: string): string {
+  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, '_');
+}
+
 /** A clip's source frame as a frame on the timeline's rate (what a cut-only EDL counts in). */
 function sourceOnTimeline(entry: EdlEntry, clipFps: number, fps: number): number {
   return Math.round((entry.sourceStart * fps) / clipFps);
@@ -30,7 +38,7 @@ function sourceOnTimeline(entry: EdlEntry, clipFps: number, fps: number): number
  */
 export function toCmx3600(edl: Edl, sources: ExportSources, clipFps: readonly number[]): string {
   const base = Math.round(edl.fps);
-  const title = sources.title.replace(/[^\x20-\x7e]/g, '_').slice(0, 70);
+  const title = edlText(sources.title).slice(0, 70);
   const lines = [`TITLE: ${title}`, 'FCM: NON-DROP FRAME', ''];
   let n = 0;
   for (const entry of edl.entries) {
@@ -38,13 +46,13 @@ export function toCmx3600(edl: Edl, sources: ExportSources, clipFps: readonly nu
     const srcIn = sourceOnTimeline(entry, clipFps[entry.clip] ?? edl.fps, edl.fps);
     lines.push(
       event(++n, 'V', [srcIn, srcIn + length, entry.recordStart, entry.recordEnd], base),
-      `* FROM CLIP NAME: ${basename(sources.clips[entry.clip] ?? '')}`,
+      `* FROM CLIP NAME: ${edlText(basename(sources.clips[entry.clip] ?? ''))}`,
       '',
     );
   }
   lines.push(
     event(n + 1, 'A', [0, edl.totalFrames, 0, edl.totalFrames], base),
-    `* FROM CLIP NAME: ${basename(sources.music)}`,
+    `* FROM CLIP NAME: ${edlText(basename(sources.music))}`,
     '',
   );
   return lines.join('\n');

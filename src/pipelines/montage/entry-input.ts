@@ -1,8 +1,9 @@
 // How a montage entry's clip is read: sought to the entry's first frame and no further than its frames.
 import { SEEK_BACK } from '../../media/keyframe-seek.js';
+import { pathOption } from '../../media/path-escape.js';
 import { seconds } from '../../media/range-input.js';
 import { guardedInput } from '../../media/run.js';
-import { filterPath, type EntrySource } from './render-args.js';
+import type { EntrySource } from './render-args.js';
 
 /**
  * A clip in a container without a keyframe index (MPEG-TS, MPEG-PS): its demuxer's seek lands on
@@ -74,7 +75,7 @@ export function stabilizeDetectArgs(entry: EntrySource, fps: number, transforms:
     '-frames:v',
     String(sourceSpan(entry, fps)),
     '-vf',
-    `${startFilter(entry)},vidstabdetect=shakiness=5:accuracy=15:result=${filterPath(transforms)}`,
+    `${startFilter(entry)},vidstabdetect=shakiness=5:accuracy=15:result=${pathOption(transforms)}`,
     '-f',
     'null',
     '-',

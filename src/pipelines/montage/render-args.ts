@@ -1,5 +1,7 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { coverFilters } from '../../media/cover.js';
+import { pathOption, patternDir } from '../../media/path-escape.js';
+import { seconds } from '../../media/range-input.js';
 import type { Rational } from '../../media/rational.js';
 import { guardedInput } from '../../media/run.js';
 import { concatInput, segmentTimescale } from '../../media/segment-args.js';
@@ -33,7 +35,7 @@ export interface RunRender {
   fps: number;
   width: number;
   height: number;
-  /** A checked .cube file in scratch space (a plain path: it goes into the filter graph). */
+  /** A checked .cube file in scratch space. */
   lut?: string;
   encoder: EncoderDef;
   settings: EncodeSettings;
@@ -52,13 +54,7 @@ export interface RunThumbnails {
 
 /** Where a run writes its thumbnail of entry `index` (`%d`: ffmpeg's pattern for all of them). */
 export function thumbnailPath(dir: string, index: number | '%d'): string {
-  return `${dir}/thumb-${index}.png`;
-}
-
-/** Paths that reach a filter graph are framefleet's own scratch files; anything else is refused. */
-export function filterPath(path: string): string {
-  if (!/^[\w./+@-]+$/.test(path)) throw new Error(`unsafe path for a filter graph: ${path}`);
-  return path;
+  return `${index === '%d' ? patternDir(dir) : dir}/thumb-${index}.png`;
 }
 
 /**
@@ -70,7 +66,7 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
   const { width, height } = job;
   const filters = [startFilter(entry)];
   if (entry.transforms) {
-    filters.push(`vidstabtransform=smoothing=10:zoom=2:input=${filterPath(entry.transforms)}`);
+    filters.push(`vidstabtransform=smoothing=10:zoom=2:input=${pathOption(entry.transforms)}`);
   }
   filters.push(
     // Frame-rate conform: each output tick takes the nearest source frame.
@@ -78,7 +74,7 @@ function entryFilters(entry: EntrySource, job: RunRender): string {
     ...coverFilters(width, height, 'bicubic', entry.pixelAspect),
     'setsar=1',
   );
-  if (job.lut) filters.push(`lut3d=file=${filterPath(job.lut)}:interp=tetrahedral`);
+  if (job.lut) filters.push(`lut3d=file=${pathOption(job.lut)}:interp=tetrahedral`);
   // A shot that ends a frame early (rounding at its last frame) holds its last frame instead;
   // the trim ends the entry at exactly its frames, where the next one in the run starts.
   filters.push(
@@ -219,14 +215,14 @@ export function musicArgs(job: MusicRender): string[] {
       // Time from the audio's first sample: an MP3's encoder delay (0.025 s) or a video's sound
       // that starts late would otherwise be cut that much short by the trim.
       'asetpts=PTS-STARTPTS',
-      `atrim=end=${d.toFixed(6)}`,
+      `atrim=end=${seconds(d)}`,
       'loudnorm=I=-14:TP=-1.5:LRA=11',
       'aresample=48000',
       // Rounding to whole video frames (a `--duration` up to 1 ms past the audio's end) is made
       // up with silence: audio and video end together.
-      `apad=whole_dur=${d.toFixed(6)}`,
-      `atrim=end=${d.toFixed(6)}`,
-      `afade=t=out:st=${(d - fade).toFixed(6)}:d=${fade.toFixed(6)}`,
+      `apad=whole_dur=${seconds(d)}`,
+      `atrim=end=${seconds(d)}`,
+      `afade=t=out:st=${seconds(d - fade)}:d=${seconds(fade)}`,
     ].join(','),
     '-ac',
     '2',
@@ -256,7 +252,7 @@ export function thumbnailFilter(
   const width = 2 * Math.round((height * frame.width) / frame.height / 2);
   const size = Math.max(8, Math.min(16, Math.floor((width - 12) / (Math.max(1, longest) * 0.64))));
   const draw = (key: string, y: string) =>
-    `,drawtext=fontfile=${filterPath(font!)}:text='%{metadata\\:${key}}':x=6:y=${y}:fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`;
+    `,drawtext=fontfile=${pathOption(font!)}:text='%{metadata\\:${key}}':x=6:y=${y}:fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=3`;
   return `scale=-2:${height}${font ? draw(LABEL_KEY, '6') + draw(LABEL_KEY_2, 'h-th-6') : ''}`;
 }
 

@@ -5,6 +5,7 @@ import { FramefleetError, show } from '../../errors.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
 import { runFfmpeg } from '../../media/run.js';
+import { IMAGE_FILE } from '../../media/path-escape.js';
 import { concatList } from '../../media/segment-args.js';
 import { stitchArgs } from '../../media/stitch-args.js';
 import { writeConcatList } from '../../media/concat-list.js';
@@ -135,7 +136,7 @@ function notRetried(error: unknown): never {
 async function renderStoryboard(thumbKeys: readonly string[], ctx: ExecutorContext): Promise<string> {
   const thumbs = await Promise.all(thumbKeys.map((key) => localCopy(key, ctx)));
   const list = join(ctx.scratchDir, 'thumbs.ffconcat');
-  await writeFile(list, concatList(thumbs));
+  await writeFile(list, concatList(thumbs, [], IMAGE_FILE));
   const board = join(ctx.scratchDir, 'storyboard.jpg');
   await runFfmpeg(storyboardArgs(list, thumbs.length, STORYBOARD_COLUMNS, board), {
     signal: ctx.signal,

@@ -1,3 +1,4 @@
+import { seconds } from '../../media/range-input.js';
 import type { MixPayload } from './payloads.js';
 
 const RATE = 48_000;
@@ -22,17 +23,19 @@ export function mixArgs(
     const length = Math.max(0, total - t.start);
     const f = [
       `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
-      `atrim=0:${length.toFixed(6)}`,
+      `atrim=0:${seconds(length)}`,
       `volume=${t.volume}`,
     ];
-    if (t.fadeIn > 0) f.push(`afade=t=in:st=0:d=${t.fadeIn}`);
-    if (t.fadeOut > 0) f.push(`afade=t=out:st=${Math.max(0, length - t.fadeOut).toFixed(6)}:d=${t.fadeOut}`);
+    // A fade shorter than a sample is none: afade reads a length of 0 as its default, 44100 samples.
+    if (t.fadeIn * RATE >= 1) f.push(`afade=t=in:st=0:d=${seconds(t.fadeIn)}`);
+    if (t.fadeOut * RATE >= 1)
+      f.push(`afade=t=out:st=${seconds(length - t.fadeOut)}:d=${seconds(t.fadeOut)}`);
     if (t.start > 0) f.push(`adelay=${Math.round(t.start * 1000)}:all=1`);
     chains.push(`[${i}:a]${f.join(',')}[a${i}]`);
   }
   const mixed = p.tracks.map((_, i) => `[a${i}]`).join('');
   chains.push(
-    `${mixed}amix=inputs=${p.tracks.length}:duration=longest:normalize=0,apad,atrim=0:${total.toFixed(6)},asetpts=PTS-STARTPTS[mix]`,
+    `${mixed}amix=inputs=${p.tracks.length}:duration=longest:normalize=0,apad,atrim=0:${seconds(total)},asetpts=PTS-STARTPTS[mix]`,
   );
   return [
     ...args,

@@ -77,9 +77,3 @@ export function fadeFilters(l: Timed): string[] {
 export function ffColor(hex: string): string {
   return `0x${hex.slice(1)}`;
 }
-
-/** A file path as a filter option value inside a filtergraph (both levels of escaping). */
-export function pathOption(path: string): string {
-  const option = path.replace(/[\\':]/g, '\\$&');
-  return option.replace(/[\\'[\],;]/g, '\\$&');
-}

@@ -1,17 +1,8 @@
 import { join } from 'node:path';
 import { coverFilters, fitFilters } from '../../media/cover.js';
+import { pathOption } from '../../media/path-escape.js';
 import type { Rational } from '../../media/rational.js';
-import {
-  alphaExpr,
-  enableExpr,
-  fadeFilters,
-  ffColor,
-  num,
-  pathOption,
-  quoted,
-  slideExpr,
-  type Timed,
-} from './motion.js';
+import { alphaExpr, enableExpr, fadeFilters, ffColor, num, quoted, slideExpr, type Timed } from './motion.js';
 import type { Layer, Scene, TextLayer } from './spec.js';
 import { input, videoInput, type VideoClock } from './scene-inputs.js';
 import { fitText } from './text-layout.js';

@@ -5,6 +5,7 @@ import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine
 import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
 import { concatInput } from '../../media/segment-args.js';
+import { audioPlacement } from '../../media/stitch-args.js';
 import { writeConcatList } from '../../media/concat-list.js';
 import { withInput } from '../job-files.js';
 import type {
@@ -97,6 +98,10 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
   await withInput(p.input, ctx, (input) =>
     runFfmpeg(
       [
+        // The audio's timeline is the container's: placed as a plain transcode places its audio
+        // file, what precedes the renditions' first frame is cut (audio 0.3 s early had been kept
+        // and its end cut instead: each click 0.34 s late against its flash, in HLS and DASH).
+        ...audioPlacement(-(p.videoOffsetSec ?? 0)),
         ...guardedInput(input),
         '-map',
         '0:a:0',

@@ -83,6 +83,11 @@ export interface LadderAudioPayload {
   segmentSeconds: number;
   /** How much audio to encode: the video's length less one AAC frame of padding (absent in plans made before). */
   durationSec?: number;
+  /**
+   * Where the renditions start, on the source's container timeline, seconds (absent in plans made
+   * before: 0): the audio before it is cut, as a plain transcode cuts its own (audioPlacement).
+   */
+  videoOffsetSec?: number;
   prefix: string;
   hlsKey?: HlsKey | undefined;
 }

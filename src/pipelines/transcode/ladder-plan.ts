@@ -6,6 +6,7 @@ import { encoderByName } from '../../media/encoders/catalogue.js';
 import { seekFrom, seekIndexOf } from '../../media/keyframe-seek.js';
 import { firstDecoded } from '../../media/range-input.js';
 import { selectEncoder } from '../../media/encoders/select.js';
+import { tooSmallFor } from './process-plan.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames } from '../../media/vfr.js';
@@ -121,6 +122,14 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
       ctx.capabilities.encoders,
     );
     const rungs = resolveRungs(spec.ladder!, display, choice.encoder.codec);
+    for (const rung of rungs) {
+      const min = tooSmallFor(choice.encoder.name, rung);
+      if (min !== undefined)
+        throw new FramefleetError(
+          'UNSUPPORTED_MEDIA',
+          `ladder rung ${rung.name} is ${rung.width}x${rung.height}, and ${choice.encoder.name} encodes nothing smaller than ${min}x${min}: leave it out or use --codec h264`,
+        );
+    }
     ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
     const deinterlace = planDeinterlace(spec.input, spec.deinterlace ?? 'auto', video, ctx);
     for (const rung of rungs) {
@@ -231,6 +240,10 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         // video, its last packet starts before the video ends (no stray segment of one AAC frame)
         // and the stream still ends with the video, within that frame.
         durationSec: frames / fps - 1024 / source.audio!.sampleRate,
+        // Where the renditions' first frame is on the container's timeline: the first video frame,
+        // or its start for a VFR source, whose CFR grid starts there with the first frame repeated
+        // back to it (picture 0.34 s in: 109 frames for its 100, the audio kept from 0).
+        videoOffsetSec: video.variableFrameRate ? 0 : video.startTimeSec - source.startTimeSec,
         prefix: ctx.scratchPrefix,
         hlsKey,
       };

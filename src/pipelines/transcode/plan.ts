@@ -6,7 +6,7 @@ import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { countCfrFrames, fastestSteadyRate } from '../../media/vfr.js';
+import { countCfrFrames, fastestSteadyRate, meanRate } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -251,7 +251,9 @@ export function timelineRate(source: MediaInfo): Rational {
   const video = source.video!;
   if (!video.variableFrameRate) return video.frameRate;
   const base = rationalValue(video.frameRate);
-  const average = video.avgFrameRate ? rationalValue(video.avgFrameRate) : undefined;
+  // Matroska may give no average, and its time base as base rate (30 fps became 1000): frame times do.
+  const averageRate = video.avgFrameRate ?? (video.frameTimes && meanRate(video.frameTimes));
+  const average = averageRate ? rationalValue(averageRate) : undefined;
   const fast = video.frameTimes && fastestSteadyRate(video.frameTimes);
   const notBase = base > MAX_TIMELINE_FPS || (average !== undefined && base <= average * 1.01);
   if (
@@ -265,8 +267,7 @@ export function timelineRate(source: MediaInfo): Rational {
   if (base > 0 && base <= MAX_TIMELINE_FPS && (average === undefined || base >= average * 0.99)) {
     return video.frameRate;
   }
-  if (video.avgFrameRate && average! > 0 && average! <= 240) return video.avgFrameRate;
-  return video.frameRate;
+  return averageRate && average! > 0 && average! <= MAX_TIMELINE_FPS ? averageRate : video.frameRate;
 }
 
 /** The highest base rate a VFR source is normalised to (high-speed phone video records at 240). */

@@ -1,5 +1,6 @@
 import type { EncodeSettings, EncoderDef } from '../../media/encoders/catalogue.js';
 import { formatRational, type Rational } from '../../media/rational.js';
+import { patternDir } from '../../media/path-escape.js';
 import { guardedInput, localInput } from '../../media/run.js';
 import { rangeInput } from '../../media/range-input.js';
 import { exactFrames, segmentOutput, type SegmentEncode } from '../../media/segment-args.js';
@@ -92,12 +93,13 @@ function frameInput(from: FrameSource, rate: Rational, skip: number): string[] {
     '-start_number',
     String(skip + 1),
     '-i',
-    `${from.dir}/${FRAME_PATTERN}`,
+    `${patternDir(from.dir)}/${FRAME_PATTERN}`,
   ];
 }
 
 function losslessOutput(to: FrameSource): string[] {
-  if (to.kind === 'frames') return ['-start_number', '1', '-f', 'image2', '-y', `${to.dir}/${FRAME_PATTERN}`];
+  if (to.kind === 'frames')
+    return ['-start_number', '1', '-f', 'image2', '-y', `${patternDir(to.dir)}/${FRAME_PATTERN}`];
   // FFV1 keeps every pixel and the source's pixel format.
   return ['-c:v', 'ffv1', '-f', 'matroska', '-y', to.path];
 }
