@@ -169,7 +169,10 @@ export function expectationFor(
   fps: number,
 ): OutputExpectation {
   const video = source.video!;
-  const videoEnd = video.startTimeSec + (video.variableFrameRate ? frames / fps : video.durationSec);
+  // A VFR timeline starts at the container's start (its first picture held back to it).
+  const videoEnd = video.variableFrameRate
+    ? source.startTimeSec + frames / fps
+    : video.startTimeSec + video.durationSec;
   const tracks = (keepAudio ? source.audioTracks : []).map((audio) => ({
     sourceAvGapSec: audio.startTimeSec + audio.durationSec - videoEnd,
     // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);

@@ -24,16 +24,7 @@ import { scalingRoutes } from './routes-scaling.js';
 import { ScalingService } from './scaling-service.js';
 import { capConnectionsPerClient, Slots } from './slots.js';
 import { trustedProxies } from './trusted-proxies.js';
-
-/**
- * Sent with every response: never framed (clickjacking), never type-sniffed. A route that hijacks
- * its reply writes `reply.getHeaders()` into its own head, as the event stream does, to keep them.
- */
-const FRAME_HEADERS = {
-  'x-frame-options': 'DENY',
-  'content-security-policy': "frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
+import { FRAME_HEADERS } from './frame-headers.js';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 

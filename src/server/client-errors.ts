@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { FRAME_HEADERS } from './frame-headers.js';
 
 export interface RequestTimeouts {
   headersTimeoutMs: number;
@@ -12,7 +13,8 @@ export interface RequestTimeouts {
  * Fastify's `clientErrorHandler`: the HTTP parser refused the request (headers over the limit,
  * bytes that are not HTTP, a body longer than its Content-Length) or one of Node's two request
  * timeouts fired, so no reply object exists. Answers in the catalogue's shape, with the headers
- * fastify's own error replies carry, and closes the connection.
+ * fastify's own error replies carry and the frame headers every response carries, and closes the
+ * connection.
  *
  * Node reports both timeouts as one error (ERR_HTTP_REQUEST_TIMEOUT). Its check expires a request
  * whose headers are incomplete by the headers timeout (Node refuses one longer than the request
@@ -44,6 +46,9 @@ export function clientErrorHandlerFor(timeouts: RequestTimeouts): {
           `Content-Type: application/json; charset=utf-8\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\n` +
           `Date: ${new Date().toUTCString()}\r\n` +
+          Object.entries(FRAME_HEADERS)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('') +
           `Connection: close\r\n\r\n${body}`,
       );
     }

@@ -196,6 +196,12 @@ describe('adversarial tier: every bad request gets a short catalogue error, and 
       headers: { 'x-big': 'a'.repeat(20_000) },
     });
     expect([bigHeader.status, bigHeader.error?.code]).toEqual([431, 'HEADERS_TOO_LARGE']);
+    // Written by the parser's refusal, not by a reply: the frame headers came with no such answer.
+    expect(bigHeader.headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "frame-ancestors 'none'",
+    });
     const xml = await post('<job/>', { 'content-type': 'application/xml' });
     expect([xml.status, xml.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     // JSON sent as text/plain (a script's marker header let it past the cross-site guard) is no JSON.

@@ -109,6 +109,7 @@ describe('a ladder keeps audio that starts before or after the picture in sync',
   it.each([
     { source: 'early.mkv', sign: -1 as const },
     { source: 'late.mkv', sign: 1 as const },
+    { source: 'early-vfr.mkv', sign: -1 as const },
   ])(
     '$source: a plain transcode keeps the same',
     async (c) => {

@@ -183,6 +183,8 @@ export function transcodeTasks(
   const more = (p.audio ? (p.moreAudio ?? []) : []).map((a) => moreAudioTask(p, a, after));
   tasks.push(...more);
   const seams = seamCheckFor(p, ranges);
+  // A VFR timeline starts at the container's start (first picture held back): audio is placed from it.
+  const vfrLead = p.normaliseVfr ? p.videoOffsetSec : 0;
   const pictures =
     seams && !('skipped' in seams) && seams.seams.length > 0 ? seamPicturesTask(p, seams, after) : undefined;
   if (pictures) tasks.push(pictures);
@@ -201,12 +203,12 @@ export function transcodeTasks(
       format: p.format,
       segmentTasks: segments.map((t) => t.id),
       audioTask: audioTask?.id,
-      audioOffsetSec: p.audio?.offsetSec ?? 0,
+      audioOffsetSec: (p.audio?.offsetSec ?? 0) + vfrLead,
       ...(more.length
         ? {
             moreAudio: more.map((t, i) => {
               const { offsetSec, expected } = p.moreAudio![i]!;
-              return { task: t.id, offsetSec, ...(expected ? { expected } : {}) };
+              return { task: t.id, offsetSec: offsetSec + vfrLead, ...(expected ? { expected } : {}) };
             }),
           }
         : {}),
