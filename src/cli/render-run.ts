@@ -82,16 +82,17 @@ export async function renderCommand(file: string | undefined, flags: RenderFlags
   // -o wins; else the spec's own `output` (the schema has it), relative to the spec file.
   const named = flags.template === undefined ? (data as { output?: unknown } | null)?.output : undefined;
   // A directory, or a name ending in a slash, is refused as every command's -o is (it was written
-  // as the name without its slash).
-  const given =
-    flags.output === undefined || URL_PATH.test(flags.output)
-      ? flags.output
-      : outputArgument(flags.output, '--output');
-  const fromSpec =
-    typeof named !== 'string' || named === '' || URL_PATH.test(named)
-      ? named || undefined
-      : outputArgument(isAbsolute(named) ? named : join(base, named), "the spec's `output`");
-  const output = given ?? (typeof fromSpec === 'string' ? fromSpec : undefined);
+  // as the name without its slash); join, not fromSpecFile, whose resolve() drops that slash.
+  const checked = (path: string, what: string) => (URL_PATH.test(path) ? path : outputArgument(path, what));
+  const output =
+    flags.output !== undefined
+      ? checked(flags.output, '--output')
+      : typeof named === 'string' && named !== ''
+        ? checked(
+            URL_PATH.test(named) || isAbsolute(named) ? named : join(base, named),
+            "the spec's `output`",
+          )
+        : undefined;
   if (output === undefined)
     throw new FramefleetError('INVALID_ARGUMENT', 'missing -o/--output (or an `output` in the spec)');
   const spec = renderSpecFrom(data, base, output, flags);

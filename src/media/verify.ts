@@ -3,6 +3,7 @@ import { hasSampleTables, mp4PresentedFrames, presentedVideoFrames, readMoov } f
 import { mp4Timing, type StreamTiming } from './mp4-timing.js';
 import { probe, type MediaInfo } from './probe.js';
 import { trackName } from './track-name.js';
+import { timelineStartSec } from './vfr.js';
 
 export interface OutputExpectation {
   frames: number;
@@ -169,10 +170,7 @@ export function expectationFor(
   fps: number,
 ): OutputExpectation {
   const video = source.video!;
-  // A VFR timeline starts at the container's start (its first picture held back to it).
-  const videoEnd = video.variableFrameRate
-    ? source.startTimeSec + frames / fps
-    : video.startTimeSec + video.durationSec;
+  const videoEnd = timelineStartSec(source) + (video.variableFrameRate ? frames / fps : video.durationSec);
   const tracks = (keepAudio ? source.audioTracks : []).map((audio) => ({
     sourceAvGapSec: audio.startTimeSec + audio.durationSec - videoEnd,
     // An MP4/MOV's durations are exact (its edit lists hide the AAC priming the stream carries);

@@ -3,6 +3,10 @@ import { formatRational, rationalValue, reduced, type Rational } from './rationa
 import { LOST_FRAME, lostFrame } from './decode-failure.js';
 import { guardedInput, runFfmpeg } from './run.js';
 import { fitSizeParts } from './frame-sizes.js';
+import type { MediaInfo } from './probe.js';
+
+/** The highest base rate a VFR source is normalised to (high-speed phone video records at 240). */
+export const MAX_TIMELINE_FPS = 240;
 
 /** ffmpeg arguments that put a VFR stream on the `rate` grid, the same way every segment does. Pure. */
 export function cfrCountArgs(input: string, rate: Rational, fitSize?: string): string[] {
@@ -108,4 +112,23 @@ function snappedRate(rate: number): Rational {
 export function meanRate(frameTimes: readonly number[]): Rational | undefined {
   const span = frameTimes.length > 1 ? frameTimes.at(-1)! - frameTimes[0]! : 0;
   return span > 0 ? snappedRate((frameTimes.length - 1) / span) : undefined;
+}
+
+/**
+ * A stream's frame rate to report and to size analysis windows by: its base rate, unless that is
+ * a VFR stream's time base in disguise (1000 in Matroska, 90000 in an MP4), then its frames' mean. Pure.
+ */
+export function reportedRate(video: { frameRate: Rational; frameTimes?: readonly number[] }): Rational {
+  const timeBase = rationalValue(video.frameRate) > MAX_TIMELINE_FPS;
+  return (timeBase && video.frameTimes && meanRate(video.frameTimes)) || video.frameRate;
+}
+
+/**
+ * Where the output's first frame lies on the source's timeline, seconds: its first picture, or for
+ * a VFR source the container's start, where the constant-rate grid starts with its first picture
+ * held back to it (109 frames for 100 that start 0.34 s in). Audio is placed, and durations
+ * verified, from here: cut to the first picture, audio 0.32 s early had come out 0.68 s early. Pure.
+ */
+export function timelineStartSec(source: MediaInfo): number {
+  return source.video!.variableFrameRate ? source.startTimeSec : source.video!.startTimeSec;
 }

@@ -30,6 +30,13 @@ export interface EncoderDef {
   uploadFilter: string | undefined;
   /** Encoder arguments after -c:v. Every segment of a job gets exactly these. */
   args(settings: EncodeSettings): string[];
+  /**
+   * The smallest width and height it opens on, where one was met (measured with Debian's ffmpeg
+   * 5.1: libx265 fails at 14x14 and 200x10 and opens at 16x16; libsvtav1 fails at 62x64, 64x62 and
+   * 48x48 and opens at 64x64). A smaller picture failed every segment three times with ffmpeg's
+   * "maybe incorrect parameters".
+   */
+  minSide?: number;
 }
 
 /** Raw elementary-stream muxer per codec: segments concatenate byte for byte. */
@@ -47,6 +54,7 @@ function x26x(name: 'libx264' | 'libx265', codec: Codec, family: Family): Encode
     family,
     device: 'cpu',
     rank: codec === 'h264' ? 10 : 9,
+    ...(name === 'libx265' ? { minSide: 16 } : {}),
     globalArgs: () => [],
     uploadFilter: undefined,
     args: (settings) => {
@@ -195,6 +203,7 @@ const svtav1: EncoderDef = {
   family: 'svtav1',
   device: 'cpu',
   rank: 8,
+  minSide: 64,
   globalArgs: () => [],
   uploadFilter: undefined,
   args: ({ quality, preset, gopFrames, pixFmt }) => [
@@ -240,4 +249,10 @@ export const FAMILIES: readonly string[] = [
 
 export function encoderByName(name: string): EncoderDef | undefined {
   return ENCODERS.find((e) => e.name === name);
+}
+
+/** The smallest side encoder `name` opens on, where a picture of this size is smaller; else undefined. Pure. */
+export function tooSmallFor(name: string, size: { width: number; height: number }): number | undefined {
+  const min = encoderByName(name)?.minSide;
+  return min !== undefined && (size.width < min || size.height < min) ? min : undefined;
 }

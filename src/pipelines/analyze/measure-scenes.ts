@@ -26,7 +26,7 @@ import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
 import { seekIndexOf } from '../../media/keyframe-seek.js';
 import { probe, statInput, type MediaInfo } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
-import { meanRate } from '../../media/vfr.js';
+import { reportedRate } from '../../media/vfr.js';
 
 export interface MeasureScenesOptions extends MeasureOptions {
   shardIndex?: number;
@@ -120,9 +120,7 @@ async function measureShard(
   count: number,
   options: MeasureScenesOptions,
 ): Promise<ScenePartial> {
-  // A VFR stream's "rate" may be its time base (1000 in Matroska, 90000 in an MP4): its frames' mean.
-  const mean = rationalValue(video.frameRate) > 240 && video.frameTimes && meanRate(video.frameTimes);
-  const fps = rationalValue(mean || video.frameRate);
+  const fps = rationalValue(reportedRate(video));
   const size = analysisSize(video, options.width ?? 256);
   // The last shard runs to the end of the stream, exactly like one pass does.
   const last = shard.index === shard.count - 1 && shard.end > shard.start;

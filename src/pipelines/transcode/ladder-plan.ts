@@ -2,14 +2,13 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
-import { encoderByName } from '../../media/encoders/catalogue.js';
+import { encoderByName, tooSmallFor } from '../../media/encoders/catalogue.js';
 import { seekFrom, seekIndexOf } from '../../media/keyframe-seek.js';
 import { firstDecoded } from '../../media/range-input.js';
 import { selectEncoder } from '../../media/encoders/select.js';
-import { tooSmallFor } from './process-plan.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { countCfrFrames } from '../../media/vfr.js';
+import { countCfrFrames, timelineStartSec } from '../../media/vfr.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
@@ -240,10 +239,7 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
         // video, its last packet starts before the video ends (no stray segment of one AAC frame)
         // and the stream still ends with the video, within that frame.
         durationSec: frames / fps - 1024 / source.audio!.sampleRate,
-        // Where the renditions' first frame is on the container's timeline: the first video frame,
-        // or its start for a VFR source, whose CFR grid starts there with the first frame repeated
-        // back to it (picture 0.34 s in: 109 frames for its 100, the audio kept from 0).
-        videoOffsetSec: video.variableFrameRate ? 0 : video.startTimeSec - source.startTimeSec,
+        videoOffsetSec: timelineStartSec(source) - source.startTimeSec,
         prefix: ctx.scratchPrefix,
         hlsKey,
       };

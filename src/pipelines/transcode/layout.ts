@@ -183,7 +183,7 @@ export function transcodeTasks(
   const more = (p.audio ? (p.moreAudio ?? []) : []).map((a) => moreAudioTask(p, a, after));
   tasks.push(...more);
   const seams = seamCheckFor(p, ranges);
-  // A VFR timeline starts at the container's start (first picture held back): audio is placed from it.
+  // Audio is placed from where the timeline starts (timelineStartSec): a VFR source's container start.
   const vfrLead = p.normaliseVfr ? p.videoOffsetSec : 0;
   const pictures =
     seams && !('skipped' in seams) && seams.seams.length > 0 ? seamPicturesTask(p, seams, after) : undefined;

@@ -6,7 +6,7 @@ import { selectEncoder } from '../../media/encoders/select.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
-import { countCfrFrames, fastestSteadyRate, meanRate } from '../../media/vfr.js';
+import { countCfrFrames, fastestSteadyRate, MAX_TIMELINE_FPS, meanRate } from '../../media/vfr.js';
 import { expectationFor } from '../../media/verify.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
@@ -269,9 +269,6 @@ export function timelineRate(source: MediaInfo): Rational {
   }
   return averageRate && average! > 0 && average! <= MAX_TIMELINE_FPS ? averageRate : video.frameRate;
 }
-
-/** The highest base rate a VFR source is normalised to (high-speed phone video records at 240). */
-const MAX_TIMELINE_FPS = 240;
 
 /** Enough segments to keep every slot busy twice over, but none shorter than two seconds. */
 export function defaultSegmentSeconds(durationSec: number, slots: number): number {

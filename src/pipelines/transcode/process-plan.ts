@@ -1,4 +1,5 @@
 import { FramefleetError, show } from '../../errors.js';
+import { tooSmallFor } from '../../media/encoders/catalogue.js';
 import type { TranscodeLayout } from './layout.js';
 import { chainRequirements, processStep, type Processors } from './process-chain.js';
 
@@ -73,19 +74,6 @@ export function refuseOddSource(input: string, layout: TranscodeLayout): void {
 function encodedPixFmt(layout: TranscodeLayout): string {
   if (layout.device !== 'cpu') return 'nv12';
   return layout.settings.pixFmt ?? layout.pixFmt ?? 'yuv420p';
-}
-
-/**
- * The smallest side each CPU encoder opens on, measured with Debian's ffmpeg 5.1: libx265 fails at
- * 14x14 and opens at 16x16 (200x10 fails too), libsvtav1 fails at 62x64, 64x62 and 48x48 and opens
- * at 64x64. Either failed every segment three times with ffmpeg's "maybe incorrect parameters".
- */
-const MIN_SIDE: Readonly<Record<string, number>> = { libx265: 16, libsvtav1: 64 };
-
-/** The smallest side `encoder` opens on, where a picture of this size is smaller; else undefined. Pure. */
-export function tooSmallFor(encoder: string, size: { width: number; height: number }): number | undefined {
-  const min = MIN_SIDE[encoder];
-  return min !== undefined && (size.width < min || size.height < min) ? min : undefined;
 }
 
 /** Refuses, before any task, a source smaller than its encoder opens on. */
