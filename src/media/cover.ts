@@ -5,6 +5,8 @@ import { reduced, type Rational } from './rational.js';
 // is shown at, its width times its sample aspect ratio, and comes out with square pixels (the scale
 // tags its output SAR to within rounding of 1:1; a caller that encodes it sets 1:1).
 
+const quarterTurn = (rotation: number | undefined) => rotation === 90 || rotation === 270;
+
 /**
  * The width:height of one decoded pixel as the filter graph sees it: the stream's sample aspect
  * ratio, inverted by a quarter-turn display rotation (ffmpeg's autorotate transposes the picture and
@@ -13,7 +15,20 @@ import { reduced, type Rational } from './rational.js';
 export function pixelAspect(sampleAspect: Rational, rotation: number): Rational | undefined {
   if (sampleAspect.num === sampleAspect.den) return undefined;
   const sar = reduced(sampleAspect.num, sampleAspect.den);
-  return rotation === 90 || rotation === 270 ? { num: sar.den, den: sar.num } : sar;
+  return quarterTurn(rotation) ? { num: sar.den, den: sar.num } : sar;
+}
+
+/**
+ * The picture's size as ffmpeg decodes it: its autorotate turns a quarter-turn rotation upright, so
+ * the stored width and height trade places. Pure.
+ */
+export function uprightSize(v: { width: number; height: number; rotation?: number }): {
+  width: number;
+  height: number;
+} {
+  return quarterTurn(v.rotation)
+    ? { width: v.height, height: v.width }
+    : { width: v.width, height: v.height };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { FramefleetError, show } from '../errors.js';
 import { SEEK_BACK } from './keyframe-seek.js';
 import { seconds } from './range-input.js';
+import { uprightSize } from './cover.js';
 import { guardedInput, runFfmpeg } from './run.js';
 
 export type DecodeHwaccel = 'none' | 'cuda' | 'vaapi' | 'qsv';
@@ -65,9 +66,7 @@ export function analysisSize(
   source: { width: number; height: number; rotation?: number },
   targetWidth = 256,
 ): { width: number; height: number } {
-  const sideways = source.rotation === 90 || source.rotation === 270;
-  const w = sideways ? source.height : source.width;
-  const h = sideways ? source.width : source.height;
+  const { width: w, height: h } = uprightSize(source);
   const width = Math.max(2, Math.min(targetWidth, w) & ~1);
   const height = Math.max(2, Math.round((width * h) / Math.max(1, w) / 2) * 2);
   return { width, height };

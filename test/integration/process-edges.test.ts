@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
+import { ffmpeg, FAST_X264, ffprobeStreams, tempDir, withMatrix } from '../helpers/media.js';
 
 const run = promisify(execFile);
 
@@ -20,6 +20,12 @@ processors:
   third:
     command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, 'scale={out_width}:{out_height}', -c:v, ffv1, -y, '{output}']
     scale: 0.33
+  twice:
+    command: ['{ffmpeg}', -nostdin, -v, error, -i, '{input}', -vf, 'scale={out_width}:{out_height}', -c:v, ffv1, -y, '{output}']
+    scale: 2
+  smooth-frames:
+    command: ['{ffmpeg}', -nostdin, -v, error, -i, '{frames_in}/%06d.png', -vf, atadenoise, -start_number, '1', -y, '{frames_out}/%06d.png']
+    io: frames
 `;
 
 async function sleepersLeft(): Promise<number> {
@@ -43,11 +49,11 @@ describe('processors that misbehave', () => {
   });
   afterAll(() => cleanup());
 
-  const transcode = (name: string) =>
+  const transcode = (name: string, input = source) =>
     runCli(
       [
         'transcode',
-        source,
+        input,
         '-o',
         join(dir, `${name}.mp4`),
         '--process',
@@ -86,5 +92,19 @@ describe('processors that misbehave', () => {
     expect(result.stderr).toContain('makes 32x21 frames from the 96x64 source');
     expect(result.stderr).toContain('yuv420p video needs an even height');
     expect(await readdir(join(dir, 'data-third', 'jobs')).catch(() => [])).toEqual([]);
+  });
+
+  // A phone's portrait clip (stored 96x64, shown 64x96): the processors get the upright frames the
+  // decoder gives them, so their sizes are the upright ones. `twice` was told 192x128 and squashed
+  // the picture; a frames processor's output was refused as "64x96, expected 96x64".
+  it('a rotated source: processors see, and make, the upright picture', async () => {
+    const turned = join(dir, 'turned.mp4');
+    await withMatrix(source, turned, [0, 1, -1, 0]);
+    for (const name of ['twice', 'smooth-frames']) {
+      const result = await transcode(name, turned);
+      expect(result.code, result.stderr).toBe(0);
+      const [video] = await ffprobeStreams(join(dir, `${name}.mp4`));
+      expect([video!.width, video!.height]).toEqual(name === 'twice' ? [128, 192] : [64, 96]);
+    }
   });
 });

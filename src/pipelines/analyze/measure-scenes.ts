@@ -24,6 +24,7 @@ import {
 } from '../../media/decode-frames.js';
 import { mp4DecodeVideo, type DecodeVideo } from '../../media/mp4-header.js';
 import { seekIndexOf } from '../../media/keyframe-seek.js';
+import { uprightSize } from '../../media/cover.js';
 import { probe, statInput, type MediaInfo } from '../../media/probe.js';
 import { rationalValue } from '../../media/rational.js';
 import { reportedRate } from '../../media/vfr.js';
@@ -160,7 +161,7 @@ async function measureShard(
       path,
       fps,
       frameCount: video.frameCount,
-      ...displayedSize(video),
+      ...uprightSize(video),
       ...(video.lead ? { undecodableLead: video.lead } : {}),
       ...(video.cutTail ? { cutTail: video.cutTail } : {}),
     },
@@ -194,13 +195,6 @@ function keyframeSeek(video: ScenesVideo, frame: number, fps: number): FrameDeco
   if (!video.clock) return undefined;
   const key = video.keyframes.filter((k) => k <= frame).at(-1) ?? 0;
   return { ...video.clock, keySec: video.frameTimes?.[key] ?? key / fps };
-}
-
-function displayedSize(video: DecodeVideo): { width: number; height: number } {
-  const sideways = video.rotation === 90 || video.rotation === 270;
-  return sideways
-    ? { width: video.height, height: video.width }
-    : { width: video.width, height: video.height };
 }
 
 /** Merges shard partials and runs the detector: the same result as one unsharded pass. */

@@ -6,6 +6,7 @@ import { encoderByName, tooSmallFor } from '../../media/encoders/catalogue.js';
 import { seekFrom, seekIndexOf } from '../../media/keyframe-seek.js';
 import { firstDecoded } from '../../media/range-input.js';
 import { selectEncoder } from '../../media/encoders/select.js';
+import { uprightSize } from '../../media/cover.js';
 import { probe } from '../../media/probe.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
 import { countCfrFrames, timelineStartSec } from '../../media/vfr.js';
@@ -63,8 +64,7 @@ export function displaySize(v: { width: number; height: number; rotation: number
   width: number;
   height: number;
 } {
-  const width = Math.round((v.width * v.sampleAspect.num) / v.sampleAspect.den);
-  return v.rotation % 180 === 0 ? { width, height: v.height } : { width: v.height, height: width };
+  return uprightSize({ ...v, width: Math.round((v.width * v.sampleAspect.num) / v.sampleAspect.den) });
 }
 
 /** Chunks of whole segments: [start, end) frame ranges, the last one short. Pure. */

@@ -3,6 +3,7 @@ import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { containerName } from '../../media/audio-containers.js';
 import { probeChapters } from '../../media/chapters.js';
 import { selectEncoder } from '../../media/encoders/select.js';
+import { uprightSize } from '../../media/cover.js';
 import { probe, type MediaInfo, type VideoStreamInfo } from '../../media/probe.js';
 import { seekIndexOf, vfrPreRoll } from '../../media/keyframe-seek.js';
 import { rationalValue, type Rational } from '../../media/rational.js';
@@ -191,8 +192,7 @@ async function layoutOpened(
     ...(video.variableFrameRate ? { sourceFrames: video.frameCount } : {}),
     rate,
     fps,
-    width: video.width,
-    height: video.height,
+    ...uprightSize(video),
     pixFmt: video.pixFmt,
     keyframes: video.variableFrameRate ? [] : video.keyframes,
     seekIndex: seekIndexOf(source.formatName),
