@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
-import { guardedInput, runFfmpeg } from '../../media/run.js';
+import { guardedInput, runFfmpeg, type RunOptions } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
 import { concatInput } from '../../media/segment-args.js';
 import { audioPlacement } from '../../media/stitch-args.js';
@@ -28,9 +28,10 @@ export const MEDIA_PLAYLIST = 'index.m3u8';
 /**
  * The HLS muxer's fMP4 (CMAF) output options: a segment is cut at the first keyframe at least
  * `cutSec` after the last cut; the caller passes half a frame less than the segment length, so
- * every forced IDR (and only those) starts a segment. Pure.
+ * every forced IDR (and only those) starts a segment. The names are relative: ffmpeg runs in the
+ * rendition's folder (hlsRun), whose path the muxer would read as a pattern. Pure.
  */
-export function hlsPackageArgs(dir: string, cutSec: number): string[] {
+export function hlsPackageArgs(cutSec: number): string[] {
   return [
     // Timestamps as they are: shifted to start at a decode time of 0, B-frames' delay presented
     // the video 2 frames late and AAC's priming the audio 1024 samples late, apart (each track is
@@ -49,13 +50,20 @@ export function hlsPackageArgs(dir: string, cutSec: number): string[] {
     '-hls_fmp4_init_filename',
     INIT_NAME,
     '-hls_segment_filename',
-    join(dir, SEGMENT_PATTERN),
+    SEGMENT_PATTERN,
     '-hls_flags',
     'independent_segments',
     '-y',
-    join(dir, MEDIA_PLAYLIST),
+    MEDIA_PLAYLIST,
   ];
 }
+
+/**
+ * Runs an HLS packaging in `dir`: the segment name is a pattern (`seg-%05d.m4s`), and a `%` in the
+ * folder's path (a data dir named `100% data`) would be read as part of it, where `%%` is kept as two
+ * characters; relative names have none.
+ */
+const hlsRun = (dir: string, options: RunOptions): RunOptions => ({ ...options, cwd: dir });
 
 /** One rung: its parts of the chunks joined without re-encoding, cut into CMAF segments at the forced IDRs. */
 export const packageRendition: Executor<PackagePayload, RenditionOutput> = async (p, ctx) => {
@@ -78,14 +86,14 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
       'copy',
       // ffmpeg's default HEVC tag is hev1, which Safari and iOS refuse.
       ...(p.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []),
-      ...hlsPackageArgs(dir, p.cutSeconds),
+      ...hlsPackageArgs(p.cutSeconds),
     ],
-    {
+    hlsRun(dir, {
       signal: ctx.signal,
       timeoutMs: PACKAGE_TIMEOUT_MS,
       label: `package ${p.rung.name} (${paths.length} chunks) as CMAF segments`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
-    },
+    }),
   );
   await encrypt(dir, p.hlsKey, ctx);
   return publishDir(dir, p.rung.name, p.prefix, ctx);
@@ -117,14 +125,14 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
         // Ends with the video: the source's audio, or the encoder's padding, running a few ms past
         // it made a last segment of one AAC frame that no video segment matches.
         ...(p.durationSec ? ['-t', p.durationSec.toFixed(6)] : []),
-        ...hlsPackageArgs(dir, p.segmentSeconds),
+        ...hlsPackageArgs(p.segmentSeconds),
       ],
-      {
+      hlsRun(dir, {
         signal: ctx.signal,
         timeoutMs: PACKAGE_TIMEOUT_MS,
         label: 'encode and package the audio',
         onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
-      },
+      }),
     ),
   );
   await encrypt(dir, p.hlsKey, ctx);
