@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { FramefleetError } from '../errors.js';
+import { readKeyed, writeKeyed } from './keyed-cache.js';
 import { userCacheDir } from './user-cache.js';
 
 const execFileAsync = promisify(execFile);
@@ -93,28 +94,12 @@ async function identify(bin: string): Promise<string | undefined> {
 }
 
 async function readCachedVersion(key: string): Promise<FfmpegVersion | undefined> {
-  try {
-    const saved = JSON.parse(await readFile(versionCacheFile(), 'utf8')) as {
-      key: string;
-      version: FfmpegVersion;
-    };
-    return saved.key === key ? saved.version : undefined;
-  } catch {
-    return undefined;
-  }
+  return readKeyed<FfmpegVersion>(versionCacheFile(), key);
 }
 
 async function writeCachedVersion(key: string, version: FfmpegVersion): Promise<void> {
-  const file = versionCacheFile();
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(temp, JSON.stringify({ key, version }));
-    await rename(temp, file);
-  } catch {
-    // A read-only home only costs the check again next time.
-    await rm(temp, { force: true }).catch(() => undefined);
-  }
+  // A read-only home only costs the check again next time.
+  await writeKeyed(versionCacheFile(), key, version).catch(() => undefined);
 }
 
 async function readVersion(bin: string, envName: string): Promise<FfmpegVersion> {

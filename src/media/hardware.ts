@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { FramefleetError } from '../errors.js';
 import { ENCODERS, type EncoderDef } from './encoders/catalogue.js';
+import { readKeyed, writeKeyed } from './keyed-cache.js';
 import { runFfmpeg } from './run.js';
-import { replaceFile } from '../storage/replace-file.js';
 
 /** A smoke cache in `dir` keyed by this ffmpeg build (its version or binaries' identity) and host, valid for a day. */
 export function smokeCacheIn(dir: string, ffmpegBuild: string): SmokeCache {
@@ -111,21 +110,16 @@ interface Listings {
   hwaccels: string;
 }
 
+/** A smoke cache's entry for one build on one host. */
+interface SmokeEntry {
+  results: SmokeResult[];
+  listings?: Listings;
+}
+
 async function readSmokeCache(options: SmokeCache | undefined): Promise<SavedSmoke> {
-  const none: SavedSmoke = { results: new Map(), listings: undefined };
-  if (!options) return none;
-  try {
-    const saved = JSON.parse(await readFile(options.file, 'utf8')) as {
-      key: string;
-      at: number;
-      results: SmokeResult[];
-      listings?: Listings;
-    };
-    if (saved.key !== options.key || Date.now() - saved.at > options.maxAgeMs) return none;
-    return { results: new Map(saved.results.map((r) => [r.encoder, r])), listings: saved.listings };
-  } catch {
-    return none;
-  }
+  const saved = options && (await readKeyed<SmokeEntry>(options.file, options.key, options.maxAgeMs));
+  if (!saved) return { results: new Map(), listings: undefined };
+  return { results: new Map(saved.results.map((r) => [r.encoder, r])), listings: saved.listings };
 }
 
 async function writeSmokeCache(
@@ -136,10 +130,7 @@ async function writeSmokeCache(
   if (!options) return;
   const previous = (await readSmokeCache(options)).results;
   for (const r of results) previous.set(r.encoder, r);
-  await replaceFile(
-    options.file,
-    JSON.stringify({ key: options.key, at: Date.now(), results: [...previous.values()], listings }),
-  );
+  await writeKeyed<SmokeEntry>(options.file, options.key, { results: [...previous.values()], listings });
 }
 
 /** The build's encoder and hwaccel listings: remembered with the smoke results, else two ffmpeg runs. */
