@@ -48,4 +48,12 @@ if [ "${FRAMEFLEET_SETUP_REDIS:-0}" = 1 ] && [ -z "${REDIS_URL:-}" ]; then
   fi
 fi
 
-npm run --silent build
+# Builds unless dist/ was built from these very sources (a stamp of their digest, not of times:
+# a checkout or a copy changes times, not contents). npm test after the demo builds nothing again.
+build_hash="$(find src scripts/build.mjs tsconfig.json tsconfig.build.json package-lock.json -type f -print0 |
+  sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+build_stamp=dist/.framefleet-build-sha256
+if [ "$(cat "$build_stamp" 2>/dev/null)" != "$build_hash" ] || [ ! -f dist/cli/index.js ]; then
+  npm run --silent build
+  echo "$build_hash" >"$build_stamp"
+fi

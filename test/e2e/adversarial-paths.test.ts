@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 const DAY_MS = 86_400_000;
 
@@ -78,7 +78,7 @@ describe('adversarial tier: confinement holds when the job runs, not only at sub
   let before: string[] = [];
   let atimeWorks = false;
   const clip = (file: string, seconds = 1) =>
-    generateSampleClip({ path: file, width: 160, height: 90, fps: 25, scenes: [seconds] });
+    sampleClip({ path: file, width: 160, height: 90, fps: 25, scenes: [seconds] });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ff-adversarial-'));

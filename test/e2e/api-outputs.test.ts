@@ -6,9 +6,9 @@ import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { routeTable } from '../../src/server/route-access.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 const TOKEN = 'outputs-test-token';
 // A body-less POST names itself as a script's (what a cross-site form cannot send).
@@ -33,7 +33,7 @@ describe('API outputs', () => {
   beforeAll(async () => {
     h = await startServer({ token: TOKEN });
     clip = (
-      await generateSampleClip({
+      await sampleClip({
         path: path.join(h.inputDir, 'clip.mp4'),
         width: 160,
         height: 90,

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip, type SampleClip } from '../../src/media/generate.js';
+import { type SampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { readSse, startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 // A body-less state-changing request says it is not a cross-site form post.
 const CLIENT = { 'x-requested-with': 'test' };
@@ -19,7 +20,7 @@ describe('REST API end to end (real ffmpeg, real server)', () => {
     // Heartbeats every 50 ms: a fast machine transcodes the small clip in well under 500 ms, and the
     // stream must still show one.
     h = await startServer({ workers: 2, allowHosts: ['127.0.0.1'], heartbeatMs: 50 });
-    clip = await generateSampleClip({
+    clip = await sampleClip({
       path: path.join(h.inputDir, 'clip.mp4'),
       width: 160,
       height: 90,

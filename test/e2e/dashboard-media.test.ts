@@ -3,12 +3,12 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeMontageMusic } from '../../bench/lib/montage-media.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import type { JobRecord } from '../../src/engine/types.js';
 import type { EditOutput, MontageResult } from '../../src/pipelines/montage/index.js';
 import { startServer, type Harness } from './harness.js';
 import { escapeSegments } from './path-encodings.js';
 import { rawRequest } from './raw-http.js';
+import { sampleClip } from '../helpers/media.js';
 
 const TOKEN = 'dashboard-media-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -76,7 +76,7 @@ describe('montage and render job pages in headless Chromium', () => {
       // Two clips of two shots each: enough for an edit, no more to analyse.
       Promise.all(
         ['a', 'b'].map((name) =>
-          generateSampleClip({
+          sampleClip({
             path: path.join(clips, `${name}.mp4`),
             width: 64,
             height: 48,

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 // The submit form's pixel format and deinterlace fields reach the stored spec, and only when changed
 // from `auto`: a spec the form makes with the defaults is the CLI's default one (the same job id).
@@ -26,7 +26,7 @@ describe('dashboard submit form: pixel format and deinterlace', () => {
       }),
     ]);
     input = (
-      await generateSampleClip({
+      await sampleClip({
         path: path.join(h.inputDir, 'clip.mp4'),
         width: 96,
         height: 64,

@@ -2,9 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
-import { ffmpeg } from '../helpers/media.js';
+import { ffmpeg, sampleClip } from '../helpers/media.js';
 import { startServer, type Harness } from './harness.js';
 
 const SHOTS = path.resolve('test-results');
@@ -38,7 +37,7 @@ describe('dashboard in headless Chromium', () => {
   });
 
   it('submits a transcode from the form and watches the segment grid reach 100%', async () => {
-    const clip = await generateSampleClip({
+    const clip = await sampleClip({
       path: path.join(h.inputDir, 'demo.mp4'),
       width: 160,
       height: 90,

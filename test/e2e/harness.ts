@@ -5,13 +5,13 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { JobRecord, Pipeline } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { buildServer } from '../../src/server/index.js';
 import type { PoolConfig } from '../../src/config/pools.js';
 import type { ServerLimits } from '../../src/server/context.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { cleanPrefix, REDIS_URL } from '../integration/redis-fixtures.js';
+import { sampleClip } from '../helpers/media.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -163,7 +163,7 @@ export async function readSse(url: string, headers: Record<string, string> = {})
  * fleet has no worker with `encoder`), so that its event stream stays open; its 202 record.
  */
 export async function submitWaitingJob(h: Harness, encoder = 'libx264'): Promise<JobRecord> {
-  const clip = await generateSampleClip({
+  const clip = await sampleClip({
     path: path.join(h.inputDir, 'clip.mp4'),
     ...{ width: 160, height: 90, fps: 10, scenes: [1] },
   });

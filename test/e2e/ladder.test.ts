@@ -2,10 +2,10 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
 import { escapeSegments } from './path-encodings.js';
 import { rawRequest } from './raw-http.js';
+import { sampleClip } from '../helpers/media.js';
 
 async function post(h: Harness, spec: Record<string, unknown>) {
   const r = await fetch(`${h.url}/v1/jobs`, {
@@ -61,7 +61,7 @@ describe('ladder preview in headless Chromium (hls.js)', () => {
   });
 
   it('plays the ladder, switches rungs on demand, with no media errors and frames advancing', async () => {
-    const clip = await generateSampleClip({
+    const clip = await sampleClip({
       path: path.join(h.inputDir, 'ladder.mp4'),
       width: 320,
       height: 240,

@@ -2,8 +2,8 @@ import path from 'node:path';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 describe('/metrics', () => {
   let h: Harness;
@@ -13,7 +13,7 @@ describe('/metrics', () => {
   afterAll(() => h?.close());
 
   it('is valid Prometheus exposition with the fleet, job and task metrics', async () => {
-    const clip = await generateSampleClip({
+    const clip = await sampleClip({
       path: path.join(h.inputDir, 'm.mp4'),
       width: 160,
       height: 90,

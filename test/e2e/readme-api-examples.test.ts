@@ -1,8 +1,8 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 /** The JSON bodies of README's `curl ... /v1/jobs ... -d '{...}'` examples, in order. */
 async function readmeJobBodies(): Promise<string[]> {
@@ -24,7 +24,7 @@ describe("README's job examples over the HTTP API", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startServer({});
-    const clip = await generateSampleClip({
+    const clip = await sampleClip({
       path: path.join(h.inputDir, 'film.mp4'),
       ...{ width: 160, height: 90, fps: 10, scenes: [1] },
     });

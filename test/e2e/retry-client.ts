@@ -1,7 +1,7 @@
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { until } from '../helpers/processes.js';
 import type { Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 /** What the input-stamp tests of both engines ask the API: a retry, and a job until it settles. */
 
@@ -10,7 +10,7 @@ export const CLIENT = { 'x-requested-with': 'test' };
 export type Answer = JobRecord & { error?: { code: string; message: string } };
 
 export const clipOf = (file: string, scenes: number[]) =>
-  generateSampleClip({ path: file, width: 480, height: 270, fps: 30, scenes });
+  sampleClip({ path: file, width: 480, height: 270, fps: 30, scenes });
 
 export async function retry(h: Harness, id: string): Promise<{ status: number; body: Answer }> {
   const response = await fetch(`${h.url}/v1/jobs/${id}/retry`, { method: 'POST', headers: CLIENT });

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { deploymentOf, poolsConfigSchema, type PoolConfig } from '../../src/config/pools.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip, type SampleClip } from '../../src/media/generate.js';
+import { type SampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 const KEDA = path.resolve('deploy/keda');
 
@@ -30,7 +31,7 @@ describe('scaling API, KEDA manifests and job cost (real server, real ffmpeg)', 
     pools = poolsConfigSchema.parse(config.pools);
     // The local engine runs ff.cpu tasks; price them through the manifests' cpu pool.
     h = await startServer({ workers: 2, pools });
-    clip = await generateSampleClip({
+    clip = await sampleClip({
       path: path.join(h.inputDir, 'clip.mp4'),
       width: 160,
       height: 90,

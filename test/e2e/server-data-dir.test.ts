@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { startServer, type Harness } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -34,7 +34,7 @@ describe('a server whose data dir lies inside its roots', () => {
     // The data dir is base/data: inside both roots.
     h = await startServer({ dir: base, inputRoots: [base], outputRoots: [base], logLines });
     clip = (
-      await generateSampleClip({
+      await sampleClip({
         path: path.join(h.inputDir, 'clip.mp4'),
         width: 160,
         height: 90,

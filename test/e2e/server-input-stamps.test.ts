@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import type { SampleClip } from '../../src/media/generate.js';
+import { sampleClipArgs, type SampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
+import { ffmpeg } from '../helpers/media.js';
 import { until } from '../helpers/processes.js';
 import { startServer, type Harness } from './harness.js';
-import { clipOf, retry, segments, settled } from './retry-client.js';
+import { retry, segments, settled } from './retry-client.js';
 
 async function submit(h: Harness, spec: Record<string, unknown>): Promise<JobRecord> {
   const response = await fetch(`${h.url}/v1/jobs`, {
@@ -17,6 +18,16 @@ async function submit(h: Harness, spec: Record<string, unknown>): Promise<JobRec
   });
   expect(response.status, await response.clone().text()).toBe(202);
   return (await response.json()) as JobRecord;
+}
+
+/**
+ * retry-client's clipOf (480x270, 30 fps), made through the run's fixture cache: the same
+ * arguments as other files' clips of these scenes, so one run makes each clip once.
+ */
+async function clipOf(file: string, scenes: number[]): Promise<SampleClip> {
+  const { args, clip } = sampleClipArgs({ path: file, width: 480, height: 270, fps: 30, scenes });
+  await ffmpeg(args);
+  return clip;
 }
 
 const manifestText = (h: Harness, id: string) =>

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { REDIS_URL, uniquePrefix } from '../integration/redis-fixtures.js';
 import { readSse, startServer } from './harness.js';
+import { sampleClip } from '../helpers/media.js';
 
 // `framefleet server --redis URL --with-worker`: the API over the fleet engine, with a real Redis,
 // a worker in the same process, and the shared storage on disk.
@@ -19,7 +19,7 @@ describe('server on the Redis fleet engine', () => {
   beforeAll(async () => {
     ({ dir, url, close } = await startServer({ redis: { prefix } }));
     clip = path.join(dir, 'in', 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
   }, 60_000);
 
   afterAll(() => close?.());

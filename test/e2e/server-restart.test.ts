@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/engine/local/manifest.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { CLI } from '../helpers/cli.js';
+import { sampleClip } from '../helpers/media.js';
 
 interface Running {
   child: ChildProcess;
@@ -62,7 +62,7 @@ describe('server restart (kill -9 mid-job)', () => {
   it('resumes the job after a restart without redoing finished segments', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'ff-restart-'));
     await Promise.all([mkdir(path.join(dir, 'in')), mkdir(path.join(dir, 'out'))]);
-    const clip = await generateSampleClip({
+    const clip = await sampleClip({
       path: path.join(dir, 'in', 'clip.mp4'),
       width: 320,
       height: 180,

@@ -1,6 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, isAbsolute, join } from 'node:path';
+import { inject } from 'vitest';
+import { sampleClipArgs, type SampleClip, type SampleClipOptions } from '../../src/media/generate.js';
 import { runFfmpeg, runFfprobe } from '../../src/media/run.js';
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -12,9 +15,67 @@ export async function tempDir(prefix = 'ff-test-'): Promise<{ dir: string; clean
 /** The fastest x264 encode: fixtures whose pictures do not matter, only their frames and timing. */
 export const FAST_X264 = ['-c:v', 'libx264', '-preset', 'ultrafast'];
 
-/** Plain ffmpeg with arguments, for test fixtures only. */
+/**
+ * Plain ffmpeg with arguments (the output last), for test fixtures only. A fixture that one file
+ * (lavfi sources, files whose bytes go into the key) makes is made once per run and copied after
+ * that: of the suite's 440 fixtures, 150 were the same file made again by another test. A run whose
+ * output is not one file named by an absolute path (a pipe, `-f null -`, a pattern) always runs.
+ */
 export async function ffmpeg(args: string[]): Promise<void> {
+  const output = args.at(-1)!;
+  const key = await fixtureKey(args);
+  if (!key) return makeFixture(args);
+  const cached = join(inject('fixtureCache'), `${key}${extname(output)}`);
+  const made = await copyFile(cached, output).then(
+    () => true,
+    () => false,
+  );
+  if (made) return;
+  // Another file may make the same one at the same time: each writes its own, the rename is atomic.
+  const own = join(inject('fixtureCache'), `${key}-${process.pid}-${++madeHere}${extname(output)}`);
+  await makeFixture([...args.slice(0, -1), own]);
+  await rename(own, cached);
+  await copyFile(cached, output);
+}
+
+let madeHere = 0;
+
+/** generateSampleClip through the fixture cache: a clip that several files ask for is made once. */
+export async function sampleClip(options: SampleClipOptions): Promise<SampleClip> {
+  const { args, clip } = sampleClipArgs(options);
+  await ffmpeg(args);
+  return clip;
+}
+
+const makeFixture = async (args: string[]) => {
   await runFfmpeg(['-y', ...args], { timeoutMs: 120_000, label: 'test fixture' });
+};
+
+/** Muxers that write more than the one file named last, name files by a pattern, or none. */
+const MANY_FILES = new Set(['segment', 'stream_segment', 'hls', 'dash', 'image2', 'tee', 'null']);
+
+/**
+ * What makes a fixture: its arguments, each file among them replaced by its bytes' digest, and the
+ * output's extension; undefined where it writes more than one file or names a path that is not a file.
+ */
+async function fixtureKey(args: string[]): Promise<string | undefined> {
+  const output = args.at(-1)!;
+  const formats = args.flatMap((a, i) => (a === '-f' ? [args[i + 1]] : []));
+  if (!isAbsolute(output) || output.includes('%') || formats.some((f) => f && MANY_FILES.has(f)))
+    return undefined;
+  const hash = createHash('sha256').update(extname(output));
+  for (const arg of args.slice(0, -1)) {
+    const kind = isAbsolute(arg) ? await stat(arg).catch(() => undefined) : undefined;
+    if (kind?.isFile())
+      hash.update(
+        `\0file:${createHash('sha256')
+          .update(await readFile(arg))
+          .digest('hex')}`,
+      );
+    else if (kind || arg.includes(tmpdir())) return undefined;
+    else hash.update(`\0${arg}`);
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** A stream as `ffprobe -show_streams` reports it: the fields tests read, and the rest. */

@@ -7,12 +7,11 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cleanPrefix,
   exited,
@@ -43,7 +42,7 @@ describe('scale-in during a run: replicas removed while tasks run', () => {
     ({ dir, cleanup } = await tempDir('ff-scale-in-'));
     source = join(dir, 'source.mp4');
     await writeFile(join(dir, 'worker.yaml'), 'detect: false\ncores: 1\nencoders: [libx264]\n');
-    await generateSampleClip({
+    await sampleClip({
       path: source,
       width: 320,
       height: 240,

@@ -9,12 +9,11 @@ import { RedisKeys } from '../../src/engine/redis/keys.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cleanPrefix,
   exited,
@@ -49,7 +48,7 @@ beforeAll(async () => {
   capabilities = join(dir, 'worker.yaml');
   await writeFile(capabilities, 'detect: false\ncores: 1\nencoders: [libx264]\n');
   // 8 one-second scenes at 12 fps: 8 segments of 12 frames, cheap enough for a 2-core box.
-  await generateSampleClip({
+  await sampleClip({
     path: source,
     width: 160,
     height: 90,

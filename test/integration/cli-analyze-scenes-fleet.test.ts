@@ -5,11 +5,10 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cpuWorkerCapabilities,
   type FleetOfOne,
@@ -44,7 +43,7 @@ describe('analyze scenes --redis', () => {
       concurrency: 2,
     });
     clip = join(dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [3, 3, 3] });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [3, 3, 3] });
     fleetArgs = [
       '--redis',
       REDIS_URL,

@@ -3,10 +3,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
+import { sampleClipArgs } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
 import { alive, childrenNamed, until } from '../helpers/processes.js';
 
 async function manifests(dataDir: string): Promise<JobRecord[]> {
@@ -46,8 +46,9 @@ describe('interrupting commands, and jobs in the data dir', () => {
     dataDir = join(dir, 'data');
     long = join(dir, 'long.mp4');
     short = join(dir, 'short.mp4');
-    await generateSampleClip({ path: long, width: 480, height: 270, fps: 30, scenes: [2, 2, 2, 2] });
-    await generateSampleClip({ path: short, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    // Through the run's fixture cache: other files make these very clips too.
+    await ffmpeg(sampleClipArgs({ path: long, width: 480, height: 270, fps: 30, scenes: [2, 2, 2, 2] }).args);
+    await ffmpeg(sampleClipArgs({ path: short, width: 160, height: 90, fps: 25, scenes: [1, 1] }).args);
   });
   afterAll(() => cleanup());
 

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/engine/local/manifest.js';
@@ -30,6 +30,30 @@ describe('jobs list/show/rm/clean/resume', () => {
     expect(done.code, done.stderr).toBe(0);
     const [id] = (await readdir(join(data, 'jobs'))).filter((n) => !before.includes(n));
     return id!;
+  };
+  /**
+   * A data dir of done jobs for a test to read or change: a copy of one made once (the manifest
+   * names its files relative to the data dir), not a transcode of the same clip again per test.
+   */
+  const once = <T>(make: () => Promise<T>) => {
+    let made: Promise<T> | undefined;
+    return () => (made ??= make());
+  };
+  const oneJob = once(async () => {
+    const data = join(dir, 'one-job-data');
+    const ids: [string] = [await transcode(data, 'shared-a.mp4')];
+    return { data, ids };
+  });
+  const twoJobs = once(async () => {
+    const data = join(dir, 'two-jobs-data');
+    const first = await oneJob();
+    await cp(first.data, data, { recursive: true });
+    const ids: [string, string] = [...first.ids, await transcode(data, 'shared-b.mp4')];
+    return { data, ids };
+  });
+  const copyOf = async <Ids extends string[]>(made: { data: string; ids: Ids }, data: string) => {
+    await cp(made.data, data, { recursive: true });
+    return made.ids;
   };
   const manifestFile = (data: string, id: string) => join(data, 'jobs', id, 'manifest.json');
   const exists = (path: string) =>
@@ -72,12 +96,12 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('show: took is the last run, not since the first one was created, and says how many runs', async () => {
     const data = join(dir, 'took-data');
-    const id = await transcode(data, 'took.mp4');
+    const [id] = await copyOf(await oneJob(), data);
     // As if the first run had been an hour ago: the second's time is its own.
     const manifest = JSON.parse(await readFile(manifestFile(data, id), 'utf8')) as Manifest;
     manifest.job.createdAt = new Date(Date.parse(manifest.job.createdAt) - 3_600_000).toISOString();
     await writeFile(manifestFile(data, id), JSON.stringify(manifest));
-    expect(await transcode(data, 'took.mp4')).toBeUndefined();
+    expect(await transcode(data, 'shared-a.mp4')).toBeUndefined();
 
     const shown = await runCli(['jobs', 'show', id, '--data-dir', data]);
     expect(shown.code, shown.stderr).toBe(0);
@@ -112,7 +136,7 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('lists and shows the jobs of a data dir it cannot write (a read-only mount, another user’s), and refuses to prune it', async () => {
     const data = join(dir, 'read-only-data');
-    const id = await transcode(data, 'read-only.mp4');
+    const [id] = await copyOf(await oneJob(), data);
     // Not writable by the one who looks: as root, look as nobody (root may write anything).
     const root = process.getuid?.() === 0;
     const owner = root ? { uid: 65534, gid: 65534 } : {};
@@ -139,7 +163,7 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('clean removes scratch/<id> and tmp/job-<id> folders of jobs that are gone, never a kept job’s', async () => {
     const data = join(dir, 'clean-data');
-    const doneId = await transcode(data, 'clean.mp4');
+    const [doneId] = await copyOf(await oneJob(), data);
     // A failed job that was planned, kept for a resume: the done job's manifest, failed.
     const kept = 'transcode-0000kept0000';
     const manifest = JSON.parse(await readFile(manifestFile(data, doneId), 'utf8')) as Manifest;
@@ -191,7 +215,7 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('rm removes each job named once, said once', async () => {
     const data = join(dir, 'rm-once-data');
-    const a = await transcode(data, 'rm-once.mp4');
+    const [a] = await copyOf(await oneJob(), data);
     const twice = await runCli(['jobs', 'rm', a, a, a.slice(0, 20), '--data-dir', data]);
     expect(twice.code, twice.stderr).toBe(0);
     expect(twice.stdout).toBe(`removed ${a}\n`);
@@ -200,8 +224,7 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('rm removes none where one id names no job, and says so', async () => {
     const data = join(dir, 'rm-data');
-    const a = await transcode(data, 'rm-a.mp4');
-    const b = await transcode(data, 'rm-b.mp4');
+    const [a, b] = await copyOf(await twoJobs(), data);
 
     const missing = await runCli(['jobs', 'rm', a, 'transcode-missing', '--data-dir', data]);
     expect(missing.code).toBe(2);
@@ -213,7 +236,7 @@ describe('jobs list/show/rm/clean/resume', () => {
 
   it('an id may skip its type (the start of its hash); one that names no job points at jobs list', async () => {
     const data = join(dir, 'id-data');
-    const id = await transcode(data, 'id.mp4');
+    const [id] = await copyOf(await oneJob(), data);
     const hash = id.slice('transcode-'.length);
     const shown = await runCli(['jobs', 'show', hash.slice(0, 6), '--data-dir', data]);
     expect(shown.code, shown.stderr).toBe(0);

@@ -2,9 +2,9 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
-import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { sampleClipArgs } from '../../src/media/generate.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
 
 const COMMANDS = [
   ['transcode'],
@@ -26,6 +26,14 @@ const COMMANDS = [
   ['demo'],
 ];
 
+// Each command's --help, run once for the tests that read it.
+const helps = new Map<string, Promise<CliResult>>();
+const help = (command: string[]): Promise<CliResult> => {
+  const key = command.join(' ');
+  if (!helps.has(key)) helps.set(key, runCli([...command, '--help']));
+  return helps.get(key)!;
+};
+
 // One way to report: a summary for people, --json for machines, the same exit codes everywhere.
 describe('every command reports the same way', () => {
   let dir: string;
@@ -35,7 +43,7 @@ describe('every command reports the same way', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     clip = join(dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 192, height: 108, fps: 25, scenes: [1, 1, 1, 1] });
+    await ffmpeg(sampleClipArgs({ path: clip, width: 192, height: 108, fps: 25, scenes: [1, 1, 1, 1] }).args);
   });
   afterAll(() => cleanup());
 
@@ -51,25 +59,23 @@ describe('every command reports the same way', () => {
       ['analyze', 'beats'],
       ['analyze', 'proxy'],
     ];
-    for (const command of jobs) {
-      const help = await runCli([...command, '--help']);
-      expect(help.stdout, command.join(' ')).toContain('-q, --quiet');
-    }
+    const texts = await Promise.all(jobs.map(help));
+    for (const [i, text] of texts.entries()) expect(text.stdout, jobs[i]!.join(' ')).toContain('-q, --quiet');
     const quiet = await runCli(['analyze', 'beats', clip, '-q', '--json']);
     expect(quiet.code).toBe(0);
     expect((JSON.parse(quiet.stdout) as { kind: string }).kind).toBe('beats');
   });
 
   it('help texts show each default once, never `[]`', async () => {
-    const helps = await Promise.all(COMMANDS.map((c) => runCli([...c, '--help'])));
-    for (const [i, help] of helps.entries()) {
-      expect(help.code, COMMANDS[i]!.join(' ')).toBe(0);
-      expect(help.stdout).not.toContain('(default: [])');
+    const texts = await Promise.all(COMMANDS.map(help));
+    for (const [i, text] of texts.entries()) {
+      expect(text.code, COMMANDS[i]!.join(' ')).toBe(0);
+      expect(text.stdout).not.toContain('(default: [])');
       // Options wrap over lines: one option's text runs until the next line that starts a flag.
-      const options = help.stdout.split(/\n(?=\s+-)/);
+      const options = text.stdout.split(/\n(?=\s+-)/);
       for (const option of options) expect(option.match(/\(default:/g)?.length ?? 0, option).toBeLessThan(2);
     }
-    const transcode = helps[0]!.stdout;
+    const transcode = texts[0]!.stdout;
     expect(transcode).toMatch(
       /--preset <p>\s+speed preset: fast\|balanced\|quality \(default:\s+"balanced"\)/,
     );

@@ -3,9 +3,8 @@ import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir, sampleClip } from '../helpers/media.js';
 import { until } from '../helpers/processes.js';
 
 async function onlyJob(dataDir: string): Promise<{ job: JobRecord; text: string } | undefined> {
@@ -31,7 +30,7 @@ describe('resume checks the input first; a refused montage leaves no job', () =>
     const input = join(dir, 'in.mp4');
     const original = join(dir, 'original.mp4');
     const output = join(dir, 'out.mp4');
-    await generateSampleClip({ path: input, width: 480, height: 270, fps: 30, scenes: [2, 2, 2, 2] });
+    await sampleClip({ path: input, width: 480, height: 270, fps: 30, scenes: [2, 2, 2, 2] });
     await copyFile(input, original);
     const child = spawn(process.execPath, [
       CLI,
@@ -51,7 +50,7 @@ describe('resume checks the input first; a refused montage leaves no job', () =>
     const id = before.job.id;
 
     // Another, shorter clip in its place.
-    await generateSampleClip({ path: input, width: 480, height: 270, fps: 30, scenes: [2, 2] });
+    await sampleClip({ path: input, width: 480, height: 270, fps: 30, scenes: [2, 2] });
     const changed = await runCli(['jobs', 'resume', id, '--data-dir', dataDir, '-q']);
     expect(changed.code).toBe(2);
     expect(changed.stderr.trim().split('\n')).toHaveLength(1);
@@ -83,8 +82,8 @@ describe('resume checks the input first; a refused montage leaves no job', () =>
     const dataDir = join(dir, 'montage-data');
     const clips = join(dir, 'clips');
     await mkdir(clips);
-    await generateSampleClip({ path: join(clips, 'a.mp4'), width: 160, height: 90, fps: 25, scenes: [2, 2] });
-    await generateSampleClip({ path: join(clips, 'b.mp4'), width: 160, height: 90, fps: 25, scenes: [2, 2] });
+    await sampleClip({ path: join(clips, 'a.mp4'), width: 160, height: 90, fps: 25, scenes: [2, 2] });
+    await sampleClip({ path: join(clips, 'b.mp4'), width: 160, height: 90, fps: 25, scenes: [2, 2] });
     const music = join(dir, 'silence.m4a');
     await ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '8', '-c:a', 'aac', music]);
     const result = await runCli([

@@ -9,7 +9,6 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
 import type { Backend, JobRecord, Pipeline } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
@@ -22,7 +21,7 @@ import {
   graphUpgrade,
   type GraphSpec,
 } from '../helpers/graph-pipeline.js';
-import { tempDir } from '../helpers/media.js';
+import { FAST_X264, ffmpeg, tempDir, sampleClip } from '../helpers/media.js';
 import {
   cleanPrefix,
   cpuWorkerCapabilities,
@@ -140,8 +139,20 @@ beforeAll(async () => {
   clip = join(media, 'clip.mp4');
   longClip = join(media, 'long.mp4');
   await Promise.all([
-    generateSampleClip({ path: clip, width: 160, height: 90, fps: 30, scenes: [1, 1, 1] }),
-    generateSampleClip({ path: longClip, width: 640, height: 360, fps: 30, scenes: [6, 6], audio: false }),
+    sampleClip({ path: clip, width: 160, height: 90, fps: 30, scenes: [1, 1, 1] }),
+    // Only for the cancel test: an encode that runs long enough to be stopped; its pictures do not matter.
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=640x360:r=30:d=12',
+      ...FAST_X264,
+      '-g',
+      '60',
+      '-pix_fmt',
+      'yuv420p',
+      longClip,
+    ]),
   ]);
 });
 afterAll(() => cleanupMedia());
@@ -163,10 +174,14 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
   const transcode = (input: string, output: string, extra: Record<string, unknown> = {}) =>
     harness.backend.submit('transcode', { input, output, segments: 3, preset: 'fast', ...extra });
 
+  /** The clip transcoded to out.mp4, once: the first test checks the job, the second resubmits it. */
+  let transcoded: Promise<JobRecord> | undefined;
+  const transcodedClip = () =>
+    (transcoded ??= transcode(clip, join(dir, 'out.mp4')).then((s) => harness.backend.wait(s.id)));
+
   it('transcodes a small clip end to end with every frame', async () => {
     const output = join(dir, 'out.mp4');
-    const submitted = await transcode(clip, output);
-    const job = await harness.backend.wait(submitted.id);
+    const job = await transcodedClip();
     expect(job.error).toBeUndefined();
     expect(job.state).toBe('done');
     expect((job.result as StitchOutput).frames).toBe(90);
@@ -176,8 +191,8 @@ describe.each(backends)('backend conformance: %s', (_name, open) => {
   });
 
   it('resubmitting reuses verified segments and redoes only what is missing', async () => {
-    const output = join(dir, 'resume.mp4');
-    const first = await harness.backend.wait((await transcode(clip, output)).id);
+    const output = join(dir, 'out.mp4');
+    const first = await transcodedClip();
     expect(first.state).toBe('done');
     await rm(output);
     const again = await transcode(clip, output);

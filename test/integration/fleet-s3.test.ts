@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import type { StitchOutput } from '../../src/pipelines/transcode/index.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { openStorage, type S3Storage } from '../../src/storage/index.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
 import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
+import { sampleClip } from '../helpers/media.js';
 
 const WORKER = cpuWorkerCapabilities('fleet-s3');
 
@@ -60,7 +60,7 @@ describe('fleet with s3:// input and output (s3rver, Redis)', () => {
       { step: 'initialize', name: 'ffRecordGets' },
     );
     const clip = join(dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 320, height: 180, fps: 30, scenes: [1, 1, 1] });
+    await sampleClip({ path: clip, width: 320, height: 180, fps: 30, scenes: [1, 1, 1] });
     await storage.put('inbox/clip.mp4', clip);
     // Workers keep downloaded inputs here; a private folder keeps the test's cache its own.
     process.env.FRAMEFLEET_INPUT_CACHE = join(dir, 'input-cache');

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { startFleetWorker } from '../../src/runtime/redis.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { cleanPrefix, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
 
 // `framefleet worker --input-root/--output-root` used its own roots as they were: with its storage
@@ -38,7 +37,7 @@ describe("a fleet worker's own roots exclude its storage's work folders", () => 
     const shared = join(dir, 'shared');
     const planted = join(shared, 'scratch', 'other-job');
     await Promise.all([join(dir, 'in'), join(dir, 'out'), planted].map((d) => mkdir(d, { recursive: true })));
-    const clip = (path: string) => generateSampleClip({ path, width: 160, height: 90, fps: 25, scenes: [1] });
+    const clip = (path: string) => sampleClip({ path, width: 160, height: 90, fps: 25, scenes: [1] });
     await Promise.all([clip(join(dir, 'in', 'ok.mp4')), clip(join(planted, 'seg.mp4'))]);
     // Submitted as the CLI does: no recorded roots, so the worker's own decide.
     const backend = await RedisBackend.open({

@@ -5,9 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 
 interface PodSpec {
   containers: { args: string[]; env: { name: string; value?: string }[] }[];
@@ -97,7 +96,7 @@ describe('framefleet k8s analyze (fake API server, real CLI in the "pods")', () 
     ({ dir, cleanup } = await tempDir('ff-k8s-'));
     data = join(dir, 'data');
     await mkdir(join(data, 'inbox'), { recursive: true });
-    await generateSampleClip({
+    await sampleClip({
       path: join(data, 'inbox', 'clip.mp4'),
       width: 160,
       height: 90,

@@ -7,11 +7,10 @@ import { silentLogger } from '../../src/logger.js';
 import { publishLadder } from '../../src/pipelines/transcode/ladder-publish.js';
 import type { PublishPayload } from '../../src/pipelines/transcode/ladder-payloads.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { fixedPolicy } from '../../src/storage/path-policy.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { quietLog } from './redis-fixtures.js';
 
 /** Storage that runs `onFetch` once, the first time a rendition's playlist is fetched (by the publish step). */
@@ -47,7 +46,7 @@ describe('ladder publish: rendition folders are made inside the output roots tha
     const folder = join(output, 'hls');
     await Promise.all([input, folder, outside].map((d) => mkdir(d, { recursive: true })));
     const clip = join(input, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [2] });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [2] });
     const storage = new SwapOnPublish(join(dir, 'data'), async () => {
       await rename(folder, `${folder}.moved`);
       await symlink(outside, folder);

@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { parseMasterPlaylist, parseMediaPlaylist } from '../../src/media/hls-playlist.js';
 import { probe } from '../../src/media/probe.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 
 const run = promisify(execFile);
 
@@ -56,7 +55,7 @@ describe('transcode --ladder (HLS + DASH)', () => {
     ({ dir, cleanup } = await tempDir('ff-ladder-'));
     source = join(dir, 'source.mp4');
     // 4 s of 320x240 at 30 fps, scene changes inside segments, with audio.
-    await generateSampleClip({ path: source, width: 320, height: 240, fps: 30, scenes: [1.3, 1.4, 1.3] });
+    await sampleClip({ path: source, width: 320, height: 240, fps: 30, scenes: [1.3, 1.4, 1.3] });
   });
   afterAll(() => cleanup());
 

@@ -1,9 +1,8 @@
 import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFfmpeg } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir } from '../helpers/media.js';
 import { makeMontageClips, makeMontageMusic } from '../../bench/lib/montage-media.js';
 
 /**
@@ -32,12 +31,10 @@ describe('montage refuses bad input before rendering', () => {
     black = clips.find((c) => c.kind === 'black')!.path;
     blurred = clips.find((c) => c.kind === 'blurred')!.path;
     music = (await makeMontageMusic(dir, 120, 5)).path;
-    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(dir, 'photo.png')], {
-      label: 'test photo',
-    });
-    // Two clips shorter than the shortest cut (0.4 s).
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x48', '-frames:v', '1', join(dir, 'photo.png')]);
+    // Two clips shorter than the shortest cut (0.4 s): the same cut, made once and copied.
     for (const name of ['short-1.mp4', 'short-2.mp4'])
-      await runFfmpeg(['-i', good, '-t', '0.3', '-an', join(dir, name)], { label: 'test short clip' });
+      await ffmpeg(['-i', good, '-t', '0.3', '-an', join(dir, name)]);
     await writeFile(join(dir, 'bad.cube'), 'TITLE "broken"\nLUT_3D_SIZE 2\n0 0 0\n1 0 0\n0 1\n');
     // An ffmpeg whose filter list lacks vidstab, as a build without libvidstab has.
     await writeFile(
@@ -126,7 +123,12 @@ describe('montage refuses bad input before rendering', () => {
     {
       name: '--stabilize on an ffmpeg without vidstab',
       extra: () => ['--stabilize'],
-      env: () => ({ FFMPEG_PATH: join(dir, 'ffmpeg-no-vidstab') }),
+      // Its own cache folder: what the CLI remembers of an ffmpeg (version, encoders' smoke tests)
+      // is one entry per user, and the wrapper's would replace the real ffmpeg's for later runs.
+      env: () => ({
+        FFMPEG_PATH: join(dir, 'ffmpeg-no-vidstab'),
+        XDG_CACHE_HOME: join(dir, 'wrapper-cache'),
+      }),
       says: () => 'vidstab',
     },
   ])(
@@ -147,7 +149,7 @@ describe('montage refuses bad input before rendering', () => {
   // error) with -q, blaming its 6 s length ("under 8 s is too short") where a tone has no beat.
   it('refuses music with no beat in one line that says why', async () => {
     const tone = join(dir, 'tone.m4a');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=f=220:d=6', '-c:a', 'aac', tone], { label: 'a tone' });
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=220:d=6', '-c:a', 'aac', tone]);
     const data = join(dir, 'data-tone');
     const result = await runCli(
       [
@@ -167,13 +169,10 @@ describe('montage refuses bad input before rendering', () => {
   // its first without a word.
   it('names the audio track it cuts to where the music has more than one', async () => {
     const two = join(dir, 'two-tracks.mkv');
-    await runFfmpeg(
-      [
-        ...['-i', music, '-i', music, '-map', '0:a', '-map', '1:a', '-c:a', 'flac'],
-        ...['-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', two],
-      ],
-      { label: 'two-track music' },
-    );
+    await ffmpeg([
+      ...['-i', music, '-i', music, '-map', '0:a', '-map', '1:a', '-c:a', 'flac'],
+      ...['-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', two],
+    ]);
     // A malformed LUT stops the run once the plan has read the music.
     const result = await runCli(
       [

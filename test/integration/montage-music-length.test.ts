@@ -107,7 +107,10 @@ describe('montage as long as the music really is', () => {
       ].join('\n'),
     );
     await chmod(wrapper, 0o755);
-    const run = await montage(drums, ['--duration', '4'], { FFMPEG_PATH: wrapper });
+    // Its own cache folder: what the CLI remembers of an ffmpeg (version, encoders' smoke tests) is
+    // one entry per user, and the wrapper's would replace the real ffmpeg's for every later run.
+    const env = { FFMPEG_PATH: wrapper, XDG_CACHE_HOME: join(dir, 'wrapper-cache') };
+    const run = await montage(drums, ['--duration', '4'], env);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr.match(/VERIFY_FAILED/g)).toHaveLength(1);
     const failures = run.stdout

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { processorsConfigSchema } from '../../src/config/processors.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { processorPipelines, withProcessorFeatures } from '../../src/runtime/processors.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import type { FleetWorker } from '../../src/worker/fleet-worker.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cpuWorkerCapabilities,
   type FleetOfOne,
@@ -54,7 +53,7 @@ describe('processor routing on a CPU-only fleet (real Redis, real ffmpeg)', () =
   beforeAll(async () => {
     temp = await tempDir('ff-process-routing-');
     input = join(temp.dir, 'in.mp4');
-    await generateSampleClip({ path: input, width: 160, height: 96, fps: 10, scenes: [1, 1], audio: false });
+    await sampleClip({ path: input, width: 160, height: 96, fps: 10, scenes: [1, 1], audio: false });
     const registry = new PipelineRegistry([...allPipelines(), ...processorPipelines(processors)]);
     const storage = new FileStorage(join(temp.dir, 'shared'));
     fleet = await fleetOfOne({

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cpuWorkerCapabilities,
   type FleetOfOne,
@@ -32,7 +31,7 @@ describe('malformed jobs in the queues (real Redis, real ffmpeg)', () => {
   beforeAll(async () => {
     temp = await tempDir('ff-malformed-');
     clip = join(temp.dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1], audio: false });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1], audio: false });
     const registry = new PipelineRegistry(allPipelines());
     const storage = new FileStorage(join(temp.dir, 'shared'));
     fleet = await fleetOfOne({

@@ -6,11 +6,10 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import { fleetPathPolicy, recordJobRoots } from '../../src/engine/redis/job-roots.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { FleetWorker } from '../../src/worker/fleet-worker.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { cleanPrefix, cpuWorkerCapabilities, quietLog, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
 
 describe('fleet workers: job files are confined to the roots that hold when a worker opens them', () => {
@@ -45,7 +44,7 @@ describe('fleet workers: job files are confined to the roots that hold when a wo
     await Promise.all(
       [join(input, 'a'), join(output, 'b'), outside].map((d) => mkdir(d, { recursive: true })),
     );
-    const clip = (path: string) => generateSampleClip({ path, width: 160, height: 90, fps: 25, scenes: [1] });
+    const clip = (path: string) => sampleClip({ path, width: 160, height: 90, fps: 25, scenes: [1] });
     await Promise.all([
       clip(join(input, 'a', 'clip.mp4')),
       clip(join(input, 'ok.mp4')),

@@ -4,12 +4,11 @@ import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisKeys } from '../../src/engine/redis/keys.js';
 import type { RedisBackend } from '../../src/engine/redis/redis-backend.js';
 import { PipelineRegistry } from '../../src/engine/registry.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { allPipelines } from '../../src/pipelines/job-types.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import type { FleetWorker } from '../../src/worker/fleet-worker.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import {
   cpuWorkerCapabilities,
   type FleetOfOne,
@@ -32,7 +31,7 @@ describe('pool queues on a CPU-only fleet (real Redis, real ffmpeg)', () => {
     temp = await tempDir('ff-pools-');
     await Promise.all(
       SIZES.map(([width, height]) =>
-        generateSampleClip({
+        sampleClip({
           path: join(temp.dir, `${width}x${height}.mp4`),
           width,
           height,

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../src/engine/redis/connection.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { CLI } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { cleanPrefix, exited, REDIS_URL, spawnWorker, uniquePrefix, until } from './redis-fixtures.js';
 
 /** `framefleet <args>` from the build; resolves with its exit code and stdout. */
@@ -99,7 +98,7 @@ describe('framefleet worker / nodes / queues (processes)', () => {
 
     // The same job command runs on the fleet with --redis: planned, encoded and stitched by the worker.
     const clip = join(dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1] });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 10, scenes: [1, 1] });
     const output = join(dir, 'fleet-out.mp4');
     const fleetArgs = ['--redis', REDIS_URL, '--prefix', prefix, '--storage', pathToFileURL(dir).href];
     const run = await cli(['transcode', clip, '-o', output, '--segments', '2', '--json', ...fleetArgs]);

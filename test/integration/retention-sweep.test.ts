@@ -7,7 +7,6 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
 import { silentLogger } from '../../src/logger.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { connectRedis } from '../../src/engine/redis/connection.js';
 import { RedisBackend } from '../../src/engine/redis/redis-backend.js';
@@ -17,7 +16,7 @@ import { sweepRetention } from '../../src/runtime/retention-sweep.js';
 import { DAY_MS } from '../../src/storage/retention.js';
 import { openStorage, type S3Storage } from '../../src/storage/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from './redis-fixtures.js';
 
 interface Manifest {
@@ -59,8 +58,8 @@ describe('retention sweep', () => {
     data = join(dir, 'data');
     const short = join(dir, 'short.mp4');
     const long = join(dir, 'long.mp4');
-    await generateSampleClip({ path: short, width: 160, height: 90, fps: 25, scenes: [1, 1] });
-    await generateSampleClip({ path: long, width: 240, height: 136, fps: 25, scenes: [1.5, 1.5, 1.5] });
+    await sampleClip({ path: short, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    await sampleClip({ path: long, width: 240, height: 136, fps: 25, scenes: [1.5, 1.5, 1.5] });
     // A finished job, its output inside the storage root (outputs are never swept, wherever they are).
     await mkdir(join(data, 'outputs'), { recursive: true });
     const done = await runCli(

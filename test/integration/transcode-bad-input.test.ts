@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, truncate, copyFile, writeFile, mkdir, link, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir, sampleClip } from '../helpers/media.js';
 
 // Every bad input: one line naming the problem and the value, a non-zero exit, nothing at OUT.
 describe('transcode refuses bad input', () => {
@@ -19,7 +18,7 @@ describe('transcode refuses bad input', () => {
     ({ dir, cleanup } = await tempDir());
     await mkdir(join(dir, 'out'));
     good = join(dir, 'good.mp4');
-    await generateSampleClip({ path: good, width: 160, height: 90, scenes: [1, 1] });
+    await sampleClip({ path: good, width: 160, height: 90, scenes: [1, 1] });
     goodHash = sha(await readFile(good));
     await writeFile(join(dir, 'notes.txt'), 'this is not a video\n'.repeat(50));
     // Bytes named .mp4: ffmpeg reads them as MP4 and misses "the moov atom", yet nothing is truncated.

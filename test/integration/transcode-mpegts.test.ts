@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probe } from '../../src/media/probe.js';
+import { probe, type MediaInfo } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
@@ -30,6 +30,12 @@ describe('transcode of an MPEG-TS is frame-exact at any segment count', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   const source = (name: keyof typeof SOURCES) => join(dir, `${name.replace(/\W+/g, '-')}.ts`);
+  // Each source probed once, when a case first needs it (three cases share one source).
+  const probed = new Map<string, Promise<MediaInfo>>();
+  const probeSource = (name: keyof typeof SOURCES) => {
+    if (!probed.has(name)) probed.set(name, probe(source(name)));
+    return probed.get(name)!;
+  };
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir('ff-mpegts-'));
@@ -63,7 +69,7 @@ describe('transcode of an MPEG-TS is frame-exact at any segment count', () => {
     async (name, segments, ext) => {
       const input = source(name);
       const output = await transcode(input, segments, ext);
-      const [src, out] = await Promise.all([probe(input), probe(output)]);
+      const [src, out] = await Promise.all([probeSource(name), probe(output)]);
       expect(out.video!.frameCount).toBe(src.video!.frameCount);
       // Frame i against source frame i: a segment holding other frames collapses PSNR (under 20 dB).
       const psnr = await psnrByIndex(output, input);

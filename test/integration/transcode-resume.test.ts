@@ -3,11 +3,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 
 async function readJob(dataDir: string): Promise<JobRecord | undefined> {
   const ids = await readdir(join(dataDir, 'jobs')).catch(() => []);
@@ -31,7 +30,7 @@ describe('transcode survives SIGKILL', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     source = join(dir, 'source.mp4');
-    await generateSampleClip({ path: source, width: 640, height: 360, fps: 30, scenes: [2, 2, 2, 2] });
+    await sampleClip({ path: source, width: 640, height: 360, fps: 30, scenes: [2, 2, 2, 2] });
   });
   afterAll(() => cleanup());
 

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalBackend } from '../../src/engine/local/local-backend.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { openLocalBackend } from '../../src/runtime/local.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 import { silentLogger } from '../../src/logger.js';
 
 interface Task {
@@ -23,7 +22,7 @@ describe('scene-cut-aware split points', () => {
     ({ dir, cleanup } = await tempDir());
     source = join(dir, 'source.mp4');
     // Cuts at 72, 150 and 222 with no keyframes there: only the scene analysis can find them.
-    await generateSampleClip({
+    await sampleClip({
       path: source,
       width: 320,
       height: 180,

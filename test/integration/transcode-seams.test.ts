@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorContext } from '../../src/engine/types.js';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { writeFile } from 'node:fs/promises';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { seekFrom } from '../../src/media/keyframe-seek.js';
@@ -13,7 +12,7 @@ import { planSegments, type SegmentRange } from '../../src/pipelines/transcode/p
 import { seamCheckFor, startSeamCheck } from '../../src/pipelines/transcode/seam-check.js';
 import type { Storage } from '../../src/storage/types.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, tempDir } from '../helpers/media.js';
+import { ffmpeg, tempDir, sampleClip } from '../helpers/media.js';
 
 // The seam check: at each segment's first frame, the output's picture is the source's of that index
 // (not its neighbour's). Small clips: 320x180, 30 fps, 4 s, a keyframe every second.
@@ -46,7 +45,7 @@ describe('transcode seam check', () => {
       media('color.mp4'),
     ]);
     // Hard cuts every second: with 4 segments each seam is a cut.
-    await generateSampleClip({
+    await sampleClip({
       path: media('cuts.mp4'),
       width: 320,
       height: 180,
@@ -151,13 +150,13 @@ describe('transcode seam check', () => {
       // MP2 audio 11 ms ahead of the video; segments cut as plans without the video's start still
       // are (from the seek point): every segment after a seek starts one frame early.
       const ps = media('ps.mpg');
-      const lavfi = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=10'];
+      const lavfi = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=5'];
       await ffmpeg([
         ...lavfi,
         '-f',
         'lavfi',
         '-i',
-        'sine=duration=10',
+        'sine=duration=5',
         '-c:v',
         'mpeg2video',
         '-c:a',

@@ -1,10 +1,9 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { runFfprobe } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 
 /** The top-level boxes of an ISO media file, in file order. */
 async function topLevelBoxes(path: string): Promise<string[]> {
@@ -44,7 +43,7 @@ describe('transcode writes web-ready files', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     clip = join(dir, 'clip.mp4');
-    await generateSampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
+    await sampleClip({ path: clip, width: 160, height: 90, fps: 25, scenes: [1, 1] });
   });
   afterAll(() => cleanup());
 

@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleClip } from '../../src/media/generate.js';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { runFfmpeg, runFfprobe } from '../../src/media/run.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/media.js';
+import { tempDir, sampleClip } from '../helpers/media.js';
 
 // The core acceptance: 720p30 with audio, 4 segments (one second each), frame-exact, quality equal to one ffmpeg pass.
 describe('transcode split-and-stitch (720p30, 4 segments)', () => {
@@ -17,7 +16,7 @@ describe('transcode split-and-stitch (720p30, 4 segments)', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     source = join(dir, 'source.mp4');
-    await generateSampleClip({ path: source, width: 1280, height: 720, fps: 30, scenes: [1, 1, 1, 1] });
+    await sampleClip({ path: source, width: 1280, height: 720, fps: 30, scenes: [1, 1, 1, 1] });
   });
   afterAll(() => cleanup());
 
@@ -102,7 +101,7 @@ describe('transcode split-and-stitch (720p30, 4 segments)', () => {
   it('reuses a finished job instead of encoding again', async () => {
     // Reuse does not depend on the picture size: a small clip of the same 4 scenes, 3 segments.
     const small = join(dir, 'small.mp4');
-    await generateSampleClip({ path: small, width: 160, height: 90, fps: 30, scenes: [1, 1, 1, 1] });
+    await sampleClip({ path: small, width: 160, height: 90, fps: 30, scenes: [1, 1, 1, 1] });
     const output = join(dir, 'again.mp4');
     const args = [
       'transcode',
