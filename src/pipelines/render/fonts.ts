@@ -61,13 +61,17 @@ export async function checkFontFile(file: string, given: string): Promise<void> 
 
 /**
  * The characters of `text` that a font file has no glyph for, from fontconfig's charset of the file
- * (fc-query): drawtext shows them as empty boxes. Empty when the charset cannot be read.
+ * (fc-query): drawtext shows them as empty boxes. Empty when the charset cannot be read. Charsets
+ * are remembered by the file itself (device, inode, size, time), not its name: a held file's
+ * /proc/<pid>/fd/N name is another file's once that number is reused.
  */
 export async function missingGlyphs(file: string, text: string): Promise<string[]> {
-  let ranges = charsets.get(file);
+  const info = await stat(file).catch(() => undefined);
+  const key = info ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}` : file;
+  let ranges = charsets.get(key);
   if (!ranges) {
     ranges = runHelper('fc-query', ['-f', '%{charset}\\n', file], 10_000).then(parseCharset);
-    charsets.set(file, ranges);
+    charsets.set(key, ranges);
   }
   const covered = await ranges;
   if (!covered) return [];

@@ -3,7 +3,7 @@ import type { PlanContext, TaskGraph } from '../../engine/types.js';
 import { selectEncoder } from '../../media/encoders/select.js';
 import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
-import { checkOutputDir } from '../job-files.js';
+import { checkOutputDir, withInput } from '../job-files.js';
 import { issueMessage } from '../schema.js';
 import { outputFormat } from '../transcode/spec.js';
 import { missingGlyphs, resolveFont } from './fonts.js';
@@ -59,7 +59,10 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
         }));
       const font = l.fontFile ?? l.font;
       const entry = unseen.get(`${where}\0${font}`) ?? { where, font, chars: new Set<string>() };
-      for (const ch of await missingGlyphs(file, l.text)) entry.chars.add(ch);
+      // A font file of the spec's is read where it is held open, as every use of it is.
+      const glyphs = (path: string) => missingGlyphs(path, l.text);
+      for (const ch of await (l.fontFile ? withInput(l.fontFile, ctx, glyphs) : glyphs(file)))
+        entry.chars.add(ch);
       unseen.set(`${where}\0${font}`, entry);
     }
   }
