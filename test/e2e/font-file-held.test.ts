@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/engine/types.js';
-import { startServer, type Harness } from './harness.js';
+import { postJob, startServer, type Harness } from './harness.js';
 
 // A server's jobs read each file where it is held open (/proc/<pid>/fd/N), so that a name swapped
 // for a link to another file after the check is never followed. The plan's glyph check ran
@@ -33,28 +33,20 @@ describe('a render font file is read only where it is held open', () => {
 
   it('fc-query never gets the font file by its name, and the glyph warning still comes', async () => {
     const font = path.join(h.inputDir, 'mine.ttf');
-    const response = await fetch(`${h.url}/v1/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'render',
-        spec: {
-          output: path.join(h.outputDir, 'font.mp4'),
-          ...{ width: 160, height: 90, fps: 10, preset: 'fast' },
-          scenes: [
-            {
-              duration: 1,
-              background: { color: '#000000' },
-              // 漢 is not in DejaVu Sans: the check that reads the charset must run.
-              layers: [{ type: 'text', text: 'Hi 漢', fontFile: font, x: 0, y: 0, width: 160, height: 90 }],
-            },
-          ],
+    const { status, body } = await postJob(h, 'render', {
+      output: path.join(h.outputDir, 'font.mp4'),
+      ...{ width: 160, height: 90, fps: 10, preset: 'fast' },
+      scenes: [
+        {
+          duration: 1,
+          background: { color: '#000000' },
+          // 漢 is not in DejaVu Sans: the check that reads the charset must run.
+          layers: [{ type: 'text', text: 'Hi 漢', fontFile: font, x: 0, y: 0, width: 160, height: 90 }],
         },
-      }),
+      ],
     });
-    const body = (await response.json()) as JobRecord & { error?: unknown };
-    expect(response.status, JSON.stringify(body)).toBe(202);
-    const job = await h.runtime.backend.wait(body.id);
+    expect(status, JSON.stringify(body)).toBe(202);
+    const job = await h.runtime.backend.wait((body as JobRecord).id);
     expect(job.state, JSON.stringify(job.error)).toBe('done');
     const calls = (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes('-f'));
     expect(calls.length).toBeGreaterThanOrEqual(2);

@@ -167,14 +167,23 @@ export async function submitWaitingJob(h: Harness, encoder = 'libx264'): Promise
     path: path.join(h.inputDir, 'clip.mp4'),
     ...{ width: 160, height: 90, fps: 10, scenes: [1] },
   });
+  const { status, body } = await postJob(h, 'transcode', {
+    ...{ input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder },
+  });
+  if (status !== 202) throw new Error(`submit: ${status} ${JSON.stringify(body)}`);
+  return body as JobRecord;
+}
+
+/** POST /v1/jobs of a job `type` with `spec` (no token): the status and the parsed answer. */
+export async function postJob(
+  h: Harness,
+  type: string,
+  spec: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${h.url}/v1/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'transcode',
-      spec: { input: clip.path, output: path.join(h.outputDir, 'o.mp4'), encoder },
-    }),
+    body: JSON.stringify({ type, spec }),
   });
-  if (response.status !== 202) throw new Error(`submit: ${response.status} ${await response.text()}`);
-  return (await response.json()) as JobRecord;
+  return { status: response.status, body: (await response.json()) as unknown };
 }
