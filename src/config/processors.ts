@@ -14,6 +14,8 @@ export const PROCESSOR_PLACEHOLDERS = [
   'output',
   'frames_in',
   'frames_out',
+  'frames_in_pattern',
+  'frames_out_pattern',
   'width',
   'height',
   'out_width',
@@ -85,16 +87,20 @@ export const processorSchema = z
   })
   .superRefine((p, ctx) => {
     const used = new Set(p.command.flatMap(placeholdersIn));
+    // A frames command names each folder, or the image2 pattern of its files (ffmpeg's own reading).
     const needed = p.io === 'video' ? ['input', 'output'] : ['frames_in', 'frames_out'];
     for (const name of needed) {
-      if (!used.has(name))
+      if (!used.has(name) && !used.has(`${name}_pattern`))
         ctx.addIssue({
           code: 'custom',
           path: ['command'],
-          message: `an io: ${p.io} command must use {${name}}`,
+          message: `an io: ${p.io} command must use {${name}}${p.io === 'frames' ? ` or {${name}_pattern}` : ''}`,
         });
     }
-    const foreign = p.io === 'video' ? ['frames_in', 'frames_out'] : ['input', 'output'];
+    const foreign =
+      p.io === 'video'
+        ? ['frames_in', 'frames_out', 'frames_in_pattern', 'frames_out_pattern']
+        : ['input', 'output'];
     for (const name of foreign) {
       if (used.has(name))
         ctx.addIssue({

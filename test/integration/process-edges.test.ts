@@ -26,6 +26,9 @@ processors:
   smooth-frames:
     command: ['{ffmpeg}', -nostdin, -v, error, -i, '{frames_in}/%06d.png', -vf, atadenoise, -start_number, '1', -y, '{frames_out}/%06d.png']
     io: frames
+  smooth-pattern:
+    command: ['{ffmpeg}', -nostdin, -v, error, -i, '{frames_in_pattern}', -vf, atadenoise, -start_number, '1', -y, '{frames_out_pattern}']
+    io: frames
 `;
 
 async function sleepersLeft(): Promise<number> {
@@ -49,18 +52,9 @@ describe('processors that misbehave', () => {
   });
   afterAll(() => cleanup());
 
-  const transcode = (name: string, input = source) =>
+  const transcode = (name: string, input = source, data = join(dir, 'data')) =>
     runCli(
-      [
-        'transcode',
-        input,
-        '-o',
-        join(dir, `${name}.mp4`),
-        '--process',
-        name,
-        '--data-dir',
-        join(dir, 'data'),
-      ],
+      ['transcode', input, '-o', join(dir, `${name}.mp4`), '--process', name, '--data-dir', data],
       { FRAMEFLEET_CONFIG: config },
       30_000,
     );
@@ -106,5 +100,14 @@ describe('processors that misbehave', () => {
       const [video] = await ffprobeStreams(join(dir, `${name}.mp4`));
       expect([video!.width, video!.height]).toEqual(name === 'twice' ? [128, 192] : [64, 96]);
     }
+  });
+
+  // ffmpeg reads a frames folder as an image2 pattern, where a `%` in the data dir's name is part of
+  // the pattern: {frames_in_pattern} is the folder's files with that `%` escaped.
+  it('a frames processor given the patterns works in a data dir named with % and a space', async () => {
+    const result = await transcode('smooth-pattern', source, join(dir, '100% data %d'));
+    expect(result.code, result.stderr).toBe(0);
+    const [video] = await ffprobeStreams(join(dir, 'smooth-pattern.mp4'));
+    expect([video!.width, video!.height, video!.nb_frames]).toEqual([96, 64, '10']);
   });
 });

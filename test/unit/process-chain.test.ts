@@ -30,6 +30,14 @@ describe('processors config', () => {
     [{ a: { command: ['x', '{input}'] } }, 'an io: video command must use {output}'],
     [{ a: { command: ['x', '{input}', '{output}', '{nope}'] } }, 'unknown placeholder {nope}'],
     [{ a: { command: ['x', '{input}', '{frames_out}', '{output}'] } }, '{frames_out} is not available'],
+    [
+      { a: { command: ['x', '{input}', '{frames_out_pattern}', '{output}'] } },
+      '{frames_out_pattern} is not available',
+    ],
+    [
+      { a: { command: ['x', '{frames_in_pattern}'], io: 'frames' } },
+      'an io: frames command must use {frames_out} or {frames_out_pattern}',
+    ],
     [{ 'a.b': { command: ['x', '{input}', '{output}'] } }, 'expected a processor name'],
     [{ a: { command: ['x', '{input}', '{output}'], scale: 0 } }, 'expected number to be >=0.0625'],
   ])('refuses %j', (value, message) => {

@@ -8,6 +8,9 @@ import { exactFrames, segmentOutput, type SegmentEncode } from '../../media/segm
 /** Numbered PNG frames in a folder: 000001.png, 000002.png ... (what `{frames_in}` holds). */
 export const FRAME_PATTERN = '%06d.png';
 
+/** The image2 pattern of a frames folder's files, its `%` escaped: `{frames_in_pattern}`. Pure. */
+export const framesPattern = (dir: string): string => `${patternDir(dir)}/${FRAME_PATTERN}`;
+
 /** Where a processor's frames are: a video file, or a folder of numbered PNGs. */
 export type FrameSource = { kind: 'video'; path: string } | { kind: 'frames'; dir: string };
 
@@ -93,13 +96,12 @@ function frameInput(from: FrameSource, rate: Rational, skip: number): string[] {
     '-start_number',
     String(skip + 1),
     '-i',
-    `${patternDir(from.dir)}/${FRAME_PATTERN}`,
+    framesPattern(from.dir),
   ];
 }
 
 function losslessOutput(to: FrameSource): string[] {
-  if (to.kind === 'frames')
-    return ['-start_number', '1', '-f', 'image2', '-y', `${patternDir(to.dir)}/${FRAME_PATTERN}`];
+  if (to.kind === 'frames') return ['-start_number', '1', '-f', 'image2', '-y', framesPattern(to.dir)];
   // FFV1 keeps every pixel and the source's pixel format.
   return ['-c:v', 'ffv1', '-f', 'matroska', '-y', to.path];
 }

@@ -9,7 +9,13 @@ import { rationalValue } from '../../media/rational.js';
 import { runFfmpeg, runProgram } from '../../media/run.js';
 import { withInput } from '../job-files.js';
 import type { SegmentOutput, SegmentPayload } from './payloads.js';
-import { convertFramesArgs, decodeRangeArgs, encodeProcessedArgs, type FrameSource } from './process-args.js';
+import {
+  convertFramesArgs,
+  decodeRangeArgs,
+  encodeProcessedArgs,
+  framesPattern,
+  type FrameSource,
+} from './process-args.js';
 import {
   chainFingerprint,
   expandArgv,
@@ -182,7 +188,12 @@ async function runProcessor(name: string, processor: Processor, ctx: ExecutorCon
     run.input.kind === 'video' && run.output.kind === 'video'
       ? { input: run.input.path, output: run.output.path }
       : run.input.kind === 'frames' && run.output.kind === 'frames'
-        ? { frames_in: run.input.dir, frames_out: run.output.dir }
+        ? {
+            frames_in: run.input.dir,
+            frames_out: run.output.dir,
+            frames_in_pattern: framesPattern(run.input.dir),
+            frames_out_pattern: framesPattern(run.output.dir),
+          }
         : {};
   const argv = expandArgv(processor.command, {
     ...run.values,
