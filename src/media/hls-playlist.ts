@@ -33,6 +33,18 @@ export interface MediaPlaylist {
   segments: { uri: string; duration: number }[];
 }
 
+/**
+ * A media playlist whose EXT-X-TARGETDURATION covers every segment rounded half up: ffmpeg's HLS
+ * writer rounds half to even, so segments of exactly 2.5 s got a target of 2, which players (and
+ * the RFC, read strictly) refuse. The text as it was when it already does. Pure.
+ */
+export function coveringTargetDuration(text: string): string {
+  const pl = parseMediaPlaylist(text);
+  const longest = Math.max(0, ...pl.segments.map((s) => Math.round(s.duration)));
+  if (pl.targetDuration === undefined || pl.targetDuration >= longest) return text;
+  return text.replace(/^#EXT-X-TARGETDURATION:.*$/m, `#EXT-X-TARGETDURATION:${longest}`);
+}
+
 /** Attribute list of a tag (`BANDWIDTH=1,CODECS="a,b"`) as strings without quotes. */
 export function attributes(list: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -54,6 +54,10 @@ describe('a render font file is read only where it is held open', () => {
       expect(call).not.toContain(font);
       expect(call).toMatch(/\/proc\/\d+\/fd\/\d+$/);
     }
-    expect(lines.filter((l) => l.includes('has no glyph for') && l.includes('漢'))).toHaveLength(1);
+    const warned = lines.filter((l) => l.includes('has no glyph for') && l.includes('漢'));
+    expect(warned).toHaveLength(1);
+    // The field the layer set, and advice that fits it (no font family to look up).
+    expect(warned[0]).toContain('scenes.0.layers.0.fontFile: font');
+    expect(warned[0]).toContain('choose a font file that has them');
   });
 });

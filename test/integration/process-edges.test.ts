@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,15 @@ describe('processors that misbehave', () => {
 
   // ffmpeg reads a frames folder as an image2 pattern, where a `%` in the data dir's name is part of
   // the pattern: {frames_in_pattern} is the folder's files with that `%` escaped.
+  it('a frames processor that writes {frames_in}/%06d.png there fails once per try, saying why', async () => {
+    await rm(join(dir, 'smooth-frames.mp4'), { force: true });
+    const result = await transcode('smooth-frames', source, join(dir, '100% data %d'));
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain('PROCESSOR_FAILED');
+    expect(result.stderr).toContain(`the data dir's path holds a %`);
+    expect(result.stderr).toContain('give {frames_in_pattern} and {frames_out_pattern} instead');
+  });
+
   it('a frames processor given the patterns works in a data dir named with % and a space', async () => {
     const result = await transcode('smooth-pattern', source, join(dir, '100% data %d'));
     expect(result.code, result.stderr).toBe(0);

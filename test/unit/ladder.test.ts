@@ -45,6 +45,12 @@ describe('ladder spec', () => {
   it('refuses outputs, packages and options that do not fit a ladder', () => {
     const base = { output: '/o/master.m3u8', ladder: [{ height: 720 }] };
     expect(ladderProblem(base)).toBeUndefined();
+    // The name starts every rendition's URI in the playlists: a player reads these as URL syntax.
+    for (const name of ['50%.m3u8', 'a#b.m3u8', 'a?b.mpd', 'a"b.m3u8', 'x$Number$.mpd']) {
+      const problem = ladderProblem({ ...base, output: `/o/${name}` });
+      expect(problem?.message, name).toMatch(/which players read as part of a URL/);
+    }
+    expect(ladderProblem({ ...base, output: '/o/50% off/my film ü.m3u8' })).toBeUndefined();
     expect(ladderProblem({ ...base, output: '/o/x.mp4' })?.message).toMatch(/must end in \.m3u8/);
     expect(ladderProblem({ output: '/o/x.mpd' })?.message).toMatch(/give a ladder/);
     expect(ladderProblem({ ...base, packages: ['dash'] })?.message).toMatch(

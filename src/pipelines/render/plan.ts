@@ -51,7 +51,8 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
   for (const [i, s] of scenes.entries()) {
     for (const [j, l] of s.layers.entries()) {
       if (l.type !== 'text') continue;
-      const where = spec.template ? 'quiz.font' : `scenes.${i}.layers.${j}.font`;
+      const field = l.fontFile ? 'fontFile' : 'font';
+      const where = spec.template ? `quiz.${field}` : `scenes.${i}.layers.${j}.${field}`;
       const file =
         l.fontFile ??
         (await resolveFont(l.font).catch((e: unknown) => {
@@ -72,7 +73,7 @@ export async function planRender(spec: RenderSpec, ctx: PlanContext): Promise<Ta
     const more = missing.length > 12 ? ` and ${missing.length - 12} more` : '';
     ctx.log.warn(
       { jobId: ctx.jobId },
-      `${where}: font ${show(font)} has no glyph for ${show(missing.slice(0, 12).join(''))}${more}, drawn as empty boxes; choose a family that has them (fc-list :charset=${missing[0]!.codePointAt(0)!.toString(16)} family)`,
+      `${where}: font ${show(font)} has no glyph for ${show(missing.slice(0, 12).join(''))}${more}, drawn as empty boxes; ${where.endsWith('fontFile') ? 'choose a font file that has them' : `choose a family that has them (fc-list :charset=${missing[0]!.codePointAt(0)!.toString(16)} family)`}`,
     );
   }
   // A template's scenes pass the same checks as written ones (text inside the frame, crossfades).

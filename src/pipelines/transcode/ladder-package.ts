@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
 import { guardedInput, runFfmpeg, type RunOptions } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
+import { coveringTargetDuration } from '../../media/hls-playlist.js';
 import { concatInput } from '../../media/segment-args.js';
 import { audioPlacement } from '../../media/stitch-args.js';
 import { writeConcatList } from '../../media/concat-list.js';
@@ -95,6 +96,7 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
     }),
   );
+  await coverSegments(dir);
   await encrypt(dir, p.hlsKey, ctx);
   return publishDir(dir, p.rung.name, p.prefix, ctx);
 };
@@ -135,9 +137,18 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
       }),
     ),
   );
+  await coverSegments(dir);
   await encrypt(dir, p.hlsKey, ctx);
   return publishDir(dir, 'audio', p.prefix, ctx);
 };
+
+/** The packaged playlist's target duration raised to cover its longest segment (coveringTargetDuration). */
+async function coverSegments(dir: string): Promise<void> {
+  const file = join(dir, MEDIA_PLAYLIST);
+  const text = await readFile(file, 'utf8');
+  const covered = coveringTargetDuration(text);
+  if (covered !== text) await writeFile(file, covered);
+}
 
 /** AES-128 clear-key encryption of the segments, with the key read confined like an input. */
 async function encrypt(dir: string, key: HlsKey | undefined, ctx: ExecutorContext): Promise<void> {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as z from 'zod';
 import { FramefleetError, show } from '../../errors.js';
 import { intRange } from '../schema.js';
@@ -82,6 +83,9 @@ export function parsePackages(text: string): PackageType[] {
   return [...new Set(parts as PackageType[])];
 }
 
+/** Characters a ladder's output name may not hold: they mean something in its playlists' URIs. */
+const URI_UNSAFE = ['%', '#', '?', '"', '$'];
+
 /** What a ladder spec must satisfy beyond its fields' types, or a message. Pure. */
 export function ladderProblem(spec: {
   output: string;
@@ -112,6 +116,16 @@ export function ladderProblem(spec: {
     return {
       field: 'output',
       message: `a ladder's output must end in .m3u8 (HLS) or .mpd (DASH), got ${show(spec.output)}`,
+    };
+  }
+  // Its name starts every rendition's URI in the master playlist and the MPD: a player reads `%` as
+  // an escape, `#` and `?` as the end of the path, `"` ends the HLS attribute, `$` a DASH template.
+  const base = basename(spec.output);
+  const unsafe = [...base].find((c) => URI_UNSAFE.includes(c));
+  if (unsafe) {
+    return {
+      field: 'output',
+      message: `a ladder's output name ${show(base)} holds ${show(unsafe)}, which players read as part of a URL in its playlists: name it without ${URI_UNSAFE.join(' ')}`,
     };
   }
   const heights = spec.ladder.map((r) => r.height);

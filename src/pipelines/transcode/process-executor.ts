@@ -216,7 +216,12 @@ async function runProcessor(name: string, processor: Processor, ctx: ExecutorCon
   } catch (error) {
     if (!isFramefleetError(error) || error.code === 'CANCELLED') throw error;
     const code = error.code === 'FFMPEG_TIMEOUT' ? 'PROCESSOR_TIMEOUT' : 'PROCESSOR_FAILED';
-    throw new FramefleetError(code, error.message, {
+    // `{frames_in}/%06d.png` in a folder whose path holds a `%`: ffmpeg reads that `%` as the pattern's.
+    const pattern = run.cwd.includes('%') && processor.command.some((a) => /\{frames_(in|out)\}\/?%/.test(a));
+    const hint = pattern
+      ? ` (the data dir's path holds a %, which ffmpeg reads as part of the pattern after {frames_in} or {frames_out}: give {frames_in_pattern} and {frames_out_pattern} instead)`
+      : '';
+    throw new FramefleetError(code, `${error.message}${hint}`, {
       cause: error,
       ffmpegTail: error.ffmpegTail,
       details: { processor: name },
