@@ -144,6 +144,22 @@ describe('processor chains (pure)', () => {
     expect(queueFor(segs[0]!.requires)).toBe('ff.cpu.proc-tmp');
   });
 
+  // A scale-1 chain keeps an odd source odd: the advice is a crop, as a plain transcode gives it.
+  it('refuses an odd source through a chain that keeps its size with the crop that fixes it', () => {
+    const odd = {
+      ...{ input: '/in.mp4', frames: 10, width: 321, height: 181, encoder: 'libx264', device: 'cpu' },
+      settings: { quality: 70, preset: 'fast', gopFrames: 50 },
+    };
+    const refused = () =>
+      withProcessors({ ...odd, pixFmt: 'yuv420p' } as unknown as TranscodeLayout, ['tmp'], processors);
+    expect(refused).toThrow(
+      /makes 321x181 frames from the 321x181 source, .*crop it to an even size first \(ffmpeg -vf crop=320:180\)/,
+    );
+    const grown = () =>
+      withProcessors({ ...odd, pixFmt: 'yuv420p' } as unknown as TranscodeLayout, ['up'], processors);
+    expect(grown).not.toThrow(/needs an even/);
+  });
+
   it('refuses an unknown processor when a spec is submitted', () => {
     const pipeline = transcodePipelineWith(processors);
     const spec = { input: '/a.mp4', output: '/b.mp4', process: ['den', 'ghost'] };

@@ -47,7 +47,7 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       // A GPU task runs on the one device its slot is on.
       ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
       timeoutMs: SEGMENT_TIMEOUT_MS,
-      label: `encode segment ${p.index} (frames ${p.start}-${p.end}) with ${p.encoder}`,
+      label: `encode segment ${p.index} (frames ${p.start}-${p.end - 1}) with ${p.encoder}`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
       watch: LOST_FRAME,
     }).catch((error: unknown) => {
@@ -64,7 +64,7 @@ export const encodeSegment: Executor<SegmentPayload, SegmentOutput> = async (p, 
       lost ??
       new FramefleetError(
         'VERIFY_FAILED',
-        `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end})`,
+        `segment ${p.index} has ${got} frames after encoding, expected ${frames} (frames ${p.start}-${p.end - 1})`,
       )
     );
   }

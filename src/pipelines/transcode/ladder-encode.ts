@@ -132,7 +132,7 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
         signal: ctx.signal,
         ...(ctx.gpu ? { env: { ...process.env, ...ctx.gpu.env } } : {}),
         timeoutMs: CHUNK_TIMEOUT_MS,
-        label: `encode chunk ${p.index} (frames ${p.start}-${p.end}) at ${names} with ${p.encoder}`,
+        label: `encode chunk ${p.index} (frames ${p.start}-${p.end - 1}) at ${names} with ${p.encoder}`,
         onProgress: (pr) => ctx.progress({ fraction: Math.min(1, pr.frame / frames), fps: pr.fps }),
         watch: LOST_FRAME,
       },
@@ -145,7 +145,7 @@ export const encodeChunk: Executor<ChunkPayload, ChunkOutput> = async (p, ctx) =
     if (problem) {
       throw new FramefleetError(
         'VERIFY_FAILED',
-        `${rung.name} chunk ${p.index} (frames ${p.start}-${p.end}) ${problem} after encoding`,
+        `${rung.name} chunk ${p.index} (frames ${p.start}-${p.end - 1}) ${problem} after encoding`,
       );
     }
   }

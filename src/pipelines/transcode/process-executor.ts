@@ -63,7 +63,7 @@ export function processSegment(processors: Processors): Executor<ProcessSegmentP
     }
     const first = p.start - p.before;
     const total = p.end + p.after - first;
-    const label = `segment ${p.index} (frames ${p.start}-${p.end})`;
+    const label = `segment ${p.index} (frames ${p.start}-${p.end - 1})`;
     const stage = (from: number, to: number) => (fraction: number) =>
       ctx.progress({ fraction: from + (to - from) * Math.min(1, fraction) });
 

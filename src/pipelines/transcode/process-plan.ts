@@ -17,10 +17,12 @@ export function withProcessors(
   const encoded = encodedPixFmt(layout);
   const odd = oddSides(step, encoded);
   if (odd) {
+    // A chain that keeps the size keeps an odd source odd: no scale helps, a crop does.
+    const same = step.width === source.width && step.height === source.height;
     throw new FramefleetError(
       'INVALID_ARGUMENT',
       `processor chain ${show(names.join(','))} makes ${step.width}x${step.height} frames from the ${source.width}x${source.height} source, ` +
-        `and ${encoded} video needs an even ${odd}: choose a \`scale\` that gives even sizes`,
+        `and ${encoded} video needs an even ${odd}: ${same ? evenSizeFix(source) : 'choose a `scale` that gives even sizes'}`,
     );
   }
   const requires = chainRequirements(names, processors, { name: layout.encoder, device: layout.device });
@@ -39,6 +41,14 @@ export function oddSides(size: { width: number; height: number }, pixFmt: string
   return w && h ? 'width and height' : w ? 'width' : h ? 'height' : undefined;
 }
 
+/** How to make an odd-sized source even before framefleet sees it. Pure. */
+function evenSizeFix({ width, height }: { width: number; height: number }): string {
+  // Cropping a side of 1 would leave nothing: such a source is padded instead (1x1 -> 2x2).
+  return width === 1 || height === 1
+    ? `pad it to an even size first (ffmpeg -vf pad=${width + (width % 2)}:${height + (height % 2)})`
+    : `crop it to an even size first (ffmpeg -vf crop=${width - (width % 2)}:${height - (height % 2)})`;
+}
+
 /**
  * Refuses, before any task, a source whose size the encode cannot hold (321x181 4:2:0 video: x264
  * and every GPU encoder need even sides), which would fail every segment's encode after retries.
@@ -49,12 +59,7 @@ export function refuseOddSource(input: string, layout: TranscodeLayout): void {
   const odd = oddSides(layout, pixFmt);
   if (!odd) return;
   const via = pixFmt === layout.pixFmt ? '' : ` (it encodes ${pixFmt})`;
-  // Cropping a side of 1 would leave nothing: such a source is padded instead (1x1 -> 2x2).
-  const { width, height } = layout;
-  const fix =
-    width === 1 || height === 1
-      ? `pad it to an even size first (ffmpeg -vf pad=${width + (width % 2)}:${height + (height % 2)})`
-      : `crop it to an even size first (ffmpeg -vf crop=${width - (width % 2)}:${height - (height % 2)})`;
+  const fix = evenSizeFix(layout);
   // A 4:4:4 source encoded 4:2:0 by --pixel-format auto fits as it is on a CPU encoder.
   const keep =
     layout.device === 'cpu' && layout.pixFmt && !oddSides(layout, layout.pixFmt)
