@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramefleetError } from '../../errors.js';
 import type { CheckpointVerifier, Executor, ExecutorContext } from '../../engine/types.js';
-import { guardedInput, runFfmpeg, type RunOptions } from '../../media/run.js';
+import { guardedInput, runFfmpeg } from '../../media/run.js';
 import { encryptRendition } from '../../media/hls-encrypt.js';
 import { coveringTargetDuration } from '../../media/hls-playlist.js';
 import { concatInput } from '../../media/segment-args.js';
@@ -29,8 +29,9 @@ export const MEDIA_PLAYLIST = 'index.m3u8';
 /**
  * The HLS muxer's fMP4 (CMAF) output options: a segment is cut at the first keyframe at least
  * `cutSec` after the last cut; the caller passes half a frame less than the segment length, so
- * every forced IDR (and only those) starts a segment. The names are relative: ffmpeg runs in the
- * rendition's folder (hlsRun), whose path the muxer would read as a pattern. Pure.
+ * every forced IDR (and only those) starts a segment. The names are relative, for a run in the
+ * rendition's folder: the segment name is a pattern, and a `%` in the folder's path (a data dir named
+ * `100% data`) would be read as part of it, where `%%` is kept as two characters. Pure.
  */
 export function hlsPackageArgs(cutSec: number): string[] {
   return [
@@ -59,13 +60,6 @@ export function hlsPackageArgs(cutSec: number): string[] {
   ];
 }
 
-/**
- * Runs an HLS packaging in `dir`: the segment name is a pattern (`seg-%05d.m4s`), and a `%` in the
- * folder's path (a data dir named `100% data`) would be read as part of it, where `%%` is kept as two
- * characters; relative names have none.
- */
-const hlsRun = (dir: string, options: RunOptions): RunOptions => ({ ...options, cwd: dir });
-
 /** One rung: its parts of the chunks joined without re-encoding, cut into CMAF segments at the forced IDRs. */
 export const packageRendition: Executor<PackagePayload, RenditionOutput> = async (p, ctx) => {
   const paths: string[] = [];
@@ -89,12 +83,13 @@ export const packageRendition: Executor<PackagePayload, RenditionOutput> = async
       ...(p.codec === 'hevc' ? ['-tag:v', 'hvc1'] : []),
       ...hlsPackageArgs(p.cutSeconds),
     ],
-    hlsRun(dir, {
+    {
+      cwd: dir,
       signal: ctx.signal,
       timeoutMs: PACKAGE_TIMEOUT_MS,
       label: `package ${p.rung.name} (${paths.length} chunks) as CMAF segments`,
       onProgress: (pr) => ctx.progress({ fraction: Math.min(0.9, pr.frame / p.frames) }),
-    }),
+    },
   );
   await coverSegments(dir);
   await encrypt(dir, p.hlsKey, ctx);
@@ -129,12 +124,13 @@ export const packageAudio: Executor<LadderAudioPayload, RenditionOutput> = async
         ...(p.durationSec ? ['-t', p.durationSec.toFixed(6)] : []),
         ...hlsPackageArgs(p.segmentSeconds),
       ],
-      hlsRun(dir, {
+      {
+        cwd: dir,
         signal: ctx.signal,
         timeoutMs: PACKAGE_TIMEOUT_MS,
         label: 'encode and package the audio',
         onProgress: (pr) => ctx.progress({ fraction: pr.done ? 1 : 0.5 }),
-      }),
+      },
     ),
   );
   await coverSegments(dir);
