@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { SERVER_LIMIT_DEFAULTS } from '../config/server-limits.js';
 import { configPresent } from '../config/sources.js';
+import type { RetryPolicy } from '../engine/redis/queue-set.js';
 import { FramefleetError, maskUrl, show } from '../errors.js';
 import { die } from './common.js';
 
@@ -113,6 +114,15 @@ async function useFleet(config: Config): Promise<boolean> {
  */
 export function redisConnectTimeoutMs(): number | undefined {
   return current?.config.redis.connectTimeoutMs;
+}
+
+/**
+ * `retry:` (attempts, backoffSeconds) as the engines take it. Undefined before the config is read:
+ * the engines' own default, 3 attempts from 1 s, which is also the section's.
+ */
+export function configuredRetry(): RetryPolicy | undefined {
+  const retry = current?.config.retry;
+  return retry && { attempts: retry.attempts, backoffBaseMs: Math.round(retry.backoffSeconds * 1000) };
 }
 
 /** `--storage` a command cannot run without, from the flag or `storage:` in framefleet.yaml. */

@@ -2,7 +2,7 @@ import type { Backend, JobRecord } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openRedisBackend } from '../runtime/redis.js';
 import { cliLogger } from './cli-logger.js';
-import { redisConnectTimeoutMs } from './config-apply.js';
+import { redisConnectTimeoutMs, configuredRetry } from './config-apply.js';
 import type { OutputMode } from './common.js';
 import { followJob } from './follow-job.js';
 import { interruptible } from './interrupt.js';
@@ -39,6 +39,7 @@ export async function runFleetJob(
   const fleet = await openRedisBackend({
     redisUrl: options.redisUrl,
     connectTimeoutMs: redisConnectTimeoutMs(),
+    retry: configuredRetry(),
     prefix: options.prefix,
     storageUrl: options.storageUrl,
     log,

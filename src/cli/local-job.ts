@@ -4,6 +4,7 @@ import { refusedBeforeWork } from '../engine/refused.js';
 import type { JobRecord, Pipeline } from '../engine/types.js';
 import type { Processors } from '../pipelines/transcode/index.js';
 import { openLocalBackend } from '../runtime/local.js';
+import { configuredRetry } from './config-apply.js';
 import { cliLogger } from './cli-logger.js';
 import type { OutputMode } from './common.js';
 import { followJob } from './follow-job.js';
@@ -55,6 +56,7 @@ export async function runLocalJob(
     requested: options.requested,
     fixedSlots: options.fixedSlots,
     keepIntermediates: options.keepIntermediates,
+    retry: configuredRetry(),
     processors: options.processors,
     pipelines: options.pipelines,
   });

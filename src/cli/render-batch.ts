@@ -8,7 +8,7 @@ import { statFile } from '../media/input-file.js';
 import type { StitchOutput } from '../pipelines/transcode/payloads.js';
 import { defaultDataDir, openLocalBackend } from '../runtime/local.js';
 import { openRedisBackend } from '../runtime/redis.js';
-import { redisConnectTimeoutMs } from './config-apply.js';
+import { redisConnectTimeoutMs, configuredRetry } from './config-apply.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import { cliLogger } from './cli-logger.js';
 import { OVERWRITE_HINT } from './common.js';
@@ -58,6 +58,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
     ? await openRedisBackend({
         redisUrl: fleet.redisUrl,
         connectTimeoutMs: redisConnectTimeoutMs(),
+        retry: configuredRetry(),
         prefix: fleet.prefix,
         storageUrl: fleet.storageUrl,
         log,
@@ -70,6 +71,7 @@ export async function renderBatch(flags: RenderFlags): Promise<void> {
           log,
           candidates: candidatesFor({ encoder: flags.encoder ?? 'auto', codec: 'h264', hwaccel: 'auto' }),
           keepIntermediates: flags.keepIntermediates,
+          retry: configuredRetry(),
         }),
       };
   const backend: Backend = engine.backend;

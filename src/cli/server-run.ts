@@ -11,7 +11,7 @@ import { processorsOf } from '../runtime/processors.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { assertSafeBind, buildServer } from '../server/index.js';
 import { serverLimits } from '../server/context.js';
-import { currentConfig, redisConnectTimeoutMs } from './config-apply.js';
+import { currentConfig, redisConnectTimeoutMs, configuredRetry } from './config-apply.js';
 import type { ServerFlags } from './server.js';
 
 export async function serverCommand(flags: ServerFlags): Promise<void> {
@@ -43,6 +43,7 @@ export async function serverCommand(flags: ServerFlags): Promise<void> {
     mode: flags.redis ? 'redis' : 'local',
     redisUrl: flags.redis,
     connectTimeoutMs: redisConnectTimeoutMs(),
+    retry: configuredRetry(),
     prefix: flags.prefix,
     dataDir,
     storageUrl: flags.storage ?? (flags.redis ? pathToFileURL(dataDir).href : undefined),

@@ -5,7 +5,7 @@ import { processorsOf } from '../runtime/processors.js';
 import { startFleetWorker } from '../runtime/redis.js';
 import { canonicalRoots } from '../storage/path-policy.js';
 import { startHealthServer } from '../worker/health-server.js';
-import { redisConnectTimeoutMs, requireStorage } from './config-apply.js';
+import { configuredRetry, redisConnectTimeoutMs, requireStorage } from './config-apply.js';
 import type { WorkerFlags } from './worker.js';
 
 export async function workerCommand(flags: WorkerFlags): Promise<void> {
@@ -20,6 +20,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     processors,
     redisUrl: flags.redis,
     connectTimeoutMs: redisConnectTimeoutMs(),
+    retry: configuredRetry(),
     prefix: flags.prefix,
     storageUrl: requireStorage(flags.storage, 'worker'),
     log,

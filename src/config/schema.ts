@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parseQueue } from '../engine/routing.js';
 import { show } from '../errors.js';
 import { retentionConfigSchema } from './retention.js';
+import { retryConfigSchema } from './retry.js';
 import { processorsConfigSchema } from './processors.js';
 import { poolsConfigSchema } from './pools.js';
 import { SERVER_LIMITS, type ServerLimitKey } from './server-limits.js';
@@ -12,7 +13,7 @@ import { REDIS_CONNECT_TIMEOUT_MS } from '../engine/redis/connect-timeout.js';
 /**
  * framefleet.yaml: one file for every command (CLI, server, worker), each section optional. Values
  * from flags win over the file, the file over FRAMEFLEET_* environment variables' defaults... see
- * load.ts for the order. Other issues add their sections here (processors, pools, retention).
+ * load.ts for the order. Other issues add their sections here (processors, pools, retention, retry).
  */
 const plainName = /^[A-Za-z0-9_-]+$/;
 
@@ -102,6 +103,7 @@ export const configSchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     worker: workerConfigSchema.default(workerConfigSchema.parse({})),
     retention: retentionConfigSchema.default(retentionConfigSchema.parse({})),
+    retry: retryConfigSchema.default(retryConfigSchema.parse({})),
     processors: processorsConfigSchema,
     pools: poolsConfigSchema,
   })

@@ -128,9 +128,12 @@ class AttemptContext implements ExecutorContext {
   }
 }
 
-/** Exponential backoff with a cap: 1 s, 2 s, 4 s ... */
-export function backoffMs(attempt: number, baseMs: number, capMs = 60_000): number {
-  return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+/**
+ * Exponential backoff: 1 s, 2 s, 4 s ... for a base of 1 s, BullMQ's `exponential` (the fleet's) to
+ * the millisecond, so `retry:` in framefleet.yaml means the same waits in both engines.
+ */
+export function backoffMs(attempt: number, baseMs: number): number {
+  return Math.round(baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 /**

@@ -3,6 +3,7 @@ import { detectCapabilities } from '../cluster/capabilities.js';
 import { detectGpus } from '../cluster/gpu-detect.js';
 import type { Capabilities } from '../engine/capabilities.js';
 import { LocalBackend } from '../engine/local/local-backend.js';
+import type { RetryPolicy } from '../engine/redis/queue-set.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { FleetCapabilities, Logger, Pipeline } from '../engine/types.js';
 import { ENCODERS, encoderByName } from '../media/encoders/catalogue.js';
@@ -105,6 +106,7 @@ export async function openLocalRuntime(
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
     removeWaitMs: options.removeWaitMs,
+    ...retryOptions(options.retry),
     paths: roots && fixedPolicy(roots),
     build: buildFingerprint(),
   });
@@ -138,6 +140,8 @@ export interface LocalBackendOptions {
   fixedSlots?: boolean;
   keepIntermediates?: boolean;
   resume?: boolean;
+  /** `retry:` in framefleet.yaml; default 3 attempts from 1 s. */
+  retry?: RetryPolicy;
   /** Configured processors: this machine offers those whose requirements it meets. */
   processors?: Processors;
   /**
@@ -178,6 +182,12 @@ export async function openLocalBackend(options: LocalBackendOptions): Promise<Lo
     log: options.log,
     keepIntermediates: options.keepIntermediates,
     resume: options.resume,
+    ...retryOptions(options.retry),
     build: buildFingerprint(),
   });
+}
+
+/** A retry policy as the embedded engine's options name it. Pure. */
+function retryOptions(retry: RetryPolicy | undefined): { maxAttempts?: number; backoffBaseMs?: number } {
+  return retry ? { maxAttempts: retry.attempts, backoffBaseMs: retry.backoffBaseMs } : {};
 }

@@ -7,6 +7,7 @@ import type { Logger, Pipeline } from '../engine/types.js';
 import { checkEvictionPolicy, openRedis } from '../engine/redis/connection.js';
 import { fleetPathPolicy } from '../engine/redis/job-roots.js';
 import { RedisBackend } from '../engine/redis/redis-backend.js';
+import type { RetryPolicy } from '../engine/redis/queue-set.js';
 import { detectEncoders } from '../media/hardware.js';
 import { openStorage } from '../storage/index.js';
 import { serverRoots, workExclusions, type PathRoots } from '../storage/path-policy.js';
@@ -33,6 +34,8 @@ export interface FleetConnectionOptions {
   processors?: Processors;
   /** How long the first PING may go unanswered before REDIS_UNREACHABLE (`redis.connectTimeoutMs`). */
   connectTimeoutMs?: number;
+  /** What the tasks this process queues are given (`retry:`); default 3 attempts from 1 s. */
+  retry?: RetryPolicy;
 }
 
 /** A submitter's view of the fleet: the Redis backend with framefleet's pipelines and the shared storage. */
@@ -49,6 +52,7 @@ export async function openRedisBackend(
     log: options.log,
     keepIntermediates: options.keepIntermediates,
     submitRoots: options.submitRoots,
+    retry: options.retry,
   });
   return {
     backend,
@@ -130,6 +134,7 @@ export async function startFleetWorker(
     stalledIntervalMs: options.stalledIntervalMs,
     heartbeatMs: options.heartbeatMs,
     keepIntermediates: options.keepIntermediates,
+    retry: options.retry,
     paths: fleetPathPolicy(redis, options.prefix, options.roots, await workExclusions(storage)),
   });
   await worker.start();
@@ -157,6 +162,7 @@ export async function openFleetRuntime(
     pipelines: options.pipelines,
     processors: options.processors,
     connectTimeoutMs: options.connectTimeoutMs,
+    retry: options.retry,
   };
   const storage = openStorage(connection.storageUrl);
   const roots =

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { GpuInfo } from '../engine/capabilities.js';
 import { PipelineRegistry } from '../engine/registry.js';
 import type { Backend, Logger, Pipeline } from '../engine/types.js';
+import type { RetryPolicy } from '../engine/redis/queue-set.js';
 import type { PathRoots } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 import type { FleetView } from './fleet-view.js';
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   prefix?: string;
   /** Redis mode: how long the first PING may go unanswered before REDIS_UNREACHABLE. */
   connectTimeoutMs?: number;
+  /** How often a failed task runs again and the first wait (`retry:`); default 3 attempts from 1 s. */
+  retry?: RetryPolicy;
   /** Where inputs, intermediates and uploads live: file:///path or s3://bucket/prefix. Default: the data dir. */
   storageUrl?: string;
   /** Local mode: concurrent CPU tasks. Redis mode: the in-process worker's, when there is one. */
