@@ -21,6 +21,7 @@ export const PROCESSOR_PLACEHOLDERS = [
   'out_width',
   'out_height',
   'fps',
+  'fps_rational',
   'frames',
   'segment',
   'first_frame',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,8 @@ processors:
   smooth-pattern:
     command: ['{ffmpeg}', -nostdin, -v, error, -i, '{frames_in_pattern}', -vf, atadenoise, -start_number, '1', -y, '{frames_out_pattern}']
     io: frames
+  says-rate:
+    command: [sh, -c, 'echo "$3 $4" > __DIR__/rate; exec "$0" -nostdin -v error -i "$1" -c:v ffv1 -y "$2"', '{ffmpeg}', '{input}', '{output}', '{fps}', '{fps_rational}']
 `;
 
 async function sleepersLeft(): Promise<number> {
@@ -48,7 +50,8 @@ describe('processors that misbehave', () => {
     source = join(dir, 'source.mp4');
     await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=96x64:r=10:d=1', ...FAST_X264, source]);
     config = join(dir, 'framefleet.yaml');
-    await writeFile(config, CONFIG);
+    // The temp folder's name has no quote or space: it goes into the shell text as it is.
+    await writeFile(config, CONFIG.replace('__DIR__', dir));
   });
   afterAll(() => cleanup());
 
@@ -118,5 +121,14 @@ describe('processors that misbehave', () => {
     expect(result.code, result.stderr).toBe(0);
     const [video] = await ffprobeStreams(join(dir, 'smooth-pattern.mp4'));
     expect([video!.width, video!.height, video!.nb_frames]).toEqual([96, 64, '10']);
+  });
+
+  // {fps} is a decimal, rounded; an ffmpeg command's -framerate wants the exact rate of an NTSC clip.
+  it('{fps_rational} gives the exact frame rate beside the rounded {fps}', async () => {
+    const ntsc = join(dir, 'ntsc.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=96x64:r=30000/1001:d=0.5', ...FAST_X264, ntsc]);
+    const result = await transcode('says-rate', ntsc);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(join(dir, 'rate'), 'utf8')).toBe('29.97003 30000/1001\n');
   });
 });

@@ -5,7 +5,7 @@ import { FramefleetError, isFramefleetError, show } from '../../errors.js';
 import { binaries } from '../../media/binaries.js';
 import { encoderByName } from '../../media/encoders/catalogue.js';
 import { probe } from '../../media/probe.js';
-import { rationalValue } from '../../media/rational.js';
+import { formatRational, rationalValue } from '../../media/rational.js';
 import { runFfmpeg, runProgram } from '../../media/run.js';
 import { withInput } from '../job-files.js';
 import type { SegmentOutput, SegmentPayload } from './payloads.js';
@@ -95,6 +95,7 @@ export function processSegment(processors: Processors): Executor<ProcessSegmentP
           out_width: String(expected.width),
           out_height: String(expected.height),
           fps: String(Number(rationalValue(p.rate).toFixed(6))),
+          fps_rational: formatRational(p.rate),
           frames: String(total),
           segment: String(p.index),
           first_frame: String(first),
