@@ -52,6 +52,9 @@ export function decodeVideoOf(moov: Buffer, fileSize: number): DecodeVideo | und
   const track = videoTrack(moov, index);
   if (!size || rotation === undefined || !track || track.dataEnd > fileSize || track.samples.length === 0)
     return undefined;
+  // A copy cut mid-GOP stores frames before its first sync sample that no decoder gives: the
+  // probe's path knows that lead (where frame 0 is, and the warning).
+  if (!track.samples[0]!.key) return undefined;
   const step = commonStep(track.samples.map((s) => s.duration));
   if (step === undefined) return undefined;
   const frameRate = reduced(track.timescale, step);

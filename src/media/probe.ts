@@ -185,7 +185,9 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
   const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
   const scanned = fromTable ?? scan!.packets;
-  const decodable = fromTable ?? decodablePackets(scanned);
+  // A sample table lists what is stored: a copy cut mid-GOP (`-ss -c copy -copyinkf`) stores
+  // frames before its first sync sample that no decoder can give.
+  const decodable = decodablePackets(scanned);
   // Cut inside a transport packet: the last video packet is partial (it decodes to a damaged frame).
   const transport = options.transport
     ? await transportCut(path, pidOf(s.id)).catch(() => undefined)

@@ -1,5 +1,6 @@
 import { show } from '../../errors.js';
 import type { PlanContext } from '../../engine/types.js';
+import { seekIndexOf } from '../../media/keyframe-seek.js';
 import type { MediaInfo, SubtitleStreamInfo } from '../../media/probe.js';
 import { cutTailWarning } from '../../analysis/scenes/scene-result.js';
 
@@ -80,6 +81,15 @@ export function audioPastVideoWarning(
 }
 
 /**
+ * An MP4 or MOV cut mid-GOP (`-ss -c copy -copyinkf`): a seek into it decodes some frames after a
+ * keyframe wrongly (its edit list starts where no sync sample is), so its segments would not join
+ * frame-exactly. It is encoded in one piece. Pure.
+ */
+export function wholeOnly(source: MediaInfo): boolean {
+  return Boolean(source.video?.undecodableLead) && seekIndexOf(source.formatName) === 'samples';
+}
+
+/**
  * Says what of the input the output will not have: tracks (unkeptWarning), video before a cut-in
  * GOP's keyframe, the damaged end of a transport stream cut short.
  */
@@ -88,7 +98,7 @@ export function warnUnkept(source: MediaInfo, ctx: PlanContext, kept: KeptTracks
   if (lead) {
     ctx.log.warn(
       { jobId: ctx.jobId, undecodable: lead },
-      `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${source.video!.startTimeSec.toFixed(3)} s`,
+      `input ${show(source.path)} starts mid-GOP: its first ${lead} video packet${lead === 1 ? '' : 's'} (before its first keyframe) cannot be decoded, so the output starts at that keyframe, ${(source.video!.startTimeSec - source.startTimeSec).toFixed(3)} s into the file${wholeOnly(source) ? '; encoded as one segment (a seek into such an MP4 or MOV does not give its frames exactly)' : ''}`,
     );
   }
   const tail = source.video?.cutTail;

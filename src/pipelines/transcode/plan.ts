@@ -22,7 +22,7 @@ import type { ScenesPayload, SplitPayload } from './payloads.js';
 import type { Processors } from './process-chain.js';
 import { planDeinterlace } from './plan-deinterlace.js';
 import { planPixelFormat } from './plan-pixel-format.js';
-import { warnUnkept } from './plan-warnings.js';
+import { warnUnkept, wholeOnly } from './plan-warnings.js';
 import { planFitSize } from './plan-fit-size.js';
 import { refuseOddSource, withProcessors } from './process-plan.js';
 import { outputFormat, type TranscodeSpec } from './spec.js';
@@ -152,14 +152,16 @@ async function layoutOpened(
       spec.segments ??
       (spec.segmentSeconds === undefined ? undefined : Math.ceil(frames / fps / spec.segmentSeconds)),
   });
-  const asked =
-    spec.segments !== undefined
+  const asked = wholeOnly(source)
+    ? undefined
+    : spec.segments !== undefined
       ? `--segments ${spec.segments}`
       : spec.segmentSeconds !== undefined
         ? `--segment-seconds ${spec.segmentSeconds}`
         : undefined;
   const segmentSeconds = spec.segmentSeconds ?? parallelism.segmentSeconds;
-  const segments = segmentCount({ frameCount: frames, fps, segments: spec.segments, segmentSeconds });
+  const whole = wholeOnly(source) ? 1 : spec.segments;
+  const segments = segmentCount({ frameCount: frames, fps, segments: whole, segmentSeconds });
   const reason = asked ? askedReason(asked, parallelism, segments) : parallelism.reason(segments);
   const most = maxSegments(frames, fps);
   // Cut down: one line saying so, not an "as asked" line before it.
@@ -205,7 +207,7 @@ async function layoutOpened(
     normaliseVfr: video.variableFrameRate,
     ...(video.undecodableLead ? { undecodableLead: video.undecodableLead } : {}),
     ...preRollOf(video, source.formatName),
-    segments: spec.segments,
+    segments: whole,
     segmentSeconds,
     parallelism: {
       threads: parallelism.threads,
