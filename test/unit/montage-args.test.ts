@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encoderByName } from '../../src/media/encoders/catalogue.js';
-import { hasFilters, parseCubeLut } from '../../src/pipelines/montage/cube-lut.js';
+import { hasFilters, parseCubeLut, readCubeLut } from '../../src/pipelines/montage/cube-lut.js';
 import {
   musicArgs,
   runArgs,
@@ -38,9 +41,35 @@ describe('parseCubeLut', () => {
     },
     { name: 'an unknown word', text: 'LUT_4D_SIZE 2\n', says: 'unknown keyword `LUT_4D_SIZE`' },
     { name: 'an empty file', text: '', says: 'no LUT_3D_SIZE' },
+    {
+      name: 'more rows than its size',
+      text: [...identity2, '0 0 0'].join('\n'),
+      says: 'line 10: LUT_3D_SIZE 2 needs 8 rows, found more',
+    },
   ])('refuses $name with the file and line', ({ text, says }) => {
     expect(() => parseCubeLut(text, '/luts/x.cube')).toThrow(says);
     expect(() => parseCubeLut(text, '/luts/x.cube')).toThrow('/luts/x.cube');
+  });
+
+  // A server read the whole file into one string and split it: `LUT_3D_SIZE 2` and 200 MB of
+  // newlines ran the process out of heap (and again on every restart, as the job resumed).
+  it('reads a file in chunks and refuses one of hostile size as it reads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ff-cube-'));
+    try {
+      const good = join(dir, 'id.cube');
+      await writeFile(good, ['TITLE "id"', ...identity2].join('\r\n'));
+      expect(await readCubeLut(good, 'id.cube')).toEqual({ size: 2, title: 'id' });
+      const blank = join(dir, 'blank.cube');
+      await writeFile(blank, `LUT_3D_SIZE 2\n${'\n'.repeat(20_000_000)}`);
+      await expect(readCubeLut(blank, 'blank.cube')).rejects.toThrow(
+        'LUT `blank.cube` line 100001: over 100000 lines that are not data',
+      );
+      const long = join(dir, 'long.cube');
+      await writeFile(long, `LUT_3D_SIZE 2\n${'0'.repeat(20_000_000)}`);
+      await expect(readCubeLut(long, 'long.cube')).rejects.toThrow('line 2: a line over 4096 characters');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

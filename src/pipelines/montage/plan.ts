@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { PlanContext, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { FramefleetError, show } from '../../errors.js';
@@ -12,7 +11,7 @@ import { isStorageUrl } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import { checkOutputDir, withInput } from '../job-files.js';
 import { outputFormat } from '../transcode/spec.js';
-import { hasFilters, parseCubeLut } from './cube-lut.js';
+import { hasFilters, readCubeLut } from './cube-lut.js';
 import { cacheKey } from './analysis-cache.js';
 import { MIN_ENTRY_SEC } from './edl.js';
 import type { ClipPayload, EditPayload, MontageLayout, MusicPayload } from './payloads.js';
@@ -113,7 +112,7 @@ async function montageLayout(spec: MontageSpec, ctx: PlanContext): Promise<Monta
   refuseShortClips(spec.clips, lengths);
   if (spec.lut) {
     const lut = spec.lut;
-    await withInput(lut, ctx, async (local) => parseCubeLut(await readFile(local, 'utf8'), lut));
+    await withInput(lut, ctx, (local) => readCubeLut(local, lut, ctx.signal));
   }
   if (spec.stabilize) await requireVidstab(ctx.signal);
   const choice = selectEncoder(
