@@ -1,7 +1,15 @@
 import { open } from 'node:fs/promises';
 import { FramefleetError, show } from '../errors.js';
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, isVideoTrak, syncSamples, videoTrack, type Mp4Track } from './mp4-tracks.js';
+import {
+  compositionTimes,
+  isVideoTrak,
+  MAX_TABLE_SAMPLES,
+  syncSamples,
+  videoTrack,
+  type Mp4Track,
+} from './mp4-tracks.js';
+import { MIN_FRAME_BYTES } from './truncation.js';
 
 /**
  * Frame counts and keyframes of progressive MP4s framefleet wrote, from their sample tables (the
@@ -151,9 +159,37 @@ function sampleCount(stbl: Buffer): number {
 /** The `moov` box body of a non-fragmented MP4/MOV file, or undefined if it cannot be read whole. */
 export async function readMoov(path: string): Promise<Buffer | undefined> {
   return readMoovStrict(path).then(
-    (r) => r.moov,
+    (r) => (tablesFit(r.moov, r.mdatBytes) ? r.moov : undefined),
     () => undefined,
   );
+}
+
+/**
+ * Whether every track's sample tables are worth expanding in memory: its samples fit in the mdat,
+ * number at most MAX_TABLE_SAMPLES (a video's of MIN_FRAME_BYTES or more on average), and its stts times no more samples than its stsz sizes. A table
+ * claiming ten million 1-byte samples in an 811-byte file took seconds of the event loop and a GB
+ * to expand; such a file is left to ffprobe, which finds it cut short. Pure.
+ */
+export function tablesFit(moov: Buffer, mdatBytes: number): boolean {
+  let bytes = 0;
+  for (const trak of boxes(moov).filter((b) => b.type === 'trak')) {
+    const stbl = child(trak.body, ['mdia', 'minf', 'stbl']);
+    const stsz = stbl && child(stbl, ['stsz']);
+    const stts = stbl && child(stbl, ['stts']);
+    if (!stsz || stsz.length < 12 || !stts || stts.length < 8) continue;
+    const fixed = stsz.readUInt32BE(4);
+    const count = stsz.readUInt32BE(8);
+    if (count > MAX_TABLE_SAMPLES || (fixed === 0 && stsz.length < 12 + 4 * count)) return false;
+    let own = fixed * count;
+    for (let i = 0; i < count && fixed === 0; i++) own += stsz.readUInt32BE(12 + 4 * i);
+    if (isVideoTrak(trak.body) && own < count * MIN_FRAME_BYTES) return false;
+    bytes += own;
+    const runs = Math.min(stts.readUInt32BE(4), Math.floor((stts.length - 8) / 8));
+    let timed = 0;
+    for (let i = 0; i < runs; i++) timed += stts.readUInt32BE(8 + i * 8);
+    if (timed > count) return false;
+  }
+  return bytes <= mdatBytes;
 }
 
 /** Presented frames of the first video track of a `moov` body (see videoTrack). Pure. */

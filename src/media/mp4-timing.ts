@@ -1,5 +1,12 @@
 import { boxes, child } from './mp4-boxes.js';
-import { compositionTimes, editEntries, handlerOf, isVideoTrak, timescaleOf } from './mp4-tracks.js';
+import {
+  compositionTimes,
+  editEntries,
+  handlerOf,
+  isVideoTrak,
+  MAX_TABLE_SAMPLES,
+  timescaleOf,
+} from './mp4-tracks.js';
 
 /**
  * Where each stream of a progressive MP4/MOV starts and how long it lasts, as ffprobe reports them,
@@ -84,7 +91,7 @@ function compositionSpan(stts: Buffer, ctts: Buffer | undefined): { first: numbe
   if (stts.length < 8 + runs * 8) return undefined;
   let count = 0;
   for (let i = 0; i < runs; i++) count += stts.readUInt32BE(8 + i * 8);
-  if (count === 0 || count > MAX_SAMPLES) return undefined;
+  if (count === 0 || count > MAX_TABLE_SAMPLES) return undefined;
   const timing = compositionTimes(stts, ctts, count);
   if (!timing) return undefined;
   let first = Infinity;
@@ -95,9 +102,6 @@ function compositionSpan(stts: Buffer, ctts: Buffer | undefined): { first: numbe
   });
   return { first, end };
 }
-
-/** More samples than a day of 120 fps video: not a table to expand in memory. */
-const MAX_SAMPLES = 10_368_000;
 
 /** Every edit, an empty one (a delay) as media time -1; undefined for more than a delay and one edit or another rate. */
 function editList(elst: Buffer | undefined): { mediaTime: number; duration: number }[] | undefined {

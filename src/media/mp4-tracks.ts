@@ -44,7 +44,7 @@ export function sampleEntry(trak: Buffer): { format: string; body: Buffer } | un
 }
 
 /** More samples than a day of 120 fps video: not a table to expand in memory. */
-const MAX_SAMPLES = 10_368_000;
+export const MAX_TABLE_SAMPLES = 10_368_000;
 
 /**
  * The video track of a `moov` body (the `index`-th track, as ffprobe numbers streams, else the
@@ -66,7 +66,7 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   if (!sizes || !stts || sizes.length < 12) return undefined;
   const count = sizes.readUInt32BE(8);
   // A hostile table may claim billions of samples in a few bytes: leave such files to ffprobe.
-  if (count > MAX_SAMPLES) return undefined;
+  if (count > MAX_TABLE_SAMPLES) return undefined;
   const movieScale = timescaleOf(mvhd);
   const timescale = timescaleOf(mdhd);
   const timing = compositionTimes(stts, child(stbl, ['ctts']), count);

@@ -6,7 +6,7 @@ import { scanPackets } from './packet-scan.js';
 import { analysePackets, decodablePackets, shownBeforeCut, wholeBeforeCut } from './packet-times.js';
 import { pidOf, transportCut, type CutTail } from './transport-cut.js';
 import { matroskaCut } from './matroska-extent.js';
-import { refuseCutMatroska, refuseMissingFrames } from './truncation.js';
+import { refuseCutMatroska, refuseDenseTable, refuseMissingFrames } from './truncation.js';
 import { streamJoins, sizesMayChange, type StreamJoins } from './frame-sizes.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
@@ -182,6 +182,7 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   if (options.headerOnly) return base;
   // Element headers only (a walk of the Clusters where the Segment's size is unknown): beside the scan.
   const cut = options.matroska && matroskaCut(path).catch(() => undefined);
+  if (options.mp4 !== undefined) refuseDenseTable(path, Number(s.nb_frames ?? 0), options.mp4);
   const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
   const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
   const scanned = fromTable ?? scan!.packets;

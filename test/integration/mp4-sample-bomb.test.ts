@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probe } from '../../src/media/probe.js';
+import { ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
+
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
+const box = (type: string, body: Buffer) => {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+};
+const words = (...values: number[]) => {
+  const b = Buffer.alloc(4 * values.length);
+  values.forEach((v, i) => b.writeUInt32BE(v, 4 * i));
+  return b;
+};
+
+/** The boxes in `buf`, with the video tables rewritten to claim `samples` 1-byte samples. */
+function rebuild(buf: Buffer, samples: number): Buffer {
+  const out: Buffer[] = [];
+  for (let at = 0; at + 8 <= buf.length;) {
+    const size = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    const body = buf.subarray(at + 8, at + size);
+    if (CONTAINERS.has(type)) out.push(box(type, rebuild(body, samples)));
+    else if (type === 'stts') out.push(box(type, words(0, 1, samples, 512)));
+    else if (type === 'stsz') out.push(box(type, words(0, 1, samples)));
+    else if (type === 'stsc') out.push(box(type, words(0, 1, 1, samples, 1)));
+    else if (type === 'stco') out.push(box(type, words(0, 1, 64)));
+    else if (!['stss', 'ctts', 'sdtp', 'edts'].includes(type)) out.push(buf.subarray(at, at + size));
+    at += size;
+  }
+  return Buffer.concat(out);
+}
+
+// A sample table is a promise the file may not keep: ten million 1-byte samples claimed by a few
+// hundred bytes of moov were expanded on the server's event loop (seconds, a GB or more), and a
+// 10 MB file that holds them sent the packet scan through 10 million lines (90 s, 5 GB).
+describe('an MP4 whose sample table claims more frames than its bytes hold', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let source: Buffer;
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir('ff-mp4-bomb-'));
+    const real = join(dir, 'real.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x64:r=10:d=0.2', ...FAST_X264, real]);
+    source = await readFile(real);
+  });
+  afterAll(async () => cleanup());
+
+  it.each([
+    ['an empty mdat', 0],
+    ['an mdat of one byte a sample', 10_000_000],
+  ])('is refused at once, with %s', async (_, mdat) => {
+    const parts = rebuild(source, 10_000_000);
+    // Keep ftyp and moov; one mdat of `mdat` bytes after them.
+    const kept: Buffer[] = [];
+    for (let at = 0; at + 8 <= parts.length;) {
+      const size = parts.readUInt32BE(at);
+      if (parts.toString('latin1', at + 4, at + 8) !== 'mdat') kept.push(parts.subarray(at, at + size));
+      at += size;
+    }
+    const path = join(dir, `bomb-${mdat}.mp4`);
+    await writeFile(path, Buffer.concat([...kept, box('mdat', Buffer.alloc(mdat))]));
+    const before = process.memoryUsage().rss;
+    const started = Date.now();
+    await expect(probe(path)).rejects.toThrow(/corrupt: its header lists 10000000 video frames in \d+ bytes/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
+  });
+});
