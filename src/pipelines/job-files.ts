@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import { FramefleetError } from '../errors.js';
 import { writeAtomically, type OutputGuard, type Written } from '../storage/atomic-output.js';
 import { holdInputFile, holdOutputDir, holdOutputFile, type Held } from '../storage/confined-open.js';
-import { isStorageUrl, localMedia } from '../storage/media-io.js';
+import { confinedStorageKey, isStorageUrl, localMedia, storageKeyOf } from '../storage/media-io.js';
 import { currentRoots, type PathScope } from '../storage/path-policy.js';
 import type { Storage } from '../storage/types.js';
 
@@ -23,8 +23,10 @@ export async function withInput<T>(
   scope: FileScope,
   use: (path: string) => Promise<T>,
 ): Promise<T> {
-  // A stored input is read from this worker's cached download: framefleet's own file.
+  // A stored input is read from this worker's cached download: framefleet's own file. A confined
+  // job's is held away from framefleet's own folders in storage here too, as at submit.
   if (isStorageUrl(input)) {
+    if (await currentRoots(scope)) confinedStorageKey(input, scope.storage, 'input');
     const local = await localMedia(input, scope.storage);
     return renamed(use(local), input, local);
   }
@@ -59,6 +61,12 @@ export async function writeOutput<T>(
 ): Promise<Written<T>> {
   const roots = await currentRoots(scope);
   return writeAtomically(output, roots?.output, (temp) => renamed(write(temp), output, temp), guard);
+}
+
+/** The key of a stored (s3://) output; a confined job's is never in framefleet's own folders there. */
+export async function storedOutputKey(output: string, scope: FileScope): Promise<string> {
+  if (await currentRoots(scope)) return confinedStorageKey(output, scope.storage, 'output');
+  return storageKeyOf(output, scope.storage);
 }
 
 /** Fails now, before any work, if the output's directory is not (or no longer) inside the roots. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { FramefleetError, redactUrl, show } from '../errors.js';
 import { statFile } from '../media/input-file.js';
 import { JOB_TYPES, type JobType } from '../pipelines/job-types.js';
-import { isStorageUrl, looksLikeUrl, storageKeyOf } from '../storage/media-io.js';
+import { confinedStorageKey, isStorageUrl, looksLikeUrl } from '../storage/media-io.js';
 import { checkOutputTarget } from '../storage/output-target.js';
 import type { Storage } from '../storage/types.js';
 import { confineInput, confineOutput, type Confinement } from './confine.js';
@@ -17,7 +17,8 @@ export const DEFAULT_JOB_TYPES: readonly JobTypeDef[] = JOB_TYPES;
  * Confines a spec's path fields and returns a copy with them canonicalised (real paths), so what
  * the job reads and writes is exactly what was checked. An http(s) input goes to `download`, which
  * checks the host allowlist and returns a local copy: ffmpeg only ever opens local files. An s3://
- * URL under the server's own storage names an object the workers read from there.
+ * URL under the server's own storage names an object the workers read from there, never one in
+ * framefleet's own folders there (nor, for an output, in `uploads/`).
  */
 export async function confineSpec(
   def: JobTypeDef,
@@ -30,7 +31,7 @@ export async function confineSpec(
   // Outputs first: a forbidden output must not cost a download.
   for (const field of def.outputFields) {
     const value = spec[field];
-    if (typeof value !== 'string' || inStorage(value, storage)) continue;
+    if (typeof value !== 'string' || inStorage(value, storage, 'output')) continue;
     if (looksLikeUrl(value)) {
       throw new FramefleetError(
         'PATH_FORBIDDEN',
@@ -40,7 +41,7 @@ export async function confineSpec(
     out[field] = await confineOutput(value, confinement.outputRoots);
   }
   const confineOne = async (value: string, what?: string) => {
-    if (inStorage(value, storage)) return value;
+    if (inStorage(value, storage, 'input', what)) return value;
     const local = looksLikeUrl(value) ? await download(value) : value;
     return confineInput(local, confinement.inputRoots, what);
   };
@@ -48,7 +49,7 @@ export async function confineSpec(
   // not as the job's failure once queued (a new user's trial got 202 for a folder).
   const aFile = async (value: string) => {
     const real = await confineOne(value);
-    if (!looksLikeUrl(real) && !inStorage(real, storage)) await statFile(real, 'input', 'a media file');
+    if (!looksLikeUrl(real)) await statFile(real, 'input', 'a media file');
     return real;
   };
   for (const field of def.inputFields) {
@@ -87,11 +88,17 @@ export async function confineSpec(
 
 /**
  * True for an s3:// URL naming an object in the server's own storage (workers read and write it
- * there, so it stays as it is); an s3:// URL outside that storage is refused here.
+ * there, so it stays as it is); one outside that storage, or in framefleet's own folders there
+ * (confinedStorageKey, as for a path in the data dir), is refused here.
  */
-function inStorage(value: string, storage: Storage | undefined): boolean {
+function inStorage(
+  value: string,
+  storage: Storage | undefined,
+  side: 'input' | 'output',
+  what?: string,
+): boolean {
   if (!storage || !isStorageUrl(value)) return false;
-  storageKeyOf(value, storage);
+  confinedStorageKey(value, storage, side, what);
   return true;
 }
 

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { FramefleetError, show } from '../errors.js';
+import { checkKey } from './keys.js';
 import type { Storage } from './types.js';
-import { inputCacheDir } from './work-folders.js';
+import { inputCacheDir, WORK_PREFIXES } from './work-folders.js';
 
 /**
  * Job inputs and outputs are local paths (a shared filesystem on a fleet) or `s3://` URLs that
@@ -21,15 +22,65 @@ export function looksLikeUrl(value: string): boolean {
 }
 
 /** The storage key an `s3://` URL names; the URL must lie under the storage's own URL. */
-export function storageKeyOf(url: string, storage: Storage): string {
+export function storageKeyOf(url: string, storage: Storage, named = url): string {
   const root = storage.url.replace(/\/+$/, '') + '/';
   if (!url.startsWith(root) || url.length === root.length) {
     throw new FramefleetError(
       'PATH_FORBIDDEN',
-      `${show(url)} is not an object under storage ${show(storage.url)}; give an s3:// URL inside it`,
+      `${show(named)} is not an object under storage ${show(storage.url)}; give an s3:// URL inside it`,
     );
   }
   return url.slice(root.length);
+}
+
+/**
+ * The key of an s3:// URL a confined job reads (`input`) or writes (`output`), refused with
+ * PATH_FORBIDDEN as a path in the data dir is: never in a folder framefleet writes in its storage
+ * (WORK_PREFIXES), nor an output in `uploads/`. Decided on the key S3 stores and on every reading of
+ * it (percent-decoded, dot segments and doubled slashes resolved, case folded), never on the text
+ * alone; the key must then be a valid one (checkKey).
+ */
+export function confinedStorageKey(
+  url: string,
+  storage: Storage,
+  side: 'input' | 'output',
+  what: string = side,
+): string {
+  const key = storageKeyOf(url, storage);
+  const readings = [key, storageKeyOf(normalUrl(url), storage, url)].map((k) => k.toLowerCase());
+  const own = side === 'input' ? WORK_PREFIXES : [...WORK_PREFIXES, 'uploads'];
+  const folder = own.find((f) => readings.some((k) => k === f || k.startsWith(`${f}/`)));
+  if (folder !== undefined) {
+    const dir = `${storage.url.replace(/\/+$/, '')}/${folder}/`;
+    throw new FramefleetError(
+      'PATH_FORBIDDEN',
+      `${what} ${show(url)} lies in framefleet's own folder ${show(dir)} (job state, intermediates, scratch, caches), where no job file may be`,
+    );
+  }
+  return checkKey(key);
+}
+
+/** `url` percent-decoded until it no longer changes, `.`, `..` and empty segments resolved. */
+function normalUrl(url: string): string {
+  let text = url.replace(/^s3:\/\//i, '');
+  for (let i = 0; i < 16; i++) {
+    // Run by run: a stray `%` (`100%.mp4`) stays, and a run that is not UTF-8 gives up its ASCII.
+    const decoded = text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run.replace(/%[0-7][0-9a-f]/gi, (e) => String.fromCharCode(parseInt(e.slice(1), 16)));
+      }
+    });
+    if (decoded === text) break;
+    text = decoded;
+  }
+  const parts: string[] = [];
+  for (const part of text.split(/[\\/]+/)) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return `s3://${parts.join('/')}`;
 }
 
 /** What makes an input the same input: path, size and mtime (or the stored object's). */

@@ -19,7 +19,7 @@ import {
 import { isStorageUrl, storageKeyOf } from '../../storage/media-io.js';
 import { checkOutputTarget } from '../../storage/output-target.js';
 import type { Storage } from '../../storage/types.js';
-import { withInput, withOutput, writeOutput } from '../job-files.js';
+import { storedOutputKey, withInput, withOutput, writeOutput } from '../job-files.js';
 import { startSeamCheck } from './seam-check.js';
 import type { SeamPicturesOutput } from './seam-pictures.js';
 import type {
@@ -236,7 +236,7 @@ export async function placeOutput<T>(
   ctx: ExecutorContext,
   write: (temp: string) => Promise<T>,
 ): Promise<{ value: T; size: number }> {
-  const stored = isStorageUrl(p.output) ? storageKeyOf(p.output, ctx.storage) : undefined;
+  const stored = isStorageUrl(p.output) ? await storedOutputKey(p.output, ctx) : undefined;
   const inputs = [...(p.input === undefined ? [] : [p.input]), ...(p.inputs ?? [])];
   // The run's own spec decides (a rerun with -y of a job planned without it may replace).
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
