@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { FramefleetError, isFramefleetError, show } from '../errors.js';
 import { holdInputFile, type Held } from '../storage/confined-open.js';
 import { looksLikeUrl } from '../storage/media-io.js';
@@ -17,23 +18,42 @@ const SAMPLE_BYTES = 64 * 1024;
 
 /**
  * The size and mtime of each local file a job reads (URLs and storage keys are not looked at; a
- * file that cannot be read is left out: planning refuses it with its own message).
+ * file that cannot be read is left out: planning refuses it with its own message). With `roots`
+ * (a server's input roots), each is held inside them first (O_PATH: a name outside, or a link
+ * swapped in, is never opened or looked at); either way the file is opened without blocking and
+ * must be a regular one, so a FIFO swapped in after submit cannot hang the planner on its open.
  */
-export async function stampInputs(files: readonly string[]): Promise<InputStamp[]> {
+export async function stampInputs(
+  files: readonly string[],
+  roots?: readonly string[],
+): Promise<InputStamp[]> {
   const local = [...new Set(files)].filter((f) => !looksLikeUrl(f));
   const stamps = await Promise.all(
     local.map(async (path): Promise<InputStamp | undefined> => {
-      const info = await stat(path).catch(() => undefined);
-      if (!info?.isFile()) return undefined;
-      return {
-        path,
-        size: info.size,
-        mtimeMs: Math.round(info.mtimeMs),
-        sample: await sampleOf(path, info.size),
-      };
+      const held = roots ? await holdInputFile(path, roots).catch(() => undefined) : undefined;
+      if (roots && !held) return undefined;
+      try {
+        const taken = await regularFile(held?.path ?? path);
+        return taken && { path, ...taken };
+      } finally {
+        await held?.close();
+      }
     }),
   );
   return stamps.filter((s): s is InputStamp => s !== undefined);
+}
+
+/** Size, mtime and sample of a regular file, read through one non-blocking open; else undefined. */
+async function regularFile(file: string): Promise<Omit<InputStamp, 'path'> | undefined> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return undefined;
+    return { size: info.size, mtimeMs: Math.round(info.mtimeMs), sample: await sampleOf(handle, info.size) };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -66,7 +86,7 @@ async function checkStamp(stamp: InputStamp, file: string, jobId: string): Promi
   if (!info) throw missing(stamp.path, jobId);
   const mtimeMs = Math.round(info.mtimeMs);
   if (info.size === stamp.size && mtimeMs === stamp.mtimeMs) return;
-  if (info.size === stamp.size && stamp.sample && (await sampleOf(file, info.size)) === stamp.sample) return;
+  if (info.size === stamp.size && stamp.sample && (await regularFile(file))?.sample === stamp.sample) return;
   const was = `${stamp.size} bytes, modified ${new Date(stamp.mtimeMs).toISOString()}`;
   const now = `${info.size} bytes, modified ${new Date(mtimeMs).toISOString()}`;
   throw new FramefleetError(
@@ -94,9 +114,7 @@ function missing(path: string, jobId: string): FramefleetError {
 }
 
 /** The hash of a file's first and last SAMPLE_BYTES (undefined when it cannot be read). */
-async function sampleOf(path: string, size: number): Promise<string | undefined> {
-  const file = await open(path, 'r').catch(() => undefined);
-  if (!file) return undefined;
+async function sampleOf(file: FileHandle, size: number): Promise<string | undefined> {
   try {
     const hash = createHash('sha256');
     for (const at of size > SAMPLE_BYTES ? [0, size - SAMPLE_BYTES] : [0]) {
@@ -107,7 +125,5 @@ async function sampleOf(path: string, size: number): Promise<string | undefined>
     return hash.digest('hex');
   } catch {
     return undefined;
-  } finally {
-    await file.close();
   }
 }

@@ -67,7 +67,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     const output = await executor(task.payload, ctx);
     // A new user's trial overwrote the input mid-job: a segment read half of each file and the
     // retry the new one, and the stitched output verified (the frame count matched).
-    await checkInputs(input.inputStamps, input.jobId);
+    // Held inside the input roots where there are any: a link swapped in is PATH_FORBIDDEN, never
+    // followed to say the size and time of a file outside them.
+    await checkInputs(input.inputStamps, input.jobId, (await input.paths?.rootsFor(input.jobId))?.input);
     return { output, reused: false, expansion: ctx.expansion };
   } finally {
     if (ctx.madeScratch !== undefined) await rm(ctx.madeScratch, { recursive: true, force: true });

@@ -235,7 +235,8 @@ export class LocalBackend implements Backend {
       const stored = job.graph !== undefined;
       if (!stored) {
         this.states.setState(job, 'planning');
-        const inputs = await stampInputs(pipeline.inputFiles?.(record.spec) ?? []);
+        const roots = await this.options.paths?.rootsFor(record.id);
+        const inputs = await stampInputs(pipeline.inputFiles?.(record.spec) ?? [], roots?.input);
         const graph = await plan();
         if (superseded()) return;
         job.planned(graph, pipeline.planner);

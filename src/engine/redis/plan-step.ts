@@ -31,7 +31,8 @@ export async function planStep(
   if (!graph) {
     await ctx.store.setState(jobId, 'planning', {}, { run });
     // Taken before the plan reads them: a retry runs the stored plan only on these same files.
-    const inputs = await stampInputs(pipeline.inputFiles?.(header.spec) ?? []);
+    const roots = await ctx.paths?.rootsFor(jobId);
+    const inputs = await stampInputs(pipeline.inputFiles?.(header.spec) ?? [], roots?.input);
     const planned = await planOrWait(ctx, header, jobId, run, signal);
     if (planned === 'wait') return 'wait';
     // Stored only while this run is current: a job cancelled while it planned keeps no plan of it.
