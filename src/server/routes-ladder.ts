@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { FramefleetError, show } from '../errors.js';
+import { INIT_NAME, MEDIA_PLAYLIST } from '../pipelines/transcode/ladder-package.js';
 import { renditionDir } from '../pipelines/transcode/ladder-publish.js';
 import type { LadderOutput } from '../pipelines/transcode/ladder-payloads.js';
 import type { ServerContext } from './context.js';
@@ -21,6 +22,35 @@ const TYPES: Record<string, string> = {
 function hlsJsPath(): string {
   const main = createRequire(import.meta.url).resolve('hls.js');
   return path.join(path.dirname(main), 'hls.min.js');
+}
+
+type LadderResult = Pick<LadderOutput, 'output' | 'renditions'> & Partial<LadderOutput>;
+
+/**
+ * Whether `rel` names a file the finished ladder published: one of its manifests, or in one of its
+ * rendition folders (the audio's only where it has audio) the media playlist, the init segment or
+ * a media segment `seg-NNNNN.m4s` it made (numbered from 0, as many as the result counts: the
+ * audio's own count, or in older records the video's). Anything else a folder holds (a user's
+ * file, a segment of another ladder) is not the job's and is not served. Pure.
+ */
+export function ladderFileOf(result: LadderResult, rel: string): boolean {
+  const parts = rel.split('/');
+  const manifests = (result.manifests ?? [result.output]).map((m) => path.basename(m));
+  if (parts.length === 1) return manifests.includes(parts[0]!);
+  if (parts.length !== 2) return false;
+  const [dir, name] = parts as [string, string];
+  const rendition = [
+    ...result.renditions.map((r) => ({ name: r.name, count: result.segments })),
+    ...(result.audioDurationSec === undefined
+      ? []
+      : [{ name: 'audio', count: result.audioSegments ?? result.segments }]),
+  ].find((r) => renditionDir(result.output, r.name) === dir);
+  if (!rendition) return false;
+  if (name === MEDIA_PLAYLIST || name === INIT_NAME) return true;
+  const digits = /^seg-(\d{5,})\.m4s$/.exec(name)?.[1];
+  if (digits === undefined || rendition.count === undefined) return false;
+  const index = Number(digits);
+  return index < rendition.count && digits === String(index).padStart(5, '0');
 }
 
 /**
@@ -44,15 +74,7 @@ export function ladderRoutes(ctx: ServerContext): FastifyPluginAsync {
         throw new FramefleetError('NOT_FOUND', `job ${show(job.id)} has no finished ladder`);
       }
       const rel = request.params['*'];
-      const manifests = (result.manifests ?? [result.output]).map((m) => path.basename(m));
-      const dirs = [...result.renditions.map((r) => r.name), 'audio'].map((n) =>
-        renditionDir(result.output!, n),
-      );
-      const [first, second, extra] = rel.split('/');
-      const allowed =
-        (second === undefined && manifests.includes(first!)) ||
-        (extra === undefined && dirs.includes(first!) && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(second ?? ''));
-      if (!allowed)
+      if (!ladderFileOf(result as LadderResult, rel))
         throw new FramefleetError('NOT_FOUND', `job ${show(job.id)} has no ladder file ${show(rel)}`);
       return sendLocalFile(request, reply, {
         path: path.join(path.dirname(result.output), rel),

@@ -133,7 +133,10 @@ export interface LadderOutput {
   videoDurationSec: number;
   audioDurationSec: number | undefined;
   encoder: string;
+  /** Media segments of each video rendition (aligned: the same in every one). */
   segments: number;
+  /** Media segments of the audio rendition (absent in older records, and without audio). */
+  audioSegments?: number;
   renditions: { name: string; width: number; height: number; bandwidth: number; codecs: string }[];
   /** SHA-256 of the published manifests and rendition playlists (absent in older records). */
   digest?: string;

@@ -1,5 +1,4 @@
-import { access, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { FramefleetError, show } from '../../errors.js';
 import type { PlanContext, Requirements, TaskGraph, TaskSpec } from '../../engine/types.js';
 import { encoderByName, tooSmallFor } from '../../media/encoders/catalogue.js';
@@ -24,6 +23,7 @@ import { noAudioWarning } from './plan-audio.js';
 import { planDeinterlace } from './plan-deinterlace.js';
 import { planFitSize } from './plan-fit-size.js';
 import { audioPastVideoWarning, unkeptWarning } from './plan-warnings.js';
+import { refuseForeignFolders } from './ladder-folders.js';
 import { manifestPaths, renditionDir } from './ladder-publish.js';
 import { defaultBitrateKbps, LADDER_SEGMENT_SECONDS, packagesOf, type RungSpec } from './ladder-spec.js';
 import { cutMidGop, defaultSegmentSeconds, preRollOf, timelineRate } from './plan.js';
@@ -131,19 +131,11 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
     }
     ctx.log.info({ jobId: ctx.jobId, encoder: choice.encoder.name }, choice.reason);
     const deinterlace = planDeinterlace(spec.input, spec.deinterlace ?? 'auto', video, ctx);
-    for (const rung of rungs) {
-      const dir = join(dirname(spec.output), renditionDir(spec.output, rung.name));
-      const exists = await access(dir).then(
-        () => true,
-        () => false,
-      );
-      if (exists && !spec.overwrite) {
-        throw new FramefleetError(
-          'OUTPUT_EXISTS',
-          `ladder folder ${show(dir)} already exists; use -y to replace its files`,
-        );
-      }
-    }
+    // Every folder the ladder writes, refused before any work if it is not the ladder's to fill.
+    const withAudio = spec.audio !== 'none' && source.audio !== undefined;
+    const folders = [...rungs.map((r) => r.name), ...(withAudio ? ['audio'] : [])];
+    const named = folders.map((n) => ({ name: renditionDir(spec.output, n) }));
+    await refuseForeignFolders(spec.output, named, ctx, spec.overwrite);
     const rate = timelineRate(source);
     const fit = planFitSize(source, ctx);
     const frames = video.variableFrameRate
@@ -220,7 +212,6 @@ export async function planLadder(spec: TranscodeSpec, ctx: PlanContext): Promise
       });
       renditions.push({ task: id, rung });
     }
-    const withAudio = spec.audio !== 'none' && source.audio !== undefined;
     const noAudio = noAudioWarning(spec, source.audio !== undefined);
     if (noAudio) ctx.log.warn({ jobId: ctx.jobId }, noAudio);
     const unkept = unkeptWarning(source, {

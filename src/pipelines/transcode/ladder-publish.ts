@@ -199,6 +199,7 @@ export const publishLadder: Executor<PublishPayload, LadderOutput> = async (p, c
     audioDurationSec: audio?.segments.reduce((s, x) => s + x.duration, 0),
     encoder: p.encoder,
     segments: video[0]!.segments.length,
+    ...(audio ? { audioSegments: audio.segments.length } : {}),
     renditions: video.map((r, i) => ({
       name: r.name,
       width: p.renditions[i]!.rung.width,

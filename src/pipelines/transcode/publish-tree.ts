@@ -2,6 +2,7 @@ import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExecutorContext } from '../../engine/types.js';
 import { makeOutputDir, removeEmptyOutputDir, removeStale, writeOutput } from '../job-files.js';
+import { refuseForeignFolders } from './ladder-folders.js';
 import { INIT_NAME, MEDIA_PLAYLIST } from './ladder-package.js';
 import type { PublishPayload } from './ladder-payloads.js';
 
@@ -27,11 +28,13 @@ export function publishOrder<T extends { name: string }>(files: readonly T[]): T
 
 /**
  * Media files first, each placed atomically inside the output roots; the rendition playlists after
- * all of them; the manifests last; then the files a previous ladder of the same names left that
- * the new one does not list (its later segments), so the published folders hold exactly the new
- * ladder. Only layout names are removed. A failure part way (a full disk) removes what this
- * publish placed and the folders it made: a playlist left behind would name segments that never
- * arrived.
+ * all of them; the manifests last; then, with `overwrite`, the files a previous ladder of the same
+ * names left that the new one does not list (its later segments), so the published folders hold
+ * exactly the new ladder. Only layout names are removed. Without `overwrite` nothing is replaced or
+ * removed: a folder holding anything but this publish's own files (an earlier attempt's) is refused
+ * before anything is placed, and a file that appears meanwhile is not written over. A failure part
+ * way (a full disk) removes what this publish placed and the folders it made: a playlist left
+ * behind would name segments that never arrived.
  */
 export async function publishTree(
   p: PublishPayload,
@@ -42,7 +45,7 @@ export async function publishTree(
   const overwrite = (ctx.spec as { overwrite?: boolean } | undefined)?.overwrite ?? p.overwrite;
   // The key file is read like the input: never written over, nor removed as a stale layout file.
   const inputs = [p.input, ...(p.hlsKey ? [p.hlsKey.file] : [])];
-  const guard = { overwrite: true, inputs };
+  const guard = { overwrite, inputs };
   const outDir = dirname(p.output);
   const listed = new Map<string, Set<string>>();
   const placed = new Map<string, Set<string>>();
@@ -50,6 +53,8 @@ export async function publishTree(
   const placedManifests: string[] = [];
   try {
     const files: TreeFile[] = [];
+    const folders = dirs.map((tree) => ({ name: basename(tree), tree }));
+    await refuseForeignFolders(p.output, folders, ctx, overwrite);
     for (const dir of dirs) {
       const target = join(outDir, basename(dir));
       // Through the output folder as it is checked now: a folder swapped for a link makes nothing outside.
@@ -71,6 +76,7 @@ export async function publishTree(
     await unpublish(placed, placedManifests, made, inputs, ctx).catch(() => undefined);
     throw error;
   }
+  if (!overwrite) return;
   for (const [target, keep] of listed) await removeStale(target, ctx, ownedByRendition, keep, inputs);
 }
 
