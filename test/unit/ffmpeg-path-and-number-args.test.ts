@@ -3,7 +3,7 @@ import { encoderByName } from '../../src/media/encoders/catalogue.js';
 import { IMAGE_FILE, pathOption, patternDir } from '../../src/media/path-escape.js';
 import { concatList } from '../../src/media/segment-args.js';
 import { runArgs, stabilizeDetectArgs, thumbnailPath } from '../../src/pipelines/montage/render-args.js';
-import { mixArgs } from '../../src/pipelines/render/mix-args.js';
+import { mixGraph } from '../../src/pipelines/render/mix-args.js';
 import { convertFramesArgs } from '../../src/pipelines/transcode/process-args.js';
 import type { AudioTrack } from '../../src/pipelines/render/payloads.js';
 
@@ -83,10 +83,7 @@ describe('numbers in the mix graph', () => {
     loop: false,
     ...over,
   });
-  const graphOf = (tracks: AudioTrack[], durationSec = 4) => {
-    const args = mixArgs({ tracks, durationSec, key: 'k' }, ['/m.wav', '/n.wav'], '/o.m4a', (p) => ['-i', p]);
-    return args[args.indexOf('-filter_complex') + 1]!;
-  };
+  const graphOf = (tracks: AudioTrack[], durationSec = 4) => mixGraph({ tracks, durationSec, key: 'k' });
 
   it.each([1e-7, 1e-6, 2e-5])('writes no fade shorter than a sample (%s s)', (fade) => {
     const graph = graphOf([track({ fadeIn: fade, fadeOut: fade })]);

@@ -14,7 +14,7 @@ import { segmentTimescale } from '../../media/segment-args.js';
 import type { AudioOutput, SegmentOutput } from '../transcode/payloads.js';
 import { withInputs } from '../job-files.js';
 import { resolveFont } from './fonts.js';
-import { mixArgs } from './mix-args.js';
+import { mixArgs, mixGraph } from './mix-args.js';
 import { isCrossfade, type MixPayload, type ScenePart, type ScenesPayload } from './payloads.js';
 import { piecesGraph } from './pieces-graph.js';
 import type { VideoClock } from './scene-inputs.js';
@@ -179,7 +179,9 @@ export const mixAudio: Executor<MixPayload, AudioOutput> = async (p, ctx) => {
     const files = p.tracks.map((t) =>
       'path' in t.source ? local.get(t.source.path)! : copies.get(t.source.key)!,
     );
-    await runFfmpeg(mixArgs(p, files, tmp, guardedInput), {
+    const graph = join(ctx.scratchDir, 'mix.graph');
+    await writeFile(graph, mixGraph(p));
+    await runFfmpeg(mixArgs(p, files, tmp, guardedInput, graph), {
       signal: ctx.signal,
       timeoutMs: RENDER_TIMEOUT_MS,
       label: `mix ${p.tracks.length} audio tracks`,

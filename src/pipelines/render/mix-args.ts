@@ -4,22 +4,14 @@ import type { MixPayload } from './payloads.js';
 const RATE = 48_000;
 
 /**
- * ffmpeg arguments that mix every track onto one stereo timeline of exactly `durationSec`: each
- * track resampled, looped if asked, faded, delayed to its start, then summed without normalising
- * (a track's volume is what the spec says) and padded or cut to the timeline. Pure.
+ * The filtergraph that mixes every track onto one stereo timeline of exactly `durationSec`: each
+ * track resampled, faded, delayed to its start, then summed without normalising (a track's volume
+ * is what the spec says) and padded or cut to the timeline. Pure.
  */
-export function mixArgs(
-  p: MixPayload,
-  files: readonly string[],
-  output: string,
-  guarded: (path: string) => string[],
-): string[] {
-  const args: string[] = [];
+export function mixGraph(p: MixPayload): string {
   const chains: string[] = [];
   const total = p.durationSec;
   for (const [i, t] of p.tracks.entries()) {
-    if (t.loop) args.push('-stream_loop', '-1');
-    args.push(...guarded(files[i]!));
     const length = Math.max(0, total - t.start);
     const f = [
       `aformat=sample_rates=${RATE}:channel_layouts=stereo`,
@@ -37,10 +29,30 @@ export function mixArgs(
   chains.push(
     `${mixed}amix=inputs=${p.tracks.length}:duration=longest:normalize=0,apad,atrim=0:${seconds(total)},asetpts=PTS-STARTPTS[mix]`,
   );
+  return chains.join(';');
+}
+
+/**
+ * ffmpeg arguments that mix every track (looped if asked) by the graph in `graphFile` (mixGraph's,
+ * written there: hundreds of narration lines make a graph over the 128 KiB a single argument may
+ * be, and the job failed E2BIG after its retries). Pure.
+ */
+export function mixArgs(
+  p: MixPayload,
+  files: readonly string[],
+  output: string,
+  guarded: (path: string) => string[],
+  graphFile: string,
+): string[] {
+  const args: string[] = [];
+  for (const [i, t] of p.tracks.entries()) {
+    if (t.loop) args.push('-stream_loop', '-1');
+    args.push(...guarded(files[i]!));
+  }
   return [
     ...args,
-    '-filter_complex',
-    chains.join(';'),
+    '-filter_complex_script',
+    graphFile,
     '-map',
     '[mix]',
     '-c:a',

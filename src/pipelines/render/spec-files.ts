@@ -117,12 +117,18 @@ export async function checkSpecFiles(
   files: readonly { path: string; where: string }[],
 ): Promise<{ path: string; aspect: Rational }[]> {
   const aspects: { path: string; aspect: Rational }[] = [];
+  // A file named many times (one recorded line under hundreds of narration cues) is read once.
+  const checked = new Map<string, FileFacts>();
   for (const f of files) {
-    const facts = await withInput(f.path, ctx, (local) =>
-      checkFile(local, f.path, fileKind(f.where), ctx.signal),
-    ).catch((e: unknown) => {
-      throw at(f.where, e);
-    });
+    const kind = fileKind(f.where);
+    const facts =
+      checked.get(`${kind}:${f.path}`) ??
+      (await withInput(f.path, ctx, (local) => checkFile(local, f.path, kind, ctx.signal)).catch(
+        (e: unknown) => {
+          throw at(f.where, e);
+        },
+      ));
+    checked.set(`${kind}:${f.path}`, facts);
     const bg = /^scenes\.(\d+)\.background\.video$/.exec(f.where);
     const warn = (message: string) => ctx.log.warn({ jobId: ctx.jobId }, message);
     if (bg) checkInPoint(spec.scenes![Number(bg[1])]!, f.where, facts.durationSec, warn);

@@ -169,7 +169,7 @@ const narrationSchema = z
 const audioSchema = z
   .object({
     music: z.array(musicSchema).max(20).default([]),
-    narration: z.array(narrationSchema).max(2000).default([]),
+    narration: z.array(narrationSchema).max(500).default([]),
   })
   .strict();
 
