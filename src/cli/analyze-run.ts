@@ -138,6 +138,12 @@ async function scenes(inputs: string[], flags: ScenesFlags, signal: AbortSignal)
       throw new FramefleetError('INVALID_ARGUMENT', `a shard run takes one input, got ${inputs.length}`);
     if (flags.shardCount === undefined)
       throw new FramefleetError('INVALID_ARGUMENT', '--shard-index needs --shard-count');
+    // Its partial is what the aggregate reads: a summary alone would measure and then lose it.
+    if (!flags.output && !flags.json)
+      throw new FramefleetError(
+        'INVALID_ARGUMENT',
+        'a shard run writes a partial result for --aggregate: give -o FILE (or --json to print it)',
+      );
     const index = flags.shardIndex ?? indexFromEnv(process.env.JOB_COMPLETION_INDEX, flags.shardCount);
     return measureScenes(inputs[0]!, { ...measure, shardIndex: index, shardCount: flags.shardCount });
   }

@@ -48,6 +48,22 @@ describe('framefleet analyze (CLI)', () => {
     );
   });
 
+  // It printed "shard 1 of 2 measured ...; aggregate the partials", exit 0, and kept no partial.
+  it('refuses a shard run that would write its partial nowhere, before any decode', async () => {
+    const failure = await run(process.execPath, [
+      ...cli,
+      'scenes',
+      clipPath,
+      '--shard-index',
+      '0',
+      '--shard-count',
+      '2',
+    ]).catch((e: unknown) => e);
+    const { code, stderr } = failure as { code: number; stderr: string };
+    expect(code).toBe(2);
+    expect(stderr).toContain('give -o FILE (or --json to print it)');
+  });
+
   it('prints one line to stderr and exits non-zero on a corrupt input', async () => {
     const corrupt = await makeCorrupt(work.dir, clipPath);
     const failure = await run(process.execPath, [...cli, 'beats', corrupt]).catch((e: unknown) => e);
