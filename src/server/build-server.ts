@@ -176,10 +176,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(scalingRoutes(ctx));
   if (options.webRoot !== false) {
     const root = path.resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
-    // The dashboard's static shell is public: it holds no data, and asks for the token itself.
+    // The dashboard's static shell is public: it holds no data, and asks for the token itself. One
+    // route per file it holds (no wildcard): a path matching none of them is private, so an
+    // unknown /v1/... path answers 401 without the token, as every other, and routes can't be listed.
     await app.register(async (web) => {
       publicScope(web);
-      await web.register(fastifyStatic, { root, prefix: '/' });
+      await web.register(fastifyStatic, { root, prefix: '/', wildcard: false });
     });
   }
   return app;

@@ -26,14 +26,33 @@ describe('adversarial tier: the token holds on every route under every path enco
     await h.close();
   });
 
-  it('enumerates the routes from the server itself, all private but /healthz and the dashboard', () => {
+  it('enumerates the routes from the server itself, all private but /healthz and the dashboard', async () => {
     const table = routeTable(h.app);
     const publicRoutes = [...new Set(table.filter((r) => r.public).map((r) => r.url))].sort();
-    // The dashboard's static shell and the player library it loads (no data in either).
-    expect(publicRoutes).toEqual(['/*', '/healthz', '/vendor/hls.min.js']);
+    // The dashboard's static shell, one route a file (no wildcard), and the player library it loads
+    // (no data in either).
+    const files = (await readdir('web', { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => `/${path.relative('web', path.join(e.parentPath, e.name))}`);
+    expect(publicRoutes).toEqual(['/', ...files, '/healthz', '/vendor/hls.min.js'].sort());
     const privateRoutes = table.filter((r) => !r.public);
     for (const url of ['/v1/jobs', '/v1/jobs/:id', '/v1/uploads', '/metrics', '/readyz']) {
       expect(privateRoutes.some((r) => r.url === url)).toBe(true);
+    }
+  });
+
+  // The dashboard's wildcard route took every path no other route matched, without the token: an
+  // unknown /v1/... answered 404 where a real one answered 401, so routes could be listed.
+  it('answers 401 without the token for a path that matches no route', async () => {
+    for (const target of ['/v1/jobsX', '/v1/jobs/', '/v1/nothing', '/admin', '/index.htm', '/pages/']) {
+      const anonymous = await rawRequest(h.url, { method: 'GET', target, headers: {} });
+      expect(anonymous.status, target).toBe(401);
+      const authorised = await rawRequest(h.url, {
+        method: 'GET',
+        target,
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect([400, 404], target).toContain(authorised.status);
     }
   });
 
