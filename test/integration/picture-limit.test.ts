@@ -10,8 +10,11 @@ import { parseRenderSpec } from '../../src/pipelines/render/spec.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { ffmpeg, tempDir } from '../helpers/media.js';
 
-/** A grayscale PNG of `side` x `side` black pixels: about 80 KB that decode to side² bytes or more. */
-function blackPng(side: number): Buffer {
+/**
+ * A grayscale PNG of `side` x `side` black pixels: about 80 KB that decode to side² bytes or more
+ * (its data cut to `rows` rows: a header is all a size check reads).
+ */
+function blackPng(side: number, rows = side): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(data.length);
@@ -24,11 +27,11 @@ function blackPng(side: number): Buffer {
   ihdr.writeUInt32BE(side, 0);
   ihdr.writeUInt32BE(side, 4);
   ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
-  const rows = Buffer.alloc((side + 1) * side); // filter byte 0 and black pixels, every row
+  const data = Buffer.alloc((side + 1) * rows); // filter byte 0 and black pixels, every row
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IDAT', deflateSync(data, { level: 9 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
@@ -56,28 +59,35 @@ describe('pictures larger than 8192 x 8192 are not decoded', () => {
   });
   afterAll(() => cleanup());
 
-  it('a render refuses an image layer of 9000 x 9000 when planned (UNSUPPORTED_MEDIA)', async () => {
-    const spec = parseRenderSpec({
-      output: join(dir, 'o.mp4'),
-      width: 160,
-      height: 120,
-      scenes: [{ duration: 1, layers: [{ type: 'image', path: bomb, x: 0, y: 0, width: 32, height: 32 }] }],
-    });
-    const context: PlanContext = {
-      jobId: 'job',
-      scratchPrefix: 'scratch/job/',
-      storage: new FileStorage(join(dir, 'data')),
-      signal: new AbortController().signal,
-      log: silentLogger,
-      capabilities: { encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 1 },
-    };
-    await expect(planRender(spec, context)).rejects.toThrow(
-      expect.objectContaining({
-        code: 'UNSUPPORTED_MEDIA',
-        message: expect.stringContaining('has pictures over 67108864 pixels (8192 x 8192)'),
-      }),
-    );
-  });
+  // 30000 x 30000 is more than ffmpeg takes at all ("Picture size ... is invalid"): it was
+  // refused as "not an image", where the limit is what the user needs to hear.
+  it.each([9000, 30000])(
+    'a render refuses an image layer %i pixels square when planned (UNSUPPORTED_MEDIA)',
+    async (side) => {
+      const bomb = join(dir, `bomb-${side}.png`);
+      await writeFile(bomb, side === 9000 ? blackPng(side) : blackPng(side, 1));
+      const spec = parseRenderSpec({
+        output: join(dir, 'o.mp4'),
+        width: 160,
+        height: 120,
+        scenes: [{ duration: 1, layers: [{ type: 'image', path: bomb, x: 0, y: 0, width: 32, height: 32 }] }],
+      });
+      const context: PlanContext = {
+        jobId: 'job',
+        scratchPrefix: 'scratch/job/',
+        storage: new FileStorage(join(dir, 'data')),
+        signal: new AbortController().signal,
+        log: silentLogger,
+        capabilities: { encoders: ['libx264'], hwaccels: [], devices: ['cpu'], slots: 1 },
+      };
+      await expect(planRender(spec, context)).rejects.toThrow(
+        expect.objectContaining({
+          code: 'UNSUPPORTED_MEDIA',
+          message: expect.stringContaining('has pictures over 67108864 pixels (8192 x 8192)'),
+        }),
+      );
+    },
+  );
 
   it('user media opened with guardedInput does not decode a 9000 x 9000 frame; a small one still decodes', async () => {
     const video = join(dir, 'big.mkv');

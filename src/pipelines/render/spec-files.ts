@@ -80,7 +80,8 @@ async function checkFile(
   ];
   const out = await runFfprobe(['-v', 'error', ...STILL_INPUT, ...read], { signal }).catch(() => undefined);
   const info: CheckedProbe = out ? (JSON.parse(out.stdout.toString()) as CheckedProbe) : {};
-  if (out?.stderrTail.includes('max pixel count'))
+  // Over -max_pixels, or too big for ffmpeg at all (30000x30000: "Picture size ... is invalid").
+  if (out && /max pixel count|Picture size \d+x\d+ is invalid/.test(out.stderrTail))
     throw new FramefleetError('UNSUPPORTED_MEDIA', `${show(given)} has pictures over ${MAX_PICTURE_TEXT}`);
   if ((info.frames ?? []).length === 0) {
     const what = kind === 'video' ? 'an image or video' : 'an audio or video file with sound';
