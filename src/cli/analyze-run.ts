@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ScenePartial, SceneOptions, SceneResult } from '../analysis/scenes/index.js';
 import type { BeatResult } from '../analysis/beats/index.js';
+import { analysisProgress } from './analysis-progress.js';
 import { FramefleetError, show } from '../errors.js';
 import type { ProxyResult } from '../media/proxy.js';
 import { analyzeBeatsFile } from '../pipelines/analyze/measure-beats.js';
@@ -151,7 +152,14 @@ async function scenes(inputs: string[], flags: ScenesFlags, signal: AbortSignal)
   for (const input of inputs) {
     const count = flags.shards;
     if (count === undefined) {
-      results.push(await analyzeScenes(input, { ...measure, scene: overrides }));
+      const progress = analysisProgress(input, flags);
+      try {
+        results.push(
+          await analyzeScenes(input, { ...measure, scene: overrides, onProgress: progress.onProgress }),
+        );
+      } finally {
+        progress.done();
+      }
       continue;
     }
     const partials = await Promise.all(
