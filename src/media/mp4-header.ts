@@ -54,7 +54,7 @@ export function decodeVideoOf(moov: Buffer, fileSize: number): DecodeVideo | und
     return undefined;
   // A copy cut mid-GOP stores frames before its first sync sample that no decoder gives: the
   // probe's path knows that lead (where frame 0 is, and the warning).
-  if (!track.samples[0]!.key) return undefined;
+  if (track.cutMidGop) return undefined;
   const step = commonStep(track.samples.map((s) => s.duration));
   if (step === undefined) return undefined;
   const frameRate = reduced(track.timescale, step);

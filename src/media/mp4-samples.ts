@@ -216,10 +216,19 @@ export async function mp4Packets(
   index: number,
   fileSize: number,
 ): Promise<{ pts: number; duration: number; key: boolean }[] | undefined> {
+  return (await mp4PacketTable(path, index, fileSize))?.packets;
+}
+
+/** mp4Packets, and whether the track was cut mid-GOP (Mp4Track.cutMidGop). */
+export async function mp4PacketTable(
+  path: string,
+  index: number,
+  fileSize: number,
+): Promise<{ packets: { pts: number; duration: number; key: boolean }[]; cutMidGop: boolean } | undefined> {
   const moov = await readMoov(path).catch(() => undefined);
   const track = moov && videoTrack(moov, index);
   if (!track || track.dataEnd > fileSize) return undefined;
-  return trackPackets(track);
+  return { packets: trackPackets(track), cutMidGop: track.cutMidGop };
 }
 
 /** A track's samples as ffprobe's packet scan lists them (seconds), in decode order. Pure. */

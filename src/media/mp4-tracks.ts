@@ -21,6 +21,12 @@ export interface Mp4Track {
   samples: Mp4Sample[];
   /** Byte offset just past the last sample's data: beyond the file's size, the file is truncated. */
   dataEnd: number;
+  /**
+   * Its first stored sample is no sync sample (a copy cut mid-GOP, `-ss -c copy -copyinkf`): the
+   * samples before the first one are stored but no decoder gives them. Not a trimmed copy, whose
+   * edit list hides a GOP's start that is stored (samples left out above, a sync sample first).
+   */
+  cutMidGop: boolean;
 }
 
 /** A `trak` body's handler type: `vide`, `soun`, `text`, `tmcd`... Pure. */
@@ -94,7 +100,7 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
         bytes: sizes.readUInt32BE(4) || sizes.readUInt32BE(12 + 4 * i),
       });
   });
-  return { timescale, samples, dataEnd };
+  return { timescale, samples, dataEnd, cutMidGop: count > 0 && sync !== undefined && !sync.has(1) };
 }
 
 /** Sample numbers (1-based) of the sync samples; undefined when every sample is one. */

@@ -1,5 +1,5 @@
 import { statInput } from './input-file.js';
-import { hasSampleTables, mp4Packets } from './mp4-samples.js';
+import { hasSampleTables, mp4PacketTable } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { readHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
@@ -183,12 +183,13 @@ async function videoInfo(path: string, s: RawStream, options: VideoOptions): Pro
   // Element headers only (a walk of the Clusters where the Segment's size is unknown): beside the scan.
   const cut = options.matroska && matroskaCut(path).catch(() => undefined);
   if (options.mp4 !== undefined) refuseDenseTable(path, Number(s.nb_frames ?? 0), options.mp4);
-  const fromTable = options.mp4 === undefined ? undefined : await mp4Packets(path, s.index, options.mp4);
+  const table = options.mp4 === undefined ? undefined : await mp4PacketTable(path, s.index, options.mp4);
+  const fromTable = table?.packets;
   const scan = fromTable ? undefined : await scanPackets(path, s.index, options);
   const scanned = fromTable ?? scan!.packets;
   // A sample table lists what is stored: a copy cut mid-GOP (`-ss -c copy -copyinkf`) stores
   // frames before its first sync sample that no decoder can give.
-  const decodable = decodablePackets(scanned);
+  const decodable = fromTable && !table.cutMidGop ? fromTable : decodablePackets(scanned);
   // Cut inside a transport packet: the last video packet is partial (it decodes to a damaged frame).
   const transport = options.transport
     ? await transportCut(path, pidOf(s.id)).catch(() => undefined)

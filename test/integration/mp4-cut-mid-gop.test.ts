@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/media/probe.js';
 import { psnrByIndex } from '../../src/media/quality.js';
 import { analyzeScenes } from '../../src/pipelines/analyze/index.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
+
+const run = promisify(execFile);
 
 // An MP4 copied from mid-GOP (`-ss 1.3 -c copy -copyinkf`) stores the frames before its first sync
 // sample, which no decoder gives. Its sample table was trusted as it was: transcode expected every
@@ -47,6 +51,22 @@ describe('an MP4 cut mid-GOP', () => {
     expect((await probe(output)).video!.frameCount).toBe(psnr.perFrame.length);
     expect(psnr.perFrame.length).toBe(src.video!.frameCount);
     expect(psnr.min).toBeGreaterThan(30);
+  });
+
+  // A trimmed copy (-ss before -i) stores its first GOP's start and hides it by its edit list: its
+  // presented samples begin with no sync sample, yet every one of them decodes.
+  it('a trimmed copy is not taken for one: every presented frame counts', async () => {
+    const trimmed = join(dir, 'trimmed.mp4');
+    await ffmpeg(['-ss', '1.3', '-i', join(dir, 'whole.mp4'), '-c', 'copy', trimmed]);
+    const [ours, theirs] = await Promise.all([
+      probe(trimmed),
+      run('ffprobe', [
+        ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+        ...['-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', trimmed],
+      ]),
+    ]);
+    expect(ours.video!.undecodableLead).toBeUndefined();
+    expect(ours.video!.frameCount).toBe(Number(theirs.stdout.trim()));
   });
 
   it('scene analysis counts from that keyframe too, and says where it lies', async () => {
