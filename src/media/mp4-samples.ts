@@ -174,6 +174,8 @@ export function tablesFit(moov: Buffer, mdatBytes: number): boolean {
   let bytes = 0;
   for (const trak of boxes(moov).filter((b) => b.type === 'trak')) {
     const stbl = child(trak.body, ['mdia', 'minf', 'stbl']);
+    // stz2 (compact sizes) is left to ffprobe: its tables are not expanded in-process.
+    if (stbl && !child(stbl, ['stsz']) && child(stbl, ['stz2'])) return false;
     const stsz = stbl && child(stbl, ['stsz']);
     const stts = stbl && child(stbl, ['stts']);
     if (!stsz || stsz.length < 12 || !stts || stts.length < 8) continue;

@@ -128,10 +128,14 @@ function dataEndOf(stbl: Buffer, stsz: Buffer, count: number): number | undefine
   const runs = stsc.readUInt32BE(4);
   let end = 0;
   let sample = 0;
+  if (stsc.length < 8 + runs * 12) return undefined;
   for (let r = 0; r < runs; r++) {
     const first = stsc.readUInt32BE(8 + r * 12) - 1;
     const perChunk = stsc.readUInt32BE(8 + r * 12 + 4);
-    const last = r + 1 < runs ? stsc.readUInt32BE(8 + (r + 1) * 12) - 1 : chunks;
+    const last = Math.min(chunks, r + 1 < runs ? stsc.readUInt32BE(8 + (r + 1) * 12) - 1 : chunks);
+    // Runs start at strictly later chunks (ISO 14496-12): runs that go back to chunk 1 again and
+    // again made one walk of every chunk per run, seconds of the event loop from a small file.
+    if (first < 0 || last <= first) return undefined;
     for (let c = first; c < last && sample < count; c++) {
       let at = offsetOf(c);
       for (let k = 0; k < perChunk && sample < count; k++) at += sizeOf(sample++);

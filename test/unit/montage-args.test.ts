@@ -41,6 +41,17 @@ describe('parseCubeLut', () => {
     },
     { name: 'an unknown word', text: 'LUT_4D_SIZE 2\n', says: 'unknown keyword `LUT_4D_SIZE`' },
     { name: 'an empty file', text: '', says: 'no LUT_3D_SIZE' },
+    { name: 'a byte-order mark', text: `\uFEFF${identity2.join('\n')}`, says: 'line 1: unknown keyword' },
+    {
+      name: 'a no-break space between numbers',
+      text: [...identity2.slice(0, 8), '1\u00a01 1'].join('\n'),
+      says: 'line 9: expected three numbers',
+    },
+    {
+      name: 'a second size',
+      text: ['LUT_3D_SIZE 2', ...identity2].join('\n'),
+      says: 'line 2: a second LUT_3D_SIZE',
+    },
     {
       name: 'more rows than its size',
       text: [...identity2, '0 0 0'].join('\n'),

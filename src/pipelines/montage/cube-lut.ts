@@ -36,14 +36,17 @@ class CubeReader {
   take(raw: string): void {
     this.line++;
     if (raw.length > MAX_LINE_CHARS) throw this.bad(`a line over ${MAX_LINE_CHARS} characters`);
-    const line = raw.trim();
-    const [word, ...rest] = line.split(/\s+/);
+    // Blanks as lut3d reads them (spaces and tabs): a byte-order mark or a no-break space that
+    // JavaScript's trim takes away fails ffmpeg's parse, after the check, on every retry.
+    const line = raw.replace(/^[ \t\r]+|[ \t\r]+$/g, '');
+    const [word, ...rest] = line.split(/[ \t]+/);
     if (line !== '' && /^[-+.\d]/.test(word!)) return this.row(line);
     if (++this.other > MAX_OTHER_LINES) throw this.bad(`over ${MAX_OTHER_LINES} lines that are not data`);
     if (line === '' || line.startsWith('#')) return;
     if (word === 'TITLE') {
       this.title = rest.join(' ').replace(/^"|"$/g, '');
     } else if (word === 'LUT_3D_SIZE') {
+      if (this.size !== undefined) throw this.bad('a second LUT_3D_SIZE');
       const n = Number(rest[0]);
       if (!Number.isInteger(n) || n < 2 || n > MAX_CUBE_SIZE)
         throw this.bad(`LUT_3D_SIZE must be an integer from 2 to ${MAX_CUBE_SIZE}, got ${show(rest[0])}`);
@@ -60,7 +63,7 @@ class CubeReader {
 
   private row(line: string): void {
     if (this.size === undefined) throw this.bad('data before LUT_3D_SIZE');
-    const values = line.split(/\s+/).map(Number);
+    const values = line.split(/[ \t]+/).map(Number);
     if (values.length !== 3 || values.some((v) => !Number.isFinite(v)))
       throw this.bad(`expected three numbers, got ${show(line.slice(0, 80))}`);
     if (++this.rows > this.size ** 3)

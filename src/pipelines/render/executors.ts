@@ -100,11 +100,15 @@ export const renderScenes: Executor<ScenesPayload, SegmentOutput> = async (p, ct
       chains.push(`[${out}]${encoder.uploadFilter}[up]`);
       out = 'up';
     }
+    // Through a file: hundreds of layers or scenes in one task made a graph over the 128 KiB one
+    // argument may be (spawn E2BIG on every retry).
+    const script = join(ctx.scratchDir, 'pieces.graph');
+    await writeFile(script, chains.join(';'));
     const args = [
       ...encoder.globalArgs(ctx.gpu?.renderNode),
       ...graph.inputs,
-      '-filter_complex',
-      chains.join(';'),
+      '-filter_complex_script',
+      script,
       '-map',
       `[${out}]`,
       '-an',
