@@ -7,6 +7,7 @@ import { mapSpecPaths } from './render/paths.js';
 import { renderBudgetProblem } from './render/spec-budget.js';
 import { expandClips } from './montage/clip-folders.js';
 import { montagePipeline, montageSpecSchema } from './montage/index.js';
+import { MAX_CLIPS } from './montage/spec.js';
 import { transcodePipeline, transcodeSpecSchema } from './transcode/index.js';
 
 /**
@@ -29,7 +30,12 @@ export interface JobType {
    */
   mapInputs?: (spec: Record<string, unknown>, fn: (path: string, where: string) => string) => void;
   /** Turns an input list's folders into their files (montage clips), once the folders are confined. */
-  expandFolders?: { field: string; expand: (paths: readonly string[]) => Promise<string[]> };
+  expandFolders?: {
+    field: string;
+    expand: (paths: readonly string[]) => Promise<string[]>;
+    /** The most files the field may hold once its folders are expanded. */
+    most?: number;
+  };
   /**
    * Files a finished job writes besides its output, by the name the API serves them under
    * (`GET /v1/jobs/:id/files/:name`): which result field holds the path, and its media type.
@@ -122,7 +128,7 @@ export const JOB_TYPES: readonly JobType[] = [
     {
       inputs: ['clips', 'music', 'lut'],
       outputs: ['output', 'edl', 'otio'],
-      expandFolders: { field: 'clips', expand: expandClips },
+      expandFolders: { field: 'clips', expand: expandClips, most: MAX_CLIPS },
       results: {
         storyboard: { field: 'storyboard', type: 'image/jpeg', download: false },
         edl: { field: 'edl', type: 'text/plain; charset=utf-8', download: true },

@@ -62,11 +62,29 @@ export async function confineSpec(
       for (const item of value) confined.push(typeof item === 'string' ? await one(item) : item);
       if (folders) {
         // A folder inside the roots stands for its files, each confined in turn (a link may lead out).
+        // Each folder is read once and the count held to the field's bound as it grows: 512 names
+        // of one 30,000-file folder confined 15 million files (13 minutes, 1.9 GB) before the
+        // spec's bound refused them.
         const items = confined;
+        const most = def.expandFolders!.most;
+        const seen = new Set<string>();
         confined = [];
         for (const item of items) {
           if (typeof item !== 'string' || !path.isAbsolute(item)) confined.push(item);
-          else for (const file of await folders([item])) confined.push(await confineOne(file));
+          else if (!seen.has(item)) {
+            seen.add(item);
+            for (const file of await folders([item])) {
+              if (seen.has(file) && file !== item) continue;
+              seen.add(file);
+              if (most !== undefined && confined.length >= most) {
+                throw new FramefleetError(
+                  'INVALID_SPEC',
+                  `invalid ${def.type} spec at ${field}: expected at most ${most} files, folders expanded; got more`,
+                );
+              }
+              confined.push(await confineOne(file));
+            }
+          }
         }
       }
       out[field] = confined;

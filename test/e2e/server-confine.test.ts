@@ -161,6 +161,23 @@ describe('path and URL confinement', () => {
     );
   });
 
+  // 512 names of one 30,000-file folder confined 15 million files (13 minutes, 1.9 GB) before the
+  // spec's bound of 512 clips refused the request.
+  it('submit: clip folders are read once each and held to the clip bound as they expand', async () => {
+    const big = path.join(dir, 'root', 'big');
+    await mkdir(big, { recursive: true });
+    await Promise.all(Array.from({ length: 600 }, (_, i) => writeFile(path.join(big, `c${i}.mp4`), '')));
+    const started = Date.now();
+    const many = submit('montage', { clips: Array.from({ length: 512 }, () => big) });
+    await expect(many).rejects.toMatchObject({ code: 'INVALID_SPEC' });
+    await expect(many).rejects.toThrow('at clips: expected at most 512 files, folders expanded; got more');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const twice = await submit('montage', {
+      clips: [path.join(dir, 'root-alias', 'sub'), path.join(dir, 'root', 'sub')],
+    });
+    expect(twice.clips).toEqual([path.join(dir, 'root', 'sub', 'a.mp4')]);
+  });
+
   it.each([
     ['https://media.example.com/a.mp4', 'ok'],
     ['http://MEDIA.example.com:8080/a.mp4', 'ok'],
