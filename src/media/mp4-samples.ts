@@ -194,6 +194,19 @@ export function tablesFit(moov: Buffer, mdatBytes: number): boolean {
   return bytes <= mdatBytes;
 }
 
+/** The most edit-list entries any track of an MP4/MOV claims (0 for a file without a readable moov). */
+export async function mp4EditCount(path: string): Promise<number> {
+  const moov = await readMoovStrict(path).then(
+    (r) => r.moov,
+    () => undefined,
+  );
+  const counts = (moov ? boxes(moov).filter((b) => b.type === 'trak') : []).map((trak) => {
+    const elst = child(trak.body, ['edts', 'elst']);
+    return elst && elst.length >= 8 ? elst.readUInt32BE(4) : 0;
+  });
+  return Math.max(0, ...counts);
+}
+
 /** Presented frames of the first video track of a `moov` body (see videoTrack). Pure. */
 export function presentedVideoFrames(moov: Buffer): number | undefined {
   return videoTrack(moov)?.samples.length;

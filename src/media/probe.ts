@@ -1,12 +1,12 @@
 import { statInput } from './input-file.js';
-import { hasSampleTables, mp4PacketTable } from './mp4-samples.js';
+import { hasSampleTables, mp4EditCount, mp4PacketTable } from './mp4-samples.js';
 import { parseRational, rationalValue, type Rational } from './rational.js';
 import { readHeader, startTimecode, takeEarlyProbe, type RawStream } from './probe-header.js';
 import { scanPackets } from './packet-scan.js';
 import { analysePackets, decodablePackets, shownBeforeCut, wholeBeforeCut } from './packet-times.js';
 import { pidOf, transportCut, type CutTail } from './transport-cut.js';
 import { matroskaCut } from './matroska-extent.js';
-import { refuseCutMatroska, refuseDenseTable, refuseMissingFrames } from './truncation.js';
+import { refuseCutMatroska, refuseDenseTable, refuseManyEdits, refuseMissingFrames } from './truncation.js';
 import { streamJoins, sizesMayChange, type StreamJoins } from './frame-sizes.js';
 
 export { notAFile, statFile, statInput } from './input-file.js';
@@ -116,6 +116,7 @@ type VideoOptions = ProbeOptions & {
 /** Reads a media file's streams, exact frame count, keyframes and timing. */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   const info = await statInput(path);
+  refuseManyEdits(path, await mp4EditCount(path));
   const raw = (await takeEarlyProbe(path, info)) ?? (await readHeader(path, options));
   const streams = raw.streams ?? [];
   const rawVideo = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);

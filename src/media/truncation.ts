@@ -81,3 +81,19 @@ export function refuseDenseTable(path: string, claimed: number, fileSize: number
     `input ${show(path)} is corrupt: its header lists ${claimed} video frames in ${fileSize} bytes`,
   );
 }
+
+/** More edits than any camera or editor writes (a copy with `-c copy` makes one or two). */
+export const MAX_EDITS = 64;
+
+/**
+ * An MP4/MOV whose edit list repeats its media thousands of times: 500,000 edits in a 6 MB upload
+ * made ffmpeg's demuxer index 45 million frames (a plan of 6.5 million, 5 GB of the server's
+ * memory, every segment stalled). Refused before any ffprobe reads it.
+ */
+export function refuseManyEdits(path: string, edits: number): void {
+  if (edits <= MAX_EDITS) return;
+  throw new FramefleetError(
+    'UNSUPPORTED_MEDIA',
+    `input ${show(path)} has an edit list of ${edits} entries; framefleet takes up to ${MAX_EDITS} (ffmpeg -i IN -c copy OUT.mp4 writes one)`,
+  );
+}

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mp4EditCount } from '../../src/media/mp4-samples.js';
 import { probe } from '../../src/media/probe.js';
 import { ffmpeg, FAST_X264, tempDir } from '../helpers/media.js';
 
@@ -91,5 +92,29 @@ describe('an MP4 whose sample table claims more frames than its bytes hold', () 
     const started = Date.now();
     await probe(path).catch(() => undefined);
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  // 500,000 edits repeating the media made ffmpeg's demuxer index 45 million frames (5 GB).
+  it('is refused before any ffprobe when its edit list repeats the media thousands of times', async () => {
+    const elst = Buffer.alloc(8 + 12 * 100_000);
+    elst.writeUInt32BE(100_000, 4);
+    for (let i = 0; i < 100_000; i++) {
+      elst.writeUInt32BE(512, 8 + 12 * i);
+      elst.writeUInt32BE(0x10000, 16 + 12 * i);
+    }
+    const path = join(dir, 'edits.mp4');
+    await writeFile(
+      path,
+      rebuild(source, 2, (type) => (type === 'edts' ? box('elst', elst) : undefined)),
+    );
+    expect(await mp4EditCount(path)).toBe(100_000);
+    const started = Date.now();
+    await expect(probe(path)).rejects.toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_MEDIA',
+        message: expect.stringContaining('an edit list of 100000 entries'),
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
