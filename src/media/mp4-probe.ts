@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { avcConfigSps } from './h264-sps.js';
 import { boxes, child } from './mp4-boxes.js';
 import { decodeVideoOf } from './mp4-header.js';
-import { durationOf, handlerOf, sampleEntry, timescaleOf } from './mp4-tracks.js';
+import { durationOf, handlerOf, sampleEntry, sampleSizes, timescaleOf } from './mp4-tracks.js';
 import { readMoov } from './mp4-samples.js';
 import { formatRational, reduced } from './rational.js';
 import { mp4AudioOnlyTiming, mp4Timing, type StreamTiming } from './mp4-timing.js';
@@ -190,11 +190,9 @@ function trackTable(trak: Buffer, timing: StreamTiming) {
   const stsz = child(trak, ['mdia', 'minf', 'stbl', 'stsz']);
   if (!mdhd || !stsz || stsz.length < 12) return undefined;
   const timescale = timescaleOf(mdhd);
-  const count = stsz.readUInt32BE(8);
-  const fixed = stsz.readUInt32BE(4);
-  if (count === 0 || (fixed === 0 && stsz.length < 12 + 4 * count)) return undefined;
-  let bytes = fixed * count;
-  for (let i = 0; fixed === 0 && i < count; i++) bytes += stsz.readUInt32BE(12 + 4 * i);
+  const sizes = sampleSizes(stsz);
+  if (!sizes || sizes.count === 0) return undefined;
+  const { count, bytes } = sizes;
   const ticks = Math.round(timing.durationSec * timescale);
   // ffmpeg divides by the media's whole length (mdhd), an AAC encoder's priming included.
   const media = durationOf(mdhd);

@@ -5,6 +5,7 @@ import {
   compositionTimes,
   isVideoTrak,
   MAX_TABLE_SAMPLES,
+  sampleSizes,
   syncSamples,
   videoTrack,
   type Mp4Track,
@@ -93,15 +94,10 @@ function countFrames(path: string, moov: Buffer, mdatBytes: number): number {
   for (const trak of boxes(moov).filter((b) => b.type === 'trak')) {
     const stsz = child(trak.body, ['mdia', 'minf', 'stbl', 'stsz']);
     if (!stsz || stsz.length < 12) throw corrupt(path, 'a track has no sample size table (stsz)');
-    const fixed = stsz.readUInt32BE(4);
-    const count = stsz.readUInt32BE(8);
-    if (fixed > 0) sampleBytes += fixed * count;
-    else {
-      if (stsz.length < 12 + 4 * count)
-        throw corrupt(path, `its stsz lists ${count} samples but is cut short`);
-      for (let i = 0; i < count; i++) sampleBytes += stsz.readUInt32BE(12 + 4 * i);
-    }
-    if (frames === undefined && isVideoTrak(trak.body)) frames = count;
+    const sizes = sampleSizes(stsz);
+    if (!sizes) throw corrupt(path, `its stsz lists ${stsz.readUInt32BE(8)} samples but is cut short`);
+    sampleBytes += sizes.bytes;
+    if (frames === undefined && isVideoTrak(trak.body)) frames = sizes.count;
   }
   if (frames === undefined) throw new FramefleetError('NO_VIDEO_STREAM', `${show(path)} has no video track`);
   if (sampleBytes > mdatBytes) {
@@ -166,9 +162,10 @@ export async function readMoov(path: string): Promise<Buffer | undefined> {
 
 /**
  * Whether every track's sample tables are worth expanding in memory: its samples fit in the mdat,
- * number at most MAX_TABLE_SAMPLES (a video's of MIN_FRAME_BYTES or more on average), and its stts times no more samples than its stsz sizes. A table
- * claiming ten million 1-byte samples in an 811-byte file took seconds of the event loop and a GB
- * to expand; such a file is left to ffprobe, which finds it cut short. Pure.
+ * number at most MAX_TABLE_SAMPLES (a video's of MIN_FRAME_BYTES or more on average), and its
+ * stts times no more samples than its stsz sizes. A table claiming ten million 1-byte samples in
+ * an 811-byte file took seconds of the event loop and a GB to expand; such a file is left to
+ * ffprobe, which finds it cut short. Pure.
  */
 export function tablesFit(moov: Buffer, mdatBytes: number): boolean {
   let bytes = 0;
@@ -179,13 +176,11 @@ export function tablesFit(moov: Buffer, mdatBytes: number): boolean {
     const stsz = stbl && child(stbl, ['stsz']);
     const stts = stbl && child(stbl, ['stts']);
     if (!stsz || stsz.length < 12 || !stts || stts.length < 8) continue;
-    const fixed = stsz.readUInt32BE(4);
-    const count = stsz.readUInt32BE(8);
-    if (count > MAX_TABLE_SAMPLES || (fixed === 0 && stsz.length < 12 + 4 * count)) return false;
-    let own = fixed * count;
-    for (let i = 0; i < count && fixed === 0; i++) own += stsz.readUInt32BE(12 + 4 * i);
-    if (isVideoTrak(trak.body) && own < count * MIN_FRAME_BYTES) return false;
-    bytes += own;
+    const sizes = sampleSizes(stsz);
+    if (!sizes || sizes.count > MAX_TABLE_SAMPLES) return false;
+    const { count } = sizes;
+    if (isVideoTrak(trak.body) && sizes.bytes < count * MIN_FRAME_BYTES) return false;
+    bytes += sizes.bytes;
     const runs = Math.min(stts.readUInt32BE(4), Math.floor((stts.length - 8) / 8));
     let timed = 0;
     for (let i = 0; i < runs; i++) timed += stts.readUInt32BE(8 + i * 8);

@@ -103,6 +103,17 @@ export function videoTrack(moov: Buffer, index?: number): Mp4Track | undefined {
   return { timescale, samples, dataEnd, cutMidGop: count > 0 && sync !== undefined && !sync.has(1) };
 }
 
+/** An stsz body's sample count and the bytes its samples take; undefined when the table is cut short. Pure. */
+export function sampleSizes(stsz: Buffer): { count: number; bytes: number } | undefined {
+  if (stsz.length < 12) return undefined;
+  const fixed = stsz.readUInt32BE(4);
+  const count = stsz.readUInt32BE(8);
+  if (fixed === 0 && stsz.length < 12 + 4 * count) return undefined;
+  let bytes = fixed * count;
+  for (let i = 0; fixed === 0 && i < count; i++) bytes += stsz.readUInt32BE(12 + 4 * i);
+  return { count, bytes };
+}
+
 /** Sample numbers (1-based) of the sync samples; undefined when every sample is one. */
 export function syncSamples(stss: Buffer | undefined): Set<number> | undefined {
   if (!stss || stss.length < 8) return undefined;
